@@ -1,0 +1,15 @@
+/* The ccsplc subcommands: each takes (argc, argv) with argv[0] = its own name and returns an exit code. */
+#ifndef CCSPLC_APP_COMMANDS_H
+#define CCSPLC_APP_COMMANDS_H
+
+enum { CCS_EXIT_OK = 0, CCS_EXIT_FAIL = 1, CCS_EXIT_USAGE = 2 };
+
+struct ccs_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+int cmd_exi(int argc, char **argv);
+
+#endif

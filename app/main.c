@@ -1,0 +1,35 @@
+/* ccsplc: the command-line entry point; dispatches to one subcommand (see app/commands.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const struct ccs_command commands[] = {
+    {"exi", "decode or encode one EXI message (XML <-> hex)", cmd_exi},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: ccsplc COMMAND [options]   (ccsplc COMMAND --help for details)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nexit codes: 0 ok, 1 failure, 2 usage error. Logs go to stderr, data to stdout.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CCS_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return CCS_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "ccsplc: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return CCS_EXIT_USAGE;
+}

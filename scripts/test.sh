@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs missing packages, builds, and runs every test (unit + integration) with CTest.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+bash "$here/scripts/build.sh"
+cd "${BUILD_DIR:-$here/build}"
+ctest --output-on-failure -j"$(nproc)" "$@"
