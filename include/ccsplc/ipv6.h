@@ -23,4 +23,52 @@ int ipv6_format(const uint8_t addr[IPV6_ADDR_LEN], char *buf, size_t cap);
  * "%zone": strip it first). 0 or CCS_ESYNTAX. */
 int ipv6_parse(const char *text, size_t len, uint8_t out[IPV6_ADDR_LEN]);
 
+/* ---- Ethernet II / IPv6 / UDP or TCP frames ---- */
+#define ETH_HDR_LEN 14
+#define ETH_TYPE_IPV6 0x86DD
+#define ETH_TYPE_VLAN 0x8100     /* 802.1Q tag, skipped by ipv6_frame_parse */
+#define ETH_TYPE_HOMEPLUG 0x88E1 /* HomePlug AV / Green PHY management */
+#define IPV6_HDR_LEN 40
+#define IPV6_PROTO_TCP 6
+#define IPV6_PROTO_UDP 17
+#define UDP_HDR_LEN 8
+#define TCP_HDR_LEN 20 /* without options; ipv6_frame_build writes none */
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+
+/* One frame's headers. Build reads every field but checksum (computed); parse fills them all. */
+typedef struct {
+    uint8_t dst_mac[6], src_mac[6];
+    uint16_t ethertype; /* the one after an 802.1Q tag, if any */
+    uint8_t traffic_class;
+    uint32_t flow_label; /* 20 bits */
+    uint8_t hop_limit;
+    uint8_t src[IPV6_ADDR_LEN], dst[IPV6_ADDR_LEN];
+    uint8_t proto; /* IPV6_PROTO_UDP or IPV6_PROTO_TCP */
+    uint16_t src_port, dst_port;
+    uint32_t seq, ack;  /* TCP only */
+    uint8_t tcp_flags;  /* TCP only: TCP_FIN ... */
+    uint16_t window;    /* TCP only */
+    uint16_t checksum;  /* UDP or TCP checksum as found in the frame */
+} ipv6_frame;
+
+/* The UDP/TCP checksum (RFC 8200 §8.1 pseudo-header, RFC 1071 sum) of the upper-layer packet l4 (header
+ * with its checksum field zeroed, then payload). For UDP a result of 0 is returned as 0xFFFF (RFC 768). */
+uint16_t ipv6_l4_checksum(const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN], uint8_t proto,
+                          const uint8_t *l4, size_t len);
+/* Writes Ethernet + IPv6 + UDP/TCP headers with correct lengths and checksum, then the payload.
+ * 0, CCS_ENOSPC, or CCS_EINVAL (proto neither UDP nor TCP, or payload too long for IPv6/UDP). */
+int ipv6_frame_build(const ipv6_frame *f, const uint8_t *payload, size_t len, uint8_t *buf, size_t cap,
+                     size_t *out_len);
+/* Parses an Ethernet frame (hostile input; Ethernet padding is cut by the IPv6 length). Returns 0 for
+ * IPv6 UDP/TCP with payload and payload_len set inside frame; CCS_EUNSUPP for other well-formed traffic
+ * (another ethertype, ICMPv6, fragments, ...; f->ethertype is set whenever the Ethernet header is there);
+ * CCS_ETRUNC or CCS_EHEADER for malformed frames. Checksums are not verified (captures of our own
+ * transmissions often carry offloaded, unfilled ones). */
+int ipv6_frame_parse(const uint8_t *frame, size_t len, ipv6_frame *f, const uint8_t **payload,
+                     size_t *payload_len);
+
 #endif
