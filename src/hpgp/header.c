@@ -1,0 +1,54 @@
+/* The Ethernet + HomePlug management header: parse any 0x88E1 frame, write ours, the well-known MACs. */
+#include "header.h"
+
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "wire.h"
+
+const uint8_t hpgp_broadcast_mac[6] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+const uint8_t hpgp_local_modem_mac[6] = { 0x00, 0xB0, 0x52, 0x00, 0x00, 0x01 };
+const uint8_t hpgp_qualcomm_oui[3] = { 0x00, 0xB0, 0x52 };
+
+int hpgp_is_vendor_mmtype(uint16_t mmtype) { return mmtype >= 0xA000 && mmtype <= 0xBFFF; }
+
+int hpgp_parse_header(const uint8_t *frame, size_t len, hpgp_header *h)
+{
+    if (!frame || !h) return CCS_EINVAL;
+    memset(h, 0, sizeof *h);
+    if (len < 14) return CCS_ETRUNC;
+    if ((frame[12] << 8 | frame[13]) != HPGP_ETHERTYPE) return CCS_EHEADER;
+    if (len < 17) return CCS_ETRUNC;
+    memcpy(h->dst, frame, 6);
+    memcpy(h->src, frame + 6, 6);
+    h->mmv = frame[14];
+    h->mmtype = wire_le16(frame + 15);
+    if (hpgp_is_vendor_mmtype(h->mmtype)) {
+        if (len < 20) return CCS_ETRUNC;
+        memcpy(h->oui, frame + 17, 3);
+        h->payload_off = 20;
+    } else if (h->mmv >= 1) {
+        if (len < 19) return CCS_ETRUNC;
+        h->fmi = wire_le16(frame + 17);
+        h->payload_off = 19;
+    } else {
+        h->payload_off = 17;
+    }
+    return 0;
+}
+
+void hpgp_write_header(uint8_t *frame, const uint8_t dst[6], const uint8_t src[6], uint16_t mmtype)
+{
+    memcpy(frame, dst, 6);
+    memcpy(frame + 6, src, 6);
+    frame[12] = (uint8_t)(HPGP_ETHERTYPE >> 8);
+    frame[13] = (uint8_t)HPGP_ETHERTYPE;
+    wire_put_le16(frame + 15, mmtype);
+    if (hpgp_is_vendor_mmtype(mmtype)) {
+        frame[14] = 0;
+        memcpy(frame + 17, hpgp_qualcomm_oui, 3);
+    } else {
+        frame[14] = 1;
+        wire_put_le16(frame + 17, 0);
+    }
+}
