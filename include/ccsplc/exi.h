@@ -1,0 +1,111 @@
+/* EXI runtime: the table format the generated codecs use, and the generic decode/encode that walks it.
+ * Profile: schema-informed, bit-packed, non-strict, header byte 0x80, values as literals (no string table). */
+#ifndef CCSPLC_EXI_H
+#define CCSPLC_EXI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Value kinds of a type row. */
+enum exi_kind {
+    EXI_K_COMPLEX, EXI_K_BOOL, EXI_K_ENUM, EXI_K_NBIT, EXI_K_UINT, EXI_K_INT, EXI_K_STRING, EXI_K_BINARY,
+    EXI_K_BIGINT
+};
+/* How a field's presence is stored. */
+enum exi_presence { EXI_P_NONE, EXI_P_FLAG, EXI_P_ARRAY, EXI_P_CHOICE };
+/* Where a field sits in XML terms. */
+enum exi_role { EXI_R_ELEM, EXI_R_ATTR, EXI_R_CONTENT };
+
+/* Special production codes (exi_prod.field); other values index fields, with EXI_PROD_OVF set for an
+ * occurrence beyond the capacity of an array. */
+#define EXI_PROD_EE 0xFFFFu   /* end element */
+#define EXI_PROD_ANY 0xFFFEu  /* wildcard SE(*) */
+#define EXI_PROD_MIX 0xFFFDu  /* characters in mixed content */
+#define EXI_PROD_ROOT 0xFFFCu /* a global element this codec was not built to decode */
+#define EXI_PROD_OVF 0x8000u
+
+#define EXI_MAX_DEPTH 24      /* element nesting limit */
+#define EXI_MAX_ARRAYS 8      /* arrays per complex type (encoder cursors) */
+
+struct exi_type {
+    uint8_t kind;      /* enum exi_kind */
+    uint8_t bits;      /* ENUM, NBIT: code width; BINARY: 1 = base64Binary, 0 = hexBinary (text form) */
+    uint8_t is_signed; /* NBIT, INT: C storage is signed */
+    uint32_t size;     /* sizeof the C value (array stride) */
+    uint16_t aux;      /* COMPLEX: first state; ENUM: literal count; STRING/BINARY/BIGINT: capacity */
+    uint16_t first;    /* COMPLEX: first field */
+    uint16_t nfields;  /* COMPLEX: field count */
+    int32_t min;       /* NBIT: lowest value */
+};
+
+struct exi_field {
+    uint32_t offset;   /* of the value (array: of element 0) in the parent struct */
+    uint32_t presence; /* of the has_ flag, count or choice selector */
+    uint16_t type;     /* index into exi_codec.types */
+    uint8_t pkind;     /* enum exi_presence */
+    uint8_t role;      /* enum exi_role */
+    uint8_t choice;    /* EXI_P_CHOICE: selector value */
+    uint8_t slot;      /* EXI_P_ARRAY: encoder cursor slot */
+    uint16_t cap;      /* EXI_P_ARRAY: capacity */
+};
+
+struct exi_state {
+    uint16_t first;    /* first production */
+    uint8_t nprods;
+    uint8_t nbits;     /* event code width */
+};
+
+struct exi_prod {
+    uint16_t field;    /* field index, EXI_PROD_* */
+    uint16_t next;     /* next state */
+};
+
+struct exi_codec {
+    const struct exi_type *types;
+    const struct exi_field *fields;
+    const struct exi_state *states;
+    const struct exi_prod *prods;
+    uint16_t ntypes, nfields, nstates, nprods;
+    uint16_t doc_type; /* the document: a COMPLEX type whose fields are the root elements */
+};
+
+/* Names for text tools (generated in <proto>_meta.c; not needed on an MCU). */
+struct exi_meta {
+    const char *name;                 /* "din" */
+    const char *title;                /* "DIN 70121" */
+    const char *const *field_names;   /* per field */
+    const uint8_t *field_ns;          /* per field: index into uris */
+    const char *const *uris;
+    uint16_t nuris;
+    const char *const *literals;      /* enumeration literals */
+    const uint16_t *literal_first;    /* per type: first literal */
+    const char *const *global_names;  /* every global element, in document-grammar order */
+    const uint8_t *global_ns;
+    uint16_t nglobals;
+};
+
+/* Where decoding or encoding stopped, for error messages. */
+struct exi_error {
+    size_t bit_offset;       /* position in the stream */
+    uint16_t state;          /* grammar state (index into states) */
+    uint16_t field;          /* field being processed, or 0xFFFF */
+    int code;                /* the CCS_E* code */
+};
+
+/* The bigint storage for unbounded xs:integer (X509SerialNumber): magnitude big-endian. */
+struct exi_bigint {
+    uint8_t negative;
+    uint8_t len;
+    uint8_t mag[20];
+};
+
+/* Decode an EXI stream (header + document) into doc (the codec's exiDocument struct). Bytes after the end
+ * of the document are ignored (some cars pad). Returns 0 or a negative CCS_E* code. */
+int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc);
+int exi_decode_ex(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
+/* Encode doc; *out_len receives the byte count. Returns 0 or a negative CCS_E* code. */
+int exi_encode(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len);
+int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,
+                  struct exi_error *err);
+
+#endif

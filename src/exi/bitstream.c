@@ -1,0 +1,92 @@
+/* EXI Unsigned Integer coding (7-bit groups) on top of the bit reader/writer, for 64-bit and larger values. */
+#include "bitstream.h"
+
+int exi_read_uint(struct exi_reader *r, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        uint32_t b;
+        int rc = exi_read_bits(r, 8, &b);
+        if (rc)
+            return rc;
+        uint64_t group = b & 0x7Fu;
+        if (shift >= 64 || (shift > 57 && (group >> (64 - shift)) != 0))
+            return CCS_ERANGE;
+        v |= group << shift;
+        if (!(b & 0x80u))
+            break;
+    }
+    *out = v;
+    return 0;
+}
+
+int exi_write_uint(struct exi_writer *w, uint64_t v)
+{
+    for (;;) {
+        uint32_t group = (uint32_t)(v & 0x7Fu);
+        v >>= 7;
+        int rc = exi_write_bits(w, 8, group | (v ? 0x80u : 0u));
+        if (rc || !v)
+            return rc;
+    }
+}
+
+int exi_read_biguint(struct exi_reader *r, uint8_t *mag, uint8_t cap, uint8_t *len)
+{
+    /* Accumulate little-endian into mag (reversed at the end); shift is the bit position of the next group. */
+    uint8_t n = 0;
+    unsigned shift = 0;
+    for (unsigned i = 0; i < cap; i++)
+        mag[i] = 0;
+    for (;;) {
+        uint32_t b;
+        int rc = exi_read_bits(r, 8, &b);
+        if (rc)
+            return rc;
+        uint32_t group = b & 0x7Fu;
+        unsigned byte = shift >> 3, bit = shift & 7;
+        uint32_t spread = group << bit; /* up to 14 bits */
+        for (unsigned k = 0; spread; k++, spread >>= 8) {
+            if (byte + k >= cap)
+                return CCS_ECAP;
+            mag[byte + k] |= (uint8_t)spread;
+            if (byte + k + 1 > n)
+                n = (uint8_t)(byte + k + 1);
+        }
+        shift += 7;
+        if (!(b & 0x80u))
+            break;
+        if (shift >= 8u * cap + 7u)
+            return CCS_ECAP;
+    }
+    for (unsigned i = 0; i < n / 2u; i++) {
+        uint8_t t = mag[i];
+        mag[i] = mag[n - 1 - i];
+        mag[n - 1 - i] = t;
+    }
+    *len = n;
+    return 0;
+}
+
+int exi_write_biguint(struct exi_writer *w, const uint8_t *mag, uint8_t len)
+{
+    /* mag is big-endian; walk 7-bit groups from the least significant bit. */
+    unsigned total = 8u * len;
+    while (total && !(mag[(len * 8u - total) / 8u] & (0x80u >> ((len * 8u - total) % 8u))))
+        total--; /* drop leading zero bits */
+    unsigned pos = 0;
+    do {
+        uint32_t group = 0;
+        for (unsigned k = 0; k < 7 && pos + k < total; k++) {
+            unsigned bit = pos + k;              /* from the least significant end */
+            unsigned byte = len - 1 - bit / 8u;
+            if (mag[byte] & (1u << (bit % 8u)))
+                group |= 1u << k;
+        }
+        pos += 7;
+        int rc = exi_write_bits(w, 8, group | (pos < total ? 0x80u : 0u));
+        if (rc)
+            return rc;
+    } while (pos < total);
+    return 0;
+}

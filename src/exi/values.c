@@ -1,0 +1,286 @@
+/* EXI typed values (section 7 of the EXI spec) between the bit stream and their C storage. */
+#include "values.h"
+
+#include <string.h>
+
+int64_t exi_load_int(const uint8_t *p, unsigned size, int is_signed)
+{
+    switch (size) {
+    case 1: { uint8_t v; memcpy(&v, p, 1); return is_signed ? (int64_t)(int8_t)v : (int64_t)v; }
+    case 2: { uint16_t v; memcpy(&v, p, 2); return is_signed ? (int64_t)(int16_t)v : (int64_t)v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return is_signed ? (int64_t)(int32_t)v : (int64_t)v; }
+    default: { int64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+uint64_t exi_load_uint(const uint8_t *p, unsigned size)
+{
+    if (size == 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
+    return (uint64_t)exi_load_int(p, size, 0);
+}
+
+void exi_store_int(uint8_t *p, unsigned size, uint64_t v)
+{
+    switch (size) {
+    case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
+    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+int exi_fits(int64_t v, unsigned size, int is_signed)
+{
+    if (size >= 8)
+        return 1;
+    int64_t bits = 8 * (int64_t)size;
+    if (is_signed)
+        return v >= -(INT64_C(1) << (bits - 1)) && v < (INT64_C(1) << (bits - 1));
+    return v >= 0 && v < (INT64_C(1) << bits);
+}
+
+/* Strings: length + 2 (0 and 1 would be string-table hits, which this profile never uses), then code points,
+ * kept as UTF-8 in a NUL-terminated char array of capacity t->aux bytes. */
+static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
+{
+    uint64_t n;
+    int rc = exi_read_uint(r, &n);
+    if (rc)
+        return rc;
+    if (n < 2)
+        return CCS_EUNSUPP;
+    n -= 2;
+    char *chars = (char *)dst + sizeof(uint16_t);
+    size_t len = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t cp;
+        if ((rc = exi_read_uint(r, &cp)))
+            return rc;
+        uint8_t u[4];
+        unsigned k;
+        if (cp < 0x80) { u[0] = (uint8_t)cp; k = 1; }
+        else if (cp < 0x800) { u[0] = (uint8_t)(0xC0 | cp >> 6); u[1] = (uint8_t)(0x80 | (cp & 0x3F)); k = 2; }
+        else if (cp < 0x10000) {
+            u[0] = (uint8_t)(0xE0 | cp >> 12); u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+            u[2] = (uint8_t)(0x80 | (cp & 0x3F)); k = 3;
+        } else if (cp < 0x110000) {
+            u[0] = (uint8_t)(0xF0 | cp >> 18); u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+            u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (uint8_t)(0x80 | (cp & 0x3F)); k = 4;
+        } else {
+            return CCS_ERANGE;
+        }
+        if (len + k > t->aux)
+            return CCS_ECAP;
+        memcpy(chars + len, u, k);
+        len += k;
+    }
+    chars[len] = 0;
+    uint16_t l16 = (uint16_t)len;
+    memcpy(dst, &l16, sizeof l16);
+    return 0;
+}
+
+static int string_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
+{
+    uint16_t len;
+    memcpy(&len, src, sizeof len);
+    if (len > t->aux)
+        return CCS_EINVAL;
+    const uint8_t *s = src + sizeof(uint16_t);
+    size_t ncp = 0;
+    for (size_t i = 0; i < len; i++)
+        ncp += (s[i] & 0xC0) != 0x80;
+    int rc = exi_write_uint(w, ncp + 2);
+    for (size_t i = 0; i < len && !rc;) {
+        uint32_t cp = s[i];
+        unsigned k = cp < 0x80 ? 1 : cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : cp >= 0xC0 ? 2 : 0;
+        if (!k || i + k > len)
+            return CCS_EINVAL;
+        if (k > 1)
+            cp &= 0x3Fu >> (k - 1);
+        for (unsigned j = 1; j < k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return CCS_EINVAL;
+            cp = cp << 6 | (s[i + j] & 0x3Fu);
+        }
+        i += k;
+        rc = exi_write_uint(w, cp);
+    }
+    return rc;
+}
+
+static int binary_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
+{
+    uint64_t n;
+    int rc = exi_read_uint(r, &n);
+    if (rc)
+        return rc;
+    if (n > t->aux)
+        return CCS_ECAP;
+    uint8_t *bytes = dst + sizeof(uint16_t);
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t b;
+        if ((rc = exi_read_bits(r, 8, &b)))
+            return rc;
+        bytes[i] = (uint8_t)b;
+    }
+    uint16_t l16 = (uint16_t)n;
+    memcpy(dst, &l16, sizeof l16);
+    return 0;
+}
+
+static int binary_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
+{
+    uint16_t len;
+    memcpy(&len, src, sizeof len);
+    if (len > t->aux)
+        return CCS_EINVAL;
+    int rc = exi_write_uint(w, len);
+    for (size_t i = 0; i < len && !rc; i++)
+        rc = exi_write_bits(w, 8, src[sizeof(uint16_t) + i]);
+    return rc;
+}
+
+static int bigint_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
+{
+    struct exi_bigint *b = (struct exi_bigint *)(void *)dst;
+    uint32_t sign;
+    int rc = exi_read_bits(r, 1, &sign);
+    if (rc)
+        return rc;
+    uint8_t cap = (uint8_t)(t->aux < sizeof b->mag ? t->aux : sizeof b->mag);
+    if ((rc = exi_read_biguint(r, b->mag, cap, &b->len)))
+        return rc;
+    b->negative = (uint8_t)sign;
+    if (sign) { /* magnitude - 1 on the wire: add one back */
+        int i = b->len - 1;
+        for (; i >= 0 && b->mag[i] == 0xFF; i--)
+            b->mag[i] = 0;
+        if (i >= 0) {
+            b->mag[i]++;
+        } else {
+            if (b->len >= cap)
+                return CCS_ECAP;
+            memmove(b->mag + 1, b->mag, b->len);
+            b->mag[0] = 1;
+            b->len++;
+        }
+    }
+    return 0;
+}
+
+static int bigint_encode(struct exi_writer *w, const uint8_t *src)
+{
+    const struct exi_bigint *b = (const struct exi_bigint *)(const void *)src;
+    if (b->len > sizeof b->mag)
+        return CCS_EINVAL;
+    int rc = exi_write_bits(w, 1, b->negative ? 1 : 0);
+    if (rc)
+        return rc;
+    if (!b->negative)
+        return exi_write_biguint(w, b->mag, b->len);
+    uint8_t m[sizeof b->mag];
+    memcpy(m, b->mag, b->len);
+    int i = b->len - 1;
+    for (; i >= 0 && m[i] == 0; i--)
+        m[i] = 0xFF;
+    if (i < 0)
+        return CCS_EINVAL; /* "negative zero" */
+    m[i]--;
+    return exi_write_biguint(w, m, b->len);
+}
+
+int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
+{
+    uint32_t v;
+    uint64_t u;
+    int rc;
+    switch (t->kind) {
+    case EXI_K_BOOL:
+        if ((rc = exi_read_bits(r, 1, &v)))
+            return rc;
+        *dst = (uint8_t)v;
+        return 0;
+    case EXI_K_ENUM:
+        if ((rc = exi_read_bits(r, t->bits, &v)))
+            return rc;
+        if (v >= t->aux)
+            return CCS_ERANGE;
+        exi_store_int(dst, t->size, v);
+        return 0;
+    case EXI_K_NBIT: {
+        if ((rc = exi_read_bits(r, t->bits, &v)))
+            return rc;
+        int64_t x = (int64_t)t->min + v;
+        if (!exi_fits(x, t->size, t->is_signed))
+            return CCS_ERANGE;
+        exi_store_int(dst, t->size, (uint64_t)x);
+        return 0;
+    }
+    case EXI_K_UINT:
+        if ((rc = exi_read_uint(r, &u)))
+            return rc;
+        if (t->size < 8 && u >> (8 * t->size))
+            return CCS_ERANGE;
+        exi_store_int(dst, t->size, u);
+        return 0;
+    case EXI_K_INT: {
+        if ((rc = exi_read_bits(r, 1, &v)) || (rc = exi_read_uint(r, &u)))
+            return rc;
+        if (u > (uint64_t)INT64_MAX)
+            return CCS_ERANGE;
+        int64_t x = v ? -(int64_t)u - 1 : (int64_t)u;
+        if (!exi_fits(x, t->size, 1))
+            return CCS_ERANGE;
+        exi_store_int(dst, t->size, (uint64_t)x);
+        return 0;
+    }
+    case EXI_K_STRING:
+        return string_decode(r, t, dst);
+    case EXI_K_BINARY:
+        return binary_decode(r, t, dst);
+    case EXI_K_BIGINT:
+        return bigint_decode(r, t, dst);
+    default:
+        return CCS_EINVAL;
+    }
+}
+
+int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
+{
+    switch (t->kind) {
+    case EXI_K_BOOL:
+        return exi_write_bits(w, 1, *src ? 1 : 0);
+    case EXI_K_ENUM: {
+        uint64_t v = exi_load_uint(src, t->size);
+        if (v >= t->aux)
+            return CCS_ERANGE;
+        return exi_write_bits(w, t->bits, (uint32_t)v);
+    }
+    case EXI_K_NBIT: {
+        int64_t off = exi_load_int(src, t->size, t->is_signed) - t->min;
+        if (off < 0 || (t->bits < 32 && off >= (INT64_C(1) << t->bits)))
+            return CCS_ERANGE;
+        return exi_write_bits(w, t->bits, (uint32_t)off);
+    }
+    case EXI_K_UINT:
+        return exi_write_uint(w, exi_load_uint(src, t->size));
+    case EXI_K_INT: {
+        int64_t x = exi_load_int(src, t->size, 1);
+        int rc = exi_write_bits(w, 1, x < 0);
+        return rc ? rc : exi_write_uint(w, x < 0 ? (uint64_t)(-(x + 1)) : (uint64_t)x);
+    }
+    case EXI_K_STRING:
+        return string_encode(w, t, src);
+    case EXI_K_BINARY:
+        return binary_encode(w, t, src);
+    case EXI_K_BIGINT:
+        return bigint_encode(w, src);
+    default:
+        return CCS_EINVAL;
+    }
+}

@@ -1,0 +1,19 @@
+/* EXI typed values (boolean, enumeration, n-bit, integers, string, binary, big integer) read into and written
+ * from their C storage, as described by an exi_type row. Internal to src/exi. */
+#ifndef CCSPLC_EXI_VALUES_H
+#define CCSPLC_EXI_VALUES_H
+
+#include "bitstream.h"
+#include "ccsplc/exi.h"
+
+int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst);
+int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src);
+
+/* Integer storage of 1, 2, 4 or 8 bytes, signed or not. */
+int64_t exi_load_int(const uint8_t *p, unsigned size, int is_signed);
+uint64_t exi_load_uint(const uint8_t *p, unsigned size);
+void exi_store_int(uint8_t *p, unsigned size, uint64_t v);
+/* Does v (as signed when is_signed) fit the storage? */
+int exi_fits(int64_t v, unsigned size, int is_signed);
+
+#endif

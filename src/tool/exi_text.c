@@ -1,0 +1,313 @@
+/* Decoded EXI documents as key=value pairs (the corpus format) and as XML. Host side. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/exi_text.h"
+#include "exi_values_text.h"
+#include "exi_walk.h"
+#include "exi/values.h"
+
+int exi_walk_find_field(const struct exi_proto *p, uint16_t ti, const char *name, const char *uri, int role)
+{
+    const struct exi_type *t = &p->codec->types[ti];
+    for (unsigned i = 0; i < t->nfields; i++) {
+        unsigned fi = t->first + i;
+        if (p->codec->fields[fi].role != role || strcmp(p->meta->field_names[fi], name))
+            continue;
+        if (uri && strcmp(p->meta->uris[p->meta->field_ns[fi]], uri))
+            continue;
+        return (int)fi;
+    }
+    return -1;
+}
+
+/* The root field of a document and its struct. */
+static const struct exi_field *root_field(const struct exi_proto *p, const void *doc, unsigned *fi)
+{
+    const struct exi_type *dt = &p->codec->types[p->codec->doc_type];
+    for (unsigned i = 0; i < dt->nfields; i++) {
+        const struct exi_field *f = &p->codec->fields[dt->first + i];
+        if (exi_walk_count(f, doc)) {
+            *fi = dt->first + i;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* The Body field's chosen element (DIN, ISO-2), if any. */
+static int body_element(const struct exi_proto *p, const struct exi_field *root, const uint8_t *rbase,
+                        const uint8_t **bbase)
+{
+    int bf = exi_walk_find_field(p, root->type, "Body", NULL, EXI_R_ELEM);
+    if (bf < 0)
+        return -1;
+    const struct exi_field *body = &p->codec->fields[bf];
+    const uint8_t *b = rbase + body->offset;
+    const struct exi_type *bt = &p->codec->types[body->type];
+    for (unsigned i = 0; i < bt->nfields; i++) {
+        const struct exi_field *f = &p->codec->fields[bt->first + i];
+        if (exi_walk_count(f, b)) {
+            *bbase = b;
+            return (int)(bt->first + i);
+        }
+    }
+    return -1;
+}
+
+const char *exi_text_message_name(const struct exi_proto *p, const void *doc)
+{
+    unsigned fi;
+    const struct exi_field *root = root_field(p, doc, &fi);
+    if (!root)
+        return "";
+    const uint8_t *b;
+    int be = body_element(p, root, (const uint8_t *)doc + root->offset, &b);
+    return p->meta->field_names[be >= 0 ? (unsigned)be : fi];
+}
+
+/* ---- key=value ---------------------------------------------------------------------------------------- */
+
+struct kv {
+    char *key, *val;
+    int header;
+};
+
+struct kvlist {
+    struct kv *v;
+    size_t n, cap;
+    int in_header;
+};
+
+static void kv_add(struct kvlist *l, const char *key, const char *val)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n].key = strdup(key);
+    l->v[l->n].val = strdup(val);
+    l->v[l->n].header = l->in_header;
+    l->n++;
+}
+
+static int is_named(const struct exi_proto *p, const struct exi_type *t, const char *a, const char *b,
+                    const char *c)
+{
+    unsigned want = c ? 3 : 2, seen = 0;
+    for (unsigned i = 0; i < t->nfields; i++) {
+        const char *n = p->meta->field_names[t->first + i];
+        if (!strcmp(n, a) || !strcmp(n, b) || (c && !strcmp(n, c)))
+            seen++;
+        else
+            return 0;
+    }
+    return seen == want || (c && seen == want - 1);
+}
+
+/* PhysicalValueType (Value x 10^Multiplier [Unit]) and RationalNumberType (Value x 10^Exponent). */
+static int kv_scaled(const struct exi_proto *p, const struct exi_field *f, const uint8_t *base,
+                     struct kvlist *l, const char *key)
+{
+    const struct exi_type *t = &p->codec->types[f->type];
+    int physical = is_named(p, t, "Multiplier", "Value", "Unit");
+    if (!physical && !is_named(p, t, "Exponent", "Value", NULL))
+        return 0;
+    int vf = exi_walk_find_field(p, f->type, "Value", NULL, EXI_R_ELEM);
+    int ef = exi_walk_find_field(p, f->type, physical ? "Multiplier" : "Exponent", NULL, EXI_R_ELEM);
+    const struct exi_field *fv = &p->codec->fields[vf], *fe = &p->codec->fields[ef];
+    const struct exi_type *tv = &p->codec->types[fv->type], *te = &p->codec->types[fe->type];
+    int64_t v = exi_load_int(base + fv->offset, tv->size, tv->is_signed || tv->kind == EXI_K_INT);
+    int64_t e = exi_load_int(base + fe->offset, te->size, 1);
+    char val[96], k[512];
+    exi_text_scaled(v, (int)e, val, sizeof val);
+    kv_add(l, key, val);
+    snprintf(val, sizeof val, "%lld", (long long)e);
+    snprintf(k, sizeof k, "%s.%s", key, physical ? "Multiplier" : "Exponent");
+    kv_add(l, k, val);
+    int uf = physical ? exi_walk_find_field(p, f->type, "Unit", NULL, EXI_R_ELEM) : -1;
+    if (uf >= 0 && exi_walk_count(&p->codec->fields[uf], base)) {
+        exi_text_format_value(p, p->codec->fields[uf].type, base + p->codec->fields[uf].offset, EXI_TEXT_KV, val,
+                              sizeof val);
+        snprintf(k, sizeof k, "%s.Unit", key);
+        kv_add(l, k, val);
+    }
+    return 1;
+}
+
+/* transparent: this level's element names are left out of keys (Header, Body, the body element). */
+static void kv_walk(const struct exi_proto *p, uint16_t ti, const uint8_t *base, const char *prefix,
+                    struct kvlist *l, int level)
+{
+    const struct exi_type *t = &p->codec->types[ti];
+    for (unsigned i = 0; i < t->nfields; i++) {
+        const struct exi_field *f = &p->codec->fields[t->first + i];
+        const char *name = p->meta->field_names[t->first + i];
+        unsigned n = exi_walk_count(f, base);
+        for (unsigned k = 0; k < n; k++) {
+            const uint8_t *item = exi_walk_item(p, f, base, k);
+            char key[512];
+            if (f->pkind == EXI_P_ARRAY)
+                snprintf(key, sizeof key, "%s%s%s[%u]", prefix, *prefix ? "." : "", name, k);
+            else
+                snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", name);
+            const struct exi_type *ft = &p->codec->types[f->type];
+            if (ft->kind != EXI_K_COMPLEX) {
+                char val[2048];
+                exi_text_format_value(p, f->type, item, EXI_TEXT_KV, val, sizeof val);
+                kv_add(l, key, val);
+                continue;
+            }
+            if (kv_scaled(p, f, item, l, key))
+                continue;
+            int header = level == 0 && !strcmp(name, "Header");
+            int body = level == 0 && !strcmp(name, "Body");
+            int transparent = header || body || level == -1;
+            size_t before = l->n;
+            int saved = l->in_header;
+            l->in_header = header || saved;
+            kv_walk(p, f->type, item, transparent ? prefix : key, l, body ? -1 : level < 0 ? 1 : level + 1);
+            l->in_header = saved;
+            if (l->n == before && !transparent)
+                kv_add(l, key, "");
+        }
+    }
+}
+
+int exi_text_kv(FILE *out, const struct exi_proto *p, const void *doc, char sep)
+{
+    unsigned fi;
+    const struct exi_field *root = root_field(p, doc, &fi);
+    if (!root)
+        return -1;
+    struct kvlist l = {0};
+    kv_walk(p, root->type, (const uint8_t *)doc + root->offset, "", &l, 0);
+    const char *msg = exi_text_message_name(p, doc);
+    int rc = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        int clash = 0;
+        for (size_t j = 0; j < l.n && !l.v[i].header; j++)
+            clash |= l.v[j].header && !strcmp(l.v[j].key, l.v[i].key);
+        char sep_s[2] = {sep, 0};
+        if (fprintf(out, "%s%s%s%s=", i ? sep_s : "", clash ? msg : "", clash ? "." : "", l.v[i].key) < 0 ||
+            fputs(l.v[i].val, out) < 0)
+            rc = -1;
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        free(l.v[i].key);
+        free(l.v[i].val);
+    }
+    free(l.v);
+    return rc;
+}
+
+/* ---- XML ---------------------------------------------------------------------------------------------- */
+
+static void xml_name(FILE *out, const struct exi_proto *p, unsigned fi)
+{
+    unsigned ns = p->meta->field_ns[fi];
+    if (p->meta->uris[ns][0])
+        fprintf(out, "ns%u:", ns);
+    fputs(p->meta->field_names[fi], out);
+}
+
+static void xml_element(FILE *out, const struct exi_proto *p, unsigned fi, const uint8_t *item, int depth,
+                        int declare);
+
+static void xml_children(FILE *out, const struct exi_proto *p, uint16_t ti, const uint8_t *base, int depth)
+{
+    const struct exi_type *t = &p->codec->types[ti];
+    for (unsigned i = 0; i < t->nfields; i++) {
+        const struct exi_field *f = &p->codec->fields[t->first + i];
+        if (f->role != EXI_R_ELEM)
+            continue;
+        unsigned n = exi_walk_count(f, base);
+        for (unsigned k = 0; k < n; k++)
+            xml_element(out, p, t->first + i, exi_walk_item(p, f, base, k), depth, 0);
+    }
+}
+
+static void xml_element(FILE *out, const struct exi_proto *p, unsigned fi, const uint8_t *item, int depth,
+                        int declare)
+{
+    const struct exi_field *f = &p->codec->fields[fi];
+    const struct exi_type *t = &p->codec->types[f->type];
+    static char val[65536];
+    fprintf(out, "%*s<", 2 * depth, "");
+    xml_name(out, p, fi);
+    if (declare)
+        for (unsigned u = 0; u < p->meta->nuris; u++)
+            if (p->meta->uris[u][0])
+                fprintf(out, " xmlns:ns%u=\"%s\"", u, p->meta->uris[u]);
+    if (t->kind != EXI_K_COMPLEX) {
+        exi_text_format_value(p, f->type, item, EXI_TEXT_XML, val, sizeof val);
+        fprintf(out, ">%s</", val);
+        xml_name(out, p, fi);
+        fputs(">\n", out);
+        return;
+    }
+    int has_children = 0;
+    const char *content = NULL;
+    for (unsigned i = 0; i < t->nfields; i++) {
+        unsigned ci = t->first + i;
+        const struct exi_field *c = &p->codec->fields[ci];
+        if (!exi_walk_count(c, item))
+            continue;
+        if (c->role == EXI_R_ATTR) {
+            exi_text_format_value(p, c->type, item + c->offset, EXI_TEXT_XML, val, sizeof val);
+            fputc(' ', out);
+            xml_name(out, p, ci);
+            fprintf(out, "=\"%s\"", val);
+        } else if (c->role == EXI_R_CONTENT) {
+            exi_text_format_value(p, c->type, item + c->offset, EXI_TEXT_XML, val, sizeof val);
+            content = val;
+        } else {
+            has_children = 1;
+        }
+    }
+    if (content) {
+        fprintf(out, ">%s</", content);
+    } else if (!has_children) {
+        fputs("></", out);
+    } else {
+        fputs(">\n", out);
+        xml_children(out, p, f->type, item, depth + 1);
+        fprintf(out, "%*s</", 2 * depth, "");
+    }
+    xml_name(out, p, fi);
+    fputs(">\n", out);
+}
+
+int exi_text_xml(FILE *out, const struct exi_proto *p, const void *doc)
+{
+    unsigned fi;
+    const struct exi_field *root = root_field(p, doc, &fi);
+    if (!root)
+        return -1;
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+    xml_element(out, p, fi, (const uint8_t *)doc + root->offset, 0, 1);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- errors ------------------------------------------------------------------------------------------- */
+
+void exi_text_describe_error(const struct exi_proto *p, const struct exi_error *err, char *buf, size_t cap)
+{
+    const struct exi_codec *c = p->codec;
+    size_t n = (size_t)snprintf(buf, cap, "%s at bit %zu (byte %zu)", ccs_strerror(err->code), err->bit_offset,
+                                err->bit_offset / 8);
+    if (err->field != 0xFFFF && err->field < c->nfields && n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, " in <%s>", p->meta->field_names[err->field]);
+    if (err->state >= c->nstates || n >= cap)
+        return;
+    const struct exi_state *st = &c->states[err->state];
+    n += (size_t)snprintf(buf + n, cap - n, "; the grammar expected (%u-bit code):", st->nbits);
+    for (unsigned i = 0; i < st->nprods && n < cap; i++) {
+        uint16_t fi = c->prods[st->first + i].field;
+        const char *what = fi == EXI_PROD_EE ? "end of element" : fi == EXI_PROD_ANY ? "any element"
+                         : fi == EXI_PROD_MIX ? "characters" : fi == EXI_PROD_ROOT ? "(unsupported root)"
+                         : p->meta->field_names[fi & ~EXI_PROD_OVF];
+        n += (size_t)snprintf(buf + n, cap - n, "%s %u=%s", i ? "," : "", i, what);
+    }
+}

@@ -1,0 +1,339 @@
+/* Simple EXI values to and from text: decimal integers, enumeration literals, booleans, hex and base64 bytes,
+ * strings (escaped as %XX in key=value form, entity-escaped in XML). */
+#include "exi_values_text.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "exi/values.h"
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static size_t put(char *out, size_t cap, size_t n, const char *s)
+{
+    while (*s) {
+        if (n + 1 < cap)
+            out[n] = *s;
+        n++;
+        s++;
+    }
+    if (cap)
+        out[n < cap ? n : cap - 1] = 0;
+    return n;
+}
+
+static void bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
+{
+    uint8_t mag[sizeof b->mag];
+    unsigned len = b->len < sizeof mag ? b->len : sizeof mag;
+    memcpy(mag, b->mag, len);
+    char digits[64];
+    size_t nd = 0;
+    int nonzero = 1;
+    while (nonzero && nd < sizeof digits) {
+        unsigned rem = 0;
+        nonzero = 0;
+        for (unsigned i = 0; i < len; i++) {
+            unsigned cur = rem * 256u + mag[i];
+            mag[i] = (uint8_t)(cur / 10u);
+            rem = cur % 10u;
+            nonzero |= mag[i] != 0;
+        }
+        digits[nd++] = (char)('0' + rem);
+    }
+    size_t n = 0;
+    if (b->negative)
+        n = put(out, cap, n, "-");
+    while (nd) {
+        char s[2] = {digits[--nd], 0};
+        n = put(out, cap, n, s);
+    }
+}
+
+void exi_text_scaled(int64_t value, int exp, char *out, size_t cap)
+{
+    char digits[48];
+    int neg = value < 0;
+    uint64_t mag = neg ? (uint64_t)(-(value + 1)) + 1u : (uint64_t)value;
+    snprintf(digits, sizeof digits, "%" PRIu64, mag);
+    char buf[96];
+    size_t n = 0;
+    if (neg && mag)
+        buf[n++] = '-';
+    size_t nd = strlen(digits);
+    if (exp >= 0) {
+        memcpy(buf + n, digits, nd);
+        n += nd;
+        for (int i = 0; i < exp && mag && n < sizeof buf - 1; i++)
+            buf[n++] = '0';
+    } else {
+        size_t frac = (size_t)-exp;
+        if (nd <= frac) {
+            buf[n++] = '0';
+            buf[n++] = '.';
+            for (size_t i = nd; i < frac; i++)
+                buf[n++] = '0';
+            memcpy(buf + n, digits, nd);
+            n += nd;
+        } else {
+            memcpy(buf + n, digits, nd - frac);
+            n += nd - frac;
+            buf[n++] = '.';
+            memcpy(buf + n, digits + nd - frac, frac);
+            n += frac;
+        }
+        while (buf[n - 1] == '0')
+            n--;
+        if (buf[n - 1] == '.')
+            n--;
+    }
+    buf[n] = 0;
+    put(out, cap, 0, buf);
+}
+
+void exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8_t *src, enum exi_text_style style,
+                           char *out, size_t cap)
+{
+    const struct exi_type *t = &p->codec->types[ti];
+    char tmp[8];
+    size_t n = 0;
+    if (cap)
+        out[0] = 0;
+    switch (t->kind) {
+    case EXI_K_BOOL:
+        put(out, cap, 0, *src ? "true" : "false");
+        return;
+    case EXI_K_ENUM: {
+        uint64_t v = exi_load_uint(src, t->size);
+        put(out, cap, 0, v < t->aux ? p->meta->literals[p->meta->literal_first[ti] + v] : "?");
+        return;
+    }
+    case EXI_K_NBIT:
+    case EXI_K_INT:
+        if (t->kind == EXI_K_NBIT && !t->is_signed)
+            snprintf(out, cap, "%" PRIu64, exi_load_uint(src, t->size));
+        else
+            snprintf(out, cap, "%" PRId64, exi_load_int(src, t->size, 1));
+        return;
+    case EXI_K_UINT:
+        snprintf(out, cap, "%" PRIu64, exi_load_uint(src, t->size));
+        return;
+    case EXI_K_BIGINT:
+        bigint_decimal((const struct exi_bigint *)(const void *)src, out, cap);
+        return;
+    case EXI_K_BINARY: {
+        uint16_t len;
+        memcpy(&len, src, sizeof len);
+        const uint8_t *b = src + sizeof len;
+        if (t->bits && style == EXI_TEXT_XML) {
+            for (size_t i = 0; i < len; i += 3) {
+                uint32_t v = (uint32_t)b[i] << 16 | (i + 1 < len ? (uint32_t)b[i + 1] << 8 : 0) |
+                             (i + 2 < len ? b[i + 2] : 0);
+                char q[5] = {B64[v >> 18 & 63], B64[v >> 12 & 63], i + 1 < len ? B64[v >> 6 & 63] : '=',
+                             i + 2 < len ? B64[v & 63] : '=', 0};
+                n = put(out, cap, n, q);
+            }
+            return;
+        }
+        for (size_t i = 0; i < len; i++) {
+            snprintf(tmp, sizeof tmp, style == EXI_TEXT_XML ? "%02X" : "%02x", b[i]);
+            n = put(out, cap, n, tmp);
+        }
+        return;
+    }
+    case EXI_K_STRING: {
+        uint16_t len;
+        memcpy(&len, src, sizeof len);
+        const unsigned char *s = src + sizeof len;
+        for (size_t i = 0; i < len; i++) {
+            if (style == EXI_TEXT_KV && (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '%')) {
+                snprintf(tmp, sizeof tmp, "%%%02X", s[i]);
+                n = put(out, cap, n, tmp);
+            } else if (style == EXI_TEXT_XML && strchr("<>&\"", s[i])) {
+                n = put(out, cap, n, s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;" : s[i] == '&' ? "&amp;" : "&quot;");
+            } else {
+                char c1[2] = {(char)s[i], 0};
+                n = put(out, cap, n, c1);
+            }
+        }
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+static int parse_i64(const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || errno)
+        return CCS_ESYNTAX;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end)
+        return CCS_ESYNTAX;
+    *out = v;
+    return 0;
+}
+
+static int b64val(int c)
+{
+    const char *q = c ? strchr(B64, c) : NULL;
+    return q ? (int)(q - B64) : -1;
+}
+
+static int parse_binary(const struct exi_type *t, const char *text, uint8_t *dst)
+{
+    uint8_t *bytes = dst + sizeof(uint16_t);
+    size_t n = 0;
+    if (t->bits) { /* base64 */
+        uint32_t acc = 0;
+        int nb = 0;
+        for (const char *s = text; *s; s++) {
+            if (isspace((unsigned char)*s) || *s == '=')
+                continue;
+            int v = b64val(*s);
+            if (v < 0)
+                return CCS_ESYNTAX;
+            acc = acc << 6 | (uint32_t)v;
+            nb += 6;
+            if (nb >= 8) {
+                nb -= 8;
+                if (n >= t->aux)
+                    return CCS_ECAP;
+                bytes[n++] = (uint8_t)(acc >> nb);
+            }
+        }
+    } else {
+        int hi = -1;
+        for (const char *s = text; *s; s++) {
+            if (isspace((unsigned char)*s))
+                continue;
+            if (!isxdigit((unsigned char)*s))
+                return CCS_ESYNTAX;
+            int v = isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10);
+            if (hi < 0) {
+                hi = v;
+                continue;
+            }
+            if (n >= t->aux)
+                return CCS_ECAP;
+            bytes[n++] = (uint8_t)(hi << 4 | v);
+            hi = -1;
+        }
+        if (hi >= 0)
+            return CCS_ESYNTAX;
+    }
+    uint16_t l16 = (uint16_t)n;
+    memcpy(dst, &l16, sizeof l16);
+    return 0;
+}
+
+static int parse_bigint(const struct exi_type *t, const char *text, uint8_t *dst)
+{
+    struct exi_bigint *b = (struct exi_bigint *)(void *)dst;
+    memset(b, 0, sizeof *b);
+    while (isspace((unsigned char)*text))
+        text++;
+    if (*text == '-' || *text == '+')
+        b->negative = *text++ == '-';
+    unsigned cap = t->aux < sizeof b->mag ? t->aux : sizeof b->mag;
+    uint8_t mag[sizeof b->mag] = {0}; /* little-endian while accumulating */
+    if (!isdigit((unsigned char)*text))
+        return CCS_ESYNTAX;
+    for (; isdigit((unsigned char)*text); text++) {
+        unsigned carry = (unsigned)(*text - '0');
+        for (unsigned i = 0; i < cap; i++) {
+            unsigned cur = mag[i] * 10u + carry;
+            mag[i] = (uint8_t)cur;
+            carry = cur >> 8;
+        }
+        if (carry)
+            return CCS_ECAP;
+    }
+    if (*text)
+        return CCS_ESYNTAX;
+    unsigned len = cap;
+    while (len > 1 && !mag[len - 1])
+        len--;
+    for (unsigned i = 0; i < len; i++)
+        b->mag[i] = mag[len - 1 - i];
+    b->len = (uint8_t)len;
+    if (len == 1 && !mag[0])
+        b->negative = 0;
+    return 0;
+}
+
+int exi_text_parse_value(const struct exi_proto *p, uint16_t ti, const char *text, uint8_t *dst)
+{
+    const struct exi_type *t = &p->codec->types[ti];
+    int64_t v;
+    int rc;
+    while (isspace((unsigned char)*text) && t->kind != EXI_K_STRING)
+        text++;
+    switch (t->kind) {
+    case EXI_K_BOOL:
+        if (!strncmp(text, "true", 4) || !strncmp(text, "1", 1))
+            *dst = 1;
+        else if (!strncmp(text, "false", 5) || !strncmp(text, "0", 1))
+            *dst = 0;
+        else
+            return CCS_ESYNTAX;
+        return 0;
+    case EXI_K_ENUM: {
+        size_t len = strlen(text);
+        while (len && isspace((unsigned char)text[len - 1]))
+            len--;
+        for (unsigned i = 0; i < t->aux; i++) {
+            const char *lit = p->meta->literals[p->meta->literal_first[ti] + i];
+            if (strlen(lit) == len && !strncmp(lit, text, len)) {
+                exi_store_int(dst, t->size, i);
+                return 0;
+            }
+        }
+        return CCS_ERANGE;
+    }
+    case EXI_K_NBIT:
+    case EXI_K_INT:
+    case EXI_K_UINT:
+        if (t->kind == EXI_K_UINT && t->size == 8) {
+            char *end;
+            errno = 0;
+            unsigned long long u = strtoull(text, &end, 10);
+            if (end == text || errno || *text == '-')
+                return CCS_ESYNTAX;
+            exi_store_int(dst, 8, u);
+            return 0;
+        }
+        if ((rc = parse_i64(text, &v)))
+            return rc;
+        if (!exi_fits(v, t->size, t->kind == EXI_K_UINT ? 0 : t->is_signed || t->kind == EXI_K_INT))
+            return CCS_ERANGE;
+        if (t->kind == EXI_K_NBIT && (v < t->min || v - t->min >= (INT64_C(1) << t->bits)))
+            return CCS_ERANGE;
+        exi_store_int(dst, t->size, (uint64_t)v);
+        return 0;
+    case EXI_K_STRING: {
+        size_t len = strlen(text);
+        if (len > t->aux)
+            return CCS_ECAP;
+        uint16_t l16 = (uint16_t)len;
+        memcpy(dst, &l16, sizeof l16);
+        memcpy(dst + sizeof l16, text, len + 1);
+        return 0;
+    }
+    case EXI_K_BINARY:
+        return parse_binary(t, text, dst);
+    case EXI_K_BIGINT:
+        return parse_bigint(t, text, dst);
+    default:
+        return CCS_EINVAL;
+    }
+}

@@ -1,0 +1,34 @@
+/* Iterating the present instances of a generated struct's fields, for the text tools. Host side. */
+#ifndef CCSPLC_TOOL_EXI_WALK_H
+#define CCSPLC_TOOL_EXI_WALK_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "ccsplc/exi_text.h"
+
+/* Number of present instances of field f in the struct at base (0 or 1, or the array count). */
+static inline unsigned exi_walk_count(const struct exi_field *f, const uint8_t *base)
+{
+    uint16_t n;
+    switch (f->pkind) {
+    case EXI_P_FLAG: return base[f->presence] ? 1 : 0;
+    case EXI_P_CHOICE: return base[f->presence] == f->choice;
+    case EXI_P_ARRAY:
+        memcpy(&n, base + f->presence, sizeof n);
+        return n < f->cap ? n : f->cap;
+    default: return 1;
+    }
+}
+
+/* Address of instance i of field f. */
+static inline const uint8_t *exi_walk_item(const struct exi_proto *p, const struct exi_field *f,
+                                           const uint8_t *base, unsigned i)
+{
+    return base + f->offset + (size_t)i * p->codec->types[f->type].size;
+}
+
+/* Index of the field of complex type ti named name (in namespace uri unless uri is NULL), or -1. */
+int exi_walk_find_field(const struct exi_proto *p, uint16_t ti, const char *name, const char *uri, int role);
+
+#endif

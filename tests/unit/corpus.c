@@ -1,0 +1,42 @@
+/* Reading the EXI test vectors of ../shared/corpus/<name>.tsv. */
+#include "corpus.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+char *corpus_load(const char *path, struct corpus_line **out, size_t *n)
+{
+    size_t len;
+    char *buf = tu_read_file(path, &len);
+    *out = NULL;
+    *n = 0;
+    if (!buf)
+        return NULL;
+    size_t cap = 0;
+    int lineno = 0;
+    for (char *line = buf; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        lineno++;
+        char *cols[4] = {0};
+        char *p = line;
+        for (int i = 0; i < 4 && p; i++) {
+            cols[i] = p;
+            p = strchr(p, '\t');
+            if (p && i < 3)
+                *p++ = 0;
+        }
+        if (cols[2]) {
+            if (*n == cap) {
+                cap = cap ? cap * 2 : 256;
+                *out = realloc(*out, cap * sizeof **out);
+            }
+            (*out)[(*n)++] = (struct corpus_line){lineno, cols[0], cols[1], cols[2], cols[3] ? cols[3] : ""};
+        }
+        line = next;
+    }
+    return buf;
+}

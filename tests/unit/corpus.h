@@ -1,0 +1,15 @@
+/* Reading the EXI test vectors of ../shared/corpus/<name>.tsv (proto, message, hex, expected key=value fields). */
+#ifndef CCSPLC_TEST_CORPUS_H
+#define CCSPLC_TEST_CORPUS_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct corpus_line {
+    int lineno;
+    char *proto, *message, *hex, *fields; /* point into the file buffer */
+};
+
+/* Splits the file's lines into out (malloc'd, caller frees *out and the returned buffer). */
+char *corpus_load(const char *path, struct corpus_line **out, size_t *n);
+
+#endif
