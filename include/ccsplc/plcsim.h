@@ -1,0 +1,90 @@
+/* Simulated powerline with QCA-like modems (sans-I/O): N ports, each a host and its modem; attenuation per
+ * port pair; AVLN membership by NMK; modem answers (GET_SW, SET_KEY, PIB access, ATTEN_PROFILE); loss,
+ * delay and duplication from a caller-seeded deterministic PRNG. Fixed capacities, no allocation. */
+#ifndef CCSPLC_PLCSIM_H
+#define CCSPLC_PLCSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ccsplc/hpgp.h"
+
+#define SIM_MAX_PORTS 8
+#define SIM_QUEUE_CAP 64
+#define SIM_FRAME_MAX HPGP_MAX_FRAME
+
+/* One host + its modem. */
+typedef struct {
+    uint8_t host_mac[6];
+    uint8_t modem_mac[6];
+    uint8_t device_class;            /* VS_SW_VER.CNF DeviceClass, e.g. 0x20 (QCA7420), 0x22 (QCA7000) */
+    const char *firmware;            /* VS_SW_VER.CNF version, e.g. "MAC-QCA7000-1.1.0.727-02-20130826-FINAL" */
+    uint32_t restart_ms;             /* offline time after SET_KEY, VS_RS_DEV or a commit with reset */
+    uint8_t no_atten_profile;        /* 1: like an AR7420, never sends CM_ATTEN_PROFILE.IND */
+    uint8_t setkey_result;           /* Result byte of SET_KEY.CNF (QCA modems in the captures send 1) */
+    uint8_t *pib;                    /* caller-owned PIB image for VS_RD_MOD/WR_MOD/MODULE_OPERATION */
+    size_t pib_len;
+} sim_port_config;
+
+typedef struct {
+    uint32_t delay_ms;               /* powerline latency */
+    uint32_t jitter_ms;              /* plus a random 0..jitter_ms */
+    uint32_t modem_reply_ms;         /* latency of a modem's own answers */
+    uint16_t loss_permille;          /* frames lost on the powerline */
+    uint16_t dup_permille;           /* frames delivered twice */
+    uint8_t max_atten_db;            /* links above this attenuation carry nothing; 0 = no limit */
+    uint32_t seed;                   /* PRNG seed (0 is replaced by a fixed non-zero value) */
+} sim_plc_config;
+
+typedef struct {
+    uint32_t sent, delivered, modem_answers, atten_profiles;
+    uint32_t dropped_avln;           /* unicast/data frame between hosts not in one AVLN */
+    uint32_t dropped_offline;        /* a modem on the path was restarting */
+    uint32_t dropped_loss, dropped_range, dropped_full, duplicated;
+} sim_stats;
+
+typedef struct {
+    sim_port_config cfg;
+    uint8_t nmk[HPGP_NMK_LEN];
+    uint8_t has_nmk;
+    uint32_t online_at;              /* restarting until this time */
+    uint32_t session_id;             /* VS_MODULE_OPERATION write session */
+    uint32_t session_len, session_checksum;
+    uint8_t session_open;
+} sim_port;
+
+typedef struct {
+    uint32_t due, seq;
+    uint8_t used, port;
+    uint16_t len;
+    uint8_t data[SIM_FRAME_MAX];
+} sim_frame;
+
+typedef struct {
+    sim_plc_config cfg;
+    uint8_t nports;
+    sim_port port[SIM_MAX_PORTS];
+    uint8_t atten[SIM_MAX_PORTS][SIM_MAX_PORTS];
+    sim_frame q[SIM_QUEUE_CAP];
+    uint32_t seq, rng;
+    sim_stats stats;
+} sim_plc;
+
+void sim_plc_init(sim_plc *plc, const sim_plc_config *cfg);
+/* Add a port; returns its index or CCS_ENOSPC / CCS_EINVAL. */
+int sim_plc_add_port(sim_plc *plc, const sim_port_config *cfg);
+/* Attenuation in dB between two ports (both directions). */
+int sim_plc_set_atten(sim_plc *plc, int a, int b, uint8_t db);
+/* Give a port's modem a key directly (as if stored in its PIB). */
+int sim_plc_set_nmk(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN]);
+/* The host on `port` transmits a frame at now_ms. 0 or CCS_EINVAL / CCS_ETRUNC; drops are counted in stats. */
+int sim_plc_send(sim_plc *plc, int port, const uint8_t *frame, size_t len, uint32_t now_ms);
+/* Take the next frame due by now_ms for some host: returns 1 with *port_out, buf and *len set, 0 when
+ * nothing is due, CCS_ENOSPC if buf is too small (the frame stays queued). */
+int sim_plc_poll(sim_plc *plc, uint32_t now_ms, int *port_out, uint8_t *buf, size_t cap, size_t *len);
+/* Earliest delivery time: returns 1 and sets *due_ms, or 0 when the queue is empty. */
+int sim_plc_next_due(const sim_plc *plc, uint32_t *due_ms);
+/* 1 when the modems of ports a and b are online at now_ms and share an NMK. */
+int sim_plc_same_avln(const sim_plc *plc, int a, int b, uint32_t now_ms);
+
+#endif

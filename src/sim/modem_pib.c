@@ -1,0 +1,121 @@
+/* A simulated modem's PIB in caller memory: VS_RD_MOD / VS_WR_MOD / VS_MOD_NVM and the VS_MODULE_OPERATION
+ * read, start-session, write and commit operations (module data is the flat PIB image). */
+#include <string.h>
+
+#include "sim_internal.h"
+
+enum { MODULE_PIB_RDMOD = 0x02, MSTATUS_FAIL = 1, MODOP_RW_DATA_LEN = 18, MODOP_WRITE_DATA_LEN = 23 };
+
+/* The PIB range [off, off + len) if it exists and len <= max, else NULL. */
+static uint8_t *pib_range(sim_port *p, uint32_t off, uint32_t len, uint32_t max)
+{
+    if (!p->cfg.pib || len > max || off > p->cfg.pib_len || len > p->cfg.pib_len - off) return NULL;
+    return p->cfg.pib + off;
+}
+
+static void rd_mod(sim_port *p, const hpgp_mod_rw *r, hpgp_msg *cnf)
+{
+    hpgp_msg_init(cnf, HPGP_K_RD_MOD_CNF, NULL, NULL);
+    hpgp_mod_rw *c = &cnf->u.mod_rw;
+    uint8_t *d = r->module_id == MODULE_PIB_RDMOD ? pib_range(p, r->offset, r->length, HPGP_RD_MOD_MAX) : NULL;
+    c->module_id = r->module_id;
+    c->mstatus = d ? 0 : MSTATUS_FAIL;
+    if (!d) return;
+    c->length = r->length;
+    c->offset = r->offset;
+    c->checksum = hpgp_checksum32(d, r->length);
+    c->data = d;
+}
+
+static void wr_mod(sim_port *p, const hpgp_mod_rw *r, hpgp_msg *cnf)
+{
+    hpgp_msg_init(cnf, HPGP_K_WR_MOD_CNF, NULL, NULL);
+    hpgp_mod_rw *c = &cnf->u.mod_rw;
+    uint8_t *d = r->module_id == MODULE_PIB_RDMOD ? pib_range(p, r->offset, r->length, HPGP_RD_MOD_MAX) : NULL;
+    c->module_id = r->module_id;
+    c->length = r->length;
+    c->offset = r->offset;
+    c->mstatus = MSTATUS_FAIL;
+    if (!d || hpgp_checksum32(r->data, r->length) != r->checksum) return;
+    memcpy(d, r->data, r->length);
+    c->mstatus = 0;
+}
+
+static void modop_read(sim_port *p, const hpgp_module_op *r, hpgp_msg *cnf)
+{
+    hpgp_msg_init(cnf, HPGP_K_MODOP_READ_CNF, NULL, NULL);
+    hpgp_module_op *c = &cnf->u.modop;
+    uint8_t *d = r->module_id == HPGP_MODULE_PIB ? pib_range(p, r->offset, r->length, HPGP_MODOP_MAX) : NULL;
+    c->op = r->op;
+    c->module_id = r->module_id;
+    c->module_sub_id = r->module_sub_id;
+    c->offset = r->offset;
+    c->mstatus = d ? 0 : MSTATUS_FAIL;
+    if (!d) return;
+    c->length = r->length;
+    c->op_data_len = (uint16_t)(MODOP_RW_DATA_LEN + r->length);
+    c->data = d;
+}
+
+static void modop_start(sim_port *p, const hpgp_module_op *r, hpgp_msg *cnf)
+{
+    hpgp_msg_init(cnf, HPGP_K_MODOP_START_CNF, NULL, NULL);
+    hpgp_module_op *c = &cnf->u.modop;
+    c->session_id = r->session_id;
+    c->num_modules = r->num_modules;
+    p->session_open = r->module_id == HPGP_MODULE_PIB && pib_range(p, 0, r->module_length, UINT32_MAX) != NULL;
+    c->mstatus = p->session_open ? 0 : MSTATUS_FAIL;
+    p->session_id = r->session_id;
+    p->session_len = r->module_length;
+    p->session_checksum = r->module_checksum;
+}
+
+static int in_session(const sim_port *p, const hpgp_module_op *r) { return p->session_open && r->session_id == p->session_id; }
+
+static void modop_write(sim_port *p, const hpgp_module_op *r, hpgp_msg *cnf)
+{
+    hpgp_msg_init(cnf, HPGP_K_MODOP_WRITE_CNF, NULL, NULL);
+    hpgp_module_op *c = &cnf->u.modop;
+    c->session_id = r->session_id;
+    c->module_idx = r->module_idx;
+    c->module_id = r->module_id;
+    c->module_sub_id = r->module_sub_id;
+    c->length = r->length;
+    c->offset = r->offset;
+    c->op_data_len = MODOP_WRITE_DATA_LEN;
+    uint8_t *d = in_session(p, r) ? pib_range(p, r->offset, r->length, HPGP_MODOP_MAX) : NULL;
+    c->mstatus = d ? 0 : MSTATUS_FAIL;
+    if (d) memcpy(d, r->data, r->length);
+}
+
+static void modop_commit(sim_plc *plc, int port, const hpgp_module_op *r, hpgp_msg *cnf, uint32_t now)
+{
+    sim_port *p = &plc->port[port];
+    hpgp_msg_init(cnf, HPGP_K_MODOP_COMMIT_CNF, NULL, NULL);
+    hpgp_module_op *c = &cnf->u.modop;
+    c->session_id = r->session_id;
+    c->commit_code = r->commit_code;
+    c->num_modules = 1;
+    int ok = in_session(p, r) && hpgp_checksum32(p->cfg.pib, p->session_len) == p->session_checksum;
+    c->mstatus = ok ? 0 : MSTATUS_FAIL;
+    p->session_open = 0;
+    if (ok && !(r->commit_code & HPGP_MODOP_COMMIT_NO_RESET)) sim_modem_restart(plc, port, now);
+}
+
+int sim_pib_answer(sim_plc *plc, int port, const hpgp_msg *req, hpgp_msg *cnf, uint32_t now)
+{
+    sim_port *p = &plc->port[port];
+    switch (req->kind) {
+    case HPGP_K_RD_MOD_REQ: rd_mod(p, &req->u.mod_rw, cnf); return 1;
+    case HPGP_K_WR_MOD_REQ: wr_mod(p, &req->u.mod_rw, cnf); return 1;
+    case HPGP_K_MOD_NVM_REQ:
+        hpgp_msg_init(cnf, HPGP_K_MOD_NVM_CNF, NULL, NULL);
+        cnf->u.status.value = req->u.status.value;
+        return 1;
+    case HPGP_K_MODOP_READ_REQ: modop_read(p, &req->u.modop, cnf); return 1;
+    case HPGP_K_MODOP_START_REQ: modop_start(p, &req->u.modop, cnf); return 1;
+    case HPGP_K_MODOP_WRITE_REQ: modop_write(p, &req->u.modop, cnf); return 1;
+    case HPGP_K_MODOP_COMMIT_REQ: modop_commit(plc, port, &req->u.modop, cnf, now); return 1;
+    default: return 0;
+    }
+}
