@@ -32,13 +32,13 @@ static inline const char *tu_basename(const char *path)
 }
 
 /* Calls fn for every frame (numbered from 1 like tshark) until it returns nonzero; returns that, or -1 when
- * the file does not open. */
+ * the file does not open. Timestamps have nanosecond precision: use tu_ts_ns. */
 static inline int tu_each_frame(const char *path,
                                 int (*fn)(void *ctx, unsigned no, const struct pcap_pkthdr *h, const uint8_t *d),
                                 void *ctx)
 {
     char err[PCAP_ERRBUF_SIZE];
-    pcap_t *p = pcap_open_offline(path, err);
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
     if (!p) return -1;
     struct pcap_pkthdr *h;
     const u_char *d;
@@ -47,6 +47,11 @@ static inline int tu_each_frame(const char *path,
     while (!rc && pcap_next_ex(p, &h, &d) == 1) rc = fn(ctx, ++no, h, d);
     pcap_close(p);
     return rc;
+}
+
+static inline uint64_t tu_ts_ns(const struct pcap_pkthdr *h)
+{
+    return (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec; /* tv_usec holds ns here */
 }
 
 static inline int tu_have_tshark(void) { return system("command -v tshark >/dev/null 2>&1") == 0; }
