@@ -1,0 +1,157 @@
+/* XML (as written by exi_text_xml, or by hand) back into the generated structs, using libxml2.
+ * Elements and attributes are matched by local name and namespace; order among siblings follows the schema. */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/exi_text.h"
+#include "exi_values_text.h"
+#include "exi_walk.h"
+
+struct reader {
+    const struct exi_proto *p;
+    char *msg;
+    size_t msgcap;
+};
+
+static int fail(struct reader *r, int code, const xmlNode *node, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = snprintf(r->msg, r->msgcap, "line %d: ", node ? node->line : 0);
+    if (n >= 0 && (size_t)n < r->msgcap)
+        vsnprintf(r->msg + n, r->msgcap - (size_t)n, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static const char *ns_of(const xmlNode *n)
+{
+    return n->ns && n->ns->href ? (const char *)n->ns->href : "";
+}
+
+static int set_simple(struct reader *r, uint16_t ti, const xmlNode *node, const xmlChar *text, uint8_t *dst,
+                      const char *name)
+{
+    int rc = exi_text_parse_value(r->p, ti, text ? (const char *)text : "", dst);
+    if (rc)
+        return fail(r, rc, node, "bad value '%s' for %s: %s", text ? (const char *)text : "", name, ccs_strerror(rc));
+    return 0;
+}
+
+/* Mark field fi present in the struct at base and return where its (next) value goes, or NULL. */
+static uint8_t *claim(struct reader *r, unsigned fi, uint8_t *base, const xmlNode *node)
+{
+    const struct exi_field *f = &r->p->codec->fields[fi];
+    const char *name = r->p->meta->field_names[fi];
+    uint16_t n;
+    switch (f->pkind) {
+    case EXI_P_FLAG:
+        if (base[f->presence]) {
+            fail(r, CCS_ECAP, node, "<%s> given twice", name);
+            return NULL;
+        }
+        base[f->presence] = 1;
+        return base + f->offset;
+    case EXI_P_CHOICE:
+        if (base[f->presence]) {
+            fail(r, CCS_EPROTO, node, "<%s>: another alternative of the same choice is already given", name);
+            return NULL;
+        }
+        base[f->presence] = f->choice;
+        return base + f->offset;
+    case EXI_P_ARRAY:
+        memcpy(&n, base + f->presence, sizeof n);
+        if (n >= f->cap) {
+            fail(r, CCS_ECAP, node, "more than %u <%s> (the configured capacity)", f->cap, name);
+            return NULL;
+        }
+        memcpy(base + f->presence, &(uint16_t){(uint16_t)(n + 1)}, sizeof n);
+        return base + f->offset + (size_t)n * r->p->codec->types[f->type].size;
+    default:
+        return base + f->offset;
+    }
+}
+
+static int read_complex(struct reader *r, uint16_t ti, uint8_t *base, const xmlNode *node);
+
+static int read_element(struct reader *r, unsigned fi, uint8_t *base, const xmlNode *node)
+{
+    uint8_t *dst = claim(r, fi, base, node);
+    if (!dst)
+        return CCS_EINVAL;
+    uint16_t ti = r->p->codec->fields[fi].type;
+    if (r->p->codec->types[ti].kind == EXI_K_COMPLEX)
+        return read_complex(r, ti, dst, node);
+    xmlChar *text = xmlNodeGetContent(node);
+    int rc = set_simple(r, ti, node, text, dst, r->p->meta->field_names[fi]);
+    xmlFree(text);
+    return rc;
+}
+
+static int read_complex(struct reader *r, uint16_t ti, uint8_t *base, const xmlNode *node)
+{
+    const struct exi_proto *p = r->p;
+    int rc;
+    for (const xmlAttr *a = node->properties; a; a = a->next) {
+        const char *uri = a->ns && a->ns->href ? (const char *)a->ns->href : "";
+        int fi = exi_walk_find_field(p, ti, (const char *)a->name, uri, EXI_R_ATTR);
+        if (fi < 0)
+            return fail(r, CCS_EPROTO, node, "unexpected attribute %s on <%s>", a->name, node->name);
+        xmlChar *v = xmlNodeListGetString(node->doc, a->children, 1);
+        uint8_t *dst = claim(r, (unsigned)fi, base, node);
+        rc = dst ? set_simple(r, p->codec->fields[fi].type, node, v, dst, (const char *)a->name) : CCS_EINVAL;
+        xmlFree(v);
+        if (rc)
+            return rc;
+    }
+    int content = exi_walk_find_field(p, ti, "CONTENT", NULL, EXI_R_CONTENT);
+    if (content >= 0) {
+        xmlChar *text = xmlNodeGetContent(node);
+        rc = set_simple(r, p->codec->fields[content].type, node, text, base + p->codec->fields[content].offset,
+                        (const char *)node->name);
+        xmlFree(text);
+        return rc;
+    }
+    for (const xmlNode *c = node->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_COMMENT_NODE)
+            continue;
+        if (c->type != XML_ELEMENT_NODE)
+            return fail(r, CCS_EUNSUPP, c, "unsupported XML node in <%s>", node->name);
+        int fi = exi_walk_find_field(p, ti, (const char *)c->name, ns_of(c), EXI_R_ELEM);
+        if (fi < 0)
+            return fail(r, CCS_EPROTO, c, "unexpected element <%s> (namespace '%s') in <%s>", c->name, ns_of(c),
+                        node->name);
+        if ((rc = read_element(r, (unsigned)fi, base, c)))
+            return rc;
+    }
+    return 0;
+}
+
+int exi_text_from_xml(const struct exi_proto *p, const char *xml, size_t len, void *doc, char *msg, size_t msgcap)
+{
+    struct reader r = {p, msg, msgcap};
+    if (msgcap)
+        msg[0] = 0;
+    memset(doc, 0, p->doc_size);
+    xmlDoc *x = xmlReadMemory(xml, (int)len, "input.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                                               XML_PARSE_NOWARNING);
+    if (!x) {
+        const xmlError *e = xmlGetLastError();
+        return fail(&r, CCS_ESYNTAX, NULL, "not well-formed XML: %s", e && e->message ? e->message : "?");
+    }
+    const xmlNode *root = xmlDocGetRootElement(x);
+    int rc;
+    int fi = root ? exi_walk_find_field(p, p->codec->doc_type, (const char *)root->name, ns_of(root), EXI_R_ELEM)
+                  : -1;
+    if (fi < 0)
+        rc = fail(&r, CCS_EPROTO, root, "<%s> is not a message of %s", root ? (const char *)root->name : "?",
+                  p->meta->title);
+    else
+        rc = read_element(&r, (unsigned)fi, doc, root);
+    xmlFreeDoc(x);
+    return rc;
+}
