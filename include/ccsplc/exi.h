@@ -32,7 +32,8 @@ struct exi_type {
     uint8_t bits;      /* ENUM, NBIT: code width; BINARY: 1 = base64Binary, 0 = hexBinary (text form) */
     uint8_t is_signed; /* NBIT, INT: C storage is signed */
     uint32_t size;     /* sizeof the C value (array stride) */
-    uint16_t aux;      /* COMPLEX: first state; ENUM: literal count; STRING/BINARY/BIGINT: capacity */
+    uint16_t aux;      /* COMPLEX: first state; ENUM: literal count; STRING/BINARY/BIGINT: capacity;
+                        * NBIT: max - min (the schema's range, which the code width may exceed) */
     uint16_t first;    /* COMPLEX: first field */
     uint16_t nfields;  /* COMPLEX: field count */
     int32_t min;       /* NBIT: lowest value */

@@ -215,6 +215,8 @@ int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *ds
     case EXI_K_NBIT: {
         if ((rc = exi_read_bits(r, t->bits, &v)))
             return rc;
+        if (v > t->aux)
+            return CCS_ERANGE;
         int64_t x = (int64_t)t->min + v;
         if (!exi_fits(x, t->size, t->is_signed))
             return CCS_ERANGE;
@@ -263,7 +265,7 @@ int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8
     }
     case EXI_K_NBIT: {
         int64_t off = exi_load_int(src, t->size, t->is_signed) - t->min;
-        if (off < 0 || (t->bits < 32 && off >= (INT64_C(1) << t->bits)))
+        if (off < 0 || off > t->aux)
             return CCS_ERANGE;
         return exi_write_bits(w, t->bits, (uint32_t)off);
     }

@@ -316,7 +316,7 @@ int exi_text_parse_value(const struct exi_proto *p, uint16_t ti, const char *tex
             return rc;
         if (!exi_fits(v, t->size, t->kind == EXI_K_UINT ? 0 : t->is_signed || t->kind == EXI_K_INT))
             return CCS_ERANGE;
-        if (t->kind == EXI_K_NBIT && (v < t->min || v - t->min >= (INT64_C(1) << t->bits)))
+        if (t->kind == EXI_K_NBIT && (v < t->min || v - t->min > t->aux))
             return CCS_ERANGE;
         exi_store_int(dst, t->size, (uint64_t)v);
         return 0;

@@ -98,7 +98,7 @@ class Codec:
             if lo is not None and hi is not None and hi - lo + 1 <= 4096:
                 ctype, signed = _int_ctype(lo, hi)
                 return SimpleInfo("NBIT", ctype, "sizeof(%s)" % ctype, bits=code_width(hi - lo + 1),
-                                  min_value=lo, signed=signed)
+                                  min_value=lo, signed=signed, cap=hi - lo)
             ctype, signed = _int_ctype(lo, hi)
             if ctype is None:
                 return self._bigint()

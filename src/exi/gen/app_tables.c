@@ -12,8 +12,8 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 30, 8, 2, 0},
     {EXI_K_STRING, 0, 0, sizeof(struct exi_string_100), 100, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0},
-    {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 0, 0, 0, 0},
-    {EXI_K_NBIT, 5, 0, sizeof(uint8_t), 0, 0, 0, 1},
+    {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0},
+    {EXI_K_NBIT, 5, 0, sizeof(uint8_t), 19, 0, 0, 1},
     {EXI_K_ENUM, 2, 0, sizeof(enum app_responseCodeType), 3, 0, 0, 0},
 };
 

@@ -50,11 +50,11 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 6, 0, sizeof(enum iso20_acdp_responseCodeType), 40, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_acdp_processingType), 3, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_acdp_mechanicalChargingDeviceStatusType), 3, 0, 0, 0},
-    {EXI_K_NBIT, 8, 1, sizeof(int8_t), 0, 0, 0, -128},
+    {EXI_K_NBIT, 8, 1, sizeof(int8_t), 255, 0, 0, -128},
     {EXI_K_INT, 0, 1, sizeof(int16_t), 0, 0, 0, 0},
     {EXI_K_BOOL, 0, 0, sizeof(bool), 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_acdp_cpStatusType), 5, 0, 0, 0},
-    {EXI_K_NBIT, 7, 0, sizeof(uint8_t), 0, 0, 0, 0},
+    {EXI_K_NBIT, 7, 0, sizeof(uint8_t), 100, 0, 0, 0},
     {EXI_K_ENUM, 4, 0, sizeof(enum iso20_acdp_errorCodeType), 10, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_acdp_isolationStatusType), 4, 0, 0, 0},
 };

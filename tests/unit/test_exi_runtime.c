@@ -1,0 +1,250 @@
+/* The EXI runtime on hostile and edge-case input: truncation, capacities, ranges, output space, integers,
+ * strings; messages are taken from the corpus and changed in ways whose expected outcome follows from EXI. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/exi_text.h"
+#include "ccsplc/gen/din.h"
+#include "ccsplc/gen/iso2.h"
+#include "corpus.h"
+#include "exi/bitstream.h"
+#include "testutil.h"
+
+/* Every prefix shorter than the message's own encoding must fail cleanly (never crash, never succeed). */
+static void truncated_inputs_fail(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"corpus/app.tsv", "corpus/iso2.tsv", "corpus/iso20.tsv", "corpus/din.tsv"};
+    size_t checked = 0;
+    for (size_t fi = 0; fi < 4; fi++) {
+        struct corpus_line *lines;
+        size_t n;
+        char *buf = corpus_load(tu_shared(files[fi]), &lines, &n);
+        assert_non_null(buf);
+        for (size_t i = 0; i < n && i < 300; i++) {
+            const struct exi_proto *p = exi_proto_find(lines[i].proto);
+            uint8_t in[8192], out[8192];
+            long len = tu_hex2bin(lines[i].hex, in, sizeof in);
+            void *doc = calloc(1, p->doc_size), *scratch = calloc(1, p->doc_size);
+            size_t olen;
+            assert_int_equal(exi_decode(p->codec, in, (size_t)len, doc), 0);
+            assert_int_equal(exi_encode(p->codec, doc, out, sizeof out, &olen), 0);
+            for (size_t k = 0; k < olen; k++) {
+                uint8_t *copy = malloc(k ? k : 1); /* exact size, so ASan sees any overread */
+                memcpy(copy, in, k);
+                assert_true(exi_decode(p->codec, copy, k, scratch) < 0);
+                free(copy);
+                checked++;
+            }
+            /* Output space: every buffer smaller than needed is refused, never overrun. */
+            for (size_t k = 0; k < olen; k += 3) {
+                uint8_t *small = malloc(k ? k : 1);
+                assert_int_equal(exi_encode(p->codec, doc, small, k, &olen), CCS_ENOSPC);
+                free(small);
+            }
+            free(doc);
+            free(scratch);
+        }
+        free(lines);
+        free(buf);
+    }
+    assert_true(checked > 10000);
+}
+
+/* Bits of an encoding as a '0'/'1' string of exactly nbits (from an encoder run). */
+static char *bits_of(const uint8_t *b, size_t nbytes)
+{
+    char *s = malloc(nbytes * 8 + 1);
+    for (size_t i = 0; i < nbytes * 8; i++)
+        s[i] = (char)('0' + ((b[i / 8] >> (7 - i % 8)) & 1));
+    s[nbytes * 8] = 0;
+    return s;
+}
+
+static size_t pack_bits(const char *s, uint8_t *out)
+{
+    size_t n = strlen(s);
+    memset(out, 0, (n + 7) / 8);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '1')
+            out[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+    return (n + 7) / 8;
+}
+
+/* A DIN ServiceDiscoveryRes with k identical services, encoded; returns its bit string (trailing padding
+ * stripped to the encoder's bit count). */
+static char *services(struct din_exiDocument *doc, unsigned k, size_t *nbits)
+{
+    struct din_ServiceDiscoveryResType *res = &doc->V2G_Message.Body.ServiceDiscoveryRes;
+    res->has_ServiceList = true;
+    res->ServiceList.Service.count = (uint16_t)k;
+    for (unsigned i = 0; i < k; i++) {
+        res->ServiceList.Service.array[i].ServiceTag.ServiceID = 7;
+        res->ServiceList.Service.array[i].ServiceTag.ServiceCategory = din_serviceCategoryType_Internet;
+    }
+    uint8_t out[1024];
+    size_t len;
+    assert_int_equal(din_encode(doc, out, sizeof out, &len), 0);
+    char *b = bits_of(out, len);
+    *nbits = strlen(b);
+    return b;
+}
+
+/* More occurrences than the capacity (DIN Service, unbounded in the schema, 8 here) are refused with CCS_ECAP,
+ * never truncated. The 9-service stream is built by repeating one service's bits, located by diffing the
+ * encodings of 1 and 2 services. */
+static void beyond_capacity_is_refused(void **state)
+{
+    (void)state;
+    struct corpus_line *lines;
+    size_t n;
+    char *buf = corpus_load(tu_shared("corpus/din.tsv"), &lines, &n);
+    struct din_exiDocument *doc = calloc(1, sizeof *doc);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(lines[i].message, "ServiceDiscoveryRes"))
+            continue;
+        uint8_t in[256];
+        long len = tu_hex2bin(lines[i].hex, in, sizeof in);
+        assert_int_equal(din_decode(in, (size_t)len, doc), 0);
+        break;
+    }
+    free(lines);
+    free(buf);
+    size_t n1, n2, n7, n8;
+    char *b1 = services(doc, 1, &n1), *b2 = services(doc, 2, &n2);
+    char *b7 = services(doc, 7, &n7), *b8 = services(doc, 8, &n8);
+    /* Find the service's bits: inserting b[k..k+d) again turns 1 service into 2 and 7 into 8 (up to the
+     * final padding byte). */
+    size_t d = 0, k = 0;
+    char *tmp = malloc(n8 + 256);
+    for (size_t dd = (n2 - n1) - 7; dd <= (n2 - n1) + 7 && !d; dd++)
+        for (size_t kk = 8; kk + dd <= n1 && !d; kk++) {
+            memcpy(tmp, b1, kk);
+            memcpy(tmp + kk, b1 + kk, dd);
+            strcpy(tmp + kk + dd, b1 + kk);
+            if (strncmp(tmp, b2, n2 - 8))
+                continue;
+            memcpy(tmp, b7, kk);
+            memcpy(tmp + kk, b7 + kk, dd);
+            strcpy(tmp + kk + dd, b7 + kk);
+            if (!strncmp(tmp, b8, n8 - 8))
+                d = dd, k = kk;
+        }
+    assert_true(d > 0);
+    /* Insert one more copy of the service's bits into the 8-service stream. */
+    char *b9 = malloc(n8 + d + 1);
+    memcpy(b9, b8, k);
+    memcpy(b9 + k, b8 + k, d);
+    strcpy(b9 + k + d, b8 + k);
+    uint8_t s9[1024];
+    size_t l9 = pack_bits(b9, s9);
+    struct exi_error err;
+    assert_int_equal(exi_decode_ex(&din_codec, s9, l9, doc, &err), CCS_ECAP);
+    /* And the encoder refuses a count above the capacity. */
+    doc->V2G_Message.Body.ServiceDiscoveryRes.ServiceList.Service.count = 9;
+    uint8_t out[1024];
+    size_t olen;
+    assert_int_equal(din_encode(doc, out, sizeof out, &olen), CCS_EINVAL);
+    free(b1); free(b2); free(b7); free(b8); free(b9); free(tmp); free(doc);
+}
+
+/* Values outside their type are refused by the encoder. */
+static void encoder_checks_ranges(void **state)
+{
+    (void)state;
+    struct din_exiDocument *doc = calloc(1, sizeof *doc);
+    uint8_t out[256];
+    size_t len;
+    doc->root = DIN_ROOT_V2G_Message;
+    doc->V2G_Message.Header.SessionID.len = 8;
+    doc->V2G_Message.Body.BodyElement_choice = din_BodyType_SessionStopReq;
+    assert_int_equal(din_encode(doc, out, sizeof out, &len), 0);
+    doc->V2G_Message.Header.SessionID.len = 9; /* above maxLength 8 */
+    assert_int_equal(din_encode(doc, out, sizeof out, &len), CCS_EINVAL);
+    doc->V2G_Message.Header.SessionID.len = 8;
+    doc->V2G_Message.Body.BodyElement_choice = din_BodyType_CurrentDemandReq;
+    struct din_CurrentDemandReqType *r = &doc->V2G_Message.Body.CurrentDemandReq;
+    r->DC_EVStatus.EVRESSSOC = 100;
+    assert_int_equal(din_encode(doc, out, sizeof out, &len), 0);
+    r->DC_EVStatus.EVRESSSOC = (int8_t)-1; /* below the n-bit range 0..100 */
+    assert_int_equal(din_encode(doc, out, sizeof out, &len), CCS_ERANGE);
+    r->DC_EVStatus.EVRESSSOC = 50;
+    r->EVTargetVoltage.Multiplier = 4; /* Multiplier is -3..3 */
+    assert_int_equal(din_encode(doc, out, sizeof out, &len), CCS_ERANGE);
+    r->EVTargetVoltage.Multiplier = 0;
+    r->DC_EVStatus.EVErrorCode = (enum din_DC_EVErrorCodeType)12; /* 12 literals */
+    assert_int_equal(din_encode(doc, out, sizeof out, &len), CCS_ERANGE);
+    doc->V2G_Message.Body.BodyElement_choice = 0;
+    doc->V2G_Message.Body.BodyElement_choice = 200; /* no such alternative: Body is then empty */
+    assert_int_equal(din_encode(doc, out, sizeof out, &len), 0);
+    assert_int_equal(din_decode(out, len, doc), 0);
+    assert_int_equal(doc->V2G_Message.Body.BodyElement_choice, 0);
+    free(doc);
+}
+
+/* EXI Unsigned Integer: 7-bit groups; values beyond 64 bits are refused. */
+static void unsigned_integers(void **state)
+{
+    (void)state;
+    static const uint64_t values[] = {0, 1, 127, 128, 16383, 16384, UINT32_MAX, UINT64_MAX};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        uint8_t buf[16];
+        struct exi_writer w = {buf, sizeof buf * 8, 0};
+        assert_int_equal(exi_write_uint(&w, values[i]), 0);
+        struct exi_reader r = {buf, w.pos, 0};
+        uint64_t v;
+        assert_int_equal(exi_read_uint(&r, &v), 0);
+        assert_true(v == values[i]);
+        assert_int_equal(r.pos, w.pos);
+    }
+    uint8_t big[11];
+    memset(big, 0xFF, 10);
+    big[10] = 0x01; /* 11 groups: 71 bits */
+    struct exi_reader r = {big, sizeof big * 8, 0};
+    uint64_t v;
+    assert_int_equal(exi_read_uint(&r, &v), CCS_ERANGE);
+    uint8_t two65[10] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02}; /* 2^64 */
+    r = (struct exi_reader){two65, sizeof two65 * 8, 0};
+    assert_int_equal(exi_read_uint(&r, &v), CCS_ERANGE);
+}
+
+/* Strings keep their code points (UTF-8 in C) through a round trip; a string-table hit is refused. */
+static void strings_round_trip(void **state)
+{
+    (void)state;
+    struct iso2_exiDocument *doc = calloc(1, sizeof *doc), *back = calloc(1, sizeof *back);
+    doc->root = ISO2_ROOT_V2G_Message;
+    doc->V2G_Message.Header.SessionID.len = 8;
+    doc->V2G_Message.Body.BodyElement_choice = iso2_BodyType_SessionSetupRes;
+    struct iso2_SessionSetupResType *r = &doc->V2G_Message.Body.SessionSetupRes;
+    const char *id = "DE*Gr\xc3\xbc\xc3\x9f" "e*\xe2\x82\xac*\xf0\x9f\x94\x8c";
+    r->EVSEID.len = (uint16_t)strlen(id);
+    memcpy(r->EVSEID.chars, id, strlen(id) + 1);
+    uint8_t out[256];
+    size_t len;
+    assert_int_equal(iso2_encode(doc, out, sizeof out, &len), 0);
+    assert_int_equal(iso2_decode(out, len, back), 0);
+    assert_string_equal(back->V2G_Message.Body.SessionSetupRes.EVSEID.chars, id);
+    r->EVSEID.chars[2] = (char)0xC3; /* broken UTF-8 */
+    assert_int_equal(iso2_encode(doc, out, sizeof out, &len), CCS_EINVAL);
+    free(doc);
+    free(back);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(truncated_inputs_fail),
+        cmocka_unit_test(beyond_capacity_is_refused),
+        cmocka_unit_test(encoder_checks_ranges),
+        cmocka_unit_test(unsigned_integers),
+        cmocka_unit_test(strings_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
