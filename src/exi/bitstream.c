@@ -3,6 +3,16 @@
 
 int exi_read_uint(struct exi_reader *r, uint64_t *out)
 {
+    uint32_t first;
+    size_t at = r->pos;
+    int rc0 = exi_read_bits(r, 8, &first);
+    if (rc0)
+        return rc0;
+    if (!(first & 0x80u)) { /* one group: most values */
+        *out = first;
+        return 0;
+    }
+    r->pos = at;
     uint64_t v = 0;
     for (unsigned shift = 0;; shift += 7) {
         uint32_t b;

@@ -13,47 +13,60 @@ struct exi_reader {
     size_t pos;    /* next bit */
 };
 
+/* The writer keeps up to 7 pending bits in acc; exi_writer_pos() is the stream position in bits. */
 struct exi_writer {
     uint8_t *buf;
-    size_t nbits;  /* capacity in bits */
-    size_t pos;
+    size_t cap;     /* bytes */
+    size_t nbytes;  /* bytes written */
+    uint64_t acc;
+    unsigned nacc;  /* pending bits in acc (< 8 between calls) */
 };
 
 /* Read n (0..32) bits as an unsigned number. */
 static inline int exi_read_bits(struct exi_reader *r, unsigned n, uint32_t *out)
 {
-    if (n > r->nbits - r->pos || r->pos > r->nbits)
-        return CCS_ETRUNC;
-    uint32_t v = 0;
     size_t pos = r->pos;
-    while (n) {
-        unsigned off = (unsigned)(pos & 7), avail = 8 - off, take = n < avail ? n : avail;
-        unsigned byte = r->buf[pos >> 3];
-        v = (v << take) | ((byte >> (avail - take)) & ((1u << take) - 1u));
-        pos += take;
-        n -= take;
+    if (pos > r->nbits || n > r->nbits - pos)
+        return CCS_ETRUNC;
+    size_t byte = pos >> 3;
+    uint64_t w = 0;
+    if ((r->nbits >> 3) - byte >= 8) { /* fast path: a whole 64-bit window is in bounds */
+        const uint8_t *b = r->buf + byte;
+        w = (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
+            (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 | (uint64_t)b[6] << 8 | (uint64_t)b[7];
+    } else { /* near the end: only the bytes that hold the n bits (all in bounds, checked above) */
+        unsigned need = ((unsigned)(pos & 7) + n + 7) >> 3;
+        for (unsigned i = 0; i < need; i++)
+            w = w << 8 | r->buf[byte + i];
+        w = need ? w << (8 * (8 - need) & 63) : 0;
     }
-    r->pos = pos;
-    *out = v;
+    r->pos = pos + n;
+    *out = n ? (uint32_t)((w << (pos & 7)) >> (64 - n)) : 0;
     return 0;
 }
 
 static inline int exi_write_bits(struct exi_writer *w, unsigned n, uint32_t v)
 {
-    if (n > w->nbits - w->pos || w->pos > w->nbits)
-        return CCS_ENOSPC;
-    size_t pos = w->pos;
-    while (n) {
-        unsigned off = (unsigned)(pos & 7), avail = 8 - off, take = n < avail ? n : avail;
-        uint8_t *b = &w->buf[pos >> 3];
-        if (off == 0)
-            *b = 0;
-        n -= take;
-        *b = (uint8_t)(*b | (((v >> n) & ((1u << take) - 1u)) << (avail - take)));
-        pos += take;
+    w->acc = (w->acc << n) | (n < 32 ? v & ((1u << n) - 1u) : v);
+    w->nacc += n;
+    while (w->nacc >= 8) {
+        if (w->nbytes >= w->cap)
+            return CCS_ENOSPC;
+        w->nacc -= 8;
+        w->buf[w->nbytes++] = (uint8_t)(w->acc >> w->nacc);
     }
-    w->pos = pos;
     return 0;
+}
+
+static inline size_t exi_writer_pos(const struct exi_writer *w)
+{
+    return w->nbytes * 8 + w->nacc;
+}
+
+/* Write the pending bits, zero-padded to a byte boundary. */
+static inline int exi_writer_flush(struct exi_writer *w)
+{
+    return w->nacc ? exi_write_bits(w, 8 - w->nacc, 0) : 0;
 }
 
 /* EXI Unsigned Integer: 7-bit groups, least significant first, high bit = more follow. */

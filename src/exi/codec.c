@@ -60,6 +60,16 @@ static int dec_complex(struct dec *d, uint16_t type, uint8_t *base, unsigned dep
 static int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *dst)
 {
     uint32_t code;
+    if (t->kind == EXI_K_BOOL || t->kind == EXI_K_NBIT || t->kind == EXI_K_ENUM) {
+        /* CH, the fixed-width value and EE in one read */
+        unsigned w = t->kind == EXI_K_BOOL ? 1u : t->bits;
+        int rc = exi_read_bits(&d->r, w + 2, &code);
+        if (rc)
+            return rc;
+        if (code >> (w + 1) || (code & 1u))
+            return CCS_EUNSUPP;
+        return exi_value_set_small(t, (code >> 1) & ((1u << w) - 1u), dst);
+    }
     int rc = exi_read_bits(&d->r, 1, &code);
     if (rc)
         return rc;
@@ -187,7 +197,7 @@ static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsign
     const struct exi_type *t = &c->types[type];
     uint16_t cursor[EXI_MAX_ARRAYS] = {0};
     if (depth > EXI_MAX_DEPTH)
-        return fail(e->err, CCS_EUNSUPP, e->w.pos, t->aux, 0xFFFF);
+        return fail(e->err, CCS_EUNSUPP, exi_writer_pos(&e->w), t->aux, 0xFFFF);
     uint16_t s = t->aux;
     for (;;) {
         const struct exi_state *st = &c->states[s];
@@ -202,14 +212,14 @@ static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsign
                 break;
         }
         if (code == st->nprods) /* required content missing */
-            return fail(e->err, CCS_EINVAL, e->w.pos, s, 0xFFFF);
+            return fail(e->err, CCS_EINVAL, exi_writer_pos(&e->w), s, 0xFFFF);
         int rc = exi_write_bits(&e->w, st->nbits, code);
         if (rc)
-            return fail(e->err, rc, e->w.pos, s, 0xFFFF);
+            return fail(e->err, rc, exi_writer_pos(&e->w), s, 0xFFFF);
         if (p->field == EXI_PROD_EE)
             return 0;
         if ((rc = enc_field(e, &c->fields[p->field], base, cursor, depth)))
-            return fail(e->err, rc, e->w.pos, s, p->field);
+            return fail(e->err, rc, exi_writer_pos(&e->w), s, p->field);
         s = p->next;
     }
 }
@@ -219,15 +229,17 @@ int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size
 {
     if (err)
         memset(err, 0, sizeof *err);
-    if (!c || !doc || !buf || !out_len || cap > SIZE_MAX / 8)
+    if (!c || !doc || !buf || !out_len)
         return CCS_EINVAL;
-    struct enc e = {c, {buf, cap * 8, 0}, err};
+    struct enc e = {c, {buf, cap, 0, 0, 0}, err};
     int rc = exi_write_bits(&e.w, 8, EXI_HEADER);
     if (rc)
         return fail(err, rc, 0, 0, 0xFFFF);
     if ((rc = enc_complex(&e, c->doc_type, doc, 0)))
         return rc;
-    *out_len = (e.w.pos + 7) / 8;
+    if ((rc = exi_writer_flush(&e.w)))
+        return fail(err, rc, exi_writer_pos(&e.w), 0, 0xFFFF);
+    *out_len = e.w.nbytes;
     return 0;
 }
 

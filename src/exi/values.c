@@ -194,27 +194,18 @@ static int bigint_encode(struct exi_writer *w, const uint8_t *src)
     return exi_write_biguint(w, m, b->len);
 }
 
-int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
+int exi_value_set_small(const struct exi_type *t, uint32_t v, uint8_t *dst)
 {
-    uint32_t v;
-    uint64_t u;
-    int rc;
     switch (t->kind) {
     case EXI_K_BOOL:
-        if ((rc = exi_read_bits(r, 1, &v)))
-            return rc;
         *dst = (uint8_t)v;
         return 0;
     case EXI_K_ENUM:
-        if ((rc = exi_read_bits(r, t->bits, &v)))
-            return rc;
         if (v >= t->aux)
             return CCS_ERANGE;
         exi_store_int(dst, t->size, v);
         return 0;
-    case EXI_K_NBIT: {
-        if ((rc = exi_read_bits(r, t->bits, &v)))
-            return rc;
+    default: { /* NBIT */
         if (v > t->aux)
             return CCS_ERANGE;
         int64_t x = (int64_t)t->min + v;
@@ -223,6 +214,21 @@ int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *ds
         exi_store_int(dst, t->size, (uint64_t)x);
         return 0;
     }
+    }
+}
+
+int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
+{
+    uint32_t v;
+    uint64_t u;
+    int rc;
+    switch (t->kind) {
+    case EXI_K_BOOL:
+    case EXI_K_ENUM:
+    case EXI_K_NBIT:
+        if ((rc = exi_read_bits(r, t->kind == EXI_K_BOOL ? 1u : t->bits, &v)))
+            return rc;
+        return exi_value_set_small(t, v, dst);
     case EXI_K_UINT:
         if ((rc = exi_read_uint(r, &u)))
             return rc;

@@ -7,6 +7,8 @@
 #include "ccsplc/exi.h"
 
 int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst);
+/* Store an already-read BOOL, ENUM or NBIT code value (range-checked). */
+int exi_value_set_small(const struct exi_type *t, uint32_t v, uint8_t *dst);
 int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src);
 
 /* Integer storage of 1, 2, 4 or 8 bytes, signed or not. */

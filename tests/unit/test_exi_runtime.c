@@ -195,13 +195,15 @@ static void unsigned_integers(void **state)
     static const uint64_t values[] = {0, 1, 127, 128, 16383, 16384, UINT32_MAX, UINT64_MAX};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         uint8_t buf[16];
-        struct exi_writer w = {buf, sizeof buf * 8, 0};
+        struct exi_writer w = {buf, sizeof buf, 0, 0, 0};
         assert_int_equal(exi_write_uint(&w, values[i]), 0);
-        struct exi_reader r = {buf, w.pos, 0};
+        size_t bits = exi_writer_pos(&w);
+        assert_int_equal(exi_writer_flush(&w), 0);
+        struct exi_reader r = {buf, bits, 0};
         uint64_t v;
         assert_int_equal(exi_read_uint(&r, &v), 0);
         assert_true(v == values[i]);
-        assert_int_equal(r.pos, w.pos);
+        assert_int_equal(r.pos, bits);
     }
     uint8_t big[11];
     memset(big, 0xFF, 10);
