@@ -11,18 +11,14 @@
 
 #include "testutil.h"
 
-/* The capture files (*.pcap, *.pcapng), sorted; free with globfree. 0 when at least one was found. */
+/* The capture files (*.pcap, *.pcapng); free with globfree. 0 when at least one was found. */
 static inline int tu_captures(glob_t *g)
 {
-    if (glob(tu_shared("captures/*.pcap*"), 0, NULL, g) != 0) return -1;
-    size_t keep = 0;
-    for (size_t i = 0; i < g->gl_pathc; i++) {
-        size_t n = strlen(g->gl_pathv[i]);
-        if (n > 4 && !strcmp(g->gl_pathv[i] + n - 4, ".txt")) continue; /* *.pcapng.decoded.txt */
-        g->gl_pathv[keep++] = g->gl_pathv[i];
-    }
-    g->gl_pathc = keep;
-    return keep ? 0 : -1;
+    char pcapng[4096];
+    snprintf(pcapng, sizeof pcapng, "%s", tu_shared("captures/*.pcapng"));
+    int rc = glob(tu_shared("captures/*.pcap"), 0, NULL, g);
+    rc = glob(pcapng, rc == 0 ? GLOB_APPEND : 0, NULL, g);
+    return rc == 0 && g->gl_pathc ? 0 : -1;
 }
 
 static inline const char *tu_basename(const char *path)
