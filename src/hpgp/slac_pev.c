@@ -1,0 +1,381 @@
+/* SLAC, car side: SLAC_PARAM.REQ, sounding, choice of the EVSE with the lowest attenuation, SLAC_MATCH,
+ * SET_KEY and waiting for the link; restarts after any timeout. */
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "slac_internal.h"
+#include "wire.h"
+
+enum {
+    P_IDLE,
+    P_RESET,       /* VS_RS_DEV sent, waiting for the modem */
+    P_PARAM,       /* SLAC_PARAM.REQ sent, waiting for a CNF */
+    P_START_WAIT,  /* CNF received, START_ATTEN_CHAR after the start delay */
+    P_START_ATTEN, /* sending START_ATTEN_CHAR.IND */
+    P_SOUNDING,    /* sending MNBC_SOUND.IND */
+    P_ATTEN_WAIT,  /* collecting ATTEN_CHAR.IND until TT_EV_atten_results */
+    P_MATCH,       /* SLAC_MATCH.REQ sent */
+    P_JOIN,        /* key given to the modem, polling for the link */
+    P_LINKED,
+    P_PAUSE,       /* before the next attempt */
+};
+
+void slac_pev_config_default(slac_pev_config *cfg, const uint8_t mac[6], ccs_random_fn rng, void *rng_ctx)
+{
+    memset(cfg, 0, sizeof *cfg);
+    memcpy(cfg->mac, mac, 6);
+    cfg->rng = rng;
+    cfg->rng_ctx = rng_ctx;
+    cfg->random_run_id = 1;
+    cfg->atten_limit_db = SLAC_ATTEN_LIMIT_DB;
+    cfg->start_atten_delay_ms = SLAC_START_ATTEN_DELAY_MS;
+    cfg->batch_interval_ms = SLAC_TP_EV_BATCH_MSG_INTERVAL_MS;
+    cfg->time_out = SLAC_TIME_OUT_FIELD;
+    cfg->resp_type = SLAC_RESP_TYPE;
+    cfg->modem_reset_ms = SLAC_MODEM_RESET_MS;
+    cfg->link_poll_ms = SLAC_LINK_POLL_MS;
+    cfg->restart_delay_ms = SLAC_RESTART_DELAY_MS;
+}
+
+void slac_pev_init(slac_pev *s, const slac_pev_config *cfg)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    s->chosen = -1;
+}
+
+const slac_match_info *slac_pev_match(const slac_pev *s)
+{
+    return s->status == SLAC_MATCHED || s->status == SLAC_LINKED ? &s->match : NULL;
+}
+
+static void send(slac_pev *s, const hpgp_msg *m) { slac_out_push(&s->out, &s->stats, m); }
+
+static void send_param_req(slac_pev *s)
+{
+    hpgp_msg m;
+    hpgp_msg_init(&m, HPGP_K_SLAC_PARAM_REQ, hpgp_broadcast_mac, s->cfg.mac);
+    memcpy(m.u.slac_param_req.run_id, s->run_id, HPGP_RUN_ID_LEN);
+    send(s, &m);
+}
+
+static void start_attempt(slac_pev *s, uint32_t now)
+{
+    if (s->cfg.random_run_id) slac_random(s->cfg.rng, s->cfg.rng_ctx, s->run_id, HPGP_RUN_ID_LEN);
+    else memcpy(s->run_id, s->cfg.run_id, HPGP_RUN_ID_LEN);
+    s->nevse = 0;
+    s->chosen = -1;
+    s->retries = 0;
+    s->local_modem_known = 0;
+    memset(&s->match, 0, sizeof s->match);
+    s->status = SLAC_RUNNING;
+    s->state = P_PARAM;
+    send_param_req(s);
+    slac_timer_stop(&s->t_next);
+    slac_timer_set(&s->t_deadline, now + SLAC_TT_MATCH_RESPONSE_MS);
+}
+
+static void start(slac_pev *s, uint32_t now)
+{
+    s->attempts = 0;
+    if (!s->cfg.modem_reset) {
+        start_attempt(s, now);
+        return;
+    }
+    hpgp_msg m;
+    hpgp_msg_init(&m, HPGP_K_RS_DEV_REQ, hpgp_local_modem_mac, s->cfg.mac);
+    send(s, &m);
+    s->status = SLAC_RUNNING;
+    s->state = P_RESET;
+    slac_timer_stop(&s->t_deadline);
+    slac_timer_set(&s->t_next, now + s->cfg.modem_reset_ms);
+}
+
+/* An attempt timed out: pause and try again, or give up after max_attempts. */
+static int fail(slac_pev *s, uint32_t now)
+{
+    s->stats.timeouts++;
+    s->attempts++;
+    slac_timer_stop(&s->t_deadline);
+    if (s->cfg.max_attempts && s->attempts >= s->cfg.max_attempts) {
+        s->state = P_IDLE;
+        s->status = SLAC_IDLE;
+        slac_timer_stop(&s->t_next);
+    } else {
+        s->state = P_PAUSE;
+        s->status = SLAC_RUNNING;
+        slac_timer_set(&s->t_next, now + s->cfg.restart_delay_ms);
+    }
+    return CCS_ETIMEOUT;
+}
+
+static slac_pev_evse *evse_entry(slac_pev *s, const uint8_t mac[6])
+{
+    for (unsigned i = 0; i < s->nevse; i++)
+        if (wire_mac_eq(s->evse[i].mac, mac)) return &s->evse[i];
+    if (s->nevse >= SLAC_PEV_MAX_EVSE) {
+        s->stats.table_full++;
+        return NULL;
+    }
+    slac_pev_evse *e = &s->evse[s->nevse++];
+    memset(e, 0, sizeof *e);
+    memcpy(e->mac, mac, 6);
+    return e;
+}
+
+static void send_start_atten(slac_pev *s)
+{
+    hpgp_msg m;
+    hpgp_msg_init(&m, HPGP_K_START_ATTEN_CHAR_IND, hpgp_broadcast_mac, s->cfg.mac);
+    m.u.start_atten_char.num_sounds = SLAC_C_EV_MATCH_MNBC;
+    m.u.start_atten_char.time_out = s->cfg.time_out;
+    m.u.start_atten_char.resp_type = s->cfg.resp_type;
+    memcpy(m.u.start_atten_char.forwarding_sta, s->cfg.mac, 6);
+    memcpy(m.u.start_atten_char.run_id, s->run_id, HPGP_RUN_ID_LEN);
+    send(s, &m);
+}
+
+static void send_sound(slac_pev *s, uint8_t remaining)
+{
+    hpgp_msg m;
+    hpgp_msg_init(&m, HPGP_K_MNBC_SOUND_IND, hpgp_broadcast_mac, s->cfg.mac);
+    m.u.mnbc_sound.cnt = remaining;
+    memcpy(m.u.mnbc_sound.run_id, s->run_id, HPGP_RUN_ID_LEN);
+    slac_random(s->cfg.rng, s->cfg.rng_ctx, m.u.mnbc_sound.rnd, sizeof m.u.mnbc_sound.rnd);
+    send(s, &m);
+}
+
+static void send_match_req(slac_pev *s)
+{
+    hpgp_msg m;
+    const uint8_t *evse = s->evse[s->chosen].mac;
+    hpgp_msg_init(&m, HPGP_K_SLAC_MATCH_REQ, evse, s->cfg.mac);
+    memcpy(m.u.slac_match.pev_mac, s->cfg.mac, 6);
+    memcpy(m.u.slac_match.evse_mac, evse, 6);
+    memcpy(m.u.slac_match.run_id, s->run_id, HPGP_RUN_ID_LEN);
+    send(s, &m);
+}
+
+/* TT_EV_atten_results is over: the reachable EVSE with the lowest mean attenuation, under the limit. */
+static int choose(slac_pev *s, uint32_t now)
+{
+    int best = -1;
+    uint8_t best_db = 0;
+    for (unsigned i = 0; i < s->nevse; i++) {
+        const slac_pev_evse *e = &s->evse[i];
+        uint8_t db = slac_mean_db(e->atten_sum, e->groups);
+        if (!e->got_ind || !e->groups || db > s->cfg.atten_limit_db) continue;
+        if (best < 0 || db < best_db) {
+            best = (int)i;
+            best_db = db;
+        }
+    }
+    if (best < 0) return fail(s, now);
+    s->chosen = (int8_t)best;
+    s->match.atten_db = best_db;
+    s->state = P_MATCH;
+    s->retries = 0;
+    send_match_req(s);
+    slac_timer_set(&s->t_deadline, now + SLAC_TT_MATCH_RESPONSE_MS);
+    return 0;
+}
+
+/* A response did not come in time: send again up to C_EV_match_retry times. */
+static int retry(slac_pev *s, uint32_t now, void (*resend)(slac_pev *))
+{
+    if (s->retries >= SLAC_C_EV_MATCH_RETRY) return fail(s, now);
+    s->retries++;
+    s->stats.retries++;
+    resend(s);
+    slac_timer_set(&s->t_deadline, now + SLAC_TT_MATCH_RESPONSE_MS);
+    return 0;
+}
+
+static void poll_link(slac_pev *s)
+{
+    hpgp_msg m;
+    hpgp_msg_init(&m, HPGP_K_SW_VER_REQ, hpgp_broadcast_mac, s->cfg.mac);
+    send(s, &m);
+}
+
+/* The periodic timer: modem reset over, start delay over, next START_ATTEN_CHAR / sound, link poll, restart. */
+static void on_next(slac_pev *s, uint32_t now)
+{
+    uint32_t next = now + s->cfg.batch_interval_ms;
+    switch (s->state) {
+    case P_RESET: start_attempt(s, now); return;
+    case P_PAUSE:
+        s->stats.restarts++;
+        start_attempt(s, now);
+        return;
+    case P_START_WAIT:
+        s->state = P_START_ATTEN;
+        s->count = 0;
+        s->atten_results_at = now + SLAC_TT_EV_ATTEN_RESULTS_MS;
+        /* fall through */
+    case P_START_ATTEN:
+        send_start_atten(s);
+        if (++s->count == SLAC_C_EV_START_ATTEN_CHAR_INDS) {
+            s->state = P_SOUNDING;
+            s->count = 0;
+        }
+        break;
+    case P_SOUNDING:
+        send_sound(s, (uint8_t)(SLAC_C_EV_MATCH_MNBC - 1 - s->count));
+        if (++s->count == SLAC_C_EV_MATCH_MNBC) {
+            s->state = P_ATTEN_WAIT;
+            slac_timer_set(&s->t_deadline, s->atten_results_at);
+            return;
+        }
+        break;
+    case P_JOIN:
+        poll_link(s);
+        next = now + s->cfg.link_poll_ms;
+        break;
+    default: return;
+    }
+    slac_timer_set(&s->t_next, next);
+}
+
+static int on_deadline(slac_pev *s, uint32_t now)
+{
+    switch (s->state) {
+    case P_PARAM: return retry(s, now, send_param_req);
+    case P_ATTEN_WAIT: return choose(s, now);
+    case P_MATCH: return retry(s, now, send_match_req);
+    case P_JOIN: return fail(s, now);
+    default: return 0;
+    }
+}
+
+static void on_param_cnf(slac_pev *s, const hpgp_msg *m, uint32_t now)
+{
+    const hpgp_slac_param_cnf *c = &m->u.slac_param_cnf;
+    if (!slac_same_run(&s->stats, c->run_id, s->run_id) || !slac_same_mac(&s->stats, c->forwarding_sta, s->cfg.mac))
+        return;
+    if (s->state < P_PARAM || s->state > P_ATTEN_WAIT) {
+        s->stats.ignored_state++;
+        return;
+    }
+    slac_pev_evse *e = evse_entry(s, m->hdr.src);
+    if (!e) return;
+    if (e->got_cnf) s->stats.duplicates++;
+    e->got_cnf = 1;
+    if (s->state != P_PARAM) return;
+    s->state = P_START_WAIT;
+    slac_timer_stop(&s->t_deadline);
+    slac_timer_set(&s->t_next, now + s->cfg.start_atten_delay_ms);
+}
+
+static void on_atten_char(slac_pev *s, const hpgp_msg *m)
+{
+    const hpgp_atten_char *a = &m->u.atten_char;
+    if (!slac_same_run(&s->stats, a->run_id, s->run_id) || !slac_same_mac(&s->stats, a->source_address, s->cfg.mac))
+        return;
+    if (s->state < P_START_ATTEN || s->state > P_ATTEN_WAIT) {
+        s->stats.ignored_state++;
+        return;
+    }
+    slac_pev_evse *e = evse_entry(s, m->hdr.src);
+    if (!e) return;
+    if (e->got_ind) s->stats.duplicates++;
+    e->got_ind = 1;
+    e->groups = a->num_groups;
+    e->atten_sum = 0;
+    for (unsigned g = 0; g < a->num_groups; g++) e->atten_sum = (uint16_t)(e->atten_sum + a->aag[g]);
+    hpgp_msg r;
+    hpgp_msg_init(&r, HPGP_K_ATTEN_CHAR_RSP, m->hdr.src, s->cfg.mac);
+    memcpy(r.u.atten_char.source_address, s->cfg.mac, 6);
+    memcpy(r.u.atten_char.run_id, s->run_id, HPGP_RUN_ID_LEN);
+    send(s, &r);
+}
+
+static void on_match_cnf(slac_pev *s, const hpgp_msg *m, uint32_t now)
+{
+    const hpgp_slac_match *c = &m->u.slac_match;
+    if (!slac_same_run(&s->stats, c->run_id, s->run_id)) return;
+    if (s->state != P_MATCH) {
+        s->stats.ignored_state++;
+        return;
+    }
+    const uint8_t *evse = s->evse[s->chosen].mac;
+    if (!slac_same_mac(&s->stats, c->pev_mac, s->cfg.mac) || !slac_same_mac(&s->stats, c->evse_mac, evse) ||
+        !slac_same_mac(&s->stats, m->hdr.src, evse))
+        return;
+    memcpy(s->match.mac, evse, 6);
+    memcpy(s->match.run_id, s->run_id, HPGP_RUN_ID_LEN);
+    memcpy(s->match.nmk, c->nmk, HPGP_NMK_LEN);
+    memcpy(s->match.nid, c->nid, HPGP_NID_LEN);
+    hpgp_msg k;
+    hpgp_msg_init(&k, HPGP_K_SET_KEY_REQ, hpgp_local_modem_mac, s->cfg.mac);
+    slac_random(s->cfg.rng, s->cfg.rng_ctx, (uint8_t *)&k.u.set_key_req.my_nonce, sizeof k.u.set_key_req.my_nonce);
+    memcpy(k.u.set_key_req.nid, c->nid, HPGP_NID_LEN);
+    memcpy(k.u.set_key_req.new_key, c->nmk, HPGP_NMK_LEN);
+    send(s, &k);
+    s->state = P_JOIN;
+    s->status = SLAC_MATCHED;
+    slac_timer_set(&s->t_deadline, now + SLAC_TT_MATCH_JOIN_MS);
+    slac_timer_set(&s->t_next, now + s->cfg.link_poll_ms);
+}
+
+/* While joining: the SET_KEY.CNF names our modem (its Result byte is not trusted); a GET_SW.CNF from any
+ * other modem, or a link status "up", means the AVLN has formed. */
+static void on_modem(slac_pev *s, const hpgp_msg *m)
+{
+    if (s->state != P_JOIN) {
+        s->stats.ignored_state++;
+        return;
+    }
+    int up = 0;
+    if (m->kind == HPGP_K_LINK_STATUS_CNF) {
+        up = m->u.status.value == 1;
+    } else if (!s->local_modem_known) {
+        memcpy(s->local_modem, m->hdr.src, 6);
+        s->local_modem_known = 1;
+    } else {
+        up = m->kind == HPGP_K_SW_VER_CNF && !wire_mac_eq(m->hdr.src, s->local_modem);
+    }
+    if (!up) return;
+    s->state = P_LINKED;
+    s->status = SLAC_LINKED;
+    slac_timer_stop(&s->t_deadline);
+    slac_timer_stop(&s->t_next);
+}
+
+static void on_frame(slac_pev *s, const slac_event *ev, uint32_t now)
+{
+    hpgp_msg m;
+    if (slac_unpack_rx(ev, &s->stats, s->cfg.mac, &m) != 0) return;
+    switch (m.kind) {
+    case HPGP_K_SLAC_PARAM_CNF: on_param_cnf(s, &m, now); break;
+    case HPGP_K_ATTEN_CHAR_IND: on_atten_char(s, &m); break;
+    case HPGP_K_SLAC_MATCH_CNF: on_match_cnf(s, &m, now); break;
+    case HPGP_K_SET_KEY_CNF:
+    case HPGP_K_SW_VER_CNF:
+    case HPGP_K_LINK_STATUS_CNF: on_modem(s, &m); break;
+    default: s->stats.ignored_state++; break;
+    }
+}
+
+slac_action slac_pev_step(slac_pev *s, const slac_event *ev, uint32_t now_ms)
+{
+    int err = 0;
+    slac_out_reset(&s->out);
+    switch (ev->type) {
+    case SLAC_EV_START: start(s, now_ms); break;
+    case SLAC_EV_STOP:
+        s->state = P_IDLE;
+        s->status = SLAC_IDLE;
+        slac_timer_stop(&s->t_next);
+        slac_timer_stop(&s->t_deadline);
+        break;
+    case SLAC_EV_FRAME: on_frame(s, ev, now_ms); break;
+    case SLAC_EV_TIMER: break;
+    }
+    if (slac_timer_fire(&s->t_deadline, now_ms)) err = on_deadline(s, now_ms);
+    if (slac_timer_fire(&s->t_next, now_ms)) on_next(s, now_ms);
+    slac_action a = slac_out_action(&s->out, s->status, err);
+    slac_action_wake(&a, &s->t_next);
+    slac_action_wake(&a, &s->t_deadline);
+    return a;
+}
