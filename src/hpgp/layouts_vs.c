@@ -97,7 +97,8 @@ static const hpgp_field modop_commit_cnf[] = {
 
 const hpgp_layout hpgp_vs_layouts[HPGP_K_COUNT - HPGP_CM_KINDS] = {
     VS(SW_VER_REQ) = HPGP_LAYOUT(HPGP_VS_SW_VER | HPGP_REQ, 24, sw_ver_req),
-    VS(SW_VER_CNF) = HPGP_LAYOUT(HPGP_VS_SW_VER | HPGP_CNF, 23, sw_ver_cnf),
+    /* the version text occupies a 64-byte field, an "upgradable" byte follows (as tshark reads it) */
+    VS(SW_VER_CNF) = HPGP_LAYOUT(HPGP_VS_SW_VER | HPGP_CNF, 23 + 64 + 1, sw_ver_cnf),
     VS(RS_DEV_REQ) = HPGP_LAYOUT_EMPTY(HPGP_VS_RS_DEV | HPGP_REQ, 20),
     VS(RS_DEV_CNF) = HPGP_LAYOUT(HPGP_VS_RS_DEV | HPGP_CNF, 21, status_only),
     VS(LINK_STATUS_REQ) = HPGP_LAYOUT_EMPTY(HPGP_VS_PL_LINK_STATUS | HPGP_REQ, 20),

@@ -137,6 +137,14 @@ static void feed(int i, const uint8_t *frame, size_t len)
     step(i, &ev);
 }
 
+/* A frame a modem sent (its source is no host). */
+static int from_modem(const uint8_t *frame)
+{
+    for (int i = 0; i < W.n; i++)
+        if (memcmp(frame + 6, W.plc.port[i].cfg.host_mac, 6) == 0) return 0;
+    return 1;
+}
+
 /* Run the world until done() or the virtual clock passes limit; returns done(). */
 static int run_until(uint32_t limit, int (*done)(void))
 {
@@ -146,10 +154,7 @@ static int run_until(uint32_t limit, int (*done)(void))
         int port;
         size_t len;
         while (sim_plc_poll(&W.plc, W.now, &port, buf, sizeof buf, &len) == 1) {
-            if (W.pcap && !W.m[port].is_evse && len >= 14 && buf[12] == 0x88) { /* modem answers, once */
-                hpgp_header h;
-                if (hpgp_parse_header(buf, len, &h) == 0 && h.mmtype >= 0xA000) pf_writer_put(W.pcap, buf, len, W.now);
-            }
+            if (W.pcap && from_modem(buf)) pf_writer_put(W.pcap, buf, len, W.now); /* hosts' frames: in step() */
             feed(port, buf, len);
         }
         for (int i = 0; i < W.n; i++)
