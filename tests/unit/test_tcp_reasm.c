@@ -36,6 +36,20 @@ static void on_gap(void *ctx, uint32_t lost)
     s->gaps++;
 }
 
+/* A reassembler wired to a checking sink. */
+typedef struct {
+    tcp_reasm t;
+    sink_state ss;
+    tcp_reasm_sink sink;
+} fixture;
+
+static void fixture_init(fixture *f, uint8_t *mem, uint8_t *bits, size_t cap)
+{
+    memset(f, 0, sizeof *f);
+    f->sink = (tcp_reasm_sink){on_data, on_gap, &f->ss};
+    assert_int_equal(tcp_reasm_init(&f->t, mem, bits, cap), 0);
+}
+
 static unsigned rng;
 static unsigned rnd(unsigned n)
 {
@@ -74,18 +88,16 @@ static void in_order_random_sizes(void **state)
 {
     (void)state;
     for (rng = 1; rng < 40; rng++) {
-        tcp_reasm t;
-        sink_state ss = {0};
-        tcp_reasm_sink sink = {on_data, on_gap, &ss};
-        assert_int_equal(tcp_reasm_init(&t, ring, present, sizeof ring), 0);
+        fixture f;
+        fixture_init(&f, ring, present, sizeof ring);
         uint32_t isn = rng * 0x9e3779b9u;
-        tcp_reasm_start(&t, isn);
+        tcp_reasm_start(&f.t, isn);
         size_t n = cut(segs, 1460);
         for (size_t i = 0; i < n; i++)
-            tcp_reasm_segment(&t, isn + (uint32_t)segs[i].off, stream + segs[i].off, segs[i].len, &sink);
-        assert_int_equal(ss.delivered, STREAM_LEN);
-        assert_int_equal(ss.gaps, 0);
-        assert_int_equal(t.buffered, 0);
+            tcp_reasm_segment(&f.t, isn + (uint32_t)segs[i].off, stream + segs[i].off, segs[i].len, &f.sink);
+        assert_int_equal(f.ss.delivered, STREAM_LEN);
+        assert_int_equal(f.ss.gaps, 0);
+        assert_int_equal(f.t.buffered, 0);
     }
 }
 
@@ -103,26 +115,24 @@ static void reordered_duplicated_overlapping(void **state)
                 segs[i] = segs[j];
                 segs[j] = tmp;
             }
-        tcp_reasm t;
-        sink_state ss = {0};
-        tcp_reasm_sink sink = {on_data, on_gap, &ss};
-        assert_int_equal(tcp_reasm_init(&t, ring, present, sizeof ring), 0);
+        fixture f;
+        fixture_init(&f, ring, present, sizeof ring);
         uint32_t isn = 0xffffffffu - 5000; /* the sequence numbers wrap inside the stream */
-        tcp_reasm_start(&t, isn);
+        tcp_reasm_start(&f.t, isn);
         for (size_t i = 0; i < n; i++) {
-            tcp_reasm_segment(&t, isn + (uint32_t)segs[i].off, stream + segs[i].off, segs[i].len, &sink);
+            tcp_reasm_segment(&f.t, isn + (uint32_t)segs[i].off, stream + segs[i].off, segs[i].len, &f.sink);
             if (rnd(4) == 0) /* exact retransmission */
-                tcp_reasm_segment(&t, isn + (uint32_t)segs[i].off, stream + segs[i].off, segs[i].len, &sink);
+                tcp_reasm_segment(&f.t, isn + (uint32_t)segs[i].off, stream + segs[i].off, segs[i].len, &f.sink);
             if (rnd(5) == 0 && segs[i].off >= 100) { /* repacketised resend overlapping old and new bytes */
                 size_t o = segs[i].off - 100, l = segs[i].len + 100;
-                tcp_reasm_segment(&t, isn + (uint32_t)o, stream + o, l, &sink);
+                tcp_reasm_segment(&f.t, isn + (uint32_t)o, stream + o, l, &f.sink);
             }
         }
-        assert_int_equal(ss.delivered, STREAM_LEN);
-        assert_int_equal(ss.gaps, 0);
-        assert_int_equal(t.buffered, 0);
-        assert_true(t.ooo_segments > 0);
-        assert_true(t.dup_segments > 0);
+        assert_int_equal(f.ss.delivered, STREAM_LEN);
+        assert_int_equal(f.ss.gaps, 0);
+        assert_int_equal(f.t.buffered, 0);
+        assert_true(f.t.ooo_segments > 0);
+        assert_true(f.t.dup_segments > 0);
     }
 }
 
@@ -130,47 +140,43 @@ static void reordered_duplicated_overlapping(void **state)
 static void lost_segment_becomes_gap_on_ack(void **state)
 {
     (void)state;
-    tcp_reasm t;
-    sink_state ss = {0};
-    tcp_reasm_sink sink = {on_data, on_gap, &ss};
-    assert_int_equal(tcp_reasm_init(&t, ring, present, sizeof ring), 0);
-    tcp_reasm_start(&t, 1000);
-    tcp_reasm_segment(&t, 1000, stream, 100, &sink);
+    fixture f;
+    fixture_init(&f, ring, present, sizeof ring);
+    tcp_reasm_start(&f.t, 1000);
+    tcp_reasm_segment(&f.t, 1000, stream, 100, &f.sink);
     /* bytes 100..149 never captured */
-    tcp_reasm_segment(&t, 1150, stream + 150, 100, &sink);
-    assert_int_equal(ss.delivered, 100);
-    assert_int_equal(t.buffered, 100);
-    tcp_reasm_ack(&t, 1100, &sink); /* acknowledges only what we have: nothing changes */
-    assert_int_equal(ss.gaps, 0);
-    tcp_reasm_ack(&t, 1250, &sink);
-    assert_int_equal(ss.gaps, 1);
-    assert_int_equal(ss.lost, 50);
-    assert_int_equal(ss.delivered, 200);
-    assert_int_equal(t.buffered, 0);
-    tcp_reasm_segment(&t, 1100, stream + 100, 50, &sink); /* too late: dropped as old */
-    assert_int_equal(ss.delivered, 200);
-    tcp_reasm_segment(&t, 1250, stream + 250, 10, &sink);
-    assert_int_equal(ss.pos, 260);
+    tcp_reasm_segment(&f.t, 1150, stream + 150, 100, &f.sink);
+    assert_int_equal(f.ss.delivered, 100);
+    assert_int_equal(f.t.buffered, 100);
+    tcp_reasm_ack(&f.t, 1100, &f.sink); /* acknowledges only what we have: nothing changes */
+    assert_int_equal(f.ss.gaps, 0);
+    tcp_reasm_ack(&f.t, 1250, &f.sink);
+    assert_int_equal(f.ss.gaps, 1);
+    assert_int_equal(f.ss.lost, 50);
+    assert_int_equal(f.ss.delivered, 200);
+    assert_int_equal(f.t.buffered, 0);
+    tcp_reasm_segment(&f.t, 1100, stream + 100, 50, &f.sink); /* too late: dropped as old */
+    assert_int_equal(f.ss.delivered, 200);
+    tcp_reasm_segment(&f.t, 1250, stream + 250, 10, &f.sink);
+    assert_int_equal(f.ss.pos, 260);
 }
 
 static void flush_reports_holes(void **state)
 {
     (void)state;
-    tcp_reasm t;
-    sink_state ss = {0};
-    tcp_reasm_sink sink = {on_data, on_gap, &ss};
-    assert_int_equal(tcp_reasm_init(&t, ring, present, sizeof ring), 0);
-    tcp_reasm_segment(&t, 77, stream, 10, &sink); /* mid-stream: the first segment seen starts it */
-    tcp_reasm_segment(&t, 97, stream + 20, 10, &sink);
-    tcp_reasm_segment(&t, 127, stream + 50, 10, &sink);
-    assert_int_equal(ss.delivered, 10);
-    tcp_reasm_flush(&t, &sink);
-    assert_int_equal(ss.gaps, 2);
-    assert_int_equal(ss.lost, 30);
-    assert_int_equal(ss.delivered, 30);
-    assert_int_equal(ss.pos, 60);
-    tcp_reasm_flush(&t, &sink);
-    assert_int_equal(ss.pos, 60);
+    fixture f;
+    fixture_init(&f, ring, present, sizeof ring);
+    tcp_reasm_segment(&f.t, 77, stream, 10, &f.sink); /* mid-stream: the first segment seen starts it */
+    tcp_reasm_segment(&f.t, 97, stream + 20, 10, &f.sink);
+    tcp_reasm_segment(&f.t, 127, stream + 50, 10, &f.sink);
+    assert_int_equal(f.ss.delivered, 10);
+    tcp_reasm_flush(&f.t, &f.sink);
+    assert_int_equal(f.ss.gaps, 2);
+    assert_int_equal(f.ss.lost, 30);
+    assert_int_equal(f.ss.delivered, 30);
+    assert_int_equal(f.ss.pos, 60);
+    tcp_reasm_flush(&f.t, &f.sink);
+    assert_int_equal(f.ss.pos, 60);
 }
 
 /* Data further ahead than the ring holds: the oldest hole is given up, nothing buffered is lost. */
@@ -178,24 +184,23 @@ static void ring_overflow_gives_up_oldest_hole(void **state)
 {
     (void)state;
     static uint8_t small[64], small_bits[8];
-    tcp_reasm t;
-    sink_state ss = {0};
-    tcp_reasm_sink sink = {on_data, on_gap, &ss};
-    assert_int_equal(tcp_reasm_init(&t, small, small_bits, 60), CCS_EINVAL);
-    assert_int_equal(tcp_reasm_init(&t, small, small_bits, 0), CCS_EINVAL);
-    assert_int_equal(tcp_reasm_init(&t, small, small_bits, sizeof small), 0);
-    tcp_reasm_start(&t, 0);
-    tcp_reasm_segment(&t, 10, stream + 10, 20, &sink); /* hole 0..9 */
-    tcp_reasm_segment(&t, 40, stream + 40, 20, &sink); /* hole 30..39, still inside the ring */
-    assert_int_equal(ss.gaps, 0);
-    tcp_reasm_segment(&t, 70, stream + 70, 10, &sink); /* ends at 80 > 64: bytes 0..15 given up */
-    assert_int_equal(ss.gaps, 1);
-    assert_int_equal(ss.lost, 10);
-    assert_int_equal(ss.pos, 30); /* 10..29 delivered after the gap */
-    tcp_reasm_segment(&t, 200, stream + 200, 100, &sink); /* bigger than the ring: everything before goes */
-    assert_int_equal(ss.pos, 300);
-    assert_int_equal(ss.lost, 10 + 10 + 10 + 120);
-    assert_int_equal(ss.delivered, 20 + 20 + 10 + 100); /* 10..29, 40..59, 70..79, 200..299 */
+    tcp_reasm bad;
+    assert_int_equal(tcp_reasm_init(&bad, small, small_bits, 60), CCS_EINVAL);
+    assert_int_equal(tcp_reasm_init(&bad, small, small_bits, 0), CCS_EINVAL);
+    fixture f;
+    fixture_init(&f, small, small_bits, sizeof small);
+    tcp_reasm_start(&f.t, 0);
+    tcp_reasm_segment(&f.t, 10, stream + 10, 20, &f.sink); /* hole 0..9 */
+    tcp_reasm_segment(&f.t, 40, stream + 40, 20, &f.sink); /* hole 30..39, still inside the ring */
+    assert_int_equal(f.ss.gaps, 0);
+    tcp_reasm_segment(&f.t, 70, stream + 70, 10, &f.sink); /* ends at 80 > 64: bytes 0..15 given up */
+    assert_int_equal(f.ss.gaps, 1);
+    assert_int_equal(f.ss.lost, 10);
+    assert_int_equal(f.ss.pos, 30); /* 10..29 delivered after the gap */
+    tcp_reasm_segment(&f.t, 200, stream + 200, 100, &f.sink); /* bigger than the ring: everything before goes */
+    assert_int_equal(f.ss.pos, 300);
+    assert_int_equal(f.ss.lost, 10 + 10 + 10 + 120);
+    assert_int_equal(f.ss.delivered, 20 + 20 + 10 + 100); /* 10..29, 40..59, 70..79, 200..299 */
 }
 
 /* Random loss, reorder and duplication with a small ring: every byte delivered is the right byte, and the
@@ -207,22 +212,20 @@ static void random_loss_keeps_positions(void **state)
     for (unsigned seed = 1; seed < 300; seed++) {
         rng = seed;
         size_t n = cut(segs, 200);
-        tcp_reasm t;
-        sink_state ss = {0};
-        tcp_reasm_sink sink = {on_data, on_gap, &ss};
-        assert_int_equal(tcp_reasm_init(&t, r2, b2, sizeof r2), 0);
-        tcp_reasm_start(&t, seed);
+        fixture f;
+        fixture_init(&f, r2, b2, sizeof r2);
+        tcp_reasm_start(&f.t, seed);
         for (size_t i = 0; i < n; i++) {
             size_t j = i + rnd(4) < n ? i + rnd(4) : i;
             if (rnd(10) == 0) continue; /* lost */
-            tcp_reasm_segment(&t, seed + (uint32_t)segs[j].off, stream + segs[j].off, segs[j].len, &sink);
-            if (rnd(8) == 0) tcp_reasm_ack(&t, seed + (uint32_t)segs[i].off, &sink);
+            tcp_reasm_segment(&f.t, seed + (uint32_t)segs[j].off, stream + segs[j].off, segs[j].len, &f.sink);
+            if (rnd(8) == 0) tcp_reasm_ack(&f.t, seed + (uint32_t)segs[i].off, &f.sink);
         }
-        tcp_reasm_ack(&t, seed + STREAM_LEN, &sink);
-        tcp_reasm_flush(&t, &sink);
-        assert_int_equal(ss.pos, STREAM_LEN);
-        assert_int_equal(ss.delivered + ss.lost, STREAM_LEN);
-        assert_int_equal(t.buffered, 0);
+        tcp_reasm_ack(&f.t, seed + STREAM_LEN, &f.sink);
+        tcp_reasm_flush(&f.t, &f.sink);
+        assert_int_equal(f.ss.pos, STREAM_LEN);
+        assert_int_equal(f.ss.delivered + f.ss.lost, STREAM_LEN);
+        assert_int_equal(f.t.buffered, 0);
     }
 }
 
