@@ -248,16 +248,22 @@ static int on_deadline(slac_pev *s, uint32_t now)
     }
 }
 
+/* A SLAC_PARAM.CNF or ATTEN_CHAR.IND of our run, about us, from an EVSE, while in states first..P_ATTEN_WAIT:
+ * the EVSE's entry; otherwise NULL, counted. */
+static slac_pev_evse *from_evse(slac_pev *s, const hpgp_msg *m, const uint8_t *run_id, const uint8_t *about, int first)
+{
+    if (!slac_same_run(&s->stats, run_id, s->run_id) || !slac_same_mac(&s->stats, about, s->cfg.mac)) return NULL;
+    if (s->state < first || s->state > P_ATTEN_WAIT) {
+        s->stats.ignored_state++;
+        return NULL;
+    }
+    return evse_entry(s, m->hdr.src);
+}
+
 static void on_param_cnf(slac_pev *s, const hpgp_msg *m, uint32_t now)
 {
     const hpgp_slac_param_cnf *c = &m->u.slac_param_cnf;
-    if (!slac_same_run(&s->stats, c->run_id, s->run_id) || !slac_same_mac(&s->stats, c->forwarding_sta, s->cfg.mac))
-        return;
-    if (s->state < P_PARAM || s->state > P_ATTEN_WAIT) {
-        s->stats.ignored_state++;
-        return;
-    }
-    slac_pev_evse *e = evse_entry(s, m->hdr.src);
+    slac_pev_evse *e = from_evse(s, m, c->run_id, c->forwarding_sta, P_PARAM);
     if (!e) return;
     if (e->got_cnf) s->stats.duplicates++;
     e->got_cnf = 1;
@@ -270,13 +276,7 @@ static void on_param_cnf(slac_pev *s, const hpgp_msg *m, uint32_t now)
 static void on_atten_char(slac_pev *s, const hpgp_msg *m)
 {
     const hpgp_atten_char *a = &m->u.atten_char;
-    if (!slac_same_run(&s->stats, a->run_id, s->run_id) || !slac_same_mac(&s->stats, a->source_address, s->cfg.mac))
-        return;
-    if (s->state < P_START_ATTEN || s->state > P_ATTEN_WAIT) {
-        s->stats.ignored_state++;
-        return;
-    }
-    slac_pev_evse *e = evse_entry(s, m->hdr.src);
+    slac_pev_evse *e = from_evse(s, m, a->run_id, a->source_address, P_START_ATTEN);
     if (!e) return;
     if (e->got_ind) s->stats.duplicates++;
     e->got_ind = 1;

@@ -13,32 +13,37 @@ static uint8_t *pib_range(sim_port *p, uint32_t off, uint32_t len, uint32_t max)
     return p->cfg.pib + off;
 }
 
-static void rd_mod(sim_port *p, const hpgp_mod_rw *r, hpgp_msg *cnf)
+/* The CNF of a VS_RD_MOD / VS_WR_MOD echoing the request; returns the PIB range it names, or NULL. */
+static uint8_t *mod_rw_cnf(sim_port *p, const hpgp_mod_rw *r, hpgp_msg *cnf, hpgp_kind kind)
 {
-    hpgp_msg_init(cnf, HPGP_K_RD_MOD_CNF, NULL, NULL);
+    hpgp_msg_init(cnf, kind, NULL, NULL);
     hpgp_mod_rw *c = &cnf->u.mod_rw;
-    uint8_t *d = r->module_id == MODULE_PIB_RDMOD ? pib_range(p, r->offset, r->length, HPGP_RD_MOD_MAX) : NULL;
     c->module_id = r->module_id;
-    c->mstatus = d ? 0 : MSTATUS_FAIL;
-    if (!d) return;
     c->length = r->length;
     c->offset = r->offset;
+    c->mstatus = MSTATUS_FAIL;
+    return r->module_id == MODULE_PIB_RDMOD ? pib_range(p, r->offset, r->length, HPGP_RD_MOD_MAX) : NULL;
+}
+
+static void rd_mod(sim_port *p, const hpgp_mod_rw *r, hpgp_msg *cnf)
+{
+    uint8_t *d = mod_rw_cnf(p, r, cnf, HPGP_K_RD_MOD_CNF);
+    hpgp_mod_rw *c = &cnf->u.mod_rw;
+    if (!d) {
+        c->length = 0;
+        return;
+    }
+    c->mstatus = 0;
     c->checksum = hpgp_checksum32(d, r->length);
     c->data = d;
 }
 
 static void wr_mod(sim_port *p, const hpgp_mod_rw *r, hpgp_msg *cnf)
 {
-    hpgp_msg_init(cnf, HPGP_K_WR_MOD_CNF, NULL, NULL);
-    hpgp_mod_rw *c = &cnf->u.mod_rw;
-    uint8_t *d = r->module_id == MODULE_PIB_RDMOD ? pib_range(p, r->offset, r->length, HPGP_RD_MOD_MAX) : NULL;
-    c->module_id = r->module_id;
-    c->length = r->length;
-    c->offset = r->offset;
-    c->mstatus = MSTATUS_FAIL;
+    uint8_t *d = mod_rw_cnf(p, r, cnf, HPGP_K_WR_MOD_CNF);
     if (!d || hpgp_checksum32(r->data, r->length) != r->checksum) return;
     memcpy(d, r->data, r->length);
-    c->mstatus = 0;
+    cnf->u.mod_rw.mstatus = 0;
 }
 
 static void modop_read(sim_port *p, const hpgp_module_op *r, hpgp_msg *cnf)

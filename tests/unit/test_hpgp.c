@@ -32,16 +32,22 @@ static const uint8_t pyplc_mac[6] = { 0xdc, 0x0e, 0xa1, 0x11, 0x67, 0x08 };
 static const uint8_t alpi_evse_mac[6] = { 0x9a, 0x8a, 0xb6, 0x6d, 0x2d, 0xf6 };
 static const uint8_t pyplc_run_id[8] = { 0xdc, 0x0e, 0xa1, 0x11, 0x67, 0x08, 0x00, 0x00 };
 
-/* Unpack frame `number` of `capture` into *m, asserting success and the kind. */
-static const uint8_t *unpack_frame(const char *capture, size_t number, hpgp_kind kind, hpgp_msg *m,
-                                   pf_list *l, size_t *len)
+/* Unpack frame `number` of a loaded capture into *m, asserting success and the kind. */
+static const uint8_t *frame_as(const pf_list *l, size_t number, hpgp_kind kind, hpgp_msg *m, size_t *len)
 {
-    assert_int_equal(pf_load(capture, l), 0);
     const uint8_t *f = pf_frame(l, number, len);
     assert_non_null(f);
     assert_int_equal(hpgp_unpack(f, *len, m), 0);
     assert_int_equal(m->kind, kind);
     return f;
+}
+
+/* Load `capture` and unpack its frame `number`. */
+static const uint8_t *unpack_frame(const char *capture, size_t number, hpgp_kind kind, hpgp_msg *m,
+                                   pf_list *l, size_t *len)
+{
+    assert_int_equal(pf_load(capture, l), 0);
+    return frame_as(l, number, kind, m, len);
 }
 
 static void header_forms(void **state)
@@ -96,9 +102,7 @@ static void slac_param(void **state)
     assert_int_equal(m.u.slac_param_req.app_type, 0);
     assert_int_equal(m.u.slac_param_req.sec_type, 0);
     assert_memory_equal(m.u.slac_param_req.run_id, pyplc_run_id, 8);
-    const uint8_t *f = pf_frame(&l, 2, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_SLAC_PARAM_CNF);
+    const uint8_t *f = frame_as(&l, 2, HPGP_K_SLAC_PARAM_CNF, &m, &len);
     assert_memory_equal(m.u.slac_param_cnf.msound_target, hpgp_broadcast_mac, 6);
     assert_int_equal(m.u.slac_param_cnf.num_sounds, 10);
     assert_int_equal(m.u.slac_param_cnf.time_out, 6);
@@ -135,10 +139,8 @@ static void sounding(void **state)
     assert_memory_equal(m.u.start_atten_char.forwarding_sta, pyplc_mac, 6);
     assert_memory_equal(m.u.start_atten_char.run_id, pyplc_run_id, 8);
     for (size_t fn = 6; fn <= 15; fn++) { /* Remaining Number of Sounds 9 .. 0 */
-        const uint8_t *f = pf_frame(&l, fn, &len);
+        frame_as(&l, fn, HPGP_K_MNBC_SOUND_IND, &m, &len);
         assert_int_equal(len, 71);
-        assert_int_equal(hpgp_unpack(f, len, &m), 0);
-        assert_int_equal(m.kind, HPGP_K_MNBC_SOUND_IND);
         assert_int_equal(m.u.mnbc_sound.cnt, 15 - fn);
         assert_memory_equal(m.u.mnbc_sound.run_id, pyplc_run_id, 8);
         for (int i = 0; i < 16; i++) assert_int_equal(m.u.mnbc_sound.rnd[i], 0xFF);
@@ -169,9 +171,7 @@ static void atten_char(void **state)
     unsigned sum = 0;
     for (int i = 0; i < 58; i++) sum += m.u.atten_char.aag[i];
     assert_int_equal(sum, 661);
-    const uint8_t *f = pf_frame(&l, 17, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_ATTEN_CHAR_RSP);
+    frame_as(&l, 17, HPGP_K_ATTEN_CHAR_RSP, &m, &len);
     assert_int_equal(len, 70);
     assert_memory_equal(m.u.atten_char.source_address, pyplc_mac, 6);
     assert_memory_equal(m.u.atten_char.run_id, pyplc_run_id, 8);
@@ -209,18 +209,14 @@ static void slac_match(void **state)
     assert_memory_equal(m.u.slac_match.evse_id, zero_id, 17);
     assert_memory_equal(m.u.slac_match.evse_mac, alpi_evse_mac, 6);
     assert_memory_equal(m.u.slac_match.run_id, pyplc_run_id, 8);
-    const uint8_t *f = pf_frame(&l, 19, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_SLAC_MATCH_CNF);
+    frame_as(&l, 19, HPGP_K_SLAC_MATCH_CNF, &m, &len);
     assert_int_equal(m.u.slac_match.mvf_length, 0x56);
     assert_memory_equal(m.u.slac_match.evse_mac, alpi_evse_mac, 6);
     assert_memory_equal(m.u.slac_match.nid, nid, 7);
     assert_memory_equal(m.u.slac_match.nmk, nmk, 16);
 
     /* SET_KEY.REQ that pyPLC then sent to its modem carries the same NID and NMK. */
-    f = pf_frame(&l, 20, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_SET_KEY_REQ);
+    frame_as(&l, 20, HPGP_K_SET_KEY_REQ, &m, &len);
     assert_int_equal(m.u.set_key_req.key_type, 1);
     assert_int_equal(m.u.set_key_req.my_nonce, 0xaaaaaaaa);
     assert_int_equal(m.u.set_key_req.your_nonce, 0);
@@ -231,9 +227,7 @@ static void slac_match(void **state)
     assert_memory_equal(m.u.set_key_req.nid, nid, 7);
     assert_int_equal(m.u.set_key_req.new_eks, 1);
     assert_memory_equal(m.u.set_key_req.new_key, nmk, 16);
-    f = pf_frame(&l, 21, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_SET_KEY_CNF);
+    frame_as(&l, 21, HPGP_K_SET_KEY_CNF, &m, &len);
     assert_int_equal(m.u.set_key_cnf.result, 1);
     assert_int_equal(m.u.set_key_cnf.my_nonce, 0xf65fbc24);
     assert_int_equal(m.u.set_key_cnf.your_nonce, 0xaaaaaaaa);
@@ -252,15 +246,12 @@ static void get_sw(void **state)
     static const char v7000[] = "MAC-QCA7000-1.1.0.727-02-20130826-FINAL";
     unpack_frame(ALPI_SLAC, 22, HPGP_K_SW_VER_REQ, &m, &l, &len);
     assert_int_equal(m.u.sw_ver_req.cookie, 0);
-    const uint8_t *f = pf_frame(&l, 23, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_SW_VER_CNF);
+    frame_as(&l, 23, HPGP_K_SW_VER_CNF, &m, &len);
     assert_int_equal(m.u.sw_ver_cnf.mstatus, 0);
     assert_int_equal(m.u.sw_ver_cnf.device_class, 0x20);
     assert_int_equal(m.u.sw_ver_cnf.version_len, 36);
     assert_memory_equal(m.u.sw_ver_cnf.version, v7420, sizeof v7420); /* length includes the NUL */
-    f = pf_frame(&l, 24, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
+    frame_as(&l, 24, HPGP_K_SW_VER_CNF, &m, &len);
     assert_int_equal(m.u.sw_ver_cnf.device_class, 0x22);
     assert_int_equal(m.u.sw_ver_cnf.version_len, 40);
     assert_memory_equal(m.u.sw_ver_cnf.version, v7000, sizeof v7000);
@@ -281,9 +272,7 @@ static void get_key(void **state)
     assert_memory_equal(m.u.get_key_req.nid, req_nid, 7);
     assert_int_equal(m.u.get_key_req.my_nonce, 0xaaaaaaaa);
     assert_int_equal(m.u.get_key_req.pid, 4);
-    const uint8_t *f = pf_frame(&l, 138, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_GET_KEY_CNF);
+    frame_as(&l, 138, HPGP_K_GET_KEY_CNF, &m, &len);
     assert_int_equal(m.u.get_key_cnf.result, 1);
     assert_int_equal(m.u.get_key_cnf.key_type, 1);
     assert_int_equal(m.u.get_key_cnf.my_nonce, 0x94a99c15);
@@ -303,9 +292,7 @@ static void op_attributes(void **state)
     unpack_frame(ALPI_LONG, 8, HPGP_K_OP_ATTR_REQ, &m, &l, &len);
     assert_int_equal(m.u.op_attr_req.cookie, 8194);
     assert_int_equal(m.u.op_attr_req.report_type, 0);
-    const uint8_t *f = pf_frame(&l, 10, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_OP_ATTR_CNF);
+    frame_as(&l, 10, HPGP_K_OP_ATTR_CNF, &m, &len);
     hpgp_op_attr_cnf *a = &m.u.op_attr_cnf;
     assert_int_equal(a->status, 0);
     assert_int_equal(a->cookie, 8194);
@@ -335,9 +322,7 @@ static void module_operation_read(void **state)
     assert_int_equal(m.u.modop.module_id, HPGP_MODULE_PIB);
     assert_int_equal(m.u.modop.length, 1400);
     assert_int_equal(m.u.modop.offset, 0);
-    const uint8_t *f = pf_frame(&l, 20, &len);
-    assert_int_equal(hpgp_unpack(f, len, &m), 0);
-    assert_int_equal(m.kind, HPGP_K_MODOP_READ_CNF);
+    const uint8_t *f = frame_as(&l, 20, HPGP_K_MODOP_READ_CNF, &m, &len);
     assert_int_equal(m.u.modop.mstatus, 0);
     assert_int_equal(m.u.modop.op_data_len, 1418);
     assert_int_equal(m.u.modop.module_id, HPGP_MODULE_PIB);

@@ -580,6 +580,18 @@ static void pev_replays_alpitronic_session(void **state)
     pf_free(&l);
 }
 
+/* An EVSE with the MAC of the charger that sent frame `number` of a loaded capture, started at 0. */
+static void evse_like(slac_evse *evse, const pf_list *l, size_t number, uint32_t *rng_state)
+{
+    size_t len;
+    slac_evse_config c;
+    slac_evse_config_default(&c, pf_frame(l, number, &len) + 6, test_rng, rng_state, ccs_sha256_openssl);
+    slac_evse_init(evse, &c);
+    slac_event ev = { SLAC_EV_START, NULL, 0 };
+    slac_action a = slac_evse_step(evse, &ev, 0);
+    assert_int_equal(a.n, 1); /* SET_KEY.REQ */
+}
+
 /* pyPLC as a charger against a Hyundai Ioniq: our EVSE, fed the car's frames and the modem's (empty)
  * ATTEN_PROFILE.INDs, answers like pyPLC did: SLAC_PARAM.CNF identical, ATTEN_CHAR.IND with the estimate,
  * SLAC_MATCH.CNF identical up to the NID/NMK. */
@@ -589,16 +601,11 @@ static void evse_replays_ioniq_session(void **state)
     pf_list l;
     assert_int_equal(pf_load(IONIQ, &l), 0);
     size_t len;
-    const uint8_t *cnf = pf_frame(&l, 38, &len);
     uint32_t rs = 3;
-    slac_evse_config c;
-    slac_evse_config_default(&c, cnf + 6, test_rng, &rs, ccs_sha256_openssl);
     slac_evse evse;
-    slac_evse_init(&evse, &c);
-    slac_event ev = { SLAC_EV_START, NULL, 0 };
-    slac_action a = slac_evse_step(&evse, &ev, 0);
-    assert_int_equal(a.n, 1); /* SET_KEY.REQ */
-    ev.type = SLAC_EV_FRAME;
+    evse_like(&evse, &l, 38, &rs);
+    slac_event ev = { SLAC_EV_FRAME, NULL, 0 };
+    slac_action a;
     hpgp_msg m;
     unsigned atten_char = 0;
     for (size_t fn = 34; fn <= 94; fn++) {
@@ -635,16 +642,10 @@ static void evse_answers_like_alpitronic(void **state)
     (void)state;
     pf_list l;
     assert_int_equal(pf_load(ALPI_SLAC, &l), 0);
-    size_t len;
-    const uint8_t *cnf = pf_frame(&l, 2, &len);
     uint32_t rs = 9;
-    slac_evse_config c;
-    slac_evse_config_default(&c, cnf + 6, test_rng, &rs, ccs_sha256_openssl);
     slac_evse evse;
-    slac_evse_init(&evse, &c);
-    slac_event ev = { SLAC_EV_START, NULL, 0 };
-    slac_evse_step(&evse, &ev, 0);
-    ev.type = SLAC_EV_FRAME;
+    evse_like(&evse, &l, 2, &rs);
+    slac_event ev = { SLAC_EV_FRAME, NULL, 0 };
     ev.frame = pf_frame(&l, 1, &ev.len);
     slac_action a = slac_evse_step(&evse, &ev, 10);
     expect_sent(&a, 0, &l, 2, 0);
