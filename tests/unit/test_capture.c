@@ -366,6 +366,47 @@ static void directions(void **state)
     streams_free(&s);
 }
 
+/* Frames picked by number from a capture, fed to a fresh reader. */
+typedef struct {
+    const unsigned *want;
+    size_t n;
+    cap_reader *r;
+} pick;
+
+static int pick_frames(void *ctx, unsigned no, const struct pcap_pkthdr *h, const uint8_t *d)
+{
+    pick *p = ctx;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->want[i] == no) cap_frame(p->r, tu_ts_ns(h), d, h->caplen);
+    return 0;
+}
+
+/* Direction of the one message that the given frames of the Alpitronic capture carry. */
+static int first_dir_of(const unsigned *frames, size_t n)
+{
+    static streams s;
+    cap_callbacks cb = callbacks(&s);
+    pick p = {frames, n, cap_new(&cb, CAP_DEFAULT_MAX_PAYLOAD)};
+    assert_int_equal(tu_each_frame(tu_shared("captures/2022-12-20_alpi_currentDemandSequenceErrorShutdown.pcapng"),
+                                   pick_frames, &p), 0);
+    cap_free(p.r);
+    assert_int_equal(s.messages, 1);
+    int dir = s.first_dir[0];
+    streams_free(&s);
+    return dir;
+}
+
+/* Without the handshake: the Alpitronic's first response (frame 583, from port 51110 to the car's 49979)
+ * is recognised as server to client when the SDP response announcing [fe80::6879:9cff:fe3a:1358]:51110
+ * (frame 518) was seen; alone, the first sender counts as the client. */
+static void direction_from_sdp_response(void **state)
+{
+    (void)state;
+    const unsigned with_sdp[] = {518, 583}, alone[] = {583};
+    assert_int_equal(first_dir_of(with_sdp, 2), CAP_DIR_S2C);
+    assert_int_equal(first_dir_of(alone, 1), CAP_DIR_C2S);
+}
+
 static void open_errors(void **state)
 {
     (void)state;
@@ -395,6 +436,7 @@ int main(void)
         cmocka_unit_test(recut_captures_give_same_messages),
         cmocka_unit_test(lost_segment_costs_one_message),
         cmocka_unit_test(directions),
+        cmocka_unit_test(direction_from_sdp_response),
         cmocka_unit_test(open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
