@@ -35,7 +35,8 @@ static void learn_server(cap_reader *r, const uint8_t *udp_payload, size_t len)
 {
     sdp_response res;
     if (sdp_parse_response(udp_payload, len, &res) || cap_is_sdp_server(r, res.addr, res.port)) return;
-    size_t i = r->n_servers < CAP_MAX_SDP_SERVERS ? r->n_servers++ : r->stats.sdp % CAP_MAX_SDP_SERVERS;
+    size_t i = r->next_server++ % CAP_MAX_SDP_SERVERS;
+    if (r->n_servers < CAP_MAX_SDP_SERVERS) r->n_servers++;
     memcpy(r->servers[i].addr, res.addr, IPV6_ADDR_LEN);
     r->servers[i].port = res.port;
 }

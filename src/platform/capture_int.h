@@ -44,7 +44,7 @@ struct cap_reader {
         uint8_t addr[IPV6_ADDR_LEN];
         uint16_t port;
     } servers[CAP_MAX_SDP_SERVERS];
-    size_t n_servers;
+    size_t n_servers, next_server; /* entries in use; where the next one goes (the oldest when full) */
 };
 
 /* Emits an event through the reader's callback, if any. */
