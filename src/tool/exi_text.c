@@ -124,14 +124,14 @@ static int kv_scaled(const struct exi_proto *p, const struct exi_field *f, const
     exi_text_scaled(v, (int)e, val, sizeof val);
     kv_add(l, key, val);
     snprintf(val, sizeof val, "%lld", (long long)e);
-    snprintf(k, sizeof k, "%s.%s", key, physical ? "Multiplier" : "Exponent");
-    kv_add(l, k, val);
+    if (snprintf(k, sizeof k, "%s.%s", key, physical ? "Multiplier" : "Exponent") < (int)sizeof k)
+        kv_add(l, k, val);
     int uf = physical ? exi_walk_find_field(p, f->type, "Unit", NULL, EXI_R_ELEM) : -1;
     if (uf >= 0 && exi_walk_count(&p->codec->fields[uf], base)) {
         exi_text_format_value(p, p->codec->fields[uf].type, base + p->codec->fields[uf].offset, EXI_TEXT_KV, val,
                               sizeof val);
-        snprintf(k, sizeof k, "%s.Unit", key);
-        kv_add(l, k, val);
+        if (snprintf(k, sizeof k, "%s.Unit", key) < (int)sizeof k)
+            kv_add(l, k, val);
     }
     return 1;
 }
@@ -148,10 +148,11 @@ static void kv_walk(const struct exi_proto *p, uint16_t ti, const uint8_t *base,
         for (unsigned k = 0; k < n; k++) {
             const uint8_t *item = exi_walk_item(p, f, base, k);
             char key[512];
-            if (f->pkind == EXI_P_ARRAY)
-                snprintf(key, sizeof key, "%s%s%s[%u]", prefix, *prefix ? "." : "", name, k);
-            else
-                snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", name);
+            int kl = f->pkind == EXI_P_ARRAY
+                         ? snprintf(key, sizeof key, "%s%s%s[%u]", prefix, *prefix ? "." : "", name, k)
+                         : snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", name);
+            if (kl >= (int)sizeof key)
+                continue; /* deeper than any schema nests */
             const struct exi_type *ft = &p->codec->types[f->type];
             if (ft->kind != EXI_K_COMPLEX) {
                 char val[2048];

@@ -55,7 +55,7 @@ static void header_forms(void **state)
     (void)state;
     pf_list l;
     hpgp_header h;
-    size_t len;
+    size_t len = 0;
     assert_int_equal(pf_load(ALPI_SLAC, &l), 0);
     const uint8_t *f = pf_frame(&l, 1, &len); /* CM_SLAC_PARM.REQ, Version 1.1 */
     assert_int_equal(hpgp_parse_header(f, len, &h), 0);

@@ -531,8 +531,10 @@ static void pev_replays_alpitronic_session(void **state)
     (void)state;
     pf_list l;
     assert_int_equal(pf_load(ALPI_SLAC, &l), 0);
-    size_t len;
+    size_t len = 0;
     const uint8_t *req = pf_frame(&l, 1, &len);
+    if (!req)
+        fail();
     slac_pev_config c;
     slac_pev_config_default(&c, req + 6, pyplc_rng, NULL);
     c.random_run_id = 0;
