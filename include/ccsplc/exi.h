@@ -25,7 +25,6 @@ enum exi_role { EXI_R_ELEM, EXI_R_ATTR, EXI_R_CONTENT };
 #define EXI_PROD_OVF 0x8000u
 
 #define EXI_MAX_DEPTH 24      /* element nesting limit */
-#define EXI_MAX_ARRAYS 8      /* arrays per complex type (encoder cursors) */
 
 struct exi_type {
     uint8_t kind;      /* enum exi_kind */
@@ -37,6 +36,9 @@ struct exi_type {
     uint16_t first;    /* COMPLEX: first field */
     uint16_t nfields;  /* COMPLEX: field count */
     int32_t min;       /* NBIT: lowest value */
+    uint16_t clear_first; /* COMPLEX: first entry in exi_codec.clears */
+    uint8_t nclear8;   /* COMPLEX: that many 1-byte presence flags / choice selectors to zero ... */
+    uint8_t nclear16;  /* ... then that many 2-byte array counts */
 };
 
 struct exi_field {
@@ -45,9 +47,9 @@ struct exi_field {
     uint16_t type;     /* index into exi_codec.types */
     uint8_t pkind;     /* enum exi_presence */
     uint8_t role;      /* enum exi_role */
-    uint8_t choice;    /* EXI_P_CHOICE: selector value */
-    uint8_t slot;      /* EXI_P_ARRAY: encoder cursor slot */
-    uint16_t cap;      /* EXI_P_ARRAY: capacity */
+    uint8_t choice;    /* EXI_P_CHOICE: selector value (document roots: 1 + global element index) */
+    uint8_t kind;      /* the value type's kind (a copy of types[type].kind, saves a lookup) */
+    uint16_t cap;      /* EXI_P_ARRAY: capacity; EXI_P_CHOICE: members in the choice (they are consecutive) */
 };
 
 struct exi_state {
@@ -66,6 +68,7 @@ struct exi_codec {
     const struct exi_field *fields;
     const struct exi_state *states;
     const struct exi_prod *prods;
+    const uint32_t *clears;  /* offsets of presence bytes/counts zeroed when a complex element starts */
     uint16_t ntypes, nfields, nstates, nprods;
     uint16_t doc_type; /* the document: a COMPLEX type whose fields are the root elements */
 };

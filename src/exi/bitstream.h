@@ -22,32 +22,37 @@ struct exi_writer {
     unsigned nacc;  /* pending bits in acc (< 8 between calls) */
 };
 
-/* Read n (0..32) bits as an unsigned number. */
+static inline uint64_t exi_load_be64(const uint8_t *b)
+{
+    return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
+           (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 | (uint64_t)b[6] << 8 | (uint64_t)b[7];
+}
+
+/* Read n (0..32) bits as an unsigned number. Invariant: pos <= nbits. */
 static inline int exi_read_bits(struct exi_reader *r, unsigned n, uint32_t *out)
 {
     size_t pos = r->pos;
-    if (pos > r->nbits || n > r->nbits - pos)
+    if (n > r->nbits - pos)
         return CCS_ETRUNC;
-    size_t byte = pos >> 3;
-    uint64_t w = 0;
-    if ((r->nbits >> 3) - byte >= 8) { /* fast path: a whole 64-bit window is in bounds */
-        const uint8_t *b = r->buf + byte;
-        w = (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
-            (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 | (uint64_t)b[6] << 8 | (uint64_t)b[7];
-    } else { /* near the end: only the bytes that hold the n bits (all in bounds, checked above) */
-        unsigned need = ((unsigned)(pos & 7) + n + 7) >> 3;
-        for (unsigned i = 0; i < need; i++)
-            w = w << 8 | r->buf[byte + i];
-        w = need ? w << (8 * (8 - need) & 63) : 0;
+    size_t byte = pos >> 3, nbytes = (r->nbits + 7) >> 3;
+    uint64_t w;
+    if (nbytes - byte >= 8) {        /* a whole 64-bit window from here is in bounds */
+        w = exi_load_be64(r->buf + byte);
+    } else if (nbytes >= 8) {        /* near the end: the buffer's last 8 bytes, shifted into place */
+        w = exi_load_be64(r->buf + nbytes - 8) << (8 * (byte - (nbytes - 8)));
+    } else {                         /* a buffer shorter than 8 bytes */
+        w = 0;
+        for (size_t i = 0; i < 8; i++)
+            w = w << 8 | (byte + i < nbytes ? r->buf[byte + i] : 0u);
     }
     r->pos = pos + n;
-    *out = n ? (uint32_t)((w << (pos & 7)) >> (64 - n)) : 0;
+    *out = (uint32_t)(((w << (pos & 7)) >> 1) >> (63 - n));
     return 0;
 }
 
 static inline int exi_write_bits(struct exi_writer *w, unsigned n, uint32_t v)
 {
-    w->acc = (w->acc << n) | (n < 32 ? v & ((1u << n) - 1u) : v);
+    w->acc = (w->acc << n) | (v & ((UINT64_C(1) << n) - 1u));
     w->nacc += n;
     while (w->nacc >= 8) {
         if (w->nbytes >= w->cap)

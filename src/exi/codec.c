@@ -45,13 +45,11 @@ static void store_u16(uint8_t *p, uint16_t v)
 
 static void clear_presence(const struct exi_codec *c, const struct exi_type *t, uint8_t *base)
 {
-    const struct exi_field *f = &c->fields[t->first];
-    for (unsigned i = 0; i < t->nfields; i++, f++) {
-        if (f->pkind == EXI_P_ARRAY)
-            store_u16(base + f->presence, 0);
-        else if (f->pkind != EXI_P_NONE)
-            base[f->presence] = 0;
-    }
+    const uint32_t *off = &c->clears[t->clear_first];
+    for (unsigned i = 0; i < t->nclear8; i++)
+        base[*off++] = 0;
+    for (unsigned i = 0; i < t->nclear16; i++)
+        store_u16(base + *off++, 0);
 }
 
 static int dec_complex(struct dec *d, uint16_t type, uint8_t *base, unsigned depth);
@@ -70,6 +68,24 @@ static int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *
             return CCS_EUNSUPP;
         return exi_value_set_small(t, (code >> 1) & ((1u << w) - 1u), dst);
     }
+    if (t->kind == EXI_K_INT || t->kind == EXI_K_UINT) {
+        /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
+         * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
+        size_t at = d->r.pos;
+        unsigned sb = t->kind == EXI_K_INT;
+        if (!exi_read_bits(&d->r, 10 + sb, &code) && !(code >> (9 + sb))) {
+            unsigned g1 = code >> 1 & 0xFFu;
+            if (!(g1 & 0x80u) && !(code & 1u))
+                return exi_value_set_int(t, sb & (code >> 9), g1, dst);
+            d->r.pos = at;
+            if ((g1 & 0x80u) && !exi_read_bits(&d->r, 18 + sb, &code)) {
+                unsigned g2 = code >> 1 & 0xFFu;
+                if (!(g2 & 0x80u) && !(code & 1u))
+                    return exi_value_set_int(t, sb & (code >> 17), (g1 & 0x7Fu) | (uint64_t)g2 << 7, dst);
+            }
+        }
+        d->r.pos = at; /* longer, too close to the end, or another shape: the general path */
+    }
     int rc = exi_read_bits(&d->r, 1, &code);
     if (rc)
         return rc;
@@ -82,7 +98,6 @@ static int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *
 
 static int dec_field(struct dec *d, const struct exi_field *f, uint8_t *base, unsigned depth)
 {
-    const struct exi_type *t = &d->c->types[f->type];
     uint8_t *dst = base + f->offset;
     switch (f->pkind) {
     case EXI_P_FLAG:
@@ -95,15 +110,16 @@ static int dec_field(struct dec *d, const struct exi_field *f, uint8_t *base, un
         uint16_t n = load_u16(base + f->presence);
         if (n >= f->cap)
             return CCS_ECAP;
-        dst += (size_t)n * t->size;
+        dst += (size_t)n * d->c->types[f->type].size;
         store_u16(base + f->presence, (uint16_t)(n + 1));
         break;
     }
     default:
         break;
     }
-    if (t->kind == EXI_K_COMPLEX)
+    if (f->kind == EXI_K_COMPLEX)
         return dec_complex(d, f->type, dst, depth + 1);
+    const struct exi_type *t = &d->c->types[f->type];
     if (f->role == EXI_R_ELEM)
         return dec_simple_element(d, t, dst);
     return exi_value_decode(&d->r, t, dst);
@@ -161,67 +177,112 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
 
 static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsigned depth);
 
-static int present(const struct exi_field *f, const uint8_t *base, const uint16_t *cursor)
+/* How many instances of field f the struct holds (arrays: its count, refused above the capacity). */
+static int instances(const struct exi_field *f, const uint8_t *base)
 {
     switch (f->pkind) {
     case EXI_P_FLAG: return base[f->presence] != 0;
     case EXI_P_CHOICE: return base[f->presence] == f->choice;
-    case EXI_P_ARRAY: return cursor[f->slot] < load_u16(base + f->presence);
+    case EXI_P_ARRAY: {
+        uint16_t n = load_u16(base + f->presence);
+        return n > f->cap ? CCS_EINVAL : n;
+    }
     default: return 1;
     }
 }
 
-static int enc_field(struct enc *e, const struct exi_field *f, const uint8_t *base, uint16_t *cursor,
-                     unsigned depth)
+/* Write the event code of production `want` (a field index or EXI_PROD_EE) in state *s and move on. A field
+ * the grammar does not allow here (two alternatives of one choice, a required member missing before it) is
+ * refused rather than dropped. */
+static int emit_event(struct enc *e, uint16_t *s, uint16_t want, unsigned from)
 {
-    const struct exi_type *t = &e->c->types[f->type];
-    const uint8_t *src = base + f->offset;
-    if (f->pkind == EXI_P_ARRAY) {
-        if (load_u16(base + f->presence) > f->cap)
-            return CCS_EINVAL;
-        src += (size_t)cursor[f->slot]++ * t->size;
+    const struct exi_state *st = &e->c->states[*s];
+    if (from >= st->nprods)
+        from = 0;
+    const struct exi_prod *p = &e->c->prods[st->first + from];
+    for (unsigned code = from; code < st->nprods; code++, p++) {
+        if (p->field == want) {
+            *s = p->next;
+            return exi_write_bits(&e->w, st->nbits, code);
+        }
     }
-    if (t->kind == EXI_K_COMPLEX)
+    return fail(e->err, CCS_EINVAL, exi_writer_pos(&e->w), *s, want == EXI_PROD_EE ? 0xFFFF : want);
+}
+
+static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *src, unsigned depth)
+{
+    if (f->kind == EXI_K_COMPLEX)
         return enc_complex(e, f->type, src, depth + 1);
+    const struct exi_type *t = &e->c->types[f->type];
     if (f->role != EXI_R_ELEM)
         return exi_value_encode(&e->w, t, src);
+    if (f->kind == EXI_K_BOOL || f->kind == EXI_K_ENUM || f->kind == EXI_K_NBIT) {
+        /* CH (0), the fixed-width value, EE (0) in one write */
+        int64_t v = exi_value_small_code(t, src);
+        unsigned w = f->kind == EXI_K_BOOL ? 1u : t->bits;
+        return v < 0 ? (int)v : exi_write_bits(&e->w, w + 2, (uint32_t)v << 1);
+    }
+    if (f->kind == EXI_K_INT || (f->kind == EXI_K_UINT && t->size < 8)) {
+        /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
+        int64_t x = exi_load_int(src, t->size, f->kind == EXI_K_INT);
+        uint64_t mag = x < 0 ? (uint64_t)(-(x + 1)) : (uint64_t)x;
+        if (mag < (1u << 21)) {
+            uint32_t groups = (uint32_t)(mag & 0x7Fu);
+            unsigned k = 1;
+            for (uint64_t rest = mag >> 7; rest; rest >>= 7, k++)
+                groups = (groups | 0x80u) << 8 | (uint32_t)(rest & 0x7Fu);
+            /* groups now holds group 1 first (most significant byte); shift into place after CH/sign */
+            uint32_t bits = (x < 0 ? 1u : 0u) << (8 * k + 1) | groups << 1;
+            return exi_write_bits(&e->w, 8 * k + 2 + (f->kind == EXI_K_INT), bits);
+        }
+    }
     int rc = exi_write_bits(&e->w, 1, 0); /* CH */
     if (!rc)
         rc = exi_value_encode(&e->w, t, src);
     return rc ? rc : exi_write_bits(&e->w, 1, 0); /* EE */
 }
 
+/* Encoding is driven by the struct: its members are in schema order, so each present one is looked up in the
+ * current state's productions. A choice's members are consecutive fields and appear in a state in selector
+ * order, so the chosen one is found directly and its code is at least selector - 1. */
 static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsigned depth)
 {
     const struct exi_codec *c = e->c;
     const struct exi_type *t = &c->types[type];
-    uint16_t cursor[EXI_MAX_ARRAYS] = {0};
-    if (depth > EXI_MAX_DEPTH)
-        return fail(e->err, CCS_EUNSUPP, exi_writer_pos(&e->w), t->aux, 0xFFFF);
     uint16_t s = t->aux;
-    for (;;) {
-        const struct exi_state *st = &c->states[s];
-        const struct exi_prod *p = &c->prods[st->first];
-        unsigned code = 0;
-        for (; code < st->nprods; code++, p++) {
-            if (p->field == EXI_PROD_EE)
-                break;
-            if (p->field >= EXI_PROD_ROOT || (p->field & EXI_PROD_OVF))
-                continue;
-            if (present(&c->fields[p->field], base, cursor))
-                break;
+    if (depth > EXI_MAX_DEPTH)
+        return fail(e->err, CCS_EUNSUPP, exi_writer_pos(&e->w), s, 0xFFFF);
+    for (unsigned i = 0; i < t->nfields; i++) {
+        uint16_t fi = (uint16_t)(t->first + i);
+        const struct exi_field *f = &c->fields[fi];
+        unsigned from = 0;
+        if (f->pkind == EXI_P_CHOICE) {
+            uint8_t sel = base[f->presence];
+            unsigned members = f->cap, j = 0;
+            while (j < members && f[j].choice != sel)
+                j++;
+            i += members - 1;
+            if (j == members)
+                continue; /* nothing chosen: the grammar decides whether that is allowed */
+            fi = (uint16_t)(fi + j);
+            f += j;
+            from = sel - 1u;
         }
-        if (code == st->nprods) /* required content missing */
-            return fail(e->err, CCS_EINVAL, exi_writer_pos(&e->w), s, 0xFFFF);
-        int rc = exi_write_bits(&e->w, st->nbits, code);
-        if (rc)
-            return fail(e->err, rc, exi_writer_pos(&e->w), s, 0xFFFF);
-        if (p->field == EXI_PROD_EE)
-            return 0;
-        if ((rc = enc_field(e, &c->fields[p->field], base, cursor, depth)))
-            return fail(e->err, rc, exi_writer_pos(&e->w), s, p->field);
-        s = p->next;
+        int n = instances(f, base);
+        if (n < 0)
+            return fail(e->err, n, exi_writer_pos(&e->w), s, fi);
+        const uint8_t *src = base + f->offset;
+        for (int k = 0; k < n; k++) {
+            int rc = emit_event(e, &s, fi, from);
+            if (!rc)
+                rc = enc_value(e, f, src, depth);
+            if (rc)
+                return fail(e->err, rc, exi_writer_pos(&e->w), s, fi);
+            if (k + 1 < n)
+                src += c->types[f->type].size;
+        }
     }
+    return emit_event(e, &s, EXI_PROD_EE, 0);
 }
 
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,

@@ -217,6 +217,23 @@ int exi_value_set_small(const struct exi_type *t, uint32_t v, uint8_t *dst)
     }
 }
 
+int exi_value_set_int(const struct exi_type *t, unsigned negative, uint64_t u, uint8_t *dst)
+{
+    if (t->kind == EXI_K_UINT) {
+        if (t->size < 8 && u >> (8 * t->size))
+            return CCS_ERANGE;
+        exi_store_int(dst, t->size, u);
+        return 0;
+    }
+    if (u > (uint64_t)INT64_MAX)
+        return CCS_ERANGE;
+    int64_t x = negative ? -(int64_t)u - 1 : (int64_t)u;
+    if (!exi_fits(x, t->size, 1))
+        return CCS_ERANGE;
+    exi_store_int(dst, t->size, (uint64_t)x);
+    return 0;
+}
+
 int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
 {
     uint32_t v;
@@ -232,21 +249,11 @@ int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *ds
     case EXI_K_UINT:
         if ((rc = exi_read_uint(r, &u)))
             return rc;
-        if (t->size < 8 && u >> (8 * t->size))
-            return CCS_ERANGE;
-        exi_store_int(dst, t->size, u);
-        return 0;
-    case EXI_K_INT: {
+        return exi_value_set_int(t, 0, u, dst);
+    case EXI_K_INT:
         if ((rc = exi_read_bits(r, 1, &v)) || (rc = exi_read_uint(r, &u)))
             return rc;
-        if (u > (uint64_t)INT64_MAX)
-            return CCS_ERANGE;
-        int64_t x = v ? -(int64_t)u - 1 : (int64_t)u;
-        if (!exi_fits(x, t->size, 1))
-            return CCS_ERANGE;
-        exi_store_int(dst, t->size, (uint64_t)x);
-        return 0;
-    }
+        return exi_value_set_int(t, v, u, dst);
     case EXI_K_STRING:
         return string_decode(r, t, dst);
     case EXI_K_BINARY:
@@ -258,22 +265,26 @@ int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *ds
     }
 }
 
+int64_t exi_value_small_code(const struct exi_type *t, const uint8_t *src)
+{
+    if (t->kind == EXI_K_BOOL)
+        return *src ? 1 : 0;
+    if (t->kind == EXI_K_ENUM) {
+        uint64_t v = exi_load_uint(src, t->size);
+        return v >= t->aux ? CCS_ERANGE : (int64_t)v;
+    }
+    int64_t off = exi_load_int(src, t->size, t->is_signed) - t->min;
+    return off < 0 || off > t->aux ? CCS_ERANGE : off;
+}
+
 int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
 {
     switch (t->kind) {
     case EXI_K_BOOL:
-        return exi_write_bits(w, 1, *src ? 1 : 0);
-    case EXI_K_ENUM: {
-        uint64_t v = exi_load_uint(src, t->size);
-        if (v >= t->aux)
-            return CCS_ERANGE;
-        return exi_write_bits(w, t->bits, (uint32_t)v);
-    }
+    case EXI_K_ENUM:
     case EXI_K_NBIT: {
-        int64_t off = exi_load_int(src, t->size, t->is_signed) - t->min;
-        if (off < 0 || off > t->aux)
-            return CCS_ERANGE;
-        return exi_write_bits(w, t->bits, (uint32_t)off);
+        int64_t v = exi_value_small_code(t, src);
+        return v < 0 ? (int)v : exi_write_bits(w, t->kind == EXI_K_BOOL ? 1u : t->bits, (uint32_t)v);
     }
     case EXI_K_UINT:
         return exi_write_uint(w, exi_load_uint(src, t->size));

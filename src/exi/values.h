@@ -9,6 +9,10 @@
 int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst);
 /* Store an already-read BOOL, ENUM or NBIT code value (range-checked). */
 int exi_value_set_small(const struct exi_type *t, uint32_t v, uint8_t *dst);
+/* Store a decoded INT (negative: magnitude - 1 on the wire) or UINT value, range-checked. */
+int exi_value_set_int(const struct exi_type *t, unsigned negative, uint64_t u, uint8_t *dst);
+/* The code value of a BOOL, ENUM or NBIT (range-checked); returns it or a negative CCS_E* code. */
+int64_t exi_value_small_code(const struct exi_type *t, const uint8_t *src);
 int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src);
 
 /* Integer storage of 1, 2, 4 or 8 bytes, signed or not. */

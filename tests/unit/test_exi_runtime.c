@@ -216,6 +216,33 @@ static void unsigned_integers(void **state)
     assert_int_equal(exi_read_uint(&r, &v), CCS_ERANGE);
 }
 
+/* Integers at every 7-bit group boundary survive a round trip through the one-read/one-write paths for
+ * small integers and the general path for the rest. */
+static void integer_boundaries(void **state)
+{
+    (void)state;
+    static const int16_t values[] = {0, 1, -1, 63, 64, 127, 128, -128, -129, 16383, 16384, -16384, -16385,
+                                     32767, -32768};
+    struct din_exiDocument *doc = calloc(1, sizeof *doc), *back = calloc(1, sizeof *back);
+    doc->root = DIN_ROOT_V2G_Message;
+    doc->V2G_Message.Header.SessionID.len = 8;
+    doc->V2G_Message.Body.BodyElement_choice = din_BodyType_CurrentDemandReq;
+    struct din_CurrentDemandReqType *r = &doc->V2G_Message.Body.CurrentDemandReq;
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        r->EVTargetVoltage.Value = values[i];
+        r->EVTargetCurrent.Value = (int16_t)-values[i / 2];
+        uint8_t out[256];
+        size_t len;
+        assert_int_equal(din_encode(doc, out, sizeof out, &len), 0);
+        assert_int_equal(din_decode(out, len, back), 0);
+        const struct din_CurrentDemandReqType *b = &back->V2G_Message.Body.CurrentDemandReq;
+        assert_int_equal(b->EVTargetVoltage.Value, values[i]);
+        assert_int_equal(b->EVTargetCurrent.Value, (int16_t)-values[i / 2]);
+    }
+    free(doc);
+    free(back);
+}
+
 /* Strings keep their code points (UTF-8 in C) through a round trip; a string-table hit is refused. */
 static void strings_round_trip(void **state)
 {
@@ -246,6 +273,7 @@ int main(void)
         cmocka_unit_test(beyond_capacity_is_refused),
         cmocka_unit_test(encoder_checks_ranges),
         cmocka_unit_test(unsigned_integers),
+        cmocka_unit_test(integer_boundaries),
         cmocka_unit_test(strings_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

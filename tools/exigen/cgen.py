@@ -229,6 +229,13 @@ class Codec:
                 for t, nxt in st.prods:
                     self.prods.append((self._prod_code(g, t), 0 if nxt is None else g.state_base + nxt))
                 self.states.append((first, len(st.prods), st.nbits))
+        self.clears = []
+        for g in self.builder.order:
+            ones, twos = self._clear_list(g)
+            g.clear_range = (len(self.clears), len(ones), len(twos))
+            self.clears.extend(ones + twos)
+        self.doc_clear = len(self.clears)
+        self.clears.append("offsetof(struct %s_exiDocument, root)" % self.prefix)
         # Document grammar: DocContent (every global element + SE(*), no second level) then DocEnd (ED).
         self.doc_state = len(self.states)
         first = len(self.prods)
@@ -286,6 +293,10 @@ class Codec:
             out.append("    {%d, %d, %d}," % (first, n, bits))
         out.append("};")
         out.append("")
+        out.append("static const uint32_t clears[] = {")
+        out.extend("    %s," % c for c in self.clears)
+        out.append("};")
+        out.append("")
         out.append("static const struct exi_prod prods[] = {")
         row = []
         for code, nxt in self.prods:
@@ -299,7 +310,7 @@ class Codec:
         out.append("")
         doc = self.type_index["doc"]
         out += ["const struct exi_codec %s_codec = {" % P,
-                "    types, fields, states, prods, %d, %d, %d, %d," % (len(self.types), len(self.fields),
+                "    types, fields, states, prods, clears, %d, %d, %d, %d," % (len(self.types), len(self.fields),
                                                                       len(self.states), len(self.prods)),
                 "    %d, /* document type */" % doc, "};", "",
                 "int %s_decode(const uint8_t *buf, size_t len, struct %s_exiDocument *doc)" % (P, P),
@@ -325,43 +336,56 @@ class Codec:
         if kind == "COMPLEX":
             if payload is None:
                 n = len(self.roots)
-                return ("{EXI_K_COMPLEX, 0, 0, sizeof(struct %s_exiDocument), %d, %d, %d, 0}"
-                        % (self.prefix, self.doc_state, self.doc_field_base, n))
+                return ("{EXI_K_COMPLEX, 0, 0, sizeof(struct %s_exiDocument), %d, %d, %d, 0, %d, 1, 0}"
+                        % (self.prefix, self.doc_state, self.doc_field_base, n, self.doc_clear))
             g = payload
-            return ("{EXI_K_COMPLEX, 0, 0, sizeof(struct %s), %d, %d, %d, 0}"
-                    % (g.cname, g.state_base, g.field_base, len(g.fields)))
+            first, n8, n16 = g.clear_range
+            return ("{EXI_K_COMPLEX, 0, 0, sizeof(struct %s), %d, %d, %d, 0, %d, %d, %d}"
+                    % (g.cname, g.state_base, g.field_base, len(g.fields), first, n8, n16))
         info = payload
         extra = len(info.literals) if info.kind == "ENUM" else info.cap
-        return ("{EXI_K_%s, %d, %d, %s, %d, 0, 0, %d}"
+        return ("{EXI_K_%s, %d, %d, %s, %d, 0, 0, %d, 0, 0, 0}"
                 % (info.kind, info.bits, 1 if info.signed else 0, info.size_expr, extra, info.min))
 
     def _field_row(self, owner, f, ti):
         if owner == "doc":
             st = "struct %s_exiDocument" % self.prefix
             name = f.qname.local
-            return ("{offsetof(%s, %s), offsetof(%s, root), %d, EXI_P_CHOICE, EXI_R_ELEM, %d, 0, 0}"
-                    % (st, name, st, ti, self.globals.index(f) + 1))
+            return ("{offsetof(%s, %s), offsetof(%s, root), %d, EXI_P_CHOICE, EXI_R_ELEM, %d, %s, %d}"
+                    % (st, name, st, ti, self.globals.index(f) + 1, self._kind(ti), len(self.roots)))
         st = "struct " + owner
         role = {"attr": "EXI_R_ATTR", "elem": "EXI_R_ELEM", "content": "EXI_R_CONTENT"}[f.role]
+        kind = self._kind(ti)
         if f.presence == "array":
-            slot = [x for x in self._owner_fields(owner) if x.presence == "array"].index(f)
-            if slot >= 8:
-                raise SchemaError("%s: more than 8 arrays" % owner)
-            return ("{offsetof(%s, %s.array), offsetof(%s, %s.count), %d, EXI_P_ARRAY, %s, 0, %d, %d}"
-                    % (st, f.name, st, f.name, ti, role, slot, f.cap))
+            return ("{offsetof(%s, %s.array), offsetof(%s, %s.count), %d, EXI_P_ARRAY, %s, 0, %s, %d}"
+                    % (st, f.name, st, f.name, ti, role, kind, f.cap))
         if f.presence == "flag":
-            return ("{offsetof(%s, %s), offsetof(%s, has_%s), %d, EXI_P_FLAG, %s, 0, 0, 0}"
-                    % (st, f.name, st, f.name, ti, role))
+            return ("{offsetof(%s, %s), offsetof(%s, has_%s), %d, EXI_P_FLAG, %s, 0, %s, 0}"
+                    % (st, f.name, st, f.name, ti, role, kind))
         if f.presence == "choice":
-            return ("{offsetof(%s, %s), offsetof(%s, %s), %d, EXI_P_CHOICE, %s, %d, 0, 0}"
-                    % (st, f.name, st, f.choice.name, ti, role, f.choice_value))
-        return "{offsetof(%s, %s), 0, %d, EXI_P_NONE, %s, 0, 0, 0}" % (st, f.name, ti, role)
+            return ("{offsetof(%s, %s), offsetof(%s, %s), %d, EXI_P_CHOICE, %s, %d, %s, %d}"
+                    % (st, f.name, st, f.choice.name, ti, role, f.choice_value, kind, len(f.choice.fields)))
+        return "{offsetof(%s, %s), 0, %d, EXI_P_NONE, %s, 0, %s, 0}" % (st, f.name, ti, role, kind)
 
-    def _owner_fields(self, cname):
-        for g in self.builder.order:
-            if g.cname == cname:
-                return g.fields
-        return []
+    def _kind(self, ti):
+        kind, payload = self.types[ti]
+        return "EXI_K_COMPLEX" if kind == "COMPLEX" else "EXI_K_" + payload.kind
+
+    def _clear_list(self, g):
+        """Offsets zeroed when an element of this type starts: flags and selectors, then counts."""
+        st = "struct " + g.cname
+        ones, twos, seen = [], [], set()
+        for f in g.fields:
+            if f.presence == "flag":
+                ones.append("offsetof(%s, has_%s)" % (st, f.name))
+            elif f.presence == "choice" and f.choice.name not in seen:
+                seen.add(f.choice.name)
+                ones.append("offsetof(%s, %s)" % (st, f.choice.name))
+            elif f.presence == "array":
+                twos.append("offsetof(%s, %s.count)" % (st, f.name))
+        if len(ones) > 255 or len(twos) > 255:
+            raise SchemaError("%s: too many optional members" % g.cname)
+        return ones, twos
 
     # -- names for the text tools ---------------------------------------------------------------------
     def write_meta(self):

@@ -163,7 +163,7 @@ class Builder:
 
     def _fields(self, g):
         ct = g.ctype
-        for a in ct.attributes:
+        for a in sorted(ct.attributes, key=lambda a: a.qname.sort_key()):  # the order AT events take
             f = self._add_field(g, a.qname.local, a.qname, a.stype, "attr")
             f.presence = "none" if a.required else "flag"
         if ct.simple is not None:

@@ -169,10 +169,10 @@ struct din_DigestMethodType {
 struct din_ReferenceType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct din_TransformsType Transforms;
     struct din_DigestMethodType DigestMethod;
@@ -222,10 +222,10 @@ struct din_KeyValueType {
 };
 
 struct din_RetrievalMethodType {
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct din_TransformsType Transforms;
 };
@@ -269,12 +269,12 @@ struct din_KeyInfoType {
 };
 
 struct din_ObjectType {
+    bool has_Encoding;
+    struct { uint16_t len; char chars[129]; } Encoding;
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     bool has_MimeType;
     struct { uint16_t len; char chars[65]; } MimeType;
-    bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
 };
 
 struct din_SignatureType {

@@ -160,10 +160,10 @@ struct iso2_DigestMethodType {
 struct iso2_ReferenceType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso2_TransformsType Transforms;
     struct iso2_DigestMethodType DigestMethod;
@@ -213,10 +213,10 @@ struct iso2_KeyValueType {
 };
 
 struct iso2_RetrievalMethodType {
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso2_TransformsType Transforms;
 };
@@ -260,12 +260,12 @@ struct iso2_KeyInfoType {
 };
 
 struct iso2_ObjectType {
+    bool has_Encoding;
+    struct { uint16_t len; char chars[129]; } Encoding;
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     bool has_MimeType;
     struct { uint16_t len; char chars[65]; } MimeType;
-    bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
 };
 
 struct iso2_SignatureType {

@@ -136,10 +136,10 @@ struct iso20_DigestMethodType {
 struct iso20_ReferenceType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_TransformsType Transforms;
     struct iso20_DigestMethodType DigestMethod;
@@ -189,10 +189,10 @@ struct iso20_KeyValueType {
 };
 
 struct iso20_RetrievalMethodType {
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_TransformsType Transforms;
 };
@@ -236,12 +236,12 @@ struct iso20_KeyInfoType {
 };
 
 struct iso20_ObjectType {
+    bool has_Encoding;
+    struct { uint16_t len; char chars[129]; } Encoding;
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     bool has_MimeType;
     struct { uint16_t len; char chars[65]; } MimeType;
-    bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
 };
 
 struct iso20_SignatureType {

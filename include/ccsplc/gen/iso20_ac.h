@@ -85,10 +85,10 @@ struct iso20_ac_DigestMethodType {
 struct iso20_ac_ReferenceType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_ac_TransformsType Transforms;
     struct iso20_ac_DigestMethodType DigestMethod;
@@ -138,10 +138,10 @@ struct iso20_ac_KeyValueType {
 };
 
 struct iso20_ac_RetrievalMethodType {
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_ac_TransformsType Transforms;
 };
@@ -185,12 +185,12 @@ struct iso20_ac_KeyInfoType {
 };
 
 struct iso20_ac_ObjectType {
+    bool has_Encoding;
+    struct { uint16_t len; char chars[129]; } Encoding;
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     bool has_MimeType;
     struct { uint16_t len; char chars[65]; } MimeType;
-    bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
 };
 
 struct iso20_ac_SignatureType {

@@ -118,10 +118,10 @@ struct iso20_acdp_DigestMethodType {
 struct iso20_acdp_ReferenceType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_acdp_TransformsType Transforms;
     struct iso20_acdp_DigestMethodType DigestMethod;
@@ -171,10 +171,10 @@ struct iso20_acdp_KeyValueType {
 };
 
 struct iso20_acdp_RetrievalMethodType {
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_acdp_TransformsType Transforms;
 };
@@ -218,12 +218,12 @@ struct iso20_acdp_KeyInfoType {
 };
 
 struct iso20_acdp_ObjectType {
+    bool has_Encoding;
+    struct { uint16_t len; char chars[129]; } Encoding;
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     bool has_MimeType;
     struct { uint16_t len; char chars[65]; } MimeType;
-    bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
 };
 
 struct iso20_acdp_SignatureType {

@@ -90,10 +90,10 @@ struct iso20_dc_DigestMethodType {
 struct iso20_dc_ReferenceType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_dc_TransformsType Transforms;
     struct iso20_dc_DigestMethodType DigestMethod;
@@ -143,10 +143,10 @@ struct iso20_dc_KeyValueType {
 };
 
 struct iso20_dc_RetrievalMethodType {
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_dc_TransformsType Transforms;
 };
@@ -190,12 +190,12 @@ struct iso20_dc_KeyInfoType {
 };
 
 struct iso20_dc_ObjectType {
+    bool has_Encoding;
+    struct { uint16_t len; char chars[129]; } Encoding;
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     bool has_MimeType;
     struct { uint16_t len; char chars[65]; } MimeType;
-    bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
 };
 
 struct iso20_dc_SignatureType {

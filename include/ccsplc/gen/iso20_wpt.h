@@ -135,10 +135,10 @@ struct iso20_wpt_DigestMethodType {
 struct iso20_wpt_ReferenceType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_wpt_TransformsType Transforms;
     struct iso20_wpt_DigestMethodType DigestMethod;
@@ -188,10 +188,10 @@ struct iso20_wpt_KeyValueType {
 };
 
 struct iso20_wpt_RetrievalMethodType {
-    bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
     bool has_Type;
     struct { uint16_t len; char chars[129]; } Type;
+    bool has_URI;
+    struct { uint16_t len; char chars[129]; } URI;
     bool has_Transforms;
     struct iso20_wpt_TransformsType Transforms;
 };
@@ -235,12 +235,12 @@ struct iso20_wpt_KeyInfoType {
 };
 
 struct iso20_wpt_ObjectType {
+    bool has_Encoding;
+    struct { uint16_t len; char chars[129]; } Encoding;
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     bool has_MimeType;
     struct { uint16_t len; char chars[65]; } MimeType;
-    bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
 };
 
 struct iso20_wpt_SignatureType {

@@ -6,28 +6,28 @@
 struct exi_string_100 { uint16_t len; char chars[101]; };
 
 static const struct exi_type types[] = {
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_AppProtocolType), 0, 0, 5, 0},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolReqType), 6, 5, 1, 0},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolResType), 27, 6, 2, 0},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 30, 8, 2, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_100), 100, 0, 0, 0},
-    {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0},
-    {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0},
-    {EXI_K_NBIT, 5, 0, sizeof(uint8_t), 19, 0, 0, 1},
-    {EXI_K_ENUM, 2, 0, sizeof(enum app_responseCodeType), 3, 0, 0, 0},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_AppProtocolType), 0, 0, 5, 0, 0, 0, 0},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolReqType), 6, 5, 1, 0, 0, 0, 1},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolResType), 27, 6, 2, 0, 1, 1, 0},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 30, 8, 2, 0, 2, 1, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_100), 100, 0, 0, 0, 0, 0, 0},
+    {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0, 0, 0, 0},
+    {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
+    {EXI_K_NBIT, 5, 0, sizeof(uint8_t), 19, 0, 0, 1, 0, 0, 0},
+    {EXI_K_ENUM, 2, 0, sizeof(enum app_responseCodeType), 3, 0, 0, 0, 0, 0, 0},
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct app_AppProtocolType, ProtocolNamespace), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, 0, 0},
-    {offsetof(struct app_AppProtocolType, VersionNumberMajor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, 0, 0},
-    {offsetof(struct app_AppProtocolType, VersionNumberMinor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, 0, 0},
-    {offsetof(struct app_AppProtocolType, SchemaID), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, 0, 0},
-    {offsetof(struct app_AppProtocolType, Priority), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, 0, 0},
-    {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 0, EXI_P_ARRAY, EXI_R_ELEM, 0, 0, 20},
-    {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 0, 8, EXI_P_NONE, EXI_R_ELEM, 0, 0, 0},
-    {offsetof(struct app_supportedAppProtocolResType, SchemaID), offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 6, EXI_P_FLAG, EXI_R_ELEM, 0, 0, 0},
-    {offsetof(struct app_exiDocument, supportedAppProtocolReq), offsetof(struct app_exiDocument, root), 1, EXI_P_CHOICE, EXI_R_ELEM, 1, 0, 0},
-    {offsetof(struct app_exiDocument, supportedAppProtocolRes), offsetof(struct app_exiDocument, root), 2, EXI_P_CHOICE, EXI_R_ELEM, 2, 0, 0},
+    {offsetof(struct app_AppProtocolType, ProtocolNamespace), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct app_AppProtocolType, VersionNumberMajor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
+    {offsetof(struct app_AppProtocolType, VersionNumberMinor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
+    {offsetof(struct app_AppProtocolType, SchemaID), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
+    {offsetof(struct app_AppProtocolType, Priority), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
+    {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 0, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 20},
+    {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 0, 8, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct app_supportedAppProtocolResType, SchemaID), offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 6, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
+    {offsetof(struct app_exiDocument, supportedAppProtocolReq), offsetof(struct app_exiDocument, root), 1, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
+    {offsetof(struct app_exiDocument, supportedAppProtocolRes), offsetof(struct app_exiDocument, root), 2, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
 };
 
 static const struct exi_state states[] = {
@@ -65,6 +65,12 @@ static const struct exi_state states[] = {
     {53, 1, 0},
 };
 
+static const uint32_t clears[] = {
+    offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count),
+    offsetof(struct app_supportedAppProtocolResType, has_SchemaID),
+    offsetof(struct app_exiDocument, root),
+};
+
 static const struct exi_prod prods[] = {
     {0x0000, 1}, {0x0001, 2}, {0x0002, 3}, {0x0003, 4}, {0x0004, 5}, {0xffff, 0}, {0x0005, 7}, {0x0005, 8},
     {0xffff, 0}, {0x0005, 9}, {0xffff, 0}, {0x0005, 10}, {0xffff, 0}, {0x0005, 11}, {0xffff, 0}, {0x0005, 12},
@@ -76,7 +82,7 @@ static const struct exi_prod prods[] = {
 };
 
 const struct exi_codec app_codec = {
-    types, fields, states, prods, 9, 10, 32, 54,
+    types, fields, states, prods, clears, 9, 10, 32, 54,
     3, /* document type */
 };
 
