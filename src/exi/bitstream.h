@@ -11,6 +11,7 @@ struct exi_reader {
     const uint8_t *buf;
     size_t nbits;  /* total bits available */
     size_t pos;    /* next bit */
+    size_t nbytes; /* bytes behind nbits: (nbits + 7) / 8 */
 };
 
 /* The writer keeps up to 7 pending bits in acc; exi_writer_pos() is the stream position in bits. */
@@ -34,7 +35,7 @@ static inline int exi_read_bits(struct exi_reader *r, unsigned n, uint32_t *out)
     size_t pos = r->pos;
     if (n > r->nbits - pos)
         return CCS_ETRUNC;
-    size_t byte = pos >> 3, nbytes = (r->nbits + 7) >> 3;
+    size_t byte = pos >> 3, nbytes = r->nbytes;
     uint64_t w;
     if (nbytes - byte >= 8) {        /* a whole 64-bit window from here is in bounds */
         w = exi_load_be64(r->buf + byte);

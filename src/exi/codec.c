@@ -166,7 +166,7 @@ int exi_decode_ex(const struct exi_codec *c, const uint8_t *buf, size_t len, voi
         return fail(err, CCS_EHEADER, 0, 0, 0xFFFF);
     if (len > SIZE_MAX / 8)
         return CCS_EINVAL;
-    struct dec d = {c, {buf, len * 8, 8}, err};
+    struct dec d = {c, {buf, len * 8, 8, len}, err};
     return dec_complex(&d, c->doc_type, doc, 0);
 }
 

@@ -199,7 +199,7 @@ static void unsigned_integers(void **state)
         assert_int_equal(exi_write_uint(&w, values[i]), 0);
         size_t bits = exi_writer_pos(&w);
         assert_int_equal(exi_writer_flush(&w), 0);
-        struct exi_reader r = {buf, bits, 0};
+        struct exi_reader r = {buf, bits, 0, (bits + 7) / 8};
         uint64_t v;
         assert_int_equal(exi_read_uint(&r, &v), 0);
         assert_true(v == values[i]);
@@ -208,11 +208,11 @@ static void unsigned_integers(void **state)
     uint8_t big[11];
     memset(big, 0xFF, 10);
     big[10] = 0x01; /* 11 groups: 71 bits */
-    struct exi_reader r = {big, sizeof big * 8, 0};
+    struct exi_reader r = {big, sizeof big * 8, 0, sizeof big};
     uint64_t v;
     assert_int_equal(exi_read_uint(&r, &v), CCS_ERANGE);
     uint8_t two65[10] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02}; /* 2^64 */
-    r = (struct exi_reader){two65, sizeof two65 * 8, 0};
+    r = (struct exi_reader){two65, sizeof two65 * 8, 0, sizeof two65};
     assert_int_equal(exi_read_uint(&r, &v), CCS_ERANGE);
 }
 
