@@ -54,7 +54,7 @@ struct exi_field {
 
 struct exi_state {
     uint16_t first;    /* first production */
-    uint8_t nprods;
+    uint16_t nprods;
     uint8_t nbits;     /* event code width */
 };
 
@@ -70,7 +70,9 @@ struct exi_codec {
     const struct exi_prod *prods;
     const uint32_t *clears;  /* offsets of presence bytes/counts zeroed when a complex element starts */
     uint16_t ntypes, nfields, nstates, nprods;
-    uint16_t doc_type; /* the document: a COMPLEX type whose fields are the root elements */
+    uint16_t doc_type;  /* the document: a COMPLEX type whose fields are the root elements */
+    uint16_t frag_type; /* signed elements as EXI fragments of the schema set, or 0xFFFF */
+    uint16_t dsig_type; /* SignedInfo as an EXI fragment of the xmldsig schema, or 0xFFFF */
 };
 
 /* Names for text tools (generated in <proto>_meta.c; not needed on an MCU). */
@@ -83,9 +85,6 @@ struct exi_meta {
     uint16_t nuris;
     const char *const *literals;      /* enumeration literals */
     const uint16_t *literal_first;    /* per type: first literal */
-    const char *const *global_names;  /* every global element, in document-grammar order */
-    const uint8_t *global_ns;
-    uint16_t nglobals;
 };
 
 /* Where decoding or encoding stopped, for error messages. */
@@ -107,6 +106,11 @@ struct exi_bigint {
  * of the document are ignored (some cars pad). Returns 0 or a negative CCS_E* code. */
 int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc);
 int exi_decode_ex(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
+/* The same for another top-level grammar of the codec (doc_type, frag_type or dsig_type): out is its struct. */
+int exi_decode_type(const struct exi_codec *c, uint16_t type, const uint8_t *buf, size_t len, void *out,
+                    struct exi_error *err);
+int exi_encode_type(const struct exi_codec *c, uint16_t type, const void *in, uint8_t *buf, size_t cap,
+                    size_t *out_len, struct exi_error *err);
 /* Encode doc; *out_len receives the byte count. Returns 0 or a negative CCS_E* code. */
 int exi_encode(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len);
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,

@@ -158,16 +158,22 @@ static int dec_complex(struct dec *d, uint16_t type, uint8_t *base, unsigned dep
 
 int exi_decode_ex(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
 {
+    return c ? exi_decode_type(c, c->doc_type, buf, len, doc, err) : CCS_EINVAL;
+}
+
+int exi_decode_type(const struct exi_codec *c, uint16_t type, const uint8_t *buf, size_t len, void *doc,
+                    struct exi_error *err)
+{
     if (err)
         memset(err, 0, sizeof *err);
-    if (!c || !buf || !doc)
+    if (!c || !buf || !doc || type >= c->ntypes)
         return CCS_EINVAL;
     if (len < 1 || buf[0] != EXI_HEADER)
         return fail(err, CCS_EHEADER, 0, 0, 0xFFFF);
     if (len > SIZE_MAX / 8)
         return CCS_EINVAL;
     struct dec d = {c, {buf, len * 8, 8, len}, err};
-    return dec_complex(&d, c->doc_type, doc, 0);
+    return dec_complex(&d, type, doc, 0);
 }
 
 int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc)
@@ -288,15 +294,21 @@ static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsign
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,
                   struct exi_error *err)
 {
+    return c ? exi_encode_type(c, c->doc_type, doc, buf, cap, out_len, err) : CCS_EINVAL;
+}
+
+int exi_encode_type(const struct exi_codec *c, uint16_t type, const void *doc, uint8_t *buf, size_t cap,
+                    size_t *out_len, struct exi_error *err)
+{
     if (err)
         memset(err, 0, sizeof *err);
-    if (!c || !doc || !buf || !out_len)
+    if (!c || !doc || !buf || !out_len || type >= c->ntypes)
         return CCS_EINVAL;
     struct enc e = {c, {buf, cap, 0, 0, 0}, err};
     int rc = exi_write_bits(&e.w, 8, EXI_HEADER);
     if (rc)
         return fail(err, rc, 0, 0, 0xFFFF);
-    if ((rc = enc_complex(&e, c->doc_type, doc, 0)))
+    if ((rc = enc_complex(&e, type, doc, 0)))
         return rc;
     if ((rc = exi_writer_flush(&e.w)))
         return fail(err, rc, exi_writer_pos(&e.w), 0, 0xFFFF);

@@ -18,25 +18,23 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cgen import Codec  # noqa: E402
 from xsd import Schema  # noqa: E402
 
-ISO20_MESSAGES = "*"
-
 PROTOS = [
     {"name": "app", "prefix": "app", "title": "SupportedAppProtocol", "root": "V2G_CI_AppProtocol.xsd",
      "roots": "*"},
     {"name": "din", "prefix": "din", "title": "DIN 70121", "root": "din_spec/V2G_CI_MsgDef.xsd",
      "roots": ["V2G_Message"]},
     {"name": "iso2", "prefix": "iso2", "title": "ISO 15118-2", "root": "iso15118_2/V2G_CI_MsgDef.xsd",
-     "roots": ["V2G_Message"]},
+     "roots": ["V2G_Message"], "fragments": True},
     {"name": "iso20-common", "prefix": "iso20", "title": "ISO 15118-20 CommonMessages",
-     "root": "iso15118_20/V2G_CI_CommonMessages.xsd", "roots": "messages"},
+     "root": "iso15118_20/V2G_CI_CommonMessages.xsd", "roots": "messages", "fragments": True},
     {"name": "iso20-dc", "prefix": "iso20_dc", "title": "ISO 15118-20 DC", "root": "iso15118_20/V2G_CI_DC.xsd",
-     "roots": "messages"},
+     "roots": "messages", "fragments": True},
     {"name": "iso20-ac", "prefix": "iso20_ac", "title": "ISO 15118-20 AC", "root": "iso15118_20/V2G_CI_AC.xsd",
-     "roots": "messages"},
+     "roots": "messages", "fragments": True},
     {"name": "iso20-acdp", "prefix": "iso20_acdp", "title": "ISO 15118-20 ACDP",
-     "root": "iso15118_20/V2G_CI_ACDP.xsd", "roots": "messages"},
+     "root": "iso15118_20/V2G_CI_ACDP.xsd", "roots": "messages", "fragments": True},
     {"name": "iso20-wpt", "prefix": "iso20_wpt", "title": "ISO 15118-20 WPT", "root": "iso15118_20/V2G_CI_WPT.xsd",
-     "roots": "messages"},
+     "roots": "messages", "fragments": True},
 ]
 
 # Capacities. Arrays take the schema's maxOccurs when it is at most array_min, else array_default unless named

@@ -340,6 +340,34 @@ class Schema:
             self._finish_extension(ct)
         return ct
 
+    def all_declarations(self):
+        """Every element declaration, global and local, by qname (EXI fragment grammars count them all)."""
+        out, done = {}, set()
+
+        def walk(p):
+            if p is None:
+                return
+            if p.kind == "element":
+                visit(p.decl)
+            for c in p.children:
+                walk(c)
+
+        def visit(d):
+            out.setdefault(d.qname, [])
+            if d not in out[d.qname]:
+                out[d.qname].append(d)
+            if isinstance(d.type, ComplexType) and id(d.type) not in done:
+                done.add(id(d.type))
+                walk(self.complex(d.type).particle)
+
+        for d in self.elements.values():
+            visit(d)
+        for ct in self.complex_types.values():
+            if id(ct) not in done:
+                done.add(id(ct))
+                walk(self.complex(ct).particle)
+        return out
+
     def substitutes(self, head_qn):
         """Every element that may stand for head_qn, itself included, sorted by qname. Abstract declarations
         stay in the list: the real encoders count them when numbering the alternatives (checked against ISO-2

@@ -49,8 +49,8 @@ extern const struct exi_codec app_codec;
 extern const struct exi_meta app_meta;
 
 /* Decode one EXI stream (header byte 0x80, then the document) into *doc. 0 or -CCS_E*. */
-int app_decode(const uint8_t *buf, size_t len, struct app_exiDocument *doc);
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
+int app_decode(const uint8_t *buf, size_t len, struct app_exiDocument *doc);
 int app_encode(const struct app_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

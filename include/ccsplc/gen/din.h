@@ -888,15 +888,15 @@ struct din_exiDocument {
     };
 };
 enum {
-    DIN_ROOT_V2G_Message = 78,
+    DIN_ROOT_V2G_Message = 1,
 };
 
 extern const struct exi_codec din_codec;
 extern const struct exi_meta din_meta;
 
 /* Decode one EXI stream (header byte 0x80, then the document) into *doc. 0 or -CCS_E*. */
-int din_decode(const uint8_t *buf, size_t len, struct din_exiDocument *doc);
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
+int din_decode(const uint8_t *buf, size_t len, struct din_exiDocument *doc);
 int din_encode(const struct din_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

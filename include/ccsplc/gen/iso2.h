@@ -913,15 +913,59 @@ struct iso2_exiDocument {
     };
 };
 enum {
-    ISO2_ROOT_V2G_Message = 77,
+    ISO2_ROOT_V2G_Message = 1,
+};
+
+/* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
+struct iso2_exiFragment {
+    uint8_t root; /* ISO2_FRAG_* */
+    union {
+        struct iso2_AuthorizationReqType AuthorizationReq;
+        struct iso2_CertificateInstallationReqType CertificateInstallationReq;
+        struct iso2_CertificateUpdateReqType CertificateUpdateReq;
+        struct iso2_CertificateChainType ContractSignatureCertChain;
+        struct iso2_ContractSignatureEncryptedPrivateKeyType ContractSignatureEncryptedPrivateKey;
+        struct iso2_DiffieHellmanPublickeyType DHpublickey;
+        struct iso2_MeteringReceiptReqType MeteringReceiptReq;
+        struct iso2_CertificateChainType SAProvisioningCertificateChain;
+        struct iso2_SalesTariffType SalesTariff;
+        struct iso2_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO2_FRAG_AuthorizationReq = 1,
+    ISO2_FRAG_CertificateInstallationReq = 2,
+    ISO2_FRAG_CertificateUpdateReq = 3,
+    ISO2_FRAG_ContractSignatureCertChain = 4,
+    ISO2_FRAG_ContractSignatureEncryptedPrivateKey = 5,
+    ISO2_FRAG_DHpublickey = 6,
+    ISO2_FRAG_MeteringReceiptReq = 7,
+    ISO2_FRAG_SAProvisioningCertificateChain = 8,
+    ISO2_FRAG_SalesTariff = 9,
+    ISO2_FRAG_SignedInfo = 10,
+};
+
+/* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
+struct iso2_xmldsigFragment {
+    uint8_t root; /* ISO2_DSIG_* */
+    union {
+        struct iso2_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO2_DSIG_SignedInfo = 1,
 };
 
 extern const struct exi_codec iso2_codec;
 extern const struct exi_meta iso2_meta;
 
 /* Decode one EXI stream (header byte 0x80, then the document) into *doc. 0 or -CCS_E*. */
-int iso2_decode(const uint8_t *buf, size_t len, struct iso2_exiDocument *doc);
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
+int iso2_decode(const uint8_t *buf, size_t len, struct iso2_exiDocument *doc);
 int iso2_encode(const struct iso2_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso2_decode_fragment(const uint8_t *buf, size_t len, struct iso2_exiFragment *doc);
+int iso2_encode_fragment(const struct iso2_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso2_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso2_xmldsigFragment *doc);
+int iso2_encode_xmldsig_fragment(const struct iso2_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

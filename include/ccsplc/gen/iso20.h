@@ -945,36 +945,74 @@ enum {
     ISO20_ROOT_AuthorizationRes = 2,
     ISO20_ROOT_AuthorizationSetupReq = 3,
     ISO20_ROOT_AuthorizationSetupRes = 4,
-    ISO20_ROOT_CertificateInstallationReq = 8,
-    ISO20_ROOT_CertificateInstallationRes = 9,
-    ISO20_ROOT_MeteringConfirmationReq = 17,
-    ISO20_ROOT_MeteringConfirmationRes = 18,
-    ISO20_ROOT_PowerDeliveryReq = 22,
-    ISO20_ROOT_PowerDeliveryRes = 23,
-    ISO20_ROOT_ScheduleExchangeReq = 28,
-    ISO20_ROOT_ScheduleExchangeRes = 29,
-    ISO20_ROOT_ServiceDetailReq = 30,
-    ISO20_ROOT_ServiceDetailRes = 31,
-    ISO20_ROOT_ServiceDiscoveryReq = 32,
-    ISO20_ROOT_ServiceDiscoveryRes = 33,
-    ISO20_ROOT_ServiceSelectionReq = 34,
-    ISO20_ROOT_ServiceSelectionRes = 35,
-    ISO20_ROOT_SessionSetupReq = 36,
-    ISO20_ROOT_SessionSetupRes = 37,
-    ISO20_ROOT_SessionStopReq = 38,
-    ISO20_ROOT_SessionStopRes = 39,
-    ISO20_ROOT_VehicleCheckInReq = 50,
-    ISO20_ROOT_VehicleCheckInRes = 51,
-    ISO20_ROOT_VehicleCheckOutReq = 52,
-    ISO20_ROOT_VehicleCheckOutRes = 53,
+    ISO20_ROOT_CertificateInstallationReq = 5,
+    ISO20_ROOT_CertificateInstallationRes = 6,
+    ISO20_ROOT_MeteringConfirmationReq = 7,
+    ISO20_ROOT_MeteringConfirmationRes = 8,
+    ISO20_ROOT_PowerDeliveryReq = 9,
+    ISO20_ROOT_PowerDeliveryRes = 10,
+    ISO20_ROOT_ScheduleExchangeReq = 11,
+    ISO20_ROOT_ScheduleExchangeRes = 12,
+    ISO20_ROOT_ServiceDetailReq = 13,
+    ISO20_ROOT_ServiceDetailRes = 14,
+    ISO20_ROOT_ServiceDiscoveryReq = 15,
+    ISO20_ROOT_ServiceDiscoveryRes = 16,
+    ISO20_ROOT_ServiceSelectionReq = 17,
+    ISO20_ROOT_ServiceSelectionRes = 18,
+    ISO20_ROOT_SessionSetupReq = 19,
+    ISO20_ROOT_SessionSetupRes = 20,
+    ISO20_ROOT_SessionStopReq = 21,
+    ISO20_ROOT_SessionStopRes = 22,
+    ISO20_ROOT_VehicleCheckInReq = 23,
+    ISO20_ROOT_VehicleCheckInRes = 24,
+    ISO20_ROOT_VehicleCheckOutReq = 25,
+    ISO20_ROOT_VehicleCheckOutRes = 26,
+};
+
+/* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
+struct iso20_exiFragment {
+    uint8_t root; /* ISO20_FRAG_* */
+    union {
+        struct iso20_AbsolutePriceScheduleType AbsolutePriceSchedule;
+        struct iso20_SignedCertificateChainType OEMProvisioningCertificateChain;
+        struct iso20_PnC_AReqAuthorizationModeType PnC_AReqAuthorizationMode;
+        struct iso20_PriceLevelScheduleType PriceLevelSchedule;
+        struct iso20_SignedInfoType SignedInfo;
+        struct iso20_SignedInstallationDataType SignedInstallationData;
+        struct iso20_SignedMeteringDataType SignedMeteringData;
+    };
+};
+enum {
+    ISO20_FRAG_AbsolutePriceSchedule = 1,
+    ISO20_FRAG_OEMProvisioningCertificateChain = 2,
+    ISO20_FRAG_PnC_AReqAuthorizationMode = 3,
+    ISO20_FRAG_PriceLevelSchedule = 4,
+    ISO20_FRAG_SignedInfo = 5,
+    ISO20_FRAG_SignedInstallationData = 6,
+    ISO20_FRAG_SignedMeteringData = 7,
+};
+
+/* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
+struct iso20_xmldsigFragment {
+    uint8_t root; /* ISO20_DSIG_* */
+    union {
+        struct iso20_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO20_DSIG_SignedInfo = 1,
 };
 
 extern const struct exi_codec iso20_codec;
 extern const struct exi_meta iso20_meta;
 
 /* Decode one EXI stream (header byte 0x80, then the document) into *doc. 0 or -CCS_E*. */
-int iso20_decode(const uint8_t *buf, size_t len, struct iso20_exiDocument *doc);
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
+int iso20_decode(const uint8_t *buf, size_t len, struct iso20_exiDocument *doc);
 int iso20_encode(const struct iso20_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso20_decode_fragment(const uint8_t *buf, size_t len, struct iso20_exiFragment *doc);
+int iso20_encode_fragment(const struct iso20_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso20_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_xmldsigFragment *doc);
+int iso20_encode_xmldsig_fragment(const struct iso20_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

@@ -700,18 +700,44 @@ struct iso20_ac_exiDocument {
     };
 };
 enum {
-    ISO20_AC_ROOT_AC_ChargeLoopReq = 3,
-    ISO20_AC_ROOT_AC_ChargeLoopRes = 4,
-    ISO20_AC_ROOT_AC_ChargeParameterDiscoveryReq = 5,
-    ISO20_AC_ROOT_AC_ChargeParameterDiscoveryRes = 6,
+    ISO20_AC_ROOT_AC_ChargeLoopReq = 1,
+    ISO20_AC_ROOT_AC_ChargeLoopRes = 2,
+    ISO20_AC_ROOT_AC_ChargeParameterDiscoveryReq = 3,
+    ISO20_AC_ROOT_AC_ChargeParameterDiscoveryRes = 4,
+};
+
+/* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
+struct iso20_ac_exiFragment {
+    uint8_t root; /* ISO20_AC_FRAG_* */
+    union {
+        struct iso20_ac_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO20_AC_FRAG_SignedInfo = 1,
+};
+
+/* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
+struct iso20_ac_xmldsigFragment {
+    uint8_t root; /* ISO20_AC_DSIG_* */
+    union {
+        struct iso20_ac_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO20_AC_DSIG_SignedInfo = 1,
 };
 
 extern const struct exi_codec iso20_ac_codec;
 extern const struct exi_meta iso20_ac_meta;
 
 /* Decode one EXI stream (header byte 0x80, then the document) into *doc. 0 or -CCS_E*. */
-int iso20_ac_decode(const uint8_t *buf, size_t len, struct iso20_ac_exiDocument *doc);
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
+int iso20_ac_decode(const uint8_t *buf, size_t len, struct iso20_ac_exiDocument *doc);
 int iso20_ac_encode(const struct iso20_ac_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso20_ac_decode_fragment(const uint8_t *buf, size_t len, struct iso20_ac_exiFragment *doc);
+int iso20_ac_encode_fragment(const struct iso20_ac_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso20_ac_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_ac_xmldsigFragment *doc);
+int iso20_ac_encode_xmldsig_fragment(const struct iso20_ac_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

@@ -341,12 +341,38 @@ enum {
     ISO20_ACDP_ROOT_ACDP_VehiclePositioningRes = 8,
 };
 
+/* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
+struct iso20_acdp_exiFragment {
+    uint8_t root; /* ISO20_ACDP_FRAG_* */
+    union {
+        struct iso20_acdp_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO20_ACDP_FRAG_SignedInfo = 1,
+};
+
+/* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
+struct iso20_acdp_xmldsigFragment {
+    uint8_t root; /* ISO20_ACDP_DSIG_* */
+    union {
+        struct iso20_acdp_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO20_ACDP_DSIG_SignedInfo = 1,
+};
+
 extern const struct exi_codec iso20_acdp_codec;
 extern const struct exi_meta iso20_acdp_meta;
 
 /* Decode one EXI stream (header byte 0x80, then the document) into *doc. 0 or -CCS_E*. */
-int iso20_acdp_decode(const uint8_t *buf, size_t len, struct iso20_acdp_exiDocument *doc);
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
+int iso20_acdp_decode(const uint8_t *buf, size_t len, struct iso20_acdp_exiDocument *doc);
 int iso20_acdp_encode(const struct iso20_acdp_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso20_acdp_decode_fragment(const uint8_t *buf, size_t len, struct iso20_acdp_exiFragment *doc);
+int iso20_acdp_encode_fragment(const struct iso20_acdp_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso20_acdp_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_acdp_xmldsigFragment *doc);
+int iso20_acdp_encode_xmldsig_fragment(const struct iso20_acdp_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

@@ -608,24 +608,50 @@ struct iso20_dc_exiDocument {
     };
 };
 enum {
-    ISO20_DC_ROOT_DC_CableCheckReq = 12,
-    ISO20_DC_ROOT_DC_CableCheckRes = 13,
-    ISO20_DC_ROOT_DC_ChargeLoopReq = 14,
-    ISO20_DC_ROOT_DC_ChargeLoopRes = 15,
-    ISO20_DC_ROOT_DC_ChargeParameterDiscoveryReq = 16,
-    ISO20_DC_ROOT_DC_ChargeParameterDiscoveryRes = 17,
-    ISO20_DC_ROOT_DC_PreChargeReq = 18,
-    ISO20_DC_ROOT_DC_PreChargeRes = 19,
-    ISO20_DC_ROOT_DC_WeldingDetectionReq = 20,
-    ISO20_DC_ROOT_DC_WeldingDetectionRes = 21,
+    ISO20_DC_ROOT_DC_CableCheckReq = 1,
+    ISO20_DC_ROOT_DC_CableCheckRes = 2,
+    ISO20_DC_ROOT_DC_ChargeLoopReq = 3,
+    ISO20_DC_ROOT_DC_ChargeLoopRes = 4,
+    ISO20_DC_ROOT_DC_ChargeParameterDiscoveryReq = 5,
+    ISO20_DC_ROOT_DC_ChargeParameterDiscoveryRes = 6,
+    ISO20_DC_ROOT_DC_PreChargeReq = 7,
+    ISO20_DC_ROOT_DC_PreChargeRes = 8,
+    ISO20_DC_ROOT_DC_WeldingDetectionReq = 9,
+    ISO20_DC_ROOT_DC_WeldingDetectionRes = 10,
+};
+
+/* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
+struct iso20_dc_exiFragment {
+    uint8_t root; /* ISO20_DC_FRAG_* */
+    union {
+        struct iso20_dc_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO20_DC_FRAG_SignedInfo = 1,
+};
+
+/* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
+struct iso20_dc_xmldsigFragment {
+    uint8_t root; /* ISO20_DC_DSIG_* */
+    union {
+        struct iso20_dc_SignedInfoType SignedInfo;
+    };
+};
+enum {
+    ISO20_DC_DSIG_SignedInfo = 1,
 };
 
 extern const struct exi_codec iso20_dc_codec;
 extern const struct exi_meta iso20_dc_meta;
 
 /* Decode one EXI stream (header byte 0x80, then the document) into *doc. 0 or -CCS_E*. */
-int iso20_dc_decode(const uint8_t *buf, size_t len, struct iso20_dc_exiDocument *doc);
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
+int iso20_dc_decode(const uint8_t *buf, size_t len, struct iso20_dc_exiDocument *doc);
 int iso20_dc_encode(const struct iso20_dc_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso20_dc_decode_fragment(const uint8_t *buf, size_t len, struct iso20_dc_exiFragment *doc);
+int iso20_dc_encode_fragment(const struct iso20_dc_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso20_dc_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_dc_xmldsigFragment *doc);
+int iso20_dc_encode_xmldsig_fragment(const struct iso20_dc_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

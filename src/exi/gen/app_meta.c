@@ -29,14 +29,7 @@ static const char *const literals[] = {
 static const uint16_t literal_first[] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
-static const char *const global_names[] = {
-    "supportedAppProtocolReq",
-    "supportedAppProtocolRes",
-};
-static const uint8_t global_ns[] = {
-    1, 1,
-};
 
 const struct exi_meta app_meta = {
-    "app", "SupportedAppProtocol", field_names, field_ns, uris, 2, literals, literal_first, global_names, global_ns, 2,
+    "app", "SupportedAppProtocol", field_names, field_ns, uris, 2, literals, literal_first,
 };

@@ -9,7 +9,7 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_AppProtocolType), 0, 0, 5, 0, 0, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolReqType), 6, 5, 1, 0, 0, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolResType), 27, 6, 2, 0, 1, 1, 0},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 30, 8, 2, 0, 2, 1, 0},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 30, 8, 2, 0, 2, 0, 1},
     {EXI_K_STRING, 0, 0, sizeof(struct exi_string_100), 100, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
@@ -83,15 +83,15 @@ static const struct exi_prod prods[] = {
 
 const struct exi_codec app_codec = {
     types, fields, states, prods, clears, 9, 10, 32, 54,
-    3, /* document type */
+    3, 65535, 65535, /* document, fragment, xmldsig fragment */
 };
 
 int app_decode(const uint8_t *buf, size_t len, struct app_exiDocument *doc)
 {
-    return exi_decode(&app_codec, buf, len, doc);
+    return exi_decode_type(&app_codec, 3, buf, len, doc, NULL);
 }
 
 int app_encode(const struct app_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode(&app_codec, doc, buf, cap, len);
+    return exi_encode_type(&app_codec, 3, doc, buf, cap, len, NULL);
 }

@@ -114,7 +114,7 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct din_WeldingDetectionResType), 528, 285, 3, 0, 115, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct din_BodyType), 532, 288, 35, 0, 115, 1, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct din_V2G_MessageType), 534, 323, 2, 0, 116, 0, 0},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct din_exiDocument), 537, 325, 1, 0, 116, 1, 0},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct din_exiDocument), 537, 325, 1, 0, 116, 0, 1},
     {EXI_K_ENUM, 2, 0, sizeof(enum din_faultCodeType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 0, 0, 0, 0},
     {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 0, 0, 0, 0},
@@ -480,7 +480,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct din_BodyType, WeldingDetectionRes), offsetof(struct din_BodyType, BodyElement_choice), 95, EXI_P_CHOICE, EXI_R_ELEM, 35, EXI_K_COMPLEX, 35},
     {offsetof(struct din_V2G_MessageType, Header), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct din_V2G_MessageType, Body), 0, 96, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct din_exiDocument, V2G_Message), offsetof(struct din_exiDocument, root), 97, EXI_P_CHOICE, EXI_R_ELEM, 78, EXI_K_COMPLEX, 1},
+    {offsetof(struct din_exiDocument, V2G_Message), offsetof(struct din_exiDocument, root), 97, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 1},
 };
 
 static const struct exi_state states[] = {
@@ -1294,15 +1294,15 @@ static const struct exi_prod prods[] = {
 
 const struct exi_codec din_codec = {
     types, fields, states, prods, clears, 136, 326, 539, 1151,
-    98, /* document type */
+    98, 65535, 65535, /* document, fragment, xmldsig fragment */
 };
 
 int din_decode(const uint8_t *buf, size_t len, struct din_exiDocument *doc)
 {
-    return exi_decode(&din_codec, buf, len, doc);
+    return exi_decode_type(&din_codec, 98, buf, len, doc, NULL);
 }
 
 int din_encode(const struct din_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode(&din_codec, doc, buf, cap, len);
+    return exi_encode_type(&din_codec, 98, doc, buf, cap, len, NULL);
 }

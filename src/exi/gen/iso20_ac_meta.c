@@ -295,9 +295,11 @@ static const char *const field_names[] = {
     "AC_ChargeLoopRes",
     "AC_ChargeParameterDiscoveryReq",
     "AC_ChargeParameterDiscoveryRes",
+    "SignedInfo",
+    "SignedInfo",
 };
 static const uint8_t field_ns[] = {
-    0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3,
+    0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 1, 1,
 };
 static const char *const uris[] = {
     "",
@@ -355,56 +357,9 @@ static const char *const literals[] = {
     "",
 };
 static const uint16_t literal_first[] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 6, 6,
-};
-static const char *const global_names[] = {
-    "AC_CPDReqEnergyTransferMode",
-    "AC_CPDResEnergyTransferMode",
-    "AC_ChargeLoopReq",
-    "AC_ChargeLoopRes",
-    "AC_ChargeParameterDiscoveryReq",
-    "AC_ChargeParameterDiscoveryRes",
-    "BPT_AC_CPDReqEnergyTransferMode",
-    "BPT_AC_CPDResEnergyTransferMode",
-    "BPT_Dynamic_AC_CLReqControlMode",
-    "BPT_Dynamic_AC_CLResControlMode",
-    "BPT_Scheduled_AC_CLReqControlMode",
-    "BPT_Scheduled_AC_CLResControlMode",
-    "CLReqControlMode",
-    "CLResControlMode",
-    "CanonicalizationMethod",
-    "DSAKeyValue",
-    "DigestMethod",
-    "DigestValue",
-    "Dynamic_AC_CLReqControlMode",
-    "Dynamic_AC_CLResControlMode",
-    "KeyInfo",
-    "KeyName",
-    "KeyValue",
-    "Manifest",
-    "MgmtData",
-    "Object",
-    "PGPData",
-    "RSAKeyValue",
-    "Reference",
-    "RetrievalMethod",
-    "SPKIData",
-    "Scheduled_AC_CLReqControlMode",
-    "Scheduled_AC_CLResControlMode",
-    "Signature",
-    "SignatureMethod",
-    "SignatureProperties",
-    "SignatureProperty",
-    "SignatureValue",
-    "SignedInfo",
-    "Transform",
-    "Transforms",
-    "X509Data",
-};
-static const uint8_t global_ns[] = {
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 6, 6,
 };
 
 const struct exi_meta iso20_ac_meta = {
-    "iso20-ac", "ISO 15118-20 AC", field_names, field_ns, uris, 4, literals, literal_first, global_names, global_ns, 42,
+    "iso20-ac", "ISO 15118-20 AC", field_names, field_ns, uris, 4, literals, literal_first,
 };

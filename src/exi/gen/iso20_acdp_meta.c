@@ -115,9 +115,11 @@ static const char *const field_names[] = {
     "ACDP_SystemStatusRes",
     "ACDP_VehiclePositioningReq",
     "ACDP_VehiclePositioningRes",
+    "SignedInfo",
+    "SignedInfo",
 };
 static const uint8_t field_ns[] = {
-    0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 1, 2, 3, 2, 2, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 1, 2, 3, 2, 2, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1,
 };
 static const char *const uris[] = {
     "",
@@ -198,48 +200,9 @@ static const char *const literals[] = {
     "",
 };
 static const uint16_t literal_first[] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 44, 47, 50, 50, 50, 50, 55, 55, 65,
-};
-static const char *const global_names[] = {
-    "ACDP_ConnectReq",
-    "ACDP_ConnectRes",
-    "ACDP_DisconnectReq",
-    "ACDP_DisconnectRes",
-    "ACDP_SystemStatusReq",
-    "ACDP_SystemStatusRes",
-    "ACDP_VehiclePositioningReq",
-    "ACDP_VehiclePositioningRes",
-    "CLReqControlMode",
-    "CLResControlMode",
-    "CanonicalizationMethod",
-    "DSAKeyValue",
-    "DigestMethod",
-    "DigestValue",
-    "KeyInfo",
-    "KeyName",
-    "KeyValue",
-    "Manifest",
-    "MgmtData",
-    "Object",
-    "PGPData",
-    "RSAKeyValue",
-    "Reference",
-    "RetrievalMethod",
-    "SPKIData",
-    "Signature",
-    "SignatureMethod",
-    "SignatureProperties",
-    "SignatureProperty",
-    "SignatureValue",
-    "SignedInfo",
-    "Transform",
-    "Transforms",
-    "X509Data",
-};
-static const uint8_t global_ns[] = {
-    3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 44, 47, 50, 50, 50, 50, 55, 55, 65,
 };
 
 const struct exi_meta iso20_acdp_meta = {
-    "iso20-acdp", "ISO 15118-20 ACDP", field_names, field_ns, uris, 4, literals, literal_first, global_names, global_ns, 34,
+    "iso20-acdp", "ISO 15118-20 ACDP", field_names, field_ns, uris, 4, literals, literal_first,
 };

@@ -268,9 +268,11 @@ static const char *const field_names[] = {
     "DC_PreChargeRes",
     "DC_WeldingDetectionReq",
     "DC_WeldingDetectionRes",
+    "SignedInfo",
+    "SignedInfo",
 };
 static const uint8_t field_ns[] = {
-    0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 1, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 2, 3, 3, 3, 2, 2, 3, 2, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 1, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 2, 3, 3, 3, 2, 2, 3, 2, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1,
 };
 static const char *const uris[] = {
     "",
@@ -331,62 +333,9 @@ static const char *const literals[] = {
     "",
 };
 static const uint16_t literal_first[] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 40, 43, 43, 43, 43, 43, 43, 43, 49, 49,
-};
-static const char *const global_names[] = {
-    "BPT_DC_CPDReqEnergyTransferMode",
-    "BPT_DC_CPDResEnergyTransferMode",
-    "BPT_Dynamic_DC_CLReqControlMode",
-    "BPT_Dynamic_DC_CLResControlMode",
-    "BPT_Scheduled_DC_CLReqControlMode",
-    "BPT_Scheduled_DC_CLResControlMode",
-    "CLReqControlMode",
-    "CLResControlMode",
-    "CanonicalizationMethod",
-    "DC_CPDReqEnergyTransferMode",
-    "DC_CPDResEnergyTransferMode",
-    "DC_CableCheckReq",
-    "DC_CableCheckRes",
-    "DC_ChargeLoopReq",
-    "DC_ChargeLoopRes",
-    "DC_ChargeParameterDiscoveryReq",
-    "DC_ChargeParameterDiscoveryRes",
-    "DC_PreChargeReq",
-    "DC_PreChargeRes",
-    "DC_WeldingDetectionReq",
-    "DC_WeldingDetectionRes",
-    "DSAKeyValue",
-    "DigestMethod",
-    "DigestValue",
-    "Dynamic_DC_CLReqControlMode",
-    "Dynamic_DC_CLResControlMode",
-    "KeyInfo",
-    "KeyName",
-    "KeyValue",
-    "Manifest",
-    "MgmtData",
-    "Object",
-    "PGPData",
-    "RSAKeyValue",
-    "Reference",
-    "RetrievalMethod",
-    "SPKIData",
-    "Scheduled_DC_CLReqControlMode",
-    "Scheduled_DC_CLResControlMode",
-    "Signature",
-    "SignatureMethod",
-    "SignatureProperties",
-    "SignatureProperty",
-    "SignatureValue",
-    "SignedInfo",
-    "Transform",
-    "Transforms",
-    "X509Data",
-};
-static const uint8_t global_ns[] = {
-    3, 3, 3, 3, 3, 3, 2, 2, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 40, 43, 43, 43, 43, 43, 43, 43, 49, 49,
 };
 
 const struct exi_meta iso20_dc_meta = {
-    "iso20-dc", "ISO 15118-20 DC", field_names, field_ns, uris, 4, literals, literal_first, global_names, global_ns, 48,
+    "iso20-dc", "ISO 15118-20 DC", field_names, field_ns, uris, 4, literals, literal_first,
 };

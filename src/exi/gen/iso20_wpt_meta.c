@@ -243,9 +243,11 @@ static const char *const field_names[] = {
     "WPT_FinePositioningSetupRes",
     "WPT_PairingReq",
     "WPT_PairingRes",
+    "SignedInfo",
+    "SignedInfo",
 };
 static const uint8_t field_ns[] = {
-    0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 1, 2, 2, 2, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 1, 2, 2, 2, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1,
 };
 static const char *const uris[] = {
     "",
@@ -337,52 +339,9 @@ static const char *const literals[] = {
     "",
 };
 static const uint16_t literal_first[] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 6, 6, 46, 46, 46, 46, 50, 50, 56, 56, 56, 62, 66, 66, 71, 77, 80, 80, 80,
-};
-static const char *const global_names[] = {
-    "CLReqControlMode",
-    "CLResControlMode",
-    "CanonicalizationMethod",
-    "DSAKeyValue",
-    "DigestMethod",
-    "DigestValue",
-    "KeyInfo",
-    "KeyName",
-    "KeyValue",
-    "Manifest",
-    "MgmtData",
-    "Object",
-    "PGPData",
-    "RSAKeyValue",
-    "Reference",
-    "RetrievalMethod",
-    "SPKIData",
-    "Signature",
-    "SignatureMethod",
-    "SignatureProperties",
-    "SignatureProperty",
-    "SignatureValue",
-    "SignedInfo",
-    "Transform",
-    "Transforms",
-    "WPT_AlignmentCheckReq",
-    "WPT_AlignmentCheckRes",
-    "WPT_ChargeLoopReq",
-    "WPT_ChargeLoopRes",
-    "WPT_ChargeParameterDiscoveryReq",
-    "WPT_ChargeParameterDiscoveryRes",
-    "WPT_FinePositioningReq",
-    "WPT_FinePositioningRes",
-    "WPT_FinePositioningSetupReq",
-    "WPT_FinePositioningSetupRes",
-    "WPT_PairingReq",
-    "WPT_PairingRes",
-    "X509Data",
-};
-static const uint8_t global_ns[] = {
-    2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 6, 6, 46, 46, 46, 46, 50, 50, 56, 56, 56, 62, 66, 66, 71, 77, 80, 80, 80,
 };
 
 const struct exi_meta iso20_wpt_meta = {
-    "iso20-wpt", "ISO 15118-20 WPT", field_names, field_ns, uris, 4, literals, literal_first, global_names, global_ns, 38,
+    "iso20-wpt", "ISO 15118-20 WPT", field_names, field_ns, uris, 4, literals, literal_first,
 };
