@@ -1,0 +1,182 @@
+/* ccsplc decode: a capture (pcap/pcapng) as a timeline of decoded messages and a summary per charging session,
+ * or as JSON Lines, XML, and an HTML report. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ccsplc/decode.h"
+#include "ccsplc/log.h"
+#include "commands.h"
+
+#define PROGRESS_MIN_BYTES (8u << 20) /* files at least this large get a progress bar on a terminal */
+#define FRAMES_PER_STEP 4096
+
+enum mode { MODE_TEXT, MODE_JSON, MODE_XML, MODE_QUIET };
+
+struct out {
+    enum mode mode;
+    dec_analyzer *a;
+    dec_html *html;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: ccsplc decode [--json | --xml | --quiet] [--html FILE] [--progress] CAPTURE\n"
+            "\n"
+            "Decodes a pcap/pcapng capture: HomePlug (SLAC, modem management), SDP, and the V2G messages of every\n"
+            "TCP connection with the schema its SupportedAppProtocol handshake chose (detected by trying din,\n"
+            "iso2 only when the capture lacks it). Roles come from SLAC and SDP: the car sends\n"
+            "CM_SLAC_PARAM.REQ and the SDP request. Other traffic (syslog, mDNS, ...) is counted and skipped.\n"
+            "\n"
+            "default         a timeline (time since the first message, direction, layer, message, key values),\n"
+            "                then per session: protocol, car and charger, stages with durations, voltage and\n"
+            "                current ranges, energy, how it ended; then totals\n"
+            "  -j, --json    JSON Lines: one object per message with every decoded field, one per session\n"
+            "  -x, --xml     every V2G message as an XML document, each after a <!-- time dir name --> line\n"
+            "  -q, --quiet   nothing on stdout (with --html, or to check a capture: the exit code)\n"
+            "  -H, --html F  also write a self-contained HTML report: summary, plots of voltage, current and\n"
+            "                SoC, message sequence chart, timeline\n"
+            "  -p, --progress  show the progress bar (default: on a terminal, for files of 8 MiB or more)\n"
+            "  -h, --help    this text\n"
+            "\n"
+            "exit: 0 ok, 1 the capture cannot be read or an EXI message does not decode, 2 usage.\n");
+}
+
+static void on_record(void *ctx, const dec_record *r)
+{
+    struct out *o = ctx;
+    uint64_t origin = dec_stats(o->a)->first_ns;
+    if (o->html)
+        dec_html_record(o->html, r);
+    switch (o->mode) {
+    case MODE_TEXT: dec_text_record(stdout, r, origin); break;
+    case MODE_JSON: dec_json_record(stdout, r, origin); break;
+    case MODE_XML:
+        if (r->doc && !r->error) {
+            printf("<!-- %.6f %s %s %s -->\n", (double)(r->ts_ns - origin) / 1e9, dec_dir_name(r->dir), r->proto,
+                   r->name);
+            exi_text_xml(stdout, r->exi, r->doc);
+        }
+        break;
+    default: break;
+    }
+}
+
+/* The descriptor libpcap reads the file through (same device and inode), for the progress bar. */
+static int find_fd(const char *path)
+{
+    struct stat want, st;
+    if (stat(path, &want))
+        return -1;
+    for (int fd = 3; fd < 1024; fd++)
+        if (!fstat(fd, &st) && st.st_dev == want.st_dev && st.st_ino == want.st_ino)
+            return fd;
+    return -1;
+}
+
+static void progress(int fd, off_t size)
+{
+    off_t pos = lseek(fd, 0, SEEK_CUR);
+    if (pos < 0 || size <= 0)
+        return;
+    int pct = (int)(pos * 100 / size), w = 40, fill = pct * w / 100;
+    fprintf(stderr, "\r[%.*s%*s] %3d%% %.1f MB", fill, "########################################", w - fill, "",
+            pct > 100 ? 100 : pct, (double)pos / 1e6);
+}
+
+static int run(const char *path, struct out *o, int show_progress)
+{
+    char err[256];
+    cap_source *src;
+    if (cap_open_file(path, &src, err, sizeof err)) {
+        LOG_E("%s: %s", path, err);
+        return -1;
+    }
+    cap_callbacks cb = dec_callbacks(o->a);
+    cap_reader *r = cap_new(&cb, CAP_DEFAULT_MAX_PAYLOAD);
+    struct stat st;
+    int fd = show_progress && !stat(path, &st) ? find_fd(path) : -1;
+    int rc = 0;
+    while (r && (rc = cap_source_read(src, r, FRAMES_PER_STEP)) > 0)
+        if (fd >= 0)
+            progress(fd, st.st_size);
+    if (fd >= 0)
+        fprintf(stderr, "\r%60s\r", "");
+    if (!r || rc < 0)
+        LOG_E("%s: %s", path, r ? "read error" : "out of memory");
+    if (r) {
+        cap_finish(r);
+        dec_finish(o->a, cap_get_stats(r));
+        cap_free(r);
+    }
+    cap_source_close(src);
+    return r && rc == 0 ? 0 : -1;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"xml", no_argument, 0, 'x'},
+                                         {"quiet", no_argument, 0, 'q'}, {"html", required_argument, 0, 'H'},
+                                         {"progress", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    struct out o = {.mode = MODE_TEXT};
+    const char *html_path = NULL;
+    int force_progress = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jxqH:ph", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': o.mode = MODE_JSON; break;
+        case 'x': o.mode = MODE_XML; break;
+        case 'q': o.mode = MODE_QUIET; break;
+        case 'H': html_path = optarg; break;
+        case 'p': force_progress = 1; break;
+        case 'h': usage(stdout); return CCS_EXIT_OK;
+        default: usage(stderr); return CCS_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return CCS_EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    struct stat st;
+    int show_progress = force_progress || (isatty(2) && !stat(path, &st) && st.st_size >= (off_t)PROGRESS_MIN_BYTES);
+    o.a = dec_new(on_record, &o);
+    o.html = html_path ? dec_html_new() : NULL;
+    if (!o.a || (html_path && !o.html)) {
+        LOG_E("out of memory");
+        dec_free(o.a);
+        dec_html_free(o.html);
+        return CCS_EXIT_FAIL;
+    }
+    int rc = run(path, &o, show_progress);
+    if (o.mode == MODE_TEXT)
+        dec_text_summary(stdout, o.a);
+    if (o.mode == MODE_JSON)
+        dec_json_sessions(stdout, o.a);
+    const dec_totals *t = dec_stats(o.a);
+    if (!rc && html_path) {
+        FILE *f = fopen(html_path, "w");
+        int wrc = f ? dec_html_write(o.html, f, o.a, path) : -1;
+        if (f && fclose(f))
+            wrc = -1;
+        if (wrc) {
+            LOG_E("%s: cannot write the report", html_path);
+            rc = -1;
+        }
+    }
+    if (t->exi_errors)
+        LOG_E("%s: %u of %u EXI messages do not decode", path, t->exi_errors, t->exi);
+    else if (o.mode != MODE_TEXT)
+        LOG_I("%s: %u EXI messages, %zu sessions, %llu frames of other traffic skipped", path, t->exi,
+              dec_nsessions(o.a), (unsigned long long)t->capture.other);
+    int fail = rc || t->exi_errors;
+    dec_free(o.a);
+    dec_html_free(o.html);
+    return fail ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+}

@@ -1,0 +1,163 @@
+/* Fields of a decoded record (key=value lines split in place), lookups by name, measured values, and the
+ * key values a timeline line shows. Host side. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode_int.h"
+
+FILE *dec_fields_begin(dec_fieldbuf *fb)
+{
+    free(fb->buf);
+    fb->buf = NULL;
+    fb->len = 0;
+    fb->n = 0;
+    fb->f = open_memstream(&fb->buf, &fb->len);
+    return fb->f;
+}
+
+void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
+{
+    r->fields = NULL;
+    r->nfields = 0;
+    if (!fb->f || fclose(fb->f))
+        return;
+    fb->f = NULL;
+    for (char *line = fb->buf, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = 0;
+        if (fb->n == fb->cap) {
+            size_t cap = fb->cap ? fb->cap * 2 : 64;
+            dec_field *v = realloc(fb->v, cap * sizeof *v);
+            if (!v)
+                break;
+            fb->v = v;
+            fb->cap = cap;
+        }
+        fb->v[fb->n++] = (dec_field){line, eq + 1};
+    }
+    r->fields = fb->v;
+    r->nfields = fb->n;
+}
+
+void dec_fields_free(dec_fieldbuf *fb)
+{
+    if (fb->f)
+        fclose(fb->f);
+    free(fb->buf);
+    free(fb->v);
+}
+
+const char *dec_field_find(const dec_record *r, const char *leaf)
+{
+    size_t ll = strlen(leaf);
+    for (size_t i = 0; i < r->nfields; i++) {
+        const char *k = r->fields[i].key;
+        size_t kl = strlen(k);
+        if (kl == ll ? !strcmp(k, leaf) : kl > ll && k[kl - ll - 1] == '.' && !strcmp(k + kl - ll, leaf))
+            return r->fields[i].value;
+    }
+    return NULL;
+}
+
+int dec_field_number(const dec_record *r, const char *leaf, double *v)
+{
+    const char *s = dec_field_find(r, leaf);
+    if (!s || !*s)
+        return -1;
+    char *end;
+    double d = strtod(s, &end);
+    if (*end)
+        return -1;
+    *v = d;
+    return 0;
+}
+
+int dec_measure_get(const dec_record *r, dec_measure *m)
+{
+    static const char *const leaves[] = {"EVTargetVoltage", "EVSEPresentVoltage", "EVTargetCurrent",
+                                         "EVSEPresentCurrent", "EVRESSSOC", "PresentSOC"};
+    double *dst[] = {&m->target_v, &m->present_v, &m->target_i, &m->present_i, &m->soc, &m->soc};
+    m->target_v = m->present_v = m->target_i = m->present_i = m->soc = NAN;
+    int any = 0;
+    if (r->layer != DEC_LAYER_V2G || r->error)
+        return 0;
+    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
+        if (!dec_field_number(r, leaves[i], dst[i]))
+            any = 1;
+    return any;
+}
+
+/* Leaves shown on a timeline line (label, field, value hidden when equal to `quiet`). */
+static const struct {
+    const char *label, *leaf, *quiet;
+} shown[] = {
+    {"ResponseCode", "ResponseCode", NULL},
+    {"EVSEProcessing", "EVSEProcessing", NULL},
+    {"EVCCID", "EVCCID", NULL},
+    {"EVSEID", "EVSEID", NULL},
+    {"SoC", "EVRESSSOC", NULL},
+    {"SoC", "PresentSOC", NULL},
+    {"EVTargetVoltage", "EVTargetVoltage", NULL},
+    {"EVTargetCurrent", "EVTargetCurrent", NULL},
+    {"EVSEPresentVoltage", "EVSEPresentVoltage", NULL},
+    {"EVSEPresentCurrent", "EVSEPresentCurrent", NULL},
+    {"EVPresentVoltage", "EVPresentVoltage", NULL},
+    {"EVSEMaximumVoltageLimit", "EVSEMaximumVoltageLimit", NULL},
+    {"EVSEMaximumCurrentLimit", "EVSEMaximumCurrentLimit", NULL},
+    {"EVMaximumVoltageLimit", "EVMaximumVoltageLimit", NULL},
+    {"EVMaximumCurrentLimit", "EVMaximumCurrentLimit", NULL},
+    {"ReadyToChargeState", "ReadyToChargeState", NULL},
+    {"ChargeProgress", "ChargeProgress", NULL},
+    {"ChargingComplete", "ChargingComplete", "false"},
+    {"EVErrorCode", "EVErrorCode", "NO_ERROR"},
+    {"EVSEStatusCode", "EVSEStatusCode", NULL},
+    {"SelectedPaymentOption", "SelectedPaymentOption", NULL},
+    {"EnergyTransfer", "EVRequestedEnergyTransferType", NULL},
+    {"EnergyTransfer", "RequestedEnergyTransferMode", NULL},
+};
+
+void dec_keys_v2g(const dec_record *r, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0] && n < cap; i++) {
+        const char *v = dec_field_find(r, shown[i].leaf);
+        if (!v || (shown[i].quiet && !strcmp(v, shown[i].quiet)))
+            continue;
+        int w = snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", shown[i].label, v);
+        n = w < 0 ? cap : n + (size_t)w;
+    }
+}
+
+void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t i = 0;
+    for (; i < n && 2 * i + 2 < cap; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    if (cap)
+        out[2 * i < cap ? 2 * i : cap - 1] = 0;
+}
+
+void dec_mac_text(const uint8_t mac[6], char *out, size_t cap)
+{
+    snprintf(out, cap, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = 0;
+    for (size_t i = skip; i < r->nfields && n < cap; i++) {
+        int w = snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", r->fields[i].key, r->fields[i].value);
+        n = w < 0 ? cap : n + (size_t)w;
+    }
+}

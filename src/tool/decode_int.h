@@ -1,0 +1,88 @@
+/* Internals of the capture analysis (src/tool/decode_*.c): the analyzer's state and the steps that build
+ * records from each kind of traffic. Host side. */
+#ifndef CCSPLC_TOOL_DECODE_INT_H
+#define CCSPLC_TOOL_DECODE_INT_H
+
+#include <stdio.h>
+
+#include "ccsplc/decode.h"
+
+#define DEC_MAX_OFFERS 20 /* AppProtocol entries of a supportedAppProtocolReq */
+
+typedef struct {
+    char ns[128];
+    unsigned schema_id;
+} dec_offer;
+
+enum { DEC_HS_NONE, DEC_HS_REQ, DEC_HS_DONE, DEC_HS_DETECT };
+
+/* One TCP connection: its session and how its EXI messages are decoded. */
+typedef struct {
+    int session;
+    int hs;                         /* DEC_HS_* */
+    const struct exi_proto *proto;  /* negotiated (DIN, ISO-2) or last detected */
+    int iso20;                      /* negotiated ISO 15118-20: the codec follows the payload type */
+    dec_offer offer[DEC_MAX_OFFERS];
+    unsigned noffer;
+} dec_conn;
+
+/* Fields of the record being built: "key=value" lines written to a memory stream, then split in place. */
+typedef struct {
+    FILE *f;
+    char *buf;
+    size_t len;
+    dec_field *v;
+    size_t n, cap;
+} dec_fieldbuf;
+
+struct dec_analyzer {
+    dec_record_fn fn;
+    void *ctx;
+    dec_session *sess;
+    size_t nsess, capsess;
+    int cur;                        /* session new link traffic belongs to, -1 */
+    dec_conn *conns;
+    size_t nconns;
+    int has_car_mac, has_charger_mac, has_car_ip, has_charger_ip;
+    uint8_t car_mac[6], charger_mac[6], car_ip[16], charger_ip[16];
+    void *doc;                      /* one decoded document, the size of the largest codec's */
+    dec_fieldbuf fb;
+    dec_totals totals;
+};
+
+/* decode_session.c */
+int dec_session_new(dec_analyzer *a, uint64_t ts_ns);    /* index, or -1 when out of memory */
+int dec_session_for_link(dec_analyzer *a, uint64_t ts_ns); /* current one unless it already used TCP */
+void dec_emit(dec_analyzer *a, dec_record *r);            /* totals, session summary, then the callback */
+void dec_learn_car_mac(dec_analyzer *a, const uint8_t mac[6]);
+void dec_learn_charger_mac(dec_analyzer *a, const uint8_t mac[6]);
+
+/* decode_fields.c */
+FILE *dec_fields_begin(dec_fieldbuf *fb);                 /* write "key=value\n" lines to it */
+void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* split them into r->fields */
+void dec_fields_free(dec_fieldbuf *fb);
+void dec_keys_v2g(const dec_record *r, char *out, size_t cap); /* the timeline's key values of a message */
+void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap); /* fields from skip on */
+void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap);
+void dec_mac_text(const uint8_t mac[6], char *out, size_t cap);
+
+/* decode_hpgp.c, decode_net.c, decode_exi.c: one record per frame / datagram / event / message. */
+void dec_on_homeplug(void *ctx, uint64_t ts_ns, const uint8_t *frame, size_t len);
+void dec_on_sdp(void *ctx, const cap_sdp *d);
+void dec_on_event(void *ctx, const cap_event *e);
+void dec_on_v2gtp(void *ctx, const cap_v2gtp *m);
+/* Sender of an IP packet: by the addresses SDP taught, else the TCP client is the car. */
+dec_dir dec_ip_dir(const dec_analyzer *a, const uint8_t src[16], int from_client);
+void dec_endpoint_text(const uint8_t addr[16], uint16_t port, char *out, size_t cap); /* "[fe80::1]:15118" */
+/* Connection id's state; claim: its first V2G message makes it the current session's (or a new one's). NULL
+ * when out of memory. */
+dec_conn *dec_conn_get(dec_analyzer *a, uint32_t id, uint64_t ts_ns, int claim);
+
+/* decode_html_assets.c: the report's inline style sheet and script. */
+extern const char dec_html_css[], dec_html_js[];
+
+/* decode_stats.c: a record's contribution to its session's summary. */
+void dec_stats_note(dec_session *s, const dec_record *r);
+void dec_stats_close(dec_session *s, uint64_t end_ns);
+
+#endif
