@@ -75,6 +75,8 @@ void sim_plc_init(sim_plc *plc, const sim_plc_config *cfg);
 int sim_plc_add_port(sim_plc *plc, const sim_port_config *cfg);
 /* Attenuation in dB between two ports (both directions). */
 int sim_plc_set_atten(sim_plc *plc, int a, int b, uint8_t db);
+/* Change the host MAC of a port (a bridge learns it from the first frame the host sends). */
+int sim_plc_set_host_mac(sim_plc *plc, int port, const uint8_t mac[6]);
 /* Give a port's modem a key directly (as if stored in its PIB). */
 int sim_plc_set_nmk(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN]);
 /* The host on `port` transmits a frame at now_ms. 0 or CCS_EINVAL / CCS_ETRUNC; drops are counted in stats. */

@@ -34,6 +34,13 @@ int sim_plc_set_atten(sim_plc *plc, int a, int b, uint8_t db)
     return 0;
 }
 
+int sim_plc_set_host_mac(sim_plc *plc, int port, const uint8_t mac[6])
+{
+    if (!valid_port(plc, port) || !mac) return CCS_EINVAL;
+    memcpy(plc->port[port].cfg.host_mac, mac, 6);
+    return 0;
+}
+
 int sim_plc_set_nmk(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN])
 {
     if (!valid_port(plc, port) || !nmk) return CCS_EINVAL;

@@ -1,0 +1,14 @@
+/* Randomness for the core's ccs_random_fn callbacks (NMKs, RunIDs, nonces) from the Linux kernel. */
+#ifndef CCSPLC_RANDOM_H
+#define CCSPLC_RANDOM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ccsplc/slac.h"
+
+/* A ccs_random_fn on getrandom(2); ctx is unused. Aborts if the kernel cannot give randomness (keys must
+ * never silently be predictable). */
+void ccs_random_getrandom(void *ctx, uint8_t *out, size_t len);
+
+#endif

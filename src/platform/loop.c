@@ -1,0 +1,189 @@
+/* The poll(2) event loop: fd watches with callbacks, caller-owned timers on CLOCK_MONOTONIC milliseconds,
+ * and a signalfd that stops the loop on SIGINT/SIGTERM. */
+#include "ccsplc/loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ccsplc/errors.h"
+
+uint32_t ccs_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+void ccs_loop_init(ccs_loop *loop)
+{
+    memset(loop, 0, sizeof *loop);
+    loop->t0 = ccs_mono_ms();
+    loop->signal_fd = -1;
+}
+
+static void signal_set(sigset_t *s)
+{
+    sigemptyset(s);
+    sigaddset(s, SIGINT);
+    sigaddset(s, SIGTERM);
+}
+
+void ccs_loop_close(ccs_loop *loop)
+{
+    if (loop->signal_fd < 0) return;
+    ccs_loop_remove_fd(loop, loop->signal_fd);
+    close(loop->signal_fd);
+    loop->signal_fd = -1;
+    sigset_t s;
+    signal_set(&s);
+    sigprocmask(SIG_UNBLOCK, &s, NULL);
+}
+
+uint32_t ccs_loop_now(const ccs_loop *loop) { return ccs_mono_ms() - loop->t0; }
+
+static int find_fd(const ccs_loop *loop, int fd)
+{
+    for (int i = 0; i < loop->nfds; i++)
+        if (loop->watch[i].fd == fd) return i;
+    return -1;
+}
+
+int ccs_loop_add_fd(ccs_loop *loop, int fd, short events, ccs_loop_fd_fn fn, void *ctx)
+{
+    int i = find_fd(loop, fd);
+    if (i < 0) {
+        if (loop->nfds >= CCS_LOOP_MAX_FDS) return CCS_ENOSPC;
+        i = loop->nfds++;
+    }
+    loop->watch[i] = (ccs_loop_watch){ fd, events, fn, ctx };
+    return 0;
+}
+
+int ccs_loop_set_events(ccs_loop *loop, int fd, short events)
+{
+    int i = find_fd(loop, fd);
+    if (i < 0) return CCS_ENOTFOUND;
+    loop->watch[i].events = events;
+    return 0;
+}
+
+void ccs_loop_remove_fd(ccs_loop *loop, int fd)
+{
+    int i = find_fd(loop, fd);
+    if (i < 0) return;
+    loop->watch[i] = loop->watch[--loop->nfds];
+}
+
+static int find_timer(const ccs_loop *loop, const ccs_timer *t)
+{
+    for (int i = 0; i < loop->ntimers; i++)
+        if (loop->timer[i] == t) return i;
+    return -1;
+}
+
+int ccs_loop_timer_at(ccs_loop *loop, ccs_timer *t, uint32_t at_ms, ccs_loop_timer_fn fn, void *ctx)
+{
+    if (find_timer(loop, t) < 0) {
+        if (loop->ntimers >= CCS_LOOP_MAX_TIMERS) return CCS_ENOSPC;
+        loop->timer[loop->ntimers++] = t;
+    }
+    *t = (ccs_timer){ at_ms, fn, ctx };
+    return 0;
+}
+
+void ccs_loop_timer_stop(ccs_loop *loop, ccs_timer *t)
+{
+    int i = find_timer(loop, t);
+    if (i >= 0) loop->timer[i] = loop->timer[--loop->ntimers];
+}
+
+int ccs_loop_timer_armed(const ccs_loop *loop, const ccs_timer *t) { return find_timer(loop, t) >= 0; }
+
+void ccs_loop_stop(ccs_loop *loop, int rc)
+{
+    loop->stopped = 1;
+    loop->rc = rc;
+}
+
+static void on_signal(ccs_loop *loop, int fd, short revents, void *ctx)
+{
+    (void)revents;
+    (void)ctx;
+    struct signalfd_siginfo si;
+    if (read(fd, &si, sizeof si) == (ssize_t)sizeof si) ccs_loop_stop(loop, loop->signal_rc);
+}
+
+int ccs_loop_stop_on_signals(ccs_loop *loop, int rc)
+{
+    sigset_t s;
+    signal_set(&s);
+    if (loop->signal_fd < 0) {
+        if (sigprocmask(SIG_BLOCK, &s, NULL) < 0) return CCS_EIO;
+        loop->signal_fd = signalfd(-1, &s, SFD_NONBLOCK | SFD_CLOEXEC);
+        if (loop->signal_fd < 0) return CCS_EIO;
+    }
+    loop->signal_rc = rc;
+    return ccs_loop_add_fd(loop, loop->signal_fd, POLLIN, on_signal, NULL);
+}
+
+static int timer_due(const ccs_timer *t, uint32_t now) { return (int32_t)(now - t->at) >= 0; }
+
+/* Fire the timers due now, each once per pass (a callback may re-arm or stop any timer, even to now). */
+static void fire_timers(ccs_loop *loop)
+{
+    uint32_t now = ccs_loop_now(loop);
+    ccs_timer *due[CCS_LOOP_MAX_TIMERS];
+    int n = 0;
+    for (int i = 0; i < loop->ntimers; i++)
+        if (timer_due(loop->timer[i], now)) due[n++] = loop->timer[i];
+    for (int i = 0; i < n && !loop->stopped; i++) {
+        if (find_timer(loop, due[i]) < 0 || !timer_due(due[i], now)) continue;
+        ccs_loop_timer_stop(loop, due[i]);
+        due[i]->fn(loop, due[i]->ctx);
+    }
+}
+
+/* Milliseconds until the earliest timer (0 if due), or -1 without timers; capped by max_wait_ms >= 0. */
+static int wait_ms(const ccs_loop *loop, int max_wait_ms)
+{
+    int w = max_wait_ms;
+    uint32_t now = ccs_loop_now(loop);
+    for (int i = 0; i < loop->ntimers; i++) {
+        int32_t d = (int32_t)(loop->timer[i]->at - now);
+        if (d < 0) d = 0;
+        if (w < 0 || d < w) w = (int)d;
+    }
+    return w;
+}
+
+int ccs_loop_run_once(ccs_loop *loop, int max_wait_ms)
+{
+    struct pollfd p[CCS_LOOP_MAX_FDS];
+    int n = loop->nfds;
+    for (int i = 0; i < n; i++) p[i] = (struct pollfd){ loop->watch[i].fd, loop->watch[i].events, 0 };
+    int r = poll(p, (nfds_t)n, wait_ms(loop, max_wait_ms));
+    if (r < 0 && errno != EINTR) return CCS_EIO;
+    for (int i = 0; i < n && r > 0 && !loop->stopped; i++) {
+        if (!p[i].revents) continue;
+        int w = find_fd(loop, p[i].fd); /* a callback may have removed it */
+        if (w >= 0) loop->watch[w].fn(loop, p[i].fd, p[i].revents, loop->watch[w].ctx);
+    }
+    if (!loop->stopped) fire_timers(loop);
+    return 0;
+}
+
+int ccs_loop_run(ccs_loop *loop)
+{
+    loop->stopped = 0;
+    while (!loop->stopped) {
+        if (!loop->nfds && !loop->ntimers) return CCS_ESTATE;
+        int rc = ccs_loop_run_once(loop, -1);
+        if (rc) return rc;
+    }
+    return loop->rc;
+}

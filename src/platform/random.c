@@ -1,0 +1,23 @@
+/* ccs_random_fn from getrandom(2). */
+#include "ccsplc/random.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/random.h>
+
+#include "ccsplc/log.h"
+
+void ccs_random_getrandom(void *ctx, uint8_t *out, size_t len)
+{
+    (void)ctx;
+    while (len > 0) {
+        ssize_t n = getrandom(out, len, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            LOG_E("getrandom failed: no randomness for keys");
+            abort();
+        }
+        out += n;
+        len -= (size_t)n;
+    }
+}
