@@ -1,0 +1,218 @@
+/* V2G charging sessions, sans-I/O: the charger (EVSE/SECC) and car (PEV/EVCC) state machines over one engine
+ * with one message table per protocol (DIN 70121 here), SupportedAppProtocol, the standards' timers and the
+ * safe states. Caller-owned state; EXI documents in a caller-owned sess_docs; time comes in as now_ms. */
+#ifndef CCSPLC_SESS_H
+#define CCSPLC_SESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ccsplc/gen/app.h"
+#include "ccsplc/gen/din.h"
+#include "ccsplc/slac.h"
+
+/* ---- timers (ms), named as in DIN 70121 / ISO 15118-2 ---- */
+#define SESS_EVCC_MSG_TIMEOUT_MS 2000u                /* V2G_EVCC_Msg_Timeout: car waits for a response */
+#define SESS_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_MS 250u  /* V2G_EVCC_Msg_Timeout for CurrentDemand */
+#define SESS_EVCC_MSG_TIMEOUT_LONG_MS 5000u           /* ISO 15118-2 V2G_EVCC_Msg_Timeout of PowerDelivery etc. */
+#define SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS 20000u /* V2G_EVCC_CommunicationSetup_Timeout: TCP up ->
+                                                         * SessionSetupRes */
+#define SESS_EVCC_ONGOING_TIMEOUT_MS 60000u           /* V2G_EVCC_Ongoing_Timeout: repeated "Ongoing" answers */
+#define SESS_EVCC_CABLE_CHECK_TIMEOUT_MS 40000u       /* V2G_EVCC_CableCheck_Timeout */
+#define SESS_EVCC_PRECHARGE_TIMEOUT_MS 7000u          /* V2G_EVCC_PreCharge_Timeout */
+#define SESS_SECC_SEQUENCE_TIMEOUT_MS 60000u          /* V2G_SECC_Sequence_Timeout: charger waits for the next
+                                                       * request */
+
+/* ---- field-proven defaults ---- */
+#define SESS_PEV_REPEAT_MS 100u            /* car's pause before repeating a request (Ongoing, loops) */
+#define SESS_PEV_CONTACTOR_OPEN_A 5.0f     /* car opens its contactors only below this current */
+#define SESS_PEV_PRECHARGE_TOLERANCE_V 10.0f /* PreCharge done when |EVSE voltage - battery voltage| is below */
+#define SESS_EVSE_PRECHARGE_MAX_A 2.0f     /* DIN 70121: PreCharge current at most 2 A */
+
+#define SESS_MAX_PROTOS 4
+#define SESS_TX_CAP 1024                   /* largest message we send, V2GTP header included */
+#define SESS_SESSION_ID_MAX 8
+
+/* A protocol's message tables and codec glue (opaque). */
+typedef struct sess_proto sess_proto;
+extern const sess_proto sess_proto_din;    /* DIN 70121 DC */
+const char *sess_proto_name(const sess_proto *p);
+/* The registry of protocols by name ("din"), NULL when unknown. */
+const sess_proto *sess_proto_find(const char *name);
+
+/* The decoded request/response and the one being built; tens of KB: keep it static or on the heap. */
+typedef struct {
+    union {
+        struct app_exiDocument app;
+        struct din_exiDocument din;
+    } rx, tx;
+} sess_docs;
+
+typedef enum {
+    SESS_STOP_NONE,
+    SESS_STOP_NORMAL,          /* SessionStop after a completed charge */
+    SESS_STOP_NO_PROTOCOL,     /* SupportedAppProtocol found no common protocol */
+    SESS_STOP_SEQUENCE,        /* request out of order (EVSE) / FAILED_SequenceError (PEV) */
+    SESS_STOP_UNKNOWN_SESSION, /* wrong SessionID */
+    SESS_STOP_FAILED,          /* a FAILED response code */
+    SESS_STOP_EVSE_SHUTDOWN,   /* EVSE_Shutdown or StopCharging notification */
+    SESS_STOP_EVSE_EMERGENCY,  /* EVSE_EmergencyShutdown */
+    SESS_STOP_EVSE_MALFUNCTION,/* EVSE_Malfunction */
+    SESS_STOP_ISOLATION,       /* isolation fault in CableCheck */
+    SESS_STOP_TIMEOUT,         /* a timer of the table expired */
+    SESS_STOP_DISCONNECT,      /* TCP closed by the peer */
+    SESS_STOP_BAD_MESSAGE,     /* undecodable or unexpected message */
+    SESS_STOP_EV_ERROR,        /* the car reported an error / not ready */
+    SESS_STOP_USER,            /* stop asked for locally (car's user, charger's button) */
+} sess_stop_reason;
+const char *sess_stop_name(sess_stop_reason r);
+
+/* Engine phase, the same for every protocol (the protocol's own state is in .state). */
+typedef enum { SESS_IDLE, SESS_HANDSHAKE, SESS_RUNNING, SESS_DONE, SESS_SAFE } sess_phase;
+
+/* ---------------- EVSE (charger, SECC) ---------------- */
+
+typedef enum { SESS_ISO_UNKNOWN, SESS_ISO_VALID, SESS_ISO_WARNING, SESS_ISO_FAULT } sess_isolation;
+typedef enum { SESS_EVSE_OK, SESS_EVSE_SHUTDOWN, SESS_EVSE_EMERGENCY, SESS_EVSE_MALFUNCTION } sess_evse_status;
+
+typedef struct {
+    const sess_proto *protos[SESS_MAX_PROTOS]; /* enabled, in our order of preference for equal priorities */
+    uint8_t nprotos;
+    uint8_t evse_id[32];
+    uint8_t evse_id_len;
+    uint8_t session_id_len;    /* 8; 4 like a Tesla Supercharger */
+    uint8_t auth_ongoing;      /* answer ContractAuthentication "Ongoing" this many times first */
+    uint8_t cpd_ongoing;       /* the same for ChargeParameterDiscovery */
+    uint8_t require_ev_limits; /* refuse a CurrentDemandReq without EVMaximum* limits (some chargers do) */
+    float max_v, max_a, max_w, min_v, min_a;
+    float current_tolerance_a, peak_ripple_a;
+    float precharge_max_a;
+    ccs_random_fn rng;         /* SessionID; NULL: counts up from 1 */
+    void *rng_ctx;
+} sess_evse_config;
+
+/* Measurements, set by the caller before each call. */
+typedef struct {
+    float present_v, present_a;
+    sess_isolation isolation;   /* result of the isolation check (CableCheck) */
+    sess_evse_status status;    /* the charger's own state (e.g. emergency button) */
+} sess_evse_input;
+
+/* Commands for the power stage and contactors: levels, re-read after each call. */
+typedef struct {
+    uint8_t safe;               /* safe state: current 0, output off, contactors open */
+    uint8_t contactors_closed;
+    uint8_t output_on;
+    uint8_t isolation_check;    /* run the isolation monitor */
+    float target_v, target_a;   /* regulate to target_v with at most target_a */
+} sess_evse_output;
+
+typedef struct {
+    sess_evse_config cfg;
+    sess_docs *docs;
+    const sess_proto *proto;    /* negotiated; NULL before */
+    sess_phase phase;
+    uint8_t state;              /* row state in the protocol's EVSE table */
+    uint8_t ongoing;            /* Ongoing answers given in this state */
+    uint8_t close;              /* close the TCP connection after sending tx */
+    uint8_t session_id[SESS_SESSION_ID_MAX], session_id_len;
+    uint8_t evccid[8], evccid_len;
+    uint8_t has_deadline;
+    uint32_t deadline_ms;
+    uint32_t id_counter;
+    sess_stop_reason stop;
+    sess_evse_input in;
+    sess_evse_output out;
+    uint8_t ev_soc;             /* what the car said */
+    float ev_target_v, ev_target_a;
+    const char *rx_name, *tx_name; /* last messages, for logs */
+    int last_code;              /* ResponseCode of the last response (protocol enum) */
+    uint32_t requests;
+    uint8_t tx[SESS_TX_CAP];    /* send tx[0..tx_len) after each call */
+    size_t tx_len;
+} sess_evse;
+
+void sess_evse_config_default(sess_evse_config *cfg);
+void sess_evse_init(sess_evse *s, const sess_evse_config *cfg, sess_docs *docs);
+/* A car connected: a fresh session waiting for SupportedAppProtocolReq (V2G_EVCC_CommunicationSetup_Timeout). */
+void sess_evse_connect(sess_evse *s, uint32_t now_ms);
+/* One V2GTP message from the car: tx gets the response (maybe none), out the commands. 0 or CCS_E* (the
+ * session is then safe and close set). */
+int sess_evse_on_message(sess_evse *s, uint16_t payload_type, const uint8_t *payload, size_t len, uint32_t now_ms);
+/* The car closed the connection. */
+void sess_evse_disconnect(sess_evse *s, uint32_t now_ms);
+/* Timers: call at the next timeout (or any time). */
+void sess_evse_tick(sess_evse *s, uint32_t now_ms);
+/* 1 and *at_ms when a timer runs. */
+int sess_evse_next_timeout(const sess_evse *s, uint32_t *at_ms);
+const char *sess_evse_state_name(const sess_evse *s);
+
+/* ---------------- PEV (car, EVCC) ---------------- */
+
+typedef struct {
+    const sess_proto *protos[SESS_MAX_PROTOS]; /* offered; the first has the highest priority */
+    uint8_t nprotos;
+    uint8_t mac[6];             /* EVCCID */
+    uint32_t repeat_ms;         /* pause before a repeated request */
+    float max_v, max_a, max_w;  /* EVMaximum* limits */
+    float capacity_wh;
+    uint8_t full_soc, bulk_soc;
+    float precharge_a;          /* EVTargetCurrent in PreCharge */
+    float precharge_tolerance_v;
+    float contactor_open_a;
+} sess_pev_config;
+
+/* Battery side, set by the caller before each call. */
+typedef struct {
+    float battery_v;            /* PreCharge target */
+    float present_a;            /* current through the contactors */
+    float request_a;            /* current the battery accepts now */
+    float energy_request_wh;
+    uint8_t soc;
+    uint8_t charge_complete;    /* target SoC reached */
+    uint8_t stop_request;       /* user: stop gracefully */
+} sess_pev_input;
+
+typedef struct {
+    uint8_t safe;               /* stop requested after an error */
+    uint8_t stop_requested;
+    uint8_t contactors_closed;
+    uint8_t cp_state_c;         /* CP state C (S2 closed) instead of B */
+} sess_pev_output;
+
+typedef struct {
+    sess_pev_config cfg;
+    sess_docs *docs;
+    const sess_proto *proto;
+    sess_phase phase;
+    uint8_t state;              /* row of the protocol's PEV table */
+    uint8_t waiting;            /* a request is out, response due by deadline_ms */
+    uint8_t repeat;             /* repeat the current request at repeat_ms */
+    uint8_t close;
+    uint8_t session_id[SESS_SESSION_ID_MAX], session_id_len;
+    uint32_t deadline_ms, repeat_at_ms, state_deadline_ms, setup_deadline_ms;
+    uint8_t has_state_deadline, has_setup_deadline;
+    sess_stop_reason stop;
+    sess_pev_input in;
+    sess_pev_output out;
+    float evse_v, evse_a;       /* what the charger reported */
+    float evse_max_v, evse_max_a, evse_max_w;
+    const char *rx_name, *tx_name;
+    uint32_t requests;
+    uint8_t tx[SESS_TX_CAP];
+    size_t tx_len;
+} sess_pev;
+
+void sess_pev_config_default(sess_pev_config *cfg, const uint8_t mac[6]);
+void sess_pev_init(sess_pev *p, const sess_pev_config *cfg, sess_docs *docs);
+/* TCP connected: tx gets SupportedAppProtocolReq. */
+int sess_pev_start(sess_pev *p, uint32_t now_ms);
+/* One V2GTP message from the charger: tx gets the next request, or nothing until a repeat timer. */
+int sess_pev_on_message(sess_pev *p, uint16_t payload_type, const uint8_t *payload, size_t len, uint32_t now_ms);
+void sess_pev_disconnect(sess_pev *p, uint32_t now_ms);
+/* Timers and contactor release: call at the next timeout and whenever in.present_a changes. */
+void sess_pev_tick(sess_pev *p, uint32_t now_ms);
+int sess_pev_next_timeout(const sess_pev *p, uint32_t *at_ms);
+const char *sess_pev_state_name(const sess_pev *p);
+
+#endif

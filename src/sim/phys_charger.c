@@ -1,0 +1,56 @@
+/* Charger DC power stage model: voltage slew, current ramp-up, power and voltage limits against a battery load,
+ * an isolation test of fixed duration, and an energy meter at the output. */
+#include "ccsplc/physics.h"
+
+void phys_charger_default(phys_charger_config *cfg)
+{
+    *cfg = (phys_charger_config){ .max_v = 500.0f, .max_a = 125.0f, .max_w = 50000.0f, .ramp_v_per_s = 1000.0f,
+                                  .ramp_a_per_s = 100.0f, .discharge_v_per_s = 500.0f, .isolation_ms = 3000 };
+}
+
+void phys_charger_init(phys_charger *c, const phys_charger_config *cfg) { *c = (phys_charger){ .cfg = *cfg }; }
+
+void phys_charger_reset(phys_charger *c)
+{
+    c->iso_elapsed_ms = 0;
+    c->isolation = PHYS_ISO_UNKNOWN;
+}
+
+static float toward(float x, float goal, float max_step)
+{
+    if (goal > x) return goal - x > max_step ? x + max_step : goal;
+    return x - goal > max_step ? x - max_step : goal;
+}
+
+static float minf(float a, float b) { return a < b ? a : b; }
+
+void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_battery *load, uint32_t dt_ms)
+{
+    float dt = dt_ms / 1000.0f;
+    float target_v = minf(cmd->target_v, c->cfg.max_v);
+    if (cmd->isolation_check && c->isolation == PHYS_ISO_UNKNOWN) {
+        c->iso_elapsed_ms += dt_ms;
+        if (c->iso_elapsed_ms >= c->cfg.isolation_ms) c->isolation = c->cfg.isolation_fault ? PHYS_ISO_FAULT : PHYS_ISO_VALID;
+    }
+    if (load) {
+        /* Current-controlled into the battery, limited by the voltage target and the power. */
+        float want = 0.0f;
+        if (cmd->output_on) {
+            float v = phys_battery_terminal_v(load, c->i);
+            want = minf(minf(cmd->target_a, c->cfg.max_a), c->cfg.max_w / (v > 1.0f ? v : 1.0f));
+            float headroom = (target_v - phys_battery_ocv(load)) / load->cfg.r_ohm;
+            want = minf(want, headroom > 0.0f ? headroom : 0.0f);
+        }
+        /* Rising current follows the ramp; a lower target or switching off takes effect at once. */
+        c->i = want < c->i ? want : toward(c->i, want, c->cfg.ramp_a_per_s * dt);
+        c->v = phys_battery_terminal_v(load, c->i);
+        phys_battery_step(load, c->i, dt_ms);
+    } else {
+        c->i = 0.0f;
+        if (cmd->output_on || cmd->isolation_check)
+            c->v = toward(c->v, cmd->output_on ? target_v : c->cfg.max_v, c->cfg.ramp_v_per_s * dt);
+        else
+            c->v = toward(c->v, 0.0f, c->cfg.discharge_v_per_s * dt);
+    }
+    c->energy_wh += (double)c->v * c->i * dt_ms / 3600000.0;
+}

@@ -1,0 +1,49 @@
+/* The plant: a charger power stage and a car battery joined by two sets of contactors, driven by the two
+ * sessions' commands and reporting back to them. */
+#include "ccsplc/plant.h"
+
+void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_battery_config *bc)
+{
+    phys_charger_init(&pl->charger, cc);
+    phys_battery_init(&pl->battery, bc);
+    phys_contactor_init(&pl->evse_contactor, PLANT_CONTACTOR_DELAY_MS, PLANT_MAX_BREAK_A);
+    phys_contactor_init(&pl->pev_contactor, PLANT_CONTACTOR_DELAY_MS, PLANT_MAX_BREAK_A);
+}
+
+void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p)
+{
+    static const sess_isolation iso[] = { [PHYS_ISO_UNKNOWN] = SESS_ISO_UNKNOWN, [PHYS_ISO_VALID] = SESS_ISO_VALID,
+                                          [PHYS_ISO_FAULT] = SESS_ISO_FAULT };
+    const phys_battery *b = &pl->battery;
+    if (e) {
+        e->in.present_v = pl->charger.v;
+        e->in.present_a = pl->charger.i;
+        e->in.isolation = iso[pl->charger.isolation];
+    }
+    if (p) {
+        p->in.battery_v = phys_battery_ocv(b);
+        p->in.present_a = pl->pev_contactor.closed ? pl->charger.i : 0.0f;
+        p->in.request_a = phys_battery_accept_a(b);
+        p->in.soc = (uint8_t)b->soc;
+        p->in.charge_complete = (uint8_t)phys_battery_full(b);
+        double need = b->cfg.capacity_wh * (b->cfg.target_soc - b->soc) / 100.0;
+        p->in.energy_request_wh = need > 0 ? (float)need : 0.0f;
+    }
+}
+
+void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms)
+{
+    phys_charger_cmd cmd = { 0 };
+    if (e && !e->out.safe) {
+        cmd.output_on = e->out.output_on;
+        cmd.isolation_check = e->out.isolation_check;
+        cmd.target_v = e->out.target_v;
+        cmd.target_a = e->out.target_a;
+    }
+    int connected = pl->evse_contactor.closed && pl->pev_contactor.closed;
+    phys_charger_step(&pl->charger, &cmd, connected ? &pl->battery : NULL, dt_ms);
+    phys_contactor_step(&pl->evse_contactor, e && e->out.contactors_closed, pl->charger.i, dt_ms);
+    phys_contactor_step(&pl->pev_contactor, p && p->out.contactors_closed, pl->charger.i, dt_ms);
+    if (!(pl->evse_contactor.closed && pl->pev_contactor.closed)) pl->charger.i = 0.0f;
+    phys_plant_sense(pl, e, p);
+}

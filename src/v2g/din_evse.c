@@ -1,0 +1,156 @@
+/* DIN 70121 charger handlers, session part: SessionSetup, ServiceDiscovery, ServicePaymentSelection,
+ * ContractAuthentication, SessionStop, and the DC_EVSEStatus every DC response carries. */
+#include <string.h>
+
+#include "din_internal.h"
+
+#define DIN_SERVICE_ID_CHARGING 1   /* the ChargeService's ServiceID every capture shows */
+
+static struct din_BodyType *req_body(sess_evse *s) { return DIN_BODY(&s->docs->rx); }
+static struct din_BodyType *res_body(sess_evse *s) { return DIN_BODY(&s->docs->tx); }
+
+void din_evse_fill_status(const sess_evse *s, struct din_DC_EVSEStatusType *st)
+{
+    static const enum din_DC_EVSEStatusCodeType codes[] = {
+        [SESS_EVSE_OK] = din_DC_EVSEStatusCodeType_EVSE_Ready,
+        [SESS_EVSE_SHUTDOWN] = din_DC_EVSEStatusCodeType_EVSE_Shutdown,
+        [SESS_EVSE_EMERGENCY] = din_DC_EVSEStatusCodeType_EVSE_EmergencyShutdown,
+        [SESS_EVSE_MALFUNCTION] = din_DC_EVSEStatusCodeType_EVSE_Malfunction,
+    };
+    static const enum din_isolationLevelType iso[] = {
+        [SESS_ISO_UNKNOWN] = din_isolationLevelType_Invalid,
+        [SESS_ISO_VALID] = din_isolationLevelType_Valid,
+        [SESS_ISO_WARNING] = din_isolationLevelType_Warning,
+        [SESS_ISO_FAULT] = din_isolationLevelType_Fault,
+    };
+    st->has_EVSEIsolationStatus = true;
+    st->EVSEIsolationStatus = iso[s->in.isolation];
+    st->EVSEStatusCode = codes[s->in.status];
+    st->NotificationMaxDelay = 0;
+    st->EVSENotification = s->in.status == SESS_EVSE_OK ? din_EVSENotificationType_None
+                                                        : din_EVSENotificationType_StopCharging;
+}
+
+/* The charger's own faults: emergency and malfunction end the session at once (FAILED, safe); a shutdown
+ * asks the car to stop (StopCharging) and delivers no more current. */
+int din_evse_check_status(sess_evse *s, struct din_DC_EVSEStatusType *st)
+{
+    din_evse_fill_status(s, st);
+    if (s->in.status == SESS_EVSE_EMERGENCY || s->in.status == SESS_EVSE_MALFUNCTION) {
+        din_set_code(&s->docs->tx, SESS_RC_FAILED);
+        s->stop = s->in.status == SESS_EVSE_EMERGENCY ? SESS_STOP_EVSE_EMERGENCY : SESS_STOP_EVSE_MALFUNCTION;
+        return SESS_H_FAIL;
+    }
+    if (s->in.status == SESS_EVSE_SHUTDOWN) s->out.target_a = 0.0f;
+    return SESS_H_NEXT;
+}
+
+/* An error response's status: what the safe power stage shows now. */
+void din_evse_safe_fields(sess_evse *s, void *doc)
+{
+    struct din_BodyType *b = DIN_BODY(doc);
+    struct din_DC_EVSEStatusType *st = NULL;
+    switch (b->BodyElement_choice) {
+    case din_BodyType_ChargeParameterDiscoveryRes:
+        b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice =
+            din_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter;
+        break;
+    case din_BodyType_PowerDeliveryRes:
+        b->PowerDeliveryRes.EVSEStatus_choice = din_PowerDeliveryResType_DC_EVSEStatus;
+        break;
+    case din_BodyType_CurrentDemandRes:
+        din_pv_set(&b->CurrentDemandRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
+        din_pv_set(&b->CurrentDemandRes.EVSEPresentCurrent, s->in.present_a, din_unitSymbolType_A);
+        break;
+    case din_BodyType_PreChargeRes:
+        din_pv_set(&b->PreChargeRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
+        break;
+    case din_BodyType_WeldingDetectionRes:
+        din_pv_set(&b->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
+        break;
+    default:
+        break;
+    }
+    st = din_evse_status_of(b);
+    if (st) {
+        din_evse_fill_status(s, st);
+        if (st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_Ready)
+            st->EVSEStatusCode = din_DC_EVSEStatusCodeType_EVSE_Shutdown;
+        st->EVSENotification = din_EVSENotificationType_StopCharging;
+    }
+}
+
+static void new_session_id(sess_evse *s)
+{
+    s->session_id_len = s->cfg.session_id_len;
+    if (s->cfg.rng) {
+        do s->cfg.rng(s->cfg.rng_ctx, s->session_id, s->session_id_len);
+        while (s->session_id[0] == 0);   /* all-zero means "no session" */
+        return;
+    }
+    uint32_t n = ++s->id_counter;
+    memset(s->session_id, 0, s->session_id_len);
+    for (uint8_t i = 0; i < 4 && i < s->session_id_len; i++) s->session_id[s->session_id_len - 1 - i] = (uint8_t)(n >> (8 * i));
+}
+
+int din_evse_session_setup(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    const struct din_SessionSetupReqType *q = &req_body(s)->SessionSetupReq;
+    struct din_exiDocument *tx = &s->docs->tx.din;
+    s->evccid_len = (uint8_t)(q->EVCCID.len < sizeof s->evccid ? q->EVCCID.len : sizeof s->evccid);
+    memcpy(s->evccid, q->EVCCID.bytes, s->evccid_len);
+    new_session_id(s);
+    memcpy(tx->V2G_Message.Header.SessionID.bytes, s->session_id, s->session_id_len);
+    tx->V2G_Message.Header.SessionID.len = s->session_id_len;
+    struct din_SessionSetupResType *r = &res_body(s)->SessionSetupRes;
+    r->ResponseCode = din_responseCodeType_OK_NewSessionEstablished;
+    memcpy(r->EVSEID.bytes, s->cfg.evse_id, s->cfg.evse_id_len);
+    r->EVSEID.len = s->cfg.evse_id_len;
+    return SESS_H_NEXT;
+}
+
+int din_evse_service_discovery(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    struct din_ServiceDiscoveryResType *r = &res_body(s)->ServiceDiscoveryRes;
+    r->PaymentOptions.PaymentOption.array[0] = din_paymentOptionType_ExternalPayment;
+    r->PaymentOptions.PaymentOption.count = 1;
+    r->ChargeService.ServiceTag.ServiceID = DIN_SERVICE_ID_CHARGING;
+    r->ChargeService.ServiceTag.ServiceCategory = din_serviceCategoryType_EVCharging;
+    r->ChargeService.FreeService = false;
+    r->ChargeService.EnergyTransferType = din_EVSESupportedEnergyTransferType_DC_extended;
+    return SESS_H_NEXT;
+}
+
+int din_evse_payment(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    const struct din_ServicePaymentSelectionReqType *q = &req_body(s)->ServicePaymentSelectionReq;
+    if (q->SelectedPaymentOption != din_paymentOptionType_ExternalPayment) {
+        res_body(s)->ServicePaymentSelectionRes.ResponseCode = din_responseCodeType_FAILED_PaymentSelectionInvalid;
+        return SESS_H_FAIL;
+    }
+    return SESS_H_NEXT;
+}
+
+/* ContractAuthentication: "Ongoing" cfg.auth_ongoing times (authorisation pending), then Finished. */
+int din_evse_auth(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    struct din_ContractAuthenticationResType *r = &res_body(s)->ContractAuthenticationRes;
+    if (s->state == DIN_EVSE_AUTH && s->ongoing < s->cfg.auth_ongoing) {
+        s->ongoing++;
+        r->EVSEProcessing = din_EVSEProcessingType_Ongoing;
+        return SESS_H_STAY;
+    }
+    r->EVSEProcessing = din_EVSEProcessingType_Finished;
+    return SESS_H_NEXT;
+}
+
+int din_evse_session_stop(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    (void)s;
+    return SESS_H_END;
+}

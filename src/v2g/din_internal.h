@@ -1,0 +1,84 @@
+/* DIN 70121 session internals: message ids, PhysicalValue conversion, the DC status helpers and the handlers
+ * both role tables (din_proto.c) refer to. */
+#ifndef CCSPLC_DIN_INTERNAL_H
+#define CCSPLC_DIN_INTERNAL_H
+
+#include "sess_internal.h"
+
+/* Message ids are the BodyElement choice values (din_BodyType_*), plus one pseudo id: a PowerDeliveryReq with
+ * ReadyToChargeState false is a different step of the sequence. */
+#define DIN_MSG_POWER_DELIVERY_STOP 64
+
+/* Charger states (rows of the EVSE table): each named by the request it waits for. */
+enum {
+    DIN_EVSE_SESSION_SETUP, DIN_EVSE_SERVICE_DISCOVERY, DIN_EVSE_PAYMENT, DIN_EVSE_AUTH, DIN_EVSE_CHARGE_PARAMETER,
+    DIN_EVSE_CABLE_CHECK, DIN_EVSE_PRECHARGE, DIN_EVSE_CHARGE, DIN_EVSE_WELDING, DIN_EVSE_NSTATES
+};
+
+/* The body of a DIN document held in a sess_docs union. */
+#define DIN_BODY(doc) (&((struct din_exiDocument *)(doc))->V2G_Message.Body)
+
+/* PhysicalValue <-> float: the smallest multiplier (>= -1) that keeps Value in int16 range. */
+void din_pv_set(struct din_PhysicalValueType *pv, float x, enum din_unitSymbolType unit);
+float din_pv_get(const struct din_PhysicalValueType *pv);
+
+/* Codec glue (din_codec_glue.c). */
+int din_glue_decode(const uint8_t *buf, size_t len, void *doc);
+int din_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
+int din_msg_of(const void *doc);
+const char *din_msg_name(int msg);
+int din_response_of(int req);
+const uint8_t *din_session_id(const void *doc, size_t *len);
+void din_start(void *doc, int msg, const uint8_t *sid, size_t sid_len);
+void din_set_code(void *doc, int generic_code);
+int din_get_code(const void *doc);
+/* The DC_EVSEStatus of a response that has one, else NULL. */
+struct din_DC_EVSEStatusType *din_evse_status_of(struct din_BodyType *b);
+
+/* EVSE handlers (din_evse.c, din_evse_dc.c). */
+void din_evse_safe_fields(sess_evse *s, void *doc);
+void din_evse_fill_status(const sess_evse *s, struct din_DC_EVSEStatusType *st);
+int din_evse_check_status(sess_evse *s, struct din_DC_EVSEStatusType *st);
+int din_evse_session_setup(sess_evse *s, uint32_t now);
+int din_evse_service_discovery(sess_evse *s, uint32_t now);
+int din_evse_payment(sess_evse *s, uint32_t now);
+int din_evse_auth(sess_evse *s, uint32_t now);
+int din_evse_charge_parameter(sess_evse *s, uint32_t now);
+int din_evse_cable_check(sess_evse *s, uint32_t now);
+int din_evse_precharge(sess_evse *s, uint32_t now);
+int din_evse_power_start(sess_evse *s, uint32_t now);
+int din_evse_power_stop(sess_evse *s, uint32_t now);
+int din_evse_current_demand(sess_evse *s, uint32_t now);
+int din_evse_welding(sess_evse *s, uint32_t now);
+int din_evse_session_stop(sess_evse *s, uint32_t now);
+
+/* PEV builders and response handlers (din_pev.c, din_pev_dc.c). */
+int din_pev_check(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st);
+int din_pev_gate(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st);
+void din_pev_ev_status(const sess_pev *p, struct din_DC_EVStatusType *st);
+int din_pev_build_session_setup(sess_pev *p, uint32_t now);
+int din_pev_build_service_discovery(sess_pev *p, uint32_t now);
+int din_pev_build_payment(sess_pev *p, uint32_t now);
+int din_pev_build_auth(sess_pev *p, uint32_t now);
+int din_pev_build_charge_parameter(sess_pev *p, uint32_t now);
+int din_pev_build_cable_check(sess_pev *p, uint32_t now);
+int din_pev_build_precharge(sess_pev *p, uint32_t now);
+int din_pev_build_power_start(sess_pev *p, uint32_t now);
+int din_pev_build_power_stop(sess_pev *p, uint32_t now);
+int din_pev_build_current_demand(sess_pev *p, uint32_t now);
+int din_pev_build_welding(sess_pev *p, uint32_t now);
+int din_pev_build_session_stop(sess_pev *p, uint32_t now);
+int din_pev_on_session_setup(sess_pev *p, uint32_t now);
+int din_pev_on_service_discovery(sess_pev *p, uint32_t now);
+int din_pev_on_simple(sess_pev *p, uint32_t now);
+int din_pev_on_auth(sess_pev *p, uint32_t now);
+int din_pev_on_charge_parameter(sess_pev *p, uint32_t now);
+int din_pev_on_cable_check(sess_pev *p, uint32_t now);
+int din_pev_on_precharge(sess_pev *p, uint32_t now);
+int din_pev_on_power_start(sess_pev *p, uint32_t now);
+int din_pev_on_power_stop(sess_pev *p, uint32_t now);
+int din_pev_on_current_demand(sess_pev *p, uint32_t now);
+int din_pev_on_welding(sess_pev *p, uint32_t now);
+int din_pev_on_session_stop(sess_pev *p, uint32_t now);
+
+#endif

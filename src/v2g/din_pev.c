@@ -1,0 +1,130 @@
+/* DIN 70121 car side, session part: requests SessionSetup .. ContractAuthentication and SessionStop, the
+ * check every response goes through (ResponseCode, EVSE status), the DC_EVStatus every DC request carries. */
+#include <string.h>
+
+#include "din_internal.h"
+
+static struct din_BodyType *req_body(sess_pev *p) { return DIN_BODY(&p->docs->tx); }
+static struct din_BodyType *res_body(sess_pev *p) { return DIN_BODY(&p->docs->rx); }
+
+/* FAILED* codes and the charger's fault states end the session in the safe state. EVSE_Shutdown (or a
+ * StopCharging notification) is a request to stop: the caller decides how (during charging: gracefully). */
+int din_pev_check(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st)
+{
+    sess_stop_reason why = SESS_STOP_NONE;
+    if (code == din_responseCodeType_FAILED_SequenceError) why = SESS_STOP_SEQUENCE;
+    else if (code == din_responseCodeType_FAILED_UnknownSession) why = SESS_STOP_UNKNOWN_SESSION;
+    else if (code >= din_responseCodeType_FAILED) why = SESS_STOP_FAILED;
+    else if (st && st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_EmergencyShutdown) why = SESS_STOP_EVSE_EMERGENCY;
+    else if (st && st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_Malfunction) why = SESS_STOP_EVSE_MALFUNCTION;
+    else if (st && (st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_Shutdown ||
+                    st->EVSENotification == din_EVSENotificationType_StopCharging)) {
+        if (p->stop == SESS_STOP_NONE) p->stop = SESS_STOP_EVSE_SHUTDOWN;
+        return SESS_H_END;
+    }
+    if (why == SESS_STOP_NONE) return SESS_H_NEXT;
+    sess_pev_safe(p, why);
+    return SESS_H_FAIL;
+}
+
+/* Before charging a stop request is as final as a fault: safe state, reason EVSE shutdown. */
+int din_pev_gate(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st)
+{
+    int h = din_pev_check(p, code, st);
+    if (h != SESS_H_END) return h;
+    sess_pev_safe(p, SESS_STOP_EVSE_SHUTDOWN);
+    return SESS_H_FAIL;
+}
+
+void din_pev_ev_status(const sess_pev *p, struct din_DC_EVStatusType *st)
+{
+    st->EVReady = !p->out.stop_requested;
+    st->has_EVCabinConditioning = st->has_EVRESSConditioning = true;
+    st->EVCabinConditioning = st->EVRESSConditioning = false;
+    st->EVErrorCode = din_DC_EVErrorCodeType_NO_ERROR;
+    st->EVRESSSOC = p->in.soc;
+}
+
+/* EVCCID: the car's MAC, as real cars send it (Ioniq, Model Y captures). */
+int din_pev_build_session_setup(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct din_SessionSetupReqType *q = &req_body(p)->SessionSetupReq;
+    struct din_exiDocument *tx = &p->docs->tx.din;
+    tx->V2G_Message.Header.SessionID.len = 8;     /* all zero: no session yet */
+    memcpy(q->EVCCID.bytes, p->cfg.mac, 6);
+    q->EVCCID.len = 6;
+    return SESS_H_NEXT;
+}
+
+int din_pev_build_service_discovery(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct din_ServiceDiscoveryReqType *q = &req_body(p)->ServiceDiscoveryReq;
+    q->has_ServiceCategory = true;
+    q->ServiceCategory = din_serviceCategoryType_EVCharging;
+    return SESS_H_NEXT;
+}
+
+int din_pev_build_payment(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct din_ServicePaymentSelectionReqType *q = &req_body(p)->ServicePaymentSelectionReq;
+    q->SelectedPaymentOption = din_paymentOptionType_ExternalPayment;
+    q->SelectedServiceList.SelectedService.count = 1;
+    q->SelectedServiceList.SelectedService.array[0].ServiceID = res_body(p)->ServiceDiscoveryRes.ChargeService.ServiceTag.ServiceID;
+    return SESS_H_NEXT;
+}
+
+int din_pev_build_auth(sess_pev *p, uint32_t now)
+{
+    (void)p;
+    (void)now;
+    return SESS_H_NEXT;
+}
+
+int din_pev_build_session_stop(sess_pev *p, uint32_t now)
+{
+    (void)p;
+    (void)now;
+    return SESS_H_NEXT;
+}
+
+int din_pev_on_session_setup(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    return din_pev_check(p, res_body(p)->SessionSetupRes.ResponseCode, NULL) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_NEXT;
+}
+
+int din_pev_on_service_discovery(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    const struct din_ServiceDiscoveryResType *r = &res_body(p)->ServiceDiscoveryRes;
+    if (din_pev_check(p, r->ResponseCode, NULL) == SESS_H_FAIL) return SESS_H_FAIL;
+    for (uint16_t i = 0; i < r->PaymentOptions.PaymentOption.count; i++)
+        if (r->PaymentOptions.PaymentOption.array[i] == din_paymentOptionType_ExternalPayment) return SESS_H_NEXT;
+    sess_pev_safe(p, SESS_STOP_FAILED);
+    return SESS_H_FAIL;
+}
+
+/* Responses with nothing to look at but the code (ServicePaymentSelection). */
+int din_pev_on_simple(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    return din_pev_check(p, din_get_code(&p->docs->rx), NULL) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_NEXT;
+}
+
+/* ContractAuthentication loops while the charger says Ongoing (bounded by V2G_EVCC_Ongoing_Timeout). */
+int din_pev_on_auth(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    const struct din_ContractAuthenticationResType *r = &res_body(p)->ContractAuthenticationRes;
+    if (din_pev_check(p, r->ResponseCode, NULL) == SESS_H_FAIL) return SESS_H_FAIL;
+    return r->EVSEProcessing == din_EVSEProcessingType_Ongoing ? SESS_H_STAY : SESS_H_NEXT;
+}
+
+int din_pev_on_session_stop(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    return din_pev_check(p, res_body(p)->SessionStopRes.ResponseCode, NULL) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_END;
+}

@@ -1,0 +1,190 @@
+/* DIN 70121 car side, DC part: ChargeParameterDiscovery, CableCheck, PreCharge (until the charger's voltage
+ * matches the battery's), PowerDelivery, the CurrentDemand loop, WeldingDetection; contactors and CP state. */
+#include "din_internal.h"
+
+static struct din_BodyType *req_body(sess_pev *p) { return DIN_BODY(&p->docs->tx); }
+static struct din_BodyType *res_body(sess_pev *p) { return DIN_BODY(&p->docs->rx); }
+
+static float absf(float x) { return x < 0 ? -x : x; }
+
+/* Every optional field filled: some chargers refuse a request without them. */
+int din_pev_build_charge_parameter(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct din_ChargeParameterDiscoveryReqType *q = &req_body(p)->ChargeParameterDiscoveryReq;
+    q->EVRequestedEnergyTransferType = din_EVRequestedEnergyTransferType_DC_extended;
+    q->EVChargeParameter_choice = din_ChargeParameterDiscoveryReqType_DC_EVChargeParameter;
+    struct din_DC_EVChargeParameterType *c = &q->DC_EVChargeParameter;
+    din_pev_ev_status(p, &c->DC_EVStatus);
+    din_pv_set(&c->EVMaximumCurrentLimit, p->cfg.max_a, din_unitSymbolType_A);
+    c->has_EVMaximumPowerLimit = c->has_EVEnergyCapacity = c->has_EVEnergyRequest = true;
+    din_pv_set(&c->EVMaximumPowerLimit, p->cfg.max_w, din_unitSymbolType_W);
+    din_pv_set(&c->EVMaximumVoltageLimit, p->cfg.max_v, din_unitSymbolType_V);
+    din_pv_set(&c->EVEnergyCapacity, p->cfg.capacity_wh, din_unitSymbolType_Wh);
+    din_pv_set(&c->EVEnergyRequest, p->in.energy_request_wh, din_unitSymbolType_Wh);
+    c->has_FullSOC = c->has_BulkSOC = true;
+    c->FullSOC = p->cfg.full_soc;
+    c->BulkSOC = p->cfg.bulk_soc;
+    return SESS_H_NEXT;
+}
+
+int din_pev_on_charge_parameter(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct din_ChargeParameterDiscoveryResType *r = &res_body(p)->ChargeParameterDiscoveryRes;
+    const struct din_DC_EVSEChargeParameterType *c = &r->DC_EVSEChargeParameter;
+    int dc = r->EVSEChargeParameter_choice == din_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter;
+    int h = din_pev_gate(p, r->ResponseCode, dc ? &c->DC_EVSEStatus : NULL);
+    if (h == SESS_H_FAIL) return h;
+    if (!dc) {
+        sess_pev_safe(p, SESS_STOP_FAILED);
+        return SESS_H_FAIL;
+    }
+    p->evse_max_v = din_pv_get(&c->EVSEMaximumVoltageLimit);
+    p->evse_max_a = din_pv_get(&c->EVSEMaximumCurrentLimit);
+    p->evse_max_w = c->has_EVSEMaximumPowerLimit ? din_pv_get(&c->EVSEMaximumPowerLimit) : p->cfg.max_w;
+    return r->EVSEProcessing == din_EVSEProcessingType_Ongoing ? SESS_H_STAY : SESS_H_NEXT;
+}
+
+/* CP state C from CableCheck on (the charger tests the isolation only then). */
+int din_pev_build_cable_check(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    p->out.cp_state_c = 1;
+    din_pev_ev_status(p, &req_body(p)->CableCheckReq.DC_EVStatus);
+    return SESS_H_NEXT;
+}
+
+int din_pev_on_cable_check(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    const struct din_CableCheckResType *r = &res_body(p)->CableCheckRes;
+    int h = din_pev_gate(p, r->ResponseCode, &r->DC_EVSEStatus);
+    if (h == SESS_H_FAIL) return h;
+    if (r->EVSEProcessing == din_EVSEProcessingType_Ongoing) return SESS_H_STAY;
+    if (r->DC_EVSEStatus.has_EVSEIsolationStatus &&
+        r->DC_EVSEStatus.EVSEIsolationStatus == din_isolationLevelType_Fault) {
+        sess_pev_safe(p, SESS_STOP_ISOLATION);
+        return SESS_H_FAIL;
+    }
+    return SESS_H_NEXT;
+}
+
+int din_pev_build_precharge(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct din_PreChargeReqType *q = &req_body(p)->PreChargeReq;
+    din_pev_ev_status(p, &q->DC_EVStatus);
+    din_pv_set(&q->EVTargetVoltage, p->in.battery_v, din_unitSymbolType_V);
+    din_pv_set(&q->EVTargetCurrent, p->cfg.precharge_a, din_unitSymbolType_A);
+    return SESS_H_NEXT;
+}
+
+/* Until the charger's voltage matches the battery's; then the contactors close. */
+int din_pev_on_precharge(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    const struct din_PreChargeResType *r = &res_body(p)->PreChargeRes;
+    int h = din_pev_gate(p, r->ResponseCode, &r->DC_EVSEStatus);
+    if (h == SESS_H_FAIL) return h;
+    p->evse_v = din_pv_get(&r->EVSEPresentVoltage);
+    if (absf(p->evse_v - p->in.battery_v) >= p->cfg.precharge_tolerance_v) return SESS_H_STAY;
+    p->out.contactors_closed = 1;
+    return SESS_H_NEXT;
+}
+
+static void power_delivery(sess_pev *p, int start)
+{
+    struct din_PowerDeliveryReqType *q = &req_body(p)->PowerDeliveryReq;
+    q->ReadyToChargeState = start != 0;
+    q->EVPowerDeliveryParameter_choice = din_PowerDeliveryReqType_DC_EVPowerDeliveryParameter;
+    struct din_DC_EVPowerDeliveryParameterType *d = &q->DC_EVPowerDeliveryParameter;
+    din_pev_ev_status(p, &d->DC_EVStatus);
+    d->has_BulkChargingComplete = true;
+    d->BulkChargingComplete = p->in.soc >= p->cfg.bulk_soc;
+    d->ChargingComplete = !start && p->in.charge_complete;
+}
+
+int din_pev_build_power_start(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    power_delivery(p, 1);
+    return SESS_H_NEXT;
+}
+
+int din_pev_build_power_stop(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    power_delivery(p, 0);
+    return SESS_H_NEXT;
+}
+
+static const struct din_DC_EVSEStatusType *pd_status(sess_pev *p)
+{
+    struct din_PowerDeliveryResType *r = &res_body(p)->PowerDeliveryRes;
+    return r->EVSEStatus_choice == din_PowerDeliveryResType_DC_EVSEStatus ? &r->DC_EVSEStatus : NULL;
+}
+
+int din_pev_on_power_start(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    return din_pev_gate(p, res_body(p)->PowerDeliveryRes.ResponseCode, pd_status(p));
+}
+
+/* Charging is over: no more current asked; the contactors open once the current has fallen. */
+int din_pev_on_power_stop(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    p->out.stop_requested = 1;
+    p->out.cp_state_c = 0;
+    return din_pev_check(p, res_body(p)->PowerDeliveryRes.ResponseCode, NULL) == SESS_H_FAIL ? SESS_H_FAIL
+                                                                                              : SESS_H_NEXT;
+}
+
+/* EVMaximum* limits always present: some chargers stop without them. */
+int din_pev_build_current_demand(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct din_CurrentDemandReqType *q = &req_body(p)->CurrentDemandReq;
+    int stopping = p->in.charge_complete || p->in.stop_request;
+    din_pev_ev_status(p, &q->DC_EVStatus);
+    din_pv_set(&q->EVTargetCurrent, stopping ? 0.0f : p->in.request_a, din_unitSymbolType_A);
+    din_pv_set(&q->EVTargetVoltage, p->cfg.max_v, din_unitSymbolType_V);
+    q->has_EVMaximumVoltageLimit = q->has_EVMaximumCurrentLimit = q->has_EVMaximumPowerLimit = true;
+    din_pv_set(&q->EVMaximumVoltageLimit, p->cfg.max_v, din_unitSymbolType_V);
+    din_pv_set(&q->EVMaximumCurrentLimit, p->cfg.max_a, din_unitSymbolType_A);
+    din_pv_set(&q->EVMaximumPowerLimit, p->cfg.max_w, din_unitSymbolType_W);
+    q->has_BulkChargingComplete = true;
+    q->BulkChargingComplete = p->in.soc >= p->cfg.bulk_soc;
+    q->ChargingComplete = p->in.charge_complete;
+    return SESS_H_NEXT;
+}
+
+/* Loop until the battery is full, the user stops, or the charger asks to stop (then PowerDelivery stop). */
+int din_pev_on_current_demand(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    const struct din_CurrentDemandResType *r = &res_body(p)->CurrentDemandRes;
+    p->evse_v = din_pv_get(&r->EVSEPresentVoltage);
+    p->evse_a = din_pv_get(&r->EVSEPresentCurrent);
+    int h = din_pev_check(p, r->ResponseCode, &r->DC_EVSEStatus);
+    if (h == SESS_H_FAIL) return h;
+    if (p->in.stop_request && p->stop == SESS_STOP_NONE) p->stop = SESS_STOP_USER;
+    if (h == SESS_H_END || p->in.charge_complete || p->in.stop_request) return SESS_H_NEXT;
+    return SESS_H_STAY;
+}
+
+int din_pev_build_welding(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    din_pev_ev_status(p, &req_body(p)->WeldingDetectionReq.DC_EVStatus);
+    return SESS_H_NEXT;
+}
+
+int din_pev_on_welding(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    const struct din_WeldingDetectionResType *r = &res_body(p)->WeldingDetectionRes;
+    p->evse_v = din_pv_get(&r->EVSEPresentVoltage);
+    return din_pev_check(p, r->ResponseCode, NULL) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_NEXT;
+}

@@ -1,0 +1,203 @@
+/* The charger's session engine (SECC), protocol-independent: SupportedAppProtocol, then the protocol's table
+ * (allowed request per state, handler, next state, timeout), SessionID and sequence checks, the safe state. */
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/v2gtp.h"
+#include "sess_internal.h"
+
+void sess_evse_config_default(sess_evse_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->protos[cfg->nprotos++] = &sess_proto_din;
+    static const uint8_t id[] = "ZZ00000";   /* the EVSEID pyPLC uses (Ioniq and Model Y captures) */
+    memcpy(cfg->evse_id, id, sizeof id - 1);
+    cfg->evse_id_len = sizeof id - 1;
+    cfg->session_id_len = 8;
+    cfg->max_v = 500.0f;
+    cfg->max_a = 125.0f;
+    cfg->max_w = 50000.0f;
+    cfg->min_v = 50.0f;
+    cfg->min_a = 0.0f;
+    cfg->current_tolerance_a = 5.0f;
+    cfg->peak_ripple_a = 5.0f;
+    cfg->precharge_max_a = SESS_EVSE_PRECHARGE_MAX_A;
+}
+
+void sess_evse_init(sess_evse *s, const sess_evse_config *cfg, sess_docs *docs)
+{
+    sess_evse_config c = *cfg;   /* cfg may point into *s */
+    memset(s, 0, sizeof *s);
+    s->cfg = c;
+    if (s->cfg.session_id_len == 0 || s->cfg.session_id_len > SESS_SESSION_ID_MAX)
+        s->cfg.session_id_len = SESS_SESSION_ID_MAX;
+    s->docs = docs;
+    s->phase = SESS_IDLE;
+    s->out.safe = 1;
+}
+
+static void set_deadline(sess_evse *s, uint32_t now, uint32_t timeout)
+{
+    s->has_deadline = 1;
+    s->deadline_ms = now + timeout;
+}
+
+void sess_evse_connect(sess_evse *s, uint32_t now_ms)
+{
+    s->proto = NULL;
+    s->phase = SESS_HANDSHAKE;
+    s->state = 0;
+    s->ongoing = 0;
+    s->close = 0;
+    s->session_id_len = 0;
+    s->evccid_len = 0;
+    s->stop = SESS_STOP_NONE;
+    s->tx_len = 0;
+    memset(&s->out, 0, sizeof s->out);
+    set_deadline(s, now_ms, SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS);
+}
+
+void sess_evse_safe(sess_evse *s, sess_stop_reason why)
+{
+    memset(&s->out, 0, sizeof s->out);
+    s->out.safe = 1;
+    if (s->stop == SESS_STOP_NONE) s->stop = why;
+    s->phase = why == SESS_STOP_NORMAL ? SESS_DONE : SESS_SAFE;
+    s->close = 1;
+    s->has_deadline = 0;
+}
+
+static int handshake(sess_evse *s, const uint8_t *payload, size_t len)
+{
+    struct app_exiDocument *rx = &s->docs->rx.app, *tx = &s->docs->tx.app;
+    if (app_decode(payload, len, rx) != 0 || rx->root != APP_ROOT_supportedAppProtocolReq) {
+        sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
+        return CCS_EPROTO;
+    }
+    s->rx_name = "supportedAppProtocolReq";
+    s->tx_name = "supportedAppProtocolRes";
+    s->proto = sess_sap_choose(s->cfg.protos, s->cfg.nprotos, rx, tx);
+    s->last_code = tx->supportedAppProtocolRes.ResponseCode;
+    int rc = sess_pack(NULL, tx, s->tx, sizeof s->tx, &s->tx_len);
+    if (!s->proto || rc) {
+        sess_evse_safe(s, SESS_STOP_NO_PROTOCOL);
+        return rc ? rc : CCS_EPROTO;
+    }
+    s->phase = SESS_RUNNING;
+    s->state = s->proto->evse_first;
+    return 0;
+}
+
+static const sess_evse_row *find_row(const sess_proto *p, uint8_t state, int msg)
+{
+    for (uint8_t i = 0; i < p->evse_nrows; i++)
+        if (p->evse_rows[i].state == state && p->evse_rows[i].req == msg) return &p->evse_rows[i];
+    return NULL;
+}
+
+static int session_matches(const sess_evse *s, const void *doc)
+{
+    size_t len;
+    const uint8_t *sid = s->proto->session_id(doc, &len);
+    return len == s->session_id_len && memcmp(sid, s->session_id, len) == 0;
+}
+
+/* An error answer: the response to this request with a FAILED code and safe status fields, then safe. */
+static void refuse(sess_evse *s, int code, sess_stop_reason why)
+{
+    s->proto->set_code(&s->docs->tx, code);
+    sess_evse_safe(s, why);
+    s->proto->evse_safe_fields(s, &s->docs->tx);
+}
+
+static int running(sess_evse *s, const uint8_t *payload, size_t len, uint32_t now)
+{
+    const sess_proto *p = s->proto;
+    void *rx = &s->docs->rx, *tx = &s->docs->tx;
+    int msg = p->decode(payload, len, rx) == 0 ? p->msg_of(rx) : -1;
+    int res = msg >= 0 ? p->response_of(msg) : -1;
+    if (res < 0) {                 /* undecodable, or not a request: no response possible */
+        sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
+        return CCS_EPROTO;
+    }
+    s->rx_name = p->msg_name(msg);
+    s->tx_name = p->msg_name(res);
+    s->requests++;
+    p->start(tx, res, s->session_id, s->session_id_len);
+    const sess_evse_row *row = find_row(p, s->state, msg);
+    int h;
+    if (msg != p->msg_session_setup && !session_matches(s, rx)) {
+        refuse(s, SESS_RC_UNKNOWN_SESSION, SESS_STOP_UNKNOWN_SESSION);
+        h = SESS_H_FAIL;
+    } else if (!row) {
+        refuse(s, SESS_RC_SEQUENCE, SESS_STOP_SEQUENCE);
+        h = SESS_H_FAIL;
+    } else {
+        h = row->fn(s, now);
+        if (h == SESS_H_FAIL) {     /* the handler set the response code */
+            sess_evse_safe(s, SESS_STOP_FAILED);
+            p->evse_safe_fields(s, tx);
+        }
+    }
+    s->last_code = p->get_code(tx);
+    int rc = sess_pack(p, tx, s->tx, sizeof s->tx, &s->tx_len);
+    if (rc) {
+        sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
+        return rc;
+    }
+    if (h == SESS_H_FAIL) return CCS_EPROTO;
+    if (h == SESS_H_END) {
+        sess_evse_safe(s, SESS_STOP_NORMAL);
+        return 0;
+    }
+    if (h == SESS_H_NEXT) {
+        if (row->next != s->state) s->ongoing = 0;
+        s->state = row->next;
+    }
+    set_deadline(s, now, p->evse_states[s->state].timeout_ms);
+    return 0;
+}
+
+int sess_evse_on_message(sess_evse *s, uint16_t payload_type, const uint8_t *payload, size_t len, uint32_t now_ms)
+{
+    s->tx_len = 0;
+    s->rx_name = s->tx_name = NULL;
+    if (s->phase != SESS_HANDSHAKE && s->phase != SESS_RUNNING) return CCS_ESTATE;
+    if (payload_type != V2GTP_EXI) {
+        sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
+        return CCS_EPROTO;
+    }
+    if (s->phase == SESS_HANDSHAKE) {
+        int rc = handshake(s, payload, len);
+        if (!rc) set_deadline(s, now_ms, s->proto->evse_states[s->state].timeout_ms);
+        return rc;
+    }
+    return running(s, payload, len, now_ms);
+}
+
+void sess_evse_disconnect(sess_evse *s, uint32_t now_ms)
+{
+    (void)now_ms;
+    if (s->phase == SESS_HANDSHAKE || s->phase == SESS_RUNNING) sess_evse_safe(s, SESS_STOP_DISCONNECT);
+    s->close = 0;
+}
+
+void sess_evse_tick(sess_evse *s, uint32_t now_ms)
+{
+    s->tx_len = 0;
+    if (s->has_deadline && (int32_t)(now_ms - s->deadline_ms) >= 0) sess_evse_safe(s, SESS_STOP_TIMEOUT);
+}
+
+int sess_evse_next_timeout(const sess_evse *s, uint32_t *at_ms)
+{
+    if (!s->has_deadline) return 0;
+    *at_ms = s->deadline_ms;
+    return 1;
+}
+
+const char *sess_evse_state_name(const sess_evse *s)
+{
+    static const char *const phases[] = { "Idle", "WaitAppHandshake", "?", "SessionStopped", "Safe" };
+    if (s->phase == SESS_RUNNING && s->proto) return s->proto->evse_states[s->state].name;
+    return phases[s->phase];
+}

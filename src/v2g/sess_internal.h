@@ -1,0 +1,80 @@
+/* Session engine internals: what a protocol provides (codec glue, EVSE and PEV tables) and the engine's
+ * helpers its handlers call. One sess_proto per protocol; the engine in sess_evse.c / sess_pev.c walks it. */
+#ifndef CCSPLC_SESS_INTERNAL_H
+#define CCSPLC_SESS_INTERNAL_H
+
+#include "ccsplc/sess.h"
+
+/* What a handler tells the engine. */
+enum {
+    SESS_H_NEXT, /* done: go to the row's next state */
+    SESS_H_STAY, /* Ongoing / loop: stay (PEV: repeat the request after repeat_ms) */
+    SESS_H_FAIL, /* error: safe state, close (stop reason set by the handler) */
+    SESS_H_END,  /* session ended normally */
+};
+
+/* Generic response codes the engine itself answers with. */
+enum { SESS_RC_OK, SESS_RC_SEQUENCE, SESS_RC_UNKNOWN_SESSION, SESS_RC_FAILED };
+
+typedef struct {
+    const char *name;
+    uint32_t timeout_ms;      /* EVSE: time allowed for the next request in this state */
+} sess_state_info;
+
+/* EVSE: in `state`, request `req` is handled by fn, then the session goes to `next`. The response document
+ * is prepared (header, body type, ResponseCode OK) before fn runs. */
+typedef int (*sess_evse_fn)(sess_evse *s, uint32_t now_ms);
+typedef struct {
+    uint8_t state, req, next;
+    sess_evse_fn fn;
+} sess_evse_row;
+
+/* PEV: state `state` sends request `req` built by build; its response goes to handle; NEXT goes to `next`.
+ * msg_timeout: V2G_EVCC_Msg_Timeout of the request; state_timeout: limit on repeating it (0: none). */
+typedef int (*sess_pev_fn)(sess_pev *p, uint32_t now_ms);
+typedef struct {
+    uint8_t state, req, next;
+    sess_pev_fn build, handle;
+    uint32_t msg_timeout_ms, state_timeout_ms;
+    const char *name;
+} sess_pev_row;
+
+struct sess_proto {
+    const char *name;          /* command-line name */
+    const char *ns;            /* SupportedAppProtocol namespace */
+    uint32_t major, minor;
+    int (*decode)(const uint8_t *buf, size_t len, void *doc);
+    int (*encode)(const void *doc, uint8_t *buf, size_t cap, size_t *len);
+    int (*msg_of)(const void *doc);                           /* message id, or -1 */
+    const char *(*msg_name)(int msg);
+    int (*response_of)(int req);                              /* the response to a request id */
+    const uint8_t *(*session_id)(const void *doc, size_t *len);
+    /* Zero doc and make it message `msg` with the given SessionID (and ResponseCode OK for a response). */
+    void (*start)(void *doc, int msg, const uint8_t *sid, size_t sid_len);
+    void (*set_code)(void *doc, int generic_code);            /* SESS_RC_* into the response */
+    int (*get_code)(const void *doc);                          /* the protocol's ResponseCode value */
+    void (*evse_safe_fields)(sess_evse *s, void *doc);        /* fill an error response's status fields */
+    int msg_session_setup;
+    uint8_t evse_first, evse_nstates, evse_nrows;
+    const sess_state_info *evse_states;
+    const sess_evse_row *evse_rows;
+    uint8_t pev_first, pev_nrows;
+    const sess_pev_row *pev_rows;
+};
+
+/* EVSE helpers for handlers. */
+void sess_evse_safe(sess_evse *s, sess_stop_reason why);
+/* PEV helpers for handlers. */
+void sess_pev_safe(sess_pev *p, sess_stop_reason why);
+
+/* SupportedAppProtocol (sess_sap.c). EVSE: answer the request in docs->rx.app into docs->tx.app; returns the
+ * chosen protocol or NULL. PEV: build the request; read the response (the agreed protocol or NULL). */
+const sess_proto *sess_sap_choose(const sess_proto *const *protos, uint8_t n, const struct app_exiDocument *req,
+                                  struct app_exiDocument *res);
+void sess_sap_offer(const sess_proto *const *protos, uint8_t n, struct app_exiDocument *req);
+const sess_proto *sess_sap_agreed(const sess_proto *const *protos, uint8_t n, const struct app_exiDocument *res);
+
+/* Encode docs->tx (app when proto is NULL) into tx as one V2GTP message. */
+int sess_pack(const sess_proto *proto, const void *doc, uint8_t *tx, size_t cap, size_t *tx_len);
+
+#endif

@@ -1,0 +1,237 @@
+/* The car's session engine (EVCC), protocol-independent: SupportedAppProtocol, then the protocol's table
+ * (request per state, its response handler, next state, V2G_EVCC_Msg_Timeout and a limit on repeating),
+ * SessionID checks, repeat pacing, and the safe state (stop requested, contactors opened below a current). */
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/v2gtp.h"
+#include "sess_internal.h"
+
+void sess_pev_config_default(sess_pev_config *cfg, const uint8_t mac[6])
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->protos[cfg->nprotos++] = &sess_proto_din;
+    memcpy(cfg->mac, mac, 6);
+    cfg->repeat_ms = SESS_PEV_REPEAT_MS;
+    cfg->max_v = 410.0f;
+    cfg->max_a = 125.0f;
+    cfg->max_w = 50000.0f;
+    cfg->capacity_wh = 60000.0f;
+    cfg->full_soc = 100;
+    cfg->bulk_soc = 80;
+    cfg->precharge_a = 1.0f;
+    cfg->precharge_tolerance_v = SESS_PEV_PRECHARGE_TOLERANCE_V;
+    cfg->contactor_open_a = SESS_PEV_CONTACTOR_OPEN_A;
+}
+
+void sess_pev_init(sess_pev *p, const sess_pev_config *cfg, sess_docs *docs)
+{
+    sess_pev_config c = *cfg;   /* cfg may point into *p */
+    memset(p, 0, sizeof *p);
+    p->cfg = c;
+    p->docs = docs;
+    p->phase = SESS_IDLE;
+}
+
+static const sess_pev_row *row_of(const sess_pev *p)
+{
+    for (uint8_t i = 0; i < p->proto->pev_nrows; i++)
+        if (p->proto->pev_rows[i].state == p->state) return &p->proto->pev_rows[i];
+    return NULL;
+}
+
+static void release_contactors(sess_pev *p)
+{
+    if (p->out.stop_requested && p->out.contactors_closed && p->in.present_a < p->cfg.contactor_open_a)
+        p->out.contactors_closed = 0;
+}
+
+void sess_pev_safe(sess_pev *p, sess_stop_reason why)
+{
+    p->out.safe = why != SESS_STOP_NORMAL;
+    p->out.stop_requested = 1;
+    p->out.cp_state_c = 0;
+    if (p->stop == SESS_STOP_NONE) p->stop = why;
+    p->phase = why == SESS_STOP_NORMAL ? SESS_DONE : SESS_SAFE;
+    p->waiting = p->repeat = 0;
+    p->has_state_deadline = p->has_setup_deadline = 0;
+    p->close = 1;
+    release_contactors(p);
+}
+
+static int send(sess_pev *p, const void *doc, uint32_t timeout, uint32_t now)
+{
+    int rc = sess_pack(p->proto, doc, p->tx, sizeof p->tx, &p->tx_len);
+    if (rc) {
+        p->tx_len = 0;
+        sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
+        return rc;
+    }
+    p->requests++;
+    p->waiting = 1;
+    p->repeat = 0;
+    p->deadline_ms = now + timeout;
+    return 0;
+}
+
+/* Build and send the request of the current state. */
+static int request(sess_pev *p, uint32_t now)
+{
+    const sess_pev_row *row = row_of(p);
+    if (!row) {
+        sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
+        return CCS_ESTATE;
+    }
+    void *tx = &p->docs->tx;
+    p->proto->start(tx, row->req, p->session_id, p->session_id_len);
+    if (row->build(p, now) == SESS_H_FAIL) {
+        sess_pev_safe(p, SESS_STOP_EV_ERROR);
+        return CCS_ESTATE;
+    }
+    p->tx_name = p->proto->msg_name(row->req);
+    return send(p, tx, row->msg_timeout_ms, now);
+}
+
+static void enter(sess_pev *p, uint8_t state, uint32_t now)
+{
+    p->state = state;
+    const sess_pev_row *row = row_of(p);
+    p->has_state_deadline = row && row->state_timeout_ms;
+    if (p->has_state_deadline) p->state_deadline_ms = now + row->state_timeout_ms;
+}
+
+int sess_pev_start(sess_pev *p, uint32_t now_ms)
+{
+    p->tx_len = 0;
+    p->proto = NULL;
+    p->phase = SESS_HANDSHAKE;
+    p->stop = SESS_STOP_NONE;
+    p->session_id_len = 0;
+    p->close = 0;
+    memset(&p->out, 0, sizeof p->out);
+    p->has_setup_deadline = 1;
+    p->setup_deadline_ms = now_ms + SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS;
+    sess_sap_offer(p->cfg.protos, p->cfg.nprotos, &p->docs->tx.app);
+    p->tx_name = "supportedAppProtocolReq";
+    return send(p, &p->docs->tx.app, SESS_EVCC_MSG_TIMEOUT_MS, now_ms);
+}
+
+static int handshake(sess_pev *p, const uint8_t *payload, size_t len, uint32_t now)
+{
+    struct app_exiDocument *rx = &p->docs->rx.app;
+    p->rx_name = "supportedAppProtocolRes";
+    if (app_decode(payload, len, rx) != 0) {
+        sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
+        return CCS_EPROTO;
+    }
+    p->proto = sess_sap_agreed(p->cfg.protos, p->cfg.nprotos, rx);
+    if (!p->proto) {
+        sess_pev_safe(p, SESS_STOP_NO_PROTOCOL);
+        return CCS_EPROTO;
+    }
+    p->phase = SESS_RUNNING;
+    enter(p, p->proto->pev_first, now);
+    return request(p, now);
+}
+
+static int running(sess_pev *p, const uint8_t *payload, size_t len, uint32_t now)
+{
+    const sess_proto *pr = p->proto;
+    const sess_pev_row *row = row_of(p);
+    void *rx = &p->docs->rx;
+    int msg = pr->decode(payload, len, rx) == 0 ? pr->msg_of(rx) : -1;
+    p->rx_name = msg >= 0 ? pr->msg_name(msg) : NULL;
+    if (!row || msg < 0 || msg != pr->response_of(row->req)) {
+        sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
+        return CCS_EPROTO;
+    }
+    size_t sid_len;
+    const uint8_t *sid = pr->session_id(rx, &sid_len);
+    if (row->req == pr->msg_session_setup) {
+        p->has_setup_deadline = 0;
+        p->session_id_len = (uint8_t)(sid_len < SESS_SESSION_ID_MAX ? sid_len : SESS_SESSION_ID_MAX);
+        memcpy(p->session_id, sid, p->session_id_len);
+    } else if (sid_len != p->session_id_len || memcmp(sid, p->session_id, sid_len) != 0) {
+        sess_pev_safe(p, SESS_STOP_UNKNOWN_SESSION);
+        return CCS_EPROTO;
+    }
+    switch (row->handle(p, now)) {
+    case SESS_H_NEXT:
+        enter(p, row->next, now);
+        return request(p, now);
+    case SESS_H_STAY:
+        p->repeat = 1;
+        p->repeat_at_ms = now + p->cfg.repeat_ms;
+        return 0;
+    case SESS_H_END:
+        sess_pev_safe(p, SESS_STOP_NORMAL);
+        return 0;
+    default:
+        sess_pev_safe(p, SESS_STOP_FAILED);
+        return CCS_EPROTO;
+    }
+}
+
+int sess_pev_on_message(sess_pev *p, uint16_t payload_type, const uint8_t *payload, size_t len, uint32_t now_ms)
+{
+    p->tx_len = 0;
+    p->rx_name = p->tx_name = NULL;
+    if (!p->waiting || (p->phase != SESS_HANDSHAKE && p->phase != SESS_RUNNING)) return CCS_ESTATE;
+    p->waiting = 0;
+    if (payload_type != V2GTP_EXI) {
+        sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
+        return CCS_EPROTO;
+    }
+    int rc = p->phase == SESS_HANDSHAKE ? handshake(p, payload, len, now_ms) : running(p, payload, len, now_ms);
+    release_contactors(p);
+    return rc;
+}
+
+void sess_pev_disconnect(sess_pev *p, uint32_t now_ms)
+{
+    (void)now_ms;
+    if (p->phase == SESS_HANDSHAKE || p->phase == SESS_RUNNING) sess_pev_safe(p, SESS_STOP_DISCONNECT);
+    p->close = 0;
+}
+
+static int due(uint8_t on, uint32_t at, uint32_t now) { return on && (int32_t)(now - at) >= 0; }
+
+void sess_pev_tick(sess_pev *p, uint32_t now_ms)
+{
+    p->tx_len = 0;
+    p->rx_name = p->tx_name = NULL;
+    if (due(p->waiting, p->deadline_ms, now_ms) || due(p->has_setup_deadline, p->setup_deadline_ms, now_ms))
+        sess_pev_safe(p, SESS_STOP_TIMEOUT);
+    else if (due(p->repeat, p->repeat_at_ms, now_ms)) {
+        if (due(p->has_state_deadline, p->state_deadline_ms, now_ms))
+            sess_pev_safe(p, SESS_STOP_TIMEOUT);
+        else
+            request(p, now_ms);
+    }
+    release_contactors(p);
+}
+
+int sess_pev_next_timeout(const sess_pev *p, uint32_t *at_ms)
+{
+    int any = 0;
+    uint32_t best = 0;
+    const uint8_t on[] = { p->waiting, p->repeat, p->has_setup_deadline };
+    const uint32_t at[] = { p->deadline_ms, p->repeat_at_ms, p->setup_deadline_ms };
+    for (unsigned i = 0; i < sizeof on; i++)
+        if (on[i] && (!any || (int32_t)(at[i] - best) < 0)) {
+            best = at[i];
+            any = 1;
+        }
+    if (any) *at_ms = best;
+    return any;
+}
+
+const char *sess_pev_state_name(const sess_pev *p)
+{
+    static const char *const phases[] = { "Idle", "AppHandshake", "?", "SessionStopped", "Safe" };
+    if (p->phase == SESS_RUNNING && p->proto) {
+        const sess_pev_row *row = row_of(p);
+        return row ? row->name : "?";
+    }
+    return phases[p->phase];
+}

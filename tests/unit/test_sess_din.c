@@ -1,0 +1,389 @@
+/* DIN 70121 sessions, charger and car against each other in-process on a virtual clock with the physics
+ * plant: the whole sequence, the energy and SoC against the battery model, the field quirks as options,
+ * sequence and SessionID errors, SupportedAppProtocol choices (with real handshake requests). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "sess_world.h"
+#include "testutil.h"
+
+static sw_world W;
+
+static void setup_world(sess_evse_config *ec, sess_pev_config *pc, phys_battery_config *bc)
+{
+    sess_evse_config e;
+    sess_pev_config p;
+    phys_charger_config c;
+    phys_battery_config b;
+    sw_default_configs(&e, &p, &c, &b);
+    sw_init(&W, ec ? ec : &e, pc ? pc : &p, &c, bc ? bc : &b);
+}
+
+static int done(const sw_world *w) { return sw_both_ended(w); }
+
+static void assert_safe_plant(void)
+{
+    assert_false(W.plant.evse_contactor.closed);
+    assert_false(W.plant.pev_contactor.closed);
+    assert_true(W.plant.charger.i == 0.0f);
+    assert_int_equal(W.plant.evse_contactor.opened_under_load, 0);
+    assert_int_equal(W.plant.pev_contactor.opened_under_load, 0);
+}
+
+/* The order every DIN DC session follows (repeats collapsed). */
+static const char *const din_sequence[] = {
+    "supportedAppProtocolReq", "supportedAppProtocolRes", "SessionSetupReq", "SessionSetupRes",
+    "ServiceDiscoveryReq", "ServiceDiscoveryRes", "ServicePaymentSelectionReq", "ServicePaymentSelectionRes",
+    "ContractAuthenticationReq", "ContractAuthenticationRes", "ChargeParameterDiscoveryReq",
+    "ChargeParameterDiscoveryRes", "CableCheckReq", "CableCheckRes", "PreChargeReq", "PreChargeRes",
+    "PowerDeliveryReq", "PowerDeliveryRes", "CurrentDemandReq", "CurrentDemandRes", "PowerDeliveryReq",
+    "PowerDeliveryRes", "WeldingDetectionReq", "WeldingDetectionRes", "SessionStopReq", "SessionStopRes",
+};
+
+static void assert_din_sequence(void)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < W.nlog; i++) {
+        if (k > 0 && !strcmp(W.log[i], din_sequence[k - 1])) continue;       /* repeated request ... */
+        if (k > 1 && !strcmp(W.log[i], din_sequence[k - 2])) continue;       /* ... and its response */
+        assert_true(k < sizeof din_sequence / sizeof din_sequence[0]);
+        if (strcmp(W.log[i], din_sequence[k])) fail_msg("message %u: %s, expected %s", i, W.log[i], din_sequence[k]);
+        k++;
+    }
+    assert_int_equal(k, sizeof din_sequence / sizeof din_sequence[0]);
+}
+
+/* A whole charge 20 % -> 30 % of 10 kWh: energy metered by the charger = stored energy (capacity x dSoC)
+ * + I^2 R losses, both from the battery model's own accounting, and the stored part matches the SoC. */
+static void test_full_session(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    assert_int_equal(W.evse.phase, SESS_DONE);
+    assert_int_equal(W.pev.phase, SESS_DONE);
+    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_din_sequence();
+    assert_safe_plant();
+    const phys_battery *b = &W.plant.battery;
+    double dsoc = b->soc - 20.0;
+    assert_true(b->soc >= 30.0);
+    /* The car asks for 0 A in its next CurrentDemandReq (repeat_ms later), the charger cuts the current when
+     * it arrives (one step of latency, one of physics): at most max_a * OCV(100 %) over that time. */
+    uint32_t lag_ms = SESS_PEV_REPEAT_MS + 3 * SW_STEP_MS;
+    double lag_soc = 100.0 * b->cfg.max_a * b->cfg.ocv_v[b->cfg.npoints - 1] * lag_ms / 3600000.0 / b->cfg.capacity_wh;
+    printf("soc %.4f (target 30, lag bound %.4f), stored %.2f Wh, loss %.2f Wh, metered %.2f Wh, %u ms\n", b->soc,
+           lag_soc, b->stored_wh, b->loss_wh, W.plant.charger.energy_wh, W.now);
+    assert_true(b->soc <= 30.0 + lag_soc);
+    double stored = b->cfg.capacity_wh * dsoc / 100.0;
+    assert_true(b->stored_wh > stored - 0.01 && b->stored_wh < stored + 0.01);
+    double metered = W.plant.charger.energy_wh;
+    assert_true(metered > b->stored_wh + b->loss_wh - 0.5 && metered < b->stored_wh + b->loss_wh + 0.5);
+    /* losses bounded by I_max^2 R over the charging time */
+    uint32_t t_charge = W.now;
+    assert_true(b->loss_wh <= b->cfg.max_a * b->cfg.max_a * b->cfg.r_ohm * t_charge / 3600000.0);
+    assert_int_equal(W.evse.evccid_len, 6);
+    assert_memory_equal(W.evse.evccid, W.pev.cfg.mac, 6);   /* EVCCID = the car's MAC */
+}
+
+/* Tesla Supercharger: 4-byte SessionIDs; the car echoes whatever length it got. */
+static void test_four_byte_session_id(void **state)
+{
+    (void)state;
+    sess_evse_config e;
+    sess_pev_config p;
+    phys_charger_config c;
+    phys_battery_config b;
+    sw_default_configs(&e, &p, &c, &b);
+    e.session_id_len = 4;
+    sw_init(&W, &e, &p, &c, &b);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.pev.session_id_len, 4);
+    assert_memory_equal(W.pev.session_id, W.evse.session_id, 4);
+    const struct din_exiDocument *last = &sw_pev_docs.tx.din;   /* the last request: SessionStopReq */
+    assert_int_equal(last->V2G_Message.Body.BodyElement_choice, din_BodyType_SessionStopReq);
+    assert_int_equal(last->V2G_Message.Header.SessionID.len, 4);
+}
+
+/* ContractAuthentication and ChargeParameterDiscovery answered "Ongoing" first: the car loops. */
+static void test_ongoing_loops(void **state)
+{
+    (void)state;
+    sess_evse_config e;
+    sess_pev_config p;
+    phys_charger_config c;
+    phys_battery_config b;
+    sw_default_configs(&e, &p, &c, &b);
+    e.auth_ongoing = 7;
+    e.cpd_ongoing = 3;
+    sw_init(&W, &e, &p, &c, &b);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_int_equal(sw_count(&W, "ContractAuthenticationReq"), 8);
+    assert_int_equal(sw_count(&W, "ChargeParameterDiscoveryReq"), 4);
+    /* paced by the car's repeat interval */
+    unsigned first = 0, last = 0;
+    for (unsigned i = 0; i < W.nlog; i++)
+        if (!strcmp(W.log[i], "ContractAuthenticationReq")) {
+            if (!first) first = i;
+            last = i;
+        }
+    assert_true(W.log_at[last] - W.log_at[first] >= 7 * SESS_PEV_REPEAT_MS);
+}
+
+static int hook_check_fields(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    int *seen = w->hook_ctx;
+    static struct din_exiDocument d;
+    if (din_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) != 0) return 1;
+    const struct din_BodyType *b = &d.V2G_Message.Body;
+    if (dir == SW_TO_EVSE && b->BodyElement_choice == din_BodyType_ChargeParameterDiscoveryReq) {
+        const struct din_DC_EVChargeParameterType *c = &b->ChargeParameterDiscoveryReq.DC_EVChargeParameter;
+        assert_true(c->has_EVMaximumPowerLimit && c->has_EVEnergyCapacity && c->has_EVEnergyRequest &&
+                    c->has_FullSOC && c->has_BulkSOC);
+        seen[0]++;
+    }
+    if (dir == SW_TO_PEV && b->BodyElement_choice == din_BodyType_ChargeParameterDiscoveryRes) {
+        const struct din_ChargeParameterDiscoveryResType *r = &b->ChargeParameterDiscoveryRes;
+        assert_int_equal(r->SASchedules_choice, din_ChargeParameterDiscoveryResType_SAScheduleList);
+        assert_true(r->DC_EVSEChargeParameter.has_EVSEMaximumPowerLimit &&
+                    r->DC_EVSEChargeParameter.has_EVSECurrentRegulationTolerance &&
+                    r->DC_EVSEChargeParameter.has_EVSEEnergyToBeDelivered &&
+                    r->DC_EVSEChargeParameter.DC_EVSEStatus.has_EVSEIsolationStatus);
+        seen[1]++;
+    }
+    if (dir == SW_TO_EVSE && b->BodyElement_choice == din_BodyType_CurrentDemandReq) {
+        const struct din_CurrentDemandReqType *q = &b->CurrentDemandReq;
+        assert_true(q->has_EVMaximumVoltageLimit && q->has_EVMaximumCurrentLimit && q->has_EVMaximumPowerLimit);
+        seen[2]++;
+    }
+    return 1;
+}
+
+/* ChargeParameterDiscovery fields always filled (both ways); EVMaximum* limits in every CurrentDemandReq,
+ * so a charger that requires them (option) charges too. */
+static void test_fields_always_filled(void **state)
+{
+    (void)state;
+    sess_evse_config e;
+    sess_pev_config p;
+    phys_charger_config c;
+    phys_battery_config b;
+    sw_default_configs(&e, &p, &c, &b);
+    e.require_ev_limits = 1;
+    sw_init(&W, &e, &p, &c, &b);
+    int seen[3] = { 0 };
+    W.hook = hook_check_fields;
+    W.hook_ctx = seen;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_int_equal(seen[0], 1);
+    assert_int_equal(seen[1], 1);
+    assert_true(seen[2] > 10);
+}
+
+static int hook_strip_limits(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    (void)w;
+    static struct din_exiDocument d;
+    if (dir != SW_TO_EVSE || din_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) != 0) return 1;
+    if (d.V2G_Message.Body.BodyElement_choice != din_BodyType_CurrentDemandReq) return 1;
+    struct din_CurrentDemandReqType *q = &d.V2G_Message.Body.CurrentDemandReq;
+    q->has_EVMaximumVoltageLimit = q->has_EVMaximumCurrentLimit = q->has_EVMaximumPowerLimit = false;
+    size_t n;
+    assert_int_equal(din_encode(&d, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
+    assert_int_equal(v2gtp_pack_header(V2GTP_EXI, (uint32_t)n, buf, SESS_TX_CAP), 0);
+    *len = n + V2GTP_HEADER_LEN;
+    return 1;
+}
+
+/* A car without EVMaximum* limits at a charger that requires them: FAILED, both sides safe. */
+static void test_required_limits_missing(void **state)
+{
+    (void)state;
+    sess_evse_config e;
+    sess_pev_config p;
+    phys_charger_config c;
+    phys_battery_config b;
+    sw_default_configs(&e, &p, &c, &b);
+    e.require_ev_limits = 1;
+    sw_init(&W, &e, &p, &c, &b);
+    W.hook = hook_strip_limits;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 5 * 60 * 1000, done));
+    assert_int_equal(W.evse.phase, SESS_SAFE);
+    assert_int_equal(W.evse.last_code, din_responseCodeType_FAILED_WrongChargeParameter);
+    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
+    assert_safe_plant();
+}
+
+static int in_state(const sw_world *w) { return w->evse.phase == SESS_RUNNING && w->evse.state == 6; }
+
+/* Feed one hand-made request to the charger; returns the response's code and message name. */
+static int evse_request_sid(sess_evse *s, int body, int ready, uint8_t sid_xor, const char **name)
+{
+    static struct din_exiDocument d;
+    static uint8_t buf[512];
+    memset(&d, 0, sizeof d);
+    d.root = DIN_ROOT_V2G_Message;
+    memcpy(d.V2G_Message.Header.SessionID.bytes, s->session_id, s->session_id_len);
+    d.V2G_Message.Header.SessionID.len = s->session_id_len;
+    d.V2G_Message.Header.SessionID.bytes[0] ^= sid_xor;
+    d.V2G_Message.Body.BodyElement_choice = (uint8_t)body;
+    if (body == din_BodyType_PowerDeliveryReq) {
+        d.V2G_Message.Body.PowerDeliveryReq.ReadyToChargeState = ready != 0;
+        d.V2G_Message.Body.PowerDeliveryReq.EVPowerDeliveryParameter_choice =
+            din_PowerDeliveryReqType_DC_EVPowerDeliveryParameter;
+    }
+    size_t n;
+    assert_int_equal(din_encode(&d, buf, sizeof buf, &n), 0);
+    sess_evse_on_message(s, V2GTP_EXI, buf, n, W.now);
+    *name = s->tx_name;
+    return s->last_code;
+}
+
+static int evse_request(sess_evse *s, int body, int ready, const char **name)
+{
+    return evse_request_sid(s, body, ready, 0, name);
+}
+
+/* Audi Q4: PowerDelivery(stop) 50 s after CableCheck, without charging: accepted, output off, then
+ * WeldingDetection and SessionStop end the session normally. */
+static void test_power_delivery_stop_after_cable_check(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, in_state));   /* CableCheck finished: waiting for PreCharge */
+    sw_detach_car(&W);
+    W.now += 50000;
+    sess_evse_tick(&W.evse, W.now);
+    assert_int_equal(W.evse.phase, SESS_RUNNING);
+    const char *name;
+    assert_int_equal(evse_request(&W.evse, din_BodyType_PowerDeliveryReq, 0, &name), din_responseCodeType_OK);
+    assert_string_equal(name, "PowerDeliveryRes");
+    assert_false(W.evse.out.output_on);
+    assert_int_equal(evse_request(&W.evse, din_BodyType_WeldingDetectionReq, 0, &name), din_responseCodeType_OK);
+    assert_int_equal(evse_request(&W.evse, din_BodyType_SessionStopReq, 0, &name), din_responseCodeType_OK);
+    assert_int_equal(W.evse.phase, SESS_DONE);
+    assert_true(W.evse.out.safe);
+}
+
+/* Out of order: FAILED_SequenceError, safe, connection closed; the next car gets a whole session. */
+static void test_sequence_error_then_next_car(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, in_state));
+    sw_detach_car(&W);
+    const char *name;
+    assert_int_equal(evse_request(&W.evse, din_BodyType_CurrentDemandReq, 0, &name),
+                     din_responseCodeType_FAILED_SequenceError);
+    assert_string_equal(name, "CurrentDemandRes");
+    assert_int_equal(W.evse.phase, SESS_SAFE);
+    assert_int_equal(W.evse.stop, SESS_STOP_SEQUENCE);
+    assert_true(W.evse.close && W.evse.out.safe);
+    assert_false(W.evse.out.contactors_closed);
+    /* the next car */
+    sess_evse_disconnect(&W.evse, W.now);
+    sess_pev_config pc = W.pev.cfg;
+    sess_pev_init(&W.pev, &pc, &sw_pev_docs);
+    phys_battery_config b = W.plant.battery.cfg;
+    b.soc = 20.0f;
+    phys_battery_init(&W.plant.battery, &b);
+    sw_connect(&W);
+    assert_true(sw_run(&W, W.now + 30 * 60 * 1000, done));
+    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+}
+
+/* A wrong SessionID: FAILED_UnknownSession, safe. */
+static void test_unknown_session(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, in_state));
+    sw_detach_car(&W);
+    const char *name;
+    int code = evse_request_sid(&W.evse, din_BodyType_PreChargeReq, 0, 0x5A, &name);
+    assert_int_equal(code, din_responseCodeType_FAILED_UnknownSession);
+    assert_int_equal(W.evse.phase, SESS_SAFE);
+    assert_int_equal(W.evse.stop, SESS_STOP_UNKNOWN_SESSION);
+    assert_true(W.evse.out.safe);
+}
+
+/* Real handshake requests (corpus/app.tsv): the Model Y offers DIN (priority 2) and Tesla's own protocol
+ * (priority 1); with only DIN enabled we choose DIN and echo its SchemaID. */
+static void test_sap_choice_real_requests(void **state)
+{
+    (void)state;
+    char *tsv = tu_read_file(tu_shared("corpus/app.tsv"), NULL);
+    assert_non_null(tsv);
+    sess_evse_config e;
+    sess_evse_config_default(&e);
+    static sess_evse s;
+    unsigned requests = 0;
+    for (char *line = strtok(tsv, "\n"); line; line = strtok(NULL, "\n")) {
+        char proto[16], msg[64], hex[1024];
+        if (sscanf(line, "%15s\t%63s\t%1023s", proto, msg, hex) != 3 || strcmp(msg, "supportedAppProtocolReq")) continue;
+        uint8_t bin[512];
+        long n = tu_hex2bin(hex, bin, sizeof bin);
+        assert_true(n > 0);
+        static struct app_exiDocument d;
+        assert_int_equal(app_decode(bin, (size_t)n, &d), 0);
+        int din_schema = -1;
+        for (unsigned i = 0; i < d.supportedAppProtocolReq.AppProtocol.count; i++)
+            if (!memcmp(d.supportedAppProtocolReq.AppProtocol.array[i].ProtocolNamespace.chars, "urn:din:70121", 13))
+                din_schema = d.supportedAppProtocolReq.AppProtocol.array[i].SchemaID;
+        sess_evse_init(&s, &e, &sw_evse_docs);
+        sess_evse_connect(&s, 0);
+        int rc = sess_evse_on_message(&s, V2GTP_EXI, bin, (size_t)n, 0);
+        const struct app_supportedAppProtocolResType *r = &sw_evse_docs.tx.app.supportedAppProtocolRes;
+        if (din_schema < 0) {
+            assert_int_equal(r->ResponseCode, app_responseCodeType_Failed_NoNegotiation);
+            assert_int_equal(s.phase, SESS_SAFE);
+            assert_int_equal(s.stop, SESS_STOP_NO_PROTOCOL);
+        } else {
+            assert_int_equal(rc, 0);
+            assert_ptr_equal(s.proto, &sess_proto_din);
+            assert_int_equal(r->ResponseCode, app_responseCodeType_OK_SuccessfulNegotiation);
+            assert_int_equal(r->SchemaID, din_schema);
+            assert_string_equal(sess_evse_state_name(&s), "WaitSessionSetup");
+        }
+        assert_true(s.tx_len > V2GTP_HEADER_LEN);
+        requests++;
+    }
+    assert_true(requests >= 2);
+    free(tsv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_session),
+        cmocka_unit_test(test_four_byte_session_id),
+        cmocka_unit_test(test_ongoing_loops),
+        cmocka_unit_test(test_fields_always_filled),
+        cmocka_unit_test(test_required_limits_missing),
+        cmocka_unit_test(test_power_delivery_stop_after_cable_check),
+        cmocka_unit_test(test_sequence_error_then_next_car),
+        cmocka_unit_test(test_unknown_session),
+        cmocka_unit_test(test_sap_choice_real_requests),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
