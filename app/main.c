@@ -7,7 +7,6 @@
 static const struct ccs_command commands[] = {
     {"exi", "decode or encode one EXI message (XML <-> hex)", cmd_exi},
     {"decode", "decode a capture (pcap/pcapng): timeline, sessions, JSON, XML, HTML report", cmd_decode},
-    {"decode", "decode a capture (pcap/pcapng): timeline, sessions, JSON, XML, HTML report", cmd_decode},
     {"evse", "charger side on an interface (so far: SLAC, --stop-after slac)", cmd_evse},
     {"pev", "car side on an interface (so far: SLAC, --stop-after slac)", cmd_pev},
     {"modem", "HomePlug modem: list, setkey, PIB read/show/role/write, configure", cmd_modem},
