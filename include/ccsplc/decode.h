@@ -25,6 +25,7 @@ typedef enum { DEC_LAYER_HOMEPLUG, DEC_LAYER_SDP, DEC_LAYER_TCP, DEC_LAYER_V2G }
 
 typedef struct {
     const char *key, *value; /* key=value form of ../shared/corpus for EXI (exi_text_kv) */
+    const char *leaf;        /* the key's last path component */
 } dec_field;
 
 /* One timeline entry. Pointers are valid during the callback only. */
@@ -112,7 +113,7 @@ const char *dec_dir_name(dec_dir d);
 const char *dec_layer_name(dec_layer l);    /* "homeplug", "sdp", "tcp", "v2g" */
 const char *dec_stage_name(int stage);      /* "SLAC", "SDP", "handshake", "CableCheck", "PreCharge", "charging loop" */
 
-/* The value of the field named leaf (the whole key, or its last path component), or NULL. */
+/* The value of the first field whose key's last path component is leaf (no dots), or NULL. */
 const char *dec_field_find(const dec_record *r, const char *leaf);
 /* 0 and *v when that field holds a number, else -1. */
 int dec_field_number(const dec_record *r, const char *leaf, double *v);

@@ -39,7 +39,8 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
             fb->v = v;
             fb->cap = cap;
         }
-        fb->v[fb->n++] = (dec_field){line, eq + 1};
+        const char *dot = strrchr(line, '.');
+        fb->v[fb->n++] = (dec_field){line, eq + 1, dot ? dot + 1 : line};
     }
     r->fields = fb->v;
     r->nfields = fb->n;
@@ -55,13 +56,9 @@ void dec_fields_free(dec_fieldbuf *fb)
 
 const char *dec_field_find(const dec_record *r, const char *leaf)
 {
-    size_t ll = strlen(leaf);
-    for (size_t i = 0; i < r->nfields; i++) {
-        const char *k = r->fields[i].key;
-        size_t kl = strlen(k);
-        if (kl == ll ? !strcmp(k, leaf) : kl > ll && k[kl - ll - 1] == '.' && !strcmp(k + kl - ll, leaf))
+    for (size_t i = 0; i < r->nfields; i++)
+        if (r->fields[i].leaf[0] == leaf[0] && !strcmp(r->fields[i].leaf, leaf))
             return r->fields[i].value;
-    }
     return NULL;
 }
 

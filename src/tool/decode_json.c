@@ -4,16 +4,22 @@
 
 #include "decode_int.h"
 
+static int plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<'; }
+
 void dec_json_string(FILE *out, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    while (*p) {
+        size_t n = 0;
+        while (plain(p[n]))
+            n++;
+        fwrite(p, 1, n, out);
+        p += n;
         if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7f || *p == '<')
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
+            fprintf(out, "\\%c", *p++);
+        else if (*p)
+            fprintf(out, "\\u%04x", *p++);
     }
     fputc('"', out);
 }
@@ -57,8 +63,11 @@ int dec_json_record(FILE *out, const dec_record *r, uint64_t origin_ns)
     str_member(out, "error", r->error);
     key(out, "hex", 0);
     fputc('"', out);
-    for (size_t i = 0; i < r->raw_len; i++)
-        fprintf(out, "%02x", r->raw[i]);
+    char hex[1025];
+    for (size_t i = 0; i < r->raw_len; i += 512) {
+        dec_hex(r->raw + i, r->raw_len - i < 512 ? r->raw_len - i : 512, hex, sizeof hex);
+        fputs(hex, out);
+    }
     fputc('"', out);
     key(out, "fields", 0);
     fputc('{', out);
