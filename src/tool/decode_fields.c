@@ -6,6 +6,17 @@
 
 #include "decode_int.h"
 
+void *dec_grow(void *v, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return v;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    void *nv = realloc(v, ncap * elem);
+    if (nv)
+        *cap = ncap;
+    return nv;
+}
+
 FILE *dec_fields_begin(dec_fieldbuf *fb)
 {
     free(fb->buf);
@@ -31,14 +42,10 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
         if (!eq)
             continue;
         *eq = 0;
-        if (fb->n == fb->cap) {
-            size_t cap = fb->cap ? fb->cap * 2 : 64;
-            dec_field *v = realloc(fb->v, cap * sizeof *v);
-            if (!v)
-                break;
-            fb->v = v;
-            fb->cap = cap;
-        }
+        dec_field *v = dec_grow(fb->v, &fb->cap, fb->n, sizeof *v);
+        if (!v)
+            break;
+        fb->v = v;
         const char *dot = strrchr(line, '.');
         fb->v[fb->n++] = (dec_field){line, eq + 1, dot ? dot + 1 : line};
     }

@@ -27,14 +27,10 @@ static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 void dec_html_record(dec_html *h, const dec_record *r)
 {
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 1024;
-        row *v = realloc(h->rows, cap * sizeof *v);
-        if (!v)
-            return;
-        h->rows = v;
-        h->cap = cap;
-    }
+    row *v = dec_grow(h->rows, &h->cap, h->n, sizeof *v);
+    if (!v)
+        return;
+    h->rows = v;
     row *w = &h->rows[h->n++];
     *w = (row){.ts_ns = r->ts_ns, .session = r->session, .dir = r->dir,
                .proto = r->layer == DEC_LAYER_V2G && r->exi ? r->exi->name : dec_layer_name(r->layer),

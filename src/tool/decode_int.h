@@ -58,6 +58,9 @@ void dec_learn_car_mac(dec_analyzer *a, const uint8_t mac[6]);
 void dec_learn_charger_mac(dec_analyzer *a, const uint8_t mac[6]);
 
 /* decode_fields.c */
+/* A growable array (v of *cap elements, n used) with room for one more: v, or v moved (*cap updated); NULL
+ * when out of memory (v is left as it was). */
+void *dec_grow(void *v, size_t *cap, size_t n, size_t elem);
 FILE *dec_fields_begin(dec_fieldbuf *fb);                 /* write "key=value\n" lines to it */
 void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* split them into r->fields */
 void dec_fields_free(dec_fieldbuf *fb);

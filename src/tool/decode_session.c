@@ -32,14 +32,10 @@ cap_callbacks dec_callbacks(dec_analyzer *a)
 
 int dec_session_new(dec_analyzer *a, uint64_t ts_ns)
 {
-    if (a->nsess == a->capsess) {
-        size_t cap = a->capsess ? a->capsess * 2 : 8;
-        dec_session *n = realloc(a->sess, cap * sizeof *n);
-        if (!n)
-            return -1;
-        a->sess = n;
-        a->capsess = cap;
-    }
+    dec_session *v = dec_grow(a->sess, &a->capsess, a->nsess, sizeof *v);
+    if (!v)
+        return -1;
+    a->sess = v;
     dec_session *s = &a->sess[a->nsess];
     memset(s, 0, sizeof *s);
     s->conn = -1;
@@ -67,24 +63,27 @@ static void copy_roles(const dec_analyzer *a, dec_session *s)
     }
 }
 
+/* A role's MAC, for the capture and for the current session. */
+static void learn_mac(uint8_t *mac, int *has, uint8_t *smac, int *shas, const uint8_t v[6])
+{
+    memcpy(mac, v, 6);
+    *has = 1;
+    if (smac) {
+        memcpy(smac, v, 6);
+        *shas = 1;
+    }
+}
+
 void dec_learn_car_mac(dec_analyzer *a, const uint8_t mac[6])
 {
-    memcpy(a->car_mac, mac, 6);
-    a->has_car_mac = 1;
-    if (a->cur >= 0) {
-        memcpy(a->sess[a->cur].car_mac, mac, 6);
-        a->sess[a->cur].has_car_mac = 1;
-    }
+    dec_session *s = a->cur >= 0 ? &a->sess[a->cur] : NULL;
+    learn_mac(a->car_mac, &a->has_car_mac, s ? s->car_mac : NULL, s ? &s->has_car_mac : NULL, mac);
 }
 
 void dec_learn_charger_mac(dec_analyzer *a, const uint8_t mac[6])
 {
-    memcpy(a->charger_mac, mac, 6);
-    a->has_charger_mac = 1;
-    if (a->cur >= 0) {
-        memcpy(a->sess[a->cur].charger_mac, mac, 6);
-        a->sess[a->cur].has_charger_mac = 1;
-    }
+    dec_session *s = a->cur >= 0 ? &a->sess[a->cur] : NULL;
+    learn_mac(a->charger_mac, &a->has_charger_mac, s ? s->charger_mac : NULL, s ? &s->has_charger_mac : NULL, mac);
 }
 
 void dec_emit(dec_analyzer *a, dec_record *r)
