@@ -18,6 +18,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(doc, 0, fuzz_codecs[i].doc_size);
     memcpy(doc, data, n);
     size_t len;
-    exi_encode(fuzz_codecs[i].codec, doc, out, sizeof out, &len);
+    fuzz_encode(i, doc, out, sizeof out, &len);
     return 0;
 }

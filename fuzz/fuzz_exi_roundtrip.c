@@ -31,17 +31,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int i = fuzz_pick(&data, &size);
     if (i < 0)
         return 0;
-    const struct exi_codec *c = fuzz_codecs[i].codec;
     void *doc1 = fuzz_doc(i, 0), *doc2 = fuzz_doc(i, 1);
     if (fuzz_decode(i, data, size, doc1))
         return 0;
     size_t n1 = 0, n2 = 0;
-    int rc = exi_encode(c, doc1, e1, sizeof e1, &n1);
+    int rc = fuzz_encode(i, doc1, e1, sizeof e1, &n1);
     if (rc)
         fail("decoded document does not encode", rc, data, size, e1, 0);
-    if ((rc = exi_decode(c, e1, n1, doc2)))
+    if ((rc = fuzz_decode(i, e1, n1, doc2)))
         fail("encoding does not decode", rc, data, size, e1, n1);
-    if ((rc = exi_encode(c, doc2, e2, sizeof e2, &n2)))
+    if ((rc = fuzz_encode(i, doc2, e2, sizeof e2, &n2)))
         fail("re-decoded document does not encode", rc, data, size, e1, n1);
     if (n1 != n2 || memcmp(e1, e2, n1)) {
         dump("second encoding", e2, n2);

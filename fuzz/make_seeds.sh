@@ -19,4 +19,10 @@ for tsv in "$corpus"/*.tsv; do
         printf '%s%s' "$sel" "$hex" | xxd -r -p >"$out/$base-$n"
     done <"$tsv"
 done
+# Signature fragments (selectors 08 = ISO-2 signed elements, 09 = ISO-2 SignedInfo): the libcbv2g vectors that
+# tests/unit/test_exi_fragment.c checks.
+printf '%s' 0880044200204060 80a0c0e101214161 81a1c1e207a0 | xxd -r -p >"$out/fragment-1"
+printf '%s' 08807941000000000000000000000089a628f4 | xxd -r -p >"$out/fragment-2"
+printf '%s' 0880ae4008000cfa00 | xxd -r -p >"$out/fragment-3"
+n=$((n + 3))
 echo "make_seeds: $n seeds in $out" >&2

@@ -40,7 +40,7 @@ static inline int exi_read_bits(struct exi_reader *r, unsigned n, uint32_t *out)
     if (nbytes - byte >= 8) {        /* a whole 64-bit window from here is in bounds */
         w = exi_load_be64(r->buf + byte);
     } else if (nbytes >= 8) {        /* near the end: the buffer's last 8 bytes, shifted into place */
-        w = exi_load_be64(r->buf + nbytes - 8) << (8 * (byte - (nbytes - 8)));
+        w = byte < nbytes ? exi_load_be64(r->buf + nbytes - 8) << (8 * (byte - (nbytes - 8))) : 0;
     } else {                         /* a buffer shorter than 8 bytes */
         w = 0;
         for (size_t i = 0; i < 8; i++)
