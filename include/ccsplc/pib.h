@@ -56,9 +56,9 @@ typedef struct {
     uint32_t link_low_kbps, link_high_kbps;
 } hpgp_pib_fields;
 
-/* Recognise a PIB file and verify every checksum on the way to its PIB image. 0; CCS_ETRUNC (too short, or
- * an image beyond the file); CCS_EHEADER (unknown form, inconsistent length or chain); CCS_ECHECKSUM;
- * CCS_ENOTFOUND (a chain without a PIB image). Nothing is written. */
+/* Recognise a PIB file and verify every checksum in it (a chain: every header and every image). 0;
+ * CCS_ETRUNC (too short, or an image beyond the file); CCS_EHEADER (unknown form, inconsistent length or
+ * chain); CCS_ECHECKSUM; CCS_ENOTFOUND (a chain without a PIB image). Nothing is written. */
 int hpgp_pib_open(const uint8_t *file, size_t len, hpgp_pib_view *v);
 /* The fields of an opened PIB. */
 void hpgp_pib_get(const uint8_t *file, const hpgp_pib_view *v, hpgp_pib_fields *out);

@@ -21,10 +21,11 @@ static int open_flat(const uint8_t *file, size_t len, hpgp_pib_view *v)
     return 0;
 }
 
-/* Walk the chain of image headers (each verified) to the PIB image and verify its checksum. */
+/* Walk the whole chain, verifying every header and image checksum; remember the PIB image. */
 static int open_nvm(const uint8_t *file, size_t len, hpgp_pib_view *v)
 {
     size_t off = 0;
+    int found = 0;
     for (unsigned n = 0; n < HPGP_NVM_MAX_HEADERS; n++) {
         if (len - off < HPGP_NVM_HEADER_LEN) return CCS_ETRUNC;
         const uint8_t *h = file + off;
@@ -32,15 +33,15 @@ static int open_nvm(const uint8_t *file, size_t len, hpgp_pib_view *v)
         uint32_t img_len = wire_le32(h + HPGP_NVM_OFF_LENGTH), next = wire_le32(h + HPGP_NVM_OFF_NEXT);
         size_t data = off + HPGP_NVM_HEADER_LEN;
         if (img_len > len - data) return CCS_ETRUNC;
-        if (wire_le32(h + HPGP_NVM_OFF_TYPE) == HPGP_NVM_IMAGE_PIB) {
+        if (hpgp_checksum32(file + data, img_len) != wire_le32(h + HPGP_NVM_OFF_IMAGE_CHECKSUM)) return CCS_ECHECKSUM;
+        if (wire_le32(h + HPGP_NVM_OFF_TYPE) == HPGP_NVM_IMAGE_PIB && !found) {
             if (img_len < HPGP_PIB_MIN_LEN) return CCS_ETRUNC;
-            if (hpgp_checksum32(file + data, img_len) != wire_le32(h + HPGP_NVM_OFF_IMAGE_CHECKSUM))
-                return CCS_ECHECKSUM;
             *v = (hpgp_pib_view){ .form = HPGP_PIB_NVM, .off = data, .len = img_len, .header = off };
-            return 0;
+            found = 1;
         }
-        if (next == 0 || next == 0xFFFFFFFFu) return CCS_ENOTFOUND;
-        if (next < data + img_len || next >= len) return CCS_EHEADER;
+        if (next == 0 || next == 0xFFFFFFFFu) return found ? 0 : CCS_ENOTFOUND;
+        if (next < data + img_len) return CCS_EHEADER;
+        if (next >= len) return CCS_ETRUNC;
         off = next;
     }
     return CCS_EHEADER;

@@ -1,0 +1,172 @@
+/* Platform glue: the poll loop (timer order, re-arming, fd callbacks, stop), MAC text forms, getrandom,
+ * and the raw link on loopback (root only: frames padded to 60 bytes, the outgoing copy not delivered). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/hpgp.h"
+#include "ccsplc/link.h"
+#include "ccsplc/loop.h"
+#include "ccsplc/random.h"
+
+static char order[16];
+static int norder;
+
+static void mark(ccs_loop *loop, void *ctx)
+{
+    (void)loop;
+    order[norder++] = *(const char *)ctx;
+}
+
+static void stop_loop(ccs_loop *loop, void *ctx)
+{
+    mark(loop, ctx);
+    ccs_loop_stop(loop, 42);
+}
+
+static void timers_in_order(void **state)
+{
+    (void)state;
+    static ccs_loop loop;
+    ccs_timer a, b, c, d;
+    ccs_loop_init(&loop);
+    norder = 0;
+    uint32_t now = ccs_loop_now(&loop);
+    assert_int_equal(ccs_loop_timer_at(&loop, &a, now + 6, mark, "a"), 0);
+    assert_int_equal(ccs_loop_timer_at(&loop, &b, now + 2, mark, "b"), 0);
+    assert_int_equal(ccs_loop_timer_at(&loop, &c, now + 4, mark, "c"), 0);
+    assert_int_equal(ccs_loop_timer_at(&loop, &d, now + 10, stop_loop, "d"), 0);
+    assert_int_equal(ccs_loop_timer_at(&loop, &c, now + 8, mark, "C"), 0); /* re-armed: fires once, later */
+    ccs_loop_timer_stop(&loop, &a);
+    assert_false(ccs_loop_timer_armed(&loop, &a));
+    assert_int_equal(ccs_loop_run(&loop), 42);
+    assert_int_equal(norder, 3);
+    assert_memory_equal(order, "bCd", 3);
+    assert_int_equal(loop.ntimers, 0);
+    assert_int_equal(ccs_loop_run(&loop), CCS_ESTATE); /* nothing left to wait for */
+}
+
+/* A timer that re-arms itself for "now" fires once per pass, not in a busy loop. */
+static ccs_timer again;
+static void rearm(ccs_loop *loop, void *ctx)
+{
+    mark(loop, ctx);
+    if (norder < 3) ccs_loop_timer_at(loop, &again, ccs_loop_now(loop), rearm, ctx);
+}
+
+static void rearm_once_per_pass(void **state)
+{
+    (void)state;
+    static ccs_loop loop;
+    ccs_loop_init(&loop);
+    norder = 0;
+    ccs_loop_timer_at(&loop, &again, ccs_loop_now(&loop), rearm, "r");
+    assert_int_equal(ccs_loop_run_once(&loop, 0), 0);
+    assert_int_equal(norder, 1);
+    assert_int_equal(ccs_loop_run_once(&loop, 0), 0);
+    assert_int_equal(norder, 2);
+}
+
+static int got;
+
+static void on_read(ccs_loop *loop, int fd, short revents, void *ctx)
+{
+    (void)ctx;
+    char buf[8];
+    assert_true(revents & POLLIN);
+    got += (int)read(fd, buf, sizeof buf);
+    ccs_loop_remove_fd(loop, fd); /* removing itself from inside the callback */
+    ccs_loop_stop(loop, 7);
+}
+
+static void fd_callbacks(void **state)
+{
+    (void)state;
+    static ccs_loop loop;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    ccs_loop_init(&loop);
+    got = 0;
+    assert_int_equal(ccs_loop_add_fd(&loop, p[0], POLLIN, on_read, NULL), 0);
+    assert_int_equal(ccs_loop_set_events(&loop, p[0], POLLIN), 0);
+    assert_int_equal(ccs_loop_set_events(&loop, 999, POLLIN), CCS_ENOTFOUND);
+    assert_int_equal(write(p[1], "abc", 3), 3);
+    assert_int_equal(ccs_loop_run(&loop), 7);
+    assert_int_equal(got, 3);
+    assert_int_equal(loop.nfds, 0);
+    for (int i = 0; i < CCS_LOOP_MAX_FDS; i++) assert_int_equal(ccs_loop_add_fd(&loop, 100 + i, POLLIN, on_read, NULL), 0);
+    assert_int_equal(ccs_loop_add_fd(&loop, 99, POLLIN, on_read, NULL), CCS_ENOSPC);
+    close(p[0]);
+    close(p[1]);
+}
+
+static void mac_text(void **state)
+{
+    (void)state;
+    uint8_t mac[6];
+    char text[CCS_MAC_TEXT];
+    assert_int_equal(ccs_mac_parse("00:B0:52:0a:ff:01", mac), 0);
+    assert_memory_equal(mac, ((uint8_t[]){ 0x00, 0xB0, 0x52, 0x0A, 0xFF, 0x01 }), 6);
+    assert_string_equal(ccs_mac_format(mac, text), "00:b0:52:0a:ff:01");
+    assert_int_equal(ccs_mac_parse("00-b0-52-0a-ff-01", mac), 0);
+    const char *bad[] = { "", "00:b0:52:0a:ff", "00:b0:52:0a:ff:01:", "00:b0:52:0a:ff:0g", "00b0520aff01", "0:b0:52:0a:ff:01" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) assert_int_equal(ccs_mac_parse(bad[i], mac), CCS_ESYNTAX);
+}
+
+static void randomness(void **state)
+{
+    (void)state;
+    uint8_t a[32] = { 0 }, b[32] = { 0 };
+    ccs_random_getrandom(NULL, a, sizeof a);
+    ccs_random_getrandom(NULL, b, sizeof b);
+    assert_memory_not_equal(a, b, sizeof a); /* equal with probability 2^-256 */
+}
+
+static void loopback_link(void **state)
+{
+    (void)state;
+    static ccs_link tx, rx;
+    int rc = ccs_link_open(&rx, "lo", CCS_LINK_HPGP);
+    if (rc == CCS_EIO && getuid() != 0) skip(); /* raw sockets need root / CAP_NET_RAW */
+    assert_int_equal(rc, 0);
+    assert_int_equal(ccs_link_open(&tx, "no-such-if0", CCS_LINK_HPGP), CCS_ENOTFOUND);
+    assert_int_equal(tx.fd, -1);
+    assert_int_equal(ccs_link_open(&tx, "lo", 0), CCS_EINVAL);
+    assert_int_equal(ccs_link_open(&tx, "lo", CCS_LINK_HPGP), 0);
+    hpgp_msg m;
+    uint8_t frame[HPGP_MAX_FRAME], buf[HPGP_MAX_FRAME];
+    size_t len;
+    hpgp_msg_init(&m, HPGP_K_SW_VER_REQ, hpgp_broadcast_mac, tx.mac);
+    m.u.sw_ver_req.cookie = 0x12345678;
+    assert_int_equal(hpgp_pack(&m, frame, sizeof frame, &len), 0);
+    assert_int_equal(ccs_link_send(&tx, frame, 24), 0); /* short: padded to 60 */
+    struct pollfd p = { .fd = rx.fd, .events = POLLIN };
+    assert_int_equal(poll(&p, 1, 2000), 1);
+    assert_int_equal(ccs_link_recv(&rx, buf, sizeof buf, &len), 1);
+    assert_int_equal(len, HPGP_MIN_FRAME);
+    assert_memory_equal(buf, frame, 24);
+    hpgp_msg back;
+    assert_int_equal(hpgp_unpack(buf, len, &back), 0);
+    assert_int_equal(back.u.sw_ver_req.cookie, 0x12345678);
+    assert_int_equal(ccs_link_recv(&rx, buf, sizeof buf, &len), 0); /* exactly one copy */
+    assert_int_equal(ccs_link_recv(&tx, buf, sizeof buf, &len), 1); /* the sender's socket sees the loopback */
+    assert_int_equal(ccs_link_recv(&tx, buf, sizeof buf, &len), 0); /* ... but not its own outgoing copy */
+    assert_int_equal(ccs_link_send(&tx, frame, 10), CCS_EINVAL);
+    ccs_link_close(&tx);
+    ccs_link_close(&rx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(timers_in_order), cmocka_unit_test(rearm_once_per_pass), cmocka_unit_test(fd_callbacks),
+        cmocka_unit_test(mac_text),        cmocka_unit_test(randomness),          cmocka_unit_test(loopback_link),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

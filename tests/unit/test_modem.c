@@ -1,0 +1,200 @@
+/* Modem management (list, set key, PIB read/write, configure) against the in-process simulated modem:
+ * a ccs_frame_io over sim_plc on a virtual clock, so the whole read -> patch -> write -> reset -> wait
+ * exchange runs as over a link. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/modem.h"
+#include "ccsplc/plcsim.h"
+#include "ccsplc/random.h"
+#include "ccsplc/sha256.h"
+#include "pib_fixture.h"
+
+enum { RESTART_MS = 700, REPLY_MS = 2 };
+static const uint8_t host[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t modem_mac[6] = { 0x02, 0xB0, 0x52, 0, 0, 0x11 };
+static const char fw[] = "MAC-QCA7000-1.1.0.727-02-20130826-FINAL";
+
+/* The frame I/O: the host on port 0 of a simulated powerline; recv advances the virtual clock. */
+typedef struct {
+    sim_plc plc;
+    uint32_t now;
+    unsigned sent[4];           /* requests by kind of interest: 0 read, 1 start, 2 write, 3 commit */
+    int silent;                 /* the modem does not answer at all */
+} sim_io;
+
+static sim_io W;
+static uint8_t pib[FIX_PIB_LEN];
+
+static int io_send(void *ctx, const uint8_t *frame, size_t len)
+{
+    sim_io *w = ctx;
+    hpgp_msg m;
+    if (hpgp_unpack(frame, len, &m) == 0) {
+        if (m.kind == HPGP_K_MODOP_READ_REQ) w->sent[0]++;
+        if (m.kind == HPGP_K_MODOP_START_REQ) w->sent[1]++;
+        if (m.kind == HPGP_K_MODOP_WRITE_REQ) w->sent[2]++;
+        if (m.kind == HPGP_K_MODOP_COMMIT_REQ) w->sent[3]++;
+    }
+    return w->silent ? 0 : sim_plc_send(&w->plc, 0, frame, len, w->now);
+}
+
+static int io_recv(void *ctx, uint8_t *buf, size_t cap, size_t *len, uint32_t timeout_ms)
+{
+    sim_io *w = ctx;
+    uint32_t deadline = w->now + timeout_ms, due;
+    for (;;) {
+        int port;
+        if (sim_plc_poll(&w->plc, w->now, &port, buf, cap, len) == 1) {
+            if (port == 0) return 1;
+            continue;
+        }
+        if (!sim_plc_next_due(&w->plc, &due) || (int32_t)(due - deadline) > 0) {
+            w->now = deadline;
+            return 0;
+        }
+        if ((int32_t)(due - w->now) > 0) w->now = due;
+    }
+}
+
+static uint32_t io_now(void *ctx) { return ((sim_io *)ctx)->now; }
+
+static ccs_frame_io io;
+static modem_client client;
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&W, 0, sizeof W);
+    W.now = 1000;
+    sim_plc_init(&W.plc, &(sim_plc_config){ .delay_ms = 2, .modem_reply_ms = REPLY_MS, .seed = 3 });
+    fix_flat(pib, sizeof pib);
+    sim_port_config pc = { .device_class = 0x22, .firmware = fw, .restart_ms = RESTART_MS, .setkey_result = 1,
+                           .pib = pib, .pib_len = sizeof pib };
+    memcpy(pc.host_mac, host, 6);
+    memcpy(pc.modem_mac, modem_mac, 6);
+    assert_int_equal(sim_plc_add_port(&W.plc, &pc), 0);
+    io = (ccs_frame_io){ .send = io_send, .recv = io_recv, .now = io_now, .ctx = &W };
+    memcpy(io.mac, host, 6);
+    modem_client_init(&client, &io);
+    return 0;
+}
+
+static void list_and_wait(void **state)
+{
+    (void)state;
+    modem_info m[4];
+    size_t n = 9;
+    memcpy(client.dst, hpgp_broadcast_mac, 6);
+    assert_int_equal(modem_list(&client, 300, m, 4, &n), 0);
+    assert_int_equal(n, 1);
+    assert_memory_equal(m[0].mac, modem_mac, 6);
+    assert_int_equal(m[0].device_class, 0x22);
+    assert_string_equal(m[0].firmware, fw);
+    assert_int_equal(W.now, 1000 + 300); /* listened for the whole window */
+    modem_info info;
+    memcpy(client.dst, hpgp_local_modem_mac, 6);
+    assert_int_equal(modem_wait(&client, 1000, &info), 0);
+    assert_string_equal(info.firmware, fw);
+    W.silent = 1;
+    assert_int_equal(modem_wait(&client, 1000, NULL), CCS_ETIMEOUT);
+    assert_int_equal(modem_reset(&client), CCS_ETIMEOUT);
+}
+
+static void set_key(void **state)
+{
+    (void)state;
+    const uint8_t nmk[16] = { 0x50, 0xD3, 0xE4, 0x93, 0x3F, 0x85, 0x5B, 0x70, 0x40, 0x78, 0x4D, 0xF8, 0x15, 0xAA, 0x8D, 0xB7 };
+    assert_int_equal(modem_set_key(&client, nmk, ccs_sha256_openssl, ccs_random_getrandom, NULL), 0);
+    assert_true(W.plc.port[0].has_nmk);
+    assert_memory_equal(W.plc.port[0].nmk, nmk, 16);
+}
+
+static void pib_read(void **state)
+{
+    (void)state;
+    static uint8_t buf[HPGP_PIB_MAX_LEN];
+    size_t len = 0;
+    assert_int_equal(modem_pib_read(&client, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, sizeof pib);
+    assert_memory_equal(buf, pib, sizeof pib);
+    /* 16-byte header, then ceil(8192 / 1400) chunks */
+    assert_int_equal(W.sent[0], 1 + (sizeof pib + HPGP_MODOP_MAX - 1) / HPGP_MODOP_MAX);
+    assert_int_equal(modem_pib_read(&client, buf, sizeof pib - 1, &len), CCS_ENOSPC);
+}
+
+static void configure_roles(void **state)
+{
+    (void)state;
+    static const struct { hpgp_pib_role role; const char *hfid; } roles[] = {
+        { HPGP_PIB_ROLE_EVSE, "EVSE" }, { HPGP_PIB_ROLE_PEV, "PEV" } };
+    for (size_t r = 0; r < 2; r++) {
+        uint32_t t0 = W.now;
+        assert_int_equal(modem_configure(&client, roles[r].role, MODEM_WAIT_MS), 0);
+        hpgp_pib_view v;
+        assert_int_equal(hpgp_pib_open(pib, sizeof pib, &v), 0);
+        assert_int_equal(fix_xor(pib, sizeof pib), 0xFFFFFFFFu);
+        assert_string_equal((const char *)pib + 0x74, roles[r].hfid);
+        assert_int_equal(pib[0xF4], roles[r].role);
+        assert_int_equal(pib[0x1653], roles[r].role);
+        assert_int_equal(fix_le32(pib + 0x1C98), 10240);
+        assert_int_equal(fix_le32(pib + 0x1C9C), 102400);
+        assert_memory_equal(pib + 0x0C, fix_mac, 6);
+        /* the modem was reset (VS_RS_DEV after the commit, which asked for no reset) and has answered since */
+        uint32_t online = W.plc.port[0].online_at;
+        assert_true(online - t0 >= RESTART_MS);
+        assert_true((int32_t)(W.now - online) >= 0);
+    }
+    assert_int_equal(W.sent[1], 2);
+    assert_int_equal(W.sent[3], 2);
+}
+
+static void corrupt_not_written(void **state)
+{
+    (void)state;
+    pib[0x500] ^= 0x10; /* the modem's PIB no longer verifies */
+    uint8_t before[sizeof pib];
+    memcpy(before, pib, sizeof pib);
+    assert_int_equal(modem_configure(&client, HPGP_PIB_ROLE_EVSE, MODEM_WAIT_MS), CCS_ECHECKSUM);
+    assert_memory_equal(pib, before, sizeof pib);
+    assert_int_equal(W.sent[1] + W.sent[2] + W.sent[3], 0);
+    /* a bad file is refused before anything is sent */
+    static uint8_t file[FIX_NVM_LEN];
+    fix_nvm(file);
+    file[FIX_PIB_DATA + 3] ^= 1;
+    assert_int_equal(modem_pib_write(&client, file, sizeof file), CCS_ECHECKSUM);
+    assert_int_equal(modem_pib_write(&client, file, 100), CCS_ETRUNC);
+    assert_int_equal(W.sent[1] + W.sent[2] + W.sent[3], 0);
+}
+
+static void write_nvm_image(void **state)
+{
+    (void)state;
+    /* a chain file: its PIB image goes to the modem */
+    static uint8_t file[FIX_NVM_LEN];
+    fix_nvm(file);
+    hpgp_pib_view v;
+    assert_int_equal(hpgp_pib_open(file, sizeof file, &v), 0);
+    assert_int_equal(hpgp_pib_set_role(file, &v, HPGP_PIB_ROLE_PEV), 0);
+    assert_int_equal(modem_pib_write(&client, file, sizeof file), 0);
+    assert_memory_equal(pib, file + FIX_PIB_DATA, sizeof pib);
+    assert_int_equal(W.sent[2], (sizeof pib + HPGP_MODOP_MAX - 1) / HPGP_MODOP_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(list_and_wait, setup),
+        cmocka_unit_test_setup(set_key, setup),
+        cmocka_unit_test_setup(pib_read, setup),
+        cmocka_unit_test_setup(configure_roles, setup),
+        cmocka_unit_test_setup(corrupt_not_written, setup),
+        cmocka_unit_test_setup(write_nvm_image, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
