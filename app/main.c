@@ -6,6 +6,7 @@
 
 static const struct ccs_command commands[] = {
     {"exi", "decode or encode one EXI message (XML <-> hex)", cmd_exi},
+    {"demo", "a whole simulated charging session: charger, car, modems, physics", cmd_demo},
     {"decode", "decode a capture (pcap/pcapng): timeline, sessions, JSON, XML, HTML report", cmd_decode},
     {"evse", "charger side on an interface (so far: SLAC, --stop-after slac)", cmd_evse},
     {"pev", "car side on an interface (so far: SLAC, --stop-after slac)", cmd_pev},

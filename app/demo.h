@@ -1,0 +1,47 @@
+/* `ccsplc demo` internals: one process plays charger, car, their modems and the physics on a virtual clock:
+ * SLAC and SDP over the simulated powerline, then V2GTP over loopback TCP (or memory). */
+#ifndef CCSPLC_APP_DEMO_H
+#define CCSPLC_APP_DEMO_H
+
+#include <stdint.h>
+
+#include "ccsplc/pcapng.h"
+#include "ccsplc/plant.h"
+#include "ccsplc/sess.h"
+
+#define DEMO_STEP_MS 10u              /* physics step and timer resolution */
+#define DEMO_LIMIT_MS (6u * 3600000u) /* give up after 6 h of session time */
+
+typedef struct {
+    /* options */
+    const sess_proto *proto;
+    double speed;                     /* virtual ms per real ms; 0: as fast as possible */
+    float soc, target_soc, capacity_kwh;
+    int in_memory;                    /* V2GTP through memory instead of loopback TCP */
+    uint32_t every_ms;                /* print repeated messages at most this often (0: all) */
+    const char *pcap_path;
+    uint32_t seed;
+    /* state */
+    uint32_t now;                     /* virtual ms since plug-in */
+    pcapng_writer pcap;
+    int have_pcap;
+    uint64_t t0_ns;                   /* wall clock at start, for pcap timestamps */
+    uint8_t evse_mac[6], pev_mac[6];
+    uint8_t evse_ip[16], pev_ip[16];
+    uint16_t port;                    /* the TCP port the charger announced in SDP */
+    uint32_t linked_ms, sdp_ms, first_current_ms;
+    sess_evse evse;
+    sess_pev pev;
+    phys_plant plant;
+} demo;
+
+/* Sleeps so that virtual time passes at `speed` (nothing when speed is 0). */
+void demo_advance(demo *d, uint32_t ms);
+/* pcap helpers: a frame as the charger's interface sees it (out: sent by the charger). */
+void demo_pcap_frame(demo *d, int out, const uint8_t *frame, size_t len);
+/* SLAC over the simulated powerline, then SDP (the charger announces port). 0 or CCS_E*. */
+int demo_link_up(demo *d, uint16_t port);
+/* The V2G session until both sides have ended and the contactors are open. 0 or CCS_E*. */
+int demo_session(demo *d);
+
+#endif

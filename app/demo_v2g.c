@@ -1,0 +1,235 @@
+/* `ccsplc demo`, session phase: the charger and car sessions exchange V2GTP over loopback TCP (or memory),
+ * the plant runs in DEMO_STEP_MS steps of virtual time, one line per message is printed (repeats thinned out
+ * to one per every_ms), and the TCP traffic goes to the pcap as a flow between the v2g_link-local addresses. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/log.h"
+#include "ccsplc/tcpio.h"
+#include "ccsplc/v2gtp.h"
+#include "demo.h"
+
+#define MAX_PAYLOAD 4096
+
+enum { EVSE, PEV };
+
+typedef struct {
+    int fd;                          /* TCP; -1 when closed or in memory */
+    v2gtp_reasm r;
+    uint8_t rbuf[V2GTP_HEADER_LEN + MAX_PAYLOAD];
+    uint8_t mem[2 * SESS_TX_CAP];    /* in memory: bytes the peer sent, not read yet */
+    size_t mem_len;
+    uint64_t sent, received;
+    int eof;                         /* the peer closed */
+} side;
+
+typedef struct {
+    demo *d;
+    side s[2];
+    int closed[2];
+    pcapng_tcp_flow flow;
+    const char *last_req;            /* for thinning out repeats */
+    uint32_t last_repeat_print;
+    unsigned repeats;
+    int print_pair;
+} v2g_link;
+
+static sess_docs evse_docs, pev_docs;
+
+static void print_msg(v2g_link *l, int from, const char *name)
+{
+    demo *d = l->d;
+    if (!name) return;
+    if (from == PEV) {   /* a request decides for itself and its response */
+        int repeat = l->last_req && !strcmp(l->last_req, name);
+        l->last_req = name;
+        l->print_pair = !repeat || !d->every_ms || d->now - l->last_repeat_print >= d->every_ms;
+        if (repeat) l->repeats++;
+        if (repeat && l->print_pair) l->last_repeat_print = d->now;
+        if (!repeat) l->repeats = 0;
+    }
+    if (!l->print_pair) return;
+    printf("%9.3f  %-7s %-28s V=%6.1f A=%6.1f SoC=%5.1f%%", d->now / 1000.0, from == PEV ? "car>" : "<charger",
+           name, d->plant.charger.v, d->plant.charger.i, d->plant.battery.soc);
+    if (from == PEV && l->repeats) printf("  (#%u)", l->repeats + 1);
+    printf("\n");
+}
+
+static int send_bytes(v2g_link *l, int from, const uint8_t *buf, size_t len, const char *name)
+{
+    if (!len || l->closed[from]) return 0;
+    demo *d = l->d;
+    print_msg(l, from, name);
+    if (d->have_pcap)
+        pcapng_tcp_flow_data(&d->pcap, &l->flow, d->t0_ns + (uint64_t)d->now * 1000000u,
+                             from == EVSE ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, buf, len);
+    side *to = &l->s[!from];
+    l->s[from].sent += len;
+    if (d->in_memory) {
+        if (to->mem_len + len > sizeof to->mem) return CCS_ENOSPC;
+        memcpy(to->mem + to->mem_len, buf, len);
+        to->mem_len += len;
+        return 0;
+    }
+    return tcpio_write_all(l->s[from].fd, buf, len);
+}
+
+static void close_side(v2g_link *l, int who)
+{
+    if (l->closed[who]) return;
+    l->closed[who] = 1;
+    if (l->s[who].fd >= 0) close(l->s[who].fd);
+    l->s[who].fd = -1;
+    l->s[!who].eof = 1;   /* in memory: the peer sees the end after the bytes it still has */
+}
+
+/* After a session call: send its message, close when it says so. */
+static int flush(v2g_link *l, int who)
+{
+    demo *d = l->d;
+    int rc = who == EVSE ? send_bytes(l, EVSE, d->evse.tx, d->evse.tx_len, d->evse.tx_name)
+                         : send_bytes(l, PEV, d->pev.tx, d->pev.tx_len, d->pev.tx_name);
+    if ((who == EVSE && d->evse.close) || (who == PEV && d->pev.close)) close_side(l, who);
+    return rc;
+}
+
+static void on_message(v2g_link *l, int who, const v2gtp_msg *m)
+{
+    demo *d = l->d;
+    if (who == EVSE) {
+        sess_evse_on_message(&d->evse, m->payload_type, m->payload, m->payload_len, d->now);
+    } else {
+        sess_pev_on_message(&d->pev, m->payload_type, m->payload, m->payload_len, d->now);
+        if (!d->first_current_ms && d->pev.rx_name && !strcmp(d->pev.rx_name, "CurrentDemandRes"))
+            d->first_current_ms = d->now;
+    }
+    flush(l, who);
+}
+
+static void peer_closed(v2g_link *l, int who)
+{
+    if (who == EVSE) sess_evse_disconnect(&l->d->evse, l->d->now);
+    else sess_pev_disconnect(&l->d->pev, l->d->now);
+    close_side(l, who);
+}
+
+/* Reads whatever arrived for `who` and hands complete messages to its session. Returns bytes consumed. */
+static size_t pump(v2g_link *l, int who)
+{
+    side *s = &l->s[who];
+    uint8_t buf[2048];
+    size_t total = 0;
+    while (!l->closed[who]) {
+        ssize_t n;
+        if (l->d->in_memory) {
+            n = (ssize_t)(s->mem_len < sizeof buf ? s->mem_len : sizeof buf);
+            memcpy(buf, s->mem, (size_t)n);
+            memmove(s->mem, s->mem + n, s->mem_len - (size_t)n);
+            s->mem_len -= (size_t)n;
+            if (n == 0 && !s->eof) break;
+        } else {
+            n = tcpio_read(s->fd, buf, sizeof buf);
+            if (n == CCS_EAGAIN) break;
+        }
+        if (n <= 0) {
+            peer_closed(l, who);
+            break;
+        }
+        s->received += (size_t)n;
+        total += (size_t)n;
+        const uint8_t *p = buf;
+        size_t left = (size_t)n;
+        while (left > 0) {
+            size_t used;
+            v2gtp_msg m;
+            int rc = v2gtp_reasm_push(&s->r, p, left, &used, &m);
+            p += used;
+            left -= used;
+            if (rc == 0) on_message(l, who, &m);
+            else if (rc != CCS_EAGAIN) {
+                LOG_E("demo: bad V2GTP stream: %s", ccs_strerror(rc));
+                peer_closed(l, who);
+                break;
+            }
+        }
+    }
+    return total;
+}
+
+static int in_flight(const v2g_link *l)
+{
+    for (int w = 0; w < 2; w++)
+        if (!l->closed[!w] && l->s[w].sent > l->s[!w].received) return 1;
+    return 0;
+}
+
+static int finished(const demo *d)
+{
+    int e = d->evse.phase == SESS_DONE || d->evse.phase == SESS_SAFE;
+    int p = d->pev.phase == SESS_DONE || d->pev.phase == SESS_SAFE;
+    return e && p && !d->plant.evse_contactor.closed && !d->plant.pev_contactor.closed;
+}
+
+static int open_link(v2g_link *l)
+{
+    demo *d = l->d;
+    for (int w = 0; w < 2; w++) {
+        l->s[w].fd = -1;
+        v2gtp_reasm_init(&l->s[w].r, l->s[w].rbuf, sizeof l->s[w].rbuf, MAX_PAYLOAD);
+    }
+    if (!d->in_memory) {
+        int lfd, family;
+        uint16_t port;
+        if (tcpio_listen_loopback(&lfd, &port, &family) != 0) return CCS_EIO;
+        int rc = demo_link_up(d, port);
+        if (!rc) rc = tcpio_connect_loopback(lfd, family, d->port, &l->s[PEV].fd, &l->s[EVSE].fd);
+        close(lfd);
+        if (rc) return rc;
+    } else {
+        int rc = demo_link_up(d, 15118);
+        if (rc) return rc;
+    }
+    if (d->have_pcap)
+        pcapng_tcp_flow_open(&d->pcap, &l->flow, d->t0_ns + (uint64_t)d->now * 1000000u, 0, d->evse_mac, d->evse_ip,
+                             d->port, d->pev_mac, d->pev_ip, 49152);
+    return 0;
+}
+
+int demo_session(demo *d)
+{
+    static v2g_link l;
+    memset(&l, 0, sizeof l);
+    l.d = d;
+    int rc = open_link(&l);
+    if (rc) return rc;
+    sess_evse_init(&d->evse, &d->evse.cfg, &evse_docs);
+    sess_pev_init(&d->pev, &d->pev.cfg, &pev_docs);
+    phys_plant_sense(&d->plant, &d->evse, &d->pev);
+    sess_evse_connect(&d->evse, d->now);
+    sess_pev_start(&d->pev, d->now);
+    flush(&l, PEV);
+    while (!finished(d)) {
+        size_t moved = pump(&l, EVSE) + pump(&l, PEV);
+        if (in_flight(&l)) {
+            if (!moved && !d->in_memory) usleep(50);   /* loopback delivery is a matter of microseconds */
+            continue;
+        }
+        if (d->now > DEMO_LIMIT_MS) {
+            LOG_E("demo: no end after %u s", DEMO_LIMIT_MS / 1000);
+            return CCS_ETIMEOUT;
+        }
+        demo_advance(d, DEMO_STEP_MS);
+        phys_plant_step(&d->plant, &d->evse, &d->pev, DEMO_STEP_MS);
+        uint32_t at;
+        if (sess_evse_next_timeout(&d->evse, &at) && (int32_t)(d->now - at) >= 0) {
+            sess_evse_tick(&d->evse, d->now);
+            flush(&l, EVSE);
+        }
+        sess_pev_tick(&d->pev, d->now);
+        flush(&l, PEV);
+    }
+    for (int w = 0; w < 2; w++) close_side(&l, w);
+    return 0;
+}
