@@ -69,16 +69,31 @@ const char *exi_text_message_name(const struct exi_proto *p, const void *doc)
 
 /* ---- key=value ---------------------------------------------------------------------------------------- */
 
+/* The pairs of one document, kept in one text arena (key NUL value NUL ...) to avoid an allocation per field. */
 struct kv {
-    char *key, *val;
+    size_t key, val; /* offsets into text */
     int header;
 };
 
 struct kvlist {
     struct kv *v;
     size_t n, cap;
+    char *text;
+    size_t len, tcap;
     int in_header;
 };
+
+static size_t kv_put(struct kvlist *l, const char *s)
+{
+    size_t n = strlen(s) + 1, at = l->len;
+    if (l->len + n > l->tcap) {
+        l->tcap = (l->tcap + n) * 2;
+        l->text = realloc(l->text, l->tcap);
+    }
+    memcpy(l->text + at, s, n);
+    l->len += n;
+    return at;
+}
 
 static void kv_add(struct kvlist *l, const char *key, const char *val)
 {
@@ -86,8 +101,8 @@ static void kv_add(struct kvlist *l, const char *key, const char *val)
         l->cap = l->cap ? l->cap * 2 : 64;
         l->v = realloc(l->v, l->cap * sizeof *l->v);
     }
-    l->v[l->n].key = strdup(key);
-    l->v[l->n].val = strdup(val);
+    l->v[l->n].key = kv_put(l, key);
+    l->v[l->n].val = kv_put(l, val);
     l->v[l->n].header = l->in_header;
     l->n++;
 }
@@ -186,19 +201,20 @@ int exi_text_kv(FILE *out, const struct exi_proto *p, const void *doc, char sep)
     kv_walk(p, root->type, (const uint8_t *)doc + root->offset, "", &l, 0);
     const char *msg = exi_text_message_name(p, doc);
     int rc = 0;
+    size_t nheader = 0; /* header pairs come first (the Header precedes the Body) */
+    while (nheader < l.n && l.v[nheader].header)
+        nheader++;
+    char sep_s[2] = {sep, 0};
     for (size_t i = 0; i < l.n; i++) {
-        int clash = 0;
-        for (size_t j = 0; j < l.n && !l.v[i].header; j++)
-            clash |= l.v[j].header && !strcmp(l.v[j].key, l.v[i].key);
-        char sep_s[2] = {sep, 0};
-        if (fprintf(out, "%s%s%s%s=", i ? sep_s : "", clash ? msg : "", clash ? "." : "", l.v[i].key) < 0 ||
-            fputs(l.v[i].val, out) < 0)
+        const char *key = l.text + l.v[i].key;
+        int clash = 0; /* a body field named like a header field gets the message name as prefix */
+        for (size_t j = 0; j < nheader && !l.v[i].header && !clash; j++)
+            clash = !strcmp(l.text + l.v[j].key, key);
+        if (fprintf(out, "%s%s%s%s=", i ? sep_s : "", clash ? msg : "", clash ? "." : "", key) < 0 ||
+            fputs(l.text + l.v[i].val, out) < 0)
             rc = -1;
     }
-    for (size_t i = 0; i < l.n; i++) {
-        free(l.v[i].key);
-        free(l.v[i].val);
-    }
+    free(l.text);
     free(l.v);
     return rc;
 }
