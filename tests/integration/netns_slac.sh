@@ -85,6 +85,13 @@ pids+=($far)
 ip netns exec "$E2" timeout 60 "$CCSPLC" evse -i he2$id --stop-after slac --timeout 30 2>"$tmp/near.log" &
 near=$!
 pids+=($near)
+# the car comes after both chargers have keyed their modems (plcsim learned their MACs from SET_KEY) and the
+# modems are back (--restart-ms 500): otherwise it could hear only one of them
+for _ in $(seq 100); do
+    [ "$(grep -c 'port \(far\|near\): host' "$tmp/plcsim2.log")" = 2 ] && break
+    sleep 0.1
+done
+sleep 1
 inns "$P" timeout 60 "$CCSPLC" pev -i hp$id --stop-after slac --timeout 30 2>"$tmp/pev2.log" || fail "pev did not match"
 wait $near || fail "the 12 dB charger did not match"
 wait $far && fail "the 30 dB charger matched too"
