@@ -32,7 +32,7 @@ static void usage(FILE *f)
             "  --target-soc N   charge until this SoC, %% (default 80)\n"
             "  --capacity KWH   battery capacity (default 60)\n"
             "  --speed N        N x real time; 0 = as fast as possible (default)\n"
-            "  --every MS       print repeated messages at most every MS of session time (default 10000; 0 = all)\n"
+            "  --every MS       print repeated messages at most every MS of session time (default 60000; 0 = all)\n"
             "  --mem            V2GTP through memory instead of loopback TCP\n"
             "  --pcap FILE      write every frame as pcapng (HomePlug, SDP, the TCP flow)\n"
             "  --seed N         random seed (default 1)\n"
@@ -154,7 +154,7 @@ int cmd_demo(int argc, char **argv)
     d.soc = 20.0f;
     d.target_soc = 80.0f;
     d.capacity_kwh = 60.0f;
-    d.every_ms = 10000;
+    d.every_ms = 60000;
     d.seed = 1;
     int rc = options(&d, argc, argv);
     if (rc == OPT_HELP) return CCS_EXIT_OK;
