@@ -327,6 +327,25 @@ static void test_unknown_session(void **state)
     assert_true(W.evse.out.safe);
 }
 
+static int charging(const sw_world *w) { return w->plant.charger.i > 100.0f; }
+
+/* The charger's own emergency stop while 100+ A flow: its next answer is FAILED with EVSE_EmergencyShutdown,
+ * the output goes off at once, the car goes safe and opens its contactors only after the current is gone. */
+static void test_charger_emergency_stop(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, charging));
+    W.evse.in.status = SESS_EVSE_EMERGENCY;
+    assert_true(sw_run(&W, W.now + 5000, done));
+    assert_int_equal(W.evse.stop, SESS_STOP_EVSE_EMERGENCY);
+    assert_int_equal(W.evse.last_code, din_responseCodeType_FAILED);
+    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
+    assert_true(W.pev.out.safe && W.pev.out.stop_requested);
+    assert_safe_plant();
+}
+
 /* Real handshake requests (corpus/app.tsv): the Model Y offers DIN (priority 2) and Tesla's own protocol
  * (priority 1); with only DIN enabled we choose DIN and echo its SchemaID. */
 static void test_sap_choice_real_requests(void **state)
@@ -383,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_power_delivery_stop_after_cable_check),
         cmocka_unit_test(test_sequence_error_then_next_car),
         cmocka_unit_test(test_unknown_session),
+        cmocka_unit_test(test_charger_emergency_stop),
         cmocka_unit_test(test_sap_choice_real_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
