@@ -12,7 +12,8 @@ enum exi_kind {
     EXI_K_BIGINT
 };
 /* How a field's presence is stored. */
-enum exi_presence { EXI_P_NONE, EXI_P_FLAG, EXI_P_ARRAY, EXI_P_CHOICE };
+/* EXI_P_ROOT: a document's root element; 16-bit selector holding 1 + its event code (in `cap`). */
+enum exi_presence { EXI_P_NONE, EXI_P_FLAG, EXI_P_ARRAY, EXI_P_CHOICE, EXI_P_ROOT };
 /* Where a field sits in XML terms. */
 enum exi_role { EXI_R_ELEM, EXI_R_ATTR, EXI_R_CONTENT };
 
@@ -47,9 +48,10 @@ struct exi_field {
     uint16_t type;     /* index into exi_codec.types */
     uint8_t pkind;     /* enum exi_presence */
     uint8_t role;      /* enum exi_role */
-    uint8_t choice;    /* EXI_P_CHOICE: selector value (document roots: 1 + global element index) */
+    uint8_t choice;    /* EXI_P_CHOICE: selector value */
     uint8_t kind;      /* the value type's kind (a copy of types[type].kind, saves a lookup) */
-    uint16_t cap;      /* EXI_P_ARRAY: capacity; EXI_P_CHOICE: members in the choice (they are consecutive) */
+    uint16_t cap;      /* EXI_P_ARRAY: capacity; EXI_P_CHOICE: members in the choice (they are consecutive);
+                        * EXI_P_ROOT: selector value = 1 + event code */
 };
 
 struct exi_state {

@@ -106,6 +106,9 @@ static int dec_field(struct dec *d, const struct exi_field *f, uint8_t *base, un
     case EXI_P_CHOICE:
         base[f->presence] = f->choice;
         break;
+    case EXI_P_ROOT:
+        store_u16(base + f->presence, f->cap);
+        break;
     case EXI_P_ARRAY: {
         uint16_t n = load_u16(base + f->presence);
         if (n >= f->cap)
@@ -189,6 +192,7 @@ static int instances(const struct exi_field *f, const uint8_t *base)
     switch (f->pkind) {
     case EXI_P_FLAG: return base[f->presence] != 0;
     case EXI_P_CHOICE: return base[f->presence] == f->choice;
+    case EXI_P_ROOT: return load_u16(base + f->presence) == f->cap;
     case EXI_P_ARRAY: {
         uint16_t n = load_u16(base + f->presence);
         return n > f->cap ? CCS_EINVAL : n;
@@ -262,10 +266,13 @@ static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsign
         uint16_t fi = (uint16_t)(t->first + i);
         const struct exi_field *f = &c->fields[fi];
         unsigned from = 0;
-        if (f->pkind == EXI_P_CHOICE) {
-            uint8_t sel = base[f->presence];
-            unsigned members = f->cap, j = 0;
-            while (j < members && f[j].choice != sel)
+        if (f->pkind == EXI_P_CHOICE || f->pkind == EXI_P_ROOT) {
+            /* the whole choice at once: its members are consecutive; a root's event code is its selector - 1,
+             * a choice member's code is at least its selector - 1 */
+            int root = f->pkind == EXI_P_ROOT;
+            unsigned sel = root ? load_u16(base + f->presence) : base[f->presence];
+            unsigned members = root ? t->nfields - i : f->cap, j = 0;
+            while (j < members && (root ? f[j].cap : f[j].choice) != sel)
                 j++;
             i += members - 1;
             if (j == members)

@@ -14,6 +14,9 @@ static inline unsigned exi_walk_count(const struct exi_field *f, const uint8_t *
     switch (f->pkind) {
     case EXI_P_FLAG: return base[f->presence] ? 1 : 0;
     case EXI_P_CHOICE: return base[f->presence] == f->choice;
+    case EXI_P_ROOT:
+        memcpy(&n, base + f->presence, sizeof n);
+        return n == f->cap;
     case EXI_P_ARRAY:
         memcpy(&n, base + f->presence, sizeof n);
         return n < f->cap ? n : f->cap;

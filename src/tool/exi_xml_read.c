@@ -63,6 +63,9 @@ static uint8_t *claim(struct reader *r, unsigned fi, uint8_t *base, const xmlNod
         }
         base[f->presence] = f->choice;
         return base + f->offset;
+    case EXI_P_ROOT: /* the document was zeroed; one root element */
+        memcpy(base + f->presence, &f->cap, sizeof f->cap);
+        return base + f->offset;
     case EXI_P_ARRAY:
         memcpy(&n, base + f->presence, sizeof n);
         if (n >= f->cap) {

@@ -255,12 +255,12 @@ class Codec:
 
     def _document_struct(self, doc):
         out = ["/* %s */" % doc.note, "struct %s {" % doc.struct,
-               "    uint8_t root; /* %s_* */" % doc.const, "    union {"]
+               "    uint16_t root; /* %s_* */" % doc.const, "    union {"]
         for name, d in doc.roots:
             out.append("        %s %s;" % (self._elem_ctype(d), name))
         out += ["    };", "};", "enum {"]
-        for i, (name, d) in enumerate(doc.roots):
-            out.append("    %s_%s = %d," % (doc.const, name, i + 1))
+        for name, d in doc.roots:
+            out.append("    %s_%s = %d," % (doc.const, name, doc.qnames.index(d.qname) + 1))
         out += ["};", ""]
         return out
 
@@ -442,9 +442,8 @@ class Codec:
         if isinstance(owner, DocGrammar):
             st = "struct %s" % owner.struct
             name, d = f
-            pos = [n for n, _ in owner.roots].index(name) + 1
-            return ("{offsetof(%s, %s), offsetof(%s, root), %d, EXI_P_CHOICE, EXI_R_ELEM, %d, %s, %d}"
-                    % (st, name, st, ti, pos, self._kind(ti), len(owner.roots)))
+            return ("{offsetof(%s, %s), offsetof(%s, root), %d, EXI_P_ROOT, EXI_R_ELEM, 0, %s, %d}"
+                    % (st, name, st, ti, self._kind(ti), owner.qnames.index(d.qname) + 1))
         st = "struct " + owner
         role = {"attr": "EXI_R_ATTR", "elem": "EXI_R_ELEM", "content": "EXI_R_CONTENT"}[f.role]
         kind = self._kind(ti)

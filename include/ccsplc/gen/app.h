@@ -34,7 +34,7 @@ struct app_supportedAppProtocolResType {
 
 /* The document: exactly one root element (the member named by 'root'). */
 struct app_exiDocument {
-    uint8_t root; /* APP_ROOT_* */
+    uint16_t root; /* APP_ROOT_* */
     union {
         struct app_supportedAppProtocolReqType supportedAppProtocolReq;
         struct app_supportedAppProtocolResType supportedAppProtocolRes;

@@ -882,13 +882,13 @@ struct din_V2G_MessageType {
 
 /* The document: exactly one root element (the member named by 'root'). */
 struct din_exiDocument {
-    uint8_t root; /* DIN_ROOT_* */
+    uint16_t root; /* DIN_ROOT_* */
     union {
         struct din_V2G_MessageType V2G_Message;
     };
 };
 enum {
-    DIN_ROOT_V2G_Message = 1,
+    DIN_ROOT_V2G_Message = 78,
 };
 
 extern const struct exi_codec din_codec;

@@ -907,18 +907,18 @@ struct iso2_V2G_MessageType {
 
 /* The document: exactly one root element (the member named by 'root'). */
 struct iso2_exiDocument {
-    uint8_t root; /* ISO2_ROOT_* */
+    uint16_t root; /* ISO2_ROOT_* */
     union {
         struct iso2_V2G_MessageType V2G_Message;
     };
 };
 enum {
-    ISO2_ROOT_V2G_Message = 1,
+    ISO2_ROOT_V2G_Message = 77,
 };
 
 /* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
 struct iso2_exiFragment {
-    uint8_t root; /* ISO2_FRAG_* */
+    uint16_t root; /* ISO2_FRAG_* */
     union {
         struct iso2_AuthorizationReqType AuthorizationReq;
         struct iso2_CertificateInstallationReqType CertificateInstallationReq;
@@ -933,27 +933,27 @@ struct iso2_exiFragment {
     };
 };
 enum {
-    ISO2_FRAG_AuthorizationReq = 1,
-    ISO2_FRAG_CertificateInstallationReq = 2,
-    ISO2_FRAG_CertificateUpdateReq = 3,
-    ISO2_FRAG_ContractSignatureCertChain = 4,
-    ISO2_FRAG_ContractSignatureEncryptedPrivateKey = 5,
-    ISO2_FRAG_DHpublickey = 6,
-    ISO2_FRAG_MeteringReceiptReq = 7,
-    ISO2_FRAG_SAProvisioningCertificateChain = 8,
-    ISO2_FRAG_SalesTariff = 9,
-    ISO2_FRAG_SignedInfo = 10,
+    ISO2_FRAG_AuthorizationReq = 5,
+    ISO2_FRAG_CertificateInstallationReq = 16,
+    ISO2_FRAG_CertificateUpdateReq = 18,
+    ISO2_FRAG_ContractSignatureCertChain = 34,
+    ISO2_FRAG_ContractSignatureEncryptedPrivateKey = 35,
+    ISO2_FRAG_DHpublickey = 46,
+    ISO2_FRAG_MeteringReceiptReq = 122,
+    ISO2_FRAG_SAProvisioningCertificateChain = 167,
+    ISO2_FRAG_SalesTariff = 175,
+    ISO2_FRAG_SignedInfo = 209,
 };
 
 /* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
 struct iso2_xmldsigFragment {
-    uint8_t root; /* ISO2_DSIG_* */
+    uint16_t root; /* ISO2_DSIG_* */
     union {
         struct iso2_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO2_DSIG_SignedInfo = 1,
+    ISO2_DSIG_SignedInfo = 33,
 };
 
 extern const struct exi_codec iso2_codec;

@@ -910,7 +910,7 @@ struct iso20_VehicleCheckOutResType {
 
 /* The document: exactly one root element (the member named by 'root'). */
 struct iso20_exiDocument {
-    uint8_t root; /* ISO20_ROOT_* */
+    uint16_t root; /* ISO20_ROOT_* */
     union {
         struct iso20_AuthorizationReqType AuthorizationReq;
         struct iso20_AuthorizationResType AuthorizationRes;
@@ -945,33 +945,33 @@ enum {
     ISO20_ROOT_AuthorizationRes = 2,
     ISO20_ROOT_AuthorizationSetupReq = 3,
     ISO20_ROOT_AuthorizationSetupRes = 4,
-    ISO20_ROOT_CertificateInstallationReq = 5,
-    ISO20_ROOT_CertificateInstallationRes = 6,
-    ISO20_ROOT_MeteringConfirmationReq = 7,
-    ISO20_ROOT_MeteringConfirmationRes = 8,
-    ISO20_ROOT_PowerDeliveryReq = 9,
-    ISO20_ROOT_PowerDeliveryRes = 10,
-    ISO20_ROOT_ScheduleExchangeReq = 11,
-    ISO20_ROOT_ScheduleExchangeRes = 12,
-    ISO20_ROOT_ServiceDetailReq = 13,
-    ISO20_ROOT_ServiceDetailRes = 14,
-    ISO20_ROOT_ServiceDiscoveryReq = 15,
-    ISO20_ROOT_ServiceDiscoveryRes = 16,
-    ISO20_ROOT_ServiceSelectionReq = 17,
-    ISO20_ROOT_ServiceSelectionRes = 18,
-    ISO20_ROOT_SessionSetupReq = 19,
-    ISO20_ROOT_SessionSetupRes = 20,
-    ISO20_ROOT_SessionStopReq = 21,
-    ISO20_ROOT_SessionStopRes = 22,
-    ISO20_ROOT_VehicleCheckInReq = 23,
-    ISO20_ROOT_VehicleCheckInRes = 24,
-    ISO20_ROOT_VehicleCheckOutReq = 25,
-    ISO20_ROOT_VehicleCheckOutRes = 26,
+    ISO20_ROOT_CertificateInstallationReq = 8,
+    ISO20_ROOT_CertificateInstallationRes = 9,
+    ISO20_ROOT_MeteringConfirmationReq = 17,
+    ISO20_ROOT_MeteringConfirmationRes = 18,
+    ISO20_ROOT_PowerDeliveryReq = 22,
+    ISO20_ROOT_PowerDeliveryRes = 23,
+    ISO20_ROOT_ScheduleExchangeReq = 28,
+    ISO20_ROOT_ScheduleExchangeRes = 29,
+    ISO20_ROOT_ServiceDetailReq = 30,
+    ISO20_ROOT_ServiceDetailRes = 31,
+    ISO20_ROOT_ServiceDiscoveryReq = 32,
+    ISO20_ROOT_ServiceDiscoveryRes = 33,
+    ISO20_ROOT_ServiceSelectionReq = 34,
+    ISO20_ROOT_ServiceSelectionRes = 35,
+    ISO20_ROOT_SessionSetupReq = 36,
+    ISO20_ROOT_SessionSetupRes = 37,
+    ISO20_ROOT_SessionStopReq = 38,
+    ISO20_ROOT_SessionStopRes = 39,
+    ISO20_ROOT_VehicleCheckInReq = 50,
+    ISO20_ROOT_VehicleCheckInRes = 51,
+    ISO20_ROOT_VehicleCheckOutReq = 52,
+    ISO20_ROOT_VehicleCheckOutRes = 53,
 };
 
 /* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
 struct iso20_exiFragment {
-    uint8_t root; /* ISO20_FRAG_* */
+    uint16_t root; /* ISO20_FRAG_* */
     union {
         struct iso20_AbsolutePriceScheduleType AbsolutePriceSchedule;
         struct iso20_SignedCertificateChainType OEMProvisioningCertificateChain;
@@ -984,23 +984,23 @@ struct iso20_exiFragment {
 };
 enum {
     ISO20_FRAG_AbsolutePriceSchedule = 1,
-    ISO20_FRAG_OEMProvisioningCertificateChain = 2,
-    ISO20_FRAG_PnC_AReqAuthorizationMode = 3,
-    ISO20_FRAG_PriceLevelSchedule = 4,
-    ISO20_FRAG_SignedInfo = 5,
-    ISO20_FRAG_SignedInstallationData = 6,
-    ISO20_FRAG_SignedMeteringData = 7,
+    ISO20_FRAG_OEMProvisioningCertificateChain = 129,
+    ISO20_FRAG_PnC_AReqAuthorizationMode = 152,
+    ISO20_FRAG_PriceLevelSchedule = 168,
+    ISO20_FRAG_SignedInfo = 231,
+    ISO20_FRAG_SignedInstallationData = 232,
+    ISO20_FRAG_SignedMeteringData = 233,
 };
 
 /* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
 struct iso20_xmldsigFragment {
-    uint8_t root; /* ISO20_DSIG_* */
+    uint16_t root; /* ISO20_DSIG_* */
     union {
         struct iso20_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_DSIG_SignedInfo = 1,
+    ISO20_DSIG_SignedInfo = 33,
 };
 
 extern const struct exi_codec iso20_codec;

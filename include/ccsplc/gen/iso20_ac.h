@@ -691,7 +691,7 @@ enum { iso20_ac_AC_ChargeParameterDiscoveryResType_AC_CPDResEnergyTransferMode =
 
 /* The document: exactly one root element (the member named by 'root'). */
 struct iso20_ac_exiDocument {
-    uint8_t root; /* ISO20_AC_ROOT_* */
+    uint16_t root; /* ISO20_AC_ROOT_* */
     union {
         struct iso20_ac_AC_ChargeLoopReqType AC_ChargeLoopReq;
         struct iso20_ac_AC_ChargeLoopResType AC_ChargeLoopRes;
@@ -700,32 +700,32 @@ struct iso20_ac_exiDocument {
     };
 };
 enum {
-    ISO20_AC_ROOT_AC_ChargeLoopReq = 1,
-    ISO20_AC_ROOT_AC_ChargeLoopRes = 2,
-    ISO20_AC_ROOT_AC_ChargeParameterDiscoveryReq = 3,
-    ISO20_AC_ROOT_AC_ChargeParameterDiscoveryRes = 4,
+    ISO20_AC_ROOT_AC_ChargeLoopReq = 3,
+    ISO20_AC_ROOT_AC_ChargeLoopRes = 4,
+    ISO20_AC_ROOT_AC_ChargeParameterDiscoveryReq = 5,
+    ISO20_AC_ROOT_AC_ChargeParameterDiscoveryRes = 6,
 };
 
 /* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
 struct iso20_ac_exiFragment {
-    uint8_t root; /* ISO20_AC_FRAG_* */
+    uint16_t root; /* ISO20_AC_FRAG_* */
     union {
         struct iso20_ac_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_AC_FRAG_SignedInfo = 1,
+    ISO20_AC_FRAG_SignedInfo = 136,
 };
 
 /* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
 struct iso20_ac_xmldsigFragment {
-    uint8_t root; /* ISO20_AC_DSIG_* */
+    uint16_t root; /* ISO20_AC_DSIG_* */
     union {
         struct iso20_ac_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_AC_DSIG_SignedInfo = 1,
+    ISO20_AC_DSIG_SignedInfo = 33,
 };
 
 extern const struct exi_codec iso20_ac_codec;

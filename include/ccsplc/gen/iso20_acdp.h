@@ -318,7 +318,7 @@ struct iso20_acdp_ACDP_VehiclePositioningResType {
 
 /* The document: exactly one root element (the member named by 'root'). */
 struct iso20_acdp_exiDocument {
-    uint8_t root; /* ISO20_ACDP_ROOT_* */
+    uint16_t root; /* ISO20_ACDP_ROOT_* */
     union {
         struct iso20_acdp_ACDP_ConnectReqType ACDP_ConnectReq;
         struct iso20_acdp_ACDP_ConnectResType ACDP_ConnectRes;
@@ -343,24 +343,24 @@ enum {
 
 /* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
 struct iso20_acdp_exiFragment {
-    uint8_t root; /* ISO20_ACDP_FRAG_* */
+    uint16_t root; /* ISO20_ACDP_FRAG_* */
     union {
         struct iso20_acdp_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_ACDP_FRAG_SignedInfo = 1,
+    ISO20_ACDP_FRAG_SignedInfo = 111,
 };
 
 /* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
 struct iso20_acdp_xmldsigFragment {
-    uint8_t root; /* ISO20_ACDP_DSIG_* */
+    uint16_t root; /* ISO20_ACDP_DSIG_* */
     union {
         struct iso20_acdp_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_ACDP_DSIG_SignedInfo = 1,
+    ISO20_ACDP_DSIG_SignedInfo = 33,
 };
 
 extern const struct exi_codec iso20_acdp_codec;

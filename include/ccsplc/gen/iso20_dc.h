@@ -593,7 +593,7 @@ struct iso20_dc_DC_WeldingDetectionResType {
 
 /* The document: exactly one root element (the member named by 'root'). */
 struct iso20_dc_exiDocument {
-    uint8_t root; /* ISO20_DC_ROOT_* */
+    uint16_t root; /* ISO20_DC_ROOT_* */
     union {
         struct iso20_dc_DC_CableCheckReqType DC_CableCheckReq;
         struct iso20_dc_DC_CableCheckResType DC_CableCheckRes;
@@ -608,38 +608,38 @@ struct iso20_dc_exiDocument {
     };
 };
 enum {
-    ISO20_DC_ROOT_DC_CableCheckReq = 1,
-    ISO20_DC_ROOT_DC_CableCheckRes = 2,
-    ISO20_DC_ROOT_DC_ChargeLoopReq = 3,
-    ISO20_DC_ROOT_DC_ChargeLoopRes = 4,
-    ISO20_DC_ROOT_DC_ChargeParameterDiscoveryReq = 5,
-    ISO20_DC_ROOT_DC_ChargeParameterDiscoveryRes = 6,
-    ISO20_DC_ROOT_DC_PreChargeReq = 7,
-    ISO20_DC_ROOT_DC_PreChargeRes = 8,
-    ISO20_DC_ROOT_DC_WeldingDetectionReq = 9,
-    ISO20_DC_ROOT_DC_WeldingDetectionRes = 10,
+    ISO20_DC_ROOT_DC_CableCheckReq = 12,
+    ISO20_DC_ROOT_DC_CableCheckRes = 13,
+    ISO20_DC_ROOT_DC_ChargeLoopReq = 14,
+    ISO20_DC_ROOT_DC_ChargeLoopRes = 15,
+    ISO20_DC_ROOT_DC_ChargeParameterDiscoveryReq = 16,
+    ISO20_DC_ROOT_DC_ChargeParameterDiscoveryRes = 17,
+    ISO20_DC_ROOT_DC_PreChargeReq = 18,
+    ISO20_DC_ROOT_DC_PreChargeRes = 19,
+    ISO20_DC_ROOT_DC_WeldingDetectionReq = 20,
+    ISO20_DC_ROOT_DC_WeldingDetectionRes = 21,
 };
 
 /* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
 struct iso20_dc_exiFragment {
-    uint8_t root; /* ISO20_DC_FRAG_* */
+    uint16_t root; /* ISO20_DC_FRAG_* */
     union {
         struct iso20_dc_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_DC_FRAG_SignedInfo = 1,
+    ISO20_DC_FRAG_SignedInfo = 130,
 };
 
 /* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
 struct iso20_dc_xmldsigFragment {
-    uint8_t root; /* ISO20_DC_DSIG_* */
+    uint16_t root; /* ISO20_DC_DSIG_* */
     union {
         struct iso20_dc_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_DC_DSIG_SignedInfo = 1,
+    ISO20_DC_DSIG_SignedInfo = 33,
 };
 
 extern const struct exi_codec iso20_dc_codec;

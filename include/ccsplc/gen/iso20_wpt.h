@@ -604,7 +604,7 @@ struct iso20_wpt_WPT_PairingResType {
 
 /* The document: exactly one root element (the member named by 'root'). */
 struct iso20_wpt_exiDocument {
-    uint8_t root; /* ISO20_WPT_ROOT_* */
+    uint16_t root; /* ISO20_WPT_ROOT_* */
     union {
         struct iso20_wpt_WPT_AlignmentCheckReqType WPT_AlignmentCheckReq;
         struct iso20_wpt_WPT_AlignmentCheckResType WPT_AlignmentCheckRes;
@@ -621,40 +621,40 @@ struct iso20_wpt_exiDocument {
     };
 };
 enum {
-    ISO20_WPT_ROOT_WPT_AlignmentCheckReq = 1,
-    ISO20_WPT_ROOT_WPT_AlignmentCheckRes = 2,
-    ISO20_WPT_ROOT_WPT_ChargeLoopReq = 3,
-    ISO20_WPT_ROOT_WPT_ChargeLoopRes = 4,
-    ISO20_WPT_ROOT_WPT_ChargeParameterDiscoveryReq = 5,
-    ISO20_WPT_ROOT_WPT_ChargeParameterDiscoveryRes = 6,
-    ISO20_WPT_ROOT_WPT_FinePositioningReq = 7,
-    ISO20_WPT_ROOT_WPT_FinePositioningRes = 8,
-    ISO20_WPT_ROOT_WPT_FinePositioningSetupReq = 9,
-    ISO20_WPT_ROOT_WPT_FinePositioningSetupRes = 10,
-    ISO20_WPT_ROOT_WPT_PairingReq = 11,
-    ISO20_WPT_ROOT_WPT_PairingRes = 12,
+    ISO20_WPT_ROOT_WPT_AlignmentCheckReq = 26,
+    ISO20_WPT_ROOT_WPT_AlignmentCheckRes = 27,
+    ISO20_WPT_ROOT_WPT_ChargeLoopReq = 28,
+    ISO20_WPT_ROOT_WPT_ChargeLoopRes = 29,
+    ISO20_WPT_ROOT_WPT_ChargeParameterDiscoveryReq = 30,
+    ISO20_WPT_ROOT_WPT_ChargeParameterDiscoveryRes = 31,
+    ISO20_WPT_ROOT_WPT_FinePositioningReq = 32,
+    ISO20_WPT_ROOT_WPT_FinePositioningRes = 33,
+    ISO20_WPT_ROOT_WPT_FinePositioningSetupReq = 34,
+    ISO20_WPT_ROOT_WPT_FinePositioningSetupRes = 35,
+    ISO20_WPT_ROOT_WPT_PairingReq = 36,
+    ISO20_WPT_ROOT_WPT_PairingRes = 37,
 };
 
 /* A signed element as an EXI fragment of the whole schema set (what its digest covers). */
 struct iso20_wpt_exiFragment {
-    uint8_t root; /* ISO20_WPT_FRAG_* */
+    uint16_t root; /* ISO20_WPT_FRAG_* */
     union {
         struct iso20_wpt_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_WPT_FRAG_SignedInfo = 1,
+    ISO20_WPT_FRAG_SignedInfo = 147,
 };
 
 /* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
 struct iso20_wpt_xmldsigFragment {
-    uint8_t root; /* ISO20_WPT_DSIG_* */
+    uint16_t root; /* ISO20_WPT_DSIG_* */
     union {
         struct iso20_wpt_SignedInfoType SignedInfo;
     };
 };
 enum {
-    ISO20_WPT_DSIG_SignedInfo = 1,
+    ISO20_WPT_DSIG_SignedInfo = 33,
 };
 
 extern const struct exi_codec iso20_wpt_codec;

@@ -26,8 +26,8 @@ static const struct exi_field fields[] = {
     {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 0, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 20},
     {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 0, 8, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct app_supportedAppProtocolResType, SchemaID), offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 6, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
-    {offsetof(struct app_exiDocument, supportedAppProtocolReq), offsetof(struct app_exiDocument, root), 1, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
-    {offsetof(struct app_exiDocument, supportedAppProtocolRes), offsetof(struct app_exiDocument, root), 2, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
+    {offsetof(struct app_exiDocument, supportedAppProtocolReq), offsetof(struct app_exiDocument, root), 1, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
+    {offsetof(struct app_exiDocument, supportedAppProtocolRes), offsetof(struct app_exiDocument, root), 2, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 2},
 };
 
 static const struct exi_state states[] = {

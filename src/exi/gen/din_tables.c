@@ -480,7 +480,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct din_BodyType, WeldingDetectionRes), offsetof(struct din_BodyType, BodyElement_choice), 95, EXI_P_CHOICE, EXI_R_ELEM, 35, EXI_K_COMPLEX, 35},
     {offsetof(struct din_V2G_MessageType, Header), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct din_V2G_MessageType, Body), 0, 96, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct din_exiDocument, V2G_Message), offsetof(struct din_exiDocument, root), 97, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 1},
+    {offsetof(struct din_exiDocument, V2G_Message), offsetof(struct din_exiDocument, root), 97, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 78},
 };
 
 static const struct exi_state states[] = {

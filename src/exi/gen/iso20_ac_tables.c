@@ -369,12 +369,12 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ac_AC_ChargeParameterDiscoveryResType, ResponseCode), 0, 64, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_ac_AC_ChargeParameterDiscoveryResType, AC_CPDResEnergyTransferMode), offsetof(struct iso20_ac_AC_ChargeParameterDiscoveryResType, AC_CPDResEnergyTransferMode_choice), 42, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
     {offsetof(struct iso20_ac_AC_ChargeParameterDiscoveryResType, BPT_AC_CPDResEnergyTransferMode), offsetof(struct iso20_ac_AC_ChargeParameterDiscoveryResType, AC_CPDResEnergyTransferMode_choice), 43, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
-    {offsetof(struct iso20_ac_exiDocument, AC_ChargeLoopReq), offsetof(struct iso20_ac_exiDocument, root), 27, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_ac_exiDocument, AC_ChargeLoopRes), offsetof(struct iso20_ac_exiDocument, root), 38, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_ac_exiDocument, AC_ChargeParameterDiscoveryReq), offsetof(struct iso20_ac_exiDocument, root), 41, EXI_P_CHOICE, EXI_R_ELEM, 3, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_ac_exiDocument, AC_ChargeParameterDiscoveryRes), offsetof(struct iso20_ac_exiDocument, root), 44, EXI_P_CHOICE, EXI_R_ELEM, 4, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_ac_exiFragment, SignedInfo), offsetof(struct iso20_ac_exiFragment, root), 6, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_ac_xmldsigFragment, SignedInfo), offsetof(struct iso20_ac_xmldsigFragment, root), 6, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 1},
+    {offsetof(struct iso20_ac_exiDocument, AC_ChargeLoopReq), offsetof(struct iso20_ac_exiDocument, root), 27, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 3},
+    {offsetof(struct iso20_ac_exiDocument, AC_ChargeLoopRes), offsetof(struct iso20_ac_exiDocument, root), 38, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
+    {offsetof(struct iso20_ac_exiDocument, AC_ChargeParameterDiscoveryReq), offsetof(struct iso20_ac_exiDocument, root), 41, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 5},
+    {offsetof(struct iso20_ac_exiDocument, AC_ChargeParameterDiscoveryRes), offsetof(struct iso20_ac_exiDocument, root), 44, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 6},
+    {offsetof(struct iso20_ac_exiFragment, SignedInfo), offsetof(struct iso20_ac_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 136},
+    {offsetof(struct iso20_ac_xmldsigFragment, SignedInfo), offsetof(struct iso20_ac_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
 };
 
 static const struct exi_state states[] = {
