@@ -34,10 +34,17 @@ typedef struct {
 
 typedef enum {
     CAP_EV_OPEN,      /* first segment of a connection; value: 1 when its SYN was seen */
-    CAP_EV_CLOSE,     /* RST, or FIN both ways */
+    CAP_EV_CLOSE,     /* value: how (cap_close_kind) */
     CAP_EV_GAP,       /* value: bytes of the stream in direction dir the capture lost */
     CAP_EV_BAD_V2GTP, /* value: -CCS_E* from the V2GTP header check; the reader resynchronises */
 } cap_event_kind;
+
+/* How a connection ended (the value of CAP_EV_CLOSE). */
+typedef enum {
+    CAP_CLOSE_FIN = 0, /* FIN both ways */
+    CAP_CLOSE_RST = 1, /* a RST from either side */
+    CAP_CLOSE_END = 2, /* still open when the input ended (cap_finish) */
+} cap_close_kind;
 
 typedef struct {
     cap_event_kind kind;
@@ -88,6 +95,12 @@ int cap_source_fd(const cap_source *s);
 /* Feeds up to max_frames frames (all available when negative) to r. Returns the count fed: 0 means end of
  * file, or nothing ready on a live source; CCS_EIO on a read error. */
 int cap_source_read(cap_source *s, cap_reader *r, int max_frames);
+/* One frame, for callers that look at frames before the reader does (e.g. to save them): 1 with *frame (valid
+ * until the next call), *len and *ts_ns; 0 at the end of a file or when nothing is ready on a live source;
+ * CCS_EIO on a read error. */
+int cap_source_next(cap_source *s, const uint8_t **frame, size_t *len, uint64_t *ts_ns);
+/* Frames a live source lost (kernel buffer full, interface drops) so far. 0, or CCS_EUNSUPP for a file. */
+int cap_source_drops(cap_source *s, uint64_t *dropped);
 void cap_source_close(cap_source *s);
 
 /* Reads a whole file: open, feed every frame, finish. stats (may be NULL) gets the counters. */

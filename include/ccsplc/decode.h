@@ -63,7 +63,7 @@ typedef struct {
     double min, max;
 } dec_range;
 
-typedef enum { DEC_END_NONE, DEC_END_SESSION_STOP, DEC_END_ERROR, DEC_END_TCP_CLOSE } dec_end;
+typedef enum { DEC_END_NONE, DEC_END_SESSION_STOP, DEC_END_ERROR, DEC_END_TCP_CLOSE, DEC_END_TCP_RESET } dec_end;
 
 typedef struct {
     uint64_t first_ns, last_ns;
@@ -128,8 +128,10 @@ int dec_measure_get(const dec_record *r, dec_measure *m);
 /* Output forms. */
 int dec_text_record(FILE *out, const dec_record *r, uint64_t origin_ns);    /* one timeline line */
 int dec_text_summary(FILE *out, const dec_analyzer *a);                      /* sessions and totals */
+int dec_text_session(FILE *out, const dec_analyzer *a, size_t i);            /* one session's summary */
 int dec_json_record(FILE *out, const dec_record *r, uint64_t origin_ns);    /* one JSON Lines object */
 int dec_json_sessions(FILE *out, const dec_analyzer *a);                     /* one object per session */
+int dec_json_session(FILE *out, const dec_analyzer *a, size_t i);            /* the object of session i */
 void dec_json_string(FILE *out, const char *s);                              /* "..." escaped, '<' as \u003c */
 
 /* The HTML report: collect every record, then write one self-contained page. */

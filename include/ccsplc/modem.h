@@ -43,6 +43,9 @@ int modem_list(modem_client *c, uint32_t wait_ms, modem_info *out, size_t cap, s
 /* CM_SET_KEY.REQ with the NMK and its NID (security level 0); 0 once confirmed (its Result is not trusted). */
 int modem_set_key(modem_client *c, const uint8_t nmk[HPGP_NMK_LEN], ccs_sha256_fn sha256, ccs_random_fn rng,
                   void *rng_ctx);
+/* The same with a given NID (e.g. the one a CM_SLAC_MATCH.CNF carried: `ccsplc listen --join`). */
+int modem_set_key_nid(modem_client *c, const uint8_t nmk[HPGP_NMK_LEN], const uint8_t nid[HPGP_NID_LEN],
+                      ccs_random_fn rng, void *rng_ctx);
 /* VS_RS_DEV.REQ; 0 once confirmed. */
 int modem_reset(modem_client *c);
 /* GET_SW every MODEM_WAIT_POLL_MS until the modem answers (info may be NULL). 0 or CCS_ETIMEOUT. */

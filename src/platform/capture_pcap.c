@@ -75,11 +75,16 @@ int cap_open_live(const char *ifname, cap_source **out, char *err, size_t errlen
 
 int cap_source_fd(const cap_source *s) { return s->live ? pcap_get_selectable_fd(s->p) : -1; }
 
+static uint64_t ts_ns(const cap_source *s, const struct pcap_pkthdr *h)
+{
+    uint64_t frac = (uint64_t)h->ts.tv_usec * (s->nano ? 1u : 1000u);
+    return (uint64_t)h->ts.tv_sec * 1000000000u + frac;
+}
+
 static void feed(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
     const cap_source *s = (const cap_source *)user;
-    uint64_t frac = (uint64_t)h->ts.tv_usec * (s->nano ? 1u : 1000u);
-    cap_frame(s->reader, (uint64_t)h->ts.tv_sec * 1000000000u + frac, data, h->caplen);
+    cap_frame(s->reader, ts_ns(s, h), data, h->caplen);
 }
 
 int cap_source_read(cap_source *s, cap_reader *r, int max_frames)
@@ -87,6 +92,27 @@ int cap_source_read(cap_source *s, cap_reader *r, int max_frames)
     s->reader = r;
     int n = pcap_dispatch(s->p, max_frames, feed, (u_char *)s);
     return n < 0 ? CCS_EIO : n;
+}
+
+int cap_source_next(cap_source *s, const uint8_t **frame, size_t *len, uint64_t *ts)
+{
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    int rc = pcap_next_ex(s->p, &h, &data);
+    if (rc == 0 || rc == PCAP_ERROR_BREAK) return 0; /* nothing ready (live), end of file */
+    if (rc < 0) return CCS_EIO;
+    *frame = data;
+    *len = h->caplen;
+    *ts = ts_ns(s, h);
+    return 1;
+}
+
+int cap_source_drops(cap_source *s, uint64_t *dropped)
+{
+    struct pcap_stat st;
+    if (!s->live || pcap_stats(s->p, &st) < 0) return CCS_EUNSUPP;
+    *dropped = (uint64_t)st.ps_drop + st.ps_ifdrop;
+    return 0;
 }
 
 void cap_source_close(cap_source *s)

@@ -71,7 +71,7 @@ static int half_init(cap_reader *r, cap_conn *c, cap_dir dir)
     return v2gtp_reasm_init(&h->v2g, h->mem + CAP_TCP_WINDOW + CAP_TCP_WINDOW / 8, v2g_cap, r->max_payload);
 }
 
-static void close_conn(cap_reader *r, cap_conn *c)
+static void close_conn(cap_reader *r, cap_conn *c, cap_close_kind how)
 {
     for (int d = 0; d < 2; d++) {
         tcp_reasm_sink s = sink_of(&c->half[d]);
@@ -82,7 +82,7 @@ static void close_conn(cap_reader *r, cap_conn *c)
         c->half[d].mem = NULL;
     }
     c->closed = 1;
-    cap_emit_event(r, CAP_EV_CLOSE, c->id, CAP_DIR_C2S, 0);
+    cap_emit_event(r, CAP_EV_CLOSE, c->id, CAP_DIR_C2S, how);
 }
 
 /* Whether the sender of the first segment seen of a connection is its client (see cap_dir). */
@@ -171,13 +171,16 @@ void cap_tcp_segment(cap_reader *r, const ipv6_frame *f, const uint8_t *payload,
         h->fin = 1;
         h->fin_seq = f->seq + (uint32_t)syn + (uint32_t)len;
     }
-    if ((f->tcp_flags & TCP_RST) || (c->half[0].fin && c->half[1].fin)) close_conn(r, c);
+    if (f->tcp_flags & TCP_RST)
+        close_conn(r, c, CAP_CLOSE_RST);
+    else if (c->half[0].fin && c->half[1].fin)
+        close_conn(r, c, CAP_CLOSE_FIN);
 }
 
 void cap_tcp_finish(cap_reader *r)
 {
     for (size_t i = 0; i < r->n_conns; i++)
-        if (!r->conns[i]->closed) close_conn(r, r->conns[i]);
+        if (!r->conns[i]->closed) close_conn(r, r->conns[i], CAP_CLOSE_END);
 }
 
 void cap_tcp_free(cap_reader *r)

@@ -89,10 +89,17 @@ int modem_list(modem_client *c, uint32_t wait_ms, modem_info *out, size_t cap, s
 int modem_set_key(modem_client *c, const uint8_t nmk[HPGP_NMK_LEN], ccs_sha256_fn sha256, ccs_random_fn rng,
                   void *rng_ctx)
 {
+    uint8_t nid[HPGP_NID_LEN];
+    int rc = hpgp_nid_from_nmk(sha256, nmk, 0, nid);
+    return rc ? rc : modem_set_key_nid(c, nmk, nid, rng, rng_ctx);
+}
+
+int modem_set_key_nid(modem_client *c, const uint8_t nmk[HPGP_NMK_LEN], const uint8_t nid[HPGP_NID_LEN],
+                      ccs_random_fn rng, void *rng_ctx)
+{
     hpgp_msg m, cnf;
     hpgp_msg_init(&m, HPGP_K_SET_KEY_REQ, NULL, NULL);
-    int rc = hpgp_nid_from_nmk(sha256, nmk, 0, m.u.set_key_req.nid);
-    if (rc) return rc;
+    memcpy(m.u.set_key_req.nid, nid, HPGP_NID_LEN);
     memcpy(m.u.set_key_req.new_key, nmk, HPGP_NMK_LEN);
     rng(rng_ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce);
     return modem_transact(c, &m, HPGP_K_SET_KEY_CNF, &cnf);

@@ -48,6 +48,7 @@ struct dec_analyzer {
     void *doc;                      /* one decoded document, the size of the largest codec's */
     dec_fieldbuf fb;
     dec_totals totals;
+    uint64_t end_ns;                /* time of the last frame when connections were still open at the end */
 };
 
 /* decode_session.c */

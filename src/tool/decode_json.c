@@ -95,9 +95,13 @@ static void mac(FILE *out, const char *k, int has, const uint8_t m[6])
     str_member(out, k, has ? t : NULL);
 }
 
-static void session(FILE *out, const dec_session *s, size_t i, uint64_t origin)
+int dec_json_session(FILE *out, const dec_analyzer *a, size_t i)
 {
-    static const char *const ends[] = {"none", "SessionStop", "error", "TCP close"};
+    const dec_session *s = dec_session_get(a, i);
+    if (!s)
+        return -1;
+    uint64_t origin = dec_stats(a)->first_ns;
+    static const char *const ends[] = {"none", "SessionStop", "error", "TCP close", "TCP reset"};
     fprintf(out, "{\"layer\":\"session\",\"session\":%zu,\"conn\":%d", i, s->conn);
     str_member(out, "proto", s->proto);
     str_member(out, "namespace", s->ns);
@@ -130,11 +134,12 @@ static void session(FILE *out, const dec_session *s, size_t i, uint64_t origin)
     str_member(out, "end_kind", ends[s->end]);
     str_member(out, "end", s->end_text);
     fputs("}\n", out);
+    return ferror(out) ? -1 : 0;
 }
 
 int dec_json_sessions(FILE *out, const dec_analyzer *a)
 {
     for (size_t i = 0; i < dec_nsessions(a); i++)
-        session(out, dec_session_get(a, i), i, dec_stats(a)->first_ns);
+        dec_json_session(out, a, i);
     return ferror(out) ? -1 : 0;
 }

@@ -103,9 +103,13 @@ void dec_on_event(void *ctx, const cap_event *e)
         snprintf(keys, sizeof keys, "%s", e->value ? "SYN seen" : "joined an open connection");
         break;
     case CAP_EV_CLOSE:
-        r.name = "close";
+        if (e->value == CAP_CLOSE_END) { /* the capture ended, not the connection: the session summary says so */
+            a->end_ns = e->ts_ns > a->end_ns ? e->ts_ns : a->end_ns;
+            return;
+        }
+        r.name = e->value == CAP_CLOSE_RST ? "reset" : "close";
         r.dir = DEC_DIR_UNKNOWN;
-        snprintf(keys, sizeof keys, "FIN both ways or RST");
+        snprintf(keys, sizeof keys, "%s", e->value == CAP_CLOSE_RST ? "RST" : "FIN both ways");
         break;
     case CAP_EV_GAP:
         r.name = "gap";

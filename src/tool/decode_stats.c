@@ -70,9 +70,11 @@ static void note_measures(dec_session *s, const dec_record *r)
 
 static void note_end(dec_session *s, const dec_record *r)
 {
-    if (r->layer == DEC_LAYER_TCP && r->conn == s->conn && !strcmp(r->name, "close") && s->end == DEC_END_NONE) {
-        s->end = DEC_END_TCP_CLOSE;
-        snprintf(s->end_text, sizeof s->end_text, "TCP connection closed (FIN both ways or RST)%s%s",
+    int reset = !strcmp(r->name, "reset");
+    if (r->layer == DEC_LAYER_TCP && r->conn == s->conn && (reset || !strcmp(r->name, "close")) &&
+        s->end == DEC_END_NONE) {
+        s->end = reset ? DEC_END_TCP_RESET : DEC_END_TCP_CLOSE;
+        snprintf(s->end_text, sizeof s->end_text, "%s%s%s", reset ? "TCP reset (RST)" : "TCP closed (FIN both ways)",
                  s->last_v2g[0] ? " after " : "", s->last_v2g);
     }
     if (r->layer != DEC_LAYER_V2G || r->error || !r->exi)

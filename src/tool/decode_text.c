@@ -24,8 +24,12 @@ static void party(FILE *out, const char *who, int has_mac, const uint8_t mac[6],
     fprintf(out, "  %-8s MAC %s, %s %s\n", who, m, idname, id[0] ? id : "?");
 }
 
-static void session(FILE *out, const dec_session *s, size_t i, uint64_t origin)
+int dec_text_session(FILE *out, const dec_analyzer *a, size_t i)
 {
+    const dec_session *s = dec_session_get(a, i);
+    if (!s)
+        return -1;
+    uint64_t origin = dec_stats(a)->first_ns;
     fprintf(out, "\n== session %zu: ", i + 1);
     if (s->proto)
         fprintf(out, "%s%s%s%s%s", s->proto, s->ns[0] ? " (" : "", s->ns, s->ns[0] ? ")" : "",
@@ -54,13 +58,14 @@ static void session(FILE *out, const dec_session *s, size_t i, uint64_t origin)
                 s->voltage.max, s->current.min, s->current.max, s->energy_wh);
     fprintf(out, "  EXI      %u messages, %u decode errors\n", s->exi_messages, s->exi_errors);
     fprintf(out, "  end      %s\n", s->end_text);
+    return ferror(out) ? -1 : 0;
 }
 
 int dec_text_summary(FILE *out, const dec_analyzer *a)
 {
     const dec_totals *t = dec_stats(a);
     for (size_t i = 0; i < dec_nsessions(a); i++)
-        session(out, dec_session_get(a, i), i, t->first_ns);
+        dec_text_session(out, a, i);
     const cap_stats *c = &t->capture;
     fprintf(out,
             "\ntotals: %llu frames; HomePlug %u, SDP %u, EXI messages %u (%u decode errors), V2GTP without a "
