@@ -32,7 +32,7 @@ struct exi_type {
     uint8_t bits;      /* ENUM, NBIT: code width; BINARY: 1 = base64Binary, 0 = hexBinary (text form) */
     uint8_t is_signed; /* NBIT, INT: C storage is signed */
     uint32_t size;     /* sizeof the C value (array stride) */
-    uint16_t aux;      /* COMPLEX: first state; ENUM: literal count; STRING/BINARY/BIGINT: capacity;
+    uint16_t aux;      /* COMPLEX: start state; ENUM: literal count; STRING/BINARY/BIGINT: capacity;
                         * NBIT: max - min (the schema's range, which the code width may exceed) */
     uint16_t first;    /* COMPLEX: first field */
     uint16_t nfields;  /* COMPLEX: field count */
@@ -54,24 +54,19 @@ struct exi_field {
                         * EXI_P_ROOT: selector value = 1 + event code */
 };
 
-struct exi_state {
-    uint16_t first;    /* first production */
-    uint16_t nprods;
-    uint8_t nbits;     /* event code width */
-};
-
+/* A grammar state is a run in exi_codec.prods: a header {nprods, nbits}, then its productions in event-code
+ * order. A state is named by the index of its header, so finding a production takes one table access. */
 struct exi_prod {
-    uint16_t field;    /* field index, EXI_PROD_* */
-    uint16_t next;     /* next state */
+    uint16_t field;    /* field index, EXI_PROD_*; in a header: the number of productions */
+    uint16_t next;     /* next state; in a header: the event code width in bits */
 };
 
 struct exi_codec {
     const struct exi_type *types;
     const struct exi_field *fields;
-    const struct exi_state *states;
-    const struct exi_prod *prods;
+    const struct exi_prod *prods;  /* the states: see struct exi_prod */
     const uint32_t *clears;  /* offsets of presence bytes/counts zeroed when a complex element starts */
-    uint16_t ntypes, nfields, nstates, nprods;
+    uint16_t ntypes, nfields, nprods;
     uint16_t doc_type;  /* the document: a COMPLEX type whose fields are the root elements */
     uint16_t frag_type; /* signed elements as EXI fragments of the schema set, or 0xFFFF */
     uint16_t dsig_type; /* SignedInfo as an EXI fragment of the xmldsig schema, or 0xFFFF */
@@ -92,7 +87,7 @@ struct exi_meta {
 /* Where decoding or encoding stopped, for error messages. */
 struct exi_error {
     size_t bit_offset;       /* position in the stream */
-    uint16_t state;          /* grammar state (index into states) */
+    uint16_t state;          /* grammar state (index of its header in prods) */
     uint16_t field;          /* field being processed, or 0xFFFF */
     int code;                /* the CCS_E* code */
 };

@@ -35,19 +35,23 @@ static inline int exi_read_bits(struct exi_reader *r, unsigned n, uint32_t *out)
     size_t pos = r->pos;
     if (n > r->nbits - pos)
         return CCS_ETRUNC;
-    size_t byte = pos >> 3, nbytes = r->nbytes;
+    if (n == 0) {
+        *out = 0;
+        return 0;
+    }
+    size_t byte = pos >> 3; /* < nbytes, since the n > 0 bits are in bounds */
     uint64_t w;
-    if (nbytes - byte >= 8) {        /* a whole 64-bit window from here is in bounds */
-        w = exi_load_be64(r->buf + byte);
-    } else if (nbytes >= 8) {        /* near the end: the buffer's last 8 bytes, shifted into place */
-        w = byte < nbytes ? exi_load_be64(r->buf + nbytes - 8) << (8 * (byte - (nbytes - 8))) : 0;
+    if (r->nbytes >= 8) {
+        /* a 64-bit window that stays in bounds: from here, or the buffer's last 8 bytes shifted into place */
+        size_t at = byte + 8 <= r->nbytes ? byte : r->nbytes - 8;
+        w = exi_load_be64(r->buf + at) << (8 * (byte - at));
     } else {                         /* a buffer shorter than 8 bytes */
         w = 0;
         for (size_t i = 0; i < 8; i++)
-            w = w << 8 | (byte + i < nbytes ? r->buf[byte + i] : 0u);
+            w = w << 8 | (byte + i < r->nbytes ? r->buf[byte + i] : 0u);
     }
     r->pos = pos + n;
-    *out = (uint32_t)(((w << (pos & 7)) >> 1) >> (63 - n));
+    *out = (uint32_t)((w << (pos & 7)) >> (64 - n));
     return 0;
 }
 

@@ -137,22 +137,22 @@ static int dec_complex(struct dec *d, uint16_t type, uint8_t *base, unsigned dep
     clear_presence(c, t, base);
     uint16_t s = t->aux;
     for (;;) {
-        const struct exi_state *st = &c->states[s];
+        const struct exi_prod *head = &c->prods[s];
         size_t at = d->r.pos;
         uint32_t code;
-        int rc = exi_read_bits(&d->r, st->nbits, &code);
+        int rc = exi_read_bits(&d->r, head->next, &code);
         if (rc)
             return fail(d->err, rc, at, s, 0xFFFF);
-        if (code >= st->nprods)
-            return fail(d->err, code == st->nprods ? CCS_EUNSUPP : CCS_EGRAMMAR, at, s, 0xFFFF);
-        const struct exi_prod *p = &c->prods[st->first + code];
-        if (p->field >= EXI_PROD_ROOT) {
+        if (code >= head->field)
+            return fail(d->err, code == head->field ? CCS_EUNSUPP : CCS_EGRAMMAR, at, s, 0xFFFF);
+        const struct exi_prod *p = &head[1 + code];
+        if (p->field >= EXI_PROD_OVF) { /* end element, or something this codec refuses */
             if (p->field == EXI_PROD_EE)
                 return 0;
-            return fail(d->err, CCS_EUNSUPP, at, s, 0xFFFF);
-        }
-        if (p->field & EXI_PROD_OVF)
+            if (p->field >= EXI_PROD_ROOT)
+                return fail(d->err, CCS_EUNSUPP, at, s, 0xFFFF);
             return fail(d->err, CCS_ECAP, at, s, (uint16_t)(p->field & ~EXI_PROD_OVF));
+        }
         if ((rc = dec_field(d, &c->fields[p->field], base, depth)))
             return fail(d->err, rc, at, s, p->field);
         s = p->next;
@@ -206,17 +206,19 @@ static int instances(const struct exi_field *f, const uint8_t *base)
  * refused rather than dropped. */
 static int emit_event(struct enc *e, uint16_t *s, uint16_t want, unsigned from)
 {
-    const struct exi_state *st = &e->c->states[*s];
-    if (from >= st->nprods)
-        from = 0;
-    const struct exi_prod *p = &e->c->prods[st->first + from];
-    for (unsigned code = from; code < st->nprods; code++, p++) {
-        if (p->field == want) {
-            *s = p->next;
-            return exi_write_bits(&e->w, st->nbits, code);
-        }
+    const struct exi_prod *head = &e->c->prods[*s], *p0 = head + 1;
+    unsigned nprods = head->field;
+    /* First guess, right in most states: productions are sorted in field order, so a member's code is its
+     * distance from the state's first member; EE is the last production (unless characters follow). */
+    unsigned code = want == EXI_PROD_EE ? nprods - 1u : want >= p0->field ? (unsigned)(want - p0->field) : from;
+    if (code >= nprods || p0[code].field != want) {
+        for (code = from < nprods ? from : 0; code < nprods && p0[code].field != want; code++)
+            ;
+        if (code == nprods)
+            return fail(e->err, CCS_EINVAL, exi_writer_pos(&e->w), *s, want == EXI_PROD_EE ? 0xFFFF : want);
     }
-    return fail(e->err, CCS_EINVAL, exi_writer_pos(&e->w), *s, want == EXI_PROD_EE ? 0xFFFF : want);
+    *s = p0[code].next;
+    return exi_write_bits(&e->w, head->next, code);
 }
 
 static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *src, unsigned depth)

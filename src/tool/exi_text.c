@@ -316,12 +316,12 @@ void exi_text_describe_error(const struct exi_proto *p, const struct exi_error *
                                 err->bit_offset / 8);
     if (err->field != 0xFFFF && err->field < c->nfields && n < cap)
         n += (size_t)snprintf(buf + n, cap - n, " in <%s>", p->meta->field_names[err->field]);
-    if (err->state >= c->nstates || n >= cap)
+    if (err->state >= c->nprods || n >= cap)
         return;
-    const struct exi_state *st = &c->states[err->state];
-    n += (size_t)snprintf(buf + n, cap - n, "; the grammar expected (%u-bit code):", st->nbits);
-    for (unsigned i = 0; i < st->nprods && n < cap; i++) {
-        uint16_t fi = c->prods[st->first + i].field;
+    const struct exi_prod *head = &c->prods[err->state];
+    n += (size_t)snprintf(buf + n, cap - n, "; the grammar expected (%u-bit code):", head->next);
+    for (unsigned i = 0; i < head->field && err->state + 1u + i < c->nprods && n < cap; i++) {
+        uint16_t fi = head[1 + i].field;
         const char *what = fi == EXI_PROD_EE ? "end of element" : fi == EXI_PROD_ANY ? "any element"
                          : fi == EXI_PROD_MIX ? "characters" : fi == EXI_PROD_ROOT ? "(unsupported root)"
                          : p->meta->field_names[fi & ~EXI_PROD_OVF];

@@ -356,7 +356,8 @@ class Codec:
     def write_tables(self):
         self._layout()
         P = self.prefix
-        if len(self.prods) >= 0x8000 or len(self.fields) >= 0x8000 or len(self.states) >= 0xFFFF:
+        self.state_pos = [first + k for k, (first, n, bits) in enumerate(self.states)]
+        if len(self.prods) + len(self.states) >= 0xFFFF or len(self.fields) >= 0x8000:
             raise SchemaError("%s: tables too large for 16-bit indices" % P)
         out = ["/* %s codec: grammar tables walked by src/exi/codec.c. %s */" % (self.proto["title"], HEADER_NOTE),
                '#include "ccsplc/gen/%s.h"' % P, "", "#include <stddef.h>", ""]
@@ -371,31 +372,25 @@ class Codec:
             out.append("    " + self._field_row(owner, f, ti) + ",")
         out.append("};")
         out.append("")
-        out.append("static const struct exi_state states[] = {")
-        for first, n, bits in self.states:
-            out.append("    {%d, %d, %d}," % (first, n, bits))
-        out.append("};")
-        out.append("")
         out.append("static const uint32_t clears[] = {")
         out.extend("    %s," % c for c in self.clears)
         out.append("};")
         out.append("")
+        out.append("/* States: a header {productions, code width}, then the productions {field, next state}. */")
         out.append("static const struct exi_prod prods[] = {")
-        row = []
-        for code, nxt in self.prods:
-            row.append("{0x%04x, %d}" % (code, nxt))
-            if len(row) == 8:
-                out.append("    " + ", ".join(row) + ",")
-                row = []
-        if row:
-            out.append("    " + ", ".join(row) + ",")
+        for k, (first, n, bits) in enumerate(self.states):
+            row = ["{%d, %d}" % (n, bits)]
+            for code, nxt in self.prods[first:first + n]:
+                row.append("{0x%04x, %d}" % (code, self.state_pos[nxt] if code != PROD_EE else 0))
+            for i in range(0, len(row), 8):
+                out.append("    " + ", ".join(row[i:i + 8]) + ",")
         out.append("};")
         out.append("")
         kinds = {doc.suffix: doc.type_index for doc in self.docs}
         frag = [kinds.get("_fragment", 0xFFFF), kinds.get("_xmldsig_fragment", 0xFFFF)]
         out += ["const struct exi_codec %s_codec = {" % P,
-                "    types, fields, states, prods, clears, %d, %d, %d, %d," % (len(self.types), len(self.fields),
-                                                                      len(self.states), len(self.prods)),
+                "    types, fields, prods, clears, %d, %d, %d," % (len(self.types), len(self.fields),
+                                                              len(self.prods) + len(self.states)),
                 "    %d, %d, %d, /* document, fragment, xmldsig fragment */" % (self.docs[0].type_index, frag[0],
                                                                              frag[1]),
                 "};", ""]
@@ -428,11 +423,11 @@ class Codec:
             if isinstance(payload, DocGrammar):
                 doc = payload
                 return ("{EXI_K_COMPLEX, 0, 0, sizeof(struct %s), %d, %d, %d, 0, %d, 0, 1}"
-                        % (doc.struct, doc.state, doc.field_base, len(doc.roots), doc.clear))
+                        % (doc.struct, self.state_pos[doc.state], doc.field_base, len(doc.roots), doc.clear))
             g = payload
             first, n8, n16 = g.clear_range
             return ("{EXI_K_COMPLEX, 0, 0, sizeof(struct %s), %d, %d, %d, 0, %d, %d, %d}"
-                    % (g.cname, g.state_base, g.field_base, len(g.fields), first, n8, n16))
+                    % (g.cname, self.state_pos[g.state_base], g.field_base, len(g.fields), first, n8, n16))
         info = payload
         extra = len(info.literals) if info.kind == "ENUM" else info.cap
         return ("{EXI_K_%s, %d, %d, %s, %d, 0, 0, %d, 0, 0, 0}"
