@@ -43,6 +43,20 @@ int exi_fits(int64_t v, unsigned size, int is_signed)
     return v >= 0 && v < (INT64_C(1) << bits);
 }
 
+/* The 16-bit length in front of a string's or binary's bytes. */
+static void store_len(uint8_t *dst, size_t len)
+{
+    uint16_t l16 = (uint16_t)len;
+    memcpy(dst, &l16, sizeof l16);
+}
+
+/* The length of a string or binary to encode, refused above the type's capacity. */
+static int load_len(const struct exi_type *t, const uint8_t *src, uint16_t *len)
+{
+    memcpy(len, src, sizeof *len);
+    return *len > t->aux ? CCS_EINVAL : 0;
+}
+
 /* Strings: length + 2 (0 and 1 would be string-table hits, which this profile never uses), then code points,
  * kept as UTF-8 in a NUL-terminated char array of capacity t->aux bytes. */
 static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
@@ -79,16 +93,14 @@ static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
         len += k;
     }
     chars[len] = 0;
-    uint16_t l16 = (uint16_t)len;
-    memcpy(dst, &l16, sizeof l16);
+    store_len(dst, len);
     return 0;
 }
 
 static int string_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
 {
     uint16_t len;
-    memcpy(&len, src, sizeof len);
-    if (len > t->aux)
+    if (load_len(t, src, &len))
         return CCS_EINVAL;
     const uint8_t *s = src + sizeof(uint16_t);
     size_t ncp = 0;
@@ -128,16 +140,14 @@ static int binary_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
             return rc;
         bytes[i] = (uint8_t)b;
     }
-    uint16_t l16 = (uint16_t)n;
-    memcpy(dst, &l16, sizeof l16);
+    store_len(dst, (size_t)n);
     return 0;
 }
 
 static int binary_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
 {
     uint16_t len;
-    memcpy(&len, src, sizeof len);
-    if (len > t->aux)
+    if (load_len(t, src, &len))
         return CCS_EINVAL;
     int rc = exi_write_uint(w, len);
     for (size_t i = 0; i < len && !rc; i++)
