@@ -13,6 +13,7 @@ struct ccs_command {
 int cmd_exi(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
+int cmd_listen(int argc, char **argv);
 int cmd_modem(int argc, char **argv);
 int cmd_plcsim(int argc, char **argv);
 int cmd_evse(int argc, char **argv);

@@ -8,6 +8,7 @@ static const struct ccs_command commands[] = {
     {"exi", "decode or encode one EXI message (XML <-> hex)", cmd_exi},
     {"demo", "a whole simulated charging session: charger, car, modems, physics", cmd_demo},
     {"decode", "decode a capture (pcap/pcapng): timeline, sessions, JSON, XML, HTML report", cmd_decode},
+    {"listen", "passive listener on an interface: live timeline, sessions, --pcap, --split, --join", cmd_listen},
     {"evse", "charger side on an interface (so far: SLAC, --stop-after slac)", cmd_evse},
     {"pev", "car side on an interface (so far: SLAC, --stop-after slac)", cmd_pev},
     {"modem", "HomePlug modem: list, setkey, PIB read/show/role/write, configure", cmd_modem},
