@@ -9,13 +9,6 @@
 #include "ccsplc/random.h"
 #include "ccsplc/sha256.h"
 
-int app_slac_stop_after(const char *cmd, const char *value)
-{
-    if (!strcmp(value, "slac")) return 0;
-    LOG_E("%s: --stop-after %s: only 'slac' is implemented", cmd, value);
-    return -1;
-}
-
 static void log_match(const app_slac *s, ccs_slac_role role)
 {
     const slac_match_info *m = ccs_slac_match(&s->slac);
@@ -25,16 +18,19 @@ static void log_match(const app_slac *s, ccs_slac_role role)
           ccs_mac_format(m->mac, mac), m->atten_db, nid, role == CCS_SLAC_PEV ? ", link up" : "");
 }
 
-int app_slac_phase(app_slac *s, ccs_slac_role role, const char *ifname, uint32_t timeout_ms)
+int app_slac_open(app_slac *s, const char *ifname)
 {
     memset(s, 0, sizeof *s);
     ccs_loop_init(&s->loop);
     int rc = ccs_link_open(&s->link, ifname, CCS_LINK_HPGP);
-    if (rc) {
-        LOG_E("slac: cannot open %s: %s (needs CAP_NET_RAW)", ifname, ccs_strerror(rc));
-        return rc;
-    }
-    ccs_loop_stop_on_signals(&s->loop, CCS_ESTATE);
+    if (rc) LOG_E("slac: cannot open %s: %s (needs CAP_NET_RAW)", ifname, ccs_strerror(rc));
+    else ccs_loop_stop_on_signals(&s->loop, CCS_ESTATE);
+    return rc;
+}
+
+int app_slac_run(app_slac *s, ccs_slac_role role, const char *ifname, uint32_t timeout_ms)
+{
+    int rc;
     char mac[CCS_MAC_TEXT];
     LOG_I("slac: %s on %s (%s)", role == CCS_SLAC_EVSE ? "EVSE" : "PEV", ifname, ccs_mac_format(s->link.mac, mac));
     if (role == CCS_SLAC_EVSE) {

@@ -16,12 +16,12 @@ typedef struct {
     ccs_slac_runner slac;
 } app_slac;
 
-/* Open ifname, run SLAC as role (timeout_ms 0: the machine's own limits). 0 when matched (EVSE) or linked
- * (PEV), else a CCS_E* code (already logged). On success the loop and link stay open. */
-int app_slac_phase(app_slac *s, ccs_slac_role role, const char *ifname, uint32_t timeout_ms);
-/* Close what app_slac_phase opened. */
+/* Open ifname's raw link and a fresh loop (0 or CCS_E*, logged); set s->link.tap now if wanted. */
+int app_slac_open(app_slac *s, const char *ifname);
+/* Run SLAC as role on them (timeout_ms 0: the machine's own limits). 0 when matched (EVSE) or linked (PEV),
+ * else a CCS_E* code (already logged). The loop and link stay open for the later phases. */
+int app_slac_run(app_slac *s, ccs_slac_role role, const char *ifname, uint32_t timeout_ms);
+/* Close what app_slac_open opened. */
 void app_slac_close(app_slac *s);
-/* Parse "--stop-after" values: only "slac" exists so far. 0 or -1 (logged). */
-int app_slac_stop_after(const char *cmd, const char *value);
 
 #endif

@@ -20,6 +20,9 @@ typedef struct {
     char name[16];
     uint32_t rx, tx, rx_other;  /* frames received (kept), sent, received but not ours (other types) */
     uint32_t rx_oversize;       /* larger than the buffer (e.g. GSO super-frames from a veth peer): dropped */
+    /* optional, set after ccs_link_open: sees every frame sent (out 1, as padded) and kept on receive (out 0) */
+    void (*tap)(void *ctx, int out, const uint8_t *frame, size_t len);
+    void *tap_ctx;
 } ccs_link;
 
 /* Open the interface (needs CAP_NET_RAW). 0, CCS_EINVAL (bad name or flags), CCS_ENOTFOUND, CCS_EIO. */

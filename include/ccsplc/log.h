@@ -8,6 +8,8 @@ void ccs_log_set_level(enum ccs_log_level level);
 enum ccs_log_level ccs_log_get_level(void);
 /* Parse "error|warn|info|debug"; returns 0 or -1. */
 int ccs_log_parse_level(const char *name, enum ccs_log_level *out);
+/* A program that keeps a status line on stderr (a terminal) sets this: log lines then clear it first. */
+void ccs_log_status_line(int on);
 void ccs_log(enum ccs_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define LOG_E(...) ccs_log(CCS_LOG_ERROR, __VA_ARGS__)

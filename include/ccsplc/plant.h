@@ -22,5 +22,18 @@ void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_b
 void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms);
 /* Only write the inputs (dt 0). */
 void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p);
+/* The parts of a step: the charger's command from a charger session (all off when NULL or safe), and a step
+ * with explicit commands (no sensing). */
+phys_charger_cmd phys_plant_evse_cmd(const sess_evse *e);
+void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_close, int pev_close, uint32_t dt_ms);
+
+/* Half plants, for a charger or a car running alone (`ccsplc evse` / `ccsplc pev` as separate programs): the
+ * local session drives its half, the other half follows what the peer reported in its messages.
+ * Charger side: the car's contactors count as closed while the output is on with a current target above the
+ * precharge limit (PowerDelivery(start) .. stop), the battery's SoC follows the SoC the car reports.
+ * Car side: the charger's contactors follow the car's, its output is on while the car's contactors are closed
+ * and no stop is requested, and it drives the current the charger last reported (EVSEPresentCurrent). */
+void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms);
+void phys_plant_step_pev(phys_plant *pl, sess_pev *p, uint32_t dt_ms);
 
 #endif

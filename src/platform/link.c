@@ -88,6 +88,7 @@ int ccs_link_send(ccs_link *l, const uint8_t *frame, size_t len)
     ssize_t n = sendto(l->fd, frame, len, 0, (struct sockaddr *)&sll, sizeof sll);
     if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) ? CCS_EAGAIN : CCS_EIO;
     l->tx++;
+    if (l->tap) l->tap(l->tap_ctx, 1, frame, len);
     return 0;
 }
 
@@ -116,6 +117,7 @@ int ccs_link_recv(ccs_link *l, uint8_t *buf, size_t cap, size_t *len)
         }
         l->rx++;
         *len = (size_t)n;
+        if (l->tap) l->tap(l->tap_ctx, 0, buf, *len);
         return 1;
     }
 }

@@ -8,6 +8,9 @@
 
 static enum ccs_log_level current = CCS_LOG_INFO;
 static const char *const names[] = {"error", "warn", "info", "debug"};
+static int status_line;   /* a live status line sits on the terminal: clear it before each log line */
+
+void ccs_log_status_line(int on) { status_line = on; }
 
 void ccs_log_set_level(enum ccs_log_level level) { current = level; }
 enum ccs_log_level ccs_log_get_level(void) { return current; }
@@ -27,6 +30,7 @@ void ccs_log(enum ccs_log_level level, const char *fmt, ...)
     if (level > current) return;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (status_line) fputs("\r\033[K", stderr);
     fprintf(stderr, "%5ld.%03ld %-5s ", (long)ts.tv_sec % 100000, ts.tv_nsec / 1000000L, names[level]);
     va_list ap;
     va_start(ap, fmt);

@@ -31,7 +31,16 @@ void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p)
     }
 }
 
-void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms)
+void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_close, int pev_close, uint32_t dt_ms)
+{
+    int connected = pl->evse_contactor.closed && pl->pev_contactor.closed;
+    phys_charger_step(&pl->charger, cmd, connected ? &pl->battery : NULL, dt_ms);
+    phys_contactor_step(&pl->evse_contactor, evse_close, pl->charger.i, dt_ms);
+    phys_contactor_step(&pl->pev_contactor, pev_close, pl->charger.i, dt_ms);
+    if (!(pl->evse_contactor.closed && pl->pev_contactor.closed)) pl->charger.i = 0.0f;
+}
+
+phys_charger_cmd phys_plant_evse_cmd(const sess_evse *e)
 {
     phys_charger_cmd cmd = { 0 };
     if (e && !e->out.safe) {
@@ -40,10 +49,12 @@ void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms)
         cmd.target_v = e->out.target_v;
         cmd.target_a = e->out.target_a;
     }
-    int connected = pl->evse_contactor.closed && pl->pev_contactor.closed;
-    phys_charger_step(&pl->charger, &cmd, connected ? &pl->battery : NULL, dt_ms);
-    phys_contactor_step(&pl->evse_contactor, e && e->out.contactors_closed, pl->charger.i, dt_ms);
-    phys_contactor_step(&pl->pev_contactor, p && p->out.contactors_closed, pl->charger.i, dt_ms);
-    if (!(pl->evse_contactor.closed && pl->pev_contactor.closed)) pl->charger.i = 0.0f;
+    return cmd;
+}
+
+void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms)
+{
+    phys_charger_cmd cmd = phys_plant_evse_cmd(e);
+    phys_plant_apply(pl, &cmd, e && e->out.contactors_closed, p && p->out.contactors_closed, dt_ms);
     phys_plant_sense(pl, e, p);
 }

@@ -1,0 +1,140 @@
+/* The command line shared by `ccsplc evse` and `ccsplc pev`: usage, options (after the -c file, so they win),
+ * log level, then the run. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccsplc/ini.h"
+#include "ccsplc/log.h"
+#include "commands.h"
+#include "live.h"
+
+static void usage(FILE *f, live_role role)
+{
+    const char *cmd = role == LIVE_EVSE ? "evse" : "pev";
+    fprintf(f,
+            "usage: ccsplc %s (-i IF | --sim) [options]\n"
+            "\n"
+            "The %s side of a CCS charging session: SLAC (ISO 15118-3) on IF's HomePlug modem, SDP on IF's IPv6\n"
+            "link-local address (UDP 15118, ff02::1), V2GTP over TCP, the session (--proto) with simulated\n"
+            "hardware (power stage, battery, contactors). Raw sockets: root or CAP_NET_RAW.\n"
+            "\n"
+            "  -i, --interface IF    the interface with the HomePlug modem (or a plcsim port)\n"
+            "      --sim             no interface: simulated modems and a simulated %s in this process\n"
+            "      --stop-after P    slac, sdp or session (default)\n"
+            "  -c, --config FILE     INI file (docs/config.md; pyPLC's pyPlc.ini keys accepted); options win\n"
+            "      --proto P         din (default), iso2-dc, iso2-ac when built in\n"
+            "      --pcap FILE       write every frame sent and received as pcapng\n"
+            "  -t, --timeout S       give up after S seconds (safe stop first)\n",
+            cmd, role == LIVE_EVSE ? "charger (EVSE/SECC)" : "car (PEV/EVCC)", role == LIVE_EVSE ? "car" : "charger");
+    if (role == LIVE_EVSE)
+        fprintf(f, "      --max-voltage V   --max-current A   --max-power W   the charger's limits (500, 125, 50000)\n"
+                   "      --port N          V2GTP server port announced in SDP (default: any free port)\n");
+    else
+        fprintf(f, "      --soc N           battery SoC at plug-in, %% (20)   --target-soc N   charge until (80)\n"
+                   "      --capacity KWH    battery capacity (60)   --target-voltage V   EVTargetVoltage (410)\n");
+    fprintf(f, "  -v, --verbose         debug log (one line per V2G message)   -q, --quiet   errors only\n"
+               "  -h, --help            this text\n"
+               "\n"
+               "keys (when stdin is a terminal): space stops charging gracefully, q stops safely and quits.\n"
+               "A status line (state, V, A, kW, SoC) is shown when stderr is a terminal.\n"
+               "exit: 0 the session ended normally (or the --stop-after phase completed), 1 otherwise, 2 usage.\n");
+}
+
+enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_MAXV, O_MAXA, O_MAXW, O_PORT, O_SOC, O_TSOC, O_CAP, O_TV };
+
+static int num(const char *s, double lo, double hi, float *out)
+{
+    double v;
+    if (ini_number(s, lo, hi, &v)) return -1;
+    *out = (float)v;
+    return 0;
+}
+
+static int copy(char *dst, size_t cap, const char *s)
+{
+    if (!*s || strlen(s) >= cap) return -1;
+    memcpy(dst, s, strlen(s) + 1);
+    return 0;
+}
+
+static int apply(live_options *o, int c, const char *a)
+{
+    float v = 0;
+    switch (c) {
+    case 'i': return copy(o->ifname, sizeof o->ifname, a);
+    case O_SIM: o->sim = 1; return 0;
+    case O_STOP: return live_until_parse(a, &o->until);
+    case O_PROTO: return copy(o->proto, sizeof o->proto, a);
+    case O_PCAP: return copy(o->pcap, sizeof o->pcap, a);
+    case 't': if (num(a, 0, 86400, &v)) return -1; o->timeout_ms = (uint32_t)(v * 1000.0f); return 0;
+    case 'v': ccs_log_set_level(CCS_LOG_DEBUG); return 0;
+    case 'q': ccs_log_set_level(CCS_LOG_ERROR); return 0;
+    case O_MAXV: return num(a, 50, 1500, &o->evse_max_v);
+    case O_MAXA: return num(a, 1, 1000, &o->evse_max_a);
+    case O_MAXW: return num(a, 100, 1000000, &o->evse_max_w);
+    case O_PORT: if (num(a, 0, 65535, &v)) return -1; o->tcp_port = (uint16_t)v; return 0;
+    case O_SOC: return num(a, 0, 100, &o->soc);
+    case O_TSOC: return num(a, 1, 100, &o->target_soc);
+    case O_CAP: return num(a, 0.1, 300, &o->capacity_kwh);
+    case O_TV: return num(a, 1, 1500, &o->pev_target_v);
+    default: return -1;
+    }
+}
+
+int live_main(live_role role, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "interface", required_argument, 0, 'i' }, { "sim", no_argument, 0, O_SIM },
+        { "stop-after", required_argument, 0, O_STOP }, { "config", required_argument, 0, 'c' },
+        { "proto", required_argument, 0, O_PROTO }, { "pcap", required_argument, 0, O_PCAP },
+        { "timeout", required_argument, 0, 't' }, { "verbose", no_argument, 0, 'v' },
+        { "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
+        { "max-voltage", required_argument, 0, O_MAXV }, { "max-current", required_argument, 0, O_MAXA },
+        { "max-power", required_argument, 0, O_MAXW }, { "port", required_argument, 0, O_PORT },
+        { "soc", required_argument, 0, O_SOC }, { "target-soc", required_argument, 0, O_TSOC },
+        { "capacity", required_argument, 0, O_CAP }, { "target-voltage", required_argument, 0, O_TV },
+        { 0, 0, 0, 0 },
+    };
+    static live l;
+    memset(&l, 0, sizeof l);
+    live_options_default(&l.o, role);
+    int *seen = calloc((size_t)argc + 1, sizeof *seen);
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    const char *config = NULL;
+    int n = 0, c, rc = -1;
+    optind = 1;
+    while (seen && args && (c = getopt_long(argc, argv, "i:c:t:vqh", opts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout, role);
+            rc = CCS_EXIT_OK;
+            goto out;
+        }
+        if (c == '?') goto usage;
+        if (c == 'c') config = optarg;
+        else if ((role == LIVE_EVSE && c >= O_SOC) || (role == LIVE_PEV && c >= O_MAXV && c <= O_PORT)) goto usage;
+        else seen[n] = c, args[n++] = optarg;
+    }
+    if (!seen || !args || optind != argc) goto usage;
+    if (config && live_config_file(&l.o, config)) {
+        rc = CCS_EXIT_USAGE;
+        goto out;
+    }
+    for (int i = 0; i < n; i++)
+        if (apply(&l.o, seen[i], args[i])) {
+            fprintf(stderr, "ccsplc %s: bad value: %s\n", role == LIVE_EVSE ? "evse" : "pev", args[i] ? args[i] : "");
+            goto usage;
+        }
+    if ((!l.o.ifname[0] && !l.o.sim) || (role == LIVE_PEV && l.o.target_soc <= l.o.soc)) goto usage;
+    free(seen);
+    free(args);
+    return live_run(&l);
+usage:
+    usage(stderr, role);
+    rc = CCS_EXIT_USAGE;
+out:
+    free(seen);
+    free(args);
+    return rc;
+}

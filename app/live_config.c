@@ -1,0 +1,172 @@
+/* Options of `ccsplc evse` / `ccsplc pev`: defaults and the INI file (our keys in [general], [evse], [pev];
+ * pyPLC's pyPlc.ini keys in [general] where they mean the same). Every key is listed in docs/config.md. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/ini.h"
+#include "ccsplc/log.h"
+#include "live.h"
+
+void live_options_default(live_options *o, live_role role)
+{
+    memset(o, 0, sizeof *o);
+    o->role = role;
+    snprintf(o->proto, sizeof o->proto, "din");
+    o->until = LIVE_UNTIL_SESSION;
+    o->evse_max_v = 500.0f;   /* the defaults of sess_evse_config_default and phys_charger_default */
+    o->evse_max_a = 125.0f;
+    o->evse_max_w = 50000.0f;
+    o->session_id_len = 8;
+    o->isolation_ms = 3000;
+    o->soc = 20.0f;           /* as `ccsplc demo` */
+    o->target_soc = 80.0f;
+    o->capacity_kwh = 60.0f;
+    o->pev_target_v = 410.0f; /* sess_pev_config_default's max_v */
+    o->pev_max_a = 125.0f;
+    o->precharge_tolerance_v = SESS_PEV_PRECHARGE_TOLERANCE_V;
+}
+
+int live_until_parse(const char *s, live_until *out)
+{
+    static const char *const names[] = { "slac", "sdp", "session" };
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(s, names[i])) return *out = (live_until)i, 0;
+    return -1;
+}
+
+typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_LATER, K_IGNORE } key_kind;
+
+typedef struct {
+    const char *section, *key;
+    key_kind kind;
+    size_t off, size;         /* K_STR: the char array's size */
+    double lo, hi;
+} key_row;
+
+#define O(f) offsetof(live_options, f)
+#define S(f) O(f), sizeof(((live_options *)0)->f)
+static const key_row keys[] = {
+    { "general", "interface", K_STR, S(ifname), 0, 0 },
+    { "general", "eth_interface", K_STR, S(ifname), 0, 0 },          /* pyPLC */
+    { "general", "sim", K_BOOL, O(sim), 0, 0, 0 },
+    { "general", "is_simulation_without_modems", K_BOOL, O(sim), 0, 0, 0 }, /* pyPLC */
+    { "general", "mode", K_MODE, 0, 0, 0, 0 },                          /* pyPLC: PevMode / EvseMode */
+    { "general", "proto", K_STR, S(proto), 0, 0 },
+    { "general", "stop_after", K_UNTIL, O(until), 0, 0, 0 },
+    { "general", "pcap", K_STR, S(pcap), 0, 0 },
+    { "general", "timeout", K_MS, O(timeout_ms), 0, 0, 86400 },
+    { "general", "log_level", K_LOG, 0, 0, 0, 0 },
+    { "general", "exit_on_session_end", K_LATER, 0, 0, 0, 0 },         /* pyPLC: we always exit at the end */
+    { "general", "charge_target_voltage", K_FLOAT, O(pev_target_v), 0, 1, 1500 },          /* pyPLC */
+    { "general", "u_delta_max_for_end_of_precharge", K_FLOAT, O(precharge_tolerance_v), 0, 0.1, 100 }, /* pyPLC */
+    { "evse", "max_voltage", K_FLOAT, O(evse_max_v), 0, 50, 1500 },
+    { "evse", "max_current", K_FLOAT, O(evse_max_a), 0, 1, 1000 },
+    { "evse", "max_power", K_FLOAT, O(evse_max_w), 0, 100, 1000000 },
+    { "evse", "tcp_port", K_U16, O(tcp_port), 0, 0, 65535 },
+    { "evse", "session_id_len", K_U8, O(session_id_len), 0, 1, 8 },
+    { "evse", "auth_ongoing", K_U8, O(auth_ongoing), 0, 0, 200 },
+    { "evse", "cpd_ongoing", K_U8, O(cpd_ongoing), 0, 0, 200 },
+    { "evse", "isolation_time", K_MS, O(isolation_ms), 0, 0, 60 },
+    { "pev", "soc", K_FLOAT, O(soc), 0, 0, 100 },
+    { "pev", "target_soc", K_FLOAT, O(target_soc), 0, 1, 100 },
+    { "pev", "capacity_kwh", K_FLOAT, O(capacity_kwh), 0, 0.1, 300 },
+    { "pev", "target_voltage", K_FLOAT, O(pev_target_v), 0, 1, 1500 },
+    { "pev", "max_current", K_FLOAT, O(pev_max_a), 0, 1, 1000 },
+    { "pev", "precharge_tolerance", K_FLOAT, O(precharge_tolerance_v), 0, 0.1, 100 },
+};
+
+/* pyPLC keys without a meaning here (hardware, display, logging back-ends): read and ignored. */
+static const char *const pyplc_ignored[] = {
+    "eth_windows_interface_name", "display_via_serial", "light_bulb_demo", "soc_simulation",
+    "evse_simulate_precharge", "digital_output_device", "analog_input_device",
+    "use_evsepresentvoltage_for_precharge_end", "use_physical_inlet_voltage_during_chargeloop", "serial_port",
+    "serial_baud", "mqtt_broker", "mqtt_topic", "allow_new_session_after_stopping",
+    "exit_if_no_local_link_address_is_found", "log_the_evse_mac_to_file", "testsuite_enable", "udp_syslog_enable",
+    "charge_parameter_backend", "soc_callback_enabled", "soc_callback_endpoint", "soc_fallback_energy_capacity",
+    "logging_url", "smart_listener_configuration",
+};
+
+static int set_mode(live_options *o, const char *v)
+{
+    int pev = !strcasecmp(v, "PevMode") || !strcasecmp(v, "pev");
+    int evse = !strcasecmp(v, "EvseMode") || !strcasecmp(v, "evse");
+    if (!pev && !evse && strcasecmp(v, "ListenMode")) return CCS_ESYNTAX;
+    if (pev != (o->role == LIVE_PEV) || evse != (o->role == LIVE_EVSE))
+        LOG_W("config: mode = %s ignored: the command (%s) decides, as pyPLC's command line does", v,
+              o->role == LIVE_EVSE ? "evse" : "pev");
+    return 0;
+}
+
+static int set_value(live_options *o, const key_row *k, const char *v)
+{
+    char *base = (char *)o;
+    double x = 0;
+    int b, rc = 0;
+    switch (k->kind) {
+    case K_STR:
+        if (!*v || strlen(v) >= k->size) return CCS_ERANGE;
+        memcpy(base + k->off, v, strlen(v) + 1);
+        return 0;
+    case K_BOOL:
+        if ((rc = ini_bool(v, &b)) == 0) *(int *)(void *)(base + k->off) = b;
+        return rc;
+    case K_UNTIL: return live_until_parse(v, (live_until *)(void *)(base + k->off)) ? CCS_ESYNTAX : 0;
+    case K_MODE: return set_mode(o, v);
+    case K_LOG: {
+        enum ccs_log_level lv;
+        if (ccs_log_parse_level(v, &lv)) return CCS_ESYNTAX;
+        ccs_log_set_level(lv);
+        return 0;
+    }
+    case K_LATER:
+        if (ini_bool(v, &b)) return CCS_ESYNTAX;
+        if (!b) LOG_W("config: %s = %s: ccsplc runs one session per start", k->key, v);
+        return 0;
+    case K_IGNORE: return 0;
+    default: break;
+    }
+    if ((rc = ini_number(v, k->lo, k->hi, &x)) != 0) return rc;
+    if (k->kind == K_FLOAT) *(float *)(void *)(base + k->off) = (float)x;
+    else if (k->kind == K_U8) *(uint8_t *)(base + k->off) = (uint8_t)x;
+    else if (k->kind == K_U16) *(uint16_t *)(void *)(base + k->off) = (uint16_t)x;
+    else *(uint32_t *)(void *)(base + k->off) = (uint32_t)(x * 1000.0);
+    return 0;
+}
+
+typedef struct {
+    live_options *o;
+    const char *why;
+} cfg_ctx;
+
+static int on_key(void *ctx, const char *section, const char *key, const char *value, unsigned line)
+{
+    cfg_ctx *c = ctx;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, key)) {
+            int rc = set_value(c->o, &keys[i], value);
+            if (rc) c->why = rc == CCS_ERANGE ? "value out of range" : "bad value";
+            return rc;
+        }
+    if (!strcmp(section, "general"))
+        for (size_t i = 0; i < sizeof pyplc_ignored / sizeof pyplc_ignored[0]; i++)
+            if (!strcmp(pyplc_ignored[i], key)) {
+                LOG_D("config: line %u: pyPLC's %s has no meaning here, ignored", line, key);
+                return 0;
+            }
+    c->why = "unknown key";
+    return CCS_ENOTFOUND;
+}
+
+int live_config_file(live_options *o, const char *path)
+{
+    cfg_ctx c = { o, NULL };
+    unsigned line = 0;
+    int rc = ini_parse_file(path, on_key, &c, &line);
+    if (rc == 0) return 0;
+    if (line) LOG_E("config: %s line %u: %s", path, line, c.why ? c.why : "not INI syntax");
+    else LOG_E("config: %s: %s", path, rc == CCS_EIO ? "cannot read" : "too large");
+    return -1;
+}

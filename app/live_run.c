@@ -1,0 +1,122 @@
+/* `ccsplc evse` / `ccsplc pev` on an interface: the phases in order (SLAC, SDP, session) up to --stop-after,
+ * the time limit, the pcap of the interface, and the result on stdout. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/log.h"
+#include "commands.h"
+#include "live.h"
+
+uint64_t live_wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *live_role_name(const live *l) { return l->o.role == LIVE_EVSE ? "evse" : "pev"; }
+
+void live_pcap_frame(live *l, int out, const uint8_t *frame, size_t len)
+{
+    if (l->have_pcap) pcapng_write(&l->pcap, live_wall_ns(), out ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, frame, len);
+}
+
+void live_pcap_udp(live *l, int out, const uint8_t peer_ip[16], uint16_t our_port, uint16_t peer_port,
+                   const uint8_t *payload, size_t len)
+{
+    if (!l->have_pcap) return;
+    uint8_t peer_mac[6] = { 0x33, 0x33, peer_ip[12], peer_ip[13], peer_ip[14], peer_ip[15] };   /* RFC 2464 */
+    if (peer_ip[0] != 0xff) memcpy(peer_mac, l->peer_mac, 6);
+    ipv6_frame h = { .ethertype = ETH_TYPE_IPV6, .hop_limit = 255, .proto = IPV6_PROTO_UDP };
+    memcpy(out ? h.src_mac : h.dst_mac, l->s.link.mac, 6);
+    memcpy(out ? h.dst_mac : h.src_mac, peer_mac, 6);
+    memcpy(out ? h.src : h.dst, l->ip, 16);
+    memcpy(out ? h.dst : h.src, peer_ip, 16);
+    h.src_port = out ? our_port : peer_port;
+    h.dst_port = out ? peer_port : our_port;
+    pcapng_write_ipv6(&l->pcap, live_wall_ns(), out ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, &h, payload, len);
+}
+
+static void tap(void *ctx, int out, const uint8_t *frame, size_t len) { live_pcap_frame(ctx, out, frame, len); }
+
+static void on_deadline(ccs_loop *loop, void *ctx)
+{
+    (void)ctx;
+    LOG_E("time limit reached");
+    ccs_loop_stop(loop, CCS_ETIMEOUT);
+}
+
+static double secs(const live *l, uint32_t t) { return t ? (t - l->t_start) / 1000.0 : 0.0; }
+
+/* The result on stdout; the exit code. */
+static int result(live *l, int rc)
+{
+    static const char *const phase[] = { "slac", "sdp", "session" };
+    const phys_plant *pl = &l->plant;
+    if (l->o.until != LIVE_UNTIL_SESSION || rc) {
+        printf("%s: %s %s\n", live_role_name(l), phase[l->o.until], rc ? "FAILED" : "done");
+        return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+    }
+    int evse = l->o.role == LIVE_EVSE;
+    sess_phase ph = evse ? l->evse.phase : l->pev.phase;
+    int normal = ph == SESS_DONE && !pl->evse_contactor.opened_under_load && !pl->pev_contactor.opened_under_load;
+    printf("%s session (%s)\n", live_role_name(l), l->o.proto);
+    printf("  stop        %s\n", sess_stop_name(evse ? l->evse.stop : l->pev.stop));
+    if (evse)
+        printf("  energy      %.3f kWh delivered (meter), car SoC %u %%\n", pl->charger.energy_wh / 1000.0, l->evse.ev_soc);
+    else
+        printf("  energy      %.3f kWh stored, %.3f kWh battery losses, SoC %.1f %% -> %.2f %%\n",
+               pl->battery.stored_wh / 1000.0, pl->battery.loss_wh / 1000.0, l->o.soc, pl->battery.soc);
+    printf("  times       link up %.3f s, SDP %.3f s, first current %.3f s, end %.3f s\n", secs(l, l->t_linked),
+           secs(l, l->t_sdp), secs(l, l->t_first_current), secs(l, ccs_loop_now(&l->s.loop)));
+    printf("  messages    %u\n", l->messages);
+    printf("  result      %s\n", normal ? "ended normally" : "FAILED");
+    return normal ? CCS_EXIT_OK : CCS_EXIT_FAIL;
+}
+
+int live_run(live *l)
+{
+    if (!sess_proto_find(l->o.proto)) {
+        LOG_E("%s: --proto %s: not available in this build", live_role_name(l), l->o.proto);
+        return CCS_EXIT_FAIL;
+    }
+    if (l->o.pcap[0]) {
+        if (pcapng_open(&l->pcap, l->o.pcap)) {
+            LOG_E("%s: cannot write %s", live_role_name(l), l->o.pcap);
+            return CCS_EXIT_FAIL;
+        }
+        l->have_pcap = 1;
+    }
+    if (l->o.sim) {
+        int code = live_sim(l);
+        if (l->have_pcap) pcapng_close(&l->pcap);
+        return code;
+    }
+    l->udp = l->lfd = l->fd = -1;
+    int rc = app_slac_open(&l->s, l->o.ifname);
+    if (!rc) {
+        l->s.link.tap = tap;
+        l->s.link.tap_ctx = l;
+        live_tty_open(l);
+        l->t_start = ccs_loop_now(&l->s.loop);
+        if (l->o.timeout_ms) ccs_loop_timer_at(&l->s.loop, &l->deadline, l->t_start + l->o.timeout_ms, on_deadline, l);
+        rc = app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
+    }
+    if (!rc) {
+        l->t_linked = ccs_loop_now(&l->s.loop);
+        memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
+        if (l->o.until >= LIVE_UNTIL_SDP) rc = live_sdp(l);
+        if (!rc && l->o.until == LIVE_UNTIL_SESSION) rc = live_session(l);
+    }
+    live_tty_close(l);
+    int code = result(l, rc);
+    int *fds[] = { &l->udp, &l->lfd, &l->fd };
+    for (size_t i = 0; i < 3; i++)
+        if (*fds[i] >= 0) close(*fds[i]);
+    app_slac_close(&l->s);
+    if (l->have_pcap) pcapng_close(&l->pcap);
+    return code;
+}

@@ -1,0 +1,115 @@
+/* SDP on the interface's link-local address: the charger answers requests on UDP 15118 (and opens the V2GTP
+ * listener it announces), the car multicasts requests to ff02::1 with the standard's retries. */
+#include <poll.h>
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/llnet.h"
+#include "ccsplc/log.h"
+#include "live.h"
+
+#define SDP_CLIENT_PORT 0   /* the car's UDP port: any free one */
+
+static void log_peer(const char *what, const uint8_t ip[16], uint16_t port)
+{
+    char t[IPV6_TEXT_MAX];
+    ipv6_format(ip, t, sizeof t);
+    LOG_I("sdp: %s [%s]:%u", what, t, port);
+}
+
+static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
+{
+    (void)revents;
+    live *l = ctx;
+    uint8_t buf[256], src[16], res[SDP_RES_LEN];
+    size_t len, n;
+    uint16_t sport;
+    while (llnet_udp_recv(fd, buf, sizeof buf, &len, src, &sport) == 1) {
+        live_pcap_udp(l, 0, src, l->o.role == LIVE_EVSE ? SDP_UDP_PORT : l->port, sport, buf, len);
+        if (l->o.role == LIVE_PEV) {
+            if (sdp_client_on_datagram(&l->sdp, buf, len) != SDP_ACT_DONE) continue;
+            ccs_loop_timer_stop(loop, &l->sdp_timer);
+            log_peer("charger at", l->sdp.result.addr, l->sdp.result.port);
+            l->t_sdp = ccs_loop_now(loop);
+            ccs_loop_remove_fd(loop, fd);
+            ccs_loop_stop(loop, 0);
+            return;
+        }
+        if (sdp_server_answer(&l->srv, buf, len, res, sizeof res, &n) != 0) continue;
+        if (llnet_udp_send(fd, l->ifindex, src, sport, res, n) != 0) continue;
+        live_pcap_udp(l, 1, src, SDP_UDP_PORT, sport, res, n);
+        log_peer("answered", src, sport);
+        if (!l->t_sdp) {
+            l->t_sdp = ccs_loop_now(loop);
+            ccs_loop_stop(loop, 0);   /* the phase is done; the socket keeps answering repeats */
+        }
+    }
+}
+
+static void send_request(live *l)
+{
+    if (llnet_udp_send(l->udp, l->ifindex, ipv6_all_nodes, SDP_UDP_PORT, l->sdp.tx, l->sdp.tx_len) == 0)
+        live_pcap_udp(l, 1, ipv6_all_nodes, l->port, SDP_UDP_PORT, l->sdp.tx, l->sdp.tx_len);
+}
+
+static void on_retry(ccs_loop *loop, void *ctx)
+{
+    live *l = ctx;
+    sdp_action a = sdp_client_tick(&l->sdp, ccs_loop_now(loop));
+    if (a == SDP_ACT_FAILED) {
+        LOG_E("sdp: no answer to %u requests", l->sdp.sent);
+        ccs_loop_stop(loop, CCS_ETIMEOUT);
+        return;
+    }
+    if (a == SDP_ACT_SEND_REQUEST) send_request(l);
+    ccs_loop_timer_at(loop, &l->sdp_timer, l->sdp.deadline_ms, on_retry, l);
+}
+
+/* The link-local address, waiting out duplicate address detection. */
+static int wait_address(live *l)
+{
+    ccs_loop *loop = &l->s.loop;
+    uint32_t t0 = ccs_loop_now(loop);
+    int rc;
+    while ((rc = llnet_addr(l->o.ifname, l->ip, &l->ifindex)) == CCS_EAGAIN &&
+           ccs_loop_now(loop) - t0 < LIVE_ADDR_WAIT_MS) {
+        if (ccs_loop_run_once(loop, 100) || loop->stopped) return loop->stopped ? loop->rc : CCS_EIO;
+    }
+    if (rc) LOG_E("sdp: no usable IPv6 link-local address on %s: %s", l->o.ifname, ccs_strerror(rc));
+    return rc;
+}
+
+int live_sdp(live *l)
+{
+    ccs_loop *loop = &l->s.loop;
+    int rc = wait_address(l);
+    if (rc) return rc;
+    char t[IPV6_TEXT_MAX];
+    ipv6_format(l->ip, t, sizeof t);
+    if (l->o.role == LIVE_EVSE) {
+        l->port = l->o.tcp_port;
+        rc = llnet_tcp_listen(l->ifindex, l->ip, &l->port, &l->lfd);
+        if (!rc) rc = llnet_udp_open(l->ifindex, NULL, SDP_UDP_PORT, &l->udp);
+        memcpy(l->srv.addr, l->ip, 16);
+        l->srv.tcp_port = l->port;
+        if (!rc) LOG_I("sdp: listening on UDP %u, V2GTP server [%s%%%s]:%u", SDP_UDP_PORT, t, l->o.ifname, l->port);
+    } else {
+        rc = llnet_udp_open(l->ifindex, l->ip, SDP_CLIENT_PORT, &l->udp);
+        if (!rc) rc = llnet_local(l->udp, NULL, &l->port);
+        if (!rc) rc = sdp_client_init(&l->sdp, SDP_SECURITY_NONE, SDP_TRANSPORT_TCP);
+    }
+    if (!rc) rc = ccs_loop_add_fd(loop, l->udp, POLLIN, on_udp, l);
+    if (rc) {
+        LOG_E("sdp: sockets on %s: %s", l->o.ifname, ccs_strerror(rc));
+        return rc;
+    }
+    if (l->o.role == LIVE_PEV) {
+        sdp_client_start(&l->sdp, ccs_loop_now(loop));
+        send_request(l);
+        LOG_I("sdp: request from [%s]:%u to [ff02::1]:%u", t, l->port, SDP_UDP_PORT);
+        ccs_loop_timer_at(loop, &l->sdp_timer, l->sdp.deadline_ms, on_retry, l);
+    }
+    rc = ccs_loop_run(loop);
+    ccs_loop_timer_stop(loop, &l->sdp_timer);
+    return rc;
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Whole sessions between processes: `ccsplc evse -i` and `ccsplc pev -i` in two network namespaces joined by
+# `ccsplc plcsim` (namespaces and veth pairs made and removed here) run SLAC, SDP on link-local IPv6 and a DIN
+# 70121 session (and ISO 15118-2 DC when `ccsplc demo --proto iso2-dc` works); their --pcap files open in
+# tshark with SLAC dissected and the V2GTP/TCP stream present. Needs root and `ip netns`.
+set -u
+CCSPLC=${CCSPLC:?path of the ccsplc binary}
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, raw sockets)"
+command -v ip >/dev/null || skip "needs iproute2 (ip netns)"
+
+id=$$
+S=ccsLS$id; E=ccsLE$id; P=ccsLP$id     # plcsim, charger, car
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    for ns in "$S" "$E" "$P"; do ip netns del "$ns" 2>/dev/null; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+ip netns add "$S" 2>/dev/null || skip "cannot create network namespaces here"
+fail() { echo "FAIL: $*"; for f in "$tmp"/*.log "$tmp"/*.out; do [ -f "$f" ] && { echo "== $f"; cat "$f"; }; done; exit 1; }
+inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# veth pair NAME: host end h$NAME in namespace NS (IPv6 on: SDP and V2GTP use its link-local address; no checksum
+# offload (plcsim forwards frames as the socket saw them, unfilled checksums would be dropped), no GSO/TSO:
+# plcsim forwards Ethernet frames one by one), plcsim end s$NAME in $S (IPv6 off: only simulated traffic).
+veth() {
+    local ns=$1 name=$2
+    ip netns add "$ns"
+    ip link add "h$name" netns "$ns" type veth peer name "s$name" netns "$S" || fail "veth $name"
+    inns "$S" sysctl -qw "net.ipv6.conf.s$name.disable_ipv6=1"
+    inns "$ns" sysctl -qw "net.ipv6.conf.h$name.accept_dad=0"
+    for x in "$ns h$name" "$S s$name"; do
+        set -- $x
+        inns "$1" ethtool -K "$2" tx off gso off tso off gro off >/dev/null 2>&1
+        inns "$1" ip link set "$2" up
+    done
+    inns "$ns" ip link set lo up
+}
+veth "$E" e$id
+veth "$P" p$id
+mac_e=$(inns "$E" cat "/sys/class/net/he$id/address")
+mac_p=$(inns "$P" cat "/sys/class/net/hp$id/address")
+
+ip netns exec "$S" timeout 300 "$CCSPLC" plcsim --port evse=se$id,role=evse --port car=sp$id,role=pev \
+    --atten evse:car=20 >"$tmp/plcsim.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q running "$tmp/plcsim.log" && break; sleep 0.1; done
+grep -q running "$tmp/plcsim.log" || fail "plcsim did not start"
+
+# One session: charger and car as separate processes; a small battery so the charge takes seconds.
+session() {
+    local proto=$1 tag=$2
+    ip netns exec "$E" timeout 120 "$CCSPLC" evse -i he$id --proto "$proto" --timeout 90 --pcap "$tmp/$tag-evse.pcapng" \
+        -v >"$tmp/$tag-evse.out" 2>"$tmp/$tag-evse.log" </dev/null &
+    local evse=$!
+    pids+=($evse)
+    inns "$P" timeout 120 "$CCSPLC" pev -i hp$id --proto "$proto" --timeout 90 --soc 50 --target-soc 52 --capacity 5 \
+        --pcap "$tmp/$tag-pev.pcapng" -v >"$tmp/$tag-pev.out" 2>"$tmp/$tag-pev.log" </dev/null || fail "$tag: pev exit $?"
+    wait $evse || fail "$tag: evse exit $?"
+    for side in evse pev; do
+        grep -q "result      ended normally" "$tmp/$tag-$side.out" || fail "$tag: $side did not end normally"
+        grep -q "stop        normal" "$tmp/$tag-$side.out" || fail "$tag: $side stop reason"
+    done
+    grep -q "matched PEV $mac_p" "$tmp/$tag-evse.log" || fail "$tag: evse log: peer"
+    grep -q "matched EVSE $mac_e" "$tmp/$tag-pev.log" || fail "$tag: pev log: peer"
+    grep -q "sdp: charger at \[fe80::" "$tmp/$tag-pev.log" || fail "$tag: pev: SDP answer with a link-local address"
+    # the car reached its target SoC (the battery model's own number), the charger metered energy
+    grep -Eq "SoC 50.0 % -> 5[2-3]\.[0-9]+ %" "$tmp/$tag-pev.out" || fail "$tag: pev SoC"
+    grep -Eq "energy      0\.[0-9]*[1-9][0-9]* kWh delivered" "$tmp/$tag-evse.out" || fail "$tag: evse energy"
+    # every message one side sent, the other received
+    local sent_e recv_p sent_p recv_e
+    sent_e=$(grep -c "v2g: > " "$tmp/$tag-evse.log"); recv_p=$(grep -c "v2g: < " "$tmp/$tag-pev.log")
+    sent_p=$(grep -c "v2g: > " "$tmp/$tag-pev.log"); recv_e=$(grep -c "v2g: < " "$tmp/$tag-evse.log")
+    [ "$sent_e" = "$recv_p" ] && [ "$sent_p" = "$recv_e" ] && [ "$sent_p" -gt 10 ] ||
+        fail "$tag: message counts evse>$sent_e pev<$recv_p pev>$sent_p evse<$recv_e"
+    grep -q "v2g: > CurrentDemandReq" "$tmp/$tag-pev.log" || fail "$tag: no CurrentDemand"
+    grep -q "v2g: < SessionStopRes" "$tmp/$tag-pev.log" || fail "$tag: no SessionStopRes"
+    echo "ok: $tag session between processes ($sent_p requests, $sent_e responses)"
+    if command -v tshark >/dev/null; then
+        for side in evse pev; do
+            local f=$tmp/$tag-$side.pcapng
+            inns "$S" true
+            tshark -r "$f" -Y homeplug-av -T fields -e homeplug_av.mmhdr.mmtype >"$tmp/$tag-$side.mm" 2>/dev/null ||
+                fail "$tag: tshark cannot read $f"
+            # CM_SLAC_PARAM (0x6064/0x6065) and CM_SLAC_MATCH (0x607c/0x607d) dissected
+            grep -qiE "0x606[45]" "$tmp/$tag-$side.mm" && grep -qiE "0x607[cd]" "$tmp/$tag-$side.mm" ||
+                fail "$tag: $side pcap: SLAC messages not dissected: $(sort -u "$tmp/$tag-$side.mm" | tr '\n' ' ')"
+            local tcp udp
+            tcp=$(tshark -r "$f" -Y "tcp.len > 0 && ipv6" 2>/dev/null | wc -l)
+            udp=$(tshark -r "$f" -Y "udp.port == 15118" 2>/dev/null | wc -l)
+            [ "$tcp" = "$sent_e" ] || [ "$tcp" -ge "$((sent_e + sent_p))" ] || fail "$tag: $side pcap: $tcp TCP data segments"
+            [ "$udp" -ge 2 ] || fail "$tag: $side pcap: $udp SDP datagrams"
+            tshark -r "$f" -q -z expert,error 2>/dev/null | grep -qi "malformed" && fail "$tag: $side pcap: malformed"
+        done
+        echo "ok: $tag pcaps: SLAC dissected, SDP and the V2GTP/TCP stream present"
+    else
+        echo "note: tshark not installed, pcaps not checked"
+    fi
+}
+
+session din din
+if "$CCSPLC" demo --proto iso2-dc >/dev/null 2>&1; then
+    session iso2-dc iso2
+else
+    echo "skipped: ISO 15118-2 DC (ccsplc demo --proto iso2-dc does not complete a session in this build)"
+fi
