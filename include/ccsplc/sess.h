@@ -1,5 +1,5 @@
 /* V2G charging sessions, sans-I/O: the charger (EVSE/SECC) and car (PEV/EVCC) state machines over one engine
- * with one message table per protocol (DIN 70121 here), SupportedAppProtocol, the standards' timers and the
+ * with one message table per protocol (DIN 70121, ISO 15118-2), SupportedAppProtocol, the standards' timers and the
  * safe states. Caller-owned state; EXI documents in a caller-owned sess_docs; time comes in as now_ms. */
 #ifndef CCSPLC_SESS_H
 #define CCSPLC_SESS_H
@@ -9,12 +9,14 @@
 
 #include "ccsplc/gen/app.h"
 #include "ccsplc/gen/din.h"
+#include "ccsplc/gen/iso2.h"
 #include "ccsplc/slac.h"
 
 /* ---- timers (ms), named as in DIN 70121 / ISO 15118-2 ---- */
 #define SESS_EVCC_MSG_TIMEOUT_MS 2000u                /* V2G_EVCC_Msg_Timeout: car waits for a response */
 #define SESS_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_MS 250u  /* V2G_EVCC_Msg_Timeout for CurrentDemand */
-#define SESS_EVCC_MSG_TIMEOUT_LONG_MS 5000u           /* ISO 15118-2 V2G_EVCC_Msg_Timeout of PowerDelivery etc. */
+#define SESS_EVCC_MSG_TIMEOUT_LONG_MS 5000u           /* ISO 15118-2 V2G_EVCC_Msg_Timeout of PowerDelivery,
+                                                       * ServiceDetail (and PaymentDetails, Certificate*) */
 #define SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS 20000u /* V2G_EVCC_CommunicationSetup_Timeout: TCP up ->
                                                          * SessionSetupRes */
 #define SESS_EVCC_ONGOING_TIMEOUT_MS 60000u           /* V2G_EVCC_Ongoing_Timeout: repeated "Ongoing" answers */
@@ -36,6 +38,7 @@
 /* A protocol's message tables and codec glue (opaque). */
 typedef struct sess_proto sess_proto;
 extern const sess_proto sess_proto_din;    /* DIN 70121 DC */
+extern const sess_proto sess_proto_iso2;   /* ISO 15118-2 with external identification, DC and AC */
 const char *sess_proto_name(const sess_proto *p);
 /* The registry of protocols by name ("din"), NULL when unknown. */
 const sess_proto *sess_proto_find(const char *name);
@@ -45,6 +48,7 @@ typedef struct {
     union {
         struct app_exiDocument app;
         struct din_exiDocument din;
+        struct iso2_exiDocument iso2;
     } rx, tx;
 } sess_docs;
 
@@ -64,6 +68,7 @@ typedef enum {
     SESS_STOP_BAD_MESSAGE,     /* undecodable or unexpected message */
     SESS_STOP_EV_ERROR,        /* the car reported an error / not ready */
     SESS_STOP_USER,            /* stop asked for locally (car's user, charger's button) */
+    SESS_STOP_PAUSED,          /* ISO 15118-2 SessionStop(Pause): ended, resumable with the same SessionID */
 } sess_stop_reason;
 const char *sess_stop_name(sess_stop_reason r);
 
@@ -87,6 +92,10 @@ typedef struct {
     float max_v, max_a, max_w, min_v, min_a;
     float current_tolerance_a, peak_ripple_a;
     float precharge_max_a;
+    /* ISO 15118-2 */
+    uint8_t offer_dc, offer_ac;  /* energy transfer modes offered (ServiceDiscovery) */
+    float ac_nominal_v, ac_max_a;/* AC: phase voltage, current limit per phase */
+    uint32_t receipt_interval_ms;/* ask for a MeteringReceipt this often while charging (0: never) */
     ccs_random_fn rng;         /* SessionID; NULL: counts up from 1 */
     void *rng_ctx;
 } sess_evse_config;
@@ -96,6 +105,7 @@ typedef struct {
     float present_v, present_a;
     sess_isolation isolation;   /* result of the isolation check (CableCheck) */
     sess_evse_status status;    /* the charger's own state (e.g. emergency button) */
+    uint64_t meter_wh;          /* the charger's energy meter (ISO 15118-2 MeterInfo) */
 } sess_evse_input;
 
 /* Commands for the power stage and contactors: levels, re-read after each call. */
@@ -127,6 +137,11 @@ typedef struct {
     float ev_target_v, ev_target_a;
     const char *rx_name, *tx_name; /* last messages, for logs */
     int last_code;              /* ResponseCode of the last response (protocol enum) */
+    /* ISO 15118-2 */
+    uint8_t ac;                 /* the car asked for AC (ChargingStatus loop) */
+    float ev_max_a;             /* AC: the car's EVMaxCurrent */
+    uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_evse_connect) */
+    uint32_t receipt_at_ms;     /* next MeteringReceipt request */
     uint32_t requests;
     uint8_t tx[SESS_TX_CAP];    /* send tx[0..tx_len) after each call */
     size_t tx_len;
@@ -160,6 +175,11 @@ typedef struct {
     float precharge_a;          /* EVTargetCurrent in PreCharge */
     float precharge_tolerance_v;
     float contactor_open_a;
+    /* ISO 15118-2 */
+    uint8_t ac;                 /* charge AC (ChargingStatus loop) instead of DC */
+    uint8_t ac_phases;          /* 1 or 3 */
+    float ac_max_v, ac_max_a, ac_min_a; /* EVMaxVoltage, EVMaxCurrent (on-board charger, per phase), EVMinCurrent */
+    uint8_t service_detail;     /* ask ServiceDetail for the charge service */
 } sess_pev_config;
 
 /* Battery side, set by the caller before each call. */
@@ -171,6 +191,7 @@ typedef struct {
     uint8_t soc;
     uint8_t charge_complete;    /* target SoC reached */
     uint8_t stop_request;       /* user: stop gracefully */
+    uint8_t pause_request;      /* user: stop and pause (ISO 15118-2 SessionStop Pause), resumable */
 } sess_pev_input;
 
 typedef struct {
@@ -197,6 +218,11 @@ typedef struct {
     sess_pev_output out;
     float evse_v, evse_a;       /* what the charger reported */
     float evse_max_v, evse_max_a, evse_max_w;
+    /* ISO 15118-2 */
+    uint8_t sa_tuple_id;        /* the schedule chosen from ChargeParameterDiscoveryRes */
+    float pmax_w;               /* its PMax */
+    uint8_t receipt_due;        /* the charger set ReceiptRequired */
+    uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_pev_start) */
     const char *rx_name, *tx_name;
     uint32_t requests;
     uint8_t tx[SESS_TX_CAP];

@@ -80,19 +80,6 @@ void din_evse_safe_fields(sess_evse *s, void *doc)
     }
 }
 
-static void new_session_id(sess_evse *s)
-{
-    s->session_id_len = s->cfg.session_id_len;
-    if (s->cfg.rng) {
-        do s->cfg.rng(s->cfg.rng_ctx, s->session_id, s->session_id_len);
-        while (s->session_id[0] == 0);   /* all-zero means "no session" */
-        return;
-    }
-    uint32_t n = ++s->id_counter;
-    memset(s->session_id, 0, s->session_id_len);
-    for (uint8_t i = 0; i < 4 && i < s->session_id_len; i++) s->session_id[s->session_id_len - 1 - i] = (uint8_t)(n >> (8 * i));
-}
-
 int din_evse_session_setup(sess_evse *s, uint32_t now)
 {
     (void)now;
@@ -100,7 +87,7 @@ int din_evse_session_setup(sess_evse *s, uint32_t now)
     struct din_exiDocument *tx = &s->docs->tx.din;
     s->evccid_len = (uint8_t)(q->EVCCID.len < sizeof s->evccid ? q->EVCCID.len : sizeof s->evccid);
     memcpy(s->evccid, q->EVCCID.bytes, s->evccid_len);
-    new_session_id(s);
+    sess_evse_new_session_id(s);
     memcpy(tx->V2G_Message.Header.SessionID.bytes, s->session_id, s->session_id_len);
     tx->V2G_Message.Header.SessionID.len = s->session_id_len;
     struct din_SessionSetupResType *r = &res_body(s)->SessionSetupRes;

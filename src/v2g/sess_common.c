@@ -7,7 +7,7 @@
 #include "sess_internal.h"
 
 /* Every protocol the engine knows; adding one is adding its sess_proto here. */
-static const sess_proto *const registry[] = { &sess_proto_din };
+static const sess_proto *const registry[] = { &sess_proto_din, &sess_proto_iso2 };
 
 const char *sess_proto_name(const sess_proto *p) { return p ? p->name : "app"; }
 
@@ -36,6 +36,7 @@ const char *sess_stop_name(sess_stop_reason r)
         [SESS_STOP_BAD_MESSAGE] = "bad message",
         [SESS_STOP_EV_ERROR] = "EV error",
         [SESS_STOP_USER] = "user stop",
+        [SESS_STOP_PAUSED] = "paused",
     };
     return (unsigned)r < sizeof names / sizeof names[0] && names[r] ? names[r] : "?";
 }

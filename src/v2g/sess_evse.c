@@ -10,6 +10,7 @@ void sess_evse_config_default(sess_evse_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->protos[cfg->nprotos++] = &sess_proto_din;
+    cfg->protos[cfg->nprotos++] = &sess_proto_iso2;
     static const uint8_t id[] = "ZZ00000";   /* the EVSEID pyPLC uses (Ioniq and Model Y captures) */
     memcpy(cfg->evse_id, id, sizeof id - 1);
     cfg->evse_id_len = sizeof id - 1;
@@ -22,6 +23,9 @@ void sess_evse_config_default(sess_evse_config *cfg)
     cfg->current_tolerance_a = 5.0f;
     cfg->peak_ripple_a = 5.0f;
     cfg->precharge_max_a = SESS_EVSE_PRECHARGE_MAX_A;
+    cfg->offer_dc = cfg->offer_ac = 1;
+    cfg->ac_nominal_v = 230.0f;
+    cfg->ac_max_a = 32.0f;
 }
 
 void sess_evse_init(sess_evse *s, const sess_evse_config *cfg, sess_docs *docs)
@@ -55,6 +59,19 @@ void sess_evse_connect(sess_evse *s, uint32_t now_ms)
     s->tx_len = 0;
     memset(&s->out, 0, sizeof s->out);
     set_deadline(s, now_ms, SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS);
+}
+
+void sess_evse_new_session_id(sess_evse *s)
+{
+    s->session_id_len = s->cfg.session_id_len;
+    if (s->cfg.rng) {
+        do s->cfg.rng(s->cfg.rng_ctx, s->session_id, s->session_id_len);
+        while (s->session_id[0] == 0);   /* all-zero means "no session" */
+        return;
+    }
+    uint32_t n = ++s->id_counter;
+    memset(s->session_id, 0, s->session_id_len);
+    for (uint8_t i = 0; i < 4 && i < s->session_id_len; i++) s->session_id[s->session_id_len - 1 - i] = (uint8_t)(n >> (8 * i));
 }
 
 void sess_evse_safe(sess_evse *s, sess_stop_reason why)
@@ -151,8 +168,9 @@ static int running(sess_evse *s, const uint8_t *payload, size_t len, uint32_t no
         return 0;
     }
     if (h == SESS_H_NEXT) {
-        if (row->next != s->state) s->ongoing = 0;
-        s->state = row->next;
+        uint8_t next = p->evse_next ? p->evse_next(s, row) : row->next;
+        if (next != s->state) s->ongoing = 0;
+        s->state = next;
     }
     set_deadline(s, now, p->evse_states[s->state].timeout_ms);
     return 0;

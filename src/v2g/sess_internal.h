@@ -55,6 +55,10 @@ struct sess_proto {
     int (*get_code)(const void *doc);                          /* the protocol's ResponseCode value */
     void (*evse_safe_fields)(sess_evse *s, void *doc);        /* fill an error response's status fields */
     int msg_session_setup;
+    /* Optional: the state a NEXT leads to when it depends on the session (e.g. ISO 15118-2 AC or DC);
+     * NULL: the row's next. */
+    uint8_t (*evse_next)(const sess_evse *s, const sess_evse_row *row);
+    uint8_t (*pev_next)(const sess_pev *p, const sess_pev_row *row);
     uint8_t evse_first, evse_nstates, evse_nrows;
     const sess_state_info *evse_states;
     const sess_evse_row *evse_rows;
@@ -64,6 +68,8 @@ struct sess_proto {
 
 /* EVSE helpers for handlers. */
 void sess_evse_safe(sess_evse *s, sess_stop_reason why);
+/* A fresh SessionID of cfg.session_id_len bytes (cfg.rng, or a counter), never all zero. */
+void sess_evse_new_session_id(sess_evse *s);
 /* PEV helpers for handlers. */
 void sess_pev_safe(sess_pev *p, sess_stop_reason why);
 
@@ -73,6 +79,11 @@ const sess_proto *sess_sap_choose(const sess_proto *const *protos, uint8_t n, co
                                   struct app_exiDocument *res);
 void sess_sap_offer(const sess_proto *const *protos, uint8_t n, struct app_exiDocument *req);
 const sess_proto *sess_sap_agreed(const sess_proto *const *protos, uint8_t n, const struct app_exiDocument *res);
+
+/* PhysicalValue (Value x 10^Multiplier, Value an int16) <-> float, shared by DIN and ISO-2 (sess_pv.c): the
+ * smallest multiplier (>= -1) that keeps Value in int16 range. */
+void sess_pv_scale(float x, int8_t *multiplier, int16_t *value);
+float sess_pv_value(int8_t multiplier, int16_t value);
 
 /* Encode docs->tx (app when proto is NULL) into tx as one V2GTP message. */
 int sess_pack(const sess_proto *proto, const void *doc, uint8_t *tx, size_t cap, size_t *tx_len);

@@ -22,6 +22,10 @@ void sess_pev_config_default(sess_pev_config *cfg, const uint8_t mac[6])
     cfg->precharge_a = 1.0f;
     cfg->precharge_tolerance_v = SESS_PEV_PRECHARGE_TOLERANCE_V;
     cfg->contactor_open_a = SESS_PEV_CONTACTOR_OPEN_A;
+    cfg->ac_phases = 3;
+    cfg->ac_max_v = 400.0f;
+    cfg->ac_max_a = 16.0f;
+    cfg->ac_min_a = 6.0f;   /* IEC 61851-1: the lowest current a PWM duty cycle can signal */
 }
 
 void sess_pev_init(sess_pev *p, const sess_pev_config *cfg, sess_docs *docs)
@@ -157,7 +161,7 @@ static int running(sess_pev *p, const uint8_t *payload, size_t len, uint32_t now
     }
     switch (row->handle(p, now)) {
     case SESS_H_NEXT:
-        enter(p, row->next, now);
+        enter(p, pr->pev_next ? pr->pev_next(p, row) : row->next, now);
         return request(p, now);
     case SESS_H_STAY:
         p->repeat = 1;

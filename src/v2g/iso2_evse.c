@@ -1,0 +1,225 @@
+/* ISO 15118-2 charger handlers, session part: SessionSetup (new or resumed session), ServiceDiscovery,
+ * ServiceDetail, PaymentServiceSelection, Authorization, SessionStop (Terminate/Pause), and the DC or AC EVSE
+ * status every later response carries. */
+#include <string.h>
+
+#include "iso2_internal.h"
+
+static struct iso2_BodyType *req_body(sess_evse *s) { return ISO2_BODY(&s->docs->rx); }
+static struct iso2_BodyType *res_body(sess_evse *s) { return ISO2_BODY(&s->docs->tx); }
+
+static void fill_dc(const sess_evse *s, struct iso2_DC_EVSEStatusType *st)
+{
+    static const enum iso2_DC_EVSEStatusCodeType codes[] = {
+        [SESS_EVSE_OK] = iso2_DC_EVSEStatusCodeType_EVSE_Ready,
+        [SESS_EVSE_SHUTDOWN] = iso2_DC_EVSEStatusCodeType_EVSE_Shutdown,
+        [SESS_EVSE_EMERGENCY] = iso2_DC_EVSEStatusCodeType_EVSE_EmergencyShutdown,
+        [SESS_EVSE_MALFUNCTION] = iso2_DC_EVSEStatusCodeType_EVSE_Malfunction,
+    };
+    static const enum iso2_isolationLevelType iso[] = {
+        [SESS_ISO_UNKNOWN] = iso2_isolationLevelType_Invalid,
+        [SESS_ISO_VALID] = iso2_isolationLevelType_Valid,
+        [SESS_ISO_WARNING] = iso2_isolationLevelType_Warning,
+        [SESS_ISO_FAULT] = iso2_isolationLevelType_Fault,
+    };
+    st->has_EVSEIsolationStatus = true;
+    st->EVSEIsolationStatus = iso[s->in.isolation];
+    st->EVSEStatusCode = codes[s->in.status];
+}
+
+/* The status of this response, DC or AC as the car charges: any fault of ours asks the car to stop. */
+static void fill_status(const sess_evse *s, struct iso2_BodyType *b)
+{
+    if (b->BodyElement_choice == iso2_BodyType_PowerDeliveryRes && !b->PowerDeliveryRes.EVSEStatus_choice)
+        b->PowerDeliveryRes.EVSEStatus_choice =
+            s->ac ? iso2_PowerDeliveryResType_AC_EVSEStatus : iso2_PowerDeliveryResType_DC_EVSEStatus;
+    if (b->BodyElement_choice == iso2_BodyType_MeteringReceiptRes && !b->MeteringReceiptRes.EVSEStatus_choice)
+        b->MeteringReceiptRes.EVSEStatus_choice =
+            s->ac ? iso2_MeteringReceiptResType_AC_EVSEStatus : iso2_MeteringReceiptResType_DC_EVSEStatus;
+    enum iso2_EVSENotificationType n =
+        s->in.status == SESS_EVSE_OK ? iso2_EVSENotificationType_None : iso2_EVSENotificationType_StopCharging;
+    struct iso2_DC_EVSEStatusType *dc = iso2_dc_status_of(b);
+    struct iso2_AC_EVSEStatusType *ac = iso2_ac_status_of(b);
+    if (dc) {
+        fill_dc(s, dc);
+        dc->NotificationMaxDelay = 0;
+        dc->EVSENotification = n;
+    }
+    if (ac) {
+        ac->NotificationMaxDelay = 0;
+        ac->EVSENotification = n;
+        ac->RCD = false;
+    }
+}
+
+/* The charger's own faults: emergency and malfunction end the session at once (FAILED, safe); a shutdown asks
+ * the car to stop (StopCharging) and delivers no more current. */
+int iso2_evse_check_status(sess_evse *s, struct iso2_BodyType *res)
+{
+    fill_status(s, res);
+    if (s->in.status == SESS_EVSE_EMERGENCY || s->in.status == SESS_EVSE_MALFUNCTION) {
+        iso2_set_code(&s->docs->tx, SESS_RC_FAILED);
+        s->stop = s->in.status == SESS_EVSE_EMERGENCY ? SESS_STOP_EVSE_EMERGENCY : SESS_STOP_EVSE_MALFUNCTION;
+        return SESS_H_FAIL;
+    }
+    if (s->in.status == SESS_EVSE_SHUTDOWN) s->out.target_a = 0.0f;
+    return SESS_H_NEXT;
+}
+
+/* EVSEID and SAScheduleTupleID of the loop responses (CurrentDemandRes, ChargingStatusRes). */
+void iso2_evse_id(const sess_evse *s, struct iso2_BodyType *b)
+{
+    char *id;
+    uint16_t *len;
+    uint8_t *tuple;
+    if (b->BodyElement_choice == iso2_BodyType_CurrentDemandRes) {
+        id = b->CurrentDemandRes.EVSEID.chars, len = &b->CurrentDemandRes.EVSEID.len;
+        tuple = &b->CurrentDemandRes.SAScheduleTupleID;
+    } else if (b->BodyElement_choice == iso2_BodyType_ChargingStatusRes) {
+        id = b->ChargingStatusRes.EVSEID.chars, len = &b->ChargingStatusRes.EVSEID.len;
+        tuple = &b->ChargingStatusRes.SAScheduleTupleID;
+    } else {
+        return;
+    }
+    memcpy(id, s->cfg.evse_id, s->cfg.evse_id_len);
+    *len = s->cfg.evse_id_len;
+    *tuple = ISO2_SA_TUPLE_ID;
+}
+
+/* An error response's mandatory fields: what the safe power stage shows now, a stop request in the status. */
+void iso2_evse_safe_fields(sess_evse *s, void *doc)
+{
+    struct iso2_BodyType *b = ISO2_BODY(doc);
+    switch (b->BodyElement_choice) {
+    case iso2_BodyType_ChargeParameterDiscoveryRes:
+        b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice =
+            s->ac ? iso2_ChargeParameterDiscoveryResType_AC_EVSEChargeParameter
+                  : iso2_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter;
+        break;
+    case iso2_BodyType_CurrentDemandRes:
+        iso2_pv_set(&b->CurrentDemandRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
+        iso2_pv_set(&b->CurrentDemandRes.EVSEPresentCurrent, s->in.present_a, iso2_unitSymbolType_A);
+        break;
+    case iso2_BodyType_PreChargeRes:
+        iso2_pv_set(&b->PreChargeRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
+        break;
+    case iso2_BodyType_WeldingDetectionRes:
+        iso2_pv_set(&b->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
+        break;
+    default:
+        break;
+    }
+    iso2_evse_id(s, b);
+    fill_status(s, b);
+    struct iso2_DC_EVSEStatusType *dc = iso2_dc_status_of(b);
+    struct iso2_AC_EVSEStatusType *ac = iso2_ac_status_of(b);
+    if (dc && dc->EVSEStatusCode == iso2_DC_EVSEStatusCodeType_EVSE_Ready)
+        dc->EVSEStatusCode = iso2_DC_EVSEStatusCodeType_EVSE_Shutdown;
+    if (dc) dc->EVSENotification = iso2_EVSENotificationType_StopCharging;
+    if (ac) ac->EVSENotification = iso2_EVSENotificationType_StopCharging;
+}
+
+/* A SessionID equal to the paused session's resumes it (OK_OldSessionJoined); anything else is a new one. */
+int iso2_evse_session_setup(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    const struct iso2_exiDocument *rx = &s->docs->rx.iso2;
+    struct iso2_exiDocument *tx = &s->docs->tx.iso2;
+    const struct iso2_SessionSetupReqType *q = &rx->V2G_Message.Body.SessionSetupReq;
+    struct iso2_SessionSetupResType *r = &tx->V2G_Message.Body.SessionSetupRes;
+    s->evccid_len = (uint8_t)(q->EVCCID.len < sizeof s->evccid ? q->EVCCID.len : sizeof s->evccid);
+    memcpy(s->evccid, q->EVCCID.bytes, s->evccid_len);
+    s->ac = 0;
+    size_t n = rx->V2G_Message.Header.SessionID.len;
+    if (s->resume_id_len && n == s->resume_id_len && !memcmp(rx->V2G_Message.Header.SessionID.bytes, s->resume_id, n)) {
+        memcpy(s->session_id, s->resume_id, n);
+        s->session_id_len = (uint8_t)n;
+        r->ResponseCode = iso2_responseCodeType_OK_OldSessionJoined;
+    } else {
+        sess_evse_new_session_id(s);
+        r->ResponseCode = iso2_responseCodeType_OK_NewSessionEstablished;
+    }
+    s->resume_id_len = 0;
+    memcpy(tx->V2G_Message.Header.SessionID.bytes, s->session_id, s->session_id_len);
+    tx->V2G_Message.Header.SessionID.len = s->session_id_len;
+    memcpy(r->EVSEID.chars, s->cfg.evse_id, s->cfg.evse_id_len);
+    r->EVSEID.len = s->cfg.evse_id_len;
+    return SESS_H_NEXT;
+}
+
+/* External payment only; one charge service with the energy transfer modes configured. */
+int iso2_evse_service_discovery(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    struct iso2_ServiceDiscoveryResType *r = &res_body(s)->ServiceDiscoveryRes;
+    r->PaymentOptionList.PaymentOption.array[0] = iso2_paymentOptionType_ExternalPayment;
+    r->PaymentOptionList.PaymentOption.count = 1;
+    struct iso2_ChargeServiceType *c = &r->ChargeService;
+    c->ServiceID = ISO2_SERVICE_ID_CHARGING;
+    c->ServiceCategory = iso2_serviceCategoryType_EVCharging;
+    c->FreeService = false;
+    struct iso2_SupportedEnergyTransferModeType *m = &c->SupportedEnergyTransferMode;
+    if (s->cfg.offer_dc) m->EnergyTransferMode.array[m->EnergyTransferMode.count++] = iso2_EnergyTransferModeType_DC_extended;
+    if (s->cfg.offer_ac) {
+        m->EnergyTransferMode.array[m->EnergyTransferMode.count++] = iso2_EnergyTransferModeType_AC_single_phase_core;
+        m->EnergyTransferMode.array[m->EnergyTransferMode.count++] = iso2_EnergyTransferModeType_AC_three_phase_core;
+    }
+    return SESS_H_NEXT;
+}
+
+/* The charge service has no parameters to detail; other ServiceIDs were not offered. */
+int iso2_evse_service_detail(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    struct iso2_ServiceDetailResType *r = &res_body(s)->ServiceDetailRes;
+    r->ServiceID = req_body(s)->ServiceDetailReq.ServiceID;
+    if (r->ServiceID == ISO2_SERVICE_ID_CHARGING) return SESS_H_NEXT;
+    r->ResponseCode = iso2_responseCodeType_FAILED_ServiceIDInvalid;
+    return SESS_H_FAIL;
+}
+
+int iso2_evse_payment(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    const struct iso2_PaymentServiceSelectionReqType *q = &req_body(s)->PaymentServiceSelectionReq;
+    struct iso2_PaymentServiceSelectionResType *r = &res_body(s)->PaymentServiceSelectionRes;
+    int charge = 0;
+    for (uint16_t i = 0; i < q->SelectedServiceList.SelectedService.count; i++) {
+        if (q->SelectedServiceList.SelectedService.array[i].ServiceID != ISO2_SERVICE_ID_CHARGING) {
+            r->ResponseCode = iso2_responseCodeType_FAILED_ServiceSelectionInvalid;
+            return SESS_H_FAIL;
+        }
+        charge = 1;
+    }
+    if (q->SelectedPaymentOption != iso2_paymentOptionType_ExternalPayment)
+        r->ResponseCode = iso2_responseCodeType_FAILED_PaymentSelectionInvalid;
+    else if (!charge)
+        r->ResponseCode = iso2_responseCodeType_FAILED_NoChargeServiceSelected;
+    return r->ResponseCode == iso2_responseCodeType_OK ? SESS_H_NEXT : SESS_H_FAIL;
+}
+
+/* Authorization: "Ongoing" cfg.auth_ongoing times (waiting for the external identification), then Finished. */
+int iso2_evse_auth(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    struct iso2_AuthorizationResType *r = &res_body(s)->AuthorizationRes;
+    if (s->state == ISO2_EVSE_AUTH && s->ongoing < s->cfg.auth_ongoing) {
+        s->ongoing++;
+        r->EVSEProcessing = iso2_EVSEProcessingType_Ongoing;
+        return SESS_H_STAY;
+    }
+    r->EVSEProcessing = iso2_EVSEProcessingType_Finished;
+    return SESS_H_NEXT;
+}
+
+/* Pause keeps the SessionID for the car's next SessionSetupReq. */
+int iso2_evse_session_stop(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    if (req_body(s)->SessionStopReq.ChargingSession == iso2_chargingSessionType_Pause) {
+        memcpy(s->resume_id, s->session_id, s->session_id_len);
+        s->resume_id_len = s->session_id_len;
+        s->stop = SESS_STOP_PAUSED;
+    }
+    return SESS_H_END;
+}

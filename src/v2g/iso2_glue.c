@@ -1,0 +1,138 @@
+/* ISO 15118-2 glue for the session engine: decode/encode, message ids and names, SessionID access, response
+ * skeletons, response codes and where a response keeps its EVSE status. */
+#include <string.h>
+
+#include "iso2_internal.h"
+
+int iso2_glue_decode(const uint8_t *buf, size_t len, void *doc) { return iso2_decode(buf, len, doc); }
+int iso2_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len) { return iso2_encode(doc, buf, cap, len); }
+
+int iso2_msg_of(const void *doc)
+{
+    const struct iso2_exiDocument *d = doc;
+    if (d->root != ISO2_ROOT_V2G_Message) return -1;
+    const struct iso2_BodyType *b = &d->V2G_Message.Body;
+    if (b->BodyElement_choice == iso2_BodyType_PowerDeliveryReq) {
+        if (b->PowerDeliveryReq.ChargeProgress == iso2_chargeProgressType_Stop) return ISO2_MSG_POWER_DELIVERY_STOP;
+        if (b->PowerDeliveryReq.ChargeProgress == iso2_chargeProgressType_Renegotiate)
+            return ISO2_MSG_POWER_DELIVERY_RENEGOTIATE;
+    }
+    return b->BodyElement_choice ? b->BodyElement_choice : -1;
+}
+
+const char *iso2_msg_name(int msg)
+{
+#define N(m) [iso2_BodyType_##m##Req] = #m "Req", [iso2_BodyType_##m##Res] = #m "Res"
+    static const char *const names[] = {
+        N(Authorization), N(CableCheck), N(CertificateInstallation), N(CertificateUpdate),
+        N(ChargeParameterDiscovery), N(ChargingStatus), N(CurrentDemand), N(MeteringReceipt), N(PaymentDetails),
+        N(PaymentServiceSelection), N(PowerDelivery), N(PreCharge), N(ServiceDetail), N(ServiceDiscovery),
+        N(SessionSetup), N(SessionStop), N(WeldingDetection),
+        [ISO2_MSG_POWER_DELIVERY_STOP] = "PowerDeliveryReq", [ISO2_MSG_POWER_DELIVERY_RENEGOTIATE] = "PowerDeliveryReq",
+    };
+#undef N
+    return msg >= 0 && (unsigned)msg < sizeof names / sizeof names[0] && names[msg] ? names[msg] : "?";
+}
+
+/* Requests: AuthorizationReq (1) and the even choice values CableCheckReq (4) .. WeldingDetectionReq (34); the
+ * response follows each (3 is the abstract BodyElement). */
+int iso2_response_of(int req)
+{
+    if (req == ISO2_MSG_POWER_DELIVERY_STOP || req == ISO2_MSG_POWER_DELIVERY_RENEGOTIATE)
+        return iso2_BodyType_PowerDeliveryRes;
+    if (req == iso2_BodyType_AuthorizationReq ||
+        (req >= iso2_BodyType_CableCheckReq && req <= iso2_BodyType_WeldingDetectionReq && req % 2 == 0))
+        return req + 1;
+    return -1;
+}
+
+const uint8_t *iso2_session_id(const void *doc, size_t *len)
+{
+    const struct iso2_exiDocument *d = doc;
+    *len = d->V2G_Message.Header.SessionID.len;
+    return d->V2G_Message.Header.SessionID.bytes;
+}
+
+void iso2_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
+{
+    struct iso2_exiDocument *d = doc;
+    memset(d, 0, sizeof *d);
+    d->root = ISO2_ROOT_V2G_Message;
+    if (sid_len > sizeof d->V2G_Message.Header.SessionID.bytes) sid_len = sizeof d->V2G_Message.Header.SessionID.bytes;
+    memcpy(d->V2G_Message.Header.SessionID.bytes, sid, sid_len);
+    d->V2G_Message.Header.SessionID.len = (uint16_t)sid_len;
+    if (msg == ISO2_MSG_POWER_DELIVERY_STOP || msg == ISO2_MSG_POWER_DELIVERY_RENEGOTIATE)
+        msg = iso2_BodyType_PowerDeliveryReq;
+    d->V2G_Message.Body.BodyElement_choice = (uint8_t)msg;
+}
+
+/* Every ISO-2 response starts with its ResponseCode (a common initial member of the body union). */
+static enum iso2_responseCodeType *code_of(struct iso2_BodyType *b)
+{
+    int m = b->BodyElement_choice;
+    if (m < iso2_BodyType_AuthorizationRes || m > iso2_BodyType_WeldingDetectionRes || m % 2 == 1) return NULL;
+    return &b->AuthorizationRes.ResponseCode;
+}
+
+void iso2_set_code(void *doc, int generic_code)
+{
+    static const enum iso2_responseCodeType map[] = {
+        [SESS_RC_OK] = iso2_responseCodeType_OK,
+        [SESS_RC_SEQUENCE] = iso2_responseCodeType_FAILED_SequenceError,
+        [SESS_RC_UNKNOWN_SESSION] = iso2_responseCodeType_FAILED_UnknownSession,
+        [SESS_RC_FAILED] = iso2_responseCodeType_FAILED,
+    };
+    enum iso2_responseCodeType *c = code_of(ISO2_BODY(doc));
+    if (c) *c = map[generic_code];
+}
+
+int iso2_get_code(const void *doc)
+{
+    enum iso2_responseCodeType *c = code_of(ISO2_BODY((void *)(uintptr_t)doc));
+    return c ? (int)*c : -1;
+}
+
+struct iso2_DC_EVSEStatusType *iso2_dc_status_of(struct iso2_BodyType *b)
+{
+    switch (b->BodyElement_choice) {
+    case iso2_BodyType_CableCheckRes: return &b->CableCheckRes.DC_EVSEStatus;
+    case iso2_BodyType_ChargeParameterDiscoveryRes:
+        return b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice ==
+                       iso2_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter
+                   ? &b->ChargeParameterDiscoveryRes.DC_EVSEChargeParameter.DC_EVSEStatus
+                   : NULL;
+    case iso2_BodyType_CurrentDemandRes: return &b->CurrentDemandRes.DC_EVSEStatus;
+    case iso2_BodyType_PowerDeliveryRes:
+        return b->PowerDeliveryRes.EVSEStatus_choice == iso2_PowerDeliveryResType_DC_EVSEStatus
+                   ? &b->PowerDeliveryRes.DC_EVSEStatus
+                   : NULL;
+    case iso2_BodyType_MeteringReceiptRes:
+        return b->MeteringReceiptRes.EVSEStatus_choice == iso2_MeteringReceiptResType_DC_EVSEStatus
+                   ? &b->MeteringReceiptRes.DC_EVSEStatus
+                   : NULL;
+    case iso2_BodyType_PreChargeRes: return &b->PreChargeRes.DC_EVSEStatus;
+    case iso2_BodyType_WeldingDetectionRes: return &b->WeldingDetectionRes.DC_EVSEStatus;
+    default: return NULL;
+    }
+}
+
+struct iso2_AC_EVSEStatusType *iso2_ac_status_of(struct iso2_BodyType *b)
+{
+    switch (b->BodyElement_choice) {
+    case iso2_BodyType_ChargeParameterDiscoveryRes:
+        return b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice ==
+                       iso2_ChargeParameterDiscoveryResType_AC_EVSEChargeParameter
+                   ? &b->ChargeParameterDiscoveryRes.AC_EVSEChargeParameter.AC_EVSEStatus
+                   : NULL;
+    case iso2_BodyType_ChargingStatusRes: return &b->ChargingStatusRes.AC_EVSEStatus;
+    case iso2_BodyType_PowerDeliveryRes:
+        return b->PowerDeliveryRes.EVSEStatus_choice == iso2_PowerDeliveryResType_AC_EVSEStatus
+                   ? &b->PowerDeliveryRes.AC_EVSEStatus
+                   : NULL;
+    case iso2_BodyType_MeteringReceiptRes:
+        return b->MeteringReceiptRes.EVSEStatus_choice == iso2_MeteringReceiptResType_AC_EVSEStatus
+                   ? &b->MeteringReceiptRes.AC_EVSEStatus
+                   : NULL;
+    default: return NULL;
+    }
+}

@@ -1,0 +1,114 @@
+/* ISO 15118-2 session internals: message ids, the states of both tables, PhysicalValue and status helpers, and
+ * the handlers the tables (iso2_proto.c) refer to. External identification (EIM), DC and AC. */
+#ifndef CCSPLC_ISO2_INTERNAL_H
+#define CCSPLC_ISO2_INTERNAL_H
+
+#include "sess_internal.h"
+
+/* Message ids are the BodyElement choice values (iso2_BodyType_*), plus pseudo ids for the PowerDeliveryReq
+ * steps other than Start: ChargeProgress is an enum (Start = 0), not DIN's ReadyToChargeState boolean. */
+#define ISO2_MSG_POWER_DELIVERY_STOP 64
+#define ISO2_MSG_POWER_DELIVERY_RENEGOTIATE 65
+
+#define ISO2_SERVICE_ID_CHARGING 1   /* our ChargeService's ServiceID */
+#define ISO2_SA_TUPLE_ID 1           /* our one SAScheduleTuple */
+#define ISO2_SCHEDULE_S 86400u       /* it covers 24 h (the standard's maximum schedule length) */
+
+/* Charger states, each named by the request it waits for. AC sessions skip CableCheck/PreCharge (CPD goes to
+ * POWER_DELIVERY), charge in CHARGING instead of CHARGE, and end without WeldingDetection (SESSION_STOP). */
+enum {
+    ISO2_EVSE_SESSION_SETUP, ISO2_EVSE_SERVICE_DISCOVERY, ISO2_EVSE_PAYMENT, ISO2_EVSE_AUTH,
+    ISO2_EVSE_CHARGE_PARAMETER, ISO2_EVSE_CABLE_CHECK, ISO2_EVSE_PRECHARGE, ISO2_EVSE_POWER_DELIVERY,
+    ISO2_EVSE_CHARGE, ISO2_EVSE_CHARGING, ISO2_EVSE_WELDING, ISO2_EVSE_SESSION_STOP, ISO2_EVSE_NSTATES
+};
+
+/* Car states (rows of the PEV table). */
+enum {
+    ISO2_PEV_SESSION_SETUP, ISO2_PEV_SERVICE_DISCOVERY, ISO2_PEV_SERVICE_DETAIL, ISO2_PEV_PAYMENT, ISO2_PEV_AUTH,
+    ISO2_PEV_CHARGE_PARAMETER, ISO2_PEV_CABLE_CHECK, ISO2_PEV_PRECHARGE, ISO2_PEV_POWER_START,
+    ISO2_PEV_CURRENT_DEMAND, ISO2_PEV_CHARGING_STATUS, ISO2_PEV_METERING, ISO2_PEV_POWER_STOP, ISO2_PEV_WELDING,
+    ISO2_PEV_SESSION_STOP
+};
+
+/* The body of an ISO-2 document held in a sess_docs union. */
+#define ISO2_BODY(doc) (&((struct iso2_exiDocument *)(doc))->V2G_Message.Body)
+
+/* PhysicalValue <-> float (iso2_values.c). */
+void iso2_pv_set(struct iso2_PhysicalValueType *pv, float x, enum iso2_unitSymbolType unit);
+float iso2_pv_get(const struct iso2_PhysicalValueType *pv);
+
+/* Codec glue (iso2_glue.c). */
+int iso2_glue_decode(const uint8_t *buf, size_t len, void *doc);
+int iso2_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
+int iso2_msg_of(const void *doc);
+const char *iso2_msg_name(int msg);
+int iso2_response_of(int req);
+const uint8_t *iso2_session_id(const void *doc, size_t *len);
+void iso2_start(void *doc, int msg, const uint8_t *sid, size_t sid_len);
+void iso2_set_code(void *doc, int generic_code);
+int iso2_get_code(const void *doc);
+/* The status of a response that has one (else NULL); DC or AC per the response's own choice. */
+struct iso2_DC_EVSEStatusType *iso2_dc_status_of(struct iso2_BodyType *b);
+struct iso2_AC_EVSEStatusType *iso2_ac_status_of(struct iso2_BodyType *b);
+
+/* EVSE (iso2_evse*.c). */
+uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row);
+void iso2_evse_safe_fields(sess_evse *s, void *doc);
+int iso2_evse_check_status(sess_evse *s, struct iso2_BodyType *res);
+void iso2_evse_id(const sess_evse *s, struct iso2_BodyType *res);
+void iso2_evse_meter(const sess_evse *s, struct iso2_MeterInfoType *m);
+int iso2_evse_receipt(sess_evse *s, uint32_t now);
+int iso2_evse_session_setup(sess_evse *s, uint32_t now);
+int iso2_evse_service_discovery(sess_evse *s, uint32_t now);
+int iso2_evse_service_detail(sess_evse *s, uint32_t now);
+int iso2_evse_payment(sess_evse *s, uint32_t now);
+int iso2_evse_auth(sess_evse *s, uint32_t now);
+int iso2_evse_session_stop(sess_evse *s, uint32_t now);
+int iso2_evse_charge_parameter(sess_evse *s, uint32_t now);
+int iso2_evse_power_start(sess_evse *s, uint32_t now);
+int iso2_evse_power_stop(sess_evse *s, uint32_t now);
+int iso2_evse_metering(sess_evse *s, uint32_t now);
+int iso2_evse_cable_check(sess_evse *s, uint32_t now);
+int iso2_evse_precharge(sess_evse *s, uint32_t now);
+int iso2_evse_current_demand(sess_evse *s, uint32_t now);
+int iso2_evse_welding(sess_evse *s, uint32_t now);
+int iso2_evse_charging_status(sess_evse *s, uint32_t now);
+
+/* PEV (iso2_pev*.c). */
+uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row);
+int iso2_pev_check(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
+                   const struct iso2_AC_EVSEStatusType *ac);
+int iso2_pev_gate(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
+                  const struct iso2_AC_EVSEStatusType *ac);
+void iso2_pev_ev_status(const sess_pev *p, struct iso2_DC_EVStatusType *st);
+int iso2_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required);
+int iso2_pev_build_session_setup(sess_pev *p, uint32_t now);
+int iso2_pev_build_service_discovery(sess_pev *p, uint32_t now);
+int iso2_pev_build_service_detail(sess_pev *p, uint32_t now);
+int iso2_pev_build_payment(sess_pev *p, uint32_t now);
+int iso2_pev_build_empty(sess_pev *p, uint32_t now);
+int iso2_pev_build_session_stop(sess_pev *p, uint32_t now);
+int iso2_pev_build_charge_parameter(sess_pev *p, uint32_t now);
+int iso2_pev_build_power_start(sess_pev *p, uint32_t now);
+int iso2_pev_build_power_stop(sess_pev *p, uint32_t now);
+int iso2_pev_build_metering(sess_pev *p, uint32_t now);
+int iso2_pev_build_cable_check(sess_pev *p, uint32_t now);
+int iso2_pev_build_precharge(sess_pev *p, uint32_t now);
+int iso2_pev_build_current_demand(sess_pev *p, uint32_t now);
+int iso2_pev_build_welding(sess_pev *p, uint32_t now);
+int iso2_pev_on_session_setup(sess_pev *p, uint32_t now);
+int iso2_pev_on_service_discovery(sess_pev *p, uint32_t now);
+int iso2_pev_on_simple(sess_pev *p, uint32_t now);
+int iso2_pev_on_auth(sess_pev *p, uint32_t now);
+int iso2_pev_on_session_stop(sess_pev *p, uint32_t now);
+int iso2_pev_on_charge_parameter(sess_pev *p, uint32_t now);
+int iso2_pev_on_power_start(sess_pev *p, uint32_t now);
+int iso2_pev_on_power_stop(sess_pev *p, uint32_t now);
+int iso2_pev_on_metering(sess_pev *p, uint32_t now);
+int iso2_pev_on_cable_check(sess_pev *p, uint32_t now);
+int iso2_pev_on_precharge(sess_pev *p, uint32_t now);
+int iso2_pev_on_current_demand(sess_pev *p, uint32_t now);
+int iso2_pev_on_welding(sess_pev *p, uint32_t now);
+int iso2_pev_on_charging_status(sess_pev *p, uint32_t now);
+
+#endif

@@ -1,0 +1,167 @@
+/* ISO 15118-2 car side, session part: SessionSetup (resuming a paused session), ServiceDiscovery,
+ * ServiceDetail, PaymentServiceSelection, Authorization, SessionStop (Terminate/Pause), and the check every
+ * response goes through (ResponseCode, DC or AC EVSE status). */
+#include <string.h>
+
+#include "iso2_internal.h"
+
+static struct iso2_BodyType *req_body(sess_pev *p) { return ISO2_BODY(&p->docs->tx); }
+static struct iso2_BodyType *res_body(sess_pev *p) { return ISO2_BODY(&p->docs->rx); }
+
+/* FAILED* codes, the charger's fault states and a tripped RCD end the session in the safe state. A stop request
+ * (EVSE_Shutdown, StopCharging) is SESS_H_END: the caller decides how (while charging: gracefully). */
+int iso2_pev_check(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
+                   const struct iso2_AC_EVSEStatusType *ac)
+{
+    sess_stop_reason why = SESS_STOP_NONE;
+    enum iso2_DC_EVSEStatusCodeType st = dc ? dc->EVSEStatusCode : iso2_DC_EVSEStatusCodeType_EVSE_Ready;
+    int notice = (dc && dc->EVSENotification == iso2_EVSENotificationType_StopCharging) ||
+                 (ac && ac->EVSENotification == iso2_EVSENotificationType_StopCharging);
+    if (code == iso2_responseCodeType_FAILED_SequenceError) why = SESS_STOP_SEQUENCE;
+    else if (code == iso2_responseCodeType_FAILED_UnknownSession) why = SESS_STOP_UNKNOWN_SESSION;
+    else if (code >= iso2_responseCodeType_FAILED) why = SESS_STOP_FAILED;
+    else if (st == iso2_DC_EVSEStatusCodeType_EVSE_EmergencyShutdown) why = SESS_STOP_EVSE_EMERGENCY;
+    else if (st == iso2_DC_EVSEStatusCodeType_EVSE_Malfunction || (ac && ac->RCD)) why = SESS_STOP_EVSE_MALFUNCTION;
+    else if (st == iso2_DC_EVSEStatusCodeType_EVSE_Shutdown || notice) {
+        if (p->stop == SESS_STOP_NONE) p->stop = SESS_STOP_EVSE_SHUTDOWN;
+        return SESS_H_END;
+    }
+    if (why == SESS_STOP_NONE) return SESS_H_NEXT;
+    sess_pev_safe(p, why);
+    return SESS_H_FAIL;
+}
+
+/* Before charging a stop request is as final as a fault: safe state, reason EVSE shutdown. */
+int iso2_pev_gate(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
+                  const struct iso2_AC_EVSEStatusType *ac)
+{
+    int h = iso2_pev_check(p, code, dc, ac);
+    if (h != SESS_H_END) return h;
+    sess_pev_safe(p, SESS_STOP_EVSE_SHUTDOWN);
+    return SESS_H_FAIL;
+}
+
+void iso2_pev_ev_status(const sess_pev *p, struct iso2_DC_EVStatusType *st)
+{
+    st->EVReady = !p->out.stop_requested;
+    st->EVErrorCode = iso2_DC_EVErrorCodeType_NO_ERROR;
+    st->EVRESSSOC = p->in.soc;
+}
+
+/* EVCCID = the car's MAC. SessionID all zero, or the paused session's to resume it. */
+int iso2_pev_build_session_setup(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct iso2_exiDocument *tx = &p->docs->tx.iso2;
+    struct iso2_SessionSetupReqType *q = &tx->V2G_Message.Body.SessionSetupReq;
+    tx->V2G_Message.Header.SessionID.len = p->resume_id_len ? p->resume_id_len : 8;
+    memcpy(tx->V2G_Message.Header.SessionID.bytes, p->resume_id, p->resume_id_len);
+    memcpy(q->EVCCID.bytes, p->cfg.mac, 6);
+    q->EVCCID.len = 6;
+    return SESS_H_NEXT;
+}
+
+int iso2_pev_build_service_discovery(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct iso2_ServiceDiscoveryReqType *q = &req_body(p)->ServiceDiscoveryReq;
+    q->has_ServiceCategory = true;
+    q->ServiceCategory = iso2_serviceCategoryType_EVCharging;
+    return SESS_H_NEXT;
+}
+
+/* The charge service's ServiceID: from the response just received (ServiceDiscoveryRes or ServiceDetailRes). */
+static uint16_t charge_service(sess_pev *p)
+{
+    const struct iso2_BodyType *r = res_body(p);
+    return r->BodyElement_choice == iso2_BodyType_ServiceDetailRes ? r->ServiceDetailRes.ServiceID
+                                                                    : r->ServiceDiscoveryRes.ChargeService.ServiceID;
+}
+
+int iso2_pev_build_service_detail(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    req_body(p)->ServiceDetailReq.ServiceID = charge_service(p);
+    return SESS_H_NEXT;
+}
+
+int iso2_pev_build_payment(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct iso2_PaymentServiceSelectionReqType *q = &req_body(p)->PaymentServiceSelectionReq;
+    q->SelectedPaymentOption = iso2_paymentOptionType_ExternalPayment;
+    q->SelectedServiceList.SelectedService.count = 1;
+    q->SelectedServiceList.SelectedService.array[0].ServiceID = charge_service(p);
+    return SESS_H_NEXT;
+}
+
+/* Requests without a body to fill (AuthorizationReq under EIM, ChargingStatusReq). */
+int iso2_pev_build_empty(sess_pev *p, uint32_t now)
+{
+    (void)p;
+    (void)now;
+    return SESS_H_NEXT;
+}
+
+int iso2_pev_build_session_stop(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    req_body(p)->SessionStopReq.ChargingSession =
+        p->stop == SESS_STOP_PAUSED ? iso2_chargingSessionType_Pause : iso2_chargingSessionType_Terminate;
+    return SESS_H_NEXT;
+}
+
+/* Either answer to a resume attempt is fine (OK_OldSessionJoined, or a new session); the engine keeps the
+ * SessionID it got. */
+int iso2_pev_on_session_setup(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    p->resume_id_len = 0;
+    p->receipt_due = 0;
+    return iso2_pev_on_simple(p, now);
+}
+
+/* External payment and our energy transfer mode must be on offer. */
+int iso2_pev_on_service_discovery(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    const struct iso2_ServiceDiscoveryResType *r = &res_body(p)->ServiceDiscoveryRes;
+    if (iso2_pev_check(p, r->ResponseCode, NULL, NULL) == SESS_H_FAIL) return SESS_H_FAIL;
+    int pay = 0, mode = 0;
+    for (uint16_t i = 0; i < r->PaymentOptionList.PaymentOption.count; i++)
+        pay |= r->PaymentOptionList.PaymentOption.array[i] == iso2_paymentOptionType_ExternalPayment;
+    const struct iso2_SupportedEnergyTransferModeType *m = &r->ChargeService.SupportedEnergyTransferMode;
+    enum iso2_EnergyTransferModeType want = !p->cfg.ac ? iso2_EnergyTransferModeType_DC_extended
+                                            : p->cfg.ac_phases == 1 ? iso2_EnergyTransferModeType_AC_single_phase_core
+                                                                    : iso2_EnergyTransferModeType_AC_three_phase_core;
+    for (uint16_t i = 0; i < m->EnergyTransferMode.count; i++) mode |= m->EnergyTransferMode.array[i] == want;
+    if (pay && mode) return SESS_H_NEXT;
+    sess_pev_safe(p, SESS_STOP_FAILED);
+    return SESS_H_FAIL;
+}
+
+/* Responses with nothing to look at but the code. */
+int iso2_pev_on_simple(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    return iso2_pev_check(p, iso2_get_code(&p->docs->rx), NULL, NULL) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_NEXT;
+}
+
+/* Authorization loops while the charger says Ongoing (bounded by V2G_EVCC_Ongoing_Timeout). */
+int iso2_pev_on_auth(sess_pev *p, uint32_t now)
+{
+    const struct iso2_AuthorizationResType *r = &res_body(p)->AuthorizationRes;
+    if (iso2_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    return r->EVSEProcessing == iso2_EVSEProcessingType_Finished ? SESS_H_NEXT : SESS_H_STAY;
+}
+
+/* Pause: keep the SessionID for the next SessionSetupReq. */
+int iso2_pev_on_session_stop(sess_pev *p, uint32_t now)
+{
+    if (iso2_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    if (p->stop == SESS_STOP_PAUSED) {
+        memcpy(p->resume_id, p->session_id, p->session_id_len);
+        p->resume_id_len = p->session_id_len;
+    }
+    return SESS_H_END;
+}

@@ -1,0 +1,23 @@
+/* ISO 15118-2 on the session test harness (sess_world.h): a charger and a car that speak ISO-2, DC or AC. */
+#ifndef CCSPLC_TEST_ISO2_WORLD_H
+#define CCSPLC_TEST_ISO2_WORLD_H
+#include "sess_world.h"
+
+/* Defaults of sess_world with ISO-2 on both sides (the charger keeps DIN too); tweak(e, p, c, b) may change
+ * the configurations before the world starts. */
+typedef void (*iw_tweak)(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b);
+
+static inline void iw_setup(sw_world *w, int ac, iw_tweak tweak)
+{
+    sess_evse_config e;
+    sess_pev_config p;
+    phys_charger_config c;
+    phys_battery_config b;
+    sw_default_configs(&e, &p, &c, &b);
+    p.protos[0] = &sess_proto_iso2;
+    p.ac = (uint8_t)ac;
+    if (tweak) tweak(&e, &p, &c, &b);
+    sw_init(w, &e, &p, &c, &b);
+}
+
+#endif
