@@ -5,51 +5,17 @@
 # logged, its SLAC view matches both ends' logs, --pcap/--split/--html files appear. Needs root and `ip netns`.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, raw sockets)"
-command -v ip >/dev/null || skip "needs iproute2 (ip netns)"
+. "$(dirname "$0")/lib/netns.sh"
 
 id=$$
-S=ccsLs$id; E=ccsLe$id; P=ccsLp$id; M=ccsLm$id     # plcsim, charger, car, sniffer
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    for ns in "$S" "$E" "$P" "$M"; do ip netns del "$ns" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$S" 2>/dev/null || skip "cannot create network namespaces here"
-fail() { echo "FAIL: $*"; for f in "$tmp"/*.log "$tmp"/listen.out; do echo "== $f"; tail -n 60 "$f"; done; exit 1; }
-inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }   # foreground only: `&` would background a subshell
-
-# veth pair NAME: host end h$NAME in namespace NS, plcsim end s$NAME in $S. IPv6 off on the plcsim end (only
-# simulated traffic reaches the hosts); offloads off on the host end (plcsim drops GSO super-frames).
-veth() {
-    local ns=$1 name=$2
-    ip netns list | grep -qw "$ns" || ip netns add "$ns"
-    ip link add "h$name" netns "$ns" type veth peer name "s$name" netns "$S" || fail "veth $name"
-    inns "$S" sysctl -qw "net.ipv6.conf.s$name.disable_ipv6=1"
-    inns "$ns" ethtool -K "h$name" gso off tso off gro off >/dev/null 2>&1
-    inns "$ns" ip link set lo up
-    inns "$ns" ip link set "h$name" up
-    inns "$S" ip link set "s$name" up
-}
-mac() { inns "$1" cat "/sys/class/net/h$2/address"; }
-
-veth "$E" e$id; veth "$P" p$id; veth "$M" j$id; veth "$M" m$id
+S=ccsTs$id; E=ccsTe$id; P=ccsTp$id; M=ccsTm$id     # plcsim, charger, car, sniffer
+veth "$S" "$E" e$id; veth "$S" "$P" p$id; veth "$S" "$M" j$id; veth "$S" "$M" m$id
 # the monitor end only receives: no IPv6 of the sniffer's own in the capture
 inns "$M" sysctl -qw "net.ipv6.conf.hm$id.disable_ipv6=1" "net.ipv6.conf.hj$id.disable_ipv6=1"
-mac_e=$(mac "$E" e$id); mac_p=$(mac "$P" p$id)
+mac_e=$(hostmac "$E" e$id); mac_p=$(hostmac "$P" p$id)
 
-ip netns exec "$S" timeout 150 "$CCSPLC" plcsim --port evse=se$id,role=evse --port car=sp$id,role=pev \
-    --port sniffer=sj$id --atten evse:car=20 --atten evse:sniffer=30 --atten car:sniffer=30 \
-    --monitor sm$id >"$tmp/plcsim.log" 2>&1 &
-plcsim=$!
-pids+=($plcsim)
-for _ in $(seq 50); do grep -q running "$tmp/plcsim.log" && break; sleep 0.1; done
-grep -q running "$tmp/plcsim.log" || fail "plcsim did not start"
+start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sp$id,role=pev --port sniffer=sj$id \
+    --atten evse:car=20 --atten evse:sniffer=30 --atten car:sniffer=30 --monitor sm$id
 
 # bounded by its own --duration (not `timeout`, which would pass our SIGINT to the whole process group)
 ip netns exec "$M" "$CCSPLC" listen -i hm$id --join --modem-if hj$id --pcap "$tmp/listen.pcapng" --duration 140 \

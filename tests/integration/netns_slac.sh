@@ -4,53 +4,16 @@
 # one; `ccsplc modem` (list, configure, pib read/show) against a simulated modem. Needs root and `ip netns`.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, raw sockets)"
-command -v ip >/dev/null || skip "needs iproute2 (ip netns)"
+. "$(dirname "$0")/lib/netns.sh"
 
 id=$$
 S=ccsS$id; E1=ccsE$id; E2=ccsF$id; P=ccsP$id       # plcsim, charger 1, charger 2, car
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    for ns in "$S" "$E1" "$E2" "$P"; do ip netns del "$ns" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$S" 2>/dev/null || skip "cannot create network namespaces here"
-fail() { echo "FAIL: $*"; for f in "$tmp"/*.log; do echo "== $f"; cat "$f"; done; exit 1; }
-inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }   # foreground only: `&` would background a subshell
-
-# veth pair NAME: host end h$NAME in namespace NS, plcsim end s$NAME in $S (IPv6 off: only simulated traffic).
-veth() {
-    local ns=$1 name=$2
-    ip netns list | grep -qw "$ns" || ip netns add "$ns"
-    ip link add "h$name" netns "$ns" type veth peer name "s$name" netns "$S" || fail "veth $name"
-    inns "$S" sysctl -qw "net.ipv6.conf.s$name.disable_ipv6=1"
-    inns "$ns" ip link set lo up
-    inns "$ns" ip link set "h$name" up
-    inns "$S" ip link set "s$name" up
-}
-mac() { inns "$1" cat "/sys/class/net/h$2/address"; }
-
-veth "$E1" e1$id; veth "$E2" e2$id; veth "$P" p$id
-mac_e1=$(mac "$E1" e1$id); mac_e2=$(mac "$E2" e2$id); mac_p=$(mac "$P" p$id)
-
-# plcsim in the background; waits until it says it runs.
-start_plcsim() {
-    local log=$tmp/plcsim$1.log; shift
-    ip netns exec "$S" timeout 120 "$CCSPLC" plcsim "$@" >"$log" 2>&1 &
-    plcsim=$!
-    pids+=($plcsim)
-    for _ in $(seq 50); do grep -q running "$log" && return; sleep 0.1; done
-    fail "plcsim did not start"
-}
+veth "$S" "$E1" e1$id; veth "$S" "$E2" e2$id; veth "$S" "$P" p$id
+mac_e1=$(hostmac "$E1" e1$id); mac_e2=$(hostmac "$E2" e2$id); mac_p=$(hostmac "$P" p$id)
 stop_plcsim() { kill "$plcsim"; wait "$plcsim"; }
 
 # ---- 1. one charger, one car ----
-start_plcsim 1 --port evse=se1$id,role=evse --port car=sp$id,role=pev --atten evse:car=20
+start_plcsim "$S" "$tmp/plcsim1.log" --port evse=se1$id,role=evse --port car=sp$id,role=pev --atten evse:car=20
 ip netns exec "$E1" timeout 60 "$CCSPLC" evse -i he1$id --stop-after slac --timeout 30 2>"$tmp/evse1.log" &
 evse=$!
 pids+=($evse)
@@ -78,7 +41,7 @@ stop_plcsim
 grep -q "atten profiles 10 " "$tmp/plcsim1.log" || fail "plcsim: atten profiles"
 
 # ---- 3. two chargers (30 dB, 12 dB), one car: the car takes the nearer one ----
-start_plcsim 2 --port far=se1$id,atten=30,role=evse --port near=se2$id,atten=12,role=evse --port car=sp$id,role=pev
+start_plcsim "$S" "$tmp/plcsim2.log" --port far=se1$id,atten=30,role=evse --port near=se2$id,atten=12,role=evse --port car=sp$id,role=pev
 ip netns exec "$E1" timeout 60 "$CCSPLC" evse -i he1$id --stop-after slac --timeout 12 2>"$tmp/far.log" &
 far=$!
 pids+=($far)

@@ -1,0 +1,63 @@
+# Shared by the tests/integration/netns_*.sh scripts (sourced; not a test itself): the root check, network
+# namespaces and veth pairs made here and removed by an EXIT trap, plcsim started in the background, failures
+# reported with the logs. Sets tmp (a scratch directory) and pids (background processes the trap kills).
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, raw sockets)"
+command -v ip >/dev/null || skip "needs iproute2 (ip netns)"
+
+tmp=$(mktemp -d)
+pids=()
+netns_made=()
+netns_cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    for ns in "${netns_made[@]}"; do ip netns del "$ns" 2>/dev/null; done
+    rm -rf "$tmp"
+}
+trap netns_cleanup EXIT
+
+fail() {
+    echo "FAIL: $*"
+    for f in "$tmp"/*.log "$tmp"/*.out; do [ -f "$f" ] && { echo "== $f"; cat "$f"; }; done
+    exit 1
+}
+inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }   # foreground only: `&` would background a subshell
+
+# netns_add NS: a namespace (once; removed at exit) with lo up; skips the test where namespaces cannot be made.
+netns_add() {
+    ip netns list | grep -qw "$1" && return
+    ip netns add "$1" 2>/dev/null || skip "cannot create network namespaces here"
+    netns_made+=("$1")
+    inns "$1" ip link set lo up
+}
+
+# veth SIM NS NAME: host end h$NAME in NS, plcsim end s$NAME in SIM. IPv6 off on the plcsim end (only simulated
+# traffic reaches the hosts), no duplicate address detection on the host end (its link-local address is usable
+# at once); no offloads on either end: plcsim forwards frames one by one as the socket saw them (no GSO
+# super-frames, no unfilled checksums).
+veth() {
+    local sim=$1 ns=$2 name=$3
+    netns_add "$sim"
+    netns_add "$ns"
+    ip link add "h$name" netns "$ns" type veth peer name "s$name" netns "$sim" || fail "veth $name"
+    inns "$sim" sysctl -qw "net.ipv6.conf.s$name.disable_ipv6=1"
+    inns "$ns" sysctl -qw "net.ipv6.conf.h$name.accept_dad=0"
+    inns "$ns" ethtool -K "h$name" tx off gso off tso off gro off >/dev/null 2>&1
+    inns "$sim" ethtool -K "s$name" tx off gso off tso off gro off >/dev/null 2>&1
+    inns "$ns" ip link set "h$name" up
+    inns "$sim" ip link set "s$name" up
+}
+# hostmac NS NAME: the MAC of h$NAME.
+hostmac() { inns "$1" cat "/sys/class/net/h$2/address"; }
+
+# start_plcsim SIM LOG ARGS...: `ccsplc plcsim ARGS` in SIM in the background (at most 300 s) until it says it
+# runs; its pid in plcsim.
+start_plcsim() {
+    local sim=$1 log=$2
+    shift 2
+    ip netns exec "$sim" timeout 300 "$CCSPLC" plcsim "$@" >"$log" 2>&1 &
+    plcsim=$!
+    pids+=($plcsim)
+    for _ in $(seq 50); do grep -q running "$log" && return; sleep 0.1; done
+    fail "plcsim did not start"
+}
