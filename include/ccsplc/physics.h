@@ -50,6 +50,8 @@ typedef struct {
     float discharge_v_per_s;       /* output voltage fall when off and unloaded */
     uint32_t isolation_ms;         /* duration of the isolation test */
     uint8_t isolation_fault;       /* the test finds a fault */
+    uint8_t ac_phases;             /* AC supply (phys_ac.c) with this many phases; 0: the DC power stage */
+    float ac_phase_v;              /* AC: phase voltage */
 } phys_charger_config;
 
 typedef struct {
@@ -73,6 +75,25 @@ void phys_charger_reset(phys_charger *c);
 /* One step. load: the battery when both sets of contactors are closed, else NULL. The battery is charged by
  * the same step. */
 void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_battery *load, uint32_t dt_ms);
+
+/* ---- AC: the charger switches the mains through (ac_phase_v on ac_phases phases) and signals a current limit
+ * per phase (cmd target_a); the car's on-board charger (OBC) draws up to the smaller of that, its own limit and
+ * what the battery accepts, and charges the battery with efficiency x the AC power. The charger's v, i and
+ * meter are then the phase voltage, the phase current and the AC energy: metered x efficiency = stored +
+ * battery losses. ---- */
+typedef struct {
+    float max_a;                   /* input current limit per phase */
+    float efficiency;              /* DC power out / AC power in */
+    float ramp_a_per_s;            /* current slew */
+} phys_obc_config;
+
+/* 3 x 230 V, 32 A per phase, 22 kW. */
+void phys_charger_default_ac(phys_charger_config *cfg);
+/* 16 A per phase (11 kW on three phases), 92 %, 10 A/s. */
+void phys_obc_default(phys_obc_config *cfg);
+/* One step of the AC supply; draw: the car wants current (OBC on). load as in phys_charger_step. */
+void phys_ac_step(phys_charger *c, const phys_charger_cmd *cmd, const phys_obc_config *obc, int draw,
+                  phys_battery *load, uint32_t dt_ms);
 
 /* ---- contactors: switch after a delay; opening above max_break_a is counted (welding risk) ---- */
 typedef struct {

@@ -15,6 +15,8 @@ typedef struct {
     phys_charger charger;
     phys_battery battery;
     phys_contactor evse_contactor, pev_contactor;
+    phys_obc_config obc;           /* the car's on-board charger (AC supply only) */
+    uint8_t obc_on;                /* AC: the car draws current (CP state C, no stop requested) */
 } phys_plant;
 
 void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_battery_config *bc);

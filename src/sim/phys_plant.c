@@ -8,6 +8,7 @@ void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_b
     phys_battery_init(&pl->battery, bc);
     phys_contactor_init(&pl->evse_contactor, PLANT_CONTACTOR_DELAY_MS, PLANT_MAX_BREAK_A);
     phys_contactor_init(&pl->pev_contactor, PLANT_CONTACTOR_DELAY_MS, PLANT_MAX_BREAK_A);
+    phys_obc_default(&pl->obc);
 }
 
 void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p)
@@ -19,6 +20,7 @@ void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p)
         e->in.present_v = pl->charger.v;
         e->in.present_a = pl->charger.i;
         e->in.isolation = iso[pl->charger.isolation];
+        e->in.meter_wh = (uint64_t)pl->charger.energy_wh;
     }
     if (p) {
         p->in.battery_v = phys_battery_ocv(b);
@@ -34,7 +36,10 @@ void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p)
 void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_close, int pev_close, uint32_t dt_ms)
 {
     int connected = pl->evse_contactor.closed && pl->pev_contactor.closed;
-    phys_charger_step(&pl->charger, cmd, connected ? &pl->battery : NULL, dt_ms);
+    if (pl->charger.cfg.ac_phases)
+        phys_ac_step(&pl->charger, cmd, &pl->obc, pl->obc_on, connected ? &pl->battery : NULL, dt_ms);
+    else
+        phys_charger_step(&pl->charger, cmd, connected ? &pl->battery : NULL, dt_ms);
     phys_contactor_step(&pl->evse_contactor, evse_close, pl->charger.i, dt_ms);
     phys_contactor_step(&pl->pev_contactor, pev_close, pl->charger.i, dt_ms);
     if (!(pl->evse_contactor.closed && pl->pev_contactor.closed)) pl->charger.i = 0.0f;
@@ -55,6 +60,7 @@ phys_charger_cmd phys_plant_evse_cmd(const sess_evse *e)
 void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms)
 {
     phys_charger_cmd cmd = phys_plant_evse_cmd(e);
+    pl->obc_on = p && p->out.cp_state_c && !p->out.stop_requested;
     phys_plant_apply(pl, &cmd, e && e->out.contactors_closed, p && p->out.contactors_closed, dt_ms);
     phys_plant_sense(pl, e, p);
 }

@@ -28,7 +28,7 @@ static const char *const dc_sequence[] = {
     "WeldingDetectionRes", "SessionStopReq", "SessionStopRes", NULL,
 };
 
-static const char *const ac_sequence[] __attribute__((unused)) = {
+static const char *const ac_sequence[] = {
     "supportedAppProtocolReq", "supportedAppProtocolRes", "SessionSetupReq", "SessionSetupRes",
     "ServiceDiscoveryReq", "ServiceDiscoveryRes", "PaymentServiceSelectionReq", "PaymentServiceSelectionRes",
     "AuthorizationReq", "AuthorizationRes", "ChargeParameterDiscoveryReq", "ChargeParameterDiscoveryRes",
@@ -46,6 +46,7 @@ static void assert_sequence(const char *const *seq, unsigned from)
         if (k >= n || strcmp(W.log[i], seq[k])) fail_msg("message %u: %s, expected %s", i, W.log[i], k < n ? seq[k] : "end");
         k++;
     }
+    if (k != n) for (unsigned i = from; i < W.nlog; i++) printf("  %u %s\n", W.log_at[i], W.log[i]);
     assert_int_equal(k, n);
 }
 
@@ -83,10 +84,47 @@ static void test_dc_session(void **state)
     assert_memory_equal(W.evse.evccid, W.pev.cfg.mac, 6);
 }
 
+/* A whole AC charge through the on-board charger: the charger's limit is the car's EVMaxCurrent (16 A < 32 A),
+ * the current per phase never above it; metered AC energy x OBC efficiency = stored + battery losses. */
+static void short_charge(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)e, (void)p, (void)c;
+    b->target_soc = 22.0f;   /* 200 Wh at 10 kW: the message log holds the whole session */
+}
+
+static void test_ac_session(void **state)
+{
+    (void)state;
+    iw_setup(&W, 1, short_charge);
+    sw_connect(&W);
+    float peak = 0.0f;
+    while (!done(&W) && W.now < 60 * 60 * 1000) {
+        sw_step(&W);
+        if (W.plant.charger.i > peak) peak = W.plant.charger.i;
+    }
+    assert_true(done(&W));
+    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_sequence(ac_sequence, 0);
+    assert_safe_plant();
+    assert_true(W.evse.ac);
+    assert_true(W.evse.ev_max_a == W.pev.cfg.ac_max_a);
+    assert_true(peak <= W.pev.cfg.ac_max_a + 0.001f && peak > W.pev.cfg.ac_max_a - 0.5f);
+    const phys_battery *b = &W.plant.battery;
+    /* the car stops drawing with its next ChargingStatusRes after full (100 ms + steps) */
+    double lag_soc = 100.0 * 3 * 230.0 * 16.0 * (SESS_PEV_REPEAT_MS + 3 * SW_STEP_MS) / 3600000.0 / b->cfg.capacity_wh;
+    assert_true(b->soc >= 22.0 && b->soc <= 22.0 + lag_soc);
+    double in = W.plant.charger.energy_wh * W.plant.obc.efficiency;
+    printf("ac: soc %.4f, metered %.2f Wh x %.2f = %.2f, stored %.2f + loss %.2f, %u ms\n", b->soc,
+           W.plant.charger.energy_wh, W.plant.obc.efficiency, in, b->stored_wh, b->loss_wh, W.now);
+    assert_true(in > b->stored_wh + b->loss_wh - 0.05 && in < b->stored_wh + b->loss_wh + 0.05);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dc_session),
+        cmocka_unit_test(test_ac_session),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
