@@ -1,6 +1,7 @@
 # Shared by the tests/integration/netns_*.sh scripts (sourced; not a test itself): the root check, network
 # namespaces and veth pairs made here and removed by an EXIT trap, plcsim started in the background, failures
-# reported with the logs. Sets tmp (a scratch directory) and pids (background processes the trap kills).
+# reported with the logs. Sets tmp (a scratch directory, kept when KEEP_TMP is set) and pids (background
+# processes the trap kills).
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, raw sockets)"
 command -v ip >/dev/null || skip "needs iproute2 (ip netns)"
@@ -12,7 +13,7 @@ netns_cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
     for ns in "${netns_made[@]}"; do ip netns del "$ns" 2>/dev/null; done
-    rm -rf "$tmp"
+    [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
 }
 trap netns_cleanup EXIT
 
