@@ -12,15 +12,6 @@
 #include "commands.h"
 #include "demo.h"
 
-/* The protocols `--proto` names; a NULL engine name is announced but not there yet. */
-static const struct {
-    const char *name, *engine;
-} protos[] = {
-    { "din", "din" },
-    { "iso2-dc", "iso2-dc" },
-    { "iso2-ac", "iso2-ac" },
-};
-
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -87,13 +78,9 @@ static int options(demo *d, int argc, char **argv)
         usage(stderr);
         return CCS_EXIT_USAGE;
     }
-    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++)
-        if (!strcmp(protos[i].name, proto)) {
-            d->proto = sess_proto_find(protos[i].engine);
-            if (d->proto) return OPT_RUN;
-            fprintf(stderr, "ccsplc demo: --proto %s: not yet (the ISO 15118-2 session tables come next)\n", proto);
-            return CCS_EXIT_FAIL;
-        }
+    d->proto = sess_proto_find(proto);
+    d->ac = sess_proto_ac(proto);
+    if (d->proto) return OPT_RUN;
     fprintf(stderr, "ccsplc demo: unknown protocol '%s' (din, iso2-dc, iso2-ac)\n", proto);
     return CCS_EXIT_USAGE;
 }
@@ -108,7 +95,10 @@ static void setup(demo *d)
     ipv6_link_local_from_mac(pev_mac, d->pev_ip);
     phys_charger_config cc;
     phys_battery_config bc;
-    phys_charger_default(&cc);
+    if (d->ac)
+        phys_charger_default_ac(&cc);   /* the mains through the charger; the car's on-board charger limits */
+    else
+        phys_charger_default(&cc);
     phys_battery_default(&bc);
     bc.capacity_wh = d->capacity_kwh * 1000.0f;
     bc.soc = d->soc;
@@ -120,10 +110,12 @@ static void setup(demo *d)
     ec.max_v = cc.max_v;
     ec.max_a = cc.max_a;
     ec.max_w = cc.max_w;
+    ec.ac_max_a = cc.max_a;
     sess_evse_init(&d->evse, &ec, NULL);
     sess_pev_config pc;
     sess_pev_config_default(&pc, pev_mac);
     pc.protos[0] = d->proto;
+    pc.ac = (uint8_t)d->ac;
     pc.capacity_wh = bc.capacity_wh;
     pc.max_a = bc.max_a;
     sess_pev_init(&d->pev, &pc, NULL);
@@ -135,9 +127,13 @@ static int summary(const demo *d, int rc)
     int normal = !rc && d->evse.stop == SESS_STOP_NORMAL && d->pev.stop == SESS_STOP_NORMAL &&
                  phys_battery_full(b) && !d->plant.evse_contactor.opened_under_load &&
                  !d->plant.pev_contactor.opened_under_load;
-    printf("\nsummary (%s)\n", sess_proto_name(d->proto));
+    printf("\nsummary (%s%s)\n", sess_proto_name(d->proto), d->ac ? " AC" : "");
     printf("  energy      %.3f kWh delivered, %.3f kWh stored, %.3f kWh battery losses\n",
            d->plant.charger.energy_wh / 1000.0, b->stored_wh / 1000.0, b->loss_wh / 1000.0);
+    if (d->ac)
+        printf("  charger     AC %u x %.0f V; on-board charger %.1f A per phase, efficiency %.3f\n",
+               d->plant.charger.cfg.ac_phases, d->plant.charger.cfg.ac_phase_v, d->plant.obc.max_a,
+               d->plant.obc.efficiency);
     printf("  soc         %.1f %% -> %.2f %% (target %.1f %%, capacity %.1f kWh)\n", d->soc, b->soc, d->target_soc,
            d->capacity_kwh);
     printf("  duration    %.1f s (link up %.3f s, SDP %.3f s, first current %.3f s)\n", d->now / 1000.0,

@@ -15,6 +15,7 @@
 typedef struct {
     /* options */
     const sess_proto *proto;
+    int ac;                           /* ISO-2 AC: mains supply, the car's on-board charger */
     double speed;                     /* virtual ms per real ms; 0: as fast as possible */
     float soc, target_soc, capacity_kwh;
     int in_memory;                    /* V2GTP through memory instead of loopback TCP */

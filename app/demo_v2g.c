@@ -102,7 +102,8 @@ static void on_message(v2g_link *l, int who, const v2gtp_msg *m)
         sess_evse_on_message(&d->evse, m->payload_type, m->payload, m->payload_len, d->now);
     } else {
         sess_pev_on_message(&d->pev, m->payload_type, m->payload, m->payload_len, d->now);
-        if (!d->first_current_ms && d->pev.rx_name && !strcmp(d->pev.rx_name, "CurrentDemandRes"))
+        if (!d->first_current_ms && d->pev.rx_name &&
+            (!strcmp(d->pev.rx_name, "CurrentDemandRes") || !strcmp(d->pev.rx_name, "ChargingStatusRes")))
             d->first_current_ms = d->now;
     }
     flush(l, who);

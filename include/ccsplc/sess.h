@@ -40,8 +40,10 @@ typedef struct sess_proto sess_proto;
 extern const sess_proto sess_proto_din;    /* DIN 70121 DC */
 extern const sess_proto sess_proto_iso2;   /* ISO 15118-2 with external identification, DC and AC */
 const char *sess_proto_name(const sess_proto *p);
-/* The registry of protocols by name ("din"), NULL when unknown. */
+/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac"), NULL when unknown. */
 const sess_proto *sess_proto_find(const char *name);
+/* 1 when the name asks the car to charge AC ("iso2-ac": set sess_pev_config.ac). */
+int sess_proto_ac(const char *name);
 
 /* The decoded request/response and the one being built; tens of KB: keep it static or on the heap. */
 typedef struct {

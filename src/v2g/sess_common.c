@@ -6,16 +6,36 @@
 #include "ccsplc/v2gtp.h"
 #include "sess_internal.h"
 
-/* Every protocol the engine knows; adding one is adding its sess_proto here. */
-static const sess_proto *const registry[] = { &sess_proto_din, &sess_proto_iso2 };
+/* Every protocol the engine knows by its command-line names; adding one is adding its sess_proto here. ISO-2
+ * is one protocol on the wire; the car's energy transfer mode (AC or DC) is a choice of the car. */
+static const struct {
+    const char *name;
+    const sess_proto *proto;
+    uint8_t ac;
+} registry[] = {
+    { "din", &sess_proto_din, 0 },
+    { "iso2", &sess_proto_iso2, 0 }, { "iso2-dc", &sess_proto_iso2, 0 }, { "iso2-ac", &sess_proto_iso2, 1 },
+};
 
 const char *sess_proto_name(const sess_proto *p) { return p ? p->name : "app"; }
 
-const sess_proto *sess_proto_find(const char *name)
+static int registry_index(const char *name)
 {
     for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
-        if (!strcmp(registry[i]->name, name)) return registry[i];
-    return NULL;
+        if (!strcmp(registry[i].name, name)) return (int)i;
+    return -1;
+}
+
+const sess_proto *sess_proto_find(const char *name)
+{
+    int i = registry_index(name);
+    return i < 0 ? NULL : registry[i].proto;
+}
+
+int sess_proto_ac(const char *name)
+{
+    int i = registry_index(name);
+    return i >= 0 && registry[i].ac;
 }
 
 const char *sess_stop_name(sess_stop_reason r)

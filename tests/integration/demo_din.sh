@@ -14,30 +14,11 @@ ContractAuthenticationRes ChargeParameterDiscoveryReq ChargeParameterDiscoveryRe
 PreChargeReq PreChargeRes PowerDeliveryReq PowerDeliveryRes CurrentDemandReq CurrentDemandRes PowerDeliveryReq
 PowerDeliveryRes WeldingDetectionReq WeldingDetectionRes SessionStopReq SessionStopRes"
 
-check_run() {   # $1: log file
-    local log=$1
-    # message names in order, a request repeated with its response collapsed
-    seq=$(awk '$2 ~ /^(car>|<charger)$/ {print $3}' "$log" |
-          awk '{ if ($0 == p2) { t = p1; p1 = $0; p2 = t; next } print; p2 = p1; p1 = $0 }' | tr '\n' ' ')
-    [ "$(echo $seq)" = "$(echo $expected)" ] || { echo "FAIL: sequence: $seq"; exit 1; }
-    grep -q "result      ended normally" "$log" || { echo "FAIL: not normal"; exit 1; }
-    grep -q "stop        charger: normal, car: normal" "$log" || { echo "FAIL: stop reasons"; exit 1; }
-    # energy and SoC against the model
-    read -r delivered stored losses < <(awk '/^  energy/ {print $2, $5, $8}' "$log")
-    soc_end=$(awk '/^  soc/ {print $5}' "$log")
-    duration=$(awk '/^  duration/ {print $2}' "$log")
-    awk -v d="$delivered" -v s="$stored" -v l="$losses" -v soc="$soc_end" -v t="$duration" -v cap="$cap_kwh" \
-        -v soc0="$soc0" -v target="$target" 'BEGIN {
-        imax = 125; r = 0.1; ocv_max = 96 * 4.20
-        # the car asks for 0 A in its next CurrentDemandReq (100 ms) plus one 10 ms step: SoC overshoot bound
-        lag = 100 * imax * ocv_max * 0.110 / 3600 / (cap * 1000)
-        if (soc < target || soc > target + lag + 0.01) { print "FAIL: soc " soc " not in [" target ", " target + lag "]"; exit 1 }
-        # stored energy = capacity x dSoC (SoC counts stored energy), within the printed rounding
-        if (s < cap * (soc - soc0) / 100 - 0.002 || s > cap * (soc - soc0) / 100 + 0.002) { print "FAIL: stored " s; exit 1 }
-        # delivered = stored + I^2 R losses, the losses at most Imax^2 R over the session
-        if (d < s + l - 0.002 || d > s + l + 0.002) { print "FAIL: delivered " d " != " s " + " l; exit 1 }
-        if (l <= 0 || l > imax * imax * r * t / 3600 / 1000) { print "FAIL: losses " l; exit 1 }
-        printf "ok: soc %s, delivered %s kWh = stored %s + losses %s\n", soc, d, s, l }'
+. "$(dirname "$0")/demo_lib.bash"
+check_run() {   # $1: log file; battery model: 125 A, 96 cells at 4.20 V when full
+    demo_expect_sequence "$1" "$expected"
+    demo_expect_normal "$1"
+    demo_check_energy "$1" $cap_kwh $soc0 $target "$((125 * 4032 / 10))" 1 125
 }
 
 "$CCSPLC" demo --capacity $cap_kwh --soc $soc0 --target-soc $target --every 0 --pcap "$out/demo.pcapng" >"$out/tcp.log"
