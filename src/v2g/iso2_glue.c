@@ -66,11 +66,14 @@ void iso2_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
     d->V2G_Message.Body.BodyElement_choice = (uint8_t)msg;
 }
 
-/* Every ISO-2 response starts with its ResponseCode (a common initial member of the body union). */
+/* Every ISO-2 response (AuthorizationRes, then the odd choice values CableCheckRes .. WeldingDetectionRes)
+ * starts with its ResponseCode (a common initial member of the body union). */
 static enum iso2_responseCodeType *code_of(struct iso2_BodyType *b)
 {
     int m = b->BodyElement_choice;
-    if (m < iso2_BodyType_AuthorizationRes || m > iso2_BodyType_WeldingDetectionRes || m % 2 == 1) return NULL;
+    if (m != iso2_BodyType_AuthorizationRes &&
+        (m < iso2_BodyType_CableCheckRes || m > iso2_BodyType_WeldingDetectionRes || m % 2 == 0))
+        return NULL;
     return &b->AuthorizationRes.ResponseCode;
 }
 
