@@ -1,6 +1,7 @@
 /* Simulated powerline with QCA-like modems (sans-I/O): N ports, each a host and its modem; attenuation per
  * port pair; AVLN membership by NMK; modem answers (GET_SW, SET_KEY, PIB access, ATTEN_PROFILE); loss,
- * delay and duplication from a caller-seeded deterministic PRNG. Fixed capacities, no allocation. */
+ * delay, duplication, loss bursts, reordering and bit corruption from a caller-seeded deterministic PRNG.
+ * Fixed capacities, no allocation. */
 #ifndef CCSPLC_PLCSIM_H
 #define CCSPLC_PLCSIM_H
 
@@ -34,6 +35,11 @@ typedef struct {
     uint16_t dup_permille;           /* frames delivered twice */
     uint8_t max_atten_db;            /* links above this attenuation carry nothing; 0 = no limit */
     uint32_t seed;                   /* PRNG seed (0 is replaced by a fixed non-zero value) */
+    uint16_t burst_permille;         /* chance that a frame starts a burst of losses ... */
+    uint16_t burst_len;              /* ... of this many frames (that one included) */
+    uint16_t reorder_permille;       /* frames held back reorder_ms, so that later ones overtake them */
+    uint32_t reorder_ms;
+    uint16_t corrupt_permille;       /* frames delivered with one bit flipped (a modem that let it through) */
 } sim_plc_config;
 
 typedef struct {
@@ -41,6 +47,7 @@ typedef struct {
     uint32_t dropped_avln;           /* unicast/data frame between hosts not in one AVLN */
     uint32_t dropped_offline;        /* a modem on the path was restarting */
     uint32_t dropped_loss, dropped_range, dropped_full, duplicated;
+    uint32_t dropped_burst, reordered, corrupted;
 } sim_stats;
 
 typedef struct {
@@ -67,6 +74,7 @@ typedef struct {
     uint8_t atten[SIM_MAX_PORTS][SIM_MAX_PORTS];
     sim_frame q[SIM_QUEUE_CAP];
     uint32_t seq, rng;
+    uint16_t burst_left;             /* frames still to lose in the current burst */
     sim_stats stats;
 } sim_plc;
 
@@ -86,6 +94,8 @@ int sim_plc_send(sim_plc *plc, int port, const uint8_t *frame, size_t len, uint3
 int sim_plc_poll(sim_plc *plc, uint32_t now_ms, int *port_out, uint8_t *buf, size_t cap, size_t *len);
 /* Earliest delivery time: returns 1 and sets *due_ms, or 0 when the queue is empty. */
 int sim_plc_next_due(const sim_plc *plc, uint32_t *due_ms);
+/* The modem of `port` restarts now (power glitch, firmware reset): offline for its restart_ms, key kept. */
+int sim_plc_restart_modem(sim_plc *plc, int port, uint32_t now_ms);
 /* 1 when the modems of ports a and b are online at now_ms and share an NMK. */
 int sim_plc_same_avln(const sim_plc *plc, int a, int b, uint32_t now_ms);
 

@@ -53,6 +53,13 @@ int sim_port_online(const sim_plc *plc, int port, uint32_t now) { return sim_rea
 
 void sim_modem_restart(sim_plc *plc, int port, uint32_t now) { plc->port[port].online_at = now + plc->port[port].cfg.restart_ms; }
 
+int sim_plc_restart_modem(sim_plc *plc, int port, uint32_t now_ms)
+{
+    if (!valid_port(plc, port)) return CCS_EINVAL;
+    sim_modem_restart(plc, port, now_ms);
+    return 0;
+}
+
 int sim_plc_same_avln(const sim_plc *plc, int a, int b, uint32_t now_ms)
 {
     if (!valid_port(plc, a) || !valid_port(plc, b)) return 0;
@@ -90,6 +97,36 @@ static void atten_profile(sim_plc *plc, int from, int to, uint32_t due)
     plc->stats.atten_profiles++;
 }
 
+/* 1 when this frame is lost in a burst (one running, or one starting with it). */
+static int burst_loss(sim_plc *plc)
+{
+    if (plc->burst_left) {
+        plc->burst_left--;
+        return 1;
+    }
+    if (!sim_chance(plc, plc->cfg.burst_permille)) return 0;
+    plc->burst_left = plc->cfg.burst_len ? (uint16_t)(plc->cfg.burst_len - 1) : 0;
+    return 1;
+}
+
+/* Queue a frame that made it across: maybe held back (reordering), maybe with one bit flipped. */
+static void arrive(sim_plc *plc, int b, const uint8_t *frame, size_t len, uint32_t due)
+{
+    uint8_t bad[SIM_FRAME_MAX];
+    if (sim_chance(plc, plc->cfg.reorder_permille)) {
+        due += plc->cfg.reorder_ms;
+        plc->stats.reordered++;
+    }
+    if (sim_chance(plc, plc->cfg.corrupt_permille)) {
+        uint32_t bit = sim_rand(plc) % (uint32_t)(len * 8);
+        memcpy(bad, frame, len);
+        bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        frame = bad;
+        plc->stats.corrupted++;
+    }
+    sim_enqueue(plc, b, frame, len, due);
+}
+
 /* One copy of a host's frame across the line from port a to the host of port b. */
 static void carry(sim_plc *plc, int a, int b, const uint8_t *frame, size_t len, uint16_t mmtype, int hp, uint32_t now)
 {
@@ -102,9 +139,11 @@ static void carry(sim_plc *plc, int a, int b, const uint8_t *frame, size_t len, 
         plc->stats.dropped_avln++;
     } else if (sim_chance(plc, plc->cfg.loss_permille)) {
         plc->stats.dropped_loss++;
+    } else if (burst_loss(plc)) {
+        plc->stats.dropped_burst++;
     } else {
         uint32_t due = line_due(plc, now);
-        sim_enqueue(plc, b, frame, len, due);
+        arrive(plc, b, frame, len, due);
         if (slac && mmtype == (HPGP_CM_MNBC_SOUND | HPGP_IND)) atten_profile(plc, a, b, due);
         if (sim_chance(plc, plc->cfg.dup_permille)) {
             plc->stats.duplicated++;

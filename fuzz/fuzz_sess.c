@@ -1,0 +1,99 @@
+/* libFuzzer target: the session engines fed arbitrary V2GTP payloads in every state. Snapshots of both engines
+ * are taken once, before each message of a whole in-process DIN session (tests/unit/sess_world.h); byte 0
+ * picks a snapshot (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0
+ * gives the payload type (bit 0 clear: EXI) and the virtual time that passes before it (timers run), the rest
+ * is the payload. After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the
+ * safe state, commands within limits. */
+#include "fuzz_util.h"
+#include "rel_check.h"
+#include "sess_world.h"
+
+#define MAX_SNAPS 64
+
+static sw_world W;
+static sess_evse evse_snap[MAX_SNAPS], evse_live;
+static sess_pev pev_snap[MAX_SNAPS], pev_live;
+static size_t nevse, npev;
+static sess_docs scratch;
+
+/* A new (phase, state) pair for the snapshots of this side. */
+static int is_new_evse(void)
+{
+    for (size_t i = 0; i < nevse; i++)
+        if (evse_snap[i].phase == W.evse.phase && evse_snap[i].state == W.evse.state) return 0;
+    return nevse < MAX_SNAPS;
+}
+
+static int is_new_pev(void)
+{
+    for (size_t i = 0; i < npev; i++)
+        if (pev_snap[i].phase == W.pev.phase && pev_snap[i].state == W.pev.state) return 0;
+    return npev < MAX_SNAPS;
+}
+
+/* Takes the snapshots as the messages go by. */
+static int snap_hook(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    (void)w, (void)buf, (void)len;
+    if (dir == SW_TO_EVSE && is_new_evse()) evse_snap[nevse++] = W.evse;
+    if (dir == SW_TO_PEV && is_new_pev()) pev_snap[npev++] = W.pev;
+    return 1;
+}
+
+static void take_snapshots(void)
+{
+    for (size_t p = 0; p < REL_NPROTOS; p++) {
+        sess_evse_config ec;
+        sess_pev_config pc;
+        phys_charger_config cc;
+        phys_battery_config bc;
+        sw_default_configs(&ec, &pc, &cc, &bc);
+        ec.protos[0] = pc.protos[0] = sess_proto_find(rel_protos[p]);
+        ec.nprotos = pc.nprotos = 1;
+        sw_init(&W, &ec, &pc, &cc, &bc);
+        W.hook = snap_hook;
+        sw_connect(&W);
+        FUZZ_CHECK(sw_run(&W, 3600000, sw_both_ended) && W.evse.stop == SESS_STOP_NORMAL);
+    }
+}
+
+static uint16_t type_of(uint8_t b)
+{
+    static const uint16_t other[] = { V2GTP_SDP_REQ, V2GTP_ISO20_MAIN, V2GTP_ISO20_DC, 0xA000 };
+    return b & 1 ? other[(b >> 1) % 4] : V2GTP_EXI;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!nevse) take_snapshots();
+    if (size < 1) return 0;
+    int car = data[0] & 1;
+    size_t pick = data[0] >> 1;
+    data++, size--;
+    if (car) pev_live = pev_snap[pick % npev];
+    else evse_live = evse_snap[pick % nevse];
+    uint32_t now = car ? pev_live.deadline_ms - SESS_EVCC_MSG_TIMEOUT_MS : evse_live.deadline_ms - 1000;
+    const uint8_t *rec;
+    size_t len;
+    while (fuzz_record(&data, &size, &rec, &len)) {
+        if (len < 1) continue;
+        now += (uint32_t)(rec[0] >> 1) * 50u;
+        const char *bad;
+        if (car) {
+            sess_pev_tick(&pev_live, now);
+            if ((bad = rel_pev_ok(&pev_live, 0, &scratch))) goto fail;
+            int rc = sess_pev_on_message(&pev_live, type_of(rec[0]), rec + 1, len - 1, now);
+            if ((bad = rel_pev_ok(&pev_live, rc, &scratch))) goto fail;
+        } else {
+            sess_evse_tick(&evse_live, now);
+            if ((bad = rel_evse_ok(&evse_live, 0, &scratch))) goto fail;
+            int rc = sess_evse_on_message(&evse_live, type_of(rec[0]), rec + 1, len - 1, now);
+            if ((bad = rel_evse_ok(&evse_live, rc, &scratch))) goto fail;
+        }
+        continue;
+    fail:
+        fprintf(stderr, "%s in state %s\n", bad, car ? sess_pev_state_name(&pev_live) : sess_evse_state_name(&evse_live));
+        abort();
+    }
+    return 0;
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Seeds for the parser fuzz targets, from ../shared (captures, corpus) and the PIB fixtures.
+
+make_parser_seeds.py OUT_DIR [SHARED_DIR] [CCSPLC]   writes OUT_DIR/<target>/<name> for every parser target;
+CCSPLC (a built ccsplc) turns corpus lines into XML seeds for fuzz_xml (skipped without it). Record formats are
+those of fuzz/fuzz_util.h (2-byte big-endian length, then the bytes) and the comments of each target.
+"""
+import os
+import struct
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+import pib_fixtures  # noqa: E402  (flat PIB and NVM chain, written from HOMEPLUG-NOTES.md)
+
+PER_CAPTURE = 60        # frames of each kind taken from one capture
+CAPTURE_WHOLE_MAX = 160000  # captures up to this size are also seeds as whole files
+EXI_PROTOS = ["app", "din", "iso2", "iso20-common", "iso20-dc", "iso20-ac", "iso20-acdp", "iso20-wpt"]
+
+
+def pcapng_frames(data):
+    """(timestamp units, frame) of every Enhanced/Simple Packet Block; classic pcap too."""
+    out = []
+    if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        off = 24
+        while off + 16 <= len(data):
+            sec, frac, incl, _ = struct.unpack_from("<IIII", data, off)
+            out.append((sec * 1000000 + frac, data[off + 16:off + 16 + incl]))
+            off += 16 + incl
+        return out
+    off, endian = 0, "<"
+    while off + 12 <= len(data):
+        btype, blen = struct.unpack_from(endian + "II", data, off)
+        if btype == 0x0A0D0D0A:
+            endian = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+            btype, blen = struct.unpack_from(endian + "II", data, off)
+        if blen < 12:
+            break
+        if btype == 6:
+            _, hi, lo, cap, _ = struct.unpack_from(endian + "IIIII", data, off + 8)
+            out.append(((hi << 32) | lo, data[off + 28:off + 28 + cap]))
+        off += blen
+    return out
+
+
+def rec(b):
+    return struct.pack(">H", len(b)) + b
+
+
+def ipv6_l4(frame):
+    """(next header, src, dst, l4 bytes) of an untagged IPv6 frame, else None."""
+    if len(frame) < 54 or frame[12:14] != b"\x86\xdd":
+        return None
+    plen = struct.unpack_from(">H", frame, 18)[0]
+    return frame[20], frame[22:38], frame[38:54], frame[54:54 + plen]
+
+
+def write(out, target, name, data):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def capture_seeds(out, path):
+    base = os.path.basename(path).split(".")[0]
+    with open(path, "rb") as f:
+        raw = f.read()
+    frames = pcapng_frames(raw)
+    hp = [fr for _, fr in frames if fr[12:14] == b"\x88\xe1"]
+    v6 = [fr for _, fr in frames if fr[12:14] == b"\x86\xdd"]
+    for i, fr in enumerate(sorted(set(hp), key=hp.index)[:PER_CAPTURE]):
+        write(out, "fuzz_hpgp", f"{base}-{i}", fr)
+    if hp:  # the whole SLAC exchange as records: 1 byte of clock (x10 ms) + the frame
+        write(out, "fuzz_hpgp", f"{base}-seq", b"".join(rec(b"\x01" + fr) for fr in hp[:200]))
+    for i, fr in enumerate(sorted(set(v6), key=v6.index)[:PER_CAPTURE]):
+        write(out, "fuzz_ipv6", f"{base}-{i}", fr)
+    flows, sdp = {}, 0
+    for fr in v6:
+        p = ipv6_l4(fr)
+        if not p:
+            continue
+        nh, src, dst, l4 = p
+        if nh == 17 and len(l4) >= 8 and 15118 in struct.unpack_from(">HH", l4, 0):
+            write(out, "fuzz_sdp", f"{base}-{sdp}", l4[8:])
+            sdp += 1
+        if nh == 6 and len(l4) >= 20:
+            sport, dport, seq = struct.unpack_from(">HHI", l4, 0)
+            payload = l4[(l4[12] >> 4) * 4:]
+            flows.setdefault((src, sport, dst, dport), []).append((seq, payload))
+    for k, (key, segs) in enumerate(flows.items()):
+        data = [(s, p) for s, p in segs if p]
+        if not data:
+            continue
+        stream, seen = b"", set()
+        for s, p in data:
+            if s not in seen:
+                seen.add(s)
+                stream += p
+        write(out, "fuzz_v2gtp", f"{base}-{k}", b"\x05" + stream[:4096])
+        write(out, "fuzz_tcp_reasm", f"{base}-{k}",
+              b"".join(rec(struct.pack(">IB", s, 0) + p) for s, p in data[:100]))
+    write(out, "fuzz_capture", f"{base}-frames", b"\x01" + b"".join(rec(fr) for _, fr in frames[:300]))
+    if len(raw) <= CAPTURE_WHOLE_MAX:
+        write(out, "fuzz_capture", f"{base}-file", b"\x00" + raw)
+
+
+def corpus_lines(shared):
+    lines = []
+    for tsv in sorted(os.listdir(os.path.join(shared, "corpus"))):
+        if tsv.endswith(".tsv"):
+            with open(os.path.join(shared, "corpus", tsv)) as f:
+                lines += [l.split("\t")[:3] for l in f if l.count("\t") >= 2]
+    return lines
+
+
+def sess_seeds(out, lines):
+    """A snapshot selector, then corpus requests (app + DIN) as records: type/clock byte 0x02 (EXI, 50 ms)."""
+    reqs = [bytes.fromhex(h) for p, m, h in lines if p in ("app", "din") and m.endswith("Req")]
+    for i in range(64):
+        msgs = [reqs[(i * 7 + k * 131) % len(reqs)] for k in range(3)]
+        write(out, "fuzz_sess", f"sess-{i}", bytes([i]) + b"".join(rec(b"\x02" + m) for m in msgs))
+
+
+def xml_seeds(out, lines, ccsplc):
+    taken = {}
+    for proto, msg, hexs in lines:
+        if proto not in EXI_PROTOS or taken.get((proto, msg)):
+            continue
+        r = subprocess.run([ccsplc, "exi", "decode", "-p", proto, hexs], capture_output=True, timeout=30)
+        if r.returncode == 0:
+            taken[(proto, msg)] = 1
+            write(out, "fuzz_xml", f"{proto}-{msg}", bytes([EXI_PROTOS.index(proto)]) + r.stdout)
+
+
+def main():
+    out = sys.argv[1]
+    shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "..", "..", "shared")
+    ccsplc = sys.argv[3] if len(sys.argv) > 3 else None
+    caps = os.path.join(shared, "captures")
+    for name in sorted(os.listdir(caps)):
+        if name.endswith((".pcapng", ".pcap")):
+            capture_seeds(out, os.path.join(caps, name))
+    write(out, "fuzz_pib", "flat", bytes(pib_fixtures.flat()))
+    write(out, "fuzz_pib", "chain", bytes(pib_fixtures.chain()))
+    lines = corpus_lines(shared)
+    sess_seeds(out, lines)
+    if ccsplc:
+        xml_seeds(out, lines, ccsplc)
+    counts = {t: len(os.listdir(os.path.join(out, t))) for t in sorted(os.listdir(out))}
+    print("make_parser_seeds: " + ", ".join(f"{t} {n}" for t, n in counts.items()), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+/* The reliability invariant checker, protocol-generic (fault injection, hostile peers, soak, fuzz_sess): after
+ * every call into a session engine, what it sends is one valid V2GTP/EXI message and its commands are within
+ * limits; an error leaves it in its safe state; across a run, nothing opens under load and the charger is safe
+ * (no current, contactors open) within a bound after a fault. Checks return NULL or what is violated. */
+#ifndef CCSPLC_TEST_REL_CHECK_H
+#define CCSPLC_TEST_REL_CHECK_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ccsplc/plant.h"
+#include "ccsplc/sess.h"
+#include "ccsplc/v2gtp.h"
+#include "v2g/sess_internal.h"
+
+/* The protocols every reliability test runs for (sess_proto_find names): ISO 15118-2 is one more name here. */
+static const char *const rel_protos[] = { "din" };
+#define REL_NPROTOS (sizeof rel_protos / sizeof rel_protos[0])
+
+/* tx[0..len) is one V2GTP EXI message that decodes as SupportedAppProtocol or with proto. */
+static inline const char *rel_msg_valid(const sess_proto *proto, const uint8_t *tx, size_t len, sess_docs *scratch)
+{
+    v2gtp_msg m;
+    if (v2gtp_parse(tx, len, SESS_TX_CAP, &m) != 0 || m.payload_type != V2GTP_EXI) return "sent a bad V2GTP frame";
+    if (app_decode(m.payload, m.payload_len, &scratch->rx.app) == 0) return NULL;
+    if (proto && proto->decode(m.payload, m.payload_len, &scratch->rx) == 0) return NULL;
+    return "sent EXI that does not decode";
+}
+
+/* The charger's commands on their own: safe means off, open and no current; never beyond its limits. */
+static inline const char *rel_evse_out_ok(const sess_evse *e)
+{
+    const sess_evse_output *o = &e->out;
+    if (o->safe && (o->output_on || o->contactors_closed || o->target_a != 0.0f)) return "charger safe but not off";
+    if (e->phase == SESS_SAFE && !o->safe) return "charger SAFE phase without the safe outputs";
+    if (o->target_a > e->cfg.max_a || o->target_v > e->cfg.max_v) return "charger commands beyond its limits";
+    if (o->target_a < 0.0f || o->target_v < 0.0f) return "charger commands a negative target";
+    return NULL;
+}
+
+/* After sess_evse_on_message (rc) or sess_evse_tick (rc 0). */
+static inline const char *rel_evse_ok(const sess_evse *e, int rc, sess_docs *scratch)
+{
+    if (rc < 0 && (e->phase != SESS_SAFE || !e->close || !e->out.safe)) return "charger error without its safe state";
+    if (e->tx_len && rel_msg_valid(e->proto, e->tx, e->tx_len, scratch)) return "charger answered invalidly";
+    return rel_evse_out_ok(e);
+}
+
+/* The car: SAFE means stop requested, CP state B and the safe flag; what it sends is valid. */
+static inline const char *rel_pev_ok(const sess_pev *p, int rc, sess_docs *scratch)
+{
+    const sess_pev_output *o = &p->out;
+    if (rc < 0 && p->phase != SESS_SAFE && p->phase != SESS_DONE) return "car error without ending";
+    if (p->phase == SESS_SAFE && (!o->safe || !o->stop_requested || o->cp_state_c)) return "car SAFE but not stopped";
+    if (p->tx_len && rel_msg_valid(p->proto, p->tx, p->tx_len, scratch)) return "car sent an invalid request";
+    return NULL;
+}
+
+/* Nothing opened with current flowing (the plant counts openings above PLANT_MAX_BREAK_A). */
+static inline const char *rel_plant_ok(const phys_plant *pl)
+{
+    if (pl->pev_contactor.opened_under_load) return "car opened its contactors under load";
+    if (pl->evse_contactor.opened_under_load) return "charger opened its contactors under load";
+    return NULL;
+}
+
+static inline int rel_charger_safe(const phys_plant *pl)
+{
+    return pl->charger.i == 0.0f && !pl->evse_contactor.closed;
+}
+
+/* Watches a run step by step: the first violation (and when), and when the charger was safe after a fault. */
+typedef struct {
+    uint8_t fault_set;       /* a fault was injected at fault_at */
+    uint32_t fault_at;
+    uint8_t safe_seen;       /* the charger was safe at safe_at, at or after the fault */
+    uint32_t safe_at;
+    const char *violation;
+    uint32_t violation_at;
+} rel_monitor;
+
+static inline void rel_monitor_fault(rel_monitor *m, uint32_t now)
+{
+    if (m->fault_set) return;
+    m->fault_set = 1;
+    m->fault_at = now;
+}
+
+static inline void rel_monitor_flag(rel_monitor *m, const char *what, uint32_t now)
+{
+    if (what && !m->violation) {
+        m->violation = what;
+        m->violation_at = now;
+    }
+}
+
+/* Once per time step, after the plant step. */
+static inline void rel_monitor_step(rel_monitor *m, uint32_t now, const sess_evse *e, const phys_plant *pl)
+{
+    rel_monitor_flag(m, rel_evse_out_ok(e), now);
+    rel_monitor_flag(m, rel_plant_ok(pl), now);
+    if (pl->charger.i > e->cfg.max_a + 0.5f) rel_monitor_flag(m, "charger current above its limit", now);
+    if (m->fault_set && !m->safe_seen && (int32_t)(now - m->fault_at) >= 0 && rel_charger_safe(pl) &&
+        (e->phase == SESS_SAFE || e->phase == SESS_DONE)) {
+        m->safe_seen = 1;
+        m->safe_at = now;
+    }
+}
+
+/* The verdict at the end of a run: no violation, and a fault was followed by the charger's safe state within
+ * bound_ms. */
+static inline const char *rel_monitor_verdict(const rel_monitor *m, uint32_t bound_ms)
+{
+    if (m->violation) return m->violation;
+    if (m->fault_set && !m->safe_seen) return "charger never reached its safe state after the fault";
+    if (m->fault_set && m->safe_at - m->fault_at > bound_ms) return "charger safe too late after the fault";
+    return NULL;
+}
+
+#endif
