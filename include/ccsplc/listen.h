@@ -14,7 +14,7 @@
 #include "ccsplc/link.h"
 #include "ccsplc/slac.h"
 
-#define LIS_SPLIT_OPEN 16 /* sessions whose split pcapng files stay open (the most recent ones) */
+#define LIS_SPLIT_OPEN 16 /* default: sessions whose split files stay open (the most recent ones) */
 
 typedef enum { LIS_OUT_TEXT, LIS_OUT_JSON, LIS_OUT_NONE } lis_format;
 
@@ -23,6 +23,7 @@ typedef struct {
     FILE *out;             /* timeline or JSON Lines as records arrive, then the summary; NULL: nothing */
     const char *pcap_path; /* save every frame to this pcapng file; NULL: no */
     const char *split_dir; /* per session N: DIR/session-N.txt (.jsonl), and DIR/session-N.pcapng with pcap_path */
+    unsigned split_open;   /* how many of the newest sessions keep their split files open (0: LIS_SPLIT_OPEN) */
     int html;              /* keep the records for lis_write_html */
     ccs_frame_io *modem;   /* --join: key this modem with each new NMK/NID a CM_SLAC_MATCH.CNF carries; NULL: no */
     ccs_random_fn rng;     /* the SET_KEY nonce (with modem) */

@@ -35,6 +35,8 @@ int lis_new(const lis_config *cfg, lis_listener **out, char *err, size_t errlen)
         return CCS_ENOSPC;
     }
     l->cfg = *cfg;
+    if (!l->cfg.split_open)
+        l->cfg.split_open = LIS_SPLIT_OPEN;
     l->join = -1;
     l->a = dec_new(on_record, l);
     cap_callbacks cb = l->a ? dec_callbacks(l->a) : (cap_callbacks){0};
@@ -113,8 +115,8 @@ int lis_finish(lis_listener *l)
         l->pcap_open = 0;
     }
     if (l->split_dropped)
-        LOG_W("listen: %u frames of older sessions not written to their split pcapng (only the %d newest stay open)",
-              l->split_dropped, LIS_SPLIT_OPEN);
+        LOG_W("listen: %u frames of older sessions not written to their split pcapng (only the %u newest stay open)",
+              l->split_dropped, l->cfg.split_open);
     return l->write_errors ? CCS_EIO : 0;
 }
 

@@ -1,5 +1,5 @@
 /* --split DIR: per session N a timeline (session-N.txt, or .jsonl) ending with its summary, and with --pcap a
- * session-N.pcapng of its frames; the files of the LIS_SPLIT_OPEN newest sessions stay open. Host side. */
+ * session-N.pcapng of its frames; the files of the newest sessions (cfg.split_open) stay open. Host side. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +35,7 @@ static lis_split *entry(lis_listener *l, size_t i)
         l->split = v;
         memset(&l->split[l->nsplit++], 0, sizeof *v);
     }
-    for (size_t k = 0; k + LIS_SPLIT_OPEN < l->nsplit; k++)
+    for (size_t k = 0; k + l->cfg.split_open < l->nsplit; k++)
         if (!l->split[k].retired) {
             close_files(l, &l->split[k]);
             l->split[k].retired = 1;
