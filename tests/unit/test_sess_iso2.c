@@ -120,11 +120,147 @@ static void test_ac_session(void **state)
     assert_true(in > b->stored_wh + b->loss_wh - 0.05 && in < b->stored_wh + b->loss_wh + 0.05);
 }
 
+static int charging(const sw_world *w) { return w->plant.charger.i > 10.0f; }
+
+static int hook_setup_codes(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    int *codes = w->hook_ctx;
+    static struct iso2_exiDocument d;
+    if (dir == SW_TO_PEV && iso2_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) == 0 &&
+        d.V2G_Message.Body.BodyElement_choice == iso2_BodyType_SessionSetupRes)
+        codes[codes[0]++ + 1] = d.V2G_Message.Body.SessionSetupRes.ResponseCode;
+    if (dir == SW_TO_EVSE && iso2_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) == 0 &&
+        d.V2G_Message.Body.BodyElement_choice == iso2_BodyType_SessionStopReq)
+        codes[4] = d.V2G_Message.Body.SessionStopReq.ChargingSession;
+    return 1;
+}
+
+/* The car pauses while charging (SessionStop Pause after PowerDelivery stop and WeldingDetection): both end
+ * "paused", nothing under load; it comes back with the same SessionID: OK_OldSessionJoined, a whole session
+ * again, to the target. */
+static void pause_resume(int ac)
+{
+    int codes[5] = { 0 };
+    iw_setup(&W, ac, ac ? short_charge : NULL);
+    W.hook = hook_setup_codes;
+    W.hook_ctx = codes;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, charging));
+    W.pev.in.pause_request = 1;
+    assert_true(sw_run(&W, W.now + 10 * 1000, done));
+    assert_int_equal(W.evse.stop, SESS_STOP_PAUSED);
+    assert_int_equal(W.pev.stop, SESS_STOP_PAUSED);
+    assert_int_equal(W.evse.phase, SESS_DONE);
+    assert_int_equal(W.pev.phase, SESS_DONE);
+    assert_int_equal(codes[4], iso2_chargingSessionType_Pause);
+    assert_safe_plant();
+    assert_true(W.plant.battery.soc < W.plant.battery.cfg.target_soc);
+    uint8_t sid[SESS_SESSION_ID_MAX];
+    memcpy(sid, W.evse.session_id, W.evse.session_id_len);
+    /* a new TCP connection, the same session */
+    W.pev.in.pause_request = 0;
+    unsigned from = W.nlog;
+    sw_connect(&W);
+    assert_true(sw_run(&W, W.now + 30 * 60 * 1000, done));
+    assert_int_equal(codes[0], 2);
+    assert_int_equal(codes[1], iso2_responseCodeType_OK_NewSessionEstablished);
+    assert_int_equal(codes[2], iso2_responseCodeType_OK_OldSessionJoined);
+    assert_memory_equal(W.evse.session_id, sid, W.evse.session_id_len);
+    assert_memory_equal(W.pev.session_id, sid, W.evse.session_id_len);
+    assert_int_equal(codes[4], iso2_chargingSessionType_Terminate);
+    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_sequence(ac ? ac_sequence : dc_sequence, from);
+    assert_true(phys_battery_full(&W.plant.battery));
+    assert_safe_plant();
+}
+
+static void test_pause_resume_dc(void **state) { (void)state; pause_resume(0); }
+static void test_pause_resume_ac(void **state) { (void)state; pause_resume(1); }
+
+/* A SessionSetupReq with a SessionID that is not the paused one gets a new session. */
+static void test_resume_unknown_id(void **state)
+{
+    (void)state;
+    int codes[5] = { 0 };
+    iw_setup(&W, 0, NULL);
+    W.hook = hook_setup_codes;
+    W.hook_ctx = codes;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, charging));
+    W.pev.in.pause_request = 1;
+    assert_true(sw_run(&W, W.now + 10 * 1000, done));
+    W.pev.in.pause_request = 0;
+    W.pev.resume_id[0] ^= 0xFF;
+    sw_connect(&W);
+    assert_true(sw_run(&W, W.now + 30 * 60 * 1000, done));
+    assert_int_equal(codes[2], iso2_responseCodeType_OK_NewSessionEstablished);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+}
+
+static void detail_and_receipts(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    short_charge(e, p, c, b);
+    p->service_detail = 1;
+    e->receipt_interval_ms = 10000;
+}
+
+typedef struct {
+    unsigned receipts;
+    uint64_t last_reading;
+} receipt_log;
+
+static int hook_receipts(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    receipt_log *r = w->hook_ctx;
+    static struct iso2_exiDocument d;
+    if (dir != SW_TO_EVSE || iso2_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) != 0 ||
+        d.V2G_Message.Body.BodyElement_choice != iso2_BodyType_MeteringReceiptReq)
+        return 1;
+    const struct iso2_MeteringReceiptReqType *q = &d.V2G_Message.Body.MeteringReceiptReq;
+    assert_memory_equal(q->SessionID.bytes, w->evse.session_id, w->evse.session_id_len);
+    assert_true(q->MeterInfo.has_MeterReading);
+    /* the reading the charger reported: what its meter said, rising */
+    assert_true(q->MeterInfo.MeterReading <= (uint64_t)w->plant.charger.energy_wh);
+    assert_true(q->MeterInfo.MeterReading > r->last_reading);
+    r->last_reading = q->MeterInfo.MeterReading;
+    r->receipts++;
+    return 1;
+}
+
+/* The car asks ServiceDetail for the charge service; the charger asks a MeteringReceipt every 10 s of charging:
+ * the car answers each with the meter reading it was given, and the loop goes on. */
+static void details_receipts(int ac)
+{
+    receipt_log r = { 0 };
+    iw_setup(&W, ac, detail_and_receipts);
+    W.hook = hook_receipts;
+    W.hook_ctx = &r;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_int_equal(sw_count(&W, "ServiceDetailReq"), 1);
+    assert_int_equal(sw_count(&W, "ServiceDetailRes"), 1);
+    unsigned n = sw_count(&W, "MeteringReceiptReq");
+    assert_int_equal(n, r.receipts);
+    /* DC charges 200 Wh in about 15 s, AC in about 72 s: one receipt per 10 s of it */
+    assert_true(n >= (ac ? 6u : 1u) && n <= (ac ? 8u : 2u));
+    assert_int_equal(sw_count(&W, "MeteringReceiptRes"), n);
+}
+
+static void test_details_receipts_dc(void **state) { (void)state; details_receipts(0); }
+static void test_details_receipts_ac(void **state) { (void)state; details_receipts(1); }
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dc_session),
         cmocka_unit_test(test_ac_session),
+        cmocka_unit_test(test_pause_resume_dc),
+        cmocka_unit_test(test_pause_resume_ac),
+        cmocka_unit_test(test_resume_unknown_id),
+        cmocka_unit_test(test_details_receipts_dc),
+        cmocka_unit_test(test_details_receipts_ac),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
