@@ -123,6 +123,10 @@ int ccs_loop_stop_on_signals(ccs_loop *loop, int rc)
     sigset_t s;
     signal_set(&s);
     if (loop->signal_fd < 0) {
+        /* A background job starts with SIGINT ignored; an ignored signal never becomes pending, so the
+         * signalfd would not see it: take the default disposition (blocked, it stays pending for us). */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         if (sigprocmask(SIG_BLOCK, &s, NULL) < 0) return CCS_EIO;
         loop->signal_fd = signalfd(-1, &s, SFD_NONBLOCK | SFD_CLOEXEC);
         if (loop->signal_fd < 0) return CCS_EIO;
