@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sess_world.h"
+#include "sess_checks.h"
 
 const char *din_msg_name(int msg);   /* src/v2g/din_glue.c */
 
@@ -118,18 +118,6 @@ static void start(sw_hook hook, inject *in)
 }
 
 static int car_stopped(const sw_world *w) { return w->pev.phase == SESS_SAFE || w->pev.phase == SESS_DONE; }
-static int ended(const sw_world *w) { return sw_both_ended(w); }
-
-static void assert_plant_safe(int car_side)
-{
-    assert_true(W.plant.charger.i == 0.0f);
-    assert_false(W.plant.evse_contactor.closed);
-    assert_int_equal(W.plant.evse_contactor.opened_under_load, 0);
-    if (car_side) {
-        assert_false(W.plant.pev_contactor.closed);
-        assert_int_equal(W.plant.pev_contactor.opened_under_load, 0);
-    }
-}
 
 static void charger_fault(fault_kind f)
 {
@@ -147,19 +135,10 @@ static void charger_fault(fault_kind f)
         assert_true(in.injected);
         const char *stage_name = din_msg_name(stages[i].req);
         if (W.pev.stop != why[f]) fail_msg("%s: stop %s", stage_name, sess_stop_name(W.pev.stop));
-        assert_true(W.pev.out.stop_requested);
-        assert_false(W.pev.out.cp_state_c);
         /* A stop asked for while charging goes the graceful way (PowerDelivery stop, WeldingDetection,
          * SessionStop: three more round trips); everything else is the safe state at once. */
         int graceful = f == F_SHUTDOWN && stages[i].req == din_BodyType_CurrentDemandReq;
-        if (f == F_SILENT)   /* exactly the request's V2G_EVCC_Msg_Timeout after it was sent */
-            assert_in_range(W.now - in.at, stages[i].msg_timeout - 2 * SW_STEP_MS, stages[i].msg_timeout + SW_STEP_MS);
-        else
-            assert_true(W.now - in.at <= (graceful ? 8u : 2u) * SW_STEP_MS);
-        assert_int_equal(W.pev.phase, graceful ? SESS_DONE : SESS_SAFE);
-        assert_int_equal(W.pev.out.safe, !graceful);
-        assert_true(sw_run(&W, W.now + 2 * SESS_SECC_SEQUENCE_TIMEOUT_MS, ended));
-        assert_plant_safe(1);
+        sc_car_after_fault(&W, f == F_SILENT, graceful, in.at, stages[i].msg_timeout);
         tested++;
     }
     assert_true(tested >= 5);
@@ -198,17 +177,7 @@ static void car_fault_at_each_stage(car_fault f)
         start(car_fault_hook, &in);
         assert_true(sw_run(&W, 10 * 60 * 1000, charger_stopped));
         assert_true(in.injected);
-        assert_int_equal(W.evse.phase, SESS_SAFE);
-        assert_int_equal(W.evse.stop, f == C_SILENT ? SESS_STOP_TIMEOUT : SESS_STOP_DISCONNECT);
-        if (f == C_SILENT) /* V2G_SECC_Sequence_Timeout after the charger's last response */
-            assert_in_range(W.now - in.last_res, SESS_SECC_SEQUENCE_TIMEOUT_MS - SW_STEP_MS,
-                            SESS_SECC_SEQUENCE_TIMEOUT_MS + SW_STEP_MS);
-        else
-            assert_true(W.now - in.at <= SW_STEP_MS);
-        assert_true(W.evse.out.safe);
-        assert_false(W.evse.out.output_on || W.evse.out.contactors_closed || W.evse.out.target_a > 0.0f);
-        for (int k = 0; k < 10; k++) sw_step(&W);     /* the power stage and contactors follow */
-        assert_plant_safe(0);
+        sc_charger_after_car_fault(&W, f == C_DROP_TCP, in.at, in.last_res);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "iso2_world.h"
+#include "sess_checks.h"
 #include "testutil.h"
 
 static sw_world W;
@@ -50,14 +51,7 @@ static void assert_sequence(const char *const *seq, unsigned from)
     assert_int_equal(k, n);
 }
 
-static void assert_safe_plant(void)
-{
-    assert_false(W.plant.evse_contactor.closed);
-    assert_false(W.plant.pev_contactor.closed);
-    assert_true(W.plant.charger.i == 0.0f);
-    assert_int_equal(W.plant.evse_contactor.opened_under_load, 0);
-    assert_int_equal(W.plant.pev_contactor.opened_under_load, 0);
-}
+static void assert_safe_plant(void) { sc_plant_safe(&W.plant, 1); }
 
 /* A whole DC charge 20 % -> 30 % of 10 kWh: metered = stored + I^2 R losses (the battery model's own
  * accounting), the stored part = capacity x dSoC, the SoC past the target by at most the car's reaction. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "iso2_world.h"
+#include "sess_checks.h"
 
 /* src/v2g/iso2_glue.c */
 const char *iso2_msg_name(int msg);
@@ -106,16 +107,6 @@ static int charger_fault_hook(sw_world *w, int dir, uint8_t *buf, size_t *len)
 
 static int car_stopped(const sw_world *w) { return w->pev.phase == SESS_SAFE || w->pev.phase == SESS_DONE; }
 static int charger_stopped(const sw_world *w) { return w->evse.phase == SESS_SAFE || w->evse.phase == SESS_DONE; }
-static int ended(const sw_world *w) { return sw_both_ended(w); }
-
-static void assert_plant_safe(int car_side)
-{
-    assert_true(W.plant.charger.i == 0.0f);
-    assert_false(W.plant.evse_contactor.closed);
-    assert_int_equal(W.plant.evse_contactor.opened_under_load, 0);
-    assert_false(car_side && W.plant.pev_contactor.closed);
-    assert_int_equal(W.plant.pev_contactor.opened_under_load, 0);
-}
 
 static int applies(const stage *st, int mode, fault_kind f)
 {
@@ -145,19 +136,9 @@ static void charger_fault(fault_kind f)
             assert_true(in.injected);
             if (W.pev.stop != why[f]) fail_msg("%s %s: stop %s", mode == AC ? "AC" : "DC", iso2_msg_name(st->req),
                                                sess_stop_name(W.pev.stop));
-            assert_true(W.pev.out.stop_requested);
-            assert_false(W.pev.out.cp_state_c);
             /* a stop asked for while charging goes the graceful way (PowerDelivery stop, [WeldingDetection,]
              * SessionStop); everything else is the safe state at once */
-            int graceful = f == F_SHUTDOWN && st->nth > 1;
-            if (f == F_SILENT)
-                assert_in_range(W.now - in.at, st->msg_timeout - 2 * SW_STEP_MS, st->msg_timeout + SW_STEP_MS);
-            else
-                assert_true(W.now - in.at <= (graceful ? 8u : 2u) * SW_STEP_MS);
-            assert_int_equal(W.pev.phase, graceful ? SESS_DONE : SESS_SAFE);
-            assert_int_equal(W.pev.out.safe, !graceful);
-            assert_true(sw_run(&W, W.now + 2 * SESS_SECC_SEQUENCE_TIMEOUT_MS, ended));
-            assert_plant_safe(1);
+            sc_car_after_fault(&W, f == F_SILENT, f == F_SHUTDOWN && st->nth > 1, in.at, st->msg_timeout);
             tested++;
         }
     assert_true(tested >= 5);
@@ -199,17 +180,7 @@ static void car_fault(int drop_tcp)
             sw_connect(&W);
             assert_true(sw_run(&W, 10 * 60 * 1000, charger_stopped));
             assert_true(in.injected);
-            assert_int_equal(W.evse.phase, SESS_SAFE);
-            assert_int_equal(W.evse.stop, drop_tcp ? SESS_STOP_DISCONNECT : SESS_STOP_TIMEOUT);
-            if (drop_tcp)
-                assert_true(W.now - in.at <= SW_STEP_MS);
-            else   /* V2G_SECC_Sequence_Timeout after the charger's last response */
-                assert_in_range(W.now - in.last_res, SESS_SECC_SEQUENCE_TIMEOUT_MS - SW_STEP_MS,
-                                SESS_SECC_SEQUENCE_TIMEOUT_MS + SW_STEP_MS);
-            assert_true(W.evse.out.safe);
-            assert_false(W.evse.out.output_on || W.evse.out.contactors_closed || W.evse.out.target_a > 0.0f);
-            for (int k = 0; k < 10; k++) sw_step(&W);   /* the supply and contactors follow */
-            assert_plant_safe(0);
+            sc_charger_after_car_fault(&W, drop_tcp, in.at, in.last_res);
         }
 }
 

@@ -1,0 +1,54 @@
+/* Assertions the session tests share (include after cmocka.h): the plant in its safe state, the car's side
+ * after a charger fault, the charger's side after a car fault. */
+#ifndef CCSPLC_TEST_SESS_CHECKS_H
+#define CCSPLC_TEST_SESS_CHECKS_H
+#include "sess_world.h"
+
+/* No current, the charger's contactors open (and the car's: car_side), nothing ever opened under load. */
+static inline void sc_plant_safe(const phys_plant *pl, int car_side)
+{
+    assert_true(pl->charger.i == 0.0f);
+    assert_false(pl->evse_contactor.closed);
+    assert_int_equal(pl->evse_contactor.opened_under_load, 0);
+    assert_false(car_side && pl->pev_contactor.closed);
+    assert_int_equal(pl->pev_contactor.opened_under_load, 0);
+}
+
+/* The car stopped because of a charger fault injected at `at`: silent -> exactly the request's msg_timeout
+ * later, else at once (a graceful stop, asked for while charging, within a few round trips, ending DONE); stop
+ * requested, CP state B; then both sides end and the plant is safe. */
+static inline void sc_car_after_fault(sw_world *w, int silent, int graceful, uint32_t at, uint32_t msg_timeout)
+{
+    assert_true(w->pev.out.stop_requested);
+    assert_false(w->pev.out.cp_state_c);
+    if (silent)
+        assert_in_range(w->now - at, msg_timeout - 2 * SW_STEP_MS, msg_timeout + SW_STEP_MS);
+    else
+        assert_true(w->now - at <= (graceful ? 8u : 2u) * SW_STEP_MS);
+    assert_int_equal(w->pev.phase, graceful ? SESS_DONE : SESS_SAFE);
+    assert_int_equal(w->pev.out.safe, !graceful);
+    while (!sw_both_ended(w)) {
+        assert_true(w->now - at < 3 * SESS_SECC_SEQUENCE_TIMEOUT_MS);
+        sw_step(w);
+    }
+    sc_plant_safe(&w->plant, 1);
+}
+
+/* The charger stopped because the car went silent (V2G_SECC_Sequence_Timeout after its last response,
+ * last_res) or dropped TCP (at once after `at`): safe outputs, and the power stage follows. */
+static inline void sc_charger_after_car_fault(sw_world *w, int drop_tcp, uint32_t at, uint32_t last_res)
+{
+    assert_int_equal(w->evse.phase, SESS_SAFE);
+    assert_int_equal(w->evse.stop, drop_tcp ? SESS_STOP_DISCONNECT : SESS_STOP_TIMEOUT);
+    if (drop_tcp)
+        assert_true(w->now - at <= SW_STEP_MS);
+    else
+        assert_in_range(w->now - last_res, SESS_SECC_SEQUENCE_TIMEOUT_MS - SW_STEP_MS,
+                        SESS_SECC_SEQUENCE_TIMEOUT_MS + SW_STEP_MS);
+    assert_true(w->evse.out.safe);
+    assert_false(w->evse.out.output_on || w->evse.out.contactors_closed || w->evse.out.target_a > 0.0f);
+    for (int k = 0; k < 10; k++) sw_step(w);   /* the power stage and contactors follow */
+    sc_plant_safe(&w->plant, 0);
+}
+
+#endif
