@@ -56,13 +56,13 @@ static int result(live *l, int rc)
 {
     static const char *const phase[] = { "slac", "sdp", "session" };
     const phys_plant *pl = &l->plant;
-    if (l->o.until != LIVE_UNTIL_SESSION || rc) {
+    int evse = l->o.role == LIVE_EVSE;
+    sess_phase ph = evse ? l->evse.phase : l->pev.phase;
+    if (l->o.until != LIVE_UNTIL_SESSION || ph == SESS_IDLE) {
         printf("%s: %s %s\n", live_role_name(l), phase[l->o.until], rc ? "FAILED" : "done");
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
-    int evse = l->o.role == LIVE_EVSE;
-    sess_phase ph = evse ? l->evse.phase : l->pev.phase;
-    int normal = ph == SESS_DONE && !pl->evse_contactor.opened_under_load && !pl->pev_contactor.opened_under_load;
+    int normal = !rc && ph == SESS_DONE && !pl->evse_contactor.opened_under_load && !pl->pev_contactor.opened_under_load;
     printf("%s session (%s)\n", live_role_name(l), l->o.proto);
     printf("  stop        %s\n", sess_stop_name(evse ? l->evse.stop : l->pev.stop));
     if (evse)

@@ -215,16 +215,29 @@ static void on_step(ccs_loop *loop, void *ctx)
     flush(l);
 }
 
-/* After an interruption: the engine's safe state, then wait until the simulated contactors are open. */
+static void on_safe_wait(ccs_loop *loop, void *ctx)
+{
+    *(int *)ctx = 1;
+    ccs_loop_stop(loop, CCS_ETIMEOUT);
+}
+
+/* After an interruption: the engine's safe state, then run until the simulated contactors are open (flush
+ * stops the loop) or LIVE_SAFE_WAIT_MS pass; more signals meanwhile (`timeout` and process-group kills
+ * deliver twice) do not cut the wait short. */
 static void safe_stop(live *l)
 {
     ccs_loop *loop = &l->s.loop;
-    uint32_t now = ccs_loop_now(loop), t0 = now;
+    uint32_t now = ccs_loop_now(loop);
+    ccs_timer wait;
+    int expired = 0;
     close_conn(l);
     if (is_evse(l)) sess_evse_disconnect(&l->evse, now);
     else sess_pev_disconnect(&l->pev, now);
-    while (!finished(l) && ccs_loop_now(loop) - t0 < LIVE_SAFE_WAIT_MS && ccs_loop_run_once(loop, LIVE_STEP_MS) == 0) {
+    ccs_loop_timer_at(loop, &wait, now + LIVE_SAFE_WAIT_MS, on_safe_wait, &expired);
+    flush(l);
+    while (!finished(l) && !expired && ccs_loop_run(loop) != CCS_EIO) {
     }
+    ccs_loop_timer_stop(loop, &wait);
     LOG_I("v2g: safe state%s", finished(l) ? "" : " not confirmed (contactors still closed)");
 }
 
