@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `ccsplc evse` / `ccsplc pev` without root: --sim sessions (the simulated modems and peer in-process) from the
+# command line and from an INI file with pyPLC's key names; --pcap of a --sim run; config and usage errors
+# (exit 2, the file's line named).
+set -u
+CCSPLC=${CCSPLC:?path of the ccsplc binary}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; for f in "$tmp"/*.out "$tmp"/*.err; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; }; done; exit 1; }
+run() {   # run NAME EXPECTED_EXIT ARGS...: bounded, output in $tmp/NAME.out/.err
+    local name=$1 want=$2; shift 2
+    timeout 60 "$CCSPLC" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
+    local got=$?
+    [ "$got" = "$want" ] || fail "$name: exit $got, expected $want ($*)"
+}
+
+# --sim from the command line: both roles end normally at the target SoC (the battery model's number)
+run sim_pev 0 pev --sim --soc 70 --target-soc 72 --capacity 10 --pcap "$tmp/sim.pcapng"
+grep -q "result      ended normally" "$tmp/sim_pev.out" || fail "pev --sim result"
+grep -Eq "SoC 70.0 % -> 72\.[0-9]+ %" "$tmp/sim_pev.out" || fail "pev --sim SoC"
+run sim_evse 0 evse --sim --max-current 50
+grep -q "result      ended normally" "$tmp/sim_evse.out" || fail "evse --sim result"
+# the charger's limit reached the session: no CurrentDemandRes above 50 A in the printed sequence
+awk '/CurrentDemandRes/ { for (i = 1; i <= NF; i++) if ($i ~ /^A=/) { split($i, a, "="); if (a[2] + 0 > 50.05) bad = 1 } }
+     END { exit bad }' "$tmp/sim_evse.out" || fail "evse --sim --max-current 50 exceeded"
+"$CCSPLC" decode "$tmp/sim.pcapng" >"$tmp/decode.out" 2>&1 || fail "decode of the --sim pcap"
+grep -q "end      SessionStop (OK)" "$tmp/decode.out" || fail "--sim pcap: no complete session"
+echo "ok: --sim sessions for both roles, --pcap decodes"
+
+# pyPLC's key names: mode (the command wins), is_simulation_without_modems, charge_target_voltage,
+# u_delta_max_for_end_of_precharge; keys without a meaning here are ignored; ours in [pev]
+cat >"$tmp/pyPlc.ini" <<'INI'
+# pyPlc.ini as pyPLC users have it
+[general]
+mode = EvseMode
+is_simulation_without_modems = true
+eth_interface = eth0
+display_via_serial = yes
+charge_target_voltage = 390
+u_delta_max_for_end_of_precharge = 8
+exit_on_session_end = True
+[pev]
+soc = 40
+target_soc = 41
+capacity_kwh = 10
+INI
+run ini_pev 0 pev -c "$tmp/pyPlc.ini"
+grep -q "mode = EvseMode ignored" "$tmp/ini_pev.err" || fail "mode mismatch not reported"
+grep -Eq "SoC 40.0 % -> 41\.[0-9]+ %" "$tmp/ini_pev.out" || fail "ini soc/target_soc not applied"
+run ini_override 0 pev -c "$tmp/pyPlc.ini" --target-soc 42
+grep -Eq "SoC 40.0 % -> 42\.[0-9]+ %" "$tmp/ini_override.out" || fail "command line did not win over the file"
+echo "ok: pyPlc.ini keys read, command line wins"
+
+# refusals: exit 2 and the line
+bad() {   # bad NAME LINE TEXT
+    printf '%b' "$3" >"$tmp/$1.ini"
+    run "$1" 2 pev --sim -c "$tmp/$1.ini"
+    grep -q "line $2" "$tmp/$1.err" || fail "$1: line $2 not named: $(cat "$tmp/$1.err")"
+}
+bad unknown_key 2 '[pev]\nsocc = 10\n'
+bad out_of_range 3 '[pev]\nsoc = 10\ntarget_soc = 170\n'
+bad not_a_number 2 '[evse]\nmax_current = lots\n'
+bad no_separator 1 'just words\n'
+bad bad_section 1 '[pev\n'
+bad bad_bool 2 '[general]\nsim = maybe\n'
+run missing 2 pev --sim -c "$tmp/does-not-exist.ini"
+grep -q "cannot read" "$tmp/missing.err" || fail "missing file"
+run no_if 2 evse
+run bad_stop 2 pev --sim --stop-after charge
+run evse_opt_on_pev 2 pev --sim --max-current 10
+run soc_order 2 pev --sim --soc 80 --target-soc 70
+run help 0 evse --help
+grep -q "stop-after" "$tmp/help.out" || fail "--help"
+run proto 1 pev --sim --proto nonesuch
+echo "ok: config and usage errors"
