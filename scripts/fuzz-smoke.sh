@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Fuzz smoke test (CI): builds the libFuzzer targets with clang into build-fuzz/ (FUZZ_BUILD_DIR overrides) and
 # runs each for SECONDS (default 20) from its seeds; fails on any crash, sanitizer report, leak or timeout.
-# Targets: build-fuzz/fuzz/targets.txt (fuzz/CMakeLists.txt); TARGETS="a b" runs only those.
+# Targets: build-fuzz/fuzz/targets.txt (fuzz/CMakeLists.txt); TARGETS="a b" runs only those. Test data from
+# CCS_SHARED_DIR (default ../shared).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-20}
 build=${FUZZ_BUILD_DIR:-$here/build-fuzz}
 jobs=${JOBS:-2}
+shared=${CCS_SHARED_DIR:-$here/../shared}
 cmake -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang -DCCS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" --target fuzz -j"$jobs" >&2
 rm -rf "$build/fuzz-seeds" "$build/fuzz-seeds-parsers"
-bash "$here/fuzz/make_seeds.sh" "$build/fuzz-seeds"
+bash "$here/fuzz/make_seeds.sh" "$build/fuzz-seeds" "$shared/corpus"
 # The parser seeds need the CLI for the XML ones; it runs under ASan here, without leak checks of its own.
 ASAN_OPTIONS=detect_leaks=0 python3 "$here/fuzz/make_parser_seeds.py" "$build/fuzz-seeds-parsers" \
-    "${CCS_SHARED_DIR:-$here/../shared}" "$build/ccsplc"
+    "$shared" "$build/ccsplc"
 mkdir -p "$build/fuzz-artifacts"
 status=0
 for t in ${TARGETS:-$(cat "$build/fuzz/targets.txt" | tr ';' ' ')}; do

@@ -84,14 +84,17 @@ static void test_line_faults(void **state)
         for (size_t i = 0; i < sizeof line_cases / sizeof line_cases[0]; i++) {
             const line_case *c = &line_cases[i];
             rel_faults f = { .line = c->line };
-            unsigned links = 0;
+            unsigned links = 0, normal = 0;
             rel_init(&W, p, &PC, &BC);
             for (uint32_t seed = 1; seed <= SEEDS; seed++) {
-                links += run(&f, seed, c->name) == REL_LINK_UP;
+                int up = run(&f, seed, c->name) == REL_LINK_UP;
+                links += up;
+                normal += up && rel_normal(&W);
                 next_session_ok(c->name, seed);
             }
             if (links < c->min_links) fail_msg("%s: only %u of %u plug-ins got a link", c->name, links, SEEDS);
-            printf("# %-24s %u/%u links\n", c->name, links, SEEDS);
+            printf("# %s %-24s %u/%u linked, %u ended normally, %u safe; next session normal each time\n",
+                   rel_protos[p], c->name, links, SEEDS, normal, links - normal);
         }
 }
 
@@ -134,6 +137,8 @@ static void fault_at_every_stage(rel_fault_kind kind, int32_t slow_ms, int expec
     int dir = kind == REL_F_SILENT_PEV || kind == REL_F_SLOW_PEV ? SW_TO_EVSE : SW_TO_PEV;
     for (unsigned p = 0; p < REL_NPROTOS; p++) {
         stages st;
+        unsigned normal = 0;
+        uint32_t worst = 0;   /* longest fault -> charger safe */
         stages_of_clean_session(p, &st);
         for (unsigned i = 0; i < st.n[dir]; i++) {
             rel_faults f = { .line = { .delay_ms = 2 }, .kind = kind, .at_msg = st.at[dir][i], .slow_ms = slow_ms };
@@ -147,8 +152,13 @@ static void fault_at_every_stage(rel_fault_kind kind, int32_t slow_ms, int expec
             if (kind == REL_F_TCP_RESET &&
                 W.mon.safe_at - W.mon.fault_at > W.f.line.delay_ms + 3 * SW_STEP_MS + PLANT_CONTACTOR_DELAY_MS)
                 fail_msg("%s: charger safe %u ms after the reset", what, W.mon.safe_at - W.mon.fault_at);
+            normal += rel_normal(&W);
+            if (!rel_normal(&W) && W.mon.safe_at - W.mon.fault_at > worst) worst = W.mon.safe_at - W.mon.fault_at;
             next_session_ok(what, 7);
         }
+        printf("# %s %s %+d ms: %u stages, %u ended normally, %u safe, at most %u ms after the fault; "
+               "next session normal each time\n", rel_protos[p], kind_names[kind], slow_ms, st.n[dir], normal,
+               st.n[dir] - normal, worst);
     }
 }
 
