@@ -13,7 +13,7 @@
 #include "v2g/sess_internal.h"
 
 /* The protocols every reliability test runs for (sess_proto_find names): ISO 15118-2 is one more name here. */
-static const char *const rel_protos[] = { "din" };
+static const char *const rel_protos[] = { "din", "iso2-dc" };
 #define REL_NPROTOS (sizeof rel_protos / sizeof rel_protos[0])
 
 /* tx[0..len) is one V2GTP EXI message that decodes as SupportedAppProtocol or with proto. */

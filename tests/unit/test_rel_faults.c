@@ -49,7 +49,8 @@ static void test_clean_session(void **state)
         next_session_ok("clean", 1);
         assert_true(W.s.plant.battery.soc >= BC.target_soc);
         assert_true(W.s.evse.requests > 20);
-        printf("# clean: %u messages, %u ms, soc %.2f\n", W.s.nlog, W.s.now - W.v2g_start, W.s.plant.battery.soc);
+        printf("# %s clean: %u messages, %u ms, SoC %.2f %%\n", rel_protos[p], W.s.nlog, W.s.now - W.v2g_start,
+               W.s.plant.battery.soc);
     }
 }
 

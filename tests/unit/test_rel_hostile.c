@@ -107,7 +107,7 @@ static void test_bad_framing(void **state)
 
 /* ---- hostile messages in place of the car's n-th request ---- */
 
-typedef enum { H_GARBAGE, H_ISO2_SCHEMA, H_APP_AGAIN, H_WRONG_SESSION, H_OUT_OF_ORDER, H_COUNT } hostile_kind;
+typedef enum { H_GARBAGE, H_OTHER_SCHEMA, H_APP_AGAIN, H_WRONG_SESSION, H_OUT_OF_ORDER, H_COUNT } hostile_kind;
 
 typedef struct {
     hostile_kind kind;
@@ -159,9 +159,11 @@ static int hostile_hook(rel_world *w, int dir, uint8_t *buf, size_t *len)
         return 1;   /* no SessionID yet */
     h->done = 1;
     rel_monitor_fault(&w->mon, w->s.now);
-    static const uint8_t iso2_setup[] = { /* ../shared/corpus/iso2.tsv line 1: SessionSetupReq */
-        0x80, 0x98, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, 0xd0, 0x1b, 0xa9, 0x0b, 0x79, 0xc0,
-        0xd3, 0xd0, 0x00 };
+    /* A SessionSetupReq of another schema: ../shared/corpus/iso2.tsv line 1, din.tsv line 1. */
+    static const uint8_t iso2_setup[] = { 0x80, 0x98, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                          0x11, 0xd0, 0x1b, 0xa9, 0x0b, 0x79, 0xc0, 0xd3, 0xd0, 0x00 };
+    static const uint8_t din_setup[] = { 0x80, 0x9a, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                         0x11, 0xd0, 0x00, 0x00 };
     uint8_t garbage[64];
     const sess_proto *proto = w->s.evse.proto ? w->s.evse.proto : sess_proto_find(rel_protos[0]);
     switch (h->kind) {
@@ -169,7 +171,10 @@ static int hostile_hook(rel_world *w, int dir, uint8_t *buf, size_t *len)
         for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (uint8_t)(h->rng = h->rng * 1103515245u + 12345u);
         put_exi(buf, len, garbage, 1 + h->rng % sizeof garbage);
         break;
-    case H_ISO2_SCHEMA: put_exi(buf, len, iso2_setup, sizeof iso2_setup); break;
+    case H_OTHER_SCHEMA:
+        if (strcmp(sess_proto_name(proto), "din") == 0) put_exi(buf, len, iso2_setup, sizeof iso2_setup);
+        else put_exi(buf, len, din_setup, sizeof din_setup);
+        break;
     case H_APP_AGAIN: memcpy(buf, recorded[0], recorded_len[0]), *len = recorded_len[0]; break;
     case H_WRONG_SESSION:
         memcpy(buf, recorded[h->at - 1], recorded_len[h->at - 1]);
@@ -192,7 +197,7 @@ static int hostile_hook(rel_world *w, int dir, uint8_t *buf, size_t *len)
 static void test_hostile_messages(void **state)
 {
     (void)state;
-    static const char *const names[] = { "garbage EXI", "ISO-2 EXI in a DIN session", "handshake again",
+    static const char *const names[] = { "garbage EXI", "EXI of another schema", "handshake again",
                                          "wrong SessionID", "request out of order" };
     for (unsigned p = 0; p < REL_NPROTOS; p++) {
         rel_init(&W, p, &PC, &BC);
@@ -220,7 +225,7 @@ static void test_hostile_messages(void **state)
                 }
                 real_car_completes(names[k]);
             }
-        printf("# %u hostile requests refused, each followed by a normal session\n", tried);
+        printf("# %s: %u hostile requests refused, each followed by a normal session\n", rel_protos[p], tried);
         assert_true(tried > 100);
     }
 }
@@ -278,8 +283,8 @@ static void test_sdp_flood(void **state)
         assert_null(rel_monitor_verdict(&W.mon, REL_SAFE_BOUND_MS));
         assert_true(rel_normal(&W));
         assert_int_equal(mallinfo2().uordblks, heap);
-        printf("# SDP flood: %u requests in 5 s, %u answered, the car's session started at %u ms and ended "
-               "normally\n", flood_sent, W.sdp_answers, W.v2g_start);
+        printf("# %s: SDP flood of %u requests in 5 s, %u answered; the car then charged normally\n", rel_protos[p],
+               flood_sent, W.sdp_answers);
     }
 }
 
@@ -319,8 +324,8 @@ static void test_slow_drip(void **state)
         assert_true(dripped < recorded_len[0]);
         assert_int_equal(mallinfo2().uordblks, heap);
         W.tamper = NULL;
-        printf("# slow drip: %u bytes in %u ms, then closed (V2G_EVCC_CommunicationSetup_Timeout)\n", dripped,
-               closed_at - opened);
+        printf("# %s: slow drip of %u bytes in %u ms, then closed (V2G_EVCC_CommunicationSetup_Timeout); the car "
+               "charged normally meanwhile\n", rel_protos[p], dripped, closed_at - opened);
     }
 }
 
