@@ -134,6 +134,15 @@ def xml_seeds(out, lines, ccsplc):
             write(out, "fuzz_xml", f"{proto}-{msg}", bytes([EXI_PROTOS.index(proto)]) + r.stdout)
 
 
+def ini_seeds(out):
+    """The pyPlc.ini and the refused files of tests/integration/live_cli.sh (its here-document and printf lines)."""
+    with open(os.path.join(HERE, "..", "tests", "integration", "live_cli.sh")) as f:
+        text = f.read()
+    start = text.index("<<'INI'\n") + len("<<'INI'\n")
+    write(out, "fuzz_ini", "pyplc", text[start:text.index("\nINI\n", start) + 1].encode())
+    write(out, "fuzz_ini", "sections", b"[a]\nk = 1\n[B]\nK: yes\n; c\n# c\n\nx=-2.5e3\r\n")
+
+
 def main():
     out = sys.argv[1]
     shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "..", "..", "shared")
@@ -144,6 +153,7 @@ def main():
             capture_seeds(out, os.path.join(caps, name))
     write(out, "fuzz_pib", "flat", bytes(pib_fixtures.flat()))
     write(out, "fuzz_pib", "chain", bytes(pib_fixtures.chain()))
+    ini_seeds(out)
     lines = corpus_lines(shared)
     sess_seeds(out, lines)
     if ccsplc:
