@@ -59,6 +59,7 @@ int hpgp_unpack(const uint8_t *frame, size_t len, hpgp_msg *msg)
 {
     if (!frame || !msg) return CCS_EINVAL;
     memset(msg, 0, sizeof *msg);
+    if (len > HPGP_MAX_FRAME) return CCS_ERANGE; /* no Ethernet frame is longer: nothing we could answer */
     int rc = hpgp_parse_header(frame, len, &msg->hdr);
     if (rc) return rc;
     if (hpgp_is_vendor_mmtype(msg->hdr.mmtype) && memcmp(msg->hdr.oui, hpgp_qualcomm_oui, 3) != 0)
