@@ -19,13 +19,19 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
                     sess_pev_config *pc)
 {
     const sess_proto *proto = sess_proto_find(o->proto);
+    int ac = sess_proto_ac(o->proto);
     phys_charger_config cc;
     phys_battery_config bc;
-    phys_charger_default(&cc);
+    if (ac) {   /* the mains switched through: the AC supply's own defaults, the current limit if lower */
+        phys_charger_default_ac(&cc);
+        cc.max_a = o->evse_max_a < cc.max_a ? o->evse_max_a : cc.max_a;
+    } else {
+        phys_charger_default(&cc);
+        cc.max_v = o->evse_max_v;
+        cc.max_a = o->evse_max_a;
+        cc.max_w = o->evse_max_w;
+    }
     phys_battery_default(&bc);
-    cc.max_v = o->evse_max_v;
-    cc.max_a = o->evse_max_a;
-    cc.max_w = o->evse_max_w;
     cc.isolation_ms = o->isolation_ms;
     bc.capacity_wh = o->capacity_kwh * 1000.0f;
     bc.soc = o->soc;
@@ -36,11 +42,13 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     ec->max_v = cc.max_v;
     ec->max_a = cc.max_a;
     ec->max_w = cc.max_w;
+    ec->ac_max_a = cc.max_a;
     ec->session_id_len = o->session_id_len;
     ec->auth_ongoing = o->auth_ongoing;
     ec->cpd_ongoing = o->cpd_ongoing;
     sess_pev_config_default(pc, pev_mac);
     pc->protos[0] = proto;
+    pc->ac = (uint8_t)ac;
     pc->capacity_wh = bc.capacity_wh;
     pc->max_v = o->pev_target_v;
     pc->max_a = o->pev_max_a < bc.max_a ? o->pev_max_a : bc.max_a;

@@ -18,6 +18,7 @@ int live_sim(live *l)
     static const uint8_t pev_mac[6] = { 0x02, 0x00, 0x00, 0xCA, 0x00, 0x02 };
     memset(&d, 0, sizeof d);
     d.proto = sess_proto_find(l->o.proto);
+    d.ac = sess_proto_ac(l->o.proto);
     d.soc = l->o.soc;
     d.target_soc = l->o.target_soc;
     d.capacity_kwh = l->o.capacity_kwh;

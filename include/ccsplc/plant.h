@@ -31,10 +31,12 @@ void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_clos
 
 /* Half plants, for a charger or a car running alone (`ccsplc evse` / `ccsplc pev` as separate programs): the
  * local session drives its half, the other half follows what the peer reported in its messages.
- * Charger side: the car's contactors count as closed while the output is on with a current target above the
- * precharge limit (PowerDelivery(start) .. stop), the battery's SoC follows the SoC the car reports.
+ * Charger side: the car's contactors count as closed (and, AC, its on-board charger draws) while the output
+ * is on with a current target above the precharge limit (PowerDelivery(start) .. stop); the battery's SoC
+ * follows the SoC the car reports.
  * Car side: the charger's contactors follow the car's, its output is on while the car's contactors are closed
- * and no stop is requested, and it drives the current the charger last reported (EVSEPresentCurrent). */
+ * and no stop is requested; DC: it drives the current the charger last reported (EVSEPresentCurrent); AC: it
+ * supplies up to the charger's EVSEMaxCurrent and the on-board charger draws in CP state C. */
 void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms);
 void phys_plant_step_pev(phys_plant *pl, sess_pev *p, uint32_t dt_ms);
 

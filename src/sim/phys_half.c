@@ -1,5 +1,5 @@
 /* Half plants: the physics for a charger or a car session that runs without its peer in the same process;
- * the peer's half of the plant is driven by what the peer reported over V2G. */
+ * the peer's half of the plant is driven by what the peer reported over V2G (DC power stage or AC supply). */
 #include "ccsplc/plant.h"
 
 void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms)
@@ -7,6 +7,7 @@ void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms)
     phys_charger_cmd cmd = phys_plant_evse_cmd(e);
     int car_closed = cmd.output_on && e->out.contactors_closed && cmd.target_a > e->cfg.precharge_max_a;
     if (e->ev_soc > 0 && e->ev_soc <= 100) pl->battery.soc = e->ev_soc;
+    pl->obc_on = (uint8_t)car_closed;   /* AC: a car with its contactors closed draws */
     phys_plant_apply(pl, &cmd, e->out.contactors_closed, car_closed, dt_ms);
     phys_plant_sense(pl, e, NULL);
 }
@@ -14,9 +15,11 @@ void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms)
 void phys_plant_step_pev(phys_plant *pl, sess_pev *p, uint32_t dt_ms)
 {
     int closed = p->out.contactors_closed;
+    float limit = p->evse_max_a > 0.0f ? p->evse_max_a : pl->charger.cfg.max_a;
     phys_charger_cmd cmd = { .output_on = (uint8_t)(closed && !p->out.stop_requested && !p->out.safe),
                              .target_v = p->evse_max_v > 0.0f ? p->evse_max_v : p->cfg.max_v,
-                             .target_a = p->evse_a };
+                             .target_a = pl->charger.cfg.ac_phases ? limit : p->evse_a };
+    pl->obc_on = (uint8_t)(p->out.cp_state_c && !p->out.stop_requested);
     phys_plant_apply(pl, &cmd, closed, closed, dt_ms);
     phys_plant_sense(pl, NULL, p);
 }

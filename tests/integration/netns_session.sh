@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole sessions between processes: `ccsplc evse -i` and `ccsplc pev -i` in two network namespaces joined by
 # `ccsplc plcsim` (namespaces and veth pairs made and removed here) run SLAC, SDP on link-local IPv6 and a DIN
-# 70121 session (and ISO 15118-2 DC when `ccsplc demo --proto iso2-dc` works); their --pcap files open in
+# 70121 session (and ISO 15118-2 DC and AC when `ccsplc demo --proto ...` works); their --pcap files open in
 # tshark with SLAC dissected and the V2GTP/TCP stream present. Needs root and `ip netns`.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
@@ -92,7 +92,9 @@ session() {
     sent_p=$(grep -c "v2g: > " "$tmp/$tag-pev.log"); recv_e=$(grep -c "v2g: < " "$tmp/$tag-evse.log")
     [ "$sent_e" = "$recv_p" ] && [ "$sent_p" = "$recv_e" ] && [ "$sent_p" -gt 10 ] ||
         fail "$tag: message counts evse>$sent_e pev<$recv_p pev>$sent_p evse<$recv_e"
-    grep -q "v2g: > CurrentDemandReq" "$tmp/$tag-pev.log" || fail "$tag: no CurrentDemand"
+    local loop=CurrentDemandReq
+    [ "$proto" = iso2-ac ] && loop=ChargingStatusReq
+    grep -q "v2g: > $loop" "$tmp/$tag-pev.log" || fail "$tag: no $loop"
     grep -q "v2g: < SessionStopRes" "$tmp/$tag-pev.log" || fail "$tag: no SessionStopRes"
     echo "ok: $tag session between processes ($sent_p requests, $sent_e responses)"
     # both pcaps hold the whole conversation: ccsplc decode finds every message, the end, and the car's
@@ -102,7 +104,8 @@ session() {
         grep -q "EXI      $((sent_e + sent_p)) messages, 0 decode errors" "$tmp/$tag-$side.decode" ||
             fail "$tag: $side pcap: $(grep 'EXI  ' "$tmp/$tag-$side.decode")"
         grep -q "end      SessionStop (OK)" "$tmp/$tag-$side.decode" || fail "$tag: $side pcap: session end"
-        grep -q "CurrentDemandReq .*EVTargetVoltage=400 " "$tmp/$tag-$side.decode" || fail "$tag: $side pcap: EVTargetVoltage"
+        [ "$proto" = iso2-ac ] || grep -q "CurrentDemandReq .*EVTargetVoltage=400 " "$tmp/$tag-$side.decode" ||
+            fail "$tag: $side pcap: EVTargetVoltage"
     done
     if command -v tshark >/dev/null; then
         for side in evse pev; do
@@ -145,8 +148,10 @@ grep -q "the car closed the connection" "$tmp/int-evse.log" || fail "interrupt: 
 grep -q "stop        disconnected" "$tmp/int-evse.out" ||
     fail "interrupt: evse stop reason: $(grep stop "$tmp/int-evse.out")"
 echo "ok: SIGTERM while charging: car safe (exit 1), charger safe after the close (exit 1)"
-if "$CCSPLC" demo --proto iso2-dc >/dev/null 2>&1; then
-    session iso2-dc iso2
-else
-    echo "skipped: ISO 15118-2 DC (ccsplc demo --proto iso2-dc does not complete a session in this build)"
-fi
+for proto in iso2-dc iso2-ac; do
+    if "$CCSPLC" demo --proto $proto --soc 79 --target-soc 80 >/dev/null 2>&1; then
+        session $proto $proto
+    else
+        echo "skipped: $proto (ccsplc demo --proto $proto does not complete a session in this build)"
+    fi
+done

@@ -47,13 +47,22 @@ static int ended(const halves *h)
 
 static halves h;
 
-static void run(void)
+/* proto: "din" (DC) or "iso2-ac" (the mains through the charger, the car's on-board charger), as the demo
+ * configures them. */
+static void run_proto(const char *proto)
 {
     sess_evse_config ec;
     sess_pev_config pc;
     phys_charger_config cc;
     phys_battery_config bc;
     sw_default_configs(&ec, &pc, &cc, &bc);
+    ec.protos[0] = pc.protos[0] = sess_proto_find(proto);
+    assert_non_null(ec.protos[0]);
+    if (sess_proto_ac(proto)) {
+        phys_charger_default_ac(&cc);
+        ec.ac_max_a = cc.max_a;
+        pc.ac = 1;
+    }
     sw_init(&h.w, &ec, &pc, &cc, &bc);
     phys_plant_init(&h.car, &cc, &bc);
     h.first_current_ms = h.cd_req_ms = 0;
@@ -61,6 +70,8 @@ static void run(void)
     while (!ended(&h) && h.w.now < 3600000u) step(&h);
     assert_true(ended(&h));
 }
+
+static void run(void) { run_proto("din"); }
 
 static void session_ends_normally_on_both_halves(void **state)
 {
@@ -117,6 +128,29 @@ static void no_current_before_the_charge_loop(void **state)
     assert_true(h.w.plant.charger.i == 0.0f);
 }
 
+/* AC (ISO 15118-2): both halves model the on-board charger drawing from the mains; the charger meters AC
+ * energy, the car stores efficiency x that (physics.h), up to the same lag at full AC power at start and end. */
+static void ac_session_on_both_halves(void **state)
+{
+    (void)state;
+    run_proto("iso2-ac");
+    assert_int_equal(h.w.evse.phase, SESS_DONE);
+    assert_int_equal(h.w.pev.phase, SESS_DONE);
+    assert_int_equal(h.w.pev.stop, SESS_STOP_NORMAL);
+    const phys_battery *b = &h.car.battery;
+    assert_true(b->soc >= b->cfg.target_soc);
+    const phys_charger *c = &h.w.plant.charger;
+    double ac_w = c->cfg.ac_phases * c->cfg.ac_phase_v * c->cfg.max_a;
+    double lag_ms = SESS_PEV_REPEAT_MS + 2 * SW_STEP_MS;
+    double delivered = c->energy_wh * h.car.obc.efficiency, received = b->stored_wh + b->loss_wh;
+    assert_true(delivered > 0.0);
+    assert_true(fabs(delivered - received) <= 2.0 * ac_w * lag_ms / 3600000.0);
+    for (int i = 0; i < 2; i++) {
+        const phys_plant *p = i ? &h.car : &h.w.plant;
+        assert_int_equal(p->evse_contactor.opened_under_load + p->pev_contactor.opened_under_load, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +158,7 @@ int main(void)
         cmocka_unit_test(car_battery_charges_to_target),
         cmocka_unit_test(meter_matches_battery),
         cmocka_unit_test(no_current_before_the_charge_loop),
+        cmocka_unit_test(ac_session_on_both_halves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
