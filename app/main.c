@@ -9,8 +9,8 @@ static const struct ccs_command commands[] = {
     {"demo", "a whole simulated charging session: charger, car, modems, physics", cmd_demo},
     {"decode", "decode a capture (pcap/pcapng): timeline, sessions, JSON, XML, HTML report", cmd_decode},
     {"listen", "passive listener on an interface: live timeline, sessions, --pcap, --split, --join", cmd_listen},
-    {"evse", "charger side on an interface (so far: SLAC, --stop-after slac)", cmd_evse},
-    {"pev", "car side on an interface (so far: SLAC, --stop-after slac)", cmd_pev},
+    {"evse", "charger: a whole session on an interface (SLAC, SDP, V2G) or --sim", cmd_evse},
+    {"pev", "car: a whole session on an interface (SLAC, SDP, V2G) or --sim", cmd_pev},
     {"modem", "HomePlug modem: list, setkey, PIB read/show/role/write, configure", cmd_modem},
     {"plcsim", "simulated modems + powerline bridging Linux interfaces", cmd_plcsim},
 };
