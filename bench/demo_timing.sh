@@ -24,12 +24,14 @@ for proto in din iso2-dc iso2-ac; do
     echo
     echo "| span | measured ms | standard waits ms | model ms | rest ms |"
     echo "| --- | ---: | ---: | ---: | ---: |"
-    echo "| SLAC start -> link up | $linked | $std (START_ATTEN delay $atten_delay + TT_EV_atten_results $atten_results) | $restart (modem restart) + poll <= $link_poll | $((linked - std - restart)) |"
-    echo "| link up -> SDP answer | $((sdp - linked)) | 0 | line 2 x 2 | $((sdp - linked - 4)) |"
-    echo "| SDP -> CableCheck | $((cable - sdp)) | 0 | 0 | $((cable - sdp)) |"
+    echo "| SLAC start -> link up | $linked | $std (START_ATTEN delay $atten_delay + TT_EV_atten_results $atten_results) | $((restart + link_poll)) (modem restart $restart + GET_SW poll $link_poll) | $((linked - std - restart - link_poll)) |"
+    echo "| link up -> SDP answer | $((sdp - linked)) | 0 | 4 (line 2 x 2) | $((sdp - linked - 4)) |"
     if [ -n "$pre" ]; then
+        echo "| SDP -> CableCheck | $((cable - sdp)) | 0 | 0 | $((cable - sdp)) |"
         echo "| CableCheck -> PreCharge | $((pre - cable)) | 0 | $isolation (isolation test) | $((pre - cable - isolation)) |"
-        echo "| PreCharge -> PowerDelivery | $((pd - pre)) | 0 | voltage ramp | $((pd - pre)) |"
+        echo "| PreCharge -> PowerDelivery | $((pd - pre)) | 0 | voltage ramp, PreCharge repeated every 100 ms | $((pd - pre)) |"
+    else
+        echo "| SDP -> PowerDelivery (AC: no CableCheck, no PreCharge) | $((pd - sdp)) | 0 | 0 | $((pd - sdp)) |"
     fi
     echo "| **SLAC start -> first current** | **$first** | **$std** | | |"
     echo
