@@ -126,6 +126,19 @@ session() {
     fi
 }
 
+# --stop-after sdp: both end after SDP with exit 0, the car knows the charger's address and port
+ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after sdp --timeout 30 >"$tmp/sdp-evse.out" \
+    2>"$tmp/sdp-evse.log" </dev/null &
+evse=$!
+pids+=($evse)
+inns "$P" timeout 60 "$CCSPLC" pev -i hp$id --stop-after sdp --timeout 30 >"$tmp/sdp-pev.out" 2>"$tmp/sdp-pev.log" \
+    </dev/null || fail "sdp: pev exit $?"
+wait $evse || fail "sdp: evse exit $?"
+port=$(grep -o 'V2GTP server \[fe80::[0-9a-f:]*%he[0-9]*\]:[0-9]*' "$tmp/sdp-evse.log" | grep -o '[0-9]*$')
+grep -q "sdp: charger at \[fe80::.*\]:$port$" "$tmp/sdp-pev.log" || fail "sdp: the car did not get port $port"
+grep -qx "pev: sdp done" "$tmp/sdp-pev.out" && grep -qx "evse: sdp done" "$tmp/sdp-evse.out" || fail "sdp: results"
+echo "ok: --stop-after sdp: the car got the charger's link-local address and port $port"
+
 session din din
 
 # Interrupted: SIGTERM to the car while it charges. It goes to its safe state (stop requested, contactors
