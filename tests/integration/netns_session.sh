@@ -161,6 +161,22 @@ grep -q "the car closed the connection" "$tmp/int-evse.log" || fail "interrupt: 
 grep -q "stop        disconnected" "$tmp/int-evse.out" ||
     fail "interrupt: evse stop reason: $(grep stop "$tmp/int-evse.out")"
 echo "ok: SIGTERM while charging: car safe (exit 1), charger safe after the close (exit 1)"
+# Keys on a terminal, as pyPLC users know them: space while charging stops gracefully (PowerDelivery(stop),
+# WeldingDetection, SessionStop): both exit 0, the car's stop reason is "user stop"; the status line was shown.
+ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --timeout 50 >"$tmp/key-evse.out" 2>"$tmp/key-evse.log" </dev/null &
+evse=$!
+pids+=($evse)
+inns "$P" python3 "$(dirname "$0")/pty_keys.py" "$tmp/key-pev.out" "CurrentDemand " " " 60 -- \
+    timeout 55 "$CCSPLC" pev -i hp$id --timeout 50 || fail "keys: pev exit $?"
+wait $evse || fail "keys: evse exit $?"
+tr '\r' '\n' <"$tmp/key-pev.out" >"$tmp/key-pev.log"
+grep -q "stopping charging gracefully" "$tmp/key-pev.log" || fail "keys: space not taken"
+grep -q "stop        user stop" "$tmp/key-pev.log" || fail "keys: car stop reason"
+grep -Eq "^pev +CurrentDemand +[0-9.]+ V +[0-9.]+ A +[0-9.]+ kW +SoC +[0-9.]+ %" "$tmp/key-pev.log" ||
+    fail "keys: no status line"
+grep -q "stop        normal" "$tmp/key-evse.out" || fail "keys: charger stop reason"
+echo "ok: space on the car's terminal stopped charging gracefully; status line shown"
+
 for proto in iso2-dc iso2-ac; do
     if "$CCSPLC" demo --proto $proto --soc 79 --target-soc 80 >/dev/null 2>&1; then
         session $proto $proto
