@@ -167,6 +167,7 @@ static int wait_ms(const ccs_loop *loop, int max_wait_ms)
 
 int ccs_loop_run_once(ccs_loop *loop, int max_wait_ms)
 {
+    loop->stopped = 0; /* a stop ends the pass it is asked in (and ccs_loop_run), not later passes */
     struct pollfd p[CCS_LOOP_MAX_FDS];
     int n = loop->nfds;
     for (int i = 0; i < n; i++) p[i] = (struct pollfd){ loop->watch[i].fd, loop->watch[i].events, 0 };
@@ -183,11 +184,10 @@ int ccs_loop_run_once(ccs_loop *loop, int max_wait_ms)
 
 int ccs_loop_run(ccs_loop *loop)
 {
-    loop->stopped = 0;
-    while (!loop->stopped) {
+    do {
         if (!loop->nfds && !loop->ntimers) return CCS_ESTATE;
         int rc = ccs_loop_run_once(loop, -1);
         if (rc) return rc;
-    }
+    } while (!loop->stopped);
     return loop->rc;
 }
