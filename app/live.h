@@ -19,9 +19,11 @@
 #define LIVE_ADDR_WAIT_MS 5000u   /* wait this long for the link-local address (duplicate address detection) */
 #define LIVE_SAFE_WAIT_MS 2000u   /* after a stop: wait this long for the contactors to open */
 #define LIVE_STATUS_MS 250u       /* status line refresh */
+#define LIVE_MAX_CONNS 4u         /* charger: V2GTP connections served at once (more are accepted and closed) */
 
 typedef enum { LIVE_EVSE, LIVE_PEV } live_role;
-typedef enum { LIVE_UNTIL_SLAC, LIVE_UNTIL_SDP, LIVE_UNTIL_SESSION } live_until;
+/* The last phase run; SERVE (the charger's default): session after session until a signal or `sessions`. */
+typedef enum { LIVE_UNTIL_SLAC, LIVE_UNTIL_SDP, LIVE_UNTIL_SESSION, LIVE_UNTIL_SERVE } live_until;
 
 typedef struct {
     live_role role;
@@ -32,6 +34,7 @@ typedef struct {
     live_until until;
     uint32_t timeout_ms;      /* whole run; 0: none */
     uint16_t tcp_port;        /* charger: V2GTP server port (0: any free port) */
+    uint16_t sessions;        /* charger, LIVE_UNTIL_SERVE: serve this many sessions (0: until a signal) */
     /* charger */
     float evse_max_v, evse_max_a, evse_max_w;
     uint8_t session_id_len, auth_ongoing, cpd_ongoing;
@@ -49,38 +52,61 @@ int live_config_file(live_options *o, const char *path);
 int live_until_parse(const char *s, live_until *out);
 
 typedef struct live live;
+typedef struct live_conn live_conn;
+typedef void (*live_conn_msg_fn)(live_conn *c, const v2gtp_msg *m);
+typedef void (*live_conn_closed_fn)(live_conn *c);
+
+/* One V2GTP connection (app/live_conn.c): the car's to the charger, or one of the charger's slots. */
+struct live_conn {
+    live *l;
+    int fd;                           /* -1: not connected */
+    uint8_t peer_ip[16];
+    uint16_t peer_port;
+    v2gtp_reasm r;
+    uint8_t rbuf[V2GTP_HEADER_LEN + LIVE_MAX_PAYLOAD];
+    pcapng_tcp_flow flow;
+    live_conn_msg_fn on_msg;          /* a whole message arrived */
+    live_conn_closed_fn on_closed;    /* the peer closed, or the stream broke (bad header, beyond the limit) */
+    uint32_t messages;                /* sent and received on this connection */
+    /* charger */
+    uint8_t used;                     /* the slot holds a session of this plug-in (kept until the plug-in ends) */
+    sess_evse evse;
+};
+
 struct live {
     live_options o;
     app_slac s;                       /* loop, raw link, SLAC runner */
     int ifindex;
-    uint8_t ip[16], peer_ip[16], peer_mac[6];
-    uint16_t port, peer_port;         /* V2GTP: the charger's server port; the other end's port */
+    uint8_t ip[16], peer_mac[6];
+    uint16_t port;                    /* V2GTP: the charger's server port; the car's local port */
     /* SDP */
     int udp;
     sdp_client sdp;
     sdp_server srv;
     ccs_timer sdp_timer, addr_timer, deadline;
     uint32_t addr_waited;
-    /* V2GTP */
-    int lfd, fd;
-    v2gtp_reasm r;
-    uint8_t rbuf[V2GTP_HEADER_LEN + LIVE_MAX_PAYLOAD];
-    pcapng_tcp_flow flow;
+    uint32_t sdp_answered;            /* charger: SDP requests answered in this plug-in */
+    /* V2GTP: the charger's listener; the car's connection, or the charger's slots */
+    int lfd;
+    live_conn conn[LIVE_MAX_CONNS];
     /* session and simulated hardware */
-    sess_evse evse;
+    sess_docs *docs;
+    sess_evse_config ecfg;            /* every charger session of this plug-in */
+    live_conn *car;                   /* the car's connection: the car's own, or the charger's slot of the car's
+                                       * session (live_slots.c); for the status line and the result */
+    int owner;                        /* charger: the slot driving the power stage, -1: none yet */
     sess_pev pev;
     phys_plant plant;
     ccs_timer step;
     uint32_t last_step, t_start, t_linked, t_sdp, t_first_current;
-    int stopping;                     /* stopping after q / a signal / the time limit: wait for the safe state */
-    int stop_rc;                      /* why */
+    int quit;                         /* q, a signal or the time limit: no further session */
+    uint32_t served, served_ok;       /* charger: sessions ended, ended normally */
     /* output */
     pcapng_writer pcap;
     int have_pcap;
     int tty_keys, tty_status;
     struct termios tty_saved;
     ccs_timer status;
-    uint32_t messages;
 };
 
 /* Runs the phases up to o.until; returns the exit code (0: the phase completed, or the session ended normally). */
@@ -91,9 +117,40 @@ int live_main(live_role role, int argc, char **argv);
 /* Plant, charger and car session configuration from the options. */
 void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant *pl, sess_evse_config *ec,
                     sess_pev_config *pc);
-/* Phases on l->s.loop. Each returns 0 when done, else a CCS_E* (logged). */
+/* Phases on l->s.loop. Each returns 0 when done, else a CCS_E* (logged). live_sdp opens the sockets the
+ * first time and keeps them (charger: until the run ends); live_session runs one session (the charger's
+ * plug-in: every connection of it, live_slots.c). */
 int live_sdp(live *l);
 int live_session(live *l);
+/* The result of the session (or phase) on stdout; the exit code for it. */
+int live_result(live *l, int rc);
+/* The charger's run: plug-in after plug-in (SLAC with a fresh NMK, SDP, session) until a signal, q, the time
+ * limit or o.sessions (LIVE_UNTIL_SESSION: exactly one). Exit code: 0 when every session ended normally and
+ * the run was not cut short in the middle of one (nor before o.sessions). */
+int live_serve(live *l);
+
+/* A connection (app/live_conn.c). open: log it, start the stream reassembly (LIVE_MAX_PAYLOAD) and the pcap
+ * flow, watch fd. flush: send *len bytes of tx (never blocking the loop: a peer that does not take them is
+ * closed), clear *len, close when asked. */
+void live_conn_open(live_conn *c, live *l, int fd, int we_connect, live_conn_msg_fn on_msg,
+                    live_conn_closed_fn on_closed);
+void live_conn_flush(live_conn *c, const uint8_t *tx, size_t *len, const char *name, int close_after);
+void live_conn_close(live_conn *c);
+/* " (connection N)" for the charger's second and later slots, "" otherwise: appended to log lines. */
+const char *live_conn_tag(const live_conn *c);
+
+/* The charger's connections of one plug-in (app/live_slots.c): the listener stays watched, each connection
+ * gets a slot with its own sess_evse (beyond LIVE_MAX_CONNS: accepted and closed), the power stage follows
+ * only the first session that commands it, the plug-in ends when that (the car's) session ends. */
+int live_slots_start(live *l);
+void live_slots_step(live *l, uint32_t now, uint32_t dt);
+int live_slots_finished(const live *l);
+/* Safe stop: every session disconnected, every connection closed. */
+void live_slots_disconnect(live *l, uint32_t now);
+/* After the plug-in: the listener unwatched (it stays open), what is left closed. */
+void live_slots_end(live *l);
+/* Space on the terminal: EVSE_Shutdown for every session. */
+void live_slots_shutdown(live *l);
 /* --sim: the simulated modems and the peer in this process (`ccsplc demo`'s machinery). Exit code. */
 int live_sim(live *l);
 

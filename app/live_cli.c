@@ -22,15 +22,17 @@ static void usage(FILE *f, live_role role)
             "\n"
             "  -i, --interface IF    the interface with the HomePlug modem (or a plcsim port)\n"
             "      --sim             no interface: simulated modems and a simulated %s in this process\n"
-            "      --stop-after P    slac, sdp or session (default)\n"
+            "      --stop-after P    slac, sdp or session (%s)\n"
             "  -c, --config FILE     INI file (docs/config.md; pyPLC's pyPlc.ini keys accepted); options win\n"
             "      --proto P         din (default), iso2-dc, iso2-ac when built in\n"
             "      --pcap FILE       write every frame sent and received as pcapng\n"
             "  -t, --timeout S       give up after S seconds (safe stop first)\n",
-            cmd, role == LIVE_EVSE ? "charger (EVSE/SECC)" : "car (PEV/EVCC)", role == LIVE_EVSE ? "car" : "charger");
+            cmd, role == LIVE_EVSE ? "charger (EVSE/SECC)" : "car (PEV/EVCC)", role == LIVE_EVSE ? "car" : "charger",
+            role == LIVE_EVSE ? "exactly one session; default: serve car after car" : "default");
     if (role == LIVE_EVSE)
         fprintf(f, "      --max-voltage V   --max-current A   --max-power W   the charger's limits (500, 125, 50000)\n"
-                   "      --port N          V2GTP server port announced in SDP (default: any free port)\n");
+                   "      --port N          V2GTP server port announced in SDP (default: any free port)\n"
+                   "      --sessions N      serve N sessions, then exit (default: until a signal or q)\n");
     else
         fprintf(f, "      --soc N           battery SoC at plug-in, %% (20)   --target-soc N   charge until (80)\n"
                    "      --capacity KWH    battery capacity (60)   --target-voltage V   EVTargetVoltage (410)\n");
@@ -39,10 +41,11 @@ static void usage(FILE *f, live_role role)
                "\n"
                "keys (when stdin is a terminal): space stops charging gracefully, q stops safely and quits.\n"
                "A status line (state, V, A, kW, SoC) is shown when stderr is a terminal.\n"
-               "exit: 0 the session ended normally (or the --stop-after phase completed), 1 otherwise, 2 usage.\n");
+               "exit: 0 the session (charger: every session served) ended normally, or the --stop-after phase\n"
+               "completed; 1 otherwise (also a charger stopped in the middle of a session), 2 usage.\n");
 }
 
-enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_MAXV, O_MAXA, O_MAXW, O_PORT, O_SOC, O_TSOC, O_CAP, O_TV };
+enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_MAXV, O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_SOC, O_TSOC, O_CAP, O_TV };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -75,6 +78,11 @@ static int apply(live_options *o, int c, const char *a)
     case O_MAXA: return num(a, 1, 1000, &o->evse_max_a);
     case O_MAXW: return num(a, 100, 1000000, &o->evse_max_w);
     case O_PORT: if (num(a, 0, 65535, &v)) return -1; o->tcp_port = (uint16_t)v; return 0;
+    case O_SESSIONS:
+        if (num(a, 1, 65535, &v)) return -1;
+        o->sessions = (uint16_t)v;
+        o->until = LIVE_UNTIL_SERVE;
+        return 0;
     case O_SOC: return num(a, 0, 100, &o->soc);
     case O_TSOC: return num(a, 1, 100, &o->target_soc);
     case O_CAP: return num(a, 0.1, 300, &o->capacity_kwh);
@@ -93,6 +101,7 @@ int live_main(live_role role, int argc, char **argv)
         { "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
         { "max-voltage", required_argument, 0, O_MAXV }, { "max-current", required_argument, 0, O_MAXA },
         { "max-power", required_argument, 0, O_MAXW }, { "port", required_argument, 0, O_PORT },
+        { "sessions", required_argument, 0, O_SESSIONS },
         { "soc", required_argument, 0, O_SOC }, { "target-soc", required_argument, 0, O_TSOC },
         { "capacity", required_argument, 0, O_CAP }, { "target-voltage", required_argument, 0, O_TV },
         { 0, 0, 0, 0 },
@@ -113,7 +122,7 @@ int live_main(live_role role, int argc, char **argv)
         }
         if (c == '?') goto usage;
         if (c == 'c') config = optarg;
-        else if ((role == LIVE_EVSE && c >= O_SOC) || (role == LIVE_PEV && c >= O_MAXV && c <= O_PORT)) goto usage;
+        else if ((role == LIVE_EVSE && c >= O_SOC) || (role == LIVE_PEV && c >= O_MAXV && c <= O_SESSIONS)) goto usage;
         else seen[n] = c, args[n++] = optarg;
     }
     if (!seen || !args || optind != argc) goto usage;

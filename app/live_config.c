@@ -15,7 +15,7 @@ void live_options_default(live_options *o, live_role role)
     memset(o, 0, sizeof *o);
     o->role = role;
     snprintf(o->proto, sizeof o->proto, "din");
-    o->until = LIVE_UNTIL_SESSION;
+    o->until = role == LIVE_EVSE ? LIVE_UNTIL_SERVE : LIVE_UNTIL_SESSION;   /* a charger stays ready */
     o->evse_max_v = 500.0f;   /* the defaults of sess_evse_config_default and phys_charger_default */
     o->evse_max_a = 125.0f;
     o->evse_max_w = 50000.0f;
@@ -37,7 +37,7 @@ int live_until_parse(const char *s, live_until *out)
     return -1;
 }
 
-typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_LATER, K_IGNORE } key_kind;
+typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_EXIT_END, K_IGNORE } key_kind;
 
 typedef struct {
     const char *section, *key;
@@ -59,13 +59,14 @@ static const key_row keys[] = {
     { "general", "pcap", K_STR, S(pcap), 0, 0 },
     { "general", "timeout", K_MS, O(timeout_ms), 0, 0, 86400 },
     { "general", "log_level", K_LOG, 0, 0, 0, 0 },
-    { "general", "exit_on_session_end", K_LATER, 0, 0, 0, 0 },         /* pyPLC: we always exit at the end */
+    { "general", "exit_on_session_end", K_EXIT_END, 0, 0, 0, 0 },      /* pyPLC: charger: one session or serve */
     { "general", "charge_target_voltage", K_FLOAT, O(pev_target_v), 0, 1, 1500 },          /* pyPLC */
     { "general", "u_delta_max_for_end_of_precharge", K_FLOAT, O(precharge_tolerance_v), 0, 0.1, 100 }, /* pyPLC */
     { "evse", "max_voltage", K_FLOAT, O(evse_max_v), 0, 50, 1500 },
     { "evse", "max_current", K_FLOAT, O(evse_max_a), 0, 1, 1000 },
     { "evse", "max_power", K_FLOAT, O(evse_max_w), 0, 100, 1000000 },
     { "evse", "tcp_port", K_U16, O(tcp_port), 0, 0, 65535 },
+    { "evse", "sessions", K_U16, O(sessions), 0, 0, 65535 },
     { "evse", "session_id_len", K_U8, O(session_id_len), 0, 1, 8 },
     { "evse", "auth_ongoing", K_U8, O(auth_ongoing), 0, 0, 200 },
     { "evse", "cpd_ongoing", K_U8, O(cpd_ongoing), 0, 0, 200 },
@@ -121,9 +122,10 @@ static int set_value(live_options *o, const key_row *k, const char *v)
         ccs_log_set_level(lv);
         return 0;
     }
-    case K_LATER:
+    case K_EXIT_END:
         if (ini_bool(v, &b)) return CCS_ESYNTAX;
-        if (!b) LOG_W("config: %s = %s: ccsplc runs one session per start", k->key, v);
+        if (o->role == LIVE_EVSE && o->until >= LIVE_UNTIL_SESSION) o->until = b ? LIVE_UNTIL_SESSION : LIVE_UNTIL_SERVE;
+        else if (!b) LOG_W("config: %s = %s: the car runs one session per start", k->key, v);
         return 0;
     case K_IGNORE: return 0;
     default: break;

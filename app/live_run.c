@@ -44,37 +44,53 @@ static void tap(void *ctx, int out, const uint8_t *frame, size_t len) { live_pca
 
 static void on_deadline(ccs_loop *loop, void *ctx)
 {
-    (void)ctx;
+    live *l = ctx;
     LOG_E("time limit reached");
+    l->quit = 1;
     ccs_loop_stop(loop, CCS_ETIMEOUT);
 }
 
 static double secs(const live *l, uint32_t t) { return t ? (t - l->t_start) / 1000.0 : 0.0; }
 
-/* The result on stdout; the exit code. */
-static int result(live *l, int rc)
+int live_result(live *l, int rc)
 {
-    static const char *const phase[] = { "slac", "sdp", "session" };
+    static const char *const phase[] = { "slac", "sdp", "session", "session" };
     const phys_plant *pl = &l->plant;
     int evse = l->o.role == LIVE_EVSE;
-    sess_phase ph = evse ? l->evse.phase : l->pev.phase;
-    if (l->o.until != LIVE_UNTIL_SESSION || ph == SESS_IDLE) {
+    const sess_evse *e = evse && l->car ? &l->car->evse : NULL;
+    sess_phase ph = evse ? (e ? e->phase : SESS_IDLE) : l->pev.phase;
+    if (l->o.until < LIVE_UNTIL_SESSION || ph == SESS_IDLE) {
         printf("%s: %s %s\n", live_role_name(l), phase[l->o.until], rc ? "FAILED" : "done");
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
     int normal = !rc && ph == SESS_DONE && !pl->evse_contactor.opened_under_load && !pl->pev_contactor.opened_under_load;
-    printf("%s session (%s)\n", live_role_name(l), l->o.proto);
-    printf("  stop        %s\n", sess_stop_name(evse ? l->evse.stop : l->pev.stop));
-    if (evse)
-        printf("  energy      %.3f kWh delivered (meter), car SoC %u %%\n", pl->charger.energy_wh / 1000.0, l->evse.ev_soc);
+    if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, l->o.proto);
+    else printf("%s session (%s)\n", live_role_name(l), l->o.proto);
+    printf("  stop        %s\n", sess_stop_name(e ? e->stop : l->pev.stop));
+    if (e)
+        printf("  energy      %.3f kWh delivered (meter), car SoC %u %%\n", pl->charger.energy_wh / 1000.0, e->ev_soc);
     else
         printf("  energy      %.3f kWh stored, %.3f kWh battery losses, SoC %.1f %% -> %.2f %%\n",
                pl->battery.stored_wh / 1000.0, pl->battery.loss_wh / 1000.0, l->o.soc, pl->battery.soc);
     printf("  times       link up %.3f s, SDP %.3f s, first current %.3f s, end %.3f s\n", secs(l, l->t_linked),
            secs(l, l->t_sdp), secs(l, l->t_first_current), secs(l, ccs_loop_now(&l->s.loop)));
-    printf("  messages    %u\n", l->messages);
+    printf("  messages    %u\n", l->car->messages);
     printf("  result      %s\n", normal ? "ended normally" : "FAILED");
+    fflush(stdout);
     return normal ? CCS_EXIT_OK : CCS_EXIT_FAIL;
+}
+
+/* SLAC, then SDP and the session up to o.until: the car's run, and the charger's --stop-after slac|sdp. */
+static int run_once(live *l)
+{
+    int rc = app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
+    if (!rc) {
+        l->t_linked = ccs_loop_now(&l->s.loop);
+        memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
+        if (l->o.until >= LIVE_UNTIL_SDP) rc = live_sdp(l);
+        if (!rc && l->o.until >= LIVE_UNTIL_SESSION) rc = live_session(l);
+    }
+    return live_result(l, rc);
 }
 
 int live_run(live *l)
@@ -95,27 +111,29 @@ int live_run(live *l)
         if (l->have_pcap) pcapng_close(&l->pcap);
         return code;
     }
-    l->udp = l->lfd = l->fd = -1;
-    int rc = app_slac_open(&l->s, l->o.ifname);
-    if (!rc) {
+    l->udp = l->lfd = -1;
+    for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
+        l->conn[i].l = l;
+        l->conn[i].fd = -1;
+    }
+    l->car = &l->conn[0];
+    int code = CCS_EXIT_FAIL;
+    if (app_slac_open(&l->s, l->o.ifname) == 0) {
         l->s.link.tap = tap;
         l->s.link.tap_ctx = l;
         live_tty_open(l);
         l->t_start = ccs_loop_now(&l->s.loop);
         if (l->o.timeout_ms) ccs_loop_timer_at(&l->s.loop, &l->deadline, l->t_start + l->o.timeout_ms, on_deadline, l);
-        rc = app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
+        int serve = l->o.role == LIVE_EVSE && l->o.until >= LIVE_UNTIL_SESSION;
+        code = serve ? live_serve(l) : run_once(l);
+        live_tty_close(l);
+    } else {
+        live_result(l, CCS_EIO);
     }
-    if (!rc) {
-        l->t_linked = ccs_loop_now(&l->s.loop);
-        memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
-        if (l->o.until >= LIVE_UNTIL_SDP) rc = live_sdp(l);
-        if (!rc && l->o.until == LIVE_UNTIL_SESSION) rc = live_session(l);
-    }
-    live_tty_close(l);
-    int code = result(l, rc);
-    int *fds[] = { &l->udp, &l->lfd, &l->fd };
-    for (size_t i = 0; i < 3; i++)
+    int *fds[] = { &l->udp, &l->lfd };
+    for (size_t i = 0; i < 2; i++)
         if (*fds[i] >= 0) close(*fds[i]);
+    live_conn_close(&l->conn[0]);
     app_slac_close(&l->s);
     if (l->have_pcap) pcapng_close(&l->pcap);
     return code;

@@ -38,7 +38,7 @@ static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
         if (sdp_server_answer(&l->srv, buf, len, res, sizeof res, &n) != 0) continue;
         if (llnet_udp_send(fd, l->ifindex, src, sport, res, n) != 0) continue;
         live_pcap_udp(l, 1, src, SDP_UDP_PORT, sport, res, n);
-        log_peer("answered", src, sport);
+        if (l->sdp_answered++ == 0) log_peer("answered", src, sport);   /* repeats are counted */
         if (!l->t_sdp) {
             l->t_sdp = ccs_loop_now(loop);
             ccs_loop_stop(loop, 0);   /* the phase is done; the socket keeps answering repeats */
@@ -86,7 +86,9 @@ int live_sdp(live *l)
     if (rc) return rc;
     char t[IPV6_TEXT_MAX];
     ipv6_format(l->ip, t, sizeof t);
-    if (l->o.role == LIVE_EVSE) {
+    if (l->udp >= 0) {   /* the charger's next plug-in: the same sockets */
+        rc = 0;
+    } else if (l->o.role == LIVE_EVSE) {
         l->port = l->o.tcp_port;
         rc = llnet_tcp_listen(l->ifindex, l->ip, &l->port, &l->lfd);
         if (!rc) rc = llnet_udp_open(l->ifindex, NULL, SDP_UDP_PORT, &l->udp);

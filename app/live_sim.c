@@ -36,9 +36,9 @@ int live_sim(live *l)
     }
     LOG_I("%s: --sim: simulated modems and %s in this process", live_role_name(l),
           l->o.role == LIVE_EVSE ? "car" : "charger");
-    int rc = l->o.until == LIVE_UNTIL_SESSION ? demo_session(&d) : demo_link_up(&d, SDP_UDP_PORT);
-    if (rc || l->o.until != LIVE_UNTIL_SESSION) {
-        printf("%s: %s %s\n", live_role_name(l), l->o.until == LIVE_UNTIL_SESSION ? "session" : "slac+sdp",
+    int rc = l->o.until >= LIVE_UNTIL_SESSION ? demo_session(&d) : demo_link_up(&d, SDP_UDP_PORT);
+    if (rc || l->o.until < LIVE_UNTIL_SESSION) {
+        printf("%s: %s %s\n", live_role_name(l), l->o.until >= LIVE_UNTIL_SESSION ? "session" : "slac+sdp",
                rc ? "FAILED" : "done");
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }

@@ -17,7 +17,7 @@ void live_request_stop(live *l, int graceful)
         return;
     }
     LOG_I("%s: stopping charging gracefully", live_role_name(l));
-    if (l->o.role == LIVE_EVSE) l->evse.in.status = SESS_EVSE_SHUTDOWN;
+    if (l->o.role == LIVE_EVSE) live_slots_shutdown(l);
     else l->pev.in.stop_request = 1;
 }
 
@@ -41,10 +41,11 @@ static void status_line(live *l)
     float v, a, soc;
     if (l->t_sdp || l->t_linked) state = l->t_sdp ? "connecting" : "sdp";
     if (l->o.role == LIVE_EVSE) {
-        if (l->evse.phase != SESS_IDLE) state = sess_evse_state_name(&l->evse);
+        const sess_evse *e = l->car ? &l->car->evse : NULL;
+        if (e && e->phase != SESS_IDLE) state = sess_evse_state_name(e);
         v = l->plant.charger.v;
         a = l->plant.charger.i;
-        soc = l->evse.ev_soc;
+        soc = e ? e->ev_soc : 0.0f;
     } else {
         if (l->pev.phase != SESS_IDLE) state = sess_pev_state_name(&l->pev);
         v = l->pev.evse_v;

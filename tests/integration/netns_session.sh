@@ -69,7 +69,7 @@ INI
 # One session: charger and car as separate processes.
 session() {
     local proto=$1 tag=$2
-    ip netns exec "$E" timeout 120 "$CCSPLC" evse -i he$id --proto "$proto" --timeout 90 --pcap "$tmp/$tag-evse.pcapng" \
+    ip netns exec "$E" timeout 120 "$CCSPLC" evse -i he$id --stop-after session --proto "$proto" --timeout 90 --pcap "$tmp/$tag-evse.pcapng" \
         -v >"$tmp/$tag-evse.out" 2>"$tmp/$tag-evse.log" </dev/null &
     local evse=$!
     pids+=($evse)
@@ -143,7 +143,7 @@ session din din
 
 # Interrupted: SIGTERM to the car while it charges. It goes to its safe state (stop requested, contactors
 # opened at low current) and exits 1; the charger sees the connection close, goes safe and exits 1.
-ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --timeout 50 >"$tmp/int-evse.out" 2>"$tmp/int-evse.log" </dev/null &
+ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after session --timeout 50 >"$tmp/int-evse.out" 2>"$tmp/int-evse.log" </dev/null &
 evse=$!
 pids+=($evse)
 ip netns exec "$P" timeout 60 "$CCSPLC" pev -i hp$id --timeout 50 -v >"$tmp/int-pev.out" 2>"$tmp/int-pev.log" </dev/null &
@@ -163,7 +163,7 @@ grep -q "stop        disconnected" "$tmp/int-evse.out" ||
 echo "ok: SIGTERM while charging: car safe (exit 1), charger safe after the close (exit 1)"
 # Keys on a terminal, as pyPLC users know them: space while charging stops gracefully (PowerDelivery(stop),
 # WeldingDetection, SessionStop): both exit 0, the car's stop reason is "user stop"; the status line was shown.
-ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --timeout 50 >"$tmp/key-evse.out" 2>"$tmp/key-evse.log" </dev/null &
+ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after session --timeout 50 >"$tmp/key-evse.out" 2>"$tmp/key-evse.log" </dev/null &
 evse=$!
 pids+=($evse)
 inns "$P" python3 "$(dirname "$0")/pty_keys.py" "$tmp/key-pev.out" "CurrentDemand " " " 60 -- \
