@@ -4,7 +4,7 @@ car's network namespace). Messages come from the shared EXI corpus; responses ar
 Two rounds of: a V2GTP length beyond the charger's limit, wrong version bytes, garbage EXI (first message and
 after SessionSetup), valid EXI of the wrong schema, a wrong SessionID, a request out of order, 1000 SDP requests
 per second for 5 s; round 1 also a slow-drip client (one byte per second until the charger closes it), round 2
-more connections than the charger serves. The charger's VmRSS is read before, after round 1 and after round 2.
+a second session that reaches CableCheck and more connections than the charger serves. The charger's VmRSS is read before, after round 1 and after round 2.
 Usage: hostile_peer.py CCSPLC SHARED_DIR IFNAME ADDR PORT CHARGER_PID CAR_LOG
 Prints '# input | outcome' rows and 'rss ...' lines; exit 0 when every outcome is the expected one."""
 import random
@@ -37,7 +37,11 @@ def corpus(tsv, proto, name):
 
 APP_REQ = corpus("app.tsv", "app", "supportedAppProtocolReq")     # DIN offered first (SchemaID 1)
 SETUP_REQ = corpus("din.tsv", "din", "SessionSetupReq")
+DISCOVERY_REQ = corpus("din.tsv", "din", "ServiceDiscoveryReq")
 PAYMENT_REQ = corpus("din.tsv", "din", "ServicePaymentSelectionReq")   # a recorded car's SessionID
+AUTH_REQ = corpus("din.tsv", "din", "ContractAuthenticationReq")
+CPD_REQ = corpus("din.tsv", "din", "ChargeParameterDiscoveryReq")
+CABLE_CHECK_REQ = corpus("din.tsv", "din", "CableCheckReq")
 DELIVERY_REQ = corpus("din.tsv", "din", "PowerDeliveryReq")
 ISO2_SETUP_REQ = corpus("iso2.tsv", "iso2", "SessionSetupReq")
 
@@ -147,6 +151,24 @@ def refused_after_session(name, payload):
     row(name, r == b"", "closed without an answer" if r == b"" else f"unexpected: {r!r}"[:120])
 
 
+def second_car():
+    """A second session that goes as far as CableCheck while the car charges: the power stage stays the car's;
+    the second session is told EVSE_Shutdown / StopCharging."""
+    c = Conn()
+    sid = session(c)
+    got = []
+    for req in (DISCOVERY_REQ, PAYMENT_REQ, AUTH_REQ, CPD_REQ, CABLE_CHECK_REQ, CABLE_CHECK_REQ):
+        c.send(frame(with_session(req, sid)))
+        p = c.read()
+        got.append(fields(p) if p else {})
+    c.close()
+    last = got[-1]
+    ok = all(f.get("ResponseCode") == "OK" for f in got) and \
+        last.get("DC_EVSEStatus.EVSENotification") == "StopCharging"
+    row("a second session up to CableCheck beside the charging car", ok,
+        "answered; at CableCheck told StopCharging (the power stage stays the car's)" if ok else f"{got}"[:300])
+
+
 def sdp_flood(seconds=5.0, rate=1000):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.bind(("::", 0, 0, SCOPE))
@@ -238,6 +260,7 @@ def main():
         f"{sent} bytes, closed by the charger after {secs:.0f} s" if closed else f"still open after {secs:.0f} s")
     after1 = rss()
     round_of_inputs(2)
+    second_car()
     too_many()
     sdp_flood()
     after2 = rss()
