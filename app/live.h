@@ -20,6 +20,10 @@
 #define LIVE_SAFE_WAIT_MS 2000u   /* after a stop: wait this long for the contactors to open */
 #define LIVE_STATUS_MS 250u       /* status line refresh */
 #define LIVE_MAX_CONNS 4u         /* charger: V2GTP connections served at once (more are accepted and closed) */
+/* Charger: after the SLAC match, a plug-in without a session (no SessionID) ends after the waits the car itself
+ * allows: joining the AVLN (TT_match_join), SDP (SDP_MAX_REQUESTS x SDP_TIMEOUT_MS) and communication setup
+ * (V2G_EVCC_CommunicationSetup_Timeout). */
+#define LIVE_CAR_SETUP_MS (SLAC_TT_MATCH_JOIN_MS + SDP_MAX_REQUESTS * SDP_TIMEOUT_MS + SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS)
 
 typedef enum { LIVE_EVSE, LIVE_PEV } live_role;
 /* The last phase run; SERVE (the charger's default): session after session until a signal or `sessions`. */
@@ -100,6 +104,8 @@ struct live {
     ccs_timer step;
     uint32_t last_step, t_start, t_linked, t_sdp, t_first_current;
     int quit;                         /* q, a signal or the time limit: no further session */
+    ccs_timer car_timer;              /* charger: LIVE_CAR_SETUP_MS after the match */
+    int no_car;                       /* charger: it ran out without a session: the plug-in ends */
     uint32_t served, served_ok;       /* charger: sessions ended, ended normally */
     /* output */
     pcapng_writer pcap;

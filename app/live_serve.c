@@ -9,30 +9,45 @@
 #include "commands.h"
 #include "live.h"
 
-/* One plug-in: 0 when a session was served (its result printed), 1 when there was no car (SLAC gave up:
- * wait again), else the run ends here (-1: cut short or failed). */
+static void on_car_timer(ccs_loop *loop, void *ctx)
+{
+    live *l = ctx;
+    if (l->car) return;   /* a session runs: the engine's timers bound it */
+    LOG_W("evse: no session within %u s of the SLAC match: waiting for the next car", LIVE_CAR_SETUP_MS / 1000u);
+    l->no_car = 1;
+    ccs_loop_stop(loop, 0);
+}
+
+/* One plug-in: 0 when a session was served (its result printed), 1 when there was none (no car, or it did not
+ * connect: wait again), -1 when the run ends here (a stop, or sockets that failed). */
 static int plug_in(live *l)
 {
     ccs_loop *loop = &l->s.loop;
     l->t_start = ccs_loop_now(loop);
     l->t_linked = l->t_sdp = l->t_first_current = 0;
     l->car = NULL;
+    l->no_car = 0;
     l->sdp_answered = 0;
     int rc = app_slac_run(&l->s, CCS_SLAC_EVSE, l->o.ifname, 0);
     if (rc == CCS_ESTATE) l->quit = 1;
     if (rc) return !l->quit && rc == CCS_ETIMEOUT ? 1 : -1;
     l->t_linked = ccs_loop_now(loop);
     memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
+    ccs_loop_timer_at(loop, &l->car_timer, l->t_linked + LIVE_CAR_SETUP_MS, on_car_timer, l);
     rc = live_sdp(l);
-    if (!rc) rc = live_session(l);
+    if (!rc && !l->no_car) rc = live_session(l);
     if (rc == CCS_ESTATE) l->quit = 1;
+    ccs_loop_timer_stop(loop, &l->car_timer);
     ccs_slac_detach(&l->s.slac);      /* the next plug-in starts a new SLAC machine (a new NMK) */
     if (l->udp >= 0) ccs_loop_remove_fd(loop, l->udp);   /* SDP is answered again after that SLAC */
     if (l->sdp_answered > 1) LOG_I("sdp: %u requests answered in this plug-in", l->sdp_answered);
-    if (rc && (!l->car || l->car->evse.phase == SESS_IDLE)) return -1;
-    if (live_result(l, rc) == CCS_EXIT_OK) l->served_ok++;
-    l->served++;
-    return 0;
+    int session = l->car && l->car->evse.phase != SESS_IDLE;
+    if (session) {
+        if (live_result(l, rc) == CCS_EXIT_OK) l->served_ok++;
+        l->served++;
+    }
+    if (rc) return -1;
+    return session ? 0 : 1;
 }
 
 int live_serve(live *l)

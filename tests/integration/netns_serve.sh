@@ -2,8 +2,9 @@
 # A charger that serves car after car: one `ccsplc evse -i` process and `ccsplc pev -i` runs one after the other
 # in network namespaces joined by `ccsplc plcsim`. --sessions 2: both cars end normally, each after its own SLAC
 # with a fresh key (NID), and the charger exits 0 after the second; without --sessions: a car stopped by SIGTERM
-# while charging leaves the charger safe and ready, the next car charges normally, SIGTERM to the idle charger
-# ends it (exit 1: one of its sessions did not end normally). Needs root and `ip netns`.
+# while charging leaves the charger safe and ready, the next car charges normally, a car that matches but never
+# connects is given up after the car's own waits, SIGTERM to the idle charger ends it (exit 1: one of its sessions
+# did not end normally). Needs root and `ip netns`.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
@@ -46,8 +47,8 @@ grep -q "evse: ready for the next car (1 served)" "$tmp/evse.log" || fail "charg
 [ "$(grep -c "sdp: listening on UDP" "$tmp/evse.log")" = 1 ] || fail "charger: sockets opened more than once"
 echo "ok: --sessions 2: two cars charged one after the other (fresh NMK each), the charger exited 0"
 
-# serving until a signal: car 1 is stopped by SIGTERM while charging (charger safe, "disconnected"), car 2
-# charges normally on the same charger, then SIGTERM to the waiting charger
+# serving until a signal: car 3 is stopped by SIGTERM while charging (charger safe, "disconnected"), car 4
+# charges normally on the same charger, car 5 never connects, then SIGTERM to the waiting charger
 # (no `timeout` wrapper: the signal goes to the charger itself; --timeout and the EXIT trap bound it)
 ip netns exec "$E" "$CCSPLC" evse -i he$id --timeout 120 -v >"$tmp/evse2.out" 2>"$tmp/evse2.log" </dev/null &
 evse=$!
@@ -68,9 +69,18 @@ car 4 || fail "car 4: exit $?"
 normal "$tmp/pev4.out" || fail "car 4 did not end normally"
 grep -A6 "^evse session 2 (din)" "$tmp/evse2.out" | grep -q "result      ended normally" || fail "charger: session 2"
 for _ in $(seq 100); do grep -q "ready for the next car (2 served)" "$tmp/evse2.log" && break; sleep 0.1; done
+# a car that matches and does SDP but never connects: the plug-in ends after the car's own waits (joining, SDP,
+# communication setup: 44 s) and the charger waits for the next car
+inns "$P" timeout 60 "$CCSPLC" pev -i hp$id --stop-after sdp --timeout 30 >"$tmp/pev5.out" 2>"$tmp/pev5.log" \
+    </dev/null || fail "car 5 (--stop-after sdp): exit $?"
+for _ in $(seq 600); do grep -q "ready for the next car (2 served)" <(sed -n '/no session within/,$p' "$tmp/evse2.log") &&
+    break; sleep 0.1; done
+grep -q "evse: no session within 44 s of the SLAC match: waiting for the next car" "$tmp/evse2.log" ||
+    fail "charger: the plug-in without a session did not end"
 kill -TERM $evse
 wait $evse
 rc=$?
 [ $rc = 1 ] || fail "charger after SIGTERM while waiting: exit $rc (expected 1: session 1 was not normal)"
 grep -qx "evse: 2 sessions served, 1 ended normally" "$tmp/evse2.out" || fail "charger summary after SIGTERM"
-echo "ok: serving until a signal: a car stopped mid-charge left the charger safe and ready, the next car charged"
+echo "ok: serving until a signal: a car stopped mid-charge left the charger safe and ready, the next car charged, a car"
+echo "    that never connected was given up after 44 s, SIGTERM while waiting: exit 1 (one session not normal)"
