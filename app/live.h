@@ -72,9 +72,7 @@ struct live_conn {
     live_conn_msg_fn on_msg;          /* a whole message arrived */
     live_conn_closed_fn on_closed;    /* the peer closed, or the stream broke (bad header, beyond the limit) */
     uint32_t messages;                /* sent and received on this connection */
-    /* charger */
-    uint8_t used;                     /* the slot holds a session of this plug-in (kept until the plug-in ends) */
-    sess_evse evse;
+    sess_evse evse;                   /* charger: the session on this connection (kept while it is the car's) */
 };
 
 struct live {
