@@ -51,7 +51,14 @@ void din_evse_safe_fields(sess_evse *s, void *doc)
     struct din_BodyType *b = DIN_BODY(doc);
     struct din_DC_EVSEStatusType *st = NULL;
     switch (b->BodyElement_choice) {
-    case din_BodyType_ChargeParameterDiscoveryRes:
+    case din_BodyType_ServiceDiscoveryRes: /* PaymentOptions needs one entry to be valid EXI */
+        b->ServiceDiscoveryRes.PaymentOptions.PaymentOption.array[0] = din_paymentOptionType_ExternalPayment;
+        b->ServiceDiscoveryRes.PaymentOptions.PaymentOption.count = 1;
+        break;
+    case din_BodyType_ChargeParameterDiscoveryRes: /* both choices are required; an empty SASchedules is what
+                                                      * a real charger sends (corpus/din.tsv) */
+        if (!b->ChargeParameterDiscoveryRes.SASchedules_choice)
+            b->ChargeParameterDiscoveryRes.SASchedules_choice = din_ChargeParameterDiscoveryResType_SASchedules;
         b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice =
             din_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter;
         break;
