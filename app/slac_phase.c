@@ -43,7 +43,10 @@ int app_slac_run(app_slac *s, ccs_slac_role role, const char *ifname, uint32_t t
         rc = ccs_slac_run_pev(&s->slac, &s->loop, &s->link, &c, timeout_ms);
     }
     if (rc == 0) log_match(s, role);
-    else LOG_E("slac: not matched: %s", rc == CCS_ESTATE ? "interrupted" : ccs_strerror(rc));
+    else if (role == CCS_SLAC_EVSE && rc == CCS_ETIMEOUT)
+        LOG_I("slac: not matched: no car within the wait");   /* an idle charger, not an error */
+    else
+        LOG_E("slac: not matched: %s", rc == CCS_ESTATE ? "interrupted" : ccs_strerror(rc));
     return rc;
 }
 

@@ -95,7 +95,7 @@ int tcpio_connect_loopback(int lfd, int family, uint16_t port, int *client, int 
 int tcpio_write_all(int fd, const uint8_t *buf, size_t len)
 {
     while (len > 0) {
-        ssize_t n = write(fd, buf, len);
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL); /* a peer that reset must not kill us with SIGPIPE */
         if (n > 0) {
             buf += n;
             len -= (size_t)n;
