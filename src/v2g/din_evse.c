@@ -46,14 +46,25 @@ int din_evse_check_status(sess_evse *s, struct din_DC_EVSEStatusType *st)
 }
 
 /* An error response's status: what the safe power stage shows now. */
+/* What the charger offers: external payment and the DC charge service. */
+static void service_offer(struct din_ServiceDiscoveryResType *r)
+{
+    r->PaymentOptions.PaymentOption.array[0] = din_paymentOptionType_ExternalPayment;
+    r->PaymentOptions.PaymentOption.count = 1;
+    r->ChargeService.ServiceTag.ServiceID = DIN_SERVICE_ID_CHARGING;
+    r->ChargeService.ServiceTag.ServiceCategory = din_serviceCategoryType_EVCharging;
+    r->ChargeService.FreeService = false;
+    r->ChargeService.EnergyTransferType = din_EVSESupportedEnergyTransferType_DC_extended;
+}
+
 void din_evse_safe_fields(sess_evse *s, void *doc)
 {
     struct din_BodyType *b = DIN_BODY(doc);
     struct din_DC_EVSEStatusType *st = NULL;
     switch (b->BodyElement_choice) {
-    case din_BodyType_ServiceDiscoveryRes: /* PaymentOptions needs one entry to be valid EXI */
-        b->ServiceDiscoveryRes.PaymentOptions.PaymentOption.array[0] = din_paymentOptionType_ExternalPayment;
-        b->ServiceDiscoveryRes.PaymentOptions.PaymentOption.count = 1;
+    case din_BodyType_ServiceDiscoveryRes: /* its required members, so the FAILED answer is valid EXI */
+        if (!b->ServiceDiscoveryRes.PaymentOptions.PaymentOption.count)
+            service_offer(&b->ServiceDiscoveryRes);
         break;
     case din_BodyType_ChargeParameterDiscoveryRes: /* both choices are required; an empty SASchedules is what
                                                       * a real charger sends (corpus/din.tsv) */
@@ -107,13 +118,7 @@ int din_evse_session_setup(sess_evse *s, uint32_t now)
 int din_evse_service_discovery(sess_evse *s, uint32_t now)
 {
     (void)now;
-    struct din_ServiceDiscoveryResType *r = &res_body(s)->ServiceDiscoveryRes;
-    r->PaymentOptions.PaymentOption.array[0] = din_paymentOptionType_ExternalPayment;
-    r->PaymentOptions.PaymentOption.count = 1;
-    r->ChargeService.ServiceTag.ServiceID = DIN_SERVICE_ID_CHARGING;
-    r->ChargeService.ServiceTag.ServiceCategory = din_serviceCategoryType_EVCharging;
-    r->ChargeService.FreeService = false;
-    r->ChargeService.EnergyTransferType = din_EVSESupportedEnergyTransferType_DC_extended;
+    service_offer(&res_body(s)->ServiceDiscoveryRes);
     return SESS_H_NEXT;
 }
 

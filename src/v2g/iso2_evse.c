@@ -87,10 +87,16 @@ void iso2_evse_id(const sess_evse *s, struct iso2_BodyType *b)
 }
 
 /* An error response's mandatory fields: what the safe power stage shows now, a stop request in the status. */
+static void service_offer(sess_evse *s, struct iso2_ServiceDiscoveryResType *r);
+
 void iso2_evse_safe_fields(sess_evse *s, void *doc)
 {
     struct iso2_BodyType *b = ISO2_BODY(doc);
     switch (b->BodyElement_choice) {
+    case iso2_BodyType_ServiceDiscoveryRes: /* its required members, so the FAILED answer is valid EXI */
+        if (!b->ServiceDiscoveryRes.PaymentOptionList.PaymentOption.count)
+            service_offer(s, &b->ServiceDiscoveryRes);
+        break;
     case iso2_BodyType_ChargeParameterDiscoveryRes:
         b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice =
             s->ac ? iso2_ChargeParameterDiscoveryResType_AC_EVSEChargeParameter
@@ -148,10 +154,9 @@ int iso2_evse_session_setup(sess_evse *s, uint32_t now)
 }
 
 /* External payment only; one charge service with the energy transfer modes configured. */
-int iso2_evse_service_discovery(sess_evse *s, uint32_t now)
+/* What the charger offers: external payment and the charge service with its energy transfer modes. */
+static void service_offer(sess_evse *s, struct iso2_ServiceDiscoveryResType *r)
 {
-    (void)now;
-    struct iso2_ServiceDiscoveryResType *r = &res_body(s)->ServiceDiscoveryRes;
     r->PaymentOptionList.PaymentOption.array[0] = iso2_paymentOptionType_ExternalPayment;
     r->PaymentOptionList.PaymentOption.count = 1;
     struct iso2_ChargeServiceType *c = &r->ChargeService;
@@ -164,6 +169,12 @@ int iso2_evse_service_discovery(sess_evse *s, uint32_t now)
         m->EnergyTransferMode.array[m->EnergyTransferMode.count++] = iso2_EnergyTransferModeType_AC_single_phase_core;
         m->EnergyTransferMode.array[m->EnergyTransferMode.count++] = iso2_EnergyTransferModeType_AC_three_phase_core;
     }
+}
+
+int iso2_evse_service_discovery(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    service_offer(s, &res_body(s)->ServiceDiscoveryRes);
     return SESS_H_NEXT;
 }
 

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "ccsplc/errors.h"
-#include "corpus.h"
 #include "sess_checks.h"
 #include "testutil.h"
 
@@ -321,53 +320,6 @@ static void test_unknown_session(void **state)
     assert_true(W.evse.out.safe);
 }
 
-/* Every real DIN request type (the first of each in corpus/din.tsv) with a wrong SessionID in a running session:
- * the answer is the matching response, valid EXI, FAILED_UnknownSession; the charger goes safe. */
-static void test_unknown_session_every_request(void **state)
-{
-    (void)state;
-    struct corpus_line *lines;
-    size_t n;
-    char *buf = corpus_load(tu_shared("corpus/din.tsv"), &lines, &n);
-    assert_non_null(buf);
-    static struct din_exiDocument d;
-    unsigned seen = 0, tried = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(lines[i].message);
-        if (len < 3 || strcmp(lines[i].message + len - 3, "Req") || !strcmp(lines[i].message, "SessionSetupReq"))
-            continue;
-        uint8_t in[1024];
-        long hl = tu_hex2bin(lines[i].hex, in, sizeof in);
-        assert_int_equal(din_decode(in, (size_t)hl, &d), 0);
-        if (seen & (1u << d.V2G_Message.Body.BodyElement_choice % 32))
-            continue;
-        seen |= 1u << d.V2G_Message.Body.BodyElement_choice % 32;
-        setup_world(NULL, NULL, NULL);
-        sw_connect(&W);
-        assert_true(sw_run(&W, 60 * 1000, in_state));
-        sw_detach_car(&W);
-        memcpy(d.V2G_Message.Header.SessionID.bytes, W.evse.session_id, W.evse.session_id_len);
-        d.V2G_Message.Header.SessionID.len = W.evse.session_id_len;
-        d.V2G_Message.Header.SessionID.bytes[0] ^= 0x5A;
-        size_t el;
-        assert_int_equal(din_encode(&d, in, sizeof in, &el), 0);
-        sess_evse_on_message(&W.evse, V2GTP_EXI, in, el, W.now);
-        if (W.evse.tx_len <= V2GTP_HEADER_LEN)
-            print_message("no answer to %s with a wrong SessionID\n", lines[i].message);
-        assert_true(W.evse.tx_len > V2GTP_HEADER_LEN);
-        static struct din_exiDocument r;
-        assert_int_equal(din_decode(W.evse.tx + V2GTP_HEADER_LEN, W.evse.tx_len - V2GTP_HEADER_LEN, &r), 0);
-        assert_int_equal(r.V2G_Message.Body.BodyElement_choice, d.V2G_Message.Body.BodyElement_choice + 1);
-        assert_int_equal(W.evse.last_code, din_responseCodeType_FAILED_UnknownSession);
-        assert_int_equal(W.evse.phase, SESS_SAFE);
-        assert_true(W.evse.out.safe);
-        tried++;
-    }
-    free(lines);
-    free(buf);
-    assert_true(tried >= 9); /* the corpus holds 10 request types besides SessionSetup */
-}
-
 static int charging(const sw_world *w) { return w->plant.charger.i > 100.0f; }
 
 /* The charger's own emergency stop while 100+ A flow: its next answer is FAILED with EVSE_EmergencyShutdown,
@@ -443,7 +395,6 @@ int main(void)
         cmocka_unit_test(test_power_delivery_stop_after_cable_check),
         cmocka_unit_test(test_sequence_error_then_next_car),
         cmocka_unit_test(test_unknown_session),
-        cmocka_unit_test(test_unknown_session_every_request),
         cmocka_unit_test(test_charger_emergency_stop),
         cmocka_unit_test(test_sap_choice_real_requests),
     };
