@@ -28,6 +28,8 @@
 /* ---- field-proven defaults ---- */
 #define SESS_PEV_REPEAT_MS 100u            /* car's pause before repeating a request (Ongoing, loops) */
 #define SESS_PEV_CONTACTOR_OPEN_A 5.0f     /* car opens its contactors only below this current */
+#define SESS_PEV_CURRENT_DROP_MS 5000u     /* after PowerDelivery(stop), the car waits this long at most for the
+                                            * current to fall and its contactors to open before WeldingDetection */
 #define SESS_PEV_PRECHARGE_TOLERANCE_V 10.0f /* PreCharge done when |EVSE voltage - battery voltage| is below */
 #define SESS_EVSE_PRECHARGE_MAX_A 2.0f     /* DIN 70121: PreCharge current at most 2 A */
 

@@ -174,9 +174,13 @@ int din_pev_on_current_demand(sess_pev *p, uint32_t now)
     return SESS_H_STAY;
 }
 
+/* WeldingDetection checks that the voltage goes once the car's contactors are open: it waits (within the row's
+ * limit) until the current has fallen and the contactors opened. */
 int din_pev_build_welding(sess_pev *p, uint32_t now)
 {
     (void)now;
+    if (p->out.contactors_closed)
+        return SESS_H_STAY;
     din_pev_ev_status(p, &req_body(p)->WeldingDetectionReq.DC_EVStatus);
     return SESS_H_NEXT;
 }

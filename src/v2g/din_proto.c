@@ -67,7 +67,7 @@ static const sess_pev_row pev_rows[] = {
       SESS_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_MS, 0, "CurrentDemand"),
     { PEV_POWER_STOP, DIN_MSG_POWER_DELIVERY_STOP, PEV_WELDING, din_pev_build_power_stop, din_pev_on_power_stop,
       MSG, 0, "PowerDelivery(stop)" },
-    P(WELDING, WeldingDetectionReq, SESSION_STOP, welding, welding, MSG, 0, "WeldingDetection"),
+    P(WELDING, WeldingDetectionReq, SESSION_STOP, welding, welding, MSG, SESS_PEV_CURRENT_DROP_MS, "WeldingDetection"),
     P(SESSION_STOP, SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
 };
 

@@ -83,9 +83,13 @@ int iso2_pev_on_current_demand(sess_pev *p, uint32_t now)
     return iso2_pev_loop_end(p, h, r->has_ReceiptRequired && r->ReceiptRequired);
 }
 
+/* WeldingDetection checks that the voltage goes once the car's contactors are open: it waits (within the row's
+ * limit) until the current has fallen and the contactors opened. */
 int iso2_pev_build_welding(sess_pev *p, uint32_t now)
 {
     (void)now;
+    if (p->out.contactors_closed)
+        return SESS_H_STAY;
     iso2_pev_ev_status(p, &req_body(p)->WeldingDetectionReq.DC_EVStatus);
     return SESS_H_NEXT;
 }

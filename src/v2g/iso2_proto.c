@@ -89,7 +89,7 @@ static const sess_pev_row pev_rows[] = {
     P(METERING, MeteringReceiptReq, CURRENT_DEMAND, metering, metering, MSG, 0, "MeteringReceipt"),
     { ISO2_PEV_POWER_STOP, ISO2_MSG_POWER_DELIVERY_STOP, ISO2_PEV_WELDING, iso2_pev_build_power_stop,
       iso2_pev_on_power_stop, LONG, 0, "PowerDelivery(stop)" },
-    P(WELDING, WeldingDetectionReq, SESSION_STOP, welding, welding, MSG, 0, "WeldingDetection"),
+    P(WELDING, WeldingDetectionReq, SESSION_STOP, welding, welding, MSG, SESS_PEV_CURRENT_DROP_MS, "WeldingDetection"),
     P(SESSION_STOP, SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
 };
 

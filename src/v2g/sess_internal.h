@@ -29,7 +29,8 @@ typedef struct {
     sess_evse_fn fn;
 } sess_evse_row;
 
-/* PEV: state `state` sends request `req` built by build; its response goes to handle; NEXT goes to `next`.
+/* PEV: state `state` sends request `req` built by build (which may answer STAY: not ready to send yet, look again
+ * after repeat_ms); its response goes to handle; NEXT goes to `next`.
  * msg_timeout: V2G_EVCC_Msg_Timeout of the request; state_timeout: limit on repeating it (0: none). */
 typedef int (*sess_pev_fn)(sess_pev *p, uint32_t now_ms);
 typedef struct {

@@ -88,9 +88,15 @@ static int request(sess_pev *p, uint32_t now)
     }
     void *tx = &p->docs->tx;
     p->proto->start(tx, row->req, p->session_id, p->session_id_len);
-    if (row->build(p, now) == SESS_H_FAIL) {
+    int b = row->build(p, now);
+    if (b == SESS_H_FAIL) {
         sess_pev_safe(p, SESS_STOP_EV_ERROR);
         return CCS_ESTATE;
+    }
+    if (b == SESS_H_STAY) { /* the car is not ready to send it yet: look again at the repeat pace */
+        p->repeat = 1;
+        p->repeat_at_ms = now + p->cfg.repeat_ms;
+        return 0;
     }
     p->tx_name = p->proto->msg_name(row->req);
     return send(p, tx, row->msg_timeout_ms, now);
@@ -162,6 +168,7 @@ static int running(sess_pev *p, const uint8_t *payload, size_t len, uint32_t now
     switch (row->handle(p, now)) {
     case SESS_H_NEXT:
         enter(p, pr->pev_next ? pr->pev_next(p, row) : row->next, now);
+        release_contactors(p);
         return request(p, now);
     case SESS_H_STAY:
         p->repeat = 1;
@@ -204,6 +211,7 @@ void sess_pev_tick(sess_pev *p, uint32_t now_ms)
 {
     p->tx_len = 0;
     p->rx_name = p->tx_name = NULL;
+    release_contactors(p);
     if (due(p->waiting, p->deadline_ms, now_ms) || due(p->has_setup_deadline, p->setup_deadline_ms, now_ms))
         sess_pev_safe(p, SESS_STOP_TIMEOUT);
     else if (due(p->repeat, p->repeat_at_ms, now_ms)) {

@@ -188,6 +188,34 @@ static void test_fields_always_filled(void **state)
     assert_true(seen[2] > 10);
 }
 
+/* At every WeldingDetectionReq the car's contactors are open and the current is below the car's threshold. */
+static int hook_welding_after_open(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    static struct din_exiDocument d;
+    int *seen = w->hook_ctx;
+    if (dir != SW_TO_EVSE || din_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) != 0) return 1;
+    if (d.V2G_Message.Body.BodyElement_choice != din_BodyType_WeldingDetectionReq) return 1;
+    seen[0]++;
+    if (!w->pev.out.contactors_closed && w->plant.charger.i < SESS_PEV_CONTACTOR_OPEN_A) seen[1]++;
+    return 1;
+}
+
+/* After PowerDelivery(stop) the car waits for the current to fall and opens its contactors, then asks for
+ * WeldingDetection (which checks that the voltage goes with the contactors open). */
+static void test_welding_after_contactors_open(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    int seen[2] = { 0 };
+    W.hook = hook_welding_after_open;
+    W.hook_ctx = seen;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_true(seen[0] >= 1);
+    assert_int_equal(seen[1], seen[0]);
+}
+
 static int hook_strip_limits(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     (void)w;
@@ -395,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_power_delivery_stop_after_cable_check),
         cmocka_unit_test(test_sequence_error_then_next_car),
         cmocka_unit_test(test_unknown_session),
+        cmocka_unit_test(test_welding_after_contactors_open),
         cmocka_unit_test(test_charger_emergency_stop),
         cmocka_unit_test(test_sap_choice_real_requests),
     };
