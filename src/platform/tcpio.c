@@ -13,22 +13,28 @@
 
 #include "ccsplc/errors.h"
 
+/* The loopback address of family with port; returns its length. */
+static socklen_t loopback(int family, uint16_t port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_addr = in6addr_loopback;
+        a->sin6_port = htons(port);
+        return sizeof *a;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a->sin_port = htons(port);
+    return sizeof *a;
+}
+
 static int listen_on(int family, int *fd, uint16_t *port)
 {
     struct sockaddr_storage ss;
-    socklen_t len;
-    memset(&ss, 0, sizeof ss);
-    if (family == AF_INET6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-        a->sin6_family = AF_INET6;
-        a->sin6_addr = in6addr_loopback;
-        len = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-        a->sin_family = AF_INET;
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        len = sizeof *a;
-    }
+    socklen_t len = loopback(family, 0, &ss);
     int s = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0) return CCS_EIO;
     if (bind(s, (struct sockaddr *)&ss, len) != 0 || listen(s, 1) != 0 ||
@@ -60,21 +66,7 @@ static int nonblocking(int fd)
 int tcpio_connect_loopback(int lfd, int family, uint16_t port, int *client, int *server)
 {
     struct sockaddr_storage ss;
-    socklen_t len;
-    memset(&ss, 0, sizeof ss);
-    if (family == AF_INET6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-        a->sin6_family = AF_INET6;
-        a->sin6_addr = in6addr_loopback;
-        a->sin6_port = htons(port);
-        len = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-        a->sin_family = AF_INET;
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a->sin_port = htons(port);
-        len = sizeof *a;
-    }
+    socklen_t len = loopback(family, port, &ss);
     int c = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (c < 0) return CCS_EIO;
     if (connect(c, (struct sockaddr *)&ss, len) != 0) {   /* loopback: the kernel completes it at once */
