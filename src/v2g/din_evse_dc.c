@@ -5,7 +5,6 @@
 static struct din_BodyType *req_body(sess_evse *s) { return DIN_BODY(&s->docs->rx); }
 static struct din_BodyType *res_body(sess_evse *s) { return DIN_BODY(&s->docs->tx); }
 
-static float min3(float a, float b, float c) { return a < b ? (a < c ? a : c) : (b < c ? b : c); }
 
 /* All optional limits filled: some cars stop when one is missing. */
 static void fill_charge_parameter(sess_evse *s, struct din_DC_EVSEChargeParameterType *c)
@@ -92,10 +91,7 @@ int din_evse_precharge(sess_evse *s, uint32_t now)
     s->ev_target_a = din_pv_get(&q->EVTargetCurrent);
     int h = din_evse_check_status(s, &r->DC_EVSEStatus);
     if (h != SESS_H_NEXT) return h;
-    s->out.contactors_closed = 1;
-    s->out.output_on = s->in.status == SESS_EVSE_OK;
-    s->out.target_v = s->ev_target_v < s->cfg.max_v ? s->ev_target_v : s->cfg.max_v;
-    s->out.target_a = s->ev_target_a < s->cfg.precharge_max_a ? s->ev_target_a : s->cfg.precharge_max_a;
+    sess_evse_dc_precharge(s);
     din_pv_set(&r->EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
     return SESS_H_NEXT;
 }
@@ -147,18 +143,12 @@ int din_evse_current_demand(sess_evse *s, uint32_t now)
         r->ResponseCode = din_responseCodeType_FAILED_WrongChargeParameter;
         return SESS_H_FAIL;
     }
-    float v = s->in.present_v > 1.0f ? s->in.present_v : 1.0f;
-    float limit_a = min3(s->cfg.max_a, s->cfg.max_w / v, q->has_EVMaximumCurrentLimit
-                                                           ? din_pv_get(&q->EVMaximumCurrentLimit)
-                                                           : s->cfg.max_a);
-    float limit_v = q->has_EVMaximumVoltageLimit ? din_pv_get(&q->EVMaximumVoltageLimit) : s->cfg.max_v;
-    s->out.target_v = min3(s->ev_target_v, limit_v, s->cfg.max_v);
-    s->out.target_a = s->in.status == SESS_EVSE_OK ? (s->ev_target_a < limit_a ? s->ev_target_a : limit_a) : 0.0f;
-    s->out.output_on = 1;
-    s->out.contactors_closed = 1;
-    r->EVSECurrentLimitAchieved = s->ev_target_a > limit_a;
-    r->EVSEVoltageLimitAchieved = s->ev_target_v > s->cfg.max_v;
-    r->EVSEPowerLimitAchieved = s->ev_target_a * v > s->cfg.max_w;
+    sess_dc_achieved hit;
+    sess_evse_dc_demand(s, q->has_EVMaximumVoltageLimit ? din_pv_get(&q->EVMaximumVoltageLimit) : s->cfg.max_v,
+                        q->has_EVMaximumCurrentLimit ? din_pv_get(&q->EVMaximumCurrentLimit) : s->cfg.max_a, &hit);
+    r->EVSECurrentLimitAchieved = hit.current;
+    r->EVSEVoltageLimitAchieved = hit.voltage;
+    r->EVSEPowerLimitAchieved = hit.power;
     return SESS_H_NEXT;
 }
 

@@ -5,7 +5,6 @@
 static struct iso2_BodyType *req_body(sess_evse *s) { return ISO2_BODY(&s->docs->rx); }
 static struct iso2_BodyType *res_body(sess_evse *s) { return ISO2_BODY(&s->docs->tx); }
 
-static float min3(float a, float b, float c) { return a < b ? (a < c ? a : c) : (b < c ? b : c); }
 
 int iso2_evse_cable_check(sess_evse *s, uint32_t now)
 {
@@ -43,10 +42,7 @@ int iso2_evse_precharge(sess_evse *s, uint32_t now)
     iso2_pv_set(&r->EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
     int h = iso2_evse_check_status(s, res_body(s));
     if (h != SESS_H_NEXT) return h;
-    s->out.contactors_closed = 1;
-    s->out.output_on = s->in.status == SESS_EVSE_OK;
-    s->out.target_v = s->ev_target_v < s->cfg.max_v ? s->ev_target_v : s->cfg.max_v;
-    s->out.target_a = s->ev_target_a < s->cfg.precharge_max_a ? s->ev_target_a : s->cfg.precharge_max_a;
+    sess_evse_dc_precharge(s);
     return SESS_H_NEXT;
 }
 
@@ -79,15 +75,12 @@ int iso2_evse_current_demand(sess_evse *s, uint32_t now)
         r->ResponseCode = iso2_responseCodeType_FAILED_WrongChargeParameter;
         return SESS_H_FAIL;
     }
-    float v = s->in.present_v > 1.0f ? s->in.present_v : 1.0f;
-    float limit_a = min3(s->cfg.max_a, s->cfg.max_w / v, ev_limit(&q->EVMaximumCurrentLimit, q->has_EVMaximumCurrentLimit, s->cfg.max_a));
-    float limit_v = ev_limit(&q->EVMaximumVoltageLimit, q->has_EVMaximumVoltageLimit, s->cfg.max_v);
-    s->out.target_v = min3(s->ev_target_v, limit_v, s->cfg.max_v);
-    s->out.target_a = s->in.status == SESS_EVSE_OK ? (s->ev_target_a < limit_a ? s->ev_target_a : limit_a) : 0.0f;
-    s->out.output_on = s->out.contactors_closed = 1;
-    r->EVSECurrentLimitAchieved = s->ev_target_a > limit_a;
-    r->EVSEVoltageLimitAchieved = s->ev_target_v > s->cfg.max_v;
-    r->EVSEPowerLimitAchieved = s->ev_target_a * v > s->cfg.max_w;
+    sess_dc_achieved hit;
+    sess_evse_dc_demand(s, ev_limit(&q->EVMaximumVoltageLimit, q->has_EVMaximumVoltageLimit, s->cfg.max_v),
+                        ev_limit(&q->EVMaximumCurrentLimit, q->has_EVMaximumCurrentLimit, s->cfg.max_a), &hit);
+    r->EVSECurrentLimitAchieved = hit.current;
+    r->EVSEVoltageLimitAchieved = hit.voltage;
+    r->EVSEPowerLimitAchieved = hit.power;
     return SESS_H_NEXT;
 }
 

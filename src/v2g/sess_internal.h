@@ -71,6 +71,15 @@ struct sess_proto {
 void sess_evse_safe(sess_evse *s, sess_stop_reason why);
 /* A fresh SessionID of cfg.session_id_len bytes (cfg.rng, or a counter), never all zero. */
 void sess_evse_new_session_id(sess_evse *s);
+/* DC output commands (sess_evse_dc.c), from s->ev_target_v/_a, never negative nor beyond a limit. PreCharge:
+ * contactors closed, output at the car's voltage with at most the precharge current. CurrentDemand: within the
+ * charger's current and power (at the present voltage) and the car's maximum voltage and current (pass the
+ * charger's maximum when the car sent none); hit says which limits the car's targets reached. */
+typedef struct {
+    bool current, voltage, power;
+} sess_dc_achieved;
+void sess_evse_dc_precharge(sess_evse *s);
+void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_achieved *hit);
 /* PEV helpers for handlers. */
 void sess_pev_safe(sess_pev *p, sess_stop_reason why);
 

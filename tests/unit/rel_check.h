@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/errors.h"
 #include "ccsplc/plant.h"
 #include "ccsplc/sess.h"
 #include "ccsplc/v2gtp.h"
@@ -37,10 +38,12 @@ static inline const char *rel_evse_out_ok(const sess_evse *e)
     return NULL;
 }
 
-/* After sess_evse_on_message (rc) or sess_evse_tick (rc 0). */
+/* After sess_evse_on_message (rc) or sess_evse_tick (rc 0). An error leaves the charger safe and closing: in SAFE,
+ * or still DONE when a message came after a session that had already ended normally (CCS_ESTATE). */
 static inline const char *rel_evse_ok(const sess_evse *e, int rc, sess_docs *scratch)
 {
-    if (rc < 0 && (e->phase != SESS_SAFE || !e->close || !e->out.safe)) return "charger error without its safe state";
+    int ended = e->phase == SESS_SAFE || (e->phase == SESS_DONE && rc == CCS_ESTATE);
+    if (rc < 0 && (!ended || !e->close || !e->out.safe)) return "charger error without its safe state";
     if (e->tx_len && rel_msg_valid(e->proto, e->tx, e->tx_len, scratch)) return "charger answered invalidly";
     return rel_evse_out_ok(e);
 }

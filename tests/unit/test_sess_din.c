@@ -216,6 +216,15 @@ static void test_welding_after_contactors_open(void **state)
     assert_int_equal(seen[1], seen[0]);
 }
 
+/* Re-encode d into buf as one V2GTP message. */
+static void reframe(const struct din_exiDocument *d, uint8_t *buf, size_t *len)
+{
+    size_t n;
+    assert_int_equal(din_encode(d, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
+    assert_int_equal(v2gtp_pack_header(V2GTP_EXI, (uint32_t)n, buf, SESS_TX_CAP), 0);
+    *len = n + V2GTP_HEADER_LEN;
+}
+
 static int hook_strip_limits(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     (void)w;
@@ -224,11 +233,50 @@ static int hook_strip_limits(sw_world *w, int dir, uint8_t *buf, size_t *len)
     if (d.V2G_Message.Body.BodyElement_choice != din_BodyType_CurrentDemandReq) return 1;
     struct din_CurrentDemandReqType *q = &d.V2G_Message.Body.CurrentDemandReq;
     q->has_EVMaximumVoltageLimit = q->has_EVMaximumCurrentLimit = q->has_EVMaximumPowerLimit = false;
-    size_t n;
-    assert_int_equal(din_encode(&d, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
-    assert_int_equal(v2gtp_pack_header(V2GTP_EXI, (uint32_t)n, buf, SESS_TX_CAP), 0);
-    *len = n + V2GTP_HEADER_LEN;
+    reframe(&d, buf, len);
     return 1;
+}
+
+/* The car asks for negative voltage and current in PreCharge and CurrentDemand; after each answer the charger's
+ * commands are checked (neg[0] requests changed, neg[1] answers checked). */
+static int hook_negative_targets(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    int *neg = w->hook_ctx;
+    static struct din_exiDocument d;
+    if (dir == SW_TO_PEV) {
+        assert_true(w->evse.out.target_a >= 0.0f && w->evse.out.target_v >= 0.0f);
+        neg[1]++;
+        return 1;
+    }
+    if (din_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) != 0) return 1;
+    struct din_BodyType *b = &d.V2G_Message.Body;
+    if (b->BodyElement_choice == din_BodyType_PreChargeReq) {
+        b->PreChargeReq.EVTargetVoltage.Value = -400;
+        b->PreChargeReq.EVTargetCurrent.Value = -2;
+    } else if (b->BodyElement_choice == din_BodyType_CurrentDemandReq) {
+        b->CurrentDemandReq.EVTargetVoltage.Value = -400;
+        b->CurrentDemandReq.EVTargetCurrent.Value = -100;
+        b->CurrentDemandReq.EVMaximumCurrentLimit.Value = -100;
+    } else {
+        return 1;
+    }
+    neg[0]++;
+    reframe(&d, buf, len);
+    return 1;
+}
+
+/* Negative targets never reach the power stage: every command stays at or above zero. */
+static void test_negative_targets(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    int neg[2] = { 0 };
+    W.hook = hook_negative_targets;
+    W.hook_ctx = neg;
+    sw_connect(&W);
+    sw_run(&W, 5 * 60 * 1000, done);
+    assert_true(neg[0] >= 1);
+    assert_true(neg[1] > neg[0]);
 }
 
 /* A car without EVMaximum* limits at a charger that requires them: FAILED, both sides safe. */
@@ -420,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_ongoing_loops),
         cmocka_unit_test(test_fields_always_filled),
         cmocka_unit_test(test_required_limits_missing),
+        cmocka_unit_test(test_negative_targets),
         cmocka_unit_test(test_power_delivery_stop_after_cable_check),
         cmocka_unit_test(test_sequence_error_then_next_car),
         cmocka_unit_test(test_unknown_session),
