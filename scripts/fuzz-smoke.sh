@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz smoke test (CI): builds the libFuzzer targets with clang into build-fuzz/ (FUZZ_BUILD_DIR overrides) and
-# runs each for SECONDS (default 20) from its seeds; fails on any crash, sanitizer report, leak or timeout.
+# runs each for SECONDS (default 20) from its seeds with a fixed random seed (FUZZ_SEED, default 1: the same
+# run every time); fails on any crash, sanitizer report, leak or timeout.
 # Targets: build-fuzz/fuzz/targets.txt (fuzz/CMakeLists.txt); TARGETS="a b" runs only those. Test data from
 # CCS_SHARED_DIR (default ../shared).
 set -euo pipefail
@@ -8,6 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-20}
 build=${FUZZ_BUILD_DIR:-$here/build-fuzz}
 jobs=${JOBS:-2}
+seed=${FUZZ_SEED:-1}   # fixed: a smoke run is reproducible; FUZZ_SEED=0 lets libFuzzer pick one
 shared=${CCS_SHARED_DIR:-$here/../shared}
 cmake -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang -DCCS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" --target fuzz -j"$jobs" >&2
@@ -26,7 +28,7 @@ for t in ${TARGETS:-$(cat "$build/fuzz/targets.txt" | tr ';' ' ')}; do
     extra=()
     [ "$t" = fuzz_capture ] && extra=(-max_len=65536)   # whole capture files as seeds
     echo "== $t: ${secs}s" >&2
-    if ! "$build/fuzz/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 "${extra[@]}" \
+    if ! "$build/fuzz/$t" -max_total_time="$secs" -seed="$seed" -timeout=10 -print_final_stats=1 "${extra[@]}" \
             -artifact_prefix="$build/fuzz-artifacts/$t-" "$corpus" "$seeds" 2>"$build/$t.log"; then
         status=1
         echo "fuzz-smoke: $t FAILED; input in $build/fuzz-artifacts/, log $build/$t.log:" >&2
