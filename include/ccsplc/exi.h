@@ -22,7 +22,8 @@ enum exi_role { EXI_R_ELEM, EXI_R_ATTR, EXI_R_CONTENT };
 #define EXI_PROD_EE 0xFFFFu   /* end element */
 #define EXI_PROD_ANY 0xFFFEu  /* wildcard SE(*) */
 #define EXI_PROD_MIX 0xFFFDu  /* characters in mixed content */
-#define EXI_PROD_ROOT 0xFFFCu /* a global element this codec was not built to decode */
+#define EXI_PROD_ROOT 0xFFFCu /* an event this codec was not built to decode: a global element, or an attribute or
+                              * element of a relaxed element fragment grammar its struct has no member for */
 #define EXI_PROD_OVF 0x8000u
 
 #define EXI_MAX_DEPTH 24      /* element nesting limit */

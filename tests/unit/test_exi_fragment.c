@@ -1,7 +1,9 @@
 /* EXI fragments, the encoding XML signatures digest: signed ISO-2 elements as fragments of the ISO-2 schema set
  * (8-bit first event) and SignedInfo as a fragment of the xmldsig schema (6-bit). Expected bytes are the
  * published test vectors of EVerest's libcbv2g (its SignedInfo fragment test, and the fragment vectors other
- * projects check against it); each is also decoded back and re-encoded. */
+ * projects check against it); each is also decoded back and re-encoded. ISO-2's eMAID, declared with two types,
+ * takes EXI's relaxed element fragment grammar (EXI 1.0 section 8.5.3): a published vector, streams built bit by
+ * bit from the grammar's event counts, and the eMAID of every CertificateInstallationRes of the corpus. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 
 #include "ccsplc/errors.h"
 #include "ccsplc/gen/iso2.h"
+#include "corpus.h"
 #include "testutil.h"
 
 #define SET_STR(field, text) ((field).len = (uint16_t)strlen(text), memcpy((field).chars, (text), strlen(text) + 1))
@@ -151,12 +154,231 @@ static void fragment_refuses_garbage(void **state)
     free(f);
 }
 
+/* eMAID in the ISO-2 schema set: eMAIDType (a string, PaymentDetailsReq, CertificateUpdateReq) and EMAIDType (the
+ * same string with an Id attribute, CertificateInstallationRes/CertificateUpdateRes, where it is signed). The
+ * fragment grammar cannot tell them apart, so the element's content takes the relaxed grammar of EXI 8.5.3:
+ *   ElementFragment0: AT(A_0..A_9) AT(*) SE(F_0..F_242) SE(*) EE CH   (attributes allowed, then -> 1)
+ *   ElementFragment1: SE(F_0..F_242) SE(*) EE CH
+ * A = the 10 attribute qnames of the schema set sorted by local name then namespace: Algorithm, Encoding, Id,
+ * {MsgBody}Id, {MsgDataTypes}Id (EMAIDType's, attributeFormDefault="qualified"), MimeType, {MsgDataTypes}Name,
+ * Target, Type, URI; F = the 243 element qnames the fragment grammar numbers. Values: the Id as its type xs:ID, the
+ * characters untyped; both are strings (length + 2, then the code points). Non-strict (8.5.4.4) adds only
+ * second-level events, which keep one more code: widths ceil(log2(257 + 1)) = 9 and ceil(log2(246 + 1)) = 8. */
+enum {
+    N_ATTR = 10,
+    N_ELEM = 243,
+    SE_EMAID = 236,                         /* eMAID's rank among the 243 qnames (lowercase sorts last) */
+    AT_ID = 4,                              /* {MsgDataTypes}Id in A */
+    EF0_EE = N_ATTR + 1 + N_ELEM + 1,       /* 255, after AT(*) and SE(*) */
+    EF0_CH = EF0_EE + 1,                    /* 256 */
+    EF0_BITS = 9,
+    EF1_EE = N_ELEM + 1,                    /* 244 */
+    EF1_CH = EF1_EE + 1,                    /* 245 */
+    EF1_BITS = 8,
+    FRAG_ED = N_ELEM + 1,                   /* FragmentContent: SE(F_0..F_242) SE(*) ED, 8 bits */
+    FRAG_BITS = 8,
+};
+
+/* A stream built bit by bit, most significant bit first. */
+struct bits {
+    uint8_t b[128];
+    size_t n; /* bits written */
+};
+
+static void put(struct bits *s, unsigned width, uint32_t v)
+{
+    while (width--) {
+        if (v >> width & 1u)
+            s->b[s->n / 8] |= (uint8_t)(0x80u >> (s->n % 8));
+        s->n++;
+    }
+}
+
+/* An ASCII string as EXI writes a literal: length + 2, then each code point (all below 128: one byte each). */
+static void put_string(struct bits *s, const char *text)
+{
+    put(s, 8, (uint32_t)strlen(text) + 2);
+    for (const char *c = text; *c; c++)
+        put(s, 8, (uint8_t)*c);
+}
+
+static void put_emaid_start(struct bits *s)
+{
+    memset(s, 0, sizeof *s);
+    put(s, 8, 0x80);             /* header */
+    put(s, FRAG_BITS, SE_EMAID); /* SE(eMAID) */
+}
+
+static void set_emaid(struct iso2_exiFragment *f, const char *id, const char *value)
+{
+    memset(f, 0, sizeof *f);
+    f->root = ISO2_FRAG_eMAID;
+    if (id) {
+        f->eMAID.has_Id = true;
+        SET_STR(f->eMAID.Id, id);
+    }
+    if (value) {
+        f->eMAID.has_CONTENT = true;
+        SET_STR(f->eMAID.CONTENT, value);
+    }
+}
+
+/* The vector of EVerest/cbexigen issue #60 ("fragment encoding of EMAIDType(15118-2)",
+ * https://github.com/EVerest/cbexigen/issues/60): eMAID Id="id4" "DEABCC123ABC56", as encoded by OpenV2G (since its
+ * fix of the same issue) and SwitchEV's RISE-V2G; the EMAIDType grammar gives other bytes. The same stream is then
+ * built from the grammar above: header, SE(eMAID) 236, AT(Id) 4 (9 bits), "id4", CH 256 (9 bits), the value,
+ * EE 244 (8 bits), ED 244. */
+static void emaid_relaxed_vector(void **state)
+{
+    (void)state;
+    assert_int_equal(ISO2_FRAG_eMAID, SE_EMAID + 1);
+    struct iso2_exiFragment *f = calloc(1, sizeof *f);
+    set_emaid(f, "id4", "DEABCC123ABC56");
+    CHECK_VECTOR(iso2_encode_fragment, iso2_decode_fragment, struct iso2_exiFragment, f,
+                 "80 EC 02 02 B4 B2 1A 40 04 11 11 50 50 90 D0 CC 4C 8C D0 50 90 CD 4D BD 3D 00");
+    struct bits s;
+    put_emaid_start(&s);
+    put(&s, EF0_BITS, AT_ID);
+    put_string(&s, "id4");
+    put(&s, EF0_BITS, EF0_CH);
+    put_string(&s, "DEABCC123ABC56");
+    put(&s, EF1_BITS, EF1_EE);
+    put(&s, FRAG_BITS, FRAG_ED);
+    uint8_t out[64];
+    size_t len;
+    assert_int_equal(iso2_encode_fragment(f, out, sizeof out, &len), 0);
+    assert_int_equal(len, (s.n + 7) / 8);
+    assert_memory_equal(out, s.b, len);
+    free(f);
+}
+
+/* The other paths of the grammar: no Id (the characters straight from ElementFragment0), an Id and no characters
+ * (EE in ElementFragment0, 9 bits), an empty element. Each built bit by bit, encoded, decoded back. */
+static void emaid_relaxed_paths(void **state)
+{
+    (void)state;
+    struct iso2_exiFragment *f = calloc(1, sizeof *f), *back = calloc(1, sizeof *back);
+    static const struct {
+        const char *id, *value;
+    } cases[] = {{NULL, "DE8AAA1B2C3D4E5"}, {"emaid-7", NULL}, {NULL, NULL}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct bits s;
+        put_emaid_start(&s);
+        if (cases[i].id) {
+            put(&s, EF0_BITS, AT_ID);
+            put_string(&s, cases[i].id);
+        }
+        if (cases[i].value) {
+            put(&s, EF0_BITS, EF0_CH);
+            put_string(&s, cases[i].value);
+            put(&s, EF1_BITS, EF1_EE);
+        } else {
+            put(&s, EF0_BITS, EF0_EE);
+        }
+        put(&s, FRAG_BITS, FRAG_ED);
+        set_emaid(f, cases[i].id, cases[i].value);
+        uint8_t out[64];
+        size_t len;
+        assert_int_equal(iso2_encode_fragment(f, out, sizeof out, &len), 0);
+        assert_int_equal(len, (s.n + 7) / 8);
+        assert_memory_equal(out, s.b, len);
+        assert_int_equal(iso2_decode_fragment(s.b, len, back), 0);
+        assert_int_equal(back->root, ISO2_FRAG_eMAID);
+        assert_int_equal(back->eMAID.has_Id, cases[i].id != NULL);
+        assert_int_equal(back->eMAID.has_CONTENT, cases[i].value != NULL);
+        if (cases[i].id)
+            assert_string_equal(back->eMAID.Id.chars, cases[i].id);
+        if (cases[i].value)
+            assert_string_equal(back->eMAID.CONTENT.chars, cases[i].value);
+    }
+    free(f);
+    free(back);
+}
+
+/* What the relaxed grammar allows but the struct cannot hold is refused, not dropped: another attribute (Algorithm,
+ * code 0), a child element (F_0, code N_ATTR + 1), the Id twice, a second run of characters (CH in
+ * ElementFragment1); an attribute after the characters is not in ElementFragment1 at all (its code 4 is an SE). */
+static void emaid_relaxed_refusals(void **state)
+{
+    (void)state;
+    struct iso2_exiFragment *f = calloc(1, sizeof *f);
+    struct bits s;
+    put_emaid_start(&s);
+    put(&s, EF0_BITS, 0);
+    put_string(&s, "http://x/");
+    assert_int_equal(iso2_decode_fragment(s.b, sizeof s.b, f), CCS_EUNSUPP);
+    put_emaid_start(&s);
+    put(&s, EF0_BITS, N_ATTR + 1);
+    assert_int_equal(iso2_decode_fragment(s.b, sizeof s.b, f), CCS_EUNSUPP);
+    put_emaid_start(&s);
+    put(&s, EF0_BITS, AT_ID);
+    put_string(&s, "a");
+    put(&s, EF0_BITS, AT_ID);
+    put_string(&s, "b");
+    assert_int_equal(iso2_decode_fragment(s.b, sizeof s.b, f), CCS_EUNSUPP);
+    put_emaid_start(&s);
+    put(&s, EF0_BITS, EF0_CH);
+    put_string(&s, "DE8AAA1B2C3D4E5");
+    put(&s, EF1_BITS, EF1_CH);
+    put_string(&s, "X");
+    assert_int_equal(iso2_decode_fragment(s.b, sizeof s.b, f), CCS_ECAP);
+    put_emaid_start(&s);
+    put(&s, EF0_BITS, EF0_CH);
+    put_string(&s, "DE8AAA1B2C3D4E5");
+    put(&s, EF1_BITS, AT_ID);
+    assert_int_equal(iso2_decode_fragment(s.b, sizeof s.b, f), CCS_EUNSUPP);
+    free(f);
+}
+
+/* The eMAID of every CertificateInstallationRes of the corpus (what a car digests to check the signature):
+ * encoded as a fragment, it decodes back to the same Id and value. */
+static void emaid_from_corpus(void **state)
+{
+    (void)state;
+    struct corpus_line *lines;
+    size_t n, seen = 0;
+    char *buf = corpus_load(tu_shared("corpus/iso2.tsv"), &lines, &n);
+    assert_non_null(buf);
+    struct iso2_exiDocument *doc = calloc(1, sizeof *doc);
+    struct iso2_exiFragment *f = calloc(1, sizeof *f), *back = calloc(1, sizeof *back);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(lines[i].message, "CertificateInstallationRes") != 0)
+            continue;
+        uint8_t in[8192], out[128];
+        long len = tu_hex2bin(lines[i].hex, in, sizeof in);
+        assert_true(len > 0);
+        assert_int_equal(iso2_decode(in, (size_t)len, doc), 0);
+        assert_int_equal(doc->V2G_Message.Body.BodyElement_choice, iso2_BodyType_CertificateInstallationRes);
+        const struct iso2_EMAIDType *e = &doc->V2G_Message.Body.CertificateInstallationRes.eMAID;
+        set_emaid(f, e->Id.chars, e->CONTENT.chars);
+        size_t flen;
+        assert_int_equal(iso2_encode_fragment(f, out, sizeof out, &flen), 0);
+        assert_int_equal(out[1], SE_EMAID); /* header, then the 8-bit SE(eMAID) */
+        assert_int_equal(iso2_decode_fragment(out, flen, back), 0);
+        assert_int_equal(back->root, ISO2_FRAG_eMAID);
+        assert_true(back->eMAID.has_Id && back->eMAID.has_CONTENT);
+        assert_int_equal(back->eMAID.Id.len, e->Id.len);
+        assert_memory_equal(back->eMAID.Id.chars, e->Id.chars, e->Id.len);
+        assert_int_equal(back->eMAID.CONTENT.len, e->CONTENT.len);
+        assert_memory_equal(back->eMAID.CONTENT.chars, e->CONTENT.chars, e->CONTENT.len);
+        seen++;
+    }
+    assert_true(seen >= 3);
+    free(doc);
+    free(f);
+    free(back);
+    free(lines);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(authorization_req),        cmocka_unit_test(metering_receipt_req),
         cmocka_unit_test(sales_tariff),             cmocka_unit_test(signed_info_iso2_grammar),
         cmocka_unit_test(signed_info_xmldsig_grammar), cmocka_unit_test(fragment_refuses_garbage),
+        cmocka_unit_test(emaid_relaxed_vector),     cmocka_unit_test(emaid_relaxed_paths),
+        cmocka_unit_test(emaid_relaxed_refusals),   cmocka_unit_test(emaid_from_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

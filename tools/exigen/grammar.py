@@ -4,7 +4,8 @@ The grammar follows EXI 1.0 section 8.5.4 (schema-informed element grammars) for
 attribute uses sorted by qname, then the content model; bounded repeats unrolled; substitution groups
 replaced by their members sorted by qname; then determinized. Event codes in a state are ordered
 AT (by qname), SE (schema order), SE(*), EE, CH; the code width is ceil(log2(n + 1)) because non-strict
-grammars keep one more code for the second level.
+grammars keep one more code for the second level. A qname declared with different types gets the relaxed
+element fragment grammar of section 8.5.3 instead (Builder.relaxed_grammar).
 """
 from xsd import ComplexType, QName, SchemaError, SimpleType
 
@@ -41,8 +42,8 @@ class ChoiceGroup:
 
 
 class Terminal:
-    """Grammar symbol: kind in AT, SE, OVF (an occurrence past the capacity), ANY, CH (typed simple content),
-    MIX (untyped characters in mixed content), EE."""
+    """Grammar symbol: kind in AT, SE, OVF (an occurrence past the capacity), ANY, CH (simple content),
+    MIX (untyped characters in mixed content), EE, NO (an event the struct has no member for: refused)."""
 
     def __init__(self, kind, field=None):
         self.kind = kind
@@ -103,11 +104,14 @@ class Builder:
         self.caps = caps
         self.grammars = {}       # id(ComplexType) -> TypeGrammar
         self.order = []          # TypeGrammar in dependency order (children first)
+        self.relaxed = []        # relaxed element fragment grammars (EXI 8.5.3), see relaxed_grammar
         self.cnames = set()
 
     # -- naming ---------------------------------------------------------------------------------------
     def type_cname(self, ct, owner_elem):
-        base = ct.name.local if ct.name is not None else owner_elem.local + "Type"
+        return self._unique_cname(ct.name.local if ct.name is not None else owner_elem.local + "Type")
+
+    def _unique_cname(self, base):
         name = "%s_%s" % (self.prefix, base)
         n = 2
         while name in self.cnames:
@@ -131,6 +135,60 @@ class Builder:
         self._build_grammar(g)
         self.order.append(g)
         return g
+
+    def relaxed_grammar(self, qname, decls, attributes, n_elements):
+        """The relaxed grammar of EXI 8.5.3 (Schema-informed Element Fragment Grammar) for a qname the schema set
+        declares with different types, where a fragment cannot tell which one applies:
+          ElementFragment0: AT(A_0) .. AT(A_n-1) AT(*) SE(F_0) .. SE(F_m-1) SE(*) EE CH -> ElementFragment1
+          ElementFragment1: SE(F_0) .. SE(F_m-1) SE(*) EE CH
+        A = every attribute qname of the schema set (attributes: qname -> the simple types it is declared with; a
+        value keeps its type when every declaration names the same one, else it is a string), F = every element
+        qname (n_elements of them), characters untyped (strings). The non-strict augmentation (8.5.4.4) only adds
+        second-level events, for which the code width keeps one code and which the runtime refuses.
+        The struct holds what the declarations can carry: their attributes, each optional and at most once, in
+        qname order (the order canonical EXI writes), and one run of characters; every other event is refused
+        (CCS_EUNSUPP; a second run of characters CCS_ECAP)."""
+        ct = ComplexType(None)
+        ct.resolved = True
+        g = TypeGrammar(ct, self._unique_cname(qname.local + "FragmentType"))
+        self.grammars[id(ct)] = g
+        self.relaxed.append(g)
+        own = {}
+        for d in decls:
+            if isinstance(d.type, ComplexType):
+                for a in self.schema.complex(d.type).attributes:
+                    own.setdefault(a.qname, a)
+        attrs = []
+        for q in sorted(own, key=lambda q: q.sort_key()):
+            types = attributes[q]
+            same = types[0].name is not None and all(t.name == types[0].name for t in types)
+            f = self._add_field(g, q.local, q, types[0] if same else SimpleType(None, "string"), "attr")
+            f.presence = "flag"
+            attrs.append(f)
+        contents = [d.type if isinstance(d.type, SimpleType) else d.type.simple for d in decls]
+        bounded = all(c is not None and c.max_length is not None for c in contents)
+        text = SimpleType(None, "string", max_length=max(c.max_length for c in contents) if bounded else None)
+        chars = self._add_field(g, "CONTENT", None, text, "content")
+        chars.presence = "flag"
+        refused = (Terminal("NO"), None)
+        elements = [refused] * (n_elements + 1)  # SE(F_0) .. SE(F_m-1), SE(*)
+        member = {f.qname: i for i, f in enumerate(attrs)}
+        every = sorted(attributes, key=lambda q: q.sort_key())
+        content_state = len(attrs) + 1
+        for done in range(len(attrs) + 1):  # ElementFragment0, once per number of attributes already read
+            prods = [(Terminal("AT", attrs[member[q]]), member[q] + 1) if member.get(q, -1) >= done else refused
+                     for q in every]
+            prods += [refused] + elements + [(Terminal("EE"), None), (Terminal("CH", chars), content_state)]
+            self._add_state(g, prods)
+        self._add_state(g, elements + [(Terminal("EE"), None), (Terminal("OVF", chars), None)])
+        return g
+
+    @staticmethod
+    def _add_state(g, prods):
+        st = State(len(g.states))
+        st.prods = prods
+        st.nbits = code_width(len(prods) + 1)
+        g.states.append(st)
 
     # -- fields ---------------------------------------------------------------------------------------
     def _add_field(self, g, name, qname, typ, role):

@@ -368,6 +368,20 @@ class Schema:
                 walk(self.complex(ct).particle)
         return out
 
+    def all_attributes(self):
+        """Every attribute declaration of the schema set (named and anonymous complex types), by qname: the
+        simple types it is declared with (EXI's element fragment grammar counts them all)."""
+        out, seen = {}, set()
+        types = list(self.complex_types.values())
+        types += [d.type for ds in self.all_declarations().values() for d in ds]
+        for ct in types:
+            if not isinstance(ct, ComplexType) or id(ct) in seen:
+                continue
+            seen.add(id(ct))
+            for a in self.complex(ct).attributes:
+                out.setdefault(a.qname, []).append(a.stype)
+        return out
+
     def substitutes(self, head_qn):
         """Every element that may stand for head_qn, itself included, sorted by qname. Abstract declarations
         stay in the list: the real encoders count them when numbering the alternatives (checked against ISO-2

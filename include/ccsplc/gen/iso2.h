@@ -905,6 +905,13 @@ struct iso2_V2G_MessageType {
     struct iso2_BodyType Body;
 };
 
+struct iso2_eMAIDFragmentType {
+    bool has_Id;
+    struct { uint16_t len; char chars[65]; } Id;
+    bool has_CONTENT;
+    struct { uint16_t len; char chars[16]; } CONTENT;
+};
+
 /* The document: exactly one root element (the member named by 'root'). */
 struct iso2_exiDocument {
     uint16_t root; /* ISO2_ROOT_* */
@@ -930,6 +937,7 @@ struct iso2_exiFragment {
         struct iso2_CertificateChainType SAProvisioningCertificateChain;
         struct iso2_SalesTariffType SalesTariff;
         struct iso2_SignedInfoType SignedInfo;
+        struct iso2_eMAIDFragmentType eMAID;
     };
 };
 enum {
@@ -943,6 +951,7 @@ enum {
     ISO2_FRAG_SAProvisioningCertificateChain = 167,
     ISO2_FRAG_SalesTariff = 175,
     ISO2_FRAG_SignedInfo = 209,
+    ISO2_FRAG_eMAID = 237,
 };
 
 /* SignedInfo as an EXI fragment of the xmldsig schema (what the signature covers). */
