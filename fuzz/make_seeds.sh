@@ -20,9 +20,10 @@ for tsv in "$corpus"/*.tsv; do
     done <"$tsv"
 done
 # Signature fragments (selectors 08 = ISO-2 signed elements, 09 = ISO-2 SignedInfo): the libcbv2g vectors that
-# tests/unit/test_exi_fragment.c checks.
+# tests/unit/test_exi_fragment.c checks, and the eMAID one of the relaxed element-fragment grammar (cbexigen issue 60).
 printf '%s' 0880044200204060 80a0c0e101214161 81a1c1e207a0 | xxd -r -p >"$out/fragment-1"
 printf '%s' 08807941000000000000000000000089a628f4 | xxd -r -p >"$out/fragment-2"
 printf '%s' 0880ae4008000cfa00 | xxd -r -p >"$out/fragment-3"
-n=$((n + 3))
+printf '%s' 0880ec0202b4b21a40041111505090d0cc4c8cd05090cd4dbd3d00 | xxd -r -p >"$out/fragment-4"
+n=$((n + 4))
 echo "make_seeds: $n seeds in $out" >&2

@@ -323,7 +323,7 @@ void exi_text_describe_error(const struct exi_proto *p, const struct exi_error *
     for (unsigned i = 0; i < head->field && err->state + 1u + i < c->nprods && n < cap; i++) {
         uint16_t fi = head[1 + i].field;
         const char *what = fi == EXI_PROD_EE ? "end of element" : fi == EXI_PROD_ANY ? "any element"
-                         : fi == EXI_PROD_MIX ? "characters" : fi == EXI_PROD_ROOT ? "(unsupported root)"
+                         : fi == EXI_PROD_MIX ? "characters" : fi == EXI_PROD_ROOT ? "(not supported)"
                          : p->meta->field_names[fi & ~EXI_PROD_OVF];
         n += (size_t)snprintf(buf + n, cap - n, "%s %u=%s", i ? "," : "", i, what);
     }
