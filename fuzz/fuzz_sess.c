@@ -1,12 +1,12 @@
 /* libFuzzer target: the session engines fed arbitrary V2GTP payloads in every state. Snapshots of both engines
- * are taken once, before each message of a whole in-process DIN session (tests/unit/sess_world.h); byte 0
- * picks a snapshot (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0
- * gives the payload type (bit 0 clear: EXI) and the virtual time that passes before it (timers run), the rest
- * is the payload. After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the
- * safe state, commands within limits. */
+ * are taken once, before each message of a whole in-process session of every rel_protos protocol (DIN, ISO-2 DC,
+ * ISO-2 AC with the AC plant; tests/unit/sess_world.h, configured as rel_world.h does); byte 0 picks a snapshot
+ * (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0 gives the payload
+ * type (bit 0 clear: EXI) and the virtual time that passes before it (timers run), the rest is the payload.
+ * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
+ * commands within limits. */
 #include "fuzz_util.h"
-#include "rel_check.h"
-#include "sess_world.h"
+#include "rel_world.h"
 
 #define MAX_SNAPS 64
 
@@ -16,18 +16,25 @@ static sess_pev pev_snap[MAX_SNAPS], pev_live;
 static size_t nevse, npev;
 static sess_docs scratch;
 
-/* A new (phase, state) pair for the snapshots of this side. */
+/* A new (protocol, AC or DC, phase, state) for the snapshots of this side: the state numbers are rows of the
+ * protocol's own table. */
 static int is_new_evse(void)
 {
-    for (size_t i = 0; i < nevse; i++)
-        if (evse_snap[i].phase == W.evse.phase && evse_snap[i].state == W.evse.state) return 0;
+    for (size_t i = 0; i < nevse; i++) {
+        const sess_evse *s = &evse_snap[i];
+        if (s->proto == W.evse.proto && s->ac == W.evse.ac && s->phase == W.evse.phase && s->state == W.evse.state)
+            return 0;
+    }
     return nevse < MAX_SNAPS;
 }
 
 static int is_new_pev(void)
 {
-    for (size_t i = 0; i < npev; i++)
-        if (pev_snap[i].phase == W.pev.phase && pev_snap[i].state == W.pev.state) return 0;
+    for (size_t i = 0; i < npev; i++) {
+        const sess_pev *s = &pev_snap[i];
+        if (s->proto == W.pev.proto && s->cfg.ac == W.pev.cfg.ac && s->phase == W.pev.phase && s->state == W.pev.state)
+            return 0;
+    }
     return npev < MAX_SNAPS;
 }
 
@@ -42,14 +49,12 @@ static int snap_hook(sw_world *w, int dir, uint8_t *buf, size_t *len)
 
 static void take_snapshots(void)
 {
-    for (size_t p = 0; p < REL_NPROTOS; p++) {
+    for (unsigned p = 0; p < REL_NPROTOS; p++) {
         sess_evse_config ec;
         sess_pev_config pc;
         phys_charger_config cc;
         phys_battery_config bc;
-        sw_default_configs(&ec, &pc, &cc, &bc);
-        ec.protos[0] = pc.protos[0] = sess_proto_find(rel_protos[p]);
-        ec.nprotos = pc.nprotos = 1;
+        rel_configs(p, &ec, &pc, &cc, &bc);
         sw_init(&W, &ec, &pc, &cc, &bc);
         W.hook = snap_hook;
         sw_connect(&W);

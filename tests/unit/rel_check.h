@@ -1,7 +1,9 @@
 /* The reliability invariant checker, protocol-generic (fault injection, hostile peers, soak, fuzz_sess): after
  * every call into a session engine, what it sends is one valid V2GTP/EXI message and its commands are within
- * limits; an error leaves it in its safe state; across a run, nothing opens under load and the charger is safe
- * (no current, contactors open) within a bound after a fault. Checks return NULL or what is violated. */
+ * limits (DC: its voltage and current; AC: the mains voltage, a current limit per phase within its own and the
+ * car's, no DC isolation check); an error leaves it in its safe state; across a run, nothing opens under load
+ * and the charger is safe (no current, contactors open, AC mains off) within a bound after a fault. Checks
+ * return NULL or what is violated. */
 #ifndef CCSPLC_TEST_REL_CHECK_H
 #define CCSPLC_TEST_REL_CHECK_H
 #include <stddef.h>
@@ -13,8 +15,9 @@
 #include "ccsplc/v2gtp.h"
 #include "v2g/sess_internal.h"
 
-/* The protocols every reliability test runs for (sess_proto_find names): ISO 15118-2 is one more name here. */
-static const char *const rel_protos[] = { "din", "iso2-dc" };
+/* The protocols every reliability test runs for (sess_proto_find names; "iso2-ac": the car charges AC from the
+ * charger's AC supply, sess_proto_ac). */
+static const char *const rel_protos[] = { "din", "iso2-dc", "iso2-ac" };
 #define REL_NPROTOS (sizeof rel_protos / sizeof rel_protos[0])
 
 /* tx[0..len) is one V2GTP EXI message that decodes as SupportedAppProtocol or with proto. */
@@ -27,14 +30,26 @@ static inline const char *rel_msg_valid(const sess_proto *proto, const uint8_t *
     return "sent EXI that does not decode";
 }
 
-/* The charger's commands on their own: safe means off, open and no current; never beyond its limits. */
+/* The most current the charger may command or let flow: DC its own limit; AC (the car chose it in
+ * ChargeParameterDiscovery) its limit per phase, or the car's EVMaxCurrent when that is lower. */
+static inline float rel_limit_a(const sess_evse *e)
+{
+    if (!e->ac) return e->cfg.max_a;
+    return e->ev_max_a > 0.0f && e->ev_max_a < e->cfg.ac_max_a ? e->ev_max_a : e->cfg.ac_max_a;
+}
+
+/* The charger's commands on their own: safe means off, open and no current; never beyond its limits. AC has no
+ * DC targets: the voltage is the mains' (or none) and the isolation monitor (CableCheck) never runs. */
 static inline const char *rel_evse_out_ok(const sess_evse *e)
 {
     const sess_evse_output *o = &e->out;
     if (o->safe && (o->output_on || o->contactors_closed || o->target_a != 0.0f)) return "charger safe but not off";
     if (e->phase == SESS_SAFE && !o->safe) return "charger SAFE phase without the safe outputs";
-    if (o->target_a > e->cfg.max_a || o->target_v > e->cfg.max_v) return "charger commands beyond its limits";
+    if (o->target_a > rel_limit_a(e) || o->target_v > e->cfg.max_v) return "charger commands beyond its limits";
     if (o->target_a < 0.0f || o->target_v < 0.0f) return "charger commands a negative target";
+    if (e->ac && o->target_v != 0.0f && o->target_v != e->cfg.ac_nominal_v)
+        return "AC charger commands a voltage other than the mains'";
+    if (e->ac && o->isolation_check) return "AC charger runs the DC isolation check";
     return NULL;
 }
 
@@ -66,9 +81,11 @@ static inline const char *rel_plant_ok(const phys_plant *pl)
     return NULL;
 }
 
+/* No current, the charger's contactors open and, from an AC supply, the mains switched off. */
 static inline int rel_charger_safe(const phys_plant *pl)
 {
-    return pl->charger.i == 0.0f && !pl->evse_contactor.closed;
+    int mains_off = !pl->charger.cfg.ac_phases || pl->charger.v == 0.0f;
+    return pl->charger.i == 0.0f && !pl->evse_contactor.closed && mains_off;
 }
 
 /* Watches a run step by step: the first violation (and when), and when the charger was safe after a fault. */
@@ -101,7 +118,7 @@ static inline void rel_monitor_step(rel_monitor *m, uint32_t now, const sess_evs
 {
     rel_monitor_flag(m, rel_evse_out_ok(e), now);
     rel_monitor_flag(m, rel_plant_ok(pl), now);
-    if (pl->charger.i > e->cfg.max_a + 0.5f) rel_monitor_flag(m, "charger current above its limit", now);
+    if (pl->charger.i > rel_limit_a(e) + 0.5f) rel_monitor_flag(m, "charger current above its limit", now);
     if (m->fault_set && !m->safe_seen && (int32_t)(now - m->fault_at) >= 0 && rel_charger_safe(pl) &&
         (e->phase == SESS_SAFE || e->phase == SESS_DONE)) {
         m->safe_seen = 1;

@@ -1,10 +1,10 @@
 /* Reliability world: one plug-in as both sides live it, with faults, deterministic by seed on a virtual clock.
  * SLAC and SDP are frames on the simulated powerline (sim_plc and its loss / burst / duplication / reordering /
- * corruption knobs); the V2G session (tests/unit/sess_world.h: both engines and the plant) then runs over a
- * model of TCP on that line: in order, a segment lost or corrupted on the line costs a retransmission timeout
- * (200 ms, doubling; a reset after REL_TCP_RETRIES), a restarting modem stalls it, duplicates and reordering are
- * absorbed. Peer faults: TCP reset, a silent peer, a slow answer. Every step goes through rel_check.h.
- * Header-only like sess_world.h. */
+ * corruption knobs); the V2G session (tests/unit/sess_world.h: both engines and the plant, DC or AC as in
+ * iso2_world.h) then runs over a model of TCP on that line: in order, a segment lost or corrupted on the line
+ * costs a retransmission timeout (200 ms, doubling; a reset after REL_TCP_RETRIES), a restarting modem stalls it,
+ * duplicates and reordering are absorbed. Peer faults: TCP reset, a silent peer, a slow answer. Every step goes
+ * through rel_check.h. Header-only like sess_world.h. */
 #ifndef CCSPLC_TEST_REL_WORLD_H
 #define CCSPLC_TEST_REL_WORLD_H
 #include <string.h>
@@ -14,8 +14,8 @@
 #include "ccsplc/sdp.h"
 #include "ccsplc/sha256.h"
 #include "ccsplc/slac.h"
+#include "iso2_world.h"
 #include "rel_check.h"
-#include "sess_world.h"
 
 #define REL_EVSE_PORT 0
 #define REL_PEV_PORT 1
@@ -447,7 +447,8 @@ static inline const char *rel_session(rel_world *w, uint32_t seed, const rel_fau
 }
 
 /* Configurations of a reliability world for protocol proto_index of rel_protos: the harness's defaults with a
- * short charge (20 -> 21 % of 10 kWh). */
+ * short charge (20 -> 21 % of 10 kWh), that protocol alone on both sides; for AC the car charges AC from the
+ * charger's AC supply. */
 static inline void rel_configs(unsigned proto_index, sess_evse_config *ec, sess_pev_config *pc,
                                phys_charger_config *cc, phys_battery_config *bc)
 {
@@ -455,6 +456,7 @@ static inline void rel_configs(unsigned proto_index, sess_evse_config *ec, sess_
     bc->target_soc = 21.0f;
     ec->protos[0] = pc->protos[0] = sess_proto_find(rel_protos[proto_index]);
     ec->nprotos = pc->nprotos = 1;
+    if (sess_proto_ac(rel_protos[proto_index])) iw_ac(pc, cc);
 }
 
 /* A charger (and plant) for protocol proto_index; pc/bc get the car's and battery's configurations. */
