@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Hostile peers against a running `ccsplc evse` while a real car charges on it (netns_hostile.sh runs this in the
-car's network namespace). Messages come from the shared EXI corpus; responses are decoded with `ccsplc exi`.
-Two rounds of: a V2GTP length beyond the charger's limit, wrong version bytes, garbage EXI (first message and
-after SessionSetup), valid EXI of the wrong schema, a wrong SessionID, a request out of order, 1000 SDP requests
-per second for 5 s; round 1 also a slow-drip client (one byte per second until the charger closes it), round 2
-a second session that reaches CableCheck and more connections than the charger serves. The charger's VmRSS is read before, after round 1 and after round 2.
-Usage: hostile_peer.py CCSPLC SHARED_DIR IFNAME ADDR PORT CHARGER_PID CAR_LOG
-Prints '# input | outcome' rows and 'rss ...' lines; exit 0 when every outcome is the expected one."""
+car's network namespace, once per protocol). Messages come from the shared EXI corpus of the session's protocol
+(DIN 70121 or ISO 15118-2); responses are decoded with `ccsplc exi`. Two rounds of: a V2GTP length beyond the
+charger's limit, wrong version bytes, garbage EXI (first message and after SessionSetup), valid EXI of the wrong
+schema (the other protocol's SessionSetupReq), a wrong SessionID, a request out of order, 1000 SDP requests per
+second for 5 s; round 1 also a slow-drip client (one byte per second until the charger closes it), round 2 a
+second session that reaches CableCheck and more connections than the charger serves. The charger's VmRSS is read
+before, after round 1 and after round 2.
+Usage: hostile_peer.py CCSPLC SHARED_DIR IFNAME ADDR PORT CHARGER_PID CAR_LOG PROTO (din or iso2-dc)
+Prints '# PROTO: input | outcome' rows and 'rss ...' lines; exit 0 when every outcome is the expected one."""
 import random
 import select
 import socket
@@ -21,29 +23,51 @@ LIMIT = 8192                 # LIVE_MAX_PAYLOAD of app/live.h
 CLOSE_WAIT = 5.0             # a refused connection is closed at once; wait at most this long for it
 DRIP_LIMIT = 30.0            # V2G_EVCC_CommunicationSetup_Timeout (20 s) closes a dripping client before this
 
-CCSPLC, SHARED, IFNAME, ADDR, PORT, PID, CAR_LOG = sys.argv[1:8]
+CCSPLC, SHARED, IFNAME, ADDR, PORT, PID, CAR_LOG, PROTO = sys.argv[1:9]
 PORT, SCOPE = int(PORT), socket.if_nametoindex(IFNAME)
+CODEC = PROTO.split("-")[0]          # din, iso2: the `ccsplc exi -p` name and the corpus file
+if CODEC not in ("din", "iso2"):
+    raise SystemExit(f"protocol {PROTO}: din or iso2-dc")
 failures = []
 
 
-def corpus(tsv, proto, name):
+def corpus(tsv, proto, name, *want, without=()):
+    """The first line of that message whose fields contain every string in want and none in without."""
     with open(f"{SHARED}/corpus/{tsv}") as f:
         for line in f:
             col = line.rstrip("\n").split("\t")
-            if col[0] == proto and col[1] == name:
+            if col[0] == proto and col[1] == name and all(w in col[3] for w in want) and \
+                    not any(w in col[3] for w in without):
                 return bytes.fromhex(col[2])
-    raise SystemExit(f"{name} not in {tsv}")
+    raise SystemExit(f"{name} with {want} without {without} not in {tsv}")
 
 
-APP_REQ = corpus("app.tsv", "app", "supportedAppProtocolReq")     # DIN offered first (SchemaID 1)
-SETUP_REQ = corpus("din.tsv", "din", "SessionSetupReq")
-DISCOVERY_REQ = corpus("din.tsv", "din", "ServiceDiscoveryReq")
-PAYMENT_REQ = corpus("din.tsv", "din", "ServicePaymentSelectionReq")   # a recorded car's SessionID
-AUTH_REQ = corpus("din.tsv", "din", "ContractAuthenticationReq")
-CPD_REQ = corpus("din.tsv", "din", "ChargeParameterDiscoveryReq")
-CABLE_CHECK_REQ = corpus("din.tsv", "din", "CableCheckReq")
-DELIVERY_REQ = corpus("din.tsv", "din", "PowerDeliveryReq")
-ISO2_SETUP_REQ = corpus("iso2.tsv", "iso2", "SessionSetupReq")
+# The requests of a session up to CableCheck, the wrong schema's SessionSetupReq and edits (old, new) of the
+# XML form that make a corpus request fit our charger. DIN: real cars' requests as recorded. ISO-2: synthetic
+# ones (corpus/README.md), the DC variants; the EIM charger takes ExternalPayment only, the corpus has
+# PaymentServiceSelectionReq with the charge service alone as Contract (Plug & Charge) only.
+if CODEC == "din":
+    APP_REQ = corpus("app.tsv", "app", "supportedAppProtocolReq")     # DIN alone (SchemaID 1)
+    SETUP_REQ = corpus("din.tsv", "din", "SessionSetupReq")
+    DISCOVERY_REQ = corpus("din.tsv", "din", "ServiceDiscoveryReq")
+    PAYMENT_REQ, PAYMENT_EDIT = corpus("din.tsv", "din", "ServicePaymentSelectionReq"), ()
+    AUTH_REQ = corpus("din.tsv", "din", "ContractAuthenticationReq")
+    CPD_REQ = corpus("din.tsv", "din", "ChargeParameterDiscoveryReq")
+    CABLE_CHECK_REQ = corpus("din.tsv", "din", "CableCheckReq")
+    DELIVERY_REQ = corpus("din.tsv", "din", "PowerDeliveryReq")
+    OTHER, OTHER_SETUP_REQ = "ISO 15118-2", corpus("iso2.tsv", "iso2", "SessionSetupReq")
+else:
+    APP_REQ = corpus("app.tsv", "app", "supportedAppProtocolReq", "urn:iso:15118:2:2013:MsgDef")
+    SETUP_REQ = corpus("iso2.tsv", "iso2", "SessionSetupReq")
+    DISCOVERY_REQ = corpus("iso2.tsv", "iso2", "ServiceDiscoveryReq")
+    PAYMENT_REQ = corpus("iso2.tsv", "iso2", "PaymentServiceSelectionReq", "SelectedService[0].ServiceID=1",
+                         without=("SelectedService[1]",))
+    PAYMENT_EDIT = ((">Contract<", ">ExternalPayment<"),)
+    AUTH_REQ = corpus("iso2.tsv", "iso2", "AuthorizationReq")
+    CPD_REQ = corpus("iso2.tsv", "iso2", "ChargeParameterDiscoveryReq", "RequestedEnergyTransferMode=DC_extended")
+    CABLE_CHECK_REQ = corpus("iso2.tsv", "iso2", "CableCheckReq", "EVReady=true", "EVErrorCode=NO_ERROR")
+    DELIVERY_REQ = corpus("iso2.tsv", "iso2", "PowerDeliveryReq", "ChargeProgress=Start", "DC_EVPowerDelivery")
+    OTHER, OTHER_SETUP_REQ = "DIN 70121", corpus("din.tsv", "din", "SessionSetupReq")
 
 
 def frame(payload, ptype=V2GTP_EXI, version=0x01, inverse=0xFE, length=None):
@@ -58,15 +82,19 @@ def exi(args, data=None):
 
 
 def fields(payload):
-    kv = exi(["decode", "--kv", "-p", "din", payload.hex()])
+    kv = exi(["decode", "--kv", "-p", CODEC, payload.hex()])
     return dict(line.split("=", 1) for line in kv.splitlines() if "=" in line)
 
 
-def with_session(req, sid):
-    """The corpus request with our SessionID (through the XML form and back)."""
-    xml = exi(["decode", "-p", "din", req.hex()])
+def with_session(req, sid, edits=()):
+    """The corpus request with our SessionID and the edits (through the XML form and back)."""
+    xml = exi(["decode", "-p", CODEC, req.hex()])
     old = fields(req)["SessionID"].upper()
-    return bytes.fromhex(exi(["encode", "-p", "din", "-"], xml.replace(f">{old}<", f">{sid.upper()}<")).strip())
+    for a, b in ((f">{old}<", f">{sid.upper()}<"),) + tuple(edits):
+        if a not in xml:
+            raise SystemExit(f"{a} not in {xml}")
+        xml = xml.replace(a, b)
+    return bytes.fromhex(exi(["encode", "-p", CODEC, "-"], xml).strip())
 
 
 class Conn:
@@ -107,7 +135,7 @@ class Conn:
 
 
 def row(name, ok, outcome):
-    print(f"# {name} | {outcome}", flush=True)
+    print(f"# {PROTO}: {name} | {outcome}", flush=True)
     if not ok:
         failures.append(name)
 
@@ -157,8 +185,9 @@ def second_car():
     c = Conn()
     sid = session(c)
     got = []
-    for req in (DISCOVERY_REQ, PAYMENT_REQ, AUTH_REQ, CPD_REQ, CABLE_CHECK_REQ, CABLE_CHECK_REQ):
-        c.send(frame(with_session(req, sid)))
+    for req, edits in ((DISCOVERY_REQ, ()), (PAYMENT_REQ, PAYMENT_EDIT), (AUTH_REQ, ()), (CPD_REQ, ()),
+                       (CABLE_CHECK_REQ, ()), (CABLE_CHECK_REQ, ())):
+        c.send(frame(with_session(req, sid, edits)))
         p = c.read()
         got.append(fields(p) if p else {})
     c.close()
@@ -240,9 +269,9 @@ def round_of_inputs(n):
     refused_at_once("unknown payload type 0x1234", frame(APP_REQ, ptype=0x1234))
     refused_at_once("garbage EXI as the first message", frame(bytes(rng.randrange(256) for _ in range(40))))
     refused_after_session("garbage EXI after SessionSetup", bytes(rng.randrange(256) for _ in range(40)))
-    refused_after_session("ISO 15118-2 SessionSetupReq in a DIN session (wrong schema)", ISO2_SETUP_REQ)
-    answered_then_closed("a recorded car's SessionID (wrong) after SessionSetup", lambda sid: PAYMENT_REQ,
-                         "FAILED_UnknownSession")
+    refused_after_session(f"{OTHER} SessionSetupReq (wrong schema)", OTHER_SETUP_REQ)
+    answered_then_closed("ServiceDiscoveryReq with a recorded car's SessionID (wrong) after SessionSetup",
+                         lambda sid: DISCOVERY_REQ, "FAILED_UnknownSession")
     answered_then_closed("PowerDeliveryReq right after SessionSetup (out of order)",
                          lambda sid: with_session(DELIVERY_REQ, sid), "FAILED_SequenceError")
 
