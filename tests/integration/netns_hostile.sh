@@ -71,8 +71,9 @@ run_for() {
     grep -A1 "^evse session 1 ($proto)" "$eout" | grep -q "stop        normal" || fail "$proto: charger: session 1"
     echo "ok: $proto: the charger's own session with the car ended normally; SIGTERM while waiting: exit 0"
     kill -TERM $plcsim
-    wait $plcsim
+    wait $plcsim || :   # its `timeout` wrapper may report the signal (143)
 }
 
 run_for din
 run_for iso2-dc
+echo "ok: DIN and ISO-2 DC"
