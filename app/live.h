@@ -24,6 +24,10 @@
  * allows: joining the AVLN (TT_match_join), SDP (SDP_MAX_REQUESTS x SDP_TIMEOUT_MS) and communication setup
  * (V2G_EVCC_CommunicationSetup_Timeout). */
 #define LIVE_CAR_SETUP_MS (SLAC_TT_MATCH_JOIN_MS + SDP_MAX_REQUESTS * SDP_TIMEOUT_MS + SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS)
+/* ISO 15118-2 Pause: the car comes back this long after its SessionStop(Pause) (--resume-after); the charger
+ * keeps the paused SessionID for the plug-in this long (--resume-wait), then the plug-in ends. */
+#define LIVE_RESUME_AFTER_MS 10000u
+#define LIVE_RESUME_WAIT_MS 600000u
 
 typedef enum { LIVE_EVSE, LIVE_PEV } live_role;
 /* The last phase run; SERVE (the charger's default): session after session until a signal or `sessions`. */
@@ -43,15 +47,20 @@ typedef struct {
     float evse_max_v, evse_max_a, evse_max_w;
     uint8_t session_id_len, auth_ongoing, cpd_ongoing;
     uint32_t isolation_ms;
+    uint32_t resume_wait_ms;  /* keep a paused session this long for the car to resume it */
     /* car */
     float soc, target_soc, capacity_kwh;
     float pev_target_v, pev_max_a, precharge_tolerance_v;
+    uint32_t pause_after_ms;  /* ISO 15118-2: SessionStop(Pause) this long after the first current (0: never) */
+    uint32_t resume_after_ms; /* after a Pause: reconnect and resume after this long */
 } live_options;
 
 void live_options_default(live_options *o, live_role role);
 /* Reads an INI file into o (docs/config.md lists the keys; pyPLC's pyPlc.ini names are accepted). 0, or -1
  * after logging the file, line and reason. */
 int live_config_file(live_options *o, const char *path);
+/* Options that ask for a Pause: refused (logged, -1) for DIN 70121, which has none, and with --sim. */
+int live_pause_check(const live_options *o);
 /* "slac" | "sdp" | "session". 0 or -1. */
 int live_until_parse(const char *s, live_until *out);
 
@@ -105,6 +114,16 @@ struct live {
     ccs_timer car_timer;              /* charger: LIVE_CAR_SETUP_MS after the match */
     int no_car;                       /* charger: it ran out without a session: the plug-in ends */
     uint32_t served, served_ok;       /* charger: sessions ended, ended normally */
+    /* ISO 15118-2 Pause (live_pause.c, live_slots.c): one session over several connections */
+    ccs_timer pause_timer;            /* car: --pause-after, then --resume-after; charger: --resume-wait */
+    int paused;                       /* car: waiting to resume */
+    int no_resume;                    /* car: space while paused: the session stays ended */
+    uint32_t pauses;                  /* Pauses in this session */
+    uint32_t earlier_messages;        /* messages on its connections before the last Pause */
+    uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* charger: the paused SessionID (0: none) */
+    int resume_from;                  /* charger: the slot of the paused session */
+    uint32_t paused_at, unsafe_ms;    /* charger: since when; time the power stage was not safe meanwhile */
+    double paused_wh;                 /* charger: the meter at the Pause */
     /* output */
     pcapng_writer pcap;
     int have_pcap;
@@ -155,6 +174,15 @@ void live_slots_disconnect(live *l, uint32_t now);
 void live_slots_end(live *l);
 /* Space on the terminal: EVSE_Shutdown for every session. */
 void live_slots_shutdown(live *l);
+/* The car's Pause (app/live_pause.c). arm: at the first current, the --pause-after timer. request: the p key
+ * (pause; while paused: resume now). resuming: the session ended paused and the car is to come back.
+ * wait: --resume-after (p, space or q cut it short); 0 to go on with SDP and the connection, else a CCS_E*. */
+void live_pause_arm(live *l);
+void live_pause_request(live *l);
+int live_pause_resuming(const live *l);
+int live_pause_wait(live *l);
+/* "0123abcd..." for logs. */
+const char *live_hex_id(const uint8_t *id, uint8_t len);
 /* --sim: the simulated modems and the peer in this process (`ccsplc demo`'s machinery). Exit code. */
 int live_sim(live *l);
 
@@ -164,8 +192,8 @@ void live_pcap_udp(live *l, int out, const uint8_t peer_ip[16], uint16_t our_por
                    const uint8_t *payload, size_t len);
 uint64_t live_wall_ns(void);
 
-/* Terminal: keys on stdin (space: stop charging gracefully; q: safe stop, then quit) and a status line on
- * stderr, each only when that is a terminal. */
+/* Terminal: keys on stdin (space: stop charging gracefully; p: the car's Pause, ISO 15118-2; q: safe stop,
+ * then quit) and a status line on stderr, each only when that is a terminal. */
 void live_tty_open(live *l);
 void live_tty_close(live *l);
 /* Session-level helpers shared by the phases. */

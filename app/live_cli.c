@@ -32,20 +32,26 @@ static void usage(FILE *f, live_role role)
     if (role == LIVE_EVSE)
         fprintf(f, "      --max-voltage V   --max-current A   --max-power W   the charger's limits (500, 125, 50000)\n"
                    "      --port N          V2GTP server port announced in SDP (default: any free port)\n"
-                   "      --sessions N      serve N sessions, then exit (default: until a signal or q)\n");
+                   "      --sessions N      serve N sessions, then exit (default: until a signal or q)\n"
+                   "      --resume-wait S   keep a paused session (ISO 15118-2) S seconds for the car (600)\n");
     else
         fprintf(f, "      --soc N           battery SoC at plug-in, %% (20)   --target-soc N   charge until (80)\n"
-                   "      --capacity KWH    battery capacity (60)   --target-voltage V   EVTargetVoltage (410)\n");
+                   "      --capacity KWH    battery capacity (60)   --target-voltage V   EVTargetVoltage (410)\n"
+                   "      --pause-after S   ISO 15118-2: pause S seconds after the first current (SessionStop Pause)\n"
+                   "      --resume-after S  after a pause: reconnect and resume the session after S seconds (10)\n");
     fprintf(f, "  -v, --verbose         debug log (one line per V2G message)   -q, --quiet   errors only\n"
                "  -h, --help            this text\n"
                "\n"
-               "keys (when stdin is a terminal): space stops charging gracefully, q stops safely and quits.\n"
+               "keys (when stdin is a terminal): space stops charging gracefully, q stops safely and quits;\n"
+               "car, ISO 15118-2: p pauses (while paused: resumes at once).\n"
                "A status line (state, V, A, kW, SoC) is shown when stderr is a terminal.\n"
                "exit: 0 the session (charger: every session served) ended normally, or the --stop-after phase\n"
                "completed; 1 otherwise (also a charger stopped in the middle of a session), 2 usage.\n");
 }
 
-enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_MAXV, O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_SOC, O_TSOC, O_CAP, O_TV };
+/* O_MAXV .. O_RWAIT: the charger's own; O_SOC ..: the car's. */
+enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_MAXV, O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_RWAIT, O_SOC, O_TSOC, O_CAP,
+       O_TV, O_PAUSE, O_RESUME };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -62,6 +68,14 @@ static int copy(char *dst, size_t cap, const char *s)
     return 0;
 }
 
+static int secs(const char *s, double lo, uint32_t *ms)
+{
+    float v;
+    if (num(s, lo, 86400, &v)) return -1;
+    *ms = (uint32_t)(v * 1000.0f);
+    return 0;
+}
+
 static int apply(live_options *o, int c, const char *a)
 {
     float v = 0;
@@ -71,7 +85,7 @@ static int apply(live_options *o, int c, const char *a)
     case O_STOP: return live_until_parse(a, &o->until);
     case O_PROTO: return copy(o->proto, sizeof o->proto, a);
     case O_PCAP: return copy(o->pcap, sizeof o->pcap, a);
-    case 't': if (num(a, 0, 86400, &v)) return -1; o->timeout_ms = (uint32_t)(v * 1000.0f); return 0;
+    case 't': return secs(a, 0, &o->timeout_ms);
     case 'v': ccs_log_set_level(CCS_LOG_DEBUG); return 0;
     case 'q': ccs_log_set_level(CCS_LOG_ERROR); return 0;
     case O_MAXV: return num(a, 50, 1500, &o->evse_max_v);
@@ -83,10 +97,13 @@ static int apply(live_options *o, int c, const char *a)
         o->sessions = (uint16_t)v;
         o->until = LIVE_UNTIL_SERVE;
         return 0;
+    case O_RWAIT: return secs(a, 1, &o->resume_wait_ms);
     case O_SOC: return num(a, 0, 100, &o->soc);
     case O_TSOC: return num(a, 1, 100, &o->target_soc);
     case O_CAP: return num(a, 0.1, 300, &o->capacity_kwh);
     case O_TV: return num(a, 1, 1500, &o->pev_target_v);
+    case O_PAUSE: return secs(a, 0.1, &o->pause_after_ms);
+    case O_RESUME: return secs(a, 0, &o->resume_after_ms);
     default: return -1;
     }
 }
@@ -101,9 +118,10 @@ int live_main(live_role role, int argc, char **argv)
         { "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
         { "max-voltage", required_argument, 0, O_MAXV }, { "max-current", required_argument, 0, O_MAXA },
         { "max-power", required_argument, 0, O_MAXW }, { "port", required_argument, 0, O_PORT },
-        { "sessions", required_argument, 0, O_SESSIONS },
+        { "sessions", required_argument, 0, O_SESSIONS }, { "resume-wait", required_argument, 0, O_RWAIT },
         { "soc", required_argument, 0, O_SOC }, { "target-soc", required_argument, 0, O_TSOC },
         { "capacity", required_argument, 0, O_CAP }, { "target-voltage", required_argument, 0, O_TV },
+        { "pause-after", required_argument, 0, O_PAUSE }, { "resume-after", required_argument, 0, O_RESUME },
         { 0, 0, 0, 0 },
     };
     static live l;
@@ -122,7 +140,7 @@ int live_main(live_role role, int argc, char **argv)
         }
         if (c == '?') goto usage;
         if (c == 'c') config = optarg;
-        else if ((role == LIVE_EVSE && c >= O_SOC) || (role == LIVE_PEV && c >= O_MAXV && c <= O_SESSIONS)) goto usage;
+        else if ((role == LIVE_EVSE && c >= O_SOC) || (role == LIVE_PEV && c >= O_MAXV && c <= O_RWAIT)) goto usage;
         else seen[n] = c, args[n++] = optarg;
     }
     if (!seen || !args || optind != argc) goto usage;
@@ -136,6 +154,10 @@ int live_main(live_role role, int argc, char **argv)
             goto usage;
         }
     if ((!l.o.ifname[0] && !l.o.sim) || (role == LIVE_PEV && l.o.target_soc <= l.o.soc)) goto usage;
+    if (live_pause_check(&l.o)) {
+        rc = CCS_EXIT_USAGE;
+        goto out;
+    }
     free(seen);
     free(args);
     return live_run(&l);

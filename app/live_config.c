@@ -21,12 +21,14 @@ void live_options_default(live_options *o, live_role role)
     o->evse_max_w = 50000.0f;
     o->session_id_len = 8;
     o->isolation_ms = 3000;
+    o->resume_wait_ms = LIVE_RESUME_WAIT_MS;
     o->soc = 20.0f;           /* as `ccsplc demo` */
     o->target_soc = 80.0f;
     o->capacity_kwh = 60.0f;
     o->pev_target_v = 410.0f; /* sess_pev_config_default's max_v */
     o->pev_max_a = 125.0f;
     o->precharge_tolerance_v = SESS_PEV_PRECHARGE_TOLERANCE_V;
+    o->resume_after_ms = LIVE_RESUME_AFTER_MS;
 }
 
 int live_until_parse(const char *s, live_until *out)
@@ -71,12 +73,15 @@ static const key_row keys[] = {
     { "evse", "auth_ongoing", K_U8, O(auth_ongoing), 0, 0, 200 },
     { "evse", "cpd_ongoing", K_U8, O(cpd_ongoing), 0, 0, 200 },
     { "evse", "isolation_time", K_MS, O(isolation_ms), 0, 0, 60 },
+    { "evse", "resume_wait", K_MS, O(resume_wait_ms), 0, 1, 86400 },
     { "pev", "soc", K_FLOAT, O(soc), 0, 0, 100 },
     { "pev", "target_soc", K_FLOAT, O(target_soc), 0, 1, 100 },
     { "pev", "capacity_kwh", K_FLOAT, O(capacity_kwh), 0, 0.1, 300 },
     { "pev", "target_voltage", K_FLOAT, O(pev_target_v), 0, 1, 1500 },
     { "pev", "max_current", K_FLOAT, O(pev_max_a), 0, 1, 1000 },
     { "pev", "precharge_tolerance", K_FLOAT, O(precharge_tolerance_v), 0, 0.1, 100 },
+    { "pev", "pause_after", K_MS, O(pause_after_ms), 0, 0, 86400 },
+    { "pev", "resume_after", K_MS, O(resume_after_ms), 0, 0, 86400 },
 };
 
 /* pyPLC keys without a meaning here (hardware, display, logging back-ends): read and ignored. */

@@ -74,7 +74,8 @@ int live_result(live *l, int rc)
                pl->battery.stored_wh / 1000.0, pl->battery.loss_wh / 1000.0, l->o.soc, pl->battery.soc);
     printf("  times       link up %.3f s, SDP %.3f s, first current %.3f s, end %.3f s\n", secs(l, l->t_linked),
            secs(l, l->t_sdp), secs(l, l->t_first_current), secs(l, ccs_loop_now(&l->s.loop)));
-    printf("  messages    %u\n", l->car->messages);
+    printf("  messages    %u\n", l->earlier_messages + l->car->messages);
+    if (l->pauses) printf("  pauses      %u\n", l->pauses);
     printf("  result      %s\n", normal ? "ended normally" : "FAILED");
     fflush(stdout);
     return normal ? CCS_EXIT_OK : CCS_EXIT_FAIL;

@@ -30,7 +30,7 @@ static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
             if (sdp_client_on_datagram(&l->sdp, buf, len) != SDP_ACT_DONE) continue;
             ccs_loop_timer_stop(loop, &l->sdp_timer);
             log_peer("charger at", l->sdp.result.addr, l->sdp.result.port);
-            l->t_sdp = ccs_loop_now(loop);
+            if (!l->t_sdp) l->t_sdp = ccs_loop_now(loop);   /* the first SDP (again after a Pause) */
             ccs_loop_remove_fd(loop, fd);
             ccs_loop_stop(loop, 0);
             return;
@@ -86,8 +86,8 @@ int live_sdp(live *l)
     if (rc) return rc;
     char t[IPV6_TEXT_MAX];
     ipv6_format(l->ip, t, sizeof t);
-    if (l->udp >= 0) {   /* the charger's next plug-in: the same sockets */
-        rc = 0;
+    if (l->udp >= 0) {   /* the charger's next plug-in, the car's SDP after a Pause: the same sockets */
+        rc = l->o.role == LIVE_PEV ? llnet_local(l->udp, NULL, &l->port) : 0;
     } else if (l->o.role == LIVE_EVSE) {
         l->port = l->o.tcp_port;
         rc = llnet_tcp_listen(l->ifindex, l->ip, &l->port, &l->lfd);

@@ -1,6 +1,7 @@
 /* The V2G session on the interface: V2GTP over TCP on link-local IPv6 (the car connects to the port SDP gave;
  * the charger's connections are in live_slots.c), the session engine, the half plant as simulated hardware
- * stepped every LIVE_STEP_MS, and the safe stop when interrupted. */
+ * stepped every LIVE_STEP_MS, the car's reconnection after an ISO 15118-2 Pause (live_pause.c), and the safe
+ * stop when interrupted. */
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "ccsplc/errors.h"
 #include "ccsplc/llnet.h"
 #include "ccsplc/log.h"
+#include "ccsplc/random.h"
 #include "live.h"
 
 static int is_evse(const live *l) { return l->o.role == LIVE_EVSE; }
@@ -58,6 +60,7 @@ static void setup(live *l)
     sess_pev_config pc;
     l->docs = &docs;
     live_configure(&l->o, l->s.link.mac, &l->plant, &l->ecfg, &pc);
+    l->ecfg.rng = ccs_random_getrandom;   /* SessionIDs nobody can guess (a paused one is resumed with it) */
     if (!is_evse(l)) {
         sess_pev_init(&l->pev, &pc, &docs);
         phys_plant_sense(&l->plant, NULL, &l->pev);
@@ -84,9 +87,12 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
     live *l = c->l;
     uint32_t now = ccs_loop_now(&l->s.loop);
     sess_pev_on_message(&l->pev, m->payload_type, m->payload, m->payload_len, now);
-    LOG_D("v2g: < %s", l->pev.rx_name ? l->pev.rx_name : "?");
-    if (!l->t_first_current && l->pev.rx_name && !strcmp(l->pev.rx_name, "CurrentDemandRes"))
+    const char *rx = l->pev.rx_name;
+    LOG_D("v2g: < %s", rx ? rx : "?");
+    if (!l->t_first_current && rx && (!strcmp(rx, "CurrentDemandRes") || !strcmp(rx, "ChargingStatusRes"))) {
         l->t_first_current = now;
+        live_pause_arm(l);
+    }
     flush(l);
 }
 
@@ -96,6 +102,28 @@ static void on_closed(live_conn *c)
     live_conn_close(c);
     sess_pev_disconnect(&l->pev, ccs_loop_now(&l->s.loop));
     flush(l);
+}
+
+static void on_step(ccs_loop *loop, void *ctx)
+{
+    live *l = ctx;
+    uint32_t now = ccs_loop_now(loop), dt = now - l->last_step;
+    l->last_step = now;
+    if (dt > 1000) dt = 1000;
+    ccs_loop_timer_at(loop, &l->step, now + LIVE_STEP_MS, on_step, l);
+    if (is_evse(l)) {
+        live_slots_step(l, now, dt);
+        return;
+    }
+    phys_plant_step_pev(&l->plant, &l->pev, dt);
+    if (l->pev.phase != SESS_IDLE) sess_pev_tick(&l->pev, now);
+    flush(l);
+}
+
+static void start_steps(live *l)
+{
+    l->last_step = ccs_loop_now(&l->s.loop);
+    ccs_loop_timer_at(&l->s.loop, &l->step, l->last_step + LIVE_STEP_MS, on_step, l);
 }
 
 static void on_connect(ccs_loop *loop, int fd, short revents, void *ctx)
@@ -114,10 +142,11 @@ static void on_connect(ccs_loop *loop, int fd, short revents, void *ctx)
     llnet_local(fd, NULL, &l->port);
     live_conn_open(&l->conn[0], l, fd, 1, on_message, on_closed);
     sess_pev_start(&l->pev, ccs_loop_now(loop));
+    start_steps(l);   /* not before: a step of the paused session (ended) would end the loop */
     flush(l);
 }
 
-/* The car connects to the address and port SDP gave. */
+/* The car connects to the address and port SDP gave (again after a Pause). */
 static int car_connect(live *l)
 {
     live_conn *c = &l->conn[0];
@@ -130,20 +159,16 @@ static int car_connect(live *l)
     return rc;
 }
 
-static void on_step(ccs_loop *loop, void *ctx)
+/* The car's session ended paused: wait (no physics steps: nothing moves, and a step would end the loop at once),
+ * then SDP again, the connection (the steps again), the session resumed with its SessionID until it ends. */
+static int resume(live *l)
 {
-    live *l = ctx;
-    uint32_t now = ccs_loop_now(loop), dt = now - l->last_step;
-    l->last_step = now;
-    if (dt > 1000) dt = 1000;
-    ccs_loop_timer_at(loop, &l->step, now + LIVE_STEP_MS, on_step, l);
-    if (is_evse(l)) {
-        live_slots_step(l, now, dt);
-        return;
-    }
-    phys_plant_step_pev(&l->plant, &l->pev, dt);
-    if (l->pev.phase != SESS_IDLE) sess_pev_tick(&l->pev, now);
-    flush(l);
+    ccs_loop_timer_stop(&l->s.loop, &l->step);
+    int rc = live_pause_wait(l);
+    if (rc || l->no_resume) return rc;
+    rc = live_sdp(l);
+    if (!rc) rc = car_connect(l);
+    return rc ? rc : ccs_loop_run(&l->s.loop);
 }
 
 static void on_safe_wait(ccs_loop *loop, void *ctx)
@@ -184,12 +209,13 @@ int live_session(live *l)
         LOG_E("v2g: %s", ccs_strerror(rc));
         return rc;
     }
-    l->last_step = ccs_loop_now(loop);
-    ccs_loop_timer_at(loop, &l->step, l->last_step + LIVE_STEP_MS, on_step, l);
+    if (is_evse(l)) start_steps(l);
     rc = ccs_loop_run(loop);
+    while (!rc && !is_evse(l) && live_pause_resuming(l)) rc = resume(l);
     if (rc == CCS_ESTATE) LOG_W("v2g: interrupted");
     if (!finished(l) && (is_evse(l) || l->pev.phase != SESS_IDLE)) safe_stop(l);
     ccs_loop_timer_stop(loop, &l->step);
+    ccs_loop_timer_stop(loop, &l->pause_timer);
     if (is_evse(l)) live_slots_end(l);
     const sess_evse *e = l->car && is_evse(l) ? &l->car->evse : NULL;
     sess_phase ph = is_evse(l) ? (e ? e->phase : SESS_IDLE) : l->pev.phase;

@@ -1,7 +1,8 @@
 /* The charger's V2GTP connections during one plug-in: the listener stays watched while a car charges, each
  * accepted connection gets a slot with its own sess_evse (up to LIVE_MAX_CONNS; beyond: accepted and closed at
- * once), the power stage follows only the first session that commands it (one car per outlet), and the
- * plug-in ends when the car's session ends. */
+ * once), the power stage follows only the first session that commands it (one car per outlet), an ISO 15118-2
+ * Pause of that session keeps its SessionID for the plug-in (a later connection resumes it), and the plug-in
+ * ends when the car's session ends. */
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,15 +29,16 @@ int live_slots_finished(const live *l)
     return !l->plant.evse_contactor.closed;
 }
 
-/* The plug-in is over when the car's session has ended: the owner of the power stage (once its contactors are
- * open), else the last session that got a SessionID, when no other session with one is still running. A
- * connection that never got that far (junk, a stale or slow client) ends alone. */
+/* The plug-in is over when the car's session has ended and is not paused: the owner of the power stage (once
+ * its contactors are open); when no session got that far, once no session of the plug-in runs any more (one
+ * still in its handshake or before its SessionSetup may be the car's own: the engine's timers bound it). Before
+ * any SessionID it waits (LIVE_CAR_SETUP_MS, live_serve.c). */
 static int plug_in_over(const live *l)
 {
-    if (!l->car || active(&l->car->evse)) return 0;
-    if (l->owner >= 0) return !l->plant.evse_contactor.closed;
+    if (!l->car || l->resume_id_len) return 0;
+    if (l->owner >= 0) return !active(&l->conn[l->owner].evse) && !l->plant.evse_contactor.closed;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++)
-        if (l->conn[i].evse.session_id_len && active(&l->conn[i].evse)) return 0;
+        if (active(&l->conn[i].evse)) return 0;
     return 1;
 }
 
@@ -45,12 +47,86 @@ static void check_over(live *l)
     if (plug_in_over(l)) ccs_loop_stop(&l->s.loop, 0);
 }
 
+/* The paused SessionID (len 0: none) for the engine of every slot: a SessionSetupReq with it resumes. */
+static void offer_resume(live *l, uint8_t len)
+{
+    l->resume_id_len = len;
+    for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
+        memcpy(l->conn[i].evse.resume_id, l->resume_id, len);
+        l->conn[i].evse.resume_id_len = len;
+    }
+}
+
+/* A slot ready for a connection: a fresh engine that knows the paused SessionID, if any. */
+static void fresh(live *l, live_conn *c)
+{
+    sess_evse_init(&c->evse, &l->ecfg, l->docs);
+    memcpy(c->evse.resume_id, l->resume_id, l->resume_id_len);
+    c->evse.resume_id_len = l->resume_id_len;
+}
+
+/* The end of a Pause: how long, and whether the power stage stayed safe (no command for it, contactors open,
+ * no current) all along. */
+static void pause_report(live *l, uint32_t now)
+{
+    double s = (now - l->paused_at) / 1000.0, wh = l->plant.charger.energy_wh - l->paused_wh;
+    if (l->unsafe_ms) LOG_W("v2g: paused %.1f s: the power stage was NOT safe for %u ms (%.3f Wh)", s, l->unsafe_ms, wh);
+    else LOG_I("v2g: paused %.1f s: output off, contactors open, no current all along (%.3f Wh metered)", s, wh);
+}
+
+static void on_resume_wait(ccs_loop *loop, void *ctx)
+{
+    live *l = ctx;
+    pause_report(l, ccs_loop_now(loop));
+    LOG_W("v2g: session %s not resumed within %u s: the plug-in ends", live_hex_id(l->resume_id, l->resume_id_len),
+          l->o.resume_wait_ms / 1000u);
+    offer_resume(l, 0);
+    check_over(l);
+}
+
+/* The power stage's session ended with SessionStop(Pause): its SessionID is kept for --resume-wait. */
+static void paused(live *l, live_conn *c)
+{
+    uint32_t now = ccs_loop_now(&l->s.loop);
+    memcpy(l->resume_id, c->evse.resume_id, c->evse.resume_id_len);
+    offer_resume(l, c->evse.resume_id_len);
+    l->resume_from = slot_of(c);
+    l->pauses++;
+    l->paused_at = now;
+    l->unsafe_ms = 0;
+    l->paused_wh = l->plant.charger.energy_wh;
+    ccs_loop_timer_at(&l->s.loop, &l->pause_timer, now + l->o.resume_wait_ms, on_resume_wait, l);
+    LOG_I("v2g: session %s paused by the car: kept %u s for it to resume%s",
+          live_hex_id(l->resume_id, l->resume_id_len), l->o.resume_wait_ms / 1000u, live_conn_tag(c));
+}
+
+/* Slot c's SessionSetup joined the paused session: it is the car's session now, with the power stage; the
+ * paused slot is free again. */
+static void resumed(live *l, live_conn *c)
+{
+    live_conn *old = &l->conn[l->resume_from];
+    pause_report(l, ccs_loop_now(&l->s.loop));
+    LOG_I("v2g: session %s resumed (OK_OldSessionJoined)%s", live_hex_id(l->resume_id, l->resume_id_len),
+          live_conn_tag(c));
+    ccs_loop_timer_stop(&l->s.loop, &l->pause_timer);
+    l->earlier_messages += old->messages;
+    old->messages = 0;
+    l->owner = slot_of(c);
+    l->car = c;
+    offer_resume(l, 0);
+    fresh(l, old);
+}
+
 /* After an engine call on slot c: the power stage's owner, the car's session, what to send, the end. */
 static void after(live_conn *c)
 {
     live *l = c->l;
     sess_evse *e = &c->evse;
     int i = slot_of(c);
+    if (i == l->owner && e->stop == SESS_STOP_PAUSED && e->resume_id_len && !l->resume_id_len) paused(l, c);
+    if (l->resume_id_len && i != l->resume_from && e->session_id_len == l->resume_id_len &&
+        !memcmp(e->session_id, l->resume_id, l->resume_id_len))
+        resumed(l, c);
     if (wants_power(e) && l->owner != i) {
         if (l->owner < 0) {
             l->owner = i;
@@ -111,7 +187,7 @@ static void on_accept(ccs_loop *loop, int lfd, short revents, void *ctx)
         }
         memcpy(c->peer_ip, ip, 16);
         c->peer_port = port;
-        sess_evse_init(&c->evse, &l->ecfg, l->docs);
+        fresh(l, c);
         live_conn_open(c, l, fd, 0, on_message, on_closed);
         sess_evse_connect(&c->evse, ccs_loop_now(loop));
         after(c);
@@ -122,16 +198,26 @@ int live_slots_start(live *l)
 {
     l->owner = -1;
     l->car = NULL;
+    l->resume_id_len = 0;
+    l->pauses = l->earlier_messages = 0;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
         l->conn[i].l = l;
-        sess_evse_init(&l->conn[i].evse, &l->ecfg, l->docs);
+        fresh(l, &l->conn[i]);
     }
     return ccs_loop_add_fd(&l->s.loop, l->lfd, POLLIN, on_accept, l);
+}
+
+/* While paused: the time the power stage was not safe (a command for it, contactors closed, current). */
+static int power_live(const live *l, const sess_evse *e)
+{
+    return e->out.output_on || e->out.contactors_closed || e->out.isolation_check ||
+           l->plant.evse_contactor.closed || l->plant.charger.i != 0.0f;
 }
 
 void live_slots_step(live *l, uint32_t now, uint32_t dt)
 {
     if (l->owner >= 0) phys_plant_step_evse(&l->plant, &l->conn[l->owner].evse, dt);
+    if (l->resume_id_len && l->owner >= 0 && power_live(l, &l->conn[l->owner].evse)) l->unsafe_ms += dt;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
         sess_evse *e = &l->conn[i].evse;
         uint32_t at;
@@ -156,6 +242,8 @@ void live_slots_disconnect(live *l, uint32_t now)
 void live_slots_end(live *l)
 {
     ccs_loop_remove_fd(&l->s.loop, l->lfd);
+    ccs_loop_timer_stop(&l->s.loop, &l->pause_timer);
+    l->resume_id_len = 0;
     live_slots_disconnect(l, ccs_loop_now(&l->s.loop));
 }
 

@@ -1,5 +1,6 @@
 /* The terminal side of `ccsplc evse` / `ccsplc pev`: keys on stdin as pyPLC users know them (space: stop
- * charging gracefully; q: safe stop, then quit) and a live status line on stderr (state, V, A, kW, SoC). */
+ * charging gracefully; q: safe stop, then quit), p for the car's ISO 15118-2 Pause (while paused: resume now),
+ * and a live status line on stderr (state, V, A, kW, SoC). */
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,11 @@ void live_request_stop(live *l, int graceful)
     if (!graceful) {
         LOG_I("%s: safe stop, then quit", live_role_name(l));
         ccs_loop_stop(&l->s.loop, CCS_ESTATE);
+        return;
+    }
+    if (l->paused) {   /* the car, waiting to resume: it stays ended */
+        l->no_resume = 1;
+        ccs_loop_stop(&l->s.loop, 0);
         return;
     }
     LOG_I("%s: stopping charging gracefully", live_role_name(l));
@@ -32,6 +38,7 @@ static void on_key(ccs_loop *loop, int fd, short revents, void *ctx)
         return;
     }
     if (c == ' ') live_request_stop(l, 1);
+    else if (c == 'p' || c == 'P') live_pause_request(l);
     else if (c == 'q' || c == 'Q') live_request_stop(l, 0);
 }
 
@@ -42,12 +49,12 @@ static void status_line(live *l)
     if (l->t_sdp || l->t_linked) state = l->t_sdp ? "connecting" : "sdp";
     if (l->o.role == LIVE_EVSE) {
         const sess_evse *e = l->car ? &l->car->evse : NULL;
-        if (e && e->phase != SESS_IDLE) state = sess_evse_state_name(e);
+        if (e && e->phase != SESS_IDLE) state = l->resume_id_len ? "paused" : sess_evse_state_name(e);
         v = l->plant.charger.v;
         a = l->plant.charger.i;
         soc = e ? e->ev_soc : 0.0f;
     } else {
-        if (l->pev.phase != SESS_IDLE) state = sess_pev_state_name(&l->pev);
+        if (l->pev.phase != SESS_IDLE) state = l->paused ? "paused" : sess_pev_state_name(&l->pev);
         v = l->pev.evse_v;
         a = l->plant.pev_contactor.closed ? l->plant.charger.i : 0.0f;
         soc = (float)l->plant.battery.soc;
