@@ -31,6 +31,8 @@
 #define SLAC_LINK_POLL_MS 500u                  /* PEV: GET_SW broadcast interval while joining */
 #define SLAC_RESTART_DELAY_MS 1000u             /* PEV: pause before a new attempt */
 #define SLAC_MODEM_RESET_MS 2000u               /* optional VS_RS_DEV: time the modem needs */
+#define SLAC_SET_KEY_RETRY_MS 500u              /* EVSE: SET_KEY.REQ again while no CNF came (modem restarting) */
+#define SLAC_SET_KEY_TRIES 10u                  /* EVSE: at most this many SET_KEY.REQ per key */
 #define SLAC_ATTEN_ESTIMATE_DB 20u              /* EVSE: reported when the modem gives no profile */
 
 #define SLAC_OUT_MAX 6
@@ -180,7 +182,9 @@ typedef struct {
     uint8_t state;
     uint8_t nmk[HPGP_NMK_LEN];
     uint8_t nid[HPGP_NID_LEN];
-    slac_timer t_next, t_init;
+    slac_timer t_next, t_init;     /* t_next: the modem reset, then the SET_KEY.REQ retry */
+    uint8_t key_tries;             /* SET_KEY.REQ sent for this key; no more once a CNF came */
+    uint8_t key_confirmed;         /* the modem answered SET_KEY (its Result byte is not trusted) */
     int8_t matched;                /* session index, or -1 */
     slac_evse_session sess[SLAC_EVSE_MAX_SESSIONS];
     slac_match_info match;

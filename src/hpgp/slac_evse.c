@@ -39,6 +39,19 @@ const uint8_t *slac_evse_nmk(const slac_evse *s) { return s->nmk; }
 
 static void send(slac_evse *s, const hpgp_msg *m) { slac_out_push(&s->out, &s->stats, m); }
 
+/* SET_KEY.REQ with our key; again after SLAC_SET_KEY_RETRY_MS until the modem answers: a modem still
+ * restarting (after an earlier SET_KEY or a reset) drops it, and a car would then get a key no modem has. */
+static void send_key(slac_evse *s, uint32_t now)
+{
+    hpgp_msg m;
+    hpgp_msg_init(&m, HPGP_K_SET_KEY_REQ, hpgp_local_modem_mac, s->cfg.mac);
+    slac_random(s->cfg.rng, s->cfg.rng_ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce);
+    memcpy(m.u.set_key_req.nid, s->nid, HPGP_NID_LEN);
+    memcpy(m.u.set_key_req.new_key, s->nmk, HPGP_NMK_LEN);
+    send(s, &m);
+    if (++s->key_tries < SLAC_SET_KEY_TRIES) slac_timer_set(&s->t_next, now + SLAC_SET_KEY_RETRY_MS);
+}
+
 /* A new NMK (and its NID) to the modem; then listen for cars. */
 static int set_key(slac_evse *s, uint32_t now)
 {
@@ -50,12 +63,8 @@ static int set_key(slac_evse *s, uint32_t now)
         s->status = SLAC_IDLE;
         return rc;
     }
-    hpgp_msg m;
-    hpgp_msg_init(&m, HPGP_K_SET_KEY_REQ, hpgp_local_modem_mac, s->cfg.mac);
-    slac_random(s->cfg.rng, s->cfg.rng_ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce);
-    memcpy(m.u.set_key_req.nid, s->nid, HPGP_NID_LEN);
-    memcpy(m.u.set_key_req.new_key, s->nmk, HPGP_NMK_LEN);
-    send(s, &m);
+    s->key_tries = s->key_confirmed = 0;
+    send_key(s, now);
     s->state = E_LISTEN;
     slac_timer_set(&s->t_init, now + s->cfg.slac_init_ms);
     return 0;
@@ -199,11 +208,15 @@ static void on_param_req(slac_evse *s, const hpgp_msg *m, uint32_t now)
         s->stats.restarts++;
     }
     if (x && x->state == S_PARAM) s->stats.duplicates++;
-    if (!x) drop_runs_of(s, m->hdr.src);
-    if (!x) x = new_slot(s);
-    if (!x) return;
+    if (!x) {
+        drop_runs_of(s, m->hdr.src);
+        x = new_slot(s);
+        if (!x) return;
+        session_open(x, m->hdr.src, r->run_id, now); /* a new run: a fresh slot, whatever it held before */
+    } else if (x->state != S_MATCHED) {
+        session_open(x, m->hdr.src, r->run_id, now); /* a repeated REQ restarts it */
+    }
     slac_timer_stop(&s->t_init);
-    if (x->state != S_MATCHED) session_open(x, m->hdr.src, r->run_id, now); /* a repeated REQ restarts it */
     send_param_cnf(s, x);
 }
 
@@ -324,7 +337,12 @@ static void on_frame(slac_evse *s, const slac_event *ev, uint32_t now)
         on_param_req(s, &m, now);
         return;
     }
-    if (m.kind == HPGP_K_SET_KEY_CNF || m.kind == HPGP_K_RS_DEV_CNF) return; /* Result not trusted */
+    if (m.kind == HPGP_K_SET_KEY_CNF) { /* the modem has the key (its Result byte is not trusted) */
+        s->key_confirmed = 1;
+        slac_timer_stop(&s->t_next);
+        return;
+    }
+    if (m.kind == HPGP_K_RS_DEV_CNF) return;
     slac_evse_session *x = session_of(s, &m);
     if (x) on_session_frame(s, x, &m, now);
 }
@@ -349,7 +367,10 @@ static void on_session_deadline(slac_evse *s, slac_evse_session *x, uint32_t now
 static int run_timers(slac_evse *s, uint32_t now)
 {
     int err = 0;
-    if (slac_timer_fire(&s->t_next, now) && s->state == E_RESET) err = set_key(s, now);
+    if (slac_timer_fire(&s->t_next, now)) {
+        if (s->state == E_RESET) err = set_key(s, now);
+        else if (s->state == E_LISTEN && !s->key_confirmed) send_key(s, now);
+    }
     if (slac_timer_fire(&s->t_init, now)) {
         s->stats.timeouts++;
         s->state = E_IDLE;

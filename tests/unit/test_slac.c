@@ -349,6 +349,70 @@ static void two_cars_one_charger(void **state)
     assert_true(evse->stats.ignored_state > 0 || (matched_a ? b : a)->stats.retries > 0);
 }
 
+/* A charger started again while its modem still restarts from the previous key (a new process right after
+ * the last one): the SET_KEY.REQ is dropped, so the charger sends it again until the modem answers; the modem
+ * ends up with the key the charger gives the car, and the car links. */
+static void evse_key_while_modem_restarts(void **state)
+{
+    (void)state;
+    world_init(NULL);
+    slac_evse *evse = add_evse(0);
+    slac_pev *pev = add_pev();
+    sim_plc_set_atten(&W.plc, 0, 1, 20);
+    start(0);
+    run_until(100, NULL);
+    W.now = 100; /* the modem restarts until 400 ms with the first key */
+    slac_event stop = { SLAC_EV_STOP, NULL, 0 };
+    step(0, &stop);
+    start(0);
+    assert_false(evse->key_confirmed);
+    run_until(1000, NULL);
+    W.now = 1000;
+    assert_true(evse->key_confirmed);
+    assert_int_equal(evse->key_tries, 2);
+    assert_true(W.plc.port[0].has_nmk);
+    assert_memory_equal(W.plc.port[0].nmk, slac_evse_nmk(evse), HPGP_NMK_LEN);
+    start(1);
+    assert_true(run_until(W.now + 5000, pev_linked));
+    assert_match_pair(pev, evse, 20);
+}
+
+/* A modem that never answers SET_KEY: the charger gives up after SLAC_SET_KEY_TRIES and still serves cars. */
+static void evse_key_tries_bounded(void **state)
+{
+    (void)state;
+    world_init(NULL);
+    slac_evse *evse = add_evse(0);
+    W.plc.port[0].online_at = 60000; /* offline for a minute */
+    start(0);
+    run_until(30000, NULL);
+    assert_int_equal(evse->key_tries, SLAC_SET_KEY_TRIES);
+    assert_false(evse->key_confirmed);
+    assert_int_equal(evse->status, SLAC_RUNNING);
+}
+
+/* The matched car starts SLAC over (a new RunID): the charger answers the new run, not with the old one's
+ * RunID, and the car matches again. */
+static void matched_car_starts_over(void **state)
+{
+    (void)state;
+    world_init(NULL);
+    slac_evse *evse = add_evse(0);
+    slac_pev *pev = add_pev();
+    sim_plc_set_atten(&W.plc, 0, 1, 20);
+    plug_in();
+    assert_true(run_until(W.now + 5000, pev_linked));
+    uint8_t first[HPGP_RUN_ID_LEN];
+    memcpy(first, slac_evse_match(evse)->run_id, HPGP_RUN_ID_LEN);
+    start(1);
+    assert_int_equal(pev->status, SLAC_RUNNING);
+    assert_memory_not_equal(pev->run_id, first, HPGP_RUN_ID_LEN);
+    assert_true(run_until(W.now + 5000, pev_linked));
+    assert_match_pair(pev, evse, 20);
+    assert_memory_equal(slac_evse_match(evse)->run_id, pev->run_id, HPGP_RUN_ID_LEN);
+    assert_int_equal(evse->stats.restarts, 1);
+}
+
 /* ---- failures and timeouts ---- */
 
 static void evse_init_timeout(void **state)
@@ -483,6 +547,7 @@ static void truncated_and_captured_frames(void **state)
     slac_evse *evse = add_evse(0);
     slac_pev *pev = add_pev();
     start(0);
+    run_until(1000, NULL); /* the modem confirms the key */
     W.now = 1000;
     start(1);
     for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
@@ -592,6 +657,16 @@ static void evse_like(slac_evse *evse, const pf_list *l, size_t number, uint32_t
     slac_event ev = { SLAC_EV_START, NULL, 0 };
     slac_action a = slac_evse_step(evse, &ev, 0);
     assert_int_equal(a.n, 1); /* SET_KEY.REQ */
+    hpgp_msg cnf; /* its modem's answer */
+    static uint8_t frame[HPGP_MAX_FRAME];
+    const uint8_t modem[6] = { 0x02, 0x00, 0x00, 0x00, 0xB0, 0x01 };
+    hpgp_msg_init(&cnf, HPGP_K_SET_KEY_CNF, c.mac, modem);
+    assert_int_equal(hpgp_pack(&cnf, frame, sizeof frame, &ev.len), 0);
+    ev.type = SLAC_EV_FRAME;
+    ev.frame = frame;
+    a = slac_evse_step(evse, &ev, 1);
+    assert_int_equal(a.n, 0);
+    assert_true(evse->key_confirmed);
 }
 
 /* pyPLC as a charger against a Hyundai Ioniq: our EVSE, fed the car's frames and the modem's (empty)
@@ -662,6 +737,9 @@ int main(void)
         cmocka_unit_test(modem_without_profiles),
         cmocka_unit_test(reset_duplicates_and_loss),
         cmocka_unit_test(two_cars_one_charger),
+        cmocka_unit_test(evse_key_while_modem_restarts),
+        cmocka_unit_test(evse_key_tries_bounded),
+        cmocka_unit_test(matched_car_starts_over),
         cmocka_unit_test(evse_init_timeout),
         cmocka_unit_test(pev_gives_up_without_charger),
         cmocka_unit_test(attenuation_limit),
