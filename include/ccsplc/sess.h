@@ -1,5 +1,5 @@
 /* V2G charging sessions, sans-I/O: the charger (EVSE/SECC) and car (PEV/EVCC) state machines over one engine
- * with one message table per protocol (DIN 70121, ISO 15118-2), SupportedAppProtocol, the standards' timers and the
+ * with one message table per protocol (DIN 70121, ISO 15118-2, ISO 15118-20 DC), SupportedAppProtocol, the standards' timers and the
  * safe states. Caller-owned state; EXI documents in a caller-owned sess_docs; time comes in as now_ms. */
 #ifndef CCSPLC_SESS_H
 #define CCSPLC_SESS_H
@@ -10,6 +10,8 @@
 #include "ccsplc/gen/app.h"
 #include "ccsplc/gen/din.h"
 #include "ccsplc/gen/iso2.h"
+#include "ccsplc/gen/iso20.h"
+#include "ccsplc/gen/iso20_dc.h"
 #include "ccsplc/slac.h"
 
 /* ---- timers (ms), named as in DIN 70121 / ISO 15118-2 ---- */
@@ -23,7 +25,12 @@
 #define SESS_EVCC_CABLE_CHECK_TIMEOUT_MS 40000u       /* V2G_EVCC_CableCheck_Timeout */
 #define SESS_EVCC_PRECHARGE_TIMEOUT_MS 7000u          /* V2G_EVCC_PreCharge_Timeout */
 #define SESS_SECC_SEQUENCE_TIMEOUT_MS 60000u          /* V2G_SECC_Sequence_Timeout: charger waits for the next
-                                                       * request */
+                                                       * request (ISO 15118-20 Table 215 too) */
+/* ISO 15118-20 values that differ from the above (Tables 215 and 217, DC). */
+#define SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS 500u    /* V2G_EVCC_Msg_Timeout of DC_ChargeLoopReq (Table 217) */
+#define SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS 500u /* V2G_SECC_Sequence_Timeout after DC_ChargeLoopRes
+                                                         * (Table 217, [V2G20-1502]) */
+#define SESS_ISO20_PRECHARGE_TIMEOUT_MS 10000u        /* V2G_EVCC_PreCharge_Timeout (Table 215) */
 
 /* ---- field-proven defaults ---- */
 #define SESS_PEV_REPEAT_MS 100u            /* car's pause before repeating a request (Ongoing, loops) */
@@ -41,11 +48,23 @@
 typedef struct sess_proto sess_proto;
 extern const sess_proto sess_proto_din;    /* DIN 70121 DC */
 extern const sess_proto sess_proto_iso2;   /* ISO 15118-2 with external identification, DC and AC */
+extern const sess_proto sess_proto_iso20;  /* ISO 15118-20 DC with external identification, without TLS */
 const char *sess_proto_name(const sess_proto *p);
-/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac"), NULL when unknown. */
+/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac", "iso20", "iso20-dc"), NULL when
+ * unknown. */
 const sess_proto *sess_proto_find(const char *name);
 /* 1 when the name asks the car to charge AC ("iso2-ac": set sess_pev_config.ac). */
 int sess_proto_ac(const char *name);
+
+/* An ISO 15118-20 message: one codec per V2GTP payload type, CommonMessages (V2GTP_ISO20_MAIN) or DC
+ * (V2GTP_ISO20_DC); payload_type says which member holds it. */
+struct sess_iso20_doc {
+    uint16_t payload_type;
+    union {
+        struct iso20_exiDocument common;
+        struct iso20_dc_exiDocument dc;
+    };
+};
 
 /* The decoded request/response and the one being built; tens of KB: keep it static or on the heap. */
 typedef struct {
@@ -53,6 +72,7 @@ typedef struct {
         struct app_exiDocument app;
         struct din_exiDocument din;
         struct iso2_exiDocument iso2;
+        struct sess_iso20_doc iso20;
     } rx, tx;
 } sess_docs;
 
@@ -227,6 +247,9 @@ typedef struct {
     float pmax_w;               /* its PMax */
     uint8_t receipt_due;        /* the charger set ReceiptRequired */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_pev_start) */
+    /* ISO 15118-20 */
+    uint16_t param_set_id;      /* the DC service's parameter set chosen from ServiceDetailRes */
+    uint8_t dynamic;            /* its control mode: Dynamic (else Scheduled) */
     const char *rx_name, *tx_name;
     uint32_t requests;
     uint8_t tx[SESS_TX_CAP];

@@ -1,5 +1,5 @@
-/* Session engine pieces both roles share: the protocol registry, stop-reason names, packing a document into
- * a V2GTP message. */
+/* Session engine pieces both roles share: the protocol registry, stop-reason names, starting a document,
+ * packing it into a V2GTP message of its payload type and decoding one with the protocol's codec for its type. */
 #include <string.h>
 
 #include "ccsplc/errors.h"
@@ -15,6 +15,7 @@ static const struct {
 } registry[] = {
     { "din", &sess_proto_din, 0 },
     { "iso2", &sess_proto_iso2, 0 }, { "iso2-dc", &sess_proto_iso2, 0 }, { "iso2-ac", &sess_proto_iso2, 1 },
+    { "iso20", &sess_proto_iso20, 0 }, { "iso20-dc", &sess_proto_iso20, 0 },
 };
 
 const char *sess_proto_name(const sess_proto *p) { return p ? p->name : "app"; }
@@ -68,8 +69,21 @@ int sess_pack(const sess_proto *proto, const void *doc, uint8_t *tx, size_t cap,
     int rc = proto ? proto->encode(doc, tx + V2GTP_HEADER_LEN, cap - V2GTP_HEADER_LEN, &len)
                    : app_encode(doc, tx + V2GTP_HEADER_LEN, cap - V2GTP_HEADER_LEN, &len);
     if (rc) return rc;
-    rc = v2gtp_pack_header(V2GTP_EXI, (uint32_t)len, tx, cap);
+    uint16_t type = proto && proto->payload_type ? proto->payload_type(doc) : V2GTP_EXI;
+    rc = v2gtp_pack_header(type, (uint32_t)len, tx, cap);
     if (rc) return rc;
     *tx_len = V2GTP_HEADER_LEN + len;
     return 0;
+}
+
+int sess_decode(const sess_proto *proto, uint16_t payload_type, const uint8_t *buf, size_t len, void *doc)
+{
+    if (proto->decode_typed) return proto->decode_typed(payload_type, buf, len, doc);
+    return payload_type == V2GTP_EXI ? proto->decode(buf, len, doc) : CCS_EPROTO;
+}
+
+void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint32_t now_ms)
+{
+    proto->start(doc, msg, sid, sid_len);
+    if (proto->stamp) proto->stamp(doc, now_ms);
 }

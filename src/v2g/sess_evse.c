@@ -127,11 +127,11 @@ static void refuse(sess_evse *s, int code, sess_stop_reason why)
     s->proto->evse_safe_fields(s, &s->docs->tx);
 }
 
-static int running(sess_evse *s, const uint8_t *payload, size_t len, uint32_t now)
+static int running(sess_evse *s, uint16_t type, const uint8_t *payload, size_t len, uint32_t now)
 {
     const sess_proto *p = s->proto;
     void *rx = &s->docs->rx, *tx = &s->docs->tx;
-    int msg = p->decode(payload, len, rx) == 0 ? p->msg_of(rx) : -1;
+    int msg = sess_decode(p, type, payload, len, rx) == 0 ? p->msg_of(rx) : -1;
     int res = msg >= 0 ? p->response_of(msg) : -1;
     if (res < 0) {                 /* undecodable, or not a request: no response possible */
         sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
@@ -140,7 +140,7 @@ static int running(sess_evse *s, const uint8_t *payload, size_t len, uint32_t no
     s->rx_name = p->msg_name(msg);
     s->tx_name = p->msg_name(res);
     s->requests++;
-    p->start(tx, res, s->session_id, s->session_id_len);
+    sess_start(p, tx, res, s->session_id, s->session_id_len, now);
     const sess_evse_row *row = find_row(p, s->state, msg);
     int h;
     if (msg != p->msg_session_setup && !session_matches(s, rx)) {
@@ -181,16 +181,16 @@ int sess_evse_on_message(sess_evse *s, uint16_t payload_type, const uint8_t *pay
     s->tx_len = 0;
     s->rx_name = s->tx_name = NULL;
     if (s->phase != SESS_HANDSHAKE && s->phase != SESS_RUNNING) return CCS_ESTATE;
-    if (payload_type != V2GTP_EXI) {
-        sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
-        return CCS_EPROTO;
-    }
     if (s->phase == SESS_HANDSHAKE) {
+        if (payload_type != V2GTP_EXI) {   /* SupportedAppProtocol is V2GTP_EXI for every protocol */
+            sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
+            return CCS_EPROTO;
+        }
         int rc = handshake(s, payload, len);
         if (!rc) set_deadline(s, now_ms, s->proto->evse_states[s->state].timeout_ms);
         return rc;
     }
-    return running(s, payload, len, now_ms);
+    return running(s, payload_type, payload, len, now_ms);
 }
 
 void sess_evse_disconnect(sess_evse *s, uint32_t now_ms)

@@ -56,6 +56,13 @@ struct sess_proto {
     int (*get_code)(const void *doc);                          /* the protocol's ResponseCode value */
     void (*evse_safe_fields)(sess_evse *s, void *doc);        /* fill an error response's status fields */
     int msg_session_setup;
+    /* Optional, for a protocol with one codec per V2GTP payload type (ISO 15118-20); NULL: every message is
+     * V2GTP_EXI and goes through decode/encode. decode_typed decodes a payload of the given type (an error for a
+     * type the protocol has no codec for), payload_type names a document's. */
+    int (*decode_typed)(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc);
+    uint16_t (*payload_type)(const void *doc);
+    /* Optional: the header's time stamp of a document just started (ISO 15118-20 TimeStamp). */
+    void (*stamp)(void *doc, uint32_t now_ms);
     /* Optional: the state a NEXT leads to when it depends on the session (e.g. ISO 15118-2 AC or DC);
      * NULL: the row's next. */
     uint8_t (*evse_next)(const sess_evse *s, const sess_evse_row *row);
@@ -80,8 +87,28 @@ typedef struct {
 } sess_dc_achieved;
 void sess_evse_dc_precharge(sess_evse *s);
 void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_achieved *hit);
+/* Steps ISO-2 and ISO-20 share (sess_steps.c). session_begin: the paused session's SessionID when sid is it
+ * (returns 1: joined), else a new one. pause: keep the SessionID for a resume, stop reason Paused. ongoing: 1 (and
+ * counted) while in `state` fewer than `times` Ongoing answers were given. fault: emergency and malfunction are
+ * SESS_H_FAIL with the stop reason set, a shutdown delivers no more current. dc_isolation: CableCheck's verdict
+ * (SESS_H_STAY while the monitor runs, FAIL on a fault). dc_off: WeldingDetection's output off. */
+int sess_evse_session_begin(sess_evse *s, const uint8_t *sid, size_t len);
+void sess_evse_pause(sess_evse *s);
+int sess_evse_ongoing(sess_evse *s, uint8_t state, uint8_t times);
+int sess_evse_fault(sess_evse *s);
+int sess_evse_dc_isolation(sess_evse *s);
+void sess_evse_dc_off(sess_evse *s);
+
 /* PEV helpers for handlers. */
 void sess_pev_safe(sess_pev *p, sess_stop_reason why);
+/* precharged: SESS_H_NEXT (contactors closed) once the charger's voltage p->evse_v matches the battery's, else
+ * STAY. loop_stopping: whether a charging loop ends after a response checked as h (the charger's stop request
+ * is SESS_H_END), with the stop reason of a user's stop or pause. power_off: no more current asked, CP state B. */
+int sess_pev_precharged(sess_pev *p);
+int sess_pev_loop_stopping(sess_pev *p, int h);
+void sess_pev_power_off(sess_pev *p);
+/* After SessionStop: a paused session's SessionID kept for the next SessionSetupReq. */
+void sess_pev_keep_paused(sess_pev *p);
 
 /* SupportedAppProtocol (sess_sap.c). EVSE: answer the request in docs->rx.app into docs->tx.app; returns the
  * chosen protocol or NULL. PEV: build the request; read the response (the agreed protocol or NULL). */
@@ -95,7 +122,12 @@ const sess_proto *sess_sap_agreed(const sess_proto *const *protos, uint8_t n, co
 void sess_pv_scale(float x, int8_t *multiplier, int16_t *value);
 float sess_pv_value(int8_t multiplier, int16_t value);
 
-/* Encode docs->tx (app when proto is NULL) into tx as one V2GTP message. */
+/* Encode docs->tx (app when proto is NULL) into tx as one V2GTP message of the document's payload type. */
 int sess_pack(const sess_proto *proto, const void *doc, uint8_t *tx, size_t cap, size_t *tx_len);
+/* Decode a payload of the given V2GTP type with the protocol's codec for it (V2GTP_EXI only, unless the
+ * protocol has decode_typed). 0 or CCS_E*. */
+int sess_decode(const sess_proto *proto, uint16_t payload_type, const uint8_t *buf, size_t len, void *doc);
+/* Make doc message `msg` (proto->start) and stamp its header with now_ms where the protocol has a time stamp. */
+void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint32_t now_ms);
 
 #endif

@@ -87,7 +87,7 @@ static int request(sess_pev *p, uint32_t now)
         return CCS_ESTATE;
     }
     void *tx = &p->docs->tx;
-    p->proto->start(tx, row->req, p->session_id, p->session_id_len);
+    sess_start(p->proto, tx, row->req, p->session_id, p->session_id_len, now);
     int b = row->build(p, now);
     if (b == SESS_H_FAIL) {
         sess_pev_safe(p, SESS_STOP_EV_ERROR);
@@ -144,12 +144,12 @@ static int handshake(sess_pev *p, const uint8_t *payload, size_t len, uint32_t n
     return request(p, now);
 }
 
-static int running(sess_pev *p, const uint8_t *payload, size_t len, uint32_t now)
+static int running(sess_pev *p, uint16_t type, const uint8_t *payload, size_t len, uint32_t now)
 {
     const sess_proto *pr = p->proto;
     const sess_pev_row *row = row_of(p);
     void *rx = &p->docs->rx;
-    int msg = pr->decode(payload, len, rx) == 0 ? pr->msg_of(rx) : -1;
+    int msg = sess_decode(pr, type, payload, len, rx) == 0 ? pr->msg_of(rx) : -1;
     p->rx_name = msg >= 0 ? pr->msg_name(msg) : NULL;
     if (!row || msg < 0 || msg != pr->response_of(row->req)) {
         sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
@@ -189,11 +189,12 @@ int sess_pev_on_message(sess_pev *p, uint16_t payload_type, const uint8_t *paylo
     p->rx_name = p->tx_name = NULL;
     if (!p->waiting || (p->phase != SESS_HANDSHAKE && p->phase != SESS_RUNNING)) return CCS_ESTATE;
     p->waiting = 0;
-    if (payload_type != V2GTP_EXI) {
+    if (p->phase == SESS_HANDSHAKE && payload_type != V2GTP_EXI) {   /* SupportedAppProtocol: V2GTP_EXI */
         sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
         return CCS_EPROTO;
     }
-    int rc = p->phase == SESS_HANDSHAKE ? handshake(p, payload, len, now_ms) : running(p, payload, len, now_ms);
+    int rc = p->phase == SESS_HANDSHAKE ? handshake(p, payload, len, now_ms)
+                                        : running(p, payload_type, payload, len, now_ms);
     release_contactors(p);
     return rc;
 }

@@ -1,0 +1,245 @@
+/* ISO 15118-20 charger handlers, session part: SessionSetup (new or resumed session), AuthorizationSetup and
+ * Authorization (EIM only), ServiceDiscovery/Detail/Selection (the DC service, Dynamic and Scheduled parameter
+ * sets), ScheduleExchange, PowerDelivery, SessionStop, and the fields of an error response. */
+#include <string.h>
+
+#include "iso20_internal.h"
+
+static struct iso20_exiDocument *req(sess_evse *s) { return ISO20_COMMON(&s->docs->rx); }
+static struct iso20_exiDocument *res(sess_evse *s) { return ISO20_COMMON(&s->docs->tx); }
+
+/* The charger's own faults end the session (FAILED, safe). */
+int iso20_evse_fault(sess_evse *s)
+{
+    int h = sess_evse_fault(s);
+    if (h == SESS_H_FAIL) iso20_set_code(&s->docs->tx, SESS_RC_FAILED);
+    return h;
+}
+
+/* An error response's mandatory fields: what the safe power stage shows now, the DC service on offer, a stop
+ * request where a status goes. */
+void iso20_evse_safe_fields(sess_evse *s, void *doc)
+{
+    struct sess_iso20_doc *d = doc;
+    if (d->payload_type == V2GTP_ISO20_DC) {
+        struct iso20_dc_exiDocument *x = &d->dc;
+        switch (x->root) {
+        case ISO20_DC_ROOT_DC_ChargeParameterDiscoveryRes:
+            x->DC_ChargeParameterDiscoveryRes.DC_CPDResEnergyTransferMode_choice =
+                iso20_dc_DC_ChargeParameterDiscoveryResType_DC_CPDResEnergyTransferMode;
+            break;
+        case ISO20_DC_ROOT_DC_PreChargeRes:
+            iso20_dc_rn_set(&x->DC_PreChargeRes.EVSEPresentVoltage, s->in.present_v);
+            break;
+        case ISO20_DC_ROOT_DC_WeldingDetectionRes:
+            iso20_dc_rn_set(&x->DC_WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v);
+            break;
+        case ISO20_DC_ROOT_DC_ChargeLoopRes: {
+            struct iso20_dc_DC_ChargeLoopResType *r = &x->DC_ChargeLoopRes;
+            iso20_dc_rn_set(&r->EVSEPresentVoltage, s->in.present_v);
+            iso20_dc_rn_set(&r->EVSEPresentCurrent, s->in.present_a);
+            r->has_EVSEStatus = true;
+            r->EVSEStatus.EVSENotification = iso20_dc_evseNotificationType_Terminate;
+            if (!r->CLResControlMode_choice) r->CLResControlMode_choice = iso20_dc_DC_ChargeLoopResType_Dynamic_DC_CLResControlMode;
+            break;
+        }
+        default:
+            break;
+        }
+        return;
+    }
+    struct iso20_exiDocument *x = &d->common;
+    switch (x->root) {
+    case ISO20_ROOT_AuthorizationSetupRes:
+        x->AuthorizationSetupRes.AuthorizationServices.array[0] = iso20_authorizationType_EIM;
+        x->AuthorizationSetupRes.AuthorizationServices.count = 1;
+        x->AuthorizationSetupRes.choice = iso20_AuthorizationSetupResType_EIM_ASResAuthorizationMode;
+        break;
+    case ISO20_ROOT_ServiceDiscoveryRes:
+        x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.array[0].ServiceID = ISO20_SERVICE_DC;
+        x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.count = 1;
+        break;
+    case ISO20_ROOT_ServiceDetailRes:
+        if (!x->ServiceDetailRes.ServiceParameterList.ParameterSet.count)
+            x->ServiceDetailRes.ServiceParameterList.ParameterSet.count = 1;   /* the schema wants one */
+        break;
+    case ISO20_ROOT_PowerDeliveryRes:
+        x->PowerDeliveryRes.has_EVSEStatus = true;
+        x->PowerDeliveryRes.EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
+        break;
+    default:
+        break;
+    }
+}
+
+/* A SessionID equal to the paused session's resumes it (OK_OldSessionJoined); anything else is a new one. */
+int iso20_evse_session_setup(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    const struct iso20_SessionSetupReqType *q = &req(s)->SessionSetupReq;
+    struct iso20_SessionSetupResType *r = &res(s)->SessionSetupRes;
+    s->evccid_len = (uint8_t)(q->EVCCID.len < sizeof s->evccid ? q->EVCCID.len : sizeof s->evccid);
+    memcpy(s->evccid, q->EVCCID.chars, s->evccid_len);
+    r->ResponseCode = sess_evse_session_begin(s, q->Header.SessionID.bytes, q->Header.SessionID.len)
+                          ? iso20_responseCodeType_OK_OldSessionJoined
+                          : iso20_responseCodeType_OK_NewSessionEstablished;
+    memcpy(r->Header.SessionID.bytes, s->session_id, s->session_id_len);
+    r->Header.SessionID.len = s->session_id_len;
+    memcpy(r->EVSEID.chars, s->cfg.evse_id, s->cfg.evse_id_len);
+    r->EVSEID.len = s->cfg.evse_id_len;
+    return SESS_H_NEXT;
+}
+
+/* External identification only, no certificate installation. */
+int iso20_evse_auth_setup(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    iso20_evse_safe_fields(s, &s->docs->tx);   /* the same fields as an error answer */
+    res(s)->AuthorizationSetupRes.CertificateInstallationService = false;
+    return SESS_H_NEXT;
+}
+
+/* EIM: "Ongoing" cfg.auth_ongoing times (waiting for the external identification), then Finished; PnC is
+ * refused. */
+int iso20_evse_auth(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    const struct iso20_AuthorizationReqType *q = &req(s)->AuthorizationReq;
+    struct iso20_AuthorizationResType *r = &res(s)->AuthorizationRes;
+    r->EVSEProcessing = iso20_processingType_Finished;
+    if (q->SelectedAuthorizationService != iso20_authorizationType_EIM) {
+        r->ResponseCode = iso20_responseCodeType_WARNING_AuthorizationSelectionInvalid;
+        return SESS_H_FAIL;
+    }
+    if (sess_evse_ongoing(s, ISO20_EVSE_AUTH, s->cfg.auth_ongoing)) {
+        r->EVSEProcessing = iso20_processingType_Ongoing;
+        return SESS_H_STAY;
+    }
+    return SESS_H_NEXT;
+}
+
+int iso20_evse_service_discovery(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    iso20_evse_safe_fields(s, &s->docs->tx);   /* the DC service */
+    res(s)->ServiceDiscoveryRes.ServiceRenegotiationSupported = false;
+    return SESS_H_NEXT;
+}
+
+static void param_int(struct iso20_ParameterSetType *set, const char *name, int32_t v)
+{
+    struct iso20_ParameterType *p = &set->Parameter.array[set->Parameter.count++];
+    p->Name.len = (uint16_t)strlen(name);
+    memcpy(p->Name.chars, name, p->Name.len);
+    p->choice = iso20_ParameterType_intValue;
+    p->intValue = v;
+}
+
+/* Parameter set n (1: Dynamic, 2: Scheduled control mode), of the DC service. */
+static int control_mode_of(uint16_t set_id)
+{
+    return set_id == ISO20_PARAMETER_SET_ID ? ISO20_CONTROL_DYNAMIC
+           : set_id == ISO20_PARAMETER_SET_ID + 1 ? ISO20_CONTROL_SCHEDULED
+                                                  : -1;
+}
+
+int iso20_evse_service_detail(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    struct iso20_ServiceDetailResType *r = &res(s)->ServiceDetailRes;
+    r->ServiceID = req(s)->ServiceDetailReq.ServiceID;
+    struct iso20_ServiceParameterListType *l = &r->ServiceParameterList;
+    if (r->ServiceID != ISO20_SERVICE_DC) {
+        r->ResponseCode = iso20_responseCodeType_FAILED_ServiceIDInvalid;
+        return SESS_H_FAIL;
+    }
+    for (uint16_t id = ISO20_PARAMETER_SET_ID; control_mode_of(id) > 0; id++) {
+        struct iso20_ParameterSetType *set = &l->ParameterSet.array[l->ParameterSet.count++];
+        set->ParameterSetID = id;
+        param_int(set, "Connector", ISO20_CONNECTOR_EXTENDED);
+        param_int(set, "ControlMode", control_mode_of(id));
+        param_int(set, "MobilityNeedsMode", ISO20_MOBILITY_NEEDS_EVCC);
+        param_int(set, "Pricing", ISO20_PRICING_NONE);
+    }
+    return SESS_H_NEXT;
+}
+
+/* The DC service with one of its parameter sets; no value-added services. */
+int iso20_evse_service_selection(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    const struct iso20_ServiceSelectionReqType *q = &req(s)->ServiceSelectionReq;
+    if (q->SelectedEnergyTransferService.ServiceID == ISO20_SERVICE_DC &&
+        control_mode_of(q->SelectedEnergyTransferService.ParameterSetID) > 0 &&
+        !(q->has_SelectedVASList && q->SelectedVASList.SelectedService.count))
+        return SESS_H_NEXT;
+    res(s)->ServiceSelectionRes.ResponseCode = iso20_responseCodeType_FAILED_ServiceSelectionInvalid;
+    return SESS_H_FAIL;
+}
+
+/* Ongoing cfg.cpd_ongoing times, then the answer in the car's control mode: Dynamic (the charger follows the
+ * car's energy requests) or one schedule tuple of our maximum power for 24 h. */
+int iso20_evse_schedule(sess_evse *s, uint32_t now)
+{
+    const struct iso20_ScheduleExchangeReqType *q = &req(s)->ScheduleExchangeReq;
+    struct iso20_ScheduleExchangeResType *r = &res(s)->ScheduleExchangeRes;
+    int h = iso20_evse_fault(s);
+    if (h != SESS_H_NEXT) return h;
+    if (sess_evse_ongoing(s, ISO20_EVSE_SCHEDULE, s->cfg.cpd_ongoing)) {
+        r->EVSEProcessing = iso20_processingType_Ongoing;
+        return SESS_H_STAY;
+    }
+    r->EVSEProcessing = iso20_processingType_Finished;
+    if (q->choice == iso20_ScheduleExchangeReqType_Dynamic_SEReqControlMode) {
+        r->choice = iso20_ScheduleExchangeResType_Dynamic_SEResControlMode;
+        return SESS_H_NEXT;
+    }
+    r->choice = iso20_ScheduleExchangeResType_Scheduled_SEResControlMode;
+    struct iso20_ScheduleTupleType *t = &r->Scheduled_SEResControlMode.ScheduleTuple.array[0];
+    r->Scheduled_SEResControlMode.ScheduleTuple.count = 1;
+    t->ScheduleTupleID = ISO20_SCHEDULE_TUPLE_ID;
+    t->ChargingSchedule.PowerSchedule.TimeAnchor = now / 1000u;   /* the header's clock */
+    struct iso20_PowerScheduleEntryType *e = &t->ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.array[0];
+    t->ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.count = 1;
+    e->Duration = ISO20_SCHEDULE_S;
+    iso20_rn_set(&e->Power, s->cfg.max_w);
+    return SESS_H_NEXT;
+}
+
+/* Start: contactors closed, output on (the current follows DC_ChargeLoop); Stop: output off. */
+static int power_delivery(sess_evse *s, int on)
+{
+    struct iso20_PowerDeliveryResType *r = &res(s)->PowerDeliveryRes;
+    s->out.output_on = s->out.contactors_closed = s->out.isolation_check = 0;
+    s->out.target_a = 0.0f;
+    if (on) s->out.output_on = s->out.contactors_closed = s->in.status == SESS_EVSE_OK;
+    r->has_EVSEStatus = s->in.status != SESS_EVSE_OK;   /* a stop request: Terminate */
+    r->EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
+    return iso20_evse_fault(s);
+}
+
+int iso20_evse_power_start(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    return power_delivery(s, 1);
+}
+
+int iso20_evse_power_stop(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    return power_delivery(s, 0);
+}
+
+/* Terminate ends the session, Pause keeps the SessionID for the car's next SessionSetupReq; no service
+ * renegotiation (ServiceRenegotiationSupported is false). */
+int iso20_evse_session_stop(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    enum iso20_chargingSessionType how = req(s)->SessionStopReq.ChargingSession;
+    if (how == iso20_chargingSessionType_ServiceRenegotiation) {
+        res(s)->SessionStopRes.ResponseCode = iso20_responseCodeType_FAILED_NoServiceRenegotiationSupported;
+        return SESS_H_FAIL;
+    }
+    if (how == iso20_chargingSessionType_Pause) sess_evse_pause(s);
+    return SESS_H_END;
+}

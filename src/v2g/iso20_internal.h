@@ -1,0 +1,120 @@
+/* ISO 15118-20 DC session internals (external identification, Dynamic and Scheduled control modes): message
+ * ids over the two codecs (CommonMessages, DC), the states of both tables, RationalNumber helpers and the
+ * handlers the tables (iso20_proto.c) refer to. */
+#ifndef CCSPLC_ISO20_INTERNAL_H
+#define CCSPLC_ISO20_INTERNAL_H
+
+#include "ccsplc/v2gtp.h"
+#include "sess_internal.h"
+
+/* Message ids: CommonMessages roots as they are (ISO20_ROOT_*), DC roots moved up by ISO20_DC_BASE (the two
+ * codecs number their roots independently), and a pseudo id for PowerDeliveryReq(Stop). */
+#define ISO20_DC_BASE 64
+#define ISO20_DC(root) (ISO20_DC_BASE + ISO20_DC_ROOT_##root)
+#define ISO20_MSG_POWER_DELIVERY_STOP 120
+
+#define ISO20_SERVICE_DC 2          /* ServiceID of DC charging (ISO 15118-20 Table 204) */
+#define ISO20_PARAMETER_SET_ID 1    /* our one parameter set of the DC service */
+#define ISO20_SCHEDULE_TUPLE_ID 1   /* our one schedule tuple (Scheduled control mode) */
+#define ISO20_SCHEDULE_S 86400u     /* it covers 24 h */
+/* ServiceDetail parameter values (ISO 15118-20 Table 205, DC): connector CCS extended, control mode, mobility
+ * needs provided by the car, no pricing. */
+#define ISO20_CONNECTOR_EXTENDED 2
+#define ISO20_CONTROL_SCHEDULED 1
+#define ISO20_CONTROL_DYNAMIC 2
+#define ISO20_MOBILITY_NEEDS_EVCC 1
+#define ISO20_PRICING_NONE 0
+
+/* Charger states, each named by the request it waits for; CHARGE_START waits for the first DC_ChargeLoopReq
+ * (60 s after PowerDeliveryRes), CHARGE for the next (0.5 s after DC_ChargeLoopRes). */
+enum {
+    ISO20_EVSE_SESSION_SETUP, ISO20_EVSE_AUTH_SETUP, ISO20_EVSE_AUTH, ISO20_EVSE_SERVICE_DISCOVERY,
+    ISO20_EVSE_SERVICE_SELECTION, ISO20_EVSE_CHARGE_PARAMETER, ISO20_EVSE_SCHEDULE, ISO20_EVSE_CABLE_CHECK,
+    ISO20_EVSE_PRECHARGE, ISO20_EVSE_CHARGE_START, ISO20_EVSE_CHARGE, ISO20_EVSE_WELDING, ISO20_EVSE_SESSION_STOP, ISO20_EVSE_NSTATES
+};
+
+/* Car states (rows of the PEV table). */
+enum {
+    ISO20_PEV_SESSION_SETUP, ISO20_PEV_AUTH_SETUP, ISO20_PEV_AUTH, ISO20_PEV_SERVICE_DISCOVERY,
+    ISO20_PEV_SERVICE_DETAIL, ISO20_PEV_SERVICE_SELECTION, ISO20_PEV_CHARGE_PARAMETER, ISO20_PEV_SCHEDULE,
+    ISO20_PEV_CABLE_CHECK, ISO20_PEV_PRECHARGE, ISO20_PEV_POWER_START, ISO20_PEV_CHARGE_LOOP, ISO20_PEV_POWER_STOP,
+    ISO20_PEV_WELDING, ISO20_PEV_SESSION_STOP
+};
+
+/* The two halves of a sess_docs member. */
+#define ISO20_COMMON(doc) (&((struct sess_iso20_doc *)(doc))->common)
+#define ISO20_DCDOC(doc) (&((struct sess_iso20_doc *)(doc))->dc)
+
+/* RationalNumber (Value x 10^Exponent) <-> float, for both codecs' identical RationalNumberType
+ * (iso20_values.c). */
+void iso20_rn_set(struct iso20_RationalNumberType *rn, float x);
+float iso20_rn_get(const struct iso20_RationalNumberType *rn);
+void iso20_dc_rn_set(struct iso20_dc_RationalNumberType *rn, float x);
+float iso20_dc_rn_get(const struct iso20_dc_RationalNumberType *rn);
+
+/* Codec glue (iso20_glue.c). */
+int iso20_glue_decode(const uint8_t *buf, size_t len, void *doc);
+int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc);
+int iso20_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
+uint16_t iso20_payload_type(const void *doc);
+int iso20_msg_of(const void *doc);
+const char *iso20_msg_name(int msg);
+int iso20_response_of(int req);
+const uint8_t *iso20_session_id(const void *doc, size_t *len);
+void iso20_start(void *doc, int msg, const uint8_t *sid, size_t sid_len);
+void iso20_stamp(void *doc, uint32_t now_ms);
+void iso20_set_code(void *doc, int generic_code);
+int iso20_get_code(const void *doc);
+
+/* EVSE (iso20_evse*.c). */
+void iso20_evse_safe_fields(sess_evse *s, void *doc);
+int iso20_evse_fault(sess_evse *s);
+int iso20_evse_session_setup(sess_evse *s, uint32_t now);
+int iso20_evse_auth_setup(sess_evse *s, uint32_t now);
+int iso20_evse_auth(sess_evse *s, uint32_t now);
+int iso20_evse_service_discovery(sess_evse *s, uint32_t now);
+int iso20_evse_service_detail(sess_evse *s, uint32_t now);
+int iso20_evse_service_selection(sess_evse *s, uint32_t now);
+int iso20_evse_schedule(sess_evse *s, uint32_t now);
+int iso20_evse_power_start(sess_evse *s, uint32_t now);
+int iso20_evse_power_stop(sess_evse *s, uint32_t now);
+int iso20_evse_session_stop(sess_evse *s, uint32_t now);
+int iso20_evse_charge_parameter(sess_evse *s, uint32_t now);
+int iso20_evse_cable_check(sess_evse *s, uint32_t now);
+int iso20_evse_precharge(sess_evse *s, uint32_t now);
+int iso20_evse_charge_loop(sess_evse *s, uint32_t now);
+int iso20_evse_welding(sess_evse *s, uint32_t now);
+
+/* PEV (iso20_pev*.c). */
+int iso20_pev_check(sess_pev *p, int code);
+uint32_t iso20_pev_time_to_full_s(const sess_pev *p);
+int iso20_pev_build_session_setup(sess_pev *p, uint32_t now);
+int iso20_pev_build_empty(sess_pev *p, uint32_t now);
+int iso20_pev_build_auth(sess_pev *p, uint32_t now);
+int iso20_pev_build_service_detail(sess_pev *p, uint32_t now);
+int iso20_pev_build_service_selection(sess_pev *p, uint32_t now);
+int iso20_pev_build_schedule(sess_pev *p, uint32_t now);
+int iso20_pev_build_power_start(sess_pev *p, uint32_t now);
+int iso20_pev_build_power_stop(sess_pev *p, uint32_t now);
+int iso20_pev_build_session_stop(sess_pev *p, uint32_t now);
+int iso20_pev_build_charge_parameter(sess_pev *p, uint32_t now);
+int iso20_pev_build_cable_check(sess_pev *p, uint32_t now);
+int iso20_pev_build_precharge(sess_pev *p, uint32_t now);
+int iso20_pev_build_charge_loop(sess_pev *p, uint32_t now);
+int iso20_pev_build_welding(sess_pev *p, uint32_t now);
+int iso20_pev_on_simple(sess_pev *p, uint32_t now);
+int iso20_pev_on_auth_setup(sess_pev *p, uint32_t now);
+int iso20_pev_on_auth(sess_pev *p, uint32_t now);
+int iso20_pev_on_service_detail(sess_pev *p, uint32_t now);
+int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now);
+int iso20_pev_on_schedule(sess_pev *p, uint32_t now);
+int iso20_pev_on_power_start(sess_pev *p, uint32_t now);
+int iso20_pev_on_power_stop(sess_pev *p, uint32_t now);
+int iso20_pev_on_session_stop(sess_pev *p, uint32_t now);
+int iso20_pev_on_charge_parameter(sess_pev *p, uint32_t now);
+int iso20_pev_on_cable_check(sess_pev *p, uint32_t now);
+int iso20_pev_on_precharge(sess_pev *p, uint32_t now);
+int iso20_pev_on_charge_loop(sess_pev *p, uint32_t now);
+int iso20_pev_on_welding(sess_pev *p, uint32_t now);
+
+#endif

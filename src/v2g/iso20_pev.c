@@ -1,0 +1,219 @@
+/* ISO 15118-20 car side, session part: SessionSetup (resuming a paused session), AuthorizationSetup and
+ * Authorization (EIM), ServiceDiscovery/Detail/Selection (the DC service, Dynamic control mode preferred),
+ * ScheduleExchange, PowerDelivery, SessionStop, and the check every response goes through. */
+#include <stdio.h>
+#include <string.h>
+
+#include "iso20_internal.h"
+
+static struct iso20_exiDocument *req(sess_pev *p) { return ISO20_COMMON(&p->docs->tx); }
+static struct iso20_exiDocument *res(sess_pev *p) { return ISO20_COMMON(&p->docs->rx); }
+
+/* FAILED and WARNING codes end the session in the safe state. */
+int iso20_pev_check(sess_pev *p, int code)
+{
+    sess_stop_reason why = SESS_STOP_NONE;
+    if (code == iso20_responseCodeType_FAILED_SequenceError) why = SESS_STOP_SEQUENCE;
+    else if (code == iso20_responseCodeType_FAILED_UnknownSession) why = SESS_STOP_UNKNOWN_SESSION;
+    else if (code > iso20_responseCodeType_OK_PowerToleranceConfirmed) why = SESS_STOP_FAILED;
+    if (why == SESS_STOP_NONE) return SESS_H_NEXT;
+    sess_pev_safe(p, why);
+    return SESS_H_FAIL;
+}
+
+/* Seconds to deliver what the battery still needs at our maximum power (DepartureTime, profile). */
+uint32_t iso20_pev_time_to_full_s(const sess_pev *p)
+{
+    return (uint32_t)(p->in.energy_request_wh * 3600.0f / p->cfg.max_w);
+}
+
+/* EVCCID: the car's MAC in hex. SessionID all zero, or the paused session's to resume it. */
+int iso20_pev_build_session_setup(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct iso20_SessionSetupReqType *q = &req(p)->SessionSetupReq;
+    q->Header.SessionID.len = p->resume_id_len ? p->resume_id_len : 8;
+    memcpy(q->Header.SessionID.bytes, p->resume_id, p->resume_id_len);
+    for (int i = 0; i < 6; i++) snprintf(q->EVCCID.chars + 2 * i, 3, "%02X", p->cfg.mac[i]);
+    q->EVCCID.len = 12;
+    p->resume_id_len = 0;
+    return SESS_H_NEXT;
+}
+
+/* Requests without a body to fill (AuthorizationSetupReq, ServiceDiscoveryReq). */
+int iso20_pev_build_empty(sess_pev *p, uint32_t now)
+{
+    (void)p;
+    (void)now;
+    return SESS_H_NEXT;
+}
+
+int iso20_pev_build_auth(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    req(p)->AuthorizationReq.SelectedAuthorizationService = iso20_authorizationType_EIM;
+    req(p)->AuthorizationReq.choice = iso20_AuthorizationReqType_EIM_AReqAuthorizationMode;
+    return SESS_H_NEXT;
+}
+
+int iso20_pev_build_service_detail(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    req(p)->ServiceDetailReq.ServiceID = ISO20_SERVICE_DC;
+    return SESS_H_NEXT;
+}
+
+int iso20_pev_build_service_selection(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ServiceID = ISO20_SERVICE_DC;
+    req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ParameterSetID = p->param_set_id;
+    return SESS_H_NEXT;
+}
+
+int iso20_pev_build_schedule(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct iso20_ScheduleExchangeReqType *q = &req(p)->ScheduleExchangeReq;
+    q->MaximumSupportingPoints = 1024;   /* the schema's maximum */
+    if (p->dynamic) {
+        struct iso20_Dynamic_SEReqControlModeType *d = &q->Dynamic_SEReqControlMode;
+        q->choice = iso20_ScheduleExchangeReqType_Dynamic_SEReqControlMode;
+        d->DepartureTime = iso20_pev_time_to_full_s(p);
+        d->has_TargetSOC = true;
+        d->TargetSOC = p->cfg.full_soc;
+        iso20_rn_set(&d->EVTargetEnergyRequest, p->in.energy_request_wh);
+        iso20_rn_set(&d->EVMaximumEnergyRequest, p->in.energy_request_wh);
+        iso20_rn_set(&d->EVMinimumEnergyRequest, 0.0f);
+        return SESS_H_NEXT;
+    }
+    struct iso20_Scheduled_SEReqControlModeType *c = &q->Scheduled_SEReqControlMode;
+    q->choice = iso20_ScheduleExchangeReqType_Scheduled_SEReqControlMode;
+    c->has_DepartureTime = c->has_EVTargetEnergyRequest = c->has_EVMaximumEnergyRequest = true;
+    c->DepartureTime = iso20_pev_time_to_full_s(p);
+    iso20_rn_set(&c->EVTargetEnergyRequest, p->in.energy_request_wh);
+    iso20_rn_set(&c->EVMaximumEnergyRequest, p->in.energy_request_wh);
+    return SESS_H_NEXT;
+}
+
+/* One profile entry from now on: at most our maximum power and the schedule's. */
+static void power_delivery(sess_pev *p, enum iso20_chargeProgressType progress, uint32_t now)
+{
+    struct iso20_PowerDeliveryReqType *q = &req(p)->PowerDeliveryReq;
+    q->EVProcessing = iso20_processingType_Finished;
+    q->ChargeProgress = progress;
+    if (progress != iso20_chargeProgressType_Start) return;
+    struct iso20_EVPowerProfileType *e = &q->EVPowerProfile;
+    q->has_EVPowerProfile = true;
+    e->TimeAnchor = now / 1000u;
+    if (p->dynamic) {
+        e->choice = iso20_EVPowerProfileType_Dynamic_EVPPTControlMode;
+    } else {
+        e->choice = iso20_EVPowerProfileType_Scheduled_EVPPTControlMode;
+        e->Scheduled_EVPPTControlMode.SelectedScheduleTupleID = p->sa_tuple_id;
+    }
+    struct iso20_PowerScheduleEntryType *x = &e->EVPowerProfileEntries.EVPowerProfileEntry.array[0];
+    e->EVPowerProfileEntries.EVPowerProfileEntry.count = 1;
+    x->Duration = iso20_pev_time_to_full_s(p);
+    iso20_rn_set(&x->Power, p->pmax_w > 0.0f && p->pmax_w < p->cfg.max_w ? p->pmax_w : p->cfg.max_w);
+}
+
+int iso20_pev_build_power_start(sess_pev *p, uint32_t now)
+{
+    power_delivery(p, iso20_chargeProgressType_Start, now);
+    return SESS_H_NEXT;
+}
+
+int iso20_pev_build_power_stop(sess_pev *p, uint32_t now)
+{
+    power_delivery(p, iso20_chargeProgressType_Stop, now);
+    return SESS_H_NEXT;
+}
+
+int iso20_pev_build_session_stop(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    req(p)->SessionStopReq.ChargingSession =
+        p->stop == SESS_STOP_PAUSED ? iso20_chargingSessionType_Pause : iso20_chargingSessionType_Terminate;
+    return SESS_H_NEXT;
+}
+
+/* Responses with nothing to look at but the code. */
+int iso20_pev_on_simple(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    return iso20_pev_check(p, iso20_get_code(&p->docs->rx));
+}
+
+/* External identification must be on offer. */
+int iso20_pev_on_auth_setup(sess_pev *p, uint32_t now)
+{
+    const struct iso20_AuthorizationSetupResType *r = &res(p)->AuthorizationSetupRes;
+    if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    for (uint16_t i = 0; i < r->AuthorizationServices.count; i++)
+        if (r->AuthorizationServices.array[i] == iso20_authorizationType_EIM) return SESS_H_NEXT;
+    sess_pev_safe(p, SESS_STOP_FAILED);
+    return SESS_H_FAIL;
+}
+
+/* Authorization loops while the charger says Ongoing (bounded by V2G_EVCC_Ongoing_Timeout). */
+int iso20_pev_on_auth(sess_pev *p, uint32_t now)
+{
+    if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    return res(p)->AuthorizationRes.EVSEProcessing == iso20_processingType_Finished ? SESS_H_NEXT : SESS_H_STAY;
+}
+
+/* The DC service must be on offer. */
+int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now)
+{
+    const struct iso20_ServiceListType *l = &res(p)->ServiceDiscoveryRes.EnergyTransferServiceList;
+    if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    for (uint16_t i = 0; i < l->Service.count; i++)
+        if (l->Service.array[i].ServiceID == ISO20_SERVICE_DC) return SESS_H_NEXT;
+    sess_pev_safe(p, SESS_STOP_FAILED);
+    return SESS_H_FAIL;
+}
+
+/* Ongoing: ask again; Finished: in Scheduled mode, the first schedule tuple and its first power. */
+int iso20_pev_on_schedule(sess_pev *p, uint32_t now)
+{
+    const struct iso20_ScheduleExchangeResType *r = &res(p)->ScheduleExchangeRes;
+    if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    if (r->EVSEProcessing != iso20_processingType_Finished) return SESS_H_STAY;
+    if (p->dynamic) return SESS_H_NEXT;
+    const struct iso20_Scheduled_SEResControlModeType *c = &r->Scheduled_SEResControlMode;
+    if (r->choice != iso20_ScheduleExchangeResType_Scheduled_SEResControlMode || !c->ScheduleTuple.count ||
+        !c->ScheduleTuple.array[0].ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.count) {
+        sess_pev_safe(p, SESS_STOP_FAILED);
+        return SESS_H_FAIL;
+    }
+    p->sa_tuple_id = (uint8_t)c->ScheduleTuple.array[0].ScheduleTupleID;
+    p->pmax_w = iso20_rn_get(
+        &c->ScheduleTuple.array[0].ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.array[0].Power);
+    return SESS_H_NEXT;
+}
+
+/* A stop request (Terminate) before charging is as final as a fault. */
+int iso20_pev_on_power_start(sess_pev *p, uint32_t now)
+{
+    const struct iso20_PowerDeliveryResType *r = &res(p)->PowerDeliveryRes;
+    if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    if (!r->has_EVSEStatus || r->EVSEStatus.EVSENotification != iso20_evseNotificationType_Terminate)
+        return SESS_H_NEXT;
+    sess_pev_safe(p, SESS_STOP_EVSE_SHUTDOWN);
+    return SESS_H_FAIL;
+}
+
+/* Charging is over: no more current asked; the contactors open once the current has fallen. */
+int iso20_pev_on_power_stop(sess_pev *p, uint32_t now)
+{
+    sess_pev_power_off(p);
+    return iso20_pev_on_simple(p, now);
+}
+
+int iso20_pev_on_session_stop(sess_pev *p, uint32_t now)
+{
+    if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    sess_pev_keep_paused(p);
+    return SESS_H_END;
+}

@@ -1,0 +1,112 @@
+/* ISO 15118-20 DC with external identification as data: the charger's table (V2G_SECC_Sequence_Timeout per
+ * state), the car's table with the V2G_EVCC_Msg_Timeout of each request and its repeat limit. Values: ISO
+ * 15118-20 Table 215 (all messages: 2 s, Sequence 60 s, Ongoing 60 s, CableCheck 40 s, PreCharge 10 s) and
+ * Table 217 (DC_ChargeLoop: 0.5 s both ways). */
+#include "iso20_internal.h"
+
+#define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
+
+static const sess_state_info evse_states[ISO20_EVSE_NSTATES] = {
+    [ISO20_EVSE_SESSION_SETUP] = { "WaitSessionSetup", SEQ },
+    [ISO20_EVSE_AUTH_SETUP] = { "WaitAuthorizationSetup", SEQ },
+    [ISO20_EVSE_AUTH] = { "WaitAuthorization", SEQ },
+    [ISO20_EVSE_SERVICE_DISCOVERY] = { "WaitServiceDiscovery", SEQ },
+    [ISO20_EVSE_SERVICE_SELECTION] = { "WaitServiceSelection", SEQ },
+    [ISO20_EVSE_CHARGE_PARAMETER] = { "WaitDC_ChargeParameterDiscovery", SEQ },
+    [ISO20_EVSE_SCHEDULE] = { "WaitScheduleExchange", SEQ },
+    [ISO20_EVSE_CABLE_CHECK] = { "WaitDC_CableCheck", SEQ },
+    [ISO20_EVSE_PRECHARGE] = { "WaitDC_PreCharge", SEQ },
+    [ISO20_EVSE_CHARGE_START] = { "WaitDC_ChargeLoop", SEQ },
+    [ISO20_EVSE_CHARGE] = { "WaitDC_ChargeLoop", SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS },
+    [ISO20_EVSE_WELDING] = { "WaitDC_WeldingDetection", SEQ },
+    [ISO20_EVSE_SESSION_STOP] = { "WaitSessionStop", SEQ },
+};
+
+#define R(state, req, next, fn) { ISO20_EVSE_##state, ISO20_ROOT_##req, ISO20_EVSE_##next, iso20_evse_##fn }
+#define D(state, req, next, fn) { ISO20_EVSE_##state, ISO20_DC(req), ISO20_EVSE_##next, iso20_evse_##fn }
+#define PSTOP(state) { ISO20_EVSE_##state, ISO20_MSG_POWER_DELIVERY_STOP, ISO20_EVSE_WELDING, iso20_evse_power_stop }
+#define STOP(state) { ISO20_EVSE_##state, ISO20_ROOT_SessionStopReq, ISO20_EVSE_##state, iso20_evse_session_stop }
+/* PowerDelivery(Stop) is accepted from PreCharge on (a car may end without charging), SessionStop from
+ * Authorization on. No renegotiation, no Standby: PowerDelivery ScheduleRenegotiation/Standby are
+ * FAILED_SequenceError (they have no row). */
+static const sess_evse_row evse_rows[] = {
+    R(SESSION_SETUP, SessionSetupReq, AUTH_SETUP, session_setup),
+    R(AUTH_SETUP, AuthorizationSetupReq, AUTH, auth_setup),
+    R(AUTH, AuthorizationReq, SERVICE_DISCOVERY, auth),
+    R(SERVICE_DISCOVERY, ServiceDiscoveryReq, SERVICE_SELECTION, service_discovery),
+    R(SERVICE_SELECTION, ServiceDetailReq, SERVICE_SELECTION, service_detail),
+    R(SERVICE_SELECTION, ServiceSelectionReq, CHARGE_PARAMETER, service_selection),
+    D(CHARGE_PARAMETER, DC_ChargeParameterDiscoveryReq, SCHEDULE, charge_parameter),
+    R(SCHEDULE, ScheduleExchangeReq, CABLE_CHECK, schedule),
+    D(CABLE_CHECK, DC_CableCheckReq, PRECHARGE, cable_check),
+    D(PRECHARGE, DC_PreChargeReq, PRECHARGE, precharge),
+    R(PRECHARGE, PowerDeliveryReq, CHARGE_START, power_start),
+    D(CHARGE_START, DC_ChargeLoopReq, CHARGE, charge_loop),
+    D(CHARGE, DC_ChargeLoopReq, CHARGE, charge_loop),
+    D(WELDING, DC_WeldingDetectionReq, WELDING, welding),
+    PSTOP(PRECHARGE), PSTOP(CHARGE_START), PSTOP(CHARGE),
+    STOP(AUTH), STOP(SERVICE_DISCOVERY), STOP(SERVICE_SELECTION), STOP(CHARGE_PARAMETER), STOP(SCHEDULE),
+    STOP(CABLE_CHECK), STOP(PRECHARGE), STOP(WELDING), STOP(SESSION_STOP),
+};
+
+#define MSG SESS_EVCC_MSG_TIMEOUT_MS
+#define ONGOING SESS_EVCC_ONGOING_TIMEOUT_MS
+#define P(state, req, next, build, handle, msg_to, state_to, name)                                              \
+    { ISO20_PEV_##state, req, ISO20_PEV_##next, iso20_pev_build_##build, iso20_pev_on_##handle, msg_to, state_to, \
+      name }
+/* The car always asks ServiceDetail: it learns the parameter set (control mode) it selects from it. */
+static const sess_pev_row pev_rows[] = {
+    P(SESSION_SETUP, ISO20_ROOT_SessionSetupReq, AUTH_SETUP, session_setup, simple, MSG, 0, "SessionSetup"),
+    P(AUTH_SETUP, ISO20_ROOT_AuthorizationSetupReq, AUTH, empty, auth_setup, MSG, 0, "AuthorizationSetup"),
+    P(AUTH, ISO20_ROOT_AuthorizationReq, SERVICE_DISCOVERY, auth, auth, MSG, ONGOING, "Authorization"),
+    P(SERVICE_DISCOVERY, ISO20_ROOT_ServiceDiscoveryReq, SERVICE_DETAIL, empty, service_discovery, MSG, 0,
+      "ServiceDiscovery"),
+    P(SERVICE_DETAIL, ISO20_ROOT_ServiceDetailReq, SERVICE_SELECTION, service_detail, service_detail, MSG, 0,
+      "ServiceDetail"),
+    P(SERVICE_SELECTION, ISO20_ROOT_ServiceSelectionReq, CHARGE_PARAMETER, service_selection, simple, MSG, 0,
+      "ServiceSelection"),
+    P(CHARGE_PARAMETER, ISO20_DC(DC_ChargeParameterDiscoveryReq), SCHEDULE, charge_parameter, charge_parameter, MSG,
+      0, "DC_ChargeParameterDiscovery"),
+    P(SCHEDULE, ISO20_ROOT_ScheduleExchangeReq, CABLE_CHECK, schedule, schedule, MSG, ONGOING, "ScheduleExchange"),
+    P(CABLE_CHECK, ISO20_DC(DC_CableCheckReq), PRECHARGE, cable_check, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS,
+      "DC_CableCheck"),
+    P(PRECHARGE, ISO20_DC(DC_PreChargeReq), POWER_START, precharge, precharge, MSG, SESS_ISO20_PRECHARGE_TIMEOUT_MS,
+      "DC_PreCharge"),
+    P(POWER_START, ISO20_ROOT_PowerDeliveryReq, CHARGE_LOOP, power_start, power_start, MSG, 0,
+      "PowerDelivery(start)"),
+    P(CHARGE_LOOP, ISO20_DC(DC_ChargeLoopReq), POWER_STOP, charge_loop, charge_loop,
+      SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS, 0, "DC_ChargeLoop"),
+    P(POWER_STOP, ISO20_MSG_POWER_DELIVERY_STOP, WELDING, power_stop, power_stop, MSG, 0, "PowerDelivery(stop)"),
+    P(WELDING, ISO20_DC(DC_WeldingDetectionReq), SESSION_STOP, welding, welding, MSG, SESS_PEV_CURRENT_DROP_MS,
+      "DC_WeldingDetection"),
+    P(SESSION_STOP, ISO20_ROOT_SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
+};
+
+const sess_proto sess_proto_iso20 = {
+    .name = "iso20",
+    .ns = "urn:iso:std:iso:15118:-20:DC",
+    .major = 1,
+    .minor = 0,
+    .decode = iso20_glue_decode,
+    .encode = iso20_glue_encode,
+    .msg_of = iso20_msg_of,
+    .msg_name = iso20_msg_name,
+    .response_of = iso20_response_of,
+    .session_id = iso20_session_id,
+    .start = iso20_start,
+    .set_code = iso20_set_code,
+    .get_code = iso20_get_code,
+    .evse_safe_fields = iso20_evse_safe_fields,
+    .msg_session_setup = ISO20_ROOT_SessionSetupReq,
+    .decode_typed = iso20_glue_decode_typed,
+    .payload_type = iso20_payload_type,
+    .stamp = iso20_stamp,
+    .evse_first = ISO20_EVSE_SESSION_SETUP,
+    .evse_nstates = ISO20_EVSE_NSTATES,
+    .evse_nrows = sizeof evse_rows / sizeof evse_rows[0],
+    .evse_states = evse_states,
+    .evse_rows = evse_rows,
+    .pev_first = ISO20_PEV_SESSION_SETUP,
+    .pev_nrows = sizeof pev_rows / sizeof pev_rows[0],
+    .pev_rows = pev_rows,
+};
