@@ -16,6 +16,8 @@ int iso20_evse_fault(sess_evse *s)
     return h;
 }
 
+static void parameter_sets(struct iso20_ServiceParameterListType *l);
+
 /* An error response's mandatory fields: what the safe power stage shows now, the DC service on offer, a stop
  * request where a status goes. */
 void iso20_evse_safe_fields(sess_evse *s, void *doc)
@@ -59,9 +61,9 @@ void iso20_evse_safe_fields(sess_evse *s, void *doc)
         x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.array[0].ServiceID = ISO20_SERVICE_DC;
         x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.count = 1;
         break;
-    case ISO20_ROOT_ServiceDetailRes:
+    case ISO20_ROOT_ServiceDetailRes:   /* the schema wants a parameter set: the DC service's */
         if (!x->ServiceDetailRes.ServiceParameterList.ParameterSet.count)
-            x->ServiceDetailRes.ServiceParameterList.ParameterSet.count = 1;   /* the schema wants one */
+            parameter_sets(&x->ServiceDetailRes.ServiceParameterList);
         break;
     case ISO20_ROOT_PowerDeliveryRes:
         x->PowerDeliveryRes.has_EVSEStatus = true;
@@ -143,16 +145,9 @@ static int control_mode_of(uint16_t set_id)
                                                   : -1;
 }
 
-int iso20_evse_service_detail(sess_evse *s, uint32_t now)
+/* The DC service's parameter sets: connector, control mode, mobility needs, pricing. */
+static void parameter_sets(struct iso20_ServiceParameterListType *l)
 {
-    (void)now;
-    struct iso20_ServiceDetailResType *r = &res(s)->ServiceDetailRes;
-    r->ServiceID = req(s)->ServiceDetailReq.ServiceID;
-    struct iso20_ServiceParameterListType *l = &r->ServiceParameterList;
-    if (r->ServiceID != ISO20_SERVICE_DC) {
-        r->ResponseCode = iso20_responseCodeType_FAILED_ServiceIDInvalid;
-        return SESS_H_FAIL;
-    }
     for (uint16_t id = ISO20_PARAMETER_SET_ID; control_mode_of(id) > 0; id++) {
         struct iso20_ParameterSetType *set = &l->ParameterSet.array[l->ParameterSet.count++];
         set->ParameterSetID = id;
@@ -161,7 +156,17 @@ int iso20_evse_service_detail(sess_evse *s, uint32_t now)
         param_int(set, "MobilityNeedsMode", ISO20_MOBILITY_NEEDS_EVCC);
         param_int(set, "Pricing", ISO20_PRICING_NONE);
     }
-    return SESS_H_NEXT;
+}
+
+int iso20_evse_service_detail(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    struct iso20_ServiceDetailResType *r = &res(s)->ServiceDetailRes;
+    r->ServiceID = req(s)->ServiceDetailReq.ServiceID;
+    parameter_sets(&r->ServiceParameterList);
+    if (r->ServiceID == ISO20_SERVICE_DC) return SESS_H_NEXT;
+    r->ResponseCode = iso20_responseCodeType_FAILED_ServiceIDInvalid;
+    return SESS_H_FAIL;
 }
 
 /* The DC service with one of its parameter sets; no value-added services. */
@@ -218,9 +223,17 @@ static int power_delivery(sess_evse *s, int on)
     return iso20_evse_fault(s);
 }
 
+/* The car still processing (EVProcessing Ongoing): answered, nothing switched yet. Discharging (BPT) was not
+ * offered. */
 int iso20_evse_power_start(sess_evse *s, uint32_t now)
 {
     (void)now;
+    const struct iso20_PowerDeliveryReqType *q = &req(s)->PowerDeliveryReq;
+    if (q->has_BPT_ChannelSelection && q->BPT_ChannelSelection == iso20_channelSelectionType_Discharge) {
+        res(s)->PowerDeliveryRes.ResponseCode = iso20_responseCodeType_FAILED_PowerDeliveryNotApplied;
+        return SESS_H_FAIL;
+    }
+    if (q->EVProcessing != iso20_processingType_Finished) return iso20_evse_fault(s) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_STAY;
     return power_delivery(s, 1);
 }
 
