@@ -1,6 +1,7 @@
 /* V2G charging sessions, sans-I/O: the charger (EVSE/SECC) and car (PEV/EVCC) state machines over one engine
- * with one message table per protocol (DIN 70121, ISO 15118-2, ISO 15118-20 DC), SupportedAppProtocol, the standards' timers and the
- * safe states. Caller-owned state; EXI documents in a caller-owned sess_docs; time comes in as now_ms. */
+ * with one message table per protocol (DIN 70121, ISO 15118-2, ISO 15118-20 DC), SupportedAppProtocol, the
+ * standards' timers and the safe states. Caller-owned state; EXI documents in a caller-owned sess_docs; time
+ * comes in as now_ms. */
 #ifndef CCSPLC_SESS_H
 #define CCSPLC_SESS_H
 

@@ -57,13 +57,9 @@ static void fill_status(const sess_evse *s, struct iso2_BodyType *b)
 int iso2_evse_check_status(sess_evse *s, struct iso2_BodyType *res)
 {
     fill_status(s, res);
-    if (s->in.status == SESS_EVSE_EMERGENCY || s->in.status == SESS_EVSE_MALFUNCTION) {
-        iso2_set_code(&s->docs->tx, SESS_RC_FAILED);
-        s->stop = s->in.status == SESS_EVSE_EMERGENCY ? SESS_STOP_EVSE_EMERGENCY : SESS_STOP_EVSE_MALFUNCTION;
-        return SESS_H_FAIL;
-    }
-    if (s->in.status == SESS_EVSE_SHUTDOWN) s->out.target_a = 0.0f;
-    return SESS_H_NEXT;
+    int h = sess_evse_fault(s);
+    if (h == SESS_H_FAIL) iso2_set_code(&s->docs->tx, SESS_RC_FAILED);
+    return h;
 }
 
 /* EVSEID and SAScheduleTupleID of the loop responses (CurrentDemandRes, ChargingStatusRes). */
@@ -136,16 +132,10 @@ int iso2_evse_session_setup(sess_evse *s, uint32_t now)
     s->evccid_len = (uint8_t)(q->EVCCID.len < sizeof s->evccid ? q->EVCCID.len : sizeof s->evccid);
     memcpy(s->evccid, q->EVCCID.bytes, s->evccid_len);
     s->ac = 0;
-    size_t n = rx->V2G_Message.Header.SessionID.len;
-    if (s->resume_id_len && n == s->resume_id_len && !memcmp(rx->V2G_Message.Header.SessionID.bytes, s->resume_id, n)) {
-        memcpy(s->session_id, s->resume_id, n);
-        s->session_id_len = (uint8_t)n;
-        r->ResponseCode = iso2_responseCodeType_OK_OldSessionJoined;
-    } else {
-        sess_evse_new_session_id(s);
-        r->ResponseCode = iso2_responseCodeType_OK_NewSessionEstablished;
-    }
-    s->resume_id_len = 0;
+    const struct iso2_MessageHeaderType *h = &rx->V2G_Message.Header;
+    r->ResponseCode = sess_evse_session_begin(s, h->SessionID.bytes, h->SessionID.len)
+                          ? iso2_responseCodeType_OK_OldSessionJoined
+                          : iso2_responseCodeType_OK_NewSessionEstablished;
     memcpy(tx->V2G_Message.Header.SessionID.bytes, s->session_id, s->session_id_len);
     tx->V2G_Message.Header.SessionID.len = s->session_id_len;
     memcpy(r->EVSEID.chars, s->cfg.evse_id, s->cfg.evse_id_len);
@@ -214,8 +204,7 @@ int iso2_evse_auth(sess_evse *s, uint32_t now)
 {
     (void)now;
     struct iso2_AuthorizationResType *r = &res_body(s)->AuthorizationRes;
-    if (s->state == ISO2_EVSE_AUTH && s->ongoing < s->cfg.auth_ongoing) {
-        s->ongoing++;
+    if (sess_evse_ongoing(s, ISO2_EVSE_AUTH, s->cfg.auth_ongoing)) {
         r->EVSEProcessing = iso2_EVSEProcessingType_Ongoing;
         return SESS_H_STAY;
     }
@@ -227,10 +216,6 @@ int iso2_evse_auth(sess_evse *s, uint32_t now)
 int iso2_evse_session_stop(sess_evse *s, uint32_t now)
 {
     (void)now;
-    if (req_body(s)->SessionStopReq.ChargingSession == iso2_chargingSessionType_Pause) {
-        memcpy(s->resume_id, s->session_id, s->session_id_len);
-        s->resume_id_len = s->session_id_len;
-        s->stop = SESS_STOP_PAUSED;
-    }
+    if (req_body(s)->SessionStopReq.ChargingSession == iso2_chargingSessionType_Pause) sess_evse_pause(s);
     return SESS_H_END;
 }

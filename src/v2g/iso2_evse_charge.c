@@ -76,8 +76,7 @@ int iso2_evse_charge_parameter(sess_evse *s, uint32_t now)
     }
     int h = iso2_evse_check_status(s, res_body(s));
     if (h != SESS_H_NEXT) return h;
-    if (s->state == ISO2_EVSE_CHARGE_PARAMETER && s->ongoing < s->cfg.cpd_ongoing) {
-        s->ongoing++;
+    if (sess_evse_ongoing(s, ISO2_EVSE_CHARGE_PARAMETER, s->cfg.cpd_ongoing)) {
         r->EVSEProcessing = iso2_EVSEProcessingType_Ongoing;   /* no schedule yet */
         return SESS_H_STAY;
     }

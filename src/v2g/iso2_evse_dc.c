@@ -14,19 +14,13 @@ int iso2_evse_cable_check(sess_evse *s, uint32_t now)
     int h = iso2_evse_check_status(s, res_body(s));
     r->EVSEProcessing = iso2_EVSEProcessingType_Finished;
     if (h != SESS_H_NEXT) return h;
-    if (s->in.isolation == SESS_ISO_FAULT) {
-        r->ResponseCode = iso2_responseCodeType_FAILED;
-        s->stop = SESS_STOP_ISOLATION;
-        return SESS_H_FAIL;
-    }
-    if (s->in.isolation == SESS_ISO_UNKNOWN) {   /* the test runs until it has a result */
-        s->out.contactors_closed = s->out.isolation_check = 1;
+    h = sess_evse_dc_isolation(s);
+    if (h == SESS_H_FAIL) r->ResponseCode = iso2_responseCodeType_FAILED;
+    if (h == SESS_H_STAY) {
         r->DC_EVSEStatus.EVSEStatusCode = iso2_DC_EVSEStatusCodeType_EVSE_IsolationMonitoringActive;
         r->EVSEProcessing = iso2_EVSEProcessingType_Ongoing;
-        return SESS_H_STAY;
     }
-    s->out.isolation_check = 0;
-    return SESS_H_NEXT;
+    return h;
 }
 
 /* The output follows the car's target with at most the precharge current; the answer is the measured voltage:
@@ -88,8 +82,7 @@ int iso2_evse_welding(sess_evse *s, uint32_t now)
 {
     (void)now;
     s->ev_soc = req_body(s)->WeldingDetectionReq.DC_EVStatus.EVRESSSOC;
-    s->out.output_on = 0;
-    s->out.target_a = 0.0f;
+    sess_evse_dc_off(s);
     iso2_pv_set(&res_body(s)->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
     return iso2_evse_check_status(s, res_body(s));
 }

@@ -159,9 +159,6 @@ int iso2_pev_on_auth(sess_pev *p, uint32_t now)
 int iso2_pev_on_session_stop(sess_pev *p, uint32_t now)
 {
     if (iso2_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
-    if (p->stop == SESS_STOP_PAUSED) {
-        memcpy(p->resume_id, p->session_id, p->session_id_len);
-        p->resume_id_len = p->session_id_len;
-    }
+    sess_pev_keep_paused(p);
     return SESS_H_END;
 }

@@ -147,8 +147,7 @@ int iso2_pev_on_power_start(sess_pev *p, uint32_t now)
 int iso2_pev_on_power_stop(sess_pev *p, uint32_t now)
 {
     (void)now;
-    p->out.stop_requested = 1;
-    p->out.cp_state_c = 0;
+    sess_pev_power_off(p);
     return power_delivery_code(p, 0) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_NEXT;
 }
 
@@ -158,9 +157,7 @@ int iso2_pev_on_power_stop(sess_pev *p, uint32_t now)
 int iso2_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required)
 {
     if (h == SESS_H_FAIL) return h;
-    if (p->stop == SESS_STOP_NONE && p->in.pause_request) p->stop = SESS_STOP_PAUSED;
-    if (p->stop == SESS_STOP_NONE && p->in.stop_request) p->stop = SESS_STOP_USER;
-    int stopping = h == SESS_H_END || p->in.charge_complete || p->in.stop_request || p->in.pause_request;
+    int stopping = sess_pev_loop_stopping(p, h);
     p->receipt_due = receipt_required;
     if (stopping && p->cfg.ac) p->out.stop_requested = 1;
     return stopping || receipt_required ? SESS_H_NEXT : SESS_H_STAY;

@@ -5,8 +5,6 @@
 static struct iso2_BodyType *req_body(sess_pev *p) { return ISO2_BODY(&p->docs->tx); }
 static struct iso2_BodyType *res_body(sess_pev *p) { return ISO2_BODY(&p->docs->rx); }
 
-static float absf(float x) { return x < 0 ? -x : x; }
-
 int iso2_pev_build_cable_check(sess_pev *p, uint32_t now)
 {
     (void)now;
@@ -48,9 +46,7 @@ int iso2_pev_on_precharge(sess_pev *p, uint32_t now)
     int h = iso2_pev_gate(p, r->ResponseCode, &r->DC_EVSEStatus, NULL);
     if (h == SESS_H_FAIL) return h;
     p->evse_v = iso2_pv_get(&r->EVSEPresentVoltage);
-    if (absf(p->evse_v - p->in.battery_v) >= p->cfg.precharge_tolerance_v) return SESS_H_STAY;
-    p->out.contactors_closed = 1;
-    return SESS_H_NEXT;
+    return sess_pev_precharged(p);
 }
 
 int iso2_pev_build_current_demand(sess_pev *p, uint32_t now)
