@@ -51,7 +51,7 @@ static void print_msg(v2g_link *l, int from, const char *name)
         if (!repeat) l->repeats = 0;
     }
     if (!l->print_pair) return;
-    printf("%9.3f  %-7s %-28s V=%6.1f A=%6.1f SoC=%5.1f%%", d->now / 1000.0, from == PEV ? "car>" : "<charger",
+    printf("%9.3f  %-7s %-30s V=%6.1f A=%6.1f SoC=%5.1f%%", d->now / 1000.0, from == PEV ? "car>" : "<charger",
            name, d->plant.charger.v, d->plant.charger.i, d->plant.battery.soc);
     if (from == PEV && l->repeats) printf("  (#%u)", l->repeats + 1);
     printf("\n");
