@@ -1,8 +1,9 @@
 /* ISO 15118-20 DC sessions (EIM, no TLS), charger and car in-process on a virtual clock with the physics plant:
  * a whole session against the battery model, every charger response valid EXI of its payload type's codec with
  * our SessionID and clock, a wrong SessionID -> FAILED_UnknownSession, an out-of-order request ->
- * FAILED_SequenceError, the car silent -> the charger safe after V2G_SECC_Sequence_Timeout (0.5 s in the charge
- * loop), and the requests of corpus/iso20.tsv answered in the state they belong to. */
+ * FAILED_SequenceError, Pause and resume (OK_OldSessionJoined), the car silent -> the charger safe after
+ * V2G_SECC_Sequence_Timeout (0.5 s in the charge loop), and the requests of corpus/iso20.tsv answered in the
+ * state they belong to. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,6 +211,58 @@ static void test_scheduled_session(void **state)
 }
 
 static int charging(const sw_world *w) { return w->plant.charger.i > 100.0f; }
+
+/* SessionSetupRes codes and the SessionStopReq's ChargingSession, as they pass. */
+typedef struct {
+    int setup[4], nsetup, stop_how;
+} codes;
+
+static int watch_codes(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    codes *c = w->hook_ctx;
+    if (decode(buf, *len, &D) != 0 || is_dc(&D)) return 1;
+    if (dir == SW_TO_PEV && D.common.root == ISO20_ROOT_SessionSetupRes && c->nsetup < 4)
+        c->setup[c->nsetup++] = D.common.SessionSetupRes.ResponseCode;
+    if (dir == SW_TO_EVSE && D.common.root == ISO20_ROOT_SessionStopReq) c->stop_how = D.common.SessionStopReq.ChargingSession;
+    return 1;
+}
+
+/* The car pauses while charging (PowerDelivery Stop, WeldingDetection, SessionStop Pause): both end "paused",
+ * nothing under load; on a new connection it comes back with the same SessionID: OK_OldSessionJoined, a whole
+ * session again, to the target, ended with Terminate. */
+static void test_pause_resume(void **state)
+{
+    (void)state;
+    codes c = { .nsetup = 0 };
+    setup(NULL);
+    W.hook = watch_codes;
+    W.hook_ctx = &c;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, charging));
+    W.pev.in.pause_request = 1;
+    assert_true(sw_run(&W, W.now + 10 * 1000, done));
+    assert_int_equal(W.evse.stop, SESS_STOP_PAUSED);
+    assert_int_equal(W.pev.stop, SESS_STOP_PAUSED);
+    assert_int_equal(W.evse.phase, SESS_DONE);
+    assert_int_equal(c.stop_how, iso20_chargingSessionType_Pause);
+    sc_plant_safe(&W.plant, 1);
+    assert_true(W.plant.battery.soc < W.plant.battery.cfg.target_soc);
+    uint8_t sid[SESS_SESSION_ID_MAX];
+    memcpy(sid, W.evse.session_id, W.evse.session_id_len);
+    W.pev.in.pause_request = 0;
+    sw_connect(&W);
+    assert_true(sw_run(&W, W.now + 30 * 60 * 1000, done));
+    assert_int_equal(c.nsetup, 2);
+    assert_int_equal(c.setup[0], iso20_responseCodeType_OK_NewSessionEstablished);
+    assert_int_equal(c.setup[1], iso20_responseCodeType_OK_OldSessionJoined);
+    assert_memory_equal(W.evse.session_id, sid, W.evse.session_id_len);
+    assert_memory_equal(W.pev.session_id, sid, W.evse.session_id_len);
+    assert_int_equal(c.stop_how, iso20_chargingSessionType_Terminate);
+    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_true(phys_battery_full(&W.plant.battery));
+    sc_plant_safe(&W.plant, 1);
+}
 
 /* While charging, one DC_ChargeLoopReq is rewritten: with another SessionID, or into a DC_CableCheckReq (out
  * of order). The charger answers with the code, goes safe; the car stops with the reason; nothing opens under
@@ -462,6 +515,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dc_session),
         cmocka_unit_test(test_scheduled_session),
+        cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_unknown_session),
         cmocka_unit_test(test_sequence_error),
         cmocka_unit_test(test_silent_in_charge_loop),
