@@ -27,11 +27,12 @@
 #define SESS_EVCC_PRECHARGE_TIMEOUT_MS 7000u          /* V2G_EVCC_PreCharge_Timeout */
 #define SESS_SECC_SEQUENCE_TIMEOUT_MS 60000u          /* V2G_SECC_Sequence_Timeout: charger waits for the next
                                                        * request (ISO 15118-20 Table 215 too) */
-/* ISO 15118-20 values that differ from the above (Tables 215 and 217, DC). */
+/* ISO 15118-20 values that differ from the above: Table 217 (DC, as cited by interop reports found with the
+ * search tool); PreCharge as transcribed by the iso15118 project's timeouts.py (see docs/sessions.md). */
 #define SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS 500u    /* V2G_EVCC_Msg_Timeout of DC_ChargeLoopReq (Table 217) */
 #define SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS 500u /* V2G_SECC_Sequence_Timeout after DC_ChargeLoopRes
                                                          * (Table 217, [V2G20-1502]) */
-#define SESS_ISO20_PRECHARGE_TIMEOUT_MS 10000u        /* V2G_EVCC_PreCharge_Timeout (Table 215) */
+#define SESS_ISO20_PRECHARGE_TIMEOUT_MS 10000u        /* V2G_EVCC_PreCharge_Timeout */
 
 /* ---- field-proven defaults ---- */
 #define SESS_PEV_REPEAT_MS 100u            /* car's pause before repeating a request (Ongoing, loops) */

@@ -13,12 +13,13 @@
 #define ISO20_DC(root) (ISO20_DC_BASE + ISO20_DC_ROOT_##root)
 #define ISO20_MSG_POWER_DELIVERY_STOP 120
 
-#define ISO20_SERVICE_DC 2          /* ServiceID of DC charging (ISO 15118-20 Table 204) */
+#define ISO20_SERVICE_DC 2          /* ServiceID of DC charging (ISO 15118-20: 1 AC, 2 DC, 5 AC_BPT, 6 DC_BPT) */
 #define ISO20_PARAMETER_SET_ID 1    /* our one parameter set of the DC service */
 #define ISO20_SCHEDULE_TUPLE_ID 1   /* our one schedule tuple (Scheduled control mode) */
 #define ISO20_SCHEDULE_S 86400u     /* it covers 24 h */
-/* ServiceDetail parameter values (ISO 15118-20 Table 205, DC): connector CCS extended, control mode, mobility
- * needs provided by the car, no pricing. */
+/* ServiceDetail parameter values of the DC service (ISO 15118-20; as in corpus/iso20.tsv's ServiceDetailRes):
+ * connector 2 = extended (CCS), control mode 1 = Scheduled / 2 = Dynamic, mobility needs provided by the car,
+ * no pricing. */
 #define ISO20_CONNECTOR_EXTENDED 2
 #define ISO20_CONTROL_SCHEDULED 1
 #define ISO20_CONTROL_DYNAMIC 2

@@ -1,7 +1,7 @@
 /* ISO 15118-20 DC with external identification as data: the charger's table (V2G_SECC_Sequence_Timeout per
  * state), the car's table with the V2G_EVCC_Msg_Timeout of each request and its repeat limit. Values: ISO
- * 15118-20 Table 215 (all messages: 2 s, Sequence 60 s, Ongoing 60 s, CableCheck 40 s, PreCharge 10 s) and
- * Table 217 (DC_ChargeLoop: 0.5 s both ways). */
+ * 15118-20 Table 215 (V2G_EVCC_Msg_Timeout 2 s, V2G_SECC_Sequence_Timeout 60 s), Table 217 (DC_ChargeLoop:
+ * 0.5 s both ways), Ongoing 60 s, CableCheck 40 s, PreCharge 10 s (sources: docs/sessions.md). */
 #include "iso20_internal.h"
 
 #define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
