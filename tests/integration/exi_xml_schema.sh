@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # For every corpus line: `ccsplc exi decode` gives XML that xmllint validates against the official schema, and
-# `ccsplc exi encode` of that XML gives back the corpus bytes. Skips (77) when xmllint is not installed.
+# `ccsplc exi encode` of that XML gives back the corpus bytes (an ASan build: every 4th line, see below). Skips
+# (77) when xmllint is not installed.
 set -euo pipefail
 command -v xmllint >/dev/null || { echo "xmllint not installed (Debian libxml2-utils): skipped"; exit 77; }
 : "${CCSPLC:?}" "${CCS_SHARED_DIR:?}"
@@ -21,9 +22,16 @@ schema_for() {
   esac
 }
 
-fail=0 n=0
+# Two CLI runs per line (6 000 processes): an ASan build starts each about 4x slower, so there (the
+# sanitizer pass of .ci/run) every 4th line is checked; the plain build checks every line. CCS_CORPUS_STRIDE
+# overrides.
+stride=${CCS_CORPUS_STRIDE:-1}
+if [ -z "${CCS_CORPUS_STRIDE:-}" ] && nm "$CCSPLC" 2>/dev/null | grep __asan_init >/dev/null; then stride=4; fi
+fail=0 n=0 line=0
 for tsv in "$CCS_SHARED_DIR"/corpus/*.tsv; do
   while IFS=$'\t' read -r proto message hex fields; do
+    line=$((line + 1))
+    [ $(((line - 1) % stride)) = 0 ] || continue
     n=$((n + 1))
     mkdir -p "$work/$proto"
     xml=$work/$proto/$n.xml
@@ -57,5 +65,5 @@ for dir in "$work"/*/; do
     echo "FAIL xmllint $proto: $bad errors"; fail=$((fail + bad))
   fi
 done
-echo "exi_xml_schema: $n corpus lines; $((n - fail)) passed, $fail failed"
+echo "exi_xml_schema: $n of $line corpus lines (every ${stride}); $((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]
