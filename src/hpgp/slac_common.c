@@ -1,4 +1,5 @@
-/* Helpers shared by the two SLAC machines: timers on virtual time, the outbox, the action, attenuation. */
+/* Helpers shared by the two SLAC machines: timers on virtual time, the outbox, the action, attenuation,
+ * CM_SET_KEY.REQ to the local modem. */
 #include <string.h>
 
 #include "ccsplc/errors.h"
@@ -83,4 +84,15 @@ int slac_same_mac(slac_stats *st, const uint8_t *a, const uint8_t *b)
     if (wire_mac_eq(a, b)) return 1;
     st->ignored_mac++;
     return 0;
+}
+
+void slac_send_set_key(slac_outbox *o, slac_stats *st, ccs_random_fn rng, void *ctx, const uint8_t mac[6],
+                       const uint8_t nmk[HPGP_NMK_LEN], const uint8_t nid[HPGP_NID_LEN])
+{
+    hpgp_msg m;
+    hpgp_msg_init(&m, HPGP_K_SET_KEY_REQ, hpgp_local_modem_mac, mac);
+    slac_random(rng, ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce);
+    memcpy(m.u.set_key_req.nid, nid, HPGP_NID_LEN);
+    memcpy(m.u.set_key_req.new_key, nmk, HPGP_NMK_LEN);
+    slac_out_push(o, st, &m);
 }

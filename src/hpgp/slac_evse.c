@@ -43,12 +43,7 @@ static void send(slac_evse *s, const hpgp_msg *m) { slac_out_push(&s->out, &s->s
  * restarting (after an earlier SET_KEY or a reset) drops it, and a car would then get a key no modem has. */
 static void send_key(slac_evse *s, uint32_t now)
 {
-    hpgp_msg m;
-    hpgp_msg_init(&m, HPGP_K_SET_KEY_REQ, hpgp_local_modem_mac, s->cfg.mac);
-    slac_random(s->cfg.rng, s->cfg.rng_ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce);
-    memcpy(m.u.set_key_req.nid, s->nid, HPGP_NID_LEN);
-    memcpy(m.u.set_key_req.new_key, s->nmk, HPGP_NMK_LEN);
-    send(s, &m);
+    slac_send_set_key(&s->out, &s->stats, s->cfg.rng, s->cfg.rng_ctx, s->cfg.mac, s->nmk, s->nid);
     if (++s->key_tries < SLAC_SET_KEY_TRIES) slac_timer_set(&s->t_next, now + SLAC_SET_KEY_RETRY_MS);
 }
 

@@ -306,12 +306,7 @@ static void on_match_cnf(slac_pev *s, const hpgp_msg *m, uint32_t now)
     memcpy(s->match.run_id, s->run_id, HPGP_RUN_ID_LEN);
     memcpy(s->match.nmk, c->nmk, HPGP_NMK_LEN);
     memcpy(s->match.nid, c->nid, HPGP_NID_LEN);
-    hpgp_msg k;
-    hpgp_msg_init(&k, HPGP_K_SET_KEY_REQ, hpgp_local_modem_mac, s->cfg.mac);
-    slac_random(s->cfg.rng, s->cfg.rng_ctx, (uint8_t *)&k.u.set_key_req.my_nonce, sizeof k.u.set_key_req.my_nonce);
-    memcpy(k.u.set_key_req.nid, c->nid, HPGP_NID_LEN);
-    memcpy(k.u.set_key_req.new_key, c->nmk, HPGP_NMK_LEN);
-    send(s, &k);
+    slac_send_set_key(&s->out, &s->stats, s->cfg.rng, s->cfg.rng_ctx, s->cfg.mac, c->nmk, c->nid);
     s->state = P_JOIN;
     s->status = SLAC_MATCHED;
     slac_timer_set(&s->t_deadline, now + SLAC_TT_MATCH_JOIN_MS);
