@@ -24,7 +24,7 @@ static void usage(FILE *f, live_role role)
             "      --sim             no interface: simulated modems and a simulated %s in this process\n"
             "      --stop-after P    slac, sdp or session (%s)\n"
             "  -c, --config FILE     INI file (docs/config.md; pyPLC's pyPlc.ini keys accepted); options win\n"
-            "      --proto P         din (default), iso2-dc, iso2-ac when built in\n"
+            "      --proto P         din (default), iso2-dc, iso2-ac, iso20-dc\n"
             "      --pcap FILE       write every frame sent and received as pcapng\n"
             "  -t, --timeout S       give up after S seconds (safe stop first)\n",
             cmd, role == LIVE_EVSE ? "charger (EVSE/SECC)" : "car (PEV/EVCC)", role == LIVE_EVSE ? "car" : "charger",

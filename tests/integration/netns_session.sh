@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole sessions between processes: `ccsplc evse -i` and `ccsplc pev -i` in two network namespaces joined by
 # `ccsplc plcsim` (namespaces and veth pairs made and removed here) run SLAC, SDP on link-local IPv6 and a DIN
-# 70121 session (and ISO 15118-2 DC and AC when `ccsplc demo --proto ...` works); their --pcap files open in
+# 70121 session (and ISO 15118-2 DC and AC, ISO 15118-20 DC when `ccsplc demo --proto ...` works); their --pcap files open in
 # tshark with SLAC dissected and the V2GTP/TCP stream present. Needs root and `ip netns`.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
@@ -94,6 +94,7 @@ session() {
         fail "$tag: message counts evse>$sent_e pev<$recv_p pev>$sent_p evse<$recv_e"
     local loop=CurrentDemandReq
     [ "$proto" = iso2-ac ] && loop=ChargingStatusReq
+    [ "$proto" = iso20-dc ] && loop=DC_ChargeLoopReq
     grep -q "v2g: > $loop" "$tmp/$tag-pev.log" || fail "$tag: no $loop"
     grep -q "v2g: < SessionStopRes" "$tmp/$tag-pev.log" || fail "$tag: no SessionStopRes"
     echo "ok: $tag session between processes ($sent_p requests, $sent_e responses)"
@@ -104,8 +105,11 @@ session() {
         grep -q "EXI      $((sent_e + sent_p)) messages, 0 decode errors" "$tmp/$tag-$side.decode" ||
             fail "$tag: $side pcap: $(grep 'EXI  ' "$tmp/$tag-$side.decode")"
         grep -q "end      SessionStop (OK)" "$tmp/$tag-$side.decode" || fail "$tag: $side pcap: session end"
-        [ "$proto" = iso2-ac ] || grep -q "CurrentDemandReq .*EVTargetVoltage=400 " "$tmp/$tag-$side.decode" ||
-            fail "$tag: $side pcap: EVTargetVoltage"
+        # (ISO-2 AC has no target voltage; ISO-20's dynamic mode none either)
+        case $proto in iso2-ac | iso20-dc) ;; *)
+            grep -q "CurrentDemandReq .*EVTargetVoltage=400 " "$tmp/$tag-$side.decode" ||
+                fail "$tag: $side pcap: EVTargetVoltage" ;;
+        esac
     done
     if command -v tshark >/dev/null; then
         for side in evse pev; do
@@ -177,7 +181,7 @@ grep -Eq "^pev +CurrentDemand +[0-9.]+ V +[0-9.]+ A +[0-9.]+ kW +SoC +[0-9.]+ %"
 grep -q "stop        normal" "$tmp/key-evse.out" || fail "keys: charger stop reason"
 echo "ok: space on the car's terminal stopped charging gracefully; status line shown"
 
-for proto in iso2-dc iso2-ac; do
+for proto in iso2-dc iso2-ac iso20-dc; do
     if "$CCSPLC" demo --proto $proto --soc 79 --target-soc 80 >/dev/null 2>&1; then
         session $proto $proto
     else
