@@ -1,14 +1,14 @@
 /* libFuzzer target: the session engines fed arbitrary V2GTP payloads in every state. Snapshots of both engines
  * are taken once, before each message of a whole in-process session of every rel_protos protocol (DIN, ISO-2 DC,
- * ISO-2 AC with the AC plant; tests/unit/sess_world.h, configured as rel_world.h does); byte 0 picks a snapshot
- * (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0 gives the payload
- * type (bit 0 clear: EXI) and the virtual time that passes before it (timers run), the rest is the payload.
+ * ISO-2 AC with the AC plant, ISO-20 DC; tests/unit/sess_world.h, configured as rel_world.h does); byte 0 picks a
+ * snapshot (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0 gives the
+ * payload type (type_of) and the virtual time that passes before it (timers run), the rest is the payload.
  * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
  * commands within limits. */
 #include "fuzz_util.h"
 #include "rel_world.h"
 
-#define MAX_SNAPS 64
+#define MAX_SNAPS 96
 
 static sw_world W;
 static sess_evse evse_snap[MAX_SNAPS], evse_live;
@@ -62,10 +62,14 @@ static void take_snapshots(void)
     }
 }
 
+/* Bit 0 clear: 0x8001 (SupportedAppProtocol, DIN, ISO-2; a wrong type in an ISO-20 session); set: ISO-20's
+ * common 0x8002 or DC 0x8004 (each the wrong one for half the ISO-20 messages and for DIN and ISO-2), or a type
+ * no session takes (SDP, ISO-20 AC, unknown). */
 static uint16_t type_of(uint8_t b)
 {
-    static const uint16_t other[] = { V2GTP_SDP_REQ, V2GTP_ISO20_MAIN, V2GTP_ISO20_DC, 0xA000 };
-    return b & 1 ? other[(b >> 1) % 4] : V2GTP_EXI;
+    static const uint16_t odd[] = { V2GTP_ISO20_MAIN, V2GTP_ISO20_DC, V2GTP_ISO20_MAIN, V2GTP_ISO20_DC,
+                                    V2GTP_ISO20_MAIN, V2GTP_ISO20_DC, V2GTP_SDP_REQ, V2GTP_ISO20_AC, 0xA000 };
+    return b & 1 ? odd[(b >> 1) % (sizeof odd / sizeof odd[0])] : V2GTP_EXI;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

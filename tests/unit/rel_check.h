@@ -16,18 +16,20 @@
 #include "v2g/sess_internal.h"
 
 /* The protocols every reliability test runs for (sess_proto_find names; "iso2-ac": the car charges AC from the
- * charger's AC supply, sess_proto_ac). */
-static const char *const rel_protos[] = { "din", "iso2-dc", "iso2-ac" };
+ * charger's AC supply, sess_proto_ac; "iso20-dc": ISO 15118-20 DC, its messages of V2GTP payload types 0x8002 and
+ * 0x8004). */
+static const char *const rel_protos[] = { "din", "iso2-dc", "iso2-ac", "iso20-dc" };
 #define REL_NPROTOS (sizeof rel_protos / sizeof rel_protos[0])
 
-/* tx[0..len) is one V2GTP EXI message that decodes as SupportedAppProtocol or with proto. */
+/* tx[0..len) is one V2GTP message that decodes by its payload type: SupportedAppProtocol (0x8001), or with
+ * proto's codec for that type (0x8001 for DIN and ISO-2; ISO-20: 0x8002 common, 0x8004 DC). */
 static inline const char *rel_msg_valid(const sess_proto *proto, const uint8_t *tx, size_t len, sess_docs *scratch)
 {
     v2gtp_msg m;
-    if (v2gtp_parse(tx, len, SESS_TX_CAP, &m) != 0 || m.payload_type != V2GTP_EXI) return "sent a bad V2GTP frame";
-    if (app_decode(m.payload, m.payload_len, &scratch->rx.app) == 0) return NULL;
-    if (proto && proto->decode(m.payload, m.payload_len, &scratch->rx) == 0) return NULL;
-    return "sent EXI that does not decode";
+    if (v2gtp_parse(tx, len, SESS_TX_CAP, &m) != 0) return "sent a bad V2GTP frame";
+    if (m.payload_type == V2GTP_EXI && app_decode(m.payload, m.payload_len, &scratch->rx.app) == 0) return NULL;
+    if (proto && sess_decode(proto, m.payload_type, m.payload, m.payload_len, &scratch->rx) == 0) return NULL;
+    return "sent EXI that does not decode by its payload type";
 }
 
 /* The most current the charger may command or let flow: DC its own limit; AC (the car chose it in

@@ -27,10 +27,19 @@
 #define REL_SLAC_ATTEMPT_MS (SLAC_TT_EV_ATTEN_RESULTS_MS + SLAC_TT_MATCH_JOIN_MS + SLAC_RESTART_DELAY_MS + \
                              (SLAC_C_EV_MATCH_RETRY + 1u) * 2u * SLAC_TT_MATCH_RESPONSE_MS)
 #define REL_LINK_LIMIT_MS (REL_SLAC_ATTEMPTS * REL_SLAC_ATTEMPT_MS + SDP_TIMEOUT_MS * SDP_MAX_REQUESTS)
-/* After a fault the charger waits at most V2G_SECC_Sequence_Timeout for the next request, then switches off;
- * plus what is in flight at that moment (a request delivered just before the timeout, its answer, the close:
- * a few 10 ms steps) and the contactor delay. */
-#define REL_SAFE_BOUND_MS (SESS_SECC_SEQUENCE_TIMEOUT_MS + 15u * SW_STEP_MS + PLANT_CONTACTOR_DELAY_MS)
+
+/* What follows the charger's timeout before it is safe: what is in flight at that moment (a request delivered
+ * just before the timeout, its answer, the close: a few 10 ms steps) and the contactor delay. */
+#define REL_IN_FLIGHT_MS (15u * SW_STEP_MS + PLANT_CONTACTOR_DELAY_MS)
+/* After a fault the charger waits at most the longest V2G_SECC_Sequence_Timeout of its protocol's table for the
+ * next request (DIN, ISO-2: 60 s everywhere; ISO-20: 60 s, 0.5 s within DC_ChargeLoop), then switches off. */
+static inline uint32_t rel_safe_bound_ms(const sess_proto *proto)
+{
+    uint32_t longest = 0;
+    for (unsigned i = 0; i < proto->evse_nstates; i++)
+        if (proto->evse_states[i].timeout_ms > longest) longest = proto->evse_states[i].timeout_ms;
+    return longest + REL_IN_FLIGHT_MS;
+}
 
 typedef enum {
     REL_F_NONE,
@@ -80,8 +89,13 @@ struct rel_world {
     uint32_t last_due[2];
     unsigned sent[2];         /* messages sent per direction */
     uint8_t connected, silent[2];
-    uint8_t slow_self_timeout; /* REL_F_SLOW_PEV: the car's own setup / state timer expires before it sends
-                                * or within a second after (too soon for the round trips it still needs) */
+    uint8_t slow_self_timeout; /* REL_F_SLOW_*: the car's own setup / state timer expires before it sends or
+                                * within a second after (too soon for the round trips it still needs); or the
+                                * charger's sequence timer, running since it sent the late answer, expires within a
+                                * second of its arrival (ISO-20's DC_ChargeLoop: 0.5 s on both sides, so an answer
+                                * late by almost the car's timeout leaves no time for the car's next request) */
+    uint32_t silent_deadline; /* REL_F_SILENT_PEV: the charger's deadline for the request that vanished (the
+                               * timeout of the state it waits in: ISO-20's DC_ChargeLoop 0.5 s, else 20-60 s) */
     uint32_t v2g_start;
     rel_tamper_fn tamper;
     void *tamper_ctx;
@@ -303,6 +317,7 @@ static inline void rel_send(rel_world *w, int dir, const uint8_t *tx, size_t len
     }
     if (rel_fault_here(w, dir, REL_F_SILENT_EVSE, REL_F_SILENT_PEV)) {
         w->silent[dir] = 1;
+        w->silent_deadline = w->s.evse.has_deadline ? w->s.evse.deadline_ms : w->s.now;
         rel_monitor_fault(&w->mon, w->s.now);
     }
     if (w->silent[dir]) return;
@@ -327,8 +342,10 @@ static inline void rel_send(rel_world *w, int dir, const uint8_t *tx, size_t len
         rel_monitor_fault(&w->mon, w->f.slow_ms < 0 ? at : deadline);
         sess_pev *p = &w->s.pev;
         if (dir == SW_TO_EVSE && p->waiting) p->deadline_ms += at - w->s.now; /* the car sends it that late */
+        const sess_evse *e = &w->s.evse;
         w->slow_self_timeout = (p->has_setup_deadline && (int32_t)(p->setup_deadline_ms - at) < 1000) ||
-                               (p->has_state_deadline && (int32_t)(p->state_deadline_ms - at) < 1000);
+                               (p->has_state_deadline && (int32_t)(p->state_deadline_ms - at) < 1000) ||
+                               (dir == SW_TO_PEV && e->has_deadline && (int32_t)(e->deadline_ms - at) < 1000);
     }
     rel_enqueue(w, dir, tx, ok ? len : 0, at);
 }
@@ -432,7 +449,7 @@ static inline int rel_normal(const rel_world *w)
 
 /* The whole plug-in. Returns NULL when every invariant held: no violation at any step, the link phase and the
  * session ended by their timers (no hang), and either both sides stopped normally or the charger was safe
- * within REL_SAFE_BOUND_MS of the fault. *link gets how the link phase ended. */
+ * within rel_safe_bound_ms() of the fault. *link gets how the link phase ended. */
 static inline const char *rel_session(rel_world *w, uint32_t seed, const rel_faults *f, const sess_pev_config *pc,
                                       const phys_battery_config *bc, uint32_t limit_ms, rel_link_result *link)
 {
@@ -443,7 +460,7 @@ static inline const char *rel_session(rel_world *w, uint32_t seed, const rel_fau
     rel_connect(w, pc, bc);
     if (!rel_run(w, limit_ms)) return "session did not end (hang)";
     if (rel_normal(w) && !w->mon.violation) return NULL;
-    return rel_monitor_verdict(&w->mon, REL_SAFE_BOUND_MS);
+    return rel_monitor_verdict(&w->mon, rel_safe_bound_ms(w->s.evse.cfg.protos[0]));
 }
 
 /* Configurations of a reliability world for protocol proto_index of rel_protos: the harness's defaults with a

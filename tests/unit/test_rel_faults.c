@@ -150,6 +150,10 @@ static void fault_at_every_stage(rel_fault_kind kind, int32_t slow_ms, int expec
             /* a car that waits beyond its own setup or state timer stops by itself */
             if (expect_normal >= 0 && !W.slow_self_timeout && rel_normal(&W) != expect_normal)
                 fail_msg("%s: stopped %s / %s", what, sess_stop_name(W.s.evse.stop), sess_stop_name(W.s.pev.stop));
+            /* a silent car: the charger is safe by its own timer for the request that never came */
+            int32_t late = (int32_t)(W.mon.safe_at - W.silent_deadline);
+            if (kind == REL_F_SILENT_PEV && late > (int32_t)REL_IN_FLIGHT_MS)
+                fail_msg("%s: charger safe %d ms after its deadline", what, late);
             if (kind == REL_F_TCP_RESET &&
                 W.mon.safe_at - W.mon.fault_at > W.f.line.delay_ms + 3 * SW_STEP_MS + PLANT_CONTACTOR_DELAY_MS)
                 fail_msg("%s: charger safe %u ms after the reset", what, W.mon.safe_at - W.mon.fault_at);

@@ -1,8 +1,9 @@
 /* Hostile peers against the charger (issue 6): V2GTP headers with a length beyond the limit, wrong version
- * bytes or an unknown type; garbage EXI, valid EXI of another schema, a wrong SessionID and requests out of
- * order at every stage of a session; 1000 SDP requests per second for 5 s on the powerline; a TCP client that
- * drips a request byte by byte. Each time the charger answers validly or goes safe (rel_check.h), a real car
- * on the same charger completes its session, and the heap does not grow (the core does not allocate). */
+ * bytes or an unknown type; garbage EXI, valid EXI of another schema, a request under a payload type that is not
+ * its codec's, a wrong SessionID and requests out of order at every stage of a session; 1000 SDP requests per
+ * second for 5 s on the powerline; a TCP client that drips a request byte by byte. Each time the charger answers
+ * validly or goes safe (rel_check.h), a real car on the same charger completes its session, and the heap does not
+ * grow (the core does not allocate). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,7 +108,9 @@ static void test_bad_framing(void **state)
 
 /* ---- hostile messages in place of the car's n-th request ---- */
 
-typedef enum { H_GARBAGE, H_OTHER_SCHEMA, H_APP_AGAIN, H_WRONG_SESSION, H_OUT_OF_ORDER, H_COUNT } hostile_kind;
+typedef enum {
+    H_GARBAGE, H_OTHER_SCHEMA, H_WRONG_TYPE, H_APP_AGAIN, H_WRONG_SESSION, H_OUT_OF_ORDER, H_COUNT
+} hostile_kind;
 
 typedef struct {
     hostile_kind kind;
@@ -131,24 +134,40 @@ static int record(rel_world *w, int dir, uint8_t *buf, size_t *len)
     return 1;
 }
 
-static void put_exi(uint8_t *buf, size_t *len, const uint8_t *exi, size_t n)
+/* buf becomes one V2GTP message of the given payload type carrying exi. */
+static void put_exi(uint8_t *buf, size_t *len, uint16_t type, const uint8_t *exi, size_t n)
 {
-    assert_int_equal(v2gtp_pack(V2GTP_EXI, exi, (uint32_t)n, buf, SESS_TX_CAP, len), 0);
+    assert_int_equal(v2gtp_pack(type, exi, (uint32_t)n, buf, SESS_TX_CAP, len), 0);
 }
 
-/* Re-encodes the request in buf with its SessionID changed to sid (via the protocol's own codec glue). */
+static uint16_t type_of(const uint8_t *buf, size_t len)
+{
+    v2gtp_msg m;
+    assert_int_equal(v2gtp_parse(buf, len, SESS_TX_CAP, &m), 0);
+    return m.payload_type;
+}
+
+/* The request in buf under a payload type that is not its codec's: DIN and ISO-2 (0x8001) as ISO-20 DC
+ * (0x8004); ISO-20 common (0x8002) as DC and DC as common. */
+static void wrong_type(uint8_t *buf, size_t len)
+{
+    uint16_t t = type_of(buf, len) == V2GTP_ISO20_DC ? V2GTP_ISO20_MAIN : V2GTP_ISO20_DC;
+    buf[2] = (uint8_t)(t >> 8);
+    buf[3] = (uint8_t)t;
+}
+
+/* Re-encodes the request in buf with its SessionID changed to sid: decoded with the protocol's codec for its
+ * payload type, packed again under the type of that document. */
 static void set_session_id(const sess_proto *proto, uint8_t *buf, size_t *len, const uint8_t *sid, size_t n)
 {
     static sess_docs d;
-    assert_int_equal(proto->decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d.rx), 0);
+    uint16_t type = type_of(buf, *len);
+    assert_int_equal(sess_decode(proto, type, buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d.rx), 0);
     size_t have;
     uint8_t *id = (uint8_t *)proto->session_id(&d.rx, &have);
     assert_int_equal(have, n);
     memcpy(id, sid, n);
-    size_t out;
-    assert_int_equal(proto->encode(&d.rx, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &out), 0);
-    assert_int_equal(v2gtp_pack_header(V2GTP_EXI, (uint32_t)out, buf, SESS_TX_CAP), 0);
-    *len = out + V2GTP_HEADER_LEN;
+    assert_int_equal(sess_pack(proto, &d.rx, buf, SESS_TX_CAP, len), 0);
 }
 
 static int hostile_hook(rel_world *w, int dir, uint8_t *buf, size_t *len)
@@ -159,22 +178,24 @@ static int hostile_hook(rel_world *w, int dir, uint8_t *buf, size_t *len)
         return 1;   /* no SessionID yet */
     h->done = 1;
     rel_monitor_fault(&w->mon, w->s.now);
-    /* A SessionSetupReq of another schema: ../shared/corpus/iso2.tsv line 1, din.tsv line 1. */
+    /* A SessionSetupReq of another schema (0x8001): ../shared/corpus/iso2.tsv line 1 in a DIN or ISO-20 session,
+     * din.tsv line 1 in an ISO-2 one. */
     static const uint8_t iso2_setup[] = { 0x80, 0x98, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
                                           0x11, 0xd0, 0x1b, 0xa9, 0x0b, 0x79, 0xc0, 0xd3, 0xd0, 0x00 };
     static const uint8_t din_setup[] = { 0x80, 0x9a, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
                                          0x11, 0xd0, 0x00, 0x00 };
     uint8_t garbage[64];
-    const sess_proto *proto = w->s.evse.proto ? w->s.evse.proto : sess_proto_find(rel_protos[0]);
+    const sess_proto *proto = w->s.evse.cfg.protos[0];
     switch (h->kind) {
-    case H_GARBAGE:
+    case H_GARBAGE:   /* under the payload type of the request it replaces */
         for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (uint8_t)(h->rng = h->rng * 1103515245u + 12345u);
-        put_exi(buf, len, garbage, 1 + h->rng % sizeof garbage);
+        put_exi(buf, len, type_of(buf, *len), garbage, 1 + h->rng % sizeof garbage);
         break;
     case H_OTHER_SCHEMA:
-        if (strcmp(sess_proto_name(proto), "din") == 0) put_exi(buf, len, iso2_setup, sizeof iso2_setup);
-        else put_exi(buf, len, din_setup, sizeof din_setup);
+        if (proto == &sess_proto_iso2) put_exi(buf, len, V2GTP_EXI, din_setup, sizeof din_setup);
+        else put_exi(buf, len, V2GTP_EXI, iso2_setup, sizeof iso2_setup);
         break;
+    case H_WRONG_TYPE: wrong_type(buf, *len); break;
     case H_APP_AGAIN: memcpy(buf, recorded[0], recorded_len[0]), *len = recorded_len[0]; break;
     case H_WRONG_SESSION:
         memcpy(buf, recorded[h->at - 1], recorded_len[h->at - 1]);
@@ -197,8 +218,8 @@ static int hostile_hook(rel_world *w, int dir, uint8_t *buf, size_t *len)
 static void test_hostile_messages(void **state)
 {
     (void)state;
-    static const char *const names[] = { "garbage EXI", "EXI of another schema", "handshake again",
-                                         "wrong SessionID", "request out of order" };
+    static const char *const names[] = { "garbage EXI", "EXI of another schema", "wrong payload type",
+                                         "handshake again", "wrong SessionID", "request out of order" };
     for (unsigned p = 0; p < REL_NPROTOS; p++) {
         rel_init(&W, p, &PC, &BC);
         nrecorded = 0;
@@ -280,7 +301,7 @@ static void test_sdp_flood(void **state)
         assert_int_equal(W.plc.stats.dropped_full, 0);
         rel_connect(&W, &PC, &BC);
         assert_true(rel_run(&W, LIMIT_MS));
-        assert_null(rel_monitor_verdict(&W.mon, REL_SAFE_BOUND_MS));
+        assert_null(rel_monitor_verdict(&W.mon, rel_safe_bound_ms(PC.protos[0])));
         assert_true(rel_normal(&W));
         assert_int_equal(mallinfo2().uordblks, heap);
         printf("# %s: SDP flood of %u requests in 5 s, %u answered; the car then charged normally\n", rel_protos[p],
@@ -317,7 +338,7 @@ static void test_slow_drip(void **state)
             rel_step(&W);
         }
         assert_true(rel_ended(&W) && rel_normal(&W));
-        assert_null(rel_monitor_verdict(&W.mon, REL_SAFE_BOUND_MS));
+        assert_null(rel_monitor_verdict(&W.mon, rel_safe_bound_ms(PC.protos[0])));
         conn_closed_safe();
         assert_int_equal(C.e.stop, SESS_STOP_TIMEOUT);
         assert_true(closed_at - opened <= SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS + SW_STEP_MS);
