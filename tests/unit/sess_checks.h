@@ -34,17 +34,17 @@ static inline void sc_car_after_fault(sw_world *w, int silent, int graceful, uin
     sc_plant_safe(&w->plant, 1);
 }
 
-/* The charger stopped because the car went silent (V2G_SECC_Sequence_Timeout after its last response,
- * last_res) or dropped TCP (at once after `at`): safe outputs, and the power stage follows. */
-static inline void sc_charger_after_car_fault(sw_world *w, int drop_tcp, uint32_t at, uint32_t last_res)
+/* The charger stopped because the car went silent (seq_timeout, its V2G_SECC_Sequence_Timeout, after its last
+ * response, last_res) or dropped TCP (at once after `at`): safe outputs, and the power stage follows. */
+static inline void sc_charger_after_car_fault(sw_world *w, int drop_tcp, uint32_t at, uint32_t last_res,
+                                              uint32_t seq_timeout)
 {
     assert_int_equal(w->evse.phase, SESS_SAFE);
     assert_int_equal(w->evse.stop, drop_tcp ? SESS_STOP_DISCONNECT : SESS_STOP_TIMEOUT);
     if (drop_tcp)
         assert_true(w->now - at <= SW_STEP_MS);
     else
-        assert_in_range(w->now - last_res, SESS_SECC_SEQUENCE_TIMEOUT_MS - SW_STEP_MS,
-                        SESS_SECC_SEQUENCE_TIMEOUT_MS + SW_STEP_MS);
+        assert_in_range(w->now - last_res, seq_timeout - SW_STEP_MS, seq_timeout + SW_STEP_MS);
     assert_true(w->evse.out.safe);
     assert_false(w->evse.out.output_on || w->evse.out.contactors_closed || w->evse.out.target_a > 0.0f);
     for (int k = 0; k < 10; k++) sw_step(w);   /* the power stage and contactors follow */
