@@ -1,0 +1,122 @@
+/* ISO 15118-20 DC fault injection (pyPLC's manual fault list, automated; the matrix in sess_faults.h): the
+ * charger answers FAILED, FAILED_SequenceError, the stop notification (EVSEStatus Terminate, in the responses
+ * that carry an EVSEStatus: PowerDeliveryRes, DC_ChargeLoopRes) or nothing at each stage from SessionSetup to
+ * DC_WeldingDetection -> the car's stop reason, when (at once / exactly the request's V2G_EVCC_Msg_Timeout: 2 s,
+ * 0.5 s in the charge loop), then the plant safe; the car silent or dropping TCP at each stage -> the charger
+ * safe after V2G_SECC_Sequence_Timeout (60 s, 0.5 s in the charge loop) / at once. Tampered responses are
+ * re-encoded with the codec of their payload type (0x8002 common, 0x8004 DC). ISO-20 has no EVSE status code:
+ * no emergency or malfunction cases. Virtual clock; the safe state itself is asserted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sess_faults.h"
+#include "v2g/iso20_internal.h"
+
+#define MSG SESS_EVCC_MSG_TIMEOUT_MS
+#define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
+#define LOOP_MSG SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS
+#define LOOP_SEQ SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS
+
+/* The stages in order (Table 215 / 217 timeouts). The charge loop is hit at its 5th cycle, current flowing;
+ * PowerDelivery(Stop) follows a DC_ChargeLoopRes, so the charger waits 0.5 s for it; a stop notification in its
+ * response asks for what is already under way (no case). */
+static const sf_stage stages[] = {
+    { ISO20_ROOT_SessionSetupReq, 0, MSG, SEQ, 1, 1 },
+    { ISO20_ROOT_AuthorizationSetupReq, 0, MSG, SEQ, 1, 1 },
+    { ISO20_ROOT_AuthorizationReq, 0, MSG, SEQ, 1, 1 },
+    { ISO20_ROOT_ServiceDiscoveryReq, 0, MSG, SEQ, 1, 1 },
+    { ISO20_ROOT_ServiceDetailReq, 0, MSG, SEQ, 1, 1 },
+    { ISO20_ROOT_ServiceSelectionReq, 0, MSG, SEQ, 1, 1 },
+    { ISO20_DC(DC_ChargeParameterDiscoveryReq), 0, MSG, SEQ, 1, 1 },
+    { ISO20_ROOT_ScheduleExchangeReq, 0, MSG, SEQ, 1, 1 },
+    { ISO20_DC(DC_CableCheckReq), 0, MSG, SEQ, 1, 1 },
+    { ISO20_DC(DC_PreChargeReq), 0, MSG, SEQ, 1, 1 },
+    { ISO20_ROOT_PowerDeliveryReq, 1, MSG, SEQ, 1, 1 },
+    { ISO20_DC(DC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, 1 },
+    { ISO20_MSG_POWER_DELIVERY_STOP, 0, MSG, LOOP_SEQ, 1, 1 },
+    { ISO20_DC(DC_WeldingDetectionReq), 0, MSG, SEQ, 1, 1 },
+};
+
+static struct sess_iso20_doc D;   /* the message msg_of decoded last */
+
+/* Decoded with the codec its payload type names (supportedAppProtocol: none, -1). */
+static int msg_of(const uint8_t *buf, size_t len)
+{
+    v2gtp_msg m;
+    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0 || iso20_glue_decode_typed(m.payload_type, m.payload, m.payload_len, &D) != 0)
+        return -1;
+    return iso20_msg_of(&D);
+}
+
+/* The response code (both codecs: right after the Header), or the stop notification. */
+static void tamper(sf_fault f, uint8_t *buf, size_t *len)
+{
+    if (f == SF_FAILED || f == SF_SEQUENCE) {
+        iso20_set_code(&D, f == SF_FAILED ? SESS_RC_FAILED : SESS_RC_SEQUENCE);
+        assert_int_equal(iso20_get_code(&D), f == SF_FAILED ? iso20_responseCodeType_FAILED
+                                                            : iso20_responseCodeType_FAILED_SequenceError);
+    } else if (f == SF_SHUTDOWN && iso20_msg_of(&D) == ISO20_ROOT_PowerDeliveryRes) {
+        D.common.PowerDeliveryRes.has_EVSEStatus = true;
+        D.common.PowerDeliveryRes.EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
+    } else if (f == SF_SHUTDOWN && iso20_msg_of(&D) == ISO20_DC(DC_ChargeLoopRes)) {
+        D.dc.DC_ChargeLoopRes.has_EVSEStatus = true;
+        D.dc.DC_ChargeLoopRes.EVSEStatus.EVSENotification = iso20_dc_evseNotificationType_Terminate;
+    } else {
+        fail_msg("fault %d in %s", (int)f, iso20_msg_name(iso20_msg_of(&D)));
+    }
+    size_t n;
+    assert_int_equal(iso20_glue_encode(&D, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
+    assert_int_equal(v2gtp_pack_header(iso20_payload_type(&D), (uint32_t)n, buf, SESS_TX_CAP), 0);
+    *len = n + V2GTP_HEADER_LEN;
+}
+
+/* sess_world's defaults with ISO-20 on both sides. */
+static void setup(sw_world *w, int mode)
+{
+    (void)mode;
+    sess_evse_config e;
+    sess_pev_config p;
+    phys_charger_config c;
+    phys_battery_config b;
+    sw_default_configs(&e, &p, &c, &b);
+    e.protos[e.nprotos++] = &sess_proto_iso20;
+    p.protos[0] = &sess_proto_iso20;
+    sw_init(w, &e, &p, &c, &b);
+}
+
+static const char *const modes[] = { [1] = "DC" };
+static const sf_proto P = {
+    .stages = stages, .nstages = sizeof stages / sizeof stages[0], .modes = 1, .mode_names = modes,
+    .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20_msg_name,
+};
+#define NSTAGES (sizeof stages / sizeof stages[0])
+
+static unsigned with_status(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < NSTAGES; i++) n += (unsigned)stages[i].has_status;
+    return n;
+}
+
+/* Every stage for the codes, silence and the car's faults; the stop notification where a status is. */
+static void test_charger_failed(void **s) { (void)s; assert_int_equal(sf_charger_fault(&P, SF_FAILED), NSTAGES); }
+static void test_charger_sequence_error(void **s) { (void)s; assert_int_equal(sf_charger_fault(&P, SF_SEQUENCE), NSTAGES); }
+static void test_charger_terminate(void **s) { (void)s; assert_int_equal(sf_charger_fault(&P, SF_SHUTDOWN), with_status()); }
+static void test_charger_silent(void **s) { (void)s; assert_int_equal(sf_charger_fault(&P, SF_SILENT), NSTAGES); }
+static void test_car_silent(void **s) { (void)s; assert_int_equal(sf_car_fault(&P, 0), NSTAGES); }
+static void test_car_drops_tcp(void **s) { (void)s; assert_int_equal(sf_car_fault(&P, 1), NSTAGES); }
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_charger_failed),   cmocka_unit_test(test_charger_sequence_error),
+        cmocka_unit_test(test_charger_terminate), cmocka_unit_test(test_charger_silent),
+        cmocka_unit_test(test_car_silent),       cmocka_unit_test(test_car_drops_tcp),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
