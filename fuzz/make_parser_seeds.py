@@ -115,12 +115,22 @@ def corpus_lines(shared):
     return lines
 
 
+# fuzz_sess record type bytes (fuzz/fuzz_sess.c type_of): bit 0 clear is 0x8001 (EXI); 0x01 is ISO-20 main
+# (0x8002), 0x03 ISO-20 DC (0x8004); bits 1-7 give the time before the record in 50 ms steps.
+SESS_TYPE = {"app": 0x02, "din": 0x02, "iso2": 0x02, "iso20-common": 0x01, "iso20-dc": 0x03}
+
+
 def sess_seeds(out, lines):
-    """A snapshot selector, then corpus requests (app + DIN) as records: type/clock byte 0x02 (EXI, 50 ms)."""
-    reqs = [bytes.fromhex(h) for p, m, h in lines if p in ("app", "din") and m.endswith("Req")]
-    for i in range(64):
-        msgs = [reqs[(i * 7 + k * 131) % len(reqs)] for k in range(3)]
-        write(out, "fuzz_sess", f"sess-{i}", bytes([i]) + b"".join(rec(b"\x02" + m) for m in msgs))
+    """A snapshot selector, then three corpus requests of one schema (app, DIN, ISO-2, ISO-20 common and DC) as
+    records with their payload type."""
+    by_proto = {}
+    for p, m, h in lines:
+        if p in SESS_TYPE and m.endswith("Req"):
+            by_proto.setdefault(p, []).append(rec(bytes([SESS_TYPE[p]]) + bytes.fromhex(h)))
+    groups = [by_proto[p] for p in SESS_TYPE if p in by_proto]
+    for i in range(96):
+        reqs = groups[i % len(groups)]
+        write(out, "fuzz_sess", f"sess-{i}", bytes([i]) + b"".join(reqs[(i * 7 + k * 131) % len(reqs)] for k in range(3)))
 
 
 def xml_seeds(out, lines, ccsplc):
