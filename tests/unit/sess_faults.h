@@ -156,4 +156,24 @@ static unsigned sf_car_fault(const sf_proto *p, int drop_tcp)
     return tested;
 }
 
+/* One cmocka case of a fault test: the charger's fault f at every stage (car = 0), or the car silent (car = 1, f 0)
+ * or dropping TCP (car = 1, f 1); want: the number of cases it must make (0: at least SF_MIN_CASES). */
+#define SF_MIN_CASES 5u
+typedef struct {
+    const sf_proto *p;
+    int car, f;
+    unsigned want;
+} sf_case;
+
+static void sf_run_case(void **state)
+{
+    const sf_case *c = *state;
+    unsigned n = c->car ? sf_car_fault(c->p, c->f) : sf_charger_fault(c->p, (sf_fault)c->f);
+    if (c->want) assert_int_equal(n, c->want);
+    else assert_true(n >= SF_MIN_CASES);
+}
+
+/* A struct CMUnitTest entry for main()'s table (the case lives as long as main's block). */
+#define SF_CASE(name, ...) { name, sf_run_case, NULL, NULL, &(sf_case){ __VA_ARGS__ } }
+
 #endif

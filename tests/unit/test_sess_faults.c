@@ -92,22 +92,13 @@ static const sf_proto P = {
     .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = din_msg_name,
 };
 
-static void test_charger_failed(void **s) { (void)s; assert_true(sf_charger_fault(&P, SF_FAILED) >= 5); }
-static void test_charger_sequence_error(void **s) { (void)s; assert_true(sf_charger_fault(&P, SF_SEQUENCE) >= 5); }
-static void test_charger_shutdown(void **s) { (void)s; assert_true(sf_charger_fault(&P, SF_SHUTDOWN) >= 5); }
-static void test_charger_emergency(void **s) { (void)s; assert_true(sf_charger_fault(&P, SF_EMERGENCY) >= 5); }
-static void test_charger_malfunction(void **s) { (void)s; assert_true(sf_charger_fault(&P, SF_MALFUNCTION) >= 5); }
-static void test_charger_silent(void **s) { (void)s; assert_true(sf_charger_fault(&P, SF_SILENT) >= 5); }
-static void test_car_silent(void **s) { (void)s; assert_true(sf_car_fault(&P, 0) >= 5); }
-static void test_car_drops_tcp(void **s) { (void)s; assert_true(sf_car_fault(&P, 1) >= 5); }
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_charger_failed),    cmocka_unit_test(test_charger_sequence_error),
-        cmocka_unit_test(test_charger_shutdown),  cmocka_unit_test(test_charger_emergency),
-        cmocka_unit_test(test_charger_malfunction), cmocka_unit_test(test_charger_silent),
-        cmocka_unit_test(test_car_silent),        cmocka_unit_test(test_car_drops_tcp),
+        SF_CASE("charger_failed", &P, 0, SF_FAILED, 0),           SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, 0),
+        SF_CASE("charger_shutdown", &P, 0, SF_SHUTDOWN, 0),       SF_CASE("charger_emergency", &P, 0, SF_EMERGENCY, 0),
+        SF_CASE("charger_malfunction", &P, 0, SF_MALFUNCTION, 0), SF_CASE("charger_silent", &P, 0, SF_SILENT, 0),
+        SF_CASE("car_silent", &P, 1, 0, 0),                       SF_CASE("car_drops_tcp", &P, 1, 1, 0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,19 +104,12 @@ static unsigned with_status(void)
 }
 
 /* Every stage for the codes, silence and the car's faults; the stop notification where a status is. */
-static void test_charger_failed(void **s) { (void)s; assert_int_equal(sf_charger_fault(&P, SF_FAILED), NSTAGES); }
-static void test_charger_sequence_error(void **s) { (void)s; assert_int_equal(sf_charger_fault(&P, SF_SEQUENCE), NSTAGES); }
-static void test_charger_terminate(void **s) { (void)s; assert_int_equal(sf_charger_fault(&P, SF_SHUTDOWN), with_status()); }
-static void test_charger_silent(void **s) { (void)s; assert_int_equal(sf_charger_fault(&P, SF_SILENT), NSTAGES); }
-static void test_car_silent(void **s) { (void)s; assert_int_equal(sf_car_fault(&P, 0), NSTAGES); }
-static void test_car_drops_tcp(void **s) { (void)s; assert_int_equal(sf_car_fault(&P, 1), NSTAGES); }
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_charger_failed),   cmocka_unit_test(test_charger_sequence_error),
-        cmocka_unit_test(test_charger_terminate), cmocka_unit_test(test_charger_silent),
-        cmocka_unit_test(test_car_silent),       cmocka_unit_test(test_car_drops_tcp),
+        SF_CASE("charger_failed", &P, 0, SF_FAILED, NSTAGES),   SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, NSTAGES),
+        SF_CASE("charger_terminate", &P, 0, SF_SHUTDOWN, with_status()), SF_CASE("charger_silent", &P, 0, SF_SILENT, NSTAGES),
+        SF_CASE("car_silent", &P, 1, 0, NSTAGES),               SF_CASE("car_drops_tcp", &P, 1, 1, NSTAGES),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
