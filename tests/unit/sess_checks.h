@@ -2,7 +2,26 @@
  * after a charger fault, the charger's side after a car fault. */
 #ifndef CCSPLC_TEST_SESS_CHECKS_H
 #define CCSPLC_TEST_SESS_CHECKS_H
+#include <stdio.h>
+
 #include "sess_world.h"
+
+/* A DC session from soc0 to target against the battery model: the SoC reached the target, and passed it by at
+ * most what max_a at OCV(100 %) adds while the car's 0 A request travels (repeat_ms later, one step of latency,
+ * one of physics); the energy stored matches the SoC gained, the charger metered stored + losses. */
+static inline void sc_dc_energy(const phys_plant *pl, double soc0, double target)
+{
+    const phys_battery *b = &pl->battery;
+    uint32_t lag_ms = SESS_PEV_REPEAT_MS + 3 * SW_STEP_MS;
+    double lag_soc = 100.0 * b->cfg.max_a * b->cfg.ocv_v[b->cfg.npoints - 1] * lag_ms / 3600000.0 / b->cfg.capacity_wh;
+    printf("soc %.4f (target %.1f, lag bound %.4f), stored %.2f Wh, loss %.2f Wh, metered %.2f Wh\n", b->soc, target,
+           lag_soc, b->stored_wh, b->loss_wh, pl->charger.energy_wh);
+    assert_true(b->soc >= target && b->soc <= target + lag_soc);
+    double stored = b->cfg.capacity_wh * (b->soc - soc0) / 100.0;
+    assert_true(b->stored_wh > stored - 0.01 && b->stored_wh < stored + 0.01);
+    double metered = pl->charger.energy_wh;
+    assert_true(metered > b->stored_wh + b->loss_wh - 0.5 && metered < b->stored_wh + b->loss_wh + 0.5);
+}
 
 /* No current, the charger's contactors open (and the car's: car_side), nothing ever opened under load. */
 static inline void sc_plant_safe(const phys_plant *pl, int car_side)

@@ -66,14 +66,7 @@ static void test_dc_session(void **state)
     assert_ptr_equal(W.evse.proto, &sess_proto_iso2);
     assert_sequence(dc_sequence, 0);
     assert_safe_plant();
-    const phys_battery *b = &W.plant.battery;
-    uint32_t lag_ms = SESS_PEV_REPEAT_MS + 3 * SW_STEP_MS;
-    double lag_soc = 100.0 * b->cfg.max_a * b->cfg.ocv_v[b->cfg.npoints - 1] * lag_ms / 3600000.0 / b->cfg.capacity_wh;
-    assert_true(b->soc >= 30.0 && b->soc <= 30.0 + lag_soc);
-    double stored = b->cfg.capacity_wh * (b->soc - 20.0) / 100.0;
-    assert_true(b->stored_wh > stored - 0.01 && b->stored_wh < stored + 0.01);
-    double metered = W.plant.charger.energy_wh;
-    assert_true(metered > b->stored_wh + b->loss_wh - 0.5 && metered < b->stored_wh + b->loss_wh + 0.5);
+    sc_dc_energy(&W.plant, 20.0, 30.0);
     assert_int_equal(W.evse.evccid_len, 6);
     assert_memory_equal(W.evse.evccid, W.pev.cfg.mac, 6);
 }
