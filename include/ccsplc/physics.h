@@ -56,7 +56,7 @@ typedef struct {
 
 typedef struct {
     uint8_t output_on, isolation_check;
-    float target_v, target_a;
+    float target_v, target_a;      /* the isolation test drives to target_v when set, else to the maximum */
 } phys_charger_cmd;
 
 typedef struct {

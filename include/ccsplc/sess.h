@@ -166,6 +166,7 @@ typedef struct {
     /* ISO 15118-2 */
     uint8_t ac;                 /* the car asked for AC (ChargingStatus loop) */
     float ev_max_a;             /* AC: the car's EVMaxCurrent */
+    float ev_max_v;             /* DC: the car's maximum voltage (ChargeParameterDiscovery); 0: not known */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_evse_connect) */
     uint32_t receipt_at_ms;     /* next MeteringReceipt request */
     uint32_t requests;

@@ -48,7 +48,7 @@ void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_batter
     } else {
         c->i = 0.0f;
         if (cmd->output_on || cmd->isolation_check)
-            c->v = toward(c->v, cmd->output_on ? target_v : c->cfg.max_v, c->cfg.ramp_v_per_s * dt);
+            c->v = toward(c->v, cmd->output_on || cmd->target_v > 0.0f ? target_v : c->cfg.max_v, c->cfg.ramp_v_per_s * dt);
         else
             c->v = toward(c->v, 0.0f, c->cfg.discharge_v_per_s * dt);
     }

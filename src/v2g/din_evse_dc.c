@@ -33,6 +33,7 @@ int din_evse_charge_parameter(sess_evse *s, uint32_t now)
         return SESS_H_FAIL;
     }
     s->ev_soc = q->DC_EVChargeParameter.DC_EVStatus.EVRESSSOC;
+    s->ev_max_v = din_pv_get(&q->DC_EVChargeParameter.EVMaximumVoltageLimit);
     /* One schedule without a limit (PMax 32767, as the Tesla Supercharger sends). */
     r->SASchedules_choice = din_ChargeParameterDiscoveryResType_SAScheduleList;
     struct din_SAScheduleTupleType *t = &r->SAScheduleList.SAScheduleTuple.array[0];
@@ -71,6 +72,7 @@ int din_evse_cable_check(sess_evse *s, uint32_t now)
     if (s->in.isolation == SESS_ISO_UNKNOWN) {
         s->out.contactors_closed = 1;
         s->out.isolation_check = 1;
+        s->out.target_v = sess_evse_dc_isolation_v(s);
         r->DC_EVSEStatus.EVSEStatusCode = din_DC_EVSEStatusCodeType_EVSE_IsolationMonitoringActive;
         r->EVSEProcessing = din_EVSEProcessingType_Ongoing;
         return SESS_H_STAY;

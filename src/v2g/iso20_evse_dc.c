@@ -27,6 +27,7 @@ int iso20_evse_charge_parameter(sess_evse *s, uint32_t now)
         return SESS_H_FAIL;
     }
     if (q->DC_CPDReqEnergyTransferMode.has_TargetSOC) s->ev_soc = q->DC_CPDReqEnergyTransferMode.TargetSOC;
+    s->ev_max_v = iso20_dc_rn_get(&q->DC_CPDReqEnergyTransferMode.EVMaximumVoltage);
     return iso20_evse_fault(s);
 }
 

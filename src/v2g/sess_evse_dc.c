@@ -19,6 +19,11 @@ void sess_evse_dc_precharge(sess_evse *s)
     s->out.target_a = clamp(s->ev_target_a, s->cfg.precharge_max_a);
 }
 
+float sess_evse_dc_isolation_v(const sess_evse *s)
+{
+    return s->ev_max_v > 0.0f && s->ev_max_v < s->cfg.max_v ? s->ev_max_v : s->cfg.max_v;
+}
+
 void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_achieved *hit)
 {
     float v = s->in.present_v > 1.0f ? s->in.present_v : 1.0f;

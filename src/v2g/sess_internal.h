@@ -87,6 +87,9 @@ typedef struct {
 } sess_dc_achieved;
 void sess_evse_dc_precharge(sess_evse *s);
 void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_achieved *hit);
+/* The isolation test's voltage (CableCheck): the charger's maximum, never above the car's maximum voltage
+ * (IEC 61851-23: the lower of the two), so the first PreChargeRes stays within the car's limit. */
+float sess_evse_dc_isolation_v(const sess_evse *s);
 /* Steps ISO-2 and ISO-20 share (sess_steps.c). session_begin: the paused session's SessionID when sid is it
  * (returns 1: joined), else a new one. pause: keep the SessionID for a resume, stop reason Paused. ongoing: 1 (and
  * counted) while in `state` fewer than `times` Ongoing answers were given. fault: emergency and malfunction are

@@ -50,6 +50,7 @@ int sess_evse_dc_isolation(sess_evse *s)
     }
     if (s->in.isolation == SESS_ISO_UNKNOWN) {   /* the test runs until it has a result */
         s->out.contactors_closed = s->out.isolation_check = 1;
+        s->out.target_v = sess_evse_dc_isolation_v(s);
         return SESS_H_STAY;
     }
     s->out.isolation_check = 0;

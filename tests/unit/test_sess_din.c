@@ -403,6 +403,24 @@ static void test_charger_emergency_stop(void **state)
     assert_safe_plant();
 }
 
+/* CableCheck's isolation test drives the output only up to the lower of the charger's and the car's maximum
+ * (IEC 61851-23), so no PreChargeRes reports more than the car can take (the car stops on that: overvoltage). */
+static void test_isolation_within_car_maximum(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    assert_true(W.evse.cfg.max_v > W.pev.cfg.max_v);
+    sw_connect(&W);
+    float highest = 0.0f;
+    while (!done(&W)) {
+        assert_true(W.now < 10 * 60 * 1000);
+        sw_step(&W);
+        if (W.plant.charger.v > highest) highest = W.plant.charger.v;
+    }
+    assert_true(highest <= W.pev.cfg.max_v);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+}
+
 /* Real handshake requests (corpus/app.tsv): the Model Y offers DIN (priority 2) and Tesla's own protocol
  * (priority 1); with only DIN enabled we choose DIN and echo its SchemaID. */
 static void test_sap_choice_real_requests(void **state)
@@ -462,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_unknown_session),
         cmocka_unit_test(test_welding_after_contactors_open),
         cmocka_unit_test(test_charger_emergency_stop),
+        cmocka_unit_test(test_isolation_within_car_maximum),
         cmocka_unit_test(test_sap_choice_real_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
