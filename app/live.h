@@ -107,6 +107,7 @@ struct live {
                                        * session (live_slots.c); for the status line and the result */
     int owner;                        /* charger: the slot driving the power stage, -1: none yet */
     sess_pev pev;
+    int car_contactors;               /* car: its contactors closed as last logged */
     phys_plant plant;
     ccs_timer step;
     uint32_t last_step, t_start, t_linked, t_sdp, t_first_current;

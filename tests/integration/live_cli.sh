@@ -27,6 +27,22 @@ awk '/CurrentDemandRes/ { for (i = 1; i <= NF; i++) if ($i ~ /^A=/) { split($i, 
 grep -q "end      SessionStop (OK)" "$tmp/decode.out" || fail "--sim pcap: no complete session"
 echo "ok: --sim sessions for both roles, --pcap decodes"
 
+# A car whose EVTargetVoltage (= its EVMaximumVoltageLimit) is below its battery's voltage (270 V; about 347 V at
+# 20 %): the charger's PreCharge voltage goes above the car's maximum, the car stops at once with a named
+# reason (it used to sit in CurrentDemand at 0 A for the demo's 6 hours: issue 16 item 4)
+run sim_low_target 1 pev --sim --target-voltage 270
+grep -q "stop        overvoltage" "$tmp/sim_low_target.out" || fail "pev --sim --target-voltage 270: stop reason"
+grep -q "PreChargeRes" "$tmp/sim_low_target.out" && ! grep -q "CurrentDemandReq" "$tmp/sim_low_target.out" ||
+    fail "pev --sim --target-voltage 270: not stopped in PreCharge"
+echo "ok: a target below the battery stops in PreCharge (overvoltage)"
+# A charger whose maximum (300 V, from the INI file for the simulated charger) is below the battery's voltage:
+# the car refuses its limits at ChargeParameterDiscovery and does not precharge (issue 16 item 9)
+printf '[evse]\nmax_voltage = 300\n' >"$tmp/low_max.ini"
+run sim_low_max 1 pev --sim -c "$tmp/low_max.ini"
+grep -q "stop        charger limits impossible" "$tmp/sim_low_max.out" || fail "pev --sim, charger at 300 V: stop reason"
+! grep -q "PreChargeReq" "$tmp/sim_low_max.out" || fail "pev --sim, charger at 300 V: precharged"
+echo "ok: a charger maximum below the battery is refused at ChargeParameterDiscovery"
+
 # pyPLC's key names: mode (the command wins), is_simulation_without_modems, charge_target_voltage,
 # u_delta_max_for_end_of_precharge; keys without a meaning here are ignored; ours in [pev]
 cat >"$tmp/pyPlc.ini" <<'INI'

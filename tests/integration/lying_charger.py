@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""A scripted charger that lies (issue 16): an otherwise normal DIN 70121, ISO 15118-2 DC or ISO 15118-20 DC charger
+that edits one field of its responses, to test that `ccsplc pev` stops safely. Not our engine: SDP, V2GTP and EXI
+(through `ccsplc exi`) from tests/integration/lib/v2g_peer.py; each response is a corpus message of its type (real
+chargers' for DIN) with our SessionID, a good status and honest values: PreCharge reaches the car's target at
+once, the charging loop reports that voltage and the current the car asks for (at most our maximum). netns_lying_
+charger.sh runs it in the charger's namespace once `ccsplc evse --stop-after slac` has made the link.
+Usage: lying_charger.py CCSPLC SHARED_DIR IFNAME PROTO LIE
+  PROTO  din | iso2-dc | iso20-dc
+  LIE    none               a normal charger
+         negative-current   the charging loop's present current -100 A (from its first response on)
+         current-125a       the loop's present current 125 A (run the car with a 20 A maximum)
+         voltage-1000v      the loop's present voltage 1000 V
+         voltage-32767e3    the loop's present voltage 32767 x 10^3 V
+         current-exp127     ISO-20: the loop's present current -1 x 10^127 (-inf as a float)
+         precharge-1000v    PreChargeRes voltage 1000 V
+         negative-limit     ChargeParameterDiscoveryRes: maximum current -100 A
+         max-40v            ChargeParameterDiscoveryRes: maximum voltage 40 V
+Logs (stderr, ccsplc's clock): 'lie: ...' when the first lie goes out, 'car: NAME ...' for each request after it
+(EVReady, EVErrorCode), 'car closed the connection', 'end'. Exit 0 when the session ran to the car's end."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import v2g_peer as vp  # noqa: E402
+
+CCSPLC, SHARED, IFNAME, PROTO, LIE = sys.argv[1:6]
+SEQUENCE_TIMEOUT = 60.0      # V2G_SECC_Sequence_Timeout: the longest we wait for the car's next request
+LOOP_LIE_FROM = 1            # the loop's lies start at its first response (the contactors are closed)
+MAX_A = 100.0                # our maximum current (the DIN templates' real chargers say 100 A too)
+
+# Per protocol: the codec of each V2GTP payload type, the corpus file and schema of each codec, the charging
+# loop's response, where the car's present request sits in its loop request.
+PROTOS = {
+    "din": {"codecs": {vp.V2GTP_EXI: "din"}, "corpus": {"din": "din.tsv"}, "ns": "urn:din:70121:2012:MsgDef",
+            "loop": "CurrentDemandRes", "loop_codec": "din", "ask": "EVTargetCurrent"},
+    "iso2-dc": {"codecs": {vp.V2GTP_EXI: "iso2"}, "corpus": {"iso2": "iso2.tsv"}, "ns": "urn:iso:15118:2:2013:MsgDef",
+                "loop": "CurrentDemandRes", "loop_codec": "iso2", "ask": "EVTargetCurrent"},
+    "iso20-dc": {"codecs": {vp.V2GTP_ISO20_MAIN: "iso20-common", vp.V2GTP_ISO20_DC: "iso20-dc"},
+                 "corpus": {"iso20-common": "iso20.tsv", "iso20-dc": "iso20.tsv"}, "ns": "urn:iso:std:iso:15118:-20:DC",
+                 "loop": "DC_ChargeLoopRes", "loop_codec": "iso20-dc", "ask": "EVMaximumChargeCurrent"},
+}[PROTO]
+
+# Which corpus response of a type to start from (fields it must have), where one matters.
+PICK = {
+    "SessionSetupRes": ("ResponseCode=OK_NewSessionEstablished",),
+    "ServiceDiscoveryRes": ("ResponseCode=OK", "PaymentOption[0]=ExternalPayment", "DC_extended")
+    if PROTO != "iso20-dc" else ("ServiceID=2",),
+    "ChargeParameterDiscoveryRes": ("ResponseCode=OK", "EVSEProcessing=Finished", "DC_EVSEChargeParameter"),
+    "ContractAuthenticationRes": ("EVSEProcessing=Finished",),
+    "AuthorizationRes": ("EVSEProcessing=Finished",),
+    "AuthorizationSetupRes": ("EIM",),
+    "ServiceDetailRes": ("ServiceID=2", "ControlMode"),
+    "ScheduleExchangeRes": ("Scheduled_SEResControlMode",),
+    "PowerDeliveryRes": ("ResponseCode=OK",),
+}
+# Status fields set to "all good" wherever a response has them.
+GOOD = {"EVSEProcessing": "Finished", "EVSEIsolationStatus": "Valid", "EVSEStatusCode": "EVSE_Ready",
+        "EVSENotification": "None"}
+
+SAP_RES = """<?xml version="1.0" encoding="UTF-8"?>
+<ns1:supportedAppProtocolRes xmlns:ns1="urn:iso:15118:2:2010:AppProtocol">
+  <ResponseCode>OK_SuccessfulNegotiation</ResponseCode>
+  <SchemaID>{schema}</SchemaID>
+</ns1:supportedAppProtocolRes>
+"""
+
+exi = vp.Exi(CCSPLC)
+state = {"sid": os.urandom(8).hex().upper(), "target_v": 0.0, "car_max_a": 0.0, "loops": 0, "lied": False}
+
+
+def template(codec, name):
+    return exi.decode(codec, vp.corpus(SHARED, PROTOS["corpus"][codec], codec, name, *PICK.get(name, ())))
+
+
+def honest(res, name, ask):
+    """Our SessionID, a good status, the values a working charger reports (ask: the car's current request)."""
+    vp.set_text(res, "SessionID", state["sid"])
+    vp.set_text(res, "ResponseCode", "OK_NewSessionEstablished" if name == "SessionSetupRes" else "OK")
+    for field, value in GOOD.items():
+        vp.set_text(res, field, value)
+    if name.endswith("PreChargeRes"):
+        vp.set_value(res, "EVSEPresentVoltage", state["target_v"])
+    elif name == PROTOS["loop"]:
+        vp.set_value(res, "EVSEPresentVoltage", state["target_v"])
+        vp.set_value(res, "EVSEPresentCurrent", min(ask, MAX_A))
+    elif name.endswith("WeldingDetectionRes"):
+        vp.set_value(res, "EVSEPresentVoltage", 0.0)
+    elif name.endswith("ChargeParameterDiscoveryRes"):
+        for field in ("EVSEMaximumCurrentLimit", "EVSEMaximumChargeCurrent"):
+            if vp.find(res, field) is not None:
+                vp.set_value(res, field, MAX_A)
+
+
+def lie(res, name, loops):
+    """The one field this run edits (loops: the loop responses so far, this one included); what it did, or None."""
+    loop = name == PROTOS["loop"] and loops >= LOOP_LIE_FROM
+    cpd = name.endswith("ChargeParameterDiscoveryRes")
+    max_a = "EVSEMaximumChargeCurrent" if PROTO == "iso20-dc" else "EVSEMaximumCurrentLimit"
+    max_v = "EVSEMaximumVoltage" if PROTO == "iso20-dc" else "EVSEMaximumVoltageLimit"
+    edits = {
+        "negative-current": (loop, "EVSEPresentCurrent", -100.0, None),
+        "current-125a": (loop, "EVSEPresentCurrent", 125.0, None),
+        "voltage-1000v": (loop, "EVSEPresentVoltage", 1000.0, None),
+        "voltage-32767e3": (loop, "EVSEPresentVoltage", 32767, 3),
+        "current-exp127": (loop, "EVSEPresentCurrent", -1, 127),
+        "precharge-1000v": (name.endswith("PreChargeRes"), "EVSEPresentVoltage", 1000.0, None),
+        "negative-limit": (cpd, max_a, -100.0, None),
+        "max-40v": (cpd, max_v, 40.0, None),
+    }
+    if LIE == "none":
+        return None
+    when, field, value, exponent = edits[LIE]
+    if not when:
+        return None
+    vp.set_value(res, field, value, exponent)
+    return f"{name} {field} = {value}" + (f" x 10^{exponent}" if exponent is not None else "")
+
+
+def response(codec, name, ask, loops):
+    """Our response called name as XML, and what its lie did (or None)."""
+    res = template(codec, name)
+    honest(res, name, ask)
+    what = lie(res, name, loops)
+    return vp.to_xml(res), what
+
+
+def prepare_loop():
+    """Encode the first charging-loop response ahead (the car asks for its maximum current, as it said at
+    ChargeParameterDiscovery): the loop's 0.25 s V2G_EVCC_Msg_Timeout leaves no time for two `ccsplc exi` runs
+    on a busy machine; later ones mostly repeat."""
+    codec = PROTOS["loop_codec"]
+    exi.encode(codec, response(codec, PROTOS["loop"], state["car_max_a"], state["loops"] + 1)[0])
+
+
+def answer(conn, ptype, payload):
+    """The response to one request; False after SessionStop."""
+    codec = PROTOS["codecs"].get(ptype)
+    if codec is None:
+        raise SystemExit(f"payload type {ptype:#x}")
+    req = exi.decode(codec, payload)
+    name = vp.message_name(req)
+    if state["lied"]:
+        ready, error = vp.find(req, "EVReady"), vp.find(req, "EVErrorCode")
+        vp.log(f"car: {name} EVReady={'-' if ready is None else ready.text} "
+               f"EVErrorCode={'-' if error is None else error.text}")
+    rname = name[:-3] + "Res"
+    ask = 0.0
+    if rname.endswith("ChargeParameterDiscoveryRes"):
+        state["car_max_a"] = vp.get_value(req, "EVMaximumCurrentLimit") or vp.get_value(req, "EVMaximumChargeCurrent")
+    elif rname.endswith("PreChargeRes"):
+        state["target_v"] = vp.get_value(req, "EVTargetVoltage")
+    elif rname == PROTOS["loop"]:
+        state["loops"] += 1
+        ask = vp.get_value(req, PROTOS["ask"]) or vp.get_value(req, "EVTargetCurrent") or 0.0
+    xml, what = response(codec, rname, ask, state["loops"])
+    conn.send(exi.encode(codec, xml), ptype)
+    if what and not state["lied"]:
+        state["lied"] = True
+        vp.log(f"lie: {what}")
+    if rname.endswith("PreChargeRes") and state["loops"] == 0:
+        prepare_loop()
+    return rname != "SessionStopRes"
+
+
+def prewarm():
+    """Every response template decoded before the car comes (one `ccsplc exi` run each)."""
+    for codec, tsv in PROTOS["corpus"].items():
+        with open(os.path.join(SHARED, "corpus", tsv)) as f:
+            names = {line.split("\t")[1] for line in f if line.startswith(codec + "\t")}
+        for name in sorted(n for n in names if n.endswith("Res")):
+            try:
+                template(codec, name)
+            except SystemExit:
+                pass   # a type no PICK line of this schema has: not one our car asks for
+
+
+def handshake(conn):
+    """SupportedAppProtocol: our protocol, with the SchemaID the car gave it."""
+    m = conn.read(SEQUENCE_TIMEOUT)
+    if m is None:
+        raise SystemExit("no supportedAppProtocolReq")
+    req = exi.decode("app", m[1])
+    for p in req.iter():
+        if vp.local(p.tag) == "AppProtocol" and vp.find(p, "ProtocolNamespace").text == PROTOS["ns"]:
+            conn.send(exi.encode("app", SAP_RES.format(schema=vp.find(p, "SchemaID").text)))
+            return
+    raise SystemExit(f"the car does not offer {PROTOS['ns']}")
+
+
+def main():
+    prewarm()
+    addr = vp.link_local(IFNAME)
+    lsock, port = vp.tcp_listen(IFNAME, addr)
+    car = vp.sdp_answer(IFNAME, addr, port, 60)
+    vp.log(f"SDP answered {car}: [{addr}]:{port}")
+    lsock.settimeout(30)
+    sock, _ = lsock.accept()
+    conn = vp.Conn(sock)
+    handshake(conn)
+    while True:
+        m = conn.read(SEQUENCE_TIMEOUT)
+        if m is None:
+            vp.log("car closed the connection")
+            break
+        if not answer(conn, *m):
+            break
+    sock.close()
+    vp.log("end")
+
+
+main()
