@@ -13,8 +13,9 @@ CCSPLC=${CCSPLC:?path of the ccsplc binary}
 here=$(dirname "$0")
 . "$here/lib/netns.sh"
 command -v python3 >/dev/null || skip "needs python3"
-SHARED=${SHARED:-$(cd "$here/../../../shared" 2>/dev/null && pwd)}
-[ -f "$SHARED/corpus/din.tsv" ] || skip "no shared corpus (../shared)"
+SHARED=${CCS_SHARED_DIR:-$here/../../../shared}
+[ -f "$SHARED/corpus/din.tsv" ] && [ -f "$SHARED/corpus/iso2.tsv" ] && [ -f "$SHARED/corpus/iso20.tsv" ] ||
+    skip "no corpus in $SHARED"
 
 id=$$
 S=ccsYS$id; E=ccsYE$id; P=ccsYP$id     # plcsim, lying charger, car
