@@ -97,8 +97,10 @@ static int add_port(plcsim *s, int i)
     sim_port_config pc = { .device_class = DEVICE_CLASS_QCA7000, .firmware = firmware, .restart_ms = s->restart_ms,
                            .setkey_result = SETKEY_RESULT_QCA, .pib = p->pib, .pib_len = sizeof p->pib };
     modem_mac(i, pc.modem_mac);
-    hpgp_pib_init_flat(p->pib, sizeof p->pib, pc.modem_mac);
-    if (p->role) hpgp_pib_set_role(p->pib, &(hpgp_pib_view){ .form = HPGP_PIB_FLAT, .len = sizeof p->pib }, p->role);
+    hpgp_pib_view v;
+    hpgp_pib_init_nvm(p->pib, sizeof p->pib, pc.modem_mac);
+    hpgp_pib_open(p->pib, sizeof p->pib, &v);
+    if (p->role) hpgp_pib_set_role(p->pib, &v, p->role);
     int rc = ccs_link_open(&p->link, p->ifname, CCS_LINK_HPGP | CCS_LINK_IPV6 | CCS_LINK_PROMISC);
     if (rc) {
         LOG_E("plcsim: cannot open %s: %s", p->ifname, ccs_strerror(rc));

@@ -10,7 +10,7 @@
 #include "ccsplc/pib.h"
 #include "ccsplc/plcsim.h"
 
-#define PLCSIM_PIB_LEN HPGP_PIB_MIN_LEN
+#define PLCSIM_PIB_LEN (HPGP_NVM_HEADER_LEN + HPGP_PIB_MIN_LEN)
 #define PLCSIM_NAME_MAX 16
 
 typedef struct {
