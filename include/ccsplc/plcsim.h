@@ -23,8 +23,9 @@ typedef struct {
     uint32_t restart_ms;             /* offline time after SET_KEY, VS_RS_DEV or a commit with reset */
     uint8_t no_atten_profile;        /* 1: like an AR7420, never sends CM_ATTEN_PROFILE.IND */
     uint8_t setkey_result;           /* Result byte of SET_KEY.CNF (QCA modems in the captures send 1) */
-    uint8_t *pib;                    /* caller-owned PIB image for VS_RD_MOD/WR_MOD/MODULE_OPERATION */
-    size_t pib_len;
+    uint8_t *pib;                    /* caller-owned module 0x7002 (PIB file) for VS_RD_MOD/WR_MOD/MODULE_OPERATION */
+    size_t pib_len;                  /* its length (a QCA7000 holds an NVM chain: hpgp_pib_init_nvm) ... */
+    size_t pib_cap;                  /* ... and the buffer's size, what a write session may fill (0: pib_len) */
 } sim_port_config;
 
 typedef struct {
@@ -55,6 +56,7 @@ typedef struct {
     uint8_t nmk[HPGP_NMK_LEN];
     uint8_t has_nmk;
     uint32_t online_at;              /* restarting until this time */
+    size_t pib_len;                  /* the module's length now (a committed write session changes it) */
     uint32_t session_id;             /* VS_MODULE_OPERATION write session */
     uint32_t session_len, session_checksum;
     uint8_t session_open;

@@ -19,11 +19,14 @@ static int valid_port(const sim_plc *plc, int p) { return p >= 0 && p < plc->npo
 
 int sim_plc_add_port(sim_plc *plc, const sim_port_config *cfg)
 {
-    if (!plc || !cfg || (cfg->pib_len && !cfg->pib)) return CCS_EINVAL;
+    if (!plc || !cfg || ((cfg->pib_len || cfg->pib_cap) && !cfg->pib) || (cfg->pib_cap && cfg->pib_cap < cfg->pib_len))
+        return CCS_EINVAL;
     if (plc->nports >= SIM_MAX_PORTS) return CCS_ENOSPC;
     sim_port *p = &plc->port[plc->nports];
     memset(p, 0, sizeof *p);
     p->cfg = *cfg;
+    if (!p->cfg.pib_cap) p->cfg.pib_cap = cfg->pib_len;
+    p->pib_len = cfg->pib_len;
     return plc->nports++;
 }
 
