@@ -1,7 +1,7 @@
 /* Simulated powerline with QCA-like modems (sans-I/O): N ports, each a host and its modem; attenuation per
- * port pair; AVLN membership by NMK; modem answers (GET_SW, SET_KEY, PIB access, ATTEN_PROFILE); loss,
- * delay, duplication, loss bursts, reordering and bit corruption from a caller-seeded deterministic PRNG.
- * Fixed capacities, no allocation. */
+ * port pair; AVLN membership by NMK; modem answers (GET_SW, OP_ATTRIBUTES, SET_KEY, VS_SET_KEY, NW_INFO, PIB
+ * access, ATTEN_PROFILE); any frame bridged inside an AVLN; loss, delay, duplication, loss bursts, reordering
+ * and bit corruption from a caller-seeded deterministic PRNG. Fixed capacities, no allocation. */
 #ifndef CCSPLC_PLCSIM_H
 #define CCSPLC_PLCSIM_H
 
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "ccsplc/hpgp.h"
+#include "ccsplc/sha256.h"
 
 #define SIM_MAX_PORTS 8
 #define SIM_QUEUE_CAP 64
@@ -41,6 +42,7 @@ typedef struct {
     uint16_t reorder_permille;       /* frames held back reorder_ms, so that later ones overtake them */
     uint32_t reorder_ms;
     uint16_t corrupt_permille;       /* frames delivered with one bit flipped (a modem that let it through) */
+    ccs_sha256_fn sha256;            /* optional: the NID of a key given without one (VS_SET_KEY, set_nmk) */
 } sim_plc_config;
 
 typedef struct {
@@ -54,6 +56,7 @@ typedef struct {
 typedef struct {
     sim_port_config cfg;
     uint8_t nmk[HPGP_NMK_LEN];
+    uint8_t nid[HPGP_NID_LEN];       /* the NID that came with the key (zero if unknown) */
     uint8_t has_nmk;
     uint32_t online_at;              /* restarting until this time */
     size_t pib_len;                  /* the module's length now (a committed write session changes it) */
@@ -87,7 +90,7 @@ int sim_plc_add_port(sim_plc *plc, const sim_port_config *cfg);
 int sim_plc_set_atten(sim_plc *plc, int a, int b, uint8_t db);
 /* Change the host MAC of a port (a bridge learns it from the first frame the host sends). */
 int sim_plc_set_host_mac(sim_plc *plc, int port, const uint8_t mac[6]);
-/* Give a port's modem a key directly (as if stored in its PIB). */
+/* Give a port's modem a key directly (as if stored in its PIB); its NID from cfg.sha256 (security level 0). */
 int sim_plc_set_nmk(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN]);
 /* The host on `port` transmits a frame at now_ms. 0 or CCS_EINVAL / CCS_ETRUNC; drops are counted in stats. */
 int sim_plc_send(sim_plc *plc, int port, const uint8_t *frame, size_t len, uint32_t now_ms);

@@ -51,6 +51,7 @@ static int unpack_field(const hpgp_field *f, const uint8_t *frame, size_t len, u
 static int layout_matches(const hpgp_layout *l, const hpgp_header *h, const uint8_t *frame, size_t len)
 {
     if (l->mmtype != h->mmtype) return 0;
+    if (hpgp_is_vendor_mmtype(l->mmtype) && (h->mmv >= 1) != l->mmv) return 0; /* the payload would be elsewhere */
     if (!l->sel_off) return 1;
     return (size_t)l->sel_off + 2 <= len && (wire_le16(frame + l->sel_off) & l->sel_mask) == l->sel_val;
 }
@@ -112,7 +113,7 @@ int hpgp_pack(const hpgp_msg *msg, uint8_t *buf, size_t cap, size_t *len)
     }
     if (end > cap) return CCS_ENOSPC;
     memset(buf, 0, end);
-    hpgp_write_header(buf, msg->hdr.dst, msg->hdr.src, l->mmtype);
+    hpgp_write_header(buf, msg->hdr.dst, msg->hdr.src, l->mmtype, l->mmv);
     for (unsigned i = 0; i < l->nfields; i++) {
         int rc = pack_field(&l->fields[i], buf, base);
         if (rc) return rc;

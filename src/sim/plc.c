@@ -47,8 +47,7 @@ int sim_plc_set_host_mac(sim_plc *plc, int port, const uint8_t mac[6])
 int sim_plc_set_nmk(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN])
 {
     if (!valid_port(plc, port) || !nmk) return CCS_EINVAL;
-    memcpy(plc->port[port].nmk, nmk, HPGP_NMK_LEN);
-    plc->port[port].has_nmk = 1;
+    sim_modem_take_key(plc, port, nmk, NULL);
     return 0;
 }
 
@@ -155,7 +154,8 @@ static void carry(sim_plc *plc, int a, int b, const uint8_t *frame, size_t len, 
     }
 }
 
-/* A management request: the local modem answers; GET_SW also reaches the modems of the same AVLN. */
+/* A management request: the local modem answers; a vendor request to the MAC of a modem in the same AVLN is
+ * answered by that modem over the line (plctool/plcstat with a remote MAC), a broadcast GET_SW by all of them. */
 static void management(sim_plc *plc, int p, const uint8_t *frame, size_t len, uint32_t now)
 {
     hpgp_msg req;
@@ -164,10 +164,11 @@ static void management(sim_plc *plc, int p, const uint8_t *frame, size_t len, ui
     int bcast = wire_mac_eq(dst, hpgp_broadcast_mac);
     if (bcast || wire_mac_eq(dst, hpgp_local_modem_mac) || wire_mac_eq(dst, plc->port[p].cfg.modem_mac))
         sim_modem_answer(plc, p, p, &req, now);
-    if (req.kind != HPGP_K_SW_VER_REQ) return;
-    for (int q = 0; q < plc->nports; q++)
-        if (q != p && (bcast || wire_mac_eq(dst, plc->port[q].cfg.modem_mac)) && sim_plc_same_avln(plc, p, q, now))
-            sim_modem_answer(plc, q, p, &req, line_due(plc, now));
+    int vendor = req.hdr.mmtype >= HPGP_VS_SW_VER;
+    for (int q = 0; q < plc->nports; q++) {
+        int to_q = bcast ? req.kind == HPGP_K_SW_VER_REQ : vendor && wire_mac_eq(dst, plc->port[q].cfg.modem_mac);
+        if (q != p && to_q && sim_plc_same_avln(plc, p, q, now)) sim_modem_answer(plc, q, p, &req, line_due(plc, now));
+    }
 }
 
 int sim_plc_send(sim_plc *plc, int port, const uint8_t *frame, size_t len, uint32_t now_ms)

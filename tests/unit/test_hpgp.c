@@ -78,6 +78,32 @@ static void header_forms(void **state)
     pf_free(&l);
 }
 
+/* A vendor message with MMV 1 (VS_NW_INFO, as open-plc-utils' QualcommHeader1 writes it): FMSN and FMID
+ * after the MMTYPE, the OUI at 19, the payload at 22; packed the same way. */
+static void vendor_mmv1_header(void **state)
+{
+    (void)state;
+    uint8_t f[60] = { 0x00, 0xB0, 0x52, 0x00, 0x00, 0x01, 0x02, 0, 0, 0, 0, 0x07, 0x88, 0xE1,
+                      0x01, 0x38, 0xA0, 0x00, 0x00, 0x00, 0xB0, 0x52 };
+    hpgp_header h;
+    assert_int_equal(hpgp_parse_header(f, sizeof f, &h), 0);
+    assert_int_equal(h.mmv, 1);
+    assert_int_equal(h.mmtype, 0xA038);
+    assert_memory_equal(h.oui, hpgp_qualcomm_oui, 3);
+    assert_int_equal(h.payload_off, 22);
+    assert_int_equal(hpgp_parse_header(f, 21, &h), CCS_ETRUNC);
+    hpgp_msg m;
+    assert_int_equal(hpgp_unpack(f, sizeof f, &m), 0);
+    assert_int_equal(m.kind, HPGP_K_NW_INFO_REQ);
+    uint8_t out[HPGP_MAX_FRAME];
+    size_t len;
+    assert_int_equal(hpgp_pack(&m, out, sizeof out, &len), 0);
+    assert_int_equal(len, 60);
+    assert_memory_equal(out, f, sizeof f);
+    f[14] = 0; /* MMV 0: the payload would start at 20; no layout of ours */
+    assert_int_equal(hpgp_unpack(f, sizeof f, &m), CCS_EUNSUPP);
+}
+
 static void mmtype_names(void **state)
 {
     (void)state;
@@ -301,8 +327,9 @@ static void op_attributes(void **state)
     assert_string_equal((const char *)a->sw_platform, "MAC");
     assert_int_equal(a->major, 1);
     assert_int_equal(a->minor, 3);
-    assert_int_equal(a->pib_version, 0);
-    assert_int_equal(a->build, 0);
+    assert_int_equal(a->composite, 0);  /* "MAC-QCA7420-1.3.0.2134-00-20151212-CS" */
+    assert_int_equal(a->sustaining, 0);
+    assert_int_equal(a->build, 2134);
     assert_memory_equal(a->build_date, "20151212", 8);
     assert_string_equal((const char *)a->release_type, "CS");
     pf_free(&l);
@@ -506,6 +533,7 @@ int main(void)
         cmocka_unit_test(get_sw),
         cmocka_unit_test(get_key),
         cmocka_unit_test(op_attributes),
+        cmocka_unit_test(vendor_mmv1_header),
         cmocka_unit_test(module_operation_read),
         cmocka_unit_test(round_trip_uncaptured),
         cmocka_unit_test(pack_errors),
