@@ -3,25 +3,9 @@
 # -r/-a/-m/-M/-J/-p/-I, plcstat -t, dumped by test_plcsim_tools with CCS_PLCSIM_PCAP): no frame malformed, the
 # messages and fields as the unit test sent and checked them.
 set -euo pipefail
-command -v tshark >/dev/null 2>&1 || { echo "tshark not installed"; exit 77; }
-bin="${CCS_BUILD_DIR:?}/tests/test_plcsim_tools"
-[ -x "$bin" ] || { echo "missing $bin"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pcap="$tmp/plcsim.pcap"
-CCS_PLCSIM_PCAP="$pcap" "$bin" >"$tmp/test.log" 2>&1 || { cat "$tmp/test.log"; exit 1; }
+. "$(dirname "$0")/lib/tshark.sh"
+tshark_dump test_plcsim_tools CCS_PLCSIM_PCAP
 
-fail=0
-ts() { tshark -r "$pcap" "$@" 2>/dev/null; }
-expect() { # expect WHAT GOT WANT
-    if [ "$2" != "$3" ]; then
-        echo "FAIL $1: got '$2', want '$3'"
-        fail=1
-    else
-        echo "ok   $1: $2"
-    fi
-}
-count() { ts -Y "$1" | wc -l | tr -d ' '; }
 # distinct values of a field (list fields split), with their counts: "3x1 1x0"
 values() { ts -Y "$1" -T fields -e "$2" | tr ',' '\n' | grep -v '^$' | sort | uniq -c | awk '{print $1 "x" $2}' |
            tr '\n' ' ' | sed 's/ $//'; }
