@@ -249,8 +249,7 @@ typedef struct {
     uint8_t cco_mac[6];
     uint8_t cco_tei;
     uint8_t num_stas;
-    uint16_t sta_bytes;      /* num_stas * HPGP_NW_STA_LEN */
-    const uint8_t *stas;
+    const uint8_t *stas;     /* num_stas records of HPGP_NW_STA_LEN bytes (into the frame after unpack) */
 } hpgp_nw_info_cnf;
 
 /* One station of VS_NW_INFO.CNF: its modem's MAC and TEI, the host behind it (bridged address), the average PHY

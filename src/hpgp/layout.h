@@ -10,8 +10,9 @@
 enum { HPGP_F_U8, HPGP_F_U16, HPGP_F_U32, HPGP_F_BYTES, HPGP_F_ARRAY, HPGP_F_REF };
 
 /* One field: where it is on the wire (absolute frame offset) and in the payload struct. ARRAY copies
- * `count` bytes into an inline array of capacity `size`; REF points into the frame; both take their
- * count from the member at count_mem (of width count_kind), which an earlier field of the table fills. */
+ * `count` bytes into an inline array of capacity `size`; REF points into the frame at `count` bytes, or
+ * `count` records of `size` bytes when size is set; both take their count from the member at count_mem (of
+ * width count_kind), which an earlier field of the table fills. */
 typedef struct {
     uint8_t kind;
     uint8_t count_kind;
@@ -39,6 +40,7 @@ typedef struct {
 #define HPGP_FARRAY(w, T, m, cnt) \
     { HPGP_F_ARRAY, HPGP_F_U8, HPGP_MEMBER_SIZE(T, m), w, offsetof(T, m), offsetof(T, cnt) }
 #define HPGP_FREF(w, T, m, cnt, ck) { HPGP_F_REF, ck, 0, w, offsetof(T, m), offsetof(T, cnt) }
+#define HPGP_FREF_RECORDS(w, T, m, cnt, ck, rec) { HPGP_F_REF, ck, rec, w, offsetof(T, m), offsetof(T, cnt) }
 #define HPGP_LAYOUT(mmt, len, f) { mmt, len, 0, 0, 0, f, (uint8_t)(sizeof f / sizeof f[0]), 0 }
 #define HPGP_LAYOUT_EMPTY(mmt, len) { mmt, len, 0, 0, 0, NULL, 0, 0 }
 #define HPGP_LAYOUT_MMV1(mmt, len, f) { mmt, len, 0, 0, 0, f, (uint8_t)(sizeof f / sizeof f[0]), 1 }

@@ -45,7 +45,7 @@ static const hpgp_field nw_info_cnf[] = {
     HPGP_FU8(22, NWI, sub_version), HPGP_FU16(24, NWI, data_len), HPGP_FU8(27, NWI, num_avlns),
     HPGP_FBYTES(28, NWI, nid), HPGP_FU8(37, NWI, snid), HPGP_FU8(38, NWI, tei), HPGP_FU8(43, NWI, role),
     HPGP_FBYTES(44, NWI, cco_mac), HPGP_FU8(50, NWI, cco_tei), HPGP_FU8(54, NWI, num_stas),
-    HPGP_FREF(60, NWI, stas, sta_bytes, HPGP_F_U16),
+    HPGP_FREF_RECORDS(60, NWI, stas, num_stas, HPGP_F_U8, HPGP_NW_STA_LEN),
 };
 
 typedef hpgp_mod_rw MRW;

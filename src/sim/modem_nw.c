@@ -70,7 +70,6 @@ void sim_nw_info(sim_plc *plc, int port, hpgp_msg *cnf, uint8_t stas[SIM_MAX_POR
         memcpy(s.bda, plc->port[q].cfg.host_mac, 6);
         hpgp_nw_sta_put(stas + c->num_stas++ * HPGP_NW_STA_LEN, &s);
     }
-    c->sta_bytes = (uint16_t)(c->num_stas * HPGP_NW_STA_LEN);
     c->stas = stas;
-    c->data_len = (uint16_t)(NW_HEAD_LEN + NW_AVLN_LEN + c->sta_bytes);
+    c->data_len = (uint16_t)(NW_HEAD_LEN + NW_AVLN_LEN + c->num_stas * HPGP_NW_STA_LEN);
 }

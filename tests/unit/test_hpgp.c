@@ -102,6 +102,28 @@ static void vendor_mmv1_header(void **state)
     assert_memory_equal(out, f, sizeof f);
     f[14] = 0; /* MMV 0: the payload would start at 20; no layout of ours */
     assert_int_equal(hpgp_unpack(f, sizeof f, &m), CCS_EUNSUPP);
+    /* the CNF's station records: as many as NUMSTAS says, all inside the frame */
+    uint8_t recs[2 * HPGP_NW_STA_LEN];
+    hpgp_nw_sta sta = { .mac = { 2, 0xB0, 0x52, 0, 0, 0x11 }, .tei = 2, .bda = { 2, 0, 0, 0, 0, 2 }, .tx_mbps = 9,
+                        .rx_mbps = 8 };
+    hpgp_nw_sta_put(recs, &sta);
+    hpgp_nw_sta_put(recs + HPGP_NW_STA_LEN, &sta);
+    hpgp_msg_init(&m, HPGP_K_NW_INFO_CNF, h.src, h.dst);
+    m.u.nw_info_cnf.num_avlns = 1;
+    m.u.nw_info_cnf.num_stas = 2;
+    m.u.nw_info_cnf.stas = recs;
+    assert_int_equal(hpgp_pack(&m, out, sizeof out, &len), 0);
+    assert_int_equal(len, 60 + 2 * HPGP_NW_STA_LEN);
+    assert_int_equal(out[54], 2);                                     /* NUMSTAS */
+    assert_memory_equal(out + 60, "\x02\xB0\x52\x00\x00\x11\x02", 7); /* MAC, TEI */
+    assert_memory_equal(out + 70, "\x02\x00\x00\x00\x00\x02\x09\x00", 8); /* BDA, AVGTX */
+    assert_int_equal(out[80], 8);                                     /* AVGRX */
+    assert_int_equal(hpgp_unpack(out, len, &m), 0);
+    assert_int_equal(m.kind, HPGP_K_NW_INFO_CNF);
+    assert_ptr_equal(m.u.nw_info_cnf.stas, out + 60);
+    assert_int_equal(hpgp_unpack(out, len - 1, &m), CCS_ETRUNC);
+    out[54] = 255;
+    assert_int_equal(hpgp_unpack(out, len, &m), CCS_ETRUNC);
 }
 
 static void mmtype_names(void **state)
