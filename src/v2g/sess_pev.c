@@ -222,7 +222,8 @@ static const char *state_timer(uint32_t ms)
 {
     if (ms == SESS_EVCC_ONGOING_TIMEOUT_MS) return "V2G_EVCC_Ongoing_Timeout";
     if (ms == SESS_EVCC_CABLE_CHECK_TIMEOUT_MS) return "V2G_EVCC_CableCheck_Timeout";
-    if (ms == SESS_EVCC_PRECHARGE_TIMEOUT_MS || ms == SESS_ISO20_PRECHARGE_TIMEOUT_MS) return "V2G_EVCC_PreCharge_Timeout";
+    if (ms == SESS_EVCC_PRECHARGE_TIMEOUT_MS || ms == SESS_ISO20_PRECHARGE_TIMEOUT_MS)
+        return "V2G_EVCC_PreCharge_Timeout";
     return "the wait for the current to fall before WeldingDetection (SESS_PEV_CURRENT_DROP_MS)";
 }
 

@@ -76,18 +76,30 @@ static void test_full_session(void **state)
     assert_memory_equal(W.evse.evccid, W.pev.cfg.mac, 6);   /* EVCCID = the car's MAC */
 }
 
-/* Tesla Supercharger: 4-byte SessionIDs; the car echoes whatever length it got. */
-static void test_four_byte_session_id(void **state)
+/* The default world with the charger's session or power stage changed first, connected. */
+static void setup_charger(void (*tweak)(sess_evse_config *e, phys_charger_config *c))
 {
-    (void)state;
     sess_evse_config e;
     sess_pev_config p;
     phys_charger_config c;
     phys_battery_config b;
     sw_default_configs(&e, &p, &c, &b);
-    e.session_id_len = 4;
+    tweak(&e, &c);
     sw_init(&W, &e, &p, &c, &b);
     sw_connect(&W);
+}
+
+static void four_byte_ids(sess_evse_config *e, phys_charger_config *c)
+{
+    (void)c;
+    e->session_id_len = 4;
+}
+
+/* Tesla Supercharger: 4-byte SessionIDs; the car echoes whatever length it got. */
+static void test_four_byte_session_id(void **state)
+{
+    (void)state;
+    setup_charger(four_byte_ids);
     assert_true(sw_run(&W, 30 * 60 * 1000, done));
     assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
     assert_int_equal(W.pev.session_id_len, 4);
@@ -431,19 +443,18 @@ static void test_bad_message_named(void **state)
 
 static int car_stopped(const sw_world *w) { return w->pev.phase == SESS_SAFE || w->pev.phase == SESS_DONE; }
 
+static void endless_isolation_test(sess_evse_config *e, phys_charger_config *c)
+{
+    (void)e;
+    c->isolation_ms = 10u * SESS_EVCC_CABLE_CHECK_TIMEOUT_MS;
+}
+
 /* An insulation test that never ends: the car gives CableCheck up after V2G_EVCC_CableCheck_Timeout and names
  * that timer. */
 static void test_car_state_timer_named(void **state)
 {
     (void)state;
-    sess_evse_config e;
-    sess_pev_config p;
-    phys_charger_config c;
-    phys_battery_config b;
-    sw_default_configs(&e, &p, &c, &b);
-    c.isolation_ms = 10u * SESS_EVCC_CABLE_CHECK_TIMEOUT_MS;
-    sw_init(&W, &e, &p, &c, &b);
-    sw_connect(&W);
+    setup_charger(endless_isolation_test);
     assert_true(sw_run(&W, 5 * 60 * 1000, car_stopped));
     assert_int_equal(W.pev.stop, SESS_STOP_TIMEOUT);
     assert_string_equal(W.pev.timer, "V2G_EVCC_CableCheck_Timeout");
