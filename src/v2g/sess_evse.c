@@ -148,11 +148,11 @@ static int running(sess_evse *s, uint16_t type, const uint8_t *payload, size_t l
     int rc = sess_decode(p, type, payload, len, rx, &s->bad.exi);
     int msg = rc == 0 ? p->msg_of(rx) : -1;
     int res = msg >= 0 ? p->response_of(msg) : -1;
+    s->rx_name = msg >= 0 ? p->msg_name(msg) : NULL;
     if (res < 0)                   /* undecodable, or not a request: no response possible */
         return bad_message(s, rc == 0 ? (msg < 0 ? "not a message of this protocol" : "not a request")
                               : s->bad.exi.code ? "undecodable" : "of a payload type without a codec in this protocol",
                            type, len);
-    s->rx_name = p->msg_name(msg);
     s->tx_name = p->msg_name(res);
     s->requests++;
     sess_start(p, tx, res, s->session_id, s->session_id_len, now);
