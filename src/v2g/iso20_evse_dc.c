@@ -95,7 +95,7 @@ int iso20_evse_charge_loop(sess_evse *s, uint32_t now)
     RN(&r->EVSEPresentCurrent, s->in.present_a);
     r->has_MeterInfo = q->MeterInfoRequested;
     meter(s, &r->MeterInfo);
-    float max_v, max_a;
+    float max_v = 0.0f, max_a = 0.0f; /* set by targets() unless it fails */
     int mode = targets(s, q, &max_v, &max_a);
     int progress = mode < 0 ? SESS_H_NEXT : sess_evse_dc_progress(s, now);
     if (mode == ISO20_CONTROL_DYNAMIC) {
