@@ -117,6 +117,22 @@ static void resumed(live *l, live_conn *c)
     fresh(l, old);
 }
 
+/* What the power stage's session does that the log should say once per plug-in: the insulation test and its
+ * voltage, a charge stopped for want of progress. */
+static void report(live *l, const sess_evse *e)
+{
+    if (e->out.isolation_check && !l->told_isolation) {
+        l->told_isolation = 1;
+        LOG_I("v2g: isolation test at %.0f V (the car's maximum %.0f V; IEC 61851-23:2023 CC.4.1.2)", e->out.target_v,
+              e->ev_max_v);
+    }
+    if (e->stop == SESS_STOP_NO_PROGRESS && !l->told_no_progress) {
+        l->told_no_progress = 1;
+        LOG_W("v2g: no progress for %.0f s: the car asks %.1f A up to %.1f V, %.1f A flow at %.1f V: EVSE_Shutdown",
+              e->cfg.no_progress_ms / 1000.0, e->ev_target_a, e->ev_target_v, l->plant.charger.i, l->plant.charger.v);
+    }
+}
+
 /* After an engine call on slot c: the power stage's owner, the car's session, what to send, the end. */
 static void after(live_conn *c)
 {
@@ -137,7 +153,8 @@ static void after(live_conn *c)
         }
     }
     if (l->owner >= 0) l->car = &l->conn[l->owner];
-    else if (e->session_id_len) l->car = c;
+    else if (e->session_id_len || e->stop == SESS_STOP_NO_PROTOCOL) l->car = c;   /* no protocol: the plug-in ends */
+    if (i == l->owner) report(l, e);
     live_conn_flush(c, e->tx, &e->tx_len, e->tx_name, e->close);
     check_over(l);
 }
@@ -145,12 +162,11 @@ static void after(live_conn *c)
 static void on_message(live_conn *c, const v2gtp_msg *m)
 {
     live *l = c->l;
-    uint32_t now = ccs_loop_now(&l->s.loop);
     sess_evse *e = &c->evse;
-    sess_evse_on_message(e, m->payload_type, m->payload, m->payload_len, now);
-    LOG_D("v2g: < %s%s", e->rx_name ? e->rx_name : "?", live_conn_tag(c));
-    if (!l->t_first_current && slot_of(c) == l->owner && e->rx_name && !strcmp(e->rx_name, "CurrentDemandReq"))
-        l->t_first_current = now;
+    int rc = sess_evse_on_message(e, m->payload_type, m->payload, m->payload_len, ccs_loop_now(&l->s.loop));
+    live_log_rx(e->rx_name, rc == CCS_EPROTO && e->stop == SESS_STOP_BAD_MESSAGE ? &e->bad : NULL, e->proto,
+                live_conn_tag(c));
+    if (e->stop == SESS_STOP_NO_PROTOCOL) live_log_no_protocol(e, live_conn_tag(c));
     after(c);
 }
 
@@ -200,6 +216,7 @@ int live_slots_start(live *l)
     l->car = NULL;
     l->resume_id_len = 0;
     l->pauses = l->earlier_messages = 0;
+    l->told_isolation = l->told_no_progress = 0;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
         l->conn[i].l = l;
         fresh(l, &l->conn[i]);
@@ -217,6 +234,7 @@ static int power_live(const live *l, const sess_evse *e)
 void live_slots_step(live *l, uint32_t now, uint32_t dt)
 {
     if (l->owner >= 0) phys_plant_step_evse(&l->plant, &l->conn[l->owner].evse, dt);
+    if (!l->t_first_current && phys_plant_current_flows(&l->plant)) l->t_first_current = now;
     if (l->resume_id_len && l->owner >= 0 && power_live(l, &l->conn[l->owner].evse)) l->unsafe_ms += dt;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
         sess_evse *e = &l->conn[i].evse;

@@ -55,8 +55,8 @@ typedef struct {
 } phys_charger_config;
 
 typedef struct {
-    uint8_t output_on, isolation_check;
-    float target_v, target_a;      /* the isolation test drives to target_v when set, else to the maximum */
+    uint8_t output_on, isolation_check;   /* the isolation test: the output at target_v (no current) */
+    float target_v, target_a;
 } phys_charger_cmd;
 
 typedef struct {

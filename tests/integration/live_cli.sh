@@ -27,14 +27,6 @@ awk '/CurrentDemandRes/ { for (i = 1; i <= NF; i++) if ($i ~ /^A=/) { split($i, 
 grep -q "end      SessionStop (OK)" "$tmp/decode.out" || fail "--sim pcap: no complete session"
 echo "ok: --sim sessions for both roles, --pcap decodes"
 
-# A car whose EVTargetVoltage (= its EVMaximumVoltageLimit) is below its battery's voltage (270 V; about 347 V at
-# 20 %): the charger's PreCharge voltage goes above the car's maximum, the car stops at once with a named
-# reason (it used to sit in CurrentDemand at 0 A for the demo's 6 hours: issue 16 item 4)
-run sim_low_target 1 pev --sim --target-voltage 270
-grep -q "stop        overvoltage" "$tmp/sim_low_target.out" || fail "pev --sim --target-voltage 270: stop reason"
-grep -q "PreChargeRes" "$tmp/sim_low_target.out" && ! grep -q "CurrentDemandReq" "$tmp/sim_low_target.out" ||
-    fail "pev --sim --target-voltage 270: not stopped in PreCharge"
-echo "ok: a target below the battery stops in PreCharge (overvoltage)"
 # A charger whose maximum (300 V, from the INI file for the simulated charger) is below the battery's voltage:
 # the car refuses its limits at ChargeParameterDiscovery and does not precharge (issue 16 item 9)
 printf '[evse]\nmax_voltage = 300\n' >"$tmp/low_max.ini"
@@ -66,6 +58,14 @@ grep -Eq "SoC 40.0 % -> 41\.[0-9]+ %" "$tmp/ini_pev.out" || fail "ini soc/target
 run ini_override 0 pev -c "$tmp/pyPlc.ini" --target-soc 42
 grep -Eq "SoC 40.0 % -> 42\.[0-9]+ %" "$tmp/ini_override.out" || fail "command line did not win over the file"
 echo "ok: pyPlc.ini keys read, command line wins"
+
+# a car whose target voltage (270 V, its maximum too) is below its battery (347 V at 20 %) cannot be charged: the
+# session ends at once, not after 6 h of no current, with a named stop reason; not normal (exit 1)
+printf '[general]\ncharge_target_voltage = 270\n' >"$tmp/low.ini"
+run low_target 1 evse --sim -c "$tmp/low.ini"
+grep -Eq "^  stop        [a-z]" "$tmp/low_target.out" || fail "low target: no stop reason"
+grep -q "result      FAILED" "$tmp/low_target.out" || fail "low target: result"
+echo "ok: a target below the battery ends with '$(grep -o 'stop  .*' "$tmp/low_target.out")'"
 
 # refusals: exit 2 and the line
 bad() {   # bad NAME LINE TEXT

@@ -70,7 +70,7 @@ state = {"sid": os.urandom(8).hex().upper(), "target_v": 0.0, "car_max_a": 0.0, 
 
 
 def template(codec, name):
-    return exi.decode(codec, vp.corpus(SHARED, PROTOS["corpus"][codec], codec, name, *PICK.get(name, ())))
+    return exi.decode_xml(codec, vp.corpus(SHARED, PROTOS["corpus"][codec], codec, name, *PICK.get(name, ())))
 
 
 def honest(res, name, ask):
@@ -133,12 +133,12 @@ def prepare_loop():
     exi.encode(codec, response(codec, PROTOS["loop"], state["car_max_a"], state["loops"] + 1)[0])
 
 
-def answer(conn, ptype, payload):
+def answer(sock, ptype, payload):
     """The response to one request; False after SessionStop."""
     codec = PROTOS["codecs"].get(ptype)
     if codec is None:
         raise SystemExit(f"payload type {ptype:#x}")
-    req = exi.decode(codec, payload)
+    req = exi.decode_xml(codec, payload)
     name = vp.message_name(req)
     if state["lied"]:
         ready, error = vp.find(req, "EVReady"), vp.find(req, "EVErrorCode")
@@ -154,7 +154,7 @@ def answer(conn, ptype, payload):
         state["loops"] += 1
         ask = vp.get_value(req, PROTOS["ask"]) or vp.get_value(req, "EVTargetCurrent") or 0.0
     xml, what = response(codec, rname, ask, state["loops"])
-    conn.send(exi.encode(codec, xml), ptype)
+    sock.sendall(vp.v2gtp_frame(exi.encode(codec, xml), ptype))
     if what and not state["lied"]:
         state["lied"] = True
         vp.log(f"lie: {what}")
@@ -171,19 +171,16 @@ def prewarm():
         for name in sorted(n for n in names if n.endswith("Res")):
             try:
                 template(codec, name)
-            except SystemExit:
+            except ValueError:
                 pass   # a type no PICK line of this schema has: not one our car asks for
 
 
-def handshake(conn):
+def handshake(sock):
     """SupportedAppProtocol: our protocol, with the SchemaID the car gave it."""
-    m = conn.read(SEQUENCE_TIMEOUT)
-    if m is None:
-        raise SystemExit("no supportedAppProtocolReq")
-    req = exi.decode("app", m[1])
+    req = exi.decode_xml("app", vp.v2gtp_read(sock, SEQUENCE_TIMEOUT)[1])
     for p in req.iter():
         if vp.local(p.tag) == "AppProtocol" and vp.find(p, "ProtocolNamespace").text == PROTOS["ns"]:
-            conn.send(exi.encode("app", SAP_RES.format(schema=vp.find(p, "SchemaID").text)))
+            sock.sendall(vp.v2gtp_frame(exi.encode("app", SAP_RES.format(schema=vp.find(p, "SchemaID").text))))
             return
     raise SystemExit(f"the car does not offer {PROTOS['ns']}")
 
@@ -196,15 +193,12 @@ def main():
     vp.log(f"SDP answered {car}: [{addr}]:{port}")
     lsock.settimeout(30)
     sock, _ = lsock.accept()
-    conn = vp.Conn(sock)
-    handshake(conn)
-    while True:
-        m = conn.read(SEQUENCE_TIMEOUT)
-        if m is None:
-            vp.log("car closed the connection")
-            break
-        if not answer(conn, *m):
-            break
+    handshake(sock)
+    try:
+        while answer(sock, *vp.v2gtp_read(sock, SEQUENCE_TIMEOUT)):
+            pass
+    except vp.PeerClosed:
+        vp.log("car closed the connection")
     sock.close()
     vp.log("end")
 

@@ -65,7 +65,7 @@ static int sl_hook(sw_world *w, int dir, uint8_t *buf, size_t *len)
     const sess_proto *pr = r->p->proto;
     v2gtp_msg m;
     if (v2gtp_parse(buf, *len, SESS_TX_CAP, &m) != 0 ||
-        sess_decode(pr, m.payload_type, m.payload, m.payload_len, &sl_docs.rx) != 0)
+        sess_decode(pr, m.payload_type, m.payload, m.payload_len, &sl_docs.rx, NULL) != 0)
         return 1;   /* SupportedAppProtocol */
     int msg = pr->msg_of(&sl_docs.rx);
     if (dir == SW_TO_EVSE) {
@@ -156,7 +156,7 @@ static void sl_run_case(const sl_proto *p, const sl_case *c)
 
 /* The worlds of the cases (tweaks): the car's maximum current 20 A (the issue's `[pev] max_current = 20`); a
  * battery that accepts 40 A (the car asks 40 A, its maximum stays 125 A); a charger that delivers no current (its
- * maximum 0 A, as real chargers declare while still Ongoing). */
+ * maximum 0 A, as real chargers declare while still Ongoing) and does not stop the charge itself. */
 static void sl_car_max_20a(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
 {
     (void)e, (void)c, (void)b;
@@ -171,6 +171,7 @@ static void sl_no_current(sess_evse_config *e, sess_pev_config *p, phys_charger_
 {
     (void)p, (void)c, (void)b;
     e->max_a = 0.0f;
+    e->no_progress_ms = 0;   /* and never says so itself (our charger would stop after SESS_EVSE_NO_PROGRESS_MS) */
 }
 
 /* The DC cases every protocol shares, from the issue's lying charger, for its ChargeParameterDiscovery, PreCharge

@@ -1,10 +1,11 @@
-"""Generic parts of a scripted V2G peer for the netns tests (Python 3 standard library only): V2GTP framing, SDP
-(ISO 15118-2 7.10: UDP 15118 on the interface's link-local IPv6 address), a TCP listener in the dynamic port range,
-EXI through `ccsplc exi encode/decode` (cached: a session repeats its messages), messages as XML edited with
-ElementTree, the corpus of real and synthetic messages, and log lines on the clock ccsplc logs with."""
+"""Generic parts of the scripted V2G peers of the netns tests (Python 3 standard library only): V2GTP framing,
+SDP over UDP 15118 on link-local IPv6 (as a car and as a charger), a charger's TCP listener in the dynamic port
+range, EXI through `ccsplc exi encode/decode` (never our engine; each distinct input converted once), messages as
+XML edited with ElementTree, the corpus, the DIN 70121 message envelope, the link bring-up with our SLAC
+(`ccsplc pev --stop-after slac`; plcsim keeps the AVLN), log lines on ccsplc's clock. A peer script imports it
+with sys.path pointing at this directory."""
 import os
 import random
-import select
 import socket
 import struct
 import subprocess
@@ -12,9 +13,13 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
-V2GTP_EXI, V2GTP_ISO20_MAIN, V2GTP_ISO20_DC = 0x8001, 0x8002, 0x8004
-SDP_REQ, SDP_RES, SDP_PORT = 0x9000, 0x9001, 15118
-DYNAMIC_PORTS = (49152, 65535)          # IANA dynamic range, as ISO 15118-2 asks for the V2G port
+V2GTP_VERSION = b"\x01\xfe"
+V2GTP_EXI = 0x8001              # SupportedAppProtocol, DIN 70121, ISO 15118-2
+V2GTP_ISO20_MAIN, V2GTP_ISO20_DC = 0x8002, 0x8004   # ISO 15118-20 CommonMessages, DC
+SDP_PORT = 15118
+SDP_REQ, SDP_RES = 0x9000, 0x9001
+SDP_NO_TLS, SDP_TCP = 0x10, 0x00
+DYNAMIC_PORTS = (49152, 65535)  # IETF RFC 6335 dynamic ports, as ISO 15118-2 asks for the V2G port
 
 
 def log(msg):
@@ -23,20 +28,161 @@ def log(msg):
     print(f"{int(t) % 100000:5d}.{int(t * 1000) % 1000:03d} peer  {msg}", file=sys.stderr, flush=True)
 
 
-def frame(payload, ptype=V2GTP_EXI):
-    """One V2GTP message: version 1, its inverse, payload type, length."""
-    return bytes([0x01, 0xFE]) + struct.pack(">HI", ptype, len(payload)) + payload
+class PeerClosed(Exception):
+    """The other side closed the connection (or did not answer in time)."""
 
 
-def unframe(data):
-    """(payload type, payload, rest) of the first whole V2GTP message in data, or None."""
-    if len(data) < 8:
-        return None
-    ptype, n = struct.unpack(">HI", data[2:8])
-    if len(data) < 8 + n:
-        return None
-    return ptype, data[8:8 + n], data[8 + n:]
+def v2gtp_frame(payload, ptype=V2GTP_EXI):
+    return V2GTP_VERSION + struct.pack(">HI", ptype, len(payload)) + payload
 
+
+def recv_exact(sock, n, timeout):
+    """n bytes, or PeerClosed when the peer closes or nothing comes for timeout seconds."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    while len(data) < n:
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            chunk = sock.recv(n - len(data))
+        except (socket.timeout, ConnectionResetError):
+            chunk = b""
+        if not chunk:
+            raise PeerClosed(f"closed or silent after {len(data)} of {n} bytes")
+        data += chunk
+    return data
+
+
+def v2gtp_read(sock, timeout=5.0):
+    """One V2GTP message: (payload type, payload)."""
+    head = recv_exact(sock, 8, timeout)
+    if head[:2] != V2GTP_VERSION:
+        raise ValueError(f"bad V2GTP header {head.hex()}")
+    ptype, n = struct.unpack(">HI", head[2:])
+    return ptype, recv_exact(sock, n, timeout)
+
+
+class Exi:
+    """EXI through `ccsplc exi`, each distinct input converted once (a session repeats its messages):
+    encode(codec, xml) -> bytes; decode(codec, payload) -> {key: value} (the corpus' key=value form);
+    decode_xml(codec, payload) -> an ElementTree root (a fresh copy: callers may edit it)."""
+
+    def __init__(self, ccsplc):
+        self.ccsplc, self.cache = ccsplc, {}
+
+    def _run(self, args, data=None):
+        key = (tuple(args), data)
+        if key not in self.cache:
+            r = subprocess.run([self.ccsplc, "exi"] + args, input=data, capture_output=True, text=True, timeout=20)
+            if r.returncode:
+                raise ValueError(f"ccsplc exi {' '.join(args[:3])}: {r.stderr.strip()}")
+            self.cache[key] = r.stdout
+        return self.cache[key]
+
+    def encode(self, codec, xml):
+        return bytes.fromhex(self._run(["encode", "-p", codec, "-"], xml).strip())
+
+    def decode(self, codec, payload):
+        kv = self._run(["decode", "--kv", "-p", codec, payload.hex()])
+        return dict(line.split("=", 1) for line in kv.splitlines() if "=" in line)
+
+    def decode_xml(self, codec, payload):
+        return ET.fromstring(self._run(["decode", "-p", codec, payload.hex()]))
+
+
+def sap_request_xml(protocols):
+    """supportedAppProtocolReq offering (namespace, major, minor) in order: SchemaID = Priority = 1, 2, ..."""
+    entries = "".join(
+        f"<AppProtocol><ProtocolNamespace>{ns}</ProtocolNamespace><VersionNumberMajor>{major}</VersionNumberMajor>"
+        f"<VersionNumberMinor>{minor}</VersionNumberMinor><SchemaID>{i}</SchemaID><Priority>{i}</Priority>"
+        f"</AppProtocol>" for i, (ns, major, minor) in enumerate(protocols, 1))
+    return ('<ns1:supportedAppProtocolReq xmlns:ns1="urn:iso:15118:2:2010:AppProtocol">'
+            f"{entries}</ns1:supportedAppProtocolReq>")
+
+
+DIN_NAMESPACE = ("urn:din:70121:2012:MsgDef", 2, 0)
+
+
+def din_xml(session_id, body):
+    """A DIN 70121 V2G_Message: the SessionID (hex) and the body element's XML (prefixes ns0 data types, ns4
+    body)."""
+    return ('<ns5:V2G_Message xmlns:ns0="urn:din:70121:2012:MsgDataTypes" xmlns:ns3="urn:din:70121:2012:MsgHeader" '
+            'xmlns:ns4="urn:din:70121:2012:MsgBody" xmlns:ns5="urn:din:70121:2012:MsgDef">'
+            f"<ns5:Header><ns3:SessionID>{session_id}</ns3:SessionID></ns5:Header>"
+            f"<ns5:Body>{body}</ns5:Body></ns5:V2G_Message>")
+
+
+def din_value(name, value, multiplier=0, prefix="ns0"):
+    """A DIN PhysicalValue element: value x 10^multiplier (integers on the wire)."""
+    return (f"<{prefix}:{name}><ns0:Multiplier>{multiplier}</ns0:Multiplier><ns0:Value>{int(value)}</ns0:Value>"
+            f"</{prefix}:{name}>")
+
+
+def slac(ccsplc, ifname, timeout=40):
+    """The link: our SLAC as a car (`ccsplc pev -i IF --stop-after slac`); the simulated modem stays in the
+    charger's AVLN afterwards. Returns the log; raises RuntimeError when there was no match."""
+    r = subprocess.run([ccsplc, "pev", "-i", ifname, "--stop-after", "slac", "--timeout", str(timeout)],
+                       capture_output=True, text=True, timeout=timeout + 10, stdin=subprocess.DEVNULL)
+    if r.returncode:
+        raise RuntimeError(f"SLAC failed (exit {r.returncode}): {r.stderr.strip()}")
+    return r.stderr
+
+
+def interface_mac(ifname):
+    with open(f"/sys/class/net/{ifname}/address") as f:
+        return f.read().strip()
+
+
+def sdp(ifname, security=SDP_NO_TLS, transport=SDP_TCP, tries=50, wait=0.25):
+    """SDP as a car: requests to [ff02::1%IF]:15118 every `wait` seconds, at most `tries`; the charger's
+    (address, port) from the first answer, or RuntimeError."""
+    scope = socket.if_nametoindex(ifname)
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, scope)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+        s.bind(("::", 0, 0, scope))
+        request = V2GTP_VERSION + struct.pack(">HIBB", SDP_REQ, 2, security, transport)
+        for _ in range(tries):
+            s.sendto(request, ("ff02::1", SDP_PORT, 0, scope))
+            s.settimeout(wait)
+            try:
+                data, _ = s.recvfrom(64)
+            except socket.timeout:
+                continue
+            if len(data) == 28 and data[:2] == V2GTP_VERSION and struct.unpack(">H", data[2:4])[0] == SDP_RES:
+                return socket.inet_ntop(socket.AF_INET6, data[8:24]), struct.unpack(">H", data[24:26])[0]
+        raise RuntimeError(f"no SDP answer to {tries} requests")
+    finally:
+        s.close()
+
+
+def connect(ifname, addr, port, timeout=5.0):
+    """TCP to the charger's link-local [addr%IF]:port."""
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect((addr, port, 0, socket.if_nametoindex(ifname)))
+    return s
+
+
+class Session:
+    """One V2GTP connection of a car: ask(codec, xml) sends a request and returns the decoded response."""
+
+    def __init__(self, sock, exi, timeout=5.0):
+        self.sock, self.exi, self.timeout = sock, exi, timeout
+
+    def send(self, codec, xml, ptype=V2GTP_EXI):
+        self.sock.sendall(v2gtp_frame(self.exi.encode(codec, xml), ptype))
+
+    def ask(self, codec, xml, ptype=V2GTP_EXI):
+        self.send(codec, xml, ptype)
+        _, payload = v2gtp_read(self.sock, self.timeout)
+        return self.exi.decode(codec, payload)
+
+    def close(self):
+        self.sock.close()
+
+
+# ---- the charger's side: SDP answers, the V2GTP listener ----
 
 def link_local(ifname):
     """The fe80:: address of an interface (from /proc/net/if_inet6)."""
@@ -45,7 +191,7 @@ def link_local(ifname):
             col = line.split()
             if col[5] == ifname and col[0].startswith("fe80"):
                 return socket.inet_ntop(socket.AF_INET6, bytes.fromhex(col[0]))
-    raise SystemExit(f"no link-local address on {ifname}")
+    raise RuntimeError(f"no link-local address on {ifname}")
 
 
 def tcp_listen(ifname, addr):
@@ -62,86 +208,31 @@ def tcp_listen(ifname, addr):
             continue
         s.listen(4)
         return s, port
-    raise SystemExit("no free port in the dynamic range")
+    raise RuntimeError("no free port in the dynamic range")
 
 
 def sdp_answer(ifname, addr, port, timeout):
-    """Wait for one SDP request on UDP 15118 of ifname and answer it with addr and the TCP port (no TLS, TCP)."""
+    """SDP as a charger: wait for one request on UDP 15118 of ifname and answer it with addr and the TCP port (no
+    TLS, TCP); the car's address, or RuntimeError."""
     u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     u.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, ifname.encode())
     u.bind(("::", SDP_PORT))
-    end = time.time() + timeout
+    u.settimeout(timeout)
     try:
-        while time.time() < end:
-            if not select.select([u], [], [], max(0.0, end - time.time()))[0]:
-                break
+        while True:
             data, peer = u.recvfrom(2048)
-            m = unframe(data)
-            if not m or m[0] != SDP_REQ or len(m[1]) != 2:
-                continue
-            res = socket.inet_pton(socket.AF_INET6, addr) + struct.pack(">HBB", port, 0x10, 0x00)
-            u.sendto(frame(res, SDP_RES), peer)
-            return peer[0]
+            if len(data) == 10 and data[:2] == V2GTP_VERSION and struct.unpack(">H", data[2:4])[0] == SDP_REQ:
+                res = socket.inet_pton(socket.AF_INET6, addr) + struct.pack(">HBB", port, SDP_NO_TLS, SDP_TCP)
+                u.sendto(v2gtp_frame(res, SDP_RES), peer)
+                return peer[0]
+    except socket.timeout:
+        raise RuntimeError("no SDP request") from None
     finally:
         u.close()
-    raise SystemExit("no SDP request")
 
 
-class Conn:
-    """One accepted V2GTP connection."""
-
-    def __init__(self, sock):
-        self.s, self.buf = sock, b""
-
-    def read(self, wait):
-        """(payload type, payload) of the next message; None when the peer closed or nothing came within wait."""
-        end = time.time() + wait
-        while True:
-            m = unframe(self.buf)
-            if m:
-                self.buf = m[2]
-                return m[0], m[1]
-            left = end - time.time()
-            if left <= 0 or not select.select([self.s], [], [], left)[0]:
-                return None
-            try:
-                d = self.s.recv(65536)
-            except ConnectionResetError:
-                d = b""
-            if not d:
-                return None
-            self.buf += d
-
-    def send(self, payload, ptype=V2GTP_EXI):
-        self.s.sendall(frame(payload, ptype))
-
-
-class Exi:
-    """EXI <-> XML through `ccsplc exi`, each distinct input converted once."""
-
-    def __init__(self, ccsplc):
-        self.ccsplc, self.enc, self.dec = ccsplc, {}, {}
-
-    def _run(self, args, data=None):
-        r = subprocess.run([self.ccsplc, "exi"] + args, input=data, capture_output=True, text=True, timeout=20)
-        if r.returncode:
-            raise SystemExit(f"ccsplc exi {' '.join(args[:3])}: {r.stderr.strip()}")
-        return r.stdout
-
-    def encode(self, codec, xml):
-        key = (codec, xml)
-        if key not in self.enc:
-            self.enc[key] = bytes.fromhex(self._run(["encode", "-p", codec, "-"], xml).strip())
-        return self.enc[key]
-
-    def decode(self, codec, payload):
-        """The message as an ElementTree root (a fresh copy: callers may edit it)."""
-        key = (codec, payload)
-        if key not in self.dec:
-            self.dec[key] = self._run(["decode", "-p", codec, payload.hex()])
-        return ET.fromstring(self.dec[key])
-
+# ---- messages as XML (ElementTree), the corpus ----
 
 def local(tag):
     return tag.rsplit("}", 1)[-1]
@@ -173,7 +264,7 @@ def set_value(root, name, value, exponent=None):
     element called name: value as Value x 10^m with Value an int16 (m from -3 up to 3), or exponent forced."""
     e = find(root, name)
     if e is None:
-        raise SystemExit(f"no {name}")
+        raise ValueError(f"no {name}")
     if exponent is None:
         exponent = -3
         while exponent < 3 and abs(round(value * 10 ** -exponent)) > 32767:
@@ -208,4 +299,4 @@ def corpus(shared, tsv, proto, name, *want):
             col = line.rstrip("\n").split("\t")
             if col[0] == proto and col[1] == name and all(w in col[3] for w in want):
                 return bytes.fromhex(col[2])
-    raise SystemExit(f"{proto} {name} with {want} not in {tsv}")
+    raise ValueError(f"{proto} {name} with {want} not in {tsv}")
