@@ -2,10 +2,13 @@
 """A scripted charger that lies (issue 16): an otherwise normal DIN 70121, ISO 15118-2 DC or ISO 15118-20 DC charger
 that edits one field of its responses, to test that `ccsplc pev` stops safely. Not our engine: SDP, V2GTP and EXI
 (through `ccsplc exi`) from tests/integration/lib/v2g_peer.py; each response is a corpus message of its type (real
-chargers' for DIN) with our SessionID, a good status and honest values: PreCharge reaches the car's target at
-once, the charging loop reports that voltage and the current the car asks for (at most our maximum). netns_lying_
-charger.sh runs it in the charger's namespace once `ccsplc evse --stop-after slac` has made the link.
-Usage: lying_charger.py CCSPLC SHARED_DIR IFNAME PROTO LIE
+chargers' for DIN) with our SessionID, a good status and honest values: PreCharge reaches the car's target (0 V
+until our answers for it are ready), the charging loop reports that voltage and the current the car asks for (at
+most our maximum). netns_lying_charger.sh runs it in the charger's namespace once `ccsplc evse --stop-after slac`
+has made the link. `ccsplc exi` takes up to a second on a busy machine: responses are converted ahead, and with
+EXI_CACHE_FILE the runs of a test share what they converted (the SessionID is fixed).
+Usage: lying_charger.py CCSPLC SHARED_DIR IFNAME PROTO LIE [EXI_CACHE_FILE [prime]]
+  prime  only convert what such a run converts ahead into EXI_CACHE_FILE, then exit (no network)
   PROTO  din | iso2-dc | iso20-dc
   LIE    none               a normal charger
          negative-current   the charging loop's present current -100 A (from its first response on)
@@ -26,9 +29,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 import v2g_peer as vp  # noqa: E402
 
 CCSPLC, SHARED, IFNAME, PROTO, LIE = sys.argv[1:6]
+CACHE = sys.argv[6] if len(sys.argv) > 6 else None
+PRIME = sys.argv[7:] == ["prime"]
 SEQUENCE_TIMEOUT = 60.0      # V2G_SECC_Sequence_Timeout: the longest we wait for the car's next request
 LOOP_LIE_FROM = 1            # the loop's lies start at its first response (the contactors are closed)
 MAX_A = 100.0                # our maximum current (the DIN templates' real chargers say 100 A too)
+SESSION_ID = "0102030405060708"   # fixed (so that runs repeat their messages and the EXI cache serves them)
 LOOP_SLACK = 4               # our car's loop requests differ by 1-3 bytes (values); PowerDelivery is 16+ shorter
 
 # Per protocol: the codec of each V2GTP payload type, the corpus file and schema of each codec, the charging
@@ -77,26 +83,27 @@ SAP_RES = """<?xml version="1.0" encoding="UTF-8"?>
 </ns1:supportedAppProtocolRes>
 """
 
-exi = vp.Exi(CCSPLC)
-state = {"sid": os.urandom(8).hex().upper(), "target_v": 0.0, "car_max_a": 0.0, "ask": 0.0, "loops": 0,
-         "lied": False, "loop_shapes": set(), "expect_loop": False}
+exi = vp.Exi(CCSPLC, CACHE)
+state = {"sid": SESSION_ID, "target_v": 0.0, "car_max_a": 0.0, "ask": 0.0, "loops": 0,
+         "lied": False, "loop_shapes": set(), "expect_loop": False, "first_loop": None}
 
 
 def template(codec, name):
     return exi.decode_xml(codec, vp.corpus(SHARED, PROTOS["corpus"][codec], codec, name, *PICK.get(name, ())))
 
 
-def honest(res, name, ask):
-    """Our SessionID, a good status, the values a working charger reports (ask: the car's current request)."""
+def honest(res, name, ask, volts):
+    """Our SessionID, a good status, the values a working charger reports (ask: the car's current request; volts:
+    our output voltage)."""
     vp.set_text(res, "SessionID", state["sid"])
     vp.set_text(res, "ResponseCode", "OK_NewSessionEstablished" if name == "SessionSetupRes" else "OK")
     for field, value in GOOD.items():
         vp.set_text(res, field, value)
     if name.endswith("PreChargeRes"):
-        vp.set_value(res, "EVSEPresentVoltage", state["target_v"])
+        vp.set_value(res, "EVSEPresentVoltage", volts)
     elif name == PROTOS["loop"]:
         vp.set_text(res, "ReceiptRequired", "false")
-        vp.set_value(res, "EVSEPresentVoltage", state["target_v"])
+        vp.set_value(res, "EVSEPresentVoltage", volts)
         vp.set_value(res, "EVSEPresentCurrent", min(ask, MAX_A))
     elif name.endswith("WeldingDetectionRes"):
         vp.set_value(res, "EVSEPresentVoltage", 0.0)
@@ -131,20 +138,30 @@ def lie(res, name, loops):
     return f"{name} {field} = {value}" + (f" x 10^{exponent}" if exponent is not None else "")
 
 
-def response(codec, name, ask, loops):
+def response(codec, name, ask, loops, volts):
     """Our response called name as XML, and what its lie did (or None)."""
     res = template(codec, name)
-    honest(res, name, ask)
+    honest(res, name, ask, volts)
     what = lie(res, name, loops)
     return vp.to_xml(res), what
 
 
-def prepare_loop():
-    """Encode the first charging-loop response ahead (the car asks for its maximum current, as it said at
-    ChargeParameterDiscovery): the loop's 0.25 s V2G_EVCC_Msg_Timeout leaves no time for a `ccsplc exi` run on a
-    busy machine; later ones repeat it."""
-    codec = PROTOS["loop_codec"]
-    exi.encode(codec, response(codec, PROTOS["loop"], state["car_max_a"], state["loops"] + 1)[0])
+def ahead(codec, xml):
+    """Have xml encoded by a thread of its own (`ccsplc exi` takes up to a second on a busy machine; the car waits
+    2 s for most answers, 0.25 s in the charging loop)."""
+    threading.Thread(target=exi.encode, args=(codec, xml), daemon=True).start()
+
+
+def prepare(target_v):
+    """PreCharge's target known: the PreChargeRes that reaches it and the first charging-loop response (the car
+    asks for its maximum current, as it said at ChargeParameterDiscovery) encoded ahead; our output reaches the
+    target (in our PreChargeRes) only once both are ready, within the car's V2G_EVCC_PreCharge_Timeout."""
+    state["target_v"] = target_v
+    state["first_loop"] = (PROTOS["loop_codec"], response(PROTOS["loop_codec"], PROTOS["loop"], state["car_max_a"], 1,
+                                                         target_v)[0])
+    ahead(*state["first_loop"])
+    name = next(n for n in PROTOS["session"] if n.endswith("PreChargeRes"))
+    ahead(codec_of(name), response(codec_of(name), name, 0.0, 0, target_v)[0])
 
 
 def request(codec, ptype, payload):
@@ -182,17 +199,19 @@ def answer(sock, ptype, payload):
     rname = name[:-3] + "Res"
     if rname.endswith("ChargeParameterDiscoveryRes"):
         state["car_max_a"] = vp.get_value(req, "EVMaximumCurrentLimit") or vp.get_value(req, "EVMaximumChargeCurrent")
-    elif rname.endswith("PreChargeRes"):
-        state["target_v"] = vp.get_value(req, "EVTargetVoltage")
+    elif rname.endswith("PreChargeRes") and vp.get_value(req, "EVTargetVoltage") != state["target_v"]:
+        prepare(vp.get_value(req, "EVTargetVoltage"))
     elif rname == PROTOS["loop"]:
         state["loops"] += 1
-    xml, what = response(codec, rname, state["ask"], state["loops"])
-    sock.sendall(vp.v2gtp_frame(exi.encode(codec, xml), ptype))
+    xml, what = response(codec, rname, state["ask"], state["loops"], state["target_v"])
+    data = exi.encoded(codec, xml)
+    if rname.endswith("PreChargeRes") and (data is None or exi.encoded(*state["first_loop"]) is None):
+        xml, what = response(codec, rname, state["ask"], state["loops"], 0.0)   # our output still rising (0 V)
+        data = None
+    sock.sendall(vp.v2gtp_frame(data or exi.encode(codec, xml), ptype))
     if what and not state["lied"]:
         state["lied"] = True
         vp.log(f"lie: {what}")
-    if rname.endswith("PreChargeRes") and state["loops"] == 0:
-        prepare_loop()
     state["expect_loop"] = rname.endswith("PowerDeliveryRes") and state["loops"] == 0
     return rname != "SessionStopRes"
 
@@ -204,15 +223,14 @@ def codec_of(name):
 
 
 def prewarm():
-    """Our responses converted ahead, in the session's order, while SLAC and SDP run: each template decoded, and
-    encoded whole where it does not depend on the car's request (all but PreCharge and the loop): `ccsplc exi`
-    takes up to a second on a busy machine, a request's answer is due within 2 s. Runs in a thread; what the
-    session needs before it is ready, it converts itself."""
+    """Our responses converted ahead (a thread), in the session's order, while SLAC and SDP run: each template
+    decoded, and encoded whole where it does not depend on the car's request (PreCharge: our output still at 0 V;
+    not the loop). What the session needs before it is ready, it converts itself."""
     for name in PROTOS["session"]:
         codec = codec_of(name)
         template(codec, name)
-        if not name.endswith("PreChargeRes") and name != PROTOS["loop"]:
-            exi.encode(codec, response(codec, name, 0.0, 0)[0])
+        if name != PROTOS["loop"]:
+            exi.encode(codec, response(codec, name, 0.0, 0, 0.0)[0])
 
 
 def handshake(sock):
@@ -226,6 +244,12 @@ def handshake(sock):
 
 
 def main():
+    if PRIME:
+        prewarm()
+        for schema in range(1, 4):   # the SchemaIDs a car gives its first protocols
+            exi.encode("app", SAP_RES.format(schema=schema))
+        exi.save()
+        return
     threading.Thread(target=prewarm, daemon=True).start()
     addr = vp.link_local(IFNAME)
     lsock, port = vp.tcp_listen(IFNAME, addr)
@@ -240,6 +264,7 @@ def main():
     except vp.PeerClosed:
         vp.log("car closed the connection")
     sock.close()
+    exi.save()
     vp.log("end")
 
 

@@ -33,21 +33,43 @@ when() { grep -m1 "$2" "$1" | awk '{ print $1 }'; }
 within() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(a != "" && b != "" && b - a >= 0 && b - a <= s) }'; }
 
 # run PROTO LIE STOP [INI]: one session; STOP the car's stop reason ("normal": it charges to its target).
-run() {
-    local proto=$1 lie=$2 want=$3 ini=${4:-car.ini} tag=$1-$2
+# session PROTO LIE INI TAG: the lying charger, our SLAC for it, the car; the car's exit code, or 255 when the
+# SLAC did not match (not what this test is about: run() tries once more).
+session() {
+    local proto=$1 lie=$2 ini=$3 tag=$4
     ip netns exec "$E" timeout 100 python3 "$here/lying_charger.py" "$CCSPLC" "$SHARED" he$id "$proto" "$lie" \
-        >"$tmp/$tag-peer.out" 2>"$tmp/$tag-peer.log" </dev/null &
+        "$tmp/exi-cache.json" >"$tmp/$tag-peer.out" 2>"$tmp/$tag-peer.log" </dev/null &
     local peer=$!
     pids+=($peer)
-    ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after slac --timeout 50 \
+    ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after slac --timeout 30 \
         >"$tmp/$tag-slac.out" 2>"$tmp/$tag-slac.log" </dev/null &
     local slac=$!
     pids+=($slac)
     inns "$P" timeout 100 "$CCSPLC" pev -i hp$id -c "$tmp/$ini" --proto "$proto" --timeout 90 -v \
         >"$tmp/$tag-pev.out" 2>"$tmp/$tag-pev.log" </dev/null
     local rc=$?
-    wait $slac || fail "$tag: evse --stop-after slac: exit $?"
+    if ! wait $slac; then
+        kill $peer 2>/dev/null
+        wait $peer 2>/dev/null
+        return 255
+    fi
     wait $peer || fail "$tag: the lying charger: exit $? $(tail -3 "$tmp/$tag-peer.log")"
+    return $rc
+}
+
+run() {
+    local proto=$1 lie=$2 want=$3 ini=${4:-car.ini} tag=$1-$2 rc
+    # the peer's EXI conversions done before the car comes (a busy machine needs up to a second for each)
+    timeout 300 python3 "$here/lying_charger.py" "$CCSPLC" "$SHARED" - "$proto" "$lie" "$tmp/exi-cache.json" prime ||
+        fail "$tag: priming the lying charger"
+    session "$proto" "$lie" "$ini" "$tag"
+    rc=$?
+    if [ $rc = 255 ]; then
+        echo "note: $tag: SLAC did not match (a busy machine?): once more"
+        session "$proto" "$lie" "$ini" "$tag"
+        rc=$?
+        [ $rc = 255 ] && fail "$tag: evse --stop-after slac did not match twice"
+    fi
     grep -q "time limit reached" "$tmp/$tag-pev.log" && fail "$tag: the car ran into its time limit"
     grep -q "stop        $want\$" "$tmp/$tag-pev.out" || fail "$tag: car stop: $(grep stop "$tmp/$tag-pev.out")"
     if [ "$want" = normal ]; then
@@ -81,19 +103,23 @@ run() {
     fi
 }
 
-cases() {
-    local proto=$1 cur=$2 volt=$3   # the DC_EVErrorCodes the protocol's requests carry ("" when none)
-    run "$proto" none normal
-    run "$proto" negative-current "reverse current" car.ini $cur
-    run "$proto" current-125a overcurrent car20.ini $cur
-    run "$proto" voltage-1000v overvoltage car.ini $volt
-    run "$proto" voltage-32767e3 overvoltage car.ini $volt
-    run "$proto" precharge-1000v overvoltage
-    run "$proto" negative-limit "charger limits impossible"
-    run "$proto" max-40v "charger limits impossible"
-}
-
-cases din FAILED_ChargingCurrentdifferential FAILED_ChargingVoltageOutOfRange
-cases iso2-dc FAILED_ChargingCurrentdifferential FAILED_ChargingVoltageOutOfRange
-cases iso20-dc "" ""
+# Every lie for DIN; for ISO-2 DC and ISO-20 DC (the same peer, another schema) the truth, one lie of each kind
+# (current, voltage, limits) and ISO-20's Exponent 127.
+cur=FAILED_ChargingCurrentdifferential volt=FAILED_ChargingVoltageOutOfRange
+run din none normal
+run din negative-current "reverse current" car.ini $cur
+run din current-125a overcurrent car20.ini $cur
+run din voltage-1000v overvoltage car.ini $volt
+run din voltage-32767e3 overvoltage car.ini $volt
+run din precharge-1000v overvoltage
+run din negative-limit "charger limits impossible"
+run din max-40v "charger limits impossible"
+run iso2-dc none normal
+run iso2-dc negative-current "reverse current" car.ini $cur
+run iso2-dc voltage-32767e3 overvoltage car.ini $volt
+run iso2-dc max-40v "charger limits impossible"
+run iso20-dc none normal
+run iso20-dc current-125a overcurrent car20.ini
+run iso20-dc precharge-1000v overvoltage
+run iso20-dc negative-limit "charger limits impossible"
 run iso20-dc current-exp127 "implausible charger value"

@@ -4,6 +4,7 @@ range, EXI through `ccsplc exi encode/decode` (never our engine; each distinct i
 XML edited with ElementTree, the corpus, the DIN 70121 message envelope, the link bring-up with our SLAC
 (`ccsplc pev --stop-after slac`; plcsim keeps the AVLN), log lines on ccsplc's clock. A peer script imports it
 with sys.path pointing at this directory."""
+import json
 import os
 import random
 import socket
@@ -62,15 +63,24 @@ def v2gtp_read(sock, timeout=5.0):
 
 
 class Exi:
-    """EXI through `ccsplc exi`, each distinct input converted once (a session repeats its messages):
-    encode(codec, xml) -> bytes; decode(codec, payload) -> {key: value} (the corpus' key=value form);
-    decode_xml(codec, payload) -> an ElementTree root (a fresh copy: callers may edit it)."""
+    """EXI through `ccsplc exi`, each distinct input converted once (a session repeats its messages; with a cache
+    file, across the runs of a test too: load it here, save() at the end): encode(codec, xml) -> bytes;
+    decode(codec, payload) -> {key: value} (the corpus' key=value form); decode_xml(codec, payload) -> an
+    ElementTree root (a fresh copy: callers may edit it)."""
 
-    def __init__(self, ccsplc):
-        self.ccsplc, self.cache = ccsplc, {}
+    def __init__(self, ccsplc, cache_file=None):
+        self.ccsplc, self.cache_file, self.cache = ccsplc, cache_file, {}
+        if cache_file and os.path.exists(cache_file):
+            with open(cache_file) as f:
+                self.cache = {tuple(json.loads(k)): v for k, v in json.load(f).items()}
+
+    def save(self):
+        if self.cache_file:
+            with open(self.cache_file, "w") as f:
+                json.dump({json.dumps(k): v for k, v in list(self.cache.items())}, f)
 
     def _run(self, args, data=None):
-        key = (tuple(args), data)
+        key = (json.dumps(args), data)
         if key not in self.cache:
             r = subprocess.run([self.ccsplc, "exi"] + args, input=data, capture_output=True, text=True, timeout=20)
             if r.returncode:
@@ -80,6 +90,11 @@ class Exi:
 
     def encode(self, codec, xml):
         return bytes.fromhex(self._run(["encode", "-p", codec, "-"], xml).strip())
+
+    def encoded(self, codec, xml):
+        """The EXI of xml when it was encoded before (None: not yet; nothing runs)."""
+        out = self.cache.get((json.dumps(["encode", "-p", codec, "-"]), xml))
+        return None if out is None else bytes.fromhex(out.strip())
 
     def decode(self, codec, payload):
         kv = self._run(["decode", "--kv", "-p", codec, payload.hex()])
