@@ -135,8 +135,8 @@ static int kv_scaled(const struct exi_proto *p, const struct exi_field *f, const
     const struct exi_type *tv = &p->codec->types[fv->type], *te = &p->codec->types[fe->type];
     int64_t v = exi_load_int(base + fv->offset, tv->size, tv->is_signed || tv->kind == EXI_K_INT);
     int64_t e = exi_load_int(base + fe->offset, te->size, 1);
-    char val[96], k[512];
-    exi_text_scaled(v, (int)e, val, sizeof val);
+    char val[EXI_TEXT_SCALED_CAP], k[512];
+    exi_text_scaled(v, e, val, sizeof val);
     kv_add(l, key, val);
     snprintf(val, sizeof val, "%lld", (long long)e);
     if (snprintf(k, sizeof k, "%s.%s", key, physical ? "Multiplier" : "Exponent") < (int)sizeof k)

@@ -55,45 +55,50 @@ static void bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
     }
 }
 
-void exi_text_scaled(int64_t value, int exp, char *out, size_t cap)
+size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap)
 {
-    char digits[48];
     int neg = value < 0;
     uint64_t mag = neg ? (uint64_t)(-(value + 1)) + 1u : (uint64_t)value;
-    snprintf(digits, sizeof digits, "%" PRIu64, mag);
-    char buf[96];
-    size_t n = 0;
-    if (neg && mag)
-        buf[n++] = '-';
-    size_t nd = strlen(digits);
-    if (exp >= 0) {
-        memcpy(buf + n, digits, nd);
-        n += nd;
-        for (int i = 0; i < exp && mag && n < sizeof buf - 1; i++)
-            buf[n++] = '0';
-    } else {
-        size_t frac = (size_t)-exp;
-        if (nd <= frac) {
-            buf[n++] = '0';
-            buf[n++] = '.';
-            for (size_t i = nd; i < frac; i++)
-                buf[n++] = '0';
-            memcpy(buf + n, digits, nd);
-            n += nd;
-        } else {
-            memcpy(buf + n, digits, nd - frac);
-            n += nd - frac;
-            buf[n++] = '.';
-            memcpy(buf + n, digits + nd - frac, frac);
-            n += frac;
-        }
-        while (buf[n - 1] == '0')
-            n--;
-        if (buf[n - 1] == '.')
-            n--;
+    int64_t e = exp; /* of the last significant digit once trailing zeros are dropped */
+    while (mag && mag % 10u == 0 && e < INT64_MAX) {
+        mag /= 10u;
+        e++;
     }
-    buf[n] = 0;
-    put(out, cap, 0, buf);
+    char digits[24];
+    size_t nd = (size_t)snprintf(digits, sizeof digits, "%" PRIu64, mag);
+    neg = neg && mag;
+    /* length of the plain decimal: digits then zeros, digits around a point, or "0." zeros digits */
+    uint64_t frac = e < 0 ? (uint64_t)(-(e + 1)) + 1u : 0;
+    uint64_t plain = (uint64_t)neg + (!mag ? 1 : e >= 0 ? nd + (uint64_t)e : frac >= nd ? 2 + frac : nd + 1);
+    if (plain >= cap) { /* scientific notation instead: just as exact, and short */
+        char sci[48];
+        snprintf(sci, sizeof sci, "%s%se%" PRId64, neg ? "-" : "", digits, e);
+        return put(out, cap, 0, sci);
+    }
+    size_t n = 0;
+    if (neg)
+        out[n++] = '-';
+    if (!mag || e >= 0) {
+        memcpy(out + n, digits, nd);
+        n += nd;
+        for (int64_t i = 0; mag && i < e; i++)
+            out[n++] = '0';
+    } else if (frac >= nd) {
+        out[n++] = '0';
+        out[n++] = '.';
+        memset(out + n, '0', frac - nd);
+        n += frac - nd;
+        memcpy(out + n, digits, nd);
+        n += nd;
+    } else {
+        memcpy(out + n, digits, nd - frac);
+        n += nd - frac;
+        out[n++] = '.';
+        memcpy(out + n, digits + nd - frac, frac);
+        n += frac;
+    }
+    out[n] = 0;
+    return n;
 }
 
 void exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8_t *src, enum exi_text_style style,
