@@ -87,6 +87,12 @@ def tcp_frame(src_mac, dst_mac, sport, dport, seq, ack, flags, payload=b""):
     return dst_mac + src_mac + struct.pack(">H", ETH_IPV6) + ip + seg
 
 
+def homeplug_frame(src_mac, dst_mac, mmtype, payload, mmv=0):
+    """Ethernet + HomePlug AV management header (MMV, MMTYPE little-endian) + payload, padded to 60 bytes."""
+    fr = dst_mac + src_mac + b"\x88\xe1" + bytes([mmv]) + struct.pack("<H", mmtype) + payload
+    return fr + bytes(max(0, 60 - len(fr)))
+
+
 def v2gtp(payload_type, exi):
     """A V2GTP message: version 0x01, its inverse, payload type, length, payload."""
     return struct.pack(">BBHI", 0x01, 0xFE, payload_type, len(exi)) + exi

@@ -1,5 +1,6 @@
-/* The EXI text layer (src/tool/exi_text.c, exi_values_text.c): exact decimals of Value x 10^Exponent over the
- * whole schema range, and decoded documents through the key=value and XML forms. */
+/* The EXI text layer (src/tool/exi_text.c, exi_values_text.c, exi_xml_read.c): exact decimals of Value x
+ * 10^Exponent over the whole schema range, and strings with every kind of character through the key=value and
+ * XML forms and back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "ccsplc/exi_text.h"
+#include "ccsplc/gen/iso2.h"
 #include "ccsplc/gen/iso20_dc.h"
 #include "corpus.h"
 #include "tool/exi_values_text.h"
@@ -181,11 +183,144 @@ static void rational_extremes_in_kv(void **state)
     free(buf);
 }
 
+/* UTF-8 of code points (surrogates too, as EXI carries them): the test's own encoder. */
+static size_t utf8(const uint32_t *cps, size_t n, char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cps[i];
+        if (c < 0x80) {
+            out[k++] = (char)c;
+        } else if (c < 0x800) {
+            out[k++] = (char)(0xC0 | c >> 6);
+            out[k++] = (char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out[k++] = (char)(0xE0 | c >> 12);
+            out[k++] = (char)(0x80 | (c >> 6 & 0x3F));
+            out[k++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            out[k++] = (char)(0xF0 | c >> 18);
+            out[k++] = (char)(0x80 | (c >> 12 & 0x3F));
+            out[k++] = (char)(0x80 | (c >> 6 & 0x3F));
+            out[k++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    out[k] = 0;
+    return k;
+}
+
+#define SET_STRING(field, cps, n)                                                                                \
+    do {                                                                                                      \
+        (field).len = (uint16_t)utf8(cps, n, (field).chars);                                                  \
+    } while (0)
+
+/* Text with no C0 control but line feeds, no DEL, no C1 control (U+0080..U+009F: C2 80..C2 9F in UTF-8). */
+static void assert_no_controls(const char *text, size_t len, const char *what)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c < 0x20 && c != '\n') || c == 0x7F || (c == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] < 0xA0))
+            fail_msg("%s: raw control character 0x%02x at %zu:\n%s", what, c, i, text);
+    }
+}
+
+static char *printed(const struct exi_proto *p, const void *doc, int xml, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    assert_int_equal(xml ? exi_text_xml(f, p, doc) : exi_text_kv(f, p, doc, '\n'), 0);
+    fclose(f);
+    return text;
+}
+
+/* decode -> XML -> exi encode gives the same bytes, and neither text form holds a raw control character. */
+static void assert_xml_round_trip(const struct exi_proto *p, const void *doc, char **xml_out)
+{
+    uint8_t e1[8192], e2[8192];
+    size_t n1, n2, len;
+    assert_int_equal(exi_encode(p->codec, doc, e1, sizeof e1, &n1), 0);
+    char *kv = printed(p, doc, 0, &len);
+    assert_no_controls(kv, len, "key=value");
+    free(kv);
+    char *xml = printed(p, doc, 1, &len);
+    assert_no_controls(xml, len, "XML");
+    void *back = calloc(1, p->doc_size);
+    char msg[256];
+    if (exi_text_from_xml(p, xml, len, back, msg, sizeof msg))
+        fail_msg("XML does not read back: %s\n%s", msg, xml);
+    assert_int_equal(exi_encode(p->codec, back, e2, sizeof e2, &n2), 0);
+    if (n1 != n2 || memcmp(e1, e2, n1))
+        fail_msg("XML round trip changed the message:\n%s", xml);
+    free(back);
+    *xml_out = xml;
+}
+
+/* Every kind of character a string can carry (EXI 7.1.10: any code point) in element content, in an attribute
+ * (ISO-2 Parameter Name) and in simple content with an attribute (ISO-2 EMAIDType: Id + characters): NUL, BEL,
+ * ESC, tab, line feed, carriage return, DEL, a C1 control (CSI, U+009B), a surrogate, U+FFFE, U+FFFF, XML's
+ * markup characters, a bidi override, a 4-byte character. */
+static void xml_carries_every_string(void **state)
+{
+    (void)state;
+    static const uint32_t evil[] = {'A', 0, 7, 0x1B, '[', '2', 'J', '\t', '\n', '\r', 0x7F, 0x9B, 0xD800, 0xFFFE,
+                                    0xFFFF, '<', '&', '>', '"', 0x202E, 0x1F50C, 'Z'};
+    static const uint32_t evil15[] = {'D', 'E', 0, '\r', 0x1B, '<', 0x9B, 0xFFFF, '1', '2', '3', '4', '5', '6', 'X'};
+    const size_t nevil = sizeof evil / sizeof evil[0];
+    const struct exi_proto *p = exi_proto_find("iso2");
+    struct iso2_exiDocument *doc = calloc(1, sizeof *doc);
+    doc->root = ISO2_ROOT_V2G_Message;
+    doc->V2G_Message.Header.SessionID.len = 8;
+    doc->V2G_Message.Body.BodyElement_choice = iso2_BodyType_ServiceDetailRes;
+    struct iso2_ServiceDetailResType *r = &doc->V2G_Message.Body.ServiceDetailRes;
+    r->ServiceID = 1;
+    r->has_ServiceParameterList = true;
+    r->ServiceParameterList.ParameterSet.count = 1;
+    struct iso2_ParameterSetType *ps = &r->ServiceParameterList.ParameterSet.array[0];
+    ps->Parameter.count = 2;
+    SET_STRING(ps->Parameter.array[0].Name, evil, nevil);
+    ps->Parameter.array[0].choice = iso2_ParameterType_stringValue;
+    SET_STRING(ps->Parameter.array[0].stringValue, evil + 1, nevil - 1);
+    SET_STRING(ps->Parameter.array[1].Name, evil, 1);
+    ps->Parameter.array[1].choice = iso2_ParameterType_stringValue;
+    SET_STRING(ps->Parameter.array[1].stringValue, evil + 9, 1); /* a lone carriage return */
+    char *xml;
+    assert_xml_round_trip(p, doc, &xml);
+    assert_non_null(strstr(xml, ">&#13;</")); /* a character reference: exact, no stand-in needed */
+    assert_non_null(strstr(xml, "\xe2\x90\x80")); /* NUL shows as U+2400 SYMBOL FOR NULL */
+    assert_non_null(strstr(xml, "<?ccsplc-string Name 41")); /* the attribute's exact bytes */
+    free(xml);
+
+    /* simple content with an attribute: a corpus CertificateInstallationRes with such an eMAID */
+    struct corpus_line *lines;
+    size_t n;
+    char *buf = corpus_load(tu_shared("corpus/iso2.tsv"), &lines, &n);
+    assert_non_null(buf);
+    int found = 0;
+    for (size_t i = 0; i < n && !found; i++) {
+        if (strcmp(lines[i].message, "CertificateInstallationRes"))
+            continue;
+        uint8_t in[8192];
+        long len = tu_hex2bin(lines[i].hex, in, sizeof in);
+        assert_int_equal(exi_decode(p->codec, in, (size_t)len, doc), 0);
+        struct iso2_EMAIDType *e = &doc->V2G_Message.Body.CertificateInstallationRes.eMAID;
+        SET_STRING(e->Id, evil, nevil);
+        SET_STRING(e->CONTENT, evil15, 15);
+        assert_xml_round_trip(p, doc, &xml);
+        free(xml);
+        found = 1;
+    }
+    assert_true(found);
+    free(lines);
+    free(buf);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scaled_exact_whole_range),
         cmocka_unit_test(rational_extremes_in_kv),
+        cmocka_unit_test(xml_carries_every_string),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
