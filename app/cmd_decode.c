@@ -102,7 +102,7 @@ static int run(const char *path, struct out *o, int show_progress)
     struct stat st;
     int fd = show_progress && !stat(path, &st) ? find_fd(path) : -1;
     int rc = 0;
-    while (r && (rc = cap_source_read(src, r, FRAMES_PER_STEP)) > 0)
+    while (r && !ferror(stdout) && (rc = cap_source_read(src, r, FRAMES_PER_STEP)) > 0) /* stop when output fails */
         if (fd >= 0)
             progress(fd, st.st_size);
     if (fd >= 0)
@@ -170,7 +170,9 @@ int cmd_decode(int argc, char **argv)
             rc = -1;
         }
     }
-    if (t->exi_errors)
+    if (ferror(stdout))
+        rc = -1; /* main() names the error */
+    else if (t->exi_errors)
         LOG_E("%s: %u of %u EXI messages do not decode", path, t->exi_errors, t->exi);
     else if (o.mode != MODE_TEXT)
         LOG_I("%s: %u EXI messages, %zu sessions, %llu frames of other traffic skipped", path, t->exi,
