@@ -134,10 +134,15 @@ int dec_json_sessions(FILE *out, const dec_analyzer *a);                     /* 
 int dec_json_session(FILE *out, const dec_analyzer *a, size_t i);            /* the object of session i */
 void dec_json_string(FILE *out, const char *s);                              /* "..." escaped, '<' as \u003c */
 
-/* The HTML report: collect every record, then write one self-contained page. */
+/* The HTML report: collect the records, then write one self-contained page. Memory is bounded: the timeline,
+ * plots and sequence chart keep the newest DEC_HTML_MAX_ROWS records (the page says how many came before and
+ * when; summaries and totals come from the analyzer and cover everything). */
+#define DEC_HTML_MAX_ROWS 50000
 typedef struct dec_html dec_html;
 dec_html *dec_html_new(void);
+void dec_html_set_limit(dec_html *h, size_t max_rows); /* before the first record; 0 keeps the default */
 void dec_html_record(dec_html *h, const dec_record *r);
+uint64_t dec_html_dropped(const dec_html *h);          /* records left out so far */
 int dec_html_write(dec_html *h, FILE *out, const dec_analyzer *a, const char *title);
 void dec_html_free(dec_html *h);
 
