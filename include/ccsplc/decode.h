@@ -102,6 +102,7 @@ const dec_session *dec_session_get(const dec_analyzer *a, size_t i);
 
 typedef struct {
     unsigned records, homeplug, sdp, exi, exi_errors, unsupported; /* unsupported: V2GTP types without a codec */
+    unsigned homeplug_malformed; /* HomePlug frames whose header or fields do not parse (the record's error) */
     uint64_t first_ns, last_ns; /* times of the first record (timeline origin) and the last */
     cap_stats capture;   /* the reader's counters (other traffic, gaps, ...) */
 } dec_totals;

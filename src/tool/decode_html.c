@@ -233,9 +233,10 @@ int dec_html_write(dec_html *h, FILE *out, const dec_analyzer *a, const char *ti
             dec_html_css, (unsigned long long)h->dropped);
     text(out, title);
     fprintf(out, "</h1>\n<p>%llu frames: HomePlug %u, SDP %u, EXI messages %u (%u decode errors); other traffic "
-                 "skipped: %llu frames; %zu sessions.</p>\n",
+                 "skipped: %llu frames; %llu malformed (%u HomePlug); %zu sessions.</p>\n",
             (unsigned long long)t->capture.frames, t->homeplug, t->sdp, t->exi, t->exi_errors,
-            (unsigned long long)t->capture.other, dec_nsessions(a));
+            (unsigned long long)t->capture.other, (unsigned long long)t->capture.malformed + t->homeplug_malformed,
+            t->homeplug_malformed, dec_nsessions(a));
     if (h->dropped)
         fprintf(out, "<p class=\"muted\">To bound memory the timeline, plots and sequence chart keep the newest %zu "
                      "records: the %llu before them (%.3f .. %.3f s) are left out. The session summaries and "

@@ -69,10 +69,11 @@ int dec_text_summary(FILE *out, const dec_analyzer *a)
     const cap_stats *c = &t->capture;
     fprintf(out,
             "\ntotals: %llu frames; HomePlug %u, SDP %u, EXI messages %u (%u decode errors), V2GTP without a "
-            "codec %u; other traffic skipped: %llu frames (IPv4 syslog, mDNS, ICMPv6, ...), %llu malformed; "
-            "TCP: %llu connections, %llu retransmitted segments, %llu gaps (%llu bytes)\n",
+            "codec %u; other traffic skipped: %llu frames (IPv4 syslog, mDNS, ICMPv6, ...); %llu malformed (%u "
+            "HomePlug); TCP: %llu connections, %llu retransmitted segments, %llu gaps (%llu bytes)\n",
             (unsigned long long)c->frames, t->homeplug, t->sdp, t->exi, t->exi_errors, t->unsupported,
-            (unsigned long long)c->other, (unsigned long long)c->malformed, (unsigned long long)c->connections,
+            (unsigned long long)c->other, (unsigned long long)c->malformed + t->homeplug_malformed,
+            t->homeplug_malformed, (unsigned long long)c->connections,
             (unsigned long long)c->retransmissions, (unsigned long long)c->gaps, (unsigned long long)c->gap_bytes);
     return ferror(out) ? -1 : 0;
 }

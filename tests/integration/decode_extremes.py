@@ -80,7 +80,7 @@ setup = encode("iso20-common", setup_xml)
 conv = pcaplib.TcpConversation()
 # A modem's VS_SW_VER.CNF (Qualcomm OUI 00:B0:52; status, device class, version length, version) with escapes.
 version = b"MAC-QCA7000-\x1b[2J\x1b]0;owned\x07-1.0"
-conv.frames.insert(0, (conv.frames[0][0] - 1000, pcaplib.homeplug_frame(
+conv.frames.insert(0, (conv.frames[0][0] - 1000000, pcaplib.homeplug_frame(
     bytes.fromhex("00b052000001"), conv.CAR_MAC, 0xA001, b"\x00\xb0\x52" + bytes([0, 0, 64]) + version.ljust(64, b"\0"))))
 conv.send(False, 0x8001, req)
 conv.send(True, 0x8001, res)

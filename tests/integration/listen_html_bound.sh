@@ -15,7 +15,7 @@ import pcaplib
 ccsplc, src, tmp = sys.argv[1:4]
 LIMIT = 50000
 frames = pcaplib.read_frames(src)
-span = frames[-1][0] - frames[0][0] + 10_000_000
+span = frames[-1][0] - frames[0][0] + 10_000_000_000
 
 
 def fail(msg):

@@ -7,19 +7,19 @@ ETH_VLAN = 0x8100
 
 
 def read_frames(path):
-    """(timestamp in microseconds, frame bytes) of every packet of a pcap or pcapng file."""
+    """(timestamp in nanoseconds, frame bytes) of every packet of a pcap or pcapng file."""
     with open(path, "rb") as f:
         data = f.read()
     out = []
     if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):  # classic pcap, little-endian (us or ns)
-        scale = 1 if data[:4] == b"\xd4\xc3\xb2\xa1" else 1000
+        scale = 1000 if data[:4] == b"\xd4\xc3\xb2\xa1" else 1
         off = 24
         while off + 16 <= len(data):
             sec, frac, incl, _ = struct.unpack_from("<IIII", data, off)
-            out.append((sec * 1000000 + frac // scale, data[off + 16:off + 16 + incl]))
+            out.append((sec * 1000000000 + frac * scale, data[off + 16:off + 16 + incl]))
             off += 16 + incl
         return out
-    off, endian, units = 0, "<", 1  # pcapng: Enhanced Packet Blocks; timestamps in microseconds by default
+    off, endian, units = 0, "<", 1000000  # pcapng: Enhanced Packet Blocks; timestamps in microseconds by default
     while off + 12 <= len(data):
         btype, blen = struct.unpack_from(endian + "II", data, off)
         if btype == 0x0A0D0D0A:
@@ -39,17 +39,17 @@ def read_frames(path):
                 opt += 4 + (olen + 3) // 4 * 4
         if btype == 6:
             _, hi, lo, cap, _ = struct.unpack_from(endian + "IIIII", data, off + 8)
-            out.append((((hi << 32) | lo) * 1000000 // units, data[off + 28:off + 28 + cap]))
+            out.append((((hi << 32) | lo) * 1000000000 // units, data[off + 28:off + 28 + cap]))
         off += blen
     return out
 
 
 def write_pcap(path, frames):
-    """frames: (timestamp in microseconds, bytes) -> a classic little-endian Ethernet pcap."""
+    """frames: (timestamp in nanoseconds, bytes) -> a classic little-endian Ethernet pcap, nanosecond variant."""
     with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 65535, 1))
         for ts, fr in frames:
-            f.write(struct.pack("<IIII", ts // 1000000, ts % 1000000, len(fr), len(fr)))
+            f.write(struct.pack("<IIII", ts // 1000000000, ts % 1000000000, len(fr), len(fr)))
             f.write(fr)
 
 
@@ -100,12 +100,12 @@ def v2gtp(payload_type, exi):
 
 class TcpConversation:
     """A car (TCP client) and a charger (server) exchanging V2GTP messages: handshake, then one segment per
-    message and its ACK, 100 ms apart. frames holds (microseconds, frame)."""
+    message and its ACK, 100 ms apart. frames holds (nanoseconds, frame)."""
 
     CAR_MAC = bytes.fromhex("020000000001")
     CHARGER_MAC = bytes.fromhex("020000000002")
 
-    def __init__(self, t0=1_700_000_000_000_000, car_port=50000, charger_port=15118):
+    def __init__(self, t0=1_700_000_000_000_000_000, car_port=50000, charger_port=15118):
         self.t = t0
         self.ports = (car_port, charger_port)
         self.seq = [1000, 7000]
@@ -119,7 +119,7 @@ class TcpConversation:
         fr = tcp_frame(macs[side], macs[1 - side], self.ports[side], self.ports[1 - side], self.seq[side],
                        self.seq[1 - side], flags, data)
         self.frames.append((self.t, fr))
-        self.t += 100_000
+        self.t += 100_000_000
         self.seq[side] += len(data) + (1 if flags & (TCP_SYN | TCP_FIN) else 0)
 
     def send(self, from_charger, payload_type, exi):
