@@ -54,8 +54,12 @@ enum { DEC_STAGE_SLAC, DEC_STAGE_SDP, DEC_STAGE_HANDSHAKE, DEC_STAGE_CABLECHECK,
 
 typedef struct {
     int seen, done; /* done: SLAC matched, SDP answered, handshake answered */
-    uint64_t first_ns, last_ns; /* first message, and the one that completed it (else the last one) */
+    uint64_t first_ns, last_ns; /* first message (of a completed SLAC: of the try that got through), and the one
+                                 * that completed it (else the last one) */
     unsigned count; /* messages of the stage */
+    unsigned attempts;          /* SLAC: CM_SLAC_PARAM.REQs until the match (the car's tries) */
+    uint64_t attempts_first_ns; /* SLAC: the first of them */
+    uint64_t try_ns, answered_ns; /* SLAC: the newest try; the try the charger answered last (CM_SLAC_PARAM.CNF) */
 } dec_stage;
 
 typedef struct {
@@ -81,6 +85,10 @@ typedef struct {
     double last_power_w;
     int has_power;
     unsigned exi_messages, exi_errors;
+    unsigned tls_records;        /* its TCP connection carried TLS: V2G encrypted, records counted */
+    uint64_t last_tls_ns;
+    int ac;                      /* an AC session (energy transfer mode AC_*, ISO-20 AC/ACDP, ChargingStatus):
+                                  * no CableCheck or PreCharge to reach */
     char last_v2g[48];           /* name of the last V2G message */
     uint64_t last_v2g_ns;
     dec_end end;

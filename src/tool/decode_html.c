@@ -152,14 +152,20 @@ static void stage_rows(FILE *out, const dec_session *s, uint64_t origin)
           out);
     for (int k = 0; k < DEC_NSTAGES; k++) {
         const dec_stage *g = &s->stage[k];
+        int dc_only = k == DEC_STAGE_CABLECHECK || k == DEC_STAGE_PRECHARGE;
+        if (!g->seen && dc_only && s->ac)
+            continue; /* an AC session has none to reach */
         if (!g->seen) {
             fprintf(out, "<tr class=\"muted\"><td>%s</td><td colspan=\"4\">not reached</td></tr>\n",
                     dec_stage_name(k));
             continue;
         }
-        fprintf(out, "<tr><td>%s</td><td>%.3f</td><td>%.3f</td><td>%u</td><td>%s</td></tr>\n", dec_stage_name(k),
-                secs(origin, g->first_ns), secs(g->first_ns, g->last_ns), g->count,
-                k <= DEC_STAGE_HANDSHAKE && !g->done ? "not completed" : "");
+        char tries[64];
+        dec_stage_tries(g, origin, tries, sizeof tries);
+        fprintf(out, "<tr><td>%s</td><td>%.3f</td><td>%.3f</td><td>%u</td><td>%s%s%s</td></tr>\n",
+                dec_stage_name(k), secs(origin, g->first_ns), secs(g->first_ns, g->last_ns), g->count,
+                k <= DEC_STAGE_HANDSHAKE && !g->done ? "not completed" : "",
+                tries[0] && k <= DEC_STAGE_HANDSHAKE && !g->done ? ", " : "", tries);
     }
     fputs("</table>\n", out);
 }
@@ -177,7 +183,9 @@ static void summary(FILE *out, const dec_analyzer *a, uint64_t origin)
     for (size_t i = 0; i < dec_nsessions(a); i++) {
         const dec_session *s = dec_session_get(a, i);
         fprintf(out, "<h3>session %zu</h3>\n<table>\n", i + 1);
-        snprintf(buf, sizeof buf, "%s%s%s%s%s", s->proto ? s->proto : "none", s->ns[0] ? " (" : "", s->ns,
+        snprintf(buf, sizeof buf, "%s%s%s%s%s",
+                 s->proto ? s->proto : s->tls_records ? "V2G over TLS (encrypted, not decoded)" : "none",
+                 s->ns[0] ? " (" : "", s->ns,
                  s->ns[0] ? ")" : "", s->detected ? " - detected: no SupportedAppProtocol handshake in the capture" : "");
         kv_row(out, "protocol", buf);
         dec_mac_text(s->car_mac, mac, sizeof mac);
@@ -195,6 +203,10 @@ static void summary(FILE *out, const dec_analyzer *a, uint64_t origin)
         }
         snprintf(buf, sizeof buf, "%u messages, %u decode errors", s->exi_messages, s->exi_errors);
         kv_row(out, "EXI", buf);
+        if (s->tls_records) {
+            snprintf(buf, sizeof buf, "%u records (V2G over TLS: encrypted, not decoded)", s->tls_records);
+            kv_row(out, "TLS", buf);
+        }
         kv_row(out, "end", s->end_text);
         fputs("</table>\n", out);
         stage_rows(out, s, origin);
@@ -208,8 +220,11 @@ static void timeline(FILE *out, const dec_html *h, uint64_t origin)
           "<th>key values</th></tr>\n", out);
     for (size_t i = 0; i < h->n; i++) {
         const row *w = row_at(h, i);
-        fprintf(out, "<tr class=\"%s\"><td>%.3f</td><td>%s</td><td>%s</td><td>", cls[w->dir], secs(origin, w->ts_ns),
-                dec_dir_name(w->dir), w->proto);
+        fprintf(out, "<tr class=\"%s\"><td>%.3f</td><td>", cls[w->dir], secs(origin, w->ts_ns));
+        text(out, dec_dir_name(w->dir)); /* "host<>modem" */
+        fputs("</td><td>", out);
+        text(out, w->proto);
+        fputs("</td><td>", out);
         text(out, w->name);
         fputs("</td><td class=\"k\">", out);
         text(out, w->keys);

@@ -35,7 +35,7 @@ set +e
 "$CCSPLC" decode --help | grep -q -- --html || fail "--help does not describe --html"
 # output that cannot be written (a full disk: /dev/full) is a failure that names the error, in every form
 if [ -w /dev/full ]; then
-    cap=$(ls "$CCS_SHARED_DIR"/captures/*.pcapng | head -1)
+    cap=$CCS_SHARED_DIR/captures/2023-05-24_pyPlc_with_Ioniq93prcSoc.pcapng   # V2G messages: every form writes
     for form in "" --json --xml; do
         "$CCSPLC" decode $form "$cap" > /dev/full 2> "$tmp/err"; rc=$?
         [ $rc = 1 ] || fail "decode $form to a full disk: exit $rc"

@@ -76,15 +76,28 @@ def link_local(mac):
 TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
 
+def _ipv6(src_mac, dst_mac, proto, seg, csum_at, dst=None):
+    """Ethernet + IPv6 (link-local source from the MAC, destination dst or from dst_mac) around an L4 segment
+    whose checksum (RFC 8200 8.1 pseudo-header) goes at csum_at."""
+    src, dst = link_local(src_mac), dst or link_local(dst_mac)
+    pseudo = src + dst + struct.pack(">IxxxB", len(seg), proto)
+    seg = seg[:csum_at] + struct.pack(">H", _csum(pseudo + seg)) + seg[csum_at + 2:]
+    ip = struct.pack(">IHBB", 6 << 28, len(seg), proto, 64) + src + dst
+    return dst_mac + src_mac + struct.pack(">H", ETH_IPV6) + ip + seg
+
+
 def tcp_frame(src_mac, dst_mac, sport, dport, seq, ack, flags, payload=b""):
     """Ethernet + IPv6 (link-local addresses from the MACs) + TCP with a correct checksum."""
-    src, dst = link_local(src_mac), link_local(dst_mac)
     tcp = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, flags, 8192, 0, 0)
-    seg = tcp + payload
-    pseudo = src + dst + struct.pack(">IxxxB", len(seg), 6)
-    seg = seg[:16] + struct.pack(">H", _csum(pseudo + seg)) + seg[18:]
-    ip = struct.pack(">IHBB", 6 << 28, len(seg), 6, 64) + src + dst
-    return dst_mac + src_mac + struct.pack(">H", ETH_IPV6) + ip + seg
+    return _ipv6(src_mac, dst_mac, 6, tcp + payload, 16)
+
+
+ALL_NODES = bytes.fromhex("ff020000000000000000000000000001")
+
+
+def udp_frame(src_mac, dst_mac, sport, dport, payload, dst=None):
+    """Ethernet + IPv6 + UDP with a correct checksum (dst: e.g. ALL_NODES with dst_mac 33:33:00:00:00:01)."""
+    return _ipv6(src_mac, dst_mac, 17, struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload, 6, dst)
 
 
 def homeplug_frame(src_mac, dst_mac, mmtype, payload, mmv=0):
@@ -123,9 +136,22 @@ class TcpConversation:
         self.seq[side] += len(data) + (1 if flags & (TCP_SYN | TCP_FIN) else 0)
 
     def send(self, from_charger, payload_type, exi):
+        self.send_raw(from_charger, v2gtp(payload_type, exi))
+
+    def send_raw(self, from_charger, data):
         side = 1 if from_charger else 0
-        self._seg(side, TCP_PSH | TCP_ACK, v2gtp(payload_type, exi))
+        self._seg(side, TCP_PSH | TCP_ACK, data)
         self._seg(1 - side, TCP_ACK)
+
+    def sdp(self, security):
+        """SDP before the connection (DIN 70121 9.2, ISO 15118-2 7.10.1): the car's request to all nodes, the
+        charger's answer with its address and port (security 0x00 TLS, 0x10 none; transport 0x00 TCP)."""
+        req = v2gtp(0x9000, bytes([security, 0x00]))
+        res = v2gtp(0x9001, link_local(self.CHARGER_MAC) + struct.pack(">H", self.ports[1]) + bytes([security, 0]))
+        frames = [udp_frame(self.CAR_MAC, bytes.fromhex("333300000001"), 50001, 15118, req, ALL_NODES),
+                  udp_frame(self.CHARGER_MAC, self.CAR_MAC, 15118, 50001, res)]
+        t = self.frames[0][0] - 1_000_000_000
+        self.frames[:0] = [(t, frames[0]), (t + 50_000_000, frames[1])]
 
     def close(self):
         self._seg(0, TCP_FIN | TCP_ACK)

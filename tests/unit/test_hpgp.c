@@ -127,6 +127,11 @@ static void mmtype_names(void **state)
     assert_string_equal(hpgp_mmtype_name(0x6086, b, sizeof b), "CM_ATTEN_PROFILE.IND");
     assert_string_equal(hpgp_mmtype_name(0xA069, b, sizeof b), "VS_OP_ATTRIBUTES.CNF");
     assert_string_equal(hpgp_mmtype_name(0xA14E, b, sizeof b), "MMTYPE_A14C.IND");
+    /* HomePlug AV 1.1 names (as open-plc-utils' homeplug.h lists them) for what foreign captures carry */
+    assert_string_equal(hpgp_mmtype_name(0x6038, b, sizeof b), "CM_NW_INFO.REQ");
+    assert_string_equal(hpgp_mmtype_name(0x6039, b, sizeof b), "CM_NW_INFO.CNF");
+    assert_string_equal(hpgp_mmtype_name(0x0014, b, sizeof b), "CC_DISCOVER_LIST.REQ");
+    assert_string_equal(hpgp_mmtype_name(0x0015, b, sizeof b), "CC_DISCOVER_LIST.CNF");
     assert_string_equal(hpgp_mmtype_name(0x6064, b, 6), "CM_SL");
     assert_null(hpgp_mmtype_base_name(0xA14E));
     for (int k = 0; k < HPGP_K_COUNT; k++) assert_non_null(hpgp_mmtype_base_name(hpgp_kind_mmtype((hpgp_kind)k)));
