@@ -102,20 +102,8 @@ static char *services(struct din_exiDocument *doc, unsigned k, size_t *nbits)
 static void beyond_capacity_is_refused(void **state)
 {
     (void)state;
-    struct corpus_line *lines;
-    size_t n;
-    char *buf = corpus_load(tu_shared("corpus/din.tsv"), &lines, &n);
     struct din_exiDocument *doc = calloc(1, sizeof *doc);
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(lines[i].message, "ServiceDiscoveryRes"))
-            continue;
-        uint8_t in[256];
-        long len = tu_hex2bin(lines[i].hex, in, sizeof in);
-        assert_int_equal(din_decode(in, (size_t)len, doc), 0);
-        break;
-    }
-    free(lines);
-    free(buf);
+    assert_int_equal(corpus_decode_first("din.tsv", "din", "ServiceDiscoveryRes", NULL, doc), 0);
     size_t n1, n2, n7, n8;
     char *b1 = services(doc, 1, &n1), *b2 = services(doc, 2, &n2);
     char *b7 = services(doc, 7, &n7), *b8 = services(doc, 8, &n8);
@@ -273,20 +261,8 @@ static void strings_round_trip(void **state)
  * ('A' = 0 1000001, 'B' = 0 1000010). Returns the stream length in bytes. */
 static size_t emaid_stream(const uint32_t *cps, size_t ncp, uint8_t *out, size_t cap)
 {
-    struct corpus_line *lines;
-    size_t n;
-    char *buf = corpus_load(tu_shared("corpus/iso2.tsv"), &lines, &n);
     struct iso2_exiDocument *doc = calloc(1, sizeof *doc);
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(lines[i].message, "PaymentDetailsReq"))
-            continue;
-        uint8_t in[2048];
-        long len = tu_hex2bin(lines[i].hex, in, sizeof in);
-        assert_int_equal(iso2_decode(in, (size_t)len, doc), 0);
-        break;
-    }
-    free(lines);
-    free(buf);
+    assert_int_equal(corpus_decode_first("iso2.tsv", "iso2", "PaymentDetailsReq", NULL, doc), 0);
     struct iso2_PaymentDetailsReqType *r = &doc->V2G_Message.Body.PaymentDetailsReq;
     assert_int_equal(doc->V2G_Message.Body.BodyElement_choice, iso2_BodyType_PaymentDetailsReq);
     uint8_t a[2048], b[2048];

@@ -139,21 +139,9 @@ static void scaled_exact_whole_range(void **state)
 static void rational_extremes_in_kv(void **state)
 {
     (void)state;
-    struct corpus_line *lines;
-    size_t n;
-    char *buf = corpus_load(tu_shared("corpus/iso20.tsv"), &lines, &n);
-    assert_non_null(buf);
-    const struct corpus_line *cl = NULL;
-    for (size_t i = 0; i < n && !cl; i++)
-        if (!strcmp(lines[i].proto, "iso20-dc") && !strcmp(lines[i].message, "DC_ChargeLoopReq"))
-            cl = &lines[i];
-    assert_non_null(cl);
     const struct exi_proto *p = exi_proto_find("iso20-dc");
     struct iso20_dc_exiDocument *doc = calloc(1, sizeof *doc);
-    uint8_t in[4096];
-    long len = tu_hex2bin(cl->hex, in, sizeof in);
-    assert_true(len > 0);
-    assert_int_equal(exi_decode(p->codec, in, (size_t)len, doc), 0);
+    assert_int_equal(corpus_decode_first("iso20.tsv", "iso20-dc", "DC_ChargeLoopReq", NULL, doc), 0);
     static const int exps[] = {-128, -95, 94, 127};
     for (size_t k = 0; k < sizeof exps / sizeof exps[0]; k++) {
         struct iso20_dc_RationalNumberType *v = &doc->DC_ChargeLoopReq.EVPresentVoltage;
@@ -179,8 +167,6 @@ static void rational_extremes_in_kv(void **state)
         free(text);
     }
     free(doc);
-    free(lines);
-    free(buf);
 }
 
 /* UTF-8 of code points (surrogates too, as EXI carries them): the test's own encoder. */
@@ -293,33 +279,18 @@ static void xml_carries_every_string(void **state)
     free(xml);
 
     /* simple content with an attribute: a corpus CertificateInstallationRes with such an eMAID */
-    struct corpus_line *lines;
-    size_t n;
-    char *buf = corpus_load(tu_shared("corpus/iso2.tsv"), &lines, &n);
-    assert_non_null(buf);
-    int found = 0;
-    for (size_t i = 0; i < n && !found; i++) {
-        if (strcmp(lines[i].message, "CertificateInstallationRes"))
-            continue;
-        uint8_t in[8192];
-        long len = tu_hex2bin(lines[i].hex, in, sizeof in);
-        assert_int_equal(exi_decode(p->codec, in, (size_t)len, doc), 0);
-        struct iso2_EMAIDType *e = &doc->V2G_Message.Body.CertificateInstallationRes.eMAID;
-        SET_STRING(e->Id, evil, nevil);
-        SET_STRING(e->CONTENT, evil15, 15);
-        assert_xml_round_trip(p, doc, &xml);
-        free(xml);
-        /* 15 characters in 21 bytes, plain text in XML: the reader counts characters against maxLength 15 */
-        SET_STRING(e->Id, mixed15 + 7, 1); /* an Id of one 4-byte character */
-        SET_STRING(e->CONTENT, mixed15, 15);
-        assert_xml_round_trip(p, doc, &xml);
-        assert_null(strstr(xml, "<?ccsplc-string"));
-        free(xml);
-        found = 1;
-    }
-    assert_true(found);
-    free(lines);
-    free(buf);
+    assert_int_equal(corpus_decode_first("iso2.tsv", "iso2", "CertificateInstallationRes", NULL, doc), 0);
+    struct iso2_EMAIDType *e = &doc->V2G_Message.Body.CertificateInstallationRes.eMAID;
+    SET_STRING(e->Id, evil, nevil);
+    SET_STRING(e->CONTENT, evil15, 15);
+    assert_xml_round_trip(p, doc, &xml);
+    free(xml);
+    /* 15 characters in 21 bytes, plain text in XML: the reader counts characters against maxLength 15 */
+    SET_STRING(e->Id, mixed15 + 7, 1); /* an Id of one 4-byte character */
+    SET_STRING(e->CONTENT, mixed15, 15);
+    assert_xml_round_trip(p, doc, &xml);
+    assert_null(strstr(xml, "<?ccsplc-string"));
+    free(xml);
     free(doc);
 }
 
