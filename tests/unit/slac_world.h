@@ -34,6 +34,7 @@ static inline void test_rng(void *ctx, uint8_t *out, size_t len)
 
 typedef struct {
     int is_evse;
+    int passive;            /* a station without a machine (a test's rogue): frames to it are dropped */
     slac_evse evse;
     slac_pev pev;
     slac_action last;
@@ -124,7 +125,7 @@ static inline void start(int i)
 static inline void feed(int i, const uint8_t *frame, size_t len)
 {
     slac_event ev = { SLAC_EV_FRAME, frame, len };
-    step(i, &ev);
+    if (!W.m[i].passive) step(i, &ev);
 }
 
 /* A frame a modem sent (its source is no host). */
@@ -168,7 +169,7 @@ static inline int run_until(uint32_t limit, int (*done)(void))
 static inline int pev_index(void)
 {
     for (int i = 0; i < W.n; i++)
-        if (!W.m[i].is_evse) return i;
+        if (!W.m[i].is_evse && !W.m[i].passive) return i;
     return -1;
 }
 
