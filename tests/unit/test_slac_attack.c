@@ -105,6 +105,15 @@ static void assert_car_matched_first_time(void)
     assert_int_equal(S.match_req_to_rogue, 0);
 }
 
+/* A plug-in with `inject` called on every frame sent: the car still matches the charger in its first attempt. */
+static void car_matches_despite(void (*inject)(int from, const hpgp_msg *m))
+{
+    setup();
+    also = inject;
+    plug_in();
+    assert_car_matched_first_time();
+}
+
 /* ---- item 18: no second NMK to a MAC already matched, without a new plug-in ---- */
 
 /* While the car is matched and linked, a station with the car's MAC runs a whole SLAC of its own (a new RunID):
@@ -247,10 +256,7 @@ static void forge_profiles(int from, const hpgp_msg *m)
 static void profiles_only_from_own_modem(void **state)
 {
     (void)state;
-    setup();
-    also = forge_profiles;
-    plug_in();
-    assert_car_matched_first_time();
+    car_matches_despite(forge_profiles);
 }
 
 /* Right after the car's last sound, a rogue that never answered the car's CM_SLAC_PARAM.REQ sends a
@@ -282,10 +288,7 @@ static void forge_atten_char(int from, const hpgp_msg *m)
 static void forged_atten_char_ignored(void **state)
 {
     (void)state;
-    setup();
-    also = forge_atten_char;
-    plug_in();
-    assert_car_matched_first_time();
+    car_matches_despite(forge_atten_char);
 }
 
 /* ---- item 14: the match as soon as the attenuation results are complete ---- */
