@@ -21,16 +21,17 @@ veth "$S" "$E" e$id
 veth "$S" "$P" p$id
 veth "$S" "$A" a$id
 mac_e=$(hostmac "$E" e$id); mac_p=$(hostmac "$P" p$id)
+# modems restart 2 s after a new key: the car cannot see its link before the test holds it down (below)
 start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sp$id,role=pev --port rogue=sa$id \
-    --atten evse:car=20 --atten evse:rogue=30 --atten car:rogue=30
+    --atten evse:car=20 --atten evse:rogue=30 --atten car:rogue=30 --restart-ms 2000
 
 ip netns exec "$E" timeout 120 "$CCSPLC" evse -i he$id --stop-after session --timeout 100 -v \
     >"$tmp/evse.out" 2>"$tmp/evse.log" </dev/null &
 evse=$!
 pids+=($evse)
-# the charger has keyed its modem and the modem is back (--restart-ms 500)
+# the charger has keyed its modem and the modem is back (--restart-ms)
 for _ in $(seq 100); do grep -q "port evse: host" "$tmp/plcsim.log" && break; sleep 0.1; done
-sleep 1
+sleep 2.5
 
 # ---- the car's SLAC: flood, forged attenuation, the race for the car's run ----
 ip netns exec "$A" timeout 20 python3 -u "$here/slac_attacker.py" race ha$id "$tmp/race.kv" >"$tmp/race.log" 2>&1 &
@@ -41,9 +42,11 @@ ip netns exec "$P" timeout 100 "$CCSPLC" pev -i hp$id --soc 50 --target-soc 54 -
     >"$tmp/pev.out" 2>"$tmp/pev.log" </dev/null &
 car=$!
 pids+=($car)
-wait $race || fail "attacker race: $(cat "$tmp/race.log")"
-# hold the car's link down (it has its key) while the attacker's session comes first
+# as soon as the race has the key (the car has it too, its modem restarts): hold the car's link down while the
+# attacker's session comes first (the car allows TT_match_join, 12 s, for its link)
+for _ in $(seq 200); do [ -s "$tmp/race.kv" ] && break; kill -0 $race 2>/dev/null || break; sleep 0.05; done
 inns "$P" ip link set hp$id down
+wait $race || fail "attacker race: $(cat "$tmp/race.log")"
 cat "$tmp/race.log"
 kv() { sed -n "s/^$1=//p" "$tmp/race.kv"; }
 [ "$(kv car)" = "$mac_p" ] && [ "$(kv evse)" = "$mac_e" ] || fail "race: not the car's match ($(cat "$tmp/race.kv"))"
@@ -53,11 +56,10 @@ inns "$A" timeout 30 python3 "$here/slac_attacker.py" leave "$CCSPLC" ha$id "$(e
     >"$tmp/leave.log" 2>&1 || fail "attacker leave: $(cat "$tmp/leave.log")"
 cat "$tmp/leave.log"
 for _ in $(seq 50); do grep -q "the car closed the connection" "$tmp/evse.log" && break; sleep 0.1; done
-sleep 0.5
+inns "$P" ip link set hp$id up
 kill -0 $evse 2>/dev/null || fail "the charger ended when the leaver closed"
 grep -q "v2g: the session bound to the power stage ended without using it" "$tmp/evse.log" ||
     fail "the leaver's binding was not released"
-inns "$P" ip link set hp$id up
 
 # ---- while the car charges: a new SLAC run as the car's MAC, a second match on the car's RunID ----
 for _ in $(seq 400); do grep -q "this session drives the power stage" "$tmp/evse.log" && break; sleep 0.1; done

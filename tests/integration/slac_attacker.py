@@ -73,10 +73,11 @@ def race(ifname, out):
         sys.exit(f"FAIL race: no CM_SLAC_MATCH.CNF for the car's run ({tries} requests)")
     pev, evse, run_id, nid, nmk = got
     link.send(hp.set_key_req(link.mac, nmk, nid))   # join that AVLN with our own MAC
-    with open(out, "w") as f:
-        for k, v in (("car", hp.mac_text(pev)), ("evse", hp.mac_text(evse)), ("run", run_id.hex()),
-                     ("nid", nid.hex()), ("nmk", nmk.hex()), ("rogue", hp.mac_text(rogue))):
-            f.write(f"{k}={v}\n")
+    text = "".join(f"{k}={v}\n" for k, v in (("car", hp.mac_text(pev)), ("evse", hp.mac_text(evse)),
+                   ("run", run_id.hex()), ("nid", nid.hex()), ("nmk", nmk.hex()), ("rogue", hp.mac_text(rogue))))
+    with open(out + ".tmp", "w") as f:
+        f.write(text)
+    os.rename(out + ".tmp", out)   # whole at once: the test acts on it at once
     print(f"race: the car's CM_SLAC_MATCH.CNF seen after {tries} requests as the car: NID {nid.hex()}")
 
 
