@@ -121,6 +121,14 @@ static void setup(demo *d)
     sess_pev_init(&d->pev, &pc, NULL);
 }
 
+const char *demo_when(uint32_t ms)
+{
+    static char t[24];
+    if (!ms) return "none";
+    snprintf(t, sizeof t, "%.3f s", ms / 1000.0);
+    return t;
+}
+
 static int summary(const demo *d, int rc)
 {
     const phys_battery *b = &d->plant.battery;
@@ -136,8 +144,8 @@ static int summary(const demo *d, int rc)
                d->plant.obc.efficiency);
     printf("  soc         %.1f %% -> %.2f %% (target %.1f %%, capacity %.1f kWh)\n", d->soc, b->soc, d->target_soc,
            d->capacity_kwh);
-    printf("  duration    %.1f s (link up %.3f s, SDP %.3f s, first current %.3f s)\n", d->now / 1000.0,
-           d->linked_ms / 1000.0, d->sdp_ms / 1000.0, d->first_current_ms / 1000.0);
+    printf("  duration    %.1f s (link up %.3f s, SDP %.3f s, first current %s)\n", d->now / 1000.0,
+           d->linked_ms / 1000.0, d->sdp_ms / 1000.0, demo_when(d->first_current_ms));
     printf("  stop        charger: %s, car: %s\n", sess_stop_name(d->evse.stop), sess_stop_name(d->pev.stop));
     printf("  result      %s\n", normal ? "ended normally" : "FAILED");
     return normal ? CCS_EXIT_OK : CCS_EXIT_FAIL;

@@ -36,6 +36,8 @@ typedef struct {
     phys_plant plant;
 } demo;
 
+/* "12.345 s" for a mark in ms, "none" for 0 (never came). */
+const char *demo_when(uint32_t ms);
 /* Sleeps so that virtual time passes at `speed` (nothing when speed is 0). */
 void demo_advance(demo *d, uint32_t ms);
 /* pcap helpers: a frame as the charger's interface sees it (out: sent by the charger). */

@@ -98,14 +98,8 @@ static int flush(v2g_link *l, int who)
 static void on_message(v2g_link *l, int who, const v2gtp_msg *m)
 {
     demo *d = l->d;
-    if (who == EVSE) {
-        sess_evse_on_message(&d->evse, m->payload_type, m->payload, m->payload_len, d->now);
-    } else {
-        sess_pev_on_message(&d->pev, m->payload_type, m->payload, m->payload_len, d->now);
-        if (!d->first_current_ms && d->pev.rx_name &&
-            (!strcmp(d->pev.rx_name, "CurrentDemandRes") || !strcmp(d->pev.rx_name, "ChargingStatusRes")))
-            d->first_current_ms = d->now;
-    }
+    if (who == EVSE) sess_evse_on_message(&d->evse, m->payload_type, m->payload, m->payload_len, d->now);
+    else sess_pev_on_message(&d->pev, m->payload_type, m->payload, m->payload_len, d->now);
     flush(l, who);
 }
 
@@ -223,6 +217,7 @@ int demo_session(demo *d)
         }
         demo_advance(d, DEMO_STEP_MS);
         phys_plant_step(&d->plant, &d->evse, &d->pev, DEMO_STEP_MS);
+        if (!d->first_current_ms && phys_plant_current_flows(&d->plant)) d->first_current_ms = d->now;
         uint32_t at;
         if (sess_evse_next_timeout(&d->evse, &at) && (int32_t)(d->now - at) >= 0) {
             sess_evse_tick(&d->evse, d->now);

@@ -105,7 +105,10 @@ struct live {
     sess_evse_config ecfg;            /* every charger session of this plug-in */
     live_conn *car;                   /* the car's connection: the car's own, or the charger's slot of the car's
                                        * session (live_slots.c); for the status line and the result */
-    int owner;                        /* charger: the slot driving the power stage, -1: none yet */
+    int owner;                        /* charger: the slot bound to the power stage, -1: none yet */
+    int owner_powered;                /* charger: that session has commanded the power stage */
+    int car_wait_over;                /* charger: LIVE_CAR_SETUP_MS after the match passed: no car to wait for */
+    int told_isolation, told_no_progress; /* charger: logged once per plug-in */
     sess_pev pev;
     phys_plant plant;
     ccs_timer step;
@@ -147,6 +150,9 @@ int live_sdp(live *l);
 int live_session(live *l);
 /* The result of the session (or phase) on stdout; the exit code for it. */
 int live_result(live *l, int rc);
+/* A session's verdict: NULL when it ended normally (ended, not for want of progress, nothing opened under load,
+ * and a charger delivered energy), else the result text ("FAILED", "FAILED (no energy delivered)"). */
+const char *live_verdict(live_role role, sess_phase ph, sess_stop_reason stop, const phys_plant *pl);
 /* The charger's run: plug-in after plug-in (SLAC with a fresh NMK, SDP, session) until a signal, q, the time
  * limit or o.sessions (LIVE_UNTIL_SESSION: exactly one). Exit code: 0 when every session ended normally and
  * the run was not cut short in the middle of one (nor before o.sessions). */
@@ -196,6 +202,14 @@ uint64_t live_wall_ns(void);
  * then quit) and a status line on stderr, each only when that is a terminal. */
 void live_tty_open(live *l);
 void live_tty_close(live *l);
+/* Why a session stopped (app/live_why.c): a refused message with the decoder's reason and bit position; the stop
+ * reason with that or the expired timer's name; the charger's log line for Failed_NoNegotiation with the car's
+ * and its own protocols (the car's request still in e->docs). Texts in static buffers. */
+const char *live_bad_text(const sess_bad_msg *b, const sess_proto *proto);
+const char *live_stop_text(sess_stop_reason stop, const sess_bad_msg *bad, const char *timer, const sess_proto *proto);
+void live_log_no_protocol(const sess_evse *e, const char *tag);
+/* The -v line of a message received ("v2g: < NAME"), or, when the engine refused it (bad), a warning with why. */
+void live_log_rx(const char *name, const sess_bad_msg *bad, const sess_proto *proto, const char *tag);
 /* Session-level helpers shared by the phases. */
 const char *live_role_name(const live *l);
 void live_request_stop(live *l, int graceful);

@@ -31,7 +31,7 @@ static void usage(FILE *f, live_role role)
             role == LIVE_EVSE ? "exactly one session; default: serve car after car" : "default");
     if (role == LIVE_EVSE)
         fprintf(f, "      --max-voltage V   --max-current A   --max-power W   the charger's limits (500, 125, 50000)\n"
-                   "      --port N          V2GTP server port announced in SDP (default: any free port)\n"
+                   "      --port N          V2GTP server port announced in SDP (default: a free one of 49152-65535)\n"
                    "      --sessions N      serve N sessions, then exit (default: until a signal or q)\n"
                    "      --resume-wait S   keep a paused session (ISO 15118-2) S seconds for the car (600)\n");
     else

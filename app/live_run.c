@@ -8,6 +8,7 @@
 #include "ccsplc/errors.h"
 #include "ccsplc/log.h"
 #include "commands.h"
+#include "demo.h"
 #include "live.h"
 
 uint64_t live_wall_ns(void)
@@ -52,6 +53,16 @@ static void on_deadline(ccs_loop *loop, void *ctx)
 
 static double secs(const live *l, uint32_t t) { return t ? (t - l->t_start) / 1000.0 : 0.0; }
 
+const char *live_verdict(live_role role, sess_phase ph, sess_stop_reason stop, const phys_plant *pl)
+{
+    if (ph != SESS_DONE || stop == SESS_STOP_NO_PROGRESS || pl->evse_contactor.opened_under_load ||
+        pl->pev_contactor.opened_under_load)
+        return "FAILED";
+    /* a charger that delivered nothing did not charge: the session is no normal one (issue 16, pyPLC's car) */
+    if (role == LIVE_EVSE && !(pl->charger.energy_wh > 0.0)) return "FAILED (no energy delivered)";
+    return NULL;
+}
+
 int live_result(live *l, int rc)
 {
     static const char *const phase[] = { "slac", "sdp", "session", "session" };
@@ -63,22 +74,24 @@ int live_result(live *l, int rc)
         printf("%s: %s %s\n", live_role_name(l), phase[l->o.until], rc ? "FAILED" : "done");
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
-    int normal = !rc && ph == SESS_DONE && !pl->evse_contactor.opened_under_load && !pl->pev_contactor.opened_under_load;
+    const char *failed = rc ? "FAILED" : live_verdict(l->o.role, ph, e ? e->stop : l->pev.stop, pl);
     if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, l->o.proto);
     else printf("%s session (%s)\n", live_role_name(l), l->o.proto);
-    printf("  stop        %s\n", sess_stop_name(e ? e->stop : l->pev.stop));
+    printf("  stop        %s\n", e ? live_stop_text(e->stop, &e->bad, e->timer, e->proto)
+                                    : live_stop_text(l->pev.stop, &l->pev.bad, l->pev.timer, l->pev.proto));
     if (e)
         printf("  energy      %.3f kWh delivered (meter), car SoC %u %%\n", pl->charger.energy_wh / 1000.0, e->ev_soc);
     else
         printf("  energy      %.3f kWh stored, %.3f kWh battery losses, SoC %.1f %% -> %.2f %%\n",
                pl->battery.stored_wh / 1000.0, pl->battery.loss_wh / 1000.0, l->o.soc, pl->battery.soc);
-    printf("  times       link up %.3f s, SDP %.3f s, first current %.3f s, end %.3f s\n", secs(l, l->t_linked),
-           secs(l, l->t_sdp), secs(l, l->t_first_current), secs(l, ccs_loop_now(&l->s.loop)));
+    printf("  times       link up %.3f s, SDP %.3f s, first current %s, end %.3f s\n", secs(l, l->t_linked),
+           secs(l, l->t_sdp), demo_when(l->t_first_current ? l->t_first_current - l->t_start : 0),
+           secs(l, ccs_loop_now(&l->s.loop)));
     printf("  messages    %u\n", l->earlier_messages + l->car->messages);
     if (l->pauses) printf("  pauses      %u\n", l->pauses);
-    printf("  result      %s\n", normal ? "ended normally" : "FAILED");
+    printf("  result      %s\n", failed ? failed : "ended normally");
     fflush(stdout);
-    return normal ? CCS_EXIT_OK : CCS_EXIT_FAIL;
+    return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }
 
 /* SLAC, then SDP and the session up to o.until: the car's run, and the charger's --stop-after slac|sdp. */

@@ -86,13 +86,9 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
 {
     live *l = c->l;
     uint32_t now = ccs_loop_now(&l->s.loop);
-    sess_pev_on_message(&l->pev, m->payload_type, m->payload, m->payload_len, now);
-    const char *rx = l->pev.rx_name;
-    LOG_D("v2g: < %s", rx ? rx : "?");
-    if (!l->t_first_current && rx && (!strcmp(rx, "CurrentDemandRes") || !strcmp(rx, "ChargingStatusRes"))) {
-        l->t_first_current = now;
-        live_pause_arm(l);
-    }
+    int rc = sess_pev_on_message(&l->pev, m->payload_type, m->payload, m->payload_len, now);
+    live_log_rx(l->pev.rx_name, rc == CCS_EPROTO && l->pev.stop == SESS_STOP_BAD_MESSAGE ? &l->pev.bad : NULL,
+                l->pev.proto, "");
     flush(l);
 }
 
@@ -116,6 +112,10 @@ static void on_step(ccs_loop *loop, void *ctx)
         return;
     }
     phys_plant_step_pev(&l->plant, &l->pev, dt);
+    if (!l->t_first_current && phys_plant_current_flows(&l->plant)) {
+        l->t_first_current = now;
+        live_pause_arm(l);
+    }
     if (l->pev.phase != SESS_IDLE) sess_pev_tick(&l->pev, now);
     flush(l);
 }
@@ -220,6 +220,8 @@ int live_session(live *l)
     const sess_evse *e = l->car && is_evse(l) ? &l->car->evse : NULL;
     sess_phase ph = is_evse(l) ? (e ? e->phase : SESS_IDLE) : l->pev.phase;
     if (ph == SESS_IDLE) LOG_I("v2g: no session");
-    else LOG_I("v2g: session %s: %s", ph == SESS_DONE ? "ended" : "stopped", sess_stop_name(e ? e->stop : l->pev.stop));
+    else LOG_I("v2g: session %s: %s", ph == SESS_DONE ? "ended" : "stopped",
+               e ? live_stop_text(e->stop, &e->bad, e->timer, e->proto)
+                 : live_stop_text(l->pev.stop, &l->pev.bad, l->pev.timer, l->pev.proto));
     return rc;
 }

@@ -44,11 +44,12 @@ int live_sim(live *l)
     }
     int evse = l->o.role == LIVE_EVSE;
     sess_phase ph = evse ? d.evse.phase : d.pev.phase;
-    int normal = ph == SESS_DONE && !d.plant.evse_contactor.opened_under_load && !d.plant.pev_contactor.opened_under_load;
+    const char *failed = live_verdict(l->o.role, ph, evse ? d.evse.stop : d.pev.stop, &d.plant);
     printf("%s session (%s, simulated peer)\n", live_role_name(l), l->o.proto);
-    printf("  stop        %s\n", sess_stop_name(evse ? d.evse.stop : d.pev.stop));
+    printf("  stop        %s\n", evse ? live_stop_text(d.evse.stop, &d.evse.bad, d.evse.timer, d.evse.proto)
+                                       : live_stop_text(d.pev.stop, &d.pev.bad, d.pev.timer, d.pev.proto));
     printf("  energy      %.3f kWh delivered, SoC %.1f %% -> %.2f %%\n", d.plant.charger.energy_wh / 1000.0, d.soc,
            d.plant.battery.soc);
-    printf("  result      %s\n", normal ? "ended normally" : "FAILED");
-    return normal ? CCS_EXIT_OK : CCS_EXIT_FAIL;
+    printf("  result      %s\n", failed ? failed : "ended normally");
+    return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }

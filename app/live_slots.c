@@ -1,8 +1,8 @@
 /* The charger's V2GTP connections during one plug-in: the listener stays watched while a car charges, each
  * accepted connection gets a slot with its own sess_evse (up to LIVE_MAX_CONNS; beyond: accepted and closed at
- * once), the power stage follows only the first session that commands it (one car per outlet), an ISO 15118-2
- * Pause of that session keeps its SessionID for the plug-in (a later connection resumes it), and the plug-in
- * ends when the car's session ends. */
+ * once), the power stage is bound to the first session set up in the plug-in (one car per outlet; released if
+ * that session leaves without using it), an ISO 15118-2 Pause of that session keeps its SessionID for the
+ * plug-in (a later connection resumes it), and the plug-in ends when the car's session ends. */
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,16 +30,19 @@ int live_slots_finished(const live *l)
 }
 
 /* The plug-in is over when the car's session has ended and is not paused: the owner of the power stage (once
- * its contactors are open); when no session got that far, once no session of the plug-in runs any more (one
- * still in its handshake or before its SessionSetup may be the car's own: the engine's timers bound it). Before
- * any SessionID it waits (LIVE_CAR_SETUP_MS, live_serve.c). */
+ * its contactors are open). Sessions that left before using the power stage (a peer that set up a session and
+ * closed, perhaps before the car's own connection came) do not end it: the car may still come, until the waits
+ * it allows itself are over (LIVE_CAR_SETUP_MS after the match, live_serve.c); then once no session runs. */
 static int plug_in_over(const live *l)
 {
     if (!l->car || l->resume_id_len) return 0;
     if (l->owner >= 0) return !active(&l->conn[l->owner].evse) && !l->plant.evse_contactor.closed;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++)
         if (active(&l->conn[i].evse)) return 0;
-    return 1;
+    /* A failed negotiation (Failed_NoNegotiation) ends it at once: that car cannot charge here and the next one
+     * should not wait. A station in the AVLN could end a plug-in so before the car connects: denial of service
+     * only, no key and no power (docs/security.md). */
+    return l->car_wait_over || l->car->evse.stop == SESS_STOP_NO_PROTOCOL;
 }
 
 static void check_over(live *l)
@@ -112,9 +115,54 @@ static void resumed(live *l, live_conn *c)
     l->earlier_messages += old->messages;
     old->messages = 0;
     l->owner = slot_of(c);
+    l->owner_powered = 1;
     l->car = c;
     offer_resume(l, 0);
     fresh(l, old);
+}
+
+/* What the power stage's session does that the log should say once per plug-in: the insulation test and its
+ * voltage, a charge stopped for want of progress. */
+static void report(live *l, const sess_evse *e)
+{
+    if (e->out.isolation_check && !l->told_isolation) {
+        l->told_isolation = 1;
+        LOG_I("v2g: isolation test at %.0f V (the car's maximum %.0f V; IEC 61851-23:2023 CC.4.1.2)", e->out.target_v,
+              e->ev_max_v);
+    }
+    if (e->stop == SESS_STOP_NO_PROGRESS && !l->told_no_progress) {
+        l->told_no_progress = 1;
+        LOG_W("v2g: no progress for %.0f s: the car asks %.1f A up to %.1f V, %.1f A flow at %.1f V: EVSE_Shutdown",
+              e->cfg.no_progress_ms / 1000.0, e->ev_target_a, e->ev_target_v, l->plant.charger.i, l->plant.charger.v);
+    }
+}
+
+/* The power stage belongs to the plug-in's first session that is set up (its SessionID), not to whichever first
+ * asks for it: a second station that got into the AVLN (SLAC has no authentication) and races to CableCheck does
+ * not take it from the car. Until it is used, the binding is released when that session ends (a peer that set up
+ * and left, or the car's own connection lost): the next session set up gets it. */
+static void bind_power(live *l, live_conn *c)
+{
+    sess_evse *e = &c->evse;
+    int i = slot_of(c);
+    if (l->owner < 0 && e->session_id_len && active(e)) {
+        l->owner = i;
+        l->owner_powered = 0;
+        LOG_I("v2g: the power stage is bound to this session%s", live_conn_tag(c));
+    }
+    if (l->owner == i && !l->owner_powered && !active(e) && !l->resume_id_len) {
+        l->owner = -1;
+        LOG_I("v2g: the session bound to the power stage ended without using it: kept for the next one%s",
+              live_conn_tag(c));
+    }
+    if (wants_power(e) && l->owner < 0) l->owner = i;
+    if (wants_power(e) && l->owner == i && !l->owner_powered) {
+        l->owner_powered = 1;
+        LOG_I("v2g: this session drives the power stage%s", live_conn_tag(c));
+    } else if (wants_power(e) && l->owner != i && e->in.status == SESS_EVSE_OK) {
+        e->in.status = SESS_EVSE_SHUTDOWN;   /* its commands are ignored; it stops at its next response */
+        LOG_W("v2g: the power stage is in use by another session: EVSE_Shutdown%s", live_conn_tag(c));
+    }
 }
 
 /* After an engine call on slot c: the power stage's owner, the car's session, what to send, the end. */
@@ -127,17 +175,10 @@ static void after(live_conn *c)
     if (l->resume_id_len && i != l->resume_from && e->session_id_len == l->resume_id_len &&
         !memcmp(e->session_id, l->resume_id, l->resume_id_len))
         resumed(l, c);
-    if (wants_power(e) && l->owner != i) {
-        if (l->owner < 0) {
-            l->owner = i;
-            LOG_I("v2g: this session drives the power stage%s", live_conn_tag(c));
-        } else if (e->in.status == SESS_EVSE_OK) {
-            e->in.status = SESS_EVSE_SHUTDOWN;   /* its commands are ignored; it stops at its next response */
-            LOG_W("v2g: the power stage is in use by another session: EVSE_Shutdown%s", live_conn_tag(c));
-        }
-    }
+    bind_power(l, c);
     if (l->owner >= 0) l->car = &l->conn[l->owner];
-    else if (e->session_id_len) l->car = c;
+    else if (e->session_id_len || e->stop == SESS_STOP_NO_PROTOCOL) l->car = c;   /* no protocol: the plug-in ends */
+    if (i == l->owner) report(l, e);
     live_conn_flush(c, e->tx, &e->tx_len, e->tx_name, e->close);
     check_over(l);
 }
@@ -145,12 +186,11 @@ static void after(live_conn *c)
 static void on_message(live_conn *c, const v2gtp_msg *m)
 {
     live *l = c->l;
-    uint32_t now = ccs_loop_now(&l->s.loop);
     sess_evse *e = &c->evse;
-    sess_evse_on_message(e, m->payload_type, m->payload, m->payload_len, now);
-    LOG_D("v2g: < %s%s", e->rx_name ? e->rx_name : "?", live_conn_tag(c));
-    if (!l->t_first_current && slot_of(c) == l->owner && e->rx_name && !strcmp(e->rx_name, "CurrentDemandReq"))
-        l->t_first_current = now;
+    int rc = sess_evse_on_message(e, m->payload_type, m->payload, m->payload_len, ccs_loop_now(&l->s.loop));
+    live_log_rx(e->rx_name, rc == CCS_EPROTO && e->stop == SESS_STOP_BAD_MESSAGE ? &e->bad : NULL, e->proto,
+                live_conn_tag(c));
+    if (e->stop == SESS_STOP_NO_PROTOCOL) live_log_no_protocol(e, live_conn_tag(c));
     after(c);
 }
 
@@ -197,9 +237,11 @@ static void on_accept(ccs_loop *loop, int lfd, short revents, void *ctx)
 int live_slots_start(live *l)
 {
     l->owner = -1;
+    l->owner_powered = 0;
     l->car = NULL;
     l->resume_id_len = 0;
     l->pauses = l->earlier_messages = 0;
+    l->told_isolation = l->told_no_progress = 0;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
         l->conn[i].l = l;
         fresh(l, &l->conn[i]);
@@ -217,6 +259,7 @@ static int power_live(const live *l, const sess_evse *e)
 void live_slots_step(live *l, uint32_t now, uint32_t dt)
 {
     if (l->owner >= 0) phys_plant_step_evse(&l->plant, &l->conn[l->owner].evse, dt);
+    if (!l->t_first_current && phys_plant_current_flows(&l->plant)) l->t_first_current = now;
     if (l->resume_id_len && l->owner >= 0 && power_live(l, &l->conn[l->owner].evse)) l->unsafe_ms += dt;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
         sess_evse *e = &l->conn[i].evse;

@@ -1,6 +1,7 @@
-/* `ccsplc plcsim` at run time: frames from each port's interface go into the simulated powerline; what it
- * delivers goes out on the addressed port's interface (and everything to the monitor). Host MACs are
- * learned from the frames each host sends. */
+/* `ccsplc plcsim` at run time: frames from each port's interface (every ethertype, as a modem bridges them) go
+ * into the simulated powerline; what it delivers goes out on the addressed port's interface (and everything to
+ * the monitor). Host MACs are learned from the frames each host sends. Each modem starts from its own PIB (an
+ * NVM chain, as a QCA7000 holds it) with a random NMK and its NID, and runs with that key. */
 #include "plcsim_bridge.h"
 
 #include <poll.h>
@@ -8,6 +9,8 @@
 
 #include "ccsplc/errors.h"
 #include "ccsplc/log.h"
+#include "ccsplc/random.h"
+#include "ccsplc/sha256.h"
 
 static const char firmware[] = "MAC-QCA7000-1.1.0.727-02-20130826-FINAL"; /* as the modems in the captures */
 enum { DEVICE_CLASS_QCA7000 = 0x22, SETKEY_RESULT_QCA = 1 };
@@ -91,20 +94,36 @@ static uint8_t pair_db(const plcsim *s, int a, int b)
     return (uint8_t)(db > 255 ? 255 : db);
 }
 
+/* The modem's PIB: the role if one was given, a random NMK (as a modem set up by an earlier charging session)
+ * and its NID at security level 0, which chkpib checks. */
+static void init_pib(plcsim_port *p, const uint8_t mac[6], uint8_t nmk[HPGP_NMK_LEN])
+{
+    hpgp_pib_view v;
+    uint8_t nid[HPGP_NID_LEN];
+    hpgp_pib_init_nvm(p->pib, PLCSIM_PIB_LEN, mac);
+    hpgp_pib_open(p->pib, PLCSIM_PIB_LEN, &v);
+    if (p->role) hpgp_pib_set_role(p->pib, &v, p->role);
+    ccs_random_getrandom(NULL, nmk, HPGP_NMK_LEN);
+    hpgp_nid_from_nmk(ccs_sha256_openssl, nmk, 0, nid);
+    hpgp_pib_set_key(p->pib, &v, nmk, nid);
+}
+
 static int add_port(plcsim *s, int i)
 {
     plcsim_port *p = &s->port[i];
     sim_port_config pc = { .device_class = DEVICE_CLASS_QCA7000, .firmware = firmware, .restart_ms = s->restart_ms,
-                           .setkey_result = SETKEY_RESULT_QCA, .pib = p->pib, .pib_len = sizeof p->pib };
+                           .setkey_result = SETKEY_RESULT_QCA, .pib = p->pib, .pib_len = PLCSIM_PIB_LEN,
+                           .pib_cap = sizeof p->pib };
+    uint8_t nmk[HPGP_NMK_LEN];
     modem_mac(i, pc.modem_mac);
-    hpgp_pib_init_flat(p->pib, sizeof p->pib, pc.modem_mac);
-    if (p->role) hpgp_pib_set_role(p->pib, &(hpgp_pib_view){ .form = HPGP_PIB_FLAT, .len = sizeof p->pib }, p->role);
-    int rc = ccs_link_open(&p->link, p->ifname, CCS_LINK_HPGP | CCS_LINK_IPV6 | CCS_LINK_PROMISC);
+    init_pib(p, pc.modem_mac, nmk);
+    int rc = ccs_link_open(&p->link, p->ifname, CCS_LINK_ALL | CCS_LINK_PROMISC);
     if (rc) {
         LOG_E("plcsim: cannot open %s: %s", p->ifname, ccs_strerror(rc));
         return rc;
     }
     if (sim_plc_add_port(&s->plc, &pc) != i) return CCS_ENOSPC;
+    sim_plc_set_nmk(&s->plc, i, nmk);
     char mac[CCS_MAC_TEXT];
     LOG_I("plcsim: port %s on %s, modem %s%s", p->name, p->ifname, ccs_mac_format(pc.modem_mac, mac),
           p->role == HPGP_PIB_ROLE_EVSE ? ", EVSE" : p->role == HPGP_PIB_ROLE_PEV ? ", PEV" : "");
@@ -122,6 +141,7 @@ static void log_stats(const plcsim *s)
 int plcsim_run(plcsim *s)
 {
     ccs_loop_init(&s->loop);
+    s->cfg.sha256 = ccs_sha256_openssl;
     sim_plc_init(&s->plc, &s->cfg);
     s->mon.fd = -1;
     for (int i = 0; i < s->nports; i++) s->port[i].link.fd = -1;

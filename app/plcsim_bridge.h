@@ -10,7 +10,8 @@
 #include "ccsplc/pib.h"
 #include "ccsplc/plcsim.h"
 
-#define PLCSIM_PIB_LEN HPGP_PIB_MIN_LEN
+#define PLCSIM_PIB_LEN (HPGP_NVM_HEADER_LEN + HPGP_PIB_MIN_LEN) /* a modem's PIB chain at start */
+#define PLCSIM_PIB_CAP 0x10000u                                 /* what a PIB write may fill */
 #define PLCSIM_NAME_MAX 16
 
 typedef struct {
@@ -20,7 +21,7 @@ typedef struct {
     hpgp_pib_role role;            /* 0: none */
     ccs_link link;
     uint8_t host_known, warned_oversize;
-    uint8_t pib[PLCSIM_PIB_LEN];
+    uint8_t pib[PLCSIM_PIB_CAP];
 } plcsim_port;
 
 typedef struct {

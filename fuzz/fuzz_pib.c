@@ -1,5 +1,6 @@
-/* libFuzzer target: PIB files (flat images, NVM chains) on hostile bytes. Whatever opens must give its
- * fields, and after a role change (which re-seals every checksum) must open again at the same place. */
+/* libFuzzer target: PIB files (flat images, NVM chains) on hostile bytes, through hpgp_pib_extent (the length a
+ * file's head claims) and hpgp_pib_open. Whatever opens must claim its own size, give its fields, and after a
+ * role change (which re-seals every checksum) open again at the same place. */
 #include <string.h>
 
 #include "ccsplc/pib.h"
@@ -9,8 +10,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t copy[1 << 20];
     hpgp_pib_view v, w;
+    size_t total = 0;
+    int extent = hpgp_pib_extent(data, size, &total);
     if (size > sizeof copy || hpgp_pib_open(data, size, &v) != 0)
         return 0;
+    FUZZ_CHECK(extent == 0 && total == size); /* a reader that trusts the head stops exactly at the end */
     FUZZ_CHECK(v.off <= size && v.len <= size - v.off);
     hpgp_pib_fields fl;
     hpgp_pib_get(data, &v, &fl);

@@ -36,6 +36,8 @@ enum {
     HPGP_VS_WR_MOD = 0xA020,
     HPGP_VS_RD_MOD = 0xA024,
     HPGP_VS_MOD_NVM = 0xA028,
+    HPGP_VS_NW_INFO = 0xA038,        /* MMV 1: FMI before the OUI, payload at 22 */
+    HPGP_VS_SET_KEY = 0xA050,
     HPGP_VS_OP_ATTRIBUTES = 0xA068,
     HPGP_VS_MODULE_OPERATION = 0xA0B0,
     HPGP_VS_PL_LINK_STATUS = 0xA0B8,
@@ -65,8 +67,9 @@ extern const uint8_t hpgp_local_modem_mac[6]; /* 00:b0:52:00:00:01, "the modem a
 extern const uint8_t hpgp_qualcomm_oui[3];    /* 00:b0:52 */
 
 /* The Ethernet + management-message header. MMV 1 frames (CM_*) carry a 2-byte FMI and the payload starts
- * at 19; vendor frames (MMTYPE 0xA000-0xBFFF) carry a 3-byte OUI and the payload starts at 20. An IEEE 802.1Q
- * tag after the source MAC (TPID 0x8100: dSPACE's captures tag every frame) moves everything after it by 4. */
+ * at 19; vendor frames (MMTYPE 0xA000-0xBFFF) carry a 3-byte OUI and the payload starts at 20, or with MMV 1
+ * (VS_NW_INFO) the FMI first, the OUI at 19 and the payload at 22. An IEEE 802.1Q tag after the source MAC
+ * (TPID 0x8100: dSPACE's captures tag every frame) moves everything after it by 4. */
 typedef struct {
     uint8_t dst[6];
     uint8_t src[6];
@@ -74,7 +77,7 @@ typedef struct {
     uint16_t mmtype;
     uint16_t fmi;          /* MMV 1 only */
     uint8_t oui[3];        /* vendor messages only */
-    uint8_t payload_off;   /* 17, 19 or 20, + tag_len */
+    uint8_t payload_off;   /* 17, 19, 20 (vendor MMV 0) or 22 (vendor MMV 1: FMI, then OUI); + tag_len */
     uint8_t tag_len;       /* 4 after an 802.1Q tag, else 0 */
     uint16_t vlan_tci;     /* the tag's priority, DEI and VLAN ID */
 } hpgp_header;
@@ -200,7 +203,7 @@ typedef struct {
     const uint8_t *version;  /* points into the frame (unpack) or caller memory (pack); not NUL-terminated */
 } hpgp_sw_ver_cnf;
 
-/* Single-status confirmations: VS_RS_DEV.CNF, VS_PL_LINK_STATUS.CNF, VS_MOD_NVM. */
+/* Single-status confirmations: VS_RS_DEV.CNF, VS_PL_LINK_STATUS.CNF, VS_MOD_NVM, VS_SET_KEY.CNF. */
 typedef struct {
     uint8_t mstatus;
     uint8_t value;           /* LINK_STATUS: 1 = link up; MOD_NVM: module id */
@@ -211,16 +214,58 @@ typedef struct {
     uint8_t report_type;
 } hpgp_op_attr_req;
 
+/* VS_OP_ATTRIBUTES.CNF, binary report (open-plc-utils' Attributes2; a QCA7420 in the captures agrees: its
+ * "MAC-QCA7420-1.3.0.2134-00-20151212-CS" has build 2134 at 77). The report fills a 1024-byte buffer. */
 typedef struct {
     uint16_t status;
     uint32_t cookie;
     uint8_t report_type;
-    uint16_t size;
-    uint8_t hw_platform[16], sw_platform[16];   /* NUL-padded text */
-    uint32_t major, minor, pib_version, build;
+    uint16_t size;                              /* bytes of the report that mean something (118 in the capture) */
+    uint8_t hw_platform[16], sw_platform[16];   /* NUL-padded text: device family ("QCA7000"), type ("MAC") */
+    uint32_t major, minor, composite, sustaining, build;
     uint8_t build_date[8];
     uint8_t release_type[12];
+    uint8_t sdram_type, line_freq;              /* line_freq: bits 0-1 frequency, 2-3 zero crossing */
+    uint32_t sdram_size;                        /* Mbyte */
+    uint8_t auth_mode;
 } hpgp_op_attr_cnf;
+
+/* VS_SET_KEY.REQ (plctool -M / -J): the NMK for the local modem (PEKS 0x0F, RDA and DAK zero) or for the remote
+ * station RDA, encrypted with its DAK (PEKS 0). The CNF is a single MSTATUS (hpgp_vs_status). */
+typedef struct {
+    uint8_t eks;
+    uint8_t nmk[HPGP_NMK_LEN];
+    uint8_t peks;
+    uint8_t rda[6];
+    uint8_t dak[16];
+} hpgp_vs_set_key_req;
+#define HPGP_VS_SET_KEY_PEKS_LOCAL 0x0Fu
+
+/* VS_NW_INFO.CNF (MMV 1, as plctool -m and plcstat -t read it): at most one AVLN (the modem's own), then its
+ * stations as HPGP_NW_STA_LEN-byte records (hpgp_nw_sta_put). */
+#define HPGP_NW_STA_LEN 24u
+typedef struct {
+    uint8_t sub_version;
+    uint16_t data_len;       /* bytes from 26 to the end of the last station */
+    uint8_t num_avlns;       /* 0 (not in an AVLN) or 1 */
+    uint8_t nid[HPGP_NID_LEN];
+    uint8_t snid, tei;
+    uint8_t role;            /* this station's role: 0 STA, 1 PCo, 2 CCo */
+    uint8_t cco_mac[6];
+    uint8_t cco_tei;
+    uint8_t num_stas;
+    const uint8_t *stas;     /* num_stas records of HPGP_NW_STA_LEN bytes (into the frame after unpack) */
+} hpgp_nw_info_cnf;
+
+/* One station of VS_NW_INFO.CNF: its modem's MAC and TEI, the host behind it (bridged address), the average PHY
+ * rates to and from it in Mbit/s. */
+typedef struct {
+    uint8_t mac[6];
+    uint8_t tei;
+    uint8_t bda[6];
+    uint16_t tx_mbps, rx_mbps;
+} hpgp_nw_sta;
+void hpgp_nw_sta_put(uint8_t rec[HPGP_NW_STA_LEN], const hpgp_nw_sta *s);
 
 /* VS_RD_MOD / VS_WR_MOD: chunks of a module (PIB = module 0x02). */
 typedef struct {
@@ -261,6 +306,7 @@ typedef enum {
     HPGP_K_MOD_NVM_REQ, HPGP_K_MOD_NVM_CNF,
     HPGP_K_MODOP_READ_REQ, HPGP_K_MODOP_READ_CNF, HPGP_K_MODOP_START_REQ, HPGP_K_MODOP_START_CNF,
     HPGP_K_MODOP_WRITE_REQ, HPGP_K_MODOP_WRITE_CNF, HPGP_K_MODOP_COMMIT_REQ, HPGP_K_MODOP_COMMIT_CNF,
+    HPGP_K_NW_INFO_REQ, HPGP_K_NW_INFO_CNF, HPGP_K_VS_SET_KEY_REQ, HPGP_K_VS_SET_KEY_CNF,
     HPGP_K_COUNT
 } hpgp_kind;
 
@@ -287,6 +333,8 @@ typedef struct {
         hpgp_op_attr_cnf op_attr_cnf;
         hpgp_mod_rw mod_rw;                 /* RD_MOD, WR_MOD REQ/CNF */
         hpgp_module_op modop;               /* all VS_MODULE_OPERATION kinds */
+        hpgp_nw_info_cnf nw_info_cnf;       /* the REQ has no payload */
+        hpgp_vs_set_key_req vs_set_key_req; /* the CNF is hpgp_vs_status */
     } u;
 } hpgp_msg;
 

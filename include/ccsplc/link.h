@@ -1,5 +1,6 @@
-/* Raw Ethernet on a Linux interface (AF_PACKET): HomePlug (0x88E1) and optionally IPv6 (0x86DD) frames,
- * nonblocking; the interface MAC; MAC text forms; and the frame I/O interface the modem tools run over. */
+/* Raw Ethernet on a Linux interface (AF_PACKET): HomePlug (0x88E1) and optionally IPv6 (0x86DD) frames, or
+ * every frame (a bridge), nonblocking; the interface MAC; MAC text forms; and the frame I/O interface the modem
+ * tools run over. */
 #ifndef CCSPLC_LINK_H
 #define CCSPLC_LINK_H
 
@@ -9,6 +10,7 @@
 #define CCS_LINK_HPGP 0x1u      /* receive HomePlug frames (ethertype 0x88E1) */
 #define CCS_LINK_IPV6 0x2u      /* receive IPv6 frames (ethertype 0x86DD) */
 #define CCS_LINK_PROMISC 0x4u   /* promiscuous interface (a bridge sees frames for every host) */
+#define CCS_LINK_ALL 0x8u       /* receive every ethertype (IPv4, ARP, ...: what a modem bridges) */
 #define CCS_LINK_FRAME_MAX 1518u
 #define CCS_MAC_TEXT 18u        /* "02:00:00:00:00:01" + NUL */
 

@@ -50,12 +50,14 @@ int modem_set_key_nid(modem_client *c, const uint8_t nmk[HPGP_NMK_LEN], const ui
 int modem_reset(modem_client *c);
 /* GET_SW every MODEM_WAIT_POLL_MS until the modem answers (info may be NULL). 0 or CCS_ETIMEOUT. */
 int modem_wait(modem_client *c, uint32_t timeout_ms, modem_info *info);
-/* Read the PIB (VS_MODULE_OPERATION read of module 0x7002): its header gives the length. 0, CCS_ENOSPC,
- * CCS_EPROTO (the modem refused), CCS_ETIMEOUT; the image is not verified here (hpgp_pib_open does). */
+/* Read the PIB (VS_MODULE_OPERATION read of module 0x7002) in chunks of up to 1400 bytes until the file's own
+ * headers say it is complete: a flat PIB's length field, or the last image of an NVM chain (what a QCA7000
+ * returns). 0, CCS_ENOSPC, CCS_EPROTO (the modem refused), CCS_ETRUNC (the module ended before the file),
+ * CCS_EHEADER, CCS_ETIMEOUT; the checksums are not verified here (hpgp_pib_open does). */
 int modem_pib_read(modem_client *c, uint8_t *buf, size_t cap, size_t *len);
-/* Write a PIB file: verified first (nothing is sent for a bad one), then its PIB image goes in a session
- * (start, chunks, commit with force + no reset + factory PIB). The modem keeps running the old PIB until
- * reset. 0 or CCS_E*. */
+/* Write a PIB file: verified first (nothing is sent for a bad one), then the whole file goes in a session
+ * (start with its length and checksum32, chunks, commit with force + no reset + factory PIB), as plctool -P
+ * writes a chain. The modem keeps running the old PIB until reset. 0 or CCS_E*. */
 int modem_pib_write(modem_client *c, const uint8_t *file, size_t len);
 /* Read, patch for the role, write, reset, wait for the modem (up to wait_ms). 0 or CCS_E*. */
 int modem_configure(modem_client *c, hpgp_pib_role role, uint32_t wait_ms);

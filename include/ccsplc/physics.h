@@ -55,7 +55,7 @@ typedef struct {
 } phys_charger_config;
 
 typedef struct {
-    uint8_t output_on, isolation_check;
+    uint8_t output_on, isolation_check;   /* the isolation test: the output at target_v (no current) */
     float target_v, target_a;
 } phys_charger_cmd;
 

@@ -17,11 +17,14 @@ typedef struct {
     phys_contactor evse_contactor, pev_contactor;
     phys_obc_config obc;           /* the car's on-board charger (AC supply only) */
     uint8_t obc_on;                /* AC: the car draws current (CP state C, no stop requested) */
+    float car_v;                   /* charger half: the car's battery voltage the curve was last scaled to */
 } phys_plant;
 
 void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_battery_config *bc);
 /* Run dt_ms with the sessions' current commands, then write their inputs. Either session may be NULL. */
 void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms);
+/* Current flows from the charger into the car (both sets of contactors closed). */
+int phys_plant_current_flows(const phys_plant *pl);
 /* Only write the inputs (dt 0). */
 void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p);
 /* The parts of a step: the charger's command from a charger session (all off when NULL or safe), and a step
@@ -32,8 +35,9 @@ void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_clos
 /* Half plants, for a charger or a car running alone (`ccsplc evse` / `ccsplc pev` as separate programs): the
  * local session drives its half, the other half follows what the peer reported in its messages.
  * Charger side: the car's contactors count as closed (and, AC, its on-board charger draws) while the output
- * is on with a current target above the precharge limit (PowerDelivery(start) .. stop); the battery's SoC
- * follows the SoC the car reports.
+ * is on with a current target above the precharge limit (PowerDelivery(start) .. stop); the battery is the load
+ * the car describes: its SoC the SoC the car reports, its open-circuit voltage the car's PreCharge target (its
+ * battery voltage: the curve scaled to it), so the current follows the car's targets and maxima.
  * Car side: the charger's contactors follow the car's, its output is on while the car's contactors are closed
  * and no stop is requested; DC: it drives the current the charger last reported (EVSEPresentCurrent); AC: it
  * supplies up to the charger's EVSEMaxCurrent and the on-board charger draws in CP state C. */

@@ -1,7 +1,7 @@
 /* Simulated powerline with QCA-like modems (sans-I/O): N ports, each a host and its modem; attenuation per
- * port pair; AVLN membership by NMK; modem answers (GET_SW, SET_KEY, PIB access, ATTEN_PROFILE); loss,
- * delay, duplication, loss bursts, reordering and bit corruption from a caller-seeded deterministic PRNG.
- * Fixed capacities, no allocation. */
+ * port pair; AVLN membership by NMK; modem answers (GET_SW, OP_ATTRIBUTES, SET_KEY, VS_SET_KEY, NW_INFO, PIB
+ * access, ATTEN_PROFILE); any frame bridged inside an AVLN; loss, delay, duplication, loss bursts, reordering
+ * and bit corruption from a caller-seeded deterministic PRNG. Fixed capacities, no allocation. */
 #ifndef CCSPLC_PLCSIM_H
 #define CCSPLC_PLCSIM_H
 
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "ccsplc/hpgp.h"
+#include "ccsplc/sha256.h"
 
 #define SIM_MAX_PORTS 8
 #define SIM_QUEUE_CAP 64
@@ -23,8 +24,9 @@ typedef struct {
     uint32_t restart_ms;             /* offline time after SET_KEY, VS_RS_DEV or a commit with reset */
     uint8_t no_atten_profile;        /* 1: like an AR7420, never sends CM_ATTEN_PROFILE.IND */
     uint8_t setkey_result;           /* Result byte of SET_KEY.CNF (QCA modems in the captures send 1) */
-    uint8_t *pib;                    /* caller-owned PIB image for VS_RD_MOD/WR_MOD/MODULE_OPERATION */
-    size_t pib_len;
+    uint8_t *pib;                    /* caller-owned module 0x7002 (PIB file) for VS_RD_MOD/WR_MOD/MODULE_OPERATION */
+    size_t pib_len;                  /* its length (a QCA7000 holds an NVM chain: hpgp_pib_init_nvm) ... */
+    size_t pib_cap;                  /* ... and the buffer's size, what a write session may fill (0: pib_len) */
 } sim_port_config;
 
 typedef struct {
@@ -40,6 +42,7 @@ typedef struct {
     uint16_t reorder_permille;       /* frames held back reorder_ms, so that later ones overtake them */
     uint32_t reorder_ms;
     uint16_t corrupt_permille;       /* frames delivered with one bit flipped (a modem that let it through) */
+    ccs_sha256_fn sha256;            /* optional: the NID of a key given without one (VS_SET_KEY, set_nmk) */
 } sim_plc_config;
 
 typedef struct {
@@ -53,8 +56,10 @@ typedef struct {
 typedef struct {
     sim_port_config cfg;
     uint8_t nmk[HPGP_NMK_LEN];
+    uint8_t nid[HPGP_NID_LEN];       /* the NID that came with the key (zero if unknown) */
     uint8_t has_nmk;
     uint32_t online_at;              /* restarting until this time */
+    size_t pib_len;                  /* the module's length now (a committed write session changes it) */
     uint32_t session_id;             /* VS_MODULE_OPERATION write session */
     uint32_t session_len, session_checksum;
     uint8_t session_open;
@@ -85,7 +90,7 @@ int sim_plc_add_port(sim_plc *plc, const sim_port_config *cfg);
 int sim_plc_set_atten(sim_plc *plc, int a, int b, uint8_t db);
 /* Change the host MAC of a port (a bridge learns it from the first frame the host sends). */
 int sim_plc_set_host_mac(sim_plc *plc, int port, const uint8_t mac[6]);
-/* Give a port's modem a key directly (as if stored in its PIB). */
+/* Give a port's modem a key directly (as if stored in its PIB); its NID from cfg.sha256 (security level 0). */
 int sim_plc_set_nmk(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN]);
 /* The host on `port` transmits a frame at now_ms. 0 or CCS_EINVAL / CCS_ETRUNC; drops are counted in stats. */
 int sim_plc_send(sim_plc *plc, int port, const uint8_t *frame, size_t len, uint32_t now_ms);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/exi.h"
 #include "ccsplc/gen/app.h"
 #include "ccsplc/gen/din.h"
 #include "ccsplc/gen/iso2.h"
@@ -41,6 +42,13 @@
                                             * current to fall and its contactors to open before WeldingDetection */
 #define SESS_PEV_PRECHARGE_TOLERANCE_V 10.0f /* PreCharge done when |EVSE voltage - battery voltage| is below */
 #define SESS_EVSE_PRECHARGE_MAX_A 2.0f     /* DIN 70121: PreCharge current at most 2 A */
+#define SESS_EVSE_CABLE_CHECK_SAFE_V 60.0f /* IEC 61851-23:2023 CC.4.1.2: after the insulation test the output is
+                                            * below this before CableCheck says Finished */
+#define SESS_EVSE_PROGRESS_A 1.0f          /* a charge makes progress while at least this flows (or the car asks
+                                            * for less) */
+#define SESS_EVSE_NO_PROGRESS_MS 10000u    /* charger: no progress this long in the charge loop: it asks the car to
+                                            * stop (EVSE_Shutdown); as long again: FAILED. Ours (the standards have
+                                            * no timer for it): seconds above a power stage's ramp */
 
 #define SESS_MAX_PROTOS 4
 #define SESS_TX_CAP 1024                   /* largest message we send, V2GTP header included */
@@ -95,8 +103,24 @@ typedef enum {
     SESS_STOP_EV_ERROR,        /* the car reported an error / not ready */
     SESS_STOP_USER,            /* stop asked for locally (car's user, charger's button) */
     SESS_STOP_PAUSED,          /* ISO 15118-2 SessionStop(Pause): ended, resumable with the same SessionID */
+    SESS_STOP_NO_PROGRESS,     /* the charge made no progress: no current flowed although the car asked for it */
 } sess_stop_reason;
 const char *sess_stop_name(sess_stop_reason r);
+
+/* Why an engine refused the peer's last message (stop reason "bad message"), for logs: what was wrong, and for an
+ * undecodable one the decoder's error (exi.code: the CCS_E* code, its bit offset, grammar state and field in the
+ * codec of payload_type; sess_codec_name). */
+typedef struct {
+    const char *what;          /* "undecodable", "not a request", ...; NULL: nothing refused */
+    uint16_t payload_type;     /* its V2GTP payload type */
+    size_t len;                /* its payload length */
+    struct exi_error exi;      /* exi.code 0: it decoded */
+} sess_bad_msg;
+/* The name of the EXI codec (as `ccsplc exi -p` knows it) of a payload of this type in this protocol (NULL:
+ * SupportedAppProtocol): "app", "din", "iso2", "iso20-common", "iso20-dc"; NULL when it has none. */
+const char *sess_codec_name(const sess_proto *p, uint16_t payload_type);
+/* The SupportedAppProtocol namespace and version of a protocol. */
+const char *sess_proto_namespace(const sess_proto *p, uint32_t *major, uint32_t *minor);
 
 /* Engine phase, the same for every protocol (the protocol's own state is in .state). */
 typedef enum { SESS_IDLE, SESS_HANDSHAKE, SESS_RUNNING, SESS_DONE, SESS_SAFE } sess_phase;
@@ -118,6 +142,7 @@ typedef struct {
     float max_v, max_a, max_w, min_v, min_a;
     float current_tolerance_a, peak_ripple_a;
     float precharge_max_a;
+    uint32_t no_progress_ms;   /* stop a charge without progress after this long (SESS_EVSE_NO_PROGRESS_MS; 0: never) */
     /* ISO 15118-2 */
     uint8_t offer_dc, offer_ac;  /* energy transfer modes offered (ServiceDiscovery) */
     float ac_nominal_v, ac_max_a;/* AC: phase voltage, current limit per phase */
@@ -130,7 +155,8 @@ typedef struct {
 typedef struct {
     float present_v, present_a;
     sess_isolation isolation;   /* result of the isolation check (CableCheck) */
-    sess_evse_status status;    /* the charger's own state (e.g. emergency button) */
+    sess_evse_status status;    /* the charger's own state (e.g. emergency button); the engine raises OK to
+                                 * SHUTDOWN itself when it ends a charge without progress */
     uint64_t meter_wh;          /* the charger's energy meter (ISO 15118-2 MeterInfo) */
 } sess_evse_input;
 
@@ -139,7 +165,7 @@ typedef struct {
     uint8_t safe;               /* safe state: current 0, output off, contactors open */
     uint8_t contactors_closed;
     uint8_t output_on;
-    uint8_t isolation_check;    /* run the isolation monitor */
+    uint8_t isolation_check;    /* run the isolation monitor, the output at target_v (the test voltage) */
     float target_v, target_a;   /* regulate to target_v with at most target_a */
 } sess_evse_output;
 
@@ -161,14 +187,23 @@ typedef struct {
     sess_evse_output out;
     uint8_t ev_soc;             /* what the car said */
     float ev_target_v, ev_target_a;
+    float ev_max_v;             /* DC: its maximum voltage (ChargeParameterDiscovery; 0: not said) */
+    float ev_battery_v;         /* DC: its battery voltage, as its PreCharge target says (0: not said) */
+    uint8_t charging;           /* DC: in the charge loop (CurrentDemand, DC_ChargeLoop) */
+    uint32_t progress_ms;       /* DC: when the charge last made progress (current flowing, or none asked) */
     const char *rx_name, *tx_name; /* last messages, for logs */
     int last_code;              /* ResponseCode of the last response (protocol enum) */
+    sess_bad_msg bad;           /* the refused message (stop "bad message") */
+    const char *timer;          /* the expired timer's name in the standard (stop "timeout") */
     /* ISO 15118-2 */
     uint8_t ac;                 /* the car asked for AC (ChargingStatus loop) */
     float ev_max_a;             /* AC: the car's EVMaxCurrent */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_evse_connect) */
     uint32_t receipt_at_ms;     /* next MeteringReceipt request */
-    uint32_t requests;
+    /* ISO 15118-20 */
+    uint8_t control_mode;       /* the control mode of the parameter set the car selected (ServiceSelection's
+                                 * ControlMode value: 1 Scheduled, 2 Dynamic); 0 before */
+    uint32_t requests;          /* requests answered */
     uint8_t tx[SESS_TX_CAP];    /* send tx[0..tx_len) after each call */
     size_t tx_len;
 } sess_evse;
@@ -253,6 +288,8 @@ typedef struct {
     uint16_t param_set_id;      /* the DC service's parameter set chosen from ServiceDetailRes */
     uint8_t dynamic;            /* its control mode: Dynamic (else Scheduled) */
     const char *rx_name, *tx_name;
+    sess_bad_msg bad;           /* the refused message (stop "bad message") */
+    const char *timer;          /* the expired timer's name in the standard (stop "timeout") */
     uint32_t requests;
     uint8_t tx[SESS_TX_CAP];
     size_t tx_len;

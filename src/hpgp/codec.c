@@ -28,7 +28,8 @@ static uint32_t count_of(const hpgp_field *f, const uint8_t *base)
 /* Bytes a field occupies on the wire, given the counts already in the struct. */
 static uint32_t wire_size(const hpgp_field *f, const uint8_t *base)
 {
-    return f->kind == HPGP_F_ARRAY || f->kind == HPGP_F_REF ? count_of(f, base) : f->size;
+    if (f->kind == HPGP_F_REF) return count_of(f, base) * (f->size ? f->size : 1u); /* records of `size` bytes */
+    return f->kind == HPGP_F_ARRAY ? count_of(f, base) : f->size;
 }
 
 static int unpack_field(const hpgp_field *f, const uint8_t *frame, size_t len, uint8_t *base)
@@ -51,6 +52,7 @@ static int unpack_field(const hpgp_field *f, const uint8_t *frame, size_t len, u
 static int layout_matches(const hpgp_layout *l, const hpgp_header *h, const uint8_t *frame, size_t len)
 {
     if (l->mmtype != h->mmtype) return 0;
+    if (hpgp_is_vendor_mmtype(l->mmtype) && (h->mmv >= 1) != l->mmv) return 0; /* the payload would be elsewhere */
     if (!l->sel_off) return 1;
     return (size_t)l->sel_off + 2 <= len && (wire_le16(frame + l->sel_off) & l->sel_mask) == l->sel_val;
 }
@@ -88,7 +90,7 @@ static int pack_field(const hpgp_field *f, uint8_t *frame, const uint8_t *base)
     case HPGP_F_U16: wire_put_le16(p, *(const uint16_t *)(const void *)m); break;
     case HPGP_F_U32: wire_put_le32(p, *(const uint32_t *)(const void *)m); break;
     case HPGP_F_REF: {
-        uint32_t n = count_of(f, base);
+        uint32_t n = wire_size(f, base);
         const uint8_t *src = *(const uint8_t *const *)(const void *)m;
         if (n && !src) return CCS_EINVAL;
         if (n) memcpy(p, src, n);
@@ -114,7 +116,7 @@ int hpgp_pack(const hpgp_msg *msg, uint8_t *buf, size_t cap, size_t *len)
     }
     if (end > cap) return CCS_ENOSPC;
     memset(buf, 0, end);
-    hpgp_write_header(buf, msg->hdr.dst, msg->hdr.src, l->mmtype);
+    hpgp_write_header(buf, msg->hdr.dst, msg->hdr.src, l->mmtype, l->mmv);
     for (unsigned i = 0; i < l->nfields; i++) {
         int rc = pack_field(&l->fields[i], buf, base);
         if (rc) return rc;

@@ -31,9 +31,11 @@ int hpgp_parse_header(const uint8_t *frame, size_t len, hpgp_header *h)
     h->mmv = m[14];
     h->mmtype = wire_le16(m + 15);
     if (hpgp_is_vendor_mmtype(h->mmtype)) {
-        if (len < 20) return CCS_ETRUNC;
-        memcpy(h->oui, m + 17, 3);
-        h->payload_off = 20;
+        size_t oui = h->mmv >= 1 ? 19 : 17; /* MMV 1: the FMI comes first */
+        if (len < oui + 3) return CCS_ETRUNC;
+        if (h->mmv >= 1) h->fmi = wire_le16(m + 17);
+        memcpy(h->oui, m + oui, 3);
+        h->payload_off = (uint8_t)(oui + 3);
     } else if (h->mmv >= 1) {
         if (len < 19) return CCS_ETRUNC;
         h->fmi = wire_le16(m + 17);
@@ -45,7 +47,7 @@ int hpgp_parse_header(const uint8_t *frame, size_t len, hpgp_header *h)
     return 0;
 }
 
-void hpgp_write_header(uint8_t *frame, const uint8_t dst[6], const uint8_t src[6], uint16_t mmtype)
+void hpgp_write_header(uint8_t *frame, const uint8_t dst[6], const uint8_t src[6], uint16_t mmtype, uint8_t mmv)
 {
     memcpy(frame, dst, 6);
     memcpy(frame + 6, src, 6);
@@ -53,8 +55,9 @@ void hpgp_write_header(uint8_t *frame, const uint8_t dst[6], const uint8_t src[6
     frame[13] = (uint8_t)HPGP_ETHERTYPE;
     wire_put_le16(frame + 15, mmtype);
     if (hpgp_is_vendor_mmtype(mmtype)) {
-        frame[14] = 0;
-        memcpy(frame + 17, hpgp_qualcomm_oui, 3);
+        frame[14] = mmv;
+        if (mmv) wire_put_le16(frame + 17, 0);
+        memcpy(frame + (mmv ? 19 : 17), hpgp_qualcomm_oui, 3);
     } else {
         frame[14] = 1;
         wire_put_le16(frame + 17, 0);

@@ -1,5 +1,6 @@
-/* Wire layouts of the Qualcomm vendor messages (MMV 0, OUI 00:B0:52, payload at offset 20); the
- * VS_MODULE_OPERATION layouts follow the read operation seen in the captures and the notes. */
+/* Wire layouts of the Qualcomm vendor messages (MMV 0, OUI 00:B0:52, payload at offset 20; VS_NW_INFO: MMV 1,
+ * payload at 22); the VS_MODULE_OPERATION layouts follow the read operation seen in the captures and the
+ * notes, VS_NW_INFO / VS_SET_KEY / VS_OP_ATTRIBUTES open-plc-utils' messages (plctool, plcstat). */
 #include "layout.h"
 
 typedef hpgp_sw_ver_req SWQ;
@@ -23,8 +24,28 @@ typedef hpgp_op_attr_cnf OAC;
 static const hpgp_field op_attr_cnf[] = {
     HPGP_FU16(20, OAC, status), HPGP_FU32(22, OAC, cookie), HPGP_FU8(26, OAC, report_type),
     HPGP_FU16(27, OAC, size), HPGP_FBYTES(29, OAC, hw_platform), HPGP_FBYTES(45, OAC, sw_platform),
-    HPGP_FU32(61, OAC, major), HPGP_FU32(65, OAC, minor), HPGP_FU32(69, OAC, pib_version),
-    HPGP_FU32(73, OAC, build), HPGP_FBYTES(81, OAC, build_date), HPGP_FBYTES(89, OAC, release_type),
+    HPGP_FU32(61, OAC, major), HPGP_FU32(65, OAC, minor), HPGP_FU32(69, OAC, composite),
+    HPGP_FU32(73, OAC, sustaining), HPGP_FU32(77, OAC, build), HPGP_FBYTES(81, OAC, build_date),
+    HPGP_FBYTES(89, OAC, release_type), HPGP_FU8(101, OAC, sdram_type), HPGP_FU8(103, OAC, line_freq),
+    HPGP_FU32(104, OAC, sdram_size), HPGP_FU8(141, OAC, auth_mode),
+};
+#define OP_ATTR_CNF_LEN (29 + 1024) /* the report buffer, as the captured QCA7420 sends it */
+
+typedef hpgp_vs_set_key_req VSK;
+static const hpgp_field vs_set_key_req[] = {
+    HPGP_FU8(20, VSK, eks), HPGP_FBYTES(21, VSK, nmk), HPGP_FU8(37, VSK, peks), HPGP_FBYTES(38, VSK, rda),
+    HPGP_FBYTES(44, VSK, dak),
+};
+
+/* VS_NW_INFO.CNF (MMV 1, payload at 22): 22 SUB_VERSION, 23 reserved, 24 DATA_LEN(2), 26 reserved, 27 NUMAVLNS;
+ * the AVLN: 28 NID(7), 35 reserved(2), 37 SNID, 38 TEI, 39 reserved(4), 43 ROLE, 44 CCO_MAC(6), 50 CCO_TEI,
+ * 51 reserved(3), 54 NUMSTAS, 55 reserved(5); stations from 60. */
+typedef hpgp_nw_info_cnf NWI;
+static const hpgp_field nw_info_cnf[] = {
+    HPGP_FU8(22, NWI, sub_version), HPGP_FU16(24, NWI, data_len), HPGP_FU8(27, NWI, num_avlns),
+    HPGP_FBYTES(28, NWI, nid), HPGP_FU8(37, NWI, snid), HPGP_FU8(38, NWI, tei), HPGP_FU8(43, NWI, role),
+    HPGP_FBYTES(44, NWI, cco_mac), HPGP_FU8(50, NWI, cco_tei), HPGP_FU8(54, NWI, num_stas),
+    HPGP_FREF_RECORDS(60, NWI, stas, num_stas, HPGP_F_U8, HPGP_NW_STA_LEN),
 };
 
 typedef hpgp_mod_rw MRW;
@@ -104,7 +125,7 @@ const hpgp_layout hpgp_vs_layouts[HPGP_K_COUNT - HPGP_CM_KINDS] = {
     VS(LINK_STATUS_REQ) = HPGP_LAYOUT_EMPTY(HPGP_VS_PL_LINK_STATUS | HPGP_REQ, 20),
     VS(LINK_STATUS_CNF) = HPGP_LAYOUT(HPGP_VS_PL_LINK_STATUS | HPGP_CNF, 22, status_value),
     VS(OP_ATTR_REQ) = HPGP_LAYOUT(HPGP_VS_OP_ATTRIBUTES | HPGP_REQ, 25, op_attr_req),
-    VS(OP_ATTR_CNF) = HPGP_LAYOUT(HPGP_VS_OP_ATTRIBUTES | HPGP_CNF, 101, op_attr_cnf),
+    VS(OP_ATTR_CNF) = HPGP_LAYOUT(HPGP_VS_OP_ATTRIBUTES | HPGP_CNF, OP_ATTR_CNF_LEN, op_attr_cnf),
     VS(RD_MOD_REQ) = HPGP_LAYOUT(HPGP_VS_RD_MOD | HPGP_REQ, 28, rd_mod_req),
     VS(RD_MOD_CNF) = HPGP_LAYOUT(HPGP_VS_RD_MOD | HPGP_CNF, 36, rd_mod_cnf),
     VS(WR_MOD_REQ) = HPGP_LAYOUT(HPGP_VS_WR_MOD | HPGP_REQ, 32, wr_mod_req),
@@ -121,4 +142,8 @@ const hpgp_layout hpgp_vs_layouts[HPGP_K_COUNT - HPGP_CM_KINDS] = {
     VS(MODOP_WRITE_CNF) = MOD_CNF(HPGP_MODOP_WRITE, 52, modop_write_cnf),
     VS(MODOP_COMMIT_REQ) = MOD_REQ(HPGP_MODOP_COMMIT, 61, modop_commit_req),
     VS(MODOP_COMMIT_CNF) = MOD_CNF(HPGP_MODOP_COMMIT, 48, modop_commit_cnf),
+    VS(NW_INFO_REQ) = HPGP_LAYOUT_EMPTY_MMV1(HPGP_VS_NW_INFO | HPGP_REQ, 22),
+    VS(NW_INFO_CNF) = HPGP_LAYOUT_MMV1(HPGP_VS_NW_INFO | HPGP_CNF, 60, nw_info_cnf),
+    VS(VS_SET_KEY_REQ) = HPGP_LAYOUT(HPGP_VS_SET_KEY | HPGP_REQ, 60, vs_set_key_req),
+    VS(VS_SET_KEY_CNF) = HPGP_LAYOUT(HPGP_VS_SET_KEY | HPGP_CNF, 21, status_only),
 };

@@ -1,5 +1,7 @@
-/* PIB files (flat and NVM chain): recognition with checksum verification, field access, role patching and
- * checksum recomputation. Layouts in include/ccsplc/pib.h and docs/modem.md. */
+/* PIB files (flat and NVM chain): recognition with checksum and chain-link verification, the length of a
+ * file from its first bytes, field access, role and key patching, checksum recomputation, and the chain a
+ * simulated modem holds. Layouts in include/ccsplc/pib.h and docs/modem.md. */
+#include <stdint.h>
 #include <string.h>
 
 #include "ccsplc/errors.h"
@@ -12,6 +14,48 @@ static uint32_t checksum_without(const uint8_t *data, size_t len, size_t field)
     return hpgp_checksum32(data, len) ^ wire_le32(data + field);
 }
 
+static int is_nvm(const uint8_t *file, size_t len) { return len >= 4 && wire_le32(file) == HPGP_NVM_SIGNATURE; }
+
+/* One header of a chain at `off` (all HPGP_NVM_HEADER_LEN bytes present), as open-plc-utils reads and builds
+ * chains (chkpib, nvmfile2, nvmmerge): version 1.1, a header that verifies, and a NextHeader that is either
+ * HPGP_NVM_LAST or the offset right after this header's image. *end: where the image ends (CCS_ETRUNC beyond
+ * limit). */
+static int nvm_header(const uint8_t *h, size_t off, size_t limit, size_t *end, int *last)
+{
+    if (wire_le32(h) != HPGP_NVM_SIGNATURE) return CCS_EHEADER;
+    if (hpgp_checksum32(h, HPGP_NVM_HEADER_LEN) != 0) return CCS_ECHECKSUM;
+    uint32_t next = wire_le32(h + HPGP_NVM_OFF_NEXT);
+    uint64_t e = (uint64_t)off + HPGP_NVM_HEADER_LEN + wire_le32(h + HPGP_NVM_OFF_LENGTH);
+    if (e > limit) return CCS_ETRUNC;
+    *end = (size_t)e;
+    *last = next == HPGP_NVM_LAST;
+    return *last || next == *end ? 0 : CCS_EHEADER;
+}
+
+int hpgp_pib_extent(const uint8_t *head, size_t have, size_t *total)
+{
+    if (!head || !total) return CCS_EINVAL;
+    if (have < 4) return CCS_ETRUNC;
+    if (!is_nvm(head, have)) {
+        if (have < HPGP_PIB_OFF_LENGTH + 2) return CCS_ETRUNC;
+        *total = wire_le16(head + HPGP_PIB_OFF_LENGTH);
+        return *total < HPGP_PIB_MIN_LEN ? CCS_EHEADER : 0;
+    }
+    size_t off = 0, end;
+    for (unsigned n = 0; n < HPGP_NVM_MAX_HEADERS; n++, off = end) {
+        int last;
+        if (have - off < HPGP_NVM_HEADER_LEN) return CCS_ETRUNC;
+        int rc = nvm_header(head + off, off, SIZE_MAX, &end, &last);
+        if (rc) return rc;
+        if (last) {
+            *total = end;
+            return 0;
+        }
+        if (end > have) return CCS_ETRUNC;
+    }
+    return CCS_EHEADER;
+}
+
 static int open_flat(const uint8_t *file, size_t len, hpgp_pib_view *v)
 {
     size_t pib_len = wire_le16(file + HPGP_PIB_OFF_LENGTH);
@@ -21,36 +65,34 @@ static int open_flat(const uint8_t *file, size_t len, hpgp_pib_view *v)
     return 0;
 }
 
-/* Walk the whole chain, verifying every header and image checksum; remember the PIB image. */
+/* Walk the whole chain, verifying every header, link and image checksum; remember the PIB image. */
 static int open_nvm(const uint8_t *file, size_t len, hpgp_pib_view *v)
 {
-    size_t off = 0;
-    int found = 0;
-    for (unsigned n = 0; n < HPGP_NVM_MAX_HEADERS; n++) {
+    size_t off = 0, end;
+    uint32_t prev = HPGP_NVM_LAST;
+    int found = 0, last = 0;
+    for (unsigned n = 0; n < HPGP_NVM_MAX_HEADERS && !last; n++, prev = (uint32_t)off, off = end) {
         if (len - off < HPGP_NVM_HEADER_LEN) return CCS_ETRUNC;
         const uint8_t *h = file + off;
-        if (hpgp_checksum32(h, HPGP_NVM_HEADER_LEN) != 0) return CCS_ECHECKSUM;
-        uint32_t img_len = wire_le32(h + HPGP_NVM_OFF_LENGTH), next = wire_le32(h + HPGP_NVM_OFF_NEXT);
-        size_t data = off + HPGP_NVM_HEADER_LEN;
-        if (img_len > len - data) return CCS_ETRUNC;
+        int rc = nvm_header(h, off, len, &end, &last);
+        if (rc) return rc;
+        if (wire_le32(h + HPGP_NVM_OFF_PREV) != prev) return CCS_EHEADER;
+        size_t data = off + HPGP_NVM_HEADER_LEN, img_len = end - data;
         if (hpgp_checksum32(file + data, img_len) != wire_le32(h + HPGP_NVM_OFF_IMAGE_CHECKSUM)) return CCS_ECHECKSUM;
         if (wire_le32(h + HPGP_NVM_OFF_TYPE) == HPGP_NVM_IMAGE_PIB && !found) {
             if (img_len < HPGP_PIB_MIN_LEN) return CCS_ETRUNC;
             *v = (hpgp_pib_view){ .form = HPGP_PIB_NVM, .off = data, .len = img_len, .header = off };
             found = 1;
         }
-        if (next == 0 || next == 0xFFFFFFFFu) return found ? 0 : CCS_ENOTFOUND;
-        if (next < data + img_len) return CCS_EHEADER;
-        if (next >= len) return CCS_ETRUNC;
-        off = next;
     }
-    return CCS_EHEADER;
+    if (!last || off != len) return CCS_EHEADER; /* too many headers, or bytes after the last image */
+    return found ? 0 : CCS_ENOTFOUND;
 }
 
 int hpgp_pib_open(const uint8_t *file, size_t len, hpgp_pib_view *v)
 {
     if (!file || !v) return CCS_EINVAL;
-    if (len >= 4 && wire_le32(file) == HPGP_NVM_SIGNATURE) return open_nvm(file, len, v);
+    if (is_nvm(file, len)) return open_nvm(file, len, v);
     if (len < HPGP_PIB_MIN_LEN) return CCS_ETRUNC;
     return open_flat(file, len, v);
 }
@@ -98,12 +140,25 @@ int hpgp_pib_set_role(uint8_t *file, const hpgp_pib_view *v, hpgp_pib_role role)
     return 0;
 }
 
-int hpgp_pib_init_flat(uint8_t *buf, size_t len, const uint8_t mac[6])
+void hpgp_pib_set_key(uint8_t *file, const hpgp_pib_view *v, const uint8_t nmk[HPGP_NMK_LEN],
+                      const uint8_t nid[HPGP_NID_LEN])
 {
-    if (!buf || !mac || len < HPGP_PIB_MIN_LEN || len > HPGP_PIB_MAX_LEN || len % 4) return CCS_EINVAL;
+    memcpy(file + v->off + HPGP_PIB_OFF_NMK, nmk, HPGP_NMK_LEN);
+    memcpy(file + v->off + HPGP_PIB_OFF_NID, nid, HPGP_NID_LEN);
+    hpgp_pib_seal(file, v);
+}
+
+int hpgp_pib_init_nvm(uint8_t *buf, size_t len, const uint8_t mac[6])
+{
+    size_t img = len - HPGP_NVM_HEADER_LEN;
+    if (!buf || !mac || len < HPGP_NVM_HEADER_LEN + HPGP_PIB_MIN_LEN || len % 4 || img > UINT32_MAX) return CCS_EINVAL;
     memset(buf, 0, len);
-    wire_put_le16(buf + HPGP_PIB_OFF_LENGTH, (uint16_t)len);
-    memcpy(buf + HPGP_PIB_OFF_MAC, mac, 6);
-    hpgp_pib_seal(buf, &(hpgp_pib_view){ .form = HPGP_PIB_FLAT, .len = len });
+    wire_put_le32(buf, HPGP_NVM_SIGNATURE);
+    wire_put_le32(buf + HPGP_NVM_OFF_LENGTH, (uint32_t)img);
+    wire_put_le32(buf + HPGP_NVM_OFF_NEXT, HPGP_NVM_LAST);
+    wire_put_le32(buf + HPGP_NVM_OFF_PREV, HPGP_NVM_LAST);
+    wire_put_le32(buf + HPGP_NVM_OFF_TYPE, HPGP_NVM_IMAGE_PIB);
+    memcpy(buf + HPGP_NVM_HEADER_LEN + HPGP_PIB_OFF_MAC, mac, 6);
+    hpgp_pib_seal(buf, &(hpgp_pib_view){ .form = HPGP_PIB_NVM, .off = HPGP_NVM_HEADER_LEN, .len = img });
     return 0;
 }

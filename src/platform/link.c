@@ -46,7 +46,7 @@ int ccs_link_open(ccs_link *l, const char *ifname, unsigned flags)
     if (!l) return CCS_EINVAL;
     memset(l, 0, sizeof *l);
     l->fd = -1;
-    if (!name_ok(ifname) || !(flags & (CCS_LINK_HPGP | CCS_LINK_IPV6))) return CCS_EINVAL;
+    if (!name_ok(ifname) || !(flags & (CCS_LINK_HPGP | CCS_LINK_IPV6 | CCS_LINK_ALL))) return CCS_EINVAL;
     l->flags = flags;
     memcpy(l->name, ifname, strlen(ifname));
     unsigned idx = if_nametoindex(ifname);
@@ -54,8 +54,9 @@ int ccs_link_open(ccs_link *l, const char *ifname, unsigned flags)
     l->ifindex = (int)idx;
     int rc = ccs_link_ifmac(ifname, l->mac);
     if (rc) return rc;
-    /* one ethertype: the kernel filters; both: every frame, filtered in ccs_link_recv */
-    uint16_t proto = (flags & CCS_LINK_IPV6) ? ((flags & CCS_LINK_HPGP) ? ETH_P_ALL : ETH_TYPE_IPV6) : HPGP_ETHERTYPE;
+    /* one ethertype: the kernel filters; both or all: every frame, filtered in ccs_link_recv */
+    int any = (flags & CCS_LINK_ALL) || ((flags & CCS_LINK_IPV6) && (flags & CCS_LINK_HPGP));
+    uint16_t proto = any ? ETH_P_ALL : (flags & CCS_LINK_IPV6) ? ETH_TYPE_IPV6 : HPGP_ETHERTYPE;
     l->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(proto));
     if (l->fd < 0) return CCS_EIO;
     struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(proto), .sll_ifindex = l->ifindex };
@@ -96,7 +97,8 @@ static int wanted(const ccs_link *l, const uint8_t *frame, size_t len)
 {
     if (len < ETH_HDR_LEN) return 0;
     uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
-    return ((l->flags & CCS_LINK_HPGP) && type == HPGP_ETHERTYPE) || ((l->flags & CCS_LINK_IPV6) && type == ETH_TYPE_IPV6);
+    return (l->flags & CCS_LINK_ALL) || ((l->flags & CCS_LINK_HPGP) && type == HPGP_ETHERTYPE) ||
+           ((l->flags & CCS_LINK_IPV6) && type == ETH_TYPE_IPV6);
 }
 
 int ccs_link_recv(ccs_link *l, uint8_t *buf, size_t cap, size_t *len)

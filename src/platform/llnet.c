@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ccsplc/errors.h"
+#include "ccsplc/random.h"
 
 static struct sockaddr_in6 sa6(int ifindex, const uint8_t *addr, uint16_t port)
 {
@@ -121,15 +122,43 @@ int llnet_local(int fd, uint8_t addr[IPV6_ADDR_LEN], uint16_t *port)
     return 0;
 }
 
-int llnet_tcp_listen(int ifindex, const uint8_t addr[IPV6_ADDR_LEN], uint16_t *port, int *fd)
+/* A listener on exactly that port: 0, CCS_EAGAIN when the port is in use, CCS_EIO. */
+static int listen_on(int ifindex, const uint8_t addr[IPV6_ADDR_LEN], uint16_t port, int *fd)
 {
     if (sock(SOCK_STREAM, fd)) return CCS_EIO;
     int one = 1;
-    struct sockaddr_in6 a = sa6(ifindex, addr, *port);
-    if (setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) || bind(*fd, (struct sockaddr *)&a, sizeof a) ||
-        listen(*fd, 4) || llnet_local(*fd, NULL, port))
-        return fail(fd);
+    struct sockaddr_in6 a = sa6(ifindex, addr, port);
+    if (setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one)) return fail(fd);
+    if (bind(*fd, (struct sockaddr *)&a, sizeof a) || listen(*fd, 4)) {
+        int in_use = errno == EADDRINUSE;
+        fail(fd);
+        return in_use ? CCS_EAGAIN : CCS_EIO;
+    }
     return 0;
+}
+
+int llnet_tcp_listen_dynamic(int ifindex, const uint8_t addr[IPV6_ADDR_LEN], ccs_random_fn rng, void *rng_ctx,
+                             uint16_t *port, int *fd)
+{
+    int rc = CCS_EIO;
+    for (unsigned i = 0; i < LLNET_BIND_TRIES; i++) {
+        uint8_t r[2];
+        rng(rng_ctx, r, sizeof r);
+        uint16_t p = (uint16_t)(LLNET_DYNAMIC_FIRST + ((r[0] << 8 | r[1]) % LLNET_DYNAMIC_PORTS));
+        rc = listen_on(ifindex, addr, p, fd);
+        if (rc != CCS_EAGAIN) {
+            if (!rc) *port = p;
+            return rc;
+        }
+    }
+    return CCS_EIO;   /* every port tried was in use */
+}
+
+int llnet_tcp_listen(int ifindex, const uint8_t addr[IPV6_ADDR_LEN], uint16_t *port, int *fd)
+{
+    if (!*port) return llnet_tcp_listen_dynamic(ifindex, addr, ccs_random_getrandom, NULL, port, fd);
+    int rc = listen_on(ifindex, addr, *port, fd);
+    return rc ? CCS_EIO : 0;
 }
 
 int llnet_tcp_accept(int lfd, int *fd, uint8_t peer[IPV6_ADDR_LEN], uint16_t *peer_port)

@@ -1,5 +1,6 @@
-/* PIB transfer with a QCA modem (VS_MODULE_OPERATION on module 0x7002): read in chunks, write in a
- * session (start, chunks, commit), and the one-call role configuration (read, patch, write, reset, wait). */
+/* PIB transfer with a QCA modem (VS_MODULE_OPERATION on module 0x7002): read in chunks until the file's own
+ * headers (flat or NVM chain) say it is complete, write the whole file in a session (start, chunks, commit) as
+ * plctool -P does, and the one-call role configuration (read, patch, write, reset, wait). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,11 +8,12 @@
 #include "ccsplc/modem.h"
 #include "modem_int.h"
 
-enum { MODOP_WRITE_DATA_LEN = 23, PIB_HEAD_LEN = 16 };
+enum { MODOP_WRITE_DATA_LEN = 23 };
 
 static size_t chunk_len(size_t total, size_t off) { return total - off < HPGP_MODOP_MAX ? total - off : HPGP_MODOP_MAX; }
 
-static int read_chunk(modem_client *c, uint32_t off, uint16_t len, uint8_t *out)
+/* Up to len bytes at off into out; *got is what the modem returned (short at the module's end). */
+static int read_chunk(modem_client *c, uint32_t off, uint16_t len, uint8_t *out, size_t *got)
 {
     hpgp_msg m, cnf;
     hpgp_msg_init(&m, HPGP_K_MODOP_READ_REQ, NULL, NULL);
@@ -21,23 +23,26 @@ static int read_chunk(modem_client *c, uint32_t off, uint16_t len, uint8_t *out)
     int rc = modem_transact(c, &m, HPGP_K_MODOP_READ_CNF, &cnf);
     if (rc) return rc;
     const hpgp_module_op *r = &cnf.u.modop;
-    if (r->mstatus || r->length != len || r->offset != off) return CCS_EPROTO;
-    memcpy(out, r->data, len);
+    if (r->mstatus || r->length > len || r->offset != off || r->module_id != HPGP_MODULE_PIB) return CCS_EPROTO;
+    memcpy(out, r->data, r->length);
+    *got = r->length;
     return 0;
 }
 
 int modem_pib_read(modem_client *c, uint8_t *buf, size_t cap, size_t *len)
 {
-    uint8_t head[PIB_HEAD_LEN];
-    int rc = read_chunk(c, 0, sizeof head, head);
-    if (rc) return rc;
-    size_t total = (size_t)(head[HPGP_PIB_OFF_LENGTH] | head[HPGP_PIB_OFF_LENGTH + 1] << 8);
-    if (total < HPGP_PIB_MIN_LEN) return CCS_EHEADER;
-    if (total > cap) return CCS_ENOSPC;
-    for (size_t off = 0; off < total; off += HPGP_MODOP_MAX) {
-        modem_progress(c, "read", off, total);
-        rc = read_chunk(c, (uint32_t)off, (uint16_t)chunk_len(total, off), buf + off);
-        if (rc) return rc;
+    size_t off = 0, total = 0;
+    int rc = CCS_ETRUNC; /* until the file's headers give its length (hpgp_pib_extent) */
+    while (rc == CCS_ETRUNC || off < total) {
+        size_t want = chunk_len(rc == CCS_ETRUNC ? cap : total, off), got;
+        if (!want) return CCS_ENOSPC;
+        if (rc == 0) modem_progress(c, "read", off, total);
+        int r = read_chunk(c, (uint32_t)off, (uint16_t)want, buf + off, &got);
+        if (r) return r;
+        off += got;
+        if (rc == CCS_ETRUNC && (rc = hpgp_pib_extent(buf, off, &total)) != 0 && rc != CCS_ETRUNC) return rc;
+        if (rc == 0 && total > cap) return CCS_ENOSPC;
+        if (got < want && (rc || off < total)) return CCS_ETRUNC; /* the module ended before the file did */
     }
     modem_progress(c, "read", total, total);
     *len = total;
@@ -53,7 +58,7 @@ static int session_step(modem_client *c, hpgp_msg *m, hpgp_kind cnf_kind)
     return cnf.u.modop.mstatus || cnf.u.modop.session_id != m->u.modop.session_id ? CCS_EPROTO : 0;
 }
 
-static int write_image(modem_client *c, const uint8_t *img, size_t n)
+static int write_file(modem_client *c, const uint8_t *img, size_t n)
 {
     hpgp_msg m;
     uint32_t session = c->io->now(c->io->ctx) | 1u;
@@ -88,7 +93,7 @@ int modem_pib_write(modem_client *c, const uint8_t *file, size_t len)
 {
     hpgp_pib_view v;
     int rc = hpgp_pib_open(file, len, &v);
-    return rc ? rc : write_image(c, file + v.off, v.len);
+    return rc ? rc : write_file(c, file, len);
 }
 
 int modem_configure(modem_client *c, hpgp_pib_role role, uint32_t wait_ms)
@@ -100,7 +105,7 @@ int modem_configure(modem_client *c, hpgp_pib_role role, uint32_t wait_ms)
     int rc = modem_pib_read(c, pib, HPGP_PIB_MAX_LEN, &len);
     if (!rc) rc = hpgp_pib_open(pib, len, &v);
     if (!rc) rc = hpgp_pib_set_role(pib, &v, role);
-    if (!rc) rc = write_image(c, pib + v.off, v.len);
+    if (!rc) rc = write_file(c, pib, len);
     if (!rc) rc = modem_reset(c);
     if (!rc) rc = modem_wait(c, wait_ms, NULL);
     free(pib);

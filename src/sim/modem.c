@@ -1,10 +1,11 @@
-/* What a simulated QCA modem answers its host: VS_SW_VER, CM_SET_KEY (then a restart with the new NMK),
- * VS_RS_DEV, VS_PL_LINK_STATUS, VS_OP_ATTRIBUTES; PIB access is in modem_pib.c. */
+/* What a simulated QCA modem answers its host: CM_SET_KEY and VS_SET_KEY (then a restart with the new key),
+ * VS_RS_DEV, VS_PL_LINK_STATUS; the version and attribute reports are in modem_attr.c, VS_NW_INFO in
+ * modem_nw.c, PIB access in modem_pib.c. */
 #include <string.h>
 
 #include "sim_internal.h"
 
-enum { SET_KEY_PMN = 0xFF /* as the QCA modems in the captures answer */ };
+enum { SET_KEY_PMN = 0xFF /* as the QCA modems in the captures answer */, MSTATUS_FAIL = 1 };
 
 void sim_modem_send(sim_plc *plc, int modem_port, int host_port, hpgp_msg *msg, uint32_t due)
 {
@@ -15,20 +16,14 @@ void sim_modem_send(sim_plc *plc, int modem_port, int host_port, hpgp_msg *msg, 
         plc->stats.modem_answers++;
 }
 
-static size_t text_len(const char *s, size_t max)
+void sim_modem_take_key(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN], const uint8_t *nid)
 {
-    size_t n = 0;
-    while (s && n < max && s[n]) n++;
-    return n;
-}
-
-/* "MAC-QCA7420-1.4..." -> "QCA7420": the chip name of a QCA firmware string. */
-static void hw_platform(const char *fw, uint8_t out[16])
-{
-    size_t n = text_len(fw, 255), i = 0;
-    const char *dash = fw ? memchr(fw, '-', n) : NULL;
-    if (!dash) return;
-    for (dash++; i < 15 && dash + i < fw + n && dash[i] != '-'; i++) out[i] = (uint8_t)dash[i];
+    sim_port *m = &plc->port[port];
+    memcpy(m->nmk, nmk, HPGP_NMK_LEN);
+    memset(m->nid, 0, HPGP_NID_LEN);
+    if (nid) memcpy(m->nid, nid, HPGP_NID_LEN);
+    else if (plc->cfg.sha256) hpgp_nid_from_nmk(plc->cfg.sha256, nmk, 0, m->nid);
+    m->has_nmk = 1;
 }
 
 static int other_station_in_avln(const sim_plc *plc, int port, uint32_t now)
@@ -38,34 +33,43 @@ static int other_station_in_avln(const sim_plc *plc, int port, uint32_t now)
     return 0;
 }
 
+/* VS_SET_KEY: the local modem's own key (PEKS 0x0F), or the key of the remote station RDA (sent with its DAK,
+ * which the simulation does not check). The keyed modem restarts with it. */
+static void vs_set_key(sim_plc *plc, int modem_port, const hpgp_vs_set_key_req *r, hpgp_msg *cnf, uint32_t now)
+{
+    int target = modem_port;
+    if (r->peks != HPGP_VS_SET_KEY_PEKS_LOCAL)
+        for (target = plc->nports - 1; target >= 0; target--)
+            if (!memcmp(plc->port[target].cfg.modem_mac, r->rda, 6)) break;
+    cnf->u.status.mstatus = target < 0 ? MSTATUS_FAIL : 0;
+    if (target < 0) return;
+    sim_modem_take_key(plc, target, r->nmk, NULL);
+    sim_modem_restart(plc, target, now);
+}
+
 void sim_modem_answer(sim_plc *plc, int modem_port, int host_port, const hpgp_msg *req, uint32_t now)
 {
-    sim_port *m = &plc->port[modem_port];
     hpgp_msg cnf;
     const uint8_t *to = req->hdr.src;
     uint32_t due = now + plc->cfg.modem_reply_ms;
+    uint8_t stas[SIM_MAX_PORTS * HPGP_NW_STA_LEN]; /* VS_NW_INFO.CNF points into it until it is sent */
     switch (req->kind) {
-    case HPGP_K_SW_VER_REQ: {
-        hpgp_msg_init(&cnf, HPGP_K_SW_VER_CNF, to, NULL);
-        size_t n = text_len(m->cfg.firmware, 253);
-        cnf.u.sw_ver_cnf.device_class = m->cfg.device_class;
-        cnf.u.sw_ver_cnf.version_len = (uint8_t)(n + 1); /* with its NUL, like real modems */
-        cnf.u.sw_ver_cnf.version = (const uint8_t *)(m->cfg.firmware ? m->cfg.firmware : "");
-        break;
-    }
     case HPGP_K_SET_KEY_REQ:
         hpgp_msg_init(&cnf, HPGP_K_SET_KEY_CNF, to, NULL);
-        cnf.u.set_key_cnf.result = m->cfg.setkey_result;
+        cnf.u.set_key_cnf.result = plc->port[modem_port].cfg.setkey_result;
         cnf.u.set_key_cnf.my_nonce = sim_rand(plc);
         cnf.u.set_key_cnf.your_nonce = req->u.set_key_req.my_nonce;
         cnf.u.set_key_cnf.pid = req->u.set_key_req.pid;
         cnf.u.set_key_cnf.prn = req->u.set_key_req.prn;
         cnf.u.set_key_cnf.pmn = SET_KEY_PMN;
-        memcpy(m->nmk, req->u.set_key_req.new_key, HPGP_NMK_LEN);
-        m->has_nmk = 1;
+        sim_modem_take_key(plc, modem_port, req->u.set_key_req.new_key, req->u.set_key_req.nid);
         sim_modem_send(plc, modem_port, host_port, &cnf, due);
         sim_modem_restart(plc, modem_port, now);
         return;
+    case HPGP_K_VS_SET_KEY_REQ:
+        hpgp_msg_init(&cnf, HPGP_K_VS_SET_KEY_CNF, to, NULL);
+        vs_set_key(plc, modem_port, &req->u.vs_set_key_req, &cnf, now);
+        break;
     case HPGP_K_RS_DEV_REQ:
         hpgp_msg_init(&cnf, HPGP_K_RS_DEV_CNF, to, NULL);
         sim_modem_send(plc, modem_port, host_port, &cnf, due);
@@ -75,18 +79,11 @@ void sim_modem_answer(sim_plc *plc, int modem_port, int host_port, const hpgp_ms
         hpgp_msg_init(&cnf, HPGP_K_LINK_STATUS_CNF, to, NULL);
         cnf.u.status.value = (uint8_t)other_station_in_avln(plc, modem_port, now);
         break;
-    case HPGP_K_OP_ATTR_REQ:
-        hpgp_msg_init(&cnf, HPGP_K_OP_ATTR_CNF, to, NULL);
-        cnf.u.op_attr_cnf.cookie = req->u.op_attr_req.cookie;
-        cnf.u.op_attr_cnf.report_type = req->u.op_attr_req.report_type;
-        cnf.u.op_attr_cnf.size = 72; /* the bytes from HW platform to release type */
-        hw_platform(m->cfg.firmware, cnf.u.op_attr_cnf.hw_platform);
-        memcpy(cnf.u.op_attr_cnf.sw_platform, "MAC", 3);
-        break;
+    case HPGP_K_NW_INFO_REQ: sim_nw_info(plc, modem_port, &cnf, stas, now); break;
     default:
-        if (!sim_pib_answer(plc, modem_port, req, &cnf, now)) return;
-        memcpy(cnf.hdr.dst, to, 6);
+        if (!sim_attr_answer(plc, modem_port, req, &cnf) && !sim_pib_answer(plc, modem_port, req, &cnf, now)) return;
         break;
     }
+    memcpy(cnf.hdr.dst, to, 6);
     sim_modem_send(plc, modem_port, host_port, &cnf, due);
 }

@@ -1,15 +1,16 @@
-/* A simulated modem's PIB in caller memory: VS_RD_MOD / VS_WR_MOD / VS_MOD_NVM and the VS_MODULE_OPERATION
- * read, start-session, write and commit operations (module data is the flat PIB image). */
+/* A simulated modem's PIB (module 0x7002) in caller memory: VS_RD_MOD / VS_WR_MOD / VS_MOD_NVM and the
+ * VS_MODULE_OPERATION read (a short last chunk at the module's end, as plctool -p reads it), start-session,
+ * write and commit operations (a commit gives the module the session's length). */
 #include <string.h>
 
 #include "sim_internal.h"
 
 enum { MODULE_PIB_RDMOD = 0x02, MSTATUS_FAIL = 1, MODOP_RW_DATA_LEN = 18, MODOP_WRITE_DATA_LEN = 23 };
 
-/* The PIB range [off, off + len) if it exists and len <= max, else NULL. */
-static uint8_t *pib_range(sim_port *p, uint32_t off, uint32_t len, uint32_t max)
+/* The range [off, off + len) of the first `end` bytes of the module buffer if len <= max, else NULL. */
+static uint8_t *pib_range(sim_port *p, uint32_t off, uint32_t len, uint32_t max, size_t end)
 {
-    if (!p->cfg.pib || len > max || off > p->cfg.pib_len || len > p->cfg.pib_len - off) return NULL;
+    if (!p->cfg.pib || len > max || off > end || len > end - off) return NULL;
     return p->cfg.pib + off;
 }
 
@@ -22,7 +23,7 @@ static uint8_t *mod_rw_cnf(sim_port *p, const hpgp_mod_rw *r, hpgp_msg *cnf, hpg
     c->length = r->length;
     c->offset = r->offset;
     c->mstatus = MSTATUS_FAIL;
-    return r->module_id == MODULE_PIB_RDMOD ? pib_range(p, r->offset, r->length, HPGP_RD_MOD_MAX) : NULL;
+    return r->module_id == MODULE_PIB_RDMOD ? pib_range(p, r->offset, r->length, HPGP_RD_MOD_MAX, p->pib_len) : NULL;
 }
 
 static void rd_mod(sim_port *p, const hpgp_mod_rw *r, hpgp_msg *cnf)
@@ -50,15 +51,18 @@ static void modop_read(sim_port *p, const hpgp_module_op *r, hpgp_msg *cnf)
 {
     hpgp_msg_init(cnf, HPGP_K_MODOP_READ_CNF, NULL, NULL);
     hpgp_module_op *c = &cnf->u.modop;
-    uint8_t *d = r->module_id == HPGP_MODULE_PIB ? pib_range(p, r->offset, r->length, HPGP_MODOP_MAX) : NULL;
+    /* what is left from the offset, at most the length asked for: short (or empty) at the module's end */
+    uint32_t left = r->offset <= p->pib_len ? (uint32_t)(p->pib_len - r->offset) : 0;
+    uint16_t n = left < r->length ? (uint16_t)left : r->length;
+    uint8_t *d = r->module_id == HPGP_MODULE_PIB ? pib_range(p, r->offset, n, HPGP_MODOP_MAX, p->pib_len) : NULL;
     c->op = r->op;
     c->module_id = r->module_id;
     c->module_sub_id = r->module_sub_id;
     c->offset = r->offset;
     c->mstatus = d ? 0 : MSTATUS_FAIL;
     if (!d) return;
-    c->length = r->length;
-    c->op_data_len = (uint16_t)(MODOP_RW_DATA_LEN + r->length);
+    c->length = n;
+    c->op_data_len = (uint16_t)(MODOP_RW_DATA_LEN + n);
     c->data = d;
 }
 
@@ -68,7 +72,7 @@ static void modop_start(sim_port *p, const hpgp_module_op *r, hpgp_msg *cnf)
     hpgp_module_op *c = &cnf->u.modop;
     c->session_id = r->session_id;
     c->num_modules = r->num_modules;
-    p->session_open = r->module_id == HPGP_MODULE_PIB && pib_range(p, 0, r->module_length, UINT32_MAX) != NULL;
+    p->session_open = r->module_id == HPGP_MODULE_PIB && pib_range(p, 0, r->module_length, UINT32_MAX, p->cfg.pib_cap);
     c->mstatus = p->session_open ? 0 : MSTATUS_FAIL;
     p->session_id = r->session_id;
     p->session_len = r->module_length;
@@ -88,7 +92,7 @@ static void modop_write(sim_port *p, const hpgp_module_op *r, hpgp_msg *cnf)
     c->length = r->length;
     c->offset = r->offset;
     c->op_data_len = MODOP_WRITE_DATA_LEN;
-    uint8_t *d = in_session(p, r) ? pib_range(p, r->offset, r->length, HPGP_MODOP_MAX) : NULL;
+    uint8_t *d = in_session(p, r) ? pib_range(p, r->offset, r->length, HPGP_MODOP_MAX, p->session_len) : NULL;
     c->mstatus = d ? 0 : MSTATUS_FAIL;
     if (d) memcpy(d, r->data, r->length);
 }
@@ -104,6 +108,7 @@ static void modop_commit(sim_plc *plc, int port, const hpgp_module_op *r, hpgp_m
     int ok = in_session(p, r) && hpgp_checksum32(p->cfg.pib, p->session_len) == p->session_checksum;
     c->mstatus = ok ? 0 : MSTATUS_FAIL;
     p->session_open = 0;
+    if (ok) p->pib_len = p->session_len;
     if (ok && !(r->commit_code & HPGP_MODOP_COMMIT_NO_RESET)) sim_modem_restart(plc, port, now);
 }
 

@@ -47,8 +47,8 @@ void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_batter
         phys_battery_step(load, c->i, dt_ms);
     } else {
         c->i = 0.0f;
-        if (cmd->output_on || cmd->isolation_check)
-            c->v = toward(c->v, cmd->output_on ? target_v : c->cfg.max_v, c->cfg.ramp_v_per_s * dt);
+        if (cmd->output_on || cmd->isolation_check)   /* the isolation test: at its commanded test voltage */
+            c->v = toward(c->v, target_v, c->cfg.ramp_v_per_s * dt);
         else
             c->v = toward(c->v, 0.0f, c->cfg.discharge_v_per_s * dt);
     }

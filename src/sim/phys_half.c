@@ -2,11 +2,23 @@
  * the peer's half of the plant is driven by what the peer reported over V2G (DC power stage or AC supply). */
 #include "ccsplc/plant.h"
 
+/* The charger's load is the battery the car describes: the SoC it reports, and its PreCharge target as the
+ * voltage at that SoC (the open-circuit curve scaled to it once per new target). */
+static void follow_car(phys_plant *pl, const sess_evse *e)
+{
+    phys_battery *b = &pl->battery;
+    if (e->ev_soc > 0 && e->ev_soc <= 100) b->soc = e->ev_soc;
+    float ocv = phys_battery_ocv(b);
+    if (e->ev_battery_v <= 0.0f || e->ev_battery_v == pl->car_v || ocv <= 0.0f) return;
+    for (uint8_t i = 0; i < b->cfg.npoints; i++) b->cfg.ocv_v[i] *= e->ev_battery_v / ocv;
+    pl->car_v = e->ev_battery_v;
+}
+
 void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms)
 {
     phys_charger_cmd cmd = phys_plant_evse_cmd(e);
     int car_closed = cmd.output_on && e->out.contactors_closed && cmd.target_a > e->cfg.precharge_max_a;
-    if (e->ev_soc > 0 && e->ev_soc <= 100) pl->battery.soc = e->ev_soc;
+    follow_car(pl, e);
     pl->obc_on = (uint8_t)car_closed;   /* AC: a car with its contactors closed draws */
     phys_plant_apply(pl, &cmd, e->out.contactors_closed, car_closed, dt_ms);
     phys_plant_sense(pl, e, NULL);

@@ -45,6 +45,11 @@ void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_clos
     if (!(pl->evse_contactor.closed && pl->pev_contactor.closed)) pl->charger.i = 0.0f;
 }
 
+int phys_plant_current_flows(const phys_plant *pl)
+{
+    return pl->evse_contactor.closed && pl->pev_contactor.closed && pl->charger.i > 0.0f;
+}
+
 phys_charger_cmd phys_plant_evse_cmd(const sess_evse *e)
 {
     phys_charger_cmd cmd = { 0 };

@@ -19,11 +19,14 @@ static int valid_port(const sim_plc *plc, int p) { return p >= 0 && p < plc->npo
 
 int sim_plc_add_port(sim_plc *plc, const sim_port_config *cfg)
 {
-    if (!plc || !cfg || (cfg->pib_len && !cfg->pib)) return CCS_EINVAL;
+    if (!plc || !cfg || ((cfg->pib_len || cfg->pib_cap) && !cfg->pib) || (cfg->pib_cap && cfg->pib_cap < cfg->pib_len))
+        return CCS_EINVAL;
     if (plc->nports >= SIM_MAX_PORTS) return CCS_ENOSPC;
     sim_port *p = &plc->port[plc->nports];
     memset(p, 0, sizeof *p);
     p->cfg = *cfg;
+    if (!p->cfg.pib_cap) p->cfg.pib_cap = cfg->pib_len;
+    p->pib_len = cfg->pib_len;
     return plc->nports++;
 }
 
@@ -44,8 +47,7 @@ int sim_plc_set_host_mac(sim_plc *plc, int port, const uint8_t mac[6])
 int sim_plc_set_nmk(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN])
 {
     if (!valid_port(plc, port) || !nmk) return CCS_EINVAL;
-    memcpy(plc->port[port].nmk, nmk, HPGP_NMK_LEN);
-    plc->port[port].has_nmk = 1;
+    sim_modem_take_key(plc, port, nmk, NULL);
     return 0;
 }
 
@@ -152,7 +154,8 @@ static void carry(sim_plc *plc, int a, int b, const uint8_t *frame, size_t len, 
     }
 }
 
-/* A management request: the local modem answers; GET_SW also reaches the modems of the same AVLN. */
+/* A management request: the local modem answers; a vendor request to the MAC of a modem in the same AVLN is
+ * answered by that modem over the line (plctool/plcstat with a remote MAC), a broadcast GET_SW by all of them. */
 static void management(sim_plc *plc, int p, const uint8_t *frame, size_t len, uint32_t now)
 {
     hpgp_msg req;
@@ -161,10 +164,11 @@ static void management(sim_plc *plc, int p, const uint8_t *frame, size_t len, ui
     int bcast = wire_mac_eq(dst, hpgp_broadcast_mac);
     if (bcast || wire_mac_eq(dst, hpgp_local_modem_mac) || wire_mac_eq(dst, plc->port[p].cfg.modem_mac))
         sim_modem_answer(plc, p, p, &req, now);
-    if (req.kind != HPGP_K_SW_VER_REQ) return;
-    for (int q = 0; q < plc->nports; q++)
-        if (q != p && (bcast || wire_mac_eq(dst, plc->port[q].cfg.modem_mac)) && sim_plc_same_avln(plc, p, q, now))
-            sim_modem_answer(plc, q, p, &req, line_due(plc, now));
+    int vendor = req.hdr.mmtype >= HPGP_VS_SW_VER;
+    for (int q = 0; q < plc->nports; q++) {
+        int to_q = bcast ? req.kind == HPGP_K_SW_VER_REQ : vendor && wire_mac_eq(dst, plc->port[q].cfg.modem_mac);
+        if (q != p && to_q && sim_plc_same_avln(plc, p, q, now)) sim_modem_answer(plc, q, p, &req, line_due(plc, now));
+    }
 }
 
 int sim_plc_send(sim_plc *plc, int port, const uint8_t *frame, size_t len, uint32_t now_ms)

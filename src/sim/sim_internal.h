@@ -18,6 +18,12 @@ int sim_enqueue(sim_plc *plc, int port, const uint8_t *frame, size_t len, uint32
 void sim_modem_send(sim_plc *plc, int modem_port, int host_port, hpgp_msg *msg, uint32_t due);
 /* The modem of modem_port answers a management request from the host of host_port. */
 void sim_modem_answer(sim_plc *plc, int modem_port, int host_port, const hpgp_msg *req, uint32_t now);
+/* The modem of `port` takes a key: nid as given, or derived (cfg.sha256, level 0) when NULL. */
+void sim_modem_take_key(sim_plc *plc, int port, const uint8_t nmk[HPGP_NMK_LEN], const uint8_t *nid);
+/* VS_SW_VER and VS_OP_ATTRIBUTES from the firmware string; 1 if req was one (cnf filled). */
+int sim_attr_answer(sim_plc *plc, int port, const hpgp_msg *req, hpgp_msg *cnf);
+/* VS_NW_INFO.CNF of the modem of `port`; the station records go into stas, which cnf points to. */
+void sim_nw_info(sim_plc *plc, int port, hpgp_msg *cnf, uint8_t stas[SIM_MAX_PORTS * HPGP_NW_STA_LEN], uint32_t now);
 /* PIB access requests (VS_RD_MOD, VS_WR_MOD, VS_MOD_NVM, VS_MODULE_OPERATION); 1 if req was one. */
 int sim_pib_answer(sim_plc *plc, int port, const hpgp_msg *req, hpgp_msg *cnf, uint32_t now);
 /* Take the modem of `port` offline for its restart time. */

@@ -33,6 +33,7 @@ int din_evse_charge_parameter(sess_evse *s, uint32_t now)
         return SESS_H_FAIL;
     }
     s->ev_soc = q->DC_EVChargeParameter.DC_EVStatus.EVRESSSOC;
+    sess_evse_dc_ev_max(s, din_pv_get(&q->DC_EVChargeParameter.EVMaximumVoltageLimit));
     /* One schedule without a limit (PMax 32767, as the Tesla Supercharger sends). */
     r->SASchedules_choice = din_ChargeParameterDiscoveryResType_SAScheduleList;
     struct din_SAScheduleTupleType *t = &r->SAScheduleList.SAScheduleTuple.array[0];
@@ -54,30 +55,23 @@ int din_evse_charge_parameter(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* CableCheck: the output connected and the isolation monitor running until it has a result. */
+/* CableCheck: the output connected and the isolation monitor running at the test voltage until it has a result,
+ * then the output discharged. */
 int din_evse_cable_check(sess_evse *s, uint32_t now)
 {
     (void)now;
     struct din_CableCheckResType *r = &res_body(s)->CableCheckRes;
     s->ev_soc = req_body(s)->CableCheckReq.DC_EVStatus.EVRESSSOC;
+    r->EVSEProcessing = din_EVSEProcessingType_Finished;
     int h = din_evse_check_status(s, &r->DC_EVSEStatus);
     if (h != SESS_H_NEXT) return h;
-    if (s->in.isolation == SESS_ISO_FAULT) {
-        r->ResponseCode = din_responseCodeType_FAILED;
-        r->EVSEProcessing = din_EVSEProcessingType_Finished;
-        s->stop = SESS_STOP_ISOLATION;
-        return SESS_H_FAIL;
-    }
-    if (s->in.isolation == SESS_ISO_UNKNOWN) {
-        s->out.contactors_closed = 1;
-        s->out.isolation_check = 1;
+    h = sess_evse_dc_isolation(s);
+    if (h == SESS_H_FAIL) r->ResponseCode = din_responseCodeType_FAILED;
+    if (h == SESS_H_STAY) {
         r->DC_EVSEStatus.EVSEStatusCode = din_DC_EVSEStatusCodeType_EVSE_IsolationMonitoringActive;
         r->EVSEProcessing = din_EVSEProcessingType_Ongoing;
-        return SESS_H_STAY;
     }
-    s->out.isolation_check = 0;
-    r->EVSEProcessing = din_EVSEProcessingType_Finished;
-    return SESS_H_NEXT;
+    return h;
 }
 
 /* PreCharge: the output follows the car's target voltage with at most the precharge current. */
@@ -124,12 +118,12 @@ int din_evse_power_stop(sess_evse *s, uint32_t now)
 
 int din_evse_current_demand(sess_evse *s, uint32_t now)
 {
-    (void)now;
     const struct din_CurrentDemandReqType *q = &req_body(s)->CurrentDemandReq;
     struct din_CurrentDemandResType *r = &res_body(s)->CurrentDemandRes;
     s->ev_soc = q->DC_EVStatus.EVRESSSOC;
     s->ev_target_v = din_pv_get(&q->EVTargetVoltage);
     s->ev_target_a = din_pv_get(&q->EVTargetCurrent);
+    int progress = sess_evse_dc_progress(s, now);
     din_pv_set(&r->EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
     din_pv_set(&r->EVSEPresentCurrent, s->in.present_a, din_unitSymbolType_A);
     r->has_EVSEMaximumVoltageLimit = r->has_EVSEMaximumCurrentLimit = r->has_EVSEMaximumPowerLimit = true;
@@ -138,6 +132,10 @@ int din_evse_current_demand(sess_evse *s, uint32_t now)
     din_pv_set(&r->EVSEMaximumPowerLimit, s->cfg.max_w, din_unitSymbolType_W);
     int h = din_evse_check_status(s, &r->DC_EVSEStatus);
     if (h != SESS_H_NEXT) return h;
+    if (progress == SESS_H_FAIL) {
+        r->ResponseCode = din_responseCodeType_FAILED;
+        return SESS_H_FAIL;
+    }
     if (s->cfg.require_ev_limits &&
         !(q->has_EVMaximumVoltageLimit && q->has_EVMaximumCurrentLimit && q->has_EVMaximumPowerLimit)) {
         r->ResponseCode = din_responseCodeType_FAILED_WrongChargeParameter;

@@ -23,7 +23,7 @@ void din_pv_set(struct din_PhysicalValueType *pv, float x, enum din_unitSymbolTy
 float din_pv_get(const struct din_PhysicalValueType *pv);
 
 /* Codec glue (din_codec_glue.c). */
-int din_glue_decode(const uint8_t *buf, size_t len, void *doc);
+int din_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
 int din_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
 int din_msg_of(const void *doc);
 const char *din_msg_name(int msg);

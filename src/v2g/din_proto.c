@@ -87,6 +87,7 @@ const sess_proto sess_proto_din = {
     .get_code = din_get_code,
     .evse_safe_fields = din_evse_safe_fields,
     .msg_session_setup = din_BodyType_SessionSetupReq,
+    .codec = "din",
     .evse_first = DIN_EVSE_SESSION_SETUP,
     .evse_nstates = DIN_EVSE_NSTATES,
     .evse_nrows = sizeof evse_rows / sizeof evse_rows[0],

@@ -18,6 +18,18 @@ int iso20_evse_fault(sess_evse *s)
 
 static void parameter_sets(struct iso20_ServiceParameterListType *l);
 
+/* The control mode of an error DC_ChargeLoopRes: the session's (the selected parameter set), else the one the
+ * request asked in. */
+static int error_control_mode(const sess_evse *s)
+{
+    const struct sess_iso20_doc *q = (const struct sess_iso20_doc *)&s->docs->rx;
+    if (s->control_mode) return s->control_mode;
+    if (q->payload_type == V2GTP_ISO20_DC && q->dc.root == ISO20_DC_ROOT_DC_ChargeLoopReq &&
+        q->dc.DC_ChargeLoopReq.CLReqControlMode_choice == iso20_dc_DC_ChargeLoopReqType_Scheduled_DC_CLReqControlMode)
+        return ISO20_CONTROL_SCHEDULED;
+    return ISO20_CONTROL_DYNAMIC;
+}
+
 /* An error response's mandatory fields: what the safe power stage shows now, the DC service on offer, a stop
  * request where a status goes. */
 void iso20_evse_safe_fields(sess_evse *s, void *doc)
@@ -42,7 +54,10 @@ void iso20_evse_safe_fields(sess_evse *s, void *doc)
             iso20_dc_rn_set(&r->EVSEPresentCurrent, s->in.present_a);
             r->has_EVSEStatus = true;
             r->EVSEStatus.EVSENotification = iso20_dc_evseNotificationType_Terminate;
-            if (!r->CLResControlMode_choice) r->CLResControlMode_choice = iso20_dc_DC_ChargeLoopResType_Dynamic_DC_CLResControlMode;
+            if (!r->CLResControlMode_choice)
+                r->CLResControlMode_choice = error_control_mode(s) == ISO20_CONTROL_SCHEDULED
+                                                 ? iso20_dc_DC_ChargeLoopResType_Scheduled_DC_CLResControlMode
+                                                 : iso20_dc_DC_ChargeLoopResType_Dynamic_DC_CLResControlMode;
             break;
         }
         default:
@@ -174,10 +189,12 @@ int iso20_evse_service_selection(sess_evse *s, uint32_t now)
 {
     (void)now;
     const struct iso20_ServiceSelectionReqType *q = &req(s)->ServiceSelectionReq;
-    if (q->SelectedEnergyTransferService.ServiceID == ISO20_SERVICE_DC &&
-        control_mode_of(q->SelectedEnergyTransferService.ParameterSetID) > 0 &&
-        !(q->has_SelectedVASList && q->SelectedVASList.SelectedService.count))
+    int mode = control_mode_of(q->SelectedEnergyTransferService.ParameterSetID);
+    if (q->SelectedEnergyTransferService.ServiceID == ISO20_SERVICE_DC && mode > 0 &&
+        !(q->has_SelectedVASList && q->SelectedVASList.SelectedService.count)) {
+        s->control_mode = (uint8_t)mode;
         return SESS_H_NEXT;
+    }
     res(s)->ServiceSelectionRes.ResponseCode = iso20_responseCodeType_FAILED_ServiceSelectionInvalid;
     return SESS_H_FAIL;
 }

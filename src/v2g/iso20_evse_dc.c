@@ -27,6 +27,7 @@ int iso20_evse_charge_parameter(sess_evse *s, uint32_t now)
         return SESS_H_FAIL;
     }
     if (q->DC_CPDReqEnergyTransferMode.has_TargetSOC) s->ev_soc = q->DC_CPDReqEnergyTransferMode.TargetSOC;
+    sess_evse_dc_ev_max(s, iso20_dc_rn_get(&q->DC_CPDReqEnergyTransferMode.EVMaximumVoltage));
     return iso20_evse_fault(s);
 }
 
@@ -87,7 +88,6 @@ static void meter(const sess_evse *s, struct iso20_dc_MeterInfoType *m)
 
 int iso20_evse_charge_loop(sess_evse *s, uint32_t now)
 {
-    (void)now;
     const struct iso20_dc_DC_ChargeLoopReqType *q = &req(s)->DC_ChargeLoopReq;
     struct iso20_dc_DC_ChargeLoopResType *r = &res(s)->DC_ChargeLoopRes;
     if (q->has_DisplayParameters && q->DisplayParameters.has_PresentSOC) s->ev_soc = q->DisplayParameters.PresentSOC;
@@ -95,8 +95,9 @@ int iso20_evse_charge_loop(sess_evse *s, uint32_t now)
     RN(&r->EVSEPresentCurrent, s->in.present_a);
     r->has_MeterInfo = q->MeterInfoRequested;
     meter(s, &r->MeterInfo);
-    float max_v, max_a;
+    float max_v = 0.0f, max_a = 0.0f; /* set by targets() unless it fails */
     int mode = targets(s, q, &max_v, &max_a);
+    int progress = mode < 0 ? SESS_H_NEXT : sess_evse_dc_progress(s, now);
     if (mode == ISO20_CONTROL_DYNAMIC) {
         struct iso20_dc_Dynamic_DC_CLResControlModeType *d = &r->Dynamic_DC_CLResControlMode;
         r->CLResControlMode_choice = iso20_dc_DC_ChargeLoopResType_Dynamic_DC_CLResControlMode;
@@ -118,8 +119,9 @@ int iso20_evse_charge_loop(sess_evse *s, uint32_t now)
     }
     int h = iso20_evse_fault(s);
     if (h != SESS_H_NEXT) return h;
-    if (mode < 0) {
-        r->ResponseCode = iso20_dc_responseCodeType_FAILED_WrongChargeParameter;
+    if (mode < 0 || progress == SESS_H_FAIL) {
+        r->ResponseCode = mode < 0 ? iso20_dc_responseCodeType_FAILED_WrongChargeParameter
+                                   : iso20_dc_responseCodeType_FAILED;
         return SESS_H_FAIL;
     }
     sess_dc_achieved hit;

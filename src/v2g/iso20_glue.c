@@ -6,19 +6,19 @@
 #include "ccsplc/v2gtp.h"
 #include "iso20_internal.h"
 
-int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc)
+int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
 {
     struct sess_iso20_doc *d = doc;
     d->payload_type = payload_type;
-    if (payload_type == V2GTP_ISO20_MAIN) return iso20_decode(buf, len, &d->common);
-    if (payload_type == V2GTP_ISO20_DC) return iso20_dc_decode(buf, len, &d->dc);
+    if (payload_type == V2GTP_ISO20_MAIN) return exi_decode_ex(&iso20_codec, buf, len, &d->common, err);
+    if (payload_type == V2GTP_ISO20_DC) return exi_decode_ex(&iso20_dc_codec, buf, len, &d->dc, err);
     return CCS_EPROTO;
 }
 
 /* Without a payload type (tools that only have the EXI): a CommonMessages document. */
-int iso20_glue_decode(const uint8_t *buf, size_t len, void *doc)
+int iso20_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
 {
-    return iso20_glue_decode_typed(V2GTP_ISO20_MAIN, buf, len, doc);
+    return iso20_glue_decode_typed(V2GTP_ISO20_MAIN, buf, len, doc, err);
 }
 
 int iso20_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len)

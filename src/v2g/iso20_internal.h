@@ -55,8 +55,8 @@ void iso20_dc_rn_set(struct iso20_dc_RationalNumberType *rn, float x);
 float iso20_dc_rn_get(const struct iso20_dc_RationalNumberType *rn);
 
 /* Codec glue (iso20_glue.c). */
-int iso20_glue_decode(const uint8_t *buf, size_t len, void *doc);
-int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc);
+int iso20_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
+int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
 int iso20_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
 uint16_t iso20_payload_type(const void *doc);
 int iso20_msg_of(const void *doc);

@@ -72,6 +72,7 @@ int iso2_evse_charge_parameter(sess_evse *s, uint32_t now)
         iso2_pv_set(&r->AC_EVSEChargeParameter.EVSEMaxCurrent, s->cfg.ac_max_a, iso2_unitSymbolType_A);
     } else {
         s->ev_soc = q->DC_EVChargeParameter.DC_EVStatus.EVRESSSOC;
+        sess_evse_dc_ev_max(s, iso2_pv_get(&q->DC_EVChargeParameter.EVMaximumVoltageLimit));
         dc_limits(s, &r->DC_EVSEChargeParameter);
     }
     int h = iso2_evse_check_status(s, res_body(s));

@@ -52,6 +52,7 @@ int iso2_evse_current_demand(sess_evse *s, uint32_t now)
     s->ev_soc = q->DC_EVStatus.EVRESSSOC;
     s->ev_target_v = iso2_pv_get(&q->EVTargetVoltage);
     s->ev_target_a = iso2_pv_get(&q->EVTargetCurrent);
+    int progress = sess_evse_dc_progress(s, now);
     iso2_pv_set(&r->EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
     iso2_pv_set(&r->EVSEPresentCurrent, s->in.present_a, iso2_unitSymbolType_A);
     r->has_EVSEMaximumVoltageLimit = r->has_EVSEMaximumCurrentLimit = r->has_EVSEMaximumPowerLimit = true;
@@ -64,6 +65,10 @@ int iso2_evse_current_demand(sess_evse *s, uint32_t now)
     r->ReceiptRequired = iso2_evse_receipt(s, now);
     int h = iso2_evse_check_status(s, res_body(s));
     if (h != SESS_H_NEXT) return h;
+    if (progress == SESS_H_FAIL) {
+        r->ResponseCode = iso2_responseCodeType_FAILED;
+        return SESS_H_FAIL;
+    }
     if (s->cfg.require_ev_limits &&
         !(q->has_EVMaximumVoltageLimit && q->has_EVMaximumCurrentLimit && q->has_EVMaximumPowerLimit)) {
         r->ResponseCode = iso2_responseCodeType_FAILED_WrongChargeParameter;

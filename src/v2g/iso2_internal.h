@@ -38,7 +38,7 @@ void iso2_pv_set(struct iso2_PhysicalValueType *pv, float x, enum iso2_unitSymbo
 float iso2_pv_get(const struct iso2_PhysicalValueType *pv);
 
 /* Codec glue (iso2_glue.c). */
-int iso2_glue_decode(const uint8_t *buf, size_t len, void *doc);
+int iso2_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
 int iso2_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
 int iso2_msg_of(const void *doc);
 const char *iso2_msg_name(int msg);

@@ -124,6 +124,7 @@ const sess_proto sess_proto_iso2 = {
     .get_code = iso2_get_code,
     .evse_safe_fields = iso2_evse_safe_fields,
     .msg_session_setup = iso2_BodyType_SessionSetupReq,
+    .codec = "iso2",
     .evse_next = iso2_evse_next,
     .pev_next = iso2_pev_next,
     .evse_first = ISO2_EVSE_SESSION_SETUP,

@@ -58,6 +58,7 @@ const char *sess_stop_name(sess_stop_reason r)
         [SESS_STOP_EV_ERROR] = "EV error",
         [SESS_STOP_USER] = "user stop",
         [SESS_STOP_PAUSED] = "paused",
+        [SESS_STOP_NO_PROGRESS] = "no progress",
     };
     return (unsigned)r < sizeof names / sizeof names[0] && names[r] ? names[r] : "?";
 }
@@ -76,10 +77,33 @@ int sess_pack(const sess_proto *proto, const void *doc, uint8_t *tx, size_t cap,
     return 0;
 }
 
-int sess_decode(const sess_proto *proto, uint16_t payload_type, const uint8_t *buf, size_t len, void *doc)
+int sess_decode(const sess_proto *proto, uint16_t payload_type, const uint8_t *buf, size_t len, void *doc,
+                struct exi_error *err)
 {
-    if (proto->decode_typed) return proto->decode_typed(payload_type, buf, len, doc);
-    return payload_type == V2GTP_EXI ? proto->decode(buf, len, doc) : CCS_EPROTO;
+    if (err) memset(err, 0, sizeof *err);
+    if (proto->decode_typed) return proto->decode_typed(payload_type, buf, len, doc, err);
+    return payload_type == V2GTP_EXI ? proto->decode(buf, len, doc, err) : CCS_EPROTO;
+}
+
+void sess_bad(sess_bad_msg *b, const char *what, uint16_t payload_type, size_t len)
+{
+    b->what = what;
+    b->payload_type = payload_type;
+    b->len = len;
+}
+
+const char *sess_codec_name(const sess_proto *p, uint16_t payload_type)
+{
+    if (!p) return payload_type == V2GTP_EXI ? "app" : NULL;
+    if (!p->decode_typed) return payload_type == V2GTP_EXI ? p->codec : NULL;
+    return payload_type == V2GTP_ISO20_MAIN ? p->codec : payload_type == V2GTP_ISO20_DC ? p->codec_dc : NULL;
+}
+
+const char *sess_proto_namespace(const sess_proto *p, uint32_t *major, uint32_t *minor)
+{
+    *major = p->major;
+    *minor = p->minor;
+    return p->ns;
 }
 
 void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint32_t now_ms)

@@ -23,6 +23,7 @@ void sess_evse_config_default(sess_evse_config *cfg)
     cfg->current_tolerance_a = 5.0f;
     cfg->peak_ripple_a = 5.0f;
     cfg->precharge_max_a = SESS_EVSE_PRECHARGE_MAX_A;
+    cfg->no_progress_ms = SESS_EVSE_NO_PROGRESS_MS;
     cfg->offer_dc = cfg->offer_ac = 1;
     cfg->ac_nominal_v = 230.0f;
     cfg->ac_max_a = 32.0f;
@@ -57,6 +58,11 @@ void sess_evse_connect(sess_evse *s, uint32_t now_ms)
     s->evccid_len = 0;
     s->stop = SESS_STOP_NONE;
     s->tx_len = 0;
+    s->timer = NULL;
+    memset(&s->bad, 0, sizeof s->bad);
+    s->ev_max_v = s->ev_battery_v = 0.0f;
+    s->charging = 0;
+    s->control_mode = 0;
     memset(&s->out, 0, sizeof s->out);
     set_deadline(s, now_ms, SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS);
 }
@@ -84,13 +90,21 @@ void sess_evse_safe(sess_evse *s, sess_stop_reason why)
     s->has_deadline = 0;
 }
 
+/* A message refused as bad: why, then the safe state. */
+static int bad_message(sess_evse *s, const char *what, uint16_t type, size_t len)
+{
+    sess_bad(&s->bad, what, type, len);
+    sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
+    return CCS_EPROTO;
+}
+
 static int handshake(sess_evse *s, const uint8_t *payload, size_t len)
 {
     struct app_exiDocument *rx = &s->docs->rx.app, *tx = &s->docs->tx.app;
-    if (app_decode(payload, len, rx) != 0 || rx->root != APP_ROOT_supportedAppProtocolReq) {
-        sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
-        return CCS_EPROTO;
-    }
+    if (exi_decode_ex(&app_codec, payload, len, rx, &s->bad.exi) != 0)
+        return bad_message(s, "undecodable", V2GTP_EXI, len);
+    if (rx->root != APP_ROOT_supportedAppProtocolReq)
+        return bad_message(s, "not a supportedAppProtocolReq", V2GTP_EXI, len);
     s->rx_name = "supportedAppProtocolReq";
     s->tx_name = "supportedAppProtocolRes";
     s->proto = sess_sap_choose(s->cfg.protos, s->cfg.nprotos, rx, tx);
@@ -131,13 +145,14 @@ static int running(sess_evse *s, uint16_t type, const uint8_t *payload, size_t l
 {
     const sess_proto *p = s->proto;
     void *rx = &s->docs->rx, *tx = &s->docs->tx;
-    int msg = sess_decode(p, type, payload, len, rx) == 0 ? p->msg_of(rx) : -1;
+    int rc = sess_decode(p, type, payload, len, rx, &s->bad.exi);
+    int msg = rc == 0 ? p->msg_of(rx) : -1;
     int res = msg >= 0 ? p->response_of(msg) : -1;
-    if (res < 0) {                 /* undecodable, or not a request: no response possible */
-        sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
-        return CCS_EPROTO;
-    }
-    s->rx_name = p->msg_name(msg);
+    s->rx_name = msg >= 0 ? p->msg_name(msg) : NULL;
+    if (res < 0)                   /* undecodable, or not a request: no response possible */
+        return bad_message(s, rc == 0 ? (msg < 0 ? "not a message of this protocol" : "not a request")
+                              : s->bad.exi.code ? "undecodable" : "of a payload type without a codec in this protocol",
+                           type, len);
     s->tx_name = p->msg_name(res);
     s->requests++;
     sess_start(p, tx, res, s->session_id, s->session_id_len, now);
@@ -157,9 +172,9 @@ static int running(sess_evse *s, uint16_t type, const uint8_t *payload, size_t l
         }
     }
     s->last_code = p->get_code(tx);
-    int rc = sess_pack(p, tx, s->tx, sizeof s->tx, &s->tx_len);
+    rc = sess_pack(p, tx, s->tx, sizeof s->tx, &s->tx_len);
     if (rc) {
-        sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
+        bad_message(s, "answered by a response we cannot encode", type, len);
         return rc;
     }
     if (h == SESS_H_FAIL) return CCS_EPROTO;
@@ -182,10 +197,8 @@ int sess_evse_on_message(sess_evse *s, uint16_t payload_type, const uint8_t *pay
     s->rx_name = s->tx_name = NULL;
     if (s->phase != SESS_HANDSHAKE && s->phase != SESS_RUNNING) return CCS_ESTATE;
     if (s->phase == SESS_HANDSHAKE) {
-        if (payload_type != V2GTP_EXI) {   /* SupportedAppProtocol is V2GTP_EXI for every protocol */
-            sess_evse_safe(s, SESS_STOP_BAD_MESSAGE);
-            return CCS_EPROTO;
-        }
+        if (payload_type != V2GTP_EXI)     /* SupportedAppProtocol is V2GTP_EXI for every protocol */
+            return bad_message(s, "not of V2GTP payload type 0x8001 (SupportedAppProtocol)", payload_type, len);
         int rc = handshake(s, payload, len);
         if (!rc) set_deadline(s, now_ms, s->proto->evse_states[s->state].timeout_ms);
         return rc;
@@ -203,7 +216,10 @@ void sess_evse_disconnect(sess_evse *s, uint32_t now_ms)
 void sess_evse_tick(sess_evse *s, uint32_t now_ms)
 {
     s->tx_len = 0;
-    if (s->has_deadline && (int32_t)(now_ms - s->deadline_ms) >= 0) sess_evse_safe(s, SESS_STOP_TIMEOUT);
+    if (!s->has_deadline || (int32_t)(now_ms - s->deadline_ms) < 0) return;
+    /* from the connection to SupportedAppProtocolReq; then between requests */
+    s->timer = s->phase == SESS_HANDSHAKE ? "V2G_EVCC_CommunicationSetup_Timeout" : "V2G_SECC_Sequence_Timeout";
+    sess_evse_safe(s, SESS_STOP_TIMEOUT);
 }
 
 int sess_evse_next_timeout(const sess_evse *s, uint32_t *at_ms)

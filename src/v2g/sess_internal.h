@@ -44,7 +44,7 @@ struct sess_proto {
     const char *name;          /* command-line name */
     const char *ns;            /* SupportedAppProtocol namespace */
     uint32_t major, minor;
-    int (*decode)(const uint8_t *buf, size_t len, void *doc);
+    int (*decode)(const uint8_t *buf, size_t len, void *doc, struct exi_error *err);   /* err may be NULL */
     int (*encode)(const void *doc, uint8_t *buf, size_t cap, size_t *len);
     int (*msg_of)(const void *doc);                           /* message id, or -1 */
     const char *(*msg_name)(int msg);
@@ -59,7 +59,7 @@ struct sess_proto {
     /* Optional, for a protocol with one codec per V2GTP payload type (ISO 15118-20); NULL: every message is
      * V2GTP_EXI and goes through decode/encode. decode_typed decodes a payload of the given type (an error for a
      * type the protocol has no codec for), payload_type names a document's. */
-    int (*decode_typed)(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc);
+    int (*decode_typed)(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
     uint16_t (*payload_type)(const void *doc);
     /* Optional: the header's time stamp of a document just started (ISO 15118-20 TimeStamp). */
     void (*stamp)(void *doc, uint32_t now_ms);
@@ -67,6 +67,8 @@ struct sess_proto {
      * NULL: the row's next. */
     uint8_t (*evse_next)(const sess_evse *s, const sess_evse_row *row);
     uint8_t (*pev_next)(const sess_pev *p, const sess_pev_row *row);
+    /* Codec names (sess_codec_name) of its V2GTP_EXI messages, or of 0x8002 / 0x8004 with decode_typed. */
+    const char *codec, *codec_dc;
     uint8_t evse_first, evse_nstates, evse_nrows;
     const sess_state_info *evse_states;
     const sess_evse_row *evse_rows;
@@ -87,11 +89,18 @@ typedef struct {
 } sess_dc_achieved;
 void sess_evse_dc_precharge(sess_evse *s);
 void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_achieved *hit);
+/* The car's maximum voltage from ChargeParameterDiscovery (kept when it is a plausible positive number). */
+void sess_evse_dc_ev_max(sess_evse *s, float ev_max_v);
+/* The charge loop's progress (DC): SESS_H_NEXT while current flows (or the car asks for none); after
+ * cfg.no_progress_ms without: stop "no progress", the charger's status SHUTDOWN (StopCharging, no current), still
+ * NEXT; as long again (the car ignored it): SESS_H_FAIL. */
+int sess_evse_dc_progress(sess_evse *s, uint32_t now);
 /* Steps ISO-2 and ISO-20 share (sess_steps.c). session_begin: the paused session's SessionID when sid is it
  * (returns 1: joined), else a new one. pause: keep the SessionID for a resume, stop reason Paused. ongoing: 1 (and
  * counted) while in `state` fewer than `times` Ongoing answers were given. fault: emergency and malfunction are
  * SESS_H_FAIL with the stop reason set, a shutdown delivers no more current. dc_isolation: CableCheck's verdict
- * (SESS_H_STAY while the monitor runs, FAIL on a fault). dc_off: WeldingDetection's output off. */
+ * (SESS_H_STAY while the monitor runs at the test voltage and until the output is below
+ * SESS_EVSE_CABLE_CHECK_SAFE_V again, FAIL on a fault). dc_off: WeldingDetection's output off. */
 int sess_evse_session_begin(sess_evse *s, const uint8_t *sid, size_t len);
 void sess_evse_pause(sess_evse *s);
 int sess_evse_ongoing(sess_evse *s, uint8_t state, uint8_t times);
@@ -125,8 +134,11 @@ float sess_pv_value(int8_t multiplier, int16_t value);
 /* Encode docs->tx (app when proto is NULL) into tx as one V2GTP message of the document's payload type. */
 int sess_pack(const sess_proto *proto, const void *doc, uint8_t *tx, size_t cap, size_t *tx_len);
 /* Decode a payload of the given V2GTP type with the protocol's codec for it (V2GTP_EXI only, unless the
- * protocol has decode_typed). 0 or CCS_E*. */
-int sess_decode(const sess_proto *proto, uint16_t payload_type, const uint8_t *buf, size_t len, void *doc);
+ * protocol has decode_typed). 0 or CCS_E*; err (may be NULL) gets the decoder's error. */
+int sess_decode(const sess_proto *proto, uint16_t payload_type, const uint8_t *buf, size_t len, void *doc,
+                struct exi_error *err);
+/* The refused message in *b: what was wrong, its type and length (the decoder's error is in b->exi, or none). */
+void sess_bad(sess_bad_msg *b, const char *what, uint16_t payload_type, size_t len);
 /* Make doc message `msg` (proto->start) and stamp its header with now_ms where the protocol has a time stamp. */
 void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint32_t now_ms);
 

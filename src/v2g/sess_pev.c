@@ -68,6 +68,7 @@ static int send(sess_pev *p, const void *doc, uint32_t timeout, uint32_t now)
     int rc = sess_pack(p->proto, doc, p->tx, sizeof p->tx, &p->tx_len);
     if (rc) {
         p->tx_len = 0;
+        sess_bad(&p->bad, "our request that cannot be encoded", 0, 0);
         sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
         return rc;
     }
@@ -118,6 +119,8 @@ int sess_pev_start(sess_pev *p, uint32_t now_ms)
     p->stop = SESS_STOP_NONE;
     p->session_id_len = 0;
     p->close = 0;
+    p->timer = NULL;
+    memset(&p->bad, 0, sizeof p->bad);
     memset(&p->out, 0, sizeof p->out);
     p->has_setup_deadline = 1;
     p->setup_deadline_ms = now_ms + SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS;
@@ -126,14 +129,20 @@ int sess_pev_start(sess_pev *p, uint32_t now_ms)
     return send(p, &p->docs->tx.app, SESS_EVCC_MSG_TIMEOUT_MS, now_ms);
 }
 
+/* A message refused as bad: why, then the safe state. */
+static int bad_message(sess_pev *p, const char *what, uint16_t type, size_t len)
+{
+    sess_bad(&p->bad, what, type, len);
+    sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
+    return CCS_EPROTO;
+}
+
 static int handshake(sess_pev *p, const uint8_t *payload, size_t len, uint32_t now)
 {
     struct app_exiDocument *rx = &p->docs->rx.app;
     p->rx_name = "supportedAppProtocolRes";
-    if (app_decode(payload, len, rx) != 0) {
-        sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
-        return CCS_EPROTO;
-    }
+    if (exi_decode_ex(&app_codec, payload, len, rx, &p->bad.exi) != 0)
+        return bad_message(p, "undecodable", V2GTP_EXI, len);
     p->proto = sess_sap_agreed(p->cfg.protos, p->cfg.nprotos, rx);
     if (!p->proto) {
         sess_pev_safe(p, SESS_STOP_NO_PROTOCOL);
@@ -149,12 +158,14 @@ static int running(sess_pev *p, uint16_t type, const uint8_t *payload, size_t le
     const sess_proto *pr = p->proto;
     const sess_pev_row *row = row_of(p);
     void *rx = &p->docs->rx;
-    int msg = sess_decode(pr, type, payload, len, rx) == 0 ? pr->msg_of(rx) : -1;
+    int rc = sess_decode(pr, type, payload, len, rx, &p->bad.exi);
+    int msg = rc == 0 ? pr->msg_of(rx) : -1;
     p->rx_name = msg >= 0 ? pr->msg_name(msg) : NULL;
-    if (!row || msg < 0 || msg != pr->response_of(row->req)) {
-        sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
-        return CCS_EPROTO;
-    }
+    if (rc)
+        return bad_message(p, p->bad.exi.code ? "undecodable" : "of a payload type without a codec in this protocol",
+                           type, len);
+    if (!row || msg < 0 || msg != pr->response_of(row->req))
+        return bad_message(p, "not the response to our request", type, len);
     size_t sid_len;
     const uint8_t *sid = pr->session_id(rx, &sid_len);
     if (row->req == pr->msg_session_setup) {
@@ -189,10 +200,8 @@ int sess_pev_on_message(sess_pev *p, uint16_t payload_type, const uint8_t *paylo
     p->rx_name = p->tx_name = NULL;
     if (!p->waiting || (p->phase != SESS_HANDSHAKE && p->phase != SESS_RUNNING)) return CCS_ESTATE;
     p->waiting = 0;
-    if (p->phase == SESS_HANDSHAKE && payload_type != V2GTP_EXI) {   /* SupportedAppProtocol: V2GTP_EXI */
-        sess_pev_safe(p, SESS_STOP_BAD_MESSAGE);
-        return CCS_EPROTO;
-    }
+    if (p->phase == SESS_HANDSHAKE && payload_type != V2GTP_EXI)   /* SupportedAppProtocol: V2GTP_EXI */
+        return bad_message(p, "not of V2GTP payload type 0x8001 (SupportedAppProtocol)", payload_type, len);
     int rc = p->phase == SESS_HANDSHAKE ? handshake(p, payload, len, now_ms)
                                         : running(p, payload_type, payload, len, now_ms);
     release_contactors(p);
@@ -208,16 +217,35 @@ void sess_pev_disconnect(sess_pev *p, uint32_t now_ms)
 
 static int due(uint8_t on, uint32_t at, uint32_t now) { return on && (int32_t)(now - at) >= 0; }
 
+/* The standard's name of a row's limit on repeating its request (the tables' values). */
+static const char *state_timer(uint32_t ms)
+{
+    if (ms == SESS_EVCC_ONGOING_TIMEOUT_MS) return "V2G_EVCC_Ongoing_Timeout";
+    if (ms == SESS_EVCC_CABLE_CHECK_TIMEOUT_MS) return "V2G_EVCC_CableCheck_Timeout";
+    if (ms == SESS_EVCC_PRECHARGE_TIMEOUT_MS || ms == SESS_ISO20_PRECHARGE_TIMEOUT_MS)
+        return "V2G_EVCC_PreCharge_Timeout";
+    return "the wait for the current to fall before WeldingDetection (SESS_PEV_CURRENT_DROP_MS)";
+}
+
+static void timeout(sess_pev *p, const char *timer)
+{
+    p->timer = timer;
+    sess_pev_safe(p, SESS_STOP_TIMEOUT);
+}
+
 void sess_pev_tick(sess_pev *p, uint32_t now_ms)
 {
     p->tx_len = 0;
     p->rx_name = p->tx_name = NULL;
     release_contactors(p);
-    if (due(p->waiting, p->deadline_ms, now_ms) || due(p->has_setup_deadline, p->setup_deadline_ms, now_ms))
-        sess_pev_safe(p, SESS_STOP_TIMEOUT);
+    if (due(p->waiting, p->deadline_ms, now_ms))
+        timeout(p, "V2G_EVCC_Msg_Timeout");
+    else if (due(p->has_setup_deadline, p->setup_deadline_ms, now_ms))
+        timeout(p, "V2G_EVCC_CommunicationSetup_Timeout");
     else if (due(p->repeat, p->repeat_at_ms, now_ms)) {
+        const sess_pev_row *row = p->proto ? row_of(p) : NULL;
         if (due(p->has_state_deadline, p->state_deadline_ms, now_ms))
-            sess_pev_safe(p, SESS_STOP_TIMEOUT);
+            timeout(p, state_timer(row ? row->state_timeout_ms : 0));
         else
             request(p, now_ms);
     }

@@ -1,5 +1,5 @@
 /* Session steps ISO 15118-2 and ISO 15118-20 share, whatever their messages look like: a new or resumed
- * SessionID, Pause, "Ongoing" answers, the charger's own faults, the isolation check, and on the car's side
+ * SessionID, Pause, "Ongoing" answers, the charger's own faults, the output off, and on the car's side
  * the end of PreCharge, of a charging loop and the wait before WeldingDetection. */
 #include <string.h>
 
@@ -39,20 +39,6 @@ int sess_evse_fault(sess_evse *s)
         return SESS_H_FAIL;
     }
     if (s->in.status == SESS_EVSE_SHUTDOWN) s->out.target_a = 0.0f;
-    return SESS_H_NEXT;
-}
-
-int sess_evse_dc_isolation(sess_evse *s)
-{
-    if (s->in.isolation == SESS_ISO_FAULT) {
-        s->stop = SESS_STOP_ISOLATION;
-        return SESS_H_FAIL;
-    }
-    if (s->in.isolation == SESS_ISO_UNKNOWN) {   /* the test runs until it has a result */
-        s->out.contactors_closed = s->out.isolation_check = 1;
-        return SESS_H_STAY;
-    }
-    s->out.isolation_check = 0;
     return SESS_H_NEXT;
 }
 

@@ -19,6 +19,7 @@ check_run() {   # $1: log file; battery model: 125 A, 96 cells at 4.20 V when fu
     demo_expect_sequence "$1" "$expected"
     demo_expect_normal "$1"
     demo_check_energy "$1" $cap_kwh $soc0 $target "$((125 * 4032 / 10))" 1 125
+    demo_check_first_current "$1" CurrentDemandRes
 }
 
 "$CCSPLC" demo --capacity $cap_kwh --soc $soc0 --target-soc $target --every 0 --pcap "$out/demo.pcapng" >"$out/tcp.log"

@@ -26,6 +26,7 @@ for mode in tcp mem; do
     demo_expect_normal "$log"
     demo_expect_sequence "$log" "$seq"
     demo_check_energy "$log" $cap_kwh $soc0 $target "$((125 * 4032 / 10))" 1 125
+    demo_check_first_current "$log" DC_ChargeLoopRes
     # V2GTP headers (version 01, inverse fe, payload type) in the capture, one per message of the log
     hex=$(od -An -tx1 -v "$out/$mode.pcapng" | tr -d ' \n')
     n_app=$(grep -o "01fe8001" <<<"$hex" | wc -l)

@@ -33,3 +33,16 @@ demo_check_energy() {
         if (l <= 0 || l > imax * imax * 0.1 * t / 3600 / 1000) { print "FAIL: losses " l; exit 1 }
         printf "ok: soc %s, delivered %s kWh x %s = stored %s + losses %s\n", soc, d, eff, s, l }'
 }
+
+# demo_check_first_current LOG LOOP_RES: the summary's first current came between the first PowerDeliveryReq
+# (the contactors close for the charge) and the charge loop's first response (LOOP_RES: CurrentDemandRes,
+# ChargingStatusRes, DC_ChargeLoopRes) plus a contactor's switching time (PLANT_CONTACTOR_DELAY_MS, 20 ms) and two
+# 10 ms steps: recorded for every charge loop.
+demo_check_first_current() {
+    local at pd loop
+    at=$(sed -n 's/.*first current \([0-9.]*\) s.*/\1/p' "$1")
+    pd=$(awk '$2 == "car>" && $3 == "PowerDeliveryReq" { print $1; exit }' "$1")
+    loop=$(awk -v r="$2" '$2 == "<charger" && $3 == r { print $1; exit }' "$1")
+    awk -v a="${at:-0}" -v p="$pd" -v l="$loop" 'BEGIN { exit !(a >= p && a <= l + 0.04) }' ||
+        { echo "FAIL: first current '${at:-none}' not between PowerDeliveryReq $pd and $2 $loop"; exit 1; }
+}

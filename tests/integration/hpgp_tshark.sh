@@ -2,25 +2,9 @@
 # tshark's homeplug-av dissector reads the frames of an in-process SLAC session (EVSE + PEV + simulated
 # modems, dumped by test_slac with CCS_SLAC_PCAP) and names the messages and fields as we meant them.
 set -euo pipefail
-command -v tshark >/dev/null 2>&1 || { echo "tshark not installed"; exit 77; }
-bin="${CCS_BUILD_DIR:?}/tests/test_slac"
-[ -x "$bin" ] || { echo "missing $bin"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pcap="$tmp/slac.pcap"
-CCS_SLAC_PCAP="$pcap" "$bin" >"$tmp/test.log" 2>&1 || { cat "$tmp/test.log"; exit 1; }
+. "$(dirname "$0")/lib/tshark.sh"
+tshark_dump test_slac CCS_SLAC_PCAP
 
-fail=0
-ts() { tshark -r "$pcap" "$@" 2>/dev/null; }
-expect() { # expect WHAT GOT WANT
-    if [ "$2" != "$3" ]; then
-        echo "FAIL $1: got '$2', want '$3'"
-        fail=1
-    else
-        echo "ok   $1: $2"
-    fi
-}
-count() { ts -Y "$1" | wc -l | tr -d ' '; }
 field() { ts -Y "$1" -T fields -e "$2" | sort -u | tr '\n' ' ' | sed 's/ $//'; }
 
 # Every frame is HomePlug AV, none malformed.

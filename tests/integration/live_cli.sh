@@ -51,6 +51,14 @@ run ini_override 0 pev -c "$tmp/pyPlc.ini" --target-soc 42
 grep -Eq "SoC 40.0 % -> 42\.[0-9]+ %" "$tmp/ini_override.out" || fail "command line did not win over the file"
 echo "ok: pyPlc.ini keys read, command line wins"
 
+# a car whose target voltage (270 V, its maximum too) is below its battery (347 V at 20 %) cannot be charged: the
+# session ends at once, not after 6 h of no current, with a named stop reason; not normal (exit 1)
+printf '[general]\ncharge_target_voltage = 270\n' >"$tmp/low.ini"
+run low_target 1 evse --sim -c "$tmp/low.ini"
+grep -Eq "^  stop        [a-z]" "$tmp/low_target.out" || fail "low target: no stop reason"
+grep -q "result      FAILED" "$tmp/low_target.out" || fail "low target: result"
+echo "ok: a target below the battery ends with '$(grep -o 'stop  .*' "$tmp/low_target.out")'"
+
 # refusals: exit 2 and the line
 bad() {   # bad NAME LINE TEXT
     printf '%b' "$3" >"$tmp/$1.ini"

@@ -86,6 +86,12 @@ session() {
     # the car reached its target SoC (the battery model's own number), the charger metered energy
     grep -Eq "SoC 50.0 % -> 5[2-3]\.[0-9]+ %" "$tmp/$tag-pev.out" || fail "$tag: pev SoC"
     grep -Eq "energy      0\.[0-9]*[1-9][0-9]* kWh delivered" "$tmp/$tag-evse.out" || fail "$tag: evse energy"
+    # the first current is recorded for every charge loop, on both sides: after SDP ("times ... SDP S s, first
+    # current F s", not "none")
+    for side in evse pev; do
+        awk '/^  times/ { ok = $11 + 0 > $7 + 0 } END { exit !ok }' "$tmp/$tag-$side.out" ||
+            fail "$tag: $side: $(grep '  times' "$tmp/$tag-$side.out")"
+    done
     # every message one side sent, the other received
     local sent_e recv_p sent_p recv_e
     sent_e=$(grep -c "v2g: > " "$tmp/$tag-evse.log"); recv_p=$(grep -c "v2g: < " "$tmp/$tag-pev.log")

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""PIB fixtures and checks for modem_pib_cli.sh, written from HOMEPLUG-NOTES.md independently of the C code.
+"""PIB fixtures and checks for modem_pib_cli.sh, written from HOMEPLUG-NOTES.md and open-plc-utils' nvm_header2
+independently of the C code; the good fixtures are what open-plc-utils' chkpib accepts (the preferred NID is the
+NMK's, PrevHeader links, contiguous headers).
 
-make DIR                  flat.pib, chain.nvm (applet, PIB, firmware images), bad.pib (a flipped byte), short.pib
+make DIR                  flat.pib, chain.nvm (applet, PIB, firmware images), bad.pib (a flipped byte), short.pib,
+                          bad.nvm (a flipped firmware byte), badlink.nvm (the first PrevHeader 0, resealed)
 check ORIG NEW ROLE       NEW is ORIG with ROLE's fields set, every checksum valid, nothing else changed
 """
 import struct
 import sys
 
-PIB_LEN, HDR = 0x2000, 96
+PIB_LEN, HDR, LAST = 0x2000, 96, 0xFFFFFFFF
+# The notes' check values: the NMK of the password "HomePlugAV" and its NID at security level 0.
+NMK, NID = bytes.fromhex("50D3E4933F855B7040784DF815AA8DB7"), bytes.fromhex("B0F2E695666B03")
 ROLE = {"pev": (b"PEV", 1), "evse": (b"EVSE", 2)}
 
 
@@ -18,30 +23,45 @@ def xor32(b):
     return x
 
 
-def flat(n=PIB_LEN):
+def image(n=PIB_LEN):
+    """A PIB image: MAC, NMK and its NID; length (0x04) and checksum (0x08) 0, as in a chain."""
     p = bytearray((i * 13) % 251 for i in range(n))
-    struct.pack_into("<H", p, 4, n)
+    p[4:12] = bytes(8)
     p[0x0C:0x12] = bytes.fromhex("00b052123456")
-    struct.pack_into("<I", p, 8, 0)
+    p[0x64:0x74] = NMK
+    p[0xF8:0xFF] = NID
+    return p
+
+
+def flat(n=PIB_LEN):
+    p = image(n)
+    struct.pack_into("<H", p, 4, n)
     struct.pack_into("<I", p, 8, ~xor32(p) & 0xFFFFFFFF)
     return p
 
 
-def header(data_off, image, nxt, typ):
+def seal(f, off=0):
+    """HeaderChecksum of the header at off: the header XORs to 0xFFFFFFFF."""
+    struct.pack_into("<I", f, off + 92, 0)
+    struct.pack_into("<I", f, off + 92, ~xor32(f[off:off + HDR]) & 0xFFFFFFFF)
+
+
+def header(prev, img, nxt, typ):
+    """nvm_header2: version 1.1, ImageLength 16, ImageChecksum 20, NextHeader 28, PrevHeader 32, ImageType 36."""
     h = bytearray(HDR)
-    struct.pack_into("<IIIIIII", h, 0, 0x00010001, 0, data_off, 0, len(image), ~xor32(image) & 0xFFFFFFFF, 0)
-    struct.pack_into("<I", h, 28, nxt)
-    struct.pack_into("<I", h, 36, typ)
-    struct.pack_into("<I", h, 92, ~xor32(h) & 0xFFFFFFFF)
+    struct.pack_into("<HH", h, 0, 1, 1)
+    struct.pack_into("<II", h, 16, len(img), ~xor32(img) & 0xFFFFFFFF)
+    struct.pack_into("<III", h, 28, nxt, prev, typ)
+    seal(h)
     return h
 
 
 def chain():
-    applet, pib, fw = bytes(range(256)), flat(), bytes((i * 7) % 253 for i in range(512))
+    applet, pib, fw = bytes(range(256)), image(), bytes((i * 7) % 253 for i in range(512))
     pib_hdr = HDR + len(applet)
     fw_hdr = pib_hdr + HDR + len(pib)
-    return (header(HDR, applet, pib_hdr, 0x0007) + applet + header(pib_hdr + HDR, pib, fw_hdr, 0x000F) + pib +
-            header(fw_hdr + HDR, fw, 0xFFFFFFFF, 0x0004) + fw)
+    return (header(LAST, applet, pib_hdr, 0x0007) + applet + header(0, pib, fw_hdr, 0x000F) + pib +
+            header(pib_hdr, fw, LAST, 0x0004) + fw)
 
 
 def pib_image(f):
@@ -49,17 +69,20 @@ def pib_image(f):
     if struct.unpack_from("<I", f, 0)[0] != 0x00010001:
         assert xor32(f) == 0xFFFFFFFF, "flat checksum"
         return 0, len(f)
-    off, found = 0, None
+    off, prev, found = 0, LAST, None
     while True:
         h = f[off:off + HDR]
         assert xor32(h) == 0xFFFFFFFF, "header checksum at %d" % off
-        length, cks, nxt, typ = (struct.unpack_from("<I", h, o)[0] for o in (16, 20, 28, 36))
+        length, cks, nxt, back, typ = (struct.unpack_from("<I", h, o)[0] for o in (16, 20, 28, 32, 36))
         assert ~xor32(f[off + HDR:off + HDR + length]) & 0xFFFFFFFF == cks, "image checksum at %d" % off
+        assert back == prev, "PrevHeader at %d" % off
         if typ == 0x000F:
             found = (off + HDR, length)
-        if nxt in (0, 0xFFFFFFFF):
+        if nxt == LAST:
+            assert off + HDR + length == len(f), "bytes after the last image"
             return found
-        off = nxt
+        assert nxt == off + HDR + length, "NextHeader at %d" % off
+        prev, off = off, nxt
 
 
 def check(orig, new, role):
@@ -91,6 +114,10 @@ def main():
         badchain = bytearray(chain())
         badchain[-1] ^= 1  # the firmware image after the PIB
         open(d + "/bad.nvm", "wb").write(badchain)
+        badlink = bytearray(chain())
+        struct.pack_into("<I", badlink, 32, 0)  # the first PrevHeader must be 0xFFFFFFFF
+        seal(badlink)
+        open(d + "/badlink.nvm", "wb").write(badlink)
     else:
         check(open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read(), sys.argv[4])
 

@@ -28,7 +28,7 @@ static inline const char *rel_msg_valid(const sess_proto *proto, const uint8_t *
     v2gtp_msg m;
     if (v2gtp_parse(tx, len, SESS_TX_CAP, &m) != 0) return "sent a bad V2GTP frame";
     if (m.payload_type == V2GTP_EXI && app_decode(m.payload, m.payload_len, &scratch->rx.app) == 0) return NULL;
-    if (proto && sess_decode(proto, m.payload_type, m.payload, m.payload_len, &scratch->rx) == 0) return NULL;
+    if (proto && sess_decode(proto, m.payload_type, m.payload, m.payload_len, &scratch->rx, NULL) == 0) return NULL;
     return "sent EXI that does not decode by its payload type";
 }
 

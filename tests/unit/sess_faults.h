@@ -125,6 +125,7 @@ static unsigned sf_charger_fault(const sf_proto *p, sf_fault f)
             if (sf_world.pev.stop != why[f])
                 fail_msg("%s %s #%u: stop %s", p->mode_names[mode], p->msg_name(st->req), st->nth,
                          sess_stop_name(sf_world.pev.stop));
+            if (f == SF_SILENT) assert_string_equal(sf_world.pev.timer, "V2G_EVCC_Msg_Timeout");   /* named */
             sc_car_after_fault(&sf_world, f == SF_SILENT, f == SF_SHUTDOWN && st->nth > 1, in.at, st->msg_timeout);
             tested++;
         }
@@ -150,6 +151,7 @@ static unsigned sf_car_fault(const sf_proto *p, int drop_tcp)
             assert_true(sw_run(&sf_world, 10 * 60 * 1000, sf_charger_stopped));
             if (!in.injected) fail_msg("%s %s #%u: never sent", p->mode_names[mode], p->msg_name(st->req), st->nth);
             sc_charger_after_car_fault(&sf_world, drop_tcp, in.at, in.last_res, st->seq_timeout);
+            if (!drop_tcp) assert_string_equal(sf_world.evse.timer, "V2G_SECC_Sequence_Timeout");   /* named */
             tested++;
         }
     printf("car %s: %u cases\n", drop_tcp ? "drops TCP" : "silent", tested);

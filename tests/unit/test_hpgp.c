@@ -118,6 +118,54 @@ static void header_forms(void **state)
     pf_free(&l);
 }
 
+/* A vendor message with MMV 1 (VS_NW_INFO, as open-plc-utils' QualcommHeader1 writes it): FMSN and FMID
+ * after the MMTYPE, the OUI at 19, the payload at 22; packed the same way. */
+static void vendor_mmv1_header(void **state)
+{
+    (void)state;
+    uint8_t f[60] = { 0x00, 0xB0, 0x52, 0x00, 0x00, 0x01, 0x02, 0, 0, 0, 0, 0x07, 0x88, 0xE1,
+                      0x01, 0x38, 0xA0, 0x00, 0x00, 0x00, 0xB0, 0x52 };
+    hpgp_header h;
+    assert_int_equal(hpgp_parse_header(f, sizeof f, &h), 0);
+    assert_int_equal(h.mmv, 1);
+    assert_int_equal(h.mmtype, 0xA038);
+    assert_memory_equal(h.oui, hpgp_qualcomm_oui, 3);
+    assert_int_equal(h.payload_off, 22);
+    assert_int_equal(hpgp_parse_header(f, 21, &h), CCS_ETRUNC);
+    hpgp_msg m;
+    assert_int_equal(hpgp_unpack(f, sizeof f, &m), 0);
+    assert_int_equal(m.kind, HPGP_K_NW_INFO_REQ);
+    uint8_t out[HPGP_MAX_FRAME];
+    size_t len;
+    assert_int_equal(hpgp_pack(&m, out, sizeof out, &len), 0);
+    assert_int_equal(len, 60);
+    assert_memory_equal(out, f, sizeof f);
+    f[14] = 0; /* MMV 0: the payload would start at 20; no layout of ours */
+    assert_int_equal(hpgp_unpack(f, sizeof f, &m), CCS_EUNSUPP);
+    /* the CNF's station records: as many as NUMSTAS says, all inside the frame */
+    uint8_t recs[2 * HPGP_NW_STA_LEN];
+    hpgp_nw_sta sta = { .mac = { 2, 0xB0, 0x52, 0, 0, 0x11 }, .tei = 2, .bda = { 2, 0, 0, 0, 0, 2 }, .tx_mbps = 9,
+                        .rx_mbps = 8 };
+    hpgp_nw_sta_put(recs, &sta);
+    hpgp_nw_sta_put(recs + HPGP_NW_STA_LEN, &sta);
+    hpgp_msg_init(&m, HPGP_K_NW_INFO_CNF, h.src, h.dst);
+    m.u.nw_info_cnf.num_avlns = 1;
+    m.u.nw_info_cnf.num_stas = 2;
+    m.u.nw_info_cnf.stas = recs;
+    assert_int_equal(hpgp_pack(&m, out, sizeof out, &len), 0);
+    assert_int_equal(len, 60 + 2 * HPGP_NW_STA_LEN);
+    assert_int_equal(out[54], 2);                                     /* NUMSTAS */
+    assert_memory_equal(out + 60, "\x02\xB0\x52\x00\x00\x11\x02", 7); /* MAC, TEI */
+    assert_memory_equal(out + 70, "\x02\x00\x00\x00\x00\x02\x09\x00", 8); /* BDA, AVGTX */
+    assert_int_equal(out[80], 8);                                     /* AVGRX */
+    assert_int_equal(hpgp_unpack(out, len, &m), 0);
+    assert_int_equal(m.kind, HPGP_K_NW_INFO_CNF);
+    assert_ptr_equal(m.u.nw_info_cnf.stas, out + 60);
+    assert_int_equal(hpgp_unpack(out, len - 1, &m), CCS_ETRUNC);
+    out[54] = 255;
+    assert_int_equal(hpgp_unpack(out, len, &m), CCS_ETRUNC);
+}
+
 static void mmtype_names(void **state)
 {
     (void)state;
@@ -346,8 +394,9 @@ static void op_attributes(void **state)
     assert_string_equal((const char *)a->sw_platform, "MAC");
     assert_int_equal(a->major, 1);
     assert_int_equal(a->minor, 3);
-    assert_int_equal(a->pib_version, 0);
-    assert_int_equal(a->build, 0);
+    assert_int_equal(a->composite, 0);  /* "MAC-QCA7420-1.3.0.2134-00-20151212-CS" */
+    assert_int_equal(a->sustaining, 0);
+    assert_int_equal(a->build, 2134);
     assert_memory_equal(a->build_date, "20151212", 8);
     assert_string_equal((const char *)a->release_type, "CS");
     pf_free(&l);
@@ -552,6 +601,7 @@ int main(void)
         cmocka_unit_test(get_sw),
         cmocka_unit_test(get_key),
         cmocka_unit_test(op_attributes),
+        cmocka_unit_test(vendor_mmv1_header),
         cmocka_unit_test(module_operation_read),
         cmocka_unit_test(round_trip_uncaptured),
         cmocka_unit_test(pack_errors),

@@ -1,6 +1,6 @@
 /* Modem management (list, set key, PIB read/write, configure) against the in-process simulated modem:
  * a ccs_frame_io over sim_plc on a virtual clock, so the whole read -> patch -> write -> reset -> wait
- * exchange runs as over a link. */
+ * exchange runs as over a link. The modem holds a flat PIB or, as a QCA7000, an NVM chain. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,7 +29,7 @@ typedef struct {
 } sim_io;
 
 static sim_io W;
-static uint8_t pib[FIX_PIB_LEN];
+static uint8_t pib[FIX_NVM_LEN + 2 * HPGP_MODOP_MAX]; /* module 0x7002 of the simulated modem, with room */
 
 static int io_send(void *ctx, const uint8_t *frame, size_t len)
 {
@@ -67,23 +67,40 @@ static uint32_t io_now(void *ctx) { return ((sim_io *)ctx)->now; }
 static ccs_frame_io io;
 static modem_client client;
 
-static int setup(void **state)
+/* The modem's module 0x7002 holds `len` bytes: a flat PIB (FIX_PIB_LEN) or the chain (FIX_NVM_LEN). */
+static void setup_module(size_t len)
 {
-    (void)state;
     memset(&W, 0, sizeof W);
     W.now = 1000;
     sim_plc_init(&W.plc, &(sim_plc_config){ .delay_ms = 2, .modem_reply_ms = REPLY_MS, .seed = 3 });
-    fix_flat(pib, sizeof pib);
+    memset(pib, 0xEE, sizeof pib);
+    if (len == FIX_NVM_LEN) fix_nvm(pib);
+    else fix_flat(pib, len);
     sim_port_config pc = { .device_class = 0x22, .firmware = fw, .restart_ms = RESTART_MS, .setkey_result = 1,
-                           .pib = pib, .pib_len = sizeof pib };
+                           .pib = pib, .pib_len = len, .pib_cap = sizeof pib };
     memcpy(pc.host_mac, host, 6);
     memcpy(pc.modem_mac, modem_mac, 6);
     assert_int_equal(sim_plc_add_port(&W.plc, &pc), 0);
     io = (ccs_frame_io){ .send = io_send, .recv = io_recv, .now = io_now, .ctx = &W };
     memcpy(io.mac, host, 6);
     modem_client_init(&client, &io);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    setup_module(FIX_PIB_LEN);
     return 0;
 }
+
+static int setup_chain(void **state)
+{
+    (void)state;
+    setup_module(FIX_NVM_LEN);
+    return 0;
+}
+
+static size_t chunks(size_t len) { return (len + HPGP_MODOP_MAX - 1) / HPGP_MODOP_MAX; }
 
 static void list_and_wait(void **state)
 {
@@ -115,42 +132,74 @@ static void set_key(void **state)
     assert_memory_equal(W.plc.port[0].nmk, nmk, 16);
 }
 
+/* A flat PIB: its length at 0x04, read in chunks of 1400 as plctool -p reads. */
 static void pib_read(void **state)
 {
     (void)state;
     static uint8_t buf[HPGP_PIB_MAX_LEN];
     size_t len = 0;
     assert_int_equal(modem_pib_read(&client, buf, sizeof buf, &len), 0);
-    assert_int_equal(len, sizeof pib);
-    assert_memory_equal(buf, pib, sizeof pib);
-    /* 16-byte header, then ceil(8192 / 1400) chunks */
-    assert_int_equal(W.sent[0], 1 + (sizeof pib + HPGP_MODOP_MAX - 1) / HPGP_MODOP_MAX);
-    assert_int_equal(modem_pib_read(&client, buf, sizeof pib - 1, &len), CCS_ENOSPC);
+    assert_int_equal(len, FIX_PIB_LEN);
+    assert_memory_equal(buf, pib, FIX_PIB_LEN);
+    assert_int_equal(W.sent[0], chunks(FIX_PIB_LEN));
+    assert_int_equal(modem_pib_read(&client, buf, FIX_PIB_LEN - 1, &len), CCS_ENOSPC);
 }
 
+/* A QCA7000 returns module 0x7002 as an NVM chain (its offset 0x04 is no length): read to the end of its last
+ * image, not beyond, although the modem has more bytes. */
+static void pib_read_chain(void **state)
+{
+    (void)state;
+    static uint8_t buf[HPGP_PIB_MAX_LEN];
+    size_t len = 0;
+    W.plc.port[0].pib_len = sizeof pib; /* the module goes on after the chain */
+    assert_int_equal(modem_pib_read(&client, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, FIX_NVM_LEN);
+    assert_memory_equal(buf, pib, FIX_NVM_LEN);
+    assert_int_equal(W.sent[0], chunks(FIX_NVM_LEN));
+    hpgp_pib_view v;
+    assert_int_equal(hpgp_pib_open(buf, len, &v), 0);
+    assert_int_equal(v.off, FIX_PIB_DATA);
+    /* a module that ends before its chain does: the read says so */
+    W.plc.port[0].pib_len = FIX_NVM_LEN - 4;
+    assert_int_equal(modem_pib_read(&client, buf, sizeof buf, &len), CCS_ETRUNC);
+    /* a broken header: refused as soon as it is read */
+    W.plc.port[0].pib_len = FIX_NVM_LEN;
+    pib[FIX_PIB_HDR] = 2; /* major version 2 */
+    assert_int_equal(modem_pib_read(&client, buf, sizeof buf, &len), CCS_EHEADER);
+}
+
+/* read -> patch -> write -> reset -> wait, for a flat PIB and for a chain: the whole file goes back. */
 static void configure_roles(void **state)
 {
     (void)state;
+    size_t len = W.plc.port[0].pib_len;
+    hpgp_pib_view v;
+    assert_int_equal(hpgp_pib_open(pib, len, &v), 0);
     static const struct { hpgp_pib_role role; const char *hfid; } roles[] = {
         { HPGP_PIB_ROLE_EVSE, "EVSE" }, { HPGP_PIB_ROLE_PEV, "PEV" } };
     for (size_t r = 0; r < 2; r++) {
         uint32_t t0 = W.now;
         assert_int_equal(modem_configure(&client, roles[r].role, MODEM_WAIT_MS), 0);
-        hpgp_pib_view v;
-        assert_int_equal(hpgp_pib_open(pib, sizeof pib, &v), 0);
-        assert_int_equal(fix_xor(pib, sizeof pib), 0xFFFFFFFFu);
-        assert_string_equal((const char *)pib + 0x74, roles[r].hfid);
-        assert_int_equal(pib[0xF4], roles[r].role);
-        assert_int_equal(pib[0x1653], roles[r].role);
-        assert_int_equal(fix_le32(pib + 0x1C98), 10240);
-        assert_int_equal(fix_le32(pib + 0x1C9C), 102400);
-        assert_memory_equal(pib + 0x0C, fix_mac, 6);
+        assert_int_equal(W.plc.port[0].pib_len, len);
+        hpgp_pib_view again;
+        assert_int_equal(hpgp_pib_open(pib, len, &again), 0);
+        const uint8_t *img = pib + v.off;
+        if (v.form == HPGP_PIB_FLAT) assert_int_equal(fix_xor(pib, len), 0xFFFFFFFFu);
+        else assert_int_equal(fix_xor(pib + v.header, FIX_NVM_HDR), 0xFFFFFFFFu);
+        assert_string_equal((const char *)img + 0x74, roles[r].hfid);
+        assert_int_equal(img[0xF4], roles[r].role);
+        assert_int_equal(img[0x1653], roles[r].role);
+        assert_int_equal(fix_le32(img + 0x1C98), 10240);
+        assert_int_equal(fix_le32(img + 0x1C9C), 102400);
+        assert_memory_equal(img + 0x0C, fix_mac, 6);
         /* the modem was reset (VS_RS_DEV after the commit, which asked for no reset) and has answered since */
         uint32_t online = W.plc.port[0].online_at;
         assert_true(online - t0 >= RESTART_MS);
         assert_true((int32_t)(W.now - online) >= 0);
     }
     assert_int_equal(W.sent[1], 2);
+    assert_int_equal(W.sent[2], 2 * chunks(len));
     assert_int_equal(W.sent[3], 2);
 }
 
@@ -158,7 +207,7 @@ static void corrupt_not_written(void **state)
 {
     (void)state;
     pib[0x500] ^= 0x10; /* the modem's PIB no longer verifies */
-    uint8_t before[sizeof pib];
+    static uint8_t before[sizeof pib];
     memcpy(before, pib, sizeof pib);
     assert_int_equal(modem_configure(&client, HPGP_PIB_ROLE_EVSE, MODEM_WAIT_MS), CCS_ECHECKSUM);
     assert_memory_equal(pib, before, sizeof pib);
@@ -172,18 +221,19 @@ static void corrupt_not_written(void **state)
     assert_int_equal(W.sent[1] + W.sent[2] + W.sent[3], 0);
 }
 
-static void write_nvm_image(void **state)
+/* A chain file goes to the modem whole, as plctool -P writes it (length and checksum of the file). */
+static void write_nvm_file(void **state)
 {
     (void)state;
-    /* a chain file: its PIB image goes to the modem */
     static uint8_t file[FIX_NVM_LEN];
     fix_nvm(file);
     hpgp_pib_view v;
     assert_int_equal(hpgp_pib_open(file, sizeof file, &v), 0);
     assert_int_equal(hpgp_pib_set_role(file, &v, HPGP_PIB_ROLE_PEV), 0);
     assert_int_equal(modem_pib_write(&client, file, sizeof file), 0);
-    assert_memory_equal(pib, file + FIX_PIB_DATA, sizeof pib);
-    assert_int_equal(W.sent[2], (sizeof pib + HPGP_MODOP_MAX - 1) / HPGP_MODOP_MAX);
+    assert_int_equal(W.plc.port[0].pib_len, sizeof file);
+    assert_memory_equal(pib, file, sizeof file);
+    assert_int_equal(W.sent[2], chunks(sizeof file));
 }
 
 int main(void)
@@ -192,9 +242,11 @@ int main(void)
         cmocka_unit_test_setup(list_and_wait, setup),
         cmocka_unit_test_setup(set_key, setup),
         cmocka_unit_test_setup(pib_read, setup),
+        cmocka_unit_test_setup(pib_read_chain, setup_chain),
         cmocka_unit_test_setup(configure_roles, setup),
+        cmocka_unit_test_setup(configure_roles, setup_chain),
         cmocka_unit_test_setup(corrupt_not_written, setup),
-        cmocka_unit_test_setup(write_nvm_image, setup),
+        cmocka_unit_test_setup(write_nvm_file, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,7 +162,7 @@ static void set_session_id(const sess_proto *proto, uint8_t *buf, size_t *len, c
 {
     static sess_docs d;
     uint16_t type = type_of(buf, *len);
-    assert_int_equal(sess_decode(proto, type, buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d.rx), 0);
+    assert_int_equal(sess_decode(proto, type, buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d.rx, NULL), 0);
     size_t have;
     uint8_t *id = (uint8_t *)proto->session_id(&d.rx, &have);
     assert_int_equal(have, n);

@@ -76,18 +76,30 @@ static void test_full_session(void **state)
     assert_memory_equal(W.evse.evccid, W.pev.cfg.mac, 6);   /* EVCCID = the car's MAC */
 }
 
-/* Tesla Supercharger: 4-byte SessionIDs; the car echoes whatever length it got. */
-static void test_four_byte_session_id(void **state)
+/* The default world with the charger's session or power stage changed first, connected. */
+static void setup_charger(void (*tweak)(sess_evse_config *e, phys_charger_config *c))
 {
-    (void)state;
     sess_evse_config e;
     sess_pev_config p;
     phys_charger_config c;
     phys_battery_config b;
     sw_default_configs(&e, &p, &c, &b);
-    e.session_id_len = 4;
+    tweak(&e, &c);
     sw_init(&W, &e, &p, &c, &b);
     sw_connect(&W);
+}
+
+static void four_byte_ids(sess_evse_config *e, phys_charger_config *c)
+{
+    (void)c;
+    e->session_id_len = 4;
+}
+
+/* Tesla Supercharger: 4-byte SessionIDs; the car echoes whatever length it got. */
+static void test_four_byte_session_id(void **state)
+{
+    (void)state;
+    setup_charger(four_byte_ids);
     assert_true(sw_run(&W, 30 * 60 * 1000, done));
     assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
     assert_int_equal(W.pev.session_id_len, 4);
@@ -384,6 +396,71 @@ static void test_unknown_session(void **state)
     assert_true(W.evse.out.safe);
 }
 
+/* A request the charger cannot decode: stop "bad message", and why: "undecodable", its payload type and length,
+ * the decoder's own error for these bytes (code and bit offset, as exi_decode_ex reports them). A DIN document
+ * that is no request (a response): "not a request". The car the same for its responses. */
+static void test_bad_message_named(void **state)
+{
+    (void)state;
+    static struct din_exiDocument d;
+    uint8_t garbage[] = { 0x80, 0x9A, 0x02, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+    struct exi_error want;
+    assert_int_not_equal(exi_decode_ex(&din_codec, garbage, sizeof garbage, &d, &want), 0);
+    setup_world(NULL, NULL, NULL);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, in_state));
+    sw_detach_car(&W);
+    assert_int_equal(sess_evse_on_message(&W.evse, V2GTP_EXI, garbage, sizeof garbage, W.now), CCS_EPROTO);
+    assert_int_equal(W.evse.stop, SESS_STOP_BAD_MESSAGE);
+    assert_string_equal(W.evse.bad.what, "undecodable");
+    assert_int_equal(W.evse.bad.payload_type, V2GTP_EXI);
+    assert_int_equal(W.evse.bad.len, sizeof garbage);
+    assert_int_equal(W.evse.bad.exi.code, want.code);
+    assert_int_equal(W.evse.bad.exi.bit_offset, want.bit_offset);
+    assert_string_equal(sess_codec_name(W.evse.proto, W.evse.bad.payload_type), "din");
+    /* a response where a request belongs */
+    setup_world(NULL, NULL, NULL);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, in_state));
+    sw_detach_car(&W);
+    const char *name;
+    evse_request(&W.evse, din_BodyType_CableCheckRes, 0, &name);
+    assert_int_equal(W.evse.stop, SESS_STOP_BAD_MESSAGE);
+    assert_string_equal(W.evse.bad.what, "not a request");
+    assert_int_equal(W.evse.bad.exi.code, 0);
+    /* the car: garbage where its supportedAppProtocolRes belongs */
+    static struct app_exiDocument a;
+    assert_int_not_equal(exi_decode_ex(&app_codec, garbage, sizeof garbage, &a, &want), 0);
+    setup_world(NULL, NULL, NULL);
+    sess_pev_start(&W.pev, 0);
+    assert_int_equal(sess_pev_on_message(&W.pev, V2GTP_EXI, garbage, sizeof garbage, 0), CCS_EPROTO);
+    assert_int_equal(W.pev.stop, SESS_STOP_BAD_MESSAGE);
+    assert_string_equal(W.pev.bad.what, "undecodable");
+    assert_int_equal(W.pev.bad.exi.code, want.code);
+    assert_int_equal(W.pev.bad.exi.bit_offset, want.bit_offset);
+    assert_string_equal(sess_codec_name(W.pev.proto, W.pev.bad.payload_type), "app");
+}
+
+static int car_stopped(const sw_world *w) { return w->pev.phase == SESS_SAFE || w->pev.phase == SESS_DONE; }
+
+static void endless_isolation_test(sess_evse_config *e, phys_charger_config *c)
+{
+    (void)e;
+    c->isolation_ms = 10u * SESS_EVCC_CABLE_CHECK_TIMEOUT_MS;
+}
+
+/* An insulation test that never ends: the car gives CableCheck up after V2G_EVCC_CableCheck_Timeout and names
+ * that timer. */
+static void test_car_state_timer_named(void **state)
+{
+    (void)state;
+    setup_charger(endless_isolation_test);
+    assert_true(sw_run(&W, 5 * 60 * 1000, car_stopped));
+    assert_int_equal(W.pev.stop, SESS_STOP_TIMEOUT);
+    assert_string_equal(W.pev.timer, "V2G_EVCC_CableCheck_Timeout");
+    assert_true(W.now >= SESS_EVCC_CABLE_CHECK_TIMEOUT_MS);
+}
+
 static int charging(const sw_world *w) { return w->plant.charger.i > 100.0f; }
 
 /* The charger's own emergency stop while 100+ A flow: its next answer is FAILED with EVSE_EmergencyShutdown,
@@ -460,6 +537,8 @@ int main(void)
         cmocka_unit_test(test_power_delivery_stop_after_cable_check),
         cmocka_unit_test(test_sequence_error_then_next_car),
         cmocka_unit_test(test_unknown_session),
+        cmocka_unit_test(test_bad_message_named),
+        cmocka_unit_test(test_car_state_timer_named),
         cmocka_unit_test(test_welding_after_contactors_open),
         cmocka_unit_test(test_charger_emergency_stop),
         cmocka_unit_test(test_sap_choice_real_requests),

@@ -259,18 +259,26 @@ static void test_pause_resume(void **state)
 
 /* While charging, one DC_ChargeLoopReq is rewritten: with another SessionID, or into a DC_CableCheckReq (out
  * of order). The charger answers with the code, goes safe; the car stops with the reason; nothing opens under
- * load. */
+ * load. In a Scheduled session (the charger offering only that) an error DC_ChargeLoopRes carries the Scheduled
+ * control-mode fields. */
 typedef struct {
     int kind;          /* 0: SessionID, 1: out of order */
+    int scheduled;     /* the Scheduled control mode (only_scheduled) */
     int armed, done, code;
+    uint8_t mode;      /* the control-mode choice of an error DC_ChargeLoopRes */
     uint32_t at;
 } rewrite;
 
 static int rewrite_loop(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     rewrite *r = w->hook_ctx;
+    if (r->scheduled) only_scheduled(w, dir, buf, len);
     if (decode(buf, *len, &D) != 0) return 1;
-    if (dir == SW_TO_PEV && r->done && !r->code) r->code = code_of(&D) + 1;
+    if (dir == SW_TO_PEV && r->done && !r->code) {
+        r->code = code_of(&D) + 1;
+        if (is_dc(&D) && D.dc.root == ISO20_DC_ROOT_DC_ChargeLoopRes)
+            r->mode = D.dc.DC_ChargeLoopRes.CLResControlMode_choice;
+    }
     if (dir != SW_TO_EVSE || !r->armed || r->done || !is_dc(&D) || D.dc.root != ISO20_DC_ROOT_DC_ChargeLoopReq)
         return 1;
     if (r->kind == 0) {
@@ -287,9 +295,10 @@ static int rewrite_loop(sw_world *w, int dir, uint8_t *buf, size_t *len)
     return 1;
 }
 
-static void refused_while_charging(int kind, int code, sess_stop_reason why, sess_stop_reason car_why)
+static rewrite refused_while_charging(int kind, int scheduled, int code, sess_stop_reason why,
+                                      sess_stop_reason car_why)
 {
-    rewrite r = { .kind = kind };
+    rewrite r = { .kind = kind, .scheduled = scheduled };
     setup(NULL);
     W.hook = rewrite_loop;
     W.hook_ctx = &r;
@@ -309,20 +318,31 @@ static void refused_while_charging(int kind, int code, sess_stop_reason why, ses
     assert_int_equal(W.pev.stop, car_why);
     assert_true(W.pev.out.safe);
     sc_plant_safe(&W.plant, 1);
+    return r;
 }
 
 static void test_unknown_session(void **state)
 {
     (void)state;
-    refused_while_charging(0, iso20_responseCodeType_FAILED_UnknownSession, SESS_STOP_UNKNOWN_SESSION,
-                           SESS_STOP_UNKNOWN_SESSION);
+    rewrite r = refused_while_charging(0, 0, iso20_responseCodeType_FAILED_UnknownSession, SESS_STOP_UNKNOWN_SESSION,
+                                       SESS_STOP_UNKNOWN_SESSION);
+    assert_int_equal(r.mode, iso20_dc_DC_ChargeLoopResType_Dynamic_DC_CLResControlMode);
+}
+
+static void test_unknown_session_scheduled(void **state)
+{
+    (void)state;
+    rewrite r = refused_while_charging(0, 1, iso20_responseCodeType_FAILED_UnknownSession, SESS_STOP_UNKNOWN_SESSION,
+                                       SESS_STOP_UNKNOWN_SESSION);
+    assert_false(W.pev.dynamic);
+    assert_int_equal(r.mode, iso20_dc_DC_ChargeLoopResType_Scheduled_DC_CLResControlMode);
 }
 
 static void test_sequence_error(void **state)
 {
     (void)state;
     /* our car gets a DC_CableCheckRes for its DC_ChargeLoopReq: not its response */
-    refused_while_charging(1, iso20_dc_responseCodeType_FAILED_SequenceError, SESS_STOP_SEQUENCE,
+    refused_while_charging(1, 0, iso20_dc_responseCodeType_FAILED_SequenceError, SESS_STOP_SEQUENCE,
                            SESS_STOP_BAD_MESSAGE);
 }
 
@@ -510,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_scheduled_session),
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_unknown_session),
+        cmocka_unit_test(test_unknown_session_scheduled),
         cmocka_unit_test(test_sequence_error),
         cmocka_unit_test(test_silent_in_charge_loop),
         cmocka_unit_test(test_silent_before_charging),

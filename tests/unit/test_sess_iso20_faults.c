@@ -48,7 +48,8 @@ static struct sess_iso20_doc D;   /* the message msg_of decoded last */
 static int msg_of(const uint8_t *buf, size_t len)
 {
     v2gtp_msg m;
-    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0 || iso20_glue_decode_typed(m.payload_type, m.payload, m.payload_len, &D) != 0)
+    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0 ||
+        iso20_glue_decode_typed(m.payload_type, m.payload, m.payload_len, &D, NULL) != 0)
         return -1;
     return iso20_msg_of(&D);
 }

@@ -170,6 +170,44 @@ static void avln_rules(void **state)
     assert_int_equal(m.kind, HPGP_K_SLAC_PARAM_CNF);
 }
 
+/* A modem bridges every frame of its host, not only HomePlug and IPv6: an ARP request (broadcast) and an IPv4
+ * echo request (unicast) cross unchanged inside an AVLN, and not between AVLNs. */
+static void ipv4_arp_bridged(void **state)
+{
+    (void)state;
+    setup_two(NULL);
+    uint8_t arp[60] = { 0 }, ip4[74] = { 0 };
+    memset(arp, 0xFF, 6);
+    memcpy(arp + 6, pev_host, 6);
+    static const uint8_t arp_body[] = { 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1 }; /* ethertype, htype, ptype, op 1 */
+    memcpy(arp + 12, arp_body, sizeof arp_body);
+    memcpy(arp + 22, pev_host, 6);
+    memcpy(arp + 28, "\x0a\x00\x00\x02", 4); /* sender 10.0.0.2 */
+    memcpy(arp + 38, "\x0a\x00\x00\x01", 4); /* target 10.0.0.1 */
+    memcpy(ip4, evse_host, 6);
+    memcpy(ip4 + 6, pev_host, 6);
+    static const uint8_t ip_head[] = { 0x08, 0x00, 0x45, 0, 0, 60, 0, 1, 0x40, 0, 64, 1 }; /* IPv4, ICMP */
+    memcpy(ip4 + 12, ip_head, sizeof ip_head);
+    ip4[34] = 8; /* echo request */
+    sim_plc_set_nmk(&plc, 0, key_a);
+    sim_plc_set_nmk(&plc, 1, key_b);
+    assert_int_equal(sim_plc_send(&plc, 1, arp, sizeof arp, 0), 0);
+    assert_int_equal(sim_plc_send(&plc, 1, ip4, sizeof ip4, 0), 0);
+    assert_int_equal(plc.stats.dropped_avln, 2);
+    assert_int_equal(poll_one(DELAY, NULL, NULL), -1);
+    sim_plc_set_nmk(&plc, 1, key_a);
+    const uint8_t *frames[2] = { arp, ip4 };
+    const size_t lens[2] = { sizeof arp, sizeof ip4 };
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(sim_plc_send(&plc, 1, frames[i], lens[i], 10), 0);
+        size_t n;
+        assert_int_equal(poll_one(10 + DELAY, NULL, &n), 0);
+        assert_int_equal(n, lens[i]);
+        assert_memory_equal(rx, frames[i], n);
+    }
+    assert_int_equal(poll_one(100, NULL, NULL), -1); /* one copy each, to the other host only */
+}
+
 /* Each MNBC sound reaches the other host, followed by its modem's ATTEN_PROFILE.IND with the link's
  * attenuation; an AR7420-like modem sends no profile. */
 static void sounds_and_profiles(void **state)
@@ -389,6 +427,7 @@ int main(void)
         cmocka_unit_test(get_sw_from_local_modem),
         cmocka_unit_test(set_key_joins_avln),
         cmocka_unit_test(avln_rules),
+        cmocka_unit_test(ipv4_arp_bridged),
         cmocka_unit_test(sounds_and_profiles),
         cmocka_unit_test(pib_rd_wr_mod),
         cmocka_unit_test(pib_module_operation),
