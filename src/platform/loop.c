@@ -137,16 +137,26 @@ int ccs_loop_stop_on_signals(ccs_loop *loop, int rc)
 
 static int timer_due(const ccs_timer *t, uint32_t now) { return (int32_t)(now - t->at) >= 0; }
 
-/* Fire the timers due now, each once per pass (a callback may re-arm or stop any timer, even to now). */
+/* Fire the timers due now, each once per pass and in the order of their deadlines (a loop that ran late, e.g.
+ * on a loaded machine, has the same outcome as one on time); a callback may re-arm or stop any timer. */
 static void fire_timers(ccs_loop *loop)
 {
     uint32_t now = ccs_loop_now(loop);
     ccs_timer *due[CCS_LOOP_MAX_TIMERS];
+    uint32_t at[CCS_LOOP_MAX_TIMERS];
     int n = 0;
-    for (int i = 0; i < loop->ntimers; i++)
-        if (timer_due(loop->timer[i], now)) due[n++] = loop->timer[i];
+    for (int i = 0; i < loop->ntimers; i++) {
+        if (!timer_due(loop->timer[i], now)) continue;
+        int k = n++;   /* insertion by deadline; equal deadlines keep their table order */
+        for (; k > 0 && (int32_t)(at[k - 1] - loop->timer[i]->at) > 0; k--) {
+            due[k] = due[k - 1];
+            at[k] = at[k - 1];
+        }
+        due[k] = loop->timer[i];
+        at[k] = loop->timer[i]->at;
+    }
     for (int i = 0; i < n && !loop->stopped; i++) {
-        if (find_timer(loop, due[i]) < 0 || !timer_due(due[i], now)) continue;
+        if (find_timer(loop, due[i]) < 0 || due[i]->at != at[i]) continue;   /* stopped or re-armed meanwhile */
         ccs_loop_timer_stop(loop, due[i]);
         due[i]->fn(loop, due[i]->ctx);
     }
