@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app_streams.h"
 #include "commands.h"
 
 static const struct ccs_command commands[] = {
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    app_std_fds();
     if (argc < 2) {
         usage(stderr);
         return CCS_EXIT_USAGE;
@@ -34,8 +36,11 @@ int main(int argc, char **argv)
         return CCS_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].run(argc - 1, argv + 1);
+            app_streams_end();   /* the live commands' queued output */
+            return rc;
+        }
     fprintf(stderr, "ccsplc: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return CCS_EXIT_USAGE;

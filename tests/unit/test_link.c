@@ -1,4 +1,5 @@
-/* Platform glue: the poll loop (timer order, re-arming, fd callbacks, stop), MAC text forms, getrandom,
+/* Platform glue: the poll loop (timer order, re-arming, fd callbacks, stop on every ending signal), MAC text
+ * forms, getrandom,
  * and the raw link on loopback (root only: frames padded to 60 bytes, the outgoing copy not delivered). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,6 +134,33 @@ static void fd_callbacks(void **state)
     close(p[1]);
 }
 
+/* Every signal that would end the process stops a loop that takes signals, with its rc and the signal noted, so
+ * that the program ends through its own safe stop (a closed terminal: SIGHUP; SIGUSR1, ...). One still pending
+ * when the loop closes is taken, not delivered. */
+static void every_ending_signal_stops_the_loop(void **state)
+{
+    (void)state;
+    const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+                         SIGIO, SIGPWR, SIGRTMIN, SIGRTMIN + 3, SIGRTMAX };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        static ccs_loop loop;
+        ccs_timer t;
+        ccs_loop_init(&loop);
+        assert_int_equal(ccs_loop_stop_on_signals(&loop, 5), 0);
+        ccs_loop_timer_at(&loop, &t, ccs_loop_now(&loop) + 10000, stop_loop, "x"); /* never reached */
+        raise(sigs[i]);
+        assert_int_equal(ccs_loop_run(&loop), 5);
+        assert_int_equal(loop.last_signal, sigs[i]);
+        raise(sigs[i]);   /* after the loop's end: taken at close */
+        ccs_loop_timer_stop(&loop, &t);
+        ccs_loop_close(&loop);
+        assert_int_equal(loop.last_signal, sigs[i]);
+    }
+    char buf[16];
+    assert_string_equal(ccs_signal_name(SIGHUP, buf), "SIGHUP");
+    assert_string_equal(ccs_signal_name(SIGRTMIN + 3, buf), "SIGRTMIN+3");
+}
+
 static void mac_text(void **state)
 {
     (void)state;
@@ -213,6 +242,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timers_in_order), cmocka_unit_test(late_timers_fire_in_deadline_order),
         cmocka_unit_test(rearm_once_per_pass), cmocka_unit_test(fd_callbacks),
+        cmocka_unit_test(every_ending_signal_stops_the_loop),
         cmocka_unit_test(mac_text),        cmocka_unit_test(randomness),          cmocka_unit_test(loopback_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
