@@ -67,16 +67,21 @@ sig_case() {
 for sig in HUP USR1 USR2 QUIT ALRM RTMIN+1 INT TERM; do sig_case evse $sig; done
 for sig in HUP USR1; do sig_case pev $sig; done
 
+# ends_on TAG PID SIG: SIG ends PID with exit 0
+ends_on() {
+    kill -s "$3" "$2"
+    wait "$2"
+    local rc=$?
+    [ "$rc" = 0 ] || fail "$1: exit $rc on SIG$3 (want 0)"
+}
+
 # A serving charger waiting for a car: SIGHUP ends it like SIGTERM (nothing to make safe): exit 0.
 ip netns exec "$E" "$CCSPLC" evse -i he$id --timeout 60 >"$tmp/wait-evse.out" 2>"$tmp/wait-evse.log" </dev/null &
 evse=$!
 pids+=($evse)
 wait_for "$tmp/wait-evse.log" "slac: EVSE on" 20 || fail "waiting charger did not start"
 sleep 0.5
-kill -HUP $evse
-wait $evse
-rc=$?
-[ "$rc" = 0 ] || fail "waiting charger: exit $rc on SIGHUP (want 0)"
+ends_on "waiting charger" $evse HUP
 grep -q "evse: 0 sessions served" "$tmp/wait-evse.out" || fail "waiting charger: no summary"
 echo "ok: SIGHUP to a charger waiting for a car: exit 0 with its summary"
 
@@ -90,10 +95,7 @@ kill -HUP $evse
 sleep 1
 kill -0 $evse 2>/dev/null || fail "nohup: the charger ended on an ignored SIGHUP"
 grep -q "signal: SIGHUP" "$tmp/nohup-evse.log" && fail "nohup: the charger took the ignored SIGHUP"
-kill -TERM $evse
-wait $evse
-rc=$?
-[ "$rc" = 0 ] || fail "nohup: exit $rc on SIGTERM (want 0)"
+ends_on nohup $evse TERM
 echo "ok: a charger started with SIGHUP ignored (nohup) keeps it ignored; SIGTERM ends it"
 
 # listen on the plcsim namespace's loopback: SIGUSR1 ends it with the summary, exit 0
@@ -101,17 +103,11 @@ ip netns exec "$S" "$CCSPLC" listen -i lo >"$tmp/listen.out" 2>"$tmp/listen.log"
 lis=$!
 pids+=($lis)
 wait_for "$tmp/listen.log" "listen: on lo" 20 || fail "listen did not start"
-kill -USR1 $lis
-wait $lis
-rc=$?
-[ "$rc" = 0 ] || fail "listen: exit $rc on SIGUSR1 (want 0)"
+ends_on listen $lis USR1
 grep -q "listen: 0 EXI messages" "$tmp/listen.log" || fail "listen: no summary on SIGUSR1"
 echo "ok: SIGUSR1 to listen: summary, exit 0"
 
 # plcsim: SIGHUP ends it with its statistics, exit 0
-kill -HUP $plcsim
-wait $plcsim
-rc=$?
-[ "$rc" = 0 ] || fail "plcsim: exit $rc on SIGHUP (want 0)"
+ends_on plcsim $plcsim HUP
 grep -q "plcsim: sent [0-9]* delivered" "$tmp/plcsim.log" || fail "plcsim: no statistics on SIGHUP"
 echo "ok: SIGHUP to plcsim: statistics, exit 0"

@@ -1,6 +1,7 @@
-/* Reading the EXI test vectors of ../shared/corpus/<name>.tsv. */
+/* Reading the EXI test vectors of ../shared/corpus/<name>.tsv, and running a check over every line. */
 #include "corpus.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,4 +40,25 @@ char *corpus_load(const char *path, struct corpus_line **out, size_t *n)
         line = next;
     }
     return buf;
+}
+
+long corpus_check_file(const char *name, corpus_check_fn check)
+{
+    struct corpus_line *lines;
+    size_t n, failed = 0, notes = 0;
+    char *buf = corpus_load(tu_shared(name), &lines, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *note = NULL, *why = check(&lines[i], &note);
+        const struct corpus_line *l = &lines[i];
+        if (why && failed++ < 10)
+            printf("%s:%d %s %s: %s\n", name, l->lineno, l->proto, l->message, why);
+        if (!why && note) {
+            notes++;
+            printf("%s:%d %s %s: %s\n", name, l->lineno, l->proto, l->message, note);
+        }
+    }
+    printf("%s: %zu of %zu lines pass (%zu with a note)\n", name, n - failed, n, notes);
+    free(lines);
+    free(buf);
+    return buf && n ? (long)failed : -1;
 }

@@ -33,21 +33,29 @@ static void stop_loop(ccs_loop *loop, void *ctx)
     ccs_loop_stop(loop, 42);
 }
 
+/* Timers b (now + 2), C (c armed for now + 4, re-armed for now + 8: fires once, later), d (now + 10: stops the
+ * loop); a (now + 6) stopped. The loop's time at the start. */
+static uint32_t arm_timers(ccs_loop *loop, ccs_timer t[4])
+{
+    ccs_loop_init(loop);
+    norder = 0;
+    uint32_t now = ccs_loop_now(loop);
+    assert_int_equal(ccs_loop_timer_at(loop, &t[0], now + 6, mark, "a"), 0);
+    assert_int_equal(ccs_loop_timer_at(loop, &t[1], now + 2, mark, "b"), 0);
+    assert_int_equal(ccs_loop_timer_at(loop, &t[2], now + 4, mark, "c"), 0);
+    assert_int_equal(ccs_loop_timer_at(loop, &t[3], now + 10, stop_loop, "d"), 0);
+    assert_int_equal(ccs_loop_timer_at(loop, &t[2], now + 8, mark, "C"), 0);
+    ccs_loop_timer_stop(loop, &t[0]);
+    assert_false(ccs_loop_timer_armed(loop, &t[0]));
+    return now;
+}
+
 static void timers_in_order(void **state)
 {
     (void)state;
     static ccs_loop loop;
-    ccs_timer a, b, c, d;
-    ccs_loop_init(&loop);
-    norder = 0;
-    uint32_t now = ccs_loop_now(&loop);
-    assert_int_equal(ccs_loop_timer_at(&loop, &a, now + 6, mark, "a"), 0);
-    assert_int_equal(ccs_loop_timer_at(&loop, &b, now + 2, mark, "b"), 0);
-    assert_int_equal(ccs_loop_timer_at(&loop, &c, now + 4, mark, "c"), 0);
-    assert_int_equal(ccs_loop_timer_at(&loop, &d, now + 10, stop_loop, "d"), 0);
-    assert_int_equal(ccs_loop_timer_at(&loop, &c, now + 8, mark, "C"), 0); /* re-armed: fires once, later */
-    ccs_loop_timer_stop(&loop, &a);
-    assert_false(ccs_loop_timer_armed(&loop, &a));
+    ccs_timer t[4];
+    arm_timers(&loop, t);
     assert_int_equal(ccs_loop_run(&loop), 42);
     assert_int_equal(norder, 3);
     assert_memory_equal(order, "bCd", 3);
@@ -61,16 +69,8 @@ static void late_timers_fire_in_deadline_order(void **state)
 {
     (void)state;
     static ccs_loop loop;
-    ccs_timer a, b, c, d;
-    ccs_loop_init(&loop);
-    norder = 0;
-    uint32_t now = ccs_loop_now(&loop);
-    ccs_loop_timer_at(&loop, &a, now + 6, mark, "a");
-    ccs_loop_timer_at(&loop, &b, now + 2, mark, "b");
-    ccs_loop_timer_at(&loop, &c, now + 4, mark, "c");
-    ccs_loop_timer_at(&loop, &d, now + 10, stop_loop, "d");
-    ccs_loop_timer_at(&loop, &c, now + 8, mark, "C");
-    ccs_loop_timer_stop(&loop, &a);
+    ccs_timer t[4];
+    uint32_t now = arm_timers(&loop, t);
     while (ccs_loop_now(&loop) - now <= 10) { /* late for all of them (waiting for an event, not a guess) */
         struct timespec ts = { 0, 2000000 };
         nanosleep(&ts, NULL);
