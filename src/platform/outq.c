@@ -131,7 +131,7 @@ int ccs_outq_writev(ccs_outq *q, const struct iovec *iov, int n)
     }
     q->piece_at = q->written + q->len;
     for (int i = 0; i < n; i++) {
-        memcpy(q->buf + q->off + q->len, iov[i].iov_base, iov[i].iov_len);
+        if (iov[i].iov_len) memcpy(q->buf + q->off + q->len, iov[i].iov_base, iov[i].iov_len);   /* base may be NULL */
         q->len += iov[i].iov_len;
     }
     return ccs_outq_flush(q) == CCS_EIO ? CCS_EIO : 0;
