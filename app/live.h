@@ -130,6 +130,7 @@ struct live {
     /* output */
     pcapng_writer pcap;
     int have_pcap;
+    unsigned pcap_failed;             /* the capture's output failed (said once) */
     int tty_keys, tty_status;
     struct termios tty_saved;
     ccs_timer status;

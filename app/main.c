@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app_io.h"
+#include "app_streams.h"
 #include "commands.h"
 
 static const struct ccs_command commands[] = {
@@ -26,6 +27,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    app_std_fds();
     if (argc < 2) {
         usage(stderr);
         return CCS_EXIT_USAGE;
@@ -38,6 +40,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], commands[i].name))
             continue;
         int rc = commands[i].run(argc - 1, argv + 1);
+        app_streams_end();            /* the live commands' queued output: drained, or its loss logged */
         int err = app_close_stdout(); /* data that never reached its file is a failure, not a success */
         if (err) {
             fprintf(stderr, "ccsplc %s: cannot write the output: %s\n", argv[1], strerror(err));

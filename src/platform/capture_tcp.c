@@ -197,7 +197,7 @@ static cap_conn *find_conn(cap_reader *r, const ipv6_frame *f, cap_dir *sender)
 void cap_tcp_segment(cap_reader *r, const ipv6_frame *f, const uint8_t *payload, size_t len)
 {
     r->stats.tcp_segments++;
-    cap_dir d;
+    cap_dir d = CAP_DIR_C2S; /* set by find_conn or new_conn (gcc -Os cannot see it) */
     cap_conn *c = find_conn(r, f, &d);
     int syn = (f->tcp_flags & TCP_SYN) != 0, ack = (f->tcp_flags & TCP_ACK) != 0;
     if (c && syn && !ack && (c->closed || (c->syn_seen && c->client_isn != f->seq))) c = NULL; /* port reused */

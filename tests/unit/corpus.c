@@ -1,4 +1,4 @@
-/* Reading the EXI test vectors of ../shared/corpus/<name>.tsv. */
+/* Reading the EXI test vectors of ../shared/corpus/<name>.tsv, and running a check over every line. */
 #include "corpus.h"
 
 #include <stdio.h>
@@ -64,4 +64,25 @@ int corpus_decode_first(const char *tsv, const char *proto, const char *message,
     free(lines);
     free(buf);
     return rc;
+}
+
+long corpus_check_file(const char *name, corpus_check_fn check)
+{
+    struct corpus_line *lines;
+    size_t n, failed = 0, notes = 0;
+    char *buf = corpus_load(tu_shared(name), &lines, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *note = NULL, *why = check(&lines[i], &note);
+        const struct corpus_line *l = &lines[i];
+        if (why && failed++ < 10)
+            printf("%s:%d %s %s: %s\n", name, l->lineno, l->proto, l->message, why);
+        if (!why && note) {
+            notes++;
+            printf("%s:%d %s %s: %s\n", name, l->lineno, l->proto, l->message, note);
+        }
+    }
+    printf("%s: %zu of %zu lines pass (%zu with a note)\n", name, n - failed, n, notes);
+    free(lines);
+    free(buf);
+    return buf && n ? (long)failed : -1;
 }
