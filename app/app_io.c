@@ -1,7 +1,8 @@
-/* Input helpers for the CLI: read a file or stdin whole, parse hex text. */
+/* Input and output helpers for the CLI: read a file or stdin whole, parse hex text, finish standard output. */
 #include "app_io.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,4 +64,12 @@ uint8_t *app_parse_hex(const char *text, size_t *len)
     }
     *len = n;
     return out;
+}
+
+int app_close_stdout(void)
+{
+    int err = fflush(stdout) ? errno : ferror(stdout) ? EIO : 0;
+    if (fclose(stdout) && !err)
+        err = errno;
+    return err;
 }

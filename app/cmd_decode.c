@@ -89,20 +89,24 @@ static void progress(int fd, off_t size)
             pct > 100 ? 100 : pct, (double)pos / 1e6);
 }
 
+enum { RUN_NOT_OPENED = -2 };
+
+/* Reads the capture through the analyzer: 0, -1 (a read error part way), RUN_NOT_OPENED. */
 static int run(const char *path, struct out *o, int show_progress)
 {
     char err[256];
     cap_source *src;
     if (cap_open_file(path, &src, err, sizeof err)) {
-        LOG_E("%s: %s", path, err);
-        return -1;
+        LOG_E("%s%s%s", strncmp(err, path, strlen(path)) ? path : "", strncmp(err, path, strlen(path)) ? ": " : "",
+              err); /* libpcap names the path itself in some messages */
+        return RUN_NOT_OPENED;
     }
     cap_callbacks cb = dec_callbacks(o->a);
     cap_reader *r = cap_new(&cb, CAP_DEFAULT_MAX_PAYLOAD);
     struct stat st;
     int fd = show_progress && !stat(path, &st) ? find_fd(path) : -1;
     int rc = 0;
-    while (r && (rc = cap_source_read(src, r, FRAMES_PER_STEP)) > 0)
+    while (r && !ferror(stdout) && (rc = cap_source_read(src, r, FRAMES_PER_STEP)) > 0) /* stop when output fails */
         if (fd >= 0)
             progress(fd, st.st_size);
     if (fd >= 0)
@@ -155,6 +159,11 @@ int cmd_decode(int argc, char **argv)
         return CCS_EXIT_FAIL;
     }
     int rc = run(path, &o, show_progress);
+    if (rc == RUN_NOT_OPENED) { /* nothing was read: no summary, no totals */
+        dec_free(o.a);
+        dec_html_free(o.html);
+        return CCS_EXIT_FAIL;
+    }
     if (o.mode == MODE_TEXT)
         dec_text_summary(stdout, o.a);
     if (o.mode == MODE_JSON)
@@ -170,7 +179,9 @@ int cmd_decode(int argc, char **argv)
             rc = -1;
         }
     }
-    if (t->exi_errors)
+    if (ferror(stdout))
+        rc = -1; /* main() names the error */
+    else if (t->exi_errors)
         LOG_E("%s: %u of %u EXI messages do not decode", path, t->exi_errors, t->exi);
     else if (o.mode != MODE_TEXT)
         LOG_I("%s: %u EXI messages, %zu sessions, %llu frames of other traffic skipped", path, t->exi,

@@ -2,7 +2,6 @@
  * the live timeline and session summaries of `ccsplc decode`, plus --pcap, --split, --html and --join. */
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "ccsplc/log.h"
 #include "ccsplc/loop.h"
 #include "ccsplc/random.h"
+#include "app_streams.h"
 #include "commands.h"
 
 #define FILE_FRAMES_PER_STEP 4096
@@ -119,23 +119,21 @@ static void on_duration(ccs_loop *loop, void *ctx)
     ccs_loop_stop(loop, 0);
 }
 
-/* Live: the capture's descriptor on the poll loop until a signal or --duration. */
-static int run_live(const opts *o, lis_listener *l, cap_source *src)
+/* Live: the capture's descriptor on the poll loop (with the output queues) until a signal or --duration. */
+static int run_live(const opts *o, ccs_loop *loop, lis_listener *l, cap_source *src)
 {
-    ccs_loop loop;
-    ccs_loop_init(&loop);
     ccs_timer stop;
     live_ctx x = {l, src, 0};
-    signal(SIGINT, SIG_DFL); /* a background job starts with SIGINT ignored: signalfd would never see it */
-    int rc = ccs_loop_stop_on_signals(&loop, 0);
-    if (!rc) rc = ccs_loop_add_fd(&loop, cap_source_fd(src), POLLIN, on_readable, &x);
-    if (!rc && o->duration_s > 0) rc = ccs_loop_timer_at(&loop, &stop, (uint32_t)(o->duration_s * 1000), on_duration, NULL);
+    int rc = ccs_loop_stop_on_signals(loop, 0);
+    app_streams_watch(loop);
+    if (!rc) rc = ccs_loop_add_fd(loop, cap_source_fd(src), POLLIN, on_readable, &x);
+    if (!rc && o->duration_s > 0) rc = ccs_loop_timer_at(loop, &stop, (uint32_t)(o->duration_s * 1000), on_duration, NULL);
     if (!rc) {
         LOG_I("listen: on %s%s (SIGINT to stop)", o->ifname, o->join ? ", --join" : "");
-        rc = ccs_loop_run(&loop);
+        rc = ccs_loop_run(loop);
     }
     if (rc >= 0 && lis_pump(l, src, -1) < 0) rc = CCS_EIO; /* what arrived before the stop */
-    ccs_loop_close(&loop);
+    ccs_loop_close(loop);
     uint64_t dropped;
     if (!cap_source_drops(src, &dropped) && dropped)
         LOG_W("listen: the kernel dropped %llu frames (capture buffer full)", (unsigned long long)dropped);
@@ -183,13 +181,23 @@ static int listen_with(opts *o)
         o->cfg.modem = &io;
         o->cfg.rng = ccs_random_getrandom;
     }
-    if (o->cfg.out && !o->file) setvbuf(stdout, NULL, _IOLBF, 0); /* each record as it arrives */
+    ccs_loop loop;
+    if (!o->file) {   /* live: output never blocks the loop, each record goes out as it arrives */
+        app_streams_live();
+        if (o->cfg.out) o->cfg.out = stdout;
+        ccs_loop_init(&loop);
+        o->cfg.loop = &loop;
+    }
     lis_listener *l = NULL;
     if ((rc = lis_new(&o->cfg, &l, err, sizeof err)) != 0) {
         LOG_E("listen: %s", err);
     } else {
-        rc = o->file ? run_file(l, src) : run_live(o, l, src);
+        rc = o->file ? run_file(l, src) : run_live(o, &loop, l, src);
         if (lis_finish(l)) rc = CCS_EIO;
+        if (o->cfg.out && app_streams_end()) {
+            LOG_E("listen: the timeline on stdout is incomplete");
+            rc = CCS_EIO;
+        }
         if (o->html && write_html(l, o->html, o->file ? o->file : o->ifname)) rc = CCS_EIO;
         const dec_totals *t = dec_stats(lis_analyzer(l));
         if (t->exi_errors) LOG_E("listen: %u of %u EXI messages do not decode", t->exi_errors, t->exi);

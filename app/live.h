@@ -105,7 +105,9 @@ struct live {
     sess_evse_config ecfg;            /* every charger session of this plug-in */
     live_conn *car;                   /* the car's connection: the car's own, or the charger's slot of the car's
                                        * session (live_slots.c); for the status line and the result */
-    int owner;                        /* charger: the slot driving the power stage, -1: none yet */
+    int owner;                        /* charger: the slot bound to the power stage, -1: none yet */
+    int owner_powered;                /* charger: that session has commanded the power stage */
+    int car_wait_over;                /* charger: LIVE_CAR_SETUP_MS after the match passed: no car to wait for */
     int told_isolation, told_no_progress; /* charger: logged once per plug-in */
     sess_pev pev;
     int car_contactors;               /* car: its contactors closed as last logged */
@@ -129,6 +131,7 @@ struct live {
     /* output */
     pcapng_writer pcap;
     int have_pcap;
+    unsigned pcap_failed;             /* the capture's output failed (said once) */
     int tty_keys, tty_status;
     struct termios tty_saved;
     ccs_timer status;

@@ -1,5 +1,6 @@
 /* `ccsplc evse` / `ccsplc pev` on an interface: the phases in order (SLAC, SDP, session) up to --stop-after,
  * the time limit, the pcap of the interface, and the result on stdout. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -7,6 +8,7 @@
 
 #include "ccsplc/errors.h"
 #include "ccsplc/log.h"
+#include "app_streams.h"
 #include "commands.h"
 #include "demo.h"
 #include "live.h"
@@ -20,9 +22,18 @@ uint64_t live_wall_ns(void)
 
 const char *live_role_name(const live *l) { return l->o.role == LIVE_EVSE ? "evse" : "pev"; }
 
+/* A failed capture is said once (the session goes on without it). */
+static void pcap_written(live *l, int rc)
+{
+    if (rc == CCS_EIO && !l->pcap_failed++)
+        LOG_E("pcap: %s: %s: capture stopped after %llu bytes (the session goes on)", l->o.pcap,
+              strerror(l->pcap.q.err), (unsigned long long)l->pcap.q.written);
+}
+
 void live_pcap_frame(live *l, int out, const uint8_t *frame, size_t len)
 {
-    if (l->have_pcap) pcapng_write(&l->pcap, live_wall_ns(), out ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, frame, len);
+    if (l->have_pcap)
+        pcap_written(l, pcapng_write(&l->pcap, live_wall_ns(), out ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, frame, len));
 }
 
 void live_pcap_udp(live *l, int out, const uint8_t peer_ip[16], uint16_t our_port, uint16_t peer_port,
@@ -38,7 +49,18 @@ void live_pcap_udp(live *l, int out, const uint8_t peer_ip[16], uint16_t our_por
     memcpy(out ? h.dst : h.src, peer_ip, 16);
     h.src_port = out ? our_port : peer_port;
     h.dst_port = out ? peer_port : our_port;
-    pcapng_write_ipv6(&l->pcap, live_wall_ns(), out ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, &h, payload, len);
+    pcap_written(l, pcapng_write_ipv6(&l->pcap, live_wall_ns(), out ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, &h, payload, len));
+}
+
+/* The rest of the capture written; what a reader that was behind did not get is said. */
+static void pcap_closed(live *l)
+{
+    const ccs_outq *q = &l->pcap.q;
+    pcapng_close(&l->pcap);
+    if (q->err) pcap_written(l, CCS_EIO);
+    else if (q->dropped_bytes)
+        LOG_W("pcap: %s: %llu bytes not written (%u frames dropped): it was not read in time", l->o.pcap,
+              (unsigned long long)q->dropped_bytes, q->dropped);
 }
 
 static void tap(void *ctx, int out, const uint8_t *frame, size_t len) { live_pcap_frame(ctx, out, frame, len); }
@@ -109,20 +131,22 @@ static int run_once(live *l)
 
 int live_run(live *l)
 {
+    app_streams_live();   /* the loop must never wait for (or die of) a log, result or capture reader */
     if (!sess_proto_find(l->o.proto)) {
         LOG_E("%s: --proto %s: not available in this build", live_role_name(l), l->o.proto);
         return CCS_EXIT_FAIL;
     }
     if (l->o.pcap[0]) {
-        if (pcapng_open(&l->pcap, l->o.pcap)) {
-            LOG_E("%s: cannot write %s", live_role_name(l), l->o.pcap);
+        int rc = l->o.sim ? pcapng_open(&l->pcap, l->o.pcap) : pcapng_open_live(&l->pcap, l->o.pcap);
+        if (rc) {
+            LOG_E("%s: cannot write %s: %s", live_role_name(l), l->o.pcap, strerror(errno));
             return CCS_EXIT_FAIL;
         }
         l->have_pcap = 1;
     }
     if (l->o.sim) {
         int code = live_sim(l);
-        if (l->have_pcap) pcapng_close(&l->pcap);
+        if (l->have_pcap) pcap_closed(l);
         return code;
     }
     l->udp = l->lfd = -1;
@@ -133,6 +157,7 @@ int live_run(live *l)
     l->car = &l->conn[0];
     int code = CCS_EXIT_FAIL;
     if (app_slac_open(&l->s, l->o.ifname) == 0) {
+        if (l->have_pcap) ccs_loop_add_outq(&l->s.loop, &l->pcap.q);
         l->s.link.tap = tap;
         l->s.link.tap_ctx = l;
         live_tty_open(l);
@@ -149,6 +174,6 @@ int live_run(live *l)
         if (*fds[i] >= 0) close(*fds[i]);
     live_conn_close(&l->conn[0]);
     app_slac_close(&l->s);
-    if (l->have_pcap) pcapng_close(&l->pcap);
+    if (l->have_pcap) pcap_closed(l);
     return code;
 }

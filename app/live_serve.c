@@ -9,10 +9,20 @@
 #include "commands.h"
 #include "live.h"
 
+/* The waits the car allows itself are over: without any session the plug-in ends now; sessions that left before
+ * using the power stage kept it open for the car, which has not come: it ends once none runs (live_slots.c). */
 static void on_car_timer(ccs_loop *loop, void *ctx)
 {
     live *l = ctx;
-    if (l->car) return;   /* a session runs: the engine's timers bound it */
+    l->car_wait_over = 1;
+    if (l->car) {
+        if (l->owner < 0 && live_slots_finished(l) && !l->resume_id_len) {
+            LOG_W("evse: no session used the power stage within %u s of the SLAC match: the plug-in ends",
+                  LIVE_CAR_SETUP_MS / 1000u);
+            ccs_loop_stop(loop, 0);
+        }
+        return;   /* a session runs: the engine's timers bound it */
+    }
     LOG_W("evse: no session within %u s of the SLAC match: waiting for the next car", LIVE_CAR_SETUP_MS / 1000u);
     l->no_car = 1;
     ccs_loop_stop(loop, 0);
@@ -26,7 +36,7 @@ static int plug_in(live *l)
     l->t_start = ccs_loop_now(loop);
     l->t_linked = l->t_sdp = l->t_first_current = 0;
     l->car = NULL;
-    l->no_car = 0;
+    l->no_car = l->car_wait_over = 0;
     l->sdp_answered = 0;
     int rc = app_slac_run(&l->s, CCS_SLAC_EVSE, l->o.ifname, 0);
     if (rc == CCS_ESTATE) l->quit = 1;

@@ -1,8 +1,8 @@
 /* The charger's V2GTP connections during one plug-in: the listener stays watched while a car charges, each
  * accepted connection gets a slot with its own sess_evse (up to LIVE_MAX_CONNS; beyond: accepted and closed at
- * once), the power stage follows only the first session that commands it (one car per outlet), an ISO 15118-2
- * Pause of that session keeps its SessionID for the plug-in (a later connection resumes it), and the plug-in
- * ends when the car's session ends. */
+ * once), the power stage is bound to the first session set up in the plug-in (one car per outlet; released if
+ * that session leaves without using it), an ISO 15118-2 Pause of that session keeps its SessionID for the
+ * plug-in (a later connection resumes it), and the plug-in ends when the car's session ends. */
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,16 +30,19 @@ int live_slots_finished(const live *l)
 }
 
 /* The plug-in is over when the car's session has ended and is not paused: the owner of the power stage (once
- * its contactors are open); when no session got that far, once no session of the plug-in runs any more (one
- * still in its handshake or before its SessionSetup may be the car's own: the engine's timers bound it). Before
- * any SessionID it waits (LIVE_CAR_SETUP_MS, live_serve.c). */
+ * its contactors are open). Sessions that left before using the power stage (a peer that set up a session and
+ * closed, perhaps before the car's own connection came) do not end it: the car may still come, until the waits
+ * it allows itself are over (LIVE_CAR_SETUP_MS after the match, live_serve.c); then once no session runs. */
 static int plug_in_over(const live *l)
 {
     if (!l->car || l->resume_id_len) return 0;
     if (l->owner >= 0) return !active(&l->conn[l->owner].evse) && !l->plant.evse_contactor.closed;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++)
         if (active(&l->conn[i].evse)) return 0;
-    return 1;
+    /* A failed negotiation (Failed_NoNegotiation) ends it at once: that car cannot charge here and the next one
+     * should not wait. A station in the AVLN could end a plug-in so before the car connects: denial of service
+     * only, no key and no power (docs/security.md). */
+    return l->car_wait_over || l->car->evse.stop == SESS_STOP_NO_PROTOCOL;
 }
 
 static void check_over(live *l)
@@ -112,6 +115,7 @@ static void resumed(live *l, live_conn *c)
     l->earlier_messages += old->messages;
     old->messages = 0;
     l->owner = slot_of(c);
+    l->owner_powered = 1;
     l->car = c;
     offer_resume(l, 0);
     fresh(l, old);
@@ -133,6 +137,34 @@ static void report(live *l, const sess_evse *e)
     }
 }
 
+/* The power stage belongs to the plug-in's first session that is set up (its SessionID), not to whichever first
+ * asks for it: a second station that got into the AVLN (SLAC has no authentication) and races to CableCheck does
+ * not take it from the car. Until it is used, the binding is released when that session ends (a peer that set up
+ * and left, or the car's own connection lost): the next session set up gets it. */
+static void bind_power(live *l, live_conn *c)
+{
+    sess_evse *e = &c->evse;
+    int i = slot_of(c);
+    if (l->owner < 0 && e->session_id_len && active(e)) {
+        l->owner = i;
+        l->owner_powered = 0;
+        LOG_I("v2g: the power stage is bound to this session%s", live_conn_tag(c));
+    }
+    if (l->owner == i && !l->owner_powered && !active(e) && !l->resume_id_len) {
+        l->owner = -1;
+        LOG_I("v2g: the session bound to the power stage ended without using it: kept for the next one%s",
+              live_conn_tag(c));
+    }
+    if (wants_power(e) && l->owner < 0) l->owner = i;
+    if (wants_power(e) && l->owner == i && !l->owner_powered) {
+        l->owner_powered = 1;
+        LOG_I("v2g: this session drives the power stage%s", live_conn_tag(c));
+    } else if (wants_power(e) && l->owner != i && e->in.status == SESS_EVSE_OK) {
+        e->in.status = SESS_EVSE_SHUTDOWN;   /* its commands are ignored; it stops at its next response */
+        LOG_W("v2g: the power stage is in use by another session: EVSE_Shutdown%s", live_conn_tag(c));
+    }
+}
+
 /* After an engine call on slot c: the power stage's owner, the car's session, what to send, the end. */
 static void after(live_conn *c)
 {
@@ -143,15 +175,7 @@ static void after(live_conn *c)
     if (l->resume_id_len && i != l->resume_from && e->session_id_len == l->resume_id_len &&
         !memcmp(e->session_id, l->resume_id, l->resume_id_len))
         resumed(l, c);
-    if (wants_power(e) && l->owner != i) {
-        if (l->owner < 0) {
-            l->owner = i;
-            LOG_I("v2g: this session drives the power stage%s", live_conn_tag(c));
-        } else if (e->in.status == SESS_EVSE_OK) {
-            e->in.status = SESS_EVSE_SHUTDOWN;   /* its commands are ignored; it stops at its next response */
-            LOG_W("v2g: the power stage is in use by another session: EVSE_Shutdown%s", live_conn_tag(c));
-        }
-    }
+    bind_power(l, c);
     if (l->owner >= 0) l->car = &l->conn[l->owner];
     else if (e->session_id_len || e->stop == SESS_STOP_NO_PROTOCOL) l->car = c;   /* no protocol: the plug-in ends */
     if (i == l->owner) report(l, e);
@@ -213,6 +237,7 @@ static void on_accept(ccs_loop *loop, int lfd, short revents, void *ctx)
 int live_slots_start(live *l)
 {
     l->owner = -1;
+    l->owner_powered = 0;
     l->car = NULL;
     l->resume_id_len = 0;
     l->pauses = l->earlier_messages = 0;

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app_io.h"
+#include "app_streams.h"
 #include "commands.h"
 
 static const struct ccs_command commands[] = {
@@ -25,6 +27,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    app_std_fds();
     if (argc < 2) {
         usage(stderr);
         return CCS_EXIT_USAGE;
@@ -33,9 +36,18 @@ int main(int argc, char **argv)
         usage(stdout);
         return CCS_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name))
+            continue;
+        int rc = commands[i].run(argc - 1, argv + 1);
+        app_streams_end();            /* the live commands' queued output: drained, or its loss logged */
+        int err = app_close_stdout(); /* data that never reached its file is a failure, not a success */
+        if (err) {
+            fprintf(stderr, "ccsplc %s: cannot write the output: %s\n", argv[1], strerror(err));
+            return CCS_EXIT_FAIL;
+        }
+        return rc;
+    }
     fprintf(stderr, "ccsplc: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return CCS_EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include "ccsplc/log.h"
 #include "ccsplc/random.h"
 #include "ccsplc/sha256.h"
+#include "app_streams.h"
 
 static const char firmware[] = "MAC-QCA7000-1.1.0.727-02-20130826-FINAL"; /* as the modems in the captures */
 enum { DEVICE_CLASS_QCA7000 = 0x22, SETKEY_RESULT_QCA = 1 };
@@ -140,6 +141,7 @@ static void log_stats(const plcsim *s)
 
 int plcsim_run(plcsim *s)
 {
+    app_streams_live();   /* a log reader that stops reading must not stop the powerline */
     ccs_loop_init(&s->loop);
     s->cfg.sha256 = ccs_sha256_openssl;
     sim_plc_init(&s->plc, &s->cfg);
@@ -155,6 +157,7 @@ int plcsim_run(plcsim *s)
     if (!rc && s->monitor && (rc = ccs_link_open(&s->mon, s->monitor, CCS_LINK_HPGP)) != 0)
         LOG_E("plcsim: cannot open monitor %s: %s", s->monitor, ccs_strerror(rc));
     if (!rc) rc = ccs_loop_stop_on_signals(&s->loop, 0);
+    app_streams_watch(&s->loop);
     if (!rc) {
         LOG_I("plcsim: running (SIGINT/SIGTERM to stop)");
         rc = ccs_loop_run(&s->loop);

@@ -8,6 +8,7 @@
 #include "ccsplc/log.h"
 #include "ccsplc/random.h"
 #include "ccsplc/sha256.h"
+#include "app_streams.h"
 
 static void log_match(const app_slac *s, ccs_slac_role role)
 {
@@ -25,6 +26,7 @@ int app_slac_open(app_slac *s, const char *ifname)
     int rc = ccs_link_open(&s->link, ifname, CCS_LINK_HPGP);
     if (rc) LOG_E("slac: cannot open %s: %s (needs CAP_NET_RAW)", ifname, ccs_strerror(rc));
     else ccs_loop_stop_on_signals(&s->loop, CCS_ESTATE);
+    app_streams_watch(&s->loop);
     return rc;
 }
 

@@ -12,36 +12,12 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+import pcaplib  # noqa: E402  (pcap/pcapng frames)
 import pib_fixtures  # noqa: E402  (flat PIB and NVM chain, written from HOMEPLUG-NOTES.md)
 
 PER_CAPTURE = 60        # frames of each kind taken from one capture
 CAPTURE_WHOLE_MAX = 160000  # captures up to this size are also seeds as whole files
 EXI_PROTOS = ["app", "din", "iso2", "iso20-common", "iso20-dc", "iso20-ac", "iso20-acdp", "iso20-wpt"]
-
-
-def pcapng_frames(data):
-    """(timestamp units, frame) of every Enhanced/Simple Packet Block; classic pcap too."""
-    out = []
-    if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        off = 24
-        while off + 16 <= len(data):
-            sec, frac, incl, _ = struct.unpack_from("<IIII", data, off)
-            out.append((sec * 1000000 + frac, data[off + 16:off + 16 + incl]))
-            off += 16 + incl
-        return out
-    off, endian = 0, "<"
-    while off + 12 <= len(data):
-        btype, blen = struct.unpack_from(endian + "II", data, off)
-        if btype == 0x0A0D0D0A:
-            endian = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
-            btype, blen = struct.unpack_from(endian + "II", data, off)
-        if blen < 12:
-            break
-        if btype == 6:
-            _, hi, lo, cap, _ = struct.unpack_from(endian + "IIIII", data, off + 8)
-            out.append(((hi << 32) | lo, data[off + 28:off + 28 + cap]))
-        off += blen
-    return out
 
 
 def rec(b):
@@ -67,7 +43,7 @@ def capture_seeds(out, path):
     base = os.path.basename(path).split(".")[0]
     with open(path, "rb") as f:
         raw = f.read()
-    frames = pcapng_frames(raw)
+    frames = pcaplib.read_frames(path)
     hp = [fr for _, fr in frames if fr[12:14] == b"\x88\xe1"]
     v6 = [fr for _, fr in frames if fr[12:14] == b"\x86\xdd"]
     for i, fr in enumerate(sorted(set(hp), key=hp.index)[:PER_CAPTURE]):

@@ -11,7 +11,7 @@ build=${FUZZ_BUILD_DIR:-$here/build-fuzz}
 jobs=${JOBS:-2}
 seed=${FUZZ_SEED:-1}   # fixed: a smoke run is reproducible; FUZZ_SEED=0 lets libFuzzer pick one
 shared=${CCS_SHARED_DIR:-$here/../shared}
-cmake -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang -DCCS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang -DCCS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCS_WERROR=ON >/dev/null
 cmake --build "$build" --target fuzz -j"$jobs" >&2
 rm -rf "$build/fuzz-seeds" "$build/fuzz-seeds-parsers"
 bash "$here/fuzz/make_seeds.sh" "$build/fuzz-seeds" "$shared/corpus"

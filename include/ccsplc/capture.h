@@ -37,6 +37,8 @@ typedef enum {
     CAP_EV_CLOSE,     /* value: how (cap_close_kind) */
     CAP_EV_GAP,       /* value: bytes of the stream in direction dir the capture lost */
     CAP_EV_BAD_V2GTP, /* value: -CCS_E* from the V2GTP header check; the reader resynchronises */
+    CAP_EV_TLS,       /* a TLS record (the stream started with one: V2G over TLS); value: content type << 16 |
+                       * length */
 } cap_event_kind;
 
 /* How a connection ended (the value of CAP_EV_CLOSE). */
@@ -69,6 +71,7 @@ typedef struct {
     uint64_t other;     /* well-formed traffic we do not decode: IPv4 (syslog, ...), ICMPv6, mDNS, ... */
     uint64_t malformed; /* truncated or inconsistent Ethernet/IPv6/UDP/TCP headers */
     uint64_t retransmissions, out_of_order, gaps, gap_bytes, bad_v2gtp, skipped_bytes;
+    uint64_t tls_records; /* TLS records seen in TCP streams that carry TLS instead of V2GTP */
 } cap_stats;
 
 /* The demultiplexer, fed frame by frame (needs no libpcap). */

@@ -54,8 +54,12 @@ enum { DEC_STAGE_SLAC, DEC_STAGE_SDP, DEC_STAGE_HANDSHAKE, DEC_STAGE_CABLECHECK,
 
 typedef struct {
     int seen, done; /* done: SLAC matched, SDP answered, handshake answered */
-    uint64_t first_ns, last_ns; /* first message, and the one that completed it (else the last one) */
+    uint64_t first_ns, last_ns; /* first message (of a completed SLAC: of the try that got through), and the one
+                                 * that completed it (else the last one) */
     unsigned count; /* messages of the stage */
+    unsigned attempts;          /* SLAC: CM_SLAC_PARAM.REQs until the match (the car's tries) */
+    uint64_t attempts_first_ns; /* SLAC: the first of them */
+    uint64_t try_ns, answered_ns; /* SLAC: the newest try; the try the charger answered last (CM_SLAC_PARAM.CNF) */
 } dec_stage;
 
 typedef struct {
@@ -81,6 +85,10 @@ typedef struct {
     double last_power_w;
     int has_power;
     unsigned exi_messages, exi_errors;
+    unsigned tls_records;        /* its TCP connection carried TLS: V2G encrypted, records counted */
+    uint64_t last_tls_ns;
+    int ac;                      /* an AC session (energy transfer mode AC_*, ISO-20 AC/ACDP, ChargingStatus):
+                                  * no CableCheck or PreCharge to reach */
     char last_v2g[48];           /* name of the last V2G message */
     uint64_t last_v2g_ns;
     dec_end end;
@@ -102,6 +110,7 @@ const dec_session *dec_session_get(const dec_analyzer *a, size_t i);
 
 typedef struct {
     unsigned records, homeplug, sdp, exi, exi_errors, unsupported; /* unsupported: V2GTP types without a codec */
+    unsigned homeplug_malformed; /* HomePlug frames whose header or fields do not parse (the record's error) */
     uint64_t first_ns, last_ns; /* times of the first record (timeline origin) and the last */
     cap_stats capture;   /* the reader's counters (other traffic, gaps, ...) */
 } dec_totals;
@@ -134,10 +143,15 @@ int dec_json_sessions(FILE *out, const dec_analyzer *a);                     /* 
 int dec_json_session(FILE *out, const dec_analyzer *a, size_t i);            /* the object of session i */
 void dec_json_string(FILE *out, const char *s);                              /* "..." escaped, '<' as \u003c */
 
-/* The HTML report: collect every record, then write one self-contained page. */
+/* The HTML report: collect the records, then write one self-contained page. Memory is bounded: the timeline,
+ * plots and sequence chart keep the newest DEC_HTML_MAX_ROWS records (the page says how many came before and
+ * when; summaries and totals come from the analyzer and cover everything). */
+#define DEC_HTML_MAX_ROWS 50000
 typedef struct dec_html dec_html;
 dec_html *dec_html_new(void);
+void dec_html_set_limit(dec_html *h, size_t max_rows); /* before the first record; 0 keeps the default */
 void dec_html_record(dec_html *h, const dec_record *r);
+uint64_t dec_html_dropped(const dec_html *h);          /* records left out so far */
 int dec_html_write(dec_html *h, FILE *out, const dec_analyzer *a, const char *title);
 void dec_html_free(dec_html *h);
 

@@ -20,6 +20,7 @@ enum {
     CCS_EIO = -14,        /* I/O failure (platform layer only) */
     CCS_ESYNTAX = -15,    /* text input does not parse (XML, INI, hex) */
     CCS_EAGAIN = -16,     /* need more input */
+    CCS_ELENGTH = -17,    /* string or binary longer than its maximum length (schema or configured capacity) */
 };
 
 /* A short human-readable description of a CCS_E* code (never NULL). */

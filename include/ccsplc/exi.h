@@ -27,17 +27,22 @@ enum exi_role { EXI_R_ELEM, EXI_R_ATTR, EXI_R_CONTENT };
 #define EXI_PROD_OVF 0x8000u
 
 #define EXI_MAX_DEPTH 24      /* element nesting limit */
+/* A STRING's characters are kept as UTF-8 (up to EXI_UTF8_MAX bytes each) in a NUL-terminated array of
+ * exi_type.min bytes: EXI_UTF8_MAX x the schema's maxLength (exi_type.aux, in characters, as maxLength counts
+ * them), or without a maxLength the configured capacity in bytes (then aux = min). */
+#define EXI_UTF8_MAX 4u
 
 struct exi_type {
     uint8_t kind;      /* enum exi_kind */
     uint8_t bits;      /* ENUM, NBIT: code width; BINARY: 1 = base64Binary, 0 = hexBinary (text form) */
     uint8_t is_signed; /* NBIT, INT: C storage is signed */
     uint32_t size;     /* sizeof the C value (array stride) */
-    uint16_t aux;      /* COMPLEX: start state; ENUM: literal count; STRING/BINARY/BIGINT: capacity;
+    uint16_t aux;      /* COMPLEX: start state; ENUM: literal count; STRING: most characters;
+                        * BINARY/BIGINT: capacity in bytes;
                         * NBIT: max - min (the schema's range, which the code width may exceed) */
     uint16_t first;    /* COMPLEX: first field */
     uint16_t nfields;  /* COMPLEX: field count */
-    int32_t min;       /* NBIT: lowest value */
+    int32_t min;       /* NBIT: lowest value; STRING: bytes the array holds (without the NUL) */
     uint16_t clear_first; /* COMPLEX: first entry in exi_codec.clears */
     uint8_t nclear8;   /* COMPLEX: that many 1-byte presence flags / choice selectors to zero ... */
     uint8_t nclear16;  /* ... then that many 2-byte array counts */

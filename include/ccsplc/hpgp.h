@@ -68,7 +68,8 @@ extern const uint8_t hpgp_qualcomm_oui[3];    /* 00:b0:52 */
 
 /* The Ethernet + management-message header. MMV 1 frames (CM_*) carry a 2-byte FMI and the payload starts
  * at 19; vendor frames (MMTYPE 0xA000-0xBFFF) carry a 3-byte OUI and the payload starts at 20, or with MMV 1
- * (VS_NW_INFO) the FMI first, the OUI at 19 and the payload at 22. */
+ * (VS_NW_INFO) the FMI first, the OUI at 19 and the payload at 22. An IEEE 802.1Q tag after the source MAC
+ * (TPID 0x8100: dSPACE's captures tag every frame) moves everything after it by 4. */
 typedef struct {
     uint8_t dst[6];
     uint8_t src[6];
@@ -76,10 +77,14 @@ typedef struct {
     uint16_t mmtype;
     uint16_t fmi;          /* MMV 1 only */
     uint8_t oui[3];        /* vendor messages only */
-    uint8_t payload_off;   /* 17, 19, 20 (vendor MMV 0) or 22 (vendor MMV 1: FMI, then OUI) */
+    uint8_t payload_off;   /* 17, 19, 20 (vendor MMV 0) or 22 (vendor MMV 1: FMI, then OUI); + tag_len */
+    uint8_t tag_len;       /* 4 after an 802.1Q tag, else 0 */
+    uint16_t vlan_tci;     /* the tag's priority, DEI and VLAN ID */
 } hpgp_header;
 
-/* Parse the header of any 0x88E1 frame. 0, CCS_ETRUNC, or CCS_EHEADER (not HomePlug AV). */
+#define HPGP_ETHERTYPE_VLAN 0x8100 /* IEEE 802.1Q tag protocol identifier */
+
+/* Parse the header of any 0x88E1 frame, tagged or not. 0, CCS_ETRUNC, or CCS_EHEADER (not HomePlug AV). */
 int hpgp_parse_header(const uint8_t *frame, size_t len, hpgp_header *h);
 
 /* "CM_SLAC_PARAM.REQ"; unknown types as "MMTYPE_A14C.IND". Always NUL-terminates when cap > 0;

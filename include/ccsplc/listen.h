@@ -12,6 +12,7 @@
 #include "ccsplc/decode.h"
 #include "ccsplc/hpgp.h"
 #include "ccsplc/link.h"
+#include "ccsplc/loop.h"
 #include "ccsplc/slac.h"
 
 #define LIS_SPLIT_OPEN 16 /* default: sessions whose split files stay open (the most recent ones) */
@@ -28,6 +29,8 @@ typedef struct {
     ccs_frame_io *modem;   /* --join: key this modem with each new NMK/NID a CM_SLAC_MATCH.CNF carries; NULL: no */
     ccs_random_fn rng;     /* the SET_KEY nonce (with modem) */
     void *rng_ctx;
+    ccs_loop *loop;        /* live: the --pcap output never blocks this loop (it writes the queue); NULL: writes
+                            * wait (a file source) */
 } lis_config;
 
 /* A charger seen sending CM_SLAC_MATCH.CNF (its source MAC), with the network key it gave the car. */

@@ -1,5 +1,6 @@
 /* A small poll(2) event loop for the platform layer: file descriptors (raw links, UDP/TCP sockets, stdin)
- * with callbacks, caller-owned one-shot timers on a millisecond monotonic clock, stop on SIGINT/SIGTERM. */
+ * with callbacks, caller-owned one-shot timers on a millisecond monotonic clock, output queues written as their
+ * descriptors take more (outq.h), stop on every signal that would end the process. */
 #ifndef CCSPLC_LOOP_H
 #define CCSPLC_LOOP_H
 
@@ -7,6 +8,9 @@
 
 #define CCS_LOOP_MAX_FDS 16
 #define CCS_LOOP_MAX_TIMERS 32
+#define CCS_LOOP_MAX_OUTQ 4
+
+struct ccs_outq;
 
 typedef struct ccs_loop ccs_loop;
 /* revents as poll(2) reports them (POLLIN, POLLOUT, POLLERR, POLLHUP). */
@@ -33,7 +37,10 @@ struct ccs_loop {
     ccs_loop_watch watch[CCS_LOOP_MAX_FDS];
     int ntimers;
     ccs_timer *timer[CCS_LOOP_MAX_TIMERS];
+    int noutq;
+    struct ccs_outq *outq[CCS_LOOP_MAX_OUTQ];
     int signal_fd, signal_rc;
+    int last_signal;                            /* the signal that stopped the loop last (0: none) */
     int stopped, rc;
 };
 
@@ -41,7 +48,7 @@ struct ccs_loop {
 uint32_t ccs_mono_ms(void);
 
 void ccs_loop_init(ccs_loop *loop);
-/* Close what the loop opened (the signal fd) and restore the signal mask. */
+/* Close what the loop opened (the signal fd; signals still pending are taken) and restore the signal mask. */
 void ccs_loop_close(ccs_loop *loop);
 /* Milliseconds since ccs_loop_init. */
 uint32_t ccs_loop_now(const ccs_loop *loop);
@@ -59,8 +66,20 @@ int ccs_loop_timer_at(ccs_loop *loop, ccs_timer *t, uint32_t at_ms, ccs_loop_tim
 void ccs_loop_timer_stop(ccs_loop *loop, ccs_timer *t);
 int ccs_loop_timer_armed(const ccs_loop *loop, const ccs_timer *t);
 
-/* SIGINT and SIGTERM stop the loop with rc (signalfd; the signals are blocked while the loop lives). */
+/* Write what q holds whenever its descriptor can take more (before each poll, POLLOUT while it holds bytes).
+ * 0, CCS_ENOSPC. Remove: stop watching it. */
+int ccs_loop_add_outq(ccs_loop *loop, struct ccs_outq *q);
+void ccs_loop_remove_outq(ccs_loop *loop, struct ccs_outq *q);
+
+/* Every signal whose default action ends the process (SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+ * SIGVTALRM, SIGPROF, SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT, the real-time ones) stops the loop with rc and is logged
+ * (signalfd; they are blocked while the loop lives), so that the program ends through its own safe stop. A SIGHUP
+ * ignored at start (nohup) stays ignored; the others take their default disposition first (a background job
+ * starts with SIGINT and SIGQUIT ignored). SIGKILL cannot be caught; faults (SIGSEGV, SIGBUS, ...) are not
+ * handled. */
 int ccs_loop_stop_on_signals(ccs_loop *loop, int rc);
+/* "SIGHUP", "SIGRTMIN+3", ... */
+const char *ccs_signal_name(int sig, char buf[16]);
 /* Make ccs_loop_run return rc after the current callback. */
 void ccs_loop_stop(ccs_loop *loop, int rc);
 /* Wait at most max_wait_ms (-1: until the next timer or fd event), dispatch what is ready. 0 or CCS_EIO. */

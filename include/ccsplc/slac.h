@@ -18,6 +18,7 @@
 #define SLAC_TT_EV_ATTEN_RESULTS_MS 1200u       /* PEV collects ATTEN_CHAR.IND from the first START_ATTEN_CHAR */
 #define SLAC_TT_EVSE_MATCH_SESSION_MS 10000u    /* EVSE waits for SLAC_MATCH.REQ */
 #define SLAC_TT_MATCH_JOIN_MS 12000u            /* PEV: SLAC_MATCH.CNF -> link up */
+#define SLAC_TT_MATCHING_RATE_MS 400u           /* [V2G3-A09-124] a car waits this long before a new matching */
 #define SLAC_TP_EV_BATCH_MSG_INTERVAL_MS 20u    /* 20-50 ms between START_ATTEN_CHAR / MNBC_SOUND */
 #define SLAC_C_EV_MATCH_RETRY 2u
 #define SLAC_C_EV_START_ATTEN_CHAR_INDS 3u
@@ -84,6 +85,8 @@ typedef struct {
     uint32_t ignored_bad;   /* did not unpack */
     uint32_t ignored_state; /* valid but unexpected now */
     uint32_t duplicates, retries, timeouts, restarts, out_overflow, table_full;
+    uint32_t refused;       /* refused by a protection rule (docs/security.md): a second match, a flood, a source
+                             * too fast, a report or profile from the wrong station or implausible */
 } slac_stats;
 
 typedef struct {
@@ -133,6 +136,7 @@ typedef struct {
     uint32_t atten_results_at;
     uint32_t attempts;
     uint8_t nevse;
+    uint8_t sounds_sent;           /* MNBC_SOUND.IND sent in this attempt */
     int8_t chosen;
     slac_pev_evse evse[SLAC_PEV_MAX_EVSE];
     slac_match_info match;
@@ -175,6 +179,7 @@ typedef struct {
     uint16_t sum[HPGP_NUM_GROUPS];
     slac_timer deadline;
     uint32_t created;
+    uint32_t matched_at;           /* the first SLAC_MATCH.CNF: its repeats are answered for a while only */
 } slac_evse_session;
 
 typedef struct {
@@ -185,6 +190,7 @@ typedef struct {
     slac_timer t_next, t_init;     /* t_next: the modem reset, then the SET_KEY.REQ retry */
     uint8_t key_tries;             /* SET_KEY.REQ sent for this key; no more once a CNF came */
     uint8_t key_confirmed;         /* the modem answered SET_KEY (its Result byte is not trusted) */
+    uint8_t modem[6];              /* our modem (the source of that SET_KEY.CNF): ATTEN_PROFILE.IND only from it */
     int8_t matched;                /* session index, or -1 */
     slac_evse_session sess[SLAC_EVSE_MAX_SESSIONS];
     slac_match_info match;

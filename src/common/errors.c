@@ -21,6 +21,7 @@ const char *ccs_strerror(int err)
     case CCS_EIO: return "I/O error";
     case CCS_ESYNTAX: return "syntax error";
     case CCS_EAGAIN: return "need more input";
+    case CCS_ELENGTH: return "longer than the maximum length (schema maxLength or configured capacity)";
     default: return "unknown error";
     }
 }

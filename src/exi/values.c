@@ -50,15 +50,46 @@ static void store_len(uint8_t *dst, size_t len)
     memcpy(dst, &l16, sizeof l16);
 }
 
-/* The length of a string or binary to encode, refused above the type's capacity. */
-static int load_len(const struct exi_type *t, const uint8_t *src, uint16_t *len)
+/* The length of a string (its bytes) or binary to encode, refused beyond the storage of its type. */
+static int load_len(const uint8_t *src, size_t max, uint16_t *len)
 {
     memcpy(len, src, sizeof *len);
-    return *len > t->aux ? CCS_EINVAL : 0;
+    return *len > max ? CCS_EINVAL : 0;
 }
 
-/* Strings: length + 2 (0 and 1 would be string-table hits, which this profile never uses), then code points,
- * kept as UTF-8 in a NUL-terminated char array of capacity t->aux bytes. */
+unsigned exi_utf8_put(uint32_t cp, uint8_t u[EXI_UTF8_MAX])
+{
+    if (cp < 0x80) {
+        u[0] = (uint8_t)cp;
+        return 1;
+    }
+    unsigned k = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (unsigned i = k - 1; i > 0; i--, cp >>= 6)
+        u[i] = (uint8_t)(0x80 | (cp & 0x3F));
+    u[0] = (uint8_t)((0xF00u >> k) | cp); /* 110xxxxx, 1110xxxx, 11110xxx */
+    return k;
+}
+
+unsigned exi_utf8_next(const uint8_t *s, size_t len, uint32_t *cp)
+{
+    uint32_t c = s[0];
+    unsigned k = c < 0x80 ? 1 : c >= 0xF8 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (!k || k > len)
+        return 0;
+    if (k > 1)
+        c &= 0x3Fu >> (k - 1);
+    for (unsigned j = 1; j < k; j++) {
+        if ((s[j] & 0xC0) != 0x80)
+            return 0;
+        c = c << 6 | (s[j] & 0x3Fu);
+    }
+    *cp = c;
+    return k;
+}
+
+/* Strings: length in characters + 2 (0 and 1 would be string-table hits, which this profile never uses), then
+ * code points (EXI 7.1.10), kept as UTF-8 in a NUL-terminated array of t->min bytes; at most t->aux characters
+ * (the schema's maxLength counts characters). */
 static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
 {
     uint64_t n;
@@ -68,27 +99,20 @@ static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
     if (n < 2)
         return CCS_EUNSUPP;
     n -= 2;
+    if (n > t->aux)
+        return CCS_ELENGTH;
     char *chars = (char *)dst + sizeof(uint16_t);
     size_t len = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t cp;
         if ((rc = exi_read_uint(r, &cp)))
             return rc;
-        uint8_t u[4];
-        unsigned k;
-        if (cp < 0x80) { u[0] = (uint8_t)cp; k = 1; }
-        else if (cp < 0x800) { u[0] = (uint8_t)(0xC0 | cp >> 6); u[1] = (uint8_t)(0x80 | (cp & 0x3F)); k = 2; }
-        else if (cp < 0x10000) {
-            u[0] = (uint8_t)(0xE0 | cp >> 12); u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-            u[2] = (uint8_t)(0x80 | (cp & 0x3F)); k = 3;
-        } else if (cp < 0x110000) {
-            u[0] = (uint8_t)(0xF0 | cp >> 18); u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-            u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (uint8_t)(0x80 | (cp & 0x3F)); k = 4;
-        } else {
+        if (cp >= 0x110000)
             return CCS_ERANGE;
-        }
-        if (len + k > t->aux)
-            return CCS_ECAP;
+        uint8_t u[EXI_UTF8_MAX];
+        unsigned k = exi_utf8_put((uint32_t)cp, u);
+        if (len + k > (uint32_t)t->min)
+            return CCS_ELENGTH;
         memcpy(chars + len, u, k);
         len += k;
     }
@@ -100,25 +124,20 @@ static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
 static int string_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
 {
     uint16_t len;
-    if (load_len(t, src, &len))
+    if (load_len(src, (uint32_t)t->min, &len))
         return CCS_EINVAL;
     const uint8_t *s = src + sizeof(uint16_t);
     size_t ncp = 0;
     for (size_t i = 0; i < len; i++)
         ncp += (s[i] & 0xC0) != 0x80;
+    if (ncp > t->aux)
+        return CCS_ELENGTH;
     int rc = exi_write_uint(w, ncp + 2);
     for (size_t i = 0; i < len && !rc;) {
-        uint32_t cp = s[i];
-        unsigned k = cp < 0x80 ? 1 : cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : cp >= 0xC0 ? 2 : 0;
-        if (!k || i + k > len)
+        uint32_t cp;
+        unsigned k = exi_utf8_next(s + i, len - i, &cp);
+        if (!k)
             return CCS_EINVAL;
-        if (k > 1)
-            cp &= 0x3Fu >> (k - 1);
-        for (unsigned j = 1; j < k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return CCS_EINVAL;
-            cp = cp << 6 | (s[i + j] & 0x3Fu);
-        }
         i += k;
         rc = exi_write_uint(w, cp);
     }
@@ -132,7 +151,7 @@ static int binary_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
     if (rc)
         return rc;
     if (n > t->aux)
-        return CCS_ECAP;
+        return CCS_ELENGTH;
     uint8_t *bytes = dst + sizeof(uint16_t);
     for (uint64_t i = 0; i < n; i++) {
         uint32_t b;
@@ -147,7 +166,7 @@ static int binary_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
 static int binary_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
 {
     uint16_t len;
-    if (load_len(t, src, &len))
+    if (load_len(src, t->aux, &len))
         return CCS_EINVAL;
     int rc = exi_write_uint(w, len);
     for (size_t i = 0; i < len && !rc; i++)

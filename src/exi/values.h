@@ -22,4 +22,10 @@ void exi_store_int(uint8_t *p, unsigned size, uint64_t v);
 /* Does v (as signed when is_signed) fit the storage? */
 int exi_fits(int64_t v, unsigned size, int is_signed);
 
+/* UTF-8 as strings are stored: code point cp (< 0x110000; surrogates too, as EXI carries them) into u; returns
+ * its length. The next code point of s (len > 0 bytes) into *cp; returns its length, 0 when s does not start
+ * with a complete sequence. */
+unsigned exi_utf8_put(uint32_t cp, uint8_t u[EXI_UTF8_MAX]);
+unsigned exi_utf8_next(const uint8_t *s, size_t len, uint32_t *cp);
+
 #endif

@@ -66,6 +66,8 @@ int hpgp_unpack(const uint8_t *frame, size_t len, hpgp_msg *msg)
     if (rc) return rc;
     if (hpgp_is_vendor_mmtype(msg->hdr.mmtype) && memcmp(msg->hdr.oui, hpgp_qualcomm_oui, 3) != 0)
         return CCS_EUNSUPP;
+    frame += msg->hdr.tag_len; /* the layouts' offsets are those of an untagged frame (fields start at 17) */
+    len -= msg->hdr.tag_len;
     for (int k = 0; k < HPGP_K_COUNT; k++) {
         const hpgp_layout *l = hpgp_layout_of((hpgp_kind)k);
         if (!layout_matches(l, &msg->hdr, frame, len)) continue;

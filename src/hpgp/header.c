@@ -17,25 +17,33 @@ int hpgp_parse_header(const uint8_t *frame, size_t len, hpgp_header *h)
     if (!frame || !h) return CCS_EINVAL;
     memset(h, 0, sizeof *h);
     if (len < 14) return CCS_ETRUNC;
-    if ((frame[12] << 8 | frame[13]) != HPGP_ETHERTYPE) return CCS_EHEADER;
+    if ((frame[12] << 8 | frame[13]) == HPGP_ETHERTYPE_VLAN) { /* IEEE 802.1Q tag: TPID, then PCP/DEI/VID */
+        if (len < 18) return CCS_ETRUNC;
+        h->tag_len = 4;
+        h->vlan_tci = (uint16_t)(frame[14] << 8 | frame[15]);
+    }
+    const uint8_t *m = frame + h->tag_len; /* the untagged layout from here: ethertype at m + 12 */
+    len -= h->tag_len;
+    if ((m[12] << 8 | m[13]) != HPGP_ETHERTYPE) return CCS_EHEADER;
     if (len < 17) return CCS_ETRUNC;
     memcpy(h->dst, frame, 6);
     memcpy(h->src, frame + 6, 6);
-    h->mmv = frame[14];
-    h->mmtype = wire_le16(frame + 15);
+    h->mmv = m[14];
+    h->mmtype = wire_le16(m + 15);
     if (hpgp_is_vendor_mmtype(h->mmtype)) {
         size_t oui = h->mmv >= 1 ? 19 : 17; /* MMV 1: the FMI comes first */
         if (len < oui + 3) return CCS_ETRUNC;
-        if (h->mmv >= 1) h->fmi = wire_le16(frame + 17);
-        memcpy(h->oui, frame + oui, 3);
+        if (h->mmv >= 1) h->fmi = wire_le16(m + 17);
+        memcpy(h->oui, m + oui, 3);
         h->payload_off = (uint8_t)(oui + 3);
     } else if (h->mmv >= 1) {
         if (len < 19) return CCS_ETRUNC;
-        h->fmi = wire_le16(frame + 17);
+        h->fmi = wire_le16(m + 17);
         h->payload_off = 19;
     } else {
         h->payload_off = 17;
     }
+    h->payload_off = (uint8_t)(h->payload_off + h->tag_len);
     return 0;
 }
 

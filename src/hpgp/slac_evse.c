@@ -1,5 +1,6 @@
 /* SLAC, charger side: a fresh NMK for the modem, then one session per car (MAC + RunID): SLAC_PARAM.CNF,
- * sounding with averaged ATTEN_PROFILE.IND, ATTEN_CHAR.IND with retries, CM_VALIDATE, SLAC_MATCH.CNF. */
+ * sounding with averaged ATTEN_PROFILE.IND, ATTEN_CHAR.IND with retries, CM_VALIDATE, SLAC_MATCH.CNF. One match
+ * per plug-in; the protection rules against stations on the line are in docs/security.md. */
 #include <string.h>
 
 #include "ccsplc/errors.h"
@@ -8,6 +9,11 @@
 
 enum { E_IDLE, E_RESET, E_LISTEN };
 enum { S_PARAM, S_SOUNDING, S_ATTEN_RSP, S_WAIT_MATCH, S_MATCHED };
+
+/* After the first SLAC_MATCH.CNF of the plug-in, a repeated SLAC_MATCH.REQ of that run is answered only while it
+ * can be the car's own retry (its CNF lost): C_EV_match_retry repeats TT_match_response apart, and one more
+ * TT_match_response for the line. Later ones get no NMK. */
+#define MATCH_REPEAT_MS ((SLAC_C_EV_MATCH_RETRY + 1u) * SLAC_TT_MATCH_RESPONSE_MS)
 
 void slac_evse_config_default(slac_evse_config *cfg, const uint8_t mac[6], ccs_random_fn rng, void *rng_ctx,
                               ccs_sha256_fn sha256)
@@ -101,14 +107,19 @@ static void session_open(slac_evse_session *x, const uint8_t pev[6], const uint8
     slac_timer_set(&x->deadline, now + SLAC_TT_MATCH_SEQUENCE_MS);
 }
 
-/* A slot for a new session: a free one, else the oldest unmatched. */
+/* A run in progress: the car has sounded (or its sounding is over). Neither a flood nor the same MAC's new run
+ * may take its slot: a station on the line could otherwise cut any car's SLAC by sending CM_SLAC_PARAM.REQs. */
+static int in_progress(const slac_evse_session *x) { return x->state > S_SOUNDING || x->sounds || x->profiles; }
+
+/* A slot for a new session: a free one, else the oldest that is not in progress; none when every slot holds a
+ * run in progress (the new one is refused: its car retries, TT_match_response later). */
 static slac_evse_session *new_slot(slac_evse *s)
 {
     slac_evse_session *x = NULL, *victim = NULL;
     for (int i = 0; i < SLAC_EVSE_MAX_SESSIONS && !x; i++) {
         slac_evse_session *c = &s->sess[i];
         if (!c->used) x = c;
-        else if (c->state != S_MATCHED && (!victim || (int32_t)(c->created - victim->created) < 0)) victim = c;
+        else if (!in_progress(c) && (!victim || (int32_t)(c->created - victim->created) < 0)) victim = c;
     }
     if (!x) {
         s->stats.table_full++;
@@ -117,17 +128,30 @@ static slac_evse_session *new_slot(slac_evse *s)
     return x;
 }
 
+/* A car starts a new matching no sooner than TT_matching_rate after its last one failed ([V2G3-A09-124]), and an
+ * attempt lasts longer than that: a new RunID from a MAC whose last run began less than TT_matching_rate ago is
+ * a station flooding (or resetting the car's run as the car), not a car. */
+static int too_fast(const slac_evse *s, const uint8_t pev[6], uint32_t now)
+{
+    for (int i = 0; i < SLAC_EVSE_MAX_SESSIONS; i++) {
+        const slac_evse_session *x = &s->sess[i];
+        if (x->used && wire_mac_eq(x->pev, pev) && now - x->created < SLAC_TT_MATCHING_RATE_MS) return 1;
+    }
+    return 0;
+}
+
 static void session_end(slac_evse *s, slac_evse_session *x)
 {
     s->stats.timeouts++;
     x->used = 0;
 }
 
-/* A car that starts a new run has given up its older unmatched ones. */
+/* A car that starts a new run has given up its older runs that had not begun sounding; one in progress ends by
+ * its own timer (it may be the car's, the new REQ a station sending as the car). */
 static void drop_runs_of(slac_evse *s, const uint8_t pev[6])
 {
     for (int i = 0; i < SLAC_EVSE_MAX_SESSIONS; i++)
-        if (s->sess[i].used && s->sess[i].state != S_MATCHED && wire_mac_eq(s->sess[i].pev, pev)) s->sess[i].used = 0;
+        if (s->sess[i].used && !in_progress(&s->sess[i]) && wire_mac_eq(s->sess[i].pev, pev)) s->sess[i].used = 0;
 }
 
 static void send_param_cnf(slac_evse *s, const slac_evse_session *x)
@@ -180,43 +204,54 @@ static void finish_sounding(slac_evse *s, slac_evse_session *x, uint32_t now)
     slac_timer_set(&x->deadline, now + SLAC_TT_MATCH_RESPONSE_MS);
 }
 
-static void begin_sounding(slac_evse_session *x, uint8_t expected, uint32_t now)
+/* The car's START_ATTEN_CHAR.IND echoes the NUM_SOUNDS of our SLAC_PARAM.CNF; another count (none, or more
+ * than we asked for) is not plausible: we expect ours. */
+static void begin_sounding(slac_evse_session *x, uint8_t announced, uint8_t ours, uint32_t now)
 {
     x->state = S_SOUNDING;
-    x->expected = expected;
+    x->expected = announced && announced <= ours ? announced : ours;
     slac_timer_set(&x->deadline, now + SLAC_TT_EVSE_MATCH_MNBC_MS);
 }
 
 static void on_param_req(slac_evse *s, const hpgp_msg *m, uint32_t now)
 {
     const hpgp_slac_param_req *r = &m->u.slac_param_req;
-    slac_evse_session *x = find(s, m->hdr.src, r->run_id);
-    if (s->matched >= 0 && &s->sess[s->matched] != x) {
-        slac_evse_session *old = &s->sess[s->matched];
-        if (!wire_mac_eq(old->pev, m->hdr.src)) {
-            s->stats.ignored_state++; /* one car per charger */
-            return;
-        }
-        old->used = 0; /* our car starts over: its match did not work out */
-        s->matched = -1;
-        s->status = SLAC_RUNNING;
-        s->stats.restarts++;
+    if (s->matched >= 0) {
+        /* One match per plug-in: no second NMK to anyone, the matched car's MAC included (a station can send as
+         * it), until the next plug-in starts the machine again. */
+        if (wire_mac_eq(s->sess[s->matched].pev, m->hdr.src)) s->stats.refused++;
+        else s->stats.ignored_state++;
+        return;
     }
+    slac_evse_session *x = find(s, m->hdr.src, r->run_id);
     if (x && x->state == S_PARAM) s->stats.duplicates++;
     if (!x) {
+        if (too_fast(s, m->hdr.src, now)) {
+            s->stats.refused++;
+            return;
+        }
         drop_runs_of(s, m->hdr.src);
         x = new_slot(s);
         if (!x) return;
         session_open(x, m->hdr.src, r->run_id, now); /* a new run: a fresh slot, whatever it held before */
-    } else if (x->state != S_MATCHED) {
-        session_open(x, m->hdr.src, r->run_id, now); /* a repeated REQ restarts it */
+    } else {
+        session_open(x, m->hdr.src, r->run_id, now); /* a repeated REQ restarts it ([V2G3-A09-16]) */
     }
     slac_timer_stop(&s->t_init);
     send_param_cnf(s, x);
 }
 
-static void on_profile(slac_evse_session *x, const hpgp_atten_profile_ind *p)
+/* A profile of the car's sounds. Only our own modem measures them ([V2G3-A09-43]): a CM_ATTEN_PROFILE.IND from
+ * any other station is forged. A profile carries all groups or (QCA firmware in the captures) none; any other
+ * count, and profiles beyond the sounds we expect, are not plausible. */
+static void on_profile(slac_evse *s, slac_evse_session *x, const hpgp_msg *m)
 {
+    const hpgp_atten_profile_ind *p = &m->u.atten_profile;
+    if (!s->key_confirmed || !wire_mac_eq(m->hdr.src, s->modem) ||
+        (p->num_groups && p->num_groups != HPGP_NUM_GROUPS) || x->profiles >= x->expected) {
+        s->stats.refused++;
+        return;
+    }
     x->profiles++;
     if (p->num_groups == HPGP_NUM_GROUPS) {
         x->data_profiles++;
@@ -227,20 +262,23 @@ static void on_profile(slac_evse_session *x, const hpgp_atten_profile_ind *p)
 /* START_ATTEN_CHAR, MNBC_SOUND and ATTEN_PROFILE of a session. */
 static void on_sounding(slac_evse *s, slac_evse_session *x, const hpgp_msg *m, uint32_t now)
 {
-    if (x->state == S_PARAM) begin_sounding(x, m->kind == HPGP_K_START_ATTEN_CHAR_IND
-                                                   ? m->u.start_atten_char.num_sounds : s->cfg.num_sounds, now);
+    if (x->state == S_PARAM)
+        begin_sounding(x, m->kind == HPGP_K_START_ATTEN_CHAR_IND ? m->u.start_atten_char.num_sounds : 0,
+                       s->cfg.num_sounds, now);
     else if (m->kind == HPGP_K_START_ATTEN_CHAR_IND) s->stats.duplicates++;
     if (x->state != S_SOUNDING) {
         s->stats.ignored_state++;
         return;
     }
     if (m->kind == HPGP_K_MNBC_SOUND_IND) x->sounds++;
-    if (m->kind == HPGP_K_ATTEN_PROFILE_IND) on_profile(x, &m->u.atten_profile);
-    int done = x->profiles >= x->expected || (s->cfg.no_atten_profile && x->sounds >= x->expected);
+    if (m->kind == HPGP_K_ATTEN_PROFILE_IND) on_profile(s, x, m);
+    /* without profiles (a modem like the AR7420, or ours unknown: no SET_KEY.CNF yet) the sounds end it */
+    int no_profiles = s->cfg.no_atten_profile || !s->key_confirmed;
+    int done = x->profiles >= x->expected || (no_profiles && x->sounds >= x->expected);
     if (x->expected && done) finish_sounding(s, x, now);
 }
 
-static void on_match_req(slac_evse *s, slac_evse_session *x, const hpgp_msg *m)
+static void on_match_req(slac_evse *s, slac_evse_session *x, const hpgp_msg *m, uint32_t now)
 {
     const hpgp_slac_match *r = &m->u.slac_match;
     if (!slac_same_mac(&s->stats, r->pev_mac, x->pev) || !slac_same_mac(&s->stats, r->evse_mac, s->cfg.mac)) return;
@@ -249,9 +287,14 @@ static void on_match_req(slac_evse *s, slac_evse_session *x, const hpgp_msg *m)
         return;
     }
     if (x->state == S_MATCHED) {
+        if (now - x->matched_at > MATCH_REPEAT_MS) {
+            s->stats.refused++; /* one match per RunID: not the car's retry any more */
+            return;
+        }
         s->stats.duplicates++;
     } else if (x->state == S_ATTEN_RSP || x->state == S_WAIT_MATCH) {
         x->state = S_MATCHED;
+        x->matched_at = now;
         slac_timer_stop(&x->deadline);
         s->matched = (int8_t)(x - s->sess);
         memcpy(s->match.mac, x->pev, 6);
@@ -291,12 +334,13 @@ static void on_session_frame(slac_evse *s, slac_evse_session *x, const hpgp_msg 
         send(s, &c);
         break;
     }
-    case HPGP_K_SLAC_MATCH_REQ: on_match_req(s, x, m); break;
+    case HPGP_K_SLAC_MATCH_REQ: on_match_req(s, x, m, now); break;
     default: s->stats.ignored_state++; break;
     }
 }
 
-/* Which car and run a message belongs to: its sender, except ATTEN_PROFILE (from our modem, about a car). */
+/* Which car and run a message belongs to: its sender, except ATTEN_PROFILE (from our modem, about a car; it has
+ * no RunID: the car's run that is sounding). */
 static slac_evse_session *session_of(slac_evse *s, const hpgp_msg *m)
 {
     const uint8_t *run = NULL, *pev = m->hdr.src;
@@ -309,12 +353,16 @@ static slac_evse_session *session_of(slac_evse *s, const hpgp_msg *m)
     default: break;
     }
     int known_car = 0;
+    slac_evse_session *any = NULL;
     for (int i = 0; i < SLAC_EVSE_MAX_SESSIONS; i++) {
         slac_evse_session *x = &s->sess[i];
         if (!x->used || !wire_mac_eq(x->pev, pev)) continue;
-        if (!run || memcmp(x->run_id, run, HPGP_RUN_ID_LEN) == 0) return x;
+        if (run && memcmp(x->run_id, run, HPGP_RUN_ID_LEN) == 0) return x;
+        if (!run && x->state == S_SOUNDING) return x; /* a profile (no RunID): the car's run that sounds now */
+        if (!run) any = x;
         known_car = 1;
     }
+    if (any) return any;
     if (known_car) s->stats.ignored_run++;
     else s->stats.ignored_mac++;
     return NULL;
@@ -333,6 +381,7 @@ static void on_frame(slac_evse *s, const slac_event *ev, uint32_t now)
         return;
     }
     if (m.kind == HPGP_K_SET_KEY_CNF) { /* the modem has the key (its Result byte is not trusted) */
+        if (!s->key_confirmed) memcpy(s->modem, m.hdr.src, 6);
         s->key_confirmed = 1;
         slac_timer_stop(&s->t_next);
         return;

@@ -1,5 +1,6 @@
-/* SLAC, car side: SLAC_PARAM.REQ, sounding, choice of the EVSE with the lowest attenuation, SLAC_MATCH,
- * SET_KEY and waiting for the link; restarts after any timeout. */
+/* SLAC, car side: SLAC_PARAM.REQ, sounding, choice of the EVSE with the lowest attenuation (as soon as every
+ * EVSE that answered has reported), SLAC_MATCH, SET_KEY and waiting for the link; restarts after any timeout.
+ * Reports from stations that did not answer, or implausible ones, are refused (docs/security.md). */
 #include <string.h>
 
 #include "ccsplc/errors.h"
@@ -64,6 +65,7 @@ static void start_attempt(slac_pev *s, uint32_t now)
     if (s->cfg.random_run_id) slac_random(s->cfg.rng, s->cfg.rng_ctx, s->run_id, HPGP_RUN_ID_LEN);
     else memcpy(s->run_id, s->cfg.run_id, HPGP_RUN_ID_LEN);
     s->nevse = 0;
+    s->sounds_sent = 0;
     s->chosen = -1;
     s->retries = 0;
     s->local_modem_known = 0;
@@ -109,10 +111,17 @@ static int fail(slac_pev *s, uint32_t now)
     return CCS_ETIMEOUT;
 }
 
-static slac_pev_evse *evse_entry(slac_pev *s, const uint8_t mac[6])
+static slac_pev_evse *evse_find(slac_pev *s, const uint8_t mac[6])
 {
     for (unsigned i = 0; i < s->nevse; i++)
         if (wire_mac_eq(s->evse[i].mac, mac)) return &s->evse[i];
+    return NULL;
+}
+
+static slac_pev_evse *evse_entry(slac_pev *s, const uint8_t mac[6])
+{
+    slac_pev_evse *found = evse_find(s, mac);
+    if (found) return found;
     if (s->nevse >= SLAC_PEV_MAX_EVSE) {
         s->stats.table_full++;
         return NULL;
@@ -140,6 +149,7 @@ static void send_sound(slac_pev *s, uint8_t remaining)
     hpgp_msg m;
     hpgp_msg_init(&m, HPGP_K_MNBC_SOUND_IND, hpgp_broadcast_mac, s->cfg.mac);
     m.u.mnbc_sound.cnt = remaining;
+    s->sounds_sent++;
     memcpy(m.u.mnbc_sound.run_id, s->run_id, HPGP_RUN_ID_LEN);
     slac_random(s->cfg.rng, s->cfg.rng_ctx, m.u.mnbc_sound.rnd, sizeof m.u.mnbc_sound.rnd);
     send(s, &m);
@@ -156,7 +166,8 @@ static void send_match_req(slac_pev *s)
     send(s, &m);
 }
 
-/* TT_EV_atten_results is over: the reachable EVSE with the lowest mean attenuation, under the limit. */
+/* TT_EV_atten_results is over, or every EVSE has reported: the reachable EVSE with the lowest mean attenuation,
+ * under the limit. */
 static int choose(slac_pev *s, uint32_t now)
 {
     int best = -1;
@@ -180,6 +191,17 @@ static int choose(slac_pev *s, uint32_t now)
     return 0;
 }
 
+/* Every EVSE that answered our SLAC_PARAM.REQ has sent its CM_ATTEN_CHAR.IND: nothing more can come, so the
+ * choice need not wait for the end of TT_EV_atten_results (a charger may give up ~1 s after its IND, as
+ * open-plc-utils' evse does). Only after our last sound: an EVSE reports what it measured of all of them. */
+static int results_complete(const slac_pev *s)
+{
+    if (s->state != P_ATTEN_WAIT || !s->nevse) return 0;
+    for (unsigned i = 0; i < s->nevse; i++)
+        if (s->evse[i].got_cnf && !s->evse[i].got_ind) return 0;
+    return 1;
+}
+
 /* A response did not come in time: send again up to C_EV_match_retry times. */
 static int retry(slac_pev *s, uint32_t now, void (*resend)(slac_pev *))
 {
@@ -199,15 +221,15 @@ static void poll_link(slac_pev *s)
 }
 
 /* The periodic timer: modem reset over, start delay over, next START_ATTEN_CHAR / sound, link poll, restart. */
-static void on_next(slac_pev *s, uint32_t now)
+static int on_next(slac_pev *s, uint32_t now)
 {
     uint32_t next = now + s->cfg.batch_interval_ms;
     switch (s->state) {
-    case P_RESET: start_attempt(s, now); return;
+    case P_RESET: start_attempt(s, now); return 0;
     case P_PAUSE:
         s->stats.restarts++;
         start_attempt(s, now);
-        return;
+        return 0;
     case P_START_WAIT:
         s->state = P_START_ATTEN;
         s->count = 0;
@@ -225,16 +247,17 @@ static void on_next(slac_pev *s, uint32_t now)
         if (++s->count == SLAC_C_EV_MATCH_MNBC) {
             s->state = P_ATTEN_WAIT;
             slac_timer_set(&s->t_deadline, s->atten_results_at);
-            return;
+            return results_complete(s) ? choose(s, now) : 0;
         }
         break;
     case P_JOIN:
         poll_link(s);
         next = now + s->cfg.link_poll_ms;
         break;
-    default: return;
+    default: return 0;
     }
     slac_timer_set(&s->t_next, next);
+    return 0;
 }
 
 static int on_deadline(slac_pev *s, uint32_t now)
@@ -249,21 +272,31 @@ static int on_deadline(slac_pev *s, uint32_t now)
 }
 
 /* A SLAC_PARAM.CNF or ATTEN_CHAR.IND of our run, about us, from an EVSE, while in states first..P_ATTEN_WAIT:
- * the EVSE's entry; otherwise NULL, counted. */
-static slac_pev_evse *from_evse(slac_pev *s, const hpgp_msg *m, const uint8_t *run_id, const uint8_t *about, int first)
+ * 1; otherwise 0, counted. */
+static int ours(slac_pev *s, const uint8_t *run_id, const uint8_t *about, int first)
 {
-    if (!slac_same_run(&s->stats, run_id, s->run_id) || !slac_same_mac(&s->stats, about, s->cfg.mac)) return NULL;
+    if (!slac_same_run(&s->stats, run_id, s->run_id) || !slac_same_mac(&s->stats, about, s->cfg.mac)) return 0;
     if (s->state < first || s->state > P_ATTEN_WAIT) {
         s->stats.ignored_state++;
-        return NULL;
+        return 0;
     }
-    return evse_entry(s, m->hdr.src);
+    return 1;
+}
+
+/* A CM_ATTEN_CHAR.IND we can take: from an EVSE that answered our SLAC_PARAM.REQ (any other station never heard
+ * the run's parameters: its report is forged), over all groups, measured from at least one and at most the
+ * sounds we have sent so far (a report of sounds not yet sent is forged; how many suffice is the car's choice,
+ * [V2G3-A09-36]). */
+static int plausible(const slac_pev *s, const slac_pev_evse *e, const hpgp_atten_char *a)
+{
+    return e && e->got_cnf && a->num_groups == HPGP_NUM_GROUPS && a->num_sounds >= 1 &&
+           a->num_sounds <= s->sounds_sent;
 }
 
 static void on_param_cnf(slac_pev *s, const hpgp_msg *m, uint32_t now)
 {
     const hpgp_slac_param_cnf *c = &m->u.slac_param_cnf;
-    slac_pev_evse *e = from_evse(s, m, c->run_id, c->forwarding_sta, P_PARAM);
+    slac_pev_evse *e = ours(s, c->run_id, c->forwarding_sta, P_PARAM) ? evse_entry(s, m->hdr.src) : NULL;
     if (!e) return;
     if (e->got_cnf) s->stats.duplicates++;
     e->got_cnf = 1;
@@ -273,21 +306,29 @@ static void on_param_cnf(slac_pev *s, const hpgp_msg *m, uint32_t now)
     slac_timer_set(&s->t_next, now + s->cfg.start_atten_delay_ms);
 }
 
-static void on_atten_char(slac_pev *s, const hpgp_msg *m)
+static int on_atten_char(slac_pev *s, const hpgp_msg *m, uint32_t now)
 {
     const hpgp_atten_char *a = &m->u.atten_char;
-    slac_pev_evse *e = from_evse(s, m, a->run_id, a->source_address, P_START_ATTEN);
-    if (!e) return;
-    if (e->got_ind) s->stats.duplicates++;
-    e->got_ind = 1;
-    e->groups = a->num_groups;
-    e->atten_sum = 0;
-    for (unsigned g = 0; g < a->num_groups; g++) e->atten_sum = (uint16_t)(e->atten_sum + a->aag[g]);
+    if (!ours(s, a->run_id, a->source_address, P_START_ATTEN)) return 0;
+    slac_pev_evse *e = evse_find(s, m->hdr.src);
+    if (!plausible(s, e, a)) {
+        s->stats.refused++;
+        return 0;
+    }
+    if (e->got_ind) {
+        s->stats.duplicates++; /* a retry: answered, its values do not replace the first report's */
+    } else {
+        e->got_ind = 1;
+        e->groups = a->num_groups;
+        e->atten_sum = 0;
+        for (unsigned g = 0; g < a->num_groups; g++) e->atten_sum = (uint16_t)(e->atten_sum + a->aag[g]);
+    }
     hpgp_msg r;
     hpgp_msg_init(&r, HPGP_K_ATTEN_CHAR_RSP, m->hdr.src, s->cfg.mac);
     memcpy(r.u.atten_char.source_address, s->cfg.mac, 6);
     memcpy(r.u.atten_char.run_id, s->run_id, HPGP_RUN_ID_LEN);
     send(s, &r);
+    return results_complete(s) ? choose(s, now) : 0;
 }
 
 static void on_match_cnf(slac_pev *s, const hpgp_msg *m, uint32_t now)
@@ -337,19 +378,20 @@ static void on_modem(slac_pev *s, const hpgp_msg *m)
     slac_timer_stop(&s->t_next);
 }
 
-static void on_frame(slac_pev *s, const slac_event *ev, uint32_t now)
+static int on_frame(slac_pev *s, const slac_event *ev, uint32_t now)
 {
     hpgp_msg m;
-    if (slac_unpack_rx(ev, &s->stats, s->cfg.mac, &m) != 0) return;
+    if (slac_unpack_rx(ev, &s->stats, s->cfg.mac, &m) != 0) return 0;
     switch (m.kind) {
     case HPGP_K_SLAC_PARAM_CNF: on_param_cnf(s, &m, now); break;
-    case HPGP_K_ATTEN_CHAR_IND: on_atten_char(s, &m); break;
+    case HPGP_K_ATTEN_CHAR_IND: return on_atten_char(s, &m, now);
     case HPGP_K_SLAC_MATCH_CNF: on_match_cnf(s, &m, now); break;
     case HPGP_K_SET_KEY_CNF:
     case HPGP_K_SW_VER_CNF:
     case HPGP_K_LINK_STATUS_CNF: on_modem(s, &m); break;
     default: s->stats.ignored_state++; break;
     }
+    return 0;
 }
 
 slac_action slac_pev_step(slac_pev *s, const slac_event *ev, uint32_t now_ms)
@@ -364,11 +406,13 @@ slac_action slac_pev_step(slac_pev *s, const slac_event *ev, uint32_t now_ms)
         slac_timer_stop(&s->t_next);
         slac_timer_stop(&s->t_deadline);
         break;
-    case SLAC_EV_FRAME: on_frame(s, ev, now_ms); break;
+    case SLAC_EV_FRAME: err = on_frame(s, ev, now_ms); break;
     case SLAC_EV_TIMER: break;
     }
-    if (slac_timer_fire(&s->t_deadline, now_ms)) err = on_deadline(s, now_ms);
-    if (slac_timer_fire(&s->t_next, now_ms)) on_next(s, now_ms);
+    int terr = 0;
+    if (slac_timer_fire(&s->t_deadline, now_ms)) terr = on_deadline(s, now_ms);
+    if (slac_timer_fire(&s->t_next, now_ms)) terr = on_next(s, now_ms);
+    if (!err) err = terr;
     slac_action a = slac_out_action(&s->out, s->status, err);
     slac_action_wake(&a, &s->t_next);
     slac_action_wake(&a, &s->t_deadline);

@@ -19,6 +19,10 @@ typedef struct {
     v2gtp_reasm v2g;
     uint8_t *mem;
     int aligned; /* the next stream byte starts a V2GTP message (known from the SYN, or found again) */
+    int pushed;  /* bytes went to V2GTP reassembly since the stream started or was found again */
+    int tls;     /* the stream carries TLS records (it started with one): counted, not decoded */
+    uint8_t tls_hdr[5], tls_hn; /* a record header split across segments: its first tls_hn bytes */
+    uint32_t tls_left;          /* bytes of the current record's body still to come */
     int fin;
     uint32_t fin_seq; /* once fin: the sequence number the FIN occupies, beyond the stream's last byte */
 } cap_half;

@@ -6,11 +6,61 @@
 #include "ccsplc/errors.h"
 #include "platform/capture_int.h"
 
+/* A TLS record header (RFC 8446 5.1, RFC 5246 6.2.1): content type change_cipher_spec (20) .. heartbeat (24),
+ * version 3.x, a length up to 2^14 + 2048. A V2GTP header starts with 0x01 0xFE: the two never match both. */
+static int tls_header(const uint8_t *p)
+{
+    unsigned len = (unsigned)p[3] << 8 | p[4];
+    return p[0] >= 20 && p[0] <= 24 && p[1] == 3 && p[2] <= 4 && len > 0 && len <= 16384 + 2048;
+}
+
+/* The records of a TLS stream: one event per record header; a header that is not one loses the stream (it is
+ * found again like V2GTP: at a chunk that starts a message). */
+static void tls_walk(cap_half *h, const uint8_t *p, size_t len)
+{
+    cap_reader *r = h->r;
+    while (len > 0) {
+        if (h->tls_left) {
+            size_t n = len < h->tls_left ? len : h->tls_left;
+            h->tls_left -= (uint32_t)n;
+            p += n;
+            len -= n;
+            continue;
+        }
+        size_t n = len < 5u - h->tls_hn ? len : 5u - h->tls_hn;
+        memcpy(h->tls_hdr + h->tls_hn, p, n);
+        h->tls_hn = (uint8_t)(h->tls_hn + n);
+        p += n;
+        len -= n;
+        if (h->tls_hn < 5)
+            return;
+        h->tls_hn = 0;
+        if (!tls_header(h->tls_hdr)) {
+            h->tls = 0;
+            h->aligned = 0;
+            r->stats.skipped_bytes += len;
+            return;
+        }
+        h->tls_left = (uint32_t)h->tls_hdr[3] << 8 | h->tls_hdr[4];
+        r->stats.tls_records++;
+        cap_emit_event(r, CAP_EV_TLS, h->c->id, h->dir, (uint32_t)h->tls_hdr[0] << 16 | h->tls_left);
+    }
+}
+
 static void on_data(void *ctx, const uint8_t *p, size_t len)
 {
     cap_half *h = ctx;
     cap_reader *r = h->r;
     v2gtp_header hd;
+    if (!h->tls && (!h->aligned || !h->pushed) && len >= 5 && tls_header(p)) {
+        h->tls = 1; /* at the start of the stream, or where it is found again */
+        h->tls_hn = 0;
+        h->tls_left = 0;
+    }
+    if (h->tls) {
+        tls_walk(h, p, len);
+        return;
+    }
     if (!h->aligned) {
         /* Joined mid-stream or after a gap: wait for a chunk that starts with a valid header. */
         if (v2gtp_parse_header(p, len, r->max_payload, &hd) != 0) {
@@ -19,6 +69,7 @@ static void on_data(void *ctx, const uint8_t *p, size_t len)
         }
         h->aligned = 1;
     }
+    h->pushed = 1;
     while (len > 0) {
         size_t used;
         v2gtp_msg m;
@@ -32,6 +83,7 @@ static void on_data(void *ctx, const uint8_t *p, size_t len)
             cap_emit_event(r, CAP_EV_BAD_V2GTP, h->c->id, h->dir, (uint32_t)-rc);
             v2gtp_reasm_reset(&h->v2g);
             h->aligned = 0;
+            h->pushed = 0;
             return;
         }
         r->stats.v2gtp++;
@@ -54,6 +106,8 @@ static void on_gap(void *ctx, uint32_t lost)
     cap_emit_event(h->r, CAP_EV_GAP, h->c->id, h->dir, lost);
     v2gtp_reasm_reset(&h->v2g);
     h->aligned = 0;
+    h->pushed = 0;
+    h->tls = 0;
 }
 
 static tcp_reasm_sink sink_of(cap_half *h) { return (tcp_reasm_sink){on_data, on_gap, h}; }
@@ -143,7 +197,7 @@ static cap_conn *find_conn(cap_reader *r, const ipv6_frame *f, cap_dir *sender)
 void cap_tcp_segment(cap_reader *r, const ipv6_frame *f, const uint8_t *payload, size_t len)
 {
     r->stats.tcp_segments++;
-    cap_dir d;
+    cap_dir d = CAP_DIR_C2S; /* set by find_conn or new_conn (gcc -Os cannot see it) */
     cap_conn *c = find_conn(r, f, &d);
     int syn = (f->tcp_flags & TCP_SYN) != 0, ack = (f->tcp_flags & TCP_ACK) != 0;
     if (c && syn && !ack && (c->closed || (c->syn_seen && c->client_isn != f->seq))) c = NULL; /* port reused */

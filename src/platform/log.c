@@ -1,8 +1,10 @@
-/* Logging to stderr with a level filter and a monotonic timestamp. */
+/* Logging to stderr with a level filter and a monotonic timestamp; each line goes out in one write (whole, also
+ * when stderr is a queue that drops what does not fit, or a pipe other processes write to). */
 #include "ccsplc/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,16 +27,36 @@ int ccs_log_parse_level(const char *name, enum ccs_log_level *out)
     return -1;
 }
 
+int ccs_log_prefix(char *buf, size_t cap, enum ccs_log_level level)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int n = snprintf(buf, cap, "%s%5ld.%03ld %-5s ", status_line ? "\r\033[K" : "", (long)ts.tv_sec % 100000,
+                     ts.tv_nsec / 1000000L, names[level]);
+    return n < 0 ? 0 : (size_t)n < cap ? n : (int)cap - 1;
+}
+
 void ccs_log(enum ccs_log_level level, const char *fmt, ...)
 {
     if (level > current) return;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    if (status_line) fputs("\r\033[K", stderr);
-    fprintf(stderr, "%5ld.%03ld %-5s ", (long)ts.tv_sec % 100000, ts.tv_nsec / 1000000L, names[level]);
+    char line[512], *p = line;
+    int head = ccs_log_prefix(line, sizeof line, level);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vsnprintf(line + head, sizeof line - (size_t)head, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    if (n < 0) return;
+    size_t len = (size_t)head + (size_t)n;
+    if (len + 2 > sizeof line && (p = malloc(len + 2)) != NULL) {   /* a long line: formatted again, whole */
+        memcpy(p, line, (size_t)head);
+        va_start(ap, fmt);
+        vsnprintf(p + head, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    } else if (len + 2 > sizeof line) {
+        p = line;
+        len = sizeof line - 2;
+    }
+    p[len++] = '\n';
+    fwrite(p, 1, len, stderr);
+    if (p != line) free(p);
 }

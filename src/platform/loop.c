@@ -1,16 +1,20 @@
 /* The poll(2) event loop: fd watches with callbacks, caller-owned timers on CLOCK_MONOTONIC milliseconds,
- * and a signalfd that stops the loop on SIGINT/SIGTERM. */
+ * output queues flushed when their descriptors can take more, and a signalfd that stops the loop on every
+ * signal that would otherwise end the process. */
 #include "ccsplc/loop.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ccsplc/errors.h"
+#include "ccsplc/log.h"
+#include "ccsplc/outq.h"
 
 uint32_t ccs_mono_ms(void)
 {
@@ -26,16 +30,59 @@ void ccs_loop_init(ccs_loop *loop)
     loop->signal_fd = -1;
 }
 
+/* The signals whose default action ends the process (signal(7)), besides the real-time ones and the faults. */
+static const struct {
+    int sig;
+    const char *name;
+} stop_signals[] = {
+    {SIGHUP, "SIGHUP"},       {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGTERM, "SIGTERM"},
+    {SIGUSR1, "SIGUSR1"},     {SIGUSR2, "SIGUSR2"}, {SIGALRM, "SIGALRM"}, {SIGVTALRM, "SIGVTALRM"},
+    {SIGPROF, "SIGPROF"},     {SIGXCPU, "SIGXCPU"}, {SIGIO, "SIGIO"},
+#ifdef SIGPWR
+    {SIGPWR, "SIGPWR"},
+#endif
+#ifdef SIGSTKFLT
+    {SIGSTKFLT, "SIGSTKFLT"},
+#endif
+};
+#define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
+static int hup_ignored = -1;   /* SIGHUP was ignored when the first loop took the signals (nohup): it stays so */
+
+const char *ccs_signal_name(int sig, char buf[16])
+{
+    for (size_t i = 0; i < NSTOP; i++)
+        if (stop_signals[i].sig == sig) return stop_signals[i].name;
+    if (sig >= SIGRTMIN && sig <= SIGRTMAX) snprintf(buf, 16, "SIGRTMIN+%d", sig - SIGRTMIN);
+    else snprintf(buf, 16, "signal %d", sig);
+    return buf;
+}
+
 static void signal_set(sigset_t *s)
 {
     sigemptyset(s);
-    sigaddset(s, SIGINT);
-    sigaddset(s, SIGTERM);
+    for (size_t i = 0; i < NSTOP; i++)
+        if (stop_signals[i].sig != SIGHUP || !hup_ignored) sigaddset(s, stop_signals[i].sig);
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) sigaddset(s, sig);
+}
+
+/* Each signal read from the signalfd: logged and kept; 1 when there was one. */
+static int take_signals(ccs_loop *loop)
+{
+    struct signalfd_siginfo si;
+    int any = 0;
+    while (read(loop->signal_fd, &si, sizeof si) == (ssize_t)sizeof si) {
+        char buf[16];
+        LOG_I("signal: %s", ccs_signal_name((int)si.ssi_signo, buf));
+        loop->last_signal = (int)si.ssi_signo;
+        any = 1;
+    }
+    return any;
 }
 
 void ccs_loop_close(ccs_loop *loop)
 {
     if (loop->signal_fd < 0) return;
+    take_signals(loop);   /* pending ones would end the process once unblocked */
     ccs_loop_remove_fd(loop, loop->signal_fd);
     close(loop->signal_fd);
     loop->signal_fd = -1;
@@ -112,22 +159,24 @@ void ccs_loop_stop(ccs_loop *loop, int rc)
 
 static void on_signal(ccs_loop *loop, int fd, short revents, void *ctx)
 {
+    (void)fd;
     (void)revents;
     (void)ctx;
-    struct signalfd_siginfo si;
-    if (read(fd, &si, sizeof si) == (ssize_t)sizeof si) ccs_loop_stop(loop, loop->signal_rc);
+    if (take_signals(loop)) ccs_loop_stop(loop, loop->signal_rc);
 }
 
 int ccs_loop_stop_on_signals(ccs_loop *loop, int rc)
 {
+    struct sigaction hup;
+    if (hup_ignored < 0) hup_ignored = sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler == SIG_IGN;
     sigset_t s;
     signal_set(&s);
     if (loop->signal_fd < 0) {
-        /* A background job starts with SIGINT ignored; an ignored signal never becomes pending, so the
-         * signalfd would not see it: take the default disposition (blocked, it stays pending for us). */
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+        /* A background job starts with SIGINT and SIGQUIT ignored; an ignored signal never becomes pending, so
+         * the signalfd would not see it: take the default disposition (blocked first: it stays pending for us). */
         if (sigprocmask(SIG_BLOCK, &s, NULL) < 0) return CCS_EIO;
+        for (int sig = 1; sig < NSIG; sig++)
+            if (sigismember(&s, sig) == 1) signal(sig, SIG_DFL);
         loop->signal_fd = signalfd(-1, &s, SFD_NONBLOCK | SFD_CLOEXEC);
         if (loop->signal_fd < 0) return CCS_EIO;
     }
@@ -137,16 +186,26 @@ int ccs_loop_stop_on_signals(ccs_loop *loop, int rc)
 
 static int timer_due(const ccs_timer *t, uint32_t now) { return (int32_t)(now - t->at) >= 0; }
 
-/* Fire the timers due now, each once per pass (a callback may re-arm or stop any timer, even to now). */
+/* Fire the timers due now, each once per pass and in the order of their deadlines (a loop that ran late, e.g.
+ * on a loaded machine, has the same outcome as one on time); a callback may re-arm or stop any timer. */
 static void fire_timers(ccs_loop *loop)
 {
     uint32_t now = ccs_loop_now(loop);
     ccs_timer *due[CCS_LOOP_MAX_TIMERS];
+    uint32_t at[CCS_LOOP_MAX_TIMERS];
     int n = 0;
-    for (int i = 0; i < loop->ntimers; i++)
-        if (timer_due(loop->timer[i], now)) due[n++] = loop->timer[i];
+    for (int i = 0; i < loop->ntimers; i++) {
+        if (!timer_due(loop->timer[i], now)) continue;
+        int k = n++;   /* insertion by deadline; equal deadlines keep their table order */
+        for (; k > 0 && (int32_t)(at[k - 1] - loop->timer[i]->at) > 0; k--) {
+            due[k] = due[k - 1];
+            at[k] = at[k - 1];
+        }
+        due[k] = loop->timer[i];
+        at[k] = loop->timer[i]->at;
+    }
     for (int i = 0; i < n && !loop->stopped; i++) {
-        if (find_timer(loop, due[i]) < 0 || !timer_due(due[i], now)) continue;
+        if (find_timer(loop, due[i]) < 0 || due[i]->at != at[i]) continue;   /* stopped or re-armed meanwhile */
         ccs_loop_timer_stop(loop, due[i]);
         due[i]->fn(loop, due[i]->ctx);
     }
@@ -165,18 +224,47 @@ static int wait_ms(const ccs_loop *loop, int max_wait_ms)
     return w;
 }
 
+int ccs_loop_add_outq(ccs_loop *loop, struct ccs_outq *q)
+{
+    for (int i = 0; i < loop->noutq; i++)
+        if (loop->outq[i] == q) return 0;
+    if (loop->noutq >= CCS_LOOP_MAX_OUTQ) return CCS_ENOSPC;
+    loop->outq[loop->noutq++] = q;
+    return 0;
+}
+
+void ccs_loop_remove_outq(ccs_loop *loop, struct ccs_outq *q)
+{
+    for (int i = 0; i < loop->noutq; i++)
+        if (loop->outq[i] == q) {
+            loop->outq[i] = loop->outq[--loop->noutq];
+            return;
+        }
+}
+
 int ccs_loop_run_once(ccs_loop *loop, int max_wait_ms)
 {
     loop->stopped = 0; /* a stop ends the pass it is asked in (and ccs_loop_run), not later passes */
-    struct pollfd p[CCS_LOOP_MAX_FDS];
-    int n = loop->nfds;
+    struct pollfd p[CCS_LOOP_MAX_FDS + CCS_LOOP_MAX_OUTQ];
+    struct ccs_outq *q[CCS_LOOP_MAX_OUTQ];
+    int n = loop->nfds, nq = 0;
     for (int i = 0; i < n; i++) p[i] = (struct pollfd){ loop->watch[i].fd, loop->watch[i].events, 0 };
-    int r = poll(p, (nfds_t)n, wait_ms(loop, max_wait_ms));
+    for (int i = 0; i < loop->noutq; i++)   /* queues holding bytes: written when their descriptors take more */
+        if (ccs_outq_pending(loop->outq[i])) {
+            q[nq] = loop->outq[i];
+            p[n + nq++] = (struct pollfd){ loop->outq[i]->fd, POLLOUT, 0 };
+        }
+    int r = poll(p, (nfds_t)(n + nq), wait_ms(loop, max_wait_ms));
     if (r < 0 && errno != EINTR) return CCS_EIO;
     for (int i = 0; i < n && r > 0 && !loop->stopped; i++) {
         if (!p[i].revents) continue;
         int w = find_fd(loop, p[i].fd); /* a callback may have removed it */
         if (w >= 0) loop->watch[w].fn(loop, p[i].fd, p[i].revents, loop->watch[w].ctx);
+    }
+    for (int i = 0; i < nq && r > 0; i++) {
+        int k = 0;
+        while (k < loop->noutq && loop->outq[k] != q[i]) k++;   /* a callback may have removed it */
+        if (p[n + i].revents && k < loop->noutq) ccs_outq_flush(q[i]);
     }
     if (!loop->stopped) fire_timers(loop);
     return 0;

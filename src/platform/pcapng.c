@@ -1,8 +1,11 @@
 /* pcapng file writer: Section Header, Ethernet Interface Description and Enhanced Packet Blocks. */
 #include "ccsplc/pcapng.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ccsplc/errors.h"
 
@@ -29,9 +32,7 @@ static void le32(uint8_t *p, uint32_t v)
     le16(p + 2, (uint16_t)(v >> 16));
 }
 
-static int put(pcapng_writer *w, const void *p, size_t n) { return n == 0 || fwrite(p, 1, n, w->f) == n; }
-
-/* Writes head (block type and total length filled in here), body, padding, tail, then the total length. */
+/* One block, whole: head (block type and total length filled in here), body, padding, tail, total length. */
 static int put_block(pcapng_writer *w, uint32_t type, uint8_t *head, size_t head_len, const uint8_t *body,
                      size_t body_len, const uint8_t *tail, size_t tail_len)
 {
@@ -41,15 +42,21 @@ static int put_block(pcapng_writer *w, uint32_t type, uint8_t *head, size_t head
     le32(head, type);
     le32(head + 4, (uint32_t)total);
     le32(len_le, (uint32_t)total);
-    int ok = put(w, head, head_len) && put(w, body, body_len) && put(w, zeros, PAD4(body_len) - body_len) &&
-             put(w, tail, tail_len) && put(w, len_le, 4) && fflush(w->f) == 0;
-    return ok ? 0 : CCS_EIO;
+    struct iovec v[] = { { head, head_len }, { (void *)body, body_len }, { (void *)zeros, PAD4(body_len) - body_len },
+                         { (void *)tail, tail_len }, { len_le, 4 } };
+    return ccs_outq_writev(&w->q, v, 5);
 }
 
-int pcapng_open(pcapng_writer *w, const char *path)
+static int open_with(pcapng_writer *w, const char *path, int flags)
 {
-    w->f = fopen(path, "wb");
-    if (!w->f) return CCS_EIO;
+    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);   /* a FIFO: waits for its reader */
+    if (w->fd < 0) return CCS_EIO;
+    if (ccs_outq_init(&w->q, w->fd, PCAPNG_LIVE_QUEUE, flags | CCS_OUTQ_WHOLE)) {
+        close(w->fd);
+        w->fd = -1;
+        errno = ENOMEM;
+        return CCS_EIO;
+    }
     static const char app[] = "ccsplc";
     uint8_t shb[24], opts[4 + PAD4(sizeof app - 1) + 4];
     le32(shb + 8, BYTE_ORDER_MAGIC);
@@ -67,13 +74,18 @@ int pcapng_open(pcapng_writer *w, const char *path)
     le16(idb_opts, OPT_IF_TSRESOL);
     le16(idb_opts + 2, 1);
     idb_opts[4] = TSRESOL_NS;
-    if (put_block(w, BT_SHB, shb, sizeof shb, opts, sizeof opts, NULL, 0) ||
-        put_block(w, BT_IDB, idb, sizeof idb, idb_opts, sizeof idb_opts, NULL, 0)) {
+    if (put_block(w, BT_SHB, shb, sizeof shb, opts, sizeof opts, NULL, 0) == CCS_EIO ||
+        put_block(w, BT_IDB, idb, sizeof idb, idb_opts, sizeof idb_opts, NULL, 0) == CCS_EIO) {
+        int err = w->q.err;
         pcapng_close(w);
+        errno = err;
         return CCS_EIO;
     }
     return 0;
 }
+
+int pcapng_open(pcapng_writer *w, const char *path) { return open_with(w, path, CCS_OUTQ_WAIT); }
+int pcapng_open_live(pcapng_writer *w, const char *path) { return open_with(w, path, 0); }
 
 int pcapng_write(pcapng_writer *w, uint64_t ts_ns, pcapng_dir dir, const uint8_t *frame, size_t len)
 {
@@ -105,7 +117,10 @@ int pcapng_write_ipv6(pcapng_writer *w, uint64_t ts_ns, pcapng_dir dir, const ip
 
 int pcapng_close(pcapng_writer *w)
 {
-    int rc = w->f && fclose(w->f) ? CCS_EIO : 0;
-    w->f = NULL;
+    if (w->fd < 0) return 0;
+    int rc = ccs_outq_drain(&w->q, PCAPNG_CLOSE_WAIT_MS) || w->q.dropped ? CCS_EIO : 0;
+    if (close(w->fd) && !rc) rc = CCS_EIO;
+    ccs_outq_free(&w->q);
+    w->fd = -1;
     return rc;
 }

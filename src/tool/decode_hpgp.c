@@ -5,6 +5,7 @@
 #include "ccsplc/errors.h"
 #include "ccsplc/hpgp.h"
 #include "decode_int.h"
+#include "exi_values_text.h"
 
 /* SLAC messages by who sends them (ISO 15118-3); everything else is a host talking to its modem. */
 static dec_dir direction(const dec_analyzer *a, const hpgp_header *h)
@@ -97,10 +98,13 @@ static void put_fields(FILE *f, const hpgp_msg *m)
         put_hex(f, "NID", m->u.set_key_req.nid, HPGP_NID_LEN);
         put_hex(f, "NMK", m->u.set_key_req.new_key, HPGP_NMK_LEN);
         break;
-    case HPGP_K_SW_VER_CNF:
-        fprintf(f, "Version=%.*s\n", (int)strnlen((const char *)m->u.sw_ver_cnf.version, m->u.sw_ver_cnf.version_len),
-                (const char *)m->u.sw_ver_cnf.version);
+    case HPGP_K_SW_VER_CNF: { /* text from the wire: escaped as EXI strings are (%XX), never raw to a terminal */
+        char v[3 * 255 + 1];
+        exi_text_kv_escape(m->u.sw_ver_cnf.version,
+                           strnlen((const char *)m->u.sw_ver_cnf.version, m->u.sw_ver_cnf.version_len), v, sizeof v);
+        fprintf(f, "Version=%s\n", v);
         break;
+    }
     case HPGP_K_LINK_STATUS_CNF: fprintf(f, "LinkUp=%u\n", m->u.status.value); break;
     default: break;
     }

@@ -16,37 +16,71 @@ typedef struct {
     int has_m;
 } row;
 
+/* The newest `limit` records in a ring (rows[head] is the oldest once it is full): memory stays bounded for a
+ * listener that runs for days; the records before are counted. */
 struct dec_html {
     row *rows;
-    size_t n, cap;
+    size_t n, cap, head, limit;
+    uint64_t dropped, dropped_first_ns, dropped_last_ns;
 };
 
-dec_html *dec_html_new(void) { return calloc(1, sizeof(dec_html)); }
+dec_html *dec_html_new(void)
+{
+    dec_html *h = calloc(1, sizeof(dec_html));
+    if (h)
+        h->limit = DEC_HTML_MAX_ROWS;
+    return h;
+}
+
+void dec_html_set_limit(dec_html *h, size_t max_rows)
+{
+    if (!h->n && max_rows)
+        h->limit = max_rows;
+}
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
+static void row_free(row *w)
+{
+    free(w->name);
+    free(w->keys);
+    free(w->error);
+}
+
+/* The i-th kept record, oldest first. */
+static const row *row_at(const dec_html *h, size_t i) { return &h->rows[(h->head + i) % h->n]; }
+
 void dec_html_record(dec_html *h, const dec_record *r)
 {
-    row *v = dec_grow(h->rows, &h->cap, h->n, sizeof *v);
-    if (!v)
-        return;
-    h->rows = v;
-    row *w = &h->rows[h->n++];
+    row *w;
+    if (h->n == h->limit) { /* full: the oldest makes room */
+        w = &h->rows[h->head];
+        if (!h->dropped++)
+            h->dropped_first_ns = w->ts_ns;
+        h->dropped_last_ns = w->ts_ns;
+        row_free(w);
+        h->head = (h->head + 1) % h->n;
+    } else {
+        row *v = dec_grow(h->rows, &h->cap, h->n, sizeof *v);
+        if (!v)
+            return;
+        h->rows = v;
+        w = &h->rows[h->n++];
+    }
     *w = (row){.ts_ns = r->ts_ns, .session = r->session, .dir = r->dir,
                .proto = r->layer == DEC_LAYER_V2G && r->exi ? r->exi->name : dec_layer_name(r->layer),
                .name = strdup(r->name), .keys = strdup(r->keys), .error = dup_or_null(r->error)};
     w->has_m = dec_measure_get(r, &w->m);
 }
 
+uint64_t dec_html_dropped(const dec_html *h) { return h->dropped; }
+
 void dec_html_free(dec_html *h)
 {
     if (!h)
         return;
-    for (size_t i = 0; i < h->n; i++) {
-        free(h->rows[i].name);
-        free(h->rows[i].keys);
-        free(h->rows[i].error);
-    }
+    for (size_t i = 0; i < h->n; i++)
+        row_free(&h->rows[i]);
     free(h->rows);
     free(h);
 }
@@ -82,7 +116,7 @@ static void data(FILE *out, const dec_html *h, const dec_analyzer *a, uint64_t o
         fprintf(out, "%s{\"n\":%zu,\"points\":[", s ? "," : "", s + 1);
         int first = 1;
         for (size_t i = 0; i < h->n; i++) {
-            const row *w = &h->rows[i];
+            const row *w = row_at(h, i);
             if (!w->has_m || w->session != (int)s)
                 continue;
             fprintf(out, "%s[%.6f", first ? "" : ",", secs(origin, w->ts_ns));
@@ -99,7 +133,7 @@ static void data(FILE *out, const dec_html *h, const dec_analyzer *a, uint64_t o
     fputs("],\"msc\":[", out);
     int first = 1;
     for (size_t i = 0; i < h->n; i++) {
-        const row *w = &h->rows[i];
+        const row *w = row_at(h, i);
         if (w->dir != DEC_DIR_CAR_TO_CHARGER && w->dir != DEC_DIR_CHARGER_TO_CAR)
             continue;
         fprintf(out, "%s[%.6f,%d,", first ? "" : ",", secs(origin, w->ts_ns), w->dir == DEC_DIR_CAR_TO_CHARGER ? 1 : 2);
@@ -118,14 +152,20 @@ static void stage_rows(FILE *out, const dec_session *s, uint64_t origin)
           out);
     for (int k = 0; k < DEC_NSTAGES; k++) {
         const dec_stage *g = &s->stage[k];
+        int dc_only = k == DEC_STAGE_CABLECHECK || k == DEC_STAGE_PRECHARGE;
+        if (!g->seen && dc_only && s->ac)
+            continue; /* an AC session has none to reach */
         if (!g->seen) {
             fprintf(out, "<tr class=\"muted\"><td>%s</td><td colspan=\"4\">not reached</td></tr>\n",
                     dec_stage_name(k));
             continue;
         }
-        fprintf(out, "<tr><td>%s</td><td>%.3f</td><td>%.3f</td><td>%u</td><td>%s</td></tr>\n", dec_stage_name(k),
-                secs(origin, g->first_ns), secs(g->first_ns, g->last_ns), g->count,
-                k <= DEC_STAGE_HANDSHAKE && !g->done ? "not completed" : "");
+        char tries[64];
+        dec_stage_tries(g, origin, tries, sizeof tries);
+        fprintf(out, "<tr><td>%s</td><td>%.3f</td><td>%.3f</td><td>%u</td><td>%s%s%s</td></tr>\n",
+                dec_stage_name(k), secs(origin, g->first_ns), secs(g->first_ns, g->last_ns), g->count,
+                k <= DEC_STAGE_HANDSHAKE && !g->done ? "not completed" : "",
+                tries[0] && k <= DEC_STAGE_HANDSHAKE && !g->done ? ", " : "", tries);
     }
     fputs("</table>\n", out);
 }
@@ -143,7 +183,9 @@ static void summary(FILE *out, const dec_analyzer *a, uint64_t origin)
     for (size_t i = 0; i < dec_nsessions(a); i++) {
         const dec_session *s = dec_session_get(a, i);
         fprintf(out, "<h3>session %zu</h3>\n<table>\n", i + 1);
-        snprintf(buf, sizeof buf, "%s%s%s%s%s", s->proto ? s->proto : "none", s->ns[0] ? " (" : "", s->ns,
+        snprintf(buf, sizeof buf, "%s%s%s%s%s",
+                 s->proto ? s->proto : s->tls_records ? "V2G over TLS (encrypted, not decoded)" : "none",
+                 s->ns[0] ? " (" : "", s->ns,
                  s->ns[0] ? ")" : "", s->detected ? " - detected: no SupportedAppProtocol handshake in the capture" : "");
         kv_row(out, "protocol", buf);
         dec_mac_text(s->car_mac, mac, sizeof mac);
@@ -161,6 +203,10 @@ static void summary(FILE *out, const dec_analyzer *a, uint64_t origin)
         }
         snprintf(buf, sizeof buf, "%u messages, %u decode errors", s->exi_messages, s->exi_errors);
         kv_row(out, "EXI", buf);
+        if (s->tls_records) {
+            snprintf(buf, sizeof buf, "%u records (V2G over TLS: encrypted, not decoded)", s->tls_records);
+            kv_row(out, "TLS", buf);
+        }
         kv_row(out, "end", s->end_text);
         fputs("</table>\n", out);
         stage_rows(out, s, origin);
@@ -173,9 +219,12 @@ static void timeline(FILE *out, const dec_html *h, uint64_t origin)
     fputs("<table class=\"tl\"><tr><th>time [s]</th><th>direction</th><th>layer</th><th>message</th>"
           "<th>key values</th></tr>\n", out);
     for (size_t i = 0; i < h->n; i++) {
-        const row *w = &h->rows[i];
-        fprintf(out, "<tr class=\"%s\"><td>%.3f</td><td>%s</td><td>%s</td><td>", cls[w->dir], secs(origin, w->ts_ns),
-                dec_dir_name(w->dir), w->proto);
+        const row *w = row_at(h, i);
+        fprintf(out, "<tr class=\"%s\"><td>%.3f</td><td>", cls[w->dir], secs(origin, w->ts_ns));
+        text(out, dec_dir_name(w->dir)); /* "host<>modem" */
+        fputs("</td><td>", out);
+        text(out, w->proto);
+        fputs("</td><td>", out);
         text(out, w->name);
         fputs("</td><td class=\"k\">", out);
         text(out, w->keys);
@@ -195,12 +244,20 @@ int dec_html_write(dec_html *h, FILE *out, const dec_analyzer *a, const char *ti
     uint64_t origin = t->first_ns;
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ccsplc decode: ", out);
     text(out, title);
-    fprintf(out, "</title>\n<style>\n%s</style></head>\n<body data-plots=\"0\">\n<h1>", dec_html_css);
+    fprintf(out, "</title>\n<style>\n%s</style></head>\n<body data-plots=\"0\" data-dropped=\"%llu\">\n<h1>",
+            dec_html_css, (unsigned long long)h->dropped);
     text(out, title);
     fprintf(out, "</h1>\n<p>%llu frames: HomePlug %u, SDP %u, EXI messages %u (%u decode errors); other traffic "
-                 "skipped: %llu frames; %zu sessions.</p>\n",
+                 "skipped: %llu frames; %llu malformed (%u HomePlug); %zu sessions.</p>\n",
             (unsigned long long)t->capture.frames, t->homeplug, t->sdp, t->exi, t->exi_errors,
-            (unsigned long long)t->capture.other, dec_nsessions(a));
+            (unsigned long long)t->capture.other, (unsigned long long)t->capture.malformed + t->homeplug_malformed,
+            t->homeplug_malformed, dec_nsessions(a));
+    if (h->dropped)
+        fprintf(out, "<p class=\"muted\">To bound memory the timeline, plots and sequence chart keep the newest %zu "
+                     "records: the %llu before them (%.3f .. %.3f s) are left out. The session summaries and "
+                     "totals cover everything.</p>\n",
+                h->n, (unsigned long long)h->dropped, secs(origin, h->dropped_first_ns),
+                secs(origin, h->dropped_last_ns));
     fputs("<h2>Sessions</h2>\n", out);
     summary(out, a, origin);
     fputs("<h2>Plots</h2>\n<div id=\"plots\"></div>\n<h2>Message sequence</h2>\n<div id=\"msc\"></div>\n"

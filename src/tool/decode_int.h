@@ -88,5 +88,7 @@ extern const char dec_html_css[], dec_html_js[];
 /* decode_stats.c: a record's contribution to its session's summary. */
 void dec_stats_note(dec_session *s, const dec_record *r);
 void dec_stats_close(dec_session *s, uint64_t end_ns);
+/* "20 tries since 60.279" when a stage took several tries (SLAC), else "". */
+void dec_stage_tries(const dec_stage *g, uint64_t origin_ns, char *out, size_t cap);
 
 #endif

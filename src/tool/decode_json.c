@@ -124,13 +124,17 @@ int dec_json_session(FILE *out, const dec_analyzer *a, size_t i)
         fprintf(out, "\"completed\":%s,\"messages\":%u", g->done ? "true" : "false", g->count);
         seconds(out, "start", origin, g->first_ns);
         seconds(out, "duration", g->first_ns, g->last_ns);
+        if (g->attempts) {
+            fprintf(out, ",\"attempts\":%u", g->attempts);
+            seconds(out, "first_attempt", origin, g->attempts_first_ns);
+        }
         fputc('}', out);
     }
     fputc('}', out);
     range(out, "voltage", &s->voltage);
     range(out, "current", &s->current);
-    fprintf(out, ",\"energy_wh\":%.9g,\"exi_messages\":%u,\"exi_errors\":%u", s->energy_wh, s->exi_messages,
-            s->exi_errors);
+    fprintf(out, ",\"energy_wh\":%.9g,\"exi_messages\":%u,\"exi_errors\":%u,\"tls_records\":%u,\"ac\":%s",
+            s->energy_wh, s->exi_messages, s->exi_errors, s->tls_records, s->ac ? "true" : "false");
     str_member(out, "end_kind", ends[s->end]);
     str_member(out, "end", s->end_text);
     fputs("}\n", out);

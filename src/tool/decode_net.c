@@ -115,6 +115,16 @@ void dec_on_event(void *ctx, const cap_event *e)
         r.name = "gap";
         snprintf(keys, sizeof keys, "lost=%u bytes", (unsigned)e->value);
         break;
+    case CAP_EV_TLS: { /* V2G over TLS: a record of the encrypted stream; the connection is the session's */
+        static const char *const types[] = {"TLS change cipher spec", "TLS alert", "TLS handshake",
+                                            "TLS application data", "TLS heartbeat"};
+        unsigned type = e->value >> 16;
+        c = dec_conn_get(a, e->conn, e->ts_ns, 1);
+        r.session = c ? c->session : a->cur;
+        r.name = type >= 20 && type <= 24 ? types[type - 20] : "TLS record";
+        snprintf(keys, sizeof keys, "length=%u", (unsigned)(e->value & 0xFFFF));
+        break;
+    }
     default:
         r.name = "bad V2GTP";
         snprintf(keys, sizeof keys, "%s", ccs_strerror(-(int)e->value));

@@ -93,6 +93,7 @@ void dec_emit(dec_analyzer *a, dec_record *r)
         t->first_ns = r->ts_ns;
     t->last_ns = r->ts_ns;
     t->homeplug += r->layer == DEC_LAYER_HOMEPLUG;
+    t->homeplug_malformed += r->layer == DEC_LAYER_HOMEPLUG && r->error;
     t->sdp += r->layer == DEC_LAYER_SDP;
     if (r->layer == DEC_LAYER_V2G && r->exi) {
         t->exi++;

@@ -74,8 +74,13 @@ static void note_end(dec_session *s, const dec_record *r)
     if (r->layer == DEC_LAYER_TCP && r->conn == s->conn && (reset || !strcmp(r->name, "close")) &&
         s->end == DEC_END_NONE) {
         s->end = reset ? DEC_END_TCP_RESET : DEC_END_TCP_CLOSE;
-        snprintf(s->end_text, sizeof s->end_text, "%s%s%s", reset ? "TCP reset (RST)" : "TCP closed (FIN both ways)",
-                 s->last_v2g[0] ? " after " : "", s->last_v2g);
+        if (s->tls_records && !s->last_v2g[0])
+            snprintf(s->end_text, sizeof s->end_text, "%s after %u TLS records (V2G over TLS, encrypted)",
+                     reset ? "TCP reset (RST)" : "TCP closed (FIN both ways)", s->tls_records);
+        else
+            snprintf(s->end_text, sizeof s->end_text, "%s%s%s",
+                     reset ? "TCP reset (RST)" : "TCP closed (FIN both ways)", s->last_v2g[0] ? " after " : "",
+                     s->last_v2g);
     }
     if (r->layer != DEC_LAYER_V2G || r->error || !r->exi)
         return;
@@ -92,6 +97,38 @@ static void note_end(dec_session *s, const dec_record *r)
     }
 }
 
+/* A completed SLAC is timed from the try that got through (ISO 15118-3: the car repeats CM_SLAC_PARAM.REQ until
+ * a charger answers; pyPLC keeps one RunID for all of them): each CM_SLAC_PARAM.REQ is a try, the one a
+ * CM_SLAC_PARAM.CNF answered last starts the stage once CM_SLAC_MATCH.CNF completes it. An unfinished SLAC keeps
+ * its first try as start. */
+static void note_slac_attempt(dec_stage *g, const dec_record *r, int done)
+{
+    if (!strcmp(r->name, "CM_SLAC_PARAM.REQ")) {
+        if (!g->attempts++)
+            g->attempts_first_ns = r->ts_ns;
+        g->try_ns = r->ts_ns;
+    } else if (!strcmp(r->name, "CM_SLAC_PARAM.CNF") && g->attempts) {
+        g->answered_ns = g->try_ns;
+    }
+    if (done && g->answered_ns)
+        g->first_ns = g->answered_ns;
+}
+
+/* AC or DC: the energy transfer mode the car asks for (DIN EVRequestedEnergyTransferType, ISO-2
+ * RequestedEnergyTransferMode), an ISO-20 AC schema, or ISO-2's AC charging loop (ChargingStatus). */
+static void note_mode(dec_session *s, const dec_record *r)
+{
+    if (r->layer != DEC_LAYER_V2G || r->error || !r->exi)
+        return;
+    const char *mode = dec_field_find(r, "RequestedEnergyTransferMode");
+    if (!mode)
+        mode = dec_field_find(r, "EVRequestedEnergyTransferType");
+    if (mode)
+        s->ac = starts(mode, "AC_");
+    if (starts(r->exi->name, "iso20-ac") || starts(r->name, "ChargingStatus"))
+        s->ac = 1;
+}
+
 void dec_stats_note(dec_session *s, const dec_record *r)
 {
     if (r->ts_ns < s->first_ns)
@@ -105,11 +142,19 @@ void dec_stats_note(dec_session *s, const dec_record *r)
             g->seen = 1;
             g->first_ns = r->ts_ns;
         }
-        if (!g->done)
+        if (!g->done) {
             g->last_ns = r->ts_ns;
+            if (st == DEC_STAGE_SLAC)
+                note_slac_attempt(g, r, done);
+        }
         g->done |= done;
         g->count++;
     }
+    if (r->layer == DEC_LAYER_TCP && starts(r->name, "TLS")) {
+        s->tls_records++;
+        s->last_tls_ns = r->ts_ns;
+    }
+    note_mode(s, r);
     if (r->layer == DEC_LAYER_V2G && r->exi) {
         s->exi_messages++;
         s->exi_errors += r->error != NULL;
@@ -132,7 +177,11 @@ void dec_stats_close(dec_session *s, uint64_t end_ns)
 {
     if (s->end != DEC_END_NONE)
         return;
-    if (s->conn >= 0) {
+    if (s->conn >= 0 && s->tls_records && !s->exi_messages) {
+        snprintf(s->end_text, sizeof s->end_text,
+                 "no end seen (V2G over TLS, encrypted): the capture stops %.1f s after the last of %u TLS records, "
+                 "connection still open", (double)(end_ns - s->last_tls_ns) / 1e9, s->tls_records);
+    } else if (s->conn >= 0) {
         snprintf(s->end_text, sizeof s->end_text,
                  "no end seen: the capture stops %.1f s after the last message%s%s, connection still open",
                  (double)(end_ns - (s->last_v2g_ns ? s->last_v2g_ns : s->last_ns)) / 1e9,
@@ -146,4 +195,13 @@ void dec_stats_close(dec_session *s, uint64_t end_ns)
                                         : "no SLAC, SDP or TCP";
         snprintf(s->end_text, sizeof s->end_text, "%s (before any V2G message)", what);
     }
+}
+
+void dec_stage_tries(const dec_stage *g, uint64_t origin_ns, char *out, size_t cap)
+{
+    if (cap)
+        out[0] = 0;
+    if (g->attempts > 1)
+        snprintf(out, cap, "%u tries since %.3f", g->attempts,
+                 (double)(int64_t)(g->attempts_first_ns - origin_ns) / 1e9);
 }

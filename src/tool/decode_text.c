@@ -34,6 +34,8 @@ int dec_text_session(FILE *out, const dec_analyzer *a, size_t i)
     if (s->proto)
         fprintf(out, "%s%s%s%s%s", s->proto, s->ns[0] ? " (" : "", s->ns, s->ns[0] ? ")" : "",
                 s->detected ? ", detected by trying decoders: no SupportedAppProtocol handshake in the capture" : "");
+    else if (s->tls_records)
+        fprintf(out, "V2G over TLS (encrypted, not decoded)");
     else
         fprintf(out, "no V2G protocol");
     if (s->conn >= 0)
@@ -48,11 +50,15 @@ int dec_text_session(FILE *out, const dec_analyzer *a, size_t i)
         const dec_stage *g = &s->stage[k];
         if (!g->seen)
             continue;
-        fprintf(out, "%s %s %.3f s at %.3f (%u msgs%s)", any++ ? "," : "", dec_stage_name(k),
-                secs(g->first_ns, g->last_ns), secs(origin, g->first_ns), g->count,
+        char tries[64] = "";
+        dec_stage_tries(g, origin, tries, sizeof tries);
+        fprintf(out, "%s %s %.3f s at %.3f (%u msgs%s%s%s)", any++ ? "," : "", dec_stage_name(k),
+                secs(g->first_ns, g->last_ns), secs(origin, g->first_ns), g->count, tries[0] ? ", " : "", tries,
                 k <= DEC_STAGE_HANDSHAKE && !g->done ? ", not completed" : "");
     }
     fprintf(out, "%s\n", any ? "" : " none");
+    if (s->tls_records)
+        fprintf(out, "  TLS      %u records (V2G over TLS: encrypted, not decoded)\n", s->tls_records);
     if (s->voltage.seen || s->current.seen)
         fprintf(out, "  EVSE     voltage %g .. %g V, current %g .. %g A, energy %.3f Wh\n", s->voltage.min,
                 s->voltage.max, s->current.min, s->current.max, s->energy_wh);
@@ -69,10 +75,11 @@ int dec_text_summary(FILE *out, const dec_analyzer *a)
     const cap_stats *c = &t->capture;
     fprintf(out,
             "\ntotals: %llu frames; HomePlug %u, SDP %u, EXI messages %u (%u decode errors), V2GTP without a "
-            "codec %u; other traffic skipped: %llu frames (IPv4 syslog, mDNS, ICMPv6, ...), %llu malformed; "
-            "TCP: %llu connections, %llu retransmitted segments, %llu gaps (%llu bytes)\n",
+            "codec %u; other traffic skipped: %llu frames (IPv4 syslog, mDNS, ICMPv6, ...); %llu malformed (%u "
+            "HomePlug); TCP: %llu connections, %llu retransmitted segments, %llu gaps (%llu bytes)\n",
             (unsigned long long)c->frames, t->homeplug, t->sdp, t->exi, t->exi_errors, t->unsupported,
-            (unsigned long long)c->other, (unsigned long long)c->malformed, (unsigned long long)c->connections,
+            (unsigned long long)c->other, (unsigned long long)c->malformed + t->homeplug_malformed,
+            t->homeplug_malformed, (unsigned long long)c->connections,
             (unsigned long long)c->retransmissions, (unsigned long long)c->gaps, (unsigned long long)c->gap_bytes);
     return ferror(out) ? -1 : 0;
 }

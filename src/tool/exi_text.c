@@ -1,4 +1,5 @@
 /* Decoded EXI documents as key=value pairs (the corpus format) and as XML. Host side. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,32 @@ const char *exi_text_message_name(const struct exi_proto *p, const void *doc)
     return p->meta->field_names[be >= 0 ? (unsigned)be : fi];
 }
 
+/* ---- value text ------------------------------------------------------------------------------------- */
+
+/* One growing buffer for the text of values (a string of 255 characters, a 1600-byte certificate in hex). */
+struct textbuf {
+    char *s;
+    size_t cap;
+    int failed; /* out of memory: the text was left out */
+};
+
+static const char *textbuf_value(struct textbuf *b, const struct exi_proto *p, uint16_t ti, const uint8_t *src,
+                                 enum exi_text_style style)
+{
+    size_t n = exi_text_format_value(p, ti, src, style, b->s, b->cap);
+    if (n >= b->cap) {
+        char *g = realloc(b->s, n + 1);
+        if (!g) {
+            b->failed = 1;
+            return "";
+        }
+        b->s = g;
+        b->cap = n + 1;
+        exi_text_format_value(p, ti, src, style, b->s, b->cap);
+    }
+    return b->s;
+}
+
 /* ---- key=value ---------------------------------------------------------------------------------------- */
 
 /* The pairs of one document, kept in one text arena (key NUL value NUL ...) to avoid an allocation per field. */
@@ -81,14 +108,19 @@ struct kvlist {
     char *text;
     size_t len, tcap;
     int in_header;
+    struct textbuf b; /* b.failed: out of memory, pairs were left out */
 };
 
 static size_t kv_put(struct kvlist *l, const char *s)
 {
     size_t n = strlen(s) + 1, at = l->len;
     if (l->len + n > l->tcap) {
-        l->tcap = (l->tcap + n) * 2;
-        l->text = realloc(l->text, l->tcap);
+        size_t tcap = (l->tcap + n) * 2;
+        char *t = realloc(l->text, tcap);
+        if (!t)
+            return SIZE_MAX;
+        l->text = t;
+        l->tcap = tcap;
     }
     memcpy(l->text + at, s, n);
     l->len += n;
@@ -98,11 +130,22 @@ static size_t kv_put(struct kvlist *l, const char *s)
 static void kv_add(struct kvlist *l, const char *key, const char *val)
 {
     if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct kv *v = realloc(l->v, cap * sizeof *l->v);
+        if (!v) {
+            l->b.failed = 1;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
     }
-    l->v[l->n].key = kv_put(l, key);
-    l->v[l->n].val = kv_put(l, val);
+    size_t k = kv_put(l, key), at = kv_put(l, val);
+    if (k == SIZE_MAX || at == SIZE_MAX) {
+        l->b.failed = 1;
+        return;
+    }
+    l->v[l->n].key = k;
+    l->v[l->n].val = at;
     l->v[l->n].header = l->in_header;
     l->n++;
 }
@@ -135,19 +178,17 @@ static int kv_scaled(const struct exi_proto *p, const struct exi_field *f, const
     const struct exi_type *tv = &p->codec->types[fv->type], *te = &p->codec->types[fe->type];
     int64_t v = exi_load_int(base + fv->offset, tv->size, tv->is_signed || tv->kind == EXI_K_INT);
     int64_t e = exi_load_int(base + fe->offset, te->size, 1);
-    char val[96], k[512];
-    exi_text_scaled(v, (int)e, val, sizeof val);
+    char val[EXI_TEXT_SCALED_CAP], k[512];
+    exi_text_scaled(v, e, val, sizeof val);
     kv_add(l, key, val);
     snprintf(val, sizeof val, "%lld", (long long)e);
     if (snprintf(k, sizeof k, "%s.%s", key, physical ? "Multiplier" : "Exponent") < (int)sizeof k)
         kv_add(l, k, val);
     int uf = physical ? exi_walk_find_field(p, f->type, "Unit", NULL, EXI_R_ELEM) : -1;
-    if (uf >= 0 && exi_walk_count(&p->codec->fields[uf], base)) {
-        exi_text_format_value(p, p->codec->fields[uf].type, base + p->codec->fields[uf].offset, EXI_TEXT_KV, val,
-                              sizeof val);
-        if (snprintf(k, sizeof k, "%s.Unit", key) < (int)sizeof k)
-            kv_add(l, k, val);
-    }
+    if (uf >= 0 && exi_walk_count(&p->codec->fields[uf], base) &&
+        snprintf(k, sizeof k, "%s.Unit", key) < (int)sizeof k)
+        kv_add(l, k, textbuf_value(&l->b, p, p->codec->fields[uf].type, base + p->codec->fields[uf].offset,
+                                   EXI_TEXT_KV));
     return 1;
 }
 
@@ -170,9 +211,7 @@ static void kv_walk(const struct exi_proto *p, uint16_t ti, const uint8_t *base,
                 continue; /* deeper than any schema nests */
             const struct exi_type *ft = &p->codec->types[f->type];
             if (ft->kind != EXI_K_COMPLEX) {
-                char val[2048];
-                exi_text_format_value(p, f->type, item, EXI_TEXT_KV, val, sizeof val);
-                kv_add(l, key, val);
+                kv_add(l, key, textbuf_value(&l->b, p, f->type, item, EXI_TEXT_KV));
                 continue;
             }
             if (kv_scaled(p, f, item, l, key))
@@ -216,84 +255,125 @@ int exi_text_kv(FILE *out, const struct exi_proto *p, const void *doc, char sep)
     }
     free(l.text);
     free(l.v);
-    return rc;
+    free(l.b.s);
+    return rc || l.b.failed ? -1 : 0;
 }
 
 /* ---- XML ---------------------------------------------------------------------------------------------- */
 
-static void xml_name(FILE *out, const struct exi_proto *p, unsigned fi)
+/* The writer's state: where to, the codec, one growing buffer for value text, and whether memory ran out. */
+struct xw {
+    FILE *out;
+    const struct exi_proto *p;
+    struct textbuf b;
+};
+
+static void xml_name(struct xw *x, unsigned fi)
 {
-    unsigned ns = p->meta->field_ns[fi];
-    if (p->meta->uris[ns][0])
-        fprintf(out, "ns%u:", ns);
-    fputs(p->meta->field_names[fi], out);
+    unsigned ns = x->p->meta->field_ns[fi];
+    if (x->p->meta->uris[ns][0])
+        fprintf(x->out, "ns%u:", ns);
+    fputs(x->p->meta->field_names[fi], x->out);
 }
 
-static void xml_element(FILE *out, const struct exi_proto *p, unsigned fi, const uint8_t *item, int depth,
-                        int declare);
-
-static void xml_children(FILE *out, const struct exi_proto *p, uint16_t ti, const uint8_t *base, int depth)
+/* A string XML 1.0 cannot carry exactly (its text has stand-ins) also goes out as its UTF-8 bytes in hex, in a
+ * processing instruction inside the element: <?ccsplc-string HEX?> for the element's value, <?ccsplc-string
+ * NAME HEX?> for attribute NAME. exi_text_from_xml reads it back; schema validation ignores it. */
+static void xml_exact(struct xw *x, unsigned fi, const uint8_t *src, int attr)
 {
-    const struct exi_type *t = &p->codec->types[ti];
+    const struct exi_type *t = &x->p->codec->types[x->p->codec->fields[fi].type];
+    if (exi_text_xml_exact(x->p, x->p->codec->fields[fi].type, src))
+        return;
+    uint16_t len;
+    memcpy(&len, src, sizeof len);
+    fprintf(x->out, "<?%s %s%s", EXI_TEXT_XML_PI, attr ? x->p->meta->field_names[fi] : "", attr ? " " : "");
+    for (size_t i = 0; i < len && i < (uint32_t)t->min; i++)
+        fprintf(x->out, "%02x", src[sizeof len + i]);
+    fputs("?>", x->out);
+}
+
+static void xml_element(struct xw *x, unsigned fi, const uint8_t *item, int depth, int declare);
+
+static void xml_children(struct xw *x, uint16_t ti, const uint8_t *base, int depth)
+{
+    const struct exi_type *t = &x->p->codec->types[ti];
     for (unsigned i = 0; i < t->nfields; i++) {
-        const struct exi_field *f = &p->codec->fields[t->first + i];
+        const struct exi_field *f = &x->p->codec->fields[t->first + i];
         if (f->role != EXI_R_ELEM)
             continue;
         unsigned n = exi_walk_count(f, base);
         for (unsigned k = 0; k < n; k++)
-            xml_element(out, p, t->first + i, exi_walk_item(p, f, base, k), depth, 0);
+            xml_element(x, t->first + i, exi_walk_item(x->p, f, base, k), depth, 0);
     }
 }
 
-static void xml_element(FILE *out, const struct exi_proto *p, unsigned fi, const uint8_t *item, int depth,
-                        int declare)
+/* The exact forms of the attributes of the element at item that need one. */
+static void xml_exact_attrs(struct xw *x, const struct exi_type *t, const uint8_t *item)
 {
+    for (unsigned i = 0; i < t->nfields; i++) {
+        const struct exi_field *c = &x->p->codec->fields[t->first + i];
+        if (c->role == EXI_R_ATTR && exi_walk_count(c, item))
+            xml_exact(x, t->first + i, item + c->offset, 1);
+    }
+}
+
+static void xml_element(struct xw *x, unsigned fi, const uint8_t *item, int depth, int declare)
+{
+    const struct exi_proto *p = x->p;
     const struct exi_field *f = &p->codec->fields[fi];
     const struct exi_type *t = &p->codec->types[f->type];
-    static char val[65536];
-    fprintf(out, "%*s<", 2 * depth, "");
-    xml_name(out, p, fi);
+    fprintf(x->out, "%*s<", 2 * depth, "");
+    xml_name(x, fi);
     if (declare)
         for (unsigned u = 0; u < p->meta->nuris; u++)
             if (p->meta->uris[u][0])
-                fprintf(out, " xmlns:ns%u=\"%s\"", u, p->meta->uris[u]);
+                fprintf(x->out, " xmlns:ns%u=\"%s\"", u, p->meta->uris[u]);
     if (t->kind != EXI_K_COMPLEX) {
-        exi_text_format_value(p, f->type, item, EXI_TEXT_XML, val, sizeof val);
-        fprintf(out, ">%s</", val);
-        xml_name(out, p, fi);
-        fputs(">\n", out);
+        fprintf(x->out, ">%s", textbuf_value(&x->b, p, f->type, item, EXI_TEXT_XML));
+        xml_exact(x, fi, item, 0);
+        fputs("</", x->out);
+        xml_name(x, fi);
+        fputs(">\n", x->out);
         return;
     }
-    int has_children = 0;
-    const char *content = NULL;
+    int has_children = 0, inexact_attrs = 0, content = -1;
     for (unsigned i = 0; i < t->nfields; i++) {
         unsigned ci = t->first + i;
         const struct exi_field *c = &p->codec->fields[ci];
         if (!exi_walk_count(c, item))
             continue;
         if (c->role == EXI_R_ATTR) {
-            exi_text_format_value(p, c->type, item + c->offset, EXI_TEXT_XML, val, sizeof val);
-            fputc(' ', out);
-            xml_name(out, p, ci);
-            fprintf(out, "=\"%s\"", val);
+            fputc(' ', x->out);
+            xml_name(x, ci);
+            fprintf(x->out, "=\"%s\"", textbuf_value(&x->b, p, c->type, item + c->offset, EXI_TEXT_XML));
+            inexact_attrs |= !exi_text_xml_exact(p, c->type, item + c->offset);
         } else if (c->role == EXI_R_CONTENT) {
-            exi_text_format_value(p, c->type, item + c->offset, EXI_TEXT_XML, val, sizeof val);
-            content = val;
+            content = (int)ci;
         } else {
             has_children = 1;
         }
     }
-    if (content) {
-        fprintf(out, ">%s</", content);
-    } else if (!has_children) {
-        fputs("></", out);
+    if (has_children) {
+        fputs(">\n", x->out);
+        if (inexact_attrs) {
+            fprintf(x->out, "%*s", 2 * depth + 2, "");
+            xml_exact_attrs(x, t, item);
+            fputc('\n', x->out);
+        }
+        xml_children(x, f->type, item, depth + 1);
+        fprintf(x->out, "%*s</", 2 * depth, "");
     } else {
-        fputs(">\n", out);
-        xml_children(out, p, f->type, item, depth + 1);
-        fprintf(out, "%*s</", 2 * depth, "");
+        fputc('>', x->out);
+        xml_exact_attrs(x, t, item);
+        if (content >= 0) {
+            const struct exi_field *c = &p->codec->fields[content];
+            fputs(textbuf_value(&x->b, p, c->type, item + c->offset, EXI_TEXT_XML), x->out);
+            xml_exact(x, (unsigned)content, item + c->offset, 0);
+        }
+        fputs("</", x->out);
     }
-    xml_name(out, p, fi);
-    fputs(">\n", out);
+    xml_name(x, fi);
+    fputs(">\n", x->out);
 }
 
 int exi_text_xml(FILE *out, const struct exi_proto *p, const void *doc)
@@ -302,9 +382,11 @@ int exi_text_xml(FILE *out, const struct exi_proto *p, const void *doc)
     const struct exi_field *root = root_field(p, doc, &fi);
     if (!root)
         return -1;
+    struct xw x = {out, p, {0}};
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    xml_element(out, p, fi, (const uint8_t *)doc + root->offset, 0, 1);
-    return ferror(out) ? -1 : 0;
+    xml_element(&x, fi, (const uint8_t *)doc + root->offset, 0, 1);
+    free(x.b.s);
+    return ferror(out) || x.b.failed ? -1 : 0;
 }
 
 /* ---- errors ------------------------------------------------------------------------------------------- */

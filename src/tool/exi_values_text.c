@@ -27,7 +27,7 @@ static size_t put(char *out, size_t cap, size_t n, const char *s)
     return n;
 }
 
-static void bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
+static size_t bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
 {
     uint8_t mag[sizeof b->mag];
     unsigned len = b->len < sizeof mag ? b->len : sizeof mag;
@@ -53,82 +53,156 @@ static void bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
         char s[2] = {digits[--nd], 0};
         n = put(out, cap, n, s);
     }
+    return n;
 }
 
-void exi_text_scaled(int64_t value, int exp, char *out, size_t cap)
+size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap)
 {
-    char digits[48];
     int neg = value < 0;
     uint64_t mag = neg ? (uint64_t)(-(value + 1)) + 1u : (uint64_t)value;
-    snprintf(digits, sizeof digits, "%" PRIu64, mag);
-    char buf[96];
-    size_t n = 0;
-    if (neg && mag)
-        buf[n++] = '-';
-    size_t nd = strlen(digits);
-    if (exp >= 0) {
-        memcpy(buf + n, digits, nd);
-        n += nd;
-        for (int i = 0; i < exp && mag && n < sizeof buf - 1; i++)
-            buf[n++] = '0';
-    } else {
-        size_t frac = (size_t)-exp;
-        if (nd <= frac) {
-            buf[n++] = '0';
-            buf[n++] = '.';
-            for (size_t i = nd; i < frac; i++)
-                buf[n++] = '0';
-            memcpy(buf + n, digits, nd);
-            n += nd;
-        } else {
-            memcpy(buf + n, digits, nd - frac);
-            n += nd - frac;
-            buf[n++] = '.';
-            memcpy(buf + n, digits + nd - frac, frac);
-            n += frac;
-        }
-        while (buf[n - 1] == '0')
-            n--;
-        if (buf[n - 1] == '.')
-            n--;
+    int64_t e = exp; /* of the last significant digit once trailing zeros are dropped */
+    while (mag && mag % 10u == 0 && e < INT64_MAX) {
+        mag /= 10u;
+        e++;
     }
-    buf[n] = 0;
-    put(out, cap, 0, buf);
+    char digits[24];
+    size_t nd = (size_t)snprintf(digits, sizeof digits, "%" PRIu64, mag);
+    neg = neg && mag;
+    /* length of the plain decimal: digits then zeros, digits around a point, or "0." zeros digits */
+    uint64_t frac = e < 0 ? (uint64_t)(-(e + 1)) + 1u : 0;
+    uint64_t plain = (uint64_t)neg + (!mag ? 1 : e >= 0 ? nd + (uint64_t)e : frac >= nd ? 2 + frac : nd + 1);
+    if (plain >= cap) { /* scientific notation instead: just as exact, and short */
+        char sci[48];
+        snprintf(sci, sizeof sci, "%s%se%" PRId64, neg ? "-" : "", digits, e);
+        return put(out, cap, 0, sci);
+    }
+    size_t n = 0;
+    if (neg)
+        out[n++] = '-';
+    if (!mag || e >= 0) {
+        memcpy(out + n, digits, nd);
+        n += nd;
+        for (int64_t i = 0; mag && i < e; i++)
+            out[n++] = '0';
+    } else if (frac >= nd) {
+        out[n++] = '0';
+        out[n++] = '.';
+        memset(out + n, '0', frac - nd);
+        n += frac - nd;
+        memcpy(out + n, digits, nd);
+        n += nd;
+    } else {
+        memcpy(out + n, digits, nd - frac);
+        n += nd - frac;
+        out[n++] = '.';
+        memcpy(out + n, digits + nd - frac, frac);
+        n += frac;
+    }
+    out[n] = 0;
+    return n;
 }
 
-void exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8_t *src, enum exi_text_style style,
-                           char *out, size_t cap)
+size_t exi_text_kv_escape(const uint8_t *s, size_t len, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char tmp[4];
+        if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '%')
+            snprintf(tmp, sizeof tmp, "%%%02X", s[i]);
+        else
+            snprintf(tmp, sizeof tmp, "%c", s[i]);
+        n = put(out, cap, n, tmp);
+    }
+    if (cap && !len)
+        out[0] = 0;
+    return n;
+}
+
+/* One character of a string in XML text: entity or character reference, the character itself, or (XML 1.0
+ * cannot carry it) a visible stand-in: the Control Pictures sign of a C0 control (U+2400 + c), else U+FFFD.
+ * *exact is cleared for a stand-in. Returns the bytes of s taken. */
+static unsigned xml_char(const uint8_t *s, size_t len, char out[16], int *exact)
+{
+    uint32_t cp;
+    unsigned k = exi_utf8_next(s, len, &cp);
+    if (!k || cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) {
+        if (!k || (cp != '\t' && cp != '\n' && cp != '\r')) {
+            *exact = 0;
+            uint8_t u[EXI_UTF8_MAX];
+            unsigned n = exi_utf8_put(k && cp < 0x20 ? 0x2400 + cp : 0xFFFD, u);
+            memcpy(out, u, n);
+            out[n] = 0;
+            return k ? k : 1;
+        }
+    }
+    static const char *const ent[] = {"&lt;", "&gt;", "&amp;", "&quot;"};
+    const char *e = cp && cp < 0x80 ? strchr("<>&\"", (int)cp) : NULL;
+    if (e)
+        strcpy(out, ent[e - "<>&\""]);
+    else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200E && cp <= 0x200F) ||
+             (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+        snprintf(out, 16, "&#%u;", (unsigned)cp); /* controls and invisible formatting: a reference, never raw */
+    else {
+        memcpy(out, s, k);
+        out[k] = 0;
+    }
+    return k;
+}
+
+/* A string's bytes (at most the type's array) and their count. */
+static const uint8_t *string_bytes(const struct exi_type *t, const uint8_t *src, size_t *len)
+{
+    uint16_t l16;
+    memcpy(&l16, src, sizeof l16);
+    *len = l16 < (uint32_t)t->min ? l16 : (size_t)(uint32_t)t->min;
+    return src + sizeof l16;
+}
+
+int exi_text_xml_exact(const struct exi_proto *p, uint16_t ti, const uint8_t *src)
 {
     const struct exi_type *t = &p->codec->types[ti];
-    char tmp[8];
+    if (t->kind != EXI_K_STRING)
+        return 1;
+    size_t len;
+    const uint8_t *s = string_bytes(t, src, &len);
+    int exact = 1;
+    char c[16];
+    for (size_t i = 0; i < len && exact;)
+        i += xml_char(s + i, len - i, c, &exact);
+    return exact;
+}
+
+size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8_t *src, enum exi_text_style style,
+                             char *out, size_t cap)
+{
+    const struct exi_type *t = &p->codec->types[ti];
+    char tmp[16];
     size_t n = 0;
     if (cap)
         out[0] = 0;
     switch (t->kind) {
     case EXI_K_BOOL:
-        put(out, cap, 0, *src ? "true" : "false");
-        return;
+        return put(out, cap, 0, *src ? "true" : "false");
     case EXI_K_ENUM: {
         uint64_t v = exi_load_uint(src, t->size);
-        put(out, cap, 0, v < t->aux ? p->meta->literals[p->meta->literal_first[ti] + v] : "?");
-        return;
+        return put(out, cap, 0, v < t->aux ? p->meta->literals[p->meta->literal_first[ti] + v] : "?");
     }
     case EXI_K_NBIT:
     case EXI_K_INT:
-        if (t->kind == EXI_K_NBIT && !t->is_signed)
-            snprintf(out, cap, "%" PRIu64, exi_load_uint(src, t->size));
+    case EXI_K_UINT: {
+        char num[24];
+        if (t->kind == EXI_K_INT || (t->kind == EXI_K_NBIT && t->is_signed))
+            snprintf(num, sizeof num, "%" PRId64, exi_load_int(src, t->size, 1));
         else
-            snprintf(out, cap, "%" PRId64, exi_load_int(src, t->size, 1));
-        return;
-    case EXI_K_UINT:
-        snprintf(out, cap, "%" PRIu64, exi_load_uint(src, t->size));
-        return;
+            snprintf(num, sizeof num, "%" PRIu64, exi_load_uint(src, t->size));
+        return put(out, cap, 0, num);
+    }
     case EXI_K_BIGINT:
-        bigint_decimal((const struct exi_bigint *)(const void *)src, out, cap);
-        return;
+        return bigint_decimal((const struct exi_bigint *)(const void *)src, out, cap);
     case EXI_K_BINARY: {
         uint16_t len;
         memcpy(&len, src, sizeof len);
+        len = len < t->aux ? len : t->aux;
         const uint8_t *b = src + sizeof len;
         if (t->bits && style == EXI_TEXT_XML) {
             for (size_t i = 0; i < len; i += 3) {
@@ -138,33 +212,28 @@ void exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8_t
                              i + 2 < len ? B64[v & 63] : '=', 0};
                 n = put(out, cap, n, q);
             }
-            return;
+            return n;
         }
         for (size_t i = 0; i < len; i++) {
             snprintf(tmp, sizeof tmp, style == EXI_TEXT_XML ? "%02X" : "%02x", b[i]);
             n = put(out, cap, n, tmp);
         }
-        return;
+        return n;
     }
     case EXI_K_STRING: {
-        uint16_t len;
-        memcpy(&len, src, sizeof len);
-        const unsigned char *s = src + sizeof len;
-        for (size_t i = 0; i < len; i++) {
-            if (style == EXI_TEXT_KV && (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '%')) {
-                snprintf(tmp, sizeof tmp, "%%%02X", s[i]);
-                n = put(out, cap, n, tmp);
-            } else if (style == EXI_TEXT_XML && strchr("<>&\"", s[i])) {
-                n = put(out, cap, n, s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;" : s[i] == '&' ? "&amp;" : "&quot;");
-            } else {
-                char c1[2] = {(char)s[i], 0};
-                n = put(out, cap, n, c1);
-            }
+        size_t len;
+        const uint8_t *s = string_bytes(t, src, &len);
+        if (style == EXI_TEXT_KV)
+            return exi_text_kv_escape(s, len, out, cap);
+        int exact = 1;
+        for (size_t i = 0; i < len;) {
+            i += xml_char(s + i, len - i, tmp, &exact);
+            n = put(out, cap, n, tmp);
         }
-        return;
+        return n;
     }
     default:
-        return;
+        return 0;
     }
 }
 
@@ -207,7 +276,7 @@ static int parse_binary(const struct exi_type *t, const char *text, uint8_t *dst
             if (nb >= 8) {
                 nb -= 8;
                 if (n >= t->aux)
-                    return CCS_ECAP;
+                    return CCS_ELENGTH;
                 bytes[n++] = (uint8_t)(acc >> nb);
             }
         }
@@ -224,7 +293,7 @@ static int parse_binary(const struct exi_type *t, const char *text, uint8_t *dst
                 continue;
             }
             if (n >= t->aux)
-                return CCS_ECAP;
+                return CCS_ELENGTH;
             bytes[n++] = (uint8_t)(hi << 4 | v);
             hi = -1;
         }
@@ -268,6 +337,25 @@ static int parse_bigint(const struct exi_type *t, const char *text, uint8_t *dst
     b->len = (uint8_t)len;
     if (len == 1 && !mag[0])
         b->negative = 0;
+    return 0;
+}
+
+int exi_text_parse_string(const struct exi_type *t, const uint8_t *s, size_t len, uint8_t *dst)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < len; chars++) {
+        uint32_t cp;
+        unsigned k = exi_utf8_next(s + i, len - i, &cp);
+        if (!k || cp >= 0x110000)
+            return CCS_ESYNTAX;
+        i += k;
+    }
+    if (chars > t->aux || len > (uint32_t)t->min)
+        return CCS_ELENGTH;
+    uint16_t l16 = (uint16_t)len;
+    memcpy(dst, &l16, sizeof l16);
+    memcpy(dst + sizeof l16, s, len);
+    dst[sizeof l16 + len] = 0;
     return 0;
 }
 
@@ -320,15 +408,8 @@ int exi_text_parse_value(const struct exi_proto *p, uint16_t ti, const char *tex
             return CCS_ERANGE;
         exi_store_int(dst, t->size, (uint64_t)v);
         return 0;
-    case EXI_K_STRING: {
-        size_t len = strlen(text);
-        if (len > t->aux)
-            return CCS_ECAP;
-        uint16_t l16 = (uint16_t)len;
-        memcpy(dst, &l16, sizeof l16);
-        memcpy(dst + sizeof l16, text, len + 1);
-        return 0;
-    }
+    case EXI_K_STRING:
+        return exi_text_parse_string(t, (const uint8_t *)text, strlen(text), dst);
     case EXI_K_BINARY:
         return parse_binary(t, text, dst);
     case EXI_K_BIGINT:

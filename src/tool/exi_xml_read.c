@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,10 +34,54 @@ static const char *ns_of(const xmlNode *n)
     return n->ns && n->ns->href ? (const char *)n->ns->href : "";
 }
 
-static int set_simple(struct reader *r, uint16_t ti, const xmlNode *node, const xmlChar *text, uint8_t *dst,
-                      const char *name)
+/* The exact value exi_text_xml wrote beside a string's text, if any: the content of the <?ccsplc-string [attr]
+ * HEX?> child of node (attr NULL: the element's own value), pointing at HEX. */
+static const char *exact_hex(const xmlNode *node, const char *attr)
 {
-    int rc = exi_text_parse_value(r->p, ti, text ? (const char *)text : "", dst);
+    size_t alen = attr ? strlen(attr) : 0;
+    for (const xmlNode *c = node->children; c; c = c->next) {
+        if (c->type != XML_PI_NODE || strcmp((const char *)c->name, EXI_TEXT_XML_PI) || !c->content)
+            continue;
+        const char *s = (const char *)c->content, *sp = strchr(s, ' ');
+        if (!attr && !sp)
+            return s;
+        if (attr && sp && (size_t)(sp - s) == alen && !strncmp(s, attr, alen))
+            return sp + 1;
+    }
+    return NULL;
+}
+
+static int nibble(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The value of field ti (named name, an attribute when attr) of node from its text, or from its exact form. */
+static int set_simple(struct reader *r, uint16_t ti, const xmlNode *node, const xmlChar *text, uint8_t *dst,
+                      const char *name, int attr)
+{
+    const char *hex = exact_hex(node, attr ? name : NULL);
+    int rc;
+    if (hex) {
+        const struct exi_type *t = &r->p->codec->types[ti];
+        size_t n = strlen(hex) / 2;
+        uint8_t *bytes = malloc(n + 1);
+        rc = t->kind != EXI_K_STRING ? CCS_EPROTO : bytes ? 0 : CCS_ENOSPC;
+        for (size_t i = 0; i < n && !rc; i++) {
+            int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+            bytes[i] = (uint8_t)(hi << 4 | lo);
+            rc = hi < 0 || lo < 0 ? CCS_ESYNTAX : 0;
+        }
+        if (!rc && hex[2 * n])
+            rc = CCS_ESYNTAX;
+        if (!rc)
+            rc = exi_text_parse_string(t, bytes, n, dst);
+        free(bytes);
+        if (rc)
+            return fail(r, rc, node, "bad <?%s?> for %s: %s", EXI_TEXT_XML_PI, name, ccs_strerror(rc));
+        return 0;
+    }
+    rc = exi_text_parse_value(r->p, ti, text ? (const char *)text : "", dst);
     if (rc)
         return fail(r, rc, node, "bad value '%s' for %s: %s", text ? (const char *)text : "", name, ccs_strerror(rc));
     return 0;
@@ -90,7 +135,7 @@ static int read_element(struct reader *r, unsigned fi, uint8_t *base, const xmlN
     if (r->p->codec->types[ti].kind == EXI_K_COMPLEX)
         return read_complex(r, ti, dst, node);
     xmlChar *text = xmlNodeGetContent(node);
-    int rc = set_simple(r, ti, node, text, dst, r->p->meta->field_names[fi]);
+    int rc = set_simple(r, ti, node, text, dst, r->p->meta->field_names[fi], 0);
     xmlFree(text);
     return rc;
 }
@@ -106,7 +151,7 @@ static int read_complex(struct reader *r, uint16_t ti, uint8_t *base, const xmlN
             return fail(r, CCS_EPROTO, node, "unexpected attribute %s on <%s>", a->name, node->name);
         xmlChar *v = xmlNodeListGetString(node->doc, a->children, 1);
         uint8_t *dst = claim(r, (unsigned)fi, base, node);
-        rc = dst ? set_simple(r, p->codec->fields[fi].type, node, v, dst, (const char *)a->name) : CCS_EINVAL;
+        rc = dst ? set_simple(r, p->codec->fields[fi].type, node, v, dst, (const char *)a->name, 1) : CCS_EINVAL;
         xmlFree(v);
         if (rc)
             return rc;
@@ -115,12 +160,13 @@ static int read_complex(struct reader *r, uint16_t ti, uint8_t *base, const xmlN
     if (content >= 0) {
         xmlChar *text = xmlNodeGetContent(node);
         rc = set_simple(r, p->codec->fields[content].type, node, text, base + p->codec->fields[content].offset,
-                        (const char *)node->name);
+                        (const char *)node->name, 0);
         xmlFree(text);
         return rc;
     }
     for (const xmlNode *c = node->children; c; c = c->next) {
-        if (c->type == XML_TEXT_NODE || c->type == XML_COMMENT_NODE)
+        if (c->type == XML_TEXT_NODE || c->type == XML_COMMENT_NODE ||
+            (c->type == XML_PI_NODE && !strcmp((const char *)c->name, EXI_TEXT_XML_PI)))
             continue;
         if (c->type != XML_ELEMENT_NODE)
             return fail(r, CCS_EUNSUPP, c, "unsupported XML node in <%s>", node->name);

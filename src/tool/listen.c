@@ -10,6 +10,12 @@
 #include "ccsplc/log.h"
 #include "listen_int.h"
 
+void lis_write_failed(lis_listener *l, const char *what, const char *why)
+{
+    if (!l->write_errors++)
+        LOG_E("listen: %s: %s", what, why);
+}
+
 static void on_record(void *ctx, const dec_record *r)
 {
     lis_listener *l = ctx;
@@ -18,7 +24,8 @@ static void on_record(void *ctx, const dec_record *r)
         int rc = l->cfg.format == LIS_OUT_TEXT   ? dec_text_record(l->cfg.out, r, origin)
                  : l->cfg.format == LIS_OUT_JSON ? dec_json_record(l->cfg.out, r, origin)
                                                  : 0;
-        l->write_errors += rc != 0;
+        if (rc)
+            lis_write_failed(l, "stdout", strerror(errno));
     }
     if (l->html)
         dec_html_record(l->html, r);
@@ -55,12 +62,14 @@ int lis_new(const lis_config *cfg, lis_listener **out, char *err, size_t errlen)
         return CCS_EIO;
     }
     if (cfg->pcap_path) {
-        if (pcapng_open(&l->pcap, cfg->pcap_path)) {
+        if (cfg->loop ? pcapng_open_live(&l->pcap, cfg->pcap_path) : pcapng_open(&l->pcap, cfg->pcap_path)) {
             snprintf(err, errlen, "%s: cannot create: %s", cfg->pcap_path, strerror(errno));
             lis_free(l);
             return CCS_EIO;
         }
         l->pcap_open = 1;
+        if (cfg->loop)
+            ccs_loop_add_outq(cfg->loop, &l->pcap.q);
     }
     *out = l;
     return 0;
@@ -68,8 +77,8 @@ int lis_new(const lis_config *cfg, lis_listener **out, char *err, size_t errlen)
 
 void lis_frame(lis_listener *l, uint64_t ts_ns, const uint8_t *frame, size_t len)
 {
-    if (l->pcap_open && pcapng_write(&l->pcap, ts_ns, PCAPNG_DIR_IN, frame, len))
-        l->write_errors++;
+    if (l->pcap_open && pcapng_write(&l->pcap, ts_ns, PCAPNG_DIR_IN, frame, len) == CCS_EIO)
+        lis_write_failed(l, l->cfg.pcap_path, strerror(l->pcap.q.err)); /* (dropped for a reader behind: said at the end) */
     l->nframe_sess = 0;
     cap_frame(l->r, ts_ns, frame, len);
     if (l->cfg.split_dir && l->cfg.pcap_path)
@@ -100,18 +109,24 @@ int lis_finish(lis_listener *l)
     cap_finish(l->r);
     dec_finish(l->a, cap_get_stats(l->r));
     FILE *out = l->cfg.out;
+    int rc = 0;
     if (out && l->cfg.format == LIS_OUT_TEXT)
-        l->write_errors += dec_text_summary(out, l->a) != 0;
+        rc = dec_text_summary(out, l->a);
     if (out && l->cfg.format == LIS_OUT_JSON)
-        l->write_errors += dec_json_sessions(out, l->a) != 0;
+        rc = dec_json_sessions(out, l->a);
     if (out && l->cfg.format != LIS_OUT_NONE)
         lis_chargers_write(l, out);
-    if (out && fflush(out))
-        l->write_errors++;
+    if (out && (fflush(out) || rc || ferror(out)))
+        lis_write_failed(l, "stdout", strerror(errno));
     if (l->cfg.split_dir)
         lis_split_finish(l);
     if (l->pcap_open) {
-        l->write_errors += pcapng_close(&l->pcap) != 0;
+        if (l->cfg.loop)
+            ccs_loop_remove_outq(l->cfg.loop, &l->pcap.q);
+        if (pcapng_close(&l->pcap) && l->pcap.q.err)
+            lis_write_failed(l, l->cfg.pcap_path, strerror(l->pcap.q.err));
+        else if (l->pcap.q.dropped_bytes)
+            lis_write_failed(l, l->cfg.pcap_path, "frames dropped: it was not read in time");
         l->pcap_open = 0;
     }
     if (l->split_dropped)

@@ -38,6 +38,11 @@ struct lis_listener {
     unsigned write_errors;
 };
 
+/* listen.c */
+/* Writing to what (a path, "stdout") failed (why: strerror of the errno): the first failure is said with its
+ * reason, every one is counted (lis_finish then fails). */
+void lis_write_failed(lis_listener *l, const char *what, const char *why);
+
 /* listen_split.c */
 /* The record goes to its session's text file; the session is noted for the frame. */
 void lis_split_record(lis_listener *l, const dec_record *r);

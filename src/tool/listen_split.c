@@ -1,10 +1,10 @@
 /* --split DIR: per session N a timeline (session-N.txt, or .jsonl) ending with its summary, and with --pcap a
  * session-N.pcapng of its frames; the files of the newest sessions (cfg.split_open) stay open. Host side. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/log.h"
 #include "listen_int.h"
 #include "decode_int.h"
 
@@ -17,11 +17,17 @@ static const char *text_ext(const lis_listener *l) { return l->cfg.format == LIS
 
 static void close_files(lis_listener *l, lis_split *s)
 {
-    if (s->text && fclose(s->text))
-        l->write_errors++;
+    char path[4096];
+    size_t i = (size_t)(s - l->split);
+    if (s->text && fclose(s->text)) {
+        path_of(l, i, text_ext(l), path, sizeof path);
+        lis_write_failed(l, path, strerror(errno));
+    }
     s->text = NULL;
-    if (s->pcap_open && pcapng_close(&s->pcap))
-        l->write_errors++;
+    if (s->pcap_open && pcapng_close(&s->pcap)) {
+        path_of(l, i, "pcapng", path, sizeof path);
+        lis_write_failed(l, path, strerror(s->pcap.q.err));
+    }
     s->pcap_open = 0;
 }
 
@@ -53,8 +59,7 @@ static FILE *text_file(lis_listener *l, size_t i, lis_split *s)
     path_of(l, i, text_ext(l), path, sizeof path);
     FILE *f = fopen(path, s->retired ? "a" : "w");
     if (!f) {
-        if (!l->write_errors++)
-            LOG_E("listen: %s: %s", path, strerror(errno));
+        lis_write_failed(l, path, strerror(errno));
         return NULL;
     }
     if (!s->retired)
@@ -62,10 +67,18 @@ static FILE *text_file(lis_listener *l, size_t i, lis_split *s)
     return f;
 }
 
-static void done_with(lis_listener *l, const lis_split *s, FILE *f)
+/* A record or summary was written to session i's text file f (rc: how that went); a file opened for it alone is
+ * closed. */
+static void done_with(lis_listener *l, size_t i, const lis_split *s, FILE *f, int rc)
 {
-    if (f && f != s->text && fclose(f))
-        l->write_errors++;
+    int failed = rc != 0 || ferror(f);
+    if (f != s->text && fclose(f))
+        failed = 1;
+    if (failed) {
+        char path[4096];
+        path_of(l, i, text_ext(l), path, sizeof path);
+        lis_write_failed(l, path, strerror(errno));
+    }
 }
 
 void lis_split_record(lis_listener *l, const dec_record *r)
@@ -84,8 +97,7 @@ void lis_split_record(lis_listener *l, const dec_record *r)
         return;
     uint64_t origin = dec_stats(l->a)->first_ns;
     int rc = l->cfg.format == LIS_OUT_JSON ? dec_json_record(f, r, origin) : dec_text_record(f, r, origin);
-    l->write_errors += rc != 0;
-    done_with(l, s, f);
+    done_with(l, i, s, f, rc);
 }
 
 static void frame_to(lis_listener *l, size_t i, uint64_t ts_ns, const uint8_t *frame, size_t len)
@@ -101,13 +113,16 @@ static void frame_to(lis_listener *l, size_t i, uint64_t ts_ns, const uint8_t *f
         char path[4096];
         path_of(l, i, "pcapng", path, sizeof path);
         if (pcapng_open(&s->pcap, path)) {
-            if (!l->write_errors++)
-                LOG_E("listen: %s: cannot create", path);
+            lis_write_failed(l, path, strerror(errno));
             return;
         }
         s->pcap_open = 1;
     }
-    l->write_errors += pcapng_write(&s->pcap, ts_ns, PCAPNG_DIR_IN, frame, len) != 0;
+    if (pcapng_write(&s->pcap, ts_ns, PCAPNG_DIR_IN, frame, len)) {
+        char path[4096];
+        path_of(l, i, "pcapng", path, sizeof path);
+        lis_write_failed(l, path, strerror(s->pcap.q.err));
+    }
 }
 
 void lis_split_frame(lis_listener *l, uint64_t ts_ns, const uint8_t *frame, size_t len)
@@ -127,8 +142,7 @@ void lis_split_finish(lis_listener *l)
         if (!f)
             continue;
         int rc = l->cfg.format == LIS_OUT_JSON ? dec_json_session(f, l->a, i) : dec_text_session(f, l->a, i);
-        l->write_errors += rc != 0;
-        done_with(l, s, f);
+        done_with(l, i, s, f, rc);
     }
     lis_split_close(l);
 }

@@ -34,5 +34,14 @@ check "encode bad xml" 1 "$CCSPLC" exi encode -p din "$out.xml"
 check "encode unknown element" 1 "$CCSPLC" exi encode -p din "$out.xml"
 grep -q 'unexpected element <EVRESSSOX>' "$err" || { echo "FAIL: unknown element not named"; cat "$err"; fail=$((fail + 1)); }
 rm -f "$out.xml"
-echo "cli_exi: $((14 - fail)) passed, $fail failed"
+# output that cannot be written (/dev/full) fails and names the error
+if [ -w /dev/full ]; then
+    for args in "decode -p din $cdreq" "decode -p din --kv $cdreq"; do
+        "$CCSPLC" exi $args > /dev/full 2>"$err"; rc=$?
+        if [ $rc != 1 ] || ! grep -q "cannot write the output: No space left on device" "$err"; then
+            echo "FAIL exi $args to /dev/full: exit $rc: $(cat "$err")"; fail=$((fail + 1))
+        fi
+    done
+fi
+echo "cli_exi: $((16 - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -33,3 +33,13 @@ set +e
 "$CCSPLC" decode > /dev/null 2>&1; [ $? = 2 ] || fail "no argument: exit code is not 2"
 "$CCSPLC" decode "$tmp/missing.pcap" > /dev/null 2>&1; [ $? = 1 ] || fail "missing file: exit code is not 1"
 "$CCSPLC" decode --help | grep -q -- --html || fail "--help does not describe --html"
+# output that cannot be written (a full disk: /dev/full) is a failure that names the error, in every form
+if [ -w /dev/full ]; then
+    cap=$CCS_SHARED_DIR/captures/2023-05-24_pyPlc_with_Ioniq93prcSoc.pcapng   # V2G messages: every form writes
+    for form in "" --json --xml; do
+        "$CCSPLC" decode $form "$cap" > /dev/full 2> "$tmp/err"; rc=$?
+        [ $rc = 1 ] || fail "decode $form to a full disk: exit $rc"
+        grep -q "cannot write the output: No space left on device" "$tmp/err" || fail "decode $form: $(cat "$tmp/err")"
+    done
+    echo "ok: decode to a full disk exits 1 and says why"
+fi

@@ -1,9 +1,11 @@
-/* Reading the EXI test vectors of ../shared/corpus/<name>.tsv. */
+/* Reading the EXI test vectors of ../shared/corpus/<name>.tsv, and running a check over every line. */
 #include "corpus.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccsplc/exi_text.h"
 #include "testutil.h"
 
 char *corpus_load(const char *path, struct corpus_line **out, size_t *n)
@@ -39,4 +41,48 @@ char *corpus_load(const char *path, struct corpus_line **out, size_t *n)
         line = next;
     }
     return buf;
+}
+
+int corpus_decode_first(const char *tsv, const char *proto, const char *message, const char *want, void *doc)
+{
+    char rel[256];
+    snprintf(rel, sizeof rel, "corpus/%s", tsv);
+    struct corpus_line *lines;
+    size_t n;
+    char *buf = corpus_load(tu_shared(rel), &lines, &n);
+    const struct exi_proto *p = exi_proto_find(proto);
+    int rc = -1;
+    for (size_t i = 0; buf && p && i < n && rc; i++) {
+        if (strcmp(lines[i].proto, proto) || strcmp(lines[i].message, message) ||
+            (want && !strstr(lines[i].fields, want)))
+            continue;
+        uint8_t in[8192];
+        long len = tu_hex2bin(lines[i].hex, in, sizeof in);
+        rc = len > 0 && !exi_decode(p->codec, in, (size_t)len, doc) ? 0 : -1;
+        break;
+    }
+    free(lines);
+    free(buf);
+    return rc;
+}
+
+long corpus_check_file(const char *name, corpus_check_fn check)
+{
+    struct corpus_line *lines;
+    size_t n, failed = 0, notes = 0;
+    char *buf = corpus_load(tu_shared(name), &lines, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *note = NULL, *why = check(&lines[i], &note);
+        const struct corpus_line *l = &lines[i];
+        if (why && failed++ < 10)
+            printf("%s:%d %s %s: %s\n", name, l->lineno, l->proto, l->message, why);
+        if (!why && note) {
+            notes++;
+            printf("%s:%d %s %s: %s\n", name, l->lineno, l->proto, l->message, note);
+        }
+    }
+    printf("%s: %zu of %zu lines pass (%zu with a note)\n", name, n - failed, n, notes);
+    free(lines);
+    free(buf);
+    return buf && n ? (long)failed : -1;
 }

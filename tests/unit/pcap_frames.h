@@ -67,6 +67,7 @@ static inline int pf_is_homeplug(const pf_list *l, size_t i)
 /* Frame by tshark frame number (1-based), or NULL. */
 static inline const uint8_t *pf_frame(const pf_list *l, size_t number, size_t *len)
 {
+    *len = 0; /* also for a frame that is not there: callers may read it after a failed assertion */
     if (number == 0 || number > l->n) return NULL;
     *len = l->len[number - 1];
     return l->data[number - 1];

@@ -102,20 +102,8 @@ static char *services(struct din_exiDocument *doc, unsigned k, size_t *nbits)
 static void beyond_capacity_is_refused(void **state)
 {
     (void)state;
-    struct corpus_line *lines;
-    size_t n;
-    char *buf = corpus_load(tu_shared("corpus/din.tsv"), &lines, &n);
     struct din_exiDocument *doc = calloc(1, sizeof *doc);
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(lines[i].message, "ServiceDiscoveryRes"))
-            continue;
-        uint8_t in[256];
-        long len = tu_hex2bin(lines[i].hex, in, sizeof in);
-        assert_int_equal(din_decode(in, (size_t)len, doc), 0);
-        break;
-    }
-    free(lines);
-    free(buf);
+    assert_int_equal(corpus_decode_first("din.tsv", "din", "ServiceDiscoveryRes", NULL, doc), 0);
     size_t n1, n2, n7, n8;
     char *b1 = services(doc, 1, &n1), *b2 = services(doc, 2, &n2);
     char *b7 = services(doc, 7, &n7), *b8 = services(doc, 8, &n8);
@@ -266,6 +254,111 @@ static void strings_round_trip(void **state)
     free(back);
 }
 
+/* An ISO-2 PaymentDetailsReq of the corpus whose eMAID (maxLength 15: characters) is `ncp` code points: encoded
+ * with 15 ASCII letters, then the letters' bits and the length before them (15 + 2, one 8-bit group) replaced
+ * (EXI 7.1.10: a string is its length in characters + 2, then each character as an unsigned integer). The
+ * letters start where the encodings with "AAA..." and "BBB..." differ, 6 bits into the first character's group
+ * ('A' = 0 1000001, 'B' = 0 1000010). Returns the stream length in bytes. */
+static size_t emaid_stream(const uint32_t *cps, size_t ncp, uint8_t *out, size_t cap)
+{
+    struct iso2_exiDocument *doc = calloc(1, sizeof *doc);
+    assert_int_equal(corpus_decode_first("iso2.tsv", "iso2", "PaymentDetailsReq", NULL, doc), 0);
+    struct iso2_PaymentDetailsReqType *r = &doc->V2G_Message.Body.PaymentDetailsReq;
+    assert_int_equal(doc->V2G_Message.Body.BodyElement_choice, iso2_BodyType_PaymentDetailsReq);
+    uint8_t a[2048], b[2048];
+    size_t la, lb;
+    r->eMAID.len = 15;
+    memset(r->eMAID.chars, 'A', 15);
+    assert_int_equal(iso2_encode(doc, a, sizeof a, &la), 0);
+    memset(r->eMAID.chars, 'B', 15);
+    assert_int_equal(iso2_encode(doc, b, sizeof b, &lb), 0);
+    assert_int_equal(la, lb);
+    size_t d = 0;
+    while ((a[d / 8] >> (7 - d % 8) & 1) == (b[d / 8] >> (7 - d % 8) & 1))
+        d++;
+    size_t start = d - 6 - 8, end = d - 6 + 8 * 15;
+    struct exi_reader rd = {a, la * 8, start, la};
+    uint32_t bit = 0;
+    assert_int_equal(exi_read_bits(&rd, 8, &bit), 0);
+    assert_int_equal(bit, 15 + 2);
+    rd.pos = 0;
+    struct exi_writer w = {out, cap, 0, 0, 0};
+    while (rd.pos < start) {
+        assert_int_equal(exi_read_bits(&rd, 1, &bit), 0);
+        assert_int_equal(exi_write_bits(&w, 1, bit), 0);
+    }
+    assert_int_equal(exi_write_uint(&w, ncp + 2), 0);
+    for (size_t i = 0; i < ncp; i++)
+        assert_int_equal(exi_write_uint(&w, cps[i]), 0);
+    rd.pos = end;
+    while (rd.pos < rd.nbits) {
+        assert_int_equal(exi_read_bits(&rd, 1, &bit), 0);
+        assert_int_equal(exi_write_bits(&w, 1, bit), 0);
+    }
+    assert_int_equal(exi_writer_flush(&w), 0);
+    free(doc);
+    return w.nbytes;
+}
+
+/* Strings are bounded in characters, as the schema's maxLength counts them (XML Schema 4.3.3 "length": for
+ * string, in characters): a 15-character eMAID is valid however many UTF-8 bytes it takes; 16 are refused with
+ * a message about the length (not "repetitions"). The stream with 'A's decodes to an eMAID of 'A's first: the
+ * construction above is what the encoder writes. */
+static void string_capacity_counts_characters(void **state)
+{
+    (void)state;
+    static const uint32_t mixed[15] = {'D', 'E', '*', 0xD6, 0x20AC, 0xDF, '*', 0x1F50C, '1', '2', '3', '4', '5',
+                                       '*', 'X'};
+    static const char mixed_utf8[] = "DE*\xc3\x96\xe2\x82\xac\xc3\x9f*\xf0\x9f\x94\x8c" "12345*X";
+    uint32_t plugs[16], as[15];
+    char plugs_utf8[16 * 4 + 1] = "";
+    for (int i = 0; i < 16; i++) {
+        plugs[i] = 0x1F50C; /* U+1F50C ELECTRIC PLUG: 4 UTF-8 bytes */
+        if (i < 15)
+            strcat(plugs_utf8, "\xf0\x9f\x94\x8c");
+    }
+    for (int i = 0; i < 15; i++)
+        as[i] = 'A';
+    const struct {
+        const uint32_t *cps;
+        size_t n;
+        const char *utf8;
+    } ok[] = {{as, 15, "AAAAAAAAAAAAAAA"}, {mixed, 15, mixed_utf8}, {plugs, 15, plugs_utf8}};
+    struct iso2_exiDocument *doc = calloc(1, sizeof *doc);
+    uint8_t s[4096], again[4096];
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        size_t len = emaid_stream(ok[k].cps, ok[k].n, s, sizeof s), alen;
+        struct exi_error err;
+        int rc = exi_decode_ex(&iso2_codec, s, len, doc, &err);
+        if (rc) {
+            char msg[512];
+            exi_text_describe_error(exi_proto_find("iso2"), &err, msg, sizeof msg);
+            fail_msg("case %zu: %s", k, msg);
+        }
+        const struct iso2_PaymentDetailsReqType *r = &doc->V2G_Message.Body.PaymentDetailsReq;
+        assert_int_equal(r->eMAID.len, strlen(ok[k].utf8));
+        assert_memory_equal(r->eMAID.chars, ok[k].utf8, r->eMAID.len);
+        assert_int_equal(iso2_encode(doc, again, sizeof again, &alen), 0);
+        assert_int_equal(alen, len);
+        assert_memory_equal(again, s, len);
+    }
+    /* 16 characters: refused by the decoder and by the encoder, with the length named */
+    size_t len = emaid_stream(plugs, 16, s, sizeof s);
+    struct exi_error err;
+    assert_int_equal(exi_decode_ex(&iso2_codec, s, len, doc, &err), CCS_ELENGTH);
+    char msg[512];
+    exi_text_describe_error(exi_proto_find("iso2"), &err, msg, sizeof msg);
+    assert_non_null(strstr(msg, "longer than"));
+    assert_non_null(strstr(msg, "<eMAID>"));
+    assert_null(strstr(msg, "repetitions"));
+    assert_int_equal(exi_decode(&iso2_codec, s, emaid_stream(plugs, 15, s, sizeof s), doc), 0);
+    struct iso2_PaymentDetailsReqType *r = &doc->V2G_Message.Body.PaymentDetailsReq;
+    memcpy(r->eMAID.chars + r->eMAID.len - 4, "ab", 3); /* 16 characters in 58 bytes */
+    r->eMAID.len = (uint16_t)(r->eMAID.len - 2);
+    assert_int_equal(iso2_encode(doc, again, sizeof again, &len), CCS_ELENGTH);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +368,7 @@ int main(void)
         cmocka_unit_test(unsigned_integers),
         cmocka_unit_test(integer_boundaries),
         cmocka_unit_test(strings_round_trip),
+        cmocka_unit_test(string_capacity_counts_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

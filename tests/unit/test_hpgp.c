@@ -50,6 +50,46 @@ static const uint8_t *unpack_frame(const char *capture, size_t number, hpgp_kind
     return frame_as(l, number, kind, m, len);
 }
 
+/* An IEEE 802.1Q tag after the source MAC (dSPACE's captures tag every frame): every HomePlug frame of a real
+ * capture, tagged, unpacks to the same message (pointers into the frame moved by the tag's 4 bytes); the
+ * header names the tag; frames cut inside the tag or the header are truncated. */
+static void vlan_tagged_frames(void **state)
+{
+    (void)state;
+    pf_list l;
+    assert_int_equal(pf_load(ALPI_SLAC, &l), 0);
+    size_t n = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (!pf_is_homeplug(&l, i))
+            continue;
+        uint8_t tagged[HPGP_MAX_FRAME + 4];
+        size_t len = l.len[i];
+        memcpy(tagged, l.data[i], 12);
+        tagged[12] = 0x81, tagged[13] = 0x00, tagged[14] = 0xA0, tagged[15] = 0x07; /* PCP 5, VID 7 */
+        memcpy(tagged + 16, l.data[i] + 12, len - 12);
+        hpgp_msg a, b;
+        int ra = hpgp_unpack(l.data[i], len, &a), rb = hpgp_unpack(tagged, len + 4, &b);
+        assert_int_equal(rb, ra);
+        assert_int_equal(b.hdr.tag_len, 4);
+        assert_int_equal(b.hdr.vlan_tci, 0xA007);
+        assert_int_equal(b.hdr.payload_off, a.hdr.payload_off + 4);
+        b.hdr.tag_len = 0, b.hdr.vlan_tci = 0, b.hdr.payload_off = a.hdr.payload_off;
+        assert_memory_equal(&a.hdr, &b.hdr, sizeof a.hdr);
+        assert_int_equal(a.kind, b.kind);
+        if (a.kind == HPGP_K_SW_VER_CNF) { /* a pointer into the frame: the same bytes, 4 further on */
+            assert_int_equal(b.u.sw_ver_cnf.version - tagged, a.u.sw_ver_cnf.version - l.data[i] + 4);
+            b.u.sw_ver_cnf.version = a.u.sw_ver_cnf.version;
+        }
+        assert_memory_equal(&a.u, &b.u, sizeof a.u);
+        hpgp_header h;
+        assert_int_equal(hpgp_parse_header(tagged, 16, &h), CCS_ETRUNC);
+        assert_int_equal(hpgp_parse_header(tagged, 18, &h), CCS_ETRUNC);
+        n++;
+    }
+    assert_true(n >= 20);
+    pf_free(&l);
+}
+
 static void header_forms(void **state)
 {
     (void)state;
@@ -135,6 +175,11 @@ static void mmtype_names(void **state)
     assert_string_equal(hpgp_mmtype_name(0x6086, b, sizeof b), "CM_ATTEN_PROFILE.IND");
     assert_string_equal(hpgp_mmtype_name(0xA069, b, sizeof b), "VS_OP_ATTRIBUTES.CNF");
     assert_string_equal(hpgp_mmtype_name(0xA14E, b, sizeof b), "MMTYPE_A14C.IND");
+    /* HomePlug AV 1.1 names (as open-plc-utils' homeplug.h lists them) for what foreign captures carry */
+    assert_string_equal(hpgp_mmtype_name(0x6038, b, sizeof b), "CM_NW_INFO.REQ");
+    assert_string_equal(hpgp_mmtype_name(0x6039, b, sizeof b), "CM_NW_INFO.CNF");
+    assert_string_equal(hpgp_mmtype_name(0x0014, b, sizeof b), "CC_DISCOVER_LIST.REQ");
+    assert_string_equal(hpgp_mmtype_name(0x0015, b, sizeof b), "CC_DISCOVER_LIST.CNF");
     assert_string_equal(hpgp_mmtype_name(0x6064, b, 6), "CM_SL");
     assert_null(hpgp_mmtype_base_name(0xA14E));
     for (int k = 0; k < HPGP_K_COUNT; k++) assert_non_null(hpgp_mmtype_base_name(hpgp_kind_mmtype((hpgp_kind)k)));
@@ -546,6 +591,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(header_forms),
+        cmocka_unit_test(vlan_tagged_frames),
         cmocka_unit_test(mmtype_names),
         cmocka_unit_test(slac_param),
         cmocka_unit_test(sounding),

@@ -10,208 +10,16 @@
 #include <string.h>
 
 #include "ccsplc/errors.h"
-#include "ccsplc/hpgp.h"
-#include "ccsplc/plcsim.h"
-#include "ccsplc/slac.h"
-#include "pcap_frames.h"
+#include "slac_world.h"
 
 #define ALPI_SLAC "2022-11-17_Dehner_Alpitronic_until_SdpRequest.pcapng"
 #define IONIQ "2023-05-24_pyPlc_with_Ioniq93prcSoc.pcapng"
-
-/* ---- deterministic randomness ---- */
-
-static void test_rng(void *ctx, uint8_t *out, size_t len)
-{
-    uint32_t *x = ctx;
-    for (size_t i = 0; i < len; i++) {
-        *x ^= *x << 13;
-        *x ^= *x >> 17;
-        *x ^= *x << 5;
-        out[i] = (uint8_t)*x;
-    }
-}
 
 /* pyPLC's "random" values in the 2022 captures: MNBC Rnd all 0xFF, nonce 0xAAAAAAAA. */
 static void pyplc_rng(void *ctx, uint8_t *out, size_t len)
 {
     (void)ctx;
     memset(out, len == 4 ? 0xAA : 0xFF, len);
-}
-
-/* ---- a world: machines on the simulated powerline, one per port ---- */
-
-#define MAX_M 4
-
-typedef struct {
-    int is_evse;
-    slac_evse evse;
-    slac_pev pev;
-    slac_action last;
-} machine;
-
-typedef struct {
-    sim_plc plc;
-    machine m[MAX_M];
-    int n;
-    uint32_t now;
-    uint32_t rng_state;
-    pf_writer *pcap;
-    void (*on_send)(int from, const uint8_t *frame, size_t len); /* test hook, may inject frames */
-} world;
-
-static world W;
-
-static void mac_of(int i, uint8_t host[6], uint8_t modem[6])
-{
-    const uint8_t h[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, (uint8_t)(0x10 + i) };
-    memcpy(host, h, 6);
-    memcpy(modem, h, 6);
-    modem[4] = 0xB0;
-}
-
-static void world_init(const sim_plc_config *cfg)
-{
-    memset(&W, 0, sizeof W);
-    sim_plc_config def = { .delay_ms = 2, .modem_reply_ms = 1, .seed = 11 };
-    sim_plc_init(&W.plc, cfg ? cfg : &def);
-    W.rng_state = 0x1234567;
-}
-
-static int add_port(int no_profile)
-{
-    uint8_t host[6], modem[6];
-    mac_of(W.n, host, modem);
-    sim_port_config pc = { .device_class = 0x22, .firmware = "MAC-QCA7000-1.1.0.727-02-20130826-FINAL",
-                           .restart_ms = 400, .setkey_result = 1, .no_atten_profile = (uint8_t)no_profile };
-    memcpy(pc.host_mac, host, 6);
-    memcpy(pc.modem_mac, modem, 6);
-    assert_int_equal(sim_plc_add_port(&W.plc, &pc), W.n);
-    return W.n++;
-}
-
-static slac_evse *add_evse(int no_profile)
-{
-    int i = add_port(no_profile);
-    uint8_t host[6], modem[6];
-    mac_of(i, host, modem);
-    slac_evse_config c;
-    slac_evse_config_default(&c, host, test_rng, &W.rng_state, ccs_sha256_openssl);
-    c.no_atten_profile = (uint8_t)no_profile;
-    W.m[i].is_evse = 1;
-    slac_evse_init(&W.m[i].evse, &c);
-    return &W.m[i].evse;
-}
-
-static slac_pev *add_pev(void)
-{
-    int i = add_port(0);
-    uint8_t host[6], modem[6];
-    mac_of(i, host, modem);
-    slac_pev_config c;
-    slac_pev_config_default(&c, host, test_rng, &W.rng_state);
-    slac_pev_init(&W.m[i].pev, &c);
-    return &W.m[i].pev;
-}
-
-static void step(int i, const slac_event *ev)
-{
-    machine *m = &W.m[i];
-    slac_action a = m->is_evse ? slac_evse_step(&m->evse, ev, W.now) : slac_pev_step(&m->pev, ev, W.now);
-    m->last = a;
-    for (unsigned k = 0; k < a.n; k++) {
-        assert_int_equal(sim_plc_send(&W.plc, i, a.frame[k], a.len[k], W.now), 0);
-        if (W.pcap) pf_writer_put(W.pcap, a.frame[k], a.len[k], W.now);
-        if (W.on_send) W.on_send(i, a.frame[k], a.len[k]);
-    }
-}
-
-static void start(int i)
-{
-    slac_event ev = { SLAC_EV_START, NULL, 0 };
-    step(i, &ev);
-}
-
-static void feed(int i, const uint8_t *frame, size_t len)
-{
-    slac_event ev = { SLAC_EV_FRAME, frame, len };
-    step(i, &ev);
-}
-
-/* A frame a modem sent (its source is no host). */
-static int from_modem(const uint8_t *frame)
-{
-    for (int i = 0; i < W.n; i++)
-        if (memcmp(frame + 6, W.plc.port[i].cfg.host_mac, 6) == 0) return 0;
-    return 1;
-}
-
-/* Run the world until done() or the virtual clock passes limit; returns done(). */
-static int run_until(uint32_t limit, int (*done)(void))
-{
-    static uint8_t buf[SIM_FRAME_MAX];
-    for (;;) {
-        if (done && done()) return 1;
-        int port;
-        size_t len;
-        while (sim_plc_poll(&W.plc, W.now, &port, buf, sizeof buf, &len) == 1) {
-            if (W.pcap && from_modem(buf)) pf_writer_put(W.pcap, buf, len, W.now); /* hosts' frames: in step() */
-            feed(port, buf, len);
-        }
-        for (int i = 0; i < W.n; i++)
-            if (W.m[i].last.has_wake && (int32_t)(W.now - W.m[i].last.wake_ms) >= 0) {
-                slac_event ev = { SLAC_EV_TIMER, NULL, 0 };
-                step(i, &ev);
-            }
-        uint32_t next = 0;
-        int any = sim_plc_next_due(&W.plc, &next);
-        for (int i = 0; i < W.n; i++)
-            if (W.m[i].last.has_wake && (!any || (int32_t)(W.m[i].last.wake_ms - next) < 0)) {
-                next = W.m[i].last.wake_ms;
-                any = 1;
-            }
-        if (done && done()) return 1;
-        if (!any || (int32_t)(next - limit) > 0) return 0;
-        if ((int32_t)(next - W.now) > 0) W.now = next;
-    }
-}
-
-static int pev_index(void)
-{
-    for (int i = 0; i < W.n; i++)
-        if (!W.m[i].is_evse) return i;
-    return -1;
-}
-
-static int pev_matched(void) { return W.m[pev_index()].pev.status >= SLAC_MATCHED; }
-static int pev_linked(void) { return W.m[pev_index()].pev.status == SLAC_LINKED; }
-
-/* The EVSEs start (new key, modem restart); the car is plugged in a second later. */
-static uint32_t plug_in(void)
-{
-    for (int i = 0; i < W.n; i++)
-        if (W.m[i].is_evse) start(i);
-    run_until(1000, NULL);
-    W.now = 1000;
-    start(pev_index());
-    return W.now;
-}
-
-static void assert_match_pair(const slac_pev *pev, const slac_evse *evse, uint8_t atten)
-{
-    const slac_match_info *pm = slac_pev_match(pev), *em = slac_evse_match(evse);
-    assert_non_null(pm);
-    assert_non_null(em);
-    assert_memory_equal(pm->mac, evse->cfg.mac, 6);
-    assert_memory_equal(em->mac, pev->cfg.mac, 6);
-    assert_memory_equal(pm->nmk, em->nmk, HPGP_NMK_LEN);
-    assert_memory_equal(pm->nmk, slac_evse_nmk(evse), HPGP_NMK_LEN);
-    assert_memory_equal(pm->nid, em->nid, HPGP_NID_LEN);
-    assert_memory_equal(pm->run_id, em->run_id, HPGP_RUN_ID_LEN);
-    uint8_t nid[HPGP_NID_LEN];
-    hpgp_nid_from_nmk(ccs_sha256_openssl, pm->nmk, 0, nid);
-    assert_memory_equal(pm->nid, nid, HPGP_NID_LEN);
-    assert_int_equal(pm->atten_db, atten);
-    assert_int_equal(em->atten_db, atten);
 }
 
 /* ---- whole sessions ---- */
@@ -230,13 +38,7 @@ static void in_process_match(void **state)
     slac_pev *pev = add_pev();
     sim_plc_set_atten(&W.plc, 0, 1, 20);
     uint32_t t_req = plug_in();
-    assert_true(run_until(t_req + 5000, pev_matched));
-    uint32_t elapsed = W.now - t_req;
-    /* The waits between SLAC_PARAM.REQ and SLAC_MATCH.CNF: the start delay, then TT_EV_atten_results
-     * (which covers the 3 START_ATTEN_CHAR and 10 sounds); the powerline adds a few ms. */
-    uint32_t iso = pev->cfg.start_atten_delay_ms + SLAC_TT_EV_ATTEN_RESULTS_MS; /* 30 + 1200 = 1230 ms */
-    print_message("SLAC_PARAM.REQ -> SLAC_MATCH.CNF: %u ms (waits: %u ms)\n", elapsed, iso);
-    assert_true(elapsed >= iso && elapsed <= iso + iso / 10);
+    assert_true(run_until(t_req + 5000, pev_matched)); /* its timing: test_slac_attack, match_when_results_complete */
     assert_int_equal(evse->status, SLAC_MATCHED);
     assert_match_pair(pev, evse, 20);
     assert_true(run_until(W.now + SLAC_TT_MATCH_JOIN_MS, pev_linked));
@@ -391,8 +193,9 @@ static void evse_key_tries_bounded(void **state)
     assert_int_equal(evse->status, SLAC_RUNNING);
 }
 
-/* The matched car starts SLAC over (a new RunID): the charger answers the new run, not with the old one's
- * RunID, and the car matches again. */
+/* The matched car starts SLAC over (a new RunID): one match per plug-in, so the charger does not answer (a station
+ * could send as that car) until the next plug-in starts it again; then the car matches with its new run and the
+ * new NMK (the answer carries the new RunID, not the old one's). */
 static void matched_car_starts_over(void **state)
 {
     (void)state;
@@ -402,15 +205,23 @@ static void matched_car_starts_over(void **state)
     sim_plc_set_atten(&W.plc, 0, 1, 20);
     plug_in();
     assert_true(run_until(W.now + 5000, pev_linked));
-    uint8_t first[HPGP_RUN_ID_LEN];
-    memcpy(first, slac_evse_match(evse)->run_id, HPGP_RUN_ID_LEN);
+    slac_match_info first = *slac_evse_match(evse);
+    pev->cfg.max_attempts = 1;
     start(1);
     assert_int_equal(pev->status, SLAC_RUNNING);
-    assert_memory_not_equal(pev->run_id, first, HPGP_RUN_ID_LEN);
+    assert_memory_not_equal(pev->run_id, first.run_id, HPGP_RUN_ID_LEN);
+    run_until(W.now + 5000, NULL);
+    assert_int_equal(pev->status, SLAC_IDLE);
+    assert_memory_equal(slac_evse_match(evse)->run_id, first.run_id, HPGP_RUN_ID_LEN);
+    assert_true(evse->stats.refused > 0);
+    start(0); /* the next plug-in: a new key */
+    run_until(W.now + 1000, NULL);
+    W.now += 1000;
+    start(1);
     assert_true(run_until(W.now + 5000, pev_linked));
     assert_match_pair(pev, evse, 20);
     assert_memory_equal(slac_evse_match(evse)->run_id, pev->run_id, HPGP_RUN_ID_LEN);
-    assert_int_equal(evse->stats.restarts, 1);
+    assert_memory_not_equal(slac_evse_match(evse)->nmk, first.nmk, HPGP_NMK_LEN);
 }
 
 /* ---- failures and timeouts ---- */
@@ -647,8 +458,9 @@ static void pev_replays_alpitronic_session(void **state)
     pf_free(&l);
 }
 
-/* An EVSE with the MAC of the charger that sent frame `number` of a loaded capture, started at 0. */
-static void evse_like(slac_evse *evse, const pf_list *l, size_t number, uint32_t *rng_state)
+/* An EVSE with the MAC of the charger that sent frame `number` of a loaded capture, started at 0; its modem
+ * (the source of its SET_KEY.CNF and ATTEN_PROFILE.INDs) is `modem`. */
+static void evse_like(slac_evse *evse, const pf_list *l, size_t number, const uint8_t modem[6], uint32_t *rng_state)
 {
     size_t len;
     slac_evse_config c;
@@ -659,7 +471,6 @@ static void evse_like(slac_evse *evse, const pf_list *l, size_t number, uint32_t
     assert_int_equal(a.n, 1); /* SET_KEY.REQ */
     hpgp_msg cnf; /* its modem's answer */
     static uint8_t frame[HPGP_MAX_FRAME];
-    const uint8_t modem[6] = { 0x02, 0x00, 0x00, 0x00, 0xB0, 0x01 };
     hpgp_msg_init(&cnf, HPGP_K_SET_KEY_CNF, c.mac, modem);
     assert_int_equal(hpgp_pack(&cnf, frame, sizeof frame, &ev.len), 0);
     ev.type = SLAC_EV_FRAME;
@@ -680,7 +491,7 @@ static void evse_replays_ioniq_session(void **state)
     size_t len;
     uint32_t rs = 3;
     slac_evse evse;
-    evse_like(&evse, &l, 38, &rs);
+    evse_like(&evse, &l, 38, pf_frame(&l, 49, &len) + 6, &rs); /* frame 49: its modem's ATTEN_PROFILE.IND */
     slac_event ev = { SLAC_EV_FRAME, NULL, 0 };
     slac_action a;
     hpgp_msg m;
@@ -721,7 +532,8 @@ static void evse_answers_like_alpitronic(void **state)
     assert_int_equal(pf_load(ALPI_SLAC, &l), 0);
     uint32_t rs = 9;
     slac_evse evse;
-    evse_like(&evse, &l, 2, &rs);
+    static const uint8_t modem[6] = { 0x02, 0x00, 0x00, 0x00, 0xB0, 0x01 };
+    evse_like(&evse, &l, 2, modem, &rs);
     slac_event ev = { SLAC_EV_FRAME, NULL, 0 };
     ev.frame = pf_frame(&l, 1, &ev.len);
     slac_action a = slac_evse_step(&evse, &ev, 10);

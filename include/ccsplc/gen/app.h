@@ -15,7 +15,7 @@ enum app_responseCodeType {
 };
 
 struct app_AppProtocolType {
-    struct { uint16_t len; char chars[101]; } ProtocolNamespace;
+    struct { uint16_t len; char chars[401]; } ProtocolNamespace;
     uint32_t VersionNumberMajor;
     uint32_t VersionNumberMinor;
     uint8_t SchemaID;

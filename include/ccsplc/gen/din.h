@@ -140,7 +140,7 @@ enum din_valueType {
 struct din_NotificationType {
     enum din_faultCodeType FaultCode;
     bool has_FaultMsg;
-    struct { uint16_t len; char chars[65]; } FaultMsg;
+    struct { uint16_t len; char chars[257]; } FaultMsg;
 };
 
 struct din_CanonicalizationMethodType {
@@ -329,7 +329,7 @@ struct din_CableCheckResType {
 };
 
 struct din_ListOfRootCertificateIDsType {
-    struct { struct { uint16_t len; char chars[41]; } array[20]; uint16_t count; } RootCertificateID;
+    struct { struct { uint16_t len; char chars[161]; } array[20]; uint16_t count; } RootCertificateID;
 };
 
 struct din_CertificateInstallationReqType {
@@ -356,14 +356,14 @@ struct din_CertificateInstallationResType {
     struct din_CertificateChainType ContractSignatureCertChain;
     struct { uint16_t len; uint8_t bytes[128]; } ContractSignatureEncryptedPrivateKey;
     struct { uint16_t len; uint8_t bytes[256]; } DHParams;
-    struct { uint16_t len; char chars[25]; } ContractID;
+    struct { uint16_t len; char chars[97]; } ContractID;
 };
 
 struct din_CertificateUpdateReqType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     struct din_CertificateChainType ContractSignatureCertChain;
-    struct { uint16_t len; char chars[25]; } ContractID;
+    struct { uint16_t len; char chars[97]; } ContractID;
     struct din_ListOfRootCertificateIDsType ListOfRootCertificateIDs;
     struct { uint16_t len; uint8_t bytes[256]; } DHParams;
 };
@@ -374,7 +374,7 @@ struct din_CertificateUpdateResType {
     struct din_CertificateChainType ContractSignatureCertChain;
     struct { uint16_t len; uint8_t bytes[128]; } ContractSignatureEncryptedPrivateKey;
     struct { uint16_t len; uint8_t bytes[256]; } DHParams;
-    struct { uint16_t len; char chars[25]; } ContractID;
+    struct { uint16_t len; char chars[97]; } ContractID;
     int16_t RetryCounter;
 };
 
@@ -476,7 +476,7 @@ struct din_SalesTariffType {
     struct { uint16_t len; char chars[65]; } Id;
     int16_t SalesTariffID;
     bool has_SalesTariffDescription;
-    struct { uint16_t len; char chars[33]; } SalesTariffDescription;
+    struct { uint16_t len; char chars[129]; } SalesTariffDescription;
     uint8_t NumEPriceLevels;
     struct { struct din_SalesTariffEntryType array[24]; uint16_t count; } SalesTariffEntry;
 };
@@ -552,7 +552,7 @@ struct din_ChargingStatusReqType {
 };
 
 struct din_MeterInfoType {
-    struct { uint16_t len; char chars[33]; } MeterID;
+    struct { uint16_t len; char chars[129]; } MeterID;
     bool has_MeterReading;
     struct din_PhysicalValueType MeterReading;
     bool has_SigMeterReading;
@@ -637,7 +637,7 @@ struct din_MeteringReceiptResType {
 };
 
 struct din_PaymentDetailsReqType {
-    struct { uint16_t len; char chars[25]; } ContractID;
+    struct { uint16_t len; char chars[97]; } ContractID;
     struct din_CertificateChainType ContractSignatureCertChain;
 };
 
@@ -744,7 +744,7 @@ struct din_ServiceDetailResType {
 
 struct din_ServiceDiscoveryReqType {
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[33]; } ServiceScope;
+    struct { uint16_t len; char chars[129]; } ServiceScope;
     bool has_ServiceCategory;
     enum din_serviceCategoryType ServiceCategory;
 };
@@ -756,10 +756,10 @@ struct din_PaymentOptionsType {
 struct din_ServiceTagType {
     uint16_t ServiceID;
     bool has_ServiceName;
-    struct { uint16_t len; char chars[33]; } ServiceName;
+    struct { uint16_t len; char chars[129]; } ServiceName;
     enum din_serviceCategoryType ServiceCategory;
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[33]; } ServiceScope;
+    struct { uint16_t len; char chars[129]; } ServiceScope;
 };
 
 struct din_ServiceChargeType {

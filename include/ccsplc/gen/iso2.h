@@ -131,7 +131,7 @@ enum iso2_unitSymbolType {
 struct iso2_NotificationType {
     enum iso2_faultCodeType FaultCode;
     bool has_FaultMsg;
-    struct { uint16_t len; char chars[65]; } FaultMsg;
+    struct { uint16_t len; char chars[257]; } FaultMsg;
 };
 
 struct iso2_CanonicalizationMethodType {
@@ -361,7 +361,7 @@ struct iso2_DiffieHellmanPublickeyType {
 
 struct iso2_EMAIDType {
     struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; char chars[16]; } CONTENT;
+    struct { uint16_t len; char chars[61]; } CONTENT;
 };
 
 struct iso2_CertificateInstallationResType {
@@ -376,7 +376,7 @@ struct iso2_CertificateInstallationResType {
 struct iso2_CertificateUpdateReqType {
     struct { uint16_t len; char chars[65]; } Id;
     struct iso2_CertificateChainType ContractSignatureCertChain;
-    struct { uint16_t len; char chars[16]; } eMAID;
+    struct { uint16_t len; char chars[61]; } eMAID;
     struct iso2_ListOfRootCertificateIDsType ListOfRootCertificateIDs;
 };
 
@@ -495,7 +495,7 @@ struct iso2_SalesTariffType {
     struct { uint16_t len; char chars[65]; } Id;
     uint8_t SalesTariffID;
     bool has_SalesTariffDescription;
-    struct { uint16_t len; char chars[33]; } SalesTariffDescription;
+    struct { uint16_t len; char chars[129]; } SalesTariffDescription;
     bool has_NumEPriceLevels;
     uint8_t NumEPriceLevels;
     struct { struct iso2_SalesTariffEntryType array[24]; uint16_t count; } SalesTariffEntry;
@@ -569,7 +569,7 @@ struct iso2_ChargingStatusReqType {
 };
 
 struct iso2_MeterInfoType {
-    struct { uint16_t len; char chars[33]; } MeterID;
+    struct { uint16_t len; char chars[129]; } MeterID;
     bool has_MeterReading;
     uint64_t MeterReading;
     bool has_SigMeterReading;
@@ -582,7 +582,7 @@ struct iso2_MeterInfoType {
 
 struct iso2_ChargingStatusResType {
     enum iso2_responseCodeType ResponseCode;
-    struct { uint16_t len; char chars[38]; } EVSEID;
+    struct { uint16_t len; char chars[149]; } EVSEID;
     uint8_t SAScheduleTupleID;
     bool has_EVSEMaxCurrent;
     struct iso2_PhysicalValueType EVSEMaxCurrent;
@@ -626,7 +626,7 @@ struct iso2_CurrentDemandResType {
     struct iso2_PhysicalValueType EVSEMaximumCurrentLimit;
     bool has_EVSEMaximumPowerLimit;
     struct iso2_PhysicalValueType EVSEMaximumPowerLimit;
-    struct { uint16_t len; char chars[38]; } EVSEID;
+    struct { uint16_t len; char chars[149]; } EVSEID;
     uint8_t SAScheduleTupleID;
     bool has_MeterInfo;
     struct iso2_MeterInfoType MeterInfo;
@@ -660,7 +660,7 @@ struct iso2_MeteringReceiptResType {
 enum { iso2_MeteringReceiptResType_AC_EVSEStatus = 1, iso2_MeteringReceiptResType_DC_EVSEStatus = 2, iso2_MeteringReceiptResType_EVSEStatus = 3 };
 
 struct iso2_PaymentDetailsReqType {
-    struct { uint16_t len; char chars[16]; } eMAID;
+    struct { uint16_t len; char chars[61]; } eMAID;
     struct iso2_CertificateChainType ContractSignatureCertChain;
 };
 
@@ -783,7 +783,7 @@ struct iso2_ServiceDetailResType {
 
 struct iso2_ServiceDiscoveryReqType {
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[65]; } ServiceScope;
+    struct { uint16_t len; char chars[257]; } ServiceScope;
     bool has_ServiceCategory;
     enum iso2_serviceCategoryType ServiceCategory;
 };
@@ -799,10 +799,10 @@ struct iso2_SupportedEnergyTransferModeType {
 struct iso2_ChargeServiceType {
     uint16_t ServiceID;
     bool has_ServiceName;
-    struct { uint16_t len; char chars[33]; } ServiceName;
+    struct { uint16_t len; char chars[129]; } ServiceName;
     enum iso2_serviceCategoryType ServiceCategory;
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[65]; } ServiceScope;
+    struct { uint16_t len; char chars[257]; } ServiceScope;
     bool FreeService;
     struct iso2_SupportedEnergyTransferModeType SupportedEnergyTransferMode;
 };
@@ -810,10 +810,10 @@ struct iso2_ChargeServiceType {
 struct iso2_ServiceType {
     uint16_t ServiceID;
     bool has_ServiceName;
-    struct { uint16_t len; char chars[33]; } ServiceName;
+    struct { uint16_t len; char chars[129]; } ServiceName;
     enum iso2_serviceCategoryType ServiceCategory;
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[65]; } ServiceScope;
+    struct { uint16_t len; char chars[257]; } ServiceScope;
     bool FreeService;
 };
 
@@ -835,7 +835,7 @@ struct iso2_SessionSetupReqType {
 
 struct iso2_SessionSetupResType {
     enum iso2_responseCodeType ResponseCode;
-    struct { uint16_t len; char chars[38]; } EVSEID;
+    struct { uint16_t len; char chars[149]; } EVSEID;
     bool has_EVSETimeStamp;
     int64_t EVSETimeStamp;
 };
@@ -909,7 +909,7 @@ struct iso2_eMAIDFragmentType {
     bool has_Id;
     struct { uint16_t len; char chars[65]; } Id;
     bool has_CONTENT;
-    struct { uint16_t len; char chars[16]; } CONTENT;
+    struct { uint16_t len; char chars[61]; } CONTENT;
 };
 
 /* The document: exactly one root element (the member named by 'root'). */

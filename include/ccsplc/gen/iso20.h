@@ -307,7 +307,7 @@ struct iso20_EIM_ASResAuthorizationModeType {
 };
 
 struct iso20_SupportedProvidersListType {
-    struct { struct { uint16_t len; char chars[81]; } array[24]; uint16_t count; } ProviderID;
+    struct { struct { uint16_t len; char chars[321]; } array[24]; uint16_t count; } ProviderID;
 };
 
 struct iso20_PnC_ASResAuthorizationModeType {
@@ -341,7 +341,7 @@ struct iso20_ListOfRootCertificateIDsType {
 };
 
 struct iso20_EMAIDListType {
-    struct { struct { uint16_t len; char chars[256]; } array[8]; uint16_t count; } EMAID;
+    struct { struct { uint16_t len; char chars[1021]; } array[8]; uint16_t count; } EMAID;
 };
 
 struct iso20_CertificateInstallationReqType {
@@ -383,7 +383,7 @@ struct iso20_CertificateInstallationResType {
 };
 
 struct iso20_MeterInfoType {
-    struct { uint16_t len; char chars[33]; } MeterID;
+    struct { uint16_t len; char chars[129]; } MeterID;
     uint64_t ChargedEnergyReadingWh;
     bool has_BPT_DischargedEnergyReadingWh;
     uint64_t BPT_DischargedEnergyReadingWh;
@@ -560,8 +560,8 @@ struct iso20_EVPriceRuleStackListType {
 
 struct iso20_EVAbsolutePriceScheduleType {
     uint64_t TimeAnchor;
-    struct { uint16_t len; char chars[4]; } Currency;
-    struct { uint16_t len; char chars[256]; } PriceAlgorithm;
+    struct { uint16_t len; char chars[13]; } Currency;
+    struct { uint16_t len; char chars[1021]; } PriceAlgorithm;
     struct iso20_EVPriceRuleStackListType EVPriceRuleStacks;
 };
 
@@ -597,7 +597,7 @@ enum { iso20_ScheduleExchangeReqType_Dynamic_SEReqControlMode = 1, iso20_Schedul
 struct iso20_TaxRuleType {
     uint32_t TaxRuleID;
     bool has_TaxRuleName;
-    struct { uint16_t len; char chars[81]; } TaxRuleName;
+    struct { uint16_t len; char chars[321]; } TaxRuleName;
     struct iso20_RationalNumberType TaxRate;
     bool has_TaxIncludedInPrice;
     bool TaxIncludedInPrice;
@@ -635,7 +635,7 @@ struct iso20_PriceRuleStackListType {
 
 struct iso20_OverstayRuleType {
     bool has_OverstayRuleDescription;
-    struct { uint16_t len; char chars[161]; } OverstayRuleDescription;
+    struct { uint16_t len; char chars[641]; } OverstayRuleDescription;
     uint32_t StartTime;
     struct iso20_RationalNumberType OverstayFee;
     uint32_t OverstayFeePeriod;
@@ -650,7 +650,7 @@ struct iso20_OverstayRuleListType {
 };
 
 struct iso20_AdditionalServiceType {
-    struct { uint16_t len; char chars[81]; } ServiceName;
+    struct { uint16_t len; char chars[321]; } ServiceName;
     struct iso20_RationalNumberType ServiceFee;
 };
 
@@ -664,10 +664,10 @@ struct iso20_AbsolutePriceScheduleType {
     uint64_t TimeAnchor;
     uint32_t PriceScheduleID;
     bool has_PriceScheduleDescription;
-    struct { uint16_t len; char chars[161]; } PriceScheduleDescription;
-    struct { uint16_t len; char chars[4]; } Currency;
-    struct { uint16_t len; char chars[4]; } Language;
-    struct { uint16_t len; char chars[256]; } PriceAlgorithm;
+    struct { uint16_t len; char chars[641]; } PriceScheduleDescription;
+    struct { uint16_t len; char chars[13]; } Currency;
+    struct { uint16_t len; char chars[13]; } Language;
+    struct { uint16_t len; char chars[1021]; } PriceAlgorithm;
     bool has_MinimumCost;
     struct iso20_RationalNumberType MinimumCost;
     bool has_MaximumCost;
@@ -696,7 +696,7 @@ struct iso20_PriceLevelScheduleType {
     uint64_t TimeAnchor;
     uint32_t PriceScheduleID;
     bool has_PriceScheduleDescription;
-    struct { uint16_t len; char chars[161]; } PriceScheduleDescription;
+    struct { uint16_t len; char chars[641]; } PriceScheduleDescription;
     uint8_t NumberOfPriceLevels;
     struct iso20_PriceLevelScheduleEntryListType PriceLevelScheduleEntries;
 };
@@ -770,7 +770,7 @@ struct iso20_ServiceDetailReqType {
 };
 
 struct iso20_ParameterType {
-    struct { uint16_t len; char chars[81]; } Name;
+    struct { uint16_t len; char chars[321]; } Name;
     uint8_t choice; /* 0 = none, else iso20_ParameterType_<member> */
     union {
         bool boolValue;
@@ -778,7 +778,7 @@ struct iso20_ParameterType {
         int16_t shortValue;
         int32_t intValue;
         struct iso20_RationalNumberType rationalNumber;
-        struct { uint16_t len; char chars[81]; } finiteString;
+        struct { uint16_t len; char chars[321]; } finiteString;
     };
 };
 enum { iso20_ParameterType_boolValue = 1, iso20_ParameterType_byteValue = 2, iso20_ParameterType_shortValue = 3, iso20_ParameterType_intValue = 4, iso20_ParameterType_rationalNumber = 5, iso20_ParameterType_finiteString = 6 };
@@ -850,22 +850,22 @@ struct iso20_ServiceSelectionResType {
 
 struct iso20_SessionSetupReqType {
     struct iso20_MessageHeaderType Header;
-    struct { uint16_t len; char chars[256]; } EVCCID;
+    struct { uint16_t len; char chars[1021]; } EVCCID;
 };
 
 struct iso20_SessionSetupResType {
     struct iso20_MessageHeaderType Header;
     enum iso20_responseCodeType ResponseCode;
-    struct { uint16_t len; char chars[256]; } EVSEID;
+    struct { uint16_t len; char chars[1021]; } EVSEID;
 };
 
 struct iso20_SessionStopReqType {
     struct iso20_MessageHeaderType Header;
     enum iso20_chargingSessionType ChargingSession;
     bool has_EVTerminationCode;
-    struct { uint16_t len; char chars[81]; } EVTerminationCode;
+    struct { uint16_t len; char chars[321]; } EVTerminationCode;
     bool has_EVTerminationExplanation;
-    struct { uint16_t len; char chars[161]; } EVTerminationExplanation;
+    struct { uint16_t len; char chars[641]; } EVTerminationExplanation;
 };
 
 struct iso20_SessionStopResType {

@@ -411,7 +411,7 @@ struct iso20_ac_EVSEStatusType {
 };
 
 struct iso20_ac_MeterInfoType {
-    struct { uint16_t len; char chars[33]; } MeterID;
+    struct { uint16_t len; char chars[129]; } MeterID;
     uint64_t ChargedEnergyReadingWh;
     bool has_BPT_DischargedEnergyReadingWh;
     uint64_t BPT_DischargedEnergyReadingWh;

@@ -337,7 +337,7 @@ struct iso20_wpt_EVSEStatusType {
 };
 
 struct iso20_wpt_MeterInfoType {
-    struct { uint16_t len; char chars[33]; } MeterID;
+    struct { uint16_t len; char chars[129]; } MeterID;
     uint64_t ChargedEnergyReadingWh;
     bool has_BPT_DischargedEnergyReadingWh;
     uint64_t BPT_DischargedEnergyReadingWh;
@@ -578,11 +578,11 @@ struct iso20_wpt_WPT_PairingReqType {
 
 struct iso20_wpt_AlternativeSECCType {
     bool has_SSID;
-    struct { uint16_t len; char chars[256]; } SSID;
+    struct { uint16_t len; char chars[1021]; } SSID;
     bool has_BSSID;
-    struct { uint16_t len; char chars[13]; } BSSID;
+    struct { uint16_t len; char chars[49]; } BSSID;
     bool has_IPAddress;
-    struct { uint16_t len; char chars[40]; } IPAddress;
+    struct { uint16_t len; char chars[157]; } IPAddress;
     bool has_Port;
     uint16_t Port;
 };

@@ -3,14 +3,14 @@
 
 #include <stddef.h>
 
-struct exi_string_100 { uint16_t len; char chars[101]; };
+struct exi_string_400 { uint16_t len; char chars[401]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_AppProtocolType), 0, 0, 5, 0, 0, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolReqType), 12, 5, 1, 0, 0, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolResType), 73, 6, 2, 0, 1, 1, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 80, 8, 2, 0, 2, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_100), 100, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_400), 100, 0, 0, 400, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 5, 0, sizeof(uint8_t), 19, 0, 0, 1, 0, 0, 0},

@@ -7,7 +7,6 @@ struct exi_binary_8 { uint16_t len; uint8_t bytes[8]; };
 struct exi_binary_64 { uint16_t len; uint8_t bytes[64]; };
 struct exi_binary_128 { uint16_t len; uint8_t bytes[128]; };
 struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
-struct exi_string_32 { uint16_t len; char chars[33]; };
 struct exi_string_64 { uint16_t len; char chars[65]; };
 struct exi_string_128 { uint16_t len; char chars[129]; };
 
@@ -66,9 +65,9 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_exiDocument), 1153, 256, 10, 0, 120, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_exiFragment), 1205, 266, 1, 0, 121, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_xmldsigFragment), 1509, 267, 1, 0, 122, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
@@ -82,7 +81,7 @@ static const struct exi_type types[] = {
     {EXI_K_BOOL, 0, 0, sizeof(bool), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_dc_evseNotificationType), 6, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_32), 32, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 32, 0, 0, 128, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_64), 64, 0, 0, 0, 0, 0, 0},
 };
 

@@ -13,13 +13,12 @@ struct exi_binary_133 { uint16_t len; uint8_t bytes[133]; };
 struct exi_binary_206 { uint16_t len; uint8_t bytes[206]; };
 struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
 struct exi_binary_1600 { uint16_t len; uint8_t bytes[1600]; };
-struct exi_string_3 { uint16_t len; char chars[4]; };
-struct exi_string_32 { uint16_t len; char chars[33]; };
+struct exi_string_12 { uint16_t len; char chars[13]; };
 struct exi_string_64 { uint16_t len; char chars[65]; };
-struct exi_string_80 { uint16_t len; char chars[81]; };
 struct exi_string_128 { uint16_t len; char chars[129]; };
-struct exi_string_160 { uint16_t len; char chars[161]; };
-struct exi_string_255 { uint16_t len; char chars[256]; };
+struct exi_string_320 { uint16_t len; char chars[321]; };
+struct exi_string_640 { uint16_t len; char chars[641]; };
+struct exi_string_1020 { uint16_t len; char chars[1021]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_CanonicalizationMethodType), 0, 0, 1, 0, 0, 0, 0},
@@ -134,9 +133,9 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_exiDocument), 2173, 332, 26, 0, 143, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_exiFragment), 2231, 358, 7, 0, 144, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_xmldsigFragment), 2799, 365, 1, 0, 145, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
@@ -146,16 +145,16 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 1, 0, sizeof(enum iso20_authorizationType), 2, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 6, 0, sizeof(enum iso20_responseCodeType), 40, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_processingType), 3, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_80), 80, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_320), 80, 0, 0, 320, 0, 0, 0},
     {EXI_K_BOOL, 0, 0, sizeof(bool), 0, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_255), 255, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_1020), 255, 0, 0, 1020, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 1, 0, sizeof(enum iso20_ecdhCurveType), 2, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_133), 133, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_94), 94, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_84), 84, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_206), 206, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_32), 32, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 32, 0, 0, 128, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_64), 64, 0, 0, 0, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 1, sizeof(int8_t), 255, 0, 0, -128, 0, 0, 0},
@@ -166,9 +165,9 @@ static const struct exi_type types[] = {
     {EXI_K_UINT, 0, 0, sizeof(uint16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_evseNotificationType), 6, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 7, 0, sizeof(uint8_t), 100, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_3), 3, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_12), 3, 0, 0, 12, 0, 0, 0},
     {EXI_K_NBIT, 10, 0, sizeof(uint16_t), 1012, 0, 0, 12, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_160), 160, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_640), 160, 0, 0, 640, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int32_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_chargingSessionType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_evCheckInStatusType), 3, 0, 0, 0, 0, 0, 0},

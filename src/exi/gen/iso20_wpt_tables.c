@@ -8,12 +8,11 @@ struct exi_binary_64 { uint16_t len; uint8_t bytes[64]; };
 struct exi_binary_128 { uint16_t len; uint8_t bytes[128]; };
 struct exi_binary_256 { uint16_t len; uint8_t bytes[256]; };
 struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
-struct exi_string_12 { uint16_t len; char chars[13]; };
-struct exi_string_32 { uint16_t len; char chars[33]; };
-struct exi_string_39 { uint16_t len; char chars[40]; };
+struct exi_string_48 { uint16_t len; char chars[49]; };
 struct exi_string_64 { uint16_t len; char chars[65]; };
 struct exi_string_128 { uint16_t len; char chars[129]; };
-struct exi_string_255 { uint16_t len; char chars[256]; };
+struct exi_string_156 { uint16_t len; char chars[157]; };
+struct exi_string_1020 { uint16_t len; char chars[1021]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_CanonicalizationMethodType), 0, 0, 1, 0, 0, 0, 0},
@@ -80,9 +79,9 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_exiDocument), 1956, 229, 12, 0, 110, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_exiFragment), 1998, 241, 1, 0, 111, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_xmldsigFragment), 2390, 242, 1, 0, 112, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
     {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
@@ -99,7 +98,7 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_wpt_WPT_EVPCChargeDiagnosticsType), 4, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_wpt_evseNotificationType), 6, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_32), 32, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 32, 0, 0, 128, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_64), 64, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_wpt_WPT_SPCChargeDiagnosticsType), 6, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_wpt_WPT_PowerClassType), 4, 0, 0, 0, 0, 0, 0},
@@ -107,9 +106,9 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_wpt_WPT_FinePositioningMethodType), 5, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_wpt_WPT_PairingMethodType), 6, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_wpt_WPT_AlignmentCheckMethodType), 3, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_255), 255, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_12), 12, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_39), 39, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_1020), 255, 0, 0, 1020, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_48), 12, 0, 0, 48, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_156), 39, 0, 0, 156, 0, 0, 0},
 };
 
 static const struct exi_field fields[] = {

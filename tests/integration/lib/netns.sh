@@ -5,6 +5,10 @@
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, raw sockets)"
 command -v ip >/dev/null || skip "needs iproute2 (ip netns)"
+# The live processes have hard deadlines (a car waits 250 ms for each CurrentDemandRes): on a machine loaded by
+# parallel builds they run before those (every process this test starts inherits it), as a charger's control
+# loop would have its own CPU.
+renice -n -10 -p $$ >/dev/null 2>&1
 
 tmp=$(mktemp -d)
 pids=()

@@ -2,8 +2,9 @@
 SDP over UDP 15118 on link-local IPv6 (as a car and as a charger), a charger's TCP listener in the dynamic port
 range, EXI through `ccsplc exi encode/decode` (never our engine; each distinct input converted once), messages as
 XML edited with ElementTree, the corpus, the DIN 70121 message envelope, the link bring-up with our SLAC
-(`ccsplc pev --stop-after slac`; plcsim keeps the AVLN), log lines on ccsplc's clock. A peer script imports it
-with sys.path pointing at this directory."""
+(`ccsplc pev --stop-after slac`; plcsim keeps the AVLN), Peer: a connection that does SupportedAppProtocol and a
+DIN SessionSetup (early_peer.py, slac_attacker.py), log lines on ccsplc's clock. A peer script imports it with
+sys.path pointing at this directory."""
 import json
 import os
 import random
@@ -21,6 +22,7 @@ SDP_PORT = 15118
 SDP_REQ, SDP_RES = 0x9000, 0x9001
 SDP_NO_TLS, SDP_TCP = 0x10, 0x00
 DYNAMIC_PORTS = (49152, 65535)  # IETF RFC 6335 dynamic ports, as ISO 15118-2 asks for the V2G port
+WAIT = 5.0                      # an answer is due at once; a closed connection shows at once too
 
 
 def log(msg):
@@ -195,6 +197,39 @@ class Session:
 
     def close(self):
         self.sock.close()
+
+
+class Peer(Session):
+    """A named DIN car connection to the charger at [addr%ifname]:port that exits the script with FAIL when the
+    charger closes instead of answering or refuses the handshake or the SessionSetup."""
+
+    def __init__(self, name, ccsplc, ifname, addr, port):
+        super().__init__(connect(ifname, addr, port, WAIT), Exi(ccsplc), WAIT)
+        self.name = name
+        print(f"{name}: connected")
+
+    def ask(self, codec, xml, ptype=V2GTP_EXI):
+        try:
+            return super().ask(codec, xml, ptype)
+        except PeerClosed:
+            sys.exit(f"FAIL {self.name}: the charger closed the connection (or did not answer) instead of answering")
+
+    def handshake(self):
+        r = self.ask("app", sap_request_xml([DIN_NAMESPACE]))
+        if not r.get("ResponseCode", "").startswith("OK"):
+            sys.exit(f"FAIL {self.name}: supportedAppProtocolRes {r}")
+        print(f"{self.name}: supportedAppProtocolRes {r['ResponseCode']}")
+
+    def setup(self, evccid):
+        r = self.ask("din", din_xml("0000000000000000", f"<ns4:SessionSetupReq><ns4:EVCCID>{evccid}</ns4:EVCCID>"
+                                    "</ns4:SessionSetupReq>"))
+        if r.get("ResponseCode") != "OK_NewSessionEstablished" or not r.get("SessionID", "").strip("0"):
+            sys.exit(f"FAIL {self.name}: SessionSetupRes {r}")
+        print(f"{self.name}: SessionSetupRes {r['ResponseCode']} SessionID={r['SessionID']}")
+
+    def close(self):
+        super().close()
+        print(f"{self.name}: closed")
 
 
 # ---- the charger's side: SDP answers, the V2GTP listener ----
