@@ -110,6 +110,7 @@ struct live {
     int car_wait_over;                /* charger: LIVE_CAR_SETUP_MS after the match passed: no car to wait for */
     int told_isolation, told_no_progress; /* charger: logged once per plug-in */
     sess_pev pev;
+    int car_contactors;               /* car: its contactors closed as last logged */
     phys_plant plant;
     ccs_timer step;
     uint32_t last_step, t_start, t_linked, t_sdp, t_first_current;

@@ -100,6 +100,15 @@ static void on_closed(live_conn *c)
     flush(l);
 }
 
+/* The car's contactors as they switch (the netns tests time a safe stop by these lines). */
+static void log_contactors(live *l)
+{
+    int closed = l->plant.pev_contactor.closed;
+    if (closed == l->car_contactors) return;
+    l->car_contactors = closed;
+    LOG_I("v2g: contactors %s", closed ? "closed" : "open");
+}
+
 static void on_step(ccs_loop *loop, void *ctx)
 {
     live *l = ctx;
@@ -112,6 +121,7 @@ static void on_step(ccs_loop *loop, void *ctx)
         return;
     }
     phys_plant_step_pev(&l->plant, &l->pev, dt);
+    log_contactors(l);
     if (!l->t_first_current && phys_plant_current_flows(&l->plant)) {
         l->t_first_current = now;
         live_pause_arm(l);

@@ -50,6 +50,14 @@
                                             * stop (EVSE_Shutdown); as long again: FAILED. Ours (the standards have
                                             * no timer for it): seconds above a power stage's ramp */
 
+/* ---- the car's checks of what the charger reports (sess_pev_check.c, docs/sessions.md) ---- */
+#define SESS_PEV_CURRENT_TOLERANCE_A 2.5f  /* IEC 61851-23 current control in CC mode: within 2.5 A of the request */
+#define SESS_PEV_CURRENT_TOLERANCE 0.05f   /* ... or 5 % of it above 50 A */
+#define SESS_PEV_VOLTAGE_TOLERANCE_V SESS_PEV_PRECHARGE_TOLERANCE_V /* the charger's voltage measurement against
+                                                                     * the car's, as in PreCharge */
+#define SESS_PEV_CURRENT_FOLLOW_MS 1000u   /* a charger may stay above a lowered request this long (its response) */
+#define SESS_PEV_NO_CURRENT_MS SESS_EVCC_ONGOING_TIMEOUT_MS /* asked for current, none flows: stop after this */
+
 #define SESS_MAX_PROTOS 4
 #define SESS_TX_CAP 1024                   /* largest message we send, V2GTP header included */
 #define SESS_SESSION_ID_MAX 8
@@ -103,7 +111,15 @@ typedef enum {
     SESS_STOP_EV_ERROR,        /* the car reported an error / not ready */
     SESS_STOP_USER,            /* stop asked for locally (car's user, charger's button) */
     SESS_STOP_PAUSED,          /* ISO 15118-2 SessionStop(Pause): ended, resumable with the same SessionID */
-    SESS_STOP_NO_PROGRESS,     /* the charge made no progress: no current flowed although the car asked for it */
+    SESS_STOP_NO_PROGRESS,     /* the charge made no progress: no current flowed although the car asked for it
+                                * (charger: SESS_EVSE_NO_PROGRESS_MS; car: SESS_PEV_NO_CURRENT_MS) */
+    /* The car's checks of what the charger reports (PEV): */
+    SESS_STOP_EVSE_LIMITS,     /* ChargeParameterDiscovery: impossible limits (negative, non-finite, a voltage range
+                                * without the battery's voltage) */
+    SESS_STOP_IMPLAUSIBLE,     /* a present value not finite, or a negative voltage */
+    SESS_STOP_OVERVOLTAGE,     /* present voltage above the car's maximum */
+    SESS_STOP_OVERCURRENT,     /* present current above the car's maximum, or above its request for too long */
+    SESS_STOP_REVERSE_CURRENT, /* negative present current while charging */
 } sess_stop_reason;
 const char *sess_stop_name(sess_stop_reason r);
 
@@ -279,6 +295,9 @@ typedef struct {
     sess_pev_output out;
     float evse_v, evse_a;       /* what the charger reported */
     float evse_max_v, evse_max_a, evse_max_w;
+    float target_a;             /* the current asked for in the last charging-loop request */
+    uint32_t over_since_ms, idle_since_ms; /* since when the current is above the request / none flows */
+    uint8_t over, idle;
     /* ISO 15118-2 */
     uint8_t sa_tuple_id;        /* the schedule chosen from ChargeParameterDiscoveryRes */
     float pmax_w;               /* its PMax */

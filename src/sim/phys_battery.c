@@ -57,4 +57,5 @@ void phys_battery_step(phys_battery *b, float current_a, uint32_t dt_ms)
     b->loss_wh += (double)current_a * current_a * b->cfg.r_ohm * h;
     if (b->cfg.capacity_wh > 0) b->soc += 100.0 * stored / b->cfg.capacity_wh;
     if (b->soc > 100.0) b->soc = 100.0;
+    if (b->soc < 0.0) b->soc = 0.0;
 }

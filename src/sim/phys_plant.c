@@ -1,5 +1,7 @@
 /* The plant: a charger power stage and a car battery joined by two sets of contactors, driven by the two
  * sessions' commands and reporting back to them. */
+#include <math.h>
+
 #include "ccsplc/plant.h"
 
 void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_battery_config *bc)
@@ -33,13 +35,19 @@ void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p)
     }
 }
 
+/* A target the power stage can take: finite and not negative (a half plant follows a peer's reported values). */
+static float settable(float x) { return isfinite(x) && x > 0.0f ? x : 0.0f; }
+
 void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_close, int pev_close, uint32_t dt_ms)
 {
     int connected = pl->evse_contactor.closed && pl->pev_contactor.closed;
+    phys_charger_cmd c = *cmd;
+    c.target_v = settable(c.target_v);
+    c.target_a = settable(c.target_a);
     if (pl->charger.cfg.ac_phases)
-        phys_ac_step(&pl->charger, cmd, &pl->obc, pl->obc_on, connected ? &pl->battery : NULL, dt_ms);
+        phys_ac_step(&pl->charger, &c, &pl->obc, pl->obc_on, connected ? &pl->battery : NULL, dt_ms);
     else
-        phys_charger_step(&pl->charger, cmd, connected ? &pl->battery : NULL, dt_ms);
+        phys_charger_step(&pl->charger, &c, connected ? &pl->battery : NULL, dt_ms);
     phys_contactor_step(&pl->evse_contactor, evse_close, pl->charger.i, dt_ms);
     phys_contactor_step(&pl->pev_contactor, pev_close, pl->charger.i, dt_ms);
     if (!(pl->evse_contactor.closed && pl->pev_contactor.closed)) pl->charger.i = 0.0f;

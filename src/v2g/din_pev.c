@@ -41,7 +41,7 @@ void din_pev_ev_status(const sess_pev *p, struct din_DC_EVStatusType *st)
     st->EVReady = !p->out.stop_requested;
     st->has_EVCabinConditioning = st->has_EVRESSConditioning = true;
     st->EVCabinConditioning = st->EVRESSConditioning = false;
-    st->EVErrorCode = din_DC_EVErrorCodeType_NO_ERROR;
+    st->EVErrorCode = (enum din_DC_EVErrorCodeType)sess_pev_ev_error(p);
     st->EVRESSSOC = p->in.soc;
 }
 

@@ -5,8 +5,6 @@
 static struct din_BodyType *req_body(sess_pev *p) { return DIN_BODY(&p->docs->tx); }
 static struct din_BodyType *res_body(sess_pev *p) { return DIN_BODY(&p->docs->rx); }
 
-static float absf(float x) { return x < 0 ? -x : x; }
-
 /* Every optional field filled: some chargers refuse a request without them. */
 int din_pev_build_charge_parameter(sess_pev *p, uint32_t now)
 {
@@ -40,10 +38,18 @@ int din_pev_on_charge_parameter(sess_pev *p, uint32_t now)
         sess_pev_safe(p, SESS_STOP_FAILED);
         return SESS_H_FAIL;
     }
-    p->evse_max_v = din_pv_get(&c->EVSEMaximumVoltageLimit);
-    p->evse_max_a = din_pv_get(&c->EVSEMaximumCurrentLimit);
-    p->evse_max_w = c->has_EVSEMaximumPowerLimit ? din_pv_get(&c->EVSEMaximumPowerLimit) : p->cfg.max_w;
-    return r->EVSEProcessing == din_EVSEProcessingType_Ongoing ? SESS_H_STAY : SESS_H_NEXT;
+    int finished = r->EVSEProcessing != din_EVSEProcessingType_Ongoing;
+    const sess_evse_limits l = {
+        .max_v = din_pv_get(&c->EVSEMaximumVoltageLimit),
+        .max_a = din_pv_get(&c->EVSEMaximumCurrentLimit),
+        .max_w = c->has_EVSEMaximumPowerLimit ? din_pv_get(&c->EVSEMaximumPowerLimit) : p->cfg.max_w,
+        .min_v = din_pv_get(&c->EVSEMinimumVoltageLimit),
+        .min_a = din_pv_get(&c->EVSEMinimumCurrentLimit),
+        .tolerance_a = c->has_EVSECurrentRegulationTolerance ? din_pv_get(&c->EVSECurrentRegulationTolerance) : 0.0f,
+        .ripple_a = din_pv_get(&c->EVSEPeakCurrentRipple),
+    };
+    if (sess_pev_take_limits(p, &l, finished) == SESS_H_FAIL) return SESS_H_FAIL;
+    return finished ? SESS_H_NEXT : SESS_H_STAY;
 }
 
 /* CP state C from CableCheck on (the charger tests the isolation only then). */
@@ -83,14 +89,11 @@ int din_pev_build_precharge(sess_pev *p, uint32_t now)
 /* Until the charger's voltage matches the battery's; then the contactors close. */
 int din_pev_on_precharge(sess_pev *p, uint32_t now)
 {
-    (void)now;
     const struct din_PreChargeResType *r = &res_body(p)->PreChargeRes;
     int h = din_pev_gate(p, r->ResponseCode, &r->DC_EVSEStatus);
     if (h == SESS_H_FAIL) return h;
     p->evse_v = din_pv_get(&r->EVSEPresentVoltage);
-    if (absf(p->evse_v - p->in.battery_v) >= p->cfg.precharge_tolerance_v) return SESS_H_STAY;
-    p->out.contactors_closed = 1;
-    return SESS_H_NEXT;
+    return sess_pev_precharge_check(p, now);
 }
 
 static void power_delivery(sess_pev *p, int start)
@@ -148,7 +151,7 @@ int din_pev_build_current_demand(sess_pev *p, uint32_t now)
     struct din_CurrentDemandReqType *q = &req_body(p)->CurrentDemandReq;
     int stopping = p->in.charge_complete || p->in.stop_request;
     din_pev_ev_status(p, &q->DC_EVStatus);
-    din_pv_set(&q->EVTargetCurrent, stopping ? 0.0f : p->in.request_a, din_unitSymbolType_A);
+    din_pv_set(&q->EVTargetCurrent, sess_pev_ask_a(p, stopping), din_unitSymbolType_A);
     din_pv_set(&q->EVTargetVoltage, p->cfg.max_v, din_unitSymbolType_V);
     q->has_EVMaximumVoltageLimit = q->has_EVMaximumCurrentLimit = q->has_EVMaximumPowerLimit = true;
     din_pv_set(&q->EVMaximumVoltageLimit, p->cfg.max_v, din_unitSymbolType_V);
@@ -160,15 +163,16 @@ int din_pev_build_current_demand(sess_pev *p, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* Loop until the battery is full, the user stops, or the charger asks to stop (then PowerDelivery stop). */
+/* Loop until the battery is full, the user stops, the charger asks to stop or what it reports fails the car's
+ * check (then PowerDelivery stop). */
 int din_pev_on_current_demand(sess_pev *p, uint32_t now)
 {
-    (void)now;
     const struct din_CurrentDemandResType *r = &res_body(p)->CurrentDemandRes;
     p->evse_v = din_pv_get(&r->EVSEPresentVoltage);
     p->evse_a = din_pv_get(&r->EVSEPresentCurrent);
     int h = din_pev_check(p, r->ResponseCode, &r->DC_EVSEStatus);
     if (h == SESS_H_FAIL) return h;
+    if (sess_pev_loop_fault(p, sess_pev_check_present(p, 1, now))) return SESS_H_NEXT;
     if (p->in.stop_request && p->stop == SESS_STOP_NONE) p->stop = SESS_STOP_USER;
     if (h == SESS_H_END || p->in.charge_complete || p->in.stop_request) return SESS_H_NEXT;
     return SESS_H_STAY;

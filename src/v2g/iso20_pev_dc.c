@@ -65,10 +65,16 @@ int iso20_pev_on_charge_parameter(sess_pev *p, uint32_t now)
         sess_pev_safe(p, SESS_STOP_FAILED);
         return SESS_H_FAIL;
     }
-    p->evse_max_v = iso20_dc_rn_get(&r->DC_CPDResEnergyTransferMode.EVSEMaximumVoltage);
-    p->evse_max_a = iso20_dc_rn_get(&r->DC_CPDResEnergyTransferMode.EVSEMaximumChargeCurrent);
-    p->evse_max_w = iso20_dc_rn_get(&r->DC_CPDResEnergyTransferMode.EVSEMaximumChargePower);
-    return SESS_H_NEXT;
+    const struct iso20_dc_DC_CPDResEnergyTransferModeType *m = &r->DC_CPDResEnergyTransferMode;
+    const sess_evse_limits l = {
+        .max_v = iso20_dc_rn_get(&m->EVSEMaximumVoltage),
+        .max_a = iso20_dc_rn_get(&m->EVSEMaximumChargeCurrent),
+        .max_w = iso20_dc_rn_get(&m->EVSEMaximumChargePower),
+        .min_v = iso20_dc_rn_get(&m->EVSEMinimumVoltage),
+        .min_a = iso20_dc_rn_get(&m->EVSEMinimumChargeCurrent),
+        .min_w = iso20_dc_rn_get(&m->EVSEMinimumChargePower),
+    };
+    return sess_pev_take_limits(p, &l, 1);
 }
 
 int iso20_pev_build_cable_check(sess_pev *p, uint32_t now)
@@ -99,17 +105,17 @@ int iso20_pev_on_precharge(sess_pev *p, uint32_t now)
 {
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
     p->evse_v = iso20_dc_rn_get(&res(p)->DC_PreChargeRes.EVSEPresentVoltage);
-    return sess_pev_precharged(p);
+    return sess_pev_precharge_check(p, now);
 }
 
-/* Dynamic: the current the battery accepts now as our maximum (the charger regulates within it); Scheduled: as
- * the target. Stopping: no current. */
+/* Dynamic: the current the battery accepts now (at most the car's maximum) as our maximum (the charger regulates
+ * within it); Scheduled: as the target. Stopping: no current. */
 int iso20_pev_build_charge_loop(sess_pev *p, uint32_t now)
 {
     (void)now;
     struct iso20_dc_DC_ChargeLoopReqType *q = &req(p)->DC_ChargeLoopReq;
     int stopping = p->in.charge_complete || p->in.stop_request || p->in.pause_request;
-    float a = stopping ? 0.0f : p->in.request_a;
+    float a = sess_pev_ask_a(p, stopping);
     q->has_DisplayParameters = true;
     q->DisplayParameters.has_PresentSOC = q->DisplayParameters.has_TargetSOC = true;
     q->DisplayParameters.PresentSOC = p->in.soc;
@@ -142,7 +148,8 @@ int iso20_pev_build_charge_loop(sess_pev *p, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* The loop goes on until full, stopped by the user or by the charger (Terminate): then PowerDelivery(Stop). */
+/* The loop goes on until full, stopped by the user or by the charger (Terminate), or what the charger reports
+ * fails the car's check: then PowerDelivery(Stop). */
 int iso20_pev_on_charge_loop(sess_pev *p, uint32_t now)
 {
     const struct iso20_dc_DC_ChargeLoopResType *r = &res(p)->DC_ChargeLoopRes;
@@ -150,6 +157,7 @@ int iso20_pev_on_charge_loop(sess_pev *p, uint32_t now)
     p->evse_a = iso20_dc_rn_get(&r->EVSEPresentCurrent);
     int h = iso20_pev_on_simple(p, now);
     if (h == SESS_H_FAIL) return h;
+    if (sess_pev_loop_fault(p, sess_pev_check_present(p, 1, now))) return SESS_H_NEXT;
     if (r->has_EVSEStatus && r->EVSEStatus.EVSENotification == iso20_dc_evseNotificationType_Terminate) {
         if (p->stop == SESS_STOP_NONE) p->stop = SESS_STOP_EVSE_SHUTDOWN;
         h = SESS_H_END;

@@ -81,7 +81,7 @@ int iso2_pev_check(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *d
 int iso2_pev_gate(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
                   const struct iso2_AC_EVSEStatusType *ac);
 void iso2_pev_ev_status(const sess_pev *p, struct iso2_DC_EVStatusType *st);
-int iso2_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required);
+int iso2_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required, sess_stop_reason fault);
 int iso2_pev_build_session_setup(sess_pev *p, uint32_t now);
 int iso2_pev_build_service_discovery(sess_pev *p, uint32_t now);
 int iso2_pev_build_service_detail(sess_pev *p, uint32_t now);

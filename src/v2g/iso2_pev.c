@@ -44,7 +44,7 @@ int iso2_pev_gate(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc
 void iso2_pev_ev_status(const sess_pev *p, struct iso2_DC_EVStatusType *st)
 {
     st->EVReady = !p->out.stop_requested;
-    st->EVErrorCode = iso2_DC_EVErrorCodeType_NO_ERROR;
+    st->EVErrorCode = (enum iso2_DC_EVErrorCodeType)sess_pev_ev_error(p);
     st->EVRESSSOC = p->in.soc;
 }
 

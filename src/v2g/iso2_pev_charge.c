@@ -55,6 +55,33 @@ int iso2_pev_build_charge_parameter(sess_pev *p, uint32_t now)
     return SESS_H_NEXT;
 }
 
+/* The charger's limits through the car's check. AC: its nominal voltage (kept as evse_max_v) against our
+ * on-board charger's maximum, as a DC charger's voltage range against the battery. */
+static int take_limits(sess_pev *p, const struct iso2_ChargeParameterDiscoveryResType *r, int finished)
+{
+    if (p->cfg.ac) {
+        const struct iso2_AC_EVSEChargeParameterType *a = &r->AC_EVSEChargeParameter;
+        float nominal = iso2_pv_get(&a->EVSENominalVoltage);
+        const sess_evse_limits l = { .max_v = nominal, .max_a = iso2_pv_get(&a->EVSEMaxCurrent) };
+        if (finished && nominal > p->cfg.ac_max_v) {
+            sess_pev_safe(p, SESS_STOP_EVSE_LIMITS);
+            return SESS_H_FAIL;
+        }
+        return sess_pev_take_limits(p, &l, 0);
+    }
+    const struct iso2_DC_EVSEChargeParameterType *c = &r->DC_EVSEChargeParameter;
+    const sess_evse_limits l = {
+        .max_v = iso2_pv_get(&c->EVSEMaximumVoltageLimit),
+        .max_a = iso2_pv_get(&c->EVSEMaximumCurrentLimit),
+        .max_w = iso2_pv_get(&c->EVSEMaximumPowerLimit),
+        .min_v = iso2_pv_get(&c->EVSEMinimumVoltageLimit),
+        .min_a = iso2_pv_get(&c->EVSEMinimumCurrentLimit),
+        .tolerance_a = c->has_EVSECurrentRegulationTolerance ? iso2_pv_get(&c->EVSECurrentRegulationTolerance) : 0.0f,
+        .ripple_a = iso2_pv_get(&c->EVSEPeakCurrentRipple),
+    };
+    return sess_pev_take_limits(p, &l, finished);
+}
+
 /* Keep the charger's limits and the first schedule; no schedule while the charger is still Ongoing. */
 int iso2_pev_on_charge_parameter(sess_pev *p, uint32_t now)
 {
@@ -73,14 +100,7 @@ int iso2_pev_on_charge_parameter(sess_pev *p, uint32_t now)
         sess_pev_safe(p, SESS_STOP_FAILED);
         return SESS_H_FAIL;
     }
-    if (p->cfg.ac) {
-        p->evse_max_a = iso2_pv_get(&r->AC_EVSEChargeParameter.EVSEMaxCurrent);
-        p->evse_max_v = iso2_pv_get(&r->AC_EVSEChargeParameter.EVSENominalVoltage);
-    } else {
-        p->evse_max_v = iso2_pv_get(&r->DC_EVSEChargeParameter.EVSEMaximumVoltageLimit);
-        p->evse_max_a = iso2_pv_get(&r->DC_EVSEChargeParameter.EVSEMaximumCurrentLimit);
-        p->evse_max_w = iso2_pv_get(&r->DC_EVSEChargeParameter.EVSEMaximumPowerLimit);
-    }
+    if (take_limits(p, r, finished) == SESS_H_FAIL) return SESS_H_FAIL;
     if (!finished) return SESS_H_STAY;
     p->sa_tuple_id = l->SAScheduleTuple.array[0].SAScheduleTupleID;
     p->pmax_w = iso2_pv_get(&l->SAScheduleTuple.array[0].PMaxSchedule.PMaxScheduleEntry.array[0].PMax);
@@ -151,12 +171,17 @@ int iso2_pev_on_power_stop(sess_pev *p, uint32_t now)
     return power_delivery_code(p, 0) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_NEXT;
 }
 
-/* How a charging loop (CurrentDemand, ChargingStatus) goes on after the check of its response (h): STAY, or
- * NEXT to PowerDelivery(stop) when full, stopped by the user (stop or pause) or by the charger, or to a
- * MeteringReceipt first when the charger asked for one. AC: the on-board charger stops drawing at once. */
-int iso2_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required)
+/* How a charging loop (CurrentDemand, ChargingStatus) goes on after the check of its response (h) and of the
+ * charger's values (fault): STAY, or NEXT to PowerDelivery(stop) when full, stopped by the user (stop or pause), by
+ * the charger or by a fault, or to a MeteringReceipt first when the charger asked for one. AC: the on-board charger
+ * stops drawing at once. */
+int iso2_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required, sess_stop_reason fault)
 {
     if (h == SESS_H_FAIL) return h;
+    if (sess_pev_loop_fault(p, fault)) {   /* no receipt: the charger's values failed the car's check */
+        p->receipt_due = 0;
+        return SESS_H_NEXT;
+    }
     int stopping = sess_pev_loop_stopping(p, h);
     p->receipt_due = receipt_required;
     if (stopping && p->cfg.ac) p->out.stop_requested = 1;

@@ -41,12 +41,11 @@ int iso2_pev_build_precharge(sess_pev *p, uint32_t now)
 /* Until the voltage the charger measures matches the battery's; then the contactors close. */
 int iso2_pev_on_precharge(sess_pev *p, uint32_t now)
 {
-    (void)now;
     const struct iso2_PreChargeResType *r = &res_body(p)->PreChargeRes;
     int h = iso2_pev_gate(p, r->ResponseCode, &r->DC_EVSEStatus, NULL);
     if (h == SESS_H_FAIL) return h;
     p->evse_v = iso2_pv_get(&r->EVSEPresentVoltage);
-    return sess_pev_precharged(p);
+    return sess_pev_precharge_check(p, now);
 }
 
 int iso2_pev_build_current_demand(sess_pev *p, uint32_t now)
@@ -55,7 +54,7 @@ int iso2_pev_build_current_demand(sess_pev *p, uint32_t now)
     struct iso2_CurrentDemandReqType *q = &req_body(p)->CurrentDemandReq;
     int stopping = p->in.charge_complete || p->in.stop_request || p->in.pause_request;
     iso2_pev_ev_status(p, &q->DC_EVStatus);
-    iso2_pv_set(&q->EVTargetCurrent, stopping ? 0.0f : p->in.request_a, iso2_unitSymbolType_A);
+    iso2_pv_set(&q->EVTargetCurrent, sess_pev_ask_a(p, stopping), iso2_unitSymbolType_A);
     iso2_pv_set(&q->EVTargetVoltage, p->cfg.max_v, iso2_unitSymbolType_V);
     q->has_EVMaximumVoltageLimit = q->has_EVMaximumCurrentLimit = q->has_EVMaximumPowerLimit = true;
     iso2_pv_set(&q->EVMaximumVoltageLimit, p->cfg.max_v, iso2_unitSymbolType_V);
@@ -71,12 +70,11 @@ int iso2_pev_build_current_demand(sess_pev *p, uint32_t now)
 
 int iso2_pev_on_current_demand(sess_pev *p, uint32_t now)
 {
-    (void)now;
     const struct iso2_CurrentDemandResType *r = &res_body(p)->CurrentDemandRes;
     p->evse_v = iso2_pv_get(&r->EVSEPresentVoltage);
     p->evse_a = iso2_pv_get(&r->EVSEPresentCurrent);
     int h = iso2_pev_check(p, r->ResponseCode, &r->DC_EVSEStatus, NULL);
-    return iso2_pev_loop_end(p, h, r->has_ReceiptRequired && r->ReceiptRequired);
+    return iso2_pev_loop_end(p, h, r->has_ReceiptRequired && r->ReceiptRequired, sess_pev_check_present(p, 1, now));
 }
 
 /* WeldingDetection checks that the voltage goes once the car's contactors are open: it waits (within the row's

@@ -59,6 +59,11 @@ const char *sess_stop_name(sess_stop_reason r)
         [SESS_STOP_USER] = "user stop",
         [SESS_STOP_PAUSED] = "paused",
         [SESS_STOP_NO_PROGRESS] = "no progress",
+        [SESS_STOP_EVSE_LIMITS] = "charger limits impossible",
+        [SESS_STOP_IMPLAUSIBLE] = "implausible charger value",
+        [SESS_STOP_OVERVOLTAGE] = "overvoltage",
+        [SESS_STOP_OVERCURRENT] = "overcurrent",
+        [SESS_STOP_REVERSE_CURRENT] = "reverse current",
     };
     return (unsigned)r < sizeof names / sizeof names[0] && names[r] ? names[r] : "?";
 }

@@ -119,6 +119,36 @@ void sess_pev_power_off(sess_pev *p);
 /* After SessionStop: a paused session's SessionID kept for the next SessionSetupReq. */
 void sess_pev_keep_paused(sess_pev *p);
 
+/* The car's checks of what the charger reports (sess_pev_check.c). */
+typedef struct {
+    float max_v, max_a, max_w, min_v, min_a, min_w, tolerance_a, ripple_a;   /* absent optional ones: 0 */
+} sess_evse_limits;
+/* The charger's limits from ChargeParameterDiscoveryRes: every one finite and not negative, and (final: the
+ * response the car goes on with) a voltage range that holds the battery's voltage; kept in p->evse_max_*, NEXT. Else
+ * the safe state, stop "charger limits", FAIL. */
+int sess_pev_take_limits(sess_pev *p, const sess_evse_limits *l, int final);
+/* The current a charging-loop request asks for (kept as p->target_a): what the battery accepts, at most the car's
+ * maximum; 0 when stopping. */
+float sess_pev_ask_a(sess_pev *p, int stopping);
+/* The charger's present values p->evse_v (and, charging, p->evse_a against the request p->target_a) at `now`: a
+ * stop reason, or SESS_STOP_NONE. */
+sess_stop_reason sess_pev_check_present(sess_pev *p, int charging, uint32_t now);
+/* PreCharge: the check, then sess_pev_precharged; a violation is the safe state (FAIL; the contactors are open). */
+int sess_pev_precharge_check(sess_pev *p, uint32_t now);
+/* A charging-loop cycle whose check gave `why`: 0 for SESS_STOP_NONE; else 1: the stop reason set, out.safe, no
+ * more current asked (CP state B); the loop then ends the protocol's way (PowerDelivery(stop), WeldingDetection
+ * once the current has fallen, SessionStop) and the session ends SAFE. */
+int sess_pev_loop_fault(sess_pev *p, sess_stop_reason why);
+/* DC_EVErrorCode for the car's status after such a stop: DIN 70121's DC_EVErrorCodeType values, the same in
+ * ISO 15118-2 (checked in sess_pev_check.c). */
+enum {
+    SESS_EVERR_NONE = din_DC_EVErrorCodeType_NO_ERROR,
+    SESS_EVERR_CURRENT = din_DC_EVErrorCodeType_FAILED_ChargingCurrentdifferential,
+    SESS_EVERR_VOLTAGE = din_DC_EVErrorCodeType_FAILED_ChargingVoltageOutOfRange,
+    SESS_EVERR_INCOMPATIBLE = din_DC_EVErrorCodeType_FAILED_ChargingSystemIncompatibility,
+};
+int sess_pev_ev_error(const sess_pev *p);
+
 /* SupportedAppProtocol (sess_sap.c). EVSE: answer the request in docs->rx.app into docs->tx.app; returns the
  * chosen protocol or NULL. PEV: build the request; read the response (the agreed protocol or NULL). */
 const sess_proto *sess_sap_choose(const sess_proto *const *protos, uint8_t n, const struct app_exiDocument *req,

@@ -50,13 +50,14 @@ static void release_contactors(sess_pev *p)
         p->out.contactors_closed = 0;
 }
 
+/* The end of a session; a normal end after a stop for a fault (out.safe already set) ends SAFE too. */
 void sess_pev_safe(sess_pev *p, sess_stop_reason why)
 {
-    p->out.safe = why != SESS_STOP_NORMAL;
+    p->out.safe = p->out.safe || why != SESS_STOP_NORMAL;
     p->out.stop_requested = 1;
     p->out.cp_state_c = 0;
     if (p->stop == SESS_STOP_NONE) p->stop = why;
-    p->phase = why == SESS_STOP_NORMAL ? SESS_DONE : SESS_SAFE;
+    p->phase = p->out.safe ? SESS_SAFE : SESS_DONE;
     p->waiting = p->repeat = 0;
     p->has_state_deadline = p->has_setup_deadline = 0;
     p->close = 1;
@@ -119,6 +120,7 @@ int sess_pev_start(sess_pev *p, uint32_t now_ms)
     p->stop = SESS_STOP_NONE;
     p->session_id_len = 0;
     p->close = 0;
+    p->over = p->idle = 0;
     p->timer = NULL;
     memset(&p->bad, 0, sizeof p->bad);
     memset(&p->out, 0, sizeof p->out);

@@ -27,6 +27,14 @@ awk '/CurrentDemandRes/ { for (i = 1; i <= NF; i++) if ($i ~ /^A=/) { split($i, 
 grep -q "end      SessionStop (OK)" "$tmp/decode.out" || fail "--sim pcap: no complete session"
 echo "ok: --sim sessions for both roles, --pcap decodes"
 
+# A charger whose maximum (300 V, from the INI file for the simulated charger) is below the battery's voltage:
+# the car refuses its limits at ChargeParameterDiscovery and does not precharge (issue 16 item 9)
+printf '[evse]\nmax_voltage = 300\n' >"$tmp/low_max.ini"
+run sim_low_max 1 pev --sim -c "$tmp/low_max.ini"
+grep -q "stop        charger limits impossible" "$tmp/sim_low_max.out" || fail "pev --sim, charger at 300 V: stop reason"
+! grep -q "PreChargeReq" "$tmp/sim_low_max.out" || fail "pev --sim, charger at 300 V: precharged"
+echo "ok: a charger maximum below the battery is refused at ChargeParameterDiscovery"
+
 # pyPLC's key names: mode (the command wins), is_simulation_without_modems, charge_target_voltage,
 # u_delta_max_for_end_of_precharge; keys without a meaning here are ignored; ours in [pev]
 cat >"$tmp/pyPlc.ini" <<'INI'

@@ -151,6 +151,32 @@ static void ac_session_on_both_halves(void **state)
     }
 }
 
+/* The car's half follows the current the charger reports; a lying charger's -100 A, -inf or NaN (an ISO-20
+ * Exponent of 127) must not reach the physics: no current, no discharge, a finite SoC (a non-finite one aborted
+ * under UBSan where the SoC becomes the car's uint8_t input, phys_plant_sense). */
+static void car_half_takes_no_impossible_current(void **state)
+{
+    (void)state;
+    static const float lies[] = { -100.0f, -INFINITY, INFINITY, NAN };
+    for (unsigned k = 0; k < sizeof lies / sizeof lies[0]; k++) {
+        static sess_pev p;
+        sess_evse_config ec;
+        sess_pev_config pc;
+        phys_charger_config cc;
+        phys_battery_config bc;
+        sw_default_configs(&ec, &pc, &cc, &bc);
+        sess_pev_init(&p, &pc, &sw_pev_docs);
+        phys_plant_init(&h.car, &cc, &bc);
+        p.out.contactors_closed = p.out.cp_state_c = 1;   /* charging, as after PowerDelivery(start) */
+        p.evse_a = lies[k];
+        double soc0 = h.car.battery.soc;
+        for (int i = 0; i < 100; i++) phys_plant_step_pev(&h.car, &p, SW_STEP_MS);
+        assert_true(h.car.charger.i >= 0.0f);
+        assert_true(isfinite(h.car.battery.soc) && h.car.battery.soc >= soc0);
+        assert_int_equal(p.in.soc, (uint8_t)soc0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +185,7 @@ int main(void)
         cmocka_unit_test(meter_matches_battery),
         cmocka_unit_test(no_current_before_the_charge_loop),
         cmocka_unit_test(ac_session_on_both_halves),
+        cmocka_unit_test(car_half_takes_no_impossible_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,8 +15,9 @@
 #include "ccsplc/sess.h"
 #include "ccsplc/v2gtp.h"
 #include "testutil.h"
+#include "v2g/din_internal.h"
 
-#define MAX_MSGS 512
+#define MAX_MSGS 2048   /* the longest recording: 1120 messages (HYC150) */
 
 typedef struct {
     uint8_t *data[MAX_MSGS];
@@ -126,17 +127,47 @@ static void test_model_y_requests_to_evse(void **state)
 /* Feed our car the recorded responses in the order it asks for them: for each request, the next recorded
  * response of the matching type (responses to requests our car does not repeat are skipped). */
 typedef struct {
-    unsigned auth_requests, precharge_requests, skipped;
+    unsigned auth_requests, precharge_requests, loop_requests, skipped;
     unsigned recorded_auth;   /* ContractAuthenticationRes in the recording */
+    unsigned recorded_loop;   /* CurrentDemandRes in the recording */
 } pev_replay_stats;
 
-static void replay_to_pev(const char *capture, sess_pev *p, pev_replay_stats *st)
+/* The recorded car's request i (C2S) decoded into req, or NULL when it is not one. */
+static const struct din_BodyType *recorded_req(const recording *r, unsigned i)
+{
+    if (i >= r->n || r->dir[i] != CAP_DIR_C2S || din_decode(r->data[i], r->len[i], &req) != 0) return NULL;
+    return &req.V2G_Message.Body;
+}
+
+/* follow: our car asks for the current the recorded car asked for in its next CurrentDemandReq (from index i on),
+ * so that the recorded charger's present current answers our request. */
+static void follow_request(const recording *r, unsigned i, sess_pev *p)
+{
+    for (; i < r->n; i++) {
+        const struct din_BodyType *b = recorded_req(r, i);
+        if (b && b->BodyElement_choice == din_BodyType_CurrentDemandReq) {
+            p->in.request_a = din_pv_get(&b->CurrentDemandReq.EVTargetCurrent);
+            return;
+        }
+    }
+}
+
+static void replay_to_pev_as(const char *capture, sess_pev *p, pev_replay_stats *st, int follow)
 {
     recording r;
     load(capture, &r);
     static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x22 };
     sess_pev_config cfg;
     sess_pev_config_default(&cfg, mac);
+    /* Following the recorded car: its own maxima (ChargeParameterDiscoveryReq), which the charger answered. */
+    for (unsigned i = 0; follow && i < r.n; i++) {
+        const struct din_BodyType *b = recorded_req(&r, i);
+        if (b && b->BodyElement_choice == din_BodyType_ChargeParameterDiscoveryReq) {
+            cfg.max_v = din_pv_get(&b->ChargeParameterDiscoveryReq.DC_EVChargeParameter.EVMaximumVoltageLimit);
+            cfg.max_a = din_pv_get(&b->ChargeParameterDiscoveryReq.DC_EVChargeParameter.EVMaximumCurrentLimit);
+            break;
+        }
+    }
     sess_pev_init(p, &cfg, &docs);
     memset(st, 0, sizeof *st);
     /* The battery voltage our car precharges to: the one pyPLC asked for in the recording. */
@@ -147,8 +178,10 @@ static void replay_to_pev(const char *capture, sess_pev *p, pev_replay_stats *st
             break;
         }
     for (unsigned i = 0; i < r.n; i++)
-        st->recorded_auth += r.dir[i] == CAP_DIR_S2C && din_decode(r.data[i], r.len[i], &res) == 0 &&
-                             body(&res) == din_BodyType_ContractAuthenticationRes;
+        if (r.dir[i] == CAP_DIR_S2C && din_decode(r.data[i], r.len[i], &res) == 0) {
+            st->recorded_auth += body(&res) == din_BodyType_ContractAuthenticationRes;
+            st->recorded_loop += body(&res) == din_BodyType_CurrentDemandRes;
+        }
     p->in.soc = 20;
     p->in.request_a = 10;
     uint32_t now = 0;
@@ -159,6 +192,7 @@ static void replay_to_pev(const char *capture, sess_pev *p, pev_replay_stats *st
     sess_pev_on_message(p, V2GTP_EXI, r.data[cur], r.len[cur], now += 10);   /* handshake response */
     cur++;
     while (p->phase == SESS_RUNNING) {
+        if (follow) follow_request(&r, cur, p);
         if (p->repeat) {
             now = p->repeat_at_ms;
             sess_pev_tick(p, now);
@@ -168,6 +202,7 @@ static void replay_to_pev(const char *capture, sess_pev *p, pev_replay_stats *st
         assert_int_equal(din_decode(p->tx + V2GTP_HEADER_LEN, p->tx_len - V2GTP_HEADER_LEN, &req), 0);
         st->auth_requests += body(&req) == din_BodyType_ContractAuthenticationReq;
         st->precharge_requests += body(&req) == din_BodyType_PreChargeReq;
+        st->loop_requests += body(&req) == din_BodyType_CurrentDemandReq;
         int want = body(&req) + 1;
         for (; cur < r.n; cur++) {
             if (r.dir[cur] != CAP_DIR_S2C) continue;
@@ -180,6 +215,8 @@ static void replay_to_pev(const char *capture, sess_pev *p, pev_replay_stats *st
     }
     unload(&r);
 }
+
+static void replay_to_pev(const char *capture, sess_pev *p, pev_replay_stats *st) { replay_to_pev_as(capture, p, st, 0); }
 
 /* Alpitronic: ContractAuthentication Ongoing 26 times, ChargeParameterDiscovery and CableCheck Ongoing loops,
  * PreCharge to 230 V, PowerDelivery, then CurrentDemandRes FAILED_SequenceError (with EVSE_Shutdown): the
@@ -217,6 +254,24 @@ static void test_supercharger_responses_to_pev(void **state)
     assert_false(p.out.contactors_closed);
 }
 
+/* A real Ioniq at an Alpitronic HYC150, complete (modem SPI trace): our car, with the Ioniq's maxima (412.8 V,
+ * 200 A) and asking what it asked, gets the charger's real responses: their present voltage and current (ramping
+ * behind the request up to 172 A) pass the car's checks in every CurrentDemand cycle, and the car goes on until
+ * the charger's own EVSE_Shutdown in its last CurrentDemandRes, then stops the graceful way. */
+static void test_real_charger_values_pass_the_checks(void **state)
+{
+    (void)state;
+    static sess_pev p;
+    pev_replay_stats st;
+    replay_to_pev_as("spi_ioniq_alpiHYC150_makerspace_landsberg_left_small_2024-04-03_ok.csv.pcap", &p, &st, 1);
+    printf("%u of %u CurrentDemandRes, stop %s\n", st.loop_requests, st.recorded_loop, sess_stop_name(p.stop));
+    assert_true(st.recorded_loop > 300);
+    assert_int_equal(st.loop_requests, st.recorded_loop);
+    assert_int_equal(p.stop, SESS_STOP_EVSE_SHUTDOWN);
+    assert_int_equal(p.phase, SESS_DONE);
+    assert_false(p.out.safe);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_model_y_requests_to_evse),
         cmocka_unit_test(test_alpitronic_responses_to_pev),
         cmocka_unit_test(test_supercharger_responses_to_pev),
+        cmocka_unit_test(test_real_charger_values_pass_the_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
