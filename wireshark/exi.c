@@ -45,7 +45,7 @@ static void show_error(const struct exi_proto *p, const struct exi_error *err, p
     exi_text_describe_error(p, err, msg, sizeof msg);
     proto_item *pi = proto_tree_add_string(tree, hf_error, tvb, 0, -1, msg);
     expert_add_info_format(pinfo, pi, &ei_undecodable, "EXI does not decode as %s: %s", p->meta->title, msg);
-    proto_item_set_generated(proto_tree_add_uint(tree, hf_error_bit, tvb, 0, -1, (guint32)err->bit_offset));
+    proto_item_set_generated(proto_tree_add_uint(tree, hf_error_bit, tvb, 0, 0, (guint32)err->bit_offset));
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "undecodable %s EXI", p->name);
 }
 
