@@ -84,6 +84,7 @@ void v2g_exi_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, uint16
         proto_item_set_generated(proto_tree_add_string(sub, hf_message, tvb, 0, -1, facts.name));
         proto_item_set_generated(proto_tree_add_string(sub, hf_codec, tvb, 0, -1, used->name));
         at = v2g_tree_add(v2g_codec_of(used), doc, tree, tvb, 0, (int)len);
+        v2g_sig_show(used, doc, pinfo, proto_item_get_subtree(at), tvb);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", facts.name);
         if (facts.code && !g_ascii_strncasecmp(facts.code, "FAILED", 6)) {
             col_append_fstr(pinfo->cinfo, COL_INFO, " %s", facts.code);

@@ -42,6 +42,7 @@ static void register_v2g(void)
     v2gtp_register();
     v2g_exi_register();
     v2g_session_register();
+    v2g_sig_register();
     v2g_slac_register();
 }
 

@@ -75,6 +75,10 @@ const struct exi_proto *v2g_msg_codec(const v2g_msg *m);
 /* Items and expert info of the analysis under tree (the message item is `at`). */
 void v2g_msg_show(const v2g_msg *m, packet_info *pinfo, proto_tree *tree, proto_item *at, tvbuff_t *tvb);
 
+/* ---- sig.c: signature digests of a decoded message, as items under tree ---- */
+void v2g_sig_register(void);
+void v2g_sig_show(const struct exi_proto *p, const void *doc, packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb);
+
 /* ---- slac.c: the RunID rule of ISO 15118-3 on HomePlug frames ---- */
 void v2g_slac_register(void);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Wireshark plugin (wireshark/, docs/wireshark.md) loaded by tshark from a temporary personal plugin folder, over
 # every shared capture, our own demo sessions (DIN, ISO-2 DC and AC, ISO-20 DC), the corpus (ISO-2, every ISO-20
-# codec, undecodable EXI) and a TLS session with its key log: the same V2G messages and field values as
+# codec, signed messages, undecodable EXI) and a TLS session with its key log: the same V2G messages and field values as
 # `ccsplc decode --json`, `tshark -G fields` lists the fields, the expert items exactly those a model derives from the
 # JSON (wireshark_check.py); items on the known faults (the Supercharger's unknown session, the Alpitronic sequence
 # error, the Taycan SLAC RunID) and no warning on the other shared captures. Skipped without tshark or the plugin.
@@ -87,7 +87,8 @@ for p in din iso2-dc iso2-ac iso20-dc; do
     [ "$faults" = 0 ] || fail "demo-$p: warnings on our own clean session"
 done
 result corpus
-grep -q "'undecodable': 1" "$tmp/corpus.out" && grep -q "'no_codec': 1" "$tmp/corpus.out" || fail "corpus: error items"
+grep -q "'undecodable': 1" "$tmp/corpus.out" && grep -q "'no_codec': 1" "$tmp/corpus.out" &&
+    grep -q "'digest'" "$tmp/corpus.out" || fail "corpus: error or signature items"
 
 # SDP names the port: the corpus decodes without the TCP heuristic; a capture without SDP needs it.
 frames() { "$TSHARK" -r "$1" "${@:2}" -T fields -e frame.number | wc -l; }
