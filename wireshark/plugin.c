@@ -32,8 +32,8 @@ static void register_v2g(void)
     proto_v2g = proto_register_protocol("Vehicle-to-Grid: V2GTP, SDP, DIN 70121, ISO 15118-2/-20 (ccsplc)", "V2G",
                                         "v2g");
     v2g_expert = expert_register_protocol(proto_v2g);
-    module_t *prefs = prefs_register_protocol(proto_v2g, NULL);
-    prefs_register_bool_preference(prefs, "check_performance_time", "Check V2G_SECC_Msg_Performance_Time",
+    module_t *module = prefs_register_protocol(proto_v2g, NULL);
+    prefs_register_bool_preference(module, "check_performance_time", "Check V2G_SECC_Msg_Performance_Time",
                                    "Flag (as a note) DIN 70121 responses later than the charger's performance time "
                                    "of Table 75 (1.5 s, CurrentDemandRes 25 ms). Responses later than the car's "
                                    "V2G_EVCC_Msg_Timeout are always flagged (as a warning).",

@@ -3,7 +3,6 @@
  * DC (iso2_evse_next), which only the charger's handler learns from the request. */
 #include "ccsplc/sess_observe.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "ccsplc/errors.h"
@@ -16,22 +15,26 @@ void sess_observe_init(sess_observer *o, const sess_proto *p)
     o->last = -1;
 }
 
-/* The states a row leads to, for a DC and an AC session alike. */
-static uint32_t next_states(const sess_proto *p, const sess_evse_row *row)
+/* The states a row leads to, for a DC and an AC session alike (evse_next reads only the session's AC flag). */
+static uint32_t next_states(const sess_proto *p, const sess_evse_row *row, sess_evse *s)
 {
     if (!p->evse_next)
         return 1u << row->next;
-    static const sess_evse dc, ac = {.ac = 1}; /* evse_next reads only the AC flag */
-    return 1u << p->evse_next(&dc, row) | 1u << p->evse_next(&ac, row);
+    s->ac = 0;
+    uint32_t dc = 1u << p->evse_next(s, row);
+    s->ac = 1;
+    return dc | 1u << p->evse_next(s, row);
 }
 
 static uint32_t step(const sess_proto *p, uint32_t states, int msg)
 {
+    sess_evse s;
+    memset(&s, 0, sizeof s);
     uint32_t to = 0;
     for (uint8_t i = 0; i < p->evse_nrows; i++) {
         const sess_evse_row *row = &p->evse_rows[i];
         if (row->req == msg && states >> row->state & 1u)
-            to |= next_states(p, row);
+            to |= next_states(p, row, &s);
     }
     return to;
 }
@@ -72,14 +75,18 @@ void sess_observe_expected(const sess_observer *o, char *out, size_t cap)
 {
     const sess_proto *p = o->proto;
     size_t n = 0;
-    if (cap)
-        out[0] = 0;
-    for (uint8_t i = 0; i < p->evse_nrows && n < cap; i++) {
+    if (!cap)
+        return;
+    out[0] = 0;
+    for (uint8_t i = 0; i < p->evse_nrows; i++) {
         const sess_evse_row *row = &p->evse_rows[i];
         const char *name = p->msg_name(row->req);
-        if (!(o->states >> row->state & 1u) || listed(out, name))
+        size_t len = strlen(name);
+        if (!(o->states >> row->state & 1u) || listed(out, name) || n + len + 2 > cap)
             continue;
-        int w = snprintf(out + n, cap - n, "%s%s", n ? " " : "", name);
-        n = w < 0 ? cap : n + (size_t)w;
+        if (n)
+            out[n++] = ' ';
+        memcpy(out + n, name, len + 1);
+        n += len;
     }
 }
