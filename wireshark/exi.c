@@ -61,9 +61,13 @@ void v2g_exi_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, uint16
     int rc;
     v2g_facts facts = {0};
     int first = !m;
-    if (first) { /* the handshake state moves on with this message */
-        rc = exi_hs_decode(v2g_conn_hs(c), payload_type, bytes, len, v2g_conn_from_client(c, pinfo), doc, &used,
-                           &cls, &err);
+    if (first) { /* the handshake state moves on with this message (a copy of it after the first pass) */
+        exi_hs copy, *hs = v2g_conn_hs(c);
+        if (PINFO_FD_VISITED(pinfo)) {
+            copy = *hs;
+            hs = &copy;
+        }
+        rc = exi_hs_decode(hs, payload_type, bytes, len, v2g_conn_from_client(c, pinfo), doc, &used, &cls, &err);
         if (used && !rc)
             v2g_facts_get(used, doc, &facts);
         m = v2g_msg_analyse(c, pinfo, payload_type, tvb, used, cls, used && !rc ? &facts : NULL);

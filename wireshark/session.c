@@ -202,12 +202,15 @@ static void on_response(v2g_conn *c, v2g_msg *m)
 v2g_msg *v2g_msg_analyse(v2g_conn *c, packet_info *pinfo, uint16_t payload_type, tvbuff_t *payload,
                          const struct exi_proto *used, exi_msg_class cls, const v2g_facts *facts)
 {
-    v2g_msg *m = wmem_new0(wmem_file_scope(), v2g_msg);
+    int visited = PINFO_FD_VISITED(pinfo); /* a message the first pass did not see: shown, not analysed */
+    v2g_msg *m = wmem_new0(visited ? pinfo->pool : wmem_file_scope(), v2g_msg);
     m->proto = used;
     m->cls = cls;
     m->session = c->session;
     m->frame = pinfo->num;
     m->time = pinfo->abs_ts;
+    if (visited)
+        return m;
     p_add_proto_data(wmem_file_scope(), pinfo, proto_v2g, msg_key(pinfo, 0), m);
     if (cls == EXI_MSG_HS_RES) {
         const exi_hs *h = &c->hs;

@@ -67,7 +67,8 @@ v2g_conn *v2g_conn_get(packet_info *pinfo);
 exi_hs *v2g_conn_hs(v2g_conn *c);
 /* 1 when the message of this frame travels from the TCP client (the car). */
 int v2g_conn_from_client(v2g_conn *c, packet_info *pinfo);
-/* The message's analysis: created on the first pass (msg == NULL then: call v2g_msg_analyse), kept for later. */
+/* The message's analysis: made on the first pass (NULL then: call v2g_msg_analyse, which after the first pass
+ * gives one that only names the codec), kept for later passes. */
 v2g_msg *v2g_msg_get(packet_info *pinfo);
 v2g_msg *v2g_msg_analyse(v2g_conn *c, packet_info *pinfo, uint16_t payload_type, tvbuff_t *payload,
                          const struct exi_proto *used, exi_msg_class cls, const v2g_facts *facts);

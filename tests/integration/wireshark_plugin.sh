@@ -100,6 +100,18 @@ spoof=$(ls "$CCS_SHARED_DIR"/captures/*mac_spoofing*.pcapng)
     fail "the capture without SDP decodes without the heuristic"
 echo "ok: SDP hand-off and TCP heuristic"
 
+# Two passes (as the GUI dissects: the analysis of the first pass is kept): the same messages and expert items, and
+# now each request answered (a response knows its request in one pass) knows its response.
+sc=$(ls "$CCS_SHARED_DIR"/captures/*SuperCharger*.pcapng)
+cols=(-Y v2g -T fields -e frame.number -e v2g.message -e _ws.expert.message -e v2g.response_in -e v2g.request_in)
+"$TSHARK" -r "$sc" "${cols[@]}" > "$tmp/one" 2> /dev/null
+"$TSHARK" -2 -r "$sc" "${cols[@]}" > "$tmp/two" 2> /dev/null
+cmp -s <(cut -f1-3 "$tmp/one") <(cut -f1-3 "$tmp/two") || fail "two-pass dissection differs"
+answered=$(awk -F'\t' '$5 != ""' "$tmp/one" | wc -l)
+[ "$answered" -gt 0 ] && [ "$(awk -F'\t' '$4 != ""' "$tmp/two" | wc -l)" -eq "$answered" ] ||
+    fail "two passes: requests with a response_in differ from the $answered responses with a request_in"
+echo "ok: two-pass dissection"
+
 # The performance-time preference switches the notes off.
 ioniq=$(ls "$CCS_SHARED_DIR"/captures/*Ioniq93prcSoc.pcapng)
 [ "$(frames "$ioniq" -Y v2g.response_time.performance)" -gt 0 ] || fail "no performance-time notes on $ioniq"
