@@ -10,7 +10,10 @@ TSHARK names a command that runs tshark with the plugin loaded.
                              errors the charger reported, response times, SLAC RunIDs), no malformed packet, no
                              dissector bug. Prints `faults N` (warnings and errors) for the caller. SKIP: kinds of
                              items not compared (comma-separated), for the corpus in an order no session follows.
+  zexpert CAPTURE RESULT     `tshark -z expert` lists for V2G and SLAC exactly the kinds of items compare found
+                             (RESULT: its output)
 """
+import ast
 import collections
 import json
 import os
@@ -332,8 +335,27 @@ def cmd_compare(cap, json_path, fields_path, values_path, keylog="", skip=""):
     print("faults %d" % warn)
 
 
+def cmd_zexpert(cap, result_path):
+    m = re.search(r"expert items (\{.*\}|none)", open(result_path, encoding="utf-8").read())
+    if not m:
+        fail("%s: no compare result" % result_path)
+    want = set() if m.group(1) == "none" else set(ast.literal_eval(m.group(1)))  # the dict compare printed
+    got = set()
+    for line in tshark(["-r", cap, "-q", "-z", "expert"]).split("\n"):
+        row = re.match(r"\s*\d+\s+.+?\s+(V2G|SLAC)\s+(.*)$", line)
+        if not row:
+            continue
+        kind = next((k for text, k in KINDS if text in row.group(2)), None)
+        if kind is None:
+            fail("%s: tshark -z expert shows an unknown item: %s" % (cap, line.strip()))
+        got.add(kind)
+    if got != want:
+        fail("%s: tshark -z expert shows %s, the items found are %s" % (cap, sorted(got), sorted(want)))
+    print("ok: %s: tshark -z expert: %s" % (os.path.basename(cap), ", ".join(sorted(got)) or "no V2G item"))
+
+
 if __name__ == "__main__":
-    cmds = {"fields": cmd_fields, "compare": cmd_compare}
+    cmds = {"fields": cmd_fields, "compare": cmd_compare, "zexpert": cmd_zexpert}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         fail(__doc__)
     cmds[sys.argv[1]](*sys.argv[2:])

@@ -75,6 +75,7 @@ wait
 for cap in "${shared[@]}"; do
     name=$(basename "$cap")
     result "$name"
+    python3 "$check" zexpert "$cap" "$tmp/$name.out"
     case $name in
     *SuperCharger*) grep -q "'session_id'" "$tmp/$name.out" || fail "$name: no SessionID item (deadbeefdeadbeef)" ;;
     *SequenceError*) grep -q "'sequence'" "$tmp/$name.out" || fail "$name: no sequence item" ;;
