@@ -1,0 +1,172 @@
+/* exi_sig_check, signature digests: in every signed message of the corpus (ISO-2, ISO-20) each Reference finds its
+ * element by Id and encodes it as a fragment (the corpus carries dummy digests); a signed ISO-2 AuthorizationReq
+ * (SHA-256) and ISO-20 PnC authorization (SHA-512) whose DigestValue is set from the typed fragment encoders match,
+ * and no longer after a changed byte, with another Id, or without the algorithm. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <openssl/sha.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccsplc/exi_sig.h"
+#include "ccsplc/gen/iso2.h"
+#include "ccsplc/gen/iso20.h"
+#include "corpus.h"
+#include "testutil.h"
+
+static size_t digest(const char *algorithm, const uint8_t *data, size_t len, uint8_t out[EXI_SIG_DIGEST_MAX])
+{
+    if (!strcmp(algorithm, "http://www.w3.org/2001/04/xmlenc#sha256"))
+        return SHA256(data, len, out) ? SHA256_DIGEST_LENGTH : 0;
+    if (!strcmp(algorithm, "http://www.w3.org/2001/04/xmlenc#sha512"))
+        return SHA512(data, len, out) ? SHA512_DIGEST_LENGTH : 0;
+    return 0;
+}
+
+static size_t no_digest(const char *algorithm, const uint8_t *data, size_t len, uint8_t out[EXI_SIG_DIGEST_MAX])
+{
+    (void)algorithm, (void)data, (void)len, (void)out;
+    return 0;
+}
+
+/* The first corpus line of file with this message and a signature, decoded into doc. */
+static void signed_line(const char *file, const char *proto, const char *msg, void *doc)
+{
+    struct corpus_line *lines;
+    size_t n;
+    char *buf = corpus_load(tu_shared(file), &lines, &n);
+    assert_non_null(buf);
+    static uint8_t bin[65536];
+    int found = 0;
+    for (size_t i = 0; i < n && !found; i++) {
+        if (strcmp(lines[i].proto, proto) || strcmp(lines[i].message, msg) || !strstr(lines[i].fields, "Signature."))
+            continue;
+        long len = tu_hex2bin(lines[i].hex, bin, sizeof bin);
+        assert_int_equal(exi_decode(exi_proto_find(proto)->codec, bin, (size_t)len, doc), 0);
+        found = 1;
+    }
+    free(lines);
+    free(buf);
+    assert_true(found);
+}
+
+static void corpus_file(const char *file, unsigned *signed_msgs)
+{
+    struct corpus_line *lines;
+    size_t n;
+    char *buf = corpus_load(tu_shared(file), &lines, &n);
+    assert_non_null(buf);
+    uint8_t *bin = malloc(65536);
+    for (size_t i = 0; i < n; i++) {
+        const struct exi_proto *p = exi_proto_find(lines[i].proto);
+        if (!p)
+            continue;
+        void *doc = malloc(p->doc_size);
+        long len = tu_hex2bin(lines[i].hex, bin, 65536);
+        assert_true(len > 0);
+        assert_int_equal(exi_decode(p->codec, bin, (size_t)len, doc), 0);
+        exi_sig_ref refs[4];
+        int nref = exi_sig_check(p, doc, digest, refs, 4);
+        assert_int_equal(nref > 0, strstr(lines[i].fields, "Signature.SignedInfo.Reference") != NULL);
+        *signed_msgs += nref > 0;
+        for (int k = 0; k < nref && k < 4; k++) {
+            if (!refs[k].element || !refs[k].encoded)
+                fail_msg("%s line %d %s: Reference %s: element %s, encoded %d", file, lines[i].lineno,
+                         lines[i].message, refs[k].uri, refs[k].element ? refs[k].element : "none", refs[k].encoded);
+            assert_int_equal(refs[k].digest_len, strcmp(p->name, "iso2") ? 64 : 32);
+        }
+        free(doc);
+    }
+    free(bin);
+    free(lines);
+    free(buf);
+}
+
+static void corpus(void **state)
+{
+    (void)state;
+    unsigned msgs = 0;
+    corpus_file("corpus/iso2.tsv", &msgs);
+    assert_true(msgs >= 13);
+    corpus_file("corpus/iso20.tsv", &msgs);
+    assert_true(msgs >= 24);
+}
+
+/* One Reference: checked, ok as expected. */
+static void expect(const struct exi_proto *p, const void *doc, const char *element, int ok)
+{
+    exi_sig_ref ref;
+    assert_int_equal(exi_sig_check(p, doc, digest, &ref, 1), 1);
+    if (element)
+        assert_string_equal(ref.element, element);
+    else
+        assert_null(ref.element);
+    assert_int_equal(ref.ok, ok);
+}
+
+static void iso2_authorization(void **state)
+{
+    (void)state;
+    const struct exi_proto *p = exi_proto_find("iso2");
+    struct iso2_exiDocument *doc = malloc(sizeof *doc);
+    struct iso2_exiFragment *frag = calloc(1, sizeof *frag);
+    signed_line("corpus/iso2.tsv", "iso2", "AuthorizationReq", doc);
+    struct iso2_AuthorizationReqType *a = &doc->V2G_Message.Body.AuthorizationReq;
+    struct iso2_ReferenceType *r = &doc->V2G_Message.Header.Signature.SignedInfo.Reference.array[0];
+    frag->root = ISO2_FRAG_AuthorizationReq;
+    frag->AuthorizationReq = *a;
+    uint8_t bytes[1024];
+    size_t len;
+    assert_int_equal(iso2_encode_fragment(frag, bytes, sizeof bytes, &len), 0);
+    r->DigestValue.len = SHA256_DIGEST_LENGTH;
+    SHA256(bytes, len, r->DigestValue.bytes);
+    expect(p, doc, "AuthorizationReq", 1);
+    a->GenChallenge.bytes[0] ^= 1;
+    expect(p, doc, "AuthorizationReq", 0);
+    a->GenChallenge.bytes[0] ^= 1;
+    a->Id.chars[0] ^= 1;
+    expect(p, doc, NULL, 0);
+    a->Id.chars[0] ^= 1;
+    exi_sig_ref ref;
+    assert_int_equal(exi_sig_check(p, doc, no_digest, &ref, 1), 1);
+    assert_false(ref.ok);
+    assert_int_equal(ref.digest_len, 0);
+    free(frag);
+    free(doc);
+}
+
+static void iso20_authorization(void **state)
+{
+    (void)state;
+    const struct exi_proto *p = exi_proto_find("iso20-common");
+    struct iso20_exiDocument *doc = malloc(sizeof *doc);
+    struct iso20_exiFragment *frag = calloc(1, sizeof *frag);
+    signed_line("corpus/iso20.tsv", "iso20-common", "AuthorizationReq", doc);
+    struct iso20_PnC_AReqAuthorizationModeType *m = &doc->AuthorizationReq.PnC_AReqAuthorizationMode;
+    struct iso20_ReferenceType *r = &doc->AuthorizationReq.Header.Signature.SignedInfo.Reference.array[0];
+    frag->root = ISO20_FRAG_PnC_AReqAuthorizationMode;
+    frag->PnC_AReqAuthorizationMode = *m;
+    static uint8_t bytes[8192];
+    size_t len;
+    assert_int_equal(iso20_encode_fragment(frag, bytes, sizeof bytes, &len), 0);
+    r->DigestValue.len = SHA512_DIGEST_LENGTH;
+    SHA512(bytes, len, r->DigestValue.bytes);
+    expect(p, doc, "PnC_AReqAuthorizationMode", 1);
+    m->GenChallenge.bytes[3] ^= 0x80;
+    expect(p, doc, "PnC_AReqAuthorizationMode", 0);
+    free(frag);
+    free(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(corpus),
+        cmocka_unit_test(iso2_authorization),
+        cmocka_unit_test(iso20_authorization),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
