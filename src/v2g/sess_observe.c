@@ -44,7 +44,7 @@ int sess_observe_request(sess_observer *o, uint16_t payload_type, const uint8_t 
 {
     const sess_proto *p = o->proto;
     *timeout_ms = 0;
-    int msg = sess_decode(p, payload_type, payload, len, &scratch->rx) == 0 ? p->msg_of(&scratch->rx) : -1;
+    int msg = sess_decode(p, payload_type, payload, len, &scratch->rx, NULL) == 0 ? p->msg_of(&scratch->rx) : -1;
     if (msg < 0 || p->response_of(msg) < 0)
         return CCS_EPROTO;
     for (uint8_t i = 0; i < p->pev_nrows && !*timeout_ms; i++)
