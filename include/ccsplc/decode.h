@@ -158,6 +158,14 @@ int dec_json_record(FILE *out, const dec_record *r, uint64_t origin_ns);    /* o
 int dec_json_sessions(FILE *out, const dec_analyzer *a);                     /* one object per session */
 int dec_json_session(FILE *out, const dec_analyzer *a, size_t i);            /* the object of session i */
 void dec_json_string(FILE *out, const char *s);                              /* "..." escaped, '<' as \u003c */
+/* XML: one document <ccsplc-decode> with a <capture file="..."> per file and a <message t ts session dir proto
+ * name> per decoded V2G message around the message's XML. */
+void dec_xml_begin(FILE *out);
+void dec_xml_capture(FILE *out, const char *path);
+int dec_xml_record(FILE *out, const dec_record *r, uint64_t origin_ns);
+void dec_xml_capture_end(FILE *out);
+void dec_xml_end(FILE *out);
+void dec_markup_text(FILE *out, const char *s); /* & < > " as entities (XML and HTML) */
 
 /* The HTML report: collect the records, then write one self-contained page. Memory is bounded: the timeline,
  * plots and sequence chart keep the newest DEC_HTML_MAX_ROWS records (the page says how many came before and

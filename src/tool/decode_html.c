@@ -196,19 +196,6 @@ void dec_html_free(dec_html *h)
     free(h);
 }
 
-static void text(FILE *out, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
 static double secs(uint64_t origin, uint64_t ts) { return (double)(int64_t)(ts - origin) / 1e9; }
 
 static void num_or_null(FILE *out, double v)
@@ -287,7 +274,7 @@ static void stage_rows(FILE *out, const dec_session *s, uint64_t origin)
 static void kv_row(FILE *out, const char *k, const char *v)
 {
     fprintf(out, "<tr><th>%s</th><td>", k);
-    text(out, v);
+    dec_markup_text(out, v);
     fputs("</td></tr>\n", out);
 }
 
@@ -302,7 +289,7 @@ static void faults(FILE *out, const dec_session *s, uint64_t origin)
     for (unsigned i = 0; i < s->nfaults && i < DEC_MAX_FAULTS; i++) {
         const dec_fault *f = &s->faults[i];
         fprintf(out, "<li><span class=\"t\">%.3f s</span> ", secs(origin, f->first_ns));
-        text(out, f->text);
+        dec_markup_text(out, f->text);
         if (f->count > 1)
             fprintf(out, " <b>(%u times)</b>", f->count);
         fputs("</li>\n", out);
@@ -368,32 +355,32 @@ static void timeline(FILE *out, const dec_html *h, uint64_t origin)
         const row *w = row_at(h, i);
         fprintf(out, "<tr class=\"%s%s\"><td>%.3f</td><td>", cls[w->dir], w->count > 1 ? " grp" : "",
                 secs(origin, w->ts_ns));
-        text(out, w->count > 1 ? "both ways" : dec_dir_name(w->dir)); /* "host<>modem" */
+        dec_markup_text(out, w->count > 1 ? "both ways" : dec_dir_name(w->dir)); /* "host<>modem" */
         fputs("</td><td>", out);
-        text(out, w->proto);
+        dec_markup_text(out, w->proto);
         fputs("</td><td>", out);
         if (w->count > 1)
             fprintf(out, "%.*sReq/Res &times; %u", (int)loop_base(w->name), w->name, w->count);
         else
-            text(out, w->name);
+            dec_markup_text(out, w->name);
         fputs("</td><td class=\"k\">", out);
         if (w->count > 1) {
             fprintf(out, "%u messages until %.3f s (the plots show them); first: ", w->count,
                     secs(origin, w->last_ns));
-            text(out, w->keys);
+            dec_markup_text(out, w->keys);
             fputs("; last: ", out);
-            text(out, w->last_keys);
+            dec_markup_text(out, w->last_keys);
         } else {
-            text(out, w->keys);
+            dec_markup_text(out, w->keys);
         }
         if (w->error) {
             fputs(" <span class=\"err\">ERROR: ", out);
-            text(out, w->error);
+            dec_markup_text(out, w->error);
             fputs("</span>", out);
         }
         if (w->fault) {
             fputs(" <span class=\"err\">FAULT: ", out);
-            text(out, w->fault);
+            dec_markup_text(out, w->fault);
             fputs("</span>", out);
         }
         fputs("</td></tr>\n", out);
@@ -409,10 +396,10 @@ int dec_html_write(dec_html *h, FILE *out, const dec_analyzer *a, const char *ti
     dec_utc_text(t->first_ns, first, sizeof first);
     dec_utc_text(t->last_ns, last, sizeof last);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ccsplc decode: ", out);
-    text(out, title);
+    dec_markup_text(out, title);
     fprintf(out, "</title>\n<style>\n%s</style></head>\n<body data-plots=\"0\" data-dropped=\"%llu\">\n<h1>",
             dec_html_css, (unsigned long long)h->dropped);
-    text(out, title);
+    dec_markup_text(out, title);
     fprintf(out, "</h1>\n<p>Captured %s (time 0) .. %s. %llu frames: HomePlug %u, SDP %u, EXI messages %u (%u "
                  "decode errors); other traffic skipped: %llu frames; %llu malformed (%u HomePlug); %zu sessions.</p>\n",
             first, last, (unsigned long long)t->capture.frames, t->homeplug, t->sdp, t->exi, t->exi_errors,
