@@ -1,5 +1,6 @@
 /* ccsplc decode: a capture (pcap/pcapng) as a timeline of decoded messages and a summary per charging session,
  * or as JSON Lines, XML, and an HTML report. */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ struct out {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: ccsplc decode [--json | --xml | --quiet] [--html FILE] [--progress] CAPTURE\n"
+            "usage: ccsplc decode [--json | --xml | --quiet] [--html FILE|DIR] [--progress] CAPTURE...\n"
             "\n"
             "Decodes a pcap/pcapng capture: HomePlug (SLAC, modem management), SDP, and the V2G messages of every\n"
             "TCP connection with the schema its SupportedAppProtocol handshake chose (detected by trying din,\n"
@@ -37,14 +38,19 @@ static void usage(FILE *f)
             "                then per session: protocol, car and charger, stages with durations, voltage and\n"
             "                current ranges, energy, how it ended; then totals\n"
             "  -j, --json    JSON Lines: one object per message with every decoded field, one per session\n"
-            "  -x, --xml     every V2G message as an XML document, each after a <!-- time dir name --> line\n"
+            "  -x, --xml     one XML document: <ccsplc-decode>, a <capture file> per capture, a <message t ts\n"
+            "                session dir proto name> around each V2G message's XML\n"
             "  -q, --quiet   nothing on stdout (with --html, or to check a capture: the exit code)\n"
-            "  -H, --html F  also write a self-contained HTML report: summary, plots of voltage, current and\n"
-            "                SoC, message sequence chart, timeline\n"
+            "  -H, --html F  also write a self-contained HTML report: per session its faults, summary and plots\n"
+            "                of voltage, current and SoC; message sequence chart, timeline. With several\n"
+            "                captures F is a directory (made if absent): F/CAPTURE-NAME.html each\n"
             "  -p, --progress  show the progress bar (default: on a terminal, for files of 8 MiB or more)\n"
             "  -h, --help    this text\n"
             "\n"
-            "exit: 0 ok, 1 the capture cannot be read or an EXI message does not decode, 2 usage.\n");
+            "Several captures are decoded one after the other, each on its own (text: a \"== capture FILE\"\n"
+            "line before each; JSON: a {\"layer\":\"capture\",\"file\":...} object before each).\n"
+            "\n"
+            "exit: 0 ok, 1 a capture cannot be read or an EXI message does not decode, 2 usage.\n");
 }
 
 static void on_record(void *ctx, const dec_record *r)
@@ -56,13 +62,7 @@ static void on_record(void *ctx, const dec_record *r)
     switch (o->mode) {
     case MODE_TEXT: dec_text_record(stdout, r, origin); break;
     case MODE_JSON: dec_json_record(stdout, r, origin); break;
-    case MODE_XML:
-        if (r->doc && !r->error) {
-            printf("<!-- %.6f %s %s %s -->\n", (double)(r->ts_ns - origin) / 1e9, dec_dir_name(r->dir), r->proto,
-                   r->name);
-            exi_text_xml(stdout, r->exi, r->doc);
-        }
-        break;
+    case MODE_XML: dec_xml_record(stdout, r, origin); break;
     default: break;
     }
 }
@@ -122,51 +122,36 @@ static int run(const char *path, struct out *o, int show_progress)
     return r && rc == 0 ? 0 : -1;
 }
 
-int cmd_decode(int argc, char **argv)
+/* One capture through a new analyzer: its records, summary and report. 0 ok, -1 failed. */
+static int decode_one(const char *path, enum mode mode, const char *html_path, int force_progress, int several)
 {
-    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"xml", no_argument, 0, 'x'},
-                                         {"quiet", no_argument, 0, 'q'}, {"html", required_argument, 0, 'H'},
-                                         {"progress", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    struct out o = {.mode = MODE_TEXT};
-    const char *html_path = NULL;
-    int force_progress = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "jxqH:ph", opts, NULL)) != -1) {
-        switch (c) {
-        case 'j': o.mode = MODE_JSON; break;
-        case 'x': o.mode = MODE_XML; break;
-        case 'q': o.mode = MODE_QUIET; break;
-        case 'H': html_path = optarg; break;
-        case 'p': force_progress = 1; break;
-        case 'h': usage(stdout); return CCS_EXIT_OK;
-        default: usage(stderr); return CCS_EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        usage(stderr);
-        return CCS_EXIT_USAGE;
-    }
-    const char *path = argv[optind];
+    struct out o = {.mode = mode};
     struct stat st;
     int show_progress = force_progress || (isatty(2) && !stat(path, &st) && st.st_size >= (off_t)PROGRESS_MIN_BYTES);
+    if (several && mode == MODE_TEXT)
+        printf("== capture %s\n", path);
+    if (several && mode == MODE_JSON) {
+        fputs("{\"layer\":\"capture\",\"file\":", stdout);
+        dec_json_string(stdout, path);
+        fputs("}\n", stdout);
+    }
+    if (mode == MODE_XML)
+        dec_xml_capture(stdout, path);
     o.a = dec_new(on_record, &o);
     o.html = html_path ? dec_html_new() : NULL;
-    if (!o.a || (html_path && !o.html)) {
+    int rc = !o.a || (html_path && !o.html) ? RUN_NOT_OPENED : run(path, &o, show_progress);
+    if (!o.a || (html_path && !o.html))
         LOG_E("out of memory");
-        dec_free(o.a);
-        dec_html_free(o.html);
-        return CCS_EXIT_FAIL;
-    }
-    int rc = run(path, &o, show_progress);
+    if (mode == MODE_XML)
+        dec_xml_capture_end(stdout);
     if (rc == RUN_NOT_OPENED) { /* nothing was read: no summary, no totals */
         dec_free(o.a);
         dec_html_free(o.html);
-        return CCS_EXIT_FAIL;
+        return -1;
     }
-    if (o.mode == MODE_TEXT)
+    if (mode == MODE_TEXT)
         dec_text_summary(stdout, o.a);
-    if (o.mode == MODE_JSON)
+    if (mode == MODE_JSON)
         dec_json_sessions(stdout, o.a);
     const dec_totals *t = dec_stats(o.a);
     if (!rc && html_path) {
@@ -183,11 +168,69 @@ int cmd_decode(int argc, char **argv)
         rc = -1; /* main() names the error */
     else if (t->exi_errors)
         LOG_E("%s: %u of %u EXI messages do not decode", path, t->exi_errors, t->exi);
-    else if (o.mode != MODE_TEXT)
+    else if (mode != MODE_TEXT)
         LOG_I("%s: %u EXI messages, %zu sessions, %llu frames of other traffic skipped", path, t->exi,
               dec_nsessions(o.a), (unsigned long long)t->capture.other);
     int fail = rc || t->exi_errors;
     dec_free(o.a);
     dec_html_free(o.html);
-    return fail ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+    return fail ? -1 : 0;
+}
+
+/* Several captures: --html names a directory, one report per capture in it (DIR/NAME.html). */
+static char *report_path(const char *dir, const char *capture)
+{
+    const char *base = strrchr(capture, '/') ? strrchr(capture, '/') + 1 : capture;
+    size_t n = strlen(dir) + strlen(base) + 7;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s.html", dir, base);
+    return p;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"xml", no_argument, 0, 'x'},
+                                         {"quiet", no_argument, 0, 'q'}, {"html", required_argument, 0, 'H'},
+                                         {"progress", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    enum mode mode = MODE_TEXT;
+    const char *html_path = NULL;
+    int force_progress = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jxqH:ph", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': mode = MODE_JSON; break;
+        case 'x': mode = MODE_XML; break;
+        case 'q': mode = MODE_QUIET; break;
+        case 'H': html_path = optarg; break;
+        case 'p': force_progress = 1; break;
+        case 'h': usage(stdout); return CCS_EXIT_OK;
+        default: usage(stderr); return CCS_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return CCS_EXIT_USAGE;
+    }
+    int several = argc - optind > 1, failed = 0;
+    if (several && html_path && mkdir(html_path, 0777) && errno != EEXIST) {
+        LOG_E("%s: %s", html_path, strerror(errno));
+        return CCS_EXIT_FAIL;
+    }
+    if (mode == MODE_XML)
+        dec_xml_begin(stdout);
+    for (int i = optind; i < argc && !ferror(stdout); i++) {
+        char *report = several && html_path ? report_path(html_path, argv[i]) : NULL;
+        if (several && html_path && !report) {
+            LOG_E("out of memory");
+            failed = 1;
+            break;
+        }
+        failed |= decode_one(argv[i], mode, several ? report : html_path, force_progress, several) != 0;
+        free(report);
+    }
+    if (mode == MODE_XML)
+        dec_xml_end(stdout);
+    return failed || ferror(stdout) ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }

@@ -17,8 +17,10 @@ static void usage(FILE *f)
             "       ccsplc exi encode [--proto P] FILE|-\n"
             "\n"
             "decode  prints the message as XML with the schema's element names and namespaces (--kv: the\n"
-            "        key=value form of the test corpus, one per line). The input is hex (whitespace allowed),\n"
-            "        a bare EXI stream or a whole V2GTP frame (01 FE ...), which is unwrapped.\n"
+            "        key=value form of the test corpus, one per line, after schema=P and message=NAME). The\n"
+            "        input is hex (whitespace allowed), a bare EXI stream or a whole V2GTP frame (01 FE ...),\n"
+            "        which is unwrapped. With -, standard input holds one message per line: each gives one\n"
+            "        result (--kv: on one line, pairs space-separated), an error names its line number.\n"
             "encode  reads that XML and prints the EXI stream as hex.\n"
             "\n"
             "  -p, --proto P   app din iso2 iso20-common iso20-dc iso20-ac iso20-acdp iso20-wpt, or auto\n"
@@ -26,7 +28,7 @@ static void usage(FILE *f)
             "  -k, --kv        decode: key=value lines instead of XML\n"
             "  -h, --help      this text\n"
             "\n"
-            "exit: 0 ok, 1 the input does not decode/encode (the message names the bit offset and what the\n"
+            "exit: 0 ok, 1 the input (any line of it) does not decode/encode (the message names the bit offset and what the\n"
             "grammar expected), 2 usage.\n");
 }
 
@@ -100,19 +102,19 @@ static const struct exi_proto *auto_detect(const uint8_t *buf, size_t len, void 
     return best;
 }
 
-static int do_decode(const char *proto, int kv, const char *arg)
+/* One message's hex: its XML, or (kv) "schema=P", "message=NAME" and its key=value pairs separated by sep.
+ * where: "" or "line N: " for the messages. 0 or -1. */
+static int decode_one(const char *proto, int kv, char sep, const char *text, const char *where)
 {
-    size_t tlen, len;
-    char *text = strcmp(arg, "-") ? strdup(arg) : app_read_all("-", &tlen);
-    uint8_t *buf = text ? app_parse_hex(text, &len) : NULL;
-    free(text);
+    size_t len;
+    uint8_t *buf = app_parse_hex(text, &len);
     if (!buf) {
-        fprintf(stderr, "ccsplc exi decode: the input is not hex\n");
-        return CCS_EXIT_FAIL;
+        fprintf(stderr, "ccsplc exi decode: %sthe input is not hex\n", where);
+        return -1;
     }
     if (unwrap(&buf, &len)) {
         free(buf);
-        return CCS_EXIT_FAIL;
+        return -1;
     }
     void *doc = NULL;
     const struct exi_proto *p;
@@ -122,24 +124,78 @@ static int do_decode(const char *proto, int kv, const char *arg)
         p = exi_proto_find(proto);
         doc = calloc(1, p->doc_size);
         struct exi_error err;
-        int rc = exi_decode_ex(p->codec, buf, len, doc, &err);
+        int rc = doc ? exi_decode_ex(p->codec, buf, len, doc, &err) : CCS_ENOSPC;
         if (rc) {
-            char msg[2048];
-            exi_text_describe_error(p, &err, msg, sizeof msg);
-            fprintf(stderr, "ccsplc exi decode: not a valid %s message: %s\n", p->meta->title, msg);
+            char msg[2048] = "out of memory";
+            if (doc)
+                exi_text_describe_error(p, &err, msg, sizeof msg);
+            fprintf(stderr, "ccsplc exi decode: %snot a valid %s message: %s\n", where, p->meta->title, msg);
             p = NULL;
         }
     }
     free(buf);
     if (!p) {
         free(doc);
+        return -1;
+    }
+    int rc;
+    if (kv) {
+        printf("schema=%s%cmessage=%s%c", p->name, sep, exi_text_message_name(p, doc), sep);
+        rc = exi_text_kv(stdout, p, doc, sep);
+        putchar('\n');
+    } else {
+        rc = exi_text_xml(stdout, p, doc);
+    }
+    free(doc);
+    return rc ? -1 : 0;
+}
+
+static int blank(const char *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (l[i] != ' ' && l[i] != '\t' && l[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/* HEX, or "-": standard input, one message per line (blank lines skipped). With several, each result is one
+ * line (--kv: the pairs space-separated, as in the corpus) and an error names its line. */
+static int do_decode(const char *proto, int kv, const char *arg)
+{
+    if (strcmp(arg, "-"))
+        return decode_one(proto, kv, '\n', arg, "") ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+    size_t tlen;
+    char *text = app_read_all("-", &tlen);
+    if (!text) {
+        fprintf(stderr, "ccsplc exi decode: cannot read the standard input\n");
         return CCS_EXIT_FAIL;
     }
-    int rc = kv ? exi_text_kv(stdout, p, doc, '\n') : exi_text_xml(stdout, p, doc);
-    if (kv)
-        putchar('\n');
-    free(doc);
-    return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+    unsigned lines = 0, failed = 0;
+    for (int pass = 0; pass < 2; pass++) { /* count the messages, then decode them */
+        unsigned no = 0;
+        for (char *l = text; *l;) {
+            size_t n = strcspn(l, "\n");
+            char end = l[n];
+            no++;
+            if (!blank(l, n) && !pass) {
+                lines++;
+            } else if (!blank(l, n)) {
+                char where[32] = "";
+                if (lines > 1)
+                    snprintf(where, sizeof where, "line %u: ", no);
+                l[n] = 0;
+                failed += decode_one(proto, kv, lines > 1 ? ' ' : '\n', l, where) != 0;
+                l[n] = end;
+            }
+            l += n + (end != 0);
+        }
+    }
+    if (!lines) {
+        fprintf(stderr, "ccsplc exi decode: no input\n");
+        failed = 1;
+    }
+    free(text);
+    return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }
 
 static int do_encode(const char *proto, const char *arg)

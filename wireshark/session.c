@@ -13,7 +13,6 @@
 #include "ccsplc/core/sess_observe.h"
 #include "v2g.h"
 
-#define SID_MAX 8
 /* DIN 70121 Table 75, V2G_SECC_Msg_Performance_Time: the charger answers within 1.5 s, CurrentDemandReq within
  * 25 ms (values as transcribed by the iso15118 project's din_spec/timeouts.py; ISO 15118-2/-20 performance times
  * are not checked: see docs/wireshark.md). */
@@ -24,8 +23,8 @@ struct v2g_conn {
     guint32 session;
     exi_hs hs;
     guint16 server_port;
-    guint8 sid[SID_MAX], sid_len, has_sid;
-    guint32 sid_frame;
+    sess_sid_watch sid;   /* the SessionID the charger assigned */
+    guint32 sid_frame;    /* in this frame */
     sess_observer obs;
     int observing;        /* the handshake agreed on a protocol with a charger table, followed since */
     v2g_msg *pending;     /* the last request, until its response */
@@ -38,7 +37,7 @@ struct v2g_msg {
     const char *name;     /* message name (file scope), or NULL */
     const char *agreed;   /* handshake response: the namespace and codec agreed on */
     const char *expected; /* out of sequence: the requests the charger's table allows here */
-    guint8 sid_want[SID_MAX], sid_want_len, sid_bad;
+    guint8 sid_want[SESS_SID_MAX], sid_want_len, sid_bad;
     guint32 sid_frame;
     guint32 req_frame, res_frame;
     nstime_t time, delta;
@@ -138,20 +137,17 @@ static const sess_proto *sess_of(const exi_hs *h)
 
 static void check_session_id(v2g_conn *c, v2g_msg *m, const v2g_facts *f)
 {
-    if (!f->sid || f->sid_len > SID_MAX)
+    if (!f->sid)
         return;
-    if (!strcmp(f->name, "SessionSetupRes")) {
-        memcpy(c->sid, f->sid, f->sid_len);
-        c->sid_len = (guint8)f->sid_len;
-        c->has_sid = 1;
+    int r = sess_sid_watch_msg(&c->sid, f->name, f->sid, f->sid_len);
+    if (r == 1 && !strcmp(f->name, "SessionSetupRes"))
         c->sid_frame = m->frame;
-    } else if (c->has_sid && strcmp(f->name, "SessionSetupReq") &&
-               (f->sid_len != c->sid_len || memcmp(f->sid, c->sid, f->sid_len))) {
-        m->sid_bad = 1;
-        memcpy(m->sid_want, c->sid, c->sid_len);
-        m->sid_want_len = c->sid_len;
-        m->sid_frame = c->sid_frame;
-    }
+    if (r)
+        return;
+    m->sid_bad = 1;
+    memcpy(m->sid_want, c->sid.id, c->sid.len);
+    m->sid_want_len = c->sid.len;
+    m->sid_frame = c->sid_frame;
 }
 
 /* A request: its place in the charger's table and the limits for its response. */

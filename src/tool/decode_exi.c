@@ -11,7 +11,7 @@
 #define NS_ISO20_PREFIX "urn:iso:std:iso:15118:-20:"
 
 /* ISO 15118-20 messages: the V2GTP payload type names the schema (Table 12). */
-static const struct exi_proto *iso20_codec(uint16_t type)
+static const struct exi_proto *iso20_codec_of(uint16_t type)
 {
     static const char *const names[] = {"iso20-common", "iso20-ac", "iso20-dc", "iso20-acdp", "iso20-wpt"};
     if (type < V2GTP_ISO20_MAIN || type > V2GTP_ISO20_WPT)
@@ -132,7 +132,7 @@ static int decode(dec_analyzer *a, dec_conn *c, const cap_v2gtp *m, dec_record *
     int rc;
     if ((c->hs == DEC_HS_NONE || c->hs == DEC_HS_REQ) && handshake(a, c, m, r, keys, cap))
         return 0;
-    const struct exi_proto *p = m->payload_type != V2GTP_EXI ? iso20_codec(m->payload_type)
+    const struct exi_proto *p = m->payload_type != V2GTP_EXI ? iso20_codec_of(m->payload_type)
                               : c->hs == DEC_HS_DONE ? c->proto : NULL;
     if (p) {
         r->exi = p;
@@ -173,6 +173,8 @@ void dec_on_v2gtp(void *ctx, const cap_v2gtp *m)
         r.name = rc ? "?" : exi_text_message_name(r.exi, r.doc);
         if (!rc && !keys[0])
             dec_keys_v2g(&r, keys, sizeof keys);
+        static char fault[512];
+        dec_faults_v2g(a, c, &r, fault, sizeof fault);
     } else {
         snprintf(name, sizeof name, "V2GTP 0x%04x", m->payload_type);
         r.proto = "v2gtp";

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "decode_int.h"
 
@@ -164,4 +165,14 @@ void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap)
         int w = snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", r->fields[i].key, r->fields[i].value);
         n = w < 0 ? cap : n + (size_t)w;
     }
+}
+
+void dec_utc_text(uint64_t ts_ns, char *out, size_t cap)
+{
+    time_t t = (time_t)(ts_ns / 1000000000u);
+    struct tm tm;
+    char day[32];
+    if (!gmtime_r(&t, &tm) || !strftime(day, sizeof day, "%Y-%m-%d %H:%M:%S", &tm))
+        snprintf(day, sizeof day, "%lld", (long long)t);
+    snprintf(out, cap, "%s.%03u UTC", day, (unsigned)(ts_ns % 1000000000u / 1000000u));
 }

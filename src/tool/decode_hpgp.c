@@ -133,7 +133,7 @@ void dec_on_homeplug(void *ctx, uint64_t ts_ns, const uint8_t *frame, size_t len
 {
     dec_analyzer *a = ctx;
     hpgp_msg m;
-    char name[32] = "HomePlug", src[18] = "", dst[18] = "", keys[512];
+    char name[32] = "HomePlug", src[18] = "", dst[18] = "", keys[512], fault[160];
     int rc = hpgp_unpack(frame, len, &m);
     int have_hdr = rc == 0 || rc == CCS_EUNSUPP || rc == CCS_ECAP;
     dec_record r = {.ts_ns = ts_ns, .conn = -1, .layer = DEC_LAYER_HOMEPLUG, .proto = "hpgp", .name = name,
@@ -156,5 +156,7 @@ void dec_on_homeplug(void *ctx, uint64_t ts_ns, const uint8_t *frame, size_t len
     if (have_hdr && r.dir >= DEC_DIR_CAR_MODEM)
         r.dir = direction(a, &m.hdr); /* roles may have been learned from this very frame */
     dec_keys_join(&r, 0, keys, sizeof keys);
+    if (rc == 0)
+        dec_faults_slac(a, &m, &r, fault, sizeof fault);
     dec_emit(a, &r);
 }

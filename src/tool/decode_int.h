@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #include "ccsplc/tools/decode.h"
+#include "ccsplc/core/sess_observe.h"
+#include "ccsplc/core/slac_watch.h"
 
 #define DEC_MAX_OFFERS 20 /* AppProtocol entries of a supportedAppProtocolReq */
 
@@ -24,6 +26,9 @@ typedef struct {
     int iso20;                      /* negotiated ISO 15118-20: the codec follows the payload type */
     dec_offer offer[DEC_MAX_OFFERS];
     unsigned noffer;
+    sess_sid_watch sid;             /* the SessionID the charger assigned */
+    char pending[48];               /* the last request while it waits for its response, else "" */
+    uint64_t pending_ns;
 } dec_conn;
 
 /* Fields of the record being built: "key=value" lines written to a memory stream, then split in place. */
@@ -49,6 +54,7 @@ struct dec_analyzer {
     dec_fieldbuf fb;
     dec_totals totals;
     uint64_t end_ns;                /* time of the last frame when connections were still open at the end */
+    slac_watch slac;                /* the RunID of the car's SLAC run */
 };
 
 /* decode_session.c */
@@ -69,6 +75,7 @@ void dec_keys_v2g(const dec_record *r, char *out, size_t cap); /* the timeline's
 void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap); /* fields from skip on */
 void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap);
 void dec_mac_text(const uint8_t mac[6], char *out, size_t cap);
+void dec_utc_text(uint64_t ts_ns, char *out, size_t cap); /* "2023-03-02 14:05:06.123 UTC" */
 
 /* decode_hpgp.c, decode_net.c, decode_exi.c: one record per frame / datagram / event / message. */
 void dec_on_homeplug(void *ctx, uint64_t ts_ns, const uint8_t *frame, size_t len);
@@ -82,8 +89,17 @@ void dec_endpoint_text(const uint8_t addr[16], uint16_t port, char *out, size_t 
  * when out of memory. */
 dec_conn *dec_conn_get(dec_analyzer *a, uint32_t id, uint64_t ts_ns, int claim);
 
+/* decode_faults.c: what a record shows wrong (r->fault, text in buf), and the session's list of faults. */
+void dec_faults_v2g(dec_analyzer *a, dec_conn *c, dec_record *r, char *buf, size_t cap);
+void dec_faults_slac(dec_analyzer *a, const hpgp_msg *m, dec_record *r, char *buf, size_t cap);
+void dec_fault_add(dec_session *s, uint64_t ts_ns, const char *text);
+void dec_faults_finish(dec_analyzer *a);  /* end of capture: requests never answered */
+
 /* decode_html_assets.c: the report's inline style sheet and script. */
 extern const char dec_html_css[], dec_html_js[];
+
+/* decode_text.c: a session's faults, one line each (the text summary's list). */
+void dec_text_faults(FILE *out, const dec_session *s, uint64_t origin_ns);
 
 /* decode_stats.c: a record's contribution to its session's summary. */
 void dec_stats_note(dec_session *s, const dec_record *r);

@@ -61,6 +61,7 @@ int dec_json_record(FILE *out, const dec_record *r, uint64_t origin_ns)
     str_member(out, "dst", r->dst);
     str_member(out, "keys", r->keys);
     str_member(out, "error", r->error);
+    str_member(out, "fault", r->fault);
     key(out, "hex", 0);
     fputc('"', out);
     char hex[1025];
@@ -95,6 +96,20 @@ static void mac(FILE *out, const char *k, int has, const uint8_t m[6])
     str_member(out, k, has ? t : NULL);
 }
 
+/* "faults":{"count":N,"list":[{"t":...,"count":...,"text":...}]} (the first DEC_MAX_FAULTS) */
+static void faults(FILE *out, const dec_session *s, uint64_t origin)
+{
+    fprintf(out, ",\"faults\":{\"count\":%u,\"list\":[", s->nfaults);
+    for (unsigned i = 0; i < s->nfaults && i < DEC_MAX_FAULTS; i++) {
+        const dec_fault *f = &s->faults[i];
+        fprintf(out, "%s{\"count\":%u", i ? "," : "", f->count);
+        seconds(out, "t", origin, f->first_ns);
+        str_member(out, "text", f->text);
+        fputc('}', out);
+    }
+    fputs("]}", out);
+}
+
 int dec_json_session(FILE *out, const dec_analyzer *a, size_t i)
 {
     const dec_session *s = dec_session_get(a, i);
@@ -110,6 +125,13 @@ int dec_json_session(FILE *out, const dec_analyzer *a, size_t i)
     mac(out, "charger_mac", s->has_charger_mac, s->charger_mac);
     str_member(out, "evccid", s->evccid);
     str_member(out, "evseid", s->evseid);
+    str_member(out, "session_id", s->session_id[0] ? s->session_id : NULL);
+    str_member(out, "car_session_id", s->car_session_id[0] ? s->car_session_id : NULL);
+    fprintf(out, ",\"session_id_mismatches\":%u", s->session_id_mismatches);
+    faults(out, s, origin);
+    char date[40];
+    dec_utc_text(s->first_ns, date, sizeof date);
+    str_member(out, "start_utc", date);
     seconds(out, "first", origin, s->first_ns);
     seconds(out, "last", origin, s->last_ns);
     key(out, "stages", 0);

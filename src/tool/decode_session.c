@@ -114,6 +114,7 @@ void dec_finish(dec_analyzer *a, const cap_stats *st)
     if (st)
         a->totals.capture = *st;
     uint64_t end = a->end_ns > a->totals.last_ns ? a->end_ns : a->totals.last_ns;
+    dec_faults_finish(a);
     for (size_t i = 0; i < a->nsess; i++)
         dec_stats_close(&a->sess[i], end);
 }

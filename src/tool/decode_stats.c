@@ -129,6 +129,19 @@ static void note_mode(dec_session *s, const dec_record *r)
         s->ac = 1;
 }
 
+/* The session's list of faults: the record's, and messages that do not decode. */
+static void note_faults(dec_session *s, const dec_record *r)
+{
+    char text[sizeof s->faults[0].text];
+    if (r->fault)
+        dec_fault_add(s, r->ts_ns, r->fault);
+    if (!r->error || (r->layer != DEC_LAYER_HOMEPLUG && !(r->layer == DEC_LAYER_V2G && r->exi)))
+        return;
+    snprintf(text, sizeof text, "%s does not decode: %s", r->layer == DEC_LAYER_V2G ? r->exi->name : "HomePlug frame",
+             r->error);
+    dec_fault_add(s, r->ts_ns, text);
+}
+
 void dec_stats_note(dec_session *s, const dec_record *r)
 {
     if (r->ts_ns < s->first_ns)
@@ -171,6 +184,7 @@ void dec_stats_note(dec_session *s, const dec_record *r)
     }
     note_measures(s, r);
     note_end(s, r);
+    note_faults(s, r);
 }
 
 void dec_stats_close(dec_session *s, uint64_t end_ns)

@@ -9,8 +9,10 @@ int dec_text_record(FILE *out, const dec_record *r, uint64_t origin_ns)
     char conn[24] = "";
     if (r->layer == DEC_LAYER_TCP)
         snprintf(conn, sizeof conn, "conn %d: ", r->conn);
-    int rc = fprintf(out, "%10.3f  %-14s %-12s %-30s %s%s%s%s\n", t, dec_dir_name(r->dir), r->proto, r->name, conn,
-                     r->keys, r->error ? (r->keys[0] ? " ERROR: " : "ERROR: ") : "", r->error ? r->error : "");
+    const char *sep = r->keys[0] ? " " : "";
+    int rc = fprintf(out, "%10.3f  %-14s %-12s %-30s %s%s%s%s%s%s%s\n", t, dec_dir_name(r->dir), r->proto, r->name,
+                     conn, r->keys, r->error ? sep : "", r->error ? "ERROR: " : "", r->error ? r->error : "",
+                     r->fault ? (r->keys[0] || r->error ? " FAULT: " : "FAULT: ") : "", r->fault ? r->fault : "");
     return rc < 0 ? -1 : 0;
 }
 
@@ -40,10 +42,20 @@ int dec_text_session(FILE *out, const dec_analyzer *a, size_t i)
         fprintf(out, "no V2G protocol");
     if (s->conn >= 0)
         fprintf(out, ", TCP connection %d", s->conn);
-    fprintf(out, "\n  time     %.3f .. %.3f s (%.3f s)\n", secs(origin, s->first_ns), secs(origin, s->last_ns),
-            secs(s->first_ns, s->last_ns));
+    fputc('\n', out);
+    dec_text_faults(out, s, origin);
+    char date[40];
+    dec_utc_text(s->first_ns, date, sizeof date);
+    fprintf(out, "  time     %.3f .. %.3f s (%.3f s), from %s\n", secs(origin, s->first_ns),
+            secs(origin, s->last_ns), secs(s->first_ns, s->last_ns), date);
     party(out, "car", s->has_car_mac, s->car_mac, "EVCCID", s->evccid);
     party(out, "charger", s->has_charger_mac, s->charger_mac, "EVSEID", s->evseid);
+    if (s->session_id[0]) {
+        fprintf(out, "  SessionID %s (assigned by the charger)", s->session_id);
+        if (s->session_id_mismatches)
+            fprintf(out, "; the car sent %s in %u messages", s->car_session_id, s->session_id_mismatches);
+        fputc('\n', out);
+    }
     fprintf(out, "  stages  ");
     int any = 0;
     for (int k = 0; k < DEC_NSTAGES; k++) {
@@ -67,12 +79,33 @@ int dec_text_session(FILE *out, const dec_analyzer *a, size_t i)
     return ferror(out) ? -1 : 0;
 }
 
+void dec_text_faults(FILE *out, const dec_session *s, uint64_t origin_ns)
+{
+    if (!s->nfaults)
+        return;
+    fprintf(out, "  FAULTS   %u:\n", s->nfaults);
+    unsigned kept = s->nfaults < DEC_MAX_FAULTS ? s->nfaults : DEC_MAX_FAULTS;
+    for (unsigned i = 0; i < kept; i++) {
+        const dec_fault *f = &s->faults[i];
+        fprintf(out, "    %10.3f  %s", secs(origin_ns, f->first_ns), f->text);
+        if (f->count > 1)
+            fprintf(out, " (%u times)", f->count);
+        fputc('\n', out);
+    }
+    if (s->nfaults > kept)
+        fprintf(out, "    ... and %u more\n", s->nfaults - kept);
+}
+
 int dec_text_summary(FILE *out, const dec_analyzer *a)
 {
     const dec_totals *t = dec_stats(a);
     for (size_t i = 0; i < dec_nsessions(a); i++)
         dec_text_session(out, a, i);
     const cap_stats *c = &t->capture;
+    char first[40], last[40];
+    dec_utc_text(t->first_ns, first, sizeof first);
+    dec_utc_text(t->last_ns, last, sizeof last);
+    fprintf(out, "\ncaptured %s (time 0) .. %s", first, last);
     fprintf(out,
             "\ntotals: %llu frames; HomePlug %u, SDP %u, EXI messages %u (%u decode errors), V2GTP without a "
             "codec %u; other traffic skipped: %llu frames (IPv4 syslog, mDNS, ICMPv6, ...); %llu malformed (%u "

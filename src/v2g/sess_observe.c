@@ -1,6 +1,7 @@
-/* A bystander following a session through the charger's table (sequence) and the car's (V2G_EVCC_Msg_Timeout);
- * see ccsplc/core/sess_observe.h. The charger's state is kept as a set because where ISO-2 goes next depends on AC or
- * DC (iso2_evse_next), which only the charger's handler learns from the request. */
+/* A bystander following a session through the charger's table (sequence), the car's (V2G_EVCC_Msg_Timeout) and
+ * the SessionID the charger assigned; see ccsplc/core/sess_observe.h. The charger's state is
+ * kept as a set because where ISO-2 goes next depends on AC or DC (iso2_evse_next), which only the charger's
+ * handler learns from the request. */
 #include "ccsplc/core/sess_observe.h"
 
 #include <string.h>
@@ -89,4 +90,19 @@ void sess_observe_expected(const sess_observer *o, char *out, size_t cap)
         memcpy(out + n, name, len + 1);
         n += len;
     }
+}
+
+int sess_sid_watch_msg(sess_sid_watch *w, const char *name, const uint8_t *sid, size_t len)
+{
+    if (len > SESS_SID_MAX)
+        return -1;
+    if (!strcmp(name, "SessionSetupRes")) {
+        memcpy(w->id, sid, len);
+        w->len = (uint8_t)len;
+        w->has = 1;
+        return 1;
+    }
+    if (!w->has || !strcmp(name, "SessionSetupReq"))
+        return -1; /* the car proposes an ID (or zeros) before the charger assigns one */
+    return len == w->len && !memcmp(sid, w->id, len);
 }

@@ -4,7 +4,7 @@
   tshark-count CAPTURE        V2GTP EXI payloads (types 0x8001-0x8006) in tshark's reassembled TCP streams
   json FILE.jsonl             parses every line; prints the EXI message count, fails on decode errors
   reference FILE.jsonl TXT    every message of an OpenV2G *.decoded.txt equals ours (names, bytes, values)
-  png PNG X Y W H             pixels of the plot colours inside a box of a screenshot
+  png PNG X Y W H RGB...      at least 50 pixels of each colour (hex RRGGBB) inside a box of a screenshot
 """
 import datetime
 import json
@@ -222,10 +222,10 @@ def png_pixels(path):
     return rows, bpp
 
 
-def cmd_png(path, x, y, w, h):
-    colours = [(0x1f, 0x77, 0xb4), (0xd6, 0x27, 0x28)]  # EVTargetVoltage, EVSEPresentVoltage lines
+def cmd_png(path, x, y, w, h, colours):
+    colours = [tuple(int(c[i:i + 2], 16) for i in (0, 2, 4)) for c in colours]
     rows, bpp = png_pixels(path)
-    counts = [0, 0]
+    counts = [0] * len(colours)
     for yy in range(y, min(y + h, len(rows))):
         row = rows[yy]
         for xx in range(x, min(x + w, len(row) // bpp)):
@@ -233,9 +233,9 @@ def cmd_png(path, x, y, w, h):
             for i, c in enumerate(colours):
                 if sum(abs(px[k] - c[k]) for k in range(3)) < 40:
                     counts[i] += 1
-    print("plot pixels: target voltage %d, present voltage %d" % tuple(counts))
+    print("pixels of %s in the box: %s" % (" ".join("%02x%02x%02x" % c for c in colours), counts))
     if min(counts) < 50:
-        fail("the voltage plot is not drawn")
+        fail("not drawn")
 
 
 def main():
@@ -247,7 +247,7 @@ def main():
     elif cmd == "reference":
         cmd_reference(sys.argv[2], sys.argv[3])
     elif cmd == "png":
-        cmd_png(sys.argv[2], *map(int, sys.argv[3:7]))
+        cmd_png(sys.argv[2], *map(int, sys.argv[3:7]), sys.argv[7:])
     else:
         fail("unknown command " + cmd)
 

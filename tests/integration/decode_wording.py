@@ -138,7 +138,7 @@ def ac_session_stages():
     html = os.path.join(OUT, "ac.html")
     run("decode", "-q", "--html", html, ac_cap)
     page = open(html, encoding="utf-8").read()
-    stages = page[page.index("<h3>session 1</h3>"):page.index("<h2>Plots</h2>")]
+    stages = page[page.index('<section class="session" id="s1">'):page.index("</section>")]
     s = sessions(ac_cap)
     if not s[0].get("ac") or "charging loop" not in stages or "CableCheck" in stages or "PreCharge" in stages:
         fail("AC session: %s\n%s" % (s[0], stages))

@@ -2,7 +2,8 @@
 # `listen --html` (and `decode --html`) keep bounded memory: a capture made here by repeating a real one 100 and
 # 200 times (117 000 and 234 000 records) is read by `listen -r -q --html`; the larger peaks at nearly the same
 # memory as the smaller (the report keeps the newest DEC_HTML_MAX_ROWS = 50 000 records), and the page says how
-# many came before: its timeline has the newest 50 000 records, ending with the capture's last one.
+# many records came before: its timeline has the newest 50 000 rows (a run of loop messages is one row standing for
+# its count of records), ending with the capture's last one.
 set -euo pipefail
 : "${CCSPLC:?}" "${CCS_SHARED_DIR:?}"
 tmp=$(mktemp -d)
@@ -58,13 +59,15 @@ with open(html, encoding="utf-8") as f:
 m = re.search(r'data-dropped="(\d+)"', page)
 dropped = int(m.group(1)) if m else 0
 timeline = page[page.index('<table class="tl">'):]
-rows = re.findall(r'<tr class="[^"]*"><td>([0-9.]+)</td>', timeline)
-if dropped != len(times) - LIMIT or len(rows) != LIMIT:
-    fail("%d records: the page keeps %d and says %d dropped" % (len(times), len(rows), dropped))
-if rows[-1] != times[-1] or rows[0] != times[-LIMIT]:
-    fail("the timeline is not the newest %d records: %s .. %s" % (LIMIT, rows[0], rows[-1]))
-if "%d before them" % dropped not in page:
+rows = re.findall(r'<tr class="[^"]*"><td>([0-9.]+)</td><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>', timeline)
+counts = [int(m.group(1)) if m else 1 for m in (re.search(r"&times; (\d+)$", name) for _, name in rows)]
+kept = sum(counts)  # a row of loop messages stands for its count of records
+if dropped + kept != len(times) or len(rows) != LIMIT:
+    fail("%d records: the page keeps %d rows for %d and says %d dropped" % (len(times), len(rows), kept, dropped))
+if rows[-1][0] != times[-counts[-1]] or rows[0][0] != times[dropped]:
+    fail("the timeline is not the newest %d rows: %s .. %s" % (LIMIT, rows[0][0], rows[-1][0]))
+if "%d records before them" % dropped not in page:
     fail("the page does not say how many records were left out")
-print("ok: twice the records, %+d MB peak; the report keeps the newest %d and names the %d before" %
-      ((rss[200] - rss[100]) >> 10, LIMIT, dropped))
+print("ok: twice the records, %+d MB peak; the report keeps the newest %d rows (%d records) and names the %d "
+      "before" % ((rss[200] - rss[100]) >> 10, LIMIT, kept, dropped))
 PY

@@ -199,11 +199,30 @@ static void timeouts(void **state)
     assert_int_equal(sess_observe_request(&o, V2GTP_EXI, res, 1, &scratch, &timeout), CCS_EPROTO);
 }
 
+/* The SessionID rule: SessionSetupRes assigns it (IDs from the corpus's din.tsv SessionSetupRes and the
+ * SuperCharger capture's car), every later message must carry it; the car's SessionSetupReq proposes its own. */
+static void session_id(void **state)
+{
+    (void)state;
+    static const uint8_t zero[8] = {0}, assigned[8] = {0, 0, 0, 0, 0x3b, 0xc1, 0x35, 0x13},
+                         car[8] = {0xde, 0xad, 0xbe, 0xef, 0xde, 0xad, 0xbe, 0xef};
+    sess_sid_watch w = {0};
+    assert_int_equal(sess_sid_watch_msg(&w, "supportedAppProtocolReq", car, 8), -1);
+    assert_int_equal(sess_sid_watch_msg(&w, "SessionSetupReq", zero, 8), -1);
+    assert_int_equal(sess_sid_watch_msg(&w, "SessionSetupRes", assigned, 8), 1);
+    assert_int_equal(sess_sid_watch_msg(&w, "SessionSetupReq", car, 8), -1);
+    assert_int_equal(sess_sid_watch_msg(&w, "CurrentDemandReq", assigned, 8), 1);
+    assert_int_equal(sess_sid_watch_msg(&w, "CurrentDemandReq", car, 8), 0);
+    assert_memory_equal(w.id, assigned, 8);
+    assert_int_equal(sess_sid_watch_msg(&w, "CurrentDemandRes", assigned, 4), 0); /* shorter: another ID */
+    assert_int_equal(sess_sid_watch_msg(&w, "CurrentDemandRes", assigned, 9), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(din_dc),   cmocka_unit_test(iso2_dc),  cmocka_unit_test(iso2_ac),
-        cmocka_unit_test(iso20_dc), cmocka_unit_test(captures), cmocka_unit_test(timeouts),
+        cmocka_unit_test(iso20_dc), cmocka_unit_test(captures), cmocka_unit_test(timeouts), cmocka_unit_test(session_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,4 +31,17 @@ int sess_observe_request(sess_observer *o, uint16_t payload_type, const uint8_t 
 /* The names of the requests the charger's table allows now, space-separated, into out (for messages). */
 void sess_observe_expected(const sess_observer *o, char *out, size_t cap);
 
+/* The SessionID rule of DIN 70121 and ISO 15118-2/-20: the charger assigns the SessionID in its SessionSetupRes,
+ * and every later message's header carries it (a charger answers another with FAILED_UnknownSession). */
+#define SESS_SID_MAX 8
+typedef struct {
+    uint8_t id[SESS_SID_MAX]; /* the charger's, once has */
+    uint8_t len, has;
+} sess_sid_watch;
+
+/* A message (name: "SessionSetupRes", ...) and its header's SessionID, in order. Returns 1 when it assigns the
+ * SessionID (SessionSetupRes) or carries the assigned one, 0 when it carries another (w->id holds the assigned
+ * one), -1 when there is nothing to check (before the assignment, SessionSetupReq, longer than SESS_SID_MAX). */
+int sess_sid_watch_msg(sess_sid_watch *w, const char *name, const uint8_t *sid, size_t len);
+
 #endif

@@ -39,6 +39,8 @@ typedef struct {
     const char *name;  /* "CM_SLAC_PARAM.REQ", "SDP request", "open", "CurrentDemandReq", ... */
     const char *keys;  /* the key values for one timeline line ("EVTargetVoltage=412.8 ..."), maybe "" */
     const char *error; /* NULL, or why the message does not decode */
+    const char *fault; /* NULL, or the protocol fault the message shows: a FAILED_* ResponseCode, a SessionID not
+                        * the one the charger assigned, a RunID not the SLAC run's, an earlier request unanswered */
     const char *src, *dst; /* MAC or [IPv6]:port as text */
     const dec_field *fields;
     size_t nfields;
@@ -67,6 +69,14 @@ typedef struct {
     double min, max;
 } dec_range;
 
+/* A fault of a session (decode errors and the records' faults), counted once per kind of text. */
+#define DEC_MAX_FAULTS 16
+typedef struct {
+    uint64_t first_ns;
+    unsigned count;
+    char text[200];
+} dec_fault;
+
 typedef enum { DEC_END_NONE, DEC_END_SESSION_STOP, DEC_END_ERROR, DEC_END_TCP_CLOSE, DEC_END_TCP_RESET } dec_end;
 
 typedef struct {
@@ -89,6 +99,12 @@ typedef struct {
     uint64_t last_tls_ns;
     int ac;                      /* an AC session (energy transfer mode AC_*, ISO-20 AC/ACDP, ChargingStatus):
                                   * no CableCheck or PreCharge to reach */
+    char session_id[2 * 8 + 1];  /* hex, as the charger assigned it in SessionSetupRes; "" before */
+    char car_session_id[2 * 8 + 1]; /* the first other SessionID a message carried after that, "" when none */
+    unsigned session_id_mismatches; /* messages with another SessionID */
+    unsigned nfaults;            /* distinct faults while the list has room (the first DEC_MAX_FAULTS, in
+                                  * order), then every further one */
+    dec_fault faults[DEC_MAX_FAULTS];
     char last_v2g[48];           /* name of the last V2G message */
     uint64_t last_v2g_ns;
     dec_end end;
@@ -142,6 +158,14 @@ int dec_json_record(FILE *out, const dec_record *r, uint64_t origin_ns);    /* o
 int dec_json_sessions(FILE *out, const dec_analyzer *a);                     /* one object per session */
 int dec_json_session(FILE *out, const dec_analyzer *a, size_t i);            /* the object of session i */
 void dec_json_string(FILE *out, const char *s);                              /* "..." escaped, '<' as \u003c */
+/* XML: one document <ccsplc-decode> with a <capture file="..."> per file and a <message t ts session dir proto
+ * name> per decoded V2G message around the message's XML. */
+void dec_xml_begin(FILE *out);
+void dec_xml_capture(FILE *out, const char *path);
+int dec_xml_record(FILE *out, const dec_record *r, uint64_t origin_ns);
+void dec_xml_capture_end(FILE *out);
+void dec_xml_end(FILE *out);
+void dec_markup_text(FILE *out, const char *s); /* & < > " as entities (XML and HTML) */
 
 /* The HTML report: collect the records, then write one self-contained page. Memory is bounded: the timeline,
  * plots and sequence chart keep the newest DEC_HTML_MAX_ROWS records (the page says how many came before and
