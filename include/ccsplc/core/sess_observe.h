@@ -10,6 +10,10 @@
 
 #include "ccsplc/core/sess.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     const sess_proto *proto;
     uint32_t states;      /* charger table states the session may be in (a set: ISO-2 AC and DC part ways on
@@ -30,5 +34,9 @@ int sess_observe_request(sess_observer *o, uint16_t payload_type, const uint8_t 
 
 /* The names of the requests the charger's table allows now, space-separated, into out (for messages). */
 void sess_observe_expected(const sess_observer *o, char *out, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
