@@ -17,6 +17,8 @@ static void log_peer(const char *what, const uint8_t ip[16], uint16_t port)
     LOG_I("sdp: %s [%s]:%u", what, t, port);
 }
 
+#define LIVE_SDP_BATCH 16
+
 static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
 {
     (void)revents;
@@ -24,7 +26,10 @@ static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
     uint8_t buf[256], src[16], res[SDP_RES_LEN];
     size_t len, n;
     uint16_t sport;
-    while (llnet_udp_recv(fd, buf, sizeof buf, &len, src, &sport) == 1) {
+    /* At most LIVE_SDP_BATCH datagrams per wake-up: under an SDP flood the loop still serves the V2G
+     * connections and timers in between (the socket stays readable, poll returns at once). */
+    for (int batch = 0; batch < LIVE_SDP_BATCH && llnet_udp_recv(fd, buf, sizeof buf, &len, src, &sport) == 1;
+         batch++) {
         live_pcap_udp(l, 0, src, l->o.role == LIVE_EVSE ? SDP_UDP_PORT : l->port, sport, buf, len);
         if (l->o.role == LIVE_PEV) {
             if (sdp_client_on_datagram(&l->sdp, buf, len) != SDP_ACT_DONE) continue;

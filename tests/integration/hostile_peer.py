@@ -208,9 +208,10 @@ def sdp_flood(seconds=5.0, rate=1000):
     t0 = time.time()
     while True:
         now = time.time() - t0
-        while sent < min(now, seconds) * rate:
+        burst = 0
+        while sent < min(now, seconds) * rate and burst < 10:   # after a stall on a loaded machine: no burst
             s.sendto(req, dst)
-            sent += 1
+            sent, burst = sent + 1, burst + 1
         while True:
             try:
                 d = s.recv(64)

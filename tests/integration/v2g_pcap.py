@@ -17,9 +17,10 @@ import subprocess
 import sys
 import tempfile
 
+import pcaplib
+
 CAR_MAC, EVSE_MAC = bytes.fromhex("02000000ca02"), bytes.fromhex("02000000ee01")
-CAR_IP = bytes.fromhex("fe80000000000000000000fffeca0002")
-EVSE_IP = bytes.fromhex("fe80000000000000000000fffeee0001")
+EVSE_IP = pcaplib.link_local(EVSE_MAC)
 SDP_PORT, EVSE_PORT = 15118, 61851
 NS_DIN, NS_ISO2, NS_ISO20_DC = "urn:din:70121:2012:MsgDef", "urn:iso:15118:2:2013:MsgDef", "urn:iso:std:iso:15118:-20:DC"
 SHARED = os.environ.get("CCS_SHARED_DIR", os.path.join(os.path.dirname(__file__), "../../../shared"))
@@ -53,43 +54,25 @@ def sap_req(ns, major):
 SAP_RES_OK = bytes.fromhex("80400040")  # OK_SuccessfulNegotiation, SchemaID 1 (../shared/corpus/app.tsv)
 
 
-def v2gtp(ptype, payload):
-    return struct.pack(">BBHI", 1, 0xFE, ptype, len(payload)) + payload
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(">%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 class Pcap:
+    """Frames between the car and the charger (pcaplib's Ethernet/IPv6 builders), t in seconds."""
+
     def __init__(self, t0=1700000000.0):
         self.frames, self.t = [], t0
 
-    def ipv6(self, src_car, proto, l4, multicast=False):
-        src, dst = (CAR_IP, EVSE_IP) if src_car else (EVSE_IP, CAR_IP)
-        dmac, smac = (EVSE_MAC, CAR_MAC) if src_car else (CAR_MAC, EVSE_MAC)
-        if multicast:  # ff02::1 (the SDP request)
-            dst, dmac = bytes.fromhex("ff02" + "00" * 13 + "01"), bytes.fromhex("333300000001")
-        pseudo = src + dst + struct.pack(">IxxxB", len(l4), proto)
-        off = 6 if proto == 17 else 16
-        l4 = l4[:off] + struct.pack(">H", checksum(pseudo + l4)) + l4[off + 2:]
-        ip = struct.pack(">IHBB", 6 << 28, len(l4), proto, 64) + src + dst
-        self.frames.append((self.t, dmac + smac + b"\x86\xdd" + ip + l4))
-
     def udp(self, src_car, sport, dport, payload, multicast=False):
-        self.ipv6(src_car, 17, struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload, multicast)
+        src, dst = (CAR_MAC, EVSE_MAC) if src_car else (EVSE_MAC, CAR_MAC)
+        if multicast:  # ff02::1 (the SDP request)
+            dst = bytes.fromhex("333300000001")
+        self.frames.append((self.t, pcaplib.udp_frame(src, dst, sport, dport, payload,
+                                                      pcaplib.ALL_NODES if multicast else None)))
+
+    def tcp(self, src_car, sport, dport, seq, ack, flags, data):
+        src, dst = (CAR_MAC, EVSE_MAC) if src_car else (EVSE_MAC, CAR_MAC)
+        self.frames.append((self.t, pcaplib.tcp_frame(src, dst, sport, dport, seq, ack, flags, data)))
 
     def write(self, path):
-        with open(path, "wb") as f:
-            f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-            for t, data in self.frames:
-                sec = int(t)
-                f.write(struct.pack("<IIII", sec, int(round((t - sec) * 1e6)), len(data), len(data)) + data)
+        pcaplib.write_pcap(path, [(int(round(t * 1e9)), data) for t, data in self.frames])
 
 
 class Tcp:
@@ -98,28 +81,28 @@ class Tcp:
     def __init__(self, pcap, cport):
         self.p, self.cport = pcap, cport
         self.seq = {True: 1000, False: 5000}
-        self.segment(True, 0x02, b"")
-        self.segment(False, 0x12, b"")
-        self.segment(True, 0x10, b"")
+        self.segment(True, pcaplib.TCP_SYN, b"")
+        self.segment(False, pcaplib.TCP_SYN | pcaplib.TCP_ACK, b"")
+        self.segment(True, pcaplib.TCP_ACK, b"")
 
     def segment(self, car, flags, data):
         sport, dport = (self.cport, EVSE_PORT) if car else (EVSE_PORT, self.cport)
-        seq, ack = self.seq[car], self.seq[not car]
-        hdr = struct.pack(">HHIIBBHHH", sport, dport, seq, ack if flags & 0x10 else 0, 5 << 4, flags, 65535, 0, 0)
-        self.p.ipv6(car, 6, hdr + data)
-        self.seq[car] += len(data) + (1 if flags & 0x02 else 0)
+        ack = self.seq[not car] if flags & pcaplib.TCP_ACK else 0
+        self.p.tcp(car, sport, dport, self.seq[car], ack, flags, data)
+        self.seq[car] += len(data) + (1 if flags & pcaplib.TCP_SYN else 0)
 
     def send(self, car, data, t):
         self.p.t = t
-        self.segment(car, 0x18, data)
+        self.segment(car, pcaplib.TCP_PSH | pcaplib.TCP_ACK, data)
         self.p.t = t + 0.0005
-        self.segment(not car, 0x10, b"")
+        self.segment(not car, pcaplib.TCP_ACK, b"")
 
 
 def sdp(p, tls):
-    p.udp(True, 50000, SDP_PORT, v2gtp(0x9000, bytes([0x00 if tls else 0x10, 0x00])), multicast=True)
+    p.udp(True, 50000, SDP_PORT, pcaplib.v2gtp(0x9000, bytes([0x00 if tls else 0x10, 0x00])), multicast=True)
     p.t += 0.001
-    p.udp(False, SDP_PORT, 50000, v2gtp(0x9001, EVSE_IP + struct.pack(">HBB", EVSE_PORT, 0x00 if tls else 0x10, 0)))
+    answer = EVSE_IP + struct.pack(">HBB", EVSE_PORT, 0x00 if tls else 0x10, 0)
+    p.udp(False, SDP_PORT, 50000, pcaplib.v2gtp(0x9001, answer))
     p.t += 0.01
 
 
@@ -134,7 +117,7 @@ def conversation(p, cport, ns, major, msgs):
     c = Tcp(p, cport)
     t = p.t + 0.01
     for car, ptype, exi in [(True, 0x8001, sap_req(ns, major)), (False, 0x8001, SAP_RES_OK)] + msgs:
-        c.send(car, v2gtp(ptype, exi), t)
+        c.send(car, pcaplib.v2gtp(ptype, exi), t)
         t += 0.005
     p.t = t + 0.05
 
@@ -198,12 +181,12 @@ def cmd_tls(plain_out, tls_out, keylog):
                 t += 0.002
     t += 0.01
     for car, exi in msgs:
-        (client if car else server).write(v2gtp(0x8001, exi))
+        (client if car else server).write(pcaplib.v2gtp(0x8001, exi))
         data = (c_out if car else s_out).read()
         (s_in if car else c_in).write(data)
         (server if car else client).read(65536)
         tc.send(car, data, t)
-        pc.send(car, v2gtp(0x8001, exi), t)
+        pc.send(car, pcaplib.v2gtp(0x8001, exi), t)
         t += 0.005
     tp.write(tls_out)
     pp.write(plain_out)

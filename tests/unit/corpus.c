@@ -86,3 +86,13 @@ long corpus_check_file(const char *name, corpus_check_fn check)
     free(buf);
     return buf && n ? (long)failed : -1;
 }
+
+const char *corpus_same_encoding(const uint8_t *in, size_t n, const uint8_t *out, size_t olen)
+{
+    if (olen > n || memcmp(in, out, olen))
+        return "re-encoding differs";
+    for (size_t k = olen; k < n; k++)
+        if (in[k])
+            return "re-encoding is shorter than the input";
+    return NULL;
+}
