@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages ccsplc needs to build and test, when any is missing (run as root).
+# Installs the Debian 12 packages ccsplc needs, when any is missing (run as root). Usage: deps.sh [PROFILE]:
+# "demo" is what the CLI alone needs to build (scripts/demo.sh); "all" (the default) adds the tests, the
+# Cortex-M4 toolchain, Chromium (HTML report tests), tshark and the Wireshark plugin's development files.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config clang python3 libcmocka-dev libpcap-dev libssl-dev libxml2-dev
-      libxml2-utils tshark gcc-arm-none-eabi libnewlib-arm-none-eabi iproute2 ethtool chromium fonts-dejavu-core xxd
-      valgrind
-      libwireshark-dev libglib2.0-dev openssl)  # the Wireshark plugin (wireshark/) and its test
+profile=${1:-all}
+demo=(build-essential cmake pkg-config libpcap-dev libssl-dev libxml2-dev)
+case "$profile" in
+  demo) pkgs=("${demo[@]}") ;;
+  all) pkgs=("${demo[@]}" clang python3 libcmocka-dev libxml2-utils tshark gcc-arm-none-eabi libnewlib-arm-none-eabi
+             iproute2 ethtool chromium fonts-dejavu-core xxd valgrind
+             libwireshark-dev libglib2.0-dev openssl) ;;  # the last line: the Wireshark plugin (wireshark/) and its test
+  *) echo "usage: deps.sh [demo|all]" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -12,7 +19,7 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}" >&2
   if [ "$(id -u)" != 0 ]; then
-    echo "deps: need root to install packages (sudo $0)" >&2
+    echo "deps: need root to install packages (sudo $0 $profile)" >&2
     exit 1
   fi
   apt-get update -qq

@@ -1,6 +1,6 @@
 /* Qualcomm checksum32 over modem images and PIB chunks. */
 #include "ccsplc/core/hpgp.h"
-#include "wire.h"
+#include "common/wire.h"
 
 uint32_t hpgp_checksum32(const uint8_t *data, size_t len)
 {

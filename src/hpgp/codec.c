@@ -4,7 +4,7 @@
 #include "ccsplc/core/errors.h"
 #include "header.h"
 #include "layout.h"
-#include "wire.h"
+#include "common/wire.h"
 
 const hpgp_layout *hpgp_layout_of(hpgp_kind kind)
 {

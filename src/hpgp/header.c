@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "ccsplc/core/errors.h"
-#include "wire.h"
+#include "common/wire.h"
 
 const uint8_t hpgp_broadcast_mac[6] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
 const uint8_t hpgp_local_modem_mac[6] = { 0x00, 0xB0, 0x52, 0x00, 0x00, 0x01 };

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "ccsplc/core/hpgp.h"
-#include "wire.h"
+#include "common/wire.h"
 
 void hpgp_nw_sta_put(uint8_t rec[HPGP_NW_STA_LEN], const hpgp_nw_sta *s)
 {

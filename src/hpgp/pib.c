@@ -6,7 +6,7 @@
 
 #include "ccsplc/core/errors.h"
 #include "ccsplc/core/pib.h"
-#include "wire.h"
+#include "common/wire.h"
 
 /* checksum32 of a region with the 4-byte field at `field` taken as 0. */
 static uint32_t checksum_without(const uint8_t *data, size_t len, size_t field)

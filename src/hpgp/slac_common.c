@@ -4,7 +4,7 @@
 
 #include "ccsplc/core/errors.h"
 #include "slac_internal.h"
-#include "wire.h"
+#include "common/wire.h"
 
 void slac_timer_set(slac_timer *t, uint32_t at)
 {

@@ -5,7 +5,7 @@
 
 #include "ccsplc/core/errors.h"
 #include "slac_internal.h"
-#include "wire.h"
+#include "common/wire.h"
 
 enum { E_IDLE, E_RESET, E_LISTEN };
 enum { S_PARAM, S_SOUNDING, S_ATTEN_RSP, S_WAIT_MATCH, S_MATCHED };

@@ -5,7 +5,7 @@
 
 #include "ccsplc/core/errors.h"
 #include "slac_internal.h"
-#include "wire.h"
+#include "common/wire.h"
 
 enum {
     P_IDLE,

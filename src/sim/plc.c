@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "ccsplc/core/errors.h"
-#include "hpgp/wire.h"
+#include "common/wire.h"
 #include "sim_internal.h"
 
 enum { DEFAULT_SEED = 0x2545F491u };

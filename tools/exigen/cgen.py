@@ -206,7 +206,7 @@ class Codec:
         out = ["/* %s codec: message structs. %s */" % (self.proto["title"], HEADER_NOTE),
                "#ifndef CCSPLC_GEN_%s_H" % P.upper(), "#define CCSPLC_GEN_%s_H" % P.upper(), "",
                "#include <stdbool.h>", "#include <stddef.h>", "#include <stdint.h>", "",
-               '#include "ccsplc/core/exi.h"', ""]
+               '#include "ccsplc/core/exi.h"', "", "#ifdef __cplusplus", 'extern "C" {', "#endif", ""]
         for name, lits in sorted(self.enums.items()):
             out.append("enum %s {" % name)
             for i, lit in enumerate(lits):
@@ -225,7 +225,7 @@ class Codec:
             out += ["int %s_decode%s(const uint8_t *buf, size_t len, struct %s *doc);" % (P, fn, doc.struct),
                     "int %s_encode%s(const struct %s *doc, uint8_t *buf, size_t cap, size_t *len);"
                     % (P, fn, doc.struct)]
-        out += ["", "#endif", ""]
+        out += ["", "#ifdef __cplusplus", "}", "#endif", "", "#endif", ""]
         return "\n".join(out)
 
     def _member_decl(self, g, f):

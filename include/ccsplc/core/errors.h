@@ -2,6 +2,10 @@
 #ifndef CCSPLC_ERRORS_H
 #define CCSPLC_ERRORS_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
     CCS_OK = 0,
     CCS_EINVAL = -1,      /* invalid argument */
@@ -25,5 +29,9 @@ enum {
 
 /* A short human-readable description of a CCS_E* code (never NULL). */
 const char *ccs_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Value kinds of a type row. */
 enum exi_kind {
     EXI_K_COMPLEX, EXI_K_BOOL, EXI_K_ENUM, EXI_K_NBIT, EXI_K_UINT, EXI_K_INT, EXI_K_STRING, EXI_K_BINARY,
@@ -118,5 +122,9 @@ int exi_encode_type(const struct exi_codec *c, uint16_t type, const void *in, ui
 int exi_encode(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len);
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,
                   struct exi_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/sha256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HPGP_ETHERTYPE 0x88E1u
 #define HPGP_MIN_FRAME 60u          /* shorter frames are zero-padded to this length */
 #define HPGP_MAX_FRAME 1518u
@@ -360,5 +364,9 @@ int hpgp_nid_from_nmk(ccs_sha256_fn sha256, const uint8_t nmk[HPGP_NMK_LEN], uns
 /* ---- modem images ---- */
 /* Qualcomm checksum32: bitwise NOT of the XOR of all little-endian 32-bit words (len rounded down to 4). */
 uint32_t hpgp_checksum32(const uint8_t *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define IPV6_ADDR_LEN 16
 #define IPV6_TEXT_MAX 40 /* longest text ipv6_format writes (8 groups of 4 digits, 7 colons) + NUL */
 
@@ -70,5 +74,9 @@ int ipv6_frame_build(const ipv6_frame *f, const uint8_t *payload, size_t len, ui
  * transmissions often carry offloaded, unfilled ones). */
 int ipv6_frame_parse(const uint8_t *frame, size_t len, ipv6_frame *f, const uint8_t **payload,
                      size_t *payload_len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

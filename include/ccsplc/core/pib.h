@@ -9,6 +9,10 @@
 
 #include "ccsplc/core/hpgp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Offsets inside the PIB image (HOMEPLUG-NOTES.md; length and checksum per the flat PIB header). */
 #define HPGP_PIB_OFF_LENGTH 0x04u     /* LE16: image length (flat form) */
 #define HPGP_PIB_OFF_CHECKSUM 0x08u   /* LE32: checksum32 of the image with this field taken as 0 (flat form) */
@@ -81,5 +85,9 @@ void hpgp_pib_set_key(uint8_t *file, const hpgp_pib_view *v, const uint8_t nmk[H
  * image with a MAC; len (a multiple of 4) = HPGP_NVM_HEADER_LEN + the image, at least HPGP_PIB_MIN_LEN.
  * 0 or CCS_EINVAL. */
 int hpgp_pib_init_nvm(uint8_t *buf, size_t len, const uint8_t mac[6]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

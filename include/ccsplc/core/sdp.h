@@ -8,6 +8,10 @@
 #include "ccsplc/core/ipv6.h"
 #include "ccsplc/core/v2gtp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SDP_UDP_PORT 15118     /* the SECC listens for SDP requests on this UDP port (V2G_UDP_SDP_SERVER) */
 #define SDP_SECURITY_TLS 0x00  /* request/response "security" byte: secured with TLS */
 #define SDP_SECURITY_NONE 0x10 /* no transport layer security */
@@ -96,5 +100,9 @@ typedef struct {
  * error for a datagram to ignore, CCS_ESTATE when neither port is set, or CCS_ENOSPC. */
 int sdp_server_answer(const sdp_server *s, const uint8_t *req, size_t req_len, uint8_t *out, size_t cap,
                       size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

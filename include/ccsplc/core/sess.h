@@ -16,6 +16,10 @@
 #include "ccsplc/core/gen/iso20_dc.h"
 #include "ccsplc/core/slac.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- timers (ms), named as in DIN 70121 / ISO 15118-2 ---- */
 #define SESS_EVCC_MSG_TIMEOUT_MS 2000u                /* V2G_EVCC_Msg_Timeout: car waits for a response */
 #define SESS_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_MS 250u  /* V2G_EVCC_Msg_Timeout for CurrentDemand */
@@ -325,5 +329,9 @@ void sess_pev_disconnect(sess_pev *p, uint32_t now_ms);
 void sess_pev_tick(sess_pev *p, uint32_t now_ms);
 int sess_pev_next_timeout(const sess_pev *p, uint32_t *at_ms);
 const char *sess_pev_state_name(const sess_pev *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 
 #include "ccsplc/core/sess.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     const sess_proto *proto;
     uint32_t states;      /* charger table states the session may be in (a set: ISO-2 AC and DC part ways on
@@ -43,5 +47,9 @@ typedef struct {
  * SessionID (SessionSetupRes) or carries the assigned one, 0 when it carries another (w->id holds the assigned
  * one), -1 when there is nothing to check (before the assignment, SessionSetupReq, longer than SESS_SID_MAX). */
 int sess_sid_watch_msg(sess_sid_watch *w, const char *name, const uint8_t *sid, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

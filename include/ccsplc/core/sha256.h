@@ -5,11 +5,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CCS_SHA256_LEN 32u
 
 typedef void (*ccs_sha256_fn)(const uint8_t *data, size_t len, uint8_t out[CCS_SHA256_LEN]);
 
 /* Platform implementation on OpenSSL libcrypto (src/platform/sha256_openssl.c). */
 void ccs_sha256_openssl(const uint8_t *data, size_t len, uint8_t out[CCS_SHA256_LEN]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "ccsplc/core/hpgp.h"
 #include "ccsplc/core/sha256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ISO 15118-3 timers (ms) and counters, at the values existing implementations use. */
 #define SLAC_TT_EVSE_SLAC_INIT_MS 40000u        /* 20-50 s: EVSE waits for the first SLAC_PARAM.REQ */
 #define SLAC_TT_MATCH_SEQUENCE_MS 400u          /* EVSE: SLAC_PARAM.CNF -> START_ATTEN_CHAR.IND */
@@ -207,5 +211,9 @@ slac_action slac_evse_step(slac_evse *s, const slac_event *ev, uint32_t now_ms);
 const slac_match_info *slac_evse_match(const slac_evse *s);
 /* The session NMK/NID the EVSE gave its modem (valid after SLAC_EV_START). */
 const uint8_t *slac_evse_nmk(const slac_evse *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/hpgp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     uint8_t run_id[HPGP_RUN_ID_LEN]; /* of the car's latest CM_SLAC_PARAM.REQ */
     uint8_t active;                  /* a run has started */
@@ -20,5 +24,9 @@ const uint8_t *hpgp_run_id(const hpgp_msg *m);
  * carries the run's RunID, 0 when another (w->run_id holds the expected one), -1 when m has no RunID or comes
  * before any run. */
 int slac_watch_msg(slac_watch *w, const hpgp_msg *m);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

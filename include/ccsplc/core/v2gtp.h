@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define V2GTP_VERSION 0x01     /* protocol version */
 #define V2GTP_VERSION_INV 0xFE /* inverse protocol version (~0x01) */
 #define V2GTP_HEADER_LEN 8     /* version, inverse version, payload type (BE16), payload length (BE32) */
@@ -81,5 +85,9 @@ void v2gtp_reasm_reset(v2gtp_reasm *r);
 int v2gtp_reasm_push(v2gtp_reasm *r, const uint8_t *data, size_t len, size_t *used, v2gtp_msg *msg);
 /* Nonzero while a message is partly received. */
 int v2gtp_reasm_pending(const v2gtp_reasm *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

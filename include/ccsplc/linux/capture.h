@@ -7,6 +7,10 @@
 
 #include "ccsplc/core/ipv6.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CAP_DEFAULT_MAX_PAYLOAD 65536 /* largest V2GTP payload the reader reassembles by default */
 #define CAP_TCP_WINDOW 65536          /* out-of-order bytes held per direction before the oldest hole is lost */
 
@@ -109,5 +113,9 @@ void cap_source_close(cap_source *s);
 /* Reads a whole file: open, feed every frame, finish. stats (may be NULL) gets the counters. */
 int cap_read_file(const char *path, const cap_callbacks *cb, uint32_t max_payload, cap_stats *stats, char *err,
                   size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define INI_MAX_FILE (1u << 20)   /* larger files are refused */
 #define INI_MAX_LINE 1024u        /* longer lines are refused */
 #define INI_MAX_NAME 64u          /* section and key names, lower-cased */
@@ -25,5 +29,9 @@ int ini_parse_file(const char *path, ini_key_fn fn, void *ctx, unsigned *bad_lin
 int ini_number(const char *value, double lo, double hi, double *out);
 /* 1/yes/true/on and 0/no/false/off, any case (configparser's booleans). 0 or CCS_ESYNTAX. */
 int ini_bool(const char *value, int *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

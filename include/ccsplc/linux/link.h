@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CCS_LINK_HPGP 0x1u      /* receive HomePlug frames (ethertype 0x88E1) */
 #define CCS_LINK_IPV6 0x2u      /* receive IPv6 frames (ethertype 0x86DD) */
 #define CCS_LINK_PROMISC 0x4u   /* promiscuous interface (a bridge sees frames for every host) */
@@ -58,5 +62,9 @@ typedef struct {
 
 /* A frame I/O over an open link (poll with timeout, CLOCK_MONOTONIC). */
 void ccs_link_frame_io(ccs_link *l, ccs_frame_io *io);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "ccsplc/core/ipv6.h"
 #include "ccsplc/core/slac.h"   /* ccs_random_fn */
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The interface's link-local address, usable for binding: 0; CCS_EAGAIN while it is still tentative (DAD) or
  * not assigned yet; CCS_ENOTFOUND for an unknown interface; CCS_EIO. *ifindex is set whenever the interface
  * exists. */
@@ -47,5 +51,9 @@ int llnet_tcp_connect(int ifindex, const uint8_t addr[IPV6_ADDR_LEN], uint16_t p
 int llnet_tcp_connected(int fd);
 /* The local address and port of a socket. 0 or CCS_EIO. */
 int llnet_local(int fd, uint8_t addr[IPV6_ADDR_LEN], uint16_t *port);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -4,6 +4,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum ccs_log_level { CCS_LOG_ERROR, CCS_LOG_WARN, CCS_LOG_INFO, CCS_LOG_DEBUG };
 
 void ccs_log_set_level(enum ccs_log_level level);
@@ -20,5 +24,9 @@ int ccs_log_prefix(char *buf, size_t cap, enum ccs_log_level level);
 #define LOG_W(...) ccs_log(CCS_LOG_WARN, __VA_ARGS__)
 #define LOG_I(...) ccs_log(CCS_LOG_INFO, __VA_ARGS__)
 #define LOG_D(...) ccs_log(CCS_LOG_DEBUG, __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -6,6 +6,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CCS_LOOP_MAX_FDS 16
 #define CCS_LOOP_MAX_TIMERS 32
 #define CCS_LOOP_MAX_OUTQ 4
@@ -86,5 +90,9 @@ void ccs_loop_stop(ccs_loop *loop, int rc);
 int ccs_loop_run_once(ccs_loop *loop, int max_wait_ms);
 /* Dispatch until ccs_loop_stop; returns its rc (or CCS_EIO). */
 int ccs_loop_run(ccs_loop *loop);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

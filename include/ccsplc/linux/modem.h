@@ -11,6 +11,10 @@
 #include "ccsplc/core/pib.h"
 #include "ccsplc/core/slac.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MODEM_REPLY_MS 1000u       /* wait for one confirmation */
 #define MODEM_RETRIES 2u           /* repeats of a request that got no confirmation */
 #define MODEM_WAIT_POLL_MS 250u    /* GET_SW interval while waiting for a modem to come back */
@@ -61,5 +65,9 @@ int modem_pib_read(modem_client *c, uint8_t *buf, size_t cap, size_t *len);
 int modem_pib_write(modem_client *c, const uint8_t *file, size_t len);
 /* Read, patch for the role, write, reset, wait for the modem (up to wait_ms). 0 or CCS_E*. */
 int modem_configure(modem_client *c, hpgp_pib_role role, uint32_t wait_ms);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

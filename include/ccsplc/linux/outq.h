@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <sys/uio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
     CCS_OUTQ_WAIT = 1,    /* writes wait until the descriptor takes them: nothing is dropped (a file source) */
     CCS_OUTQ_SHARED = 2,  /* the descriptor's open file may be shared (stdin/out/err of a shell): a pipe, FIFO or
@@ -48,5 +52,9 @@ void ccs_outq_free(ccs_outq *q);
 /* A stdio stream whose writes go into q, line-buffered or (unbuffered) one piece per call, never failing (drops
  * and errors are counted in q). NULL when it cannot be made. */
 FILE *ccs_outq_stream(ccs_outq *q, int line_buffered);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #include "ccsplc/core/ipv6.h"
 #include "ccsplc/linux/outq.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PCAPNG_LINKTYPE_ETHERNET 1
 #define PCAPNG_SNAPLEN 262144
 #define PCAPNG_LIVE_QUEUE (4u << 20)   /* pcapng_open_live: bytes held for a reader that is behind */
@@ -58,5 +62,9 @@ int pcapng_tcp_flow_open(pcapng_writer *w, pcapng_tcp_flow *fl, uint64_t ts_ns, 
  * several when longer than an Ethernet MTU allows). 0 or an error. */
 int pcapng_tcp_flow_data(pcapng_writer *w, pcapng_tcp_flow *fl, uint64_t ts_ns, pcapng_dir dir, const uint8_t *data,
                          size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,8 +7,16 @@
 
 #include "ccsplc/core/slac.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A ccs_random_fn on getrandom(2); ctx is unused. Aborts if the kernel cannot give randomness (keys must
  * never silently be predictable). */
 void ccs_random_getrandom(void *ctx, uint8_t *out, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "ccsplc/linux/loop.h"
 #include "ccsplc/core/slac.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { CCS_SLAC_EVSE, CCS_SLAC_PEV } ccs_slac_role;
 
 typedef struct {
@@ -35,5 +39,9 @@ int ccs_slac_run_pev(ccs_slac_runner *r, ccs_loop *loop, ccs_link *link, const s
 const slac_match_info *ccs_slac_match(const ccs_slac_runner *r);
 /* Stop feeding the machine: remove its fd watch and timers from the loop. */
 void ccs_slac_detach(ccs_slac_runner *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

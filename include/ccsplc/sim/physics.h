@@ -5,6 +5,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- car battery: SoC counts stored energy; terminal voltage = OCV(SoC) + I * R ---- */
 #define PHYS_OCV_POINTS 8
 
@@ -111,5 +115,9 @@ typedef enum { PHYS_CP_A, PHYS_CP_B, PHYS_CP_C } phys_cp_state;
 phys_cp_state phys_cp_state_of(int plugged, int s2_closed);
 float phys_cp_voltage(phys_cp_state s);   /* positive PWM level: 12, 9, 6 V */
 char phys_cp_letter(phys_cp_state s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 #include "ccsplc/sim/physics.h"
 #include "ccsplc/core/sess.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PLANT_CONTACTOR_DELAY_MS 20u   /* contactor switching time */
 #define PLANT_MAX_BREAK_A 5.0f         /* opening above this current counts as "under load" */
 
@@ -43,5 +47,9 @@ void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_clos
  * supplies up to the charger's EVSEMaxCurrent and the on-board charger draws in CP state C. */
 void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms);
 void phys_plant_step_pev(phys_plant *pl, sess_pev *p, uint32_t dt_ms);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

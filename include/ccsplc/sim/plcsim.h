@@ -11,6 +11,10 @@
 #include "ccsplc/core/hpgp.h"
 #include "ccsplc/core/sha256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SIM_MAX_PORTS 8
 #define SIM_QUEUE_CAP 64
 #define SIM_FRAME_MAX HPGP_MAX_FRAME
@@ -103,5 +107,9 @@ int sim_plc_next_due(const sim_plc *plc, uint32_t *due_ms);
 int sim_plc_restart_modem(sim_plc *plc, int port, uint32_t now_ms);
 /* 1 when the modems of ports a and b are online at now_ms and share an NMK. */
 int sim_plc_same_avln(const sim_plc *plc, int a, int b, uint32_t now_ms);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

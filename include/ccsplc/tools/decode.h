@@ -10,6 +10,10 @@
 #include "ccsplc/linux/capture.h"
 #include "ccsplc/tools/exi_text.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Who sent a record: learned from SLAC (CM_SLAC_PARAM.REQ comes from the car), SDP (the request comes from
  * the car) and TCP (the car is the client). MODEM: a host talking to its own modem (keys, firmware, ...). */
 typedef enum {
@@ -178,5 +182,9 @@ void dec_html_record(dec_html *h, const dec_record *r);
 uint64_t dec_html_dropped(const dec_html *h);          /* records left out so far */
 int dec_html_write(dec_html *h, FILE *out, const dec_analyzer *a, const char *title);
 void dec_html_free(dec_html *h);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

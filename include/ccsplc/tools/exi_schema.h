@@ -9,6 +9,10 @@
 
 #include "ccsplc/tools/exi_text.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define EXI_NS_DIN "urn:din:70121:2012:MsgDef"
 #define EXI_NS_ISO2 "urn:iso:15118:2:2013:MsgDef"
 #define EXI_NS_ISO20_PREFIX "urn:iso:std:iso:15118:-20:"
@@ -53,5 +57,9 @@ int exi_hs_decode(exi_hs *h, uint16_t payload_type, const uint8_t *payload, size
 
 /* The largest exiDocument of the registry. */
 size_t exi_doc_max_size(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,6 +11,10 @@
 
 #include "ccsplc/tools/exi_text.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define EXI_SIG_DIGEST_MAX 64u
 
 /* The digest of data by the algorithm's XML Signature URI ("http://www.w3.org/2001/04/xmlenc#sha256"): its length,
@@ -31,5 +35,9 @@ typedef struct {
 /* Checks every Reference of the message's signature (codecs with a fragment grammar: iso2, iso20-*). Returns the
  * number of References (0: no signature), fills at most max of refs, or a negative CCS_E* code. */
 int exi_sig_check(const struct exi_proto *p, const void *doc, exi_sig_digest_fn digest, exi_sig_ref *refs, int max);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

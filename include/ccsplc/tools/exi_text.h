@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One generated codec, by its command-line name ("app", "din", "iso2", "iso20-common", ...). */
 struct exi_proto {
     const char *name;
@@ -35,5 +39,9 @@ int exi_text_from_xml(const struct exi_proto *p, const char *xml, size_t len, vo
 
 /* Describe where an EXI error happened: bit offset, the grammar state's expected events. */
 void exi_text_describe_error(const struct exi_proto *p, const struct exi_error *err, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

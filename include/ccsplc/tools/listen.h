@@ -15,6 +15,10 @@
 #include "ccsplc/linux/loop.h"
 #include "ccsplc/core/slac.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define LIS_SPLIT_OPEN 16 /* default: sessions whose split files stay open (the most recent ones) */
 
 typedef enum { LIS_OUT_TEXT, LIS_OUT_JSON, LIS_OUT_NONE } lis_format;
@@ -59,5 +63,9 @@ const dec_analyzer *lis_analyzer(const lis_listener *l);
 size_t lis_nchargers(const lis_listener *l);
 const lis_charger *lis_charger_get(const lis_listener *l, size_t i);
 void lis_free(lis_listener *l);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum app_responseCodeType {
     app_responseCodeType_OK_SuccessfulNegotiation = 0,
     app_responseCodeType_OK_SuccessfulNegotiationWithMinorDeviation = 1,
@@ -52,5 +56,9 @@ extern const struct exi_meta app_meta;
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
 int app_decode(const uint8_t *buf, size_t len, struct app_exiDocument *doc);
 int app_encode(const struct app_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

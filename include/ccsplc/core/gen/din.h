@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum din_DC_EVErrorCodeType {
     din_DC_EVErrorCodeType_NO_ERROR = 0,
     din_DC_EVErrorCodeType_FAILED_RESSTemperatureInhibit = 1,
@@ -898,5 +902,9 @@ extern const struct exi_meta din_meta;
 /* Encode *doc; *len receives the byte count. 0 or -CCS_E*. */
 int din_decode(const uint8_t *buf, size_t len, struct din_exiDocument *doc);
 int din_encode(const struct din_exiDocument *doc, uint8_t *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

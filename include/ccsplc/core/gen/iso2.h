@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum iso2_DC_EVErrorCodeType {
     iso2_DC_EVErrorCodeType_NO_ERROR = 0,
     iso2_DC_EVErrorCodeType_FAILED_RESSTemperatureInhibit = 1,
@@ -976,5 +980,9 @@ int iso2_decode_fragment(const uint8_t *buf, size_t len, struct iso2_exiFragment
 int iso2_encode_fragment(const struct iso2_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 int iso2_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso2_xmldsigFragment *doc);
 int iso2_encode_xmldsig_fragment(const struct iso2_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

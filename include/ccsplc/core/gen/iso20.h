@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum iso20_authorizationType {
     iso20_authorizationType_EIM = 0,
     iso20_authorizationType_PnC = 1,
@@ -1014,5 +1018,9 @@ int iso20_decode_fragment(const uint8_t *buf, size_t len, struct iso20_exiFragme
 int iso20_encode_fragment(const struct iso20_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 int iso20_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_xmldsigFragment *doc);
 int iso20_encode_xmldsig_fragment(const struct iso20_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

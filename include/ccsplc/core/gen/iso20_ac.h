@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum iso20_ac_evseNotificationType {
     iso20_ac_evseNotificationType_Pause = 0,
     iso20_ac_evseNotificationType_ExitStandby = 1,
@@ -739,5 +743,9 @@ int iso20_ac_decode_fragment(const uint8_t *buf, size_t len, struct iso20_ac_exi
 int iso20_ac_encode_fragment(const struct iso20_ac_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 int iso20_ac_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_ac_xmldsigFragment *doc);
 int iso20_ac_encode_xmldsig_fragment(const struct iso20_ac_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

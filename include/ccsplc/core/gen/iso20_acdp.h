@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum iso20_acdp_cpStatusType {
     iso20_acdp_cpStatusType_StateA = 0,
     iso20_acdp_cpStatusType_StateB = 1,
@@ -374,5 +378,9 @@ int iso20_acdp_decode_fragment(const uint8_t *buf, size_t len, struct iso20_acdp
 int iso20_acdp_encode_fragment(const struct iso20_acdp_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 int iso20_acdp_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_acdp_xmldsigFragment *doc);
 int iso20_acdp_encode_xmldsig_fragment(const struct iso20_acdp_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

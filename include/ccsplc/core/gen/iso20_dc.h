@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum iso20_dc_evseNotificationType {
     iso20_dc_evseNotificationType_Pause = 0,
     iso20_dc_evseNotificationType_ExitStandby = 1,
@@ -653,5 +657,9 @@ int iso20_dc_decode_fragment(const uint8_t *buf, size_t len, struct iso20_dc_exi
 int iso20_dc_encode_fragment(const struct iso20_dc_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 int iso20_dc_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_dc_xmldsigFragment *doc);
 int iso20_dc_encode_xmldsig_fragment(const struct iso20_dc_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

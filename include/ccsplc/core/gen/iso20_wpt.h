@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/exi.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum iso20_wpt_WPT_AlignmentCheckMethodType {
     iso20_wpt_WPT_AlignmentCheckMethodType_PowerCheck = 0,
     iso20_wpt_WPT_AlignmentCheckMethodType_LPE = 1,
@@ -668,5 +672,9 @@ int iso20_wpt_decode_fragment(const uint8_t *buf, size_t len, struct iso20_wpt_e
 int iso20_wpt_encode_fragment(const struct iso20_wpt_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len);
 int iso20_wpt_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_wpt_xmldsigFragment *doc);
 int iso20_wpt_encode_xmldsig_fragment(const struct iso20_wpt_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

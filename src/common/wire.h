@@ -1,6 +1,6 @@
 /* Little-endian load/store helpers shared by the HomePlug codec, the SLAC machines and the simulator. */
-#ifndef CCSPLC_HPGP_WIRE_H
-#define CCSPLC_HPGP_WIRE_H
+#ifndef CCSPLC_COMMON_WIRE_H
+#define CCSPLC_COMMON_WIRE_H
 
 #include <stdint.h>
 #include <string.h>

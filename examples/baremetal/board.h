@@ -1,0 +1,35 @@
+/* The hooks a board gives the bare-metal example (examples/baremetal/main.c): time, randomness, HomePlug frames,
+ * the IP stack's UDP and TCP, and the car's hardware. docs/porting.md describes each. */
+#ifndef EXAMPLE_BOARD_H
+#define EXAMPLE_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ccsplc/core/sess.h"
+
+/* Time: a monotonic millisecond counter (wraps after 49 days; the core compares times modulo 2^32). */
+uint32_t board_millis(void);
+/* Randomness for RunIDs and nonces (a ccs_random_fn): a hardware RNG or a seeded DRBG, never a constant. */
+void board_random(void *ctx, uint8_t *out, size_t len);
+/* The host MAC of the powerline modem's Ethernet side. */
+const uint8_t *board_mac(void);
+/* Raw Ethernet to the modem (HomePlug management, EtherType 0x88E1): send one frame; receive one into buf, its
+ * length or 0 when none is waiting. */
+void board_eth_send(const uint8_t *frame, size_t len);
+size_t board_eth_recv(uint8_t *buf, size_t cap);
+/* The board's IPv6 stack (lwIP or the like) on the modem link: SDP over UDP to [ff02::1]:15118, then one TCP
+ * connection. recv functions return the byte count, 0 when nothing is waiting; board_tcp_recv < 0: closed. */
+void board_udp_send_sdp(const uint8_t *buf, size_t len);
+size_t board_udp_recv(uint8_t *buf, size_t cap);
+int board_tcp_connect(const uint8_t addr[16], uint16_t port);
+void board_tcp_send(const uint8_t *buf, size_t len);
+int board_tcp_recv(uint8_t *buf, size_t cap);
+void board_tcp_close(void);
+/* The car's hardware: battery state in, contactors and control pilot (state C) out. */
+void board_read_battery(sess_pev_input *in);
+void board_apply(const sess_pev_output *out);
+/* 0 ends the main loop (a firmware returns 1 for ever; the host build stops after a while). */
+int board_running(void);
+
+#endif
