@@ -111,4 +111,5 @@ const sess_proto sess_proto_iso20 = {
     .pev_first = ISO20_PEV_SESSION_SETUP,
     .pev_nrows = sizeof pev_rows / sizeof pev_rows[0],
     .pev_rows = pev_rows,
+    .can_pause = 1,
 };
