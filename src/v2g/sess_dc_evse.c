@@ -2,11 +2,13 @@
  * ISO 15118-20: each takes the request through the protocol's mapper, decides, and hands the response back. */
 #include "sess_internal.h"
 
-static void take(sess_evse *s, sess_dc *m)
+/* The request in the model; the car's state of charge kept when it sent one. */
+static sess_dc take(sess_evse *s)
 {
-    *m = (sess_dc){ .soc = -1 };
-    s->proto->evse_dc_in(s, m);
-    if (m->soc >= 0) s->ev_soc = (uint8_t)m->soc;
+    sess_dc m = { .soc = -1 };
+    s->proto->evse_dc_in(s, &m);
+    if (m.soc >= 0) s->ev_soc = (uint8_t)m.soc;
+    return m;
 }
 
 static int give(sess_evse *s, const sess_dc *m, int h)
@@ -28,8 +30,7 @@ static int fault(sess_evse *s, sess_dc *m)
 int sess_dc_evse_charge_parameter(sess_evse *s, uint32_t now)
 {
     (void)now;
-    sess_dc m;
-    take(s, &m);
+    sess_dc m = take(s);
     s->ac = m.ac;
     if (m.code != SESS_RC_OK) return give(s, &m, SESS_H_FAIL);
     if (m.ac)
@@ -49,8 +50,7 @@ int sess_dc_evse_charge_parameter(sess_evse *s, uint32_t now)
 int sess_dc_evse_cable_check(sess_evse *s, uint32_t now)
 {
     (void)now;
-    sess_dc m;
-    take(s, &m);
+    sess_dc m = take(s);
     int h = fault(s, &m);
     if (h != SESS_H_NEXT) return give(s, &m, h);
     h = sess_evse_dc_isolation(s);
@@ -64,8 +64,7 @@ int sess_dc_evse_cable_check(sess_evse *s, uint32_t now)
 int sess_dc_evse_precharge(sess_evse *s, uint32_t now)
 {
     (void)now;
-    sess_dc m;
-    take(s, &m);
+    sess_dc m = take(s);
     s->ev_target_v = m.target_v;
     s->ev_target_a = m.target_a;
     int h = fault(s, &m);
@@ -78,8 +77,7 @@ int sess_dc_evse_precharge(sess_evse *s, uint32_t now)
  * nothing switched yet; a request the mapper refused (schedule, profile, discharge) fails. */
 static int power_delivery(sess_evse *s, int on, uint32_t now)
 {
-    sess_dc m;
-    take(s, &m);
+    sess_dc m = take(s);
     if (on && m.ev_ongoing && m.code == SESS_RC_OK)
         return give(s, &m, fault(s, &m) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_STAY);
     s->out.output_on = s->out.contactors_closed = s->out.isolation_check = 0;
@@ -108,8 +106,7 @@ int sess_dc_evse_power_stop(sess_evse *s, uint32_t now) { return power_delivery(
  * A car that must send every EVMaximum* limit (cfg.require_ev_limits) and did not: WrongChargeParameter. */
 int sess_dc_evse_current_demand(sess_evse *s, uint32_t now)
 {
-    sess_dc m;
-    take(s, &m);
+    sess_dc m = take(s);
     s->ev_target_v = m.target_v;
     s->ev_target_a = m.target_a;
     int progress = m.code == SESS_RC_OK ? sess_evse_dc_progress(s, now) : SESS_H_NEXT;
@@ -126,8 +123,7 @@ int sess_dc_evse_current_demand(sess_evse *s, uint32_t now)
 int sess_dc_evse_welding(sess_evse *s, uint32_t now)
 {
     (void)now;
-    sess_dc m;
-    take(s, &m);
+    sess_dc m = take(s);
     sess_evse_dc_off(s);
     return give(s, &m, fault(s, &m));
 }

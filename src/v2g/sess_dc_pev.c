@@ -10,10 +10,11 @@ static int send_req(sess_pev *p, sess_dc *m, uint32_t now)
     return SESS_H_NEXT;
 }
 
-static void take(sess_pev *p, sess_dc *m)
+static sess_dc take(sess_pev *p)
 {
-    *m = (sess_dc){ .soc = -1 };
-    p->proto->pev_dc_in(p, m);
+    sess_dc m = { .soc = -1 };
+    p->proto->pev_dc_in(p, &m);
+    return m;
 }
 
 int sess_pev_dc_check(sess_pev *p, const sess_dc *m, int with_status)
@@ -52,7 +53,7 @@ static int code_ok(sess_pev *p, const sess_dc *m)
 /* Every optional field filled (the mapper's part): some chargers refuse a request without them. */
 int sess_dc_pev_build_charge_parameter(sess_pev *p, uint32_t now)
 {
-    sess_dc m = { .soc = p->in.soc };
+    sess_dc m = { .soc = -1 };
     return send_req(p, &m, now);
 }
 
@@ -61,8 +62,7 @@ int sess_dc_pev_build_charge_parameter(sess_pev *p, uint32_t now)
 int sess_dc_pev_on_charge_parameter(sess_pev *p, uint32_t now)
 {
     (void)now;
-    sess_dc m;
-    take(p, &m);
+    sess_dc m = take(p);
     if (gate(p, &m) == SESS_H_FAIL) return SESS_H_FAIL;
     int finished = !m.ongoing;
     if (!m.right_kind) {
@@ -85,7 +85,7 @@ int sess_dc_pev_on_charge_parameter(sess_pev *p, uint32_t now)
 /* CP state C from CableCheck on (the charger tests the isolation only then). */
 int sess_dc_pev_build_cable_check(sess_pev *p, uint32_t now)
 {
-    sess_dc m = { .soc = p->in.soc };
+    sess_dc m = { .soc = -1 };
     p->out.cp_state_c = 1;
     return send_req(p, &m, now);
 }
@@ -93,8 +93,7 @@ int sess_dc_pev_build_cable_check(sess_pev *p, uint32_t now)
 int sess_dc_pev_on_cable_check(sess_pev *p, uint32_t now)
 {
     (void)now;
-    sess_dc m;
-    take(p, &m);
+    sess_dc m = take(p);
     if (gate(p, &m) == SESS_H_FAIL) return SESS_H_FAIL;
     if (m.ongoing) return SESS_H_STAY;
     if (m.has_status && m.status.isolation == SESS_ISO_FAULT) {
@@ -106,15 +105,14 @@ int sess_dc_pev_on_cable_check(sess_pev *p, uint32_t now)
 
 int sess_dc_pev_build_precharge(sess_pev *p, uint32_t now)
 {
-    sess_dc m = { .soc = p->in.soc, .target_v = p->in.battery_v, .target_a = p->cfg.precharge_a };
+    sess_dc m = { .soc = -1, .target_v = p->in.battery_v, .target_a = p->cfg.precharge_a };
     return send_req(p, &m, now);
 }
 
 /* Until the voltage the charger measures matches the battery's; then the contactors close. */
 int sess_dc_pev_on_precharge(sess_pev *p, uint32_t now)
 {
-    sess_dc m;
-    take(p, &m);
+    sess_dc m = take(p);
     if (gate(p, &m) == SESS_H_FAIL) return SESS_H_FAIL;
     p->evse_v = m.present_v;
     return sess_pev_precharge_check(p, now);
@@ -123,22 +121,21 @@ int sess_dc_pev_on_precharge(sess_pev *p, uint32_t now)
 /* AC: CP state C and the on-board charger connected before the charger switches on. */
 int sess_dc_pev_build_power_start(sess_pev *p, uint32_t now)
 {
-    sess_dc m = { .soc = p->in.soc };
+    sess_dc m = { .soc = -1 };
     if (p->cfg.ac) p->out.cp_state_c = p->out.contactors_closed = 1;
     return send_req(p, &m, now);
 }
 
 int sess_dc_pev_build_power_stop(sess_pev *p, uint32_t now)
 {
-    sess_dc m = { .soc = p->in.soc, .stop = 1 };
+    sess_dc m = { .soc = -1, .stop = 1 };
     return send_req(p, &m, now);
 }
 
 int sess_dc_pev_on_power_start(sess_pev *p, uint32_t now)
 {
     (void)now;
-    sess_dc m;
-    take(p, &m);
+    sess_dc m = take(p);
     return gate(p, &m);
 }
 
@@ -146,9 +143,8 @@ int sess_dc_pev_on_power_start(sess_pev *p, uint32_t now)
 int sess_dc_pev_on_power_stop(sess_pev *p, uint32_t now)
 {
     (void)now;
-    sess_dc m;
     sess_pev_power_off(p);
-    take(p, &m);
+    sess_dc m = take(p);
     return code_ok(p, &m);
 }
 
@@ -156,7 +152,7 @@ int sess_dc_pev_on_power_stop(sess_pev *p, uint32_t now)
 int sess_dc_pev_build_current_demand(sess_pev *p, uint32_t now)
 {
     int stopping = sess_pev_stopping(p);
-    sess_dc m = { .soc = p->in.soc, .stop = (uint8_t)stopping, .target_v = p->cfg.max_v };
+    sess_dc m = { .soc = -1, .stop = (uint8_t)stopping, .target_v = p->cfg.max_v };
     m.target_a = sess_pev_ask_a(p, stopping);
     return send_req(p, &m, now);
 }
@@ -165,8 +161,7 @@ int sess_dc_pev_build_current_demand(sess_pev *p, uint32_t now)
  * check (then PowerDelivery stop). */
 int sess_dc_pev_on_current_demand(sess_pev *p, uint32_t now)
 {
-    sess_dc m;
-    take(p, &m);
+    sess_dc m = take(p);
     p->evse_v = m.present_v;
     p->evse_a = m.present_a;
     int h = sess_pev_dc_check(p, &m, 1);
@@ -191,15 +186,14 @@ int sess_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required, sess_stop_re
 int sess_dc_pev_build_welding(sess_pev *p, uint32_t now)
 {
     if (p->out.contactors_closed) return SESS_H_STAY;
-    sess_dc m = { .soc = p->in.soc };
+    sess_dc m = { .soc = -1 };
     return send_req(p, &m, now);
 }
 
 int sess_dc_pev_on_welding(sess_pev *p, uint32_t now)
 {
     (void)now;
-    sess_dc m;
-    take(p, &m);
+    sess_dc m = take(p);
     p->evse_v = m.present_v;
     return code_ok(p, &m);
 }

@@ -30,7 +30,7 @@ typedef struct {
  * the request part, the mapper writes docs->tx; the mapper fills the response part from docs->rx. */
 typedef struct {
     /* request (car to charger) */
-    int16_t soc;                /* its state of charge, -1: not in this request */
+    int16_t soc;                /* EVSE: its state of charge, -1: not in this request */
     uint8_t ac;                 /* ChargeParameterDiscovery: an AC mode asked for (ISO 15118-2) */
     uint8_t ev_ongoing;         /* the car still processing (ISO 15118-20 PowerDelivery EVProcessing) */
     uint8_t limits_said;        /* every EVMaximum* limit the protocol has optional was sent */
