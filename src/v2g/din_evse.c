@@ -101,8 +101,7 @@ int din_evse_auth(sess_evse *s, uint32_t now)
 {
     (void)now;
     struct din_ContractAuthenticationResType *r = &res_body(s)->ContractAuthenticationRes;
-    if (s->state == DIN_EVSE_AUTH && s->ongoing < s->cfg.auth_ongoing) {
-        s->ongoing++;
+    if (sess_evse_ongoing(s, DIN_EVSE_AUTH, s->cfg.auth_ongoing)) {
         r->EVSEProcessing = din_EVSEProcessingType_Ongoing;
         return SESS_H_STAY;
     }
