@@ -18,7 +18,6 @@ SANS_IO_SYSTEM = {"stddef.h", "stdint.h", "stdbool.h", "string.h", "math.h", "fl
 SANS_IO = {"core", "sim"}
 # Known exceptions (a file or a folder, the header), each with its reason; a stale one is noted, not failed.
 EXCEPTIONS = {
-    ("src/v2g/iso20_pev.c", "stdio.h"): "snprintf of the EVCCID (issue 9 item 3 removes it)",
     ("src/platform", "transport/tcp_reasm.h"): "the Linux layer reuses the core's TCP reassembler",
     ("src/tool", "exi/values.h"): "the text tools print the codec's typed values",
 }

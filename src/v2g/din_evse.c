@@ -1,5 +1,5 @@
 /* DIN 70121 charger handlers, session part: SessionSetup, ServiceDiscovery, ServicePaymentSelection,
- * ContractAuthentication, SessionStop, and the DC_EVSEStatus every DC response carries. */
+ * ContractAuthentication, SessionStop, and the fields of an error response. */
 #include <string.h>
 
 #include "din_internal.h"
@@ -9,43 +9,6 @@
 static struct din_BodyType *req_body(sess_evse *s) { return DIN_BODY(&s->docs->rx); }
 static struct din_BodyType *res_body(sess_evse *s) { return DIN_BODY(&s->docs->tx); }
 
-void din_evse_fill_status(const sess_evse *s, struct din_DC_EVSEStatusType *st)
-{
-    static const enum din_DC_EVSEStatusCodeType codes[] = {
-        [SESS_EVSE_OK] = din_DC_EVSEStatusCodeType_EVSE_Ready,
-        [SESS_EVSE_SHUTDOWN] = din_DC_EVSEStatusCodeType_EVSE_Shutdown,
-        [SESS_EVSE_EMERGENCY] = din_DC_EVSEStatusCodeType_EVSE_EmergencyShutdown,
-        [SESS_EVSE_MALFUNCTION] = din_DC_EVSEStatusCodeType_EVSE_Malfunction,
-    };
-    static const enum din_isolationLevelType iso[] = {
-        [SESS_ISO_UNKNOWN] = din_isolationLevelType_Invalid,
-        [SESS_ISO_VALID] = din_isolationLevelType_Valid,
-        [SESS_ISO_WARNING] = din_isolationLevelType_Warning,
-        [SESS_ISO_FAULT] = din_isolationLevelType_Fault,
-    };
-    st->has_EVSEIsolationStatus = true;
-    st->EVSEIsolationStatus = iso[s->in.isolation];
-    st->EVSEStatusCode = codes[s->in.status];
-    st->NotificationMaxDelay = 0;
-    st->EVSENotification = s->in.status == SESS_EVSE_OK ? din_EVSENotificationType_None
-                                                        : din_EVSENotificationType_StopCharging;
-}
-
-/* The charger's own faults: emergency and malfunction end the session at once (FAILED, safe); a shutdown
- * asks the car to stop (StopCharging) and delivers no more current. */
-int din_evse_check_status(sess_evse *s, struct din_DC_EVSEStatusType *st)
-{
-    din_evse_fill_status(s, st);
-    if (s->in.status == SESS_EVSE_EMERGENCY || s->in.status == SESS_EVSE_MALFUNCTION) {
-        din_set_code(&s->docs->tx, SESS_RC_FAILED);
-        s->stop = s->in.status == SESS_EVSE_EMERGENCY ? SESS_STOP_EVSE_EMERGENCY : SESS_STOP_EVSE_MALFUNCTION;
-        return SESS_H_FAIL;
-    }
-    if (s->in.status == SESS_EVSE_SHUTDOWN) s->out.target_a = 0.0f;
-    return SESS_H_NEXT;
-}
-
-/* An error response's status: what the safe power stage shows now. */
 /* What the charger offers: external payment and the DC charge service. */
 static void service_offer(struct din_ServiceDiscoveryResType *r)
 {
@@ -91,7 +54,7 @@ void din_evse_safe_fields(sess_evse *s, void *doc)
     }
     st = din_evse_status_of(b);
     if (st) {
-        din_evse_fill_status(s, st);
+        din_evse_dc_status(s, st);
         if (st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_Ready)
             st->EVSEStatusCode = din_DC_EVSEStatusCodeType_EVSE_Shutdown;
         st->EVSENotification = din_EVSENotificationType_StopCharging;
@@ -138,8 +101,7 @@ int din_evse_auth(sess_evse *s, uint32_t now)
 {
     (void)now;
     struct din_ContractAuthenticationResType *r = &res_body(s)->ContractAuthenticationRes;
-    if (s->state == DIN_EVSE_AUTH && s->ongoing < s->cfg.auth_ongoing) {
-        s->ongoing++;
+    if (sess_evse_ongoing(s, DIN_EVSE_AUTH, s->cfg.auth_ongoing)) {
         r->EVSEProcessing = din_EVSEProcessingType_Ongoing;
         return SESS_H_STAY;
     }

@@ -120,6 +120,11 @@ void din_set_code(void *doc, int generic_code)
         [SESS_RC_SEQUENCE] = din_responseCodeType_FAILED_SequenceError,
         [SESS_RC_UNKNOWN_SESSION] = din_responseCodeType_FAILED_UnknownSession,
         [SESS_RC_FAILED] = din_responseCodeType_FAILED,
+        [SESS_RC_WRONG_CHARGE_PARAMETER] = din_responseCodeType_FAILED_WrongChargeParameter,
+        [SESS_RC_WRONG_ENERGY_TRANSFER_MODE] = din_responseCodeType_FAILED_WrongEnergyTransferType,
+        [SESS_RC_TARIFF_SELECTION_INVALID] = din_responseCodeType_FAILED_TariffSelectionInvalid,
+        [SESS_RC_CHARGING_PROFILE_INVALID] = din_responseCodeType_FAILED_ChargingProfileInvalid,
+        [SESS_RC_POWER_DELIVERY_NOT_APPLIED] = din_responseCodeType_FAILED_PowerDeliveryNotApplied,
     };
     enum din_responseCodeType *c = code_of(DIN_BODY(doc));
     if (c) *c = map[generic_code];

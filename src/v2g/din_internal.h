@@ -35,50 +35,32 @@ int din_get_code(const void *doc);
 /* The DC_EVSEStatus of a response that has one, else NULL. */
 struct din_DC_EVSEStatusType *din_evse_status_of(struct din_BodyType *b);
 
-/* EVSE handlers (din_evse.c, din_evse_dc.c). */
+/* EVSE handlers (din_evse.c; the DC steps are the session model's, sess_dc_evse.c). */
 void din_evse_safe_fields(sess_evse *s, void *doc);
-void din_evse_fill_status(const sess_evse *s, struct din_DC_EVSEStatusType *st);
-int din_evse_check_status(sess_evse *s, struct din_DC_EVSEStatusType *st);
+void din_evse_dc_status(const sess_evse *s, struct din_DC_EVSEStatusType *st);
+/* The DC mapper (din_map.c). */
+void din_evse_dc_in(sess_evse *s, sess_dc *m);
+void din_evse_dc_out(sess_evse *s, const sess_dc *m);
 int din_evse_session_setup(sess_evse *s, uint32_t now);
 int din_evse_service_discovery(sess_evse *s, uint32_t now);
 int din_evse_payment(sess_evse *s, uint32_t now);
 int din_evse_auth(sess_evse *s, uint32_t now);
-int din_evse_charge_parameter(sess_evse *s, uint32_t now);
-int din_evse_cable_check(sess_evse *s, uint32_t now);
-int din_evse_precharge(sess_evse *s, uint32_t now);
-int din_evse_power_start(sess_evse *s, uint32_t now);
-int din_evse_power_stop(sess_evse *s, uint32_t now);
-int din_evse_current_demand(sess_evse *s, uint32_t now);
-int din_evse_welding(sess_evse *s, uint32_t now);
 int din_evse_session_stop(sess_evse *s, uint32_t now);
 
-/* PEV builders and response handlers (din_pev.c, din_pev_dc.c). */
+/* PEV builders and response handlers (din_pev.c; the DC steps are the session model's, sess_dc_pev.c). */
 int din_pev_check(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st);
-int din_pev_gate(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st);
-void din_pev_ev_status(const sess_pev *p, struct din_DC_EVStatusType *st);
+/* The DC mapper (din_map.c). */
+void din_pev_dc_out(sess_pev *p, const sess_dc *m);
+void din_pev_dc_in(sess_pev *p, sess_dc *m);
 int din_pev_build_session_setup(sess_pev *p, uint32_t now);
 int din_pev_build_service_discovery(sess_pev *p, uint32_t now);
 int din_pev_build_payment(sess_pev *p, uint32_t now);
 int din_pev_build_auth(sess_pev *p, uint32_t now);
-int din_pev_build_charge_parameter(sess_pev *p, uint32_t now);
-int din_pev_build_cable_check(sess_pev *p, uint32_t now);
-int din_pev_build_precharge(sess_pev *p, uint32_t now);
-int din_pev_build_power_start(sess_pev *p, uint32_t now);
-int din_pev_build_power_stop(sess_pev *p, uint32_t now);
-int din_pev_build_current_demand(sess_pev *p, uint32_t now);
-int din_pev_build_welding(sess_pev *p, uint32_t now);
 int din_pev_build_session_stop(sess_pev *p, uint32_t now);
 int din_pev_on_session_setup(sess_pev *p, uint32_t now);
 int din_pev_on_service_discovery(sess_pev *p, uint32_t now);
 int din_pev_on_simple(sess_pev *p, uint32_t now);
 int din_pev_on_auth(sess_pev *p, uint32_t now);
-int din_pev_on_charge_parameter(sess_pev *p, uint32_t now);
-int din_pev_on_cable_check(sess_pev *p, uint32_t now);
-int din_pev_on_precharge(sess_pev *p, uint32_t now);
-int din_pev_on_power_start(sess_pev *p, uint32_t now);
-int din_pev_on_power_stop(sess_pev *p, uint32_t now);
-int din_pev_on_current_demand(sess_pev *p, uint32_t now);
-int din_pev_on_welding(sess_pev *p, uint32_t now);
 int din_pev_on_session_stop(sess_pev *p, uint32_t now);
 
 #endif

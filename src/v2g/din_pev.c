@@ -1,49 +1,11 @@
-/* DIN 70121 car side, session part: requests SessionSetup .. ContractAuthentication and SessionStop, the
- * check every response goes through (ResponseCode, EVSE status), the DC_EVStatus every DC request carries. */
+/* DIN 70121 car side, session part: requests SessionSetup .. ContractAuthentication and SessionStop and their
+ * responses (the DC steps are the session model's, sess_dc_pev.c). */
 #include <string.h>
 
 #include "din_internal.h"
 
 static struct din_BodyType *req_body(sess_pev *p) { return DIN_BODY(&p->docs->tx); }
 static struct din_BodyType *res_body(sess_pev *p) { return DIN_BODY(&p->docs->rx); }
-
-/* FAILED* codes and the charger's fault states end the session in the safe state. EVSE_Shutdown (or a
- * StopCharging notification) is a request to stop: the caller decides how (during charging: gracefully). */
-int din_pev_check(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st)
-{
-    sess_stop_reason why = SESS_STOP_NONE;
-    if (code == din_responseCodeType_FAILED_SequenceError) why = SESS_STOP_SEQUENCE;
-    else if (code == din_responseCodeType_FAILED_UnknownSession) why = SESS_STOP_UNKNOWN_SESSION;
-    else if (code >= din_responseCodeType_FAILED) why = SESS_STOP_FAILED;
-    else if (st && st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_EmergencyShutdown) why = SESS_STOP_EVSE_EMERGENCY;
-    else if (st && st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_Malfunction) why = SESS_STOP_EVSE_MALFUNCTION;
-    else if (st && (st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_Shutdown ||
-                    st->EVSENotification == din_EVSENotificationType_StopCharging)) {
-        if (p->stop == SESS_STOP_NONE) p->stop = SESS_STOP_EVSE_SHUTDOWN;
-        return SESS_H_END;
-    }
-    if (why == SESS_STOP_NONE) return SESS_H_NEXT;
-    sess_pev_safe(p, why);
-    return SESS_H_FAIL;
-}
-
-/* Before charging a stop request is as final as a fault: safe state, reason EVSE shutdown. */
-int din_pev_gate(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st)
-{
-    int h = din_pev_check(p, code, st);
-    if (h != SESS_H_END) return h;
-    sess_pev_safe(p, SESS_STOP_EVSE_SHUTDOWN);
-    return SESS_H_FAIL;
-}
-
-void din_pev_ev_status(const sess_pev *p, struct din_DC_EVStatusType *st)
-{
-    st->EVReady = !p->out.stop_requested;
-    st->has_EVCabinConditioning = st->has_EVRESSConditioning = true;
-    st->EVCabinConditioning = st->EVRESSConditioning = false;
-    st->EVErrorCode = (enum din_DC_EVErrorCodeType)sess_pev_ev_error(p);
-    st->EVRESSSOC = p->in.soc;
-}
 
 /* EVCCID: the car's MAC, as real cars send it (Ioniq, Model Y captures). */
 int din_pev_build_session_setup(sess_pev *p, uint32_t now)

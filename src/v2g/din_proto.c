@@ -18,6 +18,7 @@ static const sess_state_info evse_states[DIN_EVSE_NSTATES] = {
 };
 
 #define R(state, req, next, fn) { DIN_EVSE_##state, din_BodyType_##req, DIN_EVSE_##next, din_evse_##fn }
+#define DC(state, req, next, fn) { DIN_EVSE_##state, din_BodyType_##req, DIN_EVSE_##next, sess_dc_evse_##fn }
 #define STOP(state) { DIN_EVSE_##state, din_BodyType_SessionStopReq, DIN_EVSE_##state, din_evse_session_stop }
 /* Repeats of a finished step (CableCheck, ContractAuthentication) are answered again, not refused: the Model Y
  * capture repeats CableCheck after "Finished". SessionStop is accepted from ServicePaymentSelection on (the
@@ -28,16 +29,16 @@ static const sess_evse_row evse_rows[] = {
     R(PAYMENT, ServicePaymentSelectionReq, AUTH, payment),
     R(AUTH, ContractAuthenticationReq, CHARGE_PARAMETER, auth),
     R(CHARGE_PARAMETER, ContractAuthenticationReq, CHARGE_PARAMETER, auth),
-    R(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
-    R(CABLE_CHECK, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
-    R(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check),
-    R(PRECHARGE, CableCheckReq, PRECHARGE, cable_check),
-    R(PRECHARGE, PreChargeReq, PRECHARGE, precharge),
-    R(PRECHARGE, PowerDeliveryReq, CHARGE, power_start),
-    { DIN_EVSE_PRECHARGE, DIN_MSG_POWER_DELIVERY_STOP, DIN_EVSE_WELDING, din_evse_power_stop },
-    R(CHARGE, CurrentDemandReq, CHARGE, current_demand),
-    { DIN_EVSE_CHARGE, DIN_MSG_POWER_DELIVERY_STOP, DIN_EVSE_WELDING, din_evse_power_stop },
-    R(WELDING, WeldingDetectionReq, WELDING, welding),
+    DC(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
+    DC(CABLE_CHECK, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
+    DC(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check),
+    DC(PRECHARGE, CableCheckReq, PRECHARGE, cable_check),
+    DC(PRECHARGE, PreChargeReq, PRECHARGE, precharge),
+    DC(PRECHARGE, PowerDeliveryReq, CHARGE, power_start),
+    { DIN_EVSE_PRECHARGE, DIN_MSG_POWER_DELIVERY_STOP, DIN_EVSE_WELDING, sess_dc_evse_power_stop },
+    DC(CHARGE, CurrentDemandReq, CHARGE, current_demand),
+    { DIN_EVSE_CHARGE, DIN_MSG_POWER_DELIVERY_STOP, DIN_EVSE_WELDING, sess_dc_evse_power_stop },
+    DC(WELDING, WeldingDetectionReq, WELDING, welding),
     STOP(PAYMENT), STOP(AUTH), STOP(CHARGE_PARAMETER), STOP(CABLE_CHECK), STOP(PRECHARGE), STOP(CHARGE),
     STOP(WELDING),
 };
@@ -50,6 +51,9 @@ enum {
 #define MSG SESS_EVCC_MSG_TIMEOUT_MS
 #define P(state, req, next, build, handle, msg_to, state_to, name)                                              \
     { PEV_##state, din_BodyType_##req, PEV_##next, din_pev_build_##build, din_pev_on_##handle, msg_to, state_to, name }
+/* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
+#define D(state, req, next, fn, msg_to, state_to, name)                                                        \
+    { PEV_##state, din_BodyType_##req, PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
 static const sess_pev_row pev_rows[] = {
     P(SESSION_SETUP, SessionSetupReq, SERVICE_DISCOVERY, session_setup, session_setup, MSG, 0, "SessionSetup"),
     P(SERVICE_DISCOVERY, ServiceDiscoveryReq, PAYMENT, service_discovery, service_discovery, MSG, 0,
@@ -57,17 +61,17 @@ static const sess_pev_row pev_rows[] = {
     P(PAYMENT, ServicePaymentSelectionReq, AUTH, payment, simple, MSG, 0, "ServicePaymentSelection"),
     P(AUTH, ContractAuthenticationReq, CHARGE_PARAMETER, auth, auth, MSG, SESS_EVCC_ONGOING_TIMEOUT_MS,
       "ContractAuthentication"),
-    P(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter, charge_parameter, MSG,
+    D(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter, MSG,
       SESS_EVCC_ONGOING_TIMEOUT_MS, "ChargeParameterDiscovery"),
-    P(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS,
+    D(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS,
       "CableCheck"),
-    P(PRECHARGE, PreChargeReq, POWER_START, precharge, precharge, MSG, SESS_EVCC_PRECHARGE_TIMEOUT_MS, "PreCharge"),
-    P(POWER_START, PowerDeliveryReq, CHARGE, power_start, power_start, MSG, 0, "PowerDelivery(start)"),
-    P(CHARGE, CurrentDemandReq, POWER_STOP, current_demand, current_demand,
+    D(PRECHARGE, PreChargeReq, POWER_START, precharge, MSG, SESS_EVCC_PRECHARGE_TIMEOUT_MS, "PreCharge"),
+    D(POWER_START, PowerDeliveryReq, CHARGE, power_start, MSG, 0, "PowerDelivery(start)"),
+    D(CHARGE, CurrentDemandReq, POWER_STOP, current_demand,
       SESS_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_MS, 0, "CurrentDemand"),
-    { PEV_POWER_STOP, DIN_MSG_POWER_DELIVERY_STOP, PEV_WELDING, din_pev_build_power_stop, din_pev_on_power_stop,
+    { PEV_POWER_STOP, DIN_MSG_POWER_DELIVERY_STOP, PEV_WELDING, sess_dc_pev_build_power_stop, sess_dc_pev_on_power_stop,
       MSG, 0, "PowerDelivery(stop)" },
-    P(WELDING, WeldingDetectionReq, SESSION_STOP, welding, welding, MSG, SESS_PEV_CURRENT_DROP_MS, "WeldingDetection"),
+    D(WELDING, WeldingDetectionReq, SESSION_STOP, welding, MSG, SESS_PEV_CURRENT_DROP_MS, "WeldingDetection"),
     P(SESSION_STOP, SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
 };
 
@@ -86,6 +90,10 @@ const sess_proto sess_proto_din = {
     .set_code = din_set_code,
     .get_code = din_get_code,
     .evse_safe_fields = din_evse_safe_fields,
+    .evse_dc_in = din_evse_dc_in,
+    .evse_dc_out = din_evse_dc_out,
+    .pev_dc_out = din_pev_dc_out,
+    .pev_dc_in = din_pev_dc_in,
     .msg_session_setup = din_BodyType_SessionSetupReq,
     .codec = "din",
     .evse_first = DIN_EVSE_SESSION_SETUP,

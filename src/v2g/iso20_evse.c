@@ -1,6 +1,7 @@
 /* ISO 15118-20 charger handlers, session part: SessionSetup (new or resumed session), AuthorizationSetup and
  * Authorization (EIM only), ServiceDiscovery/Detail/Selection (the DC service, Dynamic and Scheduled parameter
- * sets), ScheduleExchange, PowerDelivery, SessionStop, and the fields of an error response. */
+ * sets), ScheduleExchange, SessionStop, and the fields of an error response (the DC steps and PowerDelivery are
+ * the session model's, iso20_map.c). */
 #include <string.h>
 
 #include "iso20_internal.h"
@@ -226,38 +227,6 @@ int iso20_evse_schedule(sess_evse *s, uint32_t now)
     e->Duration = ISO20_SCHEDULE_S;
     iso20_rn_set(&e->Power, s->cfg.max_w);
     return SESS_H_NEXT;
-}
-
-/* Start: contactors closed, output on (the current follows DC_ChargeLoop); Stop: output off. */
-static int power_delivery(sess_evse *s, int on)
-{
-    struct iso20_PowerDeliveryResType *r = &res(s)->PowerDeliveryRes;
-    s->out.output_on = s->out.contactors_closed = s->out.isolation_check = 0;
-    s->out.target_a = 0.0f;
-    if (on) s->out.output_on = s->out.contactors_closed = s->in.status == SESS_EVSE_OK;
-    r->has_EVSEStatus = s->in.status != SESS_EVSE_OK;   /* a stop request: Terminate */
-    r->EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
-    return iso20_evse_fault(s);
-}
-
-/* The car still processing (EVProcessing Ongoing): answered, nothing switched yet. Discharging (BPT) was not
- * offered. */
-int iso20_evse_power_start(sess_evse *s, uint32_t now)
-{
-    (void)now;
-    const struct iso20_PowerDeliveryReqType *q = &req(s)->PowerDeliveryReq;
-    if (q->has_BPT_ChannelSelection && q->BPT_ChannelSelection == iso20_channelSelectionType_Discharge) {
-        res(s)->PowerDeliveryRes.ResponseCode = iso20_responseCodeType_FAILED_PowerDeliveryNotApplied;
-        return SESS_H_FAIL;
-    }
-    if (q->EVProcessing != iso20_processingType_Finished) return iso20_evse_fault(s) == SESS_H_FAIL ? SESS_H_FAIL : SESS_H_STAY;
-    return power_delivery(s, 1);
-}
-
-int iso20_evse_power_stop(sess_evse *s, uint32_t now)
-{
-    (void)now;
-    return power_delivery(s, 0);
 }
 
 /* Terminate ends the session, Pause keeps the SessionID for the car's next SessionSetupReq; no service

@@ -146,6 +146,11 @@ void iso20_set_code(void *doc, int generic_code)
         [SESS_RC_SEQUENCE] = iso20_responseCodeType_FAILED_SequenceError,
         [SESS_RC_UNKNOWN_SESSION] = iso20_responseCodeType_FAILED_UnknownSession,
         [SESS_RC_FAILED] = iso20_responseCodeType_FAILED,
+        [SESS_RC_WRONG_CHARGE_PARAMETER] = iso20_responseCodeType_FAILED_WrongChargeParameter,
+        [SESS_RC_WRONG_ENERGY_TRANSFER_MODE] = iso20_responseCodeType_FAILED_WrongChargeParameter,
+        [SESS_RC_TARIFF_SELECTION_INVALID] = iso20_responseCodeType_FAILED_ScheduleSelectionInvalid,
+        [SESS_RC_CHARGING_PROFILE_INVALID] = iso20_responseCodeType_FAILED_EVPowerProfileInvalid,
+        [SESS_RC_POWER_DELIVERY_NOT_APPLIED] = iso20_responseCodeType_FAILED_PowerDeliveryNotApplied,
     };
     enum iso20_responseCodeType *c = common_code(doc);
     enum iso20_dc_responseCodeType *dc = dc_code(doc);

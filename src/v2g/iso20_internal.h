@@ -71,6 +71,11 @@ int iso20_get_code(const void *doc);
 /* EVSE (iso20_evse*.c). */
 void iso20_evse_safe_fields(sess_evse *s, void *doc);
 int iso20_evse_fault(sess_evse *s);
+/* The DC mapper (iso20_map.c). */
+void iso20_evse_dc_in(sess_evse *s, sess_dc *m);
+void iso20_evse_dc_out(sess_evse *s, const sess_dc *m);
+void iso20_pev_dc_out(sess_pev *p, const sess_dc *m);
+void iso20_pev_dc_in(sess_pev *p, sess_dc *m);
 int iso20_evse_session_setup(sess_evse *s, uint32_t now);
 int iso20_evse_auth_setup(sess_evse *s, uint32_t now);
 int iso20_evse_auth(sess_evse *s, uint32_t now);
@@ -78,17 +83,11 @@ int iso20_evse_service_discovery(sess_evse *s, uint32_t now);
 int iso20_evse_service_detail(sess_evse *s, uint32_t now);
 int iso20_evse_service_selection(sess_evse *s, uint32_t now);
 int iso20_evse_schedule(sess_evse *s, uint32_t now);
-int iso20_evse_power_start(sess_evse *s, uint32_t now);
-int iso20_evse_power_stop(sess_evse *s, uint32_t now);
 int iso20_evse_session_stop(sess_evse *s, uint32_t now);
-int iso20_evse_charge_parameter(sess_evse *s, uint32_t now);
-int iso20_evse_cable_check(sess_evse *s, uint32_t now);
-int iso20_evse_precharge(sess_evse *s, uint32_t now);
-int iso20_evse_charge_loop(sess_evse *s, uint32_t now);
-int iso20_evse_welding(sess_evse *s, uint32_t now);
 
 /* PEV (iso20_pev*.c). */
 int iso20_pev_check(sess_pev *p, int code);
+int iso20_code_class(int code);
 uint32_t iso20_pev_time_to_full_s(const sess_pev *p);
 int iso20_pev_build_session_setup(sess_pev *p, uint32_t now);
 int iso20_pev_build_empty(sess_pev *p, uint32_t now);
@@ -96,27 +95,13 @@ int iso20_pev_build_auth(sess_pev *p, uint32_t now);
 int iso20_pev_build_service_detail(sess_pev *p, uint32_t now);
 int iso20_pev_build_service_selection(sess_pev *p, uint32_t now);
 int iso20_pev_build_schedule(sess_pev *p, uint32_t now);
-int iso20_pev_build_power_start(sess_pev *p, uint32_t now);
-int iso20_pev_build_power_stop(sess_pev *p, uint32_t now);
 int iso20_pev_build_session_stop(sess_pev *p, uint32_t now);
-int iso20_pev_build_charge_parameter(sess_pev *p, uint32_t now);
-int iso20_pev_build_cable_check(sess_pev *p, uint32_t now);
-int iso20_pev_build_precharge(sess_pev *p, uint32_t now);
-int iso20_pev_build_charge_loop(sess_pev *p, uint32_t now);
-int iso20_pev_build_welding(sess_pev *p, uint32_t now);
 int iso20_pev_on_simple(sess_pev *p, uint32_t now);
 int iso20_pev_on_auth_setup(sess_pev *p, uint32_t now);
 int iso20_pev_on_auth(sess_pev *p, uint32_t now);
 int iso20_pev_on_service_detail(sess_pev *p, uint32_t now);
 int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now);
 int iso20_pev_on_schedule(sess_pev *p, uint32_t now);
-int iso20_pev_on_power_start(sess_pev *p, uint32_t now);
-int iso20_pev_on_power_stop(sess_pev *p, uint32_t now);
 int iso20_pev_on_session_stop(sess_pev *p, uint32_t now);
-int iso20_pev_on_charge_parameter(sess_pev *p, uint32_t now);
-int iso20_pev_on_cable_check(sess_pev *p, uint32_t now);
-int iso20_pev_on_precharge(sess_pev *p, uint32_t now);
-int iso20_pev_on_charge_loop(sess_pev *p, uint32_t now);
-int iso20_pev_on_welding(sess_pev *p, uint32_t now);
 
 #endif

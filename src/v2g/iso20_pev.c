@@ -1,7 +1,6 @@
 /* ISO 15118-20 car side, session part: SessionSetup (resuming a paused session), AuthorizationSetup and
  * Authorization (EIM), ServiceDiscovery/Detail/Selection (the DC service, Dynamic control mode preferred),
  * ScheduleExchange, PowerDelivery, SessionStop, and the check every response goes through. */
-#include <stdio.h>
 #include <string.h>
 
 #include "iso20_internal.h"
@@ -9,16 +8,20 @@
 static struct iso20_exiDocument *req(sess_pev *p) { return ISO20_COMMON(&p->docs->tx); }
 static struct iso20_exiDocument *res(sess_pev *p) { return ISO20_COMMON(&p->docs->rx); }
 
+/* FAILED and WARNING codes are failures (SESS_RC_FAILED), two of them have their own class. */
+int iso20_code_class(int code)
+{
+    return code == iso20_responseCodeType_FAILED_SequenceError         ? SESS_RC_SEQUENCE
+           : code == iso20_responseCodeType_FAILED_UnknownSession     ? SESS_RC_UNKNOWN_SESSION
+           : code > iso20_responseCodeType_OK_PowerToleranceConfirmed ? SESS_RC_FAILED
+                                                                      : SESS_RC_OK;
+}
+
 /* FAILED and WARNING codes end the session in the safe state. */
 int iso20_pev_check(sess_pev *p, int code)
 {
-    sess_stop_reason why = SESS_STOP_NONE;
-    if (code == iso20_responseCodeType_FAILED_SequenceError) why = SESS_STOP_SEQUENCE;
-    else if (code == iso20_responseCodeType_FAILED_UnknownSession) why = SESS_STOP_UNKNOWN_SESSION;
-    else if (code > iso20_responseCodeType_OK_PowerToleranceConfirmed) why = SESS_STOP_FAILED;
-    if (why == SESS_STOP_NONE) return SESS_H_NEXT;
-    sess_pev_safe(p, why);
-    return SESS_H_FAIL;
+    sess_dc m = { .soc = -1, .code = (uint8_t)iso20_code_class(code) };
+    return sess_pev_dc_check(p, &m, 0);
 }
 
 /* Seconds to deliver what the battery still needs at our maximum power (DepartureTime, profile). */
@@ -34,7 +37,11 @@ int iso20_pev_build_session_setup(sess_pev *p, uint32_t now)
     struct iso20_SessionSetupReqType *q = &req(p)->SessionSetupReq;
     q->Header.SessionID.len = p->resume_id_len ? p->resume_id_len : 8;
     memcpy(q->Header.SessionID.bytes, p->resume_id, p->resume_id_len);
-    for (int i = 0; i < 6; i++) snprintf(q->EVCCID.chars + 2 * i, 3, "%02X", p->cfg.mac[i]);
+    static const char hex[] = "0123456789ABCDEF";
+    for (int i = 0; i < 6; i++) {   /* two upper-case hex digits a byte, no terminator (EVCCID has a length) */
+        q->EVCCID.chars[2 * i] = hex[p->cfg.mac[i] >> 4];
+        q->EVCCID.chars[2 * i + 1] = hex[p->cfg.mac[i] & 15];
+    }
     q->EVCCID.len = 12;
     p->resume_id_len = 0;
     return SESS_H_NEXT;
@@ -93,40 +100,6 @@ int iso20_pev_build_schedule(sess_pev *p, uint32_t now)
     c->DepartureTime = iso20_pev_time_to_full_s(p);
     iso20_rn_set(&c->EVTargetEnergyRequest, p->in.energy_request_wh);
     iso20_rn_set(&c->EVMaximumEnergyRequest, p->in.energy_request_wh);
-    return SESS_H_NEXT;
-}
-
-/* One profile entry from now on: at most our maximum power and the schedule's. */
-static void power_delivery(sess_pev *p, enum iso20_chargeProgressType progress, uint32_t now)
-{
-    struct iso20_PowerDeliveryReqType *q = &req(p)->PowerDeliveryReq;
-    q->EVProcessing = iso20_processingType_Finished;
-    q->ChargeProgress = progress;
-    if (progress != iso20_chargeProgressType_Start) return;
-    struct iso20_EVPowerProfileType *e = &q->EVPowerProfile;
-    q->has_EVPowerProfile = true;
-    e->TimeAnchor = now / 1000u;
-    if (p->dynamic) {
-        e->choice = iso20_EVPowerProfileType_Dynamic_EVPPTControlMode;
-    } else {
-        e->choice = iso20_EVPowerProfileType_Scheduled_EVPPTControlMode;
-        e->Scheduled_EVPPTControlMode.SelectedScheduleTupleID = p->sa_tuple_id;
-    }
-    struct iso20_PowerScheduleEntryType *x = &e->EVPowerProfileEntries.EVPowerProfileEntry.array[0];
-    e->EVPowerProfileEntries.EVPowerProfileEntry.count = 1;
-    x->Duration = iso20_pev_time_to_full_s(p);
-    iso20_rn_set(&x->Power, p->pmax_w > 0.0f && p->pmax_w < p->cfg.max_w ? p->pmax_w : p->cfg.max_w);
-}
-
-int iso20_pev_build_power_start(sess_pev *p, uint32_t now)
-{
-    power_delivery(p, iso20_chargeProgressType_Start, now);
-    return SESS_H_NEXT;
-}
-
-int iso20_pev_build_power_stop(sess_pev *p, uint32_t now)
-{
-    power_delivery(p, iso20_chargeProgressType_Stop, now);
     return SESS_H_NEXT;
 }
 
@@ -191,24 +164,6 @@ int iso20_pev_on_schedule(sess_pev *p, uint32_t now)
     p->pmax_w = iso20_rn_get(
         &c->ScheduleTuple.array[0].ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.array[0].Power);
     return SESS_H_NEXT;
-}
-
-/* A stop request (Terminate) before charging is as final as a fault. */
-int iso20_pev_on_power_start(sess_pev *p, uint32_t now)
-{
-    const struct iso20_PowerDeliveryResType *r = &res(p)->PowerDeliveryRes;
-    if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
-    if (!r->has_EVSEStatus || r->EVSEStatus.EVSENotification != iso20_evseNotificationType_Terminate)
-        return SESS_H_NEXT;
-    sess_pev_safe(p, SESS_STOP_EVSE_SHUTDOWN);
-    return SESS_H_FAIL;
-}
-
-/* Charging is over: no more current asked; the contactors open once the current has fallen. */
-int iso20_pev_on_power_stop(sess_pev *p, uint32_t now)
-{
-    sess_pev_power_off(p);
-    return iso20_pev_on_simple(p, now);
 }
 
 int iso20_pev_on_session_stop(sess_pev *p, uint32_t now)

@@ -23,8 +23,8 @@ static const sess_state_info evse_states[ISO20_EVSE_NSTATES] = {
 };
 
 #define R(state, req, next, fn) { ISO20_EVSE_##state, ISO20_ROOT_##req, ISO20_EVSE_##next, iso20_evse_##fn }
-#define D(state, req, next, fn) { ISO20_EVSE_##state, ISO20_DC(req), ISO20_EVSE_##next, iso20_evse_##fn }
-#define PSTOP(state) { ISO20_EVSE_##state, ISO20_MSG_POWER_DELIVERY_STOP, ISO20_EVSE_WELDING, iso20_evse_power_stop }
+#define D(state, req, next, fn) { ISO20_EVSE_##state, ISO20_DC(req), ISO20_EVSE_##next, sess_dc_evse_##fn }
+#define PSTOP(state) { ISO20_EVSE_##state, ISO20_MSG_POWER_DELIVERY_STOP, ISO20_EVSE_WELDING, sess_dc_evse_power_stop }
 #define STOP(state) { ISO20_EVSE_##state, ISO20_ROOT_SessionStopReq, ISO20_EVSE_##state, iso20_evse_session_stop }
 /* PowerDelivery(Stop) is accepted from PreCharge on (a car may end without charging), SessionStop from
  * Authorization on. No renegotiation, no Standby: PowerDelivery ScheduleRenegotiation/Standby are
@@ -40,9 +40,9 @@ static const sess_evse_row evse_rows[] = {
     R(SCHEDULE, ScheduleExchangeReq, CABLE_CHECK, schedule),
     D(CABLE_CHECK, DC_CableCheckReq, PRECHARGE, cable_check),
     D(PRECHARGE, DC_PreChargeReq, PRECHARGE, precharge),
-    R(PRECHARGE, PowerDeliveryReq, CHARGE_START, power_start),
-    D(CHARGE_START, DC_ChargeLoopReq, CHARGE, charge_loop),
-    D(CHARGE, DC_ChargeLoopReq, CHARGE, charge_loop),
+    { ISO20_EVSE_PRECHARGE, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, sess_dc_evse_power_start },
+    D(CHARGE_START, DC_ChargeLoopReq, CHARGE, current_demand),
+    D(CHARGE, DC_ChargeLoopReq, CHARGE, current_demand),
     D(WELDING, DC_WeldingDetectionReq, WELDING, welding),
     PSTOP(PRECHARGE), PSTOP(CHARGE_START), PSTOP(CHARGE),
     STOP(AUTH), STOP(SERVICE_DISCOVERY), STOP(SERVICE_SELECTION), STOP(CHARGE_PARAMETER), STOP(SCHEDULE),
@@ -55,6 +55,9 @@ static const sess_evse_row evse_rows[] = {
     { ISO20_PEV_##state, req, ISO20_PEV_##next, iso20_pev_build_##build, iso20_pev_on_##handle, msg_to, state_to, \
       name }
 /* The car always asks ServiceDetail: it learns the parameter set (control mode) it selects from it. */
+/* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
+#define D_PEV(state, req, next, fn, msg_to, state_to, name)                                                    \
+    { ISO20_PEV_##state, req, ISO20_PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
 static const sess_pev_row pev_rows[] = {
     P(SESSION_SETUP, ISO20_ROOT_SessionSetupReq, AUTH_SETUP, session_setup, simple, MSG, 0, "SessionSetup"),
     P(AUTH_SETUP, ISO20_ROOT_AuthorizationSetupReq, AUTH, empty, auth_setup, MSG, 0, "AuthorizationSetup"),
@@ -65,19 +68,19 @@ static const sess_pev_row pev_rows[] = {
       "ServiceDetail"),
     P(SERVICE_SELECTION, ISO20_ROOT_ServiceSelectionReq, CHARGE_PARAMETER, service_selection, simple, MSG, 0,
       "ServiceSelection"),
-    P(CHARGE_PARAMETER, ISO20_DC(DC_ChargeParameterDiscoveryReq), SCHEDULE, charge_parameter, charge_parameter, MSG,
+    D_PEV(CHARGE_PARAMETER, ISO20_DC(DC_ChargeParameterDiscoveryReq), SCHEDULE, charge_parameter, MSG,
       0, "DC_ChargeParameterDiscovery"),
     P(SCHEDULE, ISO20_ROOT_ScheduleExchangeReq, CABLE_CHECK, schedule, schedule, MSG, ONGOING, "ScheduleExchange"),
-    P(CABLE_CHECK, ISO20_DC(DC_CableCheckReq), PRECHARGE, cable_check, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS,
+    D_PEV(CABLE_CHECK, ISO20_DC(DC_CableCheckReq), PRECHARGE, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS,
       "DC_CableCheck"),
-    P(PRECHARGE, ISO20_DC(DC_PreChargeReq), POWER_START, precharge, precharge, MSG, SESS_ISO20_PRECHARGE_TIMEOUT_MS,
+    D_PEV(PRECHARGE, ISO20_DC(DC_PreChargeReq), POWER_START, precharge, MSG, SESS_ISO20_PRECHARGE_TIMEOUT_MS,
       "DC_PreCharge"),
-    P(POWER_START, ISO20_ROOT_PowerDeliveryReq, CHARGE_LOOP, power_start, power_start, MSG, 0,
+    D_PEV(POWER_START, ISO20_ROOT_PowerDeliveryReq, CHARGE_LOOP, power_start, MSG, 0,
       "PowerDelivery(start)"),
-    P(CHARGE_LOOP, ISO20_DC(DC_ChargeLoopReq), POWER_STOP, charge_loop, charge_loop,
+    D_PEV(CHARGE_LOOP, ISO20_DC(DC_ChargeLoopReq), POWER_STOP, current_demand,
       SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS, 0, "DC_ChargeLoop"),
-    P(POWER_STOP, ISO20_MSG_POWER_DELIVERY_STOP, WELDING, power_stop, power_stop, MSG, 0, "PowerDelivery(stop)"),
-    P(WELDING, ISO20_DC(DC_WeldingDetectionReq), SESSION_STOP, welding, welding, MSG, SESS_PEV_CURRENT_DROP_MS,
+    D_PEV(POWER_STOP, ISO20_MSG_POWER_DELIVERY_STOP, WELDING, power_stop, MSG, 0, "PowerDelivery(stop)"),
+    D_PEV(WELDING, ISO20_DC(DC_WeldingDetectionReq), SESSION_STOP, welding, MSG, SESS_PEV_CURRENT_DROP_MS,
       "DC_WeldingDetection"),
     P(SESSION_STOP, ISO20_ROOT_SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
 };
@@ -111,4 +114,9 @@ const sess_proto sess_proto_iso20 = {
     .pev_first = ISO20_PEV_SESSION_SETUP,
     .pev_nrows = sizeof pev_rows / sizeof pev_rows[0],
     .pev_rows = pev_rows,
+    .evse_dc_in = iso20_evse_dc_in,
+    .evse_dc_out = iso20_evse_dc_out,
+    .pev_dc_out = iso20_pev_dc_out,
+    .pev_dc_in = iso20_pev_dc_in,
+    .can_pause = 1,
 };

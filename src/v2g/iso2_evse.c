@@ -8,27 +8,8 @@
 static struct iso2_BodyType *req_body(sess_evse *s) { return ISO2_BODY(&s->docs->rx); }
 static struct iso2_BodyType *res_body(sess_evse *s) { return ISO2_BODY(&s->docs->tx); }
 
-static void fill_dc(const sess_evse *s, struct iso2_DC_EVSEStatusType *st)
-{
-    static const enum iso2_DC_EVSEStatusCodeType codes[] = {
-        [SESS_EVSE_OK] = iso2_DC_EVSEStatusCodeType_EVSE_Ready,
-        [SESS_EVSE_SHUTDOWN] = iso2_DC_EVSEStatusCodeType_EVSE_Shutdown,
-        [SESS_EVSE_EMERGENCY] = iso2_DC_EVSEStatusCodeType_EVSE_EmergencyShutdown,
-        [SESS_EVSE_MALFUNCTION] = iso2_DC_EVSEStatusCodeType_EVSE_Malfunction,
-    };
-    static const enum iso2_isolationLevelType iso[] = {
-        [SESS_ISO_UNKNOWN] = iso2_isolationLevelType_Invalid,
-        [SESS_ISO_VALID] = iso2_isolationLevelType_Valid,
-        [SESS_ISO_WARNING] = iso2_isolationLevelType_Warning,
-        [SESS_ISO_FAULT] = iso2_isolationLevelType_Fault,
-    };
-    st->has_EVSEIsolationStatus = true;
-    st->EVSEIsolationStatus = iso[s->in.isolation];
-    st->EVSEStatusCode = codes[s->in.status];
-}
-
 /* The status of this response, DC or AC as the car charges: any fault of ours asks the car to stop. */
-static void fill_status(const sess_evse *s, struct iso2_BodyType *b)
+void iso2_evse_status(const sess_evse *s, struct iso2_BodyType *b)
 {
     if (b->BodyElement_choice == iso2_BodyType_PowerDeliveryRes && !b->PowerDeliveryRes.EVSEStatus_choice)
         b->PowerDeliveryRes.EVSEStatus_choice =
@@ -40,11 +21,7 @@ static void fill_status(const sess_evse *s, struct iso2_BodyType *b)
         s->in.status == SESS_EVSE_OK ? iso2_EVSENotificationType_None : iso2_EVSENotificationType_StopCharging;
     struct iso2_DC_EVSEStatusType *dc = iso2_dc_status_of(b);
     struct iso2_AC_EVSEStatusType *ac = iso2_ac_status_of(b);
-    if (dc) {
-        fill_dc(s, dc);
-        dc->NotificationMaxDelay = 0;
-        dc->EVSENotification = n;
-    }
+    if (dc) iso2_evse_dc_status(s, dc);
     if (ac) {
         ac->NotificationMaxDelay = 0;
         ac->EVSENotification = n;
@@ -56,7 +33,7 @@ static void fill_status(const sess_evse *s, struct iso2_BodyType *b)
  * the car to stop (StopCharging) and delivers no more current. */
 int iso2_evse_check_status(sess_evse *s, struct iso2_BodyType *res)
 {
-    fill_status(s, res);
+    iso2_evse_status(s, res);
     int h = sess_evse_fault(s);
     if (h == SESS_H_FAIL) iso2_set_code(&s->docs->tx, SESS_RC_FAILED);
     return h;
@@ -112,7 +89,7 @@ void iso2_evse_safe_fields(sess_evse *s, void *doc)
         break;
     }
     iso2_evse_id(s, b);
-    fill_status(s, b);
+    iso2_evse_status(s, b);
     struct iso2_DC_EVSEStatusType *dc = iso2_dc_status_of(b);
     struct iso2_AC_EVSEStatusType *ac = iso2_ac_status_of(b);
     if (dc && dc->EVSEStatusCode == iso2_DC_EVSEStatusCodeType_EVSE_Ready)

@@ -9,7 +9,7 @@ int iso2_evse_charging_status(sess_evse *s, uint32_t now)
     iso2_evse_id(s, b);
     r->has_EVSEMaxCurrent = r->has_MeterInfo = r->has_ReceiptRequired = true;
     iso2_evse_meter(s, &r->MeterInfo);
-    r->ReceiptRequired = iso2_evse_receipt(s, now);
+    r->ReceiptRequired = sess_evse_receipt_due(s, now);
     int h = iso2_evse_check_status(s, b);   /* a shutdown takes the limit to 0 */
     iso2_pv_set(&r->EVSEMaxCurrent, s->out.target_a, iso2_unitSymbolType_A);
     return h;

@@ -87,6 +87,11 @@ void iso2_set_code(void *doc, int generic_code)
         [SESS_RC_SEQUENCE] = iso2_responseCodeType_FAILED_SequenceError,
         [SESS_RC_UNKNOWN_SESSION] = iso2_responseCodeType_FAILED_UnknownSession,
         [SESS_RC_FAILED] = iso2_responseCodeType_FAILED,
+        [SESS_RC_WRONG_CHARGE_PARAMETER] = iso2_responseCodeType_FAILED_WrongChargeParameter,
+        [SESS_RC_WRONG_ENERGY_TRANSFER_MODE] = iso2_responseCodeType_FAILED_WrongEnergyTransferMode,
+        [SESS_RC_TARIFF_SELECTION_INVALID] = iso2_responseCodeType_FAILED_TariffSelectionInvalid,
+        [SESS_RC_CHARGING_PROFILE_INVALID] = iso2_responseCodeType_FAILED_ChargingProfileInvalid,
+        [SESS_RC_POWER_DELIVERY_NOT_APPLIED] = iso2_responseCodeType_FAILED_PowerDeliveryNotApplied,
     };
     enum iso2_responseCodeType *c = code_of(ISO2_BODY(doc));
     if (c) *c = map[generic_code];

@@ -55,60 +55,43 @@ struct iso2_AC_EVSEStatusType *iso2_ac_status_of(struct iso2_BodyType *b);
 uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row);
 void iso2_evse_safe_fields(sess_evse *s, void *doc);
 int iso2_evse_check_status(sess_evse *s, struct iso2_BodyType *res);
+/* The DC or AC status of a response that has one (iso2_evse.c); the DC one (iso2_map.c). */
+void iso2_evse_status(const sess_evse *s, struct iso2_BodyType *b);
+void iso2_evse_dc_status(const sess_evse *s, struct iso2_DC_EVSEStatusType *st);
+/* The DC mapper (iso2_map.c). */
+void iso2_evse_dc_in(sess_evse *s, sess_dc *m);
+void iso2_evse_dc_out(sess_evse *s, const sess_dc *m);
 void iso2_evse_id(const sess_evse *s, struct iso2_BodyType *res);
 void iso2_evse_meter(const sess_evse *s, struct iso2_MeterInfoType *m);
-int iso2_evse_receipt(sess_evse *s, uint32_t now);
 int iso2_evse_session_setup(sess_evse *s, uint32_t now);
 int iso2_evse_service_discovery(sess_evse *s, uint32_t now);
 int iso2_evse_service_detail(sess_evse *s, uint32_t now);
 int iso2_evse_payment(sess_evse *s, uint32_t now);
 int iso2_evse_auth(sess_evse *s, uint32_t now);
 int iso2_evse_session_stop(sess_evse *s, uint32_t now);
-int iso2_evse_charge_parameter(sess_evse *s, uint32_t now);
-int iso2_evse_power_start(sess_evse *s, uint32_t now);
-int iso2_evse_power_stop(sess_evse *s, uint32_t now);
 int iso2_evse_metering(sess_evse *s, uint32_t now);
-int iso2_evse_cable_check(sess_evse *s, uint32_t now);
-int iso2_evse_precharge(sess_evse *s, uint32_t now);
-int iso2_evse_current_demand(sess_evse *s, uint32_t now);
-int iso2_evse_welding(sess_evse *s, uint32_t now);
 int iso2_evse_charging_status(sess_evse *s, uint32_t now);
 
 /* PEV (iso2_pev*.c). */
 uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row);
 int iso2_pev_check(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
                    const struct iso2_AC_EVSEStatusType *ac);
-int iso2_pev_gate(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
-                  const struct iso2_AC_EVSEStatusType *ac);
-void iso2_pev_ev_status(const sess_pev *p, struct iso2_DC_EVStatusType *st);
-int iso2_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required, sess_stop_reason fault);
+/* The DC mapper (iso2_map.c). */
+void iso2_pev_dc_out(sess_pev *p, const sess_dc *m);
+void iso2_pev_dc_in(sess_pev *p, sess_dc *m);
 int iso2_pev_build_session_setup(sess_pev *p, uint32_t now);
 int iso2_pev_build_service_discovery(sess_pev *p, uint32_t now);
 int iso2_pev_build_service_detail(sess_pev *p, uint32_t now);
 int iso2_pev_build_payment(sess_pev *p, uint32_t now);
 int iso2_pev_build_empty(sess_pev *p, uint32_t now);
 int iso2_pev_build_session_stop(sess_pev *p, uint32_t now);
-int iso2_pev_build_charge_parameter(sess_pev *p, uint32_t now);
-int iso2_pev_build_power_start(sess_pev *p, uint32_t now);
-int iso2_pev_build_power_stop(sess_pev *p, uint32_t now);
 int iso2_pev_build_metering(sess_pev *p, uint32_t now);
-int iso2_pev_build_cable_check(sess_pev *p, uint32_t now);
-int iso2_pev_build_precharge(sess_pev *p, uint32_t now);
-int iso2_pev_build_current_demand(sess_pev *p, uint32_t now);
-int iso2_pev_build_welding(sess_pev *p, uint32_t now);
 int iso2_pev_on_session_setup(sess_pev *p, uint32_t now);
 int iso2_pev_on_service_discovery(sess_pev *p, uint32_t now);
 int iso2_pev_on_simple(sess_pev *p, uint32_t now);
 int iso2_pev_on_auth(sess_pev *p, uint32_t now);
 int iso2_pev_on_session_stop(sess_pev *p, uint32_t now);
-int iso2_pev_on_charge_parameter(sess_pev *p, uint32_t now);
-int iso2_pev_on_power_start(sess_pev *p, uint32_t now);
-int iso2_pev_on_power_stop(sess_pev *p, uint32_t now);
 int iso2_pev_on_metering(sess_pev *p, uint32_t now);
-int iso2_pev_on_cable_check(sess_pev *p, uint32_t now);
-int iso2_pev_on_precharge(sess_pev *p, uint32_t now);
-int iso2_pev_on_current_demand(sess_pev *p, uint32_t now);
-int iso2_pev_on_welding(sess_pev *p, uint32_t now);
 int iso2_pev_on_charging_status(sess_pev *p, uint32_t now);
 
 #endif

@@ -1,52 +1,11 @@
 /* ISO 15118-2 car side, session part: SessionSetup (resuming a paused session), ServiceDiscovery,
- * ServiceDetail, PaymentServiceSelection, Authorization, SessionStop (Terminate/Pause), and the check every
- * response goes through (ResponseCode, DC or AC EVSE status). */
+ * ServiceDetail, PaymentServiceSelection, Authorization, SessionStop (Terminate/Pause). */
 #include <string.h>
 
 #include "iso2_internal.h"
 
 static struct iso2_BodyType *req_body(sess_pev *p) { return ISO2_BODY(&p->docs->tx); }
 static struct iso2_BodyType *res_body(sess_pev *p) { return ISO2_BODY(&p->docs->rx); }
-
-/* FAILED* codes, the charger's fault states and a tripped RCD end the session in the safe state. A stop request
- * (EVSE_Shutdown, StopCharging) is SESS_H_END: the caller decides how (while charging: gracefully). */
-int iso2_pev_check(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
-                   const struct iso2_AC_EVSEStatusType *ac)
-{
-    sess_stop_reason why = SESS_STOP_NONE;
-    enum iso2_DC_EVSEStatusCodeType st = dc ? dc->EVSEStatusCode : iso2_DC_EVSEStatusCodeType_EVSE_Ready;
-    int notice = (dc && dc->EVSENotification == iso2_EVSENotificationType_StopCharging) ||
-                 (ac && ac->EVSENotification == iso2_EVSENotificationType_StopCharging);
-    if (code == iso2_responseCodeType_FAILED_SequenceError) why = SESS_STOP_SEQUENCE;
-    else if (code == iso2_responseCodeType_FAILED_UnknownSession) why = SESS_STOP_UNKNOWN_SESSION;
-    else if (code >= iso2_responseCodeType_FAILED) why = SESS_STOP_FAILED;
-    else if (st == iso2_DC_EVSEStatusCodeType_EVSE_EmergencyShutdown) why = SESS_STOP_EVSE_EMERGENCY;
-    else if (st == iso2_DC_EVSEStatusCodeType_EVSE_Malfunction || (ac && ac->RCD)) why = SESS_STOP_EVSE_MALFUNCTION;
-    else if (st == iso2_DC_EVSEStatusCodeType_EVSE_Shutdown || notice) {
-        if (p->stop == SESS_STOP_NONE) p->stop = SESS_STOP_EVSE_SHUTDOWN;
-        return SESS_H_END;
-    }
-    if (why == SESS_STOP_NONE) return SESS_H_NEXT;
-    sess_pev_safe(p, why);
-    return SESS_H_FAIL;
-}
-
-/* Before charging a stop request is as final as a fault: safe state, reason EVSE shutdown. */
-int iso2_pev_gate(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
-                  const struct iso2_AC_EVSEStatusType *ac)
-{
-    int h = iso2_pev_check(p, code, dc, ac);
-    if (h != SESS_H_END) return h;
-    sess_pev_safe(p, SESS_STOP_EVSE_SHUTDOWN);
-    return SESS_H_FAIL;
-}
-
-void iso2_pev_ev_status(const sess_pev *p, struct iso2_DC_EVStatusType *st)
-{
-    st->EVReady = !p->out.stop_requested;
-    st->EVErrorCode = (enum iso2_DC_EVErrorCodeType)sess_pev_ev_error(p);
-    st->EVRESSSOC = p->in.soc;
-}
 
 /* EVCCID = the car's MAC. SessionID all zero, or the paused session's to resume it. */
 int iso2_pev_build_session_setup(sess_pev *p, uint32_t now)

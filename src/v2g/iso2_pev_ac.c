@@ -13,6 +13,6 @@ int iso2_pev_on_charging_status(sess_pev *p, uint32_t now)
     if (plausible) p->evse_max_a = max_a;
     p->evse_a = p->in.present_a;
     int h = iso2_pev_check(p, r->ResponseCode, NULL, &r->AC_EVSEStatus);
-    return iso2_pev_loop_end(p, h, r->has_ReceiptRequired && r->ReceiptRequired,
+    return sess_pev_loop_end(p, h, r->has_ReceiptRequired && r->ReceiptRequired,
                              plausible ? SESS_STOP_NONE : SESS_STOP_IMPLAUSIBLE);
 }

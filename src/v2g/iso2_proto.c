@@ -21,7 +21,8 @@ static const sess_state_info evse_states[ISO2_EVSE_NSTATES] = {
 };
 
 #define R(state, req, next, fn) { ISO2_EVSE_##state, iso2_BodyType_##req, ISO2_EVSE_##next, iso2_evse_##fn }
-#define PD(state, msg, next, fn) { ISO2_EVSE_##state, ISO2_MSG_##msg, ISO2_EVSE_##next, iso2_evse_##fn }
+#define DC(state, req, next, fn) { ISO2_EVSE_##state, iso2_BodyType_##req, ISO2_EVSE_##next, sess_dc_evse_##fn }
+#define PD(state, msg, next, fn) { ISO2_EVSE_##state, ISO2_MSG_##msg, ISO2_EVSE_##next, sess_dc_evse_##fn }
 #define STOP(state) { ISO2_EVSE_##state, iso2_BodyType_SessionStopReq, ISO2_EVSE_##state, iso2_evse_session_stop }
 /* The rows are the DC way; iso2_evse_next turns CableCheck, CurrentDemand and WeldingDetection into their AC
  * counterparts. As in DIN: repeats of a finished Authorization/CableCheck are answered again, PowerDelivery(stop)
@@ -34,22 +35,22 @@ static const sess_evse_row evse_rows[] = {
     R(PAYMENT, PaymentServiceSelectionReq, AUTH, payment),
     R(AUTH, AuthorizationReq, CHARGE_PARAMETER, auth),
     R(CHARGE_PARAMETER, AuthorizationReq, CHARGE_PARAMETER, auth),
-    R(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
-    R(CABLE_CHECK, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
-    R(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check),
-    R(PRECHARGE, CableCheckReq, PRECHARGE, cable_check),
-    R(PRECHARGE, PreChargeReq, PRECHARGE, precharge),
-    R(PRECHARGE, PowerDeliveryReq, CHARGE, power_start),
+    DC(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
+    DC(CABLE_CHECK, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
+    DC(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check),
+    DC(PRECHARGE, CableCheckReq, PRECHARGE, cable_check),
+    DC(PRECHARGE, PreChargeReq, PRECHARGE, precharge),
+    DC(PRECHARGE, PowerDeliveryReq, CHARGE, power_start),
     PD(PRECHARGE, POWER_DELIVERY_STOP, WELDING, power_stop),
-    R(POWER_DELIVERY, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
-    R(POWER_DELIVERY, PowerDeliveryReq, CHARGE, power_start),
-    R(CHARGE, CurrentDemandReq, CHARGE, current_demand),
+    DC(POWER_DELIVERY, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
+    DC(POWER_DELIVERY, PowerDeliveryReq, CHARGE, power_start),
+    DC(CHARGE, CurrentDemandReq, CHARGE, current_demand),
     R(CHARGE, MeteringReceiptReq, CHARGE, metering),
     PD(CHARGE, POWER_DELIVERY_STOP, WELDING, power_stop),
     R(CHARGING, ChargingStatusReq, CHARGING, charging_status),
     R(CHARGING, MeteringReceiptReq, CHARGING, metering),
     PD(CHARGING, POWER_DELIVERY_STOP, WELDING, power_stop),
-    R(WELDING, WeldingDetectionReq, WELDING, welding),
+    DC(WELDING, WeldingDetectionReq, WELDING, welding),
     STOP(PAYMENT), STOP(AUTH), STOP(CHARGE_PARAMETER), STOP(CABLE_CHECK), STOP(PRECHARGE), STOP(POWER_DELIVERY),
     STOP(CHARGE), STOP(CHARGING), STOP(WELDING), STOP(SESSION_STOP),
 };
@@ -70,6 +71,9 @@ uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row)
 #define P(state, req, next, build, handle, msg_to, state_to, name)                                              \
     { ISO2_PEV_##state, iso2_BodyType_##req, ISO2_PEV_##next, iso2_pev_build_##build, iso2_pev_on_##handle,    \
       msg_to, state_to, name }
+/* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
+#define D(state, req, next, fn, msg_to, state_to, name)                                                        \
+    { ISO2_PEV_##state, iso2_BodyType_##req, ISO2_PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
 static const sess_pev_row pev_rows[] = {
     P(SESSION_SETUP, SessionSetupReq, SERVICE_DISCOVERY, session_setup, session_setup, MSG, 0, "SessionSetup"),
     P(SERVICE_DISCOVERY, ServiceDiscoveryReq, PAYMENT, service_discovery, service_discovery, MSG, 0,
@@ -77,19 +81,19 @@ static const sess_pev_row pev_rows[] = {
     P(SERVICE_DETAIL, ServiceDetailReq, PAYMENT, service_detail, simple, LONG, 0, "ServiceDetail"),
     P(PAYMENT, PaymentServiceSelectionReq, AUTH, payment, simple, MSG, 0, "PaymentServiceSelection"),
     P(AUTH, AuthorizationReq, CHARGE_PARAMETER, empty, auth, MSG, SESS_EVCC_ONGOING_TIMEOUT_MS, "Authorization"),
-    P(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter, charge_parameter, MSG,
+    D(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter, MSG,
       SESS_EVCC_ONGOING_TIMEOUT_MS, "ChargeParameterDiscovery"),
-    P(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS,
+    D(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS,
       "CableCheck"),
-    P(PRECHARGE, PreChargeReq, POWER_START, precharge, precharge, MSG, SESS_EVCC_PRECHARGE_TIMEOUT_MS, "PreCharge"),
-    P(POWER_START, PowerDeliveryReq, CURRENT_DEMAND, power_start, power_start, LONG, 0, "PowerDelivery(start)"),
-    P(CURRENT_DEMAND, CurrentDemandReq, POWER_STOP, current_demand, current_demand,
+    D(PRECHARGE, PreChargeReq, POWER_START, precharge, MSG, SESS_EVCC_PRECHARGE_TIMEOUT_MS, "PreCharge"),
+    D(POWER_START, PowerDeliveryReq, CURRENT_DEMAND, power_start, LONG, 0, "PowerDelivery(start)"),
+    D(CURRENT_DEMAND, CurrentDemandReq, POWER_STOP, current_demand,
       SESS_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_MS, 0, "CurrentDemand"),
     P(CHARGING_STATUS, ChargingStatusReq, POWER_STOP, empty, charging_status, MSG, 0, "ChargingStatus"),
     P(METERING, MeteringReceiptReq, CURRENT_DEMAND, metering, metering, MSG, 0, "MeteringReceipt"),
-    { ISO2_PEV_POWER_STOP, ISO2_MSG_POWER_DELIVERY_STOP, ISO2_PEV_WELDING, iso2_pev_build_power_stop,
-      iso2_pev_on_power_stop, LONG, 0, "PowerDelivery(stop)" },
-    P(WELDING, WeldingDetectionReq, SESSION_STOP, welding, welding, MSG, SESS_PEV_CURRENT_DROP_MS, "WeldingDetection"),
+    { ISO2_PEV_POWER_STOP, ISO2_MSG_POWER_DELIVERY_STOP, ISO2_PEV_WELDING, sess_dc_pev_build_power_stop,
+      sess_dc_pev_on_power_stop, LONG, 0, "PowerDelivery(stop)" },
+    D(WELDING, WeldingDetectionReq, SESSION_STOP, welding, MSG, SESS_PEV_CURRENT_DROP_MS, "WeldingDetection"),
     P(SESSION_STOP, SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
 };
 
@@ -123,6 +127,11 @@ const sess_proto sess_proto_iso2 = {
     .set_code = iso2_set_code,
     .get_code = iso2_get_code,
     .evse_safe_fields = iso2_evse_safe_fields,
+    .evse_dc_in = iso2_evse_dc_in,
+    .evse_dc_out = iso2_evse_dc_out,
+    .pev_dc_out = iso2_pev_dc_out,
+    .pev_dc_in = iso2_pev_dc_in,
+    .can_pause = 1,
     .msg_session_setup = iso2_BodyType_SessionSetupReq,
     .codec = "iso2",
     .evse_next = iso2_evse_next,

@@ -4,6 +4,7 @@
 #define CCSPLC_SESS_INTERNAL_H
 
 #include "ccsplc/core/sess.h"
+#include "sess_model.h"
 
 /* What a handler tells the engine. */
 enum {
@@ -12,9 +13,6 @@ enum {
     SESS_H_FAIL, /* error: safe state, close (stop reason set by the handler) */
     SESS_H_END,  /* session ended normally */
 };
-
-/* Generic response codes the engine itself answers with. */
-enum { SESS_RC_OK, SESS_RC_SEQUENCE, SESS_RC_UNKNOWN_SESSION, SESS_RC_FAILED };
 
 typedef struct {
     const char *name;
@@ -67,6 +65,14 @@ struct sess_proto {
      * NULL: the row's next. */
     uint8_t (*evse_next)(const sess_evse *s, const sess_evse_row *row);
     uint8_t (*pev_next)(const sess_pev *p, const sess_pev_row *row);
+    /* The DC mapper (sess_model.h): the request in docs->rx into m (m->soc -1 and the rest zero before), and the
+     * response m into docs->tx (its ResponseCode included). */
+    void (*evse_dc_in)(sess_evse *s, sess_dc *m);
+    void (*evse_dc_out)(sess_evse *s, const sess_dc *m);
+    /* PEV: the request m into docs->tx (started); the response in docs->rx into m (zero before). */
+    void (*pev_dc_out)(sess_pev *p, const sess_dc *m);
+    void (*pev_dc_in)(sess_pev *p, sess_dc *m);
+    uint8_t can_pause;         /* SessionStop can pause (ISO 15118-2, -20): the car's pause_request ends a loop */
     /* Codec names (sess_codec_name) of its V2GTP_EXI messages, or of 0x8002 / 0x8004 with decode_typed. */
     const char *codec, *codec_dc;
     uint8_t evse_first, evse_nstates, evse_nrows;
@@ -84,9 +90,6 @@ void sess_evse_new_session_id(sess_evse *s);
  * contactors closed, output at the car's voltage with at most the precharge current. CurrentDemand: within the
  * charger's current and power (at the present voltage) and the car's maximum voltage and current (pass the
  * charger's maximum when the car sent none); hit says which limits the car's targets reached. */
-typedef struct {
-    bool current, voltage, power;
-} sess_dc_achieved;
 void sess_evse_dc_precharge(sess_evse *s);
 void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_achieved *hit);
 /* The car's maximum voltage from ChargeParameterDiscovery (kept when it is a plausible positive number). */
@@ -107,6 +110,8 @@ int sess_evse_ongoing(sess_evse *s, uint8_t state, uint8_t times);
 int sess_evse_fault(sess_evse *s);
 int sess_evse_dc_isolation(sess_evse *s);
 void sess_evse_dc_off(sess_evse *s);
+/* ReceiptRequired in a charge-loop response (ISO 15118-2): every cfg.receipt_interval_ms of charging. */
+int sess_evse_receipt_due(const sess_evse *s, uint32_t now);
 
 /* PEV helpers for handlers. */
 void sess_pev_safe(sess_pev *p, sess_stop_reason why);
@@ -115,14 +120,13 @@ void sess_pev_safe(sess_pev *p, sess_stop_reason why);
  * is SESS_H_END), with the stop reason of a user's stop or pause. power_off: no more current asked, CP state B. */
 int sess_pev_precharged(sess_pev *p);
 int sess_pev_loop_stopping(sess_pev *p, int h);
+/* The car ends its charging loop: battery full, the user's stop, or pause where the protocol can pause. */
+int sess_pev_stopping(const sess_pev *p);
 void sess_pev_power_off(sess_pev *p);
 /* After SessionStop: a paused session's SessionID kept for the next SessionSetupReq. */
 void sess_pev_keep_paused(sess_pev *p);
 
 /* The car's checks of what the charger reports (sess_pev_check.c). */
-typedef struct {
-    float max_v, max_a, max_w, min_v, min_a, min_w, tolerance_a, ripple_a;   /* absent optional ones: 0 */
-} sess_evse_limits;
 /* The charger's limits from ChargeParameterDiscoveryRes: every one finite and not negative, and (final: the
  * response the car goes on with) a voltage range that holds the battery's voltage; kept in p->evse_max_*, NEXT. Else
  * the safe state, stop "charger limits", FAIL. */

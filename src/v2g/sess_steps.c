@@ -42,6 +42,11 @@ int sess_evse_fault(sess_evse *s)
     return SESS_H_NEXT;
 }
 
+int sess_evse_receipt_due(const sess_evse *s, uint32_t now)
+{
+    return s->cfg.receipt_interval_ms && (int32_t)(now - s->receipt_at_ms) >= 0;
+}
+
 void sess_evse_dc_off(sess_evse *s)
 {
     s->out.output_on = 0;
@@ -57,11 +62,17 @@ int sess_pev_precharged(sess_pev *p)
     return SESS_H_NEXT;
 }
 
+int sess_pev_stopping(const sess_pev *p)
+{
+    return p->in.charge_complete || p->in.stop_request || (p->in.pause_request && p->proto->can_pause);
+}
+
 int sess_pev_loop_stopping(sess_pev *p, int h)
 {
-    if (p->stop == SESS_STOP_NONE && p->in.pause_request) p->stop = SESS_STOP_PAUSED;
+    int pause = p->in.pause_request && p->proto->can_pause;
+    if (p->stop == SESS_STOP_NONE && pause) p->stop = SESS_STOP_PAUSED;
     if (p->stop == SESS_STOP_NONE && p->in.stop_request) p->stop = SESS_STOP_USER;
-    return h == SESS_H_END || p->in.charge_complete || p->in.stop_request || p->in.pause_request;
+    return h == SESS_H_END || sess_pev_stopping(p);
 }
 
 void sess_pev_power_off(sess_pev *p)
