@@ -54,7 +54,7 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     pc->precharge_tolerance_v = o->precharge_tolerance_v;
 }
 
-static void setup(live *l)
+static int setup(live *l)
 {
     static sess_docs docs;   /* scratch of every engine call in this process */
     sess_pev_config pc;
@@ -64,7 +64,9 @@ static void setup(live *l)
     if (!is_evse(l)) {
         sess_pev_init(&l->pev, &pc, &docs);
         phys_plant_sense(&l->plant, NULL, &l->pev);
+        if (live_hw_open(&l->hw, &l->o.hw, 0, &l->plant, NULL, &l->pev)) return CCS_EIO;
     }
+    return 0;
 }
 
 /* The car's session is over and its contactors are open. */
@@ -120,7 +122,7 @@ static void on_step(ccs_loop *loop, void *ctx)
         live_slots_step(l, now, dt);
         return;
     }
-    phys_plant_step_pev(&l->plant, &l->pev, dt);
+    live_hw_step(&l->hw, now, dt);
     log_contactors(l);
     if (!l->t_first_current && phys_plant_current_flows(&l->plant)) {
         l->t_first_current = now;
@@ -213,8 +215,8 @@ static void safe_stop(live *l)
 int live_session(live *l)
 {
     ccs_loop *loop = &l->s.loop;
-    setup(l);
-    int rc = is_evse(l) ? live_slots_start(l) : car_connect(l);
+    int rc = setup(l);
+    if (!rc) rc = is_evse(l) ? live_slots_start(l) : car_connect(l);
     if (rc) {
         LOG_E("v2g: %s", ccs_strerror(rc));
         return rc;
@@ -227,6 +229,7 @@ int live_session(live *l)
     ccs_loop_timer_stop(loop, &l->step);
     ccs_loop_timer_stop(loop, &l->pause_timer);
     if (is_evse(l)) live_slots_end(l);
+    else live_hw_close(&l->hw);
     const sess_evse *e = l->car && is_evse(l) ? &l->car->evse : NULL;
     sess_phase ph = is_evse(l) ? (e ? e->phase : SESS_IDLE) : l->pev.phase;
     if (ph == SESS_IDLE) LOG_I("v2g: no session");

@@ -1,0 +1,93 @@
+/* The car's hardware stack in `ccsplc pev` (-i and --sim): open the backends from the INI's pyPLC keys, step
+ * the supervisor with the session, log what the hardware does (info with a board, debug on the plant alone). */
+#include <stdio.h>
+#include <string.h>
+
+#include "ccsplc/errors.h"
+#include "ccsplc/log.h"
+#include "live_hw.h"
+
+static int open_board(live_hw *h, const live_hw_options *o, int sim)
+{
+    char port[128];
+    snprintf(port, sizeof port, "%s", o->port);
+    if (!*port || !strcmp(port, "auto")) {
+        if (hw_serial_find_port(port, sizeof port)) {
+            if (sim) {
+                LOG_W("hw: digital_output_device = %s, serial_port = auto: no serial port found; --sim goes on "
+                      "with the simulated hardware", hw_board_name(o->digital));
+                return 0;
+            }
+            LOG_E("hw: digital_output_device = %s, serial_port = auto: no /dev/ttyUSB* or /dev/ttyACM* found; set "
+                  "serial_port, or digital_output_device = none for the simulated hardware", hw_board_name(o->digital));
+            return -1;
+        }
+    }
+    if (o->analog != HW_BOARD_NONE && o->analog != o->digital)
+        LOG_W("hw: analog_input_device = %s on another board than digital_output_device = %s: not read (one serial "
+              "port)", hw_board_name(o->analog), hw_board_name(o->digital));
+    if (hw_serial_open(&h->board, o->digital, o->analog == o->digital, port, o->baud ? o->baud : HW_SERIAL_BAUD))
+        return -1;
+    hw_backend b;
+    hw_serial_backend(&h->board, &b);
+    hw_stack_add(&h->st, &b);
+    h->have_board = 1;
+    return 0;
+}
+
+int live_hw_open(live_hw *h, const live_hw_options *o, int sim, phys_plant *pl, sess_evse *sim_evse, sess_pev *p)
+{
+    hw_backend b;
+    memset(h, 0, sizeof *h);
+    h->board.fd = -1;
+    h->pev = p;
+    hw_stack_init(&h->st, HW_CAR);
+    phys_hw_init(&h->plant, pl, sim_evse, p, &b);
+    hw_stack_add(&h->st, &b);
+    if (o->digital != HW_BOARD_NONE && open_board(h, o, sim)) return -1;
+    hw_stack_sense(&h->st, 0);
+    return 0;
+}
+
+static void log_events(const live_hw *h)
+{
+    const hw_sup *s = &h->st.sup;
+    enum ccs_log_level lv = h->have_board ? CCS_LOG_INFO : CCS_LOG_DEBUG;
+    for (uint8_t i = 0; i < s->nev; i++) {
+        const hw_event *e = &s->ev[i];
+        switch (e->kind) {
+        case HW_EV_FAULT:
+            ccs_log(s->faults == HW_FAULT_SAFE ? lv : CCS_LOG_WARN, "hw: fault: %s: current target 0 A, contactors open below %.0f A", hw_fault_name(s->faults),
+                  (double)s->cfg.break_a);
+            break;
+        case HW_EV_FORCED_OPEN:
+            LOG_E("hw: contactors opened at %.1f A: the current did not fall below %.0f A within %u ms",
+                  (double)e->present_a, (double)s->cfg.break_a, s->cfg.break_wait_ms);
+            break;
+        case HW_EV_CP: ccs_log(lv, "hw: CP state %c", e->value > 0 ? 'C' : 'B'); break;
+        case HW_EV_LOCK: ccs_log(lv, "hw: connector %s", e->value > 0 ? "locked" : "unlocked"); break;
+        case HW_EV_CONTACTORS:
+            ccs_log(lv, "hw: contactors %s at %.1f A", e->value > 0 ? "close" : "open", (double)e->present_a);
+            break;
+        case HW_EV_TARGET_A: ccs_log(lv, "hw: current target %.1f A", (double)e->value); break;
+        default: break;
+        }
+    }
+}
+
+void live_hw_step(live_hw *h, uint32_t now, uint32_t dt)
+{
+    sess_pev *p = h->pev;
+    hw_cmd want = hw_want_pev(p);
+    hw_stack_apply(&h->st, &want, p->out.safe ? HW_FAULT_SAFE : 0, now);
+    log_events(h);
+    phys_hw_step(&h->plant, dt);
+    hw_stack_sense(&h->st, now);
+    hw_sense_pev(&h->st.sup, &h->st.meas, p);
+}
+
+void live_hw_close(live_hw *h)
+{
+    if (h->have_board) hw_serial_close(&h->board);
+    h->have_board = 0;
+}
