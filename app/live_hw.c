@@ -49,27 +49,30 @@ int live_hw_open(live_hw *h, const live_hw_options *o, int sim, phys_plant *pl, 
     return 0;
 }
 
-static void log_events(const live_hw *h)
+/* Each line with the step's time (ms since the start), so that "within one step" can be read off the log. */
+static void log_events(const live_hw *h, uint32_t now)
 {
+    double t = now / 1000.0;
     const hw_sup *s = &h->st.sup;
     enum ccs_log_level lv = h->have_board ? CCS_LOG_INFO : CCS_LOG_DEBUG;
     for (uint8_t i = 0; i < s->nev; i++) {
         const hw_event *e = &s->ev[i];
         switch (e->kind) {
         case HW_EV_FAULT:
-            ccs_log(s->faults == HW_FAULT_SAFE ? lv : CCS_LOG_WARN, "hw: fault: %s: current target 0 A, contactors open below %.0f A", hw_fault_name(s->faults),
-                  (double)s->cfg.break_a);
+            ccs_log(s->faults == HW_FAULT_SAFE ? lv : CCS_LOG_WARN,
+                    "hw: %.3f s: fault: %s: current target 0 A, contactors open below %.0f A", t,
+                    hw_fault_name(s->faults), (double)s->cfg.break_a);
             break;
         case HW_EV_FORCED_OPEN:
-            LOG_E("hw: contactors opened at %.1f A: the current did not fall below %.0f A within %u ms",
+            LOG_E("hw: %.3f s: contactors opened at %.1f A: the current did not fall below %.0f A within %u ms", t,
                   (double)e->present_a, (double)s->cfg.break_a, s->cfg.break_wait_ms);
             break;
-        case HW_EV_CP: ccs_log(lv, "hw: CP state %c", e->value > 0 ? 'C' : 'B'); break;
-        case HW_EV_LOCK: ccs_log(lv, "hw: connector %s", e->value > 0 ? "locked" : "unlocked"); break;
+        case HW_EV_CP: ccs_log(lv, "hw: %.3f s: CP state %c", t, e->value > 0 ? 'C' : 'B'); break;
+        case HW_EV_LOCK: ccs_log(lv, "hw: %.3f s: connector %s", t, e->value > 0 ? "locked" : "unlocked"); break;
         case HW_EV_CONTACTORS:
-            ccs_log(lv, "hw: contactors %s at %.1f A", e->value > 0 ? "close" : "open", (double)e->present_a);
+            ccs_log(lv, "hw: %.3f s: contactors %s at %.1f A", t, e->value > 0 ? "close" : "open", (double)e->present_a);
             break;
-        case HW_EV_TARGET_A: ccs_log(lv, "hw: current target %.1f A", (double)e->value); break;
+        case HW_EV_TARGET_A: ccs_log(lv, "hw: %.3f s: current target %.1f A", t, (double)e->value); break;
         default: break;
         }
     }
@@ -80,7 +83,7 @@ void live_hw_step(live_hw *h, uint32_t now, uint32_t dt)
     sess_pev *p = h->pev;
     hw_cmd want = hw_want_pev(p);
     hw_stack_apply(&h->st, &want, p->out.safe ? HW_FAULT_SAFE : 0, now);
-    log_events(h);
+    log_events(h, now);
     phys_hw_step(&h->plant, dt);
     hw_stack_sense(&h->st, now);
     hw_sense_pev(&h->st.sup, &h->st.meas, p);
@@ -90,4 +93,14 @@ void live_hw_close(live_hw *h)
 {
     if (h->have_board) hw_serial_close(&h->board);
     h->have_board = 0;
+}
+
+const char *live_hw_verdict(const live_hw *h)
+{
+    static char text[80];
+    uint32_t f = h->st.sup.faults & ~(uint32_t)HW_FAULT_SAFE;
+    if (!f && !h->st.sup.forced_open) return NULL;
+    snprintf(text, sizeof text, "FAILED (hardware: %s%s)", f ? hw_fault_name(f) : "contactors opened under load",
+             f && h->st.sup.forced_open ? ", contactors opened under load" : "");
+    return text;
 }

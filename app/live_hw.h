@@ -31,5 +31,8 @@ int live_hw_open(live_hw *h, const live_hw_options *o, int sim, phys_plant *pl, 
 /* One step: the car's wish through the supervisor to the backends, the physics, the measurements into p. */
 void live_hw_step(live_hw *h, uint32_t now, uint32_t dt);
 void live_hw_close(live_hw *h);
+/* NULL when the hardware saw no fault (other than the session's own safe state), else the result text
+ * ("FAILED (hardware: emergency stop)"). */
+const char *live_hw_verdict(const live_hw *h);
 
 #endif

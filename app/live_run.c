@@ -97,6 +97,7 @@ int live_result(live *l, int rc)
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
     const char *failed = rc ? "FAILED" : live_verdict(l->o.role, ph, e ? e->stop : l->pev.stop, pl);
+    if (!failed && !evse) failed = live_hw_verdict(&l->hw);
     if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, l->o.proto);
     else printf("%s session (%s)\n", live_role_name(l), l->o.proto);
     printf("  stop        %s\n", e ? live_stop_text(e->stop, &e->bad, e->timer, e->proto)

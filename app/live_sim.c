@@ -54,6 +54,7 @@ int live_sim(live *l)
     int evse = l->o.role == LIVE_EVSE;
     sess_phase ph = evse ? d.evse.phase : d.pev.phase;
     const char *failed = live_verdict(l->o.role, ph, evse ? d.evse.stop : d.pev.stop, &d.plant);
+    if (!failed && !evse) failed = live_hw_verdict(&l->hw);
     printf("%s session (%s, simulated peer)\n", live_role_name(l), l->o.proto);
     printf("  stop        %s\n", evse ? live_stop_text(d.evse.stop, &d.evse.bad, d.evse.timer, d.evse.proto)
                                        : live_stop_text(d.pev.stop, &d.pev.bad, d.pev.timer, d.pev.proto));
