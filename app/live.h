@@ -20,6 +20,7 @@
 #define LIVE_ADDR_WAIT_MS 5000u   /* wait this long for the link-local address (duplicate address detection) */
 #define LIVE_SAFE_WAIT_MS 2000u   /* after a stop: wait this long for the contactors to open */
 #define LIVE_STATUS_MS 250u       /* status line refresh */
+#define LIVE_MODEM_CHECK_MS 1000u /* the modem must answer GET_SW within this at the start (said within 2 s) */
 #define LIVE_MAX_CONNS 4u         /* charger: V2GTP connections served at once (more are accepted and closed) */
 /* Charger: after the SLAC match, a plug-in without a session (no SessionID) ends after the waits the car itself
  * allows: joining the AVLN (TT_match_join), SDP (SDP_MAX_REQUESTS x SDP_TIMEOUT_MS) and communication setup

@@ -8,6 +8,7 @@
 
 #include "ccsplc/errors.h"
 #include "ccsplc/log.h"
+#include "ccsplc/modem.h"
 #include "app_streams.h"
 #include "commands.h"
 #include "demo.h"
@@ -117,6 +118,26 @@ int live_result(live *l, int rc)
     return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }
 
+/* The modem first (GET_SW: VS_SW_VER.REQ to the local modem, repeated every MODEM_WAIT_POLL_MS): a modem that is
+ * missing, off or on another interface is said within LIVE_MODEM_CHECK_MS, with what to do, instead of a silent
+ * wait for SLAC; the run goes on (a modem still booting answers SLAC later). */
+static void modem_check(live *l)
+{
+    static modem_client c;
+    ccs_frame_io io;
+    modem_info info;
+    char mac[CCS_MAC_TEXT];
+    ccs_link_frame_io(&l->s.link, &io);
+    modem_client_init(&c, &io);
+    if (modem_wait(&c, LIVE_MODEM_CHECK_MS, &info) == 0) {
+        LOG_I("modem: %s on %s answered: %s", ccs_mac_format(info.mac, mac), l->o.ifname, info.firmware);
+        return;
+    }
+    LOG_E("no HomePlug modem answered on %s (GET_SW within %u ms): check that the modem is powered and its Ethernet "
+          "cable on %s; `ccsplc modem list -i %s` lists the modems that answer; waiting for SLAC anyway",
+          l->o.ifname, LIVE_MODEM_CHECK_MS, l->o.ifname, l->o.ifname);
+}
+
 /* SLAC, then SDP and the session up to o.until: the car's run, and the charger's --stop-after slac|sdp. */
 static int run_once(live *l)
 {
@@ -164,6 +185,7 @@ int live_run(live *l)
         live_tty_open(l);
         l->t_start = ccs_loop_now(&l->s.loop);
         if (l->o.timeout_ms) ccs_loop_timer_at(&l->s.loop, &l->deadline, l->t_start + l->o.timeout_ms, on_deadline, l);
+        modem_check(l);
         int serve = l->o.role == LIVE_EVSE && l->o.until >= LIVE_UNTIL_SESSION;
         code = serve ? live_serve(l) : run_once(l);
         live_tty_close(l);
