@@ -59,9 +59,9 @@ static void log_events(const live_hw *h, uint32_t now)
         const hw_event *e = &s->ev[i];
         switch (e->kind) {
         case HW_EV_FAULT:
-            ccs_log(s->faults == HW_FAULT_SAFE ? lv : CCS_LOG_WARN,
+            ccs_log(!s->faults ? lv : CCS_LOG_WARN,
                     "hw: %.3f s: fault: %s: current target 0 A, contactors open below %.0f A", t,
-                    hw_fault_name(s->faults), (double)s->cfg.break_a);
+                    hw_fault_name(s->active), (double)s->cfg.break_a);
             break;
         case HW_EV_FORCED_OPEN:
             LOG_E("hw: %.3f s: contactors opened at %.1f A: the current did not fall below %.0f A within %u ms", t,
@@ -89,6 +89,29 @@ void live_hw_step(live_hw *h, uint32_t now, uint32_t dt)
     hw_sense_pev(&h->st.sup, &h->st.meas, p);
 }
 
+int live_hw_open_charger(live_hw *h, phys_plant *pl)
+{
+    hw_backend b;
+    memset(h, 0, sizeof *h);
+    h->board.fd = -1;
+    hw_stack_init(&h->st, HW_CHARGER);
+    phys_hw_init(&h->plant, pl, NULL, NULL, &b);
+    hw_stack_add(&h->st, &b);
+    hw_stack_sense(&h->st, 0);
+    return 0;
+}
+
+void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt)
+{
+    hw_cmd want = hw_want_evse(e);
+    h->plant.evse = e;
+    hw_stack_apply(&h->st, &want, e->out.safe ? HW_FAULT_SAFE : 0, now);
+    log_events(h, now);
+    phys_hw_step(&h->plant, dt);
+    hw_stack_sense(&h->st, now);
+    hw_sense_evse(&h->st.sup, &h->st.meas, e);
+}
+
 void live_hw_close(live_hw *h)
 {
     if (h->have_board) hw_serial_close(&h->board);
@@ -98,7 +121,7 @@ void live_hw_close(live_hw *h)
 const char *live_hw_verdict(const live_hw *h)
 {
     static char text[80];
-    uint32_t f = h->st.sup.faults & ~(uint32_t)HW_FAULT_SAFE;
+    uint32_t f = h->st.sup.faults;
     if (!f && !h->st.sup.forced_open) return NULL;
     snprintf(text, sizeof text, "FAILED (hardware: %s%s)", f ? hw_fault_name(f) : "contactors opened under load",
              f && h->st.sup.forced_open ? ", contactors opened under load" : "");

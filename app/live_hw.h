@@ -1,5 +1,6 @@
-/* The car's hardware in `ccsplc pev`: the hardware layer's stack (supervisor, the simulated plant as the default
- * backend, a pyPLC serial board over it when the INI names one) stepped with the session; docs/hardware.md. */
+/* The hardware in `ccsplc pev` / `ccsplc evse -i`: the hardware layer's stack (supervisor, the simulated plant as
+ * the default backend, for the car a pyPLC serial board over it when the INI names one) stepped with the
+ * session; docs/hardware.md. */
 #ifndef CCSPLC_APP_LIVE_HW_H
 #define CCSPLC_APP_LIVE_HW_H
 
@@ -30,6 +31,10 @@ typedef struct {
 int live_hw_open(live_hw *h, const live_hw_options *o, int sim, phys_plant *pl, sess_evse *sim_evse, sess_pev *p);
 /* One step: the car's wish through the supervisor to the backends, the physics, the measurements into p. */
 void live_hw_step(live_hw *h, uint32_t now, uint32_t dt);
+/* The charger's stack (`evse -i`): the supervisor over its half plant. live_hw_step_evse: one step for the
+ * session e that owns the power stage. */
+int live_hw_open_charger(live_hw *h, phys_plant *pl);
+void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt);
 void live_hw_close(live_hw *h);
 /* NULL when the hardware saw no fault (other than the session's own safe state), else the result text
  * ("FAILED (hardware: emergency stop)"). */

@@ -65,8 +65,9 @@ static int setup(live *l)
         sess_pev_init(&l->pev, &pc, &docs);
         phys_plant_sense(&l->plant, NULL, &l->pev);
         if (live_hw_open(&l->hw, &l->o.hw, 0, &l->plant, NULL, &l->pev)) return CCS_EIO;
+        return 0;
     }
-    return 0;
+    return live_hw_open_charger(&l->hw, &l->plant);
 }
 
 /* The car's session is over and its contactors are open. */

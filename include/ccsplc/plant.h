@@ -48,18 +48,25 @@ void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_clos
  * and no stop is requested; DC: it drives the current the charger last reported (EVSEPresentCurrent); AC: it
  * supplies up to the charger's EVSEMaxCurrent and the on-board charger draws in CP state C. */
 void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms);
+/* The charger's half with its commands given (after the hardware supervisor); the car's values from e. Senses
+ * nothing. */
+void phys_plant_step_evse_cmd(phys_plant *pl, const sess_evse *e, const phys_charger_cmd *cmd, int close,
+                              uint32_t dt_ms);
 void phys_plant_step_pev(phys_plant *pl, sess_pev *p, uint32_t dt_ms);
 /* The car's half with its commands given (after the hardware supervisor): contactors, current may flow (no stop),
  * CP C; the peer's values from p. Senses nothing. */
 void phys_plant_step_pev_cmd(phys_plant *pl, const sess_pev *p, int close, int draw, int cp_c, uint32_t dt_ms);
 
-/* The plant as the car's hardware backend (src/sim/phys_hw.c), the default one: apply keeps the supervisor's
- * command, phys_hw_step runs the physics with it (the whole plant with the simulated charger's session evse,
- * or the car's half following what the charger reported in pev), sense reports the battery, the current through
- * the car's contactors and their state. */
+/* The plant as a hardware backend (src/sim/phys_hw.c), the default one: apply keeps the supervisor's command,
+ * phys_hw_step runs the physics with it, sense reports what the side's hardware would measure.
+ * Car (pev set): the whole plant with the simulated charger's session evse (`pev --sim`), or the car's half
+ * following what the charger reported (evse NULL); it reports the battery, the current through the car's
+ * contactors and their state. Charger (pev NULL): the charger's half for the session evse (set it to the session
+ * that owns the power stage before each step); it reports the output's voltage and current, the isolation test,
+ * the meter and its contactors. */
 typedef struct {
     phys_plant *pl;
-    sess_evse *evse;                /* the simulated charger (`--sim`); NULL: the car's half plant */
+    sess_evse *evse;
     const sess_pev *pev;
     hw_cmd cmd;
 } phys_hw;

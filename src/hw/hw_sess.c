@@ -77,7 +77,7 @@ void hw_sense_pev(const hw_sup *s, const hw_meas *m, sess_pev *p)
         in->soc = m->soc;
         in->charge_complete = m->charge_complete;
     }
-    if (s->faults & ~(uint32_t)HW_FAULT_SAFE) {   /* ask for no current and stop (the engine's own safe: done) */
+    if (s->faults) {   /* ask for no current and stop */
         in->request_a = 0.0f;
         in->stop_request = 1;
     }
@@ -95,5 +95,5 @@ void hw_sense_evse(const hw_sup *s, const hw_meas *m, sess_evse *e)
     in->isolation = iso[m->isolation];
     in->meter_wh = m->meter_wh;
     if (s->faults & HW_FAULT_ESTOP) in->status = SESS_EVSE_EMERGENCY;
-    else if ((s->faults & ~(uint32_t)HW_FAULT_SAFE) && in->status == SESS_EVSE_OK) in->status = SESS_EVSE_SHUTDOWN;
+    else if (s->faults && in->status == SESS_EVSE_OK) in->status = SESS_EVSE_SHUTDOWN;
 }

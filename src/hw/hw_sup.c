@@ -105,13 +105,15 @@ hw_cmd hw_sup_step(hw_sup *s, const hw_cmd *want, const hw_meas *m, uint32_t fau
 {
     s->nev = 0;
     uint32_t f = faults | measured_faults(s, m, now);
-    if (f & ~s->faults) {
-        if (!s->faults) s->fault_at_ms = now;
-        s->faults |= f;
-        event(s, HW_EV_FAULT, (float)s->faults, m);
+    s->faults |= f & ~(uint32_t)HW_FAULT_SAFE;   /* the hardware's latch; the engine's safe state is its own */
+    uint32_t active = s->faults | (f & HW_FAULT_SAFE);
+    if (active & ~s->active) {
+        if (!s->active) s->fault_at_ms = now;
+        event(s, HW_EV_FAULT, (float)active, m);
     }
+    s->active = active;
     hw_cmd c = *want;
-    if (s->faults) {
+    if (active) {
         fault_reaction(s, &c, m, now);
     } else if (c.contactors && !s->out.contactors && !may_close(s, &c, m)) {
         c.contactors = 0;

@@ -14,13 +14,19 @@ static void follow_car(phys_plant *pl, const sess_evse *e)
     pl->car_v = e->ev_battery_v;
 }
 
+void phys_plant_step_evse_cmd(phys_plant *pl, const sess_evse *e, const phys_charger_cmd *cmd, int close,
+                              uint32_t dt_ms)
+{
+    int car_closed = cmd->output_on && close && cmd->target_a > e->cfg.precharge_max_a;
+    follow_car(pl, e);
+    pl->obc_on = (uint8_t)car_closed;   /* AC: a car with its contactors closed draws */
+    phys_plant_apply(pl, cmd, close, car_closed, dt_ms);
+}
+
 void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms)
 {
     phys_charger_cmd cmd = phys_plant_evse_cmd(e);
-    int car_closed = cmd.output_on && e->out.contactors_closed && cmd.target_a > e->cfg.precharge_max_a;
-    follow_car(pl, e);
-    pl->obc_on = (uint8_t)car_closed;   /* AC: a car with its contactors closed draws */
-    phys_plant_apply(pl, &cmd, e->out.contactors_closed, car_closed, dt_ms);
+    phys_plant_step_evse_cmd(pl, e, &cmd, e->out.contactors_closed, dt_ms);
     phys_plant_sense(pl, e, NULL);
 }
 

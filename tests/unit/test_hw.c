@@ -250,6 +250,31 @@ static void charger_closes_only_in_cp_c_and_cuts_current_when_cp_is_lost(void **
     assert_true(c->contactors);   /* 10 A: not yet */
 }
 
+/* The engine's safe state: the same reaction (current 0 now, contactors open below the threshold), but it does
+ * not latch: the next session of the plug-in (a second connection, a resumed Pause) may power again. */
+static void engine_safe_is_obeyed_but_not_latched(void **state)
+{
+    (void)state;
+    rig r;
+    rig_init(&r, HW_CHARGER);
+    hw_cmd want = { .cp_pwm_pct = 5, .lock = 1, .contactors = 1, .output_on = 1, .target_v = 400, .target_a = 50 };
+    step(&r, &want, 0);
+    step(&r, &want, 0);
+    r.f.m.contactors = HW_FB_CLOSED;
+    r.f.m.present_a = 50.0f;
+    assert_true(step(&r, &want, 0)->contactors);
+    hw_cmd off = { .cp_pwm_pct = 5 };
+    const hw_cmd *c = step(&r, &off, HW_FAULT_SAFE);
+    assert_true(c->contactors && c->target_a == 0.0f && !c->output_on);
+    r.f.m.present_a = 0.0f;
+    step(&r, &off, HW_FAULT_SAFE);
+    assert_false(step(&r, &off, HW_FAULT_SAFE)->contactors);
+    r.f.m.contactors = HW_FB_OPEN;
+    assert_int_equal(r.st.sup.faults, 0);
+    step(&r, &want, 0);
+    assert_true(step(&r, &want, 0)->contactors);
+}
+
 static void car_fault_stops_the_session_inputs(void **state)
 {
     (void)state;
@@ -278,6 +303,7 @@ int main(void)
         cmocka_unit_test(link_lost_and_plug_lost_are_faults),
         cmocka_unit_test(welded_contactor_is_reported_and_keeps_the_lock),
         cmocka_unit_test(charger_closes_only_in_cp_c_and_cuts_current_when_cp_is_lost),
+        cmocka_unit_test(engine_safe_is_obeyed_but_not_latched),
         cmocka_unit_test(car_fault_stops_the_session_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,7 +73,7 @@ typedef struct {
     void (*sense)(void *ctx, hw_meas *m, uint32_t now_ms);
 } hw_backend;
 
-/* Faults the supervisor reacts to (bits); it records why. */
+/* Faults the supervisor reacts to (bits); it records why. All but HW_FAULT_SAFE latch. */
 enum {
     HW_FAULT_SAFE = 1u << 0,       /* the session engine went safe */
     HW_FAULT_ESTOP = 1u << 1,      /* emergency stop input */
@@ -106,7 +106,9 @@ typedef struct {
 typedef struct {
     hw_sup_config cfg;
     hw_cmd out;                    /* the last command */
-    uint32_t faults;               /* latched until hw_sup_reset */
+    uint32_t faults;               /* the hardware's faults, latched until hw_sup_reset */
+    uint32_t active;               /* those and the engine's safe state now (HW_FAULT_SAFE is not latched: a
+                                    * new session on the same plug-in may power again) */
     uint32_t fault_at_ms;
     uint32_t fb_since_ms;          /* when the contactor feedback began to differ from the command */
     uint8_t fb_differs;
