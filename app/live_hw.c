@@ -1,5 +1,6 @@
-/* The car's hardware stack in `ccsplc pev` (-i and --sim): open the backends from the INI's pyPLC keys, step
- * the supervisor with the session, log what the hardware does (info with a board, debug on the plant alone). */
+/* The hardware stack of `ccsplc pev` (-i, --sim) and `ccsplc evse -i`: open the car's board from the INI's pyPLC
+ * keys, attach the plant and the board behind the supervisor, step it with the session, log what the hardware
+ * does (info with a board, debug on the plant alone). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,49 +8,46 @@
 #include "ccsplc/log.h"
 #include "live_hw.h"
 
-static int open_board(live_hw *h, const live_hw_options *o, int sim)
+int live_hw_open(live_hw *h, const live_hw_options *o, int sim)
 {
     char port[128];
+    memset(h, 0, sizeof *h);
+    h->board.fd = -1;
+    if (o->digital == HW_BOARD_NONE) return 0;
     snprintf(port, sizeof port, "%s", o->port);
-    if (!*port || !strcmp(port, "auto")) {
-        if (hw_serial_find_port(port, sizeof port)) {
-            if (sim) {
-                LOG_W("hw: digital_output_device = %s, serial_port = auto: no serial port found; --sim goes on "
-                      "with the simulated hardware", hw_board_name(o->digital));
-                return 0;
-            }
-            LOG_E("hw: digital_output_device = %s, serial_port = auto: no /dev/ttyUSB* or /dev/ttyACM* found; set "
-                  "serial_port, or digital_output_device = none for the simulated hardware", hw_board_name(o->digital));
-            return -1;
+    if ((!*port || !strcmp(port, "auto")) && hw_serial_find_port(port, sizeof port)) {
+        if (sim) {
+            LOG_W("hw: digital_output_device = %s, serial_port = auto: no serial port found; --sim goes on with the "
+                  "simulated hardware", hw_board_name(o->digital));
+            return 0;
         }
+        LOG_E("hw: digital_output_device = %s, serial_port = auto: no /dev/ttyUSB* or /dev/ttyACM* found; set "
+              "serial_port, or digital_output_device = none for the simulated hardware", hw_board_name(o->digital));
+        return -1;
     }
     if (o->analog != HW_BOARD_NONE && o->analog != o->digital)
         LOG_W("hw: analog_input_device = %s on another board than digital_output_device = %s: not read (one serial "
               "port)", hw_board_name(o->analog), hw_board_name(o->digital));
     if (hw_serial_open(&h->board, o->digital, o->analog == o->digital, port, o->baud ? o->baud : HW_SERIAL_BAUD))
         return -1;
-    hw_backend b;
-    hw_serial_backend(&h->board, &b);
-    hw_stack_add(&h->st, &b);
     h->have_board = 1;
     return 0;
 }
 
-int live_hw_open(live_hw *h, const live_hw_options *o, int sim, phys_plant *pl, sess_evse *sim_evse, sess_pev *p)
+void live_hw_attach(live_hw *h, phys_plant *pl, sess_evse *evse, sess_pev *pev)
 {
     hw_backend b;
-    memset(h, 0, sizeof *h);
-    h->board.fd = -1;
-    h->pev = p;
-    hw_stack_init(&h->st, HW_CAR);
-    phys_hw_init(&h->plant, pl, sim_evse, p, &b);
+    h->pev = pev;
+    hw_stack_init(&h->st, pev ? HW_CAR : HW_CHARGER);
+    phys_hw_init(&h->plant, pl, evse, pev, &b);
     hw_stack_add(&h->st, &b);
-    if (o->digital != HW_BOARD_NONE && open_board(h, o, sim)) return -1;
+    if (h->have_board) {
+        hw_serial_backend(&h->board, &b);
+        hw_stack_add(&h->st, &b);
+    }
     hw_stack_sense(&h->st, 0);
-    return 0;
 }
 
-/* Each line with the step's time (ms since the start), so that "within one step" can be read off the log. */
 static void log_events(const live_hw *h, uint32_t now)
 {
     double t = now / 1000.0;
@@ -87,18 +85,6 @@ void live_hw_step(live_hw *h, uint32_t now, uint32_t dt)
     phys_hw_step(&h->plant, dt);
     hw_stack_sense(&h->st, now);
     hw_sense_pev(&h->st.sup, &h->st.meas, p);
-}
-
-int live_hw_open_charger(live_hw *h, phys_plant *pl)
-{
-    hw_backend b;
-    memset(h, 0, sizeof *h);
-    h->board.fd = -1;
-    hw_stack_init(&h->st, HW_CHARGER);
-    phys_hw_init(&h->plant, pl, NULL, NULL, &b);
-    hw_stack_add(&h->st, &b);
-    hw_stack_sense(&h->st, 0);
-    return 0;
 }
 
 void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt)

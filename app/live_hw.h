@@ -25,15 +25,17 @@ typedef struct {
     sess_pev *pev;
 } live_hw;
 
-/* The stack for the car p: the plant (sim_evse: the simulated charger's session with the whole plant, or NULL:
- * the car's half) and the board. sim: a board that cannot be found is left out with a warning (as pyPLC goes on
- * without its serial port); else it is an error. 0 or -1 (logged). */
-int live_hw_open(live_hw *h, const live_hw_options *o, int sim, phys_plant *pl, sess_evse *sim_evse, sess_pev *p);
-/* One step: the car's wish through the supervisor to the backends, the physics, the measurements into p. */
+/* The car's board, once per run (before SLAC): none for digital_output_device = none. sim: a board that cannot
+ * be found (serial_port = auto) is left out with a warning (as pyPLC goes on without its serial port); else it
+ * is an error. 0 or -1 (logged). */
+int live_hw_open(live_hw *h, const live_hw_options *o, int sim);
+/* A session's stack (each plug-in): the plant backend and the board. Car (pev set): the whole plant with the
+ * simulated charger's session evse (`--sim`) or the car's half (evse NULL). Charger (pev NULL): its half plant,
+ * for the session given to live_hw_step_evse. */
+void live_hw_attach(live_hw *h, phys_plant *pl, sess_evse *evse, sess_pev *pev);
+/* One step: the side's wish through the supervisor to the backends, the physics, the measurements into the
+ * session (the car's p; for the charger the session e that owns the power stage). */
 void live_hw_step(live_hw *h, uint32_t now, uint32_t dt);
-/* The charger's stack (`evse -i`): the supervisor over its half plant. live_hw_step_evse: one step for the
- * session e that owns the power stage. */
-int live_hw_open_charger(live_hw *h, phys_plant *pl);
 void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt);
 void live_hw_close(live_hw *h);
 /* NULL when the hardware saw no fault (other than the session's own safe state), else the result text

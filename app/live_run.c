@@ -178,6 +178,11 @@ int live_run(live *l)
     }
     l->car = &l->conn[0];
     int code = CCS_EXIT_FAIL;
+    const live_hw_options no_board = { 0 };   /* pyPLC's boards are the car's */
+    if (live_hw_open(&l->hw, l->o.role == LIVE_PEV ? &l->o.hw : &no_board, 0)) {   /* before anything else */
+        if (l->have_pcap) pcap_closed(l);
+        return code;
+    }
     if (app_slac_open(&l->s, l->o.ifname) == 0) {
         if (l->have_pcap) ccs_loop_add_outq(&l->s.loop, &l->pcap.q);
         l->s.link.tap = tap;
@@ -197,6 +202,7 @@ int live_run(live *l)
         if (*fds[i] >= 0) close(*fds[i]);
     live_conn_close(&l->conn[0]);
     app_slac_close(&l->s);
+    live_hw_close(&l->hw);
     if (l->have_pcap) pcap_closed(l);
     return code;
 }

@@ -54,7 +54,7 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     pc->precharge_tolerance_v = o->precharge_tolerance_v;
 }
 
-static int setup(live *l)
+static void setup(live *l)
 {
     static sess_docs docs;   /* scratch of every engine call in this process */
     sess_pev_config pc;
@@ -64,10 +64,8 @@ static int setup(live *l)
     if (!is_evse(l)) {
         sess_pev_init(&l->pev, &pc, &docs);
         phys_plant_sense(&l->plant, NULL, &l->pev);
-        if (live_hw_open(&l->hw, &l->o.hw, 0, &l->plant, NULL, &l->pev)) return CCS_EIO;
-        return 0;
     }
-    return live_hw_open_charger(&l->hw, &l->plant);
+    live_hw_attach(&l->hw, &l->plant, NULL, is_evse(l) ? NULL : &l->pev);
 }
 
 /* The car's session is over and its contactors are open. */
@@ -216,8 +214,8 @@ static void safe_stop(live *l)
 int live_session(live *l)
 {
     ccs_loop *loop = &l->s.loop;
-    int rc = setup(l);
-    if (!rc) rc = is_evse(l) ? live_slots_start(l) : car_connect(l);
+    setup(l);
+    int rc = is_evse(l) ? live_slots_start(l) : car_connect(l);
     if (rc) {
         LOG_E("v2g: %s", ccs_strerror(rc));
         return rc;
@@ -230,7 +228,6 @@ int live_session(live *l)
     ccs_loop_timer_stop(loop, &l->step);
     ccs_loop_timer_stop(loop, &l->pause_timer);
     if (is_evse(l)) live_slots_end(l);
-    else live_hw_close(&l->hw);
     const sess_evse *e = l->car && is_evse(l) ? &l->car->evse : NULL;
     sess_phase ph = is_evse(l) ? (e ? e->phase : SESS_IDLE) : l->pev.phase;
     if (ph == SESS_IDLE) LOG_I("v2g: no session");

@@ -32,7 +32,8 @@ int live_sim(live *l)
     ipv6_link_local_from_mac(pev_mac, d.pev_ip);
     live_configure(&l->o, pev_mac, &d.plant, &d.evse.cfg, &d.pev.cfg);
     if (l->o.role == LIVE_PEV) {   /* the car's hardware layer: the plant, and a board when the INI names one */
-        if (live_hw_open(&l->hw, &l->o.hw, 1, &d.plant, &d.evse, &d.pev)) return CCS_EXIT_FAIL;
+        if (live_hw_open(&l->hw, &l->o.hw, 1)) return CCS_EXIT_FAIL;
+        live_hw_attach(&l->hw, &d.plant, &d.evse, &d.pev);
         d.car_step = car_step;
         d.car_ctx = &l->hw;
         if (l->hw.have_board) d.speed = 1.0;   /* a board runs in real time */

@@ -45,6 +45,15 @@ line() { awk -v after="${3:-0}" -v re="^[0-9.]+ $2\$" 'NR > after && $0 ~ re { p
 # at NAME PATTERN: the step time of the first ccsplc hw line matching PATTERN
 at() { grep -m1 -E "hw: [0-9.]+ s: $2" "$tmp/$1.err" | sed -E 's/.*hw: ([0-9.]+) s:.*/\1/'; }
 
+# 0. pev -i with a board that is not there: refused before anything else (no root needed: before the raw socket)
+printf '[general]\ndigital_output_device = celeron55device\nserial_port = %s\n' "$tmp/no-such-tty" >"$tmp/absent.ini"
+timeout 20 "$CCSPLC" pev -i lo -c "$tmp/absent.ini" >"$tmp/absent.out" 2>"$tmp/absent.err" </dev/null
+rc=$?
+[ "$rc" = 1 ] || fail "absent board: exit $rc, expected 1"
+grep -q "celeron55device: cannot open $tmp/no-such-tty" "$tmp/absent.err" || fail "absent board: not named"
+! grep -q "slac:" "$tmp/absent.err" || fail "absent board: SLAC started anyway"
+echo "ok: pev -i with its board missing stops before SLAC"
+
 # 1. a whole session on celeron55device: the order of the lines the board got, the current only after CP C
 session normal celeron55device normal 60 62
 [ "$(cat "$tmp/normal.rc")" = 0 ] || fail "normal: exit $(cat "$tmp/normal.rc")"
