@@ -156,6 +156,7 @@ static void estop_zero_current_first_then_open_below_threshold(void **state)
     assert_int_equal(first(&r.f, at, no_current), at);   /* within one step */
     assert_false(c->output_on);
     assert_true(c->contactors);                         /* 100 A still flowing */
+    assert_true(c->cp_c);                               /* CP back to B only with the contactors open */
     r.f.m.present_a = 60.0f;
     assert_true(step(&r, &want, 0)->contactors);
     r.f.m.present_a = HW_BREAK_A - 1.0f;
