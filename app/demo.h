@@ -34,6 +34,9 @@ typedef struct {
     sess_evse evse;
     sess_pev pev;
     phys_plant plant;
+    /* `pev --sim`: the car's hardware layer steps the plant instead of phys_plant_step (app/live_hw.c) */
+    void (*car_step)(void *ctx, uint32_t now, uint32_t dt);
+    void *car_ctx;
 } demo;
 
 /* "12.345 s" for a mark in ms, "none" for 0 (never came). */

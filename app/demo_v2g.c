@@ -216,7 +216,8 @@ int demo_session(demo *d)
             return CCS_ETIMEOUT;
         }
         demo_advance(d, DEMO_STEP_MS);
-        phys_plant_step(&d->plant, &d->evse, &d->pev, DEMO_STEP_MS);
+        if (d->car_step) d->car_step(d->car_ctx, d->now, DEMO_STEP_MS);
+        else phys_plant_step(&d->plant, &d->evse, &d->pev, DEMO_STEP_MS);
         if (!d->first_current_ms && phys_plant_current_flows(&d->plant)) d->first_current_ms = d->now;
         uint32_t at;
         if (sess_evse_next_timeout(&d->evse, &at) && (int32_t)(d->now - at) >= 0) {

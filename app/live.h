@@ -12,6 +12,7 @@
 #include "ccsplc/core/sdp.h"
 #include "ccsplc/core/sess.h"
 #include "ccsplc/core/v2gtp.h"
+#include "live_hw.h"
 #include "slac_phase.h"
 
 #define LIVE_STEP_MS 10u          /* physics step and session timer resolution */
@@ -19,6 +20,7 @@
 #define LIVE_ADDR_WAIT_MS 5000u   /* wait this long for the link-local address (duplicate address detection) */
 #define LIVE_SAFE_WAIT_MS 2000u   /* after a stop: wait this long for the contactors to open */
 #define LIVE_STATUS_MS 250u       /* status line refresh */
+#define LIVE_MODEM_CHECK_MS 1000u /* the modem must answer GET_SW within this at the start (said within 2 s) */
 #define LIVE_MAX_CONNS 4u         /* charger: V2GTP connections served at once (more are accepted and closed) */
 /* Charger: after the SLAC match, a plug-in without a session (no SessionID) ends after the waits the car itself
  * allows: joining the AVLN (TT_match_join), SDP (SDP_MAX_REQUESTS x SDP_TIMEOUT_MS) and communication setup
@@ -53,6 +55,7 @@ typedef struct {
     float pev_target_v, pev_max_a, precharge_tolerance_v;
     uint32_t pause_after_ms;  /* ISO 15118-2: SessionStop(Pause) this long after the first current (0: never) */
     uint32_t resume_after_ms; /* after a Pause: reconnect and resume after this long */
+    live_hw_options hw;       /* car: pyPLC's serial board (digital_output_device, ...) */
 } live_options;
 
 void live_options_default(live_options *o, live_role role);
@@ -61,6 +64,8 @@ void live_options_default(live_options *o, live_role role);
 int live_config_file(live_options *o, const char *path);
 /* Options that ask for a Pause: refused (logged, -1) for DIN 70121, which has none, and with --sim. */
 int live_pause_check(const live_options *o);
+/* The car's target voltage against its battery (a target it can never reach): refused (logged, -1). */
+int live_target_check(const live_options *o);
 /* "slac" | "sdp" | "session". 0 or -1. */
 int live_until_parse(const char *s, live_until *out);
 
@@ -112,6 +117,7 @@ struct live {
     sess_pev pev;
     int car_contactors;               /* car: its contactors closed as last logged */
     phys_plant plant;
+    live_hw hw;                       /* car: the supervisor and backends over the plant */
     ccs_timer step;
     uint32_t last_step, t_start, t_linked, t_sdp, t_first_current;
     int quit;                         /* q, a signal or the time limit: no further session */

@@ -154,7 +154,7 @@ int live_main(live_role role, int argc, char **argv)
             goto usage;
         }
     if ((!l.o.ifname[0] && !l.o.sim) || (role == LIVE_PEV && l.o.target_soc <= l.o.soc)) goto usage;
-    if (live_pause_check(&l.o)) {
+    if (live_pause_check(&l.o) || live_target_check(&l.o)) {
         rc = CCS_EXIT_USAGE;
         goto out;
     }

@@ -39,7 +39,7 @@ int live_until_parse(const char *s, live_until *out)
     return -1;
 }
 
-typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_EXIT_END, K_IGNORE } key_kind;
+typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_EXIT_END, K_BOARD, K_BAUD, K_IGNORE } key_kind;
 
 typedef struct {
     const char *section, *key;
@@ -64,6 +64,10 @@ static const key_row keys[] = {
     { "general", "exit_on_session_end", K_EXIT_END, 0, 0, 0, 0 },      /* pyPLC: charger: one session or serve */
     { "general", "charge_target_voltage", K_FLOAT, O(pev_target_v), 0, 1, 1500 },          /* pyPLC */
     { "general", "u_delta_max_for_end_of_precharge", K_FLOAT, O(precharge_tolerance_v), 0, 0.1, 100 }, /* pyPLC */
+    { "general", "digital_output_device", K_BOARD, O(hw.digital), 0, 0, 0 },  /* pyPLC: docs/hardware.md */
+    { "general", "analog_input_device", K_BOARD, O(hw.analog), 0, 0, 0 },     /* pyPLC */
+    { "general", "serial_port", K_STR, S(hw.port), 0, 0 },                    /* pyPLC: a path or auto */
+    { "general", "serial_baud", K_BAUD, O(hw.baud), 0, 300, 4000000 },        /* pyPLC */
     { "evse", "max_voltage", K_FLOAT, O(evse_max_v), 0, 50, 1500 },
     { "evse", "max_current", K_FLOAT, O(evse_max_a), 0, 1, 1000 },
     { "evse", "max_power", K_FLOAT, O(evse_max_w), 0, 100, 1000000 },
@@ -84,16 +88,28 @@ static const key_row keys[] = {
     { "pev", "resume_after", K_MS, O(resume_after_ms), 0, 0, 86400 },
 };
 
-/* pyPLC keys without a meaning here (hardware, display, logging back-ends): read and ignored. */
+/* pyPLC keys (its doc/pyPlc.ini.template) without a meaning here yet (Windows, display, MQTT, CHAdeMO, logging
+ * back-ends, test modes): read, and named together in one warning. */
 static const char *const pyplc_ignored[] = {
     "eth_windows_interface_name", "display_via_serial", "light_bulb_demo", "soc_simulation",
-    "evse_simulate_precharge", "digital_output_device", "analog_input_device",
-    "use_evsepresentvoltage_for_precharge_end", "use_physical_inlet_voltage_during_chargeloop", "serial_port",
-    "serial_baud", "mqtt_broker", "mqtt_topic", "allow_new_session_after_stopping",
+    "evse_simulate_precharge", "use_evsepresentvoltage_for_precharge_end",
+    "use_physical_inlet_voltage_during_chargeloop", "mqtt_broker", "mqtt_topic", "allow_new_session_after_stopping",
     "exit_if_no_local_link_address_is_found", "log_the_evse_mac_to_file", "testsuite_enable", "udp_syslog_enable",
-    "charge_parameter_backend", "soc_callback_enabled", "soc_callback_endpoint", "soc_fallback_energy_capacity",
-    "logging_url", "smart_listener_configuration",
+    "charge_parameter_backend", "evsemode_environment", "evse_power_supply_control_via_special_homeplug_message",
+    "evse_printtrace", "evse_show_decoded_transmit_message", "sniffer_print_raw_exi", "soc_callback_enabled",
+    "soc_callback_endpoint", "soc_fallback_energy_capacity", "logging_url", "smart_listener_configuration",
 };
+
+/* digital_output_device / analog_input_device: pyPLC's serial boards; its other devices are not here yet. */
+static int set_board(hw_board_kind *kind, const char *v, const char *key)
+{
+    if (!hw_board_parse(v, kind)) return 0;
+    *kind = HW_BOARD_NONE;
+    if (!strcmp(v, "none")) return 0;
+    if (strcmp(v, "beaglebone") && strcmp(v, "mqtt")) return CCS_ESYNTAX;
+    LOG_W("config: %s = %s is not supported here yet: the simulated hardware is used", key, v);
+    return 0;
+}
 
 static int set_mode(live_options *o, const char *v)
 {
@@ -132,6 +148,7 @@ static int set_value(live_options *o, const key_row *k, const char *v)
         if (o->role == LIVE_EVSE && o->until >= LIVE_UNTIL_SESSION) o->until = b ? LIVE_UNTIL_SESSION : LIVE_UNTIL_SERVE;
         else if (!b) LOG_W("config: %s = %s: the car runs one session per start", k->key, v);
         return 0;
+    case K_BOARD: return set_board((hw_board_kind *)(void *)(base + k->off), v, k->key);
     case K_IGNORE: return 0;
     default: break;
     }
@@ -139,6 +156,7 @@ static int set_value(live_options *o, const key_row *k, const char *v)
     if (k->kind == K_FLOAT) *(float *)(void *)(base + k->off) = (float)x;
     else if (k->kind == K_U8) *(uint8_t *)(base + k->off) = (uint8_t)x;
     else if (k->kind == K_U16) *(uint16_t *)(void *)(base + k->off) = (uint16_t)x;
+    else if (k->kind == K_BAUD) *(unsigned *)(void *)(base + k->off) = (unsigned)x;
     else *(uint32_t *)(void *)(base + k->off) = (uint32_t)(x * 1000.0);
     return 0;
 }
@@ -146,7 +164,15 @@ static int set_value(live_options *o, const key_row *k, const char *v)
 typedef struct {
     live_options *o;
     const char *why;
+    char key[72];             /* the unknown key */
+    char unused[1024];        /* pyPLC keys read without a use here, for the one warning */
 } cfg_ctx;
+
+static void note_unused(cfg_ctx *c, const char *key)
+{
+    size_t n = strlen(c->unused);
+    snprintf(c->unused + n, sizeof c->unused - n, "%s%s", n ? ", " : "", key);
+}
 
 static int on_key(void *ctx, const char *section, const char *key, const char *value, unsigned line)
 {
@@ -160,20 +186,49 @@ static int on_key(void *ctx, const char *section, const char *key, const char *v
     if (!strcmp(section, "general"))
         for (size_t i = 0; i < sizeof pyplc_ignored / sizeof pyplc_ignored[0]; i++)
             if (!strcmp(pyplc_ignored[i], key)) {
-                LOG_D("config: line %u: pyPLC's %s has no meaning here, ignored", line, key);
+                (void)line;
+                note_unused(c, key);
                 return 0;
             }
+    snprintf(c->key, sizeof c->key, "%s", key);
     c->why = "unknown key";
     return CCS_ENOTFOUND;
 }
 
 int live_config_file(live_options *o, const char *path)
 {
-    cfg_ctx c = { o, NULL };
+    static cfg_ctx c;
     unsigned line = 0;
+    memset(&c, 0, sizeof c);
+    c.o = o;
     int rc = ini_parse_file(path, on_key, &c, &line);
-    if (rc == 0) return 0;
-    if (line) LOG_E("config: %s line %u: %s", path, line, c.why ? c.why : "not INI syntax");
+    if (rc == 0) {
+        if (*c.unused) LOG_W("config: %s: pyPLC keys not used here (read and ignored): %s", path, c.unused);
+        return 0;
+    }
+    if (line && *c.key) LOG_E("config: %s line %u: unknown key %s", path, line, c.key);
+    else if (line) LOG_E("config: %s line %u: %s", path, line, c.why ? c.why : "not INI syntax");
     else LOG_E("config: %s: %s", path, rc == CCS_EIO ? "cannot read" : "too large");
+    return -1;
+}
+
+/* The car's target voltage (pyPLC's charge_target_voltage) is its EVMaximumVoltageLimit: below the battery's
+ * open-circuit voltage at the target SoC the charge can never get there (the charger stops at the limit). */
+int live_target_check(const live_options *o)
+{
+    if (o->role != LIVE_PEV || sess_proto_ac(o->proto)) return 0;
+    phys_battery_config bc;
+    phys_battery at_start, at_target;
+    phys_battery_default(&bc);
+    bc.soc = o->soc;
+    phys_battery_init(&at_start, &bc);
+    bc.soc = o->target_soc;
+    phys_battery_init(&at_target, &bc);
+    float need = phys_battery_ocv(&at_target);
+    if (o->pev_target_v >= need) return 0;
+    LOG_E("config: the car's target voltage (charge_target_voltage / target_voltage / --target-voltage) %.0f V is "
+          "below its battery's voltage (%.0f V at SoC %.0f %%, %.0f V at the target SoC %.0f %%): the charge could "
+          "never reach the target; set it to at least %.0f V", (double)o->pev_target_v,
+          (double)phys_battery_ocv(&at_start), (double)o->soc, (double)need, (double)o->target_soc, (double)need);
     return -1;
 }

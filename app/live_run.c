@@ -8,6 +8,7 @@
 
 #include "ccsplc/core/errors.h"
 #include "ccsplc/linux/log.h"
+#include "ccsplc/linux/modem.h"
 #include "app_streams.h"
 #include "commands.h"
 #include "demo.h"
@@ -97,6 +98,7 @@ int live_result(live *l, int rc)
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
     const char *failed = rc ? "FAILED" : live_verdict(l->o.role, ph, e ? e->stop : l->pev.stop, pl);
+    if (!failed && !evse) failed = live_hw_verdict(&l->hw);
     if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, l->o.proto);
     else printf("%s session (%s)\n", live_role_name(l), l->o.proto);
     printf("  stop        %s\n", e ? live_stop_text(e->stop, &e->bad, e->timer, e->proto)
@@ -114,6 +116,26 @@ int live_result(live *l, int rc)
     printf("  result      %s\n", failed ? failed : "ended normally");
     fflush(stdout);
     return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+}
+
+/* The modem first (GET_SW: VS_SW_VER.REQ to the local modem, repeated every MODEM_WAIT_POLL_MS): a modem that is
+ * missing, off or on another interface is said within LIVE_MODEM_CHECK_MS, with what to do, instead of a silent
+ * wait for SLAC; the run goes on (a modem still booting answers SLAC later). */
+static void modem_check(live *l)
+{
+    static modem_client c;
+    ccs_frame_io io;
+    modem_info info;
+    char mac[CCS_MAC_TEXT];
+    ccs_link_frame_io(&l->s.link, &io);
+    modem_client_init(&c, &io);
+    if (modem_wait(&c, LIVE_MODEM_CHECK_MS, &info) == 0) {
+        LOG_I("modem: %s on %s answered: %s", ccs_mac_format(info.mac, mac), l->o.ifname, info.firmware);
+        return;
+    }
+    LOG_E("no HomePlug modem answered on %s (GET_SW within %u ms): check that the modem is powered and its Ethernet "
+          "cable on %s; `ccsplc modem list -i %s` lists the modems that answer; waiting for SLAC anyway",
+          l->o.ifname, LIVE_MODEM_CHECK_MS, l->o.ifname, l->o.ifname);
 }
 
 /* SLAC, then SDP and the session up to o.until: the car's run, and the charger's --stop-after slac|sdp. */
@@ -156,6 +178,11 @@ int live_run(live *l)
     }
     l->car = &l->conn[0];
     int code = CCS_EXIT_FAIL;
+    const live_hw_options no_board = { 0 };   /* pyPLC's boards are the car's */
+    if (live_hw_open(&l->hw, l->o.role == LIVE_PEV ? &l->o.hw : &no_board, 0)) {   /* before anything else */
+        if (l->have_pcap) pcap_closed(l);
+        return code;
+    }
     if (app_slac_open(&l->s, l->o.ifname) == 0) {
         if (l->have_pcap) ccs_loop_add_outq(&l->s.loop, &l->pcap.q);
         l->s.link.tap = tap;
@@ -163,6 +190,7 @@ int live_run(live *l)
         live_tty_open(l);
         l->t_start = ccs_loop_now(&l->s.loop);
         if (l->o.timeout_ms) ccs_loop_timer_at(&l->s.loop, &l->deadline, l->t_start + l->o.timeout_ms, on_deadline, l);
+        modem_check(l);
         int serve = l->o.role == LIVE_EVSE && l->o.until >= LIVE_UNTIL_SESSION;
         code = serve ? live_serve(l) : run_once(l);
         live_tty_close(l);
@@ -174,6 +202,7 @@ int live_run(live *l)
         if (*fds[i] >= 0) close(*fds[i]);
     live_conn_close(&l->conn[0]);
     app_slac_close(&l->s);
+    live_hw_close(&l->hw);
     if (l->have_pcap) pcap_closed(l);
     return code;
 }

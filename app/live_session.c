@@ -65,6 +65,7 @@ static void setup(live *l)
         sess_pev_init(&l->pev, &pc, &docs);
         phys_plant_sense(&l->plant, NULL, &l->pev);
     }
+    live_hw_attach(&l->hw, &l->plant, NULL, is_evse(l) ? NULL : &l->pev);
 }
 
 /* The car's session is over and its contactors are open. */
@@ -120,7 +121,7 @@ static void on_step(ccs_loop *loop, void *ctx)
         live_slots_step(l, now, dt);
         return;
     }
-    phys_plant_step_pev(&l->plant, &l->pev, dt);
+    live_hw_step(&l->hw, now, dt);
     log_contactors(l);
     if (!l->t_first_current && phys_plant_current_flows(&l->plant)) {
         l->t_first_current = now;

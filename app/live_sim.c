@@ -11,6 +11,8 @@
 #include "demo.h"
 #include "live.h"
 
+static void car_step(void *ctx, uint32_t now, uint32_t dt) { live_hw_step(ctx, now, dt); }
+
 int live_sim(live *l)
 {
     static demo d;
@@ -29,6 +31,13 @@ int live_sim(live *l)
     ipv6_link_local_from_mac(evse_mac, d.evse_ip);
     ipv6_link_local_from_mac(pev_mac, d.pev_ip);
     live_configure(&l->o, pev_mac, &d.plant, &d.evse.cfg, &d.pev.cfg);
+    if (l->o.role == LIVE_PEV) {   /* the car's hardware layer: the plant, and a board when the INI names one */
+        if (live_hw_open(&l->hw, &l->o.hw, 1)) return CCS_EXIT_FAIL;
+        live_hw_attach(&l->hw, &d.plant, &d.evse, &d.pev);
+        d.car_step = car_step;
+        d.car_ctx = &l->hw;
+        if (l->hw.have_board) d.speed = 1.0;   /* a board runs in real time */
+    }
     if (l->have_pcap) {
         d.pcap = l->pcap;
         d.have_pcap = 1;
@@ -37,6 +46,7 @@ int live_sim(live *l)
     LOG_I("%s: --sim: simulated modems and %s in this process", live_role_name(l),
           l->o.role == LIVE_EVSE ? "car" : "charger");
     int rc = l->o.until >= LIVE_UNTIL_SESSION ? demo_session(&d) : demo_link_up(&d, SDP_UDP_PORT);
+    live_hw_close(&l->hw);
     if (rc || l->o.until < LIVE_UNTIL_SESSION) {
         printf("%s: %s %s\n", live_role_name(l), l->o.until >= LIVE_UNTIL_SESSION ? "session" : "slac+sdp",
                rc ? "FAILED" : "done");
@@ -45,6 +55,7 @@ int live_sim(live *l)
     int evse = l->o.role == LIVE_EVSE;
     sess_phase ph = evse ? d.evse.phase : d.pev.phase;
     const char *failed = live_verdict(l->o.role, ph, evse ? d.evse.stop : d.pev.stop, &d.plant);
+    if (!failed && !evse) failed = live_hw_verdict(&l->hw);
     printf("%s session (%s, simulated peer)\n", live_role_name(l), l->o.proto);
     printf("  stop        %s\n", evse ? live_stop_text(d.evse.stop, &d.evse.bad, d.evse.timer, d.evse.proto)
                                        : live_stop_text(d.pev.stop, &d.pev.bad, d.pev.timer, d.pev.proto));

@@ -258,7 +258,7 @@ static int power_live(const live *l, const sess_evse *e)
 
 void live_slots_step(live *l, uint32_t now, uint32_t dt)
 {
-    if (l->owner >= 0) phys_plant_step_evse(&l->plant, &l->conn[l->owner].evse, dt);
+    if (l->owner >= 0) live_hw_step_evse(&l->hw, &l->conn[l->owner].evse, now, dt);
     if (!l->t_first_current && phys_plant_current_flows(&l->plant)) l->t_first_current = now;
     if (l->resume_id_len && l->owner >= 0 && power_live(l, &l->conn[l->owner].evse)) l->unsafe_ms += dt;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {

@@ -14,24 +14,35 @@ static void follow_car(phys_plant *pl, const sess_evse *e)
     pl->car_v = e->ev_battery_v;
 }
 
+void phys_plant_step_evse_cmd(phys_plant *pl, const sess_evse *e, const phys_charger_cmd *cmd, int close,
+                              uint32_t dt_ms)
+{
+    int car_closed = cmd->output_on && close && cmd->target_a > e->cfg.precharge_max_a;
+    follow_car(pl, e);
+    pl->obc_on = (uint8_t)car_closed;   /* AC: a car with its contactors closed draws */
+    phys_plant_apply(pl, cmd, close, car_closed, dt_ms);
+}
+
 void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms)
 {
     phys_charger_cmd cmd = phys_plant_evse_cmd(e);
-    int car_closed = cmd.output_on && e->out.contactors_closed && cmd.target_a > e->cfg.precharge_max_a;
-    follow_car(pl, e);
-    pl->obc_on = (uint8_t)car_closed;   /* AC: a car with its contactors closed draws */
-    phys_plant_apply(pl, &cmd, e->out.contactors_closed, car_closed, dt_ms);
+    phys_plant_step_evse_cmd(pl, e, &cmd, e->out.contactors_closed, dt_ms);
     phys_plant_sense(pl, e, NULL);
+}
+
+void phys_plant_step_pev_cmd(phys_plant *pl, const sess_pev *p, int close, int draw, int cp_c, uint32_t dt_ms)
+{
+    float limit = p->evse_max_a > 0.0f ? p->evse_max_a : pl->charger.cfg.max_a;
+    phys_charger_cmd cmd = { .output_on = (uint8_t)(close && draw),
+                             .target_v = p->evse_max_v > 0.0f ? p->evse_max_v : p->cfg.max_v,
+                             .target_a = pl->charger.cfg.ac_phases ? limit : p->evse_a };
+    pl->obc_on = (uint8_t)(cp_c && draw);
+    phys_plant_apply(pl, &cmd, close, close, dt_ms);
 }
 
 void phys_plant_step_pev(phys_plant *pl, sess_pev *p, uint32_t dt_ms)
 {
-    int closed = p->out.contactors_closed;
-    float limit = p->evse_max_a > 0.0f ? p->evse_max_a : pl->charger.cfg.max_a;
-    phys_charger_cmd cmd = { .output_on = (uint8_t)(closed && !p->out.stop_requested && !p->out.safe),
-                             .target_v = p->evse_max_v > 0.0f ? p->evse_max_v : p->cfg.max_v,
-                             .target_a = pl->charger.cfg.ac_phases ? limit : p->evse_a };
-    pl->obc_on = (uint8_t)(p->out.cp_state_c && !p->out.stop_requested);
-    phys_plant_apply(pl, &cmd, closed, closed, dt_ms);
+    phys_plant_step_pev_cmd(pl, p, p->out.contactors_closed, !p->out.stop_requested && !p->out.safe,
+                            p->out.cp_state_c, dt_ms);
     phys_plant_sense(pl, NULL, p);
 }

@@ -13,26 +13,29 @@ void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_b
     phys_obc_default(&pl->obc);
 }
 
+void phys_plant_car_sense(const phys_plant *pl, sess_pev_input *in)
+{
+    const phys_battery *b = &pl->battery;
+    in->battery_v = phys_battery_ocv(b);
+    in->present_a = pl->pev_contactor.closed ? pl->charger.i : 0.0f;
+    in->request_a = phys_battery_accept_a(b);
+    in->soc = (uint8_t)b->soc;
+    in->charge_complete = (uint8_t)phys_battery_full(b);
+    double need = b->cfg.capacity_wh * (b->cfg.target_soc - b->soc) / 100.0;
+    in->energy_request_wh = need > 0 ? (float)need : 0.0f;
+}
+
 void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p)
 {
     static const sess_isolation iso[] = { [PHYS_ISO_UNKNOWN] = SESS_ISO_UNKNOWN, [PHYS_ISO_VALID] = SESS_ISO_VALID,
                                           [PHYS_ISO_FAULT] = SESS_ISO_FAULT };
-    const phys_battery *b = &pl->battery;
     if (e) {
         e->in.present_v = pl->charger.v;
         e->in.present_a = pl->charger.i;
         e->in.isolation = iso[pl->charger.isolation];
         e->in.meter_wh = (uint64_t)pl->charger.energy_wh;
     }
-    if (p) {
-        p->in.battery_v = phys_battery_ocv(b);
-        p->in.present_a = pl->pev_contactor.closed ? pl->charger.i : 0.0f;
-        p->in.request_a = phys_battery_accept_a(b);
-        p->in.soc = (uint8_t)b->soc;
-        p->in.charge_complete = (uint8_t)phys_battery_full(b);
-        double need = b->cfg.capacity_wh * (b->cfg.target_soc - b->soc) / 100.0;
-        p->in.energy_request_wh = need > 0 ? (float)need : 0.0f;
-    }
+    if (p) phys_plant_car_sense(pl, &p->in);
 }
 
 /* A target the power stage can take: finite and not negative (a half plant follows a peer's reported values). */
@@ -70,10 +73,17 @@ phys_charger_cmd phys_plant_evse_cmd(const sess_evse *e)
     return cmd;
 }
 
-void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms)
+void phys_plant_step_car(phys_plant *pl, sess_evse *e, int car_close, int car_draw, uint32_t dt_ms)
 {
     phys_charger_cmd cmd = phys_plant_evse_cmd(e);
-    pl->obc_on = p && p->out.cp_state_c && !p->out.stop_requested;
-    phys_plant_apply(pl, &cmd, e && e->out.contactors_closed, p && p->out.contactors_closed, dt_ms);
-    phys_plant_sense(pl, e, p);
+    pl->obc_on = (uint8_t)car_draw;
+    phys_plant_apply(pl, &cmd, e && e->out.contactors_closed, car_close, dt_ms);
+    phys_plant_sense(pl, e, NULL);
+}
+
+void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms)
+{
+    phys_plant_step_car(pl, e, p && p->out.contactors_closed, p && p->out.cp_state_c && !p->out.stop_requested,
+                        dt_ms);
+    phys_plant_sense(pl, NULL, p);
 }

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "ccsplc/core/hw.h"
 #include "ccsplc/sim/physics.h"
 #include "ccsplc/core/sess.h"
 
@@ -27,6 +28,11 @@ typedef struct {
 void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_battery_config *bc);
 /* Run dt_ms with the sessions' current commands, then write their inputs. Either session may be NULL. */
 void phys_plant_step(phys_plant *pl, sess_evse *e, sess_pev *p, uint32_t dt_ms);
+/* The same with the car's commands given (after the hardware supervisor): its contactors, its on-board charger
+ * drawing (AC); senses only the charger session. */
+void phys_plant_step_car(phys_plant *pl, sess_evse *e, int car_close, int car_draw, uint32_t dt_ms);
+/* The car's inputs (battery, current through its contactors). */
+void phys_plant_car_sense(const phys_plant *pl, sess_pev_input *in);
 /* Current flows from the charger into the car (both sets of contactors closed). */
 int phys_plant_current_flows(const phys_plant *pl);
 /* Only write the inputs (dt 0). */
@@ -46,7 +52,31 @@ void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_clos
  * and no stop is requested; DC: it drives the current the charger last reported (EVSEPresentCurrent); AC: it
  * supplies up to the charger's EVSEMaxCurrent and the on-board charger draws in CP state C. */
 void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms);
+/* The charger's half with its commands given (after the hardware supervisor); the car's values from e. Senses
+ * nothing. */
+void phys_plant_step_evse_cmd(phys_plant *pl, const sess_evse *e, const phys_charger_cmd *cmd, int close,
+                              uint32_t dt_ms);
 void phys_plant_step_pev(phys_plant *pl, sess_pev *p, uint32_t dt_ms);
+/* The car's half with its commands given (after the hardware supervisor): contactors, current may flow (no stop),
+ * CP C; the peer's values from p. Senses nothing. */
+void phys_plant_step_pev_cmd(phys_plant *pl, const sess_pev *p, int close, int draw, int cp_c, uint32_t dt_ms);
+
+/* The plant as a hardware backend (src/sim/phys_hw.c), the default one: apply keeps the supervisor's command,
+ * phys_hw_step runs the physics with it, sense reports what the side's hardware would measure.
+ * Car (pev set): the whole plant with the simulated charger's session evse (`pev --sim`), or the car's half
+ * following what the charger reported (evse NULL); it reports the battery, the current through the car's
+ * contactors and their state. Charger (pev NULL): the charger's half for the session evse (set it to the session
+ * that owns the power stage before each step); it reports the output's voltage and current, the isolation test,
+ * the meter and its contactors. */
+typedef struct {
+    phys_plant *pl;
+    sess_evse *evse;
+    const sess_pev *pev;
+    hw_cmd cmd;
+} phys_hw;
+
+void phys_hw_init(phys_hw *h, phys_plant *pl, sess_evse *evse, const sess_pev *pev, hw_backend *b);
+void phys_hw_step(phys_hw *h, uint32_t dt_ms);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,45 @@
+/* The hardware in `ccsplc pev` / `ccsplc evse -i`: the hardware layer's stack (supervisor, the simulated plant as
+ * the default backend, for the car a pyPLC serial board over it when the INI names one) stepped with the
+ * session; docs/hardware.md. */
+#ifndef CCSPLC_APP_LIVE_HW_H
+#define CCSPLC_APP_LIVE_HW_H
+
+#include <stdint.h>
+
+#include "ccsplc/core/hw.h"
+#include "ccsplc/linux/hw_serial.h"
+#include "ccsplc/sim/plant.h"
+
+typedef struct {
+    hw_board_kind digital;    /* digital_output_device */
+    hw_board_kind analog;     /* analog_input_device */
+    char port[128];           /* serial_port: a path or "auto" */
+    unsigned baud;            /* serial_baud */
+} live_hw_options;
+
+typedef struct {
+    hw_stack st;
+    phys_hw plant;
+    hw_serial board;
+    int have_board;
+    sess_pev *pev;
+} live_hw;
+
+/* The car's board, once per run (before SLAC): none for digital_output_device = none. sim: a board that cannot
+ * be found (serial_port = auto) is left out with a warning (as pyPLC goes on without its serial port); else it
+ * is an error. 0 or -1 (logged). */
+int live_hw_open(live_hw *h, const live_hw_options *o, int sim);
+/* A session's stack (each plug-in): the plant backend and the board. Car (pev set): the whole plant with the
+ * simulated charger's session evse (`--sim`) or the car's half (evse NULL). Charger (pev NULL): its half plant,
+ * for the session given to live_hw_step_evse. */
+void live_hw_attach(live_hw *h, phys_plant *pl, sess_evse *evse, sess_pev *pev);
+/* One step: the side's wish through the supervisor to the backends, the physics, the measurements into the
+ * session (the car's p; for the charger the session e that owns the power stage). */
+void live_hw_step(live_hw *h, uint32_t now, uint32_t dt);
+void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt);
+void live_hw_close(live_hw *h);
+/* NULL when the hardware saw no fault (other than the session's own safe state), else the result text
+ * ("FAILED (hardware: emergency stop)"). */
+const char *live_hw_verdict(const live_hw *h);
+
+#endif
