@@ -32,6 +32,14 @@ def ipv6_l4(frame):
     return frame[20], frame[22:38], frame[38:54], frame[54:54 + plen]
 
 
+def qca_read_buffer(frame):
+    """A frame as the QCA7000 read buffer holds it (include/ccsplc/core/qca7000.h): 32-bit big-endian hardware
+    length, 0xAA x4, 16-bit little-endian length, 2 reserved bytes, the frame padded to 60, 0x55 0x55."""
+    frame = frame + bytes(max(0, 60 - len(frame)))
+    framed = b"\xaa" * 4 + struct.pack("<HH", len(frame), 0) + frame + b"\x55\x55"
+    return struct.pack(">I", len(framed)) + framed
+
+
 def write(out, target, name, data):
     d = os.path.join(out, target)
     os.makedirs(d, exist_ok=True)
@@ -78,6 +86,9 @@ def capture_seeds(out, path):
         write(out, "fuzz_tcp_reasm", f"{base}-{k}",
               b"".join(rec(struct.pack(">IB", s, 0) + p) for s, p in data[:100]))
     write(out, "fuzz_capture", f"{base}-frames", b"\x01" + b"".join(rec(fr) for _, fr in frames[:300]))
+    # fuzz_qca: 1 byte (bit 0: SPI layout), then the read buffer of 20 frames as reads of up to 700 bytes
+    spi = b"".join(qca_read_buffer(fr) for _, fr in frames[:20])
+    write(out, "fuzz_qca", f"{base}-spi", b"\x01" + b"".join(rec(spi[i:i + 700]) for i in range(0, len(spi), 700)))
     if len(raw) <= CAPTURE_WHOLE_MAX:
         write(out, "fuzz_capture", f"{base}-file", b"\x00" + raw)
 
