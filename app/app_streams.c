@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ccsplc/log.h"
-#include "ccsplc/outq.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/outq.h"
 
 static ccs_outq outq, logq;
 static int live, ended, lost;

@@ -3,7 +3,7 @@
 #ifndef CCSPLC_APP_STREAMS_H
 #define CCSPLC_APP_STREAMS_H
 
-#include "ccsplc/loop.h"
+#include "ccsplc/linux/loop.h"
 
 #define APP_LOG_QUEUE (64u << 10)   /* stderr: bytes held for a reader that is behind */
 #define APP_OUT_QUEUE (1u << 20)    /* stdout: the same */
@@ -12,7 +12,7 @@
 /* Fds 0-2 that are closed at start are opened on /dev/null: else the next socket or file takes fd 1 or 2 and
  * output (log lines) goes into it. */
 void app_std_fds(void);
-/* stdout (line-buffered) and stderr (a log line per write) through bounded queues (ccsplc/outq.h) on private
+/* stdout (line-buffered) and stderr (a log line per write) through bounded queues (ccsplc/linux/outq.h) on private
  * non-blocking descriptors: a reader that stops reading costs lines, counted and said ("log: N lines dropped")
  * once it reads again; SIGPIPE and SIGXFSZ are ignored, so that a reader that goes away, or a file that cannot
  * grow, ends only that output. Nothing changes when the queues cannot be made. */

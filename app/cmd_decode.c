@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ccsplc/decode.h"
-#include "ccsplc/log.h"
+#include "ccsplc/tools/decode.h"
+#include "ccsplc/linux/log.h"
 #include "commands.h"
 
 #define PROGRESS_MIN_BYTES (8u << 20) /* files at least this large get a progress bar on a terminal */

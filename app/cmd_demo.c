@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/ipv6.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/linux/log.h"
 #include "commands.h"
 #include "demo.h"
 

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "app_io.h"
-#include "ccsplc/errors.h"
-#include "ccsplc/exi_text.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/tools/exi_text.h"
+#include "ccsplc/core/v2gtp.h"
 #include "commands.h"
 
 static void usage(FILE *f)

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/listen.h"
-#include "ccsplc/log.h"
-#include "ccsplc/loop.h"
-#include "ccsplc/random.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/tools/listen.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/loop.h"
+#include "ccsplc/linux/random.h"
 #include "app_streams.h"
 #include "commands.h"
 

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "app_io.h"
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
-#include "ccsplc/random.h"
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/random.h"
+#include "ccsplc/core/sha256.h"
 #include "commands.h"
 #include "modem_cli.h"
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
 #include "commands.h"
 #include "plcsim_bridge.h"
 

@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
-#include "ccsplc/pcapng.h"
-#include "ccsplc/plant.h"
-#include "ccsplc/sess.h"
+#include "ccsplc/linux/pcapng.h"
+#include "ccsplc/sim/plant.h"
+#include "ccsplc/core/sess.h"
 
 #define DEMO_STEP_MS 10u              /* physics step and timer resolution */
 #define DEMO_LIMIT_MS (6u * 3600000u) /* give up after 6 h of session time */

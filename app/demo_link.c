@@ -4,13 +4,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/ipv6.h"
-#include "ccsplc/log.h"
-#include "ccsplc/plcsim.h"
-#include "ccsplc/sdp.h"
-#include "ccsplc/sha256.h"
-#include "ccsplc/slac.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/sim/plcsim.h"
+#include "ccsplc/core/sdp.h"
+#include "ccsplc/core/sha256.h"
+#include "ccsplc/core/slac.h"
 #include "demo.h"
 
 #define EVSE_PORT 0

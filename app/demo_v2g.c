@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
-#include "ccsplc/tcpio.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/tcpio.h"
+#include "ccsplc/core/v2gtp.h"
 #include "demo.h"
 
 #define MAX_PAYLOAD 4096

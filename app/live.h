@@ -7,11 +7,11 @@
 #include <stdint.h>
 #include <termios.h>
 
-#include "ccsplc/pcapng.h"
-#include "ccsplc/plant.h"
-#include "ccsplc/sdp.h"
-#include "ccsplc/sess.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/linux/pcapng.h"
+#include "ccsplc/sim/plant.h"
+#include "ccsplc/core/sdp.h"
+#include "ccsplc/core/sess.h"
+#include "ccsplc/core/v2gtp.h"
 #include "slac_phase.h"
 
 #define LIVE_STEP_MS 10u          /* physics step and session timer resolution */

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/ini.h"
-#include "ccsplc/log.h"
+#include "ccsplc/linux/ini.h"
+#include "ccsplc/linux/log.h"
 #include "commands.h"
 #include "live.h"
 

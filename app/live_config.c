@@ -5,9 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/ini.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/ini.h"
+#include "ccsplc/linux/log.h"
 #include "live.h"
 
 void live_options_default(live_options *o, live_role role)

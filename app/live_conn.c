@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
-#include "ccsplc/tcpio.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/tcpio.h"
 #include "live.h"
 
 const char *live_conn_tag(const live_conn *c)

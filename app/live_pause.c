@@ -4,8 +4,8 @@
  * engine's SessionSetupReq carries the paused SessionID. DIN 70121 has no Pause. */
 #include <stdio.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
 #include "live.h"
 
 static int has_pause(const live_options *o) { return sess_proto_find(o->proto) != &sess_proto_din; }

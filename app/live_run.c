@@ -6,8 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
 #include "app_streams.h"
 #include "commands.h"
 #include "demo.h"

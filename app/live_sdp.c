@@ -3,9 +3,9 @@
 #include <poll.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/llnet.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/llnet.h"
+#include "ccsplc/linux/log.h"
 #include "live.h"
 
 #define SDP_CLIENT_PORT 0   /* the car's UDP port: any free one */

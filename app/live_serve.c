@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
 #include "commands.h"
 #include "live.h"
 

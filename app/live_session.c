@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/llnet.h"
-#include "ccsplc/log.h"
-#include "ccsplc/random.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/llnet.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/random.h"
 #include "live.h"
 
 static int is_evse(const live *l) { return l->o.role == LIVE_EVSE; }

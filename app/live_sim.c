@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/ipv6.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/linux/log.h"
 #include "commands.h"
 #include "demo.h"
 #include "live.h"

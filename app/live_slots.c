@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/llnet.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/llnet.h"
+#include "ccsplc/linux/log.h"
 #include "live.h"
 
 static int slot_of(const live_conn *c) { return (int)(c - c->l->conn); }

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
 #include "live.h"
 
 void live_request_stop(live *l, int graceful)

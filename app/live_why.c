@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/exi_text.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/tools/exi_text.h"
+#include "ccsplc/linux/log.h"
 #include "live.h"
 
 const char *live_bad_text(const sess_bad_msg *b, const sess_proto *proto)

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ccsplc/link.h"
-#include "ccsplc/modem.h"
+#include "ccsplc/linux/link.h"
+#include "ccsplc/linux/modem.h"
 
 typedef struct {
     const char *ifname, *out, *nmk_hex, *password;

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "app_io.h"
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
-#include "ccsplc/pib.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/core/pib.h"
 #include "commands.h"
 #include "modem_cli.h"
 

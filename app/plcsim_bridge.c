@@ -7,10 +7,10 @@
 #include <poll.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
-#include "ccsplc/random.h"
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/random.h"
+#include "ccsplc/core/sha256.h"
 #include "app_streams.h"
 
 static const char firmware[] = "MAC-QCA7000-1.1.0.727-02-20130826-FINAL"; /* as the modems in the captures */

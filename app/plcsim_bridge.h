@@ -5,10 +5,10 @@
 
 #include <stdint.h>
 
-#include "ccsplc/link.h"
-#include "ccsplc/loop.h"
-#include "ccsplc/pib.h"
-#include "ccsplc/plcsim.h"
+#include "ccsplc/linux/link.h"
+#include "ccsplc/linux/loop.h"
+#include "ccsplc/core/pib.h"
+#include "ccsplc/sim/plcsim.h"
 
 #define PLCSIM_PIB_LEN (HPGP_NVM_HEADER_LEN + HPGP_PIB_MIN_LEN) /* a modem's PIB chain at start */
 #define PLCSIM_PIB_CAP 0x10000u                                 /* what a PIB write may fill */

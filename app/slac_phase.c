@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
-#include "ccsplc/random.h"
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/random.h"
+#include "ccsplc/core/sha256.h"
 #include "app_streams.h"
 
 static void log_match(const app_slac *s, ccs_slac_role role)

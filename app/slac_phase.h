@@ -6,9 +6,9 @@
 
 #include <stdint.h>
 
-#include "ccsplc/link.h"
-#include "ccsplc/loop.h"
-#include "ccsplc/slac_run.h"
+#include "ccsplc/linux/link.h"
+#include "ccsplc/linux/loop.h"
+#include "ccsplc/linux/slac_run.h"
 
 typedef struct {
     ccs_loop loop;

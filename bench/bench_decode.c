@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "ccsplc/decode.h"
+#include "ccsplc/tools/decode.h"
 
 enum form { FORM_NONE, FORM_TEXT, FORM_JSON };
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ccsplc/exi_text.h"
+#include "ccsplc/tools/exi_text.h"
 
 struct bench_case {
     const char *file, *proto, *message;

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "../tests/unit/sess_world.h"
-#include "ccsplc/errors.h"
-#include "ccsplc/tcpio.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/tcpio.h"
 
 static uint64_t now_ns(void)
 {

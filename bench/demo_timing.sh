@@ -8,9 +8,9 @@ ccsplc=${1:?path of the ccsplc binary}
 num() { grep -m1 -oE "$1[^0-9]*[0-9]+" "$2" | grep -oE '[0-9]+$'; }   # first number after a pattern
 
 # the waits, read from the sources that define them
-atten_delay=$(num 'define SLAC_START_ATTEN_DELAY_MS' "$here/include/ccsplc/slac.h")
-atten_results=$(num 'define SLAC_TT_EV_ATTEN_RESULTS_MS' "$here/include/ccsplc/slac.h")
-link_poll=$(num 'define SLAC_LINK_POLL_MS' "$here/include/ccsplc/slac.h")
+atten_delay=$(num 'define SLAC_START_ATTEN_DELAY_MS' "$here/include/ccsplc/core/slac.h")
+atten_results=$(num 'define SLAC_TT_EV_ATTEN_RESULTS_MS' "$here/include/ccsplc/core/slac.h")
+link_poll=$(num 'define SLAC_LINK_POLL_MS' "$here/include/ccsplc/core/slac.h")
 restart=$(num '\.restart_ms = ' "$here/app/demo_link.c")
 isolation=$(num '\.isolation_ms = ' "$here/src/sim/phys_charger.c")
 

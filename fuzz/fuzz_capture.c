@@ -5,7 +5,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 
-#include "ccsplc/capture.h"
+#include "ccsplc/linux/capture.h"
 #include "fuzz_util.h"
 
 #define MAX_PAYLOAD 4096

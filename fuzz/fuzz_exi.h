@@ -8,15 +8,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "ccsplc/exi.h"
-#include "ccsplc/gen/app.h"
-#include "ccsplc/gen/din.h"
-#include "ccsplc/gen/iso2.h"
-#include "ccsplc/gen/iso20.h"
-#include "ccsplc/gen/iso20_ac.h"
-#include "ccsplc/gen/iso20_acdp.h"
-#include "ccsplc/gen/iso20_dc.h"
-#include "ccsplc/gen/iso20_wpt.h"
+#include "ccsplc/core/exi.h"
+#include "ccsplc/core/gen/app.h"
+#include "ccsplc/core/gen/din.h"
+#include "ccsplc/core/gen/iso2.h"
+#include "ccsplc/core/gen/iso20.h"
+#include "ccsplc/core/gen/iso20_ac.h"
+#include "ccsplc/core/gen/iso20_acdp.h"
+#include "ccsplc/core/gen/iso20_dc.h"
+#include "ccsplc/core/gen/iso20_wpt.h"
 
 /* A codec and one of its top-level grammars: the document, or a signature fragment. */
 struct fuzz_codec {

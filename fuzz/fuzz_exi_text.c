@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/exi.h"
-#include "ccsplc/exi_text.h"
+#include "ccsplc/core/exi.h"
+#include "ccsplc/tools/exi_text.h"
 #include "fuzz_util.h"
 
 #define OUT_CAP 65536

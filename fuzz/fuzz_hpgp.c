@@ -4,9 +4,9 @@
  * clock so that their timers run too. The machines must never emit more frames than their outbox holds. */
 #include <string.h>
 
-#include "ccsplc/hpgp.h"
-#include "ccsplc/sha256.h"
-#include "ccsplc/slac.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/core/sha256.h"
+#include "ccsplc/core/slac.h"
 #include "fuzz_util.h"
 
 static void rng(void *ctx, uint8_t *out, size_t len)

@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "ccsplc/ini.h"
+#include "ccsplc/linux/ini.h"
 #include "fuzz_util.h"
 
 typedef struct {

@@ -2,7 +2,7 @@
  * frame that parses to the same addresses, ports, TCP fields and payload. */
 #include <string.h>
 
-#include "ccsplc/ipv6.h"
+#include "ccsplc/core/ipv6.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

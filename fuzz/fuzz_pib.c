@@ -3,7 +3,7 @@
  * role change (which re-seals every checksum) open again at the same place. */
 #include <string.h>
 
-#include "ccsplc/pib.h"
+#include "ccsplc/core/pib.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

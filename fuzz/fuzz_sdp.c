@@ -2,7 +2,7 @@
  * response carrying its own address and port) and the client taking a datagram while it waits. */
 #include <string.h>
 
-#include "ccsplc/sdp.h"
+#include "ccsplc/core/sdp.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

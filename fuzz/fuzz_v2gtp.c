@@ -3,8 +3,8 @@
  * messages (type, length, bytes) and the same sticky error as when the stream arrives in one piece. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
 #include "fuzz_util.h"
 
 #define MAX_PAYLOAD 512

@@ -2,8 +2,8 @@
  * (exi_protos order), the rest is XML. A document the reader accepts and the encoder takes must decode again. */
 #include <string.h>
 
-#include "ccsplc/exi.h"
-#include "ccsplc/exi_text.h"
+#include "ccsplc/core/exi.h"
+#include "ccsplc/tools/exi_text.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

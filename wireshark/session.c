@@ -10,7 +10,7 @@
 #include <epan/proto_data.h>
 #include <wsutil/to_str.h>
 
-#include "ccsplc/sess_observe.h"
+#include "ccsplc/core/sess_observe.h"
 #include "v2g.h"
 
 #define SID_MAX 8

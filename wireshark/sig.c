@@ -6,7 +6,7 @@
 #include <epan/expert.h>
 #include <epan/proto.h>
 
-#include "ccsplc/exi_sig.h"
+#include "ccsplc/tools/exi_sig.h"
 #include "v2g.h"
 
 #define MAX_REFS 4

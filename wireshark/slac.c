@@ -8,7 +8,7 @@
 #include <epan/proto_data.h>
 #include <wsutil/to_str.h>
 
-#include "ccsplc/slac_watch.h"
+#include "ccsplc/core/slac_watch.h"
 #include "v2g.h"
 
 #define ETHERTYPE_HOMEPLUG_AV 0x88E1

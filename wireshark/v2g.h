@@ -6,8 +6,8 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 
-#include "ccsplc/exi_schema.h"
-#include "ccsplc/exi_text.h"
+#include "ccsplc/tools/exi_schema.h"
+#include "ccsplc/tools/exi_text.h"
 
 extern int proto_v2g;
 extern expert_module_t *v2g_expert;

@@ -8,9 +8,9 @@
 #include <epan/to_str.h>
 #include <epan/proto.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/sdp.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/sdp.h"
+#include "ccsplc/core/v2gtp.h"
 #include "v2g.h"
 
 /* Declared in epan/dissectors/packet-tls-utils.h, which needs libgcrypt's headers: V2GTP inside this TLS session. */

@@ -1,5 +1,5 @@
 /* Message table for the CCS_E* error codes. */
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 
 const char *ccs_strerror(int err)
 {

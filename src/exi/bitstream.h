@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 
 struct exi_reader {
     const uint8_t *buf;

@@ -1,9 +1,9 @@
 /* The table-walking EXI codec: decodes a stream into the generated structs and encodes them back, driven by
- * the grammar tables of include/ccsplc/exi.h. Recursive per element; depth bounded by EXI_MAX_DEPTH. */
+ * the grammar tables of include/ccsplc/core/exi.h. Recursive per element; depth bounded by EXI_MAX_DEPTH. */
 #include <string.h>
 
 #include "bitstream.h"
-#include "ccsplc/exi.h"
+#include "ccsplc/core/exi.h"
 #include "values.h"
 
 #define EXI_HEADER 0x80u /* distinguishing bits 10, no options, format version 1 */

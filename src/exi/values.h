@@ -4,7 +4,7 @@
 #define CCSPLC_EXI_VALUES_H
 
 #include "bitstream.h"
-#include "ccsplc/exi.h"
+#include "ccsplc/core/exi.h"
 
 int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst);
 /* Store an already-read BOOL, ENUM or NBIT code value (range-checked). */

@@ -1,5 +1,5 @@
 /* Qualcomm checksum32 over modem images and PIB chunks. */
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/hpgp.h"
 #include "wire.h"
 
 uint32_t hpgp_checksum32(const uint8_t *data, size_t len)

@@ -1,7 +1,7 @@
 /* Generic pack/unpack of HomePlug management messages, driven by the field tables in layouts_*.c. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "header.h"
 #include "layout.h"
 #include "wire.h"

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/hpgp.h"
 
 /* MMTYPE 0xA000-0xBFFF: vendor-specific (MMV 0, OUI instead of FMI; MMV 1: FMI, then OUI). */
 int hpgp_is_vendor_mmtype(uint16_t mmtype);

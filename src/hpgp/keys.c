@@ -1,8 +1,8 @@
 /* HomePlug key derivation: NMK from a password and NID from an NMK, with SHA-256 supplied by the caller. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/hpgp.h"
 
 /* Salt appended to the password before hashing (HomePlug AV "NMK-HS"). */
 static const uint8_t nmk_salt[8] = { 0x08, 0x85, 0x6D, 0xAF, 0x7C, 0xF5, 0x81, 0x86 };

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/hpgp.h"
 
 enum { HPGP_F_U8, HPGP_F_U16, HPGP_F_U32, HPGP_F_BYTES, HPGP_F_ARRAY, HPGP_F_REF };
 

@@ -1,7 +1,7 @@
 /* hpgp_msg_init: a zeroed message of one kind with the constants every sender uses (key type, MVF length...). */
 #include <string.h>
 
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/hpgp.h"
 
 enum { KEY_TYPE_NMK = 1, PID_HLE = 4, EKS_NMK = 1, MVF_LEN_REQ = 0x3E, MVF_LEN_CNF = 0x56 };
 enum { MODOP_READ_DATA_LEN = 18, MODOP_START_DATA_LEN = 25, MODOP_COMMIT_DATA_LEN = 36 };

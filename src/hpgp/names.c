@@ -1,5 +1,5 @@
 /* Names of HomePlug MMTYPEs for logs and decoders ("CM_SLAC_PARAM.REQ"). */
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/hpgp.h"
 
 /* The HomePlug AV 1.1 / Green PHY management messages (central coordination CC_, proxy CP_, neighbour network
  * NN_, station-station CM_) as the specification names them, then Qualcomm's vendor messages we meet. */

@@ -2,7 +2,7 @@
  * 18 coupling, 19 reserved, 20 AVGRX(2), 22 reserved(2), as open-plc-utils' NetInfo2 and tshark read them. */
 #include <string.h>
 
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/hpgp.h"
 #include "wire.h"
 
 void hpgp_nw_sta_put(uint8_t rec[HPGP_NW_STA_LEN], const hpgp_nw_sta *s)

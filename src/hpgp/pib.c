@@ -1,11 +1,11 @@
 /* PIB files (flat and NVM chain): recognition with checksum and chain-link verification, the length of a
  * file from its first bytes, field access, role and key patching, checksum recomputation, and the chain a
- * simulated modem holds. Layouts in include/ccsplc/pib.h and docs/modem.md. */
+ * simulated modem holds. Layouts in include/ccsplc/core/pib.h and docs/modem.md. */
 #include <stdint.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/pib.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/pib.h"
 #include "wire.h"
 
 /* checksum32 of a region with the 4-byte field at `field` taken as 0. */

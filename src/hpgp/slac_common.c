@@ -2,7 +2,7 @@
  * CM_SET_KEY.REQ to the local modem. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "slac_internal.h"
 #include "wire.h"
 

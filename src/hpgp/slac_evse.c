@@ -3,7 +3,7 @@
  * per plug-in; the protection rules against stations on the line are in docs/security.md. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "slac_internal.h"
 #include "wire.h"
 

@@ -2,7 +2,7 @@
 #ifndef CCSPLC_SLAC_INTERNAL_H
 #define CCSPLC_SLAC_INTERNAL_H
 
-#include "ccsplc/slac.h"
+#include "ccsplc/core/slac.h"
 
 void slac_timer_set(slac_timer *t, uint32_t at);
 void slac_timer_stop(slac_timer *t);

@@ -3,7 +3,7 @@
  * Reports from stations that did not answer, or implausible ones, are refused (docs/security.md). */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "slac_internal.h"
 #include "wire.h"
 

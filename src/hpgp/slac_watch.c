@@ -1,5 +1,5 @@
 /* RunIDs of SLAC messages and a bystander's check that a run keeps the car's RunID (ISO 15118-3). */
-#include "ccsplc/slac_watch.h"
+#include "ccsplc/core/slac_watch.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * outgoing frames, events, and UDP for SDP. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "mininet/mininet_int.h"
 
 static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};

@@ -2,7 +2,7 @@
  * the TCP SYN, learn it from the advertisement. Messages are validated as RFC 4861 §7.1 requires. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "mininet/mininet_int.h"
 #include "transport/be.h"
 

@@ -3,7 +3,7 @@
  * window probes, FIN both ways, RST in and out (RFC 5961 checks). */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "mininet/mininet_int.h"
 
 static uint16_t rcv_window(const mininet *n)

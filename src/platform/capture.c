@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/sdp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/sdp.h"
 #include "platform/capture_int.h"
 
 cap_reader *cap_new(const cap_callbacks *cb, uint32_t max_payload)

@@ -1,8 +1,8 @@
 /* Internals shared by the capture reader's files: the reader, its TCP connections and their two directions. */
 #ifndef CCSPLC_PLATFORM_CAPTURE_INT_H
 #define CCSPLC_PLATFORM_CAPTURE_INT_H
-#include "ccsplc/capture.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/linux/capture.h"
+#include "ccsplc/core/v2gtp.h"
 #include "transport/tcp_reasm.h"
 
 #define CAP_MAX_SDP_SERVERS 8 /* server endpoints remembered from SDP responses */

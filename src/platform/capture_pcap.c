@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ccsplc/capture.h"
-#include "ccsplc/errors.h"
+#include "ccsplc/linux/capture.h"
+#include "ccsplc/core/errors.h"
 
 #define LIVE_SNAPLEN 65535
 #define LIVE_TIMEOUT_MS 10

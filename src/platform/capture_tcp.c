@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "platform/capture_int.h"
 
 /* A TLS record header (RFC 8446 5.1, RFC 5246 6.2.1): content type change_cipher_spec (20) .. heartbeat (24),

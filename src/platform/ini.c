@@ -1,6 +1,6 @@
 /* INI parser for configuration files: bounded line scanning over untrusted text, one callback per key, and
  * number/boolean value helpers. */
-#include "ccsplc/ini.h"
+#include "ccsplc/linux/ini.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 

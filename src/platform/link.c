@@ -1,6 +1,6 @@
 /* Raw Ethernet link on Linux: an AF_PACKET socket bound to one interface, ethertype-filtered, nonblocking;
  * the interface MAC; a blocking frame I/O (poll with timeout) for the modem tools. */
-#include "ccsplc/link.h"
+#include "ccsplc/linux/link.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,10 +13,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/hpgp.h"
-#include "ccsplc/ipv6.h"
-#include "ccsplc/loop.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/linux/loop.h"
 
 static int name_ok(const char *ifname) { return ifname && ifname[0] && strlen(ifname) < IFNAMSIZ; }
 

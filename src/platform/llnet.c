@@ -1,6 +1,6 @@
 /* Link-local IPv6 UDP and TCP sockets on one interface: address lookup (waiting out DAD), SDP datagrams,
  * the V2GTP listener and connect, all scoped to the interface index. */
-#include "ccsplc/llnet.h"
+#include "ccsplc/linux/llnet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/random.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/random.h"
 
 static struct sockaddr_in6 sa6(int ifindex, const uint8_t *addr, uint16_t port)
 {

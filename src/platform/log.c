@@ -1,6 +1,6 @@
 /* Logging to stderr with a level filter and a monotonic timestamp; each line goes out in one write (whole, also
  * when stderr is a queue that drops what does not fit, or a pipe other processes write to). */
-#include "ccsplc/log.h"
+#include "ccsplc/linux/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The poll(2) event loop: fd watches with callbacks, caller-owned timers on CLOCK_MONOTONIC milliseconds,
  * output queues flushed when their descriptors can take more, and a signalfd that stops the loop on every
  * signal that would otherwise end the process. */
-#include "ccsplc/loop.h"
+#include "ccsplc/linux/loop.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
-#include "ccsplc/outq.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/outq.h"
 
 uint32_t ccs_mono_ms(void)
 {

@@ -1,8 +1,8 @@
 /* MAC address text forms for the CLI and logs: "02:00:00:00:00:01" both ways. */
 #include <stdio.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/link.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/link.h"
 
 static int hexval(char c)
 {

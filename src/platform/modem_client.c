@@ -2,8 +2,8 @@
  * operations (list by VS_SW_VER, CM_SET_KEY, VS_RS_DEV, wait for a modem to answer again). */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/modem.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/modem.h"
 #include "modem_int.h"
 
 void modem_client_init(modem_client *c, ccs_frame_io *io)

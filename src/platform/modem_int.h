@@ -2,7 +2,7 @@
 #ifndef CCSPLC_PLATFORM_MODEM_INT_H
 #define CCSPLC_PLATFORM_MODEM_INT_H
 
-#include "ccsplc/modem.h"
+#include "ccsplc/linux/modem.h"
 
 void modem_progress(modem_client *c, const char *stage, size_t done, size_t total);
 /* Pack m from our MAC to c->dst and send it. 0 or CCS_E*. */

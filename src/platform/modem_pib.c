@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/modem.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/modem.h"
 #include "modem_int.h"
 
 enum { MODOP_WRITE_DATA_LEN = 23 };

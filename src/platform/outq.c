@@ -1,7 +1,7 @@
 /* A bounded output queue that never blocks its caller: pieces are queued whole or dropped whole, written as the
  * descriptor takes them (a private non-blocking open file for a pipe, FIFO or terminal; send(MSG_DONTWAIT) for
  * a socket; regular files directly), and a write that fails for good ends the output. */
-#include "ccsplc/outq.h"
+#include "ccsplc/linux/outq.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 
 enum {
     HOW_FILE,   /* a regular file: a write does not wait for a reader */

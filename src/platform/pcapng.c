@@ -1,5 +1,5 @@
 /* pcapng file writer: Section Header, Ethernet Interface Description and Enhanced Packet Blocks. */
-#include "ccsplc/pcapng.h"
+#include "ccsplc/linux/pcapng.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 0x00000001u

@@ -1,8 +1,8 @@
 /* Socket-level TCP traffic recorded as synthetic segments: handshake, then data with running sequence numbers. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/pcapng.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/pcapng.h"
 
 #define ISN_CLIENT 0x10000000u /* arbitrary initial sequence numbers, fixed so files are reproducible */
 #define ISN_SERVER 0x20000000u

@@ -1,11 +1,11 @@
 /* ccs_random_fn from getrandom(2). */
-#include "ccsplc/random.h"
+#include "ccsplc/linux/random.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/random.h>
 
-#include "ccsplc/log.h"
+#include "ccsplc/linux/log.h"
 
 void ccs_random_getrandom(void *ctx, uint8_t *out, size_t len)
 {

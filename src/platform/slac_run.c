@@ -1,12 +1,12 @@
 /* SLAC runner: link frames and loop timers become SLAC_EV_FRAME / SLAC_EV_TIMER steps of the EVSE or PEV
  * machine; its frames go out on the link; the loop stops when the machine reaches its goal or gives up. */
-#include "ccsplc/slac_run.h"
+#include "ccsplc/linux/slac_run.h"
 
 #include <poll.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
 
 static slac_action step(ccs_slac_runner *r, const slac_event *ev)
 {

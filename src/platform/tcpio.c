@@ -1,5 +1,5 @@
 /* Loopback TCP for in-process sessions: listener, connect + accept, full writes, non-blocking reads. */
-#include "ccsplc/tcpio.h"
+#include "ccsplc/linux/tcpio.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 
 /* The loopback address of family with port; returns its length. */
 static socklen_t loopback(int family, uint16_t port, struct sockaddr_storage *ss)

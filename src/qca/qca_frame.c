@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "ccsplc/core/qca7000.h"
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 
 #define SOF_BYTE 0xAA
 #define EOF_BYTE 0x55

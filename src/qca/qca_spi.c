@@ -1,7 +1,7 @@
 /* QCA7000 SPI register protocol: command words and the 4-byte register transfers, and the transfers that move
  * one frame into the modem's write buffer or out of its read buffer (sans-I/O: the caller clocks the bytes). */
 #include "ccsplc/core/qca7000.h"
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "transport/be.h"
 
 uint16_t qca_cmd(int read, int internal, uint16_t reg)

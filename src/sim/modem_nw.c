@@ -3,7 +3,7 @@
  * order), and one record per other station with the host behind it and Green PHY's 10 Mbit/s PHY rate. */
 #include <string.h>
 
-#include "ccsplc/pib.h"
+#include "ccsplc/core/pib.h"
 #include "sim_internal.h"
 
 enum { ROLE_STA = 0, ROLE_CCO = 2, CCO_AUTO = 0, CCO_NEVER = 1, CCO_ALWAYS = 2, NW_HEAD_LEN = 2, NW_AVLN_LEN = 32 };

@@ -1,7 +1,7 @@
 /* AC charging model: the charger's AC supply (mains switched through, a signalled current limit per phase) and
  * the car's on-board charger turning AC power into battery current with an efficiency; energy metered on the
  * AC side. */
-#include "ccsplc/physics.h"
+#include "ccsplc/sim/physics.h"
 
 void phys_charger_default_ac(phys_charger_config *cfg)
 {

@@ -1,6 +1,6 @@
 /* Car battery model: SoC as stored energy over capacity, terminal voltage OCV(SoC) + I*R, accepted current
  * with a linear taper near full and zero at the target SoC. */
-#include "ccsplc/physics.h"
+#include "ccsplc/sim/physics.h"
 
 void phys_battery_default(phys_battery_config *cfg)
 {

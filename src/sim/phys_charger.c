@@ -1,6 +1,6 @@
 /* Charger DC power stage model: voltage slew, current ramp-up, power and voltage limits against a battery load,
  * an isolation test of fixed duration, and an energy meter at the output. */
-#include "ccsplc/physics.h"
+#include "ccsplc/sim/physics.h"
 
 void phys_charger_default(phys_charger_config *cfg)
 {

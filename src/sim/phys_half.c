@@ -1,6 +1,6 @@
 /* Half plants: the physics for a charger or a car session that runs without its peer in the same process;
  * the peer's half of the plant is driven by what the peer reported over V2G (DC power stage or AC supply). */
-#include "ccsplc/plant.h"
+#include "ccsplc/sim/plant.h"
 
 /* The charger's load is the battery the car describes: the SoC it reports, and its PreCharge target as the
  * voltage at that SoC (the open-circuit curve scaled to it once per new target). */

@@ -2,7 +2,7 @@
  * sessions' commands and reporting back to them. */
 #include <math.h>
 
-#include "ccsplc/plant.h"
+#include "ccsplc/sim/plant.h"
 
 void phys_plant_init(phys_plant *pl, const phys_charger_config *cc, const phys_battery_config *bc)
 {

@@ -1,6 +1,6 @@
 /* Contactor and control-pilot models: contactors switch after a delay and count openings under load; the CP
  * state follows from plug and S2 (IEC 61851-1 states A/B/C). */
-#include "ccsplc/physics.h"
+#include "ccsplc/sim/physics.h"
 
 void phys_contactor_init(phys_contactor *k, uint32_t delay_ms, float max_break_a)
 {

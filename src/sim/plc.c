@@ -2,7 +2,7 @@
  * (management requests to modems, SLAC messages to every reachable host, data only inside an AVLN). */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "hpgp/wire.h"
 #include "sim_internal.h"
 

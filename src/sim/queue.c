@@ -1,7 +1,7 @@
 /* The simulator's frame queue (fixed capacity, delivery by due time then send order) and its PRNG. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "sim_internal.h"
 
 uint32_t sim_rand(sim_plc *plc)

@@ -2,7 +2,7 @@
 #ifndef CCSPLC_SIM_INTERNAL_H
 #define CCSPLC_SIM_INTERNAL_H
 
-#include "ccsplc/plcsim.h"
+#include "ccsplc/sim/plcsim.h"
 
 /* Signed time comparison that survives uint32 wrap-around. */
 static inline int sim_reached(uint32_t now, uint32_t t) { return (int32_t)(now - t) >= 0; }

@@ -2,10 +2,10 @@
  * SupportedAppProtocol exchange (detection by trying din, iso2 only when the capture lacks it). Host side. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/gen/app.h"
-#include "ccsplc/log.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/gen/app.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/core/v2gtp.h"
 #include "decode_int.h"
 
 #define NS_ISO20_PREFIX "urn:iso:std:iso:15118:-20:"

@@ -2,8 +2,8 @@
  * CM_SLAC_PARAM.REQ, the charger CM_SLAC_MATCH.CNF) and the host<>modem traffic. Host side. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/hpgp.h"
 #include "decode_int.h"
 #include "exi_values_text.h"
 

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "ccsplc/decode.h"
+#include "ccsplc/tools/decode.h"
 
 #define DEC_MAX_OFFERS 20 /* AppProtocol entries of a supportedAppProtocolReq */
 

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/ipv6.h"
-#include "ccsplc/sdp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/core/sdp.h"
 #include "decode_int.h"
 
 dec_conn *dec_conn_get(dec_analyzer *a, uint32_t id, uint64_t ts_ns, int claim)

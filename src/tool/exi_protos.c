@@ -1,15 +1,15 @@
 /* The registry of generated EXI codecs, by command-line name. */
 #include <string.h>
 
-#include "ccsplc/exi_text.h"
-#include "ccsplc/gen/app.h"
-#include "ccsplc/gen/din.h"
-#include "ccsplc/gen/iso2.h"
-#include "ccsplc/gen/iso20.h"
-#include "ccsplc/gen/iso20_ac.h"
-#include "ccsplc/gen/iso20_acdp.h"
-#include "ccsplc/gen/iso20_dc.h"
-#include "ccsplc/gen/iso20_wpt.h"
+#include "ccsplc/tools/exi_text.h"
+#include "ccsplc/core/gen/app.h"
+#include "ccsplc/core/gen/din.h"
+#include "ccsplc/core/gen/iso2.h"
+#include "ccsplc/core/gen/iso20.h"
+#include "ccsplc/core/gen/iso20_ac.h"
+#include "ccsplc/core/gen/iso20_acdp.h"
+#include "ccsplc/core/gen/iso20_dc.h"
+#include "ccsplc/core/gen/iso20_wpt.h"
 
 const struct exi_proto exi_protos[] = {
     {"app", &app_codec, &app_meta, sizeof(struct app_exiDocument)},

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "ccsplc/exi_text.h"
+#include "ccsplc/tools/exi_text.h"
 
 struct exi_scaled {
     int value, exp, unit; /* field indices; unit is -1 when the type has none */

@@ -1,12 +1,12 @@
 /* The codec of a SupportedAppProtocol namespace and of an ISO 15118-20 V2GTP payload type, and a connection's
  * handshake followed message by message (detection of din/iso2 only without one). Host side. */
-#include "ccsplc/exi_schema.h"
+#include "ccsplc/tools/exi_schema.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "ccsplc/gen/app.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/gen/app.h"
+#include "ccsplc/core/v2gtp.h"
 
 const struct exi_proto *exi_proto_of_namespace(const char *ns, int *iso20)
 {

@@ -1,11 +1,11 @@
 /* Digests of the XML signatures in V2G messages: find SignedInfo's References, the elements their URIs name by Id,
  * encode each as an EXI fragment and compare its digest with the DigestValue. Host side. */
-#include "ccsplc/exi_sig.h"
+#include "ccsplc/tools/exi_sig.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "exi_walk.h"
 
 #define FRAGMENT_CAP 16384u

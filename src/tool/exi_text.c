@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/exi_text.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/tools/exi_text.h"
 #include "exi_values_text.h"
 #include "exi_walk.h"
 #include "exi/values.h"

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/exi_text.h"
+#include "ccsplc/tools/exi_text.h"
 
 enum exi_text_style { EXI_TEXT_KV, EXI_TEXT_XML };
 

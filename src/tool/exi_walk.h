@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ccsplc/exi_text.h"
+#include "ccsplc/tools/exi_text.h"
 
 /* Number of present instances of field f in the struct at base (0 or 1, or the array count). */
 static inline unsigned exi_walk_count(const struct exi_field *f, const uint8_t *base)

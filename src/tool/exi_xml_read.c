@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/exi_text.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/tools/exi_text.h"
 #include "exi_values_text.h"
 #include "exi_walk.h"
 

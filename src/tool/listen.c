@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
 #include "listen_int.h"
 
 void lis_write_failed(lis_listener *l, const char *what, const char *why)

@@ -3,9 +3,9 @@
 #ifndef CCSPLC_TOOL_LISTEN_INT_H
 #define CCSPLC_TOOL_LISTEN_INT_H
 
-#include "ccsplc/listen.h"
-#include "ccsplc/modem.h"
-#include "ccsplc/pcapng.h"
+#include "ccsplc/tools/listen.h"
+#include "ccsplc/linux/modem.h"
+#include "ccsplc/linux/pcapng.h"
 
 #define LIS_FRAME_SESSIONS 4 /* distinct sessions one frame's records may belong to */
 

@@ -3,8 +3,8 @@
  * Host side. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/log.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
 #include "decode_int.h"
 #include "listen_int.h"
 

@@ -2,8 +2,8 @@
  * hostile input (capture reader). */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/ipv6.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/ipv6.h"
 #include "transport/be.h"
 
 #define IPV6_EXT_HOP_BY_HOP 0

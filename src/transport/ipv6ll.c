@@ -1,6 +1,6 @@
 /* IPv6 link-local helpers: fe80::/10 test, EUI-64 address from a MAC, ff02::1, text format and parse. */
-#include "ccsplc/errors.h"
-#include "ccsplc/ipv6.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/ipv6.h"
 
 const uint8_t ipv6_all_nodes[IPV6_ADDR_LEN] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};
 

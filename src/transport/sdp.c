@@ -1,9 +1,9 @@
 /* SDP request and response datagrams: pack and parse inside V2GTP framing. */
-#include "ccsplc/sdp.h"
+#include "ccsplc/core/sdp.h"
 
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "transport/be.h"
 
 static int valid_choice(uint8_t security, uint8_t transport)

@@ -1,6 +1,6 @@
 /* SDP client (EVCC) state machine: multicast the request, resend after the timeout, stop at the limit. */
-#include "ccsplc/errors.h"
-#include "ccsplc/sdp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/sdp.h"
 
 int sdp_client_init(sdp_client *c, uint8_t security, uint8_t transport)
 {

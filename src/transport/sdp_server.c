@@ -1,8 +1,8 @@
 /* SDP server (SECC): answers a request with our address and the TCP or TLS port that fits it. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/sdp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/sdp.h"
 
 int sdp_server_answer(const sdp_server *s, const uint8_t *req, size_t req_len, uint8_t *out, size_t cap,
                       size_t *out_len)

@@ -1,7 +1,7 @@
 /* Passive TCP reassembly of one direction: a ring with a presence bit per byte holds out-of-order data. */
 #include "transport/tcp_reasm.h"
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 
 int tcp_reasm_init(tcp_reasm *t, uint8_t *ring, uint8_t *present, size_t cap)
 {

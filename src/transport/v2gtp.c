@@ -1,9 +1,9 @@
 /* V2GTP header: pack, parse and check (version, inverse version, payload type, length limit). */
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/v2gtp.h"
 
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "transport/be.h"
 
 int v2gtp_known_type(uint16_t type)

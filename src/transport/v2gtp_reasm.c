@@ -1,8 +1,8 @@
 /* V2GTP stream reassembler: turns arbitrary TCP read chunks into whole V2GTP messages (caller-owned buffer). */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
 
 int v2gtp_reasm_init(v2gtp_reasm *r, uint8_t *buf, size_t cap, uint32_t max_payload)
 {

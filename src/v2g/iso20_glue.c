@@ -2,8 +2,8 @@
  * message ids and names over both, SessionID and TimeStamp in the header, response skeletons and codes. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
 #include "iso20_internal.h"
 
 int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc, struct exi_error *err)

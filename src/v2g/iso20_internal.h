@@ -4,7 +4,7 @@
 #ifndef CCSPLC_ISO20_INTERNAL_H
 #define CCSPLC_ISO20_INTERNAL_H
 
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/v2gtp.h"
 #include "sess_internal.h"
 
 /* Message ids: CommonMessages roots as they are (ISO20_ROOT_*), DC roots moved up by ISO20_DC_BASE (the two

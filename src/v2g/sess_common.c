@@ -2,8 +2,8 @@
  * packing it into a V2GTP message of its payload type and decoding one with the protocol's codec for its type. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
 #include "sess_internal.h"
 
 /* Every protocol the engine knows by its command-line names; adding one is adding its sess_proto here. ISO-2

@@ -2,8 +2,8 @@
  * (allowed request per state, handler, next state, timeout), SessionID and sequence checks, the safe state. */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
 #include "sess_internal.h"
 
 void sess_evse_config_default(sess_evse_config *cfg)

@@ -3,7 +3,7 @@
 #ifndef CCSPLC_SESS_INTERNAL_H
 #define CCSPLC_SESS_INTERNAL_H
 
-#include "ccsplc/sess.h"
+#include "ccsplc/core/sess.h"
 
 /* What a handler tells the engine. */
 enum {

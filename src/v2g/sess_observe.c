@@ -1,11 +1,11 @@
 /* A bystander following a session through the charger's table (sequence) and the car's (V2G_EVCC_Msg_Timeout);
- * see ccsplc/sess_observe.h. The charger's state is kept as a set because where ISO-2 goes next depends on AC or
+ * see ccsplc/core/sess_observe.h. The charger's state is kept as a set because where ISO-2 goes next depends on AC or
  * DC (iso2_evse_next), which only the charger's handler learns from the request. */
-#include "ccsplc/sess_observe.h"
+#include "ccsplc/core/sess_observe.h"
 
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "sess_internal.h"
 
 void sess_observe_init(sess_observer *o, const sess_proto *p)

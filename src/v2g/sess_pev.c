@@ -3,8 +3,8 @@
  * SessionID checks, repeat pacing, and the safe state (stop requested, contactors opened below a current). */
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
 #include "sess_internal.h"
 
 void sess_pev_config_default(sess_pev_config *cfg, const uint8_t mac[6])

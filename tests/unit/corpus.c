@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/exi_text.h"
+#include "ccsplc/tools/exi_text.h"
 #include "testutil.h"
 
 char *corpus_load(const char *path, struct corpus_line **out, size_t *n)

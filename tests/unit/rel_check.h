@@ -9,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/plant.h"
-#include "ccsplc/sess.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/sim/plant.h"
+#include "ccsplc/core/sess.h"
+#include "ccsplc/core/v2gtp.h"
 #include "v2g/sess_internal.h"
 
 /* The protocols every reliability test runs for (sess_proto_find names; "iso2-ac": the car charges AC from the

@@ -9,11 +9,11 @@
 #define CCSPLC_TEST_REL_WORLD_H
 #include <string.h>
 
-#include "ccsplc/ipv6.h"
-#include "ccsplc/plcsim.h"
-#include "ccsplc/sdp.h"
-#include "ccsplc/sha256.h"
-#include "ccsplc/slac.h"
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/sim/plcsim.h"
+#include "ccsplc/core/sdp.h"
+#include "ccsplc/core/sha256.h"
+#include "ccsplc/core/slac.h"
 #include "iso2_world.h"
 #include "rel_check.h"
 

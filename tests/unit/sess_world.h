@@ -5,9 +5,9 @@
 #define CCSPLC_TEST_SESS_WORLD_H
 #include <string.h>
 
-#include "ccsplc/plant.h"
-#include "ccsplc/sess.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/sim/plant.h"
+#include "ccsplc/core/sess.h"
+#include "ccsplc/core/v2gtp.h"
 
 #define SW_STEP_MS 10u     /* physics and delivery step */
 #define SW_LOG_MAX 4096

@@ -10,9 +10,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ccsplc/hpgp.h"
-#include "ccsplc/plcsim.h"
-#include "ccsplc/slac.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/sim/plcsim.h"
+#include "ccsplc/core/slac.h"
 #include "pcap_frames.h"
 
 /* ---- deterministic randomness ---- */

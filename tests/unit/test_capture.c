@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "captures.h"
-#include "ccsplc/capture.h"
-#include "ccsplc/errors.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/linux/capture.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
 
 #define MAX_STREAMS 64
 

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "ccsplc/decode.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/tools/decode.h"
+#include "ccsplc/core/v2gtp.h"
 #include "testutil.h"
 
 /* From ../shared/corpus: a real supportedAppProtocolReq offering din (SchemaID 1) and iso2 (SchemaID 0). */

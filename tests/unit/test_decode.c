@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "ccsplc/decode.h"
-#include "ccsplc/gen/app.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/tools/decode.h"
+#include "ccsplc/core/gen/app.h"
+#include "ccsplc/core/v2gtp.h"
 #include "testutil.h"
 
 /* From ../shared/corpus: a real request offering din (SchemaID 1) and iso2 (SchemaID 0), and a DIN and an

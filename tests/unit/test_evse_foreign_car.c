@@ -11,9 +11,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ccsplc/plant.h"
-#include "ccsplc/sess.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/sim/plant.h"
+#include "ccsplc/core/sess.h"
+#include "ccsplc/core/v2gtp.h"
 #include "v2g/din_internal.h"
 
 #define STEP_MS 10u

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/exi_text.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/tools/exi_text.h"
 #include "corpus.h"
 #include "testutil.h"
 

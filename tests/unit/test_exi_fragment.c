@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/gen/iso2.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/gen/iso2.h"
 #include "corpus.h"
 #include "testutil.h"
 

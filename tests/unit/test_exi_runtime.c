@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/exi_text.h"
-#include "ccsplc/gen/din.h"
-#include "ccsplc/gen/iso2.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/tools/exi_text.h"
+#include "ccsplc/core/gen/din.h"
+#include "ccsplc/core/gen/iso2.h"
 #include "corpus.h"
 #include "exi/bitstream.h"
 #include "testutil.h"

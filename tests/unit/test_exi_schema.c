@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/exi_schema.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/tools/exi_schema.h"
+#include "ccsplc/core/v2gtp.h"
 #include "corpus.h"
 #include "testutil.h"
 

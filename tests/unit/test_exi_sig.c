@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/exi_sig.h"
-#include "ccsplc/gen/iso2.h"
-#include "ccsplc/gen/iso20.h"
+#include "ccsplc/tools/exi_sig.h"
+#include "ccsplc/core/gen/iso2.h"
+#include "ccsplc/core/gen/iso20.h"
 #include "corpus.h"
 #include "testutil.h"
 

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/exi_text.h"
-#include "ccsplc/gen/iso2.h"
-#include "ccsplc/gen/iso20_dc.h"
+#include "ccsplc/tools/exi_text.h"
+#include "ccsplc/core/gen/iso2.h"
+#include "ccsplc/core/gen/iso20_dc.h"
 #include "corpus.h"
 #include "tool/exi_values_text.h"
 #include "testutil.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/exi_text.h"
+#include "ccsplc/tools/exi_text.h"
 #include "corpus.h"
 #include "testutil.h"
 

@@ -7,8 +7,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/hpgp.h"
 #include "pcap_frames.h"
 
 #define ALPI_SLAC "2022-11-17_Dehner_Alpitronic_until_SdpRequest.pcapng"

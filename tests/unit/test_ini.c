@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/ini.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/ini.h"
 
 typedef struct {
     unsigned n;

@@ -7,8 +7,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/ipv6.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/ipv6.h"
 #include "testutil.h"
 
 /* MAC and IPv6 source of SDP requests and responses in the captures (tshark -Y udp.port==15118 -T fields

@@ -9,8 +9,8 @@
 #include <arpa/inet.h>
 
 #include "captures.h"
-#include "ccsplc/errors.h"
-#include "ccsplc/ipv6.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/ipv6.h"
 
 /* One frame as tshark dissects it. */
 typedef struct {

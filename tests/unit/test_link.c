@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/hpgp.h"
-#include "ccsplc/link.h"
-#include "ccsplc/loop.h"
-#include "ccsplc/random.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/linux/link.h"
+#include "ccsplc/linux/loop.h"
+#include "ccsplc/linux/random.h"
 
 static char order[16];
 static int norder;

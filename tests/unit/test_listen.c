@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "ccsplc/listen.h"
+#include "ccsplc/tools/listen.h"
 #include "testutil.h"
 
 static const char *const CAPTURES[] = {

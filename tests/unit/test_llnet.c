@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/llnet.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/llnet.h"
 
 static const uint8_t loopback[16] = { [15] = 1 };
 

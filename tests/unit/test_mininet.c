@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "ccsplc/core/mininet.h"
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "pcap_frames.h"
 
 static const uint8_t car_mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};

@@ -8,11 +8,11 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/modem.h"
-#include "ccsplc/plcsim.h"
-#include "ccsplc/random.h"
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/modem.h"
+#include "ccsplc/sim/plcsim.h"
+#include "ccsplc/linux/random.h"
+#include "ccsplc/core/sha256.h"
 #include "pib_fixture.h"
 
 enum { RESTART_MS = 700, REPLY_MS = 2 };

@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/loop.h"
-#include "ccsplc/outq.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/loop.h"
+#include "ccsplc/linux/outq.h"
 
 #define PIECE 100
 

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "captures.h"
-#include "ccsplc/errors.h"
-#include "ccsplc/pcapng.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/linux/pcapng.h"
 
 /* From 2025-07-22_pyPLC_with_tesla_model_x_plaid_until_charging_loop.pcapng, recorded on the charger:
  * SDP request (in) and response (out), then the first four V2GTP messages: car, charger, car, charger. */

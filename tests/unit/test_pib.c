@@ -8,9 +8,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/pib.h"
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/pib.h"
+#include "ccsplc/core/sha256.h"
 #include "pib_fixture.h"
 
 static uint8_t file[FIX_NVM_LEN], orig[FIX_NVM_LEN];

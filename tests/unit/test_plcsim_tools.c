@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/hpgp.h"
-#include "ccsplc/pib.h"
-#include "ccsplc/plcsim.h"
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/core/pib.h"
+#include "ccsplc/sim/plcsim.h"
+#include "ccsplc/core/sha256.h"
 #include "pcap_frames.h"
 #include "pib_fixture.h"
 

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "ccsplc/core/qca7000.h"
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "pcap_frames.h"
 
 /* ---- register protocol ---- */

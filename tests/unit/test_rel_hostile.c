@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "rel_world.h"
 
 #define LIMIT_MS (2u * 3600000u)

@@ -8,8 +8,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/sdp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/sdp.h"
 #include "testutil.h"
 
 /* UDP payloads on port 15118 (tshark -Y udp.port==15118 -T fields -e ipv6.src -e udp.payload). The TCP

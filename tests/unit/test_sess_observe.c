@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "captures.h"
-#include "ccsplc/capture.h"
-#include "ccsplc/errors.h"
-#include "ccsplc/gen/app.h"
-#include "ccsplc/sess_observe.h"
+#include "ccsplc/linux/capture.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/gen/app.h"
+#include "ccsplc/core/sess_observe.h"
 #include "iso2_world.h"
 
 #define MAX_REQ 1024

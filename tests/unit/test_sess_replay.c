@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/capture.h"
-#include "ccsplc/sess.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/linux/capture.h"
+#include "ccsplc/core/sess.h"
+#include "ccsplc/core/v2gtp.h"
 #include "testutil.h"
 #include "v2g/din_internal.h"
 

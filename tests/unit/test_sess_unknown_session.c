@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/gen/din.h"
-#include "ccsplc/gen/iso2.h"
-#include "ccsplc/sess.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/gen/din.h"
+#include "ccsplc/core/gen/iso2.h"
+#include "ccsplc/core/sess.h"
+#include "ccsplc/core/v2gtp.h"
 #include "corpus.h"
 #include "testutil.h"
 

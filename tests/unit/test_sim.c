@@ -7,9 +7,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/hpgp.h"
-#include "ccsplc/plcsim.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/sim/plcsim.h"
 #include "pcap_frames.h"
 
 static const uint8_t evse_host[6] = { 0x02, 0, 0, 0, 0, 0x01 };

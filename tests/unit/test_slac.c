@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "slac_world.h"
 
 #define ALPI_SLAC "2022-11-17_Dehner_Alpitronic_until_SdpRequest.pcapng"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "captures.h"
-#include "ccsplc/slac_watch.h"
+#include "ccsplc/core/slac_watch.h"
 
 #define MAX_FRAMES 8192
 

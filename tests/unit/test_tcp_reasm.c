@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
+#include "ccsplc/core/errors.h"
 #include "transport/tcp_reasm.h"
 
 #define STREAM_LEN 20000

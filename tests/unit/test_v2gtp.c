@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccsplc/errors.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
 #include "testutil.h"
 
 /* The first seven TCP payloads of 2025-07-22_pyPLC_with_tesla_model_x_plaid_until_charging_loop.pcapng

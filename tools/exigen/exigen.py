@@ -3,7 +3,7 @@
 
 usage: exigen.py [--schemas DIR] [--out DIR] [--check]
   --schemas DIR  the schema folder (default: ../shared/schemas beside the checkout)
-  --out DIR      the source tree to write into (default: the checkout); writes include/ccsplc/gen/*.h and
+  --out DIR      the source tree to write into (default: the checkout); writes include/ccsplc/core/gen/*.h and
                  src/exi/gen/*.c
   --check        write nothing; exit 1 if any generated file differs from what is committed
 
@@ -73,7 +73,7 @@ def generate(schemas, proto):
     prefix = proto["prefix"]
     tables = codec.write_tables()
     return {
-        "include/ccsplc/gen/%s.h" % prefix: codec.write_header(),
+        "include/ccsplc/core/gen/%s.h" % prefix: codec.write_header(),
         "src/exi/gen/%s_tables.c" % prefix: tables,
         "src/exi/gen/%s_meta.c" % prefix: codec.write_meta(),
     }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/ipv6.h"
+#include "ccsplc/core/ipv6.h"
 
 /* Sizes (override with -D for a smaller or larger build). */
 #ifndef MININET_MSS

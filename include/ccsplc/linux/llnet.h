@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/ipv6.h"
-#include "ccsplc/slac.h"   /* ccs_random_fn */
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/core/slac.h"   /* ccs_random_fn */
 
 /* The interface's link-local address, usable for binding: 0; CCS_EAGAIN while it is still tentative (DAD) or
  * not assigned yet; CCS_ENOTFOUND for an unknown interface; CCS_EIO. *ifindex is set whenever the interface

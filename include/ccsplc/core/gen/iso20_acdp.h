@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/exi.h"
+#include "ccsplc/core/exi.h"
 
 enum iso20_acdp_cpStatusType {
     iso20_acdp_cpStatusType_StateA = 0,

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/exi.h"
+#include "ccsplc/core/exi.h"
 
 enum iso20_ac_evseNotificationType {
     iso20_ac_evseNotificationType_Pause = 0,

@@ -8,12 +8,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ccsplc/capture.h"
-#include "ccsplc/decode.h"
-#include "ccsplc/hpgp.h"
-#include "ccsplc/link.h"
-#include "ccsplc/loop.h"
-#include "ccsplc/slac.h"
+#include "ccsplc/linux/capture.h"
+#include "ccsplc/tools/decode.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/linux/link.h"
+#include "ccsplc/linux/loop.h"
+#include "ccsplc/core/slac.h"
 
 #define LIS_SPLIT_OPEN 16 /* default: sessions whose split files stay open (the most recent ones) */
 

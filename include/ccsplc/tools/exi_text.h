@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "ccsplc/exi.h"
+#include "ccsplc/core/exi.h"
 
 /* One generated codec, by its command-line name ("app", "din", "iso2", "iso20-common", ...). */
 struct exi_proto {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/sha256.h"
 
 #define HPGP_ETHERTYPE 0x88E1u
 #define HPGP_MIN_FRAME 60u          /* shorter frames are zero-padded to this length */

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ccsplc/capture.h"
-#include "ccsplc/exi_text.h"
+#include "ccsplc/linux/capture.h"
+#include "ccsplc/tools/exi_text.h"
 
 /* Who sent a record: learned from SLAC (CM_SLAC_PARAM.REQ comes from the car), SDP (the request comes from
  * the car) and TCP (the car is the client). MODEM: a host talking to its own modem (keys, firmware, ...). */

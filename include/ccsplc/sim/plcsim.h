@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/hpgp.h"
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/core/sha256.h"
 
 #define SIM_MAX_PORTS 8
 #define SIM_QUEUE_CAP 64

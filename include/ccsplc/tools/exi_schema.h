@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/exi_text.h"
+#include "ccsplc/tools/exi_text.h"
 
 #define EXI_NS_DIN "urn:din:70121:2012:MsgDef"
 #define EXI_NS_ISO2 "urn:iso:15118:2:2013:MsgDef"

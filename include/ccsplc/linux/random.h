@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/slac.h"
+#include "ccsplc/core/slac.h"
 
 /* A ccs_random_fn on getrandom(2); ctx is unused. Aborts if the kernel cannot give randomness (keys must
  * never silently be predictable). */

@@ -6,10 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/hpgp.h"
-#include "ccsplc/link.h"
-#include "ccsplc/pib.h"
-#include "ccsplc/slac.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/linux/link.h"
+#include "ccsplc/core/pib.h"
+#include "ccsplc/core/slac.h"
 
 #define MODEM_REPLY_MS 1000u       /* wait for one confirmation */
 #define MODEM_RETRIES 2u           /* repeats of a request that got no confirmation */

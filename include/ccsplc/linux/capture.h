@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/ipv6.h"
+#include "ccsplc/core/ipv6.h"
 
 #define CAP_DEFAULT_MAX_PAYLOAD 65536 /* largest V2GTP payload the reader reassembles by default */
 #define CAP_TCP_WINDOW 65536          /* out-of-order bytes held per direction before the oldest hole is lost */

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/hpgp.h"
-#include "ccsplc/sha256.h"
+#include "ccsplc/core/hpgp.h"
+#include "ccsplc/core/sha256.h"
 
 /* ISO 15118-3 timers (ms) and counters, at the values existing implementations use. */
 #define SLAC_TT_EVSE_SLAC_INIT_MS 40000u        /* 20-50 s: EVSE waits for the first SLAC_PARAM.REQ */

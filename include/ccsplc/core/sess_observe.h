@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/sess.h"
+#include "ccsplc/core/sess.h"
 
 typedef struct {
     const sess_proto *proto;

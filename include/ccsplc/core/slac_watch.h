@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/hpgp.h"
 
 typedef struct {
     uint8_t run_id[HPGP_RUN_ID_LEN]; /* of the car's latest CM_SLAC_PARAM.REQ */

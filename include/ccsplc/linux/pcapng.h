@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ccsplc/ipv6.h"
-#include "ccsplc/outq.h"
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/linux/outq.h"
 
 #define PCAPNG_LINKTYPE_ETHERNET 1
 #define PCAPNG_SNAPLEN 262144

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/exi.h"
+#include "ccsplc/core/exi.h"
 
 enum app_responseCodeType {
     app_responseCodeType_OK_SuccessfulNegotiation = 0,

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/ipv6.h"
-#include "ccsplc/v2gtp.h"
+#include "ccsplc/core/ipv6.h"
+#include "ccsplc/core/v2gtp.h"
 
 #define SDP_UDP_PORT 15118     /* the SECC listens for SDP requests on this UDP port (V2G_UDP_SDP_SERVER) */
 #define SDP_SECURITY_TLS 0x00  /* request/response "security" byte: secured with TLS */

@@ -6,9 +6,9 @@
 
 #include <stdint.h>
 
-#include "ccsplc/link.h"
-#include "ccsplc/loop.h"
-#include "ccsplc/slac.h"
+#include "ccsplc/linux/link.h"
+#include "ccsplc/linux/loop.h"
+#include "ccsplc/core/slac.h"
 
 typedef enum { CCS_SLAC_EVSE, CCS_SLAC_PEV } ccs_slac_role;
 

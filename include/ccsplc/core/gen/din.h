@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/exi.h"
+#include "ccsplc/core/exi.h"
 
 enum din_DC_EVErrorCodeType {
     din_DC_EVErrorCodeType_NO_ERROR = 0,

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#include "ccsplc/physics.h"
-#include "ccsplc/sess.h"
+#include "ccsplc/sim/physics.h"
+#include "ccsplc/core/sess.h"
 
 #define PLANT_CONTACTOR_DELAY_MS 20u   /* contactor switching time */
 #define PLANT_MAX_BREAK_A 5.0f         /* opening above this current counts as "under load" */

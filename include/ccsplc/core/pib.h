@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/hpgp.h"
+#include "ccsplc/core/hpgp.h"
 
 /* Offsets inside the PIB image (HOMEPLUG-NOTES.md; length and checksum per the flat PIB header). */
 #define HPGP_PIB_OFF_LENGTH 0x04u     /* LE16: image length (flat form) */

@@ -8,13 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/exi.h"
-#include "ccsplc/gen/app.h"
-#include "ccsplc/gen/din.h"
-#include "ccsplc/gen/iso2.h"
-#include "ccsplc/gen/iso20.h"
-#include "ccsplc/gen/iso20_dc.h"
-#include "ccsplc/slac.h"
+#include "ccsplc/core/exi.h"
+#include "ccsplc/core/gen/app.h"
+#include "ccsplc/core/gen/din.h"
+#include "ccsplc/core/gen/iso2.h"
+#include "ccsplc/core/gen/iso20.h"
+#include "ccsplc/core/gen/iso20_dc.h"
+#include "ccsplc/core/slac.h"
 
 /* ---- timers (ms), named as in DIN 70121 / ISO 15118-2 ---- */
 #define SESS_EVCC_MSG_TIMEOUT_MS 2000u                /* V2G_EVCC_Msg_Timeout: car waits for a response */

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccsplc/exi.h"
+#include "ccsplc/core/exi.h"
 
 enum iso20_wpt_WPT_AlignmentCheckMethodType {
     iso20_wpt_WPT_AlignmentCheckMethodType_PowerCheck = 0,
