@@ -12,7 +12,7 @@ static uint16_t rcv_window(const mininet *n)
     return (uint16_t)(free_bytes > 0xffff ? 0xffff : free_bytes);
 }
 
-/* One segment from snd_nxt-relative seq into n->frame; every segment but the first SYN carries our ACK. */
+/* One segment (seq, flags, payload) into n->frame; every segment but the SYN carries our ACK and window. */
 static size_t segment(mininet *n, uint32_t seq, uint8_t flags, const uint8_t *data, size_t len)
 {
     ipv6_frame f;
