@@ -165,6 +165,34 @@ static void test_real_car(void **state)
     pf_free(&l);
 }
 
+/* ipv6_l4_verify on the car's real frames (tshark: checksums good): right, one bit off, UDP without one. */
+static void test_checksum_verify(void **state)
+{
+    (void)state;
+    pf_list l;
+    assert_int_equal(pf_load(SPI_CAPTURE, &l), 0);
+    static const size_t frames[] = {46, 48, 53}; /* UDP (SDP request), ICMPv6 (NA), TCP (data) */
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        const uint8_t *p = fr(&l, frames[i], &len), *l4;
+        uint8_t copy[200];
+        ipv6_frame f;
+        size_t l4_len;
+        assert_true(len <= sizeof copy);
+        memcpy(copy, p, len);
+        assert_int_equal(ipv6_packet_parse(copy, len, &f, &l4, &l4_len), 0);
+        assert_true(ipv6_l4_verify(f.src, f.dst, f.proto, l4, l4_len));
+        copy[len - 1] ^= 0x01;
+        assert_false(ipv6_l4_verify(f.src, f.dst, f.proto, l4, l4_len));
+        copy[len - 1] ^= 0x01;
+        if (f.proto == IPV6_PROTO_UDP) {
+            copy[(size_t)(l4 - copy) + 6] = copy[(size_t)(l4 - copy) + 7] = 0; /* "no checksum": not on IPv6 */
+            assert_false(ipv6_l4_verify(f.src, f.dst, f.proto, l4, l4_len));
+        }
+    }
+    pf_free(&l);
+}
+
 /* ---- against a scripted server ---- */
 
 typedef struct {
@@ -671,6 +699,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_car),
+        cmocka_unit_test(test_checksum_verify),
         cmocka_unit_test(test_address_and_ns),
         cmocka_unit_test(test_sdp_udp),
         cmocka_unit_test(test_tcp_loopback),
