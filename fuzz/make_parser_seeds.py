@@ -32,6 +32,19 @@ def ipv6_l4(frame):
     return frame[20], frame[22:38], frame[38:54], frame[54:54 + plen]
 
 
+def qca_read_buffer(frame):
+    """A frame as the QCA7000 read buffer holds it (include/ccsplc/core/qca7000.h): 32-bit big-endian hardware
+    length, 0xAA x4, 16-bit little-endian length, 2 reserved bytes, the frame padded to 60, 0x55 0x55."""
+    frame = frame + bytes(max(0, 60 - len(frame)))
+    framed = b"\xaa" * 4 + struct.pack("<HH", len(frame), 0) + frame + b"\x55\x55"
+    return struct.pack(">I", len(framed)) + framed
+
+
+def mininet_seg(seq, flags, data=b""):
+    """A fuzz_mininet step: a peer TCP segment (seq relative to ours; flags 0x40 in order, 0x80 ACK of all)."""
+    return rec(b"\x01" + struct.pack(">II", seq, 0) + bytes([flags, 0x10, 0]) + data)
+
+
 def write(out, target, name, data):
     d = os.path.join(out, target)
     os.makedirs(d, exist_ok=True)
@@ -78,6 +91,11 @@ def capture_seeds(out, path):
         write(out, "fuzz_tcp_reasm", f"{base}-{k}",
               b"".join(rec(struct.pack(">IB", s, 0) + p) for s, p in data[:100]))
     write(out, "fuzz_capture", f"{base}-frames", b"\x01" + b"".join(rec(fr) for _, fr in frames[:300]))
+    # fuzz_qca: 1 byte (bit 0: SPI layout), then the read buffer of 20 frames as reads of up to 700 bytes
+    spi = b"".join(qca_read_buffer(fr) for _, fr in frames[:20])
+    # fuzz_mininet: the capture's IPv6 frames as raw input steps (operation 0)
+    write(out, "fuzz_mininet", f"{base}-frames", b"".join(rec(b"\x00" + fr) for fr in v6[:60]))
+    write(out, "fuzz_qca", f"{base}-spi", b"\x01" + b"".join(rec(spi[i:i + 700]) for i in range(0, len(spi), 700)))
     if len(raw) <= CAPTURE_WHOLE_MAX:
         write(out, "fuzz_capture", f"{base}-file", b"\x00" + raw)
 
@@ -140,6 +158,10 @@ def main():
     write(out, "fuzz_pib", "flat", bytes(pib_fixtures.flat()))
     write(out, "fuzz_pib", "chain", bytes(pib_fixtures.chain()))
     ini_seeds(out)
+    # fuzz_mininet: SYN-ACK, a request, the answer in two segments (the second first), time, close
+    write(out, "fuzz_mininet", "session", mininet_seg(0, 0x92) + rec(b"\x05hello") + mininet_seg(5, 0x98, b"world") +
+          mininet_seg(0, 0xd8, b"12345") + rec(b"\x06\x01") + rec(b"\x04\x10") + rec(b"\x08\x00") +
+          mininet_seg(0, 0xd1))
     lines = corpus_lines(shared)
     sess_seeds(out, lines)
     if ccsplc:

@@ -17,25 +17,34 @@ static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
     return sum;
 }
 
-uint16_t ipv6_l4_checksum(const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN], uint8_t proto,
-                          const uint8_t *l4, size_t len)
+/* The RFC 1071 sum of the pseudo-header and the upper-layer packet, folded to 16 bits. */
+static uint16_t l4_sum(const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN], uint8_t proto,
+                       const uint8_t *l4, size_t len)
 {
     uint8_t pseudo[8];
     be32_put(pseudo, (uint32_t)len);
     be32_put(pseudo + 4, proto);
     uint32_t sum = sum16(sum16(sum16(sum16(0, src, IPV6_ADDR_LEN), dst, IPV6_ADDR_LEN), pseudo, 8), l4, len);
     while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    uint16_t c = (uint16_t)~sum;
+    return (uint16_t)sum;
+}
+
+uint16_t ipv6_l4_checksum(const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN], uint8_t proto,
+                          const uint8_t *l4, size_t len)
+{
+    uint16_t c = (uint16_t)~l4_sum(src, dst, proto, l4, len);
     return proto == IPV6_PROTO_UDP && c == 0 ? 0xffff : c;
 }
 
-int ipv6_frame_build(const ipv6_frame *f, const uint8_t *payload, size_t len, uint8_t *buf, size_t cap,
-                     size_t *out_len)
+int ipv6_l4_verify(const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN], uint8_t proto,
+                   const uint8_t *l4, size_t len)
 {
-    size_t l4_hdr = f->proto == IPV6_PROTO_TCP ? TCP_HDR_LEN : UDP_HDR_LEN;
-    if ((f->proto != IPV6_PROTO_TCP && f->proto != IPV6_PROTO_UDP) || len > 0xffff - l4_hdr) return CCS_EINVAL;
-    size_t l4_len = l4_hdr + len, total = ETH_HDR_LEN + IPV6_HDR_LEN + l4_len;
-    if (cap < total) return CCS_ENOSPC;
+    if (proto == IPV6_PROTO_UDP && len >= UDP_HDR_LEN && be16_get(l4 + 6) == 0) return 0; /* RFC 8200 §8.1 */
+    return l4_sum(src, dst, proto, l4, len) == 0xffff;
+}
+
+size_t ipv6_header_build(const ipv6_frame *f, size_t l4_len, uint8_t *buf)
+{
     memcpy(buf, f->dst_mac, 6);
     memcpy(buf + 6, f->src_mac, 6);
     be16_put(buf + 12, ETH_TYPE_IPV6);
@@ -46,7 +55,17 @@ int ipv6_frame_build(const ipv6_frame *f, const uint8_t *payload, size_t len, ui
     ip[7] = f->hop_limit;
     memcpy(ip + 8, f->src, IPV6_ADDR_LEN);
     memcpy(ip + 24, f->dst, IPV6_ADDR_LEN);
-    uint8_t *l4 = ip + IPV6_HDR_LEN, *csum;
+    return ETH_HDR_LEN + IPV6_HDR_LEN;
+}
+
+int ipv6_frame_build(const ipv6_frame *f, const uint8_t *payload, size_t len, uint8_t *buf, size_t cap,
+                     size_t *out_len)
+{
+    size_t l4_hdr = f->proto == IPV6_PROTO_TCP ? TCP_HDR_LEN : UDP_HDR_LEN;
+    if ((f->proto != IPV6_PROTO_TCP && f->proto != IPV6_PROTO_UDP) || len > 0xffff - l4_hdr) return CCS_EINVAL;
+    size_t l4_len = l4_hdr + len, total = ETH_HDR_LEN + IPV6_HDR_LEN + l4_len;
+    if (cap < total) return CCS_ENOSPC;
+    uint8_t *l4 = buf + ipv6_header_build(f, l4_len, buf), *csum;
     be16_put(l4, f->src_port);
     be16_put(l4 + 2, f->dst_port);
     if (f->proto == IPV6_PROTO_UDP) {
@@ -81,7 +100,7 @@ static int skip_extensions(const uint8_t *ip, size_t len, uint8_t *proto, size_t
     return 0;
 }
 
-static int parse_l4(const uint8_t *l4, size_t len, ipv6_frame *f, const uint8_t **payload, size_t *payload_len)
+int ipv6_l4_parse(const uint8_t *l4, size_t len, ipv6_frame *f, const uint8_t **payload, size_t *payload_len)
 {
     size_t hdr;
     if (f->proto == IPV6_PROTO_UDP) {
@@ -110,8 +129,7 @@ static int parse_l4(const uint8_t *l4, size_t len, ipv6_frame *f, const uint8_t 
     return 0;
 }
 
-int ipv6_frame_parse(const uint8_t *frame, size_t len, ipv6_frame *f, const uint8_t **payload,
-                     size_t *payload_len)
+int ipv6_packet_parse(const uint8_t *frame, size_t len, ipv6_frame *f, const uint8_t **l4, size_t *l4_len)
 {
     memset(f, 0, sizeof *f);
     if (len < ETH_HDR_LEN) return CCS_ETRUNC;
@@ -142,6 +160,18 @@ int ipv6_frame_parse(const uint8_t *frame, size_t len, ipv6_frame *f, const uint
     int rc = skip_extensions(ip, ip_len, &proto, &l4_off);
     if (rc) return rc;
     f->proto = proto;
-    if (proto != IPV6_PROTO_UDP && proto != IPV6_PROTO_TCP) return CCS_EUNSUPP;
-    return parse_l4(ip + l4_off, ip_len - l4_off, f, payload, payload_len);
+    *l4 = ip + l4_off;
+    *l4_len = ip_len - l4_off;
+    return 0;
+}
+
+int ipv6_frame_parse(const uint8_t *frame, size_t len, ipv6_frame *f, const uint8_t **payload,
+                     size_t *payload_len)
+{
+    const uint8_t *l4;
+    size_t l4_len;
+    int rc = ipv6_packet_parse(frame, len, f, &l4, &l4_len);
+    if (rc) return rc;
+    if (f->proto != IPV6_PROTO_UDP && f->proto != IPV6_PROTO_TCP) return CCS_EUNSUPP;
+    return ipv6_l4_parse(l4, l4_len, f, payload, payload_len);
 }

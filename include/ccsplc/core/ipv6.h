@@ -35,6 +35,7 @@ int ipv6_parse(const char *text, size_t len, uint8_t out[IPV6_ADDR_LEN]);
 #define IPV6_HDR_LEN 40
 #define IPV6_PROTO_TCP 6
 #define IPV6_PROTO_UDP 17
+#define IPV6_PROTO_ICMPV6 58
 #define UDP_HDR_LEN 8
 #define TCP_HDR_LEN 20 /* without options; ipv6_frame_build writes none */
 #define TCP_FIN 0x01
@@ -63,6 +64,13 @@ typedef struct {
  * with its checksum field zeroed, then payload). For UDP a result of 0 is returned as 0xFFFF (RFC 768). */
 uint16_t ipv6_l4_checksum(const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN], uint8_t proto,
                           const uint8_t *l4, size_t len);
+/* Nonzero when the upper-layer packet l4 (checksum field included) carries a correct checksum; a UDP checksum
+ * of 0 (none) is wrong over IPv6 (RFC 8200 §8.1). */
+int ipv6_l4_verify(const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN], uint8_t proto,
+                   const uint8_t *l4, size_t len);
+/* Writes the Ethernet and IPv6 headers (f's MACs, addresses, proto, hop limit, class, flow label) for an
+ * upper-layer packet of l4_len bytes; buf holds at least ETH_HDR_LEN + IPV6_HDR_LEN. Returns that length. */
+size_t ipv6_header_build(const ipv6_frame *f, size_t l4_len, uint8_t *buf);
 /* Writes Ethernet + IPv6 + UDP/TCP headers with correct lengths and checksum, then the payload.
  * 0, CCS_ENOSPC, or CCS_EINVAL (proto neither UDP nor TCP, or payload too long for IPv6/UDP). */
 int ipv6_frame_build(const ipv6_frame *f, const uint8_t *payload, size_t len, uint8_t *buf, size_t cap,
@@ -74,6 +82,13 @@ int ipv6_frame_build(const ipv6_frame *f, const uint8_t *payload, size_t len, ui
  * transmissions often carry offloaded, unfilled ones). */
 int ipv6_frame_parse(const uint8_t *frame, size_t len, ipv6_frame *f, const uint8_t **payload,
                      size_t *payload_len);
+/* The first half of ipv6_frame_parse for any upper layer (ICMPv6 too): Ethernet and IPv6 headers into f (the
+ * upper-layer protocol in f->proto), the upper-layer packet at *l4 (*l4_len bytes, inside frame). 0 for IPv6,
+ * CCS_EUNSUPP for another ethertype, CCS_ETRUNC or CCS_EHEADER for malformed frames. */
+int ipv6_packet_parse(const uint8_t *frame, size_t len, ipv6_frame *f, const uint8_t **l4, size_t *l4_len);
+/* The second half for UDP or TCP (f->proto): ports, TCP fields and checksum into f, the payload at *payload.
+ * 0, CCS_ETRUNC or CCS_EHEADER. */
+int ipv6_l4_parse(const uint8_t *l4, size_t len, ipv6_frame *f, const uint8_t **payload, size_t *payload_len);
 
 #ifdef __cplusplus
 }
