@@ -54,8 +54,14 @@ static void clear_presence(const struct exi_codec *c, const struct exi_type *t, 
 
 static int dec_complex(struct dec *d, uint16_t type, uint8_t *base, unsigned depth);
 
+#if defined(__GNUC__)
+#define HOT_INLINE __attribute__((always_inline)) inline
+#else
+#define HOT_INLINE inline
+#endif
+
 /* A simple-typed element: CH (1 bit, code 0), the value, EE (1 bit, code 0). */
-static int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *dst)
+static HOT_INLINE int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *dst)
 {
     uint32_t code;
     if (t->kind == EXI_K_BOOL || t->kind == EXI_K_NBIT || t->kind == EXI_K_ENUM) {
@@ -71,20 +77,20 @@ static int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *
     if (t->kind == EXI_K_INT || t->kind == EXI_K_UINT) {
         /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
          * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
-        size_t at = d->r.pos;
         unsigned sb = t->kind == EXI_K_INT;
-        if (!exi_read_bits(&d->r, 10 + sb, &code) && !(code >> (9 + sb))) {
-            unsigned g1 = code >> 1 & 0xFFu;
-            if (!(g1 & 0x80u) && !(code & 1u))
-                return exi_value_set_int(t, sb & (code >> 9), g1, dst);
-            d->r.pos = at;
-            if ((g1 & 0x80u) && !exi_read_bits(&d->r, 18 + sb, &code)) {
-                unsigned g2 = code >> 1 & 0xFFu;
-                if (!(g2 & 0x80u) && !(code & 1u))
-                    return exi_value_set_int(t, sb & (code >> 17), (g1 & 0x7Fu) | (uint64_t)g2 << 7, dst);
+        if (!exi_peek_bits(&d->r, 18 + sb, &code) && !(code >> (17 + sb))) {
+            unsigned g1 = code >> 9 & 0xFFu;
+            if (!(g1 & 0x80u) && !(code & 0x100u)) {
+                exi_skip_bits(&d->r, 10 + sb);
+                return exi_value_set_int(t, sb & (code >> 17), g1, dst);
+            }
+            unsigned g2 = code >> 1 & 0xFFu;
+            if ((g1 & 0x80u) && !(g2 & 0x80u) && !(code & 1u)) {
+                exi_skip_bits(&d->r, 18 + sb);
+                return exi_value_set_int(t, sb & (code >> 17), (g1 & 0x7Fu) | (uint64_t)g2 << 7, dst);
             }
         }
-        d->r.pos = at; /* longer, too close to the end, or another shape: the general path */
+        /* longer, too close to the end, or another shape: the general path */
     }
     int rc = exi_read_bits(&d->r, 1, &code);
     if (rc)
@@ -96,7 +102,7 @@ static int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *
     return code ? CCS_EUNSUPP : 0;
 }
 
-static int dec_field(struct dec *d, const struct exi_field *f, uint8_t *base, unsigned depth)
+static HOT_INLINE int dec_field(struct dec *d, const struct exi_field *f, uint8_t *base, unsigned depth)
 {
     uint8_t *dst = base + f->offset;
     switch (f->pkind) {
@@ -133,12 +139,12 @@ static int dec_complex(struct dec *d, uint16_t type, uint8_t *base, unsigned dep
     const struct exi_codec *c = d->c;
     const struct exi_type *t = &c->types[type];
     if (depth > EXI_MAX_DEPTH)
-        return fail(d->err, CCS_EUNSUPP, d->r.pos, t->aux, 0xFFFF);
+        return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), t->aux, 0xFFFF);
     clear_presence(c, t, base);
     uint16_t s = t->aux;
     for (;;) {
         const struct exi_prod *head = &c->prods[s];
-        size_t at = d->r.pos;
+        size_t at = exi_reader_pos(&d->r);
         uint32_t code;
         int rc = exi_read_bits(&d->r, head->next, &code);
         if (rc)
@@ -175,7 +181,8 @@ int exi_decode_type(const struct exi_codec *c, uint16_t type, const uint8_t *buf
         return fail(err, CCS_EHEADER, 0, 0, 0xFFFF);
     if (len > SIZE_MAX / 8)
         return CCS_EINVAL;
-    struct dec d = {c, {buf, len * 8, 8, len}, err};
+    struct dec d = {c, {0}, err};
+    exi_reader_init(&d.r, buf, len, 8);
     return dec_complex(&d, type, doc, 0);
 }
 

@@ -23,26 +23,6 @@ uint64_t exi_load_uint(const uint8_t *p, unsigned size)
     return (uint64_t)exi_load_int(p, size, 0);
 }
 
-void exi_store_int(uint8_t *p, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
-    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-    default: memcpy(p, &v, 8); break;
-    }
-}
-
-int exi_fits(int64_t v, unsigned size, int is_signed)
-{
-    if (size >= 8)
-        return 1;
-    int64_t bits = 8 * (int64_t)size;
-    if (is_signed)
-        return v >= -(INT64_C(1) << (bits - 1)) && v < (INT64_C(1) << (bits - 1));
-    return v >= 0 && v < (INT64_C(1) << bits);
-}
-
 /* The 16-bit length in front of a string's or binary's bytes. */
 static void store_len(uint8_t *dst, size_t len)
 {
@@ -221,46 +201,6 @@ static int bigint_encode(struct exi_writer *w, const uint8_t *src)
         return CCS_EINVAL; /* "negative zero" */
     m[i]--;
     return exi_write_biguint(w, m, b->len);
-}
-
-int exi_value_set_small(const struct exi_type *t, uint32_t v, uint8_t *dst)
-{
-    switch (t->kind) {
-    case EXI_K_BOOL:
-        *dst = (uint8_t)v;
-        return 0;
-    case EXI_K_ENUM:
-        if (v >= t->aux)
-            return CCS_ERANGE;
-        exi_store_int(dst, t->size, v);
-        return 0;
-    default: { /* NBIT */
-        if (v > t->aux)
-            return CCS_ERANGE;
-        int64_t x = (int64_t)t->min + v;
-        if (!exi_fits(x, t->size, t->is_signed))
-            return CCS_ERANGE;
-        exi_store_int(dst, t->size, (uint64_t)x);
-        return 0;
-    }
-    }
-}
-
-int exi_value_set_int(const struct exi_type *t, unsigned negative, uint64_t u, uint8_t *dst)
-{
-    if (t->kind == EXI_K_UINT) {
-        if (t->size < 8 && u >> (8 * t->size))
-            return CCS_ERANGE;
-        exi_store_int(dst, t->size, u);
-        return 0;
-    }
-    if (u > (uint64_t)INT64_MAX)
-        return CCS_ERANGE;
-    int64_t x = negative ? -(int64_t)u - 1 : (int64_t)u;
-    if (!exi_fits(x, t->size, 1))
-        return CCS_ERANGE;
-    exi_store_int(dst, t->size, (uint64_t)x);
-    return 0;
 }
 
 int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
