@@ -6,6 +6,7 @@
 #include "ccsplc/errors.h"
 #include "ccsplc/exi_text.h"
 #include "exi_values_text.h"
+#include "exi_scaled.h"
 #include "exi_walk.h"
 #include "exi/values.h"
 
@@ -168,8 +169,12 @@ static void kv_value(struct kvw *w, uint16_t ti, const uint8_t *src)
 /* Append ".name" (or "name" at the top) and "[i]" to the key; 0 when it would not fit. */
 static int kv_push(struct kvw *w, const char *name, int index)
 {
-    char idx[16];
-    size_t nl = strlen(name), il = index >= 0 ? (size_t)snprintf(idx, sizeof idx, "[%d]", index) : 0;
+    char idx[24] = "[";
+    size_t nl = strlen(name), il = 0;
+    if (index >= 0) {
+        il = 1 + exi_text_int(index, idx + 1);
+        idx[il++] = ']';
+    }
     if (w->klen + (w->klen ? 1 : 0) + nl + il >= sizeof w->key)
         return 0; /* deeper than any schema nests */
     if (w->klen)
@@ -180,48 +185,28 @@ static int kv_push(struct kvw *w, const char *name, int index)
     return 1;
 }
 
-static int is_named(const struct exi_proto *p, const struct exi_type *t, const char *a, const char *b,
-                    const char *c)
-{
-    unsigned want = c ? 3 : 2, seen = 0;
-    for (unsigned i = 0; i < t->nfields; i++) {
-        const char *n = p->meta->field_names[t->first + i];
-        if (!strcmp(n, a) || !strcmp(n, b) || (c && !strcmp(n, c)))
-            seen++;
-        else
-            return 0;
-    }
-    return seen == want || (c && seen == want - 1);
-}
-
 /* PhysicalValueType (Value x 10^Multiplier [Unit]) and RationalNumberType (Value x 10^Exponent). */
 static int kv_scaled(struct kvw *w, const struct exi_field *f, const uint8_t *base)
 {
     const struct exi_proto *p = w->p;
     const struct exi_type *t = &p->codec->types[f->type];
-    if (t->nfields < 2 || t->nfields > 3)
+    struct exi_scaled sc;
+    if (t->nfields < 2 || t->nfields > 3 || !exi_scaled_type(p, f->type, &sc)) /* 2 or 3 members: cheap test first */
         return 0;
-    int physical = is_named(p, t, "Multiplier", "Value", "Unit");
-    if (!physical && !is_named(p, t, "Exponent", "Value", NULL))
-        return 0;
-    int vf = exi_walk_find_field(p, f->type, "Value", NULL, EXI_R_ELEM);
-    int ef = exi_walk_find_field(p, f->type, physical ? "Multiplier" : "Exponent", NULL, EXI_R_ELEM);
-    const struct exi_field *fv = &p->codec->fields[vf], *fe = &p->codec->fields[ef];
-    const struct exi_type *tv = &p->codec->types[fv->type], *te = &p->codec->types[fe->type];
-    int64_t v = exi_load_int(base + fv->offset, tv->size, tv->is_signed || tv->kind == EXI_K_INT);
-    int64_t e = exi_load_int(base + fe->offset, te->size, 1);
+    int64_t v;
+    int e;
+    exi_scaled_get(p, &sc, base, &v, &e);
     char val[EXI_TEXT_SCALED_CAP];
     exi_text_scaled(v, e, val, sizeof val);
     kv_text(w, val);
     size_t klen = w->klen;
-    if (kv_push(w, physical ? "Multiplier" : "Exponent", -1)) {
-        snprintf(val, sizeof val, "%lld", (long long)e);
+    if (kv_push(w, sc.physical ? "Multiplier" : "Exponent", -1)) {
+        exi_text_int(e, val);
         kv_text(w, val);
         w->klen = klen;
     }
-    int uf = physical ? exi_walk_find_field(p, f->type, "Unit", NULL, EXI_R_ELEM) : -1;
-    if (uf >= 0 && exi_walk_count(&p->codec->fields[uf], base) && kv_push(w, "Unit", -1)) {
-        kv_value(w, p->codec->fields[uf].type, base + p->codec->fields[uf].offset);
+    if (sc.unit >= 0 && exi_walk_count(&p->codec->fields[sc.unit], base) && kv_push(w, "Unit", -1)) {
+        kv_value(w, p->codec->fields[sc.unit].type, base + p->codec->fields[sc.unit].offset);
         w->klen = klen;
     }
     return 1;
@@ -272,7 +257,15 @@ size_t exi_text_kv_buf(const struct exi_proto *p, const void *doc, char sep, cha
         out[0] = 0;
     if (!root)
         return 0;
-    struct kvw *w = &(struct kvw){.p = p, .out = out, .cap = cap, .sep = sep};
+    struct kvw kw; /* not zeroed as a whole: hk_* and key are filled as they are used */
+    struct kvw *w = &kw;
+    w->p = p;
+    w->out = out;
+    w->cap = cap;
+    w->len = w->klen = 0;
+    w->sep = sep;
+    w->npairs = w->nhk = 0;
+    w->in_header = w->hk_lost = 0;
     w->msg = exi_text_message_name(p, doc);
     kv_walk(w, root->type, (const uint8_t *)doc + root->offset, 0);
     if (cap)

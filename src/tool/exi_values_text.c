@@ -29,7 +29,7 @@ static size_t u64_digits(uint64_t v, char *d)
     return n;
 }
 
-/* v as decimal ("-" for negatives), NUL-terminated, into num (room for 22); returns the length. */
+/* v (as signed when is_signed) in decimal, NUL-terminated, into num (room for 22); returns the length. */
 static size_t i64_text(int64_t v, int is_signed, char *num)
 {
     size_t n = 0;
@@ -54,6 +54,11 @@ static size_t put(char *out, size_t cap, size_t n, const char *s)
     if (cap)
         out[n < cap ? n : cap - 1] = 0;
     return n;
+}
+
+size_t exi_text_int(int64_t v, char out[EXI_TEXT_INT_CAP])
+{
+    return i64_text(v, 1, out);
 }
 
 static size_t bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
