@@ -3,26 +3,6 @@
 
 #include <string.h>
 
-int64_t exi_load_int(const uint8_t *p, unsigned size, int is_signed)
-{
-    switch (size) {
-    case 1: { uint8_t v; memcpy(&v, p, 1); return is_signed ? (int64_t)(int8_t)v : (int64_t)v; }
-    case 2: { uint16_t v; memcpy(&v, p, 2); return is_signed ? (int64_t)(int16_t)v : (int64_t)v; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); return is_signed ? (int64_t)(int32_t)v : (int64_t)v; }
-    default: { int64_t v; memcpy(&v, p, 8); return v; }
-    }
-}
-
-uint64_t exi_load_uint(const uint8_t *p, unsigned size)
-{
-    if (size == 8) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return v;
-    }
-    return (uint64_t)exi_load_int(p, size, 0);
-}
-
 /* The 16-bit length in front of a string's or binary's bytes. */
 static void store_len(uint8_t *dst, size_t len)
 {
@@ -232,18 +212,6 @@ int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *ds
     default:
         return CCS_EINVAL;
     }
-}
-
-int64_t exi_value_small_code(const struct exi_type *t, const uint8_t *src)
-{
-    if (t->kind == EXI_K_BOOL)
-        return *src ? 1 : 0;
-    if (t->kind == EXI_K_ENUM) {
-        uint64_t v = exi_load_uint(src, t->size);
-        return v >= t->aux ? CCS_ERANGE : (int64_t)v;
-    }
-    int64_t off = exi_load_int(src, t->size, t->is_signed) - t->min;
-    return off < 0 || off > t->aux ? CCS_ERANGE : off;
 }
 
 int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)

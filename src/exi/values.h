@@ -9,13 +9,41 @@
 #include <string.h>
 
 int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst);
-/* The code value of a BOOL, ENUM or NBIT (range-checked); returns it or a negative CCS_E* code. */
-int64_t exi_value_small_code(const struct exi_type *t, const uint8_t *src);
 int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src);
 
-/* Integer storage of 1, 2, 4 or 8 bytes, signed or not. */
-int64_t exi_load_int(const uint8_t *p, unsigned size, int is_signed);
-uint64_t exi_load_uint(const uint8_t *p, unsigned size);
+/* Integer storage of 1, 2, 4 or 8 bytes, signed or not (inline: the codec's hot path). */
+static inline int64_t exi_load_int(const uint8_t *p, unsigned size, int is_signed)
+{
+    switch (size) {
+    case 1: { uint8_t v; memcpy(&v, p, 1); return is_signed ? (int64_t)(int8_t)v : (int64_t)v; }
+    case 2: { uint16_t v; memcpy(&v, p, 2); return is_signed ? (int64_t)(int16_t)v : (int64_t)v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return is_signed ? (int64_t)(int32_t)v : (int64_t)v; }
+    default: { int64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static inline uint64_t exi_load_uint(const uint8_t *p, unsigned size)
+{
+    if (size == 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
+    return (uint64_t)exi_load_int(p, size, 0);
+}
+
+/* The code value of a BOOL, ENUM or NBIT (range-checked); returns it or a negative CCS_E* code. */
+static inline int64_t exi_value_small_code(const struct exi_type *t, const uint8_t *src)
+{
+    if (t->kind == EXI_K_BOOL)
+        return *src ? 1 : 0;
+    if (t->kind == EXI_K_ENUM) {
+        uint64_t v = exi_load_uint(src, t->size);
+        return v >= t->aux ? CCS_ERANGE : (int64_t)v;
+    }
+    int64_t off = exi_load_int(src, t->size, t->is_signed) - t->min;
+    return off < 0 || off > t->aux ? CCS_ERANGE : off;
+}
 static inline void exi_store_int(uint8_t *p, unsigned size, uint64_t v)
 {
     switch (size) {
