@@ -65,6 +65,12 @@ static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
     size_t len = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t cp;
+        uint32_t c;
+        if (len < (uint32_t)t->min && !exi_peek_bits(r, 8, &c) && c < 0x80) { /* ASCII: one 7-bit group */
+            exi_skip_bits(r, 8);
+            chars[len++] = (char)c;
+            continue;
+        }
         if ((rc = exi_read_uint(r, &cp)))
             return rc;
         if (cp >= 0x110000)
@@ -95,6 +101,10 @@ static int string_encode(struct exi_writer *w, const struct exi_type *t, const u
     int rc = exi_write_uint(w, ncp + 2);
     for (size_t i = 0; i < len && !rc;) {
         uint32_t cp;
+        if (s[i] < 0x80) { /* ASCII: one 7-bit group */
+            rc = exi_write_bits(w, 8, s[i++]);
+            continue;
+        }
         unsigned k = exi_utf8_next(s + i, len - i, &cp);
         if (!k)
             return CCS_EINVAL;
@@ -113,8 +123,16 @@ static int binary_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
     if (n > t->aux)
         return CCS_ELENGTH;
     uint8_t *bytes = dst + sizeof(uint16_t);
-    for (uint64_t i = 0; i < n; i++) {
-        uint32_t b;
+    uint64_t i = 0;
+    for (uint32_t b; i + 4 <= n; i += 4) { /* four bytes per read */
+        if ((rc = exi_read_bits(r, 32, &b)))
+            return rc;
+        bytes[i] = (uint8_t)(b >> 24);
+        bytes[i + 1] = (uint8_t)(b >> 16);
+        bytes[i + 2] = (uint8_t)(b >> 8);
+        bytes[i + 3] = (uint8_t)b;
+    }
+    for (uint32_t b; i < n; i++) {
         if ((rc = exi_read_bits(r, 8, &b)))
             return rc;
         bytes[i] = (uint8_t)b;
@@ -129,8 +147,12 @@ static int binary_encode(struct exi_writer *w, const struct exi_type *t, const u
     if (load_len(src, t->aux, &len))
         return CCS_EINVAL;
     int rc = exi_write_uint(w, len);
-    for (size_t i = 0; i < len && !rc; i++)
-        rc = exi_write_bits(w, 8, src[sizeof(uint16_t) + i]);
+    const uint8_t *b = src + sizeof(uint16_t);
+    size_t i = 0;
+    for (; i + 4 <= len && !rc; i += 4) /* four bytes per write */
+        rc = exi_write_bits(w, 32, (uint32_t)b[i] << 24 | (uint32_t)b[i + 1] << 16 | (uint32_t)b[i + 2] << 8 | b[i + 3]);
+    for (; i < len && !rc; i++)
+        rc = exi_write_bits(w, 8, b[i]);
     return rc;
 }
 
