@@ -89,7 +89,7 @@ int exi_writer_drain(struct exi_writer *w);
 
 static inline int exi_write_bits(struct exi_writer *w, unsigned n, uint32_t v)
 {
-    w->acc = (w->acc << n) | (v & ((UINT64_C(1) << n) - 1u));
+    w->acc = (w->acc << n) | v; /* callers pass v < 2^n (codes, range-checked values, 7-bit groups) */
     w->nacc += n;
     if (w->nacc < 32)
         return 0;
