@@ -11,6 +11,7 @@
 #include "ccsplc/gen/iso2.h"
 #include "ccsplc/gen/iso20.h"
 #include "ccsplc/gen/iso20_dc.h"
+#include "corpus_vector.h"
 
 struct bench_proto {
     const char *name, *file; /* corpus column 1, corpus file */
@@ -32,34 +33,6 @@ static const char *const messages[] = {
     "app:supportedAppProtocolReq", "din:ChargeParameterDiscoveryRes", "iso2:CurrentDemandReq",
     "iso20-dc:DC_ChargeLoopReq", "iso20-common:SessionSetupReq",
 };
-
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* The bytes of the first corpus line "proto<TAB>message<TAB>hex..." for the message; the length or -1. */
-static long find_vector(const char *dir, const struct bench_proto *p, const char *msg, uint8_t *out, size_t cap)
-{
-    static char line[65536];
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s.tsv", dir, p->file);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t plen = strlen(p->name), mlen = strlen(msg);
-    long n = -1;
-    while (n < 0 && fgets(line, sizeof line, f)) {
-        if (strncmp(line, p->name, plen) || line[plen] != '\t' || strncmp(line + plen + 1, msg, mlen) ||
-            line[plen + 1 + mlen] != '\t')
-            continue;
-        const char *h = line + plen + mlen + 2;
-        for (n = 0; hexval(h[0]) >= 0 && hexval(h[1]) >= 0 && (size_t)n < cap; h += 2)
-            out[n++] = (uint8_t)(hexval(h[0]) << 4 | hexval(h[1]));
-    }
-    fclose(f);
-    return n;
-}
 
 static volatile size_t sink;
 
@@ -95,7 +68,7 @@ int main(int argc, char **argv)
     int encode = !strcmp(argv[3], "encode");
     long iters = atol(argv[4]);
     static uint8_t in[16384], out[16384];
-    long n = p ? find_vector(argv[1], p, colon + 1, in, sizeof in) : -1;
+    long n = p ? bench_corpus_vector(argv[1], p->file, p->name, colon + 1, in, sizeof in) : -1;
     void *doc = p ? calloc(1, p->doc_size) : NULL;
     size_t outlen = 0;
     if (n <= 0 || !doc || (!encode && strcmp(argv[3], "decode")) || iters < 0) {
