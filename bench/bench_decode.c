@@ -1,6 +1,6 @@
 /* Capture decoding speed (`ccsplc decode`): MB/s and messages/s over the largest shared capture, for the
  * analysis alone and with the text / JSON Lines output written to /dev/null; median of several runs.
- * Usage: bench_decode [runs [capture]]. */
+ * Usage: bench_decode [runs [capture [none|text|json]]] (one output form only: for callgrind). */
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,7 +98,10 @@ int main(int argc, char **argv)
     static const char *const names[] = {"analysis only (no output)", "text timeline + summary", "JSON Lines"};
     printf("%s: %.1f KB\n\n| output | MB/s | records/s | EXI messages/s | ms per file |\n| --- | ---: | ---: | ---: | ---: |\n",
            strrchr(path, '/') ? strrchr(path, '/') + 1 : path, (double)st.st_size / 1e3);
+    static const char *const forms[] = {"none", "text", "json"};
     for (int f = FORM_NONE; f <= FORM_JSON; f++) {
+        if (argc > 3 && strcmp(argv[3], forms[f]))
+            continue;
         double t[1000];
         unsigned records = 0, exi = 0;
         for (int i = 0; i < runs; i++)

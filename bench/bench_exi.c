@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ccsplc/tools/exi_text.h"
+#include "corpus_vector.h"
 
 struct bench_case {
     const char *file, *proto, *message;
@@ -36,33 +37,6 @@ static double now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* The bytes of the first line "proto<TAB>message<TAB>hex..." of <dir>/<file>.tsv; returns the length or -1. */
-static long find_vector(const char *dir, const struct bench_case *bc, uint8_t *out, size_t cap)
-{
-    char path[1024], line[65536];
-    snprintf(path, sizeof path, "%s/%s.tsv", dir, bc->file);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t plen = strlen(bc->proto), mlen = strlen(bc->message);
-    long n = -1;
-    while (n < 0 && fgets(line, sizeof line, f)) {
-        if (strncmp(line, bc->proto, plen) || line[plen] != '\t' || strncmp(line + plen + 1, bc->message, mlen) ||
-            line[plen + 1 + mlen] != '\t')
-            continue;
-        const char *h = line + plen + mlen + 2;
-        for (n = 0; hexval(h[0]) >= 0 && hexval(h[1]) >= 0 && (size_t)n < cap; h += 2)
-            out[n++] = (uint8_t)(hexval(h[0]) << 4 | hexval(h[1]));
-    }
-    fclose(f);
-    return n;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -136,7 +110,7 @@ int main(int argc, char **argv)
         if (!strstr(name, filter))
             continue;
         const struct exi_proto *p = exi_proto_find(bc->proto);
-        long n = find_vector(dir, bc, in, sizeof in);
+        long n = bench_corpus_vector(dir, bc->file, bc->proto, bc->message, in, sizeof in);
         if (!p || n <= 0) {
             fprintf(stderr, "bench_exi: no %s %s in %s/%s.tsv\n", bc->proto, bc->message, dir, bc->file);
             failed = 1;

@@ -1,18 +1,52 @@
 /* EXI Unsigned Integer coding (7-bit groups) on top of the bit reader/writer, for 64-bit and larger values. */
 #include "bitstream.h"
 
+void exi_reader_init(struct exi_reader *r, const uint8_t *buf, size_t nbytes, size_t pos)
+{
+    *r = (struct exi_reader){buf, nbytes, pos / 8, 0, 0};
+    uint32_t skip;
+    if (pos % 8 && !exi_peek_bits(r, pos % 8, &skip))
+        exi_skip_bits(r, pos % 8);
+}
+
+void exi_reader_refill_slow(struct exi_reader *r)
+{
+    while (r->avail <= 56 && r->next < r->nbytes) {
+        r->win |= (uint64_t)r->buf[r->next++] << (56 - r->avail);
+        r->avail += 8;
+    }
+}
+
+int exi_writer_drain(struct exi_writer *w)
+{
+    while (w->nacc >= 8) {
+        if (w->nbytes >= w->cap)
+            return CCS_ENOSPC;
+        w->nacc -= 8;
+        w->buf[w->nbytes++] = (uint8_t)(w->acc >> w->nacc);
+    }
+    return 0;
+}
+
+int exi_writer_flush(struct exi_writer *w)
+{
+    unsigned pad = (8u - w->nacc % 8u) % 8u;
+    w->acc <<= pad;
+    w->nacc += pad;
+    return exi_writer_drain(w);
+}
+
 int exi_read_uint(struct exi_reader *r, uint64_t *out)
 {
     uint32_t first;
-    size_t at = r->pos;
-    int rc0 = exi_read_bits(r, 8, &first);
+    int rc0 = exi_peek_bits(r, 8, &first);
     if (rc0)
         return rc0;
     if (!(first & 0x80u)) { /* one group: most values */
+        exi_skip_bits(r, 8);
         *out = first;
         return 0;
     }
-    r->pos = at;
     uint64_t v = 0;
     for (unsigned shift = 0;; shift += 7) {
         uint32_t b;

@@ -7,20 +7,25 @@
 
 #include "ccsplc/core/errors.h"
 
+/* The reader holds up to 64 bits ahead in a window (left-aligned in win, `avail` of them valid), refilled with
+ * one 8-byte load where the buffer allows, so a read is a shift and a subtraction. Invariant:
+ * next * 8 == position + avail; bits past the buffer are never counted into avail. */
 struct exi_reader {
     const uint8_t *buf;
-    size_t nbits;  /* total bits available */
-    size_t pos;    /* next bit */
-    size_t nbytes; /* bytes behind nbits: (nbits + 7) / 8 */
+    size_t nbytes; /* bytes in buf */
+    size_t next;   /* next byte to load into the window */
+    uint64_t win;  /* unread bits, most significant first */
+    unsigned avail; /* valid bits in win */
 };
 
-/* The writer keeps up to 7 pending bits in acc; exi_writer_pos() is the stream position in bits. */
+/* The writer keeps up to 31 pending bits in acc (right-aligned) and stores 4 bytes at a time;
+ * exi_writer_pos() is the stream position in bits. */
 struct exi_writer {
     uint8_t *buf;
     size_t cap;     /* bytes */
     size_t nbytes;  /* bytes written */
     uint64_t acc;
-    unsigned nacc;  /* pending bits in acc (< 8 between calls) */
+    unsigned nacc;  /* pending bits in acc (< 32 between calls) */
 };
 
 static inline uint64_t exi_load_be64(const uint8_t *b)
@@ -29,43 +34,77 @@ static inline uint64_t exi_load_be64(const uint8_t *b)
            (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 | (uint64_t)b[6] << 8 | (uint64_t)b[7];
 }
 
-/* Read n (0..32) bits as an unsigned number. Invariant: pos <= nbits. */
-static inline int exi_read_bits(struct exi_reader *r, unsigned n, uint32_t *out)
+/* A reader over the nbytes bytes of buf, at bit `pos` (<= 8 * nbytes). */
+void exi_reader_init(struct exi_reader *r, const uint8_t *buf, size_t nbytes, size_t pos);
+
+static inline size_t exi_reader_pos(const struct exi_reader *r)
 {
-    size_t pos = r->pos;
-    if (n > r->nbits - pos)
-        return CCS_ETRUNC;
-    if (n == 0) {
-        *out = 0;
-        return 0;
+    return r->next * 8 - r->avail;
+}
+
+/* Fill the window to at least 57 bits, or to the end of the stream. */
+void exi_reader_refill_slow(struct exi_reader *r);
+
+static inline void exi_reader_refill(struct exi_reader *r)
+{
+    if (r->next + 8 <= r->nbytes) { /* bits past avail are the same bytes again, so OR-ing them is harmless */
+        r->win |= exi_load_be64(r->buf + r->next) >> r->avail;
+        r->next += (63u - r->avail) >> 3;
+        r->avail |= 56u;
+    } else {
+        exi_reader_refill_slow(r);
     }
-    size_t byte = pos >> 3; /* < nbytes, since the n > 0 bits are in bounds */
-    uint64_t w;
-    if (r->nbytes >= 8) {
-        /* a 64-bit window that stays in bounds: from here, or the buffer's last 8 bytes shifted into place */
-        size_t at = byte + 8 <= r->nbytes ? byte : r->nbytes - 8;
-        w = exi_load_be64(r->buf + at) << (8 * (byte - at));
-    } else {                         /* a buffer shorter than 8 bytes */
-        w = 0;
-        for (size_t i = 0; i < 8; i++)
-            w = w << 8 | (byte + i < r->nbytes ? r->buf[byte + i] : 0u);
+}
+
+/* The next n (0..32) bits as an unsigned number, without consuming them. */
+static inline int exi_peek_bits(struct exi_reader *r, unsigned n, uint32_t *out)
+{
+    if (n > r->avail) {
+        exi_reader_refill(r);
+        if (n > r->avail)
+            return CCS_ETRUNC;
     }
-    r->pos = pos + n;
-    *out = (uint32_t)((w << (pos & 7)) >> (64 - n));
+    *out = (uint32_t)((r->win >> 1) >> (63 - n)); /* n == 0 gives 0 */
     return 0;
 }
 
+/* Consume n (<= 32) bits that exi_peek_bits has shown. */
+static inline void exi_skip_bits(struct exi_reader *r, unsigned n)
+{
+    r->win <<= n;
+    r->avail -= n;
+}
+
+/* Read n (0..32) bits as an unsigned number. */
+static inline int exi_read_bits(struct exi_reader *r, unsigned n, uint32_t *out)
+{
+    int rc = exi_peek_bits(r, n, out);
+    if (!rc)
+        exi_skip_bits(r, n);
+    return rc;
+}
+
+/* Store the whole pending bytes when 32 bits or more are pending. */
+int exi_writer_drain(struct exi_writer *w);
+
 static inline int exi_write_bits(struct exi_writer *w, unsigned n, uint32_t v)
 {
-    w->acc = (w->acc << n) | (v & ((UINT64_C(1) << n) - 1u));
+    w->acc = (w->acc << n) | v; /* callers pass v < 2^n (codes, range-checked values, 7-bit groups) */
     w->nacc += n;
-    while (w->nacc >= 8) {
-        if (w->nbytes >= w->cap)
-            return CCS_ENOSPC;
-        w->nacc -= 8;
-        w->buf[w->nbytes++] = (uint8_t)(w->acc >> w->nacc);
+    if (w->nacc < 32)
+        return 0;
+    if (w->nbytes + 4 <= w->cap) {
+        uint32_t x = (uint32_t)(w->acc >> (w->nacc - 32));
+        uint8_t *b = w->buf + w->nbytes;
+        b[0] = (uint8_t)(x >> 24);
+        b[1] = (uint8_t)(x >> 16);
+        b[2] = (uint8_t)(x >> 8);
+        b[3] = (uint8_t)x;
+        w->nbytes += 4;
+        w->nacc -= 32;
+        return 0;
     }
-    return 0;
+    return exi_writer_drain(w);
 }
 
 static inline size_t exi_writer_pos(const struct exi_writer *w)
@@ -74,10 +113,7 @@ static inline size_t exi_writer_pos(const struct exi_writer *w)
 }
 
 /* Write the pending bits, zero-padded to a byte boundary. */
-static inline int exi_writer_flush(struct exi_writer *w)
-{
-    return w->nacc ? exi_write_bits(w, 8 - w->nacc, 0) : 0;
-}
+int exi_writer_flush(struct exi_writer *w);
 
 /* EXI Unsigned Integer: 7-bit groups, least significant first, high bit = more follow. */
 int exi_read_uint(struct exi_reader *r, uint64_t *out);

@@ -52,40 +52,10 @@ static void clear_presence(const struct exi_codec *c, const struct exi_type *t, 
         store_u16(base + *off++, 0);
 }
 
-static int dec_complex(struct dec *d, uint16_t type, uint8_t *base, unsigned depth);
-
-/* A simple-typed element: CH (1 bit, code 0), the value, EE (1 bit, code 0). */
-static int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *dst)
+/* The general path of a simple-typed element: CH (1 bit, code 0), the value, EE (1 bit, code 0). */
+static int dec_simple_general(struct dec *d, const struct exi_type *t, uint8_t *dst)
 {
     uint32_t code;
-    if (t->kind == EXI_K_BOOL || t->kind == EXI_K_NBIT || t->kind == EXI_K_ENUM) {
-        /* CH, the fixed-width value and EE in one read */
-        unsigned w = t->kind == EXI_K_BOOL ? 1u : t->bits;
-        int rc = exi_read_bits(&d->r, w + 2, &code);
-        if (rc)
-            return rc;
-        if (code >> (w + 1) || (code & 1u))
-            return CCS_EUNSUPP;
-        return exi_value_set_small(t, (code >> 1) & ((1u << w) - 1u), dst);
-    }
-    if (t->kind == EXI_K_INT || t->kind == EXI_K_UINT) {
-        /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
-         * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
-        size_t at = d->r.pos;
-        unsigned sb = t->kind == EXI_K_INT;
-        if (!exi_read_bits(&d->r, 10 + sb, &code) && !(code >> (9 + sb))) {
-            unsigned g1 = code >> 1 & 0xFFu;
-            if (!(g1 & 0x80u) && !(code & 1u))
-                return exi_value_set_int(t, sb & (code >> 9), g1, dst);
-            d->r.pos = at;
-            if ((g1 & 0x80u) && !exi_read_bits(&d->r, 18 + sb, &code)) {
-                unsigned g2 = code >> 1 & 0xFFu;
-                if (!(g2 & 0x80u) && !(code & 1u))
-                    return exi_value_set_int(t, sb & (code >> 17), (g1 & 0x7Fu) | (uint64_t)g2 << 7, dst);
-            }
-        }
-        d->r.pos = at; /* longer, too close to the end, or another shape: the general path */
-    }
     int rc = exi_read_bits(&d->r, 1, &code);
     if (rc)
         return rc;
@@ -96,66 +66,138 @@ static int dec_simple_element(struct dec *d, const struct exi_type *t, uint8_t *
     return code ? CCS_EUNSUPP : 0;
 }
 
-static int dec_field(struct dec *d, const struct exi_field *f, uint8_t *base, unsigned depth)
-{
-    uint8_t *dst = base + f->offset;
-    switch (f->pkind) {
-    case EXI_P_FLAG:
-        base[f->presence] = 1;
-        break;
-    case EXI_P_CHOICE:
-        base[f->presence] = f->choice;
-        break;
-    case EXI_P_ROOT:
-        store_u16(base + f->presence, f->cap);
-        break;
-    case EXI_P_ARRAY: {
-        uint16_t n = load_u16(base + f->presence);
-        if (n >= f->cap)
-            return CCS_ECAP;
-        dst += (size_t)n * d->c->types[f->type].size;
-        store_u16(base + f->presence, (uint16_t)(n + 1));
-        break;
-    }
-    default:
-        break;
-    }
-    if (f->kind == EXI_K_COMPLEX)
-        return dec_complex(d, f->type, dst, depth + 1);
-    const struct exi_type *t = &d->c->types[f->type];
-    if (f->role == EXI_R_ELEM)
-        return dec_simple_element(d, t, dst);
-    return exi_value_decode(&d->r, t, dst);
-}
+/* The decoder is one loop over events with an explicit stack of open complex elements (at most EXI_MAX_DEPTH
+ * deep), so the bit window stays in local variables (registers) across events; it is written back to d->r
+ * only around the out-of-line value decoders. */
+#define R_SAVE() (d->r.win = win, d->r.avail = avail, d->r.next = next)
+#define R_LOAD() (win = d->r.win, avail = d->r.avail, next = d->r.next)
+/* Make at least n (<= 57) bits available; false at the end of the stream. */
+#define R_NEED(n)                                                                                                \
+    (avail >= (n) || (next + 8 <= nbytes ? (win |= exi_load_be64(buf + next) >> avail,                          \
+                                            next += (63u - avail) >> 3, avail |= 56u)                            \
+                                         : (R_SAVE(), exi_reader_refill_slow(&d->r), R_LOAD()),                  \
+                      avail >= (n)))
+#define R_PEEK(n) ((uint32_t)(win >> (64 - (n)))) /* 1 <= n <= 32 */
+#define R_SKIP(n) (win <<= (n), avail -= (n))
 
-static int dec_complex(struct dec *d, uint16_t type, uint8_t *base, unsigned depth)
+struct dec_frame {
+    uint8_t *base;
+    uint16_t s;
+};
+
+static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
 {
     const struct exi_codec *c = d->c;
-    const struct exi_type *t = &c->types[type];
-    if (depth > EXI_MAX_DEPTH)
-        return fail(d->err, CCS_EUNSUPP, d->r.pos, t->aux, 0xFFFF);
-    clear_presence(c, t, base);
-    uint16_t s = t->aux;
+    const uint8_t *buf = d->r.buf;
+    size_t nbytes = d->r.nbytes, next;
+    uint64_t win;
+    unsigned avail, depth = 0;
+    R_LOAD();
+    struct dec_frame stack[EXI_MAX_DEPTH];
+    clear_presence(c, &c->types[type], base);
+    uint16_t s = c->types[type].aux;
     for (;;) {
         const struct exi_prod *head = &c->prods[s];
-        size_t at = d->r.pos;
-        uint32_t code;
-        int rc = exi_read_bits(&d->r, head->next, &code);
-        if (rc)
-            return fail(d->err, rc, at, s, 0xFFFF);
+        unsigned w = head->next;
+        size_t at = next * 8 - avail;
+        uint32_t code = 0;
+        if (w) {
+            if (!R_NEED(w))
+                return fail(d->err, CCS_ETRUNC, at, s, 0xFFFF);
+            code = R_PEEK(w);
+            R_SKIP(w);
+        }
         if (code >= head->field)
             return fail(d->err, code == head->field ? CCS_EUNSUPP : CCS_EGRAMMAR, at, s, 0xFFFF);
-        const struct exi_prod *p = &head[1 + code];
-        if (p->field >= EXI_PROD_OVF) { /* end element, or something this codec refuses */
-            if (p->field == EXI_PROD_EE)
-                return 0;
-            if (p->field >= EXI_PROD_ROOT)
+        const struct exi_prod *pr = &head[1 + code];
+        unsigned fi = pr->field;
+        if (fi >= EXI_PROD_OVF) { /* end element, or something this codec refuses */
+            if (fi == EXI_PROD_EE) {
+                if (!depth) {
+                    R_SAVE();
+                    return 0;
+                }
+                depth--;
+                base = stack[depth].base;
+                s = stack[depth].s;
+                continue;
+            }
+            if (fi >= EXI_PROD_ROOT)
                 return fail(d->err, CCS_EUNSUPP, at, s, 0xFFFF);
-            return fail(d->err, CCS_ECAP, at, s, (uint16_t)(p->field & ~EXI_PROD_OVF));
+            return fail(d->err, CCS_ECAP, at, s, (uint16_t)(fi & ~EXI_PROD_OVF));
         }
-        if ((rc = dec_field(d, &c->fields[p->field], base, depth)))
-            return fail(d->err, rc, at, s, p->field);
-        s = p->next;
+        const struct exi_field *f = &c->fields[fi];
+        uint8_t *dst = base + f->offset;
+        if (f->pkind == EXI_P_FLAG)
+            base[f->presence] = 1;
+        else if (f->pkind != EXI_P_NONE) switch (f->pkind) {
+        case EXI_P_CHOICE:
+            base[f->presence] = f->choice;
+            break;
+        case EXI_P_ROOT:
+            store_u16(base + f->presence, f->cap);
+            break;
+        default: { /* EXI_P_ARRAY */
+            uint16_t n = load_u16(base + f->presence);
+            if (n >= f->cap)
+                return fail(d->err, CCS_ECAP, at, s, (uint16_t)fi);
+            dst += (size_t)n * c->types[f->type].size;
+            store_u16(base + f->presence, (uint16_t)(n + 1));
+            break;
+        }
+        }
+        const struct exi_type *t = &c->types[f->type];
+        if (f->kind == EXI_K_COMPLEX) {
+            if (depth >= EXI_MAX_DEPTH)
+                return fail(d->err, CCS_EUNSUPP, next * 8 - avail, t->aux, 0xFFFF);
+            stack[depth].base = base;
+            stack[depth].s = pr->next;
+            depth++;
+            base = dst;
+            clear_presence(c, t, base);
+            s = t->aux;
+            continue;
+        }
+        int rc;
+        if (f->role != EXI_R_ELEM) {
+            R_SAVE();
+            rc = exi_value_decode(&d->r, t, dst);
+            R_LOAD();
+        } else if (f->kind == EXI_K_BOOL || f->kind == EXI_K_NBIT || f->kind == EXI_K_ENUM) {
+            /* CH, the fixed-width value and EE in one read */
+            unsigned vw = f->kind == EXI_K_BOOL ? 1u : t->bits;
+            if (!R_NEED(vw + 2))
+                return fail(d->err, CCS_ETRUNC, at, s, (uint16_t)fi);
+            uint32_t v = R_PEEK(vw + 2);
+            R_SKIP(vw + 2);
+            rc = v >> (vw + 1) || (v & 1u) ? CCS_EUNSUPP : exi_value_set_small(t, (v >> 1) & ((1u << vw) - 1u), dst);
+        } else {
+            rc = 1;
+            if ((f->kind == EXI_K_INT || f->kind == EXI_K_UINT) && R_NEED(19)) {
+                /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
+                 * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
+                unsigned sb = f->kind == EXI_K_INT;
+                uint32_t v = R_PEEK(18 + sb);
+                unsigned g1 = v >> 9 & 0xFFu, g2 = v >> 1 & 0xFFu;
+                if (v >> (17 + sb)) {
+                    /* CH is not 0: the general path refuses it */
+                } else if (!(g1 & 0x80u) && !(v & 0x100u)) {
+                    R_SKIP(10 + sb);
+                    rc = exi_value_set_int(t, sb & (v >> 17), g1, dst);
+                } else if ((g1 & 0x80u) && !(g2 & 0x80u) && !(v & 1u)) {
+                    R_SKIP(18 + sb);
+                    rc = exi_value_set_int(t, sb & (v >> 17), (g1 & 0x7Fu) | (uint64_t)g2 << 7, dst);
+                }
+            }
+            if (rc == 1) { /* longer, too close to the end, or another shape: the general path */
+                R_SAVE();
+                rc = dec_simple_general(d, t, dst);
+                R_LOAD();
+            }
+        }
+        if (rc)
+            return fail(d->err, rc, at, s, (uint16_t)fi);
+        s = pr->next;
     }
 }
 
@@ -175,8 +217,9 @@ int exi_decode_type(const struct exi_codec *c, uint16_t type, const uint8_t *buf
         return fail(err, CCS_EHEADER, 0, 0, 0xFFFF);
     if (len > SIZE_MAX / 8)
         return CCS_EINVAL;
-    struct dec d = {c, {buf, len * 8, 8, len}, err};
-    return dec_complex(&d, type, doc, 0);
+    struct dec d = {c, {0}, err};
+    exi_reader_init(&d.r, buf, len, 8);
+    return dec_run(&d, type, doc);
 }
 
 int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc)
@@ -201,13 +244,14 @@ static int instances(const struct exi_field *f, const uint8_t *base)
     }
 }
 
-/* Write the event code of production `want` (a field index or EXI_PROD_EE) in state *s and move on. A field
- * the grammar does not allow here (two alternatives of one choice, a required member missing before it) is
- * refused rather than dropped. */
+/* The event code of production `want` (a field index or EXI_PROD_EE) in state *s, into *code with its width as
+ * the return value, and move on; the caller writes it (together with a short value when it can). A field the
+ * grammar does not allow here (two alternatives of one choice, a required member missing before it) is refused
+ * rather than dropped. */
 #if defined(__GNUC__)
 __attribute__((always_inline)) /* inlined, the encoder runs ~10 % faster */
 #endif
-static inline int emit_event(struct enc *e, uint16_t *s, uint16_t want, unsigned from)
+static inline int find_event(struct enc *e, uint16_t *s, uint16_t want, unsigned from, uint32_t *code_out)
 {
     const struct exi_prod *head = &e->c->prods[*s], *p0 = head + 1;
     unsigned nprods = head->field;
@@ -221,37 +265,54 @@ static inline int emit_event(struct enc *e, uint16_t *s, uint16_t want, unsigned
             return fail(e->err, CCS_EINVAL, exi_writer_pos(&e->w), *s, want == EXI_PROD_EE ? 0xFFFF : want);
     }
     *s = p0[code].next;
-    return exi_write_bits(&e->w, head->next, code);
+    *code_out = code;
+    return head->next;
 }
 
-static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *src, unsigned depth)
+/* The value of field f at src, after its event code (cw bits of code), written in one go where they fit. */
+static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *src, unsigned depth, uint32_t code,
+                     unsigned cw)
 {
-    if (f->kind == EXI_K_COMPLEX)
-        return enc_complex(e, f->type, src, depth + 1);
     const struct exi_type *t = &e->c->types[f->type];
-    if (f->role != EXI_R_ELEM)
-        return exi_value_encode(&e->w, t, src);
-    if (f->kind == EXI_K_BOOL || f->kind == EXI_K_ENUM || f->kind == EXI_K_NBIT) {
-        /* CH (0), the fixed-width value, EE (0) in one write */
-        int64_t v = exi_value_small_code(t, src);
-        unsigned w = f->kind == EXI_K_BOOL ? 1u : t->bits;
-        return v < 0 ? (int)v : exi_write_bits(&e->w, w + 2, (uint32_t)v << 1);
-    }
-    if (f->kind == EXI_K_INT || (f->kind == EXI_K_UINT && t->size < 8)) {
-        /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
-        int64_t x = exi_load_int(src, t->size, f->kind == EXI_K_INT);
-        uint64_t mag = x < 0 ? (uint64_t)(-(x + 1)) : (uint64_t)x;
-        if (mag < (1u << 21)) {
-            uint32_t groups = (uint32_t)(mag & 0x7Fu);
-            unsigned k = 1;
-            for (uint64_t rest = mag >> 7; rest; rest >>= 7, k++)
-                groups = (groups | 0x80u) << 8 | (uint32_t)(rest & 0x7Fu);
-            /* groups now holds group 1 first (most significant byte); shift into place after CH/sign */
-            uint32_t bits = (x < 0 ? 1u : 0u) << (8 * k + 1) | groups << 1;
-            return exi_write_bits(&e->w, 8 * k + 2 + (f->kind == EXI_K_INT), bits);
+    if (f->role == EXI_R_ELEM && f->kind != EXI_K_COMPLEX) {
+        if (f->kind == EXI_K_BOOL || f->kind == EXI_K_ENUM || f->kind == EXI_K_NBIT) {
+            /* CH (0), the fixed-width value, EE (0) in one write with the event code */
+            int64_t v = exi_value_small_code(t, src);
+            unsigned w = (f->kind == EXI_K_BOOL ? 1u : t->bits) + 2u;
+            if (v < 0)
+                return (int)v;
+            if (cw + w <= 32)
+                return exi_write_bits(&e->w, cw + w, code << w | (uint32_t)v << 1);
+            int rc = exi_write_bits(&e->w, cw, code);
+            return rc ? rc : exi_write_bits(&e->w, w, (uint32_t)v << 1);
+        }
+        if (f->kind == EXI_K_INT || (f->kind == EXI_K_UINT && t->size < 8)) {
+            /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
+            int64_t x = exi_load_int(src, t->size, f->kind == EXI_K_INT);
+            uint64_t mag = x < 0 ? (uint64_t)(-(x + 1)) : (uint64_t)x;
+            if (mag < (1u << 21)) {
+                uint32_t groups = (uint32_t)(mag & 0x7Fu);
+                unsigned k = 1;
+                for (uint64_t rest = mag >> 7; rest; rest >>= 7, k++)
+                    groups = (groups | 0x80u) << 8 | (uint32_t)(rest & 0x7Fu);
+                /* groups now holds group 1 first (most significant byte); shift into place after CH/sign */
+                uint32_t bits = (x < 0 ? 1u : 0u) << (8 * k + 1) | groups << 1;
+                unsigned w = 8 * k + 2 + (f->kind == EXI_K_INT);
+                if (cw + w <= 32)
+                    return exi_write_bits(&e->w, cw + w, code << w | bits);
+                int rc = exi_write_bits(&e->w, cw, code);
+                return rc ? rc : exi_write_bits(&e->w, w, bits);
+            }
         }
     }
-    int rc = exi_write_bits(&e->w, 1, 0); /* CH */
+    int rc = exi_write_bits(&e->w, cw, code);
+    if (rc)
+        return rc;
+    if (f->kind == EXI_K_COMPLEX)
+        return enc_complex(e, f->type, src, depth + 1);
+    if (f->role != EXI_R_ELEM)
+        return exi_value_encode(&e->w, t, src);
+    rc = exi_write_bits(&e->w, 1, 0); /* CH */
     if (!rc)
         rc = exi_value_encode(&e->w, t, src);
     return rc ? rc : exi_write_bits(&e->w, 1, 0); /* EE */
@@ -291,16 +352,19 @@ static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsign
             return fail(e->err, n, exi_writer_pos(&e->w), s, fi);
         const uint8_t *src = base + f->offset;
         for (int k = 0; k < n; k++) {
-            int rc = emit_event(e, &s, fi, from);
-            if (!rc)
-                rc = enc_value(e, f, src, depth);
+            uint32_t code;
+            int rc = find_event(e, &s, fi, from, &code);
+            if (rc >= 0)
+                rc = enc_value(e, f, src, depth, code, (unsigned)rc);
             if (rc)
                 return fail(e->err, rc, exi_writer_pos(&e->w), s, fi);
             if (k + 1 < n)
                 src += c->types[f->type].size;
         }
     }
-    return emit_event(e, &s, EXI_PROD_EE, 0);
+    uint32_t code;
+    int cw = find_event(e, &s, EXI_PROD_EE, 0, &code);
+    return cw < 0 ? cw : exi_write_bits(&e->w, (unsigned)cw, code);
 }
 
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,

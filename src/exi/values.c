@@ -3,46 +3,6 @@
 
 #include <string.h>
 
-int64_t exi_load_int(const uint8_t *p, unsigned size, int is_signed)
-{
-    switch (size) {
-    case 1: { uint8_t v; memcpy(&v, p, 1); return is_signed ? (int64_t)(int8_t)v : (int64_t)v; }
-    case 2: { uint16_t v; memcpy(&v, p, 2); return is_signed ? (int64_t)(int16_t)v : (int64_t)v; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); return is_signed ? (int64_t)(int32_t)v : (int64_t)v; }
-    default: { int64_t v; memcpy(&v, p, 8); return v; }
-    }
-}
-
-uint64_t exi_load_uint(const uint8_t *p, unsigned size)
-{
-    if (size == 8) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return v;
-    }
-    return (uint64_t)exi_load_int(p, size, 0);
-}
-
-void exi_store_int(uint8_t *p, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
-    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-    default: memcpy(p, &v, 8); break;
-    }
-}
-
-int exi_fits(int64_t v, unsigned size, int is_signed)
-{
-    if (size >= 8)
-        return 1;
-    int64_t bits = 8 * (int64_t)size;
-    if (is_signed)
-        return v >= -(INT64_C(1) << (bits - 1)) && v < (INT64_C(1) << (bits - 1));
-    return v >= 0 && v < (INT64_C(1) << bits);
-}
-
 /* The 16-bit length in front of a string's or binary's bytes. */
 static void store_len(uint8_t *dst, size_t len)
 {
@@ -105,6 +65,12 @@ static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
     size_t len = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t cp;
+        uint32_t c;
+        if (len < (uint32_t)t->min && !exi_peek_bits(r, 8, &c) && c < 0x80) { /* ASCII: one 7-bit group */
+            exi_skip_bits(r, 8);
+            chars[len++] = (char)c;
+            continue;
+        }
         if ((rc = exi_read_uint(r, &cp)))
             return rc;
         if (cp >= 0x110000)
@@ -135,6 +101,10 @@ static int string_encode(struct exi_writer *w, const struct exi_type *t, const u
     int rc = exi_write_uint(w, ncp + 2);
     for (size_t i = 0; i < len && !rc;) {
         uint32_t cp;
+        if (s[i] < 0x80) { /* ASCII: one 7-bit group */
+            rc = exi_write_bits(w, 8, s[i++]);
+            continue;
+        }
         unsigned k = exi_utf8_next(s + i, len - i, &cp);
         if (!k)
             return CCS_EINVAL;
@@ -153,8 +123,16 @@ static int binary_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
     if (n > t->aux)
         return CCS_ELENGTH;
     uint8_t *bytes = dst + sizeof(uint16_t);
-    for (uint64_t i = 0; i < n; i++) {
-        uint32_t b;
+    uint64_t i = 0;
+    for (uint32_t b; i + 4 <= n; i += 4) { /* four bytes per read */
+        if ((rc = exi_read_bits(r, 32, &b)))
+            return rc;
+        bytes[i] = (uint8_t)(b >> 24);
+        bytes[i + 1] = (uint8_t)(b >> 16);
+        bytes[i + 2] = (uint8_t)(b >> 8);
+        bytes[i + 3] = (uint8_t)b;
+    }
+    for (uint32_t b; i < n; i++) {
         if ((rc = exi_read_bits(r, 8, &b)))
             return rc;
         bytes[i] = (uint8_t)b;
@@ -169,8 +147,12 @@ static int binary_encode(struct exi_writer *w, const struct exi_type *t, const u
     if (load_len(src, t->aux, &len))
         return CCS_EINVAL;
     int rc = exi_write_uint(w, len);
-    for (size_t i = 0; i < len && !rc; i++)
-        rc = exi_write_bits(w, 8, src[sizeof(uint16_t) + i]);
+    const uint8_t *b = src + sizeof(uint16_t);
+    size_t i = 0;
+    for (; i + 4 <= len && !rc; i += 4) /* four bytes per write */
+        rc = exi_write_bits(w, 32, (uint32_t)b[i] << 24 | (uint32_t)b[i + 1] << 16 | (uint32_t)b[i + 2] << 8 | b[i + 3]);
+    for (; i < len && !rc; i++)
+        rc = exi_write_bits(w, 8, b[i]);
     return rc;
 }
 
@@ -223,46 +205,6 @@ static int bigint_encode(struct exi_writer *w, const uint8_t *src)
     return exi_write_biguint(w, m, b->len);
 }
 
-int exi_value_set_small(const struct exi_type *t, uint32_t v, uint8_t *dst)
-{
-    switch (t->kind) {
-    case EXI_K_BOOL:
-        *dst = (uint8_t)v;
-        return 0;
-    case EXI_K_ENUM:
-        if (v >= t->aux)
-            return CCS_ERANGE;
-        exi_store_int(dst, t->size, v);
-        return 0;
-    default: { /* NBIT */
-        if (v > t->aux)
-            return CCS_ERANGE;
-        int64_t x = (int64_t)t->min + v;
-        if (!exi_fits(x, t->size, t->is_signed))
-            return CCS_ERANGE;
-        exi_store_int(dst, t->size, (uint64_t)x);
-        return 0;
-    }
-    }
-}
-
-int exi_value_set_int(const struct exi_type *t, unsigned negative, uint64_t u, uint8_t *dst)
-{
-    if (t->kind == EXI_K_UINT) {
-        if (t->size < 8 && u >> (8 * t->size))
-            return CCS_ERANGE;
-        exi_store_int(dst, t->size, u);
-        return 0;
-    }
-    if (u > (uint64_t)INT64_MAX)
-        return CCS_ERANGE;
-    int64_t x = negative ? -(int64_t)u - 1 : (int64_t)u;
-    if (!exi_fits(x, t->size, 1))
-        return CCS_ERANGE;
-    exi_store_int(dst, t->size, (uint64_t)x);
-    return 0;
-}
-
 int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
 {
     uint32_t v;
@@ -292,18 +234,6 @@ int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *ds
     default:
         return CCS_EINVAL;
     }
-}
-
-int64_t exi_value_small_code(const struct exi_type *t, const uint8_t *src)
-{
-    if (t->kind == EXI_K_BOOL)
-        return *src ? 1 : 0;
-    if (t->kind == EXI_K_ENUM) {
-        uint64_t v = exi_load_uint(src, t->size);
-        return v >= t->aux ? CCS_ERANGE : (int64_t)v;
-    }
-    int64_t off = exi_load_int(src, t->size, t->is_signed) - t->min;
-    return off < 0 || off > t->aux ? CCS_ERANGE : off;
 }
 
 int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)

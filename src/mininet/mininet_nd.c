@@ -4,7 +4,7 @@
 
 #include "ccsplc/core/errors.h"
 #include "mininet/mininet_int.h"
-#include "transport/be.h"
+#include "common/wire.h"
 
 #define ND_NS 135
 #define ND_NA 136

@@ -2,7 +2,7 @@
  * one frame into the modem's write buffer or out of its read buffer (sans-I/O: the caller clocks the bytes). */
 #include "ccsplc/core/qca7000.h"
 #include "ccsplc/core/errors.h"
-#include "transport/be.h"
+#include "common/wire.h"
 
 uint16_t qca_cmd(int read, int internal, uint16_t reg)
 {

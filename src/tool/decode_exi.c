@@ -164,10 +164,7 @@ void dec_on_v2gtp(void *ctx, const cap_v2gtp *m)
                     .dir = dec_ip_dir(a, m->src, m->dir == CAP_DIR_C2S), .layer = DEC_LAYER_V2G, .keys = keys,
                     .src = src, .dst = dst, .raw = m->payload, .raw_len = m->payload_len};
     int rc = decode(a, c, m, &r, keys, sizeof keys);
-    FILE *f = dec_fields_begin(&a->fb);
-    if (r.exi && !rc && f)
-        exi_text_kv(f, r.exi, r.doc, '\n');
-    dec_fields_end(&a->fb, &r);
+    dec_fields_exi(&a->fb, rc ? NULL : r.exi, r.doc, &r);
     if (r.exi) {
         r.proto = r.exi->name;
         r.name = rc ? "?" : exi_text_message_name(r.exi, r.doc);

@@ -22,19 +22,16 @@ FILE *dec_fields_begin(dec_fieldbuf *fb)
 {
     free(fb->buf);
     fb->buf = NULL;
-    fb->len = 0;
+    fb->len = fb->bufcap = 0;
     fb->n = 0;
     fb->f = open_memstream(&fb->buf, &fb->len);
     return fb->f;
 }
 
-void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
+/* Split fb->buf's "key=value\n" lines in place into r->fields. */
+static void fields_split(dec_fieldbuf *fb, dec_record *r)
 {
-    r->fields = NULL;
-    r->nfields = 0;
-    if (!fb->f || fclose(fb->f))
-        return;
-    fb->f = NULL;
+    fb->n = 0;
     for (char *line = fb->buf, *next; line && *line; line = next) {
         next = strchr(line, '\n');
         if (next)
@@ -52,6 +49,39 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
     }
     r->fields = fb->v;
     r->nfields = fb->n;
+}
+
+void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
+{
+    r->fields = NULL;
+    r->nfields = 0;
+    if (!fb->f || fclose(fb->f))
+        return;
+    fb->f = NULL;
+    fields_split(fb, r);
+}
+
+void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r)
+{
+    r->fields = NULL;
+    r->nfields = 0;
+    fb->n = 0;
+    if (!p)
+        return;
+    size_t n = fb->bufcap ? exi_text_kv_buf(p, doc, '\n', fb->buf, fb->bufcap) : SIZE_MAX;
+    while (n >= fb->bufcap) { /* grow (the memory stream's buffer is replaced the first time) */
+        size_t cap = n == SIZE_MAX ? 8192 : n + 1 > 2 * fb->bufcap ? n + 1 : 2 * fb->bufcap;
+        char *b = realloc(fb->bufcap ? fb->buf : NULL, cap);
+        if (!b)
+            return;
+        if (!fb->bufcap)
+            free(fb->buf);
+        fb->buf = b;
+        fb->bufcap = cap;
+        n = exi_text_kv_buf(p, doc, '\n', fb->buf, fb->bufcap);
+    }
+    fb->len = n;
+    fields_split(fb, r);
 }
 
 void dec_fields_free(dec_fieldbuf *fb)

@@ -31,11 +31,12 @@ typedef struct {
     uint64_t pending_ns;
 } dec_conn;
 
-/* Fields of the record being built: "key=value" lines written to a memory stream, then split in place. */
+/* Fields of the record being built: "key=value" lines written to a memory stream (or, for EXI, straight into
+ * buf by exi_text_kv_buf), then split in place. */
 typedef struct {
     FILE *f;
     char *buf;
-    size_t len;
+    size_t len, bufcap; /* bufcap: buf's size when it is not the memory stream's */
     dec_field *v;
     size_t n, cap;
 } dec_fieldbuf;
@@ -70,6 +71,8 @@ void dec_learn_charger_mac(dec_analyzer *a, const uint8_t mac[6]);
 void *dec_grow(void *v, size_t *cap, size_t n, size_t elem);
 FILE *dec_fields_begin(dec_fieldbuf *fb);                 /* write "key=value\n" lines to it */
 void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* split them into r->fields */
+/* The key=value fields of an EXI document (p NULL: none) into r->fields, without a stream. */
+void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r);
 void dec_fields_free(dec_fieldbuf *fb);
 void dec_keys_v2g(const dec_record *r, char *out, size_t cap); /* the timeline's key values of a message */
 void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap); /* fields from skip on */

@@ -6,6 +6,7 @@
 #include "ccsplc/core/errors.h"
 #include "ccsplc/tools/exi_text.h"
 #include "exi_values_text.h"
+#include "exi_scaled.h"
 #include "exi_walk.h"
 #include "exi/values.h"
 
@@ -96,167 +97,203 @@ static const char *textbuf_value(struct textbuf *b, const struct exi_proto *p, u
 
 /* ---- key=value ---------------------------------------------------------------------------------------- */
 
-/* The pairs of one document, kept in one text arena (key NUL value NUL ...) to avoid an allocation per field. */
-struct kv {
-    size_t key, val; /* offsets into text */
-    int header;
-};
-
-struct kvlist {
-    struct kv *v;
-    size_t n, cap;
-    char *text;
-    size_t len, tcap;
+/* The key=value writer: pairs go straight into the caller's buffer (as snprintf: len counts the whole text,
+ * bytes past cap are dropped); the key is built in place, one name appended per level; no allocation. */
+#define KV_HEADER_KEYS 128 /* header pairs checked for clashes (a Header holds a handful, with a Signature ~30) */
+struct kvw {
+    const struct exi_proto *p;
+    char *out;
+    size_t cap, len;
+    char sep;
+    unsigned npairs;
     int in_header;
-    struct textbuf b; /* b.failed: out of memory, pairs were left out */
+    const char *msg; /* the message name: prefix of a body key that a header key already has */
+    size_t hk_at[KV_HEADER_KEYS], hk_len[KV_HEADER_KEYS]; /* header keys, in out */
+    unsigned nhk;
+    int hk_lost; /* a header key did not fit in out: the caller must retry with more room */
+    char key[512];
+    size_t klen;
 };
 
-static size_t kv_put(struct kvlist *l, const char *s)
+static void kv_put(struct kvw *w, const char *s, size_t n)
 {
-    size_t n = strlen(s) + 1, at = l->len;
-    if (l->len + n > l->tcap) {
-        size_t tcap = (l->tcap + n) * 2;
-        char *t = realloc(l->text, tcap);
-        if (!t)
-            return SIZE_MAX;
-        l->text = t;
-        l->tcap = tcap;
-    }
-    memcpy(l->text + at, s, n);
-    l->len += n;
-    return at;
+    if (w->len < w->cap)
+        memcpy(w->out + w->len, s, n < w->cap - w->len ? n : w->cap - w->len);
+    w->len += n;
 }
 
-static void kv_add(struct kvlist *l, const char *key, const char *val)
+/* A body key named like a header key gets the message name as prefix. */
+static int kv_clash(const struct kvw *w)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        struct kv *v = realloc(l->v, cap * sizeof *l->v);
-        if (!v) {
-            l->b.failed = 1;
-            return;
+    for (unsigned j = 0; j < w->nhk && !w->in_header; j++)
+        if (w->hk_len[j] == w->klen && !memcmp(w->out + w->hk_at[j], w->key, w->klen))
+            return 1;
+    return 0;
+}
+
+/* "[sep]key=" of the next pair. */
+static void kv_key(struct kvw *w)
+{
+    if (w->npairs++)
+        kv_put(w, &w->sep, 1);
+    if (kv_clash(w)) {
+        kv_put(w, w->msg, strlen(w->msg));
+        kv_put(w, ".", 1);
+    }
+    if (w->in_header) {
+        if (w->len + w->klen > w->cap)
+            w->hk_lost = 1;
+        else if (w->nhk < KV_HEADER_KEYS) {
+            w->hk_at[w->nhk] = w->len;
+            w->hk_len[w->nhk++] = w->klen;
         }
-        l->v = v;
-        l->cap = cap;
     }
-    size_t k = kv_put(l, key), at = kv_put(l, val);
-    if (k == SIZE_MAX || at == SIZE_MAX) {
-        l->b.failed = 1;
-        return;
-    }
-    l->v[l->n].key = k;
-    l->v[l->n].val = at;
-    l->v[l->n].header = l->in_header;
-    l->n++;
+    kv_put(w, w->key, w->klen);
+    kv_put(w, "=", 1);
 }
 
-static int is_named(const struct exi_proto *p, const struct exi_type *t, const char *a, const char *b,
-                    const char *c)
+static void kv_text(struct kvw *w, const char *s)
 {
-    unsigned want = c ? 3 : 2, seen = 0;
-    for (unsigned i = 0; i < t->nfields; i++) {
-        const char *n = p->meta->field_names[t->first + i];
-        if (!strcmp(n, a) || !strcmp(n, b) || (c && !strcmp(n, c)))
-            seen++;
-        else
-            return 0;
+    kv_key(w);
+    kv_put(w, s, strlen(s));
+}
+
+/* The simple value at src (type ti), formatted straight into the buffer. */
+static void kv_value(struct kvw *w, uint16_t ti, const uint8_t *src)
+{
+    kv_key(w);
+    size_t room = w->len < w->cap ? w->cap - w->len : 0;
+    w->len += exi_text_format_value(w->p, ti, src, EXI_TEXT_KV, room ? w->out + w->len : NULL, room);
+}
+
+/* Append ".name" (or "name" at the top) and "[i]" to the key; 0 when it would not fit. */
+static int kv_push(struct kvw *w, const char *name, int index)
+{
+    char idx[24] = "[";
+    size_t nl = strlen(name), il = 0;
+    if (index >= 0) {
+        il = 1 + exi_text_int(index, idx + 1);
+        idx[il++] = ']';
     }
-    return seen == want || (c && seen == want - 1);
+    if (w->klen + (w->klen ? 1 : 0) + nl + il >= sizeof w->key)
+        return 0; /* deeper than any schema nests */
+    if (w->klen)
+        w->key[w->klen++] = '.';
+    memcpy(w->key + w->klen, name, nl);
+    memcpy(w->key + w->klen + nl, idx, il);
+    w->klen += nl + il;
+    return 1;
 }
 
 /* PhysicalValueType (Value x 10^Multiplier [Unit]) and RationalNumberType (Value x 10^Exponent). */
-static int kv_scaled(const struct exi_proto *p, const struct exi_field *f, const uint8_t *base,
-                     struct kvlist *l, const char *key)
+static int kv_scaled(struct kvw *w, const struct exi_field *f, const uint8_t *base)
 {
+    const struct exi_proto *p = w->p;
     const struct exi_type *t = &p->codec->types[f->type];
-    int physical = is_named(p, t, "Multiplier", "Value", "Unit");
-    if (!physical && !is_named(p, t, "Exponent", "Value", NULL))
+    struct exi_scaled sc;
+    if (t->nfields < 2 || t->nfields > 3 || !exi_scaled_type(p, f->type, &sc)) /* 2 or 3 members: cheap test first */
         return 0;
-    int vf = exi_walk_find_field(p, f->type, "Value", NULL, EXI_R_ELEM);
-    int ef = exi_walk_find_field(p, f->type, physical ? "Multiplier" : "Exponent", NULL, EXI_R_ELEM);
-    const struct exi_field *fv = &p->codec->fields[vf], *fe = &p->codec->fields[ef];
-    const struct exi_type *tv = &p->codec->types[fv->type], *te = &p->codec->types[fe->type];
-    int64_t v = exi_load_int(base + fv->offset, tv->size, tv->is_signed || tv->kind == EXI_K_INT);
-    int64_t e = exi_load_int(base + fe->offset, te->size, 1);
-    char val[EXI_TEXT_SCALED_CAP], k[512];
+    int64_t v;
+    int e;
+    exi_scaled_get(p, &sc, base, &v, &e);
+    char val[EXI_TEXT_SCALED_CAP];
     exi_text_scaled(v, e, val, sizeof val);
-    kv_add(l, key, val);
-    snprintf(val, sizeof val, "%lld", (long long)e);
-    if (snprintf(k, sizeof k, "%s.%s", key, physical ? "Multiplier" : "Exponent") < (int)sizeof k)
-        kv_add(l, k, val);
-    int uf = physical ? exi_walk_find_field(p, f->type, "Unit", NULL, EXI_R_ELEM) : -1;
-    if (uf >= 0 && exi_walk_count(&p->codec->fields[uf], base) &&
-        snprintf(k, sizeof k, "%s.Unit", key) < (int)sizeof k)
-        kv_add(l, k, textbuf_value(&l->b, p, p->codec->fields[uf].type, base + p->codec->fields[uf].offset,
-                                   EXI_TEXT_KV));
+    kv_text(w, val);
+    size_t klen = w->klen;
+    if (kv_push(w, sc.physical ? "Multiplier" : "Exponent", -1)) {
+        exi_text_int(e, val);
+        kv_text(w, val);
+        w->klen = klen;
+    }
+    if (sc.unit >= 0 && exi_walk_count(&p->codec->fields[sc.unit], base) && kv_push(w, "Unit", -1)) {
+        kv_value(w, p->codec->fields[sc.unit].type, base + p->codec->fields[sc.unit].offset);
+        w->klen = klen;
+    }
     return 1;
 }
 
 /* transparent: this level's element names are left out of keys (Header, Body, the body element). */
-static void kv_walk(const struct exi_proto *p, uint16_t ti, const uint8_t *base, const char *prefix,
-                    struct kvlist *l, int level)
+static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
 {
+    const struct exi_proto *p = w->p;
     const struct exi_type *t = &p->codec->types[ti];
     for (unsigned i = 0; i < t->nfields; i++) {
         const struct exi_field *f = &p->codec->fields[t->first + i];
         const char *name = p->meta->field_names[t->first + i];
         unsigned n = exi_walk_count(f, base);
-        for (unsigned k = 0; k < n; k++) {
+        size_t klen = w->klen;
+        for (unsigned k = 0; k < n; k++, w->klen = klen) {
             const uint8_t *item = exi_walk_item(p, f, base, k);
-            char key[512];
-            int kl = f->pkind == EXI_P_ARRAY
-                         ? snprintf(key, sizeof key, "%s%s%s[%u]", prefix, *prefix ? "." : "", name, k)
-                         : snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", name);
-            if (kl >= (int)sizeof key)
-                continue; /* deeper than any schema nests */
             const struct exi_type *ft = &p->codec->types[f->type];
+            int header = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Header");
+            int body = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Body");
+            int transparent = header || body || level == -1;
+            if (!transparent && !kv_push(w, name, f->pkind == EXI_P_ARRAY ? (int)k : -1))
+                continue;
             if (ft->kind != EXI_K_COMPLEX) {
-                kv_add(l, key, textbuf_value(&l->b, p, f->type, item, EXI_TEXT_KV));
+                if (transparent && !kv_push(w, name, f->pkind == EXI_P_ARRAY ? (int)k : -1))
+                    continue;
+                kv_value(w, f->type, item);
                 continue;
             }
-            if (kv_scaled(p, f, item, l, key))
+            if (!transparent && kv_scaled(w, f, item))
                 continue;
-            int header = level == 0 && !strcmp(name, "Header");
-            int body = level == 0 && !strcmp(name, "Body");
-            int transparent = header || body || level == -1;
-            size_t before = l->n;
-            int saved = l->in_header;
-            l->in_header = header || saved;
-            kv_walk(p, f->type, item, transparent ? prefix : key, l, body ? -1 : level < 0 ? 1 : level + 1);
-            l->in_header = saved;
-            if (l->n == before && !transparent)
-                kv_add(l, key, "");
+            unsigned before = w->npairs;
+            int saved = w->in_header;
+            w->in_header = header || saved;
+            kv_walk(w, f->type, item, body ? -1 : level < 0 ? 1 : level + 1);
+            w->in_header = saved;
+            if (w->npairs == before && !transparent)
+                kv_text(w, "");
         }
     }
 }
 
-int exi_text_kv(FILE *out, const struct exi_proto *p, const void *doc, char sep)
+size_t exi_text_kv_buf(const struct exi_proto *p, const void *doc, char sep, char *out, size_t cap)
 {
     unsigned fi;
     const struct exi_field *root = root_field(p, doc, &fi);
+    if (cap)
+        out[0] = 0;
     if (!root)
+        return 0;
+    struct kvw kw; /* not zeroed as a whole: hk_* and key are filled as they are used */
+    struct kvw *w = &kw;
+    w->p = p;
+    w->out = out;
+    w->cap = cap;
+    w->len = w->klen = 0;
+    w->sep = sep;
+    w->npairs = w->nhk = 0;
+    w->in_header = w->hk_lost = 0;
+    w->msg = exi_text_message_name(p, doc);
+    kv_walk(w, root->type, (const uint8_t *)doc + root->offset, 0);
+    if (cap)
+        out[w->len < cap ? w->len : cap - 1] = 0;
+    return w->hk_lost && w->len < cap ? cap : w->len; /* header keys lost: report "more room needed" */
+}
+
+int exi_text_kv(FILE *out, const struct exi_proto *p, const void *doc, char sep)
+{
+    if (!root_field(p, doc, &(unsigned){0}))
         return -1;
-    struct kvlist l = {0};
-    kv_walk(p, root->type, (const uint8_t *)doc + root->offset, "", &l, 0);
-    const char *msg = exi_text_message_name(p, doc);
-    int rc = 0;
-    size_t nheader = 0; /* header pairs come first (the Header precedes the Body) */
-    while (nheader < l.n && l.v[nheader].header)
-        nheader++;
-    char sep_s[2] = {sep, 0};
-    for (size_t i = 0; i < l.n; i++) {
-        const char *key = l.text + l.v[i].key;
-        int clash = 0; /* a body field named like a header field gets the message name as prefix */
-        for (size_t j = 0; j < nheader && !l.v[i].header && !clash; j++)
-            clash = !strcmp(l.text + l.v[j].key, key);
-        if (fprintf(out, "%s%s%s%s=", i ? sep_s : "", clash ? msg : "", clash ? "." : "", key) < 0 ||
-            fputs(l.text + l.v[i].val, out) < 0)
-            rc = -1;
+    char stack[8192], *buf = stack;
+    size_t n = exi_text_kv_buf(p, doc, sep, buf, sizeof stack);
+    for (size_t cap = sizeof stack; n >= cap;) {
+        cap = n + 1 > 2 * cap ? n + 1 : 2 * cap;
+        char *g = realloc(buf == stack ? NULL : buf, cap);
+        if (!g) {
+            if (buf != stack)
+                free(buf);
+            return -1;
+        }
+        buf = g;
+        n = exi_text_kv_buf(p, doc, sep, buf, cap);
     }
-    free(l.text);
-    free(l.v);
-    free(l.b.s);
-    return rc || l.b.failed ? -1 : 0;
+    int rc = fwrite(buf, 1, n, out) == n ? 0 : -1;
+    if (buf != stack)
+        free(buf);
+    return rc;
 }
 
 /* ---- XML ---------------------------------------------------------------------------------------------- */

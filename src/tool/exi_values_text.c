@@ -13,6 +13,35 @@
 #include "exi/values.h"
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char HEX_LOWER[] = "0123456789abcdef", HEX_UPPER[] = "0123456789ABCDEF";
+
+/* The decimal digits of v into d (room for 20), without printf; returns their count. */
+static size_t u64_digits(uint64_t v, char *d)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        d[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* v (as signed when is_signed) in decimal, NUL-terminated, into num (room for 22); returns the length. */
+static size_t i64_text(int64_t v, int is_signed, char *num)
+{
+    size_t n = 0;
+    uint64_t mag = (uint64_t)v;
+    if (is_signed && v < 0) {
+        num[n++] = '-';
+        mag = (uint64_t)(-(v + 1)) + 1u;
+    }
+    n += u64_digits(mag, num + n);
+    num[n] = 0;
+    return n;
+}
 
 static size_t put(char *out, size_t cap, size_t n, const char *s)
 {
@@ -25,6 +54,11 @@ static size_t put(char *out, size_t cap, size_t n, const char *s)
     if (cap)
         out[n < cap ? n : cap - 1] = 0;
     return n;
+}
+
+size_t exi_text_int(int64_t v, char out[EXI_TEXT_INT_CAP])
+{
+    return i64_text(v, 1, out);
 }
 
 static size_t bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
@@ -66,7 +100,8 @@ size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap)
         e++;
     }
     char digits[24];
-    size_t nd = (size_t)snprintf(digits, sizeof digits, "%" PRIu64, mag);
+    size_t nd = u64_digits(mag, digits);
+    digits[nd] = 0;
     neg = neg && mag;
     /* length of the plain decimal: digits then zeros, digits around a point, or "0." zeros digits */
     uint64_t frac = e < 0 ? (uint64_t)(-(e + 1)) + 1u : 0;
@@ -106,11 +141,9 @@ size_t exi_text_kv_escape(const uint8_t *s, size_t len, char *out, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        char tmp[4];
+        char tmp[4] = {(char)s[i], 0};
         if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '%')
-            snprintf(tmp, sizeof tmp, "%%%02X", s[i]);
-        else
-            snprintf(tmp, sizeof tmp, "%c", s[i]);
+            tmp[0] = '%', tmp[1] = HEX_UPPER[s[i] >> 4], tmp[2] = HEX_UPPER[s[i] & 15], tmp[3] = 0;
         n = put(out, cap, n, tmp);
     }
     if (cap && !len)
@@ -191,10 +224,8 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
     case EXI_K_INT:
     case EXI_K_UINT: {
         char num[24];
-        if (t->kind == EXI_K_INT || (t->kind == EXI_K_NBIT && t->is_signed))
-            snprintf(num, sizeof num, "%" PRId64, exi_load_int(src, t->size, 1));
-        else
-            snprintf(num, sizeof num, "%" PRIu64, exi_load_uint(src, t->size));
+        int is_signed = t->kind == EXI_K_INT || (t->kind == EXI_K_NBIT && t->is_signed);
+        i64_text(is_signed ? exi_load_int(src, t->size, 1) : (int64_t)exi_load_uint(src, t->size), is_signed, num);
         return put(out, cap, 0, num);
     }
     case EXI_K_BIGINT:
@@ -214,9 +245,10 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
             }
             return n;
         }
+        const char *hex = style == EXI_TEXT_XML ? HEX_UPPER : HEX_LOWER;
         for (size_t i = 0; i < len; i++) {
-            snprintf(tmp, sizeof tmp, style == EXI_TEXT_XML ? "%02X" : "%02x", b[i]);
-            n = put(out, cap, n, tmp);
+            char h[3] = {hex[b[i] >> 4], hex[b[i] & 15], 0};
+            n = put(out, cap, n, h);
         }
         return n;
     }

@@ -37,5 +37,8 @@ int exi_text_parse_string(const struct exi_type *t, const uint8_t *s, size_t len
  * Returns the length written. */
 #define EXI_TEXT_SCALED_CAP 160
 size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap);
+/* v in decimal, NUL-terminated (without printf: the field walk's hot path); returns the length. */
+#define EXI_TEXT_INT_CAP 22
+size_t exi_text_int(int64_t v, char out[EXI_TEXT_INT_CAP]);
 
 #endif

@@ -4,7 +4,7 @@
 
 #include "ccsplc/core/errors.h"
 #include "ccsplc/core/ipv6.h"
-#include "transport/be.h"
+#include "common/wire.h"
 
 #define IPV6_EXT_HOP_BY_HOP 0
 #define IPV6_EXT_ROUTING 43

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "ccsplc/core/errors.h"
-#include "transport/be.h"
+#include "common/wire.h"
 
 static int valid_choice(uint8_t security, uint8_t transport)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "ccsplc/core/errors.h"
-#include "transport/be.h"
+#include "common/wire.h"
 
 int v2gtp_known_type(uint16_t type)
 {

@@ -187,20 +187,22 @@ static void unsigned_integers(void **state)
         assert_int_equal(exi_write_uint(&w, values[i]), 0);
         size_t bits = exi_writer_pos(&w);
         assert_int_equal(exi_writer_flush(&w), 0);
-        struct exi_reader r = {buf, bits, 0, (bits + 7) / 8};
+        struct exi_reader r;
+        exi_reader_init(&r, buf, (bits + 7) / 8, 0);
         uint64_t v;
         assert_int_equal(exi_read_uint(&r, &v), 0);
         assert_true(v == values[i]);
-        assert_int_equal(r.pos, bits);
+        assert_int_equal(exi_reader_pos(&r), bits);
     }
     uint8_t big[11];
     memset(big, 0xFF, 10);
     big[10] = 0x01; /* 11 groups: 71 bits */
-    struct exi_reader r = {big, sizeof big * 8, 0, sizeof big};
+    struct exi_reader r;
+    exi_reader_init(&r, big, sizeof big, 0);
     uint64_t v;
     assert_int_equal(exi_read_uint(&r, &v), CCS_ERANGE);
     uint8_t two65[10] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02}; /* 2^64 */
-    r = (struct exi_reader){two65, sizeof two65 * 8, 0, sizeof two65};
+    exi_reader_init(&r, two65, sizeof two65, 0);
     assert_int_equal(exi_read_uint(&r, &v), CCS_ERANGE);
 }
 
@@ -277,21 +279,22 @@ static size_t emaid_stream(const uint32_t *cps, size_t ncp, uint8_t *out, size_t
     while ((a[d / 8] >> (7 - d % 8) & 1) == (b[d / 8] >> (7 - d % 8) & 1))
         d++;
     size_t start = d - 6 - 8, end = d - 6 + 8 * 15;
-    struct exi_reader rd = {a, la * 8, start, la};
+    struct exi_reader rd;
+    exi_reader_init(&rd, a, la, start);
     uint32_t bit = 0;
     assert_int_equal(exi_read_bits(&rd, 8, &bit), 0);
     assert_int_equal(bit, 15 + 2);
-    rd.pos = 0;
+    exi_reader_init(&rd, a, la, 0);
     struct exi_writer w = {out, cap, 0, 0, 0};
-    while (rd.pos < start) {
+    while (exi_reader_pos(&rd) < start) {
         assert_int_equal(exi_read_bits(&rd, 1, &bit), 0);
         assert_int_equal(exi_write_bits(&w, 1, bit), 0);
     }
     assert_int_equal(exi_write_uint(&w, ncp + 2), 0);
     for (size_t i = 0; i < ncp; i++)
         assert_int_equal(exi_write_uint(&w, cps[i]), 0);
-    rd.pos = end;
-    while (rd.pos < rd.nbits) {
+    exi_reader_init(&rd, a, la, end);
+    while (exi_reader_pos(&rd) < la * 8) {
         assert_int_equal(exi_read_bits(&rd, 1, &bit), 0);
         assert_int_equal(exi_write_bits(&w, 1, bit), 0);
     }

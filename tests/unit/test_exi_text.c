@@ -136,6 +136,46 @@ static void scaled_exact_whole_range(void **state)
 
 /* A decoded ISO-20 DC_ChargeLoopReq of the corpus with EVPresentVoltage's Exponent set to the schema's limits:
  * the key=value form holds the exact value (decode, exi decode --kv and listen all print this form). */
+/* The field walk into a caller buffer: the corpus's key=value text (here the ISO-2 MeteringReceiptReq whose body
+ * SessionID clashes with the header's and gets the message name as prefix), the same text exi_text_kv writes,
+ * and at every smaller capacity a NUL-terminated prefix of it with the whole length returned (as snprintf). */
+static void kv_into_caller_buffer(void **state)
+{
+    (void)state;
+    const struct exi_proto *p = exi_proto_find("iso2");
+    struct iso2_exiDocument *doc = calloc(1, sizeof *doc);
+    const char *want = "SessionID=e85bc7b30cc94fa0 MeteringReceiptReq.SessionID=e85bc7b30cc94fa0 MeterInfo.MeterID=";
+    assert_int_equal(corpus_decode_first("iso2.tsv", "iso2", "MeteringReceiptReq", "MeteringReceiptReq.SessionID=",
+                                         doc), 0);
+    char full[4096];
+    size_t n = exi_text_kv_buf(p, doc, ' ', full, sizeof full);
+    assert_true(n < sizeof full);
+    assert_int_equal(strlen(full), n);
+    assert_memory_equal(full, want, strlen(want));
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *f = open_memstream(&text, &tlen);
+    assert_int_equal(exi_text_kv(f, p, doc, ' '), 0);
+    fclose(f);
+    assert_string_equal(text, full);
+    free(text);
+    for (size_t cap = 0; cap <= n + 1; cap++) {
+        char small[4096];
+        memset(small, 'x', sizeof small);
+        size_t got = exi_text_kv_buf(p, doc, ' ', small, cap);
+        if (cap > n)
+            assert_int_equal(got, n);
+        else
+            assert_true(got >= cap); /* "call again with more room" */
+        if (cap) {
+            assert_int_equal(strlen(small), cap - 1 < n ? cap - 1 : n);
+            assert_memory_equal(small, full, strlen(small));
+        }
+        assert_int_equal(small[cap], 'x'); /* nothing written past cap */
+    }
+    free(doc);
+}
+
 static void rational_extremes_in_kv(void **state)
 {
     (void)state;
@@ -299,6 +339,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scaled_exact_whole_range),
         cmocka_unit_test(rational_extremes_in_kv),
+        cmocka_unit_test(kv_into_caller_buffer),
         cmocka_unit_test(xml_carries_every_string),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,9 @@ const char *exi_text_message_name(const struct exi_proto *p, const void *doc);
 /* key=value pairs (corpus format: PhysicalValue as an exact decimal, Header fields unprefixed), separated by
  * sep. Returns 0 or -1 on an output error. */
 int exi_text_kv(FILE *out, const struct exi_proto *p, const void *doc, char sep);
+/* The same pairs written into out (NUL-terminated, truncated to cap), no allocation; returns the length of the
+ * whole text (as snprintf: when it is >= cap, call again with that much room + 1). */
+size_t exi_text_kv_buf(const struct exi_proto *p, const void *doc, char sep, char *out, size_t cap);
 
 /* The document as XML (one root element, namespaces declared on it). */
 int exi_text_xml(FILE *out, const struct exi_proto *p, const void *doc);
