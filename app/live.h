@@ -159,7 +159,7 @@ int live_session(live *l);
 /* The result of the session (or phase) on stdout; the exit code for it. */
 int live_result(live *l, int rc);
 /* A session's verdict: NULL when it ended normally (ended, not for want of progress, nothing opened under load,
- * and a charger delivered energy), else the result text ("FAILED", "FAILED (no energy delivered)"). */
+ * and a charger delivered energy unless the car paused), else the result text ("FAILED", "FAILED (no energy delivered)"). */
 const char *live_verdict(live_role role, sess_phase ph, sess_stop_reason stop, const phys_plant *pl);
 /* The charger's run: plug-in after plug-in (SLAC with a fresh NMK, SDP, session) until a signal, q, the time
  * limit or o.sessions (LIVE_UNTIL_SESSION: exactly one). Exit code: 0 when every session ended normally and

@@ -81,8 +81,10 @@ const char *live_verdict(live_role role, sess_phase ph, sess_stop_reason stop, c
     if (ph != SESS_DONE || stop == SESS_STOP_NO_PROGRESS || pl->evse_contactor.opened_under_load ||
         pl->pev_contactor.opened_under_load)
         return "FAILED";
-    /* a charger that delivered nothing did not charge: the session is no normal one (issue 16, pyPLC's car) */
-    if (role == LIVE_EVSE && !(pl->charger.energy_wh > 0.0)) return "FAILED (no energy delivered)";
+    /* a charger that delivered nothing did not charge: the session is no normal one (issue 16, pyPLC's car);
+     * a car that paused before the current came (its choice, e.g. the p key early in CurrentDemand) is */
+    if (role == LIVE_EVSE && stop != SESS_STOP_PAUSED && !(pl->charger.energy_wh > 0.0))
+        return "FAILED (no energy delivered)";
     return NULL;
 }
 

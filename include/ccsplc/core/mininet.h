@@ -8,6 +8,10 @@
 
 #include "ccsplc/core/ipv6.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Sizes (override with -D for a smaller or larger build). */
 #ifndef MININET_MSS
 #define MININET_MSS 1220 /* TCP payload per segment: the IPv6 minimum MTU 1280 - 40 - 20 (RFC 8200 §5) */
@@ -107,5 +111,9 @@ void mininet_tcp_close(mininet *n);
 void mininet_tcp_abort(mininet *n);
 /* Bytes queued but not yet acknowledged by the peer. */
 size_t mininet_tcp_unacked(const mininet *n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

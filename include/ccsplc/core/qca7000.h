@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- SPI command word (sent big-endian, MSB first): bit 15 read, bit 14 internal register, low bits the
  * register address. A register transfer is 4 bytes with chip select held: the command, then the 16-bit value
  * (written by us, or clocked out by the modem while we send zeros). An external transfer (read or write of the
@@ -109,5 +113,9 @@ void qca_rx_init(qca_rx *d, int spi);
  * (frame in d->frame, valid until the next call) with *used the bytes consumed, or 0 with all len bytes
  * consumed and no frame yet. Call again with the rest of the input until it returns 0. */
 int qca_rx_feed(qca_rx *d, const uint8_t *in, size_t len, size_t *used);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
