@@ -55,8 +55,6 @@ void din_pev_dc_in(sess_pev *p, sess_dc *m);
 int din_pev_build_session_setup(sess_pev *p, uint32_t now);
 int din_pev_build_service_discovery(sess_pev *p, uint32_t now);
 int din_pev_build_payment(sess_pev *p, uint32_t now);
-int din_pev_build_auth(sess_pev *p, uint32_t now);
-int din_pev_build_session_stop(sess_pev *p, uint32_t now);
 int din_pev_on_session_setup(sess_pev *p, uint32_t now);
 int din_pev_on_service_discovery(sess_pev *p, uint32_t now);
 int din_pev_on_simple(sess_pev *p, uint32_t now);

@@ -38,20 +38,6 @@ int din_pev_build_payment(sess_pev *p, uint32_t now)
     return SESS_H_NEXT;
 }
 
-int din_pev_build_auth(sess_pev *p, uint32_t now)
-{
-    (void)p;
-    (void)now;
-    return SESS_H_NEXT;
-}
-
-int din_pev_build_session_stop(sess_pev *p, uint32_t now)
-{
-    (void)p;
-    (void)now;
-    return SESS_H_NEXT;
-}
-
 int din_pev_on_session_setup(sess_pev *p, uint32_t now)
 {
     (void)now;

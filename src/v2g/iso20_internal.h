@@ -90,7 +90,6 @@ int iso20_pev_check(sess_pev *p, int code);
 int iso20_code_class(int code);
 uint32_t iso20_pev_time_to_full_s(const sess_pev *p);
 int iso20_pev_build_session_setup(sess_pev *p, uint32_t now);
-int iso20_pev_build_empty(sess_pev *p, uint32_t now);
 int iso20_pev_build_auth(sess_pev *p, uint32_t now);
 int iso20_pev_build_service_detail(sess_pev *p, uint32_t now);
 int iso20_pev_build_service_selection(sess_pev *p, uint32_t now);

@@ -83,7 +83,6 @@ int iso2_pev_build_session_setup(sess_pev *p, uint32_t now);
 int iso2_pev_build_service_discovery(sess_pev *p, uint32_t now);
 int iso2_pev_build_service_detail(sess_pev *p, uint32_t now);
 int iso2_pev_build_payment(sess_pev *p, uint32_t now);
-int iso2_pev_build_empty(sess_pev *p, uint32_t now);
 int iso2_pev_build_session_stop(sess_pev *p, uint32_t now);
 int iso2_pev_build_metering(sess_pev *p, uint32_t now);
 int iso2_pev_on_session_setup(sess_pev *p, uint32_t now);

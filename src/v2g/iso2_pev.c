@@ -54,14 +54,6 @@ int iso2_pev_build_payment(sess_pev *p, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* Requests without a body to fill (AuthorizationReq under EIM, ChargingStatusReq). */
-int iso2_pev_build_empty(sess_pev *p, uint32_t now)
-{
-    (void)p;
-    (void)now;
-    return SESS_H_NEXT;
-}
-
 int iso2_pev_build_session_stop(sess_pev *p, uint32_t now)
 {
     (void)now;

@@ -123,6 +123,9 @@ int sess_pev_loop_stopping(sess_pev *p, int h);
 /* The car ends its charging loop: battery full, the user's stop, or pause where the protocol can pause. */
 int sess_pev_stopping(const sess_pev *p);
 void sess_pev_power_off(sess_pev *p);
+/* The builder of a request with no body to fill (DIN ContractAuthenticationReq and SessionStopReq, ISO-2
+ * AuthorizationReq under EIM and ChargingStatusReq, ISO-20 AuthorizationSetupReq and ServiceDiscoveryReq). */
+int sess_pev_build_empty(sess_pev *p, uint32_t now);
 /* After SessionStop: a paused session's SessionID kept for the next SessionSetupReq. */
 void sess_pev_keep_paused(sess_pev *p);
 
