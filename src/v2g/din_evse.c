@@ -52,7 +52,7 @@ void din_evse_safe_fields(sess_evse *s, void *doc)
     default:
         break;
     }
-    st = din_evse_status_of(b);
+    st = din_dc_status_of(b);
     if (st) {
         din_evse_dc_status(s, st);
         if (st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_Ready)

@@ -113,45 +113,6 @@ static enum din_responseCodeType *code_of(struct din_BodyType *b)
     }
 }
 
-void din_set_code(void *doc, int generic_code)
-{
-    static const enum din_responseCodeType map[] = {
-        [SESS_RC_OK] = din_responseCodeType_OK,
-        [SESS_RC_SEQUENCE] = din_responseCodeType_FAILED_SequenceError,
-        [SESS_RC_UNKNOWN_SESSION] = din_responseCodeType_FAILED_UnknownSession,
-        [SESS_RC_FAILED] = din_responseCodeType_FAILED,
-        [SESS_RC_WRONG_CHARGE_PARAMETER] = din_responseCodeType_FAILED_WrongChargeParameter,
-        [SESS_RC_WRONG_ENERGY_TRANSFER_MODE] = din_responseCodeType_FAILED_WrongEnergyTransferType,
-        [SESS_RC_TARIFF_SELECTION_INVALID] = din_responseCodeType_FAILED_TariffSelectionInvalid,
-        [SESS_RC_CHARGING_PROFILE_INVALID] = din_responseCodeType_FAILED_ChargingProfileInvalid,
-        [SESS_RC_POWER_DELIVERY_NOT_APPLIED] = din_responseCodeType_FAILED_PowerDeliveryNotApplied,
-    };
-    enum din_responseCodeType *c = code_of(DIN_BODY(doc));
-    if (c) *c = map[generic_code];
-}
-
-int din_get_code(const void *doc)
-{
-    enum din_responseCodeType *c = code_of(DIN_BODY((void *)(uintptr_t)doc));
-    return c ? (int)*c : -1;
-}
-
-struct din_DC_EVSEStatusType *din_evse_status_of(struct din_BodyType *b)
-{
-    switch (b->BodyElement_choice) {
-    case din_BodyType_CableCheckRes: return &b->CableCheckRes.DC_EVSEStatus;
-    case din_BodyType_ChargeParameterDiscoveryRes:
-        return b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice ==
-                       din_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter
-                   ? &b->ChargeParameterDiscoveryRes.DC_EVSEChargeParameter.DC_EVSEStatus
-                   : NULL;
-    case din_BodyType_CurrentDemandRes: return &b->CurrentDemandRes.DC_EVSEStatus;
-    case din_BodyType_PowerDeliveryRes:
-        return b->PowerDeliveryRes.EVSEStatus_choice == din_PowerDeliveryResType_DC_EVSEStatus
-                   ? &b->PowerDeliveryRes.DC_EVSEStatus
-                   : NULL;
-    case din_BodyType_PreChargeRes: return &b->PreChargeRes.DC_EVSEStatus;
-    case din_BodyType_WeldingDetectionRes: return &b->WeldingDetectionRes.DC_EVSEStatus;
-    default: return NULL;
-    }
-}
+#define PV(x) din_##x
+#define PV_ENERGY_MODE din_responseCodeType_FAILED_WrongEnergyTransferType
+#include "pv_glue.h"

@@ -33,7 +33,7 @@ void din_start(void *doc, int msg, const uint8_t *sid, size_t sid_len);
 void din_set_code(void *doc, int generic_code);
 int din_get_code(const void *doc);
 /* The DC_EVSEStatus of a response that has one, else NULL. */
-struct din_DC_EVSEStatusType *din_evse_status_of(struct din_BodyType *b);
+struct din_DC_EVSEStatusType *din_dc_status_of(struct din_BodyType *b);
 
 /* EVSE handlers (din_evse.c; the DC steps are the session model's, sess_dc_evse.c). */
 void din_evse_safe_fields(sess_evse *s, void *doc);

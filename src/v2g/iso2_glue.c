@@ -80,52 +80,10 @@ static enum iso2_responseCodeType *code_of(struct iso2_BodyType *b)
     return &b->AuthorizationRes.ResponseCode;
 }
 
-void iso2_set_code(void *doc, int generic_code)
-{
-    static const enum iso2_responseCodeType map[] = {
-        [SESS_RC_OK] = iso2_responseCodeType_OK,
-        [SESS_RC_SEQUENCE] = iso2_responseCodeType_FAILED_SequenceError,
-        [SESS_RC_UNKNOWN_SESSION] = iso2_responseCodeType_FAILED_UnknownSession,
-        [SESS_RC_FAILED] = iso2_responseCodeType_FAILED,
-        [SESS_RC_WRONG_CHARGE_PARAMETER] = iso2_responseCodeType_FAILED_WrongChargeParameter,
-        [SESS_RC_WRONG_ENERGY_TRANSFER_MODE] = iso2_responseCodeType_FAILED_WrongEnergyTransferMode,
-        [SESS_RC_TARIFF_SELECTION_INVALID] = iso2_responseCodeType_FAILED_TariffSelectionInvalid,
-        [SESS_RC_CHARGING_PROFILE_INVALID] = iso2_responseCodeType_FAILED_ChargingProfileInvalid,
-        [SESS_RC_POWER_DELIVERY_NOT_APPLIED] = iso2_responseCodeType_FAILED_PowerDeliveryNotApplied,
-    };
-    enum iso2_responseCodeType *c = code_of(ISO2_BODY(doc));
-    if (c) *c = map[generic_code];
-}
-
-int iso2_get_code(const void *doc)
-{
-    enum iso2_responseCodeType *c = code_of(ISO2_BODY((void *)(uintptr_t)doc));
-    return c ? (int)*c : -1;
-}
-
-struct iso2_DC_EVSEStatusType *iso2_dc_status_of(struct iso2_BodyType *b)
-{
-    switch (b->BodyElement_choice) {
-    case iso2_BodyType_CableCheckRes: return &b->CableCheckRes.DC_EVSEStatus;
-    case iso2_BodyType_ChargeParameterDiscoveryRes:
-        return b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice ==
-                       iso2_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter
-                   ? &b->ChargeParameterDiscoveryRes.DC_EVSEChargeParameter.DC_EVSEStatus
-                   : NULL;
-    case iso2_BodyType_CurrentDemandRes: return &b->CurrentDemandRes.DC_EVSEStatus;
-    case iso2_BodyType_PowerDeliveryRes:
-        return b->PowerDeliveryRes.EVSEStatus_choice == iso2_PowerDeliveryResType_DC_EVSEStatus
-                   ? &b->PowerDeliveryRes.DC_EVSEStatus
-                   : NULL;
-    case iso2_BodyType_MeteringReceiptRes:
-        return b->MeteringReceiptRes.EVSEStatus_choice == iso2_MeteringReceiptResType_DC_EVSEStatus
-                   ? &b->MeteringReceiptRes.DC_EVSEStatus
-                   : NULL;
-    case iso2_BodyType_PreChargeRes: return &b->PreChargeRes.DC_EVSEStatus;
-    case iso2_BodyType_WeldingDetectionRes: return &b->WeldingDetectionRes.DC_EVSEStatus;
-    default: return NULL;
-    }
-}
+#define PV(x) iso2_##x
+#define PV_ENERGY_MODE iso2_responseCodeType_FAILED_WrongEnergyTransferMode
+#define PV_METERING
+#include "pv_glue.h"
 
 struct iso2_AC_EVSEStatusType *iso2_ac_status_of(struct iso2_BodyType *b)
 {
