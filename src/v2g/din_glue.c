@@ -70,25 +70,6 @@ int din_response_of(int req)
     return -1;
 }
 
-const uint8_t *din_session_id(const void *doc, size_t *len)
-{
-    const struct din_exiDocument *d = doc;
-    *len = d->V2G_Message.Header.SessionID.len;
-    return d->V2G_Message.Header.SessionID.bytes;
-}
-
-void din_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
-{
-    struct din_exiDocument *d = doc;
-    memset(d, 0, sizeof *d);
-    d->root = DIN_ROOT_V2G_Message;
-    if (sid_len > sizeof d->V2G_Message.Header.SessionID.bytes) sid_len = sizeof d->V2G_Message.Header.SessionID.bytes;
-    memcpy(d->V2G_Message.Header.SessionID.bytes, sid, sid_len);
-    d->V2G_Message.Header.SessionID.len = (uint16_t)sid_len;
-    if (msg == DIN_MSG_POWER_DELIVERY_STOP) msg = din_BodyType_PowerDeliveryReq;
-    d->V2G_Message.Body.BodyElement_choice = (uint8_t)msg;
-}
-
 static enum din_responseCodeType *code_of(struct din_BodyType *b)
 {
     switch (b->BodyElement_choice) {
@@ -114,5 +95,7 @@ static enum din_responseCodeType *code_of(struct din_BodyType *b)
 }
 
 #define PV(x) din_##x
+#define PV_ROOT DIN_ROOT_V2G_Message
+#define PV_PD_PSEUDO(msg) ((msg) == DIN_MSG_POWER_DELIVERY_STOP)
 #define PV_ENERGY_MODE din_responseCodeType_FAILED_WrongEnergyTransferType
 #include "pv_glue.h"

@@ -49,26 +49,6 @@ int iso2_response_of(int req)
     return -1;
 }
 
-const uint8_t *iso2_session_id(const void *doc, size_t *len)
-{
-    const struct iso2_exiDocument *d = doc;
-    *len = d->V2G_Message.Header.SessionID.len;
-    return d->V2G_Message.Header.SessionID.bytes;
-}
-
-void iso2_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
-{
-    struct iso2_exiDocument *d = doc;
-    memset(d, 0, sizeof *d);
-    d->root = ISO2_ROOT_V2G_Message;
-    if (sid_len > sizeof d->V2G_Message.Header.SessionID.bytes) sid_len = sizeof d->V2G_Message.Header.SessionID.bytes;
-    memcpy(d->V2G_Message.Header.SessionID.bytes, sid, sid_len);
-    d->V2G_Message.Header.SessionID.len = (uint16_t)sid_len;
-    if (msg == ISO2_MSG_POWER_DELIVERY_STOP || msg == ISO2_MSG_POWER_DELIVERY_RENEGOTIATE)
-        msg = iso2_BodyType_PowerDeliveryReq;
-    d->V2G_Message.Body.BodyElement_choice = (uint8_t)msg;
-}
-
 /* Every ISO-2 response (AuthorizationRes, then the odd choice values CableCheckRes .. WeldingDetectionRes)
  * starts with its ResponseCode (a common initial member of the body union). */
 static enum iso2_responseCodeType *code_of(struct iso2_BodyType *b)
@@ -81,6 +61,8 @@ static enum iso2_responseCodeType *code_of(struct iso2_BodyType *b)
 }
 
 #define PV(x) iso2_##x
+#define PV_ROOT ISO2_ROOT_V2G_Message
+#define PV_PD_PSEUDO(msg) ((msg) == ISO2_MSG_POWER_DELIVERY_STOP || (msg) == ISO2_MSG_POWER_DELIVERY_RENEGOTIATE)
 #define PV_ENERGY_MODE iso2_responseCodeType_FAILED_WrongEnergyTransferMode
 #define PV_METERING
 #include "pv_glue.h"

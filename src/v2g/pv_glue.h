@@ -1,12 +1,32 @@
-/* The codec glue DIN 70121 and ISO 15118-2 share: the generic response codes into ResponseCode and back, and the
- * DC_EVSEStatus of a response. din_glue.c and iso2_glue.c each include this once after their code_of, with PV(x)
- * naming their symbol x and PV_ENERGY_MODE their FAILED_WrongEnergyTransfer* code; PV_METERING: the
+/* The codec glue DIN 70121 and ISO 15118-2 share: SessionID access, a new message, the generic response codes into
+ * ResponseCode and back, and the DC_EVSEStatus of a response. din_glue.c and iso2_glue.c each include this once
+ * after their code_of, with PV(x) naming their symbol x, PV_ROOT their V2G_Message root, PV_PD_PSEUDO(msg) true
+ * for their PowerDeliveryReq pseudo ids, PV_ENERGY_MODE their FAILED_WrongEnergyTransfer* code; PV_METERING: the
  * protocol's MeteringReceiptRes carries a DC status (ISO 15118-2). */
 #ifndef PV
 #error "define PV(x) before including pv_glue.h"
 #endif
 
 #define PV_GLUE_BODY(doc) (&((struct PV(exiDocument) *)(doc))->V2G_Message.Body)
+
+const uint8_t *PV(session_id)(const void *doc, size_t *len)
+{
+    const struct PV(exiDocument) *d = doc;
+    *len = d->V2G_Message.Header.SessionID.len;
+    return d->V2G_Message.Header.SessionID.bytes;
+}
+
+void PV(start)(void *doc, int msg, const uint8_t *sid, size_t sid_len)
+{
+    struct PV(exiDocument) *d = doc;
+    memset(d, 0, sizeof *d);
+    d->root = PV_ROOT;
+    if (sid_len > sizeof d->V2G_Message.Header.SessionID.bytes) sid_len = sizeof d->V2G_Message.Header.SessionID.bytes;
+    memcpy(d->V2G_Message.Header.SessionID.bytes, sid, sid_len);
+    d->V2G_Message.Header.SessionID.len = (uint16_t)sid_len;
+    if (PV_PD_PSEUDO(msg)) msg = PV(BodyType_PowerDeliveryReq);
+    d->V2G_Message.Body.BodyElement_choice = (uint8_t)msg;
+}
 
 void PV(set_code)(void *doc, int generic_code)
 {
