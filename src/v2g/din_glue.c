@@ -4,12 +4,6 @@
 
 #include "din_internal.h"
 
-int din_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
-{
-    return exi_decode_ex(&din_codec, buf, len, doc, err);
-}
-int din_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len) { return din_encode(doc, buf, cap, len); }
-
 int din_msg_of(const void *doc)
 {
     const struct din_exiDocument *d = doc;

@@ -4,12 +4,6 @@
 
 #include "iso2_internal.h"
 
-int iso2_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
-{
-    return exi_decode_ex(&iso2_codec, buf, len, doc, err);
-}
-int iso2_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len) { return iso2_encode(doc, buf, cap, len); }
-
 int iso2_msg_of(const void *doc)
 {
     const struct iso2_exiDocument *d = doc;

@@ -1,5 +1,5 @@
-/* The codec glue DIN 70121 and ISO 15118-2 share: SessionID access, a new message, the generic response codes into
- * ResponseCode and back, and the DC_EVSEStatus of a response. din_glue.c and iso2_glue.c each include this once
+/* The codec glue DIN 70121 and ISO 15118-2 share: decode/encode, SessionID access, a new message, the generic
+ * response codes into ResponseCode and back, and the DC_EVSEStatus of a response. din_glue.c and iso2_glue.c each include this once
  * after their code_of, with PV(x) naming their symbol x, PV_ROOT their V2G_Message root, PV_PD_PSEUDO(msg) true
  * for their PowerDeliveryReq pseudo ids, PV_ENERGY_MODE their FAILED_WrongEnergyTransfer* code; PV_METERING: the
  * protocol's MeteringReceiptRes carries a DC status (ISO 15118-2). */
@@ -8,6 +8,12 @@
 #endif
 
 #define PV_GLUE_BODY(doc) (&((struct PV(exiDocument) *)(doc))->V2G_Message.Body)
+
+int PV(glue_decode)(const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
+{
+    return exi_decode_ex(&PV(codec), buf, len, doc, err);
+}
+int PV(glue_encode)(const void *doc, uint8_t *buf, size_t cap, size_t *len) { return PV(encode)(doc, buf, cap, len); }
 
 const uint8_t *PV(session_id)(const void *doc, size_t *len)
 {
