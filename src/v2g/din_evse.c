@@ -96,18 +96,10 @@ int din_evse_payment(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* ContractAuthentication: "Ongoing" cfg.auth_ongoing times (authorisation pending), then Finished. */
-int din_evse_auth(sess_evse *s, uint32_t now)
-{
-    (void)now;
-    struct din_ContractAuthenticationResType *r = &res_body(s)->ContractAuthenticationRes;
-    if (sess_evse_ongoing(s, DIN_EVSE_AUTH, s->cfg.auth_ongoing)) {
-        r->EVSEProcessing = din_EVSEProcessingType_Ongoing;
-        return SESS_H_STAY;
-    }
-    r->EVSEProcessing = din_EVSEProcessingType_Finished;
-    return SESS_H_NEXT;
-}
+#define PV(x) din_##x
+#define PV_AUTH ContractAuthenticationRes
+#define PV_AUTH_STATE DIN_EVSE_AUTH
+#include "pv_evse_setup.h"
 
 int din_evse_session_stop(sess_evse *s, uint32_t now)
 {
