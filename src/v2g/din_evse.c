@@ -39,19 +39,10 @@ void din_evse_safe_fields(sess_evse *s, void *doc)
     case din_BodyType_PowerDeliveryRes:
         b->PowerDeliveryRes.EVSEStatus_choice = din_PowerDeliveryResType_DC_EVSEStatus;
         break;
-    case din_BodyType_CurrentDemandRes:
-        din_pv_set(&b->CurrentDemandRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
-        din_pv_set(&b->CurrentDemandRes.EVSEPresentCurrent, s->in.present_a, din_unitSymbolType_A);
-        break;
-    case din_BodyType_PreChargeRes:
-        din_pv_set(&b->PreChargeRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
-        break;
-    case din_BodyType_WeldingDetectionRes:
-        din_pv_set(&b->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
-        break;
     default:
         break;
     }
+    din_evse_present(s, b);
     st = din_dc_status_of(b);
     if (st) {
         din_evse_dc_status(s, st);

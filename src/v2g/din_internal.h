@@ -40,6 +40,8 @@ void din_evse_safe_fields(sess_evse *s, void *doc);
 void din_evse_dc_status(const sess_evse *s, struct din_DC_EVSEStatusType *st);
 /* The DC mapper (din_map.c). */
 void din_evse_dc_in(sess_evse *s, sess_dc *m);
+/* The charger's present values in PreChargeRes, CurrentDemandRes, WeldingDetectionRes (pv_dc_map.h). */
+void din_evse_present(const sess_evse *s, struct din_BodyType *b);
 void din_evse_dc_out(sess_evse *s, const sess_dc *m);
 int din_evse_session_setup(sess_evse *s, uint32_t now);
 int din_evse_service_discovery(sess_evse *s, uint32_t now);

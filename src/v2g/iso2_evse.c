@@ -75,19 +75,10 @@ void iso2_evse_safe_fields(sess_evse *s, void *doc)
             s->ac ? iso2_ChargeParameterDiscoveryResType_AC_EVSEChargeParameter
                   : iso2_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter;
         break;
-    case iso2_BodyType_CurrentDemandRes:
-        iso2_pv_set(&b->CurrentDemandRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
-        iso2_pv_set(&b->CurrentDemandRes.EVSEPresentCurrent, s->in.present_a, iso2_unitSymbolType_A);
-        break;
-    case iso2_BodyType_PreChargeRes:
-        iso2_pv_set(&b->PreChargeRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
-        break;
-    case iso2_BodyType_WeldingDetectionRes:
-        iso2_pv_set(&b->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
-        break;
     default:
         break;
     }
+    iso2_evse_present(s, b);
     iso2_evse_id(s, b);
     iso2_evse_status(s, b);
     struct iso2_DC_EVSEStatusType *dc = iso2_dc_status_of(b);

@@ -60,6 +60,8 @@ void iso2_evse_status(const sess_evse *s, struct iso2_BodyType *b);
 void iso2_evse_dc_status(const sess_evse *s, struct iso2_DC_EVSEStatusType *st);
 /* The DC mapper (iso2_map.c). */
 void iso2_evse_dc_in(sess_evse *s, sess_dc *m);
+/* The charger's present values in PreChargeRes, CurrentDemandRes, WeldingDetectionRes (pv_dc_map.h). */
+void iso2_evse_present(const sess_evse *s, struct iso2_BodyType *b);
 void iso2_evse_dc_out(sess_evse *s, const sess_dc *m);
 void iso2_evse_id(const sess_evse *s, struct iso2_BodyType *res);
 void iso2_evse_meter(const sess_evse *s, struct iso2_MeterInfoType *m);
