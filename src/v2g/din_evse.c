@@ -39,20 +39,11 @@ void din_evse_safe_fields(sess_evse *s, void *doc)
     case din_BodyType_PowerDeliveryRes:
         b->PowerDeliveryRes.EVSEStatus_choice = din_PowerDeliveryResType_DC_EVSEStatus;
         break;
-    case din_BodyType_CurrentDemandRes:
-        din_pv_set(&b->CurrentDemandRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
-        din_pv_set(&b->CurrentDemandRes.EVSEPresentCurrent, s->in.present_a, din_unitSymbolType_A);
-        break;
-    case din_BodyType_PreChargeRes:
-        din_pv_set(&b->PreChargeRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
-        break;
-    case din_BodyType_WeldingDetectionRes:
-        din_pv_set(&b->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, din_unitSymbolType_V);
-        break;
     default:
         break;
     }
-    st = din_evse_status_of(b);
+    din_evse_present(s, b);
+    st = din_dc_status_of(b);
     if (st) {
         din_evse_dc_status(s, st);
         if (st->EVSEStatusCode == din_DC_EVSEStatusCodeType_EVSE_Ready)
@@ -96,18 +87,10 @@ int din_evse_payment(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* ContractAuthentication: "Ongoing" cfg.auth_ongoing times (authorisation pending), then Finished. */
-int din_evse_auth(sess_evse *s, uint32_t now)
-{
-    (void)now;
-    struct din_ContractAuthenticationResType *r = &res_body(s)->ContractAuthenticationRes;
-    if (sess_evse_ongoing(s, DIN_EVSE_AUTH, s->cfg.auth_ongoing)) {
-        r->EVSEProcessing = din_EVSEProcessingType_Ongoing;
-        return SESS_H_STAY;
-    }
-    r->EVSEProcessing = din_EVSEProcessingType_Finished;
-    return SESS_H_NEXT;
-}
+#define PV(x) din_##x
+#define PV_AUTH ContractAuthenticationRes
+#define PV_AUTH_STATE DIN_EVSE_AUTH
+#include "pv_evse_setup.h"
 
 int din_evse_session_stop(sess_evse *s, uint32_t now)
 {

@@ -4,12 +4,6 @@
 
 #include "din_internal.h"
 
-int din_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
-{
-    return exi_decode_ex(&din_codec, buf, len, doc, err);
-}
-int din_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len) { return din_encode(doc, buf, cap, len); }
-
 int din_msg_of(const void *doc)
 {
     const struct din_exiDocument *d = doc;
@@ -70,25 +64,6 @@ int din_response_of(int req)
     return -1;
 }
 
-const uint8_t *din_session_id(const void *doc, size_t *len)
-{
-    const struct din_exiDocument *d = doc;
-    *len = d->V2G_Message.Header.SessionID.len;
-    return d->V2G_Message.Header.SessionID.bytes;
-}
-
-void din_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
-{
-    struct din_exiDocument *d = doc;
-    memset(d, 0, sizeof *d);
-    d->root = DIN_ROOT_V2G_Message;
-    if (sid_len > sizeof d->V2G_Message.Header.SessionID.bytes) sid_len = sizeof d->V2G_Message.Header.SessionID.bytes;
-    memcpy(d->V2G_Message.Header.SessionID.bytes, sid, sid_len);
-    d->V2G_Message.Header.SessionID.len = (uint16_t)sid_len;
-    if (msg == DIN_MSG_POWER_DELIVERY_STOP) msg = din_BodyType_PowerDeliveryReq;
-    d->V2G_Message.Body.BodyElement_choice = (uint8_t)msg;
-}
-
 static enum din_responseCodeType *code_of(struct din_BodyType *b)
 {
     switch (b->BodyElement_choice) {
@@ -113,45 +88,8 @@ static enum din_responseCodeType *code_of(struct din_BodyType *b)
     }
 }
 
-void din_set_code(void *doc, int generic_code)
-{
-    static const enum din_responseCodeType map[] = {
-        [SESS_RC_OK] = din_responseCodeType_OK,
-        [SESS_RC_SEQUENCE] = din_responseCodeType_FAILED_SequenceError,
-        [SESS_RC_UNKNOWN_SESSION] = din_responseCodeType_FAILED_UnknownSession,
-        [SESS_RC_FAILED] = din_responseCodeType_FAILED,
-        [SESS_RC_WRONG_CHARGE_PARAMETER] = din_responseCodeType_FAILED_WrongChargeParameter,
-        [SESS_RC_WRONG_ENERGY_TRANSFER_MODE] = din_responseCodeType_FAILED_WrongEnergyTransferType,
-        [SESS_RC_TARIFF_SELECTION_INVALID] = din_responseCodeType_FAILED_TariffSelectionInvalid,
-        [SESS_RC_CHARGING_PROFILE_INVALID] = din_responseCodeType_FAILED_ChargingProfileInvalid,
-        [SESS_RC_POWER_DELIVERY_NOT_APPLIED] = din_responseCodeType_FAILED_PowerDeliveryNotApplied,
-    };
-    enum din_responseCodeType *c = code_of(DIN_BODY(doc));
-    if (c) *c = map[generic_code];
-}
-
-int din_get_code(const void *doc)
-{
-    enum din_responseCodeType *c = code_of(DIN_BODY((void *)(uintptr_t)doc));
-    return c ? (int)*c : -1;
-}
-
-struct din_DC_EVSEStatusType *din_evse_status_of(struct din_BodyType *b)
-{
-    switch (b->BodyElement_choice) {
-    case din_BodyType_CableCheckRes: return &b->CableCheckRes.DC_EVSEStatus;
-    case din_BodyType_ChargeParameterDiscoveryRes:
-        return b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice ==
-                       din_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter
-                   ? &b->ChargeParameterDiscoveryRes.DC_EVSEChargeParameter.DC_EVSEStatus
-                   : NULL;
-    case din_BodyType_CurrentDemandRes: return &b->CurrentDemandRes.DC_EVSEStatus;
-    case din_BodyType_PowerDeliveryRes:
-        return b->PowerDeliveryRes.EVSEStatus_choice == din_PowerDeliveryResType_DC_EVSEStatus
-                   ? &b->PowerDeliveryRes.DC_EVSEStatus
-                   : NULL;
-    case din_BodyType_PreChargeRes: return &b->PreChargeRes.DC_EVSEStatus;
-    case din_BodyType_WeldingDetectionRes: return &b->WeldingDetectionRes.DC_EVSEStatus;
-    default: return NULL;
-    }
-}
+#define PV(x) din_##x
+#define PV_ROOT DIN_ROOT_V2G_Message
+#define PV_PD_PSEUDO(msg) ((msg) == DIN_MSG_POWER_DELIVERY_STOP)
+#define PV_ENERGY_MODE din_responseCodeType_FAILED_WrongEnergyTransferType
+#include "pv_glue.h"

@@ -22,25 +22,15 @@ enum {
 void din_pv_set(struct din_PhysicalValueType *pv, float x, enum din_unitSymbolType unit);
 float din_pv_get(const struct din_PhysicalValueType *pv);
 
-/* Codec glue (din_codec_glue.c). */
-int din_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
-int din_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
-int din_msg_of(const void *doc);
-const char *din_msg_name(int msg);
-int din_response_of(int req);
-const uint8_t *din_session_id(const void *doc, size_t *len);
-void din_start(void *doc, int msg, const uint8_t *sid, size_t sid_len);
-void din_set_code(void *doc, int generic_code);
-int din_get_code(const void *doc);
+/* Glue, error response fields, DC mapper (sess_internal.h). */
+SESS_PROTO_DECLS(din)
 /* The DC_EVSEStatus of a response that has one, else NULL. */
-struct din_DC_EVSEStatusType *din_evse_status_of(struct din_BodyType *b);
+struct din_DC_EVSEStatusType *din_dc_status_of(struct din_BodyType *b);
 
 /* EVSE handlers (din_evse.c; the DC steps are the session model's, sess_dc_evse.c). */
-void din_evse_safe_fields(sess_evse *s, void *doc);
 void din_evse_dc_status(const sess_evse *s, struct din_DC_EVSEStatusType *st);
-/* The DC mapper (din_map.c). */
-void din_evse_dc_in(sess_evse *s, sess_dc *m);
-void din_evse_dc_out(sess_evse *s, const sess_dc *m);
+/* The charger's present values in PreChargeRes, CurrentDemandRes, WeldingDetectionRes (pv_dc_map.h). */
+void din_evse_present(const sess_evse *s, struct din_BodyType *b);
 int din_evse_session_setup(sess_evse *s, uint32_t now);
 int din_evse_service_discovery(sess_evse *s, uint32_t now);
 int din_evse_payment(sess_evse *s, uint32_t now);
@@ -49,14 +39,9 @@ int din_evse_session_stop(sess_evse *s, uint32_t now);
 
 /* PEV builders and response handlers (din_pev.c; the DC steps are the session model's, sess_dc_pev.c). */
 int din_pev_check(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st);
-/* The DC mapper (din_map.c). */
-void din_pev_dc_out(sess_pev *p, const sess_dc *m);
-void din_pev_dc_in(sess_pev *p, sess_dc *m);
 int din_pev_build_session_setup(sess_pev *p, uint32_t now);
 int din_pev_build_service_discovery(sess_pev *p, uint32_t now);
 int din_pev_build_payment(sess_pev *p, uint32_t now);
-int din_pev_build_auth(sess_pev *p, uint32_t now);
-int din_pev_build_session_stop(sess_pev *p, uint32_t now);
 int din_pev_on_session_setup(sess_pev *p, uint32_t now);
 int din_pev_on_service_discovery(sess_pev *p, uint32_t now);
 int din_pev_on_simple(sess_pev *p, uint32_t now);

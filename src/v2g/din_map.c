@@ -48,7 +48,7 @@ void din_evse_dc_out(sess_evse *s, const sess_dc *m)
     }
     if (b->BodyElement_choice == din_BodyType_PowerDeliveryRes)
         b->PowerDeliveryRes.EVSEStatus_choice = din_PowerDeliveryResType_DC_EVSEStatus;
-    struct din_DC_EVSEStatusType *st = din_evse_status_of(b);
+    struct din_DC_EVSEStatusType *st = din_dc_status_of(b);
     if (st) din_evse_dc_status(s, st);
     pv_evse_out(s, b, m);
     if (m->code != SESS_RC_OK) din_set_code(&s->docs->tx, m->code);
@@ -72,7 +72,7 @@ void din_pev_dc_out(sess_pev *p, const sess_dc *m)
 void din_pev_dc_in(sess_pev *p, sess_dc *m)
 {
     struct din_BodyType *b = DIN_BODY(&p->docs->rx);
-    pv_pev_answer(din_get_code(&p->docs->rx), din_evse_status_of(b), m);
+    pv_pev_answer(din_get_code(&p->docs->rx), din_dc_status_of(b), m);
     pv_pev_in(b, m);
     if (b->BodyElement_choice == din_BodyType_ChargeParameterDiscoveryRes &&
         !b->ChargeParameterDiscoveryRes.DC_EVSEChargeParameter.has_EVSEMaximumPowerLimit)

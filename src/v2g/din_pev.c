@@ -7,50 +7,11 @@
 static struct din_BodyType *req_body(sess_pev *p) { return DIN_BODY(&p->docs->tx); }
 static struct din_BodyType *res_body(sess_pev *p) { return DIN_BODY(&p->docs->rx); }
 
-/* EVCCID: the car's MAC, as real cars send it (Ioniq, Model Y captures). */
-int din_pev_build_session_setup(sess_pev *p, uint32_t now)
-{
-    (void)now;
-    struct din_SessionSetupReqType *q = &req_body(p)->SessionSetupReq;
-    struct din_exiDocument *tx = &p->docs->tx.din;
-    tx->V2G_Message.Header.SessionID.len = 8;     /* all zero: no session yet */
-    memcpy(q->EVCCID.bytes, p->cfg.mac, 6);
-    q->EVCCID.len = 6;
-    return SESS_H_NEXT;
-}
-
-int din_pev_build_service_discovery(sess_pev *p, uint32_t now)
-{
-    (void)now;
-    struct din_ServiceDiscoveryReqType *q = &req_body(p)->ServiceDiscoveryReq;
-    q->has_ServiceCategory = true;
-    q->ServiceCategory = din_serviceCategoryType_EVCharging;
-    return SESS_H_NEXT;
-}
-
-int din_pev_build_payment(sess_pev *p, uint32_t now)
-{
-    (void)now;
-    struct din_ServicePaymentSelectionReqType *q = &req_body(p)->ServicePaymentSelectionReq;
-    q->SelectedPaymentOption = din_paymentOptionType_ExternalPayment;
-    q->SelectedServiceList.SelectedService.count = 1;
-    q->SelectedServiceList.SelectedService.array[0].ServiceID = res_body(p)->ServiceDiscoveryRes.ChargeService.ServiceTag.ServiceID;
-    return SESS_H_NEXT;
-}
-
-int din_pev_build_auth(sess_pev *p, uint32_t now)
-{
-    (void)p;
-    (void)now;
-    return SESS_H_NEXT;
-}
-
-int din_pev_build_session_stop(sess_pev *p, uint32_t now)
-{
-    (void)p;
-    (void)now;
-    return SESS_H_NEXT;
-}
+#define PV(x) din_##x
+#define PV_PAYMENT ServicePaymentSelectionReq
+#define PV_PAYMENT_TYPE struct din_ServicePaymentSelectionReqType
+#define PV_CHARGE_SERVICE(p) (res_body(p)->ServiceDiscoveryRes.ChargeService.ServiceTag.ServiceID)
+#include "pv_pev_setup.h"
 
 int din_pev_on_session_setup(sess_pev *p, uint32_t now)
 {

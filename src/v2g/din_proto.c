@@ -51,6 +51,9 @@ enum {
 #define MSG SESS_EVCC_MSG_TIMEOUT_MS
 #define P(state, req, next, build, handle, msg_to, state_to, name)                                              \
     { PEV_##state, din_BodyType_##req, PEV_##next, din_pev_build_##build, din_pev_on_##handle, msg_to, state_to, name }
+/* A request with no body to fill. */
+#define N(state, req, next, handle, msg_to, state_to, name)                                                     \
+    { PEV_##state, din_BodyType_##req, PEV_##next, sess_pev_build_empty, din_pev_on_##handle, msg_to, state_to, name }
 /* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
 #define D(state, req, next, fn, msg_to, state_to, name)                                                        \
     { PEV_##state, din_BodyType_##req, PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
@@ -59,7 +62,7 @@ static const sess_pev_row pev_rows[] = {
     P(SERVICE_DISCOVERY, ServiceDiscoveryReq, PAYMENT, service_discovery, service_discovery, MSG, 0,
       "ServiceDiscovery"),
     P(PAYMENT, ServicePaymentSelectionReq, AUTH, payment, simple, MSG, 0, "ServicePaymentSelection"),
-    P(AUTH, ContractAuthenticationReq, CHARGE_PARAMETER, auth, auth, MSG, SESS_EVCC_ONGOING_TIMEOUT_MS,
+    N(AUTH, ContractAuthenticationReq, CHARGE_PARAMETER, auth, MSG, SESS_EVCC_ONGOING_TIMEOUT_MS,
       "ContractAuthentication"),
     D(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter, MSG,
       SESS_EVCC_ONGOING_TIMEOUT_MS, "ChargeParameterDiscovery"),
@@ -72,7 +75,7 @@ static const sess_pev_row pev_rows[] = {
     { PEV_POWER_STOP, DIN_MSG_POWER_DELIVERY_STOP, PEV_WELDING, sess_dc_pev_build_power_stop, sess_dc_pev_on_power_stop,
       MSG, 0, "PowerDelivery(stop)" },
     D(WELDING, WeldingDetectionReq, SESSION_STOP, welding, MSG, SESS_PEV_CURRENT_DROP_MS, "WeldingDetection"),
-    P(SESSION_STOP, SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
+    N(SESSION_STOP, SessionStopReq, SESSION_STOP, session_stop, MSG, 0, "SessionStop"),
 };
 
 const sess_proto sess_proto_din = {

@@ -54,28 +54,14 @@ float iso20_rn_get(const struct iso20_RationalNumberType *rn);
 void iso20_dc_rn_set(struct iso20_dc_RationalNumberType *rn, float x);
 float iso20_dc_rn_get(const struct iso20_dc_RationalNumberType *rn);
 
-/* Codec glue (iso20_glue.c). */
-int iso20_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
+/* Glue, error response fields, DC mapper (sess_internal.h). */
+SESS_PROTO_DECLS(iso20)
 int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
-int iso20_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
 uint16_t iso20_payload_type(const void *doc);
-int iso20_msg_of(const void *doc);
-const char *iso20_msg_name(int msg);
-int iso20_response_of(int req);
-const uint8_t *iso20_session_id(const void *doc, size_t *len);
-void iso20_start(void *doc, int msg, const uint8_t *sid, size_t sid_len);
 void iso20_stamp(void *doc, uint32_t now_ms);
-void iso20_set_code(void *doc, int generic_code);
-int iso20_get_code(const void *doc);
 
 /* EVSE (iso20_evse*.c). */
-void iso20_evse_safe_fields(sess_evse *s, void *doc);
 int iso20_evse_fault(sess_evse *s);
-/* The DC mapper (iso20_map.c). */
-void iso20_evse_dc_in(sess_evse *s, sess_dc *m);
-void iso20_evse_dc_out(sess_evse *s, const sess_dc *m);
-void iso20_pev_dc_out(sess_pev *p, const sess_dc *m);
-void iso20_pev_dc_in(sess_pev *p, sess_dc *m);
 int iso20_evse_session_setup(sess_evse *s, uint32_t now);
 int iso20_evse_auth_setup(sess_evse *s, uint32_t now);
 int iso20_evse_auth(sess_evse *s, uint32_t now);
@@ -90,7 +76,6 @@ int iso20_pev_check(sess_pev *p, int code);
 int iso20_code_class(int code);
 uint32_t iso20_pev_time_to_full_s(const sess_pev *p);
 int iso20_pev_build_session_setup(sess_pev *p, uint32_t now);
-int iso20_pev_build_empty(sess_pev *p, uint32_t now);
 int iso20_pev_build_auth(sess_pev *p, uint32_t now);
 int iso20_pev_build_service_detail(sess_pev *p, uint32_t now);
 int iso20_pev_build_service_selection(sess_pev *p, uint32_t now);

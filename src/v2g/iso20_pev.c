@@ -47,14 +47,6 @@ int iso20_pev_build_session_setup(sess_pev *p, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* Requests without a body to fill (AuthorizationSetupReq, ServiceDiscoveryReq). */
-int iso20_pev_build_empty(sess_pev *p, uint32_t now)
-{
-    (void)p;
-    (void)now;
-    return SESS_H_NEXT;
-}
-
 int iso20_pev_build_auth(sess_pev *p, uint32_t now)
 {
     (void)now;

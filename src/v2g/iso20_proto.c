@@ -54,15 +54,18 @@ static const sess_evse_row evse_rows[] = {
 #define P(state, req, next, build, handle, msg_to, state_to, name)                                              \
     { ISO20_PEV_##state, req, ISO20_PEV_##next, iso20_pev_build_##build, iso20_pev_on_##handle, msg_to, state_to, \
       name }
+/* A request with no body to fill. */
+#define N(state, req, next, handle, msg_to, state_to, name)                                                     \
+    { ISO20_PEV_##state, req, ISO20_PEV_##next, sess_pev_build_empty, iso20_pev_on_##handle, msg_to, state_to, name }
 /* The car always asks ServiceDetail: it learns the parameter set (control mode) it selects from it. */
 /* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
 #define D_PEV(state, req, next, fn, msg_to, state_to, name)                                                    \
     { ISO20_PEV_##state, req, ISO20_PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
 static const sess_pev_row pev_rows[] = {
     P(SESSION_SETUP, ISO20_ROOT_SessionSetupReq, AUTH_SETUP, session_setup, simple, MSG, 0, "SessionSetup"),
-    P(AUTH_SETUP, ISO20_ROOT_AuthorizationSetupReq, AUTH, empty, auth_setup, MSG, 0, "AuthorizationSetup"),
+    N(AUTH_SETUP, ISO20_ROOT_AuthorizationSetupReq, AUTH, auth_setup, MSG, 0, "AuthorizationSetup"),
     P(AUTH, ISO20_ROOT_AuthorizationReq, SERVICE_DISCOVERY, auth, auth, MSG, ONGOING, "Authorization"),
-    P(SERVICE_DISCOVERY, ISO20_ROOT_ServiceDiscoveryReq, SERVICE_DETAIL, empty, service_discovery, MSG, 0,
+    N(SERVICE_DISCOVERY, ISO20_ROOT_ServiceDiscoveryReq, SERVICE_DETAIL, service_discovery, MSG, 0,
       "ServiceDiscovery"),
     P(SERVICE_DETAIL, ISO20_ROOT_ServiceDetailReq, SERVICE_SELECTION, service_detail, service_detail, MSG, 0,
       "ServiceDetail"),

@@ -75,19 +75,10 @@ void iso2_evse_safe_fields(sess_evse *s, void *doc)
             s->ac ? iso2_ChargeParameterDiscoveryResType_AC_EVSEChargeParameter
                   : iso2_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter;
         break;
-    case iso2_BodyType_CurrentDemandRes:
-        iso2_pv_set(&b->CurrentDemandRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
-        iso2_pv_set(&b->CurrentDemandRes.EVSEPresentCurrent, s->in.present_a, iso2_unitSymbolType_A);
-        break;
-    case iso2_BodyType_PreChargeRes:
-        iso2_pv_set(&b->PreChargeRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
-        break;
-    case iso2_BodyType_WeldingDetectionRes:
-        iso2_pv_set(&b->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, iso2_unitSymbolType_V);
-        break;
     default:
         break;
     }
+    iso2_evse_present(s, b);
     iso2_evse_id(s, b);
     iso2_evse_status(s, b);
     struct iso2_DC_EVSEStatusType *dc = iso2_dc_status_of(b);
@@ -176,18 +167,10 @@ int iso2_evse_payment(sess_evse *s, uint32_t now)
     return r->ResponseCode == iso2_responseCodeType_OK ? SESS_H_NEXT : SESS_H_FAIL;
 }
 
-/* Authorization: "Ongoing" cfg.auth_ongoing times (waiting for the external identification), then Finished. */
-int iso2_evse_auth(sess_evse *s, uint32_t now)
-{
-    (void)now;
-    struct iso2_AuthorizationResType *r = &res_body(s)->AuthorizationRes;
-    if (sess_evse_ongoing(s, ISO2_EVSE_AUTH, s->cfg.auth_ongoing)) {
-        r->EVSEProcessing = iso2_EVSEProcessingType_Ongoing;
-        return SESS_H_STAY;
-    }
-    r->EVSEProcessing = iso2_EVSEProcessingType_Finished;
-    return SESS_H_NEXT;
-}
+#define PV(x) iso2_##x
+#define PV_AUTH AuthorizationRes
+#define PV_AUTH_STATE ISO2_EVSE_AUTH
+#include "pv_evse_setup.h"
 
 /* Pause keeps the SessionID for the car's next SessionSetupReq. */
 int iso2_evse_session_stop(sess_evse *s, uint32_t now)

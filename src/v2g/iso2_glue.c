@@ -4,12 +4,6 @@
 
 #include "iso2_internal.h"
 
-int iso2_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
-{
-    return exi_decode_ex(&iso2_codec, buf, len, doc, err);
-}
-int iso2_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len) { return iso2_encode(doc, buf, cap, len); }
-
 int iso2_msg_of(const void *doc)
 {
     const struct iso2_exiDocument *d = doc;
@@ -49,26 +43,6 @@ int iso2_response_of(int req)
     return -1;
 }
 
-const uint8_t *iso2_session_id(const void *doc, size_t *len)
-{
-    const struct iso2_exiDocument *d = doc;
-    *len = d->V2G_Message.Header.SessionID.len;
-    return d->V2G_Message.Header.SessionID.bytes;
-}
-
-void iso2_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
-{
-    struct iso2_exiDocument *d = doc;
-    memset(d, 0, sizeof *d);
-    d->root = ISO2_ROOT_V2G_Message;
-    if (sid_len > sizeof d->V2G_Message.Header.SessionID.bytes) sid_len = sizeof d->V2G_Message.Header.SessionID.bytes;
-    memcpy(d->V2G_Message.Header.SessionID.bytes, sid, sid_len);
-    d->V2G_Message.Header.SessionID.len = (uint16_t)sid_len;
-    if (msg == ISO2_MSG_POWER_DELIVERY_STOP || msg == ISO2_MSG_POWER_DELIVERY_RENEGOTIATE)
-        msg = iso2_BodyType_PowerDeliveryReq;
-    d->V2G_Message.Body.BodyElement_choice = (uint8_t)msg;
-}
-
 /* Every ISO-2 response (AuthorizationRes, then the odd choice values CableCheckRes .. WeldingDetectionRes)
  * starts with its ResponseCode (a common initial member of the body union). */
 static enum iso2_responseCodeType *code_of(struct iso2_BodyType *b)
@@ -80,52 +54,12 @@ static enum iso2_responseCodeType *code_of(struct iso2_BodyType *b)
     return &b->AuthorizationRes.ResponseCode;
 }
 
-void iso2_set_code(void *doc, int generic_code)
-{
-    static const enum iso2_responseCodeType map[] = {
-        [SESS_RC_OK] = iso2_responseCodeType_OK,
-        [SESS_RC_SEQUENCE] = iso2_responseCodeType_FAILED_SequenceError,
-        [SESS_RC_UNKNOWN_SESSION] = iso2_responseCodeType_FAILED_UnknownSession,
-        [SESS_RC_FAILED] = iso2_responseCodeType_FAILED,
-        [SESS_RC_WRONG_CHARGE_PARAMETER] = iso2_responseCodeType_FAILED_WrongChargeParameter,
-        [SESS_RC_WRONG_ENERGY_TRANSFER_MODE] = iso2_responseCodeType_FAILED_WrongEnergyTransferMode,
-        [SESS_RC_TARIFF_SELECTION_INVALID] = iso2_responseCodeType_FAILED_TariffSelectionInvalid,
-        [SESS_RC_CHARGING_PROFILE_INVALID] = iso2_responseCodeType_FAILED_ChargingProfileInvalid,
-        [SESS_RC_POWER_DELIVERY_NOT_APPLIED] = iso2_responseCodeType_FAILED_PowerDeliveryNotApplied,
-    };
-    enum iso2_responseCodeType *c = code_of(ISO2_BODY(doc));
-    if (c) *c = map[generic_code];
-}
-
-int iso2_get_code(const void *doc)
-{
-    enum iso2_responseCodeType *c = code_of(ISO2_BODY((void *)(uintptr_t)doc));
-    return c ? (int)*c : -1;
-}
-
-struct iso2_DC_EVSEStatusType *iso2_dc_status_of(struct iso2_BodyType *b)
-{
-    switch (b->BodyElement_choice) {
-    case iso2_BodyType_CableCheckRes: return &b->CableCheckRes.DC_EVSEStatus;
-    case iso2_BodyType_ChargeParameterDiscoveryRes:
-        return b->ChargeParameterDiscoveryRes.EVSEChargeParameter_choice ==
-                       iso2_ChargeParameterDiscoveryResType_DC_EVSEChargeParameter
-                   ? &b->ChargeParameterDiscoveryRes.DC_EVSEChargeParameter.DC_EVSEStatus
-                   : NULL;
-    case iso2_BodyType_CurrentDemandRes: return &b->CurrentDemandRes.DC_EVSEStatus;
-    case iso2_BodyType_PowerDeliveryRes:
-        return b->PowerDeliveryRes.EVSEStatus_choice == iso2_PowerDeliveryResType_DC_EVSEStatus
-                   ? &b->PowerDeliveryRes.DC_EVSEStatus
-                   : NULL;
-    case iso2_BodyType_MeteringReceiptRes:
-        return b->MeteringReceiptRes.EVSEStatus_choice == iso2_MeteringReceiptResType_DC_EVSEStatus
-                   ? &b->MeteringReceiptRes.DC_EVSEStatus
-                   : NULL;
-    case iso2_BodyType_PreChargeRes: return &b->PreChargeRes.DC_EVSEStatus;
-    case iso2_BodyType_WeldingDetectionRes: return &b->WeldingDetectionRes.DC_EVSEStatus;
-    default: return NULL;
-    }
-}
+#define PV(x) iso2_##x
+#define PV_ROOT ISO2_ROOT_V2G_Message
+#define PV_PD_PSEUDO(msg) ((msg) == ISO2_MSG_POWER_DELIVERY_STOP || (msg) == ISO2_MSG_POWER_DELIVERY_RENEGOTIATE)
+#define PV_ENERGY_MODE iso2_responseCodeType_FAILED_WrongEnergyTransferMode
+#define PV_METERING
+#include "pv_glue.h"
 
 struct iso2_AC_EVSEStatusType *iso2_ac_status_of(struct iso2_BodyType *b)
 {

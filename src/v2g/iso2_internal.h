@@ -37,30 +37,20 @@ enum {
 void iso2_pv_set(struct iso2_PhysicalValueType *pv, float x, enum iso2_unitSymbolType unit);
 float iso2_pv_get(const struct iso2_PhysicalValueType *pv);
 
-/* Codec glue (iso2_glue.c). */
-int iso2_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
-int iso2_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);
-int iso2_msg_of(const void *doc);
-const char *iso2_msg_name(int msg);
-int iso2_response_of(int req);
-const uint8_t *iso2_session_id(const void *doc, size_t *len);
-void iso2_start(void *doc, int msg, const uint8_t *sid, size_t sid_len);
-void iso2_set_code(void *doc, int generic_code);
-int iso2_get_code(const void *doc);
+/* Glue, error response fields, DC mapper (sess_internal.h). */
+SESS_PROTO_DECLS(iso2)
 /* The status of a response that has one (else NULL); DC or AC per the response's own choice. */
 struct iso2_DC_EVSEStatusType *iso2_dc_status_of(struct iso2_BodyType *b);
 struct iso2_AC_EVSEStatusType *iso2_ac_status_of(struct iso2_BodyType *b);
 
 /* EVSE (iso2_evse*.c). */
 uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row);
-void iso2_evse_safe_fields(sess_evse *s, void *doc);
 int iso2_evse_check_status(sess_evse *s, struct iso2_BodyType *res);
 /* The DC or AC status of a response that has one (iso2_evse.c); the DC one (iso2_map.c). */
 void iso2_evse_status(const sess_evse *s, struct iso2_BodyType *b);
 void iso2_evse_dc_status(const sess_evse *s, struct iso2_DC_EVSEStatusType *st);
-/* The DC mapper (iso2_map.c). */
-void iso2_evse_dc_in(sess_evse *s, sess_dc *m);
-void iso2_evse_dc_out(sess_evse *s, const sess_dc *m);
+/* The charger's present values in PreChargeRes, CurrentDemandRes, WeldingDetectionRes (pv_dc_map.h). */
+void iso2_evse_present(const sess_evse *s, struct iso2_BodyType *b);
 void iso2_evse_id(const sess_evse *s, struct iso2_BodyType *res);
 void iso2_evse_meter(const sess_evse *s, struct iso2_MeterInfoType *m);
 int iso2_evse_session_setup(sess_evse *s, uint32_t now);
@@ -76,14 +66,10 @@ int iso2_evse_charging_status(sess_evse *s, uint32_t now);
 uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row);
 int iso2_pev_check(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,
                    const struct iso2_AC_EVSEStatusType *ac);
-/* The DC mapper (iso2_map.c). */
-void iso2_pev_dc_out(sess_pev *p, const sess_dc *m);
-void iso2_pev_dc_in(sess_pev *p, sess_dc *m);
 int iso2_pev_build_session_setup(sess_pev *p, uint32_t now);
 int iso2_pev_build_service_discovery(sess_pev *p, uint32_t now);
 int iso2_pev_build_service_detail(sess_pev *p, uint32_t now);
 int iso2_pev_build_payment(sess_pev *p, uint32_t now);
-int iso2_pev_build_empty(sess_pev *p, uint32_t now);
 int iso2_pev_build_session_stop(sess_pev *p, uint32_t now);
 int iso2_pev_build_metering(sess_pev *p, uint32_t now);
 int iso2_pev_on_session_setup(sess_pev *p, uint32_t now);

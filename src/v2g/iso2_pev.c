@@ -7,28 +7,6 @@
 static struct iso2_BodyType *req_body(sess_pev *p) { return ISO2_BODY(&p->docs->tx); }
 static struct iso2_BodyType *res_body(sess_pev *p) { return ISO2_BODY(&p->docs->rx); }
 
-/* EVCCID = the car's MAC. SessionID all zero, or the paused session's to resume it. */
-int iso2_pev_build_session_setup(sess_pev *p, uint32_t now)
-{
-    (void)now;
-    struct iso2_exiDocument *tx = &p->docs->tx.iso2;
-    struct iso2_SessionSetupReqType *q = &tx->V2G_Message.Body.SessionSetupReq;
-    tx->V2G_Message.Header.SessionID.len = p->resume_id_len ? p->resume_id_len : 8;
-    memcpy(tx->V2G_Message.Header.SessionID.bytes, p->resume_id, p->resume_id_len);
-    memcpy(q->EVCCID.bytes, p->cfg.mac, 6);
-    q->EVCCID.len = 6;
-    return SESS_H_NEXT;
-}
-
-int iso2_pev_build_service_discovery(sess_pev *p, uint32_t now)
-{
-    (void)now;
-    struct iso2_ServiceDiscoveryReqType *q = &req_body(p)->ServiceDiscoveryReq;
-    q->has_ServiceCategory = true;
-    q->ServiceCategory = iso2_serviceCategoryType_EVCharging;
-    return SESS_H_NEXT;
-}
-
 /* The charge service's ServiceID: from the response just received (ServiceDiscoveryRes or ServiceDetailRes). */
 static uint16_t charge_service(sess_pev *p)
 {
@@ -44,23 +22,11 @@ int iso2_pev_build_service_detail(sess_pev *p, uint32_t now)
     return SESS_H_NEXT;
 }
 
-int iso2_pev_build_payment(sess_pev *p, uint32_t now)
-{
-    (void)now;
-    struct iso2_PaymentServiceSelectionReqType *q = &req_body(p)->PaymentServiceSelectionReq;
-    q->SelectedPaymentOption = iso2_paymentOptionType_ExternalPayment;
-    q->SelectedServiceList.SelectedService.count = 1;
-    q->SelectedServiceList.SelectedService.array[0].ServiceID = charge_service(p);
-    return SESS_H_NEXT;
-}
-
-/* Requests without a body to fill (AuthorizationReq under EIM, ChargingStatusReq). */
-int iso2_pev_build_empty(sess_pev *p, uint32_t now)
-{
-    (void)p;
-    (void)now;
-    return SESS_H_NEXT;
-}
+#define PV(x) iso2_##x
+#define PV_PAYMENT PaymentServiceSelectionReq
+#define PV_PAYMENT_TYPE struct iso2_PaymentServiceSelectionReqType
+#define PV_CHARGE_SERVICE(p) charge_service(p)
+#include "pv_pev_setup.h"
 
 int iso2_pev_build_session_stop(sess_pev *p, uint32_t now)
 {

@@ -71,6 +71,10 @@ uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row)
 #define P(state, req, next, build, handle, msg_to, state_to, name)                                              \
     { ISO2_PEV_##state, iso2_BodyType_##req, ISO2_PEV_##next, iso2_pev_build_##build, iso2_pev_on_##handle,    \
       msg_to, state_to, name }
+/* A request with no body to fill. */
+#define N(state, req, next, handle, msg_to, state_to, name)                                                     \
+    { ISO2_PEV_##state, iso2_BodyType_##req, ISO2_PEV_##next, sess_pev_build_empty, iso2_pev_on_##handle,       \
+      msg_to, state_to, name }
 /* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
 #define D(state, req, next, fn, msg_to, state_to, name)                                                        \
     { ISO2_PEV_##state, iso2_BodyType_##req, ISO2_PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
@@ -80,7 +84,7 @@ static const sess_pev_row pev_rows[] = {
       "ServiceDiscovery"),
     P(SERVICE_DETAIL, ServiceDetailReq, PAYMENT, service_detail, simple, LONG, 0, "ServiceDetail"),
     P(PAYMENT, PaymentServiceSelectionReq, AUTH, payment, simple, MSG, 0, "PaymentServiceSelection"),
-    P(AUTH, AuthorizationReq, CHARGE_PARAMETER, empty, auth, MSG, SESS_EVCC_ONGOING_TIMEOUT_MS, "Authorization"),
+    N(AUTH, AuthorizationReq, CHARGE_PARAMETER, auth, MSG, SESS_EVCC_ONGOING_TIMEOUT_MS, "Authorization"),
     D(CHARGE_PARAMETER, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter, MSG,
       SESS_EVCC_ONGOING_TIMEOUT_MS, "ChargeParameterDiscovery"),
     D(CABLE_CHECK, CableCheckReq, PRECHARGE, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS,
@@ -89,7 +93,7 @@ static const sess_pev_row pev_rows[] = {
     D(POWER_START, PowerDeliveryReq, CURRENT_DEMAND, power_start, LONG, 0, "PowerDelivery(start)"),
     D(CURRENT_DEMAND, CurrentDemandReq, POWER_STOP, current_demand,
       SESS_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_MS, 0, "CurrentDemand"),
-    P(CHARGING_STATUS, ChargingStatusReq, POWER_STOP, empty, charging_status, MSG, 0, "ChargingStatus"),
+    N(CHARGING_STATUS, ChargingStatusReq, POWER_STOP, charging_status, MSG, 0, "ChargingStatus"),
     P(METERING, MeteringReceiptReq, CURRENT_DEMAND, metering, metering, MSG, 0, "MeteringReceipt"),
     { ISO2_PEV_POWER_STOP, ISO2_MSG_POWER_DELIVERY_STOP, ISO2_PEV_WELDING, sess_dc_pev_build_power_stop,
       sess_dc_pev_on_power_stop, LONG, 0, "PowerDelivery(stop)" },

@@ -80,6 +80,25 @@ static void pv_evse_limits(const sess_evse *s, struct PV(DC_EVSEChargeParameterT
     PV(pv_set)(&c->EVSEEnergyToBeDelivered, 0.0f, PV(unitSymbolType_Wh));
 }
 
+/* EVSE: the charger's present values in the responses that carry them (also in an error response). */
+void PV(evse_present)(const sess_evse *s, struct PV(BodyType) *b)
+{
+    switch (b->BodyElement_choice) {
+    case PV(BodyType_PreChargeRes):
+        PV(pv_set)(&b->PreChargeRes.EVSEPresentVoltage, s->in.present_v, PV(unitSymbolType_V));
+        break;
+    case PV(BodyType_CurrentDemandRes):
+        PV(pv_set)(&b->CurrentDemandRes.EVSEPresentVoltage, s->in.present_v, PV(unitSymbolType_V));
+        PV(pv_set)(&b->CurrentDemandRes.EVSEPresentCurrent, s->in.present_a, PV(unitSymbolType_A));
+        break;
+    case PV(BodyType_WeldingDetectionRes):
+        PV(pv_set)(&b->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, PV(unitSymbolType_V));
+        break;
+    default:
+        break;
+    }
+}
+
 /* EVSE: the DC responses both have from m and the charger's present values and limits. */
 static void pv_evse_out(const sess_evse *s, struct PV(BodyType) *b, const sess_dc *m)
 {
@@ -93,13 +112,8 @@ static void pv_evse_out(const sess_evse *s, struct PV(BodyType) *b, const sess_d
         if (m->isolation_active)
             b->CableCheckRes.DC_EVSEStatus.EVSEStatusCode = PV(DC_EVSEStatusCodeType_EVSE_IsolationMonitoringActive);
         break;
-    case PV(BodyType_PreChargeRes):
-        PV(pv_set)(&b->PreChargeRes.EVSEPresentVoltage, s->in.present_v, PV(unitSymbolType_V));
-        break;
     case PV(BodyType_CurrentDemandRes): {
         struct PV(CurrentDemandResType) *r = &b->CurrentDemandRes;
-        PV(pv_set)(&r->EVSEPresentVoltage, s->in.present_v, PV(unitSymbolType_V));
-        PV(pv_set)(&r->EVSEPresentCurrent, s->in.present_a, PV(unitSymbolType_A));
         r->has_EVSEMaximumVoltageLimit = r->has_EVSEMaximumCurrentLimit = r->has_EVSEMaximumPowerLimit = true;
         PV(pv_set)(&r->EVSEMaximumVoltageLimit, s->cfg.max_v, PV(unitSymbolType_V));
         PV(pv_set)(&r->EVSEMaximumCurrentLimit, s->cfg.max_a, PV(unitSymbolType_A));
@@ -109,12 +123,10 @@ static void pv_evse_out(const sess_evse *s, struct PV(BodyType) *b, const sess_d
         r->EVSEPowerLimitAchieved = m->hit.power;
         break;
     }
-    case PV(BodyType_WeldingDetectionRes):
-        PV(pv_set)(&b->WeldingDetectionRes.EVSEPresentVoltage, s->in.present_v, PV(unitSymbolType_V));
-        break;
     default:
         break;
     }
+    PV(evse_present)(s, b);
 }
 
 /* PEV: the car's DC status in a request (DIN 70121 adds its conditioning flags, as real cars send them). */

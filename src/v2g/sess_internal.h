@@ -123,6 +123,9 @@ int sess_pev_loop_stopping(sess_pev *p, int h);
 /* The car ends its charging loop: battery full, the user's stop, or pause where the protocol can pause. */
 int sess_pev_stopping(const sess_pev *p);
 void sess_pev_power_off(sess_pev *p);
+/* The builder of a request with no body to fill (DIN ContractAuthenticationReq and SessionStopReq, ISO-2
+ * AuthorizationReq under EIM and ChargingStatusReq, ISO-20 AuthorizationSetupReq and ServiceDiscoveryReq). */
+int sess_pev_build_empty(sess_pev *p, uint32_t now);
 /* After SessionStop: a paused session's SessionID kept for the next SessionSetupReq. */
 void sess_pev_keep_paused(sess_pev *p);
 
@@ -175,5 +178,23 @@ int sess_decode(const sess_proto *proto, uint16_t payload_type, const uint8_t *b
 void sess_bad(sess_bad_msg *b, const char *what, uint16_t payload_type, size_t len);
 /* Make doc message `msg` (proto->start) and stamp its header with now_ms where the protocol has a time stamp. */
 void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint32_t now_ms);
+
+/* What every protocol provides for its sess_proto: the codec glue (<p>_glue.c), the error response's fields and
+ * the DC mapper (<p>_map.c). Each <p>_internal.h declares them with SESS_PROTO_DECLS(p). */
+#define SESS_PROTO_DECLS(x)                                                                                    \
+    int x##_glue_decode(const uint8_t *buf, size_t len, void *doc, struct exi_error *err);                     \
+    int x##_glue_encode(const void *doc, uint8_t *buf, size_t cap, size_t *len);                               \
+    int x##_msg_of(const void *doc);                                                                           \
+    const char *x##_msg_name(int msg);                                                                         \
+    int x##_response_of(int req);                                                                              \
+    const uint8_t *x##_session_id(const void *doc, size_t *len);                                               \
+    void x##_start(void *doc, int msg, const uint8_t *sid, size_t sid_len);                                    \
+    void x##_set_code(void *doc, int generic_code);                                                            \
+    int x##_get_code(const void *doc);                                                                         \
+    void x##_evse_safe_fields(sess_evse *s, void *doc);                                                        \
+    void x##_evse_dc_in(sess_evse *s, sess_dc *m);                                                             \
+    void x##_evse_dc_out(sess_evse *s, const sess_dc *m);                                                      \
+    void x##_pev_dc_out(sess_pev *p, const sess_dc *m);                                                        \
+    void x##_pev_dc_in(sess_pev *p, sess_dc *m);
 
 #endif

@@ -75,6 +75,13 @@ int sess_pev_loop_stopping(sess_pev *p, int h)
     return h == SESS_H_END || sess_pev_stopping(p);
 }
 
+int sess_pev_build_empty(sess_pev *p, uint32_t now)
+{
+    (void)p;
+    (void)now;
+    return SESS_H_NEXT;
+}
+
 void sess_pev_power_off(sess_pev *p)
 {
     p->out.stop_requested = 1;
