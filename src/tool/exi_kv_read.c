@@ -20,6 +20,7 @@ struct kvr {
     size_t msgcap;
     unsigned pair;      /* number of the pair being read (1-based), for messages */
     const char *key;    /* its key, for messages */
+    int rc;             /* the code of the last failure */
     uint16_t root_type; /* the root element's type and struct */
     uint8_t *root;
     int header;            /* field index of the root's Header, or -1 */
@@ -37,6 +38,7 @@ static int fail(struct kvr *r, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    r->rc = code;
     int n = r->key ? snprintf(r->msg, r->msgcap, "pair %u (%s): ", r->pair, r->key) : 0;
     if (n >= 0 && (size_t)n < r->msgcap)
         vsnprintf(r->msg + n, r->msgcap - (size_t)n, fmt, ap);
@@ -272,7 +274,7 @@ static int read_pair(struct kvr *r, char *key, const char *v)
             if (fi < 0)
                 return fail(r, CCS_EPROTO, "unknown key: no %s in %s", seg, r->message);
             if (!base)
-                return CCS_EINVAL;
+                return r->rc;
         } else if ((fi = find_any(p, ti, seg)) < 0) {
             return fail(r, CCS_EPROTO, "unknown key: no member %s there", seg);
         }
@@ -293,7 +295,7 @@ static int read_pair(struct kvr *r, char *key, const char *v)
         }
         uint8_t *item = step(r, (unsigned)fi, base, idx, !next);
         if (!item)
-            return CCS_EINVAL;
+            return r->rc;
         if (!next)
             return set_leaf(r, (unsigned)fi, item, v);
         if (p->codec->types[f->type].kind != EXI_K_COMPLEX)
@@ -328,9 +330,9 @@ static int claim_root(struct kvr *r, uint8_t *doc)
         r->body = body ? step(r, (unsigned)be, body, -1, 0) : NULL;
         r->body_type = p->codec->fields[be].type;
         if (!r->body)
-            return CCS_EINVAL;
+            return r->rc;
     }
-    return r->root ? 0 : CCS_EINVAL;
+    return r->root ? 0 : r->rc;
 }
 
 /* The value of the pair "name=..." at tok, or NULL. */
