@@ -7,23 +7,24 @@ set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+schemas() { # "file proto" for each schema of each corpus file
+    for f in "$CCS_SHARED_DIR"/corpus/*.tsv; do cut -f1 "$f" | sort -u | sed "s|^|$f |"; done
+}
 n=0
-for tsv in "$CCS_SHARED_DIR"/corpus/*.tsv; do
-    for proto in $(cut -f1 "$tsv" | sort -u); do
-        awk -F'\t' -v p="$proto" '$1 == p {print $3}' "$tsv" > "$tmp/hex"
-        timeout 120 "$CCSPLC" exi decode -p "$proto" --kv - < "$tmp/hex" > "$tmp/kv" 2> /dev/null \
-            || fail "$proto: decode"
-        timeout 120 "$CCSPLC" exi encode - < "$tmp/kv" > "$tmp/out" 2> "$tmp/err" \
-            || fail "$proto: encode: $(head -3 "$tmp/err")"
-        [ "$(wc -l < "$tmp/out")" -eq "$(wc -l < "$tmp/hex")" ] || fail "$proto: line counts differ"
-        # out must equal the input up to trailing zero bytes the input has beyond the document
-        paste -d' ' "$tmp/hex" "$tmp/out" | awk -v p="$proto" '{
-            if (substr($1, 1, length($2)) != $2 || substr($1, length($2) + 1) !~ /^(00)*$/) {
-                print "FAIL: " p " line " NR ": " $1 " -> " $2; bad = 1 }
-        } END { exit bad }' || exit 1
-        n=$((n + $(wc -l < "$tmp/hex")))
-    done
-done
+while read -r tsv proto; do
+    awk -F'\t' -v p="$proto" '$1 == p {print $3}' "$tsv" > "$tmp/hex"
+    timeout 120 "$CCSPLC" exi decode -p "$proto" --kv - < "$tmp/hex" > "$tmp/kv" 2> /dev/null \
+        || fail "$proto: decode"
+    timeout 120 "$CCSPLC" exi encode - < "$tmp/kv" > "$tmp/out" 2> "$tmp/err" \
+        || fail "$proto: encode: $(head -3 "$tmp/err")"
+    [ "$(wc -l < "$tmp/out")" -eq "$(wc -l < "$tmp/hex")" ] || fail "$proto: line counts differ"
+    # out must equal the input up to trailing zero bytes the input has beyond the document
+    paste -d' ' "$tmp/hex" "$tmp/out" | awk -v p="$proto" '{
+        if (substr($1, 1, length($2)) != $2 || substr($1, length($2) + 1) !~ /^(00)*$/) {
+            print "FAIL: " p " line " NR ": " $1 " -> " $2; bad = 1 }
+    } END { exit bad }' || exit 1
+    n=$((n + $(wc -l < "$tmp/hex")))
+done < <(schemas)
 [ "$n" -eq "$(cat "$CCS_SHARED_DIR"/corpus/*.tsv | grep -c $'\t')" ] || fail "checked $n vectors, not every line"
 echo "round trip: $n vectors"
 
