@@ -348,9 +348,11 @@ const struct exi_proto *exi_text_kv_schema(const char *text, size_t len)
 {
     while (len && isspace((unsigned char)*text))
         text++, len--;
-    size_t n = strcspn(text, KV_SPACE);
+    size_t n = 0;
+    while (n < len && text[n] && !strchr(KV_SPACE, text[n]))
+        n++;
     char name[64];
-    if (n > len || n < 8 || n - 7 >= sizeof name || strncmp(text, "schema=", 7))
+    if (n < 8 || n - 7 >= sizeof name || strncmp(text, "schema=", 7))
         return NULL;
     memcpy(name, text + 7, n - 7);
     name[n - 7] = 0;
