@@ -1,4 +1,4 @@
-/* ccsplc exi: decode one EXI message to XML (or key=value), or encode XML to EXI hex. */
+/* ccsplc exi: decode EXI messages to XML (or key=value), or encode XML (or key=value) to EXI hex. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +14,20 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: ccsplc exi decode [--proto P] [--kv] HEX|-\n"
-            "       ccsplc exi encode [--proto P] FILE|-\n"
+            "       ccsplc exi encode [--proto P] [--kv] FILE|-\n"
             "\n"
             "decode  prints the message as XML with the schema's element names and namespaces (--kv: the\n"
             "        key=value form of the test corpus, one per line, after schema=P and message=NAME). The\n"
             "        input is hex (whitespace allowed), a bare EXI stream or a whole V2GTP frame (01 FE ...),\n"
             "        which is unwrapped. With -, standard input holds one message per line: each gives one\n"
             "        result (--kv: on one line, pairs space-separated), an error names its line number.\n"
-            "encode  reads that XML and prints the EXI stream as hex.\n"
+            "encode  reads that XML, or that key=value text (--kv, or found by its first pair schema=P: one\n"
+            "        message with a pair per line, or one message per line with space-separated pairs), and\n"
+            "        prints the EXI stream as hex (one line per message).\n"
             "\n"
             "  -p, --proto P   app din iso2 iso20-common iso20-dc iso20-ac iso20-acdp iso20-wpt, or auto\n"
             "                  (default: auto; decode only: tries every schema and says which matched)\n"
-            "  -k, --kv        decode: key=value lines instead of XML\n"
+            "  -k, --kv        decode: key=value lines instead of XML; encode: read key=value\n"
             "  -h, --help      this text\n"
             "\n"
             "exit: 0 ok, 1 the input (any line of it) does not decode/encode (the message names the bit offset and what the\n"
@@ -198,13 +200,79 @@ static int do_decode(const char *proto, int kv, const char *arg)
     return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }
 
-static int do_encode(const char *proto, const char *arg)
+/* doc (of p) as EXI hex on one line; 0 or -1. */
+static int encode_print(const struct exi_proto *p, const void *doc, const char *where)
+{
+    size_t cap = 1u << 20, olen;
+    uint8_t *out = malloc(cap);
+    struct exi_error err;
+    int rc = out ? exi_encode_ex(p->codec, doc, out, cap, &olen, &err) : CCS_ENOSPC;
+    if (rc) {
+        char d[2048] = "out of memory";
+        if (out)
+            exi_text_describe_error(p, &err, d, sizeof d);
+        fprintf(stderr, "ccsplc exi encode: %scannot encode as %s: %s\n", where, p->meta->title, d);
+        free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < olen; i++)
+        printf("%02x", out[i]);
+    putchar('\n');
+    free(out);
+    return 0;
+}
+
+/* One message in key=value form (schema=P message=NAME first); where: "" or "line N: ". 0 or -1. */
+static int encode_kv(const char *proto, const char *text, size_t len, const char *where)
+{
+    const struct exi_proto *p = exi_text_kv_schema(text, len);
+    if (!p || (strcmp(proto, "auto") && strcmp(proto, p->name))) {
+        fprintf(stderr, "ccsplc exi encode: %sthe first pair must be schema=P with P %s\n", where,
+                strcmp(proto, "auto") ? proto : "a known schema (see --proto)");
+        return -1;
+    }
+    void *doc = malloc(p->doc_size);
+    char msg[1024] = "out of memory";
+    int rc = doc ? exi_text_from_kv(p, text, len, doc, msg, sizeof msg) : CCS_ENOSPC;
+    if (rc)
+        fprintf(stderr, "ccsplc exi encode: %s%s\n", where, msg);
+    else
+        rc = encode_print(p, doc, where);
+    free(doc);
+    return rc ? -1 : 0;
+}
+
+/* key=value input: one message (pairs one per line), or one message per line (pairs space-separated, as
+ * `exi decode --kv -` prints several): then one hex line each, an error names its line. */
+static int do_encode_kv(const char *proto, char *text, size_t len)
+{
+    size_t first = strcspn(text, "\n");
+    if (!memchr(text, ' ', first) || !strstr(text, "message="))
+        return encode_kv(proto, text, len, "") ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+    unsigned no = 0, failed = 0;
+    for (char *l = text; *l;) {
+        size_t n = strcspn(l, "\n");
+        char where[32];
+        snprintf(where, sizeof where, "line %u: ", ++no);
+        if (!blank(l, n))
+            failed += encode_kv(proto, l, n, where) != 0;
+        l += n + (l[n] != 0);
+    }
+    return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+}
+
+static int do_encode(const char *proto, int kv, const char *arg)
 {
     size_t len;
     char *xml = app_read_all(arg, &len);
     if (!xml) {
         perror(arg);
         return CCS_EXIT_FAIL;
+    }
+    if (kv || exi_text_kv_schema(xml, len)) {
+        int rc = do_encode_kv(proto, xml, len);
+        free(xml);
+        return rc;
     }
     const struct exi_proto *p = NULL;
     void *doc = NULL;
@@ -229,23 +297,9 @@ static int do_encode(const char *proto, const char *arg)
         fprintf(stderr, "ccsplc exi encode: %s\n", msg[0] ? msg : "no schema accepts this XML");
         return CCS_EXIT_FAIL;
     }
-    size_t cap = 1u << 20, olen;
-    uint8_t *out = malloc(cap);
-    struct exi_error err;
-    int rc = out ? exi_encode_ex(p->codec, doc, out, cap, &olen, &err) : CCS_ENOSPC;
+    int rc = encode_print(p, doc, "");
     free(doc);
-    if (rc) {
-        char d[2048];
-        exi_text_describe_error(p, &err, d, sizeof d);
-        fprintf(stderr, "ccsplc exi encode: cannot encode as %s: %s\n", p->meta->title, d);
-        free(out);
-        return CCS_EXIT_FAIL;
-    }
-    for (size_t i = 0; i < olen; i++)
-        printf("%02x", out[i]);
-    putchar('\n');
-    free(out);
-    return CCS_EXIT_OK;
+    return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }
 
 int cmd_exi(int argc, char **argv)
@@ -276,7 +330,7 @@ int cmd_exi(int argc, char **argv)
     if (!strcmp(argv[optind], "decode"))
         return do_decode(proto, kv, argv[optind + 1]);
     if (!strcmp(argv[optind], "encode"))
-        return do_encode(proto, argv[optind + 1]);
+        return do_encode(proto, kv, argv[optind + 1]);
     usage(stderr);
     return CCS_EXIT_USAGE;
 }

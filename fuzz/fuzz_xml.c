@@ -1,5 +1,6 @@
-/* libFuzzer target: the XML -> EXI reader (libxml2 + the codec's field tables). Byte 0 selects the codec
- * (exi_protos order), the rest is XML. A document the reader accepts and the encoder takes must decode again. */
+/* libFuzzer target: the XML -> EXI reader (libxml2 + the codec's field tables) and the key=value reader. Byte 0
+ * selects the codec (exi_protos order), the rest is XML or key=value text (starting schema=P). A document a
+ * reader accepts and the encoder takes must decode again. */
 #include <string.h>
 
 #include "ccsplc/core/exi.h"
@@ -20,7 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const struct exi_proto *p = &exi_protos[data[0] % exi_nprotos];
     char msg[256];
-    if (exi_text_from_xml(p, (const char *)data + 1, size - 1, doc, msg, sizeof msg) != 0)
+    const char *text = (const char *)data + 1;
+    int rc = exi_text_kv_schema(text, size - 1) ? exi_text_from_kv(p, text, size - 1, doc, msg, sizeof msg)
+                                                : exi_text_from_xml(p, text, size - 1, doc, msg, sizeof msg);
+    if (rc != 0)
         return 0;
     FUZZ_CHECK(exi_text_message_name(p, doc) != NULL);
     size_t n;

@@ -24,6 +24,41 @@ int exi_walk_find_field(const struct exi_proto *p, uint16_t ti, const char *name
     return -1;
 }
 
+uint8_t *exi_walk_claim(const struct exi_proto *p, unsigned fi, uint8_t *base, int *rc, const char **why)
+{
+    const struct exi_field *f = &p->codec->fields[fi];
+    uint16_t n;
+    switch (f->pkind) {
+    case EXI_P_FLAG:
+        if (base[f->presence]) {
+            *rc = CCS_ECAP, *why = "given twice";
+            return NULL;
+        }
+        base[f->presence] = 1;
+        return base + f->offset;
+    case EXI_P_CHOICE:
+        if (base[f->presence]) {
+            *rc = CCS_EPROTO, *why = "given, but another alternative of the same choice is already given";
+            return NULL;
+        }
+        base[f->presence] = f->choice;
+        return base + f->offset;
+    case EXI_P_ROOT:
+        memcpy(base + f->presence, &f->cap, sizeof f->cap);
+        return base + f->offset;
+    case EXI_P_ARRAY:
+        memcpy(&n, base + f->presence, sizeof n);
+        if (n >= f->cap) {
+            *rc = CCS_ECAP, *why = "given more often than the configured capacity";
+            return NULL;
+        }
+        memcpy(base + f->presence, &(uint16_t){(uint16_t)(n + 1)}, sizeof n);
+        return base + f->offset + (size_t)n * p->codec->types[f->type].size;
+    default:
+        return base + f->offset;
+    }
+}
+
 /* The root field of a document and its struct. */
 static const struct exi_field *root_field(const struct exi_proto *p, const void *doc, unsigned *fi)
 {

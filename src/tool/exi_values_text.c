@@ -290,11 +290,11 @@ static int b64val(int c)
     return q ? (int)(q - B64) : -1;
 }
 
-static int parse_binary(const struct exi_type *t, const char *text, uint8_t *dst)
+static int parse_binary(const struct exi_type *t, const char *text, uint8_t *dst, enum exi_text_style style)
 {
     uint8_t *bytes = dst + sizeof(uint16_t);
     size_t n = 0;
-    if (t->bits) { /* base64 */
+    if (t->bits && style == EXI_TEXT_XML) { /* base64 */
         uint32_t acc = 0;
         int nb = 0;
         for (const char *s = text; *s; s++) {
@@ -393,6 +393,12 @@ int exi_text_parse_string(const struct exi_type *t, const uint8_t *s, size_t len
 
 int exi_text_parse_value(const struct exi_proto *p, uint16_t ti, const char *text, uint8_t *dst)
 {
+    return exi_text_parse_value_style(p, ti, text, EXI_TEXT_XML, dst);
+}
+
+int exi_text_parse_value_style(const struct exi_proto *p, uint16_t ti, const char *text, enum exi_text_style style,
+                               uint8_t *dst)
+{
     const struct exi_type *t = &p->codec->types[ti];
     int64_t v;
     int rc;
@@ -443,7 +449,7 @@ int exi_text_parse_value(const struct exi_proto *p, uint16_t ti, const char *tex
     case EXI_K_STRING:
         return exi_text_parse_string(t, (const uint8_t *)text, strlen(text), dst);
     case EXI_K_BINARY:
-        return parse_binary(t, text, dst);
+        return parse_binary(t, text, dst, style);
     case EXI_K_BIGINT:
         return parse_bigint(t, text, dst);
     default:

@@ -28,6 +28,9 @@ size_t exi_text_kv_escape(const uint8_t *s, size_t len, char *out, size_t cap);
 int exi_text_xml_exact(const struct exi_proto *p, uint16_t ti, const uint8_t *src);
 /* Parse text into the simple value at dst. Returns 0 or a negative CCS_E* code. */
 int exi_text_parse_value(const struct exi_proto *p, uint16_t ti, const char *text, uint8_t *dst);
+/* The same with the binary form of style: base64Binary as hex in key=value text, as base64 in XML. */
+int exi_text_parse_value_style(const struct exi_proto *p, uint16_t ti, const char *text, enum exi_text_style style,
+                               uint8_t *dst);
 /* The string s (len UTF-8 bytes, NULs allowed) into the STRING value at dst: CCS_ESYNTAX when it is not UTF-8,
  * CCS_ELENGTH beyond the type's characters or bytes. */
 int exi_text_parse_string(const struct exi_type *t, const uint8_t *s, size_t len, uint8_t *dst);

@@ -34,4 +34,9 @@ static inline const uint8_t *exi_walk_item(const struct exi_proto *p, const stru
 /* Index of the field of complex type ti named name (in namespace uri unless uri is NULL), or -1. */
 int exi_walk_find_field(const struct exi_proto *p, uint16_t ti, const char *name, const char *uri, int role);
 
+/* Mark field fi present in the struct at base and return where its (next) instance goes: NULL (with a CCS_E*
+ * code and why) when it is given twice, is another alternative of a choice already made, or exceeds the
+ * array's capacity. The root element of a zeroed document is claimed once. */
+uint8_t *exi_walk_claim(const struct exi_proto *p, unsigned fi, uint8_t *base, int *rc, const char **why);
+
 #endif

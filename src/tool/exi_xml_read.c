@@ -90,38 +90,12 @@ static int set_simple(struct reader *r, uint16_t ti, const xmlNode *node, const 
 /* Mark field fi present in the struct at base and return where its (next) value goes, or NULL. */
 static uint8_t *claim(struct reader *r, unsigned fi, uint8_t *base, const xmlNode *node)
 {
-    const struct exi_field *f = &r->p->codec->fields[fi];
-    const char *name = r->p->meta->field_names[fi];
-    uint16_t n;
-    switch (f->pkind) {
-    case EXI_P_FLAG:
-        if (base[f->presence]) {
-            fail(r, CCS_ECAP, node, "<%s> given twice", name);
-            return NULL;
-        }
-        base[f->presence] = 1;
-        return base + f->offset;
-    case EXI_P_CHOICE:
-        if (base[f->presence]) {
-            fail(r, CCS_EPROTO, node, "<%s>: another alternative of the same choice is already given", name);
-            return NULL;
-        }
-        base[f->presence] = f->choice;
-        return base + f->offset;
-    case EXI_P_ROOT: /* the document was zeroed; one root element */
-        memcpy(base + f->presence, &f->cap, sizeof f->cap);
-        return base + f->offset;
-    case EXI_P_ARRAY:
-        memcpy(&n, base + f->presence, sizeof n);
-        if (n >= f->cap) {
-            fail(r, CCS_ECAP, node, "more than %u <%s> (the configured capacity)", f->cap, name);
-            return NULL;
-        }
-        memcpy(base + f->presence, &(uint16_t){(uint16_t)(n + 1)}, sizeof n);
-        return base + f->offset + (size_t)n * r->p->codec->types[f->type].size;
-    default:
-        return base + f->offset;
-    }
+    const char *why;
+    int rc;
+    uint8_t *dst = exi_walk_claim(r->p, fi, base, &rc, &why);
+    if (!dst)
+        fail(r, rc, node, "<%s> %s", r->p->meta->field_names[fi], why);
+    return dst;
 }
 
 static int read_complex(struct reader *r, uint16_t ti, uint8_t *base, const xmlNode *node);

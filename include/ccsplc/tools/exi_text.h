@@ -40,6 +40,13 @@ int exi_text_xml(FILE *out, const struct exi_proto *p, const void *doc);
 /* Parse XML into doc (doc_size bytes, zeroed first). Returns 0, or a negative CCS_E* code with a message. */
 int exi_text_from_xml(const struct exi_proto *p, const char *xml, size_t len, void *doc, char *msg, size_t msgcap);
 
+/* The codec named by the first pair (schema=P) of key=value text, or NULL. */
+const struct exi_proto *exi_text_kv_schema(const char *text, size_t len);
+/* Parse key=value text as exi_text_kv writes it, after "schema=P message=NAME" (pairs separated by any white
+ * space), into doc (doc_size bytes, zeroed first). Returns 0, or a negative CCS_E* code with a message naming
+ * the pair. */
+int exi_text_from_kv(const struct exi_proto *p, const char *text, size_t len, void *doc, char *msg, size_t msgcap);
+
 /* Describe where an EXI error happened: bit offset, the grammar state's expected events. */
 void exi_text_describe_error(const struct exi_proto *p, const struct exi_error *err, char *buf, size_t cap);
 
