@@ -10,8 +10,9 @@
 
 /* Time: a monotonic millisecond counter (wraps after 49 days; the core compares times modulo 2^32). */
 uint32_t board_millis(void);
-/* Randomness for RunIDs and nonces (a ccs_random_fn): a hardware RNG or a seeded DRBG, never a constant. */
-void board_random(void *ctx, uint8_t *out, size_t len);
+/* Randomness for RunIDs and nonces (a ccs_random_fn): a hardware RNG or a seeded DRBG, never a constant; 0, or
+ * CCS_ERANDOM when the RNG fails (the engine then stops instead of sending predictable values). */
+int board_random(void *ctx, uint8_t *out, size_t len);
 /* The host MAC of the powerline modem's Ethernet side. */
 const uint8_t *board_mac(void);
 /* Raw Ethernet to the modem (HomePlug management, EtherType 0x88E1): send one frame; receive one into buf, its
