@@ -9,6 +9,7 @@
 #include "ccsplc/core/sess.h"
 #include "ccsplc/core/slac.h"
 #include "ccsplc/core/v2gtp.h"
+#include "stream.h"
 
 static slac_evse slac;
 static sdp_server sdp;
@@ -38,11 +39,8 @@ static void evse_after(void)
 static void v2g_rx(const uint8_t *data, size_t len, uint32_t now)
 {
     while (len && connected) {
-        size_t used = 0;
         v2gtp_msg m;
-        int rc = v2gtp_reasm_push(&reasm, data, len, &used, &m);
-        data += used;
-        len -= used;
+        int rc = stream_next(&reasm, &data, &len, &m);
         if (rc == CCS_EAGAIN) break;
         board_read_charger(&evse.in);
         if (rc != 0) {
