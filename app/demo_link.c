@@ -33,7 +33,7 @@ void demo_pcap_frame(demo *d, int out, const uint8_t *frame, size_t len)
         pcapng_write(&d->pcap, d->t0_ns + (uint64_t)d->now * 1000000u, out ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, frame, len);
 }
 
-static void rng(void *ctx, uint8_t *out, size_t len)
+static int rng(void *ctx, uint8_t *out, size_t len)
 {
     uint32_t *x = ctx;
     for (size_t i = 0; i < len; i++) {
@@ -42,6 +42,7 @@ static void rng(void *ctx, uint8_t *out, size_t len)
         *x ^= *x << 5;
         out[i] = (uint8_t)*x;
     }
+    return 0;
 }
 
 typedef struct {

@@ -97,16 +97,18 @@ static uint8_t pair_db(const plcsim *s, int a, int b)
 
 /* The modem's PIB: the role if one was given, a random NMK (as a modem set up by an earlier charging session)
  * and its NID at security level 0, which chkpib checks. */
-static void init_pib(plcsim_port *p, const uint8_t mac[6], uint8_t nmk[HPGP_NMK_LEN])
+static int init_pib(plcsim_port *p, const uint8_t mac[6], uint8_t nmk[HPGP_NMK_LEN])
 {
     hpgp_pib_view v;
     uint8_t nid[HPGP_NID_LEN];
     hpgp_pib_init_nvm(p->pib, PLCSIM_PIB_LEN, mac);
     hpgp_pib_open(p->pib, PLCSIM_PIB_LEN, &v);
     if (p->role) hpgp_pib_set_role(p->pib, &v, p->role);
-    ccs_random_getrandom(NULL, nmk, HPGP_NMK_LEN);
+    int rc = ccs_random_getrandom(NULL, nmk, HPGP_NMK_LEN);
+    if (rc) return rc;
     hpgp_nid_from_nmk(ccs_sha256_openssl, nmk, 0, nid);
     hpgp_pib_set_key(p->pib, &v, nmk, nid);
+    return 0;
 }
 
 static int add_port(plcsim *s, int i)
@@ -117,8 +119,8 @@ static int add_port(plcsim *s, int i)
                            .pib_cap = sizeof p->pib };
     uint8_t nmk[HPGP_NMK_LEN];
     modem_mac(i, pc.modem_mac);
-    init_pib(p, pc.modem_mac, nmk);
-    int rc = ccs_link_open(&p->link, p->ifname, CCS_LINK_ALL | CCS_LINK_PROMISC);
+    int rc = init_pib(p, pc.modem_mac, nmk);
+    if (!rc) rc = ccs_link_open(&p->link, p->ifname, CCS_LINK_ALL | CCS_LINK_PROMISC);
     if (rc) {
         LOG_E("plcsim: cannot open %s: %s", p->ifname, ccs_strerror(rc));
         return rc;

@@ -9,7 +9,7 @@
 #include "ccsplc/core/slac.h"
 #include "fuzz_util.h"
 
-static void rng(void *ctx, uint8_t *out, size_t len)
+static int rng(void *ctx, uint8_t *out, size_t len)
 {
     uint32_t *x = ctx;
     for (size_t i = 0; i < len; i++) {
@@ -18,6 +18,7 @@ static void rng(void *ctx, uint8_t *out, size_t len)
         *x ^= *x << 5;
         out[i] = (uint8_t)*x;
     }
+    return 0;
 }
 
 /* A fixed SHA-256 stand-in: the NID is not what is being fuzzed, and OpenSSL is not instrumented. */

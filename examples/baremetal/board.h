@@ -1,5 +1,5 @@
 /* The hooks a board gives the bare-metal example (examples/baremetal/main.c): time, randomness, HomePlug frames,
- * the IP stack's UDP and TCP, and the car's hardware. docs/porting.md describes each. */
+ * the IP stack's UDP and TCP, and the car's (or the charger's) hardware. docs/porting.md describes each. */
 #ifndef EXAMPLE_BOARD_H
 #define EXAMPLE_BOARD_H
 
@@ -10,8 +10,9 @@
 
 /* Time: a monotonic millisecond counter (wraps after 49 days; the core compares times modulo 2^32). */
 uint32_t board_millis(void);
-/* Randomness for RunIDs and nonces (a ccs_random_fn): a hardware RNG or a seeded DRBG, never a constant. */
-void board_random(void *ctx, uint8_t *out, size_t len);
+/* Randomness for RunIDs and nonces (a ccs_random_fn): a hardware RNG or a seeded DRBG, never a constant; 0, or
+ * CCS_ERANDOM when the RNG fails (the engine then stops instead of sending predictable values). */
+int board_random(void *ctx, uint8_t *out, size_t len);
 /* The host MAC of the powerline modem's Ethernet side. */
 const uint8_t *board_mac(void);
 /* Raw Ethernet to the modem (HomePlug management, EtherType 0x88E1): send one frame; receive one into buf, its
@@ -29,6 +30,14 @@ void board_tcp_close(void);
 /* The car's hardware: battery state in, contactors and control pilot (state C) out. */
 void board_read_battery(sess_pev_input *in);
 void board_apply(const sess_pev_output *out);
+/* The charger's extra hooks (examples/baremetal/charger.c): SHA-256 for the NID, the SDP answer to the last
+ * datagram's sender, our link-local IPv6 address (16 bytes), an accepted TCP connection (1 when a car connected), the power stage. */
+void board_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
+void board_udp_reply(const uint8_t *buf, size_t len);
+const uint8_t *board_ipv6(void);
+int board_tcp_accept(void);
+void board_read_charger(sess_evse_input *in);
+void board_apply_charger(const sess_evse_output *out);
 /* 0 ends the main loop (a firmware returns 1 for ever; the host build stops after a while). */
 int board_running(void);
 

@@ -16,7 +16,7 @@ uint32_t board_millis(void)
     return clock_ms++;   /* one virtual millisecond per main-loop turn */
 }
 
-void board_random(void *ctx, uint8_t *out, size_t len)
+int board_random(void *ctx, uint8_t *out, size_t len)
 {
     (void)ctx;
     for (size_t i = 0; i < len; i++) {   /* xorshift32: a stand-in, NOT for a product (see docs/porting.md) */
@@ -25,6 +25,7 @@ void board_random(void *ctx, uint8_t *out, size_t len)
         rng_state ^= rng_state << 5;
         out[i] = (uint8_t)rng_state;
     }
+    return 0;
 }
 
 const uint8_t *board_mac(void)

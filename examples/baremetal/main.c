@@ -8,6 +8,7 @@
 #include "ccsplc/core/sess.h"
 #include "ccsplc/core/slac.h"
 #include "ccsplc/core/v2gtp.h"
+#include "stream.h"
 
 enum phase { PHASE_SLAC, PHASE_SDP, PHASE_V2G, PHASE_END };
 
@@ -66,11 +67,8 @@ static void sdp_do(sdp_action act, uint32_t now)
 static void v2g_rx(const uint8_t *data, size_t len, uint32_t now)
 {
     while (len && phase == PHASE_V2G) {
-        size_t used = 0;
         v2gtp_msg m;
-        int rc = v2gtp_reasm_push(&reasm, data, len, &used, &m);
-        data += used;
-        len -= used;
+        int rc = stream_next(&reasm, &data, &len, &m);
         if (rc == CCS_EAGAIN) break;
         if (rc != 0) {
             sess_pev_disconnect(&pev, now);   /* a broken stream: the session goes to its safe state */

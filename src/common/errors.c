@@ -22,6 +22,7 @@ const char *ccs_strerror(int err)
     case CCS_ESYNTAX: return "syntax error";
     case CCS_EAGAIN: return "need more input";
     case CCS_ELENGTH: return "longer than the maximum length (schema maxLength or configured capacity)";
+    case CCS_ERANDOM: return "no randomness (the random hook failed)";
     default: return "unknown error";
     }
 }

@@ -28,7 +28,11 @@ void slac_action_wake(slac_action *a, const slac_timer *t)
     a->has_wake = 1;
 }
 
-void slac_out_reset(slac_outbox *o) { o->n = 0; }
+void slac_out_reset(slac_outbox *o)
+{
+    o->n = 0;
+    o->rng_failed = 0;
+}
 
 void slac_out_push(slac_outbox *o, slac_stats *st, const hpgp_msg *m)
 {
@@ -44,7 +48,7 @@ slac_action slac_out_action(const slac_outbox *o, slac_status status, int err)
 {
     slac_action a;
     memset(&a, 0, sizeof a);
-    for (a.n = 0; a.n < o->n; a.n++) {
+    for (a.n = 0; a.n < o->n && !o->rng_failed; a.n++) {   /* no frame with a predictable value goes out */
         a.frame[a.n] = o->buf[a.n];
         a.len[a.n] = o->len[a.n];
     }
@@ -53,10 +57,10 @@ slac_action slac_out_action(const slac_outbox *o, slac_status status, int err)
     return a;
 }
 
-void slac_random(ccs_random_fn rng, void *ctx, uint8_t *out, size_t len)
+void slac_random(slac_outbox *o, ccs_random_fn rng, void *ctx, uint8_t *out, size_t len)
 {
-    if (rng) rng(ctx, out, len);
-    else memset(out, 0, len);
+    if (!rng) memset(out, 0, len);
+    else if (rng(ctx, out, len) != 0) o->rng_failed = 1;
 }
 
 uint8_t slac_mean_db(uint32_t sum, unsigned n) { return n ? (uint8_t)((sum + n / 2) / n) : 0; }
@@ -91,7 +95,7 @@ void slac_send_set_key(slac_outbox *o, slac_stats *st, ccs_random_fn rng, void *
 {
     hpgp_msg m;
     hpgp_msg_init(&m, HPGP_K_SET_KEY_REQ, hpgp_local_modem_mac, mac);
-    slac_random(rng, ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce);
+    slac_random(o, rng, ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce);
     memcpy(m.u.set_key_req.nid, nid, HPGP_NID_LEN);
     memcpy(m.u.set_key_req.new_key, nmk, HPGP_NMK_LEN);
     slac_out_push(o, st, &m);

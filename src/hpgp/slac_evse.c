@@ -57,7 +57,7 @@ static void send_key(slac_evse *s, uint32_t now)
 static int set_key(slac_evse *s, uint32_t now)
 {
     if (s->cfg.fixed_nmk) memcpy(s->nmk, s->cfg.nmk, HPGP_NMK_LEN);
-    else slac_random(s->cfg.rng, s->cfg.rng_ctx, s->nmk, HPGP_NMK_LEN);
+    else slac_random(&s->out, s->cfg.rng, s->cfg.rng_ctx, s->nmk, HPGP_NMK_LEN);
     int rc = hpgp_nid_from_nmk(s->cfg.sha256, s->nmk, 0, s->nid);
     if (rc) {
         s->state = E_IDLE;
@@ -426,23 +426,30 @@ static int run_timers(slac_evse *s, uint32_t now)
     return err;
 }
 
+static void stop(slac_evse *s)
+{
+    s->state = E_IDLE;
+    s->status = SLAC_IDLE;
+    memset(s->sess, 0, sizeof s->sess);
+    slac_timer_stop(&s->t_next);
+    slac_timer_stop(&s->t_init);
+}
+
 slac_action slac_evse_step(slac_evse *s, const slac_event *ev, uint32_t now_ms)
 {
     int err = 0;
     slac_out_reset(&s->out);
     switch (ev->type) {
     case SLAC_EV_START: err = start(s, now_ms); break;
-    case SLAC_EV_STOP:
-        s->state = E_IDLE;
-        s->status = SLAC_IDLE;
-        memset(s->sess, 0, sizeof s->sess);
-        slac_timer_stop(&s->t_next);
-        slac_timer_stop(&s->t_init);
-        break;
+    case SLAC_EV_STOP: stop(s); break;
     case SLAC_EV_FRAME: on_frame(s, ev, now_ms); break;
     case SLAC_EV_TIMER: break;
     }
     int terr = run_timers(s, now_ms);
+    if (s->out.rng_failed) {   /* no NMK or nonce we could trust: give up, the caller sees CCS_ERANDOM */
+        stop(s);
+        err = CCS_ERANDOM;
+    }
     slac_action a = slac_out_action(&s->out, s->status, err ? err : terr);
     slac_action_wake(&a, &s->t_next);
     slac_action_wake(&a, &s->t_init);

@@ -18,7 +18,8 @@ void slac_out_push(slac_outbox *o, slac_stats *st, const hpgp_msg *m);
 slac_action slac_out_action(const slac_outbox *o, slac_status status, int err);
 
 /* Fill out with len random bytes (zeros without a generator). */
-void slac_random(ccs_random_fn rng, void *ctx, uint8_t *out, size_t len);
+/* Fills out from rng (zeros without one); a failing hook marks the outbox: the step then sends nothing and stops. */
+void slac_random(slac_outbox *o, ccs_random_fn rng, void *ctx, uint8_t *out, size_t len);
 /* CM_SET_KEY.REQ from host `mac` to its local modem with this NMK and NID (a fresh nonce), into the outbox. */
 void slac_send_set_key(slac_outbox *o, slac_stats *st, ccs_random_fn rng, void *ctx, const uint8_t mac[6],
                        const uint8_t nmk[HPGP_NMK_LEN], const uint8_t nid[HPGP_NID_LEN]);

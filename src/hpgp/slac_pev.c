@@ -62,7 +62,7 @@ static void send_param_req(slac_pev *s)
 
 static void start_attempt(slac_pev *s, uint32_t now)
 {
-    if (s->cfg.random_run_id) slac_random(s->cfg.rng, s->cfg.rng_ctx, s->run_id, HPGP_RUN_ID_LEN);
+    if (s->cfg.random_run_id) slac_random(&s->out, s->cfg.rng, s->cfg.rng_ctx, s->run_id, HPGP_RUN_ID_LEN);
     else memcpy(s->run_id, s->cfg.run_id, HPGP_RUN_ID_LEN);
     s->nevse = 0;
     s->sounds_sent = 0;
@@ -151,7 +151,7 @@ static void send_sound(slac_pev *s, uint8_t remaining)
     m.u.mnbc_sound.cnt = remaining;
     s->sounds_sent++;
     memcpy(m.u.mnbc_sound.run_id, s->run_id, HPGP_RUN_ID_LEN);
-    slac_random(s->cfg.rng, s->cfg.rng_ctx, m.u.mnbc_sound.rnd, sizeof m.u.mnbc_sound.rnd);
+    slac_random(&s->out, s->cfg.rng, s->cfg.rng_ctx, m.u.mnbc_sound.rnd, sizeof m.u.mnbc_sound.rnd);
     send(s, &m);
 }
 
@@ -394,18 +394,21 @@ static int on_frame(slac_pev *s, const slac_event *ev, uint32_t now)
     return 0;
 }
 
+static void stop(slac_pev *s)
+{
+    s->state = P_IDLE;
+    s->status = SLAC_IDLE;
+    slac_timer_stop(&s->t_next);
+    slac_timer_stop(&s->t_deadline);
+}
+
 slac_action slac_pev_step(slac_pev *s, const slac_event *ev, uint32_t now_ms)
 {
     int err = 0;
     slac_out_reset(&s->out);
     switch (ev->type) {
     case SLAC_EV_START: start(s, now_ms); break;
-    case SLAC_EV_STOP:
-        s->state = P_IDLE;
-        s->status = SLAC_IDLE;
-        slac_timer_stop(&s->t_next);
-        slac_timer_stop(&s->t_deadline);
-        break;
+    case SLAC_EV_STOP: stop(s); break;
     case SLAC_EV_FRAME: err = on_frame(s, ev, now_ms); break;
     case SLAC_EV_TIMER: break;
     }
@@ -413,6 +416,10 @@ slac_action slac_pev_step(slac_pev *s, const slac_event *ev, uint32_t now_ms)
     if (slac_timer_fire(&s->t_deadline, now_ms)) terr = on_deadline(s, now_ms);
     if (slac_timer_fire(&s->t_next, now_ms)) terr = on_next(s, now_ms);
     if (!err) err = terr;
+    if (s->out.rng_failed) {   /* no RunID or nonce we could trust: give up, the caller sees CCS_ERANDOM */
+        stop(s);
+        err = CCS_ERANDOM;
+    }
     slac_action a = slac_out_action(&s->out, s->status, err);
     slac_action_wake(&a, &s->t_next);
     slac_action_wake(&a, &s->t_deadline);

@@ -143,7 +143,7 @@ int llnet_tcp_listen_dynamic(int ifindex, const uint8_t addr[IPV6_ADDR_LEN], ccs
     int rc = CCS_EIO;
     for (unsigned i = 0; i < LLNET_BIND_TRIES; i++) {
         uint8_t r[2];
-        rng(rng_ctx, r, sizeof r);
+        if (rng(rng_ctx, r, sizeof r) != 0) return CCS_ERANDOM;
         uint16_t p = (uint16_t)(LLNET_DYNAMIC_FIRST + ((r[0] << 8 | r[1]) % LLNET_DYNAMIC_PORTS));
         rc = listen_on(ifindex, addr, p, fd);
         if (rc != CCS_EAGAIN) {

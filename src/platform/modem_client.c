@@ -101,7 +101,7 @@ int modem_set_key_nid(modem_client *c, const uint8_t nmk[HPGP_NMK_LEN], const ui
     hpgp_msg_init(&m, HPGP_K_SET_KEY_REQ, NULL, NULL);
     memcpy(m.u.set_key_req.nid, nid, HPGP_NID_LEN);
     memcpy(m.u.set_key_req.new_key, nmk, HPGP_NMK_LEN);
-    rng(rng_ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce);
+    if (rng(rng_ctx, (uint8_t *)&m.u.set_key_req.my_nonce, sizeof m.u.set_key_req.my_nonce) != 0) return CCS_ERANDOM;
     return modem_transact(c, &m, HPGP_K_SET_KEY_CNF, &cnf);
 }
 

@@ -2,12 +2,12 @@
 #include "ccsplc/linux/random.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sys/random.h>
 
+#include "ccsplc/core/errors.h"
 #include "ccsplc/linux/log.h"
 
-void ccs_random_getrandom(void *ctx, uint8_t *out, size_t len)
+int ccs_random_getrandom(void *ctx, uint8_t *out, size_t len)
 {
     (void)ctx;
     while (len > 0) {
@@ -15,9 +15,10 @@ void ccs_random_getrandom(void *ctx, uint8_t *out, size_t len)
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             LOG_E("getrandom failed: no randomness for keys");
-            abort();
+            return CCS_ERANDOM;   /* the caller stops: keys must never silently be predictable */
         }
         out += n;
         len -= (size_t)n;
     }
+    return 0;
 }

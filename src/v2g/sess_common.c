@@ -64,6 +64,7 @@ const char *sess_stop_name(sess_stop_reason r)
         [SESS_STOP_OVERVOLTAGE] = "overvoltage",
         [SESS_STOP_OVERCURRENT] = "overcurrent",
         [SESS_STOP_REVERSE_CURRENT] = "reverse current",
+        [SESS_STOP_NO_RANDOM] = "no randomness",
     };
     return (unsigned)r < sizeof names / sizeof names[0] && names[r] ? names[r] : "?";
 }

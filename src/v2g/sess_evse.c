@@ -71,8 +71,13 @@ void sess_evse_new_session_id(sess_evse *s)
 {
     s->session_id_len = s->cfg.session_id_len;
     if (s->cfg.rng) {
-        do s->cfg.rng(s->cfg.rng_ctx, s->session_id, s->session_id_len);
-        while (s->session_id[0] == 0);   /* all-zero means "no session" */
+        do {
+            if (s->cfg.rng(s->cfg.rng_ctx, s->session_id, s->session_id_len) != 0) {
+                memset(s->session_id, 0, s->session_id_len);   /* running() sends nothing and stops */
+                s->rng_failed = 1;
+                return;
+            }
+        } while (s->session_id[0] == 0);   /* all-zero means "no session" */
         return;
     }
     uint32_t n = ++s->id_counter;
@@ -165,7 +170,12 @@ static int running(sess_evse *s, uint16_t type, const uint8_t *payload, size_t l
         refuse(s, SESS_RC_SEQUENCE, SESS_STOP_SEQUENCE);
         h = SESS_H_FAIL;
     } else {
+        s->rng_failed = 0;
         h = row->fn(s, now);
+        if (s->rng_failed) {        /* no SessionID nobody can guess: no response, the safe state */
+            sess_evse_safe(s, SESS_STOP_NO_RANDOM);
+            return CCS_ERANDOM;
+        }
         if (h == SESS_H_FAIL) {     /* the handler set the response code */
             sess_evse_safe(s, SESS_STOP_FAILED);
             p->evse_safe_fields(s, tx);

@@ -115,10 +115,11 @@ static inline uint32_t rel_rand(rel_world *w)
 
 static inline int rel_chance(rel_world *w, uint16_t permille) { return permille && rel_rand(w) % 1000u < permille; }
 
-static inline void rel_rng_cb(void *ctx, uint8_t *out, size_t len)
+static inline int rel_rng_cb(void *ctx, uint8_t *out, size_t len)
 {
     rel_world *w = ctx;
     for (size_t i = 0; i < len; i++) out[i] = (uint8_t)rel_rand(w);
+    return 0;
 }
 
 /* ---------------- link phase: SLAC + SDP over the simulated powerline ---------------- */

@@ -17,7 +17,7 @@
 
 /* ---- deterministic randomness ---- */
 
-static inline void test_rng(void *ctx, uint8_t *out, size_t len)
+static inline int test_rng(void *ctx, uint8_t *out, size_t len)
 {
     uint32_t *x = ctx;
     for (size_t i = 0; i < len; i++) {
@@ -26,6 +26,7 @@ static inline void test_rng(void *ctx, uint8_t *out, size_t len)
         *x ^= *x << 5;
         out[i] = (uint8_t)*x;
     }
+    return 0;
 }
 
 /* ---- a world: machines on the simulated powerline, one per port ---- */

@@ -288,10 +288,11 @@ static int fm_recv(void *ctx, uint8_t *buf, size_t cap, size_t *len, uint32_t ti
 
 static uint32_t fm_now(void *ctx) { return ((fake_modem *)ctx)->now; }
 
-static void fixed_rng(void *ctx, uint8_t *out, size_t len)
+static int fixed_rng(void *ctx, uint8_t *out, size_t len)
 {
     (void)ctx;
     memset(out, 0x5a, len);
+    return 0;
 }
 
 /* The capture's own frames of one kind, unpacked (the first one). */

@@ -20,7 +20,7 @@ typedef struct {
     unsigned n, calls;
 } script;
 
-static void scripted(void *ctx, uint8_t *out, size_t len)
+static int scripted(void *ctx, uint8_t *out, size_t len)
 {
     script *s = ctx;
     uint16_t p = s->ports[s->calls < s->n ? s->calls : s->n - 1];
@@ -29,6 +29,7 @@ static void scripted(void *ctx, uint8_t *out, size_t len)
     assert_int_equal(len, 2);
     out[0] = (uint8_t)(r >> 8);
     out[1] = (uint8_t)r;
+    return 0;
 }
 
 /* A listener on any port, or skip where ::1 cannot be bound (no IPv6 here). */

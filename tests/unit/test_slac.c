@@ -16,10 +16,11 @@
 #define IONIQ "2023-05-24_pyPlc_with_Ioniq93prcSoc.pcapng"
 
 /* pyPLC's "random" values in the 2022 captures: MNBC Rnd all 0xFF, nonce 0xAAAAAAAA. */
-static void pyplc_rng(void *ctx, uint8_t *out, size_t len)
+static int pyplc_rng(void *ctx, uint8_t *out, size_t len)
 {
     (void)ctx;
     memset(out, len == 4 ? 0xAA : 0xFF, len);
+    return 0;
 }
 
 /* ---- whole sessions ---- */

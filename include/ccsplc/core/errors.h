@@ -25,6 +25,7 @@ enum {
     CCS_ESYNTAX = -15,    /* text input does not parse (XML, INI, hex) */
     CCS_EAGAIN = -16,     /* need more input */
     CCS_ELENGTH = -17,    /* string or binary longer than its maximum length (schema or configured capacity) */
+    CCS_ERANDOM = -18,    /* the random hook gave no randomness (keys, RunIDs, nonces, SessionIDs) */
 };
 
 /* A short human-readable description of a CCS_E* code (never NULL). */

@@ -124,6 +124,7 @@ typedef enum {
     SESS_STOP_OVERVOLTAGE,     /* present voltage above the car's maximum */
     SESS_STOP_OVERCURRENT,     /* present current above the car's maximum, or above its request for too long */
     SESS_STOP_REVERSE_CURRENT, /* negative present current while charging */
+    SESS_STOP_NO_RANDOM,       /* the random hook failed (charger: no SessionID): closed without a response */
 } sess_stop_reason;
 const char *sess_stop_name(sess_stop_reason r);
 
@@ -167,7 +168,7 @@ typedef struct {
     uint8_t offer_dc, offer_ac;  /* energy transfer modes offered (ServiceDiscovery) */
     float ac_nominal_v, ac_max_a;/* AC: phase voltage, current limit per phase */
     uint32_t receipt_interval_ms;/* ask for a MeteringReceipt this often while charging (0: never) */
-    ccs_random_fn rng;         /* SessionID; NULL: counts up from 1 */
+    ccs_random_fn rng;         /* SessionID; NULL: counts up from 1; failing: SESS_STOP_NO_RANDOM, CCS_ERANDOM */
     void *rng_ctx;
 } sess_evse_config;
 
@@ -224,6 +225,7 @@ typedef struct {
     uint8_t control_mode;       /* the control mode of the parameter set the car selected (ServiceSelection's
                                  * ControlMode value: 1 Scheduled, 2 Dynamic); 0 before */
     uint32_t requests;          /* requests answered */
+    uint8_t rng_failed;         /* the random hook failed in this call (no SessionID) */
     uint8_t tx[SESS_TX_CAP];    /* send tx[0..tx_len) after each call */
     size_t tx_len;
 } sess_evse;

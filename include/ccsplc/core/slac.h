@@ -45,7 +45,9 @@ extern "C" {
 #define SLAC_PEV_MAX_EVSE 8
 #define SLAC_EVSE_MAX_SESSIONS 4
 
-typedef void (*ccs_random_fn)(void *ctx, uint8_t *out, size_t len);
+/* The random hook (keys, RunIDs, nonces, SessionIDs): fills out[0..len) and returns 0, or a negative CCS_E* code
+ * when it has no randomness. The engines then stop with CCS_ERANDOM (nothing predictable is sent); never abort. */
+typedef int (*ccs_random_fn)(void *ctx, uint8_t *out, size_t len);
 
 typedef enum { SLAC_EV_START, SLAC_EV_FRAME, SLAC_EV_TIMER, SLAC_EV_STOP } slac_event_type;
 
@@ -100,6 +102,7 @@ typedef struct {
 
 typedef struct {
     uint8_t n;
+    int8_t rng_failed;             /* the random hook failed in this step: send nothing, stop */
     uint16_t len[SLAC_OUT_MAX];
     uint8_t buf[SLAC_OUT_MAX][SLAC_FRAME_CAP];
 } slac_outbox;

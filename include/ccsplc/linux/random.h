@@ -11,9 +11,9 @@
 extern "C" {
 #endif
 
-/* A ccs_random_fn on getrandom(2); ctx is unused. Aborts if the kernel cannot give randomness (keys must
- * never silently be predictable). */
-void ccs_random_getrandom(void *ctx, uint8_t *out, size_t len);
+/* A ccs_random_fn on getrandom(2); ctx is unused. 0, or CCS_ERANDOM if the kernel cannot give randomness (keys
+ * must never silently be predictable: the caller stops). */
+int ccs_random_getrandom(void *ctx, uint8_t *out, size_t len);
 
 #ifdef __cplusplus
 }
