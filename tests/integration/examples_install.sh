@@ -31,14 +31,22 @@ check_run() {  # $1: build dir
 }
 
 flags="-Wall -Wextra -Wshadow -Wstrict-prototypes -Werror"
+# A sanitizer build installs instrumented libraries: the examples need the same compiler and runtime to link.
+. "$(dirname "$0")/lib/build_cache.sh"
+host_flags=$flags host_cc=()
+if build_sanitized; then
+    host_flags="$flags -fsanitize=address,undefined"
+    host_cc=(-DCMAKE_C_COMPILER="$(build_cache CMAKE_C_COMPILER)")
+fi
 echo "== find_package(ccsplc)"
-cmake -S "$CCS_SOURCE_DIR/examples" -B "$tmp/b-cmake" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="$flags" >/dev/null
+cmake -S "$CCS_SOURCE_DIR/examples" -B "$tmp/b-cmake" -DCMAKE_PREFIX_PATH="$prefix" "${host_cc[@]}" \
+    -DCMAKE_C_FLAGS="$host_flags" >/dev/null
 cmake --build "$tmp/b-cmake" >/dev/null
 check_run "$tmp/b-cmake"
 
 echo "== pkg-config"
 PKG_CONFIG_PATH=$pcdir cmake -S "$CCS_SOURCE_DIR/examples" -B "$tmp/b-pc" -DCCS_EXAMPLES_PKGCONFIG=ON \
-    -DCMAKE_C_FLAGS="$flags" >/dev/null
+    "${host_cc[@]}" -DCMAKE_C_FLAGS="$host_flags" >/dev/null
 cmake --build "$tmp/b-pc" >/dev/null
 check_run "$tmp/b-pc"
 # The all-in-one package resolves too (its Linux dependencies included).

@@ -4,14 +4,12 @@
 # Skipped (77) for sanitizer, fuzz, Debug or CCS_HARDEN=OFF builds, which do not get these flags.
 set -uo pipefail
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
-BUILD=${CCS_BUILD_DIR:?build directory}
+: "${CCS_BUILD_DIR:?build directory}"
 command -v readelf >/dev/null || { echo "skip: readelf not installed"; exit 77; }
-cache() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt"; }
-for opt in CCS_SANITIZE CCS_FUZZ; do
-    case $(cache $opt) in ON|1|TRUE) echo "skip: $opt build"; exit 77 ;; esac
-done
-case $(cache CCS_HARDEN) in OFF|0|FALSE) echo "skip: CCS_HARDEN=OFF"; exit 77 ;; esac
-[ "$(cache CMAKE_BUILD_TYPE)" = Debug ] && { echo "skip: Debug build (no _FORTIFY_SOURCE)"; exit 77; }
+. "$(dirname "$0")/lib/build_cache.sh"
+build_sanitized && { echo "skip: sanitizer or fuzz build"; exit 77; }
+case $(build_cache CCS_HARDEN) in OFF|0|FALSE) echo "skip: CCS_HARDEN=OFF"; exit 77 ;; esac
+[ "$(build_cache CMAKE_BUILD_TYPE)" = Debug ] && { echo "skip: Debug build (no _FORTIFY_SOURCE)"; exit 77; }
 header=$(readelf -h "$CCSPLC") segments=$(readelf -lW "$CCSPLC") dynamic=$(readelf -dW "$CCSPLC")
 symbols=$(readelf -sW --dyn-syms "$CCSPLC")
 failed=0

@@ -3,17 +3,21 @@
 # 200 times (117 000 and 234 000 records) is read by `listen -r -q --html`; the larger peaks at nearly the same
 # memory as the smaller (the report keeps the newest DEC_HTML_MAX_ROWS = 50 000 records), and the page says how
 # many records came before: its timeline has the newest 50 000 rows (a run of loop messages is one row standing for
-# its count of records), ending with the capture's last one.
+# its count of records), ending with the capture's last one. Under ASan (whose quarantine holds freed memory)
+# the peak is not the program's: there only the page is checked.
 set -euo pipefail
 : "${CCSPLC:?}" "${CCS_SHARED_DIR:?}"
+. "$(dirname "$0")/lib/build_cache.sh"
+measure=1
+build_sanitized && measure=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-timeout 500 python3 - "$CCSPLC" "$CCS_SHARED_DIR/captures/spi_ioniq_alpiHYC150_makerspace_landsberg_left_small_2024-04-03_ok.csv.pcap" "$tmp" <<'PY'
+timeout 500 python3 - "$CCSPLC" "$CCS_SHARED_DIR/captures/spi_ioniq_alpiHYC150_makerspace_landsberg_left_small_2024-04-03_ok.csv.pcap" "$tmp" "$measure" <<'PY'
 import os, re, subprocess, sys
 sys.path.insert(0, os.environ.get("CCS_SOURCE_DIR", ".") + "/tests/integration")
 import pcaplib
 
-ccsplc, src, tmp = sys.argv[1:4]
+ccsplc, src, tmp, measure = sys.argv[1:5]
 LIMIT = 50000
 frames = pcaplib.read_frames(src)
 span = frames[-1][0] - frames[0][0] + 10_000_000_000
@@ -49,7 +53,9 @@ for n in (100, 200):
     html = os.path.join(tmp, "r%d.html" % n)
     rss[n] = peak_rss_kb([ccsplc, "listen", "-r", cap, "-q", "--html", html])
     print("listen -r (%d repeats, %d MB) --html: peak RSS %d MB" % (n, os.path.getsize(cap) >> 20, rss[n] >> 10))
-if rss[200] - rss[100] > 10 * 1024:
+if measure == "0":
+    print("sanitizer build: peak memory not compared")
+elif rss[200] - rss[100] > 10 * 1024:
     fail("memory grows with the capture: %d MB for twice the records, %d MB before" % (rss[200] >> 10, rss[100] >> 10))
 # the report of the larger one against decode's timeline (one line per record, then a blank line)
 text = subprocess.run([ccsplc, "decode", cap], capture_output=True, text=True, timeout=400).stdout
