@@ -96,19 +96,28 @@ static int parse_decimal(const char *s, int64_t *m, int64_t *e)
 {
     int neg = *s == '-', digits = 0, point = 0;
     uint64_t mag = 0;
-    int64_t exp = 0;
+    int64_t exp = 0, zeros = 0; /* zeros: digits 0 not yet multiplied in (a long run of them is an exponent:
+                                 * a RationalNumber of 218 x 10^125 prints 218 and 125 zeros) */
     s += neg || *s == '+';
     for (; isdigit((unsigned char)*s) || (*s == '.' && !point); s++) {
         if (*s == '.') {
             point = 1;
             continue;
         }
-        if (mag > (UINT64_MAX - 9) / 10)
-            return CCS_ERANGE;
-        mag = mag * 10 + (uint64_t)(*s - '0');
         exp -= point;
         digits++;
+        if (*s == '0') {
+            zeros++;
+            continue;
+        }
+        for (; zeros >= 0; zeros--) { /* the pending zeros, then this digit */
+            if (mag > (UINT64_MAX - 9) / 10)
+                return CCS_ERANGE;
+            mag = mag * 10 + (zeros ? 0 : (uint64_t)(*s - '0'));
+        }
+        zeros = 0;
     }
+    exp += zeros;
     if (!digits)
         return CCS_ESYNTAX;
     if (*s == 'e' || *s == 'E') {
@@ -160,29 +169,50 @@ static int settle(struct kvr *r, int64_t exp)
     return rc ? rc : store_int(r, (unsigned)r->pend.sc.exp, base, exp);
 }
 
-/* A string's %XX escapes undone, then the string stored. */
-static int parse_kv_string(struct kvr *r, const struct exi_type *t, const char *v, uint8_t *dst)
+/* v with its %XX escapes undone (strings and enumeration literals: the corpus's rule), into a new buffer of *n
+ * bytes plus a NUL; NULL after reporting a bad escape or no memory. */
+static uint8_t *kv_unescape(struct kvr *r, const char *v, size_t *n)
 {
-    size_t len = strlen(v), n = 0;
+    size_t len = strlen(v);
     uint8_t *b = malloc(len + 1);
-    if (!b)
-        return fail(r, CCS_ENOSPC, "out of memory");
+    if (!b) {
+        fail(r, CCS_ENOSPC, "out of memory");
+        return NULL;
+    }
+    *n = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned x;
         if (v[i] != '%')
-            b[n++] = (uint8_t)v[i];
+            b[(*n)++] = (uint8_t)v[i];
         else if (i + 2 < len && isxdigit((unsigned char)v[i + 1]) && isxdigit((unsigned char)v[i + 2]) &&
                  sscanf(v + i + 1, "%2x", &x) == 1) {
-            b[n++] = (uint8_t)x;
+            b[(*n)++] = (uint8_t)x;
             i += 2;
         } else {
             free(b);
-            return fail(r, CCS_ESYNTAX, "bad %%XX escape in '%s'", v);
+            fail(r, CCS_ESYNTAX, "bad %%XX escape in '%s'", v);
+            return NULL;
         }
     }
-    int rc = exi_text_parse_string(t, b, n, dst);
+    b[*n] = 0;
+    return b;
+}
+
+/* A string or an enumeration literal, its escapes undone, stored. */
+static int parse_kv_text(struct kvr *r, uint16_t ti, const char *v, uint8_t *dst)
+{
+    const struct exi_type *t = &r->p->codec->types[ti];
+    size_t n;
+    uint8_t *b = kv_unescape(r, v, &n);
+    if (!b)
+        return r->rc;
+    int rc;
+    if (t->kind == EXI_K_STRING)
+        rc = exi_text_parse_string(t, b, n, dst);
+    else /* a NUL inside would cut the literal short: no literal holds one */
+        rc = memchr(b, 0, n) ? CCS_ERANGE : exi_text_parse_value_style(r->p, ti, (const char *)b, EXI_TEXT_KV, dst);
     free(b);
-    return rc ? fail(r, rc, "bad string '%s': %s", v, ccs_strerror(rc)) : 0;
+    return rc ? fail(r, rc, "bad %s '%s': %s", t->kind == EXI_K_STRING ? "string" : "value", v, ccs_strerror(rc)) : 0;
 }
 
 /* The value of the key's last field fi, instance at item (parent: the struct holding it). */
@@ -203,8 +233,8 @@ static int set_leaf(struct kvr *r, unsigned fi, uint8_t *item, const char *v)
     if (t->kind == EXI_K_COMPLEX)
         return *v ? fail(r, CCS_ESYNTAX, "%s has members: its own value must be empty", p->meta->field_names[fi])
                   : 0;
-    if (t->kind == EXI_K_STRING)
-        return parse_kv_string(r, t, v, item);
+    if (t->kind == EXI_K_STRING || t->kind == EXI_K_ENUM)
+        return parse_kv_text(r, ti, v, item);
     rc = exi_text_parse_value_style(p, ti, v, EXI_TEXT_KV, item);
     return rc ? fail(r, rc, "bad value '%s': %s", v, ccs_strerror(rc)) : 0;
 }

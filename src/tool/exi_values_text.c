@@ -218,7 +218,10 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
         return put(out, cap, 0, *src ? "true" : "false");
     case EXI_K_ENUM: {
         uint64_t v = exi_load_uint(src, t->size);
-        return put(out, cap, 0, v < t->aux ? p->meta->literals[p->meta->literal_first[ti] + v] : "?");
+        const char *lit = v < t->aux ? p->meta->literals[p->meta->literal_first[ti] + v] : "?";
+        /* key=value: escaped as strings are (ISO-20 WPT's "External confirmation" holds a space) */
+        return style == EXI_TEXT_KV ? exi_text_kv_escape((const uint8_t *)lit, strlen(lit), out, cap)
+                                    : put(out, cap, 0, lit);
     }
     case EXI_K_NBIT:
     case EXI_K_INT:

@@ -137,9 +137,70 @@ static void kv_hostile(void **state)
     expect_error("iso2", "schema=iso2 message=SessionSetupRes EVSEID=DE%4", CCS_ESYNTAX, "bad %XX escape");
 }
 
+/* key=value text read, encoded, decoded and printed again: the text holds want, and reads back into the same
+ * bytes. */
+static void kv_again(const char *proto, const char *text, const char *want)
+{
+    const struct exi_proto *p = exi_proto_find(proto);
+    void *doc = calloc(1, p->doc_size), *back = calloc(1, p->doc_size);
+    char msg[512], again[4096], head[128];
+    uint8_t e1[4096], e2[4096];
+    size_t n1, n2;
+    assert_non_null(doc);
+    assert_non_null(back);
+    if (exi_text_from_kv(p, text, strlen(text), doc, msg, sizeof msg))
+        fail_msg("'%s' does not read: %s", text, msg);
+    assert_int_equal(exi_encode(p->codec, doc, e1, sizeof e1, &n1), 0);
+    memset(doc, 0, p->doc_size);
+    assert_int_equal(exi_decode(p->codec, e1, n1, doc), 0);
+    size_t hl = (size_t)snprintf(head, sizeof head, "schema=%s\nmessage=%s\n", p->name, exi_text_message_name(p, doc));
+    memcpy(again, head, hl);
+    size_t kl = exi_text_kv_buf(p, doc, '\n', again + hl, sizeof again - hl);
+    assert_true(kl < sizeof again - hl);
+    if (!strstr(again, want))
+        fail_msg("printed without '%s':\n%s", want, again);
+    if (exi_text_from_kv(p, again, hl + kl, back, msg, sizeof msg))
+        fail_msg("printed text does not read back: %s\n%s", msg, again);
+    assert_int_equal(exi_encode(p->codec, back, e2, sizeof e2, &n2), 0);
+    assert_memory_equal(e1, e2, n1);
+    assert_int_equal(n1, n2);
+    free(doc);
+    free(back);
+}
+
+/* Values the corpus has none of, found by fuzz_exi_text: an enumeration literal with a space (ISO-20 WPT's
+ * "External confirmation", escaped as strings are: %20) and a RationalNumber whose decimal has more digits than
+ * 64 bits hold (218 x 10^125: the trailing zeros are an exponent, not an overflow). */
+static void kv_escaped_and_long(void **state)
+{
+    (void)state;
+    kv_again("iso20-wpt",
+             "schema=iso20-wpt message=WPT_FinePositioningSetupReq SessionID=0011223344556677 TimeStamp=1700000000 "
+             "EVProcessing=Finished EVDeviceFinePositioningMethodList.WPT_FinePositioningMethod[0]=Manual "
+             "EVDevicePairingMethodList.WPT_PairingMethod[0]=External%20confirmation "
+             "EVDevicePairingMethodList.WPT_PairingMethod[1]=LPE "
+             "EVDeviceAlignmentCheckMethodList.WPT_AlignmentCheckMethod[0]=PowerCheck NaturalOffset=5",
+             "\nEVDevicePairingMethodList.WPT_PairingMethod[0]=External%20confirmation\n");
+    char power[200] = "218";
+    memset(power + 3, '0', 125);
+    power[128] = 0;
+    char text[1024], want[256];
+    snprintf(text, sizeof text,
+             "schema=iso20-common message=PowerDeliveryReq SessionID=9d7a2abfdab4bbb8 TimeStamp=1729821051 "
+             "EVProcessing=Ongoing ChargeProgress=Start EVPowerProfile.TimeAnchor=1734785959 "
+             "EVPowerProfile.Scheduled_EVPPTControlMode.SelectedScheduleTupleID=1 "
+             "EVPowerProfile.EVPowerProfileEntries.EVPowerProfileEntry[0].Duration=1800 "
+             "EVPowerProfile.EVPowerProfileEntries.EVPowerProfileEntry[0].Power=%s "
+             "EVPowerProfile.EVPowerProfileEntries.EVPowerProfileEntry[0].Power.Exponent=125",
+             power);
+    snprintf(want, sizeof want, "EVPowerProfileEntry[0].Power=%s\n", power);
+    kv_again("iso20-common", text, want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(kv_app), cmocka_unit_test(kv_din), cmocka_unit_test(kv_iso2),
-                                       cmocka_unit_test(kv_iso20), cmocka_unit_test(kv_hostile)};
+                                       cmocka_unit_test(kv_iso20), cmocka_unit_test(kv_hostile),
+                                       cmocka_unit_test(kv_escaped_and_long)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
