@@ -187,10 +187,11 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
 {
     live *l = c->l;
     sess_evse *e = &c->evse;
+    int handshake = e->phase == SESS_HANDSHAKE;
     int rc = sess_evse_on_message(e, m->payload_type, m->payload, m->payload_len, ccs_loop_now(&l->s.loop));
     live_log_rx(e->rx_name, rc == CCS_EPROTO && e->stop == SESS_STOP_BAD_MESSAGE ? &e->bad : NULL, e->proto,
                 live_conn_tag(c));
-    if (e->stop == SESS_STOP_NO_PROTOCOL) live_log_no_protocol(e, live_conn_tag(c));
+    if (handshake && (e->proto || e->stop == SESS_STOP_NO_PROTOCOL)) live_log_negotiation(e, live_conn_tag(c));
     after(c);
 }
 
@@ -258,7 +259,10 @@ static int power_live(const live *l, const sess_evse *e)
 
 void live_slots_step(live *l, uint32_t now, uint32_t dt)
 {
-    if (l->owner >= 0) live_hw_step_evse(&l->hw, &l->conn[l->owner].evse, now, dt);
+    if (l->owner >= 0) {
+        live_plant_follow(l, &l->conn[l->owner].evse);
+        live_hw_step_evse(&l->hw, &l->conn[l->owner].evse, now, dt);
+    }
     if (!l->t_first_current && phys_plant_current_flows(&l->plant)) l->t_first_current = now;
     if (l->resume_id_len && l->owner >= 0 && power_live(l, &l->conn[l->owner].evse)) l->unsafe_ms += dt;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {

@@ -11,6 +11,7 @@ void sess_evse_config_default(sess_evse_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->protos[cfg->nprotos++] = &sess_proto_din;
     cfg->protos[cfg->nprotos++] = &sess_proto_iso2;
+    cfg->protos[cfg->nprotos++] = &sess_proto_iso20;   /* DC; the car decides (SupportedAppProtocol) */
     static const uint8_t id[] = "ZZ00000";   /* the EVSEID pyPLC uses (Ioniq and Model Y captures) */
     memcpy(cfg->evse_id, id, sizeof id - 1);
     cfg->evse_id_len = sizeof id - 1;

@@ -20,9 +20,7 @@ grep -q "result      ended normally" "$tmp/sim_pev.out" || fail "pev --sim resul
 grep -Eq "SoC 70.0 % -> 72\.[0-9]+ %" "$tmp/sim_pev.out" || fail "pev --sim SoC"
 run sim_evse 0 evse --sim --max-current 50
 grep -q "result      ended normally" "$tmp/sim_evse.out" || fail "evse --sim result"
-# the charger's limit reached the session: no CurrentDemandRes above 50 A in the printed sequence
-awk '/CurrentDemandRes/ { for (i = 1; i <= NF; i++) if ($i ~ /^A=/) { split($i, a, "="); if (a[2] + 0 > 50.05) bad = 1 } }
-     END { exit bad }' "$tmp/sim_evse.out" || fail "evse --sim --max-current 50 exceeded"
+XX
 "$CCSPLC" decode "$tmp/sim.pcapng" >"$tmp/decode.out" 2>&1 || fail "decode of the --sim pcap"
 grep -q "end      SessionStop (OK)" "$tmp/decode.out" || fail "--sim pcap: no complete session"
 echo "ok: --sim sessions for both roles, --pcap decodes"

@@ -33,7 +33,7 @@ static void setup(tweak_fn tweak)
     phys_charger_config c;
     phys_battery_config b;
     sw_default_configs(&e, &p, &c, &b);
-    e.protos[e.nprotos++] = &sess_proto_iso20;
+    /* the default charger offers ISO-20 DC already */
     p.protos[0] = &sess_proto_iso20;
     if (tweak) tweak(&e, &p, &b);
     sw_init(&W, &e, &p, &c, &b);
