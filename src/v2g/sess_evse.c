@@ -161,7 +161,7 @@ static int running(sess_evse *s, uint16_t type, const uint8_t *payload, size_t l
                            type, len);
     s->tx_name = p->msg_name(res);
     s->requests++;
-    sess_start(p, tx, res, s->session_id, s->session_id_len, now);
+    sess_start(p, tx, res, s->session_id, s->session_id_len, s->cfg.clock_unix_s, now);
     const sess_evse_row *row = find_row(p, s->state, msg);
     int h;
     if (msg != p->msg_session_setup && !session_matches(s, rx)) {
