@@ -30,6 +30,7 @@ int live_sim(live *l)
     ipv6_link_local_from_mac(pev_mac, d.pev_ip);
     live_configure(&l->o, pev_mac, &d.plant, &d.evse.cfg, &d.pev.cfg);
     d.ac = d.pev.cfg.ac;
+    d.evse.cfg.clock_unix_s = d.pev.cfg.clock_unix_s = live_wall_ns() / 1000000000u;   /* virtual 0 ms: now */
     if (l->o.role == LIVE_PEV) {   /* the car's hardware layer: the plant, and a board when the INI names one */
         if (live_hw_open(&l->hw, &l->o.hw, 1)) return CCS_EXIT_FAIL;
         live_hw_attach(&l->hw, &d.plant, &d.evse, &d.pev);

@@ -175,6 +175,7 @@ static void after(live_conn *c)
     if (l->resume_id_len && i != l->resume_from && e->session_id_len == l->resume_id_len &&
         !memcmp(e->session_id, l->resume_id, l->resume_id_len))
         resumed(l, c);
+    if (i == l->owner) live_plant_follow(l, e);   /* before it commands the power stage */
     bind_power(l, c);
     if (l->owner >= 0) l->car = &l->conn[l->owner];
     else if (e->session_id_len || e->stop == SESS_STOP_NO_PROTOCOL) l->car = c;   /* no protocol: the plug-in ends */
@@ -259,10 +260,7 @@ static int power_live(const live *l, const sess_evse *e)
 
 void live_slots_step(live *l, uint32_t now, uint32_t dt)
 {
-    if (l->owner >= 0) {
-        live_plant_follow(l, &l->conn[l->owner].evse);
-        live_hw_step_evse(&l->hw, &l->conn[l->owner].evse, now, dt);
-    }
+    if (l->owner >= 0) live_hw_step_evse(&l->hw, &l->conn[l->owner].evse, now, dt);
     if (!l->t_first_current && phys_plant_current_flows(&l->plant)) l->t_first_current = now;
     if (l->resume_id_len && l->owner >= 0 && power_live(l, &l->conn[l->owner].evse)) l->unsafe_ms += dt;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
