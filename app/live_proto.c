@@ -46,12 +46,15 @@ const char *live_proto_label(const sess_proto *p, int ac)
     return t;
 }
 
-/* "urn:din:70121:2012:MsgDef 2.0 (SchemaID 1, priority 1), ..." of the car's request. */
-static void offered(const struct app_supportedAppProtocolReqType *q, char *t, size_t cap)
+/* "urn:din:70121:2012:MsgDef 2.0 (SchemaID 1, priority 1), ..." of the car's request (nothing for another
+ * message: a supportedAppProtocolRes sent to us decodes too). */
+static void offered(const struct app_exiDocument *d, char *t, size_t cap)
 {
-    size_t n = 0;
+    const struct app_supportedAppProtocolReqType *q = &d->supportedAppProtocolReq;
+    size_t n = 0, max = sizeof q->AppProtocol.array / sizeof q->AppProtocol.array[0];
     t[0] = 0;
-    for (uint16_t i = 0; i < q->AppProtocol.count && n < cap; i++) {
+    for (uint16_t i = 0; d->root == APP_ROOT_supportedAppProtocolReq && i < q->AppProtocol.count && i < max && n < cap;
+         i++) {
         const struct app_AppProtocolType *a = &q->AppProtocol.array[i];
         n += (size_t)snprintf(t + n, cap - n, "%s%.*s %u.%u (SchemaID %u, priority %u)", i ? ", " : "",
                               (int)a->ProtocolNamespace.len, a->ProtocolNamespace.chars, a->VersionNumberMajor,
@@ -74,7 +77,7 @@ static void ours(const sess_proto *const *protos, uint8_t count, char *t, size_t
 void live_log_negotiation(const sess_evse *e, const char *tag)
 {
     char car[512], we[256];
-    offered(&e->docs->rx.app.supportedAppProtocolReq, car, sizeof car);
+    offered(&e->docs->rx.app, car, sizeof car);
     ours(e->cfg.protos, e->cfg.nprotos, we, sizeof we);
     if (e->proto) {
         const struct app_supportedAppProtocolResType *r = &e->docs->tx.app.supportedAppProtocolRes;

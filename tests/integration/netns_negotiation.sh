@@ -12,10 +12,7 @@ command -v python3 >/dev/null || skip "needs python3"
 car_py="$(dirname "$0")/foreign_car.py"
 
 id=$$
-S=ccsNS$id; E=ccsNE$id; P=ccsNP$id     # plcsim, charger, car
-veth "$S" "$E" e$id
-veth "$S" "$P" p$id
-start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sp$id,role=pev --atten evse:car=20
+charger_and_car N
 
 # car N ARGS...: `ccsplc pev -i` in the foreground; its output in pev$N.out/.log
 car() {
