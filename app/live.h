@@ -32,6 +32,30 @@
 #define LIVE_RESUME_WAIT_MS 600000u
 
 typedef enum { LIVE_EVSE, LIVE_PEV } live_role;
+
+/* The protocols each role offers by default (--proto, [general] proto): the charger every one it has (the car
+ * decides, SupportedAppProtocol), the car ISO-20 first, then ISO-2, then DIN, as real cars rank them. */
+#define LIVE_EVSE_PROTOS "din,iso2-dc,iso2-ac,iso20-dc"
+#define LIVE_PEV_PROTOS "iso20-dc,iso2-dc,din"
+
+/* A protocol list (app/live_proto.c): the engine's protocols in order (iso2-dc and iso2-ac are one), ISO-2's
+ * energy transfer modes listed, and whether any DC mode is (din, iso2-dc, iso20-dc). */
+typedef struct {
+    const sess_proto *protos[SESS_MAX_PROTOS];
+    uint8_t n;
+    uint8_t iso2_dc, iso2_ac, dc;
+} live_protos;
+/* "din,iso2-dc, iso20-dc" (commas, spaces around names allowed): 0, or -1 for an unknown name, an empty list or
+ * entry, or more than SESS_MAX_PROTOS protocols. */
+int live_protos_parse(const char *list, live_protos *ps);
+/* The name of a negotiated protocol with its energy transfer mode: "din", "iso2-dc", "iso2-ac", "iso20-dc";
+ * "no protocol" for NULL. Static buffer. */
+const char *live_proto_label(const sess_proto *p, int ac);
+/* The charger's log line of SupportedAppProtocol (the car's request still in e->docs): what the car offered (its
+ * SchemaIDs and priorities), what we offer, what we chose; a warning with both lists for Failed_NoNegotiation. */
+void live_log_negotiation(const sess_evse *e, const char *tag);
+/* The car's: what it offered and what the charger chose, or that the charger took none. */
+void live_log_agreed(const sess_pev *p);
 /* The last phase run; SERVE (the charger's default): session after session until a signal or `sessions`. */
 typedef enum { LIVE_UNTIL_SLAC, LIVE_UNTIL_SDP, LIVE_UNTIL_SESSION, LIVE_UNTIL_SERVE } live_until;
 
@@ -39,7 +63,7 @@ typedef struct {
     live_role role;
     char ifname[16];
     char pcap[256];
-    char proto[16];           /* session protocol: din, iso2-dc, ... */
+    char proto[64];           /* session protocols, in order: "din,iso2-dc,iso2-ac,iso20-dc" (live_proto.c) */
     int sim;                  /* simulated modems and peer in this process */
     live_until until;
     uint32_t timeout_ms;      /* whole run; 0: none */
@@ -91,6 +115,7 @@ struct live_conn {
 
 struct live {
     live_options o;
+    live_protos protos;               /* o.proto */
     app_slac s;                       /* loop, raw link, SLAC runner */
     int ifindex;
     uint8_t ip[16], peer_mac[6];
@@ -148,9 +173,15 @@ int live_run(live *l);
 /* cmd_evse / cmd_pev: options, config file, run. */
 int live_main(live_role role, int argc, char **argv);
 
-/* Plant, charger and car session configuration from the options. */
+/* Plant, charger and car session configuration from the options (o->proto checked): the role's protocol list,
+ * the simulated peer (--sim) its role's default list. */
 void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant *pl, sess_evse_config *ec,
                     sess_pev_config *pc);
+/* The plant with the options' limits: the AC supply (the mains switched through) or the DC power stage. */
+void live_plant_init(const live_options *o, int ac, phys_plant *pl);
+/* Charger: the power stage follows the mode the car chose (ISO-2 ChargeParameterDiscovery, e->ac) when we offer it
+ * and the session has not used the power stage yet. */
+void live_plant_follow(live *l, const sess_evse *e);
 /* Phases on l->s.loop. Each returns 0 when done, else a CCS_E* (logged). live_sdp opens the sockets the
  * first time and keeps them (charger: until the run ends); live_session runs one session (the charger's
  * plug-in: every connection of it, live_slots.c). */
@@ -211,11 +242,9 @@ uint64_t live_wall_ns(void);
 void live_tty_open(live *l);
 void live_tty_close(live *l);
 /* Why a session stopped (app/live_why.c): a refused message with the decoder's reason and bit position; the stop
- * reason with that or the expired timer's name; the charger's log line for Failed_NoNegotiation with the car's
- * and its own protocols (the car's request still in e->docs). Texts in static buffers. */
+ * reason with that or the expired timer's name. Texts in static buffers. */
 const char *live_bad_text(const sess_bad_msg *b, const sess_proto *proto);
 const char *live_stop_text(sess_stop_reason stop, const sess_bad_msg *bad, const char *timer, const sess_proto *proto);
-void live_log_no_protocol(const sess_evse *e, const char *tag);
 /* The -v line of a message received ("v2g: < NAME"), or, when the engine refused it (bad), a warning with why. */
 void live_log_rx(const char *name, const sess_bad_msg *bad, const sess_proto *proto, const char *tag);
 /* Session-level helpers shared by the phases. */

@@ -14,7 +14,7 @@ void live_options_default(live_options *o, live_role role)
 {
     memset(o, 0, sizeof *o);
     o->role = role;
-    snprintf(o->proto, sizeof o->proto, "din");
+    snprintf(o->proto, sizeof o->proto, "%s", role == LIVE_EVSE ? LIVE_EVSE_PROTOS : LIVE_PEV_PROTOS);
     o->until = role == LIVE_EVSE ? LIVE_UNTIL_SERVE : LIVE_UNTIL_SESSION;   /* a charger stays ready */
     o->evse_max_v = 500.0f;   /* the defaults of sess_evse_config_default and phys_charger_default */
     o->evse_max_a = 125.0f;
@@ -216,7 +216,8 @@ int live_config_file(live_options *o, const char *path)
  * open-circuit voltage at the target SoC the charge can never get there (the charger stops at the limit). */
 int live_target_check(const live_options *o)
 {
-    if (o->role != LIVE_PEV || sess_proto_ac(o->proto)) return 0;
+    live_protos ps;
+    if (o->role != LIVE_PEV || live_protos_parse(o->proto, &ps) || ps.iso2_ac) return 0;
     phys_battery_config bc;
     phys_battery at_start, at_target;
     phys_battery_default(&bc);

@@ -8,7 +8,15 @@
 #include "ccsplc/linux/log.h"
 #include "live.h"
 
-static int has_pause(const live_options *o) { return sess_proto_find(o->proto) != &sess_proto_din; }
+/* The car's list offers a protocol with a Pause (anything but DIN 70121). */
+static int has_pause(const live_options *o)
+{
+    live_protos ps;
+    if (live_protos_parse(o->proto, &ps)) return 1;   /* refused later with the reason */
+    for (uint8_t i = 0; i < ps.n; i++)
+        if (ps.protos[i] != &sess_proto_din) return 1;
+    return 0;
+}
 
 int live_pause_check(const live_options *o)
 {
@@ -33,6 +41,10 @@ const char *live_hex_id(const uint8_t *id, uint8_t len)
 static void pause_now(live *l)
 {
     if (l->pev.phase != SESS_RUNNING || l->pev.in.pause_request) return;
+    if (l->pev.proto == &sess_proto_din) {
+        LOG_W("pev: DIN 70121 (the charger's choice) has no Pause: charging on");
+        return;
+    }
     LOG_I("pev: pausing the session (SessionStop Pause)");
     l->pev.in.pause_request = 1;
 }

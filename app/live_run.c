@@ -101,8 +101,9 @@ int live_result(live *l, int rc)
     }
     const char *failed = rc ? "FAILED" : live_verdict(l->o.role, ph, e ? e->stop : l->pev.stop, pl);
     if (!failed && !evse) failed = live_hw_verdict(&l->hw);
-    if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, l->o.proto);
-    else printf("%s session (%s)\n", live_role_name(l), l->o.proto);
+    const char *proto = e ? live_proto_label(e->proto, e->ac) : live_proto_label(l->pev.proto, l->pev.cfg.ac);
+    if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, proto);
+    else printf("%s session (%s)\n", live_role_name(l), proto);
     printf("  stop        %s\n", e ? live_stop_text(e->stop, &e->bad, e->timer, e->proto)
                                     : live_stop_text(l->pev.stop, &l->pev.bad, l->pev.timer, l->pev.proto));
     if (e)
@@ -156,8 +157,13 @@ static int run_once(live *l)
 int live_run(live *l)
 {
     app_streams_live();   /* the loop must never wait for (or die of) a log, result or capture reader */
-    if (!sess_proto_find(l->o.proto)) {
-        LOG_E("%s: --proto %s: not available in this build", live_role_name(l), l->o.proto);
+    if (live_protos_parse(l->o.proto, &l->protos)) {
+        LOG_E("%s: --proto %s: not a list of at most %u of din, iso2-dc, iso2-ac, iso20-dc (comma-separated)",
+              live_role_name(l), l->o.proto, SESS_MAX_PROTOS);
+        return CCS_EXIT_FAIL;
+    }
+    if (l->o.role == LIVE_PEV && l->protos.iso2_ac && l->protos.dc) {   /* one battery behind one kind of inlet */
+        LOG_E("pev: --proto %s: a car charges AC (iso2-ac) or DC (din, iso2-dc, iso20-dc), not both", l->o.proto);
         return CCS_EXIT_FAIL;
     }
     if (l->o.pcap[0]) {

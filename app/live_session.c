@@ -14,11 +14,8 @@
 
 static int is_evse(const live *l) { return l->o.role == LIVE_EVSE; }
 
-void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant *pl, sess_evse_config *ec,
-                    sess_pev_config *pc)
+void live_plant_init(const live_options *o, int ac, phys_plant *pl)
 {
-    const sess_proto *proto = sess_proto_find(o->proto);
-    int ac = sess_proto_ac(o->proto);
     phys_charger_config cc;
     phys_battery_config bc;
     if (ac) {   /* the mains switched through: the AC supply's own defaults, the current limit if lower */
@@ -36,22 +33,49 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     bc.soc = o->soc;
     bc.target_soc = o->target_soc;
     phys_plant_init(pl, &cc, &bc);
+}
+
+void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant *pl, sess_evse_config *ec,
+                    sess_pev_config *pc)
+{
+    live_protos ev, car;   /* o->proto is checked (live_run); the simulated peer (--sim) offers its role's default,
+                            * a car of AC only for a charger of AC only */
+    phys_charger_config acc;
+    live_protos_parse(o->role == LIVE_EVSE ? o->proto : LIVE_EVSE_PROTOS, &ev);
+    live_protos_parse(o->role == LIVE_PEV ? o->proto : ev.dc ? LIVE_PEV_PROTOS : "iso2-ac", &car);
+    /* the plant: the car's mode when the car is ours or simulated; a charger alone starts with DC if it offers DC
+     * and follows each session's mode (live_plant_follow) */
+    live_plant_init(o, o->role == LIVE_PEV || o->sim ? car.iso2_ac : !ev.dc, pl);
+    phys_charger_default_ac(&acc);
     sess_evse_config_default(ec);
-    ec->protos[0] = proto;
-    ec->max_v = cc.max_v;
-    ec->max_a = cc.max_a;
-    ec->max_w = cc.max_w;
-    ec->ac_max_a = cc.max_a;
+    memcpy(ec->protos, ev.protos, sizeof ev.protos);
+    ec->nprotos = ev.n;
+    ec->offer_dc = ev.iso2_dc;
+    ec->offer_ac = ev.iso2_ac;
+    ec->max_v = o->evse_max_v;
+    ec->max_a = o->evse_max_a;
+    ec->max_w = o->evse_max_w;
+    ec->ac_nominal_v = acc.ac_phase_v;
+    ec->ac_max_a = o->evse_max_a < acc.max_a ? o->evse_max_a : acc.max_a;
     ec->session_id_len = o->session_id_len;
     ec->auth_ongoing = o->auth_ongoing;
     ec->cpd_ongoing = o->cpd_ongoing;
     sess_pev_config_default(pc, pev_mac);
-    pc->protos[0] = proto;
-    pc->ac = (uint8_t)ac;
-    pc->capacity_wh = bc.capacity_wh;
+    memcpy(pc->protos, car.protos, sizeof car.protos);
+    pc->nprotos = car.n;
+    pc->ac = car.iso2_ac;
+    pc->capacity_wh = pl->battery.cfg.capacity_wh;
     pc->max_v = o->pev_target_v;
-    pc->max_a = o->pev_max_a < bc.max_a ? o->pev_max_a : bc.max_a;
+    pc->max_a = o->pev_max_a < pl->battery.cfg.max_a ? o->pev_max_a : pl->battery.cfg.max_a;
     pc->precharge_tolerance_v = o->precharge_tolerance_v;
+}
+
+void live_plant_follow(live *l, const sess_evse *e)
+{
+    int ac = e->ac, now_ac = l->plant.charger.cfg.ac_phases != 0;
+    if (l->owner_powered || ac == now_ac || !(ac ? l->ecfg.offer_ac : l->protos.dc)) return;
+    live_plant_init(&l->o, ac, &l->plant);
+    LOG_I("v2g: the power stage set up for %s (the car's choice)", ac ? "AC: the mains switched through" : "DC");
 }
 
 static void setup(live *l)
@@ -61,6 +85,8 @@ static void setup(live *l)
     l->docs = &docs;
     live_configure(&l->o, l->s.link.mac, &l->plant, &l->ecfg, &pc);
     l->ecfg.rng = ccs_random_getrandom;   /* SessionIDs nobody can guess (a paused one is resumed with it) */
+    /* the Unix time of the loop's 0 ms: ISO 15118-20 TimeStamps in Unix seconds */
+    l->ecfg.clock_unix_s = pc.clock_unix_s = (live_wall_ns() / 1000000u - ccs_loop_now(&l->s.loop)) / 1000u;
     if (!is_evse(l)) {
         sess_pev_init(&l->pev, &pc, &docs);
         phys_plant_sense(&l->plant, NULL, &l->pev);
@@ -87,9 +113,11 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
 {
     live *l = c->l;
     uint32_t now = ccs_loop_now(&l->s.loop);
+    int handshake = l->pev.phase == SESS_HANDSHAKE;
     int rc = sess_pev_on_message(&l->pev, m->payload_type, m->payload, m->payload_len, now);
     live_log_rx(l->pev.rx_name, rc == CCS_EPROTO && l->pev.stop == SESS_STOP_BAD_MESSAGE ? &l->pev.bad : NULL,
                 l->pev.proto, "");
+    if (handshake) live_log_agreed(&l->pev);
     flush(l);
 }
 

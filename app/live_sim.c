@@ -19,8 +19,6 @@ int live_sim(live *l)
     static const uint8_t evse_mac[6] = { 0x02, 0x00, 0x00, 0xEE, 0x00, 0x01 };
     static const uint8_t pev_mac[6] = { 0x02, 0x00, 0x00, 0xCA, 0x00, 0x02 };
     memset(&d, 0, sizeof d);
-    d.proto = sess_proto_find(l->o.proto);
-    d.ac = sess_proto_ac(l->o.proto);
     d.soc = l->o.soc;
     d.target_soc = l->o.target_soc;
     d.capacity_kwh = l->o.capacity_kwh;
@@ -31,6 +29,8 @@ int live_sim(live *l)
     ipv6_link_local_from_mac(evse_mac, d.evse_ip);
     ipv6_link_local_from_mac(pev_mac, d.pev_ip);
     live_configure(&l->o, pev_mac, &d.plant, &d.evse.cfg, &d.pev.cfg);
+    d.ac = d.pev.cfg.ac;
+    d.evse.cfg.clock_unix_s = d.pev.cfg.clock_unix_s = live_wall_ns() / 1000000000u;   /* virtual 0 ms: now */
     if (l->o.role == LIVE_PEV) {   /* the car's hardware layer: the plant, and a board when the INI names one */
         if (live_hw_open(&l->hw, &l->o.hw, 1)) return CCS_EXIT_FAIL;
         live_hw_attach(&l->hw, &d.plant, &d.evse, &d.pev);
@@ -56,7 +56,8 @@ int live_sim(live *l)
     sess_phase ph = evse ? d.evse.phase : d.pev.phase;
     const char *failed = live_verdict(l->o.role, ph, evse ? d.evse.stop : d.pev.stop, &d.plant);
     if (!failed && !evse) failed = live_hw_verdict(&l->hw);
-    printf("%s session (%s, simulated peer)\n", live_role_name(l), l->o.proto);
+    printf("%s session (%s, simulated peer)\n", live_role_name(l),
+           evse ? live_proto_label(d.evse.proto, d.evse.ac) : live_proto_label(d.pev.proto, d.pev.cfg.ac));
     printf("  stop        %s\n", evse ? live_stop_text(d.evse.stop, &d.evse.bad, d.evse.timer, d.evse.proto)
                                        : live_stop_text(d.pev.stop, &d.pev.bad, d.pev.timer, d.pev.proto));
     printf("  energy      %.3f kWh delivered, SoC %.1f %% -> %.2f %%\n", d.plant.charger.energy_wh / 1000.0, d.soc,

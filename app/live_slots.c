@@ -175,6 +175,7 @@ static void after(live_conn *c)
     if (l->resume_id_len && i != l->resume_from && e->session_id_len == l->resume_id_len &&
         !memcmp(e->session_id, l->resume_id, l->resume_id_len))
         resumed(l, c);
+    if (i == l->owner) live_plant_follow(l, e);   /* before it commands the power stage */
     bind_power(l, c);
     if (l->owner >= 0) l->car = &l->conn[l->owner];
     else if (e->session_id_len || e->stop == SESS_STOP_NO_PROTOCOL) l->car = c;   /* no protocol: the plug-in ends */
@@ -187,10 +188,11 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
 {
     live *l = c->l;
     sess_evse *e = &c->evse;
+    int handshake = e->phase == SESS_HANDSHAKE;
     int rc = sess_evse_on_message(e, m->payload_type, m->payload, m->payload_len, ccs_loop_now(&l->s.loop));
     live_log_rx(e->rx_name, rc == CCS_EPROTO && e->stop == SESS_STOP_BAD_MESSAGE ? &e->bad : NULL, e->proto,
                 live_conn_tag(c));
-    if (e->stop == SESS_STOP_NO_PROTOCOL) live_log_no_protocol(e, live_conn_tag(c));
+    if (handshake && (e->proto || e->stop == SESS_STOP_NO_PROTOCOL)) live_log_negotiation(e, live_conn_tag(c));
     after(c);
 }
 

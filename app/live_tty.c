@@ -44,23 +44,25 @@ static void on_key(ccs_loop *loop, int fd, short revents, void *ctx)
 
 static void status_line(live *l)
 {
-    const char *state = "slac";
+    const char *state = "slac", *proto = "";
     float v, a, soc;
     if (l->t_sdp || l->t_linked) state = l->t_sdp ? "connecting" : "sdp";
     if (l->o.role == LIVE_EVSE) {
         const sess_evse *e = l->car ? &l->car->evse : NULL;
         if (e && e->phase != SESS_IDLE) state = l->resume_id_len ? "paused" : sess_evse_state_name(e);
+        if (e && e->proto) proto = live_proto_label(e->proto, e->ac);
         v = l->plant.charger.v;
         a = l->plant.charger.i;
         soc = e ? e->ev_soc : 0.0f;
     } else {
         if (l->pev.phase != SESS_IDLE) state = l->paused ? "paused" : sess_pev_state_name(&l->pev);
+        if (l->pev.proto) proto = live_proto_label(l->pev.proto, l->pev.cfg.ac);
         v = l->pev.evse_v;
         a = l->plant.pev_contactor.closed ? l->plant.charger.i : 0.0f;
         soc = (float)l->plant.battery.soc;
     }
-    fprintf(stderr, "\r%-5s %-30s %6.1f V %6.1f A %6.2f kW  SoC %5.1f %%\033[K", live_role_name(l), state, v, a,
-            v * a / 1000.0f, soc);
+    fprintf(stderr, "\r%-5s %-8s %-30s %6.1f V %6.1f A %6.2f kW  SoC %5.1f %%\033[K", live_role_name(l), proto, state,
+            v, a, v * a / 1000.0f, soc);
 }
 
 static void on_status(ccs_loop *loop, void *ctx)

@@ -1,6 +1,5 @@
 /* Why a session of `ccsplc evse` / `ccsplc pev` stopped, in words for logs and the result: a refused message
- * with the decoder's reason and bit position, an expired timer by its name in the standard, and both protocol
- * lists when SupportedAppProtocol found none in common. */
+ * with the decoder's reason and bit position, an expired timer by its name in the standard. */
 #include <stdio.h>
 #include <string.h>
 
@@ -43,33 +42,4 @@ void live_log_rx(const char *name, const sess_bad_msg *bad, const sess_proto *pr
 {
     if (bad) LOG_W("v2g: < %s refused%s: %s", name ? name : "message", tag, live_bad_text(bad, proto));
     else LOG_D("v2g: < %s%s", name ? name : "? (after the session's end)", tag);
-}
-
-/* "urn:din:70121:2012:MsgDef 2.0, ..." of the car's request. */
-static void offered(const struct app_supportedAppProtocolReqType *q, char *t, size_t cap)
-{
-    size_t n = 0;
-    t[0] = 0;
-    for (uint16_t i = 0; i < q->AppProtocol.count && n < cap; i++) {
-        const struct app_AppProtocolType *a = &q->AppProtocol.array[i];
-        n += (size_t)snprintf(t + n, cap - n, "%s%.*s %u.%u (SchemaID %u, priority %u)", i ? ", " : "",
-                              (int)a->ProtocolNamespace.len, a->ProtocolNamespace.chars, a->VersionNumberMajor,
-                              a->VersionNumberMinor, a->SchemaID, a->Priority);
-    }
-}
-
-void live_log_no_protocol(const sess_evse *e, const char *tag)
-{
-    char car[512], ours[256];
-    size_t n = 0;
-    offered(&e->docs->rx.app.supportedAppProtocolReq, car, sizeof car);
-    ours[0] = 0;
-    for (uint8_t i = 0; i < e->cfg.nprotos && n < sizeof ours; i++) {
-        if (i && e->cfg.protos[i] == e->cfg.protos[0]) continue;
-        uint32_t major, minor;
-        const char *ns = sess_proto_namespace(e->cfg.protos[i], &major, &minor);
-        n += (size_t)snprintf(ours + n, sizeof ours - n, "%s%s %u.%u", i ? ", " : "", ns, major, minor);
-    }
-    LOG_W("v2g: no common protocol (Failed_NoNegotiation)%s: the car offers %s; we offer %s", tag,
-          car[0] ? car : "nothing", ours);
 }

@@ -115,13 +115,13 @@ void iso20_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
     }
 }
 
-/* TimeStamp: seconds of the engine's clock (now_ms / 1000), i.e. since whatever instant the caller's clock
- * counts from; the standard means Unix time, which a sans-I/O engine does not have. */
-void iso20_stamp(void *doc, uint32_t now_ms)
+/* TimeStamp: Unix time in seconds as the standard means it; the engine has no clock: the platform gives the Unix
+ * time of its now_ms 0 (sess_*_config.clock_unix_s), added here. */
+void iso20_stamp(void *doc, uint64_t unix_s)
 {
     struct sess_iso20_doc *d = doc;
-    if (d->payload_type == V2GTP_ISO20_DC) dc_header(d)->TimeStamp = now_ms / 1000u;
-    else common_header(d)->TimeStamp = now_ms / 1000u;
+    if (d->payload_type == V2GTP_ISO20_DC) dc_header(d)->TimeStamp = unix_s;
+    else common_header(d)->TimeStamp = unix_s;
 }
 
 /* Every response of both codecs has its ResponseCode right after the Header; the two enums are the same

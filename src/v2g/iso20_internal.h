@@ -58,7 +58,7 @@ float iso20_dc_rn_get(const struct iso20_dc_RationalNumberType *rn);
 SESS_PROTO_DECLS(iso20)
 int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
 uint16_t iso20_payload_type(const void *doc);
-void iso20_stamp(void *doc, uint32_t now_ms);
+void iso20_stamp(void *doc, uint64_t unix_s);
 
 /* EVSE (iso20_evse*.c). */
 int iso20_evse_fault(sess_evse *s);

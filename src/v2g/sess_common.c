@@ -112,8 +112,9 @@ const char *sess_proto_namespace(const sess_proto *p, uint32_t *major, uint32_t 
     return p->ns;
 }
 
-void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint32_t now_ms)
+void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint64_t clock_unix_s,
+                uint32_t now_ms)
 {
     proto->start(doc, msg, sid, sid_len);
-    if (proto->stamp) proto->stamp(doc, now_ms);
+    if (proto->stamp) proto->stamp(doc, clock_unix_s + now_ms / 1000u);
 }

@@ -11,6 +11,7 @@ void sess_evse_config_default(sess_evse_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->protos[cfg->nprotos++] = &sess_proto_din;
     cfg->protos[cfg->nprotos++] = &sess_proto_iso2;
+    cfg->protos[cfg->nprotos++] = &sess_proto_iso20;   /* DC; the car decides (SupportedAppProtocol) */
     static const uint8_t id[] = "ZZ00000";   /* the EVSEID pyPLC uses (Ioniq and Model Y captures) */
     memcpy(cfg->evse_id, id, sizeof id - 1);
     cfg->evse_id_len = sizeof id - 1;
@@ -160,7 +161,7 @@ static int running(sess_evse *s, uint16_t type, const uint8_t *payload, size_t l
                            type, len);
     s->tx_name = p->msg_name(res);
     s->requests++;
-    sess_start(p, tx, res, s->session_id, s->session_id_len, now);
+    sess_start(p, tx, res, s->session_id, s->session_id_len, s->cfg.clock_unix_s, now);
     const sess_evse_row *row = find_row(p, s->state, msg);
     int h;
     if (msg != p->msg_session_setup && !session_matches(s, rx)) {

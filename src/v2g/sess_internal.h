@@ -59,8 +59,8 @@ struct sess_proto {
      * type the protocol has no codec for), payload_type names a document's. */
     int (*decode_typed)(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
     uint16_t (*payload_type)(const void *doc);
-    /* Optional: the header's time stamp of a document just started (ISO 15118-20 TimeStamp). */
-    void (*stamp)(void *doc, uint32_t now_ms);
+    /* Optional: the header's time stamp of a document just started (ISO 15118-20 TimeStamp, Unix seconds). */
+    void (*stamp)(void *doc, uint64_t unix_s);
     /* Optional: the state a NEXT leads to when it depends on the session (e.g. ISO 15118-2 AC or DC);
      * NULL: the row's next. */
     uint8_t (*evse_next)(const sess_evse *s, const sess_evse_row *row);
@@ -176,8 +176,10 @@ int sess_decode(const sess_proto *proto, uint16_t payload_type, const uint8_t *b
                 struct exi_error *err);
 /* The refused message in *b: what was wrong, its type and length (the decoder's error is in b->exi, or none). */
 void sess_bad(sess_bad_msg *b, const char *what, uint16_t payload_type, size_t len);
-/* Make doc message `msg` (proto->start) and stamp its header with now_ms where the protocol has a time stamp. */
-void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint32_t now_ms);
+/* Make doc message `msg` (proto->start) and stamp its header, where the protocol has a time stamp, with the Unix
+ * time clock_unix_s + now_ms / 1000. */
+void sess_start(const sess_proto *proto, void *doc, int msg, const uint8_t *sid, size_t sid_len, uint64_t clock_unix_s,
+                uint32_t now_ms);
 
 /* What every protocol provides for its sess_proto: the codec glue (<p>_glue.c), the error response's fields and
  * the DC mapper (<p>_map.c). Each <p>_internal.h declares them with SESS_PROTO_DECLS(p). */

@@ -89,7 +89,7 @@ static int request(sess_pev *p, uint32_t now)
         return CCS_ESTATE;
     }
     void *tx = &p->docs->tx;
-    sess_start(p->proto, tx, row->req, p->session_id, p->session_id_len, now);
+    sess_start(p->proto, tx, row->req, p->session_id, p->session_id_len, p->cfg.clock_unix_s, now);
     int b = row->build(p, now);
     if (b == SESS_H_FAIL) {
         sess_pev_safe(p, SESS_STOP_EV_ERROR);

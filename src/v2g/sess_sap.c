@@ -10,11 +10,27 @@ static int ns_equal(const sess_proto *p, const struct app_AppProtocolType *a)
     return a->ProtocolNamespace.len == n && memcmp(a->ProtocolNamespace.chars, p->ns, n) == 0;
 }
 
+/* ISO 15118-2:2014 clause 8.2.1 (DIN SPEC 70121 uses the same handshake): the car lists its protocols, each with
+ * a unique SchemaID and a Priority, 1 the highest, 20 the lowest, at most 20 entries ([V2G2-167]); the charger
+ * answers with the one to use ([V2G2-168]): among the entries whose namespace and major version it supports, the
+ * car's highest priority; a minor version other than ours is OK_SuccessfulNegotiationWithMinorDeviation, no
+ * entry in common Failed_NoNegotiation without a SchemaID. Priorities the car gave twice (it should not) are
+ * decided by an exact minor version first, then by our own order (protos[]). */
+static int better(const struct app_AppProtocolType *a, int exact, uint8_t k, const struct app_AppProtocolType *best,
+                  int best_exact, uint8_t best_k)
+{
+    if (!best || a->Priority != best->Priority) return !best || a->Priority < best->Priority;
+    if (exact != best_exact) return exact;
+    return k < best_k;
+}
+
 const sess_proto *sess_sap_choose(const sess_proto *const *protos, uint8_t n, const struct app_exiDocument *req,
                                   struct app_exiDocument *res)
 {
     const struct app_AppProtocolType *best = NULL;
     const sess_proto *chosen = NULL;
+    int best_exact = 0;
+    uint8_t best_k = 0;
     memset(res, 0, sizeof *res);
     res->root = APP_ROOT_supportedAppProtocolRes;
     struct app_supportedAppProtocolResType *r = &res->supportedAppProtocolRes;
@@ -25,16 +41,18 @@ const sess_proto *sess_sap_choose(const sess_proto *const *protos, uint8_t n, co
         const struct app_AppProtocolType *a = &q->AppProtocol.array[i];
         for (uint8_t k = 0; k < n; k++) {
             if (!ns_equal(protos[k], a) || a->VersionNumberMajor != protos[k]->major) continue;
-            if (!best || a->Priority < best->Priority) {
+            int exact = a->VersionNumberMinor == protos[k]->minor;
+            if (better(a, exact, k, best, best_exact, best_k)) {
                 best = a;
                 chosen = protos[k];
+                best_exact = exact;
+                best_k = k;
             }
         }
     }
     if (!chosen) return NULL;
-    r->ResponseCode = best->VersionNumberMinor == chosen->minor
-                          ? app_responseCodeType_OK_SuccessfulNegotiation
-                          : app_responseCodeType_OK_SuccessfulNegotiationWithMinorDeviation;
+    r->ResponseCode = best_exact ? app_responseCodeType_OK_SuccessfulNegotiation
+                                 : app_responseCodeType_OK_SuccessfulNegotiationWithMinorDeviation;
     r->has_SchemaID = true;
     r->SchemaID = best->SchemaID;
     return chosen;

@@ -9,6 +9,9 @@ Usage: foreign_car.py CCSPLC IFNAME VARIANT
   charge       PreCharge 230 V, CurrentDemand 270 V (pyPLC as the issue met it): it must charge
   unreachable  PreCharge 350 V, CurrentDemand 270 V (target below its battery): the charger must stop it
   nonego       offers ISO 15118-20 AC only: Failed_NoNegotiation expected
+  nothing      offers Tesla's namespace and ISO 15118-2 major version 3 only: Failed_NoNegotiation expected
+  unusual      offers four entries out of priority order with their own SchemaIDs (below): DIN 2.1 must be chosen
+               with OK_SuccessfulNegotiationWithMinorDeviation and SchemaID 11; then it charges as "charge"
   garbage      undecodable EXI after SessionSetup: the charger must close the connection
 Prints what it saw ('ok: ...'); exit 0 when the car's checks hold, 1 ('FAIL: ...') otherwise."""
 import os
@@ -25,6 +28,12 @@ TARGET_V = 270                                             # pyPLC's charge_targ
 SOC0, SOC_END = 30, 33                                     # simulated SoC: +1 % every 10 CurrentDemand cycles
 STOP_WAIT = 40.0                                           # unreachable: the charger must stop it within this
 DELTA_V = 10                                               # u_delta_max_for_end_of_precharge
+# (namespace, major, minor, SchemaID, Priority), in this order on the wire. A charger with DIN 2.0, ISO-2 2.0 and
+# ISO-20 DC 1.0 has: Tesla's namespace (priority 1) no, ISO-2 major 3 (2) no (another major version), ISO-20 AC (3)
+# no, DIN 2.1 (4) yes, another minor version: DIN, SchemaID 11, OK_SuccessfulNegotiationWithMinorDeviation.
+UNUSUAL = [("urn:iso:std:iso:15118:-20:AC", 1, 0, 5, 3), ("urn:din:70121:2012:MsgDef", 2, 1, 11, 4),
+           ("urn:tesla:din:2018:MsgDef", 2, 0, 7, 1), ("urn:iso:15118:2:2013:MsgDef", 3, 0, 20, 2)]
+NOTHING = [("urn:tesla:din:2018:MsgDef", 2, 0), ("urn:iso:15118:2:2013:MsgDef", 3, 0)]
 
 
 def fail(why):
@@ -155,13 +164,18 @@ def main():
     addr, port = vp.sdp(IFNAME)
     print(f"ok: SDP: charger at [{addr}]:{port}")
     car = Car(vp.Session(vp.connect(IFNAME, addr, port), vp.Exi(CCSPLC)), vp.interface_mac(IFNAME))
-    if VARIANT == "nonego":
-        r = car.handshake([("urn:iso:std:iso:15118:-20:AC", 1, 0)])
-        if r.get("ResponseCode") != "Failed_NoNegotiation":
+    if VARIANT in ("nonego", "nothing"):
+        r = car.handshake([("urn:iso:std:iso:15118:-20:AC", 1, 0)] if VARIANT == "nonego" else NOTHING)
+        if r.get("ResponseCode") != "Failed_NoNegotiation" or "SchemaID" in r:
             fail(f"supportedAppProtocolRes {r}")
         print("ok: Failed_NoNegotiation")
         return
-    if car.handshake([vp.DIN_NAMESPACE]).get("ResponseCode") != "OK_SuccessfulNegotiation":
+    if VARIANT == "unusual":
+        r = car.handshake(UNUSUAL)
+        if r.get("ResponseCode") != "OK_SuccessfulNegotiationWithMinorDeviation" or r.get("SchemaID") != "11":
+            fail(f"unusual list: supportedAppProtocolRes {r}, expected DIN's SchemaID 11 with a minor deviation")
+        print("ok: unusual list: DIN 2.1 chosen (SchemaID 11, OK_SuccessfulNegotiationWithMinorDeviation)")
+    elif car.handshake([vp.DIN_NAMESPACE]).get("ResponseCode") != "OK_SuccessfulNegotiation":
         fail("handshake")
     car.setup()
     if VARIANT == "garbage":
@@ -172,7 +186,7 @@ def main():
         except vp.PeerClosed:
             print("ok: the charger closed the connection after undecodable EXI")
         return
-    {"charge": charge, "unreachable": unreachable}[VARIANT](car)
+    {"charge": charge, "unusual": charge, "unreachable": unreachable}[VARIANT](car)
     car.s.close()
 
 

@@ -20,9 +20,22 @@ grep -q "result      ended normally" "$tmp/sim_pev.out" || fail "pev --sim resul
 grep -Eq "SoC 70.0 % -> 72\.[0-9]+ %" "$tmp/sim_pev.out" || fail "pev --sim SoC"
 run sim_evse 0 evse --sim --max-current 50
 grep -q "result      ended normally" "$tmp/sim_evse.out" || fail "evse --sim result"
-# the charger's limit reached the session: no CurrentDemandRes above 50 A in the printed sequence
-awk '/CurrentDemandRes/ { for (i = 1; i <= NF; i++) if ($i ~ /^A=/) { split($i, a, "="); if (a[2] + 0 > 50.05) bad = 1 } }
-     END { exit bad }' "$tmp/sim_evse.out" || fail "evse --sim --max-current 50 exceeded"
+# the default charger and the simulated default car negotiated ISO-20 DC (the car's first choice); the charger's
+# limit reached the session: its charge loop responses at 50 A, none above
+grep -q "^evse session (iso20-dc, simulated peer)" "$tmp/sim_evse.out" || fail "evse --sim: not ISO-20 DC"
+awk '/<charger DC_ChargeLoopRes/ { n++; for (i = 1; i <= NF; i++) if ($i ~ /^A=/) { a = substr($i, 3); if (a == "") a = $(i + 1)
+         if (a + 0 > 50.05) bad = 1; if (a + 0 > 49.9) at++ } }
+     END { exit bad || !n || !at }' "$tmp/sim_evse.out" || fail "evse --sim --max-current 50 exceeded (or never reached)"
+# the car's list: DIN only, ISO-2 AC; a car cannot list AC and DC; bad lists
+run sim_din 0 pev --sim --proto din --soc 70 --target-soc 71 --capacity 10
+grep -q "^pev session (din, simulated peer)" "$tmp/sim_din.out" || fail "pev --sim --proto din: not DIN"
+run sim_ac 0 pev --sim --proto ' iso2-ac ' --soc 70 --target-soc 71 --capacity 10
+grep -q "^pev session (iso2-ac, simulated peer)" "$tmp/sim_ac.out" || fail "pev --sim --proto iso2-ac: not ISO-2 AC"
+run mixed 1 pev --sim --proto iso2-ac,din
+grep -q "a car charges AC (iso2-ac) or DC" "$tmp/mixed.err" || fail "pev --proto iso2-ac,din: not refused with why"
+run empty_entry 1 evse --sim --proto din,,iso2-dc
+run iso20_ac 1 evse --sim --proto din,iso20-ac
+echo "ok: protocol lists: the negotiated protocol named, a car's AC and DC refused, bad lists refused"
 "$CCSPLC" decode "$tmp/sim.pcapng" >"$tmp/decode.out" 2>&1 || fail "decode of the --sim pcap"
 grep -q "end      SessionStop (OK)" "$tmp/decode.out" || fail "--sim pcap: no complete session"
 echo "ok: --sim sessions for both roles, --pcap decodes"

@@ -12,10 +12,7 @@ command -v python3 >/dev/null || skip "needs python3"
 car_py="$(dirname "$0")/foreign_car.py"
 
 id=$$
-S=ccsFS$id; E=ccsFE$id; P=ccsFP$id     # plcsim, charger, car
-veth "$S" "$E" e$id
-veth "$S" "$P" p$id
-start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sp$id,role=pev --atten evse:car=20
+charger_and_car F
 
 # charger TAG ARGS...: `ccsplc evse -i` in the background (bounded), output in $tmp/TAG.out/.log, pid in $evse
 charger() {
@@ -69,12 +66,12 @@ car nonego nonego || fail "nonego: the car: $(cat "$tmp/nonego-car.out")"
 for _ in $(seq 50); do grep -q "evse: ready for the next car (1 served)" "$tmp/nonego.log" && break; sleep 0.1; done
 grep -q "evse: ready for the next car (1 served)" "$tmp/nonego.log" ||
     fail "nonego: not ready for the next car 5 s after Failed_NoNegotiation"
-grep -q "v2g: no common protocol (Failed_NoNegotiation): the car offers urn:iso:std:iso:15118:-20:AC 1.0 (SchemaID 1, priority 1); we offer urn:din:70121:2012:MsgDef 2.0" \
+grep -q "v2g: no common protocol (Failed_NoNegotiation): the car offers urn:iso:std:iso:15118:-20:AC 1.0 (SchemaID 1, priority 1); we offer urn:din:70121:2012:MsgDef 2.0, urn:iso:15118:2:2013:MsgDef 2.0, urn:iso:std:iso:15118:-20:DC 1.0$" \
     "$tmp/nonego.log" || fail "nonego: both protocol lists"
 inns "$P" timeout 100 "$CCSPLC" pev -i hp$id --soc 50 --target-soc 51 --capacity 5 --timeout 90 \
     >"$tmp/next-car.out" 2>"$tmp/next-car.log" </dev/null || fail "nonego: the next car: exit $?"
 wait $evse && fail "nonego: charger exit 0 (the first session was not normal)"
 grep -qx "evse: 2 sessions served, 1 ended normally" "$tmp/nonego.out" || fail "nonego: the charger's summary"
-grep -A1 "^evse session 1 (din)" "$tmp/nonego.out" | grep -q "stop        no common protocol" ||
+grep -A1 "^evse session 1 (no protocol)" "$tmp/nonego.out" | grep -q "stop        no common protocol" ||
     fail "nonego: session 1"
 echo "ok: Failed_NoNegotiation: both lists logged, the plug-in ended at once, the next car charged"

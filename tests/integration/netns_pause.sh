@@ -80,7 +80,7 @@ wait $evse || fail "keys: evse exit $?"
 tr '\r' '\n' <"$tmp/key-pev.tty" >"$tmp/key-pev.log"
 [ $rc = 1 ] || fail "keys: the car exit $rc (want 1: no SDP answer after the charger gave the session up)"
 grep -q "pev: pausing the session (SessionStop Pause)" "$tmp/key-pev.log" || fail "keys: p not taken"
-grep -Eq "^pev +paused " "$tmp/key-pev.log" || fail "keys: no 'paused' status line"
+grep -Eq "^pev +iso2-dc +paused " "$tmp/key-pev.log" || fail "keys: no 'paused' status line"
 grep -q "sdp: no answer" "$tmp/key-pev.log" || fail "keys: the car's second SDP"
 grep -Eq "v2g: session [0-9a-f]{16} not resumed within 1 s: the plug-in ends" "$tmp/key-evse.log" ||
     fail "keys: the charger did not give the paused session up"

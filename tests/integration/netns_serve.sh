@@ -16,7 +16,7 @@ veth "$S" "$P" p$id
 mac_p=$(hostmac "$P" p$id)
 start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sp$id,role=pev --atten evse:car=20
 
-car=(--soc 50 --target-soc 52 --capacity 5 --timeout 60 -v)
+car=(--proto din --soc 50 --target-soc 52 --capacity 5 --timeout 60 -v)   # DIN: the charger names it, the loop is CurrentDemand
 # car N [ARGS...]: one car, in the foreground; its output in pev$N.out/.log
 car() {
     local n=$1

@@ -157,7 +157,7 @@ session din din
 ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after session --timeout 50 >"$tmp/int-evse.out" 2>"$tmp/int-evse.log" </dev/null &
 evse=$!
 pids+=($evse)
-ip netns exec "$P" timeout 60 "$CCSPLC" pev -i hp$id --timeout 50 -v >"$tmp/int-pev.out" 2>"$tmp/int-pev.log" </dev/null &
+ip netns exec "$P" timeout 60 "$CCSPLC" pev -i hp$id --proto din --timeout 50 -v >"$tmp/int-pev.out" 2>"$tmp/int-pev.log" </dev/null &
 pev=$!
 pids+=($pev)
 for _ in $(seq 300); do grep -q "v2g: < CurrentDemandRes" "$tmp/int-pev.log" && break; sleep 0.1; done
@@ -178,12 +178,12 @@ ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after session --tim
 evse=$!
 pids+=($evse)
 inns "$P" python3 "$(dirname "$0")/pty_keys.py" "$tmp/key-pev.out" "CurrentDemand " " " 60 -- \
-    timeout 55 "$CCSPLC" pev -i hp$id --timeout 50 || fail "keys: pev exit $?"
+    timeout 55 "$CCSPLC" pev -i hp$id --proto din --timeout 50 || fail "keys: pev exit $?"
 wait $evse || fail "keys: evse exit $?"
 tr '\r' '\n' <"$tmp/key-pev.out" >"$tmp/key-pev.log"
 grep -q "stopping charging gracefully" "$tmp/key-pev.log" || fail "keys: space not taken"
 grep -q "stop        user stop" "$tmp/key-pev.log" || fail "keys: car stop reason"
-grep -Eq "^pev +CurrentDemand +[0-9.]+ V +[0-9.]+ A +[0-9.]+ kW +SoC +[0-9.]+ %" "$tmp/key-pev.log" ||
+grep -Eq "^pev +din +CurrentDemand +[0-9.]+ V +[0-9.]+ A +[0-9.]+ kW +SoC +[0-9.]+ %" "$tmp/key-pev.log" ||
     fail "keys: no status line"
 grep -q "stop        normal" "$tmp/key-evse.out" || fail "keys: charger stop reason"
 echo "ok: space on the car's terminal stopped charging gracefully; status line shown"

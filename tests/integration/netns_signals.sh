@@ -37,7 +37,7 @@ sig_case() {
         2>"$tmp/$tag-evse.log" </dev/null &
     local evse=$!
     pids+=($evse)
-    ip netns exec "$P" "$CCSPLC" pev -i hp$id --soc 30 --target-soc 90 --timeout 60 -v >"$tmp/$tag-pev.out" \
+    ip netns exec "$P" "$CCSPLC" pev -i hp$id --proto din --soc 30 --target-soc 90 --timeout 60 -v >"$tmp/$tag-pev.out" \
         2>"$tmp/$tag-pev.log" </dev/null &
     local pev=$!
     pids+=($pev)

@@ -19,7 +19,7 @@ S=ccsOS$id; E=ccsOE$id; P=ccsOP$id     # plcsim, charger, car
 veth "$S" "$E" e$id
 veth "$S" "$P" p$id
 start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sp$id,role=pev --atten evse:car=20
-car=(-i hp$id --soc 50 --target-soc 52 --capacity 5 --timeout 90)
+car=(-i hp$id --proto din --soc 50 --target-soc 52 --capacity 5 --timeout 90)   # DIN: CurrentDemand counted
 mkdir -p "$tmp/small"   # a small tmpfs goes there (cases 4 and 5)
 
 wait_for() { # FILE PATTERN SECONDS

@@ -23,6 +23,8 @@ static struct sess_iso20_doc D;   /* scratch: a decoded message */
 
 static int done(const sw_world *w) { return sw_both_ended(w); }
 
+#define UNIX_T0 1796601600u   /* 2026-12-07 00:00:00 UTC: the platform's Unix time at now_ms 0 */
+
 typedef void (*tweak_fn)(sess_evse_config *e, sess_pev_config *p, phys_battery_config *b);
 
 /* sess_world's defaults with ISO-20 on both sides. */
@@ -33,8 +35,9 @@ static void setup(tweak_fn tweak)
     phys_charger_config c;
     phys_battery_config b;
     sw_default_configs(&e, &p, &c, &b);
-    e.protos[e.nprotos++] = &sess_proto_iso20;
+    /* the default charger offers ISO-20 DC already */
     p.protos[0] = &sess_proto_iso20;
+    e.clock_unix_s = p.clock_unix_s = UNIX_T0;
     if (tweak) tweak(&e, &p, &b);
     sw_init(&W, &e, &p, &c, &b);
 }
@@ -104,7 +107,8 @@ static void assert_sequence(void)
     assert_int_equal(k, n);
 }
 
-/* What the charger sent: every response decoded with its codec, the SessionID and clock in its header. */
+/* What the charger sent: every response decoded with its codec, the SessionID and clock in its header (Unix time:
+ * UNIX_T0 + the engine's seconds); the car's requests carry the same clock. */
 typedef struct {
     unsigned responses, common, dc, app;
     int bad;
@@ -114,9 +118,13 @@ typedef struct {
 static int check_responses(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     seen *s = w->hook_ctx;
-    if (dir != SW_TO_PEV) return 1;
     v2gtp_msg m;
     assert_int_equal(v2gtp_parse(buf, *len, SESS_TX_CAP, &m), 0);
+    if (dir != SW_TO_PEV) {
+        if (m.payload_type != V2GTP_EXI && (decode(buf, *len, &D) || stamp_of(&D) != UNIX_T0 + (w->now - SW_STEP_MS) / 1000u))
+            s->bad++;
+        return 1;
+    }
     if (m.payload_type == V2GTP_EXI) {   /* supportedAppProtocolRes, once */
         s->app++;
         return 1;
@@ -128,7 +136,7 @@ static int check_responses(sw_world *w, int dir, uint8_t *buf, size_t *len)
     uint16_t *sid_len;
     uint8_t *sid = sid_of(&D, &sid_len);
     if (*sid_len != w->evse.session_id_len || memcmp(sid, w->evse.session_id, *sid_len) ||
-        stamp_of(&D) != (w->now - SW_STEP_MS) / 1000u)   /* stamped when sent, one step ago */
+        stamp_of(&D) != UNIX_T0 + (w->now - SW_STEP_MS) / 1000u)   /* stamped when sent, one step ago */
         s->bad++;
     size_t again;
     static uint8_t re[SESS_TX_CAP];

@@ -168,6 +168,8 @@ typedef struct {
     uint8_t offer_dc, offer_ac;  /* energy transfer modes offered (ServiceDiscovery) */
     float ac_nominal_v, ac_max_a;/* AC: phase voltage, current limit per phase */
     uint32_t receipt_interval_ms;/* ask for a MeteringReceipt this often while charging (0: never) */
+    uint64_t clock_unix_s;     /* Unix time (s) at now_ms 0, from the platform: ISO 15118-20 header TimeStamp =
+                                * clock_unix_s + now_ms / 1000 (0: the engine's seconds) */
     ccs_random_fn rng;         /* SessionID; NULL: counts up from 1; failing: SESS_STOP_NO_RANDOM, CCS_ERANDOM */
     void *rng_ctx;
 } sess_evse_config;
@@ -263,6 +265,7 @@ typedef struct {
     uint8_t ac_phases;          /* 1 or 3 */
     float ac_max_v, ac_max_a, ac_min_a; /* EVMaxVoltage, EVMaxCurrent (on-board charger, per phase), EVMinCurrent */
     uint8_t service_detail;     /* ask ServiceDetail for the charge service */
+    uint64_t clock_unix_s;      /* as sess_evse_config's: ISO 15118-20 TimeStamp = clock_unix_s + now_ms / 1000 */
 } sess_pev_config;
 
 /* Battery side, set by the caller before each call. */

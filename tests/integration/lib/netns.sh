@@ -67,3 +67,12 @@ start_plcsim() {
     for _ in $(seq 50); do grep -q running "$log" && return; sleep 0.1; done
     fail "plcsim did not start"
 }
+
+# charger_and_car X: the usual three namespaces, S (plcsim), E (charger, interface he$id) and P (car, hp$id), named
+# ccsXS$id, ccsXE$id, ccsXP$id, joined by plcsim at 20 dB (its log in $tmp/plcsim.log).
+charger_and_car() {
+    S=ccs${1}S$id; E=ccs${1}E$id; P=ccs${1}P$id
+    veth "$S" "$E" e$id
+    veth "$S" "$P" p$id
+    start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sp$id,role=pev --atten evse:car=20
+}

@@ -107,11 +107,14 @@ class Exi:
 
 
 def sap_request_xml(protocols):
-    """supportedAppProtocolReq offering (namespace, major, minor) in order: SchemaID = Priority = 1, 2, ..."""
-    entries = "".join(
-        f"<AppProtocol><ProtocolNamespace>{ns}</ProtocolNamespace><VersionNumberMajor>{major}</VersionNumberMajor>"
-        f"<VersionNumberMinor>{minor}</VersionNumberMinor><SchemaID>{i}</SchemaID><Priority>{i}</Priority>"
-        f"</AppProtocol>" for i, (ns, major, minor) in enumerate(protocols, 1))
+    """supportedAppProtocolReq offering (namespace, major, minor) in order: SchemaID = Priority = 1, 2, ...; an
+    entry (namespace, major, minor, schema_id, priority) gives its own."""
+    def entry(i, p):
+        ns, major, minor, sid, prio = p if len(p) == 5 else (*p, i, i)
+        return (f"<AppProtocol><ProtocolNamespace>{ns}</ProtocolNamespace><VersionNumberMajor>{major}"
+                f"</VersionNumberMajor><VersionNumberMinor>{minor}</VersionNumberMinor><SchemaID>{sid}</SchemaID>"
+                f"<Priority>{prio}</Priority></AppProtocol>")
+    entries = "".join(entry(i, p) for i, p in enumerate(protocols, 1))
     return ('<ns1:supportedAppProtocolReq xmlns:ns1="urn:iso:15118:2:2010:AppProtocol">'
             f"{entries}</ns1:supportedAppProtocolReq>")
 
