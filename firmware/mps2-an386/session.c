@@ -17,6 +17,21 @@ static phys_plant plant;
 static phys_hw plant_hw;
 static hw_stack hw;
 static car_report rep;
+static uint32_t cycle_rx;   /* ticks of the last CurrentDemandRes's decode + handling; 0: none pending */
+
+/* The car's charging-loop cycle: a CurrentDemandRes decoded and handled, then the next CurrentDemandReq encoded
+ * (in the same call, or in the tick after the repeat pause). */
+static void measure(uint32_t dt)
+{
+    if (pev.rx_name && !strcmp(pev.rx_name, "CurrentDemandRes")) cycle_rx = dt ? dt : 1;
+    if (!cycle_rx || !pev.tx_len || strcmp(pev.tx_name, "CurrentDemandReq")) return;
+    uint32_t t = cycle_rx + (pev.rx_name ? 0 : dt);
+    cycle_rx = 0;
+    if (!rep.cycles || t < rep.cycle_min) rep.cycle_min = t;
+    if (t > rep.cycle_max) rep.cycle_max = t;
+    rep.cycles++;
+    rep.cycle_ticks += t;
+}
 
 void car_init(const uint8_t mac[6], float soc, float capacity_wh)
 {
@@ -67,15 +82,7 @@ void car_message(uint16_t payload_type, const uint8_t *payload, size_t len, uint
 {
     uint32_t t0 = board_ticks();
     sess_pev_on_message(&pev, payload_type, payload, len, now);
-    uint32_t dt = board_ticks() - t0;
-    /* the car's charging-loop cycle: CurrentDemandRes decoded, handled, the next CurrentDemandReq encoded */
-    if (pev.tx_len && pev.rx_name && !strcmp(pev.rx_name, "CurrentDemandRes") &&
-        !strcmp(pev.tx_name, "CurrentDemandReq")) {
-        if (!rep.cycles || dt < rep.cycle_min) rep.cycle_min = dt;
-        if (dt > rep.cycle_max) rep.cycle_max = dt;
-        rep.cycles++;
-        rep.cycle_ticks += dt;
-    }
+    measure(board_ticks() - t0);
     o->rx_name = pev.rx_name;
     after(o);
 }
@@ -95,7 +102,11 @@ void car_step(uint32_t now, uint32_t dt, car_out *o)
     hw_stack_sense(&hw, now);
     hw_sense_pev(&hw.sup, &hw.meas, &pev);
     o->rx_name = NULL;
-    if (pev.phase != SESS_IDLE) sess_pev_tick(&pev, now);
+    if (pev.phase != SESS_IDLE) {
+        uint32_t t0 = board_ticks();
+        sess_pev_tick(&pev, now);
+        measure(board_ticks() - t0);
+    }
     after(o);
 }
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The car as microcontroller firmware (issue 12): firmware/mps2-an386 runs in QEMU's mps2-an386 (Cortex-M4) with
+# its LAN9118 on a tap device that is a `ccsplc plcsim` port, `ccsplc evse -i` on a veth port (network namespaces
+# made and removed here). The firmware does SLAC, SDP and a DIN 70121 session, then (plugged in again) an
+# ISO 15118-2 DC session, each to its target SoC; the test asserts its UART log and the charger's results, and that
+# the charger's pcaps and QEMU's dump of the firmware's NIC decode whole. Needs root, qemu-system-arm,
+# arm-none-eabi-gcc (with newlib-nano) and /dev/net/tun.
+set -u
+CCSPLC=${CCSPLC:?path of the ccsplc binary}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+command -v qemu-system-arm >/dev/null || { echo "SKIP: needs qemu-system-arm"; exit 77; }
+command -v arm-none-eabi-gcc >/dev/null || { echo "SKIP: needs arm-none-eabi-gcc (gcc-arm-none-eabi)"; exit 77; }
+. "$(dirname "$0")/lib/netns.sh"
+[ -c /dev/net/tun ] || skip "needs /dev/net/tun (tap devices)"
+
+"$here/firmware/mps2-an386/build.sh" "$tmp/fw" >"$tmp/build.log" 2>&1 || fail "firmware build"
+
+id=$$
+S=ccsQS$id; E=ccsQE$id                   # plcsim (and QEMU), charger
+veth "$S" "$E" e$id
+mac_e=$(hostmac "$E" e$id)
+fw_mac=02:00:00:ca:00:12
+tap=tq$id
+inns "$S" ip tuntap add dev "$tap" mode tap || skip "cannot create a tap device here"
+inns "$S" sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1"
+inns "$S" ip link set "$tap" up
+start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=$tap,role=pev --atten evse:car=20
+
+# One charger process per plug-in, as `ccsplc evse --stop-after session` serves one session.
+charger() {
+    local tag=$1 proto=$2
+    ip netns exec "$E" timeout 150 "$CCSPLC" evse -i he$id --stop-after session --proto "$proto" --timeout 120 \
+        --pcap "$tmp/$tag-evse.pcapng" -v >"$tmp/$tag-evse.out" 2>"$tmp/$tag-evse.log" </dev/null
+}
+charger din din &
+evse=$!
+pids+=($evse)
+# QEMU in the plcsim namespace (the tap lives there); its NIC's frames dumped as pcap (filter-dump); the UART log
+# in a file; the firmware ends the run through semihosting with its verdict as the exit status.
+ip netns exec "$S" timeout 300 qemu-system-arm -M mps2-an386 -kernel "$tmp/fw/car.elf" -display none -monitor none \
+    -serial "file:$tmp/uart.log" -semihosting-config enable=on,target=native ${QEMU_ICOUNT:+-icount "$QEMU_ICOUNT"} \
+    -netdev tap,id=n0,ifname=$tap,script=no,downscript=no -net nic,netdev=n0,macaddr=$fw_mac \
+    -object filter-dump,id=f0,netdev=n0,file="$tmp/fw.pcap" >"$tmp/qemu.log" 2>&1 </dev/null &
+qemu=$!
+pids+=($qemu)
+wait $evse || fail "din: evse exit $?"
+charger iso2 iso2-dc || fail "iso2: evse exit $?"
+wait $qemu || fail "firmware: QEMU exit $? (the firmware's verdict)"
+echo "ok: QEMU ran the firmware to its end (exit 0)"
+
+log=$tmp/uart.log
+grep -q "^boot: ccsplc car firmware on mps2-an386, MAC $fw_mac" "$log" || fail "uart: boot line"
+[ "$(grep -c "^slac: matched EVSE $mac_e, link up" "$log")" = 2 ] || fail "uart: SLAC did not match twice"
+[ "$(grep -c '^sdp: charger at \[fe80:' "$log")" = 2 ] || fail "uart: SDP"
+grep -q "^session 1: din, stop normal, SoC now 51\.[0-9]* %, result ended normally" "$log" || fail "uart: DIN session"
+grep -q "^session 2: iso2, stop normal, SoC now 52\.[0-9]* %, result ended normally" "$log" || fail "uart: ISO-2 session"
+grep -q "^done: 2 of 2 sessions ended normally" "$log" || fail "uart: verdict"
+grep -Eq "^measure: CurrentDemand cycle .* [1-9][0-9]* cycles" "$log" || fail "uart: no CurrentDemand measured"
+grep -Eq "^measure: stack peak [1-9][0-9]* bytes" "$log" || fail "uart: stack peak"
+echo "ok: firmware log: SLAC, SDP, DIN to 51 %, ISO-2 DC to 52 %, measurements"
+grep -m1 "^measure: CurrentDemand" "$log"
+grep -m1 "^measure: stack" "$log"
+
+for tag in din iso2; do
+    out=$tmp/$tag-evse.out
+    grep -q "result      ended normally" "$out" || fail "$tag: charger result"
+    grep -q "stop        normal" "$out" || fail "$tag: charger stop reason"
+    grep -q "matched PEV $fw_mac" "$tmp/$tag-evse.log" || fail "$tag: charger matched another car"
+    sent=$(grep -c "v2g: > " "$tmp/$tag-evse.log"); recv=$(grep -c "v2g: < " "$tmp/$tag-evse.log")
+    grep -q "v2g: < CurrentDemandReq" "$tmp/$tag-evse.log" || fail "$tag: no CurrentDemandReq"
+    "$CCSPLC" decode "$tmp/$tag-evse.pcapng" >"$tmp/$tag-evse.decode" 2>&1 || fail "$tag: decode charger pcap"
+    grep -q "EXI      $((sent + recv)) messages, 0 decode errors" "$tmp/$tag-evse.decode" ||
+        fail "$tag: charger pcap: $(grep 'EXI  ' "$tmp/$tag-evse.decode")"
+    grep -q "end      SessionStop (OK)" "$tmp/$tag-evse.decode" || fail "$tag: charger pcap: session end"
+done
+echo "ok: charger: both sessions ended normally; its pcaps decode whole"
+"$CCSPLC" decode "$tmp/fw.pcap" >"$tmp/fw.decode" 2>&1 || fail "decode the firmware's pcap"
+cat "$tmp/fw.decode" | head -40
