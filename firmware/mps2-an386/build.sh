@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the car firmware for QEMU's mps2-an386 (Cortex-M4, arm-none-eabi-gcc + newlib-nano, --gc-sections):
 # the core, src/mininet, src/hw, the battery model of src/sim and this directory; writes OUT_DIR/car.elf and its
-# map, prints flash and static RAM, fails if the image holds stdio, heap or abort symbols.
+# map, prints flash and static RAM (in all and per part, footprint.awk), fails if the image holds stdio, heap or abort symbols.
 # Usage: build.sh [OUT_DIR]   (exit 2 when arm-none-eabi-gcc is missing)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,5 +23,6 @@ read -r text data bss < <("$sz" "$out/car.elf" | awk 'NR == 2 {print $1, $2, $3}
 sym() { "$nm" "$out/car.elf" | awk -v s="$1" '$3 == s {print $1}'; }
 stack=$((0x$(sym __stack) - 0x$(sym __stack_limit)))
 echo "car.elf: flash $((text + data)) bytes (text + rodata + data), static RAM $((data + bss - stack)) bytes (data + bss) + stack $stack"
+awk -f "$fw/footprint.awk" "$out/car.map"
 bad=$("$nm" "$out/car.elf" | awk '{print $NF}' | grep -E "$arm_banned" || true)
 [ -z "$bad" ] || { echo "build.sh: the image holds forbidden symbols: $(echo $bad)" >&2; exit 1; }
