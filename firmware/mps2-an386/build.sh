@@ -24,5 +24,8 @@ sym() { "$nm" "$out/car.elf" | awk -v s="$1" '$3 == s {print $1}'; }
 stack=$((0x$(sym __stack) - 0x$(sym __stack_limit)))
 echo "car.elf: flash $((text + data)) bytes (text + rodata + data), static RAM $((data + bss - stack)) bytes (data + bss) + stack $stack"
 awk -f "$fw/footprint.awk" "$out/car.map"
+# The QCA7000 SPI variant of the frame I/O (examples/qca7000/, for a real car board) must keep compiling with src/qca.
+arm_compile "$out" qca/*.c
+"$cc" "${cflags[@]}" -I"$fw" -c "$here/examples/qca7000/eth_qca7000.c" -o "$out/eth_qca7000.o"
 bad=$("$nm" "$out/car.elf" | awk '{print $NF}' | grep -E "$arm_banned" || true)
 [ -z "$bad" ] || { echo "build.sh: the image holds forbidden symbols: $(echo $bad)" >&2; exit 1; }
