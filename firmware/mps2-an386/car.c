@@ -202,6 +202,10 @@ static int plug_in(unsigned n, float target_soc)
     int ok = car_ok();
     fw_log("session %u: %s, stop %s, SoC now %u.%02u %%, result %s", n, r.proto, r.stop, (unsigned)(r.soc_x100 / 100),
            (unsigned)(r.soc_x100 % 100), ok ? "ended normally" : "FAILED");
+    if (r.cycles)
+        fw_log("measure: session %u: %s CurrentDemand cycle (decode + handle + encode) %u cycles, ticks of 40 ns: "
+               "mean %u min %u max %u", n, r.proto, (unsigned)r.cycles, (unsigned)(r.cycle_ticks / r.cycles),
+               (unsigned)r.cycle_min, (unsigned)r.cycle_max);
     return ok;
 }
 
@@ -221,11 +225,6 @@ int main(void)
         uint32_t t = board_millis();   /* unplugged for a second */
         while (board_millis() - t < 1000u) board_idle();
     }
-    car_report r;
-    car_report_get(&r);
-    if (r.cycles)
-        fw_log("measure: CurrentDemand cycle (decode + handle + encode) %u cycles, ticks of 40 ns: mean %u min %u max %u",
-               (unsigned)r.cycles, (unsigned)(r.cycle_ticks / r.cycles), (unsigned)r.cycle_min, (unsigned)r.cycle_max);
     fw_log("measure: stack peak %u bytes", (unsigned)board_stack_peak());
     fw_log("done: %u of %u sessions ended normally", ok, PLUG_INS);
     return ok == PLUG_INS ? 0 : 1;

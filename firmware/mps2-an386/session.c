@@ -54,6 +54,8 @@ void car_plug(float target_soc)
 {
     hw_backend b;
     plant.battery.cfg.target_soc = target_soc;
+    memset(&rep, 0, sizeof rep);   /* the measurements are per session */
+    cycle_rx = 0;
     sess_pev_init(&pev, &cfg, &docs);
     hw_stack_init(&hw, HW_CAR);
     phys_hw_init(&plant_hw, &plant, NULL, &pev, &b);

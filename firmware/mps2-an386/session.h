@@ -35,7 +35,7 @@ int car_ok(void);
 typedef struct {
     const char *proto, *stop;       /* the protocol the charger chose, the stop reason */
     uint32_t soc_x100;              /* the battery's SoC now, in 1/100 % */
-    uint32_t cycles;                /* CurrentDemand cycles measured */
+    uint32_t cycles;                /* CurrentDemand cycles measured in this session */
     uint64_t cycle_ticks;           /* their total board_ticks (decode + handle + encode) */
     uint32_t cycle_min, cycle_max;
 } car_report;

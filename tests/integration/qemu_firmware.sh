@@ -58,13 +58,17 @@ grep -q "^boot: ccsplc car firmware on mps2-an386, MAC $fw_mac" "$log" || fail "
 grep -q "^session 1: din, stop normal, SoC now 51\.[0-9]* %, result ended normally" "$log" || fail "uart: DIN session"
 grep -q "^session 2: iso2, stop normal, SoC now 52\.[0-9]* %, result ended normally" "$log" || fail "uart: ISO-2 session"
 grep -q "^done: 2 of 2 sessions ended normally" "$log" || fail "uart: verdict"
-grep -Eq "^measure: CurrentDemand cycle .* [1-9][0-9]* cycles" "$log" || fail "uart: no CurrentDemand measured"
+for n in 1 2; do
+    grep -Eq "^measure: session $n: .* [1-9][0-9]* cycles, ticks" "$log" || fail "uart: no CurrentDemand measured in session $n"
+done
 grep -Eq "^measure: stack peak [1-9][0-9]* bytes" "$log" || fail "uart: stack peak"
 echo "ok: firmware log: SLAC, SDP, DIN to 51 %, ISO-2 DC to 52 %, measurements"
 # the numbers of docs/benchmarks.md: with -icount shift=0 a tick of 40 ns is 40 instructions
-read -r cycles mean lo hi < <(sed -n 's/^measure: CurrentDemand cycle .* \([0-9]*\) cycles, ticks of 40 ns: mean \([0-9]*\) min \([0-9]*\) max \([0-9]*\)$/\1 \2 \3 \4/p' "$log")
-[ "$icount" = shift=0,sleep=on ] &&
-    echo "measure: instructions per CurrentDemand cycle (decode + handle + encode, $cycles cycles): mean $((mean * 40)), min $((lo * 40)), max $((hi * 40)) (±40)"
+sed -n 's/^measure: session \([0-9]\): \([a-z0-9]*\) CurrentDemand .* \([0-9]*\) cycles, ticks of 40 ns: mean \([0-9]*\) min \([0-9]*\) max \([0-9]*\)$/\1 \2 \3 \4 \5 \6/p' "$log" |
+    while read -r n proto cycles mean lo hi; do
+        [ "$icount" = shift=0,sleep=on ] && echo "measure: session $n ($proto): instructions per CurrentDemand cycle" \
+            "(decode + handle + encode, $cycles cycles): mean $((mean * 40)), min $((lo * 40)), max $((hi * 40)) (±40)"
+    done
 grep "^measure: stack" "$log"
 grep "^car.elf:" "$tmp/build.log"
 
