@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ccsplc needs, when any is missing (run as root). Usage: deps.sh [PROFILE]:
 # "demo" is what the CLI alone needs to build (scripts/demo.sh); "all" (the default) adds the tests, the
-# Cortex-M4 toolchain and QEMU (the mps2-an386 firmware test), Chromium (HTML report tests), tshark and the Wireshark plugin's development files.
+# Cortex-M4 toolchain and QEMU (the mps2-an386 firmware test), Chromium (HTML report tests), tshark and the
+# Wireshark plugin's development files.
 set -euo pipefail
 profile=${1:-all}
 demo=(build-essential cmake pkg-config libpcap-dev libssl-dev libxml2-dev)

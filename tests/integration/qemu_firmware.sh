@@ -46,8 +46,19 @@ ip netns exec "$S" timeout 300 qemu-system-arm -M mps2-an386 -kernel "$tmp/fw/ca
     -object filter-dump,id=f0,netdev=n0,file="$tmp/fw.pcap" >"$tmp/qemu.log" 2>&1 </dev/null &
 qemu=$!
 pids+=($qemu)
-wait $evse || fail "din: evse exit $?"
-charger iso2 iso2-dc || fail "iso2: evse exit $?"
+# wait_charger TAG: the charger's exit status; fails at once when QEMU (the firmware) ends before the charger.
+wait_charger() {
+    while kill -0 $evse 2>/dev/null; do
+        kill -0 $qemu 2>/dev/null || { wait $qemu; fail "$1: the firmware ended before the charger (QEMU exit $?)"; }
+        sleep 0.2
+    done
+    wait $evse || fail "$1: evse exit $?"
+}
+wait_charger din
+charger iso2 iso2-dc &
+evse=$!
+pids+=($evse)
+wait_charger iso2
 wait $qemu || fail "firmware: QEMU exit $? (the firmware's verdict)"
 echo "ok: QEMU ran the firmware to its end (exit 0)"
 
