@@ -1,6 +1,10 @@
 # Linked footprint per part of the firmware from the GNU ld map (build.sh): flash (text, rodata, data's load
 # image) and static RAM (data, bss) of each input object after --gc-sections, grouped by source directory.
-function hex(s,    i, v, c) { v = 0; s = tolower(substr(s, 3)); for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c } return v }
+function hex(s,    i, v) {   # "0x..." (mawk has no strtonum)
+    v = 0; s = tolower(substr(s, 3))
+    for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+    return v
+}
 function part(obj) {
     sub(/.*\//, "", obj); sub(/\(.*/, "", obj)
     if (obj ~ /^lib(c|g|m|c_nano|g_nano|m_nano)\.a|^libgcc/) return "C library (newlib-nano, libgcc)"

@@ -75,7 +75,8 @@ done
 grep -Eq "^measure: stack peak [1-9][0-9]* bytes" "$log" || fail "uart: stack peak"
 echo "ok: firmware log: SLAC, SDP, DIN to 51 %, ISO-2 DC to 52 %, measurements"
 # the numbers of docs/benchmarks.md: with -icount shift=0 a tick of 40 ns is 40 instructions
-sed -n 's/^measure: session \([0-9]\): \([a-z0-9]*\) CurrentDemand .* \([0-9]*\) cycles, ticks of 40 ns: mean \([0-9]*\) min \([0-9]*\) max \([0-9]*\)$/\1 \2 \3 \4 \5 \6/p' "$log" |
+num='\([0-9]*\)'
+sed -n "s/^measure: session $num: \([a-z0-9]*\) CurrentDemand .* $num cycles, ticks of 40 ns: mean $num min $num max $num\$/\1 \2 \3 \4 \5 \6/p" "$log" |
     while read -r n proto cycles mean lo hi; do
         [ "$icount" = shift=0,sleep=on ] && echo "measure: session $n ($proto): instructions per CurrentDemand cycle" \
             "(decode + handle + encode, $cycles cycles): mean $((mean * 40)), min $((lo * 40)), max $((hi * 40)) (±40)"
