@@ -188,9 +188,13 @@ static int plug_in(unsigned n, float target_soc)
         if (phase == PH_CLOSE && car_finished() &&
             (net.state == MININET_TCP_CLOSED || now - close_at >= CLOSE_WAIT_MS))
             phase = PH_END;
-        if (now - t0 >= PLUG_IN_MS) {
+        if (phase < PH_CLOSE && now - t0 >= PLUG_IN_MS) {   /* give up: the safe state, then end when it holds */
+            car_out o;
             fw_log("plug-in %u: timed out", n);
-            phase = PH_END;
+            car_disconnect(now, &o);
+            mininet_tcp_abort(&net);
+            phase = PH_CLOSE;
+            close_at = now;
         }
         mininet_poll(&net, now);
         flush_net(now);

@@ -114,7 +114,7 @@ void car_step(uint32_t now, uint32_t dt, car_out *o)
 
 int car_finished(void)
 {
-    return (pev.phase == SESS_DONE || pev.phase == SESS_SAFE) && !plant.pev_contactor.closed;
+    return pev.phase != SESS_HANDSHAKE && pev.phase != SESS_RUNNING && !plant.pev_contactor.closed;
 }
 
 int car_ok(void) { return pev.phase == SESS_DONE && pev.stop == SESS_STOP_NORMAL; }

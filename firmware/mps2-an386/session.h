@@ -27,7 +27,7 @@ void car_message(uint16_t payload_type, const uint8_t *payload, size_t len, uint
 void car_disconnect(uint32_t now, car_out *o);
 /* Every few milliseconds: the hardware (supervisor, battery model) for dt ms, then the session's timers. */
 void car_step(uint32_t now, uint32_t dt, car_out *o);
-/* The session is over (done or safe) and the contactors are open. */
+/* No session runs (never started, done or safe) and the contactors are open. */
 int car_finished(void);
 /* 1 when the session ended normally. */
 int car_ok(void);
