@@ -86,9 +86,9 @@ static void slac_do(slac_event_type type, const uint8_t *f, size_t len, uint32_t
 /* After every session call: log the messages, queue the request, close when the session says so. */
 static void car_after(const car_out *o, uint32_t now)
 {
-    if (o->rx_name) fw_log("v2g: < %s", o->rx_name);
+    if (o->rx_name) fw_log("v2g: < %s at %u ms", o->rx_name, (unsigned)now);
     if (o->tx_len) {
-        fw_log("v2g: > %s", o->tx_name ? o->tx_name : "?");
+        fw_log("v2g: > %s at %u ms", o->tx_name ? o->tx_name : "?", (unsigned)now);
         if (mininet_tcp_send(&net, o->tx, o->tx_len) != (int)o->tx_len) fw_log("tcp: send buffer full, request lost");
     }
     if (o->close && phase == PH_V2G) {
@@ -162,6 +162,7 @@ static int plug_in(unsigned n, float target_soc)
 {
     slac_pev_config sc;
     uint32_t t0 = board_millis(), last_step = t0;
+    int contactors = 0;
     fw_log("plug-in %u: target SoC %u %%", n, (unsigned)target_soc);
     mininet_init(&net, mac);
     slac_pev_config_default(&sc, mac, board_random, NULL);
@@ -183,6 +184,10 @@ static int plug_in(unsigned n, float target_soc)
             car_out o;
             car_step(now, now - last_step, &o);
             last_step = now;
+            if (car_contactors_closed() != contactors) {   /* the tests time a safe stop by these lines */
+                contactors = car_contactors_closed();
+                fw_log("hw: contactors %s at %u ms", contactors ? "closed" : "open", (unsigned)now);
+            }
             if (phase == PH_V2G) car_after(&o, now);
         }
         if (phase == PH_CLOSE && car_finished() &&

@@ -117,6 +117,8 @@ int car_finished(void)
     return pev.phase != SESS_HANDSHAKE && pev.phase != SESS_RUNNING && !plant.pev_contactor.closed;
 }
 
+int car_contactors_closed(void) { return hw.meas.contactors == HW_FB_CLOSED; }
+
 int car_ok(void) { return pev.phase == SESS_DONE && pev.stop == SESS_STOP_NORMAL; }
 
 void car_report_get(car_report *r)

@@ -29,6 +29,8 @@ void car_disconnect(uint32_t now, car_out *o);
 void car_step(uint32_t now, uint32_t dt, car_out *o);
 /* No session runs (never started, done or safe) and the contactors are open. */
 int car_finished(void);
+/* 1 while the car's contactors are closed (the hardware's feedback). */
+int car_contactors_closed(void);
 /* 1 when the session ended normally. */
 int car_ok(void);
 

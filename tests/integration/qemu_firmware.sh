@@ -7,23 +7,16 @@
 # arm-none-eabi-gcc (with newlib-nano) and /dev/net/tun.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
-here=$(cd "$(dirname "$0")/../.." && pwd)
-command -v qemu-system-arm >/dev/null || { echo "SKIP: needs qemu-system-arm"; exit 77; }
-command -v arm-none-eabi-gcc >/dev/null || { echo "SKIP: needs arm-none-eabi-gcc (gcc-arm-none-eabi)"; exit 77; }
 . "$(dirname "$0")/lib/netns.sh"
-[ -c /dev/net/tun ] || skip "needs /dev/net/tun (tap devices)"
-
-"$here/firmware/mps2-an386/build.sh" "$tmp/fw" >"$tmp/build.log" 2>&1 || fail "firmware build"
+. "$(dirname "$0")/lib/qemu_fw.sh"
+qemu_fw_build
 
 id=$$
 S=ccsQS$id; E=ccsQE$id                   # plcsim (and QEMU), charger
 veth "$S" "$E" e$id
 mac_e=$(hostmac "$E" e$id)
-fw_mac=02:00:00:ca:00:12
 tap=tq$id
-inns "$S" ip tuntap add dev "$tap" mode tap || skip "cannot create a tap device here"
-inns "$S" sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1"
-inns "$S" ip link set "$tap" up
+qemu_tap "$S" "$tap"
 start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=$tap,role=pev --atten evse:car=20
 
 # One charger process per plug-in, as `ccsplc evse --stop-after session` serves one session.
@@ -35,30 +28,12 @@ charger() {
 charger din din &
 evse=$!
 pids+=($evse)
-# QEMU in the plcsim namespace (the tap lives there); its NIC's frames dumped as pcap (filter-dump); the UART log
-# in a file; the firmware ends the run through semihosting with its verdict as the exit status. -icount shift=0:
-# each instruction is 1 ns of virtual time, so the firmware's 25 MHz counter counts instructions (40 per tick);
-# sleep=on: while the firmware waits in WFI the virtual clock follows real time (the charger's timers are real).
-icount=${QEMU_ICOUNT:-shift=0,sleep=on}
-ip netns exec "$S" timeout 300 qemu-system-arm -M mps2-an386 -kernel "$tmp/fw/car.elf" -display none -monitor none \
-    -serial "file:$tmp/uart.log" -semihosting-config enable=on,target=native -icount "$icount" \
-    -netdev tap,id=n0,ifname=$tap,script=no,downscript=no -net nic,netdev=n0,macaddr=$fw_mac \
-    -object filter-dump,id=f0,netdev=n0,file="$tmp/fw.pcap" >"$tmp/qemu.log" 2>&1 </dev/null &
-qemu=$!
-pids+=($qemu)
-# wait_charger TAG: the charger's exit status; fails at once when QEMU (the firmware) ends before the charger.
-wait_charger() {
-    while kill -0 $evse 2>/dev/null; do
-        kill -0 $qemu 2>/dev/null || { wait $qemu; fail "$1: the firmware ended before the charger (QEMU exit $?)"; }
-        sleep 0.2
-    done
-    wait $evse || fail "$1: evse exit $?"
-}
-wait_charger din
+start_qemu "$S" "$tap"
+wait_peer $evse din || fail "din: evse exit $?"
 charger iso2 iso2-dc &
 evse=$!
 pids+=($evse)
-wait_charger iso2
+wait_peer $evse iso2 || fail "iso2: evse exit $?"
 wait $qemu || fail "firmware: QEMU exit $? (the firmware's verdict)"
 echo "ok: QEMU ran the firmware to its end (exit 0)"
 
