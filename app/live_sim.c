@@ -36,7 +36,7 @@ int live_sim(live *l)
         live_hw_attach(&l->hw, &d.plant, &d.evse, &d.pev);
         d.car_step = car_step;
         d.car_ctx = &l->hw;
-        if (l->hw.have_board) d.speed = 1.0;   /* a board runs in real time */
+        if (live_hw_real(&l->hw)) d.speed = 1.0;   /* real hardware runs in real time */
     }
     if (l->have_pcap) {
         d.pcap = l->pcap;
