@@ -98,7 +98,8 @@ void soc_callback_report(soc_callback *s, const hw_report *r, uint32_t now)
     unsigned posted = s->posted;
     pthread_mutex_unlock(&s->mu);
     if (posted && status != s->told_status) {
-        if (status < 200 || status > 299) LOG_W("soc callback: %s answered %ld", s->cfg.endpoint, status);
+        if (status < 0) LOG_W("soc callback: %s did not answer within %ld s", s->cfg.endpoint, SOC_CALLBACK_TIMEOUT_S);
+        else if (status < 200 || status > 299) LOG_W("soc callback: %s answered %ld", s->cfg.endpoint, status);
         s->told_status = status;
     }
     if (r->soc < 0 || (s->any && (!soc_callback_changed(r, &s->last) || now - s->at < SOC_CALLBACK_MIN_MS))) return;
