@@ -2,7 +2,9 @@
 """The other side of ccsplc's MQTT backend (tests/integration/mqtt_broker.sh): a minimal MQTT 3.1.1 client
 (Python standard library) that subscribes to BASE/#, logs every message as "<n> <topic> <payload>" and, by mode,
 publishes on BASE/command once charging: "stop" or "emergency_stop" 1.5 s after relay_request on; "restart":
-"stop" once it has reconnected after the broker came back and heard ccsplc again. Reconnects when the broker goes.
+"stop" once it has reconnected after the broker came back and heard ccsplc again; "charger" (a charger's power
+supply side, charge_parameter_backend = mqtt): charger_max_current 20 (retained) at once, "stop" 4 s after a target_current
+above 0. Reconnects when the broker goes.
 
 usage: mqtt_peer.py PORT BASE MODE LOG SECONDS"""
 import socket
@@ -67,6 +69,8 @@ def main():
                 connects += 1
                 buf = b""
                 log.write("%d #connected %d\n" % (seq, connects))
+                if mode == "charger":
+                    sock.sendall(packet(0x31, enc_str(base + "/charger_max_current") + b"20"))   # retained
             except OSError:
                 time.sleep(0.1)
                 continue
@@ -92,11 +96,15 @@ def main():
             log.write("%d %s %s\n" % (seq, topic, payload))
             if topic == base + "/relay_request" and payload == "on" and charging_at is None:
                 charging_at = time.monotonic()
+            if topic == base + "/target_current" and float(payload) > 0 and charging_at is None:
+                charging_at = time.monotonic()
             if connects > 1 and topic == base + "/cpstate":
                 heard_after_reconnect = True
         due = None
         if mode in ("stop", "emergency_stop") and charging_at and time.monotonic() - charging_at > 1.5:
             due = mode
+        if mode == "charger" and charging_at and time.monotonic() - charging_at > 4:
+            due = "stop"
         if mode == "restart" and heard_after_reconnect:
             due = "stop"
         if due and not sent:
