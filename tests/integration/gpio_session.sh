@@ -10,6 +10,7 @@ set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 here=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
+. "$here/lib/hw_checks.sh"
 tmp=$(mktemp -d)
 peer=
 trap '[ -n "$peer" ] && kill "$peer" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -36,54 +37,27 @@ session() {
     peer=$!
     for _ in $(seq 50); do [ -f "$tmp/$name/in19" ] && break; sleep 0.05; done
     { printf '[general]\ndigital_output_device = gpio\ngpio_chip = file:%s\n' "$tmp/$name"; pins
-      printf '[evse]\nisolation_time = 0.3\n[pev]\nsoc = %s\ntarget_soc = %s\ncapacity_kwh = 2\n' "$soc" "$target"; } >"$tmp/$name.ini"
-    local t0=$SECONDS
-    timeout 60 "$CCSPLC" pev --sim -c "$tmp/$name.ini" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
-    echo $? >"$tmp/$name.rc"
-    echo "$name: the session took $((SECONDS - t0)) s"
-    sleep 0.2; kill "$peer" 2>/dev/null; wait "$peer" 2>/dev/null
-    peer=
+      hw_car_ini "$soc" "$target"; } >"$tmp/$name.ini"
+    hw_run_car "$name"
 }
-line() { awk -v after="${3:-0}" -v re="^[0-9]+ $2\$" 'NR > after && $0 ~ re { print NR; found = 1; exit } END { if (!found) print 0 }' "$tmp/$1/fake.log"; }
-at() { grep -m1 -E "hw: [0-9.]+ s: $2" "$tmp/$1.err" | sed -E 's/.*hw: ([0-9.]+) s:.*/\1/'; }
+peerlog() { echo "$tmp/$1/fake.log"; }
+line() { hw_line "$tmp/$1/fake.log" "[0-9]+ $2" "${3:-0}"; }   # the fake's log: "<n> <line name> <0|1>"
 
 # 1. a whole session: the order of the lines
 session normal normal 60 62
-[ "$(cat "$tmp/normal.rc")" = 0 ] || fail "normal: exit $(cat "$tmp/normal.rc")"
-grep -q "result      ended normally" "$tmp/normal.out" || fail "normal: result"
-lock=$(line normal 'lock 1'); cp=$(line normal 'cp 1'); k=$(line normal 'contactor 1')
-open=$(line normal 'contactor 0' "$k"); cpb=$(line normal 'cp 0' "$k"); unlock=$(line normal 'lock 0' "$k")
-[ "$lock" -gt 0 ] && [ "$cp" -gt "$lock" ] && [ "$k" -gt "$cp" ] || fail "normal: not lock < cp < contactor"
-[ "$open" -gt "$k" ] && [ "$cpb" -gt "$open" ] && [ "$unlock" -gt "$cpb" ] || fail "normal: not contactor 0 < cp 0 < lock 0"
-awk -v c="$(at normal 'CP state C')" -v a="$(at normal 'current target [1-9]')" 'BEGIN { exit !(c != "" && a != "" && c < a) }' ||
-    fail "normal: no current target after CP C"
-grep -Eq "hw: [0-9.]+ s: contactors open at [0-4]\.[0-9] A" "$tmp/normal.err" || fail "normal: contactors not opened below 5 A"
+hw_check_session normal 'lock 1' 'cp 1' 'contactor 1' 'contactor 0' 'cp 0' 'lock 0'
 echo "ok: gpio: lock < CP C < contactor, current after CP C; contactor open (below 5 A) < CP B < unlock"
 
 # 2. the emergency-stop button while charging
 session estop estop 30 80
-grep -q ">emergency_stop 1" "$tmp/estop/fake.log" || fail "estop: the fake never saw the charge"
-f=$(at estop 'fault: emergency stop'); z=$(at estop 'current target 0\.0 A')
-[ -n "$f" ] && [ "$f" = "$z" ] || fail "estop: current target 0 not in the fault's step (fault $f, zero $z)"
-grep -Eq "hw: [0-9.]+ s: contactors open at [0-4]\.[0-9] A" "$tmp/estop.err" || fail "estop: contactors not opened below 5 A"
-! grep -q "contactors opened at" "$tmp/estop.err" || fail "estop: forced open"
-e=$(grep -n -m1 ">emergency_stop 1" "$tmp/estop/fake.log" | cut -d: -f1)
-open=$(line estop 'contactor 0' "$e"); unlock=$(line estop 'lock 0' "$e")
-[ "$open" -gt "$e" ] && [ "$unlock" -gt "$open" ] || fail "estop: not button < contactor 0 < lock 0"
-grep -q "result      FAILED (hardware: emergency stop)" "$tmp/estop.out" || fail "estop: result"
-echo "ok: gpio emergency stop: current target 0 at $f s (the same step), contactors open below 5 A, then unlock"
+hw_check_fault estop 'emergency stop' '>emergency_stop 1' 'contactor 0' 'lock 0'
+echo "ok: gpio emergency stop: current target 0 at $hw_fault_at s (the same step), contactors open below 5 A, then unlock"
 
 # 3. the contactor's feedback falls open while charging (stuck or dropped out): a fault after HW_FEEDBACK_MS,
 #    the current target 0 in its step, the contactor commanded open, then unlock
 session dropout dropout 30 80
-grep -q ">feedback_open 1" "$tmp/dropout/fake.log" || fail "dropout: the fake never saw the charge"
-f=$(at dropout 'fault: contactor feedback'); z=$(at dropout 'current target 0\.0 A')
-[ -n "$f" ] && [ "$f" = "$z" ] || fail "dropout: current target 0 not in the fault's step (fault $f, zero $z)"
-e=$(grep -n -m1 ">feedback_open 1" "$tmp/dropout/fake.log" | cut -d: -f1)
-open=$(line dropout 'contactor 0' "$e"); unlock=$(line dropout 'lock 0' "$e")
-[ "$open" -gt "$e" ] && [ "$unlock" -gt "$open" ] || fail "dropout: not feedback open < contactor 0 < lock 0"
-grep -q "result      FAILED (hardware: contactor feedback)" "$tmp/dropout.out" || fail "dropout: result"
-echo "ok: gpio contactor feedback lost while charging: a fault at $f s, current target 0 in its step, then open, unlock"
+hw_check_fault dropout 'contactor feedback' '>feedback_open 1' 'contactor 0' 'lock 0'
+echo "ok: gpio contactor feedback lost while charging: a fault at $hw_fault_at s, current target 0 in its step, then open, unlock"
 
 # 4. the kernel's gpio-sim: the same whole session on a real GPIO character device
 if [ ! -d /sys/kernel/config/gpio-sim ] && ! modprobe gpio-sim 2>/dev/null; then

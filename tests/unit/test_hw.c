@@ -276,13 +276,19 @@ static void engine_safe_is_obeyed_but_not_latched(void **state)
     assert_true(step(&r, &want, 0)->contactors);
 }
 
+/* A car's supervisor alone (no backend). */
+static void car_sup(hw_sup *s)
+{
+    hw_sup_config c;
+    hw_sup_config_default(&c, HW_CAR);
+    hw_sup_init(s, &c);
+}
+
 static void car_fault_stops_the_session_inputs(void **state)
 {
     (void)state;
     hw_sup s;
-    hw_sup_config c;
-    hw_sup_config_default(&c, HW_CAR);
-    hw_sup_init(&s, &c);
+    car_sup(&s);
     sess_pev p;
     memset(&p, 0, sizeof p);
     hw_meas m = { .link_ok = 1, .has_battery = 1, .battery_v = 360, .request_a = 80, .soc = 40 };
@@ -304,9 +310,7 @@ static void user_stop_and_limit_reach_the_sessions(void **state)
     hw_meas m = plant;
     hw_meas_merge(&m, &user);
     hw_sup s;
-    hw_sup_config c;
-    hw_sup_config_default(&c, HW_CAR);
-    hw_sup_init(&s, &c);
+    car_sup(&s);
     sess_pev p;
     memset(&p, 0, sizeof p);
     hw_sense_pev(&s, &m, &p);
