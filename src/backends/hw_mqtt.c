@@ -3,6 +3,7 @@
  * whatever the broker does. */
 #include <mosquitto.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,14 @@ hw_mqtt *hw_mqtt_open(const hw_mqtt_config *c)
     if (rc != MOSQ_ERR_SUCCESS)
         LOG_W("mqtt: broker %s:%u: %s; retrying in the background", m->cfg.broker, m->cfg.port,
               mosquitto_strerror(rc));
-    if (mosquitto_loop_start(m->mosq) != MOSQ_ERR_SUCCESS) {
+    /* the network thread takes no signal: they stay the session loop's (its signalfd and safe stop), never a
+     * default action in this thread that would end the process with the contactors closed */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int started = mosquitto_loop_start(m->mosq);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started != MOSQ_ERR_SUCCESS) {
         LOG_E("mqtt: cannot start the network thread");
         mosquitto_destroy(m->mosq);
         free(m);

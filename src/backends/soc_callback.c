@@ -2,6 +2,7 @@
  * SOC_CALLBACK_TIMEOUT_S); the session's loop only hands it over. */
 #include <curl/curl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,7 +82,12 @@ soc_callback *soc_callback_open(const soc_callback_config *c)
     s->told_status = 200;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    if (pthread_create(&s->thread, NULL, worker, s)) {
+    sigset_t all, old;   /* the worker takes no signal: they stay the session loop's (as the MQTT thread) */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int failed = pthread_create(&s->thread, NULL, worker, s);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (failed) {
         LOG_E("soc callback: cannot start its thread");
         free(s);
         return NULL;

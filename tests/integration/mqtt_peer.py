@@ -4,7 +4,7 @@
 publishes on BASE/command once charging: "stop" or "emergency_stop" 1.5 s after relay_request on; "restart":
 "stop" once it has reconnected after the broker came back and heard ccsplc again; "charger" (a charger's power
 supply side, charge_parameter_backend = mqtt): charger_max_current 20 (retained) at once, "stop" 4 s after a target_current
-above 0. Reconnects when the broker goes.
+above 0; "psu": the same without the stop. Reconnects when the broker goes.
 
 usage: mqtt_peer.py PORT BASE MODE LOG SECONDS"""
 import socket
@@ -69,7 +69,7 @@ def main():
                 connects += 1
                 buf = b""
                 log.write("%d #connected %d\n" % (seq, connects))
-                if mode == "charger":
+                if mode in ("charger", "psu"):
                     sock.sendall(packet(0x31, enc_str(base + "/charger_max_current") + b"20"))   # retained
             except OSError:
                 time.sleep(0.1)

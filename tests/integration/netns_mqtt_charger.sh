@@ -3,7 +3,9 @@
 # `mosquitto` broker in its own network namespace, `ccsplc pev -i` in another, joined by `ccsplc plcsim`.
 # mqtt_peer.py plays the power supply's side: it caps the current (charger_max_current 20), sees what the car
 # asks for (target_voltage, target_current), its SoC and EVCCID, and stops the charge on the command topic:
-# the charger ends it gracefully (StopCharging), the car's current never above 20 A. Needs root and `ip netns`.
+# the charger ends it gracefully (StopCharging), the car's current never above 20 A. And a signal to the charger
+# mid-charge is taken by its safe stop, never by the MQTT client's thread (which would end the process unsafely).
+# Needs root and `ip netns`.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 here=$(dirname "$0")
@@ -24,11 +26,14 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$tmp/broker.con
 ip netns exec "$E" timeout 120 "$broker_bin" -c "$tmp/broker.conf" >"$tmp/broker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do inns "$E" python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break; sleep 0.1; done
-ip netns exec "$E" timeout 120 python3 "$here/mqtt_peer.py" "$port" psu charger "$tmp/peer.log" 100 &
-pids+=($!)
-for _ in $(seq 50); do grep -q "#connected" "$tmp/peer.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "#connected" "$tmp/peer.log" || fail "the power supply's peer did not connect"
-
+# peer MODE LOG: the power supply's side in the charger's namespace
+peer() {
+    ip netns exec "$E" timeout 120 python3 "$here/mqtt_peer.py" "$port" psu "$1" "$tmp/$2" 100 &
+    pids+=($!)
+    for _ in $(seq 50); do grep -q "#connected" "$tmp/$2" 2>/dev/null && break; sleep 0.1; done
+    grep -q "#connected" "$tmp/$2" || fail "the power supply's peer did not connect"
+}
+peer charger peer.log
 printf '[general]\ncharge_parameter_backend = mqtt\nmqtt_broker = 127.0.0.1\nmqtt_port = %s\nmqtt_topic = psu\n[evse]\nisolation_time = 0.3\n' \
     "$port" >"$tmp/evse.ini"
 printf '[pev]\nsoc = 30\ntarget_soc = 80\ncapacity_kwh = 5\n' >"$tmp/car.ini"
@@ -57,3 +62,29 @@ awk -v a="${avg:-0}" 'BEGIN { exit !(a > 5 && a <= 25) }' || fail "car: on avera
 grep -q "v2g: contactors open" "$tmp/pev.log" || fail "car: contactors not opened"
 echo "ok: evse -i over MQTT: target and status topics published, current capped at 20 A (car: $avg A on average), a stop on"
 echo "    the command topic ended the charge from the charger's side (car exit $car_rc, charger exit $evse_rc)"
+
+# SIGTERM (systemctl stop) and SIGUSR1 to the charger while charging: its safe stop and result, exit 1 — the
+# signal is not delivered to the MQTT client's thread
+for sig in TERM USR1; do
+    peer psu "sig$sig.log"
+    # ccsplc itself (ip netns exec execs it; `timeout` would take the signal), bounded by its own --timeout
+    ip netns exec "$E" "$CCSPLC" evse -i he$id -c "$tmp/evse.ini" --stop-after session --timeout 60 -v \
+        >"$tmp/sig$sig-evse.out" 2>"$tmp/sig$sig-evse.log" </dev/null &
+    evse=$!
+    pids+=($evse)
+    inns "$P" timeout 100 "$CCSPLC" pev -i hp$id -c "$tmp/car.ini" --timeout 60 >"$tmp/sig$sig-pev.out" 2>"$tmp/sig$sig-pev.log" </dev/null &
+    car=$!
+    pids+=($car)
+    for _ in $(seq 400); do grep -Eq "psu/target_current [1-9]" "$tmp/sig$sig.log" && break; sleep 0.1; done
+    grep -Eq "psu/target_current [1-9]" "$tmp/sig$sig.log" || fail "SIG$sig: the car never asked for current"
+    sleep 0.5
+    kill -s $sig $evse
+    wait $evse
+    rc=$?
+    wait $car
+    [ "$rc" = 1 ] || fail "SIG$sig: the charger exited $rc (want 1; 128+n: killed by the signal in another thread)"
+    grep -q "signal: SIG$sig" "$tmp/sig$sig-evse.log" || fail "SIG$sig: the charger did not log it"
+    grep -q "v2g: safe state$" "$tmp/sig$sig-evse.log" || fail "SIG$sig: the charger did not confirm its safe state"
+    grep -q "result      FAILED" "$tmp/sig$sig-evse.out" || fail "SIG$sig: the charger printed no result"
+    echo "ok: SIG$sig to the charger with its MQTT client running: safe stop, result, exit 1"
+done
