@@ -48,6 +48,9 @@ static void usage(FILE *f, live_role role)
                "keys (when stdin is a terminal): space stops charging gracefully, q stops safely and quits;\n"
                "car, ISO 15118-2: p pauses (while paused: resumes at once).\n"
                "A status line (state, V, A, kW, SoC) is shown when stderr is a terminal.\n"
+               "hardware (INI, docs/hardware.md): digital_output_device = dieter | celeron55device | gpio | mqtt,\n"
+               "charge_parameter_backend = mqtt, soc_callback_enabled (charger); MQTT, GPIO (libgpiod) and the SoC\n"
+               "callback are optional at build time: `ccsplc --version` lists this build's backends.\n"
                "exit: 0 the session (charger: every session served) ended normally, or the --stop-after phase\n"
                "completed; 1 otherwise (also a charger stopped in the middle of a session), 2 usage.\n");
 }

@@ -29,6 +29,7 @@ void live_options_default(live_options *o, live_role role)
     o->pev_max_a = 125.0f;
     o->precharge_tolerance_v = SESS_PEV_PRECHARGE_TOLERANCE_V;
     o->resume_after_ms = LIVE_RESUME_AFTER_MS;
+    live_ext_defaults(&o->hw.ext, role == LIVE_EVSE ? HW_CHARGER : HW_CAR);
 }
 
 int live_until_parse(const char *s, live_until *out)
@@ -93,11 +94,11 @@ static const key_row keys[] = {
 static const char *const pyplc_ignored[] = {
     "eth_windows_interface_name", "display_via_serial", "light_bulb_demo", "soc_simulation",
     "evse_simulate_precharge", "use_evsepresentvoltage_for_precharge_end",
-    "use_physical_inlet_voltage_during_chargeloop", "mqtt_broker", "mqtt_topic", "allow_new_session_after_stopping",
+    "use_physical_inlet_voltage_during_chargeloop", "allow_new_session_after_stopping",
     "exit_if_no_local_link_address_is_found", "log_the_evse_mac_to_file", "testsuite_enable", "udp_syslog_enable",
     "charge_parameter_backend", "evsemode_environment", "evse_power_supply_control_via_special_homeplug_message",
-    "evse_printtrace", "evse_show_decoded_transmit_message", "sniffer_print_raw_exi", "soc_callback_enabled",
-    "soc_callback_endpoint", "soc_fallback_energy_capacity", "logging_url", "smart_listener_configuration",
+    "evse_printtrace", "evse_show_decoded_transmit_message", "sniffer_print_raw_exi", "logging_url",
+    "smart_listener_configuration",
 };
 
 /* digital_output_device / analog_input_device: pyPLC's serial boards; its other devices are not here yet. */
@@ -106,8 +107,9 @@ static int set_board(hw_board_kind *kind, const char *v, const char *key)
     if (!hw_board_parse(v, kind)) return 0;
     *kind = HW_BOARD_NONE;
     if (!strcmp(v, "none")) return 0;
-    if (strcmp(v, "beaglebone") && strcmp(v, "mqtt")) return CCS_ESYNTAX;
-    LOG_W("config: %s = %s is not supported here yet: the simulated hardware is used", key, v);
+    if (strcmp(v, "beaglebone")) return CCS_ESYNTAX;
+    LOG_W("config: %s = %s: use digital_output_device = gpio with its pins (docs/hardware.md); the simulated "
+          "hardware is used", key, v);
     return 0;
 }
 
@@ -177,6 +179,11 @@ static void note_unused(cfg_ctx *c, const char *key)
 static int on_key(void *ctx, const char *section, const char *key, const char *value, unsigned line)
 {
     cfg_ctx *c = ctx;
+    int ext = !strcmp(section, "general") ? live_ext_key(&c->o->hw.ext, key, value) : 0;   /* MQTT, GPIO, ... */
+    if (ext) {
+        c->why = ext == CCS_ERANGE ? "value out of range" : "bad value";
+        return ext < 0 ? ext : 0;
+    }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, key)) {
             int rc = set_value(c->o, &keys[i], value);

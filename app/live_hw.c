@@ -13,6 +13,7 @@ int live_hw_open(live_hw *h, const live_hw_options *o, int sim)
     char port[128];
     memset(h, 0, sizeof *h);
     h->board.fd = -1;
+    if (live_ext_open(&h->ext, &o->ext)) return -1;
     if (o->digital == HW_BOARD_NONE) return 0;
     snprintf(port, sizeof port, "%s", o->port);
     if ((!*port || !strcmp(port, "auto")) && hw_serial_find_port(port, sizeof port)) {
@@ -45,6 +46,7 @@ void live_hw_attach(live_hw *h, phys_plant *pl, sess_evse *evse, sess_pev *pev)
         hw_serial_backend(&h->board, &b);
         hw_stack_add(&h->st, &b);
     }
+    live_ext_attach(&h->ext, &h->st);
     hw_stack_sense(&h->st, 0);
 }
 
@@ -52,7 +54,7 @@ static void log_events(const live_hw *h, uint32_t now)
 {
     double t = now / 1000.0;
     const hw_sup *s = &h->st.sup;
-    enum ccs_log_level lv = h->have_board ? CCS_LOG_INFO : CCS_LOG_DEBUG;
+    enum ccs_log_level lv = live_hw_real(h) ? CCS_LOG_INFO : CCS_LOG_DEBUG;
     for (uint8_t i = 0; i < s->nev; i++) {
         const hw_event *e = &s->ev[i];
         switch (e->kind) {
@@ -85,6 +87,7 @@ void live_hw_step(live_hw *h, uint32_t now, uint32_t dt)
     phys_hw_step(&h->plant, dt);
     hw_stack_sense(&h->st, now);
     hw_sense_pev(&h->st.sup, &h->st.meas, p);
+    live_ext_report_pev(&h->ext, p, now);
 }
 
 void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt)
@@ -96,13 +99,17 @@ void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt)
     phys_hw_step(&h->plant, dt);
     hw_stack_sense(&h->st, now);
     hw_sense_evse(&h->st.sup, &h->st.meas, e);
+    live_ext_report_evse(&h->ext, e, now);
 }
 
 void live_hw_close(live_hw *h)
 {
     if (h->have_board) hw_serial_close(&h->board);
     h->have_board = 0;
+    live_ext_close(&h->ext);
 }
+
+int live_hw_real(const live_hw *h) { return h->have_board || live_ext_any(&h->ext); }
 
 const char *live_hw_verdict(const live_hw *h)
 {

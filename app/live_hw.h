@@ -9,12 +9,14 @@
 #include "ccsplc/core/hw.h"
 #include "ccsplc/linux/hw_serial.h"
 #include "ccsplc/sim/plant.h"
+#include "live_ext.h"
 
 typedef struct {
     hw_board_kind digital;    /* digital_output_device */
     hw_board_kind analog;     /* analog_input_device */
     char port[128];           /* serial_port: a path or "auto" */
     unsigned baud;            /* serial_baud */
+    live_ext_options ext;     /* MQTT, GPIO, the SoC callback (live_ext.h) */
 } live_hw_options;
 
 typedef struct {
@@ -22,6 +24,7 @@ typedef struct {
     phys_hw plant;
     hw_serial board;
     int have_board;
+    live_ext ext;
     sess_pev *pev;
 } live_hw;
 
@@ -41,5 +44,7 @@ void live_hw_close(live_hw *h);
 /* NULL when the hardware saw no fault (other than the session's own safe state), else the result text
  * ("FAILED (hardware: emergency stop)"). */
 const char *live_hw_verdict(const live_hw *h);
+/* A real backend (a board, MQTT, GPIO, the SoC callback) is in the stack: --sim runs in real time. */
+int live_hw_real(const live_hw *h);
 
 #endif

@@ -186,8 +186,9 @@ int live_run(live *l)
     }
     l->car = &l->conn[0];
     int code = CCS_EXIT_FAIL;
-    const live_hw_options no_board = { 0 };   /* pyPLC's boards are the car's */
-    if (live_hw_open(&l->hw, l->o.role == LIVE_PEV ? &l->o.hw : &no_board, 0)) {   /* before anything else */
+    live_hw_options hw = l->o.hw;
+    if (l->o.role == LIVE_EVSE) hw.digital = hw.analog = HW_BOARD_NONE;   /* pyPLC's boards are the car's */
+    if (live_hw_open(&l->hw, &hw, 0)) {   /* before anything else */
         if (l->have_pcap) pcap_closed(l);
         return code;
     }

@@ -11,11 +11,20 @@
 #include "demo.h"
 #include "live.h"
 
+static demo d;
+
 static void car_step(void *ctx, uint32_t now, uint32_t dt) { live_hw_step(ctx, now, dt); }
+
+/* evse --sim: the whole plant as `demo` steps it, the charger's status to MQTT and the SoC callback. */
+static void charger_step(void *ctx, uint32_t now, uint32_t dt)
+{
+    live *l = ctx;
+    phys_plant_step(&d.plant, &d.evse, &d.pev, dt);
+    live_ext_report_evse(&l->hw.ext, &d.evse, now);
+}
 
 int live_sim(live *l)
 {
-    static demo d;
     static const uint8_t evse_mac[6] = { 0x02, 0x00, 0x00, 0xEE, 0x00, 0x01 };
     static const uint8_t pev_mac[6] = { 0x02, 0x00, 0x00, 0xCA, 0x00, 0x02 };
     memset(&d, 0, sizeof d);
@@ -36,7 +45,14 @@ int live_sim(live *l)
         live_hw_attach(&l->hw, &d.plant, &d.evse, &d.pev);
         d.car_step = car_step;
         d.car_ctx = &l->hw;
-        if (l->hw.have_board) d.speed = 1.0;   /* a board runs in real time */
+        if (live_hw_real(&l->hw)) d.speed = 1.0;   /* real hardware runs in real time */
+    } else if (l->o.hw.ext.mqtt_params || l->o.hw.ext.soc_callback) {   /* the charger's status goes out */
+        live_hw_options hw = { .ext = l->o.hw.ext };
+        hw.ext.mqtt = hw.ext.gpio = 0;   /* the simulated car's plant is stepped whole: no levels to switch */
+        if (live_hw_open(&l->hw, &hw, 1)) return CCS_EXIT_FAIL;
+        d.car_step = charger_step;
+        d.car_ctx = l;
+        d.speed = 1.0;
     }
     if (l->have_pcap) {
         d.pcap = l->pcap;

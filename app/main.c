@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ccsplc/core/version.h"
+#include "ccsplc/linux/hw_backends.h"
 #include "app_io.h"
 #include "app_streams.h"
 #include "commands.h"
@@ -22,7 +24,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: ccsplc COMMAND [options]   (ccsplc COMMAND --help for details)\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nexit codes: 0 ok, 1 failure, 2 usage error. Logs go to stderr, data to stdout.\n");
+    fprintf(f, "\nccsplc --version: the version and the optional hardware backends this build has.\n");
+    fprintf(f, "exit codes: 0 ok, 1 failure, 2 usage error. Logs go to stderr, data to stdout.\n");
 }
 
 int main(int argc, char **argv)
@@ -34,6 +37,12 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
+        return CCS_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        /* the backends: docs/hardware.md; each optional one is in the build when its library was found */
+        printf("ccsplc %s\nhardware backends: plant serial%s%s%s\n", CCSPLC_VERSION_STRING, hw_mqtt_built ? " mqtt" : "",
+               hw_gpio_built ? " gpio" : " gpio(file chip only)", soc_callback_built ? " soc-callback" : "");
         return CCS_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {

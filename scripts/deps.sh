@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ccsplc needs, when any is missing (run as root). Usage: deps.sh [PROFILE]:
 # "demo" is what the CLI alone needs to build (scripts/demo.sh); "all" (the default) adds the tests, the
-# Cortex-M4 toolchain and QEMU (the mps2-an386 firmware test), Chromium (HTML report tests), tshark and the
-# Wireshark plugin's development files.
+# Cortex-M4 toolchain and QEMU (the mps2-an386 firmware test), Chromium (HTML report tests), tshark, the Wireshark plugin's development files and the
+# optional hardware backends' libraries (MQTT, GPIO, the SoC callback: each left out of a build that lacks it)
+# with the mosquitto broker their test starts.
 set -euo pipefail
 profile=${1:-all}
 demo=(build-essential cmake pkg-config libpcap-dev libssl-dev libxml2-dev)
@@ -10,7 +11,8 @@ case "$profile" in
   demo) pkgs=("${demo[@]}") ;;
   all) pkgs=("${demo[@]}" clang python3 libcmocka-dev libxml2-utils tshark gcc-arm-none-eabi libnewlib-arm-none-eabi
              qemu-system-arm iproute2 ethtool chromium fonts-dejavu-core xxd valgrind
-             libwireshark-dev libglib2.0-dev openssl) ;;  # the last line: the Wireshark plugin (wireshark/) and its test
+             libwireshark-dev libglib2.0-dev openssl  # the Wireshark plugin (wireshark/) and its test
+             libmosquitto-dev mosquitto libgpiod-dev libcurl4-openssl-dev) ;;  # docs/hardware.md
   *) echo "usage: deps.sh [demo|all]" >&2; exit 2 ;;
 esac
 missing=()

@@ -39,6 +39,8 @@ void hw_meas_merge(hw_meas *into, const hw_meas *from)
         into->soc = from->soc;
         into->charge_complete = from->charge_complete;
     }
+    into->stop_request = into->stop_request || from->stop_request;
+    if (from->max_a > 0.0f && (into->max_a <= 0.0f || from->max_a < into->max_a)) into->max_a = from->max_a;
 }
 
 static int active(sess_phase ph) { return ph == SESS_HANDSHAKE || ph == SESS_RUNNING; }
@@ -77,6 +79,8 @@ void hw_sense_pev(const hw_sup *s, const hw_meas *m, sess_pev *p)
         in->soc = m->soc;
         in->charge_complete = m->charge_complete;
     }
+    if (m->max_a > 0.0f && in->request_a > m->max_a) in->request_a = m->max_a;
+    if (m->stop_request) in->stop_request = 1;
     if (s->faults) {   /* ask for no current and stop */
         in->request_a = 0.0f;
         in->stop_request = 1;
@@ -95,5 +99,5 @@ void hw_sense_evse(const hw_sup *s, const hw_meas *m, sess_evse *e)
     in->isolation = iso[m->isolation];
     in->meter_wh = m->meter_wh;
     if (s->faults & HW_FAULT_ESTOP) in->status = SESS_EVSE_EMERGENCY;
-    else if (s->faults && in->status == SESS_EVSE_OK) in->status = SESS_EVSE_SHUTDOWN;
+    else if ((s->faults || m->stop_request) && in->status == SESS_EVSE_OK) in->status = SESS_EVSE_SHUTDOWN;
 }

@@ -119,6 +119,7 @@ hw_cmd hw_sup_step(hw_sup *s, const hw_cmd *want, const hw_meas *m, uint32_t fau
         c.contactors = 0;
         event(s, HW_EV_HELD, 1.0f, m);
     }
+    if (s->cfg.role == HW_CHARGER && m->max_a > 0.0f && c.target_a > m->max_a) c.target_a = m->max_a;
     if (s->cfg.role == HW_CAR && !c.contactors) c.output_on = 0;
     if (s->cfg.role == HW_CAR && !c.cp_c && (c.contactors || s->out.contactors)) c.cp_c = 1; /* B after open */
     /* the lock holds while the contactors are (or were last step, or are reported) closed */

@@ -26,15 +26,17 @@ rc=$?
 grep -q "result      ended normally" "$tmp/run.out" || fail "template run: result"
 n=$(grep -c "pyPLC keys not used here" "$tmp/run.err")
 [ "$n" = 1 ] || fail "expected one warning line for the unused keys, got $n"
-for k in display_via_serial mqtt_broker evsemode_environment sniffer_print_raw_exi smart_listener_configuration; do
+for k in display_via_serial logging_url evsemode_environment sniffer_print_raw_exi smart_listener_configuration; do
     grep "pyPLC keys not used here" "$tmp/run.err" | grep -q "$k" || fail "unused key $k not named"
 done
-for k in charge_target_voltage digital_output_device serial_baud; do   # used: not in the warning
+for k in charge_target_voltage digital_output_device serial_baud mqtt_broker soc_callback_endpoint; do   # used: not in the warning
     ! grep "pyPLC keys not used here" "$tmp/run.err" | grep -q "$k" || fail "used key $k named as unused"
 done
 # every key of the fixture is either used or named in that line
 used=" mode is_simulation_without_modems eth_interface digital_output_device analog_input_device serial_port "
 used+="serial_baud u_delta_max_for_end_of_precharge charge_target_voltage exit_on_session_end "
+used+="mqtt_broker mqtt_topic charge_parameter_backend soc_callback_enabled soc_callback_endpoint "
+used+="soc_fallback_energy_capacity "   # docs/hardware.md: MQTT and the SoC callback
 warning=$(grep "pyPLC keys not used here" "$tmp/run.err" | sed 's/.*(read and ignored): //')
 keys=$(grep -E '^[a-z_]+ *=' "$ini" | cut -d= -f1 | tr -d ' ')
 [ "$(echo "$keys" | wc -l)" = 35 ] || fail "fixture: not the template's 35 keys"

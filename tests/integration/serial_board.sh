@@ -7,6 +7,7 @@
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/hw_checks.sh"
 tmp=$(mktemp -d)
 peer=
 trap '[ -n "$peer" ] && kill "$peer" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -26,24 +27,12 @@ digital_output_device = $proto
 analog_input_device = none
 serial_port = $(cat "$tmp/$name.path")
 serial_baud = 19200
-[evse]
-isolation_time = 0.3
-[pev]
-soc = $soc
-target_soc = $target
-capacity_kwh = 2
+$(hw_car_ini "$soc" "$target")
 INI
-    local t0=$SECONDS
-    timeout 60 "$CCSPLC" pev --sim -c "$tmp/$name.ini" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
-    echo $? >"$tmp/$name.rc"
-    echo "$name: the session took $((SECONDS - t0)) s"
-    sleep 0.3; kill "$peer" 2>/dev/null; wait "$peer" 2>/dev/null
-    peer=
+    hw_run_car "$name"
 }
-# line NAME PATTERN [AFTER]: the first line number of PATTERN in the board's log after line AFTER (0: none)
-line() { awk -v after="${3:-0}" -v re="^[0-9.]+ $2\$" 'NR > after && $0 ~ re { print NR; found = 1; exit } END { if (!found) print 0 }' "$tmp/$1.log"; }
-# at NAME PATTERN: the step time of the first ccsplc hw line matching PATTERN
-at() { grep -m1 -E "hw: [0-9.]+ s: $2" "$tmp/$1.err" | sed -E 's/.*hw: ([0-9.]+) s:.*/\1/'; }
+peerlog() { echo "$tmp/$1.log"; }
+line() { hw_line "$tmp/$1.log" "[0-9.]+ $2" "${3:-0}"; }   # the board's log: "<time> <line>"
 
 # 0. pev -i with a board that is not there: refused before anything else (no root needed: before the raw socket)
 printf '[general]\ndigital_output_device = celeron55device\nserial_port = %s\n' "$tmp/no-such-tty" >"$tmp/absent.ini"
@@ -56,29 +45,13 @@ echo "ok: pev -i with its board missing stops before SLAC"
 
 # 1. a whole session on celeron55device: the order of the lines the board got, the current only after CP C
 session normal celeron55device normal 60 62
-[ "$(cat "$tmp/normal.rc")" = 0 ] || fail "normal: exit $(cat "$tmp/normal.rc")"
-grep -q "result      ended normally" "$tmp/normal.out" || fail "normal: result"
-lock=$(line normal lock); cp=$(line normal 'cp=1'); k=$(line normal 'contactor=1')
-open=$(line normal 'contactor=0' "$k"); cpb=$(line normal 'cp=0' "$k"); unlock=$(line normal unlock "$k")
-[ "$lock" -gt 0 ] && [ "$cp" -gt "$lock" ] && [ "$k" -gt "$cp" ] || fail "normal: not lock < cp=1 < contactor=1"
-[ "$open" -gt "$k" ] && [ "$cpb" -gt "$open" ] && [ "$unlock" -gt "$cpb" ] || fail "normal: not contactor=0 < cp=0 < unlock"
-awk -v c="$(at normal 'CP state C')" -v a="$(at normal 'current target [1-9]')" 'BEGIN { exit !(c != "" && a != "" && c < a) }' ||
-    fail "normal: no current target after CP C"
-grep -Eq "hw: [0-9.]+ s: contactors open at [0-4]\.[0-9] A" "$tmp/normal.err" || fail "normal: contactors not opened below 5 A"
+hw_check_session normal lock 'cp=1' 'contactor=1' 'contactor=0' 'cp=0' unlock
 echo "ok: celeron55device: lock < cp=1 < contactor=1, current after CP C; contactor=0 (below 5 A) < cp=0 < unlock"
 
 # 2. emergency stop while charging: current target 0 in the step of the fault, contactors open below 5 A
 session estop celeron55device estop 30 80
-grep -q ">emergency_stop=1" "$tmp/estop.log" || fail "estop: the board never saw the charge (no contactor=1)"
-f=$(at estop 'fault: emergency stop'); z=$(at estop 'current target 0\.0 A')
-[ -n "$f" ] && [ "$f" = "$z" ] || fail "estop: current target 0 not in the fault's step (fault $f, zero $z)"
-grep -Eq "hw: [0-9.]+ s: contactors open at [0-4]\.[0-9] A" "$tmp/estop.err" || fail "estop: contactors not opened below 5 A"
-! grep -q "contactors opened at" "$tmp/estop.err" || fail "estop: forced open"
-e=$(grep -n -m1 ">emergency_stop=1" "$tmp/estop.log" | cut -d: -f1)
-open=$(line estop 'contactor=0' "$e"); unlock=$(line estop unlock "$e")
-[ "$open" -gt "$e" ] && [ "$unlock" -gt "$open" ] || fail "estop: not emergency_stop < contactor=0 < unlock"
-grep -q "result      FAILED (hardware: emergency stop)" "$tmp/estop.out" || fail "estop: result"
-echo "ok: emergency stop: current target 0 at $f s (the same step), contactors open below 5 A, then unlock"
+hw_check_fault estop 'emergency stop' '>emergency_stop=1' 'contactor=0' unlock
+echo "ok: emergency stop: current target 0 at $hw_fault_at s (the same step), contactors open below 5 A, then unlock"
 
 # 3. the board goes away mid-charge: link lost, the same safe sequence (no board to tell any more)
 session vanish celeron55device vanish 30 80

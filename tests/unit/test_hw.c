@@ -276,13 +276,19 @@ static void engine_safe_is_obeyed_but_not_latched(void **state)
     assert_true(step(&r, &want, 0)->contactors);
 }
 
+/* A car's supervisor alone (no backend). */
+static void car_sup(hw_sup *s)
+{
+    hw_sup_config c;
+    hw_sup_config_default(&c, HW_CAR);
+    hw_sup_init(s, &c);
+}
+
 static void car_fault_stops_the_session_inputs(void **state)
 {
     (void)state;
     hw_sup s;
-    hw_sup_config c;
-    hw_sup_config_default(&c, HW_CAR);
-    hw_sup_init(&s, &c);
+    car_sup(&s);
     sess_pev p;
     memset(&p, 0, sizeof p);
     hw_meas m = { .link_ok = 1, .has_battery = 1, .battery_v = 360, .request_a = 80, .soc = 40 };
@@ -291,6 +297,42 @@ static void car_fault_stops_the_session_inputs(void **state)
     s.faults = HW_FAULT_ESTOP;
     hw_sense_pev(&s, &m, &p);
     assert_true(p.in.request_a == 0.0f && p.in.stop_request);
+}
+
+/* A user's stop and current limit from a backend off the safety path (MQTT's command topic): merged over the
+ * plant's measurement, the car asks for at most the limit and stops gracefully; the charger's power stage gets at
+ * most the limit, and its session a StopCharging (SHUTDOWN) — neither is a fault. */
+static void user_stop_and_limit_reach_the_sessions(void **state)
+{
+    (void)state;
+    hw_meas plant = { .link_ok = 1, .has_battery = 1, .battery_v = 360, .request_a = 80, .soc = 40 };
+    hw_meas user = { .link_ok = 1, .max_a = 32.0f };
+    hw_meas m = plant;
+    hw_meas_merge(&m, &user);
+    hw_sup s;
+    car_sup(&s);
+    sess_pev p;
+    memset(&p, 0, sizeof p);
+    hw_sense_pev(&s, &m, &p);
+    assert_true(p.in.request_a == 32.0f && !p.in.stop_request);
+    user.stop_request = 1;
+    hw_meas_merge(&m, &user);
+    hw_sense_pev(&s, &m, &p);
+    assert_true(p.in.stop_request && s.faults == 0);
+
+    rig r;
+    rig_init(&r, HW_CHARGER);
+    r.f.m.max_a = 20.0f;
+    hw_cmd want = { .cp_pwm_pct = 5, .lock = 1, .contactors = 1, .output_on = 1, .target_v = 400, .target_a = 50 };
+    step(&r, &want, 0);
+    assert_true(step(&r, &want, 0)->target_a == 20.0f);
+    sess_evse e;
+    memset(&e, 0, sizeof e);
+    r.f.m.stop_request = 1;
+    step(&r, &want, 0);
+    hw_sense_evse(&r.st.sup, &r.st.meas, &e);
+    assert_int_equal(e.in.status, SESS_EVSE_SHUTDOWN);
+    assert_int_equal(r.st.sup.faults, 0);
 }
 
 int main(void)
@@ -306,6 +348,7 @@ int main(void)
         cmocka_unit_test(charger_closes_only_in_cp_c_and_cuts_current_when_cp_is_lost),
         cmocka_unit_test(engine_safe_is_obeyed_but_not_latched),
         cmocka_unit_test(car_fault_stops_the_session_inputs),
+        cmocka_unit_test(user_stop_and_limit_reach_the_sessions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

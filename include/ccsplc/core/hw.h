@@ -63,6 +63,11 @@ typedef struct {
     uint8_t has_battery;
     float battery_v, request_a, energy_request_wh;
     uint8_t soc, charge_complete;
+    /* a user's commands through a backend that is not on the safety path (MQTT): end the charge gracefully
+     * (car: its stop request; charger: StopCharging), and a current limit (0: none; car: the current it asks
+     * for, charger: the power stage's target) */
+    uint8_t stop_request;
+    float max_a;
 } hw_meas;
 
 /* A later measurement overrides what it has. */
@@ -136,12 +141,13 @@ void hw_sup_reset(hw_sup *s);
  *  - on a fault the current target goes to 0 (and a charger's output off) in the same step; the contactors open
  *    once the current is below break_a, or after break_wait_ms anyway (forced_open, reported);
  *  - the lock is released only with the contactors commanded open and not reported closed;
- *  - car: CP back to B only with the contactors open. */
+ *  - car: CP back to B only with the contactors open;
+ *  - charger: the power stage's target current at most a user's limit (m->max_a, where set). */
 hw_cmd hw_sup_step(hw_sup *s, const hw_cmd *want, const hw_meas *m, uint32_t faults, uint32_t now_ms);
 
 /* The supervisor and the backends of one side, stacked: the command goes to every backend, the measurements
  * are merged in order (the plant first, a board after it overrides what the board measures). */
-#define HW_MAX_BACKENDS 3u
+#define HW_MAX_BACKENDS 5u
 typedef struct {
     hw_sup sup;
     hw_backend b[HW_MAX_BACKENDS];

@@ -1,0 +1,102 @@
+/* GPIO lines as a hardware backend: the supervisor's levels onto output lines (written when they change, the
+ * lock first when locking), the input lines into the measurement. A line that fails is a lost link. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ccsplc/linux/hw_gpio.h"
+#include "ccsplc/linux/log.h"
+
+static const char *const keys[HW_GPIO_LINES] = {
+    [HW_GPIO_LOCK] = "gpio_lock", [HW_GPIO_CP] = "gpio_cp", [HW_GPIO_CONTACTOR] = "gpio_contactor",
+    [HW_GPIO_POWER] = "gpio_power", [HW_GPIO_CONTACTOR_FB] = "gpio_contactor_feedback",
+    [HW_GPIO_LOCK_FB] = "gpio_lock_feedback", [HW_GPIO_ESTOP] = "gpio_emergency_stop", [HW_GPIO_PLUGGED] = "gpio_plugged",
+};
+
+const char *hw_gpio_key(hw_gpio_line l) { return (unsigned)l < HW_GPIO_LINES ? keys[l] : "?"; }
+
+int hw_gpio_line_of(const char *key)
+{
+    for (int i = 0; i < HW_GPIO_LINES; i++)
+        if (!strcmp(keys[i], key)) return i;
+    return -1;
+}
+
+void hw_gpio_config_default(hw_gpio_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->chip, sizeof c->chip, "gpiochip0");
+    for (int i = 0; i < HW_GPIO_LINES; i++) c->pin[i] = -1;
+}
+
+int hw_gpio_open(hw_gpio *g, const hw_gpio_config *c, hw_role role, const hw_gpio_chip *chip)
+{
+    memset(g, 0, sizeof *g);
+    g->cfg = *c;
+    g->chip = *chip;
+    g->role = role;
+    for (int i = 0; i < HW_GPIO_LINES; i++) {
+        if (i < HW_GPIO_OUTPUTS) g->level[i] = -1;
+        if (c->pin[i] < 0) continue;
+        if (g->chip.request(g->chip.ctx, (unsigned)c->pin[i], i < HW_GPIO_OUTPUTS, (int)(c->active_low >> i & 1u))) {
+            LOG_E("hw: gpio: %s = %d on %s: cannot request the line", keys[i], c->pin[i], c->chip);
+            g->chip.close(g->chip.ctx);
+            return -1;
+        }
+    }
+    LOG_I("hw: gpio on %s", c->chip);
+    return 0;
+}
+
+static void lost(hw_gpio *g, hw_gpio_line l)
+{
+    if (!g->dead) LOG_E("hw: gpio: %s = %d: the line failed", keys[l], g->cfg.pin[l]);
+    g->dead = 1;
+}
+
+static void apply(void *ctx, const hw_cmd *cmd, uint32_t now)
+{
+    (void)now;
+    hw_gpio *g = ctx;
+    int want[HW_GPIO_OUTPUTS] = { [HW_GPIO_LOCK] = cmd->lock, [HW_GPIO_CP] = cmd->cp_c,
+                                  [HW_GPIO_CONTACTOR] = cmd->contactors, [HW_GPIO_POWER] = cmd->output_on };
+    for (int i = 0; i < HW_GPIO_OUTPUTS && !g->dead; i++) {
+        if (g->cfg.pin[i] < 0 || want[i] == g->level[i]) continue;
+        if (g->chip.set(g->chip.ctx, (unsigned)g->cfg.pin[i], want[i])) lost(g, (hw_gpio_line)i);
+        g->level[i] = want[i];
+    }
+}
+
+/* An input line: -1 not wired (or failed), else 0/1. */
+static int input(hw_gpio *g, hw_gpio_line l)
+{
+    if (g->cfg.pin[l] < 0 || g->dead) return -1;
+    int v = g->chip.get(g->chip.ctx, (unsigned)g->cfg.pin[l]);
+    if (v < 0) lost(g, l);
+    return v;
+}
+
+static void sense(void *ctx, hw_meas *m, uint32_t now)
+{
+    (void)now;
+    hw_gpio *g = ctx;
+    int v;
+    if ((v = input(g, HW_GPIO_CONTACTOR_FB)) >= 0) m->contactors = v ? HW_FB_CLOSED : HW_FB_OPEN;
+    if ((v = input(g, HW_GPIO_LOCK_FB)) >= 0) m->lock = v ? HW_FB_CLOSED : HW_FB_OPEN;
+    if ((v = input(g, HW_GPIO_ESTOP)) >= 0) m->estop = (uint8_t)v;
+    if ((v = input(g, HW_GPIO_PLUGGED)) >= 0) m->has_plugged = 1, m->plugged = (uint8_t)v;
+    m->link_ok = !g->dead;
+}
+
+void hw_gpio_backend(hw_gpio *g, hw_backend *b) { *b = (hw_backend){ "gpio", g, apply, sense }; }
+
+void hw_gpio_close(hw_gpio *g)
+{
+    if (g->chip.close) g->chip.close(g->chip.ctx);
+    g->chip.close = NULL;
+}
+
+int hw_gpio_chip_open(hw_gpio_chip *chip, const char *name)
+{
+    if (!strncmp(name, "file:", 5)) return hw_gpio_chip_files(chip, name + 5);
+    return hw_gpio_chip_gpiod(chip, name);
+}
