@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ccsplc needs, when any is missing (run as root). Usage: deps.sh [PROFILE]:
 # "demo" is what the CLI alone needs to build (scripts/demo.sh); "all" (the default) adds the tests, the
-# Cortex-M4 toolchain and QEMU (the mps2-an386 firmware test), Chromium (HTML report tests), tshark, the Wireshark plugin's development files and the
-# optional hardware backends' libraries (MQTT, GPIO, the SoC callback: each left out of a build that lacks it)
+# Cortex-M4 toolchain and QEMU (the mps2-an386 firmware test), Chromium (HTML report tests), tshark, the
+# Wireshark plugin's development files and the optional hardware backends' libraries (MQTT, GPIO, the SoC callback: each left out of a build that lacks it)
 # with the mosquitto broker their test starts.
 set -euo pipefail
 profile=${1:-all}
