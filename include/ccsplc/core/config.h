@@ -5,6 +5,10 @@
 #ifndef CCSPLC_CORE_CONFIG_H
 #define CCSPLC_CORE_CONFIG_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #ifdef CCS_CONFIG_FILE
 #include CCS_CONFIG_FILE
 #endif
@@ -32,6 +36,10 @@
  * those functions return CCS_EINVAL and the tables are smaller (ISO-2: 5.8 KB of flash on Cortex-M4). */
 #ifndef CCS_EXI_FRAGMENTS
 #define CCS_EXI_FRAGMENTS 1
+#endif
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif

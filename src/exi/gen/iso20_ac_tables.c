@@ -79,8 +79,10 @@ static const struct exi_type types[] = {
     {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_AC_LEN_meterIDType), ISO20_AC_LEN_meterIDType, 0, 0, EXI_UTF8_MAX * ISO20_AC_LEN_meterIDType, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_AC_LEN_meterSignatureType), ISO20_AC_LEN_meterSignatureType, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 6, 0, sizeof(enum iso20_ac_responseCodeType), 40, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_exiFragment), 1593, 293, 1, 0, 209, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_xmldsigFragment), 1907, 294, 1, 0, 210, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
@@ -377,8 +379,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ac_exiDocument, AC_ChargeLoopRes), offsetof(struct iso20_ac_exiDocument, root), 38, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
     {offsetof(struct iso20_ac_exiDocument, AC_ChargeParameterDiscoveryReq), offsetof(struct iso20_ac_exiDocument, root), 41, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 5},
     {offsetof(struct iso20_ac_exiDocument, AC_ChargeParameterDiscoveryRes), offsetof(struct iso20_ac_exiDocument, root), 44, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 6},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_ac_exiFragment, SignedInfo), offsetof(struct iso20_ac_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 136},
     {offsetof(struct iso20_ac_xmldsigFragment, SignedInfo), offsetof(struct iso20_ac_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -591,8 +595,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_ac_BPT_AC_CPDResEnergyTransferModeType, has_EVSEMinimumDischargePower_L3),
     offsetof(struct iso20_ac_AC_ChargeParameterDiscoveryResType, AC_CPDResEnergyTransferMode_choice),
     offsetof(struct iso20_ac_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_ac_exiFragment, root),
     offsetof(struct iso20_ac_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -996,6 +1002,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591},
     {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffe, 1591},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {156, 8}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750},
     {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750},
     {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750},
@@ -1048,11 +1055,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955},
     {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955},
     {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_ac_codec = {
+#if CCS_EXI_FRAGMENTS
     types, fields, prods, clears, 67, 295, 2003,
     45, 65, 66, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 65, 293, 1593,
+    45, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_ac_decode(const uint8_t *buf, size_t len, struct iso20_ac_exiDocument *doc)

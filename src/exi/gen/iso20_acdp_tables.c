@@ -61,8 +61,10 @@ static const struct exi_type types[] = {
     {EXI_K_NBIT, 7, 0, sizeof(uint8_t), 100, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 4, 0, sizeof(enum iso20_acdp_errorCodeType), 10, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_acdp_isolationStatusType), 4, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_exiFragment), 611, 113, 1, 0, 51, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_xmldsigFragment), 875, 114, 1, 0, 52, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
@@ -179,8 +181,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_acdp_exiDocument, ACDP_SystemStatusRes), offsetof(struct iso20_acdp_exiDocument, root), 25, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 6},
     {offsetof(struct iso20_acdp_exiDocument, ACDP_VehiclePositioningReq), offsetof(struct iso20_acdp_exiDocument, root), 26, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 7},
     {offsetof(struct iso20_acdp_exiDocument, ACDP_VehiclePositioningRes), offsetof(struct iso20_acdp_exiDocument, root), 27, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_acdp_exiFragment, SignedInfo), offsetof(struct iso20_acdp_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 111},
     {offsetof(struct iso20_acdp_xmldsigFragment, SignedInfo), offsetof(struct iso20_acdp_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -235,8 +239,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_acdp_EVTechnicalStatusType, has_EVErrorCode),
     offsetof(struct iso20_acdp_EVTechnicalStatusType, has_EVTimeout),
     offsetof(struct iso20_acdp_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_acdp_exiFragment, root),
     offsetof(struct iso20_acdp_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -412,6 +418,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609},
     {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffe, 609},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {131, 8}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743},
     {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743},
     {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743},
@@ -458,11 +465,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923},
     {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923},
     {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_acdp_codec = {
+#if CCS_EXI_FRAGMENTS
     types, fields, prods, clears, 51, 115, 971,
     28, 49, 50, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 49, 113, 611,
+    28, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_acdp_decode(const uint8_t *buf, size_t len, struct iso20_acdp_exiDocument *doc)

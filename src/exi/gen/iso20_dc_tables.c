@@ -86,8 +86,10 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_dc_evseNotificationType), 6, 0, 0, 0, 0, 0, 0},
     {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_DC_LEN_meterIDType), ISO20_DC_LEN_meterIDType, 0, 0, EXI_UTF8_MAX * ISO20_DC_LEN_meterIDType, 0, 0, 0},
     {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_DC_LEN_meterSignatureType), ISO20_DC_LEN_meterSignatureType, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_exiFragment), 1205, 266, 1, 0, 121, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_xmldsigFragment), 1509, 267, 1, 0, 122, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
@@ -357,8 +359,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_dc_exiDocument, DC_PreChargeRes), offsetof(struct iso20_dc_exiDocument, root), 48, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 19},
     {offsetof(struct iso20_dc_exiDocument, DC_WeldingDetectionReq), offsetof(struct iso20_dc_exiDocument, root), 49, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 20},
     {offsetof(struct iso20_dc_exiDocument, DC_WeldingDetectionRes), offsetof(struct iso20_dc_exiDocument, root), 50, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 21},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_dc_exiFragment, SignedInfo), offsetof(struct iso20_dc_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 130},
     {offsetof(struct iso20_dc_xmldsigFragment, SignedInfo), offsetof(struct iso20_dc_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -483,8 +487,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_dc_DC_CPDResEnergyTransferModeType, has_EVSEPowerRampLimitation),
     offsetof(struct iso20_dc_DC_ChargeParameterDiscoveryResType, DC_CPDResEnergyTransferMode_choice),
     offsetof(struct iso20_dc_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_dc_exiFragment, root),
     offsetof(struct iso20_dc_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -843,6 +849,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203},
     {0xfffc, 1203}, {0xfffe, 1203},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {151, 8}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357},
     {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357},
     {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357},
@@ -893,11 +900,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557},
     {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557},
     {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_dc_codec = {
+#if CCS_EXI_FRAGMENTS
     types, fields, prods, clears, 74, 268, 1605,
     51, 72, 73, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 72, 266, 1205,
+    51, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_dc_decode(const uint8_t *buf, size_t len, struct iso20_dc_exiDocument *doc)

@@ -179,8 +179,10 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_parkingMethodType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_evCheckOutStatusType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 1, 0, sizeof(enum iso20_evseCheckOutStatusType), 2, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_exiFragment), 2231, 358, 7, 0, 144, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_xmldsigFragment), 2799, 365, 1, 0, 145, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
@@ -542,6 +544,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_exiDocument, VehicleCheckInRes), offsetof(struct iso20_exiDocument, root), 106, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 51},
     {offsetof(struct iso20_exiDocument, VehicleCheckOutReq), offsetof(struct iso20_exiDocument, root), 107, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 52},
     {offsetof(struct iso20_exiDocument, VehicleCheckOutRes), offsetof(struct iso20_exiDocument, root), 108, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 53},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_exiFragment, AbsolutePriceSchedule), offsetof(struct iso20_exiFragment, root), 76, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
     {offsetof(struct iso20_exiFragment, OEMProvisioningCertificateChain), offsetof(struct iso20_exiFragment, root), 31, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 129},
     {offsetof(struct iso20_exiFragment, PnC_AReqAuthorizationMode), offsetof(struct iso20_exiFragment, root), 23, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 152},
@@ -550,6 +553,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_exiFragment, SignedInstallationData), offsetof(struct iso20_exiFragment, root), 36, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 232},
     {offsetof(struct iso20_exiFragment, SignedMeteringData), offsetof(struct iso20_exiFragment, root), 45, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 233},
     {offsetof(struct iso20_xmldsigFragment, SignedInfo), offsetof(struct iso20_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -697,8 +701,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_VehicleCheckInResType, has_DeviceLocation),
     offsetof(struct iso20_VehicleCheckInResType, has_TargetDistance),
     offsetof(struct iso20_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_exiFragment, root),
     offsetof(struct iso20_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -1460,6 +1466,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229},
     {0xfffc, 2229}, {0xfffc, 2229}, {0x0162, 2229}, {0x0163, 2229}, {0x0164, 2229}, {0x0165, 2229}, {0xfffc, 2229}, {0xfffe, 2229},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {283, 9}, {0x0166, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515},
     {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515},
     {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515},
@@ -1544,11 +1551,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847},
     {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847},
     {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_codec = {
+#if CCS_EXI_FRAGMENTS
     types, fields, prods, clears, 156, 366, 2895,
     109, 154, 155, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 154, 358, 2231,
+    109, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_decode(const uint8_t *buf, size_t len, struct iso20_exiDocument *doc)

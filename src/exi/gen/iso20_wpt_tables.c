@@ -112,8 +112,10 @@ static const struct exi_type types[] = {
     {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_identifierType), ISO20_WPT_LEN_identifierType, 0, 0, EXI_UTF8_MAX * ISO20_WPT_LEN_identifierType, 0, 0, 0},
     {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_bssidType), ISO20_WPT_LEN_bssidType, 0, 0, EXI_UTF8_MAX * ISO20_WPT_LEN_bssidType, 0, 0, 0},
     {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_ipaddressType), ISO20_WPT_LEN_ipaddressType, 0, 0, EXI_UTF8_MAX * ISO20_WPT_LEN_ipaddressType, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_exiFragment), 1998, 241, 1, 0, 111, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_xmldsigFragment), 2390, 242, 1, 0, 112, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
@@ -358,8 +360,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_exiDocument, WPT_FinePositioningSetupRes), offsetof(struct iso20_wpt_exiDocument, root), 56, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 35},
     {offsetof(struct iso20_wpt_exiDocument, WPT_PairingReq), offsetof(struct iso20_wpt_exiDocument, root), 57, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 36},
     {offsetof(struct iso20_wpt_exiDocument, WPT_PairingRes), offsetof(struct iso20_wpt_exiDocument, root), 60, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 37},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_wpt_exiFragment, SignedInfo), offsetof(struct iso20_wpt_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 147},
     {offsetof(struct iso20_wpt_xmldsigFragment, SignedInfo), offsetof(struct iso20_wpt_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -474,8 +478,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_wpt_WPT_PairingResType, has_AlternativeSECCList),
     offsetof(struct iso20_wpt_WPT_PairingResType, VendorSpecificDataContainer.count),
     offsetof(struct iso20_wpt_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_wpt_exiFragment, root),
     offsetof(struct iso20_wpt_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -1096,6 +1102,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1996}, {0xfffc, 1996}, {0x00e5, 1996}, {0x00e6, 1996}, {0x00e7, 1996}, {0x00e8, 1996}, {0x00e9, 1996}, {0x00ea, 1996},
     {0x00eb, 1996}, {0x00ec, 1996}, {0x00ed, 1996}, {0x00ee, 1996}, {0x00ef, 1996}, {0x00f0, 1996}, {0xfffc, 1996}, {0xfffe, 1996},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {195, 8}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194},
     {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194},
     {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194},
@@ -1158,11 +1165,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438},
     {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438},
     {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_wpt_codec = {
+#if CCS_EXI_FRAGMENTS
     types, fields, prods, clears, 96, 243, 2486,
     61, 94, 95, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 94, 241, 1998,
+    61, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_wpt_decode(const uint8_t *buf, size_t len, struct iso20_wpt_exiDocument *doc)

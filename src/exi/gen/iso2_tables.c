@@ -176,10 +176,12 @@ static const struct exi_type types[] = {
     {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_serviceNameType), ISO2_LEN_serviceNameType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_serviceNameType, 0, 0, 0},
     {EXI_K_BINARY, 0, 0, sizeof(struct cap_ISO2_LEN_evccIDType), ISO2_LEN_evccIDType, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 1, 0, sizeof(enum iso2_chargingSessionType), 2, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_exiFragment), 1743, 341, 11, 0, 128, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_xmldsigFragment), 2235, 352, 1, 0, 129, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_eMAIDFragmentType), 2331, 353, 2, 0, 130, 2, 0},
     {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_CONTENTType), ISO2_LEN_CONTENTType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_CONTENTType, 0, 0, 0},
+#endif
 };
 
 static const struct exi_field fields[] = {
@@ -524,6 +526,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_V2G_MessageType, Header), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_V2G_MessageType, Body), 0, 99, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_exiDocument, V2G_Message), offsetof(struct iso2_exiDocument, root), 100, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 77},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso2_exiFragment, AuthorizationReq), offsetof(struct iso2_exiFragment, root), 21, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 5},
     {offsetof(struct iso2_exiFragment, CertificateInstallationReq), offsetof(struct iso2_exiFragment, root), 29, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 16},
     {offsetof(struct iso2_exiFragment, CertificateUpdateReq), offsetof(struct iso2_exiFragment, root), 36, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 18},
@@ -538,6 +541,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_xmldsigFragment, SignedInfo), offsetof(struct iso2_xmldsigFragment, root), 7, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
     {offsetof(struct iso2_eMAIDFragmentType, Id), offsetof(struct iso2_eMAIDFragmentType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_eMAIDFragmentType, CONTENT), offsetof(struct iso2_eMAIDFragmentType, has_CONTENT), 153, EXI_P_FLAG, EXI_R_CONTENT, 0, EXI_K_STRING, 0},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -669,10 +673,12 @@ static const uint32_t clears[] = {
     offsetof(struct iso2_SessionSetupResType, has_EVSETimeStamp),
     offsetof(struct iso2_BodyType, BodyElement_choice),
     offsetof(struct iso2_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso2_exiFragment, root),
     offsetof(struct iso2_xmldsigFragment, root),
     offsetof(struct iso2_eMAIDFragmentType, has_Id),
     offsetof(struct iso2_eMAIDFragmentType, has_CONTENT),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -1262,6 +1268,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1741}, {0xfffc, 1741}, {0xfffc, 1741}, {0xfffc, 1741}, {0xfffc, 1741}, {0x0154, 1741}, {0xfffc, 1741}, {0xfffc, 1741},
     {0xfffc, 1741}, {0xfffe, 1741},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {245, 8}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0x0155, 1989}, {0xfffc, 1989}, {0xfffc, 1989},
     {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989},
     {0x0156, 1989}, {0xfffc, 1989}, {0x0157, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989},
@@ -1433,11 +1440,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0},
     {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0},
     {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xffff, 0}, {0x8162, 0},
+#endif
 };
 
 const struct exi_codec iso2_codec = {
+#if CCS_EXI_FRAGMENTS
     types, fields, prods, clears, 154, 355, 3094,
     101, 150, 151, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 150, 341, 1743,
+    101, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso2_decode(const uint8_t *buf, size_t len, struct iso2_exiDocument *doc)
