@@ -1,9 +1,9 @@
-/* The EXI codecs compiled with the car firmware's profile (CCS_CONFIG_FILE ccsplc/core/profiles/car.h: the [mcu]
- * capacities of tools/exigen/caps.options, no fragment grammars): every corpus vector of SupportedAppProtocol,
- * DIN 70121 and ISO 15118-2 either decodes and re-encodes to the same bytes, or is refused with CCS_ECAP or
- * CCS_ELENGTH (it does not fit the smaller capacities: never truncated, never written past an array; the ASan
- * build checks the latter); every unsigned message of an external identification DC session decodes;
- * signatures and fragments are refused. */
+/* The EXI codecs compiled with the firmware's capacities (tests/profile/mcu_dc.h: the [mcu] capacities of
+ * tools/exigen/caps.options and no fragment grammars, as in ccsplc/core/profiles/car.h): every corpus vector of
+ * SupportedAppProtocol, DIN 70121 and ISO 15118-2 either decodes and re-encodes to the same bytes, or is refused
+ * with CCS_ECAP or CCS_ELENGTH (it does not fit the smaller capacities: never truncated, never written past an
+ * array; the ASan build checks the latter); every unsigned message of an external identification DC session
+ * decodes; signatures and fragments are refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,8 +21,8 @@
 #include "testutil.h"
 
 _Static_assert(ISO2_LEN_certificateType == 1 && DIN_CAP_PMaxScheduleType_PMaxScheduleEntry == 12 &&
-                   !CCS_EXI_FRAGMENTS && !CCS_PROTO_ISO20 && !CCS_ROLE_EVSE,
-               "built with the car profile");
+                   !CCS_EXI_FRAGMENTS && !CCS_PROTO_ISO20,
+               "built with the firmware capacities");
 
 static union {
     struct app_exiDocument app;
