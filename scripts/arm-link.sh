@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Firmware link check (CI): links the bare-metal car and charger (examples/baremetal) with the core for Cortex-M4
-# (newlib-nano, --gc-sections), prints flash and static RAM per profile, fails if the image holds stdio, heap or
-# abort symbols; the car's budget fails the run only with ARM_LINK_ENFORCE=1. Usage: arm-link.sh [OUT_DIR]
+# Firmware link check (CI): links the bare-metal car and charger (examples/baremetal) for Cortex-M4 (newlib-nano,
+# --gc-sections), each with the core compiled for its profile (include/ccsplc/core/profiles/*.h), prints flash
+# and static RAM per firmware, fails if an image holds stdio, heap or abort symbols; the car's budget fails the run
+# with ARM_LINK_ENFORCE=1 (CI sets it). Usage: arm-link.sh [OUT_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-${TMPDIR:-/tmp}/ccsplc-arm-link}
@@ -12,17 +13,19 @@ ldflags=(-mcpu=cortex-m4 -mthumb --specs=nano.specs -nostartfiles -Wl,--gc-secti
 command -v "$cc" >/dev/null || { echo "arm-link: $cc not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)" >&2; exit 2; }
 
 rm -rf "$out" && mkdir -p "$out"
-arm_compile "$out" "${arm_core_globs[@]}"
-core=("${arm_objs[@]}")
 "$cc" "${cflags[@]}" -c "$here/examples/baremetal/board_stub.c" -o "$out/board_stub.o"
 
 failed=0
-printf '| firmware | flash (text + rodata + data) | static RAM (data + bss) | budget |\n| --- | ---: | ---: | --- |\n'
+printf '| firmware | profile | flash (text + rodata + data) | static RAM (data + bss) | budget |\n'
+printf '| --- | --- | ---: | ---: | --- |\n'
 for fw in car charger; do
     main=$here/examples/baremetal/main.c
     [ $fw = car ] || main=$here/examples/baremetal/charger.c
-    "$cc" "${cflags[@]}" -c "$main" -o "$out/$fw-main.o"
-    "$cc" "${ldflags[@]}" -Wl,-Map="$out/$fw.map" -o "$out/$fw.elf" "$out/$fw-main.o" "$out/board_stub.o" "${core[@]}"
+    arm_profile=ccsplc/core/profiles/$fw.h
+    arm_compile "$out/$fw-core" "${arm_core_globs[@]}"
+    "$cc" "${cflags[@]}" "$(arm_profile_flags)" -c "$main" -o "$out/$fw-main.o"
+    "$cc" "${ldflags[@]}" -Wl,-Map="$out/$fw.map" -o "$out/$fw.elf" "$out/$fw-main.o" "$out/board_stub.o" \
+        "${arm_objs[@]}"
     read -r text data bss < <("$sz" "$out/$fw.elf" | awk 'NR == 2 {print $1, $2, $3}')
     flash=$((text + data)) ram=$((data + bss)) verdict="reported"
     if [ $fw = car ]; then
@@ -30,7 +33,7 @@ for fw in car charger; do
         else verdict="**over** (flash ≤ $flash_budget, RAM ≤ $ram_budget)"; [ "${ARM_LINK_ENFORCE:-0}" = 1 ] && failed=1
         fi
     fi
-    printf '| %s | %d | %d | %s |\n' "$fw" $flash $ram "$verdict"
+    printf '| %s | `%s` | %d | %d | %s |\n' "$fw" "$arm_profile" $flash $ram "$verdict"
     bad=$("$nm" "$out/$fw.elf" | awk '{print $NF}' | grep -E "$arm_banned" || true)
     if [ -n "$bad" ]; then
         echo "arm-link: $fw image holds forbidden symbols: $(echo $bad)" >&2

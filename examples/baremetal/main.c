@@ -18,7 +18,9 @@ static sdp_client sdp;
 static sess_pev pev;
 static sess_docs docs;
 static v2gtp_reasm reasm;
-static uint8_t reasm_buf[V2GTP_HEADER_LEN + 4096];
+/* V2GTP payloads up to 2 KB: the largest unsigned message of ../shared/corpus (an ISO-2 ChargeParameterDiscoveryRes
+ * with sales tariffs) is 263 bytes; a longer one ends the session in its safe state. */
+static uint8_t reasm_buf[V2GTP_HEADER_LEN + 2048];
 static enum phase phase;
 static uint32_t slac_wake;
 static uint8_t slac_has_wake;

@@ -4,6 +4,7 @@
 
 #define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
 
+#if CCS_ROLE_EVSE
 /* Each state waits at most V2G_SECC_Sequence_Timeout for the car's next request. */
 static const sess_state_info evse_states[DIN_EVSE_NSTATES] = {
     [DIN_EVSE_SESSION_SETUP] = { "WaitSessionSetup", SEQ },
@@ -42,6 +43,7 @@ static const sess_evse_row evse_rows[] = {
     STOP(PAYMENT), STOP(AUTH), STOP(CHARGE_PARAMETER), STOP(CABLE_CHECK), STOP(PRECHARGE), STOP(CHARGE),
     STOP(WELDING),
 };
+#endif
 
 enum {
     PEV_SESSION_SETUP, PEV_SERVICE_DISCOVERY, PEV_PAYMENT, PEV_AUTH, PEV_CHARGE_PARAMETER, PEV_CABLE_CHECK,
@@ -57,6 +59,7 @@ enum {
 /* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
 #define D(state, req, next, fn, msg_to, state_to, name)                                                        \
     { PEV_##state, din_BodyType_##req, PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
+#if CCS_ROLE_PEV
 static const sess_pev_row pev_rows[] = {
     P(SESSION_SETUP, SessionSetupReq, SERVICE_DISCOVERY, session_setup, session_setup, MSG, 0, "SessionSetup"),
     P(SERVICE_DISCOVERY, ServiceDiscoveryReq, PAYMENT, service_discovery, service_discovery, MSG, 0,
@@ -77,6 +80,7 @@ static const sess_pev_row pev_rows[] = {
     D(WELDING, WeldingDetectionReq, SESSION_STOP, welding, MSG, SESS_PEV_CURRENT_DROP_MS, "WeldingDetection"),
     N(SESSION_STOP, SessionStopReq, SESSION_STOP, session_stop, MSG, 0, "SessionStop"),
 };
+#endif
 
 const sess_proto sess_proto_din = {
     .name = "din",
@@ -92,19 +96,23 @@ const sess_proto sess_proto_din = {
     .start = din_start,
     .set_code = din_set_code,
     .get_code = din_get_code,
+    .msg_session_setup = din_BodyType_SessionSetupReq,
+    .codec = "din",
+#if CCS_ROLE_EVSE
     .evse_safe_fields = din_evse_safe_fields,
     .evse_dc_in = din_evse_dc_in,
     .evse_dc_out = din_evse_dc_out,
-    .pev_dc_out = din_pev_dc_out,
-    .pev_dc_in = din_pev_dc_in,
-    .msg_session_setup = din_BodyType_SessionSetupReq,
-    .codec = "din",
     .evse_first = DIN_EVSE_SESSION_SETUP,
     .evse_nstates = DIN_EVSE_NSTATES,
     .evse_nrows = sizeof evse_rows / sizeof evse_rows[0],
     .evse_states = evse_states,
     .evse_rows = evse_rows,
+#endif
+#if CCS_ROLE_PEV
+    .pev_dc_out = din_pev_dc_out,
+    .pev_dc_in = din_pev_dc_in,
     .pev_first = PEV_SESSION_SETUP,
     .pev_nrows = sizeof pev_rows / sizeof pev_rows[0],
     .pev_rows = pev_rows,
+#endif
 };

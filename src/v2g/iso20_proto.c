@@ -6,6 +6,7 @@
 
 #define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
 
+#if CCS_ROLE_EVSE
 static const sess_state_info evse_states[ISO20_EVSE_NSTATES] = {
     [ISO20_EVSE_SESSION_SETUP] = { "WaitSessionSetup", SEQ },
     [ISO20_EVSE_AUTH_SETUP] = { "WaitAuthorizationSetup", SEQ },
@@ -48,6 +49,7 @@ static const sess_evse_row evse_rows[] = {
     STOP(AUTH), STOP(SERVICE_DISCOVERY), STOP(SERVICE_SELECTION), STOP(CHARGE_PARAMETER), STOP(SCHEDULE),
     STOP(CABLE_CHECK), STOP(PRECHARGE), STOP(WELDING), STOP(SESSION_STOP),
 };
+#endif
 
 #define MSG SESS_EVCC_MSG_TIMEOUT_MS
 #define ONGOING SESS_EVCC_ONGOING_TIMEOUT_MS
@@ -61,6 +63,7 @@ static const sess_evse_row evse_rows[] = {
 /* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
 #define D_PEV(state, req, next, fn, msg_to, state_to, name)                                                    \
     { ISO20_PEV_##state, req, ISO20_PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
+#if CCS_ROLE_PEV
 static const sess_pev_row pev_rows[] = {
     P(SESSION_SETUP, ISO20_ROOT_SessionSetupReq, AUTH_SETUP, session_setup, simple, MSG, 0, "SessionSetup"),
     N(AUTH_SETUP, ISO20_ROOT_AuthorizationSetupReq, AUTH, auth_setup, MSG, 0, "AuthorizationSetup"),
@@ -87,6 +90,7 @@ static const sess_pev_row pev_rows[] = {
       "DC_WeldingDetection"),
     P(SESSION_STOP, ISO20_ROOT_SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
 };
+#endif
 
 const sess_proto sess_proto_iso20 = {
     .name = "iso20",
@@ -102,24 +106,28 @@ const sess_proto sess_proto_iso20 = {
     .start = iso20_start,
     .set_code = iso20_set_code,
     .get_code = iso20_get_code,
-    .evse_safe_fields = iso20_evse_safe_fields,
     .msg_session_setup = ISO20_ROOT_SessionSetupReq,
     .codec = "iso20-common",
     .codec_dc = "iso20-dc",
     .decode_typed = iso20_glue_decode_typed,
     .payload_type = iso20_payload_type,
     .stamp = iso20_stamp,
+    .can_pause = 1,
+#if CCS_ROLE_EVSE
+    .evse_safe_fields = iso20_evse_safe_fields,
     .evse_first = ISO20_EVSE_SESSION_SETUP,
     .evse_nstates = ISO20_EVSE_NSTATES,
     .evse_nrows = sizeof evse_rows / sizeof evse_rows[0],
     .evse_states = evse_states,
     .evse_rows = evse_rows,
+    .evse_dc_in = iso20_evse_dc_in,
+    .evse_dc_out = iso20_evse_dc_out,
+#endif
+#if CCS_ROLE_PEV
     .pev_first = ISO20_PEV_SESSION_SETUP,
     .pev_nrows = sizeof pev_rows / sizeof pev_rows[0],
     .pev_rows = pev_rows,
-    .evse_dc_in = iso20_evse_dc_in,
-    .evse_dc_out = iso20_evse_dc_out,
     .pev_dc_out = iso20_pev_dc_out,
     .pev_dc_in = iso20_pev_dc_in,
-    .can_pause = 1,
+#endif
 };

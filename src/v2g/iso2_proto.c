@@ -5,6 +5,7 @@
 
 #define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
 
+#if CCS_ROLE_EVSE
 static const sess_state_info evse_states[ISO2_EVSE_NSTATES] = {
     [ISO2_EVSE_SESSION_SETUP] = { "WaitSessionSetup", SEQ },
     [ISO2_EVSE_SERVICE_DISCOVERY] = { "WaitServiceDiscovery", SEQ },
@@ -65,6 +66,7 @@ uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row)
     default: return row->next;
     }
 }
+#endif
 
 #define MSG SESS_EVCC_MSG_TIMEOUT_MS
 #define LONG SESS_EVCC_MSG_TIMEOUT_LONG_MS
@@ -78,6 +80,7 @@ uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row)
 /* A DC step of the session model (sess_dc_pev.c): builder and handler of the same name. */
 #define D(state, req, next, fn, msg_to, state_to, name)                                                        \
     { ISO2_PEV_##state, iso2_BodyType_##req, ISO2_PEV_##next, sess_dc_pev_build_##fn, sess_dc_pev_on_##fn, msg_to, state_to, name }
+#if CCS_ROLE_PEV
 static const sess_pev_row pev_rows[] = {
     P(SESSION_SETUP, SessionSetupReq, SERVICE_DISCOVERY, session_setup, session_setup, MSG, 0, "SessionSetup"),
     P(SERVICE_DISCOVERY, ServiceDiscoveryReq, PAYMENT, service_discovery, service_discovery, MSG, 0,
@@ -115,6 +118,7 @@ uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row)
     default: return row->next;
     }
 }
+#endif
 
 const sess_proto sess_proto_iso2 = {
     .name = "iso2",
@@ -130,22 +134,26 @@ const sess_proto sess_proto_iso2 = {
     .start = iso2_start,
     .set_code = iso2_set_code,
     .get_code = iso2_get_code,
-    .evse_safe_fields = iso2_evse_safe_fields,
-    .evse_dc_in = iso2_evse_dc_in,
-    .evse_dc_out = iso2_evse_dc_out,
-    .pev_dc_out = iso2_pev_dc_out,
-    .pev_dc_in = iso2_pev_dc_in,
     .can_pause = 1,
     .msg_session_setup = iso2_BodyType_SessionSetupReq,
     .codec = "iso2",
+#if CCS_ROLE_EVSE
+    .evse_safe_fields = iso2_evse_safe_fields,
+    .evse_dc_in = iso2_evse_dc_in,
+    .evse_dc_out = iso2_evse_dc_out,
     .evse_next = iso2_evse_next,
-    .pev_next = iso2_pev_next,
     .evse_first = ISO2_EVSE_SESSION_SETUP,
     .evse_nstates = ISO2_EVSE_NSTATES,
     .evse_nrows = sizeof evse_rows / sizeof evse_rows[0],
     .evse_states = evse_states,
     .evse_rows = evse_rows,
+#endif
+#if CCS_ROLE_PEV
+    .pev_dc_out = iso2_pev_dc_out,
+    .pev_dc_in = iso2_pev_dc_in,
+    .pev_next = iso2_pev_next,
     .pev_first = ISO2_PEV_SESSION_SETUP,
     .pev_nrows = sizeof pev_rows / sizeof pev_rows[0],
     .pev_rows = pev_rows,
+#endif
 };

@@ -13,9 +13,15 @@ static const struct {
     const sess_proto *proto;
     uint8_t ac;
 } registry[] = {
+#if CCS_PROTO_DIN
     { "din", &sess_proto_din, 0 },
+#endif
+#if CCS_PROTO_ISO2
     { "iso2", &sess_proto_iso2, 0 }, { "iso2-dc", &sess_proto_iso2, 0 }, { "iso2-ac", &sess_proto_iso2, 1 },
+#endif
+#if CCS_PROTO_ISO20
     { "iso20", &sess_proto_iso20, 0 }, { "iso20-dc", &sess_proto_iso20, 0 },
+#endif
 };
 
 const char *sess_proto_name(const sess_proto *p) { return p ? p->name : "app"; }

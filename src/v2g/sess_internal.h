@@ -147,12 +147,12 @@ int sess_pev_precharge_check(sess_pev *p, uint32_t now);
  * once the current has fallen, SessionStop) and the session ends SAFE. */
 int sess_pev_loop_fault(sess_pev *p, sess_stop_reason why);
 /* DC_EVErrorCode for the car's status after such a stop: DIN 70121's DC_EVErrorCodeType values, the same in
- * ISO 15118-2 (checked in sess_pev_check.c). */
+ * ISO 15118-2 (both checked in sess_pev_check.c, whichever protocols are built). */
 enum {
-    SESS_EVERR_NONE = din_DC_EVErrorCodeType_NO_ERROR,
-    SESS_EVERR_CURRENT = din_DC_EVErrorCodeType_FAILED_ChargingCurrentdifferential,
-    SESS_EVERR_VOLTAGE = din_DC_EVErrorCodeType_FAILED_ChargingVoltageOutOfRange,
-    SESS_EVERR_INCOMPATIBLE = din_DC_EVErrorCodeType_FAILED_ChargingSystemIncompatibility,
+    SESS_EVERR_NONE = 0,          /* NO_ERROR */
+    SESS_EVERR_CURRENT = 5,       /* FAILED_ChargingCurrentdifferential */
+    SESS_EVERR_VOLTAGE = 6,       /* FAILED_ChargingVoltageOutOfRange */
+    SESS_EVERR_INCOMPATIBLE = 10, /* FAILED_ChargingSystemIncompatibility */
 };
 int sess_pev_ev_error(const sess_pev *p);
 

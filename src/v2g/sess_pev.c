@@ -10,7 +10,9 @@
 void sess_pev_config_default(sess_pev_config *cfg, const uint8_t mac[6])
 {
     memset(cfg, 0, sizeof *cfg);
+#if CCS_PROTO_DIN
     cfg->protos[cfg->nprotos++] = &sess_proto_din;
+#endif
     memcpy(cfg->mac, mac, 6);
     cfg->repeat_ms = SESS_PEV_REPEAT_MS;
     cfg->max_v = 410.0f;

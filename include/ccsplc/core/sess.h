@@ -8,12 +8,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/core/config.h"
 #include "ccsplc/core/exi.h"
 #include "ccsplc/core/gen/app.h"
+#if CCS_PROTO_DIN
 #include "ccsplc/core/gen/din.h"
+#endif
+#if CCS_PROTO_ISO2
 #include "ccsplc/core/gen/iso2.h"
+#endif
+#if CCS_PROTO_ISO20
 #include "ccsplc/core/gen/iso20.h"
 #include "ccsplc/core/gen/iso20_dc.h"
+#endif
 #include "ccsplc/core/slac.h"
 
 #ifdef __cplusplus
@@ -68,9 +75,16 @@ extern "C" {
 
 /* A protocol's message tables and codec glue (opaque). */
 typedef struct sess_proto sess_proto;
+/* The protocols built (CCS_PROTO_DIN, _ISO2, _ISO20 in ccsplc/core/config.h). */
+#if CCS_PROTO_DIN
 extern const sess_proto sess_proto_din;    /* DIN 70121 DC */
+#endif
+#if CCS_PROTO_ISO2
 extern const sess_proto sess_proto_iso2;   /* ISO 15118-2 with external identification, DC and AC */
+#endif
+#if CCS_PROTO_ISO20
 extern const sess_proto sess_proto_iso20;  /* ISO 15118-20 DC with external identification, without TLS */
+#endif
 const char *sess_proto_name(const sess_proto *p);
 /* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac", "iso20", "iso20-dc"), NULL when
  * unknown. */
@@ -78,6 +92,7 @@ const sess_proto *sess_proto_find(const char *name);
 /* 1 when the name asks the car to charge AC ("iso2-ac": set sess_pev_config.ac). */
 int sess_proto_ac(const char *name);
 
+#if CCS_PROTO_ISO20
 /* An ISO 15118-20 message: one codec per V2GTP payload type, CommonMessages (V2GTP_ISO20_MAIN) or DC
  * (V2GTP_ISO20_DC); payload_type says which member holds it. */
 struct sess_iso20_doc {
@@ -87,14 +102,24 @@ struct sess_iso20_doc {
         struct iso20_dc_exiDocument dc;
     };
 };
+#endif
 
-/* The decoded request/response and the one being built; tens of KB: keep it static or on the heap. */
+/* The documents of a session, caller-owned: the decoded request/response and the one being built, each the
+ * largest document of the protocols built. Its size follows the profile (docs/porting.md "Profiles"): about
+ * 235 KB with every protocol and the full capacities (the host), 7.7 KB for the car profile on Cortex-M4; keep it
+ * static (or on the heap on a host), never on a small stack. */
 typedef struct {
     union {
         struct app_exiDocument app;
+#if CCS_PROTO_DIN
         struct din_exiDocument din;
+#endif
+#if CCS_PROTO_ISO2
         struct iso2_exiDocument iso2;
+#endif
+#if CCS_PROTO_ISO20
         struct sess_iso20_doc iso20;
+#endif
     } rx, tx;
 } sess_docs;
 

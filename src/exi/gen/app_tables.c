@@ -3,14 +3,14 @@
 
 #include <stddef.h>
 
-struct exi_string_400 { uint16_t len; char chars[401]; };
+struct cap_APP_LEN_protocolNamespaceType { uint16_t len; char chars[EXI_UTF8_MAX * APP_LEN_protocolNamespaceType + 1]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_AppProtocolType), 0, 0, 5, 0, 0, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolReqType), 12, 5, 1, 0, 0, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolResType), 73, 6, 2, 0, 1, 1, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 80, 8, 2, 0, 2, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_400), 100, 0, 0, 400, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_APP_LEN_protocolNamespaceType), APP_LEN_protocolNamespaceType, 0, 0, EXI_UTF8_MAX * APP_LEN_protocolNamespaceType, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 5, 0, sizeof(uint8_t), 19, 0, 0, 1, 0, 0, 0},
@@ -23,7 +23,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct app_AppProtocolType, VersionNumberMinor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct app_AppProtocolType, SchemaID), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct app_AppProtocolType, Priority), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
-    {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 0, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 20},
+    {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 0, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, APP_CAP_supportedAppProtocolReqType_AppProtocol},
     {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 0, 8, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct app_supportedAppProtocolResType, SchemaID), offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 6, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct app_exiDocument, supportedAppProtocolReq), offsetof(struct app_exiDocument, root), 1, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},

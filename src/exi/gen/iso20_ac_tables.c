@@ -3,12 +3,15 @@
 
 #include <stddef.h>
 
-struct exi_binary_8 { uint16_t len; uint8_t bytes[8]; };
-struct exi_binary_64 { uint16_t len; uint8_t bytes[64]; };
-struct exi_binary_128 { uint16_t len; uint8_t bytes[128]; };
-struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
-struct exi_string_64 { uint16_t len; char chars[65]; };
-struct exi_string_128 { uint16_t len; char chars[129]; };
+struct cap_ISO20_AC_LEN_anyURI { uint16_t len; char chars[ISO20_AC_LEN_anyURI + 1]; };
+struct cap_ISO20_AC_LEN_string { uint16_t len; char chars[ISO20_AC_LEN_string + 1]; };
+struct cap_ISO20_AC_LEN_ID { uint16_t len; char chars[ISO20_AC_LEN_ID + 1]; };
+struct cap_ISO20_AC_LEN_DigestValueType { uint16_t len; uint8_t bytes[ISO20_AC_LEN_DigestValueType]; };
+struct cap_ISO20_AC_LEN_base64Binary { uint16_t len; uint8_t bytes[ISO20_AC_LEN_base64Binary]; };
+struct cap_ISO20_AC_LEN_CryptoBinary { uint16_t len; uint8_t bytes[ISO20_AC_LEN_CryptoBinary]; };
+struct cap_ISO20_AC_LEN_sessionIDType { uint16_t len; uint8_t bytes[ISO20_AC_LEN_sessionIDType]; };
+struct cap_ISO20_AC_LEN_meterIDType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_AC_LEN_meterIDType + 1]; };
+struct cap_ISO20_AC_LEN_meterSignatureType { uint16_t len; uint8_t bytes[ISO20_AC_LEN_meterSignatureType]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_CanonicalizationMethodType), 0, 0, 1, 0, 0, 0, 0},
@@ -57,14 +60,14 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_BPT_AC_CPDResEnergyTransferModeType), 1473, 267, 18, 0, 194, 13, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_AC_ChargeParameterDiscoveryResType), 1538, 285, 4, 0, 207, 1, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_exiDocument), 1547, 289, 4, 0, 208, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_exiFragment), 1593, 293, 1, 0, 209, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_xmldsigFragment), 1907, 294, 1, 0, 210, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_AC_LEN_anyURI), ISO20_AC_LEN_anyURI, 0, 0, ISO20_AC_LEN_anyURI, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_AC_LEN_string), ISO20_AC_LEN_string, 0, 0, ISO20_AC_LEN_string, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_AC_LEN_ID), ISO20_AC_LEN_ID, 0, 0, ISO20_AC_LEN_ID, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_AC_LEN_DigestValueType), ISO20_AC_LEN_DigestValueType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_AC_LEN_base64Binary), ISO20_AC_LEN_base64Binary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_AC_LEN_CryptoBinary), ISO20_AC_LEN_CryptoBinary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 0, 0, sizeof(struct cap_ISO20_AC_LEN_sessionIDType), ISO20_AC_LEN_sessionIDType, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint64_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 1, sizeof(int8_t), 255, 0, 0, -128, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int16_t), 0, 0, 0, 0, 0, 0, 0},
@@ -73,31 +76,35 @@ static const struct exi_type types[] = {
     {EXI_K_BOOL, 0, 0, sizeof(bool), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_ac_evseNotificationType), 6, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 32, 0, 0, 128, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_64), 64, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_AC_LEN_meterIDType), ISO20_AC_LEN_meterIDType, 0, 0, EXI_UTF8_MAX * ISO20_AC_LEN_meterIDType, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_AC_LEN_meterSignatureType), ISO20_AC_LEN_meterSignatureType, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 6, 0, sizeof(enum iso20_ac_responseCodeType), 40, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_exiFragment), 1593, 293, 1, 0, 209, 0, 1},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_ac_xmldsigFragment), 1907, 294, 1, 0, 210, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct iso20_ac_CanonicalizationMethodType, Algorithm), 0, 48, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_SignatureMethodType, Algorithm), 0, 48, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_ac_SignatureMethodType, has_HMACOutputLength), 49, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_ac_TransformType, Algorithm), 0, 48, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_TransformType, XPath.array), offsetof(struct iso20_ac_TransformType, XPath.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 24},
+    {offsetof(struct iso20_ac_CanonicalizationMethodType, Algorithm), 0, 46, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_SignatureMethodType, Algorithm), 0, 46, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_ac_SignatureMethodType, has_HMACOutputLength), 47, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_ac_TransformType, Algorithm), 0, 46, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_TransformType, XPath.array), offsetof(struct iso20_ac_TransformType, XPath.count), 48, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_AC_CAP_TransformType_XPath},
     {offsetof(struct iso20_ac_TransformsType, Transform), 0, 2, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ac_DigestMethodType, Algorithm), 0, 48, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_ReferenceType, Id), offsetof(struct iso20_ac_ReferenceType, has_Id), 50, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_ReferenceType, Type), offsetof(struct iso20_ac_ReferenceType, has_Type), 48, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_ReferenceType, URI), offsetof(struct iso20_ac_ReferenceType, has_URI), 48, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_DigestMethodType, Algorithm), 0, 46, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_ReferenceType, Id), offsetof(struct iso20_ac_ReferenceType, has_Id), 49, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_ReferenceType, Type), offsetof(struct iso20_ac_ReferenceType, has_Type), 46, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_ReferenceType, URI), offsetof(struct iso20_ac_ReferenceType, has_URI), 46, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_ac_ReferenceType, Transforms), offsetof(struct iso20_ac_ReferenceType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ac_ReferenceType, DigestMethod), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ac_ReferenceType, DigestValue), 0, 51, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_ac_SignedInfoType, Id), offsetof(struct iso20_ac_SignedInfoType, has_Id), 50, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_ReferenceType, DigestValue), 0, 50, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_ac_SignedInfoType, Id), offsetof(struct iso20_ac_SignedInfoType, has_Id), 49, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_ac_SignedInfoType, CanonicalizationMethod), 0, 0, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ac_SignedInfoType, SignatureMethod), 0, 1, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ac_SignedInfoType, Reference.array), offsetof(struct iso20_ac_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_ac_SignatureValueType, Id), offsetof(struct iso20_ac_SignatureValueType, has_Id), 50, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_SignatureValueType, CONTENT), 0, 52, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_ac_SignedInfoType, Reference.array), offsetof(struct iso20_ac_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_AC_CAP_SignedInfoType_Reference},
+    {offsetof(struct iso20_ac_SignatureValueType, Id), offsetof(struct iso20_ac_SignatureValueType, has_Id), 49, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_SignatureValueType, CONTENT), 0, 51, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_ac_DSAKeyValueType, P), offsetof(struct iso20_ac_DSAKeyValueType, has_P), 52, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_ac_DSAKeyValueType, Q), offsetof(struct iso20_ac_DSAKeyValueType, has_Q), 52, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_ac_DSAKeyValueType, G), offsetof(struct iso20_ac_DSAKeyValueType, has_G), 52, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
@@ -109,32 +116,32 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ac_RSAKeyValueType, Exponent), 0, 52, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_ac_KeyValueType, DSAKeyValue), offsetof(struct iso20_ac_KeyValueType, has_DSAKeyValue), 8, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ac_KeyValueType, RSAKeyValue), offsetof(struct iso20_ac_KeyValueType, has_RSAKeyValue), 9, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ac_RetrievalMethodType, Type), offsetof(struct iso20_ac_RetrievalMethodType, has_Type), 48, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_RetrievalMethodType, URI), offsetof(struct iso20_ac_RetrievalMethodType, has_URI), 48, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_RetrievalMethodType, Type), offsetof(struct iso20_ac_RetrievalMethodType, has_Type), 46, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_RetrievalMethodType, URI), offsetof(struct iso20_ac_RetrievalMethodType, has_URI), 46, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_ac_RetrievalMethodType, Transforms), offsetof(struct iso20_ac_RetrievalMethodType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ac_X509IssuerSerialType, X509IssuerName), 0, 50, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_X509IssuerSerialType, X509SerialNumber), 0, 49, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_ac_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_ac_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_ac_X509DataType, X509SKI.array), offsetof(struct iso20_ac_X509DataType, X509SKI.count), 52, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_ac_X509DataType, X509SubjectName.array), offsetof(struct iso20_ac_X509DataType, X509SubjectName.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_ac_X509DataType, X509Certificate.array), offsetof(struct iso20_ac_X509DataType, X509Certificate.count), 52, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 4},
-    {offsetof(struct iso20_ac_X509DataType, X509CRL.array), offsetof(struct iso20_ac_X509DataType, X509CRL.count), 52, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_ac_PGPDataType, PGPKeyID), offsetof(struct iso20_ac_PGPDataType, has_PGPKeyID), 52, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_ac_PGPDataType, PGPKeyPacket), offsetof(struct iso20_ac_PGPDataType, has_PGPKeyPacket), 52, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_ac_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_ac_PGPDataType, has_PGPKeyPacket_2), 52, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_ac_SPKIDataType, SPKISexp.array), offsetof(struct iso20_ac_SPKIDataType, SPKISexp.count), 52, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_ac_KeyInfoType, Id), offsetof(struct iso20_ac_KeyInfoType, has_Id), 50, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_KeyInfoType, KeyName.array), offsetof(struct iso20_ac_KeyInfoType, KeyName.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_ac_KeyInfoType, KeyValue.array), offsetof(struct iso20_ac_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_ac_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_ac_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_ac_KeyInfoType, X509Data.array), offsetof(struct iso20_ac_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_ac_KeyInfoType, PGPData.array), offsetof(struct iso20_ac_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_ac_KeyInfoType, SPKIData.array), offsetof(struct iso20_ac_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_ac_KeyInfoType, MgmtData.array), offsetof(struct iso20_ac_KeyInfoType, MgmtData.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_ac_ObjectType, Encoding), offsetof(struct iso20_ac_ObjectType, has_Encoding), 48, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_ObjectType, Id), offsetof(struct iso20_ac_ObjectType, has_Id), 50, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_ObjectType, MimeType), offsetof(struct iso20_ac_ObjectType, has_MimeType), 50, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ac_SignatureType, Id), offsetof(struct iso20_ac_SignatureType, has_Id), 50, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_X509IssuerSerialType, X509IssuerName), 0, 48, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_X509IssuerSerialType, X509SerialNumber), 0, 47, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_ac_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_ac_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_AC_CAP_X509DataType_X509IssuerSerial},
+    {offsetof(struct iso20_ac_X509DataType, X509SKI.array), offsetof(struct iso20_ac_X509DataType, X509SKI.count), 51, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_AC_CAP_X509DataType_X509SKI},
+    {offsetof(struct iso20_ac_X509DataType, X509SubjectName.array), offsetof(struct iso20_ac_X509DataType, X509SubjectName.count), 48, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_AC_CAP_X509DataType_X509SubjectName},
+    {offsetof(struct iso20_ac_X509DataType, X509Certificate.array), offsetof(struct iso20_ac_X509DataType, X509Certificate.count), 51, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_AC_CAP_X509DataType_X509Certificate},
+    {offsetof(struct iso20_ac_X509DataType, X509CRL.array), offsetof(struct iso20_ac_X509DataType, X509CRL.count), 51, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_AC_CAP_X509DataType_X509CRL},
+    {offsetof(struct iso20_ac_PGPDataType, PGPKeyID), offsetof(struct iso20_ac_PGPDataType, has_PGPKeyID), 51, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_ac_PGPDataType, PGPKeyPacket), offsetof(struct iso20_ac_PGPDataType, has_PGPKeyPacket), 51, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_ac_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_ac_PGPDataType, has_PGPKeyPacket_2), 51, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_ac_SPKIDataType, SPKISexp.array), offsetof(struct iso20_ac_SPKIDataType, SPKISexp.count), 51, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_AC_CAP_SPKIDataType_SPKISexp},
+    {offsetof(struct iso20_ac_KeyInfoType, Id), offsetof(struct iso20_ac_KeyInfoType, has_Id), 49, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_KeyInfoType, KeyName.array), offsetof(struct iso20_ac_KeyInfoType, KeyName.count), 48, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_AC_CAP_KeyInfoType_KeyName},
+    {offsetof(struct iso20_ac_KeyInfoType, KeyValue.array), offsetof(struct iso20_ac_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_AC_CAP_KeyInfoType_KeyValue},
+    {offsetof(struct iso20_ac_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_ac_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_AC_CAP_KeyInfoType_RetrievalMethod},
+    {offsetof(struct iso20_ac_KeyInfoType, X509Data.array), offsetof(struct iso20_ac_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_AC_CAP_KeyInfoType_X509Data},
+    {offsetof(struct iso20_ac_KeyInfoType, PGPData.array), offsetof(struct iso20_ac_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_AC_CAP_KeyInfoType_PGPData},
+    {offsetof(struct iso20_ac_KeyInfoType, SPKIData.array), offsetof(struct iso20_ac_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_AC_CAP_KeyInfoType_SPKIData},
+    {offsetof(struct iso20_ac_KeyInfoType, MgmtData.array), offsetof(struct iso20_ac_KeyInfoType, MgmtData.count), 48, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_AC_CAP_KeyInfoType_MgmtData},
+    {offsetof(struct iso20_ac_ObjectType, Encoding), offsetof(struct iso20_ac_ObjectType, has_Encoding), 46, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_ObjectType, Id), offsetof(struct iso20_ac_ObjectType, has_Id), 49, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_ObjectType, MimeType), offsetof(struct iso20_ac_ObjectType, has_MimeType), 48, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ac_SignatureType, Id), offsetof(struct iso20_ac_SignatureType, has_Id), 49, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_ac_SignatureType, SignedInfo), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ac_SignatureType, SignatureValue), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ac_SignatureType, KeyInfo), offsetof(struct iso20_ac_SignatureType, has_KeyInfo), 16, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -257,7 +264,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ac_ReceiptType, OccupancyCosts), offsetof(struct iso20_ac_ReceiptType, has_OccupancyCosts), 30, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ac_ReceiptType, AdditionalServicesCosts), offsetof(struct iso20_ac_ReceiptType, has_AdditionalServicesCosts), 30, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ac_ReceiptType, OverstayCosts), offsetof(struct iso20_ac_ReceiptType, has_OverstayCosts), 30, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ac_ReceiptType, TaxCosts.array), offsetof(struct iso20_ac_ReceiptType, TaxCosts.count), 31, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 10},
+    {offsetof(struct iso20_ac_ReceiptType, TaxCosts.array), offsetof(struct iso20_ac_ReceiptType, TaxCosts.count), 31, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_AC_CAP_ReceiptType_TaxCosts},
     {offsetof(struct iso20_ac_BPT_Dynamic_AC_CLResControlModeType, DepartureTime), offsetof(struct iso20_ac_BPT_Dynamic_AC_CLResControlModeType, has_DepartureTime), 58, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_ac_BPT_Dynamic_AC_CLResControlModeType, MinimumSOC), offsetof(struct iso20_ac_BPT_Dynamic_AC_CLResControlModeType, has_MinimumSOC), 57, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso20_ac_BPT_Dynamic_AC_CLResControlModeType, TargetSOC), offsetof(struct iso20_ac_BPT_Dynamic_AC_CLResControlModeType, has_TargetSOC), 57, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
@@ -372,8 +379,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ac_exiDocument, AC_ChargeLoopRes), offsetof(struct iso20_ac_exiDocument, root), 38, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
     {offsetof(struct iso20_ac_exiDocument, AC_ChargeParameterDiscoveryReq), offsetof(struct iso20_ac_exiDocument, root), 41, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 5},
     {offsetof(struct iso20_ac_exiDocument, AC_ChargeParameterDiscoveryRes), offsetof(struct iso20_ac_exiDocument, root), 44, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 6},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_ac_exiFragment, SignedInfo), offsetof(struct iso20_ac_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 136},
     {offsetof(struct iso20_ac_xmldsigFragment, SignedInfo), offsetof(struct iso20_ac_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -586,8 +595,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_ac_BPT_AC_CPDResEnergyTransferModeType, has_EVSEMinimumDischargePower_L3),
     offsetof(struct iso20_ac_AC_ChargeParameterDiscoveryResType, AC_CPDResEnergyTransferMode_choice),
     offsetof(struct iso20_ac_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_ac_exiFragment, root),
     offsetof(struct iso20_ac_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -991,6 +1002,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591},
     {0xfffc, 1591}, {0xfffc, 1591}, {0xfffc, 1591}, {0xfffe, 1591},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {156, 8}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750},
     {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750},
     {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750}, {0xfffc, 1750},
@@ -1043,11 +1055,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955},
     {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955},
     {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xfffc, 1955}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_ac_codec = {
-    types, fields, prods, clears, 65, 295, 2003,
-    45, 46, 47, /* document, fragment, xmldsig fragment */
+#if CCS_EXI_FRAGMENTS
+    types, fields, prods, clears, 67, 295, 2003,
+    45, 65, 66, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 65, 293, 1593,
+    45, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_ac_decode(const uint8_t *buf, size_t len, struct iso20_ac_exiDocument *doc)
@@ -1062,20 +1080,20 @@ int iso20_ac_encode(const struct iso20_ac_exiDocument *doc, uint8_t *buf, size_t
 
 int iso20_ac_decode_fragment(const uint8_t *buf, size_t len, struct iso20_ac_exiFragment *doc)
 {
-    return exi_decode_type(&iso20_ac_codec, 46, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_ac_codec, 65, buf, len, doc, NULL);
 }
 
 int iso20_ac_encode_fragment(const struct iso20_ac_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_ac_codec, 46, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_ac_codec, 65, doc, buf, cap, len, NULL);
 }
 
 int iso20_ac_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_ac_xmldsigFragment *doc)
 {
-    return exi_decode_type(&iso20_ac_codec, 47, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_ac_codec, 66, buf, len, doc, NULL);
 }
 
 int iso20_ac_encode_xmldsig_fragment(const struct iso20_ac_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_ac_codec, 47, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_ac_codec, 66, doc, buf, cap, len, NULL);
 }

@@ -3,11 +3,13 @@
 
 #include <stddef.h>
 
-struct exi_binary_8 { uint16_t len; uint8_t bytes[8]; };
-struct exi_binary_128 { uint16_t len; uint8_t bytes[128]; };
-struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
-struct exi_string_64 { uint16_t len; char chars[65]; };
-struct exi_string_128 { uint16_t len; char chars[129]; };
+struct cap_ISO20_ACDP_LEN_anyURI { uint16_t len; char chars[ISO20_ACDP_LEN_anyURI + 1]; };
+struct cap_ISO20_ACDP_LEN_string { uint16_t len; char chars[ISO20_ACDP_LEN_string + 1]; };
+struct cap_ISO20_ACDP_LEN_ID { uint16_t len; char chars[ISO20_ACDP_LEN_ID + 1]; };
+struct cap_ISO20_ACDP_LEN_DigestValueType { uint16_t len; uint8_t bytes[ISO20_ACDP_LEN_DigestValueType]; };
+struct cap_ISO20_ACDP_LEN_base64Binary { uint16_t len; uint8_t bytes[ISO20_ACDP_LEN_base64Binary]; };
+struct cap_ISO20_ACDP_LEN_CryptoBinary { uint16_t len; uint8_t bytes[ISO20_ACDP_LEN_CryptoBinary]; };
+struct cap_ISO20_ACDP_LEN_sessionIDType { uint16_t len; uint8_t bytes[ISO20_ACDP_LEN_sessionIDType]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_CanonicalizationMethodType), 0, 0, 1, 0, 0, 0, 0},
@@ -39,14 +41,14 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_ACDP_VehiclePositioningReqType), 545, 93, 3, 0, 50, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_ACDP_VehiclePositioningResType), 553, 96, 9, 0, 50, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_exiDocument), 573, 105, 8, 0, 50, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_exiFragment), 611, 113, 1, 0, 51, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_xmldsigFragment), 875, 114, 1, 0, 52, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_ACDP_LEN_anyURI), ISO20_ACDP_LEN_anyURI, 0, 0, ISO20_ACDP_LEN_anyURI, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_ACDP_LEN_string), ISO20_ACDP_LEN_string, 0, 0, ISO20_ACDP_LEN_string, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_ACDP_LEN_ID), ISO20_ACDP_LEN_ID, 0, 0, ISO20_ACDP_LEN_ID, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_ACDP_LEN_DigestValueType), ISO20_ACDP_LEN_DigestValueType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_ACDP_LEN_base64Binary), ISO20_ACDP_LEN_base64Binary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_ACDP_LEN_CryptoBinary), ISO20_ACDP_LEN_CryptoBinary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 0, 0, sizeof(struct cap_ISO20_ACDP_LEN_sessionIDType), ISO20_ACDP_LEN_sessionIDType, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint64_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_acdp_electricalChargingDeviceStatusType), 4, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 6, 0, sizeof(enum iso20_acdp_responseCodeType), 40, 0, 0, 0, 0, 0, 0},
@@ -59,28 +61,32 @@ static const struct exi_type types[] = {
     {EXI_K_NBIT, 7, 0, sizeof(uint8_t), 100, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 4, 0, sizeof(enum iso20_acdp_errorCodeType), 10, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_acdp_isolationStatusType), 4, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_exiFragment), 611, 113, 1, 0, 51, 0, 1},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_acdp_xmldsigFragment), 875, 114, 1, 0, 52, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct iso20_acdp_CanonicalizationMethodType, Algorithm), 0, 31, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_SignatureMethodType, Algorithm), 0, 31, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_acdp_SignatureMethodType, has_HMACOutputLength), 32, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_acdp_TransformType, Algorithm), 0, 31, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_TransformType, XPath.array), offsetof(struct iso20_acdp_TransformType, XPath.count), 33, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 24},
+    {offsetof(struct iso20_acdp_CanonicalizationMethodType, Algorithm), 0, 29, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_SignatureMethodType, Algorithm), 0, 29, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_acdp_SignatureMethodType, has_HMACOutputLength), 30, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_acdp_TransformType, Algorithm), 0, 29, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_TransformType, XPath.array), offsetof(struct iso20_acdp_TransformType, XPath.count), 31, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_ACDP_CAP_TransformType_XPath},
     {offsetof(struct iso20_acdp_TransformsType, Transform), 0, 2, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_acdp_DigestMethodType, Algorithm), 0, 31, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_ReferenceType, Id), offsetof(struct iso20_acdp_ReferenceType, has_Id), 33, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_ReferenceType, Type), offsetof(struct iso20_acdp_ReferenceType, has_Type), 31, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_ReferenceType, URI), offsetof(struct iso20_acdp_ReferenceType, has_URI), 31, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_DigestMethodType, Algorithm), 0, 29, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_ReferenceType, Id), offsetof(struct iso20_acdp_ReferenceType, has_Id), 32, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_ReferenceType, Type), offsetof(struct iso20_acdp_ReferenceType, has_Type), 29, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_ReferenceType, URI), offsetof(struct iso20_acdp_ReferenceType, has_URI), 29, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_acdp_ReferenceType, Transforms), offsetof(struct iso20_acdp_ReferenceType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_acdp_ReferenceType, DigestMethod), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_acdp_ReferenceType, DigestValue), 0, 34, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_acdp_SignedInfoType, Id), offsetof(struct iso20_acdp_SignedInfoType, has_Id), 33, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_ReferenceType, DigestValue), 0, 33, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_acdp_SignedInfoType, Id), offsetof(struct iso20_acdp_SignedInfoType, has_Id), 32, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_acdp_SignedInfoType, CanonicalizationMethod), 0, 0, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_acdp_SignedInfoType, SignatureMethod), 0, 1, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_acdp_SignedInfoType, Reference.array), offsetof(struct iso20_acdp_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_acdp_SignatureValueType, Id), offsetof(struct iso20_acdp_SignatureValueType, has_Id), 33, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_SignatureValueType, CONTENT), 0, 35, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_acdp_SignedInfoType, Reference.array), offsetof(struct iso20_acdp_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_ACDP_CAP_SignedInfoType_Reference},
+    {offsetof(struct iso20_acdp_SignatureValueType, Id), offsetof(struct iso20_acdp_SignatureValueType, has_Id), 32, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_SignatureValueType, CONTENT), 0, 34, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_acdp_DSAKeyValueType, P), offsetof(struct iso20_acdp_DSAKeyValueType, has_P), 35, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_acdp_DSAKeyValueType, Q), offsetof(struct iso20_acdp_DSAKeyValueType, has_Q), 35, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_acdp_DSAKeyValueType, G), offsetof(struct iso20_acdp_DSAKeyValueType, has_G), 35, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
@@ -92,32 +98,32 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_acdp_RSAKeyValueType, Exponent), 0, 35, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_acdp_KeyValueType, DSAKeyValue), offsetof(struct iso20_acdp_KeyValueType, has_DSAKeyValue), 8, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_acdp_KeyValueType, RSAKeyValue), offsetof(struct iso20_acdp_KeyValueType, has_RSAKeyValue), 9, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_acdp_RetrievalMethodType, Type), offsetof(struct iso20_acdp_RetrievalMethodType, has_Type), 31, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_RetrievalMethodType, URI), offsetof(struct iso20_acdp_RetrievalMethodType, has_URI), 31, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_RetrievalMethodType, Type), offsetof(struct iso20_acdp_RetrievalMethodType, has_Type), 29, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_RetrievalMethodType, URI), offsetof(struct iso20_acdp_RetrievalMethodType, has_URI), 29, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_acdp_RetrievalMethodType, Transforms), offsetof(struct iso20_acdp_RetrievalMethodType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_acdp_X509IssuerSerialType, X509IssuerName), 0, 33, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_X509IssuerSerialType, X509SerialNumber), 0, 32, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_acdp_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_acdp_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_acdp_X509DataType, X509SKI.array), offsetof(struct iso20_acdp_X509DataType, X509SKI.count), 35, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_acdp_X509DataType, X509SubjectName.array), offsetof(struct iso20_acdp_X509DataType, X509SubjectName.count), 33, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_acdp_X509DataType, X509Certificate.array), offsetof(struct iso20_acdp_X509DataType, X509Certificate.count), 35, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 4},
-    {offsetof(struct iso20_acdp_X509DataType, X509CRL.array), offsetof(struct iso20_acdp_X509DataType, X509CRL.count), 35, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_acdp_PGPDataType, PGPKeyID), offsetof(struct iso20_acdp_PGPDataType, has_PGPKeyID), 35, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_acdp_PGPDataType, PGPKeyPacket), offsetof(struct iso20_acdp_PGPDataType, has_PGPKeyPacket), 35, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_acdp_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_acdp_PGPDataType, has_PGPKeyPacket_2), 35, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_acdp_SPKIDataType, SPKISexp.array), offsetof(struct iso20_acdp_SPKIDataType, SPKISexp.count), 35, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_acdp_KeyInfoType, Id), offsetof(struct iso20_acdp_KeyInfoType, has_Id), 33, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_KeyInfoType, KeyName.array), offsetof(struct iso20_acdp_KeyInfoType, KeyName.count), 33, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_acdp_KeyInfoType, KeyValue.array), offsetof(struct iso20_acdp_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_acdp_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_acdp_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_acdp_KeyInfoType, X509Data.array), offsetof(struct iso20_acdp_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_acdp_KeyInfoType, PGPData.array), offsetof(struct iso20_acdp_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_acdp_KeyInfoType, SPKIData.array), offsetof(struct iso20_acdp_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_acdp_KeyInfoType, MgmtData.array), offsetof(struct iso20_acdp_KeyInfoType, MgmtData.count), 33, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_acdp_ObjectType, Encoding), offsetof(struct iso20_acdp_ObjectType, has_Encoding), 31, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_ObjectType, Id), offsetof(struct iso20_acdp_ObjectType, has_Id), 33, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_ObjectType, MimeType), offsetof(struct iso20_acdp_ObjectType, has_MimeType), 33, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_acdp_SignatureType, Id), offsetof(struct iso20_acdp_SignatureType, has_Id), 33, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_X509IssuerSerialType, X509IssuerName), 0, 31, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_X509IssuerSerialType, X509SerialNumber), 0, 30, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_acdp_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_acdp_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_ACDP_CAP_X509DataType_X509IssuerSerial},
+    {offsetof(struct iso20_acdp_X509DataType, X509SKI.array), offsetof(struct iso20_acdp_X509DataType, X509SKI.count), 34, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_ACDP_CAP_X509DataType_X509SKI},
+    {offsetof(struct iso20_acdp_X509DataType, X509SubjectName.array), offsetof(struct iso20_acdp_X509DataType, X509SubjectName.count), 31, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_ACDP_CAP_X509DataType_X509SubjectName},
+    {offsetof(struct iso20_acdp_X509DataType, X509Certificate.array), offsetof(struct iso20_acdp_X509DataType, X509Certificate.count), 34, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_ACDP_CAP_X509DataType_X509Certificate},
+    {offsetof(struct iso20_acdp_X509DataType, X509CRL.array), offsetof(struct iso20_acdp_X509DataType, X509CRL.count), 34, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_ACDP_CAP_X509DataType_X509CRL},
+    {offsetof(struct iso20_acdp_PGPDataType, PGPKeyID), offsetof(struct iso20_acdp_PGPDataType, has_PGPKeyID), 34, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_acdp_PGPDataType, PGPKeyPacket), offsetof(struct iso20_acdp_PGPDataType, has_PGPKeyPacket), 34, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_acdp_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_acdp_PGPDataType, has_PGPKeyPacket_2), 34, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_acdp_SPKIDataType, SPKISexp.array), offsetof(struct iso20_acdp_SPKIDataType, SPKISexp.count), 34, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_ACDP_CAP_SPKIDataType_SPKISexp},
+    {offsetof(struct iso20_acdp_KeyInfoType, Id), offsetof(struct iso20_acdp_KeyInfoType, has_Id), 32, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_KeyInfoType, KeyName.array), offsetof(struct iso20_acdp_KeyInfoType, KeyName.count), 31, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_ACDP_CAP_KeyInfoType_KeyName},
+    {offsetof(struct iso20_acdp_KeyInfoType, KeyValue.array), offsetof(struct iso20_acdp_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_ACDP_CAP_KeyInfoType_KeyValue},
+    {offsetof(struct iso20_acdp_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_acdp_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_ACDP_CAP_KeyInfoType_RetrievalMethod},
+    {offsetof(struct iso20_acdp_KeyInfoType, X509Data.array), offsetof(struct iso20_acdp_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_ACDP_CAP_KeyInfoType_X509Data},
+    {offsetof(struct iso20_acdp_KeyInfoType, PGPData.array), offsetof(struct iso20_acdp_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_ACDP_CAP_KeyInfoType_PGPData},
+    {offsetof(struct iso20_acdp_KeyInfoType, SPKIData.array), offsetof(struct iso20_acdp_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_ACDP_CAP_KeyInfoType_SPKIData},
+    {offsetof(struct iso20_acdp_KeyInfoType, MgmtData.array), offsetof(struct iso20_acdp_KeyInfoType, MgmtData.count), 31, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_ACDP_CAP_KeyInfoType_MgmtData},
+    {offsetof(struct iso20_acdp_ObjectType, Encoding), offsetof(struct iso20_acdp_ObjectType, has_Encoding), 29, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_ObjectType, Id), offsetof(struct iso20_acdp_ObjectType, has_Id), 32, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_ObjectType, MimeType), offsetof(struct iso20_acdp_ObjectType, has_MimeType), 31, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_acdp_SignatureType, Id), offsetof(struct iso20_acdp_SignatureType, has_Id), 32, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_acdp_SignatureType, SignedInfo), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_acdp_SignatureType, SignatureValue), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_acdp_SignatureType, KeyInfo), offsetof(struct iso20_acdp_SignatureType, has_KeyInfo), 16, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -175,8 +181,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_acdp_exiDocument, ACDP_SystemStatusRes), offsetof(struct iso20_acdp_exiDocument, root), 25, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 6},
     {offsetof(struct iso20_acdp_exiDocument, ACDP_VehiclePositioningReq), offsetof(struct iso20_acdp_exiDocument, root), 26, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 7},
     {offsetof(struct iso20_acdp_exiDocument, ACDP_VehiclePositioningRes), offsetof(struct iso20_acdp_exiDocument, root), 27, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_acdp_exiFragment, SignedInfo), offsetof(struct iso20_acdp_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 111},
     {offsetof(struct iso20_acdp_xmldsigFragment, SignedInfo), offsetof(struct iso20_acdp_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -231,8 +239,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_acdp_EVTechnicalStatusType, has_EVErrorCode),
     offsetof(struct iso20_acdp_EVTechnicalStatusType, has_EVTimeout),
     offsetof(struct iso20_acdp_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_acdp_exiFragment, root),
     offsetof(struct iso20_acdp_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -408,6 +418,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609},
     {0xfffc, 609}, {0xfffc, 609}, {0xfffc, 609}, {0xfffe, 609},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {131, 8}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743},
     {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743},
     {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743}, {0xfffc, 743},
@@ -454,11 +465,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923},
     {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923},
     {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xfffc, 923}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_acdp_codec = {
-    types, fields, prods, clears, 49, 115, 971,
-    28, 29, 30, /* document, fragment, xmldsig fragment */
+#if CCS_EXI_FRAGMENTS
+    types, fields, prods, clears, 51, 115, 971,
+    28, 49, 50, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 49, 113, 611,
+    28, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_acdp_decode(const uint8_t *buf, size_t len, struct iso20_acdp_exiDocument *doc)
@@ -473,20 +490,20 @@ int iso20_acdp_encode(const struct iso20_acdp_exiDocument *doc, uint8_t *buf, si
 
 int iso20_acdp_decode_fragment(const uint8_t *buf, size_t len, struct iso20_acdp_exiFragment *doc)
 {
-    return exi_decode_type(&iso20_acdp_codec, 29, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_acdp_codec, 49, buf, len, doc, NULL);
 }
 
 int iso20_acdp_encode_fragment(const struct iso20_acdp_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_acdp_codec, 29, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_acdp_codec, 49, doc, buf, cap, len, NULL);
 }
 
 int iso20_acdp_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_acdp_xmldsigFragment *doc)
 {
-    return exi_decode_type(&iso20_acdp_codec, 30, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_acdp_codec, 50, buf, len, doc, NULL);
 }
 
 int iso20_acdp_encode_xmldsig_fragment(const struct iso20_acdp_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_acdp_codec, 30, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_acdp_codec, 50, doc, buf, cap, len, NULL);
 }

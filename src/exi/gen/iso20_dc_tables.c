@@ -3,12 +3,15 @@
 
 #include <stddef.h>
 
-struct exi_binary_8 { uint16_t len; uint8_t bytes[8]; };
-struct exi_binary_64 { uint16_t len; uint8_t bytes[64]; };
-struct exi_binary_128 { uint16_t len; uint8_t bytes[128]; };
-struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
-struct exi_string_64 { uint16_t len; char chars[65]; };
-struct exi_string_128 { uint16_t len; char chars[129]; };
+struct cap_ISO20_DC_LEN_anyURI { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; };
+struct cap_ISO20_DC_LEN_string { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; };
+struct cap_ISO20_DC_LEN_ID { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; };
+struct cap_ISO20_DC_LEN_DigestValueType { uint16_t len; uint8_t bytes[ISO20_DC_LEN_DigestValueType]; };
+struct cap_ISO20_DC_LEN_base64Binary { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; };
+struct cap_ISO20_DC_LEN_CryptoBinary { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; };
+struct cap_ISO20_DC_LEN_sessionIDType { uint16_t len; uint8_t bytes[ISO20_DC_LEN_sessionIDType]; };
+struct cap_ISO20_DC_LEN_meterIDType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_DC_LEN_meterIDType + 1]; };
+struct cap_ISO20_DC_LEN_meterSignatureType { uint16_t len; uint8_t bytes[ISO20_DC_LEN_meterSignatureType]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_CanonicalizationMethodType), 0, 0, 1, 0, 0, 0, 0},
@@ -63,14 +66,14 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_DC_WeldingDetectionReqType), 1139, 251, 2, 0, 120, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_DC_WeldingDetectionResType), 1145, 253, 3, 0, 120, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_exiDocument), 1153, 256, 10, 0, 120, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_exiFragment), 1205, 266, 1, 0, 121, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_xmldsigFragment), 1509, 267, 1, 0, 122, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_DC_LEN_anyURI), ISO20_DC_LEN_anyURI, 0, 0, ISO20_DC_LEN_anyURI, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_DC_LEN_string), ISO20_DC_LEN_string, 0, 0, ISO20_DC_LEN_string, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_DC_LEN_ID), ISO20_DC_LEN_ID, 0, 0, ISO20_DC_LEN_ID, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_DC_LEN_DigestValueType), ISO20_DC_LEN_DigestValueType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_DC_LEN_base64Binary), ISO20_DC_LEN_base64Binary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_DC_LEN_CryptoBinary), ISO20_DC_LEN_CryptoBinary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 0, 0, sizeof(struct cap_ISO20_DC_LEN_sessionIDType), ISO20_DC_LEN_sessionIDType, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint64_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 6, 0, sizeof(enum iso20_dc_responseCodeType), 40, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_dc_processingType), 3, 0, 0, 0, 0, 0, 0},
@@ -81,30 +84,34 @@ static const struct exi_type types[] = {
     {EXI_K_BOOL, 0, 0, sizeof(bool), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_dc_evseNotificationType), 6, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 32, 0, 0, 128, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_64), 64, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_DC_LEN_meterIDType), ISO20_DC_LEN_meterIDType, 0, 0, EXI_UTF8_MAX * ISO20_DC_LEN_meterIDType, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_DC_LEN_meterSignatureType), ISO20_DC_LEN_meterSignatureType, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_exiFragment), 1205, 266, 1, 0, 121, 0, 1},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_dc_xmldsigFragment), 1509, 267, 1, 0, 122, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct iso20_dc_CanonicalizationMethodType, Algorithm), 0, 54, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_SignatureMethodType, Algorithm), 0, 54, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_dc_SignatureMethodType, has_HMACOutputLength), 55, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_dc_TransformType, Algorithm), 0, 54, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_TransformType, XPath.array), offsetof(struct iso20_dc_TransformType, XPath.count), 56, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 24},
+    {offsetof(struct iso20_dc_CanonicalizationMethodType, Algorithm), 0, 52, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_SignatureMethodType, Algorithm), 0, 52, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_dc_SignatureMethodType, has_HMACOutputLength), 53, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_dc_TransformType, Algorithm), 0, 52, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_TransformType, XPath.array), offsetof(struct iso20_dc_TransformType, XPath.count), 54, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_DC_CAP_TransformType_XPath},
     {offsetof(struct iso20_dc_TransformsType, Transform), 0, 2, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_dc_DigestMethodType, Algorithm), 0, 54, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_ReferenceType, Id), offsetof(struct iso20_dc_ReferenceType, has_Id), 56, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_ReferenceType, Type), offsetof(struct iso20_dc_ReferenceType, has_Type), 54, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_ReferenceType, URI), offsetof(struct iso20_dc_ReferenceType, has_URI), 54, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_DigestMethodType, Algorithm), 0, 52, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_ReferenceType, Id), offsetof(struct iso20_dc_ReferenceType, has_Id), 55, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_ReferenceType, Type), offsetof(struct iso20_dc_ReferenceType, has_Type), 52, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_ReferenceType, URI), offsetof(struct iso20_dc_ReferenceType, has_URI), 52, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_dc_ReferenceType, Transforms), offsetof(struct iso20_dc_ReferenceType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_dc_ReferenceType, DigestMethod), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_dc_ReferenceType, DigestValue), 0, 57, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_dc_SignedInfoType, Id), offsetof(struct iso20_dc_SignedInfoType, has_Id), 56, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_ReferenceType, DigestValue), 0, 56, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_dc_SignedInfoType, Id), offsetof(struct iso20_dc_SignedInfoType, has_Id), 55, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_dc_SignedInfoType, CanonicalizationMethod), 0, 0, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_dc_SignedInfoType, SignatureMethod), 0, 1, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_dc_SignedInfoType, Reference.array), offsetof(struct iso20_dc_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_dc_SignatureValueType, Id), offsetof(struct iso20_dc_SignatureValueType, has_Id), 56, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_SignatureValueType, CONTENT), 0, 58, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_dc_SignedInfoType, Reference.array), offsetof(struct iso20_dc_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_DC_CAP_SignedInfoType_Reference},
+    {offsetof(struct iso20_dc_SignatureValueType, Id), offsetof(struct iso20_dc_SignatureValueType, has_Id), 55, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_SignatureValueType, CONTENT), 0, 57, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_dc_DSAKeyValueType, P), offsetof(struct iso20_dc_DSAKeyValueType, has_P), 58, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_dc_DSAKeyValueType, Q), offsetof(struct iso20_dc_DSAKeyValueType, has_Q), 58, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_dc_DSAKeyValueType, G), offsetof(struct iso20_dc_DSAKeyValueType, has_G), 58, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
@@ -116,32 +123,32 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_dc_RSAKeyValueType, Exponent), 0, 58, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_dc_KeyValueType, DSAKeyValue), offsetof(struct iso20_dc_KeyValueType, has_DSAKeyValue), 8, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_dc_KeyValueType, RSAKeyValue), offsetof(struct iso20_dc_KeyValueType, has_RSAKeyValue), 9, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_dc_RetrievalMethodType, Type), offsetof(struct iso20_dc_RetrievalMethodType, has_Type), 54, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_RetrievalMethodType, URI), offsetof(struct iso20_dc_RetrievalMethodType, has_URI), 54, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_RetrievalMethodType, Type), offsetof(struct iso20_dc_RetrievalMethodType, has_Type), 52, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_RetrievalMethodType, URI), offsetof(struct iso20_dc_RetrievalMethodType, has_URI), 52, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_dc_RetrievalMethodType, Transforms), offsetof(struct iso20_dc_RetrievalMethodType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_dc_X509IssuerSerialType, X509IssuerName), 0, 56, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_X509IssuerSerialType, X509SerialNumber), 0, 55, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_dc_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_dc_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_dc_X509DataType, X509SKI.array), offsetof(struct iso20_dc_X509DataType, X509SKI.count), 58, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_dc_X509DataType, X509SubjectName.array), offsetof(struct iso20_dc_X509DataType, X509SubjectName.count), 56, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_dc_X509DataType, X509Certificate.array), offsetof(struct iso20_dc_X509DataType, X509Certificate.count), 58, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 4},
-    {offsetof(struct iso20_dc_X509DataType, X509CRL.array), offsetof(struct iso20_dc_X509DataType, X509CRL.count), 58, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_dc_PGPDataType, PGPKeyID), offsetof(struct iso20_dc_PGPDataType, has_PGPKeyID), 58, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_dc_PGPDataType, PGPKeyPacket), offsetof(struct iso20_dc_PGPDataType, has_PGPKeyPacket), 58, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_dc_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_dc_PGPDataType, has_PGPKeyPacket_2), 58, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_dc_SPKIDataType, SPKISexp.array), offsetof(struct iso20_dc_SPKIDataType, SPKISexp.count), 58, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_dc_KeyInfoType, Id), offsetof(struct iso20_dc_KeyInfoType, has_Id), 56, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_KeyInfoType, KeyName.array), offsetof(struct iso20_dc_KeyInfoType, KeyName.count), 56, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_dc_KeyInfoType, KeyValue.array), offsetof(struct iso20_dc_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_dc_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_dc_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_dc_KeyInfoType, X509Data.array), offsetof(struct iso20_dc_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_dc_KeyInfoType, PGPData.array), offsetof(struct iso20_dc_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_dc_KeyInfoType, SPKIData.array), offsetof(struct iso20_dc_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_dc_KeyInfoType, MgmtData.array), offsetof(struct iso20_dc_KeyInfoType, MgmtData.count), 56, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_dc_ObjectType, Encoding), offsetof(struct iso20_dc_ObjectType, has_Encoding), 54, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_ObjectType, Id), offsetof(struct iso20_dc_ObjectType, has_Id), 56, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_ObjectType, MimeType), offsetof(struct iso20_dc_ObjectType, has_MimeType), 56, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_dc_SignatureType, Id), offsetof(struct iso20_dc_SignatureType, has_Id), 56, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_X509IssuerSerialType, X509IssuerName), 0, 54, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_X509IssuerSerialType, X509SerialNumber), 0, 53, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_dc_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_dc_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_DC_CAP_X509DataType_X509IssuerSerial},
+    {offsetof(struct iso20_dc_X509DataType, X509SKI.array), offsetof(struct iso20_dc_X509DataType, X509SKI.count), 57, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_DC_CAP_X509DataType_X509SKI},
+    {offsetof(struct iso20_dc_X509DataType, X509SubjectName.array), offsetof(struct iso20_dc_X509DataType, X509SubjectName.count), 54, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_DC_CAP_X509DataType_X509SubjectName},
+    {offsetof(struct iso20_dc_X509DataType, X509Certificate.array), offsetof(struct iso20_dc_X509DataType, X509Certificate.count), 57, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_DC_CAP_X509DataType_X509Certificate},
+    {offsetof(struct iso20_dc_X509DataType, X509CRL.array), offsetof(struct iso20_dc_X509DataType, X509CRL.count), 57, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_DC_CAP_X509DataType_X509CRL},
+    {offsetof(struct iso20_dc_PGPDataType, PGPKeyID), offsetof(struct iso20_dc_PGPDataType, has_PGPKeyID), 57, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_dc_PGPDataType, PGPKeyPacket), offsetof(struct iso20_dc_PGPDataType, has_PGPKeyPacket), 57, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_dc_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_dc_PGPDataType, has_PGPKeyPacket_2), 57, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_dc_SPKIDataType, SPKISexp.array), offsetof(struct iso20_dc_SPKIDataType, SPKISexp.count), 57, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_DC_CAP_SPKIDataType_SPKISexp},
+    {offsetof(struct iso20_dc_KeyInfoType, Id), offsetof(struct iso20_dc_KeyInfoType, has_Id), 55, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_KeyInfoType, KeyName.array), offsetof(struct iso20_dc_KeyInfoType, KeyName.count), 54, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_DC_CAP_KeyInfoType_KeyName},
+    {offsetof(struct iso20_dc_KeyInfoType, KeyValue.array), offsetof(struct iso20_dc_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_DC_CAP_KeyInfoType_KeyValue},
+    {offsetof(struct iso20_dc_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_dc_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_DC_CAP_KeyInfoType_RetrievalMethod},
+    {offsetof(struct iso20_dc_KeyInfoType, X509Data.array), offsetof(struct iso20_dc_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_DC_CAP_KeyInfoType_X509Data},
+    {offsetof(struct iso20_dc_KeyInfoType, PGPData.array), offsetof(struct iso20_dc_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_DC_CAP_KeyInfoType_PGPData},
+    {offsetof(struct iso20_dc_KeyInfoType, SPKIData.array), offsetof(struct iso20_dc_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_DC_CAP_KeyInfoType_SPKIData},
+    {offsetof(struct iso20_dc_KeyInfoType, MgmtData.array), offsetof(struct iso20_dc_KeyInfoType, MgmtData.count), 54, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_DC_CAP_KeyInfoType_MgmtData},
+    {offsetof(struct iso20_dc_ObjectType, Encoding), offsetof(struct iso20_dc_ObjectType, has_Encoding), 52, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_ObjectType, Id), offsetof(struct iso20_dc_ObjectType, has_Id), 55, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_ObjectType, MimeType), offsetof(struct iso20_dc_ObjectType, has_MimeType), 54, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_dc_SignatureType, Id), offsetof(struct iso20_dc_SignatureType, has_Id), 55, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_dc_SignatureType, SignedInfo), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_dc_SignatureType, SignatureValue), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_dc_SignatureType, KeyInfo), offsetof(struct iso20_dc_SignatureType, has_KeyInfo), 16, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -239,7 +246,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_dc_ReceiptType, OccupancyCosts), offsetof(struct iso20_dc_ReceiptType, has_OccupancyCosts), 32, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_dc_ReceiptType, AdditionalServicesCosts), offsetof(struct iso20_dc_ReceiptType, has_AdditionalServicesCosts), 32, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_dc_ReceiptType, OverstayCosts), offsetof(struct iso20_dc_ReceiptType, has_OverstayCosts), 32, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_dc_ReceiptType, TaxCosts.array), offsetof(struct iso20_dc_ReceiptType, TaxCosts.count), 33, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 10},
+    {offsetof(struct iso20_dc_ReceiptType, TaxCosts.array), offsetof(struct iso20_dc_ReceiptType, TaxCosts.count), 33, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_DC_CAP_ReceiptType_TaxCosts},
     {offsetof(struct iso20_dc_BPT_Dynamic_DC_CLResControlModeType, DepartureTime), offsetof(struct iso20_dc_BPT_Dynamic_DC_CLResControlModeType, has_DepartureTime), 66, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_dc_BPT_Dynamic_DC_CLResControlModeType, MinimumSOC), offsetof(struct iso20_dc_BPT_Dynamic_DC_CLResControlModeType, has_MinimumSOC), 65, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso20_dc_BPT_Dynamic_DC_CLResControlModeType, TargetSOC), offsetof(struct iso20_dc_BPT_Dynamic_DC_CLResControlModeType, has_TargetSOC), 65, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
@@ -352,8 +359,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_dc_exiDocument, DC_PreChargeRes), offsetof(struct iso20_dc_exiDocument, root), 48, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 19},
     {offsetof(struct iso20_dc_exiDocument, DC_WeldingDetectionReq), offsetof(struct iso20_dc_exiDocument, root), 49, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 20},
     {offsetof(struct iso20_dc_exiDocument, DC_WeldingDetectionRes), offsetof(struct iso20_dc_exiDocument, root), 50, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 21},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_dc_exiFragment, SignedInfo), offsetof(struct iso20_dc_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 130},
     {offsetof(struct iso20_dc_xmldsigFragment, SignedInfo), offsetof(struct iso20_dc_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -478,8 +487,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_dc_DC_CPDResEnergyTransferModeType, has_EVSEPowerRampLimitation),
     offsetof(struct iso20_dc_DC_ChargeParameterDiscoveryResType, DC_CPDResEnergyTransferMode_choice),
     offsetof(struct iso20_dc_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_dc_exiFragment, root),
     offsetof(struct iso20_dc_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -838,6 +849,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203}, {0xfffc, 1203},
     {0xfffc, 1203}, {0xfffe, 1203},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {151, 8}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357},
     {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357},
     {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357}, {0xfffc, 1357},
@@ -888,11 +900,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557},
     {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557},
     {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xfffc, 1557}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_dc_codec = {
-    types, fields, prods, clears, 72, 268, 1605,
-    51, 52, 53, /* document, fragment, xmldsig fragment */
+#if CCS_EXI_FRAGMENTS
+    types, fields, prods, clears, 74, 268, 1605,
+    51, 72, 73, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 72, 266, 1205,
+    51, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_dc_decode(const uint8_t *buf, size_t len, struct iso20_dc_exiDocument *doc)
@@ -907,20 +925,20 @@ int iso20_dc_encode(const struct iso20_dc_exiDocument *doc, uint8_t *buf, size_t
 
 int iso20_dc_decode_fragment(const uint8_t *buf, size_t len, struct iso20_dc_exiFragment *doc)
 {
-    return exi_decode_type(&iso20_dc_codec, 52, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_dc_codec, 72, buf, len, doc, NULL);
 }
 
 int iso20_dc_encode_fragment(const struct iso20_dc_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_dc_codec, 52, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_dc_codec, 72, doc, buf, cap, len, NULL);
 }
 
 int iso20_dc_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_dc_xmldsigFragment *doc)
 {
-    return exi_decode_type(&iso20_dc_codec, 53, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_dc_codec, 73, buf, len, doc, NULL);
 }
 
 int iso20_dc_encode_xmldsig_fragment(const struct iso20_dc_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_dc_codec, 53, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_dc_codec, 73, doc, buf, cap, len, NULL);
 }

@@ -3,22 +3,26 @@
 
 #include <stddef.h>
 
-struct exi_binary_8 { uint16_t len; uint8_t bytes[8]; };
-struct exi_binary_16 { uint16_t len; uint8_t bytes[16]; };
-struct exi_binary_64 { uint16_t len; uint8_t bytes[64]; };
-struct exi_binary_84 { uint16_t len; uint8_t bytes[84]; };
-struct exi_binary_94 { uint16_t len; uint8_t bytes[94]; };
-struct exi_binary_128 { uint16_t len; uint8_t bytes[128]; };
-struct exi_binary_133 { uint16_t len; uint8_t bytes[133]; };
-struct exi_binary_206 { uint16_t len; uint8_t bytes[206]; };
-struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
-struct exi_binary_1600 { uint16_t len; uint8_t bytes[1600]; };
-struct exi_string_12 { uint16_t len; char chars[13]; };
-struct exi_string_64 { uint16_t len; char chars[65]; };
-struct exi_string_128 { uint16_t len; char chars[129]; };
-struct exi_string_320 { uint16_t len; char chars[321]; };
-struct exi_string_640 { uint16_t len; char chars[641]; };
-struct exi_string_1020 { uint16_t len; char chars[1021]; };
+struct cap_ISO20_LEN_anyURI { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; };
+struct cap_ISO20_LEN_string { uint16_t len; char chars[ISO20_LEN_string + 1]; };
+struct cap_ISO20_LEN_ID { uint16_t len; char chars[ISO20_LEN_ID + 1]; };
+struct cap_ISO20_LEN_DigestValueType { uint16_t len; uint8_t bytes[ISO20_LEN_DigestValueType]; };
+struct cap_ISO20_LEN_base64Binary { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; };
+struct cap_ISO20_LEN_CryptoBinary { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; };
+struct cap_ISO20_LEN_sessionIDType { uint16_t len; uint8_t bytes[ISO20_LEN_sessionIDType]; };
+struct cap_ISO20_LEN_certificateType { uint16_t len; uint8_t bytes[ISO20_LEN_certificateType]; };
+struct cap_ISO20_LEN_genChallengeType { uint16_t len; uint8_t bytes[ISO20_LEN_genChallengeType]; };
+struct cap_ISO20_LEN_nameType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; };
+struct cap_ISO20_LEN_identifierType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_identifierType + 1]; };
+struct cap_ISO20_LEN_dhPublicKeyType { uint16_t len; uint8_t bytes[ISO20_LEN_dhPublicKeyType]; };
+struct cap_ISO20_LEN_secp521_EncryptedPrivateKeyType { uint16_t len; uint8_t bytes[ISO20_LEN_secp521_EncryptedPrivateKeyType]; };
+struct cap_ISO20_LEN_x448_EncryptedPrivateKeyType { uint16_t len; uint8_t bytes[ISO20_LEN_x448_EncryptedPrivateKeyType]; };
+struct cap_ISO20_LEN_tpm_EncryptedPrivateKeyType { uint16_t len; uint8_t bytes[ISO20_LEN_tpm_EncryptedPrivateKeyType]; };
+struct cap_ISO20_LEN_meterIDType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_meterIDType + 1]; };
+struct cap_ISO20_LEN_meterSignatureType { uint16_t len; uint8_t bytes[ISO20_LEN_meterSignatureType]; };
+struct cap_ISO20_LEN_currencyType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_currencyType + 1]; };
+struct cap_ISO20_LEN_descriptionType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_descriptionType + 1]; };
+struct cap_ISO20_LEN_languageType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_languageType + 1]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_CanonicalizationMethodType), 0, 0, 1, 0, 0, 0, 0},
@@ -131,31 +135,31 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_VehicleCheckOutReqType), 2157, 326, 3, 0, 143, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_VehicleCheckOutResType), 2165, 329, 3, 0, 143, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_exiDocument), 2173, 332, 26, 0, 143, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_exiFragment), 2231, 358, 7, 0, 144, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_xmldsigFragment), 2799, 365, 1, 0, 145, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_anyURI), ISO20_LEN_anyURI, 0, 0, ISO20_LEN_anyURI, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_string), ISO20_LEN_string, 0, 0, ISO20_LEN_string, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_ID), ISO20_LEN_ID, 0, 0, ISO20_LEN_ID, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_DigestValueType), ISO20_LEN_DigestValueType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_base64Binary), ISO20_LEN_base64Binary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_CryptoBinary), ISO20_LEN_CryptoBinary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 0, 0, sizeof(struct cap_ISO20_LEN_sessionIDType), ISO20_LEN_sessionIDType, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint64_t), 0, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_1600), 1600, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_16), 16, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_certificateType), ISO20_LEN_certificateType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_genChallengeType), ISO20_LEN_genChallengeType, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 1, 0, sizeof(enum iso20_authorizationType), 2, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 6, 0, sizeof(enum iso20_responseCodeType), 40, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_processingType), 3, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_320), 80, 0, 0, 320, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_nameType), ISO20_LEN_nameType, 0, 0, EXI_UTF8_MAX * ISO20_LEN_nameType, 0, 0, 0},
     {EXI_K_BOOL, 0, 0, sizeof(bool), 0, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_1020), 255, 0, 0, 1020, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_identifierType), ISO20_LEN_identifierType, 0, 0, EXI_UTF8_MAX * ISO20_LEN_identifierType, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 1, 0, sizeof(enum iso20_ecdhCurveType), 2, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_133), 133, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_94), 94, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_84), 84, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_206), 206, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 32, 0, 0, 128, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_64), 64, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_dhPublicKeyType), ISO20_LEN_dhPublicKeyType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_secp521_EncryptedPrivateKeyType), ISO20_LEN_secp521_EncryptedPrivateKeyType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_x448_EncryptedPrivateKeyType), ISO20_LEN_x448_EncryptedPrivateKeyType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_tpm_EncryptedPrivateKeyType), ISO20_LEN_tpm_EncryptedPrivateKeyType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_meterIDType), ISO20_LEN_meterIDType, 0, 0, EXI_UTF8_MAX * ISO20_LEN_meterIDType, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_LEN_meterSignatureType), ISO20_LEN_meterSignatureType, 0, 0, 0, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 1, sizeof(int8_t), 255, 0, 0, -128, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0, 0, 0, 0},
@@ -165,37 +169,42 @@ static const struct exi_type types[] = {
     {EXI_K_UINT, 0, 0, sizeof(uint16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_evseNotificationType), 6, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 7, 0, sizeof(uint8_t), 100, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_12), 3, 0, 0, 12, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_currencyType), ISO20_LEN_currencyType, 0, 0, EXI_UTF8_MAX * ISO20_LEN_currencyType, 0, 0, 0},
     {EXI_K_NBIT, 10, 0, sizeof(uint16_t), 1012, 0, 0, 12, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_640), 160, 0, 0, 640, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_descriptionType), ISO20_LEN_descriptionType, 0, 0, EXI_UTF8_MAX * ISO20_LEN_descriptionType, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_LEN_languageType), ISO20_LEN_languageType, 0, 0, EXI_UTF8_MAX * ISO20_LEN_languageType, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int32_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_chargingSessionType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_evCheckInStatusType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_parkingMethodType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_evCheckOutStatusType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 1, 0, sizeof(enum iso20_evseCheckOutStatusType), 2, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_exiFragment), 2231, 358, 7, 0, 144, 0, 1},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_xmldsigFragment), 2799, 365, 1, 0, 145, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct iso20_CanonicalizationMethodType, Algorithm), 0, 112, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_SignatureMethodType, Algorithm), 0, 112, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_SignatureMethodType, has_HMACOutputLength), 113, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_TransformType, Algorithm), 0, 112, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_TransformType, XPath.array), offsetof(struct iso20_TransformType, XPath.count), 114, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 24},
+    {offsetof(struct iso20_CanonicalizationMethodType, Algorithm), 0, 110, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_SignatureMethodType, Algorithm), 0, 110, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_SignatureMethodType, has_HMACOutputLength), 111, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_TransformType, Algorithm), 0, 110, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_TransformType, XPath.array), offsetof(struct iso20_TransformType, XPath.count), 112, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_CAP_TransformType_XPath},
     {offsetof(struct iso20_TransformsType, Transform), 0, 2, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_DigestMethodType, Algorithm), 0, 112, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ReferenceType, Id), offsetof(struct iso20_ReferenceType, has_Id), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ReferenceType, Type), offsetof(struct iso20_ReferenceType, has_Type), 112, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ReferenceType, URI), offsetof(struct iso20_ReferenceType, has_URI), 112, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_DigestMethodType, Algorithm), 0, 110, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ReferenceType, Id), offsetof(struct iso20_ReferenceType, has_Id), 113, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ReferenceType, Type), offsetof(struct iso20_ReferenceType, has_Type), 110, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ReferenceType, URI), offsetof(struct iso20_ReferenceType, has_URI), 110, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_ReferenceType, Transforms), offsetof(struct iso20_ReferenceType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ReferenceType, DigestMethod), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ReferenceType, DigestValue), 0, 115, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_SignedInfoType, Id), offsetof(struct iso20_SignedInfoType, has_Id), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ReferenceType, DigestValue), 0, 114, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_SignedInfoType, Id), offsetof(struct iso20_SignedInfoType, has_Id), 113, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_SignedInfoType, CanonicalizationMethod), 0, 0, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_SignedInfoType, SignatureMethod), 0, 1, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_SignedInfoType, Reference.array), offsetof(struct iso20_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_SignatureValueType, Id), offsetof(struct iso20_SignatureValueType, has_Id), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_SignatureValueType, CONTENT), 0, 116, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_SignedInfoType, Reference.array), offsetof(struct iso20_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_SignedInfoType_Reference},
+    {offsetof(struct iso20_SignatureValueType, Id), offsetof(struct iso20_SignatureValueType, has_Id), 113, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_SignatureValueType, CONTENT), 0, 115, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_DSAKeyValueType, P), offsetof(struct iso20_DSAKeyValueType, has_P), 116, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_DSAKeyValueType, Q), offsetof(struct iso20_DSAKeyValueType, has_Q), 116, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_DSAKeyValueType, G), offsetof(struct iso20_DSAKeyValueType, has_G), 116, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
@@ -207,32 +216,32 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_RSAKeyValueType, Exponent), 0, 116, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_KeyValueType, DSAKeyValue), offsetof(struct iso20_KeyValueType, has_DSAKeyValue), 8, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_KeyValueType, RSAKeyValue), offsetof(struct iso20_KeyValueType, has_RSAKeyValue), 9, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_RetrievalMethodType, Type), offsetof(struct iso20_RetrievalMethodType, has_Type), 112, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_RetrievalMethodType, URI), offsetof(struct iso20_RetrievalMethodType, has_URI), 112, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_RetrievalMethodType, Type), offsetof(struct iso20_RetrievalMethodType, has_Type), 110, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_RetrievalMethodType, URI), offsetof(struct iso20_RetrievalMethodType, has_URI), 110, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_RetrievalMethodType, Transforms), offsetof(struct iso20_RetrievalMethodType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_X509IssuerSerialType, X509IssuerName), 0, 114, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_X509IssuerSerialType, X509SerialNumber), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_X509DataType, X509SKI.array), offsetof(struct iso20_X509DataType, X509SKI.count), 116, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_X509DataType, X509SubjectName.array), offsetof(struct iso20_X509DataType, X509SubjectName.count), 114, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_X509DataType, X509Certificate.array), offsetof(struct iso20_X509DataType, X509Certificate.count), 116, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 4},
-    {offsetof(struct iso20_X509DataType, X509CRL.array), offsetof(struct iso20_X509DataType, X509CRL.count), 116, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_PGPDataType, PGPKeyID), offsetof(struct iso20_PGPDataType, has_PGPKeyID), 116, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_PGPDataType, PGPKeyPacket), offsetof(struct iso20_PGPDataType, has_PGPKeyPacket), 116, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_PGPDataType, has_PGPKeyPacket_2), 116, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_SPKIDataType, SPKISexp.array), offsetof(struct iso20_SPKIDataType, SPKISexp.count), 116, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_KeyInfoType, Id), offsetof(struct iso20_KeyInfoType, has_Id), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_KeyInfoType, KeyName.array), offsetof(struct iso20_KeyInfoType, KeyName.count), 114, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_KeyInfoType, KeyValue.array), offsetof(struct iso20_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_KeyInfoType, X509Data.array), offsetof(struct iso20_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_KeyInfoType, PGPData.array), offsetof(struct iso20_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_KeyInfoType, SPKIData.array), offsetof(struct iso20_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_KeyInfoType, MgmtData.array), offsetof(struct iso20_KeyInfoType, MgmtData.count), 114, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_ObjectType, Encoding), offsetof(struct iso20_ObjectType, has_Encoding), 112, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ObjectType, Id), offsetof(struct iso20_ObjectType, has_Id), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_ObjectType, MimeType), offsetof(struct iso20_ObjectType, has_MimeType), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_SignatureType, Id), offsetof(struct iso20_SignatureType, has_Id), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_X509IssuerSerialType, X509IssuerName), 0, 112, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_X509IssuerSerialType, X509SerialNumber), 0, 111, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_X509DataType_X509IssuerSerial},
+    {offsetof(struct iso20_X509DataType, X509SKI.array), offsetof(struct iso20_X509DataType, X509SKI.count), 115, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_CAP_X509DataType_X509SKI},
+    {offsetof(struct iso20_X509DataType, X509SubjectName.array), offsetof(struct iso20_X509DataType, X509SubjectName.count), 112, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_CAP_X509DataType_X509SubjectName},
+    {offsetof(struct iso20_X509DataType, X509Certificate.array), offsetof(struct iso20_X509DataType, X509Certificate.count), 115, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_CAP_X509DataType_X509Certificate},
+    {offsetof(struct iso20_X509DataType, X509CRL.array), offsetof(struct iso20_X509DataType, X509CRL.count), 115, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_CAP_X509DataType_X509CRL},
+    {offsetof(struct iso20_PGPDataType, PGPKeyID), offsetof(struct iso20_PGPDataType, has_PGPKeyID), 115, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_PGPDataType, PGPKeyPacket), offsetof(struct iso20_PGPDataType, has_PGPKeyPacket), 115, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_PGPDataType, has_PGPKeyPacket_2), 115, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_SPKIDataType, SPKISexp.array), offsetof(struct iso20_SPKIDataType, SPKISexp.count), 115, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_CAP_SPKIDataType_SPKISexp},
+    {offsetof(struct iso20_KeyInfoType, Id), offsetof(struct iso20_KeyInfoType, has_Id), 113, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_KeyInfoType, KeyName.array), offsetof(struct iso20_KeyInfoType, KeyName.count), 112, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_CAP_KeyInfoType_KeyName},
+    {offsetof(struct iso20_KeyInfoType, KeyValue.array), offsetof(struct iso20_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_KeyInfoType_KeyValue},
+    {offsetof(struct iso20_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_KeyInfoType_RetrievalMethod},
+    {offsetof(struct iso20_KeyInfoType, X509Data.array), offsetof(struct iso20_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_KeyInfoType_X509Data},
+    {offsetof(struct iso20_KeyInfoType, PGPData.array), offsetof(struct iso20_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_KeyInfoType_PGPData},
+    {offsetof(struct iso20_KeyInfoType, SPKIData.array), offsetof(struct iso20_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_KeyInfoType_SPKIData},
+    {offsetof(struct iso20_KeyInfoType, MgmtData.array), offsetof(struct iso20_KeyInfoType, MgmtData.count), 112, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_CAP_KeyInfoType_MgmtData},
+    {offsetof(struct iso20_ObjectType, Encoding), offsetof(struct iso20_ObjectType, has_Encoding), 110, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ObjectType, Id), offsetof(struct iso20_ObjectType, has_Id), 113, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_ObjectType, MimeType), offsetof(struct iso20_ObjectType, has_MimeType), 112, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_SignatureType, Id), offsetof(struct iso20_SignatureType, has_Id), 113, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_SignatureType, SignedInfo), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_SignatureType, SignatureValue), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_SignatureType, KeyInfo), offsetof(struct iso20_SignatureType, has_KeyInfo), 16, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -240,10 +249,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_MessageHeaderType, SessionID), 0, 117, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_MessageHeaderType, TimeStamp), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_MessageHeaderType, Signature), offsetof(struct iso20_MessageHeaderType, has_Signature), 18, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_SubCertificatesType, Certificate.array), offsetof(struct iso20_SubCertificatesType, Certificate.count), 119, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 4},
+    {offsetof(struct iso20_SubCertificatesType, Certificate.array), offsetof(struct iso20_SubCertificatesType, Certificate.count), 119, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_CAP_SubCertificatesType_Certificate},
     {offsetof(struct iso20_ContractCertificateChainType, Certificate), 0, 119, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_ContractCertificateChainType, SubCertificates), 0, 21, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_PnC_AReqAuthorizationModeType, Id), 0, 114, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_PnC_AReqAuthorizationModeType, Id), 0, 113, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_PnC_AReqAuthorizationModeType, GenChallenge), 0, 120, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_PnC_AReqAuthorizationModeType, ContractCertificateChain), 0, 22, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_AuthorizationReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -254,20 +263,20 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_AuthorizationResType, ResponseCode), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_AuthorizationResType, EVSEProcessing), 0, 123, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_AuthorizationSetupReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_SupportedProvidersListType, ProviderID.array), offsetof(struct iso20_SupportedProvidersListType, ProviderID.count), 124, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 24},
+    {offsetof(struct iso20_SupportedProvidersListType, ProviderID.array), offsetof(struct iso20_SupportedProvidersListType, ProviderID.count), 124, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_CAP_SupportedProvidersListType_ProviderID},
     {offsetof(struct iso20_PnC_ASResAuthorizationModeType, GenChallenge), 0, 120, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_PnC_ASResAuthorizationModeType, SupportedProviders), offsetof(struct iso20_PnC_ASResAuthorizationModeType, has_SupportedProviders), 28, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_AuthorizationSetupResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_AuthorizationSetupResType, ResponseCode), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso20_AuthorizationSetupResType, AuthorizationServices.array), offsetof(struct iso20_AuthorizationSetupResType, AuthorizationServices.count), 121, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, 2},
+    {offsetof(struct iso20_AuthorizationSetupResType, AuthorizationServices.array), offsetof(struct iso20_AuthorizationSetupResType, AuthorizationServices.count), 121, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, ISO20_CAP_AuthorizationSetupResType_AuthorizationServices},
     {offsetof(struct iso20_AuthorizationSetupResType, CertificateInstallationService), 0, 125, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
     {offsetof(struct iso20_AuthorizationSetupResType, EIM_ASResAuthorizationMode), offsetof(struct iso20_AuthorizationSetupResType, choice), 27, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
     {offsetof(struct iso20_AuthorizationSetupResType, PnC_ASResAuthorizationMode), offsetof(struct iso20_AuthorizationSetupResType, choice), 29, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
-    {offsetof(struct iso20_SignedCertificateChainType, Id), 0, 114, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_SignedCertificateChainType, Id), 0, 113, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_SignedCertificateChainType, Certificate), 0, 119, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_SignedCertificateChainType, SubCertificates), offsetof(struct iso20_SignedCertificateChainType, has_SubCertificates), 21, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ListOfRootCertificateIDsType, RootCertificateID.array), offsetof(struct iso20_ListOfRootCertificateIDsType, RootCertificateID.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 20},
-    {offsetof(struct iso20_EMAIDListType, EMAID.array), offsetof(struct iso20_EMAIDListType, EMAID.count), 126, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 8},
+    {offsetof(struct iso20_ListOfRootCertificateIDsType, RootCertificateID.array), offsetof(struct iso20_ListOfRootCertificateIDsType, RootCertificateID.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_ListOfRootCertificateIDsType_RootCertificateID},
+    {offsetof(struct iso20_EMAIDListType, EMAID.array), offsetof(struct iso20_EMAIDListType, EMAID.count), 126, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_CAP_EMAIDListType_EMAID},
     {offsetof(struct iso20_CertificateInstallationReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_CertificateInstallationReqType, OEMProvisioningCertificateChain), 0, 31, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_CertificateInstallationReqType, ListOfRootCertificateIDs), 0, 32, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -275,7 +284,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_CertificateInstallationReqType, PrioritizedEMAIDs), offsetof(struct iso20_CertificateInstallationReqType, has_PrioritizedEMAIDs), 33, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_CertificateChainType, Certificate), 0, 119, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_CertificateChainType, SubCertificates), offsetof(struct iso20_CertificateChainType, has_SubCertificates), 21, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_SignedInstallationDataType, Id), 0, 114, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_SignedInstallationDataType, Id), 0, 113, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_SignedInstallationDataType, ContractCertificateChain), 0, 22, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_SignedInstallationDataType, ECDHCurve), 0, 128, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_SignedInstallationDataType, DHPublicKey), 0, 129, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
@@ -307,9 +316,9 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ReceiptType, OccupancyCosts), offsetof(struct iso20_ReceiptType, has_OccupancyCosts), 40, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ReceiptType, AdditionalServicesCosts), offsetof(struct iso20_ReceiptType, has_AdditionalServicesCosts), 40, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ReceiptType, OverstayCosts), offsetof(struct iso20_ReceiptType, has_OverstayCosts), 40, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ReceiptType, TaxCosts.array), offsetof(struct iso20_ReceiptType, TaxCosts.count), 41, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 10},
+    {offsetof(struct iso20_ReceiptType, TaxCosts.array), offsetof(struct iso20_ReceiptType, TaxCosts.count), 41, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_ReceiptType_TaxCosts},
     {offsetof(struct iso20_Scheduled_SMDTControlModeType, SelectedScheduleTupleID), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_SignedMeteringDataType, Id), 0, 114, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_SignedMeteringDataType, Id), 0, 113, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_SignedMeteringDataType, SessionID), 0, 117, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_SignedMeteringDataType, MeterInfo), 0, 38, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_SignedMeteringDataType, Receipt), offsetof(struct iso20_SignedMeteringDataType, has_Receipt), 42, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -325,7 +334,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_PowerScheduleEntryType, Power), 0, 39, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_PowerScheduleEntryType, Power_L2), offsetof(struct iso20_PowerScheduleEntryType, has_Power_L2), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_PowerScheduleEntryType, Power_L3), offsetof(struct iso20_PowerScheduleEntryType, has_Power_L3), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_EVPowerProfileEntryListType, EVPowerProfileEntry.array), offsetof(struct iso20_EVPowerProfileEntryListType, EVPowerProfileEntry.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso20_EVPowerProfileEntryListType, EVPowerProfileEntry.array), offsetof(struct iso20_EVPowerProfileEntryListType, EVPowerProfileEntry.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_EVPowerProfileEntryListType_EVPowerProfileEntry},
     {offsetof(struct iso20_EVPowerProfileType, TimeAnchor), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_EVPowerProfileType, Dynamic_EVPPTControlMode), offsetof(struct iso20_EVPowerProfileType, choice), 48, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
     {offsetof(struct iso20_EVPowerProfileType, Scheduled_EVPPTControlMode), offsetof(struct iso20_EVPowerProfileType, choice), 49, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
@@ -350,14 +359,14 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_Dynamic_SEReqControlModeType, EVMinimumV2XEnergyRequest), offsetof(struct iso20_Dynamic_SEReqControlModeType, has_EVMinimumV2XEnergyRequest), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_EVPowerScheduleEntryType, Duration), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_EVPowerScheduleEntryType, Power), 0, 39, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_EVPowerScheduleEntryListType, EVPowerScheduleEntry.array), offsetof(struct iso20_EVPowerScheduleEntryListType, EVPowerScheduleEntry.count), 57, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso20_EVPowerScheduleEntryListType, EVPowerScheduleEntry.array), offsetof(struct iso20_EVPowerScheduleEntryListType, EVPowerScheduleEntry.count), 57, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_EVPowerScheduleEntryListType_EVPowerScheduleEntry},
     {offsetof(struct iso20_EVPowerScheduleType, TimeAnchor), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_EVPowerScheduleType, EVPowerScheduleEntries), 0, 58, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_EVPriceRuleType, EnergyFee), 0, 39, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_EVPriceRuleType, PowerRangeStart), 0, 39, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_EVPriceRuleStackType, Duration), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_EVPriceRuleStackType, EVPriceRule.array), offsetof(struct iso20_EVPriceRuleStackType, EVPriceRule.count), 60, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
-    {offsetof(struct iso20_EVPriceRuleStackListType, EVPriceRuleStack.array), offsetof(struct iso20_EVPriceRuleStackListType, EVPriceRuleStack.count), 61, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso20_EVPriceRuleStackType, EVPriceRule.array), offsetof(struct iso20_EVPriceRuleStackType, EVPriceRule.count), 60, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_EVPriceRuleStackType_EVPriceRule},
+    {offsetof(struct iso20_EVPriceRuleStackListType, EVPriceRuleStack.array), offsetof(struct iso20_EVPriceRuleStackListType, EVPriceRuleStack.count), 61, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_EVPriceRuleStackListType_EVPriceRuleStack},
     {offsetof(struct iso20_EVAbsolutePriceScheduleType, TimeAnchor), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_EVAbsolutePriceScheduleType, Currency), 0, 144, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_EVAbsolutePriceScheduleType, PriceAlgorithm), 0, 126, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
@@ -381,7 +390,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_TaxRuleType, AppliesToParkingFee), 0, 125, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
     {offsetof(struct iso20_TaxRuleType, AppliesToOverstayFee), 0, 125, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
     {offsetof(struct iso20_TaxRuleType, AppliesMinimumMaximumCost), 0, 125, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
-    {offsetof(struct iso20_TaxRuleListType, TaxRule.array), offsetof(struct iso20_TaxRuleListType, TaxRule.count), 67, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 10},
+    {offsetof(struct iso20_TaxRuleListType, TaxRule.array), offsetof(struct iso20_TaxRuleListType, TaxRule.count), 67, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_TaxRuleListType_TaxRule},
     {offsetof(struct iso20_PriceRuleType, EnergyFee), 0, 39, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_PriceRuleType, ParkingFee), offsetof(struct iso20_PriceRuleType, has_ParkingFee), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_PriceRuleType, ParkingFeePeriod), offsetof(struct iso20_PriceRuleType, has_ParkingFeePeriod), 137, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
@@ -389,24 +398,24 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_PriceRuleType, RenewableGenerationPercentage), offsetof(struct iso20_PriceRuleType, has_RenewableGenerationPercentage), 127, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso20_PriceRuleType, PowerRangeStart), 0, 39, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_PriceRuleStackType, Duration), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_PriceRuleStackType, PriceRule.array), offsetof(struct iso20_PriceRuleStackType, PriceRule.count), 69, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
-    {offsetof(struct iso20_PriceRuleStackListType, PriceRuleStack.array), offsetof(struct iso20_PriceRuleStackListType, PriceRuleStack.count), 70, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso20_PriceRuleStackType, PriceRule.array), offsetof(struct iso20_PriceRuleStackType, PriceRule.count), 69, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_PriceRuleStackType_PriceRule},
+    {offsetof(struct iso20_PriceRuleStackListType, PriceRuleStack.array), offsetof(struct iso20_PriceRuleStackListType, PriceRuleStack.count), 70, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_PriceRuleStackListType_PriceRuleStack},
     {offsetof(struct iso20_OverstayRuleType, OverstayRuleDescription), offsetof(struct iso20_OverstayRuleType, has_OverstayRuleDescription), 146, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_OverstayRuleType, StartTime), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_OverstayRuleType, OverstayFee), 0, 39, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_OverstayRuleType, OverstayFeePeriod), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_OverstayRuleListType, OverstayTimeThreshold), offsetof(struct iso20_OverstayRuleListType, has_OverstayTimeThreshold), 137, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_OverstayRuleListType, OverstayPowerThreshold), offsetof(struct iso20_OverstayRuleListType, has_OverstayPowerThreshold), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_OverstayRuleListType, OverstayRule.array), offsetof(struct iso20_OverstayRuleListType, OverstayRule.count), 72, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 5},
+    {offsetof(struct iso20_OverstayRuleListType, OverstayRule.array), offsetof(struct iso20_OverstayRuleListType, OverstayRule.count), 72, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_OverstayRuleListType_OverstayRule},
     {offsetof(struct iso20_AdditionalServiceType, ServiceName), 0, 124, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_AdditionalServiceType, ServiceFee), 0, 39, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_AdditionalServiceListType, AdditionalService.array), offsetof(struct iso20_AdditionalServiceListType, AdditionalService.count), 74, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 5},
-    {offsetof(struct iso20_AbsolutePriceScheduleType, Id), offsetof(struct iso20_AbsolutePriceScheduleType, has_Id), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_AdditionalServiceListType, AdditionalService.array), offsetof(struct iso20_AdditionalServiceListType, AdditionalService.count), 74, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_AdditionalServiceListType_AdditionalService},
+    {offsetof(struct iso20_AbsolutePriceScheduleType, Id), offsetof(struct iso20_AbsolutePriceScheduleType, has_Id), 113, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_AbsolutePriceScheduleType, TimeAnchor), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_AbsolutePriceScheduleType, PriceScheduleID), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_AbsolutePriceScheduleType, PriceScheduleDescription), offsetof(struct iso20_AbsolutePriceScheduleType, has_PriceScheduleDescription), 146, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_AbsolutePriceScheduleType, Currency), 0, 144, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_AbsolutePriceScheduleType, Language), 0, 144, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_AbsolutePriceScheduleType, Language), 0, 147, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_AbsolutePriceScheduleType, PriceAlgorithm), 0, 126, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_AbsolutePriceScheduleType, MinimumCost), offsetof(struct iso20_AbsolutePriceScheduleType, has_MinimumCost), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_AbsolutePriceScheduleType, MaximumCost), offsetof(struct iso20_AbsolutePriceScheduleType, has_MaximumCost), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -416,8 +425,8 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_AbsolutePriceScheduleType, AdditionalSelectedServices), offsetof(struct iso20_AbsolutePriceScheduleType, has_AdditionalSelectedServices), 75, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_PriceLevelScheduleEntryType, Duration), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_PriceLevelScheduleEntryType, PriceLevel), 0, 127, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
-    {offsetof(struct iso20_PriceLevelScheduleEntryListType, PriceLevelScheduleEntry.array), offsetof(struct iso20_PriceLevelScheduleEntryListType, PriceLevelScheduleEntry.count), 77, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
-    {offsetof(struct iso20_PriceLevelScheduleType, Id), offsetof(struct iso20_PriceLevelScheduleType, has_Id), 114, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_PriceLevelScheduleEntryListType, PriceLevelScheduleEntry.array), offsetof(struct iso20_PriceLevelScheduleEntryListType, PriceLevelScheduleEntry.count), 77, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_PriceLevelScheduleEntryListType_PriceLevelScheduleEntry},
+    {offsetof(struct iso20_PriceLevelScheduleType, Id), offsetof(struct iso20_PriceLevelScheduleType, has_Id), 113, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_PriceLevelScheduleType, TimeAnchor), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_PriceLevelScheduleType, PriceScheduleID), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_PriceLevelScheduleType, PriceScheduleDescription), offsetof(struct iso20_PriceLevelScheduleType, has_PriceScheduleDescription), 146, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
@@ -428,7 +437,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_Dynamic_SEResControlModeType, TargetSOC), offsetof(struct iso20_Dynamic_SEResControlModeType, has_TargetSOC), 143, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso20_Dynamic_SEResControlModeType, AbsolutePriceSchedule), offsetof(struct iso20_Dynamic_SEResControlModeType, choice), 76, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
     {offsetof(struct iso20_Dynamic_SEResControlModeType, PriceLevelSchedule), offsetof(struct iso20_Dynamic_SEResControlModeType, choice), 79, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
-    {offsetof(struct iso20_PowerScheduleEntryListType, PowerScheduleEntry.array), offsetof(struct iso20_PowerScheduleEntryListType, PowerScheduleEntry.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso20_PowerScheduleEntryListType, PowerScheduleEntry.array), offsetof(struct iso20_PowerScheduleEntryListType, PowerScheduleEntry.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_PowerScheduleEntryListType_PowerScheduleEntry},
     {offsetof(struct iso20_PowerScheduleType, TimeAnchor), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_PowerScheduleType, AvailableEnergy), offsetof(struct iso20_PowerScheduleType, has_AvailableEnergy), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_PowerScheduleType, PowerTolerance), offsetof(struct iso20_PowerScheduleType, has_PowerTolerance), 39, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -439,7 +448,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ScheduleTupleType, ScheduleTupleID), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_ScheduleTupleType, ChargingSchedule), 0, 83, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ScheduleTupleType, DischargingSchedule), offsetof(struct iso20_ScheduleTupleType, has_DischargingSchedule), 83, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_Scheduled_SEResControlModeType, ScheduleTuple.array), offsetof(struct iso20_Scheduled_SEResControlModeType, ScheduleTuple.count), 84, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 3},
+    {offsetof(struct iso20_Scheduled_SEResControlModeType, ScheduleTuple.array), offsetof(struct iso20_Scheduled_SEResControlModeType, ScheduleTuple.count), 84, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_Scheduled_SEResControlModeType_ScheduleTuple},
     {offsetof(struct iso20_ScheduleExchangeResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ScheduleExchangeResType, ResponseCode), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_ScheduleExchangeResType, EVSEProcessing), 0, 123, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
@@ -452,22 +461,22 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ParameterType, boolValue), offsetof(struct iso20_ParameterType, choice), 125, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_BOOL, 6},
     {offsetof(struct iso20_ParameterType, byteValue), offsetof(struct iso20_ParameterType, choice), 136, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_NBIT, 6},
     {offsetof(struct iso20_ParameterType, shortValue), offsetof(struct iso20_ParameterType, choice), 135, EXI_P_CHOICE, EXI_R_ELEM, 3, EXI_K_INT, 6},
-    {offsetof(struct iso20_ParameterType, intValue), offsetof(struct iso20_ParameterType, choice), 147, EXI_P_CHOICE, EXI_R_ELEM, 4, EXI_K_INT, 6},
+    {offsetof(struct iso20_ParameterType, intValue), offsetof(struct iso20_ParameterType, choice), 148, EXI_P_CHOICE, EXI_R_ELEM, 4, EXI_K_INT, 6},
     {offsetof(struct iso20_ParameterType, rationalNumber), offsetof(struct iso20_ParameterType, choice), 39, EXI_P_CHOICE, EXI_R_ELEM, 5, EXI_K_COMPLEX, 6},
     {offsetof(struct iso20_ParameterType, finiteString), offsetof(struct iso20_ParameterType, choice), 124, EXI_P_CHOICE, EXI_R_ELEM, 6, EXI_K_STRING, 6},
     {offsetof(struct iso20_ParameterSetType, ParameterSetID), 0, 141, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_ParameterSetType, Parameter.array), offsetof(struct iso20_ParameterSetType, Parameter.count), 88, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 16},
-    {offsetof(struct iso20_ServiceParameterListType, ParameterSet.array), offsetof(struct iso20_ServiceParameterListType, ParameterSet.count), 89, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
+    {offsetof(struct iso20_ParameterSetType, Parameter.array), offsetof(struct iso20_ParameterSetType, Parameter.count), 88, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_ParameterSetType_Parameter},
+    {offsetof(struct iso20_ServiceParameterListType, ParameterSet.array), offsetof(struct iso20_ServiceParameterListType, ParameterSet.count), 89, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_ServiceParameterListType_ParameterSet},
     {offsetof(struct iso20_ServiceDetailResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ServiceDetailResType, ResponseCode), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_ServiceDetailResType, ServiceID), 0, 141, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_ServiceDetailResType, ServiceParameterList), 0, 90, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_ServiceIDListType, ServiceID.array), offsetof(struct iso20_ServiceIDListType, ServiceID.count), 141, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_UINT, 16},
+    {offsetof(struct iso20_ServiceIDListType, ServiceID.array), offsetof(struct iso20_ServiceIDListType, ServiceID.count), 141, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_UINT, ISO20_CAP_ServiceIDListType_ServiceID},
     {offsetof(struct iso20_ServiceDiscoveryReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ServiceDiscoveryReqType, SupportedServiceIDs), offsetof(struct iso20_ServiceDiscoveryReqType, has_SupportedServiceIDs), 92, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ServiceType, ServiceID), 0, 141, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_ServiceType, FreeService), 0, 125, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
-    {offsetof(struct iso20_ServiceListType, Service.array), offsetof(struct iso20_ServiceListType, Service.count), 94, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
+    {offsetof(struct iso20_ServiceListType, Service.array), offsetof(struct iso20_ServiceListType, Service.count), 94, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_ServiceListType_Service},
     {offsetof(struct iso20_ServiceDiscoveryResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ServiceDiscoveryResType, ResponseCode), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_ServiceDiscoveryResType, ServiceRenegotiationSupported), 0, 125, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
@@ -475,7 +484,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_ServiceDiscoveryResType, VASList), offsetof(struct iso20_ServiceDiscoveryResType, has_VASList), 95, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_SelectedServiceType, ServiceID), 0, 141, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_SelectedServiceType, ParameterSetID), 0, 141, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_SelectedServiceListType, SelectedService.array), offsetof(struct iso20_SelectedServiceListType, SelectedService.count), 97, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 16},
+    {offsetof(struct iso20_SelectedServiceListType, SelectedService.array), offsetof(struct iso20_SelectedServiceListType, SelectedService.count), 97, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_CAP_SelectedServiceListType_SelectedService},
     {offsetof(struct iso20_ServiceSelectionReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ServiceSelectionReqType, SelectedEnergyTransferService), 0, 97, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_ServiceSelectionReqType, SelectedVASList), offsetof(struct iso20_ServiceSelectionReqType, has_SelectedVASList), 98, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -487,14 +496,14 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_SessionSetupResType, ResponseCode), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_SessionSetupResType, EVSEID), 0, 126, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_SessionStopReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_SessionStopReqType, ChargingSession), 0, 148, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso20_SessionStopReqType, ChargingSession), 0, 149, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_SessionStopReqType, EVTerminationCode), offsetof(struct iso20_SessionStopReqType, has_EVTerminationCode), 124, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_SessionStopReqType, EVTerminationExplanation), offsetof(struct iso20_SessionStopReqType, has_EVTerminationExplanation), 146, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_SessionStopResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_SessionStopResType, ResponseCode), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_VehicleCheckInReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_VehicleCheckInReqType, EVCheckInStatus), 0, 149, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso20_VehicleCheckInReqType, ParkingMethod), 0, 150, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso20_VehicleCheckInReqType, EVCheckInStatus), 0, 150, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso20_VehicleCheckInReqType, ParkingMethod), 0, 151, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_VehicleCheckInReqType, VehicleFrame), offsetof(struct iso20_VehicleCheckInReqType, has_VehicleFrame), 135, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
     {offsetof(struct iso20_VehicleCheckInReqType, DeviceOffset), offsetof(struct iso20_VehicleCheckInReqType, has_DeviceOffset), 135, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
     {offsetof(struct iso20_VehicleCheckInReqType, VehicleTravel), offsetof(struct iso20_VehicleCheckInReqType, has_VehicleTravel), 135, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
@@ -504,11 +513,11 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_VehicleCheckInResType, DeviceLocation), offsetof(struct iso20_VehicleCheckInResType, has_DeviceLocation), 135, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
     {offsetof(struct iso20_VehicleCheckInResType, TargetDistance), offsetof(struct iso20_VehicleCheckInResType, has_TargetDistance), 135, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
     {offsetof(struct iso20_VehicleCheckOutReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_VehicleCheckOutReqType, EVCheckOutStatus), 0, 151, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso20_VehicleCheckOutReqType, EVCheckOutStatus), 0, 152, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_VehicleCheckOutReqType, CheckOutTime), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_VehicleCheckOutResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_VehicleCheckOutResType, ResponseCode), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso20_VehicleCheckOutResType, EVSECheckOutStatus), 0, 152, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso20_VehicleCheckOutResType, EVSECheckOutStatus), 0, 153, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_exiDocument, AuthorizationReq), offsetof(struct iso20_exiDocument, root), 24, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
     {offsetof(struct iso20_exiDocument, AuthorizationRes), offsetof(struct iso20_exiDocument, root), 25, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 2},
     {offsetof(struct iso20_exiDocument, AuthorizationSetupReq), offsetof(struct iso20_exiDocument, root), 26, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 3},
@@ -535,6 +544,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_exiDocument, VehicleCheckInRes), offsetof(struct iso20_exiDocument, root), 106, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 51},
     {offsetof(struct iso20_exiDocument, VehicleCheckOutReq), offsetof(struct iso20_exiDocument, root), 107, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 52},
     {offsetof(struct iso20_exiDocument, VehicleCheckOutRes), offsetof(struct iso20_exiDocument, root), 108, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 53},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_exiFragment, AbsolutePriceSchedule), offsetof(struct iso20_exiFragment, root), 76, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
     {offsetof(struct iso20_exiFragment, OEMProvisioningCertificateChain), offsetof(struct iso20_exiFragment, root), 31, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 129},
     {offsetof(struct iso20_exiFragment, PnC_AReqAuthorizationMode), offsetof(struct iso20_exiFragment, root), 23, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 152},
@@ -543,6 +553,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_exiFragment, SignedInstallationData), offsetof(struct iso20_exiFragment, root), 36, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 232},
     {offsetof(struct iso20_exiFragment, SignedMeteringData), offsetof(struct iso20_exiFragment, root), 45, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 233},
     {offsetof(struct iso20_xmldsigFragment, SignedInfo), offsetof(struct iso20_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -690,8 +701,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_VehicleCheckInResType, has_DeviceLocation),
     offsetof(struct iso20_VehicleCheckInResType, has_TargetDistance),
     offsetof(struct iso20_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_exiFragment, root),
     offsetof(struct iso20_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -1453,6 +1466,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229}, {0xfffc, 2229},
     {0xfffc, 2229}, {0xfffc, 2229}, {0x0162, 2229}, {0x0163, 2229}, {0x0164, 2229}, {0x0165, 2229}, {0xfffc, 2229}, {0xfffe, 2229},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {283, 9}, {0x0166, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515},
     {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515},
     {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515}, {0xfffc, 2515},
@@ -1537,11 +1551,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847},
     {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847},
     {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xfffc, 2847}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_codec = {
-    types, fields, prods, clears, 153, 366, 2895,
-    109, 110, 111, /* document, fragment, xmldsig fragment */
+#if CCS_EXI_FRAGMENTS
+    types, fields, prods, clears, 156, 366, 2895,
+    109, 154, 155, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 154, 358, 2231,
+    109, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_decode(const uint8_t *buf, size_t len, struct iso20_exiDocument *doc)
@@ -1556,20 +1576,20 @@ int iso20_encode(const struct iso20_exiDocument *doc, uint8_t *buf, size_t cap, 
 
 int iso20_decode_fragment(const uint8_t *buf, size_t len, struct iso20_exiFragment *doc)
 {
-    return exi_decode_type(&iso20_codec, 110, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_codec, 154, buf, len, doc, NULL);
 }
 
 int iso20_encode_fragment(const struct iso20_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_codec, 110, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_codec, 154, doc, buf, cap, len, NULL);
 }
 
 int iso20_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_xmldsigFragment *doc)
 {
-    return exi_decode_type(&iso20_codec, 111, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_codec, 155, buf, len, doc, NULL);
 }
 
 int iso20_encode_xmldsig_fragment(const struct iso20_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_codec, 111, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_codec, 155, doc, buf, cap, len, NULL);
 }

@@ -3,16 +3,19 @@
 
 #include <stddef.h>
 
-struct exi_binary_8 { uint16_t len; uint8_t bytes[8]; };
-struct exi_binary_64 { uint16_t len; uint8_t bytes[64]; };
-struct exi_binary_128 { uint16_t len; uint8_t bytes[128]; };
-struct exi_binary_256 { uint16_t len; uint8_t bytes[256]; };
-struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
-struct exi_string_48 { uint16_t len; char chars[49]; };
-struct exi_string_64 { uint16_t len; char chars[65]; };
-struct exi_string_128 { uint16_t len; char chars[129]; };
-struct exi_string_156 { uint16_t len; char chars[157]; };
-struct exi_string_1020 { uint16_t len; char chars[1021]; };
+struct cap_ISO20_WPT_LEN_anyURI { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; };
+struct cap_ISO20_WPT_LEN_string { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; };
+struct cap_ISO20_WPT_LEN_ID { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; };
+struct cap_ISO20_WPT_LEN_DigestValueType { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_DigestValueType]; };
+struct cap_ISO20_WPT_LEN_base64Binary { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; };
+struct cap_ISO20_WPT_LEN_CryptoBinary { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; };
+struct cap_ISO20_WPT_LEN_sessionIDType { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_sessionIDType]; };
+struct cap_ISO20_WPT_LEN_WPT_DataContainerType { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; };
+struct cap_ISO20_WPT_LEN_meterIDType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_WPT_LEN_meterIDType + 1]; };
+struct cap_ISO20_WPT_LEN_meterSignatureType { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_meterSignatureType]; };
+struct cap_ISO20_WPT_LEN_identifierType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_WPT_LEN_identifierType + 1]; };
+struct cap_ISO20_WPT_LEN_bssidType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_WPT_LEN_bssidType + 1]; };
+struct cap_ISO20_WPT_LEN_ipaddressType { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_WPT_LEN_ipaddressType + 1]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_CanonicalizationMethodType), 0, 0, 1, 0, 0, 0, 0},
@@ -77,20 +80,20 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_AlternativeSECCListType), 1866, 222, 1, 0, 106, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_WPT_PairingResType), 1891, 223, 6, 0, 107, 2, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_exiDocument), 1956, 229, 12, 0, 110, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_exiFragment), 1998, 241, 1, 0, 111, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_xmldsigFragment), 2390, 242, 1, 0, 112, 0, 1},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_anyURI), ISO20_WPT_LEN_anyURI, 0, 0, ISO20_WPT_LEN_anyURI, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_string), ISO20_WPT_LEN_string, 0, 0, ISO20_WPT_LEN_string, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_ID), ISO20_WPT_LEN_ID, 0, 0, ISO20_WPT_LEN_ID, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_WPT_LEN_DigestValueType), ISO20_WPT_LEN_DigestValueType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_WPT_LEN_base64Binary), ISO20_WPT_LEN_base64Binary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_WPT_LEN_CryptoBinary), ISO20_WPT_LEN_CryptoBinary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_sessionIDType), ISO20_WPT_LEN_sessionIDType, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint64_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 1, sizeof(int8_t), 255, 0, 0, -128, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_wpt_processingType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_wpt_WPT_EVResultType), 3, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_256), 256, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_WPT_LEN_WPT_DataContainerType), ISO20_WPT_LEN_WPT_DataContainerType, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 6, 0, sizeof(enum iso20_wpt_responseCodeType), 40, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 7, 0, sizeof(uint8_t), 100, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0, 0, 0, 0},
@@ -98,39 +101,43 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_wpt_WPT_EVPCChargeDiagnosticsType), 4, 0, 0, 0, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_wpt_evseNotificationType), 6, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 32, 0, 0, 128, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_64), 64, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_meterIDType), ISO20_WPT_LEN_meterIDType, 0, 0, EXI_UTF8_MAX * ISO20_WPT_LEN_meterIDType, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO20_WPT_LEN_meterSignatureType), ISO20_WPT_LEN_meterSignatureType, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_wpt_WPT_SPCChargeDiagnosticsType), 6, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_wpt_WPT_PowerClassType), 4, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_wpt_WPT_FinePositioningMethodType), 5, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso20_wpt_WPT_PairingMethodType), 6, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso20_wpt_WPT_AlignmentCheckMethodType), 3, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_1020), 255, 0, 0, 1020, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_48), 12, 0, 0, 48, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_156), 39, 0, 0, 156, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_identifierType), ISO20_WPT_LEN_identifierType, 0, 0, EXI_UTF8_MAX * ISO20_WPT_LEN_identifierType, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_bssidType), ISO20_WPT_LEN_bssidType, 0, 0, EXI_UTF8_MAX * ISO20_WPT_LEN_bssidType, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO20_WPT_LEN_ipaddressType), ISO20_WPT_LEN_ipaddressType, 0, 0, EXI_UTF8_MAX * ISO20_WPT_LEN_ipaddressType, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_exiFragment), 1998, 241, 1, 0, 111, 0, 1},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso20_wpt_xmldsigFragment), 2390, 242, 1, 0, 112, 0, 1},
+#endif
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct iso20_wpt_CanonicalizationMethodType, Algorithm), 0, 64, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_SignatureMethodType, Algorithm), 0, 64, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_wpt_SignatureMethodType, has_HMACOutputLength), 65, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_wpt_TransformType, Algorithm), 0, 64, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_TransformType, XPath.array), offsetof(struct iso20_wpt_TransformType, XPath.count), 66, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 24},
+    {offsetof(struct iso20_wpt_CanonicalizationMethodType, Algorithm), 0, 62, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_SignatureMethodType, Algorithm), 0, 62, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_SignatureMethodType, HMACOutputLength), offsetof(struct iso20_wpt_SignatureMethodType, has_HMACOutputLength), 63, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_wpt_TransformType, Algorithm), 0, 62, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_TransformType, XPath.array), offsetof(struct iso20_wpt_TransformType, XPath.count), 64, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_WPT_CAP_TransformType_XPath},
     {offsetof(struct iso20_wpt_TransformsType, Transform), 0, 2, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_DigestMethodType, Algorithm), 0, 64, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_ReferenceType, Id), offsetof(struct iso20_wpt_ReferenceType, has_Id), 66, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_ReferenceType, Type), offsetof(struct iso20_wpt_ReferenceType, has_Type), 64, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_ReferenceType, URI), offsetof(struct iso20_wpt_ReferenceType, has_URI), 64, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_DigestMethodType, Algorithm), 0, 62, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_ReferenceType, Id), offsetof(struct iso20_wpt_ReferenceType, has_Id), 65, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_ReferenceType, Type), offsetof(struct iso20_wpt_ReferenceType, has_Type), 62, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_ReferenceType, URI), offsetof(struct iso20_wpt_ReferenceType, has_URI), 62, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_wpt_ReferenceType, Transforms), offsetof(struct iso20_wpt_ReferenceType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_ReferenceType, DigestMethod), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_ReferenceType, DigestValue), 0, 67, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_wpt_SignedInfoType, Id), offsetof(struct iso20_wpt_SignedInfoType, has_Id), 66, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_ReferenceType, DigestValue), 0, 66, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_wpt_SignedInfoType, Id), offsetof(struct iso20_wpt_SignedInfoType, has_Id), 65, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_wpt_SignedInfoType, CanonicalizationMethod), 0, 0, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_SignedInfoType, SignatureMethod), 0, 1, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_SignedInfoType, Reference.array), offsetof(struct iso20_wpt_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso20_wpt_SignatureValueType, Id), offsetof(struct iso20_wpt_SignatureValueType, has_Id), 66, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_SignatureValueType, CONTENT), 0, 68, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_wpt_SignedInfoType, Reference.array), offsetof(struct iso20_wpt_SignedInfoType, Reference.count), 5, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_SignedInfoType_Reference},
+    {offsetof(struct iso20_wpt_SignatureValueType, Id), offsetof(struct iso20_wpt_SignatureValueType, has_Id), 65, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_SignatureValueType, CONTENT), 0, 67, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_wpt_DSAKeyValueType, P), offsetof(struct iso20_wpt_DSAKeyValueType, has_P), 68, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_wpt_DSAKeyValueType, Q), offsetof(struct iso20_wpt_DSAKeyValueType, has_Q), 68, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_wpt_DSAKeyValueType, G), offsetof(struct iso20_wpt_DSAKeyValueType, has_G), 68, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
@@ -142,32 +149,32 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_RSAKeyValueType, Exponent), 0, 68, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso20_wpt_KeyValueType, DSAKeyValue), offsetof(struct iso20_wpt_KeyValueType, has_DSAKeyValue), 8, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_KeyValueType, RSAKeyValue), offsetof(struct iso20_wpt_KeyValueType, has_RSAKeyValue), 9, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_RetrievalMethodType, Type), offsetof(struct iso20_wpt_RetrievalMethodType, has_Type), 64, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_RetrievalMethodType, URI), offsetof(struct iso20_wpt_RetrievalMethodType, has_URI), 64, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_RetrievalMethodType, Type), offsetof(struct iso20_wpt_RetrievalMethodType, has_Type), 62, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_RetrievalMethodType, URI), offsetof(struct iso20_wpt_RetrievalMethodType, has_URI), 62, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_wpt_RetrievalMethodType, Transforms), offsetof(struct iso20_wpt_RetrievalMethodType, has_Transforms), 3, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_X509IssuerSerialType, X509IssuerName), 0, 66, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_X509IssuerSerialType, X509SerialNumber), 0, 65, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso20_wpt_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_wpt_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_wpt_X509DataType, X509SKI.array), offsetof(struct iso20_wpt_X509DataType, X509SKI.count), 68, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_wpt_X509DataType, X509SubjectName.array), offsetof(struct iso20_wpt_X509DataType, X509SubjectName.count), 66, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_wpt_X509DataType, X509Certificate.array), offsetof(struct iso20_wpt_X509DataType, X509Certificate.count), 68, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 4},
-    {offsetof(struct iso20_wpt_X509DataType, X509CRL.array), offsetof(struct iso20_wpt_X509DataType, X509CRL.count), 68, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_wpt_PGPDataType, PGPKeyID), offsetof(struct iso20_wpt_PGPDataType, has_PGPKeyID), 68, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_wpt_PGPDataType, PGPKeyPacket), offsetof(struct iso20_wpt_PGPDataType, has_PGPKeyPacket), 68, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_wpt_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_wpt_PGPDataType, has_PGPKeyPacket_2), 68, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso20_wpt_SPKIDataType, SPKISexp.array), offsetof(struct iso20_wpt_SPKIDataType, SPKISexp.count), 68, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso20_wpt_KeyInfoType, Id), offsetof(struct iso20_wpt_KeyInfoType, has_Id), 66, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_KeyInfoType, KeyName.array), offsetof(struct iso20_wpt_KeyInfoType, KeyName.count), 66, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_wpt_KeyInfoType, KeyValue.array), offsetof(struct iso20_wpt_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_wpt_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_wpt_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_wpt_KeyInfoType, X509Data.array), offsetof(struct iso20_wpt_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_wpt_KeyInfoType, PGPData.array), offsetof(struct iso20_wpt_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_wpt_KeyInfoType, SPKIData.array), offsetof(struct iso20_wpt_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso20_wpt_KeyInfoType, MgmtData.array), offsetof(struct iso20_wpt_KeyInfoType, MgmtData.count), 66, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso20_wpt_ObjectType, Encoding), offsetof(struct iso20_wpt_ObjectType, has_Encoding), 64, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_ObjectType, Id), offsetof(struct iso20_wpt_ObjectType, has_Id), 66, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_ObjectType, MimeType), offsetof(struct iso20_wpt_ObjectType, has_MimeType), 66, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso20_wpt_SignatureType, Id), offsetof(struct iso20_wpt_SignatureType, has_Id), 66, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_X509IssuerSerialType, X509IssuerName), 0, 64, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_X509IssuerSerialType, X509SerialNumber), 0, 63, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso20_wpt_X509DataType, X509IssuerSerial.array), offsetof(struct iso20_wpt_X509DataType, X509IssuerSerial.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_X509DataType_X509IssuerSerial},
+    {offsetof(struct iso20_wpt_X509DataType, X509SKI.array), offsetof(struct iso20_wpt_X509DataType, X509SKI.count), 67, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_X509DataType_X509SKI},
+    {offsetof(struct iso20_wpt_X509DataType, X509SubjectName.array), offsetof(struct iso20_wpt_X509DataType, X509SubjectName.count), 64, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_WPT_CAP_X509DataType_X509SubjectName},
+    {offsetof(struct iso20_wpt_X509DataType, X509Certificate.array), offsetof(struct iso20_wpt_X509DataType, X509Certificate.count), 67, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_X509DataType_X509Certificate},
+    {offsetof(struct iso20_wpt_X509DataType, X509CRL.array), offsetof(struct iso20_wpt_X509DataType, X509CRL.count), 67, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_X509DataType_X509CRL},
+    {offsetof(struct iso20_wpt_PGPDataType, PGPKeyID), offsetof(struct iso20_wpt_PGPDataType, has_PGPKeyID), 67, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_wpt_PGPDataType, PGPKeyPacket), offsetof(struct iso20_wpt_PGPDataType, has_PGPKeyPacket), 67, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_wpt_PGPDataType, PGPKeyPacket_2), offsetof(struct iso20_wpt_PGPDataType, has_PGPKeyPacket_2), 67, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso20_wpt_SPKIDataType, SPKISexp.array), offsetof(struct iso20_wpt_SPKIDataType, SPKISexp.count), 67, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_SPKIDataType_SPKISexp},
+    {offsetof(struct iso20_wpt_KeyInfoType, Id), offsetof(struct iso20_wpt_KeyInfoType, has_Id), 65, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_KeyInfoType, KeyName.array), offsetof(struct iso20_wpt_KeyInfoType, KeyName.count), 64, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_WPT_CAP_KeyInfoType_KeyName},
+    {offsetof(struct iso20_wpt_KeyInfoType, KeyValue.array), offsetof(struct iso20_wpt_KeyInfoType, KeyValue.count), 10, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_KeyInfoType_KeyValue},
+    {offsetof(struct iso20_wpt_KeyInfoType, RetrievalMethod.array), offsetof(struct iso20_wpt_KeyInfoType, RetrievalMethod.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_KeyInfoType_RetrievalMethod},
+    {offsetof(struct iso20_wpt_KeyInfoType, X509Data.array), offsetof(struct iso20_wpt_KeyInfoType, X509Data.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_KeyInfoType_X509Data},
+    {offsetof(struct iso20_wpt_KeyInfoType, PGPData.array), offsetof(struct iso20_wpt_KeyInfoType, PGPData.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_KeyInfoType_PGPData},
+    {offsetof(struct iso20_wpt_KeyInfoType, SPKIData.array), offsetof(struct iso20_wpt_KeyInfoType, SPKIData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_KeyInfoType_SPKIData},
+    {offsetof(struct iso20_wpt_KeyInfoType, MgmtData.array), offsetof(struct iso20_wpt_KeyInfoType, MgmtData.count), 64, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO20_WPT_CAP_KeyInfoType_MgmtData},
+    {offsetof(struct iso20_wpt_ObjectType, Encoding), offsetof(struct iso20_wpt_ObjectType, has_Encoding), 62, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_ObjectType, Id), offsetof(struct iso20_wpt_ObjectType, has_Id), 65, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_ObjectType, MimeType), offsetof(struct iso20_wpt_ObjectType, has_MimeType), 64, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso20_wpt_SignatureType, Id), offsetof(struct iso20_wpt_SignatureType, has_Id), 65, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_wpt_SignatureType, SignedInfo), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_SignatureType, SignatureValue), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_SignatureType, KeyInfo), offsetof(struct iso20_wpt_SignatureType, has_KeyInfo), 16, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -181,13 +188,13 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_WPT_AlignmentCheckReqType, EVProcessing), 0, 73, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_AlignmentCheckReqType, TargetCoilCurrent), offsetof(struct iso20_wpt_WPT_AlignmentCheckReqType, has_TargetCoilCurrent), 20, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_AlignmentCheckReqType, EVResultCode), 0, 74, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso20_wpt_WPT_AlignmentCheckReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_AlignmentCheckReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_AlignmentCheckReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_AlignmentCheckReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_AlignmentCheckReqType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, ResponseCode), 0, 76, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, EVSEProcessing), 0, 73, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, PowerTransmitted), offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, has_PowerTransmitted), 20, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, SupplyDeviceCurrent), offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, has_SupplyDeviceCurrent), 20, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_AlignmentCheckResType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_AlignmentCheckResType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_DisplayParametersType, PresentSOC), offsetof(struct iso20_wpt_DisplayParametersType, has_PresentSOC), 77, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso20_wpt_DisplayParametersType, MinimumSOC), offsetof(struct iso20_wpt_DisplayParametersType, has_MinimumSOC), 77, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso20_wpt_DisplayParametersType, TargetSOC), offsetof(struct iso20_wpt_DisplayParametersType, has_TargetSOC), 77, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
@@ -210,7 +217,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, EVPCChargeDiagnostics), 0, 80, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, EVPCOperatingFrequency), offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, has_EVPCOperatingFrequency), 20, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, EVPCPowerControlParameter), offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, has_EVPCPowerControlParameter), 24, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, ManufacturerSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, ManufacturerSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, ManufacturerSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_ChargeLoopReqType, ManufacturerSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_ChargeLoopReqType_ManufacturerSpecificDataContainer},
     {offsetof(struct iso20_wpt_EVSEStatusType, NotificationMaxDelay), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_EVSEStatusType, EVSENotification), 0, 82, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_MeterInfoType, MeterID), 0, 83, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
@@ -230,7 +237,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_ReceiptType, OccupancyCosts), offsetof(struct iso20_wpt_ReceiptType, has_OccupancyCosts), 28, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_ReceiptType, AdditionalServicesCosts), offsetof(struct iso20_wpt_ReceiptType, has_AdditionalServicesCosts), 28, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_ReceiptType, OverstayCosts), offsetof(struct iso20_wpt_ReceiptType, has_OverstayCosts), 28, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_ReceiptType, TaxCosts.array), offsetof(struct iso20_wpt_ReceiptType, TaxCosts.count), 29, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 10},
+    {offsetof(struct iso20_wpt_ReceiptType, TaxCosts.array), offsetof(struct iso20_wpt_ReceiptType, TaxCosts.count), 29, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_ReceiptType_TaxCosts},
     {offsetof(struct iso20_wpt_WPT_SPCPowerControlParameterType, SPCPrimaryDeviceCoilCurrentInformation), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeLoopResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeLoopResType, ResponseCode), 0, 76, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
@@ -244,14 +251,14 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_WPT_ChargeLoopResType, SPCChargeDiagnostics), 0, 85, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeLoopResType, SPCOperatingFrequency), offsetof(struct iso20_wpt_WPT_ChargeLoopResType, has_SPCOperatingFrequency), 20, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeLoopResType, SPCPowerControlParameter), offsetof(struct iso20_wpt_WPT_ChargeLoopResType, has_SPCPowerControlParameter), 31, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_WPT_ChargeLoopResType, ManufacturerSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_ChargeLoopResType, ManufacturerSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_ChargeLoopResType, ManufacturerSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_ChargeLoopResType, ManufacturerSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_ChargeLoopResType_ManufacturerSpecificDataContainer},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, EVPCMaxReceivablePower), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, SDMaxGroundClearence), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, SDMinGroundClearence), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, EVPCNaturalFrequency), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, EVPCDeviceLocalControl), 0, 79, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
-    {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryReqType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, ResponseCode), 0, 76, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, PDInputPowerClass), 0, 86, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
@@ -261,7 +268,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, SDMinGroundClearanceSupport), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, PDMinCoilCurrent), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, PDMaxCoilCurrent), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, SDManufacturerSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, SDManufacturerSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, SDManufacturerSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_ChargeParameterDiscoveryResType, SDManufacturerSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryResType_SDManufacturerSpecificDataContainer},
     {offsetof(struct iso20_wpt_WPT_LF_TxDataType, TxIdentifier), 0, 78, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_LF_TxDataType, EIRP), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_LF_TxDataListType, WPT_LF_TxDataList), 0, 35, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -279,16 +286,16 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_WPT_FinePositioningReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningReqType, EVProcessing), 0, 73, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningReqType, EVResultCode), 0, 74, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso20_wpt_WPT_FinePositioningReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_FinePositioningReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_FinePositioningReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_FinePositioningReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_FinePositioningReqType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_WPT_FinePositioningReqType, WPT_LF_DataPackageList), offsetof(struct iso20_wpt_WPT_FinePositioningReqType, has_WPT_LF_DataPackageList), 42, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningResType, ResponseCode), 0, 76, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningResType, EVSEProcessing), 0, 73, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso20_wpt_WPT_FinePositioningResType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_FinePositioningResType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_FinePositioningResType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_FinePositioningResType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_FinePositioningResType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_WPT_FinePositioningResType, WPT_LF_DataPackageList), offsetof(struct iso20_wpt_WPT_FinePositioningResType, has_WPT_LF_DataPackageList), 42, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_WPT_FinePositioningMethodListType, WPT_FinePositioningMethod.array), offsetof(struct iso20_wpt_WPT_FinePositioningMethodListType, WPT_FinePositioningMethod.count), 88, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, 8},
-    {offsetof(struct iso20_wpt_WPT_PairingMethodListType, WPT_PairingMethod.array), offsetof(struct iso20_wpt_WPT_PairingMethodListType, WPT_PairingMethod.count), 89, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, 8},
-    {offsetof(struct iso20_wpt_WPT_AlignmentCheckMethodListType, WPT_AlignmentCheckMethod.array), offsetof(struct iso20_wpt_WPT_AlignmentCheckMethodListType, WPT_AlignmentCheckMethod.count), 90, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, 8},
+    {offsetof(struct iso20_wpt_WPT_FinePositioningMethodListType, WPT_FinePositioningMethod.array), offsetof(struct iso20_wpt_WPT_FinePositioningMethodListType, WPT_FinePositioningMethod.count), 88, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, ISO20_WPT_CAP_WPT_FinePositioningMethodListType_WPT_FinePositioningMethod},
+    {offsetof(struct iso20_wpt_WPT_PairingMethodListType, WPT_PairingMethod.array), offsetof(struct iso20_wpt_WPT_PairingMethodListType, WPT_PairingMethod.count), 89, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, ISO20_WPT_CAP_WPT_PairingMethodListType_WPT_PairingMethod},
+    {offsetof(struct iso20_wpt_WPT_AlignmentCheckMethodListType, WPT_AlignmentCheckMethod.array), offsetof(struct iso20_wpt_WPT_AlignmentCheckMethodListType, WPT_AlignmentCheckMethod.count), 90, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, ISO20_WPT_CAP_WPT_AlignmentCheckMethodListType_WPT_AlignmentCheckMethod},
     {offsetof(struct iso20_wpt_WPT_CoordinateXYZType, Coord_X), 0, 72, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_INT, 0},
     {offsetof(struct iso20_wpt_WPT_CoordinateXYZType, Coord_Y), 0, 72, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_INT, 0},
     {offsetof(struct iso20_wpt_WPT_CoordinateXYZType, Coord_Z), 0, 72, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_INT, 0},
@@ -297,16 +304,16 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_WPT_TxRxSpecDataType, TxRxOrientation), 0, 48, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_TxRxPulseOrderType, IndexNumber), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_TxRxPulseOrderType, TxRxIdentifier), 0, 78, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_wpt_WPT_TxRxPackageSpecDataType, PulseSequenceOrder.array), offsetof(struct iso20_wpt_WPT_TxRxPackageSpecDataType, PulseSequenceOrder.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso20_wpt_WPT_TxRxPackageSpecDataType, PulseSequenceOrder.array), offsetof(struct iso20_wpt_WPT_TxRxPackageSpecDataType, PulseSequenceOrder.count), 50, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_WPT_TxRxPackageSpecDataType_PulseSequenceOrder},
     {offsetof(struct iso20_wpt_WPT_TxRxPackageSpecDataType, PulseSeparationTime), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_TxRxPackageSpecDataType, PulseDuration), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_TxRxPackageSpecDataType, PackageSeparationTime), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_LF_TransmitterDataType, NumberOfTransmitters), 0, 87, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso20_wpt_WPT_LF_TransmitterDataType, SignalFrequency), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_WPT_LF_TransmitterDataType, TxSpecData.array), offsetof(struct iso20_wpt_WPT_LF_TransmitterDataType, TxSpecData.count), 49, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso20_wpt_WPT_LF_TransmitterDataType, TxSpecData.array), offsetof(struct iso20_wpt_WPT_LF_TransmitterDataType, TxSpecData.count), 49, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_WPT_LF_TransmitterDataType_TxSpecData},
     {offsetof(struct iso20_wpt_WPT_LF_TransmitterDataType, TxPackageSpecData), offsetof(struct iso20_wpt_WPT_LF_TransmitterDataType, has_TxPackageSpecData), 51, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_LF_ReceiverDataType, NumberOfReceivers), 0, 87, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
-    {offsetof(struct iso20_wpt_WPT_LF_ReceiverDataType, RxSpecData.array), offsetof(struct iso20_wpt_WPT_LF_ReceiverDataType, RxSpecData.count), 49, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso20_wpt_WPT_LF_ReceiverDataType, RxSpecData.array), offsetof(struct iso20_wpt_WPT_LF_ReceiverDataType, RxSpecData.count), 49, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_WPT_LF_ReceiverDataType_RxSpecData},
     {offsetof(struct iso20_wpt_WPT_LF_SystemSetupDataType, LF_TransmitterSetupData), offsetof(struct iso20_wpt_WPT_LF_SystemSetupDataType, choice), 52, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
     {offsetof(struct iso20_wpt_WPT_LF_SystemSetupDataType, LF_ReceiverSetupData), offsetof(struct iso20_wpt_WPT_LF_SystemSetupDataType, choice), 53, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -315,7 +322,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, EVDevicePairingMethodList), 0, 46, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, EVDeviceAlignmentCheckMethodList), 0, 47, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, NaturalOffset), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_FinePositioningSetupReqType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, LF_SystemSetupData), offsetof(struct iso20_wpt_WPT_FinePositioningSetupReqType, has_LF_SystemSetupData), 54, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, ResponseCode), 0, 76, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
@@ -323,24 +330,24 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, PrimaryDevicePairingMethodList), 0, 46, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, PrimaryDeviceAlignmentCheckMethodList), 0, 47, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, NaturalOffset), 0, 81, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_FinePositioningSetupResType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, LF_SystemSetupData), offsetof(struct iso20_wpt_WPT_FinePositioningSetupResType, has_LF_SystemSetupData), 54, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_PairingReqType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_PairingReqType, EVProcessing), 0, 73, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_PairingReqType, ObservedIDCode), offsetof(struct iso20_wpt_WPT_PairingReqType, has_ObservedIDCode), 78, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_PairingReqType, EVResultCode), 0, 74, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso20_wpt_WPT_PairingReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_PairingReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_PairingReqType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_PairingReqType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_PairingReqType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_AlternativeSECCType, SSID), offsetof(struct iso20_wpt_AlternativeSECCType, has_SSID), 91, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_wpt_AlternativeSECCType, BSSID), offsetof(struct iso20_wpt_AlternativeSECCType, has_BSSID), 92, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_wpt_AlternativeSECCType, IPAddress), offsetof(struct iso20_wpt_AlternativeSECCType, has_IPAddress), 93, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso20_wpt_AlternativeSECCType, Port), offsetof(struct iso20_wpt_AlternativeSECCType, has_Port), 81, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso20_wpt_AlternativeSECCListType, AlternativeSECC.array), offsetof(struct iso20_wpt_AlternativeSECCListType, AlternativeSECC.count), 58, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
+    {offsetof(struct iso20_wpt_AlternativeSECCListType, AlternativeSECC.array), offsetof(struct iso20_wpt_AlternativeSECCListType, AlternativeSECC.count), 58, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO20_WPT_CAP_AlternativeSECCListType_AlternativeSECC},
     {offsetof(struct iso20_wpt_WPT_PairingResType, Header), 0, 19, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso20_wpt_WPT_PairingResType, ResponseCode), 0, 76, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_PairingResType, EVSEProcessing), 0, 73, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso20_wpt_WPT_PairingResType, ObservedIDCode), offsetof(struct iso20_wpt_WPT_PairingResType, has_ObservedIDCode), 78, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso20_wpt_WPT_PairingResType, AlternativeSECCList), offsetof(struct iso20_wpt_WPT_PairingResType, has_AlternativeSECCList), 59, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso20_wpt_WPT_PairingResType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_PairingResType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 16},
+    {offsetof(struct iso20_wpt_WPT_PairingResType, VendorSpecificDataContainer.array), offsetof(struct iso20_wpt_WPT_PairingResType, VendorSpecificDataContainer.count), 75, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO20_WPT_CAP_WPT_PairingResType_VendorSpecificDataContainer},
     {offsetof(struct iso20_wpt_exiDocument, WPT_AlignmentCheckReq), offsetof(struct iso20_wpt_exiDocument, root), 21, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 26},
     {offsetof(struct iso20_wpt_exiDocument, WPT_AlignmentCheckRes), offsetof(struct iso20_wpt_exiDocument, root), 22, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 27},
     {offsetof(struct iso20_wpt_exiDocument, WPT_ChargeLoopReq), offsetof(struct iso20_wpt_exiDocument, root), 25, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 28},
@@ -353,8 +360,10 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso20_wpt_exiDocument, WPT_FinePositioningSetupRes), offsetof(struct iso20_wpt_exiDocument, root), 56, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 35},
     {offsetof(struct iso20_wpt_exiDocument, WPT_PairingReq), offsetof(struct iso20_wpt_exiDocument, root), 57, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 36},
     {offsetof(struct iso20_wpt_exiDocument, WPT_PairingRes), offsetof(struct iso20_wpt_exiDocument, root), 60, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 37},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso20_wpt_exiFragment, SignedInfo), offsetof(struct iso20_wpt_exiFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 147},
     {offsetof(struct iso20_wpt_xmldsigFragment, SignedInfo), offsetof(struct iso20_wpt_xmldsigFragment, root), 6, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -469,8 +478,10 @@ static const uint32_t clears[] = {
     offsetof(struct iso20_wpt_WPT_PairingResType, has_AlternativeSECCList),
     offsetof(struct iso20_wpt_WPT_PairingResType, VendorSpecificDataContainer.count),
     offsetof(struct iso20_wpt_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso20_wpt_exiFragment, root),
     offsetof(struct iso20_wpt_xmldsigFragment, root),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -1091,6 +1102,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1996}, {0xfffc, 1996}, {0x00e5, 1996}, {0x00e6, 1996}, {0x00e7, 1996}, {0x00e8, 1996}, {0x00e9, 1996}, {0x00ea, 1996},
     {0x00eb, 1996}, {0x00ec, 1996}, {0x00ed, 1996}, {0x00ee, 1996}, {0x00ef, 1996}, {0x00f0, 1996}, {0xfffc, 1996}, {0xfffe, 1996},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {195, 8}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194},
     {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194},
     {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194}, {0xfffc, 2194},
@@ -1153,11 +1165,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438},
     {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438},
     {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xfffc, 2438}, {0xffff, 0},
+#endif
 };
 
 const struct exi_codec iso20_wpt_codec = {
-    types, fields, prods, clears, 94, 243, 2486,
-    61, 62, 63, /* document, fragment, xmldsig fragment */
+#if CCS_EXI_FRAGMENTS
+    types, fields, prods, clears, 96, 243, 2486,
+    61, 94, 95, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 94, 241, 1998,
+    61, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso20_wpt_decode(const uint8_t *buf, size_t len, struct iso20_wpt_exiDocument *doc)
@@ -1172,20 +1190,20 @@ int iso20_wpt_encode(const struct iso20_wpt_exiDocument *doc, uint8_t *buf, size
 
 int iso20_wpt_decode_fragment(const uint8_t *buf, size_t len, struct iso20_wpt_exiFragment *doc)
 {
-    return exi_decode_type(&iso20_wpt_codec, 62, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_wpt_codec, 94, buf, len, doc, NULL);
 }
 
 int iso20_wpt_encode_fragment(const struct iso20_wpt_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_wpt_codec, 62, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_wpt_codec, 94, doc, buf, cap, len, NULL);
 }
 
 int iso20_wpt_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso20_wpt_xmldsigFragment *doc)
 {
-    return exi_decode_type(&iso20_wpt_codec, 63, buf, len, doc, NULL);
+    return exi_decode_type(&iso20_wpt_codec, 95, buf, len, doc, NULL);
 }
 
 int iso20_wpt_encode_xmldsig_fragment(const struct iso20_wpt_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso20_wpt_codec, 63, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso20_wpt_codec, 95, doc, buf, cap, len, NULL);
 }

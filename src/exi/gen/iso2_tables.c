@@ -3,20 +3,27 @@
 
 #include <stddef.h>
 
-struct exi_binary_6 { uint16_t len; uint8_t bytes[6]; };
-struct exi_binary_8 { uint16_t len; uint8_t bytes[8]; };
-struct exi_binary_16 { uint16_t len; uint8_t bytes[16]; };
-struct exi_binary_48 { uint16_t len; uint8_t bytes[48]; };
-struct exi_binary_64 { uint16_t len; uint8_t bytes[64]; };
-struct exi_binary_65 { uint16_t len; uint8_t bytes[65]; };
-struct exi_binary_128 { uint16_t len; uint8_t bytes[128]; };
-struct exi_binary_350 { uint16_t len; uint8_t bytes[350]; };
-struct exi_binary_800 { uint16_t len; uint8_t bytes[800]; };
-struct exi_string_60 { uint16_t len; char chars[61]; };
-struct exi_string_64 { uint16_t len; char chars[65]; };
-struct exi_string_128 { uint16_t len; char chars[129]; };
-struct exi_string_148 { uint16_t len; char chars[149]; };
-struct exi_string_256 { uint16_t len; char chars[257]; };
+struct cap_ISO2_LEN_faultMsgType { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_faultMsgType + 1]; };
+struct cap_ISO2_LEN_anyURI { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; };
+struct cap_ISO2_LEN_string { uint16_t len; char chars[ISO2_LEN_string + 1]; };
+struct cap_ISO2_LEN_ID { uint16_t len; char chars[ISO2_LEN_ID + 1]; };
+struct cap_ISO2_LEN_DigestValueType { uint16_t len; uint8_t bytes[ISO2_LEN_DigestValueType]; };
+struct cap_ISO2_LEN_base64Binary { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; };
+struct cap_ISO2_LEN_CryptoBinary { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; };
+struct cap_ISO2_LEN_sessionIDType { uint16_t len; uint8_t bytes[ISO2_LEN_sessionIDType]; };
+struct cap_ISO2_LEN_genChallengeType { uint16_t len; uint8_t bytes[ISO2_LEN_genChallengeType]; };
+struct cap_ISO2_LEN_certificateType { uint16_t len; uint8_t bytes[ISO2_LEN_certificateType]; };
+struct cap_ISO2_LEN_privateKeyType { uint16_t len; uint8_t bytes[ISO2_LEN_privateKeyType]; };
+struct cap_ISO2_LEN_dHpublickeyType { uint16_t len; uint8_t bytes[ISO2_LEN_dHpublickeyType]; };
+struct cap_ISO2_LEN_eMAIDType { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_eMAIDType + 1]; };
+struct cap_ISO2_LEN_tariffDescriptionType { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_tariffDescriptionType + 1]; };
+struct cap_ISO2_LEN_meterIDType { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_meterIDType + 1]; };
+struct cap_ISO2_LEN_sigMeterReadingType { uint16_t len; uint8_t bytes[ISO2_LEN_sigMeterReadingType]; };
+struct cap_ISO2_LEN_evseIDType { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_evseIDType + 1]; };
+struct cap_ISO2_LEN_serviceScopeType { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_serviceScopeType + 1]; };
+struct cap_ISO2_LEN_serviceNameType { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_serviceNameType + 1]; };
+struct cap_ISO2_LEN_evccIDType { uint16_t len; uint8_t bytes[ISO2_LEN_evccIDType]; };
+struct cap_ISO2_LEN_CONTENTType { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_CONTENTType + 1]; };
 
 static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_NotificationType), 0, 0, 2, 0, 0, 1, 0},
@@ -121,17 +128,17 @@ static const struct exi_type types[] = {
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_BodyType), 1614, 303, 35, 0, 126, 1, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_V2G_MessageType), 1653, 338, 2, 0, 127, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_exiDocument), 1659, 340, 1, 0, 127, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_exiFragment), 1743, 341, 11, 0, 128, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_xmldsigFragment), 2235, 352, 1, 0, 129, 0, 1},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso2_faultCodeType), 3, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_256), 64, 0, 0, 256, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 128, 0, 0, 128, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_faultMsgType), ISO2_LEN_faultMsgType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_faultMsgType, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_anyURI), ISO2_LEN_anyURI, 0, 0, ISO2_LEN_anyURI, 0, 0, 0},
     {EXI_K_BIGINT, 0, 0, sizeof(struct exi_bigint), 20, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_64), 64, 0, 0, 64, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_128), 128, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_350), 350, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_8), 8, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_16), 16, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_string), ISO2_LEN_string, 0, 0, ISO2_LEN_string, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_ID), ISO2_LEN_ID, 0, 0, ISO2_LEN_ID, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO2_LEN_DigestValueType), ISO2_LEN_DigestValueType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO2_LEN_base64Binary), ISO2_LEN_base64Binary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO2_LEN_CryptoBinary), ISO2_LEN_CryptoBinary, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 0, 0, sizeof(struct cap_ISO2_LEN_sessionIDType), ISO2_LEN_sessionIDType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO2_LEN_genChallengeType), ISO2_LEN_genChallengeType, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 5, 0, sizeof(enum iso2_responseCodeType), 26, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso2_EVSEProcessingType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_BOOL, 0, 0, sizeof(bool), 0, 0, 0, 0, 0, 0, 0},
@@ -141,10 +148,10 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 2, 0, sizeof(enum iso2_EVSENotificationType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso2_isolationLevelType), 5, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 4, 0, sizeof(enum iso2_DC_EVSEStatusCodeType), 12, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_800), 800, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_48), 48, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_65), 65, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_60), 15, 0, 0, 60, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO2_LEN_certificateType), ISO2_LEN_certificateType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO2_LEN_privateKeyType), ISO2_LEN_privateKeyType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO2_LEN_dHpublickeyType), ISO2_LEN_dHpublickeyType, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_eMAIDType), ISO2_LEN_eMAIDType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_eMAIDType, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int16_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 3, 1, sizeof(int8_t), 6, 0, 0, -3, 0, 0, 0},
     {EXI_K_ENUM, 3, 0, sizeof(enum iso2_unitSymbolType), 7, 0, 0, 0, 0, 0, 0},
@@ -153,44 +160,52 @@ static const struct exi_type types[] = {
     {EXI_K_ENUM, 2, 0, sizeof(enum iso2_costKindType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 254, 0, 0, 1, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_128), 32, 0, 0, 128, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_tariffDescriptionType), ISO2_LEN_tariffDescriptionType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_tariffDescriptionType, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_meterIDType), ISO2_LEN_meterIDType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_meterIDType, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint64_t), 0, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 1, 0, sizeof(struct exi_binary_64), 64, 0, 0, 0, 0, 0, 0},
+    {EXI_K_BINARY, 1, 0, sizeof(struct cap_ISO2_LEN_sigMeterReadingType), ISO2_LEN_sigMeterReadingType, 0, 0, 0, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int64_t), 0, 0, 0, 0, 0, 0, 0},
-    {EXI_K_STRING, 0, 0, sizeof(struct exi_string_148), 37, 0, 0, 148, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_evseIDType), ISO2_LEN_evseIDType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_evseIDType, 0, 0, 0},
     {EXI_K_ENUM, 1, 0, sizeof(enum iso2_paymentOptionType), 2, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 2, 0, sizeof(uint8_t), 2, 0, 0, 1, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso2_chargeProgressType), 3, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 1, sizeof(int8_t), 255, 0, 0, -128, 0, 0, 0},
     {EXI_K_INT, 0, 1, sizeof(int32_t), 0, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_serviceScopeType), ISO2_LEN_serviceScopeType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_serviceScopeType, 0, 0, 0},
     {EXI_K_ENUM, 2, 0, sizeof(enum iso2_serviceCategoryType), 4, 0, 0, 0, 0, 0, 0},
-    {EXI_K_BINARY, 0, 0, sizeof(struct exi_binary_6), 6, 0, 0, 0, 0, 0, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_serviceNameType), ISO2_LEN_serviceNameType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_serviceNameType, 0, 0, 0},
+    {EXI_K_BINARY, 0, 0, sizeof(struct cap_ISO2_LEN_evccIDType), ISO2_LEN_evccIDType, 0, 0, 0, 0, 0, 0},
     {EXI_K_ENUM, 1, 0, sizeof(enum iso2_chargingSessionType), 2, 0, 0, 0, 0, 0, 0},
+#if CCS_EXI_FRAGMENTS
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_exiFragment), 1743, 341, 11, 0, 128, 0, 1},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_xmldsigFragment), 2235, 352, 1, 0, 129, 0, 1},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct iso2_eMAIDFragmentType), 2331, 353, 2, 0, 130, 2, 0},
+    {EXI_K_STRING, 0, 0, sizeof(struct cap_ISO2_LEN_CONTENTType), ISO2_LEN_CONTENTType, 0, 0, EXI_UTF8_MAX * ISO2_LEN_CONTENTType, 0, 0, 0},
+#endif
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct iso2_NotificationType, FaultCode), 0, 104, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso2_NotificationType, FaultMsg), offsetof(struct iso2_NotificationType, has_FaultMsg), 105, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_CanonicalizationMethodType, Algorithm), 0, 106, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_SignatureMethodType, Algorithm), 0, 106, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_SignatureMethodType, HMACOutputLength), offsetof(struct iso2_SignatureMethodType, has_HMACOutputLength), 107, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso2_TransformType, Algorithm), 0, 106, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_TransformType, XPath.array), offsetof(struct iso2_TransformType, XPath.count), 108, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 24},
+    {offsetof(struct iso2_NotificationType, FaultCode), 0, 102, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso2_NotificationType, FaultMsg), offsetof(struct iso2_NotificationType, has_FaultMsg), 103, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_CanonicalizationMethodType, Algorithm), 0, 104, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_SignatureMethodType, Algorithm), 0, 104, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_SignatureMethodType, HMACOutputLength), offsetof(struct iso2_SignatureMethodType, has_HMACOutputLength), 105, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso2_TransformType, Algorithm), 0, 104, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_TransformType, XPath.array), offsetof(struct iso2_TransformType, XPath.count), 106, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO2_CAP_TransformType_XPath},
     {offsetof(struct iso2_TransformsType, Transform), 0, 3, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_DigestMethodType, Algorithm), 0, 106, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_ReferenceType, Id), offsetof(struct iso2_ReferenceType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_ReferenceType, Type), offsetof(struct iso2_ReferenceType, has_Type), 106, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_ReferenceType, URI), offsetof(struct iso2_ReferenceType, has_URI), 106, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_DigestMethodType, Algorithm), 0, 104, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ReferenceType, Id), offsetof(struct iso2_ReferenceType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ReferenceType, Type), offsetof(struct iso2_ReferenceType, has_Type), 104, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ReferenceType, URI), offsetof(struct iso2_ReferenceType, has_URI), 104, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_ReferenceType, Transforms), offsetof(struct iso2_ReferenceType, has_Transforms), 4, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_ReferenceType, DigestMethod), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_ReferenceType, DigestValue), 0, 109, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso2_SignedInfoType, Id), offsetof(struct iso2_SignedInfoType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ReferenceType, DigestValue), 0, 108, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso2_SignedInfoType, Id), offsetof(struct iso2_SignedInfoType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_SignedInfoType, CanonicalizationMethod), 0, 1, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_SignedInfoType, SignatureMethod), 0, 2, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_SignedInfoType, Reference.array), offsetof(struct iso2_SignedInfoType, Reference.count), 6, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 4},
-    {offsetof(struct iso2_SignatureValueType, Id), offsetof(struct iso2_SignatureValueType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_SignatureValueType, CONTENT), 0, 110, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso2_SignedInfoType, Reference.array), offsetof(struct iso2_SignedInfoType, Reference.count), 6, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_SignedInfoType_Reference},
+    {offsetof(struct iso2_SignatureValueType, Id), offsetof(struct iso2_SignatureValueType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_SignatureValueType, CONTENT), 0, 109, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_DSAKeyValueType, P), offsetof(struct iso2_DSAKeyValueType, has_P), 110, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_DSAKeyValueType, Q), offsetof(struct iso2_DSAKeyValueType, has_Q), 110, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_DSAKeyValueType, G), offsetof(struct iso2_DSAKeyValueType, has_G), 110, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
@@ -202,32 +217,32 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_RSAKeyValueType, Exponent), 0, 110, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_KeyValueType, DSAKeyValue), offsetof(struct iso2_KeyValueType, has_DSAKeyValue), 9, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_KeyValueType, RSAKeyValue), offsetof(struct iso2_KeyValueType, has_RSAKeyValue), 10, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_RetrievalMethodType, Type), offsetof(struct iso2_RetrievalMethodType, has_Type), 106, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_RetrievalMethodType, URI), offsetof(struct iso2_RetrievalMethodType, has_URI), 106, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_RetrievalMethodType, Type), offsetof(struct iso2_RetrievalMethodType, has_Type), 104, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_RetrievalMethodType, URI), offsetof(struct iso2_RetrievalMethodType, has_URI), 104, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_RetrievalMethodType, Transforms), offsetof(struct iso2_RetrievalMethodType, has_Transforms), 4, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_X509IssuerSerialType, X509IssuerName), 0, 108, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_X509IssuerSerialType, X509SerialNumber), 0, 107, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
-    {offsetof(struct iso2_X509DataType, X509IssuerSerial.array), offsetof(struct iso2_X509DataType, X509IssuerSerial.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso2_X509DataType, X509SKI.array), offsetof(struct iso2_X509DataType, X509SKI.count), 110, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso2_X509DataType, X509SubjectName.array), offsetof(struct iso2_X509DataType, X509SubjectName.count), 108, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso2_X509DataType, X509Certificate.array), offsetof(struct iso2_X509DataType, X509Certificate.count), 110, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 4},
-    {offsetof(struct iso2_X509DataType, X509CRL.array), offsetof(struct iso2_X509DataType, X509CRL.count), 110, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso2_PGPDataType, PGPKeyID), offsetof(struct iso2_PGPDataType, has_PGPKeyID), 110, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso2_PGPDataType, PGPKeyPacket), offsetof(struct iso2_PGPDataType, has_PGPKeyPacket), 110, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso2_PGPDataType, PGPKeyPacket_2), offsetof(struct iso2_PGPDataType, has_PGPKeyPacket_2), 110, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso2_SPKIDataType, SPKISexp.array), offsetof(struct iso2_SPKIDataType, SPKISexp.count), 110, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 1},
-    {offsetof(struct iso2_KeyInfoType, Id), offsetof(struct iso2_KeyInfoType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_KeyInfoType, KeyName.array), offsetof(struct iso2_KeyInfoType, KeyName.count), 108, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso2_KeyInfoType, KeyValue.array), offsetof(struct iso2_KeyInfoType, KeyValue.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso2_KeyInfoType, RetrievalMethod.array), offsetof(struct iso2_KeyInfoType, RetrievalMethod.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso2_KeyInfoType, X509Data.array), offsetof(struct iso2_KeyInfoType, X509Data.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso2_KeyInfoType, PGPData.array), offsetof(struct iso2_KeyInfoType, PGPData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso2_KeyInfoType, SPKIData.array), offsetof(struct iso2_KeyInfoType, SPKIData.count), 16, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 1},
-    {offsetof(struct iso2_KeyInfoType, MgmtData.array), offsetof(struct iso2_KeyInfoType, MgmtData.count), 108, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, 1},
-    {offsetof(struct iso2_ObjectType, Encoding), offsetof(struct iso2_ObjectType, has_Encoding), 106, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_ObjectType, Id), offsetof(struct iso2_ObjectType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_ObjectType, MimeType), offsetof(struct iso2_ObjectType, has_MimeType), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_SignatureType, Id), offsetof(struct iso2_SignatureType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_X509IssuerSerialType, X509IssuerName), 0, 106, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_X509IssuerSerialType, X509SerialNumber), 0, 105, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BIGINT, 0},
+    {offsetof(struct iso2_X509DataType, X509IssuerSerial.array), offsetof(struct iso2_X509DataType, X509IssuerSerial.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_X509DataType_X509IssuerSerial},
+    {offsetof(struct iso2_X509DataType, X509SKI.array), offsetof(struct iso2_X509DataType, X509SKI.count), 109, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO2_CAP_X509DataType_X509SKI},
+    {offsetof(struct iso2_X509DataType, X509SubjectName.array), offsetof(struct iso2_X509DataType, X509SubjectName.count), 106, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO2_CAP_X509DataType_X509SubjectName},
+    {offsetof(struct iso2_X509DataType, X509Certificate.array), offsetof(struct iso2_X509DataType, X509Certificate.count), 109, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO2_CAP_X509DataType_X509Certificate},
+    {offsetof(struct iso2_X509DataType, X509CRL.array), offsetof(struct iso2_X509DataType, X509CRL.count), 109, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO2_CAP_X509DataType_X509CRL},
+    {offsetof(struct iso2_PGPDataType, PGPKeyID), offsetof(struct iso2_PGPDataType, has_PGPKeyID), 109, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso2_PGPDataType, PGPKeyPacket), offsetof(struct iso2_PGPDataType, has_PGPKeyPacket), 109, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso2_PGPDataType, PGPKeyPacket_2), offsetof(struct iso2_PGPDataType, has_PGPKeyPacket_2), 109, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso2_SPKIDataType, SPKISexp.array), offsetof(struct iso2_SPKIDataType, SPKISexp.count), 109, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO2_CAP_SPKIDataType_SPKISexp},
+    {offsetof(struct iso2_KeyInfoType, Id), offsetof(struct iso2_KeyInfoType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_KeyInfoType, KeyName.array), offsetof(struct iso2_KeyInfoType, KeyName.count), 106, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO2_CAP_KeyInfoType_KeyName},
+    {offsetof(struct iso2_KeyInfoType, KeyValue.array), offsetof(struct iso2_KeyInfoType, KeyValue.count), 11, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_KeyInfoType_KeyValue},
+    {offsetof(struct iso2_KeyInfoType, RetrievalMethod.array), offsetof(struct iso2_KeyInfoType, RetrievalMethod.count), 12, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_KeyInfoType_RetrievalMethod},
+    {offsetof(struct iso2_KeyInfoType, X509Data.array), offsetof(struct iso2_KeyInfoType, X509Data.count), 14, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_KeyInfoType_X509Data},
+    {offsetof(struct iso2_KeyInfoType, PGPData.array), offsetof(struct iso2_KeyInfoType, PGPData.count), 15, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_KeyInfoType_PGPData},
+    {offsetof(struct iso2_KeyInfoType, SPKIData.array), offsetof(struct iso2_KeyInfoType, SPKIData.count), 16, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_KeyInfoType_SPKIData},
+    {offsetof(struct iso2_KeyInfoType, MgmtData.array), offsetof(struct iso2_KeyInfoType, MgmtData.count), 106, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_STRING, ISO2_CAP_KeyInfoType_MgmtData},
+    {offsetof(struct iso2_ObjectType, Encoding), offsetof(struct iso2_ObjectType, has_Encoding), 104, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ObjectType, Id), offsetof(struct iso2_ObjectType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ObjectType, MimeType), offsetof(struct iso2_ObjectType, has_MimeType), 106, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_SignatureType, Id), offsetof(struct iso2_SignatureType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_SignatureType, SignedInfo), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_SignatureType, SignatureValue), 0, 8, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_SignatureType, KeyInfo), offsetof(struct iso2_SignatureType, has_KeyInfo), 17, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -235,7 +250,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_MessageHeaderType, SessionID), 0, 111, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_MessageHeaderType, Notification), offsetof(struct iso2_MessageHeaderType, has_Notification), 0, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_MessageHeaderType, Signature), offsetof(struct iso2_MessageHeaderType, has_Signature), 19, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_AuthorizationReqType, Id), offsetof(struct iso2_AuthorizationReqType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_AuthorizationReqType, Id), offsetof(struct iso2_AuthorizationReqType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_AuthorizationReqType, GenChallenge), offsetof(struct iso2_AuthorizationReqType, has_GenChallenge), 112, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_AuthorizationResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_AuthorizationResType, EVSEProcessing), 0, 114, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
@@ -250,19 +265,19 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_CableCheckResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_CableCheckResType, DC_EVSEStatus), 0, 26, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_CableCheckResType, EVSEProcessing), 0, 114, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso2_ListOfRootCertificateIDsType, RootCertificateID.array), offsetof(struct iso2_ListOfRootCertificateIDsType, RootCertificateID.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 20},
-    {offsetof(struct iso2_CertificateInstallationReqType, Id), 0, 108, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ListOfRootCertificateIDsType, RootCertificateID.array), offsetof(struct iso2_ListOfRootCertificateIDsType, RootCertificateID.count), 13, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_ListOfRootCertificateIDsType_RootCertificateID},
+    {offsetof(struct iso2_CertificateInstallationReqType, Id), 0, 107, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_CertificateInstallationReqType, OEMProvisioningCert), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_CertificateInstallationReqType, ListOfRootCertificateIDs), 0, 28, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_SubCertificatesType, Certificate.array), offsetof(struct iso2_SubCertificatesType, Certificate.count), 122, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, 4},
-    {offsetof(struct iso2_CertificateChainType, Id), offsetof(struct iso2_CertificateChainType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_SubCertificatesType, Certificate.array), offsetof(struct iso2_SubCertificatesType, Certificate.count), 122, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_BINARY, ISO2_CAP_SubCertificatesType_Certificate},
+    {offsetof(struct iso2_CertificateChainType, Id), offsetof(struct iso2_CertificateChainType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_CertificateChainType, Certificate), 0, 122, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_CertificateChainType, SubCertificates), offsetof(struct iso2_CertificateChainType, has_SubCertificates), 30, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_ContractSignatureEncryptedPrivateKeyType, Id), 0, 108, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ContractSignatureEncryptedPrivateKeyType, Id), 0, 107, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_ContractSignatureEncryptedPrivateKeyType, CONTENT), 0, 123, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso2_DiffieHellmanPublickeyType, Id), 0, 108, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_DiffieHellmanPublickeyType, Id), 0, 107, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_DiffieHellmanPublickeyType, CONTENT), 0, 124, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso2_EMAIDType, Id), 0, 108, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_EMAIDType, Id), 0, 107, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_EMAIDType, CONTENT), 0, 125, EXI_P_NONE, EXI_R_CONTENT, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_CertificateInstallationResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_CertificateInstallationResType, SAProvisioningCertificateChain), 0, 31, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -270,7 +285,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_CertificateInstallationResType, ContractSignatureEncryptedPrivateKey), 0, 32, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_CertificateInstallationResType, DHpublickey), 0, 33, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_CertificateInstallationResType, eMAID), 0, 34, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_CertificateUpdateReqType, Id), 0, 108, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_CertificateUpdateReqType, Id), 0, 107, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_CertificateUpdateReqType, ContractSignatureCertChain), 0, 31, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_CertificateUpdateReqType, eMAID), 0, 125, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_CertificateUpdateReqType, ListOfRootCertificateIDs), 0, 28, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -309,25 +324,25 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_PMaxScheduleEntryType, RelativeTimeInterval), offsetof(struct iso2_PMaxScheduleEntryType, TimeInterval_choice), 43, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
     {offsetof(struct iso2_PMaxScheduleEntryType, TimeInterval), offsetof(struct iso2_PMaxScheduleEntryType, TimeInterval_choice), 44, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
     {offsetof(struct iso2_PMaxScheduleEntryType, PMax), 0, 38, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_PMaxScheduleType, PMaxScheduleEntry.array), offsetof(struct iso2_PMaxScheduleType, PMaxScheduleEntry.count), 45, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso2_PMaxScheduleType, PMaxScheduleEntry.array), offsetof(struct iso2_PMaxScheduleType, PMaxScheduleEntry.count), 45, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_PMaxScheduleType_PMaxScheduleEntry},
     {offsetof(struct iso2_CostType, costKind), 0, 131, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_CostType, amount), 0, 129, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso2_CostType, amountMultiplier), offsetof(struct iso2_CostType, has_amountMultiplier), 127, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso2_ConsumptionCostType, startValue), 0, 38, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_ConsumptionCostType, Cost.array), offsetof(struct iso2_ConsumptionCostType, Cost.count), 47, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 3},
+    {offsetof(struct iso2_ConsumptionCostType, Cost.array), offsetof(struct iso2_ConsumptionCostType, Cost.count), 47, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_ConsumptionCostType_Cost},
     {offsetof(struct iso2_SalesTariffEntryType, RelativeTimeInterval), offsetof(struct iso2_SalesTariffEntryType, TimeInterval_choice), 43, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
     {offsetof(struct iso2_SalesTariffEntryType, TimeInterval), offsetof(struct iso2_SalesTariffEntryType, TimeInterval_choice), 44, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 2},
     {offsetof(struct iso2_SalesTariffEntryType, EPriceLevel), offsetof(struct iso2_SalesTariffEntryType, has_EPriceLevel), 132, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
-    {offsetof(struct iso2_SalesTariffEntryType, ConsumptionCost.array), offsetof(struct iso2_SalesTariffEntryType, ConsumptionCost.count), 48, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 3},
-    {offsetof(struct iso2_SalesTariffType, Id), offsetof(struct iso2_SalesTariffType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_SalesTariffEntryType, ConsumptionCost.array), offsetof(struct iso2_SalesTariffEntryType, ConsumptionCost.count), 48, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_SalesTariffEntryType_ConsumptionCost},
+    {offsetof(struct iso2_SalesTariffType, Id), offsetof(struct iso2_SalesTariffType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_SalesTariffType, SalesTariffID), 0, 133, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso2_SalesTariffType, SalesTariffDescription), offsetof(struct iso2_SalesTariffType, has_SalesTariffDescription), 134, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_SalesTariffType, NumEPriceLevels), offsetof(struct iso2_SalesTariffType, has_NumEPriceLevels), 132, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
-    {offsetof(struct iso2_SalesTariffType, SalesTariffEntry.array), offsetof(struct iso2_SalesTariffType, SalesTariffEntry.count), 49, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso2_SalesTariffType, SalesTariffEntry.array), offsetof(struct iso2_SalesTariffType, SalesTariffEntry.count), 49, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_SalesTariffType_SalesTariffEntry},
     {offsetof(struct iso2_SAScheduleTupleType, SAScheduleTupleID), 0, 133, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso2_SAScheduleTupleType, PMaxSchedule), 0, 46, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_SAScheduleTupleType, SalesTariff), offsetof(struct iso2_SAScheduleTupleType, has_SalesTariff), 50, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_SAScheduleListType, SAScheduleTuple.array), offsetof(struct iso2_SAScheduleListType, SAScheduleTuple.count), 51, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 3},
+    {offsetof(struct iso2_SAScheduleListType, SAScheduleTuple.array), offsetof(struct iso2_SAScheduleListType, SAScheduleTuple.count), 51, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_SAScheduleListType_SAScheduleTuple},
     {offsetof(struct iso2_AC_EVSEStatusType, NotificationMaxDelay), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso2_AC_EVSEStatusType, EVSENotification), 0, 119, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_AC_EVSEStatusType, RCD), 0, 115, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
@@ -350,13 +365,13 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_ChargeParameterDiscoveryResType, AC_EVSEChargeParameter), offsetof(struct iso2_ChargeParameterDiscoveryResType, EVSEChargeParameter_choice), 55, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 3},
     {offsetof(struct iso2_ChargeParameterDiscoveryResType, DC_EVSEChargeParameter), offsetof(struct iso2_ChargeParameterDiscoveryResType, EVSEChargeParameter_choice), 56, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_COMPLEX, 3},
     {offsetof(struct iso2_ChargeParameterDiscoveryResType, EVSEChargeParameter), offsetof(struct iso2_ChargeParameterDiscoveryResType, EVSEChargeParameter_choice), 57, EXI_P_CHOICE, EXI_R_ELEM, 3, EXI_K_COMPLEX, 3},
-    {offsetof(struct iso2_MeterInfoType, MeterID), 0, 134, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_MeterInfoType, MeterReading), offsetof(struct iso2_MeterInfoType, has_MeterReading), 135, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso2_MeterInfoType, SigMeterReading), offsetof(struct iso2_MeterInfoType, has_SigMeterReading), 136, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso2_MeterInfoType, MeterID), 0, 135, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_MeterInfoType, MeterReading), offsetof(struct iso2_MeterInfoType, has_MeterReading), 136, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_UINT, 0},
+    {offsetof(struct iso2_MeterInfoType, SigMeterReading), offsetof(struct iso2_MeterInfoType, has_SigMeterReading), 137, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_MeterInfoType, MeterStatus), offsetof(struct iso2_MeterInfoType, has_MeterStatus), 126, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
-    {offsetof(struct iso2_MeterInfoType, TMeter), offsetof(struct iso2_MeterInfoType, has_TMeter), 137, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
+    {offsetof(struct iso2_MeterInfoType, TMeter), offsetof(struct iso2_MeterInfoType, has_TMeter), 138, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
     {offsetof(struct iso2_ChargingStatusResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso2_ChargingStatusResType, EVSEID), 0, 138, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ChargingStatusResType, EVSEID), 0, 139, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_ChargingStatusResType, SAScheduleTupleID), 0, 133, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso2_ChargingStatusResType, EVSEMaxCurrent), offsetof(struct iso2_ChargingStatusResType, has_EVSEMaxCurrent), 38, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_ChargingStatusResType, MeterInfo), offsetof(struct iso2_ChargingStatusResType, has_MeterInfo), 60, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -382,11 +397,11 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_CurrentDemandResType, EVSEMaximumVoltageLimit), offsetof(struct iso2_CurrentDemandResType, has_EVSEMaximumVoltageLimit), 38, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_CurrentDemandResType, EVSEMaximumCurrentLimit), offsetof(struct iso2_CurrentDemandResType, has_EVSEMaximumCurrentLimit), 38, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_CurrentDemandResType, EVSEMaximumPowerLimit), offsetof(struct iso2_CurrentDemandResType, has_EVSEMaximumPowerLimit), 38, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_CurrentDemandResType, EVSEID), 0, 138, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_CurrentDemandResType, EVSEID), 0, 139, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_CurrentDemandResType, SAScheduleTupleID), 0, 133, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso2_CurrentDemandResType, MeterInfo), offsetof(struct iso2_CurrentDemandResType, has_MeterInfo), 60, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_CurrentDemandResType, ReceiptRequired), offsetof(struct iso2_CurrentDemandResType, has_ReceiptRequired), 115, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
-    {offsetof(struct iso2_MeteringReceiptReqType, Id), offsetof(struct iso2_MeteringReceiptReqType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_MeteringReceiptReqType, Id), offsetof(struct iso2_MeteringReceiptReqType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_MeteringReceiptReqType, SessionID), 0, 111, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_MeteringReceiptReqType, SAScheduleTupleID), offsetof(struct iso2_MeteringReceiptReqType, has_SAScheduleTupleID), 133, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso2_MeteringReceiptReqType, MeterInfo), 0, 60, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
@@ -400,21 +415,21 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_PaymentDetailsReqType, ContractSignatureCertChain), 0, 31, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_PaymentDetailsResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_PaymentDetailsResType, GenChallenge), 0, 112, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
-    {offsetof(struct iso2_PaymentDetailsResType, EVSETimeStamp), 0, 137, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_INT, 0},
+    {offsetof(struct iso2_PaymentDetailsResType, EVSETimeStamp), 0, 138, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_INT, 0},
     {offsetof(struct iso2_SelectedServiceType, ServiceID), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso2_SelectedServiceType, ParameterSetID), offsetof(struct iso2_SelectedServiceType, has_ParameterSetID), 126, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
-    {offsetof(struct iso2_SelectedServiceListType, SelectedService.array), offsetof(struct iso2_SelectedServiceListType, SelectedService.count), 69, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 16},
-    {offsetof(struct iso2_PaymentServiceSelectionReqType, SelectedPaymentOption), 0, 139, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso2_SelectedServiceListType, SelectedService.array), offsetof(struct iso2_SelectedServiceListType, SelectedService.count), 69, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_SelectedServiceListType_SelectedService},
+    {offsetof(struct iso2_PaymentServiceSelectionReqType, SelectedPaymentOption), 0, 140, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_PaymentServiceSelectionReqType, SelectedServiceList), 0, 70, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_PaymentServiceSelectionResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_ProfileEntryType, ChargingProfileEntryStart), 0, 129, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso2_ProfileEntryType, ChargingProfileEntryMaxPower), 0, 38, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_ProfileEntryType, ChargingProfileEntryMaxNumberOfPhasesInUse), offsetof(struct iso2_ProfileEntryType, has_ChargingProfileEntryMaxNumberOfPhasesInUse), 140, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
-    {offsetof(struct iso2_ChargingProfileType, ProfileEntry.array), offsetof(struct iso2_ChargingProfileType, ProfileEntry.count), 73, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 24},
+    {offsetof(struct iso2_ProfileEntryType, ChargingProfileEntryMaxNumberOfPhasesInUse), offsetof(struct iso2_ProfileEntryType, has_ChargingProfileEntryMaxNumberOfPhasesInUse), 141, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
+    {offsetof(struct iso2_ChargingProfileType, ProfileEntry.array), offsetof(struct iso2_ChargingProfileType, ProfileEntry.count), 73, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_ChargingProfileType_ProfileEntry},
     {offsetof(struct iso2_DC_EVPowerDeliveryParameterType, DC_EVStatus), 0, 24, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_DC_EVPowerDeliveryParameterType, BulkChargingComplete), offsetof(struct iso2_DC_EVPowerDeliveryParameterType, has_BulkChargingComplete), 115, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
     {offsetof(struct iso2_DC_EVPowerDeliveryParameterType, ChargingComplete), 0, 115, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
-    {offsetof(struct iso2_PowerDeliveryReqType, ChargeProgress), 0, 141, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso2_PowerDeliveryReqType, ChargeProgress), 0, 142, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_PowerDeliveryReqType, SAScheduleTupleID), 0, 133, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_NBIT, 0},
     {offsetof(struct iso2_PowerDeliveryReqType, ChargingProfile), offsetof(struct iso2_PowerDeliveryReqType, has_ChargingProfile), 74, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_PowerDeliveryReqType, DC_EVPowerDeliveryParameter), offsetof(struct iso2_PowerDeliveryReqType, EVPowerDeliveryParameter_choice), 75, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_COMPLEX, 2},
@@ -430,44 +445,44 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_PreChargeResType, DC_EVSEStatus), 0, 26, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_PreChargeResType, EVSEPresentVoltage), 0, 38, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_ServiceDetailReqType, ServiceID), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso2_ParameterType, Name), 0, 108, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ParameterType, Name), 0, 106, EXI_P_NONE, EXI_R_ATTR, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_ParameterType, boolValue), offsetof(struct iso2_ParameterType, choice), 115, EXI_P_CHOICE, EXI_R_ELEM, 1, EXI_K_BOOL, 6},
-    {offsetof(struct iso2_ParameterType, byteValue), offsetof(struct iso2_ParameterType, choice), 142, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_NBIT, 6},
+    {offsetof(struct iso2_ParameterType, byteValue), offsetof(struct iso2_ParameterType, choice), 143, EXI_P_CHOICE, EXI_R_ELEM, 2, EXI_K_NBIT, 6},
     {offsetof(struct iso2_ParameterType, shortValue), offsetof(struct iso2_ParameterType, choice), 126, EXI_P_CHOICE, EXI_R_ELEM, 3, EXI_K_INT, 6},
-    {offsetof(struct iso2_ParameterType, intValue), offsetof(struct iso2_ParameterType, choice), 143, EXI_P_CHOICE, EXI_R_ELEM, 4, EXI_K_INT, 6},
+    {offsetof(struct iso2_ParameterType, intValue), offsetof(struct iso2_ParameterType, choice), 144, EXI_P_CHOICE, EXI_R_ELEM, 4, EXI_K_INT, 6},
     {offsetof(struct iso2_ParameterType, physicalValue), offsetof(struct iso2_ParameterType, choice), 38, EXI_P_CHOICE, EXI_R_ELEM, 5, EXI_K_COMPLEX, 6},
-    {offsetof(struct iso2_ParameterType, stringValue), offsetof(struct iso2_ParameterType, choice), 108, EXI_P_CHOICE, EXI_R_ELEM, 6, EXI_K_STRING, 6},
+    {offsetof(struct iso2_ParameterType, stringValue), offsetof(struct iso2_ParameterType, choice), 106, EXI_P_CHOICE, EXI_R_ELEM, 6, EXI_K_STRING, 6},
     {offsetof(struct iso2_ParameterSetType, ParameterSetID), 0, 126, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_INT, 0},
-    {offsetof(struct iso2_ParameterSetType, Parameter.array), offsetof(struct iso2_ParameterSetType, Parameter.count), 82, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 16},
-    {offsetof(struct iso2_ServiceParameterListType, ParameterSet.array), offsetof(struct iso2_ServiceParameterListType, ParameterSet.count), 83, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
+    {offsetof(struct iso2_ParameterSetType, Parameter.array), offsetof(struct iso2_ParameterSetType, Parameter.count), 82, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_ParameterSetType_Parameter},
+    {offsetof(struct iso2_ServiceParameterListType, ParameterSet.array), offsetof(struct iso2_ServiceParameterListType, ParameterSet.count), 83, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_ServiceParameterListType_ParameterSet},
     {offsetof(struct iso2_ServiceDetailResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_ServiceDetailResType, ServiceID), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
     {offsetof(struct iso2_ServiceDetailResType, ServiceParameterList), offsetof(struct iso2_ServiceDetailResType, has_ServiceParameterList), 84, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_ServiceDiscoveryReqType, ServiceScope), offsetof(struct iso2_ServiceDiscoveryReqType, has_ServiceScope), 105, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_ServiceDiscoveryReqType, ServiceCategory), offsetof(struct iso2_ServiceDiscoveryReqType, has_ServiceCategory), 144, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso2_PaymentOptionListType, PaymentOption.array), offsetof(struct iso2_PaymentOptionListType, PaymentOption.count), 139, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, 2},
-    {offsetof(struct iso2_SupportedEnergyTransferModeType, EnergyTransferMode.array), offsetof(struct iso2_SupportedEnergyTransferModeType, EnergyTransferMode.count), 130, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, 6},
+    {offsetof(struct iso2_ServiceDiscoveryReqType, ServiceScope), offsetof(struct iso2_ServiceDiscoveryReqType, has_ServiceScope), 145, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ServiceDiscoveryReqType, ServiceCategory), offsetof(struct iso2_ServiceDiscoveryReqType, has_ServiceCategory), 146, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso2_PaymentOptionListType, PaymentOption.array), offsetof(struct iso2_PaymentOptionListType, PaymentOption.count), 140, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, ISO2_CAP_PaymentOptionListType_PaymentOption},
+    {offsetof(struct iso2_SupportedEnergyTransferModeType, EnergyTransferMode.array), offsetof(struct iso2_SupportedEnergyTransferModeType, EnergyTransferMode.count), 130, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_ENUM, ISO2_CAP_SupportedEnergyTransferModeType_EnergyTransferMode},
     {offsetof(struct iso2_ChargeServiceType, ServiceID), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso2_ChargeServiceType, ServiceName), offsetof(struct iso2_ChargeServiceType, has_ServiceName), 134, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_ChargeServiceType, ServiceCategory), 0, 144, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso2_ChargeServiceType, ServiceScope), offsetof(struct iso2_ChargeServiceType, has_ServiceScope), 105, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ChargeServiceType, ServiceName), offsetof(struct iso2_ChargeServiceType, has_ServiceName), 147, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ChargeServiceType, ServiceCategory), 0, 146, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso2_ChargeServiceType, ServiceScope), offsetof(struct iso2_ChargeServiceType, has_ServiceScope), 145, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_ChargeServiceType, FreeService), 0, 115, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
     {offsetof(struct iso2_ChargeServiceType, SupportedEnergyTransferMode), 0, 88, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_ServiceType, ServiceID), 0, 118, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_UINT, 0},
-    {offsetof(struct iso2_ServiceType, ServiceName), offsetof(struct iso2_ServiceType, has_ServiceName), 134, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_ServiceType, ServiceCategory), 0, 144, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso2_ServiceType, ServiceScope), offsetof(struct iso2_ServiceType, has_ServiceScope), 105, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ServiceType, ServiceName), offsetof(struct iso2_ServiceType, has_ServiceName), 147, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_ServiceType, ServiceCategory), 0, 146, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso2_ServiceType, ServiceScope), offsetof(struct iso2_ServiceType, has_ServiceScope), 145, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_STRING, 0},
     {offsetof(struct iso2_ServiceType, FreeService), 0, 115, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BOOL, 0},
-    {offsetof(struct iso2_ServiceListType, Service.array), offsetof(struct iso2_ServiceListType, Service.count), 90, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, 8},
+    {offsetof(struct iso2_ServiceListType, Service.array), offsetof(struct iso2_ServiceListType, Service.count), 90, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_K_COMPLEX, ISO2_CAP_ServiceListType_Service},
     {offsetof(struct iso2_ServiceDiscoveryResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_ServiceDiscoveryResType, PaymentOptionList), 0, 87, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_ServiceDiscoveryResType, ChargeService), 0, 89, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_ServiceDiscoveryResType, ServiceList), offsetof(struct iso2_ServiceDiscoveryResType, has_ServiceList), 91, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
-    {offsetof(struct iso2_SessionSetupReqType, EVCCID), 0, 145, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
+    {offsetof(struct iso2_SessionSetupReqType, EVCCID), 0, 148, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_BINARY, 0},
     {offsetof(struct iso2_SessionSetupResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
-    {offsetof(struct iso2_SessionSetupResType, EVSEID), 0, 138, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_SessionSetupResType, EVSETimeStamp), offsetof(struct iso2_SessionSetupResType, has_EVSETimeStamp), 137, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
-    {offsetof(struct iso2_SessionStopReqType, ChargingSession), 0, 146, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
+    {offsetof(struct iso2_SessionSetupResType, EVSEID), 0, 139, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_SessionSetupResType, EVSETimeStamp), offsetof(struct iso2_SessionSetupResType, has_EVSETimeStamp), 138, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_K_INT, 0},
+    {offsetof(struct iso2_SessionStopReqType, ChargingSession), 0, 149, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_SessionStopResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
     {offsetof(struct iso2_WeldingDetectionReqType, DC_EVStatus), 0, 24, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_WeldingDetectionResType, ResponseCode), 0, 113, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_ENUM, 0},
@@ -511,6 +526,7 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_V2G_MessageType, Header), 0, 20, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_V2G_MessageType, Body), 0, 99, EXI_P_NONE, EXI_R_ELEM, 0, EXI_K_COMPLEX, 0},
     {offsetof(struct iso2_exiDocument, V2G_Message), offsetof(struct iso2_exiDocument, root), 100, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 77},
+#if CCS_EXI_FRAGMENTS
     {offsetof(struct iso2_exiFragment, AuthorizationReq), offsetof(struct iso2_exiFragment, root), 21, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 5},
     {offsetof(struct iso2_exiFragment, CertificateInstallationReq), offsetof(struct iso2_exiFragment, root), 29, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 16},
     {offsetof(struct iso2_exiFragment, CertificateUpdateReq), offsetof(struct iso2_exiFragment, root), 36, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 18},
@@ -521,10 +537,11 @@ static const struct exi_field fields[] = {
     {offsetof(struct iso2_exiFragment, SAProvisioningCertificateChain), offsetof(struct iso2_exiFragment, root), 31, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 167},
     {offsetof(struct iso2_exiFragment, SalesTariff), offsetof(struct iso2_exiFragment, root), 50, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 175},
     {offsetof(struct iso2_exiFragment, SignedInfo), offsetof(struct iso2_exiFragment, root), 7, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 209},
-    {offsetof(struct iso2_exiFragment, eMAID), offsetof(struct iso2_exiFragment, root), 147, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 237},
+    {offsetof(struct iso2_exiFragment, eMAID), offsetof(struct iso2_exiFragment, root), 152, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 237},
     {offsetof(struct iso2_xmldsigFragment, SignedInfo), offsetof(struct iso2_xmldsigFragment, root), 7, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_K_COMPLEX, 33},
-    {offsetof(struct iso2_eMAIDFragmentType, Id), offsetof(struct iso2_eMAIDFragmentType, has_Id), 108, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
-    {offsetof(struct iso2_eMAIDFragmentType, CONTENT), offsetof(struct iso2_eMAIDFragmentType, has_CONTENT), 125, EXI_P_FLAG, EXI_R_CONTENT, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_eMAIDFragmentType, Id), offsetof(struct iso2_eMAIDFragmentType, has_Id), 107, EXI_P_FLAG, EXI_R_ATTR, 0, EXI_K_STRING, 0},
+    {offsetof(struct iso2_eMAIDFragmentType, CONTENT), offsetof(struct iso2_eMAIDFragmentType, has_CONTENT), 153, EXI_P_FLAG, EXI_R_CONTENT, 0, EXI_K_STRING, 0},
+#endif
 };
 
 static const uint32_t clears[] = {
@@ -656,10 +673,12 @@ static const uint32_t clears[] = {
     offsetof(struct iso2_SessionSetupResType, has_EVSETimeStamp),
     offsetof(struct iso2_BodyType, BodyElement_choice),
     offsetof(struct iso2_exiDocument, root),
+#if CCS_EXI_FRAGMENTS
     offsetof(struct iso2_exiFragment, root),
     offsetof(struct iso2_xmldsigFragment, root),
     offsetof(struct iso2_eMAIDFragmentType, has_Id),
     offsetof(struct iso2_eMAIDFragmentType, has_CONTENT),
+#endif
 };
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
@@ -1249,6 +1268,7 @@ static const struct exi_prod prods[] = {
     {0xfffc, 1741}, {0xfffc, 1741}, {0xfffc, 1741}, {0xfffc, 1741}, {0xfffc, 1741}, {0x0154, 1741}, {0xfffc, 1741}, {0xfffc, 1741},
     {0xfffc, 1741}, {0xfffe, 1741},
     {1, 0}, {0xffff, 0},
+#if CCS_EXI_FRAGMENTS
     {245, 8}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0x0155, 1989}, {0xfffc, 1989}, {0xfffc, 1989},
     {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989},
     {0x0156, 1989}, {0xfffc, 1989}, {0x0157, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989}, {0xfffc, 1989},
@@ -1420,11 +1440,17 @@ static const struct exi_prod prods[] = {
     {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0},
     {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0},
     {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xfffc, 0}, {0xffff, 0}, {0x8162, 0},
+#endif
 };
 
 const struct exi_codec iso2_codec = {
-    types, fields, prods, clears, 148, 355, 3094,
-    101, 102, 103, /* document, fragment, xmldsig fragment */
+#if CCS_EXI_FRAGMENTS
+    types, fields, prods, clears, 154, 355, 3094,
+    101, 150, 151, /* document, fragment, xmldsig fragment */
+#else
+    types, fields, prods, clears, 150, 341, 1743,
+    101, 65535, 65535, /* document, fragment, xmldsig fragment */
+#endif
 };
 
 int iso2_decode(const uint8_t *buf, size_t len, struct iso2_exiDocument *doc)
@@ -1439,20 +1465,20 @@ int iso2_encode(const struct iso2_exiDocument *doc, uint8_t *buf, size_t cap, si
 
 int iso2_decode_fragment(const uint8_t *buf, size_t len, struct iso2_exiFragment *doc)
 {
-    return exi_decode_type(&iso2_codec, 102, buf, len, doc, NULL);
+    return exi_decode_type(&iso2_codec, 150, buf, len, doc, NULL);
 }
 
 int iso2_encode_fragment(const struct iso2_exiFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso2_codec, 102, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso2_codec, 150, doc, buf, cap, len, NULL);
 }
 
 int iso2_decode_xmldsig_fragment(const uint8_t *buf, size_t len, struct iso2_xmldsigFragment *doc)
 {
-    return exi_decode_type(&iso2_codec, 103, buf, len, doc, NULL);
+    return exi_decode_type(&iso2_codec, 151, buf, len, doc, NULL);
 }
 
 int iso2_encode_xmldsig_fragment(const struct iso2_xmldsigFragment *doc, uint8_t *buf, size_t cap, size_t *len)
 {
-    return exi_encode_type(&iso2_codec, 103, doc, buf, cap, len, NULL);
+    return exi_encode_type(&iso2_codec, 151, doc, buf, cap, len, NULL);
 }

@@ -6,10 +6,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/core/config.h"
 #include "ccsplc/core/exi.h"
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* Capacities (tools/exigen/caps.options [full]): array members in elements, strings in characters
+ * (with a schema maxLength) or bytes, binaries in bytes. A profile (CCS_CONFIG_FILE) may lower them. */
+#ifndef APP_CAP_supportedAppProtocolReqType_AppProtocol
+#define APP_CAP_supportedAppProtocolReqType_AppProtocol 20
+#endif
+#ifndef APP_LEN_protocolNamespaceType
+#define APP_LEN_protocolNamespaceType 100
 #endif
 
 enum app_responseCodeType {
@@ -19,7 +29,7 @@ enum app_responseCodeType {
 };
 
 struct app_AppProtocolType {
-    struct { uint16_t len; char chars[401]; } ProtocolNamespace;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * APP_LEN_protocolNamespaceType + 1]; } ProtocolNamespace;
     uint32_t VersionNumberMajor;
     uint32_t VersionNumberMinor;
     uint8_t SchemaID;
@@ -27,7 +37,7 @@ struct app_AppProtocolType {
 };
 
 struct app_supportedAppProtocolReqType {
-    struct { struct app_AppProtocolType array[20]; uint16_t count; } AppProtocol;
+    struct { struct app_AppProtocolType array[APP_CAP_supportedAppProtocolReqType_AppProtocol]; uint16_t count; } AppProtocol;
 };
 
 struct app_supportedAppProtocolResType {

@@ -6,10 +6,164 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/core/config.h"
 #include "ccsplc/core/exi.h"
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* Capacities (tools/exigen/caps.options [full]): array members in elements, strings in characters
+ * (with a schema maxLength) or bytes, binaries in bytes. A profile (CCS_CONFIG_FILE) may lower them. */
+#ifndef DIN_CAP_TransformType_XPath
+#define DIN_CAP_TransformType_XPath 24
+#endif
+#ifndef DIN_CAP_SignedInfoType_Reference
+#define DIN_CAP_SignedInfoType_Reference 4
+#endif
+#ifndef DIN_CAP_X509DataType_X509IssuerSerial
+#define DIN_CAP_X509DataType_X509IssuerSerial 1
+#endif
+#ifndef DIN_CAP_X509DataType_X509SKI
+#define DIN_CAP_X509DataType_X509SKI 1
+#endif
+#ifndef DIN_CAP_X509DataType_X509SubjectName
+#define DIN_CAP_X509DataType_X509SubjectName 1
+#endif
+#ifndef DIN_CAP_X509DataType_X509Certificate
+#define DIN_CAP_X509DataType_X509Certificate 4
+#endif
+#ifndef DIN_CAP_X509DataType_X509CRL
+#define DIN_CAP_X509DataType_X509CRL 1
+#endif
+#ifndef DIN_CAP_SPKIDataType_SPKISexp
+#define DIN_CAP_SPKIDataType_SPKISexp 1
+#endif
+#ifndef DIN_CAP_KeyInfoType_KeyName
+#define DIN_CAP_KeyInfoType_KeyName 1
+#endif
+#ifndef DIN_CAP_KeyInfoType_KeyValue
+#define DIN_CAP_KeyInfoType_KeyValue 1
+#endif
+#ifndef DIN_CAP_KeyInfoType_RetrievalMethod
+#define DIN_CAP_KeyInfoType_RetrievalMethod 1
+#endif
+#ifndef DIN_CAP_KeyInfoType_X509Data
+#define DIN_CAP_KeyInfoType_X509Data 1
+#endif
+#ifndef DIN_CAP_KeyInfoType_PGPData
+#define DIN_CAP_KeyInfoType_PGPData 1
+#endif
+#ifndef DIN_CAP_KeyInfoType_SPKIData
+#define DIN_CAP_KeyInfoType_SPKIData 1
+#endif
+#ifndef DIN_CAP_KeyInfoType_MgmtData
+#define DIN_CAP_KeyInfoType_MgmtData 1
+#endif
+#ifndef DIN_CAP_ListOfRootCertificateIDsType_RootCertificateID
+#define DIN_CAP_ListOfRootCertificateIDsType_RootCertificateID 20
+#endif
+#ifndef DIN_CAP_SubCertificatesType_Certificate
+#define DIN_CAP_SubCertificatesType_Certificate 4
+#endif
+#ifndef DIN_CAP_PMaxScheduleType_PMaxScheduleEntry
+#define DIN_CAP_PMaxScheduleType_PMaxScheduleEntry 24
+#endif
+#ifndef DIN_CAP_ConsumptionCostType_Cost
+#define DIN_CAP_ConsumptionCostType_Cost 3
+#endif
+#ifndef DIN_CAP_SalesTariffEntryType_ConsumptionCost
+#define DIN_CAP_SalesTariffEntryType_ConsumptionCost 3
+#endif
+#ifndef DIN_CAP_SalesTariffType_SalesTariffEntry
+#define DIN_CAP_SalesTariffType_SalesTariffEntry 24
+#endif
+#ifndef DIN_CAP_SAScheduleListType_SAScheduleTuple
+#define DIN_CAP_SAScheduleListType_SAScheduleTuple 3
+#endif
+#ifndef DIN_CAP_ChargingProfileType_ProfileEntry
+#define DIN_CAP_ChargingProfileType_ProfileEntry 24
+#endif
+#ifndef DIN_CAP_ParameterSetType_Parameter
+#define DIN_CAP_ParameterSetType_Parameter 16
+#endif
+#ifndef DIN_CAP_ServiceParameterListType_ParameterSet
+#define DIN_CAP_ServiceParameterListType_ParameterSet 8
+#endif
+#ifndef DIN_CAP_PaymentOptionsType_PaymentOption
+#define DIN_CAP_PaymentOptionsType_PaymentOption 2
+#endif
+#ifndef DIN_CAP_ServiceTagListType_Service
+#define DIN_CAP_ServiceTagListType_Service 8
+#endif
+#ifndef DIN_CAP_SelectedServiceListType_SelectedService
+#define DIN_CAP_SelectedServiceListType_SelectedService 16
+#endif
+#ifndef DIN_LEN_faultMsgType
+#define DIN_LEN_faultMsgType 64
+#endif
+#ifndef DIN_LEN_anyURI
+#define DIN_LEN_anyURI 128
+#endif
+#ifndef DIN_LEN_string
+#define DIN_LEN_string 64
+#endif
+#ifndef DIN_LEN_ID
+#define DIN_LEN_ID 64
+#endif
+#ifndef DIN_LEN_DigestValueType
+#define DIN_LEN_DigestValueType 128
+#endif
+#ifndef DIN_LEN_base64Binary
+#define DIN_LEN_base64Binary 350
+#endif
+#ifndef DIN_LEN_CryptoBinary
+#define DIN_LEN_CryptoBinary 350
+#endif
+#ifndef DIN_LEN_sessionIDType
+#define DIN_LEN_sessionIDType 8
+#endif
+#ifndef DIN_LEN_rootCertificateIDType
+#define DIN_LEN_rootCertificateIDType 40
+#endif
+#ifndef DIN_LEN_IDREF
+#define DIN_LEN_IDREF 64
+#endif
+#ifndef DIN_LEN_certificateType
+#define DIN_LEN_certificateType 1200
+#endif
+#ifndef DIN_LEN_dHParamsType
+#define DIN_LEN_dHParamsType 256
+#endif
+#ifndef DIN_LEN_privateKeyType
+#define DIN_LEN_privateKeyType 128
+#endif
+#ifndef DIN_LEN_contractIDType
+#define DIN_LEN_contractIDType 24
+#endif
+#ifndef DIN_LEN_tariffDescriptionType
+#define DIN_LEN_tariffDescriptionType 32
+#endif
+#ifndef DIN_LEN_meterIDType
+#define DIN_LEN_meterIDType 32
+#endif
+#ifndef DIN_LEN_sigMeterReadingType
+#define DIN_LEN_sigMeterReadingType 32
+#endif
+#ifndef DIN_LEN_evseIDType
+#define DIN_LEN_evseIDType 32
+#endif
+#ifndef DIN_LEN_genChallengeType
+#define DIN_LEN_genChallengeType 64
+#endif
+#ifndef DIN_LEN_serviceScopeType
+#define DIN_LEN_serviceScopeType 32
+#endif
+#ifndef DIN_LEN_serviceNameType
+#define DIN_LEN_serviceNameType 32
+#endif
+#ifndef DIN_LEN_evccIDType
+#define DIN_LEN_evccIDType 8
 #endif
 
 enum din_DC_EVErrorCodeType {
@@ -144,22 +298,22 @@ enum din_valueType {
 struct din_NotificationType {
     enum din_faultCodeType FaultCode;
     bool has_FaultMsg;
-    struct { uint16_t len; char chars[257]; } FaultMsg;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_faultMsgType + 1]; } FaultMsg;
 };
 
 struct din_CanonicalizationMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct din_SignatureMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } Algorithm;
     bool has_HMACOutputLength;
     struct exi_bigint HMACOutputLength;
 };
 
 struct din_TransformType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
-    struct { struct { uint16_t len; char chars[65]; } array[24]; uint16_t count; } XPath;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } Algorithm;
+    struct { struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_TransformType_XPath]; uint16_t count; } XPath;
 };
 
 struct din_TransformsType {
@@ -167,55 +321,55 @@ struct din_TransformsType {
 };
 
 struct din_DigestMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct din_ReferenceType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_ID + 1]; } Id;
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct din_TransformsType Transforms;
     struct din_DigestMethodType DigestMethod;
-    struct { uint16_t len; uint8_t bytes[128]; } DigestValue;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_DigestValueType]; } DigestValue;
 };
 
 struct din_SignedInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_ID + 1]; } Id;
     struct din_CanonicalizationMethodType CanonicalizationMethod;
     struct din_SignatureMethodType SignatureMethod;
-    struct { struct din_ReferenceType array[4]; uint16_t count; } Reference;
+    struct { struct din_ReferenceType array[DIN_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
 };
 
 struct din_SignatureValueType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[350]; } CONTENT;
+    struct { uint16_t len; char chars[DIN_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } CONTENT;
 };
 
 struct din_DSAKeyValueType {
     bool has_P;
-    struct { uint16_t len; uint8_t bytes[350]; } P;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } P;
     bool has_Q;
-    struct { uint16_t len; uint8_t bytes[350]; } Q;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } Q;
     bool has_G;
-    struct { uint16_t len; uint8_t bytes[350]; } G;
-    struct { uint16_t len; uint8_t bytes[350]; } Y;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } G;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } Y;
     bool has_J;
-    struct { uint16_t len; uint8_t bytes[350]; } J;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } J;
     bool has_Seed;
-    struct { uint16_t len; uint8_t bytes[350]; } Seed;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } Seed;
     bool has_PgenCounter;
-    struct { uint16_t len; uint8_t bytes[350]; } PgenCounter;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } PgenCounter;
 };
 
 struct din_RSAKeyValueType {
-    struct { uint16_t len; uint8_t bytes[350]; } Modulus;
-    struct { uint16_t len; uint8_t bytes[350]; } Exponent;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } Modulus;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_CryptoBinary]; } Exponent;
 };
 
 struct din_KeyValueType {
@@ -227,63 +381,63 @@ struct din_KeyValueType {
 
 struct din_RetrievalMethodType {
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct din_TransformsType Transforms;
 };
 
 struct din_X509IssuerSerialType {
-    struct { uint16_t len; char chars[65]; } X509IssuerName;
+    struct { uint16_t len; char chars[DIN_LEN_string + 1]; } X509IssuerName;
     struct exi_bigint X509SerialNumber;
 };
 
 struct din_X509DataType {
-    struct { struct din_X509IssuerSerialType array[1]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[4]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509CRL;
+    struct { struct din_X509IssuerSerialType array[DIN_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
+    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
+    struct { struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
+    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
+    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
 };
 
 struct din_PGPDataType {
     bool has_PGPKeyID;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyID;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } PGPKeyID;
     bool has_PGPKeyPacket;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } PGPKeyPacket;
     bool has_PGPKeyPacket_2;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket_2;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } PGPKeyPacket_2;
 };
 
 struct din_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } SPKISexp;
+    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
 };
 
 struct din_KeyInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } KeyName;
-    struct { struct din_KeyValueType array[1]; uint16_t count; } KeyValue;
-    struct { struct din_RetrievalMethodType array[1]; uint16_t count; } RetrievalMethod;
-    struct { struct din_X509DataType array[1]; uint16_t count; } X509Data;
-    struct { struct din_PGPDataType array[1]; uint16_t count; } PGPData;
-    struct { struct din_SPKIDataType array[1]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } MgmtData;
+    struct { uint16_t len; char chars[DIN_LEN_ID + 1]; } Id;
+    struct { struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
+    struct { struct din_KeyValueType array[DIN_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
+    struct { struct din_RetrievalMethodType array[DIN_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
+    struct { struct din_X509DataType array[DIN_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
+    struct { struct din_PGPDataType array[DIN_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
+    struct { struct din_SPKIDataType array[DIN_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
+    struct { struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
 };
 
 struct din_ObjectType {
     bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
+    struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } Encoding;
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_ID + 1]; } Id;
     bool has_MimeType;
-    struct { uint16_t len; char chars[65]; } MimeType;
+    struct { uint16_t len; char chars[DIN_LEN_string + 1]; } MimeType;
 };
 
 struct din_SignatureType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_ID + 1]; } Id;
     struct din_SignedInfoType SignedInfo;
     struct din_SignatureValueType SignatureValue;
     bool has_KeyInfo;
@@ -293,7 +447,7 @@ struct din_SignatureType {
 };
 
 struct din_MessageHeaderType {
-    struct { uint16_t len; uint8_t bytes[8]; } SessionID;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_sessionIDType]; } SessionID;
     bool has_Notification;
     struct din_NotificationType Notification;
     bool has_Signature;
@@ -333,52 +487,52 @@ struct din_CableCheckResType {
 };
 
 struct din_ListOfRootCertificateIDsType {
-    struct { struct { uint16_t len; char chars[161]; } array[20]; uint16_t count; } RootCertificateID;
+    struct { struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_rootCertificateIDType + 1]; } array[DIN_CAP_ListOfRootCertificateIDsType_RootCertificateID]; uint16_t count; } RootCertificateID;
 };
 
 struct din_CertificateInstallationReqType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[1200]; } OEMProvisioningCert;
+    struct { uint16_t len; char chars[DIN_LEN_IDREF + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_certificateType]; } OEMProvisioningCert;
     struct din_ListOfRootCertificateIDsType ListOfRootCertificateIDs;
-    struct { uint16_t len; uint8_t bytes[256]; } DHParams;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_dHParamsType]; } DHParams;
 };
 
 struct din_SubCertificatesType {
-    struct { struct { uint16_t len; uint8_t bytes[1200]; } array[4]; uint16_t count; } Certificate;
+    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_certificateType]; } array[DIN_CAP_SubCertificatesType_Certificate]; uint16_t count; } Certificate;
 };
 
 struct din_CertificateChainType {
-    struct { uint16_t len; uint8_t bytes[1200]; } Certificate;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_certificateType]; } Certificate;
     bool has_SubCertificates;
     struct din_SubCertificatesType SubCertificates;
 };
 
 struct din_CertificateInstallationResType {
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_IDREF + 1]; } Id;
     enum din_responseCodeType ResponseCode;
     struct din_CertificateChainType ContractSignatureCertChain;
-    struct { uint16_t len; uint8_t bytes[128]; } ContractSignatureEncryptedPrivateKey;
-    struct { uint16_t len; uint8_t bytes[256]; } DHParams;
-    struct { uint16_t len; char chars[97]; } ContractID;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_privateKeyType]; } ContractSignatureEncryptedPrivateKey;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_dHParamsType]; } DHParams;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_contractIDType + 1]; } ContractID;
 };
 
 struct din_CertificateUpdateReqType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_IDREF + 1]; } Id;
     struct din_CertificateChainType ContractSignatureCertChain;
-    struct { uint16_t len; char chars[97]; } ContractID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_contractIDType + 1]; } ContractID;
     struct din_ListOfRootCertificateIDsType ListOfRootCertificateIDs;
-    struct { uint16_t len; uint8_t bytes[256]; } DHParams;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_dHParamsType]; } DHParams;
 };
 
 struct din_CertificateUpdateResType {
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_IDREF + 1]; } Id;
     enum din_responseCodeType ResponseCode;
     struct din_CertificateChainType ContractSignatureCertChain;
-    struct { uint16_t len; uint8_t bytes[128]; } ContractSignatureEncryptedPrivateKey;
-    struct { uint16_t len; uint8_t bytes[256]; } DHParams;
-    struct { uint16_t len; char chars[97]; } ContractID;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_privateKeyType]; } ContractSignatureEncryptedPrivateKey;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_dHParamsType]; } DHParams;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_contractIDType + 1]; } ContractID;
     int16_t RetryCounter;
 };
 
@@ -450,7 +604,7 @@ enum { din_PMaxScheduleEntryType_RelativeTimeInterval = 1, din_PMaxScheduleEntry
 
 struct din_PMaxScheduleType {
     int16_t PMaxScheduleID;
-    struct { struct din_PMaxScheduleEntryType array[24]; uint16_t count; } PMaxScheduleEntry;
+    struct { struct din_PMaxScheduleEntryType array[DIN_CAP_PMaxScheduleType_PMaxScheduleEntry]; uint16_t count; } PMaxScheduleEntry;
 };
 
 struct din_CostType {
@@ -462,7 +616,7 @@ struct din_CostType {
 
 struct din_ConsumptionCostType {
     uint32_t startValue;
-    struct { struct din_CostType array[3]; uint16_t count; } Cost;
+    struct { struct din_CostType array[DIN_CAP_ConsumptionCostType_Cost]; uint16_t count; } Cost;
 };
 
 struct din_SalesTariffEntryType {
@@ -472,17 +626,17 @@ struct din_SalesTariffEntryType {
         struct din_IntervalType TimeInterval;
     };
     uint8_t EPriceLevel;
-    struct { struct din_ConsumptionCostType array[3]; uint16_t count; } ConsumptionCost;
+    struct { struct din_ConsumptionCostType array[DIN_CAP_SalesTariffEntryType_ConsumptionCost]; uint16_t count; } ConsumptionCost;
 };
 enum { din_SalesTariffEntryType_RelativeTimeInterval = 1, din_SalesTariffEntryType_TimeInterval = 2 };
 
 struct din_SalesTariffType {
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_IDREF + 1]; } Id;
     int16_t SalesTariffID;
     bool has_SalesTariffDescription;
-    struct { uint16_t len; char chars[129]; } SalesTariffDescription;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_tariffDescriptionType + 1]; } SalesTariffDescription;
     uint8_t NumEPriceLevels;
-    struct { struct din_SalesTariffEntryType array[24]; uint16_t count; } SalesTariffEntry;
+    struct { struct din_SalesTariffEntryType array[DIN_CAP_SalesTariffType_SalesTariffEntry]; uint16_t count; } SalesTariffEntry;
 };
 
 struct din_SAScheduleTupleType {
@@ -493,7 +647,7 @@ struct din_SAScheduleTupleType {
 };
 
 struct din_SAScheduleListType {
-    struct { struct din_SAScheduleTupleType array[3]; uint16_t count; } SAScheduleTuple;
+    struct { struct din_SAScheduleTupleType array[DIN_CAP_SAScheduleListType_SAScheduleTuple]; uint16_t count; } SAScheduleTuple;
 };
 
 struct din_SASchedulesType {
@@ -556,11 +710,11 @@ struct din_ChargingStatusReqType {
 };
 
 struct din_MeterInfoType {
-    struct { uint16_t len; char chars[129]; } MeterID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_meterIDType + 1]; } MeterID;
     bool has_MeterReading;
     struct din_PhysicalValueType MeterReading;
     bool has_SigMeterReading;
-    struct { uint16_t len; uint8_t bytes[32]; } SigMeterReading;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_sigMeterReadingType]; } SigMeterReading;
     bool has_MeterStatus;
     int16_t MeterStatus;
     bool has_TMeter;
@@ -569,7 +723,7 @@ struct din_MeterInfoType {
 
 struct din_ChargingStatusResType {
     enum din_responseCodeType ResponseCode;
-    struct { uint16_t len; uint8_t bytes[32]; } EVSEID;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_evseIDType]; } EVSEID;
     int16_t SAScheduleTupleID;
     bool has_EVSEMaxCurrent;
     struct din_PhysicalValueType EVSEMaxCurrent;
@@ -581,9 +735,9 @@ struct din_ChargingStatusResType {
 
 struct din_ContractAuthenticationReqType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[DIN_LEN_IDREF + 1]; } Id;
     bool has_GenChallenge;
-    struct { uint16_t len; char chars[65]; } GenChallenge;
+    struct { uint16_t len; char chars[DIN_LEN_genChallengeType + 1]; } GenChallenge;
 };
 
 struct din_ContractAuthenticationResType {
@@ -628,8 +782,8 @@ struct din_CurrentDemandResType {
 
 struct din_MeteringReceiptReqType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[8]; } SessionID;
+    struct { uint16_t len; char chars[DIN_LEN_IDREF + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_sessionIDType]; } SessionID;
     bool has_SAScheduleTupleID;
     int16_t SAScheduleTupleID;
     struct din_MeterInfoType MeterInfo;
@@ -641,13 +795,13 @@ struct din_MeteringReceiptResType {
 };
 
 struct din_PaymentDetailsReqType {
-    struct { uint16_t len; char chars[97]; } ContractID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_contractIDType + 1]; } ContractID;
     struct din_CertificateChainType ContractSignatureCertChain;
 };
 
 struct din_PaymentDetailsResType {
     enum din_responseCodeType ResponseCode;
-    struct { uint16_t len; char chars[65]; } GenChallenge;
+    struct { uint16_t len; char chars[DIN_LEN_genChallengeType + 1]; } GenChallenge;
     int64_t DateTimeNow;
 };
 
@@ -658,7 +812,7 @@ struct din_ProfileEntryType {
 
 struct din_ChargingProfileType {
     int16_t SAScheduleTupleID;
-    struct { struct din_ProfileEntryType array[24]; uint16_t count; } ProfileEntry;
+    struct { struct din_ProfileEntryType array[DIN_CAP_ChargingProfileType_ProfileEntry]; uint16_t count; } ProfileEntry;
 };
 
 struct din_DC_EVPowerDeliveryParameterType {
@@ -716,7 +870,7 @@ struct din_ServiceDetailReqType {
 };
 
 struct din_ParameterType {
-    struct { uint16_t len; char chars[65]; } Name;
+    struct { uint16_t len; char chars[DIN_LEN_string + 1]; } Name;
     enum din_valueType ValueType;
     uint8_t choice; /* 0 = none, else din_ParameterType_<member> */
     union {
@@ -725,18 +879,18 @@ struct din_ParameterType {
         int16_t shortValue;
         int32_t intValue;
         struct din_PhysicalValueType physicalValue;
-        struct { uint16_t len; char chars[65]; } stringValue;
+        struct { uint16_t len; char chars[DIN_LEN_string + 1]; } stringValue;
     };
 };
 enum { din_ParameterType_boolValue = 1, din_ParameterType_byteValue = 2, din_ParameterType_shortValue = 3, din_ParameterType_intValue = 4, din_ParameterType_physicalValue = 5, din_ParameterType_stringValue = 6 };
 
 struct din_ParameterSetType {
     int16_t ParameterSetID;
-    struct { struct din_ParameterType array[16]; uint16_t count; } Parameter;
+    struct { struct din_ParameterType array[DIN_CAP_ParameterSetType_Parameter]; uint16_t count; } Parameter;
 };
 
 struct din_ServiceParameterListType {
-    struct { struct din_ParameterSetType array[8]; uint16_t count; } ParameterSet;
+    struct { struct din_ParameterSetType array[DIN_CAP_ServiceParameterListType_ParameterSet]; uint16_t count; } ParameterSet;
 };
 
 struct din_ServiceDetailResType {
@@ -748,22 +902,22 @@ struct din_ServiceDetailResType {
 
 struct din_ServiceDiscoveryReqType {
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[129]; } ServiceScope;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_serviceScopeType + 1]; } ServiceScope;
     bool has_ServiceCategory;
     enum din_serviceCategoryType ServiceCategory;
 };
 
 struct din_PaymentOptionsType {
-    struct { enum din_paymentOptionType array[2]; uint16_t count; } PaymentOption;
+    struct { enum din_paymentOptionType array[DIN_CAP_PaymentOptionsType_PaymentOption]; uint16_t count; } PaymentOption;
 };
 
 struct din_ServiceTagType {
     uint16_t ServiceID;
     bool has_ServiceName;
-    struct { uint16_t len; char chars[129]; } ServiceName;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_serviceNameType + 1]; } ServiceName;
     enum din_serviceCategoryType ServiceCategory;
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[129]; } ServiceScope;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_serviceScopeType + 1]; } ServiceScope;
 };
 
 struct din_ServiceChargeType {
@@ -778,7 +932,7 @@ struct din_ServiceType {
 };
 
 struct din_ServiceTagListType {
-    struct { struct din_ServiceType array[8]; uint16_t count; } Service;
+    struct { struct din_ServiceType array[DIN_CAP_ServiceTagListType_Service]; uint16_t count; } Service;
 };
 
 struct din_ServiceDiscoveryResType {
@@ -796,7 +950,7 @@ struct din_SelectedServiceType {
 };
 
 struct din_SelectedServiceListType {
-    struct { struct din_SelectedServiceType array[16]; uint16_t count; } SelectedService;
+    struct { struct din_SelectedServiceType array[DIN_CAP_SelectedServiceListType_SelectedService]; uint16_t count; } SelectedService;
 };
 
 struct din_ServicePaymentSelectionReqType {
@@ -809,12 +963,12 @@ struct din_ServicePaymentSelectionResType {
 };
 
 struct din_SessionSetupReqType {
-    struct { uint16_t len; uint8_t bytes[8]; } EVCCID;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_evccIDType]; } EVCCID;
 };
 
 struct din_SessionSetupResType {
     enum din_responseCodeType ResponseCode;
-    struct { uint16_t len; uint8_t bytes[32]; } EVSEID;
+    struct { uint16_t len; uint8_t bytes[DIN_LEN_evseIDType]; } EVSEID;
     bool has_DateTimeNow;
     int64_t DateTimeNow;
 };

@@ -6,10 +6,164 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/core/config.h"
 #include "ccsplc/core/exi.h"
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* Capacities (tools/exigen/caps.options [full]): array members in elements, strings in characters
+ * (with a schema maxLength) or bytes, binaries in bytes. A profile (CCS_CONFIG_FILE) may lower them. */
+#ifndef ISO2_CAP_TransformType_XPath
+#define ISO2_CAP_TransformType_XPath 24
+#endif
+#ifndef ISO2_CAP_SignedInfoType_Reference
+#define ISO2_CAP_SignedInfoType_Reference 4
+#endif
+#ifndef ISO2_CAP_X509DataType_X509IssuerSerial
+#define ISO2_CAP_X509DataType_X509IssuerSerial 1
+#endif
+#ifndef ISO2_CAP_X509DataType_X509SKI
+#define ISO2_CAP_X509DataType_X509SKI 1
+#endif
+#ifndef ISO2_CAP_X509DataType_X509SubjectName
+#define ISO2_CAP_X509DataType_X509SubjectName 1
+#endif
+#ifndef ISO2_CAP_X509DataType_X509Certificate
+#define ISO2_CAP_X509DataType_X509Certificate 4
+#endif
+#ifndef ISO2_CAP_X509DataType_X509CRL
+#define ISO2_CAP_X509DataType_X509CRL 1
+#endif
+#ifndef ISO2_CAP_SPKIDataType_SPKISexp
+#define ISO2_CAP_SPKIDataType_SPKISexp 1
+#endif
+#ifndef ISO2_CAP_KeyInfoType_KeyName
+#define ISO2_CAP_KeyInfoType_KeyName 1
+#endif
+#ifndef ISO2_CAP_KeyInfoType_KeyValue
+#define ISO2_CAP_KeyInfoType_KeyValue 1
+#endif
+#ifndef ISO2_CAP_KeyInfoType_RetrievalMethod
+#define ISO2_CAP_KeyInfoType_RetrievalMethod 1
+#endif
+#ifndef ISO2_CAP_KeyInfoType_X509Data
+#define ISO2_CAP_KeyInfoType_X509Data 1
+#endif
+#ifndef ISO2_CAP_KeyInfoType_PGPData
+#define ISO2_CAP_KeyInfoType_PGPData 1
+#endif
+#ifndef ISO2_CAP_KeyInfoType_SPKIData
+#define ISO2_CAP_KeyInfoType_SPKIData 1
+#endif
+#ifndef ISO2_CAP_KeyInfoType_MgmtData
+#define ISO2_CAP_KeyInfoType_MgmtData 1
+#endif
+#ifndef ISO2_CAP_ListOfRootCertificateIDsType_RootCertificateID
+#define ISO2_CAP_ListOfRootCertificateIDsType_RootCertificateID 20
+#endif
+#ifndef ISO2_CAP_SubCertificatesType_Certificate
+#define ISO2_CAP_SubCertificatesType_Certificate 4
+#endif
+#ifndef ISO2_CAP_PMaxScheduleType_PMaxScheduleEntry
+#define ISO2_CAP_PMaxScheduleType_PMaxScheduleEntry 24
+#endif
+#ifndef ISO2_CAP_ConsumptionCostType_Cost
+#define ISO2_CAP_ConsumptionCostType_Cost 3
+#endif
+#ifndef ISO2_CAP_SalesTariffEntryType_ConsumptionCost
+#define ISO2_CAP_SalesTariffEntryType_ConsumptionCost 3
+#endif
+#ifndef ISO2_CAP_SalesTariffType_SalesTariffEntry
+#define ISO2_CAP_SalesTariffType_SalesTariffEntry 24
+#endif
+#ifndef ISO2_CAP_SAScheduleListType_SAScheduleTuple
+#define ISO2_CAP_SAScheduleListType_SAScheduleTuple 3
+#endif
+#ifndef ISO2_CAP_SelectedServiceListType_SelectedService
+#define ISO2_CAP_SelectedServiceListType_SelectedService 16
+#endif
+#ifndef ISO2_CAP_ChargingProfileType_ProfileEntry
+#define ISO2_CAP_ChargingProfileType_ProfileEntry 24
+#endif
+#ifndef ISO2_CAP_ParameterSetType_Parameter
+#define ISO2_CAP_ParameterSetType_Parameter 16
+#endif
+#ifndef ISO2_CAP_ServiceParameterListType_ParameterSet
+#define ISO2_CAP_ServiceParameterListType_ParameterSet 8
+#endif
+#ifndef ISO2_CAP_PaymentOptionListType_PaymentOption
+#define ISO2_CAP_PaymentOptionListType_PaymentOption 2
+#endif
+#ifndef ISO2_CAP_SupportedEnergyTransferModeType_EnergyTransferMode
+#define ISO2_CAP_SupportedEnergyTransferModeType_EnergyTransferMode 6
+#endif
+#ifndef ISO2_CAP_ServiceListType_Service
+#define ISO2_CAP_ServiceListType_Service 8
+#endif
+#ifndef ISO2_LEN_faultMsgType
+#define ISO2_LEN_faultMsgType 64
+#endif
+#ifndef ISO2_LEN_anyURI
+#define ISO2_LEN_anyURI 128
+#endif
+#ifndef ISO2_LEN_string
+#define ISO2_LEN_string 64
+#endif
+#ifndef ISO2_LEN_ID
+#define ISO2_LEN_ID 64
+#endif
+#ifndef ISO2_LEN_DigestValueType
+#define ISO2_LEN_DigestValueType 128
+#endif
+#ifndef ISO2_LEN_base64Binary
+#define ISO2_LEN_base64Binary 350
+#endif
+#ifndef ISO2_LEN_CryptoBinary
+#define ISO2_LEN_CryptoBinary 350
+#endif
+#ifndef ISO2_LEN_sessionIDType
+#define ISO2_LEN_sessionIDType 8
+#endif
+#ifndef ISO2_LEN_genChallengeType
+#define ISO2_LEN_genChallengeType 16
+#endif
+#ifndef ISO2_LEN_certificateType
+#define ISO2_LEN_certificateType 800
+#endif
+#ifndef ISO2_LEN_privateKeyType
+#define ISO2_LEN_privateKeyType 48
+#endif
+#ifndef ISO2_LEN_dHpublickeyType
+#define ISO2_LEN_dHpublickeyType 65
+#endif
+#ifndef ISO2_LEN_eMAIDType
+#define ISO2_LEN_eMAIDType 15
+#endif
+#ifndef ISO2_LEN_tariffDescriptionType
+#define ISO2_LEN_tariffDescriptionType 32
+#endif
+#ifndef ISO2_LEN_meterIDType
+#define ISO2_LEN_meterIDType 32
+#endif
+#ifndef ISO2_LEN_sigMeterReadingType
+#define ISO2_LEN_sigMeterReadingType 64
+#endif
+#ifndef ISO2_LEN_evseIDType
+#define ISO2_LEN_evseIDType 37
+#endif
+#ifndef ISO2_LEN_serviceScopeType
+#define ISO2_LEN_serviceScopeType 64
+#endif
+#ifndef ISO2_LEN_serviceNameType
+#define ISO2_LEN_serviceNameType 32
+#endif
+#ifndef ISO2_LEN_evccIDType
+#define ISO2_LEN_evccIDType 6
+#endif
+#ifndef ISO2_LEN_CONTENTType
+#define ISO2_LEN_CONTENTType 15
 #endif
 
 enum iso2_DC_EVErrorCodeType {
@@ -135,22 +289,22 @@ enum iso2_unitSymbolType {
 struct iso2_NotificationType {
     enum iso2_faultCodeType FaultCode;
     bool has_FaultMsg;
-    struct { uint16_t len; char chars[257]; } FaultMsg;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_faultMsgType + 1]; } FaultMsg;
 };
 
 struct iso2_CanonicalizationMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct iso2_SignatureMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } Algorithm;
     bool has_HMACOutputLength;
     struct exi_bigint HMACOutputLength;
 };
 
 struct iso2_TransformType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
-    struct { struct { uint16_t len; char chars[65]; } array[24]; uint16_t count; } XPath;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } Algorithm;
+    struct { struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_TransformType_XPath]; uint16_t count; } XPath;
 };
 
 struct iso2_TransformsType {
@@ -158,55 +312,55 @@ struct iso2_TransformsType {
 };
 
 struct iso2_DigestMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct iso2_ReferenceType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct iso2_TransformsType Transforms;
     struct iso2_DigestMethodType DigestMethod;
-    struct { uint16_t len; uint8_t bytes[128]; } DigestValue;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_DigestValueType]; } DigestValue;
 };
 
 struct iso2_SignedInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     struct iso2_CanonicalizationMethodType CanonicalizationMethod;
     struct iso2_SignatureMethodType SignatureMethod;
-    struct { struct iso2_ReferenceType array[4]; uint16_t count; } Reference;
+    struct { struct iso2_ReferenceType array[ISO2_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
 };
 
 struct iso2_SignatureValueType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[350]; } CONTENT;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } CONTENT;
 };
 
 struct iso2_DSAKeyValueType {
     bool has_P;
-    struct { uint16_t len; uint8_t bytes[350]; } P;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } P;
     bool has_Q;
-    struct { uint16_t len; uint8_t bytes[350]; } Q;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } Q;
     bool has_G;
-    struct { uint16_t len; uint8_t bytes[350]; } G;
-    struct { uint16_t len; uint8_t bytes[350]; } Y;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } G;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } Y;
     bool has_J;
-    struct { uint16_t len; uint8_t bytes[350]; } J;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } J;
     bool has_Seed;
-    struct { uint16_t len; uint8_t bytes[350]; } Seed;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } Seed;
     bool has_PgenCounter;
-    struct { uint16_t len; uint8_t bytes[350]; } PgenCounter;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } PgenCounter;
 };
 
 struct iso2_RSAKeyValueType {
-    struct { uint16_t len; uint8_t bytes[350]; } Modulus;
-    struct { uint16_t len; uint8_t bytes[350]; } Exponent;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } Modulus;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_CryptoBinary]; } Exponent;
 };
 
 struct iso2_KeyValueType {
@@ -218,63 +372,63 @@ struct iso2_KeyValueType {
 
 struct iso2_RetrievalMethodType {
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct iso2_TransformsType Transforms;
 };
 
 struct iso2_X509IssuerSerialType {
-    struct { uint16_t len; char chars[65]; } X509IssuerName;
+    struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } X509IssuerName;
     struct exi_bigint X509SerialNumber;
 };
 
 struct iso2_X509DataType {
-    struct { struct iso2_X509IssuerSerialType array[1]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[4]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509CRL;
+    struct { struct iso2_X509IssuerSerialType array[ISO2_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
+    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
+    struct { struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
+    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
+    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
 };
 
 struct iso2_PGPDataType {
     bool has_PGPKeyID;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyID;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } PGPKeyID;
     bool has_PGPKeyPacket;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } PGPKeyPacket;
     bool has_PGPKeyPacket_2;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket_2;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } PGPKeyPacket_2;
 };
 
 struct iso2_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } SPKISexp;
+    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
 };
 
 struct iso2_KeyInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } KeyName;
-    struct { struct iso2_KeyValueType array[1]; uint16_t count; } KeyValue;
-    struct { struct iso2_RetrievalMethodType array[1]; uint16_t count; } RetrievalMethod;
-    struct { struct iso2_X509DataType array[1]; uint16_t count; } X509Data;
-    struct { struct iso2_PGPDataType array[1]; uint16_t count; } PGPData;
-    struct { struct iso2_SPKIDataType array[1]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } MgmtData;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
+    struct { struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
+    struct { struct iso2_KeyValueType array[ISO2_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
+    struct { struct iso2_RetrievalMethodType array[ISO2_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
+    struct { struct iso2_X509DataType array[ISO2_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
+    struct { struct iso2_PGPDataType array[ISO2_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
+    struct { struct iso2_SPKIDataType array[ISO2_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
+    struct { struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
 };
 
 struct iso2_ObjectType {
     bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
+    struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } Encoding;
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     bool has_MimeType;
-    struct { uint16_t len; char chars[65]; } MimeType;
+    struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } MimeType;
 };
 
 struct iso2_SignatureType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     struct iso2_SignedInfoType SignedInfo;
     struct iso2_SignatureValueType SignatureValue;
     bool has_KeyInfo;
@@ -284,7 +438,7 @@ struct iso2_SignatureType {
 };
 
 struct iso2_MessageHeaderType {
-    struct { uint16_t len; uint8_t bytes[8]; } SessionID;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_sessionIDType]; } SessionID;
     bool has_Notification;
     struct iso2_NotificationType Notification;
     bool has_Signature;
@@ -293,9 +447,9 @@ struct iso2_MessageHeaderType {
 
 struct iso2_AuthorizationReqType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     bool has_GenChallenge;
-    struct { uint16_t len; uint8_t bytes[16]; } GenChallenge;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_genChallengeType]; } GenChallenge;
 };
 
 struct iso2_AuthorizationResType {
@@ -332,40 +486,40 @@ struct iso2_CableCheckResType {
 };
 
 struct iso2_ListOfRootCertificateIDsType {
-    struct { struct iso2_X509IssuerSerialType array[20]; uint16_t count; } RootCertificateID;
+    struct { struct iso2_X509IssuerSerialType array[ISO2_CAP_ListOfRootCertificateIDsType_RootCertificateID]; uint16_t count; } RootCertificateID;
 };
 
 struct iso2_CertificateInstallationReqType {
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[800]; } OEMProvisioningCert;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_certificateType]; } OEMProvisioningCert;
     struct iso2_ListOfRootCertificateIDsType ListOfRootCertificateIDs;
 };
 
 struct iso2_SubCertificatesType {
-    struct { struct { uint16_t len; uint8_t bytes[800]; } array[4]; uint16_t count; } Certificate;
+    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_certificateType]; } array[ISO2_CAP_SubCertificatesType_Certificate]; uint16_t count; } Certificate;
 };
 
 struct iso2_CertificateChainType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[800]; } Certificate;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_certificateType]; } Certificate;
     bool has_SubCertificates;
     struct iso2_SubCertificatesType SubCertificates;
 };
 
 struct iso2_ContractSignatureEncryptedPrivateKeyType {
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[48]; } CONTENT;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_privateKeyType]; } CONTENT;
 };
 
 struct iso2_DiffieHellmanPublickeyType {
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[65]; } CONTENT;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_dHpublickeyType]; } CONTENT;
 };
 
 struct iso2_EMAIDType {
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; char chars[61]; } CONTENT;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_eMAIDType + 1]; } CONTENT;
 };
 
 struct iso2_CertificateInstallationResType {
@@ -378,9 +532,9 @@ struct iso2_CertificateInstallationResType {
 };
 
 struct iso2_CertificateUpdateReqType {
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     struct iso2_CertificateChainType ContractSignatureCertChain;
-    struct { uint16_t len; char chars[61]; } eMAID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_eMAIDType + 1]; } eMAID;
     struct iso2_ListOfRootCertificateIDsType ListOfRootCertificateIDs;
 };
 
@@ -467,7 +621,7 @@ struct iso2_PMaxScheduleEntryType {
 enum { iso2_PMaxScheduleEntryType_RelativeTimeInterval = 1, iso2_PMaxScheduleEntryType_TimeInterval = 2 };
 
 struct iso2_PMaxScheduleType {
-    struct { struct iso2_PMaxScheduleEntryType array[24]; uint16_t count; } PMaxScheduleEntry;
+    struct { struct iso2_PMaxScheduleEntryType array[ISO2_CAP_PMaxScheduleType_PMaxScheduleEntry]; uint16_t count; } PMaxScheduleEntry;
 };
 
 struct iso2_CostType {
@@ -479,7 +633,7 @@ struct iso2_CostType {
 
 struct iso2_ConsumptionCostType {
     struct iso2_PhysicalValueType startValue;
-    struct { struct iso2_CostType array[3]; uint16_t count; } Cost;
+    struct { struct iso2_CostType array[ISO2_CAP_ConsumptionCostType_Cost]; uint16_t count; } Cost;
 };
 
 struct iso2_SalesTariffEntryType {
@@ -490,19 +644,19 @@ struct iso2_SalesTariffEntryType {
     };
     bool has_EPriceLevel;
     uint8_t EPriceLevel;
-    struct { struct iso2_ConsumptionCostType array[3]; uint16_t count; } ConsumptionCost;
+    struct { struct iso2_ConsumptionCostType array[ISO2_CAP_SalesTariffEntryType_ConsumptionCost]; uint16_t count; } ConsumptionCost;
 };
 enum { iso2_SalesTariffEntryType_RelativeTimeInterval = 1, iso2_SalesTariffEntryType_TimeInterval = 2 };
 
 struct iso2_SalesTariffType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     uint8_t SalesTariffID;
     bool has_SalesTariffDescription;
-    struct { uint16_t len; char chars[129]; } SalesTariffDescription;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_tariffDescriptionType + 1]; } SalesTariffDescription;
     bool has_NumEPriceLevels;
     uint8_t NumEPriceLevels;
-    struct { struct iso2_SalesTariffEntryType array[24]; uint16_t count; } SalesTariffEntry;
+    struct { struct iso2_SalesTariffEntryType array[ISO2_CAP_SalesTariffType_SalesTariffEntry]; uint16_t count; } SalesTariffEntry;
 };
 
 struct iso2_SAScheduleTupleType {
@@ -513,7 +667,7 @@ struct iso2_SAScheduleTupleType {
 };
 
 struct iso2_SAScheduleListType {
-    struct { struct iso2_SAScheduleTupleType array[3]; uint16_t count; } SAScheduleTuple;
+    struct { struct iso2_SAScheduleTupleType array[ISO2_CAP_SAScheduleListType_SAScheduleTuple]; uint16_t count; } SAScheduleTuple;
 };
 
 struct iso2_SASchedulesType {
@@ -573,11 +727,11 @@ struct iso2_ChargingStatusReqType {
 };
 
 struct iso2_MeterInfoType {
-    struct { uint16_t len; char chars[129]; } MeterID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_meterIDType + 1]; } MeterID;
     bool has_MeterReading;
     uint64_t MeterReading;
     bool has_SigMeterReading;
-    struct { uint16_t len; uint8_t bytes[64]; } SigMeterReading;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_sigMeterReadingType]; } SigMeterReading;
     bool has_MeterStatus;
     int16_t MeterStatus;
     bool has_TMeter;
@@ -586,7 +740,7 @@ struct iso2_MeterInfoType {
 
 struct iso2_ChargingStatusResType {
     enum iso2_responseCodeType ResponseCode;
-    struct { uint16_t len; char chars[149]; } EVSEID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_evseIDType + 1]; } EVSEID;
     uint8_t SAScheduleTupleID;
     bool has_EVSEMaxCurrent;
     struct iso2_PhysicalValueType EVSEMaxCurrent;
@@ -630,7 +784,7 @@ struct iso2_CurrentDemandResType {
     struct iso2_PhysicalValueType EVSEMaximumCurrentLimit;
     bool has_EVSEMaximumPowerLimit;
     struct iso2_PhysicalValueType EVSEMaximumPowerLimit;
-    struct { uint16_t len; char chars[149]; } EVSEID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_evseIDType + 1]; } EVSEID;
     uint8_t SAScheduleTupleID;
     bool has_MeterInfo;
     struct iso2_MeterInfoType MeterInfo;
@@ -640,8 +794,8 @@ struct iso2_CurrentDemandResType {
 
 struct iso2_MeteringReceiptReqType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[8]; } SessionID;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_sessionIDType]; } SessionID;
     bool has_SAScheduleTupleID;
     uint8_t SAScheduleTupleID;
     struct iso2_MeterInfoType MeterInfo;
@@ -664,13 +818,13 @@ struct iso2_MeteringReceiptResType {
 enum { iso2_MeteringReceiptResType_AC_EVSEStatus = 1, iso2_MeteringReceiptResType_DC_EVSEStatus = 2, iso2_MeteringReceiptResType_EVSEStatus = 3 };
 
 struct iso2_PaymentDetailsReqType {
-    struct { uint16_t len; char chars[61]; } eMAID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_eMAIDType + 1]; } eMAID;
     struct iso2_CertificateChainType ContractSignatureCertChain;
 };
 
 struct iso2_PaymentDetailsResType {
     enum iso2_responseCodeType ResponseCode;
-    struct { uint16_t len; uint8_t bytes[16]; } GenChallenge;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_genChallengeType]; } GenChallenge;
     int64_t EVSETimeStamp;
 };
 
@@ -681,7 +835,7 @@ struct iso2_SelectedServiceType {
 };
 
 struct iso2_SelectedServiceListType {
-    struct { struct iso2_SelectedServiceType array[16]; uint16_t count; } SelectedService;
+    struct { struct iso2_SelectedServiceType array[ISO2_CAP_SelectedServiceListType_SelectedService]; uint16_t count; } SelectedService;
 };
 
 struct iso2_PaymentServiceSelectionReqType {
@@ -701,7 +855,7 @@ struct iso2_ProfileEntryType {
 };
 
 struct iso2_ChargingProfileType {
-    struct { struct iso2_ProfileEntryType array[24]; uint16_t count; } ProfileEntry;
+    struct { struct iso2_ProfileEntryType array[ISO2_CAP_ChargingProfileType_ProfileEntry]; uint16_t count; } ProfileEntry;
 };
 
 struct iso2_DC_EVPowerDeliveryParameterType {
@@ -756,7 +910,7 @@ struct iso2_ServiceDetailReqType {
 };
 
 struct iso2_ParameterType {
-    struct { uint16_t len; char chars[65]; } Name;
+    struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } Name;
     uint8_t choice; /* 0 = none, else iso2_ParameterType_<member> */
     union {
         bool boolValue;
@@ -764,18 +918,18 @@ struct iso2_ParameterType {
         int16_t shortValue;
         int32_t intValue;
         struct iso2_PhysicalValueType physicalValue;
-        struct { uint16_t len; char chars[65]; } stringValue;
+        struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } stringValue;
     };
 };
 enum { iso2_ParameterType_boolValue = 1, iso2_ParameterType_byteValue = 2, iso2_ParameterType_shortValue = 3, iso2_ParameterType_intValue = 4, iso2_ParameterType_physicalValue = 5, iso2_ParameterType_stringValue = 6 };
 
 struct iso2_ParameterSetType {
     int16_t ParameterSetID;
-    struct { struct iso2_ParameterType array[16]; uint16_t count; } Parameter;
+    struct { struct iso2_ParameterType array[ISO2_CAP_ParameterSetType_Parameter]; uint16_t count; } Parameter;
 };
 
 struct iso2_ServiceParameterListType {
-    struct { struct iso2_ParameterSetType array[8]; uint16_t count; } ParameterSet;
+    struct { struct iso2_ParameterSetType array[ISO2_CAP_ServiceParameterListType_ParameterSet]; uint16_t count; } ParameterSet;
 };
 
 struct iso2_ServiceDetailResType {
@@ -787,26 +941,26 @@ struct iso2_ServiceDetailResType {
 
 struct iso2_ServiceDiscoveryReqType {
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[257]; } ServiceScope;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_serviceScopeType + 1]; } ServiceScope;
     bool has_ServiceCategory;
     enum iso2_serviceCategoryType ServiceCategory;
 };
 
 struct iso2_PaymentOptionListType {
-    struct { enum iso2_paymentOptionType array[2]; uint16_t count; } PaymentOption;
+    struct { enum iso2_paymentOptionType array[ISO2_CAP_PaymentOptionListType_PaymentOption]; uint16_t count; } PaymentOption;
 };
 
 struct iso2_SupportedEnergyTransferModeType {
-    struct { enum iso2_EnergyTransferModeType array[6]; uint16_t count; } EnergyTransferMode;
+    struct { enum iso2_EnergyTransferModeType array[ISO2_CAP_SupportedEnergyTransferModeType_EnergyTransferMode]; uint16_t count; } EnergyTransferMode;
 };
 
 struct iso2_ChargeServiceType {
     uint16_t ServiceID;
     bool has_ServiceName;
-    struct { uint16_t len; char chars[129]; } ServiceName;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_serviceNameType + 1]; } ServiceName;
     enum iso2_serviceCategoryType ServiceCategory;
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[257]; } ServiceScope;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_serviceScopeType + 1]; } ServiceScope;
     bool FreeService;
     struct iso2_SupportedEnergyTransferModeType SupportedEnergyTransferMode;
 };
@@ -814,15 +968,15 @@ struct iso2_ChargeServiceType {
 struct iso2_ServiceType {
     uint16_t ServiceID;
     bool has_ServiceName;
-    struct { uint16_t len; char chars[129]; } ServiceName;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_serviceNameType + 1]; } ServiceName;
     enum iso2_serviceCategoryType ServiceCategory;
     bool has_ServiceScope;
-    struct { uint16_t len; char chars[257]; } ServiceScope;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_serviceScopeType + 1]; } ServiceScope;
     bool FreeService;
 };
 
 struct iso2_ServiceListType {
-    struct { struct iso2_ServiceType array[8]; uint16_t count; } Service;
+    struct { struct iso2_ServiceType array[ISO2_CAP_ServiceListType_Service]; uint16_t count; } Service;
 };
 
 struct iso2_ServiceDiscoveryResType {
@@ -834,12 +988,12 @@ struct iso2_ServiceDiscoveryResType {
 };
 
 struct iso2_SessionSetupReqType {
-    struct { uint16_t len; uint8_t bytes[6]; } EVCCID;
+    struct { uint16_t len; uint8_t bytes[ISO2_LEN_evccIDType]; } EVCCID;
 };
 
 struct iso2_SessionSetupResType {
     enum iso2_responseCodeType ResponseCode;
-    struct { uint16_t len; char chars[149]; } EVSEID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_evseIDType + 1]; } EVSEID;
     bool has_EVSETimeStamp;
     int64_t EVSETimeStamp;
 };
@@ -911,9 +1065,9 @@ struct iso2_V2G_MessageType {
 
 struct iso2_eMAIDFragmentType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     bool has_CONTENT;
-    struct { uint16_t len; char chars[61]; } CONTENT;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_CONTENTType + 1]; } CONTENT;
 };
 
 /* The document: exactly one root element (the member named by 'root'). */

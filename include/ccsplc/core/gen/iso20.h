@@ -6,10 +6,188 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/core/config.h"
 #include "ccsplc/core/exi.h"
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* Capacities (tools/exigen/caps.options [full]): array members in elements, strings in characters
+ * (with a schema maxLength) or bytes, binaries in bytes. A profile (CCS_CONFIG_FILE) may lower them. */
+#ifndef ISO20_CAP_TransformType_XPath
+#define ISO20_CAP_TransformType_XPath 24
+#endif
+#ifndef ISO20_CAP_SignedInfoType_Reference
+#define ISO20_CAP_SignedInfoType_Reference 4
+#endif
+#ifndef ISO20_CAP_X509DataType_X509IssuerSerial
+#define ISO20_CAP_X509DataType_X509IssuerSerial 1
+#endif
+#ifndef ISO20_CAP_X509DataType_X509SKI
+#define ISO20_CAP_X509DataType_X509SKI 1
+#endif
+#ifndef ISO20_CAP_X509DataType_X509SubjectName
+#define ISO20_CAP_X509DataType_X509SubjectName 1
+#endif
+#ifndef ISO20_CAP_X509DataType_X509Certificate
+#define ISO20_CAP_X509DataType_X509Certificate 4
+#endif
+#ifndef ISO20_CAP_X509DataType_X509CRL
+#define ISO20_CAP_X509DataType_X509CRL 1
+#endif
+#ifndef ISO20_CAP_SPKIDataType_SPKISexp
+#define ISO20_CAP_SPKIDataType_SPKISexp 1
+#endif
+#ifndef ISO20_CAP_KeyInfoType_KeyName
+#define ISO20_CAP_KeyInfoType_KeyName 1
+#endif
+#ifndef ISO20_CAP_KeyInfoType_KeyValue
+#define ISO20_CAP_KeyInfoType_KeyValue 1
+#endif
+#ifndef ISO20_CAP_KeyInfoType_RetrievalMethod
+#define ISO20_CAP_KeyInfoType_RetrievalMethod 1
+#endif
+#ifndef ISO20_CAP_KeyInfoType_X509Data
+#define ISO20_CAP_KeyInfoType_X509Data 1
+#endif
+#ifndef ISO20_CAP_KeyInfoType_PGPData
+#define ISO20_CAP_KeyInfoType_PGPData 1
+#endif
+#ifndef ISO20_CAP_KeyInfoType_SPKIData
+#define ISO20_CAP_KeyInfoType_SPKIData 1
+#endif
+#ifndef ISO20_CAP_KeyInfoType_MgmtData
+#define ISO20_CAP_KeyInfoType_MgmtData 1
+#endif
+#ifndef ISO20_CAP_SubCertificatesType_Certificate
+#define ISO20_CAP_SubCertificatesType_Certificate 4
+#endif
+#ifndef ISO20_CAP_SupportedProvidersListType_ProviderID
+#define ISO20_CAP_SupportedProvidersListType_ProviderID 24
+#endif
+#ifndef ISO20_CAP_AuthorizationSetupResType_AuthorizationServices
+#define ISO20_CAP_AuthorizationSetupResType_AuthorizationServices 2
+#endif
+#ifndef ISO20_CAP_ListOfRootCertificateIDsType_RootCertificateID
+#define ISO20_CAP_ListOfRootCertificateIDsType_RootCertificateID 20
+#endif
+#ifndef ISO20_CAP_EMAIDListType_EMAID
+#define ISO20_CAP_EMAIDListType_EMAID 8
+#endif
+#ifndef ISO20_CAP_ReceiptType_TaxCosts
+#define ISO20_CAP_ReceiptType_TaxCosts 10
+#endif
+#ifndef ISO20_CAP_EVPowerProfileEntryListType_EVPowerProfileEntry
+#define ISO20_CAP_EVPowerProfileEntryListType_EVPowerProfileEntry 24
+#endif
+#ifndef ISO20_CAP_EVPowerScheduleEntryListType_EVPowerScheduleEntry
+#define ISO20_CAP_EVPowerScheduleEntryListType_EVPowerScheduleEntry 24
+#endif
+#ifndef ISO20_CAP_EVPriceRuleStackType_EVPriceRule
+#define ISO20_CAP_EVPriceRuleStackType_EVPriceRule 8
+#endif
+#ifndef ISO20_CAP_EVPriceRuleStackListType_EVPriceRuleStack
+#define ISO20_CAP_EVPriceRuleStackListType_EVPriceRuleStack 24
+#endif
+#ifndef ISO20_CAP_TaxRuleListType_TaxRule
+#define ISO20_CAP_TaxRuleListType_TaxRule 10
+#endif
+#ifndef ISO20_CAP_PriceRuleStackType_PriceRule
+#define ISO20_CAP_PriceRuleStackType_PriceRule 8
+#endif
+#ifndef ISO20_CAP_PriceRuleStackListType_PriceRuleStack
+#define ISO20_CAP_PriceRuleStackListType_PriceRuleStack 24
+#endif
+#ifndef ISO20_CAP_OverstayRuleListType_OverstayRule
+#define ISO20_CAP_OverstayRuleListType_OverstayRule 5
+#endif
+#ifndef ISO20_CAP_AdditionalServiceListType_AdditionalService
+#define ISO20_CAP_AdditionalServiceListType_AdditionalService 5
+#endif
+#ifndef ISO20_CAP_PriceLevelScheduleEntryListType_PriceLevelScheduleEntry
+#define ISO20_CAP_PriceLevelScheduleEntryListType_PriceLevelScheduleEntry 24
+#endif
+#ifndef ISO20_CAP_PowerScheduleEntryListType_PowerScheduleEntry
+#define ISO20_CAP_PowerScheduleEntryListType_PowerScheduleEntry 24
+#endif
+#ifndef ISO20_CAP_Scheduled_SEResControlModeType_ScheduleTuple
+#define ISO20_CAP_Scheduled_SEResControlModeType_ScheduleTuple 3
+#endif
+#ifndef ISO20_CAP_ParameterSetType_Parameter
+#define ISO20_CAP_ParameterSetType_Parameter 16
+#endif
+#ifndef ISO20_CAP_ServiceParameterListType_ParameterSet
+#define ISO20_CAP_ServiceParameterListType_ParameterSet 8
+#endif
+#ifndef ISO20_CAP_ServiceIDListType_ServiceID
+#define ISO20_CAP_ServiceIDListType_ServiceID 16
+#endif
+#ifndef ISO20_CAP_ServiceListType_Service
+#define ISO20_CAP_ServiceListType_Service 8
+#endif
+#ifndef ISO20_CAP_SelectedServiceListType_SelectedService
+#define ISO20_CAP_SelectedServiceListType_SelectedService 16
+#endif
+#ifndef ISO20_LEN_anyURI
+#define ISO20_LEN_anyURI 128
+#endif
+#ifndef ISO20_LEN_string
+#define ISO20_LEN_string 64
+#endif
+#ifndef ISO20_LEN_ID
+#define ISO20_LEN_ID 64
+#endif
+#ifndef ISO20_LEN_DigestValueType
+#define ISO20_LEN_DigestValueType 128
+#endif
+#ifndef ISO20_LEN_base64Binary
+#define ISO20_LEN_base64Binary 350
+#endif
+#ifndef ISO20_LEN_CryptoBinary
+#define ISO20_LEN_CryptoBinary 350
+#endif
+#ifndef ISO20_LEN_sessionIDType
+#define ISO20_LEN_sessionIDType 8
+#endif
+#ifndef ISO20_LEN_certificateType
+#define ISO20_LEN_certificateType 1600
+#endif
+#ifndef ISO20_LEN_genChallengeType
+#define ISO20_LEN_genChallengeType 16
+#endif
+#ifndef ISO20_LEN_nameType
+#define ISO20_LEN_nameType 80
+#endif
+#ifndef ISO20_LEN_identifierType
+#define ISO20_LEN_identifierType 255
+#endif
+#ifndef ISO20_LEN_dhPublicKeyType
+#define ISO20_LEN_dhPublicKeyType 133
+#endif
+#ifndef ISO20_LEN_secp521_EncryptedPrivateKeyType
+#define ISO20_LEN_secp521_EncryptedPrivateKeyType 94
+#endif
+#ifndef ISO20_LEN_x448_EncryptedPrivateKeyType
+#define ISO20_LEN_x448_EncryptedPrivateKeyType 84
+#endif
+#ifndef ISO20_LEN_tpm_EncryptedPrivateKeyType
+#define ISO20_LEN_tpm_EncryptedPrivateKeyType 206
+#endif
+#ifndef ISO20_LEN_meterIDType
+#define ISO20_LEN_meterIDType 32
+#endif
+#ifndef ISO20_LEN_meterSignatureType
+#define ISO20_LEN_meterSignatureType 64
+#endif
+#ifndef ISO20_LEN_currencyType
+#define ISO20_LEN_currencyType 3
+#endif
+#ifndef ISO20_LEN_descriptionType
+#define ISO20_LEN_descriptionType 160
+#endif
+#ifndef ISO20_LEN_languageType
+#define ISO20_LEN_languageType 3
 #endif
 
 enum iso20_authorizationType {
@@ -115,18 +293,18 @@ enum iso20_responseCodeType {
 };
 
 struct iso20_CanonicalizationMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct iso20_SignatureMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } Algorithm;
     bool has_HMACOutputLength;
     struct exi_bigint HMACOutputLength;
 };
 
 struct iso20_TransformType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
-    struct { struct { uint16_t len; char chars[65]; } array[24]; uint16_t count; } XPath;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } Algorithm;
+    struct { struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_TransformType_XPath]; uint16_t count; } XPath;
 };
 
 struct iso20_TransformsType {
@@ -134,55 +312,55 @@ struct iso20_TransformsType {
 };
 
 struct iso20_DigestMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct iso20_ReferenceType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct iso20_TransformsType Transforms;
     struct iso20_DigestMethodType DigestMethod;
-    struct { uint16_t len; uint8_t bytes[128]; } DigestValue;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_DigestValueType]; } DigestValue;
 };
 
 struct iso20_SignedInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
     struct iso20_CanonicalizationMethodType CanonicalizationMethod;
     struct iso20_SignatureMethodType SignatureMethod;
-    struct { struct iso20_ReferenceType array[4]; uint16_t count; } Reference;
+    struct { struct iso20_ReferenceType array[ISO20_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
 };
 
 struct iso20_SignatureValueType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[350]; } CONTENT;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } CONTENT;
 };
 
 struct iso20_DSAKeyValueType {
     bool has_P;
-    struct { uint16_t len; uint8_t bytes[350]; } P;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } P;
     bool has_Q;
-    struct { uint16_t len; uint8_t bytes[350]; } Q;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } Q;
     bool has_G;
-    struct { uint16_t len; uint8_t bytes[350]; } G;
-    struct { uint16_t len; uint8_t bytes[350]; } Y;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } G;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } Y;
     bool has_J;
-    struct { uint16_t len; uint8_t bytes[350]; } J;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } J;
     bool has_Seed;
-    struct { uint16_t len; uint8_t bytes[350]; } Seed;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } Seed;
     bool has_PgenCounter;
-    struct { uint16_t len; uint8_t bytes[350]; } PgenCounter;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } PgenCounter;
 };
 
 struct iso20_RSAKeyValueType {
-    struct { uint16_t len; uint8_t bytes[350]; } Modulus;
-    struct { uint16_t len; uint8_t bytes[350]; } Exponent;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } Modulus;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_CryptoBinary]; } Exponent;
 };
 
 struct iso20_KeyValueType {
@@ -194,63 +372,63 @@ struct iso20_KeyValueType {
 
 struct iso20_RetrievalMethodType {
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct iso20_TransformsType Transforms;
 };
 
 struct iso20_X509IssuerSerialType {
-    struct { uint16_t len; char chars[65]; } X509IssuerName;
+    struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } X509IssuerName;
     struct exi_bigint X509SerialNumber;
 };
 
 struct iso20_X509DataType {
-    struct { struct iso20_X509IssuerSerialType array[1]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[4]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509CRL;
+    struct { struct iso20_X509IssuerSerialType array[ISO20_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
+    struct { struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
 };
 
 struct iso20_PGPDataType {
     bool has_PGPKeyID;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyID;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } PGPKeyID;
     bool has_PGPKeyPacket;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } PGPKeyPacket;
     bool has_PGPKeyPacket_2;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket_2;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } PGPKeyPacket_2;
 };
 
 struct iso20_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } SPKISexp;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
 };
 
 struct iso20_KeyInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } KeyName;
-    struct { struct iso20_KeyValueType array[1]; uint16_t count; } KeyValue;
-    struct { struct iso20_RetrievalMethodType array[1]; uint16_t count; } RetrievalMethod;
-    struct { struct iso20_X509DataType array[1]; uint16_t count; } X509Data;
-    struct { struct iso20_PGPDataType array[1]; uint16_t count; } PGPData;
-    struct { struct iso20_SPKIDataType array[1]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } MgmtData;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
+    struct { struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
+    struct { struct iso20_KeyValueType array[ISO20_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
+    struct { struct iso20_RetrievalMethodType array[ISO20_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
+    struct { struct iso20_X509DataType array[ISO20_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
+    struct { struct iso20_PGPDataType array[ISO20_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
+    struct { struct iso20_SPKIDataType array[ISO20_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
+    struct { struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
 };
 
 struct iso20_ObjectType {
     bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
+    struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } Encoding;
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
     bool has_MimeType;
-    struct { uint16_t len; char chars[65]; } MimeType;
+    struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } MimeType;
 };
 
 struct iso20_SignatureType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
     struct iso20_SignedInfoType SignedInfo;
     struct iso20_SignatureValueType SignatureValue;
     bool has_KeyInfo;
@@ -260,7 +438,7 @@ struct iso20_SignatureType {
 };
 
 struct iso20_MessageHeaderType {
-    struct { uint16_t len; uint8_t bytes[8]; } SessionID;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_sessionIDType]; } SessionID;
     uint64_t TimeStamp;
     bool has_Signature;
     struct iso20_SignatureType Signature;
@@ -271,17 +449,17 @@ struct iso20_EIM_AReqAuthorizationModeType {
 };
 
 struct iso20_SubCertificatesType {
-    struct { struct { uint16_t len; uint8_t bytes[1600]; } array[4]; uint16_t count; } Certificate;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_certificateType]; } array[ISO20_CAP_SubCertificatesType_Certificate]; uint16_t count; } Certificate;
 };
 
 struct iso20_ContractCertificateChainType {
-    struct { uint16_t len; uint8_t bytes[1600]; } Certificate;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_certificateType]; } Certificate;
     struct iso20_SubCertificatesType SubCertificates;
 };
 
 struct iso20_PnC_AReqAuthorizationModeType {
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[16]; } GenChallenge;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_genChallengeType]; } GenChallenge;
     struct iso20_ContractCertificateChainType ContractCertificateChain;
 };
 
@@ -311,11 +489,11 @@ struct iso20_EIM_ASResAuthorizationModeType {
 };
 
 struct iso20_SupportedProvidersListType {
-    struct { struct { uint16_t len; char chars[321]; } array[24]; uint16_t count; } ProviderID;
+    struct { struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; } array[ISO20_CAP_SupportedProvidersListType_ProviderID]; uint16_t count; } ProviderID;
 };
 
 struct iso20_PnC_ASResAuthorizationModeType {
-    struct { uint16_t len; uint8_t bytes[16]; } GenChallenge;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_genChallengeType]; } GenChallenge;
     bool has_SupportedProviders;
     struct iso20_SupportedProvidersListType SupportedProviders;
 };
@@ -323,7 +501,7 @@ struct iso20_PnC_ASResAuthorizationModeType {
 struct iso20_AuthorizationSetupResType {
     struct iso20_MessageHeaderType Header;
     enum iso20_responseCodeType ResponseCode;
-    struct { enum iso20_authorizationType array[2]; uint16_t count; } AuthorizationServices;
+    struct { enum iso20_authorizationType array[ISO20_CAP_AuthorizationSetupResType_AuthorizationServices]; uint16_t count; } AuthorizationServices;
     bool CertificateInstallationService;
     uint8_t choice; /* 0 = none, else iso20_AuthorizationSetupResType_<member> */
     union {
@@ -334,18 +512,18 @@ struct iso20_AuthorizationSetupResType {
 enum { iso20_AuthorizationSetupResType_EIM_ASResAuthorizationMode = 1, iso20_AuthorizationSetupResType_PnC_ASResAuthorizationMode = 2 };
 
 struct iso20_SignedCertificateChainType {
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[1600]; } Certificate;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_certificateType]; } Certificate;
     bool has_SubCertificates;
     struct iso20_SubCertificatesType SubCertificates;
 };
 
 struct iso20_ListOfRootCertificateIDsType {
-    struct { struct iso20_X509IssuerSerialType array[20]; uint16_t count; } RootCertificateID;
+    struct { struct iso20_X509IssuerSerialType array[ISO20_CAP_ListOfRootCertificateIDsType_RootCertificateID]; uint16_t count; } RootCertificateID;
 };
 
 struct iso20_EMAIDListType {
-    struct { struct { uint16_t len; char chars[1021]; } array[8]; uint16_t count; } EMAID;
+    struct { struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_identifierType + 1]; } array[ISO20_CAP_EMAIDListType_EMAID]; uint16_t count; } EMAID;
 };
 
 struct iso20_CertificateInstallationReqType {
@@ -358,21 +536,21 @@ struct iso20_CertificateInstallationReqType {
 };
 
 struct iso20_CertificateChainType {
-    struct { uint16_t len; uint8_t bytes[1600]; } Certificate;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_certificateType]; } Certificate;
     bool has_SubCertificates;
     struct iso20_SubCertificatesType SubCertificates;
 };
 
 struct iso20_SignedInstallationDataType {
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
     struct iso20_ContractCertificateChainType ContractCertificateChain;
     enum iso20_ecdhCurveType ECDHCurve;
-    struct { uint16_t len; uint8_t bytes[133]; } DHPublicKey;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_dhPublicKeyType]; } DHPublicKey;
     uint8_t choice; /* 0 = none, else iso20_SignedInstallationDataType_<member> */
     union {
-        struct { uint16_t len; uint8_t bytes[94]; } SECP521_EncryptedPrivateKey;
-        struct { uint16_t len; uint8_t bytes[84]; } X448_EncryptedPrivateKey;
-        struct { uint16_t len; uint8_t bytes[206]; } TPM_EncryptedPrivateKey;
+        struct { uint16_t len; uint8_t bytes[ISO20_LEN_secp521_EncryptedPrivateKeyType]; } SECP521_EncryptedPrivateKey;
+        struct { uint16_t len; uint8_t bytes[ISO20_LEN_x448_EncryptedPrivateKeyType]; } X448_EncryptedPrivateKey;
+        struct { uint16_t len; uint8_t bytes[ISO20_LEN_tpm_EncryptedPrivateKeyType]; } TPM_EncryptedPrivateKey;
     };
 };
 enum { iso20_SignedInstallationDataType_SECP521_EncryptedPrivateKey = 1, iso20_SignedInstallationDataType_X448_EncryptedPrivateKey = 2, iso20_SignedInstallationDataType_TPM_EncryptedPrivateKey = 3 };
@@ -387,7 +565,7 @@ struct iso20_CertificateInstallationResType {
 };
 
 struct iso20_MeterInfoType {
-    struct { uint16_t len; char chars[129]; } MeterID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_meterIDType + 1]; } MeterID;
     uint64_t ChargedEnergyReadingWh;
     bool has_BPT_DischargedEnergyReadingWh;
     uint64_t BPT_DischargedEnergyReadingWh;
@@ -396,7 +574,7 @@ struct iso20_MeterInfoType {
     bool has_BPT_InductiveEnergyReadingVARh;
     uint64_t BPT_InductiveEnergyReadingVARh;
     bool has_MeterSignature;
-    struct { uint16_t len; uint8_t bytes[64]; } MeterSignature;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_meterSignatureType]; } MeterSignature;
     bool has_MeterStatus;
     int16_t MeterStatus;
     bool has_MeterTimestamp;
@@ -428,7 +606,7 @@ struct iso20_ReceiptType {
     struct iso20_DetailedCostType AdditionalServicesCosts;
     bool has_OverstayCosts;
     struct iso20_DetailedCostType OverstayCosts;
-    struct { struct iso20_DetailedTaxType array[10]; uint16_t count; } TaxCosts;
+    struct { struct iso20_DetailedTaxType array[ISO20_CAP_ReceiptType_TaxCosts]; uint16_t count; } TaxCosts;
 };
 
 struct iso20_Dynamic_SMDTControlModeType {
@@ -440,8 +618,8 @@ struct iso20_Scheduled_SMDTControlModeType {
 };
 
 struct iso20_SignedMeteringDataType {
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[8]; } SessionID;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO20_LEN_sessionIDType]; } SessionID;
     struct iso20_MeterInfoType MeterInfo;
     bool has_Receipt;
     struct iso20_ReceiptType Receipt;
@@ -483,7 +661,7 @@ struct iso20_PowerScheduleEntryType {
 };
 
 struct iso20_EVPowerProfileEntryListType {
-    struct { struct iso20_PowerScheduleEntryType array[24]; uint16_t count; } EVPowerProfileEntry;
+    struct { struct iso20_PowerScheduleEntryType array[ISO20_CAP_EVPowerProfileEntryListType_EVPowerProfileEntry]; uint16_t count; } EVPowerProfileEntry;
 };
 
 struct iso20_EVPowerProfileType {
@@ -540,7 +718,7 @@ struct iso20_EVPowerScheduleEntryType {
 };
 
 struct iso20_EVPowerScheduleEntryListType {
-    struct { struct iso20_EVPowerScheduleEntryType array[24]; uint16_t count; } EVPowerScheduleEntry;
+    struct { struct iso20_EVPowerScheduleEntryType array[ISO20_CAP_EVPowerScheduleEntryListType_EVPowerScheduleEntry]; uint16_t count; } EVPowerScheduleEntry;
 };
 
 struct iso20_EVPowerScheduleType {
@@ -555,17 +733,17 @@ struct iso20_EVPriceRuleType {
 
 struct iso20_EVPriceRuleStackType {
     uint32_t Duration;
-    struct { struct iso20_EVPriceRuleType array[8]; uint16_t count; } EVPriceRule;
+    struct { struct iso20_EVPriceRuleType array[ISO20_CAP_EVPriceRuleStackType_EVPriceRule]; uint16_t count; } EVPriceRule;
 };
 
 struct iso20_EVPriceRuleStackListType {
-    struct { struct iso20_EVPriceRuleStackType array[24]; uint16_t count; } EVPriceRuleStack;
+    struct { struct iso20_EVPriceRuleStackType array[ISO20_CAP_EVPriceRuleStackListType_EVPriceRuleStack]; uint16_t count; } EVPriceRuleStack;
 };
 
 struct iso20_EVAbsolutePriceScheduleType {
     uint64_t TimeAnchor;
-    struct { uint16_t len; char chars[13]; } Currency;
-    struct { uint16_t len; char chars[1021]; } PriceAlgorithm;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_currencyType + 1]; } Currency;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_identifierType + 1]; } PriceAlgorithm;
     struct iso20_EVPriceRuleStackListType EVPriceRuleStacks;
 };
 
@@ -601,7 +779,7 @@ enum { iso20_ScheduleExchangeReqType_Dynamic_SEReqControlMode = 1, iso20_Schedul
 struct iso20_TaxRuleType {
     uint32_t TaxRuleID;
     bool has_TaxRuleName;
-    struct { uint16_t len; char chars[321]; } TaxRuleName;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; } TaxRuleName;
     struct iso20_RationalNumberType TaxRate;
     bool has_TaxIncludedInPrice;
     bool TaxIncludedInPrice;
@@ -612,7 +790,7 @@ struct iso20_TaxRuleType {
 };
 
 struct iso20_TaxRuleListType {
-    struct { struct iso20_TaxRuleType array[10]; uint16_t count; } TaxRule;
+    struct { struct iso20_TaxRuleType array[ISO20_CAP_TaxRuleListType_TaxRule]; uint16_t count; } TaxRule;
 };
 
 struct iso20_PriceRuleType {
@@ -630,16 +808,16 @@ struct iso20_PriceRuleType {
 
 struct iso20_PriceRuleStackType {
     uint32_t Duration;
-    struct { struct iso20_PriceRuleType array[8]; uint16_t count; } PriceRule;
+    struct { struct iso20_PriceRuleType array[ISO20_CAP_PriceRuleStackType_PriceRule]; uint16_t count; } PriceRule;
 };
 
 struct iso20_PriceRuleStackListType {
-    struct { struct iso20_PriceRuleStackType array[24]; uint16_t count; } PriceRuleStack;
+    struct { struct iso20_PriceRuleStackType array[ISO20_CAP_PriceRuleStackListType_PriceRuleStack]; uint16_t count; } PriceRuleStack;
 };
 
 struct iso20_OverstayRuleType {
     bool has_OverstayRuleDescription;
-    struct { uint16_t len; char chars[641]; } OverstayRuleDescription;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_descriptionType + 1]; } OverstayRuleDescription;
     uint32_t StartTime;
     struct iso20_RationalNumberType OverstayFee;
     uint32_t OverstayFeePeriod;
@@ -650,28 +828,28 @@ struct iso20_OverstayRuleListType {
     uint32_t OverstayTimeThreshold;
     bool has_OverstayPowerThreshold;
     struct iso20_RationalNumberType OverstayPowerThreshold;
-    struct { struct iso20_OverstayRuleType array[5]; uint16_t count; } OverstayRule;
+    struct { struct iso20_OverstayRuleType array[ISO20_CAP_OverstayRuleListType_OverstayRule]; uint16_t count; } OverstayRule;
 };
 
 struct iso20_AdditionalServiceType {
-    struct { uint16_t len; char chars[321]; } ServiceName;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; } ServiceName;
     struct iso20_RationalNumberType ServiceFee;
 };
 
 struct iso20_AdditionalServiceListType {
-    struct { struct iso20_AdditionalServiceType array[5]; uint16_t count; } AdditionalService;
+    struct { struct iso20_AdditionalServiceType array[ISO20_CAP_AdditionalServiceListType_AdditionalService]; uint16_t count; } AdditionalService;
 };
 
 struct iso20_AbsolutePriceScheduleType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
     uint64_t TimeAnchor;
     uint32_t PriceScheduleID;
     bool has_PriceScheduleDescription;
-    struct { uint16_t len; char chars[641]; } PriceScheduleDescription;
-    struct { uint16_t len; char chars[13]; } Currency;
-    struct { uint16_t len; char chars[13]; } Language;
-    struct { uint16_t len; char chars[1021]; } PriceAlgorithm;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_descriptionType + 1]; } PriceScheduleDescription;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_currencyType + 1]; } Currency;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_languageType + 1]; } Language;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_identifierType + 1]; } PriceAlgorithm;
     bool has_MinimumCost;
     struct iso20_RationalNumberType MinimumCost;
     bool has_MaximumCost;
@@ -691,16 +869,16 @@ struct iso20_PriceLevelScheduleEntryType {
 };
 
 struct iso20_PriceLevelScheduleEntryListType {
-    struct { struct iso20_PriceLevelScheduleEntryType array[24]; uint16_t count; } PriceLevelScheduleEntry;
+    struct { struct iso20_PriceLevelScheduleEntryType array[ISO20_CAP_PriceLevelScheduleEntryListType_PriceLevelScheduleEntry]; uint16_t count; } PriceLevelScheduleEntry;
 };
 
 struct iso20_PriceLevelScheduleType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
     uint64_t TimeAnchor;
     uint32_t PriceScheduleID;
     bool has_PriceScheduleDescription;
-    struct { uint16_t len; char chars[641]; } PriceScheduleDescription;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_descriptionType + 1]; } PriceScheduleDescription;
     uint8_t NumberOfPriceLevels;
     struct iso20_PriceLevelScheduleEntryListType PriceLevelScheduleEntries;
 };
@@ -721,7 +899,7 @@ struct iso20_Dynamic_SEResControlModeType {
 enum { iso20_Dynamic_SEResControlModeType_AbsolutePriceSchedule = 1, iso20_Dynamic_SEResControlModeType_PriceLevelSchedule = 2 };
 
 struct iso20_PowerScheduleEntryListType {
-    struct { struct iso20_PowerScheduleEntryType array[24]; uint16_t count; } PowerScheduleEntry;
+    struct { struct iso20_PowerScheduleEntryType array[ISO20_CAP_PowerScheduleEntryListType_PowerScheduleEntry]; uint16_t count; } PowerScheduleEntry;
 };
 
 struct iso20_PowerScheduleType {
@@ -751,7 +929,7 @@ struct iso20_ScheduleTupleType {
 };
 
 struct iso20_Scheduled_SEResControlModeType {
-    struct { struct iso20_ScheduleTupleType array[3]; uint16_t count; } ScheduleTuple;
+    struct { struct iso20_ScheduleTupleType array[ISO20_CAP_Scheduled_SEResControlModeType_ScheduleTuple]; uint16_t count; } ScheduleTuple;
 };
 
 struct iso20_ScheduleExchangeResType {
@@ -774,7 +952,7 @@ struct iso20_ServiceDetailReqType {
 };
 
 struct iso20_ParameterType {
-    struct { uint16_t len; char chars[321]; } Name;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; } Name;
     uint8_t choice; /* 0 = none, else iso20_ParameterType_<member> */
     union {
         bool boolValue;
@@ -782,18 +960,18 @@ struct iso20_ParameterType {
         int16_t shortValue;
         int32_t intValue;
         struct iso20_RationalNumberType rationalNumber;
-        struct { uint16_t len; char chars[321]; } finiteString;
+        struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; } finiteString;
     };
 };
 enum { iso20_ParameterType_boolValue = 1, iso20_ParameterType_byteValue = 2, iso20_ParameterType_shortValue = 3, iso20_ParameterType_intValue = 4, iso20_ParameterType_rationalNumber = 5, iso20_ParameterType_finiteString = 6 };
 
 struct iso20_ParameterSetType {
     uint16_t ParameterSetID;
-    struct { struct iso20_ParameterType array[16]; uint16_t count; } Parameter;
+    struct { struct iso20_ParameterType array[ISO20_CAP_ParameterSetType_Parameter]; uint16_t count; } Parameter;
 };
 
 struct iso20_ServiceParameterListType {
-    struct { struct iso20_ParameterSetType array[8]; uint16_t count; } ParameterSet;
+    struct { struct iso20_ParameterSetType array[ISO20_CAP_ServiceParameterListType_ParameterSet]; uint16_t count; } ParameterSet;
 };
 
 struct iso20_ServiceDetailResType {
@@ -804,7 +982,7 @@ struct iso20_ServiceDetailResType {
 };
 
 struct iso20_ServiceIDListType {
-    struct { uint16_t array[16]; uint16_t count; } ServiceID;
+    struct { uint16_t array[ISO20_CAP_ServiceIDListType_ServiceID]; uint16_t count; } ServiceID;
 };
 
 struct iso20_ServiceDiscoveryReqType {
@@ -819,7 +997,7 @@ struct iso20_ServiceType {
 };
 
 struct iso20_ServiceListType {
-    struct { struct iso20_ServiceType array[8]; uint16_t count; } Service;
+    struct { struct iso20_ServiceType array[ISO20_CAP_ServiceListType_Service]; uint16_t count; } Service;
 };
 
 struct iso20_ServiceDiscoveryResType {
@@ -837,7 +1015,7 @@ struct iso20_SelectedServiceType {
 };
 
 struct iso20_SelectedServiceListType {
-    struct { struct iso20_SelectedServiceType array[16]; uint16_t count; } SelectedService;
+    struct { struct iso20_SelectedServiceType array[ISO20_CAP_SelectedServiceListType_SelectedService]; uint16_t count; } SelectedService;
 };
 
 struct iso20_ServiceSelectionReqType {
@@ -854,22 +1032,22 @@ struct iso20_ServiceSelectionResType {
 
 struct iso20_SessionSetupReqType {
     struct iso20_MessageHeaderType Header;
-    struct { uint16_t len; char chars[1021]; } EVCCID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_identifierType + 1]; } EVCCID;
 };
 
 struct iso20_SessionSetupResType {
     struct iso20_MessageHeaderType Header;
     enum iso20_responseCodeType ResponseCode;
-    struct { uint16_t len; char chars[1021]; } EVSEID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_identifierType + 1]; } EVSEID;
 };
 
 struct iso20_SessionStopReqType {
     struct iso20_MessageHeaderType Header;
     enum iso20_chargingSessionType ChargingSession;
     bool has_EVTerminationCode;
-    struct { uint16_t len; char chars[321]; } EVTerminationCode;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; } EVTerminationCode;
     bool has_EVTerminationExplanation;
-    struct { uint16_t len; char chars[641]; } EVTerminationExplanation;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_descriptionType + 1]; } EVTerminationExplanation;
 };
 
 struct iso20_SessionStopResType {

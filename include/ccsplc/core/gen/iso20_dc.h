@@ -6,10 +6,89 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/core/config.h"
 #include "ccsplc/core/exi.h"
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* Capacities (tools/exigen/caps.options [full]): array members in elements, strings in characters
+ * (with a schema maxLength) or bytes, binaries in bytes. A profile (CCS_CONFIG_FILE) may lower them. */
+#ifndef ISO20_DC_CAP_TransformType_XPath
+#define ISO20_DC_CAP_TransformType_XPath 24
+#endif
+#ifndef ISO20_DC_CAP_SignedInfoType_Reference
+#define ISO20_DC_CAP_SignedInfoType_Reference 4
+#endif
+#ifndef ISO20_DC_CAP_X509DataType_X509IssuerSerial
+#define ISO20_DC_CAP_X509DataType_X509IssuerSerial 1
+#endif
+#ifndef ISO20_DC_CAP_X509DataType_X509SKI
+#define ISO20_DC_CAP_X509DataType_X509SKI 1
+#endif
+#ifndef ISO20_DC_CAP_X509DataType_X509SubjectName
+#define ISO20_DC_CAP_X509DataType_X509SubjectName 1
+#endif
+#ifndef ISO20_DC_CAP_X509DataType_X509Certificate
+#define ISO20_DC_CAP_X509DataType_X509Certificate 4
+#endif
+#ifndef ISO20_DC_CAP_X509DataType_X509CRL
+#define ISO20_DC_CAP_X509DataType_X509CRL 1
+#endif
+#ifndef ISO20_DC_CAP_SPKIDataType_SPKISexp
+#define ISO20_DC_CAP_SPKIDataType_SPKISexp 1
+#endif
+#ifndef ISO20_DC_CAP_KeyInfoType_KeyName
+#define ISO20_DC_CAP_KeyInfoType_KeyName 1
+#endif
+#ifndef ISO20_DC_CAP_KeyInfoType_KeyValue
+#define ISO20_DC_CAP_KeyInfoType_KeyValue 1
+#endif
+#ifndef ISO20_DC_CAP_KeyInfoType_RetrievalMethod
+#define ISO20_DC_CAP_KeyInfoType_RetrievalMethod 1
+#endif
+#ifndef ISO20_DC_CAP_KeyInfoType_X509Data
+#define ISO20_DC_CAP_KeyInfoType_X509Data 1
+#endif
+#ifndef ISO20_DC_CAP_KeyInfoType_PGPData
+#define ISO20_DC_CAP_KeyInfoType_PGPData 1
+#endif
+#ifndef ISO20_DC_CAP_KeyInfoType_SPKIData
+#define ISO20_DC_CAP_KeyInfoType_SPKIData 1
+#endif
+#ifndef ISO20_DC_CAP_KeyInfoType_MgmtData
+#define ISO20_DC_CAP_KeyInfoType_MgmtData 1
+#endif
+#ifndef ISO20_DC_CAP_ReceiptType_TaxCosts
+#define ISO20_DC_CAP_ReceiptType_TaxCosts 10
+#endif
+#ifndef ISO20_DC_LEN_anyURI
+#define ISO20_DC_LEN_anyURI 128
+#endif
+#ifndef ISO20_DC_LEN_string
+#define ISO20_DC_LEN_string 64
+#endif
+#ifndef ISO20_DC_LEN_ID
+#define ISO20_DC_LEN_ID 64
+#endif
+#ifndef ISO20_DC_LEN_DigestValueType
+#define ISO20_DC_LEN_DigestValueType 128
+#endif
+#ifndef ISO20_DC_LEN_base64Binary
+#define ISO20_DC_LEN_base64Binary 350
+#endif
+#ifndef ISO20_DC_LEN_CryptoBinary
+#define ISO20_DC_LEN_CryptoBinary 350
+#endif
+#ifndef ISO20_DC_LEN_sessionIDType
+#define ISO20_DC_LEN_sessionIDType 8
+#endif
+#ifndef ISO20_DC_LEN_meterIDType
+#define ISO20_DC_LEN_meterIDType 32
+#endif
+#ifndef ISO20_DC_LEN_meterSignatureType
+#define ISO20_DC_LEN_meterSignatureType 64
 #endif
 
 enum iso20_dc_evseNotificationType {
@@ -69,18 +148,18 @@ enum iso20_dc_responseCodeType {
 };
 
 struct iso20_dc_CanonicalizationMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct iso20_dc_SignatureMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } Algorithm;
     bool has_HMACOutputLength;
     struct exi_bigint HMACOutputLength;
 };
 
 struct iso20_dc_TransformType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
-    struct { struct { uint16_t len; char chars[65]; } array[24]; uint16_t count; } XPath;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } Algorithm;
+    struct { struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_TransformType_XPath]; uint16_t count; } XPath;
 };
 
 struct iso20_dc_TransformsType {
@@ -88,55 +167,55 @@ struct iso20_dc_TransformsType {
 };
 
 struct iso20_dc_DigestMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct iso20_dc_ReferenceType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; } Id;
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct iso20_dc_TransformsType Transforms;
     struct iso20_dc_DigestMethodType DigestMethod;
-    struct { uint16_t len; uint8_t bytes[128]; } DigestValue;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_DigestValueType]; } DigestValue;
 };
 
 struct iso20_dc_SignedInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; } Id;
     struct iso20_dc_CanonicalizationMethodType CanonicalizationMethod;
     struct iso20_dc_SignatureMethodType SignatureMethod;
-    struct { struct iso20_dc_ReferenceType array[4]; uint16_t count; } Reference;
+    struct { struct iso20_dc_ReferenceType array[ISO20_DC_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
 };
 
 struct iso20_dc_SignatureValueType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[350]; } CONTENT;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } CONTENT;
 };
 
 struct iso20_dc_DSAKeyValueType {
     bool has_P;
-    struct { uint16_t len; uint8_t bytes[350]; } P;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } P;
     bool has_Q;
-    struct { uint16_t len; uint8_t bytes[350]; } Q;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } Q;
     bool has_G;
-    struct { uint16_t len; uint8_t bytes[350]; } G;
-    struct { uint16_t len; uint8_t bytes[350]; } Y;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } G;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } Y;
     bool has_J;
-    struct { uint16_t len; uint8_t bytes[350]; } J;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } J;
     bool has_Seed;
-    struct { uint16_t len; uint8_t bytes[350]; } Seed;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } Seed;
     bool has_PgenCounter;
-    struct { uint16_t len; uint8_t bytes[350]; } PgenCounter;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } PgenCounter;
 };
 
 struct iso20_dc_RSAKeyValueType {
-    struct { uint16_t len; uint8_t bytes[350]; } Modulus;
-    struct { uint16_t len; uint8_t bytes[350]; } Exponent;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } Modulus;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_CryptoBinary]; } Exponent;
 };
 
 struct iso20_dc_KeyValueType {
@@ -148,63 +227,63 @@ struct iso20_dc_KeyValueType {
 
 struct iso20_dc_RetrievalMethodType {
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct iso20_dc_TransformsType Transforms;
 };
 
 struct iso20_dc_X509IssuerSerialType {
-    struct { uint16_t len; char chars[65]; } X509IssuerName;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } X509IssuerName;
     struct exi_bigint X509SerialNumber;
 };
 
 struct iso20_dc_X509DataType {
-    struct { struct iso20_dc_X509IssuerSerialType array[1]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[4]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509CRL;
+    struct { struct iso20_dc_X509IssuerSerialType array[ISO20_DC_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
+    struct { struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
 };
 
 struct iso20_dc_PGPDataType {
     bool has_PGPKeyID;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyID;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } PGPKeyID;
     bool has_PGPKeyPacket;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } PGPKeyPacket;
     bool has_PGPKeyPacket_2;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket_2;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } PGPKeyPacket_2;
 };
 
 struct iso20_dc_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } SPKISexp;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
 };
 
 struct iso20_dc_KeyInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } KeyName;
-    struct { struct iso20_dc_KeyValueType array[1]; uint16_t count; } KeyValue;
-    struct { struct iso20_dc_RetrievalMethodType array[1]; uint16_t count; } RetrievalMethod;
-    struct { struct iso20_dc_X509DataType array[1]; uint16_t count; } X509Data;
-    struct { struct iso20_dc_PGPDataType array[1]; uint16_t count; } PGPData;
-    struct { struct iso20_dc_SPKIDataType array[1]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } MgmtData;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; } Id;
+    struct { struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
+    struct { struct iso20_dc_KeyValueType array[ISO20_DC_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
+    struct { struct iso20_dc_RetrievalMethodType array[ISO20_DC_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
+    struct { struct iso20_dc_X509DataType array[ISO20_DC_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
+    struct { struct iso20_dc_PGPDataType array[ISO20_DC_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
+    struct { struct iso20_dc_SPKIDataType array[ISO20_DC_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
+    struct { struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
 };
 
 struct iso20_dc_ObjectType {
     bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } Encoding;
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; } Id;
     bool has_MimeType;
-    struct { uint16_t len; char chars[65]; } MimeType;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } MimeType;
 };
 
 struct iso20_dc_SignatureType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; } Id;
     struct iso20_dc_SignedInfoType SignedInfo;
     struct iso20_dc_SignatureValueType SignatureValue;
     bool has_KeyInfo;
@@ -214,7 +293,7 @@ struct iso20_dc_SignatureType {
 };
 
 struct iso20_dc_MessageHeaderType {
-    struct { uint16_t len; uint8_t bytes[8]; } SessionID;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_sessionIDType]; } SessionID;
     uint64_t TimeStamp;
     bool has_Signature;
     struct iso20_dc_SignatureType Signature;
@@ -366,7 +445,7 @@ struct iso20_dc_EVSEStatusType {
 };
 
 struct iso20_dc_MeterInfoType {
-    struct { uint16_t len; char chars[129]; } MeterID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_DC_LEN_meterIDType + 1]; } MeterID;
     uint64_t ChargedEnergyReadingWh;
     bool has_BPT_DischargedEnergyReadingWh;
     uint64_t BPT_DischargedEnergyReadingWh;
@@ -375,7 +454,7 @@ struct iso20_dc_MeterInfoType {
     bool has_BPT_InductiveEnergyReadingVARh;
     uint64_t BPT_InductiveEnergyReadingVARh;
     bool has_MeterSignature;
-    struct { uint16_t len; uint8_t bytes[64]; } MeterSignature;
+    struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_meterSignatureType]; } MeterSignature;
     bool has_MeterStatus;
     int16_t MeterStatus;
     bool has_MeterTimestamp;
@@ -402,7 +481,7 @@ struct iso20_dc_ReceiptType {
     struct iso20_dc_DetailedCostType AdditionalServicesCosts;
     bool has_OverstayCosts;
     struct iso20_dc_DetailedCostType OverstayCosts;
-    struct { struct iso20_dc_DetailedTaxType array[10]; uint16_t count; } TaxCosts;
+    struct { struct iso20_dc_DetailedTaxType array[ISO20_DC_CAP_ReceiptType_TaxCosts]; uint16_t count; } TaxCosts;
 };
 
 struct iso20_dc_BPT_Dynamic_DC_CLResControlModeType {

@@ -6,10 +6,158 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsplc/core/config.h"
 #include "ccsplc/core/exi.h"
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* Capacities (tools/exigen/caps.options [full]): array members in elements, strings in characters
+ * (with a schema maxLength) or bytes, binaries in bytes. A profile (CCS_CONFIG_FILE) may lower them. */
+#ifndef ISO20_WPT_CAP_TransformType_XPath
+#define ISO20_WPT_CAP_TransformType_XPath 24
+#endif
+#ifndef ISO20_WPT_CAP_SignedInfoType_Reference
+#define ISO20_WPT_CAP_SignedInfoType_Reference 4
+#endif
+#ifndef ISO20_WPT_CAP_X509DataType_X509IssuerSerial
+#define ISO20_WPT_CAP_X509DataType_X509IssuerSerial 1
+#endif
+#ifndef ISO20_WPT_CAP_X509DataType_X509SKI
+#define ISO20_WPT_CAP_X509DataType_X509SKI 1
+#endif
+#ifndef ISO20_WPT_CAP_X509DataType_X509SubjectName
+#define ISO20_WPT_CAP_X509DataType_X509SubjectName 1
+#endif
+#ifndef ISO20_WPT_CAP_X509DataType_X509Certificate
+#define ISO20_WPT_CAP_X509DataType_X509Certificate 4
+#endif
+#ifndef ISO20_WPT_CAP_X509DataType_X509CRL
+#define ISO20_WPT_CAP_X509DataType_X509CRL 1
+#endif
+#ifndef ISO20_WPT_CAP_SPKIDataType_SPKISexp
+#define ISO20_WPT_CAP_SPKIDataType_SPKISexp 1
+#endif
+#ifndef ISO20_WPT_CAP_KeyInfoType_KeyName
+#define ISO20_WPT_CAP_KeyInfoType_KeyName 1
+#endif
+#ifndef ISO20_WPT_CAP_KeyInfoType_KeyValue
+#define ISO20_WPT_CAP_KeyInfoType_KeyValue 1
+#endif
+#ifndef ISO20_WPT_CAP_KeyInfoType_RetrievalMethod
+#define ISO20_WPT_CAP_KeyInfoType_RetrievalMethod 1
+#endif
+#ifndef ISO20_WPT_CAP_KeyInfoType_X509Data
+#define ISO20_WPT_CAP_KeyInfoType_X509Data 1
+#endif
+#ifndef ISO20_WPT_CAP_KeyInfoType_PGPData
+#define ISO20_WPT_CAP_KeyInfoType_PGPData 1
+#endif
+#ifndef ISO20_WPT_CAP_KeyInfoType_SPKIData
+#define ISO20_WPT_CAP_KeyInfoType_SPKIData 1
+#endif
+#ifndef ISO20_WPT_CAP_KeyInfoType_MgmtData
+#define ISO20_WPT_CAP_KeyInfoType_MgmtData 1
+#endif
+#ifndef ISO20_WPT_CAP_WPT_AlignmentCheckReqType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_AlignmentCheckReqType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_AlignmentCheckResType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_AlignmentCheckResType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_ChargeLoopReqType_ManufacturerSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_ChargeLoopReqType_ManufacturerSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_ReceiptType_TaxCosts
+#define ISO20_WPT_CAP_ReceiptType_TaxCosts 10
+#endif
+#ifndef ISO20_WPT_CAP_WPT_ChargeLoopResType_ManufacturerSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_ChargeLoopResType_ManufacturerSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryReqType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryReqType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryResType_SDManufacturerSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryResType_SDManufacturerSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_FinePositioningReqType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_FinePositioningReqType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_FinePositioningResType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_FinePositioningResType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_FinePositioningMethodListType_WPT_FinePositioningMethod
+#define ISO20_WPT_CAP_WPT_FinePositioningMethodListType_WPT_FinePositioningMethod 8
+#endif
+#ifndef ISO20_WPT_CAP_WPT_PairingMethodListType_WPT_PairingMethod
+#define ISO20_WPT_CAP_WPT_PairingMethodListType_WPT_PairingMethod 8
+#endif
+#ifndef ISO20_WPT_CAP_WPT_AlignmentCheckMethodListType_WPT_AlignmentCheckMethod
+#define ISO20_WPT_CAP_WPT_AlignmentCheckMethodListType_WPT_AlignmentCheckMethod 8
+#endif
+#ifndef ISO20_WPT_CAP_WPT_TxRxPackageSpecDataType_PulseSequenceOrder
+#define ISO20_WPT_CAP_WPT_TxRxPackageSpecDataType_PulseSequenceOrder 24
+#endif
+#ifndef ISO20_WPT_CAP_WPT_LF_TransmitterDataType_TxSpecData
+#define ISO20_WPT_CAP_WPT_LF_TransmitterDataType_TxSpecData 24
+#endif
+#ifndef ISO20_WPT_CAP_WPT_LF_ReceiverDataType_RxSpecData
+#define ISO20_WPT_CAP_WPT_LF_ReceiverDataType_RxSpecData 24
+#endif
+#ifndef ISO20_WPT_CAP_WPT_FinePositioningSetupReqType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_FinePositioningSetupReqType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_FinePositioningSetupResType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_FinePositioningSetupResType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_WPT_PairingReqType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_PairingReqType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_CAP_AlternativeSECCListType_AlternativeSECC
+#define ISO20_WPT_CAP_AlternativeSECCListType_AlternativeSECC 8
+#endif
+#ifndef ISO20_WPT_CAP_WPT_PairingResType_VendorSpecificDataContainer
+#define ISO20_WPT_CAP_WPT_PairingResType_VendorSpecificDataContainer 16
+#endif
+#ifndef ISO20_WPT_LEN_anyURI
+#define ISO20_WPT_LEN_anyURI 128
+#endif
+#ifndef ISO20_WPT_LEN_string
+#define ISO20_WPT_LEN_string 64
+#endif
+#ifndef ISO20_WPT_LEN_ID
+#define ISO20_WPT_LEN_ID 64
+#endif
+#ifndef ISO20_WPT_LEN_DigestValueType
+#define ISO20_WPT_LEN_DigestValueType 128
+#endif
+#ifndef ISO20_WPT_LEN_base64Binary
+#define ISO20_WPT_LEN_base64Binary 350
+#endif
+#ifndef ISO20_WPT_LEN_CryptoBinary
+#define ISO20_WPT_LEN_CryptoBinary 350
+#endif
+#ifndef ISO20_WPT_LEN_sessionIDType
+#define ISO20_WPT_LEN_sessionIDType 8
+#endif
+#ifndef ISO20_WPT_LEN_WPT_DataContainerType
+#define ISO20_WPT_LEN_WPT_DataContainerType 256
+#endif
+#ifndef ISO20_WPT_LEN_meterIDType
+#define ISO20_WPT_LEN_meterIDType 32
+#endif
+#ifndef ISO20_WPT_LEN_meterSignatureType
+#define ISO20_WPT_LEN_meterSignatureType 64
+#endif
+#ifndef ISO20_WPT_LEN_identifierType
+#define ISO20_WPT_LEN_identifierType 255
+#endif
+#ifndef ISO20_WPT_LEN_bssidType
+#define ISO20_WPT_LEN_bssidType 12
+#endif
+#ifndef ISO20_WPT_LEN_ipaddressType
+#define ISO20_WPT_LEN_ipaddressType 39
 #endif
 
 enum iso20_wpt_WPT_AlignmentCheckMethodType {
@@ -114,18 +262,18 @@ enum iso20_wpt_responseCodeType {
 };
 
 struct iso20_wpt_CanonicalizationMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct iso20_wpt_SignatureMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } Algorithm;
     bool has_HMACOutputLength;
     struct exi_bigint HMACOutputLength;
 };
 
 struct iso20_wpt_TransformType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
-    struct { struct { uint16_t len; char chars[65]; } array[24]; uint16_t count; } XPath;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } Algorithm;
+    struct { struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_TransformType_XPath]; uint16_t count; } XPath;
 };
 
 struct iso20_wpt_TransformsType {
@@ -133,55 +281,55 @@ struct iso20_wpt_TransformsType {
 };
 
 struct iso20_wpt_DigestMethodType {
-    struct { uint16_t len; char chars[129]; } Algorithm;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } Algorithm;
 };
 
 struct iso20_wpt_ReferenceType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; } Id;
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct iso20_wpt_TransformsType Transforms;
     struct iso20_wpt_DigestMethodType DigestMethod;
-    struct { uint16_t len; uint8_t bytes[128]; } DigestValue;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_DigestValueType]; } DigestValue;
 };
 
 struct iso20_wpt_SignedInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; } Id;
     struct iso20_wpt_CanonicalizationMethodType CanonicalizationMethod;
     struct iso20_wpt_SignatureMethodType SignatureMethod;
-    struct { struct iso20_wpt_ReferenceType array[4]; uint16_t count; } Reference;
+    struct { struct iso20_wpt_ReferenceType array[ISO20_WPT_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
 };
 
 struct iso20_wpt_SignatureValueType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { uint16_t len; uint8_t bytes[350]; } CONTENT;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; } Id;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } CONTENT;
 };
 
 struct iso20_wpt_DSAKeyValueType {
     bool has_P;
-    struct { uint16_t len; uint8_t bytes[350]; } P;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } P;
     bool has_Q;
-    struct { uint16_t len; uint8_t bytes[350]; } Q;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } Q;
     bool has_G;
-    struct { uint16_t len; uint8_t bytes[350]; } G;
-    struct { uint16_t len; uint8_t bytes[350]; } Y;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } G;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } Y;
     bool has_J;
-    struct { uint16_t len; uint8_t bytes[350]; } J;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } J;
     bool has_Seed;
-    struct { uint16_t len; uint8_t bytes[350]; } Seed;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } Seed;
     bool has_PgenCounter;
-    struct { uint16_t len; uint8_t bytes[350]; } PgenCounter;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } PgenCounter;
 };
 
 struct iso20_wpt_RSAKeyValueType {
-    struct { uint16_t len; uint8_t bytes[350]; } Modulus;
-    struct { uint16_t len; uint8_t bytes[350]; } Exponent;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } Modulus;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_CryptoBinary]; } Exponent;
 };
 
 struct iso20_wpt_KeyValueType {
@@ -193,63 +341,63 @@ struct iso20_wpt_KeyValueType {
 
 struct iso20_wpt_RetrievalMethodType {
     bool has_Type;
-    struct { uint16_t len; char chars[129]; } Type;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } Type;
     bool has_URI;
-    struct { uint16_t len; char chars[129]; } URI;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } URI;
     bool has_Transforms;
     struct iso20_wpt_TransformsType Transforms;
 };
 
 struct iso20_wpt_X509IssuerSerialType {
-    struct { uint16_t len; char chars[65]; } X509IssuerName;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } X509IssuerName;
     struct exi_bigint X509SerialNumber;
 };
 
 struct iso20_wpt_X509DataType {
-    struct { struct iso20_wpt_X509IssuerSerialType array[1]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[4]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } X509CRL;
+    struct { struct iso20_wpt_X509IssuerSerialType array[ISO20_WPT_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
+    struct { struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
 };
 
 struct iso20_wpt_PGPDataType {
     bool has_PGPKeyID;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyID;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } PGPKeyID;
     bool has_PGPKeyPacket;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } PGPKeyPacket;
     bool has_PGPKeyPacket_2;
-    struct { uint16_t len; uint8_t bytes[350]; } PGPKeyPacket_2;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } PGPKeyPacket_2;
 };
 
 struct iso20_wpt_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[350]; } array[1]; uint16_t count; } SPKISexp;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
 };
 
 struct iso20_wpt_KeyInfoType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } KeyName;
-    struct { struct iso20_wpt_KeyValueType array[1]; uint16_t count; } KeyValue;
-    struct { struct iso20_wpt_RetrievalMethodType array[1]; uint16_t count; } RetrievalMethod;
-    struct { struct iso20_wpt_X509DataType array[1]; uint16_t count; } X509Data;
-    struct { struct iso20_wpt_PGPDataType array[1]; uint16_t count; } PGPData;
-    struct { struct iso20_wpt_SPKIDataType array[1]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[65]; } array[1]; uint16_t count; } MgmtData;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; } Id;
+    struct { struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
+    struct { struct iso20_wpt_KeyValueType array[ISO20_WPT_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
+    struct { struct iso20_wpt_RetrievalMethodType array[ISO20_WPT_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
+    struct { struct iso20_wpt_X509DataType array[ISO20_WPT_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
+    struct { struct iso20_wpt_PGPDataType array[ISO20_WPT_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
+    struct { struct iso20_wpt_SPKIDataType array[ISO20_WPT_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
+    struct { struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
 };
 
 struct iso20_wpt_ObjectType {
     bool has_Encoding;
-    struct { uint16_t len; char chars[129]; } Encoding;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } Encoding;
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; } Id;
     bool has_MimeType;
-    struct { uint16_t len; char chars[65]; } MimeType;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } MimeType;
 };
 
 struct iso20_wpt_SignatureType {
     bool has_Id;
-    struct { uint16_t len; char chars[65]; } Id;
+    struct { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; } Id;
     struct iso20_wpt_SignedInfoType SignedInfo;
     struct iso20_wpt_SignatureValueType SignatureValue;
     bool has_KeyInfo;
@@ -259,7 +407,7 @@ struct iso20_wpt_SignatureType {
 };
 
 struct iso20_wpt_MessageHeaderType {
-    struct { uint16_t len; uint8_t bytes[8]; } SessionID;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_sessionIDType]; } SessionID;
     uint64_t TimeStamp;
     bool has_Signature;
     struct iso20_wpt_SignatureType Signature;
@@ -276,7 +424,7 @@ struct iso20_wpt_WPT_AlignmentCheckReqType {
     bool has_TargetCoilCurrent;
     struct iso20_wpt_RationalNumberType TargetCoilCurrent;
     enum iso20_wpt_WPT_EVResultType EVResultCode;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_AlignmentCheckReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
 };
 
 struct iso20_wpt_WPT_AlignmentCheckResType {
@@ -287,7 +435,7 @@ struct iso20_wpt_WPT_AlignmentCheckResType {
     struct iso20_wpt_RationalNumberType PowerTransmitted;
     bool has_SupplyDeviceCurrent;
     struct iso20_wpt_RationalNumberType SupplyDeviceCurrent;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_AlignmentCheckResType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
 };
 
 struct iso20_wpt_DisplayParametersType {
@@ -332,7 +480,7 @@ struct iso20_wpt_WPT_ChargeLoopReqType {
     struct iso20_wpt_RationalNumberType EVPCOperatingFrequency;
     bool has_EVPCPowerControlParameter;
     struct iso20_wpt_WPT_EVPCPowerControlParameterType EVPCPowerControlParameter;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } ManufacturerSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeLoopReqType_ManufacturerSpecificDataContainer]; uint16_t count; } ManufacturerSpecificDataContainer;
 };
 
 struct iso20_wpt_EVSEStatusType {
@@ -341,7 +489,7 @@ struct iso20_wpt_EVSEStatusType {
 };
 
 struct iso20_wpt_MeterInfoType {
-    struct { uint16_t len; char chars[129]; } MeterID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_WPT_LEN_meterIDType + 1]; } MeterID;
     uint64_t ChargedEnergyReadingWh;
     bool has_BPT_DischargedEnergyReadingWh;
     uint64_t BPT_DischargedEnergyReadingWh;
@@ -350,7 +498,7 @@ struct iso20_wpt_MeterInfoType {
     bool has_BPT_InductiveEnergyReadingVARh;
     uint64_t BPT_InductiveEnergyReadingVARh;
     bool has_MeterSignature;
-    struct { uint16_t len; uint8_t bytes[64]; } MeterSignature;
+    struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_meterSignatureType]; } MeterSignature;
     bool has_MeterStatus;
     int16_t MeterStatus;
     bool has_MeterTimestamp;
@@ -377,7 +525,7 @@ struct iso20_wpt_ReceiptType {
     struct iso20_wpt_DetailedCostType AdditionalServicesCosts;
     bool has_OverstayCosts;
     struct iso20_wpt_DetailedCostType OverstayCosts;
-    struct { struct iso20_wpt_DetailedTaxType array[10]; uint16_t count; } TaxCosts;
+    struct { struct iso20_wpt_DetailedTaxType array[ISO20_WPT_CAP_ReceiptType_TaxCosts]; uint16_t count; } TaxCosts;
 };
 
 struct iso20_wpt_WPT_SPCPowerControlParameterType {
@@ -403,7 +551,7 @@ struct iso20_wpt_WPT_ChargeLoopResType {
     struct iso20_wpt_RationalNumberType SPCOperatingFrequency;
     bool has_SPCPowerControlParameter;
     struct iso20_wpt_WPT_SPCPowerControlParameterType SPCPowerControlParameter;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } ManufacturerSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeLoopResType_ManufacturerSpecificDataContainer]; uint16_t count; } ManufacturerSpecificDataContainer;
 };
 
 struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType {
@@ -413,7 +561,7 @@ struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType {
     uint16_t SDMinGroundClearence;
     struct iso20_wpt_RationalNumberType EVPCNaturalFrequency;
     bool EVPCDeviceLocalControl;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
 };
 
 struct iso20_wpt_WPT_ChargeParameterDiscoveryResType {
@@ -426,7 +574,7 @@ struct iso20_wpt_WPT_ChargeParameterDiscoveryResType {
     uint16_t SDMinGroundClearanceSupport;
     struct iso20_wpt_RationalNumberType PDMinCoilCurrent;
     struct iso20_wpt_RationalNumberType PDMaxCoilCurrent;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } SDManufacturerSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryResType_SDManufacturerSpecificDataContainer]; uint16_t count; } SDManufacturerSpecificDataContainer;
 };
 
 struct iso20_wpt_WPT_LF_TxDataType {
@@ -475,7 +623,7 @@ struct iso20_wpt_WPT_FinePositioningReqType {
     struct iso20_wpt_MessageHeaderType Header;
     enum iso20_wpt_processingType EVProcessing;
     enum iso20_wpt_WPT_EVResultType EVResultCode;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
     bool has_WPT_LF_DataPackageList;
     struct iso20_wpt_WPT_LF_DataPackageListType WPT_LF_DataPackageList;
 };
@@ -484,21 +632,21 @@ struct iso20_wpt_WPT_FinePositioningResType {
     struct iso20_wpt_MessageHeaderType Header;
     enum iso20_wpt_responseCodeType ResponseCode;
     enum iso20_wpt_processingType EVSEProcessing;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningResType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
     bool has_WPT_LF_DataPackageList;
     struct iso20_wpt_WPT_LF_DataPackageListType WPT_LF_DataPackageList;
 };
 
 struct iso20_wpt_WPT_FinePositioningMethodListType {
-    struct { enum iso20_wpt_WPT_FinePositioningMethodType array[8]; uint16_t count; } WPT_FinePositioningMethod;
+    struct { enum iso20_wpt_WPT_FinePositioningMethodType array[ISO20_WPT_CAP_WPT_FinePositioningMethodListType_WPT_FinePositioningMethod]; uint16_t count; } WPT_FinePositioningMethod;
 };
 
 struct iso20_wpt_WPT_PairingMethodListType {
-    struct { enum iso20_wpt_WPT_PairingMethodType array[8]; uint16_t count; } WPT_PairingMethod;
+    struct { enum iso20_wpt_WPT_PairingMethodType array[ISO20_WPT_CAP_WPT_PairingMethodListType_WPT_PairingMethod]; uint16_t count; } WPT_PairingMethod;
 };
 
 struct iso20_wpt_WPT_AlignmentCheckMethodListType {
-    struct { enum iso20_wpt_WPT_AlignmentCheckMethodType array[8]; uint16_t count; } WPT_AlignmentCheckMethod;
+    struct { enum iso20_wpt_WPT_AlignmentCheckMethodType array[ISO20_WPT_CAP_WPT_AlignmentCheckMethodListType_WPT_AlignmentCheckMethod]; uint16_t count; } WPT_AlignmentCheckMethod;
 };
 
 struct iso20_wpt_WPT_CoordinateXYZType {
@@ -519,7 +667,7 @@ struct iso20_wpt_WPT_TxRxPulseOrderType {
 };
 
 struct iso20_wpt_WPT_TxRxPackageSpecDataType {
-    struct { struct iso20_wpt_WPT_TxRxPulseOrderType array[24]; uint16_t count; } PulseSequenceOrder;
+    struct { struct iso20_wpt_WPT_TxRxPulseOrderType array[ISO20_WPT_CAP_WPT_TxRxPackageSpecDataType_PulseSequenceOrder]; uint16_t count; } PulseSequenceOrder;
     uint16_t PulseSeparationTime;
     uint16_t PulseDuration;
     uint16_t PackageSeparationTime;
@@ -528,14 +676,14 @@ struct iso20_wpt_WPT_TxRxPackageSpecDataType {
 struct iso20_wpt_WPT_LF_TransmitterDataType {
     uint8_t NumberOfTransmitters;
     struct iso20_wpt_RationalNumberType SignalFrequency;
-    struct { struct iso20_wpt_WPT_TxRxSpecDataType array[24]; uint16_t count; } TxSpecData;
+    struct { struct iso20_wpt_WPT_TxRxSpecDataType array[ISO20_WPT_CAP_WPT_LF_TransmitterDataType_TxSpecData]; uint16_t count; } TxSpecData;
     bool has_TxPackageSpecData;
     struct iso20_wpt_WPT_TxRxPackageSpecDataType TxPackageSpecData;
 };
 
 struct iso20_wpt_WPT_LF_ReceiverDataType {
     uint8_t NumberOfReceivers;
-    struct { struct iso20_wpt_WPT_TxRxSpecDataType array[24]; uint16_t count; } RxSpecData;
+    struct { struct iso20_wpt_WPT_TxRxSpecDataType array[ISO20_WPT_CAP_WPT_LF_ReceiverDataType_RxSpecData]; uint16_t count; } RxSpecData;
 };
 
 struct iso20_wpt_WPT_LF_SystemSetupDataType {
@@ -554,7 +702,7 @@ struct iso20_wpt_WPT_FinePositioningSetupReqType {
     struct iso20_wpt_WPT_PairingMethodListType EVDevicePairingMethodList;
     struct iso20_wpt_WPT_AlignmentCheckMethodListType EVDeviceAlignmentCheckMethodList;
     uint16_t NaturalOffset;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningSetupReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
     bool has_LF_SystemSetupData;
     struct iso20_wpt_WPT_LF_SystemSetupDataType LF_SystemSetupData;
 };
@@ -566,7 +714,7 @@ struct iso20_wpt_WPT_FinePositioningSetupResType {
     struct iso20_wpt_WPT_PairingMethodListType PrimaryDevicePairingMethodList;
     struct iso20_wpt_WPT_AlignmentCheckMethodListType PrimaryDeviceAlignmentCheckMethodList;
     uint16_t NaturalOffset;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningSetupResType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
     bool has_LF_SystemSetupData;
     struct iso20_wpt_WPT_LF_SystemSetupDataType LF_SystemSetupData;
 };
@@ -577,22 +725,22 @@ struct iso20_wpt_WPT_PairingReqType {
     bool has_ObservedIDCode;
     uint32_t ObservedIDCode;
     enum iso20_wpt_WPT_EVResultType EVResultCode;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_PairingReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
 };
 
 struct iso20_wpt_AlternativeSECCType {
     bool has_SSID;
-    struct { uint16_t len; char chars[1021]; } SSID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_WPT_LEN_identifierType + 1]; } SSID;
     bool has_BSSID;
-    struct { uint16_t len; char chars[49]; } BSSID;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_WPT_LEN_bssidType + 1]; } BSSID;
     bool has_IPAddress;
-    struct { uint16_t len; char chars[157]; } IPAddress;
+    struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_WPT_LEN_ipaddressType + 1]; } IPAddress;
     bool has_Port;
     uint16_t Port;
 };
 
 struct iso20_wpt_AlternativeSECCListType {
-    struct { struct iso20_wpt_AlternativeSECCType array[8]; uint16_t count; } AlternativeSECC;
+    struct { struct iso20_wpt_AlternativeSECCType array[ISO20_WPT_CAP_AlternativeSECCListType_AlternativeSECC]; uint16_t count; } AlternativeSECC;
 };
 
 struct iso20_wpt_WPT_PairingResType {
@@ -603,7 +751,7 @@ struct iso20_wpt_WPT_PairingResType {
     uint32_t ObservedIDCode;
     bool has_AlternativeSECCList;
     struct iso20_wpt_AlternativeSECCListType AlternativeSECCList;
-    struct { struct { uint16_t len; uint8_t bytes[256]; } array[16]; uint16_t count; } VendorSpecificDataContainer;
+    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_PairingResType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
 };
 
 /* The document: exactly one root element (the member named by 'root'). */
