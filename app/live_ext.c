@@ -181,7 +181,14 @@ void live_ext_report_evse(live_ext *x, const sess_evse *e, uint32_t now)
                     .full_soc = -1, .target_v = e->out.target_v, .target_a = e->out.target_a,
                     .present_v = e->in.present_v, .present_a = e->in.present_a, .max_v = e->cfg.max_v,
                     .max_a = e->cfg.max_a };
-    hex(e->evccid, e->evccid_len, r.evccid, sizeof r.evccid);
+    if (e->evccid_text) {   /* ISO-20's identifier text as the car sent it (printable characters only) */
+        size_t n = 0;
+        for (size_t i = 0; i < e->evccid_len && n + 1 < sizeof r.evccid; i++)
+            if (e->evccid[i] > 0x20 && e->evccid[i] < 0x7f) r.evccid[n++] = (char)e->evccid[i];
+        r.evccid[n] = 0;
+    } else {
+        hex(e->evccid, e->evccid_len, r.evccid, sizeof r.evccid);
+    }
     if (x->mqtt) hw_mqtt_report(x->mqtt, &r, now);
     if (x->soc) soc_callback_report(x->soc, &r, now);
 }

@@ -98,6 +98,7 @@ int iso20_evse_session_setup(sess_evse *s, uint32_t now)
     struct iso20_SessionSetupResType *r = &res(s)->SessionSetupRes;
     s->evccid_len = (uint8_t)(q->EVCCID.len < sizeof s->evccid ? q->EVCCID.len : sizeof s->evccid);
     memcpy(s->evccid, q->EVCCID.chars, s->evccid_len);
+    s->evccid_text = 1;
     r->ResponseCode = sess_evse_session_begin(s, q->Header.SessionID.bytes, q->Header.SessionID.len)
                           ? iso20_responseCodeType_OK_OldSessionJoined
                           : iso20_responseCodeType_OK_NewSessionEstablished;

@@ -63,6 +63,7 @@ void sess_evse_connect(sess_evse *s, uint32_t now_ms)
     s->close = 0;
     s->session_id_len = 0;
     s->evccid_len = 0;
+    s->evccid_text = 0;
     s->stop = SESS_STOP_NONE;
     s->tx_len = 0;
     s->timer = NULL;

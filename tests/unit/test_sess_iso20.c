@@ -175,10 +175,11 @@ static void test_dc_session(void **state)
     assert_true(s.dc > 100 && s.common >= 10);   /* the charge loop is DC, the rest common */
     assert_int_equal(s.codes[0], iso20_responseCodeType_OK_NewSessionEstablished);
     for (unsigned i = 1; i < s.responses; i++) assert_int_equal(s.codes[i], iso20_responseCodeType_OK);
-    assert_int_equal(W.evse.evccid_len, 8);   /* the car's MAC in hex, as much as the charger keeps */
+    assert_int_equal(W.evse.evccid_len, 12);   /* the car's MAC in hex: ISO-20's EVCCID is text */
+    assert_int_equal(W.evse.evccid_text, 1);
     char mac[13];
     for (int i = 0; i < 6; i++) snprintf(mac + 2 * i, 3, "%02X", W.pev.cfg.mac[i]);
-    assert_memory_equal(W.evse.evccid, mac, 8);
+    assert_memory_equal(W.evse.evccid, mac, 12);
 }
 
 /* The Scheduled control mode when the charger offers only that (the car falls back to it): a whole session

@@ -226,7 +226,9 @@ typedef struct {
     uint8_t ongoing;            /* Ongoing answers given in this state */
     uint8_t close;              /* close the TCP connection after sending tx */
     uint8_t session_id[SESS_SESSION_ID_MAX], session_id_len;
-    uint8_t evccid[8], evccid_len;
+    uint8_t evccid[20], evccid_len;
+    uint8_t evccid_text;        /* ISO-20: evccid holds the car's identifier text (our car: its MAC in 12 hex
+                                 * digits); DIN, ISO-2: bytes (the MAC) */
     uint8_t has_deadline;
     uint32_t deadline_ms;
     uint32_t id_counter;
