@@ -39,6 +39,23 @@ static void side(void *ctx, uint32_t now)
 static void ccs(void *ctx, uint32_t now, uint32_t dt) { cdm_bench_ccs(&((demo_cdm *)ctx)->b, now, dt); }
 
 static int chademo_done(const demo_cdm *c) { return c->b.br.ch.state == CDM_DONE && !c->b.car.contactors; }
+static int ready(const void *ctx) { return cdm_bench_ready(&((const demo_cdm *)ctx)->b); }
+static int done(const void *ctx) { return chademo_done(ctx); }
+
+int demo_bridged(demo *d, int (*is_ready)(const void *ctx), int (*is_done)(const void *ctx), const void *ctx,
+                 uint32_t ready_ms, uint32_t end_ms)
+{
+    uint32_t limit = d->now + ready_ms;
+    while (!is_ready(ctx) && d->now < limit) demo_advance(d, DEMO_STEP_MS);
+    if (!is_ready(ctx)) {
+        printf("%9.3f  chademo the car did not get to charging: no CCS session\n", d->now / 1000.0);
+        return CCS_ETIMEOUT;
+    }
+    int rc = demo_session(d);
+    limit = d->now + end_ms;
+    while (!is_done(ctx) && d->now < limit) demo_advance(d, DEMO_STEP_MS);
+    return rc;
+}
 
 int demo_chademo(demo *d, int *ok)
 {
@@ -60,15 +77,7 @@ int demo_chademo(demo *d, int *ok)
     *ok = 0;
     printf("%9.3f  chademo plug-in: Leaf-like car, max %u V, target %u V, up to %u A; adapter %.0f V %.0f A\n",
            d->now / 1000.0, car.max_v, car.target_v, car.max_a, (double)chc.avail_v, (double)chc.avail_a);
-    while (!cdm_bench_ready(&c.b) && c.b.br.ch.state != CDM_DONE && d->now < CDM_START_LIMIT_MS)
-        demo_advance(d, DEMO_STEP_MS);
-    if (!cdm_bench_ready(&c.b)) {
-        printf("%9.3f  chademo the car did not get to charging: no CCS session\n", d->now / 1000.0);
-        return CCS_ETIMEOUT;
-    }
-    int rc = demo_session(d);
-    uint32_t end = d->now + CDM_END_LIMIT_MS;
-    while (!chademo_done(&c) && d->now < end) demo_advance(d, DEMO_STEP_MS);
+    int rc = demo_bridged(d, ready, done, &c, CDM_START_LIMIT_MS, CDM_END_LIMIT_MS);
     const cdm_charger *ch = &c.b.br.ch;
     printf("\nchademo\n  car         SoC %.1f %% -> %.2f %% (target %.1f %%), %u CAN frames\n", d->soc, c.b.car.bat.soc,
            d->target_soc, c.b.frames);

@@ -45,6 +45,10 @@ void live_hw_attach(live_hw *h, phys_plant *pl, sess_evse *evse, sess_pev *pev)
         hw_serial_backend(&h->board, &b);
         hw_stack_add(&h->st, &b);
     }
+    if (h->bridge) {
+        cdm_bridge_backend(h->bridge, &b);
+        hw_stack_add(&h->st, &b);
+    }
     hw_stack_sense(&h->st, 0);
 }
 
@@ -52,7 +56,7 @@ static void log_events(const live_hw *h, uint32_t now)
 {
     double t = now / 1000.0;
     const hw_sup *s = &h->st.sup;
-    enum ccs_log_level lv = h->have_board ? CCS_LOG_INFO : CCS_LOG_DEBUG;
+    enum ccs_log_level lv = h->have_board || h->bridge ? CCS_LOG_INFO : CCS_LOG_DEBUG;
     for (uint8_t i = 0; i < s->nev; i++) {
         const hw_event *e = &s->ev[i];
         switch (e->kind) {

@@ -100,6 +100,7 @@ int live_result(live *l, int rc)
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
     const char *failed = rc ? "FAILED" : live_verdict(l->o.role, ph, e ? e->stop : l->pev.stop, pl);
+    if (!failed && l->have_bridge) failed = live_bridge_verdict(&l->br);   /* the CHAdeMO side's reason first */
     if (!failed && !evse) failed = live_hw_verdict(&l->hw);
     if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, l->o.proto);
     else printf("%s session (%s)\n", live_role_name(l), l->o.proto);
@@ -114,6 +115,7 @@ int live_result(live *l, int rc)
            secs(l, l->t_sdp), demo_when(l->t_first_current ? l->t_first_current - l->t_start : 0),
            secs(l, ccs_loop_now(&l->s.loop)));
     printf("  messages    %u\n", l->earlier_messages + l->car->messages);
+    if (l->have_bridge) live_bridge_print(&l->br);
     if (l->pauses) printf("  pauses      %u\n", l->pauses);
     printf("  result      %s\n", failed ? failed : "ended normally");
     fflush(stdout);
@@ -143,6 +145,7 @@ static void modem_check(live *l)
 /* SLAC, then SDP and the session up to o.until: the car's run, and the charger's --stop-after slac|sdp. */
 static int run_once(live *l)
 {
+    if (l->have_bridge && live_bridge_wait(l, 1, LIVE_BRIDGE_READY_MS)) return live_result(l, CCS_ETIMEOUT);
     int rc = app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
     if (!rc) {
         l->t_linked = ccs_loop_now(&l->s.loop);
@@ -150,6 +153,7 @@ static int run_once(live *l)
         if (l->o.until >= LIVE_UNTIL_SDP) rc = live_sdp(l);
         if (!rc && l->o.until >= LIVE_UNTIL_SESSION) rc = live_session(l);
     }
+    if (l->have_bridge) live_bridge_wait(l, 0, LIVE_BRIDGE_END_MS);
     return live_result(l, rc);
 }
 
@@ -185,7 +189,13 @@ int live_run(live *l)
         if (l->have_pcap) pcap_closed(l);
         return code;
     }
+    if (l->o.bridge[0] && live_bridge_attach(l, &l->pev)) {
+        live_hw_close(&l->hw);
+        if (l->have_pcap) pcap_closed(l);
+        return code;
+    }
     if (app_slac_open(&l->s, l->o.ifname) == 0) {
+        if (l->have_bridge) live_bridge_start(&l->br, &l->s.loop);
         if (l->have_pcap) ccs_loop_add_outq(&l->s.loop, &l->pcap.q);
         l->s.link.tap = tap;
         l->s.link.tap_ctx = l;
@@ -203,6 +213,7 @@ int live_run(live *l)
     for (size_t i = 0; i < 2; i++)
         if (*fds[i] >= 0) close(*fds[i]);
     live_conn_close(&l->conn[0]);
+    if (l->have_bridge) live_bridge_close(&l->br);   /* its timer is on the loop */
     app_slac_close(&l->s);
     live_hw_close(&l->hw);
     if (l->have_pcap) pcap_closed(l);

@@ -66,3 +66,19 @@ void cdm_bridge_step(cdm_bridge *b, sess_pev *p, const hw_sup *sup, uint32_t now
     }
     cdm_charger_step(&b->ch, now_ms);
 }
+
+int cdm_bridge_rx(cdm_bridge *b, const cdm_frame *f, uint32_t now_ms)
+{
+    cdm_charger *c = &b->ch;
+    if (f->id == CDM_ID_SIM_EV_WIRES) return cdm_decode_sim_ev(f, &c->in.k, &c->in.inlet_v);
+    return cdm_charger_rx(c, f, now_ms);
+}
+
+unsigned cdm_bridge_tx(const cdm_bridge *b, cdm_frame out[CDM_BRIDGE_TX])
+{
+    const cdm_charger *c = &b->ch;
+    unsigned n = 0;
+    for (; n < c->ntx; n++) out[n] = c->tx[n];
+    if (c->state != CDM_IDLE) cdm_encode_sim_evse(c->out.d1, c->out.d2, &out[n++]);
+    return n;
+}

@@ -69,7 +69,7 @@ int cdm_charger_rx(cdm_charger *c, const cdm_frame *f, uint32_t now_ms)
 uint8_t cdm_charger_soc(const cdm_charger *c)
 {
     unsigned rate = c->ev.rate_pct ? c->ev.rate_pct : 100u;
-    unsigned soc = c->ev_status.soc * 100u / rate;
+    unsigned soc = (c->ev_status.soc * 100u + rate / 2u) / rate;   /* to the nearest % */
     return (uint8_t)(soc > 100u ? 100u : soc);
 }
 

@@ -30,27 +30,16 @@ static void post(cdm_frame *q, uint8_t *n, const cdm_frame *f, uint8_t count)
 
 static void step(cdm_bench *b, uint32_t now)
 {
-    cdm_charger *ch = &b->br.ch;
     float a = b->pl->pev_contactor.closed ? b->pl->battery.current_a : 0.0f;
     if (!b->can_cut) {   /* what was sent in the last step arrives */
-        for (uint8_t i = 0; i < b->n_to_adapter; i++) {
-            cdm_charger_rx(ch, &b->to_adapter[i], now);
-            uint8_t k;
-            float v;
-            if (cdm_decode_sim_ev(&b->to_adapter[i], &k, &v) == 0) {
-                ch->in.k = k;
-                ch->in.inlet_v = v;
-            }
-        }
+        for (uint8_t i = 0; i < b->n_to_adapter; i++) cdm_bridge_rx(&b->br, &b->to_adapter[i], now);
         for (uint8_t i = 0; i < b->n_to_car; i++) cdm_car_rx(&b->car, &b->to_car[i], now);
         b->frames += b->n_to_adapter + b->n_to_car;
     }
     b->n_to_adapter = b->n_to_car = 0;
     cdm_bridge_step(&b->br, b->pev, &b->hw.sup, now);
-    cdm_frame wires;
-    cdm_encode_sim_evse(ch->out.d1, ch->out.d2, &wires);
-    post(b->to_car, &b->n_to_car, ch->tx, ch->ntx);
-    post(b->to_car, &b->n_to_car, &wires, 1);
+    cdm_frame tx[CDM_BRIDGE_TX];
+    post(b->to_car, &b->n_to_car, tx, (uint8_t)cdm_bridge_tx(&b->br, tx));
     cdm_car_step(&b->car, a, CDM_BENCH_STEP_MS, now);
     post(b->to_adapter, &b->n_to_adapter, b->car.tx, b->car.ntx);
 }

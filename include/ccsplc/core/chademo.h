@@ -212,6 +212,12 @@ void cdm_bridge_backend(cdm_bridge *b, hw_backend *out);
  * be NULL) into the charger's inputs (present values, limits, the session's end), then the charger's step. Sets the CCS session's EVTargetVoltage / EVMaximumVoltageLimit (cfg.max_v)
  * to the car's target voltage. p may be NULL before the CCS session exists. */
 void cdm_bridge_step(cdm_bridge *b, sess_pev *p, const hw_sup *sup, uint32_t now_ms);
+/* A frame from the bus: the car's frames and its simulation wires (k, the inlet voltage). 0 or the decoder's error. */
+int cdm_bridge_rx(cdm_bridge *b, const cdm_frame *f, uint32_t now_ms);
+/* What to send after a step: 0x108/0x109 when due, and the simulation wires (d1/d2) every step once started.
+ * Returns how many (at most CDM_BRIDGE_TX). */
+#define CDM_BRIDGE_TX 3u
+unsigned cdm_bridge_tx(const cdm_bridge *b, cdm_frame out[CDM_BRIDGE_TX]);
 /* 1 when the charger stopped for a fault (not the car's or the supply's normal end). */
 int cdm_bridge_faulted(const cdm_bridge *b);
 
