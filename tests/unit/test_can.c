@@ -93,6 +93,8 @@ static void test_udp_loopback(void **state)
     ccs_can_close(&b);
     assert_int_equal(ccs_can_open(&a, "udp:70000:127.0.0.1:9"), -1);
     assert_int_equal(ccs_can_open(&a, "udp:127.0.0.1"), -1);
+    assert_int_equal(ccs_can_open(&a, "nosuchcan9"), -1);   /* SocketCAN: no such interface */
+    assert_int_equal(a.fd, -1);
 }
 
 int main(void)
