@@ -63,32 +63,28 @@ static void test_leaf_frames_decode(void **state)
     assert_int_equal(es.remain_min, 0x24);
 }
 
-/* Encoding what decoding gave yields the same bytes (for the bytes the layouts define). */
+/* Decoding a frame and encoding what came out gives the same 8 bytes. */
+#define ROUND_TRIP(type, dec, enc, ident, bytes)                                                                      \
+    do {                                                                                                           \
+        cdm_frame f_ = frame(ident, bytes), g_;                                                                    \
+        type v_;                                                                                                   \
+        assert_int_equal(dec(&f_, &v_), 0);                                                                        \
+        enc(&v_, &g_);                                                                                             \
+        assert_int_equal(g_.id, ident);                                                                            \
+        assert_memory_equal(f_.data, g_.data, 8);                                                                  \
+    } while (0)
+
 static void test_frames_round_trip(void **state)
 {
     (void)state;
-    cdm_frame f = frame(0x100, leaf_100), g;
-    cdm_ev_limits l;
-    cdm_decode_ev_limits(&f, &l);
-    cdm_encode_ev_limits(&l, &g);
-    assert_memory_equal(f.data, g.data, 8);
-    f = frame(0x102, leaf_102);
-    cdm_ev_status s;
-    cdm_decode_ev_status(&f, &s);
-    cdm_encode_ev_status(&s, &g);
-    assert_memory_equal(f.data, g.data, 8);
-    f = frame(0x108, qc_108);
-    cdm_evse_limits el;
-    cdm_decode_evse_limits(&f, &el);
-    cdm_encode_evse_limits(&el, &g);
-    assert_memory_equal(f.data, g.data, 8);
-    f = frame(0x109, qc_109);
-    cdm_evse_status es;
-    cdm_decode_evse_status(&f, &es);
-    cdm_encode_evse_status(&es, &g);
-    assert_int_equal(g.id, 0x109);
-    assert_memory_equal(f.data, g.data, 4);   /* byte 4 is not in the layout */
-    assert_memory_equal(f.data + 5, g.data + 5, 3);
+    uint8_t qc_109_defined[8];
+    memcpy(qc_109_defined, qc_109, 8);
+    qc_109_defined[4] = 0;   /* byte 4 of 0x109 is in no layout: encoded as 0 */
+    ROUND_TRIP(cdm_ev_limits, cdm_decode_ev_limits, cdm_encode_ev_limits, 0x100, leaf_100);
+    ROUND_TRIP(cdm_ev_time, cdm_decode_ev_time, cdm_encode_ev_time, 0x101, leaf_101);
+    ROUND_TRIP(cdm_ev_status, cdm_decode_ev_status, cdm_encode_ev_status, 0x102, leaf_102);
+    ROUND_TRIP(cdm_evse_limits, cdm_decode_evse_limits, cdm_encode_evse_limits, 0x108, qc_108);
+    ROUND_TRIP(cdm_evse_status, cdm_decode_evse_status, cdm_encode_evse_status, 0x109, qc_109_defined);
 }
 
 static void test_frames_bounds(void **state)
