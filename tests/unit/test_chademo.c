@@ -215,44 +215,47 @@ static void test_sequence_whole_charge(void **state)
     assert_int_equal(r.ch.flags, 0);
 }
 
-/* A car fault flag: 0 A asked in the step its 0x102 arrives, the stop flag in 0x109, d2 off below 5 A. */
-static void test_sequence_car_fault(void **state)
+/* A small Leaf charging at 100 A or more. */
+static rig *charging(void)
 {
-    (void)state;
     static rig r;
     cdm_car_config cc;
     small_leaf(&cc);
     rig_init(&r, &cc);
     while (r.current < 100.0f && r.now < 60000) rig_step(&r);
     assert_true(r.current >= 100.0f);
-    r.car.inject_faults = CDM_EV_FAULT_HIGH_TEMPERATURE;
-    while (!(r.n_to_ch && r.to_ch[2].data[4])) rig_step(&r);   /* the car sends the flag */
-    rig_step(&r);                                                /* the charger gets it */
-    assert_int_equal(r.ch.stop, CDM_STOP_CAR_FAULT);
-    assert_true(r.ch.out.target_a == 0.0f && !r.ch.out.output_on);
-    rig_run(&r, r.now + 30000);
-    assert_int_equal(r.ch.state, CDM_DONE);
-    assert_true(r.current_at_d2_off < CDM_BREAK_A);
-    assert_false(r.ch.forced_open);
+    return &r;
+}
+
+/* A car fault flag: 0 A asked in the step its 0x102 arrives, the stop flag in 0x109, d2 off below 5 A. */
+static void test_sequence_car_fault(void **state)
+{
+    (void)state;
+    rig *r = charging();
+    r->car.inject_faults = CDM_EV_FAULT_HIGH_TEMPERATURE;
+    while (!(r->n_to_ch && r->to_ch[2].data[4])) rig_step(r);   /* the car sends the flag */
+    rig_step(r);                                               /* the charger gets it */
+    assert_int_equal(r->ch.stop, CDM_STOP_CAR_FAULT);
+    assert_true(r->ch.out.target_a == 0.0f && !r->ch.out.output_on);
+    rig_run(r, r->now + 30000);
+    assert_int_equal(r->ch.state, CDM_DONE);
+    assert_true(r->current_at_d2_off < CDM_BREAK_A);
+    assert_false(r->ch.forced_open);
 }
 
 /* The CAN stream lost while charging: stopped after CDM_CAN_TIMEOUT_MS with the system-fault flag. */
 static void test_sequence_can_lost(void **state)
 {
     (void)state;
-    static rig r;
-    cdm_car_config cc;
-    small_leaf(&cc);
-    rig_init(&r, &cc);
-    while (r.current < 100.0f && r.now < 60000) rig_step(&r);
-    uint32_t cut_at = r.now;
-    r.cut = 1;
-    while (r.ch.state == CDM_CHARGING) rig_step(&r);
-    assert_int_equal(r.ch.stop, CDM_STOP_CAN_LOST);
+    rig *r = charging();
+    uint32_t cut_at = r->now;
+    r->cut = 1;
+    while (r->ch.state == CDM_CHARGING) rig_step(r);
+    assert_int_equal(r->ch.stop, CDM_STOP_CAN_LOST);
     /* the last 0x102 came at most one cycle before the cut */
-    assert_true(r.now - cut_at > CDM_CAN_TIMEOUT_MS - CDM_CAN_CYCLE_MS && r.now - cut_at <= CDM_CAN_TIMEOUT_MS + CDM_CAN_CYCLE_MS);
-    assert_true(r.ch.flags & CDM_EVSE_SYSTEM_FAULT);
-    assert_true(r.ch.out.target_a == 0.0f);
+    assert_true(r->now - cut_at > CDM_CAN_TIMEOUT_MS - CDM_CAN_CYCLE_MS && r->now - cut_at <= CDM_CAN_TIMEOUT_MS + CDM_CAN_CYCLE_MS);
+    assert_true(r->ch.flags & CDM_EVSE_SYSTEM_FAULT);
+    assert_true(r->ch.out.target_a == 0.0f);
 }
 
 /* A battery above the output's voltage: the incompatibility flag, never d2, never current. */
