@@ -54,10 +54,15 @@ int demo_link_up(demo *d, uint16_t port);
 /* The V2G session until both sides have ended and the contactors are open. 0 or CCS_E*. */
 int demo_session(demo *d);
 /* A bridged car's run (app/demo_chademo.c): virtual time until ready(ctx) (the CHAdeMO car's contactors closed;
- * ready_ms at most), the session, then until done(ctx) (end_ms at most). 0, CCS_ETIMEOUT (never ready) or
+ * ready_ms at most), the session (not when never ready), then end(ctx) (a local stop: the CHAdeMO side ends
+ * whatever the CCS side did) and until done(ctx) (end_ms at most). 0, CCS_ETIMEOUT (never ready) or
  * demo_session's error. */
-int demo_bridged(demo *d, int (*ready)(const void *ctx), int (*done)(const void *ctx), const void *ctx,
-                 uint32_t ready_ms, uint32_t end_ms);
+typedef struct {
+    int (*ready)(void *ctx);
+    void (*end)(void *ctx);
+    int (*done)(void *ctx);
+} demo_bridge_ops;
+int demo_bridged(demo *d, const demo_bridge_ops *ops, void *ctx, uint32_t ready_ms, uint32_t end_ms);
 /* `demo --bridge chademo` (app/demo_chademo.c): the adapter and a simulated CHAdeMO car around demo_session;
  * prints the CHAdeMO side's steps. Returns what summary() needs: 0, or CCS_E*; *ok: the CHAdeMO side ended
  * normally (the car asked to stop, no fault, the sequence done). */

@@ -39,21 +39,20 @@ static void side(void *ctx, uint32_t now)
 static void ccs(void *ctx, uint32_t now, uint32_t dt) { cdm_bench_ccs(&((demo_cdm *)ctx)->b, now, dt); }
 
 static int chademo_done(const demo_cdm *c) { return c->b.br.ch.state == CDM_DONE && !c->b.car.contactors; }
-static int ready(const void *ctx) { return cdm_bench_ready(&((const demo_cdm *)ctx)->b); }
-static int done(const void *ctx) { return chademo_done(ctx); }
+static int ready(void *ctx) { return cdm_bench_ready(&((demo_cdm *)ctx)->b); }
+static void end(void *ctx) { ((demo_cdm *)ctx)->b.br.ch.in.stop = 1; }
+static int done(void *ctx) { return chademo_done(ctx); }
 
-int demo_bridged(demo *d, int (*is_ready)(const void *ctx), int (*is_done)(const void *ctx), const void *ctx,
-                 uint32_t ready_ms, uint32_t end_ms)
+int demo_bridged(demo *d, const demo_bridge_ops *ops, void *ctx, uint32_t ready_ms, uint32_t end_ms)
 {
     uint32_t limit = d->now + ready_ms;
-    while (!is_ready(ctx) && d->now < limit) demo_advance(d, DEMO_STEP_MS);
-    if (!is_ready(ctx)) {
-        printf("%9.3f  chademo the car did not get to charging: no CCS session\n", d->now / 1000.0);
-        return CCS_ETIMEOUT;
-    }
-    int rc = demo_session(d);
+    int rc = CCS_ETIMEOUT;
+    while (!ops->ready(ctx) && d->now < limit) demo_advance(d, DEMO_STEP_MS);
+    if (ops->ready(ctx)) rc = demo_session(d);
+    else printf("%9.3f  chademo the car did not get to charging: no CCS session\n", d->now / 1000.0);
+    ops->end(ctx);
     limit = d->now + end_ms;
-    while (!is_done(ctx) && d->now < limit) demo_advance(d, DEMO_STEP_MS);
+    while (!ops->done(ctx) && d->now < limit) demo_advance(d, DEMO_STEP_MS);
     return rc;
 }
 
@@ -77,7 +76,8 @@ int demo_chademo(demo *d, int *ok)
     *ok = 0;
     printf("%9.3f  chademo plug-in: Leaf-like car, max %u V, target %u V, up to %u A; adapter %.0f V %.0f A\n",
            d->now / 1000.0, car.max_v, car.target_v, car.max_a, (double)chc.avail_v, (double)chc.avail_a);
-    int rc = demo_bridged(d, ready, done, &c, CDM_START_LIMIT_MS, CDM_END_LIMIT_MS);
+    static const demo_bridge_ops ops = { ready, end, done };
+    int rc = demo_bridged(d, &ops, &c, CDM_START_LIMIT_MS, CDM_END_LIMIT_MS);
     const cdm_charger *ch = &c.b.br.ch;
     printf("\nchademo\n  car         SoC %.1f %% -> %.2f %% (target %.1f %%), %u CAN frames\n", d->soc, c.b.car.bat.soc,
            d->target_soc, c.b.frames);

@@ -62,6 +62,7 @@ void live_bridge_start(live_bridge *b, ccs_loop *loop)
 }
 
 int live_bridge_ready(const live_bridge *b) { return b->br.ch.out.ready; }
+void live_bridge_end(live_bridge *b) { b->br.ch.in.stop = 1; }
 int live_bridge_done(const live_bridge *b) { return b->br.ch.state == CDM_DONE; }
 
 const char *live_bridge_verdict(const live_bridge *b)

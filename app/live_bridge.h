@@ -35,6 +35,8 @@ void live_bridge_step(live_bridge *b, uint32_t now);
 /* Step every 10 ms on the loop (live -i). */
 void live_bridge_start(live_bridge *b, ccs_loop *loop);
 int live_bridge_ready(const live_bridge *b);
+/* The CCS side is over: a local stop (nothing once the CHAdeMO side stopped already), so that it ends. */
+void live_bridge_end(live_bridge *b);
 int live_bridge_done(const live_bridge *b);
 /* NULL after a normal end (the car asked to stop, no fault flag, d2 off below 5 A), else the result text. */
 const char *live_bridge_verdict(const live_bridge *b);

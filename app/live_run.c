@@ -145,15 +145,18 @@ static void modem_check(live *l)
 /* SLAC, then SDP and the session up to o.until: the car's run, and the charger's --stop-after slac|sdp. */
 static int run_once(live *l)
 {
-    if (l->have_bridge && live_bridge_wait(l, 1, LIVE_BRIDGE_READY_MS)) return live_result(l, CCS_ETIMEOUT);
-    int rc = app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
+    int rc = l->have_bridge && live_bridge_wait(l, 1, LIVE_BRIDGE_READY_MS) ? CCS_ETIMEOUT
+             : app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
     if (!rc) {
         l->t_linked = ccs_loop_now(&l->s.loop);
         memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
         if (l->o.until >= LIVE_UNTIL_SDP) rc = live_sdp(l);
         if (!rc && l->o.until >= LIVE_UNTIL_SESSION) rc = live_session(l);
     }
-    if (l->have_bridge) live_bridge_wait(l, 0, LIVE_BRIDGE_END_MS);
+    if (l->have_bridge) {   /* the CHAdeMO side ends whatever the CCS side did */
+        live_bridge_end(&l->br);
+        live_bridge_wait(l, 0, LIVE_BRIDGE_END_MS);
+    }
     return live_result(l, rc);
 }
 

@@ -13,8 +13,10 @@
 
 static void car_step(void *ctx, uint32_t now, uint32_t dt) { live_hw_step(ctx, now, dt); }
 static void bridge_step(void *ctx, uint32_t now) { live_bridge_step(ctx, now); }
-static int bridge_ready(const void *ctx) { return live_bridge_ready(ctx); }
-static int bridge_done(const void *ctx) { return live_bridge_done(ctx); }
+static int bridge_ready(void *ctx) { return live_bridge_ready(ctx); }
+static void bridge_end(void *ctx) { live_bridge_end(ctx); }
+static int bridge_done(void *ctx) { return live_bridge_done(ctx); }
+static const demo_bridge_ops bridge_ops = { bridge_ready, bridge_end, bridge_done };
 
 int live_sim(live *l)
 {
@@ -55,7 +57,7 @@ int live_sim(live *l)
     LOG_I("%s: --sim: simulated modems and %s in this process", live_role_name(l),
           l->o.role == LIVE_EVSE ? "car" : "charger");
     int rc = l->o.until < LIVE_UNTIL_SESSION ? demo_link_up(&d, SDP_UDP_PORT)
-             : l->have_bridge ? demo_bridged(&d, bridge_ready, bridge_done, &l->br, LIVE_BRIDGE_READY_MS, LIVE_BRIDGE_END_MS)
+             : l->have_bridge ? demo_bridged(&d, &bridge_ops, &l->br, LIVE_BRIDGE_READY_MS, LIVE_BRIDGE_END_MS)
                               : demo_session(&d);
     live_hw_close(&l->hw);
     if (l->have_bridge) live_bridge_close(&l->br);

@@ -118,6 +118,7 @@ typedef struct {
     uint32_t now;
     float current;
     int cut;                      /* the bus delivers nothing */
+    int no_supply;                /* the supply never delivers */
     cdm_frame to_car[8], to_ch[8];
     int n_to_car, n_to_ch;
     /* marks: first time seen */
@@ -152,7 +153,7 @@ static void rig_step(rig *r)
     for (int i = 0; i < r->n_to_car && !r->cut; i++) cdm_car_rx(&r->car, &r->to_car[i], r->now);
     r->n_to_car = r->n_to_ch = 0;
     /* the ideal supply: 20 A/step toward the target while on, else down */
-    float target = r->ch.out.output_on ? r->ch.out.target_a : 0.0f;
+    float target = r->ch.out.output_on && !r->no_supply ? r->ch.out.target_a : 0.0f;
     r->current += target > r->current ? (target - r->current > 20 ? 20 : target - r->current)
                                       : -(r->current - target > 20 ? 20 : r->current - target);
     if (!r->car.contactors) r->current = 0;
@@ -258,6 +259,25 @@ static void test_sequence_can_lost(void **state)
     assert_true(r->ch.out.target_a == 0.0f);
 }
 
+/* The supply never delivers (the CCS side never came): after supply_wait_ms the stop with the station-malfunction
+ * flag, and the sequence ends (d2 off, the car's contactors open, unlocked). */
+static void test_sequence_no_supply(void **state)
+{
+    (void)state;
+    static rig r;
+    cdm_car_config cc;
+    small_leaf(&cc);
+    rig_init(&r, &cc);
+    r.no_supply = 1;
+    rig_run(&r, 120000);
+    assert_int_equal(r.ch.stop, CDM_STOP_TIMEOUT);
+    assert_true(r.ch.flags & CDM_EVSE_MALFUNCTION);
+    assert_true(r.t_d2 && r.t_stop - r.t_d2 >= r.ch.cfg.supply_wait_ms);
+    assert_int_equal(r.ch.state, CDM_DONE);
+    assert_false(r.car.contactors);
+    assert_false(r.ch.out.lock || r.ch.out.d1);
+}
+
 /* A battery above the output's voltage: the incompatibility flag, never d2, never current. */
 static void test_sequence_incompatible(void **state)
 {
@@ -281,7 +301,7 @@ int main(void)
         cmocka_unit_test(test_leaf_frames_decode), cmocka_unit_test(test_frames_round_trip),
         cmocka_unit_test(test_frames_bounds), cmocka_unit_test(test_sequence_whole_charge),
         cmocka_unit_test(test_sequence_car_fault), cmocka_unit_test(test_sequence_can_lost),
-        cmocka_unit_test(test_sequence_incompatible),
+        cmocka_unit_test(test_sequence_incompatible), cmocka_unit_test(test_sequence_no_supply),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
