@@ -1,5 +1,5 @@
-/* libFuzzer target: the CHAdeMO frame decoders and both sequences (the charger's, the simulated car's) on hostile
- * CAN traffic. Input: records (fuzz_util.h), each one frame: 2 bytes identifier (big endian, 11 bits), then its
+/* libFuzzer target: the CHAdeMO frame decoders and both sequences (the charger's through the bridge, the simulated
+ * car's) on hostile CAN traffic. Input: records (fuzz_util.h), each one frame: 2 bytes identifier (big endian, 11 bits), then its
  * data (a record longer than 8 bytes claims that length); 10 ms pass per record. Every decoded frame re-encodes to
  * the same values; the charger's outputs stay in their limits and order (d2 only with d1 and the lock, current
  * only while charging, never above the output's limit). Each record is also a cannelloni UDP packet: what
@@ -56,17 +56,18 @@ static void check_outputs(const cdm_charger *c)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static cdm_charger ch;
+    static cdm_bridge br;
+    cdm_charger *const c = &br.ch;
     static cdm_car car;
     cdm_charger_config cc;
     cdm_car_config carc;
     cdm_charger_config_default(&cc);
     cdm_car_config_leaf(&carc);
-    cdm_charger_init(&ch, &cc);
+    cdm_bridge_init(&br, &cc);
     cdm_car_init(&car, &carc);
-    ch.in.plugged = 1;
-    ch.in.k = 1;
-    ch.in.inlet_v = 380.0f;
+    c->in.plugged = 1;
+    c->in.k = 1;
+    c->in.inlet_v = 380.0f;
     car.d1 = 1;
     uint32_t now = 0;
     const uint8_t *rec;
@@ -78,14 +79,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(f.data, rec + 2, len - 2 > 8 ? 8 : len - 2);
         round_trips(&f);
         now += 10;
-        cdm_state before = ch.state;
-        cdm_charger_rx(&ch, &f, now);
+        cdm_state before = c->state;
+        cdm_frame tx[CDM_BRIDGE_TX];
+        cdm_bridge_rx(&br, &f, now);   /* the car's frames and the simulation wires (k, the inlet voltage) */
         cdm_car_rx(&car, &f, now);
-        ch.in.present_a = ch.out.target_a;
-        cdm_charger_step(&ch, now);
-        FUZZ_CHECK(ch.state >= before);   /* the sequence never goes back */
-        check_outputs(&ch);
-        cdm_car_step(&car, ch.out.target_a, 10, now);
+        c->in.present_a = c->out.target_a;
+        cdm_bridge_step(&br, NULL, NULL, now);
+        FUZZ_CHECK(c->state >= before);   /* the sequence never goes back */
+        check_outputs(c);
+        FUZZ_CHECK(cdm_bridge_tx(&br, tx) <= CDM_BRIDGE_TX);
+        cdm_car_step(&car, c->out.target_a, 10, now);
         FUZZ_CHECK(car.ntx <= 4);
     }
     return 0;
