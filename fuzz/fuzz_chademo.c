@@ -1,8 +1,8 @@
 /* libFuzzer target: the CHAdeMO frame decoders and both sequences (the charger's through the bridge, the simulated
- * car's) on hostile CAN traffic. Input: records (fuzz_util.h), each one frame: 2 bytes identifier (big endian, 11 bits), then its
- * data (a record longer than 8 bytes claims that length); 10 ms pass per record. Every decoded frame re-encodes to
- * the same values; the charger's outputs stay in their limits and order (d2 only with d1 and the lock, current
- * only while charging, never above the output's limit). Each record is also a cannelloni UDP packet: what
+ * car's) on hostile CAN traffic. Input: records (fuzz_util.h), each one frame: 2 bytes identifier (big endian, 11
+ * bits), then its data (a record longer than 8 bytes claims that length); 10 ms pass per record. Every decoded frame
+ * re-encodes to the same values; the charger's outputs stay in their limits and order (d2 only with d1 and the lock,
+ * current only while charging, never above the output's limit). Each record is also a cannelloni UDP packet: what
  * decodes re-encodes and decodes to the same frames. */
 #include <math.h>
 #include <string.h>
