@@ -27,6 +27,8 @@ static void usage(FILE *f)
             "  --mem            V2GTP through memory instead of loopback TCP\n"
             "  --pcap FILE      write every frame as pcapng (HomePlug, SDP, the TCP flow)\n"
             "  --seed N         random seed (default 1)\n"
+            "  --bridge chademo the car is the CCS->CHAdeMO adapter with a simulated CHAdeMO car (a Leaf's limits)\n"
+            "                   behind it: the CHAdeMO sequence and its CAN frames, then the CCS session (DC)\n"
             "exit: 0 when the session ended normally at the target SoC, 1 otherwise, 2 usage.\n");
 }
 
@@ -48,7 +50,7 @@ static int options(demo *d, int argc, char **argv)
         { "target-soc", required_argument, 0, 't' }, { "capacity", required_argument, 0, 'c' },
         { "speed", required_argument, 0, 'S' }, { "every", required_argument, 0, 'e' },
         { "mem", no_argument, 0, 'm' }, { "pcap", required_argument, 0, 'w' }, { "seed", required_argument, 0, 'r' },
-        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+        { "bridge", required_argument, 0, 'b' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
     };
     const char *proto = "din";
     double v = 0;
@@ -66,6 +68,7 @@ static int options(demo *d, int argc, char **argv)
         case 'm': d->in_memory = 1; break;
         case 'w': d->pcap_path = optarg; break;
         case 'r': bad = parse_num(optarg, 1, 4294967295.0, &v); d->seed = (uint32_t)v; break;
+        case 'b': bad = strcmp(optarg, "chademo") ? -1 : 0; d->bridge = 1; break;
         case 'h': usage(stdout); return OPT_HELP;
         default: return CCS_EXIT_USAGE;
         }
@@ -80,6 +83,10 @@ static int options(demo *d, int argc, char **argv)
     }
     d->proto = sess_proto_find(proto);
     d->ac = sess_proto_ac(proto);
+    if (d->bridge && d->ac) {
+        fprintf(stderr, "ccsplc demo: --bridge chademo charges DC: not with %s\n", proto);
+        return CCS_EXIT_USAGE;
+    }
     if (d->proto) return OPT_RUN;
     fprintf(stderr, "ccsplc demo: unknown protocol '%s' (din, iso2-dc, iso2-ac, iso20-dc)\n", proto);
     return CCS_EXIT_USAGE;
@@ -129,10 +136,10 @@ const char *demo_when(uint32_t ms)
     return t;
 }
 
-static int summary(const demo *d, int rc)
+static int summary(const demo *d, int rc, int bridge_ok)
 {
     const phys_battery *b = &d->plant.battery;
-    int normal = !rc && d->evse.stop == SESS_STOP_NORMAL && d->pev.stop == SESS_STOP_NORMAL &&
+    int normal = !rc && bridge_ok && d->evse.stop == SESS_STOP_NORMAL && d->pev.stop == SESS_STOP_NORMAL &&
                  phys_battery_full(b) && !d->plant.evse_contactor.opened_under_load &&
                  !d->plant.pev_contactor.opened_under_load;
     printf("\nsummary (%s%s)\n", sess_proto_name(d->proto), d->ac ? " AC" : "");
@@ -174,8 +181,9 @@ int cmd_demo(int argc, char **argv)
         clock_gettime(CLOCK_REALTIME, &ts);
         d.t0_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
     }
-    rc = demo_session(&d);
+    int bridge_ok = 1;
+    rc = d.bridge ? demo_chademo(&d, &bridge_ok) : demo_session(&d);
     if (rc) LOG_E("demo: %s", ccs_strerror(rc));
     if (d.have_pcap) pcapng_close(&d.pcap);
-    return summary(&d, rc);
+    return summary(&d, rc, bridge_ok);
 }

@@ -18,5 +18,6 @@ int cmd_modem(int argc, char **argv);
 int cmd_plcsim(int argc, char **argv);
 int cmd_evse(int argc, char **argv);
 int cmd_pev(int argc, char **argv);
+int cmd_chademo_car(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ typedef struct {
     uint32_t every_ms;                /* print repeated messages at most this often (0: all) */
     const char *pcap_path;
     uint32_t seed;
+    int bridge;                       /* --bridge chademo */
     /* state */
     uint32_t now;                     /* virtual ms since plug-in */
     pcapng_writer pcap;
@@ -37,6 +38,9 @@ typedef struct {
     /* `pev --sim`: the car's hardware layer steps the plant instead of phys_plant_step (app/live_hw.c) */
     void (*car_step)(void *ctx, uint32_t now, uint32_t dt);
     void *car_ctx;
+    /* `--bridge chademo`: the CHAdeMO side runs all the time (SLAC and SDP too), called as virtual time passes */
+    void (*side_step)(void *ctx, uint32_t now);
+    void *side_ctx;
 } demo;
 
 /* "12.345 s" for a mark in ms, "none" for 0 (never came). */
@@ -49,5 +53,19 @@ void demo_pcap_frame(demo *d, int out, const uint8_t *frame, size_t len);
 int demo_link_up(demo *d, uint16_t port);
 /* The V2G session until both sides have ended and the contactors are open. 0 or CCS_E*. */
 int demo_session(demo *d);
+/* A bridged car's run (app/demo_chademo.c): virtual time until ready(ctx) (the CHAdeMO car's contactors closed;
+ * ready_ms at most), the session (not when never ready), then end(ctx) (a local stop: the CHAdeMO side ends
+ * whatever the CCS side did) and until done(ctx) (end_ms at most). 0, CCS_ETIMEOUT (never ready) or
+ * demo_session's error. */
+typedef struct {
+    int (*ready)(void *ctx);
+    void (*end)(void *ctx);
+    int (*done)(void *ctx);
+} demo_bridge_ops;
+int demo_bridged(demo *d, const demo_bridge_ops *ops, void *ctx, uint32_t ready_ms, uint32_t end_ms);
+/* `demo --bridge chademo` (app/demo_chademo.c): the adapter and a simulated CHAdeMO car around demo_session;
+ * prints the CHAdeMO side's steps. Returns what summary() needs: 0, or CCS_E*; *ok: the CHAdeMO side ended
+ * normally (the car asked to stop, no fault, the sequence done). */
+int demo_chademo(demo *d, int *ok);
 
 #endif

@@ -21,6 +21,7 @@
 void demo_advance(demo *d, uint32_t ms)
 {
     d->now += ms;
+    if (d->side_step) d->side_step(d->side_ctx, d->now);
     if (d->speed <= 0) return;
     double real_ms = ms / d->speed;
     struct timespec ts = { (time_t)(real_ms / 1000), (long)((real_ms - (time_t)(real_ms / 1000) * 1000) * 1e6) };

@@ -12,6 +12,7 @@
 #include "ccsplc/core/sdp.h"
 #include "ccsplc/core/sess.h"
 #include "ccsplc/core/v2gtp.h"
+#include "live_bridge.h"
 #include "live_hw.h"
 #include "slac_phase.h"
 
@@ -80,6 +81,8 @@ typedef struct {
     uint32_t pause_after_ms;  /* ISO 15118-2: SessionStop(Pause) this long after the first current (0: never) */
     uint32_t resume_after_ms; /* after a Pause: reconnect and resume after this long */
     live_hw_options hw;       /* car: pyPLC's serial board (digital_output_device, ...) */
+    char bridge[16];          /* car: "chademo": the CCS->CHAdeMO adapter (docs/chademo.md) */
+    char can[128];            /* its CAN bus: can0, udp:LPORT:HOST:RPORT */
 } live_options;
 
 void live_options_default(live_options *o, live_role role);
@@ -90,6 +93,8 @@ int live_config_file(live_options *o, const char *path);
 int live_pause_check(const live_options *o);
 /* The car's target voltage against its battery (a target it can never reach): refused (logged, -1). */
 int live_target_check(const live_options *o);
+/* --bridge: chademo for the car (DC) only; the bus defaults to can0. 0 or -1 (logged). */
+int live_bridge_check(live_options *o);
 /* "slac" | "sdp" | "session". 0 or -1. */
 int live_until_parse(const char *s, live_until *out);
 
@@ -143,6 +148,8 @@ struct live {
     int car_contactors;               /* car: its contactors closed as last logged */
     phys_plant plant;
     live_hw hw;                       /* car: the supervisor and backends over the plant */
+    live_bridge br;                   /* car, --bridge chademo: the adapter's CHAdeMO side */
+    int have_bridge;
     ccs_timer step;
     uint32_t last_step, t_start, t_linked, t_sdp, t_first_current;
     int quit;                         /* q, a signal or the time limit: no further session */
@@ -168,6 +175,11 @@ struct live {
     ccs_timer status;
 };
 
+/* --bridge chademo (app/live_adapter.c): open the bus, the bridge on the car session p and the hardware stack
+ * (before live_hw_attach); 0 or -1 (logged). live_bridge_wait: run the loop until the CHAdeMO side is ready
+ * (ready 1) or done (0), at most ms; 0 or -1. */
+int live_bridge_attach(live *l, sess_pev *p);
+int live_bridge_wait(live *l, int ready, uint32_t ms);
 /* Runs the phases up to o.until; returns the exit code (0: the phase completed, or the session ended normally). */
 int live_run(live *l);
 /* cmd_evse / cmd_pev: options, config file, run. */

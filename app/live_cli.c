@@ -41,7 +41,9 @@ static void usage(FILE *f, live_role role)
         fprintf(f, "      --soc N           battery SoC at plug-in, %% (20)   --target-soc N   charge until (80)\n"
                    "      --capacity KWH    battery capacity (60)   --target-voltage V   EVTargetVoltage (410)\n"
                    "      --pause-after S   ISO 15118-2: pause S seconds after the first current (SessionStop Pause)\n"
-                   "      --resume-after S  after a pause: reconnect and resume the session after S seconds (10)\n");
+                   "      --resume-after S  after a pause: reconnect and resume the session after S seconds (10)\n"
+                   "      --bridge chademo  the CCS->CHAdeMO adapter: a CHAdeMO car on --can is the battery\n"
+                   "      --can BUS         its CAN bus: can0 (SocketCAN; default) or udp:LPORT:HOST:RPORT\n");
     fprintf(f, "  -v, --verbose         debug log (one line per V2G message)   -q, --quiet   errors only\n"
                "  -h, --help            this text\n"
                "\n"
@@ -57,7 +59,7 @@ static void usage(FILE *f, live_role role)
 
 /* O_MAXV .. O_RWAIT: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_MAXV, O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_RWAIT, O_SOC, O_TSOC, O_CAP,
-       O_TV, O_PAUSE, O_RESUME };
+       O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -110,6 +112,8 @@ static int apply(live_options *o, int c, const char *a)
     case O_TV: return num(a, 1, 1500, &o->pev_target_v);
     case O_PAUSE: return secs(a, 0.1, &o->pause_after_ms);
     case O_RESUME: return secs(a, 0, &o->resume_after_ms);
+    case O_BRIDGE: return copy(o->bridge, sizeof o->bridge, a);
+    case O_CAN: return copy(o->can, sizeof o->can, a);
     default: return -1;
     }
 }
@@ -128,6 +132,7 @@ int live_main(live_role role, int argc, char **argv)
         { "soc", required_argument, 0, O_SOC }, { "target-soc", required_argument, 0, O_TSOC },
         { "capacity", required_argument, 0, O_CAP }, { "target-voltage", required_argument, 0, O_TV },
         { "pause-after", required_argument, 0, O_PAUSE }, { "resume-after", required_argument, 0, O_RESUME },
+        { "bridge", required_argument, 0, O_BRIDGE }, { "can", required_argument, 0, O_CAN },
         { 0, 0, 0, 0 },
     };
     static live l;
@@ -160,7 +165,7 @@ int live_main(live_role role, int argc, char **argv)
             goto usage;
         }
     if ((!l.o.ifname[0] && !l.o.sim) || (role == LIVE_PEV && l.o.target_soc <= l.o.soc)) goto usage;
-    if (live_pause_check(&l.o) || live_target_check(&l.o)) {
+    if (live_pause_check(&l.o) || live_target_check(&l.o) || live_bridge_check(&l.o)) {
         rc = CCS_EXIT_USAGE;
         goto out;
     }

@@ -87,6 +87,8 @@ static const key_row keys[] = {
     { "pev", "precharge_tolerance", K_FLOAT, O(precharge_tolerance_v), 0, 0.1, 100 },
     { "pev", "pause_after", K_MS, O(pause_after_ms), 0, 0, 86400 },
     { "pev", "resume_after", K_MS, O(resume_after_ms), 0, 0, 86400 },
+    { "pev", "bridge", K_STR, S(bridge), 0, 0 },
+    { "pev", "can", K_STR, S(can), 0, 0 },
 };
 
 /* pyPLC keys (its doc/pyPlc.ini.template) without a meaning here yet (Windows, display, MQTT, CHAdeMO, logging
@@ -190,6 +192,10 @@ static int on_key(void *ctx, const char *section, const char *key, const char *v
             if (rc) c->why = rc == CCS_ERANGE ? "value out of range" : "bad value";
             return rc;
         }
+    if (!strcmp(section, "general") && !strcmp(key, "charge_parameter_backend") && !strcmp(value, "chademo")) {
+        snprintf(c->o->bridge, sizeof c->o->bridge, "chademo");   /* pyPLC's CHAdeMO adapter: docs/chademo.md */
+        return 0;
+    }
     if (!strcmp(section, "general"))
         for (size_t i = 0; i < sizeof pyplc_ignored / sizeof pyplc_ignored[0]; i++)
             if (!strcmp(pyplc_ignored[i], key)) {
@@ -239,4 +245,16 @@ int live_target_check(const live_options *o)
           "never reach the target; set it to at least %.0f V", (double)o->pev_target_v,
           (double)phys_battery_ocv(&at_start), (double)o->soc, (double)need, (double)o->target_soc, (double)need);
     return -1;
+}
+
+/* --bridge chademo (pyPLC's charge_parameter_backend = chademo): the car's, DC only; its bus can0 unless named. */
+int live_bridge_check(live_options *o)
+{
+    if (!o->bridge[0]) return 0;
+    if (strcmp(o->bridge, "chademo") || o->role != LIVE_PEV || sess_proto_ac(o->proto)) {
+        LOG_E("config: bridge = %s: only chademo, for the car (pev), charging DC", o->bridge);
+        return -1;
+    }
+    if (!o->can[0]) snprintf(o->can, sizeof o->can, "can0");   /* pyPLC's bus */
+    return 0;
 }

@@ -46,6 +46,10 @@ void live_hw_attach(live_hw *h, phys_plant *pl, sess_evse *evse, sess_pev *pev)
         hw_serial_backend(&h->board, &b);
         hw_stack_add(&h->st, &b);
     }
+    if (h->bridge) {
+        cdm_bridge_backend(h->bridge, &b);
+        hw_stack_add(&h->st, &b);
+    }
     live_ext_attach(&h->ext, &h->st);
     hw_stack_sense(&h->st, 0);
 }
@@ -109,7 +113,7 @@ void live_hw_close(live_hw *h)
     live_ext_close(&h->ext);
 }
 
-int live_hw_real(const live_hw *h) { return h->have_board || live_ext_any(&h->ext); }
+int live_hw_real(const live_hw *h) { return h->have_board || h->bridge || live_ext_any(&h->ext); }
 
 const char *live_hw_verdict(const live_hw *h)
 {

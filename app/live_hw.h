@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "ccsplc/core/chademo.h"
 #include "ccsplc/core/hw.h"
 #include "ccsplc/linux/hw_serial.h"
 #include "ccsplc/sim/plant.h"
@@ -26,6 +27,7 @@ typedef struct {
     int have_board;
     live_ext ext;
     sess_pev *pev;
+    cdm_bridge *bridge;       /* car, --bridge chademo: the CHAdeMO car as the battery (set after live_hw_open) */
 } live_hw;
 
 /* The car's board, once per run (before SLAC): none for digital_output_device = none. sim: a board that cannot

@@ -100,6 +100,7 @@ int live_result(live *l, int rc)
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
     const char *failed = rc ? "FAILED" : live_verdict(l->o.role, ph, e ? e->stop : l->pev.stop, pl);
+    if (!failed && l->have_bridge) failed = live_bridge_verdict(&l->br);   /* the CHAdeMO side's reason first */
     if (!failed && !evse) failed = live_hw_verdict(&l->hw);
     const char *proto = e ? live_proto_label(e->proto, e->ac) : live_proto_label(l->pev.proto, l->pev.cfg.ac);
     if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, proto);
@@ -115,6 +116,7 @@ int live_result(live *l, int rc)
            secs(l, l->t_sdp), demo_when(l->t_first_current ? l->t_first_current - l->t_start : 0),
            secs(l, ccs_loop_now(&l->s.loop)));
     printf("  messages    %u\n", l->earlier_messages + l->car->messages);
+    if (l->have_bridge) live_bridge_print(&l->br);
     if (l->pauses) printf("  pauses      %u\n", l->pauses);
     printf("  result      %s\n", failed ? failed : "ended normally");
     fflush(stdout);
@@ -144,12 +146,17 @@ static void modem_check(live *l)
 /* SLAC, then SDP and the session up to o.until: the car's run, and the charger's --stop-after slac|sdp. */
 static int run_once(live *l)
 {
-    int rc = app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
+    int rc = l->have_bridge && live_bridge_wait(l, 1, LIVE_BRIDGE_READY_MS) ? CCS_ETIMEOUT
+             : app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
     if (!rc) {
         l->t_linked = ccs_loop_now(&l->s.loop);
         memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
         if (l->o.until >= LIVE_UNTIL_SDP) rc = live_sdp(l);
         if (!rc && l->o.until >= LIVE_UNTIL_SESSION) rc = live_session(l);
+    }
+    if (l->have_bridge) {   /* the CHAdeMO side ends whatever the CCS side did */
+        live_bridge_end(&l->br);
+        live_bridge_wait(l, 0, LIVE_BRIDGE_END_MS);
     }
     return live_result(l, rc);
 }
@@ -192,7 +199,13 @@ int live_run(live *l)
         if (l->have_pcap) pcap_closed(l);
         return code;
     }
+    if (l->o.bridge[0] && live_bridge_attach(l, &l->pev)) {
+        live_hw_close(&l->hw);
+        if (l->have_pcap) pcap_closed(l);
+        return code;
+    }
     if (app_slac_open(&l->s, l->o.ifname) == 0) {
+        if (l->have_bridge) live_bridge_start(&l->br, &l->s.loop);
         if (l->have_pcap) ccs_loop_add_outq(&l->s.loop, &l->pcap.q);
         l->s.link.tap = tap;
         l->s.link.tap_ctx = l;
@@ -210,6 +223,7 @@ int live_run(live *l)
     for (size_t i = 0; i < 2; i++)
         if (*fds[i] >= 0) close(*fds[i]);
     live_conn_close(&l->conn[0]);
+    if (l->have_bridge) live_bridge_close(&l->br);   /* its timer is on the loop */
     app_slac_close(&l->s);
     live_hw_close(&l->hw);
     if (l->have_pcap) pcap_closed(l);

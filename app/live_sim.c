@@ -14,6 +14,11 @@
 static demo d;
 
 static void car_step(void *ctx, uint32_t now, uint32_t dt) { live_hw_step(ctx, now, dt); }
+static void bridge_step(void *ctx, uint32_t now) { live_bridge_step(ctx, now); }
+static int bridge_ready(void *ctx) { return live_bridge_ready(ctx); }
+static void bridge_end(void *ctx) { live_bridge_end(ctx); }
+static int bridge_done(void *ctx) { return live_bridge_done(ctx); }
+static const demo_bridge_ops bridge_ops = { bridge_ready, bridge_end, bridge_done };
 
 /* evse --sim: the whole plant as `demo` steps it, the charger's status to MQTT and the SoC callback. */
 static void charger_step(void *ctx, uint32_t now, uint32_t dt)
@@ -42,6 +47,12 @@ int live_sim(live *l)
     d.evse.cfg.clock_unix_s = d.pev.cfg.clock_unix_s = live_wall_ns() / 1000000000u;   /* virtual 0 ms: now */
     if (l->o.role == LIVE_PEV) {   /* the car's hardware layer: the plant, and a board when the INI names one */
         if (live_hw_open(&l->hw, &l->o.hw, 1)) return CCS_EXIT_FAIL;
+        if (l->o.bridge[0]) {   /* the adapter: a CHAdeMO car on a real bus, so real time */
+            if (live_bridge_attach(l, &d.pev)) return CCS_EXIT_FAIL;
+            d.side_step = bridge_step;
+            d.side_ctx = &l->br;
+            d.speed = 1.0;
+        }
         live_hw_attach(&l->hw, &d.plant, &d.evse, &d.pev);
         d.car_step = car_step;
         d.car_ctx = &l->hw;
@@ -61,8 +72,11 @@ int live_sim(live *l)
     }
     LOG_I("%s: --sim: simulated modems and %s in this process", live_role_name(l),
           l->o.role == LIVE_EVSE ? "car" : "charger");
-    int rc = l->o.until >= LIVE_UNTIL_SESSION ? demo_session(&d) : demo_link_up(&d, SDP_UDP_PORT);
+    int rc = l->o.until < LIVE_UNTIL_SESSION ? demo_link_up(&d, SDP_UDP_PORT)
+             : l->have_bridge ? demo_bridged(&d, &bridge_ops, &l->br, LIVE_BRIDGE_READY_MS, LIVE_BRIDGE_END_MS)
+                              : demo_session(&d);
     live_hw_close(&l->hw);
+    if (l->have_bridge) live_bridge_close(&l->br);
     if (rc || l->o.until < LIVE_UNTIL_SESSION) {
         printf("%s: %s %s\n", live_role_name(l), l->o.until >= LIVE_UNTIL_SESSION ? "session" : "slac+sdp",
                rc ? "FAILED" : "done");
@@ -71,6 +85,7 @@ int live_sim(live *l)
     int evse = l->o.role == LIVE_EVSE;
     sess_phase ph = evse ? d.evse.phase : d.pev.phase;
     const char *failed = live_verdict(l->o.role, ph, evse ? d.evse.stop : d.pev.stop, &d.plant);
+    if (!failed && l->have_bridge) failed = live_bridge_verdict(&l->br);   /* the CHAdeMO side's reason first */
     if (!failed && !evse) failed = live_hw_verdict(&l->hw);
     printf("%s session (%s, simulated peer)\n", live_role_name(l),
            evse ? live_proto_label(d.evse.proto, d.evse.ac) : live_proto_label(d.pev.proto, d.pev.cfg.ac));
@@ -78,6 +93,7 @@ int live_sim(live *l)
                                        : live_stop_text(d.pev.stop, &d.pev.bad, d.pev.timer, d.pev.proto));
     printf("  energy      %.3f kWh delivered, SoC %.1f %% -> %.2f %%\n", d.plant.charger.energy_wh / 1000.0, d.soc,
            d.plant.battery.soc);
+    if (l->have_bridge) live_bridge_print(&l->br);
     printf("  result      %s\n", failed ? failed : "ended normally");
     return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }

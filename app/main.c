@@ -17,13 +17,14 @@ static const struct ccs_command commands[] = {
     {"pev", "car: a whole session on an interface (SLAC, SDP, V2G) or --sim", cmd_pev},
     {"modem", "HomePlug modem: list, setkey, PIB read/show/role/write, configure", cmd_modem},
     {"plcsim", "simulated modems + powerline bridging Linux interfaces", cmd_plcsim},
+    {"chademo-car", "a simulated CHAdeMO car (a Leaf's limits) on a CAN bus (SocketCAN, CAN over UDP)", cmd_chademo_car},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: ccsplc COMMAND [options]   (ccsplc COMMAND --help for details)\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nccsplc --version: the version and the optional hardware backends this build has.\n");
     fprintf(f, "exit codes: 0 ok, 1 failure, 2 usage error. Logs go to stderr, data to stdout.\n");
 }

@@ -162,6 +162,11 @@ def main():
     write(out, "fuzz_mininet", "session", mininet_seg(0, 0x92) + rec(b"\x05hello") + mininet_seg(5, 0x98, b"world") +
           mininet_seg(0, 0xd8, b"12345") + rec(b"\x06\x01") + rec(b"\x04\x10") + rec(b"\x08\x00") +
           mininet_seg(0, 0xd1))
+    # fuzz_chademo: a Leaf ZE1's 0x100/0x101/0x102 (hwthomas/ccs-chademo src/utils/ZE1-chademo-charging.log),
+    # and a charger's 0x108/0x109, twenty times
+    leaf = [bytes.fromhex(h) for h in ("010006000000b301ff00", "010100e4000000000000", "0102029a017300818f00")]
+    qc = [bytes.fromhex(h) for h in ("010800f40187b3010000", "0109017b01640105d724")]
+    write(out, "fuzz_chademo", "leaf", b"".join(rec(f) for _ in range(20) for f in leaf + qc))
     lines = corpus_lines(shared)
     sess_seeds(out, lines)
     if ccsplc:

@@ -11,9 +11,9 @@ cflags=(-std=c11 -mcpu=cortex-m4 -mthumb -Os -ffreestanding -ffunction-sections 
 command -v "$cc" >/dev/null || { echo "arm-size: $cc not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)" >&2; exit 2; }
 
 # module name -> source globs (relative to src/); the EXI name tables (*_meta.c) are host-only.
-modules=(common exi exi-tables hpgp transport v2g hw sim qca mininet)
+modules=(common exi exi-tables hpgp transport v2g hw chademo sim qca mininet)
 declare -A globs=([common]="common/*.c" [exi]="exi/*.c" [exi-tables]="exi/gen/*_tables.c" [hpgp]="hpgp/*.c"
-                  [transport]="transport/*.c" [v2g]="v2g/*.c" [hw]="hw/*.c" [sim]="sim/*.c"
+                  [transport]="transport/*.c" [v2g]="v2g/*.c" [hw]="hw/*.c" [chademo]="chademo/*.c" [sim]="sim/*.c"
                   [qca]="qca/*.c" [mininet]="mininet/*.c")
 
 rm -rf "$out" && mkdir -p "$out" && : >"$out/all.list"

@@ -9,7 +9,7 @@ import sys
 
 # Layer of each src/ module and of each include/ccsplc/ folder.
 MODULE_LAYER = {"common": "core", "exi": "core", "hpgp": "core", "transport": "core", "v2g": "core",
-                "hw": "core", "qca": "core", "mininet": "core",
+                "hw": "core", "chademo": "core", "qca": "core", "mininet": "core",
                 "sim": "sim", "platform": "linux", "tool": "tools"}
 # Which public headers a layer may include.
 MAY_USE = {"core": {"core"}, "sim": {"core", "sim"}, "linux": {"core", "linux"},

@@ -29,6 +29,7 @@ struct sw_world {
     uint8_t pev_connected;       /* TCP up from the car's view */
     sw_hook hook;
     void *hook_ctx;
+    void (*plant_step)(sw_world *w);   /* instead of phys_plant_step (e.g. the car's hardware stack) */
     const char *log[SW_LOG_MAX]; /* message names in order of sending */
     uint32_t log_at[SW_LOG_MAX];
     unsigned nlog;
@@ -120,7 +121,8 @@ static inline void sw_step(sw_world *w)
     }
     uint32_t at;
     if (sess_evse_next_timeout(&w->evse, &at) && (int32_t)(w->now - at) >= 0) sess_evse_tick(&w->evse, w->now);
-    phys_plant_step(&w->plant, &w->evse, &w->pev, SW_STEP_MS);
+    if (w->plant_step) w->plant_step(w);
+    else phys_plant_step(&w->plant, &w->evse, &w->pev, SW_STEP_MS);
     sess_pev_tick(&w->pev, w->now);   /* timers, and contactor release as the current falls */
     sw_queue(w, SW_TO_EVSE, w->pev.tx, w->pev.tx_len, w->pev.tx_name);
     w->now += SW_STEP_MS;
