@@ -37,6 +37,8 @@ typedef struct {
     phys_plant plant;
     /* `pev --sim`: the car's hardware layer steps the plant instead of phys_plant_step (app/live_hw.c) */
     void (*car_step)(void *ctx, uint32_t now, uint32_t dt);
+    /* and, where set, whether that hardware still holds the car's contactors closed (the run goes on) */
+    int (*car_held)(void *ctx);
     void *car_ctx;
     /* `--bridge chademo`: the CHAdeMO side runs all the time (SLAC and SDP too), called as virtual time passes */
     void (*side_step)(void *ctx, uint32_t now);

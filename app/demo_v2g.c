@@ -164,7 +164,8 @@ static int finished(const demo *d)
 {
     int e = d->evse.phase == SESS_DONE || d->evse.phase == SESS_SAFE;
     int p = d->pev.phase == SESS_DONE || d->pev.phase == SESS_SAFE;
-    return e && p && !d->plant.evse_contactor.closed && !d->plant.pev_contactor.closed;
+    return e && p && !d->plant.evse_contactor.closed && !d->plant.pev_contactor.closed &&
+           !(d->car_held && d->car_held(d->car_ctx));
 }
 
 static int open_link(v2g_link *l)

@@ -113,6 +113,11 @@ void live_hw_close(live_hw *h)
     live_ext_close(&h->ext);
 }
 
+int live_hw_contactors_held(const live_hw *h)
+{
+    return h->st.meas.contactors == HW_FB_CLOSED && !(h->st.sup.faults & HW_FAULT_CONTACTOR);
+}
+
 int live_hw_real(const live_hw *h) { return h->have_board || h->bridge || live_ext_any(&h->ext); }
 
 const char *live_hw_verdict(const live_hw *h)

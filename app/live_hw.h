@@ -46,6 +46,10 @@ void live_hw_close(live_hw *h);
 /* NULL when the hardware saw no fault (other than the session's own safe state), else the result text
  * ("FAILED (hardware: emergency stop)"). */
 const char *live_hw_verdict(const live_hw *h);
+/* A backend's feedback still reports the contactors closed after they were commanded open, and the supervisor
+ * has not yet named it a fault (HW_FEEDBACK_MS): the session is not over (a welded contactor ends it failed, the
+ * lock held, instead of "ended normally"). */
+int live_hw_contactors_held(const live_hw *h);
 /* A real backend (a board, MQTT, GPIO, the SoC callback) is in the stack: --sim runs in real time. */
 int live_hw_real(const live_hw *h);
 

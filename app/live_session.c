@@ -94,10 +94,11 @@ static void setup(live *l)
     live_hw_attach(&l->hw, &l->plant, NULL, is_evse(l) ? NULL : &l->pev);
 }
 
-/* The car's session is over and its contactors are open. */
+/* The car's session is over and its contactors are open (the plant's, and a backend's feedback). */
 static int car_finished(const live *l)
 {
-    return (l->pev.phase == SESS_DONE || l->pev.phase == SESS_SAFE) && !l->plant.pev_contactor.closed;
+    return (l->pev.phase == SESS_DONE || l->pev.phase == SESS_SAFE) && !l->plant.pev_contactor.closed &&
+           !live_hw_contactors_held(&l->hw);
 }
 
 static int finished(const live *l) { return is_evse(l) ? live_slots_finished(l) : car_finished(l); }

@@ -14,6 +14,7 @@
 static demo d;
 
 static void car_step(void *ctx, uint32_t now, uint32_t dt) { live_hw_step(ctx, now, dt); }
+static int car_held(void *ctx) { return live_hw_contactors_held(ctx); }
 static void bridge_step(void *ctx, uint32_t now) { live_bridge_step(ctx, now); }
 static int bridge_ready(void *ctx) { return live_bridge_ready(ctx); }
 static void bridge_end(void *ctx) { live_bridge_end(ctx); }
@@ -55,6 +56,7 @@ int live_sim(live *l)
         }
         live_hw_attach(&l->hw, &d.plant, &d.evse, &d.pev);
         d.car_step = car_step;
+        d.car_held = car_held;
         d.car_ctx = &l->hw;
         if (live_hw_real(&l->hw)) d.speed = 1.0;   /* real hardware runs in real time */
     } else if (l->o.hw.ext.mqtt_params || l->o.hw.ext.soc_callback) {   /* the charger's status goes out */

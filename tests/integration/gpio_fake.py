@@ -3,7 +3,8 @@
 gpio_session.sh): reads the output lines ccsplc writes (DIR/outputs: "<pin> <0|1>"), logs each change in order
 as "<n> <name> <0|1>", and plays the inputs: the contactor's and the lock's feedback follow their outputs after
 50 ms, the plug is in. Modes: normal; estop (the emergency-stop button pressed 1.5 s after the contactor closed);
-dropout (the contactor's feedback falls open 1.5 s after it closed, the output still on: stuck or dropped out).
+dropout (the contactor's feedback falls open 1.5 s after it closed, the output still on: stuck or dropped out);
+welded (the contactor's feedback stays closed when its output goes off).
 
 usage: gpio_fake.py DIR MODE SECONDS   (pins: cp 17, contactor 27, lock 22, power 23; inputs: contactor
 feedback 5, lock feedback 6, emergency stop 13, plugged 19)"""
@@ -48,7 +49,8 @@ def main():
                 if pin == 27:
                     if v and closed_at is None:
                         closed_at = now
-                    pending.append((now + 0.05, FB_CONTACTOR, v))
+                    if v or mode != "welded":
+                        pending.append((now + 0.05, FB_CONTACTOR, v))
                 if pin == 22:
                     pending.append((now + 0.05, FB_LOCK, v))
         now = time.monotonic()

@@ -4,7 +4,8 @@
 # in, an emergency-stop button, a welded contactor). Asserts the order of the lines (lock < CP C < contactor,
 # the current after CP C; contactor open below 5 A < CP B < unlock), the emergency stop (current target 0 in the
 # fault's step, contactors open below 5 A, then unlock) and a contactor whose feedback falls open while charging
-# (a fault after 500 ms: current 0 first, then the contactor opened). Then
+# (a fault after 500 ms: current 0 first, then the contactor opened), and a contactor welded at the end of the
+# session (its feedback stays closed: the car ends FAILED naming it, the inlet stays locked). Then
 # the same whole session on the kernel's gpio-sim chip where this kernel has it (else skipped with a message).
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
@@ -58,6 +59,17 @@ echo "ok: gpio emergency stop: current target 0 at $hw_fault_at s (the same step
 session dropout dropout 30 80
 hw_check_fault dropout 'contactor feedback' '>feedback_open 1' 'contactor 0' 'lock 0'
 echo "ok: gpio contactor feedback lost while charging: a fault at $hw_fault_at s, current target 0 in its step, then open, unlock"
+
+# 4. the contactor welded: commanded open at the end of the session, its feedback stays closed. The car must not
+#    call that a normal end, and must not unlock the inlet with the contactor closed (hw_sup: unlock only with the
+#    contactors commanded open and not reported closed).
+session welded welded 60 62
+[ "$(cat "$tmp/welded.rc")" = 1 ] || fail "welded: exit $(cat "$tmp/welded.rc"), wanted 1"
+grep -q "hardware: contactor feedback" "$tmp/welded.out" || fail "welded: the result does not name the contactor feedback"
+off=$(line welded 'contactor 0')
+[ "$off" != 0 ] || fail "welded: the contactor was never commanded open"
+[ "$(line welded 'lock 0' "$off")" = 0 ] || fail "welded: the inlet was unlocked with the contactor welded"
+echo "ok: gpio contactor welded at the end: FAILED (hardware: contactor feedback), the inlet stays locked"
 
 # 4. the kernel's gpio-sim: the same whole session on a real GPIO character device
 if [ ! -d /sys/kernel/config/gpio-sim ] && ! modprobe gpio-sim 2>/dev/null; then
