@@ -5,6 +5,7 @@
 # time: about 15 s). Usage errors: another bridge, the charger with a bridge, AC with the bridge, a bad bus.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
+. "$(dirname "$0")/lib/realtime.sh"   # the CAN cycle (100 ms) before a parallel build's load
 tmp=$(mktemp -d)
 car=
 cleanup() { [ -n "$car" ] && kill "$car" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }

@@ -4,6 +4,7 @@
 # (exit 2, the file's line named).
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
+. "$(dirname "$0")/lib/realtime.sh"   # --sim runs on real timers too
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; for f in "$tmp"/*.out "$tmp"/*.err; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; }; done; exit 1; }

@@ -8,7 +8,7 @@ CCSPLC=${CCSPLC:?path of the ccsplc binary}
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, raw sockets)"
 command -v ip >/dev/null || skip "needs iproute2 (ip netns)"
-renice -n -10 -p $$ >/dev/null 2>&1   # hard deadlines before a parallel build's load (lib/netns.sh)
+. "$(dirname "$0")/lib/realtime.sh"   # hard deadlines before a parallel build's load
 
 id=$$
 S=ccsLS$id; E=ccsLE$id; P=ccsLP$id     # plcsim, charger, car

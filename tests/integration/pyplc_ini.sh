@@ -4,6 +4,7 @@
 # (270 V, below the simulated battery) at start with a clear message; with the target raised the session runs.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
+. "$(dirname "$0")/lib/realtime.sh"   # --sim runs on real timers too
 : "${CCS_SOURCE_DIR:?}"
 ini=$CCS_SOURCE_DIR/tests/fixtures/pyPlc.ini
 tmp=$(mktemp -d)

@@ -5,6 +5,7 @@
 # endpoint that answers 500, or none at all, is warned about and leaves the session alone. Bounded in time.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
+. "$(dirname "$0")/lib/realtime.sh"   # --sim runs on real timers too
 here=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 "$CCSPLC" --version | grep -q "soc-callback" || { echo "SKIP: ccsplc built without libcurl"; exit 77; }

@@ -4,6 +4,8 @@
 # fail MESSAGE, peerlog NAME (the peer's log file) and line NAME PATTERN [AFTER] (the first line number of PATTERN
 # in the peer's log after line AFTER, 0: none).
 
+. "$(dirname "${BASH_SOURCE[0]}")/realtime.sh"   # the car and the board's peer before a parallel build's load
+
 # hw_car_ini SOC TARGET: the sections after [general] of every run: a quick isolation test, a 2 kWh battery
 hw_car_ini() { printf '[evse]\nisolation_time = 0.3\n[pev]\nsoc = %s\ntarget_soc = %s\ncapacity_kwh = 2\n' "$1" "$2"; }
 

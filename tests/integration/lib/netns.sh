@@ -5,11 +5,7 @@
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, raw sockets)"
 command -v ip >/dev/null || skip "needs iproute2 (ip netns)"
-# The live processes have hard deadlines (a car waits 250 ms for each CurrentDemandRes): on a machine loaded by
-# parallel builds they run before those (every process this test starts inherits it), as a charger's control
-# loop would have its own CPU. Nice -10 was not enough beside five parallel builds: a CurrentDemandReq took 322 ms
-# from the car to the charger (netns_serve); at -19 the scheduler gives these processes ~66 times a build job's share.
-renice -n -19 -p $$ >/dev/null 2>&1
+. "$(dirname "${BASH_SOURCE[0]}")/realtime.sh"   # the live processes before a parallel build's load
 
 tmp=$(mktemp -d)
 pids=()
