@@ -1,5 +1,6 @@
-/* The optional hardware backends from the INI (MQTT, GPIO, the SoC callback): their keys, opening them once per
- * run, stacking them behind the supervisor, and the session's status for them (docs/hardware.md). */
+/* The optional hardware backends from the INI (MQTT, GPIO, the charger's CP read-back, the SoC callback): their
+ * keys, opening them once per run, stacking them behind the supervisor, and the session's status for them
+ * (docs/hardware.md). */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ void live_ext_defaults(live_ext_options *o, hw_role role)
     o->mqtt_port = HW_MQTT_PORT;
     hw_gpio_config_default(&o->gpio_cfg);
     o->soc.fallback_capacity_wh = 27000.0f;   /* pyPLC's template: 2700 (its unit: 10 Wh) */
+    o->cp_adc.scale = 1.0f;                   /* the file holds volts */
 }
 
 static int text(char *dst, size_t cap, const char *v)
@@ -77,6 +79,13 @@ int live_ext_key(live_ext_options *o, const char *key, const char *v)
         o->gpio_cfg.pin[line] = (int)x;
         return 1;
     }
+    if (!strcmp(key, "cp_adc")) return text(o->cp_adc.path, sizeof o->cp_adc.path, v);
+    if (!strcmp(key, "cp_adc_scale") || !strcmp(key, "cp_adc_offset")) {
+        if ((rc = number(v, -1e6, 1e6, &x)) < 0) return rc;
+        if (!strcmp(key, "cp_adc_scale")) o->cp_adc.scale = (float)x;
+        else o->cp_adc.offset_v = (float)x;
+        return 1;
+    }
     if (!strcmp(key, "soc_callback_enabled")) {
         if (ini_bool(v, &b)) return CCS_ESYNTAX;
         o->soc_callback = b;
@@ -113,6 +122,15 @@ int live_ext_open(live_ext *x, const live_ext_options *o)
         }
         x->have_gpio = 1;
     }
+    if (*o->cp_adc.path && o->role == HW_CHARGER) {
+        if (hw_cp_adc_open(&x->cp_adc, &o->cp_adc)) {
+            live_ext_close(x);
+            return -1;
+        }
+        x->have_cp_adc = 1;
+    } else if (*o->cp_adc.path) {
+        LOG_W("config: cp_adc: the charger reads its CP back; the car does not");
+    }
     if (o->soc_callback && o->role == HW_CHARGER) {
         if (!*o->soc.endpoint) {
             LOG_E("config: soc_callback_enabled without soc_callback_endpoint");
@@ -136,6 +154,10 @@ void live_ext_attach(live_ext *x, hw_stack *st)
         hw_gpio_backend(&x->gpio, &b);
         hw_stack_add(st, &b);
     }
+    if (x->have_cp_adc) {
+        hw_cp_adc_backend(&x->cp_adc, &b);
+        hw_stack_add(st, &b);
+    }
     if (x->mqtt) {
         hw_mqtt_reset(x->mqtt);
         hw_mqtt_backend(x->mqtt, &b);
@@ -143,7 +165,7 @@ void live_ext_attach(live_ext *x, hw_stack *st)
     }
 }
 
-int live_ext_any(const live_ext *x) { return x->mqtt || x->have_gpio || x->soc; }
+int live_ext_any(const live_ext *x) { return x->mqtt || x->have_gpio || x->have_cp_adc || x->soc; }
 
 static const char *state_name(sess_phase ph, const char *msg)
 {
@@ -199,6 +221,8 @@ void live_ext_close(live_ext *x)
     x->mqtt = NULL;
     if (x->have_gpio) hw_gpio_close(&x->gpio);
     x->have_gpio = 0;
+    if (x->have_cp_adc) hw_cp_adc_close(&x->cp_adc);
+    x->have_cp_adc = 0;
     soc_callback_close(x->soc);
     x->soc = NULL;
 }

@@ -1,6 +1,6 @@
 /* The optional hardware backends of `ccsplc evse` / `ccsplc pev` beside pyPLC's serial boards: MQTT (pyPLC's
- * topics), GPIO (libgpiod or a file chip) and the charger's SoC callback (HTTP), from the INI (docs/hardware.md),
- * stacked behind the supervisor; and the session's status they publish. */
+ * topics), GPIO (libgpiod or a file chip), the charger's CP read-back (an ADC file) and its SoC callback (HTTP),
+ * from the INI (docs/hardware.md), stacked behind the supervisor; and the session's status they publish. */
 #ifndef CCSPLC_APP_LIVE_EXT_H
 #define CCSPLC_APP_LIVE_EXT_H
 
@@ -8,6 +8,7 @@
 
 #include "ccsplc/core/hw.h"
 #include "ccsplc/core/sess.h"
+#include "ccsplc/linux/hw_cp_adc.h"
 #include "ccsplc/linux/hw_gpio.h"
 #include "ccsplc/linux/hw_mqtt.h"
 #include "ccsplc/linux/soc_callback.h"
@@ -23,6 +24,7 @@ typedef struct {
     hw_gpio_config gpio_cfg;       /* gpio_chip, gpio_<line> pins, gpio_active_low */
     int soc_callback;              /* soc_callback_enabled */
     soc_callback_config soc;       /* soc_callback_endpoint, soc_fallback_energy_capacity */
+    hw_cp_adc_config cp_adc;       /* cp_adc (a path: the charger reads its CP back), cp_adc_scale, cp_adc_offset */
 } live_ext_options;
 
 typedef struct {
@@ -30,6 +32,8 @@ typedef struct {
     hw_gpio gpio;
     int have_gpio;
     soc_callback *soc;
+    hw_cp_adc cp_adc;
+    int have_cp_adc;
 } live_ext;
 
 void live_ext_defaults(live_ext_options *o, hw_role role);

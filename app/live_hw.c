@@ -54,7 +54,7 @@ void live_hw_attach(live_hw *h, phys_plant *pl, sess_evse *evse, sess_pev *pev)
     hw_stack_sense(&h->st, 0);
 }
 
-static void log_events(const live_hw *h, uint32_t now)
+static void log_events(live_hw *h, uint32_t now)
 {
     double t = now / 1000.0;
     const hw_sup *s = &h->st.sup;
@@ -73,7 +73,16 @@ static void log_events(const live_hw *h, uint32_t now)
             break;
         case HW_EV_CP: ccs_log(lv, "hw: %.3f s: CP state %c", t, e->value > 0 ? 'C' : 'B'); break;
         case HW_EV_LOCK: ccs_log(lv, "hw: %.3f s: connector %s", t, e->value > 0 ? "locked" : "unlocked"); break;
+        case HW_EV_HELD:
+            if (h->held) break;
+            if (s->cfg.role == HW_CHARGER)
+                ccs_log(lv, "hw: %.3f s: contactors held open: CP %c, not C or D", t, hw_cp_letter(h->st.meas.cp));
+            else
+                ccs_log(lv, "hw: %.3f s: contactors held open: not in CP C, or the inlet not precharged", t);
+            h->held = 1;
+            break;
         case HW_EV_CONTACTORS:
+            h->held = 0;
             ccs_log(lv, "hw: %.3f s: contactors %s at %.1f A", t, e->value > 0 ? "close" : "open", (double)e->present_a);
             break;
         case HW_EV_TARGET_A: ccs_log(lv, "hw: %.3f s: current target %.1f A", t, (double)e->value); break;

@@ -28,6 +28,7 @@ typedef struct {
     live_ext ext;
     sess_pev *pev;
     cdm_bridge *bridge;       /* car, --bridge chademo: the CHAdeMO car as the battery (set after live_hw_open) */
+    int held;                 /* the supervisor holds a close (logged once until the contactors close) */
 } live_hw;
 
 /* The car's board, once per run (before SLAC): none for digital_output_device = none. sim: a board that cannot

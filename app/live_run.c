@@ -101,7 +101,7 @@ int live_result(live *l, int rc)
     }
     const char *failed = rc ? "FAILED" : live_verdict(l->o.role, ph, e ? e->stop : l->pev.stop, pl);
     if (!failed && l->have_bridge) failed = live_bridge_verdict(&l->br);   /* the CHAdeMO side's reason first */
-    if (!failed && !evse) failed = live_hw_verdict(&l->hw);
+    if (!failed) failed = live_hw_verdict(&l->hw);   /* the hardware's faults (car and charger) */
     const char *proto = e ? live_proto_label(e->proto, e->ac) : live_proto_label(l->pev.proto, l->pev.cfg.ac);
     if (l->o.until == LIVE_UNTIL_SERVE) printf("%s session %u (%s)\n", live_role_name(l), l->served + 1, proto);
     else printf("%s session (%s)\n", live_role_name(l), proto);

@@ -8,6 +8,15 @@ char hw_cp_letter(hw_cp cp)
     return (unsigned)cp < sizeof letters - 1 ? letters[cp] : '?';
 }
 
+hw_cp hw_cp_of_volts(float v)
+{
+    if (v >= 10.5f) return HW_CP_A;
+    if (v >= 7.5f) return HW_CP_B;
+    if (v >= 4.5f) return HW_CP_C;
+    if (v >= 1.5f) return HW_CP_D;
+    return v >= -6.0f ? HW_CP_E : HW_CP_F;
+}
+
 void hw_meas_merge(hw_meas *into, const hw_meas *from)
 {
     into->link_ok = into->link_ok && from->link_ok;

@@ -37,10 +37,7 @@ peer charger peer.log
 printf '[general]\ncharge_parameter_backend = mqtt\nmqtt_broker = 127.0.0.1\nmqtt_port = %s\nmqtt_topic = psu\n[evse]\nisolation_time = 0.3\n' \
     "$port" >"$tmp/evse.ini"
 printf '[pev]\nsoc = 30\ntarget_soc = 80\ncapacity_kwh = 5\n' >"$tmp/car.ini"
-ip netns exec "$E" timeout 100 "$CCSPLC" evse -i he$id -c "$tmp/evse.ini" --stop-after session --timeout 90 \
-    >"$tmp/evse.out" 2>"$tmp/evse.log" </dev/null &
-evse=$!
-pids+=($evse)
+start_evse evse -c "$tmp/evse.ini" --stop-after session --timeout 90
 inns "$P" timeout 100 "$CCSPLC" pev -i hp$id -c "$tmp/car.ini" --timeout 90 -v >"$tmp/pev.out" 2>"$tmp/pev.log" </dev/null
 car_rc=$?
 wait $evse

@@ -335,6 +335,26 @@ static void user_stop_and_limit_reach_the_sessions(void **state)
     assert_int_equal(r.st.sup.faults, 0);
 }
 
+/* IEC 61851-1 Annex A: the nominal levels, each with +-1 V around it (the standard's tolerance band), read as
+ * their state; the split halfway between two nominal levels. */
+static void cp_level_of_a_voltage(void **state)
+{
+    (void)state;
+    static const struct { float nominal; hw_cp cp; } lv[] = {
+        { 12.0f, HW_CP_A }, { 9.0f, HW_CP_B }, { 6.0f, HW_CP_C }, { 3.0f, HW_CP_D }, { 0.0f, HW_CP_E }, { -12.0f, HW_CP_F },
+    };
+    for (size_t i = 0; i < sizeof lv / sizeof lv[0]; i++)
+        for (float d = -1.0f; d <= 1.0f; d += 0.5f) assert_int_equal(hw_cp_of_volts(lv[i].nominal + d), lv[i].cp);
+    for (size_t i = 0; i + 2 < sizeof lv / sizeof lv[0]; i++) {   /* A..E: 3 V apart, split at the midpoint */
+        float mid = (lv[i].nominal + lv[i + 1].nominal) / 2.0f;
+        assert_int_equal(hw_cp_of_volts(mid + 0.01f), lv[i].cp);
+        assert_int_equal(hw_cp_of_volts(mid - 0.01f), lv[i + 1].cp);
+    }
+    assert_int_equal(hw_cp_of_volts(-5.9f), HW_CP_E);   /* E (0 V) to F (-12 V): split at -6 V */
+    assert_int_equal(hw_cp_of_volts(-6.1f), HW_CP_F);
+    assert_int_equal(hw_cp_letter(hw_cp_of_volts(9.0f)), 'B');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +369,7 @@ int main(void)
         cmocka_unit_test(engine_safe_is_obeyed_but_not_latched),
         cmocka_unit_test(car_fault_stops_the_session_inputs),
         cmocka_unit_test(user_stop_and_limit_reach_the_sessions),
+        cmocka_unit_test(cp_level_of_a_voltage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

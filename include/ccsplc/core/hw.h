@@ -24,6 +24,10 @@ typedef enum { HW_CAR, HW_CHARGER } hw_role;
  * with ventilation, E 0 V, F -12 V (charger fault); UNKNOWN: the backend does not read it. */
 typedef enum { HW_CP_UNKNOWN, HW_CP_A, HW_CP_B, HW_CP_C, HW_CP_D, HW_CP_E, HW_CP_F } hw_cp;
 char hw_cp_letter(hw_cp cp);
+/* The level of a CP voltage the charger measured (the PWM's high phase, or the steady level at 100 %): the nearest
+ * nominal level of IEC 61851-1 Annex A (12, 9, 6, 3, 0, -12 V), split halfway between two of them (10.5, 7.5, 4.5,
+ * 1.5 V; below -6 V: F). Between 0 and the -12 V of F a reading is E (CP shorted to PE). */
+hw_cp hw_cp_of_volts(float v);
 
 typedef enum { HW_ISO_UNKNOWN, HW_ISO_VALID, HW_ISO_FAULT } hw_iso;
 

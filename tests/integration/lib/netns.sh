@@ -64,6 +64,16 @@ start_plcsim() {
     fail "plcsim did not start"
 }
 
+# start_evse NAME ARGS...: `ccsplc evse -i he$id ARGS` in E in the background (at most 100 s), its output in
+# $tmp/NAME.out and NAME.log; its pid in evse.
+start_evse() {
+    local n=$1
+    shift
+    ip netns exec "$E" timeout 100 "$CCSPLC" evse -i he$id "$@" >"$tmp/$n.out" 2>"$tmp/$n.log" </dev/null &
+    evse=$!
+    pids+=($evse)
+}
+
 # charger_and_car X: the usual three namespaces, S (plcsim), E (charger, interface he$id) and P (car, hp$id), named
 # ccsXS$id, ccsXE$id, ccsXP$id, joined by plcsim at 20 dB (its log in $tmp/plcsim.log).
 charger_and_car() {
