@@ -21,7 +21,7 @@ typedef struct {
 
 /* EVSE: in `state`, request `req` is handled by fn, then the session goes to `next`. The response document
  * is prepared (header, body type, ResponseCode OK) before fn runs. */
-typedef int (*sess_evse_fn)(sess_evse *s, uint32_t now_ms);
+typedef sess_evse_step *sess_evse_fn;
 typedef struct {
     uint8_t state, req, next;
     sess_evse_fn fn;
@@ -30,7 +30,7 @@ typedef struct {
 /* PEV: state `state` sends request `req` built by build (which may answer STAY: not ready to send yet, look again
  * after repeat_ms); its response goes to handle; NEXT goes to `next`.
  * msg_timeout: V2G_EVCC_Msg_Timeout of the request; state_timeout: limit on repeating it (0: none). */
-typedef int (*sess_pev_fn)(sess_pev *p, uint32_t now_ms);
+typedef sess_pev_step *sess_pev_fn;
 typedef struct {
     uint8_t state, req, next;
     sess_pev_fn build, handle;
@@ -125,7 +125,7 @@ int sess_pev_stopping(const sess_pev *p);
 void sess_pev_power_off(sess_pev *p);
 /* The builder of a request with no body to fill (DIN ContractAuthenticationReq and SessionStopReq, ISO-2
  * AuthorizationReq under EIM and ChargingStatusReq, ISO-20 AuthorizationSetupReq and ServiceDiscoveryReq). */
-int sess_pev_build_empty(sess_pev *p, uint32_t now);
+sess_pev_step sess_pev_build_empty;
 /* After SessionStop: a paused session's SessionID kept for the next SessionSetupReq. */
 void sess_pev_keep_paused(sess_pev *p);
 
@@ -147,7 +147,7 @@ int sess_pev_precharge_check(sess_pev *p, uint32_t now);
  * once the current has fallen, SessionStop) and the session ends SAFE. */
 int sess_pev_loop_fault(sess_pev *p, sess_stop_reason why);
 /* DC_EVErrorCode for the car's status after such a stop: DIN 70121's DC_EVErrorCodeType values, the same in
- * ISO 15118-2 (both checked in sess_pev_check.c, whichever protocols are built). */
+ * ISO 15118-2 (both checked in pv_dc_map.h). */
 enum {
     SESS_EVERR_NONE = 0,          /* NO_ERROR */
     SESS_EVERR_CURRENT = 5,       /* FAILED_ChargingCurrentdifferential */
