@@ -75,12 +75,43 @@ struct sess_proto {
     uint8_t can_pause;         /* SessionStop can pause (ISO 15118-2, -20): the car's pause_request ends a loop */
     /* Codec names (sess_codec_name) of its V2GTP_EXI messages, or of 0x8002 / 0x8004 with decode_typed. */
     const char *codec, *codec_dc;
-    uint8_t evse_first, evse_nstates, evse_nrows;
+    /* The tables (SESS_PROTO_TABLES); both start in state 0, SessionSetup. */
+    uint8_t evse_nstates, evse_nrows;
     const sess_state_info *evse_states;
     const sess_evse_row *evse_rows;
-    uint8_t pev_first, pev_nrows;
+    uint8_t pev_nrows;
     const sess_pev_row *pev_rows;
 };
+
+/* The members of a sess_proto every protocol fills alike: its SESS_PROTO_DECLS functions (prefix x), and its
+ * tables of the roles built: the charger's states and rows, the car's rows (arrays). */
+#define SESS_PROTO_GLUE(x)                                                                                     \
+    .decode = x##_glue_decode, .encode = x##_glue_encode, .msg_of = x##_msg_of, .msg_name = x##_msg_name,      \
+    .response_of = x##_response_of, .session_id = x##_session_id, .start = x##_start, .set_code = x##_set_code, \
+    .get_code = x##_get_code, SESS_PROTO_EVSE_GLUE_(x) SESS_PROTO_PEV_GLUE_(x)
+#define SESS_N(array) (uint8_t)(sizeof array / sizeof array[0])
+#if CCS_ROLE_EVSE
+#define SESS_PROTO_EVSE_GLUE_(x)                                                                               \
+    .evse_safe_fields = x##_evse_safe_fields, .evse_dc_in = x##_evse_dc_in, .evse_dc_out = x##_evse_dc_out,
+#define SESS_PROTO_EVSE_TABLES_(states, rows)                                                                  \
+    .evse_nstates = SESS_N(states), .evse_nrows = SESS_N(rows), .evse_states = states, .evse_rows = rows,
+#else
+#define SESS_PROTO_EVSE_GLUE_(x)
+#define SESS_PROTO_EVSE_TABLES_(states, rows)
+#endif
+#if CCS_ROLE_PEV
+#define SESS_PROTO_PEV_GLUE_(x) .pev_dc_out = x##_pev_dc_out, .pev_dc_in = x##_pev_dc_in,
+#define SESS_PROTO_PEV_TABLES_(rows) .pev_nrows = SESS_N(rows), .pev_rows = rows,
+#else
+#define SESS_PROTO_PEV_GLUE_(x)
+#define SESS_PROTO_PEV_TABLES_(rows)
+#endif
+#define SESS_PROTO_TABLES(evse_states, evse_rows, pev_rows)                                                    \
+    SESS_PROTO_EVSE_TABLES_(evse_states, evse_rows) SESS_PROTO_PEV_TABLES_(pev_rows)
+
+/* AC (ISO 15118-2) takes another way through a DC table: the state `to` of each {from, to} pair of map stands for
+ * `from`; other states stay (sess_common.c). */
+uint8_t sess_state_map(const uint8_t (*map)[2], uint8_t n, uint8_t state);
 
 /* EVSE helpers for handlers. */
 void sess_evse_safe(sess_evse *s, sess_stop_reason why);
