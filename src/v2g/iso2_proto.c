@@ -1,45 +1,29 @@
 /* ISO 15118-2 (EIM, DC and AC) as data: the charger's table, the car's table with the V2G_EVCC_Msg_Timeout of
  * each request (ISO 15118-2 Table 109) and its repeat limit, and where AC, ServiceDetail and MeteringReceipt
- * take another way than the DC rows (which are DIN 70121's too, sess_table.h). */
+ * take another way than the DC rows (DIN 70121's table, pv_table.h). */
 #include "iso2_internal.h"
 
 #define PFX(x) ISO2_##x
 #define OWN(x) iso2_##x
 #define ID(m) iso2_BodyType_##m
-#include "sess_table.h"
-
-#define LONG SESS_EVCC_MSG_TIMEOUT_LONG_MS
+#define PV_PAYMENT PaymentServiceSelection
+#define PV_AUTH Authorization
+#include "pv_table.h"
 
 #if CCS_ROLE_EVSE
+/* DIN's table (pv_table.h) and: ServiceDetail; AC's PowerDelivery (after ChargeParameterDiscovery) and
+ * ChargingStatus, which iso2_evse_next leads to; MeteringReceipt in either loop. PowerDelivery Renegotiate has no
+ * row (no schedule renegotiation): FAILED_SequenceError. */
 static const sess_state_info evse_states[ISO2_EVSE_NSTATES] = {
-    PV_DC_EVSE_STATES,
-    [ISO2_EVSE_PAYMENT] = { "WaitPaymentServiceSelection", SEQ },
-    [ISO2_EVSE_AUTH] = { "WaitAuthorization", SEQ },
-    [ISO2_EVSE_POWER_DELIVERY] = { "WaitPowerDelivery", SEQ },
-    [ISO2_EVSE_CHARGING] = { "WaitChargingStatus", SEQ },
-    [ISO2_EVSE_SESSION_STOP] = { "WaitSessionStop", SEQ },
+    PV_EVSE_STATES, [ISO2_EVSE_POWER_DELIVERY] = { "WaitPowerDelivery", SEQ },
+    [ISO2_EVSE_CHARGING] = { "WaitChargingStatus", SEQ }, [ISO2_EVSE_SESSION_STOP] = { "WaitSessionStop", SEQ },
 };
-
-/* The rows are the DC way; iso2_evse_next turns CableCheck, CurrentDemand and WeldingDetection into their AC
- * counterparts. As in DIN: a repeated Authorization is answered again, SessionStop is accepted from
- * PaymentServiceSelection on. PowerDelivery Renegotiate has no row (no schedule renegotiation):
- * FAILED_SequenceError. */
 static const sess_evse_row evse_rows[] = {
-    R(SESSION_SETUP, SessionSetupReq, SERVICE_DISCOVERY, session_setup),
-    R(SERVICE_DISCOVERY, ServiceDiscoveryReq, PAYMENT, service_discovery),
-    R(PAYMENT, ServiceDetailReq, PAYMENT, service_detail),
-    R(PAYMENT, PaymentServiceSelectionReq, AUTH, payment),
-    R(AUTH, AuthorizationReq, CHARGE_PARAMETER, auth),
-    PV_DC_EVSE_ROWS,
-    R(CHARGE_PARAMETER, AuthorizationReq, CHARGE_PARAMETER, auth),
-    DC(POWER_DELIVERY, ChargeParameterDiscoveryReq, CABLE_CHECK, charge_parameter),
-    DC(POWER_DELIVERY, PowerDeliveryReq, CHARGE, power_start),
-    R(CHARGE, MeteringReceiptReq, CHARGE, metering),
-    R(CHARGING, ChargingStatusReq, CHARGING, charging_status),
-    R(CHARGING, MeteringReceiptReq, CHARGING, metering),
-    { ES(CHARGING), PD_STOP, ES(WELDING), sess_dc_evse_power_stop },
-    STOP(PAYMENT), STOP(AUTH), STOP(CHARGE_PARAMETER), STOP(CABLE_CHECK), STOP(PRECHARGE), STOP(POWER_DELIVERY),
-    STOP(CHARGE), STOP(CHARGING), STOP(WELDING), STOP(SESSION_STOP),
+    PV_EVSE_ROWS, R(PAYMENT, ServiceDetail, PAYMENT, service_detail),
+    DC(POWER_DELIVERY, ChargeParameterDiscovery, CABLE_CHECK, charge_parameter),
+    DC(POWER_DELIVERY, PowerDelivery, CHARGE, power_start), R(CHARGING, ChargingStatus, CHARGING, charging_status),
+    R(CHARGE, MeteringReceipt, CHARGE, metering), R(CHARGING, MeteringReceipt, CHARGING, metering), PSTOP(CHARGING),
+    STOP(POWER_DELIVERY), STOP(CHARGING), STOP(SESSION_STOP),
 };
 
 /* AC: no CableCheck/PreCharge (PowerDelivery after ChargeParameterDiscovery), ChargingStatus for CurrentDemand,
@@ -54,17 +38,12 @@ uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row)
 #endif
 
 #if CCS_ROLE_PEV
+#define LONG SESS_EVCC_MSG_TIMEOUT_LONG_MS
 static const sess_pev_row pev_rows[] = {
-    P(SESSION_SETUP, SessionSetupReq, SERVICE_DISCOVERY, session_setup, session_setup, MSG, 0, "SessionSetup"),
-    P(SERVICE_DISCOVERY, ServiceDiscoveryReq, PAYMENT, service_discovery, service_discovery, MSG, 0,
-      "ServiceDiscovery"),
-    P(SERVICE_DETAIL, ServiceDetailReq, PAYMENT, service_detail, simple, LONG, 0, "ServiceDetail"),
-    P(PAYMENT, PaymentServiceSelectionReq, AUTH, payment, simple, MSG, 0, "PaymentServiceSelection"),
-    N(AUTH, AuthorizationReq, CHARGE_PARAMETER, auth, MSG, ONGOING, "Authorization"),
-    PV_DC_PEV_ROWS(LONG),
-    N(CHARGING_STATUS, ChargingStatusReq, POWER_STOP, charging_status, MSG, 0, "ChargingStatus"),
-    P(METERING, MeteringReceiptReq, CURRENT_DEMAND, metering, metering, MSG, 0, "MeteringReceipt"),
-    P(SESSION_STOP, SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
+    PV_PEV_ROWS(LONG), P(SERVICE_DETAIL, ServiceDetail, PAYMENT, service_detail, simple, LONG, 0),
+    N(CHARGING_STATUS, ChargingStatus, POWER_STOP, charging_status, MSG, 0),
+    P(METERING, MeteringReceipt, CURRENT_DEMAND, metering, metering, MSG, 0),
+    P(SESSION_STOP, SessionStop, SESSION_STOP, session_stop, session_stop, MSG, 0),
 };
 
 /* ServiceDetail only when the car asks for it; a MeteringReceipt before anything else the loop leads to; AC:
@@ -81,19 +60,13 @@ uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row)
 #endif
 
 const sess_proto sess_proto_iso2 = {
-    .name = "iso2",
-    .ns = "urn:iso:15118:2:2013:MsgDef",
-    .major = 2,
-    .minor = 0,
-    .can_pause = 1,
-    .msg_session_setup = iso2_BodyType_SessionSetupReq,
-    .codec = "iso2",
+    .name = "iso2", .codec = "iso2", .msg_session_setup = iso2_BodyType_SessionSetupReq, .can_pause = 1,
+    .ns = "urn:iso:15118:2:2013:MsgDef", .major = 2, .minor = 0,   /* SupportedAppProtocol */
 #if CCS_ROLE_EVSE
     .evse_next = iso2_evse_next,
 #endif
 #if CCS_ROLE_PEV
     .pev_next = iso2_pev_next,
 #endif
-    SESS_PROTO_GLUE(iso2)
-    SESS_PROTO_TABLES(evse_states, evse_rows, pev_rows)
+    SESS_PROTO_GLUE(iso2) SESS_PROTO_TABLES(evse_states, evse_rows, pev_rows)
 };
