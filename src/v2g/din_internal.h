@@ -31,21 +31,13 @@ struct din_DC_EVSEStatusType *din_dc_status_of(struct din_BodyType *b);
 void din_evse_dc_status(const sess_evse *s, struct din_DC_EVSEStatusType *st);
 /* The charger's present values in PreChargeRes, CurrentDemandRes, WeldingDetectionRes (pv_dc_map.h). */
 void din_evse_present(const sess_evse *s, struct din_BodyType *b);
-int din_evse_session_setup(sess_evse *s, uint32_t now);
-int din_evse_service_discovery(sess_evse *s, uint32_t now);
-int din_evse_payment(sess_evse *s, uint32_t now);
-int din_evse_auth(sess_evse *s, uint32_t now);
-int din_evse_session_stop(sess_evse *s, uint32_t now);
+sess_evse_step din_evse_session_setup, din_evse_service_discovery, din_evse_payment, din_evse_auth,
+    din_evse_session_stop;
 
 /* PEV builders and response handlers (din_pev.c; the DC steps are the session model's, sess_dc_pev.c). */
 int din_pev_check(sess_pev *p, int code, const struct din_DC_EVSEStatusType *st);
-int din_pev_build_session_setup(sess_pev *p, uint32_t now);
-int din_pev_build_service_discovery(sess_pev *p, uint32_t now);
-int din_pev_build_payment(sess_pev *p, uint32_t now);
-int din_pev_on_session_setup(sess_pev *p, uint32_t now);
-int din_pev_on_service_discovery(sess_pev *p, uint32_t now);
-int din_pev_on_simple(sess_pev *p, uint32_t now);
-int din_pev_on_auth(sess_pev *p, uint32_t now);
-int din_pev_on_session_stop(sess_pev *p, uint32_t now);
+sess_pev_step din_pev_build_session_setup, din_pev_build_service_discovery, din_pev_build_payment,
+    din_pev_on_session_setup, din_pev_on_service_discovery, din_pev_on_simple, din_pev_on_auth,
+    din_pev_on_session_stop;
 
 #endif

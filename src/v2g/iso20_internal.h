@@ -62,31 +62,16 @@ void iso20_stamp(void *doc, uint64_t unix_s);
 
 /* EVSE (iso20_evse*.c). */
 int iso20_evse_fault(sess_evse *s);
-int iso20_evse_session_setup(sess_evse *s, uint32_t now);
-int iso20_evse_auth_setup(sess_evse *s, uint32_t now);
-int iso20_evse_auth(sess_evse *s, uint32_t now);
-int iso20_evse_service_discovery(sess_evse *s, uint32_t now);
-int iso20_evse_service_detail(sess_evse *s, uint32_t now);
-int iso20_evse_service_selection(sess_evse *s, uint32_t now);
-int iso20_evse_schedule(sess_evse *s, uint32_t now);
-int iso20_evse_session_stop(sess_evse *s, uint32_t now);
+sess_evse_step iso20_evse_session_setup, iso20_evse_auth_setup, iso20_evse_auth, iso20_evse_service_discovery,
+    iso20_evse_service_detail, iso20_evse_service_selection, iso20_evse_schedule, iso20_evse_session_stop;
 
 /* PEV (iso20_pev*.c). */
 int iso20_pev_check(sess_pev *p, int code);
 int iso20_code_class(int code);
 uint32_t iso20_pev_time_to_full_s(const sess_pev *p);
-int iso20_pev_build_session_setup(sess_pev *p, uint32_t now);
-int iso20_pev_build_auth(sess_pev *p, uint32_t now);
-int iso20_pev_build_service_detail(sess_pev *p, uint32_t now);
-int iso20_pev_build_service_selection(sess_pev *p, uint32_t now);
-int iso20_pev_build_schedule(sess_pev *p, uint32_t now);
-int iso20_pev_build_session_stop(sess_pev *p, uint32_t now);
-int iso20_pev_on_simple(sess_pev *p, uint32_t now);
-int iso20_pev_on_auth_setup(sess_pev *p, uint32_t now);
-int iso20_pev_on_auth(sess_pev *p, uint32_t now);
-int iso20_pev_on_service_detail(sess_pev *p, uint32_t now);
-int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now);
-int iso20_pev_on_schedule(sess_pev *p, uint32_t now);
-int iso20_pev_on_session_stop(sess_pev *p, uint32_t now);
+sess_pev_step iso20_pev_build_session_setup, iso20_pev_build_auth, iso20_pev_build_service_detail,
+    iso20_pev_build_service_selection, iso20_pev_build_schedule, iso20_pev_build_session_stop, iso20_pev_on_simple,
+    iso20_pev_on_auth_setup, iso20_pev_on_auth, iso20_pev_on_service_detail, iso20_pev_on_service_discovery,
+    iso20_pev_on_schedule, iso20_pev_on_session_stop;
 
 #endif

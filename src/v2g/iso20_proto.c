@@ -93,41 +93,8 @@ static const sess_pev_row pev_rows[] = {
 #endif
 
 const sess_proto sess_proto_iso20 = {
-    .name = "iso20",
-    .ns = "urn:iso:std:iso:15118:-20:DC",
-    .major = 1,
-    .minor = 0,
-    .decode = iso20_glue_decode,
-    .encode = iso20_glue_encode,
-    .msg_of = iso20_msg_of,
-    .msg_name = iso20_msg_name,
-    .response_of = iso20_response_of,
-    .session_id = iso20_session_id,
-    .start = iso20_start,
-    .set_code = iso20_set_code,
-    .get_code = iso20_get_code,
-    .msg_session_setup = ISO20_ROOT_SessionSetupReq,
-    .codec = "iso20-common",
-    .codec_dc = "iso20-dc",
-    .decode_typed = iso20_glue_decode_typed,
-    .payload_type = iso20_payload_type,
-    .stamp = iso20_stamp,
-    .can_pause = 1,
-#if CCS_ROLE_EVSE
-    .evse_safe_fields = iso20_evse_safe_fields,
-    .evse_first = ISO20_EVSE_SESSION_SETUP,
-    .evse_nstates = ISO20_EVSE_NSTATES,
-    .evse_nrows = sizeof evse_rows / sizeof evse_rows[0],
-    .evse_states = evse_states,
-    .evse_rows = evse_rows,
-    .evse_dc_in = iso20_evse_dc_in,
-    .evse_dc_out = iso20_evse_dc_out,
-#endif
-#if CCS_ROLE_PEV
-    .pev_first = ISO20_PEV_SESSION_SETUP,
-    .pev_nrows = sizeof pev_rows / sizeof pev_rows[0],
-    .pev_rows = pev_rows,
-    .pev_dc_out = iso20_pev_dc_out,
-    .pev_dc_in = iso20_pev_dc_in,
-#endif
+    .name = "iso20", .codec = "iso20-common", .codec_dc = "iso20-dc", .msg_session_setup = ISO20_ROOT_SessionSetupReq,
+    .ns = "urn:iso:std:iso:15118:-20:DC", .major = 1, .minor = 0,   /* SupportedAppProtocol */
+    .decode_typed = iso20_glue_decode_typed, .payload_type = iso20_payload_type, .stamp = iso20_stamp, .can_pause = 1,
+    SESS_PROTO_GLUE(iso20) SESS_PROTO_TABLES(evse_states, evse_rows, pev_rows)
 };

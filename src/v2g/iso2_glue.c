@@ -4,33 +4,6 @@
 
 #include "iso2_internal.h"
 
-int iso2_msg_of(const void *doc)
-{
-    const struct iso2_exiDocument *d = doc;
-    if (d->root != ISO2_ROOT_V2G_Message) return -1;
-    const struct iso2_BodyType *b = &d->V2G_Message.Body;
-    if (b->BodyElement_choice == iso2_BodyType_PowerDeliveryReq) {
-        if (b->PowerDeliveryReq.ChargeProgress == iso2_chargeProgressType_Stop) return ISO2_MSG_POWER_DELIVERY_STOP;
-        if (b->PowerDeliveryReq.ChargeProgress == iso2_chargeProgressType_Renegotiate)
-            return ISO2_MSG_POWER_DELIVERY_RENEGOTIATE;
-    }
-    return b->BodyElement_choice ? b->BodyElement_choice : -1;
-}
-
-const char *iso2_msg_name(int msg)
-{
-#define N(m) [iso2_BodyType_##m##Req] = #m "Req", [iso2_BodyType_##m##Res] = #m "Res"
-    static const char *const names[] = {
-        N(Authorization), N(CableCheck), N(CertificateInstallation), N(CertificateUpdate),
-        N(ChargeParameterDiscovery), N(ChargingStatus), N(CurrentDemand), N(MeteringReceipt), N(PaymentDetails),
-        N(PaymentServiceSelection), N(PowerDelivery), N(PreCharge), N(ServiceDetail), N(ServiceDiscovery),
-        N(SessionSetup), N(SessionStop), N(WeldingDetection),
-        [ISO2_MSG_POWER_DELIVERY_STOP] = "PowerDeliveryReq", [ISO2_MSG_POWER_DELIVERY_RENEGOTIATE] = "PowerDeliveryReq",
-    };
-#undef N
-    return msg >= 0 && (unsigned)msg < sizeof names / sizeof names[0] && names[msg] ? names[msg] : "?";
-}
-
 /* Requests: AuthorizationReq (1) and the even choice values CableCheckReq (4) .. WeldingDetectionReq (34); the
  * response follows each (3 is the abstract BodyElement). */
 int iso2_response_of(int req)
@@ -57,6 +30,15 @@ static enum iso2_responseCodeType *code_of(struct iso2_BodyType *b)
 #define PV(x) iso2_##x
 #define PV_ROOT ISO2_ROOT_V2G_Message
 #define PV_PD_PSEUDO(msg) ((msg) == ISO2_MSG_POWER_DELIVERY_STOP || (msg) == ISO2_MSG_POWER_DELIVERY_RENEGOTIATE)
+#define PV_PD_MSG(req)                                                                                          \
+    ((req)->ChargeProgress == iso2_chargeProgressType_Stop          ? ISO2_MSG_POWER_DELIVERY_STOP              \
+     : (req)->ChargeProgress == iso2_chargeProgressType_Renegotiate ? ISO2_MSG_POWER_DELIVERY_RENEGOTIATE       \
+                                                                    : -1)
+#define PV_MESSAGES(N)                                                                                          \
+    N(Authorization), N(CableCheck), N(CertificateInstallation), N(CertificateUpdate), N(ChargeParameterDiscovery), \
+    N(ChargingStatus), N(CurrentDemand), N(MeteringReceipt), N(PaymentDetails), N(PaymentServiceSelection),     \
+    N(PowerDelivery), N(PreCharge), N(ServiceDetail), N(ServiceDiscovery), N(SessionSetup), N(SessionStop),     \
+    N(WeldingDetection)
 #define PV_ENERGY_MODE iso2_responseCodeType_FAILED_WrongEnergyTransferMode
 #define PV_METERING
 #include "pv_glue.h"

@@ -5,6 +5,12 @@
 #error "define PV(x) before including pv_dc_map.h"
 #endif
 
+_Static_assert((int)PV(DC_EVErrorCodeType_NO_ERROR) == SESS_EVERR_NONE &&
+                   (int)PV(DC_EVErrorCodeType_FAILED_ChargingCurrentdifferential) == SESS_EVERR_CURRENT &&
+                   (int)PV(DC_EVErrorCodeType_FAILED_ChargingVoltageOutOfRange) == SESS_EVERR_VOLTAGE &&
+                   (int)PV(DC_EVErrorCodeType_FAILED_ChargingSystemIncompatibility) == SESS_EVERR_INCOMPATIBLE,
+               "SESS_EVERR_*: DIN 70121's and ISO 15118-2's DC_EVErrorCodeType values");
+
 #define PV_BODY(doc) (&((struct PV(exiDocument) *)(doc))->V2G_Message.Body)
 
 /* The charger's DC status in a response. */

@@ -1,13 +1,34 @@
-/* The codec glue DIN 70121 and ISO 15118-2 share: decode/encode, SessionID access, a new message, the generic
- * response codes into ResponseCode and back, and the DC_EVSEStatus of a response. din_glue.c and iso2_glue.c each include this once
- * after their code_of, with PV(x) naming their symbol x, PV_ROOT their V2G_Message root, PV_PD_PSEUDO(msg) true
- * for their PowerDeliveryReq pseudo ids, PV_ENERGY_MODE their FAILED_WrongEnergyTransfer* code; PV_METERING: the
- * protocol's MeteringReceiptRes carries a DC status (ISO 15118-2). */
+/* The codec glue DIN 70121 and ISO 15118-2 share: decode/encode, message ids and names, SessionID access, a new
+ * message, the generic response codes into ResponseCode and back, and the DC_EVSEStatus of a response. din_glue.c
+ * and iso2_glue.c each include this once after their code_of, with PV(x) naming their symbol x, PV_ROOT their
+ * V2G_Message root, PV_PD_PSEUDO(msg) true for their PowerDeliveryReq pseudo ids, PV_PD_MSG(req) the pseudo id of
+ * a PowerDeliveryReq (-1: none), PV_MESSAGES(N) their messages (N(m): mReq and mRes), PV_ENERGY_MODE their
+ * FAILED_WrongEnergyTransfer* code; PV_METERING: the protocol's MeteringReceiptRes carries a DC status (ISO 15118-2). */
 #ifndef PV
 #error "define PV(x) before including pv_glue.h"
 #endif
 
 #define PV_GLUE_BODY(doc) (&((struct PV(exiDocument) *)(doc))->V2G_Message.Body)
+
+int PV(msg_of)(const void *doc)
+{
+    const struct PV(exiDocument) *d = doc;
+    if (d->root != PV_ROOT) return -1;
+    const struct PV(BodyType) *b = &d->V2G_Message.Body;
+    int pseudo = b->BodyElement_choice == PV(BodyType_PowerDeliveryReq) ? PV_PD_MSG(&b->PowerDeliveryReq) : -1;
+    if (pseudo >= 0) return pseudo;
+    return b->BodyElement_choice ? b->BodyElement_choice : -1;
+}
+
+/* A pseudo id is named as the PowerDeliveryReq it stands for. */
+const char *PV(msg_name)(int msg)
+{
+#define PV_NAME(m) [PV(BodyType_##m##Req)] = #m "Req", [PV(BodyType_##m##Res)] = #m "Res"
+    static const char *const names[] = { PV_MESSAGES(PV_NAME) };
+#undef PV_NAME
+    if (PV_PD_PSEUDO(msg)) msg = PV(BodyType_PowerDeliveryReq);
+    return msg >= 0 && (unsigned)msg < sizeof names / sizeof names[0] && names[msg] ? names[msg] : "?";
+}
 
 int PV(glue_decode)(const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
 {

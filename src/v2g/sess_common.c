@@ -24,6 +24,13 @@ static const struct {
 #endif
 };
 
+uint8_t sess_state_map(const uint8_t (*map)[2], uint8_t n, uint8_t state)
+{
+    for (uint8_t i = 0; i < n; i++)
+        if (map[i][0] == state) return map[i][1];
+    return state;
+}
+
 const char *sess_proto_name(const sess_proto *p) { return p ? p->name : "app"; }
 
 static int registry_index(const char *name)

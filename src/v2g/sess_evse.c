@@ -128,7 +128,7 @@ static int handshake(sess_evse *s, const uint8_t *payload, size_t len)
         return rc ? rc : CCS_EPROTO;
     }
     s->phase = SESS_RUNNING;
-    s->state = s->proto->evse_first;
+    s->state = 0;   /* SessionSetup */
     return 0;
 }
 

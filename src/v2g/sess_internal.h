@@ -21,7 +21,7 @@ typedef struct {
 
 /* EVSE: in `state`, request `req` is handled by fn, then the session goes to `next`. The response document
  * is prepared (header, body type, ResponseCode OK) before fn runs. */
-typedef int (*sess_evse_fn)(sess_evse *s, uint32_t now_ms);
+typedef sess_evse_step *sess_evse_fn;
 typedef struct {
     uint8_t state, req, next;
     sess_evse_fn fn;
@@ -30,7 +30,7 @@ typedef struct {
 /* PEV: state `state` sends request `req` built by build (which may answer STAY: not ready to send yet, look again
  * after repeat_ms); its response goes to handle; NEXT goes to `next`.
  * msg_timeout: V2G_EVCC_Msg_Timeout of the request; state_timeout: limit on repeating it (0: none). */
-typedef int (*sess_pev_fn)(sess_pev *p, uint32_t now_ms);
+typedef sess_pev_step *sess_pev_fn;
 typedef struct {
     uint8_t state, req, next;
     sess_pev_fn build, handle;
@@ -75,12 +75,43 @@ struct sess_proto {
     uint8_t can_pause;         /* SessionStop can pause (ISO 15118-2, -20): the car's pause_request ends a loop */
     /* Codec names (sess_codec_name) of its V2GTP_EXI messages, or of 0x8002 / 0x8004 with decode_typed. */
     const char *codec, *codec_dc;
-    uint8_t evse_first, evse_nstates, evse_nrows;
+    /* The tables (SESS_PROTO_TABLES); both start in state 0, SessionSetup. */
+    uint8_t evse_nstates, evse_nrows;
     const sess_state_info *evse_states;
     const sess_evse_row *evse_rows;
-    uint8_t pev_first, pev_nrows;
+    uint8_t pev_nrows;
     const sess_pev_row *pev_rows;
 };
+
+/* The members of a sess_proto every protocol fills alike: its SESS_PROTO_DECLS functions (prefix x), and its
+ * tables of the roles built: the charger's states and rows, the car's rows (arrays). */
+#define SESS_PROTO_GLUE(x)                                                                                     \
+    .decode = x##_glue_decode, .encode = x##_glue_encode, .msg_of = x##_msg_of, .msg_name = x##_msg_name,      \
+    .response_of = x##_response_of, .session_id = x##_session_id, .start = x##_start, .set_code = x##_set_code, \
+    .get_code = x##_get_code, SESS_PROTO_EVSE_GLUE_(x) SESS_PROTO_PEV_GLUE_(x)
+#define SESS_N(array) (uint8_t)(sizeof array / sizeof array[0])
+#if CCS_ROLE_EVSE
+#define SESS_PROTO_EVSE_GLUE_(x)                                                                               \
+    .evse_safe_fields = x##_evse_safe_fields, .evse_dc_in = x##_evse_dc_in, .evse_dc_out = x##_evse_dc_out,
+#define SESS_PROTO_EVSE_TABLES_(states, rows)                                                                  \
+    .evse_nstates = SESS_N(states), .evse_nrows = SESS_N(rows), .evse_states = states, .evse_rows = rows,
+#else
+#define SESS_PROTO_EVSE_GLUE_(x)
+#define SESS_PROTO_EVSE_TABLES_(states, rows)
+#endif
+#if CCS_ROLE_PEV
+#define SESS_PROTO_PEV_GLUE_(x) .pev_dc_out = x##_pev_dc_out, .pev_dc_in = x##_pev_dc_in,
+#define SESS_PROTO_PEV_TABLES_(rows) .pev_nrows = SESS_N(rows), .pev_rows = rows,
+#else
+#define SESS_PROTO_PEV_GLUE_(x)
+#define SESS_PROTO_PEV_TABLES_(rows)
+#endif
+#define SESS_PROTO_TABLES(evse_states, evse_rows, pev_rows)                                                    \
+    SESS_PROTO_EVSE_TABLES_(evse_states, evse_rows) SESS_PROTO_PEV_TABLES_(pev_rows)
+
+/* AC (ISO 15118-2) takes another way through a DC table: the state `to` of each {from, to} pair of map stands for
+ * `from`; other states stay (sess_common.c). */
+uint8_t sess_state_map(const uint8_t (*map)[2], uint8_t n, uint8_t state);
 
 /* EVSE helpers for handlers. */
 void sess_evse_safe(sess_evse *s, sess_stop_reason why);
@@ -125,7 +156,7 @@ int sess_pev_stopping(const sess_pev *p);
 void sess_pev_power_off(sess_pev *p);
 /* The builder of a request with no body to fill (DIN ContractAuthenticationReq and SessionStopReq, ISO-2
  * AuthorizationReq under EIM and ChargingStatusReq, ISO-20 AuthorizationSetupReq and ServiceDiscoveryReq). */
-int sess_pev_build_empty(sess_pev *p, uint32_t now);
+sess_pev_step sess_pev_build_empty;
 /* After SessionStop: a paused session's SessionID kept for the next SessionSetupReq. */
 void sess_pev_keep_paused(sess_pev *p);
 
@@ -147,7 +178,7 @@ int sess_pev_precharge_check(sess_pev *p, uint32_t now);
  * once the current has fallen, SessionStop) and the session ends SAFE. */
 int sess_pev_loop_fault(sess_pev *p, sess_stop_reason why);
 /* DC_EVErrorCode for the car's status after such a stop: DIN 70121's DC_EVErrorCodeType values, the same in
- * ISO 15118-2 (both checked in sess_pev_check.c, whichever protocols are built). */
+ * ISO 15118-2 (both checked in pv_dc_map.h). */
 enum {
     SESS_EVERR_NONE = 0,          /* NO_ERROR */
     SESS_EVERR_CURRENT = 5,       /* FAILED_ChargingCurrentdifferential */

@@ -7,6 +7,11 @@
 
 #include "ccsplc/core/sess.h"
 
+/* A step of a protocol's table (sess_internal.h's rows): a charger's request handler, a car's request builder or
+ * response handler. Declared by these types, a step has the signature the rows call. */
+typedef int sess_evse_step(sess_evse *s, uint32_t now_ms);
+typedef int sess_pev_step(sess_pev *p, uint32_t now_ms);
+
 typedef struct {
     bool current, voltage, power;
 } sess_dc_achieved;
@@ -66,29 +71,14 @@ enum {
 };
 
 /* The DC step handlers, charger side (sess_dc_evse.c): the table rows of every protocol point at them. */
-int sess_dc_evse_charge_parameter(sess_evse *s, uint32_t now);
-int sess_dc_evse_cable_check(sess_evse *s, uint32_t now);
-int sess_dc_evse_precharge(sess_evse *s, uint32_t now);
-int sess_dc_evse_power_start(sess_evse *s, uint32_t now);
-int sess_dc_evse_power_stop(sess_evse *s, uint32_t now);
-int sess_dc_evse_current_demand(sess_evse *s, uint32_t now);
-int sess_dc_evse_welding(sess_evse *s, uint32_t now);
+sess_evse_step sess_dc_evse_charge_parameter, sess_dc_evse_cable_check, sess_dc_evse_precharge,
+    sess_dc_evse_power_start, sess_dc_evse_power_stop, sess_dc_evse_current_demand, sess_dc_evse_welding;
 
 /* The car's DC steps (sess_dc_pev.c): builders and response handlers of every protocol's table. */
-int sess_dc_pev_build_charge_parameter(sess_pev *p, uint32_t now);
-int sess_dc_pev_build_cable_check(sess_pev *p, uint32_t now);
-int sess_dc_pev_build_precharge(sess_pev *p, uint32_t now);
-int sess_dc_pev_build_power_start(sess_pev *p, uint32_t now);
-int sess_dc_pev_build_power_stop(sess_pev *p, uint32_t now);
-int sess_dc_pev_build_current_demand(sess_pev *p, uint32_t now);
-int sess_dc_pev_build_welding(sess_pev *p, uint32_t now);
-int sess_dc_pev_on_charge_parameter(sess_pev *p, uint32_t now);
-int sess_dc_pev_on_cable_check(sess_pev *p, uint32_t now);
-int sess_dc_pev_on_precharge(sess_pev *p, uint32_t now);
-int sess_dc_pev_on_power_start(sess_pev *p, uint32_t now);
-int sess_dc_pev_on_power_stop(sess_pev *p, uint32_t now);
-int sess_dc_pev_on_current_demand(sess_pev *p, uint32_t now);
-int sess_dc_pev_on_welding(sess_pev *p, uint32_t now);
+sess_pev_step sess_dc_pev_build_charge_parameter, sess_dc_pev_build_cable_check, sess_dc_pev_build_precharge,
+    sess_dc_pev_build_power_start, sess_dc_pev_build_power_stop, sess_dc_pev_build_current_demand,
+    sess_dc_pev_build_welding, sess_dc_pev_on_charge_parameter, sess_dc_pev_on_cable_check, sess_dc_pev_on_precharge,
+    sess_dc_pev_on_power_start, sess_dc_pev_on_power_stop, sess_dc_pev_on_current_demand, sess_dc_pev_on_welding;
 /* The car's check of a response in the model: FAILED* codes and the charger's fault states (with_status) end the
  * session in the safe state (SESS_H_FAIL); a stop request (EVSE_Shutdown, StopCharging, Terminate) is SESS_H_END:
  * the caller decides how (while charging: gracefully). */

@@ -12,7 +12,7 @@
 void sess_observe_init(sess_observer *o, const sess_proto *p)
 {
     o->proto = p;
-    o->states = o->before = 1u << p->evse_first;
+    o->states = o->before = 1u;   /* state 0, SessionSetup */
     o->last = -1;
 }
 

@@ -153,7 +153,7 @@ static int handshake(sess_pev *p, const uint8_t *payload, size_t len, uint32_t n
         return CCS_EPROTO;
     }
     p->phase = SESS_RUNNING;
-    enter(p, p->proto->pev_first, now);
+    enter(p, 0, now);   /* SessionSetup */
     return request(p, now);
 }
 

@@ -4,21 +4,6 @@
 
 #include "sess_internal.h"
 
-#if CCS_PROTO_DIN
-_Static_assert((int)din_DC_EVErrorCodeType_NO_ERROR == SESS_EVERR_NONE &&
-                   (int)din_DC_EVErrorCodeType_FAILED_ChargingCurrentdifferential == SESS_EVERR_CURRENT &&
-                   (int)din_DC_EVErrorCodeType_FAILED_ChargingVoltageOutOfRange == SESS_EVERR_VOLTAGE &&
-                   (int)din_DC_EVErrorCodeType_FAILED_ChargingSystemIncompatibility == SESS_EVERR_INCOMPATIBLE,
-               "SESS_EVERR_*: DIN 70121's DC_EVErrorCodeType values");
-#endif
-#if CCS_PROTO_ISO2
-_Static_assert((int)iso2_DC_EVErrorCodeType_NO_ERROR == SESS_EVERR_NONE &&
-                   (int)iso2_DC_EVErrorCodeType_FAILED_ChargingCurrentdifferential == SESS_EVERR_CURRENT &&
-                   (int)iso2_DC_EVErrorCodeType_FAILED_ChargingVoltageOutOfRange == SESS_EVERR_VOLTAGE &&
-                   (int)iso2_DC_EVErrorCodeType_FAILED_ChargingSystemIncompatibility == SESS_EVERR_INCOMPATIBLE,
-               "DC_EVErrorCodeType: DIN 70121 and ISO 15118-2 share the values");
-#endif
-
 /* IEC 61851-23 current control: within 2.5 A of the request up to 50 A, within 5 % above. */
 static float tolerance_a(float ref)
 {
