@@ -162,7 +162,8 @@ static void power_delivery_req(const sess_pev *p, struct iso20_PowerDeliveryReqT
     struct iso20_PowerScheduleEntryType *x = &e->EVPowerProfileEntries.EVPowerProfileEntry.array[0];
     e->EVPowerProfileEntries.EVPowerProfileEntry.count = 1;
     x->Duration = iso20_pev_time_to_full_s(p);
-    iso20_rn_set(&x->Power, p->pmax_w > 0.0f && p->pmax_w < p->cfg.max_w ? p->pmax_w : p->cfg.max_w);
+    float max_w = iso20_pev_max_w(p);
+    iso20_rn_set(&x->Power, p->pmax_w > 0.0f && p->pmax_w < max_w ? p->pmax_w : max_w);
 }
 
 /* DC_ChargeLoopReq. Dynamic: the current asked for as our maximum (the charger regulates within it), the energy

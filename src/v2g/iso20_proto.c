@@ -109,6 +109,7 @@ const sess_proto sess_proto_iso20 = {
     .msg_session_setup = ISO20_ROOT_SessionSetupReq,
     .codec = "iso20-common",
     .codec_dc = "iso20-dc",
+    .service_payload = V2GTP_ISO20_DC,
     .decode_typed = iso20_glue_decode_typed,
     .payload_type = iso20_payload_type,
     .stamp = iso20_stamp,
