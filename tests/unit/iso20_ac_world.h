@@ -1,6 +1,7 @@
 /* ISO 15118-20 AC on the session test harness (sess_world.h): a charger offering its default protocols (ISO-20 AC
  * among them) and a car that speaks ISO-20 AC, the AC supply (3 x 230 V, 32 A; single-phase when the car is) and
- * the car's on-board charger; and the V2GTP message decoded with the codec its payload type names. */
+ * the car's on-board charger; the V2GTP message decoded with the codec its payload type names, re-encoded, and a
+ * ServiceDetailRes cut to some parameter sets. */
 #ifndef CCSPLC_TEST_ISO20_AC_WORLD_H
 #define CCSPLC_TEST_ISO20_AC_WORLD_H
 #include "sess_world.h"
@@ -43,6 +44,18 @@ static inline int aw_encode(const struct sess_iso20_doc *d, uint8_t *buf, size_t
         return -1;
     *len = n + V2GTP_HEADER_LEN;
     return 0;
+}
+
+/* Keep only the parameter sets whose intValue `name` is `value` in a ServiceDetailRes d (decoded from buf) and
+ * re-encode it into buf: the car then selects one of those. */
+static inline int aw_keep_sets(struct sess_iso20_doc *d, const char *name, int value, uint8_t *buf, size_t *len)
+{
+    struct iso20_ServiceParameterListType *l = &d->common.ServiceDetailRes.ServiceParameterList;
+    uint16_t k = 0;
+    for (uint16_t i = 0; i < l->ParameterSet.count; i++)
+        if (iso20_param(&l->ParameterSet.array[i], name) == value) l->ParameterSet.array[k++] = l->ParameterSet.array[i];
+    l->ParameterSet.count = k;
+    return aw_encode(d, buf, len);
 }
 
 #endif

@@ -73,15 +73,8 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
                               r->Scheduled_AC_CLResControlMode.EVSETargetActivePower.Value);
         if (t > s->target_w) s->target_w = t;
     }
-    if (s->drop_dynamic && msg == ISO20_ROOT_ServiceDetailRes) {
-        struct iso20_ServiceParameterListType *l = &D.common.ServiceDetailRes.ServiceParameterList;
-        uint16_t k = 0;
-        for (uint16_t i = 0; i < l->ParameterSet.count; i++)
-            if (iso20_param(&l->ParameterSet.array[i], "ControlMode") == ISO20_CONTROL_SCHEDULED)
-                l->ParameterSet.array[k++] = l->ParameterSet.array[i];
-        l->ParameterSet.count = k;
-        assert_int_equal(aw_encode(&D, buf, len), 0);
-    }
+    if (s->drop_dynamic && msg == ISO20_ROOT_ServiceDetailRes)
+        assert_int_equal(aw_keep_sets(&D, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);
     return 1;
 }
 
@@ -194,14 +187,10 @@ static int three_phase_only(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     (void)w;
     if (dir == SW_TO_PEV && aw_msg_of(buf, *len, &D) == ISO20_ROOT_ServiceDetailRes) {
-        struct iso20_ServiceParameterListType *l = &D.common.ServiceDetailRes.ServiceParameterList;
-        uint16_t k = 0;
-        for (uint16_t i = 0; i < l->ParameterSet.count; i++)
-            if (iso20_param(&l->ParameterSet.array[i], "Connector") == ISO20_AC_THREE_PHASE)
-                l->ParameterSet.array[k++] = l->ParameterSet.array[i];
-        assert_true(k > 0 && k < l->ParameterSet.count);
-        l->ParameterSet.count = k;
-        assert_int_equal(aw_encode(&D, buf, len), 0);
+        uint16_t all = D.common.ServiceDetailRes.ServiceParameterList.ParameterSet.count;
+        assert_int_equal(aw_keep_sets(&D, "Connector", ISO20_AC_THREE_PHASE, buf, len), 0);
+        uint16_t k = D.common.ServiceDetailRes.ServiceParameterList.ParameterSet.count;
+        assert_true(k > 0 && k < all);
     }
     return 1;
 }
