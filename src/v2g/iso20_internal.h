@@ -19,7 +19,7 @@
 #if CCS_PROTO_ISO20_AC
 #define ISO20_IS_AC(proto) ((proto) == &sess_proto_iso20_ac)
 #else
-#define ISO20_IS_AC(proto) 0
+#define ISO20_IS_AC(proto) ((void)(proto), 0)
 #endif
 #define ISO20_SERVICE_OF(proto) (ISO20_IS_AC(proto) ? ISO20_SERVICE_AC : ISO20_SERVICE_DC)
 #define ISO20_PARAMETER_SET_ID 1    /* our one parameter set of the DC service */

@@ -72,7 +72,8 @@ extern "C" {
 #define SESS_PEV_CURRENT_FOLLOW_MS 1000u   /* a charger may stay above a lowered request this long (its response) */
 #define SESS_PEV_NO_CURRENT_MS SESS_EVCC_ONGOING_TIMEOUT_MS /* asked for current, none flows: stop after this */
 
-#define SESS_MAX_PROTOS 6
+/* Every protocol built, ISO-20 with two (DC, AC), and room for more ISO-20 services; 4 without ISO-20. */
+#define SESS_MAX_PROTOS (CCS_PROTO_ISO20 ? 6 : 4)
 #define SESS_TX_CAP 1024                   /* largest message we send, V2GTP header included */
 #define SESS_SESSION_ID_MAX 8
 
