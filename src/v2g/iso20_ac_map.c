@@ -130,12 +130,7 @@ static void charge_loop_req_out(const sess_pev *p, struct iso20_ac_AC_ChargeLoop
     float max_w = m->stop ? 0.0f : p->cfg.ac_max_a * pev_w_per_a(p);
     float present_w = p->in.present_a * pev_w_per_a(p);
     float energy = m->stop ? 0.0f : p->in.energy_request_wh;
-    q->has_DisplayParameters = true;
-    q->DisplayParameters.has_PresentSOC = q->DisplayParameters.has_TargetSOC = true;
-    q->DisplayParameters.PresentSOC = p->in.soc;
-    q->DisplayParameters.TargetSOC = p->cfg.full_soc;
-    q->DisplayParameters.has_ChargingComplete = true;
-    q->DisplayParameters.ChargingComplete = p->in.charge_complete;
+    ISO20_DISPLAY(q, p);
     if (!p->dynamic) {
         struct iso20_ac_Scheduled_AC_CLReqControlModeType *c = &q->Scheduled_AC_CLReqControlMode;
         q->CLReqControlMode_choice = iso20_ac_AC_ChargeLoopReqType_Scheduled_AC_CLReqControlMode;

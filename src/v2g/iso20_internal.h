@@ -60,6 +60,18 @@ enum {
 #define ISO20_COMMON(doc) (&((struct sess_iso20_doc *)(doc))->common)
 #define ISO20_DCDOC(doc) (&((struct sess_iso20_doc *)(doc))->dc)
 
+/* The DisplayParameters of the car's charge-loop request q (the DC and AC codecs each have their own type of the
+ * same fields): its SoC, target and whether it is complete. */
+#define ISO20_DISPLAY(q, p)                                                                                   \
+    do {                                                                                                     \
+        (q)->has_DisplayParameters = true;                                                                   \
+        (q)->DisplayParameters.has_PresentSOC = (q)->DisplayParameters.has_TargetSOC = true;                 \
+        (q)->DisplayParameters.PresentSOC = (p)->in.soc;                                                     \
+        (q)->DisplayParameters.TargetSOC = (p)->cfg.full_soc;                                                \
+        (q)->DisplayParameters.has_ChargingComplete = true;                                                  \
+        (q)->DisplayParameters.ChargingComplete = (p)->in.charge_complete;                                   \
+    } while (0)
+
 /* RationalNumber (Value x 10^Exponent) <-> float, for both codecs' identical RationalNumberType
  * (iso20_values.c). */
 void iso20_rn_set(struct iso20_RationalNumberType *rn, float x);

@@ -170,12 +170,7 @@ static void power_delivery_req(const sess_pev *p, struct iso20_PowerDeliveryReqT
  * still wanted (none when stopping); Scheduled: that current as the target. */
 static void charge_loop_req_out(const sess_pev *p, struct iso20_dc_DC_ChargeLoopReqType *q, const sess_dc *m)
 {
-    q->has_DisplayParameters = true;
-    q->DisplayParameters.has_PresentSOC = q->DisplayParameters.has_TargetSOC = true;
-    q->DisplayParameters.PresentSOC = p->in.soc;
-    q->DisplayParameters.TargetSOC = p->cfg.full_soc;
-    q->DisplayParameters.has_ChargingComplete = true;
-    q->DisplayParameters.ChargingComplete = p->in.charge_complete;
+    ISO20_DISPLAY(q, p);
     q->MeterInfoRequested = false;
     RN(&q->EVPresentVoltage, p->in.battery_v);
     if (p->dynamic) {
