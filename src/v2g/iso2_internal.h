@@ -60,7 +60,6 @@ int iso2_evse_payment(sess_evse *s, uint32_t now);
 int iso2_evse_auth(sess_evse *s, uint32_t now);
 int iso2_evse_session_stop(sess_evse *s, uint32_t now);
 int iso2_evse_metering(sess_evse *s, uint32_t now);
-int iso2_evse_charging_status(sess_evse *s, uint32_t now);
 
 /* PEV (iso2_pev*.c). */
 uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row);
@@ -78,6 +77,5 @@ int iso2_pev_on_simple(sess_pev *p, uint32_t now);
 int iso2_pev_on_auth(sess_pev *p, uint32_t now);
 int iso2_pev_on_session_stop(sess_pev *p, uint32_t now);
 int iso2_pev_on_metering(sess_pev *p, uint32_t now);
-int iso2_pev_on_charging_status(sess_pev *p, uint32_t now);
 
 #endif
