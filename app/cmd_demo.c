@@ -18,7 +18,7 @@ static void usage(FILE *f)
             "usage: ccsplc demo [options]\n"
             "  a charger and a car in one process: SLAC and SDP over a simulated powerline, V2G over loopback\n"
             "  TCP, the charging physics on a virtual clock; prints the message sequence and a summary.\n\n"
-            "  --proto P        din (default), iso2-dc, iso2-ac, iso20-dc (ISO 15118-20 DC, without TLS)\n"
+            "  --proto P        din (default), iso2-dc, iso2-ac, iso20-dc, iso20-ac (ISO 15118-20, without TLS)\n"
             "  --soc N          battery SoC at plug-in, %% (default 20)\n"
             "  --target-soc N   charge until this SoC, %% (default 80)\n"
             "  --capacity KWH   battery capacity (default 60)\n"
@@ -88,7 +88,7 @@ static int options(demo *d, int argc, char **argv)
         return CCS_EXIT_USAGE;
     }
     if (d->proto) return OPT_RUN;
-    fprintf(stderr, "ccsplc demo: unknown protocol '%s' (din, iso2-dc, iso2-ac, iso20-dc)\n", proto);
+    fprintf(stderr, "ccsplc demo: unknown protocol '%s' (din, iso2-dc, iso2-ac, iso20-dc, iso20-ac)\n", proto);
     return CCS_EXIT_USAGE;
 }
 

@@ -36,20 +36,23 @@ typedef enum { LIVE_EVSE, LIVE_PEV } live_role;
 
 /* The protocols each role offers by default (--proto, [general] proto): the charger every one it has (the car
  * decides, SupportedAppProtocol), the car ISO-20 first, then ISO-2, then DIN, as real cars rank them. */
-#define LIVE_EVSE_PROTOS "din,iso2-dc,iso2-ac,iso20-dc"
+#define LIVE_EVSE_PROTOS "din,iso2-dc,iso2-ac,iso20-dc,iso20-ac"
 #define LIVE_PEV_PROTOS "iso20-dc,iso2-dc,din"
+#define LIVE_PEV_AC_PROTOS "iso20-ac,iso2-ac"   /* a car charging AC, in the same order */
 
 /* A protocol list (app/live_proto.c): the engine's protocols in order (iso2-dc and iso2-ac are one), ISO-2's
- * energy transfer modes listed, and whether any DC mode is (din, iso2-dc, iso20-dc). */
+ * energy transfer modes listed, and whether any DC mode is (din, iso2-dc, iso20-dc) and any AC mode (iso2-ac,
+ * iso20-ac). */
 typedef struct {
     const sess_proto *protos[SESS_MAX_PROTOS];
     uint8_t n;
-    uint8_t iso2_dc, iso2_ac, dc;
+    uint8_t iso2_dc, iso2_ac, dc, ac;
 } live_protos;
 /* "din,iso2-dc, iso20-dc" (commas, spaces around names allowed): 0, or -1 for an unknown name, an empty list or
  * entry, or more than SESS_MAX_PROTOS protocols. */
 int live_protos_parse(const char *list, live_protos *ps);
-/* The name of a negotiated protocol with its energy transfer mode: "din", "iso2-dc", "iso2-ac", "iso20-dc";
+/* The name of a negotiated protocol with its energy transfer mode: "din", "iso2-dc", "iso2-ac", "iso20-dc",
+ * "iso20-ac";
  * "no protocol" for NULL. Static buffer. */
 const char *live_proto_label(const sess_proto *p, int ac);
 /* The charger's log line of SupportedAppProtocol (the car's request still in e->docs): what the car offered (its
@@ -64,7 +67,7 @@ typedef struct {
     live_role role;
     char ifname[16];
     char pcap[256];
-    char proto[64];           /* session protocols, in order: "din,iso2-dc,iso2-ac,iso20-dc" (live_proto.c) */
+    char proto[64];           /* session protocols, in order: "din,iso2-dc,iso2-ac,iso20-dc,iso20-ac" (live_proto.c) */
     int sim;                  /* simulated modems and peer in this process */
     live_until until;
     uint32_t timeout_ms;      /* whole run; 0: none */

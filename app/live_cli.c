@@ -24,14 +24,14 @@ static void usage(FILE *f, live_role role)
             "      --sim             no interface: simulated modems and a simulated %s in this process\n"
             "      --stop-after P    slac, sdp or session (%s)\n"
             "  -c, --config FILE     INI file (docs/config.md; pyPLC's pyPlc.ini keys accepted); options win\n"
-            "      --proto LIST      protocols offered, comma-separated, of din, iso2-dc, iso2-ac, iso20-dc\n"
+            "      --proto LIST      protocols offered, comma-separated, of din, iso2-dc, iso2-ac, iso20-dc, iso20-ac\n"
             "                        (%s)\n"
             "      --pcap FILE       write every frame sent and received as pcapng\n"
             "  -t, --timeout S       give up after S seconds (safe stop first)\n",
             cmd, role == LIVE_EVSE ? "charger (EVSE/SECC)" : "car (PEV/EVCC)", role == LIVE_EVSE ? "car" : "charger",
             role == LIVE_EVSE ? "exactly one session; default: serve car after car" : "default",
             role == LIVE_EVSE ? "default: all of them; the car chooses by its priorities"
-                              : "in our order of priority; default: " LIVE_PEV_PROTOS "; AC: iso2-ac alone");
+                              : "in our order of priority; default: " LIVE_PEV_PROTOS "; AC: " LIVE_PEV_AC_PROTOS);
     if (role == LIVE_EVSE)
         fprintf(f, "      --max-voltage V   --max-current A   --max-power W   the charger's limits (500, 125, 50000)\n"
                    "      --port N          V2GTP server port announced in SDP (default: a free one of 49152-65535)\n"

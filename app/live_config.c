@@ -230,7 +230,7 @@ int live_config_file(live_options *o, const char *path)
 int live_target_check(const live_options *o)
 {
     live_protos ps;
-    if (o->role != LIVE_PEV || live_protos_parse(o->proto, &ps) || ps.iso2_ac) return 0;
+    if (o->role != LIVE_PEV || live_protos_parse(o->proto, &ps) || ps.ac) return 0;
     phys_battery_config bc;
     phys_battery at_start, at_target;
     phys_battery_default(&bc);

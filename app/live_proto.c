@@ -1,4 +1,4 @@
-/* The protocol lists of `ccsplc evse` / `ccsplc pev` (--proto, [general] proto): "din,iso2-dc,iso2-ac,iso20-dc"
+/* The protocol lists of `ccsplc evse` / `ccsplc pev` (--proto, [general] proto): "din,iso2-dc,iso2-ac,iso20-dc,iso20-ac"
  * into the engine's protocols and ISO-2's energy transfer modes, the name of a negotiated protocol for results and
  * status lines, and the log lines of the negotiation. */
 #include <stdio.h>
@@ -32,6 +32,7 @@ int live_protos_parse(const char *list, live_protos *ps)
         int ac = sess_proto_ac(name);
         if (p == &sess_proto_iso2) ps->iso2_dc |= !ac, ps->iso2_ac |= ac;
         ps->dc |= !ac;
+        ps->ac |= ac;
         add(ps, p);
     }
     return ps->n ? 0 : -1;
@@ -42,6 +43,9 @@ const char *live_proto_label(const sess_proto *p, int ac)
     static char t[24];
     if (!p) return "no protocol";
     if (p == &sess_proto_din) return "din";   /* DIN 70121 is DC only */
+#if CCS_PROTO_ISO20_AC
+    if (p == &sess_proto_iso20_ac) return "iso20-ac";   /* its own protocol on the wire */
+#endif
     snprintf(t, sizeof t, "%s-%s", sess_proto_name(p), ac ? "ac" : "dc");
     return t;
 }

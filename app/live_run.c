@@ -165,12 +165,13 @@ int live_run(live *l)
 {
     app_streams_live();   /* the loop must never wait for (or die of) a log, result or capture reader */
     if (live_protos_parse(l->o.proto, &l->protos)) {
-        LOG_E("%s: --proto %s: not a list of at most %u of din, iso2-dc, iso2-ac, iso20-dc (comma-separated)",
+        LOG_E("%s: --proto %s: not a list of at most %u of din, iso2-dc, iso2-ac, iso20-dc, iso20-ac (comma-separated)",
               live_role_name(l), l->o.proto, SESS_MAX_PROTOS);
         return CCS_EXIT_FAIL;
     }
-    if (l->o.role == LIVE_PEV && l->protos.iso2_ac && l->protos.dc) {   /* one battery behind one kind of inlet */
-        LOG_E("pev: --proto %s: a car charges AC (iso2-ac) or DC (din, iso2-dc, iso20-dc), not both", l->o.proto);
+    if (l->o.role == LIVE_PEV && l->protos.ac && l->protos.dc) {   /* one battery behind one kind of inlet */
+        LOG_E("pev: --proto %s: a car charges AC (iso2-ac, iso20-ac) or DC (din, iso2-dc, iso20-dc), not both",
+              l->o.proto);
         return CCS_EXIT_FAIL;
     }
     if (l->o.pcap[0]) {

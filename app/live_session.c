@@ -42,10 +42,10 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
                             * a car of AC only for a charger of AC only */
     phys_charger_config acc;
     live_protos_parse(o->role == LIVE_EVSE ? o->proto : LIVE_EVSE_PROTOS, &ev);
-    live_protos_parse(o->role == LIVE_PEV ? o->proto : ev.dc ? LIVE_PEV_PROTOS : "iso2-ac", &car);
+    live_protos_parse(o->role == LIVE_PEV ? o->proto : ev.dc ? LIVE_PEV_PROTOS : LIVE_PEV_AC_PROTOS, &car);
     /* the plant: the car's mode when the car is ours or simulated; a charger alone starts with DC if it offers DC
      * and follows each session's mode (live_plant_follow) */
-    live_plant_init(o, o->role == LIVE_PEV || o->sim ? car.iso2_ac : !ev.dc, pl);
+    live_plant_init(o, o->role == LIVE_PEV || o->sim ? car.ac : !ev.dc, pl);
     phys_charger_default_ac(&acc);
     sess_evse_config_default(ec);
     memcpy(ec->protos, ev.protos, sizeof ev.protos);
@@ -63,7 +63,7 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     sess_pev_config_default(pc, pev_mac);
     memcpy(pc->protos, car.protos, sizeof car.protos);
     pc->nprotos = car.n;
-    pc->ac = car.iso2_ac;
+    pc->ac = car.ac;
     pc->capacity_wh = pl->battery.cfg.capacity_wh;
     pc->max_v = o->pev_target_v;
     pc->max_a = o->pev_max_a < pl->battery.cfg.max_a ? o->pev_max_a : pl->battery.cfg.max_a;
@@ -73,7 +73,7 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
 void live_plant_follow(live *l, const sess_evse *e)
 {
     int ac = e->ac, now_ac = l->plant.charger.cfg.ac_phases != 0;
-    if (l->owner_powered || ac == now_ac || !(ac ? l->ecfg.offer_ac : l->protos.dc)) return;
+    if (l->owner_powered || ac == now_ac || !(ac ? l->protos.ac : l->protos.dc)) return;
     live_plant_init(&l->o, ac, &l->plant);
     LOG_I("v2g: the power stage set up for %s (the car's choice)", ac ? "AC: the mains switched through" : "DC");
 }

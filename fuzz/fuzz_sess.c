@@ -1,6 +1,6 @@
 /* libFuzzer target: the session engines fed arbitrary V2GTP payloads in every state. Snapshots of both engines
  * are taken once, before each message of a whole in-process session of every rel_protos protocol (DIN, ISO-2 DC,
- * ISO-2 AC with the AC plant, ISO-20 DC; tests/unit/sess_world.h, configured as rel_world.h does); byte 0 picks a
+ * ISO-2 AC with the AC plant, ISO-20 DC, ISO-20 AC; tests/unit/sess_world.h, configured as rel_world.h does); byte 0 picks a
  * snapshot (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0 gives the
  * payload type (type_of) and the virtual time that passes before it (timers run), the rest is the payload.
  * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
@@ -63,12 +63,12 @@ static void take_snapshots(void)
 }
 
 /* Bit 0 clear: 0x8001 (SupportedAppProtocol, DIN, ISO-2; a wrong type in an ISO-20 session); set: ISO-20's
- * common 0x8002 or DC 0x8004 (each the wrong one for half the ISO-20 messages and for DIN and ISO-2), or a type
- * no session takes (SDP, ISO-20 AC, unknown). */
+ * common 0x8002, DC 0x8004 or AC 0x8003 (each the wrong one for part of the ISO-20 messages and for DIN and ISO-2),
+ * or a type no session takes (SDP, unknown). */
 static uint16_t type_of(uint8_t b)
 {
-    static const uint16_t odd[] = { V2GTP_ISO20_MAIN, V2GTP_ISO20_DC, V2GTP_ISO20_MAIN, V2GTP_ISO20_DC,
-                                    V2GTP_ISO20_MAIN, V2GTP_ISO20_DC, V2GTP_SDP_REQ, V2GTP_ISO20_AC, 0xA000 };
+    static const uint16_t odd[] = { V2GTP_ISO20_MAIN, V2GTP_ISO20_DC, V2GTP_ISO20_AC, V2GTP_ISO20_MAIN,
+                                    V2GTP_ISO20_DC,   V2GTP_ISO20_AC, V2GTP_SDP_REQ,  0xA000 };
     return b & 1 ? odd[(b >> 1) % (sizeof odd / sizeof odd[0])] : V2GTP_EXI;
 }
 

@@ -1,6 +1,6 @@
 /* ISO 15118-20 charger handlers, session part: SessionSetup (new or resumed session), AuthorizationSetup and
- * Authorization (EIM only), ServiceDiscovery/Detail/Selection (the DC service, Dynamic and Scheduled parameter
- * sets), ScheduleExchange, SessionStop, and the fields of an error response (the DC steps and PowerDelivery are
+ * Authorization (EIM only), ServiceDiscovery/Detail/Selection (the DC or AC service, Dynamic and Scheduled
+ * parameter sets, AC three- and single-phase), ScheduleExchange, SessionStop, and the fields of an error response (the DC steps and PowerDelivery are
  * the session model's, iso20_map.c). */
 #include <string.h>
 
@@ -17,7 +17,7 @@ int iso20_evse_fault(sess_evse *s)
     return h;
 }
 
-static void parameter_sets(struct iso20_ServiceParameterListType *l);
+static void parameter_sets(const sess_evse *s, struct iso20_ServiceParameterListType *l);
 
 /* The control mode of an error DC_ChargeLoopRes: the session's (the selected parameter set), else the one the
  * request asked in. */
@@ -74,12 +74,12 @@ void iso20_evse_safe_fields(sess_evse *s, void *doc)
         x->AuthorizationSetupRes.choice = iso20_AuthorizationSetupResType_EIM_ASResAuthorizationMode;
         break;
     case ISO20_ROOT_ServiceDiscoveryRes:
-        x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.array[0].ServiceID = ISO20_SERVICE_DC;
+        x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.array[0].ServiceID = ISO20_SERVICE_OF(s->proto);
         x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.count = 1;
         break;
-    case ISO20_ROOT_ServiceDetailRes:   /* the schema wants a parameter set: the DC service's */
+    case ISO20_ROOT_ServiceDetailRes:   /* the schema wants a parameter set: our service's */
         if (!x->ServiceDetailRes.ServiceParameterList.ParameterSet.count)
-            parameter_sets(&x->ServiceDetailRes.ServiceParameterList);
+            parameter_sets(s, &x->ServiceDetailRes.ServiceParameterList);
         break;
     case ISO20_ROOT_PowerDeliveryRes:
         x->PowerDeliveryRes.has_EVSEStatus = true;
@@ -147,6 +147,7 @@ int iso20_evse_service_discovery(sess_evse *s, uint32_t now)
 
 static void param_int(struct iso20_ParameterSetType *set, const char *name, int32_t v)
 {
+    if (set->Parameter.count == sizeof set->Parameter.array / sizeof set->Parameter.array[0]) return;
     struct iso20_ParameterType *p = &set->Parameter.array[set->Parameter.count++];
     p->Name.len = (uint16_t)strlen(name);
     memcpy(p->Name.chars, name, p->Name.len);
@@ -154,22 +155,30 @@ static void param_int(struct iso20_ParameterSetType *set, const char *name, int3
     p->intValue = v;
 }
 
-/* Parameter set n (1: Dynamic, 2: Scheduled control mode), of the DC service. */
-static int control_mode_of(uint16_t set_id)
+/* Parameter sets 1: Dynamic, 2: Scheduled control mode; AC: three-phase, then 3 and 4 the same single-phase. */
+static int control_mode_of(const sess_evse *s, uint16_t set_id)
 {
-    return set_id == ISO20_PARAMETER_SET_ID ? ISO20_CONTROL_DYNAMIC
-           : set_id == ISO20_PARAMETER_SET_ID + 1 ? ISO20_CONTROL_SCHEDULED
-                                                  : -1;
+    uint16_t n = ISO20_IS_AC(s->proto) ? 4 : 2;
+    if (set_id < ISO20_PARAMETER_SET_ID || set_id >= ISO20_PARAMETER_SET_ID + n) return -1;
+    return (set_id - ISO20_PARAMETER_SET_ID) % 2 ? ISO20_CONTROL_SCHEDULED : ISO20_CONTROL_DYNAMIC;
 }
 
-/* The DC service's parameter sets: connector, control mode, mobility needs, pricing. */
-static void parameter_sets(struct iso20_ServiceParameterListType *l)
+static int phases_of(uint16_t set_id) { return set_id < ISO20_PARAMETER_SET_ID + 2 ? 3 : 1; }
+
+/* The service's parameter sets (as many as the document holds): connector (AC: its phases, with our nominal
+ * voltage), control mode, mobility needs, pricing. */
+static void parameter_sets(const sess_evse *s, struct iso20_ServiceParameterListType *l)
 {
-    for (uint16_t id = ISO20_PARAMETER_SET_ID; control_mode_of(id) > 0; id++) {
+    int ac = ISO20_IS_AC(s->proto);
+    for (uint16_t id = ISO20_PARAMETER_SET_ID;
+         control_mode_of(s, id) > 0 && l->ParameterSet.count < sizeof l->ParameterSet.array / sizeof l->ParameterSet.array[0];
+         id++) {
         struct iso20_ParameterSetType *set = &l->ParameterSet.array[l->ParameterSet.count++];
         set->ParameterSetID = id;
-        param_int(set, "Connector", ISO20_CONNECTOR_EXTENDED);
-        param_int(set, "ControlMode", control_mode_of(id));
+        param_int(set, "Connector", !ac ? ISO20_CONNECTOR_EXTENDED
+                                    : phases_of(id) == 3 ? ISO20_AC_THREE_PHASE : ISO20_AC_SINGLE_PHASE);
+        param_int(set, "ControlMode", control_mode_of(s, id));
+        if (ac) param_int(set, "EVSENominalVoltage", (int32_t)s->cfg.ac_nominal_v);
         param_int(set, "MobilityNeedsMode", ISO20_MOBILITY_NEEDS_EVCC);
         param_int(set, "Pricing", ISO20_PRICING_NONE);
     }
@@ -180,21 +189,23 @@ int iso20_evse_service_detail(sess_evse *s, uint32_t now)
     (void)now;
     struct iso20_ServiceDetailResType *r = &res(s)->ServiceDetailRes;
     r->ServiceID = req(s)->ServiceDetailReq.ServiceID;
-    parameter_sets(&r->ServiceParameterList);
-    if (r->ServiceID == ISO20_SERVICE_DC) return SESS_H_NEXT;
+    parameter_sets(s, &r->ServiceParameterList);
+    if (r->ServiceID == ISO20_SERVICE_OF(s->proto)) return SESS_H_NEXT;
     r->ResponseCode = iso20_responseCodeType_FAILED_ServiceIDInvalid;
     return SESS_H_FAIL;
 }
 
-/* The DC service with one of its parameter sets; no value-added services. */
+/* Our energy service (DC, AC) with one of its parameter sets; no value-added services. */
 int iso20_evse_service_selection(sess_evse *s, uint32_t now)
 {
     (void)now;
     const struct iso20_ServiceSelectionReqType *q = &req(s)->ServiceSelectionReq;
-    int mode = control_mode_of(q->SelectedEnergyTransferService.ParameterSetID);
-    if (q->SelectedEnergyTransferService.ServiceID == ISO20_SERVICE_DC && mode > 0 &&
+    uint16_t id = q->SelectedEnergyTransferService.ParameterSetID;
+    int mode = control_mode_of(s, id);
+    if (q->SelectedEnergyTransferService.ServiceID == ISO20_SERVICE_OF(s->proto) && mode > 0 &&
         !(q->has_SelectedVASList && q->SelectedVASList.SelectedService.count)) {
         s->control_mode = (uint8_t)mode;
+        s->ac_phases = (uint8_t)phases_of(id);
         return SESS_H_NEXT;
     }
     res(s)->ServiceSelectionRes.ResponseCode = iso20_responseCodeType_FAILED_ServiceSelectionInvalid;
@@ -202,7 +213,8 @@ int iso20_evse_service_selection(sess_evse *s, uint32_t now)
 }
 
 /* Ongoing cfg.cpd_ongoing times, then the answer in the car's control mode: Dynamic (the charger follows the
- * car's energy requests) or one schedule tuple of our maximum power for 24 h. */
+ * car's energy requests) or one schedule tuple of our maximum power (AC: at our nominal voltage on the selected
+ * phases) for 24 h. */
 int iso20_evse_schedule(sess_evse *s, uint32_t now)
 {
     const struct iso20_ScheduleExchangeReqType *q = &req(s)->ScheduleExchangeReq;
@@ -226,7 +238,8 @@ int iso20_evse_schedule(sess_evse *s, uint32_t now)
     struct iso20_PowerScheduleEntryType *e = &t->ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.array[0];
     t->ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.count = 1;
     e->Duration = ISO20_SCHEDULE_S;
-    iso20_rn_set(&e->Power, s->cfg.max_w);
+    iso20_rn_set(&e->Power, ISO20_IS_AC(s->proto) ? s->cfg.ac_nominal_v * s->cfg.ac_max_a * (float)s->ac_phases
+                                                  : s->cfg.max_w);
     return SESS_H_NEXT;
 }
 

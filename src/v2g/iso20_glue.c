@@ -139,7 +139,7 @@ static enum iso20_dc_responseCodeType *dc_code(struct sess_iso20_doc *d)
                : NULL;
 }
 
-void iso20_set_code(void *doc, int generic_code)
+int iso20_code_of(int generic_code)
 {
     static const enum iso20_responseCodeType map[] = {
         [SESS_RC_OK] = iso20_responseCodeType_OK,
@@ -152,10 +152,15 @@ void iso20_set_code(void *doc, int generic_code)
         [SESS_RC_CHARGING_PROFILE_INVALID] = iso20_responseCodeType_FAILED_EVPowerProfileInvalid,
         [SESS_RC_POWER_DELIVERY_NOT_APPLIED] = iso20_responseCodeType_FAILED_PowerDeliveryNotApplied,
     };
+    return (int)map[generic_code];
+}
+
+void iso20_set_code(void *doc, int generic_code)
+{
     enum iso20_responseCodeType *c = common_code(doc);
     enum iso20_dc_responseCodeType *dc = dc_code(doc);
-    if (c) *c = map[generic_code];
-    if (dc) *dc = (enum iso20_dc_responseCodeType)map[generic_code];
+    if (c) *c = (enum iso20_responseCodeType)iso20_code_of(generic_code);
+    if (dc) *dc = (enum iso20_dc_responseCodeType)iso20_code_of(generic_code);
 }
 
 int iso20_get_code(const void *doc)

@@ -14,6 +14,14 @@
 #define ISO20_MSG_POWER_DELIVERY_STOP 120
 
 #define ISO20_SERVICE_DC 2          /* ServiceID of DC charging (ISO 15118-20: 1 AC, 2 DC, 5 AC_BPT, 6 DC_BPT) */
+#define ISO20_SERVICE_AC 1
+/* The energy service of a protocol: AC for sess_proto_iso20_ac (iso20_ac_*.c), else DC. */
+#if CCS_PROTO_ISO20_AC
+#define ISO20_IS_AC(proto) ((proto) == &sess_proto_iso20_ac)
+#else
+#define ISO20_IS_AC(proto) ((void)(proto), 0)
+#endif
+#define ISO20_SERVICE_OF(proto) (ISO20_IS_AC(proto) ? ISO20_SERVICE_AC : ISO20_SERVICE_DC)
 #define ISO20_PARAMETER_SET_ID 1    /* our one parameter set of the DC service */
 #define ISO20_SCHEDULE_TUPLE_ID 1   /* our one schedule tuple (Scheduled control mode) */
 #define ISO20_SCHEDULE_S 86400u     /* it covers 24 h */
@@ -25,6 +33,11 @@
 #define ISO20_CONTROL_DYNAMIC 2
 #define ISO20_MOBILITY_NEEDS_EVCC 1
 #define ISO20_PRICING_NONE 0
+/* AC service parameters (ISO 15118-20 Table 205): Connector 1 = single-phase, 2 = three-phase; the charger's
+ * EVSENominalVoltage in V. */
+#define ISO20_AC_SINGLE_PHASE 1
+#define ISO20_AC_THREE_PHASE 2
+#define ISO20_AC_ASSUMED_V 230.0f   /* the car's nominal voltage when a charger gave none (IEC 60038) */
 
 /* Charger states, each named by the request it waits for; CHARGE_START waits for the first DC_ChargeLoopReq
  * (60 s after PowerDeliveryRes), CHARGE for the next (0.5 s after DC_ChargeLoopRes). */
@@ -47,12 +60,29 @@ enum {
 #define ISO20_COMMON(doc) (&((struct sess_iso20_doc *)(doc))->common)
 #define ISO20_DCDOC(doc) (&((struct sess_iso20_doc *)(doc))->dc)
 
+/* The DisplayParameters of the car's charge-loop request q (the DC and AC codecs each have their own type of the
+ * same fields): its SoC, target and whether it is complete. */
+#define ISO20_DISPLAY(q, p)                                                                                   \
+    do {                                                                                                     \
+        (q)->has_DisplayParameters = true;                                                                   \
+        (q)->DisplayParameters.has_PresentSOC = (q)->DisplayParameters.has_TargetSOC = true;                 \
+        (q)->DisplayParameters.PresentSOC = (p)->in.soc;                                                     \
+        (q)->DisplayParameters.TargetSOC = (p)->cfg.full_soc;                                                \
+        (q)->DisplayParameters.has_ChargingComplete = true;                                                  \
+        (q)->DisplayParameters.ChargingComplete = (p)->in.charge_complete;                                   \
+    } while (0)
+
 /* RationalNumber (Value x 10^Exponent) <-> float, for both codecs' identical RationalNumberType
  * (iso20_values.c). */
 void iso20_rn_set(struct iso20_RationalNumberType *rn, float x);
 float iso20_rn_get(const struct iso20_RationalNumberType *rn);
 void iso20_dc_rn_set(struct iso20_dc_RationalNumberType *rn, float x);
 float iso20_dc_rn_get(const struct iso20_dc_RationalNumberType *rn);
+
+/* A SESS_RC_* code as the responseCodeType value every ISO-20 codec shares (iso20_glue.c). */
+int iso20_code_of(int generic_code);
+/* An intValue parameter of a ServiceDetail parameter set, or -1 (iso20_pev_dc.c). */
+int iso20_param(const struct iso20_ParameterSetType *set, const char *name);
 
 /* Glue, error response fields, DC mapper (sess_internal.h). */
 SESS_PROTO_DECLS(iso20)
@@ -69,6 +99,7 @@ sess_evse_step iso20_evse_session_setup, iso20_evse_auth_setup, iso20_evse_auth,
 int iso20_pev_check(sess_pev *p, int code);
 int iso20_code_class(int code);
 uint32_t iso20_pev_time_to_full_s(const sess_pev *p);
+float iso20_pev_max_w(const sess_pev *p);
 sess_pev_step iso20_pev_build_session_setup, iso20_pev_build_auth, iso20_pev_build_service_detail,
     iso20_pev_build_service_selection, iso20_pev_build_schedule, iso20_pev_build_session_stop, iso20_pev_on_simple,
     iso20_pev_on_auth_setup, iso20_pev_on_auth, iso20_pev_on_service_detail, iso20_pev_on_service_discovery,

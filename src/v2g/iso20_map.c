@@ -162,19 +162,15 @@ static void power_delivery_req(const sess_pev *p, struct iso20_PowerDeliveryReqT
     struct iso20_PowerScheduleEntryType *x = &e->EVPowerProfileEntries.EVPowerProfileEntry.array[0];
     e->EVPowerProfileEntries.EVPowerProfileEntry.count = 1;
     x->Duration = iso20_pev_time_to_full_s(p);
-    iso20_rn_set(&x->Power, p->pmax_w > 0.0f && p->pmax_w < p->cfg.max_w ? p->pmax_w : p->cfg.max_w);
+    float max_w = iso20_pev_max_w(p);
+    iso20_rn_set(&x->Power, p->pmax_w > 0.0f && p->pmax_w < max_w ? p->pmax_w : max_w);
 }
 
 /* DC_ChargeLoopReq. Dynamic: the current asked for as our maximum (the charger regulates within it), the energy
  * still wanted (none when stopping); Scheduled: that current as the target. */
 static void charge_loop_req_out(const sess_pev *p, struct iso20_dc_DC_ChargeLoopReqType *q, const sess_dc *m)
 {
-    q->has_DisplayParameters = true;
-    q->DisplayParameters.has_PresentSOC = q->DisplayParameters.has_TargetSOC = true;
-    q->DisplayParameters.PresentSOC = p->in.soc;
-    q->DisplayParameters.TargetSOC = p->cfg.full_soc;
-    q->DisplayParameters.has_ChargingComplete = true;
-    q->DisplayParameters.ChargingComplete = p->in.charge_complete;
+    ISO20_DISPLAY(q, p);
     q->MeterInfoRequested = false;
     RN(&q->EVPresentVoltage, p->in.battery_v);
     if (p->dynamic) {

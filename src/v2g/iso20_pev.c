@@ -1,5 +1,5 @@
 /* ISO 15118-20 car side, session part: SessionSetup (resuming a paused session), AuthorizationSetup and
- * Authorization (EIM), ServiceDiscovery/Detail/Selection (the DC service, Dynamic control mode preferred),
+ * Authorization (EIM), ServiceDiscovery/Detail/Selection (the DC or AC service, Dynamic control mode preferred),
  * ScheduleExchange, PowerDelivery, SessionStop, and the check every response goes through. */
 #include <string.h>
 
@@ -24,10 +24,18 @@ int iso20_pev_check(sess_pev *p, int code)
     return sess_pev_dc_check(p, &m, 0);
 }
 
+/* Our maximum power: DC's limit, or AC what the on-board charger takes at the charger's nominal voltage (from
+ * ServiceDetail, in evse_max_v). */
+float iso20_pev_max_w(const sess_pev *p)
+{
+    if (!p->cfg.ac) return p->cfg.max_w;
+    return (p->evse_max_v > 0.0f ? p->evse_max_v : ISO20_AC_ASSUMED_V) * p->cfg.ac_max_a * (float)p->cfg.ac_phases;
+}
+
 /* Seconds to deliver what the battery still needs at our maximum power (DepartureTime, profile). */
 uint32_t iso20_pev_time_to_full_s(const sess_pev *p)
 {
-    return (uint32_t)(p->in.energy_request_wh * 3600.0f / p->cfg.max_w);
+    return (uint32_t)(p->in.energy_request_wh * 3600.0f / iso20_pev_max_w(p));
 }
 
 /* EVCCID: the car's MAC in hex. SessionID all zero, or the paused session's to resume it. */
@@ -58,14 +66,14 @@ int iso20_pev_build_auth(sess_pev *p, uint32_t now)
 int iso20_pev_build_service_detail(sess_pev *p, uint32_t now)
 {
     (void)now;
-    req(p)->ServiceDetailReq.ServiceID = ISO20_SERVICE_DC;
+    req(p)->ServiceDetailReq.ServiceID = ISO20_SERVICE_OF(p->proto);
     return SESS_H_NEXT;
 }
 
 int iso20_pev_build_service_selection(sess_pev *p, uint32_t now)
 {
     (void)now;
-    req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ServiceID = ISO20_SERVICE_DC;
+    req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ServiceID = ISO20_SERVICE_OF(p->proto);
     req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ParameterSetID = p->param_set_id;
     return SESS_H_NEXT;
 }
@@ -128,13 +136,13 @@ int iso20_pev_on_auth(sess_pev *p, uint32_t now)
     return res(p)->AuthorizationRes.EVSEProcessing == iso20_processingType_Finished ? SESS_H_NEXT : SESS_H_STAY;
 }
 
-/* The DC service must be on offer. */
+/* The energy service of our protocol (DC, AC) must be on offer. */
 int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now)
 {
     const struct iso20_ServiceListType *l = &res(p)->ServiceDiscoveryRes.EnergyTransferServiceList;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
     for (uint16_t i = 0; i < l->Service.count; i++)
-        if (l->Service.array[i].ServiceID == ISO20_SERVICE_DC) return SESS_H_NEXT;
+        if (l->Service.array[i].ServiceID == ISO20_SERVICE_OF(p->proto)) return SESS_H_NEXT;
     sess_pev_safe(p, SESS_STOP_FAILED);
     return SESS_H_FAIL;
 }

@@ -1,37 +1,49 @@
-/* ISO 15118-20 car side, DC service: the parameter set ServiceDetail offers (Dynamic control mode preferred); the
- * DC steps themselves are the session model's (sess_dc_pev.c, iso20_map.c). */
+/* ISO 15118-20 car side, the energy service's parameter set from ServiceDetail (Dynamic control mode preferred; AC:
+ * of the car's phases, with the charger's nominal voltage); the charging steps themselves are the session model's
+ * (sess_dc_pev.c, iso20_map.c, iso20_ac_map.c). */
 #include <string.h>
 
 #include "iso20_internal.h"
 
-
-/* The control mode of a parameter set: its intValue "ControlMode", or -1. */
-static int control_mode(const struct iso20_ParameterSetType *set)
+int iso20_param(const struct iso20_ParameterSetType *set, const char *name)
 {
+    size_t n = strlen(name);
     for (uint16_t i = 0; i < set->Parameter.count; i++) {
         const struct iso20_ParameterType *x = &set->Parameter.array[i];
-        if (x->choice == iso20_ParameterType_intValue && x->Name.len == 11 && !memcmp(x->Name.chars, "ControlMode", 11))
+        if (x->choice == iso20_ParameterType_intValue && x->Name.len == n && !memcmp(x->Name.chars, name, n))
             return x->intValue;
     }
     return -1;
 }
 
-/* A parameter set of the DC service: Dynamic if there is one, else Scheduled. */
+/* AC: a set for the car's phases (Table 205's Connector). */
+static int usable(const sess_pev *p, const struct iso20_ParameterSetType *set)
+{
+    if (!ISO20_IS_AC(p->proto)) return 1;
+    return iso20_param(set, "Connector") == (p->cfg.ac_phases == 1 ? ISO20_AC_SINGLE_PHASE : ISO20_AC_THREE_PHASE);
+}
+
+/* A parameter set of the service: Dynamic if there is one, else Scheduled. AC: its EVSENominalVoltage (kept in
+ * evse_max_v, where ChargeParameterDiscovery's check finds it). */
 int iso20_pev_on_service_detail(sess_pev *p, uint32_t now)
 {
     const struct iso20_ServiceParameterListType *l = &ISO20_COMMON(&p->docs->rx)->ServiceDetailRes.ServiceParameterList;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
-    int found = 0;
+    const struct iso20_ParameterSetType *chosen = NULL;
     p->dynamic = 0;
     for (uint16_t i = 0; i < l->ParameterSet.count; i++) {
-        int mode = control_mode(&l->ParameterSet.array[i]);
-        if ((mode == ISO20_CONTROL_DYNAMIC && !p->dynamic) || (mode == ISO20_CONTROL_SCHEDULED && !found)) {
-            p->param_set_id = l->ParameterSet.array[i].ParameterSetID;
+        int mode = iso20_param(&l->ParameterSet.array[i], "ControlMode");
+        if (!usable(p, &l->ParameterSet.array[i])) continue;
+        if ((mode == ISO20_CONTROL_DYNAMIC && !p->dynamic) || (mode == ISO20_CONTROL_SCHEDULED && !chosen)) {
+            chosen = &l->ParameterSet.array[i];
             p->dynamic = mode == ISO20_CONTROL_DYNAMIC;
-            found = 1;
         }
     }
-    if (found) return SESS_H_NEXT;
+    if (chosen) {
+        p->param_set_id = chosen->ParameterSetID;
+        p->evse_max_v = ISO20_IS_AC(p->proto) ? (float)iso20_param(chosen, "EVSENominalVoltage") : 0.0f;
+        return SESS_H_NEXT;
+    }
     sess_pev_safe(p, SESS_STOP_FAILED);
     return SESS_H_FAIL;
 }

@@ -96,5 +96,6 @@ const sess_proto sess_proto_iso20 = {
     .name = "iso20", .codec = "iso20-common", .codec_dc = "iso20-dc", .msg_session_setup = ISO20_ROOT_SessionSetupReq,
     .ns = "urn:iso:std:iso:15118:-20:DC", .major = 1, .minor = 0,   /* SupportedAppProtocol */
     .decode_typed = iso20_glue_decode_typed, .payload_type = iso20_payload_type, .stamp = iso20_stamp, .can_pause = 1,
+    .service_payload = V2GTP_ISO20_DC,
     SESS_PROTO_GLUE(iso20) SESS_PROTO_TABLES(evse_states, evse_rows, pev_rows)
 };

@@ -54,7 +54,7 @@ void iso2_evse_present(const sess_evse *s, struct iso2_BodyType *b);
 void iso2_evse_id(const sess_evse *s, struct iso2_BodyType *res);
 void iso2_evse_meter(const sess_evse *s, struct iso2_MeterInfoType *m);
 sess_evse_step iso2_evse_session_setup, iso2_evse_service_discovery, iso2_evse_service_detail, iso2_evse_payment,
-    iso2_evse_auth, iso2_evse_session_stop, iso2_evse_metering, iso2_evse_charging_status;
+    iso2_evse_auth, iso2_evse_session_stop, iso2_evse_metering;
 
 /* PEV (iso2_pev*.c). */
 uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row);
@@ -63,6 +63,6 @@ int iso2_pev_check(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *d
 sess_pev_step iso2_pev_build_session_setup, iso2_pev_build_service_discovery, iso2_pev_build_service_detail,
     iso2_pev_build_payment, iso2_pev_build_session_stop, iso2_pev_build_metering, iso2_pev_on_session_setup,
     iso2_pev_on_service_discovery, iso2_pev_on_simple, iso2_pev_on_auth, iso2_pev_on_session_stop,
-    iso2_pev_on_metering, iso2_pev_on_charging_status;
+    iso2_pev_on_metering;
 
 #endif

@@ -104,6 +104,14 @@ void iso2_evse_dc_out(sess_evse *s, const sess_dc *m)
         iso2_evse_meter(s, &r->MeterInfo);
         r->ReceiptRequired = m->receipt;
     }
+    if (b->BodyElement_choice == iso2_BodyType_ChargingStatusRes) {   /* AC: our current limit, the meter */
+        struct iso2_ChargingStatusResType *c = &b->ChargingStatusRes;
+        iso2_evse_id(s, b);
+        c->has_EVSEMaxCurrent = c->has_MeterInfo = c->has_ReceiptRequired = true;
+        iso2_evse_meter(s, &c->MeterInfo);
+        c->ReceiptRequired = m->receipt;
+        iso2_pv_set(&c->EVSEMaxCurrent, s->out.target_a, iso2_unitSymbolType_A);
+    }
     if (m->code != SESS_RC_OK) iso2_set_code(&s->docs->tx, m->code);
 }
 
@@ -214,6 +222,12 @@ void iso2_pev_dc_in(sess_pev *p, sess_dc *m)
         pev_charge_parameter_res(p, &b->ChargeParameterDiscoveryRes, m);
     if (b->BodyElement_choice == iso2_BodyType_CurrentDemandRes)
         m->receipt = b->CurrentDemandRes.has_ReceiptRequired && b->CurrentDemandRes.ReceiptRequired;
+    if (b->BodyElement_choice == iso2_BodyType_ChargingStatusRes) {   /* AC: the charger's current limit */
+        const struct iso2_ChargingStatusResType *c = &b->ChargingStatusRes;
+        m->has_limit = c->has_EVSEMaxCurrent;
+        m->limits.max_a = iso2_pv_get(&c->EVSEMaxCurrent);
+        m->receipt = c->has_ReceiptRequired && c->ReceiptRequired;
+    }
 }
 
 int iso2_pev_check(sess_pev *p, int code, const struct iso2_DC_EVSEStatusType *dc,

@@ -21,7 +21,8 @@ static const sess_state_info evse_states[ISO2_EVSE_NSTATES] = {
 static const sess_evse_row evse_rows[] = {
     PV_EVSE_ROWS, R(PAYMENT, ServiceDetail, PAYMENT, service_detail),
     DC(POWER_DELIVERY, ChargeParameterDiscovery, CABLE_CHECK, charge_parameter),
-    DC(POWER_DELIVERY, PowerDelivery, CHARGE, power_start), R(CHARGING, ChargingStatus, CHARGING, charging_status),
+    DC(POWER_DELIVERY, PowerDelivery, CHARGE, power_start),
+    { ES(CHARGING), PV_REQ(ChargingStatus), ES(CHARGING), sess_ac_evse_charge_loop },   /* the model's AC loop */
     R(CHARGE, MeteringReceipt, CHARGE, metering), R(CHARGING, MeteringReceipt, CHARGING, metering), PSTOP(CHARGING),
     STOP(POWER_DELIVERY), STOP(CHARGING), STOP(SESSION_STOP),
 };
@@ -41,7 +42,8 @@ uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row)
 #define LONG SESS_EVCC_MSG_TIMEOUT_LONG_MS
 static const sess_pev_row pev_rows[] = {
     PV_PEV_ROWS(LONG), P(SERVICE_DETAIL, ServiceDetail, PAYMENT, service_detail, simple, LONG, 0),
-    N(CHARGING_STATUS, ChargingStatus, POWER_STOP, charging_status, MSG, 0),
+    { PS(CHARGING_STATUS), PV_REQ(ChargingStatus), PS(POWER_STOP), sess_pev_build_empty, sess_ac_pev_on_charge_loop,
+      MSG, 0, "ChargingStatus" },
     P(METERING, MeteringReceipt, CURRENT_DEMAND, metering, metering, MSG, 0),
     P(SESSION_STOP, SessionStop, SESSION_STOP, session_stop, session_stop, MSG, 0),
 };

@@ -22,6 +22,9 @@ static const struct {
 #if CCS_PROTO_ISO20
     { "iso20", &sess_proto_iso20, 0 }, { "iso20-dc", &sess_proto_iso20, 0 },
 #endif
+#if CCS_PROTO_ISO20 && CCS_PROTO_ISO20_AC
+    { "iso20-ac", &sess_proto_iso20_ac, 1 },
+#endif
 };
 
 uint8_t sess_state_map(const uint8_t (*map)[2], uint8_t n, uint8_t state)
@@ -115,7 +118,7 @@ const char *sess_codec_name(const sess_proto *p, uint16_t payload_type)
 {
     if (!p) return payload_type == V2GTP_EXI ? "app" : NULL;
     if (!p->decode_typed) return payload_type == V2GTP_EXI ? p->codec : NULL;
-    return payload_type == V2GTP_ISO20_MAIN ? p->codec : payload_type == V2GTP_ISO20_DC ? p->codec_dc : NULL;
+    return payload_type == V2GTP_ISO20_MAIN ? p->codec : payload_type == p->service_payload ? p->codec_dc : NULL;
 }
 
 const char *sess_proto_namespace(const sess_proto *p, uint32_t *major, uint32_t *minor)

@@ -120,6 +120,17 @@ int sess_dc_evse_current_demand(sess_evse *s, uint32_t now)
     return give(s, &m, SESS_H_NEXT);
 }
 
+/* AC: the limit set at PowerDelivery stands (a shutdown takes it to 0: the status asks the car to stop); a receipt
+ * request when one is due; a request the mapper refused (a mode not offered) fails. */
+int sess_ac_evse_charge_loop(sess_evse *s, uint32_t now)
+{
+    sess_dc m = take(s);
+    m.receipt = (uint8_t)sess_evse_receipt_due(s, now);
+    int h = fault(s, &m);
+    if (h == SESS_H_NEXT && m.code != SESS_RC_OK) h = SESS_H_FAIL;
+    return give(s, &m, h);
+}
+
 int sess_dc_evse_welding(sess_evse *s, uint32_t now)
 {
     (void)now;

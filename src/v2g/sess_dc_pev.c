@@ -1,6 +1,8 @@
 /* The car's DC steps, written once on the session model (sess_model.h) for DIN 70121, ISO 15118-2 and
  * ISO 15118-20: builders decide what a request asks and hand it to the protocol's mapper; response handlers take
  * the response from the mapper and decide how the session goes on. */
+#include <math.h>
+
 #include "sess_internal.h"
 
 static int send_req(sess_pev *p, sess_dc *m, uint32_t now)
@@ -166,6 +168,27 @@ int sess_dc_pev_on_current_demand(sess_pev *p, uint32_t now)
     p->evse_a = m.present_a;
     int h = sess_pev_dc_check(p, &m, 1);
     return sess_pev_loop_end(p, h, m.receipt, sess_pev_check_present(p, 1, now));
+}
+
+/* AC: the mapper says the power or energy the car still wants (none when stopping). */
+int sess_ac_pev_build_charge_loop(sess_pev *p, uint32_t now)
+{
+    sess_dc m = { .soc = -1, .stop = (uint8_t)sess_pev_stopping(p) };
+    return send_req(p, &m, now);
+}
+
+/* AC: the charger's current limit (kept when plausible: the on-board charger draws within it), its status, the
+ * loop's end as DC's. The current is the car's own measurement. */
+int sess_ac_pev_on_charge_loop(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    sess_dc m = take(p);
+    float max_a = m.has_limit ? m.limits.max_a : p->evse_max_a;
+    int plausible = isfinite(max_a) && max_a >= 0.0f;
+    if (plausible) p->evse_max_a = max_a;
+    p->evse_a = p->in.present_a;
+    int h = sess_pev_dc_check(p, &m, 1);
+    return sess_pev_loop_end(p, h, m.receipt, plausible ? SESS_STOP_NONE : SESS_STOP_IMPLAUSIBLE);
 }
 
 int sess_pev_loop_end(sess_pev *p, int h, uint8_t receipt_required, sess_stop_reason fault)

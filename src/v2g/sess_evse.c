@@ -18,6 +18,9 @@ void sess_evse_config_default(sess_evse_config *cfg)
 #if CCS_PROTO_ISO20
     cfg->protos[cfg->nprotos++] = &sess_proto_iso20;   /* DC; the car decides (SupportedAppProtocol) */
 #endif
+#if CCS_PROTO_ISO20 && CCS_PROTO_ISO20_AC
+    cfg->protos[cfg->nprotos++] = &sess_proto_iso20_ac;
+#endif
     static const uint8_t id[] = "ZZ00000";   /* the EVSEID pyPLC uses (Ioniq and Model Y captures) */
     memcpy(cfg->evse_id, id, sizeof id - 1);
     cfg->evse_id_len = sizeof id - 1;

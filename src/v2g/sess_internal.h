@@ -73,7 +73,9 @@ struct sess_proto {
     void (*pev_dc_out)(sess_pev *p, const sess_dc *m);
     void (*pev_dc_in)(sess_pev *p, sess_dc *m);
     uint8_t can_pause;         /* SessionStop can pause (ISO 15118-2, -20): the car's pause_request ends a loop */
-    /* Codec names (sess_codec_name) of its V2GTP_EXI messages, or of 0x8002 / 0x8004 with decode_typed. */
+    uint16_t service_payload;  /* with decode_typed: the payload type codec_dc names (ISO-20 DC 0x8004, AC 0x8003);
+                                * next to can_pause, in the padding before the pointers */
+    /* Codec names (sess_codec_name) of its V2GTP_EXI messages, or of 0x8002 / service_payload with decode_typed. */
     const char *codec, *codec_dc;
     /* The tables (SESS_PROTO_TABLES); both start in state 0, SessionSetup. */
     uint8_t evse_nstates, evse_nrows;

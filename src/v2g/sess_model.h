@@ -58,6 +58,7 @@ typedef struct {
     sess_evse_limits limits;    /* PEV: ChargeParameterDiscovery */
     uint8_t incompatible;       /* PEV: AC: the charger's nominal voltage above the on-board charger's maximum */
     uint8_t has_schedule, tuple_id; /* PEV: the first schedule: its ID and first power */
+    uint8_t has_limit;          /* PEV: AC charge loop: the charger's current limit per phase is in limits.max_a */
     float pmax_w;
     sess_dc_achieved hit;       /* EVSE: which limits the car's targets reached */
 } sess_dc;
@@ -73,6 +74,12 @@ enum {
 /* The DC step handlers, charger side (sess_dc_evse.c): the table rows of every protocol point at them. */
 sess_evse_step sess_dc_evse_charge_parameter, sess_dc_evse_cable_check, sess_dc_evse_precharge,
     sess_dc_evse_power_start, sess_dc_evse_power_stop, sess_dc_evse_current_demand, sess_dc_evse_welding;
+
+/* The AC charge loop (ISO 15118-2 ChargingStatus, ISO 15118-20 AC_ChargeLoop), charger and car: the car's on-board
+ * charger draws the current itself within the charger's limit (sess_dc_evse.c, sess_dc_pev.c). */
+int sess_ac_evse_charge_loop(sess_evse *s, uint32_t now);
+int sess_ac_pev_build_charge_loop(sess_pev *p, uint32_t now);
+int sess_ac_pev_on_charge_loop(sess_pev *p, uint32_t now);
 
 /* The car's DC steps (sess_dc_pev.c): builders and response handlers of every protocol's table. */
 sess_pev_step sess_dc_pev_build_charge_parameter, sess_dc_pev_build_cable_check, sess_dc_pev_build_precharge,

@@ -35,14 +35,6 @@ for mode in tcp mem; do
 
     run iso2-ac "$out/ac-$mode.log" "${opt[@]}"
     demo_expect_sequence "$out/ac-$mode.log" "$ac"
-    grep -q "AC 3 x 230 V; on-board charger 16.0 A per phase" "$out/ac-$mode.log" || { echo "FAIL: AC setup"; exit 1; }
-    eff=$(awk '/on-board charger/ {print $NF}' "$out/ac-$mode.log")
-    # at most 3 x 230 V x 16 A flow; the battery current is at most that x efficiency over the lowest OCV (326 V)
-    demo_check_energy "$out/ac-$mode.log" $cap_kwh $soc0 $target $((3 * 230 * 16)) "$eff" 32
-    demo_check_first_current "$out/ac-$mode.log" ChargingStatusRes
-    # the current per phase never above the car's EVMaxCurrent (16 A), and it reached it
-    amax=$(awk '$2 ~ /^(car>|<charger)$/ && match($0, /A= *[0-9.]+/) {
-                    a = substr($0, RSTART + 2, RLENGTH - 2) + 0; if (a > m) m = a } END { print m }' "$out/ac-$mode.log")
-    awk -v a="$amax" 'BEGIN { exit !(a > 15.5 && a <= 16.0) }' || { echo "FAIL: AC current $amax"; exit 1; }
+    demo_check_ac "$out/ac-$mode.log" $cap_kwh $soc0 $target ChargingStatusRes
 done
 echo "ok: ISO-2 DC and AC sessions, TCP and memory"

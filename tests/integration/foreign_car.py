@@ -29,9 +29,9 @@ SOC0, SOC_END = 30, 33                                     # simulated SoC: +1 %
 STOP_WAIT = 40.0                                           # unreachable: the charger must stop it within this
 DELTA_V = 10                                               # u_delta_max_for_end_of_precharge
 # (namespace, major, minor, SchemaID, Priority), in this order on the wire. A charger with DIN 2.0, ISO-2 2.0 and
-# ISO-20 DC 1.0 has: Tesla's namespace (priority 1) no, ISO-2 major 3 (2) no (another major version), ISO-20 AC (3)
-# no, DIN 2.1 (4) yes, another minor version: DIN, SchemaID 11, OK_SuccessfulNegotiationWithMinorDeviation.
-UNUSUAL = [("urn:iso:std:iso:15118:-20:AC", 1, 0, 5, 3), ("urn:din:70121:2012:MsgDef", 2, 1, 11, 4),
+# ISO-20 DC and AC 1.0 has: Tesla's namespace (priority 1) no, ISO-2 major 3 (2) no (another major version), ISO-20
+# WPT (3) no, DIN 2.1 (4) yes, another minor version: DIN, SchemaID 11, OK_SuccessfulNegotiationWithMinorDeviation.
+UNUSUAL = [("urn:iso:std:iso:15118:-20:WPT", 1, 0, 5, 3), ("urn:din:70121:2012:MsgDef", 2, 1, 11, 4),
            ("urn:tesla:din:2018:MsgDef", 2, 0, 7, 1), ("urn:iso:15118:2:2013:MsgDef", 3, 0, 20, 2)]
 NOTHING = [("urn:tesla:din:2018:MsgDef", 2, 0), ("urn:iso:15118:2:2013:MsgDef", 3, 0)]
 
@@ -165,7 +165,7 @@ def main():
     print(f"ok: SDP: charger at [{addr}]:{port}")
     car = Car(vp.Session(vp.connect(IFNAME, addr, port), vp.Exi(CCSPLC)), vp.interface_mac(IFNAME))
     if VARIANT in ("nonego", "nothing"):
-        r = car.handshake([("urn:iso:std:iso:15118:-20:AC", 1, 0)] if VARIANT == "nonego" else NOTHING)
+        r = car.handshake([("urn:iso:std:iso:15118:-20:WPT", 1, 0)] if VARIANT == "nonego" else NOTHING)
         if r.get("ResponseCode") != "Failed_NoNegotiation" or "SchemaID" in r:
             fail(f"supportedAppProtocolRes {r}")
         print("ok: Failed_NoNegotiation")

@@ -33,9 +33,13 @@ grep -q "^pev session (din, simulated peer)" "$tmp/sim_din.out" || fail "pev --s
 run sim_ac 0 pev --sim --proto ' iso2-ac ' --soc 70 --target-soc 71 --capacity 10
 grep -q "^pev session (iso2-ac, simulated peer)" "$tmp/sim_ac.out" || fail "pev --sim --proto iso2-ac: not ISO-2 AC"
 run mixed 1 pev --sim --proto iso2-ac,din
-grep -q "a car charges AC (iso2-ac) or DC" "$tmp/mixed.err" || fail "pev --proto iso2-ac,din: not refused with why"
+grep -q "a car charges AC (iso2-ac, iso20-ac) or DC" "$tmp/mixed.err" || fail "pev --proto iso2-ac,din: not refused with why"
 run empty_entry 1 evse --sim --proto din,,iso2-dc
-run iso20_ac 1 evse --sim --proto din,iso20-ac
+run iso20_wpt 1 evse --sim --proto din,iso20-wpt
+run sim_iso20_ac 0 pev --sim --proto iso20-ac,iso2-ac --soc 70 --target-soc 71 --capacity 10
+grep -q "^pev session (iso20-ac, simulated peer)" "$tmp/sim_iso20_ac.out" || fail "pev --sim --proto iso20-ac: not ISO-20 AC"
+run evse_ac 0 evse --sim --proto iso2-ac,iso20-ac
+grep -q "^evse session (iso20-ac, simulated peer)" "$tmp/evse_ac.out" || fail "evse --sim AC only: the simulated car's ISO-20 AC first"
 echo "ok: protocol lists: the negotiated protocol named, a car's AC and DC refused, bad lists refused"
 "$CCSPLC" decode "$tmp/sim.pcapng" >"$tmp/decode.out" 2>&1 || fail "decode of the --sim pcap"
 grep -q "end      SessionStop (OK)" "$tmp/decode.out" || fail "--sim pcap: no complete session"

@@ -66,7 +66,7 @@ car nonego nonego || fail "nonego: the car: $(cat "$tmp/nonego-car.out")"
 for _ in $(seq 50); do grep -q "evse: ready for the next car (1 served)" "$tmp/nonego.log" && break; sleep 0.1; done
 grep -q "evse: ready for the next car (1 served)" "$tmp/nonego.log" ||
     fail "nonego: not ready for the next car 5 s after Failed_NoNegotiation"
-grep -q "v2g: no common protocol (Failed_NoNegotiation): the car offers urn:iso:std:iso:15118:-20:AC 1.0 (SchemaID 1, priority 1); we offer urn:din:70121:2012:MsgDef 2.0, urn:iso:15118:2:2013:MsgDef 2.0, urn:iso:std:iso:15118:-20:DC 1.0$" \
+grep -q "v2g: no common protocol (Failed_NoNegotiation): the car offers urn:iso:std:iso:15118:-20:WPT 1.0 (SchemaID 1, priority 1); we offer urn:din:70121:2012:MsgDef 2.0, urn:iso:15118:2:2013:MsgDef 2.0, urn:iso:std:iso:15118:-20:DC 1.0, urn:iso:std:iso:15118:-20:AC 1.0$" \
     "$tmp/nonego.log" || fail "nonego: both protocol lists"
 inns "$P" timeout 100 "$CCSPLC" pev -i hp$id --soc 50 --target-soc 51 --capacity 5 --timeout 90 \
     >"$tmp/next-car.out" 2>"$tmp/next-car.log" </dev/null || fail "nonego: the next car: exit $?"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Negotiation (issue 11 item 1): one `ccsplc evse -i` with its default protocols, never restarted, serves in turn a
-# DIN car, an ISO-2 DC car, an ISO-2 AC car and an ISO-20 DC car (`ccsplc pev -i`, each with its own priority
-# list), a scripted foreign car with an unusual list (foreign_car.py unusual: DIN 2.1 chosen, minor deviation) and
+# DIN car, an ISO-2 DC car, an ISO-2 AC car, an ISO-20 DC car and an ISO-20 AC car (`ccsplc pev -i`, each with its
+# own priority list; each AC car switches the charger's power stage to AC), a scripted
+# foreign car with an unusual list (foreign_car.py unusual: DIN 2.1 chosen, minor deviation) and
 # a car with nothing in common (refused with Failed_NoNegotiation, both lists logged); each result names the
 # protocol it negotiated. Then `--stop-after session` ends the charger process after a failed handshake. Network
 # namespaces joined by `ccsplc plcsim`. Needs root and `ip netns`. About 3 min.
@@ -29,10 +30,10 @@ served() {
         fail "charger: session $1 not an ($2) session that ended normally: $(grep "^evse session $1 " "$tmp/evse.out")"
 }
 NS_DIN="urn:din:70121:2012:MsgDef 2.0"; NS_ISO2="urn:iso:15118:2:2013:MsgDef 2.0"
-NS_ISO20="urn:iso:std:iso:15118:-20:DC 1.0"
-OURS="we offer $NS_DIN, $NS_ISO2, $NS_ISO20"
+NS_ISO20="urn:iso:std:iso:15118:-20:DC 1.0"; NS_ISO20AC="urn:iso:std:iso:15118:-20:AC 1.0"
+OURS="we offer $NS_DIN, $NS_ISO2, $NS_ISO20, $NS_ISO20AC"
 
-ip netns exec "$E" timeout 400 "$CCSPLC" evse -i he$id --sessions 6 --timeout 380 -v >"$tmp/evse.out" \
+ip netns exec "$E" timeout 460 "$CCSPLC" evse -i he$id --sessions 7 --timeout 440 -v >"$tmp/evse.out" \
     2>"$tmp/evse.log" </dev/null &
 evse=$!
 pids+=($evse)
@@ -42,7 +43,8 @@ cases=(
     "1 din           din      the car offers $NS_DIN (SchemaID 1, priority 1); $OURS; chosen: din (SchemaID 1)"
     "2 iso2-dc,din   iso2-dc  the car offers $NS_ISO2 (SchemaID 1, priority 1), $NS_DIN (SchemaID 2, priority 2); $OURS; chosen: iso2 (SchemaID 1)"
     "3 iso2-ac       iso2-ac  the car offers $NS_ISO2 (SchemaID 1, priority 1); $OURS; chosen: iso2 (SchemaID 1)"
-    "4 -             iso20-dc the car offers $NS_ISO20 (SchemaID 1, priority 1), $NS_ISO2 (SchemaID 2, priority 2), $NS_DIN (SchemaID 3, priority 3); $OURS; chosen: iso20 (SchemaID 1)"
+    "4 iso20-ac,iso2-ac iso20-ac the car offers $NS_ISO20AC (SchemaID 1, priority 1), $NS_ISO2 (SchemaID 2, priority 2); $OURS; chosen: iso20-ac (SchemaID 1)"
+    "5 -             iso20-dc the car offers $NS_ISO20 (SchemaID 1, priority 1), $NS_ISO2 (SchemaID 2, priority 2), $NS_DIN (SchemaID 3, priority 3); $OURS; chosen: iso20 (SchemaID 1)"
 )
 for c in "${cases[@]}"; do
     read -r n list label line <<<"$c"
@@ -55,30 +57,32 @@ for c in "${cases[@]}"; do
     [ "$list" = - ] && list="the default list"
     echo "ok: car $n offered $list: $label, both ends normal, named in both results"
 done
-grep -q "the power stage set up for AC" "$tmp/evse.log" || fail "the charger's power stage did not follow the AC car"
+# each plug-in starts DC: the two AC cars switch it to AC each
+[ "$(grep -c "the power stage set up for AC" "$tmp/evse.log")" = 2 ] ||
+    fail "the charger's power stage did not follow both AC cars"
 
-foreign 5 unusual || fail "the foreign car with an unusual list: $(cat "$tmp/pev5.out")"
-served 5 din
-grep -q "v2g: the car offers urn:iso:std:iso:15118:-20:AC 1.0 (SchemaID 5, priority 3), urn:din:70121:2012:MsgDef 2.1 (SchemaID 11, priority 4), urn:tesla:din:2018:MsgDef 2.0 (SchemaID 7, priority 1), urn:iso:15118:2:2013:MsgDef 3.0 (SchemaID 20, priority 2); $OURS; chosen: din (SchemaID 11, minor version deviation)" \
+foreign 6 unusual || fail "the foreign car with an unusual list: $(cat "$tmp/pev6.out")"
+served 6 din
+grep -q "v2g: the car offers urn:iso:std:iso:15118:-20:WPT 1.0 (SchemaID 5, priority 3), urn:din:70121:2012:MsgDef 2.1 (SchemaID 11, priority 4), urn:tesla:din:2018:MsgDef 2.0 (SchemaID 7, priority 1), urn:iso:15118:2:2013:MsgDef 3.0 (SchemaID 20, priority 2); $OURS; chosen: din (SchemaID 11, minor version deviation)" \
     "$tmp/evse.log" || fail "the unusual list and the choice not logged"
-echo "ok: $(grep '^ok: unusual' "$tmp/pev5.out")"
+echo "ok: $(grep '^ok: unusual' "$tmp/pev6.out")"
 
-foreign 6 nothing || fail "the foreign car with nothing in common: $(cat "$tmp/pev6.out")"
-wait $evse && fail "charger --sessions 6: exit 0 (session 6 was refused)"
-grep -A1 "^evse session 6 (no protocol)\$" "$tmp/evse.out" | grep -q "stop        no common protocol" ||
-    fail "charger: session 6 not named as refused"
+foreign 7 nothing || fail "the foreign car with nothing in common: $(cat "$tmp/pev7.out")"
+wait $evse && fail "charger --sessions 7: exit 0 (session 7 was refused)"
+grep -A1 "^evse session 7 (no protocol)\$" "$tmp/evse.out" | grep -q "stop        no common protocol" ||
+    fail "charger: session 7 not named as refused"
 grep -q "v2g: no common protocol (Failed_NoNegotiation): the car offers urn:tesla:din:2018:MsgDef 2.0 (SchemaID 1, priority 1), urn:iso:15118:2:2013:MsgDef 3.0 (SchemaID 2, priority 2); $OURS" \
     "$tmp/evse.log" || fail "charger: Failed_NoNegotiation without both lists"
-grep -qx "evse: 6 sessions served, 5 ended normally" "$tmp/evse.out" || fail "charger summary"
+grep -qx "evse: 7 sessions served, 6 ended normally" "$tmp/evse.out" || fail "charger summary"
 [ "$(grep -c "sdp: listening on UDP" "$tmp/evse.log")" = 1 ] || fail "the charger was not one process all along"
-echo "ok: nothing in common: Failed_NoNegotiation with both lists logged; one charger served all six"
+echo "ok: nothing in common: Failed_NoNegotiation with both lists logged; one charger served all seven"
 
 # --stop-after session: the failed handshake ends the process, at once
 ip netns exec "$E" timeout 100 "$CCSPLC" evse -i he$id --stop-after session --timeout 90 -v >"$tmp/once.out" \
     2>"$tmp/once.log" </dev/null &
 evse=$!
 pids+=($evse)
-foreign 7 nothing || fail "the car with nothing in common (--stop-after session): $(cat "$tmp/pev7.out")"
+foreign 8 nothing || fail "the car with nothing in common (--stop-after session): $(cat "$tmp/pev8.out")"
 for _ in $(seq 50); do kill -0 $evse 2>/dev/null || break; sleep 0.1; done
 kill -0 $evse 2>/dev/null && fail "--stop-after session: the charger still runs 5 s after Failed_NoNegotiation"
 wait $evse

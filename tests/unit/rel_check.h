@@ -15,14 +15,14 @@
 #include "ccsplc/core/v2gtp.h"
 #include "v2g/sess_internal.h"
 
-/* The protocols every reliability test runs for (sess_proto_find names; "iso2-ac": the car charges AC from the
- * charger's AC supply, sess_proto_ac; "iso20-dc": ISO 15118-20 DC, its messages of V2GTP payload types 0x8002 and
- * 0x8004). */
-static const char *const rel_protos[] = { "din", "iso2-dc", "iso2-ac", "iso20-dc" };
+/* The protocols every reliability test runs for (sess_proto_find names; "iso2-ac", "iso20-ac": the car charges AC
+ * from the charger's AC supply, sess_proto_ac; "iso20-dc": ISO 15118-20 DC, its messages of V2GTP payload types
+ * 0x8002 and 0x8004; "iso20-ac": 0x8002 and 0x8003). */
+static const char *const rel_protos[] = { "din", "iso2-dc", "iso2-ac", "iso20-dc", "iso20-ac" };
 #define REL_NPROTOS (sizeof rel_protos / sizeof rel_protos[0])
 
 /* tx[0..len) is one V2GTP message that decodes by its payload type: SupportedAppProtocol (0x8001), or with
- * proto's codec for that type (0x8001 for DIN and ISO-2; ISO-20: 0x8002 common, 0x8004 DC). */
+ * proto's codec for that type (0x8001 for DIN and ISO-2; ISO-20: 0x8002 common, 0x8004 DC, 0x8003 AC). */
 static inline const char *rel_msg_valid(const sess_proto *proto, const uint8_t *tx, size_t len, sess_docs *scratch)
 {
     v2gtp_msg m;

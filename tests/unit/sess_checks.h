@@ -23,6 +23,30 @@ static inline void sc_dc_energy(const phys_plant *pl, double soc0, double target
     assert_true(metered > b->stored_wh + b->loss_wh - 0.5 && metered < b->stored_wh + b->loss_wh + 0.5);
 }
 
+/* An AC session from its start to both ends (within an hour of the virtual clock): the highest phase current. */
+static inline float sc_ac_run(sw_world *w)
+{
+    float peak = 0.0f;
+    while (!sw_both_ended(w) && w->now < 60 * 60 * 1000) {
+        sw_step(w);
+        if (w->plant.charger.i > peak) peak = w->plant.charger.i;
+    }
+    assert_true(sw_both_ended(w));
+    assert_int_equal(w->evse.stop, SESS_STOP_NORMAL);
+    assert_int_equal(w->pev.stop, SESS_STOP_NORMAL);
+    return peak;
+}
+
+/* AC energy: what the charger metered on the AC side x the on-board charger's efficiency = stored + battery losses. */
+static inline void sc_ac_energy(const phys_plant *pl, const char *what, uint32_t now)
+{
+    const phys_battery *b = &pl->battery;
+    double in = pl->charger.energy_wh * pl->obc.efficiency;
+    printf("%s: soc %.4f, metered %.2f Wh x %.2f = %.2f, stored %.2f + loss %.2f, %u ms\n", what, b->soc,
+           pl->charger.energy_wh, pl->obc.efficiency, in, b->stored_wh, b->loss_wh, now);
+    assert_true(in > b->stored_wh + b->loss_wh - 0.05 && in < b->stored_wh + b->loss_wh + 0.05);
+}
+
 /* No current, the charger's contactors open (and the car's: car_side), nothing ever opened under load. */
 static inline void sc_plant_safe(const phys_plant *pl, int car_side)
 {

@@ -1,6 +1,8 @@
 /* Every corpus line (../shared/corpus/<name>.tsv) decoded to XML (exi_text_xml, what `ccsplc exi decode` prints)
  * validates against its official schema (libxml2's validator, in this one process) and reads back
- * (exi_text_from_xml) into the same EXI bytes. Corpus lines whose content itself breaks the schema are listed. */
+ * (exi_text_from_xml) into the same EXI bytes. Corpus lines whose content itself breaks the schema are listed. The
+ * same for every message our ISO 15118-20 AC engines send, charger and car, captured from in-process sessions
+ * (three- and single-phase, Dynamic and Scheduled control mode). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 
 #include "ccsplc/tools/exi_text.h"
 #include "corpus.h"
+#include "iso20_ac_world.h"
 #include "testutil.h"
 
 static const struct {
@@ -98,15 +101,15 @@ static int only_known_invalid(void)
     return 1;
 }
 
-/* NULL when the line passes (with a note when it fails the schema only through known corpus content), else why. */
-static const char *check_line(const struct corpus_line *cl, const char **note)
+/* NULL when the EXI document in[0..n) of codec `proto` passes (with a note when it fails the schema only through
+ * known corpus content), else why. */
+static const char *check_exi(const char *proto, const uint8_t *in, long n, const char **note)
 {
     static char why[sizeof errors + 256];
-    const struct exi_proto *p = exi_proto_find(cl->proto);
-    xmlSchemaPtr schema = p ? schema_for(cl->proto) : NULL;
+    const struct exi_proto *p = exi_proto_find(proto);
+    xmlSchemaPtr schema = p ? schema_for(proto) : NULL;
     if (!schema) return "no codec or schema for this proto";
-    uint8_t in[8192], out[8192];
-    long n = tu_hex2bin(cl->hex, in, sizeof in);
+    uint8_t out[8192];
     void *doc = calloc(1, p->doc_size), *back = calloc(1, p->doc_size);
     char *xml = NULL;
     size_t xlen = 0, olen = 0;
@@ -148,7 +151,67 @@ static const char *check_line(const struct corpus_line *cl, const char **note)
     return res;
 }
 
+static const char *check_line(const struct corpus_line *cl, const char **note)
+{
+    uint8_t in[8192];
+    return check_exi(cl->proto, in, tu_hex2bin(cl->hex, in, sizeof in), note);
+}
+
 CORPUS_FILE_TESTS(check_line)
+
+/* Every message of an in-process ISO-20 AC session through check_exi, by the codec its payload type names. */
+typedef struct {
+    unsigned sent, ac, bad;
+    int scheduled;   /* the charger's ServiceDetailRes cut to the Scheduled sets (after its check) */
+} sent_check;
+
+static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    sent_check *c = w->hook_ctx;
+    static struct sess_iso20_doc d;
+    v2gtp_msg m;
+    const char *note = NULL, *why = NULL;
+    const char *codec = v2gtp_parse(buf, *len, SESS_TX_CAP, &m) ? NULL
+                        : m.payload_type == V2GTP_EXI ? "app" : sess_codec_name(&sess_proto_iso20_ac, m.payload_type);
+    if (!codec) why = "no codec for its payload type";
+    else why = check_exi(codec, m.payload, (long)m.payload_len, &note);
+    if (why || note) {
+        printf("%s message %u (%s): %s\n", dir == SW_TO_EVSE ? "car" : "charger", c->sent, codec ? codec : "?",
+               why ? why : note);
+        c->bad++;
+    }
+    c->sent++;
+    c->ac += codec && !strcmp(codec, "iso20-ac");
+    if (c->scheduled && aw_msg_of(buf, *len, &d) == ISO20_ROOT_ServiceDetailRes)
+        assert_int_equal(aw_keep_sets(&d, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);
+    return 1;
+}
+
+static void short_charge(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)e, (void)p, (void)c;
+    b->target_soc = 20.2f;
+}
+
+static void test_iso20_ac_sent(void **state)
+{
+    (void)state;
+    static sw_world w;
+    for (int k = 0; k < 4; k++) {
+        sent_check c = { .scheduled = k & 1 };
+        aw_setup(&w, k & 2 ? 1 : 3, short_charge);
+        w.hook = check_sent;
+        w.hook_ctx = &c;
+        sw_connect(&w);
+        assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
+        assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
+        assert_int_equal(w.pev.dynamic, !c.scheduled);
+        printf("iso20-ac %d-phase %s: %u messages (%u AC) valid\n", k & 2 ? 1 : 3, c.scheduled ? "scheduled" : "dynamic",
+               c.sent, c.ac);
+        assert_int_equal(c.bad, 0);
+        assert_true(c.ac >= 4 && c.sent > c.ac);
+    }
+}
 
 static int done(void **state)
 {
@@ -162,6 +225,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         CORPUS_UNIT_TESTS,
+        cmocka_unit_test(test_iso20_ac_sent),
     };
     xmlInitParser();
     return cmocka_run_group_tests(tests, NULL, done);

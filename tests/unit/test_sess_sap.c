@@ -113,7 +113,7 @@ static void test_versions(void **state)
 static void test_nothing_in_common(void **state)
 {
     (void)state;
-    const entry car[] = { { "urn:tesla:din:2018:MsgDef", 2, 0, 1, 1 }, { "urn:iso:std:iso:15118:-20:AC", 1, 0, 2, 2 },
+    const entry car[] = { { "urn:tesla:din:2018:MsgDef", 2, 0, 1, 1 }, { "urn:iso:std:iso:15118:-20:WPT", 1, 0, 2, 2 },
                           { NS_DIN, 3, 0, 3, 3 } };
     const struct app_supportedAppProtocolResType *r = offer(NULL, car, 3);
     assert_int_equal(r->ResponseCode, app_responseCodeType_Failed_NoNegotiation);

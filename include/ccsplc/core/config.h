@@ -23,6 +23,9 @@ extern "C" {
 #ifndef CCS_PROTO_ISO20
 #define CCS_PROTO_ISO20 1   /* ISO 15118-20 */
 #endif
+#ifndef CCS_PROTO_ISO20_AC
+#define CCS_PROTO_ISO20_AC CCS_PROTO_ISO20   /* ISO 15118-20 AC (needs CCS_PROTO_ISO20) */
+#endif
 
 /* Roles: the charger's (EVSE/SECC) and the car's (PEV/EVCC) message tables and handlers. */
 #ifndef CCS_ROLE_EVSE

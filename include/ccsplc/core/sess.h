@@ -21,6 +21,9 @@
 #include "ccsplc/core/gen/iso20.h"
 #include "ccsplc/core/gen/iso20_dc.h"
 #endif
+#if CCS_PROTO_ISO20 && CCS_PROTO_ISO20_AC
+#include "ccsplc/core/gen/iso20_ac.h"
+#endif
 #include "ccsplc/core/slac.h"
 
 #ifdef __cplusplus
@@ -69,7 +72,8 @@ extern "C" {
 #define SESS_PEV_CURRENT_FOLLOW_MS 1000u   /* a charger may stay above a lowered request this long (its response) */
 #define SESS_PEV_NO_CURRENT_MS SESS_EVCC_ONGOING_TIMEOUT_MS /* asked for current, none flows: stop after this */
 
-#define SESS_MAX_PROTOS 4
+/* Every protocol built, ISO-20 with two (DC, AC), and room for more ISO-20 services; 4 without ISO-20. */
+#define SESS_MAX_PROTOS (CCS_PROTO_ISO20 ? 6 : 4)
 #define SESS_TX_CAP 1024                   /* largest message we send, V2GTP header included */
 #define SESS_SESSION_ID_MAX 8
 
@@ -84,22 +88,28 @@ extern const sess_proto sess_proto_iso2;   /* ISO 15118-2 with external identifi
 #endif
 #if CCS_PROTO_ISO20
 extern const sess_proto sess_proto_iso20;  /* ISO 15118-20 DC with external identification, without TLS */
+#if CCS_PROTO_ISO20_AC
+extern const sess_proto sess_proto_iso20_ac; /* ISO 15118-20 AC (single- and three-phase), EIM, without TLS */
+#endif
 #endif
 const char *sess_proto_name(const sess_proto *p);
-/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac", "iso20", "iso20-dc"), NULL when
- * unknown. */
+/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac", "iso20", "iso20-dc", "iso20-ac"), NULL
+ * when unknown. */
 const sess_proto *sess_proto_find(const char *name);
-/* 1 when the name asks the car to charge AC ("iso2-ac": set sess_pev_config.ac). */
+/* 1 when the name asks the car to charge AC ("iso2-ac", "iso20-ac": set sess_pev_config.ac). */
 int sess_proto_ac(const char *name);
 
 #if CCS_PROTO_ISO20
-/* An ISO 15118-20 message: one codec per V2GTP payload type, CommonMessages (V2GTP_ISO20_MAIN) or DC
- * (V2GTP_ISO20_DC); payload_type says which member holds it. */
+/* An ISO 15118-20 message: one codec per V2GTP payload type, CommonMessages (V2GTP_ISO20_MAIN), DC
+ * (V2GTP_ISO20_DC) or AC (V2GTP_ISO20_AC); payload_type says which member holds it. */
 struct sess_iso20_doc {
     uint16_t payload_type;
     union {
         struct iso20_exiDocument common;
         struct iso20_dc_exiDocument dc;
+#if CCS_PROTO_ISO20_AC
+        struct iso20_ac_exiDocument ac;
+#endif
     };
 };
 #endif
@@ -253,6 +263,7 @@ typedef struct {
     /* ISO 15118-20 */
     uint8_t control_mode;       /* the control mode of the parameter set the car selected (ServiceSelection's
                                  * ControlMode value: 1 Scheduled, 2 Dynamic); 0 before */
+    uint8_t ac_phases;          /* AC: the phases of the parameter set the car selected (1 or 3) */
     uint32_t requests;          /* requests answered */
     uint8_t rng_failed;         /* the random hook failed in this call (no SessionID) */
     uint8_t tx[SESS_TX_CAP];    /* send tx[0..tx_len) after each call */
@@ -340,7 +351,8 @@ typedef struct {
     uint8_t receipt_due;        /* the charger set ReceiptRequired */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_pev_start) */
     /* ISO 15118-20 */
-    uint16_t param_set_id;      /* the DC service's parameter set chosen from ServiceDetailRes */
+    uint16_t param_set_id;      /* the energy service's parameter set chosen from ServiceDetailRes (AC: of our
+                                 * phases; its EVSENominalVoltage is kept in evse_max_v) */
     uint8_t dynamic;            /* its control mode: Dynamic (else Scheduled) */
     const char *rx_name, *tx_name;
     sess_bad_msg bad;           /* the refused message (stop "bad message") */

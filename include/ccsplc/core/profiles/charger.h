@@ -11,6 +11,7 @@ extern "C" {
 #define CCS_PROTO_DIN 1
 #define CCS_PROTO_ISO2 1
 #define CCS_PROTO_ISO20 1
+#define CCS_PROTO_ISO20_AC 0   /* a DC charger */
 #define CCS_ROLE_EVSE 1
 #define CCS_ROLE_PEV 0
 #define CCS_EXI_FRAGMENTS 0

@@ -1,0 +1,99 @@
+/* ISO 15118-20 AC fault injection (the matrix in sess_faults.h, as ISO-20 DC's): the charger answers FAILED,
+ * FAILED_SequenceError, the stop notification (EVSEStatus Terminate, in PowerDeliveryRes and AC_ChargeLoopRes) or
+ * nothing at each stage from SessionSetup to PowerDelivery(Stop), three- and single-phase -> the car's stop reason,
+ * when (at once / exactly the request's V2G_EVCC_Msg_Timeout: 2 s, 0.5 s in the AC_ChargeLoop), the plant safe;
+ * the car silent or dropping TCP at each stage -> the charger safe after V2G_SECC_Sequence_Timeout (60 s, 0.5 s in
+ * the charge loop) / at once. Tampered responses are re-encoded with the codec of their payload type (0x8002
+ * common, 0x8003 AC). Virtual clock; the safe state itself is asserted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "iso20_ac_world.h"
+#include "sess_faults.h"
+
+#define MSG SESS_EVCC_MSG_TIMEOUT_MS
+#define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
+#define LOOP_MSG SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS
+#define LOOP_SEQ SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS
+enum { THREE = 1, SINGLE = 2 };
+
+/* The stages in order (Table 215 / 216 timeouts); the loop hit at its 5th cycle, current flowing. */
+static const sf_stage stages[] = {
+    { ISO20_ROOT_SessionSetupReq, 0, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_ROOT_AuthorizationSetupReq, 0, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_ROOT_AuthorizationReq, 0, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_ROOT_ServiceDiscoveryReq, 0, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_ROOT_ServiceDetailReq, 0, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_ROOT_ServiceSelectionReq, 0, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_AC(AC_ChargeParameterDiscoveryReq), 0, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_ROOT_ScheduleExchangeReq, 0, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_ROOT_PowerDeliveryReq, 1, MSG, SEQ, 1, THREE | SINGLE },
+    { ISO20_AC(AC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, THREE | SINGLE },
+    { ISO20_MSG_POWER_DELIVERY_STOP, 0, MSG, LOOP_SEQ, 1, THREE | SINGLE },
+};
+#define NSTAGES (sizeof stages / sizeof stages[0])
+
+static struct sess_iso20_doc D;   /* the message msg_of decoded last */
+
+static int msg_of(const uint8_t *buf, size_t len) { return aw_msg_of(buf, len, &D); }
+
+/* The response code (every codec: right after the Header), or the Terminate notification. */
+static void tamper(sf_fault f, uint8_t *buf, size_t *len)
+{
+    int msg = iso20ac_msg_of(&D);
+    if (f == SF_FAILED || f == SF_SEQUENCE) {
+        iso20ac_set_code(&D, f == SF_FAILED ? SESS_RC_FAILED : SESS_RC_SEQUENCE);
+        assert_int_equal(iso20ac_get_code(&D), f == SF_FAILED ? iso20_responseCodeType_FAILED
+                                                              : iso20_responseCodeType_FAILED_SequenceError);
+    } else if (f == SF_SHUTDOWN && msg == ISO20_ROOT_PowerDeliveryRes) {
+        D.common.PowerDeliveryRes.has_EVSEStatus = true;
+        D.common.PowerDeliveryRes.EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
+    } else if (f == SF_SHUTDOWN && msg == ISO20_AC(AC_ChargeLoopRes)) {
+        D.ac.AC_ChargeLoopRes.has_EVSEStatus = true;
+        D.ac.AC_ChargeLoopRes.EVSEStatus.EVSENotification = iso20_ac_evseNotificationType_Terminate;
+    } else {
+        fail_msg("fault %d in %s", (int)f, iso20ac_msg_name(msg));
+    }
+    assert_int_equal(aw_encode(&D, buf, len), 0);
+}
+
+/* 200 Wh: the whole charge (PowerDelivery(Stop) is a stage) within the matrix's 10 minutes, single-phase too. */
+static void short_charge(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)e, (void)p, (void)c;
+    b->target_soc = 22.0f;
+}
+
+static void setup(sw_world *w, int mode) { aw_setup(w, mode == SINGLE ? 1 : 3, short_charge); }
+
+static const char *const modes[] = { [THREE] = "three-phase", [SINGLE] = "single-phase" };
+static const sf_proto P = {
+    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE, .mode_names = modes,
+    .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20ac_msg_name,
+};
+
+static unsigned with_status(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < NSTAGES; i++) n += (unsigned)stages[i].has_status;
+    return 2 * n;
+}
+
+/* Every stage in both modes for the codes, silence and the car's faults; the Terminate where a status is. */
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        SF_CASE("charger_failed", &P, 0, SF_FAILED, 2 * NSTAGES),
+        SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, 2 * NSTAGES),
+        SF_CASE("charger_terminate", &P, 0, SF_SHUTDOWN, with_status()),
+        SF_CASE("charger_silent", &P, 0, SF_SILENT, 2 * NSTAGES),
+        SF_CASE("car_silent", &P, 1, 0, 2 * NSTAGES),
+        SF_CASE("car_drops_tcp", &P, 1, 1, 2 * NSTAGES),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
