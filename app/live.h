@@ -9,6 +9,7 @@
 
 #include "ccsplc/linux/pcapng.h"
 #include "ccsplc/sim/plant.h"
+#include "ccsplc/core/machines.h"
 #include "ccsplc/core/sdp.h"
 #include "ccsplc/core/sess.h"
 #include "ccsplc/core/v2gtp.h"
@@ -116,6 +117,7 @@ struct live_conn {
     live_conn_closed_fn on_closed;    /* the peer closed, or the stream broke (bad header, beyond the limit) */
     uint32_t messages;                /* sent and received on this connection */
     sess_evse evse;                   /* charger: the session on this connection (kept while it is the car's) */
+    ccs_driver drv;                   /* the one driver (ccsplc/core/machine.h) of this connection's session */
 };
 
 struct live {
@@ -215,6 +217,8 @@ int live_serve(live *l);
 void live_conn_open(live_conn *c, live *l, int fd, int we_connect, live_conn_msg_fn on_msg,
                     live_conn_closed_fn on_closed);
 void live_conn_flush(live_conn *c, const uint8_t *tx, size_t *len, const char *name, int close_after);
+/* The connection as a driver's port: a message is sent as live_conn_flush sends it, the close closes it. */
+ccs_port live_conn_port(live_conn *c);
 void live_conn_close(live_conn *c);
 /* " (connection N)" for the charger's second and later slots, "" otherwise: appended to log lines. */
 const char *live_conn_tag(const live_conn *c);

@@ -52,6 +52,16 @@ void live_conn_flush(live_conn *c, const uint8_t *tx, size_t *len, const char *n
     if (close_after) live_conn_close(c);
 }
 
+static int port_send(void *c, const uint8_t *buf, size_t len, const char *name)
+{
+    live_conn_flush(c, buf, &len, name, 0);
+    return 0;
+}
+
+static void port_close(void *c) { live_conn_close(c); }
+
+ccs_port live_conn_port(live_conn *c) { return (ccs_port){ port_send, port_close, c }; }
+
 /* Bytes from the peer into the reassembler; each whole message to on_msg (which may close the connection). */
 static void take(live_conn *c, const uint8_t *p, size_t left)
 {
