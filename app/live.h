@@ -130,7 +130,10 @@ struct live {
     /* SDP */
     int udp;
     sdp_client sdp;
-    sdp_server srv;
+    sdp_server_machine srv;
+    ccs_driver sdp_drv;               /* the car's SDP client or the charger's server in the one driver */
+    uint8_t sdp_peer[16];             /* charger: the request being answered comes from there */
+    uint16_t sdp_peer_port;
     ccs_timer sdp_timer, addr_timer, deadline;
     uint32_t addr_waited;
     uint32_t sdp_answered;            /* charger: SDP requests answered in this plug-in */
