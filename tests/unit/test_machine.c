@@ -57,98 +57,99 @@ static void script_handle(void *self, const ccs_event *ev, uint32_t now_ms, ccs_
 
 static const uint8_t msg_a[] = { 0xA1, 2, 3 }, msg_b[] = { 0xB2 };
 
+/* A scripted machine in a driver whose port records. */
+typedef struct {
+    script s;
+    rec_port r;
+    ccs_driver d;
+} rig;
+
+static void rig_init(rig *g, ccs_action next)
+{
+    memset(g, 0, sizeof *g);
+    g->s.next = next;
+    ccs_port p = port_of(&g->r);
+    ccs_driver_init(&g->d, (ccs_machine){ script_handle, &g->s }, &p);
+}
+
 static void driver_routes_every_message_in_order(void **state)
 {
     (void)state;
-    script s = { .next = { .n = 2, .out = { msg_a, msg_b }, .len = { 3, 1 }, .name = "Req" } };
-    rec_port r = { 0 };
-    ccs_port p = port_of(&r);
-    ccs_driver d;
-    ccs_driver_init(&d, (ccs_machine){ script_handle, &s }, &p);
-    assert_int_equal(ccs_driver_start(&d, 0), 0);
-    assert_int_equal(r.sends, 2);
-    assert_int_equal(r.len[0], 3);
-    assert_int_equal(r.first[0], 0xA1);
-    assert_string_equal(r.name[0], "Req");
-    assert_int_equal(r.len[1], 1);
-    assert_int_equal(r.first[1], 0xB2);
-    assert_null(r.name[1]);                 /* the name belongs to the first message */
-    assert_int_equal(r.closes, 0);
-    assert_int_equal(s.seen[0], CCS_EV_START);
+    rig g;
+    rig_init(&g, (ccs_action){ .n = 2, .out = { msg_a, msg_b }, .len = { 3, 1 }, .name = "Req" });
+    assert_int_equal(ccs_driver_start(&g.d, 0), 0);
+    assert_int_equal(g.r.sends, 2);
+    assert_int_equal(g.r.len[0], 3);
+    assert_int_equal(g.r.first[0], 0xA1);
+    assert_string_equal(g.r.name[0], "Req");
+    assert_int_equal(g.r.len[1], 1);
+    assert_int_equal(g.r.first[1], 0xB2);
+    assert_null(g.r.name[1]);                 /* the name belongs to the first message */
+    assert_int_equal(g.r.closes, 0);
+    assert_int_equal(g.s.seen[0], CCS_EV_START);
 }
 
 static void driver_returns_the_error_of_the_action_then_of_the_port(void **state)
 {
     (void)state;
-    script s = { .next = { .n = 1, .out = { msg_a }, .len = { 3 } } };
-    rec_port r = { .fail = CCS_EIO };
-    ccs_port p = port_of(&r);
-    ccs_driver d;
-    ccs_driver_init(&d, (ccs_machine){ script_handle, &s }, &p);
-    assert_int_equal(ccs_driver_start(&d, 0), CCS_EIO);
-    s.next.err = CCS_EPROTO;
-    assert_int_equal(ccs_driver_message(&d, 0, msg_b, 1, 0), CCS_EPROTO);
+    rig g;
+    rig_init(&g, (ccs_action){ .n = 1, .out = { msg_a }, .len = { 3 } });
+    g.r.fail = CCS_EIO;
+    assert_int_equal(ccs_driver_start(&g.d, 0), CCS_EIO);
+    g.s.next.err = CCS_EPROTO;
+    assert_int_equal(ccs_driver_message(&g.d, 0, msg_b, 1, 0), CCS_EPROTO);
 }
 
 static void driver_closes_once_and_sends_nothing_after(void **state)
 {
     (void)state;
-    script s = { .next = { .n = 1, .out = { msg_a }, .len = { 3 }, .close = 1 } };
-    rec_port r = { 0 };
-    ccs_port p = port_of(&r);
-    ccs_driver d;
-    ccs_driver_init(&d, (ccs_machine){ script_handle, &s }, &p);
-    ccs_driver_message(&d, 0, msg_b, 1, 5);
-    assert_int_equal(r.sends, 1);            /* the last message goes out before the close */
-    assert_int_equal(r.closes, 1);
-    ccs_driver_message(&d, 0, msg_b, 1, 6);  /* the machine still says close and has bytes: both dropped */
-    assert_int_equal(r.sends, 1);
-    assert_int_equal(r.closes, 1);
-    s.next.close = 0;
-    ccs_driver_start(&d, 7);                 /* a new connection: sending again */
-    assert_int_equal(r.sends, 2);
+    rig g;
+    rig_init(&g, (ccs_action){ .n = 1, .out = { msg_a }, .len = { 3 }, .close = 1 });
+    ccs_driver_message(&g.d, 0, msg_b, 1, 5);
+    assert_int_equal(g.r.sends, 1); /* the last message goes out before the close */
+    assert_int_equal(g.r.closes, 1);
+    ccs_driver_message(&g.d, 0, msg_b, 1, 6);  /* the machine still says close and has bytes: both dropped */
+    assert_int_equal(g.r.sends, 1);
+    assert_int_equal(g.r.closes, 1);
+    g.s.next.close = 0;
+    ccs_driver_start(&g.d, 7);                 /* a new connection: sending again */
+    assert_int_equal(g.r.sends, 2);
 }
 
 static void driver_sends_nothing_after_the_peer_closed(void **state)
 {
     (void)state;
-    script s = { .next = { .n = 1, .out = { msg_a }, .len = { 3 }, .close = 1 } };
-    rec_port r = { 0 };
-    ccs_port p = port_of(&r);
-    ccs_driver d;
-    ccs_driver_init(&d, (ccs_machine){ script_handle, &s }, &p);
-    ccs_driver_disconnect(&d, 1);
-    assert_int_equal(s.seen[0], CCS_EV_DISCONNECT);
-    assert_int_equal(r.sends, 0);
-    assert_int_equal(r.closes, 0);           /* already closed by the peer */
+    rig g;
+    rig_init(&g, (ccs_action){ .n = 1, .out = { msg_a }, .len = { 3 }, .close = 1 });
+    ccs_driver_disconnect(&g.d, 1);
+    assert_int_equal(g.s.seen[0], CCS_EV_DISCONNECT);
+    assert_int_equal(g.r.sends, 0);
+    assert_int_equal(g.r.closes, 0);           /* already closed by the peer */
 }
 
 static void driver_polls_only_when_the_wake_up_is_due(void **state)
 {
     (void)state;
-    script s = { .next = { .has_wake = 1, .wake_ms = 100 } };
-    rec_port r = { 0 };
-    ccs_port p = port_of(&r);
-    ccs_driver d;
-    ccs_driver_init(&d, (ccs_machine){ script_handle, &s }, &p);
+    rig g;
+    rig_init(&g, (ccs_action){ .has_wake = 1, .wake_ms = 100 });
     uint32_t at = 0;
-    assert_int_equal(ccs_driver_next_wake(&d, &at), 0);
-    assert_int_equal(ccs_driver_poll(&d, 1000), 0);
-    assert_int_equal(s.events, 0);           /* no wake-up asked for: nothing fed */
-    ccs_driver_start(&d, 0);
-    assert_int_equal(ccs_driver_next_wake(&d, &at), 1);
+    assert_int_equal(ccs_driver_next_wake(&g.d, &at), 0);
+    assert_int_equal(ccs_driver_poll(&g.d, 1000), 0);
+    assert_int_equal(g.s.events, 0);           /* no wake-up asked for: nothing fed */
+    ccs_driver_start(&g.d, 0);
+    assert_int_equal(ccs_driver_next_wake(&g.d, &at), 1);
     assert_int_equal(at, 100);
-    ccs_driver_poll(&d, 99);
-    assert_int_equal(s.events, 1);
-    s.next.has_wake = 0;
-    s.next.done = 1;
-    ccs_driver_poll(&d, 100);
-    assert_int_equal(s.events, 2);
-    assert_int_equal(s.seen[1], CCS_EV_TIMER);
-    assert_int_equal(ccs_driver_next_wake(&d, &at), 0);
-    assert_true(ccs_driver_done(&d));
-    ccs_driver_inputs(&d, NULL, 200);
-    assert_int_equal(s.seen[2], CCS_EV_INPUTS);
+    ccs_driver_poll(&g.d, 99);
+    assert_int_equal(g.s.events, 1);
+    g.s.next.has_wake = 0;
+    g.s.next.done = 1;
+    ccs_driver_poll(&g.d, 100);
+    assert_int_equal(g.s.events, 2);
+    assert_int_equal(g.s.seen[1], CCS_EV_TIMER);
+    assert_int_equal(ccs_driver_next_wake(&g.d, &at), 0);
+    assert_true(ccs_driver_done(&g.d));
+    ccs_driver_inputs(&g.d, NULL, 200);
+    assert_int_equal(g.s.seen[2], CCS_EV_INPUTS);
 }
 
 /* ---- SLAC: the adapter gives exactly what slac_*_step gives a twin machine ---- */
