@@ -1,6 +1,7 @@
 /* `ccsplc demo`, session phase: the charger and car sessions, each in the one driver (ccsplc/core/machine.h),
- * exchange V2GTP over loopback TCP (or memory), the plant runs in DEMO_STEP_MS steps of virtual time, one line per message is printed (repeats thinned out
- * to one per every_ms), and the TCP traffic goes to the pcap as a flow between the v2g_link-local addresses. */
+ * exchange V2GTP over loopback TCP (or memory), the plant runs in DEMO_STEP_MS steps of virtual time, one line per
+ * message is printed (repeats thinned out to one per every_ms), and the TCP traffic goes to the pcap as a flow
+ * between the v2g_link-local addresses. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,8 +1,9 @@
 /* The charger's V2GTP connections during one plug-in: the listener stays watched while a car charges, each
  * accepted connection gets a slot with its own sess_evse in the one driver (ccsplc/core/machine.h; up to
- * LIVE_MAX_CONNS; beyond: accepted and closed at once), the power stage is bound to the first session set up in the plug-in (one car per outlet; released if
- * that session leaves without using it), an ISO 15118-2 Pause of that session keeps its SessionID for the
- * plug-in (a later connection resumes it), and the plug-in ends when the car's session ends. */
+ * LIVE_MAX_CONNS; beyond: accepted and closed at once), the power stage is bound to the first session set up in
+ * the plug-in (one car per outlet; released if that session leaves without using it), an ISO 15118-2 Pause of
+ * that session keeps its SessionID for the plug-in (a later connection resumes it), and the plug-in ends when the
+ * car's session ends. */
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>

@@ -10,7 +10,10 @@
 #include "ccsplc/core/machines.h"
 #include "ccsplc/linux/log.h"
 
-static slac_status status(const ccs_slac_runner *r) { return r->role == CCS_SLAC_EVSE ? r->evse.status : r->pev.status; }
+static slac_status status(const ccs_slac_runner *r)
+{
+    return r->role == CCS_SLAC_EVSE ? r->evse.status : r->pev.status;
+}
 
 static int goal(const ccs_slac_runner *r, slac_status st)
 {
