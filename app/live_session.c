@@ -105,9 +105,10 @@ static int car_finished(const live *l)
 
 static int finished(const live *l) { return is_evse(l) ? live_slots_finished(l) : car_finished(l); }
 
-/* The car, after an event its driver routed (what the session built sent, the close): stop the loop at the end. */
+/* The car, after an event of its driver: send what it routed, close when it said so, stop the loop at the end. */
 static void check_end(live *l)
 {
+    live_conn_send(&l->conn[0]);
     if (car_finished(l)) ccs_loop_stop(&l->s.loop, 0);
 }
 

@@ -162,8 +162,7 @@ static void bind_power(live *l, live_conn *c)
     }
 }
 
-/* After an engine call on slot c (its driver sent what the session built): the power stage's owner, the car's
- * session, the end. */
+/* After an event of slot c's driver: the power stage's owner, the car's session, what to send, the end. */
 static void after(live_conn *c)
 {
     live *l = c->l;
@@ -178,6 +177,7 @@ static void after(live_conn *c)
     if (l->owner >= 0) l->car = &l->conn[l->owner];
     else if (e->session_id_len || e->stop == SESS_STOP_NO_PROTOCOL) l->car = c;   /* no protocol: the plug-in ends */
     if (i == l->owner) report(l, e);
+    live_conn_send(c);
     check_over(l);
 }
 
