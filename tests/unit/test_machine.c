@@ -59,17 +59,15 @@ static const uint8_t msg_a[] = { 0xA1, 2, 3 }, msg_b[] = { 0xB2 };
 
 /* A scripted machine in a driver whose port records. */
 typedef struct {
+    ccs_driver d;
     script s;
     rec_port r;
-    ccs_driver d;
 } rig;
 
 static void rig_init(rig *g, ccs_action next)
 {
-    memset(g, 0, sizeof *g);
-    g->s.next = next;
-    ccs_port p = port_of(&g->r);
-    ccs_driver_init(&g->d, (ccs_machine){ script_handle, &g->s }, &p);
+    *g = (rig){ .s = { .next = next } };
+    ccs_driver_init(&g->d, (ccs_machine){ script_handle, &g->s }, &(ccs_port){ rec_send, rec_close, &g->r });
 }
 
 static void driver_routes_every_message_in_order(void **state)
@@ -224,26 +222,22 @@ static void slac_evse_adapter_is_the_engine(void **state)
 {
     (void)state;
     static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 0x22 };
-    uint32_t x1 = 9, x2 = 9;
-    slac_evse_config c1, c2;
+    uint32_t x[2] = { 9, 9 };   /* the same random numbers for both */
+    slac_evse_config c;
     static slac_evse direct, adapted;
-    slac_evse_config_default(&c1, mac, rng, &x1, sha);
-    slac_evse_config_default(&c2, mac, rng, &x2, sha);
-    slac_evse_init(&direct, &c1);
-    slac_evse_init(&adapted, &c2);
+    slac_evse_config_default(&c, mac, rng, &x[0], sha);
+    slac_evse_init(&direct, &c);
+    c.rng_ctx = &x[1];
+    slac_evse_init(&adapted, &c);
     ccs_machine m = ccs_slac_evse_machine(&adapted);
     ccs_action b;
-    slac_event ev = { SLAC_EV_START, NULL, 0 };
-    ccs_event ce = { .kind = CCS_EV_START };
-    slac_action a = slac_evse_step(&direct, &ev, 0);
-    ccs_machine_handle(&m, &ce, 0, &b);
+    slac_action a = slac_evse_step(&direct, &(slac_event){ SLAC_EV_START, NULL, 0 }, 0);
+    ccs_machine_handle(&m, &(ccs_event){ .kind = CCS_EV_START }, 0, &b);
     same_action(&a, &b);
-    assert_true(b.n > 0);                    /* SET_KEY.REQ to its modem */
-    uint8_t junk[20] = { 0 };
-    ev = (slac_event){ SLAC_EV_FRAME, junk, sizeof junk };
-    ce = (ccs_event){ .kind = CCS_EV_MESSAGE, .data = junk, .len = sizeof junk };
-    a = slac_evse_step(&direct, &ev, 3);
-    ccs_machine_handle(&m, &ce, 3, &b);
+    assert_true(b.n > 0);   /* SET_KEY.REQ to its modem */
+    uint8_t junk[20] = { 0 };   /* not a HomePlug frame */
+    a = slac_evse_step(&direct, &(slac_event){ SLAC_EV_FRAME, junk, sizeof junk }, 3);
+    ccs_machine_handle(&m, &(ccs_event){ .kind = CCS_EV_MESSAGE, .data = junk, .len = sizeof junk }, 3, &b);
     same_action(&a, &b);
     assert_int_equal(direct.stats.frames, adapted.stats.frames);
     assert_int_equal(direct.stats.ignored_bad, adapted.stats.ignored_bad);
