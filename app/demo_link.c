@@ -1,11 +1,13 @@
 /* `ccsplc demo`, link phase: the charger's and the car's SLAC machines and their simulated modems on the
- * in-memory powerline until the car's modem has joined, then SDP as real IPv6/UDP frames over that line. */
+ * in-memory powerline until the car's modem has joined, then SDP as real IPv6/UDP frames over that line; each
+ * machine in the one driver (ccsplc/core/machine.h). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "ccsplc/core/errors.h"
 #include "ccsplc/core/ipv6.h"
+#include "ccsplc/core/machines.h"
 #include "ccsplc/linux/log.h"
 #include "ccsplc/sim/plcsim.h"
 #include "ccsplc/core/sdp.h"
@@ -51,23 +53,18 @@ typedef struct {
     sim_plc plc;
     slac_evse evse;
     slac_pev pev;
-    slac_action last[2];
+    ccs_driver slac[2];              /* [EVSE_PORT], [PEV_PORT] */
     uint32_t rng_state;
     sdp_client sdp;
-    sdp_server srv;
+    sdp_server_machine srv;
+    ccs_driver sdp_drv, srv_drv;
+    ipv6_frame reply_to;             /* the SDP request the server answers */
 } link_world;
 
 static void put(link_world *w, int port, const uint8_t *frame, size_t len)
 {
     sim_plc_send(&w->plc, port, frame, len, w->d->now);
     if (port == EVSE_PORT) demo_pcap_frame(w->d, 1, frame, len);
-}
-
-static void slac_step(link_world *w, int port, const slac_event *ev)
-{
-    slac_action a = port == EVSE_PORT ? slac_evse_step(&w->evse, ev, w->d->now) : slac_pev_step(&w->pev, ev, w->d->now);
-    w->last[port] = a;
-    for (unsigned k = 0; k < a.n; k++) put(w, port, a.frame[k], a.len[k]);
 }
 
 static void send_sdp(link_world *w, int port, const uint8_t *payload, size_t len, const uint8_t dst_mac[6],
@@ -84,6 +81,38 @@ static void send_sdp(link_world *w, int port, const uint8_t *payload, size_t len
     if (ipv6_frame_build(&f, payload, len, frame, sizeof frame, &n) == 0) put(w, port, frame, n);
 }
 
+/* The drivers' ports: SLAC frames of either host, the car's SDP request (multicast), the charger's answer (to the
+ * request's sender). */
+static int slac_out_evse(void *ctx, const uint8_t *frame, size_t len, const char *name)
+{
+    (void)name;
+    put(ctx, EVSE_PORT, frame, len);
+    return 0;
+}
+
+static int slac_out_pev(void *ctx, const uint8_t *frame, size_t len, const char *name)
+{
+    (void)name;
+    put(ctx, PEV_PORT, frame, len);
+    return 0;
+}
+
+static int out_request(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    (void)name;
+    static const uint8_t mcast_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };   /* ff02::1 (RFC 2464) */
+    send_sdp(ctx, PEV_PORT, buf, len, mcast_mac, ipv6_all_nodes, SDP_CLIENT_PORT, SDP_UDP_PORT);
+    return 0;
+}
+
+static int out_answer(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    (void)name;
+    link_world *w = ctx;
+    send_sdp(w, EVSE_PORT, buf, len, w->reply_to.src_mac, w->reply_to.src, SDP_UDP_PORT, w->reply_to.src_port);
+    return 0;
+}
+
 /* A frame reached a host: SLAC frames go to its machine, SDP datagrams to the SDP client or server. */
 static void deliver(link_world *w, int port, const uint8_t *frame, size_t len)
 {
@@ -93,24 +122,16 @@ static void deliver(link_world *w, int port, const uint8_t *frame, size_t len)
     size_t pl_len;
     if (ipv6_frame_parse(frame, len, &f, &pl, &pl_len) == 0) {
         if (f.proto != IPV6_PROTO_UDP) return;
+        w->reply_to = f;
         if (port == EVSE_PORT && f.dst_port == SDP_UDP_PORT) {
-            uint8_t res[SDP_RES_LEN];
-            size_t n;
-            if (sdp_server_answer(&w->srv, pl, pl_len, res, sizeof res, &n) == 0)
-                send_sdp(w, EVSE_PORT, res, n, f.src_mac, f.src, SDP_UDP_PORT, f.src_port);
-        } else if (port == PEV_PORT && sdp_client_on_datagram(&w->sdp, pl, pl_len) == SDP_ACT_DONE) {
-            w->d->sdp_ms = w->d->now;
+            ccs_driver_message(&w->srv_drv, 0, pl, pl_len, w->d->now);
+        } else if (port == PEV_PORT && w->sdp.state == SDP_CLIENT_WAITING) {
+            ccs_driver_message(&w->sdp_drv, 0, pl, pl_len, w->d->now);
+            if (w->sdp.state == SDP_CLIENT_DONE) w->d->sdp_ms = w->d->now;
         }
         return;
     }
-    slac_event ev = { SLAC_EV_FRAME, frame, len };
-    slac_step(w, port, &ev);
-}
-
-static void send_sdp_request(link_world *w)
-{
-    static const uint8_t mcast_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };   /* ff02::1 (RFC 2464) */
-    send_sdp(w, PEV_PORT, w->sdp.tx, w->sdp.tx_len, mcast_mac, ipv6_all_nodes, SDP_CLIENT_PORT, SDP_UDP_PORT);
+    ccs_driver_message(&w->slac[port], 0, frame, len, w->d->now);
 }
 
 /* Everything due now: frames, SLAC timers, the SDP client's retries. */
@@ -120,13 +141,8 @@ static void run_due(link_world *w)
     int port;
     size_t len;
     while (sim_plc_poll(&w->plc, w->d->now, &port, buf, sizeof buf, &len) == 1) deliver(w, port, buf, len);
-    for (int p = 0; p < 2; p++)
-        if (w->last[p].has_wake && (int32_t)(w->d->now - w->last[p].wake_ms) >= 0) {
-            slac_event ev = { SLAC_EV_TIMER, NULL, 0 };
-            slac_step(w, p, &ev);
-        }
-    if (w->sdp.state == SDP_CLIENT_WAITING && sdp_client_tick(&w->sdp, w->d->now) == SDP_ACT_SEND_REQUEST)
-        send_sdp_request(w);
+    for (int p = 0; p < 2; p++) ccs_driver_poll(&w->slac[p], w->d->now);
+    ccs_driver_poll(&w->sdp_drv, w->d->now);
 }
 
 static void add_port(link_world *w, const uint8_t host[6])
@@ -155,11 +171,16 @@ int demo_link_up(demo *d, uint16_t port)
     slac_pev_config pc;
     slac_pev_config_default(&pc, d->pev_mac, rng, &w.rng_state);
     slac_pev_init(&w.pev, &pc);
-    memcpy(w.srv.addr, d->evse_ip, 16);
-    w.srv.tcp_port = port;
-    slac_event start = { SLAC_EV_START, NULL, 0 };
-    slac_step(&w, EVSE_PORT, &start);
-    slac_step(&w, PEV_PORT, &start);
+    memcpy(w.srv.srv.addr, d->evse_ip, 16);
+    w.srv.srv.tcp_port = port;
+    const ccs_port se = { slac_out_evse, NULL, &w }, sp = { slac_out_pev, NULL, &w }, cl = { out_request, NULL, &w },
+                   sv = { out_answer, NULL, &w };
+    ccs_driver_init(&w.slac[EVSE_PORT], ccs_slac_evse_machine(&w.evse), &se);
+    ccs_driver_init(&w.slac[PEV_PORT], ccs_slac_pev_machine(&w.pev), &sp);
+    ccs_driver_init(&w.sdp_drv, ccs_sdp_client_machine(&w.sdp), &cl);
+    ccs_driver_init(&w.srv_drv, ccs_sdp_server_machine(&w.srv), &sv);
+    ccs_driver_start(&w.slac[EVSE_PORT], d->now);
+    ccs_driver_start(&w.slac[PEV_PORT], d->now);
     printf("%9.3f  SLAC started (charger %02x:%02x:%02x:%02x:%02x:%02x, car %02x:%02x:%02x:%02x:%02x:%02x)\n",
            d->now / 1000.0, d->evse_mac[0], d->evse_mac[1], d->evse_mac[2], d->evse_mac[3], d->evse_mac[4],
            d->evse_mac[5], d->pev_mac[0], d->pev_mac[1], d->pev_mac[2], d->pev_mac[3], d->pev_mac[4], d->pev_mac[5]);
@@ -170,8 +191,7 @@ int demo_link_up(demo *d, uint16_t port)
             d->linked_ms = d->now;
             printf("%9.3f  SLAC matched, link up (attenuation %u dB)\n", d->now / 1000.0, m ? m->atten_db : 0);
             sdp_client_init(&w.sdp, SDP_SECURITY_NONE, SDP_TRANSPORT_TCP);
-            sdp_client_start(&w.sdp, d->now);
-            send_sdp_request(&w);
+            ccs_driver_start(&w.sdp_drv, d->now);
         }
         if (w.sdp.state == SDP_CLIENT_DONE) {
             char ip[IPV6_TEXT_MAX];

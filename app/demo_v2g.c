@@ -1,11 +1,13 @@
-/* `ccsplc demo`, session phase: the charger and car sessions exchange V2GTP over loopback TCP (or memory),
- * the plant runs in DEMO_STEP_MS steps of virtual time, one line per message is printed (repeats thinned out
- * to one per every_ms), and the TCP traffic goes to the pcap as a flow between the v2g_link-local addresses. */
+/* `ccsplc demo`, session phase: the charger and car sessions, each in the one driver (ccsplc/core/machine.h),
+ * exchange V2GTP over loopback TCP (or memory), the plant runs in DEMO_STEP_MS steps of virtual time, one line per
+ * message is printed (repeats thinned out to one per every_ms), and the TCP traffic goes to the pcap as a flow
+ * between the v2g_link-local addresses. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ccsplc/core/errors.h"
+#include "ccsplc/core/machines.h"
 #include "ccsplc/linux/log.h"
 #include "ccsplc/linux/tcpio.h"
 #include "ccsplc/core/v2gtp.h"
@@ -15,7 +17,11 @@
 
 enum { EVSE, PEV };
 
+typedef struct v2g_link v2g_link;
+
 typedef struct {
+    v2g_link *l;
+    int who;                         /* EVSE or PEV */
     int fd;                          /* TCP; -1 when closed or in memory */
     v2gtp_reasm r;
     uint8_t rbuf[V2GTP_HEADER_LEN + MAX_PAYLOAD];
@@ -25,16 +31,17 @@ typedef struct {
     int eof;                         /* the peer closed */
 } side;
 
-typedef struct {
+struct v2g_link {
     demo *d;
     side s[2];
+    ccs_driver drv[2];               /* the sessions' drivers, their ports the two ends of the link */
     int closed[2];
     pcapng_tcp_flow flow;
     const char *last_req;            /* for thinning out repeats */
     uint32_t last_repeat_print;
     unsigned repeats;
     int print_pair;
-} v2g_link;
+};
 
 static sess_docs evse_docs, pev_docs;
 
@@ -85,28 +92,36 @@ static void close_side(v2g_link *l, int who)
     l->s[!who].eof = 1;   /* in memory: the peer sees the end after the bytes it still has */
 }
 
-/* After a session call: send its message, close when it says so. */
-static int flush(v2g_link *l, int who)
+/* The drivers' ports: ctx is the link end of that side. */
+static v2g_link *link_of(void *end, int *who)
 {
-    demo *d = l->d;
-    int rc = who == EVSE ? send_bytes(l, EVSE, d->evse.tx, d->evse.tx_len, d->evse.tx_name)
-                         : send_bytes(l, PEV, d->pev.tx, d->pev.tx_len, d->pev.tx_name);
-    if ((who == EVSE && d->evse.close) || (who == PEV && d->pev.close)) close_side(l, who);
-    return rc;
+    side *s = end;
+    *who = s->who;
+    return s->l;
+}
+
+static int port_send(void *end, const uint8_t *buf, size_t len, const char *name)
+{
+    int who;
+    v2g_link *l = link_of(end, &who);
+    return send_bytes(l, who, buf, len, name);
+}
+
+static void port_close(void *end)
+{
+    int who;
+    v2g_link *l = link_of(end, &who);
+    close_side(l, who);
 }
 
 static void on_message(v2g_link *l, int who, const v2gtp_msg *m)
 {
-    demo *d = l->d;
-    if (who == EVSE) sess_evse_on_message(&d->evse, m->payload_type, m->payload, m->payload_len, d->now);
-    else sess_pev_on_message(&d->pev, m->payload_type, m->payload, m->payload_len, d->now);
-    flush(l, who);
+    ccs_driver_message(&l->drv[who], m->payload_type, m->payload, m->payload_len, l->d->now);
 }
 
 static void peer_closed(v2g_link *l, int who)
 {
-    if (who == EVSE) sess_evse_disconnect(&l->d->evse, l->d->now);
-    else sess_pev_disconnect(&l->d->pev, l->d->now);
+    ccs_driver_disconnect(&l->drv[who], l->d->now);
     close_side(l, who);
 }
 
@@ -172,7 +187,11 @@ static int open_link(v2g_link *l)
 {
     demo *d = l->d;
     for (int w = 0; w < 2; w++) {
+        l->s[w].l = l;
+        l->s[w].who = w;
         l->s[w].fd = -1;
+        const ccs_port port = { port_send, port_close, &l->s[w] };
+        ccs_driver_init(&l->drv[w], w == EVSE ? ccs_sess_evse_machine(&d->evse) : ccs_sess_pev_machine(&d->pev), &port);
         v2gtp_reasm_init(&l->s[w].r, l->s[w].rbuf, sizeof l->s[w].rbuf, MAX_PAYLOAD);
     }
     if (!d->in_memory) {
@@ -203,9 +222,8 @@ int demo_session(demo *d)
     sess_evse_init(&d->evse, &d->evse.cfg, &evse_docs);
     sess_pev_init(&d->pev, &d->pev.cfg, &pev_docs);
     phys_plant_sense(&d->plant, &d->evse, &d->pev);
-    sess_evse_connect(&d->evse, d->now);
-    sess_pev_start(&d->pev, d->now);
-    flush(&l, PEV);
+    ccs_driver_start(&l.drv[EVSE], d->now);
+    ccs_driver_start(&l.drv[PEV], d->now);
     while (!finished(d)) {
         size_t moved = pump(&l, EVSE) + pump(&l, PEV);
         if (in_flight(&l)) {
@@ -220,13 +238,8 @@ int demo_session(demo *d)
         if (d->car_step) d->car_step(d->car_ctx, d->now, DEMO_STEP_MS);
         else phys_plant_step(&d->plant, &d->evse, &d->pev, DEMO_STEP_MS);
         if (!d->first_current_ms && phys_plant_current_flows(&d->plant)) d->first_current_ms = d->now;
-        uint32_t at;
-        if (sess_evse_next_timeout(&d->evse, &at) && (int32_t)(d->now - at) >= 0) {
-            sess_evse_tick(&d->evse, d->now);
-            flush(&l, EVSE);
-        }
-        sess_pev_tick(&d->pev, d->now);
-        flush(&l, PEV);
+        ccs_driver_poll(&l.drv[EVSE], d->now);          /* the charger's timers */
+        ccs_driver_inputs(&l.drv[PEV], NULL, d->now);   /* the car's timers, its contactors as the current falls */
     }
     for (int w = 0; w < 2; w++) close_side(&l, w);
     return 0;

@@ -9,6 +9,7 @@
 
 #include "ccsplc/linux/pcapng.h"
 #include "ccsplc/sim/plant.h"
+#include "ccsplc/core/machines.h"
 #include "ccsplc/core/sdp.h"
 #include "ccsplc/core/sess.h"
 #include "ccsplc/core/v2gtp.h"
@@ -119,6 +120,11 @@ struct live_conn {
     live_conn_closed_fn on_closed;    /* the peer closed, or the stream broke (bad header, beyond the limit) */
     uint32_t messages;                /* sent and received on this connection */
     sess_evse evse;                   /* charger: the session on this connection (kept while it is the car's) */
+    ccs_driver drv;                   /* the one driver (ccsplc/core/machine.h) of this connection's session */
+    const uint8_t *out;               /* what the driver routed (in the engine's tx), sent by live_conn_send */
+    size_t out_len;
+    const char *out_name;
+    uint8_t out_close;
 };
 
 struct live {
@@ -131,7 +137,10 @@ struct live {
     /* SDP */
     int udp;
     sdp_client sdp;
-    sdp_server srv;
+    sdp_server_machine srv;
+    ccs_driver sdp_drv;               /* the car's SDP client or the charger's server in the one driver */
+    uint8_t sdp_peer[16];             /* charger: the request being answered comes from there */
+    uint16_t sdp_peer_port;
     ccs_timer sdp_timer, addr_timer, deadline;
     uint32_t addr_waited;
     uint32_t sdp_answered;            /* charger: SDP requests answered in this plug-in */
@@ -218,6 +227,10 @@ int live_serve(live *l);
 void live_conn_open(live_conn *c, live *l, int fd, int we_connect, live_conn_msg_fn on_msg,
                     live_conn_closed_fn on_closed);
 void live_conn_flush(live_conn *c, const uint8_t *tx, size_t *len, const char *name, int close_after);
+/* The connection as a driver's port: the message and the close are held until live_conn_send (after the caller's
+ * own logs of the event), which sends as live_conn_flush does. */
+ccs_port live_conn_port(live_conn *c);
+void live_conn_send(live_conn *c);
 void live_conn_close(live_conn *c);
 /* " (connection N)" for the charger's second and later slots, "" otherwise: appended to log lines. */
 const char *live_conn_tag(const live_conn *c);

@@ -52,6 +52,25 @@ void live_conn_flush(live_conn *c, const uint8_t *tx, size_t *len, const char *n
     if (close_after) live_conn_close(c);
 }
 
+static int port_send(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    live_conn *c = ctx;
+    c->out = buf;   /* a session sends at most one message per event */
+    c->out_len = len;
+    c->out_name = name;
+    return 0;
+}
+
+static void port_close(void *ctx) { ((live_conn *)ctx)->out_close = 1; }
+
+ccs_port live_conn_port(live_conn *c) { return (ccs_port){ port_send, port_close, c }; }
+
+void live_conn_send(live_conn *c)
+{
+    live_conn_flush(c, c->out, &c->out_len, c->out_name, c->out_close);
+    c->out_close = 0;
+}
+
 /* Bytes from the peer into the reassembler; each whole message to on_msg (which may close the connection). */
 static void take(live_conn *c, const uint8_t *p, size_t left)
 {

@@ -1,5 +1,6 @@
 /* SDP on the interface's link-local address: the charger answers requests on UDP 15118 (and opens the V2GTP
- * listener it announces), the car multicasts requests to ff02::1 with the standard's retries. */
+ * listener it announces), the car multicasts requests to ff02::1 with the standard's retries; either machine in
+ * the one driver (ccsplc/core/machine.h), the UDP socket its port. */
 #include <poll.h>
 #include <string.h>
 
@@ -19,20 +20,46 @@ static void log_peer(const char *what, const uint8_t ip[16], uint16_t port)
 
 #define LIVE_SDP_BATCH 16
 
+/* The drivers' ports: the car's request to ff02::1, the charger's answer to the request's sender. */
+static int send_request(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    (void)name;
+    live *l = ctx;
+    if (llnet_udp_send(l->udp, l->ifindex, ipv6_all_nodes, SDP_UDP_PORT, buf, len) != 0) return CCS_EIO;
+    live_pcap_udp(l, 1, ipv6_all_nodes, l->port, SDP_UDP_PORT, buf, len);
+    return 0;
+}
+
+static int send_answer(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    (void)name;
+    live *l = ctx;
+    if (llnet_udp_send(l->udp, l->ifindex, l->sdp_peer, l->sdp_peer_port, buf, len) != 0) return CCS_EIO;
+    live_pcap_udp(l, 1, l->sdp_peer, SDP_UDP_PORT, l->sdp_peer_port, buf, len);
+    if (l->sdp_answered++ == 0) log_peer("answered", l->sdp_peer, l->sdp_peer_port);   /* repeats are counted */
+    if (!l->t_sdp) {
+        l->t_sdp = ccs_loop_now(&l->s.loop);
+        ccs_loop_stop(&l->s.loop, 0);   /* the phase is done; the socket keeps answering repeats */
+    }
+    return 0;
+}
+
 static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
 {
     (void)revents;
     live *l = ctx;
-    uint8_t buf[256], src[16], res[SDP_RES_LEN];
-    size_t len, n;
-    uint16_t sport;
+    uint8_t buf[256];
+    size_t len;
     /* At most LIVE_SDP_BATCH datagrams per wake-up: under an SDP flood the loop still serves the V2G
      * connections and timers in between (the socket stays readable, poll returns at once). */
-    for (int batch = 0; batch < LIVE_SDP_BATCH && llnet_udp_recv(fd, buf, sizeof buf, &len, src, &sport) == 1;
+    for (int batch = 0;
+         batch < LIVE_SDP_BATCH && llnet_udp_recv(fd, buf, sizeof buf, &len, l->sdp_peer, &l->sdp_peer_port) == 1;
          batch++) {
-        live_pcap_udp(l, 0, src, l->o.role == LIVE_EVSE ? SDP_UDP_PORT : l->port, sport, buf, len);
+        live_pcap_udp(l, 0, l->sdp_peer, l->o.role == LIVE_EVSE ? SDP_UDP_PORT : l->port, l->sdp_peer_port, buf, len);
+        int waiting = l->sdp.state == SDP_CLIENT_WAITING;
+        ccs_driver_message(&l->sdp_drv, 0, buf, len, ccs_loop_now(loop));   /* the charger answers in send_answer */
         if (l->o.role == LIVE_PEV) {
-            if (sdp_client_on_datagram(&l->sdp, buf, len) != SDP_ACT_DONE) continue;
+            if (!waiting || l->sdp.state != SDP_CLIENT_DONE) continue;
             ccs_loop_timer_stop(loop, &l->sdp_timer);
             log_peer("charger at", l->sdp.result.addr, l->sdp.result.port);
             if (!l->t_sdp) l->t_sdp = ccs_loop_now(loop);   /* the first SDP (again after a Pause) */
@@ -40,34 +67,20 @@ static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
             ccs_loop_stop(loop, 0);
             return;
         }
-        if (sdp_server_answer(&l->srv, buf, len, res, sizeof res, &n) != 0) continue;
-        if (llnet_udp_send(fd, l->ifindex, src, sport, res, n) != 0) continue;
-        live_pcap_udp(l, 1, src, SDP_UDP_PORT, sport, res, n);
-        if (l->sdp_answered++ == 0) log_peer("answered", src, sport);   /* repeats are counted */
-        if (!l->t_sdp) {
-            l->t_sdp = ccs_loop_now(loop);
-            ccs_loop_stop(loop, 0);   /* the phase is done; the socket keeps answering repeats */
-        }
     }
-}
-
-static void send_request(live *l)
-{
-    if (llnet_udp_send(l->udp, l->ifindex, ipv6_all_nodes, SDP_UDP_PORT, l->sdp.tx, l->sdp.tx_len) == 0)
-        live_pcap_udp(l, 1, ipv6_all_nodes, l->port, SDP_UDP_PORT, l->sdp.tx, l->sdp.tx_len);
 }
 
 static void on_retry(ccs_loop *loop, void *ctx)
 {
     live *l = ctx;
-    sdp_action a = sdp_client_tick(&l->sdp, ccs_loop_now(loop));
-    if (a == SDP_ACT_FAILED) {
+    uint32_t at;
+    ccs_driver_poll(&l->sdp_drv, ccs_loop_now(loop));
+    if (l->sdp.state == SDP_CLIENT_FAILED) {
         LOG_E("sdp: no answer to %u requests", l->sdp.sent);
         ccs_loop_stop(loop, CCS_ETIMEOUT);
         return;
     }
-    if (a == SDP_ACT_SEND_REQUEST) send_request(l);
-    ccs_loop_timer_at(loop, &l->sdp_timer, l->sdp.deadline_ms, on_retry, l);
+    if (ccs_driver_next_wake(&l->sdp_drv, &at)) ccs_loop_timer_at(loop, &l->sdp_timer, at, on_retry, l);
 }
 
 /* The link-local address, waiting out duplicate address detection. */
@@ -97,8 +110,8 @@ int live_sdp(live *l)
         l->port = l->o.tcp_port;
         rc = llnet_tcp_listen(l->ifindex, l->ip, &l->port, &l->lfd);
         if (!rc) rc = llnet_udp_open(l->ifindex, NULL, SDP_UDP_PORT, &l->udp);
-        memcpy(l->srv.addr, l->ip, 16);
-        l->srv.tcp_port = l->port;
+        memcpy(l->srv.srv.addr, l->ip, 16);
+        l->srv.srv.tcp_port = l->port;
         if (!rc) LOG_I("sdp: listening on UDP %u, V2GTP server [%s%%%s]:%u", SDP_UDP_PORT, t, l->o.ifname, l->port);
     } else {
         rc = llnet_udp_open(l->ifindex, l->ip, SDP_CLIENT_PORT, &l->udp);
@@ -110,11 +123,14 @@ int live_sdp(live *l)
         LOG_E("sdp: sockets on %s: %s", l->o.ifname, ccs_strerror(rc));
         return rc;
     }
+    const ccs_port client = { send_request, NULL, l }, server = { send_answer, NULL, l };
     if (l->o.role == LIVE_PEV) {
-        sdp_client_start(&l->sdp, ccs_loop_now(loop));
-        send_request(l);
+        ccs_driver_init(&l->sdp_drv, ccs_sdp_client_machine(&l->sdp), &client);
+        ccs_driver_start(&l->sdp_drv, ccs_loop_now(loop));
         LOG_I("sdp: request from [%s]:%u to [ff02::1]:%u", t, l->port, SDP_UDP_PORT);
         ccs_loop_timer_at(loop, &l->sdp_timer, l->sdp.deadline_ms, on_retry, l);
+    } else {
+        ccs_driver_init(&l->sdp_drv, ccs_sdp_server_machine(&l->srv), &server);
     }
     rc = ccs_loop_run(loop);
     ccs_loop_timer_stop(loop, &l->sdp_timer);

@@ -88,7 +88,9 @@ static void setup(live *l)
     /* the Unix time of the loop's 0 ms: ISO 15118-20 TimeStamps in Unix seconds */
     l->ecfg.clock_unix_s = pc.clock_unix_s = (live_wall_ns() / 1000000u - ccs_loop_now(&l->s.loop)) / 1000u;
     if (!is_evse(l)) {
+        const ccs_port port = live_conn_port(&l->conn[0]);
         sess_pev_init(&l->pev, &pc, &docs);
+        ccs_driver_init(&l->conn[0].drv, ccs_sess_pev_machine(&l->pev), &port);   /* the one driver */
         phys_plant_sense(&l->plant, NULL, &l->pev);
     }
     live_hw_attach(&l->hw, &l->plant, NULL, is_evse(l) ? NULL : &l->pev);
@@ -103,10 +105,10 @@ static int car_finished(const live *l)
 
 static int finished(const live *l) { return is_evse(l) ? live_slots_finished(l) : car_finished(l); }
 
-/* The car, after an engine call: send what it built, close when it says so, stop the loop at the end. */
-static void flush(live *l)
+/* The car, after an event of its driver: send what it routed, close when it said so, stop the loop at the end. */
+static void check_end(live *l)
 {
-    live_conn_flush(&l->conn[0], l->pev.tx, &l->pev.tx_len, l->pev.tx_name, l->pev.close);
+    live_conn_send(&l->conn[0]);
     if (car_finished(l)) ccs_loop_stop(&l->s.loop, 0);
 }
 
@@ -115,19 +117,19 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
     live *l = c->l;
     uint32_t now = ccs_loop_now(&l->s.loop);
     int handshake = l->pev.phase == SESS_HANDSHAKE;
-    int rc = sess_pev_on_message(&l->pev, m->payload_type, m->payload, m->payload_len, now);
+    int rc = ccs_driver_message(&c->drv, m->payload_type, m->payload, m->payload_len, now);
     live_log_rx(l->pev.rx_name, rc == CCS_EPROTO && l->pev.stop == SESS_STOP_BAD_MESSAGE ? &l->pev.bad : NULL,
                 l->pev.proto, "");
     if (handshake) live_log_agreed(&l->pev);
-    flush(l);
+    check_end(l);
 }
 
 static void on_closed(live_conn *c)
 {
     live *l = c->l;
     live_conn_close(c);
-    sess_pev_disconnect(&l->pev, ccs_loop_now(&l->s.loop));
-    flush(l);
+    ccs_driver_disconnect(&c->drv, ccs_loop_now(&l->s.loop));
+    check_end(l);
 }
 
 /* The car's contactors as they switch (the netns tests time a safe stop by these lines). */
@@ -156,8 +158,8 @@ static void on_step(ccs_loop *loop, void *ctx)
         l->t_first_current = now;
         live_pause_arm(l);
     }
-    if (l->pev.phase != SESS_IDLE) sess_pev_tick(&l->pev, now);
-    flush(l);
+    if (l->pev.phase != SESS_IDLE) ccs_driver_inputs(&l->conn[0].drv, NULL, now);   /* timers, contactors */
+    check_end(l);
 }
 
 static void start_steps(live *l)
@@ -181,9 +183,9 @@ static void on_connect(ccs_loop *loop, int fd, short revents, void *ctx)
     }
     llnet_local(fd, NULL, &l->port);
     live_conn_open(&l->conn[0], l, fd, 1, on_message, on_closed);
-    sess_pev_start(&l->pev, ccs_loop_now(loop));
+    ccs_driver_start(&l->conn[0].drv, ccs_loop_now(loop));
     start_steps(l);   /* not before: a step of the paused session (ended) would end the loop */
-    flush(l);
+    check_end(l);
 }
 
 /* The car connects to the address and port SDP gave (again after a Pause). */
@@ -230,8 +232,8 @@ static void safe_stop(live *l)
         live_slots_disconnect(l, now);
     } else {
         live_conn_close(&l->conn[0]);
-        sess_pev_disconnect(&l->pev, now);
-        flush(l);
+        ccs_driver_disconnect(&l->conn[0].drv, now);
+        check_end(l);
     }
     ccs_loop_timer_at(loop, &wait, now + LIVE_SAFE_WAIT_MS, on_safe_wait, &expired);
     while (!finished(l) && !expired && ccs_loop_run(loop) != CCS_EIO) {

@@ -1,8 +1,9 @@
 /* The charger's V2GTP connections during one plug-in: the listener stays watched while a car charges, each
- * accepted connection gets a slot with its own sess_evse (up to LIVE_MAX_CONNS; beyond: accepted and closed at
- * once), the power stage is bound to the first session set up in the plug-in (one car per outlet; released if
- * that session leaves without using it), an ISO 15118-2 Pause of that session keeps its SessionID for the
- * plug-in (a later connection resumes it), and the plug-in ends when the car's session ends. */
+ * accepted connection gets a slot with its own sess_evse in the one driver (ccsplc/core/machine.h; up to
+ * LIVE_MAX_CONNS; beyond: accepted and closed at once), the power stage is bound to the first session set up in
+ * the plug-in (one car per outlet; released if that session leaves without using it), an ISO 15118-2 Pause of
+ * that session keeps its SessionID for the plug-in (a later connection resumes it), and the plug-in ends when the
+ * car's session ends. */
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,18 +55,14 @@ static void check_over(live *l)
 static void offer_resume(live *l, uint8_t len)
 {
     l->resume_id_len = len;
-    for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
-        memcpy(l->conn[i].evse.resume_id, l->resume_id, len);
-        l->conn[i].evse.resume_id_len = len;
-    }
+    for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) sess_evse_offer_resume(&l->conn[i].evse, l->resume_id, len);
 }
 
 /* A slot ready for a connection: a fresh engine that knows the paused SessionID, if any. */
 static void fresh(live *l, live_conn *c)
 {
     sess_evse_init(&c->evse, &l->ecfg, l->docs);
-    memcpy(c->evse.resume_id, l->resume_id, l->resume_id_len);
-    c->evse.resume_id_len = l->resume_id_len;
+    sess_evse_offer_resume(&c->evse, l->resume_id, l->resume_id_len);
 }
 
 /* The end of a Pause: how long, and whether the power stage stayed safe (no command for it, contactors open,
@@ -165,7 +162,7 @@ static void bind_power(live *l, live_conn *c)
     }
 }
 
-/* After an engine call on slot c: the power stage's owner, the car's session, what to send, the end. */
+/* After an event of slot c's driver: the power stage's owner, the car's session, what to send, the end. */
 static void after(live_conn *c)
 {
     live *l = c->l;
@@ -180,7 +177,7 @@ static void after(live_conn *c)
     if (l->owner >= 0) l->car = &l->conn[l->owner];
     else if (e->session_id_len || e->stop == SESS_STOP_NO_PROTOCOL) l->car = c;   /* no protocol: the plug-in ends */
     if (i == l->owner) report(l, e);
-    live_conn_flush(c, e->tx, &e->tx_len, e->tx_name, e->close);
+    live_conn_send(c);
     check_over(l);
 }
 
@@ -189,7 +186,7 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
     live *l = c->l;
     sess_evse *e = &c->evse;
     int handshake = e->phase == SESS_HANDSHAKE;
-    int rc = sess_evse_on_message(e, m->payload_type, m->payload, m->payload_len, ccs_loop_now(&l->s.loop));
+    int rc = ccs_driver_message(&c->drv, m->payload_type, m->payload, m->payload_len, ccs_loop_now(&l->s.loop));
     live_log_rx(e->rx_name, rc == CCS_EPROTO && e->stop == SESS_STOP_BAD_MESSAGE ? &e->bad : NULL, e->proto,
                 live_conn_tag(c));
     if (handshake && (e->proto || e->stop == SESS_STOP_NO_PROTOCOL)) live_log_negotiation(e, live_conn_tag(c));
@@ -199,7 +196,7 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
 static void on_closed(live_conn *c)
 {
     live_conn_close(c);
-    sess_evse_disconnect(&c->evse, ccs_loop_now(&c->l->s.loop));
+    ccs_driver_disconnect(&c->drv, ccs_loop_now(&c->l->s.loop));
     after(c);
 }
 
@@ -231,7 +228,7 @@ static void on_accept(ccs_loop *loop, int lfd, short revents, void *ctx)
         c->peer_port = port;
         fresh(l, c);
         live_conn_open(c, l, fd, 0, on_message, on_closed);
-        sess_evse_connect(&c->evse, ccs_loop_now(loop));
+        ccs_driver_start(&c->drv, ccs_loop_now(loop));
         after(c);
     }
 }
@@ -245,8 +242,11 @@ int live_slots_start(live *l)
     l->pauses = l->earlier_messages = 0;
     l->told_isolation = l->told_no_progress = 0;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
-        l->conn[i].l = l;
-        fresh(l, &l->conn[i]);
+        live_conn *c = &l->conn[i];
+        const ccs_port port = live_conn_port(c);
+        c->l = l;
+        ccs_driver_init(&c->drv, ccs_sess_evse_machine(&c->evse), &port);
+        fresh(l, c);
     }
     return ccs_loop_add_fd(&l->s.loop, l->lfd, POLLIN, on_accept, l);
 }
@@ -264,10 +264,9 @@ void live_slots_step(live *l, uint32_t now, uint32_t dt)
     if (!l->t_first_current && phys_plant_current_flows(&l->plant)) l->t_first_current = now;
     if (l->resume_id_len && l->owner >= 0 && power_live(l, &l->conn[l->owner].evse)) l->unsafe_ms += dt;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
-        sess_evse *e = &l->conn[i].evse;
         uint32_t at;
-        if (sess_evse_next_timeout(e, &at) && (int32_t)(now - at) >= 0) {
-            sess_evse_tick(e, now);
+        if (ccs_driver_next_wake(&l->conn[i].drv, &at) && (int32_t)(now - at) >= 0) {
+            ccs_driver_poll(&l->conn[i].drv, now);   /* its timers */
             after(&l->conn[i]);
         }
     }
@@ -280,7 +279,7 @@ void live_slots_disconnect(live *l, uint32_t now)
         live_conn *c = &l->conn[i];
         if (c->fd >= 0) LOG_I("v2g: closing the connection%s", live_conn_tag(c));
         live_conn_close(c);
-        sess_evse_disconnect(&c->evse, now);
+        ccs_driver_disconnect(&c->drv, now);
     }
 }
 

@@ -4,12 +4,14 @@
  * iso2_world.h) then runs over a model of TCP on that line: in order, a segment lost or corrupted on the line
  * costs a retransmission timeout (200 ms, doubling; a reset after REL_TCP_RETRIES), a restarting modem stalls it,
  * duplicates and reordering are absorbed. Peer faults: TCP reset, a silent peer, a slow answer. Every step goes
- * through rel_check.h. Header-only like sess_world.h. */
+ * through rel_check.h. Every machine (SLAC, SDP, sessions) runs in the one driver (ccsplc/core/machine.h).
+ * Header-only like sess_world.h. */
 #ifndef CCSPLC_TEST_REL_WORLD_H
 #define CCSPLC_TEST_REL_WORLD_H
 #include <string.h>
 
 #include "ccsplc/core/ipv6.h"
+#include "ccsplc/core/machines.h"
 #include "ccsplc/sim/plcsim.h"
 #include "ccsplc/core/sdp.h"
 #include "ccsplc/core/sha256.h"
@@ -77,9 +79,11 @@ struct rel_world {
     sim_plc plc;
     slac_evse slac_e;
     slac_pev slac_p;
-    slac_action last[2];
+    ccs_driver slac[2];       /* [REL_EVSE_PORT], [REL_PEV_PORT] */
     sdp_client sdp;
-    sdp_server srv;
+    sdp_server_machine srv;
+    ccs_driver sdp_drv, srv_drv;
+    ipv6_frame reply_to;      /* the SDP request the server answers */
     uint8_t mac[2][6], ip[2][16];
     uint32_t rng;             /* SLAC randomness and the TCP model */
     rel_faults f;
@@ -129,14 +133,6 @@ static inline void rel_put(rel_world *w, int port, const uint8_t *frame, size_t 
     sim_plc_send(&w->plc, port, frame, len, w->s.now);
 }
 
-static inline void rel_slac_step(rel_world *w, int port, const slac_event *ev)
-{
-    slac_action a = port == REL_EVSE_PORT ? slac_evse_step(&w->slac_e, ev, w->s.now)
-                                          : slac_pev_step(&w->slac_p, ev, w->s.now);
-    w->last[port] = a;
-    for (unsigned k = 0; k < a.n; k++) rel_put(w, port, a.frame[k], a.len[k]);
-}
-
 static inline void rel_send_udp(rel_world *w, int port, const uint8_t *pl, size_t len, const uint8_t dmac[6],
                                 const uint8_t dip[16], uint16_t sport, uint16_t dport)
 {
@@ -151,10 +147,42 @@ static inline void rel_send_udp(rel_world *w, int port, const uint8_t *pl, size_
     if (ipv6_frame_build(&f, pl, len, frame, sizeof frame, &n) == 0) rel_put(w, port, frame, n);
 }
 
-static inline void rel_sdp_request(rel_world *w)
+/* The drivers' ports on the line: SLAC frames of either host, the car's SDP request (multicast), the charger's SDP
+ * answer (to the request's sender). */
+static inline int rel_slac_out(rel_world *w, int port, const uint8_t *frame, size_t len)
 {
+    rel_put(w, port, frame, len);
+    return 0;
+}
+
+static inline int rel_slac_out_evse(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    (void)name;
+    return rel_slac_out(ctx, REL_EVSE_PORT, buf, len);
+}
+
+static inline int rel_slac_out_pev(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    (void)name;
+    return rel_slac_out(ctx, REL_PEV_PORT, buf, len);
+}
+
+static inline int rel_sdp_request(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    (void)name;
     static const uint8_t mcast[6] = { 0x33, 0x33, 0, 0, 0, 1 };
-    rel_send_udp(w, REL_PEV_PORT, w->sdp.tx, w->sdp.tx_len, mcast, ipv6_all_nodes, 50000, SDP_UDP_PORT);
+    rel_send_udp(ctx, REL_PEV_PORT, buf, len, mcast, ipv6_all_nodes, 50000, SDP_UDP_PORT);
+    return 0;
+}
+
+static inline int rel_sdp_answer(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    (void)name;
+    rel_world *w = ctx;
+    const ipv6_frame *f = &w->reply_to;
+    w->sdp_answers++;
+    rel_send_udp(w, REL_EVSE_PORT, buf, len, f->src_mac, f->src, SDP_UDP_PORT, f->src_port);
+    return 0;
 }
 
 /* A frame reached a host: SDP to the client/server, anything else to the SLAC machine (which must cope). */
@@ -169,19 +197,13 @@ static inline void rel_frame(rel_world *w, int port, const uint8_t *frame, size_
         return;
     }
     if (udp) {
-        uint8_t res[SDP_RES_LEN];
-        size_t rn;
-        if (port == REL_EVSE_PORT && f.dst_port == SDP_UDP_PORT &&
-            sdp_server_answer(&w->srv, pl, n, res, sizeof res, &rn) == 0) {
-            w->sdp_answers++;
-            rel_send_udp(w, REL_EVSE_PORT, res, rn, f.src_mac, f.src, SDP_UDP_PORT, f.src_port);
-        }
+        w->reply_to = f;
+        if (port == REL_EVSE_PORT && f.dst_port == SDP_UDP_PORT) ccs_driver_message(&w->srv_drv, 0, pl, n, w->s.now);
         else if (port == REL_PEV_PORT && w->sdp.state == SDP_CLIENT_WAITING)
-            sdp_client_on_datagram(&w->sdp, pl, n);
+            ccs_driver_message(&w->sdp_drv, 0, pl, n, w->s.now);
         return;
     }
-    slac_event ev = { SLAC_EV_FRAME, frame, len };
-    rel_slac_step(w, port, &ev);
+    ccs_driver_message(&w->slac[port], 0, frame, len, w->s.now);
 }
 
 /* New plug-in: fresh powerline, modems, SLAC machines and SDP; the charger's session struct is kept. */
@@ -214,14 +236,18 @@ static inline void rel_plug(rel_world *w, uint32_t seed, const rel_faults *f)
     slac_pev_init(&w->slac_p, &pc);
     memset(&w->sdp, 0, sizeof w->sdp);
     memset(&w->srv, 0, sizeof w->srv);
-    memcpy(w->srv.addr, w->ip[REL_EVSE_PORT], 16);
-    w->srv.tcp_port = 15119;
+    memcpy(w->srv.srv.addr, w->ip[REL_EVSE_PORT], 16);
+    w->srv.srv.tcp_port = 15119;
     memset(&w->mon, 0, sizeof w->mon);
-    memset(w->last, 0, sizeof w->last);
+    const ccs_port se = { rel_slac_out_evse, NULL, w }, sp = { rel_slac_out_pev, NULL, w },
+                   cl = { rel_sdp_request, NULL, w }, sv = { rel_sdp_answer, NULL, w };
+    ccs_driver_init(&w->slac[REL_EVSE_PORT], ccs_slac_evse_machine(&w->slac_e), &se);
+    ccs_driver_init(&w->slac[REL_PEV_PORT], ccs_slac_pev_machine(&w->slac_p), &sp);
+    ccs_driver_init(&w->sdp_drv, ccs_sdp_client_machine(&w->sdp), &cl);
+    ccs_driver_init(&w->srv_drv, ccs_sdp_server_machine(&w->srv), &sv);
     w->s.now = 0;
-    slac_event start = { SLAC_EV_START, NULL, 0 };
-    rel_slac_step(w, REL_EVSE_PORT, &start);
-    rel_slac_step(w, REL_PEV_PORT, &start);
+    ccs_driver_start(&w->slac[REL_EVSE_PORT], w->s.now);
+    ccs_driver_start(&w->slac[REL_PEV_PORT], w->s.now);
 }
 
 /* Everything due now on the line: frames, SLAC timers, SDP retries. */
@@ -231,13 +257,8 @@ static inline void rel_line_due(rel_world *w)
     int port;
     size_t len;
     while (sim_plc_poll(&w->plc, w->s.now, &port, buf, sizeof buf, &len) == 1) rel_frame(w, port, buf, len);
-    for (int p = 0; p < 2; p++)
-        if (w->last[p].has_wake && (int32_t)(w->s.now - w->last[p].wake_ms) >= 0) {
-            slac_event ev = { SLAC_EV_TIMER, NULL, 0 };
-            rel_slac_step(w, p, &ev);
-        }
-    if (w->sdp.state == SDP_CLIENT_WAITING && sdp_client_tick(&w->sdp, w->s.now) == SDP_ACT_SEND_REQUEST)
-        rel_sdp_request(w);
+    for (int p = 0; p < 2; p++) ccs_driver_poll(&w->slac[p], w->s.now);
+    ccs_driver_poll(&w->sdp_drv, w->s.now);
 }
 
 typedef enum { REL_LINK_UP, REL_LINK_NO_SLAC, REL_LINK_NO_SDP, REL_LINK_HUNG } rel_link_result;
@@ -251,8 +272,7 @@ static inline rel_link_result rel_link_up(rel_world *w, void (*extra)(rel_world 
         if (extra) extra(w);
         if (w->slac_p.status == SLAC_LINKED && w->sdp.state == SDP_CLIENT_IDLE) {
             sdp_client_init(&w->sdp, SDP_SECURITY_NONE, SDP_TRANSPORT_TCP);
-            sdp_client_start(&w->sdp, w->s.now);
-            rel_sdp_request(w);
+            ccs_driver_start(&w->sdp_drv, w->s.now);
         }
         if (w->sdp.state == SDP_CLIENT_DONE) return REL_LINK_UP;
         if (w->sdp.state == SDP_CLIENT_FAILED) return REL_LINK_NO_SDP;
@@ -351,13 +371,26 @@ static inline void rel_send(rel_world *w, int dir, const uint8_t *tx, size_t len
     rel_enqueue(w, dir, tx, ok ? len : 0, at);
 }
 
+/* The sessions' drivers' ports: ctx is the sw_world inside the rel_world. */
+static inline int rel_send_evse(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    rel_send((rel_world *)((sw_port *)ctx)->w, SW_TO_PEV, buf, len, name);
+    return 0;
+}
+
+static inline int rel_send_pev(void *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+    rel_send((rel_world *)((sw_port *)ctx)->w, SW_TO_EVSE, buf, len, name);
+    return 0;
+}
+
 static inline void rel_disconnect(rel_world *w)
 {
     if (!w->connected) return;
     w->connected = 0;
     w->qn[0] = w->qn[1] = 0;
-    sess_evse_disconnect(&w->s.evse, w->s.now);
-    sess_pev_disconnect(&w->s.pev, w->s.now);
+    ccs_driver_disconnect(&w->s.evse_drv, w->s.now);
+    ccs_driver_disconnect(&w->s.pev_drv, w->s.now);
 }
 
 static inline void rel_deliver(rel_world *w, int dir, const rel_seg *seg)
@@ -372,13 +405,11 @@ static inline void rel_deliver(rel_world *w, int dir, const rel_seg *seg)
         return;
     }
     if (dir == SW_TO_EVSE) {
-        int rc = sess_evse_on_message(&w->s.evse, m.payload_type, m.payload, m.payload_len, w->s.now);
+        int rc = ccs_driver_message(&w->s.evse_drv, m.payload_type, m.payload, m.payload_len, w->s.now);
         rel_monitor_flag(&w->mon, rel_evse_ok(&w->s.evse, rc, &w->scratch), w->s.now);
-        rel_send(w, SW_TO_PEV, w->s.evse.tx, w->s.evse.tx_len, w->s.evse.tx_name);
     } else {
-        int rc = sess_pev_on_message(&w->s.pev, m.payload_type, m.payload, m.payload_len, w->s.now);
+        int rc = ccs_driver_message(&w->s.pev_drv, m.payload_type, m.payload, m.payload_len, w->s.now);
         rel_monitor_flag(&w->mon, rel_pev_ok(&w->s.pev, rc, &w->scratch), w->s.now);
-        rel_send(w, SW_TO_EVSE, w->s.pev.tx, w->s.pev.tx_len, w->s.pev.tx_name);
     }
 }
 
@@ -392,18 +423,17 @@ static inline void rel_step(rel_world *w)
             rel_deliver(w, dir, &seg);
         }
     /* A side that wants to close does so once its last message is on its way (FIN after the data). */
-    if (w->connected && ((w->s.evse.close && !w->qn[SW_TO_PEV]) || (w->s.pev.close && !w->qn[SW_TO_EVSE])))
+    if (w->connected && ((w->s.closing[SW_TO_PEV] && !w->qn[SW_TO_PEV]) ||
+                         (w->s.closing[SW_TO_EVSE] && !w->qn[SW_TO_EVSE])))
         rel_disconnect(w);
     uint32_t at;
-    if (sess_evse_next_timeout(&w->s.evse, &at) && (int32_t)(w->s.now - at) >= 0) {
-        sess_evse_tick(&w->s.evse, w->s.now);
+    if (ccs_driver_next_wake(&w->s.evse_drv, &at) && (int32_t)(w->s.now - at) >= 0) {
+        ccs_driver_poll(&w->s.evse_drv, w->s.now);
         rel_monitor_flag(&w->mon, rel_evse_ok(&w->s.evse, 0, &w->scratch), w->s.now);
     }
     phys_plant_step(&w->s.plant, &w->s.evse, &w->s.pev, SW_STEP_MS);
-    w->s.pev.tx_len = 0;
-    sess_pev_tick(&w->s.pev, w->s.now);
+    ccs_driver_inputs(&w->s.pev_drv, NULL, w->s.now);
     rel_monitor_flag(&w->mon, rel_pev_ok(&w->s.pev, 0, &w->scratch), w->s.now);
-    rel_send(w, SW_TO_EVSE, w->s.pev.tx, w->s.pev.tx_len, w->s.pev.tx_name);
     rel_monitor_step(&w->mon, w->s.now, &w->s.evse, &w->s.plant);
     w->s.now += SW_STEP_MS;
 }
@@ -423,9 +453,9 @@ static inline void rel_connect(rel_world *w, const sess_pev_config *pc, const ph
     phys_battery_init(&w->s.plant.battery, bc);
     phys_charger_reset(&w->s.plant.charger);
     phys_plant_sense(&w->s.plant, &w->s.evse, &w->s.pev);
-    sess_evse_connect(&w->s.evse, w->s.now);
-    sess_pev_start(&w->s.pev, w->s.now);
-    rel_send(w, SW_TO_EVSE, w->s.pev.tx, w->s.pev.tx_len, w->s.pev.tx_name);
+    w->s.closing[0] = w->s.closing[1] = 0;
+    ccs_driver_start(&w->s.evse_drv, w->s.now);
+    ccs_driver_start(&w->s.pev_drv, w->s.now);
 }
 
 static inline int rel_ended(const rel_world *w)
@@ -485,6 +515,11 @@ static inline void rel_init(rel_world *w, unsigned proto_index, sess_pev_config 
     memset(w, 0, sizeof *w);
     rel_configs(proto_index, &ec, pc, &cc, bc);
     sw_init(&w->s, &ec, pc, &cc, bc);
+    /* the sessions' drivers send over the TCP model; the world's close flags as in sess_world */
+    const ccs_port ep = { rel_send_evse, sw_close, &w->s.port[SW_TO_PEV] },
+                   pp = { rel_send_pev, sw_close, &w->s.port[SW_TO_EVSE] };
+    ccs_driver_init(&w->s.evse_drv, ccs_sess_evse_machine(&w->s.evse), &ep);
+    ccs_driver_init(&w->s.pev_drv, ccs_sess_pev_machine(&w->s.pev), &pp);
 }
 
 #endif

@@ -1,5 +1,6 @@
 /* Test harness for the SLAC machines: EVSEs and PEVs on the simulated powerline (one per port), a virtual
- * clock, deterministic randomness, a send hook, and the check that a car and a charger matched each other.
+ * clock, deterministic randomness, a send hook, and the check that a car and a charger matched each other. Each
+ * machine runs in the one driver (ccsplc/core/machine.h).
  * Header-only (static functions) for tests/unit/test_slac*.c. */
 #ifndef CCSPLC_TEST_SLAC_WORLD_H
 #define CCSPLC_TEST_SLAC_WORLD_H
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "ccsplc/core/hpgp.h"
+#include "ccsplc/core/machines.h"
 #include "ccsplc/sim/plcsim.h"
 #include "ccsplc/core/slac.h"
 #include "pcap_frames.h"
@@ -38,7 +40,8 @@ typedef struct {
     int passive;            /* a station without a machine (a test's rogue): frames to it are dropped */
     slac_evse evse;
     slac_pev pev;
-    slac_action last;
+    ccs_driver drv;
+    ccs_action last;        /* its last action */
 } machine;
 
 typedef struct {
@@ -52,6 +55,23 @@ typedef struct {
 } world;
 
 static world W;
+
+/* The drivers' port: what host i sends goes on the line (and to the capture and the test's hook). */
+static inline int port_send(void *ctx, const uint8_t *frame, size_t len, const char *name)
+{
+    (void)name;
+    int i = (int)((machine *)ctx - W.m);
+    assert_int_equal(sim_plc_send(&W.plc, i, frame, len, W.now), 0);
+    if (W.pcap) pf_writer_put(W.pcap, frame, len, W.now);
+    if (W.on_send) W.on_send(i, frame, len);
+    return 0;
+}
+
+static inline void drive(int i, ccs_machine m)
+{
+    const ccs_port port = { port_send, NULL, &W.m[i] };
+    ccs_driver_init(&W.m[i].drv, m, &port);
+}
 
 static inline void mac_of(int i, uint8_t host[6], uint8_t modem[6])
 {
@@ -78,6 +98,7 @@ static inline int add_port(int no_profile)
     memcpy(pc.host_mac, host, 6);
     memcpy(pc.modem_mac, modem, 6);
     assert_int_equal(sim_plc_add_port(&W.plc, &pc), W.n);
+    drive(W.n, ccs_slac_pev_machine(&W.m[W.n].pev));   /* a car until add_evse says otherwise */
     return W.n++;
 }
 
@@ -91,6 +112,7 @@ static inline slac_evse *add_evse(int no_profile)
     c.no_atten_profile = (uint8_t)no_profile;
     W.m[i].is_evse = 1;
     slac_evse_init(&W.m[i].evse, &c);
+    drive(i, ccs_slac_evse_machine(&W.m[i].evse));
     return &W.m[i].evse;
 }
 
@@ -105,27 +127,21 @@ static inline slac_pev *add_pev(void)
     return &W.m[i].pev;
 }
 
-static inline void step(int i, const slac_event *ev)
+static inline void step(int i, const ccs_event *ev)
 {
-    machine *m = &W.m[i];
-    slac_action a = m->is_evse ? slac_evse_step(&m->evse, ev, W.now) : slac_pev_step(&m->pev, ev, W.now);
-    m->last = a;
-    for (unsigned k = 0; k < a.n; k++) {
-        assert_int_equal(sim_plc_send(&W.plc, i, a.frame[k], a.len[k], W.now), 0);
-        if (W.pcap) pf_writer_put(W.pcap, a.frame[k], a.len[k], W.now);
-        if (W.on_send) W.on_send(i, a.frame[k], a.len[k]);
-    }
+    ccs_driver_event(&W.m[i].drv, ev, W.now);
+    W.m[i].last = W.m[i].drv.last;
 }
 
 static inline void start(int i)
 {
-    slac_event ev = { SLAC_EV_START, NULL, 0 };
+    ccs_event ev = { .kind = CCS_EV_START };
     step(i, &ev);
 }
 
 static inline void feed(int i, const uint8_t *frame, size_t len)
 {
-    slac_event ev = { SLAC_EV_FRAME, frame, len };
+    ccs_event ev = { .kind = CCS_EV_MESSAGE, .data = frame, .len = len };
     if (!W.m[i].passive) step(i, &ev);
 }
 
@@ -149,11 +165,10 @@ static inline int run_until(uint32_t limit, int (*done)(void))
             if (W.pcap && from_modem(buf)) pf_writer_put(W.pcap, buf, len, W.now); /* hosts' frames: in step() */
             feed(port, buf, len);
         }
-        for (int i = 0; i < W.n; i++)
-            if (W.m[i].last.has_wake && (int32_t)(W.now - W.m[i].last.wake_ms) >= 0) {
-                slac_event ev = { SLAC_EV_TIMER, NULL, 0 };
-                step(i, &ev);
-            }
+        for (int i = 0; i < W.n; i++) {
+            ccs_driver_poll(&W.m[i].drv, W.now);   /* its timers, when due */
+            W.m[i].last = W.m[i].drv.last;
+        }
         uint32_t next = 0;
         int any = sim_plc_next_due(&W.plc, &next);
         for (int i = 0; i < W.n; i++)

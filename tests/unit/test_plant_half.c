@@ -17,26 +17,6 @@ typedef struct {
     uint32_t cd_req_ms;          /* first CurrentDemandReq */
 } halves;
 
-static void step(halves *h)
-{
-    sw_world *w = &h->w;
-    for (int dir = 0; dir < 2; dir++)
-        if (w->msg_len[dir] && (int32_t)(w->now - w->msg_at[dir]) >= 0) sw_deliver(w, dir);
-    if (w->evse.close && !w->msg_len[SW_TO_PEV] && w->pev_connected) {
-        sess_pev_disconnect(&w->pev, w->now);
-        w->pev_connected = 0;
-    }
-    uint32_t at;
-    if (sess_evse_next_timeout(&w->evse, &at) && (int32_t)(w->now - at) >= 0) sess_evse_tick(&w->evse, w->now);
-    phys_plant_step_evse(&w->plant, &w->evse, SW_STEP_MS);
-    phys_plant_step_pev(&h->car, &w->pev, SW_STEP_MS);
-    sess_pev_tick(&w->pev, w->now);
-    sw_queue(w, SW_TO_EVSE, w->pev.tx, w->pev.tx_len, w->pev.tx_name);
-    if (!h->cd_req_ms && sw_count(w, "CurrentDemandReq")) h->cd_req_ms = w->now;
-    if (!h->first_current_ms && w->plant.charger.i > 0.0f) h->first_current_ms = w->now;
-    w->now += SW_STEP_MS;
-}
-
 static int ended(const halves *h)
 {
     const sw_world *w = &h->w;
@@ -46,6 +26,21 @@ static int ended(const halves *h)
 }
 
 static halves h;
+
+/* The world's plant step: each half steps its own plant. */
+static void step_halves(sw_world *w)
+{
+    phys_plant_step_evse(&w->plant, &w->evse, SW_STEP_MS);
+    phys_plant_step_pev(&h.car, &w->pev, SW_STEP_MS);
+}
+
+static void step(halves *hv)
+{
+    sw_world *w = &hv->w;
+    sw_step(w);
+    if (!hv->cd_req_ms && sw_count(w, "CurrentDemandReq")) hv->cd_req_ms = w->now - SW_STEP_MS;
+    if (!hv->first_current_ms && w->plant.charger.i > 0.0f) hv->first_current_ms = w->now - SW_STEP_MS;
+}
 
 /* proto: "din" (DC) or "iso2-ac" (the mains through the charger, the car's on-board charger), as the demo
  * configures them. */
@@ -64,6 +59,7 @@ static void run_proto(const char *proto)
         pc.ac = 1;
     }
     sw_init(&h.w, &ec, &pc, &cc, &bc);
+    h.w.plant_step = step_halves;
     phys_plant_init(&h.car, &cc, &bc);
     h.first_current_ms = h.cd_req_ms = 0;
     sw_connect(&h.w);

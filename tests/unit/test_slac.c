@@ -165,7 +165,7 @@ static void evse_key_while_modem_restarts(void **state)
     start(0);
     run_until(100, NULL);
     W.now = 100; /* the modem restarts until 400 ms with the first key */
-    slac_event stop = { SLAC_EV_STOP, NULL, 0 };
+    ccs_event stop = { .kind = CCS_EV_DISCONNECT };   /* SLAC_EV_STOP */
     step(0, &stop);
     start(0);
     assert_false(evse->key_confirmed);

@@ -1,4 +1,5 @@
-/* SLAC on a real interface: drives a slac_evse / slac_pev machine from an event loop and a raw link until
+/* SLAC on a real interface: drives a slac_evse / slac_pev machine (in the one driver, ccsplc/core/machine.h) from
+ * an event loop and a raw link until
  * matched (EVSE) or linked (PEV). The machine stays attached afterwards (it still answers, e.g., a repeated
  * SLAC_MATCH.REQ) until ccs_slac_detach. */
 #ifndef CCSPLC_SLAC_RUN_H
@@ -8,6 +9,7 @@
 
 #include "ccsplc/linux/link.h"
 #include "ccsplc/linux/loop.h"
+#include "ccsplc/core/machine.h"
 #include "ccsplc/core/slac.h"
 
 #ifdef __cplusplus
@@ -22,6 +24,7 @@ typedef struct {
     ccs_link *link;
     slac_evse evse;
     slac_pev pev;
+    ccs_driver drv;               /* the machine's driver; its port is the link */
     ccs_timer wake, deadline;
     int waiting;                  /* ccs_slac_run is waiting for the outcome */
     uint32_t send_errors;
