@@ -85,32 +85,56 @@ struct dec_frame {
     uint16_t s;
 };
 
+/* An integer value into storage of 1 << lg bytes. */
+static inline void store_sized(uint8_t *dst, unsigned lg, uint64_t v)
+{
+    switch (lg) {
+    case 0: *dst = (uint8_t)v; break;
+    case 1: { uint16_t x = (uint16_t)v; memcpy(dst, &x, 2); break; }
+    case 2: { uint32_t x = (uint32_t)v; memcpy(dst, &x, 4); break; }
+    default: memcpy(dst, &v, 8); break;
+    }
+}
+
+/* One event per turn: the state's event code, its production, then the field's op byte decides the rest. The
+ * event's start position (for error reports) is worked out only when it fails: `used` bits of it are read. */
 static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
 {
     const struct exi_codec *c = d->c;
+    const struct exi_prod *prods = c->prods;
+    const struct exi_field *fields = c->fields;
+    const struct exi_type *types = c->types;
     const uint8_t *buf = d->r.buf;
-    size_t nbytes = d->r.nbytes, next;
+    size_t nbytes = d->r.nbytes, next, at;
     uint64_t win;
-    unsigned avail, depth = 0;
+    unsigned avail, depth = 0, used, fi;
+    int rc;
     R_LOAD();
     struct dec_frame stack[EXI_MAX_DEPTH];
-    clear_presence(c, &c->types[type], base);
-    uint16_t s = c->types[type].aux;
+    clear_presence(c, &types[type], base);
+    uint16_t s = types[type].aux;
     for (;;) {
-        const struct exi_prod *head = &c->prods[s];
+        const struct exi_prod *head = &prods[s];
         unsigned w = head->next;
-        size_t at = next * 8 - avail;
         uint32_t code = 0;
+        used = 0;
         if (w) {
-            if (!R_NEED(w))
-                return fail(d->err, CCS_ETRUNC, at, s, 0xFFFF);
+            if (!R_NEED(w)) {
+                fi = 0xFFFF;
+                rc = CCS_ETRUNC;
+                goto fail;
+            }
             code = R_PEEK(w);
             R_SKIP(w);
+            used = w;
         }
-        if (code >= head->field)
-            return fail(d->err, code == head->field ? CCS_EUNSUPP : CCS_EGRAMMAR, at, s, 0xFFFF);
+        if (code >= head->field) {
+            fi = 0xFFFF;
+            rc = code == head->field ? CCS_EUNSUPP : CCS_EGRAMMAR;
+            goto fail;
+        }
         const struct exi_prod *pr = &head[1 + code];
-        unsigned fi = pr->field;
+        fi = pr->field;
         if (fi >= EXI_PROD_OVF) { /* end element, or something this codec refuses */
             if (fi == EXI_PROD_EE) {
                 if (!depth) {
@@ -122,82 +146,120 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
                 s = stack[depth].s;
                 continue;
             }
-            if (fi >= EXI_PROD_ROOT)
-                return fail(d->err, CCS_EUNSUPP, at, s, 0xFFFF);
-            return fail(d->err, CCS_ECAP, at, s, (uint16_t)(fi & ~EXI_PROD_OVF));
+            rc = fi >= EXI_PROD_ROOT ? CCS_EUNSUPP : CCS_ECAP;
+            fi = fi >= EXI_PROD_ROOT ? 0xFFFF : fi & ~EXI_PROD_OVF;
+            goto fail;
         }
-        const struct exi_field *f = &c->fields[fi];
+        const struct exi_field *f = &fields[fi];
+        unsigned op = f->op;
         uint8_t *dst = base + f->offset;
-        if (f->pkind == EXI_P_FLAG)
-            base[f->presence] = 1;
-        else if (f->pkind != EXI_P_NONE) switch (f->pkind) {
-        case EXI_P_CHOICE:
-            base[f->presence] = f->choice;
-            break;
-        case EXI_P_ROOT:
-            store_u16(base + f->presence, f->cap);
-            break;
-        default: { /* EXI_P_ARRAY */
-            uint16_t n = load_u16(base + f->presence);
-            if (n >= f->cap)
-                return fail(d->err, CCS_ECAP, at, s, (uint16_t)fi);
-            dst += (size_t)n * c->types[f->type].size;
-            store_u16(base + f->presence, (uint16_t)(n + 1));
-            break;
+        const struct exi_type *t = &types[f->type];
+        if (op >> 5) {
+            if (EXI_OP_PRESENCE(op) == EXI_P_FLAG) {
+                base[f->presence] = 1;
+            } else if (EXI_OP_PRESENCE(op) == EXI_P_ARRAY) {
+                uint16_t n = load_u16(base + f->presence);
+                if (n >= f->cap) {
+                    rc = CCS_ECAP;
+                    goto fail;
+                }
+                dst += (size_t)n * t->size;
+                store_u16(base + f->presence, (uint16_t)(n + 1));
+            } else if (EXI_OP_PRESENCE(op) == EXI_P_CHOICE) {
+                base[f->presence] = f->choice;
+            } else { /* EXI_P_ROOT */
+                store_u16(base + f->presence, f->cap);
+            }
         }
-        }
-        const struct exi_type *t = &c->types[f->type];
-        if (f->kind == EXI_K_COMPLEX) {
-            if (depth >= EXI_MAX_DEPTH)
-                return fail(d->err, CCS_EUNSUPP, next * 8 - avail, t->aux, 0xFFFF);
+        s = pr->next;
+        switch (EXI_OP_HANDLER(op)) {
+        case EXI_OP_COMPLEX:
+            if (depth >= EXI_MAX_DEPTH) {
+                R_SAVE();
+                return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), t->aux, 0xFFFF);
+            }
             stack[depth].base = base;
-            stack[depth].s = pr->next;
+            stack[depth].s = s;
             depth++;
             base = dst;
             clear_presence(c, t, base);
             s = t->aux;
             continue;
+        case EXI_OP_NBIT:
+        case EXI_OP_ENUM: { /* CH, the fixed-width value and EE in one read */
+            unsigned vw = t->bits + 2u;
+            if (!R_NEED(vw)) {
+                rc = CCS_ETRUNC;
+                goto fail;
+            }
+            uint32_t v = R_PEEK(vw);
+            R_SKIP(vw);
+            used += vw;
+            if (v >> (vw - 1) || (v & 1u)) {
+                rc = CCS_EUNSUPP;
+                goto fail;
+            }
+            v >>= 1;
+            if (v > (unsigned)t->aux - (EXI_OP_HANDLER(op) == EXI_OP_ENUM)) { /* ENUM: aux literals */
+                rc = CCS_ERANGE;
+                goto fail;
+            }
+            /* NBIT storage holds the schema's whole range (tools/exigen), so min + v fits it */
+            store_sized(dst, EXI_OP_LOG2(op), (uint64_t)((int64_t)t->min + v));
+            continue;
         }
-        int rc;
-        if (f->role != EXI_R_ELEM) {
-            R_SAVE();
-            rc = exi_value_decode(&d->r, t, dst);
-            R_LOAD();
-        } else if (f->kind == EXI_K_BOOL || f->kind == EXI_K_NBIT || f->kind == EXI_K_ENUM) {
-            /* CH, the fixed-width value and EE in one read */
-            unsigned vw = f->kind == EXI_K_BOOL ? 1u : t->bits;
-            if (!R_NEED(vw + 2))
-                return fail(d->err, CCS_ETRUNC, at, s, (uint16_t)fi);
-            uint32_t v = R_PEEK(vw + 2);
-            R_SKIP(vw + 2);
-            rc = v >> (vw + 1) || (v & 1u) ? CCS_EUNSUPP : exi_value_set_small(t, (v >> 1) & ((1u << vw) - 1u), dst);
-        } else {
-            rc = 1;
-            if ((f->kind == EXI_K_INT || f->kind == EXI_K_UINT) && R_NEED(19)) {
+        case EXI_OP_UINT:
+        case EXI_OP_INT:
+            if (R_NEED(19)) {
                 /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
                  * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
-                unsigned sb = f->kind == EXI_K_INT;
+                unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT, lg = EXI_OP_LOG2(op);
                 uint32_t v = R_PEEK(18 + sb);
-                unsigned g1 = v >> 9 & 0xFFu, g2 = v >> 1 & 0xFFu;
+                unsigned g1 = v >> 9 & 0xFFu, g2 = v >> 1 & 0xFFu, neg = sb & (v >> 17);
+                uint64_t u;
                 if (v >> (17 + sb)) {
-                    /* CH is not 0: the general path refuses it */
+                    u = ~(uint64_t)0; /* CH is not 0: the general path refuses it */
                 } else if (!(g1 & 0x80u) && !(v & 0x100u)) {
                     R_SKIP(10 + sb);
-                    rc = exi_value_set_int(t, sb & (v >> 17), g1, dst);
+                    used += 10 + sb;
+                    u = g1;
                 } else if ((g1 & 0x80u) && !(g2 & 0x80u) && !(v & 1u)) {
                     R_SKIP(18 + sb);
-                    rc = exi_value_set_int(t, sb & (v >> 17), (g1 & 0x7Fu) | (uint64_t)g2 << 7, dst);
+                    used += 18 + sb;
+                    u = (g1 & 0x7Fu) | g2 << 7;
+                } else {
+                    u = ~(uint64_t)0;
+                }
+                if (u != ~(uint64_t)0) { /* at most 14 bits: a range check only for 1-byte storage */
+                    uint64_t x = neg ? ~u : u;
+                    if (lg == 0 && (sb ? (int64_t)x < -128 || (int64_t)x > 127 : u > 255)) {
+                        rc = CCS_ERANGE;
+                        goto fail;
+                    }
+                    store_sized(dst, lg, x);
+                    continue;
                 }
             }
-            if (rc == 1) { /* longer, too close to the end, or another shape: the general path */
-                R_SAVE();
-                rc = dec_simple_general(d, t, dst);
-                R_LOAD();
-            }
+            /* fall through - longer, too close to the end, or another shape: the general path */
+        case EXI_OP_ELEM:
+            R_SAVE();
+            at = exi_reader_pos(&d->r) - used;
+            rc = dec_simple_general(d, t, dst);
+            R_LOAD();
+            break;
+        default: /* EXI_OP_VALUE */
+            R_SAVE();
+            at = exi_reader_pos(&d->r) - used;
+            rc = exi_value_decode(&d->r, t, dst);
+            R_LOAD();
+            break;
         }
         if (rc)
-            return fail(d->err, rc, at, s, (uint16_t)fi);
-        s = pr->next;
+            return fail(d->err, rc, at, (uint16_t)(head - prods), (uint16_t)fi);
+        continue;
+fail:
+        R_SAVE();
+        return fail(d->err, rc, exi_reader_pos(&d->r) - used, (uint16_t)(head - prods), (uint16_t)fi);
     }
 }
 
@@ -274,11 +336,11 @@ static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *sr
                      unsigned cw)
 {
     const struct exi_type *t = &e->c->types[f->type];
-    if (f->role == EXI_R_ELEM && f->kind != EXI_K_COMPLEX) {
-        if (f->kind == EXI_K_BOOL || f->kind == EXI_K_ENUM || f->kind == EXI_K_NBIT) {
+    if (f->role == EXI_R_ELEM && t->kind != EXI_K_COMPLEX) {
+        if (t->kind == EXI_K_BOOL || t->kind == EXI_K_ENUM || t->kind == EXI_K_NBIT) {
             /* CH (0), the fixed-width value, EE (0) in one write with the event code */
             int64_t v = exi_value_small_code(t, src);
-            unsigned w = (f->kind == EXI_K_BOOL ? 1u : t->bits) + 2u;
+            unsigned w = (t->kind == EXI_K_BOOL ? 1u : t->bits) + 2u;
             if (v < 0)
                 return (int)v;
             if (cw + w <= 32)
@@ -286,9 +348,9 @@ static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *sr
             int rc = exi_write_bits(&e->w, cw, code);
             return rc ? rc : exi_write_bits(&e->w, w, (uint32_t)v << 1);
         }
-        if (f->kind == EXI_K_INT || (f->kind == EXI_K_UINT && t->size < 8)) {
+        if (t->kind == EXI_K_INT || (t->kind == EXI_K_UINT && t->size < 8)) {
             /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
-            int64_t x = exi_load_int(src, t->size, f->kind == EXI_K_INT);
+            int64_t x = exi_load_int(src, t->size, t->kind == EXI_K_INT);
             uint64_t mag = x < 0 ? (uint64_t)(-(x + 1)) : (uint64_t)x;
             if (mag < (1u << 21)) {
                 uint32_t groups = (uint32_t)(mag & 0x7Fu);
@@ -297,7 +359,7 @@ static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *sr
                     groups = (groups | 0x80u) << 8 | (uint32_t)(rest & 0x7Fu);
                 /* groups now holds group 1 first (most significant byte); shift into place after CH/sign */
                 uint32_t bits = (x < 0 ? 1u : 0u) << (8 * k + 1) | groups << 1;
-                unsigned w = 8 * k + 2 + (f->kind == EXI_K_INT);
+                unsigned w = 8 * k + 2 + (t->kind == EXI_K_INT);
                 if (cw + w <= 32)
                     return exi_write_bits(&e->w, cw + w, code << w | bits);
                 int rc = exi_write_bits(&e->w, cw, code);
@@ -308,7 +370,7 @@ static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *sr
     int rc = exi_write_bits(&e->w, cw, code);
     if (rc)
         return rc;
-    if (f->kind == EXI_K_COMPLEX)
+    if (t->kind == EXI_K_COMPLEX)
         return enc_complex(e, f->type, src, depth + 1);
     if (f->role != EXI_R_ELEM)
         return exi_value_encode(&e->w, t, src);
