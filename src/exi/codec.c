@@ -315,6 +315,19 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
         }                                                                                                        \
     } while (0)
 
+/* The event code of production `want` among the nprods of a state (p0: its first), or nprods if it has none:
+ * `guess` first, then a search from `from`. */
+static inline unsigned prod_code(const struct exi_prod *p0, unsigned nprods, unsigned want, unsigned guess,
+                                 unsigned from)
+{
+    if (guess < nprods && p0[guess].field == want)
+        return guess;
+    unsigned code = from < nprods ? from : 0;
+    while (code < nprods && p0[code].field != want)
+        code++;
+    return code;
+}
+
 struct enc_frame {
     const uint8_t *base;
     uint16_t fi, fend, s, k;
@@ -340,63 +353,15 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     W_LOAD();
     struct enc_frame stack[EXI_MAX_DEPTH];
     for (;;) {
-        const struct exi_field *f = &fields[fi];
-        unsigned op = 0, n = 1, skip = 1, from = 0;
-        want = EXI_PROD_EE;
-        if (fi < fend) {
-            op = f->op;
-            want = fi;
-            if (op >> 5) {
-                unsigned pk = EXI_OP_PRESENCE(op);
-                if (pk == EXI_P_FLAG) {
-                    n = base[f->presence] != 0;
-                } else if (pk == EXI_P_ARRAY) {
-                    n = load_u16(base + f->presence);
-                    if (n > f->cap) {
-                        rc = CCS_EINVAL;
-                        goto fail;
-                    }
-                } else { /* the whole choice at once: a root's event code is its selector - 1, a choice member's
-                          * code is at least its selector - 1 */
-                    int root = pk == EXI_P_ROOT;
-                    unsigned sel = root ? load_u16(base + f->presence) : base[f->presence];
-                    unsigned j = sel - 1u; /* members are numbered from 1 in field order: try that first */
-                    skip = root ? fend - fi : f->cap;
-                    if (j >= skip || (root ? f[j].cap : f[j].choice) != sel)
-                        for (j = 0; j < skip && (root ? f[j].cap : f[j].choice) != sel; j++)
-                            ;
-                    if (j < skip) {
-                        f += j;
-                        op = f->op;
-                        want = fi + j;
-                        from = sel - 1u;
-                    } else {
-                        n = 0; /* nothing chosen: the grammar decides whether that is allowed */
-                    }
-                }
-            }
-            if (k >= n) { /* none (left) */
-                fi += skip;
-                k = 0;
-                continue;
-            }
-        }
-        /* The event code of production `want` in state s. First guess, right in most states: productions are
-         * sorted in field order, so a member's code is its distance from the state's first member; EE is the
-         * last production (unless characters follow). */
         const struct exi_prod *head = &prods[s], *p0 = head + 1;
-        unsigned nprods = head->field, cw = head->next;
-        unsigned code = want == EXI_PROD_EE ? nprods - 1u : want >= p0->field ? want - p0->field : from;
-        if (code >= nprods || p0[code].field != want) {
-            for (code = from < nprods ? from : 0; code < nprods && p0[code].field != want; code++)
-                ;
-            if (code == nprods) {
+        unsigned nprods = head->field, cw = head->next, code;
+        if (fi >= fend) { /* EE: the last production, unless characters follow */
+            want = EXI_PROD_EE;
+            code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
+            if (code >= nprods) {
                 rc = CCS_EINVAL;
                 goto fail;
             }
-        }
-        s = p0[code].next;
-        if (want == EXI_PROD_EE) {
             W_PUT(cw, code);
             if (!depth)
                 break;
@@ -408,6 +373,51 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             k = stack[depth].k;
             continue;
         }
+        const struct exi_field *f = &fields[fi];
+        unsigned op = f->op, n = 1, skip = 1, from = 0;
+        want = fi;
+        if (op >> 5) {
+            unsigned pk = EXI_OP_PRESENCE(op);
+            if (pk == EXI_P_FLAG) {
+                n = base[f->presence] != 0;
+            } else if (pk == EXI_P_ARRAY) {
+                n = load_u16(base + f->presence);
+                if (n > f->cap) {
+                    rc = CCS_EINVAL;
+                    goto fail;
+                }
+            } else { /* the whole choice at once: a root's event code is its selector - 1, a choice member's
+                      * code is at least its selector - 1 */
+                int root = pk == EXI_P_ROOT;
+                unsigned sel = root ? load_u16(base + f->presence) : base[f->presence];
+                unsigned j = sel - 1u; /* members are numbered from 1 in field order: try that first */
+                skip = root ? fend - fi : f->cap;
+                if (j >= skip || (root ? f[j].cap : f[j].choice) != sel)
+                    for (j = 0; j < skip && (root ? f[j].cap : f[j].choice) != sel; j++)
+                        ;
+                if (j < skip) {
+                    f += j;
+                    op = f->op;
+                    want = fi + j;
+                    from = sel - 1u;
+                } else {
+                    n = 0; /* nothing chosen: the grammar decides whether that is allowed */
+                }
+            }
+        }
+        if (k >= n) { /* none (left) */
+            fi += skip;
+            k = 0;
+            continue;
+        }
+        /* First guess, right in most states: productions are sorted in field order, so a member's code is its
+         * distance from the state's first member. */
+        code = prod_code(p0, nprods, want, want - p0->field, from);
+        if (code >= nprods) {
+            rc = CCS_EINVAL;
+            goto fail;
+        }
+        s = p0[code].next;
         const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
         if (k)
@@ -424,7 +434,12 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 rc = CCS_EUNSUPP;
                 goto fail;
             }
-            stack[depth++] = (struct enc_frame){base, (uint16_t)fi, (uint16_t)fend, s, (uint16_t)k};
+            stack[depth].base = base;
+            stack[depth].fi = (uint16_t)fi;
+            stack[depth].fend = (uint16_t)fend;
+            stack[depth].s = s;
+            stack[depth].k = (uint16_t)k;
+            depth++;
             base = src;
             fi = t->first;
             fend = fi + t->nfields;
