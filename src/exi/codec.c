@@ -353,9 +353,10 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     W_LOAD();
     struct enc_frame stack[EXI_MAX_DEPTH];
     for (;;) {
-        const struct exi_prod *head = &prods[s], *p0 = head + 1;
-        unsigned nprods = head->field, cw = head->next, code;
+        const struct exi_prod *head, *p0;
+        unsigned nprods, cw, code;
         if (fi >= fend) { /* EE: the last production, unless characters follow */
+            head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
             want = EXI_PROD_EE;
             code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
             if (code >= nprods) {
@@ -412,6 +413,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         }
         /* First guess, right in most states: productions are sorted in field order, so a member's code is its
          * distance from the state's first member. */
+        head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
         code = prod_code(p0, nprods, want, want - p0->field, from);
         if (code >= nprods) {
             rc = CCS_EINVAL;
