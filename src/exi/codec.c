@@ -195,12 +195,12 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             uint32_t v = R_PEEK(vw);
             R_SKIP(vw);
             used += vw;
-            if (v >> (vw - 1) || (v & 1u)) {
+            if (v & (1u | 1u << (vw - 1))) { /* CH or EE not 0 */
                 rc = CCS_EUNSUPP;
                 goto fail;
             }
             v >>= 1;
-            if (v > (unsigned)t->aux - (EXI_OP_HANDLER(op) == EXI_OP_ENUM)) { /* ENUM: aux literals */
+            if (v + (EXI_OP_HANDLER(op) == EXI_OP_ENUM) > t->aux) { /* ENUM: aux literals, NBIT: v <= aux */
                 rc = CCS_ERANGE;
                 goto fail;
             }
