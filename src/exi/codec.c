@@ -1,5 +1,6 @@
 /* The table-walking EXI codec: decodes a stream into the generated structs and encodes them back, driven by
- * the grammar tables of include/ccsplc/core/exi.h. Recursive per element; depth bounded by EXI_MAX_DEPTH. */
+ * the grammar tables of include/ccsplc/core/exi.h. One loop per direction with an explicit stack of open
+ * elements (at most EXI_MAX_DEPTH) and one dispatch per event on the field's op byte. */
 #include <string.h>
 
 #include "bitstream.h"
