@@ -86,17 +86,6 @@ struct dec_frame {
     uint16_t s;
 };
 
-/* An integer value into storage of 1 << lg bytes. */
-static inline void store_sized(uint8_t *dst, unsigned lg, uint64_t v)
-{
-    switch (lg) {
-    case 0: *dst = (uint8_t)v; break;
-    case 1: { uint16_t x = (uint16_t)v; memcpy(dst, &x, 2); break; }
-    case 2: { uint32_t x = (uint32_t)v; memcpy(dst, &x, 4); break; }
-    default: memcpy(dst, &v, 8); break;
-    }
-}
-
 /* One event per turn: the state's event code, its production, then the field's op byte decides the rest. The
  * event's start position (for error reports) is worked out only when it fails: `used` bits of it are read. */
 static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
@@ -206,7 +195,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
                 goto fail;
             }
             /* NBIT storage holds the schema's whole range (tools/exigen), so min + v fits it */
-            store_sized(dst, EXI_OP_LOG2(op), (uint64_t)((int64_t)t->min + v));
+            exi_store_int(dst, 1u << EXI_OP_LOG2(op), (uint64_t)((int64_t)t->min + v));
             continue;
         }
         case EXI_OP_UINT:
@@ -237,7 +226,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
                         rc = CCS_ERANGE;
                         goto fail;
                     }
-                    store_sized(dst, lg, x);
+                    exi_store_int(dst, 1u << lg, x);
                     continue;
                 }
             }
