@@ -53,14 +53,14 @@ void v2g_facts_get(const struct exi_proto *p, const void *doc, v2g_facts *out)
     if (hi < 0)
         hi = child(p, mi, msg, "Header", &header);
     int si = child(p, hi, header, "SessionID", &v);
-    if (si >= 0 && p->codec->fields[si].kind == EXI_K_BINARY) {
+    if (si >= 0 && p->codec->types[p->codec->fields[si].type].kind == EXI_K_BINARY) {
         uint16_t len;
         memcpy(&len, v, sizeof len);
         out->sid = v + sizeof len;
         out->sid_len = len;
     }
     int ci = child(p, mi, msg, "ResponseCode", &v);
-    if (ci >= 0 && p->codec->fields[ci].kind == EXI_K_ENUM) {
+    if (ci >= 0 && p->codec->types[p->codec->fields[ci].type].kind == EXI_K_ENUM) {
         const struct exi_field *f = &p->codec->fields[ci];
         uint64_t code = exi_load_uint(v, p->codec->types[f->type].size);
         if (code < p->codec->types[f->type].aux)

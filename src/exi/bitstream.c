@@ -11,10 +11,21 @@ void exi_reader_init(struct exi_reader *r, const uint8_t *buf, size_t nbytes, si
 
 void exi_reader_refill_slow(struct exi_reader *r)
 {
-    while (r->avail <= 56 && r->next < r->nbytes) {
-        r->win |= (uint64_t)r->buf[r->next++] << (56 - r->avail);
-        r->avail += 8;
+    /* Fewer than 8 bytes left: the buffer's last 8 bytes in one load, shifted so that the next byte leads (the
+     * bytes past what is counted are the stream's own or zeros, as exi_reader_refill allows). */
+    size_t left = r->nbytes - r->next, take = (63u - r->avail) >> 3;
+    if (r->avail > 56 || !left)
+        return;
+    if (take > left)
+        take = left;
+    if (r->nbytes >= 8) {
+        r->win |= exi_load_be64(r->buf + r->nbytes - 8) << (8 * (8 - left)) >> r->avail;
+    } else {
+        for (size_t i = 0; i < take; i++)
+            r->win |= (uint64_t)r->buf[r->next + i] << (56 - r->avail - 8 * i);
     }
+    r->next += take;
+    r->avail += 8u * (unsigned)take;
 }
 
 int exi_writer_drain(struct exi_writer *w)

@@ -1,5 +1,6 @@
 /* The table-walking EXI codec: decodes a stream into the generated structs and encodes them back, driven by
- * the grammar tables of include/ccsplc/core/exi.h. Recursive per element; depth bounded by EXI_MAX_DEPTH. */
+ * the grammar tables of include/ccsplc/core/exi.h. One loop per direction with an explicit stack of open
+ * elements (at most EXI_MAX_DEPTH) and one dispatch per event on the field's op byte. */
 #include <string.h>
 
 #include "bitstream.h"
@@ -85,32 +86,45 @@ struct dec_frame {
     uint16_t s;
 };
 
+/* One event per turn: the state's event code, its production, then the field's op byte decides the rest. The
+ * event's start position (for error reports) is worked out only when it fails: `used` bits of it are read. */
 static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
 {
     const struct exi_codec *c = d->c;
+    const struct exi_prod *prods = c->prods;
+    const struct exi_field *fields = c->fields;
+    const struct exi_type *types = c->types;
     const uint8_t *buf = d->r.buf;
-    size_t nbytes = d->r.nbytes, next;
+    size_t nbytes = d->r.nbytes, next, at;
     uint64_t win;
-    unsigned avail, depth = 0;
+    unsigned avail, depth = 0, used, fi;
+    int rc;
     R_LOAD();
     struct dec_frame stack[EXI_MAX_DEPTH];
-    clear_presence(c, &c->types[type], base);
-    uint16_t s = c->types[type].aux;
+    clear_presence(c, &types[type], base);
+    uint16_t s = types[type].aux;
     for (;;) {
-        const struct exi_prod *head = &c->prods[s];
+        const struct exi_prod *head = &prods[s];
         unsigned w = head->next;
-        size_t at = next * 8 - avail;
         uint32_t code = 0;
+        used = 0;
         if (w) {
-            if (!R_NEED(w))
-                return fail(d->err, CCS_ETRUNC, at, s, 0xFFFF);
+            if (!R_NEED(w)) {
+                fi = 0xFFFF;
+                rc = CCS_ETRUNC;
+                goto fail;
+            }
             code = R_PEEK(w);
             R_SKIP(w);
+            used = w;
         }
-        if (code >= head->field)
-            return fail(d->err, code == head->field ? CCS_EUNSUPP : CCS_EGRAMMAR, at, s, 0xFFFF);
+        if (code >= head->field) {
+            fi = 0xFFFF;
+            rc = code == head->field ? CCS_EUNSUPP : CCS_EGRAMMAR;
+            goto fail;
+        }
         const struct exi_prod *pr = &head[1 + code];
-        unsigned fi = pr->field;
+        fi = pr->field;
         if (fi >= EXI_PROD_OVF) { /* end element, or something this codec refuses */
             if (fi == EXI_PROD_EE) {
                 if (!depth) {
@@ -122,82 +136,120 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
                 s = stack[depth].s;
                 continue;
             }
-            if (fi >= EXI_PROD_ROOT)
-                return fail(d->err, CCS_EUNSUPP, at, s, 0xFFFF);
-            return fail(d->err, CCS_ECAP, at, s, (uint16_t)(fi & ~EXI_PROD_OVF));
+            rc = fi >= EXI_PROD_ROOT ? CCS_EUNSUPP : CCS_ECAP;
+            fi = fi >= EXI_PROD_ROOT ? 0xFFFF : fi & ~EXI_PROD_OVF;
+            goto fail;
         }
-        const struct exi_field *f = &c->fields[fi];
+        const struct exi_field *f = &fields[fi];
+        unsigned op = f->op;
         uint8_t *dst = base + f->offset;
-        if (f->pkind == EXI_P_FLAG)
-            base[f->presence] = 1;
-        else if (f->pkind != EXI_P_NONE) switch (f->pkind) {
-        case EXI_P_CHOICE:
-            base[f->presence] = f->choice;
-            break;
-        case EXI_P_ROOT:
-            store_u16(base + f->presence, f->cap);
-            break;
-        default: { /* EXI_P_ARRAY */
-            uint16_t n = load_u16(base + f->presence);
-            if (n >= f->cap)
-                return fail(d->err, CCS_ECAP, at, s, (uint16_t)fi);
-            dst += (size_t)n * c->types[f->type].size;
-            store_u16(base + f->presence, (uint16_t)(n + 1));
-            break;
+        const struct exi_type *t = &types[f->type];
+        if (op >> 5) {
+            if (EXI_OP_PRESENCE(op) == EXI_P_FLAG) {
+                base[f->presence] = 1;
+            } else if (EXI_OP_PRESENCE(op) == EXI_P_ARRAY) {
+                uint16_t n = load_u16(base + f->presence);
+                if (n >= f->cap) {
+                    rc = CCS_ECAP;
+                    goto fail;
+                }
+                dst += (size_t)n * t->size;
+                store_u16(base + f->presence, (uint16_t)(n + 1));
+            } else if (EXI_OP_PRESENCE(op) == EXI_P_CHOICE) {
+                base[f->presence] = f->choice;
+            } else { /* EXI_P_ROOT */
+                store_u16(base + f->presence, f->cap);
+            }
         }
-        }
-        const struct exi_type *t = &c->types[f->type];
-        if (f->kind == EXI_K_COMPLEX) {
-            if (depth >= EXI_MAX_DEPTH)
-                return fail(d->err, CCS_EUNSUPP, next * 8 - avail, t->aux, 0xFFFF);
+        s = pr->next;
+        switch (EXI_OP_HANDLER(op)) {
+        case EXI_OP_COMPLEX:
+            if (depth >= EXI_MAX_DEPTH) {
+                R_SAVE();
+                return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), t->aux, 0xFFFF);
+            }
             stack[depth].base = base;
-            stack[depth].s = pr->next;
+            stack[depth].s = s;
             depth++;
             base = dst;
             clear_presence(c, t, base);
             s = t->aux;
             continue;
+        case EXI_OP_NBIT:
+        case EXI_OP_ENUM: { /* CH, the fixed-width value and EE in one read */
+            unsigned vw = t->bits + 2u;
+            if (!R_NEED(vw)) {
+                rc = CCS_ETRUNC;
+                goto fail;
+            }
+            uint32_t v = R_PEEK(vw);
+            R_SKIP(vw);
+            used += vw;
+            if (v & (1u | 1u << (vw - 1))) { /* CH or EE not 0 */
+                rc = CCS_EUNSUPP;
+                goto fail;
+            }
+            v >>= 1;
+            if (v + (EXI_OP_HANDLER(op) == EXI_OP_ENUM) > t->aux) { /* ENUM: aux literals, NBIT: v <= aux */
+                rc = CCS_ERANGE;
+                goto fail;
+            }
+            /* NBIT storage holds the schema's whole range (tools/exigen), so min + v fits it */
+            exi_store_int(dst, 1u << EXI_OP_LOG2(op), (uint64_t)((int64_t)t->min + v));
+            continue;
         }
-        int rc;
-        if (f->role != EXI_R_ELEM) {
-            R_SAVE();
-            rc = exi_value_decode(&d->r, t, dst);
-            R_LOAD();
-        } else if (f->kind == EXI_K_BOOL || f->kind == EXI_K_NBIT || f->kind == EXI_K_ENUM) {
-            /* CH, the fixed-width value and EE in one read */
-            unsigned vw = f->kind == EXI_K_BOOL ? 1u : t->bits;
-            if (!R_NEED(vw + 2))
-                return fail(d->err, CCS_ETRUNC, at, s, (uint16_t)fi);
-            uint32_t v = R_PEEK(vw + 2);
-            R_SKIP(vw + 2);
-            rc = v >> (vw + 1) || (v & 1u) ? CCS_EUNSUPP : exi_value_set_small(t, (v >> 1) & ((1u << vw) - 1u), dst);
-        } else {
-            rc = 1;
-            if ((f->kind == EXI_K_INT || f->kind == EXI_K_UINT) && R_NEED(19)) {
+        case EXI_OP_UINT:
+        case EXI_OP_INT:
+            if (R_NEED(19)) {
                 /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
                  * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
-                unsigned sb = f->kind == EXI_K_INT;
+                unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT, lg = EXI_OP_LOG2(op);
                 uint32_t v = R_PEEK(18 + sb);
-                unsigned g1 = v >> 9 & 0xFFu, g2 = v >> 1 & 0xFFu;
+                unsigned g1 = v >> 9 & 0xFFu, g2 = v >> 1 & 0xFFu, neg = sb & (v >> 17);
+                uint64_t u;
                 if (v >> (17 + sb)) {
-                    /* CH is not 0: the general path refuses it */
+                    u = ~(uint64_t)0; /* CH is not 0: the general path refuses it */
                 } else if (!(g1 & 0x80u) && !(v & 0x100u)) {
                     R_SKIP(10 + sb);
-                    rc = exi_value_set_int(t, sb & (v >> 17), g1, dst);
+                    used += 10 + sb;
+                    u = g1;
                 } else if ((g1 & 0x80u) && !(g2 & 0x80u) && !(v & 1u)) {
                     R_SKIP(18 + sb);
-                    rc = exi_value_set_int(t, sb & (v >> 17), (g1 & 0x7Fu) | (uint64_t)g2 << 7, dst);
+                    used += 18 + sb;
+                    u = (g1 & 0x7Fu) | g2 << 7;
+                } else {
+                    u = ~(uint64_t)0;
+                }
+                if (u != ~(uint64_t)0) { /* at most 14 bits: a range check only for 1-byte storage */
+                    uint64_t x = neg ? ~u : u;
+                    if (lg == 0 && (sb ? (int64_t)x < -128 || (int64_t)x > 127 : u > 255)) {
+                        rc = CCS_ERANGE;
+                        goto fail;
+                    }
+                    exi_store_int(dst, 1u << lg, x);
+                    continue;
                 }
             }
-            if (rc == 1) { /* longer, too close to the end, or another shape: the general path */
-                R_SAVE();
-                rc = dec_simple_general(d, t, dst);
-                R_LOAD();
-            }
+            /* fall through - longer, too close to the end, or another shape: the general path */
+        case EXI_OP_ELEM:
+            R_SAVE();
+            at = exi_reader_pos(&d->r) - used;
+            rc = dec_simple_general(d, t, dst);
+            R_LOAD();
+            break;
+        default: /* EXI_OP_VALUE */
+            R_SAVE();
+            at = exi_reader_pos(&d->r) - used;
+            rc = exi_value_decode(&d->r, t, dst);
+            R_LOAD();
+            break;
         }
         if (rc)
-            return fail(d->err, rc, at, s, (uint16_t)fi);
-        s = pr->next;
+            return fail(d->err, rc, at, (uint16_t)(head - prods), (uint16_t)fi);
+        continue;
+fail:
+        R_SAVE();
+        return fail(d->err, rc, exi_reader_pos(&d->r) - used, (uint16_t)(head - prods), (uint16_t)fi);
     }
 }
 
@@ -227,144 +279,225 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
     return exi_decode_ex(c, buf, len, doc, NULL);
 }
 
-static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsigned depth);
+/* The encoder walks the struct with an explicit stack of open complex elements, like the decoder, and keeps the
+ * bit writer in local variables: acc holds nacc (< 32 between writes) pending bits, stored 4 bytes at a time. */
+#define W_SAVE() (e->w.acc = acc, e->w.nacc = nacc, e->w.nbytes = nbytes)
+#define W_LOAD() (acc = e->w.acc, nacc = e->w.nacc, nbytes = e->w.nbytes)
+/* Append n (<= 32) bits v (v < 2^n); on a full buffer jump to fail with rc set. */
+#define W_PUT(n, v)                                                                                              \
+    do {                                                                                                         \
+        acc = acc << (n) | (v);                                                                                  \
+        nacc += (n);                                                                                             \
+        if (nacc >= 32) {                                                                                        \
+            if (nbytes + 4 <= cap) {                                                                             \
+                uint32_t x_ = (uint32_t)(acc >> (nacc - 32));                                                    \
+                out[nbytes] = (uint8_t)(x_ >> 24), out[nbytes + 1] = (uint8_t)(x_ >> 16);                        \
+                out[nbytes + 2] = (uint8_t)(x_ >> 8), out[nbytes + 3] = (uint8_t)x_;                             \
+                nbytes += 4;                                                                                     \
+                nacc -= 32;                                                                                      \
+            } else {                                                                                             \
+                W_SAVE();                                                                                        \
+                rc = exi_writer_drain(&e->w);                                                                    \
+                W_LOAD();                                                                                        \
+                if (rc)                                                                                          \
+                    goto fail;                                                                                   \
+            }                                                                                                    \
+        }                                                                                                        \
+    } while (0)
 
-/* How many instances of field f the struct holds (arrays: its count, refused above the capacity). */
-static int instances(const struct exi_field *f, const uint8_t *base)
+/* The event code of production `want` among the nprods of a state (p0: its first), or nprods if it has none:
+ * `guess` first, then a search from `from`. */
+static inline unsigned prod_code(const struct exi_prod *p0, unsigned nprods, unsigned want, unsigned guess,
+                                 unsigned from)
 {
-    switch (f->pkind) {
-    case EXI_P_FLAG: return base[f->presence] != 0;
-    case EXI_P_CHOICE: return base[f->presence] == f->choice;
-    case EXI_P_ROOT: return load_u16(base + f->presence) == f->cap;
-    case EXI_P_ARRAY: {
-        uint16_t n = load_u16(base + f->presence);
-        return n > f->cap ? CCS_EINVAL : n;
-    }
-    default: return 1;
-    }
+    if (guess < nprods && p0[guess].field == want)
+        return guess;
+    unsigned code = from < nprods ? from : 0;
+    while (code < nprods && p0[code].field != want)
+        code++;
+    return code;
 }
 
-/* The event code of production `want` (a field index or EXI_PROD_EE) in state *s, into *code with its width as
- * the return value, and move on; the caller writes it (together with a short value when it can). A field the
- * grammar does not allow here (two alternatives of one choice, a required member missing before it) is refused
- * rather than dropped. */
-#if defined(__GNUC__)
-__attribute__((always_inline)) /* inlined, the encoder runs ~10 % faster */
-#endif
-static inline int find_event(struct enc *e, uint16_t *s, uint16_t want, unsigned from, uint32_t *code_out)
-{
-    const struct exi_prod *head = &e->c->prods[*s], *p0 = head + 1;
-    unsigned nprods = head->field;
-    /* First guess, right in most states: productions are sorted in field order, so a member's code is its
-     * distance from the state's first member; EE is the last production (unless characters follow). */
-    unsigned code = want == EXI_PROD_EE ? nprods - 1u : want >= p0->field ? (unsigned)(want - p0->field) : from;
-    if (code >= nprods || p0[code].field != want) {
-        for (code = from < nprods ? from : 0; code < nprods && p0[code].field != want; code++)
-            ;
-        if (code == nprods)
-            return fail(e->err, CCS_EINVAL, exi_writer_pos(&e->w), *s, want == EXI_PROD_EE ? 0xFFFF : want);
-    }
-    *s = p0[code].next;
-    *code_out = code;
-    return head->next;
-}
-
-/* The value of field f at src, after its event code (cw bits of code), written in one go where they fit. */
-static int enc_value(struct enc *e, const struct exi_field *f, const uint8_t *src, unsigned depth, uint32_t code,
-                     unsigned cw)
-{
-    const struct exi_type *t = &e->c->types[f->type];
-    if (f->role == EXI_R_ELEM && f->kind != EXI_K_COMPLEX) {
-        if (f->kind == EXI_K_BOOL || f->kind == EXI_K_ENUM || f->kind == EXI_K_NBIT) {
-            /* CH (0), the fixed-width value, EE (0) in one write with the event code */
-            int64_t v = exi_value_small_code(t, src);
-            unsigned w = (f->kind == EXI_K_BOOL ? 1u : t->bits) + 2u;
-            if (v < 0)
-                return (int)v;
-            if (cw + w <= 32)
-                return exi_write_bits(&e->w, cw + w, code << w | (uint32_t)v << 1);
-            int rc = exi_write_bits(&e->w, cw, code);
-            return rc ? rc : exi_write_bits(&e->w, w, (uint32_t)v << 1);
-        }
-        if (f->kind == EXI_K_INT || (f->kind == EXI_K_UINT && t->size < 8)) {
-            /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
-            int64_t x = exi_load_int(src, t->size, f->kind == EXI_K_INT);
-            uint64_t mag = x < 0 ? (uint64_t)(-(x + 1)) : (uint64_t)x;
-            if (mag < (1u << 21)) {
-                uint32_t groups = (uint32_t)(mag & 0x7Fu);
-                unsigned k = 1;
-                for (uint64_t rest = mag >> 7; rest; rest >>= 7, k++)
-                    groups = (groups | 0x80u) << 8 | (uint32_t)(rest & 0x7Fu);
-                /* groups now holds group 1 first (most significant byte); shift into place after CH/sign */
-                uint32_t bits = (x < 0 ? 1u : 0u) << (8 * k + 1) | groups << 1;
-                unsigned w = 8 * k + 2 + (f->kind == EXI_K_INT);
-                if (cw + w <= 32)
-                    return exi_write_bits(&e->w, cw + w, code << w | bits);
-                int rc = exi_write_bits(&e->w, cw, code);
-                return rc ? rc : exi_write_bits(&e->w, w, bits);
-            }
-        }
-    }
-    int rc = exi_write_bits(&e->w, cw, code);
-    if (rc)
-        return rc;
-    if (f->kind == EXI_K_COMPLEX)
-        return enc_complex(e, f->type, src, depth + 1);
-    if (f->role != EXI_R_ELEM)
-        return exi_value_encode(&e->w, t, src);
-    rc = exi_write_bits(&e->w, 1, 0); /* CH */
-    if (!rc)
-        rc = exi_value_encode(&e->w, t, src);
-    return rc ? rc : exi_write_bits(&e->w, 1, 0); /* EE */
-}
+struct enc_frame {
+    const uint8_t *base;
+    uint16_t fi, fend, s, k;
+};
 
 /* Encoding is driven by the struct: its members are in schema order, so each present one is looked up in the
- * current state's productions. A choice's members are consecutive fields and appear in a state in selector
- * order, so the chosen one is found directly and its code is at least selector - 1. */
-static int enc_complex(struct enc *e, uint16_t type, const uint8_t *base, unsigned depth)
+ * current state's productions (fields fi..fend of the open element; k: the next instance of an array). A
+ * choice's members are consecutive fields and appear in a state in selector order, so the chosen one is found
+ * directly and its code is at least selector - 1. A field the grammar does not allow where it stands (two
+ * alternatives of one choice, a required member missing before it) is refused rather than dropped. */
+static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
 {
     const struct exi_codec *c = e->c;
-    const struct exi_type *t = &c->types[type];
-    uint16_t s = t->aux;
-    if (depth > EXI_MAX_DEPTH)
-        return fail(e->err, CCS_EUNSUPP, exi_writer_pos(&e->w), s, 0xFFFF);
-    for (unsigned i = 0; i < t->nfields; i++) {
-        uint16_t fi = (uint16_t)(t->first + i);
-        const struct exi_field *f = &c->fields[fi];
-        unsigned from = 0;
-        if (f->pkind == EXI_P_CHOICE || f->pkind == EXI_P_ROOT) {
-            /* the whole choice at once: its members are consecutive; a root's event code is its selector - 1,
-             * a choice member's code is at least its selector - 1 */
-            int root = f->pkind == EXI_P_ROOT;
-            unsigned sel = root ? load_u16(base + f->presence) : base[f->presence];
-            unsigned members = root ? t->nfields - i : f->cap, j = 0;
-            while (j < members && (root ? f[j].cap : f[j].choice) != sel)
-                j++;
-            i += members - 1;
-            if (j == members)
-                continue; /* nothing chosen: the grammar decides whether that is allowed */
-            fi = (uint16_t)(fi + j);
-            f += j;
-            from = sel - 1u;
+    const struct exi_prod *prods = c->prods;
+    const struct exi_field *fields = c->fields;
+    const struct exi_type *types = c->types;
+    uint8_t *out = e->w.buf;
+    size_t cap = e->w.cap, nbytes;
+    uint64_t acc;
+    unsigned nacc, depth = 0, fi = types[type].first, fend = fi + types[type].nfields, k = 0, want = 0;
+    uint16_t s = types[type].aux;
+    int rc;
+    W_LOAD();
+    struct enc_frame stack[EXI_MAX_DEPTH];
+    for (;;) {
+        const struct exi_prod *head, *p0;
+        unsigned nprods, cw, code;
+        if (fi >= fend) { /* EE: the last production, unless characters follow */
+            head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
+            want = EXI_PROD_EE;
+            code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
+            if (code >= nprods) {
+                rc = CCS_EINVAL;
+                goto fail;
+            }
+            W_PUT(cw, code);
+            if (!depth)
+                break;
+            depth--;
+            base = stack[depth].base;
+            fi = stack[depth].fi;
+            fend = stack[depth].fend;
+            s = stack[depth].s;
+            k = stack[depth].k;
+            continue;
         }
-        int n = instances(f, base);
-        if (n < 0)
-            return fail(e->err, n, exi_writer_pos(&e->w), s, fi);
+        const struct exi_field *f = &fields[fi];
+        unsigned op = f->op, n = 1, skip = 1, from = 0;
+        want = fi;
+        if (op >> 5) {
+            unsigned pk = EXI_OP_PRESENCE(op);
+            if (pk == EXI_P_FLAG) {
+                n = base[f->presence] != 0;
+            } else if (pk == EXI_P_ARRAY) {
+                n = load_u16(base + f->presence);
+                if (n > f->cap) {
+                    rc = CCS_EINVAL;
+                    goto fail;
+                }
+            } else { /* the whole choice at once: a root's event code is its selector - 1, a choice member's
+                      * code is at least its selector - 1 */
+                int root = pk == EXI_P_ROOT;
+                unsigned sel = root ? load_u16(base + f->presence) : base[f->presence];
+                unsigned j = sel - 1u; /* members are numbered from 1 in field order: try that first */
+                skip = root ? fend - fi : f->cap;
+                if (j >= skip || (root ? f[j].cap : f[j].choice) != sel)
+                    for (j = 0; j < skip && (root ? f[j].cap : f[j].choice) != sel; j++)
+                        ;
+                if (j < skip) {
+                    f += j;
+                    op = f->op;
+                    want = fi + j;
+                    from = sel - 1u;
+                } else {
+                    n = 0; /* nothing chosen: the grammar decides whether that is allowed */
+                }
+            }
+        }
+        if (k >= n) { /* none (left) */
+            fi += skip;
+            k = 0;
+            continue;
+        }
+        /* First guess, right in most states: productions are sorted in field order, so a member's code is its
+         * distance from the state's first member. */
+        head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
+        code = prod_code(p0, nprods, want, want - p0->field, from);
+        if (code >= nprods) {
+            rc = CCS_EINVAL;
+            goto fail;
+        }
+        s = p0[code].next;
+        const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
-        for (int k = 0; k < n; k++) {
-            uint32_t code;
-            int rc = find_event(e, &s, fi, from, &code);
-            if (rc >= 0)
-                rc = enc_value(e, f, src, depth, code, (unsigned)rc);
+        if (k)
+            src += (size_t)k * t->size;
+        if (++k >= n) {
+            fi += skip;
+            k = 0;
+        }
+        unsigned lg = EXI_OP_LOG2(op);
+        switch (EXI_OP_HANDLER(op)) {
+        case EXI_OP_COMPLEX:
+            W_PUT(cw, code);
+            if (depth >= EXI_MAX_DEPTH) {
+                rc = CCS_EUNSUPP;
+                goto fail;
+            }
+            stack[depth].base = base;
+            stack[depth].fi = (uint16_t)fi;
+            stack[depth].fend = (uint16_t)fend;
+            stack[depth].s = s;
+            stack[depth].k = (uint16_t)k;
+            depth++;
+            base = src;
+            fi = t->first;
+            fend = fi + t->nfields;
+            s = t->aux;
+            k = 0;
+            continue;
+        case EXI_OP_NBIT:
+        case EXI_OP_ENUM: { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
+            int64_t v = EXI_OP_HANDLER(op) == EXI_OP_ENUM ? (int64_t)exi_load_uint(src, 1u << lg)
+                                                          : exi_load_int(src, 1u << lg, t->is_signed) - t->min;
+            if (v < 0 || v > (int64_t)t->aux - (EXI_OP_HANDLER(op) == EXI_OP_ENUM)) {
+                rc = CCS_ERANGE;
+                goto fail;
+            }
+            unsigned vw = t->bits + 2u;
+            if (cw + vw <= 32) {
+                W_PUT(cw + vw, code << vw | (uint32_t)v << 1);
+            } else {
+                W_PUT(cw, code);
+                W_PUT(vw, (uint32_t)v << 1);
+            }
+            continue;
+        }
+        case EXI_OP_UINT:
+        case EXI_OP_INT: {
+            /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
+            unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT;
+            int64_t x = exi_load_int(src, 1u << lg, (int)sb);
+            uint64_t mag = x < 0 ? (uint64_t)(-(x + 1)) : (uint64_t)x;
+            if (mag < (1u << 21) && (sb || lg < 3)) {
+                uint32_t groups = (uint32_t)(mag & 0x7Fu);
+                unsigned g = 1;
+                for (uint64_t rest = mag >> 7; rest; rest >>= 7, g++)
+                    groups = (groups | 0x80u) << 8 | (uint32_t)(rest & 0x7Fu);
+                /* groups now holds group 1 first (most significant byte); shift into place after CH/sign */
+                uint32_t bits = (x < 0 ? 1u : 0u) << (8 * g + 1) | groups << 1;
+                unsigned w = 8 * g + 2 + sb;
+                if (cw + w <= 32) {
+                    W_PUT(cw + w, code << w | bits);
+                } else {
+                    W_PUT(cw, code);
+                    W_PUT(w, bits);
+                }
+                continue;
+            }
+        }
+            /* fall through - a longer integer: the general path */
+        default: /* ELEM: CH, the value, EE; VALUE: the value alone */
+            W_PUT(cw, code);
+            if (EXI_OP_HANDLER(op) != EXI_OP_VALUE)
+                W_PUT(1, 0); /* CH */
+            W_SAVE();
+            rc = exi_value_encode(&e->w, t, src);
+            W_LOAD();
             if (rc)
-                return fail(e->err, rc, exi_writer_pos(&e->w), s, fi);
-            if (k + 1 < n)
-                src += c->types[f->type].size;
+                goto fail;
+            if (EXI_OP_HANDLER(op) != EXI_OP_VALUE)
+                W_PUT(1, 0); /* EE */
+            continue;
         }
     }
-    uint32_t code;
-    int cw = find_event(e, &s, EXI_PROD_EE, 0, &code);
-    return cw < 0 ? cw : exi_write_bits(&e->w, (unsigned)cw, code);
+    W_SAVE();
+    return 0;
+fail:
+    W_SAVE();
+    return fail(e->err, rc, exi_writer_pos(&e->w), s, (uint16_t)want);
 }
 
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,
@@ -384,7 +517,7 @@ int exi_encode_type(const struct exi_codec *c, uint16_t type, const void *doc, u
     int rc = exi_write_bits(&e.w, 8, EXI_HEADER);
     if (rc)
         return fail(err, rc, 0, 0, 0xFFFF);
-    if ((rc = enc_complex(&e, type, doc, 0)))
+    if ((rc = enc_run(&e, type, doc)))
         return rc;
     if ((rc = exi_writer_flush(&e.w)))
         return fail(err, rc, exi_writer_pos(&e.w), 0, 0xFFFF);

@@ -516,33 +516,47 @@ class Codec:
             return ("{EXI_K_COMPLEX, 0, 0, sizeof(struct %s), %d, %d, %d, 0, %d, %d, %d}"
                     % (g.cname, self.state_pos[g.state_base], g.field_base, len(g.fields), first, n8, n16))
         info = payload
-        extra = len(info.literals) if info.kind == "ENUM" else info.cap
+        extra = len(info.literals) if info.kind == "ENUM" else 1 if info.kind == "BOOL" else info.cap
+        bits = 1 if info.kind == "BOOL" else info.bits  # BOOL: a 1-bit range 0..1, decoded as an NBIT
         return ("{EXI_K_%s, %d, %d, %s, %s, 0, 0, %s, 0, 0, 0}"
-                % (info.kind, info.bits, 1 if info.signed else 0, info.size_expr, extra, info.min))
+                % (info.kind, bits, 1 if info.signed else 0, info.size_expr, extra, info.min))
 
     def _field_row(self, owner, f, ti):
         if isinstance(owner, DocGrammar):
             st = "struct %s" % owner.struct
             name, d = f
             return ("{offsetof(%s, %s), offsetof(%s, root), %d, EXI_P_ROOT, EXI_R_ELEM, 0, %s, %d}"
-                    % (st, name, st, ti, self._kind(ti), owner.qnames.index(d.qname) + 1))
+                    % (st, name, st, ti, self._op(ti, "elem", "EXI_P_ROOT"), owner.qnames.index(d.qname) + 1))
         st = "struct " + owner
         role = {"attr": "EXI_R_ATTR", "elem": "EXI_R_ELEM", "content": "EXI_R_CONTENT"}[f.role]
-        kind = self._kind(ti)
         if f.presence == "array":
             return ("{offsetof(%s, %s.array), offsetof(%s, %s.count), %d, EXI_P_ARRAY, %s, 0, %s, %s}"
-                    % (st, f.name, st, f.name, ti, role, kind, self.array_macro(owner, f)))
+                    % (st, f.name, st, f.name, ti, role, self._op(ti, f.role, "EXI_P_ARRAY"),
+                       self.array_macro(owner, f)))
         if f.presence == "flag":
             return ("{offsetof(%s, %s), offsetof(%s, has_%s), %d, EXI_P_FLAG, %s, 0, %s, 0}"
-                    % (st, f.name, st, f.name, ti, role, kind))
+                    % (st, f.name, st, f.name, ti, role, self._op(ti, f.role, "EXI_P_FLAG")))
         if f.presence == "choice":
             return ("{offsetof(%s, %s), offsetof(%s, %s), %d, EXI_P_CHOICE, %s, %d, %s, %d}"
-                    % (st, f.name, st, f.choice.name, ti, role, f.choice_value, kind, len(f.choice.fields)))
-        return "{offsetof(%s, %s), 0, %d, EXI_P_NONE, %s, 0, %s, 0}" % (st, f.name, ti, role, kind)
+                    % (st, f.name, st, f.choice.name, ti, role, f.choice_value, self._op(ti, f.role, "EXI_P_CHOICE"),
+                       len(f.choice.fields)))
+        return "{offsetof(%s, %s), 0, %d, EXI_P_NONE, %s, 0, %s, 0}" % (st, f.name, ti, role,
+                                                                       self._op(ti, f.role, "EXI_P_NONE"))
 
-    def _kind(self, ti):
+    def _op(self, ti, role, presence):
+        """The field's EXI_OP(): its handler in the codec, the storage size of an integer value, its presence."""
         kind, payload = self.types[ti]
-        return "EXI_K_COMPLEX" if kind == "COMPLEX" else "EXI_K_" + payload.kind
+        size = "1"
+        if kind == "COMPLEX":
+            handler = "COMPLEX"
+        elif role != "elem":
+            handler = "VALUE"
+        elif payload.kind in ("BOOL", "NBIT", "ENUM", "UINT", "INT"):
+            handler = "NBIT" if payload.kind == "BOOL" else payload.kind
+            size = payload.size_expr
+        else:
+            handler = "ELEM"
+        return "EXI_OP(EXI_OP_%s, %s, %s)" % (handler, size, presence)
 
     def _clear_list(self, g):
         """Offsets zeroed when an element of this type starts: flags and selectors, then counts."""

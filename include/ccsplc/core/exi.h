@@ -20,6 +20,16 @@ enum exi_kind {
 enum exi_presence { EXI_P_NONE, EXI_P_FLAG, EXI_P_ARRAY, EXI_P_CHOICE, EXI_P_ROOT };
 /* Where a field sits in XML terms. */
 enum exi_role { EXI_R_ELEM, EXI_R_ATTR, EXI_R_CONTENT };
+/* exi_field.op: how the codec treats one occurrence of a field, so that one load and one dispatch serve an event:
+ * bits 0-2 the handler, bits 3-4 the C storage of an integer value (log2 of its size), bits 5-7 the presence
+ * (enum exi_presence). NBIT also serves BOOL (a 1-bit range 0..1 in one byte); ELEM is an element with a string,
+ * binary or big-integer value; VALUE an attribute or character content (the value alone, no CH/EE). */
+enum exi_op { EXI_OP_COMPLEX, EXI_OP_NBIT, EXI_OP_ENUM, EXI_OP_UINT, EXI_OP_INT, EXI_OP_ELEM, EXI_OP_VALUE };
+#define EXI_OP_SIZE(n) ((n) == 1 ? 0u : (n) == 2 ? 8u : (n) == 4 ? 16u : 24u)
+#define EXI_OP(handler, size, presence) ((handler) | EXI_OP_SIZE(size) | (presence) << 5)
+#define EXI_OP_HANDLER(op) ((op) & 7u)
+#define EXI_OP_LOG2(op) ((op) >> 3 & 3u)
+#define EXI_OP_PRESENCE(op) ((op) >> 5)
 
 /* Special production codes (exi_prod.field); other values index fields, with EXI_PROD_OVF set for an
  * occurrence beyond the capacity of an array. */
@@ -38,10 +48,10 @@ enum exi_role { EXI_R_ELEM, EXI_R_ATTR, EXI_R_CONTENT };
 
 struct exi_type {
     uint8_t kind;      /* enum exi_kind */
-    uint8_t bits;      /* ENUM, NBIT: code width; BINARY: 1 = base64Binary, 0 = hexBinary (text form) */
+    uint8_t bits;      /* ENUM, NBIT: code width; BOOL: 1; BINARY: 1 = base64Binary, 0 = hexBinary (text form) */
     uint8_t is_signed; /* NBIT, INT: C storage is signed */
     uint32_t size;     /* sizeof the C value (array stride) */
-    uint16_t aux;      /* COMPLEX: start state; ENUM: literal count; STRING: most characters;
+    uint16_t aux;      /* COMPLEX: start state; ENUM: literal count; BOOL: 1; STRING: most characters;
                         * BINARY/BIGINT: capacity in bytes;
                         * NBIT: max - min (the schema's range, which the code width may exceed) */
     uint16_t first;    /* COMPLEX: first field */
@@ -59,7 +69,7 @@ struct exi_field {
     uint8_t pkind;     /* enum exi_presence */
     uint8_t role;      /* enum exi_role */
     uint8_t choice;    /* EXI_P_CHOICE: selector value */
-    uint8_t kind;      /* the value type's kind (a copy of types[type].kind, saves a lookup) */
+    uint8_t op;        /* EXI_OP(): handler, storage size and presence in one byte */
     uint16_t cap;      /* EXI_P_ARRAY: capacity; EXI_P_CHOICE: members in the choice (they are consecutive);
                         * EXI_P_ROOT: selector value = 1 + event code */
 };
