@@ -61,27 +61,101 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
     fields_split(fb, r);
 }
 
-void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r)
+/* A hash of a leaf name of n bytes: its first and last 8 bytes and its length (the rest is compared). */
+static uint32_t leaf_hash(const char *s, size_t n)
 {
-    r->fields = NULL;
-    r->nfields = 0;
-    fb->n = 0;
-    if (!p)
-        return;
-    size_t n = fb->bufcap ? exi_text_kv_buf(p, doc, '\n', fb->buf, fb->bufcap) : SIZE_MAX;
-    while (n >= fb->bufcap) { /* grow (the memory stream's buffer is replaced the first time) */
+    uint64_t a = 0, b = n;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            a = a << 8 | (uint8_t)s[i];
+    }
+    uint64_t h = (a ^ (b + n) * 0x9E3779B97F4A7C15u) * 0xC2B2AE3D27D4EB4Fu;
+    return (uint32_t)(h >> 32);
+}
+
+/* The slot of leaf (hash h) in x: where it is, or the empty one where it would go. */
+static unsigned index_slot(const struct dec_field_index *x, const dec_field *v, const char *leaf, uint32_t h)
+{
+    unsigned i = h & (DEC_INDEX_SLOTS - 1);
+    while (x->at[i] && (x->hash[i] != h || strcmp(v[x->at[i] - 1].leaf, leaf)))
+        i = (i + 1) & (DEC_INDEX_SLOTS - 1);
+    return i;
+}
+
+/* The first field of each leaf; none for a record with too many fields. */
+static const struct dec_field_index *index_build(struct dec_field_index *x, const dec_field *v, size_t n)
+{
+    if (n > DEC_INDEX_SLOTS / 2)
+        return NULL;
+    memset(x->at, 0, sizeof x->at);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t h = leaf_hash(v[k].leaf, (size_t)(v[k].value - 1 - v[k].leaf));
+        unsigned i = index_slot(x, v, v[k].leaf, h);
+        if (!x->at[i]) {
+            x->hash[i] = h;
+            x->at[i] = (uint16_t)(k + 1);
+        }
+    }
+    return x;
+}
+
+/* Room for a walk that needs n bytes and np pairs (the memory stream's buffer is replaced the first time). */
+static int fields_room(dec_fieldbuf *fb, size_t n, size_t np)
+{
+    if (n >= fb->bufcap) {
         size_t cap = n == SIZE_MAX ? 8192 : n + 1 > 2 * fb->bufcap ? n + 1 : 2 * fb->bufcap;
         char *b = realloc(fb->bufcap ? fb->buf : NULL, cap);
         if (!b)
-            return;
+            return -1;
         if (!fb->bufcap)
             free(fb->buf);
         fb->buf = b;
         fb->bufcap = cap;
-        n = exi_text_kv_buf(p, doc, '\n', fb->buf, fb->bufcap);
+    }
+    if (np > fb->pcap) {
+        exi_kv_pair *q = realloc(fb->pairs, np * sizeof *q);
+        if (!q)
+            return -1;
+        fb->pairs = q;
+        fb->pcap = np;
+    }
+    if (np > fb->cap) {
+        dec_field *v = realloc(fb->v, np * sizeof *v);
+        if (!v)
+            return -1;
+        fb->v = v;
+        fb->cap = np;
+    }
+    return 0;
+}
+
+void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r)
+{
+    r->fields = NULL;
+    r->nfields = 0;
+    r->index = NULL;
+    fb->n = 0;
+    if (!p)
+        return;
+    size_t np = 0;
+    size_t n = fb->bufcap ? exi_text_kv_pairs(p, doc, fb->buf, fb->bufcap, fb->pairs, fb->pcap, &np) : SIZE_MAX;
+    while (n >= fb->bufcap || np > fb->pcap) {
+        if (fields_room(fb, n, np < 64 ? 64 : np))
+            return;
+        n = exi_text_kv_pairs(p, doc, fb->buf, fb->bufcap, fb->pairs, fb->pcap, &np);
     }
     fb->len = n;
-    fields_split(fb, r);
+    for (size_t i = 0; i < np; i++) {
+        const exi_kv_pair *q = &fb->pairs[i];
+        fb->v[i] = (dec_field){fb->buf + q->key, fb->buf + q->value, fb->buf + q->leaf};
+    }
+    fb->n = np;
+    r->fields = fb->v;
+    r->nfields = np;
+    r->index = index_build(&fb->index, fb->v, np);
 }
 
 void dec_fields_free(dec_fieldbuf *fb)
@@ -90,10 +164,15 @@ void dec_fields_free(dec_fieldbuf *fb)
         fclose(fb->f);
     free(fb->buf);
     free(fb->v);
+    free(fb->pairs);
 }
 
 const char *dec_field_find(const dec_record *r, const char *leaf)
 {
+    if (r->index) {
+        unsigned i = index_slot(r->index, r->fields, leaf, leaf_hash(leaf, strlen(leaf)));
+        return r->index->at[i] ? r->fields[r->index->at[i] - 1].value : NULL;
+    }
     for (size_t i = 0; i < r->nfields; i++)
         if (r->fields[i].leaf[0] == leaf[0] && !strcmp(r->fields[i].leaf, leaf))
             return r->fields[i].value;
@@ -157,6 +236,18 @@ static const struct {
     {"EnergyTransfer", "RequestedEnergyTransferMode", NULL},
 };
 
+/* Append s to out (n used of cap) as snprintf would at out + *n: truncated, NUL-terminated; *n counts it all. */
+static void append(char *out, size_t cap, size_t *n, const char *s)
+{
+    size_t len = strlen(s);
+    if (*n < cap) {
+        size_t k = len < cap - *n - 1 ? len : cap - *n - 1;
+        memcpy(out + *n, s, k);
+        out[*n + k] = 0;
+    }
+    *n += len;
+}
+
 void dec_keys_v2g(const dec_record *r, char *out, size_t cap)
 {
     size_t n = 0;
@@ -165,8 +256,11 @@ void dec_keys_v2g(const dec_record *r, char *out, size_t cap)
         const char *v = dec_field_find(r, shown[i].leaf);
         if (!v || (shown[i].quiet && !strcmp(v, shown[i].quiet)))
             continue;
-        int w = snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", shown[i].label, v);
-        n = w < 0 ? cap : n + (size_t)w;
+        if (n)
+            append(out, cap, &n, " ");
+        append(out, cap, &n, shown[i].label);
+        append(out, cap, &n, "=");
+        append(out, cap, &n, v);
     }
 }
 

@@ -31,14 +31,25 @@ typedef struct {
     uint64_t pending_ns;
 } dec_conn;
 
-/* Fields of the record being built: "key=value" lines written to a memory stream (or, for EXI, straight into
- * buf by exi_text_kv_buf), then split in place. */
+/* The fields of an EXI record by leaf: an open-addressed hash table (the first field of each leaf), rebuilt per
+ * record; records with more fields than half its slots have none (dec_field_find scans). */
+#define DEC_INDEX_SLOTS 256
+struct dec_field_index {
+    uint32_t hash[DEC_INDEX_SLOTS];
+    uint16_t at[DEC_INDEX_SLOTS]; /* field number + 1, 0: empty */
+};
+
+/* Fields of the record being built: "key=value" lines written to a memory stream, then split in place; for EXI,
+ * "key\0value\0" pairs written straight into buf by exi_text_kv_pairs with their offsets, and an index. */
 typedef struct {
     FILE *f;
     char *buf;
     size_t len, bufcap; /* bufcap: buf's size when it is not the memory stream's */
     dec_field *v;
     size_t n, cap;
+    exi_kv_pair *pairs;
+    size_t pcap;
+    struct dec_field_index index;
 } dec_fieldbuf;
 
 struct dec_analyzer {
