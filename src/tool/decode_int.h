@@ -67,6 +67,12 @@ struct dec_analyzer {
     dec_totals totals;
     uint64_t end_ns;                /* time of the last frame when connections were still open at the end */
     slac_watch slac;                /* the RunID of the car's SLAC run */
+    struct {
+        uint8_t addr[16];
+        uint16_t port;
+        char text[56];
+    } ep[4];                        /* endpoints as text, the last ones used (dec_endpoint) */
+    unsigned nep;
 };
 
 /* decode_session.c */
@@ -99,6 +105,7 @@ void dec_on_v2gtp(void *ctx, const cap_v2gtp *m);
 /* Sender of an IP packet: by the addresses SDP taught, else the TCP client is the car. */
 dec_dir dec_ip_dir(const dec_analyzer *a, const uint8_t src[16], int from_client);
 void dec_endpoint_text(const uint8_t addr[16], uint16_t port, char *out, size_t cap); /* "[fe80::1]:15118" */
+const char *dec_endpoint(dec_analyzer *a, const uint8_t addr[16], uint16_t port); /* the same, remembered */
 /* Connection id's state; claim: its first V2G message makes it the current session's (or a new one's). NULL
  * when out of memory. */
 dec_conn *dec_conn_get(dec_analyzer *a, uint32_t id, uint64_t ts_ns, int claim);

@@ -46,6 +46,19 @@ void dec_endpoint_text(const uint8_t addr[16], uint16_t port, char *out, size_t 
     snprintf(out, cap, "[%s]:%u", ip, port);
 }
 
+const char *dec_endpoint(dec_analyzer *a, const uint8_t addr[16], uint16_t port)
+{
+    unsigned n = sizeof a->ep / sizeof a->ep[0];
+    for (unsigned i = 0; i < n && i < a->nep; i++)
+        if (a->ep[i].port == port && !memcmp(a->ep[i].addr, addr, 16))
+            return a->ep[i].text;
+    unsigned i = a->nep++ % n;
+    memcpy(a->ep[i].addr, addr, 16);
+    a->ep[i].port = port;
+    dec_endpoint_text(addr, port, a->ep[i].text, sizeof a->ep[i].text);
+    return a->ep[i].text;
+}
+
 static const char *security_name(uint8_t v) { return v == SDP_SECURITY_TLS ? "TLS" : "none"; }
 static const char *transport_name(uint8_t v) { return v == SDP_TRANSPORT_TCP ? "TCP" : "UDP"; }
 
