@@ -149,9 +149,22 @@ struct kvw {
     char eq;     /* after a key: '=', or '\0' when the pairs are recorded */
     exi_kv_pair *pairs; /* when not NULL: each pair's offsets (the first pcap of them) */
     size_t pcap;
+    struct {
+        uint16_t type;
+        int is;
+        struct exi_scaled sc;
+    } scaled[4]; /* exi_scaled_type of the complex types met last (a schema has one or two scaled types) */
+    unsigned nscaled;
     char key[512];
     size_t klen;
 };
+
+static void kv_put1(struct kvw *w, char c)
+{
+    if (w->len < w->cap)
+        w->out[w->len] = c;
+    w->len++;
+}
 
 static void kv_put(struct kvw *w, const char *s, size_t n)
 {
@@ -173,7 +186,7 @@ static int kv_clash(const struct kvw *w)
 static void kv_key(struct kvw *w)
 {
     if (w->npairs++)
-        kv_put(w, &w->sep, 1);
+        kv_put1(w, w->sep);
     size_t at = w->len;
     if (kv_clash(w)) {
         kv_put(w, w->msg, strlen(w->msg));
@@ -195,7 +208,7 @@ static void kv_key(struct kvw *w)
         pr->value = (uint32_t)(w->len + w->klen + 1);
     }
     kv_put(w, w->key, w->klen);
-    kv_put(w, &w->eq, 1);
+    kv_put1(w, w->eq);
 }
 
 static void kv_text(struct kvw *w, const char *s)
@@ -231,13 +244,30 @@ static int kv_push(struct kvw *w, const char *name, int index)
     return 1;
 }
 
+/* exi_scaled_type, remembered for the last few types. */
+static int scaled_type(struct kvw *w, uint16_t ti, struct exi_scaled *sc)
+{
+    unsigned n = sizeof w->scaled / sizeof w->scaled[0];
+    for (unsigned i = 0; i < w->nscaled && i < n; i++)
+        if (w->scaled[i].type == ti) {
+            *sc = w->scaled[i].sc;
+            return w->scaled[i].is;
+        }
+    int is = exi_scaled_type(w->p, ti, sc);
+    unsigned i = w->nscaled++ % n;
+    w->scaled[i].type = ti;
+    w->scaled[i].is = is;
+    w->scaled[i].sc = *sc;
+    return is;
+}
+
 /* PhysicalValueType (Value x 10^Multiplier [Unit]) and RationalNumberType (Value x 10^Exponent). */
 static int kv_scaled(struct kvw *w, const struct exi_field *f, const uint8_t *base)
 {
     const struct exi_proto *p = w->p;
     const struct exi_type *t = &p->codec->types[f->type];
     struct exi_scaled sc;
-    if (t->nfields < 2 || t->nfields > 3 || !exi_scaled_type(p, f->type, &sc)) /* 2 or 3 members: cheap test first */
+    if (t->nfields < 2 || t->nfields > 3 || !scaled_type(w, f->type, &sc)) /* 2 or 3 members: cheap test first */
         return 0;
     int64_t v;
     int e;
@@ -317,7 +347,7 @@ static size_t kv_run(const struct exi_proto *p, const void *doc, char sep, char 
     w->eq = pairs ? 0 : '=';
     w->pairs = pairs;
     w->pcap = pcap;
-    w->npairs = w->nhk = 0;
+    w->npairs = w->nhk = w->nscaled = 0;
     w->in_header = w->hk_lost = 0;
     w->msg = exi_text_message_name(p, doc);
     kv_walk(w, root->type, (const uint8_t *)doc + root->offset, 0);
