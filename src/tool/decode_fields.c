@@ -61,27 +61,17 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
     fields_split(fb, r);
 }
 
-/* A hash of a leaf name of n bytes: its first and last 8 bytes and its length (the rest is compared). */
-static uint32_t leaf_hash(const char *s, size_t n)
-{
-    uint64_t a = 0, b = n;
-    if (n >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            a = a << 8 | (uint8_t)s[i];
-    }
-    uint64_t h = (a ^ (b + n) * 0x9E3779B97F4A7C15u) * 0xC2B2AE3D27D4EB4Fu;
-    return (uint32_t)(h >> 32);
-}
-
-/* The slot of leaf (hash h) in x: where it is, or the empty one where it would go. */
-static unsigned index_slot(const struct dec_field_index *x, const dec_field *v, const char *leaf, uint32_t h)
+/* The slot of leaf (n bytes, hash h) in x: where it is, or the empty one where it would go. */
+static inline unsigned index_slot(const struct dec_field_index *x, const dec_field *v, const char *leaf, size_t n,
+                           uint32_t h)
 {
     unsigned i = h & (DEC_INDEX_SLOTS - 1);
-    while (x->at[i] && (x->hash[i] != h || strcmp(v[x->at[i] - 1].leaf, leaf)))
+    while (x->at[i]) {
+        const dec_field *f = &v[x->at[i] - 1];
+        if (x->hash[i] == h && (size_t)(f->value - 1 - f->leaf) == n && !memcmp(f->leaf, leaf, n))
+            break;
         i = (i + 1) & (DEC_INDEX_SLOTS - 1);
+    }
     return i;
 }
 
@@ -92,8 +82,9 @@ static const struct dec_field_index *index_build(struct dec_field_index *x, cons
         return NULL;
     memset(x->at, 0, sizeof x->at);
     for (size_t k = 0; k < n; k++) {
-        uint32_t h = leaf_hash(v[k].leaf, (size_t)(v[k].value - 1 - v[k].leaf));
-        unsigned i = index_slot(x, v, v[k].leaf, h);
+        size_t len = (size_t)(v[k].value - 1 - v[k].leaf);
+        uint32_t h = dec_leaf_hash(v[k].leaf, len);
+        unsigned i = index_slot(x, v, v[k].leaf, len, h);
         if (!x->at[i]) {
             x->hash[i] = h;
             x->at[i] = (uint16_t)(k + 1);
@@ -167,10 +158,10 @@ void dec_fields_free(dec_fieldbuf *fb)
     free(fb->pairs);
 }
 
-const char *dec_field_find(const dec_record *r, const char *leaf)
+const char *dec_field_find_h(const dec_record *r, const char *leaf, size_t n, uint32_t h)
 {
     if (r->index) {
-        unsigned i = index_slot(r->index, r->fields, leaf, leaf_hash(leaf, strlen(leaf)));
+        unsigned i = index_slot(r->index, r->fields, leaf, n, h);
         return r->index->at[i] ? r->fields[r->index->at[i] - 1].value : NULL;
     }
     for (size_t i = 0; i < r->nfields; i++)
@@ -179,9 +170,11 @@ const char *dec_field_find(const dec_record *r, const char *leaf)
     return NULL;
 }
 
-int dec_field_number(const dec_record *r, const char *leaf, double *v)
+const char *dec_field_find(const dec_record *r, const char *leaf) { return dec_find(r, leaf); }
+
+/* A field's text as a number: 0 and *v, or -1 (no field, empty, not all of it a number). */
+static int number_of(const char *s, double *v)
 {
-    const char *s = dec_field_find(r, leaf);
     if (!s || !*s)
         return -1;
     char *end;
@@ -192,49 +185,23 @@ int dec_field_number(const dec_record *r, const char *leaf, double *v)
     return 0;
 }
 
+int dec_field_number(const dec_record *r, const char *leaf, double *v) { return number_of(dec_find(r, leaf), v); }
+
 int dec_measure_get(const dec_record *r, dec_measure *m)
 {
-    static const char *const leaves[] = {"EVTargetVoltage", "EVSEPresentVoltage", "EVTargetCurrent",
-                                         "EVSEPresentCurrent", "EVRESSSOC", "PresentSOC"};
-    double *dst[] = {&m->target_v, &m->present_v, &m->target_i, &m->present_i, &m->soc, &m->soc};
     m->target_v = m->present_v = m->target_i = m->present_i = m->soc = NAN;
-    int any = 0;
     if (r->layer != DEC_LAYER_V2G || r->error)
         return 0;
-    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
-        if (!dec_field_number(r, leaves[i], dst[i]))
-            any = 1;
-    return any;
+    int got[] = {number_of(dec_find(r, "EVTargetVoltage"), &m->target_v),
+                 number_of(dec_find(r, "EVSEPresentVoltage"), &m->present_v),
+                 number_of(dec_find(r, "EVTargetCurrent"), &m->target_i),
+                 number_of(dec_find(r, "EVSEPresentCurrent"), &m->present_i),
+                 number_of(dec_find(r, "EVRESSSOC"), &m->soc), number_of(dec_find(r, "PresentSOC"), &m->soc)};
+    for (size_t i = 0; i < sizeof got / sizeof got[0]; i++)
+        if (!got[i])
+            return 1;
+    return 0;
 }
-
-/* Leaves shown on a timeline line (label, field, value hidden when equal to `quiet`). */
-static const struct {
-    const char *label, *leaf, *quiet;
-} shown[] = {
-    {"ResponseCode", "ResponseCode", NULL},
-    {"EVSEProcessing", "EVSEProcessing", NULL},
-    {"EVCCID", "EVCCID", NULL},
-    {"EVSEID", "EVSEID", NULL},
-    {"SoC", "EVRESSSOC", NULL},
-    {"SoC", "PresentSOC", NULL},
-    {"EVTargetVoltage", "EVTargetVoltage", NULL},
-    {"EVTargetCurrent", "EVTargetCurrent", NULL},
-    {"EVSEPresentVoltage", "EVSEPresentVoltage", NULL},
-    {"EVSEPresentCurrent", "EVSEPresentCurrent", NULL},
-    {"EVPresentVoltage", "EVPresentVoltage", NULL},
-    {"EVSEMaximumVoltageLimit", "EVSEMaximumVoltageLimit", NULL},
-    {"EVSEMaximumCurrentLimit", "EVSEMaximumCurrentLimit", NULL},
-    {"EVMaximumVoltageLimit", "EVMaximumVoltageLimit", NULL},
-    {"EVMaximumCurrentLimit", "EVMaximumCurrentLimit", NULL},
-    {"ReadyToChargeState", "ReadyToChargeState", NULL},
-    {"ChargeProgress", "ChargeProgress", NULL},
-    {"ChargingComplete", "ChargingComplete", "false"},
-    {"EVErrorCode", "EVErrorCode", "NO_ERROR"},
-    {"EVSEStatusCode", "EVSEStatusCode", NULL},
-    {"SelectedPaymentOption", "SelectedPaymentOption", NULL},
-    {"EnergyTransfer", "EVRequestedEnergyTransferType", NULL},
-    {"EnergyTransfer", "RequestedEnergyTransferMode", NULL},
-};
 
 /* Append s to out (n used of cap) as snprintf would at out + *n: truncated, NUL-terminated; *n counts it all. */
 static void append(char *out, size_t cap, size_t *n, const char *s)
@@ -248,20 +215,47 @@ static void append(char *out, size_t cap, size_t *n, const char *s)
     *n += len;
 }
 
+/* " label=value" of a leaf shown on a timeline line (none when absent or equal to quiet). */
+static void show(char *out, size_t cap, size_t *n, const char *label, const char *v, const char *quiet)
+{
+    if (!v || *n >= cap || (quiet && !strcmp(v, quiet)))
+        return;
+    if (*n)
+        append(out, cap, n, " ");
+    append(out, cap, n, label);
+    append(out, cap, n, "=");
+    append(out, cap, n, v);
+}
+
 void dec_keys_v2g(const dec_record *r, char *out, size_t cap)
 {
     size_t n = 0;
     out[0] = 0;
-    for (size_t i = 0; i < sizeof shown / sizeof shown[0] && n < cap; i++) {
-        const char *v = dec_field_find(r, shown[i].leaf);
-        if (!v || (shown[i].quiet && !strcmp(v, shown[i].quiet)))
-            continue;
-        if (n)
-            append(out, cap, &n, " ");
-        append(out, cap, &n, shown[i].label);
-        append(out, cap, &n, "=");
-        append(out, cap, &n, v);
-    }
+#define SHOW(label, leaf, quiet) show(out, cap, &n, label, dec_find(r, leaf), quiet)
+    SHOW("ResponseCode", "ResponseCode", NULL);
+    SHOW("EVSEProcessing", "EVSEProcessing", NULL);
+    SHOW("EVCCID", "EVCCID", NULL);
+    SHOW("EVSEID", "EVSEID", NULL);
+    SHOW("SoC", "EVRESSSOC", NULL);
+    SHOW("SoC", "PresentSOC", NULL);
+    SHOW("EVTargetVoltage", "EVTargetVoltage", NULL);
+    SHOW("EVTargetCurrent", "EVTargetCurrent", NULL);
+    SHOW("EVSEPresentVoltage", "EVSEPresentVoltage", NULL);
+    SHOW("EVSEPresentCurrent", "EVSEPresentCurrent", NULL);
+    SHOW("EVPresentVoltage", "EVPresentVoltage", NULL);
+    SHOW("EVSEMaximumVoltageLimit", "EVSEMaximumVoltageLimit", NULL);
+    SHOW("EVSEMaximumCurrentLimit", "EVSEMaximumCurrentLimit", NULL);
+    SHOW("EVMaximumVoltageLimit", "EVMaximumVoltageLimit", NULL);
+    SHOW("EVMaximumCurrentLimit", "EVMaximumCurrentLimit", NULL);
+    SHOW("ReadyToChargeState", "ReadyToChargeState", NULL);
+    SHOW("ChargeProgress", "ChargeProgress", NULL);
+    SHOW("ChargingComplete", "ChargingComplete", "false");
+    SHOW("EVErrorCode", "EVErrorCode", "NO_ERROR");
+    SHOW("EVSEStatusCode", "EVSEStatusCode", NULL);
+    SHOW("SelectedPaymentOption", "SelectedPaymentOption", NULL);
+    SHOW("EnergyTransfer", "EVRequestedEnergyTransferType", NULL);
+    SHOW("EnergyTransfer", "RequestedEnergyTransferMode", NULL);
+#undef SHOW
 }
 
 void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap)

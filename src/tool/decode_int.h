@@ -4,6 +4,7 @@
 #define CCSPLC_TOOL_DECODE_INT_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "ccsplc/tools/decode.h"
 #include "ccsplc/core/sess_observe.h"
@@ -92,8 +93,40 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* split them into r->
 void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r);
 void dec_fields_free(dec_fieldbuf *fb);
 void dec_keys_v2g(const dec_record *r, char *out, size_t cap); /* the timeline's key values of a message */
+/* A hash of a leaf name of n bytes (the index's): its first and last 8 bytes and its length. */
+static inline uint32_t dec_leaf_hash(const char *s, size_t n)
+{
+    uint64_t a = 0, b = n;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            a = a << 8 | (uint8_t)s[i];
+    }
+    uint64_t h = (a ^ (b + n) * 0x9E3779B97F4A7C15u) * 0xC2B2AE3D27D4EB4Fu;
+    return (uint32_t)(h >> 32);
+}
+/* dec_field_find of a leaf of n bytes whose dec_leaf_hash is h; dec_find: the same for a literal (its length and
+ * hash folded at compile time). */
+const char *dec_field_find_h(const dec_record *r, const char *leaf, size_t n, uint32_t h);
+static inline const char *dec_find(const dec_record *r, const char *leaf)
+{
+    size_t n = strlen(leaf);
+    return dec_field_find_h(r, leaf, n, dec_leaf_hash(leaf, n));
+}
 void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap); /* fields from skip on */
 void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap);
+/* src into dst as snprintf(dst, cap, "%s", src) leaves it (truncated, NUL-terminated), without printf. */
+static inline void dec_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (!cap)
+        return;
+    n = n < cap - 1 ? n : cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
 void dec_mac_text(const uint8_t mac[6], char *out, size_t cap);
 void dec_utc_text(uint64_t ts_ns, char *out, size_t cap); /* "2023-03-02 14:05:06.123 UTC" */
 
