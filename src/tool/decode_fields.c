@@ -18,21 +18,45 @@ void *dec_grow(void *v, size_t *cap, size_t n, size_t elem)
     return nv;
 }
 
+/* The stream's writes, appended to fb->ms (NUL-terminated). */
+static ssize_t ms_write(void *cookie, const char *data, size_t n)
+{
+    dec_fieldbuf *fb = cookie;
+    if (fb->mslen + n + 1 > fb->mscap) {
+        size_t cap = fb->mscap ? fb->mscap : 1024;
+        while (cap < fb->mslen + n + 1)
+            cap *= 2;
+        char *m = realloc(fb->ms, cap);
+        if (!m)
+            return -1;
+        fb->ms = m;
+        fb->mscap = cap;
+    }
+    memcpy(fb->ms + fb->mslen, data, n);
+    fb->mslen += n;
+    fb->ms[fb->mslen] = 0;
+    return (ssize_t)n;
+}
+
 FILE *dec_fields_begin(dec_fieldbuf *fb)
 {
-    free(fb->buf);
-    fb->buf = NULL;
-    fb->len = fb->bufcap = 0;
+    fb->mslen = 0;
+    if (fb->ms)
+        fb->ms[0] = 0;
     fb->n = 0;
-    fb->f = open_memstream(&fb->buf, &fb->len);
+    fb->f = fopencookie(fb, "w", (cookie_io_functions_t){.write = ms_write});
+    if (fb->f && setvbuf(fb->f, fb->iobuf, _IOFBF, sizeof fb->iobuf)) {
+        fclose(fb->f);
+        fb->f = NULL;
+    }
     return fb->f;
 }
 
-/* Split fb->buf's "key=value\n" lines in place into r->fields. */
-static void fields_split(dec_fieldbuf *fb, dec_record *r)
+/* Split text's "key=value\n" lines in place into r->fields. */
+static void fields_split(dec_fieldbuf *fb, char *text, dec_record *r)
 {
     fb->n = 0;
-    for (char *line = fb->buf, *next; line && *line; line = next) {
+    for (char *line = text, *next; line && *line; line = next) {
         next = strchr(line, '\n');
         if (next)
             *next++ = 0;
@@ -58,7 +82,7 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
     if (!fb->f || fclose(fb->f))
         return;
     fb->f = NULL;
-    fields_split(fb, r);
+    fields_split(fb, fb->ms, r);
 }
 
 /* The slot of leaf (n bytes, hash h) in x: where it is, or the empty one where it would go. */
@@ -93,16 +117,14 @@ static const struct dec_field_index *index_build(struct dec_field_index *x, cons
     return x;
 }
 
-/* Room for a walk that needs n bytes and np pairs (the memory stream's buffer is replaced the first time). */
+/* Room for a walk that needs n bytes and np pairs. */
 static int fields_room(dec_fieldbuf *fb, size_t n, size_t np)
 {
     if (n >= fb->bufcap) {
         size_t cap = n == SIZE_MAX ? 8192 : n + 1 > 2 * fb->bufcap ? n + 1 : 2 * fb->bufcap;
-        char *b = realloc(fb->bufcap ? fb->buf : NULL, cap);
+        char *b = realloc(fb->buf, cap);
         if (!b)
             return -1;
-        if (!fb->bufcap)
-            free(fb->buf);
         fb->buf = b;
         fb->bufcap = cap;
     }
@@ -153,6 +175,7 @@ void dec_fields_free(dec_fieldbuf *fb)
 {
     if (fb->f)
         fclose(fb->f);
+    free(fb->ms);
     free(fb->buf);
     free(fb->v);
     free(fb->pairs);

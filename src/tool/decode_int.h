@@ -40,12 +40,15 @@ struct dec_field_index {
     uint16_t at[DEC_INDEX_SLOTS]; /* field number + 1, 0: empty */
 };
 
-/* Fields of the record being built: "key=value" lines written to a memory stream, then split in place; for EXI,
+/* Fields of the record being built: "key=value" lines written to a stream into ms, then split in place; for EXI,
  * "key\0value\0" pairs written straight into buf by exi_text_kv_pairs with their offsets, and an index. */
 typedef struct {
     FILE *f;
+    char *ms;           /* the stream's text (kept from record to record) */
+    size_t mslen, mscap;
+    char iobuf[1024];   /* the stream's stdio buffer */
     char *buf;
-    size_t len, bufcap; /* bufcap: buf's size when it is not the memory stream's */
+    size_t len, bufcap;
     dec_field *v;
     size_t n, cap;
     exi_kv_pair *pairs;
@@ -60,7 +63,7 @@ struct dec_analyzer {
     size_t nsess, capsess;
     int cur;                        /* session new link traffic belongs to, -1 */
     dec_conn *conns;
-    size_t nconns;
+    size_t nconns, capconns;
     int has_car_mac, has_charger_mac, has_car_ip, has_charger_ip;
     uint8_t car_mac[6], charger_mac[6], car_ip[16], charger_ip[16];
     void *doc;                      /* one decoded document, the size of the largest codec's */

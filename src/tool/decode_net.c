@@ -11,9 +11,16 @@
 dec_conn *dec_conn_get(dec_analyzer *a, uint32_t id, uint64_t ts_ns, int claim)
 {
     if (id >= a->nconns) {
-        dec_conn *n = realloc(a->conns, ((size_t)id + 1) * sizeof *n);
-        if (!n)
-            return NULL;
+        dec_conn *n = a->conns;
+        if (id >= a->capconns) {
+            size_t cap = a->capconns ? a->capconns : 8;
+            while (cap <= id)
+                cap *= 2;
+            n = realloc(a->conns, cap * sizeof *n);
+            if (!n)
+                return NULL;
+            a->capconns = cap;
+        }
         memset(n + a->nconns, 0, ((size_t)id + 1 - a->nconns) * sizeof *n);
         for (size_t i = a->nconns; i <= id; i++)
             n[i].session = -1;
@@ -143,7 +150,5 @@ void dec_on_event(void *ctx, const cap_event *e)
         snprintf(keys, sizeof keys, "%s", ccs_strerror(-(int)e->value));
         break;
     }
-    dec_fields_begin(&a->fb);
-    dec_fields_end(&a->fb, &r);
-    dec_emit(a, &r);
+    dec_emit(a, &r); /* no fields */
 }
