@@ -117,32 +117,30 @@ static const struct dec_field_index *index_build(struct dec_field_index *x, cons
     return x;
 }
 
-/* Room for a walk that needs n bytes and np pairs. */
+/* *p (*cap elements of elem bytes) grown to at least want elements, doubling: 0, or -1 when out of memory. */
+static int reserve(void **p, size_t *cap, size_t want, size_t elem)
+{
+    if (want <= *cap)
+        return 0;
+    size_t ncap = want > 2 * *cap ? want : 2 * *cap;
+    void *q = realloc(*p, ncap * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = ncap;
+    return 0;
+}
+
+/* Room for a walk that needs n bytes (SIZE_MAX: not tried yet) and np pairs. */
 static int fields_room(dec_fieldbuf *fb, size_t n, size_t np)
 {
-    if (n >= fb->bufcap) {
-        size_t cap = n == SIZE_MAX ? 8192 : n + 1 > 2 * fb->bufcap ? n + 1 : 2 * fb->bufcap;
-        char *b = realloc(fb->buf, cap);
-        if (!b)
-            return -1;
-        fb->buf = b;
-        fb->bufcap = cap;
-    }
-    if (np > fb->pcap) {
-        exi_kv_pair *q = realloc(fb->pairs, np * sizeof *q);
-        if (!q)
-            return -1;
-        fb->pairs = q;
-        fb->pcap = np;
-    }
-    if (np > fb->cap) {
-        dec_field *v = realloc(fb->v, np * sizeof *v);
-        if (!v)
-            return -1;
-        fb->v = v;
-        fb->cap = np;
-    }
-    return 0;
+    void *buf = fb->buf, *pairs = fb->pairs, *v = fb->v;
+    int rc = reserve(&buf, &fb->bufcap, n == SIZE_MAX ? 8192 : n + 1, 1) ||
+             reserve(&pairs, &fb->pcap, np, sizeof *fb->pairs) || reserve(&v, &fb->cap, np, sizeof *fb->v);
+    fb->buf = buf;
+    fb->pairs = pairs;
+    fb->v = v;
+    return rc ? -1 : 0;
 }
 
 void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r)
@@ -155,7 +153,7 @@ void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc
         return;
     size_t np = 0;
     size_t n = fb->bufcap ? exi_text_kv_pairs(p, doc, fb->buf, fb->bufcap, fb->pairs, fb->pcap, &np) : SIZE_MAX;
-    while (n >= fb->bufcap || np > fb->pcap) {
+    while (n >= fb->bufcap || np > fb->pcap || np > fb->cap) {
         if (fields_room(fb, n, np < 64 ? 64 : np))
             return;
         n = exi_text_kv_pairs(p, doc, fb->buf, fb->bufcap, fb->pairs, fb->pcap, &np);

@@ -6,6 +6,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     uint32_t perf_ms;    /* V2G_SECC_Msg_Performance_Time */
     uint32_t timeout_ms; /* V2G_EVCC_Msg_Timeout */
@@ -16,5 +20,9 @@ typedef struct {
  * "iso20-dc", ...; exi_proto names). Returns 1 and fills *out when a checked source gives them, 0 when not
  * (ISO 15118-20 common messages: Table 215 is not in our sources; the handshake). */
 int v2g_timing_of(const char *proto, const char *req, v2g_timing *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
