@@ -34,8 +34,9 @@ static void register_v2g(void)
     v2g_expert = expert_register_protocol(proto_v2g);
     module_t *module = prefs_register_protocol(proto_v2g, NULL);
     prefs_register_bool_preference(module, "check_performance_time", "Check V2G_SECC_Msg_Performance_Time",
-                                   "Flag (as a note) DIN 70121 responses later than the charger's performance time "
-                                   "of Table 75 (1.5 s, CurrentDemandRes 25 ms). Responses later than the car's "
+                                   "Flag (as a note) responses later than the charger's performance time of DIN "
+                                   "70121 Table 75, ISO 15118-2 Table 109, ISO 15118-20 Tables 216-218 (mostly 1.5 s, "
+                                   "CurrentDemandRes 25 ms, charge loops 250 ms). Responses later than the car's "
                                    "V2G_EVCC_Msg_Timeout are always flagged (as a warning).",
                                    &v2g_pref_performance);
     v2g_fields_register();

@@ -1,7 +1,8 @@
 /* Per connection and per message analysis, made once on the first pass (which Wireshark runs in capture order) and
  * kept per message: the session number, the SupportedAppProtocol handshake, the SessionID the charger assigned
  * (messages with another are flagged), requests out of sequence (the charger's table through sess_observe), and
- * response times against DIN 70121 Table 75 and the car's V2G_EVCC_Msg_Timeout; shown on every pass. */
+ * response times against the protocol's timing table (v2g_timing: V2G_SECC_Msg_Performance_Time and
+ * V2G_EVCC_Msg_Timeout) or else the car's V2G_EVCC_Msg_Timeout; shown on every pass. */
 #include <string.h>
 
 #include <epan/conversation.h>
@@ -11,13 +12,8 @@
 #include <wsutil/to_str.h>
 
 #include "ccsplc/core/sess_observe.h"
+#include "ccsplc/tools/v2g_timing.h"
 #include "v2g.h"
-
-/* DIN 70121 Table 75, V2G_SECC_Msg_Performance_Time: the charger answers within 1.5 s, CurrentDemandReq within
- * 25 ms (values as transcribed by the iso15118 project's din_spec/timeouts.py; ISO 15118-2/-20 performance times
- * are not checked: see docs/wireshark.md). */
-#define DIN_PERFORMANCE_MS 1500u
-#define DIN_PERFORMANCE_CURRENT_DEMAND_MS 25u
 
 struct v2g_conn {
     guint32 session;
@@ -42,6 +38,7 @@ struct v2g_msg {
     guint32 req_frame, res_frame;
     nstime_t time, delta;
     guint32 perf_ms, timeout_ms; /* request: limits for its response; response: those of its request */
+    const char *perf_table;      /* the table perf_ms is from (static) */
     guint8 has_delta;
 };
 
@@ -174,8 +171,12 @@ static void on_request(v2g_conn *c, v2g_msg *m, uint16_t type, tvbuff_t *payload
         else if (c->observing && r < 0)
             c->observing = 0; /* a message the charger table does not know (ISO-20 AC, ACDP, WPT) */
     }
-    if (m->proto && !strcmp(m->proto->name, "din"))
-        m->perf_ms = strcmp(m->name, "CurrentDemandReq") ? DIN_PERFORMANCE_MS : DIN_PERFORMANCE_CURRENT_DEMAND_MS;
+    v2g_timing t;
+    if (m->proto && v2g_timing_of(m->proto->name, m->name, &t)) {
+        m->perf_ms = t.perf_ms;
+        m->timeout_ms = t.timeout_ms;
+        m->perf_table = t.table;
+    }
     c->pending = m;
 }
 
@@ -192,6 +193,7 @@ static void on_response(v2g_conn *c, v2g_msg *m)
     m->has_delta = 1;
     m->perf_ms = q->perf_ms;
     m->timeout_ms = q->timeout_ms;
+    m->perf_table = q->perf_table;
     c->pending = NULL;
 }
 
@@ -263,6 +265,6 @@ void v2g_msg_show(const v2g_msg *m, packet_info *pinfo, proto_tree *tree, proto_
         expert_add_info_format(pinfo, pi, &ei_late, "%s later than the car's V2G_EVCC_Msg_Timeout (%u ms)",
                                m->name, m->timeout_ms);
     else if (v2g_pref_performance && m->perf_ms && us > (guint64)m->perf_ms * 1000u)
-        expert_add_info_format(pinfo, pi, &ei_slow, "%s later than V2G_SECC_Msg_Performance_Time (%u ms, DIN 70121 "
-                               "Table 75)", m->name, m->perf_ms);
+        expert_add_info_format(pinfo, pi, &ei_slow, "%s later than V2G_SECC_Msg_Performance_Time (%u ms, %s)",
+                               m->name, m->perf_ms, m->perf_table);
 }

@@ -11,7 +11,7 @@
 
 extern int proto_v2g;
 extern expert_module_t *v2g_expert;
-extern gboolean v2g_pref_performance; /* check DIN 70121's V2G_SECC_Msg_Performance_Time */
+extern gboolean v2g_pref_performance; /* check V2G_SECC_Msg_Performance_Time (v2g_timing) */
 
 /* Register an array of fields, subtrees or expert items of the plugin (sizes in elements). */
 void v2g_register(hf_register_info *hf, int nhf, gint **ett, int nett, ei_register_info *ei, int nei);

@@ -157,9 +157,8 @@ void dec_on_v2gtp(void *ctx, const cap_v2gtp *m)
     dec_conn *c = dec_conn_get(a, m->conn, m->ts_ns, 1);
     if (!c)
         return;
-    char src[56], dst[56], keys[1024] = "", name[32];
-    dec_endpoint_text(m->src, m->src_port, src, sizeof src);
-    dec_endpoint_text(m->dst, m->dst_port, dst, sizeof dst);
+    char keys[1024] = "", name[32];
+    const char *src = dec_endpoint(a, m->src, m->src_port), *dst = dec_endpoint(a, m->dst, m->dst_port);
     dec_record r = {.ts_ns = m->ts_ns, .session = c->session, .conn = (int)m->conn,
                     .dir = dec_ip_dir(a, m->src, m->dir == CAP_DIR_C2S), .layer = DEC_LAYER_V2G, .keys = keys,
                     .src = src, .dst = dst, .raw = m->payload, .raw_len = m->payload_len};

@@ -35,7 +35,7 @@ static void append(char *buf, size_t cap, const char *text)
 /* The SessionID rule (sess_sid_watch): the session learns the assigned ID and the first other one. */
 static void check_sid(dec_session *s, dec_conn *c, const dec_record *r, char *buf, size_t cap)
 {
-    const char *hex = dec_field_find(r, "SessionID");
+    const char *hex = dec_find(r, "SessionID");
     uint8_t sid[SESS_SID_MAX];
     int len = hex ? unhex(hex, sid, sizeof sid) : -1;
     if (len < 0)
@@ -62,7 +62,7 @@ void dec_faults_v2g(dec_analyzer *a, dec_conn *c, dec_record *r, char *buf, size
         return;
     dec_session *s = r->session >= 0 ? &a->sess[r->session] : NULL;
     char text[160];
-    const char *code = dec_field_find(r, "ResponseCode");
+    const char *code = dec_find(r, "ResponseCode");
     if (code && !strncmp(code, "FAILED", 6)) {
         snprintf(text, sizeof text, "%s in %s", code, r->name);
         append(buf, cap, text);
@@ -73,7 +73,7 @@ void dec_faults_v2g(dec_analyzer *a, dec_conn *c, dec_record *r, char *buf, size
             snprintf(text, sizeof text, "no response to the previous %s", c->pending);
             append(buf, cap, text);
         }
-        snprintf(c->pending, sizeof c->pending, "%s", r->name);
+        dec_copy(c->pending, sizeof c->pending, r->name);
         c->pending_ns = r->ts_ns;
     } else if (ends(r->name, "Res")) {
         c->pending[0] = 0;

@@ -18,21 +18,45 @@ void *dec_grow(void *v, size_t *cap, size_t n, size_t elem)
     return nv;
 }
 
+/* The stream's writes, appended to fb->ms (NUL-terminated). */
+static ssize_t ms_write(void *cookie, const char *data, size_t n)
+{
+    dec_fieldbuf *fb = cookie;
+    if (fb->mslen + n + 1 > fb->mscap) {
+        size_t cap = fb->mscap ? fb->mscap : 1024;
+        while (cap < fb->mslen + n + 1)
+            cap *= 2;
+        char *m = realloc(fb->ms, cap);
+        if (!m)
+            return -1;
+        fb->ms = m;
+        fb->mscap = cap;
+    }
+    memcpy(fb->ms + fb->mslen, data, n);
+    fb->mslen += n;
+    fb->ms[fb->mslen] = 0;
+    return (ssize_t)n;
+}
+
 FILE *dec_fields_begin(dec_fieldbuf *fb)
 {
-    free(fb->buf);
-    fb->buf = NULL;
-    fb->len = fb->bufcap = 0;
+    fb->mslen = 0;
+    if (fb->ms)
+        fb->ms[0] = 0;
     fb->n = 0;
-    fb->f = open_memstream(&fb->buf, &fb->len);
+    fb->f = fopencookie(fb, "w", (cookie_io_functions_t){.write = ms_write});
+    if (fb->f && setvbuf(fb->f, fb->iobuf, _IOFBF, sizeof fb->iobuf)) {
+        fclose(fb->f);
+        fb->f = NULL;
+    }
     return fb->f;
 }
 
-/* Split fb->buf's "key=value\n" lines in place into r->fields. */
-static void fields_split(dec_fieldbuf *fb, dec_record *r)
+/* Split text's "key=value\n" lines in place into r->fields. */
+static void fields_split(dec_fieldbuf *fb, char *text, dec_record *r)
 {
     fb->n = 0;
-    for (char *line = fb->buf, *next; line && *line; line = next) {
+    for (char *line = text, *next; line && *line; line = next) {
         next = strchr(line, '\n');
         if (next)
             *next++ = 0;
@@ -58,51 +82,120 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
     if (!fb->f || fclose(fb->f))
         return;
     fb->f = NULL;
-    fields_split(fb, r);
+    fields_split(fb, fb->ms, r);
+}
+
+/* The slot of leaf (n bytes, hash h) in x: where it is, or the empty one where it would go. */
+static inline unsigned index_slot(const struct dec_field_index *x, const dec_field *v, const char *leaf, size_t n,
+                           uint32_t h)
+{
+    unsigned i = h & (DEC_INDEX_SLOTS - 1);
+    while (x->at[i]) {
+        const dec_field *f = &v[x->at[i] - 1];
+        if (x->hash[i] == h && (size_t)(f->value - 1 - f->leaf) == n && !memcmp(f->leaf, leaf, n))
+            break;
+        i = (i + 1) & (DEC_INDEX_SLOTS - 1);
+    }
+    return i;
+}
+
+/* The first field of each leaf; none for a record with too many fields. */
+static const struct dec_field_index *index_build(struct dec_field_index *x, const dec_field *v, size_t n)
+{
+    if (n > DEC_INDEX_SLOTS / 2)
+        return NULL;
+    memset(x->at, 0, sizeof x->at);
+    for (size_t k = 0; k < n; k++) {
+        size_t len = (size_t)(v[k].value - 1 - v[k].leaf);
+        uint32_t h = dec_leaf_hash(v[k].leaf, len);
+        unsigned i = index_slot(x, v, v[k].leaf, len, h);
+        if (!x->at[i]) {
+            x->hash[i] = h;
+            x->at[i] = (uint16_t)(k + 1);
+        }
+    }
+    return x;
+}
+
+/* *p (*cap elements of elem bytes) grown to at least want elements, doubling: 0, or -1 when out of memory. */
+static int reserve(void **p, size_t *cap, size_t want, size_t elem)
+{
+    if (want <= *cap)
+        return 0;
+    size_t ncap = want > 2 * *cap ? want : 2 * *cap;
+    void *q = realloc(*p, ncap * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = ncap;
+    return 0;
+}
+
+/* Room for a walk that needs n bytes (SIZE_MAX: not tried yet) and np pairs. */
+static int fields_room(dec_fieldbuf *fb, size_t n, size_t np)
+{
+    void *buf = fb->buf, *pairs = fb->pairs, *v = fb->v;
+    int rc = reserve(&buf, &fb->bufcap, n == SIZE_MAX ? 8192 : n + 1, 1) ||
+             reserve(&pairs, &fb->pcap, np, sizeof *fb->pairs) || reserve(&v, &fb->cap, np, sizeof *fb->v);
+    fb->buf = buf;
+    fb->pairs = pairs;
+    fb->v = v;
+    return rc ? -1 : 0;
 }
 
 void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r)
 {
     r->fields = NULL;
     r->nfields = 0;
+    r->index = NULL;
     fb->n = 0;
     if (!p)
         return;
-    size_t n = fb->bufcap ? exi_text_kv_buf(p, doc, '\n', fb->buf, fb->bufcap) : SIZE_MAX;
-    while (n >= fb->bufcap) { /* grow (the memory stream's buffer is replaced the first time) */
-        size_t cap = n == SIZE_MAX ? 8192 : n + 1 > 2 * fb->bufcap ? n + 1 : 2 * fb->bufcap;
-        char *b = realloc(fb->bufcap ? fb->buf : NULL, cap);
-        if (!b)
+    size_t np = 0;
+    size_t n = fb->bufcap ? exi_text_kv_pairs(p, doc, fb->buf, fb->bufcap, fb->pairs, fb->pcap, &np) : SIZE_MAX;
+    while (n >= fb->bufcap || np > fb->pcap || np > fb->cap) {
+        if (fields_room(fb, n, np < 64 ? 64 : np))
             return;
-        if (!fb->bufcap)
-            free(fb->buf);
-        fb->buf = b;
-        fb->bufcap = cap;
-        n = exi_text_kv_buf(p, doc, '\n', fb->buf, fb->bufcap);
+        n = exi_text_kv_pairs(p, doc, fb->buf, fb->bufcap, fb->pairs, fb->pcap, &np);
     }
     fb->len = n;
-    fields_split(fb, r);
+    for (size_t i = 0; i < np; i++) {
+        const exi_kv_pair *q = &fb->pairs[i];
+        fb->v[i] = (dec_field){fb->buf + q->key, fb->buf + q->value, fb->buf + q->leaf};
+    }
+    fb->n = np;
+    r->fields = fb->v;
+    r->nfields = np;
+    r->index = index_build(&fb->index, fb->v, np);
 }
 
 void dec_fields_free(dec_fieldbuf *fb)
 {
     if (fb->f)
         fclose(fb->f);
+    free(fb->ms);
     free(fb->buf);
     free(fb->v);
+    free(fb->pairs);
 }
 
-const char *dec_field_find(const dec_record *r, const char *leaf)
+const char *dec_field_find_h(const dec_record *r, const char *leaf, size_t n, uint32_t h)
 {
+    if (r->index) {
+        unsigned i = index_slot(r->index, r->fields, leaf, n, h);
+        return r->index->at[i] ? r->fields[r->index->at[i] - 1].value : NULL;
+    }
     for (size_t i = 0; i < r->nfields; i++)
         if (r->fields[i].leaf[0] == leaf[0] && !strcmp(r->fields[i].leaf, leaf))
             return r->fields[i].value;
     return NULL;
 }
 
-int dec_field_number(const dec_record *r, const char *leaf, double *v)
+const char *dec_field_find(const dec_record *r, const char *leaf) { return dec_find(r, leaf); }
+
+/* A field's text as a number: 0 and *v, or -1 (no field, empty, not all of it a number). */
+static int number_of(const char *s, double *v)
 {
-    const char *s = dec_field_find(r, leaf);
     if (!s || !*s)
         return -1;
     char *end;
@@ -113,61 +206,77 @@ int dec_field_number(const dec_record *r, const char *leaf, double *v)
     return 0;
 }
 
+int dec_field_number(const dec_record *r, const char *leaf, double *v) { return number_of(dec_find(r, leaf), v); }
+
 int dec_measure_get(const dec_record *r, dec_measure *m)
 {
-    static const char *const leaves[] = {"EVTargetVoltage", "EVSEPresentVoltage", "EVTargetCurrent",
-                                         "EVSEPresentCurrent", "EVRESSSOC", "PresentSOC"};
-    double *dst[] = {&m->target_v, &m->present_v, &m->target_i, &m->present_i, &m->soc, &m->soc};
     m->target_v = m->present_v = m->target_i = m->present_i = m->soc = NAN;
-    int any = 0;
     if (r->layer != DEC_LAYER_V2G || r->error)
         return 0;
-    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
-        if (!dec_field_number(r, leaves[i], dst[i]))
-            any = 1;
-    return any;
+    int got[] = {number_of(dec_find(r, "EVTargetVoltage"), &m->target_v),
+                 number_of(dec_find(r, "EVSEPresentVoltage"), &m->present_v),
+                 number_of(dec_find(r, "EVTargetCurrent"), &m->target_i),
+                 number_of(dec_find(r, "EVSEPresentCurrent"), &m->present_i),
+                 number_of(dec_find(r, "EVRESSSOC"), &m->soc), number_of(dec_find(r, "PresentSOC"), &m->soc)};
+    for (size_t i = 0; i < sizeof got / sizeof got[0]; i++)
+        if (!got[i])
+            return 1;
+    return 0;
 }
 
-/* Leaves shown on a timeline line (label, field, value hidden when equal to `quiet`). */
-static const struct {
-    const char *label, *leaf, *quiet;
-} shown[] = {
-    {"ResponseCode", "ResponseCode", NULL},
-    {"EVSEProcessing", "EVSEProcessing", NULL},
-    {"EVCCID", "EVCCID", NULL},
-    {"EVSEID", "EVSEID", NULL},
-    {"SoC", "EVRESSSOC", NULL},
-    {"SoC", "PresentSOC", NULL},
-    {"EVTargetVoltage", "EVTargetVoltage", NULL},
-    {"EVTargetCurrent", "EVTargetCurrent", NULL},
-    {"EVSEPresentVoltage", "EVSEPresentVoltage", NULL},
-    {"EVSEPresentCurrent", "EVSEPresentCurrent", NULL},
-    {"EVPresentVoltage", "EVPresentVoltage", NULL},
-    {"EVSEMaximumVoltageLimit", "EVSEMaximumVoltageLimit", NULL},
-    {"EVSEMaximumCurrentLimit", "EVSEMaximumCurrentLimit", NULL},
-    {"EVMaximumVoltageLimit", "EVMaximumVoltageLimit", NULL},
-    {"EVMaximumCurrentLimit", "EVMaximumCurrentLimit", NULL},
-    {"ReadyToChargeState", "ReadyToChargeState", NULL},
-    {"ChargeProgress", "ChargeProgress", NULL},
-    {"ChargingComplete", "ChargingComplete", "false"},
-    {"EVErrorCode", "EVErrorCode", "NO_ERROR"},
-    {"EVSEStatusCode", "EVSEStatusCode", NULL},
-    {"SelectedPaymentOption", "SelectedPaymentOption", NULL},
-    {"EnergyTransfer", "EVRequestedEnergyTransferType", NULL},
-    {"EnergyTransfer", "RequestedEnergyTransferMode", NULL},
-};
+/* Append s to out (n used of cap) as snprintf would at out + *n: truncated, NUL-terminated; *n counts it all. */
+static void append(char *out, size_t cap, size_t *n, const char *s)
+{
+    size_t len = strlen(s);
+    if (*n < cap) {
+        size_t k = len < cap - *n - 1 ? len : cap - *n - 1;
+        memcpy(out + *n, s, k);
+        out[*n + k] = 0;
+    }
+    *n += len;
+}
+
+/* " label=value" of a leaf shown on a timeline line (none when absent or equal to quiet). */
+static void show(char *out, size_t cap, size_t *n, const char *label, const char *v, const char *quiet)
+{
+    if (!v || *n >= cap || (quiet && !strcmp(v, quiet)))
+        return;
+    if (*n)
+        append(out, cap, n, " ");
+    append(out, cap, n, label);
+    append(out, cap, n, "=");
+    append(out, cap, n, v);
+}
 
 void dec_keys_v2g(const dec_record *r, char *out, size_t cap)
 {
     size_t n = 0;
     out[0] = 0;
-    for (size_t i = 0; i < sizeof shown / sizeof shown[0] && n < cap; i++) {
-        const char *v = dec_field_find(r, shown[i].leaf);
-        if (!v || (shown[i].quiet && !strcmp(v, shown[i].quiet)))
-            continue;
-        int w = snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", shown[i].label, v);
-        n = w < 0 ? cap : n + (size_t)w;
-    }
+#define SHOW(label, leaf, quiet) show(out, cap, &n, label, dec_find(r, leaf), quiet)
+    SHOW("ResponseCode", "ResponseCode", NULL);
+    SHOW("EVSEProcessing", "EVSEProcessing", NULL);
+    SHOW("EVCCID", "EVCCID", NULL);
+    SHOW("EVSEID", "EVSEID", NULL);
+    SHOW("SoC", "EVRESSSOC", NULL);
+    SHOW("SoC", "PresentSOC", NULL);
+    SHOW("EVTargetVoltage", "EVTargetVoltage", NULL);
+    SHOW("EVTargetCurrent", "EVTargetCurrent", NULL);
+    SHOW("EVSEPresentVoltage", "EVSEPresentVoltage", NULL);
+    SHOW("EVSEPresentCurrent", "EVSEPresentCurrent", NULL);
+    SHOW("EVPresentVoltage", "EVPresentVoltage", NULL);
+    SHOW("EVSEMaximumVoltageLimit", "EVSEMaximumVoltageLimit", NULL);
+    SHOW("EVSEMaximumCurrentLimit", "EVSEMaximumCurrentLimit", NULL);
+    SHOW("EVMaximumVoltageLimit", "EVMaximumVoltageLimit", NULL);
+    SHOW("EVMaximumCurrentLimit", "EVMaximumCurrentLimit", NULL);
+    SHOW("ReadyToChargeState", "ReadyToChargeState", NULL);
+    SHOW("ChargeProgress", "ChargeProgress", NULL);
+    SHOW("ChargingComplete", "ChargingComplete", "false");
+    SHOW("EVErrorCode", "EVErrorCode", "NO_ERROR");
+    SHOW("EVSEStatusCode", "EVSEStatusCode", NULL);
+    SHOW("SelectedPaymentOption", "SelectedPaymentOption", NULL);
+    SHOW("EnergyTransfer", "EVRequestedEnergyTransferType", NULL);
+    SHOW("EnergyTransfer", "RequestedEnergyTransferMode", NULL);
+#undef SHOW
 }
 
 void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap)

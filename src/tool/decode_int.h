@@ -4,6 +4,7 @@
 #define CCSPLC_TOOL_DECODE_INT_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "ccsplc/tools/decode.h"
 #include "ccsplc/core/sess_observe.h"
@@ -31,14 +32,28 @@ typedef struct {
     uint64_t pending_ns;
 } dec_conn;
 
-/* Fields of the record being built: "key=value" lines written to a memory stream (or, for EXI, straight into
- * buf by exi_text_kv_buf), then split in place. */
+/* The fields of an EXI record by leaf: an open-addressed hash table (the first field of each leaf), rebuilt per
+ * record; records with more fields than half its slots have none (dec_field_find scans). */
+#define DEC_INDEX_SLOTS 256
+struct dec_field_index {
+    uint32_t hash[DEC_INDEX_SLOTS];
+    uint16_t at[DEC_INDEX_SLOTS]; /* field number + 1, 0: empty */
+};
+
+/* Fields of the record being built: "key=value" lines written to a stream into ms, then split in place; for EXI,
+ * "key\0value\0" pairs written straight into buf by exi_text_kv_pairs with their offsets, and an index. */
 typedef struct {
     FILE *f;
+    char *ms;           /* the stream's text (kept from record to record) */
+    size_t mslen, mscap;
+    char iobuf[1024];   /* the stream's stdio buffer */
     char *buf;
-    size_t len, bufcap; /* bufcap: buf's size when it is not the memory stream's */
+    size_t len, bufcap;
     dec_field *v;
     size_t n, cap;
+    exi_kv_pair *pairs;
+    size_t pcap;
+    struct dec_field_index index;
 } dec_fieldbuf;
 
 struct dec_analyzer {
@@ -48,7 +63,7 @@ struct dec_analyzer {
     size_t nsess, capsess;
     int cur;                        /* session new link traffic belongs to, -1 */
     dec_conn *conns;
-    size_t nconns;
+    size_t nconns, capconns;
     int has_car_mac, has_charger_mac, has_car_ip, has_charger_ip;
     uint8_t car_mac[6], charger_mac[6], car_ip[16], charger_ip[16];
     void *doc;                      /* one decoded document, the size of the largest codec's */
@@ -56,6 +71,12 @@ struct dec_analyzer {
     dec_totals totals;
     uint64_t end_ns;                /* time of the last frame when connections were still open at the end */
     slac_watch slac;                /* the RunID of the car's SLAC run */
+    struct {
+        uint8_t addr[16];
+        uint16_t port;
+        char text[56];
+    } ep[4];                        /* endpoints as text, the last ones used (dec_endpoint) */
+    unsigned nep;
 };
 
 /* decode_session.c */
@@ -75,8 +96,40 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* split them into r->
 void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r);
 void dec_fields_free(dec_fieldbuf *fb);
 void dec_keys_v2g(const dec_record *r, char *out, size_t cap); /* the timeline's key values of a message */
+/* A hash of a leaf name of n bytes (the index's): its first and last 8 bytes and its length. */
+static inline uint32_t dec_leaf_hash(const char *s, size_t n)
+{
+    uint64_t a = 0, b = n;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            a = a << 8 | (uint8_t)s[i];
+    }
+    uint64_t h = (a ^ (b + n) * 0x9E3779B97F4A7C15u) * 0xC2B2AE3D27D4EB4Fu;
+    return (uint32_t)(h >> 32);
+}
+/* dec_field_find of a leaf of n bytes whose dec_leaf_hash is h; dec_find: the same for a literal (its length and
+ * hash folded at compile time). */
+const char *dec_field_find_h(const dec_record *r, const char *leaf, size_t n, uint32_t h);
+static inline const char *dec_find(const dec_record *r, const char *leaf)
+{
+    size_t n = strlen(leaf);
+    return dec_field_find_h(r, leaf, n, dec_leaf_hash(leaf, n));
+}
 void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap); /* fields from skip on */
 void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap);
+/* src into dst as snprintf(dst, cap, "%s", src) leaves it (truncated, NUL-terminated), without printf. */
+static inline void dec_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (!cap)
+        return;
+    n = n < cap - 1 ? n : cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
 void dec_mac_text(const uint8_t mac[6], char *out, size_t cap);
 void dec_utc_text(uint64_t ts_ns, char *out, size_t cap); /* "2023-03-02 14:05:06.123 UTC" */
 
@@ -88,6 +141,7 @@ void dec_on_v2gtp(void *ctx, const cap_v2gtp *m);
 /* Sender of an IP packet: by the addresses SDP taught, else the TCP client is the car. */
 dec_dir dec_ip_dir(const dec_analyzer *a, const uint8_t src[16], int from_client);
 void dec_endpoint_text(const uint8_t addr[16], uint16_t port, char *out, size_t cap); /* "[fe80::1]:15118" */
+const char *dec_endpoint(dec_analyzer *a, const uint8_t addr[16], uint16_t port); /* the same, remembered */
 /* Connection id's state; claim: its first V2G message makes it the current session's (or a new one's). NULL
  * when out of memory. */
 dec_conn *dec_conn_get(dec_analyzer *a, uint32_t id, uint64_t ts_ns, int claim);

@@ -11,9 +11,16 @@
 dec_conn *dec_conn_get(dec_analyzer *a, uint32_t id, uint64_t ts_ns, int claim)
 {
     if (id >= a->nconns) {
-        dec_conn *n = realloc(a->conns, ((size_t)id + 1) * sizeof *n);
-        if (!n)
-            return NULL;
+        dec_conn *n = a->conns;
+        if (id >= a->capconns) {
+            size_t cap = a->capconns ? a->capconns : 8;
+            while (cap <= id)
+                cap *= 2;
+            n = realloc(a->conns, cap * sizeof *n);
+            if (!n)
+                return NULL;
+            a->capconns = cap;
+        }
         memset(n + a->nconns, 0, ((size_t)id + 1 - a->nconns) * sizeof *n);
         for (size_t i = a->nconns; i <= id; i++)
             n[i].session = -1;
@@ -44,6 +51,19 @@ void dec_endpoint_text(const uint8_t addr[16], uint16_t port, char *out, size_t 
     if (ipv6_format(addr, ip, sizeof ip) < 0)
         snprintf(ip, sizeof ip, "?");
     snprintf(out, cap, "[%s]:%u", ip, port);
+}
+
+const char *dec_endpoint(dec_analyzer *a, const uint8_t addr[16], uint16_t port)
+{
+    unsigned n = sizeof a->ep / sizeof a->ep[0];
+    for (unsigned i = 0; i < n && i < a->nep; i++)
+        if (a->ep[i].port == port && !memcmp(a->ep[i].addr, addr, 16))
+            return a->ep[i].text;
+    unsigned i = a->nep++ % n;
+    memcpy(a->ep[i].addr, addr, 16);
+    a->ep[i].port = port;
+    dec_endpoint_text(addr, port, a->ep[i].text, sizeof a->ep[i].text);
+    return a->ep[i].text;
 }
 
 static const char *security_name(uint8_t v) { return v == SDP_SECURITY_TLS ? "TLS" : "none"; }
@@ -130,7 +150,5 @@ void dec_on_event(void *ctx, const cap_event *e)
         snprintf(keys, sizeof keys, "%s", ccs_strerror(-(int)e->value));
         break;
     }
-    dec_fields_begin(&a->fb);
-    dec_fields_end(&a->fb, &r);
-    dec_emit(a, &r);
+    dec_emit(a, &r); /* no fields */
 }

@@ -84,7 +84,7 @@ static void note_end(dec_session *s, const dec_record *r)
     }
     if (r->layer != DEC_LAYER_V2G || r->error || !r->exi)
         return;
-    const char *code = dec_field_find(r, "ResponseCode");
+    const char *code = dec_find(r, "ResponseCode");
     if (starts(r->name, "SessionStop")) {
         s->end = DEC_END_SESSION_STOP;
         snprintf(s->end_text, sizeof s->end_text, "SessionStop%s%s%s", code ? " (" : "", code ? code : "",
@@ -120,9 +120,9 @@ static void note_mode(dec_session *s, const dec_record *r)
 {
     if (r->layer != DEC_LAYER_V2G || r->error || !r->exi)
         return;
-    const char *mode = dec_field_find(r, "RequestedEnergyTransferMode");
+    const char *mode = dec_find(r, "RequestedEnergyTransferMode");
     if (!mode)
-        mode = dec_field_find(r, "EVRequestedEnergyTransferType");
+        mode = dec_find(r, "EVRequestedEnergyTransferType");
     if (mode)
         s->ac = starts(mode, "AC_");
     if (starts(r->exi->name, "iso20-ac") || starts(r->name, "ChargingStatus"))
@@ -172,13 +172,13 @@ void dec_stats_note(dec_session *s, const dec_record *r)
         s->exi_messages++;
         s->exi_errors += r->error != NULL;
         if (!r->error) {
-            snprintf(s->last_v2g, sizeof s->last_v2g, "%s", r->name);
+            dec_copy(s->last_v2g, sizeof s->last_v2g, r->name);
             s->last_v2g_ns = r->ts_ns;
         }
-        const char *id = r->error ? NULL : dec_field_find(r, "EVCCID");
+        const char *id = r->error ? NULL : dec_find(r, "EVCCID");
         if (id && !strcmp(r->name, "SessionSetupReq"))
             snprintf(s->evccid, sizeof s->evccid, "%s", *id ? id : "(empty)");
-        id = r->error ? NULL : dec_field_find(r, "EVSEID");
+        id = r->error ? NULL : dec_find(r, "EVSEID");
         if (id && !strcmp(r->name, "SessionSetupRes"))
             snprintf(s->evseid, sizeof s->evseid, "%s", *id ? id : "(empty)");
     }

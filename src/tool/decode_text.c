@@ -1,19 +1,85 @@
 /* Text output of `ccsplc decode`: one timeline line per record, then a summary per session and totals. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode_int.h"
 
+/* t (ns from the origin) in seconds as "%10.3f" prints (ns / 1e9): decimal digits from the integer, printf for an
+ * exact tie of the rounding (the double's binary value decides) and for spans too long for that reasoning. */
+static size_t text_secs(int64_t ns, char *out, size_t cap)
+{
+    uint64_t mag = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+    if (mag % 1000000u == 500000u || mag >= 1000000000000000u) {
+        int n = snprintf(out, cap, "%10.3f", (double)ns / 1e9);
+        return n < 0 ? 0 : (size_t)n;
+    }
+    uint64_t ms = (mag + 500000u) / 1000000u;
+    char d[32];
+    size_t n = 0;
+    d[n++] = (char)('0' + ms % 10);
+    d[n++] = (char)('0' + ms / 10 % 10);
+    d[n++] = (char)('0' + ms / 100 % 10);
+    d[n++] = '.';
+    for (uint64_t s = ms / 1000;; s /= 10) {
+        d[n++] = (char)('0' + s % 10);
+        if (s < 10)
+            break;
+    }
+    if (ns < 0)
+        d[n++] = '-';
+    size_t w = 0;
+    while (w + n < 10)
+        out[w++] = ' ';
+    while (n)
+        out[w++] = d[--n];
+    return w;
+}
+
+/* s, then spaces up to width. */
+static size_t put_pad(char *out, const char *s, size_t width)
+{
+    size_t n = strlen(s);
+    memcpy(out, s, n);
+    for (; n < width; n++)
+        out[n] = ' ';
+    return n;
+}
+
 int dec_text_record(FILE *out, const dec_record *r, uint64_t origin_ns)
 {
-    double t = (double)(int64_t)(r->ts_ns - origin_ns) / 1e9;
     char conn[24] = "";
     if (r->layer == DEC_LAYER_TCP)
         snprintf(conn, sizeof conn, "conn %d: ", r->conn);
     const char *sep = r->keys[0] ? " " : "";
-    int rc = fprintf(out, "%10.3f  %-14s %-12s %-30s %s%s%s%s%s%s%s\n", t, dec_dir_name(r->dir), r->proto, r->name,
-                     conn, r->keys, r->error ? sep : "", r->error ? "ERROR: " : "", r->error ? r->error : "",
-                     r->fault ? (r->keys[0] || r->error ? " FAULT: " : "FAULT: ") : "", r->fault ? r->fault : "");
-    return rc < 0 ? -1 : 0;
+    const char *parts[] = {conn, r->keys, r->error ? sep : "", r->error ? "ERROR: " : "", r->error ? r->error : "",
+                           r->fault ? (r->keys[0] || r->error ? " FAULT: " : "FAULT: ") : "", r->fault ? r->fault : ""};
+    const char *cols[] = {dec_dir_name(r->dir), r->proto, r->name};
+    static const size_t widths[] = {14, 12, 30};
+    size_t len = 64;
+    for (size_t i = 0; i < 3; i++)
+        len += strlen(cols[i]) + widths[i];
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        len += strlen(parts[i]);
+    char stack[4096], *line = len <= sizeof stack ? stack : malloc(len);
+    if (!line)
+        return -1;
+    size_t n = text_secs((int64_t)(r->ts_ns - origin_ns), line, 32);
+    line[n++] = ' ';
+    for (size_t i = 0; i < 3; i++) {
+        line[n++] = ' ';
+        n += put_pad(line + n, cols[i], widths[i]);
+    }
+    line[n++] = ' ';
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t k = strlen(parts[i]);
+        memcpy(line + n, parts[i], k);
+        n += k;
+    }
+    line[n++] = '\n';
+    int rc = fwrite(line, 1, n, out) == n ? 0 : -1;
+    if (line != stack)
+        free(line);
+    return rc;
 }
 
 static double secs(uint64_t a, uint64_t b) { return (double)(int64_t)(b - a) / 1e9; }

@@ -146,9 +146,25 @@ struct kvw {
     size_t hk_at[KV_HEADER_KEYS], hk_len[KV_HEADER_KEYS]; /* header keys, in out */
     unsigned nhk;
     int hk_lost; /* a header key did not fit in out: the caller must retry with more room */
+    char eq;     /* after a key: '=', or '\0' when the pairs are recorded */
+    exi_kv_pair *pairs; /* when not NULL: each pair's offsets (the first pcap of them) */
+    size_t pcap;
+    struct {
+        uint16_t type;
+        int is;
+        struct exi_scaled sc;
+    } scaled[4]; /* exi_scaled_type of the complex types met last (a schema has one or two scaled types) */
+    unsigned nscaled;
     char key[512];
     size_t klen;
 };
+
+static void kv_put1(struct kvw *w, char c)
+{
+    if (w->len < w->cap)
+        w->out[w->len] = c;
+    w->len++;
+}
 
 static void kv_put(struct kvw *w, const char *s, size_t n)
 {
@@ -166,11 +182,12 @@ static int kv_clash(const struct kvw *w)
     return 0;
 }
 
-/* "[sep]key=" of the next pair. */
+/* "[sep]key=" of the next pair (and its offsets when they are recorded). */
 static void kv_key(struct kvw *w)
 {
     if (w->npairs++)
-        kv_put(w, &w->sep, 1);
+        kv_put1(w, w->sep);
+    size_t at = w->len;
     if (kv_clash(w)) {
         kv_put(w, w->msg, strlen(w->msg));
         kv_put(w, ".", 1);
@@ -183,8 +200,15 @@ static void kv_key(struct kvw *w)
             w->hk_len[w->nhk++] = w->klen;
         }
     }
+    if (w->pairs && w->npairs <= w->pcap) {
+        const char *dot = memrchr(w->key, '.', w->klen);
+        exi_kv_pair *pr = &w->pairs[w->npairs - 1];
+        pr->key = (uint32_t)at;
+        pr->leaf = (uint32_t)(w->len + (dot ? (size_t)(dot + 1 - w->key) : 0));
+        pr->value = (uint32_t)(w->len + w->klen + 1);
+    }
     kv_put(w, w->key, w->klen);
-    kv_put(w, "=", 1);
+    kv_put1(w, w->eq);
 }
 
 static void kv_text(struct kvw *w, const char *s)
@@ -220,13 +244,30 @@ static int kv_push(struct kvw *w, const char *name, int index)
     return 1;
 }
 
+/* exi_scaled_type, remembered for the last few types. */
+static int scaled_type(struct kvw *w, uint16_t ti, struct exi_scaled *sc)
+{
+    unsigned n = sizeof w->scaled / sizeof w->scaled[0];
+    for (unsigned i = 0; i < w->nscaled && i < n; i++)
+        if (w->scaled[i].type == ti) {
+            *sc = w->scaled[i].sc;
+            return w->scaled[i].is;
+        }
+    int is = exi_scaled_type(w->p, ti, sc);
+    unsigned i = w->nscaled++ % n;
+    w->scaled[i].type = ti;
+    w->scaled[i].is = is;
+    w->scaled[i].sc = *sc;
+    return is;
+}
+
 /* PhysicalValueType (Value x 10^Multiplier [Unit]) and RationalNumberType (Value x 10^Exponent). */
 static int kv_scaled(struct kvw *w, const struct exi_field *f, const uint8_t *base)
 {
     const struct exi_proto *p = w->p;
     const struct exi_type *t = &p->codec->types[f->type];
     struct exi_scaled sc;
-    if (t->nfields < 2 || t->nfields > 3 || !exi_scaled_type(p, f->type, &sc)) /* 2 or 3 members: cheap test first */
+    if (t->nfields < 2 || t->nfields > 3 || !scaled_type(w, f->type, &sc)) /* 2 or 3 members: cheap test first */
         return 0;
     int64_t v;
     int e;
@@ -284,12 +325,16 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
     }
 }
 
-size_t exi_text_kv_buf(const struct exi_proto *p, const void *doc, char sep, char *out, size_t cap)
+/* The walk into out; pairs NULL: key=value text, else key and value NUL-terminated and each pair's offsets. */
+static size_t kv_run(const struct exi_proto *p, const void *doc, char sep, char *out, size_t cap, exi_kv_pair *pairs,
+                     size_t pcap, size_t *npairs)
 {
     unsigned fi;
     const struct exi_field *root = root_field(p, doc, &fi);
     if (cap)
         out[0] = 0;
+    if (npairs)
+        *npairs = 0;
     if (!root)
         return 0;
     struct kvw kw; /* not zeroed as a whole: hk_* and key are filled as they are used */
@@ -299,13 +344,29 @@ size_t exi_text_kv_buf(const struct exi_proto *p, const void *doc, char sep, cha
     w->cap = cap;
     w->len = w->klen = 0;
     w->sep = sep;
-    w->npairs = w->nhk = 0;
+    w->eq = pairs ? 0 : '=';
+    w->pairs = pairs;
+    w->pcap = pcap;
+    w->npairs = w->nhk = w->nscaled = 0;
     w->in_header = w->hk_lost = 0;
     w->msg = exi_text_message_name(p, doc);
     kv_walk(w, root->type, (const uint8_t *)doc + root->offset, 0);
     if (cap)
         out[w->len < cap ? w->len : cap - 1] = 0;
+    if (npairs)
+        *npairs = w->npairs;
     return w->hk_lost && w->len < cap ? cap : w->len; /* header keys lost: report "more room needed" */
+}
+
+size_t exi_text_kv_buf(const struct exi_proto *p, const void *doc, char sep, char *out, size_t cap)
+{
+    return kv_run(p, doc, sep, out, cap, NULL, 0, NULL);
+}
+
+size_t exi_text_kv_pairs(const struct exi_proto *p, const void *doc, char *out, size_t cap, exi_kv_pair *pairs,
+                         size_t pcap, size_t *npairs)
+{
+    return kv_run(p, doc, 0, out, cap, pairs, pcap, npairs);
 }
 
 int exi_text_kv(FILE *out, const struct exi_proto *p, const void *doc, char sep)

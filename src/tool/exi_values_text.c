@@ -141,13 +141,20 @@ size_t exi_text_kv_escape(const uint8_t *s, size_t len, char *out, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        char tmp[4] = {(char)s[i], 0};
-        if (s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '%')
-            tmp[0] = '%', tmp[1] = HEX_UPPER[s[i] >> 4], tmp[2] = HEX_UPPER[s[i] & 15], tmp[3] = 0;
-        n = put(out, cap, n, tmp);
+        uint8_t c = s[i];
+        if (c <= 0x20 || c >= 0x7f || c == '%') {
+            const char e[3] = {'%', HEX_UPPER[c >> 4], HEX_UPPER[c & 15]};
+            for (int k = 0; k < 3; k++, n++)
+                if (n + 1 < cap)
+                    out[n] = e[k];
+        } else {
+            if (n + 1 < cap)
+                out[n] = (char)c;
+            n++;
+        }
     }
-    if (cap && !len)
-        out[0] = 0;
+    if (cap)
+        out[n < cap ? n : cap - 1] = 0;
     return n;
 }
 

@@ -5,6 +5,9 @@ of Ethernet/IPv6 frames with an SDP exchange on UDP 15118 naming the charger's T
   corpus OUT                 every ISO-2 and ISO-20 (common, DC, AC) line of ../shared/corpus after its handshake,
                              an ACDP and a WPT message, and a DIN connection with an EXI stream cut short and a
                              payload type without a codec
+  timing OUT                 an ISO-2 and an ISO-20 DC connection of corpus messages whose responses come after set
+                             delays: on time, later than the charger's performance time, later than the car's
+                             timeout, and later than the default limits but within a message's own (TIMING below)
   tls PLAIN.pcap TLS.pcap KEYLOG
                              a DIN session from the corpus over TLS (SDP says TLS; Python's ssl over memory BIOs,
                              the key log written as Wireshark reads it), and the same messages at the same times
@@ -136,6 +139,40 @@ def cmd_corpus(out):
     p.write(out)
 
 
+# (codec, request, delay of its response in s): each against ISO 15118-2 Table 109 / -20 Table 217, as the test expects.
+TIMING = [("iso2", "SessionSetupReq", 0.005),               # on time
+          ("iso2", "PaymentDetailsReq", 3.0),               # over the usual 2 s, within its own 4.5 s
+          ("iso2", "CurrentDemandReq", 0.010),              # on time
+          ("iso2", "CurrentDemandReq", 0.040),              # over 25 ms: performance time
+          ("iso2", "CurrentDemandReq", 0.300),              # over 250 ms: the car's timeout
+          ("iso2", "ChargeParameterDiscoveryReq", 1.7),     # over 1.5 s: performance time
+          ("iso2", "PowerDeliveryReq", 4.7),                # over 4.5 s: performance time, within 5 s
+          ("iso20-dc", "DC_ChargeLoopReq", 0.100),          # on time
+          ("iso20-dc", "DC_ChargeLoopReq", 0.300)]          # over 250 ms: performance time
+
+
+def cmd_timing(out):
+    p = Pcap()
+    sdp(p, False)
+    for cport, codec, ns, major, tsv in ((50004, "iso2", NS_ISO2, 2, "iso2.tsv"),
+                                         (50005, "iso20-dc", NS_ISO20_DC, 1, "iso20.tsv")):
+        first = {}
+        for _, m, exi in corpus_lines(tsv, {codec}):
+            first.setdefault(m, exi)
+        c = Tcp(p, cport)
+        t = p.t + 0.01
+        for car, exi in ((True, sap_req(ns, major)), (False, SAP_RES_OK)):
+            c.send(car, pcaplib.v2gtp(0x8001, exi), t)
+            t += 0.005
+        for _, req, delay in (x for x in TIMING if x[0] == codec):
+            c.send(True, pcaplib.v2gtp(PAYLOAD_TYPE[codec], first[req]), t)
+            t += delay
+            c.send(False, pcaplib.v2gtp(PAYLOAD_TYPE[codec], first[req[:-3] + "Res"]), t)
+            t += 0.005
+        p.t = t + 0.05
+    p.write(out)
+
+
 def tls_pair(keylog):
     """A client and a server SSLObject talking through memory BIOs (server certificate made by openssl)."""
     d = tempfile.mkdtemp()
@@ -193,7 +230,7 @@ def cmd_tls(plain_out, tls_out, keylog):
 
 
 if __name__ == "__main__":
-    cmds = {"corpus": cmd_corpus, "tls": cmd_tls}
+    cmds = {"corpus": cmd_corpus, "timing": cmd_timing, "tls": cmd_tls}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](*sys.argv[2:])

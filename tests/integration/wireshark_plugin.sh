@@ -40,6 +40,7 @@ for p in din iso2-dc iso2-ac iso20-dc; do
         > /dev/null || fail "demo --proto $p"
 done
 python3 "$here/v2g_pcap.py" corpus "$tmp/corpus.pcap"
+python3 "$here/v2g_pcap.py" timing "$tmp/timing.pcap"
 tls=0
 if command -v openssl > /dev/null; then
     python3 "$here/v2g_pcap.py" tls "$tmp/plain.pcap" "$tmp/tls.pcap" "$tmp/keys"
@@ -69,6 +70,7 @@ for cap in "${shared[@]}"; do compare "$(basename "$cap")" "$cap"; done
 for p in din iso2-dc iso2-ac iso20-dc; do compare "demo-$p" "$tmp/demo-$p.pcapng"; done
 # The corpus and the TLS session are messages in no session's order (other SessionIDs, skipped steps).
 compare corpus "$tmp/corpus.pcap" "" "" sequence,session_id
+compare timing "$tmp/timing.pcap" "" "" sequence,session_id
 [ $tls = 1 ] && compare tls "$tmp/tls.pcap" "$tmp/plain.pcap" "$tmp/keys" sequence,session_id
 wait
 
@@ -90,6 +92,29 @@ done
 result corpus
 grep -q "'undecodable': 1" "$tmp/corpus.out" && grep -q "'no_codec': 1" "$tmp/corpus.out" &&
     grep -q "'digest'" "$tmp/corpus.out" || fail "corpus: error or signature items"
+
+# Response times against each protocol's own table (v2g_pcap.py TIMING): ISO 15118-2 Table 109, -20 Table 217.
+result timing
+"$TSHARK" -r "$tmp/timing.pcap" -Y v2g.response_time -T fields -e v2g.message -e _ws.expert.message \
+    > "$tmp/timing.txt" 2> /dev/null
+want="SessionSetupRes -
+PaymentDetailsRes -
+CurrentDemandRes -
+CurrentDemandRes V2G_SECC_Msg_Performance_Time (25 ms, ISO 15118-2 Table 109)
+CurrentDemandRes V2G_EVCC_Msg_Timeout (250 ms)
+ChargeParameterDiscoveryRes V2G_SECC_Msg_Performance_Time (1500 ms, ISO 15118-2 Table 109)
+PowerDeliveryRes V2G_SECC_Msg_Performance_Time (4500 ms, ISO 15118-2 Table 109)
+DC_ChargeLoopRes -
+DC_ChargeLoopRes V2G_SECC_Msg_Performance_Time (250 ms, ISO 15118-20 Table 217)"
+got=$(grep -v "^supportedAppProtocolRes" "$tmp/timing.txt" | while IFS=$'\t' read -r msg items; do
+    item=$(grep -o 'V2G_[A-Za-z_]* ([^)]*)' <<< "$items" || true)
+    echo "$msg ${item:--}"
+done)
+[ "$got" = "$want" ] || fail "timing: the response-time items are
+$got
+want
+$want"
+echo "ok: response times against ISO 15118-2 Table 109 and ISO 15118-20 Table 217"
 
 # SDP names the port: the corpus decodes without the TCP heuristic; a capture without SDP needs it.
 frames() { "$TSHARK" -r "$1" "${@:2}" -T fields -e frame.number | wc -l; }

@@ -205,6 +205,29 @@ static void json_escaping(void **state)
     free(buf);
 }
 
+/* The timeline's time column is "%10.3f" of the seconds since the origin, written without printf: the same text
+ * for ties of the rounding (the double's binary value decides), negative times, long spans. */
+static void timeline_time_column(void **state)
+{
+    (void)state;
+    static const int64_t ns[] = {0, 1, 499999, 500000, 500001, 1500000, 62500000, 187500000, 999500000,
+                                 21449000000, -1, -400000, -500000, -62500000, -2000000000, 3600123456789,
+                                 1000000000000000, 123456789012345678};
+    const uint64_t origin = 1000000000000000000u;
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        dec_record r = {.ts_ns = origin + (uint64_t)ns[i], .dir = DEC_DIR_CAR_TO_CHARGER, .layer = DEC_LAYER_V2G,
+                        .proto = "din", .name = "CurrentDemandReq", .keys = "SoC=1"};
+        char got[256] = "", want[256];
+        FILE *f = fmemopen(got, sizeof got, "w");
+        assert_non_null(f);
+        assert_int_equal(dec_text_record(f, &r, origin), 0);
+        fclose(f);
+        snprintf(want, sizeof want, "%10.3f  %-14s %-12s %-30s %s\n", (double)ns[i] / 1e9, "car->charger", "din",
+                 "CurrentDemandReq", "SoC=1");
+        assert_string_equal(got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +235,7 @@ int main(void)
         cmocka_unit_test(detection_without_handshake),
         cmocka_unit_test(real_session),
         cmocka_unit_test(json_escaping),
+        cmocka_unit_test(timeline_time_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,7 @@ typedef struct {
     const char *src, *dst; /* MAC or [IPv6]:port as text */
     const dec_field *fields;
     size_t nfields;
+    const struct dec_field_index *index; /* the fields by leaf for dec_field_find, or NULL (it scans them) */
     const uint8_t *raw; /* the frame (HomePlug), UDP payload (SDP) or EXI stream (V2G) */
     size_t raw_len;
     const struct exi_proto *exi; /* V2G: the codec and the decoded document (for XML), else NULL */

@@ -33,6 +33,14 @@ int exi_text_kv(FILE *out, const struct exi_proto *p, const void *doc, char sep)
 /* The same pairs written into out (NUL-terminated, truncated to cap), no allocation; returns the length of the
  * whole text (as snprintf: when it is >= cap, call again with that much room + 1). */
 size_t exi_text_kv_buf(const struct exi_proto *p, const void *doc, char sep, char *out, size_t cap);
+/* The same pairs as exi_text_kv_buf, each key and value NUL-terminated ("key\0value\0"), and where each is: the
+ * offsets in out of pair i's key, of its last component (after the last '.') and of its value into pairs[i] for
+ * the first pcap pairs; *npairs gets the count of all. Returns as exi_text_kv_buf (more room: call again). */
+typedef struct {
+    uint32_t key, leaf, value;
+} exi_kv_pair;
+size_t exi_text_kv_pairs(const struct exi_proto *p, const void *doc, char *out, size_t cap, exi_kv_pair *pairs,
+                         size_t pcap, size_t *npairs);
 
 /* The document as XML (one root element, namespaces declared on it). */
 int exi_text_xml(FILE *out, const struct exi_proto *p, const void *doc);
