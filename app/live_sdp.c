@@ -17,6 +17,21 @@ static void log_peer(const char *what, const uint8_t ip[16], uint16_t port)
     LOG_I("sdp: %s [%s]:%u", what, t, port);
 }
 
+static const char *security_name(uint8_t s) { return s == SDP_SECURITY_TLS ? "TLS" : "no TLS"; }
+
+/* The charger's first answer in a plug-in: to whom, what the car asked for and what we offer. */
+static void log_answer(const uint8_t ip[16], uint16_t port, const uint8_t *req, size_t req_len, const uint8_t *res,
+                       size_t res_len)
+{
+    char t[IPV6_TEXT_MAX];
+    sdp_request rq;
+    sdp_response rs;
+    ipv6_format(ip, t, sizeof t);
+    if (sdp_parse_request(req, req_len, &rq) || sdp_parse_response(res, res_len, &rs)) return;
+    LOG_I("sdp: answered [%s]:%u: the car asks for %s, offered %s on port %u", t, port, security_name(rq.security),
+          security_name(rs.security), rs.port);
+}
+
 #define LIVE_SDP_BATCH 16
 
 static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
@@ -43,7 +58,7 @@ static void on_udp(ccs_loop *loop, int fd, short revents, void *ctx)
         if (sdp_server_answer(&l->srv, buf, len, res, sizeof res, &n) != 0) continue;
         if (llnet_udp_send(fd, l->ifindex, src, sport, res, n) != 0) continue;
         live_pcap_udp(l, 1, src, SDP_UDP_PORT, sport, res, n);
-        if (l->sdp_answered++ == 0) log_peer("answered", src, sport);   /* repeats are counted */
+        if (l->sdp_answered++ == 0) log_answer(src, sport, buf, len, res, n);   /* repeats are counted */
         if (!l->t_sdp) {
             l->t_sdp = ccs_loop_now(loop);
             ccs_loop_stop(loop, 0);   /* the phase is done; the socket keeps answering repeats */
@@ -70,6 +85,32 @@ static void on_retry(ccs_loop *loop, void *ctx)
     ccs_loop_timer_at(loop, &l->sdp_timer, l->sdp.deadline_ms, on_retry, l);
 }
 
+/* The charger's V2GTP servers, announced by SDP (sdp_server_answer): plain TCP on --port (none when TLS is
+ * required), TLS on a port of its own when it has credentials. A car asking for TLS from a charger without
+ * them gets plain TCP (SDP response security 0x10, "no transport layer security"); it decides whether to
+ * connect (ISO 15118-2 SDP: the response says which security the SECC offers; DIN 70121 has no TLS). */
+static int listen_v2gtp(live *l, const char *addr)
+{
+    int rc = 0;
+    memcpy(l->srv.addr, l->ip, 16);
+    l->srv.tcp_port = l->srv.tls_port = 0;
+    if (l->o.tls != LIVE_TLS_REQUIRE) {
+        l->port = l->o.tcp_port;
+        rc = llnet_tcp_listen(l->ifindex, l->ip, &l->port, &l->lfd);
+        l->srv.tcp_port = l->port;
+        if (!rc) LOG_I("sdp: listening on UDP %u, V2GTP server [%s%%%s]:%u", SDP_UDP_PORT, addr, l->o.ifname, l->port);
+    }
+    if (!rc && l->tls) {
+        uint16_t port = l->o.tls == LIVE_TLS_REQUIRE ? l->o.tcp_port : 0;
+        rc = llnet_tcp_listen(l->ifindex, l->ip, &port, &l->tls_lfd);
+        l->srv.tls_port = port;
+        if (!rc) LOG_I("sdp: listening on UDP %u, V2GTP TLS server [%s%%%s]:%u%s", SDP_UDP_PORT, addr, l->o.ifname,
+                       port, l->o.tls == LIVE_TLS_REQUIRE ? " (TLS required: no plain TCP)" : "");
+        if (!rc && !l->srv.tcp_port) l->port = port;
+    }
+    return rc;
+}
+
 /* The link-local address, waiting out duplicate address detection. */
 static int wait_address(live *l)
 {
@@ -94,16 +135,12 @@ int live_sdp(live *l)
     if (l->udp >= 0) {   /* the charger's next plug-in, the car's SDP after a Pause: the same sockets */
         rc = l->o.role == LIVE_PEV ? llnet_local(l->udp, NULL, &l->port) : 0;
     } else if (l->o.role == LIVE_EVSE) {
-        l->port = l->o.tcp_port;
-        rc = llnet_tcp_listen(l->ifindex, l->ip, &l->port, &l->lfd);
+        rc = listen_v2gtp(l, t);
         if (!rc) rc = llnet_udp_open(l->ifindex, NULL, SDP_UDP_PORT, &l->udp);
-        memcpy(l->srv.addr, l->ip, 16);
-        l->srv.tcp_port = l->port;
-        if (!rc) LOG_I("sdp: listening on UDP %u, V2GTP server [%s%%%s]:%u", SDP_UDP_PORT, t, l->o.ifname, l->port);
     } else {
         rc = llnet_udp_open(l->ifindex, l->ip, SDP_CLIENT_PORT, &l->udp);
         if (!rc) rc = llnet_local(l->udp, NULL, &l->port);
-        if (!rc) rc = sdp_client_init(&l->sdp, SDP_SECURITY_NONE, SDP_TRANSPORT_TCP);
+        if (!rc) rc = sdp_client_init(&l->sdp, live_tls_security(l), SDP_TRANSPORT_TCP);
     }
     if (!rc) rc = ccs_loop_add_fd(loop, l->udp, POLLIN, on_udp, l);
     if (rc) {
