@@ -59,12 +59,32 @@ session() {
     done
     grep -q "sdp: answered .*: the car asks for TLS, offered TLS on port" "$tmp/$tag-evse.log" || fail "$tag: SDP"
     grep -q "v2g: > SessionStopReq" "$tmp/$tag-pev.log" || fail "$tag: no SessionStop"
+    echo "ok: $tag: a session on $version ($suite), ended normally; the pcaps hold TLS records"
+    # with either side's key log, `ccsplc decode --keylog` finds every message both sent, and the end
+    local sent
+    sent=$(($(grep -c "v2g: > " "$tmp/$tag-evse.log") + $(grep -c "v2g: > " "$tmp/$tag-pev.log")))
+    for side in evse pev; do
+        "$CCSPLC" decode --keylog "$tmp/$tag-$side.keys" "$tmp/$tag-$side.pcapng" >"$tmp/$tag-$side.decode" 2>&1 ||
+            fail "$tag: decode --keylog $side: $(tail -3 "$tmp/$tag-$side.decode")"
+        grep -q "EXI      $sent messages, 0 decode errors" "$tmp/$tag-$side.decode" ||
+            fail "$tag: $side pcap with the keys: $(grep 'EXI  ' "$tmp/$tag-$side.decode"), $sent sent"
+        grep -q "end      SessionStop (OK)" "$tmp/$tag-$side.decode" || fail "$tag: $side pcap: session end"
+        grep -q "TLS      .* records (V2G over TLS: decrypted with the key log)" "$tmp/$tag-$side.decode" ||
+            fail "$tag: $side pcap: TLS summary"
+    done
+    # the other side's key log decrypts the same session (both wrote the same secrets)
+    cmp -s <(sort "$tmp/$tag-evse.keys") <(sort "$tmp/$tag-pev.keys") || fail "$tag: the two key logs differ"
+    echo "ok: $tag: ccsplc decode --keylog decodes all $sent messages of both pcaps"
     if command -v tshark >/dev/null; then
-        local recs
+        local recs fin
         recs=$(tshark -r "$tmp/$tag-pev.pcapng" -Y "tls.record.content_type == 23 || tls.record.opaque_type == 23" 2>/dev/null | wc -l)
         [ "$recs" -gt 10 ] || fail "$tag: tshark sees $recs TLS application-data records"
+        # Wireshark's own TLS decryption with the key log: both Finished messages (encrypted) become readable
+        fin=$(tshark -o "tls.keylog_file:$tmp/$tag-pev.keys" -r "$tmp/$tag-pev.pcapng" -Y "tls.handshake.type == 20" \
+            2>/dev/null | wc -l)
+        [ "$fin" -ge 2 ] || fail "$tag: tshark with the key log decrypts $fin Finished messages"
+        echo "ok: $tag: tshark sees $recs application-data records and, with the key log, both Finished messages"
     fi
-    echo "ok: $tag: a session on $version ($suite), ended normally; the pcaps hold TLS records"
 }
 
 # ISO 15118-2 DC on TLS 1.2: the SECC's chain (leaf, CPO Sub-CA 2, Sub-CA 1), the car trusting the V2G root
