@@ -205,8 +205,8 @@ static int hello(tls_dec *d, const uint8_t *p, size_t len)
     snprintf(d->text, sizeof d->text, "TLSv1.%u 0x%04x", d->version == 0x0304 ? 3u : 2u, suite);
     if (!d->suite) return CCS_EUNSUPP;
     if (d->version == 0x0304) {   /* everything after the ServerHello is encrypted, both ways */
-        int rc = keys13(d, 1, 0);
-        return rc ? rc : keys13(d, 0, 0);
+        int rs = keys13(d, 1, 0), rc = keys13(d, 0, 0);
+        return rs ? rs : rc;
     }
     return 0;
 }
