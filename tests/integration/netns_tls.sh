@@ -4,8 +4,8 @@
 # session on TLS 1.3 (mutual: the charger checks the car's OEM chain), each ending normally with TLS records (not
 # plain V2GTP) in the pcaps and every message decoded by `ccsplc decode --keylog`; refusals with a safe end: a car
 # trusting another root (handshake failure), a car requiring TLS from a charger without credentials (answered
-# "no TLS" in SDP), a plain car to a TLS-only charger. The PKI comes from scripts/pki.sh. Needs root, ip netns,
-# openssl. About 1 min.
+# "no TLS" in SDP; a car that only asks goes on in plain TCP), a plain car to a TLS-only charger. The PKI comes
+# from scripts/pki.sh. Needs root, ip netns, openssl. About 90 s.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
@@ -125,6 +125,14 @@ grep -q "sdp: answered .*: the car asks for TLS, offered no TLS on port" "$tmp/n
     fail "nocred: the charger's SDP answer"
 grep -q "the charger offers no TLS and this car requires it" "$tmp/nocred-pev.log" || fail "nocred: the car's reason"
 echo "ok: a car asking for TLS from a charger without credentials: answered no TLS, the car (require) refused"
+# ... and a car that only asks (--tls ask) goes on in plain TCP: a normal session, V2G readable without keys
+charger askplain --proto iso2-dc
+car askplain --proto iso2-dc --tls ask --tls-ca "$P2/v2g_root.pem" || fail "askplain: pev exit $?"
+wait "$evse" || fail "askplain: evse exit $?"
+grep -q "sdp: the charger offers no TLS: plain TCP" "$tmp/askplain-pev.log" || fail "askplain: the car's warning"
+grep -q "result      ended normally" "$tmp/askplain-pev.out" || fail "askplain: not a normal session"
+"$CCSPLC" decode "$tmp/askplain-pev.pcapng" | grep -q "end      SessionStop (OK)" || fail "askplain: plain pcap"
+echo "ok: a car asking for TLS (--tls ask) from a charger without credentials: a normal session on plain TCP"
 
 # Refusal 3: a plain-TCP car to a TLS-only charger: SDP answers TLS, the car without TLS refuses
 charger tlsonly --proto iso2-dc --tls-only --tls-cert "$P2/secc_chain.pem" --tls-key "$P2/secc.key"
