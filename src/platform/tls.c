@@ -2,6 +2,7 @@
  * authentication ISO 15118-2 and ISO 15118-20 ask for, the NSS key log. */
 #include "ccsplc/linux/tls.h"
 
+#include <fcntl.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ccsplc/core/errors.h"
 
@@ -132,9 +134,13 @@ int tls_ctx_new(const tls_config *cfg, tls_ctx **out, char *err, size_t errcap)
         }
         SSL_CTX_set_client_hello_cb(c, on_client_hello, t);
     }
-    if (cfg->keylog) {
-        t->keylog = fopen(cfg->keylog, "a");
-        if (!t->keylog) return fail(t, err, errcap, "cannot open the key log", cfg->keylog);
+    if (cfg->keylog) {   /* secrets: a new file is readable by its owner only */
+        int fd = open(cfg->keylog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        t->keylog = fd >= 0 ? fdopen(fd, "a") : NULL;
+        if (!t->keylog) {
+            if (fd >= 0) close(fd);
+            return fail(t, err, errcap, "cannot open the key log", cfg->keylog);
+        }
         SSL_CTX_set_keylog_callback(c, keylog_line);
     }
     *out = t;

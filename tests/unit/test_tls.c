@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ccsplc/core/errors.h"
@@ -230,6 +231,9 @@ static void session(const char *p, uint16_t v, int mutual, const char *suite)
     move(c, s, 1, &t);
     assert_int_equal(tls_conn_read(s, got, sizeof got), sizeof req);
 
+    struct stat st;   /* the secrets are the owner's only */
+    assert_int_equal(stat(keylog, &st), 0);
+    assert_int_equal(st.st_mode & 077, 0);
     tls_keylog *k;
     char err[200];
     assert_int_equal(tls_keylog_load(keylog, &k, err, sizeof err), 0);
