@@ -11,6 +11,7 @@
 
 #include "ccsplc/tools/decode.h"
 #include "ccsplc/linux/log.h"
+#include "ccsplc/linux/tls_decrypt.h"
 #include "commands.h"
 
 #define PROGRESS_MIN_BYTES (8u << 20) /* files at least this large get a progress bar on a terminal */
@@ -24,10 +25,12 @@ struct out {
     dec_html *html;
 };
 
+static tls_keylog *keylog; /* --keylog: TLS streams decrypted */
+
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: ccsplc decode [--json | --xml | --quiet] [--html FILE|DIR] [--progress] CAPTURE...\n"
+            "usage: ccsplc decode [--json | --xml | --quiet] [--html FILE|DIR] [--keylog FILE] [--progress] CAPTURE...\n"
             "\n"
             "Decodes a pcap/pcapng capture: HomePlug (SLAC, modem management), SDP, and the V2G messages of every\n"
             "TCP connection with the schema its SupportedAppProtocol handshake chose (detected by trying din,\n"
@@ -44,6 +47,9 @@ static void usage(FILE *f)
             "  -H, --html F  also write a self-contained HTML report: per session its faults, summary and plots\n"
             "                of voltage, current and SoC; message sequence chart, timeline. With several\n"
             "                captures F is a directory (made if absent): F/CAPTURE-NAME.html each\n"
+            "  -k, --keylog F  decrypt V2G over TLS with the session keys in F (NSS key-log format, as written by\n"
+            "                ccsplc evse/pev --keylog or SSLKEYLOGFILE): TLS 1.2 AES-CBC-SHA256 (ISO 15118-2) and\n"
+            "                TLS 1.3 AES-GCM / ChaCha20-Poly1305 (ISO 15118-20); without it TLS records are counted\n"
             "  -p, --progress  show the progress bar (default: on a terminal, for files of 8 MiB or more)\n"
             "  -h, --help    this text\n"
             "\n"
@@ -103,6 +109,8 @@ static int run(const char *path, struct out *o, int show_progress)
     }
     cap_callbacks cb = dec_callbacks(o->a);
     cap_reader *r = cap_new(&cb, CAP_DEFAULT_MAX_PAYLOAD);
+    if (r && keylog)
+        cap_set_keylog(r, keylog);
     struct stat st;
     int fd = show_progress && !stat(path, &st) ? find_fd(path) : -1;
     int rc = 0;
@@ -193,18 +201,19 @@ int cmd_decode(int argc, char **argv)
     static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"xml", no_argument, 0, 'x'},
                                          {"quiet", no_argument, 0, 'q'}, {"html", required_argument, 0, 'H'},
                                          {"progress", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+                                         {"keylog", required_argument, 0, 'k'}, {0, 0, 0, 0}};
     enum mode mode = MODE_TEXT;
-    const char *html_path = NULL;
+    const char *html_path = NULL, *keylog_path = NULL;
     int force_progress = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "jxqH:ph", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "jxqH:phk:", opts, NULL)) != -1) {
         switch (c) {
         case 'j': mode = MODE_JSON; break;
         case 'x': mode = MODE_XML; break;
         case 'q': mode = MODE_QUIET; break;
         case 'H': html_path = optarg; break;
         case 'p': force_progress = 1; break;
+        case 'k': keylog_path = optarg; break;
         case 'h': usage(stdout); return CCS_EXIT_OK;
         default: usage(stderr); return CCS_EXIT_USAGE;
         }
@@ -213,9 +222,15 @@ int cmd_decode(int argc, char **argv)
         usage(stderr);
         return CCS_EXIT_USAGE;
     }
+    char err[320];
+    if (keylog_path && tls_keylog_load(keylog_path, &keylog, err, sizeof err)) {
+        LOG_E("--keylog %s", err);
+        return CCS_EXIT_FAIL;
+    }
     int several = argc - optind > 1, failed = 0;
     if (several && html_path && mkdir(html_path, 0777) && errno != EEXIST) {
         LOG_E("%s: %s", html_path, strerror(errno));
+        tls_keylog_free(keylog);
         return CCS_EXIT_FAIL;
     }
     if (mode == MODE_XML)
@@ -232,5 +247,7 @@ int cmd_decode(int argc, char **argv)
     }
     if (mode == MODE_XML)
         dec_xml_end(stdout);
+    tls_keylog_free(keylog);
+    keylog = NULL;
     return failed || ferror(stdout) ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include <termios.h>
 
 #include "ccsplc/linux/pcapng.h"
+#include "ccsplc/linux/tls.h"
 #include "ccsplc/sim/plant.h"
 #include "ccsplc/core/machines.h"
 #include "ccsplc/core/sdp.h"
@@ -24,6 +25,9 @@
 #define LIVE_STATUS_MS 250u       /* status line refresh */
 #define LIVE_MODEM_CHECK_MS 1000u /* the modem must answer GET_SW within this at the start (said within 2 s) */
 #define LIVE_MAX_CONNS 4u         /* charger: V2GTP connections served at once (more are accepted and closed) */
+/* A TLS handshake must end within the car's V2G_EVCC_CommunicationSetup_Timeout (20 s: the connection up to the
+ * session set up, ISO 15118-2 / -20), else the connection is closed. */
+#define LIVE_TLS_HANDSHAKE_MS SESS_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS
 /* Charger: after the SLAC match, a plug-in without a session (no SessionID) ends after the waits the car itself
  * allows: joining the AVLN (TT_match_join), SDP (SDP_MAX_REQUESTS x SDP_TIMEOUT_MS) and communication setup
  * (V2G_EVCC_CommunicationSetup_Timeout). */
@@ -63,6 +67,11 @@ void live_log_negotiation(const sess_evse *e, const char *tag);
 void live_log_agreed(const sess_pev *p);
 /* The last phase run; SERVE (the charger's default): session after session until a signal or `sessions`. */
 typedef enum { LIVE_UNTIL_SLAC, LIVE_UNTIL_SDP, LIVE_UNTIL_SESSION, LIVE_UNTIL_SERVE } live_until;
+/* TLS: off (the car asks for none), ask (the car asks for TLS, takes plain TCP when the charger has no TLS),
+ * require (the car refuses plain TCP; a charger offers no plain TCP). */
+typedef enum { LIVE_TLS_OFF, LIVE_TLS_ASK, LIVE_TLS_REQUIRE } live_tls_mode;
+/* "off" | "ask" | "require" (also "no", "yes"). 0 or -1. */
+int live_tls_mode_parse(const char *s, live_tls_mode *out);
 
 typedef struct {
     live_role role;
@@ -87,6 +96,12 @@ typedef struct {
     live_hw_options hw;       /* car: pyPLC's serial board (digital_output_device, ...) */
     char bridge[16];          /* car: "chademo": the CCS->CHAdeMO adapter (docs/chademo.md) */
     char can[128];            /* its CAN bus: can0, udp:LPORT:HOST:RPORT */
+    /* TLS (app/live_tls.c, docs/pnc.md) */
+    char tls_cert[256];       /* our chain (PEM, leaf first): the SECC's; the car's vehicle certificate (ISO-20) */
+    char tls_key[256];        /* its private key */
+    char tls_ca[256];         /* trusted roots: the car's V2G root(s); the charger's roots of cars (ISO-20) */
+    char keylog[256];         /* NSS key-log file (Wireshark, ccsplc decode --keylog) */
+    live_tls_mode tls;        /* car: what SDP asks; charger: LIVE_TLS_REQUIRE refuses plain TCP */
 } live_options;
 
 void live_options_default(live_options *o, live_role role);
@@ -106,6 +121,7 @@ typedef struct live live;
 typedef struct live_conn live_conn;
 typedef void (*live_conn_msg_fn)(live_conn *c, const v2gtp_msg *m);
 typedef void (*live_conn_closed_fn)(live_conn *c);
+typedef void (*live_conn_ready_fn)(live_conn *c);
 
 /* One V2GTP connection (app/live_conn.c): the car's to the charger, or one of the charger's slots. */
 struct live_conn {
@@ -117,7 +133,11 @@ struct live_conn {
     uint8_t rbuf[V2GTP_HEADER_LEN + LIVE_MAX_PAYLOAD];
     pcapng_tcp_flow flow;
     live_conn_msg_fn on_msg;          /* a whole message arrived */
-    live_conn_closed_fn on_closed;    /* the peer closed, or the stream broke (bad header, beyond the limit) */
+    live_conn_closed_fn on_closed;    /* the peer closed, or the stream broke (bad header, beyond the limit, TLS) */
+    live_conn_ready_fn on_ready;      /* set before open: V2GTP can flow (at once; with TLS after the handshake) */
+    tls_conn *tls;                    /* NULL: plain TCP */
+    int ready;                        /* plain TCP, or the TLS handshake done */
+    ccs_timer hs_timer;               /* LIVE_TLS_HANDSHAKE_MS */
     uint32_t messages;                /* sent and received on this connection */
     sess_evse evse;                   /* charger: the session on this connection (kept while it is the car's) */
     ccs_driver drv;                   /* the one driver (ccsplc/core/machine.h) of this connection's session */
@@ -141,11 +161,15 @@ struct live {
     ccs_driver sdp_drv;               /* the car's SDP client or the charger's server in the one driver */
     uint8_t sdp_peer[16];             /* charger: the request being answered comes from there */
     uint16_t sdp_peer_port;
+    uint8_t sdp_asked;                /* charger: the security that request asked for (logged with the answer) */
     ccs_timer sdp_timer, addr_timer, deadline;
     uint32_t addr_waited;
     uint32_t sdp_answered;            /* charger: SDP requests answered in this plug-in */
     /* V2GTP: the charger's listener; the car's connection, or the charger's slots */
-    int lfd;
+    int lfd;                          /* plain TCP; -1 when the charger requires TLS */
+    int tls_lfd;                      /* charger with TLS credentials: the TLS server, else -1 */
+    tls_ctx *tls;                     /* the TLS context of the options, NULL: no TLS */
+    int tls_on;                       /* car: this connection is TLS (SDP's answer) */
     live_conn conn[LIVE_MAX_CONNS];
     /* session and simulated hardware */
     sess_docs *docs;
@@ -222,9 +246,10 @@ const char *live_verdict(live_role role, sess_phase ph, sess_stop_reason stop, c
 int live_serve(live *l);
 
 /* A connection (app/live_conn.c). open: log it, start the stream reassembly (LIVE_MAX_PAYLOAD) and the pcap
- * flow, watch fd. flush: send *len bytes of tx (never blocking the loop: a peer that does not take them is
- * closed), clear *len, close when asked. */
-void live_conn_open(live_conn *c, live *l, int fd, int we_connect, live_conn_msg_fn on_msg,
+ * flow (the bytes as they travel: TLS records with tls), watch fd; with tls (l->tls set) the TLS handshake
+ * first, bounded by LIVE_TLS_HANDSHAKE_MS; c->on_ready (may be NULL) when V2GTP can flow. flush: send *len bytes
+ * of tx (never blocking the loop: a peer that does not take them is closed), clear *len, close when asked. */
+void live_conn_open(live_conn *c, live *l, int fd, int we_connect, int tls, live_conn_msg_fn on_msg,
                     live_conn_closed_fn on_closed);
 void live_conn_flush(live_conn *c, const uint8_t *tx, size_t *len, const char *name, int close_after);
 /* The connection as a driver's port: the message and the close are held until live_conn_send (after the caller's
@@ -258,6 +283,15 @@ int live_pause_wait(live *l);
 const char *live_hex_id(const uint8_t *id, uint8_t len);
 /* --sim: the simulated modems and the peer in this process (`ccsplc demo`'s machinery). Exit code. */
 int live_sim(live *l);
+
+/* TLS of the options (app/live_tls.c): the context (the versions from the protocol list: TLS 1.2 for DIN and
+ * ISO-2, TLS 1.3 for ISO-20), logged; 0 or -1 (logged). live_tls_end frees it. live_tls_security: the security
+ * byte the car's SDP request asks for. live_tls_choose: the car, after SDP: 1 connect with TLS, 0 plain TCP,
+ * CCS_EPROTO refused (logged). */
+int live_tls_init(live *l);
+void live_tls_end(live *l);
+uint8_t live_tls_security(const live *l);
+int live_tls_choose(live *l);
 
 /* pcap of the charger's or car's interface (nothing without --pcap). */
 void live_pcap_frame(live *l, int out, const uint8_t *frame, size_t len);

@@ -44,6 +44,18 @@ static void usage(FILE *f, live_role role)
                    "      --resume-after S  after a pause: reconnect and resume the session after S seconds (10)\n"
                    "      --bridge chademo  the CCS->CHAdeMO adapter: a CHAdeMO car on --can is the battery\n"
                    "      --can BUS         its CAN bus: can0 (SocketCAN; default) or udp:LPORT:HOST:RPORT\n");
+    fprintf(f, "TLS (docs/pnc.md; ISO 15118-2: TLS 1.2, ISO 15118-20: TLS 1.3 with the car's certificate):\n"
+               "      --tls-cert FILE   our certificate chain (PEM, leaf first)%s\n"
+               "      --tls-key FILE    its private key (PEM)\n"
+               "      --tls-ca FILE     trusted roots (PEM): %s\n"
+               "      --keylog FILE     append the session keys (NSS key-log format: Wireshark, ccsplc decode)\n",
+            role == LIVE_EVSE ? ": the SECC's (TLS is offered when the car asks)" : ": the vehicle's (ISO-20)",
+            role == LIVE_EVSE ? "of the cars' certificates (needed for ISO-20)" : "the V2G root(s) the charger's chain must reach");
+    if (role == LIVE_EVSE)
+        fprintf(f, "      --tls-only        no plain TCP: a car that asks for none is offered TLS\n");
+    else
+        fprintf(f, "      --tls MODE        what SDP asks: off (default), ask (take plain TCP if the charger has no\n"
+                   "                        TLS) or require (refuse plain TCP)\n");
     fprintf(f, "  -v, --verbose         debug log (one line per V2G message)   -q, --quiet   errors only\n"
                "  -h, --help            this text\n"
                "\n"
@@ -57,9 +69,9 @@ static void usage(FILE *f, live_role role)
                "completed; 1 otherwise (also a charger stopped in the middle of a session), 2 usage.\n");
 }
 
-/* O_MAXV .. O_RWAIT: the charger's own; O_SOC ..: the car's. */
-enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_MAXV, O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_RWAIT, O_SOC, O_TSOC, O_CAP,
-       O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN };
+/* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
+enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW, O_PORT,
+       O_SESSIONS, O_RWAIT, O_TLS_ONLY, O_SOC, O_TSOC, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -114,6 +126,12 @@ static int apply(live_options *o, int c, const char *a)
     case O_RESUME: return secs(a, 0, &o->resume_after_ms);
     case O_BRIDGE: return copy(o->bridge, sizeof o->bridge, a);
     case O_CAN: return copy(o->can, sizeof o->can, a);
+    case O_TLS_CERT: return copy(o->tls_cert, sizeof o->tls_cert, a);
+    case O_TLS_KEY: return copy(o->tls_key, sizeof o->tls_key, a);
+    case O_TLS_CA: return copy(o->tls_ca, sizeof o->tls_ca, a);
+    case O_KEYLOG: return copy(o->keylog, sizeof o->keylog, a);
+    case O_TLS_ONLY: o->tls = LIVE_TLS_REQUIRE; return 0;
+    case O_TLS: return live_tls_mode_parse(a, &o->tls);
     default: return -1;
     }
 }
@@ -133,6 +151,9 @@ int live_main(live_role role, int argc, char **argv)
         { "capacity", required_argument, 0, O_CAP }, { "target-voltage", required_argument, 0, O_TV },
         { "pause-after", required_argument, 0, O_PAUSE }, { "resume-after", required_argument, 0, O_RESUME },
         { "bridge", required_argument, 0, O_BRIDGE }, { "can", required_argument, 0, O_CAN },
+        { "tls-cert", required_argument, 0, O_TLS_CERT }, { "tls-key", required_argument, 0, O_TLS_KEY },
+        { "tls-ca", required_argument, 0, O_TLS_CA }, { "keylog", required_argument, 0, O_KEYLOG },
+        { "tls-only", no_argument, 0, O_TLS_ONLY }, { "tls", required_argument, 0, O_TLS },
         { 0, 0, 0, 0 },
     };
     static live l;
@@ -151,7 +172,7 @@ int live_main(live_role role, int argc, char **argv)
         }
         if (c == '?') goto usage;
         if (c == 'c') config = optarg;
-        else if ((role == LIVE_EVSE && c >= O_SOC) || (role == LIVE_PEV && c >= O_MAXV && c <= O_RWAIT)) goto usage;
+        else if ((role == LIVE_EVSE && c >= O_SOC) || (role == LIVE_PEV && c >= O_MAXV && c <= O_TLS_ONLY)) goto usage;
         else seen[n] = c, args[n++] = optarg;
     }
     if (!seen || !args || optind != argc) goto usage;

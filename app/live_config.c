@@ -40,7 +40,8 @@ int live_until_parse(const char *s, live_until *out)
     return -1;
 }
 
-typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_EXIT_END, K_BOARD, K_BAUD, K_IGNORE } key_kind;
+typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_EXIT_END, K_BOARD, K_BAUD, K_TLS,
+               K_IGNORE } key_kind;
 
 typedef struct {
     const char *section, *key;
@@ -89,6 +90,11 @@ static const key_row keys[] = {
     { "pev", "resume_after", K_MS, O(resume_after_ms), 0, 0, 86400 },
     { "pev", "bridge", K_STR, S(bridge), 0, 0 },
     { "pev", "can", K_STR, S(can), 0, 0 },
+    { "tls", "mode", K_TLS, O(tls), 0, 0, 0 },   /* off | ask | require (docs/pnc.md) */
+    { "tls", "cert", K_STR, S(tls_cert), 0, 0 },
+    { "tls", "key", K_STR, S(tls_key), 0, 0 },
+    { "tls", "ca", K_STR, S(tls_ca), 0, 0 },
+    { "tls", "keylog", K_STR, S(keylog), 0, 0 },
 };
 
 /* pyPLC keys (its doc/pyPlc.ini.template) without a meaning here yet (Windows, display, MQTT, CHAdeMO, logging
@@ -153,6 +159,7 @@ static int set_value(live_options *o, const key_row *k, const char *v)
         else if (!b) LOG_W("config: %s = %s: the car runs one session per start", k->key, v);
         return 0;
     case K_BOARD: return set_board((hw_board_kind *)(void *)(base + k->off), v, k->key);
+    case K_TLS: return live_tls_mode_parse(v, (live_tls_mode *)(void *)(base + k->off)) ? CCS_ESYNTAX : 0;
     case K_IGNORE: return 0;
     default: break;
     }

@@ -174,10 +174,13 @@ int live_run(live *l)
               l->o.proto);
         return CCS_EXIT_FAIL;
     }
+    l->udp = l->lfd = l->tls_lfd = -1;
+    if (live_tls_init(l)) return CCS_EXIT_FAIL;
     if (l->o.pcap[0]) {
         int rc = l->o.sim ? pcapng_open(&l->pcap, l->o.pcap) : pcapng_open_live(&l->pcap, l->o.pcap);
         if (rc) {
             LOG_E("%s: cannot write %s: %s", live_role_name(l), l->o.pcap, strerror(errno));
+            live_tls_end(l);
             return CCS_EXIT_FAIL;
         }
         l->have_pcap = 1;
@@ -185,9 +188,9 @@ int live_run(live *l)
     if (l->o.sim) {
         int code = live_sim(l);
         if (l->have_pcap) pcap_closed(l);
+        live_tls_end(l);
         return code;
     }
-    l->udp = l->lfd = -1;
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++) {
         l->conn[i].l = l;
         l->conn[i].fd = -1;
@@ -198,11 +201,13 @@ int live_run(live *l)
     if (l->o.role == LIVE_EVSE) hw.digital = hw.analog = HW_BOARD_NONE;   /* pyPLC's boards are the car's */
     if (live_hw_open(&l->hw, &hw, 0)) {   /* before anything else */
         if (l->have_pcap) pcap_closed(l);
+        live_tls_end(l);
         return code;
     }
     if (l->o.bridge[0] && live_bridge_attach(l, &l->pev)) {
         live_hw_close(&l->hw);
         if (l->have_pcap) pcap_closed(l);
+        live_tls_end(l);
         return code;
     }
     if (app_slac_open(&l->s, l->o.ifname) == 0) {
@@ -220,10 +225,11 @@ int live_run(live *l)
     } else {
         live_result(l, CCS_EIO);
     }
-    int *fds[] = { &l->udp, &l->lfd };
-    for (size_t i = 0; i < 2; i++)
+    int *fds[] = { &l->udp, &l->lfd, &l->tls_lfd };
+    for (size_t i = 0; i < 3; i++)
         if (*fds[i] >= 0) close(*fds[i]);
     live_conn_close(&l->conn[0]);
+    live_tls_end(l);
     if (l->have_bridge) live_bridge_close(&l->br);   /* its timer is on the loop */
     app_slac_close(&l->s);
     live_hw_close(&l->hw);

@@ -127,7 +127,12 @@ static void on_message(live_conn *c, const v2gtp_msg *m)
 static void on_closed(live_conn *c)
 {
     live *l = c->l;
+    int ready = c->ready;
     live_conn_close(c);
+    if (!ready && l->pev.phase == SESS_IDLE) {   /* the TLS handshake failed: no session, nothing switched */
+        ccs_loop_stop(&l->s.loop, CCS_EPROTO);
+        return;
+    }
     ccs_driver_disconnect(&c->drv, ccs_loop_now(&l->s.loop));
     check_end(l);
 }
@@ -168,6 +173,15 @@ static void start_steps(live *l)
     ccs_loop_timer_at(&l->s.loop, &l->step, l->last_step + LIVE_STEP_MS, on_step, l);
 }
 
+/* The connection is up (with TLS: the handshake done): the session starts. */
+static void on_ready(live_conn *c)
+{
+    live *l = c->l;
+    ccs_driver_start(&c->drv, ccs_loop_now(&l->s.loop));
+    start_steps(l);   /* not before: a step of the paused session (ended) would end the loop */
+    check_end(l);
+}
+
 static void on_connect(ccs_loop *loop, int fd, short revents, void *ctx)
 {
     (void)revents;
@@ -182,18 +196,19 @@ static void on_connect(ccs_loop *loop, int fd, short revents, void *ctx)
         return;
     }
     llnet_local(fd, NULL, &l->port);
-    live_conn_open(&l->conn[0], l, fd, 1, on_message, on_closed);
-    ccs_driver_start(&l->conn[0].drv, ccs_loop_now(loop));
-    start_steps(l);   /* not before: a step of the paused session (ended) would end the loop */
-    check_end(l);
+    l->conn[0].on_ready = on_ready;
+    live_conn_open(&l->conn[0], l, fd, 1, l->tls_on, on_message, on_closed);
 }
 
-/* The car connects to the address and port SDP gave (again after a Pause). */
+/* The car connects to the address and port SDP gave (again after a Pause), with TLS when SDP agreed on it. */
 static int car_connect(live *l)
 {
     live_conn *c = &l->conn[0];
     int fd;
     l->car = c;
+    int tls = live_tls_choose(l);
+    if (tls < 0) return tls;
+    l->tls_on = tls;
     memcpy(c->peer_ip, l->sdp.result.addr, 16);
     c->peer_port = l->sdp.result.port;
     int rc = llnet_tcp_connect(l->ifindex, c->peer_ip, c->peer_port, &fd);

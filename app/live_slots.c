@@ -227,7 +227,8 @@ static void on_accept(ccs_loop *loop, int lfd, short revents, void *ctx)
         memcpy(c->peer_ip, ip, 16);
         c->peer_port = port;
         fresh(l, c);
-        live_conn_open(c, l, fd, 0, on_message, on_closed);
+        c->on_ready = NULL;   /* the car speaks first */
+        live_conn_open(c, l, fd, 0, lfd == l->tls_lfd, on_message, on_closed);
         ccs_driver_start(&c->drv, ccs_loop_now(loop));
         after(c);
     }
@@ -248,7 +249,9 @@ int live_slots_start(live *l)
         ccs_driver_init(&c->drv, ccs_sess_evse_machine(&c->evse), &port);
         fresh(l, c);
     }
-    return ccs_loop_add_fd(&l->s.loop, l->lfd, POLLIN, on_accept, l);
+    int rc = l->lfd >= 0 ? ccs_loop_add_fd(&l->s.loop, l->lfd, POLLIN, on_accept, l) : 0;
+    if (!rc && l->tls_lfd >= 0) rc = ccs_loop_add_fd(&l->s.loop, l->tls_lfd, POLLIN, on_accept, l);
+    return rc;
 }
 
 /* While paused: the time the power stage was not safe (a command for it, contactors closed, current). */
@@ -285,7 +288,8 @@ void live_slots_disconnect(live *l, uint32_t now)
 
 void live_slots_end(live *l)
 {
-    ccs_loop_remove_fd(&l->s.loop, l->lfd);
+    if (l->lfd >= 0) ccs_loop_remove_fd(&l->s.loop, l->lfd);
+    if (l->tls_lfd >= 0) ccs_loop_remove_fd(&l->s.loop, l->tls_lfd);
     ccs_loop_timer_stop(&l->s.loop, &l->pause_timer);
     l->resume_id_len = 0;
     live_slots_disconnect(l, ccs_loop_now(&l->s.loop));

@@ -1,11 +1,13 @@
 /* libFuzzer target: the capture reader. Byte 0 even: the rest is a pcap/pcapng file, read by libpcap from
  * memory (fmemopen) and fed frame by frame like cap_source_read does; odd: the rest is records
  * (fuzz_util.h), each one Ethernet frame for the demultiplexer (IPv6/UDP/TCP parsing, TCP reassembly of both
- * directions, V2GTP cutting). Every message handed out must respect the payload bound. */
+ * directions, V2GTP cutting). Bit 1 of byte 0 set: with a key log (empty), so TLS streams are collected record by
+ * record for decryption. Every message handed out must respect the payload bound. */
 #include <pcap/pcap.h>
 #include <stdio.h>
 
 #include "ccsplc/linux/capture.h"
+#include "ccsplc/linux/tls_decrypt.h"
 #include "fuzz_util.h"
 
 #define MAX_PAYLOAD 4096
@@ -55,6 +57,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cap_callbacks cb = { .sdp = on_sdp, .v2gtp = on_v2gtp };
     cap_reader *r = cap_new(&cb, MAX_PAYLOAD);
     FUZZ_CHECK(r != NULL);
+    static tls_keylog *keylog;
+    char err[64];
+    if (!keylog)
+        FUZZ_CHECK(tls_keylog_parse("", 0, &keylog, err, sizeof err) == 0);
+    if (data[0] & 2)
+        cap_set_keylog(r, keylog);
     if (data[0] % 2 == 0) {
         from_file(r, data + 1, size - 1);
     } else {

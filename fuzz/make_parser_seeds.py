@@ -147,6 +147,23 @@ def ini_seeds(out):
     write(out, "fuzz_ini", "sections", b"[a]\nk = 1\n[B]\nK: yes\n; c\n# c\n\nx=-2.5e3\r\n")
 
 
+def tls_seeds(out):
+    """fuzz_tls: a key log's text; hellos with the client random the target's key log knows (TLS 1.2 0xc023 with a
+    change cipher spec each way and an application-data record; TLS 1.3 0x1302 with its supported_versions)."""
+    cr = bytes(range(32)).hex()
+    write(out, "fuzz_tls", "keylog", b"\x00# comment\nCLIENT_RANDOM " + cr.encode() + b" " + b"ab" * 48 + b"\n")
+
+    def hs(t, body):
+        return bytes([22, 3, 3]) + (len(body) + 4).to_bytes(2, "big") + bytes([t]) + len(body).to_bytes(3, "big") + body
+
+    ch = hs(1, b"\x03\x03" + bytes(range(32)) + b"\x00\x00\x02\xc0\x23\x01\x00")
+    for name, suite, ext in (("tls12", b"\xc0\x23", b""), ("tls13", b"\x13\x02", b"\x00\x2b\x00\x02\x03\x04")):
+        sh = hs(2, b"\x03\x03" + bytes(32) + b"\x00" + suite + b"\x00" + len(ext).to_bytes(2, "big") + ext)
+        ccs, app = bytes([20, 3, 3, 0, 1, 1]), bytes([23, 3, 3, 0, 48]) + bytes(48)
+        write(out, "fuzz_tls", name, b"\x01" + rec(b"\x01" + ch) + rec(b"\x00" + sh) + rec(b"\x01" + ccs) +
+              rec(b"\x00" + ccs) + rec(b"\x01" + app) + rec(b"\x00" + app))
+
+
 def main():
     out = sys.argv[1]
     shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "..", "..", "shared")
@@ -167,6 +184,7 @@ def main():
     leaf = [bytes.fromhex(h) for h in ("010006000000b301ff00", "010100e4000000000000", "0102029a017300818f00")]
     qc = [bytes.fromhex(h) for h in ("010800f40187b3010000", "0109017b01640105d724")]
     write(out, "fuzz_chademo", "leaf", b"".join(rec(f) for _ in range(20) for f in leaf + qc))
+    tls_seeds(out)
     lines = corpus_lines(shared)
     sess_seeds(out, lines)
     if ccsplc:

@@ -11,7 +11,7 @@ case "$profile" in
   demo) pkgs=("${demo[@]}") ;;
   all) pkgs=("${demo[@]}" clang python3 libcmocka-dev libxml2-utils tshark gcc-arm-none-eabi libnewlib-arm-none-eabi
              qemu-system-arm iproute2 ethtool chromium fonts-dejavu-core xxd valgrind
-             libwireshark-dev libglib2.0-dev openssl  # the Wireshark plugin (wireshark/) and its test
+             libwireshark-dev libglib2.0-dev openssl  # the Wireshark plugin (wireshark/) and its test; scripts/pki.sh (TLS, docs/pnc.md)
              libmosquitto-dev mosquitto libgpiod-dev libcurl4-openssl-dev) ;;  # docs/hardware.md
   *) echo "usage: deps.sh [demo|all]" >&2; exit 2 ;;
 esac

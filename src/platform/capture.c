@@ -41,6 +41,8 @@ static void learn_server(cap_reader *r, const uint8_t *udp_payload, size_t len)
     r->servers[i].port = res.port;
 }
 
+void cap_set_keylog(cap_reader *r, const tls_keylog *k) { r->keylog = k; }
+
 void cap_frame(cap_reader *r, uint64_t ts_ns, const uint8_t *frame, size_t len)
 {
     r->now_ns = ts_ns;
@@ -76,5 +78,6 @@ void cap_free(cap_reader *r)
 {
     if (!r) return;
     cap_tcp_free(r);
+    free(r->plain);
     free(r);
 }

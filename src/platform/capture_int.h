@@ -2,6 +2,7 @@
 #ifndef CCSPLC_PLATFORM_CAPTURE_INT_H
 #define CCSPLC_PLATFORM_CAPTURE_INT_H
 #include "ccsplc/linux/capture.h"
+#include "ccsplc/linux/tls_decrypt.h"
 #include "ccsplc/core/v2gtp.h"
 #include "transport/tcp_reasm.h"
 
@@ -23,6 +24,9 @@ typedef struct {
     int tls;     /* the stream carries TLS records (it started with one): counted, not decoded */
     uint8_t tls_hdr[5], tls_hn; /* a record header split across segments: its first tls_hn bytes */
     uint32_t tls_left;          /* bytes of the current record's body still to come */
+    uint8_t *rec;               /* with a key log: the record being collected (TLS_RECORD_MAX), else NULL */
+    size_t rec_len;
+    int tls_told;               /* a record of this direction did not decrypt: said once (CAP_EV_TLS_ERROR) */
     int fin;
     uint32_t fin_seq; /* once fin: the sequence number the FIN occupies, beyond the stream's last byte */
 } cap_half;
@@ -34,6 +38,7 @@ struct cap_conn {
     int syn_seen;
     uint32_t client_isn;
     int closed;
+    tls_dec *dec;     /* with a key log: its TLS state once a record was seen */
     cap_half half[2]; /* by sender: half[CAP_DIR_C2S] carries the client's bytes */
 };
 
@@ -49,6 +54,8 @@ struct cap_reader {
         uint16_t port;
     } servers[CAP_MAX_SDP_SERVERS];
     size_t n_servers, next_server; /* entries in use; where the next one goes (the oldest when full) */
+    const tls_keylog *keylog;      /* cap_set_keylog: TLS streams are decrypted, else only counted */
+    uint8_t *plain;                /* a decrypted record (TLS_RECORD_MAX) */
 };
 
 /* Emits an event through the reader's callback, if any. */

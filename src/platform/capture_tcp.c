@@ -14,17 +14,52 @@ static int tls_header(const uint8_t *p)
     return p[0] >= 20 && p[0] <= 24 && p[1] == 3 && p[2] <= 4 && len > 0 && len <= 16384 + 2048;
 }
 
+static void v2g_push(cap_half *h, const uint8_t *p, size_t len);
+
+/* With a key log: the buffers for a record about to be collected (the connection's TLS state, the record, the
+ * reader's plaintext). 0, or -1 out of memory (the record is counted, not decrypted). */
+static int rec_start(cap_half *h)
+{
+    cap_reader *r = h->r;
+    if (!h->c->dec) h->c->dec = tls_dec_new(r->keylog);
+    if (!h->rec) h->rec = malloc(TLS_RECORD_MAX);
+    if (!r->plain) r->plain = malloc(TLS_RECORD_MAX);
+    if (!h->c->dec || !h->rec || !r->plain) return -1;
+    memcpy(h->rec, h->tls_hdr, 5);
+    h->rec_len = 5;
+    return 0;
+}
+
+/* A whole record collected: its application data (V2GTP) into the reassembly as from a plain stream. */
+static void rec_done(cap_half *h)
+{
+    cap_reader *r = h->r;
+    int n = tls_dec_record(h->c->dec, h->dir == CAP_DIR_C2S, h->rec, h->rec_len, r->plain, TLS_RECORD_MAX);
+    h->rec_len = 0;
+    if (n < 0) {
+        r->stats.tls_failed++;
+        if (!h->tls_told++) cap_emit_event(r, CAP_EV_TLS_ERROR, h->c->id, h->dir, (uint32_t)-n);
+        return;
+    }
+    if (n == 0) return;
+    r->stats.tls_decrypted++;
+    v2g_push(h, r->plain, (size_t)n);
+}
+
 /* The records of a TLS stream: one event per record header; a header that is not one loses the stream (it is
- * found again like V2GTP: at a chunk that starts a message). */
+ * found again like V2GTP: at a chunk that starts a message). With a key log each record is collected whole and
+ * decrypted. */
 static void tls_walk(cap_half *h, const uint8_t *p, size_t len)
 {
     cap_reader *r = h->r;
     while (len > 0) {
         if (h->tls_left) {
             size_t n = len < h->tls_left ? len : h->tls_left;
+            if (h->rec_len) memcpy(h->rec + h->rec_len, p, n), h->rec_len += n;
             h->tls_left -= (uint32_t)n;
             p += n;
             len -= n;
+            if (!h->tls_left && h->rec_len) rec_done(h);
             continue;
         }
         size_t n = len < 5u - h->tls_hn ? len : 5u - h->tls_hn;
@@ -44,23 +79,32 @@ static void tls_walk(cap_half *h, const uint8_t *p, size_t len)
         h->tls_left = (uint32_t)h->tls_hdr[3] << 8 | h->tls_hdr[4];
         r->stats.tls_records++;
         cap_emit_event(r, CAP_EV_TLS, h->c->id, h->dir, (uint32_t)h->tls_hdr[0] << 16 | h->tls_left);
+        if (r->keylog && rec_start(h))
+            h->rec_len = 0;
     }
 }
 
 static void on_data(void *ctx, const uint8_t *p, size_t len)
 {
     cap_half *h = ctx;
-    cap_reader *r = h->r;
-    v2gtp_header hd;
     if (!h->tls && (!h->aligned || !h->pushed) && len >= 5 && tls_header(p)) {
         h->tls = 1; /* at the start of the stream, or where it is found again */
         h->tls_hn = 0;
         h->tls_left = 0;
+        h->rec_len = 0;
     }
     if (h->tls) {
         tls_walk(h, p, len);
         return;
     }
+    v2g_push(h, p, len);
+}
+
+/* Stream bytes (plain TCP, or decrypted TLS) into the V2GTP reassembly: each whole message to the callback. */
+static void v2g_push(cap_half *h, const uint8_t *p, size_t len)
+{
+    cap_reader *r = h->r;
+    v2gtp_header hd;
     if (!h->aligned) {
         /* Joined mid-stream or after a gap: wait for a chunk that starts with a valid header. */
         if (v2gtp_parse_header(p, len, r->max_payload, &hd) != 0) {
@@ -108,6 +152,7 @@ static void on_gap(void *ctx, uint32_t lost)
     h->aligned = 0;
     h->pushed = 0;
     h->tls = 0;
+    h->rec_len = 0;
 }
 
 static tcp_reasm_sink sink_of(cap_half *h) { return (tcp_reasm_sink){on_data, on_gap, h}; }
@@ -134,7 +179,11 @@ static void close_conn(cap_reader *r, cap_conn *c, cap_close_kind how)
         r->stats.out_of_order += c->half[d].tcp.ooo_segments;
         free(c->half[d].mem);
         c->half[d].mem = NULL;
+        free(c->half[d].rec);
+        c->half[d].rec = NULL;
     }
+    tls_dec_free(c->dec);
+    c->dec = NULL;
     c->closed = 1;
     cap_emit_event(r, CAP_EV_CLOSE, c->id, CAP_DIR_C2S, how);
 }
@@ -240,8 +289,11 @@ void cap_tcp_finish(cap_reader *r)
 void cap_tcp_free(cap_reader *r)
 {
     for (size_t i = 0; i < r->n_conns; i++) {
-        free(r->conns[i]->half[0].mem);
-        free(r->conns[i]->half[1].mem);
+        for (int d = 0; d < 2; d++) {
+            free(r->conns[i]->half[d].mem);
+            free(r->conns[i]->half[d].rec);
+        }
+        tls_dec_free(r->conns[i]->dec);
         free(r->conns[i]);
     }
     free(r->conns);

@@ -337,7 +337,8 @@ static void session(FILE *out, const dec_analyzer *a, size_t i, uint64_t origin)
     snprintf(buf, sizeof buf, "%u messages, %u decode errors", s->exi_messages, s->exi_errors);
     kv_row(out, "EXI", buf);
     if (s->tls_records) {
-        snprintf(buf, sizeof buf, "%u records (V2G over TLS: encrypted, not decoded)", s->tls_records);
+        snprintf(buf, sizeof buf, "%u records (V2G over TLS: %s)", s->tls_records,
+                 s->exi_messages ? "decrypted with the key log" : "encrypted, not decoded");
         kv_row(out, "TLS", buf);
     }
     kv_row(out, "end", s->end_text);

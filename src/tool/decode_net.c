@@ -145,6 +145,18 @@ void dec_on_event(void *ctx, const cap_event *e)
         snprintf(keys, sizeof keys, "length=%u", (unsigned)(e->value & 0xFFFF));
         break;
     }
+    case CAP_EV_TLS_ERROR: { /* --keylog: a record of this direction did not decrypt (said once) */
+        int rc = -(int)e->value;
+        c = dec_conn_get(a, e->conn, e->ts_ns, 1);
+        r.session = c ? c->session : a->cur;
+        r.name = "undecrypted TLS";
+        r.error = rc == CCS_ENOTFOUND ? "the key log has no secret for this connection"
+                  : rc == CCS_EUNSUPP ? "cipher suite or record form not supported"
+                  : rc == CCS_ESTATE  ? "the handshake is not in the capture"
+                  : rc == CCS_EPROTO  ? "the record does not decrypt with the key log's secret"
+                                      : ccs_strerror(rc);
+        break;
+    }
     default:
         r.name = "bad V2GTP";
         snprintf(keys, sizeof keys, "%s", ccs_strerror(-(int)e->value));

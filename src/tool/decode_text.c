@@ -136,7 +136,8 @@ int dec_text_session(FILE *out, const dec_analyzer *a, size_t i)
     }
     fprintf(out, "%s\n", any ? "" : " none");
     if (s->tls_records)
-        fprintf(out, "  TLS      %u records (V2G over TLS: encrypted, not decoded)\n", s->tls_records);
+        fprintf(out, "  TLS      %u records (V2G over TLS: %s)\n", s->tls_records,
+                s->exi_messages ? "decrypted with the key log" : "encrypted, not decoded");
     if (s->voltage.seen || s->current.seen)
         fprintf(out, "  EVSE     voltage %g .. %g V, current %g .. %g A, energy %.3f Wh\n", s->voltage.min,
                 s->voltage.max, s->current.min, s->current.max, s->energy_wh);

@@ -106,4 +106,17 @@ run soc_order 2 pev --sim --soc 80 --target-soc 70
 run help 0 evse --help
 grep -q "stop-after" "$tmp/help.out" || fail "--help"
 run proto 1 pev --sim --proto nonesuch
+# TLS (docs/pnc.md): the car's mode names, role-only options, settings refused before anything starts
+bad bad_tls_mode 2 '[tls]\nmode = sometimes\n'
+run tls_mode 2 pev --sim --tls sometimes
+run tls_only_on_pev 2 pev --sim --tls-only
+run tls_on_evse 2 evse --sim --tls ask
+run tls_no_roots 1 pev -i lo --tls require
+grep -q "needs its V2G root certificate" "$tmp/tls_no_roots.err" || fail "tls: a car without roots"
+run tls_sim 1 pev --sim --tls ask --tls-ca /dev/null
+grep -q "not with --sim" "$tmp/tls_sim.err" || fail "tls: --sim"
+run tls_no_key 1 evse -i lo --tls-cert /dev/null
+grep -q "a TLS server needs a certificate and its key" "$tmp/tls_no_key.err" || fail "tls: a charger without a key"
+run tls_bad_cert 1 evse -i lo --tls-cert /dev/null --tls-key /dev/null
+grep -q "TLS: certificate /dev/null" "$tmp/tls_bad_cert.err" || fail "tls: a certificate that does not load"
 echo "ok: config and usage errors"

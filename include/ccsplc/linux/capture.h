@@ -43,6 +43,8 @@ typedef enum {
     CAP_EV_BAD_V2GTP, /* value: -CCS_E* from the V2GTP header check; the reader resynchronises */
     CAP_EV_TLS,       /* a TLS record (the stream started with one: V2G over TLS); value: content type << 16 |
                        * length */
+    CAP_EV_TLS_ERROR, /* with a key log: the first record of this direction that did not decrypt; value: -CCS_E*
+                       * (CCS_ENOTFOUND: no secret for it in the key log, tls_dec_record) */
 } cap_event_kind;
 
 /* How a connection ended (the value of CAP_EV_CLOSE). */
@@ -76,6 +78,7 @@ typedef struct {
     uint64_t malformed; /* truncated or inconsistent Ethernet/IPv6/UDP/TCP headers */
     uint64_t retransmissions, out_of_order, gaps, gap_bytes, bad_v2gtp, skipped_bytes;
     uint64_t tls_records; /* TLS records seen in TCP streams that carry TLS instead of V2GTP */
+    uint64_t tls_decrypted, tls_failed; /* with a key log: records opened, records that did not open */
 } cap_stats;
 
 /* The demultiplexer, fed frame by frame (needs no libpcap). */
@@ -83,6 +86,10 @@ typedef struct cap_reader cap_reader;
 
 /* NULL when out of memory. max_payload bounds each V2GTP message (larger ones count as bad_v2gtp). */
 cap_reader *cap_new(const cap_callbacks *cb, uint32_t max_payload);
+/* TLS streams decrypted with k (kept by the caller until cap_free): their V2GTP messages come out as from a plain
+ * stream. Before the first frame. */
+struct tls_keylog;
+void cap_set_keylog(cap_reader *r, const struct tls_keylog *k);
 /* One Ethernet frame. */
 void cap_frame(cap_reader *r, uint64_t ts_ns, const uint8_t *frame, size_t len);
 /* End of input: data still held behind holes comes out (with gap events). */
