@@ -9,17 +9,7 @@
 
 #if CCS_ROLE_EVSE
 static const sess_state_info evse_states[ISO20_EVSE_NSTATES] = {
-    [ISO20_EVSE_SESSION_SETUP] = { "WaitSessionSetup", SEQ },
-    [ISO20_EVSE_AUTH_SETUP] = { "WaitAuthorizationSetup", SEQ },
-    [ISO20_EVSE_AUTH] = { "WaitAuthorization", SEQ },
-    [ISO20_EVSE_SERVICE_DISCOVERY] = { "WaitServiceDiscovery", SEQ },
-    [ISO20_EVSE_SERVICE_SELECTION] = { "WaitServiceSelection", SEQ },
-    [ISO20_EVSE_CHARGE_PARAMETER] = { "WaitAC_ChargeParameterDiscovery", SEQ },
-    [ISO20_EVSE_SCHEDULE] = { "WaitScheduleExchange", SEQ },
-    [ISO20_EVSE_POWER_DELIVERY] = { "WaitPowerDelivery", SEQ },
-    [ISO20_EVSE_CHARGE_START] = { "WaitAC_ChargeLoop", SEQ },
-    [ISO20_EVSE_CHARGE] = { "WaitAC_ChargeLoop", SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS },
-    [ISO20_EVSE_SESSION_STOP] = { "WaitSessionStop", SEQ },
+    ISO20_EVSE_STATES("AC"), [ISO20_EVSE_POWER_DELIVERY] = { "WaitPowerDelivery", SEQ },
 };
 
 #define R(state, req, next, fn) { ISO20_EVSE_##state, ISO20_ROOT_##req, ISO20_EVSE_##next, iso20_evse_##fn }

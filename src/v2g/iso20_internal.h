@@ -47,6 +47,19 @@ enum {
     ISO20_EVSE_PRECHARGE, ISO20_EVSE_CHARGE_START, ISO20_EVSE_CHARGE, ISO20_EVSE_WELDING, ISO20_EVSE_SESSION_STOP,
     ISO20_EVSE_NSTATES
 };
+/* The charger's states both ISO-20 services have, each waiting at most V2G_SECC_Sequence_Timeout (the charge loop
+ * its own); mode ("AC" / "DC") names the service's messages. The service adds its other states. */
+#define ISO20_EVSE_STATES(mode)                                                                                \
+    [ISO20_EVSE_SESSION_SETUP] = { "WaitSessionSetup", SESS_SECC_SEQUENCE_TIMEOUT_MS },                        \
+    [ISO20_EVSE_AUTH_SETUP] = { "WaitAuthorizationSetup", SESS_SECC_SEQUENCE_TIMEOUT_MS },                     \
+    [ISO20_EVSE_AUTH] = { "WaitAuthorization", SESS_SECC_SEQUENCE_TIMEOUT_MS },                                \
+    [ISO20_EVSE_SERVICE_DISCOVERY] = { "WaitServiceDiscovery", SESS_SECC_SEQUENCE_TIMEOUT_MS },                \
+    [ISO20_EVSE_SERVICE_SELECTION] = { "WaitServiceSelection", SESS_SECC_SEQUENCE_TIMEOUT_MS },                \
+    [ISO20_EVSE_CHARGE_PARAMETER] = { "Wait" mode "_ChargeParameterDiscovery", SESS_SECC_SEQUENCE_TIMEOUT_MS }, \
+    [ISO20_EVSE_SCHEDULE] = { "WaitScheduleExchange", SESS_SECC_SEQUENCE_TIMEOUT_MS },                         \
+    [ISO20_EVSE_CHARGE_START] = { "Wait" mode "_ChargeLoop", SESS_SECC_SEQUENCE_TIMEOUT_MS },                  \
+    [ISO20_EVSE_CHARGE] = { "Wait" mode "_ChargeLoop", SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS },          \
+    [ISO20_EVSE_SESSION_STOP] = { "WaitSessionStop", SESS_SECC_SEQUENCE_TIMEOUT_MS }
 
 /* Car states (rows of the PEV table). */
 enum {

@@ -8,19 +8,8 @@
 
 #if CCS_ROLE_EVSE
 static const sess_state_info evse_states[ISO20_EVSE_NSTATES] = {
-    [ISO20_EVSE_SESSION_SETUP] = { "WaitSessionSetup", SEQ },
-    [ISO20_EVSE_AUTH_SETUP] = { "WaitAuthorizationSetup", SEQ },
-    [ISO20_EVSE_AUTH] = { "WaitAuthorization", SEQ },
-    [ISO20_EVSE_SERVICE_DISCOVERY] = { "WaitServiceDiscovery", SEQ },
-    [ISO20_EVSE_SERVICE_SELECTION] = { "WaitServiceSelection", SEQ },
-    [ISO20_EVSE_CHARGE_PARAMETER] = { "WaitDC_ChargeParameterDiscovery", SEQ },
-    [ISO20_EVSE_SCHEDULE] = { "WaitScheduleExchange", SEQ },
-    [ISO20_EVSE_CABLE_CHECK] = { "WaitDC_CableCheck", SEQ },
-    [ISO20_EVSE_PRECHARGE] = { "WaitDC_PreCharge", SEQ },
-    [ISO20_EVSE_CHARGE_START] = { "WaitDC_ChargeLoop", SEQ },
-    [ISO20_EVSE_CHARGE] = { "WaitDC_ChargeLoop", SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS },
-    [ISO20_EVSE_WELDING] = { "WaitDC_WeldingDetection", SEQ },
-    [ISO20_EVSE_SESSION_STOP] = { "WaitSessionStop", SEQ },
+    ISO20_EVSE_STATES("DC"), [ISO20_EVSE_CABLE_CHECK] = { "WaitDC_CableCheck", SEQ },
+    [ISO20_EVSE_PRECHARGE] = { "WaitDC_PreCharge", SEQ }, [ISO20_EVSE_WELDING] = { "WaitDC_WeldingDetection", SEQ },
 };
 
 #define R(state, req, next, fn) { ISO20_EVSE_##state, ISO20_ROOT_##req, ISO20_EVSE_##next, iso20_evse_##fn }
