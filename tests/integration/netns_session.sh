@@ -174,10 +174,11 @@ grep -q "stop        disconnected" "$tmp/int-evse.out" ||
 echo "ok: SIGTERM while charging: car safe (exit 1), charger safe after the close (exit 1)"
 # Keys on a terminal, as pyPLC users know them: space while charging stops gracefully (PowerDelivery(stop),
 # WeldingDetection, SessionStop): both exit 0, the car's stop reason is "user stop"; the status line was shown.
+# The key once the status line shows current (10 A or more): a stop before any energy is a failed charge.
 ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after session --timeout 50 >"$tmp/key-evse.out" 2>"$tmp/key-evse.log" </dev/null &
 evse=$!
 pids+=($evse)
-inns "$P" python3 "$(dirname "$0")/pty_keys.py" "$tmp/key-pev.out" "CurrentDemand " " " 60 -- \
+inns "$P" python3 "$(dirname "$0")/pty_keys.py" "$tmp/key-pev.out" "CurrentDemand +[0-9.]+ V +[1-9][0-9]+\.[0-9] A" " " 60 -- \
     timeout 55 "$CCSPLC" pev -i hp$id --proto din --timeout 50 || fail "keys: pev exit $?"
 wait $evse || fail "keys: evse exit $?"
 tr '\r' '\n' <"$tmp/key-pev.out" >"$tmp/key-pev.log"

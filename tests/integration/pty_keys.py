@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""Run a command on a pseudo-terminal (stdin and stderr are a tty), type KEY once WAIT_FOR has appeared in its
-output, and copy everything it printed to OUT. Exit status: the command's. Bounded by LIMIT seconds.
+"""Run a command on a pseudo-terminal (stdin and stderr are a tty), type KEY once its output matches WAIT_FOR (a
+regular expression), and copy everything it printed to OUT. Exit status: the command's. Bounded by LIMIT seconds.
 Usage: pty_keys.py OUT WAIT_FOR KEY LIMIT -- COMMAND..."""
 import os
 import pty
+import re
 import select
 import sys
 import time
 
 
 def main():
-    out, wait_for, key, limit = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode(), float(sys.argv[4])
+    out, wait_for, key, limit = sys.argv[1], re.compile(sys.argv[2].encode()), sys.argv[3].encode(), float(sys.argv[4])
     cmd = sys.argv[sys.argv.index("--") + 1:]
     pid, fd = pty.fork()
     if pid == 0:
@@ -25,7 +26,7 @@ def main():
             if not data:
                 break
             seen += data
-        if not typed and wait_for in seen:
+        if not typed and wait_for.search(seen):
             os.write(fd, key)
             typed = True
     else:
