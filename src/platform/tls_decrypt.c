@@ -185,6 +185,7 @@ static int hello(tls_dec *d, const uint8_t *p, size_t len)
     }
     if (p[0] != HS_SERVER_HELLO || n < 2 + 32 + 1) return 0;
     if (!memcmp(b + 2, hrr_random, 32)) return 0;   /* a HelloRetryRequest: the ServerHello comes later */
+    if (d->d[0].enc || d->d[1].enc) return CCS_EPROTO;   /* a second ServerHello after the keys changed */
     size_t off = 2 + 32, sid = b[off];
     if (off + 1 + sid + 3 > n) return CCS_ETRUNC;
     off += 1 + sid;

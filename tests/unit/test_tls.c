@@ -387,12 +387,51 @@ static void test_dec_hostile(void **state)
     tls_keylog_free(k);
 }
 
+/* A TLS 1.2 hello record: type, 32-byte random (byte i = first + i), then a session id of 0 and the suite. */
+static size_t hello12(uint8_t *rec, uint8_t type, uint8_t first, uint16_t suite)
+{
+    static const uint8_t head[] = { 22, 3, 3, 0, 42, 0, 0, 0, 38, 3, 3 };
+    memcpy(rec, head, sizeof head);
+    rec[5] = type;
+    for (int i = 0; i < 32; i++) rec[11 + i] = (uint8_t)(first + i);
+    rec[43] = 0;
+    rec[44] = (uint8_t)(suite >> 8), rec[45] = (uint8_t)suite, rec[46] = 0;
+    return 47;
+}
+
+/* A second ServerHello after the client's keys changed (found by fuzz_tls: it cleared the suite the client's
+ * next record then used) is refused, and the decoder goes on with the suite it has. */
+static void test_dec_second_server_hello(void **state)
+{
+    (void)state;
+    tls_keylog *k;
+    char err[64], log[300];
+    snprintf(log, sizeof log, "CLIENT_RANDOM %s %s\n",
+             "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+             "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    assert_int_equal(tls_keylog_parse(log, strlen(log), &k, err, sizeof err), 0);
+    tls_dec *d = tls_dec_new(k);
+    uint8_t rec[64], out[TLS_RECORD_MAX];
+    static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
+    static const uint8_t appdata[] = { 23, 3, 3, 0, 32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                                       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 };
+    assert_int_equal(tls_dec_record(d, 1, rec, hello12(rec, 1, 0, 0), out, sizeof out), 0);
+    assert_int_equal(tls_dec_record(d, 0, rec, hello12(rec, 2, 64, 0xC023), out, sizeof out), 0);
+    assert_int_equal(tls_dec_record(d, 1, ccs, sizeof ccs, out, sizeof out), 0);
+    assert_int_equal(tls_dec_record(d, 0, rec, hello12(rec, 2, 64, 0x0000), out, sizeof out), CCS_EPROTO);
+    assert_non_null(strstr(tls_dec_describe(d), "TLSv1.2 0xc023"));
+    assert_int_equal(tls_dec_record(d, 1, appdata, sizeof appdata, out, sizeof out), CCS_EPROTO);   /* bad MAC */
+    tls_dec_free(d);
+    tls_keylog_free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tls12),          cmocka_unit_test(test_tls13_mutual),
         cmocka_unit_test(test_wrong_root),     cmocka_unit_test(test_tls13_needs_car_cert),
         cmocka_unit_test(test_ctx_refusals),   cmocka_unit_test(test_keylog_parse),
+        cmocka_unit_test(test_dec_second_server_hello),
         cmocka_unit_test(test_dec_hostile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
