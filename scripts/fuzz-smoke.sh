@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz smoke test (CI): builds the libFuzzer targets with clang into build-fuzz/ (FUZZ_BUILD_DIR overrides) and
 # runs each for SECONDS (default 20) from its seeds with a fixed random seed (FUZZ_SEED, default 1: the same
-# run every time); fails on any crash, sanitizer report, leak or timeout.
+# run every time); fails on any crash, sanitizer report, leak or timeout. `fuzz-smoke.sh build` only builds.
 # Targets: build-fuzz/fuzz/targets.txt (fuzz/CMakeLists.txt); TARGETS="a b" runs only those. Test data from
 # CCS_SHARED_DIR (default ../shared).
 set -euo pipefail
@@ -13,6 +13,7 @@ seed=${FUZZ_SEED:-1}   # fixed: a smoke run is reproducible; FUZZ_SEED=0 lets li
 shared=${CCS_SHARED_DIR:-$here/../shared}
 cmake -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang -DCCS_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCS_WERROR=ON >/dev/null
 cmake --build "$build" --target fuzz -j"$jobs" >&2
+[ "$secs" = build ] && exit 0
 rm -rf "$build/fuzz-seeds" "$build/fuzz-seeds-parsers"
 bash "$here/fuzz/make_seeds.sh" "$build/fuzz-seeds" "$shared/corpus"
 # The parser seeds need the CLI for the XML ones; it runs under ASan here, without leak checks of its own.
