@@ -19,6 +19,7 @@
 #include "ccsplc/core/errors.h"
 #include "ccsplc/linux/tls.h"
 #include "ccsplc/linux/tls_decrypt.h"
+#include "pki_mem.h"
 
 static char dir[64];
 
@@ -31,44 +32,15 @@ static char *path(const char *name)
     return s;
 }
 
-/* A certificate for key, signed by issuer (NULL: itself), written as PEM with its key. */
+/* A certificate for key, signed by issuer (NULL: itself), valid for a day, written as PEM with its key. */
 static X509 *make_cert(const char *name, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, int ca, const char *md)
 {
-    X509 *x = X509_new();
-    assert_non_null(x);
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), (long)(random() & 0x7fffffff));
-    X509_gmtime_adj(X509_getm_notBefore(x), -60);
-    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-    X509_set_pubkey(x, key);
-    X509_NAME *n = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)name, -1, -1, 0);
-    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
-    X509V3_CTX v;
-    X509V3_set_ctx_nodb(&v);
-    X509V3_set_ctx(&v, issuer ? issuer : x, x, NULL, NULL, 0);
-    const char *bc = ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
-    const char *ku = ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyAgreement";
-    X509_EXTENSION *e1 = X509V3_EXT_conf_nid(NULL, &v, NID_basic_constraints, bc);
-    X509_EXTENSION *e2 = X509V3_EXT_conf_nid(NULL, &v, NID_key_usage, ku);
-    assert_non_null(e1);
-    assert_non_null(e2);
-    X509_add_ext(x, e1, -1);
-    X509_add_ext(x, e2, -1);
-    X509_EXTENSION_free(e1);
-    X509_EXTENSION_free(e2);
-    assert_true(X509_sign(x, issuer_key ? issuer_key : key, EVP_get_digestbyname(md)) > 0);
+    X509 *x = pki_cert(name, key, issuer, issuer_key, ca, -60, 86400, md);
     char file[64];
     snprintf(file, sizeof file, "%s.pem", name);
-    FILE *f = fopen(path(file), "w");
-    assert_non_null(f);
-    PEM_write_X509(f, x);
-    fclose(f);
+    pki_write_cert(path(file), "w", x);
     snprintf(file, sizeof file, "%s.key", name);
-    f = fopen(path(file), "w");
-    assert_non_null(f);
-    PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
-    fclose(f);
+    pki_write_key(path(file), key);
     return x;
 }
 
