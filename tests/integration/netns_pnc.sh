@@ -37,13 +37,17 @@ car() {
 charger pnc --mo-root "$P2/mo_root.pem"
 car pnc || fail "pnc: pev exit $?"
 wait "$evse" || fail "pnc: evse exit $?"
-for side in evse pev; do
-    grep -q "result      ended normally" "$tmp/pnc-$side.out" || fail "pnc: $side did not end normally"
-done
-grep -q "v2g: > PaymentDetailsReq" "$tmp/pnc-pev.log" || fail "pnc: the car sent no PaymentDetailsReq"
-grep -q "v2g: < AuthorizationReq" "$tmp/pnc-evse.log" || fail "pnc: no AuthorizationReq"
-grep -q "v2g: > CurrentDemandReq" "$tmp/pnc-pev.log" || fail "pnc: no charge"
-grep -q "tls: TLSv1.2" "$tmp/pnc-pev.log" || fail "pnc: not on TLS 1.2"
+# what each file must say: both ended normally, the car paid by contract on TLS 1.2 and charged
+while read -r file text; do
+    grep -q "$text" "$tmp/$file" || fail "pnc: $file does not say: $text"
+done <<'CHECKS'
+pnc-evse.out result      ended normally
+pnc-pev.out result      ended normally
+pnc-pev.log v2g: > PaymentDetailsReq
+pnc-evse.log v2g: < AuthorizationReq
+pnc-pev.log v2g: > CurrentDemandReq
+pnc-pev.log tls: TLSv1.2
+CHECKS
 "$CCSPLC" decode --keylog "$tmp/pnc.keys" "$tmp/pnc-pev.pcapng" >"$tmp/pnc.decode" 2>&1 || fail "pnc: decode"
 for m in "PaymentServiceSelectionReq" "PaymentDetailsReq" "PaymentDetailsRes" "AuthorizationReq" "SessionStopRes"; do
     grep -q "$m" "$tmp/pnc.decode" || fail "pnc: $m not in the decoded pcap"

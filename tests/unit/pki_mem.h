@@ -1,5 +1,5 @@
 /* Test certificates made in memory with OpenSSL (X.509 v3, CA or leaf key usage, validity relative to now), written
- * as PEM files into a test's temporary directory. Header-only: include after cmocka.h. */
+ * as PEM files into a test's own temporary directory (pki_dir_*). Header-only: include after cmocka.h. */
 #ifndef CCSPLC_TEST_PKI_MEM_H
 #define CCSPLC_TEST_PKI_MEM_H
 #include <stdio.h>
@@ -9,6 +9,33 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+static char pki_dir[64];
+
+/* A fresh directory /tmp/ccsplc-test-NAME-XXXXXX for the test's files. */
+static inline void pki_dir_make(const char *name)
+{
+    snprintf(pki_dir, sizeof pki_dir, "/tmp/ccsplc-test-%s-XXXXXX", name);
+    assert_non_null(mkdtemp(pki_dir));
+}
+
+/* NAME in that directory (8 results live at a time). */
+static inline const char *pki_path(const char *name)
+{
+    static char p[8][128];
+    static int i;
+    char *s = p[i++ % 8];
+    snprintf(s, 128, "%s/%s", pki_dir, name);
+    return s;
+}
+
+/* Removes the directory (ours only: made by pki_dir_make). 0 or the shell's status. */
+static inline int pki_dir_remove(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", pki_dir);
+    return system(cmd);
+}
 
 /* A certificate of key with subject CN=name, signed by issuer_key (NULL: self-signed), valid from now + from_s to
  * now + to_s, a CA or a leaf, with the digest md ("SHA256"). */

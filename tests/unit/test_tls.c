@@ -21,26 +21,15 @@
 #include "ccsplc/linux/tls_decrypt.h"
 #include "pki_mem.h"
 
-static char dir[64];
-
-static char *path(const char *name)
-{
-    static char p[8][128];
-    static int i;
-    char *s = p[i++ % 8];
-    snprintf(s, 128, "%s/%s", dir, name);
-    return s;
-}
-
 /* A certificate for key, signed by issuer (NULL: itself), valid for a day, written as PEM with its key. */
 static X509 *make_cert(const char *name, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, int ca, const char *md)
 {
     X509 *x = pki_cert(name, key, issuer, issuer_key, ca, -60, 86400, md);
     char file[64];
     snprintf(file, sizeof file, "%s.pem", name);
-    pki_write_cert(path(file), "w", x);
+    pki_write_cert(pki_path(file), "w", x);
     snprintf(file, sizeof file, "%s.key", name);
-    pki_write_key(path(file), key);
+    pki_write_key(pki_path(file), key);
     return x;
 }
 
@@ -63,8 +52,7 @@ static void make_pki(const char *prefix, const char *curve, const char *md)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/ccsplc-test-tls-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    pki_dir_make("tls");
     make_pki("p256", "P-256", "SHA256");
     make_pki("p521", "P-521", "SHA512");
     return 0;
@@ -73,9 +61,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);   /* our own mkdtemp directory only */
-    return system(cmd);
+    return pki_dir_remove();
 }
 
 /* What travelled, in order: each chunk one side's output (whole records), as a capture sees it. */
@@ -172,10 +158,10 @@ static void session(const char *p, uint16_t v, int mutual, const char *suite)
     snprintf(key, sizeof key, "%s_secc.key", p);
     snprintf(car, sizeof car, "%s_car.pem", p);
     snprintf(carkey, sizeof carkey, "%s_car.key", p);
-    snprintf(keylog, sizeof keylog, "%s", path(v == TLS_V13 ? "keys13" : "keys12"));
+    snprintf(keylog, sizeof keylog, "%s", pki_path(v == TLS_V13 ? "keys13" : "keys12"));
     unlink(keylog);
-    tls_ctx *sc = ctx(1, path(cert), path(key), v == TLS_V13 ? path(root) : NULL, NULL, TLS_V12, v);
-    tls_ctx *cc = ctx(0, mutual ? path(car) : NULL, mutual ? path(carkey) : NULL, path(root), keylog, v, v);
+    tls_ctx *sc = ctx(1, pki_path(cert), pki_path(key), v == TLS_V13 ? pki_path(root) : NULL, NULL, TLS_V12, v);
+    tls_ctx *cc = ctx(0, mutual ? pki_path(car) : NULL, mutual ? pki_path(carkey) : NULL, pki_path(root), keylog, v, v);
     tls_conn *c, *s;
     assert_int_equal(tls_conn_new(cc, &c), 0);
     assert_int_equal(tls_conn_new(sc, &s), 0);
@@ -251,8 +237,8 @@ static void test_tls13_mutual(void **state)
 static void test_wrong_root(void **state)
 {
     (void)state;
-    tls_ctx *sc = ctx(1, path("p256_secc.pem"), path("p256_secc.key"), NULL, NULL, TLS_V12, TLS_V12);
-    tls_ctx *cc = ctx(0, NULL, NULL, path("p256_other.pem"), NULL, TLS_V12, TLS_V12);
+    tls_ctx *sc = ctx(1, pki_path("p256_secc.pem"), pki_path("p256_secc.key"), NULL, NULL, TLS_V12, TLS_V12);
+    tls_ctx *cc = ctx(0, NULL, NULL, pki_path("p256_other.pem"), NULL, TLS_V12, TLS_V12);
     tls_conn *c, *s;
     assert_int_equal(tls_conn_new(cc, &c), 0);
     assert_int_equal(tls_conn_new(sc, &s), 0);
@@ -266,8 +252,8 @@ static void test_wrong_root(void **state)
 static void test_tls13_needs_car_cert(void **state)
 {
     (void)state;
-    tls_ctx *sc = ctx(1, path("p521_secc.pem"), path("p521_secc.key"), path("p521_root.pem"), NULL, TLS_V12, TLS_V13);
-    tls_ctx *cc = ctx(0, NULL, NULL, path("p521_root.pem"), NULL, TLS_V13, TLS_V13);
+    tls_ctx *sc = ctx(1, pki_path("p521_secc.pem"), pki_path("p521_secc.key"), pki_path("p521_root.pem"), NULL, TLS_V12, TLS_V13);
+    tls_ctx *cc = ctx(0, NULL, NULL, pki_path("p521_root.pem"), NULL, TLS_V13, TLS_V13);
     tls_conn *c, *s;
     assert_int_equal(tls_conn_new(cc, &c), 0);
     assert_int_equal(tls_conn_new(sc, &s), 0);
@@ -282,11 +268,11 @@ static void test_ctx_refusals(void **state)
     struct { tls_config cfg; const char *why; } cases[] = {
         { { .server = 0, .min_version = TLS_V12, .max_version = TLS_V12 }, "V2G root" },
         { { .server = 1, .min_version = TLS_V12, .max_version = TLS_V12 }, "certificate and its key" },
-        { { .server = 1, .cert = path("p521_secc.pem"), .key = path("p521_secc.key"), .min_version = TLS_V12,
+        { { .server = 1, .cert = pki_path("p521_secc.pem"), .key = pki_path("p521_secc.key"), .min_version = TLS_V12,
             .max_version = TLS_V13 }, "roots" },
-        { { .server = 1, .cert = path("p256_secc.pem"), .key = path("p521_secc.key"), .min_version = TLS_V12,
+        { { .server = 1, .cert = pki_path("p256_secc.pem"), .key = pki_path("p521_secc.key"), .min_version = TLS_V12,
             .max_version = TLS_V12 }, "private key" },
-        { { .server = 0, .ca = path("missing.pem"), .min_version = TLS_V12, .max_version = TLS_V12 }, "roots" },
+        { { .server = 0, .ca = pki_path("missing.pem"), .min_version = TLS_V12, .max_version = TLS_V12 }, "roots" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tls_ctx *t = (tls_ctx *)1;
