@@ -43,6 +43,8 @@ while read -r file text; do
 done <<'CHECKS'
 pnc-evse.out result      ended normally
 pnc-pev.out result      ended normally
+pnc-evse.out payment     contract (Plug & Charge)
+pnc-pev.out payment     contract (Plug & Charge)
 pnc-pev.log v2g: > PaymentDetailsReq
 pnc-evse.log v2g: < AuthorizationReq
 pnc-pev.log v2g: > CurrentDemandReq
