@@ -1,5 +1,5 @@
 /* ISO 15118-2 Plug & Charge between our charger and car on the session harness, with the OpenSSL hooks
- * (src/platform/pnc_openssl.c) and certificates made here: a whole DC session with Contract payment, the
+ * (src/platform/pnc_openssl.c) and certificates made here: whole DC and AC sessions with Contract payment, the
  * AuthorizationReq's signature checked independently (libcrypto directly, and `openssl dgst -verify` on the
  * exact fragment bytes), and the refusals with the schema's response codes and a safe end: another MO root, an
  * expired contract, an eMAID that is not the certificate's, a wrong GenChallenge, a changed signature or digest,
@@ -126,11 +126,13 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
 
 static int done(const sw_world *w) { return sw_both_ended(w); }
 
+static int ac;   /* the next run charges AC */
+
 static void run(int tls, int how)
 {
     edit = how;
     memset(&seen, 0, sizeof seen);
-    iw_setup(&W, 0, pnc_configs);
+    iw_setup(&W, ac, pnc_configs);
     W.evse.tls = (uint8_t)tls;
     W.hook = hook;
     sw_connect(&W);
@@ -248,6 +250,19 @@ static void test_pnc_dc_session(void **state)
     check_signature();
 }
 
+/* AC takes the same way to the authorization (PaymentDetails, the signed request), then ChargingStatus. */
+static void test_pnc_ac_session(void **state)
+{
+    (void)state;
+    ac = 1;
+    normal_session(1);
+    ac = 0;
+    assert_true(W.evse.pnc && W.evse.pnc_signed && W.evse.ac);
+    assert_int_equal(sw_count(&W, "PaymentDetailsRes"), 1);
+    assert_true(sw_count(&W, "ChargingStatusReq") > 0);
+    check_signature();
+}
+
 /* Without TLS the charger offers external payment only: the car with a contract takes it (no PaymentDetails). */
 static void test_no_contract_without_tls(void **state)
 {
@@ -340,6 +355,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pnc_dc_session),
+        cmocka_unit_test(test_pnc_ac_session),
         cmocka_unit_test(test_no_contract_without_tls),
         cmocka_unit_test(test_contract_refused),
         cmocka_unit_test(test_wrong_authorization),
