@@ -8,6 +8,7 @@
 #include <termios.h>
 
 #include "ccsplc/linux/pcapng.h"
+#include "ccsplc/linux/pnc_openssl.h"
 #include "ccsplc/linux/tls.h"
 #include "ccsplc/sim/plant.h"
 #include "ccsplc/core/machines.h"
@@ -102,6 +103,11 @@ typedef struct {
     char tls_ca[256];         /* trusted roots: the car's V2G root(s); the charger's roots of cars (ISO-20) */
     char keylog[256];         /* NSS key-log file (Wireshark, ccsplc decode --keylog) */
     live_tls_mode tls;        /* car: what SDP asks; charger: LIVE_TLS_REQUIRE refuses plain TCP */
+    /* Plug & Charge, ISO 15118-2 (app/live_pnc.c, docs/pnc.md) */
+    char mo_root[256];        /* charger: the MO root(s) contracts must reach; set: Contract payment offered on TLS */
+    int pnc;                  /* car: pay by contract when offered */
+    char contract_cert[256];  /* car: the contract chain (PEM), its key */
+    char contract_key[256];
 } live_options;
 
 void live_options_default(live_options *o, live_role role);
@@ -112,6 +118,8 @@ int live_config_file(live_options *o, const char *path);
 int live_pause_check(const live_options *o);
 /* The car's target voltage against its battery (a target it can never reach): refused (logged, -1). */
 int live_target_check(const live_options *o);
+/* Plug & Charge options: the car's --pnc needs its contract chain and key. 0 or -1 (logged). */
+int live_pnc_check(const live_options *o);
 /* --bridge: chademo for the car (DC) only; the bus defaults to can0. 0 or -1 (logged). */
 int live_bridge_check(live_options *o);
 /* "slac" | "sdp" | "session". 0 or -1. */
@@ -170,6 +178,9 @@ struct live {
     int tls_lfd;                      /* charger with TLS credentials: the TLS server, else -1 */
     tls_ctx *tls;                     /* the TLS context of the options, NULL: no TLS */
     int tls_on;                       /* car: this connection is TLS (SDP's answer) */
+    pnc_keys *pnc;                    /* Plug & Charge credentials (app/live_pnc.c), NULL: none */
+    ccs_pnc_checker pnc_checker;      /* charger: its contract checks */
+    ccs_pnc_contract pnc_contract;    /* car: its contract */
     live_conn conn[LIVE_MAX_CONNS];
     /* session and simulated hardware */
     sess_docs *docs;
@@ -290,6 +301,11 @@ int live_sim(live *l);
  * CCS_EPROTO refused (logged). */
 int live_tls_init(live *l);
 void live_tls_end(live *l);
+/* Plug & Charge (app/live_pnc.c): the credentials of the options loaded (logged; 0 or -1), attached to the
+ * engines' configurations, freed. */
+int live_pnc_init(live *l);
+void live_pnc_attach(live *l, sess_evse_config *e, sess_pev_config *p);
+void live_pnc_end(live *l);
 uint8_t live_tls_security(const live *l);
 int live_tls_choose(live *l);
 

@@ -52,10 +52,16 @@ static void usage(FILE *f, live_role role)
             role == LIVE_EVSE ? ": the SECC's (TLS is offered when the car asks)" : ": the vehicle's (ISO-20)",
             role == LIVE_EVSE ? "of the cars' certificates (needed for ISO-20)" : "the V2G root(s) the charger's chain must reach");
     if (role == LIVE_EVSE)
-        fprintf(f, "      --tls-only        no plain TCP: a car that asks for none is offered TLS\n");
+        fprintf(f, "      --tls-only        no plain TCP: a car that asks for none is offered TLS\n"
+                   "Plug & Charge (ISO 15118-2, on TLS; docs/pnc.md):\n"
+                   "      --mo-root FILE    the MO root(s) (PEM) contracts must reach: Contract payment offered\n");
     else
         fprintf(f, "      --tls MODE        what SDP asks: off (default), ask (take plain TCP if the charger has no\n"
-                   "                        TLS) or require (refuse plain TCP)\n");
+                   "                        TLS) or require (refuse plain TCP)\n"
+                   "Plug & Charge (ISO 15118-2, on TLS; docs/pnc.md):\n"
+                   "      --pnc             pay by contract when the charger offers it (needs the two below)\n"
+                   "      --contract-cert FILE  the contract chain (PEM: contract certificate, then its Sub-CAs)\n"
+                   "      --contract-key FILE   its private key (PEM, P-256)\n");
     fprintf(f, "  -v, --verbose         debug log (one line per V2G message)   -q, --quiet   errors only\n"
                "  -h, --help            this text\n"
                "\n"
@@ -71,7 +77,8 @@ static void usage(FILE *f, live_role role)
 
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW, O_PORT,
-       O_SESSIONS, O_RWAIT, O_TLS_ONLY, O_SOC, O_TSOC, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS };
+       O_SESSIONS, O_RWAIT, O_MO_ROOT, O_TLS_ONLY, O_SOC, O_TSOC, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN,
+       O_TLS, O_PNC, O_CCERT, O_CKEY };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -132,6 +139,10 @@ static int apply(live_options *o, int c, const char *a)
     case O_KEYLOG: return copy(o->keylog, sizeof o->keylog, a);
     case O_TLS_ONLY: o->tls = LIVE_TLS_REQUIRE; return 0;
     case O_TLS: return live_tls_mode_parse(a, &o->tls);
+    case O_MO_ROOT: return copy(o->mo_root, sizeof o->mo_root, a);
+    case O_PNC: o->pnc = 1; return 0;
+    case O_CCERT: return copy(o->contract_cert, sizeof o->contract_cert, a);
+    case O_CKEY: return copy(o->contract_key, sizeof o->contract_key, a);
     default: return -1;
     }
 }
@@ -154,6 +165,8 @@ int live_main(live_role role, int argc, char **argv)
         { "tls-cert", required_argument, 0, O_TLS_CERT }, { "tls-key", required_argument, 0, O_TLS_KEY },
         { "tls-ca", required_argument, 0, O_TLS_CA }, { "keylog", required_argument, 0, O_KEYLOG },
         { "tls-only", no_argument, 0, O_TLS_ONLY }, { "tls", required_argument, 0, O_TLS },
+        { "mo-root", required_argument, 0, O_MO_ROOT }, { "pnc", no_argument, 0, O_PNC },
+        { "contract-cert", required_argument, 0, O_CCERT }, { "contract-key", required_argument, 0, O_CKEY },
         { 0, 0, 0, 0 },
     };
     static live l;
@@ -186,7 +199,7 @@ int live_main(live_role role, int argc, char **argv)
             goto usage;
         }
     if ((!l.o.ifname[0] && !l.o.sim) || (role == LIVE_PEV && l.o.target_soc <= l.o.soc)) goto usage;
-    if (live_pause_check(&l.o) || live_target_check(&l.o) || live_bridge_check(&l.o)) {
+    if (live_pause_check(&l.o) || live_target_check(&l.o) || live_bridge_check(&l.o) || live_pnc_check(&l.o)) {
         rc = CCS_EXIT_USAGE;
         goto out;
     }

@@ -95,6 +95,10 @@ static const key_row keys[] = {
     { "tls", "key", K_STR, S(tls_key), 0, 0 },
     { "tls", "ca", K_STR, S(tls_ca), 0, 0 },
     { "tls", "keylog", K_STR, S(keylog), 0, 0 },
+    { "pnc", "mo_root", K_STR, S(mo_root), 0, 0 },       /* charger: Plug & Charge (docs/pnc.md) */
+    { "pnc", "enabled", K_BOOL, O(pnc), 0, 0, 0 },        /* car */
+    { "pnc", "contract_cert", K_STR, S(contract_cert), 0, 0 },
+    { "pnc", "contract_key", K_STR, S(contract_key), 0, 0 },
 };
 
 /* pyPLC keys (its doc/pyPlc.ini.template) without a meaning here yet (Windows, display, MQTT, CHAdeMO, logging

@@ -107,6 +107,8 @@ int live_result(live *l, int rc)
     else printf("%s session (%s)\n", live_role_name(l), proto);
     printf("  stop        %s\n", e ? live_stop_text(e->stop, &e->bad, e->timer, e->proto)
                                     : live_stop_text(l->pev.stop, &l->pev.bad, l->pev.timer, l->pev.proto));
+    if (l->pnc)   /* Plug & Charge configured: how this session paid */
+        printf("  payment     %s\n", (e ? e->pnc : l->pev.pnc) ? "contract (Plug & Charge)" : "external (EIM)");
     if (e)
         printf("  energy      %.3f kWh delivered (meter), car SoC %u %%\n", pl->charger.energy_wh / 1000.0, e->ev_soc);
     else

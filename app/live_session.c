@@ -84,6 +84,7 @@ static void setup(live *l)
     sess_pev_config pc;
     l->docs = &docs;
     live_configure(&l->o, l->s.link.mac, &l->plant, &l->ecfg, &pc);
+    live_pnc_attach(l, &l->ecfg, &pc);
     l->ecfg.rng = ccs_random_getrandom;   /* SessionIDs nobody can guess (a paused one is resumed with it) */
     /* the Unix time of the loop's 0 ms: ISO 15118-20 TimeStamps in Unix seconds */
     l->ecfg.clock_unix_s = pc.clock_unix_s = (live_wall_ns() / 1000000u - ccs_loop_now(&l->s.loop)) / 1000u;

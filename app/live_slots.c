@@ -228,6 +228,7 @@ static void on_accept(ccs_loop *loop, int lfd, short revents, void *ctx)
         c->peer_port = port;
         fresh(l, c);
         c->on_ready = NULL;   /* the car speaks first */
+        c->evse.tls = lfd == l->tls_lfd;   /* Plug & Charge is offered on TLS only */
         live_conn_open(c, l, fd, 0, lfd == l->tls_lfd, on_message, on_closed);
         ccs_driver_start(&c->drv, ccs_loop_now(loop));
         after(c);

@@ -28,12 +28,14 @@ int live_tls_init(live *l)
 {
     const live_options *o = &l->o;
     l->tls = NULL;
+    if (live_pnc_init(l)) return -1;
     if (!wanted(o)) {
         if (o->keylog[0]) LOG_W("%s: a key log without TLS stays empty", live_role_name(l));
         return 0;
     }
     if (o->sim) {
         LOG_E("%s: TLS runs on an interface (-i), not with --sim", live_role_name(l));
+        live_pnc_end(l);
         return -1;
     }
     int iso20 = 0, older = 0;
@@ -49,6 +51,7 @@ int live_tls_init(live *l)
     char err[320];
     if (tls_ctx_new(&cfg, &l->tls, err, sizeof err)) {
         LOG_E("%s: TLS: %s", live_role_name(l), err);
+        live_pnc_end(l);
         return -1;
     }
     LOG_I("tls: TLS %s%s%s%s%s", cfg.min_version == TLS_V12 ? "1.2" : "1.3",
@@ -64,6 +67,7 @@ void live_tls_end(live *l)
 {
     tls_ctx_free(l->tls);
     l->tls = NULL;
+    live_pnc_end(l);
 }
 
 uint8_t live_tls_security(const live *l) { return l->tls ? SDP_SECURITY_TLS : SDP_SECURITY_NONE; }

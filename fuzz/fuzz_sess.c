@@ -1,6 +1,8 @@
 /* libFuzzer target: the session engines fed arbitrary V2GTP payloads in every state. Snapshots of both engines
  * are taken once, before each message of a whole in-process session of every rel_protos protocol (DIN, ISO-2 DC,
- * ISO-2 AC with the AC plant, ISO-20 DC, ISO-20 AC; tests/unit/sess_world.h, configured as rel_world.h does); byte 0 picks a
+ * ISO-2 AC with the AC plant, ISO-20 DC, ISO-20 AC; tests/unit/sess_world.h, configured as rel_world.h does) and of
+ * an ISO-2 DC session with Plug & Charge (on TLS, crypto hooks that accept what the fuzzer's bytes make them:
+ * PaymentDetails, the signed AuthorizationReq's fragments and checks); byte 0 picks a
  * snapshot (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0 gives the
  * payload type (type_of) and the virtual time that passes before it (timers run), the rest is the payload.
  * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
@@ -22,7 +24,8 @@ static int is_new_evse(void)
 {
     for (size_t i = 0; i < nevse; i++) {
         const sess_evse *s = &evse_snap[i];
-        if (s->proto == W.evse.proto && s->ac == W.evse.ac && s->phase == W.evse.phase && s->state == W.evse.state)
+        if (s->proto == W.evse.proto && s->ac == W.evse.ac && s->phase == W.evse.phase && s->state == W.evse.state &&
+            s->pnc == W.evse.pnc)
             return 0;
     }
     return nevse < MAX_SNAPS;
@@ -32,7 +35,8 @@ static int is_new_pev(void)
 {
     for (size_t i = 0; i < npev; i++) {
         const sess_pev *s = &pev_snap[i];
-        if (s->proto == W.pev.proto && s->cfg.ac == W.pev.cfg.ac && s->phase == W.pev.phase && s->state == W.pev.state)
+        if (s->proto == W.pev.proto && s->cfg.ac == W.pev.cfg.ac && s->phase == W.pev.phase && s->state == W.pev.state &&
+            s->pnc == W.pev.pnc)
             return 0;
     }
     return npev < MAX_SNAPS;
@@ -47,6 +51,59 @@ static int snap_hook(sw_world *w, int dir, uint8_t *buf, size_t *len)
     return 1;
 }
 
+#if CCS_PNC
+/* Plug & Charge hooks for the fuzzer: every chain is trusted unless the contract certificate is empty, a signature
+ * is good unless it starts with 0xff, the challenge is fixed; SHA-256 is libcrypto's. */
+static const uint8_t cert[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+static int fake_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_LEN])
+{
+    (void)ctx, (void)data, (void)len;
+    memset(sig, 0x5a, CCS_PNC_SIG_LEN);
+    return 0;
+}
+static ccs_pnc_verdict fake_check(void *ctx, const ccs_pnc_cert *chain, size_t n, const char *emaid, size_t emaid_len,
+                                  uint64_t now_s, uint8_t key[CCS_PNC_KEY_LEN])
+{
+    (void)ctx, (void)n, (void)emaid, (void)emaid_len, (void)now_s;
+    memset(key, 4, CCS_PNC_KEY_LEN);
+    return chain[0].len ? CCS_PNC_CHAIN_OK : CCS_PNC_CHAIN_ERROR;
+}
+static int fake_verify(void *ctx, const uint8_t key[CCS_PNC_KEY_LEN], const uint8_t *data, size_t len,
+                       const uint8_t sig[CCS_PNC_SIG_LEN])
+{
+    (void)ctx, (void)key, (void)data, (void)len;
+    return sig[0] != 0xff;
+}
+static int fake_rng(void *ctx, uint8_t *out, size_t len)
+{
+    (void)ctx;
+    memset(out, 0x11, len);
+    return 0;
+}
+static const ccs_pnc_contract contract = { .chain = { { cert, sizeof cert } }, .nchain = 1, .emaid = "DEABCC12345678",
+                                           .sign = fake_sign, .sha256 = ccs_sha256_openssl };
+static const ccs_pnc_checker checker = { .check_chain = fake_check, .verify = fake_verify,
+                                         .sha256 = ccs_sha256_openssl };
+
+static void pnc_snapshots(void)
+{
+    sess_evse_config ec;
+    sess_pev_config pc;
+    phys_charger_config cc;
+    phys_battery_config bc;
+    FUZZ_CHECK(!strcmp(rel_protos[1], "iso2-dc"));
+    rel_configs(1, &ec, &pc, &cc, &bc);
+    ec.pnc = &checker;
+    ec.rng = fake_rng;
+    pc.pnc = &contract;
+    sw_init(&W, &ec, &pc, &cc, &bc);
+    W.evse.tls = 1;
+    W.hook = snap_hook;
+    sw_connect(&W);
+    FUZZ_CHECK(sw_run(&W, 3600000, sw_both_ended) && W.evse.stop == SESS_STOP_NORMAL && W.evse.pnc);
+}
+#endif
+
 static void take_snapshots(void)
 {
     for (unsigned p = 0; p < REL_NPROTOS; p++) {
@@ -60,6 +117,9 @@ static void take_snapshots(void)
         sw_connect(&W);
         FUZZ_CHECK(sw_run(&W, 3600000, sw_both_ended) && W.evse.stop == SESS_STOP_NORMAL);
     }
+#if CCS_PNC
+    pnc_snapshots();
+#endif
 }
 
 /* Bit 0 clear: 0x8001 (SupportedAppProtocol, DIN, ISO-2; a wrong type in an ISO-20 session); set: ISO-20's

@@ -22,7 +22,7 @@ enum {
     DIN_PEV_WELDING, DIN_PEV_SESSION_STOP
 };
 static const sess_pev_row pev_rows[] = {
-    PV_PEV_ROWS(MSG), N(SESSION_STOP, SessionStop, SESSION_STOP, session_stop, MSG, 0),
+    PV_PEV_ROWS(MSG, sess_pev_build_empty), N(SESSION_STOP, SessionStop, SESSION_STOP, session_stop, MSG, 0),
 };
 #endif
 

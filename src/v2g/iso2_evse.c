@@ -1,6 +1,6 @@
 /* ISO 15118-2 charger handlers, session part: SessionSetup (new or resumed session), ServiceDiscovery,
- * ServiceDetail, PaymentServiceSelection, Authorization, SessionStop (Terminate/Pause), and the DC or AC EVSE
- * status every later response carries. */
+ * ServiceDetail, PaymentServiceSelection (external payment, or Contract: iso2_pnc_evse.c), Authorization,
+ * SessionStop (Terminate/Pause), and the DC or AC EVSE status every later response carries. */
 #include <string.h>
 
 #include "iso2_internal.h"
@@ -100,6 +100,7 @@ int iso2_evse_session_setup(sess_evse *s, uint32_t now)
     s->evccid_len = (uint8_t)(q->EVCCID.len < sizeof s->evccid ? q->EVCCID.len : sizeof s->evccid);
     memcpy(s->evccid, q->EVCCID.bytes, s->evccid_len);
     s->ac = 0;
+    s->pnc = s->pnc_signed = 0;
     const struct iso2_MessageHeaderType *h = &rx->V2G_Message.Header;
     r->ResponseCode = sess_evse_session_begin(s, h->SessionID.bytes, h->SessionID.len)
                           ? iso2_responseCodeType_OK_OldSessionJoined
@@ -111,12 +112,25 @@ int iso2_evse_session_setup(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* External payment only; one charge service with the energy transfer modes configured. */
-/* What the charger offers: external payment and the charge service with its energy transfer modes. */
+/* Whether the car may choose Contract payment: Plug & Charge configured, on TLS (iso2_pnc_evse.c). */
+static int contract_offered(const sess_evse *s)
+{
+#if CCS_PNC
+    return iso2_evse_pnc_offered(s);
+#else
+    (void)s;
+    return 0;
+#endif
+}
+
+/* What the charger offers: Contract payment (Plug & Charge) where it can, external payment, and the charge service
+ * with its energy transfer modes. */
 static void service_offer(sess_evse *s, struct iso2_ServiceDiscoveryResType *r)
 {
-    r->PaymentOptionList.PaymentOption.array[0] = iso2_paymentOptionType_ExternalPayment;
-    r->PaymentOptionList.PaymentOption.count = 1;
+    uint16_t n = 0;
+    if (contract_offered(s)) r->PaymentOptionList.PaymentOption.array[n++] = iso2_paymentOptionType_Contract;
+    r->PaymentOptionList.PaymentOption.array[n++] = iso2_paymentOptionType_ExternalPayment;
+    r->PaymentOptionList.PaymentOption.count = n;
     struct iso2_ChargeServiceType *c = &r->ChargeService;
     c->ServiceID = ISO2_SERVICE_ID_CHARGING;
     c->ServiceCategory = iso2_serviceCategoryType_EVCharging;
@@ -160,7 +174,8 @@ int iso2_evse_payment(sess_evse *s, uint32_t now)
         }
         charge = 1;
     }
-    if (q->SelectedPaymentOption != iso2_paymentOptionType_ExternalPayment)
+    s->pnc = q->SelectedPaymentOption == iso2_paymentOptionType_Contract && contract_offered(s);
+    if (q->SelectedPaymentOption != iso2_paymentOptionType_ExternalPayment && !s->pnc)
         r->ResponseCode = iso2_responseCodeType_FAILED_PaymentSelectionInvalid;
     else if (!charge)
         r->ResponseCode = iso2_responseCodeType_FAILED_NoChargeServiceSelected;
@@ -170,7 +185,18 @@ int iso2_evse_payment(sess_evse *s, uint32_t now)
 #define PV(x) iso2_##x
 #define PV_AUTH AuthorizationRes
 #define PV_AUTH_STATE ISO2_EVSE_AUTH
+#define PV_AUTH_FN evse_auth_pending
+static sess_evse_step evse_auth_pending;
 #include "pv_evse_setup.h"
+
+/* Under Contract payment the signed request is checked first (iso2_pnc_evse.c). */
+int iso2_evse_auth(sess_evse *s, uint32_t now)
+{
+#if CCS_PNC
+    if (iso2_evse_pnc_auth(s) == SESS_H_FAIL) return SESS_H_FAIL;
+#endif
+    return evse_auth_pending(s, now);
+}
 
 /* Pause keeps the SessionID for the car's next SessionSetupReq. */
 int iso2_evse_session_stop(sess_evse *s, uint32_t now)

@@ -19,7 +19,8 @@
 enum {
     ISO2_EVSE_SESSION_SETUP, ISO2_EVSE_SERVICE_DISCOVERY, ISO2_EVSE_PAYMENT, ISO2_EVSE_AUTH,
     ISO2_EVSE_CHARGE_PARAMETER, ISO2_EVSE_CABLE_CHECK, ISO2_EVSE_PRECHARGE, ISO2_EVSE_POWER_DELIVERY,
-    ISO2_EVSE_CHARGE, ISO2_EVSE_CHARGING, ISO2_EVSE_WELDING, ISO2_EVSE_SESSION_STOP, ISO2_EVSE_NSTATES
+    ISO2_EVSE_CHARGE, ISO2_EVSE_CHARGING, ISO2_EVSE_WELDING, ISO2_EVSE_SESSION_STOP, ISO2_EVSE_PAYMENT_DETAILS,
+    ISO2_EVSE_NSTATES
 };
 
 /* Car states (rows of the PEV table). */
@@ -27,7 +28,7 @@ enum {
     ISO2_PEV_SESSION_SETUP, ISO2_PEV_SERVICE_DISCOVERY, ISO2_PEV_SERVICE_DETAIL, ISO2_PEV_PAYMENT, ISO2_PEV_AUTH,
     ISO2_PEV_CHARGE_PARAMETER, ISO2_PEV_CABLE_CHECK, ISO2_PEV_PRECHARGE, ISO2_PEV_POWER_START,
     ISO2_PEV_CURRENT_DEMAND, ISO2_PEV_CHARGING_STATUS, ISO2_PEV_METERING, ISO2_PEV_POWER_STOP, ISO2_PEV_WELDING,
-    ISO2_PEV_SESSION_STOP
+    ISO2_PEV_SESSION_STOP, ISO2_PEV_PAYMENT_DETAILS
 };
 
 /* The body of an ISO-2 document held in a sess_docs union. */
@@ -64,5 +65,22 @@ sess_pev_step iso2_pev_build_session_setup, iso2_pev_build_service_discovery, is
     iso2_pev_build_payment, iso2_pev_build_session_stop, iso2_pev_build_metering, iso2_pev_on_session_setup,
     iso2_pev_on_service_discovery, iso2_pev_on_simple, iso2_pev_on_auth, iso2_pev_on_session_stop,
     iso2_pev_on_metering;
+
+/* Plug & Charge (iso2_pnc*.c, CCS_PNC). The SHA-256 of an AuthorizationReq as an EXI fragment; SignedInfo as an
+ * xmldsig fragment into d->sig.bytes; SignedInfo of one Reference to element `id` with ISO 15118-2's algorithms
+ * (DigestValue's length set, its bytes not); whether a SignedInfo is that, for the id of id_len characters. */
+#if CCS_PNC
+int iso2_pnc_auth_digest(sess_docs *d, const struct iso2_AuthorizationReqType *q, ccs_sha256_fn sha256,
+                         uint8_t out[CCS_SHA256_LEN]);
+int iso2_pnc_signed_info_bytes(sess_docs *d, const struct iso2_SignedInfoType *si, size_t *len);
+void iso2_pnc_signed_info(struct iso2_SignedInfoType *si, const char *id);
+int iso2_pnc_signed_info_ok(const struct iso2_SignedInfoType *si, const char *id, size_t id_len);
+/* The charger: whether it offers Contract payment on this connection (configured, a random source, TLS); the
+ * PnC check of an AuthorizationReq (SESS_H_NEXT: nothing to check or checked, SESS_H_FAIL with the code set). */
+int iso2_evse_pnc_offered(const sess_evse *s);
+int iso2_evse_pnc_auth(sess_evse *s);
+sess_evse_step iso2_evse_payment_details;
+sess_pev_step iso2_pev_build_payment_details, iso2_pev_on_payment_details, iso2_pev_build_auth;
+#endif
 
 #endif

@@ -1,5 +1,6 @@
 /* ISO 15118-2 car side, session part: SessionSetup (resuming a paused session), ServiceDiscovery,
- * ServiceDetail, PaymentServiceSelection, Authorization, SessionStop (Terminate/Pause). */
+ * ServiceDetail, PaymentServiceSelection (external payment, or Contract: iso2_pnc_pev.c), Authorization,
+ * SessionStop (Terminate/Pause). */
 #include <string.h>
 
 #include "iso2_internal.h"
@@ -26,6 +27,7 @@ int iso2_pev_build_service_detail(sess_pev *p, uint32_t now)
 #define PV_PAYMENT PaymentServiceSelectionReq
 #define PV_PAYMENT_TYPE struct iso2_PaymentServiceSelectionReqType
 #define PV_CHARGE_SERVICE(p) charge_service(p)
+#define PV_PAYMENT_OPTION(p) ((p)->pnc ? iso2_paymentOptionType_Contract : iso2_paymentOptionType_ExternalPayment)
 #include "pv_pev_setup.h"
 
 int iso2_pev_build_session_stop(sess_pev *p, uint32_t now)
@@ -43,18 +45,24 @@ int iso2_pev_on_session_setup(sess_pev *p, uint32_t now)
     (void)now;
     p->resume_id_len = 0;
     p->receipt_due = 0;
+    p->pnc = 0;
     return iso2_pev_on_simple(p, now);
 }
 
-/* External payment and our energy transfer mode must be on offer. */
+/* Our energy transfer mode and a payment option must be on offer: Contract when we have a contract (Plug &
+ * Charge), else external payment. */
 int iso2_pev_on_service_discovery(sess_pev *p, uint32_t now)
 {
     (void)now;
     const struct iso2_ServiceDiscoveryResType *r = &res_body(p)->ServiceDiscoveryRes;
     if (iso2_pev_check(p, r->ResponseCode, NULL, NULL) == SESS_H_FAIL) return SESS_H_FAIL;
-    int pay = 0, mode = 0;
-    for (uint16_t i = 0; i < r->PaymentOptionList.PaymentOption.count; i++)
+    int pay = 0, mode = 0, contract = 0;
+    for (uint16_t i = 0; i < r->PaymentOptionList.PaymentOption.count; i++) {
         pay |= r->PaymentOptionList.PaymentOption.array[i] == iso2_paymentOptionType_ExternalPayment;
+        contract |= r->PaymentOptionList.PaymentOption.array[i] == iso2_paymentOptionType_Contract;
+    }
+    p->pnc = CCS_PNC && p->cfg.pnc && contract;
+    pay |= p->pnc;
     const struct iso2_SupportedEnergyTransferModeType *m = &r->ChargeService.SupportedEnergyTransferMode;
     enum iso2_EnergyTransferModeType want = !p->cfg.ac ? iso2_EnergyTransferModeType_DC_extended
                                             : p->cfg.ac_phases == 1 ? iso2_EnergyTransferModeType_AC_single_phase_core

@@ -1,6 +1,6 @@
-/* ISO 15118-2 (EIM, DC and AC) as data: the charger's table, the car's table with the V2G_EVCC_Msg_Timeout of
- * each request (ISO 15118-2 Table 109) and its repeat limit, and where AC, ServiceDetail and MeteringReceipt
- * take another way than the DC rows (DIN 70121's table, pv_table.h). */
+/* ISO 15118-2 (EIM or Plug & Charge, DC and AC) as data: the charger's table, the car's table with the
+ * V2G_EVCC_Msg_Timeout of each request (ISO 15118-2 Table 109) and its repeat limit, and where AC, ServiceDetail,
+ * PaymentDetails and MeteringReceipt take another way than the DC rows (DIN 70121's table, pv_table.h). */
 #include "iso2_internal.h"
 
 #define PFX(x) ISO2_##x
@@ -11,12 +11,13 @@
 #include "pv_table.h"
 
 #if CCS_ROLE_EVSE
-/* DIN's table (pv_table.h) and: ServiceDetail; AC's PowerDelivery (after ChargeParameterDiscovery) and
+/* DIN's table (pv_table.h) and: ServiceDetail; PaymentDetails after Contract payment (Plug & Charge); AC's PowerDelivery (after ChargeParameterDiscovery) and
  * ChargingStatus, which iso2_evse_next leads to; MeteringReceipt in either loop. PowerDelivery Renegotiate has no
  * row (no schedule renegotiation): FAILED_SequenceError. */
 static const sess_state_info evse_states[ISO2_EVSE_NSTATES] = {
     PV_EVSE_STATES, [ISO2_EVSE_POWER_DELIVERY] = { "WaitPowerDelivery", SEQ },
     [ISO2_EVSE_CHARGING] = { "WaitChargingStatus", SEQ }, [ISO2_EVSE_SESSION_STOP] = { "WaitSessionStop", SEQ },
+    [ISO2_EVSE_PAYMENT_DETAILS] = { "WaitPaymentDetails", SEQ },
 };
 static const sess_evse_row evse_rows[] = {
     PV_EVSE_ROWS, R(PAYMENT, ServiceDetail, PAYMENT, service_detail),
@@ -25,12 +26,16 @@ static const sess_evse_row evse_rows[] = {
     { ES(CHARGING), PV_REQ(ChargingStatus), ES(CHARGING), sess_ac_evse_charge_loop },   /* the model's AC loop */
     R(CHARGE, MeteringReceipt, CHARGE, metering), R(CHARGING, MeteringReceipt, CHARGING, metering), PSTOP(CHARGING),
     STOP(POWER_DELIVERY), STOP(CHARGING), STOP(SESSION_STOP),
+#if CCS_PNC
+    R(PAYMENT_DETAILS, PaymentDetails, AUTH, payment_details), STOP(PAYMENT_DETAILS),
+#endif
 };
 
-/* AC: no CableCheck/PreCharge (PowerDelivery after ChargeParameterDiscovery), ChargingStatus for CurrentDemand,
- * no WeldingDetection. */
+/* Contract payment: PaymentDetails before the authorization. AC: no CableCheck/PreCharge (PowerDelivery after
+ * ChargeParameterDiscovery), ChargingStatus for CurrentDemand, no WeldingDetection. */
 uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row)
 {
+    if (row->state == ISO2_EVSE_PAYMENT && row->next == ISO2_EVSE_AUTH && s->pnc) return ISO2_EVSE_PAYMENT_DETAILS;
     static const uint8_t ac[][2] = { { ISO2_EVSE_CABLE_CHECK, ISO2_EVSE_POWER_DELIVERY },
                                      { ISO2_EVSE_CHARGE, ISO2_EVSE_CHARGING },
                                      { ISO2_EVSE_WELDING, ISO2_EVSE_SESSION_STOP } };
@@ -40,15 +45,23 @@ uint8_t iso2_evse_next(const sess_evse *s, const sess_evse_row *row)
 
 #if CCS_ROLE_PEV
 #define LONG SESS_EVCC_MSG_TIMEOUT_LONG_MS
+#if CCS_PNC
+#define AUTH_BUILD iso2_pev_build_auth   /* signed under Contract payment */
+#else
+#define AUTH_BUILD sess_pev_build_empty
+#endif
 static const sess_pev_row pev_rows[] = {
-    PV_PEV_ROWS(LONG), P(SERVICE_DETAIL, ServiceDetail, PAYMENT, service_detail, simple, LONG, 0),
+    PV_PEV_ROWS(LONG, AUTH_BUILD), P(SERVICE_DETAIL, ServiceDetail, PAYMENT, service_detail, simple, LONG, 0),
     { PS(CHARGING_STATUS), PV_REQ(ChargingStatus), PS(POWER_STOP), sess_pev_build_empty, sess_ac_pev_on_charge_loop,
       MSG, 0, "ChargingStatus" },
     P(METERING, MeteringReceipt, CURRENT_DEMAND, metering, metering, MSG, 0),
     P(SESSION_STOP, SessionStop, SESSION_STOP, session_stop, session_stop, MSG, 0),
+#if CCS_PNC
+    P(PAYMENT_DETAILS, PaymentDetails, AUTH, payment_details, payment_details, LONG, 0),
+#endif
 };
 
-/* ServiceDetail only when the car asks for it; a MeteringReceipt before anything else the loop leads to; AC:
+/* ServiceDetail only when the car asks for it; PaymentDetails after Contract payment; a MeteringReceipt before anything else the loop leads to; AC:
  * no CableCheck/PreCharge, ChargingStatus for CurrentDemand, no WeldingDetection. */
 uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row)
 {
@@ -56,6 +69,7 @@ uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row)
                                      { ISO2_PEV_CURRENT_DEMAND, ISO2_PEV_CHARGING_STATUS },
                                      { ISO2_PEV_WELDING, ISO2_PEV_SESSION_STOP } };
     if (row->state == ISO2_PEV_SERVICE_DISCOVERY && p->cfg.service_detail) return ISO2_PEV_SERVICE_DETAIL;
+    if (row->state == ISO2_PEV_PAYMENT && p->pnc) return ISO2_PEV_PAYMENT_DETAILS;
     if (row->next == ISO2_PEV_POWER_STOP && p->receipt_due) return ISO2_PEV_METERING;
     return p->cfg.ac ? sess_state_map(ac, SESS_N(ac), row->next) : row->next;
 }

@@ -6,8 +6,12 @@
 #error "define PV(x) before including pv_evse_setup.h"
 #endif
 
+#ifndef PV_AUTH_FN
+#define PV_AUTH_FN PV(evse_auth)
+#endif
+
 /* "Ongoing" cfg.auth_ongoing times (the authorisation pending), then Finished. */
-int PV(evse_auth)(sess_evse *s, uint32_t now)
+int PV_AUTH_FN(sess_evse *s, uint32_t now)
 {
     (void)now;
     int ongoing = sess_evse_ongoing(s, PV_AUTH_STATE, s->cfg.auth_ongoing);

@@ -29,12 +29,16 @@ int PV(pev_build_service_discovery)(sess_pev *p, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* External payment (EIM) and the charge service. */
+#ifndef PV_PAYMENT_OPTION
+#define PV_PAYMENT_OPTION(p) PV(paymentOptionType_ExternalPayment)
+#endif
+
+/* External payment (EIM; PV_PAYMENT_OPTION(p) the includer's choice) and the charge service. */
 int PV(pev_build_payment)(sess_pev *p, uint32_t now)
 {
     (void)now;
     PV_PAYMENT_TYPE *q = &req_body(p)->PV_PAYMENT;
-    q->SelectedPaymentOption = PV(paymentOptionType_ExternalPayment);
+    q->SelectedPaymentOption = PV_PAYMENT_OPTION(p);
     q->SelectedServiceList.SelectedService.count = 1;
     q->SelectedServiceList.SelectedService.array[0].ServiceID = PV_CHARGE_SERVICE(p);
     return SESS_H_NEXT;

@@ -57,11 +57,12 @@
     PSTOP(PRECHARGE), PSTOP(CHARGE), STOP(PAYMENT), STOP(AUTH), STOP(CHARGE_PARAMETER), STOP(CABLE_CHECK),      \
     STOP(PRECHARGE), STOP(CHARGE), STOP(WELDING)
 /* The car's, but for SessionStop; pd_to is PowerDelivery's V2G_EVCC_Msg_Timeout (DIN 70121 2 s, ISO 15118-2
- * Table 109 5 s). */
-#define PV_PEV_ROWS(pd_to)                                                                                     \
+ * Table 109 5 s), auth the builder of the authorization request. */
+#define PV_PEV_ROWS(pd_to, auth)                                                                               \
     P(SESSION_SETUP, SessionSetup, SERVICE_DISCOVERY, session_setup, session_setup, MSG, 0),                   \
     P(SERVICE_DISCOVERY, ServiceDiscovery, PAYMENT, service_discovery, service_discovery, MSG, 0),             \
-    P(PAYMENT, PV_PAYMENT, AUTH, payment, simple, MSG, 0), N(AUTH, PV_AUTH, CHARGE_PARAMETER, auth, MSG, ONGOING), \
+    P(PAYMENT, PV_PAYMENT, AUTH, payment, simple, MSG, 0),                                                     \
+    { PS(AUTH), PV_REQ(PV_AUTH), PS(CHARGE_PARAMETER), auth, OWN(pev_on_auth), MSG, ONGOING, PV_STR(PV_AUTH) }, \
     D(CHARGE_PARAMETER, ID(ChargeParameterDiscoveryReq), CABLE_CHECK, charge_parameter, MSG, ONGOING,          \
       "ChargeParameterDiscovery"),                                                                             \
     D(CABLE_CHECK, ID(CableCheckReq), PRECHARGE, cable_check, MSG, SESS_EVCC_CABLE_CHECK_TIMEOUT_MS, "CableCheck"), \

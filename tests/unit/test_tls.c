@@ -19,56 +19,17 @@
 #include "ccsplc/core/errors.h"
 #include "ccsplc/linux/tls.h"
 #include "ccsplc/linux/tls_decrypt.h"
+#include "pki_mem.h"
 
-static char dir[64];
-
-static char *path(const char *name)
-{
-    static char p[8][128];
-    static int i;
-    char *s = p[i++ % 8];
-    snprintf(s, 128, "%s/%s", dir, name);
-    return s;
-}
-
-/* A certificate for key, signed by issuer (NULL: itself), written as PEM with its key. */
+/* A certificate for key, signed by issuer (NULL: itself), valid for a day, written as PEM with its key. */
 static X509 *make_cert(const char *name, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, int ca, const char *md)
 {
-    X509 *x = X509_new();
-    assert_non_null(x);
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), (long)(random() & 0x7fffffff));
-    X509_gmtime_adj(X509_getm_notBefore(x), -60);
-    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-    X509_set_pubkey(x, key);
-    X509_NAME *n = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)name, -1, -1, 0);
-    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
-    X509V3_CTX v;
-    X509V3_set_ctx_nodb(&v);
-    X509V3_set_ctx(&v, issuer ? issuer : x, x, NULL, NULL, 0);
-    const char *bc = ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
-    const char *ku = ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyAgreement";
-    X509_EXTENSION *e1 = X509V3_EXT_conf_nid(NULL, &v, NID_basic_constraints, bc);
-    X509_EXTENSION *e2 = X509V3_EXT_conf_nid(NULL, &v, NID_key_usage, ku);
-    assert_non_null(e1);
-    assert_non_null(e2);
-    X509_add_ext(x, e1, -1);
-    X509_add_ext(x, e2, -1);
-    X509_EXTENSION_free(e1);
-    X509_EXTENSION_free(e2);
-    assert_true(X509_sign(x, issuer_key ? issuer_key : key, EVP_get_digestbyname(md)) > 0);
+    X509 *x = pki_cert(name, key, issuer, issuer_key, ca, -60, 86400, md);
     char file[64];
     snprintf(file, sizeof file, "%s.pem", name);
-    FILE *f = fopen(path(file), "w");
-    assert_non_null(f);
-    PEM_write_X509(f, x);
-    fclose(f);
+    pki_write_cert(pki_path(file), "w", x);
     snprintf(file, sizeof file, "%s.key", name);
-    f = fopen(path(file), "w");
-    assert_non_null(f);
-    PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
-    fclose(f);
+    pki_write_key(pki_path(file), key);
     return x;
 }
 
@@ -91,8 +52,7 @@ static void make_pki(const char *prefix, const char *curve, const char *md)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/ccsplc-test-tls-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    pki_dir_make("tls");
     make_pki("p256", "P-256", "SHA256");
     make_pki("p521", "P-521", "SHA512");
     return 0;
@@ -101,9 +61,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);   /* our own mkdtemp directory only */
-    return system(cmd);
+    return pki_dir_remove();
 }
 
 /* What travelled, in order: each chunk one side's output (whole records), as a capture sees it. */
@@ -200,10 +158,10 @@ static void session(const char *p, uint16_t v, int mutual, const char *suite)
     snprintf(key, sizeof key, "%s_secc.key", p);
     snprintf(car, sizeof car, "%s_car.pem", p);
     snprintf(carkey, sizeof carkey, "%s_car.key", p);
-    snprintf(keylog, sizeof keylog, "%s", path(v == TLS_V13 ? "keys13" : "keys12"));
+    snprintf(keylog, sizeof keylog, "%s", pki_path(v == TLS_V13 ? "keys13" : "keys12"));
     unlink(keylog);
-    tls_ctx *sc = ctx(1, path(cert), path(key), v == TLS_V13 ? path(root) : NULL, NULL, TLS_V12, v);
-    tls_ctx *cc = ctx(0, mutual ? path(car) : NULL, mutual ? path(carkey) : NULL, path(root), keylog, v, v);
+    tls_ctx *sc = ctx(1, pki_path(cert), pki_path(key), v == TLS_V13 ? pki_path(root) : NULL, NULL, TLS_V12, v);
+    tls_ctx *cc = ctx(0, mutual ? pki_path(car) : NULL, mutual ? pki_path(carkey) : NULL, pki_path(root), keylog, v, v);
     tls_conn *c, *s;
     assert_int_equal(tls_conn_new(cc, &c), 0);
     assert_int_equal(tls_conn_new(sc, &s), 0);
@@ -279,8 +237,8 @@ static void test_tls13_mutual(void **state)
 static void test_wrong_root(void **state)
 {
     (void)state;
-    tls_ctx *sc = ctx(1, path("p256_secc.pem"), path("p256_secc.key"), NULL, NULL, TLS_V12, TLS_V12);
-    tls_ctx *cc = ctx(0, NULL, NULL, path("p256_other.pem"), NULL, TLS_V12, TLS_V12);
+    tls_ctx *sc = ctx(1, pki_path("p256_secc.pem"), pki_path("p256_secc.key"), NULL, NULL, TLS_V12, TLS_V12);
+    tls_ctx *cc = ctx(0, NULL, NULL, pki_path("p256_other.pem"), NULL, TLS_V12, TLS_V12);
     tls_conn *c, *s;
     assert_int_equal(tls_conn_new(cc, &c), 0);
     assert_int_equal(tls_conn_new(sc, &s), 0);
@@ -294,8 +252,8 @@ static void test_wrong_root(void **state)
 static void test_tls13_needs_car_cert(void **state)
 {
     (void)state;
-    tls_ctx *sc = ctx(1, path("p521_secc.pem"), path("p521_secc.key"), path("p521_root.pem"), NULL, TLS_V12, TLS_V13);
-    tls_ctx *cc = ctx(0, NULL, NULL, path("p521_root.pem"), NULL, TLS_V13, TLS_V13);
+    tls_ctx *sc = ctx(1, pki_path("p521_secc.pem"), pki_path("p521_secc.key"), pki_path("p521_root.pem"), NULL, TLS_V12, TLS_V13);
+    tls_ctx *cc = ctx(0, NULL, NULL, pki_path("p521_root.pem"), NULL, TLS_V13, TLS_V13);
     tls_conn *c, *s;
     assert_int_equal(tls_conn_new(cc, &c), 0);
     assert_int_equal(tls_conn_new(sc, &s), 0);
@@ -310,11 +268,11 @@ static void test_ctx_refusals(void **state)
     struct { tls_config cfg; const char *why; } cases[] = {
         { { .server = 0, .min_version = TLS_V12, .max_version = TLS_V12 }, "V2G root" },
         { { .server = 1, .min_version = TLS_V12, .max_version = TLS_V12 }, "certificate and its key" },
-        { { .server = 1, .cert = path("p521_secc.pem"), .key = path("p521_secc.key"), .min_version = TLS_V12,
+        { { .server = 1, .cert = pki_path("p521_secc.pem"), .key = pki_path("p521_secc.key"), .min_version = TLS_V12,
             .max_version = TLS_V13 }, "roots" },
-        { { .server = 1, .cert = path("p256_secc.pem"), .key = path("p521_secc.key"), .min_version = TLS_V12,
+        { { .server = 1, .cert = pki_path("p256_secc.pem"), .key = pki_path("p521_secc.key"), .min_version = TLS_V12,
             .max_version = TLS_V12 }, "private key" },
-        { { .server = 0, .ca = path("missing.pem"), .min_version = TLS_V12, .max_version = TLS_V12 }, "roots" },
+        { { .server = 0, .ca = pki_path("missing.pem"), .min_version = TLS_V12, .max_version = TLS_V12 }, "roots" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tls_ctx *t = (tls_ctx *)1;

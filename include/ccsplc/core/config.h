@@ -41,6 +41,12 @@ extern "C" {
 #define CCS_EXI_FRAGMENTS 1
 #endif
 
+/* Plug & Charge of ISO 15118-2 (Contract payment, signed AuthorizationReq; ccsplc/core/pnc.h): needs the
+ * fragment grammars. */
+#ifndef CCS_PNC
+#define CCS_PNC (CCS_EXI_FRAGMENTS && CCS_PROTO_ISO2)
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@
 #if CCS_PROTO_ISO20 && CCS_PROTO_ISO20_AC
 #include "ccsplc/core/gen/iso20_ac.h"
 #endif
+#include "ccsplc/core/pnc.h"
 #include "ccsplc/core/slac.h"
 
 #ifdef __cplusplus
@@ -74,7 +75,9 @@ extern "C" {
 
 /* Every protocol built, ISO-20 with two (DC, AC), and room for more ISO-20 services; 4 without ISO-20. */
 #define SESS_MAX_PROTOS (CCS_PROTO_ISO20 ? 6 : 4)
-#define SESS_TX_CAP 1024                   /* largest message we send, V2GTP header included */
+/* Largest message we send, V2GTP header included: with Plug & Charge a PaymentDetailsReq carries the contract
+ * chain (5 certificates of at most 800 bytes). */
+#define SESS_TX_CAP (CCS_PNC ? 4608 : 1024)
 #define SESS_SESSION_ID_MAX 8
 
 /* A protocol's message tables and codec glue (opaque). */
@@ -84,7 +87,7 @@ typedef struct sess_proto sess_proto;
 extern const sess_proto sess_proto_din;    /* DIN 70121 DC */
 #endif
 #if CCS_PROTO_ISO2
-extern const sess_proto sess_proto_iso2;   /* ISO 15118-2 with external identification, DC and AC */
+extern const sess_proto sess_proto_iso2;   /* ISO 15118-2 DC and AC, external identification or Plug & Charge */
 #endif
 #if CCS_PROTO_ISO20
 extern const sess_proto sess_proto_iso20;  /* ISO 15118-20 DC with external identification, without TLS */
@@ -131,6 +134,16 @@ typedef struct {
         struct sess_iso20_doc iso20;
 #endif
     } rx, tx;
+#if CCS_PNC
+    /* Plug & Charge: the signed element and SignedInfo as EXI fragments, and their bytes */
+    struct {
+        union {
+            struct iso2_exiFragment frag;
+            struct iso2_xmldsigFragment dsig;
+        };
+        uint8_t bytes[1024];
+    } sig;
+#endif
 } sess_docs;
 
 typedef enum {
@@ -205,8 +218,11 @@ typedef struct {
     uint32_t receipt_interval_ms;/* ask for a MeteringReceipt this often while charging (0: never) */
     uint64_t clock_unix_s;     /* Unix time (s) at now_ms 0, from the platform: ISO 15118-20 header TimeStamp =
                                 * clock_unix_s + now_ms / 1000 (0: the engine's seconds) */
-    ccs_random_fn rng;         /* SessionID; NULL: counts up from 1; failing: SESS_STOP_NO_RANDOM, CCS_ERANDOM */
+    ccs_random_fn rng;         /* SessionID and GenChallenge; NULL: counts up from 1 (and no Plug & Charge); failing:
+                                * SESS_STOP_NO_RANDOM, CCS_ERANDOM */
     void *rng_ctx;
+    const ccs_pnc_checker *pnc;/* ISO 15118-2 Plug & Charge: Contract payment offered on TLS connections, contracts
+                                * checked with it (NULL: external identification only) */
 } sess_evse_config;
 
 /* Measurements, set by the caller before each call. */
@@ -260,6 +276,12 @@ typedef struct {
     float ev_max_a;             /* AC: the car's EVMaxCurrent */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_evse_connect) */
     uint32_t receipt_at_ms;     /* next MeteringReceipt request */
+    uint8_t tls;                /* the connection runs TLS: set by the runtime before the session starts (kept over
+                                 * sess_evse_connect); Plug & Charge is offered only then */
+    uint8_t pnc;                /* the car chose Contract payment */
+    uint8_t pnc_signed;         /* a signed AuthorizationReq was verified */
+    uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the GenChallenge sent in PaymentDetailsRes */
+    uint8_t contract_key[CCS_PNC_KEY_LEN];     /* the contract certificate's public key */
     /* ISO 15118-20 */
     uint8_t control_mode;       /* the control mode of the parameter set the car selected (ServiceSelection's
                                  * ControlMode value: 1 Scheduled, 2 Dynamic); 0 before */
@@ -304,6 +326,8 @@ typedef struct {
     float ac_max_v, ac_max_a, ac_min_a; /* EVMaxVoltage, EVMaxCurrent (on-board charger, per phase), EVMinCurrent */
     uint8_t service_detail;     /* ask ServiceDetail for the charge service */
     uint64_t clock_unix_s;      /* as sess_evse_config's: ISO 15118-20 TimeStamp = clock_unix_s + now_ms / 1000 */
+    const ccs_pnc_contract *pnc;/* ISO 15118-2 Plug & Charge: choose Contract payment when the charger offers it
+                                 * (NULL: external identification) */
 } sess_pev_config;
 
 /* Battery side, set by the caller before each call. */
@@ -350,6 +374,8 @@ typedef struct {
     float pmax_w;               /* its PMax */
     uint8_t receipt_due;        /* the charger set ReceiptRequired */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_pev_start) */
+    uint8_t pnc;                /* Contract payment chosen */
+    uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the charger's GenChallenge (PaymentDetailsRes) */
     /* ISO 15118-20 */
     uint16_t param_set_id;      /* the energy service's parameter set chosen from ServiceDetailRes (AC: of our
                                  * phases; its EVSENominalVoltage is kept in evse_max_v) */

@@ -1,0 +1,49 @@
+/* Plug & Charge of `ccsplc evse` / `ccsplc pev` (ISO 15118-2, docs/pnc.md): the charger's MO roots or the car's
+ * contract from the options, loaded with the OpenSSL hooks and handed to the session engines. */
+#include "ccsplc/linux/log.h"
+#include "live.h"
+
+int live_pnc_check(const live_options *o)
+{
+    if (o->role == LIVE_PEV && o->pnc && (!o->contract_cert[0] || !o->contract_key[0])) {
+        LOG_E("pev: --pnc needs --contract-cert and --contract-key (docs/pnc.md)");
+        return -1;
+    }
+    return 0;
+}
+
+int live_pnc_init(live *l)
+{
+    const live_options *o = &l->o;
+    char err[320];
+    l->pnc = NULL;
+    if (o->role == LIVE_EVSE && o->mo_root[0]) {
+        if (pnc_checker_open(o->mo_root, &l->pnc_checker, &l->pnc, err, sizeof err)) {
+            LOG_E("evse: Plug & Charge: %s", err);
+            return -1;
+        }
+        if (!o->tls_cert[0]) LOG_W("evse: Plug & Charge is offered on TLS only, and this charger has no --tls-cert");
+        LOG_I("pnc: Contract payment offered on TLS, contracts checked against %s", o->mo_root);
+    } else if (o->role == LIVE_PEV && o->pnc) {
+        if (pnc_contract_open(o->contract_cert, o->contract_key, &l->pnc_contract, &l->pnc, err, sizeof err)) {
+            LOG_E("pev: Plug & Charge: %s", err);
+            return -1;
+        }
+        if (o->tls == LIVE_TLS_OFF) LOG_W("pev: chargers offer Plug & Charge on TLS only: --tls ask or require");
+        LOG_I("pnc: contract %s (%u certificates), paying by contract where offered", l->pnc_contract.emaid,
+              l->pnc_contract.nchain);
+    }
+    return 0;
+}
+
+void live_pnc_attach(live *l, sess_evse_config *e, sess_pev_config *p)
+{
+    e->pnc = l->pnc && l->o.role == LIVE_EVSE ? &l->pnc_checker : NULL;
+    p->pnc = l->pnc && l->o.role == LIVE_PEV ? &l->pnc_contract : NULL;
+}
+
+void live_pnc_end(live *l)
+{
+    pnc_keys_free(l->pnc);
+    l->pnc = NULL;
+}

@@ -1,0 +1,66 @@
+/* Plug & Charge (ISO 15118-2) crypto as hooks of the session engines: the core gives bytes (the EXI fragments a
+ * signature covers) and takes verdicts, signatures and keys; the platform signs, checks chains and verifies
+ * (OpenSSL on Linux: ccsplc/linux/pnc_openssl.h). No crypto library below this line. */
+#ifndef CCSPLC_PNC_H
+#define CCSPLC_PNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ccsplc/core/sha256.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CCS_PNC_CHALLENGE_LEN 16u /* GenChallenge: 16 random bytes (the schema's genChallengeType) */
+#define CCS_PNC_KEY_LEN 65u       /* a P-256 public key as an uncompressed point: 04 || X || Y */
+#define CCS_PNC_SIG_LEN 64u       /* an ECDSA P-256 signature as the SignatureValue carries it: r || s, 32 bytes each */
+#define CCS_PNC_CHAIN_MAX 5u      /* the contract certificate and at most 4 sub-CA certificates (SubCertificates) */
+
+/* A certificate, DER. */
+typedef struct {
+    const uint8_t *der;
+    size_t len;
+} ccs_pnc_cert;
+
+/* What a chain check found; the charger answers PaymentDetailsReq with the response code of the same name. */
+typedef enum {
+    CCS_PNC_CHAIN_OK,
+    CCS_PNC_CHAIN_ERROR,   /* FAILED_CertChainError: no path to a trusted MO root, a bad certificate, the eMAID is
+                            * not the contract certificate's CN, not a P-256 key */
+    CCS_PNC_CHAIN_EXPIRED, /* FAILED_CertificateExpired: a certificate of the chain is not valid at this time */
+    CCS_PNC_CHAIN_REVOKED, /* FAILED_CertificateRevoked */
+} ccs_pnc_verdict;
+
+/* The car's contract: its certificate chain, eMAID and the signing hook. */
+typedef struct {
+    ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX]; /* [0] the contract certificate, then its Sub-CAs (issuer first) */
+    uint8_t nchain;
+    const char *emaid;                     /* its eMAID (the contract certificate's CN), at most 15 characters */
+    /* ECDSA P-256 with SHA-256 over data (the SignedInfo fragment) with the contract key: sig = r || s. 0 or a
+     * negative CCS_E* code. */
+    int (*sign)(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_LEN]);
+    void *ctx;
+    ccs_sha256_fn sha256;                  /* the digest of the signed element's fragment */
+} ccs_pnc_contract;
+
+/* The charger's checks of a contract. */
+typedef struct {
+    /* The chain (chain[0] the contract certificate) against the charger's MO root(s) at Unix time now_s, and emaid
+     * (emaid_len characters, not terminated) against the contract certificate's CN. CCS_PNC_CHAIN_OK fills key
+     * with the contract certificate's public key. */
+    ccs_pnc_verdict (*check_chain)(void *ctx, const ccs_pnc_cert *chain, size_t n, const char *emaid,
+                                   size_t emaid_len, uint64_t now_s, uint8_t key[CCS_PNC_KEY_LEN]);
+    /* 1 when sig (r || s) is an ECDSA P-256 SHA-256 signature of data by key, else 0. */
+    int (*verify)(void *ctx, const uint8_t key[CCS_PNC_KEY_LEN], const uint8_t *data, size_t len,
+                  const uint8_t sig[CCS_PNC_SIG_LEN]);
+    void *ctx;
+    ccs_sha256_fn sha256;
+} ccs_pnc_checker;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

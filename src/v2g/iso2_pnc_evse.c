@@ -1,0 +1,86 @@
+/* ISO 15118-2 Plug & Charge, the charger: PaymentDetails (the contract chain against the MO roots, a fresh
+ * GenChallenge) and the check of the signed AuthorizationReq (its challenge, the digest of its fragment, the
+ * contract key's signature of SignedInfo), through the platform's ccs_pnc_checker. */
+#include <string.h>
+
+#include "iso2_internal.h"
+
+#if CCS_PNC
+
+static struct iso2_BodyType *req_body(sess_evse *s) { return ISO2_BODY(&s->docs->rx); }
+static struct iso2_BodyType *res_body(sess_evse *s) { return ISO2_BODY(&s->docs->tx); }
+
+int iso2_evse_pnc_offered(const sess_evse *s) { return s->cfg.pnc && s->cfg.rng && s->tls; }
+
+/* The chain (contract certificate, its Sub-CAs) and eMAID; then 16 random bytes to sign and the charger's time. */
+int iso2_evse_payment_details(sess_evse *s, uint32_t now)
+{
+    static const uint8_t code[] = {
+        [CCS_PNC_CHAIN_ERROR] = iso2_responseCodeType_FAILED_CertChainError,
+        [CCS_PNC_CHAIN_EXPIRED] = iso2_responseCodeType_FAILED_CertificateExpired,
+        [CCS_PNC_CHAIN_REVOKED] = iso2_responseCodeType_FAILED_CertificateRevoked,
+    };
+    const struct iso2_PaymentDetailsReqType *q = &req_body(s)->PaymentDetailsReq;
+    struct iso2_PaymentDetailsResType *r = &res_body(s)->PaymentDetailsRes;
+    uint64_t unix_s = s->cfg.clock_unix_s + now / 1000u;
+    r->EVSETimeStamp = (int64_t)unix_s;
+    const struct iso2_CertificateChainType *c = &q->ContractSignatureCertChain;
+    ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX] = { { c->Certificate.bytes, c->Certificate.len } };
+    size_t n = 1;
+    for (uint16_t i = 0; c->has_SubCertificates && i < c->SubCertificates.Certificate.count && n < CCS_PNC_CHAIN_MAX; i++)
+        chain[n++] = (ccs_pnc_cert){ c->SubCertificates.Certificate.array[i].bytes,
+                                     c->SubCertificates.Certificate.array[i].len };
+    const ccs_pnc_checker *k = s->cfg.pnc;
+    ccs_pnc_verdict v = k->check_chain(k->ctx, chain, n, q->eMAID.chars, q->eMAID.len, unix_s, s->contract_key);
+    if (v != CCS_PNC_CHAIN_OK) {
+        r->ResponseCode = v < sizeof code ? code[v] : iso2_responseCodeType_FAILED_CertChainError;
+        return SESS_H_FAIL;
+    }
+    if (s->cfg.rng(s->cfg.rng_ctx, s->challenge, CCS_PNC_CHALLENGE_LEN)) {
+        s->rng_failed = 1;   /* no challenge nobody can guess: no response, the safe state */
+        return SESS_H_FAIL;
+    }
+    memcpy(r->GenChallenge.bytes, s->challenge, CCS_PNC_CHALLENGE_LEN);
+    r->GenChallenge.len = CCS_PNC_CHALLENGE_LEN;
+    s->pnc_signed = 0;
+    return SESS_H_NEXT;
+}
+
+/* The signed AuthorizationReq: FAILED_ChallengeInvalid for another GenChallenge than ours, FAILED_SignatureError
+ * for a missing or unexpected Signature (ISO 15118-2's profile: one Reference to the request's Id), a DigestValue
+ * that is not the SHA-256 of the request's fragment, or a SignatureValue the contract key did not make; else OK. */
+static int check_auth(sess_evse *s)
+{
+    const struct iso2_exiDocument *rx = &s->docs->rx.iso2;
+    const struct iso2_AuthorizationReqType *q = &rx->V2G_Message.Body.AuthorizationReq;
+    const struct iso2_SignatureType *sg = &rx->V2G_Message.Header.Signature;
+    if (!q->has_GenChallenge || q->GenChallenge.len != CCS_PNC_CHALLENGE_LEN ||
+        memcmp(q->GenChallenge.bytes, s->challenge, CCS_PNC_CHALLENGE_LEN))
+        return iso2_responseCodeType_FAILED_ChallengeInvalid;
+    const ccs_pnc_checker *k = s->cfg.pnc;
+    uint8_t digest[CCS_SHA256_LEN];
+    size_t n;
+    if (!rx->V2G_Message.Header.has_Signature || !q->has_Id ||
+        !iso2_pnc_signed_info_ok(&sg->SignedInfo, q->Id.chars, q->Id.len) ||
+        sg->SignatureValue.CONTENT.len != CCS_PNC_SIG_LEN || iso2_pnc_auth_digest(s->docs, q, k->sha256, digest) ||
+        memcmp(digest, sg->SignedInfo.Reference.array[0].DigestValue.bytes, CCS_SHA256_LEN) ||
+        iso2_pnc_signed_info_bytes(s->docs, &sg->SignedInfo, &n) ||
+        k->verify(k->ctx, s->contract_key, s->docs->sig.bytes, n, sg->SignatureValue.CONTENT.bytes) != 1)
+        return iso2_responseCodeType_FAILED_SignatureError;
+    return iso2_responseCodeType_OK;
+}
+
+/* Under Contract payment the first AuthorizationReq must be signed, and every signed one is checked. */
+int iso2_evse_pnc_auth(sess_evse *s)
+{
+    if (!s->pnc || (s->pnc_signed && !s->docs->rx.iso2.V2G_Message.Header.has_Signature)) return SESS_H_NEXT;
+    int code = check_auth(s);
+    if (code != iso2_responseCodeType_OK) {
+        res_body(s)->AuthorizationRes.ResponseCode = (enum iso2_responseCodeType)code;
+        return SESS_H_FAIL;
+    }
+    s->pnc_signed = 1;
+    return SESS_H_NEXT;
+}
+
+#endif

@@ -1,0 +1,368 @@
+/* ISO 15118-2 Plug & Charge between our charger and car on the session harness, with the OpenSSL hooks
+ * (src/platform/pnc_openssl.c) and certificates made here: whole DC and AC sessions with Contract payment, the
+ * AuthorizationReq's signature checked independently (libcrypto directly, and `openssl dgst -verify` on the
+ * exact fragment bytes), and the refusals with the schema's response codes and a safe end: another MO root, an
+ * expired contract, an eMAID that is not the certificate's, a wrong GenChallenge, a changed signature or digest,
+ * a missing signature; no Contract offered without TLS. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
+#include "ccsplc/linux/pnc_openssl.h"
+#include "ccsplc/linux/random.h"
+#include "iso2_world.h"
+#include "pki_mem.h"
+#include "sess_checks.h"
+
+#define EMAID "DEABCC12345678"
+
+static sw_world W;
+static ccs_pnc_contract contract;
+static ccs_pnc_checker checker;
+static pnc_keys *car_keys, *evse_keys;
+static struct iso2_exiDocument seen;   /* the last AuthorizationReq the car sent */
+static struct iso2_exiDocument edit_doc;
+
+/* MO root -> Sub-CA -> contract (CN = the eMAID), the same contract expired, and an unrelated root. */
+static int setup(void **state)
+{
+    (void)state;
+    pki_dir_make("pnc");
+    EVP_PKEY *k[5];
+    for (int i = 0; i < 5; i++) assert_non_null(k[i] = EVP_EC_gen("P-256"));
+    X509 *root = pki_cert("MO root", k[0], NULL, NULL, 1, -60, 86400, "SHA256");
+    X509 *sub = pki_cert("MO Sub-CA", k[1], root, k[0], 1, -60, 86400, "SHA256");
+    X509 *leaf = pki_cert(EMAID, k[2], sub, k[1], 0, -60, 86400, "SHA256");
+    X509 *old = pki_cert(EMAID, k[3], sub, k[1], 0, -7200, -3600, "SHA256");
+    X509 *other = pki_cert("other root", k[4], NULL, NULL, 1, -60, 86400, "SHA256");
+    pki_write_cert(pki_path("mo_root.pem"), "w", root);
+    pki_write_cert(pki_path("other_root.pem"), "w", other);
+    pki_write_cert(pki_path("chain.pem"), "w", leaf);
+    pki_write_cert(pki_path("chain.pem"), "a", sub);
+    pki_write_cert(pki_path("old_chain.pem"), "w", old);
+    pki_write_cert(pki_path("old_chain.pem"), "a", sub);
+    pki_write_key(pki_path("contract.key"), k[2]);
+    pki_write_key(pki_path("old.key"), k[3]);
+    FILE *f = fopen(pki_path("contract_pub.pem"), "w");
+    assert_non_null(f);
+    PEM_write_PUBKEY(f, k[2]);
+    fclose(f);
+    X509 *all[] = { root, sub, leaf, old, other };
+    for (int i = 0; i < 5; i++) X509_free(all[i]), EVP_PKEY_free(k[i]);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return pki_dir_remove();
+}
+
+/* The charger's MO roots and the car's contract (chain, key) from the files; both on TLS. */
+static void open_pki(const char *roots, const char *chain, const char *key)
+{
+    char err[256];
+    pnc_keys_free(car_keys);
+    pnc_keys_free(evse_keys);
+    assert_int_equal(pnc_contract_open(pki_path(chain), pki_path(key), &contract, &car_keys, err, sizeof err), 0);
+    assert_int_equal(pnc_checker_open(pki_path(roots), &checker, &evse_keys, err, sizeof err), 0);
+}
+
+static void pnc_configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)c, (void)b;
+    e->pnc = &checker;
+    e->rng = ccs_random_getrandom;
+    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
+    p->pnc = &contract;
+}
+
+/* The ISO-2 document of a V2GTP message in flight (decoded into doc): 1 when it is one. */
+static int decode(const uint8_t *buf, size_t len, struct iso2_exiDocument *doc)
+{
+    return len > V2GTP_HEADER_LEN && iso2_decode(buf + V2GTP_HEADER_LEN, len - V2GTP_HEADER_LEN, doc) == 0;
+}
+
+static void encode(const struct iso2_exiDocument *doc, uint8_t *buf, size_t *len)
+{
+    size_t n;
+    assert_int_equal(iso2_encode(doc, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
+    assert_true(v2gtp_pack_header(V2GTP_EXI, (uint32_t)n, buf, V2GTP_HEADER_LEN) >= 0);
+    *len = V2GTP_HEADER_LEN + n;
+}
+
+/* How a hook edits: keeps the car's AuthorizationReq; changes one thing. */
+enum { E_NONE, E_CHALLENGE, E_SIGNATURE, E_DIGEST, E_NO_SIGNATURE };
+static int edit;
+
+static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
+{
+    (void)w;
+    if (!decode(buf, *len, &edit_doc)) return 1;
+    struct iso2_BodyType *b = &edit_doc.V2G_Message.Body;
+    struct iso2_SignatureType *sg = &edit_doc.V2G_Message.Header.Signature;
+    if (dir_ == SW_TO_EVSE && b->BodyElement_choice == iso2_BodyType_AuthorizationReq) {
+        seen = edit_doc;
+        if (edit == E_SIGNATURE) sg->SignatureValue.CONTENT.bytes[5] ^= 0x01;
+        else if (edit == E_DIGEST) sg->SignedInfo.Reference.array[0].DigestValue.bytes[0] ^= 0x80;
+        else if (edit == E_NO_SIGNATURE) edit_doc.V2G_Message.Header.has_Signature = false;
+        else return 1;
+    } else if (dir_ == SW_TO_PEV && b->BodyElement_choice == iso2_BodyType_PaymentDetailsRes && edit == E_CHALLENGE) {
+        b->PaymentDetailsRes.GenChallenge.bytes[15] ^= 0x55;   /* the car signs another challenge than ours */
+    } else {
+        return 1;
+    }
+    encode(&edit_doc, buf, len);
+    return 1;
+}
+
+static int done(const sw_world *w) { return sw_both_ended(w); }
+
+static int ac;   /* the next run charges AC */
+
+static void run(int tls, int how)
+{
+    edit = how;
+    memset(&seen, 0, sizeof seen);
+    iw_setup(&W, ac, pnc_configs);
+    W.evse.tls = (uint8_t)tls;
+    W.hook = hook;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    sc_plant_safe(&W.plant, 1);
+}
+
+/* A refusal: the charger answered `res` with `code`, ended FAILED (safe), and so did the car. */
+static void assert_refused(const char *res, int code)
+{
+    assert_string_equal(W.log[W.nlog - 1], res);
+    assert_int_equal(W.evse.last_code, code);
+    assert_int_equal(W.evse.stop, SESS_STOP_FAILED);
+    assert_int_equal(W.evse.phase, SESS_SAFE);
+    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
+    assert_int_equal(sw_count(&W, "ChargeParameterDiscoveryReq"), 0);
+}
+
+/* r || s as DER, for libcrypto's and openssl(1)'s verification. */
+static int sig_der(const uint8_t rs[64], uint8_t **der)
+{
+    ECDSA_SIG *s = ECDSA_SIG_new();
+    assert_int_equal(ECDSA_SIG_set0(s, BN_bin2bn(rs, 32, NULL), BN_bin2bn(rs + 32, 32, NULL)), 1);
+    int n = i2d_ECDSA_SIG(s, der);
+    ECDSA_SIG_free(s);
+    assert_true(n > 0);
+    return n;
+}
+
+static void write_file(const char *name, const uint8_t *b, size_t n)
+{
+    FILE *f = fopen(pki_path(name), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    fclose(f);
+}
+
+/* The car's AuthorizationReq, checked without our hooks: the Signature's algorithms are ISO 15118-2's, the
+ * DigestValue is libcrypto's SHA-256 of the request's EXI fragment, the SignatureValue verifies with the contract's
+ * public key over SignedInfo's xmldsig fragment, in libcrypto and with `openssl dgst -sha256 -verify`. */
+static void check_signature(void)
+{
+    const struct iso2_SignatureType *sg = &seen.V2G_Message.Header.Signature;
+    const struct iso2_AuthorizationReqType *q = &seen.V2G_Message.Body.AuthorizationReq;
+    assert_true(seen.V2G_Message.Header.has_Signature);
+    assert_string_equal(sg->SignedInfo.CanonicalizationMethod.Algorithm.chars, "http://www.w3.org/TR/canonical-exi/");
+    assert_string_equal(sg->SignedInfo.SignatureMethod.Algorithm.chars,
+                        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256");
+    assert_int_equal(sg->SignedInfo.Reference.count, 1);
+    const struct iso2_ReferenceType *r = &sg->SignedInfo.Reference.array[0];
+    assert_string_equal(r->DigestMethod.Algorithm.chars, "http://www.w3.org/2001/04/xmlenc#sha256");
+    assert_string_equal(r->Transforms.Transform.Algorithm.chars, "http://www.w3.org/TR/canonical-exi/");
+    assert_true(q->has_Id);
+    char uri[80];
+    snprintf(uri, sizeof uri, "#%s", q->Id.chars);
+    assert_string_equal(r->URI.chars, uri);
+    assert_int_equal(q->GenChallenge.len, 16);
+    assert_memory_equal(q->GenChallenge.bytes, W.evse.challenge, 16);
+
+    static struct iso2_exiFragment frag;
+    static struct iso2_xmldsigFragment dsig;
+    uint8_t fb[256], sb[1024], md[32];
+    size_t fn, sn;
+    frag.root = ISO2_FRAG_AuthorizationReq;
+    frag.AuthorizationReq = *q;
+    assert_int_equal(iso2_encode_fragment(&frag, fb, sizeof fb, &fn), 0);
+    unsigned mdlen = 0;
+    assert_int_equal(EVP_Digest(fb, fn, md, &mdlen, EVP_sha256(), NULL), 1);
+    assert_int_equal(r->DigestValue.len, 32);
+    assert_memory_equal(r->DigestValue.bytes, md, 32);
+    dsig.root = ISO2_DSIG_SignedInfo;
+    dsig.SignedInfo = sg->SignedInfo;
+    assert_int_equal(iso2_encode_xmldsig_fragment(&dsig, sb, sizeof sb, &sn), 0);
+    assert_int_equal(sg->SignatureValue.CONTENT.len, 64);
+    uint8_t *der = NULL;
+    int dn = sig_der(sg->SignatureValue.CONTENT.bytes, &der);
+    FILE *f = fopen(pki_path("contract_pub.pem"), "r");
+    EVP_PKEY *pub = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+    fclose(f);
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    assert_int_equal(EVP_DigestVerifyInit(m, NULL, EVP_sha256(), NULL, pub), 1);
+    assert_int_equal(EVP_DigestVerify(m, der, (size_t)dn, sb, sn), 1);
+    EVP_MD_CTX_free(m);
+    EVP_PKEY_free(pub);
+    write_file("signed_info.exi", sb, sn);
+    write_file("signature.der", der, (size_t)dn);
+    OPENSSL_free(der);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "openssl dgst -sha256 -verify '%s' -signature '%s' '%s' >/dev/null",
+             pki_path("contract_pub.pem"), pki_path("signature.der"), pki_path("signed_info.exi"));
+    if (system("command -v openssl >/dev/null") == 0) assert_int_equal(system(cmd), 0);
+    sb[sn - 1] ^= 1;   /* and openssl refuses other bytes */
+    write_file("signed_info.exi", sb, sn);
+    if (system("command -v openssl >/dev/null") == 0) assert_int_not_equal(system(cmd), 0);
+}
+
+/* A session with the good contract, on TLS or not, ended normally on both sides. */
+static void normal_session(int tls)
+{
+    open_pki("mo_root.pem", "chain.pem", "contract.key");
+    run(tls, E_NONE);
+    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+}
+
+static void test_pnc_dc_session(void **state)
+{
+    (void)state;
+    normal_session(1);
+    assert_true(W.evse.pnc && W.pev.pnc && W.evse.pnc_signed);
+    assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 1);
+    assert_int_equal(sw_count(&W, "PaymentDetailsRes"), 1);
+    assert_true(sw_count(&W, "CurrentDemandReq") > 0);
+    sc_dc_energy(&W.plant, 20.0, 30.0);
+    check_signature();
+}
+
+/* AC takes the same way to the authorization (PaymentDetails, the signed request), then ChargingStatus. */
+static void test_pnc_ac_session(void **state)
+{
+    (void)state;
+    ac = 1;
+    normal_session(1);
+    ac = 0;
+    assert_true(W.evse.pnc && W.evse.pnc_signed && W.evse.ac);
+    assert_int_equal(sw_count(&W, "PaymentDetailsRes"), 1);
+    assert_true(sw_count(&W, "ChargingStatusReq") > 0);
+    check_signature();
+}
+
+/* Without TLS the charger offers external payment only: the car with a contract takes it (no PaymentDetails). */
+static void test_no_contract_without_tls(void **state)
+{
+    (void)state;
+    normal_session(0);
+    assert_false(W.evse.pnc || W.pev.pnc);
+    assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 0);
+    assert_false(seen.V2G_Message.Header.has_Signature);
+}
+
+/* A refusal: the PKI files, the car's eMAID (NULL: its certificate's), the hook's edit; the response and code. */
+typedef struct {
+    const char *roots, *chain, *key, *emaid;
+    int edit;
+    const char *res;
+    int code;
+} refusal;
+
+static void refused(const refusal *r)
+{
+    open_pki(r->roots, r->chain, r->key);
+    if (r->emaid) contract.emaid = r->emaid;
+    run(1, r->edit);
+    assert_refused(r->res, r->code);
+}
+
+/* PaymentDetails refused: a contract from another MO root, an expired one, an eMAID that is not its CN. */
+static void test_contract_refused(void **state)
+{
+    (void)state;
+    static const refusal cases[] = {
+        { "other_root.pem", "chain.pem", "contract.key", NULL, E_NONE, "PaymentDetailsRes",
+          iso2_responseCodeType_FAILED_CertChainError },
+        { "mo_root.pem", "old_chain.pem", "old.key", NULL, E_NONE, "PaymentDetailsRes",
+          iso2_responseCodeType_FAILED_CertificateExpired },
+        { "mo_root.pem", "chain.pem", "contract.key", "DEABCC87654321", E_NONE, "PaymentDetailsRes",
+          iso2_responseCodeType_FAILED_CertChainError },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) refused(&cases[i]);
+}
+
+/* The signed request changed on its way, or signed by the car over another challenge than the charger's. */
+static void test_wrong_authorization(void **state)
+{
+    (void)state;
+    static const struct { int edit, code; } cases[] = {
+        { E_CHALLENGE, iso2_responseCodeType_FAILED_ChallengeInvalid },
+        { E_SIGNATURE, iso2_responseCodeType_FAILED_SignatureError },
+        { E_DIGEST, iso2_responseCodeType_FAILED_SignatureError },
+        { E_NO_SIGNATURE, iso2_responseCodeType_FAILED_SignatureError },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        refused(&(refusal){ "mo_root.pem", "chain.pem", "contract.key", NULL, cases[i].edit, "AuthorizationRes",
+                            cases[i].code });
+}
+
+/* The hooks alone: a signature verifies over its data only, with its key only; files that do not load say so. */
+static void test_hooks(void **state)
+{
+    (void)state;
+    open_pki("mo_root.pem", "chain.pem", "contract.key");
+    uint8_t data[] = "signed info", sig[64], key[65];
+    assert_int_equal(contract.sign(contract.ctx, data, sizeof data, sig), 0);
+    ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX];
+    memcpy(chain, contract.chain, sizeof chain);
+    assert_int_equal(checker.check_chain(checker.ctx, chain, contract.nchain, "de-abc-c12345678", 16,
+                                         (uint64_t)time(NULL), key), CCS_PNC_CHAIN_OK);
+    assert_int_equal(checker.verify(checker.ctx, key, data, sizeof data, sig), 1);
+    data[0] ^= 1;
+    assert_int_equal(checker.verify(checker.ctx, key, data, sizeof data, sig), 0);
+    data[0] ^= 1;
+    key[64] ^= 1;   /* another point (most likely not on the curve at all) */
+    assert_int_equal(checker.verify(checker.ctx, key, data, sizeof data, sig), 0);
+    assert_int_equal(checker.check_chain(checker.ctx, chain, 1, EMAID, strlen(EMAID), (uint64_t)time(NULL), key),
+                     CCS_PNC_CHAIN_ERROR);   /* without its Sub-CA the contract reaches no root */
+    uint8_t bad[16] = { 0x30, 0x82 };
+    chain[1] = (ccs_pnc_cert){ bad, sizeof bad };
+    assert_int_equal(checker.check_chain(checker.ctx, chain, 2, EMAID, strlen(EMAID), (uint64_t)time(NULL), key),
+                     CCS_PNC_CHAIN_ERROR);
+    char err[256];
+    pnc_keys *k = NULL;
+    ccs_pnc_contract c;
+    assert_int_equal(pnc_contract_open(pki_path("chain.pem"), pki_path("mo_root.pem"), &c, &k, err, sizeof err), CCS_EINVAL);
+    assert_non_null(strstr(err, "no P-256 private key"));
+    assert_int_equal(pnc_checker_open(pki_path("none.pem"), &checker, &k, err, sizeof err), CCS_EINVAL);
+    assert_null(k);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pnc_dc_session),
+        cmocka_unit_test(test_pnc_ac_session),
+        cmocka_unit_test(test_no_contract_without_tls),
+        cmocka_unit_test(test_contract_refused),
+        cmocka_unit_test(test_wrong_authorization),
+        cmocka_unit_test(test_hooks),
+    };
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    pnc_keys_free(car_keys);
+    pnc_keys_free(evse_keys);
+    return rc;
+}
