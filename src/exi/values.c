@@ -63,7 +63,16 @@ static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
         return CCS_ELENGTH;
     char *chars = (char *)dst + sizeof(uint16_t);
     size_t len = 0;
-    for (uint64_t i = 0; i < n; i++) {
+    uint64_t i = 0;
+    for (uint32_t c4; i + 4 <= n && len + 4 <= (uint32_t)t->min && !exi_peek_bits(r, 32, &c4) &&
+                      !(c4 & 0x80808080u);
+         i += 4) { /* four ASCII characters (one 7-bit group each) per read */
+        exi_skip_bits(r, 32);
+        chars[len] = (char)(c4 >> 24), chars[len + 1] = (char)(c4 >> 16);
+        chars[len + 2] = (char)(c4 >> 8), chars[len + 3] = (char)c4;
+        len += 4;
+    }
+    for (; i < n; i++) {
         uint64_t cp;
         uint32_t c;
         if (len < (uint32_t)t->min && !exi_peek_bits(r, 8, &c) && c < 0x80) { /* ASCII: one 7-bit group */
@@ -93,14 +102,26 @@ static int string_encode(struct exi_writer *w, const struct exi_type *t, const u
     if (load_len(src, (uint32_t)t->min, &len))
         return CCS_EINVAL;
     const uint8_t *s = src + sizeof(uint16_t);
-    size_t ncp = 0;
-    for (size_t i = 0; i < len; i++)
-        ncp += (s[i] & 0xC0) != 0x80;
+    size_t ncp = len, i = 0;
+    for (uint32_t c4; i + 4 <= len; i += 4) { /* less the continuation bytes (10xxxxxx), four at a time */
+        memcpy(&c4, s + i, 4);
+        ncp -= (((c4 >> 7) & ~(c4 >> 6) & 0x01010101u) * 0x01010101u) >> 24;
+    }
+    for (; i < len; i++)
+        ncp -= (s[i] & 0xC0) == 0x80;
     if (ncp > t->aux)
         return CCS_ELENGTH;
     int rc = exi_write_uint(w, ncp + 2);
-    for (size_t i = 0; i < len && !rc;) {
+    for (i = 0; i < len && !rc;) {
         uint32_t cp;
+        if (i + 4 <= len) { /* four ASCII characters (one 7-bit group each) per write */
+            uint32_t c4 = (uint32_t)s[i] << 24 | (uint32_t)s[i + 1] << 16 | (uint32_t)s[i + 2] << 8 | s[i + 3];
+            if (!(c4 & 0x80808080u)) {
+                rc = exi_write_bits(w, 32, c4);
+                i += 4;
+                continue;
+            }
+        }
         if (s[i] < 0x80) { /* ASCII: one 7-bit group */
             rc = exi_write_bits(w, 8, s[i++]);
             continue;
