@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ccsplc/core/errors.h"
 
@@ -32,6 +33,27 @@ static inline uint64_t exi_load_be64(const uint8_t *b)
 {
     return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
            (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 | (uint64_t)b[6] << 8 | (uint64_t)b[7];
+}
+
+static inline uint32_t exi_load_be32(const uint8_t *b)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v; /* one load and a byte swap (x86 BSWAP, Cortex-M4 REV) */
+    memcpy(&v, b, sizeof v);
+    return __builtin_bswap32(v);
+#else
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+#endif
+}
+
+static inline void exi_store_be32(uint8_t *b, uint32_t v)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+    memcpy(b, &v, sizeof v);
+#else
+    b[0] = (uint8_t)(v >> 24), b[1] = (uint8_t)(v >> 16), b[2] = (uint8_t)(v >> 8), b[3] = (uint8_t)v;
+#endif
 }
 
 /* A reader over the nbytes bytes of buf, at bit `pos` (<= 8 * nbytes). */

@@ -232,6 +232,30 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             }
             /* fall through - longer, too close to the end, or another shape: the general path */
         case EXI_OP_ELEM:
+            if (t->kind == EXI_K_BINARY && R_NEED(9)) {
+                /* a binary of fewer than 128 bytes (SessionID, EVCCID): CH and the length in one read, then the
+                 * bytes, when the stream holds all of it and EE */
+                uint32_t n = R_PEEK(9);
+                if (n <= t->aux && n < 0x80u && (nbytes - next) * 8 + avail >= 10 + 8 * n) {
+                    uint8_t *b = dst + sizeof(uint16_t);
+                    uint32_t k = 0;
+                    R_SKIP(9);
+                    for (; k < n; k++) {
+                        (void)R_NEED(8);
+                        b[k] = (uint8_t)R_PEEK(8);
+                        R_SKIP(8);
+                    }
+                    (void)R_NEED(1);
+                    if (!R_PEEK(1)) {
+                        R_SKIP(1);
+                        store_u16(dst, (uint16_t)n);
+                        continue;
+                    }
+                    rc = CCS_EUNSUPP; /* EE is not 0 (reported at the event's start, as the general path does) */
+                    used += 9 + 8 * n;
+                    goto fail;
+                }
+            }
             R_SAVE();
             at = exi_reader_pos(&d->r) - used;
             rc = dec_simple_general(d, t, dst);

@@ -63,7 +63,15 @@ static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
         return CCS_ELENGTH;
     char *chars = (char *)dst + sizeof(uint16_t);
     size_t len = 0;
-    for (uint64_t i = 0; i < n; i++) {
+    uint64_t i = 0;
+    for (uint32_t c4; i + 4 <= n && len + 4 <= (uint32_t)t->min && !exi_peek_bits(r, 32, &c4) &&
+                      !(c4 & 0x80808080u);
+         i += 4) { /* four ASCII characters (one 7-bit group each) per read */
+        exi_skip_bits(r, 32);
+        exi_store_be32((uint8_t *)chars + len, c4);
+        len += 4;
+    }
+    for (; i < n; i++) {
         uint64_t cp;
         uint32_t c;
         if (len < (uint32_t)t->min && !exi_peek_bits(r, 8, &c) && c < 0x80) { /* ASCII: one 7-bit group */
@@ -93,14 +101,26 @@ static int string_encode(struct exi_writer *w, const struct exi_type *t, const u
     if (load_len(src, (uint32_t)t->min, &len))
         return CCS_EINVAL;
     const uint8_t *s = src + sizeof(uint16_t);
-    size_t ncp = 0;
-    for (size_t i = 0; i < len; i++)
-        ncp += (s[i] & 0xC0) != 0x80;
+    size_t ncp = len, i = 0;
+    for (uint32_t c4; i + 4 <= len; i += 4) { /* less the continuation bytes (10xxxxxx), four at a time */
+        memcpy(&c4, s + i, 4);
+        ncp -= (((c4 >> 7) & ~(c4 >> 6) & 0x01010101u) * 0x01010101u) >> 24;
+    }
+    for (; i < len; i++)
+        ncp -= (s[i] & 0xC0) == 0x80;
     if (ncp > t->aux)
         return CCS_ELENGTH;
-    int rc = exi_write_uint(w, ncp + 2);
-    for (size_t i = 0; i < len && !rc;) {
+    int rc = ncp + 2 < 0x80u ? exi_write_bits(w, 8, (uint32_t)ncp + 2) : exi_write_uint(w, ncp + 2);
+    for (i = 0; i < len && !rc;) {
         uint32_t cp;
+        if (i + 4 <= len) { /* four ASCII characters (one 7-bit group each) per write */
+            uint32_t c4 = exi_load_be32(s + i);
+            if (!(c4 & 0x80808080u)) {
+                rc = exi_write_bits(w, 32, c4);
+                i += 4;
+                continue;
+            }
+        }
         if (s[i] < 0x80) { /* ASCII: one 7-bit group */
             rc = exi_write_bits(w, 8, s[i++]);
             continue;
@@ -127,10 +147,7 @@ static int binary_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
     for (uint32_t b; i + 4 <= n; i += 4) { /* four bytes per read */
         if ((rc = exi_read_bits(r, 32, &b)))
             return rc;
-        bytes[i] = (uint8_t)(b >> 24);
-        bytes[i + 1] = (uint8_t)(b >> 16);
-        bytes[i + 2] = (uint8_t)(b >> 8);
-        bytes[i + 3] = (uint8_t)b;
+        exi_store_be32(bytes + i, b);
     }
     for (uint32_t b; i < n; i++) {
         if ((rc = exi_read_bits(r, 8, &b)))
@@ -146,11 +163,11 @@ static int binary_encode(struct exi_writer *w, const struct exi_type *t, const u
     uint16_t len;
     if (load_len(src, t->aux, &len))
         return CCS_EINVAL;
-    int rc = exi_write_uint(w, len);
+    int rc = len < 0x80u ? exi_write_bits(w, 8, len) : exi_write_uint(w, len); /* one 7-bit group: most */
     const uint8_t *b = src + sizeof(uint16_t);
     size_t i = 0;
     for (; i + 4 <= len && !rc; i += 4) /* four bytes per write */
-        rc = exi_write_bits(w, 32, (uint32_t)b[i] << 24 | (uint32_t)b[i + 1] << 16 | (uint32_t)b[i + 2] << 8 | b[i + 3]);
+        rc = exi_write_bits(w, 32, exi_load_be32(b + i));
     for (; i < len && !rc; i++)
         rc = exi_write_bits(w, 8, b[i]);
     return rc;

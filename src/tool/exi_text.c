@@ -156,7 +156,7 @@ struct kvw {
     } scaled[4]; /* exi_scaled_type of the complex types met last (a schema has one or two scaled types) */
     unsigned nscaled;
     char key[512];
-    size_t klen;
+    size_t klen, kleaf; /* the key's length; where its last name starts */
 };
 
 static void kv_put1(struct kvw *w, char c)
@@ -201,10 +201,9 @@ static void kv_key(struct kvw *w)
         }
     }
     if (w->pairs && w->npairs <= w->pcap) {
-        const char *dot = memrchr(w->key, '.', w->klen);
         exi_kv_pair *pr = &w->pairs[w->npairs - 1];
         pr->key = (uint32_t)at;
-        pr->leaf = (uint32_t)(w->len + (dot ? (size_t)(dot + 1 - w->key) : 0));
+        pr->leaf = (uint32_t)(w->len + w->kleaf);
         pr->value = (uint32_t)(w->len + w->klen + 1);
     }
     kv_put(w, w->key, w->klen);
@@ -238,6 +237,7 @@ static int kv_push(struct kvw *w, const char *name, int index)
         return 0; /* deeper than any schema nests */
     if (w->klen)
         w->key[w->klen++] = '.';
+    w->kleaf = w->klen;
     memcpy(w->key + w->klen, name, nl);
     memcpy(w->key + w->klen + nl, idx, il);
     w->klen += nl + il;
@@ -275,15 +275,15 @@ static int kv_scaled(struct kvw *w, const struct exi_field *f, const uint8_t *ba
     char val[EXI_TEXT_SCALED_CAP];
     exi_text_scaled(v, e, val, sizeof val);
     kv_text(w, val);
-    size_t klen = w->klen;
+    size_t klen = w->klen, kleaf = w->kleaf;
     if (kv_push(w, sc.physical ? "Multiplier" : "Exponent", -1)) {
         exi_text_int(e, val);
         kv_text(w, val);
-        w->klen = klen;
+        w->klen = klen, w->kleaf = kleaf;
     }
     if (sc.unit >= 0 && exi_walk_count(&p->codec->fields[sc.unit], base) && kv_push(w, "Unit", -1)) {
         kv_value(w, p->codec->fields[sc.unit].type, base + p->codec->fields[sc.unit].offset);
-        w->klen = klen;
+        w->klen = klen, w->kleaf = kleaf;
     }
     return 1;
 }
@@ -293,12 +293,23 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
 {
     const struct exi_proto *p = w->p;
     const struct exi_type *t = &p->codec->types[ti];
-    for (unsigned i = 0; i < t->nfields; i++) {
+    for (unsigned i = 0, last; i < t->nfields; i = last + 1) {
         const struct exi_field *f = &p->codec->fields[t->first + i];
+        last = i;
+        if (f->pkind == EXI_P_CHOICE && f->cap > 1) { /* a choice's members are consecutive: only the chosen one */
+            unsigned j = 0, sel = base[f->presence];
+            last = i + f->cap - 1u;
+            while (j < f->cap && f[j].choice != sel)
+                j++;
+            if (j == f->cap)
+                continue;
+            f += j;
+            i += j;
+        }
         const char *name = p->meta->field_names[t->first + i];
         unsigned n = exi_walk_count(f, base);
-        size_t klen = w->klen;
-        for (unsigned k = 0; k < n; k++, w->klen = klen) {
+        size_t klen = w->klen, kleaf = w->kleaf;
+        for (unsigned k = 0; k < n; k++, w->klen = klen, w->kleaf = kleaf) {
             const uint8_t *item = exi_walk_item(p, f, base, k);
             const struct exi_type *ft = &p->codec->types[f->type];
             int header = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Header");
@@ -342,7 +353,7 @@ static size_t kv_run(const struct exi_proto *p, const void *doc, char sep, char 
     w->p = p;
     w->out = out;
     w->cap = cap;
-    w->len = w->klen = 0;
+    w->len = w->klen = w->kleaf = 0;
     w->sep = sep;
     w->eq = pairs ? 0 : '=';
     w->pairs = pairs;
