@@ -11,6 +11,9 @@ int live_bridge_attach(live *l, sess_pev *p)
     l->br.pev = p;
     l->br.sup = &l->hw.st.sup;
     l->hw.bridge = &l->br.br;
+    l->br.br.hw = &l->hw.st.meas;   /* k, the connector's voltage, the insulation monitor where wired */
+    const hw_gpio_config *g = &l->o.hw.ext.gpio_cfg;
+    l->br.br.wired_outputs = l->o.hw.ext.gpio && g->pin[HW_GPIO_CDM_D1] >= 0 && g->pin[HW_GPIO_CDM_D2] >= 0;
     return 0;
 }
 

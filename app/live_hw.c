@@ -95,6 +95,7 @@ void live_hw_step(live_hw *h, uint32_t now, uint32_t dt)
 {
     sess_pev *p = h->pev;
     hw_cmd want = hw_want_pev(p);
+    if (h->bridge) cdm_bridge_want(h->bridge, &want);   /* the adapter's d1, d2 and CHAdeMO lock */
     hw_stack_apply(&h->st, &want, p->out.safe ? HW_FAULT_SAFE : 0, now);
     log_events(h, now);
     phys_hw_step(&h->plant, dt);

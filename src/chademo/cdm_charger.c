@@ -98,6 +98,8 @@ static void watch(cdm_charger *c, uint32_t now)
     if (now - c->last_rx_ms > c->cfg.can_timeout_ms) stop(c, CDM_STOP_CAN_LOST, CDM_EVSE_SYSTEM_FAULT, now);
     else if ((st->faults & 0x1Fu) || (st->status & CDM_EV_SYSTEM_FAULT)) stop(c, CDM_STOP_CAR_FAULT, 0, now);
     else if (in->supply_fault) stop(c, CDM_STOP_SUPPLY, CDM_EVSE_MALFUNCTION, now);
+    else if (c->state >= CDM_INSULATION && in->insulation == HW_ISO_FAULT)   /* the monitor during the charge too */
+        stop(c, CDM_STOP_INSULATION, CDM_EVSE_MALFUNCTION, now);
     else if (in->stop) stop(c, CDM_STOP_LOCAL, 0, now);
     else if (c->ev.max_v && in->present_v > c->ev.max_v + CDM_OVERVOLTAGE_MARGIN_V)
         stop(c, CDM_STOP_OVERVOLTAGE, CDM_EVSE_MALFUNCTION, now);

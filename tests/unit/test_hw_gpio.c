@@ -1,5 +1,6 @@
 /* The GPIO backend (src/backends/hw_gpio.c) over an in-memory chip behind its seam: the lines it requests (with
- * their direction and active-low flag), the order of its writes, its inputs, and a failing line as a lost link. */
+ * their direction and active-low flag), the order of its writes, its inputs (the CHAdeMO adapter's too), and a
+ * failing line as a lost link. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,18 +77,70 @@ static void lines_writes_and_inputs(void **state)
     assert_true(m.closed);
 }
 
+/* The CHAdeMO adapter's wires: d1, d2 and its lock follow the command's cdm_* levels, k and an insulation
+ * monitor's alarm come in (k active low as hwthomas/ccs-chademo wires it); unwired, they stay out of the
+ * measurement (the simulation frames or the default stand). */
+static void chademo_lines(void **state)
+{
+    (void)state;
+    hw_gpio g;
+    mem m;
+    hw_backend b;
+    hw_gpio_config c;
+    hw_gpio_config_default(&c);
+    hw_meas meas = { .link_ok = 1 };
+    memset(&m, 0, sizeof m);
+    hw_gpio_chip chip = { &m, request, set, get, done };
+    assert_int_equal(hw_gpio_open(&g, &c, HW_CAR, &chip), 0);
+    hw_gpio_backend(&g, &b);
+    b.sense(b.ctx, &meas, 0);
+    assert_false(meas.has_cdm_k);
+    assert_int_equal(meas.isolation, HW_ISO_UNKNOWN);
+    hw_gpio_close(&g);
+
+    c.pin[HW_GPIO_CDM_D1] = 24, c.pin[HW_GPIO_CDM_D2] = 25, c.pin[HW_GPIO_CDM_LOCK] = 26;
+    c.pin[HW_GPIO_CDM_K] = 16, c.pin[HW_GPIO_ISOLATION_FAULT] = 20;
+    c.active_low = 1u << HW_GPIO_CDM_K;
+    memset(&m, 0, sizeof m);
+    assert_int_equal(hw_gpio_open(&g, &c, HW_CAR, &chip), 0);
+    assert_true(m.output[24] && m.output[25] && m.output[26] && !m.output[16] && !m.output[20]);
+    assert_true(m.active_low[16] && !m.active_low[20]);
+    hw_cmd cmd = { .cdm_d1 = 1 };
+    b.apply(b.ctx, &cmd, 0);
+    assert_int_equal(m.nwrites, 3);   /* every output's first level: d1 on, d2 and the lock off */
+    assert_true(m.writes[0][0] == 24 && m.writes[0][1] == 1);
+    assert_true(m.writes[1][0] == 25 && m.writes[1][1] == 0 && m.writes[2][0] == 26 && m.writes[2][1] == 0);
+    cmd.cdm_lock = 1, cmd.cdm_d2 = 1;
+    b.apply(b.ctx, &cmd, 10);
+    assert_int_equal(m.nwrites, 5);
+    assert_true(m.writes[3][0] == 25 && m.writes[3][1] == 1 && m.writes[4][0] == 26 && m.writes[4][1] == 1);
+    m.in[16] = 1, m.in[20] = 0;
+    b.sense(b.ctx, &meas, 20);
+    assert_true(meas.has_cdm_k && meas.cdm_k == 1);
+    assert_int_equal(meas.isolation, HW_ISO_VALID);
+    m.in[16] = 0, m.in[20] = 1;
+    b.sense(b.ctx, &meas, 30);
+    assert_true(meas.has_cdm_k && meas.cdm_k == 0);
+    assert_int_equal(meas.isolation, HW_ISO_FAULT);
+    hw_gpio_close(&g);
+}
+
 static void keys(void **state)
 {
     (void)state;
     assert_int_equal(hw_gpio_line_of("gpio_emergency_stop"), HW_GPIO_ESTOP);
     assert_int_equal(hw_gpio_line_of("gpio_nothing"), -1);
     assert_string_equal(hw_gpio_key(HW_GPIO_CONTACTOR_FB), "gpio_contactor_feedback");
+    assert_int_equal(hw_gpio_line_of("gpio_chademo_k"), HW_GPIO_CDM_K);
+    assert_int_equal(hw_gpio_line_of("gpio_isolation_fault"), HW_GPIO_ISOLATION_FAULT);
+    assert_string_equal(hw_gpio_key(HW_GPIO_CDM_D2), "gpio_chademo_d2");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lines_writes_and_inputs),
+        cmocka_unit_test(chademo_lines),
         cmocka_unit_test(keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,9 @@ typedef struct {
     uint8_t output_on;             /* charger: power stage on; car: current may flow (no stop, no fault) */
     uint8_t isolation_check;       /* charger: run the isolation monitor at target_v */
     float target_v, target_a;      /* charger: power stage setpoints; car: what it asks for */
+    /* the CCS->CHAdeMO adapter (docs/chademo.md): its CHAdeMO charger's sequence signals d1, d2 and the CHAdeMO
+     * connector's lock, passed through as the sequence (cdm_bridge_want) sets them */
+    uint8_t cdm_d1, cdm_d2, cdm_lock;
 } hw_cmd;
 
 /* What a backend measures; a backend sets only what it has (the has_ flags, feedback != NONE, cp != UNKNOWN),
@@ -61,8 +64,12 @@ typedef struct {
     float present_v, present_a;    /* the power path's voltage and current */
     uint8_t has_limits;
     float limit_v, limit_a, limit_w; /* charger: power stage limits */
-    hw_iso isolation;
+    hw_iso isolation;              /* an isolation monitor (charger: CableCheck; the adapter: its CHAdeMO output) */
     uint64_t meter_wh;
+    /* the CCS->CHAdeMO adapter: the CHAdeMO car's charge permit k and the voltage at the CHAdeMO connector */
+    uint8_t has_cdm_k, cdm_k;
+    uint8_t has_cdm_v;
+    float cdm_v;
     /* car: the battery (BMS) */
     uint8_t has_battery;
     float battery_v, request_a, energy_request_wh;
@@ -151,7 +158,7 @@ hw_cmd hw_sup_step(hw_sup *s, const hw_cmd *want, const hw_meas *m, uint32_t fau
 
 /* The supervisor and the backends of one side, stacked: the command goes to every backend, the measurements
  * are merged in order (the plant first, a board after it overrides what the board measures). */
-#define HW_MAX_BACKENDS 5u
+#define HW_MAX_BACKENDS 8u
 typedef struct {
     hw_sup sup;
     hw_backend b[HW_MAX_BACKENDS];
