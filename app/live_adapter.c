@@ -10,6 +10,8 @@ int live_bridge_attach(live *l, sess_pev *p)
     l->have_bridge = 1;
     l->br.pev = p;
     l->br.sup = &l->hw.st.sup;
+    l->br.hw = &l->hw;
+    live_hw_wires_attach(&l->hw);
     l->hw.bridge = &l->br.br;
     l->br.br.hw = &l->hw.st.meas;   /* k, the connector's voltage, the insulation monitor where wired */
     const hw_gpio_config *g = &l->o.hw.ext.gpio_cfg;

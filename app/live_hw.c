@@ -8,6 +8,8 @@
 #include "ccsplc/linux/log.h"
 #include "live_hw.h"
 
+#define LIVE_HW_STEP_MS 10u   /* the session's step (LIVE_STEP_MS) */
+
 int live_hw_open(live_hw *h, const live_hw_options *o, int sim)
 {
     char port[128];
@@ -96,6 +98,8 @@ void live_hw_step(live_hw *h, uint32_t now, uint32_t dt)
     sess_pev *p = h->pev;
     hw_cmd want = hw_want_pev(p);
     if (h->bridge) cdm_bridge_want(h->bridge, &want);   /* the adapter's d1, d2 and CHAdeMO lock */
+    h->stepped_at = now;
+    h->stepped = 1;
     hw_stack_apply(&h->st, &want, p->out.safe ? HW_FAULT_SAFE : 0, now);
     log_events(h, now);
     phys_hw_step(&h->plant, dt);
@@ -114,6 +118,21 @@ void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt)
     hw_stack_sense(&h->st, now);
     hw_sense_evse(&h->st.sup, &h->st.meas, e);
     live_ext_report_evse(&h->ext, e, now);
+}
+
+void live_hw_wires_attach(live_hw *h)
+{
+    hw_stack_init(&h->st, HW_CAR);
+    live_ext_attach(&h->ext, &h->st);
+}
+
+void live_hw_wires(live_hw *h, uint32_t now)
+{
+    if (!h->bridge || (h->stepped && now - h->stepped_at < 2 * LIVE_HW_STEP_MS)) return;   /* the session steps */
+    hw_cmd want = h->st.sup.out;
+    cdm_bridge_want(h->bridge, &want);
+    hw_stack_apply(&h->st, &want, 0, now);
+    hw_stack_sense(&h->st, now);
 }
 
 void live_hw_close(live_hw *h)

@@ -107,13 +107,17 @@ static void chademo_lines(void **state)
     assert_true(m.active_low[16] && !m.active_low[20]);
     hw_cmd cmd = { .cdm_d1 = 1 };
     b.apply(b.ctx, &cmd, 0);
-    assert_int_equal(m.nwrites, 3);   /* every output's first level: d1 on, d2 and the lock off */
-    assert_true(m.writes[0][0] == 24 && m.writes[0][1] == 1);
-    assert_true(m.writes[1][0] == 25 && m.writes[1][1] == 0 && m.writes[2][0] == 26 && m.writes[2][1] == 0);
+    assert_int_equal(m.nwrites, 3);   /* every output's first level: the lock off, d1 on, d2 off */
+    assert_true(m.writes[0][0] == 26 && m.writes[0][1] == 0);
+    assert_true(m.writes[1][0] == 24 && m.writes[1][1] == 1 && m.writes[2][0] == 25 && m.writes[2][1] == 0);
     cmd.cdm_lock = 1, cmd.cdm_d2 = 1;
     b.apply(b.ctx, &cmd, 10);
     assert_int_equal(m.nwrites, 5);
-    assert_true(m.writes[3][0] == 25 && m.writes[3][1] == 1 && m.writes[4][0] == 26 && m.writes[4][1] == 1);
+    assert_true(m.writes[3][0] == 26 && m.writes[3][1] == 1 && m.writes[4][0] == 25 && m.writes[4][1] == 1);
+    cmd = (hw_cmd){ 0 };   /* the end: unlocked before d1 goes off */
+    b.apply(b.ctx, &cmd, 20);
+    assert_int_equal(m.nwrites, 8);
+    assert_true(m.writes[5][0] == 26 && m.writes[6][0] == 24 && m.writes[7][0] == 25);
     m.in[16] = 1, m.in[20] = 0;
     b.sense(b.ctx, &meas, 20);
     assert_true(meas.has_cdm_k && meas.cdm_k == 1);

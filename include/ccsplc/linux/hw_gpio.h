@@ -16,7 +16,8 @@ extern "C" {
 
 typedef enum {
     HW_GPIO_LOCK, HW_GPIO_CP, HW_GPIO_CONTACTOR, HW_GPIO_POWER,   /* outputs, written in this order */
-    HW_GPIO_CDM_D1, HW_GPIO_CDM_D2, HW_GPIO_CDM_LOCK,             /* the CHAdeMO adapter's: d1, d2, its lock */
+    HW_GPIO_CDM_LOCK, HW_GPIO_CDM_D1, HW_GPIO_CDM_D2,             /* the CHAdeMO adapter's: its lock (unlocked
+                                                                   * before d1 goes off), d1, d2 */
     HW_GPIO_OUTPUTS,
     HW_GPIO_CONTACTOR_FB = HW_GPIO_OUTPUTS, HW_GPIO_LOCK_FB, HW_GPIO_ESTOP, HW_GPIO_PLUGGED, /* inputs */
     HW_GPIO_ISOLATION_FAULT,       /* an insulation monitor's alarm (charger: CableCheck; the adapter: CHAdeMO's) */
