@@ -25,7 +25,8 @@ int live_bridge_wait(live *l, int ready, uint32_t ms)
     uint32_t end = ccs_loop_now(loop) + ms;
     int (*cond)(const live_bridge *) = ready ? live_bridge_ready : live_bridge_done;
     loop->stopped = 0;   /* the session's end stopped the loop: the CHAdeMO side still ends safely */
-    while (!cond(&l->br) && !l->quit && !loop->stopped && (int32_t)(ccs_loop_now(loop) - end) < 0)
+    while (!cond(&l->br) && !(ready && live_bridge_done(&l->br)) && !l->quit && !loop->stopped &&
+           (int32_t)(ccs_loop_now(loop) - end) < 0)   /* the sequence ended before charging: it failed */
         if (ccs_loop_run_once(loop, 10)) break;
     if (cond(&l->br)) return 0;
     LOG_E("chademo: %s: %s", ready ? "the car did not get to charging (its contactors closed): no CCS session"

@@ -89,3 +89,10 @@ void live_bridge_print(const live_bridge *b)
     printf("  chademo     car SoC %u %%, %s, stop: %s, %u CAN frames received\n", cdm_charger_soc(ch),
            cdm_state_name(ch->state), cdm_stop_name(ch->stop), b->frames);
 }
+
+void live_bridge_print_early(const live_bridge *b)
+{
+    const char *v = live_bridge_verdict(b);
+    live_bridge_print(b);
+    if (v) printf("  result      %s\n", v);
+}

@@ -45,5 +45,8 @@ const char *live_bridge_verdict(const live_bridge *b);
 void live_bridge_close(live_bridge *b);
 /* The result's CHAdeMO line (stdout): the car's SoC, the stop, the frames. */
 void live_bridge_print(const live_bridge *b);
+/* A run that ended before its CCS session (the CHAdeMO side stopped first): that line and the CHAdeMO side's
+ * result (FAILED (CHAdeMO: ...)), where it has one. */
+void live_bridge_print_early(const live_bridge *b);
 
 #endif

@@ -6,7 +6,8 @@
 # line and the file, and passes no wire frame to the adapter. Asserts a whole session's order (d1 on, k read, the
 # lock, d2 only after k and the 1 s insulation test; d2 off with the current below 5 A, before unlocking, d1 off
 # last), and k lost mid-charge (the wire broken while the car still gives it): current target 0 first, then d2 off,
-# unlock, d1 off. About 7 s per session.
+# unlock, d1 off; an insulation monitor's alarm input: the insulation test fails (FaultStationMalfunction, no d2).
+# About 7 s per session.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,9 +18,10 @@ wiring= car=
 trap '[ -n "$wiring" ] && kill "$wiring" 2>/dev/null; [ -n "$car" ] && kill "$car" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; for f in "$tmp"/*/wiring.log "$tmp"/*.out "$tmp"/*.err; do [ -f "$f" ] && { echo "== $f"; tail -25 "$f"; }; done; exit 1; }
 
-# session NAME MODE TARGET_SOC BASE_PORT: the wiring, the car, the adapter; exit codes in $tmp/NAME.rc, NAME.car.rc
+# session NAME MODE TARGET_SOC BASE_PORT [INI LINE]: the wiring, the car, the adapter; exit codes in $tmp/NAME.rc,
+# NAME.car.rc
 session() {
-    local n=$1 mode=$2 target=$3 p=$4
+    local n=$1 mode=$2 target=$3 p=$4 extra=${5:-}
     mkdir -p "$tmp/$n"
     python3 "$here/chademo_wiring.py" "$tmp/$n" "$mode" 40 "$p" $((p + 1)) $((p + 2)) $((p + 3)) 2>"$tmp/$n.wiring.err" &
     wiring=$!
@@ -34,6 +36,7 @@ gpio_chademo_d2 = 25
 gpio_chademo_lock = 26
 gpio_chademo_k = 16
 chademo_voltage_adc = $tmp/$n/cdm_v
+$extra
 [evse]
 isolation_time = 0.3
 [pev]
@@ -103,3 +106,14 @@ awk -v a="$t_stop" -v b="$t_zero" 'BEGIN { exit !(b - a <= 0.11) }' || fail "klo
 grep -qE "hw: [0-9.]+ s: contactors open at [0-4]\.[0-9] A" "$tmp/klost.err" || fail "klost: contactors not opened below 5 A"
 grep -q "result      ended normally" "$tmp/klost.out" || fail "klost: the adapter's result (k gone is the car's stop)"
 echo "ok: chademo gpio: k lost: stop at $t_stop s, current target 0 at $t_zero s, d2 off at $t_open s, then unlock, d1 off"
+
+# 3. the insulation monitor (its alarm on an input line) reports a fault: the insulation test fails instead of
+#    lasting its 1 s: FaultStationMalfunction in 0x109, never d2, the sequence ends (unlocked, d1 off), exit 1
+session isofault isofault 40 "$port" "gpio_isolation_fault = 20"
+[ "$(cat "$tmp/isofault.rc")" = 1 ] || fail "isofault: the adapter's exit $(cat "$tmp/isofault.rc"), wanted 1"
+grep -q "result      FAILED (CHAdeMO: insulation fault, fault flags sent)" "$tmp/isofault.out" || fail "isofault: result"
+in_order isofault ">isolation_fault 1" "d1 1" ">k 1" "d1 0"
+[ "$(line isofault "malfunction")" -gt 0 ] || fail "isofault: no FaultStationMalfunction in 0x109"
+[ "$(line isofault "d2 1")" = 0 ] || fail "isofault: d2 went on"
+! grep -q "SLAC started" "$tmp/isofault.out" || fail "isofault: the CCS session started"
+echo "ok: chademo gpio: the insulation monitor's fault: FaultStationMalfunction, no d2, no CCS session, d1 off"

@@ -7,10 +7,11 @@ inlet as the ADC file DIR/cdm_v. The car's 0x7F1 is not passed on (the adapter m
 its hardware); every other frame goes through. Logs each change, in order, as "<n> <name> <value>": outputs d1, d2,
 lock; inputs >k; from the adapter's 0x109: stopflag (the StatusChargerStopControl bit) with its present current.
 Mode klost: k falls (the wire broken) 1.5 s after the adapter
-first sent more than 20 A, while the car still gives it.
+first sent more than 20 A, while the car still gives it. Mode isofault: the insulation monitor's alarm input is on
+from the start (the adapter's 0x109 FaultStationMalfunction bit logged as malfunction).
 
 usage: chademo_wiring.py DIR MODE SECONDS FROM_ADAPTER TO_ADAPTER FROM_CAR TO_CAR   (UDP ports on 127.0.0.1;
-pins: d1 24, d2 25, lock 26, k 16)"""
+pins: d1 24, d2 25, lock 26, k 16, the insulation monitor's alarm 20)"""
 import os
 import select
 import socket
@@ -19,7 +20,7 @@ import sys
 import time
 
 OUT = {24: "d1", 25: "d2", 26: "lock"}
-PIN_K = 16
+PIN_K, PIN_ISO = 16, 20
 SIM_EVSE, SIM_EV, EVSE_STATUS = 0x7F0, 0x7F1, 0x109
 
 
@@ -74,7 +75,10 @@ def main():
         adc.flush()
 
     volts(0)
-    level, pos, seq, k, present_a, stopflag = {}, 0, 0, None, 0, 0
+    if mode == "isofault":
+        put(os.path.join(d, "in%d" % PIN_ISO), "1")
+        note(">isolation_fault 1")
+    level, pos, seq, k, present_a, stopflag, malfunction = {}, 0, 0, None, 0, 0, 0
     first_current, k_broken, next_wire = None, False, 0.0
     while time.monotonic() < end:
         ready, _, _ = select.select([sa, sc], [], [], 0.005)
@@ -98,6 +102,9 @@ def main():
                     present_a = data[3]
                     if present_a > 20 and first_current is None:
                         first_current = now
+                    if data[5] & 0x02 and not malfunction:
+                        malfunction = 1
+                        note("malfunction")
                     if data[5] & 0x20 and not stopflag:
                         stopflag = 1
                         note("stopflag %d" % present_a)

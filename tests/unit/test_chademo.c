@@ -126,6 +126,7 @@ typedef struct {
     uint32_t t_d1, t_can, t_lock, t_d2, t_current, t_stop, t_d2_off, t_car_open, t_unlock;
     float max_current;
     float current_at_d2_off;
+    uint8_t status_sent;          /* every 0x109 status byte sent, or-ed */
 } rig;
 
 static void rig_init(rig *r, const cdm_car_config *cc)
@@ -167,6 +168,8 @@ static void rig_step(rig *r)
         r->current_at_d2_off = r->current;
     }
     memcpy(r->to_car, r->ch.tx, r->ch.ntx * sizeof(cdm_frame));
+    for (int i = 0; i < r->ch.ntx; i++)
+        if (r->ch.tx[i].id == CDM_ID_EVSE_STATUS) r->status_sent |= r->ch.tx[i].data[5];
     r->n_to_car = r->ch.ntx;
     cdm_encode_sim_evse(r->ch.out.d1, r->ch.out.d2, &r->to_car[r->n_to_car++]);
     int car_closed = r->car.contactors;
@@ -325,6 +328,7 @@ static void test_insulation_monitor_fault(void **state)
     rig_run(&r, 60000);
     assert_int_equal(r.ch.stop, CDM_STOP_INSULATION);
     assert_true(r.ch.flags & CDM_EVSE_MALFUNCTION);
+    assert_true(r.status_sent & CDM_EVSE_MALFUNCTION);   /* the car was told, even with the end in one step */
     assert_int_equal(r.t_d2, 0);
     assert_int_equal(r.t_current, 0);
     assert_int_equal(r.ch.state, CDM_DONE);
