@@ -74,6 +74,7 @@ static void log_events(live_hw *h, uint32_t now)
                   (double)e->present_a, (double)s->cfg.break_a, s->cfg.break_wait_ms);
             break;
         case HW_EV_CP: ccs_log(lv, "hw: %.3f s: CP state %c", t, e->value > 0 ? 'C' : 'B'); break;
+        case HW_EV_PWM: ccs_log(lv, "hw: %.3f s: CP PWM %.0f %%", t, (double)e->value); break;
         case HW_EV_LOCK: ccs_log(lv, "hw: %.3f s: connector %s", t, e->value > 0 ? "locked" : "unlocked"); break;
         case HW_EV_HELD:
             if (h->held) break;
@@ -145,6 +146,11 @@ void live_hw_close(live_hw *h)
 int live_hw_contactors_held(const live_hw *h)
 {
     return h->st.meas.contactors == HW_FB_CLOSED && !(h->st.sup.faults & HW_FAULT_CONTACTOR);
+}
+
+int live_hw_at_rest(const live_hw *h)
+{
+    return (!h->st.sup.out.lock && !live_hw_contactors_held(h)) || (h->st.sup.faults & HW_FAULT_CONTACTOR);
 }
 
 int live_hw_real(const live_hw *h) { return h->have_board || h->bridge || live_ext_any(&h->ext); }

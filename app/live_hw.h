@@ -59,6 +59,9 @@ const char *live_hw_verdict(const live_hw *h);
  * has not yet named it a fault (HW_FEEDBACK_MS): the session is not over (a welded contactor ends it failed, the
  * lock held, instead of "ended normally"). */
 int live_hw_contactors_held(const live_hw *h);
+/* The hardware is at rest after a session: the supervisor commanded the connector unlocked and no backend reports
+ * a contactor closed — or a contactor fault latched (welded: the lock stays, the result names it). */
+int live_hw_at_rest(const live_hw *h);
 /* A real backend (a board, MQTT, GPIO, the SoC callback) is in the stack: --sim runs in real time. */
 int live_hw_real(const live_hw *h);
 

@@ -59,7 +59,8 @@ static void apply(void *ctx, const hw_cmd *cmd, uint32_t now)
 {
     (void)now;
     hw_gpio *g = ctx;
-    int want[HW_GPIO_OUTPUTS] = { [HW_GPIO_LOCK] = cmd->lock, [HW_GPIO_CP] = cmd->cp_c,
+    int cp = g->role == HW_CHARGER ? cmd->cp_pwm_pct == 5 : cmd->cp_c;   /* charger: the 5 % PWM generator on */
+    int want[HW_GPIO_OUTPUTS] = { [HW_GPIO_LOCK] = cmd->lock, [HW_GPIO_CP] = cp,
                                   [HW_GPIO_CONTACTOR] = cmd->contactors, [HW_GPIO_POWER] = cmd->output_on,
                                   [HW_GPIO_CDM_D1] = cmd->cdm_d1, [HW_GPIO_CDM_D2] = cmd->cdm_d2,
                                   [HW_GPIO_CDM_LOCK] = cmd->cdm_lock };

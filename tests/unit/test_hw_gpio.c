@@ -129,6 +129,29 @@ static void chademo_lines(void **state)
     hw_gpio_close(&g);
 }
 
+/* The charger's gpio_cp: its PWM generator on at 5 % (digital communication), off at 100 % (steady +12 V). */
+static void charger_cp_is_the_pwm(void **state)
+{
+    (void)state;
+    hw_gpio g;
+    mem m;
+    hw_backend b;
+    hw_gpio_config c;
+    hw_gpio_config_default(&c);
+    c.pin[HW_GPIO_CP] = 17;
+    memset(&m, 0, sizeof m);
+    hw_gpio_chip chip = { &m, request, set, get, done };
+    assert_int_equal(hw_gpio_open(&g, &c, HW_CHARGER, &chip), 0);
+    hw_gpio_backend(&g, &b);
+    hw_cmd cmd = { .cp_pwm_pct = 5 };
+    b.apply(b.ctx, &cmd, 0);
+    cmd.cp_pwm_pct = 100;
+    b.apply(b.ctx, &cmd, 10);
+    assert_int_equal(m.nwrites, 2);
+    assert_true(m.writes[0][0] == 17 && m.writes[0][1] == 1 && m.writes[1][1] == 0);
+    hw_gpio_close(&g);
+}
+
 static void keys(void **state)
 {
     (void)state;
@@ -145,6 +168,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lines_writes_and_inputs),
         cmocka_unit_test(chademo_lines),
+        cmocka_unit_test(charger_cp_is_the_pwm),
         cmocka_unit_test(keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

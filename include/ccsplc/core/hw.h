@@ -133,6 +133,8 @@ typedef struct {
     uint32_t fb_since_ms;          /* when the contactor feedback began to differ from the command */
     uint8_t fb_differs;
     uint8_t forced_open;           /* contactors opened above break_a after break_wait_ms */
+    uint8_t opening;               /* the engine asked them open with current flowing, since opening_at_ms */
+    uint32_t opening_at_ms;
     uint8_t powered;               /* the power path was up (contactors closed) since the last reset */
     uint8_t started;
     hw_event ev[HW_MAX_EVENTS];    /* this step's events */
@@ -151,6 +153,8 @@ void hw_sup_reset(hw_sup *s);
  *    the battery's, where both are measured);
  *  - on a fault the current target goes to 0 (and a charger's output off) in the same step; the contactors open
  *    once the current is below break_a, or after break_wait_ms anyway (forced_open, reported);
+ *  - the engine's own open (no fault) the same way: current target 0 in that step, the contactors held closed
+ *    until the measured current is below break_a (or break_wait_ms, forced_open);
  *  - the lock is released only with the contactors commanded open and not reported closed;
  *  - car: CP back to B only with the contactors open;
  *  - charger: the power stage's target current at most a user's limit (m->max_a, where set). */
