@@ -19,6 +19,9 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from file_chip import Outputs  # noqa: E402
+
 OUT = {24: "d1", 25: "d2", 26: "lock"}
 PIN_K, PIN_ISO = 16, 20
 SIM_EVSE, SIM_EV, EVSE_STATUS = 0x7F0, 0x7F1, 0x109
@@ -78,23 +81,15 @@ def main():
     if mode == "isofault":
         put(os.path.join(d, "in%d" % PIN_ISO), "1")
         note(">isolation_fault 1")
-    level, pos, seq, k, present_a, stopflag, malfunction = {}, 0, 0, None, 0, 0, 0
+    outputs = Outputs(d)
+    level = outputs.level
+    seq, k, present_a, stopflag, malfunction = 0, None, 0, 0, 0
     first_current, k_broken, next_wire = None, False, 0.0
     while time.monotonic() < end:
         ready, _, _ = select.select([sa, sc], [], [], 0.005)
         now = time.monotonic()
-        path = os.path.join(d, "outputs")
-        if os.path.exists(path):
-            with open(path) as f:
-                f.seek(pos)
-                chunk = f.read()
-            lines = chunk.split("\n")
-            pos += len(chunk) - len(lines[-1])
-            for ln in lines[:-1]:
-                pin, v = (int(x) for x in ln.split())
-                if level.get(pin) != v:
-                    level[pin] = v
-                    note("%s %d" % (OUT.get(pin, "pin%d" % pin), v))
+        for pin, v in outputs.changes():
+            note("%s %d" % (OUT.get(pin, "pin%d" % pin), v))
         if sa in ready:
             pkt = sa.recv(2048)
             for cid, data in frames(pkt):

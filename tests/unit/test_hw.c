@@ -252,22 +252,28 @@ static void charger_closes_only_in_cp_c_and_cuts_current_when_cp_is_lost(void **
     assert_true(c->contactors);   /* 10 A: not yet */
 }
 
+/* A charger in CP C powered at a amps: the contactors closed (reported), the current measured. */
+static void charger_powered(rig *r, float a)
+{
+    hw_cmd want = { .cp_pwm_pct = 5, .lock = 1, .contactors = 1, .output_on = 1, .target_v = 400, .target_a = a };
+    r->f.m.cp = HW_CP_C;
+    while (!step(r, &want, 0)->contactors) assert_true(r->now < 100000u);
+    r->f.m.contactors = HW_FB_CLOSED;
+    r->f.m.present_a = a;
+    hw_stack_sense(&r->st, r->now);
+}
+
 /* The charger's engine opens its contactors in the step its current target goes to 0, the power stage's current
  * still flowing (a normal end, no fault): the supervisor holds them closed with the target 0 until the current is
- * below the threshold, then opens them; no fault, not forced. */
+ * below the threshold, then opens them; no fault, not forced. A current that does not fall: opened after the
+ * bounded wait, reported. */
 static void engine_open_under_load_waits_for_the_current(void **state)
 {
     (void)state;
     rig r;
     rig_init(&r, HW_CHARGER);
-    r.f.m.cp = HW_CP_C;
-    hw_cmd want = { .cp_pwm_pct = 5, .lock = 1, .contactors = 1, .output_on = 1, .target_v = 400, .target_a = 125 };
-    step(&r, &want, 0);
-    assert_true(step(&r, &want, 0)->contactors);
-    r.f.m.contactors = HW_FB_CLOSED;
-    r.f.m.present_a = 125.0f;
-    step(&r, &want, 0);
-    want = (hw_cmd){ .cp_pwm_pct = 5, .lock = 1 };   /* PowerDelivery stop: target 0 and open at once */
+    charger_powered(&r, 125.0f);
+    hw_cmd want = { .cp_pwm_pct = 5, .lock = 1 };   /* PowerDelivery stop: target 0 and open at once */
     const hw_cmd *c = step(&r, &want, 0);
     assert_true(c->contactors && c->lock);
     assert_true(c->target_a == 0.0f);
@@ -284,13 +290,7 @@ static void engine_open_under_load_waits_for_the_current(void **state)
     step(&r, &want, 0);
     want.lock = 0;
     assert_false(step(&r, &want, 0)->lock);
-    /* the current stuck: opened after the bounded wait, reported */
-    want = (hw_cmd){ .cp_pwm_pct = 5, .lock = 1, .contactors = 1, .output_on = 1, .target_a = 125 };
-    step(&r, &want, 0);
-    step(&r, &want, 0);
-    r.f.m.contactors = HW_FB_CLOSED;
-    r.f.m.present_a = 125.0f;
-    hw_stack_sense(&r.st, r.now);
+    charger_powered(&r, 125.0f);   /* again, and the current stuck */
     want = (hw_cmd){ .cp_pwm_pct = 5 };
     uint32_t t0 = r.now + STEP_MS;
     while (step(&r, &want, 0)->contactors) assert_true(r.now - t0 < HW_BREAK_WAIT_MS + 2 * STEP_MS);

@@ -34,16 +34,24 @@ static int set(void *ctx, unsigned pin, int v)
 static int get(void *ctx, unsigned pin) { return ((mem *)ctx)->in[pin]; }
 static void done(void *ctx) { ((mem *)ctx)->closed = 1; }
 
+/* The backend on a fresh in-memory chip with config c, as role; its backend in b. */
+static void open_on(hw_gpio *g, mem *m, const hw_gpio_config *c, hw_role role, hw_backend *b)
+{
+    memset(m, 0, sizeof *m);
+    hw_gpio_chip chip = { m, request, set, get, done };
+    assert_int_equal(hw_gpio_open(g, c, role, &chip), 0);
+    hw_gpio_backend(g, b);
+}
+
 static void open_gpio(hw_gpio *g, mem *m)
 {
     hw_gpio_config c;
+    hw_backend b;
     hw_gpio_config_default(&c);
     c.pin[HW_GPIO_CP] = 17, c.pin[HW_GPIO_CONTACTOR] = 27, c.pin[HW_GPIO_LOCK] = 22;
     c.pin[HW_GPIO_ESTOP] = 13, c.pin[HW_GPIO_CONTACTOR_FB] = 5;
     c.active_low = 1u << HW_GPIO_ESTOP;
-    memset(m, 0, sizeof *m);
-    hw_gpio_chip chip = { m, request, set, get, done };
-    assert_int_equal(hw_gpio_open(g, &c, HW_CAR, &chip), 0);
+    open_on(g, m, &c, HW_CAR, &b);
 }
 
 static void lines_writes_and_inputs(void **state)
@@ -89,10 +97,7 @@ static void chademo_lines(void **state)
     hw_gpio_config c;
     hw_gpio_config_default(&c);
     hw_meas meas = { .link_ok = 1 };
-    memset(&m, 0, sizeof m);
-    hw_gpio_chip chip = { &m, request, set, get, done };
-    assert_int_equal(hw_gpio_open(&g, &c, HW_CAR, &chip), 0);
-    hw_gpio_backend(&g, &b);
+    open_on(&g, &m, &c, HW_CAR, &b);
     b.sense(b.ctx, &meas, 0);
     assert_false(meas.has_cdm_k);
     assert_int_equal(meas.isolation, HW_ISO_UNKNOWN);
@@ -101,8 +106,7 @@ static void chademo_lines(void **state)
     c.pin[HW_GPIO_CDM_D1] = 24, c.pin[HW_GPIO_CDM_D2] = 25, c.pin[HW_GPIO_CDM_LOCK] = 26;
     c.pin[HW_GPIO_CDM_K] = 16, c.pin[HW_GPIO_ISOLATION_FAULT] = 20;
     c.active_low = 1u << HW_GPIO_CDM_K;
-    memset(&m, 0, sizeof m);
-    assert_int_equal(hw_gpio_open(&g, &c, HW_CAR, &chip), 0);
+    open_on(&g, &m, &c, HW_CAR, &b);
     assert_true(m.output[24] && m.output[25] && m.output[26] && !m.output[16] && !m.output[20]);
     assert_true(m.active_low[16] && !m.active_low[20]);
     hw_cmd cmd = { .cdm_d1 = 1 };
@@ -139,10 +143,7 @@ static void charger_cp_is_the_pwm(void **state)
     hw_gpio_config c;
     hw_gpio_config_default(&c);
     c.pin[HW_GPIO_CP] = 17;
-    memset(&m, 0, sizeof m);
-    hw_gpio_chip chip = { &m, request, set, get, done };
-    assert_int_equal(hw_gpio_open(&g, &c, HW_CHARGER, &chip), 0);
-    hw_gpio_backend(&g, &b);
+    open_on(&g, &m, &c, HW_CHARGER, &b);
     hw_cmd cmd = { .cp_pwm_pct = 5 };
     b.apply(b.ctx, &cmd, 0);
     cmd.cp_pwm_pct = 100;
