@@ -47,7 +47,7 @@ int demo_bridged(demo *d, const demo_bridge_ops *ops, void *ctx, uint32_t ready_
 {
     uint32_t limit = d->now + ready_ms;
     int rc = CCS_ETIMEOUT;
-    while (!ops->ready(ctx) && d->now < limit) demo_advance(d, DEMO_STEP_MS);
+    while (!ops->ready(ctx) && !ops->done(ctx) && d->now < limit) demo_advance(d, DEMO_STEP_MS);   /* done: it failed */
     if (ops->ready(ctx)) rc = demo_session(d);
     else printf("%9.3f  chademo the car did not get to charging: no CCS session\n", d->now / 1000.0);
     ops->end(ctx);

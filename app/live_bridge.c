@@ -42,6 +42,7 @@ void live_bridge_step(live_bridge *b, uint32_t now)
         for (size_t i = 0; i < n; i++) cdm_bridge_rx(&b->br, &f[i], now);
     b->frames += (uint32_t)n;
     cdm_bridge_step(&b->br, b->pev, b->sup, now);
+    if (b->hw) live_hw_wires(b->hw, now);   /* d1, d2, the lock out now (the last too); k and the voltage for the next */
     n = cdm_bridge_tx(&b->br, f);
     if (ccs_can_send(&b->can, f, n) && !b->send_failed++) LOG_W("chademo: %s: send failed", b->bus);
     if (b->br.ch.state != b->shown) log_step(b, now);
@@ -87,4 +88,11 @@ void live_bridge_print(const live_bridge *b)
     const cdm_charger *ch = &b->br.ch;
     printf("  chademo     car SoC %u %%, %s, stop: %s, %u CAN frames received\n", cdm_charger_soc(ch),
            cdm_state_name(ch->state), cdm_stop_name(ch->stop), b->frames);
+}
+
+void live_bridge_print_early(const live_bridge *b)
+{
+    const char *v = live_bridge_verdict(b);
+    live_bridge_print(b);
+    if (v) printf("  result      %s\n", v);
 }

@@ -10,6 +10,7 @@
 #include "ccsplc/core/chademo.h"
 #include "ccsplc/linux/can.h"
 #include "ccsplc/linux/loop.h"
+#include "live_hw.h"
 
 #define LIVE_BRIDGE_READY_MS 60000u   /* the CHAdeMO car must reach "charging" (its contactors closed) within this */
 #define LIVE_BRIDGE_END_MS 30000u     /* and the sequence end within this after the CCS session */
@@ -20,6 +21,7 @@ typedef struct {
     char bus[128];
     sess_pev *pev;                /* the adapter's car session */
     const hw_sup *sup;            /* its hardware supervisor */
+    live_hw *hw;                  /* its hardware: the CHAdeMO wires outside the CCS session (live_hw_wires) */
     ccs_loop *loop;
     ccs_timer timer;
     uint32_t at;                  /* the last step */
@@ -43,5 +45,8 @@ const char *live_bridge_verdict(const live_bridge *b);
 void live_bridge_close(live_bridge *b);
 /* The result's CHAdeMO line (stdout): the car's SoC, the stop, the frames. */
 void live_bridge_print(const live_bridge *b);
+/* A run that ended before its CCS session (the CHAdeMO side stopped first): that line and the CHAdeMO side's
+ * result (FAILED (CHAdeMO: ...)), where it has one. */
+void live_bridge_print_early(const live_bridge *b);
 
 #endif

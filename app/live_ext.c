@@ -18,7 +18,10 @@ void live_ext_defaults(live_ext_options *o, hw_role role)
     o->mqtt_port = HW_MQTT_PORT;
     hw_gpio_config_default(&o->gpio_cfg);
     o->soc.fallback_capacity_wh = 27000.0f;   /* pyPLC's template: 2700 (its unit: 10 Wh) */
-    o->cp_adc.scale = 1.0f;                   /* the file holds volts */
+    o->cp_adc.scale = o->cdm_v_adc.scale = 1.0f;   /* the file holds volts */
+    o->iso_adc.scale = 1.0f;                  /* the file holds kOhm */
+    /* IEC 61851-23: an insulation resistance below 100 Ohm/V is a fault; at CHAdeMO's 500 V, 50 kOhm */
+    o->iso_min_kohm = 50.0f;
 }
 
 static int text(char *dst, size_t cap, const char *v)
@@ -45,6 +48,21 @@ static int active_low(live_ext_options *o, const char *v)
         if (l < 0) return CCS_ESYNTAX;
         o->gpio_cfg.active_low |= 1u << l;
     }
+    return 1;
+}
+
+/* An analog input's keys: NAME (the file), NAME_scale, NAME_offset. 1, 0 (not its key) or a CCS_E* code. */
+static int adc_key(hw_adc_config *c, const char *name, const char *key, const char *v)
+{
+    size_t n = strlen(name);
+    double x;
+    int rc;
+    if (strncmp(key, name, n)) return 0;
+    if (!key[n]) return text(c->path, sizeof c->path, v);
+    if (strcmp(key + n, "_scale") && strcmp(key + n, "_offset")) return 0;
+    if ((rc = number(v, -1e6, 1e6, &x)) < 0) return rc;
+    if (!strcmp(key + n, "_scale")) c->scale = (float)x;
+    else c->offset_v = (float)x;
     return 1;
 }
 
@@ -79,11 +97,12 @@ int live_ext_key(live_ext_options *o, const char *key, const char *v)
         o->gpio_cfg.pin[line] = (int)x;
         return 1;
     }
-    if (!strcmp(key, "cp_adc")) return text(o->cp_adc.path, sizeof o->cp_adc.path, v);
-    if (!strcmp(key, "cp_adc_scale") || !strcmp(key, "cp_adc_offset")) {
-        if ((rc = number(v, -1e6, 1e6, &x)) < 0) return rc;
-        if (!strcmp(key, "cp_adc_scale")) o->cp_adc.scale = (float)x;
-        else o->cp_adc.offset_v = (float)x;
+    if ((rc = adc_key(&o->cp_adc, "cp_adc", key, v)) || (rc = adc_key(&o->cdm_v_adc, "chademo_voltage_adc", key, v)) ||
+        (rc = adc_key(&o->iso_adc, "isolation_adc", key, v)))
+        return rc;
+    if (!strcmp(key, "isolation_min_kohm")) {
+        if ((rc = number(v, 0, 1e6, &x)) < 0) return rc;
+        o->iso_min_kohm = (float)x;
         return 1;
     }
     if (!strcmp(key, "soc_callback_enabled")) {
@@ -101,6 +120,22 @@ int live_ext_key(live_ext_options *o, const char *key, const char *v)
         if ((rc = number(v, 0, 1e6, &x)) < 0) return rc;
         o->soc.fallback_capacity_wh = (float)(x * 10.0);   /* pyPLC multiplies it by 10 to Wh */
         return 1;
+    }
+    return 0;
+}
+
+/* The adapter's CHAdeMO connector voltage (the car only) and an insulation monitor's reading. 0 or -1 (logged). */
+static int analog(live_ext *x, const live_ext_options *o)
+{
+    if (*o->cdm_v_adc.path && o->role == HW_CAR) {
+        if (hw_analog_open(&x->cdm_v, HW_ANALOG_CDM_V, &o->cdm_v_adc, 0.0f)) return -1;
+        x->have_cdm_v = 1;
+    } else if (*o->cdm_v_adc.path) {
+        LOG_W("config: chademo_voltage_adc: the CCS->CHAdeMO adapter (pev --bridge chademo) reads it; the charger does not");
+    }
+    if (*o->iso_adc.path) {
+        if (hw_analog_open(&x->iso, HW_ANALOG_ISOLATION, &o->iso_adc, o->iso_min_kohm)) return -1;
+        x->have_iso = 1;
     }
     return 0;
 }
@@ -131,6 +166,10 @@ int live_ext_open(live_ext *x, const live_ext_options *o)
     } else if (*o->cp_adc.path) {
         LOG_W("config: cp_adc: the charger reads its CP back; the car does not");
     }
+    if (analog(x, o)) {
+        live_ext_close(x);
+        return -1;
+    }
     if (o->soc_callback && o->role == HW_CHARGER) {
         if (!*o->soc.endpoint) {
             LOG_E("config: soc_callback_enabled without soc_callback_endpoint");
@@ -158,6 +197,14 @@ void live_ext_attach(live_ext *x, hw_stack *st)
         hw_cp_adc_backend(&x->cp_adc, &b);
         hw_stack_add(st, &b);
     }
+    if (x->have_cdm_v) {
+        hw_analog_backend(&x->cdm_v, &b);
+        hw_stack_add(st, &b);
+    }
+    if (x->have_iso) {
+        hw_analog_backend(&x->iso, &b);
+        hw_stack_add(st, &b);
+    }
     if (x->mqtt) {
         hw_mqtt_reset(x->mqtt);
         hw_mqtt_backend(x->mqtt, &b);
@@ -165,7 +212,10 @@ void live_ext_attach(live_ext *x, hw_stack *st)
     }
 }
 
-int live_ext_any(const live_ext *x) { return x->mqtt || x->have_gpio || x->have_cp_adc || x->soc; }
+int live_ext_any(const live_ext *x)
+{
+    return x->mqtt || x->have_gpio || x->have_cp_adc || x->have_cdm_v || x->have_iso || x->soc;
+}
 
 static const char *state_name(sess_phase ph, const char *msg)
 {
@@ -223,6 +273,9 @@ void live_ext_close(live_ext *x)
     x->have_gpio = 0;
     if (x->have_cp_adc) hw_cp_adc_close(&x->cp_adc);
     x->have_cp_adc = 0;
+    if (x->have_cdm_v) hw_analog_close(&x->cdm_v);
+    if (x->have_iso) hw_analog_close(&x->iso);
+    x->have_cdm_v = x->have_iso = 0;
     soc_callback_close(x->soc);
     x->soc = NULL;
 }

@@ -8,6 +8,7 @@
 
 #include "ccsplc/core/hw.h"
 #include "ccsplc/core/sess.h"
+#include "ccsplc/linux/hw_adc.h"
 #include "ccsplc/linux/hw_cp_adc.h"
 #include "ccsplc/linux/hw_gpio.h"
 #include "ccsplc/linux/hw_mqtt.h"
@@ -25,6 +26,9 @@ typedef struct {
     int soc_callback;              /* soc_callback_enabled */
     soc_callback_config soc;       /* soc_callback_endpoint, soc_fallback_energy_capacity */
     hw_cp_adc_config cp_adc;       /* cp_adc (a path: the charger reads its CP back), cp_adc_scale, cp_adc_offset */
+    hw_adc_config cdm_v_adc;       /* chademo_voltage_adc(_scale, _offset): the adapter's CHAdeMO connector, volts */
+    hw_adc_config iso_adc;         /* isolation_adc(_scale, _offset): an insulation monitor's resistance, kOhm */
+    float iso_min_kohm;            /* isolation_min_kohm: below it an insulation fault */
 } live_ext_options;
 
 typedef struct {
@@ -34,6 +38,8 @@ typedef struct {
     soc_callback *soc;
     hw_cp_adc cp_adc;
     int have_cp_adc;
+    hw_analog cdm_v, iso;
+    int have_cdm_v, have_iso;
 } live_ext;
 
 void live_ext_defaults(live_ext_options *o, hw_role role);

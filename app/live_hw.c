@@ -8,6 +8,8 @@
 #include "ccsplc/linux/log.h"
 #include "live_hw.h"
 
+#define LIVE_HW_STEP_MS 10u   /* the session's step (LIVE_STEP_MS) */
+
 int live_hw_open(live_hw *h, const live_hw_options *o, int sim)
 {
     char port[128];
@@ -72,6 +74,7 @@ static void log_events(live_hw *h, uint32_t now)
                   (double)e->present_a, (double)s->cfg.break_a, s->cfg.break_wait_ms);
             break;
         case HW_EV_CP: ccs_log(lv, "hw: %.3f s: CP state %c", t, e->value > 0 ? 'C' : 'B'); break;
+        case HW_EV_PWM: ccs_log(lv, "hw: %.3f s: CP PWM %.0f %%", t, (double)e->value); break;
         case HW_EV_LOCK: ccs_log(lv, "hw: %.3f s: connector %s", t, e->value > 0 ? "locked" : "unlocked"); break;
         case HW_EV_HELD:
             if (h->held) break;
@@ -95,6 +98,9 @@ void live_hw_step(live_hw *h, uint32_t now, uint32_t dt)
 {
     sess_pev *p = h->pev;
     hw_cmd want = hw_want_pev(p);
+    if (h->bridge) cdm_bridge_want(h->bridge, &want);   /* the adapter's d1, d2 and CHAdeMO lock */
+    h->stepped_at = now;
+    h->stepped = 1;
     hw_stack_apply(&h->st, &want, p->out.safe ? HW_FAULT_SAFE : 0, now);
     log_events(h, now);
     phys_hw_step(&h->plant, dt);
@@ -115,6 +121,21 @@ void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt)
     live_ext_report_evse(&h->ext, e, now);
 }
 
+void live_hw_wires_attach(live_hw *h)
+{
+    hw_stack_init(&h->st, HW_CAR);
+    live_ext_attach(&h->ext, &h->st);
+}
+
+void live_hw_wires(live_hw *h, uint32_t now)
+{
+    if (!h->bridge || (h->stepped && now - h->stepped_at < 2 * LIVE_HW_STEP_MS)) return;   /* the session steps */
+    hw_cmd want = h->st.sup.out;
+    cdm_bridge_want(h->bridge, &want);
+    hw_stack_apply(&h->st, &want, 0, now);
+    hw_stack_sense(&h->st, now);
+}
+
 void live_hw_close(live_hw *h)
 {
     if (h->have_board) hw_serial_close(&h->board);
@@ -125,6 +146,11 @@ void live_hw_close(live_hw *h)
 int live_hw_contactors_held(const live_hw *h)
 {
     return h->st.meas.contactors == HW_FB_CLOSED && !(h->st.sup.faults & HW_FAULT_CONTACTOR);
+}
+
+int live_hw_at_rest(const live_hw *h)
+{
+    return (!h->st.sup.out.lock && !live_hw_contactors_held(h)) || (h->st.sup.faults & HW_FAULT_CONTACTOR);
 }
 
 int live_hw_real(const live_hw *h) { return h->have_board || h->bridge || live_ext_any(&h->ext); }

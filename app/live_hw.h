@@ -29,6 +29,8 @@ typedef struct {
     sess_pev *pev;
     cdm_bridge *bridge;       /* car, --bridge chademo: the CHAdeMO car as the battery (set after live_hw_open) */
     int held;                 /* the supervisor holds a close (logged once until the contactors close) */
+    uint32_t stepped_at;      /* the car session's last live_hw_step */
+    int stepped;
 } live_hw;
 
 /* The car's board, once per run (before SLAC): none for digital_output_device = none. sim: a board that cannot
@@ -44,6 +46,12 @@ void live_hw_attach(live_hw *h, phys_plant *pl, sess_evse *evse, sess_pev *pev);
 void live_hw_step(live_hw *h, uint32_t now, uint32_t dt);
 void live_hw_step_evse(live_hw *h, sess_evse *e, uint32_t now, uint32_t dt);
 void live_hw_close(live_hw *h);
+/* The adapter (--bridge chademo) outside the CCS session (before SLAC, after the session), where live_hw_step does
+ * not run: the CHAdeMO wires (d1, d2, its lock; k, the connector's voltage, the insulation monitor) applied and
+ * measured every step, the rest held as the supervisor last commanded. live_hw_wires_attach: the backends before
+ * the session's live_hw_attach (-i: that comes with the session). */
+void live_hw_wires_attach(live_hw *h);
+void live_hw_wires(live_hw *h, uint32_t now);
 /* NULL when the hardware saw no fault (other than the session's own safe state), else the result text
  * ("FAILED (hardware: emergency stop)"). */
 const char *live_hw_verdict(const live_hw *h);
@@ -51,6 +59,9 @@ const char *live_hw_verdict(const live_hw *h);
  * has not yet named it a fault (HW_FEEDBACK_MS): the session is not over (a welded contactor ends it failed, the
  * lock held, instead of "ended normally"). */
 int live_hw_contactors_held(const live_hw *h);
+/* The hardware is at rest after a session: the supervisor commanded the connector unlocked and no backend reports
+ * a contactor closed — or a contactor fault latched (welded: the lock stays, the result names it). */
+int live_hw_at_rest(const live_hw *h);
 /* A real backend (a board, MQTT, GPIO, the SoC callback) is in the stack: --sim runs in real time. */
 int live_hw_real(const live_hw *h);
 

@@ -97,6 +97,7 @@ int live_result(live *l, int rc)
     sess_phase ph = evse ? (e ? e->phase : SESS_IDLE) : l->pev.phase;
     if (l->o.until < LIVE_UNTIL_SESSION || ph == SESS_IDLE) {
         printf("%s: %s %s\n", live_role_name(l), phase[l->o.until], rc ? "FAILED" : "done");
+        if (rc && l->have_bridge) live_bridge_print_early(&l->br);
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
     const char *failed = rc ? "FAILED" : live_verdict(l->o.role, ph, e ? e->stop : l->pev.stop, pl);

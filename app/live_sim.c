@@ -82,6 +82,7 @@ int live_sim(live *l)
     if (rc || l->o.until < LIVE_UNTIL_SESSION) {
         printf("%s: %s %s\n", live_role_name(l), l->o.until >= LIVE_UNTIL_SESSION ? "session" : "slac+sdp",
                rc ? "FAILED" : "done");
+        if (rc && l->have_bridge) live_bridge_print_early(&l->br);
         return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
     }
     int evse = l->o.role == LIVE_EVSE;

@@ -37,7 +37,8 @@ int live_slots_finished(const live *l)
 static int plug_in_over(const live *l)
 {
     if (!l->car || l->resume_id_len) return 0;
-    if (l->owner >= 0) return !active(&l->conn[l->owner].evse) && !l->plant.evse_contactor.closed;
+    if (l->owner >= 0)   /* the hardware back at rest too: else the lock's release never reached it */
+        return !active(&l->conn[l->owner].evse) && !l->plant.evse_contactor.closed && live_hw_at_rest(&l->hw);
     for (unsigned i = 0; i < LIVE_MAX_CONNS; i++)
         if (active(&l->conn[i].evse)) return 0;
     /* A failed negotiation (Failed_NoNegotiation) ends it at once: that car cannot charge here and the next one

@@ -66,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cdm_bridge_init(&br, &cc);
     cdm_car_init(&car, &carc);
     c->in.plugged = 1;
-    c->in.k = 1;
-    c->in.inlet_v = 380.0f;
+    br.sim_k = 1;
+    br.sim_v = 380.0f;
     car.d1 = 1;
     uint32_t now = 0;
     const uint8_t *rec;

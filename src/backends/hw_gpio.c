@@ -10,6 +10,8 @@ static const char *const keys[HW_GPIO_LINES] = {
     [HW_GPIO_LOCK] = "gpio_lock", [HW_GPIO_CP] = "gpio_cp", [HW_GPIO_CONTACTOR] = "gpio_contactor",
     [HW_GPIO_POWER] = "gpio_power", [HW_GPIO_CONTACTOR_FB] = "gpio_contactor_feedback",
     [HW_GPIO_LOCK_FB] = "gpio_lock_feedback", [HW_GPIO_ESTOP] = "gpio_emergency_stop", [HW_GPIO_PLUGGED] = "gpio_plugged",
+    [HW_GPIO_CDM_D1] = "gpio_chademo_d1", [HW_GPIO_CDM_D2] = "gpio_chademo_d2", [HW_GPIO_CDM_LOCK] = "gpio_chademo_lock",
+    [HW_GPIO_ISOLATION_FAULT] = "gpio_isolation_fault", [HW_GPIO_CDM_K] = "gpio_chademo_k",
 };
 
 const char *hw_gpio_key(hw_gpio_line l) { return (unsigned)l < HW_GPIO_LINES ? keys[l] : "?"; }
@@ -57,8 +59,11 @@ static void apply(void *ctx, const hw_cmd *cmd, uint32_t now)
 {
     (void)now;
     hw_gpio *g = ctx;
-    int want[HW_GPIO_OUTPUTS] = { [HW_GPIO_LOCK] = cmd->lock, [HW_GPIO_CP] = cmd->cp_c,
-                                  [HW_GPIO_CONTACTOR] = cmd->contactors, [HW_GPIO_POWER] = cmd->output_on };
+    int cp = g->role == HW_CHARGER ? cmd->cp_pwm_pct == 5 : cmd->cp_c;   /* charger: the 5 % PWM generator on */
+    int want[HW_GPIO_OUTPUTS] = { [HW_GPIO_LOCK] = cmd->lock, [HW_GPIO_CP] = cp,
+                                  [HW_GPIO_CONTACTOR] = cmd->contactors, [HW_GPIO_POWER] = cmd->output_on,
+                                  [HW_GPIO_CDM_D1] = cmd->cdm_d1, [HW_GPIO_CDM_D2] = cmd->cdm_d2,
+                                  [HW_GPIO_CDM_LOCK] = cmd->cdm_lock };
     for (int i = 0; i < HW_GPIO_OUTPUTS && !g->dead; i++) {
         if (g->cfg.pin[i] < 0 || want[i] == g->level[i]) continue;
         if (g->chip.set(g->chip.ctx, (unsigned)g->cfg.pin[i], want[i])) lost(g, (hw_gpio_line)i);
@@ -84,6 +89,8 @@ static void sense(void *ctx, hw_meas *m, uint32_t now)
     if ((v = input(g, HW_GPIO_LOCK_FB)) >= 0) m->lock = v ? HW_FB_CLOSED : HW_FB_OPEN;
     if ((v = input(g, HW_GPIO_ESTOP)) >= 0) m->estop = (uint8_t)v;
     if ((v = input(g, HW_GPIO_PLUGGED)) >= 0) m->has_plugged = 1, m->plugged = (uint8_t)v;
+    if ((v = input(g, HW_GPIO_ISOLATION_FAULT)) >= 0) m->isolation = v ? HW_ISO_FAULT : HW_ISO_VALID;
+    if ((v = input(g, HW_GPIO_CDM_K)) >= 0) m->has_cdm_k = 1, m->cdm_k = (uint8_t)v;
     m->link_ok = !g->dead;
 }
 

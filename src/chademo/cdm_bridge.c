@@ -64,13 +64,16 @@ void cdm_bridge_step(cdm_bridge *b, sess_pev *p, const hw_sup *sup, uint32_t now
         in->supply_done = p->phase == SESS_DONE;
         if (b->ch.ev_status.target_v) p->cfg.max_v = b->ch.ev_status.target_v;   /* EVTargetVoltage, EVMaximumVoltageLimit */
     }
+    in->k = b->hw && b->hw->has_cdm_k ? b->hw->cdm_k : b->sim_k;
+    in->inlet_v = b->hw && b->hw->has_cdm_v ? b->hw->cdm_v : b->sim_v;
+    in->insulation = b->hw ? b->hw->isolation : HW_ISO_UNKNOWN;
     cdm_charger_step(&b->ch, now_ms);
 }
 
 int cdm_bridge_rx(cdm_bridge *b, const cdm_frame *f, uint32_t now_ms)
 {
     cdm_charger *c = &b->ch;
-    if (f->id == CDM_ID_SIM_EV_WIRES) return cdm_decode_sim_ev(f, &c->in.k, &c->in.inlet_v);
+    if (f->id == CDM_ID_SIM_EV_WIRES) return cdm_decode_sim_ev(f, &b->sim_k, &b->sim_v);
     return cdm_charger_rx(c, f, now_ms);
 }
 
@@ -79,6 +82,13 @@ unsigned cdm_bridge_tx(const cdm_bridge *b, cdm_frame out[CDM_BRIDGE_TX])
     const cdm_charger *c = &b->ch;
     unsigned n = 0;
     for (; n < c->ntx; n++) out[n] = c->tx[n];
-    if (c->state != CDM_IDLE) cdm_encode_sim_evse(c->out.d1, c->out.d2, &out[n++]);
+    if (c->state != CDM_IDLE && !b->wired_outputs) cdm_encode_sim_evse(c->out.d1, c->out.d2, &out[n++]);
     return n;
+}
+
+void cdm_bridge_want(const cdm_bridge *b, hw_cmd *cmd)
+{
+    cmd->cdm_d1 = b->ch.out.d1;
+    cmd->cdm_d2 = b->ch.out.d2;
+    cmd->cdm_lock = b->ch.out.lock;
 }

@@ -98,6 +98,8 @@ static void watch(cdm_charger *c, uint32_t now)
     if (now - c->last_rx_ms > c->cfg.can_timeout_ms) stop(c, CDM_STOP_CAN_LOST, CDM_EVSE_SYSTEM_FAULT, now);
     else if ((st->faults & 0x1Fu) || (st->status & CDM_EV_SYSTEM_FAULT)) stop(c, CDM_STOP_CAR_FAULT, 0, now);
     else if (in->supply_fault) stop(c, CDM_STOP_SUPPLY, CDM_EVSE_MALFUNCTION, now);
+    else if (c->state >= CDM_INSULATION && in->insulation == HW_ISO_FAULT)   /* the monitor during the charge too */
+        stop(c, CDM_STOP_INSULATION, CDM_EVSE_MALFUNCTION, now);
     else if (in->stop) stop(c, CDM_STOP_LOCAL, 0, now);
     else if (c->ev.max_v && in->present_v > c->ev.max_v + CDM_OVERVOLTAGE_MARGIN_V)
         stop(c, CDM_STOP_OVERVOLTAGE, CDM_EVSE_MALFUNCTION, now);
@@ -184,12 +186,15 @@ static void outputs(cdm_charger *c)
 static uint16_t clamp16(float v) { return v <= 0.0f ? 0 : v >= 65535.0f ? 65535 : (uint16_t)(v + 0.5f); }
 static uint8_t clamp8(float v) { return v <= 0.0f ? 0 : v >= 255.0f ? 255 : (uint8_t)(v + 0.5f); }
 
-/* 0x108 and 0x109 every CDM_CAN_CYCLE_MS from the parameter exchange until d1 goes off. */
+/* 0x108 and 0x109 every CDM_CAN_CYCLE_MS from the parameter exchange until d1 goes off, and once more in the step
+ * the sequence ended after the parameter exchange (a stop passed through to the end in one step, e.g. a failed
+ * insulation test, still tells the car its stop and fault flags). */
 static void transmit(cdm_charger *c, uint32_t now)
 {
     const cdm_charger_input *in = &c->in;
+    int last = c->state == CDM_DONE && c->state_at == now && c->seen == 7;
     c->ntx = 0;
-    if (c->state < CDM_PARAMS || c->state > CDM_OPENING || (int32_t)(now - c->tx_at) < 0) return;
+    if (!last && (c->state < CDM_PARAMS || c->state > CDM_OPENING || (int32_t)(now - c->tx_at) < 0)) return;
     c->tx_at = now + CDM_CAN_CYCLE_MS;
     float avail_v = lim(c->cfg.avail_v, in->avail_v);
     cdm_evse_limits l = { .welding_detection = 1, .avail_v = clamp16(avail_v), .avail_a = clamp8(lim(c->cfg.avail_a, in->avail_a)),

@@ -40,6 +40,8 @@ void hw_meas_merge(hw_meas *into, const hw_meas *from)
     }
     if (from->isolation != HW_ISO_UNKNOWN) into->isolation = from->isolation;
     if (from->meter_wh) into->meter_wh = from->meter_wh;
+    if (from->has_cdm_k) into->has_cdm_k = 1, into->cdm_k = from->cdm_k;
+    if (from->has_cdm_v) into->has_cdm_v = 1, into->cdm_v = from->cdm_v;
     if (from->has_battery) {
         into->has_battery = 1;
         into->battery_v = from->battery_v;

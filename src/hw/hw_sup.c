@@ -101,6 +101,23 @@ static void fault_reaction(hw_sup *s, hw_cmd *c, const hw_meas *m, uint32_t now)
     }
 }
 
+/* The engine opens the contactors (a normal end, no fault): the current to 0 first, as on a fault; they open once
+ * the measured current is below break_a (a charger's engine may open them in the very step its current target
+ * goes to 0, with the power stage's current still flowing), or after break_wait_ms anyway (forced_open). */
+static void normal_open(hw_sup *s, hw_cmd *c, const hw_meas *m, uint32_t now)
+{
+    c->target_a = 0.0f;
+    if (!m->has_present || absf(m->present_a) < s->cfg.break_a) return;
+    if (!s->opening) s->opening = 1, s->opening_at_ms = now;
+    if (now - s->opening_at_ms < s->cfg.break_wait_ms) {
+        c->contactors = 1;
+        c->lock = 1;
+        return;
+    }
+    s->forced_open = 1;
+    event(s, HW_EV_FORCED_OPEN, m->present_a, m);
+}
+
 hw_cmd hw_sup_step(hw_sup *s, const hw_cmd *want, const hw_meas *m, uint32_t faults, uint32_t now)
 {
     s->nev = 0;
@@ -113,11 +130,14 @@ hw_cmd hw_sup_step(hw_sup *s, const hw_cmd *want, const hw_meas *m, uint32_t fau
     }
     s->active = active;
     hw_cmd c = *want;
+    if (want->contactors || !s->out.contactors) s->opening = 0;   /* no open under way */
     if (active) {
         fault_reaction(s, &c, m, now);
     } else if (c.contactors && !s->out.contactors && !may_close(s, &c, m)) {
         c.contactors = 0;
         event(s, HW_EV_HELD, 1.0f, m);
+    } else if (!c.contactors && s->out.contactors) {
+        normal_open(s, &c, m, now);
     }
     if (s->cfg.role == HW_CHARGER && m->max_a > 0.0f && c.target_a > m->max_a) c.target_a = m->max_a;
     if (s->cfg.role == HW_CAR && !c.contactors) c.output_on = 0;

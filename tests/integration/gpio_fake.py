@@ -12,6 +12,9 @@ import os
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from file_chip import Outputs  # noqa: E402
+
 OUT = {17: "cp", 27: "contactor", 22: "lock", 23: "power"}
 FB_CONTACTOR, FB_LOCK, ESTOP, PLUGGED = 5, 6, 13, 19
 
@@ -28,31 +31,21 @@ def main():
     end = time.monotonic() + seconds
     log = open(os.path.join(d, "fake.log"), "w", buffering=1)
     put(d, PLUGGED, 1)
-    level, pos, n, closed_at = {}, 0, 0, None
+    outputs = Outputs(d)
+    level, n, closed_at = outputs.level, 0, None
     pending = []   # (due, pin, value)
     while time.monotonic() < end:
-        path = os.path.join(d, "outputs")
-        if os.path.exists(path):
-            with open(path) as f:
-                f.seek(pos)
-                chunk = f.read()
-            lines = chunk.split("\n")
-            pos += len(chunk) - len(lines[-1])
-            for ln in lines[:-1]:
-                pin, v = (int(x) for x in ln.split())
-                if level.get(pin) == v:
-                    continue
-                level[pin] = v
-                n += 1
-                log.write("%d %s %d\n" % (n, OUT.get(pin, "pin%d" % pin), v))
-                now = time.monotonic()
-                if pin == 27:
-                    if v and closed_at is None:
-                        closed_at = now
-                    if v or mode != "welded":
-                        pending.append((now + 0.05, FB_CONTACTOR, v))
-                if pin == 22:
-                    pending.append((now + 0.05, FB_LOCK, v))
+        for pin, v in outputs.changes():
+            n += 1
+            log.write("%d %s %d\n" % (n, OUT.get(pin, "pin%d" % pin), v))
+            now = time.monotonic()
+            if pin == 27:
+                if v and closed_at is None:
+                    closed_at = now
+                if v or mode != "welded":
+                    pending.append((now + 0.05, FB_CONTACTOR, v))
+            if pin == 22:
+                pending.append((now + 0.05, FB_LOCK, v))
         now = time.monotonic()
         for item in [p for p in pending if p[0] <= now]:
             put(d, item[1], item[2])

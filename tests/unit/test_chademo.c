@@ -1,6 +1,7 @@
 /* CHAdeMO (src/chademo, src/sim/cdm_car.c): the frame codecs on a Nissan Leaf ZE1's frames, their bounds, and the
  * charger's sequence against the simulated car with an ideal supply: the order of d1, lock, d2, current, and
- * the stop on the car's end, its fault flags, a lost CAN stream and an incompatible battery. */
+ * the stop on the car's end, its fault flags, a lost CAN stream, an incompatible battery and an insulation
+ * monitor's result (valid: no fixed test duration; a fault in the test or while charging: a safe stop). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +126,7 @@ typedef struct {
     uint32_t t_d1, t_can, t_lock, t_d2, t_current, t_stop, t_d2_off, t_car_open, t_unlock;
     float max_current;
     float current_at_d2_off;
+    uint8_t status_sent;          /* every 0x109 status byte sent, or-ed */
 } rig;
 
 static void rig_init(rig *r, const cdm_car_config *cc)
@@ -166,6 +168,8 @@ static void rig_step(rig *r)
         r->current_at_d2_off = r->current;
     }
     memcpy(r->to_car, r->ch.tx, r->ch.ntx * sizeof(cdm_frame));
+    for (int i = 0; i < r->ch.ntx; i++)
+        if (r->ch.tx[i].id == CDM_ID_EVSE_STATUS) r->status_sent |= r->ch.tx[i].data[5];
     r->n_to_car = r->ch.ntx;
     cdm_encode_sim_evse(r->ch.out.d1, r->ch.out.d2, &r->to_car[r->n_to_car++]);
     int car_closed = r->car.contactors;
@@ -295,6 +299,94 @@ static void test_sequence_incompatible(void **state)
     assert_int_equal(r.ch.state, CDM_DONE);
 }
 
+/* An insulation monitor that reports valid: the test ends at once instead of lasting insulation_ms. */
+static void test_insulation_monitor_valid(void **state)
+{
+    (void)state;
+    static rig r;
+    cdm_car_config cc;
+    small_leaf(&cc);
+    rig_init(&r, &cc);
+    r.ch.in.insulation = HW_ISO_VALID;
+    while (!r.t_d2 && r.now < 60000) rig_step(&r);
+    assert_true(r.t_lock && r.t_d2);
+    assert_true(r.t_d2 - r.t_lock < r.ch.cfg.insulation_ms);   /* without the monitor: at least insulation_ms */
+}
+
+/* The monitor reports a fault during the test: FaultStationMalfunction, never d2, never current, the sequence
+ * ends (unlocked, d1 off). */
+static void test_insulation_monitor_fault(void **state)
+{
+    (void)state;
+    static rig r;
+    cdm_car_config cc;
+    small_leaf(&cc);
+    rig_init(&r, &cc);
+    while (r.ch.state != CDM_INSULATION && r.now < 60000) rig_step(&r);
+    assert_true(r.ch.out.lock);
+    r.ch.in.insulation = HW_ISO_FAULT;
+    rig_run(&r, 60000);
+    assert_int_equal(r.ch.stop, CDM_STOP_INSULATION);
+    assert_true(r.ch.flags & CDM_EVSE_MALFUNCTION);
+    assert_true(r.status_sent & CDM_EVSE_MALFUNCTION);   /* the car was told, even with the end in one step */
+    assert_int_equal(r.t_d2, 0);
+    assert_int_equal(r.t_current, 0);
+    assert_int_equal(r.ch.state, CDM_DONE);
+    assert_false(r.ch.out.lock || r.ch.out.d1);
+}
+
+/* The monitor's fault while charging: 0 A in that very step, the flag, d2 off below 5 A, then unlock. */
+static void test_insulation_monitor_fault_charging(void **state)
+{
+    (void)state;
+    rig *r = charging();
+    r->ch.in.insulation = HW_ISO_FAULT;
+    rig_step(r);
+    assert_int_equal(r->ch.stop, CDM_STOP_INSULATION);
+    assert_true(r->ch.out.target_a == 0.0f && !r->ch.out.output_on);
+    assert_true(r->ch.flags & CDM_EVSE_MALFUNCTION);
+    rig_run(r, r->now + 30000);
+    assert_int_equal(r->ch.state, CDM_DONE);
+    assert_true(r->current_at_d2_off < CDM_BREAK_A);
+    assert_true(r->t_unlock > r->t_d2_off);
+    assert_false(r->ch.forced_open);
+}
+
+/* The bridge's wires: k and the connector's voltage from the simulation frame 0x7F1 alone, from the hardware
+ * layer where a backend measures them (the frame then ignored for them), its insulation monitor into the
+ * sequence; d1/d2/lock into the hardware command, and no 0x7F0 once they are wires. */
+static void test_bridge_wires_from_hardware(void **state)
+{
+    (void)state;
+    static cdm_bridge b;
+    cdm_charger_config cc;
+    cdm_frame f, tx[CDM_BRIDGE_TX];
+    hw_meas m = { .link_ok = 1 };
+    cdm_charger_config_default(&cc);
+    cdm_bridge_init(&b, &cc);
+    b.ch.in.plugged = 1;
+    cdm_encode_sim_ev(1, 380.0f, &f);
+    assert_int_equal(cdm_bridge_rx(&b, &f, 0), 0);
+    cdm_bridge_step(&b, NULL, NULL, 10);
+    assert_true(b.ch.in.k == 1 && b.ch.in.inlet_v == 380.0f);   /* the frame: no hardware */
+    unsigned n = cdm_bridge_tx(&b, tx);
+    assert_true(n == 1 && tx[0].id == CDM_ID_SIM_EVSE_WIRES);     /* d1 as the simulation frame */
+    b.hw = &m;
+    cdm_bridge_step(&b, NULL, NULL, 20);
+    assert_true(b.ch.in.k == 1 && b.ch.in.inlet_v == 380.0f);   /* the backend measures neither */
+    assert_int_equal(b.ch.in.insulation, HW_ISO_UNKNOWN);
+    m.has_cdm_k = 1, m.cdm_k = 0, m.has_cdm_v = 1, m.cdm_v = 2.0f, m.isolation = HW_ISO_FAULT;
+    cdm_bridge_rx(&b, &f, 25);                                   /* the frame still says k and 380 V */
+    cdm_bridge_step(&b, NULL, NULL, 30);
+    assert_true(b.ch.in.k == 0 && b.ch.in.inlet_v == 2.0f);
+    assert_int_equal(b.ch.in.insulation, HW_ISO_FAULT);
+    hw_cmd cmd = { 0 };
+    cdm_bridge_want(&b, &cmd);
+    assert_true(cmd.cdm_d1 == b.ch.out.d1 && cmd.cdm_d1 == 1 && !cmd.cdm_d2 && !cmd.cdm_lock);
+    b.wired_outputs = 1;
+    assert_int_equal(cdm_bridge_tx(&b, tx), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +394,8 @@ int main(void)
         cmocka_unit_test(test_frames_bounds), cmocka_unit_test(test_sequence_whole_charge),
         cmocka_unit_test(test_sequence_car_fault), cmocka_unit_test(test_sequence_can_lost),
         cmocka_unit_test(test_sequence_incompatible), cmocka_unit_test(test_sequence_no_supply),
+        cmocka_unit_test(test_insulation_monitor_valid), cmocka_unit_test(test_insulation_monitor_fault),
+        cmocka_unit_test(test_insulation_monitor_fault_charging), cmocka_unit_test(test_bridge_wires_from_hardware),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,6 +220,7 @@ static void welded_contactor_is_reported_and_keeps_the_lock(void **state)
     rig_init(&r, HW_CAR);
     car_charges(&r);
     r.f.m.present_a = 0.0f;
+    hw_stack_sense(&r.st, r.now);   /* no current any more */
     hw_cmd stop = { 0 };
     for (uint32_t t = 0; t <= HW_FEEDBACK_MS + 2 * STEP_MS; t += STEP_MS) {
         const hw_cmd *c = step(&r, &stop, 0);   /* the feedback stays closed */
@@ -249,6 +250,52 @@ static void charger_closes_only_in_cp_c_and_cuts_current_when_cp_is_lost(void **
     assert_true(r.st.sup.faults & HW_FAULT_CP_LOST);
     assert_true(c->target_a == 0.0f && !c->output_on && c->cp_pwm_pct == 100);
     assert_true(c->contactors);   /* 10 A: not yet */
+}
+
+/* A charger in CP C powered at a amps: the contactors closed (reported), the current measured. */
+static void charger_powered(rig *r, float a)
+{
+    hw_cmd want = { .cp_pwm_pct = 5, .lock = 1, .contactors = 1, .output_on = 1, .target_v = 400, .target_a = a };
+    r->f.m.cp = HW_CP_C;
+    while (!step(r, &want, 0)->contactors) assert_true(r->now < 100000u);
+    r->f.m.contactors = HW_FB_CLOSED;
+    r->f.m.present_a = a;
+    hw_stack_sense(&r->st, r->now);
+}
+
+/* The charger's engine opens its contactors in the step its current target goes to 0, the power stage's current
+ * still flowing (a normal end, no fault): the supervisor holds them closed with the target 0 until the current is
+ * below the threshold, then opens them; no fault, not forced. A current that does not fall: opened after the
+ * bounded wait, reported. */
+static void engine_open_under_load_waits_for_the_current(void **state)
+{
+    (void)state;
+    rig r;
+    rig_init(&r, HW_CHARGER);
+    charger_powered(&r, 125.0f);
+    hw_cmd want = { .cp_pwm_pct = 5, .lock = 1 };   /* PowerDelivery stop: target 0 and open at once */
+    const hw_cmd *c = step(&r, &want, 0);
+    assert_true(c->contactors && c->lock);
+    assert_true(c->target_a == 0.0f);
+    r.f.m.present_a = 40.0f;
+    assert_true(step(&r, &want, 0)->contactors);
+    r.f.m.present_a = HW_BREAK_A - 1.0f;
+    step(&r, &want, 0);   /* measured after this step */
+    c = step(&r, &want, 0);
+    assert_false(c->contactors);
+    assert_false(r.st.sup.forced_open);
+    assert_int_equal(r.st.sup.faults, 0);
+    r.f.m.present_a = 0.0f;
+    r.f.m.contactors = HW_FB_OPEN;
+    step(&r, &want, 0);
+    want.lock = 0;
+    assert_false(step(&r, &want, 0)->lock);
+    charger_powered(&r, 125.0f);   /* again, and the current stuck */
+    want = (hw_cmd){ .cp_pwm_pct = 5 };
+    uint32_t t0 = r.now + STEP_MS;
+    while (step(&r, &want, 0)->contactors) assert_true(r.now - t0 < HW_BREAK_WAIT_MS + 2 * STEP_MS);
+    assert_true(r.now - t0 >= HW_BREAK_WAIT_MS);
+    assert_true(r.st.sup.forced_open);
 }
 
 /* The engine's safe state: the same reaction (current 0 now, contactors open below the threshold), but it does
@@ -367,6 +414,7 @@ int main(void)
         cmocka_unit_test(welded_contactor_is_reported_and_keeps_the_lock),
         cmocka_unit_test(charger_closes_only_in_cp_c_and_cuts_current_when_cp_is_lost),
         cmocka_unit_test(engine_safe_is_obeyed_but_not_latched),
+        cmocka_unit_test(engine_open_under_load_waits_for_the_current),
         cmocka_unit_test(car_fault_stops_the_session_inputs),
         cmocka_unit_test(user_stop_and_limit_reach_the_sessions),
         cmocka_unit_test(cp_level_of_a_voltage),

@@ -1,6 +1,7 @@
 /* The charger's CP read-back backend (src/backends/hw_cp_adc.c) on a temporary file standing for an IIO channel:
  * counts scaled to volts and classified, a new value read on every step, and a file that stops holding a number
- * for HW_CP_ADC_GRACE_MS (or was never there) as a lost link, a shorter gap bridged by the last level. */
+ * for HW_CP_ADC_GRACE_MS (or was never there) as a lost link, a shorter gap bridged by the last level; and the
+ * CHAdeMO adapter's analog inputs on the same reader (src/backends/hw_adc.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,11 +99,52 @@ static void no_number_for_the_grace_time_is_a_lost_link(void **state)
     assert_int_equal(hw_cp_adc_open(&r.a, &c), -1);
 }
 
+/* The adapter's analog inputs on the same reader (hw_analog): the CHAdeMO connector's voltage scaled into
+ * has_cdm_v / cdm_v, and an insulation monitor's resistance against its threshold (valid at or above, a fault
+ * below); nothing claimed before the first number. */
+static void adapter_analog_inputs(void **state)
+{
+    (void)state;
+    rig r;
+    hw_analog v, iso;
+    hw_backend bv, bi;
+    hw_adc_config c = { .scale = 0.5f, .offset_v = 0.0f };
+    open_rig(&r, 1.0f, 0.0f, "");
+    snprintf(c.path, sizeof c.path, "%s", r.path);
+    assert_int_equal(hw_analog_open(&v, HW_ANALOG_CDM_V, &c, 0.0f), 0);
+    c.scale = 1.0f;
+    assert_int_equal(hw_analog_open(&iso, HW_ANALOG_ISOLATION, &c, 50.0f), 0);
+    hw_analog_backend(&v, &bv);
+    hw_analog_backend(&iso, &bi);
+    hw_meas m = { .link_ok = 1 };
+    bv.sense(bv.ctx, &m, 0);
+    bi.sense(bi.ctx, &m, 0);
+    assert_true(m.link_ok && !m.has_cdm_v && m.isolation == HW_ISO_UNKNOWN);   /* empty: nothing yet */
+    put(&r, "760\n");
+    bv.sense(bv.ctx, &m, 10);
+    bi.sense(bi.ctx, &m, 10);
+    assert_true(m.has_cdm_v);
+    assert_float_equal(m.cdm_v, 380.0, 1e-3);   /* 760 counts * 0.5 V */
+    assert_int_equal(m.isolation, HW_ISO_VALID);   /* 760 kOhm */
+    put(&r, "49.9");
+    bi.sense(bi.ctx, &m, 20);
+    assert_int_equal(m.isolation, HW_ISO_FAULT);
+    put(&r, "50");
+    bi.sense(bi.ctx, &m, 30);
+    assert_int_equal(m.isolation, HW_ISO_VALID);
+    hw_analog_close(&v);
+    hw_analog_close(&iso);
+    close_rig(&r);
+    snprintf(c.path, sizeof c.path, "/nonexistent/in_voltage1_raw");
+    assert_int_equal(hw_analog_open(&v, HW_ANALOG_CDM_V, &c, 0.0f), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counts_scaled_and_read_every_step),
         cmocka_unit_test(no_number_for_the_grace_time_is_a_lost_link),
+        cmocka_unit_test(adapter_analog_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* The GPIO backend (src/backends/hw_gpio.c) over an in-memory chip behind its seam: the lines it requests (with
- * their direction and active-low flag), the order of its writes, its inputs, and a failing line as a lost link. */
+ * their direction and active-low flag), the order of its writes, its inputs (the CHAdeMO adapter's too), and a
+ * failing line as a lost link. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,16 +34,24 @@ static int set(void *ctx, unsigned pin, int v)
 static int get(void *ctx, unsigned pin) { return ((mem *)ctx)->in[pin]; }
 static void done(void *ctx) { ((mem *)ctx)->closed = 1; }
 
+/* The backend on a fresh in-memory chip with config c, as role; its backend in b. */
+static void open_on(hw_gpio *g, mem *m, const hw_gpio_config *c, hw_role role, hw_backend *b)
+{
+    memset(m, 0, sizeof *m);
+    hw_gpio_chip chip = { m, request, set, get, done };
+    assert_int_equal(hw_gpio_open(g, c, role, &chip), 0);
+    hw_gpio_backend(g, b);
+}
+
 static void open_gpio(hw_gpio *g, mem *m)
 {
     hw_gpio_config c;
+    hw_backend b;
     hw_gpio_config_default(&c);
     c.pin[HW_GPIO_CP] = 17, c.pin[HW_GPIO_CONTACTOR] = 27, c.pin[HW_GPIO_LOCK] = 22;
     c.pin[HW_GPIO_ESTOP] = 13, c.pin[HW_GPIO_CONTACTOR_FB] = 5;
     c.active_low = 1u << HW_GPIO_ESTOP;
-    memset(m, 0, sizeof *m);
-    hw_gpio_chip chip = { m, request, set, get, done };
-    assert_int_equal(hw_gpio_open(g, &c, HW_CAR, &chip), 0);
+    open_on(g, m, &c, HW_CAR, &b);
 }
 
 static void lines_writes_and_inputs(void **state)
@@ -76,18 +85,91 @@ static void lines_writes_and_inputs(void **state)
     assert_true(m.closed);
 }
 
+/* The CHAdeMO adapter's wires: d1, d2 and its lock follow the command's cdm_* levels, k and an insulation
+ * monitor's alarm come in (k active low as hwthomas/ccs-chademo wires it); unwired, they stay out of the
+ * measurement (the simulation frames or the default stand). */
+static void chademo_lines(void **state)
+{
+    (void)state;
+    hw_gpio g;
+    mem m;
+    hw_backend b;
+    hw_gpio_config c;
+    hw_gpio_config_default(&c);
+    hw_meas meas = { .link_ok = 1 };
+    open_on(&g, &m, &c, HW_CAR, &b);
+    b.sense(b.ctx, &meas, 0);
+    assert_false(meas.has_cdm_k);
+    assert_int_equal(meas.isolation, HW_ISO_UNKNOWN);
+    hw_gpio_close(&g);
+
+    c.pin[HW_GPIO_CDM_D1] = 24, c.pin[HW_GPIO_CDM_D2] = 25, c.pin[HW_GPIO_CDM_LOCK] = 26;
+    c.pin[HW_GPIO_CDM_K] = 16, c.pin[HW_GPIO_ISOLATION_FAULT] = 20;
+    c.active_low = 1u << HW_GPIO_CDM_K;
+    open_on(&g, &m, &c, HW_CAR, &b);
+    assert_true(m.output[24] && m.output[25] && m.output[26] && !m.output[16] && !m.output[20]);
+    assert_true(m.active_low[16] && !m.active_low[20]);
+    hw_cmd cmd = { .cdm_d1 = 1 };
+    b.apply(b.ctx, &cmd, 0);
+    assert_int_equal(m.nwrites, 3);   /* every output's first level: the lock off, d1 on, d2 off */
+    assert_true(m.writes[0][0] == 26 && m.writes[0][1] == 0);
+    assert_true(m.writes[1][0] == 24 && m.writes[1][1] == 1 && m.writes[2][0] == 25 && m.writes[2][1] == 0);
+    cmd.cdm_lock = 1, cmd.cdm_d2 = 1;
+    b.apply(b.ctx, &cmd, 10);
+    assert_int_equal(m.nwrites, 5);
+    assert_true(m.writes[3][0] == 26 && m.writes[3][1] == 1 && m.writes[4][0] == 25 && m.writes[4][1] == 1);
+    cmd = (hw_cmd){ 0 };   /* the end: unlocked before d1 goes off */
+    b.apply(b.ctx, &cmd, 20);
+    assert_int_equal(m.nwrites, 8);
+    assert_true(m.writes[5][0] == 26 && m.writes[6][0] == 24 && m.writes[7][0] == 25);
+    m.in[16] = 1, m.in[20] = 0;
+    b.sense(b.ctx, &meas, 20);
+    assert_true(meas.has_cdm_k && meas.cdm_k == 1);
+    assert_int_equal(meas.isolation, HW_ISO_VALID);
+    m.in[16] = 0, m.in[20] = 1;
+    b.sense(b.ctx, &meas, 30);
+    assert_true(meas.has_cdm_k && meas.cdm_k == 0);
+    assert_int_equal(meas.isolation, HW_ISO_FAULT);
+    hw_gpio_close(&g);
+}
+
+/* The charger's gpio_cp: its PWM generator on at 5 % (digital communication), off at 100 % (steady +12 V). */
+static void charger_cp_is_the_pwm(void **state)
+{
+    (void)state;
+    hw_gpio g;
+    mem m;
+    hw_backend b;
+    hw_gpio_config c;
+    hw_gpio_config_default(&c);
+    c.pin[HW_GPIO_CP] = 17;
+    open_on(&g, &m, &c, HW_CHARGER, &b);
+    hw_cmd cmd = { .cp_pwm_pct = 5 };
+    b.apply(b.ctx, &cmd, 0);
+    cmd.cp_pwm_pct = 100;
+    b.apply(b.ctx, &cmd, 10);
+    assert_int_equal(m.nwrites, 2);
+    assert_true(m.writes[0][0] == 17 && m.writes[0][1] == 1 && m.writes[1][1] == 0);
+    hw_gpio_close(&g);
+}
+
 static void keys(void **state)
 {
     (void)state;
     assert_int_equal(hw_gpio_line_of("gpio_emergency_stop"), HW_GPIO_ESTOP);
     assert_int_equal(hw_gpio_line_of("gpio_nothing"), -1);
     assert_string_equal(hw_gpio_key(HW_GPIO_CONTACTOR_FB), "gpio_contactor_feedback");
+    assert_int_equal(hw_gpio_line_of("gpio_chademo_k"), HW_GPIO_CDM_K);
+    assert_int_equal(hw_gpio_line_of("gpio_isolation_fault"), HW_GPIO_ISOLATION_FAULT);
+    assert_string_equal(hw_gpio_key(HW_GPIO_CDM_D2), "gpio_chademo_d2");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lines_writes_and_inputs),
+        cmocka_unit_test(chademo_lines),
+        cmocka_unit_test(charger_cp_is_the_pwm),
         cmocka_unit_test(keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

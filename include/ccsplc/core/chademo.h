@@ -151,7 +151,8 @@ typedef struct {
     float inlet_v;                 /* the voltage at the connector (the car's battery once its contactors close) */
     float present_v, present_a;    /* the supply's output now */
     float avail_v, avail_a;        /* the supply's limits now (0: the configured ones) */
-    hw_iso insulation;             /* an insulation monitor's result (UNKNOWN: none: the test lasts insulation_ms) */
+    hw_iso insulation;             /* an insulation monitor's result (UNKNOWN: none: the test lasts insulation_ms;
+                                    * FAULT, in the test or after it: the stop with FaultStationMalfunction) */
     uint8_t supply_fault;          /* the supply (the CCS side) failed */
     uint8_t supply_done;           /* the supply ended its session normally */
     uint8_t stop;                  /* stop asked for locally */
@@ -204,6 +205,14 @@ typedef struct {
     cdm_charger ch;
     const sess_pev *pev;           /* the CCS session (NULL before it runs) */
     uint8_t ccs_started;           /* the caller started the CCS session (after ch.out.ready) */
+    /* The adapter's wires. Inputs: what a backend of the hardware stack measures (hw: its merged measurement; k
+     * where has_cdm_k, the connector's voltage where has_cdm_v, the insulation monitor where it reads one) takes
+     * the place of the simulation frame 0x7F1 (sim_k, sim_v); NULL: the frames alone. Outputs: d1, d2 and the
+     * CHAdeMO lock go to the hardware layer (cdm_bridge_want); wired_outputs: they are wires, no 0x7F0 sent. */
+    const hw_meas *hw;
+    uint8_t wired_outputs;
+    uint8_t sim_k;
+    float sim_v;
 } cdm_bridge;
 
 void cdm_bridge_init(cdm_bridge *b, const cdm_charger_config *cfg);
@@ -214,10 +223,12 @@ void cdm_bridge_backend(cdm_bridge *b, hw_backend *out);
 void cdm_bridge_step(cdm_bridge *b, sess_pev *p, const hw_sup *sup, uint32_t now_ms);
 /* A frame from the bus: the car's frames and its simulation wires (k, the inlet voltage). 0 or the decoder's error. */
 int cdm_bridge_rx(cdm_bridge *b, const cdm_frame *f, uint32_t now_ms);
-/* What to send after a step: 0x108/0x109 when due, and the simulation wires (d1/d2) every step once started.
- * Returns how many (at most CDM_BRIDGE_TX). */
+/* What to send after a step: 0x108/0x109 when due, and the simulation wires (d1/d2) every step once started
+ * (not when they are wires: wired_outputs). Returns how many (at most CDM_BRIDGE_TX). */
 #define CDM_BRIDGE_TX 3u
 unsigned cdm_bridge_tx(const cdm_bridge *b, cdm_frame out[CDM_BRIDGE_TX]);
+/* The sequence's wires into the hardware layer's command: cmd->cdm_d1, cdm_d2, cdm_lock. */
+void cdm_bridge_want(const cdm_bridge *b, hw_cmd *cmd);
 /* 1 when the charger stopped for a fault (not the car's or the supply's normal end). */
 int cdm_bridge_faulted(const cdm_bridge *b);
 

@@ -43,6 +43,9 @@ typedef struct {
     uint8_t output_on;             /* charger: power stage on; car: current may flow (no stop, no fault) */
     uint8_t isolation_check;       /* charger: run the isolation monitor at target_v */
     float target_v, target_a;      /* charger: power stage setpoints; car: what it asks for */
+    /* the CCS->CHAdeMO adapter (docs/chademo.md): its CHAdeMO charger's sequence signals d1, d2 and the CHAdeMO
+     * connector's lock, passed through as the sequence (cdm_bridge_want) sets them */
+    uint8_t cdm_d1, cdm_d2, cdm_lock;
 } hw_cmd;
 
 /* What a backend measures; a backend sets only what it has (the has_ flags, feedback != NONE, cp != UNKNOWN),
@@ -61,8 +64,12 @@ typedef struct {
     float present_v, present_a;    /* the power path's voltage and current */
     uint8_t has_limits;
     float limit_v, limit_a, limit_w; /* charger: power stage limits */
-    hw_iso isolation;
+    hw_iso isolation;              /* an isolation monitor (charger: CableCheck; the adapter: its CHAdeMO output) */
     uint64_t meter_wh;
+    /* the CCS->CHAdeMO adapter: the CHAdeMO car's charge permit k and the voltage at the CHAdeMO connector */
+    uint8_t has_cdm_k, cdm_k;
+    uint8_t has_cdm_v;
+    float cdm_v;
     /* car: the battery (BMS) */
     uint8_t has_battery;
     float battery_v, request_a, energy_request_wh;
@@ -126,6 +133,8 @@ typedef struct {
     uint32_t fb_since_ms;          /* when the contactor feedback began to differ from the command */
     uint8_t fb_differs;
     uint8_t forced_open;           /* contactors opened above break_a after break_wait_ms */
+    uint8_t opening;               /* the engine asked them open with current flowing, since opening_at_ms */
+    uint32_t opening_at_ms;
     uint8_t powered;               /* the power path was up (contactors closed) since the last reset */
     uint8_t started;
     hw_event ev[HW_MAX_EVENTS];    /* this step's events */
@@ -144,6 +153,8 @@ void hw_sup_reset(hw_sup *s);
  *    the battery's, where both are measured);
  *  - on a fault the current target goes to 0 (and a charger's output off) in the same step; the contactors open
  *    once the current is below break_a, or after break_wait_ms anyway (forced_open, reported);
+ *  - the engine's own open (no fault) the same way: current target 0 in that step, the contactors held closed
+ *    until the measured current is below break_a (or break_wait_ms, forced_open);
  *  - the lock is released only with the contactors commanded open and not reported closed;
  *  - car: CP back to B only with the contactors open;
  *  - charger: the power stage's target current at most a user's limit (m->max_a, where set). */
@@ -151,7 +162,7 @@ hw_cmd hw_sup_step(hw_sup *s, const hw_cmd *want, const hw_meas *m, uint32_t fau
 
 /* The supervisor and the backends of one side, stacked: the command goes to every backend, the measurements
  * are merged in order (the plant first, a board after it overrides what the board measures). */
-#define HW_MAX_BACKENDS 5u
+#define HW_MAX_BACKENDS 8u
 typedef struct {
     hw_sup sup;
     hw_backend b[HW_MAX_BACKENDS];

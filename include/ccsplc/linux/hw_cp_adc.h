@@ -5,27 +5,20 @@
 #define CCSPLC_LINUX_HW_CP_ADC_H
 
 #include "ccsplc/core/hw.h"
+#include "ccsplc/linux/hw_adc.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* A read that fails (a file being rewritten is empty for a moment) keeps the last level this long, then it is a
- * lost link (the supervisor's fault: current 0, contactors open). */
-#define HW_CP_ADC_GRACE_MS 100u
+#define HW_CP_ADC_GRACE_MS HW_ADC_GRACE_MS
+
+/* cp_adc (path), cp_adc_scale (volts on the CP line per count, the divider included), cp_adc_offset (volts added
+ * after scaling, for a level-shifted ±12 V input). */
+typedef hw_adc_config hw_cp_adc_config;
 
 typedef struct {
-    char path[192];                /* cp_adc */
-    float scale;                   /* cp_adc_scale: volts on the CP line per count (the divider included) */
-    float offset_v;                /* cp_adc_offset: volts added after scaling (a level-shifted ±12 V input) */
-} hw_cp_adc_config;
-
-typedef struct {
-    hw_cp_adc_config cfg;
-    int fd;
-    int dead;                      /* no number for HW_CP_ADC_GRACE_MS: the hardware link is lost */
-    int failing;                   /* the last read gave no number, since failing_ms */
-    uint32_t failing_ms;
+    hw_adc in;
     float volts;                   /* the last reading */
     hw_cp cp;                      /* and its level */
 } hw_cp_adc;

@@ -1,6 +1,7 @@
 /* GPIO lines as a hardware backend (docs/hardware.md): outputs for the car's CP switch (state C), the contactor
  * relay, the connector lock and a charger's power-stage enable; inputs for the contactor and lock feedback, an
- * emergency-stop button and the plug. Pin numbers (line offsets) from the INI. The chip behind a seam: libgpiod
+ * emergency-stop button, the plug and an insulation monitor's alarm; the CCS->CHAdeMO adapter's d1, d2 and
+ * CHAdeMO lock (outputs) and the car's charge permit k (input). Pin numbers (line offsets) from the INI. The chip behind a seam: libgpiod
  * (gpio_chip = gpiochip0), or a directory of files (gpio_chip = file:DIR: a dry run, and the tests' fake). */
 #ifndef CCSPLC_LINUX_HW_GPIO_H
 #define CCSPLC_LINUX_HW_GPIO_H
@@ -15,8 +16,12 @@ extern "C" {
 
 typedef enum {
     HW_GPIO_LOCK, HW_GPIO_CP, HW_GPIO_CONTACTOR, HW_GPIO_POWER,   /* outputs, written in this order */
+    HW_GPIO_CDM_LOCK, HW_GPIO_CDM_D1, HW_GPIO_CDM_D2,             /* the CHAdeMO adapter's: its lock (unlocked
+                                                                   * before d1 goes off), d1, d2 */
     HW_GPIO_OUTPUTS,
     HW_GPIO_CONTACTOR_FB = HW_GPIO_OUTPUTS, HW_GPIO_LOCK_FB, HW_GPIO_ESTOP, HW_GPIO_PLUGGED, /* inputs */
+    HW_GPIO_ISOLATION_FAULT,       /* an insulation monitor's alarm (charger: CableCheck; the adapter: CHAdeMO's) */
+    HW_GPIO_CDM_K,                 /* the CHAdeMO car's charge permit k */
     HW_GPIO_LINES
 } hw_gpio_line;
 
