@@ -244,10 +244,11 @@ int iso20_evse_schedule(sess_evse *s, uint32_t now)
 }
 
 /* Terminate ends the session, Pause keeps the SessionID for the car's next SessionSetupReq; no service
- * renegotiation (ServiceRenegotiationSupported is false). */
+ * renegotiation (ServiceRenegotiationSupported is false). A Terminate or Pause notice of ours is honoured. */
 int iso20_evse_session_stop(sess_evse *s, uint32_t now)
 {
     (void)now;
+    if (s->in.notice == SESS_NOTICE_TERMINATE || s->in.notice == SESS_NOTICE_PAUSE) s->in.notice = SESS_NOTICE_NONE;
     enum iso20_chargingSessionType how = req(s)->SessionStopReq.ChargingSession;
     if (how == iso20_chargingSessionType_ServiceRenegotiation) {
         res(s)->SessionStopRes.ResponseCode = iso20_responseCodeType_FAILED_NoServiceRenegotiationSupported;
