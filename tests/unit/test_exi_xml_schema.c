@@ -161,8 +161,9 @@ CORPUS_FILE_TESTS(check_line)
 
 /* Every message of an in-process ISO-20 AC session through check_exi, by the codec its payload type names. */
 typedef struct {
-    unsigned sent, ac, bad;
+    unsigned sent, ac, bad, power_delivery;
     int scheduled;   /* the charger's ServiceDetailRes cut to the Scheduled sets (after its check) */
+    const sess_proto *proto;   /* NULL: ISO-20 AC */
 } sent_check;
 
 static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
@@ -172,7 +173,8 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
     v2gtp_msg m;
     const char *note = NULL, *why = NULL;
     const char *codec = v2gtp_parse(buf, *len, SESS_TX_CAP, &m) ? NULL
-                        : m.payload_type == V2GTP_EXI ? "app" : sess_codec_name(&sess_proto_iso20_ac, m.payload_type);
+                        : m.payload_type == V2GTP_EXI ? "app"
+                        : sess_codec_name(c->proto ? c->proto : &sess_proto_iso20_ac, m.payload_type);
     if (!codec) why = "no codec for its payload type";
     else why = check_exi(codec, m.payload, (long)m.payload_len, &note);
     if (why || note) {
@@ -182,7 +184,9 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
     }
     c->sent++;
     c->ac += codec && !strcmp(codec, "iso20-ac");
-    if (c->scheduled && aw_msg_of(buf, *len, &d) == ISO20_ROOT_ServiceDetailRes)
+    int msg = aw_msg_of(buf, *len, &d);
+    c->power_delivery += msg == ISO20_ROOT_PowerDeliveryReq || ISO20_IS_POWER_DELIVERY_PSEUDO(msg);
+    if (c->scheduled && msg == ISO20_ROOT_ServiceDetailRes)
         assert_int_equal(aw_keep_sets(&d, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);
     return 1;
 }
@@ -213,6 +217,52 @@ static void test_iso20_ac_sent(void **state)
     }
 }
 
+/* ISO-20 DC instead: the car and the charger's power stage. */
+static void dc_car(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)e, (void)b;
+    p->protos[0] = &sess_proto_iso20;
+    p->ac = 0;
+    phys_charger_default(c);
+}
+
+static void run_for(sw_world *w, uint32_t ms)
+{
+    for (uint32_t end = w->now + ms; (int32_t)(w->now - end) < 0;) sw_step(w);
+}
+
+/* Every message of ISO-20 DC and AC sessions with the notifications, Standby and renegotiation
+ * (iso20_notice_*.c): the car's Standby ended by the charger's ExitStandby, the car's renegotiation, the charger's,
+ * then the charger's Pause: PowerDelivery Start, Standby, Start, ScheduleRenegotiation, Start,
+ * ScheduleRenegotiation, Start, Stop = 8 PowerDeliveryReq. */
+static void test_iso20_notice_sent(void **state)
+{
+    (void)state;
+    static sw_world w;
+    for (int ac = 0; ac < 2; ac++) {
+        sent_check c = { .proto = ac ? NULL : &sess_proto_iso20 };
+        aw_setup(&w, 3, ac ? NULL : dc_car);
+        w.hook = check_sent;
+        w.hook_ctx = &c;
+        sw_connect(&w);
+        while (w.plant.charger.i < 5.0f && w.now < 10 * 60 * 1000) sw_step(&w);
+        w.pev.in.standby_request = 1;
+        run_for(&w, 2000);
+        w.evse.in.notice = SESS_NOTICE_EXIT_STANDBY;
+        run_for(&w, 2000);
+        w.pev.in.renegotiate_request = 1;
+        run_for(&w, 2000);
+        w.evse.in.notice = SESS_NOTICE_RENEGOTIATE;
+        run_for(&w, 2000);
+        w.evse.in.notice = SESS_NOTICE_PAUSE;
+        assert_true(sw_run(&w, w.now + 60 * 1000, sw_both_ended));
+        assert_int_equal(w.evse.stop, SESS_STOP_PAUSED);
+        printf("iso20-%s notifications, standby, renegotiation: %u messages valid\n", ac ? "ac" : "dc", c.sent);
+        assert_int_equal(c.bad, 0);
+        assert_int_equal(c.power_delivery, 8);
+    }
+}
+
 static int done(void **state)
 {
     (void)state;
@@ -226,6 +276,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CORPUS_UNIT_TESTS,
         cmocka_unit_test(test_iso20_ac_sent),
+        cmocka_unit_test(test_iso20_notice_sent),
     };
     xmlInitParser();
     return cmocka_run_group_tests(tests, NULL, done);
