@@ -45,13 +45,14 @@
 #define ISO20_AC_ASSUMED_V 230.0f   /* the car's nominal voltage when a charger gave none (IEC 60038) */
 
 /* Charger states, each named by the request it waits for; CHARGE_START waits for the first DC_ChargeLoopReq
- * (60 s after PowerDeliveryRes), CHARGE for the next (0.5 s after DC_ChargeLoopRes). STANDBY: the car's charge loop
- * in Standby; RESCHEDULE: ScheduleExchange of a renegotiation, RESUME: then PowerDelivery Start (iso20_notice_*.c). */
+ * (60 s after PowerDeliveryRes), CHARGE for the next (0.5 s after DC_ChargeLoopRes); STANDBY_START and STANDBY the
+ * same for the car's charge loop in Standby; RESCHEDULE: ScheduleExchange of a renegotiation, RESUME: then
+ * PowerDelivery Start (iso20_notice_*.c). */
 enum {
     ISO20_EVSE_SESSION_SETUP, ISO20_EVSE_AUTH_SETUP, ISO20_EVSE_AUTH, ISO20_EVSE_SERVICE_DISCOVERY,
     ISO20_EVSE_SERVICE_SELECTION, ISO20_EVSE_CHARGE_PARAMETER, ISO20_EVSE_SCHEDULE, ISO20_EVSE_CABLE_CHECK,
     ISO20_EVSE_PRECHARGE, ISO20_EVSE_CHARGE_START, ISO20_EVSE_CHARGE, ISO20_EVSE_WELDING, ISO20_EVSE_SESSION_STOP,
-    ISO20_EVSE_STANDBY, ISO20_EVSE_RESCHEDULE, ISO20_EVSE_RESUME, ISO20_EVSE_NSTATES
+    ISO20_EVSE_STANDBY_START, ISO20_EVSE_STANDBY, ISO20_EVSE_RESCHEDULE, ISO20_EVSE_RESUME, ISO20_EVSE_NSTATES
 };
 /* The charger's states both ISO-20 services have, each waiting at most V2G_SECC_Sequence_Timeout (the charge loop
  * its own); mode ("AC" / "DC") names the service's messages. The service adds its other states. */
@@ -66,22 +67,26 @@ enum {
     [ISO20_EVSE_CHARGE_START] = { "Wait" mode "_ChargeLoop", SESS_SECC_SEQUENCE_TIMEOUT_MS },                  \
     [ISO20_EVSE_CHARGE] = { "Wait" mode "_ChargeLoop", SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS },          \
     [ISO20_EVSE_SESSION_STOP] = { "WaitSessionStop", SESS_SECC_SEQUENCE_TIMEOUT_MS },                          \
+    [ISO20_EVSE_STANDBY_START] = { "Wait" mode "_ChargeLoop(standby)", SESS_SECC_SEQUENCE_TIMEOUT_MS },        \
     [ISO20_EVSE_STANDBY] = { "Wait" mode "_ChargeLoop(standby)", SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS }, \
     [ISO20_EVSE_RESCHEDULE] = { "WaitScheduleExchange(renegotiation)", SESS_SECC_SEQUENCE_TIMEOUT_MS },        \
     [ISO20_EVSE_RESUME] = { "WaitPowerDelivery(renegotiated)", SESS_SECC_SEQUENCE_TIMEOUT_MS }
 
 /* The charger's rows of Standby and schedule renegotiation, which both services share (iso20_notice_evse.c): from
- * the charge loop PowerDelivery Standby -> STANDBY (the loop goes on without energy; PowerDelivery Start back, Stop
- * to stop_next) and PowerDelivery ScheduleRenegotiation -> RESCHEDULE -> ScheduleExchange -> RESUME ->
- * PowerDelivery Start -> the charge loop. loop_req, loop_fn: the service's charge-loop request and step. */
+ * the charge loop PowerDelivery Standby -> STANDBY_START, STANDBY (the loop goes on without energy; PowerDelivery
+ * Start back, Stop to stop_next) and PowerDelivery ScheduleRenegotiation -> RESCHEDULE -> ScheduleExchange ->
+ * RESUME -> PowerDelivery Start -> the charge loop. loop_req, loop_fn: the service's charge-loop request and step. */
+#define ISO20_EVSE_STANDBY_ROWS_(state, loop_req, loop_fn, stop_next)                                             \
+    { ISO20_EVSE_##state, loop_req, ISO20_EVSE_STANDBY, loop_fn },                                                \
+    { ISO20_EVSE_##state, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, iso20_evse_exit_standby },        \
+    { ISO20_EVSE_##state, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop }
 #define ISO20_EVSE_NOTICE_ROWS(loop_req, loop_fn, stop_next)                                                      \
-    { ISO20_EVSE_CHARGE_START, ISO20_MSG_POWER_DELIVERY_STANDBY, ISO20_EVSE_STANDBY, iso20_evse_standby },        \
-    { ISO20_EVSE_CHARGE, ISO20_MSG_POWER_DELIVERY_STANDBY, ISO20_EVSE_STANDBY, iso20_evse_standby },              \
+    { ISO20_EVSE_CHARGE_START, ISO20_MSG_POWER_DELIVERY_STANDBY, ISO20_EVSE_STANDBY_START, iso20_evse_standby },  \
+    { ISO20_EVSE_CHARGE, ISO20_MSG_POWER_DELIVERY_STANDBY, ISO20_EVSE_STANDBY_START, iso20_evse_standby },        \
     { ISO20_EVSE_CHARGE_START, ISO20_MSG_POWER_DELIVERY_RENEGOTIATE, ISO20_EVSE_RESCHEDULE, iso20_evse_renegotiate }, \
     { ISO20_EVSE_CHARGE, ISO20_MSG_POWER_DELIVERY_RENEGOTIATE, ISO20_EVSE_RESCHEDULE, iso20_evse_renegotiate },   \
-    { ISO20_EVSE_STANDBY, loop_req, ISO20_EVSE_STANDBY, loop_fn },                                                \
-    { ISO20_EVSE_STANDBY, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, iso20_evse_exit_standby },        \
-    { ISO20_EVSE_STANDBY, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop },                    \
+    ISO20_EVSE_STANDBY_ROWS_(STANDBY_START, loop_req, loop_fn, stop_next),                                        \
+    ISO20_EVSE_STANDBY_ROWS_(STANDBY, loop_req, loop_fn, stop_next),                                              \
     { ISO20_EVSE_RESCHEDULE, ISO20_ROOT_ScheduleExchangeReq, ISO20_EVSE_RESUME, iso20_evse_schedule },            \
     { ISO20_EVSE_RESUME, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, sess_dc_evse_power_start },        \
     { ISO20_EVSE_RESUME, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop }

@@ -10,7 +10,8 @@ int iso20_evse_notice(const sess_evse *s)
     uint8_t n = s->in.notice;
     if (s->in.status != SESS_EVSE_OK || n == SESS_NOTICE_TERMINATE) return iso20_evseNotificationType_Terminate;
     if (n == SESS_NOTICE_PAUSE) return iso20_evseNotificationType_Pause;
-    if (n == SESS_NOTICE_EXIT_STANDBY && s->state == ISO20_EVSE_STANDBY) return iso20_evseNotificationType_ExitStandby;
+    if (n == SESS_NOTICE_EXIT_STANDBY && (s->state == ISO20_EVSE_STANDBY || s->state == ISO20_EVSE_STANDBY_START))
+        return iso20_evseNotificationType_ExitStandby;
     if (n == SESS_NOTICE_RENEGOTIATE && (s->state == ISO20_EVSE_CHARGE || s->state == ISO20_EVSE_CHARGE_START))
         return iso20_evseNotificationType_ScheduleRenegotiation;
     return -1;
@@ -21,7 +22,7 @@ int iso20_evse_notice(const sess_evse *s)
  * still looping after it: FAILED, safe, the timer named. */
 static int within_delay(sess_evse *s, uint32_t now, int h)
 {
-    if (s->state == ISO20_EVSE_CHARGE_START) s->notice_sent = 0;
+    if (s->state == ISO20_EVSE_CHARGE_START || s->state == ISO20_EVSE_STANDBY_START) s->notice_sent = 0;
     int n = iso20_evse_notice(s);
     if (h == SESS_H_FAIL) return h;
     if (n < 0) {
