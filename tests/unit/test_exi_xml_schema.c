@@ -18,6 +18,7 @@
 #include "ccsplc/tools/exi_text.h"
 #include "corpus.h"
 #include "iso20_ac_world.h"
+#include "iso20_tour.h"
 #include "testutil.h"
 
 static const struct {
@@ -226,15 +227,8 @@ static void dc_car(sess_evse_config *e, sess_pev_config *p, phys_charger_config 
     phys_charger_default(c);
 }
 
-static void run_for(sw_world *w, uint32_t ms)
-{
-    for (uint32_t end = w->now + ms; (int32_t)(w->now - end) < 0;) sw_step(w);
-}
-
-/* Every message of ISO-20 DC and AC sessions with the notifications, Standby and renegotiation
- * (iso20_notice_*.c): the car's Standby ended by the charger's ExitStandby, the car's renegotiation, the charger's,
- * then the charger's Pause: PowerDelivery Start, Standby, Start, ScheduleRenegotiation, Start,
- * ScheduleRenegotiation, Start, Stop = 8 PowerDeliveryReq. */
+/* Every message of ISO-20 DC and AC sessions through the notifications, Standby and renegotiation by either side
+ * (iso20_tour.h: 8 PowerDeliveryReq). */
 static void test_iso20_notice_sent(void **state)
 {
     (void)state;
@@ -244,19 +238,7 @@ static void test_iso20_notice_sent(void **state)
         aw_setup(&w, 3, ac ? NULL : dc_car);
         w.hook = check_sent;
         w.hook_ctx = &c;
-        sw_connect(&w);
-        while (w.plant.charger.i < 5.0f && w.now < 10 * 60 * 1000) sw_step(&w);
-        w.pev.in.standby_request = 1;
-        run_for(&w, 2000);
-        w.evse.in.notice = SESS_NOTICE_EXIT_STANDBY;
-        run_for(&w, 2000);
-        w.pev.in.renegotiate_request = 1;
-        run_for(&w, 2000);
-        w.evse.in.notice = SESS_NOTICE_RENEGOTIATE;
-        run_for(&w, 2000);
-        w.evse.in.notice = SESS_NOTICE_PAUSE;
-        assert_true(sw_run(&w, w.now + 60 * 1000, sw_both_ended));
-        assert_int_equal(w.evse.stop, SESS_STOP_PAUSED);
+        assert_true(iso20_tour(&w));
         printf("iso20-%s notifications, standby, renegotiation: %u messages valid\n", ac ? "ac" : "dc", c.sent);
         assert_int_equal(c.bad, 0);
         assert_int_equal(c.power_delivery, 8);
