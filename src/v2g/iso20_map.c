@@ -151,7 +151,7 @@ static void power_delivery_req(const sess_pev *p, struct iso20_PowerDeliveryReqT
     if (m->stop) return;
     struct iso20_EVPowerProfileType *e = &q->EVPowerProfile;
     q->has_EVPowerProfile = true;
-    e->TimeAnchor = m->now / 1000u;
+    e->TimeAnchor = p->cfg.clock_unix_s + m->now / 1000u;   /* Unix time, as the header's TimeStamp */
     if (p->dynamic) {
         e->choice = iso20_EVPowerProfileType_Dynamic_EVPPTControlMode;
     } else {

@@ -33,6 +33,9 @@ typedef struct {
     unsigned n;
     int stop_how, setup[2], nsetup;
     uint8_t deaf;   /* take the EVSEStatus out of the charge-loop responses: a car that never sees a notification */
+    uint8_t scheduled;   /* cut the ServiceDetailRes to the Scheduled parameter sets */
+    uint64_t pd_anchor, pd_stamp, se_anchor, se_stamp;   /* TimeAnchor and TimeStamp: PowerDeliveryReq(Start)'s
+                                                          * EVPowerProfile, ScheduleExchangeRes's first tuple */
 } seen;
 
 static seen S;
@@ -84,6 +87,17 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
         }
     }
     if (msg == ISO20_ROOT_SessionStopReq) S.stop_how = D.common.SessionStopReq.ChargingSession;
+    if (msg == ISO20_ROOT_PowerDeliveryReq && D.common.PowerDeliveryReq.has_EVPowerProfile) {
+        S.pd_anchor = D.common.PowerDeliveryReq.EVPowerProfile.TimeAnchor;
+        S.pd_stamp = D.common.PowerDeliveryReq.Header.TimeStamp;
+    }
+    const struct iso20_ScheduleExchangeResType *se = &D.common.ScheduleExchangeRes;
+    if (msg == ISO20_ROOT_ScheduleExchangeRes && se->choice == iso20_ScheduleExchangeResType_Scheduled_SEResControlMode) {
+        S.se_anchor = se->Scheduled_SEResControlMode.ScheduleTuple.array[0].ChargingSchedule.PowerSchedule.TimeAnchor;
+        S.se_stamp = se->Header.TimeStamp;
+    }
+    if (S.scheduled && msg == ISO20_ROOT_ServiceDetailRes)
+        assert_int_equal(aw_keep_sets(&D, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);
     if (msg == ISO20_ROOT_SessionSetupRes && S.nsetup < 2) S.setup[S.nsetup++] = D.common.SessionSetupRes.ResponseCode;
     return 1;
 }
@@ -327,6 +341,33 @@ static void deaf(int ac)
 }
 
 static void test_deaf_dc(void **state) { (void)state; deaf(0); }
+
+/* TimeStamp and the TimeAnchors in Unix time (the platform's clock_unix_s at now_ms 0 plus the engine's seconds):
+ * a Scheduled session renegotiated once; the anchors of the car's EVPowerProfile and of the charger's schedule
+ * equal the TimeStamp of their message, which is UNIX_T0 + the seconds since the start (the messages went out one
+ * step before they were seen). */
+static void anchors(int ac)
+{
+    setup_mode(ac);
+    S.scheduled = 1;   /* before the first step: ServiceDetailRes is still to come */
+    assert_true(sw_run(&W, 5 * 60 * 1000, flowing));
+    run_for(61 * 1000);   /* past a minute: the second schedule is anchored 61 s or more after the first */
+    uint64_t first = S.se_anchor;
+    W.pev.in.renegotiate_request = 1;
+    assert_true(sw_run(&W, W.now + 30 * 60 * 1000, done));
+    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    assert_false(W.pev.dynamic);
+    assert_true(first >= UNIX_T0 && S.se_anchor >= first + 61);
+    assert_true(S.se_anchor == S.se_stamp && S.pd_anchor == S.pd_stamp);
+    for (unsigned i = S.n; i-- > 0;)
+        if (S.ev[i].msg == ISO20_ROOT_ScheduleExchangeRes) {
+            assert_true(S.se_stamp == UNIX_T0 + (S.ev[i].at - SW_STEP_MS) / 1000u);
+            break;
+        }
+}
+
+static void test_anchors_dc(void **state) { (void)state; anchors(0); }
+static void test_anchors_ac(void **state) { (void)state; anchors(1); }
 static void test_deaf_ac(void **state) { (void)state; deaf(1); }
 
 int main(void)
@@ -339,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_standby_exit_dc),    cmocka_unit_test(test_standby_exit_ac),
         cmocka_unit_test(test_standby_car_dc),     cmocka_unit_test(test_standby_car_ac),
         cmocka_unit_test(test_deaf_dc),            cmocka_unit_test(test_deaf_ac),
+        cmocka_unit_test(test_anchors_dc),         cmocka_unit_test(test_anchors_ac),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
