@@ -10,7 +10,7 @@
 #include "iso20_tour.h"
 #include "rel_world.h"
 
-#define MAX_SNAPS 128
+#define MAX_SNAPS 96
 
 static sw_world W;
 static sess_evse evse_snap[MAX_SNAPS], evse_live;
