@@ -218,15 +218,6 @@ static void test_iso20_ac_sent(void **state)
     }
 }
 
-/* ISO-20 DC instead: the car and the charger's power stage. */
-static void dc_car(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
-{
-    (void)e, (void)b;
-    p->protos[0] = &sess_proto_iso20;
-    p->ac = 0;
-    phys_charger_default(c);
-}
-
 /* Every message of ISO-20 DC and AC sessions through the notifications, Standby and renegotiation by either side
  * (iso20_tour.h: 8 PowerDeliveryReq). */
 static void test_iso20_notice_sent(void **state)
@@ -235,7 +226,7 @@ static void test_iso20_notice_sent(void **state)
     static sw_world w;
     for (int ac = 0; ac < 2; ac++) {
         sent_check c = { .proto = ac ? NULL : &sess_proto_iso20 };
-        aw_setup(&w, 3, ac ? NULL : dc_car);
+        aw_setup(&w, 3, ac ? NULL : aw_dc_car);
         w.hook = check_sent;
         w.hook_ctx = &c;
         assert_true(iso20_tour(&w));

@@ -106,17 +106,7 @@ static void setup_mode(int ac)
 {
     memset(&S, 0, sizeof S);
     is_ac = ac;
-    if (ac) {
-        aw_setup(&W, 3, NULL);
-    } else {
-        sess_evse_config e;
-        sess_pev_config p;
-        phys_charger_config c;
-        phys_battery_config b;
-        sw_default_configs(&e, &p, &c, &b);
-        p.protos[0] = &sess_proto_iso20;
-        sw_init(&W, &e, &p, &c, &b);
-    }
+    aw_setup(&W, 3, ac ? NULL : aw_dc_car);
     W.evse.cfg.clock_unix_s = W.pev.cfg.clock_unix_s = UNIX_T0;
     W.hook = watch;
     sw_connect(&W);
@@ -178,38 +168,39 @@ static void charge_then(uint8_t notice)
     W.evse.in.notice = notice;
 }
 
-/* Terminate (a local stop of the charger's): PowerDelivery Stop next, then (DC) WeldingDetection, SessionStop
- * Terminate; the car's reason "EVSE shutdown", the charger's a normal end; the notice honoured (cleared). */
-static void terminate(int ac)
+/* Notification `notice` while charging: honoured (PowerDelivery Stop next, then (DC) WeldingDetection, SessionStop
+ * `how`), the car's and the charger's stop reasons, the notice cleared, the plant safe. */
+static void stopped(int ac, uint8_t notice, int n, int how, sess_stop_reason pev_stop, sess_stop_reason evse_stop)
 {
     setup_mode(ac);
-    charge_then(SESS_NOTICE_TERMINATE);
+    charge_then(notice);
     assert_true(sw_run(&W, W.now + 30 * 1000, done));
-    honoured(iso20_evseNotificationType_Terminate, ISO20_MSG_POWER_DELIVERY_STOP);
-    assert_int_equal(S.stop_how, iso20_chargingSessionType_Terminate);
-    assert_int_equal(W.pev.stop, SESS_STOP_EVSE_SHUTDOWN);
-    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    honoured(n, ISO20_MSG_POWER_DELIVERY_STOP);
+    assert_int_equal(S.stop_how, how);
+    assert_int_equal(W.pev.stop, pev_stop);
+    assert_int_equal(W.evse.stop, evse_stop);
     assert_int_equal(W.evse.in.notice, SESS_NOTICE_NONE);
-    assert_true(W.plant.battery.soc < W.plant.battery.cfg.target_soc);
     sc_plant_safe(&W.plant, 1);
+}
+
+/* Terminate (a local stop of the charger's): SessionStop Terminate; the car's reason "EVSE shutdown", the
+ * charger's a normal end, before the target. */
+static void terminate(int ac)
+{
+    stopped(ac, SESS_NOTICE_TERMINATE, iso20_evseNotificationType_Terminate, iso20_chargingSessionType_Terminate,
+            SESS_STOP_EVSE_SHUTDOWN, SESS_STOP_NORMAL);
+    assert_true(W.plant.battery.soc < W.plant.battery.cfg.target_soc);
 }
 
 static void test_terminate_dc(void **state) { (void)state; terminate(0); }
 static void test_terminate_ac(void **state) { (void)state; terminate(1); }
 
-/* Pause: PowerDelivery Stop next, SessionStop Pause, both ended "paused"; the car's next connection resumes the
- * session (OK_OldSessionJoined) and charges to the target, the notice cleared. */
+/* Pause: SessionStop Pause, both ended "paused"; the car's next connection resumes the session
+ * (OK_OldSessionJoined) and charges to the target. */
 static void pause_resume(int ac)
 {
-    setup_mode(ac);
-    charge_then(SESS_NOTICE_PAUSE);
-    assert_true(sw_run(&W, W.now + 30 * 1000, done));
-    honoured(iso20_evseNotificationType_Pause, ISO20_MSG_POWER_DELIVERY_STOP);
-    assert_int_equal(S.stop_how, iso20_chargingSessionType_Pause);
-    assert_int_equal(W.pev.stop, SESS_STOP_PAUSED);
-    assert_int_equal(W.evse.stop, SESS_STOP_PAUSED);
-    assert_int_equal(W.evse.in.notice, SESS_NOTICE_NONE);
-    sc_plant_safe(&W.plant, 1);
+    stopped(ac, SESS_NOTICE_PAUSE, iso20_evseNotificationType_Pause, iso20_chargingSessionType_Pause, SESS_STOP_PAUSED,
+            SESS_STOP_PAUSED);
     sw_connect(&W);
     assert_true(sw_run(&W, W.now + 30 * 60 * 1000, done));
     assert_int_equal(S.nsetup, 2);
