@@ -15,6 +15,7 @@
 
 #define UNIX_T0 1796601600u   /* 2026-12-07 00:00:00 UTC: the platform's Unix time at now_ms 0 */
 #define EV_MAX 8192
+#define INJECT_AT 30u   /* 3 s into the loop: current flows (AC: the on-board charger's ramp) */
 
 static sw_world W;
 static struct sess_iso20_doc D;
@@ -34,6 +35,10 @@ typedef struct {
     int stop_how, setup[2], nsetup;
     uint8_t deaf;   /* take the EVSEStatus out of the charge-loop responses: a car that never sees a notification */
     uint8_t scheduled;   /* cut the ServiceDetailRes to the Scheduled parameter sets */
+    int inject;          /* put this EVSENotification, NotificationMaxDelay 0, into the INJECT_AT-th charge-loop
+                          * response (a charger that is not ours); -1: none */
+    unsigned loop_res;   /* charge-loop responses so far */
+    float inject_a;      /* the charger's current then */
     uint64_t pd_anchor, pd_stamp, se_anchor, se_stamp;   /* TimeAnchor and TimeStamp: PowerDeliveryReq(Start)'s
                                                           * EVPowerProfile, ScheduleExchangeRes's first tuple */
 } seen;
@@ -78,6 +83,13 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
     *e = (event){ .at = w->now, .dir = dir, .msg = msg, .notice = -1 };
     bool *has;
     struct iso20_EVSEStatusType *st = status_of(&D, msg, &has);
+    if (st && msg != ISO20_ROOT_PowerDeliveryRes && ++S.loop_res == INJECT_AT && S.inject >= 0) {
+        *has = true;
+        st->EVSENotification = (enum iso20_evseNotificationType)S.inject;
+        st->NotificationMaxDelay = 0;
+        S.inject_a = w->plant.charger.i;
+        assert_int_equal(aw_encode(&D, buf, len), 0);
+    }
     if (st && *has) {
         e->notice = (int)st->EVSENotification;
         e->delay = st->NotificationMaxDelay;
@@ -105,6 +117,7 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
 static void setup_mode(int ac)
 {
     memset(&S, 0, sizeof S);
+    S.inject = -1;
     is_ac = ac;
     aw_setup(&W, 3, ac ? NULL : aw_dc_car);
     W.evse.cfg.clock_unix_s = W.pev.cfg.clock_unix_s = UNIX_T0;
@@ -333,6 +346,42 @@ static void deaf(int ac)
 
 static void test_deaf_dc(void **state) { (void)state; deaf(0); }
 
+/* Our car alone, against a charger whose notifications we write (NotificationMaxDelay 0: at once) into a
+ * charge-loop response while current flows: ScheduleRenegotiation and Pause are honoured with the next request, ExitStandby outside
+ * Standby, ServiceRenegotiation and MeteringConfirmation (not supported) leave the loop going on. */
+static void foreign(int ac)
+{
+    static const struct {
+        int n, next;
+    } cases[] = {
+        { iso20_evseNotificationType_ScheduleRenegotiation, ISO20_MSG_POWER_DELIVERY_RENEGOTIATE },
+        { iso20_evseNotificationType_Pause, ISO20_MSG_POWER_DELIVERY_STOP },
+        { iso20_evseNotificationType_ExitStandby, -1 },
+        { iso20_evseNotificationType_ServiceRenegotiation, -1 },
+        { iso20_evseNotificationType_MeteringConfirmation, -1 },
+    };
+    for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        setup_mode(ac);
+        S.inject = cases[k].n;
+        for (uint32_t end = W.now + 5 * 60 * 1000; S.loop_res < INJECT_AT && W.now < end;) sw_step(&W);
+        run_for(1000);
+        int i = first_notice(0, cases[k].n);
+        assert_true(i >= 0);
+        assert_int_equal(S.ev[i].delay, 0);
+        assert_true(S.inject_a > 5.0f);   /* while charging */
+        int next = -1;
+        for (unsigned j = (unsigned)i + 1; j < S.n && next < 0; j++)
+            if (S.ev[j].dir == SW_TO_EVSE) next = S.ev[j].msg;
+        assert_int_equal(next, cases[k].next >= 0 ? cases[k].next : loop_req());
+        assert_true(sw_run(&W, W.now + 30 * 60 * 1000, done));
+        assert_int_equal(W.pev.stop, cases[k].n == iso20_evseNotificationType_Pause ? SESS_STOP_PAUSED : SESS_STOP_NORMAL);
+        sc_plant_safe(&W.plant, 1);
+    }
+}
+
+static void test_foreign_dc(void **state) { (void)state; foreign(0); }
+static void test_foreign_ac(void **state) { (void)state; foreign(1); }
+
 /* TimeStamp and the TimeAnchors in Unix time (the platform's clock_unix_s at now_ms 0 plus the engine's seconds):
  * a Scheduled session renegotiated once; the anchors of the car's EVPowerProfile and of the charger's schedule
  * equal the TimeStamp of their message, which is UNIX_T0 + the seconds since the start (the messages went out one
@@ -372,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_standby_car_dc),     cmocka_unit_test(test_standby_car_ac),
         cmocka_unit_test(test_deaf_dc),            cmocka_unit_test(test_deaf_ac),
         cmocka_unit_test(test_anchors_dc),         cmocka_unit_test(test_anchors_ac),
+        cmocka_unit_test(test_foreign_dc),         cmocka_unit_test(test_foreign_ac),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
