@@ -171,15 +171,17 @@ int cmd_demo(int argc, char **argv)
     if (rc == OPT_HELP) return CCS_EXIT_OK;
     if (rc != OPT_RUN) return rc;
     setup(&d);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    d.t0_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    /* virtual 0 ms is now: ISO 15118-20's TimeStamp and TimeAnchors in Unix time */
+    d.evse.cfg.clock_unix_s = d.pev.cfg.clock_unix_s = (uint64_t)ts.tv_sec;
     if (d.pcap_path) {
         if (pcapng_open(&d.pcap, d.pcap_path) != 0) {
             LOG_E("demo: cannot write %s", d.pcap_path);
             return CCS_EXIT_FAIL;
         }
         d.have_pcap = 1;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        d.t0_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
     }
     int bridge_ok = 1;
     rc = d.bridge ? demo_chademo(&d, &bridge_ok) : demo_session(&d);

@@ -1,8 +1,10 @@
 /* The car's ISO 15118-2 Pause in `ccsplc pev`: the p key or --pause-after asks the engine for SessionStop(Pause)
  * (after PowerDelivery(stop) and WeldingDetection, as for any stop); then the connection is closed, the car waits
  * --resume-after (p: at once; space: it stays ended) and live_session does SDP again and reconnects: the
- * engine's SessionSetupReq carries the paused SessionID. DIN 70121 has no Pause. */
+ * engine's SessionSetupReq carries the paused SessionID. DIN 70121 has no Pause. The charger's p key asks an
+ * ISO 15118-20 car to pause (EVSENotification Pause). */
 #include <stdio.h>
+#include <string.h>
 
 #include "ccsplc/core/errors.h"
 #include "ccsplc/linux/log.h"
@@ -63,10 +65,23 @@ void live_pause_arm(live *l)
                           on_pause_after, l);
 }
 
+/* The charger's pause: ISO 15118-20 asks the car with EVSENotification Pause (the car stops, SessionStop Pause, and
+ * comes back with the SessionID); DIN 70121 and ISO 15118-2 have no such request. */
+static void evse_pause(live *l)
+{
+    sess_evse *e = l->car ? &l->car->evse : NULL;
+    if (!e || e->phase != SESS_RUNNING || !e->proto || strncmp(sess_proto_name(e->proto), "iso20", 5)) {
+        LOG_W("evse: only an ISO 15118-20 session can be paused by the charger (EVSENotification Pause)");
+        return;
+    }
+    LOG_I("evse: asking the car to pause (EVSENotification Pause)");
+    e->in.notice = SESS_NOTICE_PAUSE;
+}
+
 void live_pause_request(live *l)
 {
     if (l->o.role == LIVE_EVSE) {
-        LOG_W("evse: only the car can pause a session");
+        evse_pause(l);
     } else if (!has_pause(&l->o)) {
         LOG_W("pev: DIN 70121 has no Pause (ISO 15118-2 has: --proto iso2-dc or iso2-ac)");
     } else if (l->paused) {

@@ -1,13 +1,15 @@
 /* libFuzzer target: the session engines fed arbitrary V2GTP payloads in every state. Snapshots of both engines
  * are taken once, before each message of a whole in-process session of every rel_protos protocol (DIN, ISO-2 DC,
- * ISO-2 AC with the AC plant, ISO-20 DC, ISO-20 AC; tests/unit/sess_world.h, configured as rel_world.h does) and of
- * an ISO-2 DC session with Plug & Charge (on TLS, crypto hooks that accept what the fuzzer's bytes make them:
- * PaymentDetails, the signed AuthorizationReq's fragments and checks); byte 0 picks a
+ * ISO-2 AC with the AC plant, ISO-20 DC, ISO-20 AC; tests/unit/sess_world.h, configured as rel_world.h does; ISO-20
+ * also through Standby, renegotiation and the charger's notifications, iso20_tour.h), and of an ISO-2 DC session
+ * with Plug & Charge (on TLS, crypto hooks that accept what the fuzzer's bytes make them: PaymentDetails, the
+ * signed AuthorizationReq's fragments and checks); byte 0 picks a
  * snapshot (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0 gives the
  * payload type (type_of) and the virtual time that passes before it (timers run), the rest is the payload.
  * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
  * commands within limits. */
 #include "fuzz_util.h"
+#include "iso20_tour.h"
 #include "rel_world.h"
 
 #define MAX_SNAPS 96
@@ -116,6 +118,11 @@ static void take_snapshots(void)
         W.hook = snap_hook;
         sw_connect(&W);
         FUZZ_CHECK(sw_run(&W, 3600000, sw_both_ended) && W.evse.stop == SESS_STOP_NORMAL);
+        if (!strncmp(rel_protos[p], "iso20", 5)) {   /* Standby, renegotiation, the charger's notifications */
+            sw_init(&W, &ec, &pc, &cc, &bc);
+            W.hook = snap_hook;
+            FUZZ_CHECK(iso20_tour(&W));
+        }
     }
 #if CCS_PNC
     pnc_snapshots();

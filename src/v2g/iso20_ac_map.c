@@ -79,7 +79,7 @@ static void meter(const sess_evse *s, struct iso20_ac_MeterInfoType *m)
 }
 
 /* AC_ChargeLoopRes in the request's control mode: the power the car may draw (our limit at the nominal voltage),
- * the power flowing, the meter when asked; a stop request of ours as Terminate. */
+ * the power flowing, the meter when asked; our notification (a stop request of ours as Terminate). */
 static void charge_loop_res(const sess_evse *s, struct iso20_ac_AC_ChargeLoopResType *r)
 {
     const struct iso20_ac_AC_ChargeLoopReqType *q = &doc_of((sess_docs *)s->docs, 1)->ac.AC_ChargeLoopReq;
@@ -87,8 +87,7 @@ static void charge_loop_res(const sess_evse *s, struct iso20_ac_AC_ChargeLoopRes
     float present_w = s->in.present_a * s->in.present_v * (float)(s->ac_phases ? s->ac_phases : 3);
     r->has_MeterInfo = q->MeterInfoRequested;
     meter(s, &r->MeterInfo);
-    r->has_EVSEStatus = s->in.status != SESS_EVSE_OK;
-    r->EVSEStatus.EVSENotification = iso20_ac_evseNotificationType_Terminate;
+    ISO20_EVSE_STATUS(r, s, iso20_evse_notice(s));
     if (q->CLReqControlMode_choice == iso20_ac_AC_ChargeLoopReqType_Scheduled_AC_CLReqControlMode) {
         struct iso20_ac_Scheduled_AC_CLResControlModeType *c = &r->Scheduled_AC_CLResControlMode;
         r->CLResControlMode_choice = iso20_ac_AC_ChargeLoopResType_Scheduled_AC_CLResControlMode;

@@ -15,9 +15,9 @@ static const sess_state_info evse_states[ISO20_EVSE_NSTATES] = {
 #define R(state, req, next, fn) { ISO20_EVSE_##state, ISO20_ROOT_##req, ISO20_EVSE_##next, iso20_evse_##fn }
 #define PSTOP(state) { ISO20_EVSE_##state, ISO20_MSG_POWER_DELIVERY_STOP, ISO20_EVSE_SESSION_STOP, sess_dc_evse_power_stop }
 #define STOP(state) { ISO20_EVSE_##state, ISO20_ROOT_SessionStopReq, ISO20_EVSE_##state, iso20_evse_session_stop }
-#define LOOP(state) { ISO20_EVSE_##state, ISO20_AC(AC_ChargeLoopReq), ISO20_EVSE_CHARGE, sess_ac_evse_charge_loop }
-/* PowerDelivery(Stop) is accepted from the wait for PowerDelivery on, SessionStop from Authorization on; no
- * renegotiation, no Standby (no rows: FAILED_SequenceError). */
+#define LOOP(state) { ISO20_EVSE_##state, ISO20_AC(AC_ChargeLoopReq), ISO20_EVSE_CHARGE, iso20_evse_ac_loop }
+/* PowerDelivery(Stop) is accepted from the wait for PowerDelivery on, SessionStop from Authorization on; Standby and
+ * schedule renegotiation from the charge loop (ISO20_EVSE_NOTICE_ROWS). */
 static const sess_evse_row evse_rows[] = {
     R(SESSION_SETUP, SessionSetupReq, AUTH_SETUP, session_setup),
     R(AUTH_SETUP, AuthorizationSetupReq, AUTH, auth_setup),
@@ -33,6 +33,7 @@ static const sess_evse_row evse_rows[] = {
     PSTOP(POWER_DELIVERY), PSTOP(CHARGE_START), PSTOP(CHARGE),
     STOP(AUTH), STOP(SERVICE_DISCOVERY), STOP(SERVICE_SELECTION), STOP(CHARGE_PARAMETER), STOP(SCHEDULE),
     STOP(POWER_DELIVERY), STOP(SESSION_STOP),
+    ISO20_EVSE_NOTICE_ROWS(ISO20_AC(AC_ChargeLoopReq), iso20_evse_ac_loop, ISO20_EVSE_SESSION_STOP),
 };
 #endif
 
@@ -60,12 +61,13 @@ static const sess_pev_row pev_rows[] = {
       ONGOING, "ScheduleExchange"),
     P(POWER_START, ISO20_ROOT_PowerDeliveryReq, CHARGE_LOOP, sess_dc_pev_build_power_start, sess_dc_pev_on_power_start,
       MSG, 0, "PowerDelivery(start)"),
-    P(CHARGE_LOOP, ISO20_AC(AC_ChargeLoopReq), POWER_STOP, sess_ac_pev_build_charge_loop, sess_ac_pev_on_charge_loop,
+    P(CHARGE_LOOP, ISO20_AC(AC_ChargeLoopReq), POWER_STOP, sess_ac_pev_build_charge_loop, iso20_pev_on_ac_loop,
       SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS, 0, "AC_ChargeLoop"),
     P(POWER_STOP, ISO20_MSG_POWER_DELIVERY_STOP, SESSION_STOP, sess_dc_pev_build_power_stop, sess_dc_pev_on_power_stop,
       MSG, 0, "PowerDelivery(stop)"),
     P(SESSION_STOP, ISO20_ROOT_SessionStopReq, SESSION_STOP, iso20_pev_build_session_stop, iso20_pev_on_session_stop,
       MSG, 0, "SessionStop"),
+    ISO20_PEV_NOTICE_ROWS(ISO20_AC(AC_ChargeLoopReq), iso20_pev_on_ac_loop, "AC_ChargeLoop"),
 };
 #endif
 
@@ -73,6 +75,7 @@ const sess_proto sess_proto_iso20_ac = {
     .name = "iso20-ac", .codec = "iso20-common", .codec_dc = "iso20-ac", .msg_session_setup = ISO20_ROOT_SessionSetupReq,
     .ns = "urn:iso:std:iso:15118:-20:AC", .major = 1, .minor = 0,   /* SupportedAppProtocol */
     .decode_typed = iso20ac_decode_typed, .payload_type = iso20_payload_type, .stamp = iso20ac_stamp, .can_pause = 1,
+    .pev_next = iso20_pev_next,
     .service_payload = V2GTP_ISO20_AC,
     SESS_PROTO_GLUE(iso20ac) SESS_PROTO_TABLES(evse_states, evse_rows, pev_rows)
 };

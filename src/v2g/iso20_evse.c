@@ -234,7 +234,7 @@ int iso20_evse_schedule(sess_evse *s, uint32_t now)
     struct iso20_ScheduleTupleType *t = &r->Scheduled_SEResControlMode.ScheduleTuple.array[0];
     r->Scheduled_SEResControlMode.ScheduleTuple.count = 1;
     t->ScheduleTupleID = ISO20_SCHEDULE_TUPLE_ID;
-    t->ChargingSchedule.PowerSchedule.TimeAnchor = now / 1000u;   /* the header's clock */
+    t->ChargingSchedule.PowerSchedule.TimeAnchor = s->cfg.clock_unix_s + now / 1000u;   /* Unix time, as the header's */
     struct iso20_PowerScheduleEntryType *e = &t->ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.array[0];
     t->ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.count = 1;
     e->Duration = ISO20_SCHEDULE_S;
@@ -244,10 +244,11 @@ int iso20_evse_schedule(sess_evse *s, uint32_t now)
 }
 
 /* Terminate ends the session, Pause keeps the SessionID for the car's next SessionSetupReq; no service
- * renegotiation (ServiceRenegotiationSupported is false). */
+ * renegotiation (ServiceRenegotiationSupported is false). A Terminate or Pause notice of ours is honoured. */
 int iso20_evse_session_stop(sess_evse *s, uint32_t now)
 {
     (void)now;
+    if (s->in.notice == SESS_NOTICE_TERMINATE || s->in.notice == SESS_NOTICE_PAUSE) s->in.notice = SESS_NOTICE_NONE;
     enum iso20_chargingSessionType how = req(s)->SessionStopReq.ChargingSession;
     if (how == iso20_chargingSessionType_ServiceRenegotiation) {
         res(s)->SessionStopRes.ResponseCode = iso20_responseCodeType_FAILED_NoServiceRenegotiationSupported;

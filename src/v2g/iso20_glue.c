@@ -34,9 +34,14 @@ int iso20_msg_of(const void *doc)
 {
     const struct sess_iso20_doc *d = doc;
     if (d->payload_type == V2GTP_ISO20_DC) return d->dc.root ? ISO20_DC_BASE + d->dc.root : -1;
-    if (d->common.root == ISO20_ROOT_PowerDeliveryReq &&
-        d->common.PowerDeliveryReq.ChargeProgress == iso20_chargeProgressType_Stop)
-        return ISO20_MSG_POWER_DELIVERY_STOP;
+    if (d->common.root == ISO20_ROOT_PowerDeliveryReq) {
+        switch (d->common.PowerDeliveryReq.ChargeProgress) {
+        case iso20_chargeProgressType_Stop: return ISO20_MSG_POWER_DELIVERY_STOP;
+        case iso20_chargeProgressType_Standby: return ISO20_MSG_POWER_DELIVERY_STANDBY;
+        case iso20_chargeProgressType_ScheduleRenegotiation: return ISO20_MSG_POWER_DELIVERY_RENEGOTIATE;
+        default: break;
+        }
+    }
     return d->common.root ? d->common.root : -1;
 }
 
@@ -49,7 +54,8 @@ const char *iso20_msg_name(int msg)
         N(PowerDelivery), N(ScheduleExchange), N(ServiceDetail), N(ServiceDiscovery), N(ServiceSelection),
         N(SessionSetup), N(SessionStop), N(VehicleCheckIn), N(VehicleCheckOut),
         D(DC_CableCheck), D(DC_ChargeLoop), D(DC_ChargeParameterDiscovery), D(DC_PreCharge), D(DC_WeldingDetection),
-        [ISO20_MSG_POWER_DELIVERY_STOP] = "PowerDeliveryReq",
+        [ISO20_MSG_POWER_DELIVERY_STOP] = "PowerDeliveryReq", [ISO20_MSG_POWER_DELIVERY_STANDBY] = "PowerDeliveryReq",
+        [ISO20_MSG_POWER_DELIVERY_RENEGOTIATE] = "PowerDeliveryReq",
     };
 #undef N
 #undef D
@@ -68,7 +74,7 @@ static const uint8_t requests[] = {
 
 int iso20_response_of(int req)
 {
-    if (req == ISO20_MSG_POWER_DELIVERY_STOP) return ISO20_ROOT_PowerDeliveryRes;
+    if (ISO20_IS_POWER_DELIVERY_PSEUDO(req)) return ISO20_ROOT_PowerDeliveryRes;
     for (size_t i = 0; i < sizeof requests; i++)
         if (requests[i] == req) return req + 1;
     return -1;
@@ -101,7 +107,7 @@ void iso20_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
     struct sess_iso20_doc *d = doc;
     memset(d, 0, sizeof *d);
     if (sid_len > sizeof common_header(d)->SessionID.bytes) sid_len = sizeof common_header(d)->SessionID.bytes;
-    if (msg == ISO20_MSG_POWER_DELIVERY_STOP) msg = ISO20_ROOT_PowerDeliveryReq;
+    if (ISO20_IS_POWER_DELIVERY_PSEUDO(msg)) msg = ISO20_ROOT_PowerDeliveryReq;
     if (msg > ISO20_DC_BASE) {
         d->payload_type = V2GTP_ISO20_DC;
         d->dc.root = (uint16_t)(msg - ISO20_DC_BASE);

@@ -8,10 +8,15 @@
 #include "sess_internal.h"
 
 /* Message ids: CommonMessages roots as they are (ISO20_ROOT_*), DC roots moved up by ISO20_DC_BASE (the two
- * codecs number their roots independently), and a pseudo id for PowerDeliveryReq(Stop). */
+ * codecs number their roots independently), and pseudo ids for PowerDeliveryReq with ChargeProgress Stop, Standby
+ * and ScheduleRenegotiation (Start is the root's own). */
 #define ISO20_DC_BASE 64
 #define ISO20_DC(root) (ISO20_DC_BASE + ISO20_DC_ROOT_##root)
 #define ISO20_MSG_POWER_DELIVERY_STOP 120
+#define ISO20_MSG_POWER_DELIVERY_STANDBY 121
+#define ISO20_MSG_POWER_DELIVERY_RENEGOTIATE 122
+#define ISO20_IS_POWER_DELIVERY_PSEUDO(msg) \
+    ((msg) >= ISO20_MSG_POWER_DELIVERY_STOP && (msg) <= ISO20_MSG_POWER_DELIVERY_RENEGOTIATE)
 
 #define ISO20_SERVICE_DC 2          /* ServiceID of DC charging (ISO 15118-20: 1 AC, 2 DC, 5 AC_BPT, 6 DC_BPT) */
 #define ISO20_SERVICE_AC 1
@@ -40,12 +45,14 @@
 #define ISO20_AC_ASSUMED_V 230.0f   /* the car's nominal voltage when a charger gave none (IEC 60038) */
 
 /* Charger states, each named by the request it waits for; CHARGE_START waits for the first DC_ChargeLoopReq
- * (60 s after PowerDeliveryRes), CHARGE for the next (0.5 s after DC_ChargeLoopRes). */
+ * (60 s after PowerDeliveryRes), CHARGE for the next (0.5 s after DC_ChargeLoopRes); STANDBY_START and STANDBY the
+ * same for the car's charge loop in Standby; RESCHEDULE: ScheduleExchange of a renegotiation, RESUME: then
+ * PowerDelivery Start (iso20_notice_*.c). */
 enum {
     ISO20_EVSE_SESSION_SETUP, ISO20_EVSE_AUTH_SETUP, ISO20_EVSE_AUTH, ISO20_EVSE_SERVICE_DISCOVERY,
     ISO20_EVSE_SERVICE_SELECTION, ISO20_EVSE_CHARGE_PARAMETER, ISO20_EVSE_SCHEDULE, ISO20_EVSE_CABLE_CHECK,
     ISO20_EVSE_PRECHARGE, ISO20_EVSE_CHARGE_START, ISO20_EVSE_CHARGE, ISO20_EVSE_WELDING, ISO20_EVSE_SESSION_STOP,
-    ISO20_EVSE_NSTATES
+    ISO20_EVSE_STANDBY_START, ISO20_EVSE_STANDBY, ISO20_EVSE_RESCHEDULE, ISO20_EVSE_RESUME, ISO20_EVSE_NSTATES
 };
 /* The charger's states both ISO-20 services have, each waiting at most V2G_SECC_Sequence_Timeout (the charge loop
  * its own); mode ("AC" / "DC") names the service's messages. The service adds its other states. */
@@ -59,15 +66,52 @@ enum {
     [ISO20_EVSE_SCHEDULE] = { "WaitScheduleExchange", SESS_SECC_SEQUENCE_TIMEOUT_MS },                         \
     [ISO20_EVSE_CHARGE_START] = { "Wait" mode "_ChargeLoop", SESS_SECC_SEQUENCE_TIMEOUT_MS },                  \
     [ISO20_EVSE_CHARGE] = { "Wait" mode "_ChargeLoop", SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS },          \
-    [ISO20_EVSE_SESSION_STOP] = { "WaitSessionStop", SESS_SECC_SEQUENCE_TIMEOUT_MS }
+    [ISO20_EVSE_SESSION_STOP] = { "WaitSessionStop", SESS_SECC_SEQUENCE_TIMEOUT_MS },                          \
+    [ISO20_EVSE_STANDBY_START] = { "Wait" mode "_ChargeLoop(standby)", SESS_SECC_SEQUENCE_TIMEOUT_MS },        \
+    [ISO20_EVSE_STANDBY] = { "Wait" mode "_ChargeLoop(standby)", SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS }, \
+    [ISO20_EVSE_RESCHEDULE] = { "WaitScheduleExchange(renegotiation)", SESS_SECC_SEQUENCE_TIMEOUT_MS },        \
+    [ISO20_EVSE_RESUME] = { "WaitPowerDelivery(renegotiated)", SESS_SECC_SEQUENCE_TIMEOUT_MS }
+
+/* The charger's rows of Standby and schedule renegotiation, which both services share (iso20_notice_evse.c): from
+ * the charge loop PowerDelivery Standby -> STANDBY_START, STANDBY (the loop goes on without energy; PowerDelivery
+ * Start back, Stop to stop_next) and PowerDelivery ScheduleRenegotiation -> RESCHEDULE -> ScheduleExchange ->
+ * RESUME -> PowerDelivery Start -> the charge loop. loop_req, loop_fn: the service's charge-loop request and step. */
+#define ISO20_EVSE_STANDBY_ROWS_(state, loop_req, loop_fn, stop_next)                                             \
+    { ISO20_EVSE_##state, loop_req, ISO20_EVSE_STANDBY, loop_fn },                                                \
+    { ISO20_EVSE_##state, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, iso20_evse_exit_standby },        \
+    { ISO20_EVSE_##state, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop }
+#define ISO20_EVSE_NOTICE_ROWS(loop_req, loop_fn, stop_next)                                                      \
+    { ISO20_EVSE_CHARGE_START, ISO20_MSG_POWER_DELIVERY_STANDBY, ISO20_EVSE_STANDBY_START, iso20_evse_standby },  \
+    { ISO20_EVSE_CHARGE, ISO20_MSG_POWER_DELIVERY_STANDBY, ISO20_EVSE_STANDBY_START, iso20_evse_standby },        \
+    { ISO20_EVSE_CHARGE_START, ISO20_MSG_POWER_DELIVERY_RENEGOTIATE, ISO20_EVSE_RESCHEDULE, iso20_evse_renegotiate }, \
+    { ISO20_EVSE_CHARGE, ISO20_MSG_POWER_DELIVERY_RENEGOTIATE, ISO20_EVSE_RESCHEDULE, iso20_evse_renegotiate },   \
+    ISO20_EVSE_STANDBY_ROWS_(STANDBY_START, loop_req, loop_fn, stop_next),                                        \
+    ISO20_EVSE_STANDBY_ROWS_(STANDBY, loop_req, loop_fn, stop_next),                                              \
+    { ISO20_EVSE_RESCHEDULE, ISO20_ROOT_ScheduleExchangeReq, ISO20_EVSE_RESUME, iso20_evse_schedule },            \
+    { ISO20_EVSE_RESUME, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, sess_dc_evse_power_start },        \
+    { ISO20_EVSE_RESUME, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop }
 
 /* Car states (rows of the PEV table). */
 enum {
     ISO20_PEV_SESSION_SETUP, ISO20_PEV_AUTH_SETUP, ISO20_PEV_AUTH, ISO20_PEV_SERVICE_DISCOVERY,
     ISO20_PEV_SERVICE_DETAIL, ISO20_PEV_SERVICE_SELECTION, ISO20_PEV_CHARGE_PARAMETER, ISO20_PEV_SCHEDULE,
     ISO20_PEV_CABLE_CHECK, ISO20_PEV_PRECHARGE, ISO20_PEV_POWER_START, ISO20_PEV_CHARGE_LOOP, ISO20_PEV_POWER_STOP,
-    ISO20_PEV_WELDING, ISO20_PEV_SESSION_STOP
+    ISO20_PEV_WELDING, ISO20_PEV_SESSION_STOP, ISO20_PEV_POWER_STANDBY, ISO20_PEV_STANDBY, ISO20_PEV_POWER_RENEGOTIATE,
+    ISO20_PEV_RESCHEDULE
 };
+/* The car's rows of Standby and schedule renegotiation, both services (iso20_notice_pev.c): which one follows the
+ * charge loop is iso20_pev_next's choice. loop_req, loop_handle, loop_name: the service's charge-loop request, its
+ * response handler (the notification honoured) and name. */
+#define ISO20_PEV_NOTICE_ROWS(loop_req, loop_handle, loop_name)                                                    \
+    { ISO20_PEV_POWER_STANDBY, ISO20_MSG_POWER_DELIVERY_STANDBY, ISO20_PEV_STANDBY, iso20_pev_build_power_progress, \
+      sess_dc_pev_on_power_start, SESS_EVCC_MSG_TIMEOUT_MS, 0, "PowerDelivery(standby)" },                         \
+    { ISO20_PEV_STANDBY, loop_req, ISO20_PEV_POWER_START, iso20_pev_build_standby, loop_handle,                    \
+      SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS, 0, loop_name "(standby)" },                                            \
+    { ISO20_PEV_POWER_RENEGOTIATE, ISO20_MSG_POWER_DELIVERY_RENEGOTIATE, ISO20_PEV_RESCHEDULE,                      \
+      iso20_pev_build_power_progress, sess_dc_pev_on_power_start, SESS_EVCC_MSG_TIMEOUT_MS, 0,                      \
+      "PowerDelivery(renegotiate)" },                                                                              \
+    { ISO20_PEV_RESCHEDULE, ISO20_ROOT_ScheduleExchangeReq, ISO20_PEV_POWER_START, iso20_pev_build_schedule,        \
+      iso20_pev_on_schedule, SESS_EVCC_MSG_TIMEOUT_MS, SESS_EVCC_ONGOING_TIMEOUT_MS, "ScheduleExchange(renegotiation)" }
 
 /* The two halves of a sess_docs member. */
 #define ISO20_COMMON(doc) (&((struct sess_iso20_doc *)(doc))->common)
@@ -83,6 +127,15 @@ enum {
         (q)->DisplayParameters.TargetSOC = (p)->cfg.full_soc;                                                \
         (q)->DisplayParameters.has_ChargingComplete = true;                                                  \
         (q)->DisplayParameters.ChargingComplete = (p)->in.charge_complete;                                   \
+    } while (0)
+
+/* The EVSEStatus of a charger's response r (each codec has its own type of the same fields): notification n (an
+ * evseNotificationType value; -1: no status) with our NotificationMaxDelay. */
+#define ISO20_EVSE_STATUS(r, s, n)                                                                           \
+    do {                                                                                                     \
+        (r)->has_EVSEStatus = (n) >= 0;                                                                      \
+        (r)->EVSEStatus.EVSENotification = (n) >= 0 ? (n) : 0;                                               \
+        (r)->EVSEStatus.NotificationMaxDelay = (s)->cfg.notice_delay_s;                                      \
     } while (0)
 
 /* RationalNumber (Value x 10^Exponent) <-> float, for both codecs' identical RationalNumberType
@@ -105,10 +158,19 @@ void iso20_stamp(void *doc, uint64_t unix_s);
 
 /* EVSE (iso20_evse*.c). */
 int iso20_evse_fault(sess_evse *s);
+/* The EVSENotification (the codecs' shared evseNotificationType value) of the charger's charge-loop response now,
+ * -1 for none (iso20_notice_evse.c). */
+int iso20_evse_notice(const sess_evse *s);
+/* Standby, renegotiation and the charge loops with the NotificationMaxDelay watch (iso20_notice_evse.c). */
+sess_evse_step iso20_evse_standby, iso20_evse_exit_standby, iso20_evse_renegotiate, iso20_evse_dc_loop,
+    iso20_evse_ac_loop;
 sess_evse_step iso20_evse_session_setup, iso20_evse_auth_setup, iso20_evse_auth, iso20_evse_service_discovery,
     iso20_evse_service_detail, iso20_evse_service_selection, iso20_evse_schedule, iso20_evse_session_stop;
 
-/* PEV (iso20_pev*.c). */
+/* PEV (iso20_pev*.c). The charge loops honouring the charger's notifications, Standby and renegotiation
+ * (iso20_notice_pev.c); iso20_pev_next: the state after the charge loop. */
+sess_pev_step iso20_pev_on_dc_loop, iso20_pev_on_ac_loop, iso20_pev_build_standby, iso20_pev_build_power_progress;
+uint8_t iso20_pev_next(const sess_pev *p, const sess_pev_row *row);
 int iso20_pev_check(sess_pev *p, int code);
 int iso20_code_class(int code);
 uint32_t iso20_pev_time_to_full_s(const sess_pev *p);

@@ -78,7 +78,7 @@ static void meter(const sess_evse *s, struct iso20_dc_MeterInfoType *m)
 }
 
 /* DC_ChargeLoopRes in the request's control mode (Scheduled unless Dynamic): our present values, maxima, meter;
- * a stop request of ours as Terminate. */
+ * our notification (a stop request of ours as Terminate). */
 static void charge_loop_res(const sess_evse *s, struct iso20_dc_DC_ChargeLoopResType *r, const sess_dc *m)
 {
     const struct iso20_dc_DC_ChargeLoopReqType *q = &doc_of(s->docs, 1)->dc.DC_ChargeLoopReq;
@@ -101,8 +101,7 @@ static void charge_loop_res(const sess_evse *s, struct iso20_dc_DC_ChargeLoopRes
         RN(&c->EVSEMaximumChargeCurrent, s->cfg.max_a);
         RN(&c->EVSEMaximumVoltage, s->cfg.max_v);
     }
-    r->has_EVSEStatus = s->in.status != SESS_EVSE_OK;   /* a stop request */
-    r->EVSEStatus.EVSENotification = iso20_dc_evseNotificationType_Terminate;
+    ISO20_EVSE_STATUS(r, s, iso20_evse_notice(s));   /* a stop request, Pause, ScheduleRenegotiation, ExitStandby */
     r->EVSECurrentLimitAchieved = m->hit.current;
     r->EVSEVoltageLimitAchieved = m->hit.voltage;
     r->EVSEPowerLimitAchieved = m->hit.power;
@@ -113,8 +112,8 @@ void iso20_evse_dc_out(sess_evse *s, const sess_dc *m)
     struct sess_iso20_doc *d = doc_of(s->docs, 0);
     struct iso20_dc_DC_CPDResEnergyTransferModeType *c = &d->dc.DC_ChargeParameterDiscoveryRes.DC_CPDResEnergyTransferMode;
     if (d->payload_type != V2GTP_ISO20_DC) {   /* PowerDeliveryRes: a stop request of ours as Terminate */
-        d->common.PowerDeliveryRes.has_EVSEStatus = !m->ev_ongoing && s->in.status != SESS_EVSE_OK;
-        d->common.PowerDeliveryRes.EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
+        int terminate = !m->ev_ongoing && iso20_evse_notice(s) == iso20_evseNotificationType_Terminate;
+        ISO20_EVSE_STATUS(&d->common.PowerDeliveryRes, s, terminate ? iso20_evseNotificationType_Terminate : -1);
     }
     switch (d->payload_type == V2GTP_ISO20_DC ? d->dc.root : -1) {
     case ISO20_DC_ROOT_DC_ChargeParameterDiscoveryRes:
@@ -152,7 +151,7 @@ static void power_delivery_req(const sess_pev *p, struct iso20_PowerDeliveryReqT
     if (m->stop) return;
     struct iso20_EVPowerProfileType *e = &q->EVPowerProfile;
     q->has_EVPowerProfile = true;
-    e->TimeAnchor = m->now / 1000u;
+    e->TimeAnchor = p->cfg.clock_unix_s + m->now / 1000u;   /* Unix time, as the header's TimeStamp */
     if (p->dynamic) {
         e->choice = iso20_EVPowerProfileType_Dynamic_EVPPTControlMode;
     } else {

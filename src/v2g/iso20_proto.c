@@ -17,8 +17,7 @@ static const sess_state_info evse_states[ISO20_EVSE_NSTATES] = {
 #define PSTOP(state) { ISO20_EVSE_##state, ISO20_MSG_POWER_DELIVERY_STOP, ISO20_EVSE_WELDING, sess_dc_evse_power_stop }
 #define STOP(state) { ISO20_EVSE_##state, ISO20_ROOT_SessionStopReq, ISO20_EVSE_##state, iso20_evse_session_stop }
 /* PowerDelivery(Stop) is accepted from PreCharge on (a car may end without charging), SessionStop from
- * Authorization on. No renegotiation, no Standby: PowerDelivery ScheduleRenegotiation/Standby are
- * FAILED_SequenceError (they have no row). */
+ * Authorization on; Standby and schedule renegotiation from the charge loop (ISO20_EVSE_NOTICE_ROWS). */
 static const sess_evse_row evse_rows[] = {
     R(SESSION_SETUP, SessionSetupReq, AUTH_SETUP, session_setup),
     R(AUTH_SETUP, AuthorizationSetupReq, AUTH, auth_setup),
@@ -31,12 +30,13 @@ static const sess_evse_row evse_rows[] = {
     D(CABLE_CHECK, DC_CableCheckReq, PRECHARGE, cable_check),
     D(PRECHARGE, DC_PreChargeReq, PRECHARGE, precharge),
     { ISO20_EVSE_PRECHARGE, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, sess_dc_evse_power_start },
-    D(CHARGE_START, DC_ChargeLoopReq, CHARGE, current_demand),
-    D(CHARGE, DC_ChargeLoopReq, CHARGE, current_demand),
+    { ISO20_EVSE_CHARGE_START, ISO20_DC(DC_ChargeLoopReq), ISO20_EVSE_CHARGE, iso20_evse_dc_loop },
+    { ISO20_EVSE_CHARGE, ISO20_DC(DC_ChargeLoopReq), ISO20_EVSE_CHARGE, iso20_evse_dc_loop },
     D(WELDING, DC_WeldingDetectionReq, WELDING, welding),
     PSTOP(PRECHARGE), PSTOP(CHARGE_START), PSTOP(CHARGE),
     STOP(AUTH), STOP(SERVICE_DISCOVERY), STOP(SERVICE_SELECTION), STOP(CHARGE_PARAMETER), STOP(SCHEDULE),
     STOP(CABLE_CHECK), STOP(PRECHARGE), STOP(WELDING), STOP(SESSION_STOP),
+    ISO20_EVSE_NOTICE_ROWS(ISO20_DC(DC_ChargeLoopReq), iso20_evse_dc_loop, ISO20_EVSE_WELDING),
 };
 #endif
 
@@ -72,12 +72,13 @@ static const sess_pev_row pev_rows[] = {
       "DC_PreCharge"),
     D_PEV(POWER_START, ISO20_ROOT_PowerDeliveryReq, CHARGE_LOOP, power_start, MSG, 0,
       "PowerDelivery(start)"),
-    D_PEV(CHARGE_LOOP, ISO20_DC(DC_ChargeLoopReq), POWER_STOP, current_demand,
-      SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS, 0, "DC_ChargeLoop"),
+    { ISO20_PEV_CHARGE_LOOP, ISO20_DC(DC_ChargeLoopReq), ISO20_PEV_POWER_STOP, sess_dc_pev_build_current_demand,
+      iso20_pev_on_dc_loop, SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS, 0, "DC_ChargeLoop" },
     D_PEV(POWER_STOP, ISO20_MSG_POWER_DELIVERY_STOP, WELDING, power_stop, MSG, 0, "PowerDelivery(stop)"),
     D_PEV(WELDING, ISO20_DC(DC_WeldingDetectionReq), SESSION_STOP, welding, MSG, SESS_PEV_CURRENT_DROP_MS,
       "DC_WeldingDetection"),
     P(SESSION_STOP, ISO20_ROOT_SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
+    ISO20_PEV_NOTICE_ROWS(ISO20_DC(DC_ChargeLoopReq), iso20_pev_on_dc_loop, "DC_ChargeLoop"),
 };
 #endif
 
@@ -85,6 +86,7 @@ const sess_proto sess_proto_iso20 = {
     .name = "iso20", .codec = "iso20-common", .codec_dc = "iso20-dc", .msg_session_setup = ISO20_ROOT_SessionSetupReq,
     .ns = "urn:iso:std:iso:15118:-20:DC", .major = 1, .minor = 0,   /* SupportedAppProtocol */
     .decode_typed = iso20_glue_decode_typed, .payload_type = iso20_payload_type, .stamp = iso20_stamp, .can_pause = 1,
+    .pev_next = iso20_pev_next,
     .service_payload = V2GTP_ISO20_DC,
     SESS_PROTO_GLUE(iso20) SESS_PROTO_TABLES(evse_states, evse_rows, pev_rows)
 };

@@ -3,7 +3,8 @@
 # sequence of whole sessions over loopback TCP and in memory, the final SoC and energy against the models (the
 # battery of phys_battery_default: 96 cells, 4.20 V at 100 %, 0.1 ohm, 125 A; for AC the mains, 3 x 230 V, through
 # the car's on-board charger: 16 A per phase, the efficiency the summary prints), and the V2GTP payload types in
-# the pcap: SupportedAppProtocol 0x8001, common messages 0x8002, DC messages 0x8004, AC messages 0x8003.
+# the pcap: SupportedAppProtocol 0x8001, common messages 0x8002, DC messages 0x8004, AC messages 0x8003; the
+# headers' TimeStamp in Unix time.
 set -euo pipefail
 : "${CCSPLC:?path of the ccsplc binary}"
 out=$(mktemp -d)
@@ -31,9 +32,25 @@ run() {   # $1: iso20-dc|iso20-ac, $2: what the summary names, $3: log, $4: pcap
     demo_expect_normal "$log"
 }
 
+# TimeStamp in Unix time: the demo's virtual 0 ms is the wall clock at its start and the session's first message
+# goes out a few virtual seconds later (SLAC, SDP: 2-3 s), so its stamp lies between the wall clock before the run
+# and a minute after it ends; no stamp is older than the one before.
+check_unix_stamps() {   # $1: pcap, $2: Unix time before the run, $3: after
+    local stamps
+    stamps=$("$CCSPLC" decode --json "$1" 2>/dev/null | grep -o '"TimeStamp":"[0-9]*"' | grep -o '[0-9]*') || true
+    [ -n "$stamps" ] || { echo "FAIL: no TimeStamp decoded"; exit 1; }
+    local first
+    first=$(head -1 <<<"$stamps")
+    [ "$first" -ge "$2" ] && [ "$first" -le "$(($3 + 60))" ] ||
+        { echo "FAIL: TimeStamp $first not Unix time of $2..$3 (+60 s)"; exit 1; }
+    sort -n -c <<<"$stamps" || { echo "FAIL: TimeStamps go back"; exit 1; }
+}
+
 for mode in tcp mem; do
     opt=(); [ $mode = mem ] && opt=(--mem)
+    t0=$(date +%s)
     run iso20-dc iso20 "$out/dc-$mode.log" "$out/dc-$mode.pcapng" "${opt[@]}"
+    check_unix_stamps "$out/dc-$mode.pcapng" "$t0" "$(date +%s)"
     demo_expect_sequence "$out/dc-$mode.log" "$dc"
     demo_check_energy "$out/dc-$mode.log" $cap_kwh $soc0 $target "$((125 * 4032 / 10))" 1 125
     demo_check_first_current "$out/dc-$mode.log" DC_ChargeLoopRes

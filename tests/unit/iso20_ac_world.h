@@ -25,6 +25,15 @@ static inline void aw_setup(sw_world *w, int phases, aw_tweak tweak)
     sw_init(w, &e, &p, &c, &b);
 }
 
+/* aw_setup's tweak for ISO-20 DC instead: the car and the charger's power stage (the default charger offers both). */
+static inline void aw_dc_car(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)e, (void)b;
+    p->protos[0] = &sess_proto_iso20;
+    p->ac = 0;
+    phys_charger_default(c);
+}
+
 /* A V2GTP message decoded with the ISO-20 AC protocol's codec for its payload type: its message id, or -1. */
 static inline int aw_msg_of(const uint8_t *buf, size_t len, struct sess_iso20_doc *d)
 {

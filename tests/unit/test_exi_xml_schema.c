@@ -18,6 +18,7 @@
 #include "ccsplc/tools/exi_text.h"
 #include "corpus.h"
 #include "iso20_ac_world.h"
+#include "iso20_tour.h"
 #include "testutil.h"
 
 static const struct {
@@ -161,8 +162,9 @@ CORPUS_FILE_TESTS(check_line)
 
 /* Every message of an in-process ISO-20 AC session through check_exi, by the codec its payload type names. */
 typedef struct {
-    unsigned sent, ac, bad;
+    unsigned sent, ac, bad, power_delivery;
     int scheduled;   /* the charger's ServiceDetailRes cut to the Scheduled sets (after its check) */
+    const sess_proto *proto;   /* NULL: ISO-20 AC */
 } sent_check;
 
 static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
@@ -172,7 +174,8 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
     v2gtp_msg m;
     const char *note = NULL, *why = NULL;
     const char *codec = v2gtp_parse(buf, *len, SESS_TX_CAP, &m) ? NULL
-                        : m.payload_type == V2GTP_EXI ? "app" : sess_codec_name(&sess_proto_iso20_ac, m.payload_type);
+                        : m.payload_type == V2GTP_EXI ? "app"
+                        : sess_codec_name(c->proto ? c->proto : &sess_proto_iso20_ac, m.payload_type);
     if (!codec) why = "no codec for its payload type";
     else why = check_exi(codec, m.payload, (long)m.payload_len, &note);
     if (why || note) {
@@ -182,7 +185,9 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
     }
     c->sent++;
     c->ac += codec && !strcmp(codec, "iso20-ac");
-    if (c->scheduled && aw_msg_of(buf, *len, &d) == ISO20_ROOT_ServiceDetailRes)
+    int msg = aw_msg_of(buf, *len, &d);
+    c->power_delivery += msg == ISO20_ROOT_PowerDeliveryReq || ISO20_IS_POWER_DELIVERY_PSEUDO(msg);
+    if (c->scheduled && msg == ISO20_ROOT_ServiceDetailRes)
         assert_int_equal(aw_keep_sets(&d, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);
     return 1;
 }
@@ -213,6 +218,24 @@ static void test_iso20_ac_sent(void **state)
     }
 }
 
+/* Every message of ISO-20 DC and AC sessions through the notifications, Standby and renegotiation by either side
+ * (iso20_tour.h: 8 PowerDeliveryReq). */
+static void test_iso20_notice_sent(void **state)
+{
+    (void)state;
+    static sw_world w;
+    for (int ac = 0; ac < 2; ac++) {
+        sent_check c = { .proto = ac ? NULL : &sess_proto_iso20 };
+        aw_setup(&w, 3, ac ? NULL : aw_dc_car);
+        w.hook = check_sent;
+        w.hook_ctx = &c;
+        assert_true(iso20_tour(&w));
+        printf("iso20-%s notifications, standby, renegotiation: %u messages valid\n", ac ? "ac" : "dc", c.sent);
+        assert_int_equal(c.bad, 0);
+        assert_int_equal(c.power_delivery, 8);
+    }
+}
+
 static int done(void **state)
 {
     (void)state;
@@ -226,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CORPUS_UNIT_TESTS,
         cmocka_unit_test(test_iso20_ac_sent),
+        cmocka_unit_test(test_iso20_notice_sent),
     };
     xmlInitParser();
     return cmocka_run_group_tests(tests, NULL, done);

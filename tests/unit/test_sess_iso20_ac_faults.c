@@ -4,7 +4,9 @@
  * when (at once / exactly the request's V2G_EVCC_Msg_Timeout: 2 s, 0.5 s in the AC_ChargeLoop), the plant safe;
  * the car silent or dropping TCP at each stage -> the charger safe after V2G_SECC_Sequence_Timeout (60 s, 0.5 s in
  * the charge loop) / at once. Tampered responses are re-encoded with the codec of their payload type (0x8002
- * common, 0x8003 AC). Virtual clock; the safe state itself is asserted. */
+ * common, 0x8003 AC). A third mode has the car renegotiate its schedule and then go into Standby: the faults at
+ * PowerDelivery ScheduleRenegotiation, the second ScheduleExchange and PowerDelivery Start, PowerDelivery Standby
+ * and the loop in Standby. Virtual clock; the safe state itself is asserted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +22,7 @@
 #define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
 #define LOOP_MSG SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS
 #define LOOP_SEQ SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS
-enum { THREE = 1, SINGLE = 2 };
+enum { THREE = 1, SINGLE = 2, NOTICE = 4 };
 
 /* The stages in order (Table 215 / 216 timeouts); the loop hit at its 5th cycle, current flowing. */
 static const sf_stage stages[] = {
@@ -35,6 +37,14 @@ static const sf_stage stages[] = {
     { ISO20_ROOT_PowerDeliveryReq, 1, MSG, SEQ, 1, THREE | SINGLE },
     { ISO20_AC(AC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, THREE | SINGLE },
     { ISO20_MSG_POWER_DELIVERY_STOP, 0, MSG, LOOP_SEQ, 1, THREE | SINGLE },
+    /* NOTICE (three-phase): the car renegotiating after its first AC_ChargeLoopRes, then in Standby
+     * (iso20_notice_pev.c); a Terminate in PowerDeliveryRes(Start) is the first modes' case; the loop's 5th cycle
+     * is in Standby. */
+    { ISO20_MSG_POWER_DELIVERY_RENEGOTIATE, 1, MSG, LOOP_SEQ, 1, NOTICE },
+    { ISO20_ROOT_ScheduleExchangeReq, 0, MSG, SEQ, 2, NOTICE },
+    { ISO20_ROOT_PowerDeliveryReq, 0, MSG, SEQ, 2, NOTICE },
+    { ISO20_MSG_POWER_DELIVERY_STANDBY, 1, MSG, LOOP_SEQ, 1, NOTICE },
+    { ISO20_AC(AC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, NOTICE },
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])
 
@@ -69,31 +79,39 @@ static void short_charge(sess_evse_config *e, sess_pev_config *p, phys_charger_c
     b->target_soc = 22.0f;
 }
 
-static void setup(sw_world *w, int mode) { aw_setup(w, mode == SINGLE ? 1 : 3, short_charge); }
+static void setup(sw_world *w, int mode)
+{
+    aw_setup(w, mode == SINGLE ? 1 : 3, short_charge);
+    w->pev.in.renegotiate_request = w->pev.in.standby_request = mode == NOTICE;
+}
 
-static const char *const modes[] = { [THREE] = "three-phase", [SINGLE] = "single-phase" };
+static const char *const modes[] = { [THREE] = "three-phase", [SINGLE] = "single-phase",
+                                     [NOTICE] = "three-phase renegotiating, in Standby" };
 static const sf_proto P = {
-    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE, .mode_names = modes,
+    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE | NOTICE, .mode_names = modes,
     .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20ac_msg_name,
 };
 
-static unsigned with_status(void)
+/* The cases: each stage once per mode it belongs to (status_only: the stages with a status). */
+static unsigned cases(int status_only)
 {
     unsigned n = 0;
-    for (unsigned i = 0; i < NSTAGES; i++) n += (unsigned)stages[i].has_status;
-    return 2 * n;
+    for (unsigned i = 0; i < NSTAGES; i++)
+        if (!status_only || stages[i].has_status)
+            for (int m = THREE; m <= NOTICE; m <<= 1) n += (stages[i].modes & m) != 0;
+    return n;
 }
 
-/* Every stage in both modes for the codes, silence and the car's faults; the Terminate where a status is. */
+/* Every stage in its modes for the codes, silence and the car's faults; the Terminate where a status is. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        SF_CASE("charger_failed", &P, 0, SF_FAILED, 2 * NSTAGES),
-        SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, 2 * NSTAGES),
-        SF_CASE("charger_terminate", &P, 0, SF_SHUTDOWN, with_status()),
-        SF_CASE("charger_silent", &P, 0, SF_SILENT, 2 * NSTAGES),
-        SF_CASE("car_silent", &P, 1, 0, 2 * NSTAGES),
-        SF_CASE("car_drops_tcp", &P, 1, 1, 2 * NSTAGES),
+        SF_CASE("charger_failed", &P, 0, SF_FAILED, cases(0)),
+        SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, cases(0)),
+        SF_CASE("charger_terminate", &P, 0, SF_SHUTDOWN, cases(1)),
+        SF_CASE("charger_silent", &P, 0, SF_SILENT, cases(0)),
+        SF_CASE("car_silent", &P, 1, 0, cases(0)),
+        SF_CASE("car_drops_tcp", &P, 1, 1, cases(0)),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

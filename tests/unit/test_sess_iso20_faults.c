@@ -4,8 +4,10 @@
  * DC_WeldingDetection -> the car's stop reason, when (at once / exactly the request's V2G_EVCC_Msg_Timeout: 2 s,
  * 0.5 s in the charge loop), then the plant safe; the car silent or dropping TCP at each stage -> the charger
  * safe after V2G_SECC_Sequence_Timeout (60 s, 0.5 s in the charge loop) / at once. Tampered responses are
- * re-encoded with the codec of their payload type (0x8002 common, 0x8004 DC). ISO-20 has no EVSE status code:
- * no emergency or malfunction cases. Virtual clock; the safe state itself is asserted. */
+ * re-encoded with the codec of their payload type (0x8002 common, 0x8004 DC). A second mode has the car renegotiate
+ * its schedule and then go into Standby: the same faults at PowerDelivery ScheduleRenegotiation, the second
+ * ScheduleExchange and PowerDelivery Start, PowerDelivery Standby and the charge loop in Standby. ISO-20 has no EVSE
+ * status code: no emergency or malfunction cases. Virtual clock; the safe state itself is asserted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,6 +42,14 @@ static const sf_stage stages[] = {
     { ISO20_DC(DC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, 1 },
     { ISO20_MSG_POWER_DELIVERY_STOP, 0, MSG, LOOP_SEQ, 1, 1 },
     { ISO20_DC(DC_WeldingDetectionReq), 0, MSG, SEQ, 1, 1 },
+    /* Mode 2, the car renegotiating after its first DC_ChargeLoopRes, then in Standby (iso20_notice_pev.c): the
+     * charger waits 0.5 s for PowerDelivery after a loop response, 60 s for the ScheduleExchange; a Terminate in
+     * PowerDeliveryRes(Start) is mode 1's case; the loop's 5th cycle is in Standby. */
+    { ISO20_MSG_POWER_DELIVERY_RENEGOTIATE, 1, MSG, LOOP_SEQ, 1, 2 },
+    { ISO20_ROOT_ScheduleExchangeReq, 0, MSG, SEQ, 2, 2 },
+    { ISO20_ROOT_PowerDeliveryReq, 0, MSG, SEQ, 2, 2 },
+    { ISO20_MSG_POWER_DELIVERY_STANDBY, 1, MSG, LOOP_SEQ, 1, 2 },
+    { ISO20_DC(DC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, 2 },
 };
 
 static struct sess_iso20_doc D;   /* the message msg_of decoded last */
@@ -76,10 +86,9 @@ static void tamper(sf_fault f, uint8_t *buf, size_t *len)
     *len = n + V2GTP_HEADER_LEN;
 }
 
-/* sess_world's defaults with ISO-20 on both sides. */
+/* sess_world's defaults with ISO-20 on both sides; mode 2: the car asks for a new schedule and Standby. */
 static void setup(sw_world *w, int mode)
 {
-    (void)mode;
     sess_evse_config e;
     sess_pev_config p;
     phys_charger_config c;
@@ -88,11 +97,12 @@ static void setup(sw_world *w, int mode)
     e.protos[e.nprotos++] = &sess_proto_iso20;
     p.protos[0] = &sess_proto_iso20;
     sw_init(w, &e, &p, &c, &b);
+    w->pev.in.renegotiate_request = w->pev.in.standby_request = mode == 2;
 }
 
-static const char *const modes[] = { [1] = "DC" };
+static const char *const modes[] = { [1] = "DC", [2] = "DC renegotiating, in Standby" };
 static const sf_proto P = {
-    .stages = stages, .nstages = sizeof stages / sizeof stages[0], .modes = 1, .mode_names = modes,
+    .stages = stages, .nstages = sizeof stages / sizeof stages[0], .modes = 3, .mode_names = modes,
     .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20_msg_name,
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])

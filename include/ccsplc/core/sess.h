@@ -49,6 +49,8 @@ extern "C" {
 #define SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS 500u /* V2G_SECC_Sequence_Timeout after DC_ChargeLoopRes
                                                          * (Table 217, [V2G20-1502]) */
 #define SESS_ISO20_PRECHARGE_TIMEOUT_MS 10000u        /* V2G_EVCC_PreCharge_Timeout */
+#define SESS_ISO20_NOTICE_DELAY_S 10u                  /* NotificationMaxDelay we send with an EVSENotification (the
+                                                        * standard leaves the value to the charger; ours) */
 
 /* ---- field-proven defaults ---- */
 #define SESS_PEV_REPEAT_MS 100u            /* car's pause before repeating a request (Ongoing, loops) */
@@ -198,6 +200,13 @@ typedef enum { SESS_IDLE, SESS_HANDSHAKE, SESS_RUNNING, SESS_DONE, SESS_SAFE } s
 
 typedef enum { SESS_ISO_UNKNOWN, SESS_ISO_VALID, SESS_ISO_WARNING, SESS_ISO_FAULT } sess_isolation;
 typedef enum { SESS_EVSE_OK, SESS_EVSE_SHUTDOWN, SESS_EVSE_EMERGENCY, SESS_EVSE_MALFUNCTION } sess_evse_status;
+/* ISO 15118-20: what the charger asks of the car in the EVSEStatus of its charge-loop responses (EVSENotification
+ * with NotificationMaxDelay): Terminate (stop: PowerDelivery Stop, SessionStop Terminate), Pause (PowerDelivery
+ * Stop, SessionStop Pause), ScheduleRenegotiation (PowerDelivery ScheduleRenegotiation, ScheduleExchange, back to
+ * the charge loop), ExitStandby (a car in Standby: PowerDelivery Start). */
+typedef enum {
+    SESS_NOTICE_NONE, SESS_NOTICE_TERMINATE, SESS_NOTICE_PAUSE, SESS_NOTICE_RENEGOTIATE, SESS_NOTICE_EXIT_STANDBY
+} sess_notice;
 
 typedef struct {
     const sess_proto *protos[SESS_MAX_PROTOS]; /* enabled, in our order of preference for equal priorities */
@@ -217,7 +226,10 @@ typedef struct {
     float ac_nominal_v, ac_max_a;/* AC: phase voltage, current limit per phase */
     uint32_t receipt_interval_ms;/* ask for a MeteringReceipt this often while charging (0: never) */
     uint64_t clock_unix_s;     /* Unix time (s) at now_ms 0, from the platform: ISO 15118-20 header TimeStamp =
-                                * clock_unix_s + now_ms / 1000 (0: the engine's seconds) */
+                                * clock_unix_s + now_ms / 1000 (0: the engine's seconds), and the TimeAnchor of a
+                                * schedule */
+    uint16_t notice_delay_s;   /* ISO 15118-20 NotificationMaxDelay sent with in.notice (SESS_ISO20_NOTICE_DELAY_S):
+                                * a car that has not honoured it this long after is stopped (FAILED, safe) */
     ccs_random_fn rng;         /* SessionID and GenChallenge; NULL: counts up from 1 (and no Plug & Charge); failing:
                                 * SESS_STOP_NO_RANDOM, CCS_ERANDOM */
     void *rng_ctx;
@@ -232,6 +244,8 @@ typedef struct {
     sess_evse_status status;    /* the charger's own state (e.g. emergency button); the engine raises OK to
                                  * SHUTDOWN itself when it ends a charge without progress */
     uint64_t meter_wh;          /* the charger's energy meter (ISO 15118-2 MeterInfo) */
+    uint8_t notice;             /* ISO 15118-20: a sess_notice for the car (a local stop, a pause, a new schedule, the
+                                 * end of the car's Standby); the engine clears it once the car has honoured it */
 } sess_evse_input;
 
 /* Commands for the power stage and contactors: levels, re-read after each call. */
@@ -286,6 +300,8 @@ typedef struct {
     uint8_t control_mode;       /* the control mode of the parameter set the car selected (ServiceSelection's
                                  * ControlMode value: 1 Scheduled, 2 Dynamic); 0 before */
     uint8_t ac_phases;          /* AC: the phases of the parameter set the car selected (1 or 3) */
+    uint8_t notice_sent;        /* the EVSENotification in the charge loop's responses (its value + 1; 0: none) */
+    uint32_t notice_at_ms;      /* ... first sent then (NotificationMaxDelay counts from here) */
     uint32_t requests;          /* requests answered */
     uint8_t rng_failed;         /* the random hook failed in this call (no SessionID) */
     uint8_t tx[SESS_TX_CAP];    /* send tx[0..tx_len) after each call */
@@ -340,6 +356,10 @@ typedef struct {
     uint8_t charge_complete;    /* target SoC reached */
     uint8_t stop_request;       /* user: stop gracefully */
     uint8_t pause_request;      /* user: stop and pause (ISO 15118-2 SessionStop Pause), resumable */
+    /* ISO 15118-20, while charging: */
+    uint8_t standby_request;    /* pause the energy transfer, the session kept (PowerDelivery Standby) until it is
+                                 * cleared or the charger says ExitStandby (then the engine clears it) */
+    uint8_t renegotiate_request;/* a new schedule (PowerDelivery ScheduleRenegotiation); the engine clears it */
 } sess_pev_input;
 
 typedef struct {
@@ -380,6 +400,8 @@ typedef struct {
     uint16_t param_set_id;      /* the energy service's parameter set chosen from ServiceDetailRes (AC: of our
                                  * phases; its EVSENominalVoltage is kept in evse_max_v) */
     uint8_t dynamic;            /* its control mode: Dynamic (else Scheduled) */
+    uint8_t notice;             /* the charger's EVSENotification in the last charge-loop response (sess_notice) */
+    uint16_t notice_delay_s;    /* ... its NotificationMaxDelay */
     const char *rx_name, *tx_name;
     sess_bad_msg bad;           /* the refused message (stop "bad message") */
     const char *timer;          /* the expired timer's name in the standard (stop "timeout") */

@@ -1,0 +1,99 @@
+/* ISO 15118-20, the car's side: the charger's notifications honoured (EVSENotification of the charge-loop
+ * responses), Standby and schedule renegotiation started by the car or the charger, for the DC and AC services. */
+#include "iso20_ac_internal.h"
+
+/* An evseNotificationType value (the same in every codec) as a sess_notice; ServiceRenegotiation and
+ * MeteringConfirmation are not ours to honour (no service renegotiation, no signed metering): none. */
+static uint8_t notice_of(int has, int n)
+{
+    if (!has) return SESS_NOTICE_NONE;
+    switch (n) {
+    case iso20_evseNotificationType_Terminate: return SESS_NOTICE_TERMINATE;
+    case iso20_evseNotificationType_Pause: return SESS_NOTICE_PAUSE;
+    case iso20_evseNotificationType_ExitStandby: return SESS_NOTICE_EXIT_STANDBY;
+    case iso20_evseNotificationType_ScheduleRenegotiation: return SESS_NOTICE_RENEGOTIATE;
+    default: return SESS_NOTICE_NONE;
+    }
+}
+
+/* The EVSEStatus of the charge-loop response just received (DC or AC codec). */
+static void take_notice(sess_pev *p)
+{
+    const struct sess_iso20_doc *d = &p->docs->rx.iso20;
+    const struct iso20_dc_DC_ChargeLoopResType *r = &d->dc.DC_ChargeLoopRes;
+    if (d->payload_type == V2GTP_ISO20_DC) {
+        p->notice = notice_of(r->has_EVSEStatus, r->EVSEStatus.EVSENotification);
+        p->notice_delay_s = r->EVSEStatus.NotificationMaxDelay;
+    }
+#if CCS_PROTO_ISO20_AC
+    const struct iso20_ac_AC_ChargeLoopResType *a = &d->ac.AC_ChargeLoopRes;
+    if (d->payload_type == V2GTP_ISO20_AC) {
+        p->notice = notice_of(a->has_EVSEStatus, a->EVSEStatus.EVSENotification);
+        p->notice_delay_s = a->EVSEStatus.NotificationMaxDelay;
+    }
+#endif
+}
+
+/* Where the charge loop (or the Standby loop) goes next: PowerDelivery Stop when the session stops (full, the
+ * user, a Terminate or Pause of the charger's, a fault); out of Standby on ExitStandby or when the car no longer
+ * wants it; into renegotiation or Standby on the car's wish or (renegotiation) the charger's. */
+static uint8_t leave(const sess_pev *p)
+{
+    if (p->stop != SESS_STOP_NONE || sess_pev_stopping(p)) return ISO20_PEV_POWER_STOP;
+    if (p->state == ISO20_PEV_STANDBY)
+        return p->notice == SESS_NOTICE_EXIT_STANDBY || !p->in.standby_request ? ISO20_PEV_POWER_START
+                                                                                : ISO20_PEV_STANDBY;
+    if (p->in.renegotiate_request || p->notice == SESS_NOTICE_RENEGOTIATE) return ISO20_PEV_POWER_RENEGOTIATE;
+    if (p->in.standby_request) return ISO20_PEV_POWER_STANDBY;
+    return ISO20_PEV_CHARGE_LOOP;
+}
+
+uint8_t iso20_pev_next(const sess_pev *p, const sess_pev_row *row)
+{
+    return row->state == ISO20_PEV_CHARGE_LOOP || row->state == ISO20_PEV_STANDBY ? leave(p) : row->next;
+}
+
+/* After the model's loop step (h): the charger's notification honoured at once, with the next request, well within
+ * its NotificationMaxDelay. Terminate the model has taken already (a stop request); Pause stops the same way, the
+ * session then paused (SessionStop Pause); ExitStandby ends our Standby wish. */
+static int honour(sess_pev *p, int h)
+{
+    take_notice(p);
+    if (h != SESS_H_STAY) return h;
+    if (p->notice == SESS_NOTICE_PAUSE) {
+        p->stop = SESS_STOP_PAUSED;
+        if (p->cfg.ac) p->out.stop_requested = 1;   /* the on-board charger stops drawing, as for any stop */
+        return SESS_H_NEXT;
+    }
+    if (p->state == ISO20_PEV_STANDBY && p->notice == SESS_NOTICE_EXIT_STANDBY) p->in.standby_request = 0;
+    return leave(p) == p->state ? SESS_H_STAY : SESS_H_NEXT;
+}
+
+int iso20_pev_on_dc_loop(sess_pev *p, uint32_t now) { return honour(p, sess_dc_pev_on_current_demand(p, now)); }
+
+int iso20_pev_on_ac_loop(sess_pev *p, uint32_t now) { return honour(p, sess_ac_pev_on_charge_loop(p, now)); }
+
+/* The charge loop in Standby: no current, no power, no energy asked (the mapper's stopping request). */
+int iso20_pev_build_standby(sess_pev *p, uint32_t now)
+{
+    sess_dc m = { .soc = -1, .stop = 1, .target_v = p->cfg.max_v, .now = now };
+    m.target_a = sess_pev_ask_a(p, 1);
+    p->proto->pev_dc_out(p, &m);
+    return SESS_H_NEXT;
+}
+
+/* PowerDeliveryReq with ChargeProgress Standby or ScheduleRenegotiation (its EVPowerProfile is optional: the new
+ * one goes with PowerDelivery Start after ScheduleExchange). */
+int iso20_pev_build_power_progress(sess_pev *p, uint32_t now)
+{
+    (void)now;
+    struct iso20_PowerDeliveryReqType *q = &ISO20_COMMON(&p->docs->tx)->PowerDeliveryReq;
+    q->EVProcessing = iso20_processingType_Finished;
+    if (p->state == ISO20_PEV_POWER_STANDBY) {
+        q->ChargeProgress = iso20_chargeProgressType_Standby;
+    } else {
+        q->ChargeProgress = iso20_chargeProgressType_ScheduleRenegotiation;
+        p->in.renegotiate_request = 0;
+    }
+    return SESS_H_NEXT;
+}
