@@ -33,6 +33,7 @@ int sess_dc_evse_charge_parameter(sess_evse *s, uint32_t now)
     sess_dc m = take(s);
     s->ac = m.ac;
     if (m.code != SESS_RC_OK) return give(s, &m, SESS_H_FAIL);
+    s->ev_discharge_max_a = m.discharge_max_a;   /* BPT */
     if (m.ac)
         s->ev_max_a = m.max_a;
     else
@@ -109,6 +110,7 @@ int sess_dc_evse_current_demand(sess_evse *s, uint32_t now)
     sess_dc m = take(s);
     s->ev_target_v = m.target_v;
     s->ev_target_a = m.target_a;
+    if (m.discharge_max_a > 0.0f) s->ev_discharge_max_a = m.discharge_max_a;   /* BPT: the loop's own */
     int progress = m.code == SESS_RC_OK ? sess_evse_dc_progress(s, now) : SESS_H_NEXT;
     m.receipt = (uint8_t)sess_evse_receipt_due(s, now);
     int h = fault(s, &m);

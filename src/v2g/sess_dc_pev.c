@@ -77,6 +77,7 @@ int sess_dc_pev_on_charge_parameter(sess_pev *p, uint32_t now)
     }
     if (sess_pev_take_limits(p, &m.limits, finished && !m.ac) == SESS_H_FAIL) return SESS_H_FAIL;
     if (!finished) return SESS_H_STAY;
+    p->evse_discharge_max_a = m.discharge_max_a;   /* BPT */
     if (m.has_schedule) {
         p->sa_tuple_id = m.tuple_id;
         p->pmax_w = m.pmax_w;

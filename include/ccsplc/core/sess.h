@@ -202,6 +202,9 @@ typedef struct {
     /* ISO 15118-2 */
     uint8_t offer_dc, offer_ac;  /* energy transfer modes offered (ServiceDiscovery) */
     float ac_nominal_v, ac_max_a;/* AC: phase voltage, current limit per phase */
+    /* ISO 15118-20 bidirectional (BPT): what the power stage sinks from a discharging car (DC; AC discharges within
+     * ac_max_a); discharge_max_a 0: it cannot discharge, DC_BPT / AC_BPT are not offered */
+    float discharge_max_a, discharge_max_w;
     uint32_t receipt_interval_ms;/* ask for a MeteringReceipt this often while charging (0: never) */
     uint64_t clock_unix_s;     /* Unix time (s) at now_ms 0, from the platform: ISO 15118-20 header TimeStamp =
                                 * clock_unix_s + now_ms / 1000 (0: the engine's seconds) */
@@ -216,6 +219,7 @@ typedef struct {
     sess_evse_status status;    /* the charger's own state (e.g. emergency button); the engine raises OK to
                                  * SHUTDOWN itself when it ends a charge without progress */
     uint64_t meter_wh;          /* the charger's energy meter (ISO 15118-2 MeterInfo) */
+    uint64_t meter_returned_wh; /* ... the energy a discharging car returned (ISO 15118-20 BPT) */
 } sess_evse_input;
 
 /* Commands for the power stage and contactors: levels, re-read after each call. */
@@ -264,6 +268,8 @@ typedef struct {
     uint8_t control_mode;       /* the control mode of the parameter set the car selected (ServiceSelection's
                                  * ControlMode value: 1 Scheduled, 2 Dynamic); 0 before */
     uint8_t ac_phases;          /* AC: the phases of the parameter set the car selected (1 or 3) */
+    uint8_t bpt;                /* the car selected the bidirectional service (DC_BPT, AC_BPT) */
+    float ev_discharge_max_a;   /* BPT: the car's maximum discharge current (DC; 0: not said) */
     uint32_t requests;          /* requests answered */
     uint8_t rng_failed;         /* the random hook failed in this call (no SessionID) */
     uint8_t tx[SESS_TX_CAP];    /* send tx[0..tx_len) after each call */
@@ -304,6 +310,10 @@ typedef struct {
     float ac_max_v, ac_max_a, ac_min_a; /* EVMaxVoltage, EVMaxCurrent (on-board charger, per phase), EVMinCurrent */
     uint8_t service_detail;     /* ask ServiceDetail for the charge service */
     uint64_t clock_unix_s;      /* as sess_evse_config's: ISO 15118-20 TimeStamp = clock_unix_s + now_ms / 1000 */
+    /* ISO 15118-20 bidirectional (BPT): discharge down to this SoC first, then charge to full_soc (0: charge only;
+     * the car then never asks for DC_BPT / AC_BPT); its DC discharge limits (AC: within ac_max_a) */
+    uint8_t discharge_soc;
+    float discharge_max_a, discharge_max_w;
 } sess_pev_config;
 
 /* Battery side, set by the caller before each call. */
@@ -354,6 +364,9 @@ typedef struct {
     uint16_t param_set_id;      /* the energy service's parameter set chosen from ServiceDetailRes (AC: of our
                                  * phases; its EVSENominalVoltage is kept in evse_max_v) */
     uint8_t dynamic;            /* its control mode: Dynamic (else Scheduled) */
+    uint8_t bpt;                /* the bidirectional service selected (cfg.discharge_soc set and offered) */
+    uint8_t discharged;         /* BPT: the SoC reached cfg.discharge_soc once: charging from then on */
+    float evse_discharge_max_a; /* BPT: the charger's maximum discharge current (ChargeParameterDiscovery) */
     const char *rx_name, *tx_name;
     sess_bad_msg bad;           /* the refused message (stop "bad message") */
     const char *timer;          /* the expired timer's name in the standard (stop "timeout") */
