@@ -10,6 +10,8 @@ void phys_charger_default_ac(phys_charger_config *cfg)
     cfg->ac_phase_v = 230.0f;
     cfg->max_a = 32.0f;
     cfg->max_w = 3 * 230.0f * 32.0f;
+    cfg->discharge_max_a = cfg->max_a;   /* bidirectional: the same per phase back into the grid */
+    cfg->discharge_max_w = cfg->max_w;
 }
 
 void phys_obc_default(phys_obc_config *cfg)

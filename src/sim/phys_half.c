@@ -17,7 +17,8 @@ static void follow_car(phys_plant *pl, const sess_evse *e)
 void phys_plant_step_evse_cmd(phys_plant *pl, const sess_evse *e, const phys_charger_cmd *cmd, int close,
                               uint32_t dt_ms)
 {
-    int car_closed = cmd->output_on && close && cmd->target_a > e->cfg.precharge_max_a;
+    int car_closed = cmd->output_on && close &&
+                     (cmd->target_a > e->cfg.precharge_max_a || cmd->target_a < -e->cfg.precharge_max_a);   /* BPT */
     follow_car(pl, e);
     pl->obc_on = (uint8_t)car_closed;   /* AC: a car with its contactors closed draws */
     phys_plant_apply(pl, cmd, close, car_closed, dt_ms);

@@ -7,13 +7,13 @@ static float lower(float a, float b) { return a < b ? a : b; }
 
 int sess_pev_bpt_discharging(const sess_pev *p)
 {
-    return p->bpt && !p->discharged && p->in.soc > p->cfg.discharge_soc;
+    return p->bpt && !p->discharged && p->in.soc >= p->cfg.discharge_soc;
 }
 
-/* Once at the set SoC the car charges from then on (no cycling around it). */
+/* Once below the set SoC the car charges from then on (no cycling around it). */
 static void latch(sess_pev *p)
 {
-    if (p->bpt && p->in.soc <= p->cfg.discharge_soc) p->discharged = 1;
+    if (p->bpt && p->in.soc < p->cfg.discharge_soc) p->discharged = 1;
 }
 
 float sess_pev_bpt_ask_a(sess_pev *p)
@@ -28,7 +28,8 @@ float sess_pev_bpt_ask_a(sess_pev *p)
 float sess_pev_bpt_energy_wh(const sess_pev *p)
 {
     if (!sess_pev_bpt_discharging(p)) return p->in.energy_request_wh;
-    return p->cfg.capacity_wh * ((float)p->cfg.discharge_soc - (float)p->in.soc) / 100.0f;
+    /* the SoC is whole percent: from in.soc to below discharge_soc is at most one percent more */
+    return p->cfg.capacity_wh * ((float)p->cfg.discharge_soc - (float)p->in.soc - 1.0f) / 100.0f;
 }
 
 float sess_evse_bpt_discharge_a(const sess_evse *s, float present_v, sess_dc_achieved *hit)

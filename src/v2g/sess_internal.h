@@ -189,8 +189,8 @@ enum {
 };
 int sess_pev_ev_error(const sess_pev *p);
 
-/* Bidirectional power transfer (sess_bpt.c). The car (p->bpt: the BPT service selected): discharging while its
- * SoC is above cfg.discharge_soc and it has not reached it yet; the current it asks then (negative: at most its
+/* Bidirectional power transfer (sess_bpt.c). The car (p->bpt: the BPT service selected): discharging until its
+ * SoC (whole percent) is below cfg.discharge_soc for the first time; the current it asks then (negative: at most its
  * and the charger's discharge limits, 0 when not discharging); the energy it asks for (while discharging, the
  * negative energy down to the set SoC; else in.energy_request_wh). The charger (s->bpt, the car's target
  * s->ev_target_a negative): the current it sinks, within its discharge current and power (at present_v) and the
