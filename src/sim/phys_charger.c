@@ -32,6 +32,12 @@ static float discharge_a(const phys_charger *c, float target_a, float v)
     return -minf(minf(-target_a, c->cfg.discharge_max_a), c->cfg.discharge_max_w / (v > 1.0f ? v : 1.0f));
 }
 
+float phys_ramp(float i, float want, float max_step)
+{
+    float from = (want > 0.0f) == (i > 0.0f) ? i : 0.0f;
+    return absf(want) < absf(from) ? want : toward(from, want, max_step);
+}
+
 /* Energy at the output: delivered and (BPT) returned, apart. */
 void phys_charger_meter(phys_charger *c, double wh)
 {
@@ -58,9 +64,7 @@ void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_batter
             float headroom = (target_v - phys_battery_ocv(load)) / load->cfg.r_ohm;
             want = minf(want, headroom > 0.0f ? headroom : 0.0f);
         }
-        /* A rising magnitude follows the ramp; a lower one, switching off or a reversal (through 0) at once. */
-        float from = (want > 0.0f) == (c->i > 0.0f) ? c->i : 0.0f;
-        c->i = absf(want) < absf(from) ? want : toward(from, want, c->cfg.ramp_a_per_s * dt);
+        c->i = phys_ramp(c->i, want, c->cfg.ramp_a_per_s * dt);
         c->v = phys_battery_terminal_v(load, c->i);
         phys_battery_step(load, c->i, dt_ms);
     } else {

@@ -33,7 +33,7 @@ void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms)
 
 void phys_plant_step_pev_cmd(phys_plant *pl, const sess_pev *p, int close, int draw, int cp_c, uint32_t dt_ms)
 {
-    float limit = p->evse_max_a > 0.0f ? p->evse_max_a : pl->charger.cfg.max_a;
+    float limit = p->evse_max_a > 0.0f || (p->bpt && p->evse_max_a < 0.0f) ? p->evse_max_a : pl->charger.cfg.max_a;
     float dc_a = p->bpt || !(p->evse_a < 0.0f) ? p->evse_a : 0.0f;   /* discharging only where the car chose BPT */
     phys_charger_cmd cmd = { .output_on = (uint8_t)(close && draw),
                              .target_v = p->evse_max_v > 0.0f ? p->evse_max_v : p->cfg.max_v,

@@ -11,14 +11,14 @@ int sess_pev_bpt_discharging(const sess_pev *p)
 }
 
 /* Once below the set SoC the car charges from then on (no cycling around it). */
-static void latch(sess_pev *p)
+void sess_pev_bpt_update(sess_pev *p)
 {
     if (p->bpt && p->in.soc < p->cfg.discharge_soc) p->discharged = 1;
 }
 
 float sess_pev_bpt_ask_a(sess_pev *p)
 {
-    latch(p);
+    sess_pev_bpt_update(p);
     if (!sess_pev_bpt_discharging(p)) return 0.0f;
     float a = p->evse_discharge_max_a > 0.0f ? lower(p->cfg.discharge_max_a, p->evse_discharge_max_a)
                                              : p->cfg.discharge_max_a;

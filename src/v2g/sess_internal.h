@@ -196,6 +196,7 @@ int sess_pev_ev_error(const sess_pev *p);
  * s->ev_target_a negative): the current it sinks, within its discharge current and power (at present_v) and the
  * car's discharge maximum; hit: which of its limits the request reached. */
 int sess_pev_bpt_discharging(const sess_pev *p);
+void sess_pev_bpt_update(sess_pev *p);   /* each charging-loop request: the end of discharging noted */
 float sess_pev_bpt_ask_a(sess_pev *p);
 float sess_pev_bpt_energy_wh(const sess_pev *p);
 float sess_evse_bpt_discharge_a(const sess_evse *s, float present_v, sess_dc_achieved *hit);

@@ -1,7 +1,7 @@
-/* ISO 15118-20 DC_BPT sessions (EIM, no TLS), charger and car in-process on a virtual clock with the plant able to
- * discharge: the car discharges to its set SoC, then charges back to its target (the SoC trajectory down, then up,
- * from the battery model; the energy both ways at the charger's output against the battery's), in the Dynamic
- * and the Scheduled control mode; every message valid EXI with BPT's service, parameters and control modes; a
+/* ISO 15118-20 DC_BPT and AC_BPT sessions (EIM, no TLS), charger and car in-process on a virtual clock with the
+ * plant able to discharge: the car discharges to its set SoC, then charges back to its target (the SoC trajectory
+ * down, then up, from the battery model; the energy both ways at the charger's output against the battery's), in
+ * the Dynamic and the Scheduled control mode, DC and AC three-phase; every message valid EXI with BPT's service, parameters and control modes; a
  * car that only charges still gets DC from a BPT charger, a discharging car only charges at a charger without
  * BPT; BPT parameters outside the selected BPT service are refused. */
 #include <setjmp.h>
@@ -64,6 +64,19 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
     case ISO20_DC(DC_ChargeLoopReq):
         s->bpt_loop_req += iso20_bpt_dc_loop_mode(D.dc.DC_ChargeLoopReq.CLReqControlMode_choice, 1) > 0;
         break;
+    case ISO20_AC(AC_ChargeParameterDiscoveryReq):
+        s->bpt_cpd += D.ac.AC_ChargeParameterDiscoveryReq.AC_CPDReqEnergyTransferMode_choice ==
+                      iso20_ac_AC_ChargeParameterDiscoveryReqType_BPT_AC_CPDReqEnergyTransferMode;
+        break;
+    case ISO20_AC(AC_ChargeLoopReq):
+        s->bpt_loop_req += iso20_bpt_ac_loop_mode(D.ac.AC_ChargeLoopReq.CLReqControlMode_choice, 1) > 0;
+        break;
+    case ISO20_AC(AC_ChargeLoopRes):
+        s->bpt_loop_res += D.ac.AC_ChargeLoopRes.CLResControlMode_choice ==
+                               iso20_ac_AC_ChargeLoopResType_BPT_Dynamic_AC_CLResControlMode ||
+                           D.ac.AC_ChargeLoopRes.CLResControlMode_choice ==
+                               iso20_ac_AC_ChargeLoopResType_BPT_Scheduled_AC_CLResControlMode;
+        break;
     case ISO20_DC(DC_ChargeLoopRes): {
         const struct iso20_dc_DC_ChargeLoopResType *r = &D.dc.DC_ChargeLoopRes;
         s->bpt_loop_res += r->CLResControlMode_choice == iso20_dc_DC_ChargeLoopResType_BPT_Dynamic_DC_CLResControlMode ||
@@ -89,6 +102,7 @@ static void cycle(sess_evse_config *e, sess_pev_config *p, phys_charger_config *
 /* The SoC over the session: it never rises before its lowest point and never falls after it. */
 typedef struct {
     double lo, hi_end;
+    float lowest_a;   /* the most negative current at the charger's output */
 } trajectory;
 
 static trajectory run(void)
@@ -102,6 +116,7 @@ static trajectory run(void)
         if (soc > prev + 1e-9) rising = 1;
         if (rising) assert_true(soc >= prev - 1e-9);
         if (soc < t.lo) t.lo = soc;
+        if (W.plant.charger.i < t.lowest_a) t.lowest_a = W.plant.charger.i;
         prev = soc;
     }
     assert_true(sw_both_ended(&W));
@@ -138,6 +153,7 @@ static void whole_cycle(int scheduled)
     double lag = 100.0 * 125.0 * 410.0 * (SESS_PEV_REPEAT_MS + 3 * SW_STEP_MS) / 3600000.0 / b->cfg.capacity_wh;
     assert_true(t.lo < 17.0 && t.lo >= 17.0 - lag);
     assert_true(t.hi_end >= 22.0 && t.hi_end <= 22.0 + lag);
+    assert_float_equal(t.lowest_a, -W.pev.cfg.discharge_max_a, 0.001f);   /* the car's limit, the charger's too */
     assert_ptr_equal(W.evse.proto, &sess_proto_iso20);
     assert_true(W.evse.bpt && W.pev.bpt && W.pev.discharged);
     assert_int_equal(W.pev.dynamic, !scheduled);
@@ -159,6 +175,43 @@ static void whole_cycle(int scheduled)
 }
 
 static void test_dynamic_cycle(void **state) { (void)state; whole_cycle(0); }
+
+/* AC_BPT three-phase: the on-board charger feeds back its 16 A per phase (the charger's target power -16 A x 230 V x
+ * 3), then draws it; AC energy: delivered x efficiency - returned / efficiency = stored (net) + battery losses (the
+ * OBC's efficiency both ways, phys_ac_step). */
+static void ac_cycle(int scheduled)
+{
+    seen s = { .only_scheduled = (uint8_t)scheduled };
+    bw_setup(&W, 1, 17, cycle);
+    W.hook = watch;
+    W.hook_ctx = &s;
+    sw_connect(&W);
+    trajectory t = run();
+    const phys_battery *b = &W.plant.battery;
+    const phys_plant *pl = &W.plant;
+    double lag = 100.0 * 3 * 230.0 * 16.0 * (SESS_PEV_REPEAT_MS + 3 * SW_STEP_MS) / 3600000.0 / b->cfg.capacity_wh;
+    assert_true(t.lo < 17.0 && t.lo >= 17.0 - lag);
+    assert_true(t.hi_end >= 22.0 && t.hi_end <= 22.0 + lag);
+    assert_float_equal(t.lowest_a, -W.pev.cfg.ac_max_a, 0.001f);
+    assert_ptr_equal(W.evse.proto, &sess_proto_iso20_ac);
+    assert_true(W.evse.bpt && W.pev.bpt && W.pev.discharged);
+    assert_int_equal(W.pev.dynamic, !scheduled);
+    assert_int_equal(s.bad, 0);
+    assert_int_equal(s.services, 2);
+    assert_int_equal(s.selected, ISO20_SERVICE_AC_BPT);
+    assert_int_equal(s.bpt_cpd, 1);
+    assert_true(s.bpt_loop_req > 10 && s.bpt_loop_res == s.bpt_loop_req);
+    sc_plant_safe(&W.plant, 1);
+    double eff = pl->obc.efficiency, net = pl->charger.energy_wh * eff - pl->charger.returned_wh / eff;
+    printf("ac_bpt %s: soc %.4f, delivered %.2f Wh, returned %.2f Wh, stored %.2f + loss %.2f, %u ms\n",
+           scheduled ? "scheduled" : "dynamic", b->soc, pl->charger.energy_wh, pl->charger.returned_wh, b->stored_wh,
+           b->loss_wh, W.now);
+    assert_true(pl->charger.returned_wh > 0.0);
+    assert_true(net > b->stored_wh + b->loss_wh - 0.05 && net < b->stored_wh + b->loss_wh + 0.05);
+}
+
+static void test_ac_dynamic_cycle(void **state) { (void)state; ac_cycle(0); }
+static void test_ac_scheduled_cycle(void **state) { (void)state; ac_cycle(1); }
 static void test_scheduled_cycle(void **state) { (void)state; whole_cycle(1); }
 
 /* A car that only charges (no discharge SoC) at a charger offering DC and DC_BPT: DC, nothing returned. */
@@ -224,6 +277,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dynamic_cycle),
         cmocka_unit_test(test_scheduled_cycle),
+        cmocka_unit_test(test_ac_dynamic_cycle),
+        cmocka_unit_test(test_ac_scheduled_cycle),
         cmocka_unit_test(test_charging_car_gets_dc),
         cmocka_unit_test(test_no_bpt_charger),
         cmocka_unit_test(test_bpt_parameters_without_bpt),

@@ -84,6 +84,8 @@ void phys_charger_reset(phys_charger *c);
  * the same step; a negative target_a discharges it (within discharge_max_a/_w), a current's magnitude rises at
  * the ramp and falls (or reverses through 0) at once. */
 void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_battery *load, uint32_t dt_ms);
+/* A current i going to want: its magnitude rises by at most max_step, falls (or reverses, through 0) at once. */
+float phys_ramp(float i, float want, float max_step);
 /* Count wh at the output: delivered (>= 0) into energy_wh, returned (< 0) into returned_wh. */
 void phys_charger_meter(phys_charger *c, double wh);
 
@@ -102,7 +104,9 @@ typedef struct {
 void phys_charger_default_ac(phys_charger_config *cfg);
 /* 16 A per phase (11 kW on three phases), 92 %, 10 A/s. */
 void phys_obc_default(phys_obc_config *cfg);
-/* One step of the AC supply; draw: the car wants current (OBC on). load as in phys_charger_step. */
+/* One step of the AC supply; draw: the car wants current (OBC on). load as in phys_charger_step. A negative
+ * target_a (BPT): the OBC feeds the grid that much per phase (at most its and the charger's discharge limit),
+ * from the battery with the same efficiency (battery power = AC power / efficiency); metered as returned. */
 void phys_ac_step(phys_charger *c, const phys_charger_cmd *cmd, const phys_obc_config *obc, int draw,
                   phys_battery *load, uint32_t dt_ms);
 
