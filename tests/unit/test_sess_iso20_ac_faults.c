@@ -1,4 +1,4 @@
-/* ISO 15118-20 AC fault injection (the matrix in sess_faults.h, as ISO-20 DC's): the charger answers FAILED,
+/* ISO 15118-20 AC and AC_BPT fault injection (the matrix in sess_faults.h, as ISO-20 DC's): the charger answers FAILED,
  * FAILED_SequenceError, the stop notification (EVSEStatus Terminate, in PowerDeliveryRes and AC_ChargeLoopRes) or
  * nothing at each stage from SessionSetup to PowerDelivery(Stop), three- and single-phase -> the car's stop reason,
  * when (at once / exactly the request's V2G_EVCC_Msg_Timeout: 2 s, 0.5 s in the AC_ChargeLoop), the plant safe;
@@ -20,21 +20,21 @@
 #define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
 #define LOOP_MSG SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS
 #define LOOP_SEQ SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS
-enum { THREE = 1, SINGLE = 2 };
+enum { THREE = 1, SINGLE = 2, BPT = 4 };   /* BPT: AC_BPT three-phase, discharging to 19 % first */
 
 /* The stages in order (Table 215 / 216 timeouts); the loop hit at its 5th cycle, current flowing. */
 static const sf_stage stages[] = {
-    { ISO20_ROOT_SessionSetupReq, 0, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_ROOT_AuthorizationSetupReq, 0, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_ROOT_AuthorizationReq, 0, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_ROOT_ServiceDiscoveryReq, 0, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_ROOT_ServiceDetailReq, 0, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_ROOT_ServiceSelectionReq, 0, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_AC(AC_ChargeParameterDiscoveryReq), 0, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_ROOT_ScheduleExchangeReq, 0, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_ROOT_PowerDeliveryReq, 1, MSG, SEQ, 1, THREE | SINGLE },
-    { ISO20_AC(AC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, THREE | SINGLE },
-    { ISO20_MSG_POWER_DELIVERY_STOP, 0, MSG, LOOP_SEQ, 1, THREE | SINGLE },
+    { ISO20_ROOT_SessionSetupReq, 0, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_ROOT_AuthorizationSetupReq, 0, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_ROOT_AuthorizationReq, 0, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_ROOT_ServiceDiscoveryReq, 0, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_ROOT_ServiceDetailReq, 0, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_ROOT_ServiceSelectionReq, 0, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_AC(AC_ChargeParameterDiscoveryReq), 0, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_ROOT_ScheduleExchangeReq, 0, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_ROOT_PowerDeliveryReq, 1, MSG, SEQ, 1, THREE | SINGLE | BPT },
+    { ISO20_AC(AC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, THREE | SINGLE | BPT },
+    { ISO20_MSG_POWER_DELIVERY_STOP, 0, MSG, LOOP_SEQ, 1, THREE | SINGLE | BPT },
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])
 
@@ -69,11 +69,19 @@ static void short_charge(sess_evse_config *e, sess_pev_config *p, phys_charger_c
     b->target_soc = 22.0f;
 }
 
-static void setup(sw_world *w, int mode) { aw_setup(w, mode == SINGLE ? 1 : 3, short_charge); }
+static void bpt_charge(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    short_charge(e, p, c, b);
+    e->discharge_max_a = c->discharge_max_a;
+    e->discharge_max_w = c->discharge_max_w;
+    p->discharge_soc = 19;
+}
 
-static const char *const modes[] = { [THREE] = "three-phase", [SINGLE] = "single-phase" };
+static void setup(sw_world *w, int mode) { aw_setup(w, mode == SINGLE ? 1 : 3, mode == BPT ? bpt_charge : short_charge); }
+
+static const char *const modes[] = { [THREE] = "three-phase", [SINGLE] = "single-phase", [BPT] = "AC_BPT" };
 static const sf_proto P = {
-    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE, .mode_names = modes,
+    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE | BPT, .mode_names = modes,
     .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20ac_msg_name,
 };
 
@@ -81,19 +89,19 @@ static unsigned with_status(void)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < NSTAGES; i++) n += (unsigned)stages[i].has_status;
-    return 2 * n;
+    return 3 * n;
 }
 
-/* Every stage in both modes for the codes, silence and the car's faults; the Terminate where a status is. */
+/* Every stage in the three modes for the codes, silence and the car's faults; the Terminate where a status is. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        SF_CASE("charger_failed", &P, 0, SF_FAILED, 2 * NSTAGES),
-        SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, 2 * NSTAGES),
+        SF_CASE("charger_failed", &P, 0, SF_FAILED, 3 * NSTAGES),
+        SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, 3 * NSTAGES),
         SF_CASE("charger_terminate", &P, 0, SF_SHUTDOWN, with_status()),
-        SF_CASE("charger_silent", &P, 0, SF_SILENT, 2 * NSTAGES),
-        SF_CASE("car_silent", &P, 1, 0, 2 * NSTAGES),
-        SF_CASE("car_drops_tcp", &P, 1, 1, 2 * NSTAGES),
+        SF_CASE("charger_silent", &P, 0, SF_SILENT, 3 * NSTAGES),
+        SF_CASE("car_silent", &P, 1, 0, 3 * NSTAGES),
+        SF_CASE("car_drops_tcp", &P, 1, 1, 3 * NSTAGES),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
