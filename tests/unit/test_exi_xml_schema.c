@@ -17,7 +17,7 @@
 
 #include "ccsplc/tools/exi_text.h"
 #include "corpus.h"
-#include "iso20_ac_world.h"
+#include "iso20_bpt_world.h"
 #include "testutil.h"
 
 static const struct {
@@ -159,10 +159,12 @@ static const char *check_line(const struct corpus_line *cl, const char **note)
 
 CORPUS_FILE_TESTS(check_line)
 
-/* Every message of an in-process ISO-20 AC session through check_exi, by the codec its payload type names. */
+/* Every message of an in-process ISO-20 AC (or DC_BPT, AC_BPT) session through check_exi, by the codec its payload
+ * type names. */
 typedef struct {
-    unsigned sent, ac, bad;
+    unsigned sent, service, bad;   /* service: messages of the energy service's codec (AC, DC) */
     int scheduled;   /* the charger's ServiceDetailRes cut to the Scheduled sets (after its check) */
+    const sess_proto *proto;       /* the session's protocol (NULL: ISO-20 AC) */
 } sent_check;
 
 static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
@@ -172,7 +174,9 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
     v2gtp_msg m;
     const char *note = NULL, *why = NULL;
     const char *codec = v2gtp_parse(buf, *len, SESS_TX_CAP, &m) ? NULL
-                        : m.payload_type == V2GTP_EXI ? "app" : sess_codec_name(&sess_proto_iso20_ac, m.payload_type);
+                        : m.payload_type == V2GTP_EXI ? "app"
+                                                      : sess_codec_name(c->proto ? c->proto : &sess_proto_iso20_ac,
+                                                                        m.payload_type);
     if (!codec) why = "no codec for its payload type";
     else why = check_exi(codec, m.payload, (long)m.payload_len, &note);
     if (why || note) {
@@ -181,8 +185,8 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
         c->bad++;
     }
     c->sent++;
-    c->ac += codec && !strcmp(codec, "iso20-ac");
-    if (c->scheduled && aw_msg_of(buf, *len, &d) == ISO20_ROOT_ServiceDetailRes)
+    c->service += codec && (!strcmp(codec, "iso20-ac") || !strcmp(codec, "iso20-dc"));
+    if (c->scheduled && bw_msg_of(buf, *len, &d) == ISO20_ROOT_ServiceDetailRes)
         assert_int_equal(aw_keep_sets(&d, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);
     return 1;
 }
@@ -207,9 +211,38 @@ static void test_iso20_ac_sent(void **state)
         assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
         assert_int_equal(w.pev.dynamic, !c.scheduled);
         printf("iso20-ac %d-phase %s: %u messages (%u AC) valid\n", k & 2 ? 1 : 3, c.scheduled ? "scheduled" : "dynamic",
-               c.sent, c.ac);
+               c.sent, c.service);
         assert_int_equal(c.bad, 0);
-        assert_true(c.ac >= 4 && c.sent > c.ac);
+        assert_true(c.service >= 4 && c.sent > c.service);
+    }
+}
+
+static void bpt_cycle(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)e, (void)p, (void)c;
+    b->target_soc = 20.2f;   /* from 20 % down to 19 % and back */
+}
+
+/* DC_BPT and AC_BPT (three-phase), Dynamic and Scheduled: a discharge, then the charge back; every message valid. */
+static void test_iso20_bpt_sent(void **state)
+{
+    (void)state;
+    static sw_world w;
+    for (int k = 0; k < 4; k++) {
+        int ac = k & 2;
+        sent_check c = { .scheduled = k & 1, .proto = ac ? &sess_proto_iso20_ac : &sess_proto_iso20 };
+        bw_setup(&w, ac, 19, bpt_cycle);
+        w.hook = check_sent;
+        w.hook_ctx = &c;
+        sw_connect(&w);
+        assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
+        assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
+        assert_true(w.evse.bpt && w.pev.discharged && w.plant.charger.returned_wh > 0.0);
+        assert_int_equal(w.pev.dynamic, !c.scheduled);
+        printf("iso20 %s %s: %u messages (%u of the service) valid\n", ac ? "AC_BPT" : "DC_BPT",
+               c.scheduled ? "scheduled" : "dynamic", c.sent, c.service);
+        assert_int_equal(c.bad, 0);
+        assert_true(c.service >= 4 && c.sent > c.service);
     }
 }
 
@@ -226,6 +259,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CORPUS_UNIT_TESTS,
         cmocka_unit_test(test_iso20_ac_sent),
+        cmocka_unit_test(test_iso20_bpt_sent),
     };
     xmlInitParser();
     return cmocka_run_group_tests(tests, NULL, done);
