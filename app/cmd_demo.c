@@ -84,17 +84,14 @@ static int options(demo *d, int argc, char **argv)
         usage(stderr);
         return CCS_EXIT_USAGE;
     }
-    char name[32];   /* "<protocol>-bpt": the protocol's bidirectional service */
-    size_t n = strlen(proto);
-    d->bpt = n > 4 && n < sizeof name && !strcmp(proto + n - 4, "-bpt") && !strncmp(proto, "iso20", 5);
-    snprintf(name, sizeof name, "%.*s", (int)(d->bpt ? n - 4 : n), proto);
+    d->bpt = sess_proto_bpt(proto);
     if (d->bpt && !d->discharge_to) d->discharge_to = d->soc > 10.0f ? d->soc - 10.0f : 0.0f;
     if (d->bpt && !(d->discharge_to > 0.0f && d->discharge_to < d->soc)) {
         fprintf(stderr, "ccsplc demo: %s: --discharge-to must be between 1 and --soc\n", proto);
         return CCS_EXIT_USAGE;
     }
-    d->proto = sess_proto_find(name);
-    d->ac = sess_proto_ac(name);
+    d->proto = sess_proto_find(proto);
+    d->ac = sess_proto_ac(proto);
     if (d->bridge && d->ac) {
         fprintf(stderr, "ccsplc demo: --bridge chademo charges DC: not with %s\n", proto);
         return CCS_EXIT_USAGE;

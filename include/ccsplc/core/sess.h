@@ -93,11 +93,14 @@ extern const sess_proto sess_proto_iso20_ac; /* ISO 15118-20 AC (single- and thr
 #endif
 #endif
 const char *sess_proto_name(const sess_proto *p);
-/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac", "iso20", "iso20-dc", "iso20-ac"), NULL
- * when unknown. */
+/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac", "iso20", "iso20-dc", "iso20-ac",
+ * "iso20-dc-bpt", "iso20-ac-bpt"), NULL when unknown. */
 const sess_proto *sess_proto_find(const char *name);
-/* 1 when the name asks the car to charge AC ("iso2-ac", "iso20-ac": set sess_pev_config.ac). */
+/* 1 when the name asks the car to charge AC ("iso2-ac", "iso20-ac", "iso20-ac-bpt": set sess_pev_config.ac). */
 int sess_proto_ac(const char *name);
+/* 1 for ISO 15118-20's bidirectional services ("iso20-dc-bpt", "iso20-ac-bpt": the protocol of iso20-dc / iso20-ac,
+ * the car discharging first: set sess_pev_config.discharge_soc, the charger's discharge_max_a). */
+int sess_proto_bpt(const char *name);
 
 #if CCS_PROTO_ISO20
 /* An ISO 15118-20 message: one codec per V2GTP payload type, CommonMessages (V2GTP_ISO20_MAIN), DC
