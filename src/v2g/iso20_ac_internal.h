@@ -22,11 +22,9 @@ void iso20_ac_rn_set(struct iso20_ac_RationalNumberType *rn, float x);
 float iso20_ac_rn_get(const struct iso20_ac_RationalNumberType *rn);
 float iso20_ac_evse_w_per_a(const sess_evse *s);
 float iso20_ac_pev_w_per_a(const sess_pev *p);
-/* AC_BPT's part of the AC mapper (iso20_bpt_ac_map.c), each a no-op outside BPT: the control mode (ISO20_CONTROL_*)
- * of an AC_ChargeLoopReq choice in a session of the service (0: not its); whether a ChargeParameterDiscovery
- * request's / response's choice is the service's; the discharge fields, and a discharge asked for (a negative
- * energy request) as a negative target current per phase. */
-int iso20_bpt_ac_loop_mode(int choice, int bpt);
+/* AC_BPT's part of the AC mapper (iso20_bpt_ac_map.c), each a no-op outside BPT (the control mode of a choice:
+ * iso20_bpt_loop_mode): whether a ChargeParameterDiscovery request's / response's choice is the service's; the
+ * discharge fields, and a discharge asked for (a negative energy request) as a negative target current per phase. */
 int iso20_bpt_ac_cpd_in(const sess_evse *s, const struct iso20_ac_AC_ChargeParameterDiscoveryReqType *q, sess_dc *m);
 void iso20_bpt_ac_cpd_out(const sess_evse *s, struct iso20_ac_AC_ChargeParameterDiscoveryResType *r);
 void iso20_bpt_ac_loop_in(const sess_evse *s, const struct iso20_ac_AC_ChargeLoopReqType *q, sess_dc *m);

@@ -48,7 +48,7 @@ void iso20ac_evse_safe_fields(sess_evse *s, void *doc)
 static void charge_loop_req(const sess_evse *s, const struct iso20_ac_AC_ChargeLoopReqType *q, sess_dc *m)
 {
     if (q->has_DisplayParameters && q->DisplayParameters.has_PresentSOC) m->soc = q->DisplayParameters.PresentSOC;
-    if (!iso20_bpt_ac_loop_mode(q->CLReqControlMode_choice, s->bpt)) m->code = SESS_RC_WRONG_CHARGE_PARAMETER;
+    if (!iso20_bpt_loop_mode(q->CLReqControlMode_choice, s->bpt)) m->code = SESS_RC_WRONG_CHARGE_PARAMETER;
     iso20_bpt_ac_loop_in(s, q, m);
 }
 
@@ -89,7 +89,7 @@ static void charge_loop_res(const sess_evse *s, struct iso20_ac_AC_ChargeLoopRes
     meter(s, &r->MeterInfo);
     r->has_EVSEStatus = s->in.status != SESS_EVSE_OK;
     r->EVSEStatus.EVSENotification = iso20_ac_evseNotificationType_Terminate;
-    if (iso20_bpt_ac_loop_mode(q->CLReqControlMode_choice, s->bpt) == ISO20_CONTROL_SCHEDULED) {
+    if (iso20_bpt_loop_mode(q->CLReqControlMode_choice, s->bpt) == ISO20_CONTROL_SCHEDULED) {
         struct iso20_ac_Scheduled_AC_CLResControlModeType *c = &r->Scheduled_AC_CLResControlMode;
         r->CLResControlMode_choice = iso20_ac_AC_ChargeLoopResType_Scheduled_AC_CLResControlMode;
         c->has_EVSETargetActivePower = c->has_EVSEPresentActivePower = true;

@@ -8,16 +8,16 @@
 #define RN iso20_ac_rn_set
 #define RG iso20_ac_rn_get
 
-int iso20_bpt_ac_loop_mode(int choice, int bpt)
-{
-    if (choice == (bpt ? iso20_ac_AC_ChargeLoopReqType_BPT_Dynamic_AC_CLReqControlMode
-                       : iso20_ac_AC_ChargeLoopReqType_Dynamic_AC_CLReqControlMode))
-        return ISO20_CONTROL_DYNAMIC;
-    if (choice == (bpt ? iso20_ac_AC_ChargeLoopReqType_BPT_Scheduled_AC_CLReqControlMode
-                       : iso20_ac_AC_ChargeLoopReqType_Scheduled_AC_CLReqControlMode))
-        return ISO20_CONTROL_SCHEDULED;
-    return 0;
-}
+/* The control modes of both codecs' charge loops are numbered alike (iso20_bpt_loop_mode reads either). */
+_Static_assert(iso20_ac_AC_ChargeLoopReqType_BPT_Dynamic_AC_CLReqControlMode ==
+                       iso20_dc_DC_ChargeLoopReqType_BPT_Dynamic_DC_CLReqControlMode &&
+                   iso20_ac_AC_ChargeLoopReqType_BPT_Scheduled_AC_CLReqControlMode ==
+                       iso20_dc_DC_ChargeLoopReqType_BPT_Scheduled_DC_CLReqControlMode &&
+                   iso20_ac_AC_ChargeLoopReqType_Dynamic_AC_CLReqControlMode ==
+                       iso20_dc_DC_ChargeLoopReqType_Dynamic_DC_CLReqControlMode &&
+                   iso20_ac_AC_ChargeLoopReqType_Scheduled_AC_CLReqControlMode ==
+                       iso20_dc_DC_ChargeLoopReqType_Scheduled_DC_CLReqControlMode,
+               "AC and DC charge-loop control modes numbered alike");
 
 /* ---- charger ---- */
 

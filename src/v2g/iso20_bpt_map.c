@@ -7,7 +7,7 @@
 #define RN iso20_dc_rn_set
 #define RG iso20_dc_rn_get
 
-int iso20_bpt_dc_loop_mode(int choice, int bpt)
+int iso20_bpt_loop_mode(int choice, int bpt)
 {
     if (choice == (bpt ? iso20_dc_DC_ChargeLoopReqType_BPT_Dynamic_DC_CLReqControlMode
                        : iso20_dc_DC_ChargeLoopReqType_Dynamic_DC_CLReqControlMode))

@@ -125,9 +125,10 @@ void iso20_bpt_params(const sess_evse *s, struct iso20_ParameterSetType *set);
 void iso20_bpt_choose(sess_pev *p, const struct iso20_ServiceListType *l);
 
 /* DC_BPT's part of the DC mapper (iso20_bpt_map.c), each a no-op outside BPT. loop_mode: the control mode
- * (ISO20_CONTROL_*) of a DC_ChargeLoopReq choice in a session of the service (bpt), 0 when not that service's.
- * cpd_in / cpd_res: whether the request's / response's choice is the service's, BPT's discharge limit into m. */
-int iso20_bpt_dc_loop_mode(int choice, int bpt);
+ * (ISO20_CONTROL_*) of a DC_ChargeLoopReq (or AC_ChargeLoopReq: numbered alike) choice in a session of the service
+ * (bpt), 0 when not that service's. cpd_in / cpd_res: whether the request's / response's choice is the service's,
+ * BPT's discharge limit into m. */
+int iso20_bpt_loop_mode(int choice, int bpt);
 int iso20_bpt_dc_cpd_in(const sess_evse *s, const struct iso20_dc_DC_ChargeParameterDiscoveryReqType *q, sess_dc *m);
 void iso20_bpt_dc_cpd_out(const sess_evse *s, struct iso20_dc_DC_ChargeParameterDiscoveryResType *r);
 void iso20_bpt_dc_loop_in(const sess_evse *s, const struct iso20_dc_DC_ChargeLoopReqType *q, sess_dc *m);

@@ -15,7 +15,7 @@ static struct sess_iso20_doc *doc_of(sess_docs *d, int rx) { return rx ? &d->rx.
  * through the DC types it extends, iso20_bpt_map.c). A control mode of another service: WrongChargeParameter. */
 static void charge_loop_req(const sess_evse *s, const struct iso20_dc_DC_ChargeLoopReqType *q, sess_dc *m)
 {
-    int mode = iso20_bpt_dc_loop_mode(q->CLReqControlMode_choice, s->bpt);
+    int mode = iso20_bpt_loop_mode(q->CLReqControlMode_choice, s->bpt);
     const struct iso20_dc_Dynamic_DC_CLReqControlModeType *d = &q->Dynamic_DC_CLReqControlMode;
     const struct iso20_dc_Scheduled_DC_CLReqControlModeType *c = &q->Scheduled_DC_CLReqControlMode;
     if (q->has_DisplayParameters && q->DisplayParameters.has_PresentSOC) m->soc = q->DisplayParameters.PresentSOC;
@@ -87,7 +87,7 @@ static void charge_loop_res(const sess_evse *s, struct iso20_dc_DC_ChargeLoopRes
     RN(&r->EVSEPresentCurrent, s->in.present_a);
     r->has_MeterInfo = q->MeterInfoRequested;
     meter(s, &r->MeterInfo);
-    if (iso20_bpt_dc_loop_mode(q->CLReqControlMode_choice, s->bpt) == ISO20_CONTROL_DYNAMIC) {
+    if (iso20_bpt_loop_mode(q->CLReqControlMode_choice, s->bpt) == ISO20_CONTROL_DYNAMIC) {
         struct iso20_dc_Dynamic_DC_CLResControlModeType *d = &r->Dynamic_DC_CLResControlMode;
         r->CLResControlMode_choice = iso20_dc_DC_ChargeLoopResType_Dynamic_DC_CLResControlMode;
         RN(&d->EVSEMaximumChargePower, s->cfg.max_w);

@@ -62,14 +62,14 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
                       iso20_dc_DC_ChargeParameterDiscoveryReqType_BPT_DC_CPDReqEnergyTransferMode;
         break;
     case ISO20_DC(DC_ChargeLoopReq):
-        s->bpt_loop_req += iso20_bpt_dc_loop_mode(D.dc.DC_ChargeLoopReq.CLReqControlMode_choice, 1) > 0;
+        s->bpt_loop_req += iso20_bpt_loop_mode(D.dc.DC_ChargeLoopReq.CLReqControlMode_choice, 1) > 0;
         break;
     case ISO20_AC(AC_ChargeParameterDiscoveryReq):
         s->bpt_cpd += D.ac.AC_ChargeParameterDiscoveryReq.AC_CPDReqEnergyTransferMode_choice ==
                       iso20_ac_AC_ChargeParameterDiscoveryReqType_BPT_AC_CPDReqEnergyTransferMode;
         break;
     case ISO20_AC(AC_ChargeLoopReq):
-        s->bpt_loop_req += iso20_bpt_ac_loop_mode(D.ac.AC_ChargeLoopReq.CLReqControlMode_choice, 1) > 0;
+        s->bpt_loop_req += iso20_bpt_loop_mode(D.ac.AC_ChargeLoopReq.CLReqControlMode_choice, 1) > 0;
         break;
     case ISO20_AC(AC_ChargeLoopRes):
         s->bpt_loop_res += D.ac.AC_ChargeLoopRes.CLResControlMode_choice ==
