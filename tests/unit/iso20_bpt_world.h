@@ -39,4 +39,14 @@ static inline int bw_msg_of(const uint8_t *buf, size_t len, struct sess_iso20_do
     return iso20_msg_of(d);
 }
 
+/* A watch hook's decoding: the message's id, or -1 with an undecodable one counted in *bad once the car has the
+ * charger's choice (before: SupportedAppProtocol). */
+static inline int bw_watch_msg(const sw_world *w, const uint8_t *buf, size_t len, struct sess_iso20_doc *d,
+                               unsigned *bad)
+{
+    int msg = bw_msg_of(buf, len, d);
+    if (msg < 0) *bad += w->pev.proto != NULL;
+    return msg;
+}
+
 #endif

@@ -96,12 +96,7 @@ static unsigned with_status(void)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        SF_CASE("charger_failed", &P, 0, SF_FAILED, 3 * NSTAGES),
-        SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, 3 * NSTAGES),
-        SF_CASE("charger_terminate", &P, 0, SF_SHUTDOWN, with_status()),
-        SF_CASE("charger_silent", &P, 0, SF_SILENT, 3 * NSTAGES),
-        SF_CASE("car_silent", &P, 1, 0, 3 * NSTAGES),
-        SF_CASE("car_drops_tcp", &P, 1, 1, 3 * NSTAGES),
+        SF_CASES_NO_STATUS_CODES(&P, 3 * NSTAGES, with_status()),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,10 @@
 /* ISO 15118-20 DC_BPT and AC_BPT sessions (EIM, no TLS), charger and car in-process on a virtual clock with the
  * plant able to discharge: the car discharges to its set SoC, then charges back to its target (the SoC trajectory
  * down, then up, from the battery model; the energy both ways at the charger's output against the battery's), in
- * the Dynamic and the Scheduled control mode, DC and AC three-phase; every message valid EXI with BPT's service, parameters and control modes; a
- * car that only charges still gets DC from a BPT charger, a discharging car only charges at a charger without
- * BPT; BPT parameters outside the selected BPT service are refused. */
+ * the Dynamic and the Scheduled control mode, DC and AC three-phase; every message valid EXI with BPT's service,
+ * parameters and control modes; a car that only charges still gets DC from a BPT charger, a discharging car only
+ * charges at a charger without BPT; the returned energy in MeterInfo; BPT parameters outside the selected BPT
+ * service are refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,18 +25,14 @@ typedef struct {
     int selected, generator, channel, returned_meter;
     uint8_t only_scheduled;   /* rewrite ServiceDetailRes: only the Scheduled parameter sets */
     uint8_t select_dc;        /* rewrite ServiceSelectionReq: ServiceID 2 (DC) whatever the car chose */
+    uint8_t ask_meter;        /* rewrite DC_ChargeLoopReq: MeterInfoRequested */
 } seen;
 
 static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     (void)dir;
     seen *s = w->hook_ctx;
-    int msg = bw_msg_of(buf, *len, &D);
-    if (msg < 0) {
-        s->bad += w->pev.proto != NULL;   /* before the car has the charger's choice: SupportedAppProtocol */
-        return 1;
-    }
-    switch (msg) {
+    switch (bw_watch_msg(w, buf, *len, &D, &s->bad)) {
     case ISO20_ROOT_ServiceDiscoveryRes:
         s->services = D.common.ServiceDiscoveryRes.EnergyTransferServiceList.Service.count;
         break;
@@ -63,6 +60,10 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
         break;
     case ISO20_DC(DC_ChargeLoopReq):
         s->bpt_loop_req += iso20_bpt_loop_mode(D.dc.DC_ChargeLoopReq.CLReqControlMode_choice, 1) > 0;
+        if (s->ask_meter) {
+            D.dc.DC_ChargeLoopReq.MeterInfoRequested = true;
+            assert_int_equal(aw_encode(&D, buf, len), 0);
+        }
         break;
     case ISO20_AC(AC_ChargeParameterDiscoveryReq):
         s->bpt_cpd += D.ac.AC_ChargeParameterDiscoveryReq.AC_CPDReqEnergyTransferMode_choice ==
@@ -143,7 +144,7 @@ static void assert_energy(const char *what)
  * at the current of that moment (at most 100 A discharging, 125 A charging, about 400 V). */
 static void whole_cycle(int scheduled)
 {
-    seen s = { .only_scheduled = (uint8_t)scheduled };
+    seen s = { .only_scheduled = (uint8_t)scheduled, .ask_meter = 1 };
     bw_setup(&W, 0, 17, cycle);
     W.hook = watch;
     W.hook_ctx = &s;
@@ -170,6 +171,7 @@ static void whole_cycle(int scheduled)
     const phys_charger *c = &W.plant.charger;
     assert_true(c->returned_wh <= drop_wh && c->returned_wh >= drop_wh - b->loss_wh);
     assert_true(c->energy_wh >= (t.hi_end - t.lo) * b->cfg.capacity_wh / 100.0);
+    assert_int_equal(s.returned_meter, (int)c->returned_wh);   /* MeterInfo's BPT_DischargedEnergyReadingWh */
     sc_plant_safe(&W.plant, 1);
     assert_energy(scheduled ? "dc_bpt scheduled" : "dc_bpt dynamic");
 }

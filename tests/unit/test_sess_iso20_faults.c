@@ -113,12 +113,7 @@ static unsigned with_status(void)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        SF_CASE("charger_failed", &P, 0, SF_FAILED, 2 * NSTAGES),
-        SF_CASE("charger_sequence_error", &P, 0, SF_SEQUENCE, 2 * NSTAGES),
-        SF_CASE("charger_terminate", &P, 0, SF_SHUTDOWN, with_status()),
-        SF_CASE("charger_silent", &P, 0, SF_SILENT, 2 * NSTAGES),
-        SF_CASE("car_silent", &P, 1, 0, 2 * NSTAGES),
-        SF_CASE("car_drops_tcp", &P, 1, 1, 2 * NSTAGES),
+        SF_CASES_NO_STATUS_CODES(&P, 2 * NSTAGES, with_status()),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
