@@ -3,6 +3,8 @@
  * discharge limits. Negative current or power is discharge throughout. */
 #include "sess_internal.h"
 
+#if CCS_PROTO_ISO20
+
 static float lower(float a, float b) { return a < b ? a : b; }
 
 int sess_pev_bpt_discharging(const sess_pev *p)
@@ -42,3 +44,4 @@ float sess_evse_bpt_discharge_a(const sess_evse *s, float present_v, sess_dc_ach
     hit->power = want * v > s->cfg.discharge_max_w;
     return -(want < limit ? want : limit);
 }
+#endif

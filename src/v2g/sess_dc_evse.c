@@ -137,7 +137,7 @@ int sess_ac_evse_charge_loop(sess_evse *s, uint32_t now)
     m.receipt = (uint8_t)sess_evse_receipt_due(s, now);
     int h = fault(s, &m);
     if (h == SESS_H_NEXT && m.code != SESS_RC_OK) h = SESS_H_FAIL;
-    if (h == SESS_H_NEXT && s->bpt && s->out.output_on)
+    if (h == SESS_H_NEXT && SESS_BPT(s) && s->out.output_on)
         s->out.target_a = m.target_a < 0.0f ? -(-m.target_a < s->cfg.ac_max_a ? -m.target_a : s->cfg.ac_max_a)
                                             : ac_limit(s);
     return give(s, &m, h);

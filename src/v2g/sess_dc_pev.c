@@ -187,7 +187,7 @@ int sess_ac_pev_on_charge_loop(sess_pev *p, uint32_t now)
     sess_dc m = take(p);
     float max_a = m.has_limit ? m.limits.max_a : p->evse_max_a;
     /* BPT: a negative limit is a discharge, at most the on-board charger's current */
-    int plausible = isfinite(max_a) && max_a >= (p->bpt ? -p->cfg.ac_max_a - SESS_PEV_CURRENT_TOLERANCE_A : 0.0f);
+    int plausible = isfinite(max_a) && max_a >= (SESS_BPT(p) ? -p->cfg.ac_max_a - SESS_PEV_CURRENT_TOLERANCE_A : 0.0f);
     if (plausible) p->evse_max_a = max_a;
     p->evse_a = p->in.present_a;
     int h = sess_pev_dc_check(p, &m, 1);

@@ -41,7 +41,7 @@ void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_a
     hit->current = s->ev_target_a > limit_a;
     hit->voltage = s->ev_target_v > s->cfg.max_v;
     hit->power = s->ev_target_a * v > s->cfg.max_w;
-    if (s->bpt && s->ev_target_a < 0.0f && s->in.status == SESS_EVSE_OK)   /* BPT: the car discharges */
+    if (SESS_BPT(s) && s->ev_target_a < 0.0f && s->in.status == SESS_EVSE_OK)   /* BPT: the car discharges */
         s->out.target_a = sess_evse_bpt_discharge_a(s, v, hit);
 }
 
@@ -75,8 +75,8 @@ int sess_evse_dc_isolation(sess_evse *s)
 
 int sess_evse_dc_progress(sess_evse *s, uint32_t now)
 {
-    float a = s->bpt && s->in.present_a < 0.0f ? -s->in.present_a : s->in.present_a;   /* BPT: either way */
-    float t = s->bpt && s->ev_target_a < 0.0f ? -s->ev_target_a : s->ev_target_a;
+    float a = SESS_BPT(s) && s->in.present_a < 0.0f ? -s->in.present_a : s->in.present_a;   /* BPT: either way */
+    float t = SESS_BPT(s) && s->ev_target_a < 0.0f ? -s->ev_target_a : s->ev_target_a;
     int flowing = a >= SESS_EVSE_PROGRESS_A || !(t >= SESS_EVSE_PROGRESS_A);
     if (!s->charging || flowing) {
         s->charging = 1;

@@ -59,7 +59,7 @@ sess_stop_reason sess_pev_check_present(sess_pev *p, int charging, uint32_t now)
     if (v > p->cfg.max_v + SESS_PEV_VOLTAGE_TOLERANCE_V) return SESS_STOP_OVERVOLTAGE;
     if (!charging) return SESS_STOP_NONE;
     /* BPT: a current out of the battery up to its discharge maximum; the excess over the request either way. */
-    float lo = p->bpt ? p->cfg.discharge_max_a + tolerance_a(p->cfg.discharge_max_a) : SESS_PEV_CURRENT_TOLERANCE_A;
+    float lo = SESS_BPT(p) ? p->cfg.discharge_max_a + tolerance_a(p->cfg.discharge_max_a) : SESS_PEV_CURRENT_TOLERANCE_A;
     float t = p->target_a, excess = t < 0.0f ? t - a : a - t, mag = t < 0.0f ? -t : t;
     if (a < -lo) return SESS_STOP_REVERSE_CURRENT;
     if (a > p->cfg.max_a + tolerance_a(p->cfg.max_a) ||
