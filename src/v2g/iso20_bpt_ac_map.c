@@ -9,14 +9,14 @@
 #define RG iso20_ac_rn_get
 
 /* The control modes of both codecs' charge loops are numbered alike (iso20_bpt_loop_mode reads either). */
-_Static_assert(iso20_ac_AC_ChargeLoopReqType_BPT_Dynamic_AC_CLReqControlMode ==
-                       iso20_dc_DC_ChargeLoopReqType_BPT_Dynamic_DC_CLReqControlMode &&
-                   iso20_ac_AC_ChargeLoopReqType_BPT_Scheduled_AC_CLReqControlMode ==
-                       iso20_dc_DC_ChargeLoopReqType_BPT_Scheduled_DC_CLReqControlMode &&
-                   iso20_ac_AC_ChargeLoopReqType_Dynamic_AC_CLReqControlMode ==
-                       iso20_dc_DC_ChargeLoopReqType_Dynamic_DC_CLReqControlMode &&
-                   iso20_ac_AC_ChargeLoopReqType_Scheduled_AC_CLReqControlMode ==
-                       iso20_dc_DC_ChargeLoopReqType_Scheduled_DC_CLReqControlMode,
+_Static_assert((int)iso20_ac_AC_ChargeLoopReqType_BPT_Dynamic_AC_CLReqControlMode ==
+                       (int)iso20_dc_DC_ChargeLoopReqType_BPT_Dynamic_DC_CLReqControlMode &&
+                   (int)iso20_ac_AC_ChargeLoopReqType_BPT_Scheduled_AC_CLReqControlMode ==
+                       (int)iso20_dc_DC_ChargeLoopReqType_BPT_Scheduled_DC_CLReqControlMode &&
+                   (int)iso20_ac_AC_ChargeLoopReqType_Dynamic_AC_CLReqControlMode ==
+                       (int)iso20_dc_DC_ChargeLoopReqType_Dynamic_DC_CLReqControlMode &&
+                   (int)iso20_ac_AC_ChargeLoopReqType_Scheduled_AC_CLReqControlMode ==
+                       (int)iso20_dc_DC_ChargeLoopReqType_Scheduled_DC_CLReqControlMode,
                "AC and DC charge-loop control modes numbered alike");
 
 /* ---- charger ---- */
