@@ -92,6 +92,15 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
     return 1;
 }
 
+/* The world of a test (ac: AC three-phase, else DC; the car discharging to discharge_soc) watched into *s. */
+static void start(seen *s, int ac, uint8_t discharge_soc, aw_tweak tweak)
+{
+    bw_setup(&W, ac, discharge_soc, tweak);
+    W.hook = watch;
+    W.hook_ctx = s;
+    sw_connect(&W);
+}
+
 /* 10 kWh from 20 %: down to 17 %, back up to 22 %. */
 static void cycle(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
 {
@@ -145,10 +154,7 @@ static void assert_energy(const char *what)
 static void whole_cycle(int scheduled)
 {
     seen s = { .only_scheduled = (uint8_t)scheduled, .ask_meter = 1 };
-    bw_setup(&W, 0, 17, cycle);
-    W.hook = watch;
-    W.hook_ctx = &s;
-    sw_connect(&W);
+    start(&s, 0, 17, cycle);
     trajectory t = run();
     const phys_battery *b = &W.plant.battery;
     double lag = 100.0 * 125.0 * 410.0 * (SESS_PEV_REPEAT_MS + 3 * SW_STEP_MS) / 3600000.0 / b->cfg.capacity_wh;
@@ -184,10 +190,7 @@ static void test_dynamic_cycle(void **state) { (void)state; whole_cycle(0); }
 static void ac_cycle(int scheduled)
 {
     seen s = { .only_scheduled = (uint8_t)scheduled };
-    bw_setup(&W, 1, 17, cycle);
-    W.hook = watch;
-    W.hook_ctx = &s;
-    sw_connect(&W);
+    start(&s, 1, 17, cycle);
     trajectory t = run();
     const phys_battery *b = &W.plant.battery;
     const phys_plant *pl = &W.plant;
@@ -221,10 +224,7 @@ static void test_charging_car_gets_dc(void **state)
 {
     (void)state;
     seen s = { 0 };
-    bw_setup(&W, 0, 0, cycle);
-    W.hook = watch;
-    W.hook_ctx = &s;
-    sw_connect(&W);
+    start(&s, 0, 0, cycle);
     trajectory t = run();
     assert_int_equal(s.services, 2);
     assert_int_equal(s.selected, ISO20_SERVICE_DC);
@@ -245,10 +245,7 @@ static void test_no_bpt_charger(void **state)
 {
     (void)state;
     seen s = { 0 };
-    bw_setup(&W, 0, 17, no_discharge);
-    W.hook = watch;
-    W.hook_ctx = &s;
-    sw_connect(&W);
+    start(&s, 0, 17, no_discharge);
     trajectory t = run();
     assert_int_equal(s.services, 1);
     assert_int_equal(s.selected, ISO20_SERVICE_DC);
@@ -262,10 +259,7 @@ static void test_bpt_parameters_without_bpt(void **state)
 {
     (void)state;
     seen s = { .select_dc = 1 };
-    bw_setup(&W, 0, 17, cycle);
-    W.hook = watch;
-    W.hook_ctx = &s;
-    sw_connect(&W);
+    start(&s, 0, 17, cycle);
     assert_true(sw_run(&W, 60 * 1000, sw_both_ended));
     assert_int_equal(s.bpt_cpd, 1);
     assert_int_equal(W.evse.last_code, iso20_dc_responseCodeType_FAILED_WrongChargeParameter);
