@@ -18,9 +18,11 @@ static void usage(FILE *f)
             "usage: ccsplc demo [options]\n"
             "  a charger and a car in one process: SLAC and SDP over a simulated powerline, V2G over loopback\n"
             "  TCP, the charging physics on a virtual clock; prints the message sequence and a summary.\n\n"
-            "  --proto P        din (default), iso2-dc, iso2-ac, iso20-dc, iso20-ac (ISO 15118-20, without TLS)\n"
+            "  --proto P        din (default), iso2-dc, iso2-ac, iso20-dc, iso20-ac, iso20-dc-bpt, iso20-ac-bpt\n"
+            "                   (ISO 15118-20, without TLS; -bpt: bidirectional, the car discharges first)\n"
             "  --soc N          battery SoC at plug-in, %% (default 20)\n"
             "  --target-soc N   charge until this SoC, %% (default 80)\n"
+            "  --discharge-to N -bpt: discharge to this SoC first, %% (default: 10 below --soc)\n"
             "  --capacity KWH   battery capacity (default 60)\n"
             "  --speed N        N x real time; 0 = as fast as possible (default)\n"
             "  --every MS       print repeated messages at most every MS of session time (default 60000; 0 = all)\n"
@@ -50,7 +52,7 @@ static int options(demo *d, int argc, char **argv)
         { "target-soc", required_argument, 0, 't' }, { "capacity", required_argument, 0, 'c' },
         { "speed", required_argument, 0, 'S' }, { "every", required_argument, 0, 'e' },
         { "mem", no_argument, 0, 'm' }, { "pcap", required_argument, 0, 'w' }, { "seed", required_argument, 0, 'r' },
-        { "bridge", required_argument, 0, 'b' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+        { "bridge", required_argument, 0, 'b' }, { "discharge-to", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
     };
     const char *proto = "din";
     double v = 0;
@@ -69,6 +71,7 @@ static int options(demo *d, int argc, char **argv)
         case 'w': d->pcap_path = optarg; break;
         case 'r': bad = parse_num(optarg, 1, 4294967295.0, &v); d->seed = (uint32_t)v; break;
         case 'b': bad = strcmp(optarg, "chademo") ? -1 : 0; d->bridge = 1; break;
+        case 'd': bad = parse_num(optarg, 1, 99, &v); d->discharge_to = (float)v; break;
         case 'h': usage(stdout); return OPT_HELP;
         default: return CCS_EXIT_USAGE;
         }
@@ -81,6 +84,12 @@ static int options(demo *d, int argc, char **argv)
         usage(stderr);
         return CCS_EXIT_USAGE;
     }
+    d->bpt = sess_proto_bpt(proto);
+    if (d->bpt && !d->discharge_to) d->discharge_to = d->soc > 10.0f ? d->soc - 10.0f : 0.0f;
+    if (d->bpt && !(d->discharge_to > 0.0f && d->discharge_to < d->soc)) {
+        fprintf(stderr, "ccsplc demo: %s: --discharge-to must be between 1 and --soc\n", proto);
+        return CCS_EXIT_USAGE;
+    }
     d->proto = sess_proto_find(proto);
     d->ac = sess_proto_ac(proto);
     if (d->bridge && d->ac) {
@@ -88,7 +97,8 @@ static int options(demo *d, int argc, char **argv)
         return CCS_EXIT_USAGE;
     }
     if (d->proto) return OPT_RUN;
-    fprintf(stderr, "ccsplc demo: unknown protocol '%s' (din, iso2-dc, iso2-ac, iso20-dc, iso20-ac)\n", proto);
+    fprintf(stderr, "ccsplc demo: unknown protocol '%s' (din, iso2-dc, iso2-ac, iso20-dc, iso20-ac, iso20-dc-bpt, "
+                    "iso20-ac-bpt)\n", proto);
     return CCS_EXIT_USAGE;
 }
 
@@ -111,6 +121,7 @@ static void setup(demo *d)
     bc.soc = d->soc;
     bc.target_soc = d->target_soc;
     phys_plant_init(&d->plant, &cc, &bc);
+    d->low_soc = bc.soc;
     sess_evse_config ec;
     sess_evse_config_default(&ec);
     ec.protos[0] = d->proto;
@@ -118,6 +129,8 @@ static void setup(demo *d)
     ec.max_a = cc.max_a;
     ec.max_w = cc.max_w;
     ec.ac_max_a = cc.max_a;
+    ec.discharge_max_a = cc.discharge_max_a;   /* the simulated stage sinks current: BPT offered */
+    ec.discharge_max_w = cc.discharge_max_w;
     sess_evse_init(&d->evse, &ec, NULL);
     sess_pev_config pc;
     sess_pev_config_default(&pc, pev_mac);
@@ -125,6 +138,7 @@ static void setup(demo *d)
     pc.ac = (uint8_t)d->ac;
     pc.capacity_wh = bc.capacity_wh;
     pc.max_a = bc.max_a;
+    pc.discharge_soc = (uint8_t)d->discharge_to;
     sess_pev_init(&d->pev, &pc, NULL);
 }
 
@@ -141,10 +155,13 @@ static int summary(const demo *d, int rc, int bridge_ok)
     const phys_battery *b = &d->plant.battery;
     int normal = !rc && bridge_ok && d->evse.stop == SESS_STOP_NORMAL && d->pev.stop == SESS_STOP_NORMAL &&
                  phys_battery_full(b) && !d->plant.evse_contactor.opened_under_load &&
-                 !d->plant.pev_contactor.opened_under_load;
-    printf("\nsummary (%s%s)\n", sess_proto_name(d->proto), d->ac ? " AC" : "");
+                 !d->plant.pev_contactor.opened_under_load && (!d->bpt || d->plant.charger.returned_wh > 0.0);
+    printf("\nsummary (%s%s%s)\n", sess_proto_name(d->proto), d->ac ? " AC" : "", d->bpt ? " BPT" : "");
     printf("  energy      %.3f kWh delivered, %.3f kWh stored, %.3f kWh battery losses\n",
            d->plant.charger.energy_wh / 1000.0, b->stored_wh / 1000.0, b->loss_wh / 1000.0);
+    if (d->bpt)
+        printf("  returned    %.3f kWh from the car (down to %.2f %%, asked below %.0f %%)\n",
+               d->plant.charger.returned_wh / 1000.0, d->low_soc, d->discharge_to);
     if (d->ac)
         printf("  charger     AC %u x %.0f V; on-board charger %.1f A per phase, efficiency %.3f\n",
                d->plant.charger.cfg.ac_phases, d->plant.charger.cfg.ac_phase_v, d->plant.obc.max_a,

@@ -16,6 +16,8 @@ typedef struct {
     /* options */
     const sess_proto *proto;
     int ac;                           /* ISO-2 AC: mains supply, the car's on-board charger */
+    int bpt;                          /* ISO-20 DC_BPT / AC_BPT: the car discharges to discharge_to, then charges */
+    float discharge_to;
     double speed;                     /* virtual ms per real ms; 0: as fast as possible */
     float soc, target_soc, capacity_kwh;
     int in_memory;                    /* V2GTP through memory instead of loopback TCP */
@@ -32,6 +34,7 @@ typedef struct {
     uint8_t evse_ip[16], pev_ip[16];
     uint16_t port;                    /* the TCP port the charger announced in SDP */
     uint32_t linked_ms, sdp_ms, first_current_ms;
+    double low_soc;                   /* the battery's lowest SoC (BPT: where discharging ended) */
     sess_evse evse;
     sess_pev pev;
     phys_plant plant;

@@ -238,6 +238,7 @@ int demo_session(demo *d)
         if (d->car_step) d->car_step(d->car_ctx, d->now, DEMO_STEP_MS);
         else phys_plant_step(&d->plant, &d->evse, &d->pev, DEMO_STEP_MS);
         if (!d->first_current_ms && phys_plant_current_flows(&d->plant)) d->first_current_ms = d->now;
+        if (d->plant.battery.soc < d->low_soc) d->low_soc = d->plant.battery.soc;
         ccs_driver_poll(&l.drv[EVSE], d->now);          /* the charger's timers */
         ccs_driver_inputs(&l.drv[PEV], NULL, d->now);   /* the car's timers, its contactors as the current falls */
     }

@@ -91,6 +91,7 @@ typedef struct {
     uint32_t resume_wait_ms;  /* keep a paused session this long for the car to resume it */
     /* car */
     float soc, target_soc, capacity_kwh;
+    float discharge_to;       /* ISO 15118-20 BPT: discharge to this SoC first, then charge to target_soc (0: no) */
     float pev_target_v, pev_max_a, precharge_tolerance_v;
     uint32_t pause_after_ms;  /* ISO 15118-2: SessionStop(Pause) this long after the first current (0: never) */
     uint32_t resume_after_ms; /* after a Pause: reconnect and resume after this long */

@@ -40,6 +40,8 @@ static void usage(FILE *f, live_role role)
     else
         fprintf(f, "      --soc N           battery SoC at plug-in, %% (20)   --target-soc N   charge until (80)\n"
                    "      --capacity KWH    battery capacity (60)   --target-voltage V   EVTargetVoltage (410)\n"
+                   "      --discharge-to N  ISO 15118-20: discharge to N %% first (DC_BPT/AC_BPT, where the charger\n"
+                   "                        offers it), then charge to --target-soc\n"
                    "      --pause-after S   ISO 15118-2: pause S seconds after the first current (SessionStop Pause)\n"
                    "      --resume-after S  after a pause: reconnect and resume the session after S seconds (10)\n"
                    "      --bridge chademo  the CCS->CHAdeMO adapter: a CHAdeMO car on --can is the battery\n"
@@ -77,8 +79,8 @@ static void usage(FILE *f, live_role role)
 
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW, O_PORT,
-       O_SESSIONS, O_RWAIT, O_MO_ROOT, O_TLS_ONLY, O_SOC, O_TSOC, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN,
-       O_TLS, O_PNC, O_CCERT, O_CKEY };
+       O_SESSIONS, O_RWAIT, O_MO_ROOT, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE,
+       O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -127,6 +129,7 @@ static int apply(live_options *o, int c, const char *a)
     case O_RWAIT: return secs(a, 1, &o->resume_wait_ms);
     case O_SOC: return num(a, 0, 100, &o->soc);
     case O_TSOC: return num(a, 1, 100, &o->target_soc);
+    case O_DIS: return num(a, 1, 99, &o->discharge_to);
     case O_CAP: return num(a, 0.1, 300, &o->capacity_kwh);
     case O_TV: return num(a, 1, 1500, &o->pev_target_v);
     case O_PAUSE: return secs(a, 0.1, &o->pause_after_ms);
@@ -159,6 +162,7 @@ int live_main(live_role role, int argc, char **argv)
         { "max-power", required_argument, 0, O_MAXW }, { "port", required_argument, 0, O_PORT },
         { "sessions", required_argument, 0, O_SESSIONS }, { "resume-wait", required_argument, 0, O_RWAIT },
         { "soc", required_argument, 0, O_SOC }, { "target-soc", required_argument, 0, O_TSOC },
+        { "discharge-to", required_argument, 0, O_DIS },
         { "capacity", required_argument, 0, O_CAP }, { "target-voltage", required_argument, 0, O_TV },
         { "pause-after", required_argument, 0, O_PAUSE }, { "resume-after", required_argument, 0, O_RESUME },
         { "bridge", required_argument, 0, O_BRIDGE }, { "can", required_argument, 0, O_CAN },

@@ -82,6 +82,7 @@ static const key_row keys[] = {
     { "evse", "resume_wait", K_MS, O(resume_wait_ms), 0, 1, 86400 },
     { "pev", "soc", K_FLOAT, O(soc), 0, 0, 100 },
     { "pev", "target_soc", K_FLOAT, O(target_soc), 0, 1, 100 },
+    { "pev", "discharge_to", K_FLOAT, O(discharge_to), 0, 0, 99 },
     { "pev", "capacity_kwh", K_FLOAT, O(capacity_kwh), 0, 0.1, 300 },
     { "pev", "target_voltage", K_FLOAT, O(pev_target_v), 0, 1, 1500 },
     { "pev", "max_current", K_FLOAT, O(pev_max_a), 0, 1, 1000 },

@@ -27,8 +27,8 @@ int live_protos_parse(const char *list, live_protos *ps)
         if (b == e || (size_t)(e - b) >= sizeof name) return -1;
         memcpy(name, b, (size_t)(e - b));
         name[e - b] = 0;
-        const sess_proto *p = sess_proto_find(name);
-        if (!p || ps->n == SESS_MAX_PROTOS) return -1;
+        const sess_proto *p = sess_proto_find(name);   /* BPT is --discharge-to's (a charger offers it anyway) */
+        if (!p || sess_proto_bpt(name) || ps->n == SESS_MAX_PROTOS) return -1;
         int ac = sess_proto_ac(name);
         if (p == &sess_proto_iso2) ps->iso2_dc |= !ac, ps->iso2_ac |= ac;
         ps->dc |= !ac;

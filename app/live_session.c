@@ -58,6 +58,10 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     ec->ac_nominal_v = acc.ac_phase_v;
     ec->ac_max_a = o->evse_max_a < acc.max_a ? o->evse_max_a : acc.max_a;
     ec->session_id_len = o->session_id_len;
+    phys_charger_config dcc;   /* the simulated DC power stage sinks current too: DC_BPT/AC_BPT offered */
+    phys_charger_default(&dcc);
+    ec->discharge_max_a = o->evse_max_a < dcc.discharge_max_a ? o->evse_max_a : dcc.discharge_max_a;
+    ec->discharge_max_w = o->evse_max_w < dcc.discharge_max_w ? o->evse_max_w : dcc.discharge_max_w;
     ec->auth_ongoing = o->auth_ongoing;
     ec->cpd_ongoing = o->cpd_ongoing;
     sess_pev_config_default(pc, pev_mac);
@@ -68,6 +72,7 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     pc->max_v = o->pev_target_v;
     pc->max_a = o->pev_max_a < pl->battery.cfg.max_a ? o->pev_max_a : pl->battery.cfg.max_a;
     pc->precharge_tolerance_v = o->precharge_tolerance_v;
+    pc->discharge_soc = (uint8_t)o->discharge_to;
 }
 
 void live_plant_follow(live *l, const sess_evse *e)

@@ -96,6 +96,8 @@ int live_sim(live *l)
                                        : live_stop_text(d.pev.stop, &d.pev.bad, d.pev.timer, d.pev.proto));
     printf("  energy      %.3f kWh delivered, SoC %.1f %% -> %.2f %%\n", d.plant.charger.energy_wh / 1000.0, d.soc,
            d.plant.battery.soc);
+    if (d.plant.charger.returned_wh > 0.0)   /* ISO-20 BPT (--discharge-to) */
+        printf("  returned    %.3f kWh from the car\n", d.plant.charger.returned_wh / 1000.0);
     if (l->have_bridge) live_bridge_print(&l->br);
     printf("  result      %s\n", failed ? failed : "ended normally");
     return failed ? CCS_EXIT_FAIL : CCS_EXIT_OK;

@@ -1,9 +1,9 @@
 /* libFuzzer target: the session engines fed arbitrary V2GTP payloads in every state. Snapshots of both engines
  * are taken once, before each message of a whole in-process session of every rel_protos protocol (DIN, ISO-2 DC,
- * ISO-2 AC with the AC plant, ISO-20 DC, ISO-20 AC; tests/unit/sess_world.h, configured as rel_world.h does; ISO-20
- * also through Standby, renegotiation and the charger's notifications, iso20_tour.h), and of an ISO-2 DC session
- * with Plug & Charge (on TLS, crypto hooks that accept what the fuzzer's bytes make them: PaymentDetails, the
- * signed AuthorizationReq's fragments and checks); byte 0 picks a
+ * ISO-2 AC with the AC plant, ISO-20 DC, ISO-20 AC, their BPT services; tests/unit/sess_world.h, configured as
+ * rel_world.h does; ISO-20 also through Standby, renegotiation and the charger's notifications, iso20_tour.h), and
+ * of an ISO-2 DC session with Plug & Charge (on TLS, crypto hooks that accept what the fuzzer's bytes make them:
+ * PaymentDetails, the signed AuthorizationReq's fragments and checks); byte 0 picks a
  * snapshot (even: the charger, odd: the car), then each record (fuzz_util.h) is one message: its byte 0 gives the
  * payload type (type_of) and the virtual time that passes before it (timers run), the rest is the payload.
  * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
@@ -12,7 +12,7 @@
 #include "iso20_tour.h"
 #include "rel_world.h"
 
-#define MAX_SNAPS 96
+#define MAX_SNAPS 160
 
 static sw_world W;
 static sess_evse evse_snap[MAX_SNAPS], evse_live;
@@ -20,14 +20,14 @@ static sess_pev pev_snap[MAX_SNAPS], pev_live;
 static size_t nevse, npev;
 static sess_docs scratch;
 
-/* A new (protocol, AC or DC, phase, state) for the snapshots of this side: the state numbers are rows of the
- * protocol's own table. */
+/* A new (protocol, AC or DC, BPT or not, phase, state) for the snapshots of this side: the state numbers are rows of
+ * the protocol's own table. */
 static int is_new_evse(void)
 {
     for (size_t i = 0; i < nevse; i++) {
         const sess_evse *s = &evse_snap[i];
-        if (s->proto == W.evse.proto && s->ac == W.evse.ac && s->phase == W.evse.phase && s->state == W.evse.state &&
-            s->pnc == W.evse.pnc)
+        if (s->proto == W.evse.proto && s->ac == W.evse.ac && s->bpt == W.evse.bpt && s->phase == W.evse.phase &&
+            s->state == W.evse.state && s->pnc == W.evse.pnc)
             return 0;
     }
     return nevse < MAX_SNAPS;
@@ -37,8 +37,8 @@ static int is_new_pev(void)
 {
     for (size_t i = 0; i < npev; i++) {
         const sess_pev *s = &pev_snap[i];
-        if (s->proto == W.pev.proto && s->cfg.ac == W.pev.cfg.ac && s->phase == W.pev.phase && s->state == W.pev.state &&
-            s->pnc == W.pev.pnc)
+        if (s->proto == W.pev.proto && s->cfg.ac == W.pev.cfg.ac && s->bpt == W.pev.bpt && s->phase == W.pev.phase &&
+            s->state == W.pev.state && s->pnc == W.pev.pnc)
             return 0;
     }
     return npev < MAX_SNAPS;

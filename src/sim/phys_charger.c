@@ -5,7 +5,8 @@
 void phys_charger_default(phys_charger_config *cfg)
 {
     *cfg = (phys_charger_config){ .max_v = 500.0f, .max_a = 125.0f, .max_w = 50000.0f, .ramp_v_per_s = 1000.0f,
-                                  .ramp_a_per_s = 100.0f, .discharge_v_per_s = 500.0f, .isolation_ms = 3000 };
+                                  .ramp_a_per_s = 100.0f, .discharge_v_per_s = 500.0f, .isolation_ms = 3000,
+                                  .discharge_max_a = 100.0f, .discharge_max_w = 40000.0f };
 }
 
 void phys_charger_init(phys_charger *c, const phys_charger_config *cfg) { *c = (phys_charger){ .cfg = *cfg }; }
@@ -23,6 +24,26 @@ static float toward(float x, float goal, float max_step)
 }
 
 static float minf(float a, float b) { return a < b ? a : b; }
+static float absf(float a) { return a < 0.0f ? -a : a; }
+
+/* The current the stage sinks for a negative target (BPT): at most its discharge current and power. */
+static float discharge_a(const phys_charger *c, float target_a, float v)
+{
+    return -minf(minf(-target_a, c->cfg.discharge_max_a), c->cfg.discharge_max_w / (v > 1.0f ? v : 1.0f));
+}
+
+float phys_ramp(float i, float want, float max_step)
+{
+    float from = (want > 0.0f) == (i > 0.0f) ? i : 0.0f;
+    return absf(want) < absf(from) ? want : toward(from, want, max_step);
+}
+
+/* Energy at the output: delivered and (BPT) returned, apart. */
+void phys_charger_meter(phys_charger *c, double wh)
+{
+    if (wh >= 0) c->energy_wh += wh;
+    else c->returned_wh -= wh;
+}
 
 void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_battery *load, uint32_t dt_ms)
 {
@@ -35,14 +56,15 @@ void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_batter
     if (load) {
         /* Current-controlled into the battery, limited by the voltage target and the power. */
         float want = 0.0f;
-        if (cmd->output_on) {
-            float v = phys_battery_terminal_v(load, c->i);
+        float v = phys_battery_terminal_v(load, c->i);
+        if (cmd->output_on && cmd->target_a < 0.0f) {
+            want = discharge_a(c, cmd->target_a, v);
+        } else if (cmd->output_on) {
             want = minf(minf(cmd->target_a, c->cfg.max_a), c->cfg.max_w / (v > 1.0f ? v : 1.0f));
             float headroom = (target_v - phys_battery_ocv(load)) / load->cfg.r_ohm;
             want = minf(want, headroom > 0.0f ? headroom : 0.0f);
         }
-        /* Rising current follows the ramp; a lower target or switching off takes effect at once. */
-        c->i = want < c->i ? want : toward(c->i, want, c->cfg.ramp_a_per_s * dt);
+        c->i = phys_ramp(c->i, want, c->cfg.ramp_a_per_s * dt);
         c->v = phys_battery_terminal_v(load, c->i);
         phys_battery_step(load, c->i, dt_ms);
     } else {
@@ -52,5 +74,5 @@ void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_batter
         else
             c->v = toward(c->v, 0.0f, c->cfg.discharge_v_per_s * dt);
     }
-    c->energy_wh += (double)c->v * c->i * dt_ms / 3600000.0;
+    phys_charger_meter(c, (double)c->v * c->i * dt_ms / 3600000.0);
 }

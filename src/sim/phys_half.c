@@ -17,7 +17,8 @@ static void follow_car(phys_plant *pl, const sess_evse *e)
 void phys_plant_step_evse_cmd(phys_plant *pl, const sess_evse *e, const phys_charger_cmd *cmd, int close,
                               uint32_t dt_ms)
 {
-    int car_closed = cmd->output_on && close && cmd->target_a > e->cfg.precharge_max_a;
+    int car_closed = cmd->output_on && close &&
+                     (cmd->target_a > e->cfg.precharge_max_a || cmd->target_a < -e->cfg.precharge_max_a);   /* BPT */
     follow_car(pl, e);
     pl->obc_on = (uint8_t)car_closed;   /* AC: a car with its contactors closed draws */
     phys_plant_apply(pl, cmd, close, car_closed, dt_ms);
@@ -32,10 +33,11 @@ void phys_plant_step_evse(phys_plant *pl, sess_evse *e, uint32_t dt_ms)
 
 void phys_plant_step_pev_cmd(phys_plant *pl, const sess_pev *p, int close, int draw, int cp_c, uint32_t dt_ms)
 {
-    float limit = p->evse_max_a > 0.0f ? p->evse_max_a : pl->charger.cfg.max_a;
+    float limit = p->evse_max_a > 0.0f || (p->bpt && p->evse_max_a < 0.0f) ? p->evse_max_a : pl->charger.cfg.max_a;
+    float dc_a = p->bpt || !(p->evse_a < 0.0f) ? p->evse_a : 0.0f;   /* discharging only where the car chose BPT */
     phys_charger_cmd cmd = { .output_on = (uint8_t)(close && draw),
                              .target_v = p->evse_max_v > 0.0f ? p->evse_max_v : p->cfg.max_v,
-                             .target_a = pl->charger.cfg.ac_phases ? limit : p->evse_a };
+                             .target_a = pl->charger.cfg.ac_phases ? limit : dc_a };
     pl->obc_on = (uint8_t)(cp_c && draw);
     phys_plant_apply(pl, &cmd, close, close, dt_ms);
 }

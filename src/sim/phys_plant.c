@@ -34,19 +34,25 @@ void phys_plant_sense(const phys_plant *pl, sess_evse *e, sess_pev *p)
         e->in.present_a = pl->charger.i;
         e->in.isolation = iso[pl->charger.isolation];
         e->in.meter_wh = (uint64_t)pl->charger.energy_wh;
+        e->in.meter_returned_wh = (uint64_t)pl->charger.returned_wh;
     }
     if (p) phys_plant_car_sense(pl, &p->in);
 }
 
-/* A target the power stage can take: finite and not negative (a half plant follows a peer's reported values). */
+/* A target the power stage can take: finite and not negative (a half plant follows a peer's reported values); a
+ * current may be negative where the stage can discharge the car (BPT). */
 static float settable(float x) { return isfinite(x) && x > 0.0f ? x : 0.0f; }
+static float settable_a(const phys_charger *c, float x)
+{
+    return c->cfg.discharge_max_a > 0.0f && isfinite(x) && x < 0.0f ? x : settable(x);
+}
 
 void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_close, int pev_close, uint32_t dt_ms)
 {
     int connected = pl->evse_contactor.closed && pl->pev_contactor.closed;
     phys_charger_cmd c = *cmd;
     c.target_v = settable(c.target_v);
-    c.target_a = settable(c.target_a);
+    c.target_a = settable_a(&pl->charger, c.target_a);
     if (pl->charger.cfg.ac_phases)
         phys_ac_step(&pl->charger, &c, &pl->obc, pl->obc_on, connected ? &pl->battery : NULL, dt_ms);
     else
@@ -58,7 +64,7 @@ void phys_plant_apply(phys_plant *pl, const phys_charger_cmd *cmd, int evse_clos
 
 int phys_plant_current_flows(const phys_plant *pl)
 {
-    return pl->evse_contactor.closed && pl->pev_contactor.closed && pl->charger.i > 0.0f;
+    return pl->evse_contactor.closed && pl->pev_contactor.closed && pl->charger.i != 0.0f;
 }
 
 phys_charger_cmd phys_plant_evse_cmd(const sess_evse *e)

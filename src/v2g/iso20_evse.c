@@ -17,7 +17,7 @@ int iso20_evse_fault(sess_evse *s)
     return h;
 }
 
-static void parameter_sets(const sess_evse *s, struct iso20_ServiceParameterListType *l);
+static void parameter_sets(const sess_evse *s, int bpt, struct iso20_ServiceParameterListType *l);
 
 /* The control mode of an error DC_ChargeLoopRes: the session's (the selected parameter set), else the one the
  * request asked in. */
@@ -76,10 +76,11 @@ void iso20_evse_safe_fields(sess_evse *s, void *doc)
     case ISO20_ROOT_ServiceDiscoveryRes:
         x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.array[0].ServiceID = ISO20_SERVICE_OF(s->proto);
         x->ServiceDiscoveryRes.EnergyTransferServiceList.Service.count = 1;
+        iso20_bpt_offer(s, &x->ServiceDiscoveryRes.EnergyTransferServiceList);
         break;
     case ISO20_ROOT_ServiceDetailRes:   /* the schema wants a parameter set: our service's */
         if (!x->ServiceDetailRes.ServiceParameterList.ParameterSet.count)
-            parameter_sets(s, &x->ServiceDetailRes.ServiceParameterList);
+            parameter_sets(s, s->bpt, &x->ServiceDetailRes.ServiceParameterList);
         break;
     case ISO20_ROOT_PowerDeliveryRes:
         x->PowerDeliveryRes.has_EVSEStatus = true;
@@ -145,7 +146,7 @@ int iso20_evse_service_discovery(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-static void param_int(struct iso20_ParameterSetType *set, const char *name, int32_t v)
+void iso20_param_int(struct iso20_ParameterSetType *set, const char *name, int32_t v)
 {
     if (set->Parameter.count == sizeof set->Parameter.array / sizeof set->Parameter.array[0]) return;
     struct iso20_ParameterType *p = &set->Parameter.array[set->Parameter.count++];
@@ -166,8 +167,8 @@ static int control_mode_of(const sess_evse *s, uint16_t set_id)
 static int phases_of(uint16_t set_id) { return set_id < ISO20_PARAMETER_SET_ID + 2 ? 3 : 1; }
 
 /* The service's parameter sets (as many as the document holds): connector (AC: its phases, with our nominal
- * voltage), control mode, mobility needs, pricing. */
-static void parameter_sets(const sess_evse *s, struct iso20_ServiceParameterListType *l)
+ * voltage), control mode, mobility needs, pricing; BPT's own parameters. */
+static void parameter_sets(const sess_evse *s, int bpt, struct iso20_ServiceParameterListType *l)
 {
     int ac = ISO20_IS_AC(s->proto);
     for (uint16_t id = ISO20_PARAMETER_SET_ID;
@@ -175,12 +176,13 @@ static void parameter_sets(const sess_evse *s, struct iso20_ServiceParameterList
          id++) {
         struct iso20_ParameterSetType *set = &l->ParameterSet.array[l->ParameterSet.count++];
         set->ParameterSetID = id;
-        param_int(set, "Connector", !ac ? ISO20_CONNECTOR_EXTENDED
+        iso20_param_int(set, "Connector", !ac ? ISO20_CONNECTOR_EXTENDED
                                     : phases_of(id) == 3 ? ISO20_AC_THREE_PHASE : ISO20_AC_SINGLE_PHASE);
-        param_int(set, "ControlMode", control_mode_of(s, id));
-        if (ac) param_int(set, "EVSENominalVoltage", (int32_t)s->cfg.ac_nominal_v);
-        param_int(set, "MobilityNeedsMode", ISO20_MOBILITY_NEEDS_EVCC);
-        param_int(set, "Pricing", ISO20_PRICING_NONE);
+        iso20_param_int(set, "ControlMode", control_mode_of(s, id));
+        if (ac) iso20_param_int(set, "EVSENominalVoltage", (int32_t)s->cfg.ac_nominal_v);
+        iso20_param_int(set, "MobilityNeedsMode", ISO20_MOBILITY_NEEDS_EVCC);
+        iso20_param_int(set, "Pricing", ISO20_PRICING_NONE);
+        if (bpt) iso20_bpt_params(s, set);
     }
 }
 
@@ -189,23 +191,26 @@ int iso20_evse_service_detail(sess_evse *s, uint32_t now)
     (void)now;
     struct iso20_ServiceDetailResType *r = &res(s)->ServiceDetailRes;
     r->ServiceID = req(s)->ServiceDetailReq.ServiceID;
-    parameter_sets(s, &r->ServiceParameterList);
-    if (r->ServiceID == ISO20_SERVICE_OF(s->proto)) return SESS_H_NEXT;
+    int bpt = iso20_bpt_offered(s, r->ServiceID);
+    parameter_sets(s, bpt, &r->ServiceParameterList);
+    if (bpt || r->ServiceID == ISO20_SERVICE_OF(s->proto)) return SESS_H_NEXT;
     r->ResponseCode = iso20_responseCodeType_FAILED_ServiceIDInvalid;
     return SESS_H_FAIL;
 }
 
-/* Our energy service (DC, AC) with one of its parameter sets; no value-added services. */
+/* Our energy service (DC, AC, or its BPT service where offered) with one of its parameter sets; no value-added
+ * services. */
 int iso20_evse_service_selection(sess_evse *s, uint32_t now)
 {
     (void)now;
     const struct iso20_ServiceSelectionReqType *q = &req(s)->ServiceSelectionReq;
     uint16_t id = q->SelectedEnergyTransferService.ParameterSetID;
-    int mode = control_mode_of(s, id);
-    if (q->SelectedEnergyTransferService.ServiceID == ISO20_SERVICE_OF(s->proto) && mode > 0 &&
+    int mode = control_mode_of(s, id), bpt = iso20_bpt_offered(s, q->SelectedEnergyTransferService.ServiceID);
+    if ((bpt || q->SelectedEnergyTransferService.ServiceID == ISO20_SERVICE_OF(s->proto)) && mode > 0 &&
         !(q->has_SelectedVASList && q->SelectedVASList.SelectedService.count)) {
         s->control_mode = (uint8_t)mode;
         s->ac_phases = (uint8_t)phases_of(id);
+        s->bpt = (uint8_t)bpt;
         return SESS_H_NEXT;
     }
     res(s)->ServiceSelectionRes.ResponseCode = iso20_responseCodeType_FAILED_ServiceSelectionInvalid;

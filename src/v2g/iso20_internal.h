@@ -27,6 +27,17 @@
 #define ISO20_IS_AC(proto) ((void)(proto), 0)
 #endif
 #define ISO20_SERVICE_OF(proto) (ISO20_IS_AC(proto) ? ISO20_SERVICE_AC : ISO20_SERVICE_DC)
+/* The bidirectional services (iso20_bpt*.c): the same protocol (SupportedAppProtocol namespace) and codec as DC
+ * and AC, chosen in ServiceSelection; a session's service by its bpt flag. */
+#define ISO20_SERVICE_AC_BPT 5
+#define ISO20_SERVICE_DC_BPT 6
+#define ISO20_SERVICE(proto, bpt)                                                                            \
+    ((bpt) ? (ISO20_IS_AC(proto) ? ISO20_SERVICE_AC_BPT : ISO20_SERVICE_DC_BPT) : ISO20_SERVICE_OF(proto))
+/* ServiceDetail parameters of the BPT services (ISO 15118-20 Tables 206/207, names as Josev and libiso15118 send
+ * them): BPTChannel 1 Unified, GeneratorMode 1 GridFollowing; AC_BPT: GridCodeIslandingDetectionMethod 2 Passive. */
+#define ISO20_BPT_CHANNEL_UNIFIED 1
+#define ISO20_BPT_GRID_FOLLOWING 1
+#define ISO20_BPT_ISLANDING_PASSIVE 2
 #define ISO20_PARAMETER_SET_ID 1    /* our one parameter set of the DC service */
 #define ISO20_SCHEDULE_TUPLE_ID 1   /* our one schedule tuple (Scheduled control mode) */
 #define ISO20_SCHEDULE_S 86400u     /* it covers 24 h */
@@ -147,6 +158,8 @@ float iso20_dc_rn_get(const struct iso20_dc_RationalNumberType *rn);
 
 /* A SESS_RC_* code as the responseCodeType value every ISO-20 codec shares (iso20_glue.c). */
 int iso20_code_of(int generic_code);
+/* An intValue parameter added to a ServiceDetail parameter set (iso20_evse.c; none when it is full). */
+void iso20_param_int(struct iso20_ParameterSetType *set, const char *name, int32_t v);
 /* An intValue parameter of a ServiceDetail parameter set, or -1 (iso20_pev_dc.c). */
 int iso20_param(const struct iso20_ParameterSetType *set, const char *name);
 
@@ -155,6 +168,28 @@ SESS_PROTO_DECLS(iso20)
 int iso20_glue_decode_typed(uint16_t payload_type, const uint8_t *buf, size_t len, void *doc, struct exi_error *err);
 uint16_t iso20_payload_type(const void *doc);
 void iso20_stamp(void *doc, uint64_t unix_s);
+
+/* BPT (iso20_bpt.c): the charger offers the BPT service where its power stage can discharge; whether a ServiceID
+ * is one of ours; a BPT parameter set's own parameters; the car takes the BPT service when it wants to discharge
+ * and the charger offers it. */
+void iso20_bpt_offer(const sess_evse *s, struct iso20_ServiceListType *l);
+int iso20_bpt_offered(const sess_evse *s, uint16_t service_id);
+void iso20_bpt_params(const sess_evse *s, struct iso20_ParameterSetType *set);
+void iso20_bpt_choose(sess_pev *p, const struct iso20_ServiceListType *l);
+
+/* DC_BPT's part of the DC mapper (iso20_bpt_map.c), each a no-op outside BPT. loop_mode: the control mode
+ * (ISO20_CONTROL_*) of a DC_ChargeLoopReq (or AC_ChargeLoopReq: numbered alike) choice in a session of the service
+ * (bpt), 0 when not that service's. cpd_in / cpd_res: whether the request's / response's choice is the service's,
+ * BPT's discharge limit into m. */
+int iso20_bpt_loop_mode(int choice, int bpt);
+int iso20_bpt_dc_cpd_in(const sess_evse *s, const struct iso20_dc_DC_ChargeParameterDiscoveryReqType *q, sess_dc *m);
+void iso20_bpt_dc_cpd_out(const sess_evse *s, struct iso20_dc_DC_ChargeParameterDiscoveryResType *r);
+void iso20_bpt_dc_loop_in(const sess_evse *s, const struct iso20_dc_DC_ChargeLoopReqType *q, sess_dc *m);
+void iso20_bpt_dc_loop_out(const sess_evse *s, struct iso20_dc_DC_ChargeLoopResType *r);
+void iso20_bpt_dc_cpd_req(const sess_pev *p, struct iso20_dc_DC_ChargeParameterDiscoveryReqType *q);
+int iso20_bpt_dc_cpd_res(const sess_pev *p, const struct iso20_dc_DC_ChargeParameterDiscoveryResType *r, sess_dc *m);
+void iso20_bpt_dc_loop_req(const sess_pev *p, struct iso20_dc_DC_ChargeLoopReqType *q, const sess_dc *m);
+void iso20_bpt_power_delivery(const sess_pev *p, struct iso20_PowerDeliveryReqType *q);
 
 /* EVSE (iso20_evse*.c). */
 int iso20_evse_fault(sess_evse *s);

@@ -11,19 +11,20 @@
 static struct sess_iso20_doc *doc_of(sess_docs *d, int rx) { return rx ? &d->rx.iso20 : &d->tx.iso20; }
 
 /* The car's targets by control mode: Dynamic asks for at most its maximum current up to its maximum voltage (the
- * charger decides the rest); Scheduled gives a target current and voltage within optional maxima. BPT was not
- * offered: WrongChargeParameter. */
-static void charge_loop_req(const struct iso20_dc_DC_ChargeLoopReqType *q, sess_dc *m)
+ * charger decides the rest); Scheduled gives a target current and voltage within optional maxima (BPT: read
+ * through the DC types it extends, iso20_bpt_map.c). A control mode of another service: WrongChargeParameter. */
+static void charge_loop_req(const sess_evse *s, const struct iso20_dc_DC_ChargeLoopReqType *q, sess_dc *m)
 {
+    int mode = iso20_bpt_loop_mode(q->CLReqControlMode_choice, s->bpt);
     const struct iso20_dc_Dynamic_DC_CLReqControlModeType *d = &q->Dynamic_DC_CLReqControlMode;
     const struct iso20_dc_Scheduled_DC_CLReqControlModeType *c = &q->Scheduled_DC_CLReqControlMode;
     if (q->has_DisplayParameters && q->DisplayParameters.has_PresentSOC) m->soc = q->DisplayParameters.PresentSOC;
     m->limits_said = 1;   /* the control modes make the maxima they need mandatory */
-    if (q->CLReqControlMode_choice == iso20_dc_DC_ChargeLoopReqType_Dynamic_DC_CLReqControlMode) {
+    if (mode == ISO20_CONTROL_DYNAMIC) {
         m->max_v = m->target_v = RG(&d->EVMaximumVoltage);
         m->max_a = m->target_a = RG(&d->EVMaximumChargeCurrent);
         m->has_max_v = m->has_max_a = 1;
-    } else if (q->CLReqControlMode_choice == iso20_dc_DC_ChargeLoopReqType_Scheduled_DC_CLReqControlMode) {
+    } else if (mode == ISO20_CONTROL_SCHEDULED) {
         m->target_v = RG(&c->EVTargetVoltage);
         m->target_a = RG(&c->EVTargetCurrent);
         m->has_max_v = c->has_EVMaximumVoltage;
@@ -33,6 +34,7 @@ static void charge_loop_req(const struct iso20_dc_DC_ChargeLoopReqType *q, sess_
     } else {
         m->code = SESS_RC_WRONG_CHARGE_PARAMETER;
     }
+    iso20_bpt_dc_loop_in(s, q, m);
 }
 
 void iso20_evse_dc_in(sess_evse *s, sess_dc *m)
@@ -42,7 +44,7 @@ void iso20_evse_dc_in(sess_evse *s, sess_dc *m)
     if (d->payload_type != V2GTP_ISO20_DC) {
         const struct iso20_PowerDeliveryReqType *q = &d->common.PowerDeliveryReq;
         if (d->common.root != ISO20_ROOT_PowerDeliveryReq || q->ChargeProgress != iso20_chargeProgressType_Start) return;
-        if (q->has_BPT_ChannelSelection && q->BPT_ChannelSelection == iso20_channelSelectionType_Discharge)
+        if (!s->bpt && q->has_BPT_ChannelSelection && q->BPT_ChannelSelection == iso20_channelSelectionType_Discharge)
             m->code = SESS_RC_POWER_DELIVERY_NOT_APPLIED;   /* discharging (BPT) was not offered */
         m->ev_ongoing = q->EVProcessing != iso20_processingType_Finished;
         return;
@@ -50,9 +52,8 @@ void iso20_evse_dc_in(sess_evse *s, sess_dc *m)
     const struct iso20_dc_DC_CPDReqEnergyTransferModeType *c = &d->dc.DC_ChargeParameterDiscoveryReq.DC_CPDReqEnergyTransferMode;
     switch (d->dc.root) {
     case ISO20_DC_ROOT_DC_ChargeParameterDiscoveryReq:
-        if (d->dc.DC_ChargeParameterDiscoveryReq.DC_CPDReqEnergyTransferMode_choice !=
-            iso20_dc_DC_ChargeParameterDiscoveryReqType_DC_CPDReqEnergyTransferMode) {
-            m->code = SESS_RC_WRONG_CHARGE_PARAMETER;   /* BPT was not offered */
+        if (!iso20_bpt_dc_cpd_in(s, &d->dc.DC_ChargeParameterDiscoveryReq, m)) {
+            m->code = SESS_RC_WRONG_CHARGE_PARAMETER;   /* the parameters of another service (DC, DC_BPT) */
             break;
         }
         if (c->has_TargetSOC) m->soc = c->TargetSOC;
@@ -63,7 +64,7 @@ void iso20_evse_dc_in(sess_evse *s, sess_dc *m)
         m->target_a = s->cfg.precharge_max_a;   /* ISO-20 PreCharge has no current: the charger limits it */
         break;
     case ISO20_DC_ROOT_DC_ChargeLoopReq:
-        charge_loop_req(&d->dc.DC_ChargeLoopReq, m);
+        charge_loop_req(s, &d->dc.DC_ChargeLoopReq, m);
         break;
     default:
         break;
@@ -86,7 +87,7 @@ static void charge_loop_res(const sess_evse *s, struct iso20_dc_DC_ChargeLoopRes
     RN(&r->EVSEPresentCurrent, s->in.present_a);
     r->has_MeterInfo = q->MeterInfoRequested;
     meter(s, &r->MeterInfo);
-    if (q->CLReqControlMode_choice == iso20_dc_DC_ChargeLoopReqType_Dynamic_DC_CLReqControlMode) {
+    if (iso20_bpt_loop_mode(q->CLReqControlMode_choice, s->bpt) == ISO20_CONTROL_DYNAMIC) {
         struct iso20_dc_Dynamic_DC_CLResControlModeType *d = &r->Dynamic_DC_CLResControlMode;
         r->CLResControlMode_choice = iso20_dc_DC_ChargeLoopResType_Dynamic_DC_CLResControlMode;
         RN(&d->EVSEMaximumChargePower, s->cfg.max_w);
@@ -105,6 +106,7 @@ static void charge_loop_res(const sess_evse *s, struct iso20_dc_DC_ChargeLoopRes
     r->EVSECurrentLimitAchieved = m->hit.current;
     r->EVSEVoltageLimitAchieved = m->hit.voltage;
     r->EVSEPowerLimitAchieved = m->hit.power;
+    iso20_bpt_dc_loop_out(s, r);
 }
 
 void iso20_evse_dc_out(sess_evse *s, const sess_dc *m)
@@ -124,6 +126,7 @@ void iso20_evse_dc_out(sess_evse *s, const sess_dc *m)
         RN(&c->EVSEMinimumChargeCurrent, s->cfg.min_a);
         RN(&c->EVSEMaximumVoltage, s->cfg.max_v);
         RN(&c->EVSEMinimumVoltage, s->cfg.min_v);
+        iso20_bpt_dc_cpd_out(s, &d->dc.DC_ChargeParameterDiscoveryRes);
         break;
     case ISO20_DC_ROOT_DC_CableCheckRes:
         d->dc.DC_CableCheckRes.EVSEProcessing = m->ongoing ? iso20_dc_processingType_Ongoing : iso20_dc_processingType_Finished;
@@ -149,6 +152,7 @@ static void power_delivery_req(const sess_pev *p, struct iso20_PowerDeliveryReqT
     q->EVProcessing = iso20_processingType_Finished;
     q->ChargeProgress = m->stop ? iso20_chargeProgressType_Stop : iso20_chargeProgressType_Start;
     if (m->stop) return;
+    iso20_bpt_power_delivery(p, q);
     struct iso20_EVPowerProfileType *e = &q->EVPowerProfile;
     q->has_EVPowerProfile = true;
     e->TimeAnchor = p->cfg.clock_unix_s + m->now / 1000u;   /* Unix time, as the header's TimeStamp */
@@ -215,6 +219,7 @@ void iso20_pev_dc_out(sess_pev *p, const sess_dc *m)
         RN(&c->EVMinimumVoltage, p->in.battery_v);
         c->has_TargetSOC = true;
         c->TargetSOC = p->cfg.full_soc;
+        iso20_bpt_dc_cpd_req(p, &d->dc.DC_ChargeParameterDiscoveryReq);
         break;
     case ISO20_DC_ROOT_DC_PreChargeReq:
         d->dc.DC_PreChargeReq.EVProcessing = iso20_dc_processingType_Ongoing;
@@ -223,6 +228,7 @@ void iso20_pev_dc_out(sess_pev *p, const sess_dc *m)
         break;
     case ISO20_DC_ROOT_DC_ChargeLoopReq:
         charge_loop_req_out(p, &d->dc.DC_ChargeLoopReq, m);
+        iso20_bpt_dc_loop_req(p, &d->dc.DC_ChargeLoopReq, m);
         break;
     case ISO20_DC_ROOT_DC_WeldingDetectionReq:
         d->dc.DC_WeldingDetectionReq.EVProcessing = iso20_dc_processingType_Finished;
@@ -252,8 +258,7 @@ void iso20_pev_dc_in(sess_pev *p, sess_dc *m)
     }
     switch (d->dc.root) {
     case ISO20_DC_ROOT_DC_ChargeParameterDiscoveryRes:
-        m->right_kind = d->dc.DC_ChargeParameterDiscoveryRes.DC_CPDResEnergyTransferMode_choice ==
-                        iso20_dc_DC_ChargeParameterDiscoveryResType_DC_CPDResEnergyTransferMode;
+        m->right_kind = (uint8_t)iso20_bpt_dc_cpd_res(p, &d->dc.DC_ChargeParameterDiscoveryRes, m);
         m->limits = (sess_evse_limits){
             .max_v = RG(&c->EVSEMaximumVoltage),
             .max_a = RG(&c->EVSEMaximumChargeCurrent),

@@ -66,14 +66,14 @@ int iso20_pev_build_auth(sess_pev *p, uint32_t now)
 int iso20_pev_build_service_detail(sess_pev *p, uint32_t now)
 {
     (void)now;
-    req(p)->ServiceDetailReq.ServiceID = ISO20_SERVICE_OF(p->proto);
+    req(p)->ServiceDetailReq.ServiceID = ISO20_SERVICE(p->proto, p->bpt);
     return SESS_H_NEXT;
 }
 
 int iso20_pev_build_service_selection(sess_pev *p, uint32_t now)
 {
     (void)now;
-    req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ServiceID = ISO20_SERVICE_OF(p->proto);
+    req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ServiceID = ISO20_SERVICE(p->proto, p->bpt);
     req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ParameterSetID = p->param_set_id;
     return SESS_H_NEXT;
 }
@@ -136,13 +136,15 @@ int iso20_pev_on_auth(sess_pev *p, uint32_t now)
     return res(p)->AuthorizationRes.EVSEProcessing == iso20_processingType_Finished ? SESS_H_NEXT : SESS_H_STAY;
 }
 
-/* The energy service of our protocol (DC, AC) must be on offer. */
+/* The energy service of our protocol (DC, AC; its BPT service when we discharge and it is offered) must be on
+ * offer. */
 int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now)
 {
     const struct iso20_ServiceListType *l = &res(p)->ServiceDiscoveryRes.EnergyTransferServiceList;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    iso20_bpt_choose(p, l);
     for (uint16_t i = 0; i < l->Service.count; i++)
-        if (l->Service.array[i].ServiceID == ISO20_SERVICE_OF(p->proto)) return SESS_H_NEXT;
+        if (l->Service.array[i].ServiceID == ISO20_SERVICE(p->proto, p->bpt)) return SESS_H_NEXT;
     sess_pev_safe(p, SESS_STOP_FAILED);
     return SESS_H_FAIL;
 }

@@ -7,23 +7,25 @@
 #include "sess_internal.h"
 
 /* Every protocol the engine knows by its command-line names; adding one is adding its sess_proto here. ISO-2
- * is one protocol on the wire; the car's energy transfer mode (AC or DC) is a choice of the car. */
+ * is one protocol on the wire; the car's energy transfer mode (AC or DC) is a choice of the car, and so is
+ * ISO-20's bidirectional service (bpt: DC_BPT, AC_BPT, chosen in ServiceSelection). */
 static const struct {
     const char *name;
     const sess_proto *proto;
-    uint8_t ac;
+    uint8_t ac, bpt;
 } registry[] = {
 #if CCS_PROTO_DIN
-    { "din", &sess_proto_din, 0 },
+    { "din", &sess_proto_din, 0, 0 },
 #endif
 #if CCS_PROTO_ISO2
-    { "iso2", &sess_proto_iso2, 0 }, { "iso2-dc", &sess_proto_iso2, 0 }, { "iso2-ac", &sess_proto_iso2, 1 },
+    { "iso2", &sess_proto_iso2, 0, 0 }, { "iso2-dc", &sess_proto_iso2, 0, 0 }, { "iso2-ac", &sess_proto_iso2, 1, 0 },
 #endif
 #if CCS_PROTO_ISO20
-    { "iso20", &sess_proto_iso20, 0 }, { "iso20-dc", &sess_proto_iso20, 0 },
+    { "iso20", &sess_proto_iso20, 0, 0 }, { "iso20-dc", &sess_proto_iso20, 0, 0 },
+    { "iso20-dc-bpt", &sess_proto_iso20, 0, 1 },
 #endif
 #if CCS_PROTO_ISO20 && CCS_PROTO_ISO20_AC
-    { "iso20-ac", &sess_proto_iso20_ac, 1 },
+    { "iso20-ac", &sess_proto_iso20_ac, 1, 0 }, { "iso20-ac-bpt", &sess_proto_iso20_ac, 1, 1 },
 #endif
 };
 
@@ -53,6 +55,12 @@ int sess_proto_ac(const char *name)
 {
     int i = registry_index(name);
     return i >= 0 && registry[i].ac;
+}
+
+int sess_proto_bpt(const char *name)
+{
+    int i = registry_index(name);
+    return i >= 0 && registry[i].bpt;
 }
 
 const char *sess_stop_name(sess_stop_reason r)

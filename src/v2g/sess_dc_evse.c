@@ -33,6 +33,7 @@ int sess_dc_evse_charge_parameter(sess_evse *s, uint32_t now)
     sess_dc m = take(s);
     s->ac = m.ac;
     if (m.code != SESS_RC_OK) return give(s, &m, SESS_H_FAIL);
+    s->ev_discharge_max_a = m.discharge_max_a;   /* BPT */
     if (m.ac)
         s->ev_max_a = m.max_a;
     else
@@ -72,6 +73,12 @@ int sess_dc_evse_precharge(sess_evse *s, uint32_t now)
     return give(s, &m, h);
 }
 
+/* AC: the current limit per phase the car may draw: ours, and its maximum when it said one. */
+static float ac_limit(const sess_evse *s)
+{
+    return s->ev_max_a > 0.0f && s->ev_max_a < s->cfg.ac_max_a ? s->ev_max_a : s->cfg.ac_max_a;
+}
+
 /* Start: DC closes and enables the output (the current follows the charge loop); AC switches the supply on with
  * our current limit and the car's. Stop: everything off. A car still processing (ISO 15118-20) is answered with
  * nothing switched yet; a request the mapper refused (schedule, profile, discharge) fails. */
@@ -90,7 +97,7 @@ static int power_delivery(sess_evse *s, int on, uint32_t now)
         s->out.output_on = s->out.contactors_closed = s->in.status == SESS_EVSE_OK;
         if (s->ac) {
             s->out.target_v = s->cfg.ac_nominal_v;
-            s->out.target_a = s->ev_max_a > 0.0f && s->ev_max_a < s->cfg.ac_max_a ? s->ev_max_a : s->cfg.ac_max_a;
+            s->out.target_a = ac_limit(s);
         }
         s->receipt_at_ms = now + s->cfg.receipt_interval_ms;
     }
@@ -109,6 +116,7 @@ int sess_dc_evse_current_demand(sess_evse *s, uint32_t now)
     sess_dc m = take(s);
     s->ev_target_v = m.target_v;
     s->ev_target_a = m.target_a;
+    if (m.discharge_max_a > 0.0f) s->ev_discharge_max_a = m.discharge_max_a;   /* BPT: the loop's own */
     int progress = m.code == SESS_RC_OK ? sess_evse_dc_progress(s, now) : SESS_H_NEXT;
     m.receipt = (uint8_t)sess_evse_receipt_due(s, now);
     int h = fault(s, &m);
@@ -121,13 +129,17 @@ int sess_dc_evse_current_demand(sess_evse *s, uint32_t now)
 }
 
 /* AC: the limit set at PowerDelivery stands (a shutdown takes it to 0: the status asks the car to stop); a receipt
- * request when one is due; a request the mapper refused (a mode not offered) fails. */
+ * request when one is due; a request the mapper refused (a mode not offered) fails. BPT: a car asking to discharge
+ * (a negative target current per phase) feeds back at most our limit, else it draws within it. */
 int sess_ac_evse_charge_loop(sess_evse *s, uint32_t now)
 {
     sess_dc m = take(s);
     m.receipt = (uint8_t)sess_evse_receipt_due(s, now);
     int h = fault(s, &m);
     if (h == SESS_H_NEXT && m.code != SESS_RC_OK) h = SESS_H_FAIL;
+    if (h == SESS_H_NEXT && SESS_BPT(s) && s->out.output_on)
+        s->out.target_a = m.target_a < 0.0f ? -(-m.target_a < s->cfg.ac_max_a ? -m.target_a : s->cfg.ac_max_a)
+                                            : ac_limit(s);
     return give(s, &m, h);
 }
 

@@ -77,6 +77,7 @@ int sess_dc_pev_on_charge_parameter(sess_pev *p, uint32_t now)
     }
     if (sess_pev_take_limits(p, &m.limits, finished && !m.ac) == SESS_H_FAIL) return SESS_H_FAIL;
     if (!finished) return SESS_H_STAY;
+    p->evse_discharge_max_a = m.discharge_max_a;   /* BPT */
     if (m.has_schedule) {
         p->sa_tuple_id = m.tuple_id;
         p->pmax_w = m.pmax_w;
@@ -173,6 +174,7 @@ int sess_dc_pev_on_current_demand(sess_pev *p, uint32_t now)
 /* AC: the mapper says the power or energy the car still wants (none when stopping). */
 int sess_ac_pev_build_charge_loop(sess_pev *p, uint32_t now)
 {
+    sess_pev_bpt_update(p);
     sess_dc m = { .soc = -1, .stop = (uint8_t)sess_pev_stopping(p) };
     return send_req(p, &m, now);
 }
@@ -184,7 +186,8 @@ int sess_ac_pev_on_charge_loop(sess_pev *p, uint32_t now)
     (void)now;
     sess_dc m = take(p);
     float max_a = m.has_limit ? m.limits.max_a : p->evse_max_a;
-    int plausible = isfinite(max_a) && max_a >= 0.0f;
+    /* BPT: a negative limit is a discharge, at most the on-board charger's current */
+    int plausible = isfinite(max_a) && max_a >= (SESS_BPT(p) ? -p->cfg.ac_max_a - SESS_PEV_CURRENT_TOLERANCE_A : 0.0f);
     if (plausible) p->evse_max_a = max_a;
     p->evse_a = p->in.present_a;
     int h = sess_pev_dc_check(p, &m, 1);

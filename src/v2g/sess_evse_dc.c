@@ -1,7 +1,7 @@
 /* DC power-stage commands the DIN, ISO-2 and ISO-20 chargers share: the car's targets (s->ev_target_*) turned
  * into output targets within the charger's and the car's limits (whatever the car asks, negative or non-finite
- * values included, the commands stay within [0, limit]), the insulation test voltage of CableCheck, and the
- * charge loop's progress. */
+ * values included, the commands stay within [0, limit]; with BPT selected within [-discharge limit, limit]), the
+ * insulation test voltage of CableCheck, and the charge loop's progress. */
 #include <float.h>
 
 #include "sess_internal.h"
@@ -41,6 +41,8 @@ void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_a
     hit->current = s->ev_target_a > limit_a;
     hit->voltage = s->ev_target_v > s->cfg.max_v;
     hit->power = s->ev_target_a * v > s->cfg.max_w;
+    if (SESS_BPT(s) && s->ev_target_a < 0.0f && s->in.status == SESS_EVSE_OK)   /* BPT: the car discharges */
+        s->out.target_a = sess_evse_bpt_discharge_a(s, v, hit);
 }
 
 /* IEC 61851-23:2023 CC.4.1.2, formula CC.1: the insulation test voltage follows the car's maximum voltage
@@ -73,7 +75,9 @@ int sess_evse_dc_isolation(sess_evse *s)
 
 int sess_evse_dc_progress(sess_evse *s, uint32_t now)
 {
-    int flowing = s->in.present_a >= SESS_EVSE_PROGRESS_A || !(s->ev_target_a >= SESS_EVSE_PROGRESS_A);
+    float a = SESS_BPT(s) && s->in.present_a < 0.0f ? -s->in.present_a : s->in.present_a;   /* BPT: either way */
+    float t = SESS_BPT(s) && s->ev_target_a < 0.0f ? -s->ev_target_a : s->ev_target_a;
+    int flowing = a >= SESS_EVSE_PROGRESS_A || !(t >= SESS_EVSE_PROGRESS_A);
     if (!s->charging || flowing) {
         s->charging = 1;
         s->progress_ms = now;

@@ -189,6 +189,30 @@ enum {
 };
 int sess_pev_ev_error(const sess_pev *p);
 
+/* Bidirectional power transfer (sess_bpt.c). The car (p->bpt: the BPT service selected): discharging until its
+ * SoC (whole percent) is below cfg.discharge_soc for the first time; the current it asks then (negative: at most its
+ * and the charger's discharge limits, 0 when not discharging); the energy it asks for (while discharging, the
+ * negative energy down to the set SoC; else in.energy_request_wh). The charger (s->bpt, the car's target
+ * s->ev_target_a negative): the current it sinks, within its discharge current and power (at present_v) and the
+ * car's discharge maximum; hit: which of its limits the request reached. */
+/* Only ISO 15118-20 has BPT: without it (the car firmware's profile) the checks fold away (SESS_BPT(x) is 0). */
+#define SESS_BPT(x) (CCS_PROTO_ISO20 && (x)->bpt)
+#if CCS_PROTO_ISO20
+int sess_pev_bpt_discharging(const sess_pev *p);
+void sess_pev_bpt_update(sess_pev *p);   /* each charging-loop request: the end of discharging noted */
+float sess_pev_bpt_ask_a(sess_pev *p);
+float sess_pev_bpt_energy_wh(const sess_pev *p);
+float sess_evse_bpt_discharge_a(const sess_evse *s, float present_v, sess_dc_achieved *hit);
+#else
+static inline int sess_pev_bpt_discharging(const sess_pev *p) { return (void)p, 0; }
+static inline void sess_pev_bpt_update(sess_pev *p) { (void)p; }
+static inline float sess_pev_bpt_ask_a(sess_pev *p) { return (void)p, 0.0f; }
+static inline float sess_evse_bpt_discharge_a(const sess_evse *s, float present_v, sess_dc_achieved *hit)
+{
+    return (void)s, (void)present_v, (void)hit, 0.0f;
+}
+#endif
+
 /* SupportedAppProtocol (sess_sap.c). EVSE: answer the request in docs->rx.app into docs->tx.app; returns the
  * chosen protocol or NULL. PEV: build the request; read the response (the agreed protocol or NULL). */
 const sess_proto *sess_sap_choose(const sess_proto *const *protos, uint8_t n, const struct app_exiDocument *req,

@@ -43,6 +43,7 @@ typedef struct {
     float target_v, target_a;   /* PreCharge, charge loop */
     float max_v, max_a;         /* the car's maximum voltage and current */
     uint8_t has_max_v, has_max_a; /* ... when it said them */
+    float discharge_max_a;      /* BPT: EVSE: the car's maximum discharge current; PEV: the charger's (0: none) */
     uint8_t wait_state;         /* EVSE: the state in which Ongoing answers of this request count */
     uint32_t now;               /* PEV: when the request goes out (ISO 15118-20 time anchors) */
     /* response (charger to car) */

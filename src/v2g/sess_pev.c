@@ -28,6 +28,8 @@ void sess_pev_config_default(sess_pev_config *cfg, const uint8_t mac[6])
     cfg->ac_max_v = 400.0f;
     cfg->ac_max_a = 16.0f;
     cfg->ac_min_a = 6.0f;   /* IEC 61851-1: the lowest current a PWM duty cycle can signal */
+    cfg->discharge_max_a = 100.0f;   /* BPT (used with discharge_soc only) */
+    cfg->discharge_max_w = 40000.0f;
 }
 
 void sess_pev_init(sess_pev *p, const sess_pev_config *cfg, sess_docs *docs)

@@ -47,7 +47,8 @@ static int lasting(int cond, uint8_t *on, uint32_t *since, uint32_t now, uint32_
 
 float sess_pev_ask_a(sess_pev *p, int stopping)
 {
-    float a = p->in.request_a < p->cfg.max_a ? p->in.request_a : p->cfg.max_a;
+    float a = p->in.request_a < p->cfg.max_a ? p->in.request_a : p->cfg.max_a, d = sess_pev_bpt_ask_a(p);
+    if (!stopping && d < 0.0f) return p->target_a = d;   /* BPT: discharging */
     return p->target_a = stopping || a < 0.0f ? 0.0f : a;
 }
 
@@ -57,11 +58,14 @@ sess_stop_reason sess_pev_check_present(sess_pev *p, int charging, uint32_t now)
     if (!isfinite(v) || v < -SESS_PEV_VOLTAGE_TOLERANCE_V || (charging && !isfinite(a))) return SESS_STOP_IMPLAUSIBLE;
     if (v > p->cfg.max_v + SESS_PEV_VOLTAGE_TOLERANCE_V) return SESS_STOP_OVERVOLTAGE;
     if (!charging) return SESS_STOP_NONE;
-    if (a < -SESS_PEV_CURRENT_TOLERANCE_A) return SESS_STOP_REVERSE_CURRENT;
+    /* BPT: a current out of the battery up to its discharge maximum; the excess over the request either way. */
+    float lo = SESS_BPT(p) ? p->cfg.discharge_max_a + tolerance_a(p->cfg.discharge_max_a) : SESS_PEV_CURRENT_TOLERANCE_A;
+    float t = p->target_a, excess = t < 0.0f ? t - a : a - t, mag = t < 0.0f ? -t : t;
+    if (a < -lo) return SESS_STOP_REVERSE_CURRENT;
     if (a > p->cfg.max_a + tolerance_a(p->cfg.max_a) ||
-        lasting(a > p->target_a + tolerance_a(p->target_a), &p->over, &p->over_since_ms, now, SESS_PEV_CURRENT_FOLLOW_MS))
+        lasting(excess > tolerance_a(mag), &p->over, &p->over_since_ms, now, SESS_PEV_CURRENT_FOLLOW_MS))
         return SESS_STOP_OVERCURRENT;
-    int idle = p->target_a > p->cfg.contactor_open_a && a < p->cfg.contactor_open_a;
+    int idle = mag > p->cfg.contactor_open_a && (a < 0.0f ? -a : a) < p->cfg.contactor_open_a;
     if (lasting(idle, &p->idle, &p->idle_since_ms, now, SESS_PEV_NO_CURRENT_MS)) return SESS_STOP_NO_PROGRESS;
     return SESS_STOP_NONE;
 }

@@ -64,7 +64,7 @@ int sess_pev_precharged(sess_pev *p)
 
 int sess_pev_stopping(const sess_pev *p)
 {
-    return p->in.charge_complete || p->in.stop_request || (p->in.pause_request && p->proto->can_pause);
+    return (p->in.charge_complete && !sess_pev_bpt_discharging(p)) || p->in.stop_request || (p->in.pause_request && p->proto->can_pause);
 }
 
 int sess_pev_loop_stopping(sess_pev *p, int h)

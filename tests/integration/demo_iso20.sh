@@ -4,7 +4,9 @@
 # battery of phys_battery_default: 96 cells, 4.20 V at 100 %, 0.1 ohm, 125 A; for AC the mains, 3 x 230 V, through
 # the car's on-board charger: 16 A per phase, the efficiency the summary prints), and the V2GTP payload types in
 # the pcap: SupportedAppProtocol 0x8001, common messages 0x8002, DC messages 0x8004, AC messages 0x8003; the
-# headers' TimeStamp in Unix time.
+# headers' TimeStamp in Unix time. The bidirectional services (iso20-dc-bpt, iso20-ac-bpt, TCP): the same
+# sequences, the car discharged below --discharge-to and charged back to the target, energy both ways against the
+# battery (the summary's lines).
 set -euo pipefail
 : "${CCSPLC:?path of the ccsplc binary}"
 out=$(mktemp -d)
@@ -61,4 +63,24 @@ for mode in tcp mem; do
     demo_check_ac "$out/ac-$mode.log" $cap_kwh $soc0 $target AC_ChargeLoopRes
     demo_check_types "$out/ac-$mode.log" "$out/ac-$mode.pcapng" 8003 AC
 done
-echo "ok: ISO-20 DC and AC sessions, TCP and memory"
+# BPT: delivered x e - returned / e = stored + losses (e: 1 for DC, the on-board charger's efficiency for AC), the
+# lowest SoC at --discharge-to (the summary rounds what is just below it) or at most 0.1 % below, some energy returned.
+check_bpt() {   # $1: log, $2: efficiency (or "ac": the summary's)
+    awk -v dis=15 -v tgt=$target -v e="$2" '
+        /^  energy / { d = $2; s = $5; l = $8 }
+        /^  returned / { r = $2; low = $9 }
+        /^  charger .*efficiency/ { if (e == "ac") e = $NF }
+        /^  soc / { end = $5 }
+        END {
+            if (!(r > 0) || !(low <= dis && low >= dis - 0.1) || !(end >= tgt)) { print "FAIL: bpt soc/returned", r, low, end; exit 1 }
+            diff = d * e - r / e - (s + l)
+            if (diff > 0.002 || diff < -0.002) { print "FAIL: bpt energy", d, r, s, l, e; exit 1 }
+        }' "$1"
+}
+run iso20-dc-bpt "iso20 BPT" "$out/dcbpt.log" "$out/dcbpt.pcapng" --discharge-to 15
+demo_expect_sequence "$out/dcbpt.log" "$dc"
+check_bpt "$out/dcbpt.log" 1
+run iso20-ac-bpt "iso20-ac AC BPT" "$out/acbpt.log" "$out/acbpt.pcapng" --discharge-to 15
+demo_expect_sequence "$out/acbpt.log" "$ac"
+check_bpt "$out/acbpt.log" ac
+echo "ok: ISO-20 DC and AC sessions, TCP and memory; DC_BPT and AC_BPT"

@@ -17,8 +17,10 @@
 
 /* The protocols every reliability test runs for (sess_proto_find names; "iso2-ac", "iso20-ac": the car charges AC
  * from the charger's AC supply, sess_proto_ac; "iso20-dc": ISO 15118-20 DC, its messages of V2GTP payload types
- * 0x8002 and 0x8004; "iso20-ac": 0x8002 and 0x8003). */
-static const char *const rel_protos[] = { "din", "iso2-dc", "iso2-ac", "iso20-dc", "iso20-ac" };
+ * 0x8002 and 0x8004; "iso20-ac": 0x8002 and 0x8003; "iso20-dc-bpt", "iso20-ac-bpt": their bidirectional services,
+ * sess_proto_bpt). */
+static const char *const rel_protos[] = { "din", "iso2-dc", "iso2-ac", "iso20-dc", "iso20-ac", "iso20-dc-bpt",
+                                          "iso20-ac-bpt" };
 #define REL_NPROTOS (sizeof rel_protos / sizeof rel_protos[0])
 
 /* tx[0..len) is one V2GTP message that decodes by its payload type: SupportedAppProtocol (0x8001), or with
@@ -40,6 +42,13 @@ static inline float rel_limit_a(const sess_evse *e)
     return e->ev_max_a > 0.0f && e->ev_max_a < e->cfg.ac_max_a ? e->ev_max_a : e->cfg.ac_max_a;
 }
 
+/* The most current the charger may sink from a discharging car: none outside BPT; DC_BPT its discharge limit, AC_BPT
+ * its limit per phase. */
+static inline float rel_discharge_limit_a(const sess_evse *e)
+{
+    return !e->bpt ? 0.0f : e->ac ? e->cfg.ac_max_a : e->cfg.discharge_max_a;
+}
+
 /* The charger's commands on their own: safe means off, open and no current; never beyond its limits. AC has no
  * DC targets: the voltage is the mains' (or none) and the isolation monitor (CableCheck) never runs. */
 static inline const char *rel_evse_out_ok(const sess_evse *e)
@@ -48,7 +57,7 @@ static inline const char *rel_evse_out_ok(const sess_evse *e)
     if (o->safe && (o->output_on || o->contactors_closed || o->target_a != 0.0f)) return "charger safe but not off";
     if (e->phase == SESS_SAFE && !o->safe) return "charger SAFE phase without the safe outputs";
     if (o->target_a > rel_limit_a(e) || o->target_v > e->cfg.max_v) return "charger commands beyond its limits";
-    if (o->target_a < 0.0f || o->target_v < 0.0f) return "charger commands a negative target";
+    if (o->target_a < -rel_discharge_limit_a(e) || o->target_v < 0.0f) return "charger commands a negative target";
     if (e->ac && o->target_v != 0.0f && o->target_v != e->cfg.ac_nominal_v)
         return "AC charger commands a voltage other than the mains'";
     if (e->ac && o->isolation_check) return "AC charger runs the DC isolation check";

@@ -496,7 +496,7 @@ static inline const char *rel_session(rel_world *w, uint32_t seed, const rel_fau
 
 /* Configurations of a reliability world for protocol proto_index of rel_protos: the harness's defaults with a
  * short charge (20 -> 21 % of 10 kWh), that protocol alone on both sides; for AC the car charges AC from the
- * charger's AC supply. */
+ * charger's AC supply; BPT: the charger can discharge, the car discharges below 20 % first. */
 static inline void rel_configs(unsigned proto_index, sess_evse_config *ec, sess_pev_config *pc,
                                phys_charger_config *cc, phys_battery_config *bc)
 {
@@ -505,6 +505,11 @@ static inline void rel_configs(unsigned proto_index, sess_evse_config *ec, sess_
     ec->protos[0] = pc->protos[0] = sess_proto_find(rel_protos[proto_index]);
     ec->nprotos = pc->nprotos = 1;
     if (sess_proto_ac(rel_protos[proto_index])) iw_ac(pc, cc);
+    if (sess_proto_bpt(rel_protos[proto_index])) {   /* the car discharges below 20 % first, then charges */
+        ec->discharge_max_a = cc->discharge_max_a;
+        ec->discharge_max_w = cc->discharge_max_w;
+        pc->discharge_soc = 20;
+    }
 }
 
 /* A charger (and plant) for protocol proto_index; pc/bc get the car's and battery's configurations. */

@@ -177,5 +177,11 @@ static void sf_run_case(void **state)
 
 /* A struct CMUnitTest entry for main()'s table (the case lives as long as main's block). */
 #define SF_CASE(name, ...) { name, sf_run_case, NULL, NULL, &(sf_case){ __VA_ARGS__ } }
+/* The cases of a protocol without EVSE status codes (ISO 15118-20): n per fault, `status` for the stop
+ * notification where a response has a status. */
+#define SF_CASES_NO_STATUS_CODES(p, n, status)                                                                 \
+    SF_CASE("charger_failed", p, 0, SF_FAILED, n), SF_CASE("charger_sequence_error", p, 0, SF_SEQUENCE, n),      \
+        SF_CASE("charger_terminate", p, 0, SF_SHUTDOWN, status), SF_CASE("charger_silent", p, 0, SF_SILENT, n), \
+        SF_CASE("car_silent", p, 1, 0, n), SF_CASE("car_drops_tcp", p, 1, 1, n)
 
 #endif

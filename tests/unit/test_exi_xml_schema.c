@@ -17,7 +17,7 @@
 
 #include "ccsplc/tools/exi_text.h"
 #include "corpus.h"
-#include "iso20_ac_world.h"
+#include "iso20_bpt_world.h"
 #include "iso20_tour.h"
 #include "testutil.h"
 
@@ -160,11 +160,13 @@ static const char *check_line(const struct corpus_line *cl, const char **note)
 
 CORPUS_FILE_TESTS(check_line)
 
-/* Every message of an in-process ISO-20 AC session through check_exi, by the codec its payload type names. */
+/* Every message of an in-process ISO-20 AC (or DC_BPT, AC_BPT) session through check_exi, by the codec its payload
+ * type names. */
 typedef struct {
-    unsigned sent, ac, bad, power_delivery;
+    unsigned sent, service, bad;   /* service: messages of the energy service's codec (AC, DC) */
+    unsigned power_delivery;       /* PowerDeliveryReq of any ChargeProgress */
     int scheduled;   /* the charger's ServiceDetailRes cut to the Scheduled sets (after its check) */
-    const sess_proto *proto;   /* NULL: ISO-20 AC */
+    const sess_proto *proto;       /* the session's protocol (NULL: ISO-20 AC) */
 } sent_check;
 
 static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
@@ -184,8 +186,8 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
         c->bad++;
     }
     c->sent++;
-    c->ac += codec && !strcmp(codec, "iso20-ac");
-    int msg = aw_msg_of(buf, *len, &d);
+    c->service += codec && (!strcmp(codec, "iso20-ac") || !strcmp(codec, "iso20-dc"));
+    int msg = bw_msg_of(buf, *len, &d);
     c->power_delivery += msg == ISO20_ROOT_PowerDeliveryReq || ISO20_IS_POWER_DELIVERY_PSEUDO(msg);
     if (c->scheduled && msg == ISO20_ROOT_ServiceDetailRes)
         assert_int_equal(aw_keep_sets(&d, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);
@@ -212,9 +214,38 @@ static void test_iso20_ac_sent(void **state)
         assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
         assert_int_equal(w.pev.dynamic, !c.scheduled);
         printf("iso20-ac %d-phase %s: %u messages (%u AC) valid\n", k & 2 ? 1 : 3, c.scheduled ? "scheduled" : "dynamic",
-               c.sent, c.ac);
+               c.sent, c.service);
         assert_int_equal(c.bad, 0);
-        assert_true(c.ac >= 4 && c.sent > c.ac);
+        assert_true(c.service >= 4 && c.sent > c.service);
+    }
+}
+
+static void bpt_cycle(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)e, (void)p, (void)c;
+    b->target_soc = 20.2f;   /* from 20 % down to 19 % and back */
+}
+
+/* DC_BPT and AC_BPT (three-phase), Dynamic and Scheduled: a discharge, then the charge back; every message valid. */
+static void test_iso20_bpt_sent(void **state)
+{
+    (void)state;
+    static sw_world w;
+    for (int k = 0; k < 4; k++) {
+        int ac = k & 2;
+        sent_check c = { .scheduled = k & 1, .proto = ac ? &sess_proto_iso20_ac : &sess_proto_iso20 };
+        bw_setup(&w, ac, 19, bpt_cycle);
+        w.hook = check_sent;
+        w.hook_ctx = &c;
+        sw_connect(&w);
+        assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
+        assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
+        assert_true(w.evse.bpt && w.pev.discharged && w.plant.charger.returned_wh > 0.0);
+        assert_int_equal(w.pev.dynamic, !c.scheduled);
+        printf("iso20 %s %s: %u messages (%u of the service) valid\n", ac ? "AC_BPT" : "DC_BPT",
+               c.scheduled ? "scheduled" : "dynamic", c.sent, c.service);
+        assert_int_equal(c.bad, 0);
+        assert_true(c.service >= 4 && c.sent > c.service);
     }
 }
 
@@ -250,6 +281,7 @@ int main(void)
         CORPUS_UNIT_TESTS,
         cmocka_unit_test(test_iso20_ac_sent),
         cmocka_unit_test(test_iso20_notice_sent),
+        cmocka_unit_test(test_iso20_bpt_sent),
     };
     xmlInitParser();
     return cmocka_run_group_tests(tests, NULL, done);

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "iso20_ac_world.h"
+#include "iso20_bpt_world.h"
 #include "sess_checks.h"
 
 static sw_world W;
@@ -56,11 +56,8 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     (void)dir;
     seen *s = w->hook_ctx;
-    int msg = aw_msg_of(buf, *len, &D);
-    if (msg < 0) {
-        s->bad += w->pev.proto != NULL;   /* before the car has the charger's choice: SupportedAppProtocol */
-        return 1;
-    }
+    int msg = bw_watch_msg(w, buf, *len, &D, &s->bad);
+    if (msg < 0) return 1;
     s->messages++;
     s->ac += D.payload_type == V2GTP_ISO20_AC;
     if (msg == ISO20_AC(AC_ChargeLoopRes)) {

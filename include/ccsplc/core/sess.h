@@ -98,11 +98,14 @@ extern const sess_proto sess_proto_iso20_ac; /* ISO 15118-20 AC (single- and thr
 #endif
 #endif
 const char *sess_proto_name(const sess_proto *p);
-/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac", "iso20", "iso20-dc", "iso20-ac"), NULL
- * when unknown. */
+/* The registry of protocols by name ("din", "iso2", "iso2-dc", "iso2-ac", "iso20", "iso20-dc", "iso20-ac",
+ * "iso20-dc-bpt", "iso20-ac-bpt"), NULL when unknown. */
 const sess_proto *sess_proto_find(const char *name);
-/* 1 when the name asks the car to charge AC ("iso2-ac", "iso20-ac": set sess_pev_config.ac). */
+/* 1 when the name asks the car to charge AC ("iso2-ac", "iso20-ac", "iso20-ac-bpt": set sess_pev_config.ac). */
 int sess_proto_ac(const char *name);
+/* 1 for ISO 15118-20's bidirectional services ("iso20-dc-bpt", "iso20-ac-bpt": the protocol of iso20-dc / iso20-ac,
+ * the car discharging first: set sess_pev_config.discharge_soc, the charger's discharge_max_a). */
+int sess_proto_bpt(const char *name);
 
 #if CCS_PROTO_ISO20
 /* An ISO 15118-20 message: one codec per V2GTP payload type, CommonMessages (V2GTP_ISO20_MAIN), DC
@@ -224,6 +227,9 @@ typedef struct {
     /* ISO 15118-2 */
     uint8_t offer_dc, offer_ac;  /* energy transfer modes offered (ServiceDiscovery) */
     float ac_nominal_v, ac_max_a;/* AC: phase voltage, current limit per phase */
+    /* ISO 15118-20 bidirectional (BPT): what the power stage sinks from a discharging car (DC; AC discharges within
+     * ac_max_a); discharge_max_a 0: it cannot discharge, DC_BPT / AC_BPT are not offered */
+    float discharge_max_a, discharge_max_w;
     uint32_t receipt_interval_ms;/* ask for a MeteringReceipt this often while charging (0: never) */
     uint64_t clock_unix_s;     /* Unix time (s) at now_ms 0, from the platform: ISO 15118-20 header TimeStamp =
                                 * clock_unix_s + now_ms / 1000 (0: the engine's seconds), and the TimeAnchor of a
@@ -244,6 +250,7 @@ typedef struct {
     sess_evse_status status;    /* the charger's own state (e.g. emergency button); the engine raises OK to
                                  * SHUTDOWN itself when it ends a charge without progress */
     uint64_t meter_wh;          /* the charger's energy meter (ISO 15118-2 MeterInfo) */
+    uint64_t meter_returned_wh; /* ... the energy a discharging car returned (ISO 15118-20 BPT) */
     uint8_t notice;             /* ISO 15118-20: a sess_notice for the car (a local stop, a pause, a new schedule, the
                                  * end of the car's Standby); the engine clears it once the car has honoured it */
 } sess_evse_input;
@@ -302,6 +309,8 @@ typedef struct {
     uint8_t ac_phases;          /* AC: the phases of the parameter set the car selected (1 or 3) */
     uint8_t notice_sent;        /* the EVSENotification in the charge loop's responses (its value + 1; 0: none) */
     uint32_t notice_at_ms;      /* ... first sent then (NotificationMaxDelay counts from here) */
+    uint8_t bpt;                /* the car selected the bidirectional service (DC_BPT, AC_BPT) */
+    float ev_discharge_max_a;   /* BPT: the car's maximum discharge current (DC; 0: not said) */
     uint32_t requests;          /* requests answered */
     uint8_t rng_failed;         /* the random hook failed in this call (no SessionID) */
     uint8_t tx[SESS_TX_CAP];    /* send tx[0..tx_len) after each call */
@@ -344,6 +353,10 @@ typedef struct {
     uint64_t clock_unix_s;      /* as sess_evse_config's: ISO 15118-20 TimeStamp = clock_unix_s + now_ms / 1000 */
     const ccs_pnc_contract *pnc;/* ISO 15118-2 Plug & Charge: choose Contract payment when the charger offers it
                                  * (NULL: external identification) */
+    /* ISO 15118-20 bidirectional (BPT): discharge down to this SoC first, then charge to full_soc (0: charge only;
+     * the car then never asks for DC_BPT / AC_BPT); its DC discharge limits (AC: within ac_max_a) */
+    uint8_t discharge_soc;
+    float discharge_max_a, discharge_max_w;
 } sess_pev_config;
 
 /* Battery side, set by the caller before each call. */
@@ -402,6 +415,9 @@ typedef struct {
     uint8_t dynamic;            /* its control mode: Dynamic (else Scheduled) */
     uint8_t notice;             /* the charger's EVSENotification in the last charge-loop response (sess_notice) */
     uint16_t notice_delay_s;    /* ... its NotificationMaxDelay */
+    uint8_t bpt;                /* the bidirectional service selected (cfg.discharge_soc set and offered) */
+    uint8_t discharged;         /* BPT: the SoC reached cfg.discharge_soc once: charging from then on */
+    float evse_discharge_max_a; /* BPT: the charger's maximum discharge current (ChargeParameterDiscovery) */
     const char *rx_name, *tx_name;
     sess_bad_msg bad;           /* the refused message (stop "bad message") */
     const char *timer;          /* the expired timer's name in the standard (stop "timeout") */

@@ -56,6 +56,9 @@ typedef struct {
     uint8_t isolation_fault;       /* the test finds a fault */
     uint8_t ac_phases;             /* AC supply (phys_ac.c) with this many phases; 0: the DC power stage */
     float ac_phase_v;              /* AC: phase voltage */
+    float discharge_max_a;         /* bidirectional (BPT): the most the stage sinks from the car (AC: per phase); 0:
+                                    * it cannot discharge */
+    float discharge_max_w;         /* ... and its power limit doing so */
 } phys_charger_config;
 
 typedef struct {
@@ -68,17 +71,23 @@ typedef struct {
     float v, i;
     uint32_t iso_elapsed_ms;
     phys_isolation isolation;
-    double energy_wh;              /* metered at the output: V * I * dt */
+    double energy_wh;              /* metered at the output: V * I * dt while delivering (I > 0) */
+    double returned_wh;            /* ... and -V * I * dt while the car discharges into it (I < 0, BPT) */
 } phys_charger;
 
-/* 500 V, 125 A, 50 kW, 1000 V/s, 100 A/s, 3 s isolation test. */
+/* 500 V, 125 A, 50 kW, 1000 V/s, 100 A/s, 3 s isolation test; bidirectional: it sinks up to 100 A, 40 kW. */
 void phys_charger_default(phys_charger_config *cfg);
 void phys_charger_init(phys_charger *c, const phys_charger_config *cfg);
 /* A new car: isolation unknown again. */
 void phys_charger_reset(phys_charger *c);
 /* One step. load: the battery when both sets of contactors are closed, else NULL. The battery is charged by
- * the same step. */
+ * the same step; a negative target_a discharges it (within discharge_max_a/_w), a current's magnitude rises at
+ * the ramp and falls (or reverses through 0) at once. */
 void phys_charger_step(phys_charger *c, const phys_charger_cmd *cmd, phys_battery *load, uint32_t dt_ms);
+/* A current i going to want: its magnitude rises by at most max_step, falls (or reverses, through 0) at once. */
+float phys_ramp(float i, float want, float max_step);
+/* Count wh at the output: delivered (>= 0) into energy_wh, returned (< 0) into returned_wh. */
+void phys_charger_meter(phys_charger *c, double wh);
 
 /* ---- AC: the charger switches the mains through (ac_phase_v on ac_phases phases) and signals a current limit
  * per phase (cmd target_a); the car's on-board charger (OBC) draws up to the smaller of that, its own limit and
@@ -95,7 +104,9 @@ typedef struct {
 void phys_charger_default_ac(phys_charger_config *cfg);
 /* 16 A per phase (11 kW on three phases), 92 %, 10 A/s. */
 void phys_obc_default(phys_obc_config *cfg);
-/* One step of the AC supply; draw: the car wants current (OBC on). load as in phys_charger_step. */
+/* One step of the AC supply; draw: the car wants current (OBC on). load as in phys_charger_step. A negative
+ * target_a (BPT): the OBC feeds the grid that much per phase (at most its and the charger's discharge limit),
+ * from the battery with the same efficiency (battery power = AC power / efficiency); metered as returned. */
 void phys_ac_step(phys_charger *c, const phys_charger_cmd *cmd, const phys_obc_config *obc, int draw,
                   phys_battery *load, uint32_t dt_ms);
 
