@@ -136,6 +136,12 @@ void live_hw_wires(live_hw *h, uint32_t now)
     hw_stack_sense(&h->st, now);
 }
 
+void live_hw_wires_own(live_hw *h, uint32_t now)
+{
+    h->stepped = 0;
+    live_hw_wires(h, now);
+}
+
 void live_hw_close(live_hw *h)
 {
     if (h->have_board) hw_serial_close(&h->board);

@@ -52,6 +52,10 @@ void live_hw_close(live_hw *h);
  * the session's live_hw_attach (-i: that comes with the session). */
 void live_hw_wires_attach(live_hw *h);
 void live_hw_wires(live_hw *h, uint32_t now);
+/* The CCS session is over (it steps the hardware no more): the adapter's wires are applied now and at every
+ * live_hw_wires from here on, so the CHAdeMO sequence's last d1/d2/lock reach the pins even when it ends within
+ * two steps of the session's last one. */
+void live_hw_wires_own(live_hw *h, uint32_t now);
 /* NULL when the hardware saw no fault (other than the session's own safe state), else the result text
  * ("FAILED (hardware: emergency stop)"). */
 const char *live_hw_verdict(const live_hw *h);

@@ -159,6 +159,7 @@ static int run_once(live *l)
     }
     if (l->have_bridge) {   /* the CHAdeMO side ends whatever the CCS side did */
         live_bridge_end(&l->br);
+        live_hw_wires_own(&l->hw, ccs_loop_now(&l->s.loop));
         live_bridge_wait(l, 0, LIVE_BRIDGE_END_MS);
     }
     return live_result(l, rc);
