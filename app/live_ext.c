@@ -72,7 +72,8 @@ int live_ext_key(live_ext_options *o, const char *key, const char *v)
     int b, rc, line;
     if (!strcmp(key, "digital_output_device")) {   /* pyPLC's; its serial boards stay live_config's */
         o->mqtt = !strcmp(v, "mqtt");
-        o->gpio = !strcmp(v, "gpio");
+        o->rpi_gpio = !strcmp(v, "rpi_gpio");
+        o->gpio = !strcmp(v, "gpio") || o->rpi_gpio;
         return o->mqtt || o->gpio;
     }
     if (!strcmp(key, "analog_input_device") && !strcmp(v, "mqtt")) {
@@ -151,7 +152,14 @@ int live_ext_open(live_ext *x, const live_ext_options *o)
     }
     if (o->gpio) {
         hw_gpio_chip chip;
-        if (hw_gpio_chip_open(&chip, o->gpio_cfg.chip) || hw_gpio_open(&x->gpio, &o->gpio_cfg, o->role, &chip)) {
+        hw_gpio_config cfg = o->gpio_cfg;
+        if (o->rpi_gpio) {
+            hw_gpio_board_ccs_chademo(&cfg);
+            LOG_I("hw: digital_output_device = rpi_gpio: hwthomas/ccs-chademo's pins where the INI sets none: "
+                  "gpio_cp = %d, gpio_chademo_d1 = %d, gpio_chademo_d2 = %d, gpio_chademo_k = %d", cfg.pin[HW_GPIO_CP],
+                  cfg.pin[HW_GPIO_CDM_D1], cfg.pin[HW_GPIO_CDM_D2], cfg.pin[HW_GPIO_CDM_K]);
+        }
+        if (hw_gpio_chip_open(&chip, cfg.chip) || hw_gpio_open(&x->gpio, &cfg, o->role, &chip)) {
             live_ext_close(x);
             return -1;
         }

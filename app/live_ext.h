@@ -21,7 +21,8 @@ typedef struct {
     char mqtt_broker[128];         /* mqtt_broker */
     unsigned mqtt_port;            /* mqtt_port (ours) */
     char mqtt_topic[HW_MQTT_TOPIC_MAX]; /* mqtt_topic */
-    int gpio;                      /* digital_output_device = gpio */
+    int gpio;                      /* digital_output_device = gpio (or rpi_gpio) */
+    int rpi_gpio;                  /* digital_output_device = rpi_gpio: hwthomas/ccs-chademo's pins as defaults */
     hw_gpio_config gpio_cfg;       /* gpio_chip, gpio_<line> pins, gpio_active_low */
     int soc_callback;              /* soc_callback_enabled */
     soc_callback_config soc;       /* soc_callback_endpoint, soc_fallback_energy_capacity */

@@ -30,6 +30,21 @@ void hw_gpio_config_default(hw_gpio_config *c)
     for (int i = 0; i < HW_GPIO_LINES; i++) c->pin[i] = -1;
 }
 
+void hw_gpio_board_ccs_chademo(hw_gpio_config *c)
+{
+    /* hwthomas/ccs-chademo's chademoPlc/hardwareInterface.py (digital_output_device = rpi_gpio) numbers the Pi's
+     * header pins (GPIO.BOARD): CP 40, SS1 (d1) 13, SS2 (d2) 29, the permit k 10, active low. On gpiochip0 the
+     * lines are the BCM numbers of those pins. Its watchdog pin 33 has no line here (its code never drives it). */
+    static const struct { hw_gpio_line line; int bcm; } board[] = {
+        { HW_GPIO_CP, 21 }, { HW_GPIO_CDM_D1, 27 }, { HW_GPIO_CDM_D2, 5 }, { HW_GPIO_CDM_K, 15 },
+    };
+    for (size_t i = 0; i < sizeof board / sizeof board[0]; i++) {
+        if (c->pin[board[i].line] >= 0) continue;   /* the INI's own pin wins */
+        c->pin[board[i].line] = board[i].bcm;
+        if (board[i].line == HW_GPIO_CDM_K) c->active_low |= 1u << HW_GPIO_CDM_K;
+    }
+}
+
 int hw_gpio_open(hw_gpio *g, const hw_gpio_config *c, hw_role role, const hw_gpio_chip *chip)
 {
     memset(g, 0, sizeof *g);

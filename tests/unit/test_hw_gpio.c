@@ -164,6 +164,30 @@ static void keys(void **state)
     assert_string_equal(hw_gpio_key(HW_GPIO_CDM_D2), "gpio_chademo_d2");
 }
 
+/* digital_output_device = rpi_gpio: hwthomas/ccs-chademo's header pins (GPIO.BOARD in its hardwareInterface.py:
+ * CP 40, SS1 13, SS2 29, k 10 active low) as gpiochip0 lines, through the Pi's 40-pin header map. */
+static void rpi_gpio_board(void **state)
+{
+    (void)state;
+    static const int bcm_of_pin[41] = {   /* physical pin -> BCM GPIO; -1: power or ground */
+        -1, -1, -1, 2,  -1, 3,  -1, 4,  14, -1, 15, 17, 18, 27, -1, 22, 23, -1, 24, 10, -1,
+        9,  25, 11, 8,  -1, 7,  0,  1,  5,  -1, 6,  12, 13, -1, 19, 16, 26, 20, -1, 21,
+    };
+    hw_gpio_config c;
+    hw_gpio_config_default(&c);
+    c.pin[HW_GPIO_CDM_D2] = 6;   /* the INI's own pin stays */
+    hw_gpio_board_ccs_chademo(&c);
+    assert_int_equal(c.pin[HW_GPIO_CP], bcm_of_pin[40]);
+    assert_int_equal(c.pin[HW_GPIO_CDM_D1], bcm_of_pin[13]);
+    assert_int_equal(c.pin[HW_GPIO_CDM_D2], 6);
+    assert_int_equal(c.pin[HW_GPIO_CDM_K], bcm_of_pin[10]);
+    assert_int_equal(c.active_low, 1u << HW_GPIO_CDM_K);
+    assert_int_equal(c.pin[HW_GPIO_CONTACTOR], -1);   /* its board has no other lines */
+    hw_gpio_config_default(&c);
+    hw_gpio_board_ccs_chademo(&c);
+    assert_int_equal(c.pin[HW_GPIO_CDM_D2], bcm_of_pin[29]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +195,7 @@ int main(void)
         cmocka_unit_test(chademo_lines),
         cmocka_unit_test(charger_cp_is_the_pwm),
         cmocka_unit_test(keys),
+        cmocka_unit_test(rpi_gpio_board),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

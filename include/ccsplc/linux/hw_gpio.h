@@ -53,6 +53,9 @@ typedef struct {
 const char *hw_gpio_key(hw_gpio_line l);
 int hw_gpio_line_of(const char *key);
 void hw_gpio_config_default(hw_gpio_config *c);
+/* digital_output_device = rpi_gpio: hwthomas/ccs-chademo's Raspberry Pi board (CP, d1, d2, k active low) on the
+ * lines the INI leaves unset. */
+void hw_gpio_board_ccs_chademo(hw_gpio_config *c);
 /* Request the configured lines on the chip (every output starts inactive). 0 or -1 (logged; the chip closed). */
 int hw_gpio_open(hw_gpio *g, const hw_gpio_config *c, hw_role role, const hw_gpio_chip *chip);
 void hw_gpio_backend(hw_gpio *g, hw_backend *b);
