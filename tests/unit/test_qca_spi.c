@@ -101,6 +101,48 @@ static void assert_no_protocol_errors(void)
     assert_int_equal(modem.bad_xfers, 0);
 }
 
+/* ---- the model itself, on the bytes published in ccs32clara's qca7000.cpp (not on our encoder) ---- */
+
+static void test_model_published_bytes(void **state)
+{
+    (void)state;
+    uint8_t rx[4], w[2 + 70], r[2 + 74];
+    qm_xfer(&modem, (const uint8_t[]){ 0xDA, 0x00, 0x00, 0x00 }, rx, 4);   /* read, internal, SIGNATURE */
+    qm_xfer(&modem, (const uint8_t[]){ 0xDA, 0x00, 0x00, 0x00 }, rx, 4);   /* (the first read was garbage) */
+    assert_memory_equal(rx + 2, ((uint8_t[]){ 0xAA, 0x55 }), 2);
+    qm_xfer(&modem, (const uint8_t[]){ 0xC2, 0x00, 0x00, 0x00 }, rx, 4);   /* WRBUF_SPC_AVA of an empty modem */
+    assert_int_equal(rx[2] << 8 | rx[3], 0x0C5B);
+    /* A 60-byte SlacParamReq as a CCM sends it: BFR_SIZE 0x46 (41 00 00 46), then 00 00 AA AA AA AA 3C 00 00 00,
+     * the 60 bytes, 55 55. */
+    qm_xfer(&modem, (const uint8_t[]){ 0x41, 0x00, 0x00, 0x46 }, NULL, 4);
+    memcpy(w, (const uint8_t[]){ 0x00, 0x00, 0xAA, 0xAA, 0xAA, 0xAA, 0x3C, 0x00, 0x00, 0x00 }, 10);
+    make_frame(w + 10, 60, 4);
+    w[70] = w[71] = 0x55;
+    qm_xfer(&modem, w, NULL, sizeof w);
+    assert_int_equal(nout, 1);
+    assert_int_equal(out[0].len, 60);
+    assert_memory_equal(out[0].data, w + 10, 60);
+    /* The same frame received: 4-byte big-endian length (frame + 10), then the framed frame; read with BFR_SIZE
+     * set to RDBUF_BYTE_AVA (C3 00 00 00) and the external read command 80 00. */
+    assert_int_equal(qm_receive(&modem, w + 10, 60), 0);
+    qm_xfer(&modem, (const uint8_t[]){ 0xC3, 0x00, 0x00, 0x00 }, rx, 4);
+    assert_int_equal(rx[2] << 8 | rx[3], 74);
+    qm_xfer(&modem, (const uint8_t[]){ 0x41, 0x00, 0x00, 74 }, NULL, 4);
+    memset(r, 0, sizeof r);
+    r[0] = 0x80;
+    qm_xfer(&modem, r, r, sizeof r);
+    assert_memory_equal(r + 2, ((uint8_t[]){ 0x00, 0x00, 0x00, 0x46, 0xAA, 0xAA, 0xAA, 0xAA, 0x3C, 0x00, 0x00, 0x00 }), 12);
+    assert_memory_equal(r + 14, w + 10, 60);
+    assert_memory_equal(r + 74, ((uint8_t[]){ 0x55, 0x55 }), 2);
+    assert_no_protocol_errors();
+    /* and it is strict: a write of other than BFR_SIZE bytes is an error, not a frame */
+    qm_xfer(&modem, (const uint8_t[]){ 0x41, 0x00, 0x00, 0x47 }, NULL, 4);
+    qm_xfer(&modem, w, NULL, sizeof w);
+    assert_int_equal(modem.wr_errors, 1);
+    assert_int_equal(modem.intr_cause & QM_INT_WRBUF_ERR, QM_INT_WRBUF_ERR);
+    assert_int_equal(nout, 1);
+}
+
 /* ---- init ---- */
 
 static void test_init_resets_modem(void **state)
@@ -305,6 +347,7 @@ static void test_buffer_error_resets(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_model_published_bytes, setup),
         cmocka_unit_test_setup(test_init_resets_modem, setup),
         cmocka_unit_test_setup(test_init_no_modem, setup),
         cmocka_unit_test_setup(test_init_modem_never_boots, setup),
