@@ -22,25 +22,13 @@ mac_e=$(hostmac "$E" e$id)
 mac_c=$(hostmac "$C" c$id)
 start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sc$id,role=pev --atten evse:car=20
 
-fw_charger din din &
-evse=$!
-pids+=($evse)
-ip netns exec "$C" env CCS_QCA_IFACE=hc$id timeout 400 "$car" >"$tmp/car.out" 2>"$tmp/car.log" </dev/null &
-fw=$!
-pids+=($fw)
-# wait_for PID TAG: PID's exit status; fails at once when the firmware ends before PID.
-wait_for() {
-    while kill -0 "$1" 2>/dev/null; do
-        kill -0 $fw 2>/dev/null || { wait $fw; fail "$2: the firmware ended first (exit $?)"; }
-        sleep 0.2
-    done
-    wait "$1"
+# start_car: the firmware with its QCA7000 driver and model in C, on hc$id, in the background (pid in fw).
+start_car() {
+    ip netns exec "$C" env CCS_QCA_IFACE=hc$id timeout 400 "$car" >"$tmp/car.out" 2>"$tmp/car.log" </dev/null &
+    fw=$!
+    pids+=($fw)
 }
-wait_for $evse din || fail "din: evse exit $?"
-fw_charger iso2 iso2-dc &
-evse=$!
-pids+=($evse)
-wait_for $evse iso2 || fail "iso2: evse exit $?"
+fw_sessions start_car
 wait $fw || fail "firmware: exit $? (its verdict)"
 echo "ok: the firmware ran to its end over the QCA7000 SPI driver and model (exit 0)"
 

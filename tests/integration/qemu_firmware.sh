@@ -21,15 +21,7 @@ qemu_tap "$S" "$tap"
 start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=$tap,role=pev --atten evse:car=20
 
 # One charger process per plug-in, as `ccsplc evse --stop-after session` serves one session.
-fw_charger din din &
-evse=$!
-pids+=($evse)
-start_qemu "$S" "$tap"
-wait_peer $evse din || fail "din: evse exit $?"
-fw_charger iso2 iso2-dc &
-evse=$!
-pids+=($evse)
-wait_peer $evse iso2 || fail "iso2: evse exit $?"
+fw_sessions start_qemu "$S" "$tap"
 wait $qemu || fail "firmware: QEMU exit $? (the firmware's verdict)"
 echo "ok: QEMU ran the firmware to its end (exit 0)"
 

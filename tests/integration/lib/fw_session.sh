@@ -1,5 +1,5 @@
 # Shared by tests/integration/qemu_firmware.sh and qca_firmware.sh (sourced after lib/netns.sh; not a test
-# itself): the charger per plug-in of the car firmware (DIN, then ISO-2 DC) and the checks of the firmware's log
+# itself): the charger per plug-in of the car firmware (DIN, then ISO-2 DC), the run of both, and the checks of the firmware's log
 # and of the charger's results and pcaps. Uses tmp, E and id as lib/netns.sh and the tests set them.
 
 # fw_charger TAG PROTO: one `ccsplc evse -i he$id` in E serving one session (as the firmware plugs in twice).
@@ -7,6 +7,21 @@ fw_charger() {
     local tag=$1 proto=$2
     ip netns exec "$E" timeout 150 "$CCSPLC" evse -i he$id --stop-after session --proto "$proto" --timeout 120 \
         --pcap "$tmp/$tag-evse.pcapng" -v >"$tmp/$tag-evse.out" 2>"$tmp/$tag-evse.log" </dev/null
+}
+
+# fw_sessions CMD ARGS...: the charger for the DIN plug-in, CMD ARGS (starts the firmware in the background, its pid
+# in fw), then the charger for the ISO-2 plug-in once the first has served its session.
+fw_sessions() {
+    local evse
+    fw_charger din din &
+    evse=$!
+    pids+=($evse)
+    "$@"
+    wait_peer $evse din || fail "din: evse exit $?"
+    fw_charger iso2 iso2-dc &
+    evse=$!
+    pids+=($evse)
+    wait_peer $evse iso2 || fail "iso2: evse exit $?"
 }
 
 # fw_check_log LOG MAC_CAR MAC_EVSE: the firmware booted with MAC_CAR, matched MAC_EVSE twice, found the charger
