@@ -15,7 +15,9 @@
 #define RESET_WAIT_MS 1000u   /* a reset not answered by CPU_ON within this is repeated (Linux: 1 s per sync step) */
 
 static qca_rx dec;
-static uint8_t rd[QCA_CMD_LEN + QCA_HW_BUF_LEN];   /* one read of the modem's receive buffer (several frames) */
+/* One read of the modem's receive buffer (several frames): at most its size plus one length word (Linux). */
+#define RD_MAX (QCA_HW_BUF_LEN + QCA_HW_PKT_LEN)
+static uint8_t rd[QCA_CMD_LEN + RD_MAX];
 static size_t rd_len, rd_pos;
 static uint8_t burst[QCA_CMD_LEN + QCA_FRM_MAX_LEN];
 static int link_up;        /* in sync with the modem: its CPU is on and the signature read right */
@@ -37,6 +39,14 @@ static void reg_write(uint16_t reg, uint16_t value)
     uint8_t tx[QCA_REG_XFER_LEN];
     qca_reg_write_tx(reg, value, tx);
     spi_xfer(tx, NULL, sizeof tx);
+}
+
+/* Whether a whole framed frame of framed_len bytes fits the write buffer now. A space larger than the empty
+ * buffer can only be interference on the SPI lines (Linux): not a reason to write. */
+static int tx_space_for(size_t framed_len)
+{
+    uint16_t space = reg_read(QCA_REG_WRBUF_SPC_AVA);
+    return space <= QCA_HW_BUF_LEN && qca_tx_fits(space, framed_len);
 }
 
 /* What was read from the modem's buffers before is stale: start decoding afresh. */
@@ -113,7 +123,7 @@ void eth_send(const uint8_t *frame, size_t len)
     /* Wait while the modem sends what its write buffer holds on the powerline (or restarts), never longer than
      * ETH_QCA7000_TX_WAIT_MS: then the frame is dropped and counted, as a full MAC would. */
     uint32_t t0 = board_millis();
-    while (!(link_up || link_poll()) || !qca_tx_fits(reg_read(QCA_REG_WRBUF_SPC_AVA), n - QCA_CMD_LEN)) {
+    while (!(link_up || link_poll()) || !tx_space_for(n - QCA_CMD_LEN)) {
         if (board_millis() - t0 >= ETH_QCA7000_TX_WAIT_MS) {
             counters.tx_dropped++;
             return;
@@ -130,8 +140,7 @@ size_t eth_recv(uint8_t *buf, size_t cap)
         if (rd_pos == rd_len) {   /* all read bytes decoded: ask the modem for more */
             if (!link_poll()) return 0;
             uint16_t avail = reg_read(QCA_REG_RDBUF_BYTE_AVA);
-            if (avail == 0) return 0;
-            if (avail > QCA_HW_BUF_LEN) avail = QCA_HW_BUF_LEN;
+            if (avail == 0 || avail > RD_MAX) return 0;   /* none, or interference on the lines: ask again later */
             uint8_t bfr[QCA_REG_XFER_LEN];
             qca_rx_build(avail, bfr, rd);
             spi_xfer(bfr, NULL, sizeof bfr);   /* BFR_SIZE := avail */

@@ -100,6 +100,10 @@ static void internal(qca_model *m, uint16_t cmd, const uint8_t *tx, uint8_t *rx,
         return;
     }
     uint16_t v = m->booting ? 0 : reg_read(m, reg);
+    if (!m->booting && m->glitch_reg && reg == m->glitch_reg) {
+        m->glitch_reg = 0;
+        v = m->glitch_value;
+    }
     if (!m->booting && m->first_read_pending) {
         m->first_read_pending = 0;
         v = m->garbage_value;

@@ -37,6 +37,8 @@ typedef struct qca_model {
     unsigned boot_xfers;       /* transfers a reset takes until the CPU is on again */
     int garbage_first_read;    /* the first register read after the CPU came on answers garbage_value */
     uint16_t garbage_value;
+    uint16_t glitch_reg;       /* nonzero: the next read of this register answers glitch_value (SPI interference) */
+    uint16_t glitch_value;
     /* the powerline side: every frame the modem sends there (NULL: kept in the counters only) */
     void (*on_powerline)(void *ctx, const uint8_t *frame, size_t len);
     void *ctx;

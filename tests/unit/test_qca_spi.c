@@ -252,6 +252,28 @@ static void test_send_stuck_modem(void **state)
     assert_no_protocol_errors();
 }
 
+static void test_send_glitched_space(void **state)
+{
+    (void)state;
+    uint8_t f[3][1518];
+    init_ok();
+    modem.busy_xfers = ETH_QCA7000_TX_WAIT_MS / 4;
+    for (int i = 0; i < 3; i++) {
+        make_frame(f[i], sizeof f[i], (uint8_t)(20 * i));
+        /* the third frame's first look at the space is garbled to more than the modem has (Linux: "could only
+         * happen by interferences on the SPI line"): not a reason to write */
+        if (i == 2) {
+            modem.glitch_reg = 0x0200;   /* WRBUF_SPC_AVA */
+            modem.glitch_value = 0xFFFF;
+        }
+        eth_send(f[i], sizeof f[i]);
+    }
+    assert_int_equal(modem.glitch_reg, 0);   /* the garbled read happened */
+    assert_int_equal(nout, 3);
+    assert_memory_equal(out[2].data, f[2], sizeof f[2]);
+    assert_no_protocol_errors();
+}
+
 /* ---- receive ---- */
 
 static void test_recv_several_in_one_read(void **state)
@@ -307,6 +329,50 @@ static void test_recv_frame_longer_than_cap(void **state)
     assert_memory_equal(buf, f, 100);
 }
 
+static void test_recv_full_read_buffer(void **state)
+{
+    (void)state;
+    /* Two 1518-byte frames and one of 1 KB fill the read buffer to the most Linux accepts as genuine
+     * (QCASPI_HW_BUF_LEN + QCASPI_HW_PKT_LEN = 3167 bytes), line noise making up the rest. */
+    uint8_t f[3][1518], buf[1518], noise[QM_RD_BUF_LEN];
+    static const size_t sizes[] = { 1518, 1518, 0 };
+    init_ok();
+    size_t used = 0;
+    for (int i = 0; i < 2; i++) {
+        make_frame(f[i], sizes[i], (uint8_t)i);
+        assert_int_equal(qm_receive(&modem, f[i], sizes[i]), 0);
+        used += 4 + 10 + sizes[i];
+    }
+    size_t last = QM_RD_BUF_LEN - used - 4 - 10 - 7;
+    make_frame(f[2], last, 2);
+    memset(noise, 0x13, 7);
+    assert_int_equal(qm_receive_raw(&modem, noise, 7), 0);
+    assert_int_equal(qm_receive(&modem, f[2], last), 0);
+    assert_int_equal(modem.rlen, QM_RD_BUF_LEN);
+    for (int i = 0; i < 3; i++) {
+        size_t want = i < 2 ? sizes[i] : last;
+        assert_int_equal(eth_recv(buf, sizeof buf), want);
+        assert_memory_equal(buf, f[i], want);
+    }
+    assert_no_protocol_errors();
+}
+
+static void test_recv_glitched_avail(void **state)
+{
+    (void)state;
+    uint8_t f[100], buf[1518];
+    init_ok();
+    make_frame(f, sizeof f, 3);
+    assert_int_equal(qm_receive(&modem, f, sizeof f), 0);
+    modem.glitch_reg = 0x0300;   /* RDBUF_BYTE_AVA garbled to more than any modem holds */
+    modem.glitch_value = 0xFFFF;
+    size_t n = eth_recv(buf, sizeof buf);
+    if (n == 0) n = eth_recv(buf, sizeof buf);   /* read again at the next poll */
+    assert_int_equal(n, sizeof f);
+    assert_memory_equal(buf, f, sizeof f);
+    assert_no_protocol_errors();   /* no read of bytes the modem does not have */
+}
+
 /* ---- the modem restarts ---- */
 
 static void test_modem_restart(void **state)
@@ -355,7 +421,10 @@ int main(void)
         cmocka_unit_test_setup(test_send_too_long_refused, setup),
         cmocka_unit_test_setup(test_send_waits_for_space, setup),
         cmocka_unit_test_setup(test_send_stuck_modem, setup),
+        cmocka_unit_test_setup(test_send_glitched_space, setup),
         cmocka_unit_test_setup(test_recv_several_in_one_read, setup),
+        cmocka_unit_test_setup(test_recv_full_read_buffer, setup),
+        cmocka_unit_test_setup(test_recv_glitched_avail, setup),
         cmocka_unit_test_setup(test_recv_garbage_before_frame, setup),
         cmocka_unit_test_setup(test_recv_frame_longer_than_cap, setup),
         cmocka_unit_test_setup(test_modem_restart, setup),
