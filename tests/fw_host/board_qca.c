@@ -46,13 +46,13 @@ static void to_line(void *ctx, const uint8_t *frame, size_t len)
     if (send(sock, frame, len, 0) != (ssize_t)len) perror("qca host: send");
 }
 
-/* Frames from the line into the modem's read buffer while it has room for one more (the rest wait in the socket);
- * shorter ones padded to the Ethernet minimum, as on a wire (a veth does not pad). */
+/* Frames from the line into the modem's read buffer while it runs and has room for one more (the rest wait in the
+ * socket); shorter ones padded to the Ethernet minimum, as on a wire (a veth does not pad). */
 static void from_line(int timeout_ms)
 {
     struct pollfd p = { .fd = sock, .events = POLLIN };
     if (poll(&p, 1, timeout_ms) <= 0) return;
-    while (sizeof modem.rbuf - modem.rlen >= 4 + 10 + QM_ETH_MAX) {
+    while (!modem.booting && sizeof modem.rbuf - modem.rlen >= 4 + 10 + QM_ETH_MAX) {
         uint8_t f[QM_ETH_MAX + 64];
         struct sockaddr_ll from;
         socklen_t fl = sizeof from;
