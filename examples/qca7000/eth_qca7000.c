@@ -12,7 +12,7 @@
 #include "ccsplc/core/qca7000.h"
 #include "eth_qca7000.h"
 
-#define RESET_WAIT_MS 1000u   /* a reset not answered by CPU_ON within this is repeated (Linux: 1 s per sync step) */
+#define RESET_WAIT_MS 1000u   /* a reset not answered by CPU_ON within this is repeated (Linux: QCASPI_QCA7K_REBOOT_TIME_MS) */
 
 static qca_rx dec;
 /* One read of the modem's receive buffer (several frames): at most its size plus one length word (Linux). */
