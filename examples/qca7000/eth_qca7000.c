@@ -100,6 +100,7 @@ static int link_poll(void)
 
 int eth_init(uint8_t mac[6])
 {
+    memset(&counters, 0, sizeof counters);
     (void)reg_read(QCA_REG_SIGNATURE);   /* the first read after power-up may be garbage */
     if (reg_read(QCA_REG_SIGNATURE) != QCA_SIGNATURE) return CCS_EIO;   /* no modem, or SPI mode/wiring wrong */
     modem_reset();   /* a clean start: frames left from before the host's own reset go */

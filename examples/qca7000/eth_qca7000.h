@@ -14,6 +14,7 @@ void board_host_mac(uint8_t mac[6]);
 /* How long eth_send waits for space in the modem's write buffer (the powerline busy, the modem restarting). */
 #define ETH_QCA7000_TX_WAIT_MS 100u
 
+/* Counted since eth_init. */
 typedef struct {
     uint32_t tx_too_long;   /* frames longer than 1518 bytes refused */
     uint32_t tx_dropped;    /* frames dropped because the modem's write buffer stayed full */

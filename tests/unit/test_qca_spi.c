@@ -217,22 +217,35 @@ static void test_send_too_long_refused(void **state)
     assert_no_protocol_errors();
 }
 
+/* n full-size frames sent while the powerline is busy for a while, shorter than the driver's wait (each look at
+ * the space costs one transfer and at least two virtual milliseconds; two framed 1518-byte frames fill the write
+ * buffer); before frame glitch_at (-1: none) the next read of the space is garbled to 0xFFFF, more than the modem
+ * has (Linux: "could only happen by interferences on the SPI line"). All must arrive, none written past the space. */
+static void send_while_busy(int n, int glitch_at)
+{
+    static uint8_t f[5][1518];
+    assert_true(n <= 5);
+    init_ok();
+    modem.busy_xfers = ETH_QCA7000_TX_WAIT_MS / 4;
+    for (int i = 0; i < n; i++) {
+        make_frame(f[i], sizeof f[i], (uint8_t)(10 * i));
+        if (i == glitch_at) {
+            modem.glitch_reg = 0x0200;   /* WRBUF_SPC_AVA */
+            modem.glitch_value = 0xFFFF;
+        }
+        eth_send(f[i], sizeof f[i]);
+    }
+    assert_int_equal(modem.glitch_reg, 0);   /* the garbled read, if any, happened */
+    assert_int_equal(nout, n);   /* none dropped: the driver waited for the space */
+    for (int i = 0; i < n; i++) assert_memory_equal(out[i].data, f[i], sizeof f[i]);
+    assert_no_protocol_errors();   /* and never wrote past it */
+    assert_int_equal(eth_qca7000_stats()->tx_dropped, 0);
+}
+
 static void test_send_waits_for_space(void **state)
 {
     (void)state;
-    uint8_t f[5][1518];
-    init_ok();
-    /* The powerline is busy for a while, shorter than the driver's wait (each look at the space costs one transfer
-     * and at least two virtual milliseconds); two framed 1518-byte frames fill the write buffer. */
-    modem.busy_xfers = ETH_QCA7000_TX_WAIT_MS / 4;
-    for (int i = 0; i < 5; i++) {
-        make_frame(f[i], sizeof f[i], (uint8_t)(10 * i));
-        eth_send(f[i], sizeof f[i]);
-    }
-    assert_int_equal(nout, 5);   /* none dropped: the driver waited for the space */
-    for (int i = 0; i < 5; i++) assert_memory_equal(out[i].data, f[i], sizeof f[i]);
-    assert_no_protocol_errors();   /* and never wrote past the space */
-    assert_int_equal(eth_qca7000_stats()->tx_dropped, 0);
+    send_while_busy(5, -1);
 }
 
 static void test_send_stuck_modem(void **state)
@@ -255,23 +268,7 @@ static void test_send_stuck_modem(void **state)
 static void test_send_glitched_space(void **state)
 {
     (void)state;
-    uint8_t f[3][1518];
-    init_ok();
-    modem.busy_xfers = ETH_QCA7000_TX_WAIT_MS / 4;
-    for (int i = 0; i < 3; i++) {
-        make_frame(f[i], sizeof f[i], (uint8_t)(20 * i));
-        /* the third frame's first look at the space is garbled to more than the modem has (Linux: "could only
-         * happen by interferences on the SPI line"): not a reason to write */
-        if (i == 2) {
-            modem.glitch_reg = 0x0200;   /* WRBUF_SPC_AVA */
-            modem.glitch_value = 0xFFFF;
-        }
-        eth_send(f[i], sizeof f[i]);
-    }
-    assert_int_equal(modem.glitch_reg, 0);   /* the garbled read happened */
-    assert_int_equal(nout, 3);
-    assert_memory_equal(out[2].data, f[2], sizeof f[2]);
-    assert_no_protocol_errors();
+    send_while_busy(3, 2);   /* the third frame's first look at the space is garbled: not a reason to write */
 }
 
 /* ---- receive ---- */
