@@ -64,6 +64,15 @@ start_plcsim() {
     fail "plcsim did not start"
 }
 
+# wait_peer PID TAG: PID's exit status; fails at once when the firmware under test (pid in fw) ends before PID.
+wait_peer() {
+    while kill -0 "$1" 2>/dev/null; do
+        kill -0 "$fw" 2>/dev/null || { wait "$fw"; fail "$2: the firmware ended first (exit $?)"; }
+        sleep 0.2
+    done
+    wait "$1"
+}
+
 # start_evse NAME ARGS...: `ccsplc evse -i he$id ARGS` in E in the background (at most 100 s), its output in
 # $tmp/NAME.out and NAME.log; its pid in evse.
 start_evse() {

@@ -18,7 +18,7 @@ qemu_tap() {
     inns "$1" ip link set "$2" up
 }
 
-# start_qemu SIM TAP: QEMU in SIM (the tap lives there) in the background, its pid in qemu; its NIC's frames dumped
+# start_qemu SIM TAP: QEMU in SIM (the tap lives there) in the background, its pid in qemu (and fw); its NIC's frames dumped
 # as pcap into $tmp/fw.pcap (filter-dump), the UART log in $tmp/uart.log; the firmware ends the run through
 # semihosting with its verdict as the exit status. -icount shift=0: each instruction is 1 ns of virtual time, so
 # the firmware's 25 MHz counter counts instructions (40 per tick); sleep=on: while the firmware waits in WFI the
@@ -30,14 +30,6 @@ start_qemu() {
         -netdev tap,id=n0,ifname="$2",script=no,downscript=no -net nic,netdev=n0,macaddr=$fw_mac \
         -object filter-dump,id=f0,netdev=n0,file="$tmp/fw.pcap" >"$tmp/qemu.log" 2>&1 </dev/null &
     qemu=$!
+    fw=$qemu   # the firmware under test, for wait_peer
     pids+=($qemu)
-}
-
-# wait_peer PID TAG: PID's exit status; fails at once when QEMU (the firmware) ends before PID.
-wait_peer() {
-    while kill -0 "$1" 2>/dev/null; do
-        kill -0 $qemu 2>/dev/null || { wait $qemu; fail "$2: the firmware ended first (QEMU exit $?)"; }
-        sleep 0.2
-    done
-    wait "$1"
 }
