@@ -54,7 +54,7 @@ void live_hw_wires_attach(live_hw *h);
 void live_hw_wires(live_hw *h, uint32_t now);
 /* The CCS session is over (it steps the hardware no more): the adapter's wires are applied now and at every
  * live_hw_wires from here on, so the CHAdeMO sequence's last d1/d2/lock reach the pins even when it ends within
- * two steps of the session's last one. */
+ * two steps of the session's last one (live_hw_wires skips then). Also the last call before live_hw_close. */
 void live_hw_wires_own(live_hw *h, uint32_t now);
 /* NULL when the hardware saw no fault (other than the session's own safe state), else the result text
  * ("FAILED (hardware: emergency stop)"). */

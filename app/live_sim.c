@@ -77,6 +77,7 @@ int live_sim(live *l)
     int rc = l->o.until < LIVE_UNTIL_SESSION ? demo_link_up(&d, SDP_UDP_PORT)
              : l->have_bridge ? demo_bridged(&d, &bridge_ops, &l->br, LIVE_BRIDGE_READY_MS, LIVE_BRIDGE_END_MS)
                               : demo_session(&d);
+    if (l->have_bridge) live_hw_wires_own(&l->hw, d.now);   /* the sequence's last d1/d2/lock, whenever it ended */
     live_hw_close(&l->hw);
     if (l->have_bridge) live_bridge_close(&l->br);
     if (rc || l->o.until < LIVE_UNTIL_SESSION) {
