@@ -57,23 +57,23 @@ static int snap_hook(sw_world *w, int dir, uint8_t *buf, size_t *len)
 /* Plug & Charge hooks for the fuzzer: every chain is trusted unless the contract certificate is empty, a signature
  * is good unless it starts with 0xff, the challenge is fixed; SHA-256 is libcrypto's. */
 static const uint8_t cert[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
-static int fake_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_LEN])
+static int fake_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX])
 {
     (void)ctx, (void)data, (void)len;
     memset(sig, 0x5a, CCS_PNC_SIG_LEN);
     return 0;
 }
-static ccs_pnc_verdict fake_check(void *ctx, const ccs_pnc_cert *chain, size_t n, const char *emaid, size_t emaid_len,
-                                  uint64_t now_s, uint8_t key[CCS_PNC_KEY_LEN])
+static ccs_pnc_verdict fake_check(void *ctx, ccs_pnc_suite suite, const ccs_pnc_cert *chain, size_t n,
+                                  const char *emaid, size_t emaid_len, uint64_t now_s, uint8_t key[CCS_PNC_KEY_MAX])
 {
-    (void)ctx, (void)n, (void)emaid, (void)emaid_len, (void)now_s;
+    (void)ctx, (void)suite, (void)n, (void)emaid, (void)emaid_len, (void)now_s;
     memset(key, 4, CCS_PNC_KEY_LEN);
     return chain[0].len ? CCS_PNC_CHAIN_OK : CCS_PNC_CHAIN_ERROR;
 }
-static int fake_verify(void *ctx, const uint8_t key[CCS_PNC_KEY_LEN], const uint8_t *data, size_t len,
-                       const uint8_t sig[CCS_PNC_SIG_LEN])
+static int fake_verify(void *ctx, ccs_pnc_suite suite, const uint8_t key[CCS_PNC_KEY_MAX], const uint8_t *data,
+                       size_t len, const uint8_t sig[CCS_PNC_SIG_MAX])
 {
-    (void)ctx, (void)key, (void)data, (void)len;
+    (void)ctx, (void)suite, (void)key, (void)data, (void)len;
     return sig[0] != 0xff;
 }
 static int fake_rng(void *ctx, uint8_t *out, size_t len)
