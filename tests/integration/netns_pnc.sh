@@ -42,6 +42,13 @@ car() {
     inns "$P" timeout 60 "$CCSPLC" pev -i hp$id --soc 50 --target-soc 51 --capacity 5 --timeout 50 -v --pnc \
         --pcap "$tmp/$tag-pev.pcapng" "$@" >"$tmp/$tag-pev.out" 2>"$tmp/$tag-pev.log" </dev/null
 }
+# says TAG: each line of stdin, FILE TEXT, is in $tmp/FILE
+says() {
+    local file text
+    while read -r file text; do
+        grep -q "$text" "$tmp/$file" || fail "$1: $file does not say: $text"
+    done
+}
 # refused TAG: after a refusal the car (already ended) did not go on, nothing was switched on; the charger (which
 # keeps the plug-in for a next session of the car) is stopped by a signal and ends safe
 refused() {
@@ -58,9 +65,7 @@ charger pnc "${ISO2_EVSE[@]}" --mo-root "$P2/mo_root.pem"
 car pnc "${ISO2_PEV[@]}" || fail "pnc: pev exit $?"
 wait "$evse" || fail "pnc: evse exit $?"
 # what each file must say: both ended normally, the car paid by contract on TLS 1.2 and charged
-while read -r file text; do
-    grep -q "$text" "$tmp/$file" || fail "pnc: $file does not say: $text"
-done <<'CHECKS'
+says pnc <<'CHECKS'
 pnc-evse.out result      ended normally
 pnc-pev.out result      ended normally
 pnc-evse.out payment     contract (Plug & Charge)
@@ -92,9 +97,7 @@ echo "ok: badroot: a contract from another MO root: PaymentDetails FAILED_CertCh
 charger pnc20 "${ISO20_EVSE[@]}" --mo-root "$P20/mo_root.pem" --providers DE-ABC,DE-XYZ
 car pnc20 "${ISO20_PEV[@]}" || fail "pnc20: pev exit $?"
 wait "$evse" || fail "pnc20: evse exit $?"
-while read -r file text; do
-    grep -q "$text" "$tmp/$file" || fail "pnc20: $file does not say: $text"
-done <<'CHECKS'
+says pnc20 <<'CHECKS'
 pnc20-evse.out result      ended normally
 pnc20-pev.out result      ended normally
 pnc20-evse.out payment     contract (Plug & Charge)

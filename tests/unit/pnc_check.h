@@ -21,11 +21,14 @@ static inline void pnc_open(const char *roots, const char *chain, const char *ke
     assert_int_equal(pnc_checker_open(pki_path(roots), &checker, &evse_keys, err, sizeof err), 0);
 }
 
-static inline void pnc_close(void)
+/* A group teardown: the hooks' keys freed, the test's PKI directory removed. */
+static inline int pnc_teardown(void **state)
 {
+    (void)state;
     pnc_keys_free(car_keys);
     pnc_keys_free(evse_keys);
     car_keys = evse_keys = NULL;
+    return pki_dir_remove();
 }
 
 static inline void pnc_write_file(const char *name, const uint8_t *b, size_t n)
@@ -34,6 +37,55 @@ static inline void pnc_write_file(const char *name, const uint8_t *b, size_t n)
     assert_non_null(f);
     assert_int_equal(fwrite(b, 1, n, f), n);
     fclose(f);
+}
+
+/* SignedInfo si (either codec's type) names the algorithms sig_uri and digest_uri, Canonical EXI, and one Reference
+ * to "#id" with a Transform. */
+#define PNC_CHECK_SIGNED_INFO(si, id, sig_uri, digest_uri)                                                      \
+    do {                                                                                                       \
+        char uri_[80];                                                                                         \
+        assert_string_equal((si)->CanonicalizationMethod.Algorithm.chars, "http://www.w3.org/TR/canonical-exi/"); \
+        assert_string_equal((si)->SignatureMethod.Algorithm.chars, sig_uri);                                   \
+        assert_int_equal((si)->Reference.count, 1);                                                            \
+        assert_string_equal((si)->Reference.array[0].DigestMethod.Algorithm.chars, digest_uri);                \
+        assert_string_equal((si)->Reference.array[0].Transforms.Transform.Algorithm.chars,                     \
+                            "http://www.w3.org/TR/canonical-exi/");                                            \
+        snprintf(uri_, sizeof uri_, "#%s", id);                                                                \
+        assert_string_equal((si)->Reference.array[0].URI.chars, uri_);                                         \
+    } while (0)
+
+/* digest[dlen] is libcrypto's md ("sha256", "sha512") of frag[n]. */
+static inline void pnc_check_digest(const uint8_t *frag, size_t n, const char *md, const uint8_t *digest, size_t dlen)
+{
+    uint8_t want[EVP_MAX_MD_SIZE];
+    unsigned wlen = 0;
+    assert_int_equal(EVP_Digest(frag, n, want, &wlen, EVP_get_digestbyname(md), NULL), 1);
+    assert_int_equal(dlen, wlen);
+    assert_memory_equal(digest, want, wlen);
+}
+
+/* In pki_dir: an MO root (root.pem, its key k[0]) -> Sub-CA (k[1]) -> contract CN=emaid (k[2]) on curve ("P-256",
+ * "P-521") signed with md ("SHA256", "SHA512"): chain.pem (contract, Sub-CA), contract.key, contract_pub.pem. The
+ * keys and certificates are returned (the caller frees them) for more certificates of the same hierarchy. */
+static inline void pnc_make_pki(const char *curve, const char *md, const char *emaid, EVP_PKEY *k[3], X509 *x[3])
+{
+    for (int i = 0; i < 3; i++) assert_non_null(k[i] = EVP_EC_gen(curve));
+    x[0] = pki_cert("MO root", k[0], NULL, NULL, 1, -60, 86400, md);
+    x[1] = pki_cert("MO Sub-CA", k[1], x[0], k[0], 1, -60, 86400, md);
+    x[2] = pki_cert(emaid, k[2], x[1], k[1], 0, -60, 86400, md);
+    pki_write_cert(pki_path("mo_root.pem"), "w", x[0]);
+    pki_write_cert(pki_path("chain.pem"), "w", x[2]);
+    pki_write_cert(pki_path("chain.pem"), "a", x[1]);
+    pki_write_key(pki_path("contract.key"), k[2]);
+    FILE *f = fopen(pki_path("contract_pub.pem"), "w");
+    assert_non_null(f);
+    PEM_write_PUBKEY(f, k[2]);
+    fclose(f);
+}
+
+static inline void pnc_free_pki(EVP_PKEY *k[3], X509 *x[3])
+{
+    for (int i = 0; i < 3; i++) X509_free(x[i]), EVP_PKEY_free(k[i]);
 }
 
 /* rs (r || s, coord bytes each) verifies over data[n] with the public key in PEM file pub (in pki_dir) and digest md

@@ -16,6 +16,7 @@
 
 #include "ccsplc/core/v2gtp.h"
 #include "ccsplc/linux/random.h"
+#include "iso20_ac_world.h"
 #include "pki_mem.h"
 #include "pnc_check.h"
 #include "sess_checks.h"
@@ -32,60 +33,44 @@ static int setup(void **state)
 {
     (void)state;
     pki_dir_make("pnc20");
-    EVP_PKEY *k[7];
-    for (int i = 0; i < 6; i++) assert_non_null(k[i] = EVP_EC_gen("P-521"));
-    assert_non_null(k[6] = EVP_EC_gen("P-256"));
-    X509 *root = pki_cert("MO root", k[0], NULL, NULL, 1, -60, 86400, "SHA512");
-    X509 *sub1 = pki_cert("MO Sub-CA 1", k[1], root, k[0], 1, -60, 86400, "SHA512");
-    X509 *sub2 = pki_cert("MO Sub-CA 2", k[2], sub1, k[1], 1, -60, 86400, "SHA512");
-    X509 *leaf = pki_cert("DEABCC12345678", k[3], sub2, k[2], 0, -60, 86400, "SHA512");
-    X509 *old = pki_cert("DEABCC12345678", k[4], sub2, k[2], 0, -7200, -3600, "SHA512");
-    X509 *other = pki_cert("other root", k[5], NULL, NULL, 1, -60, 86400, "SHA512");
-    X509 *p256 = pki_cert("DEABCC12345678", k[6], sub2, k[2], 0, -60, 86400, "SHA512");
-    pki_write_cert(pki_path("mo_root.pem"), "w", root);
+    EVP_PKEY *k[3], *ko[4];
+    X509 *x[3];
+    pnc_make_pki("P-521", "SHA512", "DEABCC12345678", k, x);   /* MO root -> Sub-CA 1 -> contract */
+    for (int i = 0; i < 3; i++) assert_non_null(ko[i] = EVP_EC_gen("P-521"));
+    assert_non_null(ko[3] = EVP_EC_gen("P-256"));
+    /* a second Sub-CA below Sub-CA 1 (the chain of 3 as scripts/pki.sh makes it), the contracts below it */
+    X509 *sub2 = pki_cert("MO Sub-CA 2", ko[0], x[1], k[1], 1, -60, 86400, "SHA512");
+    X509 *leaf = pki_cert("DEABCC12345678", k[2], sub2, ko[0], 0, -60, 86400, "SHA512");
+    X509 *old = pki_cert("DEABCC12345678", ko[1], sub2, ko[0], 0, -7200, -3600, "SHA512");
+    X509 *other = pki_cert("other root", ko[2], NULL, NULL, 1, -60, 86400, "SHA512");
+    X509 *p256 = pki_cert("DEABCC12345678", ko[3], sub2, ko[0], 0, -60, 86400, "SHA512");
     pki_write_cert(pki_path("other_root.pem"), "w", other);
     X509 *leaves[] = { leaf, old, p256 };
     const char *chains[] = { "chain.pem", "old_chain.pem", "p256_chain.pem" };
     for (int i = 0; i < 3; i++) {
         pki_write_cert(pki_path(chains[i]), "w", leaves[i]);
         pki_write_cert(pki_path(chains[i]), "a", sub2);
-        pki_write_cert(pki_path(chains[i]), "a", sub1);
+        pki_write_cert(pki_path(chains[i]), "a", x[1]);
     }
-    pki_write_key(pki_path("contract.key"), k[3]);
-    pki_write_key(pki_path("old.key"), k[4]);
-    pki_write_key(pki_path("p256.key"), k[6]);
-    FILE *f = fopen(pki_path("contract_pub.pem"), "w");
-    assert_non_null(f);
-    PEM_write_PUBKEY(f, k[3]);
-    fclose(f);
-    X509 *all[] = { root, sub1, sub2, leaf, old, other, p256 };
-    for (int i = 0; i < 7; i++) X509_free(all[i]), EVP_PKEY_free(k[i]);
+    pki_write_key(pki_path("old.key"), ko[1]);
+    pki_write_key(pki_path("p256.key"), ko[3]);
+    X509 *all[] = { sub2, leaf, old, other, p256 };
+    for (int i = 0; i < 5; i++) X509_free(all[i]);
+    for (int i = 0; i < 4; i++) EVP_PKEY_free(ko[i]);
+    pnc_free_pki(k, x);
     return 0;
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    return pki_dir_remove();
-}
-
 /* ISO-20 DC on both sides, the charger with the MO roots and providers, the car with the contract. */
-static void start(int tls)
+static void pnc_dc(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
 {
-    sess_evse_config e;
-    sess_pev_config p;
-    phys_charger_config c;
-    phys_battery_config b;
-    sw_default_configs(&e, &p, &c, &b);
-    p.protos[0] = &sess_proto_iso20;
-    e.pnc = &checker;
-    e.providers = providers;
-    e.nproviders = 2;
-    e.rng = ccs_random_getrandom;
-    e.clock_unix_s = p.clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
-    p.pnc = &contract;
-    sw_init(&W, &e, &p, &c, &b);
-    W.evse.tls = (uint8_t)tls;
+    aw_dc_car(e, p, c, b);
+    e->pnc = &checker;
+    e->providers = providers;
+    e->nproviders = 2;
+    e->rng = ccs_random_getrandom;
+    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
+    p->pnc = &contract;
 }
 
 /* The common-messages document of a V2GTP message in flight (decoded into doc): 1 when it is one. */
@@ -138,7 +123,8 @@ static void run(int tls, int how)
     edit = how;
     memset(&seen, 0, sizeof seen);
     memset(&setup_res, 0, sizeof setup_res);
-    start(tls);
+    aw_setup(&W, 3, pnc_dc);
+    W.evse.tls = (uint8_t)tls;
     W.hook = hook;
     sw_connect(&W);
     assert_true(sw_run(&W, 30 * 60 * 1000, done));
@@ -162,29 +148,19 @@ static void check_signature(void)
     assert_memory_equal(m->ContractCertificateChain.Certificate.bytes, contract.chain[0].der, contract.chain[0].len);
     assert_int_equal(m->ContractCertificateChain.SubCertificates.Certificate.count, 2);
     assert_true(q->Header.has_Signature);
-    assert_string_equal(sg->SignedInfo.CanonicalizationMethod.Algorithm.chars, "http://www.w3.org/TR/canonical-exi/");
-    assert_string_equal(sg->SignedInfo.SignatureMethod.Algorithm.chars,
-                        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512");
-    assert_int_equal(sg->SignedInfo.Reference.count, 1);
-    const struct iso20_ReferenceType *r = &sg->SignedInfo.Reference.array[0];
-    assert_string_equal(r->DigestMethod.Algorithm.chars, "http://www.w3.org/2001/04/xmlenc#sha512");
-    assert_string_equal(r->Transforms.Transform.Algorithm.chars, "http://www.w3.org/TR/canonical-exi/");
-    char uri[80];
-    snprintf(uri, sizeof uri, "#%s", m->Id.chars);
-    assert_string_equal(r->URI.chars, uri);
+    PNC_CHECK_SIGNED_INFO(&sg->SignedInfo, m->Id.chars, "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+                          "http://www.w3.org/2001/04/xmlenc#sha512");
 
     static struct iso20_exiFragment frag;
     static struct iso20_xmldsigFragment dsig;
     static uint8_t fb[8192];
-    uint8_t sb[1024], md[64];
+    uint8_t sb[1024];
     size_t fn, sn;
     frag.root = ISO20_FRAG_PnC_AReqAuthorizationMode;
     frag.PnC_AReqAuthorizationMode = *m;
     assert_int_equal(iso20_encode_fragment(&frag, fb, sizeof fb, &fn), 0);
-    unsigned mdlen = 0;
-    assert_int_equal(EVP_Digest(fb, fn, md, &mdlen, EVP_sha512(), NULL), 1);
-    assert_int_equal(r->DigestValue.len, 64);
-    assert_memory_equal(r->DigestValue.bytes, md, 64);
+    const struct iso20_ReferenceType *r = &sg->SignedInfo.Reference.array[0];
+    pnc_check_digest(fb, fn, "sha512", r->DigestValue.bytes, r->DigestValue.len);
     dsig.root = ISO20_DSIG_SignedInfo;
     dsig.SignedInfo = sg->SignedInfo;
     assert_int_equal(iso20_encode_xmldsig_fragment(&dsig, sb, sizeof sb, &sn), 0);
@@ -304,7 +280,5 @@ int main(void)
         cmocka_unit_test(test_wrong_authorization),
         cmocka_unit_test(test_hooks),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
-    pnc_close();
-    return rc;
+    return cmocka_run_group_tests(tests, setup, pnc_teardown);
 }
