@@ -81,8 +81,8 @@ static void usage(FILE *f, live_role role)
 
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW, O_PORT,
-       O_SESSIONS, O_RWAIT, O_MO_ROOT, O_PROVIDERS, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE,
-       O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
+       O_SESSIONS, O_RWAIT, O_MO_ROOT, O_PROVIDERS, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CAP, O_TV, O_PAUSE, O_RESUME,
+       O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
 
 static int num(const char *s, double lo, double hi, float *out)
 {

@@ -127,6 +127,7 @@ int iso20_evse_auth_setup(sess_evse *s, uint32_t now)
  * where offered (iso20_pnc_evse.c), else refused. */
 int iso20_evse_auth(sess_evse *s, uint32_t now)
 {
+    (void)now;   /* without Plug & Charge */
     const struct iso20_AuthorizationReqType *q = &req(s)->AuthorizationReq;
     struct iso20_AuthorizationResType *r = &res(s)->AuthorizationRes;
     r->EVSEProcessing = iso20_processingType_Finished;

@@ -17,7 +17,7 @@ static int offered(const sess_evse *s) { return s->cfg.pnc && s->cfg.rng && s->t
 /* PnC beside EIM: its mode with the challenge to sign and the providers. */
 int iso20_evse_pnc_offer(sess_evse *s)
 {
-    s->pnc = 0;
+    s->pnc = s->pnc_signed = 0;
     if (!offered(s)) return SESS_H_NEXT;
     struct iso20_AuthorizationSetupResType *r = &res(s)->AuthorizationSetupRes;
     if (s->cfg.rng(s->cfg.rng_ctx, s->challenge, CCS_PNC_CHALLENGE_LEN)) {
@@ -30,9 +30,10 @@ int iso20_evse_pnc_offer(sess_evse *s)
     memcpy(m->GenChallenge.bytes, s->challenge, CCS_PNC_CHALLENGE_LEN);
     m->GenChallenge.len = CCS_PNC_CHALLENGE_LEN;
     struct iso20_SupportedProvidersListType *l = &m->SupportedProviders;
-    for (uint8_t i = 0; s->cfg.providers && i < s->cfg.nproviders && l->ProviderID.count < ISO20_CAP_SupportedProvidersListType_ProviderID; i++) {
+    for (uint8_t i = 0; s->cfg.providers && i < s->cfg.nproviders &&
+                        l->ProviderID.count < ISO20_CAP_SupportedProvidersListType_ProviderID; i++) {
         size_t n = strlen(s->cfg.providers[i]);
-        if (n >= sizeof l->ProviderID.array[0].chars) continue;
+        if (!n || n > ISO20_LEN_nameType) continue;   /* the schema's nameType: at most 80 characters */
         memcpy(l->ProviderID.array[l->ProviderID.count].chars, s->cfg.providers[i], n + 1);
         l->ProviderID.array[l->ProviderID.count++].len = (uint16_t)n;
     }
@@ -61,7 +62,8 @@ static int check(sess_evse *s, uint32_t now)
     const struct iso20_SignatureType *sg = &q->Header.Signature;
     if (q->choice != iso20_AuthorizationReqType_PnC_AReqAuthorizationMode)
         return iso20_responseCodeType_WARNING_AuthorizationSelectionInvalid;
-    if (m->GenChallenge.len != CCS_PNC_CHALLENGE_LEN || memcmp(m->GenChallenge.bytes, s->challenge, CCS_PNC_CHALLENGE_LEN))
+    if (m->GenChallenge.len != CCS_PNC_CHALLENGE_LEN ||
+        memcmp(m->GenChallenge.bytes, s->challenge, CCS_PNC_CHALLENGE_LEN))
         return iso20_responseCodeType_WARNING_ChallengeInvalid;
     ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX];
     size_t n;

@@ -253,19 +253,20 @@ static void test_hooks(void **state)
     assert_int_equal(contract.sign(contract.ctx, data, sizeof data, sig), 0);
     ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX];
     memcpy(chain, contract.chain, sizeof chain);
-    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, contract.nchain, "de-abc-c12345678", 16,
-                                         (uint64_t)time(NULL), key), CCS_PNC_CHAIN_OK);
+    uint64_t now = (uint64_t)time(NULL);
+    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, contract.nchain, "de-abc-c12345678",
+                                         16, now, key), CCS_PNC_CHAIN_OK);
     assert_int_equal(checker.verify(checker.ctx, CCS_PNC_P256_SHA256, key, data, sizeof data, sig), 1);
     data[0] ^= 1;
     assert_int_equal(checker.verify(checker.ctx, CCS_PNC_P256_SHA256, key, data, sizeof data, sig), 0);
     data[0] ^= 1;
     key[64] ^= 1;   /* another point (most likely not on the curve at all) */
     assert_int_equal(checker.verify(checker.ctx, CCS_PNC_P256_SHA256, key, data, sizeof data, sig), 0);
-    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, 1, EMAID, strlen(EMAID), (uint64_t)time(NULL), key),
+    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, 1, EMAID, strlen(EMAID), now, key),
                      CCS_PNC_CHAIN_ERROR);   /* without its Sub-CA the contract reaches no root */
     uint8_t bad[16] = { 0x30, 0x82 };
     chain[1] = (ccs_pnc_cert){ bad, sizeof bad };
-    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, 2, EMAID, strlen(EMAID), (uint64_t)time(NULL), key),
+    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, 2, EMAID, strlen(EMAID), now, key),
                      CCS_PNC_CHAIN_ERROR);
     char err[256];
     pnc_keys *k = NULL;
