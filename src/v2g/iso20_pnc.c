@@ -13,20 +13,17 @@
 int iso20_pnc_digest(sess_docs *d, const struct iso20_PnC_AReqAuthorizationModeType *m, ccs_sha512_fn sha512,
                      uint8_t out[CCS_SHA512_LEN])
 {
-    d->sig.frag20.root = ISO20_FRAG_PnC_AReqAuthorizationMode;
-    d->sig.frag20.PnC_AReqAuthorizationMode = *m;
     size_t n;
-    int rc = iso20_encode_fragment(&d->sig.frag20, d->sig.bytes, sizeof d->sig.bytes, &n);
-    if (rc) return rc;
-    sha512(d->sig.bytes, n, out);
-    return 0;
+    int rc = PNC_FRAGMENT_BYTES(d->sig.frag20, ISO20_FRAG_PnC_AReqAuthorizationMode, PnC_AReqAuthorizationMode, m,
+                                iso20_encode_fragment, d, &n);
+    if (!rc) sha512(d->sig.bytes, n, out);
+    return rc;
 }
 
 int iso20_pnc_signed_info_bytes(sess_docs *d, const struct iso20_SignedInfoType *si, size_t *len)
 {
-    d->sig.dsig20.root = ISO20_DSIG_SignedInfo;
-    d->sig.dsig20.SignedInfo = *si;
-    return iso20_encode_xmldsig_fragment(&d->sig.dsig20, d->sig.bytes, sizeof d->sig.bytes, len);
+    return PNC_FRAGMENT_BYTES(d->sig.dsig20, ISO20_DSIG_SignedInfo, SignedInfo, si, iso20_encode_xmldsig_fragment, d,
+                              len);
 }
 
 void iso20_pnc_signed_info(struct iso20_SignedInfoType *si, const char *id)

@@ -16,20 +16,16 @@
 int iso2_pnc_auth_digest(sess_docs *d, const struct iso2_AuthorizationReqType *q, ccs_sha256_fn sha256,
                          uint8_t out[CCS_SHA256_LEN])
 {
-    d->sig.frag.root = ISO2_FRAG_AuthorizationReq;
-    d->sig.frag.AuthorizationReq = *q;
     size_t n;
-    int rc = iso2_encode_fragment(&d->sig.frag, d->sig.bytes, sizeof d->sig.bytes, &n);
-    if (rc) return rc;
-    sha256(d->sig.bytes, n, out);
-    return 0;
+    int rc = PNC_FRAGMENT_BYTES(d->sig.frag, ISO2_FRAG_AuthorizationReq, AuthorizationReq, q, iso2_encode_fragment, d,
+                                &n);
+    if (!rc) sha256(d->sig.bytes, n, out);
+    return rc;
 }
 
 int iso2_pnc_signed_info_bytes(sess_docs *d, const struct iso2_SignedInfoType *si, size_t *len)
 {
-    d->sig.dsig.root = ISO2_DSIG_SignedInfo;
-    d->sig.dsig.SignedInfo = *si;
-    return iso2_encode_xmldsig_fragment(&d->sig.dsig, d->sig.bytes, sizeof d->sig.bytes, len);
+    return PNC_FRAGMENT_BYTES(d->sig.dsig, ISO2_DSIG_SignedInfo, SignedInfo, si, iso2_encode_xmldsig_fragment, d, len);
 }
 
 void iso2_pnc_signed_info(struct iso2_SignedInfoType *si, const char *id)

@@ -10,6 +10,11 @@
 #define PNC_SET_TEXT(f, text) ((f).len = (uint16_t)strlen(text), memcpy((f).chars, (text), strlen(text) + 1))
 #define PNC_IS_TEXT(f, text) ((f).len == strlen(text) && !memcmp((f).chars, (text), (f).len))
 
+/* The EXI fragment of *value as doc's member (root root_val) into d->sig.bytes with the codec's encode function,
+ * its length into *len: 0 or a negative CCS_E* code. */
+#define PNC_FRAGMENT_BYTES(doc, root_val, member, value, encode, d, len)                                        \
+    ((doc).root = (root_val), (doc).member = *(value), encode(&(doc), (d)->sig.bytes, sizeof (d)->sig.bytes, (len)))
+
 /* SignedInfo si: one Reference to "#id" with the algorithms sig_uri and digest_uri, DigestValue's length dlen (its
  * bytes not set). */
 #define PNC_SIGNED_INFO_SET(si, id, sig_uri, digest_uri, dlen)                                                    \
