@@ -49,6 +49,8 @@ typedef enum { LIVE_EVSE, LIVE_PEV } live_role;
 /* A protocol list (app/live_proto.c): the engine's protocols in order (iso2-dc and iso2-ac are one), ISO-2's
  * energy transfer modes listed, and whether any DC mode is (din, iso2-dc, iso20-dc) and any AC mode (iso2-ac,
  * iso20-ac). */
+#define LIVE_PROVIDERS_MAX 24  /* ISO-20 SupportedProviders the charger sends (the codec's capacity) */
+
 typedef struct {
     const sess_proto *protos[SESS_MAX_PROTOS];
     uint8_t n;
@@ -104,8 +106,9 @@ typedef struct {
     char tls_ca[256];         /* trusted roots: the car's V2G root(s); the charger's roots of cars (ISO-20) */
     char keylog[256];         /* NSS key-log file (Wireshark, ccsplc decode --keylog) */
     live_tls_mode tls;        /* car: what SDP asks; charger: LIVE_TLS_REQUIRE refuses plain TCP */
-    /* Plug & Charge, ISO 15118-2 (app/live_pnc.c, docs/pnc.md) */
+    /* Plug & Charge, ISO 15118-2 and -20 (app/live_pnc.c, docs/pnc.md) */
     char mo_root[256];        /* charger: the MO root(s) contracts must reach; set: Contract payment offered on TLS */
+    char providers[256];      /* charger: ISO-20 SupportedProviders, comma-separated eMSP IDs ("": not sent) */
     int pnc;                  /* car: pay by contract when offered */
     char contract_cert[256];  /* car: the contract chain (PEM), its key */
     char contract_key[256];
@@ -182,6 +185,9 @@ struct live {
     pnc_keys *pnc;                    /* Plug & Charge credentials (app/live_pnc.c), NULL: none */
     ccs_pnc_checker pnc_checker;      /* charger: its contract checks */
     ccs_pnc_contract pnc_contract;    /* car: its contract */
+    char provider_buf[256];           /* charger: the providers option split at its commas ... */
+    const char *providers[LIVE_PROVIDERS_MAX]; /* ... into these */
+    uint8_t nproviders;
     live_conn conn[LIVE_MAX_CONNS];
     /* session and simulated hardware */
     sess_docs *docs;

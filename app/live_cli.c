@@ -55,15 +55,17 @@ static void usage(FILE *f, live_role role)
             role == LIVE_EVSE ? "of the cars' certificates (needed for ISO-20)" : "the V2G root(s) the charger's chain must reach");
     if (role == LIVE_EVSE)
         fprintf(f, "      --tls-only        no plain TCP: a car that asks for none is offered TLS\n"
-                   "Plug & Charge (ISO 15118-2, on TLS; docs/pnc.md):\n"
-                   "      --mo-root FILE    the MO root(s) (PEM) contracts must reach: Contract payment offered\n");
+                   "Plug & Charge (ISO 15118-2 and -20, on TLS; docs/pnc.md):\n"
+                   "      --mo-root FILE    the MO root(s) (PEM) contracts must reach: Contract payment (ISO-2) and\n"
+                   "                        PnC identification (ISO-20) offered\n"
+                   "      --providers LIST  ISO-20: the eMSP IDs (comma-separated) sent as SupportedProviders\n");
     else
         fprintf(f, "      --tls MODE        what SDP asks: off (default), ask (take plain TCP if the charger has no\n"
                    "                        TLS) or require (refuse plain TCP)\n"
-                   "Plug & Charge (ISO 15118-2, on TLS; docs/pnc.md):\n"
+                   "Plug & Charge (ISO 15118-2 and -20, on TLS; docs/pnc.md):\n"
                    "      --pnc             pay by contract when the charger offers it (needs the two below)\n"
                    "      --contract-cert FILE  the contract chain (PEM: contract certificate, then its Sub-CAs)\n"
-                   "      --contract-key FILE   its private key (PEM, P-256)\n");
+                   "      --contract-key FILE   its private key (PEM: P-256 for ISO-2, P-521 for ISO-20)\n");
     fprintf(f, "  -v, --verbose         debug log (one line per V2G message)   -q, --quiet   errors only\n"
                "  -h, --help            this text\n"
                "\n"
@@ -79,8 +81,8 @@ static void usage(FILE *f, live_role role)
 
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW, O_PORT,
-       O_SESSIONS, O_RWAIT, O_MO_ROOT, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE,
-       O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
+       O_SESSIONS, O_RWAIT, O_MO_ROOT, O_PROVIDERS, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CAP, O_TV, O_PAUSE, O_RESUME,
+       O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -146,6 +148,7 @@ static int apply(live_options *o, int c, const char *a)
     case O_PNC: o->pnc = 1; return 0;
     case O_CCERT: return copy(o->contract_cert, sizeof o->contract_cert, a);
     case O_CKEY: return copy(o->contract_key, sizeof o->contract_key, a);
+    case O_PROVIDERS: return copy(o->providers, sizeof o->providers, a);
     default: return -1;
     }
 }
@@ -171,6 +174,7 @@ int live_main(live_role role, int argc, char **argv)
         { "tls-only", no_argument, 0, O_TLS_ONLY }, { "tls", required_argument, 0, O_TLS },
         { "mo-root", required_argument, 0, O_MO_ROOT }, { "pnc", no_argument, 0, O_PNC },
         { "contract-cert", required_argument, 0, O_CCERT }, { "contract-key", required_argument, 0, O_CKEY },
+        { "providers", required_argument, 0, O_PROVIDERS },
         { 0, 0, 0, 0 },
     };
     static live l;

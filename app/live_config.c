@@ -97,6 +97,7 @@ static const key_row keys[] = {
     { "tls", "ca", K_STR, S(tls_ca), 0, 0 },
     { "tls", "keylog", K_STR, S(keylog), 0, 0 },
     { "pnc", "mo_root", K_STR, S(mo_root), 0, 0 },       /* charger: Plug & Charge (docs/pnc.md) */
+    { "pnc", "providers", K_STR, S(providers), 0, 0 },   /* charger: ISO-20 SupportedProviders */
     { "pnc", "enabled", K_BOOL, O(pnc), 0, 0, 0 },        /* car */
     { "pnc", "contract_cert", K_STR, S(contract_cert), 0, 0 },
     { "pnc", "contract_key", K_STR, S(contract_key), 0, 0 },

@@ -1,5 +1,9 @@
-/* Plug & Charge of `ccsplc evse` / `ccsplc pev` (ISO 15118-2, docs/pnc.md): the charger's MO roots or the car's
- * contract from the options, loaded with the OpenSSL hooks and handed to the session engines. */
+/* Plug & Charge of `ccsplc evse` / `ccsplc pev` (ISO 15118-2 and -20, docs/pnc.md): the charger's MO roots (and
+ * ISO-20 providers) or the car's contract from the options, loaded with the OpenSSL hooks and handed to the
+ * session engines. */
+#include <stdio.h>
+#include <string.h>
+
 #include "ccsplc/linux/log.h"
 #include "live.h"
 
@@ -10,6 +14,17 @@ int live_pnc_check(const live_options *o)
         return -1;
     }
     return 0;
+}
+
+/* The providers option at its commas (empty names skipped). */
+static void split_providers(live *l)
+{
+    snprintf(l->provider_buf, sizeof l->provider_buf, "%s", l->o.providers);
+    l->nproviders = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(l->provider_buf, ",", &save); t && l->nproviders < LIVE_PROVIDERS_MAX;
+         t = strtok_r(NULL, ",", &save))
+        l->providers[l->nproviders++] = t;
 }
 
 int live_pnc_init(live *l)
@@ -23,7 +38,8 @@ int live_pnc_init(live *l)
             return -1;
         }
         if (!o->tls_cert[0]) LOG_W("evse: Plug & Charge is offered on TLS only, and this charger has no --tls-cert");
-        LOG_I("pnc: Contract payment offered on TLS, contracts checked against %s", o->mo_root);
+        LOG_I("pnc: Contract payment / PnC offered on TLS, contracts checked against %s", o->mo_root);
+        split_providers(l);
     } else if (o->role == LIVE_PEV && o->pnc) {
         if (pnc_contract_open(o->contract_cert, o->contract_key, &l->pnc_contract, &l->pnc, err, sizeof err)) {
             LOG_E("pev: Plug & Charge: %s", err);
@@ -39,6 +55,8 @@ int live_pnc_init(live *l)
 void live_pnc_attach(live *l, sess_evse_config *e, sess_pev_config *p)
 {
     e->pnc = l->pnc && l->o.role == LIVE_EVSE ? &l->pnc_checker : NULL;
+    e->providers = l->providers;
+    e->nproviders = e->pnc ? l->nproviders : 0;
     p->pnc = l->pnc && l->o.role == LIVE_PEV ? &l->pnc_contract : NULL;
 }
 

@@ -8,6 +8,7 @@
  * payload type (type_of) and the virtual time that passes before it (timers run), the rest is the payload.
  * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
  * commands within limits. */
+#include "ccsplc/linux/pnc_openssl.h"
 #include "fuzz_util.h"
 #include "iso20_tour.h"
 #include "rel_world.h"
@@ -57,23 +58,23 @@ static int snap_hook(sw_world *w, int dir, uint8_t *buf, size_t *len)
 /* Plug & Charge hooks for the fuzzer: every chain is trusted unless the contract certificate is empty, a signature
  * is good unless it starts with 0xff, the challenge is fixed; SHA-256 is libcrypto's. */
 static const uint8_t cert[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
-static int fake_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_LEN])
+static int fake_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX])
 {
     (void)ctx, (void)data, (void)len;
-    memset(sig, 0x5a, CCS_PNC_SIG_LEN);
+    memset(sig, 0x5a, CCS_PNC_SIG_MAX);
     return 0;
 }
-static ccs_pnc_verdict fake_check(void *ctx, const ccs_pnc_cert *chain, size_t n, const char *emaid, size_t emaid_len,
-                                  uint64_t now_s, uint8_t key[CCS_PNC_KEY_LEN])
+static ccs_pnc_verdict fake_check(void *ctx, ccs_pnc_suite suite, const ccs_pnc_cert *chain, size_t n,
+                                  const char *emaid, size_t emaid_len, uint64_t now_s, uint8_t key[CCS_PNC_KEY_MAX])
 {
-    (void)ctx, (void)n, (void)emaid, (void)emaid_len, (void)now_s;
+    (void)ctx, (void)suite, (void)n, (void)emaid, (void)emaid_len, (void)now_s;
     memset(key, 4, CCS_PNC_KEY_LEN);
     return chain[0].len ? CCS_PNC_CHAIN_OK : CCS_PNC_CHAIN_ERROR;
 }
-static int fake_verify(void *ctx, const uint8_t key[CCS_PNC_KEY_LEN], const uint8_t *data, size_t len,
-                       const uint8_t sig[CCS_PNC_SIG_LEN])
+static int fake_verify(void *ctx, ccs_pnc_suite suite, const uint8_t key[CCS_PNC_KEY_MAX], const uint8_t *data,
+                       size_t len, const uint8_t sig[CCS_PNC_SIG_MAX])
 {
-    (void)ctx, (void)key, (void)data, (void)len;
+    (void)ctx, (void)suite, (void)key, (void)data, (void)len;
     return sig[0] != 0xff;
 }
 static int fake_rng(void *ctx, uint8_t *out, size_t len)
@@ -84,25 +85,36 @@ static int fake_rng(void *ctx, uint8_t *out, size_t len)
 }
 static const ccs_pnc_contract contract = { .chain = { { cert, sizeof cert } }, .nchain = 1, .emaid = "DEABCC12345678",
                                            .sign = fake_sign, .sha256 = ccs_sha256_openssl };
+/* ISO 15118-20's: a P-521 contract with a Sub-CA (SHA-512 is libcrypto's). */
+static const ccs_pnc_contract contract20 = { .chain = { { cert, sizeof cert }, { cert, sizeof cert } }, .nchain = 2,
+                                             .emaid = "DEABCC12345678", .suite = CCS_PNC_P521_SHA512,
+                                             .sign = fake_sign, .sha512 = pnc_openssl_sha512 };
 static const ccs_pnc_checker checker = { .check_chain = fake_check, .verify = fake_verify,
-                                         .sha256 = ccs_sha256_openssl };
+                                         .sha256 = ccs_sha256_openssl, .sha512 = pnc_openssl_sha512 };
 
+/* ISO-2 DC paying by contract, ISO-20 DC identified by PnC (its chain in EXI, the signed fragment). */
 static void pnc_snapshots(void)
 {
-    sess_evse_config ec;
-    sess_pev_config pc;
-    phys_charger_config cc;
-    phys_battery_config bc;
-    FUZZ_CHECK(!strcmp(rel_protos[1], "iso2-dc"));
-    rel_configs(1, &ec, &pc, &cc, &bc);
-    ec.pnc = &checker;
-    ec.rng = fake_rng;
-    pc.pnc = &contract;
-    sw_init(&W, &ec, &pc, &cc, &bc);
-    W.evse.tls = 1;
-    W.hook = snap_hook;
-    sw_connect(&W);
-    FUZZ_CHECK(sw_run(&W, 3600000, sw_both_ended) && W.evse.stop == SESS_STOP_NORMAL && W.evse.pnc);
+    static const struct { unsigned proto; const char *name; const ccs_pnc_contract *c; } runs[] = {
+        { 1, "iso2-dc", &contract },
+        { 3, "iso20-dc", &contract20 },
+    };
+    for (unsigned i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        sess_evse_config ec;
+        sess_pev_config pc;
+        phys_charger_config cc;
+        phys_battery_config bc;
+        FUZZ_CHECK(!strcmp(rel_protos[runs[i].proto], runs[i].name));
+        rel_configs(runs[i].proto, &ec, &pc, &cc, &bc);
+        ec.pnc = &checker;
+        ec.rng = fake_rng;
+        pc.pnc = runs[i].c;
+        sw_init(&W, &ec, &pc, &cc, &bc);
+        W.evse.tls = 1;
+        W.hook = snap_hook;
+        sw_connect(&W);
+        FUZZ_CHECK(sw_run(&W, 3600000, sw_both_ended) && W.evse.stop == SESS_STOP_NORMAL && W.evse.pnc);
+    }
 }
 #endif
 

@@ -1,5 +1,6 @@
 /* Plug & Charge crypto on OpenSSL 3 (ccsplc/linux/pnc_openssl.h): the car's contract from PEM files and its
- * ECDSA P-256 signatures as r || s, the charger's chain check against its MO roots and signature check. */
+ * ECDSA signatures as r || s (P-256 with SHA-256, P-521 with SHA-512), the charger's chain check against its MO
+ * roots and signature check. */
 #include "ccsplc/linux/pnc_openssl.h"
 
 #include <ctype.h>
@@ -16,7 +17,6 @@
 
 #include "ccsplc/core/errors.h"
 
-#define COORD 32u   /* bytes of a P-256 coordinate, of r and of s */
 
 struct pnc_keys {
     EVP_PKEY *key;                         /* the car's contract key */
@@ -33,11 +33,23 @@ static int fail(char *err, size_t cap, const char *what, const char *file)
     return CCS_EINVAL;
 }
 
-static int is_p256(const EVP_PKEY *k)
+/* A suite's curve and digest; the bytes of a coordinate (of r and of s). */
+static const char *curve_of(ccs_pnc_suite suite) { return suite == CCS_PNC_P521_SHA512 ? "secp521r1" : "prime256v1"; }
+static const EVP_MD *md_of(ccs_pnc_suite suite) { return suite == CCS_PNC_P521_SHA512 ? EVP_sha512() : EVP_sha256(); }
+static size_t coord_of(ccs_pnc_suite suite) { return CCS_PNC_SIG_LEN_OF(suite) / 2u; }
+
+/* The suite of an EC key on one of the suites' curves, else -1. */
+static int suite_of(const EVP_PKEY *k)
 {
     char group[32];
-    return EVP_PKEY_is_a(k, "EC") && EVP_PKEY_get_group_name(k, group, sizeof group, NULL) &&
-           !strcmp(group, "prime256v1");
+    if (!EVP_PKEY_is_a(k, "EC") || !EVP_PKEY_get_group_name(k, group, sizeof group, NULL)) return -1;
+    return !strcmp(group, "prime256v1") ? CCS_PNC_P256_SHA256 : !strcmp(group, "secp521r1") ? CCS_PNC_P521_SHA512 : -1;
+}
+
+void pnc_openssl_sha512(const uint8_t *data, size_t len, uint8_t out[CCS_SHA512_LEN])
+{
+    unsigned n = 0;
+    if (EVP_Digest(data, len, out, &n, EVP_sha512(), NULL) != 1) memset(out, 0, CCS_SHA512_LEN);
 }
 
 void pnc_keys_free(pnc_keys *keys)
@@ -78,14 +90,17 @@ int pnc_contract_open(const char *chain_pem, const char *key_pem, ccs_pnc_contra
     f = rc ? NULL : fopen(key_pem, "r");
     if (!rc && f) k->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
     if (f) fclose(f);
-    if (!rc && (!k->key || !is_p256(k->key))) rc = fail(err, errcap, "no P-256 private key in", key_pem);
+    int suite = !rc && k->key ? suite_of(k->key) : -1;
+    if (!rc && suite < 0) rc = fail(err, errcap, "no P-256 or P-521 private key in", key_pem);
     if (rc) {
         pnc_keys_free(k);
         return rc;
     }
     c->emaid = k->emaid;
+    c->suite = (ccs_pnc_suite)suite;
     c->sign = pnc_openssl_sign;
     c->sha256 = ccs_sha256_openssl;
+    c->sha512 = pnc_openssl_sha512;
     c->ctx = k;
     *out = k;
     return 0;
@@ -101,36 +116,37 @@ int pnc_checker_open(const char *roots_pem, ccs_pnc_checker *c, pnc_keys **out, 
         return fail(err, errcap, "no MO root certificates in", roots_pem);
     }
     *c = (ccs_pnc_checker){ .check_chain = pnc_openssl_check_chain, .verify = pnc_openssl_verify, .ctx = k,
-                            .sha256 = ccs_sha256_openssl };
+                            .sha256 = ccs_sha256_openssl, .sha512 = pnc_openssl_sha512 };
     *out = k;
     return 0;
 }
 
-int pnc_openssl_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_LEN])
+int pnc_openssl_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX])
 {
     pnc_keys *k = ctx;
-    uint8_t der[80];
+    int suite = suite_of(k->key);
+    uint8_t der[160];
     size_t n = sizeof der;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k->key) == 1 &&
+    int ok = suite >= 0 && md && EVP_DigestSignInit(md, NULL, md_of((ccs_pnc_suite)suite), NULL, k->key) == 1 &&
              EVP_DigestSign(md, der, &n, data, len) == 1;
     EVP_MD_CTX_free(md);
     const uint8_t *p = der;
     ECDSA_SIG *s = ok ? d2i_ECDSA_SIG(NULL, &p, (long)n) : NULL;
-    ok = s && BN_bn2binpad(ECDSA_SIG_get0_r(s), sig, COORD) == COORD &&
-         BN_bn2binpad(ECDSA_SIG_get0_s(s), sig + COORD, COORD) == COORD;
+    int c = ok ? (int)coord_of((ccs_pnc_suite)suite) : 0;
+    ok = s && BN_bn2binpad(ECDSA_SIG_get0_r(s), sig, c) == c && BN_bn2binpad(ECDSA_SIG_get0_s(s), sig + c, c) == c;
     ECDSA_SIG_free(s);
     ERR_clear_error();
     return ok ? 0 : CCS_EIO;
 }
 
-/* A public key from its uncompressed P-256 point. */
-static EVP_PKEY *p256_key(const uint8_t point[CCS_PNC_KEY_LEN])
+/* A public key from its uncompressed point on the suite's curve. */
+static EVP_PKEY *public_key(ccs_pnc_suite suite, const uint8_t *point)
 {
     EVP_PKEY *key = NULL;
     OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"prime256v1", 0),
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point, CCS_PNC_KEY_LEN),
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)curve_of(suite), 0),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point, CCS_PNC_KEY_LEN_OF(suite)),
         OSSL_PARAM_construct_end(),
     };
     EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
@@ -140,13 +156,14 @@ static EVP_PKEY *p256_key(const uint8_t point[CCS_PNC_KEY_LEN])
     return key;
 }
 
-int pnc_openssl_verify(void *ctx, const uint8_t point[CCS_PNC_KEY_LEN], const uint8_t *data, size_t len,
-                       const uint8_t sig[CCS_PNC_SIG_LEN])
+int pnc_openssl_verify(void *ctx, ccs_pnc_suite suite, const uint8_t point[CCS_PNC_KEY_MAX], const uint8_t *data,
+                       size_t len, const uint8_t sig[CCS_PNC_SIG_MAX])
 {
     (void)ctx;
-    EVP_PKEY *key = p256_key(point);
+    EVP_PKEY *key = public_key(suite, point);
     ECDSA_SIG *s = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(sig, COORD, NULL), *sv = BN_bin2bn(sig + COORD, COORD, NULL);
+    int c = (int)coord_of(suite);
+    BIGNUM *r = BN_bin2bn(sig, c, NULL), *sv = BN_bin2bn(sig + c, c, NULL);
     uint8_t *der = NULL;
     int n = -1;
     if (s && r && sv && ECDSA_SIG_set0(s, r, sv) == 1) {
@@ -154,7 +171,7 @@ int pnc_openssl_verify(void *ctx, const uint8_t point[CCS_PNC_KEY_LEN], const ui
         n = i2d_ECDSA_SIG(s, &der);
     }
     EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = key && n > 0 && md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+    int ok = key && n > 0 && md && EVP_DigestVerifyInit(md, NULL, md_of(suite), NULL, key) == 1 &&
              EVP_DigestVerify(md, der, (size_t)n, data, len) == 1;
     EVP_MD_CTX_free(md);
     OPENSSL_free(der);
@@ -188,8 +205,9 @@ static ccs_pnc_verdict verdict_of(int x509_error)
     }
 }
 
-ccs_pnc_verdict pnc_openssl_check_chain(void *ctx, const ccs_pnc_cert *chain, size_t n, const char *emaid,
-                                        size_t emaid_len, uint64_t now_s, uint8_t key[CCS_PNC_KEY_LEN])
+ccs_pnc_verdict pnc_openssl_check_chain(void *ctx, ccs_pnc_suite suite, const ccs_pnc_cert *chain, size_t n,
+                                        const char *emaid, size_t emaid_len, uint64_t now_s,
+                                        uint8_t key[CCS_PNC_KEY_MAX])
 {
     pnc_keys *k = ctx;
     X509 *leaf = NULL;
@@ -216,14 +234,14 @@ ccs_pnc_verdict pnc_openssl_check_chain(void *ctx, const ccs_pnc_cert *chain, si
     char cn[64];
     int cn_len = v == CCS_PNC_CHAIN_OK ? X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName,
                                                                     cn, sizeof cn) : -1;
-    if (v == CCS_PNC_CHAIN_OK && (cn_len <= 0 || !same_emaid(cn, (size_t)cn_len, emaid, emaid_len)))
+    if (v == CCS_PNC_CHAIN_OK && (cn_len <= 0 || (emaid && !same_emaid(cn, (size_t)cn_len, emaid, emaid_len))))
         v = CCS_PNC_CHAIN_ERROR;
     EVP_PKEY *pk = v == CCS_PNC_CHAIN_OK ? X509_get0_pubkey(leaf) : NULL;
-    size_t klen = 0;
+    size_t klen = 0, want = CCS_PNC_KEY_LEN_OF(suite);
     if (v == CCS_PNC_CHAIN_OK &&
-        (!pk || !is_p256(pk) ||
-         EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, key, CCS_PNC_KEY_LEN, &klen) != 1 ||
-         klen != CCS_PNC_KEY_LEN || key[0] != 0x04))
+        (!pk || suite_of(pk) != (int)suite ||
+         EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, key, want, &klen) != 1 ||
+         klen != want || key[0] != 0x04))
         v = CCS_PNC_CHAIN_ERROR;
     X509_STORE_CTX_free(sc);
     X509_free(leaf);

@@ -110,23 +110,30 @@ int iso20_evse_session_setup(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* External identification only, no certificate installation. */
+/* External identification, and Plug & Charge where offered (iso20_pnc_evse.c); no certificate installation. */
 int iso20_evse_auth_setup(sess_evse *s, uint32_t now)
 {
     (void)now;
     iso20_evse_safe_fields(s, &s->docs->tx);   /* the same fields as an error answer */
     res(s)->AuthorizationSetupRes.CertificateInstallationService = false;
+#if CCS_PNC && CCS_PROTO_ISO20
+    return iso20_evse_pnc_offer(s);
+#else
     return SESS_H_NEXT;
+#endif
 }
 
-/* EIM: "Ongoing" cfg.auth_ongoing times (waiting for the external identification), then Finished; PnC is
- * refused. */
+/* EIM: "Ongoing" cfg.auth_ongoing times (waiting for the external identification), then Finished; PnC checked
+ * where offered (iso20_pnc_evse.c), else refused. */
 int iso20_evse_auth(sess_evse *s, uint32_t now)
 {
-    (void)now;
+    (void)now;   /* without Plug & Charge */
     const struct iso20_AuthorizationReqType *q = &req(s)->AuthorizationReq;
     struct iso20_AuthorizationResType *r = &res(s)->AuthorizationRes;
     r->EVSEProcessing = iso20_processingType_Finished;
+#if CCS_PNC && CCS_PROTO_ISO20
+    if (q->SelectedAuthorizationService == iso20_authorizationType_PnC) return iso20_evse_pnc_auth(s, now);
+#endif
     if (q->SelectedAuthorizationService != iso20_authorizationType_EIM) {
         r->ResponseCode = iso20_responseCodeType_WARNING_AuthorizationSelectionInvalid;
         return SESS_H_FAIL;

@@ -202,6 +202,24 @@ sess_evse_step iso20_evse_standby, iso20_evse_exit_standby, iso20_evse_renegotia
 sess_evse_step iso20_evse_session_setup, iso20_evse_auth_setup, iso20_evse_auth, iso20_evse_service_discovery,
     iso20_evse_service_detail, iso20_evse_service_selection, iso20_evse_schedule, iso20_evse_session_stop;
 
+/* Plug & Charge (iso20_pnc*.c, CCS_PNC): the SHA-512 of PnC_AReqAuthorizationMode as an EXI fragment; SignedInfo
+ * as an xmldsig fragment into d->sig.bytes; SignedInfo of one Reference to element `id` with ISO 15118-20's
+ * algorithms (DigestValue's length set, its bytes not); whether a SignedInfo is that. The charger: PnC added to
+ * AuthorizationSetupRes where offered; the check of a PnC AuthorizationReq (SESS_H_NEXT, or SESS_H_FAIL with the
+ * code set). The car: whether it takes PnC from an AuthorizationSetupRes (1, the challenge kept); the signed
+ * AuthorizationReq. */
+#if CCS_PNC && CCS_PROTO_ISO20
+int iso20_pnc_digest(sess_docs *d, const struct iso20_PnC_AReqAuthorizationModeType *m, ccs_sha512_fn sha512,
+                     uint8_t out[CCS_SHA512_LEN]);
+int iso20_pnc_signed_info_bytes(sess_docs *d, const struct iso20_SignedInfoType *si, size_t *len);
+void iso20_pnc_signed_info(struct iso20_SignedInfoType *si, const char *id);
+int iso20_pnc_signed_info_ok(const struct iso20_SignedInfoType *si, const char *id, size_t id_len);
+int iso20_evse_pnc_offer(sess_evse *s);
+int iso20_evse_pnc_auth(sess_evse *s, uint32_t now);
+int iso20_pev_pnc_choose(sess_pev *p, const struct iso20_AuthorizationSetupResType *r);
+int iso20_pev_pnc_build_auth(sess_pev *p);
+#endif
+
 /* PEV (iso20_pev*.c). The charge loops honouring the charger's notifications, Standby and renegotiation
  * (iso20_notice_pev.c); iso20_pev_next: the state after the charge loop. */
 sess_pev_step iso20_pev_on_dc_loop, iso20_pev_on_ac_loop, iso20_pev_build_standby, iso20_pev_build_power_progress;

@@ -58,6 +58,9 @@ int iso20_pev_build_session_setup(sess_pev *p, uint32_t now)
 int iso20_pev_build_auth(sess_pev *p, uint32_t now)
 {
     (void)now;
+#if CCS_PNC && CCS_PROTO_ISO20
+    if (p->pnc) return iso20_pev_pnc_build_auth(p);
+#endif
     req(p)->AuthorizationReq.SelectedAuthorizationService = iso20_authorizationType_EIM;
     req(p)->AuthorizationReq.choice = iso20_AuthorizationReqType_EIM_AReqAuthorizationMode;
     return SESS_H_NEXT;
@@ -118,11 +121,15 @@ int iso20_pev_on_simple(sess_pev *p, uint32_t now)
     return iso20_pev_check(p, iso20_get_code(&p->docs->rx));
 }
 
-/* External identification must be on offer. */
+/* Plug & Charge where the charger offers it and we have a contract for it (iso20_pnc_pev.c), else external
+ * identification must be on offer. */
 int iso20_pev_on_auth_setup(sess_pev *p, uint32_t now)
 {
     const struct iso20_AuthorizationSetupResType *r = &res(p)->AuthorizationSetupRes;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+#if CCS_PNC && CCS_PROTO_ISO20
+    if (iso20_pev_pnc_choose(p, r)) return SESS_H_NEXT;
+#endif
     for (uint16_t i = 0; i < r->AuthorizationServices.count; i++)
         if (r->AuthorizationServices.array[i] == iso20_authorizationType_EIM) return SESS_H_NEXT;
     sess_pev_safe(p, SESS_STOP_FAILED);

@@ -61,7 +61,7 @@ int iso2_pev_on_service_discovery(sess_pev *p, uint32_t now)
         pay |= r->PaymentOptionList.PaymentOption.array[i] == iso2_paymentOptionType_ExternalPayment;
         contract |= r->PaymentOptionList.PaymentOption.array[i] == iso2_paymentOptionType_Contract;
     }
-    p->pnc = CCS_PNC && p->cfg.pnc && contract;
+    p->pnc = CCS_PNC && p->cfg.pnc && p->cfg.pnc->suite == CCS_PNC_P256_SHA256 && contract;
     pay |= p->pnc;
     const struct iso2_SupportedEnergyTransferModeType *m = &r->ChargeService.SupportedEnergyTransferMode;
     enum iso2_EnergyTransferModeType want = !p->cfg.ac ? iso2_EnergyTransferModeType_DC_extended

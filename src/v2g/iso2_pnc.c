@@ -5,60 +5,37 @@
 
 #include "ccsplc/core/errors.h"
 #include "iso2_internal.h"
+#include "pnc_sig.h"
 
 #if CCS_PNC
 
 /* The algorithm URIs of ISO 15118-2's signatures (its xmldsig profile, as Josev and libcbv2g users send them). */
-#define C14N_EXI "http://www.w3.org/TR/canonical-exi/"
 #define ECDSA_SHA256 "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
 #define SHA256_URI "http://www.w3.org/2001/04/xmlenc#sha256"
-
-#define SET_TEXT(f, text) ((f).len = (uint16_t)strlen(text), memcpy((f).chars, (text), strlen(text) + 1))
-#define IS_TEXT(f, text) ((f).len == strlen(text) && !memcmp((f).chars, (text), (f).len))
 
 int iso2_pnc_auth_digest(sess_docs *d, const struct iso2_AuthorizationReqType *q, ccs_sha256_fn sha256,
                          uint8_t out[CCS_SHA256_LEN])
 {
-    d->sig.frag.root = ISO2_FRAG_AuthorizationReq;
-    d->sig.frag.AuthorizationReq = *q;
     size_t n;
-    int rc = iso2_encode_fragment(&d->sig.frag, d->sig.bytes, sizeof d->sig.bytes, &n);
-    if (rc) return rc;
-    sha256(d->sig.bytes, n, out);
-    return 0;
+    int rc = PNC_FRAGMENT_BYTES(d->sig.frag, ISO2_FRAG_AuthorizationReq, AuthorizationReq, q, iso2_encode_fragment, d,
+                                &n);
+    if (!rc) sha256(d->sig.bytes, n, out);
+    return rc;
 }
 
 int iso2_pnc_signed_info_bytes(sess_docs *d, const struct iso2_SignedInfoType *si, size_t *len)
 {
-    d->sig.dsig.root = ISO2_DSIG_SignedInfo;
-    d->sig.dsig.SignedInfo = *si;
-    return iso2_encode_xmldsig_fragment(&d->sig.dsig, d->sig.bytes, sizeof d->sig.bytes, len);
+    return PNC_FRAGMENT_BYTES(d->sig.dsig, ISO2_DSIG_SignedInfo, SignedInfo, si, iso2_encode_xmldsig_fragment, d, len);
 }
 
 void iso2_pnc_signed_info(struct iso2_SignedInfoType *si, const char *id)
 {
-    SET_TEXT(si->CanonicalizationMethod.Algorithm, C14N_EXI);
-    SET_TEXT(si->SignatureMethod.Algorithm, ECDSA_SHA256);
-    si->Reference.count = 1;
-    struct iso2_ReferenceType *r = &si->Reference.array[0];
-    r->has_URI = true;
-    r->URI.chars[0] = '#';
-    memcpy(r->URI.chars + 1, id, strlen(id) + 1);
-    r->URI.len = (uint16_t)(strlen(id) + 1);
-    r->has_Transforms = true;
-    SET_TEXT(r->Transforms.Transform.Algorithm, C14N_EXI);
-    SET_TEXT(r->DigestMethod.Algorithm, SHA256_URI);
-    r->DigestValue.len = CCS_SHA256_LEN;
+    PNC_SIGNED_INFO_SET(si, id, ECDSA_SHA256, SHA256_URI, CCS_SHA256_LEN);
 }
 
 int iso2_pnc_signed_info_ok(const struct iso2_SignedInfoType *si, const char *id, size_t id_len)
 {
-    const struct iso2_ReferenceType *r = &si->Reference.array[0];
-    return si->Reference.count == 1 && IS_TEXT(si->CanonicalizationMethod.Algorithm, C14N_EXI) &&
-           IS_TEXT(si->SignatureMethod.Algorithm, ECDSA_SHA256) && IS_TEXT(r->DigestMethod.Algorithm, SHA256_URI) &&
-           (!r->has_Transforms || IS_TEXT(r->Transforms.Transform.Algorithm, C14N_EXI)) && r->has_URI &&
-           r->URI.len == id_len + 1 && r->URI.chars[0] == '#' && !memcmp(r->URI.chars + 1, id, id_len) &&
-           r->DigestValue.len == CCS_SHA256_LEN;
+    return PNC_SIGNED_INFO_OK(si, id, id_len, ECDSA_SHA256, SHA256_URI, CCS_SHA256_LEN);
 }
 
 #endif

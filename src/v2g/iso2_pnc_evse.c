@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "iso2_internal.h"
+#include "pnc_sig.h"
 
 #if CCS_PNC
 
@@ -25,13 +26,12 @@ int iso2_evse_payment_details(sess_evse *s, uint32_t now)
     uint64_t unix_s = s->cfg.clock_unix_s + now / 1000u;
     r->EVSETimeStamp = (int64_t)unix_s;
     const struct iso2_CertificateChainType *c = &q->ContractSignatureCertChain;
-    ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX] = { { c->Certificate.bytes, c->Certificate.len } };
-    size_t n = 1;
-    for (uint16_t i = 0; c->has_SubCertificates && i < c->SubCertificates.Certificate.count && n < CCS_PNC_CHAIN_MAX; i++)
-        chain[n++] = (ccs_pnc_cert){ c->SubCertificates.Certificate.array[i].bytes,
-                                     c->SubCertificates.Certificate.array[i].len };
+    ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX];
+    size_t n;
+    PNC_CHAIN_READ(c, c->has_SubCertificates, chain, &n);
     const ccs_pnc_checker *k = s->cfg.pnc;
-    ccs_pnc_verdict v = k->check_chain(k->ctx, chain, n, q->eMAID.chars, q->eMAID.len, unix_s, s->contract_key);
+    ccs_pnc_verdict v = k->check_chain(k->ctx, CCS_PNC_P256_SHA256, chain, n, q->eMAID.chars, q->eMAID.len, unix_s,
+                                       s->contract_key);
     if (v != CCS_PNC_CHAIN_OK) {
         r->ResponseCode = v < sizeof code ? code[v] : iso2_responseCodeType_FAILED_CertChainError;
         return SESS_H_FAIL;
@@ -65,7 +65,7 @@ static int check_auth(sess_evse *s)
         sg->SignatureValue.CONTENT.len != CCS_PNC_SIG_LEN || iso2_pnc_auth_digest(s->docs, q, k->sha256, digest) ||
         memcmp(digest, sg->SignedInfo.Reference.array[0].DigestValue.bytes, CCS_SHA256_LEN) ||
         iso2_pnc_signed_info_bytes(s->docs, &sg->SignedInfo, &n) ||
-        k->verify(k->ctx, s->contract_key, s->docs->sig.bytes, n, sg->SignatureValue.CONTENT.bytes) != 1)
+        k->verify(k->ctx, CCS_PNC_P256_SHA256, s->contract_key, s->docs->sig.bytes, n, sg->SignatureValue.CONTENT.bytes) != 1)
         return iso2_responseCodeType_FAILED_SignatureError;
     return iso2_responseCodeType_OK;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "iso2_internal.h"
+#include "pnc_sig.h"
 
 #if CCS_PNC
 
@@ -22,16 +23,10 @@ int iso2_pev_build_payment_details(sess_pev *p, uint32_t now)
     memcpy(q->eMAID.chars, c->emaid, emaid + 1);
     q->eMAID.len = (uint16_t)emaid;
     struct iso2_CertificateChainType *ch = &q->ContractSignatureCertChain;
-    for (uint8_t i = 0; i < c->nchain; i++) {
-        if (c->chain[i].len > sizeof ch->Certificate.bytes) return SESS_H_FAIL;
-        uint16_t *len = i ? &ch->SubCertificates.Certificate.array[i - 1].len : &ch->Certificate.len;
-        uint8_t *bytes = i ? ch->SubCertificates.Certificate.array[i - 1].bytes : ch->Certificate.bytes;
-        memcpy(bytes, c->chain[i].der, c->chain[i].len);
-        *len = (uint16_t)c->chain[i].len;
-    }
+    int rc;
+    PNC_CHAIN_FILL(ch, c, &rc);
     ch->has_SubCertificates = c->nchain > 1;
-    ch->SubCertificates.Certificate.count = (uint16_t)(c->nchain - 1);
-    return SESS_H_NEXT;
+    return rc;
 }
 
 /* OK: the challenge to sign (16 bytes). */

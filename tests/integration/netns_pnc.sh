@@ -1,46 +1,71 @@
 #!/usr/bin/env bash
-# Plug & Charge, ISO 15118-2, between `ccsplc evse -i` and `ccsplc pev -i` through plcsim, on TLS 1.2 (issue 13
-# item 3): the charger with the MO root offers Contract payment, the car with its contract chain and key pays by
+# Plug & Charge between `ccsplc evse -i` and `ccsplc pev -i` through plcsim (issue 13 items 3 and 4). ISO 15118-2 on
+# TLS 1.2: the charger with the MO root offers Contract payment, the car with its contract chain and key pays by
 # contract (PaymentDetails with the chain and eMAID, AuthorizationReq signed over its EXI fragment) and the
 # session charges and ends normally; `ccsplc decode --keylog` finds the PnC messages in the pcap. A refusal: a
 # charger trusting another MO root answers PaymentDetails FAILED_CertChainError, both end safe without charging.
-# The PKI comes from scripts/pki.sh. Needs root, ip netns, openssl. About 30 s.
+# ISO 15118-20 DC on TLS 1.3 (mutual authentication): AuthorizationSetupRes offers PnC with the providers, the car
+# sends AuthorizationReq with PnC_AReqAuthorizationMode signed (secp521r1, SHA-512), the session charges and ends
+# normally, the decoded pcap holds the PnC mode and the Signature; a charger trusting another MO root answers
+# WARNING_CertificateValidationError, both safe. The PKI comes from scripts/pki.sh. Needs root, ip netns, openssl.
+# About 70 s.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
 command -v openssl >/dev/null || skip "needs the openssl command"
 bash "$(dirname "$0")/../../scripts/pki.sh" "$tmp/pki" >/dev/null || fail "scripts/pki.sh"
-P2=$tmp/pki/iso2
+P2=$tmp/pki/iso2 P20=$tmp/pki/iso20
+ISO2_EVSE=(--proto iso2-dc --tls-cert "$P2/secc_chain.pem" --tls-key "$P2/secc.key")
+ISO2_PEV=(--proto iso2-dc --tls require --tls-ca "$P2/v2g_root.pem" --contract-cert "$P2/contract_chain.pem"
+    --contract-key "$P2/contract.key")
+ISO20_EVSE=(--proto iso20-dc --tls-cert "$P20/secc_chain.pem" --tls-key "$P20/secc.key" --tls-ca "$P20/oem_root.pem")
+ISO20_PEV=(--proto iso20-dc --tls require --tls-ca "$P20/v2g_root.pem" --tls-cert "$P20/oem_chain.pem"
+    --tls-key "$P20/oem_prov.key" --contract-cert "$P20/contract_chain.pem" --contract-key "$P20/contract.key")
 
 id=$$
 charger_and_car K
 
-# charger TAG ARGS...: `ccsplc evse -i` for one session (TLS, the MO root given) in the background
+# charger TAG ARGS...: `ccsplc evse -i` for one session (TLS credentials and the MO root in ARGS) in the background
 charger() {
     local tag=$1
     shift
-    ip netns exec "$E" timeout 40 "$CCSPLC" evse -i he$id --proto iso2-dc --stop-after session --timeout 35 -v \
-        --tls-cert "$P2/secc_chain.pem" --tls-key "$P2/secc.key" --keylog "$tmp/$tag.keys" \
-        --pcap "$tmp/$tag-evse.pcapng" "$@" >"$tmp/$tag-evse.out" 2>"$tmp/$tag-evse.log" </dev/null &
+    ip netns exec "$E" timeout 60 "$CCSPLC" evse -i he$id --stop-after session --timeout 50 -v \
+        --keylog "$tmp/$tag.keys" --pcap "$tmp/$tag-evse.pcapng" "$@" \
+        >"$tmp/$tag-evse.out" 2>"$tmp/$tag-evse.log" </dev/null &
     evse=$!
     pids+=($evse)
 }
-# car TAG: `ccsplc pev -i` with its contract, in the foreground, a short charge
+# car TAG ARGS...: `ccsplc pev -i` with its contract (in ARGS), in the foreground, a short charge
 car() {
     local tag=$1
-    inns "$P" timeout 40 "$CCSPLC" pev -i hp$id --proto iso2-dc --soc 50 --target-soc 51 --capacity 5 --timeout 35 -v \
-        --tls require --tls-ca "$P2/v2g_root.pem" --pnc --contract-cert "$P2/contract_chain.pem" \
-        --contract-key "$P2/contract.key" --pcap "$tmp/$tag-pev.pcapng" \
-        >"$tmp/$tag-pev.out" 2>"$tmp/$tag-pev.log" </dev/null
+    shift
+    inns "$P" timeout 60 "$CCSPLC" pev -i hp$id --soc 50 --target-soc 51 --capacity 5 --timeout 50 -v --pnc \
+        --pcap "$tmp/$tag-pev.pcapng" "$@" >"$tmp/$tag-pev.out" 2>"$tmp/$tag-pev.log" </dev/null
+}
+# says TAG: each line of stdin, FILE TEXT, is in $tmp/FILE
+says() {
+    local file text
+    while read -r file text; do
+        grep -q "$text" "$tmp/$file" || fail "$1: $file does not say: $text"
+    done
+}
+# refused TAG: after a refusal the car (already ended) did not go on, nothing was switched on; the charger (which
+# keeps the plug-in for a next session of the car) is stopped by a signal and ends safe
+refused() {
+    local tag=$1
+    kill -TERM "$evse" 2>/dev/null
+    wait "$evse"
+    grep -q "v2g: > ChargeParameterDiscoveryReq\|v2g: > DC_ChargeParameterDiscoveryReq" "$tmp/$tag-pev.log" &&
+        fail "$tag: the car went on after the refusal"
+    grep -q "contactors closed" "$tmp/$tag-pev.log" && fail "$tag: the car closed its contactors"
+    grep -q "output on\|contactors closed" "$tmp/$tag-evse.log" && fail "$tag: the charger's power stage moved"
 }
 
-charger pnc --mo-root "$P2/mo_root.pem"
-car pnc || fail "pnc: pev exit $?"
+charger pnc "${ISO2_EVSE[@]}" --mo-root "$P2/mo_root.pem"
+car pnc "${ISO2_PEV[@]}" || fail "pnc: pev exit $?"
 wait "$evse" || fail "pnc: evse exit $?"
 # what each file must say: both ended normally, the car paid by contract on TLS 1.2 and charged
-while read -r file text; do
-    grep -q "$text" "$tmp/$file" || fail "pnc: $file does not say: $text"
-done <<'CHECKS'
+says pnc <<'CHECKS'
 pnc-evse.out result      ended normally
 pnc-pev.out result      ended normally
 pnc-evse.out payment     contract (Plug & Charge)
@@ -57,18 +82,50 @@ done
 echo "ok: pnc: Contract payment on TLS 1.2, PaymentDetails and the signed AuthorizationReq, a charge, a normal end"
 
 # Refusal: the charger trusts the ISO-20 MO root only: the contract chain reaches no root it trusts
-charger badroot --mo-root "$tmp/pki/iso20/mo_root.pem"
-car badroot
+charger badroot "${ISO2_EVSE[@]}" --mo-root "$P20/mo_root.pem"
+car badroot "${ISO2_PEV[@]}"
 rc=$?
 [ "$rc" = 1 ] || fail "badroot: car exit $rc"
-# the charger keeps the plug-in for a next session of the car: stopped by a signal, it ends safe
-kill -TERM "$evse" 2>/dev/null
-wait "$evse"
+refused badroot
 "$CCSPLC" decode --keylog "$tmp/badroot.keys" "$tmp/badroot-evse.pcapng" >"$tmp/badroot.decode" 2>&1
 grep -q "PaymentDetailsRes.*FAILED_CertChainError" "$tmp/badroot.decode" ||
     fail "badroot: no PaymentDetailsRes FAILED_CertChainError: $(grep PaymentDetails "$tmp/badroot.decode")"
-grep -q "v2g: > AuthorizationReq\|v2g: > ChargeParameterDiscoveryReq" "$tmp/badroot-pev.log" &&
-    fail "badroot: the car went on after the refusal"
-grep -q "contactors closed" "$tmp/badroot-pev.log" && fail "badroot: the car closed its contactors"
-grep -q "output on\|contactors closed" "$tmp/badroot-evse.log" && fail "badroot: the charger's power stage moved"
+grep -q "v2g: > AuthorizationReq" "$tmp/badroot-pev.log" && fail "badroot: the car signed after the refusal"
 echo "ok: badroot: a contract from another MO root: PaymentDetails FAILED_CertChainError, both safe, no charge"
+
+# ISO 15118-20 DC on TLS 1.3 with PnC identification and the charger's providers
+charger pnc20 "${ISO20_EVSE[@]}" --mo-root "$P20/mo_root.pem" --providers DE-ABC,DE-XYZ
+car pnc20 "${ISO20_PEV[@]}" || fail "pnc20: pev exit $?"
+wait "$evse" || fail "pnc20: evse exit $?"
+says pnc20 <<'CHECKS'
+pnc20-evse.out result      ended normally
+pnc20-pev.out result      ended normally
+pnc20-evse.out payment     contract (Plug & Charge)
+pnc20-pev.out payment     contract (Plug & Charge)
+pnc20-pev.log v2g: > AuthorizationReq
+pnc20-pev.log v2g: > DC_ChargeLoopReq
+pnc20-pev.log tls: TLSv1.3
+CHECKS
+"$CCSPLC" decode --xml --keylog "$tmp/pnc20.keys" "$tmp/pnc20-pev.pcapng" >"$tmp/pnc20.xml" 2>&1 ||
+    fail "pnc20: decode: $(tail -3 "$tmp/pnc20.xml")"
+for m in ":PnC_ASResAuthorizationMode>" ":ProviderID>DE-XYZ<" ":AuthorizationServices>PnC<" \
+    ":PnC_AReqAuthorizationMode " ":ContractCertificateChain>" "xmldsig-more#ecdsa-sha512" ":SignatureValue>" \
+    ":SessionStopRes "; do
+    grep -q "$m" "$tmp/pnc20.xml" || fail "pnc20: $m not in the decoded pcap"
+done
+"$CCSPLC" decode --keylog "$tmp/pnc20.keys" "$tmp/pnc20-evse.pcapng" >"$tmp/pnc20.decode" 2>&1 ||
+    fail "pnc20: the charger's pcap does not decode whole"
+grep -q "undecrypted" "$tmp/pnc20.decode" && fail "pnc20: TLS records left undecrypted"
+echo "ok: pnc20: ISO-20 DC on TLS 1.3, PnC offered with the providers, the signed AuthorizationReq, a normal end"
+
+# Refusal: the charger trusts the ISO-2 MO root only
+charger badroot20 "${ISO20_EVSE[@]}" --mo-root "$P2/mo_root.pem"
+car badroot20 "${ISO20_PEV[@]}"
+rc=$?
+[ "$rc" = 1 ] || fail "badroot20: car exit $rc"
+refused badroot20
+grep -q "v2g: > ServiceDiscoveryReq" "$tmp/badroot20-pev.log" && fail "badroot20: the car went on after the refusal"
+"$CCSPLC" decode --keylog "$tmp/badroot20.keys" "$tmp/badroot20-evse.pcapng" >"$tmp/badroot20.decode" 2>&1
+grep -q "AuthorizationRes.*WARNING_CertificateValidationError" "$tmp/badroot20.decode" ||
+    fail "badroot20: no AuthorizationRes WARNING_CertificateValidationError: $(grep Authorization "$tmp/badroot20.decode")"
+echo "ok: badroot20: ISO-20, a contract from another MO root: WARNING_CertificateValidationError, both safe"

@@ -2,7 +2,8 @@
  * validates against its official schema (libxml2's validator, in this one process) and reads back
  * (exi_text_from_xml) into the same EXI bytes. Corpus lines whose content itself breaks the schema are listed. The
  * same for every message our ISO 15118-20 AC engines send, charger and car, captured from in-process sessions
- * (three- and single-phase, Dynamic and Scheduled control mode). */
+ * (three- and single-phase, Dynamic and Scheduled control mode), and of a DC session identified by Plug & Charge
+ * (the signed AuthorizationReq with its contract chain). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,11 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "ccsplc/linux/random.h"
 #include "ccsplc/tools/exi_text.h"
 #include "corpus.h"
 #include "iso20_bpt_world.h"
 #include "iso20_tour.h"
+#include "pki_mem.h"
+#include "pnc_check.h"
 #include "testutil.h"
 
 static const struct {
@@ -267,6 +272,44 @@ static void test_iso20_notice_sent(void **state)
     }
 }
 
+/* A DC car with a secp521r1 contract (MO root -> Sub-CA -> contract, made here) and a charger trusting its root. */
+static void pnc_dc(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    aw_dc_car(e, p, c, b);
+    b->target_soc = 20.2f;
+    e->pnc = &checker;
+    e->rng = ccs_random_getrandom;
+    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity */
+    p->pnc = &contract;
+}
+
+/* Every message of an ISO-20 DC session on (the engines' view of) TLS identified by PnC: AuthorizationSetupRes with
+ * the challenge, the AuthorizationReq with the contract chain and the header's Signature. */
+static void test_iso20_pnc_sent(void **state)
+{
+    (void)state;
+    pki_dir_make("xsd-pnc");
+    EVP_PKEY *k[3];
+    X509 *x[3];
+    pnc_make_pki("P-521", "SHA512", "DEABCC12345678", k, x);
+    pnc_free_pki(k, x);
+    pnc_open("mo_root.pem", "chain.pem", "contract.key");
+    static sw_world w;
+    sent_check c = { .proto = &sess_proto_iso20 };
+    aw_setup(&w, 3, pnc_dc);
+    w.evse.tls = 1;
+    w.hook = check_sent;
+    w.hook_ctx = &c;
+    sw_connect(&w);
+    assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
+    assert_int_equal(pnc_teardown(NULL), 0);
+    assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
+    assert_true(w.evse.pnc_signed && w.pev.pnc);
+    printf("iso20-dc plug & charge: %u messages valid\n", c.sent);
+    assert_int_equal(c.bad, 0);
+    assert_true(c.service >= 4);
+}
+
 static int done(void **state)
 {
     (void)state;
@@ -282,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_iso20_ac_sent),
         cmocka_unit_test(test_iso20_notice_sent),
         cmocka_unit_test(test_iso20_bpt_sent),
+        cmocka_unit_test(test_iso20_pnc_sent),
     };
     xmlInitParser();
     return cmocka_run_group_tests(tests, NULL, done);

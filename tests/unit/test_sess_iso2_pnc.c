@@ -20,14 +20,12 @@
 #include "ccsplc/linux/random.h"
 #include "iso2_world.h"
 #include "pki_mem.h"
+#include "pnc_check.h"
 #include "sess_checks.h"
 
 #define EMAID "DEABCC12345678"
 
 static sw_world W;
-static ccs_pnc_contract contract;
-static ccs_pnc_checker checker;
-static pnc_keys *car_keys, *evse_keys;
 static struct iso2_exiDocument seen;   /* the last AuthorizationReq the car sent */
 static struct iso2_exiDocument edit_doc;
 
@@ -36,44 +34,19 @@ static int setup(void **state)
 {
     (void)state;
     pki_dir_make("pnc");
-    EVP_PKEY *k[5];
-    for (int i = 0; i < 5; i++) assert_non_null(k[i] = EVP_EC_gen("P-256"));
-    X509 *root = pki_cert("MO root", k[0], NULL, NULL, 1, -60, 86400, "SHA256");
-    X509 *sub = pki_cert("MO Sub-CA", k[1], root, k[0], 1, -60, 86400, "SHA256");
-    X509 *leaf = pki_cert(EMAID, k[2], sub, k[1], 0, -60, 86400, "SHA256");
-    X509 *old = pki_cert(EMAID, k[3], sub, k[1], 0, -7200, -3600, "SHA256");
-    X509 *other = pki_cert("other root", k[4], NULL, NULL, 1, -60, 86400, "SHA256");
-    pki_write_cert(pki_path("mo_root.pem"), "w", root);
+    EVP_PKEY *k[3], *ko[2];
+    X509 *x[3];
+    pnc_make_pki("P-256", "SHA256", EMAID, k, x);
+    for (int i = 0; i < 2; i++) assert_non_null(ko[i] = EVP_EC_gen("P-256"));
+    X509 *old = pki_cert(EMAID, ko[0], x[1], k[1], 0, -7200, -3600, "SHA256");
+    X509 *other = pki_cert("other root", ko[1], NULL, NULL, 1, -60, 86400, "SHA256");
     pki_write_cert(pki_path("other_root.pem"), "w", other);
-    pki_write_cert(pki_path("chain.pem"), "w", leaf);
-    pki_write_cert(pki_path("chain.pem"), "a", sub);
     pki_write_cert(pki_path("old_chain.pem"), "w", old);
-    pki_write_cert(pki_path("old_chain.pem"), "a", sub);
-    pki_write_key(pki_path("contract.key"), k[2]);
-    pki_write_key(pki_path("old.key"), k[3]);
-    FILE *f = fopen(pki_path("contract_pub.pem"), "w");
-    assert_non_null(f);
-    PEM_write_PUBKEY(f, k[2]);
-    fclose(f);
-    X509 *all[] = { root, sub, leaf, old, other };
-    for (int i = 0; i < 5; i++) X509_free(all[i]), EVP_PKEY_free(k[i]);
+    pki_write_cert(pki_path("old_chain.pem"), "a", x[1]);
+    pki_write_key(pki_path("old.key"), ko[0]);
+    X509_free(old), X509_free(other), EVP_PKEY_free(ko[0]), EVP_PKEY_free(ko[1]);
+    pnc_free_pki(k, x);
     return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return pki_dir_remove();
-}
-
-/* The charger's MO roots and the car's contract (chain, key) from the files; both on TLS. */
-static void open_pki(const char *roots, const char *chain, const char *key)
-{
-    char err[256];
-    pnc_keys_free(car_keys);
-    pnc_keys_free(evse_keys);
-    assert_int_equal(pnc_contract_open(pki_path(chain), pki_path(key), &contract, &car_keys, err, sizeof err), 0);
-    assert_int_equal(pnc_checker_open(pki_path(roots), &checker, &evse_keys, err, sizeof err), 0);
 }
 
 static void pnc_configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
@@ -151,25 +124,6 @@ static void assert_refused(const char *res, int code)
     assert_int_equal(sw_count(&W, "ChargeParameterDiscoveryReq"), 0);
 }
 
-/* r || s as DER, for libcrypto's and openssl(1)'s verification. */
-static int sig_der(const uint8_t rs[64], uint8_t **der)
-{
-    ECDSA_SIG *s = ECDSA_SIG_new();
-    assert_int_equal(ECDSA_SIG_set0(s, BN_bin2bn(rs, 32, NULL), BN_bin2bn(rs + 32, 32, NULL)), 1);
-    int n = i2d_ECDSA_SIG(s, der);
-    ECDSA_SIG_free(s);
-    assert_true(n > 0);
-    return n;
-}
-
-static void write_file(const char *name, const uint8_t *b, size_t n)
-{
-    FILE *f = fopen(pki_path(name), "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b, 1, n, f), n);
-    fclose(f);
-}
-
 /* The car's AuthorizationReq, checked without our hooks: the Signature's algorithms are ISO 15118-2's, the
  * DigestValue is libcrypto's SHA-256 of the request's EXI fragment, the SignatureValue verifies with the contract's
  * public key over SignedInfo's xmldsig fragment, in libcrypto and with `openssl dgst -sha256 -verify`. */
@@ -178,61 +132,32 @@ static void check_signature(void)
     const struct iso2_SignatureType *sg = &seen.V2G_Message.Header.Signature;
     const struct iso2_AuthorizationReqType *q = &seen.V2G_Message.Body.AuthorizationReq;
     assert_true(seen.V2G_Message.Header.has_Signature);
-    assert_string_equal(sg->SignedInfo.CanonicalizationMethod.Algorithm.chars, "http://www.w3.org/TR/canonical-exi/");
-    assert_string_equal(sg->SignedInfo.SignatureMethod.Algorithm.chars,
-                        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256");
-    assert_int_equal(sg->SignedInfo.Reference.count, 1);
-    const struct iso2_ReferenceType *r = &sg->SignedInfo.Reference.array[0];
-    assert_string_equal(r->DigestMethod.Algorithm.chars, "http://www.w3.org/2001/04/xmlenc#sha256");
-    assert_string_equal(r->Transforms.Transform.Algorithm.chars, "http://www.w3.org/TR/canonical-exi/");
     assert_true(q->has_Id);
-    char uri[80];
-    snprintf(uri, sizeof uri, "#%s", q->Id.chars);
-    assert_string_equal(r->URI.chars, uri);
+    PNC_CHECK_SIGNED_INFO(&sg->SignedInfo, q->Id.chars, "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+                          "http://www.w3.org/2001/04/xmlenc#sha256");
     assert_int_equal(q->GenChallenge.len, 16);
     assert_memory_equal(q->GenChallenge.bytes, W.evse.challenge, 16);
 
     static struct iso2_exiFragment frag;
     static struct iso2_xmldsigFragment dsig;
-    uint8_t fb[256], sb[1024], md[32];
+    uint8_t fb[256], sb[1024];
     size_t fn, sn;
     frag.root = ISO2_FRAG_AuthorizationReq;
     frag.AuthorizationReq = *q;
     assert_int_equal(iso2_encode_fragment(&frag, fb, sizeof fb, &fn), 0);
-    unsigned mdlen = 0;
-    assert_int_equal(EVP_Digest(fb, fn, md, &mdlen, EVP_sha256(), NULL), 1);
-    assert_int_equal(r->DigestValue.len, 32);
-    assert_memory_equal(r->DigestValue.bytes, md, 32);
+    const struct iso2_ReferenceType *r = &sg->SignedInfo.Reference.array[0];
+    pnc_check_digest(fb, fn, "sha256", r->DigestValue.bytes, r->DigestValue.len);
     dsig.root = ISO2_DSIG_SignedInfo;
     dsig.SignedInfo = sg->SignedInfo;
     assert_int_equal(iso2_encode_xmldsig_fragment(&dsig, sb, sizeof sb, &sn), 0);
     assert_int_equal(sg->SignatureValue.CONTENT.len, 64);
-    uint8_t *der = NULL;
-    int dn = sig_der(sg->SignatureValue.CONTENT.bytes, &der);
-    FILE *f = fopen(pki_path("contract_pub.pem"), "r");
-    EVP_PKEY *pub = PEM_read_PUBKEY(f, NULL, NULL, NULL);
-    fclose(f);
-    EVP_MD_CTX *m = EVP_MD_CTX_new();
-    assert_int_equal(EVP_DigestVerifyInit(m, NULL, EVP_sha256(), NULL, pub), 1);
-    assert_int_equal(EVP_DigestVerify(m, der, (size_t)dn, sb, sn), 1);
-    EVP_MD_CTX_free(m);
-    EVP_PKEY_free(pub);
-    write_file("signed_info.exi", sb, sn);
-    write_file("signature.der", der, (size_t)dn);
-    OPENSSL_free(der);
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "openssl dgst -sha256 -verify '%s' -signature '%s' '%s' >/dev/null",
-             pki_path("contract_pub.pem"), pki_path("signature.der"), pki_path("signed_info.exi"));
-    if (system("command -v openssl >/dev/null") == 0) assert_int_equal(system(cmd), 0);
-    sb[sn - 1] ^= 1;   /* and openssl refuses other bytes */
-    write_file("signed_info.exi", sb, sn);
-    if (system("command -v openssl >/dev/null") == 0) assert_int_not_equal(system(cmd), 0);
+    pnc_verify_independently("contract_pub.pem", "sha256", sb, sn, sg->SignatureValue.CONTENT.bytes, 32);
 }
 
 /* A session with the good contract, on TLS or not, ended normally on both sides. */
 static void normal_session(int tls)
 {
-    open_pki("mo_root.pem", "chain.pem", "contract.key");
+    pnc_open("mo_root.pem", "chain.pem", "contract.key");
     run(tls, E_NONE);
     assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
     assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
@@ -283,7 +208,7 @@ typedef struct {
 
 static void refused(const refusal *r)
 {
-    open_pki(r->roots, r->chain, r->key);
+    pnc_open(r->roots, r->chain, r->key);
     if (r->emaid) contract.emaid = r->emaid;
     run(1, r->edit);
     assert_refused(r->res, r->code);
@@ -323,30 +248,31 @@ static void test_wrong_authorization(void **state)
 static void test_hooks(void **state)
 {
     (void)state;
-    open_pki("mo_root.pem", "chain.pem", "contract.key");
-    uint8_t data[] = "signed info", sig[64], key[65];
+    pnc_open("mo_root.pem", "chain.pem", "contract.key");
+    uint8_t data[] = "signed info", sig[CCS_PNC_SIG_MAX], key[CCS_PNC_KEY_MAX];
     assert_int_equal(contract.sign(contract.ctx, data, sizeof data, sig), 0);
     ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX];
     memcpy(chain, contract.chain, sizeof chain);
-    assert_int_equal(checker.check_chain(checker.ctx, chain, contract.nchain, "de-abc-c12345678", 16,
-                                         (uint64_t)time(NULL), key), CCS_PNC_CHAIN_OK);
-    assert_int_equal(checker.verify(checker.ctx, key, data, sizeof data, sig), 1);
+    uint64_t now = (uint64_t)time(NULL);
+    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, contract.nchain, "de-abc-c12345678",
+                                         16, now, key), CCS_PNC_CHAIN_OK);
+    assert_int_equal(checker.verify(checker.ctx, CCS_PNC_P256_SHA256, key, data, sizeof data, sig), 1);
     data[0] ^= 1;
-    assert_int_equal(checker.verify(checker.ctx, key, data, sizeof data, sig), 0);
+    assert_int_equal(checker.verify(checker.ctx, CCS_PNC_P256_SHA256, key, data, sizeof data, sig), 0);
     data[0] ^= 1;
     key[64] ^= 1;   /* another point (most likely not on the curve at all) */
-    assert_int_equal(checker.verify(checker.ctx, key, data, sizeof data, sig), 0);
-    assert_int_equal(checker.check_chain(checker.ctx, chain, 1, EMAID, strlen(EMAID), (uint64_t)time(NULL), key),
+    assert_int_equal(checker.verify(checker.ctx, CCS_PNC_P256_SHA256, key, data, sizeof data, sig), 0);
+    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, 1, EMAID, strlen(EMAID), now, key),
                      CCS_PNC_CHAIN_ERROR);   /* without its Sub-CA the contract reaches no root */
     uint8_t bad[16] = { 0x30, 0x82 };
     chain[1] = (ccs_pnc_cert){ bad, sizeof bad };
-    assert_int_equal(checker.check_chain(checker.ctx, chain, 2, EMAID, strlen(EMAID), (uint64_t)time(NULL), key),
+    assert_int_equal(checker.check_chain(checker.ctx, CCS_PNC_P256_SHA256, chain, 2, EMAID, strlen(EMAID), now, key),
                      CCS_PNC_CHAIN_ERROR);
     char err[256];
     pnc_keys *k = NULL;
     ccs_pnc_contract c;
     assert_int_equal(pnc_contract_open(pki_path("chain.pem"), pki_path("mo_root.pem"), &c, &k, err, sizeof err), CCS_EINVAL);
-    assert_non_null(strstr(err, "no P-256 private key"));
+    assert_non_null(strstr(err, "no P-256 or P-521 private key"));
     assert_int_equal(pnc_checker_open(pki_path("none.pem"), &checker, &k, err, sizeof err), CCS_EINVAL);
     assert_null(k);
 }
@@ -361,8 +287,5 @@ int main(void)
         cmocka_unit_test(test_wrong_authorization),
         cmocka_unit_test(test_hooks),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
-    pnc_keys_free(car_keys);
-    pnc_keys_free(evse_keys);
-    return rc;
+    return cmocka_run_group_tests(tests, setup, pnc_teardown);
 }

@@ -140,13 +140,18 @@ typedef struct {
 #endif
     } rx, tx;
 #if CCS_PNC
-    /* Plug & Charge: the signed element and SignedInfo as EXI fragments, and their bytes */
+    /* Plug & Charge: the signed element and SignedInfo as EXI fragments, and their bytes (ISO 15118-20's signed
+     * element holds the contract chain: up to CCS_PNC_CHAIN_MAX certificates) */
     struct {
         union {
             struct iso2_exiFragment frag;
             struct iso2_xmldsigFragment dsig;
+#if CCS_PROTO_ISO20
+            struct iso20_exiFragment frag20;
+            struct iso20_xmldsigFragment dsig20;
+#endif
         };
-        uint8_t bytes[1024];
+        uint8_t bytes[CCS_PROTO_ISO20 ? 8704 : 1024];
     } sig;
 #endif
 } sess_docs;
@@ -239,8 +244,11 @@ typedef struct {
     ccs_random_fn rng;         /* SessionID and GenChallenge; NULL: counts up from 1 (and no Plug & Charge); failing:
                                 * SESS_STOP_NO_RANDOM, CCS_ERANDOM */
     void *rng_ctx;
-    const ccs_pnc_checker *pnc;/* ISO 15118-2 Plug & Charge: Contract payment offered on TLS connections, contracts
-                                * checked with it (NULL: external identification only) */
+    const ccs_pnc_checker *pnc;/* Plug & Charge: ISO 15118-2 Contract payment, ISO 15118-20 PnC identification offered
+                                * on TLS connections, contracts checked with it (NULL: external identification only) */
+    const char *const *providers;/* ISO 15118-20 PnC: the eMSPs whose contracts are accepted (SupportedProviders of
+                                 * AuthorizationSetupRes), nproviders of them; 0: the list is not sent */
+    uint8_t nproviders;
 } sess_evse_config;
 
 /* Measurements, set by the caller before each call. */
@@ -299,10 +307,11 @@ typedef struct {
     uint32_t receipt_at_ms;     /* next MeteringReceipt request */
     uint8_t tls;                /* the connection runs TLS: set by the runtime before the session starts (kept over
                                  * sess_evse_connect); Plug & Charge is offered only then */
-    uint8_t pnc;                /* the car chose Contract payment */
+    uint8_t pnc;                /* the car chose Contract payment (ISO 15118-20: PnC was offered, then chosen) */
     uint8_t pnc_signed;         /* a signed AuthorizationReq was verified */
-    uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the GenChallenge sent in PaymentDetailsRes */
-    uint8_t contract_key[CCS_PNC_KEY_LEN];     /* the contract certificate's public key */
+    uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the GenChallenge sent in PaymentDetailsRes (ISO 15118-20:
+                                                * AuthorizationSetupRes) */
+    uint8_t contract_key[CCS_PNC_KEY_MAX];     /* the contract certificate's public key */
     /* ISO 15118-20 */
     uint8_t control_mode;       /* the control mode of the parameter set the car selected (ServiceSelection's
                                  * ControlMode value: 1 Scheduled, 2 Dynamic); 0 before */
@@ -351,7 +360,8 @@ typedef struct {
     float ac_max_v, ac_max_a, ac_min_a; /* EVMaxVoltage, EVMaxCurrent (on-board charger, per phase), EVMinCurrent */
     uint8_t service_detail;     /* ask ServiceDetail for the charge service */
     uint64_t clock_unix_s;      /* as sess_evse_config's: ISO 15118-20 TimeStamp = clock_unix_s + now_ms / 1000 */
-    const ccs_pnc_contract *pnc;/* ISO 15118-2 Plug & Charge: choose Contract payment when the charger offers it
+    const ccs_pnc_contract *pnc;/* Plug & Charge: choose Contract payment (ISO 15118-2, a P-256 contract) or PnC
+                                 * identification (ISO 15118-20, a P-521 contract) when the charger offers it
                                  * (NULL: external identification) */
     /* ISO 15118-20 bidirectional (BPT): discharge down to this SoC first, then charge to full_soc (0: charge only;
      * the car then never asks for DC_BPT / AC_BPT); its DC discharge limits (AC: within ac_max_a) */
@@ -408,7 +418,8 @@ typedef struct {
     uint8_t receipt_due;        /* the charger set ReceiptRequired */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_pev_start) */
     uint8_t pnc;                /* Contract payment chosen */
-    uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the charger's GenChallenge (PaymentDetailsRes) */
+    uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the charger's GenChallenge (PaymentDetailsRes; ISO 15118-20:
+                                                * AuthorizationSetupRes) */
     /* ISO 15118-20 */
     uint16_t param_set_id;      /* the energy service's parameter set chosen from ServiceDetailRes (AC: of our
                                  * phases; its EVSENominalVoltage is kept in evse_max_v) */
