@@ -75,6 +75,21 @@ static struct iso20_EVSEStatusType *status_of(struct sess_iso20_doc *d, int msg,
     return NULL;
 }
 
+/* A MeterInfo with our charger's meter (its ID, its reading) put into a charge-loop response. */
+#define PUT_METER(r, s)                                                                                        \
+    do {                                                                                                       \
+        (r)->has_MeterInfo = true;                                                                             \
+        memcpy((r)->MeterInfo.MeterID.chars, (s)->cfg.evse_id, (s)->cfg.evse_id_len);                          \
+        (r)->MeterInfo.MeterID.len = (s)->cfg.evse_id_len;                                                     \
+        (r)->MeterInfo.ChargedEnergyReadingWh = (s)->in.meter_wh;                                              \
+    } while (0)
+
+static void d_meter(struct sess_iso20_doc *d, int msg, const sess_evse *s)
+{
+    if (msg == ISO20_DC(DC_ChargeLoopRes)) PUT_METER(&d->dc.DC_ChargeLoopRes, s);
+    if (msg == ISO20_AC(AC_ChargeLoopRes)) PUT_METER(&d->ac.AC_ChargeLoopRes, s);
+}
+
 static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     int msg = msg_of(buf, *len, &D);
@@ -87,6 +102,8 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
         *has = true;
         st->EVSENotification = (enum iso20_evseNotificationType)S.inject;
         st->NotificationMaxDelay = 0;
+        if (S.inject == iso20_evseNotificationType_MeteringConfirmation)   /* with the reading to confirm */
+            d_meter(&D, msg, &w->evse);
         S.inject_a = w->plant.charger.i;
         assert_int_equal(aw_encode(&D, buf, len), 0);
     }
@@ -347,8 +364,9 @@ static void deaf(int ac)
 static void test_deaf_dc(void **state) { (void)state; deaf(0); }
 
 /* Our car alone, against a charger whose notifications we write (NotificationMaxDelay 0: at once) into a
- * charge-loop response while current flows: ScheduleRenegotiation and Pause are honoured with the next request, ExitStandby outside
- * Standby, ServiceRenegotiation and MeteringConfirmation (not supported) leave the loop going on. */
+ * charge-loop response while current flows: ScheduleRenegotiation, Pause and MeteringConfirmation (with MeterInfo)
+ * are honoured with the next request, ExitStandby outside Standby and ServiceRenegotiation (not supported) leave
+ * the loop going on. */
 static void foreign(int ac)
 {
     static const struct {
@@ -358,7 +376,7 @@ static void foreign(int ac)
         { iso20_evseNotificationType_Pause, ISO20_MSG_POWER_DELIVERY_STOP },
         { iso20_evseNotificationType_ExitStandby, -1 },
         { iso20_evseNotificationType_ServiceRenegotiation, -1 },
-        { iso20_evseNotificationType_MeteringConfirmation, -1 },
+        { iso20_evseNotificationType_MeteringConfirmation, ISO20_ROOT_MeteringConfirmationReq },
     };
     for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         setup_mode(ac);
