@@ -84,7 +84,8 @@ enum {
     [ISO20_EVSE_RESUME] = { "WaitPowerDelivery(renegotiated)", SESS_SECC_SEQUENCE_TIMEOUT_MS }
 
 /* The charger's rows of Standby, schedule renegotiation and metering confirmation, which both services share
- * (iso20_notice_evse.c, iso20_metering.c; MeteringConfirmation from the charge loop, back to it): from
+ * (iso20_notice_evse.c, iso20_metering.c; MeteringConfirmation from the charge loop, back to it, its next request
+ * waited for V2G_SECC_Sequence_Timeout as after PowerDelivery, the 0.5 s being the loop's own): from
  * the charge loop PowerDelivery Standby -> STANDBY_START, STANDBY (the loop goes on without energy; PowerDelivery
  * Start back, Stop to stop_next) and PowerDelivery ScheduleRenegotiation -> RESCHEDULE -> ScheduleExchange ->
  * RESUME -> PowerDelivery Start -> the charge loop. loop_req, loop_fn: the service's charge-loop request and step. */
@@ -102,8 +103,8 @@ enum {
     { ISO20_EVSE_RESCHEDULE, ISO20_ROOT_ScheduleExchangeReq, ISO20_EVSE_RESUME, iso20_evse_schedule },            \
     { ISO20_EVSE_RESUME, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, sess_dc_evse_power_start },        \
     { ISO20_EVSE_RESUME, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop },                   \
-    { ISO20_EVSE_CHARGE_START, ISO20_ROOT_MeteringConfirmationReq, ISO20_EVSE_CHARGE, iso20_evse_metering },      \
-    { ISO20_EVSE_CHARGE, ISO20_ROOT_MeteringConfirmationReq, ISO20_EVSE_CHARGE, iso20_evse_metering }
+    { ISO20_EVSE_CHARGE_START, ISO20_ROOT_MeteringConfirmationReq, ISO20_EVSE_CHARGE_START, iso20_evse_metering }, \
+    { ISO20_EVSE_CHARGE, ISO20_ROOT_MeteringConfirmationReq, ISO20_EVSE_CHARGE_START, iso20_evse_metering }
 
 /* Car states (rows of the PEV table). */
 enum {
