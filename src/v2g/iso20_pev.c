@@ -1,7 +1,7 @@
 /* ISO 15118-20 car side, session part: SessionSetup (resuming a paused session), AuthorizationSetup and
  * Authorization (EIM), ServiceDiscovery/Detail/Selection (the DC or AC service, the configured control mode
- * preferred; value-added services: iso20_vas.c),
- * ScheduleExchange, PowerDelivery, SessionStop, and the check every response goes through. */
+ * preferred; value-added services: iso20_vas.c), ScheduleExchange, PowerDelivery, SessionStop, and the check every
+ * response goes through. */
 #include <string.h>
 
 #include "iso20_internal.h"

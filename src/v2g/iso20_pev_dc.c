@@ -1,7 +1,6 @@
 /* ISO 15118-20 car side, the energy service's parameter set from ServiceDetail (the configured control mode, Dynamic
- * by default, preferred; AC:
- * of the car's phases, with the charger's nominal voltage); the charging steps themselves are the session model's
- * (sess_dc_pev.c, iso20_map.c, iso20_ac_map.c). */
+ * by default, preferred; AC: of the car's phases, with the charger's nominal voltage); the charging steps themselves
+ * are the session model's (sess_dc_pev.c, iso20_map.c, iso20_ac_map.c). */
 #include <string.h>
 
 #include "iso20_internal.h"
