@@ -57,19 +57,9 @@ static const struct iso20_EVSEStatusType *loop_status(struct sess_iso20_doc *d, 
     return NULL;
 }
 
-/* A V2GTP message of either service decoded by its payload type's codec: its message id, or -1. */
-static int msg_of(const uint8_t *buf, size_t len, struct sess_iso20_doc *d)
-{
-    v2gtp_msg m;
-    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0) return -1;
-    int rc = m.payload_type == V2GTP_ISO20_AC ? iso20ac_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL)
-                                               : iso20_glue_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL);
-    return rc ? -1 : iso20ac_msg_of(d);
-}
-
 static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
-    int msg = msg_of(buf, *len, &D);
+    int msg = aw_msg_of(buf, *len, &D);
     if (msg < 0) return 1;   /* SupportedAppProtocol */
     if (S.scheduled && msg == ISO20_ROOT_ServiceDetailRes)
         assert_int_equal(aw_keep_sets(&D, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);

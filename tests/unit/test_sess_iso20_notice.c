@@ -47,15 +47,6 @@ static seen S;
 
 static int is_ac;   /* the mode of the running test: ISO-20 AC, else DC */
 
-static int msg_of(const uint8_t *buf, size_t len, struct sess_iso20_doc *d)
-{
-    v2gtp_msg m;
-    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0) return -1;
-    int rc = m.payload_type == V2GTP_ISO20_AC ? iso20ac_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL)
-                                               : iso20_glue_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL);
-    return rc ? -1 : iso20ac_msg_of(d);
-}
-
 /* The EVSEStatus of a response that has one (PowerDeliveryRes, DC_/AC_ChargeLoopRes); NULL: none of those. The
  * three EVSEStatus types have the same fields. */
 static struct iso20_EVSEStatusType *status_of(struct sess_iso20_doc *d, int msg, bool **has)
@@ -92,7 +83,7 @@ static void d_meter(struct sess_iso20_doc *d, int msg, const sess_evse *s)
 
 static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
-    int msg = msg_of(buf, *len, &D);
+    int msg = aw_msg_of(buf, *len, &D);
     if (msg < 0) return 1;   /* SupportedAppProtocol */
     event *e = &S.ev[S.n < EV_MAX ? S.n++ : EV_MAX - 1];
     *e = (event){ .at = w->now, .dir = dir, .msg = msg, .notice = -1 };

@@ -36,15 +36,6 @@ static struct {
     uint8_t force_vas;                     /* put the Internet service into the car's selection */
 } S;
 
-static int msg_of(const uint8_t *buf, size_t len, struct sess_iso20_doc *d)
-{
-    v2gtp_msg m;
-    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0) return -1;
-    int rc = m.payload_type == V2GTP_ISO20_AC ? iso20ac_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL)
-                                               : iso20_glue_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL);
-    return rc ? -1 : iso20ac_msg_of(d);
-}
-
 static void internet_sets(const struct iso20_ServiceParameterListType *l)
 {
     static const char *const proto[] = { "ftp", "ftp", "http", "https" };
@@ -63,7 +54,7 @@ static void internet_sets(const struct iso20_ServiceParameterListType *l)
 static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     (void)w, (void)dir;
-    int msg = msg_of(buf, *len, &D);
+    int msg = aw_msg_of(buf, *len, &D);
     struct iso20_exiDocument *c = &D.common;
     switch (msg) {
     case ISO20_ROOT_ServiceDiscoveryRes:
