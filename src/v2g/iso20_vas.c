@@ -81,12 +81,12 @@ void iso20_vas_choose(sess_pev *p, const struct iso20_ServiceDiscoveryResType *r
         p->vas_todo |= (uint8_t)(bit_of(r->VASList.Service.array[i].ServiceID) & p->cfg.vas);
 }
 
-/* The lowest VAS still to ask about. */
+/* The lowest VAS still to ask about (the row is entered only while there is one: iso20_vas_next). */
 static int next_vas(const sess_pev *p)
 {
     for (int i = 0; i < SESS_VAS_N; i++)
         if (p->vas_todo & (1 << i)) return i;
-    return -1;
+    return 0;
 }
 
 uint8_t iso20_vas_next(const sess_pev *p, uint8_t next)
