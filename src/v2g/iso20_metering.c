@@ -5,12 +5,42 @@
 
 #include "iso20_ac_internal.h"
 
-/* The three codecs' MeterInfoType and ReceiptType are one XSD type each (V2G_CI_CommonTypes.xsd), generated alike:
- * a DC or AC one is the CommonMessages one. */
-#define SAME_TYPE(dst, src)                                                                                    \
+/* The three codecs' MeterInfoType and ReceiptType are one XSD type each (V2G_CI_CommonTypes.xsd) with the same
+ * fields, but each sized by the profile's capacities: copied field by field, arrays to the smaller capacity. */
+#define MIN_(a, b) ((a) < (b) ? (a) : (b))
+#define COPY_ARRAY_(d, s, arr, n)                                                                              \
     do {                                                                                                       \
-        _Static_assert(sizeof(dst) == sizeof(src), "one XSD type, one layout");                               \
-        memcpy(&(dst), &(src), sizeof(dst));                                                                   \
+        (d).n = (uint16_t)MIN_((size_t)(s).n, sizeof(d).arr / sizeof(d).arr[0]);                              \
+        memcpy((d).arr, (s).arr, (d).n * sizeof(d).arr[0]);                                                    \
+    } while (0)
+#define OPT_(d, s, f) ((d).has_##f = (s).has_##f, (d).f = (s).f)
+#define COPY_RN_(d, s) ((d).Exponent = (s).Exponent, (d).Value = (s).Value)
+#define COPY_COST_(d, s, f)                                                                                    \
+    ((d).has_##f = (s).has_##f, COPY_RN_((d).f.Amount, (s).f.Amount), COPY_RN_((d).f.CostPerUnit, (s).f.CostPerUnit))
+#define COPY_METER_RECEIPT(q, r)                                                                               \
+    do {                                                                                                       \
+        COPY_ARRAY_((q)->MeterInfo.MeterID, (r)->MeterInfo.MeterID, chars, len);                              \
+        (q)->MeterInfo.ChargedEnergyReadingWh = (r)->MeterInfo.ChargedEnergyReadingWh;                          \
+        OPT_((q)->MeterInfo, (r)->MeterInfo, BPT_DischargedEnergyReadingWh);                                    \
+        OPT_((q)->MeterInfo, (r)->MeterInfo, CapacitiveEnergyReadingVARh);                                      \
+        OPT_((q)->MeterInfo, (r)->MeterInfo, BPT_InductiveEnergyReadingVARh);                                   \
+        (q)->MeterInfo.has_MeterSignature = (r)->MeterInfo.has_MeterSignature;                                  \
+        COPY_ARRAY_((q)->MeterInfo.MeterSignature, (r)->MeterInfo.MeterSignature, bytes, len);                \
+        OPT_((q)->MeterInfo, (r)->MeterInfo, MeterStatus);                                                      \
+        OPT_((q)->MeterInfo, (r)->MeterInfo, MeterTimestamp);                                                   \
+        (q)->has_Receipt = (r)->has_Receipt;                                                                    \
+        (q)->Receipt.TimeAnchor = (r)->Receipt.TimeAnchor;                                                      \
+        COPY_COST_((q)->Receipt, (r)->Receipt, EnergyCosts);                                                    \
+        COPY_COST_((q)->Receipt, (r)->Receipt, OccupancyCosts);                                                 \
+        COPY_COST_((q)->Receipt, (r)->Receipt, AdditionalServicesCosts);                                        \
+        COPY_COST_((q)->Receipt, (r)->Receipt, OverstayCosts);                                                  \
+        (q)->Receipt.TaxCosts.count =                                                                           \
+            (uint16_t)MIN_((size_t)(r)->Receipt.TaxCosts.count,                                                 \
+                           sizeof(q)->Receipt.TaxCosts.array / sizeof(q)->Receipt.TaxCosts.array[0]);          \
+        for (uint16_t t_ = 0; t_ < (q)->Receipt.TaxCosts.count; t_++) {                                         \
+            (q)->Receipt.TaxCosts.array[t_].TaxRuleID = (r)->Receipt.TaxCosts.array[t_].TaxRuleID;              \
+            COPY_RN_((q)->Receipt.TaxCosts.array[t_].Amount, (r)->Receipt.TaxCosts.array[t_].Amount);           \
+        }                                                                                                       \
     } while (0)
 
 int iso20_evse_loop_notice(const sess_evse *s, int receipt)
@@ -72,17 +102,9 @@ int iso20_pev_build_metering(sess_pev *p, uint32_t now)
     q->Id.len = sizeof id - 1;
     memcpy(q->SessionID.bytes, p->session_id, p->session_id_len);
     q->SessionID.len = p->session_id_len;
-    if (d->payload_type == V2GTP_ISO20_DC) {
-        SAME_TYPE(q->MeterInfo, d->dc.DC_ChargeLoopRes.MeterInfo);
-        SAME_TYPE(q->Receipt, d->dc.DC_ChargeLoopRes.Receipt);
-        q->has_Receipt = d->dc.DC_ChargeLoopRes.has_Receipt;
-    }
+    if (d->payload_type == V2GTP_ISO20_DC) COPY_METER_RECEIPT(q, &d->dc.DC_ChargeLoopRes);
 #if CCS_PROTO_ISO20_AC
-    if (d->payload_type == V2GTP_ISO20_AC) {
-        SAME_TYPE(q->MeterInfo, d->ac.AC_ChargeLoopRes.MeterInfo);
-        SAME_TYPE(q->Receipt, d->ac.AC_ChargeLoopRes.Receipt);
-        q->has_Receipt = d->ac.AC_ChargeLoopRes.has_Receipt;
-    }
+    if (d->payload_type == V2GTP_ISO20_AC) COPY_METER_RECEIPT(q, &d->ac.AC_ChargeLoopRes);
 #endif
     if (p->dynamic) {
         q->choice = iso20_SignedMeteringDataType_Dynamic_SMDTControlMode;
