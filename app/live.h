@@ -75,6 +75,10 @@ typedef enum { LIVE_UNTIL_SLAC, LIVE_UNTIL_SDP, LIVE_UNTIL_SESSION, LIVE_UNTIL_S
 typedef enum { LIVE_TLS_OFF, LIVE_TLS_ASK, LIVE_TLS_REQUIRE } live_tls_mode;
 /* "off" | "ask" | "require" (also "no", "yes"). 0 or -1. */
 int live_tls_mode_parse(const char *s, live_tls_mode *out);
+/* ISO 15118-20 (live_iso20.c): value-added services ("none" or a list of: internet) as SESS_VAS_* bits; the car's
+ * control mode (dynamic, scheduled) as SESS_CONTROL_*. 0 or -1. */
+int live_vas_parse(const char *s, uint8_t *out);
+int live_control_parse(const char *s, uint8_t *out);
 
 typedef struct {
     live_role role;
@@ -91,6 +95,10 @@ typedef struct {
     uint8_t session_id_len, auth_ongoing, cpd_ongoing;
     uint32_t isolation_ms;
     uint32_t resume_wait_ms;  /* keep a paused session this long for the car to resume it */
+    uint32_t receipt_ms;      /* ask for a metering receipt/confirmation this often while charging (0: never) */
+    uint8_t vas;              /* ISO 15118-20 value-added services: charger offers, car wants (SESS_VAS_* bits) */
+    uint8_t control_mode;     /* car, ISO 15118-20: the control mode wanted (SESS_CONTROL_*; 0: Dynamic) */
+    uint32_t departure_ms;    /* car, ISO 15118-20: DepartureTime after the charge starts (0: when full) */
     /* car */
     float soc, target_soc, capacity_kwh;
     float discharge_to;       /* ISO 15118-20 BPT: discharge to this SoC first, then charge to target_soc (0: no) */

@@ -27,21 +27,28 @@ static void usage(FILE *f, live_role role)
             "      --proto LIST      protocols offered, comma-separated, of din, iso2-dc, iso2-ac, iso20-dc, iso20-ac\n"
             "                        (%s)\n"
             "      --pcap FILE       write every frame sent and received as pcapng\n"
-            "  -t, --timeout S       give up after S seconds (safe stop first)\n",
+            "  -t, --timeout S       give up after S seconds (safe stop first)\n"
+            "      --vas LIST        ISO 15118-20 value-added services %s: none (default) or internet\n",
             cmd, role == LIVE_EVSE ? "charger (EVSE/SECC)" : "car (PEV/EVCC)", role == LIVE_EVSE ? "car" : "charger",
             role == LIVE_EVSE ? "exactly one session; default: serve car after car" : "default",
             role == LIVE_EVSE ? "default: all of them; the car chooses by its priorities"
-                              : "in our order of priority; default: " LIVE_PEV_PROTOS "; AC: " LIVE_PEV_AC_PROTOS);
+                              : "in our order of priority; default: " LIVE_PEV_PROTOS "; AC: " LIVE_PEV_AC_PROTOS,
+            role == LIVE_EVSE ? "offered" : "selected where offered");
     if (role == LIVE_EVSE)
         fprintf(f, "      --max-voltage V   --max-current A   --max-power W   the charger's limits (500, 125, 50000)\n"
                    "      --port N          V2GTP server port announced in SDP (default: a free one of 49152-65535)\n"
                    "      --sessions N      serve N sessions, then exit (default: until a signal or q)\n"
-                   "      --resume-wait S   keep a paused session (ISO 15118-2) S seconds for the car (600)\n");
+                   "      --resume-wait S   keep a paused session (ISO 15118-2) S seconds for the car (600)\n"
+                   "      --receipt S       ask the car every S seconds of charging to confirm the meter (ISO 15118-2\n"
+                   "                        MeteringReceipt, ISO 15118-20 MeteringConfirmation; default: never)\n");
     else
         fprintf(f, "      --soc N           battery SoC at plug-in, %% (20)   --target-soc N   charge until (80)\n"
                    "      --capacity KWH    battery capacity (60)   --target-voltage V   EVTargetVoltage (410)\n"
                    "      --discharge-to N  ISO 15118-20: discharge to N %% first (DC_BPT/AC_BPT, where the charger\n"
                    "                        offers it), then charge to --target-soc\n"
+                   "      --control-mode M  ISO 15118-20: dynamic (default) or scheduled, where the charger offers it\n"
+                   "      --departure S     ISO 15118-20: DepartureTime, S seconds after the charge starts (default:\n"
+                   "                        when full at the car's maximum power)\n"
                    "      --pause-after S   ISO 15118-2: pause S seconds after the first current (SessionStop Pause)\n"
                    "      --resume-after S  after a pause: reconnect and resume the session after S seconds (10)\n"
                    "      --bridge chademo  the CCS->CHAdeMO adapter: a CHAdeMO car on --can is the battery\n"
@@ -80,9 +87,9 @@ static void usage(FILE *f, live_role role)
 }
 
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
-enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW, O_PORT,
-       O_SESSIONS, O_RWAIT, O_MO_ROOT, O_PROVIDERS, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CAP, O_TV, O_PAUSE, O_RESUME,
-       O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
+enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_VAS, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW,
+       O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_MO_ROOT, O_PROVIDERS, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CONTROL,
+       O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -116,6 +123,9 @@ static int apply(live_options *o, int c, const char *a)
     case O_STOP: return live_until_parse(a, &o->until);
     case O_PROTO: return copy(o->proto, sizeof o->proto, a);
     case O_PCAP: return copy(o->pcap, sizeof o->pcap, a);
+    case O_VAS: return live_vas_parse(a, &o->vas);
+    case O_CONTROL: return live_control_parse(a, &o->control_mode);
+    case O_DEPART: return secs(a, 1, &o->departure_ms);
     case 't': return secs(a, 0, &o->timeout_ms);
     case 'v': ccs_log_set_level(CCS_LOG_DEBUG); return 0;
     case 'q': ccs_log_set_level(CCS_LOG_ERROR); return 0;
@@ -129,6 +139,7 @@ static int apply(live_options *o, int c, const char *a)
         o->until = LIVE_UNTIL_SERVE;
         return 0;
     case O_RWAIT: return secs(a, 1, &o->resume_wait_ms);
+    case O_RECEIPT: return secs(a, 1, &o->receipt_ms);
     case O_SOC: return num(a, 0, 100, &o->soc);
     case O_TSOC: return num(a, 1, 100, &o->target_soc);
     case O_DIS: return num(a, 1, 99, &o->discharge_to);
@@ -164,8 +175,10 @@ int live_main(live_role role, int argc, char **argv)
         { "max-voltage", required_argument, 0, O_MAXV }, { "max-current", required_argument, 0, O_MAXA },
         { "max-power", required_argument, 0, O_MAXW }, { "port", required_argument, 0, O_PORT },
         { "sessions", required_argument, 0, O_SESSIONS }, { "resume-wait", required_argument, 0, O_RWAIT },
+        { "receipt", required_argument, 0, O_RECEIPT },
         { "soc", required_argument, 0, O_SOC }, { "target-soc", required_argument, 0, O_TSOC },
-        { "discharge-to", required_argument, 0, O_DIS },
+        { "discharge-to", required_argument, 0, O_DIS }, { "vas", required_argument, 0, O_VAS },
+        { "control-mode", required_argument, 0, O_CONTROL }, { "departure", required_argument, 0, O_DEPART },
         { "capacity", required_argument, 0, O_CAP }, { "target-voltage", required_argument, 0, O_TV },
         { "pause-after", required_argument, 0, O_PAUSE }, { "resume-after", required_argument, 0, O_RESUME },
         { "bridge", required_argument, 0, O_BRIDGE }, { "can", required_argument, 0, O_CAN },

@@ -40,7 +40,7 @@ int live_until_parse(const char *s, live_until *out)
     return -1;
 }
 
-typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_EXIT_END, K_BOARD, K_BAUD, K_TLS,
+typedef enum { K_STR, K_FLOAT, K_U8, K_U16, K_MS, K_BOOL, K_UNTIL, K_MODE, K_LOG, K_EXIT_END, K_BOARD, K_BAUD, K_TLS, K_VAS, K_CONTROL,
                K_IGNORE } key_kind;
 
 typedef struct {
@@ -80,6 +80,8 @@ static const key_row keys[] = {
     { "evse", "cpd_ongoing", K_U8, O(cpd_ongoing), 0, 0, 200 },
     { "evse", "isolation_time", K_MS, O(isolation_ms), 0, 0, 60 },
     { "evse", "resume_wait", K_MS, O(resume_wait_ms), 0, 1, 86400 },
+    { "evse", "receipt_interval", K_MS, O(receipt_ms), 0, 0, 86400 },
+    { "evse", "vas", K_VAS, O(vas), 0, 0, 0 },
     { "pev", "soc", K_FLOAT, O(soc), 0, 0, 100 },
     { "pev", "target_soc", K_FLOAT, O(target_soc), 0, 1, 100 },
     { "pev", "discharge_to", K_FLOAT, O(discharge_to), 0, 0, 99 },
@@ -90,6 +92,9 @@ static const key_row keys[] = {
     { "pev", "pause_after", K_MS, O(pause_after_ms), 0, 0, 86400 },
     { "pev", "resume_after", K_MS, O(resume_after_ms), 0, 0, 86400 },
     { "pev", "bridge", K_STR, S(bridge), 0, 0 },
+    { "pev", "vas", K_VAS, O(vas), 0, 0, 0 },
+    { "pev", "control_mode", K_CONTROL, O(control_mode), 0, 0, 0 },
+    { "pev", "departure", K_MS, O(departure_ms), 0, 0, 86400 },
     { "pev", "can", K_STR, S(can), 0, 0 },
     { "tls", "mode", K_TLS, O(tls), 0, 0, 0 },   /* off | ask | require (docs/pnc.md) */
     { "tls", "cert", K_STR, S(tls_cert), 0, 0 },
@@ -166,6 +171,8 @@ static int set_value(live_options *o, const key_row *k, const char *v)
         return 0;
     case K_BOARD: return set_board((hw_board_kind *)(void *)(base + k->off), v, k->key);
     case K_TLS: return live_tls_mode_parse(v, (live_tls_mode *)(void *)(base + k->off)) ? CCS_ESYNTAX : 0;
+    case K_VAS: return live_vas_parse(v, (uint8_t *)(base + k->off)) ? CCS_ESYNTAX : 0;
+    case K_CONTROL: return live_control_parse(v, (uint8_t *)(base + k->off)) ? CCS_ESYNTAX : 0;
     case K_IGNORE: return 0;
     default: break;
     }

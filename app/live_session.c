@@ -64,6 +64,8 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     ec->discharge_max_w = o->evse_max_w < dcc.discharge_max_w ? o->evse_max_w : dcc.discharge_max_w;
     ec->auth_ongoing = o->auth_ongoing;
     ec->cpd_ongoing = o->cpd_ongoing;
+    ec->receipt_interval_ms = o->receipt_ms;
+    ec->vas = o->vas;   /* --sim: the simulated car wants what our charger offers, and the other way round */
     sess_pev_config_default(pc, pev_mac);
     memcpy(pc->protos, car.protos, sizeof car.protos);
     pc->nprotos = car.n;
@@ -73,6 +75,9 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     pc->max_a = o->pev_max_a < pl->battery.cfg.max_a ? o->pev_max_a : pl->battery.cfg.max_a;
     pc->precharge_tolerance_v = o->precharge_tolerance_v;
     pc->discharge_soc = (uint8_t)o->discharge_to;
+    pc->vas = o->vas;
+    pc->control_mode = o->control_mode;
+    pc->departure_s = o->departure_ms / 1000u;
 }
 
 void live_plant_follow(live *l, const sess_evse *e)

@@ -79,15 +79,16 @@ static void meter(const sess_evse *s, struct iso20_ac_MeterInfoType *m)
 }
 
 /* AC_ChargeLoopRes in the request's control mode: the power the car may draw (our limit at the nominal voltage),
- * the power flowing, the meter when asked; our notification (a stop request of ours as Terminate). */
-static void charge_loop_res(const sess_evse *s, struct iso20_ac_AC_ChargeLoopResType *r)
+ * the power flowing, the meter when asked or to be confirmed; our notification (a stop request of ours as
+ * Terminate, a metering confirmation when due). */
+static void charge_loop_res(const sess_evse *s, struct iso20_ac_AC_ChargeLoopResType *r, const sess_dc *m)
 {
     const struct iso20_ac_AC_ChargeLoopReqType *q = &doc_of((sess_docs *)s->docs, 1)->ac.AC_ChargeLoopReq;
     float target_w = s->out.target_a * iso20_ac_evse_w_per_a(s);
     float present_w = s->in.present_a * s->in.present_v * (float)(s->ac_phases ? s->ac_phases : 3);
-    r->has_MeterInfo = q->MeterInfoRequested;
+    r->has_MeterInfo = q->MeterInfoRequested || m->receipt;   /* asked, or to be confirmed */
     meter(s, &r->MeterInfo);
-    ISO20_EVSE_STATUS(r, s, iso20_evse_notice(s));
+    ISO20_EVSE_STATUS(r, s, iso20_evse_loop_notice(s, m->receipt));
     if (iso20_bpt_loop_mode(q->CLReqControlMode_choice, s->bpt) == ISO20_CONTROL_SCHEDULED) {
         struct iso20_ac_Scheduled_AC_CLResControlModeType *c = &r->Scheduled_AC_CLResControlMode;
         r->CLResControlMode_choice = iso20_ac_AC_ChargeLoopResType_Scheduled_AC_CLResControlMode;
@@ -118,7 +119,7 @@ void iso20ac_evse_dc_out(sess_evse *s, const sess_dc *m)
         RN(&c->EVSENominalFrequency, ISO20_AC_NOMINAL_HZ);
         iso20_bpt_ac_cpd_out(s, &d->ac.AC_ChargeParameterDiscoveryRes);
     } else if (d->ac.root == ISO20_AC_ROOT_AC_ChargeLoopRes) {
-        charge_loop_res(s, &d->ac.AC_ChargeLoopRes);
+        charge_loop_res(s, &d->ac.AC_ChargeLoopRes, m);
         iso20_bpt_ac_loop_out(s, &d->ac.AC_ChargeLoopRes);
     }
     if (m->code != SESS_RC_OK) iso20ac_set_code(d, m->code);

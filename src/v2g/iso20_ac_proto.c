@@ -68,6 +68,7 @@ static const sess_pev_row pev_rows[] = {
     P(SESSION_STOP, ISO20_ROOT_SessionStopReq, SESSION_STOP, iso20_pev_build_session_stop, iso20_pev_on_session_stop,
       MSG, 0, "SessionStop"),
     ISO20_PEV_NOTICE_ROWS(ISO20_AC(AC_ChargeLoopReq), iso20_pev_on_ac_loop, "AC_ChargeLoop"),
+    ISO20_PEV_VAS_ROWS,
 };
 #endif
 

@@ -150,6 +150,7 @@ int iso20_evse_service_discovery(sess_evse *s, uint32_t now)
     (void)now;
     iso20_evse_safe_fields(s, &s->docs->tx);   /* the DC service */
     res(s)->ServiceDiscoveryRes.ServiceRenegotiationSupported = false;
+    iso20_vas_offer(s, &res(s)->ServiceDiscoveryRes);
     return SESS_H_NEXT;
 }
 
@@ -198,6 +199,7 @@ int iso20_evse_service_detail(sess_evse *s, uint32_t now)
     (void)now;
     struct iso20_ServiceDetailResType *r = &res(s)->ServiceDetailRes;
     r->ServiceID = req(s)->ServiceDetailReq.ServiceID;
+    if (iso20_vas_detail(s, r->ServiceID, &r->ServiceParameterList)) return SESS_H_NEXT;
     int bpt = iso20_bpt_offered(s, r->ServiceID);
     parameter_sets(s, bpt, &r->ServiceParameterList);
     if (bpt || r->ServiceID == ISO20_SERVICE_OF(s->proto)) return SESS_H_NEXT;
@@ -205,8 +207,8 @@ int iso20_evse_service_detail(sess_evse *s, uint32_t now)
     return SESS_H_FAIL;
 }
 
-/* Our energy service (DC, AC, or its BPT service where offered) with one of its parameter sets; no value-added
- * services. */
+/* Our energy service (DC, AC, or its BPT service where offered) with one of its parameter sets; value-added
+ * services we offer (iso20_vas.c). */
 int iso20_evse_service_selection(sess_evse *s, uint32_t now)
 {
     (void)now;
@@ -214,7 +216,7 @@ int iso20_evse_service_selection(sess_evse *s, uint32_t now)
     uint16_t id = q->SelectedEnergyTransferService.ParameterSetID;
     int mode = control_mode_of(s, id), bpt = iso20_bpt_offered(s, q->SelectedEnergyTransferService.ServiceID);
     if ((bpt || q->SelectedEnergyTransferService.ServiceID == ISO20_SERVICE_OF(s->proto)) && mode > 0 &&
-        !(q->has_SelectedVASList && q->SelectedVASList.SelectedService.count)) {
+        iso20_vas_select(s, q) == 0) {
         s->control_mode = (uint8_t)mode;
         s->ac_phases = (uint8_t)phases_of(id);
         s->bpt = (uint8_t)bpt;

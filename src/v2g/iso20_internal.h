@@ -83,7 +83,9 @@ enum {
     [ISO20_EVSE_RESCHEDULE] = { "WaitScheduleExchange(renegotiation)", SESS_SECC_SEQUENCE_TIMEOUT_MS },        \
     [ISO20_EVSE_RESUME] = { "WaitPowerDelivery(renegotiated)", SESS_SECC_SEQUENCE_TIMEOUT_MS }
 
-/* The charger's rows of Standby and schedule renegotiation, which both services share (iso20_notice_evse.c): from
+/* The charger's rows of Standby, schedule renegotiation and metering confirmation, which both services share
+ * (iso20_notice_evse.c, iso20_metering.c; MeteringConfirmation from the charge loop, back to it, its next request
+ * waited for V2G_SECC_Sequence_Timeout as after PowerDelivery, the 0.5 s being the loop's own): from
  * the charge loop PowerDelivery Standby -> STANDBY_START, STANDBY (the loop goes on without energy; PowerDelivery
  * Start back, Stop to stop_next) and PowerDelivery ScheduleRenegotiation -> RESCHEDULE -> ScheduleExchange ->
  * RESUME -> PowerDelivery Start -> the charge loop. loop_req, loop_fn: the service's charge-loop request and step. */
@@ -100,7 +102,9 @@ enum {
     ISO20_EVSE_STANDBY_ROWS_(STANDBY, loop_req, loop_fn, stop_next),                                              \
     { ISO20_EVSE_RESCHEDULE, ISO20_ROOT_ScheduleExchangeReq, ISO20_EVSE_RESUME, iso20_evse_schedule },            \
     { ISO20_EVSE_RESUME, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, sess_dc_evse_power_start },        \
-    { ISO20_EVSE_RESUME, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop }
+    { ISO20_EVSE_RESUME, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop },                   \
+    { ISO20_EVSE_CHARGE_START, ISO20_ROOT_MeteringConfirmationReq, ISO20_EVSE_CHARGE_START, iso20_evse_metering }, \
+    { ISO20_EVSE_CHARGE, ISO20_ROOT_MeteringConfirmationReq, ISO20_EVSE_CHARGE_START, iso20_evse_metering }
 
 /* Car states (rows of the PEV table). */
 enum {
@@ -108,9 +112,10 @@ enum {
     ISO20_PEV_SERVICE_DETAIL, ISO20_PEV_SERVICE_SELECTION, ISO20_PEV_CHARGE_PARAMETER, ISO20_PEV_SCHEDULE,
     ISO20_PEV_CABLE_CHECK, ISO20_PEV_PRECHARGE, ISO20_PEV_POWER_START, ISO20_PEV_CHARGE_LOOP, ISO20_PEV_POWER_STOP,
     ISO20_PEV_WELDING, ISO20_PEV_SESSION_STOP, ISO20_PEV_POWER_STANDBY, ISO20_PEV_STANDBY, ISO20_PEV_POWER_RENEGOTIATE,
-    ISO20_PEV_RESCHEDULE
+    ISO20_PEV_RESCHEDULE, ISO20_PEV_METERING, ISO20_PEV_VAS_DETAIL
 };
-/* The car's rows of Standby and schedule renegotiation, both services (iso20_notice_pev.c): which one follows the
+/* The car's rows of Standby, schedule renegotiation and metering confirmation, both services (iso20_notice_pev.c,
+ * iso20_metering.c): which one follows the
  * charge loop is iso20_pev_next's choice. loop_req, loop_handle, loop_name: the service's charge-loop request, its
  * response handler (the notification honoured) and name. */
 #define ISO20_PEV_NOTICE_ROWS(loop_req, loop_handle, loop_name)                                                    \
@@ -122,7 +127,15 @@ enum {
       iso20_pev_build_power_progress, sess_dc_pev_on_power_start, SESS_EVCC_MSG_TIMEOUT_MS, 0,                      \
       "PowerDelivery(renegotiate)" },                                                                              \
     { ISO20_PEV_RESCHEDULE, ISO20_ROOT_ScheduleExchangeReq, ISO20_PEV_POWER_START, iso20_pev_build_schedule,        \
-      iso20_pev_on_schedule, SESS_EVCC_MSG_TIMEOUT_MS, SESS_EVCC_ONGOING_TIMEOUT_MS, "ScheduleExchange(renegotiation)" }
+      iso20_pev_on_schedule, SESS_EVCC_MSG_TIMEOUT_MS, SESS_EVCC_ONGOING_TIMEOUT_MS, "ScheduleExchange(renegotiation)" }, \
+    { ISO20_PEV_METERING, ISO20_ROOT_MeteringConfirmationReq, ISO20_PEV_CHARGE_LOOP, iso20_pev_build_metering,      \
+      iso20_pev_on_metering, SESS_EVCC_MSG_TIMEOUT_MS, 0, "MeteringConfirmation" }
+
+/* The car's row of a value-added service's ServiceDetail (iso20_vas.c), after the energy service's, once per VAS
+ * wanted and offered (iso20_vas_next), then ServiceSelection. */
+#define ISO20_PEV_VAS_ROWS                                                                                       \
+    { ISO20_PEV_VAS_DETAIL, ISO20_ROOT_ServiceDetailReq, ISO20_PEV_SERVICE_SELECTION, iso20_pev_build_vas_detail, \
+      iso20_pev_on_vas_detail, SESS_EVCC_MSG_TIMEOUT_MS, 0, "ServiceDetail(VAS)" }
 
 /* The two halves of a sess_docs member. */
 #define ISO20_COMMON(doc) (&((struct sess_iso20_doc *)(doc))->common)
@@ -191,14 +204,30 @@ int iso20_bpt_dc_cpd_res(const sess_pev *p, const struct iso20_dc_DC_ChargeParam
 void iso20_bpt_dc_loop_req(const sess_pev *p, struct iso20_dc_DC_ChargeLoopReqType *q, const sess_dc *m);
 void iso20_bpt_power_delivery(const sess_pev *p, struct iso20_PowerDeliveryReqType *q);
 
+/* Value-added services (iso20_vas.c). Charger: the VASList of ServiceDiscoveryRes; ServiceDetail of a VAS we
+ * offer (1, the parameter sets filled; 0: not one of ours); a ServiceSelectionReq's VAS (0 ok and kept in
+ * vas_selected, -1 not offered). Car: the offered VAS it wants; the state after `next` (a VAS's ServiceDetail
+ * while one is left); the SelectedVASList. */
+void iso20_vas_offer(sess_evse *s, struct iso20_ServiceDiscoveryResType *r);
+int iso20_vas_detail(const sess_evse *s, uint16_t service_id, struct iso20_ServiceParameterListType *l);
+int iso20_vas_select(sess_evse *s, const struct iso20_ServiceSelectionReqType *q);
+void iso20_vas_choose(sess_pev *p, const struct iso20_ServiceDiscoveryResType *r);
+uint8_t iso20_vas_next(const sess_pev *p, uint8_t next);
+void iso20_vas_selection(const sess_pev *p, struct iso20_ServiceSelectionReqType *q);
+sess_pev_step iso20_pev_build_vas_detail, iso20_pev_on_vas_detail;
+
 /* EVSE (iso20_evse*.c). */
 int iso20_evse_fault(sess_evse *s);
 /* The EVSENotification (the codecs' shared evseNotificationType value) of the charger's charge-loop response now,
  * -1 for none (iso20_notice_evse.c). */
 int iso20_evse_notice(const sess_evse *s);
-/* Standby, renegotiation and the charge loops with the NotificationMaxDelay watch (iso20_notice_evse.c). */
+/* The notification of a charge-loop response: iso20_evse_notice's, else MeteringConfirmation while charging when
+ * a receipt is due (iso20_metering.c). */
+int iso20_evse_loop_notice(const sess_evse *s, int receipt);
+/* Standby, renegotiation and the charge loops with the NotificationMaxDelay watch (iso20_notice_evse.c); the
+ * metering confirmation (iso20_metering.c). */
 sess_evse_step iso20_evse_standby, iso20_evse_exit_standby, iso20_evse_renegotiate, iso20_evse_dc_loop,
-    iso20_evse_ac_loop;
+    iso20_evse_ac_loop, iso20_evse_metering;
 sess_evse_step iso20_evse_session_setup, iso20_evse_auth_setup, iso20_evse_auth, iso20_evse_service_discovery,
     iso20_evse_service_detail, iso20_evse_service_selection, iso20_evse_schedule, iso20_evse_session_stop;
 
@@ -223,6 +252,10 @@ int iso20_pev_pnc_build_auth(sess_pev *p);
 /* PEV (iso20_pev*.c). The charge loops honouring the charger's notifications, Standby and renegotiation
  * (iso20_notice_pev.c); iso20_pev_next: the state after the charge loop. */
 sess_pev_step iso20_pev_on_dc_loop, iso20_pev_on_ac_loop, iso20_pev_build_standby, iso20_pev_build_power_progress;
+/* The metering confirmation (iso20_metering.c): asked for by the charge-loop response just received (receipt_due),
+ * the request and its response. */
+void iso20_pev_take_receipt(sess_pev *p);
+sess_pev_step iso20_pev_build_metering, iso20_pev_on_metering;
 uint8_t iso20_pev_next(const sess_pev *p, const sess_pev_row *row);
 int iso20_pev_check(sess_pev *p, int code);
 int iso20_code_class(int code);

@@ -78,14 +78,14 @@ static void meter(const sess_evse *s, struct iso20_dc_MeterInfoType *m)
     m->ChargedEnergyReadingWh = s->in.meter_wh;
 }
 
-/* DC_ChargeLoopRes in the request's control mode (Scheduled unless Dynamic): our present values, maxima, meter;
- * our notification (a stop request of ours as Terminate). */
+/* DC_ChargeLoopRes in the request's control mode (Scheduled unless Dynamic): our present values, maxima, meter
+ * (asked for or to be confirmed); our notification (a stop request of ours as Terminate). */
 static void charge_loop_res(const sess_evse *s, struct iso20_dc_DC_ChargeLoopResType *r, const sess_dc *m)
 {
     const struct iso20_dc_DC_ChargeLoopReqType *q = &doc_of(s->docs, 1)->dc.DC_ChargeLoopReq;
     RN(&r->EVSEPresentVoltage, s->in.present_v);
     RN(&r->EVSEPresentCurrent, s->in.present_a);
-    r->has_MeterInfo = q->MeterInfoRequested;
+    r->has_MeterInfo = q->MeterInfoRequested || m->receipt;   /* asked, or to be confirmed */
     meter(s, &r->MeterInfo);
     if (iso20_bpt_loop_mode(q->CLReqControlMode_choice, s->bpt) == ISO20_CONTROL_DYNAMIC) {
         struct iso20_dc_Dynamic_DC_CLResControlModeType *d = &r->Dynamic_DC_CLResControlMode;
@@ -102,7 +102,8 @@ static void charge_loop_res(const sess_evse *s, struct iso20_dc_DC_ChargeLoopRes
         RN(&c->EVSEMaximumChargeCurrent, s->cfg.max_a);
         RN(&c->EVSEMaximumVoltage, s->cfg.max_v);
     }
-    ISO20_EVSE_STATUS(r, s, iso20_evse_notice(s));   /* a stop request, Pause, ScheduleRenegotiation, ExitStandby */
+    /* a stop request, Pause, ScheduleRenegotiation, ExitStandby, MeteringConfirmation */
+    ISO20_EVSE_STATUS(r, s, iso20_evse_loop_notice(s, m->receipt));
     r->EVSECurrentLimitAchieved = m->hit.current;
     r->EVSEVoltageLimitAchieved = m->hit.voltage;
     r->EVSEPowerLimitAchieved = m->hit.power;
@@ -170,7 +171,7 @@ static void power_delivery_req(const sess_pev *p, struct iso20_PowerDeliveryReqT
 }
 
 /* DC_ChargeLoopReq. Dynamic: the current asked for as our maximum (the charger regulates within it), the energy
- * still wanted (none when stopping); Scheduled: that current as the target. */
+ * still wanted (none when stopping); Scheduled: that current as the target, at most the schedule's power. */
 static void charge_loop_req_out(const sess_pev *p, struct iso20_dc_DC_ChargeLoopReqType *q, const sess_dc *m)
 {
     ISO20_DISPLAY(q, p);
@@ -191,7 +192,9 @@ static void charge_loop_req_out(const sess_pev *p, struct iso20_dc_DC_ChargeLoop
     }
     struct iso20_dc_Scheduled_DC_CLReqControlModeType *c = &q->Scheduled_DC_CLReqControlMode;
     q->CLReqControlMode_choice = iso20_dc_DC_ChargeLoopReqType_Scheduled_DC_CLReqControlMode;
-    RN(&c->EVTargetCurrent, m->target_a);
+    float a = m->target_a;   /* within the schedule's power at the battery's voltage */
+    if (p->pmax_w > 0.0f && p->in.battery_v > 0.0f && a * p->in.battery_v > p->pmax_w) a = p->pmax_w / p->in.battery_v;
+    RN(&c->EVTargetCurrent, a);
     RN(&c->EVTargetVoltage, m->target_v);
     c->has_EVMaximumChargePower = c->has_EVMaximumChargeCurrent = c->has_EVMaximumVoltage = true;
     RN(&c->EVMaximumChargePower, p->cfg.max_w);

@@ -23,7 +23,7 @@ int iso20_evse_notice(const sess_evse *s)
 static int within_delay(sess_evse *s, uint32_t now, int h)
 {
     if (s->state == ISO20_EVSE_CHARGE_START || s->state == ISO20_EVSE_STANDBY_START) s->notice_sent = 0;
-    int n = iso20_evse_notice(s);
+    int n = iso20_evse_loop_notice(s, sess_evse_receipt_due(s, now));
     if (h == SESS_H_FAIL) return h;
     if (n < 0) {
         s->notice_sent = 0;

@@ -2,8 +2,8 @@
  * responses), Standby and schedule renegotiation started by the car or the charger, for the DC and AC services. */
 #include "iso20_ac_internal.h"
 
-/* An evseNotificationType value (the same in every codec) as a sess_notice; ServiceRenegotiation and
- * MeteringConfirmation are not ours to honour (no service renegotiation, no signed metering): none. */
+/* An evseNotificationType value (the same in every codec) as a sess_notice; ServiceRenegotiation is not ours to
+ * honour (no service renegotiation): none; MeteringConfirmation is iso20_pev_take_receipt's. */
 static uint8_t notice_of(int has, int n)
 {
     if (!has) return SESS_NOTICE_NONE;
@@ -32,13 +32,16 @@ static void take_notice(sess_pev *p)
         p->notice_delay_s = a->EVSEStatus.NotificationMaxDelay;
     }
 #endif
+    iso20_pev_take_receipt(p);
 }
 
-/* Where the charge loop (or the Standby loop) goes next: PowerDelivery Stop when the session stops (full, the
+/* Where the charge loop (or the Standby loop, or a metering confirmation) goes next: the metering confirmation
+ * the charger asked for first; PowerDelivery Stop when the session stops (full, the
  * user, a Terminate or Pause of the charger's, a fault); out of Standby on ExitStandby or when the car no longer
  * wants it; into renegotiation or Standby on the car's wish or (renegotiation) the charger's. */
 static uint8_t leave(const sess_pev *p)
 {
+    if (p->receipt_due && p->state == ISO20_PEV_CHARGE_LOOP) return ISO20_PEV_METERING;
     if (p->stop != SESS_STOP_NONE || sess_pev_stopping(p)) return ISO20_PEV_POWER_STOP;
     if (p->state == ISO20_PEV_STANDBY)
         return p->notice == SESS_NOTICE_EXIT_STANDBY || !p->in.standby_request ? ISO20_PEV_POWER_START
@@ -50,7 +53,9 @@ static uint8_t leave(const sess_pev *p)
 
 uint8_t iso20_pev_next(const sess_pev *p, const sess_pev_row *row)
 {
-    return row->state == ISO20_PEV_CHARGE_LOOP || row->state == ISO20_PEV_STANDBY ? leave(p) : row->next;
+    return row->state == ISO20_PEV_CHARGE_LOOP || row->state == ISO20_PEV_STANDBY || row->state == ISO20_PEV_METERING
+               ? leave(p)
+               : iso20_vas_next(p, row->next);   /* a value-added service's ServiceDetail before ServiceSelection */
 }
 
 /* After the model's loop step (h): the charger's notification honoured at once, with the next request, well within

@@ -1,6 +1,7 @@
 /* ISO 15118-20 car side, session part: SessionSetup (resuming a paused session), AuthorizationSetup and
- * Authorization (EIM), ServiceDiscovery/Detail/Selection (the DC or AC service, Dynamic control mode preferred),
- * ScheduleExchange, PowerDelivery, SessionStop, and the check every response goes through. */
+ * Authorization (EIM), ServiceDiscovery/Detail/Selection (the DC or AC service, the configured control mode
+ * preferred; value-added services: iso20_vas.c), ScheduleExchange, PowerDelivery, SessionStop, and the check every
+ * response goes through. */
 #include <string.h>
 
 #include "iso20_internal.h"
@@ -32,9 +33,11 @@ float iso20_pev_max_w(const sess_pev *p)
     return (p->evse_max_v > 0.0f ? p->evse_max_v : ISO20_AC_ASSUMED_V) * p->cfg.ac_max_a * (float)p->cfg.ac_phases;
 }
 
-/* Seconds to deliver what the battery still needs at our maximum power (DepartureTime, profile). */
+/* DepartureTime and the profile's length: the configured departure (cfg.departure_s), else the seconds to deliver
+ * what the battery still needs at our maximum power. */
 uint32_t iso20_pev_time_to_full_s(const sess_pev *p)
 {
+    if (p->cfg.departure_s) return p->cfg.departure_s;
     return (uint32_t)(p->in.energy_request_wh * 3600.0f / iso20_pev_max_w(p));
 }
 
@@ -78,6 +81,7 @@ int iso20_pev_build_service_selection(sess_pev *p, uint32_t now)
     (void)now;
     req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ServiceID = ISO20_SERVICE(p->proto, p->bpt);
     req(p)->ServiceSelectionReq.SelectedEnergyTransferService.ParameterSetID = p->param_set_id;
+    iso20_vas_selection(p, &req(p)->ServiceSelectionReq);
     return SESS_H_NEXT;
 }
 
@@ -150,6 +154,7 @@ int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now)
     const struct iso20_ServiceListType *l = &res(p)->ServiceDiscoveryRes.EnergyTransferServiceList;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
     iso20_bpt_choose(p, l);
+    iso20_vas_choose(p, &res(p)->ServiceDiscoveryRes);
     for (uint16_t i = 0; i < l->Service.count; i++)
         if (l->Service.array[i].ServiceID == ISO20_SERVICE(p->proto, p->bpt)) return SESS_H_NEXT;
     sess_pev_safe(p, SESS_STOP_FAILED);

@@ -79,6 +79,7 @@ static const sess_pev_row pev_rows[] = {
       "DC_WeldingDetection"),
     P(SESSION_STOP, ISO20_ROOT_SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
     ISO20_PEV_NOTICE_ROWS(ISO20_DC(DC_ChargeLoopReq), iso20_pev_on_dc_loop, "DC_ChargeLoop"),
+    ISO20_PEV_VAS_ROWS,
 };
 #endif
 

@@ -34,14 +34,15 @@ static inline void aw_dc_car(sess_evse_config *e, sess_pev_config *p, phys_charg
     phys_charger_default(c);
 }
 
-/* A V2GTP message decoded with the ISO-20 AC protocol's codec for its payload type: its message id, or -1. */
+/* A V2GTP message of either ISO-20 service decoded with the codec of its payload type (the AC protocol's glue for
+ * 0x8002 and 0x8003, the DC protocol's for 0x8004): its message id (the AC glue names both), or -1. */
 static inline int aw_msg_of(const uint8_t *buf, size_t len, struct sess_iso20_doc *d)
 {
     v2gtp_msg m;
-    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0 ||
-        iso20ac_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL) != 0)
-        return -1;
-    return iso20ac_msg_of(d);
+    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0) return -1;
+    int rc = m.payload_type == V2GTP_ISO20_DC ? iso20_glue_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL)
+                                              : iso20ac_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL);
+    return rc ? -1 : iso20ac_msg_of(d);
 }
 
 /* d re-encoded into buf as a V2GTP message of its payload type. */

@@ -496,7 +496,8 @@ static inline const char *rel_session(rel_world *w, uint32_t seed, const rel_fau
 
 /* Configurations of a reliability world for protocol proto_index of rel_protos: the harness's defaults with a
  * short charge (20 -> 21 % of 10 kWh), that protocol alone on both sides; for AC the car charges AC from the
- * charger's AC supply; BPT: the charger can discharge, the car discharges below 20 % first. */
+ * charger's AC supply; BPT: the charger can discharge, the car discharges below 20 % first; ISO-20: the Internet
+ * service offered and selected, the meter confirmed every 2 s of charging (iso20_vas.c, iso20_metering.c). */
 static inline void rel_configs(unsigned proto_index, sess_evse_config *ec, sess_pev_config *pc,
                                phys_charger_config *cc, phys_battery_config *bc)
 {
@@ -509,6 +510,10 @@ static inline void rel_configs(unsigned proto_index, sess_evse_config *ec, sess_
         ec->discharge_max_a = cc->discharge_max_a;
         ec->discharge_max_w = cc->discharge_max_w;
         pc->discharge_soc = 20;
+    }
+    if (!strncmp(rel_protos[proto_index], "iso20", 5)) {
+        ec->vas = pc->vas = SESS_VAS_INTERNET;
+        ec->receipt_interval_ms = 2000;
     }
 }
 

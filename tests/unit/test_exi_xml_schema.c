@@ -170,6 +170,7 @@ CORPUS_FILE_TESTS(check_line)
 typedef struct {
     unsigned sent, service, bad;   /* service: messages of the energy service's codec (AC, DC) */
     unsigned power_delivery;       /* PowerDeliveryReq of any ChargeProgress */
+    unsigned metering, vas;        /* MeteringConfirmationReq/Res; VASList, VAS ServiceDetail, SelectedVASList */
     int scheduled;   /* the charger's ServiceDetailRes cut to the Scheduled sets (after its check) */
     const sess_proto *proto;       /* the session's protocol (NULL: ISO-20 AC) */
 } sent_check;
@@ -194,6 +195,11 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
     c->service += codec && (!strcmp(codec, "iso20-ac") || !strcmp(codec, "iso20-dc"));
     int msg = bw_msg_of(buf, *len, &d);
     c->power_delivery += msg == ISO20_ROOT_PowerDeliveryReq || ISO20_IS_POWER_DELIVERY_PSEUDO(msg);
+    c->metering += msg == ISO20_ROOT_MeteringConfirmationReq || msg == ISO20_ROOT_MeteringConfirmationRes;
+    c->vas += (msg == ISO20_ROOT_ServiceDiscoveryRes && d.common.ServiceDiscoveryRes.has_VASList) ||
+              (msg == ISO20_ROOT_ServiceDetailReq && d.common.ServiceDetailReq.ServiceID > 60) ||
+              (msg == ISO20_ROOT_ServiceDetailRes && d.common.ServiceDetailRes.ServiceID > 60) ||
+              (msg == ISO20_ROOT_ServiceSelectionReq && d.common.ServiceSelectionReq.has_SelectedVASList);
     if (c->scheduled && msg == ISO20_ROOT_ServiceDetailRes)
         assert_int_equal(aw_keep_sets(&d, "ControlMode", ISO20_CONTROL_SCHEDULED, buf, len), 0);
     return 1;
@@ -254,8 +260,8 @@ static void test_iso20_bpt_sent(void **state)
     }
 }
 
-/* Every message of ISO-20 DC and AC sessions through the notifications, Standby and renegotiation by either side
- * (iso20_tour.h: 8 PowerDeliveryReq). */
+/* Every message of ISO-20 DC and AC sessions through the notifications, Standby and renegotiation by either side,
+ * a value-added service and a metering confirmation (iso20_tour.h: 8 PowerDeliveryReq). */
 static void test_iso20_notice_sent(void **state)
 {
     (void)state;
@@ -269,6 +275,8 @@ static void test_iso20_notice_sent(void **state)
         printf("iso20-%s notifications, standby, renegotiation: %u messages valid\n", ac ? "ac" : "dc", c.sent);
         assert_int_equal(c.bad, 0);
         assert_int_equal(c.power_delivery, 8);
+        assert_true(c.metering >= 2);
+        assert_int_equal(c.vas, 4);   /* VASList, ServiceDetail of the Internet service both ways, its selection */
     }
 }
 

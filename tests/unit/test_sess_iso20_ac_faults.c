@@ -6,7 +6,8 @@
  * the charge loop) / at once. Tampered responses are re-encoded with the codec of their payload type (0x8002
  * common, 0x8003 AC). Another mode has the car renegotiate its schedule and then go into Standby: the faults at
  * PowerDelivery ScheduleRenegotiation, the second ScheduleExchange and PowerDelivery Start, PowerDelivery Standby
- * and the loop in Standby. Virtual clock; the safe state itself is asserted. */
+ * and the loop in Standby; another offers and selects a value-added service and confirms the meter (the faults at
+ * the VAS's ServiceDetail, the selection, the first MeteringConfirmation). Virtual clock; the safe state itself is asserted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,8 +23,9 @@
 #define SEQ SESS_SECC_SEQUENCE_TIMEOUT_MS
 #define LOOP_MSG SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS
 #define LOOP_SEQ SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS
-/* BPT: AC_BPT three-phase, discharging to 19 % first; NOTICE: three-phase, the car renegotiating, in Standby */
-enum { THREE = 1, SINGLE = 2, BPT = 4, NOTICE = 8 };
+/* BPT: AC_BPT three-phase, discharging to 19 % first; NOTICE: three-phase, the car renegotiating, in Standby;
+ * SERVICES: three-phase, the Internet service offered and selected, the meter confirmed every 2 s */
+enum { THREE = 1, SINGLE = 2, BPT = 4, NOTICE = 8, SERVICES = 16 };
 
 /* The stages in order (Table 215 / 216 timeouts); the loop hit at its 5th cycle, current flowing. */
 static const sf_stage stages[] = {
@@ -46,6 +48,10 @@ static const sf_stage stages[] = {
     { ISO20_ROOT_PowerDeliveryReq, 0, MSG, SEQ, 2, NOTICE },
     { ISO20_MSG_POWER_DELIVERY_STANDBY, 1, MSG, LOOP_SEQ, 1, NOTICE },
     { ISO20_AC(AC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, NOTICE },
+    /* SERVICES: as ISO-20 DC's (test_sess_iso20_faults.c) */
+    { ISO20_ROOT_ServiceDetailReq, 0, MSG, SEQ, 2, SERVICES },
+    { ISO20_ROOT_ServiceSelectionReq, 0, MSG, SEQ, 1, SERVICES },
+    { ISO20_ROOT_MeteringConfirmationReq, 0, MSG, LOOP_SEQ, 1, SERVICES },
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])
 
@@ -92,12 +98,17 @@ static void setup(sw_world *w, int mode)
 {
     aw_setup(w, mode == SINGLE ? 1 : 3, mode == BPT ? bpt_charge : short_charge);
     w->pev.in.renegotiate_request = w->pev.in.standby_request = mode == NOTICE;
+    if (mode == SERVICES) {
+        w->evse.cfg.vas = w->pev.cfg.vas = SESS_VAS_INTERNET;
+        w->evse.cfg.receipt_interval_ms = 2000;
+    }
 }
 
 static const char *const modes[] = { [THREE] = "three-phase", [SINGLE] = "single-phase", [BPT] = "AC_BPT",
-                                     [NOTICE] = "three-phase renegotiating, in Standby" };
+                                     [NOTICE] = "three-phase renegotiating, in Standby",
+                                     [SERVICES] = "three-phase with a VAS, metering confirmed" };
 static const sf_proto P = {
-    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE | BPT | NOTICE, .mode_names = modes,
+    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE | BPT | NOTICE | SERVICES, .mode_names = modes,
     .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20ac_msg_name,
 };
 
@@ -107,7 +118,7 @@ static unsigned cases(int status_only)
     unsigned n = 0;
     for (unsigned i = 0; i < NSTAGES; i++)
         if (!status_only || stages[i].has_status)
-            for (int m = THREE; m <= NOTICE; m <<= 1) n += (stages[i].modes & m) != 0;
+            for (int m = THREE; m <= SERVICES; m <<= 1) n += (stages[i].modes & m) != 0;
     return n;
 }
 

@@ -6,7 +6,9 @@
  * safe after V2G_SECC_Sequence_Timeout (60 s, 0.5 s in the charge loop) / at once. Tampered responses are
  * re-encoded with the codec of their payload type (0x8002 common, 0x8004 DC). A second mode has the car renegotiate
  * its schedule and then go into Standby: the same faults at PowerDelivery ScheduleRenegotiation, the second
- * ScheduleExchange and PowerDelivery Start, PowerDelivery Standby and the charge loop in Standby. ISO-20 has no EVSE
+ * ScheduleExchange and PowerDelivery Start, PowerDelivery Standby and the charge loop in Standby; a third offers
+ * and selects a value-added service and confirms the meter: the faults at the VAS's ServiceDetail, the
+ * ServiceSelection with it and the first MeteringConfirmation. ISO-20 has no EVSE
  * status code: no emergency or malfunction cases. Virtual clock; the safe state itself is asserted. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,8 +26,8 @@
 #define LOOP_MSG SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS
 #define LOOP_SEQ SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS
 /* DC_BPT: the car discharges to 19 % first (the loop's 5th cycle discharging); NOTICE: the car renegotiates, then
- * goes into Standby */
-enum { DC = 1, BPT = 2, NOTICE = 4 };
+ * goes into Standby; SERVICES: the Internet service offered and selected, the meter confirmed every 2 s */
+enum { DC = 1, BPT = 2, NOTICE = 4, SERVICES = 8 };
 
 /* The stages in order (Table 215 / 217 timeouts). The charge loop is hit at its 5th cycle, current flowing;
  * PowerDelivery(Stop) follows a DC_ChargeLoopRes, so the charger waits 0.5 s for it; a stop notification in its
@@ -53,6 +55,11 @@ static const sf_stage stages[] = {
     { ISO20_ROOT_PowerDeliveryReq, 0, MSG, SEQ, 2, NOTICE },
     { ISO20_MSG_POWER_DELIVERY_STANDBY, 1, MSG, LOOP_SEQ, 1, NOTICE },
     { ISO20_DC(DC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, NOTICE },
+    /* SERVICES: the Internet service's ServiceDetail (the second), the selection with it, the first
+     * MeteringConfirmation (asked for in a DC_ChargeLoopRes: the charger waits 0.5 s for it). */
+    { ISO20_ROOT_ServiceDetailReq, 0, MSG, SEQ, 2, SERVICES },
+    { ISO20_ROOT_ServiceSelectionReq, 0, MSG, SEQ, 1, SERVICES },
+    { ISO20_ROOT_MeteringConfirmationReq, 0, MSG, LOOP_SEQ, 1, SERVICES },
 };
 
 static struct sess_iso20_doc D;   /* the message msg_of decoded last */
@@ -104,13 +111,19 @@ static void setup(sw_world *w, int mode)
         e.discharge_max_w = c.discharge_max_w;
         p.discharge_soc = 19;
     }
+    if (mode == SERVICES) {
+        e.vas = p.vas = SESS_VAS_INTERNET;
+        e.receipt_interval_ms = 2000;
+    }
     sw_init(w, &e, &p, &c, &b);
     w->pev.in.renegotiate_request = w->pev.in.standby_request = mode == NOTICE;
 }
 
-static const char *const modes[] = { [DC] = "DC", [BPT] = "DC_BPT", [NOTICE] = "DC renegotiating, in Standby" };
+static const char *const modes[] = { [DC] = "DC", [BPT] = "DC_BPT", [NOTICE] = "DC renegotiating, in Standby",
+                                     [SERVICES] = "DC with a VAS, metering confirmed" };
 static const sf_proto P = {
-    .stages = stages, .nstages = sizeof stages / sizeof stages[0], .modes = DC | BPT | NOTICE, .mode_names = modes,
+    .stages = stages, .nstages = sizeof stages / sizeof stages[0], .modes = DC | BPT | NOTICE | SERVICES,
+    .mode_names = modes,
     .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20_msg_name,
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])
@@ -121,7 +134,7 @@ static unsigned cases(int status_only)
     unsigned n = 0;
     for (unsigned i = 0; i < NSTAGES; i++)
         if (!status_only || stages[i].has_status)
-            for (int m = DC; m <= NOTICE; m <<= 1) n += (stages[i].modes & m) != 0;
+            for (int m = DC; m <= SERVICES; m <<= 1) n += (stages[i].modes & m) != 0;
     return n;
 }
 

@@ -47,15 +47,6 @@ static seen S;
 
 static int is_ac;   /* the mode of the running test: ISO-20 AC, else DC */
 
-static int msg_of(const uint8_t *buf, size_t len, struct sess_iso20_doc *d)
-{
-    v2gtp_msg m;
-    if (v2gtp_parse(buf, len, SESS_TX_CAP, &m) != 0) return -1;
-    int rc = m.payload_type == V2GTP_ISO20_AC ? iso20ac_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL)
-                                               : iso20_glue_decode_typed(m.payload_type, m.payload, m.payload_len, d, NULL);
-    return rc ? -1 : iso20ac_msg_of(d);
-}
-
 /* The EVSEStatus of a response that has one (PowerDeliveryRes, DC_/AC_ChargeLoopRes); NULL: none of those. The
  * three EVSEStatus types have the same fields. */
 static struct iso20_EVSEStatusType *status_of(struct sess_iso20_doc *d, int msg, bool **has)
@@ -75,9 +66,24 @@ static struct iso20_EVSEStatusType *status_of(struct sess_iso20_doc *d, int msg,
     return NULL;
 }
 
+/* A MeterInfo with our charger's meter (its ID, its reading) put into a charge-loop response. */
+#define PUT_METER(r, s)                                                                                        \
+    do {                                                                                                       \
+        (r)->has_MeterInfo = true;                                                                             \
+        memcpy((r)->MeterInfo.MeterID.chars, (s)->cfg.evse_id, (s)->cfg.evse_id_len);                          \
+        (r)->MeterInfo.MeterID.len = (s)->cfg.evse_id_len;                                                     \
+        (r)->MeterInfo.ChargedEnergyReadingWh = (s)->in.meter_wh;                                              \
+    } while (0)
+
+static void d_meter(struct sess_iso20_doc *d, int msg, const sess_evse *s)
+{
+    if (msg == ISO20_DC(DC_ChargeLoopRes)) PUT_METER(&d->dc.DC_ChargeLoopRes, s);
+    if (msg == ISO20_AC(AC_ChargeLoopRes)) PUT_METER(&d->ac.AC_ChargeLoopRes, s);
+}
+
 static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
-    int msg = msg_of(buf, *len, &D);
+    int msg = aw_msg_of(buf, *len, &D);
     if (msg < 0) return 1;   /* SupportedAppProtocol */
     event *e = &S.ev[S.n < EV_MAX ? S.n++ : EV_MAX - 1];
     *e = (event){ .at = w->now, .dir = dir, .msg = msg, .notice = -1 };
@@ -87,6 +93,8 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
         *has = true;
         st->EVSENotification = (enum iso20_evseNotificationType)S.inject;
         st->NotificationMaxDelay = 0;
+        if (S.inject == iso20_evseNotificationType_MeteringConfirmation)   /* with the reading to confirm */
+            d_meter(&D, msg, &w->evse);
         S.inject_a = w->plant.charger.i;
         assert_int_equal(aw_encode(&D, buf, len), 0);
     }
@@ -347,8 +355,9 @@ static void deaf(int ac)
 static void test_deaf_dc(void **state) { (void)state; deaf(0); }
 
 /* Our car alone, against a charger whose notifications we write (NotificationMaxDelay 0: at once) into a
- * charge-loop response while current flows: ScheduleRenegotiation and Pause are honoured with the next request, ExitStandby outside
- * Standby, ServiceRenegotiation and MeteringConfirmation (not supported) leave the loop going on. */
+ * charge-loop response while current flows: ScheduleRenegotiation, Pause and MeteringConfirmation (with MeterInfo)
+ * are honoured with the next request, ExitStandby outside Standby and ServiceRenegotiation (not supported) leave
+ * the loop going on. */
 static void foreign(int ac)
 {
     static const struct {
@@ -358,7 +367,7 @@ static void foreign(int ac)
         { iso20_evseNotificationType_Pause, ISO20_MSG_POWER_DELIVERY_STOP },
         { iso20_evseNotificationType_ExitStandby, -1 },
         { iso20_evseNotificationType_ServiceRenegotiation, -1 },
-        { iso20_evseNotificationType_MeteringConfirmation, -1 },
+        { iso20_evseNotificationType_MeteringConfirmation, ISO20_ROOT_MeteringConfirmationReq },
     };
     for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         setup_mode(ac);

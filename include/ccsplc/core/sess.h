@@ -239,6 +239,7 @@ typedef struct {
     uint64_t clock_unix_s;     /* Unix time (s) at now_ms 0, from the platform: ISO 15118-20 header TimeStamp =
                                 * clock_unix_s + now_ms / 1000 (0: the engine's seconds), and the TimeAnchor of a
                                 * schedule */
+    uint8_t vas;               /* ISO 15118-20 value-added services offered (SESS_VAS_* bits; 0: none) */
     uint16_t notice_delay_s;   /* ISO 15118-20 NotificationMaxDelay sent with in.notice (SESS_ISO20_NOTICE_DELAY_S):
                                 * a car that has not honoured it this long after is stopped (FAILED, safe) */
     ccs_random_fn rng;         /* SessionID and GenChallenge; NULL: counts up from 1 (and no Plug & Charge); failing:
@@ -319,6 +320,7 @@ typedef struct {
     uint8_t notice_sent;        /* the EVSENotification in the charge loop's responses (its value + 1; 0: none) */
     uint32_t notice_at_ms;      /* ... first sent then (NotificationMaxDelay counts from here) */
     uint8_t bpt;                /* the car selected the bidirectional service (DC_BPT, AC_BPT) */
+    uint8_t vas_selected;       /* the value-added services the car selected (SESS_VAS_* bits) */
     float ev_discharge_max_a;   /* BPT: the car's maximum discharge current (DC; 0: not said) */
     uint32_t requests;          /* requests answered */
     uint8_t rng_failed;         /* the random hook failed in this call (no SessionID) */
@@ -367,7 +369,19 @@ typedef struct {
      * the car then never asks for DC_BPT / AC_BPT); its DC discharge limits (AC: within ac_max_a) */
     uint8_t discharge_soc;
     float discharge_max_a, discharge_max_w;
+    /* ISO 15118-20: the control mode wanted (SESS_CONTROL_*: a parameter set of it taken when offered, else one of
+     * the other mode), the departure time (s after the charge starts, 0: when full at our maximum power) */
+    uint8_t control_mode;
+    uint32_t departure_s;
+    uint8_t vas;                /* the value-added services wanted, selected where offered (SESS_VAS_* bits) */
 } sess_pev_config;
+
+/* ISO 15118-20 value-added services (iso20_vas.c): Internet access, ServiceID 65. */
+enum { SESS_VAS_INTERNET = 1 };
+#define SESS_VAS_N 1
+
+/* ISO 15118-20 control modes as the ServiceDetail parameter ControlMode numbers them (Table 205). */
+enum { SESS_CONTROL_DEFAULT = 0 /* Dynamic */, SESS_CONTROL_SCHEDULED = 1, SESS_CONTROL_DYNAMIC = 2 };
 
 /* Battery side, set by the caller before each call. */
 typedef struct {
@@ -427,6 +441,9 @@ typedef struct {
     uint8_t notice;             /* the charger's EVSENotification in the last charge-loop response (sess_notice) */
     uint16_t notice_delay_s;    /* ... its NotificationMaxDelay */
     uint8_t bpt;                /* the bidirectional service selected (cfg.discharge_soc set and offered) */
+    uint8_t vas_todo, vas_got;  /* ISO-20 value-added services wanted and offered: ServiceDetail still to ask, asked
+                                 * (SESS_VAS_* bits) */
+    uint16_t vas_set[SESS_VAS_N]; /* ... the parameter set chosen of each */
     uint8_t discharged;         /* BPT: the SoC reached cfg.discharge_soc once: charging from then on */
     float evse_discharge_max_a; /* BPT: the charger's maximum discharge current (ChargeParameterDiscovery) */
     const char *rx_name, *tx_name;
