@@ -8,6 +8,7 @@
 #include <termios.h>
 
 #include "ccsplc/linux/pcapng.h"
+#include "ccsplc/linux/auth_backend.h"
 #include "ccsplc/linux/pnc_openssl.h"
 #include "ccsplc/linux/tls.h"
 #include "ccsplc/sim/plant.h"
@@ -106,6 +107,10 @@ typedef struct {
     live_tls_mode tls;        /* car: what SDP asks; charger: LIVE_TLS_REQUIRE refuses plain TCP */
     /* Plug & Charge, ISO 15118-2 (app/live_pnc.c, docs/pnc.md) */
     char mo_root[256];        /* charger: the MO root(s) contracts must reach; set: Contract payment offered on TLS */
+    char revoked[1024];       /* charger: revocation sources (CRL files, text lists), comma-separated */
+    char allow[256];          /* charger: the allow-list of eMAIDs (empty: none) */
+    char auth_cmd[512];       /* charger: the authorization command (empty: none) */
+    uint32_t auth_timeout_ms; /* ... rejected after this long */
     int pnc;                  /* car: pay by contract when offered */
     char contract_cert[256];  /* car: the contract chain (PEM), its key */
     char contract_key[256];
@@ -181,6 +186,7 @@ struct live {
     int tls_on;                       /* car: this connection is TLS (SDP's answer) */
     pnc_keys *pnc;                    /* Plug & Charge credentials (app/live_pnc.c), NULL: none */
     ccs_pnc_checker pnc_checker;      /* charger: its contract checks */
+    auth_backend *auth;               /* charger: its authorization backend (NULL: every good chain accepted) */
     ccs_pnc_contract pnc_contract;    /* car: its contract */
     live_conn conn[LIVE_MAX_CONNS];
     /* session and simulated hardware */

@@ -301,6 +301,7 @@ typedef struct {
                                  * sess_evse_connect); Plug & Charge is offered only then */
     uint8_t pnc;                /* the car chose Contract payment */
     uint8_t pnc_signed;         /* a signed AuthorizationReq was verified */
+    uint8_t pnc_auth;           /* the authorization backend's answer so far (a ccs_pnc_auth) */
     uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the GenChallenge sent in PaymentDetailsRes */
     uint8_t contract_key[CCS_PNC_KEY_LEN];     /* the contract certificate's public key */
     /* ISO 15118-20 */
