@@ -13,8 +13,7 @@
 #include "ccsplc/core/v2gtp.h"
 #include "ccsplc/linux/auth_backend.h"
 #include "ccsplc/linux/pnc_openssl.h"
-#include "fuzz_util.h"
-#include "rel_world.h"
+#include "fuzz_pnc_world.h"
 
 /* tests/unit/pki_mem.h's checks are cmocka's; here they are the fuzzer's. */
 #define assert_non_null(x) FUZZ_CHECK((x) != NULL)
@@ -72,22 +71,16 @@ static int fp_rng(void *ctx, uint8_t *out, size_t len)
     return 0;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
 /* The PKI, the hooks on it, the session and its snapshots; the files are gone once loaded (LLVMFuzzerInitialize). */
 static void fp_init(void)
 {
     pki_dir_make("fuzzpnc");
     EVP_PKEY *k[4];
-    for (int i = 0; i < 4; i++) FUZZ_CHECK((k[i] = EVP_EC_gen("P-256")) != NULL);
-    X509 *root = pki_cert("MO root", k[0], NULL, NULL, 1, -60, 86400L * 365, "SHA256");
-    X509 *sub = pki_cert("MO Sub-CA", k[1], root, k[0], 1, -60, 86400L * 365, "SHA256");
-    X509 *leaf = pki_cert(FP_EMAID, k[2], sub, k[1], 0, -60, 86400L * 365, "SHA256");
+    X509 *x[3];
+    pki_mo_contract(FP_EMAID, 86400L * 365, k, x);
+    X509 *root = x[0], *sub = x[1], *leaf = x[2];
+    FUZZ_CHECK((k[3] = EVP_EC_gen("P-256")) != NULL);
     X509 *other = pki_cert("DEABCC87654321", k[3], sub, k[1], 0, -60, 86400L * 365, "SHA256");
-    pki_write_cert(pki_path("root.pem"), "w", root);
-    pki_write_cert(pki_path("chain.pem"), "w", leaf);
-    pki_write_cert(pki_path("chain.pem"), "a", sub);
-    pki_write_key(pki_path("contract.key"), k[2]);
     X509_CRL *crl = X509_CRL_new();
     X509_CRL_set_version(crl, 1);
     X509_CRL_set_issuer_name(crl, X509_get_subject_name(sub));
@@ -117,28 +110,15 @@ static void fp_init(void)
     char err[256];
     FUZZ_CHECK(pnc_contract_open(pki_path("chain.pem"), pki_path("contract.key"), &fp_contract, &fp_car, err,
                                  sizeof err) == 0);
-    FUZZ_CHECK(pnc_checker_open(pki_path("root.pem"), &fp_checker, &fp_evse, err, sizeof err) == 0);
+    FUZZ_CHECK(pnc_checker_open(pki_path("mo_root.pem"), &fp_checker, &fp_evse, err, sizeof err) == 0);
     FUZZ_CHECK(pnc_checker_revoked(fp_evse, pki_path("crl.pem"), err, sizeof err) == 0);
     FUZZ_CHECK(pnc_checker_revoked(fp_evse, pki_path("list.txt"), err, sizeof err) == 0);
     FUZZ_CHECK(auth_backend_open(pki_path("allow.txt"), NULL, 1000, &fp_auth_backend, err, sizeof err) == 0);
     auth_backend_attach(fp_auth_backend, &fp_checker);
     FUZZ_CHECK(pki_dir_remove() == 0);
 
-    sess_evse_config ec;
-    sess_pev_config pc;
-    phys_charger_config cc;
-    phys_battery_config bc;
-    FUZZ_CHECK(!strcmp(rel_protos[1], "iso2-dc"));
-    rel_configs(1, &ec, &pc, &cc, &bc);
-    ec.pnc = &fp_checker;
-    ec.rng = fp_rng;
-    ec.clock_unix_s = pc.clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
-    pc.pnc = &fp_contract;
-    sw_init(&fp_world, &ec, &pc, &cc, &bc);
-    fp_world.evse.tls = 1;
-    fp_world.hook = fp_hook;
-    sw_connect(&fp_world);
-    FUZZ_CHECK(sw_run(&fp_world, 3600000, sw_both_ended) && fp_world.evse.stop == SESS_STOP_NORMAL);
+    /* the certificates' validity is wall-clock time */
+    fuzz_pnc_session(&fp_world, &fp_checker, &fp_contract, fp_rng, (uint64_t)time(NULL), fp_hook);
     FUZZ_CHECK(fp_details.len && fp_auth.len && fp_auth.evse.pnc);
     static sess_evse e;   /* each request, delivered again to its snapshot, passes every check */
     const fp_snap *snaps[] = { &fp_details, &fp_auth };
@@ -164,6 +144,13 @@ static void fp_init(void)
         fp_write_seed(out, "chain-der", 1, recs, n);
         exit(0);
     }
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    fp_init();
+    return 0;
 }
 
 /* One request to the charger kept before it: the invariants of tests/unit/rel_check.h hold after it. */

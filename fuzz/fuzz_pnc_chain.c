@@ -4,13 +4,6 @@
  * the first an eMAID, then up to 5 certificates (DER) straight to the chain check. */
 #include "fuzz_pnc.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc, (void)argv;
-    fp_init();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;

@@ -4,13 +4,6 @@
  * request are encoded again as fragments, digested and verified with OpenSSL. */
 #include "fuzz_pnc.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc, (void)argv;
-    fp_init();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;

@@ -8,6 +8,7 @@
  * payload type (type_of) and the virtual time that passes before it (timers run), the rest is the payload.
  * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
  * commands within limits. */
+#include "fuzz_pnc_world.h"
 #include "fuzz_util.h"
 #include "iso20_tour.h"
 #include "rel_world.h"
@@ -87,23 +88,7 @@ static const ccs_pnc_contract contract = { .chain = { { cert, sizeof cert } }, .
 static const ccs_pnc_checker checker = { .check_chain = fake_check, .verify = fake_verify,
                                          .sha256 = ccs_sha256_openssl };
 
-static void pnc_snapshots(void)
-{
-    sess_evse_config ec;
-    sess_pev_config pc;
-    phys_charger_config cc;
-    phys_battery_config bc;
-    FUZZ_CHECK(!strcmp(rel_protos[1], "iso2-dc"));
-    rel_configs(1, &ec, &pc, &cc, &bc);
-    ec.pnc = &checker;
-    ec.rng = fake_rng;
-    pc.pnc = &contract;
-    sw_init(&W, &ec, &pc, &cc, &bc);
-    W.evse.tls = 1;
-    W.hook = snap_hook;
-    sw_connect(&W);
-    FUZZ_CHECK(sw_run(&W, 3600000, sw_both_ended) && W.evse.stop == SESS_STOP_NORMAL && W.evse.pnc);
-}
+static void pnc_snapshots(void) { fuzz_pnc_session(&W, &checker, &contract, fake_rng, 0, snap_hook); }
 #endif
 
 static void take_snapshots(void)
