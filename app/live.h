@@ -8,6 +8,7 @@
 #include <termios.h>
 
 #include "ccsplc/linux/pcapng.h"
+#include "ccsplc/linux/auth_backend.h"
 #include "ccsplc/linux/pnc_openssl.h"
 #include "ccsplc/linux/tls.h"
 #include "ccsplc/sim/plant.h"
@@ -117,6 +118,10 @@ typedef struct {
     /* Plug & Charge, ISO 15118-2 and -20 (app/live_pnc.c, docs/pnc.md) */
     char mo_root[256];        /* charger: the MO root(s) contracts must reach; set: Contract payment offered on TLS */
     char providers[256];      /* charger: ISO-20 SupportedProviders, comma-separated eMSP IDs ("": not sent) */
+    char revoked[1024];       /* charger: revocation sources (CRL files, text lists), comma-separated */
+    char allow[256];          /* charger: the allow-list of eMAIDs (empty: none) */
+    char auth_cmd[512];       /* charger: the authorization command (empty: none) */
+    uint32_t auth_timeout_ms; /* ... rejected after this long */
     int pnc;                  /* car: pay by contract when offered */
     char contract_cert[256];  /* car: the contract chain (PEM), its key */
     char contract_key[256];
@@ -192,6 +197,7 @@ struct live {
     int tls_on;                       /* car: this connection is TLS (SDP's answer) */
     pnc_keys *pnc;                    /* Plug & Charge credentials (app/live_pnc.c), NULL: none */
     ccs_pnc_checker pnc_checker;      /* charger: its contract checks */
+    auth_backend *auth;               /* charger: its authorization backend (NULL: every good chain accepted) */
     ccs_pnc_contract pnc_contract;    /* car: its contract */
     char provider_buf[256];           /* charger: the providers option split at its commas ... */
     const char *providers[LIVE_PROVIDERS_MAX]; /* ... into these */

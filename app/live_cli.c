@@ -65,7 +65,13 @@ static void usage(FILE *f, live_role role)
                    "Plug & Charge (ISO 15118-2 and -20, on TLS; docs/pnc.md):\n"
                    "      --mo-root FILE    the MO root(s) (PEM) contracts must reach: Contract payment (ISO-2) and\n"
                    "                        PnC identification (ISO-20) offered\n"
-                   "      --providers LIST  ISO-20: the eMSP IDs (comma-separated) sent as SupportedProviders\n");
+                   "      --providers LIST  ISO-20: the eMSP IDs (comma-separated) sent as SupportedProviders\n"
+                   "      --revoked FILE    revoked certificates: a CRL (PEM/DER) or a list of serials, sha256\n"
+                   "                        fingerprints, eMAIDs (repeatable, or a comma list)\n"
+                   "      --allow FILE      accept only the eMAIDs in FILE (one a line; * accepts all)\n"
+                   "      --auth-cmd CMD    ask CMD (sh -c; $1 the eMAID, $2 the serial, $3 the sha256) about each\n"
+                   "                        contract: exit 0 accepts, else rejects (Ongoing while it runs)\n"
+                   "      --auth-timeout S  reject when CMD has not answered in S seconds (20)\n");
     else
         fprintf(f, "      --tls MODE        what SDP asks: off (default), ask (take plain TCP if the charger has no\n"
                    "                        TLS) or require (refuse plain TCP)\n"
@@ -88,8 +94,9 @@ static void usage(FILE *f, live_role role)
 
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_VAS, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW,
-       O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_MO_ROOT, O_PROVIDERS, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CONTROL,
-       O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
+       O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_MO_ROOT, O_PROVIDERS, O_REVOKED, O_ALLOW, O_AUTH_CMD, O_AUTH_TIMEOUT,
+       O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CONTROL, O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS,
+       O_PNC, O_CCERT, O_CKEY };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -103,6 +110,15 @@ static int copy(char *dst, size_t cap, const char *s)
 {
     if (!*s || strlen(s) >= cap) return -1;
     memcpy(dst, s, strlen(s) + 1);
+    return 0;
+}
+
+/* A repeated option: its values joined by commas. */
+static int append(char *dst, size_t cap, const char *s)
+{
+    size_t n = strlen(dst);
+    if (!*s || n + 1 + strlen(s) >= cap) return -1;
+    snprintf(dst + n, cap - n, "%s%s", n ? "," : "", s);
     return 0;
 }
 
@@ -156,6 +172,10 @@ static int apply(live_options *o, int c, const char *a)
     case O_TLS_ONLY: o->tls = LIVE_TLS_REQUIRE; return 0;
     case O_TLS: return live_tls_mode_parse(a, &o->tls);
     case O_MO_ROOT: return copy(o->mo_root, sizeof o->mo_root, a);
+    case O_REVOKED: return append(o->revoked, sizeof o->revoked, a);
+    case O_ALLOW: return copy(o->allow, sizeof o->allow, a);
+    case O_AUTH_CMD: return copy(o->auth_cmd, sizeof o->auth_cmd, a);
+    case O_AUTH_TIMEOUT: return secs(a, 0.1, &o->auth_timeout_ms) || o->auth_timeout_ms > 60000 ? -1 : 0;
     case O_PNC: o->pnc = 1; return 0;
     case O_CCERT: return copy(o->contract_cert, sizeof o->contract_cert, a);
     case O_CKEY: return copy(o->contract_key, sizeof o->contract_key, a);
@@ -186,6 +206,8 @@ int live_main(live_role role, int argc, char **argv)
         { "tls-ca", required_argument, 0, O_TLS_CA }, { "keylog", required_argument, 0, O_KEYLOG },
         { "tls-only", no_argument, 0, O_TLS_ONLY }, { "tls", required_argument, 0, O_TLS },
         { "mo-root", required_argument, 0, O_MO_ROOT }, { "pnc", no_argument, 0, O_PNC },
+        { "revoked", required_argument, 0, O_REVOKED }, { "allow", required_argument, 0, O_ALLOW },
+        { "auth-cmd", required_argument, 0, O_AUTH_CMD }, { "auth-timeout", required_argument, 0, O_AUTH_TIMEOUT },
         { "contract-cert", required_argument, 0, O_CCERT }, { "contract-key", required_argument, 0, O_CKEY },
         { "providers", required_argument, 0, O_PROVIDERS },
         { 0, 0, 0, 0 },

@@ -14,6 +14,7 @@ void live_options_default(live_options *o, live_role role)
 {
     memset(o, 0, sizeof *o);
     o->role = role;
+    o->auth_timeout_ms = AUTH_BACKEND_TIMEOUT_MS;
     snprintf(o->proto, sizeof o->proto, "%s", role == LIVE_EVSE ? LIVE_EVSE_PROTOS : LIVE_PEV_PROTOS);
     o->until = role == LIVE_EVSE ? LIVE_UNTIL_SERVE : LIVE_UNTIL_SESSION;   /* a charger stays ready */
     o->evse_max_v = 500.0f;   /* the defaults of sess_evse_config_default and phys_charger_default */
@@ -103,6 +104,10 @@ static const key_row keys[] = {
     { "tls", "keylog", K_STR, S(keylog), 0, 0 },
     { "pnc", "mo_root", K_STR, S(mo_root), 0, 0 },       /* charger: Plug & Charge (docs/pnc.md) */
     { "pnc", "providers", K_STR, S(providers), 0, 0 },   /* charger: ISO-20 SupportedProviders */
+    { "pnc", "revoked", K_STR, S(revoked), 0, 0 },        /* charger: CRLs, lists (comma-separated) */
+    { "pnc", "allow", K_STR, S(allow), 0, 0 },            /* charger: the authorization backend */
+    { "pnc", "auth_cmd", K_STR, S(auth_cmd), 0, 0 },
+    { "pnc", "auth_timeout", K_MS, O(auth_timeout_ms), 0, 0.1, 60 },
     { "pnc", "enabled", K_BOOL, O(pnc), 0, 0, 0 },        /* car */
     { "pnc", "contract_cert", K_STR, S(contract_cert), 0, 0 },
     { "pnc", "contract_key", K_STR, S(contract_key), 0, 0 },

@@ -13,6 +13,38 @@ int live_pnc_check(const live_options *o)
         LOG_E("pev: --pnc needs --contract-cert and --contract-key (docs/pnc.md)");
         return -1;
     }
+    if (o->role == LIVE_EVSE && !o->mo_root[0] && (o->revoked[0] || o->allow[0] || o->auth_cmd[0])) {
+        LOG_E("evse: --revoked, --allow and --auth-cmd check contracts: they need --mo-root (docs/pnc.md)");
+        return -1;
+    }
+    return 0;
+}
+
+/* The charger's revocation sources (--revoked, a comma list) and its authorization backend (--allow,
+ * --auth-cmd). 0 or -1 (logged). */
+static int contract_checks(live *l)
+{
+    const live_options *o = &l->o;
+    char err[320], list[sizeof o->revoked];
+    snprintf(list, sizeof list, "%s", o->revoked);
+    char *save = NULL;
+    for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+        if (pnc_checker_revoked(l->pnc, f, err, sizeof err)) {
+            LOG_E("evse: Plug & Charge: %s", err);
+            return -1;
+        }
+        LOG_I("pnc: revoked certificates and eMAIDs from %s", f);
+    }
+    l->auth = NULL;
+    if (!o->allow[0] && !o->auth_cmd[0]) return 0;
+    if (auth_backend_open(o->allow[0] ? o->allow : NULL, o->auth_cmd[0] ? o->auth_cmd : NULL, o->auth_timeout_ms,
+                          &l->auth, err, sizeof err)) {
+        LOG_E("evse: Plug & Charge: %s", err);
+        return -1;
+    }
+    auth_backend_attach(l->auth, &l->pnc_checker);
+    LOG_I("pnc: contracts authorized by %s%s%s", o->allow[0] ? "the allow-list " : "", o->allow,
+          o->auth_cmd[0] ? (o->allow[0] ? " and the command" : "the command") : "");
     return 0;
 }
 
@@ -40,6 +72,7 @@ int live_pnc_init(live *l)
         if (!o->tls_cert[0]) LOG_W("evse: Plug & Charge is offered on TLS only, and this charger has no --tls-cert");
         LOG_I("pnc: Contract payment / PnC offered on TLS, contracts checked against %s", o->mo_root);
         split_providers(l);
+        if (contract_checks(l)) return -1;
     } else if (o->role == LIVE_PEV && o->pnc) {
         if (pnc_contract_open(o->contract_cert, o->contract_key, &l->pnc_contract, &l->pnc, err, sizeof err)) {
             LOG_E("pev: Plug & Charge: %s", err);
@@ -62,6 +95,8 @@ void live_pnc_attach(live *l, sess_evse_config *e, sess_pev_config *p)
 
 void live_pnc_end(live *l)
 {
+    auth_backend_free(l->auth);
+    l->auth = NULL;
     pnc_keys_free(l->pnc);
     l->pnc = NULL;
 }

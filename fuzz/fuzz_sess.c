@@ -9,6 +9,7 @@
  * After every call the invariants of tests/unit/rel_check.h must hold: a valid answer or the safe state,
  * commands within limits. */
 #include "ccsplc/linux/pnc_openssl.h"
+#include "fuzz_pnc_world.h"
 #include "fuzz_util.h"
 #include "iso20_tour.h"
 #include "rel_world.h"
@@ -95,26 +96,8 @@ static const ccs_pnc_checker checker = { .check_chain = fake_check, .verify = fa
 /* ISO-2 DC paying by contract, ISO-20 DC identified by PnC (its chain in EXI, the signed fragment). */
 static void pnc_snapshots(void)
 {
-    static const struct { unsigned proto; const char *name; const ccs_pnc_contract *c; } runs[] = {
-        { 1, "iso2-dc", &contract },
-        { 3, "iso20-dc", &contract20 },
-    };
-    for (unsigned i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-        sess_evse_config ec;
-        sess_pev_config pc;
-        phys_charger_config cc;
-        phys_battery_config bc;
-        FUZZ_CHECK(!strcmp(rel_protos[runs[i].proto], runs[i].name));
-        rel_configs(runs[i].proto, &ec, &pc, &cc, &bc);
-        ec.pnc = &checker;
-        ec.rng = fake_rng;
-        pc.pnc = runs[i].c;
-        sw_init(&W, &ec, &pc, &cc, &bc);
-        W.evse.tls = 1;
-        W.hook = snap_hook;
-        sw_connect(&W);
-        FUZZ_CHECK(sw_run(&W, 3600000, sw_both_ended) && W.evse.stop == SESS_STOP_NORMAL && W.evse.pnc);
-    }
+    fuzz_pnc_session(&W, 1, "iso2-dc", &checker, &contract, fake_rng, 0, snap_hook);
+    fuzz_pnc_session(&W, 3, "iso20-dc", &checker, &contract20, fake_rng, 0, snap_hook);
 }
 #endif
 

@@ -2,7 +2,8 @@
 """Seeds for the parser fuzz targets, from ../shared (captures, corpus) and the PIB fixtures.
 
 make_parser_seeds.py OUT_DIR [SHARED_DIR] [CCSPLC]   writes OUT_DIR/<target>/<name> for every parser target;
-CCSPLC (a built ccsplc) turns corpus lines into XML seeds for fuzz_xml (skipped without it). Record formats are
+CCSPLC (a built ccsplc) turns corpus lines into XML seeds for fuzz_xml, and the PnC targets next to it
+(CCSPLC's directory/fuzz) write their own seeds (both skipped without it). Record formats are
 those of fuzz/fuzz_util.h (2-byte big-endian length, then the bytes) and the comments of each target.
 """
 import os
@@ -164,6 +165,17 @@ def tls_seeds(out):
               rec(b"\x00" + ccs) + rec(b"\x01" + app) + rec(b"\x00" + app))
 
 
+def pnc_seeds(out, ccsplc):
+    """fuzz_pnc_chain, fuzz_pnc_sig: the PaymentDetailsReq and AuthorizationReq of the session each target runs on
+    its own test PKI (fuzz/fuzz_pnc.h), and the chain as records, written by the targets themselves."""
+    for target in ("fuzz_pnc_chain", "fuzz_pnc_sig"):
+        exe = os.path.join(os.path.dirname(ccsplc), "fuzz", target)
+        d = os.path.join(out, target)
+        os.makedirs(d, exist_ok=True)
+        subprocess.run([exe], env=dict(os.environ, CCS_FUZZ_SEED_OUT=d), check=True, timeout=120, cwd=d,
+                       stdout=subprocess.DEVNULL)
+
+
 def main():
     out = sys.argv[1]
     shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "..", "..", "shared")
@@ -189,6 +201,7 @@ def main():
     sess_seeds(out, lines)
     if ccsplc:
         xml_seeds(out, lines, ccsplc)
+        pnc_seeds(out, ccsplc)
     counts = {t: len(os.listdir(os.path.join(out, t))) for t in sorted(os.listdir(out))}
     print("make_parser_seeds: " + ", ".join(f"{t} {n}" for t, n in counts.items()), file=sys.stderr)
 

@@ -14,6 +14,7 @@ umask 077   # the keys are readable by their owner only
 # Validity in days: roots 10 years; sub-CAs 4 years (CPO Sub-CA 2: 1 year); the SECC leaf 60 days (short-lived:
 # renewed by the CPO); the OEM provisioning leaf 4 years; the contract 2 years.
 EMAID=DEABCC12345678   # ISO 15118-2 eMAID: country (2) + provider (3) + eMA instance (9), no check digit
+EMAID2=DEABCC87654321  # the second contract's (revoked)
 
 # cert OUT ISSUER DAYS SUBJECT EXTENSIONS: OUT.key (a fresh key on $curve) and OUT.pem signed by ISSUER (itself
 # when ISSUER is "self"), with the extensions (comma-separated openssl -addext style, one per line in $ext).
@@ -35,6 +36,26 @@ cert() {
                 -set_serial "0x$(openssl rand -hex 8)" -extfile "$extfile" -out "$out.pem" 2>/dev/null
     fi
     rm -f "$extfile"
+}
+
+# crl ISSUER OUT CERT...: a CRL of ISSUER (PEM, 30 days) revoking the certificates CERT (.pem), through the
+# index file `openssl ca -gencrl` reads.
+crl() {
+    local issuer=$1 out=$2 db
+    shift 2
+    db=$(mktemp -d)
+    : >"$db/index.txt"
+    echo 01 >"$db/crlnumber"
+    local c
+    for c in "$@"; do
+        printf 'R\t%s\t%s\t%s\tunknown\t%s\n' "$(date -u -d "$(openssl x509 -in "$c.pem" -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)" \
+            "$(date -u +%y%m%d%H%M%SZ)" "$(openssl x509 -in "$c.pem" -noout -serial | cut -d= -f2)" \
+            "$(openssl x509 -in "$c.pem" -noout -subject -nameopt compat | sed 's/^subject=//')" >>"$db/index.txt"
+    done
+    printf '[ca]\ndefault_ca = crl\n[crl]\ndatabase = %s/index.txt\ncrlnumber = %s/crlnumber\ndefault_md = %s\ndefault_crl_days = 30\n' \
+        "$db" "$db" "$md" >"$db/ca.cnf"
+    openssl ca -gencrl -config "$db/ca.cnf" -keyfile "$issuer.key" -cert "$issuer.pem" -out "$out" 2>/dev/null
+    rm -rf "$db"
 }
 
 CA1='basicConstraints = critical, CA:TRUE, pathlen:1
@@ -71,6 +92,18 @@ pki() {
     cert mo_sub2 mo_sub1 1460 "/CN=MOSubCA2/O=ccsplc test/C=DE/DC=MO" "$CA2"
     cert contract mo_sub2 730 "/CN=$EMAID/O=ccsplc test/C=DE/DC=MO" "$CONTRACT"
     cat contract.pem mo_sub2.pem mo_sub1.pem >contract_chain.pem
+    # a second contract of the same Sub-CA 2, revoked by its CRL (mo_sub2_crl.pem; docs/pnc.md#revocation)
+    cert contract2 mo_sub2 730 "/CN=$EMAID2/O=ccsplc test/C=DE/DC=MO" "$CONTRACT"
+    cat contract2.pem mo_sub2.pem mo_sub1.pem >contract2_chain.pem
+    crl mo_sub2 mo_sub2_crl.pem contract2
+    # openssl itself finds the second contract revoked by the CRL, and the first one not
+    openssl verify -crl_check -CRLfile mo_sub2_crl.pem -CAfile mo_root.pem -untrusted contract_chain.pem contract.pem \
+        >/dev/null
+    if openssl verify -crl_check -CRLfile mo_sub2_crl.pem -CAfile mo_root.pem -untrusted contract2_chain.pem \
+        contract2.pem >/dev/null 2>&1; then
+        echo "pki.sh: the CRL does not revoke contract2" >&2
+        exit 1
+    fi
     # every leaf reaches its root through its chain
     openssl verify -CAfile v2g_root.pem -untrusted secc_chain.pem secc.pem >/dev/null
     openssl verify -CAfile oem_root.pem -untrusted oem_chain.pem oem_prov.pem >/dev/null

@@ -16,11 +16,14 @@
 #include <openssl/x509.h>
 
 #include "ccsplc/core/errors.h"
+#include "ccsplc/linux/log.h"
+#include "ccsplc/linux/pnc_revoke.h"
 
 
 struct pnc_keys {
     EVP_PKEY *key;                         /* the car's contract key */
     X509_STORE *roots;                     /* the charger's MO roots */
+    pnc_revoked *revoked;                  /* ... and its revocation sources (NULL: none) */
     uint8_t *der[CCS_PNC_CHAIN_MAX];       /* the car's chain, DER */
     char emaid[64];
 };
@@ -57,6 +60,7 @@ void pnc_keys_free(pnc_keys *keys)
     if (!keys) return;
     EVP_PKEY_free(keys->key);
     X509_STORE_free(keys->roots);
+    pnc_revoked_free(keys->revoked);
     for (unsigned i = 0; i < CCS_PNC_CHAIN_MAX; i++) OPENSSL_free(keys->der[i]);
     free(keys);
 }
@@ -121,6 +125,12 @@ int pnc_checker_open(const char *roots_pem, ccs_pnc_checker *c, pnc_keys **out, 
     return 0;
 }
 
+int pnc_checker_revoked(pnc_keys *keys, const char *file, char *err, size_t errcap)
+{
+    if (!keys->revoked && !(keys->revoked = pnc_revoked_new())) return CCS_ENOSPC;
+    return pnc_revoked_load(keys->revoked, file, err, errcap);
+}
+
 int pnc_openssl_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX])
 {
     pnc_keys *k = ctx;
@@ -183,8 +193,8 @@ int pnc_openssl_verify(void *ctx, ccs_pnc_suite suite, const uint8_t point[CCS_P
     return ok;
 }
 
-/* The eMAID against the CN: equal but for case and the '-' separators an eMAID may be written with. */
-static int same_emaid(const char *a, size_t na, const char *b, size_t nb)
+/* Two eMAIDs (the CN, the car's, a list's): equal but for case and the '-' separators an eMAID may be written with. */
+int pnc_emaid_equal(const char *a, size_t na, const char *b, size_t nb)
 {
     size_t i = 0, j = 0;
     for (;;) {
@@ -227,14 +237,20 @@ ccs_pnc_verdict pnc_openssl_check_chain(void *ctx, ccs_pnc_suite suite, const cc
     X509_STORE_CTX *sc = v == CCS_PNC_CHAIN_OK ? X509_STORE_CTX_new() : NULL;
     if (sc && X509_STORE_CTX_init(sc, k->roots, leaf, subs) == 1) {
         X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(sc), (time_t)now_s);
-        if (X509_verify_cert(sc) != 1) v = verdict_of(X509_STORE_CTX_get_error(sc));
+        char why[128];
+        if (X509_verify_cert(sc) != 1) {
+            v = verdict_of(X509_STORE_CTX_get_error(sc));
+        } else if (pnc_revoked_check(k->revoked, X509_STORE_CTX_get0_chain(sc), emaid, emaid_len, why, sizeof why)) {
+            LOG_W("pnc: the contract is revoked: %s", why);
+            v = CCS_PNC_CHAIN_REVOKED;
+        }
     } else {
         v = CCS_PNC_CHAIN_ERROR;
     }
     char cn[64];
     int cn_len = v == CCS_PNC_CHAIN_OK ? X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName,
                                                                     cn, sizeof cn) : -1;
-    if (v == CCS_PNC_CHAIN_OK && (cn_len <= 0 || (emaid && !same_emaid(cn, (size_t)cn_len, emaid, emaid_len))))
+    if (v == CCS_PNC_CHAIN_OK && (cn_len <= 0 || (emaid && !pnc_emaid_equal(cn, (size_t)cn_len, emaid, emaid_len))))
         v = CCS_PNC_CHAIN_ERROR;
     EVP_PKEY *pk = v == CCS_PNC_CHAIN_OK ? X509_get0_pubkey(leaf) : NULL;
     size_t klen = 0, want = CCS_PNC_KEY_LEN_OF(suite);

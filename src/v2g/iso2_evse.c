@@ -189,11 +189,12 @@ int iso2_evse_payment(sess_evse *s, uint32_t now)
 static sess_evse_step evse_auth_pending;
 #include "pv_evse_setup.h"
 
-/* Under Contract payment the signed request is checked first (iso2_pnc_evse.c). */
+/* Under Contract payment the signed request and the backend's decision come first (iso2_pnc_evse.c). */
 int iso2_evse_auth(sess_evse *s, uint32_t now)
 {
 #if CCS_PNC
-    if (iso2_evse_pnc_auth(s) == SESS_H_FAIL) return SESS_H_FAIL;
+    int h = iso2_evse_pnc_auth(s);   /* FAIL: refused; STAY: the backend still decides (Ongoing) */
+    if (h != SESS_H_NEXT) return h;
 #endif
     return evse_auth_pending(s, now);
 }

@@ -13,6 +13,9 @@ static struct iso2_BodyType *res_body(sess_evse *s) { return ISO2_BODY(&s->docs-
 
 int iso2_evse_pnc_offered(const sess_evse *s) { return s->cfg.pnc && s->cfg.rng && s->tls; }
 
+/* A hook's answer, anything unknown taken as a refusal. */
+static uint8_t auth_answer(ccs_pnc_auth a) { return (uint8_t)(a <= CCS_PNC_AUTH_PENDING ? a : CCS_PNC_AUTH_REJECT); }
+
 /* The chain (contract certificate, its Sub-CAs) and eMAID; then 16 random bytes to sign and the charger's time. */
 int iso2_evse_payment_details(sess_evse *s, uint32_t now)
 {
@@ -43,7 +46,29 @@ int iso2_evse_payment_details(sess_evse *s, uint32_t now)
     memcpy(r->GenChallenge.bytes, s->challenge, CCS_PNC_CHALLENGE_LEN);
     r->GenChallenge.len = CCS_PNC_CHALLENGE_LEN;
     s->pnc_signed = 0;
+    /* the operator's backend starts deciding now; AuthorizationReq takes its answer (backend_decision) */
+    s->pnc_auth = k->authorize ? auth_answer(k->authorize(k->auth_ctx, &chain[0], q->eMAID.chars, q->eMAID.len))
+                               : CCS_PNC_AUTH_ACCEPT;
     return SESS_H_NEXT;
+}
+
+/* The backend's answer so far: Ongoing while it decides (ISO 15118-2's EVSEProcessing; the car gives up after
+ * V2G_EVCC_Ongoing_Timeout, the backend rejects after its own time), FAILED for a rejected contract (the code
+ * ISO 15118-2's Table 112 allows in AuthorizationRes besides FAILED_ChallengeInvalid and
+ * FAILED_CertificateRevoked, as Josev reads it). */
+static int backend_decision(sess_evse *s)
+{
+    const ccs_pnc_checker *k = s->cfg.pnc;
+    struct iso2_AuthorizationResType *r = &res_body(s)->AuthorizationRes;
+    if (s->pnc_auth == CCS_PNC_AUTH_PENDING)
+        s->pnc_auth = k->authorize_poll ? auth_answer(k->authorize_poll(k->auth_ctx)) : CCS_PNC_AUTH_REJECT;
+    if (s->pnc_auth == CCS_PNC_AUTH_ACCEPT) return SESS_H_NEXT;
+    if (s->pnc_auth == CCS_PNC_AUTH_PENDING) {
+        r->EVSEProcessing = iso2_EVSEProcessingType_Ongoing;
+        return SESS_H_STAY;
+    }
+    r->ResponseCode = iso2_responseCodeType_FAILED;
+    return SESS_H_FAIL;
 }
 
 /* The signed AuthorizationReq: FAILED_ChallengeInvalid for another GenChallenge than ours, FAILED_SignatureError
@@ -70,17 +95,20 @@ static int check_auth(sess_evse *s)
     return iso2_responseCodeType_OK;
 }
 
-/* Under Contract payment the first AuthorizationReq must be signed, and every signed one is checked. */
+/* Under Contract payment the first AuthorizationReq must be signed, and every signed one is checked; then the
+ * authorization backend's answer. */
 int iso2_evse_pnc_auth(sess_evse *s)
 {
-    if (!s->pnc || (s->pnc_signed && !s->docs->rx.iso2.V2G_Message.Header.has_Signature)) return SESS_H_NEXT;
-    int code = check_auth(s);
-    if (code != iso2_responseCodeType_OK) {
-        res_body(s)->AuthorizationRes.ResponseCode = (enum iso2_responseCodeType)code;
-        return SESS_H_FAIL;
+    if (!s->pnc) return SESS_H_NEXT;
+    if (!s->pnc_signed || s->docs->rx.iso2.V2G_Message.Header.has_Signature) {
+        int code = check_auth(s);
+        if (code != iso2_responseCodeType_OK) {
+            res_body(s)->AuthorizationRes.ResponseCode = (enum iso2_responseCodeType)code;
+            return SESS_H_FAIL;
+        }
+        s->pnc_signed = 1;
     }
-    s->pnc_signed = 1;
-    return SESS_H_NEXT;
+    return backend_decision(s);
 }
 
 #endif

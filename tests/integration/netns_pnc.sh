@@ -2,13 +2,14 @@
 # Plug & Charge between `ccsplc evse -i` and `ccsplc pev -i` through plcsim (issue 13 items 3 and 4). ISO 15118-2 on
 # TLS 1.2: the charger with the MO root offers Contract payment, the car with its contract chain and key pays by
 # contract (PaymentDetails with the chain and eMAID, AuthorizationReq signed over its EXI fragment) and the
-# session charges and ends normally; `ccsplc decode --keylog` finds the PnC messages in the pcap. A refusal: a
-# charger trusting another MO root answers PaymentDetails FAILED_CertChainError, both end safe without charging.
+# session charges and ends normally; `ccsplc decode --keylog` finds the PnC messages in the pcap. Refusals, both
+# ending safe without charging, the code seen in the decoded pcap: a charger trusting another MO root answers
+# PaymentDetails FAILED_CertChainError; a contract its --revoked CRL names, FAILED_CertificateRevoked.
 # ISO 15118-20 DC on TLS 1.3 (mutual authentication): AuthorizationSetupRes offers PnC with the providers, the car
 # sends AuthorizationReq with PnC_AReqAuthorizationMode signed (secp521r1, SHA-512), the session charges and ends
 # normally, the decoded pcap holds the PnC mode and the Signature; a charger trusting another MO root answers
 # WARNING_CertificateValidationError, both safe. The PKI comes from scripts/pki.sh. Needs root, ip netns, openssl.
-# About 70 s.
+# About 80 s.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
@@ -81,6 +82,27 @@ for m in "PaymentServiceSelectionReq" "PaymentDetailsReq" "PaymentDetailsRes" "A
 done
 echo "ok: pnc: Contract payment on TLS 1.2, PaymentDetails and the signed AuthorizationReq, a charge, a normal end"
 
+# refused TAG CODE [CONTRACT] -- CHARGER ARGS: the car (exit 1) refused with PaymentDetailsRes CODE in the
+# decoded pcap, neither side charging
+refused() {
+    local tag=$1 code=$2 c=$3
+    shift 4
+    charger "$tag" "$@"
+    car "$tag" "$c"
+    rc=$?
+    [ "$rc" = 1 ] || fail "$tag: car exit $rc"
+    # the charger keeps the plug-in for a next session of the car: stopped by a signal, it ends safe
+    kill -TERM "$evse" 2>/dev/null
+    wait "$evse"
+    "$CCSPLC" decode --keylog "$tmp/$tag.keys" "$tmp/$tag-evse.pcapng" >"$tmp/$tag.decode" 2>&1
+    grep -q "PaymentDetailsRes.*$code" "$tmp/$tag.decode" ||
+        fail "$tag: no PaymentDetailsRes $code: $(grep PaymentDetails "$tmp/$tag.decode")"
+    grep -q "v2g: > AuthorizationReq\|v2g: > ChargeParameterDiscoveryReq" "$tmp/$tag-pev.log" &&
+        fail "$tag: the car went on after the refusal"
+    grep -q "contactors closed" "$tmp/$tag-pev.log" && fail "$tag: the car closed its contactors"
+    grep -q "output on\|contactors closed" "$tmp/$tag-evse.log" && fail "$tag: the charger's power stage moved"
+}
+
 # Refusal: the charger trusts the ISO-20 MO root only: the contract chain reaches no root it trusts
 charger badroot "${ISO2_EVSE[@]}" --mo-root "$P20/mo_root.pem"
 car badroot "${ISO2_PEV[@]}"
@@ -92,6 +114,18 @@ grep -q "PaymentDetailsRes.*FAILED_CertChainError" "$tmp/badroot.decode" ||
     fail "badroot: no PaymentDetailsRes FAILED_CertChainError: $(grep PaymentDetails "$tmp/badroot.decode")"
 grep -q "v2g: > AuthorizationReq" "$tmp/badroot-pev.log" && fail "badroot: the car signed after the refusal"
 echo "ok: badroot: a contract from another MO root: PaymentDetails FAILED_CertChainError, both safe, no charge"
+
+# Refusal: the second contract, revoked by its Sub-CA's CRL (scripts/pki.sh) the charger reads
+charger revoked "${ISO2_EVSE[@]}" --mo-root "$P2/mo_root.pem" --revoked "$P2/mo_sub2_crl.pem"
+car revoked "${ISO2_PEV[@]}" --contract-cert "$P2/contract2_chain.pem" --contract-key "$P2/contract2.key"
+rc=$?
+[ "$rc" = 1 ] || fail "revoked: car exit $rc"
+refused revoked
+"$CCSPLC" decode --keylog "$tmp/revoked.keys" "$tmp/revoked-evse.pcapng" >"$tmp/revoked.decode" 2>&1
+grep -q "PaymentDetailsRes.*FAILED_CertificateRevoked" "$tmp/revoked.decode" ||
+    fail "revoked: no PaymentDetailsRes FAILED_CertificateRevoked: $(grep PaymentDetails "$tmp/revoked.decode")"
+grep -q "the contract is revoked" "$tmp/revoked-evse.log" || fail "revoked: the charger's log does not say why"
+echo "ok: revoked: a contract on the Sub-CA's CRL: PaymentDetails FAILED_CertificateRevoked, both safe, no charge"
 
 # ISO 15118-20 DC on TLS 1.3 with PnC identification and the charger's providers
 charger pnc20 "${ISO20_EVSE[@]}" --mo-root "$P20/mo_root.pem" --providers DE-ABC,DE-XYZ

@@ -83,4 +83,19 @@ static inline void pki_write_key(const char *path, EVP_PKEY *key)
     fclose(f);
 }
 
+/* A mobility operator's hierarchy for Plug & Charge: root -> Sub-CA -> contract (CN = emaid), P-256 and SHA-256,
+ * valid from a minute ago for valid_s; writes mo_root.pem, chain.pem (the contract, then the Sub-CA) and
+ * contract.key. x[0..2] the certificates, k[0..2] their keys (the caller frees both). */
+static inline void pki_mo_contract(const char *emaid, long valid_s, EVP_PKEY *k[3], X509 *x[3])
+{
+    for (int i = 0; i < 3; i++) assert_non_null(k[i] = EVP_EC_gen("P-256"));
+    x[0] = pki_cert("MO root", k[0], NULL, NULL, 1, -60, valid_s, "SHA256");
+    x[1] = pki_cert("MO Sub-CA", k[1], x[0], k[0], 1, -60, valid_s, "SHA256");
+    x[2] = pki_cert(emaid, k[2], x[1], k[1], 0, -60, valid_s, "SHA256");
+    pki_write_cert(pki_path("mo_root.pem"), "w", x[0]);
+    pki_write_cert(pki_path("chain.pem"), "w", x[2]);
+    pki_write_cert(pki_path("chain.pem"), "a", x[1]);
+    pki_write_key(pki_path("contract.key"), k[2]);
+}
+
 #endif

@@ -47,6 +47,13 @@ typedef enum {
     CCS_PNC_CHAIN_REVOKED, /* FAILED_CertificateRevoked */
 } ccs_pnc_verdict;
 
+/* The operator's decision on a contract whose chain is good (the charger's authorization backend). */
+typedef enum {
+    CCS_PNC_AUTH_ACCEPT,
+    CCS_PNC_AUTH_REJECT,   /* AuthorizationRes FAILED */
+    CCS_PNC_AUTH_PENDING,  /* not decided yet: AuthorizationRes EVSEProcessing Ongoing, asked again at the next one */
+} ccs_pnc_auth;
+
 /* The car's contract: its certificate chain, eMAID and the signing hook. */
 typedef struct {
     ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX]; /* [0] the contract certificate, then its Sub-CAs (issuer first) */
@@ -75,6 +82,13 @@ typedef struct {
     void *ctx;
     ccs_sha256_fn sha256;
     ccs_sha512_fn sha512;
+    /* The authorization backend (optional; NULL: every contract with a good chain is accepted). authorize: asked
+     * once at PaymentDetailsReq, after the chain check, with the contract certificate and the eMAID (emaid_len
+     * characters, not terminated); authorize_poll: asked at each AuthorizationReq while the answer is PENDING.
+     * Neither may block: a decision that takes time answers PENDING until it is there. ctx: auth_ctx. */
+    ccs_pnc_auth (*authorize)(void *ctx, const ccs_pnc_cert *contract, const char *emaid, size_t emaid_len);
+    ccs_pnc_auth (*authorize_poll)(void *ctx);
+    void *auth_ctx;
 } ccs_pnc_checker;
 
 #ifdef __cplusplus

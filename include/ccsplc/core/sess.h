@@ -310,6 +310,7 @@ typedef struct {
                                  * sess_evse_connect); Plug & Charge is offered only then */
     uint8_t pnc;                /* the car chose Contract payment (ISO 15118-20: PnC was offered, then chosen) */
     uint8_t pnc_signed;         /* a signed AuthorizationReq was verified */
+    uint8_t pnc_auth;           /* the authorization backend's answer so far (a ccs_pnc_auth) */
     uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the GenChallenge sent in PaymentDetailsRes (ISO 15118-20:
                                                 * AuthorizationSetupRes) */
     uint8_t contract_key[CCS_PNC_KEY_MAX];     /* the contract certificate's public key */

@@ -24,7 +24,13 @@ int pnc_contract_open(const char *chain_pem, const char *key_pem, ccs_pnc_contra
  * ctx = *keys).
  * 0, or CCS_EINVAL with the reason in err. */
 int pnc_checker_open(const char *roots_pem, ccs_pnc_checker *k, pnc_keys **keys, char *err, size_t errcap);
+/* The charger: adds a revocation source (a CRL file, PEM or DER, or a text list: ccsplc/linux/pnc_revoke.h); a
+ * revoked certificate of the chain or eMAID makes check_chain answer CCS_PNC_CHAIN_REVOKED. 0 or CCS_E* with the
+ * reason in err. */
+int pnc_checker_revoked(pnc_keys *keys, const char *file, char *err, size_t errcap);
 void pnc_keys_free(pnc_keys *keys);
+/* Two eMAIDs equal but for case and '-' separators. */
+int pnc_emaid_equal(const char *a, size_t na, const char *b, size_t nb);
 
 /* The hooks themselves (ctx: a pnc_keys). */
 int pnc_openssl_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX]);
