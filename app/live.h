@@ -87,6 +87,7 @@ typedef struct {
     char pcap[256];
     char proto[64];           /* session protocols, in order: "din,iso2-dc,iso2-ac,iso20-dc,iso20-ac" (live_proto.c) */
     int sim;                  /* simulated modems and peer in this process */
+    int no_slac;              /* no SLAC: the link is up already (plain Ethernet, a peer without HomePlug): SDP first */
     live_until until;
     uint32_t timeout_ms;      /* whole run; 0: none */
     uint16_t tcp_port;        /* charger: V2GTP server port (0: any free port) */

@@ -22,6 +22,8 @@ static void usage(FILE *f, live_role role)
             "\n"
             "  -i, --interface IF    the interface with the HomePlug modem (or a plcsim port)\n"
             "      --sim             no interface: simulated modems and a simulated %s in this process\n"
+            "      --no-slac         no SLAC: IF is plain Ethernet whose link is up (a peer without a modem,\n"
+            "                        e.g. another ISO 15118 stack on a veth pair); SDP first\n"
             "      --stop-after P    slac, sdp or session (%s)\n"
             "  -c, --config FILE     INI file (docs/config.md; pyPLC's pyPlc.ini keys accepted); options win\n"
             "      --proto LIST      protocols offered, comma-separated, of din, iso2-dc, iso2-ac, iso20-dc, iso20-ac\n"
@@ -93,10 +95,10 @@ static void usage(FILE *f, live_role role)
 }
 
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
-enum { O_SIM = 256, O_STOP, O_PROTO, O_PCAP, O_VAS, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV, O_MAXA, O_MAXW,
-       O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_MO_ROOT, O_PROVIDERS, O_REVOKED, O_ALLOW, O_AUTH_CMD, O_AUTH_TIMEOUT,
-       O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CONTROL, O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS,
-       O_PNC, O_CCERT, O_CKEY };
+enum { O_SIM = 256, O_NO_SLAC, O_STOP, O_PROTO, O_PCAP, O_VAS, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV,
+       O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_MO_ROOT, O_PROVIDERS, O_REVOKED, O_ALLOW, O_AUTH_CMD,
+       O_AUTH_TIMEOUT, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CONTROL, O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE,
+       O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -136,6 +138,7 @@ static int apply(live_options *o, int c, const char *a)
     switch (c) {
     case 'i': return copy(o->ifname, sizeof o->ifname, a);
     case O_SIM: o->sim = 1; return 0;
+    case O_NO_SLAC: o->no_slac = 1; return 0;
     case O_STOP: return live_until_parse(a, &o->until);
     case O_PROTO: return copy(o->proto, sizeof o->proto, a);
     case O_PCAP: return copy(o->pcap, sizeof o->pcap, a);
@@ -188,6 +191,7 @@ int live_main(live_role role, int argc, char **argv)
 {
     static const struct option opts[] = {
         { "interface", required_argument, 0, 'i' }, { "sim", no_argument, 0, O_SIM },
+        { "no-slac", no_argument, 0, O_NO_SLAC },
         { "stop-after", required_argument, 0, O_STOP }, { "config", required_argument, 0, 'c' },
         { "proto", required_argument, 0, O_PROTO }, { "pcap", required_argument, 0, O_PCAP },
         { "timeout", required_argument, 0, 't' }, { "verbose", no_argument, 0, 'v' },
@@ -242,6 +246,7 @@ int live_main(live_role role, int argc, char **argv)
             goto usage;
         }
     if ((!l.o.ifname[0] && !l.o.sim) || (role == LIVE_PEV && l.o.target_soc <= l.o.soc)) goto usage;
+    if (l.o.no_slac && (l.o.sim || l.o.until == LIVE_UNTIL_SLAC)) goto usage;   /* nothing to skip, or to run */
     if (live_pause_check(&l.o) || live_target_check(&l.o) || live_bridge_check(&l.o) || live_pnc_check(&l.o)) {
         rc = CCS_EXIT_USAGE;
         goto out;

@@ -150,10 +150,11 @@ static void modem_check(live *l)
 static int run_once(live *l)
 {
     int rc = l->have_bridge && live_bridge_wait(l, 1, LIVE_BRIDGE_READY_MS) ? CCS_ETIMEOUT
+             : l->o.no_slac ? 0
              : app_slac_run(&l->s, l->o.role == LIVE_EVSE ? CCS_SLAC_EVSE : CCS_SLAC_PEV, l->o.ifname, 0);
     if (!rc) {
         l->t_linked = ccs_loop_now(&l->s.loop);
-        memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
+        if (!l->o.no_slac) memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
         if (l->o.until >= LIVE_UNTIL_SDP) rc = live_sdp(l);
         if (!rc && l->o.until >= LIVE_UNTIL_SESSION) rc = live_session(l);
     }
@@ -222,7 +223,7 @@ int live_run(live *l)
         live_tty_open(l);
         l->t_start = ccs_loop_now(&l->s.loop);
         if (l->o.timeout_ms) ccs_loop_timer_at(&l->s.loop, &l->deadline, l->t_start + l->o.timeout_ms, on_deadline, l);
-        modem_check(l);
+        if (!l->o.no_slac) modem_check(l);
         int serve = l->o.role == LIVE_EVSE && l->o.until >= LIVE_UNTIL_SESSION;
         code = serve ? live_serve(l) : run_once(l);
         live_tty_close(l);

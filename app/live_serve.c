@@ -38,11 +38,11 @@ static int plug_in(live *l)
     l->car = NULL;
     l->no_car = l->car_wait_over = 0;
     l->sdp_answered = 0;
-    int rc = app_slac_run(&l->s, CCS_SLAC_EVSE, l->o.ifname, 0);
+    int rc = l->o.no_slac ? 0 : app_slac_run(&l->s, CCS_SLAC_EVSE, l->o.ifname, 0);
     if (rc == CCS_ESTATE) l->quit = 1;
     if (rc) return !l->quit && rc == CCS_ETIMEOUT ? 1 : -1;
     l->t_linked = ccs_loop_now(loop);
-    memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
+    if (!l->o.no_slac) memcpy(l->peer_mac, ccs_slac_match(&l->s.slac)->mac, 6);
     ccs_loop_timer_at(loop, &l->car_timer, l->t_linked + LIVE_CAR_SETUP_MS, on_car_timer, l);
     rc = live_sdp(l);
     if (!rc && !l->no_car) rc = live_session(l);

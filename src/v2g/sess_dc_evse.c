@@ -26,6 +26,14 @@ static int fault(sess_evse *s, sess_dc *m)
     return h;
 }
 
+/* While the output is connected to the car (PreCharge, the charge loop): its faults, then its voltage. */
+static int connected_fault(sess_evse *s, sess_dc *m)
+{
+    int h = fault(s, m);
+    if (h == SESS_H_NEXT && (h = sess_evse_dc_overvoltage(s)) == SESS_H_FAIL) m->code = SESS_RC_FAILED;
+    return h;
+}
+
 /* The car's mode and maximum; "Ongoing" cfg.cpd_ongoing times, then Finished (the mapper adds the schedule). */
 int sess_dc_evse_charge_parameter(sess_evse *s, uint32_t now)
 {
@@ -68,7 +76,7 @@ int sess_dc_evse_precharge(sess_evse *s, uint32_t now)
     sess_dc m = take(s);
     s->ev_target_v = m.target_v;
     s->ev_target_a = m.target_a;
-    int h = fault(s, &m);
+    int h = connected_fault(s, &m);
     if (h == SESS_H_NEXT) sess_evse_dc_precharge(s);
     return give(s, &m, h);
 }
@@ -119,7 +127,7 @@ int sess_dc_evse_current_demand(sess_evse *s, uint32_t now)
     if (m.discharge_max_a > 0.0f) s->ev_discharge_max_a = m.discharge_max_a;   /* BPT: the loop's own */
     int progress = m.code == SESS_RC_OK ? sess_evse_dc_progress(s, now) : SESS_H_NEXT;
     m.receipt = (uint8_t)sess_evse_receipt_due(s, now);
-    int h = fault(s, &m);
+    int h = connected_fault(s, &m);
     if (h != SESS_H_NEXT) return give(s, &m, h);
     if (m.code == SESS_RC_OK && progress == SESS_H_FAIL) m.code = SESS_RC_FAILED;
     if (m.code == SESS_RC_OK && s->cfg.require_ev_limits && !m.limits_said) m.code = SESS_RC_WRONG_CHARGE_PARAMETER;

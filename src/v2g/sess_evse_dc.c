@@ -22,6 +22,18 @@ static float max_v(const sess_evse *s) { return s->ev_max_v > 0.0f ? min2(s->cfg
 
 void sess_evse_dc_ev_max(sess_evse *s, float ev_max_v) { s->ev_max_v = said(ev_max_v); }
 
+/* The measurement tolerance allowed above the highest voltage for this car: the car's own (sess.h). */
+#define OVERVOLTAGE_TOLERANCE_V SESS_PEV_VOLTAGE_TOLERANCE_V
+
+int sess_evse_dc_overvoltage(sess_evse *s)
+{
+    if (!(s->in.present_v > max_v(s) + OVERVOLTAGE_TOLERANCE_V)) return SESS_H_NEXT;
+    s->stop = SESS_STOP_OVERVOLTAGE;
+    s->out.output_on = 0;
+    s->out.target_v = s->out.target_a = 0.0f;
+    return SESS_H_FAIL;
+}
+
 void sess_evse_dc_precharge(sess_evse *s)
 {
     s->ev_battery_v = said(s->ev_target_v);   /* the car precharges to its battery's voltage */

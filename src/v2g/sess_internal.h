@@ -127,6 +127,10 @@ void sess_evse_dc_precharge(sess_evse *s);
 void sess_evse_dc_demand(sess_evse *s, float ev_max_v, float ev_max_a, sess_dc_achieved *hit);
 /* The car's maximum voltage from ChargeParameterDiscovery (kept when it is a plausible positive number). */
 void sess_evse_dc_ev_max(sess_evse *s, float ev_max_v);
+/* IEC 61851-23 overvoltage protection: the measured output above the highest voltage for this car (ours, and the
+ * car's maximum) by more than the measurement tolerance: stop "overvoltage", output off, SESS_H_FAIL (the session
+ * ends safe); else SESS_H_NEXT. A car may claim a battery above both maxima (Josev's precharged to 20 kV). */
+int sess_evse_dc_overvoltage(sess_evse *s);
 /* The charge loop's progress (DC): SESS_H_NEXT while current flows (or the car asks for none); after
  * cfg.no_progress_ms without: stop "no progress", the charger's status SHUTDOWN (StopCharging, no current), still
  * NEXT; as long again (the car ignored it): SESS_H_FAIL. */

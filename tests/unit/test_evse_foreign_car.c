@@ -125,9 +125,9 @@ static void setup_session(bench *b)
 }
 
 /* ChargeParameterDiscovery with pyPLC's maxima, CableCheck until Finished (the highest voltage meanwhile in
- * max_plant_v), PreCharge to battery_v until the reported voltage is within 10 V; the first PreChargeRes voltage
- * in *first_pre_v. */
-static void prepare(bench *b, float battery_v, float *first_pre_v)
+ * max_plant_v), PreCharge to battery_v until the reported voltage is within 10 V (at most tries requests), then
+ * PowerDelivery; the first PreChargeRes voltage in *first_pre_v. 1 when the voltage matched. */
+static int prepare(bench *b, float battery_v, float *first_pre_v, int tries)
 {
     struct din_BodyType *q = start(b, din_BodyType_ChargeParameterDiscoveryReq);
     struct din_ChargeParameterDiscoveryReqType *cpd = &q->ChargeParameterDiscoveryReq;
@@ -145,8 +145,8 @@ static void prepare(bench *b, float battery_v, float *first_pre_v)
         assert_int_equal(res->CableCheckRes.ResponseCode, din_responseCodeType_OK);
         if (res->CableCheckRes.EVSEProcessing == din_EVSEProcessingType_Finished) break;
     }
-    for (int i = 0;; i++) {
-        assert_true(i < 70);    /* pyPLC's own limit is 30 s; V2G_EVCC_PreCharge_Timeout 7 s */
+    int matched = 0;
+    for (int i = 0; i < tries && !matched; i++) {
         struct din_PreChargeReqType *pre = &start(b, din_BodyType_PreChargeReq)->PreChargeReq;
         ev_status(&pre->DC_EVStatus, 30);
         din_pv_set(&pre->EVTargetVoltage, battery_v, din_unitSymbolType_V);
@@ -154,13 +154,14 @@ static void prepare(bench *b, float battery_v, float *first_pre_v)
         float v = din_pv_get(&ask(b)->PreChargeRes.EVSEPresentVoltage);
         if (i == 0) *first_pre_v = v;
         assert_true(v <= CAR_MAX_V);
-        if (v > battery_v - 10.0f && v < battery_v + 10.0f) break;
+        matched = v > battery_v - 10.0f && v < battery_v + 10.0f;
     }
     struct din_PowerDeliveryReqType *pd = &start(b, din_BodyType_PowerDeliveryReq)->PowerDeliveryReq;
     pd->ReadyToChargeState = true;
     pd->EVPowerDeliveryParameter_choice = din_PowerDeliveryReqType_DC_EVPowerDeliveryParameter;
     ev_status(&pd->DC_EVPowerDeliveryParameter.DC_EVStatus, 30);
     assert_int_equal(ask(b)->PowerDeliveryRes.ResponseCode, din_responseCodeType_OK);
+    return matched;
 }
 
 /* One CurrentDemandReq as pyPLC sends it (target voltage, 10 A, no EVMaximum* limits). */
@@ -199,7 +200,7 @@ static void pyplc_car_charges(void **state)
     (void)state;
     float first_pre_v = -1.0f;
     init(&B);
-    prepare(&B, 230.0f, &first_pre_v);
+    assert_true(prepare(&B, 230.0f, &first_pre_v, 70));   /* pyPLC: 30 s; V2G_EVCC_PreCharge_Timeout 7 s */
     assert_true(B.max_plant_v <= test_voltage(CAR_MAX_V) + 0.5f);
     assert_true(B.max_plant_v >= test_voltage(CAR_MAX_V) - 0.5f);   /* the test ran at its voltage */
     assert_true(first_pre_v < SESS_EVSE_CABLE_CHECK_SAFE_V);
@@ -226,7 +227,7 @@ static void unreachable_target_stops(void **state)
     (void)state;
     float first_pre_v;
     init(&B);
-    prepare(&B, 350.0f, &first_pre_v);
+    assert_true(prepare(&B, 350.0f, &first_pre_v, 70));
     uint32_t t0 = B.now;
     struct din_CurrentDemandResType *r;
     do {
@@ -251,11 +252,37 @@ static void unreachable_target_stops(void **state)
     assert_false(B.pl.evse_contactor.closed);
 }
 
+/* Josev's simulated car (docs/interop.md: ISO 15118-20 DC against `ccsplc evse`) precharges to 20 kV, above its
+ * own maximum and ours, and asks current at that voltage: its battery, as the charger's half plant takes it (the
+ * PreCharge target), sits far above both maxima once its contactors close. The charger must not run on at that
+ * output voltage (it reported 19.6 kV for 2000 loops): at the first measurement above the highest voltage allowed
+ * for this car (IEC 61851-23 overvoltage protection) it answers FAILED and is safe: output off, contactors open. */
+static void output_above_maxima_stops(void **state)
+{
+    (void)state;
+    float first_pre_v;
+    init(&B);
+    assert_false(prepare(&B, 20000.0f, &first_pre_v, 5));   /* the output never gets there: ours stops at 398 V */
+    struct din_CurrentDemandResType *r;
+    int i = 0;
+    do {
+        assert_true(i++ < 20);
+        r = demand(&B, 20000.0f);
+    } while (r->ResponseCode == din_responseCodeType_OK);
+    assert_int_equal(r->ResponseCode, din_responseCodeType_FAILED);
+    assert_int_equal(B.e.stop, SESS_STOP_OVERVOLTAGE);
+    assert_int_equal(B.e.phase, SESS_SAFE);
+    run_for(&B, 1000);
+    assert_true(B.pl.charger.i == 0.0f);
+    assert_false(B.pl.evse_contactor.closed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pyplc_car_charges),
         cmocka_unit_test(unreachable_target_stops),
+        cmocka_unit_test(output_above_maxima_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

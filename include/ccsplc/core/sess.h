@@ -179,7 +179,7 @@ typedef enum {
     SESS_STOP_EVSE_LIMITS,     /* ChargeParameterDiscovery: impossible limits (negative, non-finite, a voltage range
                                 * without the battery's voltage) */
     SESS_STOP_IMPLAUSIBLE,     /* a present value not finite, or a negative voltage */
-    SESS_STOP_OVERVOLTAGE,     /* present voltage above the car's maximum */
+    SESS_STOP_OVERVOLTAGE,     /* present voltage above the car's maximum (charger: its output above ours or the car's) */
     SESS_STOP_OVERCURRENT,     /* present current above the car's maximum, or above its request for too long */
     SESS_STOP_REVERSE_CURRENT, /* negative present current while charging */
     SESS_STOP_NO_RANDOM,       /* the random hook failed (charger: no SessionID): closed without a response */
