@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "ccsplc/core/errors.h"
+#include "pnc_openssl_int.h"
 
 #define COORD 32u   /* bytes of a P-256 coordinate, of r and of s */
 
@@ -33,7 +34,7 @@ static int fail(char *err, size_t cap, const char *what, const char *file)
     return CCS_EINVAL;
 }
 
-static int is_p256(const EVP_PKEY *k)
+int pnc_openssl_is_p256(const EVP_PKEY *k)
 {
     char group[32];
     return EVP_PKEY_is_a(k, "EC") && EVP_PKEY_get_group_name(k, group, sizeof group, NULL) &&
@@ -78,7 +79,7 @@ int pnc_contract_open(const char *chain_pem, const char *key_pem, ccs_pnc_contra
     f = rc ? NULL : fopen(key_pem, "r");
     if (!rc && f) k->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
     if (f) fclose(f);
-    if (!rc && (!k->key || !is_p256(k->key))) rc = fail(err, errcap, "no P-256 private key in", key_pem);
+    if (!rc && (!k->key || !pnc_openssl_is_p256(k->key))) rc = fail(err, errcap, "no P-256 private key in", key_pem);
     if (rc) {
         pnc_keys_free(k);
         return rc;
@@ -124,8 +125,7 @@ int pnc_openssl_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS
     return ok ? 0 : CCS_EIO;
 }
 
-/* A public key from its uncompressed P-256 point. */
-static EVP_PKEY *p256_key(const uint8_t point[CCS_PNC_KEY_LEN])
+EVP_PKEY *pnc_openssl_p256_key(const uint8_t point[CCS_PNC_KEY_LEN])
 {
     EVP_PKEY *key = NULL;
     OSSL_PARAM params[] = {
@@ -144,7 +144,7 @@ int pnc_openssl_verify(void *ctx, const uint8_t point[CCS_PNC_KEY_LEN], const ui
                        const uint8_t sig[CCS_PNC_SIG_LEN])
 {
     (void)ctx;
-    EVP_PKEY *key = p256_key(point);
+    EVP_PKEY *key = pnc_openssl_p256_key(point);
     ECDSA_SIG *s = ECDSA_SIG_new();
     BIGNUM *r = BN_bin2bn(sig, COORD, NULL), *sv = BN_bin2bn(sig + COORD, COORD, NULL);
     uint8_t *der = NULL;
@@ -166,8 +166,7 @@ int pnc_openssl_verify(void *ctx, const uint8_t point[CCS_PNC_KEY_LEN], const ui
     return ok;
 }
 
-/* The eMAID against the CN: equal but for case and the '-' separators an eMAID may be written with. */
-static int same_emaid(const char *a, size_t na, const char *b, size_t nb)
+int pnc_openssl_same_emaid(const char *a, size_t na, const char *b, size_t nb)
 {
     size_t i = 0, j = 0;
     for (;;) {
@@ -216,12 +215,12 @@ ccs_pnc_verdict pnc_openssl_check_chain(void *ctx, const ccs_pnc_cert *chain, si
     char cn[64];
     int cn_len = v == CCS_PNC_CHAIN_OK ? X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName,
                                                                     cn, sizeof cn) : -1;
-    if (v == CCS_PNC_CHAIN_OK && (cn_len <= 0 || !same_emaid(cn, (size_t)cn_len, emaid, emaid_len)))
+    if (v == CCS_PNC_CHAIN_OK && (cn_len <= 0 || !pnc_openssl_same_emaid(cn, (size_t)cn_len, emaid, emaid_len)))
         v = CCS_PNC_CHAIN_ERROR;
     EVP_PKEY *pk = v == CCS_PNC_CHAIN_OK ? X509_get0_pubkey(leaf) : NULL;
     size_t klen = 0;
     if (v == CCS_PNC_CHAIN_OK &&
-        (!pk || !is_p256(pk) ||
+        (!pk || !pnc_openssl_is_p256(pk) ||
          EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, key, CCS_PNC_KEY_LEN, &klen) != 1 ||
          klen != CCS_PNC_KEY_LEN || key[0] != 0x04))
         v = CCS_PNC_CHAIN_ERROR;

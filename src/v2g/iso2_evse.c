@@ -123,6 +123,17 @@ static int contract_offered(const sess_evse *s)
 #endif
 }
 
+/* Whether the certificate service (ServiceID 2) is on offer: a CPS configured, Plug & Charge on this connection. */
+static int certificate_offered(const sess_evse *s)
+{
+#if CCS_PNC
+    return iso2_evse_certinst_offered(s);
+#else
+    (void)s;
+    return 0;
+#endif
+}
+
 /* What the charger offers: Contract payment (Plug & Charge) where it can, external payment, and the charge service
  * with its energy transfer modes. */
 static void service_offer(sess_evse *s, struct iso2_ServiceDiscoveryResType *r)
@@ -131,6 +142,9 @@ static void service_offer(sess_evse *s, struct iso2_ServiceDiscoveryResType *r)
     if (contract_offered(s)) r->PaymentOptionList.PaymentOption.array[n++] = iso2_paymentOptionType_Contract;
     r->PaymentOptionList.PaymentOption.array[n++] = iso2_paymentOptionType_ExternalPayment;
     r->PaymentOptionList.PaymentOption.count = n;
+#if CCS_PNC
+    iso2_evse_certinst_offer(s, r);   /* the certificate service (iso2_certinst_evse.c) */
+#endif
     struct iso2_ChargeServiceType *c = &r->ChargeService;
     c->ServiceID = ISO2_SERVICE_ID_CHARGING;
     c->ServiceCategory = iso2_serviceCategoryType_EVCharging;
@@ -168,7 +182,9 @@ int iso2_evse_payment(sess_evse *s, uint32_t now)
     struct iso2_PaymentServiceSelectionResType *r = &res_body(s)->PaymentServiceSelectionRes;
     int charge = 0;
     for (uint16_t i = 0; i < q->SelectedServiceList.SelectedService.count; i++) {
-        if (q->SelectedServiceList.SelectedService.array[i].ServiceID != ISO2_SERVICE_ID_CHARGING) {
+        uint16_t id = q->SelectedServiceList.SelectedService.array[i].ServiceID;
+        if (id == ISO2_SERVICE_ID_CERTIFICATE && certificate_offered(s)) continue;
+        if (id != ISO2_SERVICE_ID_CHARGING) {
             r->ResponseCode = iso2_responseCodeType_FAILED_ServiceSelectionInvalid;
             return SESS_H_FAIL;
         }

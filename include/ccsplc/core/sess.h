@@ -25,6 +25,7 @@
 #include "ccsplc/core/gen/iso20_ac.h"
 #endif
 #include "ccsplc/core/pnc.h"
+#include "ccsplc/core/pnc_certinst.h"
 #include "ccsplc/core/slac.h"
 
 #ifdef __cplusplus
@@ -78,8 +79,8 @@ extern "C" {
 /* Every protocol built, ISO-20 with two (DC, AC), and room for more ISO-20 services; 4 without ISO-20. */
 #define SESS_MAX_PROTOS (CCS_PROTO_ISO20 ? 6 : 4)
 /* Largest message we send, V2GTP header included: with Plug & Charge a PaymentDetailsReq carries the contract
- * chain (5 certificates of at most 800 bytes). */
-#define SESS_TX_CAP (CCS_PNC ? 4608 : 1024)
+ * chain (5 certificates of at most 800 bytes), a CertificateInstallationRes two chains and a Signature. */
+#define SESS_TX_CAP (CCS_PNC ? 8192 : 1024)
 #define SESS_SESSION_ID_MAX 8
 
 /* A protocol's message tables and codec glue (opaque). */
@@ -146,7 +147,7 @@ typedef struct {
             struct iso2_exiFragment frag;
             struct iso2_xmldsigFragment dsig;
         };
-        uint8_t bytes[1024];
+        uint8_t bytes[4608];   /* a CertificateUpdateReq or ContractSignatureCertChain: up to 5 certificates */
     } sig;
 #endif
 } sess_docs;
@@ -241,6 +242,7 @@ typedef struct {
     void *rng_ctx;
     const ccs_pnc_checker *pnc;/* ISO 15118-2 Plug & Charge: Contract payment offered on TLS connections, contracts
                                 * checked with it (NULL: external identification only) */
+    const ccs_pnc_cps *cps;    /* ISO 15118-2 CertificateInstallation / CertificateUpdate (with pnc; NULL: none) */
 } sess_evse_config;
 
 /* Measurements, set by the caller before each call. */
@@ -353,6 +355,7 @@ typedef struct {
     uint64_t clock_unix_s;      /* as sess_evse_config's: ISO 15118-20 TimeStamp = clock_unix_s + now_ms / 1000 */
     const ccs_pnc_contract *pnc;/* ISO 15118-2 Plug & Charge: choose Contract payment when the charger offers it
                                  * (NULL: external identification) */
+    const ccs_pnc_installer *install; /* ... and a contract installed or updated when it needs one (NULL: none) */
     /* ISO 15118-20 bidirectional (BPT): discharge down to this SoC first, then charge to full_soc (0: charge only;
      * the car then never asks for DC_BPT / AC_BPT); its DC discharge limits (AC: within ac_max_a) */
     uint8_t discharge_soc;
@@ -409,6 +412,7 @@ typedef struct {
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_pev_start) */
     uint8_t pnc;                /* Contract payment chosen */
     uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the charger's GenChallenge (PaymentDetailsRes) */
+    uint8_t cert_op;            /* CCS_PNC_NEED_*: the certificate service chosen (installation or update) */
     /* ISO 15118-20 */
     uint16_t param_set_id;      /* the energy service's parameter set chosen from ServiceDetailRes (AC: of our
                                  * phases; its EVSENominalVoltage is kept in evse_max_v) */
