@@ -24,6 +24,32 @@ void iso2_evse_certinst_offer(const sess_evse *s, struct iso2_ServiceDiscoveryRe
     sv->FreeService = true;
 }
 
+static void set_id(char *chars, uint16_t *len, const char *id)
+{
+    *len = (uint16_t)strlen(id);
+    memcpy(chars, id, *len + 1u);
+}
+
+/* ServiceDetail of the certificate service: parameter set 1 Service = "Installation", 2 Service = "Update"
+ * (ISO 15118-2 Table 105; Josev's car asks for them before selecting the service). 0: not offered. */
+int iso2_evse_certinst_detail(const sess_evse *s, struct iso2_ServiceDetailResType *r)
+{
+    static const char *const sets[] = { "Installation", "Update" };
+    if (!iso2_evse_certinst_offered(s)) return 0;
+    r->has_ServiceParameterList = true;
+    r->ServiceParameterList.ParameterSet.count = 2;
+    for (unsigned i = 0; i < 2; i++) {
+        struct iso2_ParameterSetType *ps = &r->ServiceParameterList.ParameterSet.array[i];
+        ps->ParameterSetID = (int16_t)(i + 1);
+        ps->Parameter.count = 1;
+        struct iso2_ParameterType *pa = &ps->Parameter.array[0];
+        set_id(pa->Name.chars, &pa->Name.len, "Service");
+        pa->choice = iso2_ParameterType_stringValue;
+        set_id(pa->stringValue.chars, &pa->stringValue.len, sets[i]);
+    }
+    return 1;
+}
+
 static int verdict_code(ccs_pnc_verdict v)
 {
     switch (v) {
@@ -48,12 +74,6 @@ static int request_signed(sess_evse *s, const char *id, size_t id_len, const uin
            !memcmp(digest, sg->SignedInfo.Reference.array[0].DigestValue.bytes, CCS_SHA256_LEN) &&
            !iso2_pnc_signed_info_bytes(s->docs, &sg->SignedInfo, &n) &&
            k->verify(k->ctx, key, s->docs->sig.bytes, n, sg->SignatureValue.CONTENT.bytes) == 1;
-}
-
-static void set_id(char *chars, uint16_t *len, const char *id)
-{
-    *len = (uint16_t)strlen(id);
-    memcpy(chars, id, *len + 1u);
 }
 
 /* The contract for the car whose ECDH key is key into the response's members (sa: SAProvisioningCertificateChain,

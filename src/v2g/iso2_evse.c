@@ -171,6 +171,9 @@ int iso2_evse_service_detail(sess_evse *s, uint32_t now)
     struct iso2_ServiceDetailResType *r = &res_body(s)->ServiceDetailRes;
     r->ServiceID = req_body(s)->ServiceDetailReq.ServiceID;
     if (r->ServiceID == ISO2_SERVICE_ID_CHARGING) return SESS_H_NEXT;
+#if CCS_PNC
+    if (r->ServiceID == ISO2_SERVICE_ID_CERTIFICATE && iso2_evse_certinst_detail(s, r)) return SESS_H_NEXT;
+#endif
     r->ResponseCode = iso2_responseCodeType_FAILED_ServiceIDInvalid;
     return SESS_H_FAIL;
 }

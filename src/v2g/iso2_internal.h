@@ -110,6 +110,7 @@ int iso2_ci_check_res(sess_docs *d, const iso2_ci_res *r, const struct iso2_Sign
 /* The charger: the certificate service offered (Plug & Charge and a CPS); its ServiceList entry; the Unix time. */
 int iso2_evse_certinst_offered(const sess_evse *s);
 void iso2_evse_certinst_offer(const sess_evse *s, struct iso2_ServiceDiscoveryResType *r);
+int iso2_evse_certinst_detail(const sess_evse *s, struct iso2_ServiceDetailResType *r);
 uint64_t iso2_evse_unix_s(const sess_evse *s, uint32_t now);
 sess_evse_step iso2_evse_cert_install, iso2_evse_cert_update;
 /* The car: whether it pays by contract after the ServiceDiscoveryRes r (p->cert_op set: install or update first);

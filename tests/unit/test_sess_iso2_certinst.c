@@ -168,8 +168,11 @@ static void encode(const struct iso2_exiDocument *doc, uint8_t *buf, size_t *len
     *len = V2GTP_HEADER_LEN + n;
 }
 
-/* What the hook changes: the request's SignatureValue, the response's, or the response's encrypted key. */
-enum { E_NONE, E_REQ_SIG, E_RES_SIG, E_RES_KEY };
+/* What the hook changes: the request's SignatureValue, the response's, or the response's encrypted key; the
+ * car's ServiceDetailReq asks for the certificate service. */
+enum { E_NONE, E_REQ_SIG, E_RES_SIG, E_RES_KEY, E_DETAIL };
+static struct iso2_ServiceDetailResType detail_seen;
+static struct iso2_PaymentServiceSelectionReqType pss_seen;
 static int edit;
 
 static int is_ci(int m, int req)
@@ -184,7 +187,15 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
     if (!decode(buf, *len, &edit_doc)) return 1;
     struct iso2_BodyType *b = &edit_doc.V2G_Message.Body;
     struct iso2_SignatureType *sg = &edit_doc.V2G_Message.Header.Signature;
-    if (dir_ == SW_TO_EVSE && is_ci(b->BodyElement_choice, 1)) {
+    if (edit == E_DETAIL && dir_ == SW_TO_EVSE && b->BodyElement_choice == iso2_BodyType_ServiceDetailReq) {
+        b->ServiceDetailReq.ServiceID = 2;
+    } else if (dir_ == SW_TO_EVSE && b->BodyElement_choice == iso2_BodyType_PaymentServiceSelectionReq) {
+        pss_seen = b->PaymentServiceSelectionReq;
+        return 1;
+    } else if (dir_ == SW_TO_PEV && b->BodyElement_choice == iso2_BodyType_ServiceDetailRes) {
+        detail_seen = b->ServiceDetailRes;
+        return 1;
+    } else if (dir_ == SW_TO_EVSE && is_ci(b->BodyElement_choice, 1)) {
         req_seen = edit_doc;
         if (edit != E_REQ_SIG) return 1;
         sg->SignatureValue.CONTENT.bytes[7] ^= 0x01;
@@ -405,6 +416,11 @@ static void test_install_then_pay(void **state)
     assert_true(W.evse.pnc && W.evse.pnc_signed && sw_count(&W, "CurrentDemandReq") > 0);
     assert_int_equal(contract.nchain, 2);
     assert_string_equal(contract.emaid, EMAID);
+    /* Contract payment, the charge service and the certificate service's Installation (Table 105) */
+    assert_int_equal(pss_seen.SelectedPaymentOption, iso2_paymentOptionType_Contract);
+    assert_int_equal(pss_seen.SelectedServiceList.SelectedService.count, 2);
+    assert_int_equal(pss_seen.SelectedServiceList.SelectedService.array[1].ServiceID, 2);
+    assert_int_equal(pss_seen.SelectedServiceList.SelectedService.array[1].ParameterSetID, 1);
     check_signatures();
     check_decrypts("prov.key", "contract.key");
     check_stored();
@@ -440,6 +456,7 @@ static void test_update(void **state)
     run(E_NONE);
     assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
     assert_int_equal(sw_count(&W, "CertificateUpdateReq"), 1);
+    assert_int_equal(pss_seen.SelectedServiceList.SelectedService.array[1].ParameterSetID, 2);
     assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 1);
     assert_true(W.evse.pnc_signed);
     check_decrypts("soon_copy.key", "contract.key");
@@ -537,12 +554,46 @@ static void test_no_service(void **state)
     assert_int_equal(cps.make(cps.ctx, peer, &nc), CCS_EIO);
 }
 
+/* ServiceDetail of ServiceID 2 (ISO 15118-2 Table 105): Installation and Update with a CPS; without one the
+ * service was not offered: FAILED_ServiceIDInvalid. */
+static void test_service_detail(void **state)
+{
+    (void)state;
+    no_car_contract();
+    open_charger("oem_trust.pem", "mo_root.pem", 1);
+    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    for (int cps_on = 1; cps_on >= 0; cps_on--) {
+        edit = E_DETAIL;
+        memset(&detail_seen, 0, sizeof detail_seen);
+        iw_setup(&W, 0, configs);
+        W.pev.cfg.service_detail = 1;
+        if (!cps_on) W.evse.cfg.cps = NULL;
+        W.evse.tls = 1;
+        W.hook = hook;
+        sw_connect(&W);
+        assert_true(sw_run(&W, 30 * 60 * 1000, done));
+        assert_int_equal(detail_seen.ServiceID, 2);
+        if (!cps_on) {
+            assert_int_equal(detail_seen.ResponseCode, iso2_responseCodeType_FAILED_ServiceIDInvalid);
+            break;
+        }
+        assert_int_equal(detail_seen.ResponseCode, iso2_responseCodeType_OK);
+        const struct iso2_ServiceParameterListType *l = &detail_seen.ServiceParameterList;
+        assert_int_equal(l->ParameterSet.count, 2);
+        assert_int_equal(l->ParameterSet.array[0].ParameterSetID, 1);
+        assert_string_equal(l->ParameterSet.array[0].Parameter.array[0].Name.chars, "Service");
+        assert_string_equal(l->ParameterSet.array[0].Parameter.array[0].stringValue.chars, "Installation");
+        assert_int_equal(l->ParameterSet.array[1].ParameterSetID, 2);
+        assert_string_equal(l->ParameterSet.array[1].Parameter.array[0].stringValue.chars, "Update");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_install_then_pay), cmocka_unit_test(test_update),
         cmocka_unit_test(test_install_refused), cmocka_unit_test(test_car_refuses),
-        cmocka_unit_test(test_no_service),
+        cmocka_unit_test(test_no_service), cmocka_unit_test(test_service_detail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
