@@ -123,6 +123,17 @@ static int refuse(sess_evse *s, int code, enum iso2_responseCodeType *res_code)
 
 uint64_t iso2_evse_unix_s(const sess_evse *s, uint32_t now) { return s->cfg.clock_unix_s + now / 1000u; }
 
+/* After the certificate check (code): the request (in s->docs->sig.frag, Id id) signed by key, then the answer
+ * into the response's members (sa, el; *res_code its ResponseCode). */
+static int signed_answer(sess_evse *s, int code, const char *id, size_t id_len, const uint8_t key[CCS_PNC_KEY_LEN],
+                         struct iso2_CertificateChainType *sa, const iso2_ci_res *el, enum iso2_responseCodeType *res_code)
+{
+    if (code == iso2_responseCodeType_OK && !request_signed(s, id, id_len, key))
+        code = iso2_responseCodeType_FAILED_SignatureError;
+    if (code == iso2_responseCodeType_OK) code = answer(s, key, sa, el);
+    return code == iso2_responseCodeType_OK ? SESS_H_NEXT : refuse(s, code, res_code);
+}
+
 /* CertificateInstallationReq: the OEM provisioning certificate against the OEM trust (FAILED_CertChainError,
  * _CertificateExpired), the request signed by its key (FAILED_SignatureError), a contract to give
  * (FAILED_NoCertificateAvailable). */
@@ -135,14 +146,10 @@ int iso2_evse_cert_install(sess_evse *s, uint32_t now)
     uint8_t key[CCS_PNC_KEY_LEN];
     ccs_pnc_cert prov = { q->OEMProvisioningCert.bytes, q->OEMProvisioningCert.len };
     int code = verdict_code(cps->check_prov(cps->ctx, &prov, iso2_evse_unix_s(s, now), key));
-    if (code != iso2_responseCodeType_OK) return refuse(s, code, &r->ResponseCode);
     s->docs->sig.frag.root = ISO2_FRAG_CertificateInstallationReq;
     s->docs->sig.frag.CertificateInstallationReq = *q;
-    if (!request_signed(s, q->Id.chars, q->Id.len, key))
-        return refuse(s, iso2_responseCodeType_FAILED_SignatureError, &r->ResponseCode);
     iso2_ci_res el = ISO2_CI_RES(r);
-    code = answer(s, key, &r->SAProvisioningCertificateChain, &el);
-    return code == iso2_responseCodeType_OK ? SESS_H_NEXT : refuse(s, code, &r->ResponseCode);
+    return signed_answer(s, code, q->Id.chars, q->Id.len, key, &r->SAProvisioningCertificateChain, &el, &r->ResponseCode);
 }
 
 /* CertificateUpdateReq: the contract chain against the MO roots and its eMAID (FAILED_CertChainError,
@@ -158,14 +165,11 @@ int iso2_evse_cert_update(sess_evse *s, uint32_t now)
     size_t n = iso2_pnc_chain_of(&q->ContractSignatureCertChain, chain);
     int code = verdict_code(k->check_chain(k->ctx, chain, n, q->eMAID.chars, q->eMAID.len, iso2_evse_unix_s(s, now),
                                            s->contract_key));
-    if (code != iso2_responseCodeType_OK) return refuse(s, code, &r->ResponseCode);
     s->docs->sig.frag.root = ISO2_FRAG_CertificateUpdateReq;
     s->docs->sig.frag.CertificateUpdateReq = *q;
-    if (!request_signed(s, q->Id.chars, q->Id.len, s->contract_key))
-        return refuse(s, iso2_responseCodeType_FAILED_SignatureError, &r->ResponseCode);
     iso2_ci_res el = ISO2_CI_RES(r);
-    code = answer(s, s->contract_key, &r->SAProvisioningCertificateChain, &el);
-    return code == iso2_responseCodeType_OK ? SESS_H_NEXT : refuse(s, code, &r->ResponseCode);
+    return signed_answer(s, code, q->Id.chars, q->Id.len, s->contract_key, &r->SAProvisioningCertificateChain, &el,
+                         &r->ResponseCode);
 }
 
 #endif

@@ -123,17 +123,6 @@ static int contract_offered(const sess_evse *s)
 #endif
 }
 
-/* Whether the certificate service (ServiceID 2) is on offer: a CPS configured, Plug & Charge on this connection. */
-static int certificate_offered(const sess_evse *s)
-{
-#if CCS_PNC
-    return iso2_evse_certinst_offered(s);
-#else
-    (void)s;
-    return 0;
-#endif
-}
-
 /* What the charger offers: Contract payment (Plug & Charge) where it can, external payment, and the charge service
  * with its energy transfer modes. */
 static void service_offer(sess_evse *s, struct iso2_ServiceDiscoveryResType *r)
@@ -186,7 +175,9 @@ int iso2_evse_payment(sess_evse *s, uint32_t now)
     int charge = 0;
     for (uint16_t i = 0; i < q->SelectedServiceList.SelectedService.count; i++) {
         uint16_t id = q->SelectedServiceList.SelectedService.array[i].ServiceID;
-        if (id == ISO2_SERVICE_ID_CERTIFICATE && certificate_offered(s)) continue;
+#if CCS_PNC
+        if (id == ISO2_SERVICE_ID_CERTIFICATE && iso2_evse_certinst_offered(s)) continue;   /* iso2_certinst_evse.c */
+#endif
         if (id != ISO2_SERVICE_ID_CHARGING) {
             r->ResponseCode = iso2_responseCodeType_FAILED_ServiceSelectionInvalid;
             return SESS_H_FAIL;

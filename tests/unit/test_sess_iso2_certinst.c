@@ -155,19 +155,6 @@ static void configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config
     p->install = &installer;
 }
 
-static int decode(const uint8_t *buf, size_t len, struct iso2_exiDocument *doc)
-{
-    return len > V2GTP_HEADER_LEN && iso2_decode(buf + V2GTP_HEADER_LEN, len - V2GTP_HEADER_LEN, doc) == 0;
-}
-
-static void encode(const struct iso2_exiDocument *doc, uint8_t *buf, size_t *len)
-{
-    size_t n;
-    assert_int_equal(iso2_encode(doc, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
-    assert_true(v2gtp_pack_header(V2GTP_EXI, (uint32_t)n, buf, V2GTP_HEADER_LEN) >= 0);
-    *len = V2GTP_HEADER_LEN + n;
-}
-
 /* What the hook changes: the request's SignatureValue, the response's, or the response's encrypted key; the
  * car's ServiceDetailReq asks for the certificate service. */
 enum { E_NONE, E_REQ_SIG, E_RES_SIG, E_RES_KEY, E_DETAIL };
@@ -184,7 +171,7 @@ static int is_ci(int m, int req)
 static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
 {
     (void)w;
-    if (!decode(buf, *len, &edit_doc)) return 1;
+    if (!iw_decode(buf, *len, &edit_doc)) return 1;
     struct iso2_BodyType *b = &edit_doc.V2G_Message.Body;
     struct iso2_SignatureType *sg = &edit_doc.V2G_Message.Header.Signature;
     if (edit == E_DETAIL && dir_ == SW_TO_EVSE && b->BodyElement_choice == iso2_BodyType_ServiceDetailReq) {
@@ -207,7 +194,7 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
     } else {
         return 1;
     }
-    encode(&edit_doc, buf, len);
+    iw_encode(&edit_doc, buf, len);
     return 1;
 }
 
@@ -265,14 +252,23 @@ static void openssl_verify(const struct iso2_SignatureType *sg, const char *pub)
     assert_int_not_equal(system(cmd), 0);
 }
 
-/* Reference i of sg names `id` and carries libcrypto's SHA-256 of the fragment f. */
-static void digest_of(const struct iso2_SignatureType *sg, const char *id, const struct iso2_exiFragment *f)
+static struct iso2_exiFragment F;   /* the element whose digest is checked */
+
+static struct iso2_exiFragment *frag(uint16_t root)
+{
+    memset(&F, 0, sizeof F);
+    F.root = root;
+    return &F;
+}
+
+/* A Reference of sg names `id` and carries libcrypto's SHA-256 of F's fragment. */
+static void digest_of(const struct iso2_SignatureType *sg, const char *id)
 {
     static uint8_t fb[6000];
     size_t fn;
     uint8_t md[32];
     unsigned mdlen = 0;
-    assert_int_equal(iso2_encode_fragment(f, fb, sizeof fb, &fn), 0);
+    assert_int_equal(iso2_encode_fragment(&F, fb, sizeof fb, &fn), 0);
     assert_int_equal(EVP_Digest(fb, fn, md, &mdlen, EVP_sha256(), NULL), 1);
     char uri[80];
     snprintf(uri, sizeof uri, "#%s", id);
@@ -287,36 +283,27 @@ static void digest_of(const struct iso2_SignatureType *sg, const char *id, const
 /* Both Signatures (request by the provisioning key; response's four elements by the CPS key), checked here. */
 static void check_signatures(void)
 {
-    static struct iso2_exiFragment f;
     const struct iso2_CertificateInstallationReqType *q = &req_seen.V2G_Message.Body.CertificateInstallationReq;
     const struct iso2_CertificateInstallationResType *r = &res_seen.V2G_Message.Body.CertificateInstallationRes;
     assert_true(req_seen.V2G_Message.Header.has_Signature && res_seen.V2G_Message.Header.has_Signature);
-    memset(&f, 0, sizeof f);
-    f.root = ISO2_FRAG_CertificateInstallationReq;
-    f.CertificateInstallationReq = *q;
-    digest_of(&req_seen.V2G_Message.Header.Signature, q->Id.chars, &f);
+    frag(ISO2_FRAG_CertificateInstallationReq)->CertificateInstallationReq = *q;
+    digest_of(&req_seen.V2G_Message.Header.Signature, q->Id.chars);
     openssl_verify(&req_seen.V2G_Message.Header.Signature, "prov_pub.pem");
     const struct iso2_SignatureType *sg = &res_seen.V2G_Message.Header.Signature;
     assert_int_equal(sg->SignedInfo.Reference.count, 4);
-    memset(&f, 0, sizeof f);
-    f.root = ISO2_FRAG_ContractSignatureCertChain;
-    f.ContractSignatureCertChain = r->ContractSignatureCertChain;
-    digest_of(sg, r->ContractSignatureCertChain.Id.chars, &f);
-    memset(&f, 0, sizeof f);
-    f.root = ISO2_FRAG_ContractSignatureEncryptedPrivateKey;
-    f.ContractSignatureEncryptedPrivateKey = r->ContractSignatureEncryptedPrivateKey;
-    digest_of(sg, r->ContractSignatureEncryptedPrivateKey.Id.chars, &f);
-    memset(&f, 0, sizeof f);
-    f.root = ISO2_FRAG_DHpublickey;
-    f.DHpublickey = r->DHpublickey;
-    digest_of(sg, r->DHpublickey.Id.chars, &f);
-    memset(&f, 0, sizeof f);
-    f.root = ISO2_FRAG_eMAID;
-    f.eMAID.has_Id = f.eMAID.has_CONTENT = true;
-    memcpy(&f.eMAID.Id, &r->eMAID.Id, sizeof f.eMAID.Id);
-    f.eMAID.CONTENT.len = r->eMAID.CONTENT.len;
-    memcpy(f.eMAID.CONTENT.chars, r->eMAID.CONTENT.chars, r->eMAID.CONTENT.len);
-    digest_of(sg, r->eMAID.Id.chars, &f);
+    frag(ISO2_FRAG_ContractSignatureCertChain)->ContractSignatureCertChain = r->ContractSignatureCertChain;
+    digest_of(sg, r->ContractSignatureCertChain.Id.chars);
+    frag(ISO2_FRAG_ContractSignatureEncryptedPrivateKey)->ContractSignatureEncryptedPrivateKey =
+        r->ContractSignatureEncryptedPrivateKey;
+    digest_of(sg, r->ContractSignatureEncryptedPrivateKey.Id.chars);
+    frag(ISO2_FRAG_DHpublickey)->DHpublickey = r->DHpublickey;
+    digest_of(sg, r->DHpublickey.Id.chars);
+    struct iso2_eMAIDFragmentType *e = &frag(ISO2_FRAG_eMAID)->eMAID;
+    e->has_Id = e->has_CONTENT = true;
+    memcpy(&e->Id, &r->eMAID.Id, sizeof e->Id);
+    e->CONTENT.len = r->eMAID.CONTENT.len;
+    memcpy(e->CONTENT.chars, r->eMAID.CONTENT.chars, r->eMAID.CONTENT.len);
+    digest_of(sg, r->eMAID.Id.chars);
     openssl_verify(sg, "cps_pub.pem");
     assert_string_equal(r->eMAID.CONTENT.chars, EMAID);
 }
