@@ -125,7 +125,7 @@ struct sess_iso20_doc {
 
 /* The documents of a session, caller-owned: the decoded request/response and the one being built, each the
  * largest document of the protocols built. Its size follows the profile (docs/porting.md "Profiles"): about
- * 235 KB with every protocol and the full capacities (the host), 7.7 KB for the car profile on Cortex-M4; keep it
+ * 243 KB with every protocol and the full capacities (the host), 7.7 KB for the car profile on Cortex-M4; keep it
  * static (or on the heap on a host), never on a small stack. */
 typedef struct {
     union {
