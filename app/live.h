@@ -9,6 +9,7 @@
 
 #include "ccsplc/linux/pcapng.h"
 #include "ccsplc/linux/auth_backend.h"
+#include "ccsplc/linux/pnc_certinst_openssl.h"
 #include "ccsplc/linux/pnc_openssl.h"
 #include "ccsplc/linux/tls.h"
 #include "ccsplc/sim/plant.h"
@@ -126,6 +127,15 @@ typedef struct {
     int pnc;                  /* car: pay by contract when offered */
     char contract_cert[256];  /* car: the contract chain (PEM), its key */
     char contract_key[256];
+    /* CertificateInstallation / -Update (app/live_pnc.c, docs/pnc.md) */
+    char prov_cert[256];      /* car: the OEM provisioning certificate (PEM) and key: installs a contract into */
+    char prov_key[256];       /*      contract_cert / contract_key when it has none usable */
+    float renew_days;         /* car: a contract expiring within this many days is updated (30) */
+    char cps_cert[256];       /* charger: the CPS chain (PEM, leaf first) and key that sign the responses */
+    char cps_key[256];
+    char oem_root[256];       /* charger: the OEM root(s) and Sub-CAs provisioning certificates must reach */
+    char install_cert[256];   /* charger: the contract handed out (chain PEM) and its key */
+    char install_key[256];
 } live_options;
 
 void live_options_default(live_options *o, live_role role);
@@ -203,6 +213,9 @@ struct live {
     char provider_buf[256];           /* charger: the providers option split at its commas ... */
     const char *providers[LIVE_PROVIDERS_MAX]; /* ... into these */
     uint8_t nproviders;
+    pnc_ci *pnc_ci;                   /* CertificateInstallation credentials (app/live_pnc.c), NULL: none */
+    ccs_pnc_installer pnc_installer;  /* car: its provisioning certificate, where a new contract goes */
+    ccs_pnc_cps pnc_cps;              /* charger: its test-bench CPS */
     live_conn conn[LIVE_MAX_CONNS];
     /* session and simulated hardware */
     sess_docs *docs;

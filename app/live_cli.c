@@ -73,14 +73,22 @@ static void usage(FILE *f, live_role role)
                    "      --allow FILE      accept only the eMAIDs in FILE (one a line; * accepts all)\n"
                    "      --auth-cmd CMD    ask CMD (sh -c; $1 the eMAID, $2 the serial, $3 the sha256) about each\n"
                    "                        contract: exit 0 accepts, else rejects (Ongoing while it runs)\n"
-                   "      --auth-timeout S  reject when CMD has not answered in S seconds (20)\n");
+                   "      --auth-timeout S  reject when CMD has not answered in S seconds (20)\n"
+                   "      --cps-cert FILE   ISO-2 CertificateInstallation/-Update offered: the CPS chain (PEM) signing\n"
+                   "                        them   --cps-key FILE  its private key\n"
+                   "      --oem-root FILE   OEM root(s) and Sub-CAs (PEM) provisioning certificates must reach\n"
+                   "      --install-cert FILE  the contract handed out (chain PEM)  --install-key FILE  its key\n");
     else
         fprintf(f, "      --tls MODE        what SDP asks: off (default), ask (take plain TCP if the charger has no\n"
                    "                        TLS) or require (refuse plain TCP)\n"
                    "Plug & Charge (ISO 15118-2 and -20, on TLS; docs/pnc.md):\n"
                    "      --pnc             pay by contract when the charger offers it (needs the two below)\n"
                    "      --contract-cert FILE  the contract chain (PEM: contract certificate, then its Sub-CAs)\n"
-                   "      --contract-key FILE   its private key (PEM: P-256 for ISO-2, P-521 for ISO-20)\n");
+                   "      --contract-key FILE   its private key (PEM: P-256 for ISO-2, P-521 for ISO-20)\n"
+                   "      --prov-cert FILE  the OEM provisioning certificate (PEM): without a usable contract, install\n"
+                   "                        one into the two files above (ISO-2 CertificateInstallation; --tls-ca: the\n"
+                   "                        V2G roots the CPS must reach)   --prov-key FILE  its private key\n"
+                   "      --renew-days N    update a contract expiring within N days (CertificateUpdate; 30)\n");
     fprintf(f, "  -v, --verbose         debug log (one line per V2G message)   -q, --quiet   errors only\n"
                "  -h, --help            this text\n"
                "\n"
@@ -97,8 +105,9 @@ static void usage(FILE *f, live_role role)
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_NO_SLAC, O_STOP, O_PROTO, O_PCAP, O_VAS, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV,
        O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_MO_ROOT, O_PROVIDERS, O_REVOKED, O_ALLOW, O_AUTH_CMD,
-       O_AUTH_TIMEOUT, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS, O_CONTROL, O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE,
-       O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY };
+       O_AUTH_TIMEOUT, O_CPS_CERT, O_CPS_KEY, O_OEM_ROOT, O_INST_CERT, O_INST_KEY, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS,
+       O_CONTROL, O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY, O_PROV_CERT,
+       O_PROV_KEY, O_RENEW };
 
 static int num(const char *s, double lo, double hi, float *out)
 {
@@ -183,6 +192,14 @@ static int apply(live_options *o, int c, const char *a)
     case O_CCERT: return copy(o->contract_cert, sizeof o->contract_cert, a);
     case O_CKEY: return copy(o->contract_key, sizeof o->contract_key, a);
     case O_PROVIDERS: return copy(o->providers, sizeof o->providers, a);
+    case O_PROV_CERT: return copy(o->prov_cert, sizeof o->prov_cert, a);
+    case O_PROV_KEY: return copy(o->prov_key, sizeof o->prov_key, a);
+    case O_RENEW: return num(a, 0, 3650, &o->renew_days);
+    case O_CPS_CERT: return copy(o->cps_cert, sizeof o->cps_cert, a);
+    case O_CPS_KEY: return copy(o->cps_key, sizeof o->cps_key, a);
+    case O_OEM_ROOT: return copy(o->oem_root, sizeof o->oem_root, a);
+    case O_INST_CERT: return copy(o->install_cert, sizeof o->install_cert, a);
+    case O_INST_KEY: return copy(o->install_key, sizeof o->install_key, a);
     default: return -1;
     }
 }
@@ -214,6 +231,10 @@ int live_main(live_role role, int argc, char **argv)
         { "auth-cmd", required_argument, 0, O_AUTH_CMD }, { "auth-timeout", required_argument, 0, O_AUTH_TIMEOUT },
         { "contract-cert", required_argument, 0, O_CCERT }, { "contract-key", required_argument, 0, O_CKEY },
         { "providers", required_argument, 0, O_PROVIDERS },
+        { "prov-cert", required_argument, 0, O_PROV_CERT }, { "prov-key", required_argument, 0, O_PROV_KEY },
+        { "renew-days", required_argument, 0, O_RENEW }, { "cps-cert", required_argument, 0, O_CPS_CERT },
+        { "cps-key", required_argument, 0, O_CPS_KEY }, { "oem-root", required_argument, 0, O_OEM_ROOT },
+        { "install-cert", required_argument, 0, O_INST_CERT }, { "install-key", required_argument, 0, O_INST_KEY },
         { 0, 0, 0, 0 },
     };
     static live l;

@@ -29,6 +29,7 @@ void live_options_default(live_options *o, live_role role)
     o->pev_target_v = 410.0f; /* sess_pev_config_default's max_v */
     o->pev_max_a = 125.0f;
     o->precharge_tolerance_v = SESS_PEV_PRECHARGE_TOLERANCE_V;
+    o->renew_days = 30.0f;    /* our choice: ISO 15118-2 names no renewal time (docs/pnc.md) */
     o->resume_after_ms = LIVE_RESUME_AFTER_MS;
     live_ext_defaults(&o->hw.ext, role == LIVE_EVSE ? HW_CHARGER : HW_CAR);
 }
@@ -111,6 +112,14 @@ static const key_row keys[] = {
     { "pnc", "enabled", K_BOOL, O(pnc), 0, 0, 0 },        /* car */
     { "pnc", "contract_cert", K_STR, S(contract_cert), 0, 0 },
     { "pnc", "contract_key", K_STR, S(contract_key), 0, 0 },
+    { "pnc", "prov_cert", K_STR, S(prov_cert), 0, 0 },    /* car: CertificateInstallation (docs/pnc.md) */
+    { "pnc", "prov_key", K_STR, S(prov_key), 0, 0 },
+    { "pnc", "renew_days", K_FLOAT, O(renew_days), 0, 0, 3650 },
+    { "pnc", "cps_cert", K_STR, S(cps_cert), 0, 0 },      /* charger: the test-bench CPS */
+    { "pnc", "cps_key", K_STR, S(cps_key), 0, 0 },
+    { "pnc", "oem_root", K_STR, S(oem_root), 0, 0 },
+    { "pnc", "install_cert", K_STR, S(install_cert), 0, 0 },
+    { "pnc", "install_key", K_STR, S(install_key), 0, 0 },
 };
 
 /* pyPLC keys (its doc/pyPlc.ini.template) without a meaning here yet (Windows, display, MQTT, CHAdeMO, logging

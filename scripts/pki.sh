@@ -12,7 +12,8 @@ command -v openssl >/dev/null || { echo "pki.sh: needs the openssl command (Debi
 umask 077   # the keys are readable by their owner only
 
 # Validity in days: roots 10 years; sub-CAs 4 years (CPO Sub-CA 2: 1 year); the SECC leaf 60 days (short-lived:
-# renewed by the CPO); the OEM provisioning leaf 4 years; the contract 2 years.
+# renewed by the CPO); the OEM provisioning leaf 4 years; the contract 2 years; the CPS leaf 60 days, its Sub-CA 2
+# 1 year.
 EMAID=DEABCC12345678   # ISO 15118-2 eMAID: country (2) + provider (3) + eMA instance (9), no check digit
 EMAID2=DEABCC87654321  # the second contract's (revoked)
 
@@ -66,6 +67,8 @@ ROOT='basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign'
 LEAF='basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyAgreement'
+CPS='basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature'
 CONTRACT='basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyAgreement'
 
@@ -80,12 +83,18 @@ pki() {
     cert cpo_sub2 cpo_sub1 365 "/CN=CPOSubCA2/O=ccsplc test/C=DE/DC=V2G" "$CA2"
     cert secc cpo_sub2 60 "/CN=DE*ABC*E0001/O=ccsplc test/C=DE/DC=CPO" "$LEAF"
     cat secc.pem cpo_sub2.pem cpo_sub1.pem >secc_chain.pem
+    # V2G root -> CPS Sub-CA 1 -> CPS Sub-CA 2 -> CPS leaf: signs CertificateInstallation/-UpdateRes (DC=CPS)
+    cert cps_sub1 v2g_root 1460 "/CN=CPSSubCA1/O=ccsplc test/C=DE/DC=V2G" "$CA1"
+    cert cps_sub2 cps_sub1 365 "/CN=CPSSubCA2/O=ccsplc test/C=DE/DC=V2G" "$CA2"
+    cert cps cps_sub2 60 "/CN=CPS leaf/O=ccsplc test/C=DE/DC=CPS" "$CPS"
+    cat cps.pem cps_sub2.pem cps_sub1.pem >cps_chain.pem
     # OEM root -> OEM Sub-CA 1 -> OEM Sub-CA 2 -> OEM provisioning / vehicle leaf (DC=OEM)
     cert oem_root self 3650 "/CN=OEMRootCA/O=ccsplc test/C=DE/DC=OEM" "$ROOT"
     cert oem_sub1 oem_root 1460 "/CN=OEMSubCA1/O=ccsplc test/C=DE/DC=OEM" "$CA1"
     cert oem_sub2 oem_sub1 1460 "/CN=OEMSubCA2/O=ccsplc test/C=DE/DC=OEM" "$CA2"
     cert oem_prov oem_sub2 1460 "/CN=WCCSPLC0000000001/O=ccsplc test/C=DE/DC=OEM" "$LEAF"
     cat oem_prov.pem oem_sub2.pem oem_sub1.pem >oem_chain.pem
+    cat oem_sub2.pem oem_sub1.pem oem_root.pem >oem_trust.pem   # the CPS's: a car sends its leaf only
     # MO root -> MO Sub-CA 1 -> MO Sub-CA 2 -> contract leaf (CN: the eMAID; DC=MO)
     cert mo_root self 3650 "/CN=MORootCA/O=ccsplc test/C=DE/DC=MO" "$ROOT"
     cert mo_sub1 mo_root 1460 "/CN=MOSubCA1/O=ccsplc test/C=DE/DC=MO" "$CA1"
@@ -106,6 +115,7 @@ pki() {
     fi
     # every leaf reaches its root through its chain
     openssl verify -CAfile v2g_root.pem -untrusted secc_chain.pem secc.pem >/dev/null
+    openssl verify -CAfile v2g_root.pem -untrusted cps_chain.pem cps.pem >/dev/null
     openssl verify -CAfile oem_root.pem -untrusted oem_chain.pem oem_prov.pem >/dev/null
     openssl verify -CAfile mo_root.pem -untrusted contract_chain.pem contract.pem >/dev/null
     cd - >/dev/null

@@ -18,6 +18,7 @@
 #include "ccsplc/core/errors.h"
 #include "ccsplc/linux/log.h"
 #include "ccsplc/linux/pnc_revoke.h"
+#include "pnc_openssl_int.h"
 
 
 struct pnc_keys {
@@ -41,8 +42,7 @@ static const char *curve_of(ccs_pnc_suite suite) { return suite == CCS_PNC_P521_
 static const EVP_MD *md_of(ccs_pnc_suite suite) { return suite == CCS_PNC_P521_SHA512 ? EVP_sha512() : EVP_sha256(); }
 static size_t coord_of(ccs_pnc_suite suite) { return CCS_PNC_SIG_LEN_OF(suite) / 2u; }
 
-/* The suite of an EC key on one of the suites' curves, else -1. */
-static int suite_of(const EVP_PKEY *k)
+int pnc_openssl_suite_of(const EVP_PKEY *k)
 {
     char group[32];
     if (!EVP_PKEY_is_a(k, "EC") || !EVP_PKEY_get_group_name(k, group, sizeof group, NULL)) return -1;
@@ -94,7 +94,7 @@ int pnc_contract_open(const char *chain_pem, const char *key_pem, ccs_pnc_contra
     f = rc ? NULL : fopen(key_pem, "r");
     if (!rc && f) k->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
     if (f) fclose(f);
-    int suite = !rc && k->key ? suite_of(k->key) : -1;
+    int suite = !rc && k->key ? pnc_openssl_suite_of(k->key) : -1;
     if (!rc && suite < 0) rc = fail(err, errcap, "no P-256 or P-521 private key in", key_pem);
     if (rc) {
         pnc_keys_free(k);
@@ -134,7 +134,7 @@ int pnc_checker_revoked(pnc_keys *keys, const char *file, char *err, size_t errc
 int pnc_openssl_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX])
 {
     pnc_keys *k = ctx;
-    int suite = suite_of(k->key);
+    int suite = pnc_openssl_suite_of(k->key);
     uint8_t der[160];
     size_t n = sizeof der;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -150,8 +150,7 @@ int pnc_openssl_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS
     return ok ? 0 : CCS_EIO;
 }
 
-/* A public key from its uncompressed point on the suite's curve. */
-static EVP_PKEY *public_key(ccs_pnc_suite suite, const uint8_t *point)
+EVP_PKEY *pnc_openssl_public_key(ccs_pnc_suite suite, const uint8_t *point)
 {
     EVP_PKEY *key = NULL;
     OSSL_PARAM params[] = {
@@ -170,7 +169,7 @@ int pnc_openssl_verify(void *ctx, ccs_pnc_suite suite, const uint8_t point[CCS_P
                        size_t len, const uint8_t sig[CCS_PNC_SIG_MAX])
 {
     (void)ctx;
-    EVP_PKEY *key = public_key(suite, point);
+    EVP_PKEY *key = pnc_openssl_public_key(suite, point);
     ECDSA_SIG *s = ECDSA_SIG_new();
     int c = (int)coord_of(suite);
     BIGNUM *r = BN_bin2bn(sig, c, NULL), *sv = BN_bin2bn(sig + c, c, NULL);
@@ -255,7 +254,7 @@ ccs_pnc_verdict pnc_openssl_check_chain(void *ctx, ccs_pnc_suite suite, const cc
     EVP_PKEY *pk = v == CCS_PNC_CHAIN_OK ? X509_get0_pubkey(leaf) : NULL;
     size_t klen = 0, want = CCS_PNC_KEY_LEN_OF(suite);
     if (v == CCS_PNC_CHAIN_OK &&
-        (!pk || suite_of(pk) != (int)suite ||
+        (!pk || pnc_openssl_suite_of(pk) != (int)suite ||
          EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, key, want, &klen) != 1 ||
          klen != want || key[0] != 0x04))
         v = CCS_PNC_CHAIN_ERROR;

@@ -131,6 +131,9 @@ static void service_offer(sess_evse *s, struct iso2_ServiceDiscoveryResType *r)
     if (contract_offered(s)) r->PaymentOptionList.PaymentOption.array[n++] = iso2_paymentOptionType_Contract;
     r->PaymentOptionList.PaymentOption.array[n++] = iso2_paymentOptionType_ExternalPayment;
     r->PaymentOptionList.PaymentOption.count = n;
+#if CCS_PNC
+    iso2_evse_certinst_offer(s, r);   /* the certificate service (iso2_certinst_evse.c) */
+#endif
     struct iso2_ChargeServiceType *c = &r->ChargeService;
     c->ServiceID = ISO2_SERVICE_ID_CHARGING;
     c->ServiceCategory = iso2_serviceCategoryType_EVCharging;
@@ -157,6 +160,9 @@ int iso2_evse_service_detail(sess_evse *s, uint32_t now)
     struct iso2_ServiceDetailResType *r = &res_body(s)->ServiceDetailRes;
     r->ServiceID = req_body(s)->ServiceDetailReq.ServiceID;
     if (r->ServiceID == ISO2_SERVICE_ID_CHARGING) return SESS_H_NEXT;
+#if CCS_PNC
+    if (r->ServiceID == ISO2_SERVICE_ID_CERTIFICATE && iso2_evse_certinst_detail(s, r)) return SESS_H_NEXT;
+#endif
     r->ResponseCode = iso2_responseCodeType_FAILED_ServiceIDInvalid;
     return SESS_H_FAIL;
 }
@@ -168,7 +174,11 @@ int iso2_evse_payment(sess_evse *s, uint32_t now)
     struct iso2_PaymentServiceSelectionResType *r = &res_body(s)->PaymentServiceSelectionRes;
     int charge = 0;
     for (uint16_t i = 0; i < q->SelectedServiceList.SelectedService.count; i++) {
-        if (q->SelectedServiceList.SelectedService.array[i].ServiceID != ISO2_SERVICE_ID_CHARGING) {
+        uint16_t id = q->SelectedServiceList.SelectedService.array[i].ServiceID;
+#if CCS_PNC
+        if (id == ISO2_SERVICE_ID_CERTIFICATE && iso2_evse_certinst_offered(s)) continue;   /* iso2_certinst_evse.c */
+#endif
+        if (id != ISO2_SERVICE_ID_CHARGING) {
             r->ResponseCode = iso2_responseCodeType_FAILED_ServiceSelectionInvalid;
             return SESS_H_FAIL;
         }

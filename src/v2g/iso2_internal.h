@@ -11,6 +11,7 @@
 #define ISO2_MSG_POWER_DELIVERY_RENEGOTIATE 65
 
 #define ISO2_SERVICE_ID_CHARGING 1   /* our ChargeService's ServiceID */
+#define ISO2_SERVICE_ID_CERTIFICATE 2 /* the certificate service (ISO 15118-2 Table 105: ServiceID 2) */
 #define ISO2_SA_TUPLE_ID 1           /* our one SAScheduleTuple */
 #define ISO2_SCHEDULE_S 86400u       /* it covers 24 h (the standard's maximum schedule length) */
 
@@ -28,7 +29,7 @@ enum {
     ISO2_PEV_SESSION_SETUP, ISO2_PEV_SERVICE_DISCOVERY, ISO2_PEV_SERVICE_DETAIL, ISO2_PEV_PAYMENT, ISO2_PEV_AUTH,
     ISO2_PEV_CHARGE_PARAMETER, ISO2_PEV_CABLE_CHECK, ISO2_PEV_PRECHARGE, ISO2_PEV_POWER_START,
     ISO2_PEV_CURRENT_DEMAND, ISO2_PEV_CHARGING_STATUS, ISO2_PEV_METERING, ISO2_PEV_POWER_STOP, ISO2_PEV_WELDING,
-    ISO2_PEV_SESSION_STOP, ISO2_PEV_PAYMENT_DETAILS
+    ISO2_PEV_SESSION_STOP, ISO2_PEV_PAYMENT_DETAILS, ISO2_PEV_CERT_INSTALL, ISO2_PEV_CERT_UPDATE
 };
 
 /* The body of an ISO-2 document held in a sess_docs union. */
@@ -81,6 +82,42 @@ int iso2_evse_pnc_offered(const sess_evse *s);
 int iso2_evse_pnc_auth(sess_evse *s);
 sess_evse_step iso2_evse_payment_details;
 sess_pev_step iso2_pev_build_payment_details, iso2_pev_on_payment_details, iso2_pev_build_auth;
+
+/* CertificateInstallation / CertificateUpdate (iso2_certinst*.c). The chain of a CertificateChainType as
+ * ccs_pnc_cert (at most CCS_PNC_CHAIN_MAX, pointing into it; the count); the SHA-256 of d->sig.frag's fragment
+ * (its bytes in d->sig.bytes). */
+size_t iso2_pnc_chain_of(const struct iso2_CertificateChainType *c, ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX]);
+/* The chain c[0..n) (each at most ISO2_LEN_certificateType bytes, n at most CCS_PNC_CHAIN_MAX) into ch. */
+void iso2_ci_put_chain(struct iso2_CertificateChainType *ch, const ccs_pnc_cert *c, size_t n);
+int iso2_ci_digest(sess_docs *d, ccs_sha256_fn sha256, uint8_t out[CCS_SHA256_LEN]);
+/* The elements a CertificateInstallationRes / CertificateUpdateRes signs (ISO2_CI_REFS References). */
+#define ISO2_CI_REFS 4u
+typedef struct {
+    struct iso2_CertificateChainType *chain;
+    struct iso2_ContractSignatureEncryptedPrivateKeyType *key;
+    struct iso2_DiffieHellmanPublickeyType *dh;
+    struct iso2_EMAIDType *emaid;
+} iso2_ci_res;
+#define ISO2_CI_RES(r)                                                                                          \
+    { &(r)->ContractSignatureCertChain, &(r)->ContractSignatureEncryptedPrivateKey, &(r)->DHpublickey, &(r)->eMAID }
+/* Sign them into sg (SignedInfo: one Reference per element, by its Id) with sign(ctx); 0 or CCS_E*. Check sg
+ * against them and the CPS's key with in->verify: 1 when every element has its Reference and digest and the
+ * SignatureValue is the key's, else 0. */
+int iso2_ci_sign_res(sess_docs *d, const iso2_ci_res *r, struct iso2_SignatureType *sg, ccs_sha256_fn sha256,
+                     int (*sign)(void *, const uint8_t *, size_t, uint8_t *), void *ctx);
+int iso2_ci_check_res(sess_docs *d, const iso2_ci_res *r, const struct iso2_SignatureType *sg,
+                      ccs_sha256_fn sha256, const ccs_pnc_installer *in, const uint8_t key[CCS_PNC_KEY_MAX]);
+/* The charger: the certificate service offered (Plug & Charge and a CPS); its ServiceList entry; the Unix time. */
+int iso2_evse_certinst_offered(const sess_evse *s);
+void iso2_evse_certinst_offer(const sess_evse *s, struct iso2_ServiceDiscoveryResType *r);
+int iso2_evse_certinst_detail(const sess_evse *s, struct iso2_ServiceDetailResType *r);
+uint64_t iso2_evse_unix_s(const sess_evse *s, uint32_t now);
+sess_evse_step iso2_evse_cert_install, iso2_evse_cert_update;
+/* The car: whether it pays by contract after the ServiceDiscoveryRes r (p->cert_op set: install or update first);
+ * the certificate service added to its PaymentServiceSelectionReq. */
+int iso2_pev_certinst_choose(sess_pev *p, const struct iso2_ServiceDiscoveryResType *r, uint32_t now);
+void iso2_pev_certinst_select(sess_pev *p, struct iso2_SelectedServiceListType *l);
+sess_pev_step iso2_pev_build_cert_install, iso2_pev_build_cert_update, iso2_pev_on_cert_install;
 #endif
 
 #endif

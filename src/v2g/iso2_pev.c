@@ -28,6 +28,9 @@ int iso2_pev_build_service_detail(sess_pev *p, uint32_t now)
 #define PV_PAYMENT_TYPE struct iso2_PaymentServiceSelectionReqType
 #define PV_CHARGE_SERVICE(p) charge_service(p)
 #define PV_PAYMENT_OPTION(p) ((p)->pnc ? iso2_paymentOptionType_Contract : iso2_paymentOptionType_ExternalPayment)
+#if CCS_PNC
+#define PV_PAYMENT_MORE(p, q) iso2_pev_certinst_select(p, &(q)->SelectedServiceList)   /* iso2_certinst_pev.c */
+#endif
 #include "pv_pev_setup.h"
 
 int iso2_pev_build_session_stop(sess_pev *p, uint32_t now)
@@ -61,7 +64,11 @@ int iso2_pev_on_service_discovery(sess_pev *p, uint32_t now)
         pay |= r->PaymentOptionList.PaymentOption.array[i] == iso2_paymentOptionType_ExternalPayment;
         contract |= r->PaymentOptionList.PaymentOption.array[i] == iso2_paymentOptionType_Contract;
     }
+    /* ISO-2's contracts are P-256 (one not installed yet: suite 0, P-256) */
     p->pnc = CCS_PNC && p->cfg.pnc && p->cfg.pnc->suite == CCS_PNC_P256_SHA256 && contract;
+#if CCS_PNC
+    if (p->pnc) p->pnc = iso2_pev_certinst_choose(p, r, now);   /* a contract to install or update first? */
+#endif
     pay |= p->pnc;
     const struct iso2_SupportedEnergyTransferModeType *m = &r->ChargeService.SupportedEnergyTransferMode;
     enum iso2_EnergyTransferModeType want = !p->cfg.ac ? iso2_EnergyTransferModeType_DC_extended

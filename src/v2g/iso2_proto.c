@@ -28,6 +28,9 @@ static const sess_evse_row evse_rows[] = {
     STOP(POWER_DELIVERY), STOP(CHARGING), STOP(SESSION_STOP),
 #if CCS_PNC
     R(PAYMENT_DETAILS, PaymentDetails, AUTH, payment_details), STOP(PAYMENT_DETAILS),
+    /* CertificateInstallation / CertificateUpdate before PaymentDetails (iso2_certinst_evse.c) */
+    R(PAYMENT_DETAILS, CertificateInstallation, PAYMENT_DETAILS, cert_install),
+    R(PAYMENT_DETAILS, CertificateUpdate, PAYMENT_DETAILS, cert_update),
 #endif
 };
 
@@ -58,6 +61,9 @@ static const sess_pev_row pev_rows[] = {
     P(SESSION_STOP, SessionStop, SESSION_STOP, session_stop, session_stop, MSG, 0),
 #if CCS_PNC
     P(PAYMENT_DETAILS, PaymentDetails, AUTH, payment_details, payment_details, LONG, 0),
+    /* Table 109: V2G_EVCC_Msg_Timeout 5 s for both (iso2_certinst_pev.c) */
+    P(CERT_INSTALL, CertificateInstallation, PAYMENT_DETAILS, cert_install, cert_install, LONG, 0),
+    P(CERT_UPDATE, CertificateUpdate, PAYMENT_DETAILS, cert_update, cert_install, LONG, 0),
 #endif
 };
 
@@ -69,7 +75,10 @@ uint8_t iso2_pev_next(const sess_pev *p, const sess_pev_row *row)
                                      { ISO2_PEV_CURRENT_DEMAND, ISO2_PEV_CHARGING_STATUS },
                                      { ISO2_PEV_WELDING, ISO2_PEV_SESSION_STOP } };
     if (row->state == ISO2_PEV_SERVICE_DISCOVERY && p->cfg.service_detail) return ISO2_PEV_SERVICE_DETAIL;
-    if (row->state == ISO2_PEV_PAYMENT && p->pnc) return ISO2_PEV_PAYMENT_DETAILS;
+    if (row->state == ISO2_PEV_PAYMENT && p->pnc)   /* a contract installed or updated first */
+        return p->cert_op == CCS_PNC_NEED_INSTALL  ? ISO2_PEV_CERT_INSTALL
+               : p->cert_op == CCS_PNC_NEED_UPDATE ? ISO2_PEV_CERT_UPDATE
+                                                   : ISO2_PEV_PAYMENT_DETAILS;
     if (row->next == ISO2_PEV_POWER_STOP && p->receipt_due) return ISO2_PEV_METERING;
     return p->cfg.ac ? sess_state_map(ac, SESS_N(ac), row->next) : row->next;
 }

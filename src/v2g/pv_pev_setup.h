@@ -41,5 +41,8 @@ int PV(pev_build_payment)(sess_pev *p, uint32_t now)
     q->SelectedPaymentOption = PV_PAYMENT_OPTION(p);
     q->SelectedServiceList.SelectedService.count = 1;
     q->SelectedServiceList.SelectedService.array[0].ServiceID = PV_CHARGE_SERVICE(p);
+#ifdef PV_PAYMENT_MORE
+    PV_PAYMENT_MORE(p, q);   /* the includer's other services */
+#endif
     return SESS_H_NEXT;
 }

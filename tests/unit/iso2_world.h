@@ -1,6 +1,7 @@
 /* ISO 15118-2 on the session test harness (sess_world.h): a charger and a car that speak ISO-2, DC or AC. */
 #ifndef CCSPLC_TEST_ISO2_WORLD_H
 #define CCSPLC_TEST_ISO2_WORLD_H
+#include "ccsplc/core/v2gtp.h"
 #include "sess_world.h"
 
 /* AC charging: the car asks for AC (ChargingStatus loop), the charger's plant is the AC supply (mains through,
@@ -14,6 +15,21 @@ static inline void iw_ac(sess_pev_config *p, phys_charger_config *c)
 /* Defaults of sess_world with ISO-2 on both sides (the charger keeps DIN too), an AC supply for AC; tweak(e, p, c, b) may change
  * the configurations before the world starts. */
 typedef void (*iw_tweak)(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b);
+
+/* The ISO-2 document of a V2GTP message in flight (decoded into doc): 1 when it is one. */
+static inline int iw_decode(const uint8_t *buf, size_t len, struct iso2_exiDocument *doc)
+{
+    return len > V2GTP_HEADER_LEN && iso2_decode(buf + V2GTP_HEADER_LEN, len - V2GTP_HEADER_LEN, doc) == 0;
+}
+
+/* doc as a V2GTP message into buf (SESS_TX_CAP bytes), a hook's rewrite. */
+static inline void iw_encode(const struct iso2_exiDocument *doc, uint8_t *buf, size_t *len)
+{
+    size_t n;
+    assert_int_equal(iso2_encode(doc, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
+    assert_true(v2gtp_pack_header(V2GTP_EXI, (uint32_t)n, buf, V2GTP_HEADER_LEN) >= 0);
+    *len = V2GTP_HEADER_LEN + n;
+}
 
 static inline void iw_setup(sw_world *w, int ac, iw_tweak tweak)
 {

@@ -58,20 +58,6 @@ static void pnc_configs(sess_evse_config *e, sess_pev_config *p, phys_charger_co
     p->pnc = &contract;
 }
 
-/* The ISO-2 document of a V2GTP message in flight (decoded into doc): 1 when it is one. */
-static int decode(const uint8_t *buf, size_t len, struct iso2_exiDocument *doc)
-{
-    return len > V2GTP_HEADER_LEN && iso2_decode(buf + V2GTP_HEADER_LEN, len - V2GTP_HEADER_LEN, doc) == 0;
-}
-
-static void encode(const struct iso2_exiDocument *doc, uint8_t *buf, size_t *len)
-{
-    size_t n;
-    assert_int_equal(iso2_encode(doc, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
-    assert_true(v2gtp_pack_header(V2GTP_EXI, (uint32_t)n, buf, V2GTP_HEADER_LEN) >= 0);
-    *len = V2GTP_HEADER_LEN + n;
-}
-
 /* How a hook edits: keeps the car's AuthorizationReq; changes one thing. */
 enum { E_NONE, E_CHALLENGE, E_SIGNATURE, E_DIGEST, E_NO_SIGNATURE };
 static int edit;
@@ -79,7 +65,7 @@ static int edit;
 static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
 {
     (void)w;
-    if (!decode(buf, *len, &edit_doc)) return 1;
+    if (!iw_decode(buf, *len, &edit_doc)) return 1;
     struct iso2_BodyType *b = &edit_doc.V2G_Message.Body;
     struct iso2_SignatureType *sg = &edit_doc.V2G_Message.Header.Signature;
     if (dir_ == SW_TO_EVSE && b->BodyElement_choice == iso2_BodyType_AuthorizationReq) {
@@ -93,7 +79,7 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
     } else {
         return 1;
     }
-    encode(&edit_doc, buf, len);
+    iw_encode(&edit_doc, buf, len);
     return 1;
 }
 

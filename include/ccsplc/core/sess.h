@@ -25,6 +25,7 @@
 #include "ccsplc/core/gen/iso20_ac.h"
 #endif
 #include "ccsplc/core/pnc.h"
+#include "ccsplc/core/pnc_certinst.h"
 #include "ccsplc/core/slac.h"
 
 #ifdef __cplusplus
@@ -78,8 +79,8 @@ extern "C" {
 /* Every protocol built, ISO-20 with two (DC, AC), and room for more ISO-20 services; 4 without ISO-20. */
 #define SESS_MAX_PROTOS (CCS_PROTO_ISO20 ? 6 : 4)
 /* Largest message we send, V2GTP header included: with Plug & Charge a PaymentDetailsReq carries the contract
- * chain (5 certificates of at most 800 bytes). */
-#define SESS_TX_CAP (CCS_PNC ? 4608 : 1024)
+ * chain (5 certificates of at most 800 bytes), a CertificateInstallationRes two chains and a Signature. */
+#define SESS_TX_CAP (CCS_PNC ? 8192 : 1024)
 #define SESS_SESSION_ID_MAX 8
 
 /* A protocol's message tables and codec glue (opaque). */
@@ -124,7 +125,7 @@ struct sess_iso20_doc {
 
 /* The documents of a session, caller-owned: the decoded request/response and the one being built, each the
  * largest document of the protocols built. Its size follows the profile (docs/porting.md "Profiles"): about
- * 235 KB with every protocol and the full capacities (the host), 7.7 KB for the car profile on Cortex-M4; keep it
+ * 243 KB with every protocol and the full capacities (the host), 7.7 KB for the car profile on Cortex-M4; keep it
  * static (or on the heap on a host), never on a small stack. */
 typedef struct {
     union {
@@ -151,7 +152,9 @@ typedef struct {
             struct iso20_xmldsigFragment dsig20;
 #endif
         };
-        uint8_t bytes[CCS_PROTO_ISO20 ? 8704 : 1024];
+        /* ISO-20's PnC_AReqAuthorizationMode with its P-521 chain; ISO-2's CertificateUpdateReq or
+         * ContractSignatureCertChain: up to 5 certificates */
+        uint8_t bytes[CCS_PROTO_ISO20 ? 8704 : 4608];
     } sig;
 #endif
 } sess_docs;
@@ -250,6 +253,7 @@ typedef struct {
     const char *const *providers;/* ISO 15118-20 PnC: the eMSPs whose contracts are accepted (SupportedProviders of
                                  * AuthorizationSetupRes), nproviders of them; 0: the list is not sent */
     uint8_t nproviders;
+    const ccs_pnc_cps *cps;    /* ISO 15118-2 CertificateInstallation / CertificateUpdate (with pnc; NULL: none) */
 } sess_evse_config;
 
 /* Measurements, set by the caller before each call. */
@@ -366,6 +370,7 @@ typedef struct {
     const ccs_pnc_contract *pnc;/* Plug & Charge: choose Contract payment (ISO 15118-2, a P-256 contract) or PnC
                                  * identification (ISO 15118-20, a P-521 contract) when the charger offers it
                                  * (NULL: external identification) */
+    const ccs_pnc_installer *install; /* ... and a contract installed or updated when it needs one (NULL: none) */
     /* ISO 15118-20 bidirectional (BPT): discharge down to this SoC first, then charge to full_soc (0: charge only;
      * the car then never asks for DC_BPT / AC_BPT); its DC discharge limits (AC: within ac_max_a) */
     uint8_t discharge_soc;
@@ -435,6 +440,7 @@ typedef struct {
     uint8_t pnc;                /* Contract payment chosen */
     uint8_t challenge[CCS_PNC_CHALLENGE_LEN];  /* the charger's GenChallenge (PaymentDetailsRes; ISO 15118-20:
                                                 * AuthorizationSetupRes) */
+    uint8_t cert_op;            /* CCS_PNC_NEED_*: the certificate service chosen (installation or update) */
     /* ISO 15118-20 */
     uint16_t param_set_id;      /* the energy service's parameter set chosen from ServiceDetailRes (AC: of our
                                  * phases; its EVSENominalVoltage is kept in evse_max_v) */

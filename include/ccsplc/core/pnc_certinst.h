@@ -1,0 +1,85 @@
+/* ISO 15118-2 CertificateInstallation and CertificateUpdate as hooks of the session engines: the car's provisioning
+ * credentials and the install of a new contract, the charger's certificate provisioning service (CPS). The core
+ * gives bytes and takes verdicts, keys and signatures (OpenSSL on Linux: ccsplc/linux/pnc_certinst_openssl.h). */
+#ifndef CCSPLC_PNC_CERTINST_H
+#define CCSPLC_PNC_CERTINST_H
+
+#include "ccsplc/core/pnc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ContractSignatureEncryptedPrivateKey: the IV (16 bytes), then the contract's P-256 private key (32 bytes)
+ * encrypted with AES-128-CBC without padding (ISO 15118-2 [V2G2-818]..; privateKeyType is 48 bytes). */
+#define CCS_PNC_ENC_KEY_LEN 48u
+#define CCS_PNC_ROOTS_MAX 8u      /* RootCertificateIDs the car sends (the schema allows 20) */
+#define CCS_PNC_ISSUER_MAX 64u    /* X509IssuerName characters (our codec's string capacity) */
+#define CCS_PNC_SERIAL_MAX 20u    /* X509SerialNumber bytes (RFC 5280: at most 20 octets) */
+
+/* What the car needs (ccs_pnc_installer.need): nothing, a new contract, or a renewed one. */
+enum { CCS_PNC_NEED_NONE, CCS_PNC_NEED_INSTALL, CCS_PNC_NEED_UPDATE };
+
+/* A root the car trusts, as X509IssuerSerial: its issuer name (RFC 4514 text) and serial (big-endian magnitude). */
+typedef struct {
+    char issuer[CCS_PNC_ISSUER_MAX + 1];
+    uint8_t serial[CCS_PNC_SERIAL_MAX];
+    uint8_t serial_len;
+} ccs_pnc_root_id;
+
+/* The new contract of a CertificateInstallationRes / CertificateUpdateRes. */
+typedef struct {
+    ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX]; /* [0] the contract certificate, then its Sub-CAs */
+    uint8_t nchain;
+    const char *emaid;
+    size_t emaid_len;
+    uint8_t enc_key[CCS_PNC_ENC_KEY_LEN];  /* IV || AES-128-CBC(private key) */
+    uint8_t dh_pub[CCS_PNC_KEY_MAX];       /* the CPS's ephemeral ECDH public key (DHpublickey), 04 || X || Y */
+} ccs_pnc_new_contract;
+
+/* The car: its OEM provisioning certificate and key, the roots it trusts, and where a new contract goes. */
+typedef struct {
+    /* What to ask for at Unix time now_s: CCS_PNC_NEED_INSTALL without a usable contract (none, or expired),
+     * CCS_PNC_NEED_UPDATE when it expires soon, else CCS_PNC_NEED_NONE. */
+    int (*need)(void *ctx, uint64_t now_s);
+    ccs_pnc_cert prov;                     /* the OEM provisioning certificate (OEMProvisioningCert) */
+    const ccs_pnc_root_id *roots;          /* ListOfRootCertificateIDs: the V2G roots the response must reach */
+    uint8_t nroots;
+    /* ECDSA P-256 SHA-256 with the provisioning key (CertificateInstallationReq; an update is signed with the
+     * contract's own key, ccs_pnc_contract.sign): sig = r || s. 0 or a negative CCS_E* code. */
+    int (*sign)(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX]);
+    /* The SAProvisioningCertificateChain (chain[0] the CPS certificate) against the car's V2G roots at now_s;
+     * CCS_PNC_CHAIN_OK fills key with the CPS certificate's public key. */
+    ccs_pnc_verdict (*check_cps)(void *ctx, const ccs_pnc_cert *chain, size_t n, uint64_t now_s,
+                                 uint8_t key[CCS_PNC_KEY_MAX]);
+    /* Decrypt the key (ECDH of the provisioning key, or of the old contract key when update, with dh_pub; the KDF;
+     * AES-128-CBC), check it is the contract certificate's, store chain and key, and make them the contract the
+     * session pays with (the ccs_pnc_contract the car's configuration points at). 0 or a negative CCS_E* code. */
+    int (*install)(void *ctx, int update, const ccs_pnc_new_contract *c);
+    /* 1 when sig (r || s) is an ECDSA P-256 SHA-256 signature of data by key, else 0 (the CPS's SignedInfo). */
+    int (*verify)(void *ctx, const uint8_t key[CCS_PNC_KEY_MAX], const uint8_t *data, size_t len,
+                  const uint8_t sig[CCS_PNC_SIG_MAX]);
+    void *ctx;
+} ccs_pnc_installer;
+
+/* The charger as certificate provisioning service: it checks the car's provisioning certificate and hands out
+ * a contract, encrypted for the car, signed by the CPS. */
+typedef struct {
+    ccs_pnc_cert chain[CCS_PNC_CHAIN_MAX]; /* SAProvisioningCertificateChain: [0] the CPS certificate, its Sub-CAs */
+    uint8_t nchain;
+    /* The OEM provisioning certificate against the charger's OEM trust at now_s; OK fills key with its public key. */
+    ccs_pnc_verdict (*check_prov)(void *ctx, const ccs_pnc_cert *cert, uint64_t now_s, uint8_t key[CCS_PNC_KEY_MAX]);
+    /* The contract for a car whose ECDH key is peer (the provisioning key, or the old contract key): chain, eMAID,
+     * its private key encrypted for peer and the ephemeral DH key. 0, CCS_ENOTFOUND (no contract to give:
+     * FAILED_NoCertificateAvailable) or another negative CCS_E* code. */
+    int (*make)(void *ctx, const uint8_t peer[CCS_PNC_KEY_MAX], ccs_pnc_new_contract *out);
+    /* ECDSA P-256 SHA-256 with the CPS key: sig = r || s. */
+    int (*sign)(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX]);
+    void *ctx;
+} ccs_pnc_cps;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

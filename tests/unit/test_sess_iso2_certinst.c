@@ -1,0 +1,586 @@
+/* ISO 15118-2 CertificateInstallation / CertificateUpdate between our charger (as CPS) and car on the session
+ * harness, with the OpenSSL hooks (src/platform/pnc_certinst_openssl.c) and certificates made here: a car with only
+ * its provisioning certificate installs a contract and pays with it, the next session uses the stored contract,
+ * a contract about to expire is updated; both Signatures checked without our code (libcrypto and
+ * `openssl dgst -verify` on the exact fragment bytes); the contract key decrypted independently (SP 800-56A's
+ * concatenation KDF written out here) and the stored key matching the certificate; refusals with their codes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+
+#include "ccsplc/core/errors.h"
+#include "ccsplc/core/v2gtp.h"
+#include "ccsplc/linux/pnc_certinst_openssl.h"
+#include "ccsplc/linux/random.h"
+#include "iso2_world.h"
+#include "pki_mem.h"
+#include "sess_checks.h"
+
+#define EMAID "DEABCC12345678"
+
+static sw_world W;
+static ccs_pnc_contract contract;   /* the car's (filled by the installer's open, replaced by an install) */
+static pnc_keys *contract_keys;
+static ccs_pnc_installer installer;
+static pnc_ci *car_ci, *cps_ci;
+static ccs_pnc_checker checker;
+static pnc_keys *checker_keys;
+static ccs_pnc_cps cps;
+static struct iso2_exiDocument req_seen, res_seen, edit_doc;
+
+static void write_pub(const char *name, EVP_PKEY *k)
+{
+    FILE *f = fopen(pki_path(name), "w");
+    assert_non_null(f);
+    PEM_write_PUBKEY(f, k);
+    fclose(f);
+}
+
+/* V2G root -> CPS Sub-CA -> CPS; OEM root -> OEM Sub-CA -> provisioning (and an expired one); MO root -> MO Sub-CA
+ * -> contract (and one expiring in an hour); another root. */
+static int setup(void **state)
+{
+    (void)state;
+    pki_dir_make("certinst");
+    enum { V2G, CPS_SUB, CPS, OEM, OEM_SUB, PROV, PROV_OLD, MO, MO_SUB, CON, SOON, OTHER, NK };
+    EVP_PKEY *k[NK];
+    for (int i = 0; i < NK; i++) assert_non_null(k[i] = EVP_EC_gen("P-256"));
+    X509 *x[NK];
+    x[V2G] = pki_cert("V2G root", k[V2G], NULL, NULL, 1, -60, 86400 * 30, "SHA256");
+    x[CPS_SUB] = pki_cert("CPS Sub-CA", k[CPS_SUB], x[V2G], k[V2G], 1, -60, 86400 * 30, "SHA256");
+    x[CPS] = pki_cert("CPS", k[CPS], x[CPS_SUB], k[CPS_SUB], 0, -60, 86400 * 30, "SHA256");
+    x[OEM] = pki_cert("OEM root", k[OEM], NULL, NULL, 1, -60, 86400 * 30, "SHA256");
+    x[OEM_SUB] = pki_cert("OEM Sub-CA", k[OEM_SUB], x[OEM], k[OEM], 1, -60, 86400 * 30, "SHA256");
+    x[PROV] = pki_cert("WCCSPLC0000000001", k[PROV], x[OEM_SUB], k[OEM_SUB], 0, -60, 86400 * 30, "SHA256");
+    x[PROV_OLD] = pki_cert("WCCSPLC0000000002", k[PROV_OLD], x[OEM_SUB], k[OEM_SUB], 0, -7200, -3600, "SHA256");
+    x[MO] = pki_cert("MO root", k[MO], NULL, NULL, 1, -60, 86400 * 30, "SHA256");
+    x[MO_SUB] = pki_cert("MO Sub-CA", k[MO_SUB], x[MO], k[MO], 1, -60, 86400 * 30, "SHA256");
+    x[CON] = pki_cert(EMAID, k[CON], x[MO_SUB], k[MO_SUB], 0, -60, 86400 * 30, "SHA256");
+    x[SOON] = pki_cert(EMAID, k[SOON], x[MO_SUB], k[MO_SUB], 0, -60, 3600, "SHA256");
+    x[OTHER] = pki_cert("other root", k[OTHER], NULL, NULL, 1, -60, 86400 * 30, "SHA256");
+    pki_write_cert(pki_path("v2g_root.pem"), "w", x[V2G]);
+    pki_write_cert(pki_path("cps_chain.pem"), "w", x[CPS]);
+    pki_write_cert(pki_path("cps_chain.pem"), "a", x[CPS_SUB]);
+    pki_write_key(pki_path("cps.key"), k[CPS]);
+    write_pub("cps_pub.pem", k[CPS]);
+    pki_write_cert(pki_path("oem_trust.pem"), "w", x[OEM_SUB]);
+    pki_write_cert(pki_path("oem_trust.pem"), "a", x[OEM]);
+    pki_write_cert(pki_path("prov.pem"), "w", x[PROV]);
+    pki_write_key(pki_path("prov.key"), k[PROV]);
+    write_pub("prov_pub.pem", k[PROV]);
+    pki_write_cert(pki_path("prov_old.pem"), "w", x[PROV_OLD]);
+    pki_write_key(pki_path("prov_old.key"), k[PROV_OLD]);
+    pki_write_cert(pki_path("mo_root.pem"), "w", x[MO]);
+    pki_write_cert(pki_path("contract_chain.pem"), "w", x[CON]);
+    pki_write_cert(pki_path("contract_chain.pem"), "a", x[MO_SUB]);
+    pki_write_key(pki_path("contract.key"), k[CON]);
+    pki_write_cert(pki_path("soon_chain.pem"), "w", x[SOON]);
+    pki_write_cert(pki_path("soon_chain.pem"), "a", x[MO_SUB]);
+    pki_write_key(pki_path("soon.key"), k[SOON]);
+    pki_write_cert(pki_path("other_root.pem"), "w", x[OTHER]);
+    for (int i = 0; i < NK; i++) X509_free(x[i]), EVP_PKEY_free(k[i]);
+    return 0;
+}
+
+static void close_all(void)
+{
+    pnc_ci_free(car_ci);
+    pnc_ci_free(cps_ci);
+    pnc_keys_free(contract_keys);
+    pnc_keys_free(checker_keys);
+    car_ci = cps_ci = NULL;
+    contract_keys = checker_keys = NULL;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    close_all();
+    return pki_dir_remove();
+}
+
+/* The car's files: its contract in car_contract.pem / car_contract.key (absent: none). */
+static void open_car(const char *prov, const char *prov_key, const char *roots)
+{
+    char err[256];
+    pnc_ci_free(car_ci);
+    pnc_keys_free(contract_keys);
+    contract_keys = NULL;
+    pnc_ci_car_files f = { pki_path(prov), pki_path(prov_key), pki_path(roots), pki_path("car_contract.pem"),
+                           pki_path("car_contract.key"), 86400 };
+    assert_int_equal(pnc_ci_car_open(&f, &contract, &contract_keys, &installer, &car_ci, err, sizeof err), 0);
+}
+
+static void open_charger(const char *oem_trust, const char *mo_root, int with_contract)
+{
+    char err[256];
+    pnc_ci_free(cps_ci);
+    pnc_keys_free(checker_keys);
+    pnc_ci_cps_files f = { pki_path("cps_chain.pem"), pki_path("cps.key"), pki_path(oem_trust),
+                           with_contract ? pki_path("contract_chain.pem") : NULL, pki_path("contract.key") };
+    assert_int_equal(pnc_ci_cps_open(&f, &cps, &cps_ci, err, sizeof err), 0);
+    assert_int_equal(pnc_checker_open(pki_path(mo_root), &checker, &checker_keys, err, sizeof err), 0);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", pki_path(from), pki_path(to));
+    assert_int_equal(system(cmd), 0);
+}
+
+static void no_car_contract(void)
+{
+    unlink(pki_path("car_contract.pem"));
+    unlink(pki_path("car_contract.key"));
+}
+
+static void configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    (void)c, (void)b;
+    e->pnc = &checker;
+    e->cps = &cps;
+    e->rng = ccs_random_getrandom;
+    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
+    p->pnc = &contract;
+    p->install = &installer;
+}
+
+/* What the hook changes: the request's SignatureValue, the response's, or the response's encrypted key; the
+ * car's ServiceDetailReq asks for the certificate service. */
+enum { E_NONE, E_REQ_SIG, E_RES_SIG, E_RES_KEY, E_DETAIL };
+static struct iso2_ServiceDetailResType detail_seen;
+static struct iso2_PaymentServiceSelectionReqType pss_seen;
+static int edit;
+
+static int is_ci(int m, int req)
+{
+    return req ? m == iso2_BodyType_CertificateInstallationReq || m == iso2_BodyType_CertificateUpdateReq
+               : m == iso2_BodyType_CertificateInstallationRes || m == iso2_BodyType_CertificateUpdateRes;
+}
+
+static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
+{
+    (void)w;
+    if (!iw_decode(buf, *len, &edit_doc)) return 1;
+    struct iso2_BodyType *b = &edit_doc.V2G_Message.Body;
+    struct iso2_SignatureType *sg = &edit_doc.V2G_Message.Header.Signature;
+    if (edit == E_DETAIL && dir_ == SW_TO_EVSE && b->BodyElement_choice == iso2_BodyType_ServiceDetailReq) {
+        b->ServiceDetailReq.ServiceID = 2;
+    } else if (dir_ == SW_TO_EVSE && b->BodyElement_choice == iso2_BodyType_PaymentServiceSelectionReq) {
+        pss_seen = b->PaymentServiceSelectionReq;
+        return 1;
+    } else if (dir_ == SW_TO_PEV && b->BodyElement_choice == iso2_BodyType_ServiceDetailRes) {
+        detail_seen = b->ServiceDetailRes;
+        return 1;
+    } else if (dir_ == SW_TO_EVSE && is_ci(b->BodyElement_choice, 1)) {
+        req_seen = edit_doc;
+        if (edit != E_REQ_SIG) return 1;
+        sg->SignatureValue.CONTENT.bytes[7] ^= 0x01;
+    } else if (dir_ == SW_TO_PEV && is_ci(b->BodyElement_choice, 0)) {
+        res_seen = edit_doc;
+        if (edit == E_RES_SIG) sg->SignatureValue.CONTENT.bytes[3] ^= 0x10;
+        else if (edit == E_RES_KEY) b->CertificateInstallationRes.ContractSignatureEncryptedPrivateKey.CONTENT.bytes[20] ^= 1;
+        else return 1;
+    } else {
+        return 1;
+    }
+    iw_encode(&edit_doc, buf, len);
+    return 1;
+}
+
+static int done(const sw_world *w) { return sw_both_ended(w); }
+
+static void run(int how)
+{
+    edit = how;
+    memset(&req_seen, 0, sizeof req_seen);
+    memset(&res_seen, 0, sizeof res_seen);
+    iw_setup(&W, 0, configs);
+    W.evse.tls = 1;
+    W.hook = hook;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    sc_plant_safe(&W.plant, 1);
+}
+
+static void write_file(const char *name, const uint8_t *b, size_t n)
+{
+    FILE *f = fopen(pki_path(name), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    fclose(f);
+}
+
+/* SignedInfo's fragment bytes verified with `openssl dgst -sha256 -verify PUB` (r || s as DER), and refused when a
+ * byte changes. */
+static void openssl_verify(const struct iso2_SignatureType *sg, const char *pub)
+{
+    static struct iso2_xmldsigFragment dsig;
+    static uint8_t sb[2048];
+    size_t sn;
+    dsig.root = ISO2_DSIG_SignedInfo;
+    dsig.SignedInfo = sg->SignedInfo;
+    assert_int_equal(iso2_encode_xmldsig_fragment(&dsig, sb, sizeof sb, &sn), 0);
+    assert_int_equal(sg->SignatureValue.CONTENT.len, 64);
+    ECDSA_SIG *s = ECDSA_SIG_new();
+    const uint8_t *rs = sg->SignatureValue.CONTENT.bytes;
+    assert_int_equal(ECDSA_SIG_set0(s, BN_bin2bn(rs, 32, NULL), BN_bin2bn(rs + 32, 32, NULL)), 1);
+    uint8_t *der = NULL;
+    int dn = i2d_ECDSA_SIG(s, &der);
+    ECDSA_SIG_free(s);
+    assert_true(dn > 0);
+    write_file("si.exi", sb, sn);
+    write_file("si.sig", der, (size_t)dn);
+    OPENSSL_free(der);
+    if (system("command -v openssl >/dev/null") != 0) return;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "openssl dgst -sha256 -verify '%s' -signature '%s' '%s' >/dev/null", pki_path(pub),
+             pki_path("si.sig"), pki_path("si.exi"));
+    assert_int_equal(system(cmd), 0);
+    sb[sn / 2] ^= 1;
+    write_file("si.exi", sb, sn);
+    assert_int_not_equal(system(cmd), 0);
+}
+
+static struct iso2_exiFragment F;   /* the element whose digest is checked */
+
+static struct iso2_exiFragment *frag(uint16_t root)
+{
+    memset(&F, 0, sizeof F);
+    F.root = root;
+    return &F;
+}
+
+/* A Reference of sg names `id` and carries libcrypto's SHA-256 of F's fragment. */
+static void digest_of(const struct iso2_SignatureType *sg, const char *id)
+{
+    static uint8_t fb[6000];
+    size_t fn;
+    uint8_t md[32];
+    unsigned mdlen = 0;
+    assert_int_equal(iso2_encode_fragment(&F, fb, sizeof fb, &fn), 0);
+    assert_int_equal(EVP_Digest(fb, fn, md, &mdlen, EVP_sha256(), NULL), 1);
+    char uri[80];
+    snprintf(uri, sizeof uri, "#%s", id);
+    for (unsigned i = 0; i < sg->SignedInfo.Reference.count; i++)
+        if (!strcmp(sg->SignedInfo.Reference.array[i].URI.chars, uri)) {
+            assert_memory_equal(sg->SignedInfo.Reference.array[i].DigestValue.bytes, md, 32);
+            return;
+        }
+    fail_msg("no Reference to %s", uri);
+}
+
+/* Both Signatures (request by the provisioning key; response's four elements by the CPS key), checked here. */
+static void check_signatures(void)
+{
+    const struct iso2_CertificateInstallationReqType *q = &req_seen.V2G_Message.Body.CertificateInstallationReq;
+    const struct iso2_CertificateInstallationResType *r = &res_seen.V2G_Message.Body.CertificateInstallationRes;
+    assert_true(req_seen.V2G_Message.Header.has_Signature && res_seen.V2G_Message.Header.has_Signature);
+    frag(ISO2_FRAG_CertificateInstallationReq)->CertificateInstallationReq = *q;
+    digest_of(&req_seen.V2G_Message.Header.Signature, q->Id.chars);
+    openssl_verify(&req_seen.V2G_Message.Header.Signature, "prov_pub.pem");
+    const struct iso2_SignatureType *sg = &res_seen.V2G_Message.Header.Signature;
+    assert_int_equal(sg->SignedInfo.Reference.count, 4);
+    frag(ISO2_FRAG_ContractSignatureCertChain)->ContractSignatureCertChain = r->ContractSignatureCertChain;
+    digest_of(sg, r->ContractSignatureCertChain.Id.chars);
+    frag(ISO2_FRAG_ContractSignatureEncryptedPrivateKey)->ContractSignatureEncryptedPrivateKey =
+        r->ContractSignatureEncryptedPrivateKey;
+    digest_of(sg, r->ContractSignatureEncryptedPrivateKey.Id.chars);
+    frag(ISO2_FRAG_DHpublickey)->DHpublickey = r->DHpublickey;
+    digest_of(sg, r->DHpublickey.Id.chars);
+    struct iso2_eMAIDFragmentType *e = &frag(ISO2_FRAG_eMAID)->eMAID;
+    e->has_Id = e->has_CONTENT = true;
+    memcpy(&e->Id, &r->eMAID.Id, sizeof e->Id);
+    e->CONTENT.len = r->eMAID.CONTENT.len;
+    memcpy(e->CONTENT.chars, r->eMAID.CONTENT.chars, r->eMAID.CONTENT.len);
+    digest_of(sg, r->eMAID.Id.chars);
+    openssl_verify(sg, "cps_pub.pem");
+    assert_string_equal(r->eMAID.CONTENT.chars, EMAID);
+}
+
+static EVP_PKEY *read_key(const char *name)
+{
+    FILE *f = fopen(pki_path(name), "r");
+    assert_non_null(f);
+    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    assert_non_null(k);
+    return k;
+}
+
+/* The key the response carries, opened here: ECDH(the car's key, DHpublickey), SP 800-56A's concatenation KDF as
+ * its definition reads (SHA-256(counter 00000001 || Z || OtherInfo 01 55 56), the first 16 bytes), AES-128-CBC
+ * with the first 16 bytes as IV: the contract key's private value. */
+static void check_decrypts(const char *car_key, const char *contract_key)
+{
+    const struct iso2_CertificateInstallationResType *r = &res_seen.V2G_Message.Body.CertificateInstallationRes;
+    assert_int_equal(r->ContractSignatureEncryptedPrivateKey.CONTENT.len, 48);
+    assert_int_equal(r->DHpublickey.CONTENT.len, 65);
+    EVP_PKEY *mine = read_key(car_key), *peer = NULL;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"prime256v1", 0),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)r->DHpublickey.CONTENT.bytes, 65),
+        OSSL_PARAM_construct_end(),
+    };
+    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    assert_int_equal(EVP_PKEY_fromdata_init(pc), 1);
+    assert_int_equal(EVP_PKEY_fromdata(pc, &peer, EVP_PKEY_PUBLIC_KEY, params), 1);
+    EVP_PKEY_CTX_free(pc);
+    EVP_PKEY_CTX *dc = EVP_PKEY_CTX_new(mine, NULL);
+    uint8_t in[4 + 32 + 3] = { 0, 0, 0, 1 }, md[32], d[48];
+    size_t zlen = 32;
+    assert_int_equal(EVP_PKEY_derive_init(dc), 1);
+    assert_int_equal(EVP_PKEY_derive_set_peer(dc, peer), 1);
+    assert_int_equal(EVP_PKEY_derive(dc, in + 4, &zlen), 1);
+    EVP_PKEY_CTX_free(dc);
+    in[36] = 0x01, in[37] = 0x55, in[38] = 0x56;
+    unsigned mdlen = 0;
+    assert_int_equal(EVP_Digest(in, sizeof in, md, &mdlen, EVP_sha256(), NULL), 1);
+    uint8_t kdf[16];
+    assert_int_equal(pnc_ci_kdf(in + 4, 32, kdf), 0);
+    assert_memory_equal(kdf, md, 16);   /* our KDF is the definition's */
+    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    const uint8_t *enc = r->ContractSignatureEncryptedPrivateKey.CONTENT.bytes;
+    int n = 0, m = 0;
+    assert_int_equal(EVP_DecryptInit_ex(c, EVP_aes_128_cbc(), NULL, md, enc), 1);
+    EVP_CIPHER_CTX_set_padding(c, 0);
+    assert_int_equal(EVP_DecryptUpdate(c, d, &n, enc + 16, 32), 1);
+    assert_int_equal(EVP_DecryptFinal_ex(c, d + n, &m), 1);
+    assert_int_equal(n + m, 32);
+    EVP_CIPHER_CTX_free(c);
+    EVP_PKEY *con = read_key(contract_key);
+    BIGNUM *bn = NULL;
+    uint8_t want[32];
+    assert_int_equal(EVP_PKEY_get_bn_param(con, OSSL_PKEY_PARAM_PRIV_KEY, &bn), 1);
+    assert_int_equal(BN_bn2binpad(bn, want, 32), 32);
+    assert_memory_equal(d, want, 32);
+    BN_free(bn);
+    EVP_PKEY_free(con);
+    EVP_PKEY_free(peer);
+    EVP_PKEY_free(mine);
+}
+
+/* The stored contract: its key is the certificate's (libcrypto), and the CPS's contract key. */
+static void check_stored(void)
+{
+    FILE *f = fopen(pki_path("car_contract.pem"), "r");
+    assert_non_null(f);
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    assert_non_null(x);
+    EVP_PKEY *k = read_key("car_contract.key"), *want = read_key("contract.key");
+    assert_int_equal(EVP_PKEY_eq(X509_get0_pubkey(x), k), 1);
+    assert_int_equal(EVP_PKEY_eq(want, k), 1);
+    EVP_PKEY_free(k);
+    EVP_PKEY_free(want);
+    X509_free(x);
+}
+
+/* No contract: CertificateInstallation, then PaymentDetails and a signed Authorization with the installed one; the
+ * next session (the car opened again from its files) pays with it without installing. */
+static void test_install_then_pay(void **state)
+{
+    (void)state;
+    no_car_contract();
+    open_charger("oem_trust.pem", "mo_root.pem", 1);
+    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    assert_int_equal(contract.nchain, 0);
+    run(E_NONE);
+    assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_int_equal(sw_count(&W, "CertificateInstallationReq"), 1);
+    assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 1);
+    assert_true(W.evse.pnc && W.evse.pnc_signed && sw_count(&W, "CurrentDemandReq") > 0);
+    assert_int_equal(contract.nchain, 2);
+    assert_string_equal(contract.emaid, EMAID);
+    /* Contract payment, the charge service and the certificate service's Installation (Table 105) */
+    assert_int_equal(pss_seen.SelectedPaymentOption, iso2_paymentOptionType_Contract);
+    assert_int_equal(pss_seen.SelectedServiceList.SelectedService.count, 2);
+    assert_int_equal(pss_seen.SelectedServiceList.SelectedService.array[1].ServiceID, 2);
+    assert_int_equal(pss_seen.SelectedServiceList.SelectedService.array[1].ParameterSetID, 1);
+    check_signatures();
+    check_decrypts("prov.key", "contract.key");
+    check_stored();
+    const struct iso2_ListOfRootCertificateIDsType *l =
+        &req_seen.V2G_Message.Body.CertificateInstallationReq.ListOfRootCertificateIDs;
+    assert_int_equal(l->RootCertificateID.count, 1);
+    assert_string_equal(l->RootCertificateID.array[0].X509IssuerName.chars, "CN=V2G root");
+
+    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    assert_int_equal(contract.nchain, 2);
+    run(E_NONE);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_int_equal(sw_count(&W, "CertificateInstallationReq"), 0);
+    assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 1);
+    assert_true(W.evse.pnc_signed);
+}
+
+/* A contract expiring within the car's renewal time: CertificateUpdate (signed with it, the new key encrypted for
+ * it), then PaymentDetails with the new one. */
+static void test_update(void **state)
+{
+    (void)state;
+    copy_file("soon_chain.pem", "car_contract.pem");
+    copy_file("soon.key", "car_contract.key");
+    open_charger("oem_trust.pem", "mo_root.pem", 1);
+    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    assert_int_equal(installer.need(installer.ctx, (uint64_t)time(NULL)), CCS_PNC_NEED_UPDATE);
+    EVP_PKEY *old = read_key("car_contract.key");
+    FILE *f = fopen(pki_path("soon_copy.key"), "w");
+    PEM_write_PrivateKey(f, old, NULL, NULL, 0, NULL, NULL);
+    fclose(f);
+    EVP_PKEY_free(old);
+    run(E_NONE);
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_int_equal(sw_count(&W, "CertificateUpdateReq"), 1);
+    assert_int_equal(pss_seen.SelectedServiceList.SelectedService.array[1].ParameterSetID, 2);
+    assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 1);
+    assert_true(W.evse.pnc_signed);
+    check_decrypts("soon_copy.key", "contract.key");
+    check_stored();
+    assert_int_equal(installer.need(installer.ctx, (uint64_t)time(NULL)), CCS_PNC_NEED_NONE);
+}
+
+/* The charger refuses: the code, both sides FAILED and safe, no PaymentDetails. */
+static void assert_refused(const char *res, int code)
+{
+    assert_string_equal(W.log[W.nlog - 1], res);
+    assert_int_equal(W.evse.last_code, code);
+    assert_int_equal(W.evse.stop, SESS_STOP_FAILED);
+    assert_int_equal(W.evse.phase, SESS_SAFE);
+    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
+    assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 0);
+    assert_int_equal(access(pki_path("car_contract.pem"), F_OK), -1);   /* nothing stored */
+}
+
+static void test_install_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *oem, *prov, *prov_key;
+        int contract, edit, code;
+    } cases[] = {
+        { "other_root.pem", "prov.pem", "prov.key", 1, E_NONE, iso2_responseCodeType_FAILED_CertChainError },
+        { "oem_trust.pem", "prov_old.pem", "prov_old.key", 1, E_NONE, iso2_responseCodeType_FAILED_CertificateExpired },
+        { "oem_trust.pem", "prov.pem", "prov.key", 1, E_REQ_SIG, iso2_responseCodeType_FAILED_SignatureError },
+        { "oem_trust.pem", "prov.pem", "prov.key", 0, E_NONE, iso2_responseCodeType_FAILED_NoCertificateAvailable },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        no_car_contract();
+        open_charger(cases[i].oem, "mo_root.pem", cases[i].contract);
+        open_car(cases[i].prov, cases[i].prov_key, "v2g_root.pem");
+        run(cases[i].edit);
+        assert_refused("CertificateInstallationRes", cases[i].code);
+    }
+    /* an update of a contract from another MO root */
+    copy_file("soon_chain.pem", "car_contract.pem");
+    copy_file("soon.key", "car_contract.key");
+    open_charger("oem_trust.pem", "other_root.pem", 1);
+    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    run(E_NONE);
+    assert_string_equal(W.log[W.nlog - 1], "CertificateUpdateRes");
+    assert_int_equal(W.evse.last_code, iso2_responseCodeType_FAILED_CertChainError);
+    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
+    assert_int_equal(W.evse.phase, SESS_SAFE);
+}
+
+/* The car refuses a response whose Signature or encrypted key changed, or whose CPS chain reaches none of its
+ * roots: safe, nothing stored, no PaymentDetails (the charger then sees the car leave). */
+static void test_car_refuses(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *roots;
+        int edit;
+    } cases[] = { { "v2g_root.pem", E_RES_SIG }, { "v2g_root.pem", E_RES_KEY }, { "other_root.pem", E_NONE } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        no_car_contract();
+        open_charger("oem_trust.pem", "mo_root.pem", 1);
+        open_car("prov.pem", "prov.key", cases[i].roots);
+        run(cases[i].edit);
+        assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
+        assert_int_equal(W.pev.phase, SESS_SAFE);
+        assert_true(W.pev.out.safe);
+        assert_int_equal(sw_count(&W, "CertificateInstallationRes"), 1);
+        assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 0);
+        assert_int_equal(access(pki_path("car_contract.pem"), F_OK), -1);
+        assert_true(W.evse.phase == SESS_SAFE || W.evse.phase == SESS_DONE);
+    }
+}
+
+/* Without the certificate service a car with no contract pays externally. */
+static void test_no_service(void **state)
+{
+    (void)state;
+    no_car_contract();
+    open_charger("oem_trust.pem", "mo_root.pem", 1);
+    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    edit = E_NONE;
+    iw_setup(&W, 0, configs);
+    W.evse.cfg.cps = NULL;
+    W.evse.tls = 1;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_false(W.pev.pnc);
+    assert_int_equal(sw_count(&W, "CertificateInstallationReq"), 0);
+    /* the CPS makes no contract for a car key that is not a point */
+    ccs_pnc_new_contract nc;
+    uint8_t peer[65] = { 0x04 };
+    memset(&nc, 0, sizeof nc);
+    assert_int_equal(cps.make(cps.ctx, peer, &nc), CCS_EIO);
+}
+
+/* ServiceDetail of ServiceID 2 (ISO 15118-2 Table 105): Installation and Update with a CPS; without one the
+ * service was not offered: FAILED_ServiceIDInvalid. */
+static void test_service_detail(void **state)
+{
+    (void)state;
+    no_car_contract();
+    open_charger("oem_trust.pem", "mo_root.pem", 1);
+    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    for (int cps_on = 1; cps_on >= 0; cps_on--) {
+        edit = E_DETAIL;
+        memset(&detail_seen, 0, sizeof detail_seen);
+        iw_setup(&W, 0, configs);
+        W.pev.cfg.service_detail = 1;
+        if (!cps_on) W.evse.cfg.cps = NULL;
+        W.evse.tls = 1;
+        W.hook = hook;
+        sw_connect(&W);
+        assert_true(sw_run(&W, 30 * 60 * 1000, done));
+        assert_int_equal(detail_seen.ServiceID, 2);
+        if (!cps_on) {
+            assert_int_equal(detail_seen.ResponseCode, iso2_responseCodeType_FAILED_ServiceIDInvalid);
+            break;
+        }
+        assert_int_equal(detail_seen.ResponseCode, iso2_responseCodeType_OK);
+        const struct iso2_ServiceParameterListType *l = &detail_seen.ServiceParameterList;
+        assert_int_equal(l->ParameterSet.count, 2);
+        assert_int_equal(l->ParameterSet.array[0].ParameterSetID, 1);
+        assert_string_equal(l->ParameterSet.array[0].Parameter.array[0].Name.chars, "Service");
+        assert_string_equal(l->ParameterSet.array[0].Parameter.array[0].stringValue.chars, "Installation");
+        assert_int_equal(l->ParameterSet.array[1].ParameterSetID, 2);
+        assert_string_equal(l->ParameterSet.array[1].Parameter.array[0].stringValue.chars, "Update");
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_install_then_pay), cmocka_unit_test(test_update),
+        cmocka_unit_test(test_install_refused), cmocka_unit_test(test_car_refuses),
+        cmocka_unit_test(test_no_service), cmocka_unit_test(test_service_detail),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
