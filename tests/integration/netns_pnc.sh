@@ -82,27 +82,6 @@ for m in "PaymentServiceSelectionReq" "PaymentDetailsReq" "PaymentDetailsRes" "A
 done
 echo "ok: pnc: Contract payment on TLS 1.2, PaymentDetails and the signed AuthorizationReq, a charge, a normal end"
 
-# refused TAG CODE [CONTRACT] -- CHARGER ARGS: the car (exit 1) refused with PaymentDetailsRes CODE in the
-# decoded pcap, neither side charging
-refused() {
-    local tag=$1 code=$2 c=$3
-    shift 4
-    charger "$tag" "$@"
-    car "$tag" "$c"
-    rc=$?
-    [ "$rc" = 1 ] || fail "$tag: car exit $rc"
-    # the charger keeps the plug-in for a next session of the car: stopped by a signal, it ends safe
-    kill -TERM "$evse" 2>/dev/null
-    wait "$evse"
-    "$CCSPLC" decode --keylog "$tmp/$tag.keys" "$tmp/$tag-evse.pcapng" >"$tmp/$tag.decode" 2>&1
-    grep -q "PaymentDetailsRes.*$code" "$tmp/$tag.decode" ||
-        fail "$tag: no PaymentDetailsRes $code: $(grep PaymentDetails "$tmp/$tag.decode")"
-    grep -q "v2g: > AuthorizationReq\|v2g: > ChargeParameterDiscoveryReq" "$tmp/$tag-pev.log" &&
-        fail "$tag: the car went on after the refusal"
-    grep -q "contactors closed" "$tmp/$tag-pev.log" && fail "$tag: the car closed its contactors"
-    grep -q "output on\|contactors closed" "$tmp/$tag-evse.log" && fail "$tag: the charger's power stage moved"
-}
-
 # Refusal: the charger trusts the ISO-20 MO root only: the contract chain reaches no root it trusts
 charger badroot "${ISO2_EVSE[@]}" --mo-root "$P20/mo_root.pem"
 car badroot "${ISO2_PEV[@]}"
