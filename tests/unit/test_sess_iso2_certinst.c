@@ -194,7 +194,7 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
     } else {
         return 1;
     }
-    iw_encode(&edit_doc, buf, len);
+    assert_int_equal(iw_encode(&edit_doc, buf, len), 0);
     return 1;
 }
 
