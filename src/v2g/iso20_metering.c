@@ -29,17 +29,19 @@
         OPT_((q)->MeterInfo, (r)->MeterInfo, MeterStatus);                                                      \
         OPT_((q)->MeterInfo, (r)->MeterInfo, MeterTimestamp);                                                   \
         (q)->has_Receipt = (r)->has_Receipt;                                                                    \
-        (q)->Receipt.TimeAnchor = (r)->Receipt.TimeAnchor;                                                      \
-        COPY_COST_((q)->Receipt, (r)->Receipt, EnergyCosts);                                                    \
-        COPY_COST_((q)->Receipt, (r)->Receipt, OccupancyCosts);                                                 \
-        COPY_COST_((q)->Receipt, (r)->Receipt, AdditionalServicesCosts);                                        \
-        COPY_COST_((q)->Receipt, (r)->Receipt, OverstayCosts);                                                  \
-        (q)->Receipt.TaxCosts.count =                                                                           \
-            (uint16_t)MIN_((size_t)(r)->Receipt.TaxCosts.count,                                                 \
-                           sizeof(q)->Receipt.TaxCosts.array / sizeof(q)->Receipt.TaxCosts.array[0]);          \
-        for (uint16_t t_ = 0; t_ < (q)->Receipt.TaxCosts.count; t_++) {                                         \
-            (q)->Receipt.TaxCosts.array[t_].TaxRuleID = (r)->Receipt.TaxCosts.array[t_].TaxRuleID;              \
-            COPY_RN_((q)->Receipt.TaxCosts.array[t_].Amount, (r)->Receipt.TaxCosts.array[t_].Amount);           \
+        if ((r)->has_Receipt) { /* an absent element's members are not written by the decoder */              \
+            (q)->Receipt.TimeAnchor = (r)->Receipt.TimeAnchor;                                                 \
+            COPY_COST_((q)->Receipt, (r)->Receipt, EnergyCosts);                                               \
+            COPY_COST_((q)->Receipt, (r)->Receipt, OccupancyCosts);                                            \
+            COPY_COST_((q)->Receipt, (r)->Receipt, AdditionalServicesCosts);                                   \
+            COPY_COST_((q)->Receipt, (r)->Receipt, OverstayCosts);                                             \
+            (q)->Receipt.TaxCosts.count =                                                                      \
+                (uint16_t)MIN_((size_t)(r)->Receipt.TaxCosts.count,                                            \
+                               sizeof(q)->Receipt.TaxCosts.array / sizeof(q)->Receipt.TaxCosts.array[0]);      \
+            for (uint16_t t_ = 0; t_ < (q)->Receipt.TaxCosts.count; t_++) {                                    \
+                (q)->Receipt.TaxCosts.array[t_].TaxRuleID = (r)->Receipt.TaxCosts.array[t_].TaxRuleID;         \
+                COPY_RN_((q)->Receipt.TaxCosts.array[t_].Amount, (r)->Receipt.TaxCosts.array[t_].Amount);      \
+            }                                                                                                  \
         }                                                                                                       \
     } while (0)
 
