@@ -1,4 +1,5 @@
-/* ccsplc exi: decode EXI messages to XML (or key=value), or encode XML (or key=value) to EXI hex. */
+/* ccsplc exi: decode EXI messages to XML (or key=value), or encode XML (or key=value) to EXI hex; the EXI fragments
+ * a message's signature covers. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 
 #include "app_io.h"
 #include "ccsplc/core/errors.h"
+#include "ccsplc/tools/exi_sig.h"
 #include "ccsplc/tools/exi_text.h"
 #include "ccsplc/core/v2gtp.h"
 #include "commands.h"
@@ -15,6 +17,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: ccsplc exi decode [--proto P] [--kv] HEX|-\n"
             "       ccsplc exi encode [--proto P] [--kv] FILE|-\n"
+            "       ccsplc exi fragment [--proto P] HEX\n"
             "\n"
             "decode  prints the message as XML with the schema's element names and namespaces (--kv: the\n"
             "        key=value form of the test corpus, one per line, after schema=P and message=NAME). The\n"
@@ -24,13 +27,18 @@ static void usage(FILE *f)
             "encode  reads that XML, or that key=value text (--kv, or found by its first pair schema=P: one\n"
             "        message with a pair per line, or one message per line with space-separated pairs), and\n"
             "        prints the EXI stream as hex (one line per message).\n"
+            "fragment  the bytes the message's XML signature covers, as our fragment grammars encode them: a line\n"
+            "        '- SignedInfo HEX' (SignedInfo as an EXI fragment of the xmldsig schema: what SignatureValue\n"
+            "        signs), then per Reference 'URI ELEMENT HEX' (the element with that Id as an EXI fragment of the\n"
+            "        schema set: what DigestValue digests). ISO-2 and ISO-20 messages with a Signature.\n"
             "\n"
             "  -p, --proto P   app din iso2 iso20-common iso20-dc iso20-ac iso20-acdp iso20-wpt, or auto\n"
             "                  (default: auto; decode only: tries every schema and says which matched)\n"
             "  -k, --kv        decode: key=value lines instead of XML; encode: read key=value\n"
             "  -h, --help      this text\n"
             "\n"
-            "exit: 0 ok, 1 the input (any line of it) does not decode/encode (the message names the bit offset and what the\n"
+            "exit: 0 ok, 1 the input (any line of it) does not decode/encode (fragment: or has no signature, or a\n"
+            "Reference names no element) (the message names the bit offset and what the\n"
             "grammar expected), 2 usage.\n");
 }
 
@@ -104,42 +112,54 @@ static const struct exi_proto *auto_detect(const uint8_t *buf, size_t len, void 
     return best;
 }
 
-/* One message's hex: its XML, or (kv) "schema=P", "message=NAME" and its key=value pairs separated by sep.
- * where: "" or "line N: " for the messages. 0 or -1. */
-static int decode_one(const char *proto, int kv, char sep, const char *text, const char *where)
+/* One message's hex (a V2GTP frame is unwrapped) decoded with proto ("auto": the codec that fits): its codec and
+ * document (the caller frees it), or NULL with the reason on stderr (cmd: "decode"; where: "" or "line N: "). */
+static const struct exi_proto *load(const char *cmd, const char *proto, const char *text, const char *where,
+                                    void **doc)
 {
     size_t len;
     uint8_t *buf = app_parse_hex(text, &len);
+    *doc = NULL;
     if (!buf) {
-        fprintf(stderr, "ccsplc exi decode: %sthe input is not hex\n", where);
-        return -1;
+        fprintf(stderr, "ccsplc exi %s: %sthe input is not hex\n", cmd, where);
+        return NULL;
     }
     if (unwrap(&buf, &len)) {
         free(buf);
-        return -1;
+        return NULL;
     }
-    void *doc = NULL;
     const struct exi_proto *p;
     if (!strcmp(proto, "auto")) {
-        p = auto_detect(buf, len, &doc);
+        p = auto_detect(buf, len, doc);
     } else {
         p = exi_proto_find(proto);
-        doc = calloc(1, p->doc_size);
+        *doc = calloc(1, p->doc_size);
         struct exi_error err;
-        int rc = doc ? exi_decode_ex(p->codec, buf, len, doc, &err) : CCS_ENOSPC;
+        int rc = *doc ? exi_decode_ex(p->codec, buf, len, *doc, &err) : CCS_ENOSPC;
         if (rc) {
             char msg[2048] = "out of memory";
-            if (doc)
+            if (*doc)
                 exi_text_describe_error(p, &err, msg, sizeof msg);
-            fprintf(stderr, "ccsplc exi decode: %snot a valid %s message: %s\n", where, p->meta->title, msg);
+            fprintf(stderr, "ccsplc exi %s: %snot a valid %s message: %s\n", cmd, where, p->meta->title, msg);
             p = NULL;
         }
     }
     free(buf);
     if (!p) {
-        free(doc);
-        return -1;
+        free(*doc);
+        *doc = NULL;
     }
+    return p;
+}
+
+/* One message's hex: its XML, or (kv) "schema=P", "message=NAME" and its key=value pairs separated by sep.
+ * where: "" or "line N: " for the messages. 0 or -1. */
+static int decode_one(const char *proto, int kv, char sep, const char *text, const char *where)
+{
+    void *doc;
+    const struct exi_proto *p = load("decode", proto, text, where, &doc);
+    if (!p)
+        return -1;
     int rc;
     if (kv) {
         printf("schema=%s%cmessage=%s%c", p->name, sep, exi_text_message_name(p, doc), sep);
@@ -302,6 +322,33 @@ static int do_encode(const char *proto, int kv, const char *arg)
     return rc ? CCS_EXIT_FAIL : CCS_EXIT_OK;
 }
 
+static void print_fragment(void *ctx, const char *uri, const char *element, const uint8_t *fragment, size_t len)
+{
+    int *bad = ctx;
+    if (!fragment) {
+        fprintf(stderr, "ccsplc exi fragment: Reference %s: %s\n", uri, element ? "does not encode" : "no element has that Id");
+        *bad = 1;
+        return;
+    }
+    printf("%s %s ", uri ? uri : "-", element);
+    for (size_t i = 0; i < len; i++)
+        printf("%02x", fragment[i]);
+    putchar('\n');
+}
+
+static int do_fragment(const char *proto, const char *arg)
+{
+    void *doc;
+    const struct exi_proto *p = load("fragment", proto, arg, "", &doc);
+    if (!p)
+        return CCS_EXIT_FAIL;
+    int bad = 0, n = exi_sig_fragments(p, doc, print_fragment, &bad);
+    free(doc);
+    if (n <= 0)
+        fprintf(stderr, "ccsplc exi fragment: %s\n", n ? ccs_strerror(n) : "the message has no signature");
+    return n <= 0 || bad ? CCS_EXIT_FAIL : CCS_EXIT_OK;
+}
+
 int cmd_exi(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -331,6 +378,8 @@ int cmd_exi(int argc, char **argv)
         return do_decode(proto, kv, argv[optind + 1]);
     if (!strcmp(argv[optind], "encode"))
         return do_encode(proto, kv, argv[optind + 1]);
+    if (!strcmp(argv[optind], "fragment"))
+        return do_fragment(proto, argv[optind + 1]);
     usage(stderr);
     return CCS_EXIT_USAGE;
 }

@@ -34,6 +34,13 @@ check "encode bad xml" 1 "$CCSPLC" exi encode -p din "$out.xml"
 check "encode unknown element" 1 "$CCSPLC" exi encode -p din "$out.xml"
 grep -q 'unexpected element <EVRESSSOX>' "$err" || { echo "FAIL: unknown element not named"; cat "$err"; fail=$((fail + 1)); }
 rm -f "$out.xml"
+# fragment: a signed ISO-2 AuthorizationReq gives SignedInfo's xmldsig fragment and the request's; unsigned: exit 1
+read -r _ _ authreq _ < <(grep -P '^iso2\tAuthorizationReq\t.*Signature\.' "$CCS_SHARED_DIR/corpus/iso2.tsv" | head -1)
+check "fragment" 0 "$CCSPLC" exi fragment -p iso2 "$authreq"
+[ "$(cut -c1-17 "$out" | tr '\n' '|')" = "- SignedInfo 8081|#ID1 Authorizatio|" ] ||
+    { echo "FAIL fragment: $(cat "$out")"; fail=$((fail + 1)); }
+check "fragment unsigned" 1 "$CCSPLC" exi fragment -p din "$cdreq"
+grep -q 'has no signature' "$err" || { echo "FAIL fragment unsigned: $(cat "$err")"; fail=$((fail + 1)); }
 # output that cannot be written (/dev/full) fails and names the error
 if [ -w /dev/full ]; then
     for args in "decode -p din $cdreq" "decode -p din --kv $cdreq"; do
@@ -43,5 +50,5 @@ if [ -w /dev/full ]; then
         fi
     done
 fi
-echo "cli_exi: $((16 - fail)) passed, $fail failed"
+echo "cli_exi: $((18 - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

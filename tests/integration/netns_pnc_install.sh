@@ -4,10 +4,13 @@
 # (the charger as test-bench CPS hands out scripts/pki.sh's contract, encrypted for the car, signed by the CPS) and
 # pays with it; the second plug-in of a new `ccsplc pev` run pays with the stored contract without installing.
 # A refusal: a charger trusting another OEM root answers FAILED_CertChainError, nothing is stored, no charge.
-# The pcaps decode with `ccsplc decode --keylog`. Needs root, ip netns, openssl. About 45 s.
+# The pcaps decode with `ccsplc decode --keylog`; the signatures of CertificateInstallationReq (the provisioning
+# key), CertificateInstallationRes (the CPS key, four References) and the AuthorizationReq with the installed
+# contract are checked outside our crypto (lib/pnc_sig.sh). Needs root, ip netns, openssl, xxd. About 45 s.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
+. "$(dirname "$0")/lib/pnc_sig.sh"
 command -v openssl >/dev/null || skip "needs the openssl command"
 bash "$(dirname "$0")/../../scripts/pki.sh" "$tmp/pki" >/dev/null || fail "scripts/pki.sh"
 P2=$tmp/pki/iso2
@@ -90,6 +93,13 @@ openssl verify -CAfile "$P2/mo_root.pem" -untrusted "$CON" "$CON" >/dev/null || 
 decoded install "$tmp/install-pev.pcapng" CertificateInstallationReq CertificateInstallationRes PaymentDetailsReq \
     AuthorizationReq SessionStopRes
 echo "ok: install: the car installed its contract (key checked against the certificate) and paid with it"
+sig_messages install "$tmp/install.keys" "$tmp/install-pev.pcapng"
+sig_session install CertificateInstallationReq CertificateInstallationReq OEMProvisioningCert "$P2/oem_prov.pem"
+sig_session install CertificateInstallationRes CertificateInstallationRes SAProvisioningCertificateChain.Certificate \
+    "$P2/cps.pem"
+sig_session install AuthorizationReq PaymentDetailsReq ContractSignatureCertChain.Certificate "$P2/contract.pem"
+echo "ok: install: the request's, the response's (each Reference) and the AuthorizationReq's signatures from the" \
+    "pcap verified by openssl with the provisioning, CPS and installed contract certificates of the session"
 
 # Second plug-in, a new `ccsplc pev`: the stored contract, no installation
 charger again "$P2/oem_trust.pem"

@@ -2,7 +2,7 @@
  * element of the message by its Id; that element encoded as an EXI fragment of the codec's schema set (EXI 1.0
  * section 8.5.2, the ISO 15118-2 / -20 signature profile) and hashed with the Reference's DigestMethod (SHA-256 in
  * ISO 15118-2, SHA-512 in -20) must be its DigestValue. The signature value itself needs the signer's certificate
- * and is not checked here. */
+ * and is not checked here: exi_sig_fragments gives the signed bytes to a check outside (`ccsplc exi fragment`). */
 #ifndef CCSPLC_EXI_SIG_H
 #define CCSPLC_EXI_SIG_H
 
@@ -35,6 +35,15 @@ typedef struct {
 /* Checks every Reference of the message's signature (codecs with a fragment grammar: iso2, iso20-*). Returns the
  * number of References (0: no signature), fills at most max of refs, or a negative CCS_E* code. */
 int exi_sig_check(const struct exi_proto *p, const void *doc, exi_sig_digest_fn digest, exi_sig_ref *refs, int max);
+
+/* The bytes a signature covers, for a check outside (openssl): fn gets SignedInfo encoded as an EXI fragment of the
+ * xmldsig schema (uri NULL, element "SignedInfo": what the SignatureValue signs), then each Reference's element as a
+ * fragment of the schema set (what its DigestValue digests: uri "#ID1", element its name; element NULL when the
+ * message has no element with that Id, fragment NULL when it does not encode). Returns the number of References
+ * (0: no signature, and fn is not called) or a negative CCS_E* code. */
+typedef void (*exi_sig_fragment_fn)(void *ctx, const char *uri, const char *element, const uint8_t *fragment,
+                                    size_t len);
+int exi_sig_fragments(const struct exi_proto *p, const void *doc, exi_sig_fragment_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }
