@@ -11,9 +11,7 @@ set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
 . "$(dirname "$0")/lib/pnc_sig.sh"
-command -v openssl >/dev/null || skip "needs the openssl command"
-bash "$(dirname "$0")/../../scripts/pki.sh" "$tmp/pki" >/dev/null || fail "scripts/pki.sh"
-P2=$tmp/pki/iso2
+. "$(dirname "$0")/lib/pki.sh"
 mkdir -p "$tmp/car"
 CON=$tmp/car/contract.pem
 KEY=$tmp/car/contract.key

@@ -9,9 +9,7 @@
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
-command -v openssl >/dev/null || skip "needs the openssl command"
-bash "$(dirname "$0")/../../scripts/pki.sh" "$tmp/pki" >/dev/null || fail "scripts/pki.sh"
-P2=$tmp/pki/iso2 P20=$tmp/pki/iso20
+. "$(dirname "$0")/lib/pki.sh"
 
 id=$$
 charger_and_car T

@@ -1,11 +1,15 @@
 /* What the Plug & Charge session tests share: the contract and MO roots loaded with the OpenSSL hooks from the
- * test's PKI files (pki_mem.h), and a signature checked without our hooks: libcrypto and `openssl dgst -verify` on
- * the exact signed bytes. Header-only: include after cmocka.h and pki_mem.h. */
+ * test's PKI files (pki_mem.h), the sessions' configuration, a refusal's checks, and a signature checked without our
+ * hooks: libcrypto and `openssl dgst -verify` on the exact signed bytes. Header-only: include after cmocka.h,
+ * pki_mem.h and a session world (sess_world.h). */
 #ifndef CCSPLC_TEST_PNC_CHECK_H
 #define CCSPLC_TEST_PNC_CHECK_H
 #include <openssl/ecdsa.h>
+#include <time.h>
 
 #include "ccsplc/linux/pnc_openssl.h"
+#include "ccsplc/linux/random.h"
+#include "sess_checks.h"
 
 static ccs_pnc_contract contract;
 static ccs_pnc_checker checker;
@@ -29,6 +33,44 @@ static inline int pnc_teardown(void **state)
     pnc_keys_free(evse_keys);
     car_keys = evse_keys = NULL;
     return pki_dir_remove();
+}
+
+/* The sessions' configuration (a world's setup hook): the charger checks contracts with `checker` and draws its
+ * challenges from getrandom, the car pays with `contract`, both at wall-clock time (the certificates' validity). */
+static inline void pnc_configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c,
+                               phys_battery_config *b)
+{
+    (void)c, (void)b;
+    e->pnc = &checker;
+    e->rng = ccs_random_getrandom;
+    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);
+    p->pnc = &contract;
+}
+
+/* A refusal: the charger answered `res` (the last message) with `code` and ended FAILED in the safe state (no
+ * current, contactors open, output off), the car ended FAILED with its contactors open, and `next` (the message
+ * the session would have gone on with) was never sent. */
+static inline void pnc_assert_refused(const sw_world *w, const char *res, int code, const char *next)
+{
+    assert_string_equal(w->log[w->nlog - 1], res);
+    assert_int_equal(w->evse.last_code, code);
+    assert_int_equal(w->evse.stop, SESS_STOP_FAILED);
+    assert_int_equal(w->evse.phase, SESS_SAFE);
+    assert_true(w->evse.out.safe && !w->evse.out.contactors_closed && !w->evse.out.output_on);
+    assert_int_equal(w->pev.stop, SESS_STOP_FAILED);
+    assert_true(w->pev.out.safe && !w->pev.out.contactors_closed);
+    assert_int_equal(sw_count(w, next), 0);
+}
+
+/* A session of world w (set up) run until both sides ended (30 min at most), over TLS or not, with hook (NULL:
+ * none) on the messages; the plant ends safe. */
+static inline void pnc_session(sw_world *w, int tls, sw_hook hook)
+{
+    w->evse.tls = (uint8_t)tls;
+    w->hook = hook;
+    sw_connect(w);
+    assert_true(sw_run(w, 30 * 60 * 1000, sw_both_ended));
+    sc_plant_safe(&w->plant, 1);
 }
 
 static inline void pnc_write_file(const char *name, const uint8_t *b, size_t n)

@@ -16,17 +16,14 @@
 #include "ccsplc/core/errors.h"
 #include "ccsplc/linux/auth_backend.h"
 #include "ccsplc/linux/pnc_openssl.h"
-#include "ccsplc/linux/random.h"
 #include "iso2_world.h"
 #include "pki_mem.h"
+#include "pnc_check.h"
 #include "sess_checks.h"
 
 #define EMAID "DEABCC12345678"
 
 static sw_world W;
-static ccs_pnc_contract contract;
-static ccs_pnc_checker checker;
-static pnc_keys *car_keys, *evse_keys;
 static char leaf_serial[64], sub_fp[65];
 
 /* A CRL of the CA (issuer, key) revoking the certificates of these serials; PEM or DER to path. */
@@ -112,48 +109,22 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    pnc_keys_free(car_keys);
-    pnc_keys_free(evse_keys);
-    return pki_dir_remove();
-}
-
 /* The car's contract, the charger's MO root and the revocation sources (comma-separated names, NULL: none). */
 static void open_pki(const char *revoked)
 {
     char err[256], list[256];
-    pnc_keys_free(car_keys);
-    pnc_keys_free(evse_keys);
-    assert_int_equal(pnc_contract_open(pki_path("chain.pem"), pki_path("contract.key"), &contract, &car_keys, err,
-                                       sizeof err), 0);
-    assert_int_equal(pnc_checker_open(pki_path("mo_root.pem"), &checker, &evse_keys, err, sizeof err), 0);
+    pnc_open("mo_root.pem", "chain.pem", "contract.key");
     snprintf(list, sizeof list, "%s", revoked ? revoked : "");
     char *save = NULL;
     for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
         assert_int_equal(pnc_checker_revoked(evse_keys, pki_path(f), err, sizeof err), 0);
 }
 
-static void pnc_configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
-{
-    (void)c, (void)b;
-    e->pnc = &checker;
-    e->rng = ccs_random_getrandom;
-    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
-    p->pnc = &contract;
-}
-
-static int done(const sw_world *w) { return sw_both_ended(w); }
-
 /* One DC session on TLS, both sides ended, the plant safe. */
 static void run(void)
 {
     iw_setup(&W, 0, pnc_configs);
-    W.evse.tls = 1;
-    sw_connect(&W);
-    assert_true(sw_run(&W, 30 * 60 * 1000, done));
-    sc_plant_safe(&W.plant, 1);
+    pnc_session(&W, 1, NULL);
 }
 
 static void assert_normal(void)
@@ -166,14 +137,7 @@ static void assert_normal(void)
 /* The charger answered `res` with `code` and ended FAILED (safe), the car stopped, nothing charged. */
 static void assert_refused(const char *res, int code)
 {
-    assert_string_equal(W.log[W.nlog - 1], res);
-    assert_int_equal(W.evse.last_code, code);
-    assert_int_equal(W.evse.stop, SESS_STOP_FAILED);
-    assert_int_equal(W.evse.phase, SESS_SAFE);
-    assert_true(W.evse.out.safe && !W.evse.out.contactors_closed && !W.evse.out.output_on);
-    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
-    assert_true(W.pev.out.safe && !W.pev.out.contactors_closed);
-    assert_int_equal(sw_count(&W, "ChargeParameterDiscoveryReq"), 0);
+    pnc_assert_refused(&W, res, code, "ChargeParameterDiscoveryReq");
 }
 
 /* A revoked contract or Sub-CA, by CRL (PEM, DER) or text list: PaymentDetailsRes FAILED_CertificateRevoked. */
@@ -360,5 +324,5 @@ int main(void)
         cmocka_unit_test(test_revoked_files), cmocka_unit_test(test_backend_engine),
         cmocka_unit_test(test_allow_list),    cmocka_unit_test(test_command),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, pnc_teardown);
 }

@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "ccsplc/core/v2gtp.h"
-#include "ccsplc/linux/random.h"
 #include "iso20_ac_world.h"
 #include "pki_mem.h"
 #include "pnc_check.h"
@@ -65,12 +64,9 @@ static int setup(void **state)
 static void pnc_dc(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
 {
     aw_dc_car(e, p, c, b);
-    e->pnc = &checker;
+    pnc_configs(e, p, c, b);
     e->providers = providers;
     e->nproviders = 2;
-    e->rng = ccs_random_getrandom;
-    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
-    p->pnc = &contract;
 }
 
 /* The common-messages document of a V2GTP message in flight (decoded into doc): 1 when it is one. */
@@ -116,19 +112,13 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
     return 1;
 }
 
-static int done(const sw_world *w) { return sw_both_ended(w); }
-
 static void run(int tls, int how)
 {
     edit = how;
     memset(&seen, 0, sizeof seen);
     memset(&setup_res, 0, sizeof setup_res);
     aw_setup(&W, 3, pnc_dc);
-    W.evse.tls = (uint8_t)tls;
-    W.hook = hook;
-    sw_connect(&W);
-    assert_true(sw_run(&W, 30 * 60 * 1000, done));
-    sc_plant_safe(&W.plant, 1);
+    pnc_session(&W, tls, hook);
 }
 
 /* The car's AuthorizationReq, checked without our hooks: PnC with the charger's challenge and our chain, the
@@ -218,14 +208,8 @@ static void refused(const char *roots, const char *chain, const char *key, int h
 {
     pnc_open(roots, chain, key);
     run(1, how);
-    assert_string_equal(W.log[W.nlog - 1], "AuthorizationRes");
-    assert_int_equal(W.evse.last_code, code);
-    assert_int_equal(W.evse.stop, SESS_STOP_FAILED);
-    assert_int_equal(W.evse.phase, SESS_SAFE);
-    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
-    assert_true(W.pev.out.safe);
+    pnc_assert_refused(&W, "AuthorizationRes", code, "ServiceDiscoveryReq");
     assert_false(W.evse.pnc_signed);
-    assert_int_equal(sw_count(&W, "ServiceDiscoveryReq"), 0);
 }
 
 /* The contract: from another MO root, expired. */

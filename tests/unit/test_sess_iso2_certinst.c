@@ -20,20 +20,18 @@
 #include "ccsplc/core/errors.h"
 #include "ccsplc/core/v2gtp.h"
 #include "ccsplc/linux/pnc_certinst_openssl.h"
-#include "ccsplc/linux/random.h"
 #include "iso2_world.h"
 #include "pki_mem.h"
+#include "pnc_check.h"
 #include "sess_checks.h"
 
 #define EMAID "DEABCC12345678"
 
 static sw_world W;
-static ccs_pnc_contract contract;   /* the car's (filled by the installer's open, replaced by an install) */
-static pnc_keys *contract_keys;
+/* pnc_check.h's contract: the car's (filled by the installer's open, replaced by an install), car_keys its keys;
+ * checker and evse_keys: the charger's MO roots */
 static ccs_pnc_installer installer;
 static pnc_ci *car_ci, *cps_ci;
-static ccs_pnc_checker checker;
-static pnc_keys *checker_keys;
 static ccs_pnc_cps cps;
 static struct iso2_exiDocument req_seen, res_seen, edit_doc;
 
@@ -95,10 +93,10 @@ static void close_all(void)
 {
     pnc_ci_free(car_ci);
     pnc_ci_free(cps_ci);
-    pnc_keys_free(contract_keys);
-    pnc_keys_free(checker_keys);
+    pnc_keys_free(car_keys);
+    pnc_keys_free(evse_keys);
     car_ci = cps_ci = NULL;
-    contract_keys = checker_keys = NULL;
+    car_keys = evse_keys = NULL;
 }
 
 static int teardown(void **state)
@@ -113,22 +111,22 @@ static void open_car(const char *prov, const char *prov_key, const char *roots)
 {
     char err[256];
     pnc_ci_free(car_ci);
-    pnc_keys_free(contract_keys);
-    contract_keys = NULL;
+    pnc_keys_free(car_keys);
+    car_keys = NULL;
     pnc_ci_car_files f = { pki_path(prov), pki_path(prov_key), pki_path(roots), pki_path("car_contract.pem"),
                            pki_path("car_contract.key"), 86400 };
-    assert_int_equal(pnc_ci_car_open(&f, &contract, &contract_keys, &installer, &car_ci, err, sizeof err), 0);
+    assert_int_equal(pnc_ci_car_open(&f, &contract, &car_keys, &installer, &car_ci, err, sizeof err), 0);
 }
 
 static void open_charger(const char *oem_trust, const char *mo_root, int with_contract)
 {
     char err[256];
     pnc_ci_free(cps_ci);
-    pnc_keys_free(checker_keys);
+    pnc_keys_free(evse_keys);
     pnc_ci_cps_files f = { pki_path("cps_chain.pem"), pki_path("cps.key"), pki_path(oem_trust),
                            with_contract ? pki_path("contract_chain.pem") : NULL, pki_path("contract.key") };
     assert_int_equal(pnc_ci_cps_open(&f, &cps, &cps_ci, err, sizeof err), 0);
-    assert_int_equal(pnc_checker_open(pki_path(mo_root), &checker, &checker_keys, err, sizeof err), 0);
+    assert_int_equal(pnc_checker_open(pki_path(mo_root), &checker, &evse_keys, err, sizeof err), 0);
 }
 
 static void copy_file(const char *from, const char *to)
@@ -146,12 +144,8 @@ static void no_car_contract(void)
 
 static void configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
 {
-    (void)c, (void)b;
-    e->pnc = &checker;
+    pnc_configs(e, p, c, b);
     e->cps = &cps;
-    e->rng = ccs_random_getrandom;
-    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
-    p->pnc = &contract;
     p->install = &installer;
 }
 
@@ -198,19 +192,13 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
     return 1;
 }
 
-static int done(const sw_world *w) { return sw_both_ended(w); }
-
 static void run(int how)
 {
     edit = how;
     memset(&req_seen, 0, sizeof req_seen);
     memset(&res_seen, 0, sizeof res_seen);
     iw_setup(&W, 0, configs);
-    W.evse.tls = 1;
-    W.hook = hook;
-    sw_connect(&W);
-    assert_true(sw_run(&W, 30 * 60 * 1000, done));
-    sc_plant_safe(&W.plant, 1);
+    pnc_session(&W, 1, hook);
 }
 
 static void write_file(const char *name, const uint8_t *b, size_t n)
@@ -451,16 +439,11 @@ static void test_update(void **state)
     assert_int_equal(installer.need(installer.ctx, (uint64_t)time(NULL)), CCS_PNC_NEED_NONE);
 }
 
-/* The charger refuses: the code, both sides FAILED and safe, no PaymentDetails. */
+/* The charger refuses: the code, both sides FAILED and safe, no PaymentDetails, nothing stored. */
 static void assert_refused(const char *res, int code)
 {
-    assert_string_equal(W.log[W.nlog - 1], res);
-    assert_int_equal(W.evse.last_code, code);
-    assert_int_equal(W.evse.stop, SESS_STOP_FAILED);
-    assert_int_equal(W.evse.phase, SESS_SAFE);
-    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
-    assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 0);
-    assert_int_equal(access(pki_path("car_contract.pem"), F_OK), -1);   /* nothing stored */
+    pnc_assert_refused(&W, res, code, "PaymentDetailsReq");
+    assert_int_equal(access(pki_path("car_contract.pem"), F_OK), -1);
 }
 
 static void test_install_refused(void **state)
@@ -528,9 +511,7 @@ static void test_no_service(void **state)
     edit = E_NONE;
     iw_setup(&W, 0, configs);
     W.evse.cfg.cps = NULL;
-    W.evse.tls = 1;
-    sw_connect(&W);
-    assert_true(sw_run(&W, 30 * 60 * 1000, done));
+    pnc_session(&W, 1, NULL);
     assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
     assert_false(W.pev.pnc);
     assert_int_equal(sw_count(&W, "CertificateInstallationReq"), 0);
@@ -555,10 +536,7 @@ static void test_service_detail(void **state)
         iw_setup(&W, 0, configs);
         W.pev.cfg.service_detail = 1;
         if (!cps_on) W.evse.cfg.cps = NULL;
-        W.evse.tls = 1;
-        W.hook = hook;
-        sw_connect(&W);
-        assert_true(sw_run(&W, 30 * 60 * 1000, done));
+        pnc_session(&W, 1, hook);
         assert_int_equal(detail_seen.ServiceID, 2);
         if (!cps_on) {
             assert_int_equal(detail_seen.ResponseCode, iso2_responseCodeType_FAILED_ServiceIDInvalid);

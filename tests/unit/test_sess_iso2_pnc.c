@@ -17,7 +17,6 @@
 #include "ccsplc/core/errors.h"
 #include "ccsplc/core/v2gtp.h"
 #include "ccsplc/linux/pnc_openssl.h"
-#include "ccsplc/linux/random.h"
 #include "iso2_world.h"
 #include "pki_mem.h"
 #include "pnc_check.h"
@@ -49,15 +48,6 @@ static int setup(void **state)
     return 0;
 }
 
-static void pnc_configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
-{
-    (void)c, (void)b;
-    e->pnc = &checker;
-    e->rng = ccs_random_getrandom;
-    e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
-    p->pnc = &contract;
-}
-
 /* How a hook edits: keeps the car's AuthorizationReq; changes one thing. */
 enum { E_NONE, E_CHALLENGE, E_SIGNATURE, E_DIGEST, E_NO_SIGNATURE };
 static int edit;
@@ -83,8 +73,6 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
     return 1;
 }
 
-static int done(const sw_world *w) { return sw_both_ended(w); }
-
 static int ac;   /* the next run charges AC */
 
 static void run(int tls, int how)
@@ -92,22 +80,7 @@ static void run(int tls, int how)
     edit = how;
     memset(&seen, 0, sizeof seen);
     iw_setup(&W, ac, pnc_configs);
-    W.evse.tls = (uint8_t)tls;
-    W.hook = hook;
-    sw_connect(&W);
-    assert_true(sw_run(&W, 30 * 60 * 1000, done));
-    sc_plant_safe(&W.plant, 1);
-}
-
-/* A refusal: the charger answered `res` with `code`, ended FAILED (safe), and so did the car. */
-static void assert_refused(const char *res, int code)
-{
-    assert_string_equal(W.log[W.nlog - 1], res);
-    assert_int_equal(W.evse.last_code, code);
-    assert_int_equal(W.evse.stop, SESS_STOP_FAILED);
-    assert_int_equal(W.evse.phase, SESS_SAFE);
-    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
-    assert_int_equal(sw_count(&W, "ChargeParameterDiscoveryReq"), 0);
+    pnc_session(&W, tls, hook);
 }
 
 /* The car's AuthorizationReq, checked without our hooks: the Signature's algorithms are ISO 15118-2's, the
@@ -197,7 +170,7 @@ static void refused(const refusal *r)
     pnc_open(r->roots, r->chain, r->key);
     if (r->emaid) contract.emaid = r->emaid;
     run(1, r->edit);
-    assert_refused(r->res, r->code);
+    pnc_assert_refused(&W, r->res, r->code, "ChargeParameterDiscoveryReq");
 }
 
 /* PaymentDetails refused: a contract from another MO root, an expired one, an eMAID that is not its CN. */
