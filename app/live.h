@@ -123,6 +123,7 @@ typedef struct {
     char revoked[1024];       /* charger: revocation sources (CRL files, text lists), comma-separated */
     char allow[256];          /* charger: the allow-list of eMAIDs (empty: none) */
     char auth_cmd[512];       /* charger: the authorization command (empty: none) */
+    char auth_socket[108];    /* charger: the authorization socket, a path or HOST:PORT (empty: none) */
     uint32_t auth_timeout_ms; /* ... rejected after this long */
     int pnc;                  /* car: pay by contract when offered */
     char contract_cert[256];  /* car: the contract chain (PEM), its key */

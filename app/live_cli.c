@@ -73,7 +73,9 @@ static void usage(FILE *f, live_role role)
                    "      --allow FILE      accept only the eMAIDs in FILE (one a line; * accepts all)\n"
                    "      --auth-cmd CMD    ask CMD (sh -c; $1 the eMAID, $2 the serial, $3 the sha256) about each\n"
                    "                        contract: exit 0 accepts, else rejects (Ongoing while it runs)\n"
-                   "      --auth-timeout S  reject when CMD has not answered in S seconds (20)\n"
+                   "      --auth-socket A   ask the socket A (a path, or HOST:PORT) instead: a line per contract,\n"
+                   "                        the answer Accepted accepts, else rejects (Ongoing while it waits)\n"
+                   "      --auth-timeout S  reject when CMD / the socket has not answered in S seconds (20)\n"
                    "      --cps-cert FILE   ISO-2 CertificateInstallation/-Update offered: the CPS chain (PEM) signing\n"
                    "                        them   --cps-key FILE  its private key\n"
                    "      --oem-root FILE   OEM root(s) and Sub-CAs (PEM) provisioning certificates must reach\n"
@@ -105,7 +107,7 @@ static void usage(FILE *f, live_role role)
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_NO_SLAC, O_STOP, O_PROTO, O_PCAP, O_VAS, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV,
        O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_MO_ROOT, O_PROVIDERS, O_REVOKED, O_ALLOW, O_AUTH_CMD,
-       O_AUTH_TIMEOUT, O_CPS_CERT, O_CPS_KEY, O_OEM_ROOT, O_INST_CERT, O_INST_KEY, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS,
+       O_AUTH_SOCK, O_AUTH_TIMEOUT, O_CPS_CERT, O_CPS_KEY, O_OEM_ROOT, O_INST_CERT, O_INST_KEY, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS,
        O_CONTROL, O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY, O_PROV_CERT,
        O_PROV_KEY, O_RENEW };
 
@@ -187,6 +189,7 @@ static int apply(live_options *o, int c, const char *a)
     case O_REVOKED: return append(o->revoked, sizeof o->revoked, a);
     case O_ALLOW: return copy(o->allow, sizeof o->allow, a);
     case O_AUTH_CMD: return copy(o->auth_cmd, sizeof o->auth_cmd, a);
+    case O_AUTH_SOCK: return copy(o->auth_socket, sizeof o->auth_socket, a);
     case O_AUTH_TIMEOUT: return secs(a, 0.1, &o->auth_timeout_ms) || o->auth_timeout_ms > 60000 ? -1 : 0;
     case O_PNC: o->pnc = 1; return 0;
     case O_CCERT: return copy(o->contract_cert, sizeof o->contract_cert, a);
@@ -229,6 +232,7 @@ int live_main(live_role role, int argc, char **argv)
         { "mo-root", required_argument, 0, O_MO_ROOT }, { "pnc", no_argument, 0, O_PNC },
         { "revoked", required_argument, 0, O_REVOKED }, { "allow", required_argument, 0, O_ALLOW },
         { "auth-cmd", required_argument, 0, O_AUTH_CMD }, { "auth-timeout", required_argument, 0, O_AUTH_TIMEOUT },
+        { "auth-socket", required_argument, 0, O_AUTH_SOCK },
         { "contract-cert", required_argument, 0, O_CCERT }, { "contract-key", required_argument, 0, O_CKEY },
         { "providers", required_argument, 0, O_PROVIDERS },
         { "prov-cert", required_argument, 0, O_PROV_CERT }, { "prov-key", required_argument, 0, O_PROV_KEY },

@@ -108,6 +108,7 @@ static const key_row keys[] = {
     { "pnc", "revoked", K_STR, S(revoked), 0, 0 },        /* charger: CRLs, lists (comma-separated) */
     { "pnc", "allow", K_STR, S(allow), 0, 0 },            /* charger: the authorization backend */
     { "pnc", "auth_cmd", K_STR, S(auth_cmd), 0, 0 },
+    { "pnc", "auth_socket", K_STR, S(auth_socket), 0, 0 },
     { "pnc", "auth_timeout", K_MS, O(auth_timeout_ms), 0, 0.1, 60 },
     { "pnc", "enabled", K_BOOL, O(pnc), 0, 0, 0 },        /* car */
     { "pnc", "contract_cert", K_STR, S(contract_cert), 0, 0 },

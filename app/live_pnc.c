@@ -13,8 +13,8 @@ int live_pnc_check(const live_options *o)
         LOG_E("pev: --pnc needs --contract-cert and --contract-key (docs/pnc.md)");
         return -1;
     }
-    if (o->role == LIVE_EVSE && !o->mo_root[0] && (o->revoked[0] || o->allow[0] || o->auth_cmd[0])) {
-        LOG_E("evse: --revoked, --allow and --auth-cmd check contracts: they need --mo-root (docs/pnc.md)");
+    if (o->role == LIVE_EVSE && !o->mo_root[0] && (o->revoked[0] || o->allow[0] || o->auth_cmd[0] || o->auth_socket[0])) {
+        LOG_E("evse: --revoked, --allow, --auth-cmd and --auth-socket check contracts: they need --mo-root (docs/pnc.md)");
         return -1;
     }
     if (o->role == LIVE_PEV && o->prov_cert[0] && (!o->prov_key[0] || !o->pnc || !o->tls_ca[0])) {
@@ -61,7 +61,7 @@ static int certinst_init(live *l)
 }
 
 /* The charger's revocation sources (--revoked, a comma list) and its authorization backend (--allow,
- * --auth-cmd). 0 or -1 (logged). */
+ * --auth-cmd or --auth-socket). 0 or -1 (logged). */
 static int contract_checks(live *l)
 {
     const live_options *o = &l->o;
@@ -76,15 +76,17 @@ static int contract_checks(live *l)
         LOG_I("pnc: revoked certificates and eMAIDs from %s", f);
     }
     l->auth = NULL;
-    if (!o->allow[0] && !o->auth_cmd[0]) return 0;
+    if (!o->allow[0] && !o->auth_cmd[0] && !o->auth_socket[0]) return 0;
     if (auth_backend_open(o->allow[0] ? o->allow : NULL, o->auth_cmd[0] ? o->auth_cmd : NULL, o->auth_timeout_ms,
-                          &l->auth, err, sizeof err)) {
+                          &l->auth, err, sizeof err) ||
+        (o->auth_socket[0] && auth_backend_socket(l->auth, o->auth_socket, err, sizeof err))) {
         LOG_E("evse: Plug & Charge: %s", err);
         return -1;
     }
     auth_backend_attach(l->auth, &l->pnc_checker);
-    LOG_I("pnc: contracts authorized by %s%s%s", o->allow[0] ? "the allow-list " : "", o->allow,
-          o->auth_cmd[0] ? (o->allow[0] ? " and the command" : "the command") : "");
+    const char *asker = o->auth_cmd[0] ? "the command" : o->auth_socket[0] ? "the socket" : "";
+    LOG_I("pnc: contracts authorized by %s%s%s%s", o->allow[0] ? "the allow-list " : "", o->allow,
+          o->allow[0] && asker[0] ? " and " : "", asker);
     return 0;
 }
 

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                fp_details.evse.cfg.clock_unix_s, key);
     FUZZ_CHECK(v >= CCS_PNC_CHAIN_OK && v <= CCS_PNC_CHAIN_REVOKED);
     if (v == CCS_PNC_CHAIN_OK) {   /* only a chain that reaches the root: then the allow-list */
-        ccs_pnc_auth a = fp_checker.authorize(fp_checker.auth_ctx, &chain[0], (const char *)emaid, emaid_len);
+        ccs_pnc_auth a = fp_checker.authorize(fp_checker.auth_ctx, chain, n, (const char *)emaid, emaid_len);
         FUZZ_CHECK(a == CCS_PNC_AUTH_ACCEPT || a == CCS_PNC_AUTH_REJECT);
     }
     return 0;

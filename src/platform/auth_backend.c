@@ -1,6 +1,6 @@
 /* The charger's authorization backend (ccsplc/linux/auth_backend.h): the allow-list read at start, the operator's
  * command spawned with the contract's eMAID, serial and fingerprint and polled without waiting (waitpid WNOHANG),
- * killed with its process group at its timeout. */
+ * killed with its process group at its timeout; or the operator's socket asked a line (auth_socket.c). */
 #include "ccsplc/linux/auth_backend.h"
 
 #include <ctype.h>
@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "auth_int.h"
 #include "ccsplc/core/errors.h"
 #include "ccsplc/linux/log.h"
 #include "ccsplc/linux/pnc_openssl.h"
@@ -29,6 +30,8 @@ struct auth_backend {
     size_t nallow;
     int allow_all;              /* it holds "*" */
     char *cmd;                  /* NULL: none */
+    char *sock_addr;            /* the socket asked instead (NULL: none) */
+    auth_sock sock;             /* its request under way (fd -1: none) */
     uint32_t timeout_ms;
     pid_t pid;                  /* the command running, 0: none */
     uint64_t started_ms;
@@ -78,6 +81,7 @@ int auth_backend_open(const char *allow, const char *cmd, uint32_t timeout_ms, a
     auth_backend *b = calloc(1, sizeof *b);
     if (!b) return CCS_ENOSPC;
     b->timeout_ms = timeout_ms;
+    b->sock.fd = -1;
     int rc = allow ? load_allow(b, allow, err, errcap) : 0;
     if (!rc && cmd && !(b->cmd = strdup(cmd))) rc = CCS_ENOSPC;
     if (rc) {
@@ -88,6 +92,17 @@ int auth_backend_open(const char *allow, const char *cmd, uint32_t timeout_ms, a
     return 0;
 }
 
+int auth_backend_socket(auth_backend *b, const char *addr, char *err, size_t errcap)
+{
+    if (b->cmd) {
+        snprintf(err, errcap, "--auth-cmd and --auth-socket exclude each other");
+        return CCS_EINVAL;
+    }
+    int rc = auth_sock_check(addr, err, errcap);
+    if (!rc && !(b->sock_addr = strdup(addr))) rc = CCS_ENOSPC;
+    return rc;
+}
+
 void auth_backend_attach(auth_backend *b, ccs_pnc_checker *k)
 {
     k->authorize = auth_backend_authorize;
@@ -95,9 +110,11 @@ void auth_backend_attach(auth_backend *b, ccs_pnc_checker *k)
     k->auth_ctx = b;
 }
 
-/* The command still running: killed with what it started (its own process group), reaped. */
+/* The command still running: killed with what it started (its own process group), reaped; a socket request
+ * dropped. */
 static void cancel(auth_backend *b)
 {
+    auth_sock_close(&b->sock);
     if (!b->pid) return;
     kill(-b->pid, SIGKILL);
     waitpid(b->pid, NULL, 0);
@@ -110,6 +127,7 @@ void auth_backend_free(auth_backend *b)
     cancel(b);
     free(b->allow);
     free(b->cmd);
+    free(b->sock_addr);
     free(b);
 }
 
@@ -172,7 +190,22 @@ static int spawn(auth_backend *b, const char *serial, const char *fp)
     return 0;
 }
 
-ccs_pnc_auth auth_backend_authorize(void *ctx, const ccs_pnc_cert *contract, const char *emaid, size_t emaid_len)
+/* The socket asked about the chain: 0, or the request could not start (logged). */
+static int ask_socket(auth_backend *b, const ccs_pnc_cert *chain, size_t n)
+{
+    char line[AUTH_SOCK_LINE];
+    if (auth_sock_request(chain, n, b->emaid, line, sizeof line)) {
+        LOG_W("pnc: the contract chain gives no request for the authorization socket");
+        return CCS_EINVAL;
+    }
+    if (auth_sock_start(&b->sock, b->sock_addr, line)) return CCS_EIO;
+    b->started_ms = now_ms();
+    LOG_I("pnc: asking the authorization socket %s about eMAID %s", b->sock_addr, b->emaid);
+    return 0;
+}
+
+ccs_pnc_auth auth_backend_authorize(void *ctx, const ccs_pnc_cert *chain, size_t n, const char *emaid,
+                                    size_t emaid_len)
 {
     auth_backend *b = ctx;
     cancel(b);   /* a command of an earlier session */
@@ -188,9 +221,10 @@ ccs_pnc_auth auth_backend_authorize(void *ctx, const ccs_pnc_cert *contract, con
         LOG_W("pnc: eMAID %s is not on the allow-list: rejected", b->emaid);
         return CCS_PNC_AUTH_REJECT;
     }
+    if (b->sock_addr) return ask_socket(b, chain, n) ? CCS_PNC_AUTH_REJECT : auth_backend_poll(b);
     if (!b->cmd) return CCS_PNC_AUTH_ACCEPT;
     char serial[128], fp[65];
-    cert_ids(contract, serial, sizeof serial, fp);
+    cert_ids(&chain[0], serial, sizeof serial, fp);
     if (spawn(b, serial, fp)) return CCS_PNC_AUTH_REJECT;
     LOG_I("pnc: asking the authorization command about eMAID %s (pid %d)", b->emaid, (int)b->pid);
     return auth_backend_poll(b);
@@ -199,6 +233,13 @@ ccs_pnc_auth auth_backend_authorize(void *ctx, const ccs_pnc_cert *contract, con
 ccs_pnc_auth auth_backend_poll(void *ctx)
 {
     auth_backend *b = ctx;
+    if (b->sock.fd >= 0) {
+        ccs_pnc_auth a = auth_sock_poll(&b->sock);
+        if (a != CCS_PNC_AUTH_PENDING || now_ms() - b->started_ms < b->timeout_ms) return a;
+        LOG_W("pnc: the authorization socket took over %u ms: eMAID %s rejected", b->timeout_ms, b->emaid);
+        auth_sock_close(&b->sock);
+        return CCS_PNC_AUTH_REJECT;
+    }
     if (!b->pid) return CCS_PNC_AUTH_REJECT;   /* nothing asked: nothing accepted */
     int st = 0;
     pid_t w = waitpid(b->pid, &st, WNOHANG);

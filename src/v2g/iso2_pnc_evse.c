@@ -47,7 +47,7 @@ int iso2_evse_payment_details(sess_evse *s, uint32_t now)
     r->GenChallenge.len = CCS_PNC_CHALLENGE_LEN;
     s->pnc_signed = 0;
     /* the operator's backend starts deciding now; AuthorizationReq takes its answer (backend_decision) */
-    s->pnc_auth = k->authorize ? auth_answer(k->authorize(k->auth_ctx, &chain[0], q->eMAID.chars, q->eMAID.len))
+    s->pnc_auth = k->authorize ? auth_answer(k->authorize(k->auth_ctx, chain, n, q->eMAID.chars, q->eMAID.len))
                                : CCS_PNC_AUTH_ACCEPT;
     return SESS_H_NEXT;
 }

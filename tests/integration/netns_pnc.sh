@@ -4,18 +4,20 @@
 # contract (PaymentDetails with the chain and eMAID, AuthorizationReq signed over its EXI fragment) and the
 # session charges and ends normally; `ccsplc decode --keylog` finds the PnC messages in the pcap. Refusals, both
 # ending safe without charging, the code seen in the decoded pcap: a charger trusting another MO root answers
-# PaymentDetails FAILED_CertChainError; a contract its --revoked CRL names, FAILED_CertificateRevoked.
+# PaymentDetails FAILED_CertChainError; a contract its --revoked CRL names, FAILED_CertificateRevoked; a backend
+# asked over --auth-socket (a unix socket server in the test) that answers Rejected, AuthorizationRes FAILED.
 # ISO 15118-20 DC on TLS 1.3 (mutual authentication): AuthorizationSetupRes offers PnC with the providers, the car
 # sends AuthorizationReq with PnC_AReqAuthorizationMode signed (secp521r1, SHA-512), the session charges and ends
 # normally, the decoded pcap holds the PnC mode and the Signature; a charger trusting another MO root answers
 # WARNING_CertificateValidationError, both safe. Every AuthorizationReq of both sessions, taken from the charger's
 # pcap, is checked outside our crypto (lib/pnc_sig.sh): the digest of `ccsplc exi fragment`'s fragment is the
 # DigestValue and `openssl dgst -verify` accepts the SignatureValue with the contract certificate of the session.
-# The PKI comes from scripts/pki.sh. Needs root, ip netns, openssl, xxd. About 80 s.
+# The PKI comes from scripts/pki.sh. Needs root, ip netns, openssl, xxd, python3. About 90 s.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
 . "$(dirname "$0")/lib/pnc_sig.sh"
+command -v python3 >/dev/null || skip "needs python3 (the backend socket's server)"
 . "$(dirname "$0")/lib/pki.sh"
 ISO2_EVSE=(--proto iso2-dc --tls-cert "$P2/secc_chain.pem" --tls-key "$P2/secc.key")
 ISO2_PEV=(--proto iso2-dc --tls require --tls-ca "$P2/v2g_root.pem" --contract-cert "$P2/contract_chain.pem"
@@ -113,6 +115,24 @@ car revoked "${ISO2_PEV[@]}" --contract-cert "$P2/contract2_chain.pem" --contrac
 refused revoked $? "PaymentDetailsRes.*FAILED_CertificateRevoked"
 grep -q "the contract is revoked" "$tmp/revoked-evse.log" || fail "revoked: the charger's log does not say why"
 echo "ok: revoked: a contract on the Sub-CA's CRL: PaymentDetails FAILED_CertificateRevoked, both safe, no charge"
+
+# Refusal by the operator's backend over --auth-socket: a one-shot server on a unix socket keeps the request line
+# and answers Rejected; the charger answers AuthorizationRes FAILED
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); s.settimeout(60)
+c, _ = s.accept(); c.settimeout(10); line = c.makefile("rb").readline()
+open(sys.argv[2], "wb").write(line); c.sendall(b"Rejected\n"); c.close()' "$tmp/auth.sock" "$tmp/auth.req" &
+pids+=($!)
+for _ in $(seq 50); do [ -S "$tmp/auth.sock" ] && break; sleep 0.1; done
+charger denied "${ISO2_EVSE[@]}" --mo-root "$P2/mo_root.pem" --auth-socket "$tmp/auth.sock"
+car denied "${ISO2_PEV[@]}"
+refused denied $? "AuthorizationRes.*FAILED"
+serial=$(openssl x509 -in "$P2/contract.pem" -noout -serial | sed 's/.*=0*//' | tr 'A-F' 'a-f')
+grep -Eq "^AUTHORIZE DEABCC12345678( SHA256 [0-9a-f]{64} [0-9a-f]{64} [0-9a-f]+){2}\$" "$tmp/auth.req" ||
+    fail "denied: the request line: $(cat "$tmp/auth.req")"
+[ "$(cut -d' ' -f6 "$tmp/auth.req")" = "$serial" ] || fail "denied: not the contract's serial $serial: $(cat "$tmp/auth.req")"
+grep -q "the authorization socket answered Rejected" "$tmp/denied-evse.log" || fail "denied: the charger's log"
+echo "ok: denied: the backend socket got the eMAID and the chain's hash data, answered Rejected: AuthorizationRes FAILED"
 
 # ISO 15118-20 DC on TLS 1.3 with PnC identification and the charger's providers
 charger pnc20 "${ISO20_EVSE[@]}" --mo-root "$P20/mo_root.pem" --providers DE-ABC,DE-XYZ

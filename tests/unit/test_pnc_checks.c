@@ -192,9 +192,11 @@ static ccs_pnc_auth fake_poll(void *ctx)
     return pending-- > 0 ? CCS_PNC_AUTH_PENDING : final;
 }
 
-static ccs_pnc_auth fake_authorize(void *ctx, const ccs_pnc_cert *c, const char *emaid, size_t len)
+static ccs_pnc_auth fake_authorize(void *ctx, const ccs_pnc_cert *c, size_t n, const char *emaid, size_t len)
 {
-    assert_true(c->len == contract.chain[0].len && !memcmp(c->der, contract.chain[0].der, c->len));
+    assert_int_equal(n, contract.nchain);
+    for (size_t i = 0; i < n; i++)
+        assert_true(c[i].len == contract.chain[i].len && !memcmp(c[i].der, contract.chain[i].der, c[i].len));
     snprintf(asked, sizeof asked, "%.*s", (int)len, emaid);
     polls = -1;   /* this call is not a poll */
     return fake_poll(ctx);

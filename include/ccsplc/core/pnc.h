@@ -83,10 +83,11 @@ typedef struct {
     ccs_sha256_fn sha256;
     ccs_sha512_fn sha512;
     /* The authorization backend (optional; NULL: every contract with a good chain is accepted). authorize: asked
-     * once at PaymentDetailsReq, after the chain check, with the contract certificate and the eMAID (emaid_len
-     * characters, not terminated); authorize_poll: asked at each AuthorizationReq while the answer is PENDING.
+     * once at PaymentDetailsReq, after the chain check, with the chain the car sent (chain[0] the contract
+     * certificate, then its Sub-CAs: n certificates) and the eMAID (emaid_len characters, not terminated);
+     * authorize_poll: asked at each AuthorizationReq while the answer is PENDING.
      * Neither may block: a decision that takes time answers PENDING until it is there. ctx: auth_ctx. */
-    ccs_pnc_auth (*authorize)(void *ctx, const ccs_pnc_cert *contract, const char *emaid, size_t emaid_len);
+    ccs_pnc_auth (*authorize)(void *ctx, const ccs_pnc_cert *chain, size_t n, const char *emaid, size_t emaid_len);
     ccs_pnc_auth (*authorize_poll)(void *ctx);
     void *auth_ctx;
 } ccs_pnc_checker;
