@@ -346,6 +346,7 @@ int live_tls_choose(live *l);
 
 /* pcap of the charger's or car's interface (nothing without --pcap). */
 void live_pcap_frame(live *l, int out, const uint8_t *frame, size_t len);
+void live_peer_mac(const live *l, const uint8_t peer_ip[16], uint8_t mac[6]);
 void live_pcap_udp(live *l, int out, const uint8_t peer_ip[16], uint16_t our_port, uint16_t peer_port,
                    const uint8_t *payload, size_t len);
 uint64_t live_wall_ns(void);

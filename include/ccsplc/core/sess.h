@@ -296,6 +296,7 @@ typedef struct {
     sess_evse_input in;
     sess_evse_output out;
     uint8_t ev_soc;             /* what the car said */
+    uint8_t ev_soc_said;        /* 1 once a request carried it (ISO-2 AC and ISO-20 AC send none) */
     float ev_target_v, ev_target_a;
     float ev_max_v;             /* DC: its maximum voltage (ChargeParameterDiscovery; 0: not said) */
     float ev_battery_v;         /* DC: its battery voltage, as its PreCharge target says (0: not said) */
