@@ -113,8 +113,9 @@ int iso20_pev_build_schedule(sess_pev *p, uint32_t now)
 int iso20_pev_build_session_stop(sess_pev *p, uint32_t now)
 {
     (void)now;
-    req(p)->SessionStopReq.ChargingSession =
-        p->stop == SESS_STOP_PAUSED ? iso20_chargingSessionType_Pause : iso20_chargingSessionType_Terminate;
+    req(p)->SessionStopReq.ChargingSession = p->renegotiating              ? iso20_chargingSessionType_ServiceRenegotiation
+                                             : p->stop == SESS_STOP_PAUSED ? iso20_chargingSessionType_Pause
+                                                                           : iso20_chargingSessionType_Terminate;
     return SESS_H_NEXT;
 }
 
@@ -153,6 +154,7 @@ int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now)
 {
     const struct iso20_ServiceListType *l = &res(p)->ServiceDiscoveryRes.EnergyTransferServiceList;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    p->service_reneg_ok = res(p)->ServiceDiscoveryRes.ServiceRenegotiationSupported;
     iso20_bpt_choose(p, l);
     iso20_vas_choose(p, &res(p)->ServiceDiscoveryRes);
     for (uint16_t i = 0; i < l->Service.count; i++)
