@@ -58,7 +58,8 @@ const char *iso20_msg_name(int msg)
         N(SessionSetup), N(SessionStop), N(VehicleCheckIn), N(VehicleCheckOut),
         D(DC_CableCheck), D(DC_ChargeLoop), D(DC_ChargeParameterDiscovery), D(DC_PreCharge), D(DC_WeldingDetection),
         [ISO20_MSG_POWER_DELIVERY_STOP] = "PowerDeliveryReq", [ISO20_MSG_POWER_DELIVERY_STANDBY] = "PowerDeliveryReq",
-        [ISO20_MSG_POWER_DELIVERY_RENEGOTIATE] = "PowerDeliveryReq", [ISO20_MSG_SESSION_STOP_RENEGOTIATE] = "SessionStopReq",
+        [ISO20_MSG_POWER_DELIVERY_RENEGOTIATE] = "PowerDeliveryReq",
+        [ISO20_MSG_SESSION_STOP_RENEGOTIATE] = "SessionStopReq",
     };
 #undef N
 #undef D

@@ -37,10 +37,12 @@ static void take_notice(sess_pev *p)
     iso20_pev_take_receipt(p);
 }
 
-/* A service renegotiation: the charger asked for one, or the car wants one where the charger supports it. */
+/* A service renegotiation: the charger asked for one, or the car wants one (its input, or once at the configured
+ * SoC) where the charger supports it. */
 static int service_wanted(const sess_pev *p)
 {
-    return p->notice == SESS_NOTICE_SERVICE_RENEGOTIATION || (p->in.service_request && p->service_reneg_ok);
+    int at_soc = p->cfg.renegotiate_soc && !p->renegotiated && p->in.soc >= p->cfg.renegotiate_soc;
+    return p->notice == SESS_NOTICE_SERVICE_RENEGOTIATION || ((p->in.service_request || at_soc) && p->service_reneg_ok);
 }
 
 /* Where the charge loop (or the Standby loop, or a metering confirmation) goes next: the metering confirmation
@@ -123,6 +125,7 @@ int iso20_pev_on_service_renegotiation(sess_pev *p, uint32_t now)
 {
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
     p->renegotiating = p->in.service_request = 0;
+    p->renegotiated = 1;
     p->notice = SESS_NOTICE_NONE;
     p->out.stop_requested = p->out.cp_state_c = 0;
     p->over = p->idle = p->receipt_due = 0;

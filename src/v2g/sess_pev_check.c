@@ -65,7 +65,8 @@ sess_stop_reason sess_pev_check_present(sess_pev *p, int charging, uint32_t now)
     if (a > p->cfg.max_a + tolerance_a(p->cfg.max_a)) return SESS_STOP_OVERCURRENT;
     /* BPT: the current against the request's direction (charging while the car asks to discharge, or the reverse)
      * beyond the tolerance, as long as a charger may take to follow a changed request */
-    int wrong = SESS_BPT(p) && (t < 0.0f ? a > SESS_PEV_CURRENT_TOLERANCE_A : t > 0.0f && a < -SESS_PEV_CURRENT_TOLERANCE_A);
+    int wrong = SESS_BPT(p) &&
+                (t < 0.0f ? a > SESS_PEV_CURRENT_TOLERANCE_A : t > 0.0f && a < -SESS_PEV_CURRENT_TOLERANCE_A);
     if (lasting(excess > tolerance_a(mag) || wrong, &p->over, &p->over_since_ms, now, SESS_PEV_CURRENT_FOLLOW_MS))
         return wrong ? SESS_STOP_REVERSE_CURRENT : SESS_STOP_OVERCURRENT;
     int idle = mag > p->cfg.contactor_open_a && (a < 0.0f ? -a : a) < p->cfg.contactor_open_a;

@@ -38,7 +38,8 @@ static inline int iso20_tour(sw_world *w)
         if ((int32_t)(w->now - end) > 0 || w->evse.state != ISO20_EVSE_CHARGE) return 0;   /* confirmed: the next due */
     if (w->evse.vas_selected != SESS_VAS_INTERNET) return 0;
     w->evse.in.notice = SESS_NOTICE_SERVICE_RENEGOTIATION;
-    if (!iso20_tour_until(w, ISO20_EVSE_SERVICE_DISCOVERY, 60 * 1000) || !iso20_tour_until(w, ISO20_EVSE_CHARGE, 60 * 1000))
+    if (!iso20_tour_until(w, ISO20_EVSE_SERVICE_DISCOVERY, 60 * 1000) ||
+        !iso20_tour_until(w, ISO20_EVSE_CHARGE, 60 * 1000))
         return 0;
     if (w->evse.vas_selected != SESS_VAS_INTERNET) return 0;
     w->evse.in.notice = SESS_NOTICE_PAUSE;

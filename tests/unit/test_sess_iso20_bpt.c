@@ -68,7 +68,8 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
         }
         if (s->deaf && D.dc.DC_ChargeLoopReq.CLReqControlMode_choice ==
                            iso20_dc_DC_ChargeLoopReqType_BPT_Dynamic_DC_CLReqControlMode) {
-            struct iso20_dc_BPT_Dynamic_DC_CLReqControlModeType *d = &D.dc.DC_ChargeLoopReq.BPT_Dynamic_DC_CLReqControlMode;
+            struct iso20_dc_BPT_Dynamic_DC_CLReqControlModeType *d =
+                &D.dc.DC_ChargeLoopReq.BPT_Dynamic_DC_CLReqControlMode;
             iso20_dc_rn_set(&d->EVTargetEnergyRequest, 1000.0f);
             iso20_dc_rn_set(&d->EVMaximumChargeCurrent, 50.0f);
             assert_int_equal(aw_encode(&D, buf, len), 0);

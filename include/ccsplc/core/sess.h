@@ -386,6 +386,8 @@ typedef struct {
     uint8_t control_mode;
     uint32_t departure_s;
     uint8_t vas;                /* the value-added services wanted, selected where offered (SESS_VAS_* bits) */
+    uint8_t renegotiate_soc;    /* ISO 15118-20: renegotiate the services once in a session when the SoC has reached
+                                 * this, as in.service_request does (0: never) */
 } sess_pev_config;
 
 /* ISO 15118-20 value-added services (iso20_vas.c): Internet access, ServiceID 65. */
@@ -460,6 +462,7 @@ typedef struct {
     uint8_t service_reneg_ok;   /* the charger's ServiceRenegotiationSupported */
     uint8_t renegotiating;      /* the charge loop ended for a service renegotiation (SessionStop ServiceRenegotiation
                                  * next) */
+    uint8_t renegotiated;       /* services renegotiated in this session (cfg.renegotiate_soc's once) */
     uint8_t vas_todo, vas_got;  /* ISO-20 value-added services wanted and offered: ServiceDetail still to ask, asked
                                  * (SESS_VAS_* bits) */
     uint16_t vas_set[SESS_VAS_N]; /* ... the parameter set chosen of each */
