@@ -1,6 +1,6 @@
 /* ISO 15118-20 DC and AC in-process: service renegotiation. Asked for by the charger (EVSENotification
  * ServiceRenegotiation, honoured within NotificationMaxDelay) or started by the car (in.service_request, here with
- * another control mode or the bidirectional service wanted): PowerDelivery Stop, (DC) DC_WeldingDetection, SessionStop
+ * another control mode or the bidirectional service wanted; or once at a configured SoC): PowerDelivery Stop, (DC) DC_WeldingDetection, SessionStop
  * ServiceRenegotiation, then ServiceDiscovery .. PowerDelivery Start again in the same session, the car's contactors
  * open in between (DC: CableCheck and PreCharge again), charging again and a normal end at the target; a charger
  * without it: the notice never sent, the car's wish ignored, and a car that asks anyway refused
@@ -187,6 +187,26 @@ static void car_asks(int ac)
 static void test_car_asks_dc(void **state) { (void)state; car_asks(0); }
 static void test_car_asks_ac(void **state) { (void)state; car_asks(1); }
 
+/* The car configured to renegotiate at a SoC (cfg.renegotiate_soc: 1 % above the start): once, when the battery
+ * reports it, not again; then to the target. */
+static void test_car_at_soc(void **state)
+{
+    (void)state;
+    setup_mode(0, NULL);
+    W.pev.cfg.renegotiate_soc = (uint8_t)(W.plant.battery.soc + 1.0);
+    unsigned reached = 0;
+    while (!reached && W.now < 30 * 60 * 1000) {
+        sw_step(&W);
+        if (W.pev.in.soc >= W.pev.cfg.renegotiate_soc) reached = S.n;
+    }
+    assert_true(reached > 0);
+    assert_int_equal(find(0, ISO20_MSG_SESSION_STOP_RENEGOTIATE, -2), -1);   /* not before */
+    assert_renegotiated(reached);
+    int first = find(0, ISO20_MSG_SESSION_STOP_RENEGOTIATE, -2);
+    assert_int_equal(find((unsigned)first + 1, ISO20_MSG_SESSION_STOP_RENEGOTIATE, -2), -1);   /* once */
+    assert_true(W.pev.renegotiated);
+}
+
 /* A charger that discharges (DC_BPT offered); the car only charges at first (DC, service 2), then wants to go
  * down to 19 % first: it renegotiates into DC_BPT (service 6), discharges, charges back to the target. */
 static void bpt_charger(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
@@ -261,7 +281,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_charger_asks_dc), cmocka_unit_test(test_charger_asks_ac),
         cmocka_unit_test(test_car_asks_dc),     cmocka_unit_test(test_car_asks_ac),
-        cmocka_unit_test(test_car_into_bpt),    cmocka_unit_test(test_unsupported_dc),
+        cmocka_unit_test(test_car_into_bpt),    cmocka_unit_test(test_car_at_soc),
+        cmocka_unit_test(test_unsupported_dc),
         cmocka_unit_test(test_unsupported_ac),  cmocka_unit_test(test_refused_dc),
         cmocka_unit_test(test_refused_ac),
     };
