@@ -327,6 +327,9 @@ void live_pause_arm(live *l);
 void live_pause_request(live *l);
 int live_pause_resuming(const live *l);
 int live_pause_wait(live *l);
+/* The r key: ISO 15118-20 service renegotiation; the charger asks the car (EVSENotification ServiceRenegotiation),
+ * the car asks for it (SessionStop ServiceRenegotiation) where the charger supports it (live_iso20.c). */
+void live_reneg_request(live *l);
 /* "0123abcd..." for logs. */
 const char *live_hex_id(const uint8_t *id, uint8_t len);
 /* --sim: the simulated modems and the peer in this process (`ccsplc demo`'s machinery). Exit code. */
