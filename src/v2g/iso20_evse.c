@@ -149,7 +149,7 @@ int iso20_evse_service_discovery(sess_evse *s, uint32_t now)
 {
     (void)now;
     iso20_evse_safe_fields(s, &s->docs->tx);   /* the DC service */
-    res(s)->ServiceDiscoveryRes.ServiceRenegotiationSupported = false;
+    res(s)->ServiceDiscoveryRes.ServiceRenegotiationSupported = s->cfg.service_renegotiation != 0;
     iso20_vas_offer(s, &res(s)->ServiceDiscoveryRes);
     return SESS_H_NEXT;
 }
@@ -257,17 +257,12 @@ int iso20_evse_schedule(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* Terminate ends the session, Pause keeps the SessionID for the car's next SessionSetupReq; no service
- * renegotiation (ServiceRenegotiationSupported is false). A Terminate or Pause notice of ours is honoured. */
+/* Terminate ends the session, Pause keeps the SessionID for the car's next SessionSetupReq (ServiceRenegotiation
+ * has its own message id: iso20_evse_service_renegotiation). A Terminate or Pause notice of ours is honoured. */
 int iso20_evse_session_stop(sess_evse *s, uint32_t now)
 {
     (void)now;
     if (s->in.notice == SESS_NOTICE_TERMINATE || s->in.notice == SESS_NOTICE_PAUSE) s->in.notice = SESS_NOTICE_NONE;
-    enum iso20_chargingSessionType how = req(s)->SessionStopReq.ChargingSession;
-    if (how == iso20_chargingSessionType_ServiceRenegotiation) {
-        res(s)->SessionStopRes.ResponseCode = iso20_responseCodeType_FAILED_NoServiceRenegotiationSupported;
-        return SESS_H_FAIL;
-    }
-    if (how == iso20_chargingSessionType_Pause) sess_evse_pause(s);
+    if (req(s)->SessionStopReq.ChargingSession == iso20_chargingSessionType_Pause) sess_evse_pause(s);
     return SESS_H_END;
 }

@@ -171,6 +171,7 @@ typedef struct {
     unsigned sent, service, bad;   /* service: messages of the energy service's codec (AC, DC) */
     unsigned power_delivery;       /* PowerDeliveryReq of any ChargeProgress */
     unsigned metering, vas;        /* MeteringConfirmationReq/Res; VASList, VAS ServiceDetail, SelectedVASList */
+    unsigned service_stop;         /* SessionStopReq ServiceRenegotiation and the SessionStopRes that follows */
     int scheduled;   /* the charger's ServiceDetailRes cut to the Scheduled sets (after its check) */
     const sess_proto *proto;       /* the session's protocol (NULL: ISO-20 AC) */
 } sent_check;
@@ -196,6 +197,8 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
     int msg = bw_msg_of(buf, *len, &d);
     c->power_delivery += msg == ISO20_ROOT_PowerDeliveryReq || ISO20_IS_POWER_DELIVERY_PSEUDO(msg);
     c->metering += msg == ISO20_ROOT_MeteringConfirmationReq || msg == ISO20_ROOT_MeteringConfirmationRes;
+    c->service_stop += msg == ISO20_MSG_SESSION_STOP_RENEGOTIATE ||
+                       (msg == ISO20_ROOT_SessionStopRes && c->service_stop == 1);
     c->vas += (msg == ISO20_ROOT_ServiceDiscoveryRes && d.common.ServiceDiscoveryRes.has_VASList) ||
               (msg == ISO20_ROOT_ServiceDetailReq && d.common.ServiceDetailReq.ServiceID > 60) ||
               (msg == ISO20_ROOT_ServiceDetailRes && d.common.ServiceDetailRes.ServiceID > 60) ||
@@ -260,8 +263,9 @@ static void test_iso20_bpt_sent(void **state)
     }
 }
 
-/* Every message of ISO-20 DC and AC sessions through the notifications, Standby and renegotiation by either side,
- * a value-added service and a metering confirmation (iso20_tour.h: 8 PowerDeliveryReq). */
+/* Every message of ISO-20 DC and AC sessions through the notifications, Standby and schedule renegotiation by
+ * either side, a value-added service, a metering confirmation and a service renegotiation (iso20_tour.h: 10
+ * PowerDeliveryReq, the VAS discovered, detailed and selected twice, SessionStop ServiceRenegotiation both ways). */
 static void test_iso20_notice_sent(void **state)
 {
     (void)state;
@@ -274,9 +278,10 @@ static void test_iso20_notice_sent(void **state)
         assert_true(iso20_tour(&w));
         printf("iso20-%s notifications, standby, renegotiation: %u messages valid\n", ac ? "ac" : "dc", c.sent);
         assert_int_equal(c.bad, 0);
-        assert_int_equal(c.power_delivery, 8);
+        assert_int_equal(c.power_delivery, 10);
         assert_true(c.metering >= 2);
-        assert_int_equal(c.vas, 4);   /* VASList, ServiceDetail of the Internet service both ways, its selection */
+        assert_int_equal(c.vas, 8);   /* VASList, ServiceDetail of the Internet service both ways, its selection */
+        assert_int_equal(c.service_stop, 2);   /* SessionStop ServiceRenegotiation and its response */
     }
 }
 
