@@ -110,13 +110,15 @@ int iso20_evse_session_setup(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* External identification, and Plug & Charge where offered (iso20_pnc_evse.c); no certificate installation. */
+/* External identification, and Plug & Charge where offered (iso20_pnc_evse.c), with certificate installation when
+ * a CPS of ISO 15118-20's suite is configured (iso20_certinst_evse.c). */
 int iso20_evse_auth_setup(sess_evse *s, uint32_t now)
 {
     (void)now;
     iso20_evse_safe_fields(s, &s->docs->tx);   /* the same fields as an error answer */
     res(s)->AuthorizationSetupRes.CertificateInstallationService = false;
 #if CCS_PNC && CCS_PROTO_ISO20
+    res(s)->AuthorizationSetupRes.CertificateInstallationService = iso20_evse_certinst_offered(s);
     return iso20_evse_pnc_offer(s);
 #else
     return SESS_H_NEXT;

@@ -53,6 +53,9 @@ static uint8_t leave(const sess_pev *p)
 
 uint8_t iso20_pev_next(const sess_pev *p, const sess_pev_row *row)
 {
+#if CCS_PNC && CCS_PROTO_ISO20
+    if (row->state == ISO20_PEV_AUTH_SETUP && p->cert_op) return ISO20_PEV_CERT_INSTALL;   /* a contract first */
+#endif
     return row->state == ISO20_PEV_CHARGE_LOOP || row->state == ISO20_PEV_STANDBY || row->state == ISO20_PEV_METERING
                ? leave(p)
                : iso20_vas_next(p, row->next);   /* a value-added service's ServiceDetail before ServiceSelection */

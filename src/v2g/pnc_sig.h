@@ -73,4 +73,23 @@
         (ch)->SubCertificates.Certificate.count = (uint16_t)((c)->nchain - 1);                                 \
     } while (0)
 
+/* ListOfRootCertificateIDs l (its RootCertificateID array of capacity cap, element type T) from the installer
+ * in's roots: the issuer (RFC 4514 text) and serial of each, those that fit. */
+#define PNC_ROOT_IDS(in, l, cap, T)                                                                             \
+    do {                                                                                                       \
+        uint16_t n_ = 0;                                                                                       \
+        for (uint8_t i_ = 0; i_ < (in)->nroots && n_ < (cap); i_++) {                                          \
+            T *x_ = &(l)->RootCertificateID.array[n_++];                                                       \
+            const char *end_ = memchr((in)->roots[i_].issuer, 0, CCS_PNC_ISSUER_MAX);                          \
+            size_t len_ = end_ ? (size_t)(end_ - (in)->roots[i_].issuer) : CCS_PNC_ISSUER_MAX;                 \
+            memcpy(x_->X509IssuerName.chars, (in)->roots[i_].issuer, len_);                                    \
+            x_->X509IssuerName.chars[len_] = 0;                                                                \
+            x_->X509IssuerName.len = (uint16_t)len_;                                                           \
+            x_->X509SerialNumber.negative = 0;                                                                 \
+            x_->X509SerialNumber.len = (in)->roots[i_].serial_len;                                             \
+            memcpy(x_->X509SerialNumber.mag, (in)->roots[i_].serial, (in)->roots[i_].serial_len);             \
+        }                                                                                                      \
+        (l)->RootCertificateID.count = n_;                                                                     \
+    } while (0)
+
 #endif

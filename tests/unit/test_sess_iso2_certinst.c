@@ -347,7 +347,7 @@ static void check_decrypts(const char *car_key, const char *contract_key)
     unsigned mdlen = 0;
     assert_int_equal(EVP_Digest(in, sizeof in, md, &mdlen, EVP_sha256(), NULL), 1);
     uint8_t kdf[16];
-    assert_int_equal(pnc_ci_kdf(in + 4, 32, kdf), 0);
+    assert_int_equal(pnc_ci_kdf(CCS_PNC_P256_SHA256, in + 4, 32, kdf), 0);
     assert_memory_equal(kdf, md, 16);   /* our KDF is the definition's */
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
     const uint8_t *enc = r->ContractSignatureEncryptedPrivateKey.CONTENT.bytes;
@@ -538,7 +538,7 @@ static void test_no_service(void **state)
     ccs_pnc_new_contract nc;
     uint8_t peer[65] = { 0x04 };
     memset(&nc, 0, sizeof nc);
-    assert_int_equal(cps.make(cps.ctx, peer, &nc), CCS_EIO);
+    assert_int_equal(cps.make(cps.ctx, peer, NULL, &nc), CCS_EIO);
 }
 
 /* ServiceDetail of ServiceID 2 (ISO 15118-2 Table 105): Installation and Update with a CPS; without one the
