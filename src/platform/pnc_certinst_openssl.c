@@ -326,7 +326,7 @@ int pnc_ci_car_open(const pnc_ci_car_files *f, ccs_pnc_contract *contract, pnc_k
     if (!rc && !access(f->contract_cert, R_OK) && !access(f->contract_key, R_OK))
         rc = pnc_contract_open(f->contract_cert, f->contract_key, contract, contract_keys, err, errcap);
     else if (!rc)
-        *contract = (ccs_pnc_contract){ .emaid = "", .sha256 = ccs_sha256_openssl };
+        *contract = (ccs_pnc_contract){ .emaid = "", .sha256 = ccs_sha256_openssl, .sha512 = pnc_openssl_sha512 };
     if (rc) {
         pnc_ci_free(ci);
         return rc;

@@ -86,6 +86,14 @@ void iso20_evse_safe_fields(sess_evse *s, void *doc)
         x->PowerDeliveryRes.has_EVSEStatus = true;
         x->PowerDeliveryRes.EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
         break;
+    case ISO20_ROOT_CertificateInstallationRes: {   /* a refusal: the schema's mandatory members, empty */
+        struct iso20_SignedInstallationDataType *sd = &x->CertificateInstallationRes.SignedInstallationData;
+        x->CertificateInstallationRes.EVSEProcessing = iso20_processingType_Finished;
+        if (!sd->choice) sd->choice = iso20_SignedInstallationDataType_SECP521_EncryptedPrivateKey;
+        if (!sd->ContractCertificateChain.SubCertificates.Certificate.count)
+            sd->ContractCertificateChain.SubCertificates.Certificate.count = 1;   /* SubCertificates: 1 or more */
+        break;
+    }
     default:
         break;
     }
