@@ -43,16 +43,11 @@ static int answer(sess_evse *s, const uint8_t key[CCS_PNC_KEY_MAX], const ccs_pn
     if (cps->make(cps->ctx, key, prov, &nc) || nc.nchain < 2 || nc.nchain > CCS_PNC_CHAIN_MAX || !cps->nchain ||
         cps->nchain > CCS_PNC_CHAIN_MAX)
         return iso20_responseCodeType_WARNING_NoCertificateAvailable;
-    int rc;
-    ccs_pnc_contract chain = { .nchain = cps->nchain };
-    memcpy(chain.chain, cps->chain, sizeof chain.chain);
-    PNC_CHAIN_FILL(&r->CPSCertificateChain, &chain, &rc);
+    int rc, rc2;
+    PNC_CHAIN_FILL(&r->CPSCertificateChain, cps->chain, cps->nchain, &rc);
     r->CPSCertificateChain.has_SubCertificates = cps->nchain > 1;
-    if (rc != SESS_H_NEXT) return iso20_responseCodeType_WARNING_NoCertificateAvailable;
-    chain.nchain = nc.nchain;
-    memcpy(chain.chain, nc.chain, sizeof chain.chain);
-    PNC_CHAIN_FILL(&d->ContractCertificateChain, &chain, &rc);
-    if (rc != SESS_H_NEXT) return iso20_responseCodeType_WARNING_NoCertificateAvailable;
+    PNC_CHAIN_FILL(&d->ContractCertificateChain, nc.chain, nc.nchain, &rc2);
+    if (rc != SESS_H_NEXT || rc2 != SESS_H_NEXT) return iso20_responseCodeType_WARNING_NoCertificateAvailable;
     d->Id.len = sizeof SID - 1;
     memcpy(d->Id.chars, SID, sizeof SID);
     d->ECDHCurve = iso20_ecdhCurveType_SECP521;

@@ -35,11 +35,9 @@ int iso20_pev_build_cert_install(sess_pev *p, uint32_t now)
     const ccs_pnc_installer *in = p->cfg.install;
     struct iso20_CertificateInstallationReqType *q = &req(p)->CertificateInstallationReq;
     struct iso20_SignedCertificateChainType *pc = &q->OEMProvisioningCertificateChain;
-    ccs_pnc_contract chain = { .nchain = in->nprov };
     int rc;
     if (!in->nprov || in->nprov > CCS_PNC_CHAIN_MAX) return SESS_H_FAIL;
-    memcpy(chain.chain, in->prov, sizeof chain.chain);
-    PNC_CHAIN_FILL(pc, &chain, &rc);
+    PNC_CHAIN_FILL(pc, in->prov, in->nprov, &rc);
     if (rc != SESS_H_NEXT) return rc;
     pc->has_SubCertificates = in->nprov > 1;
     pc->Id.len = sizeof PROV_ID - 1;

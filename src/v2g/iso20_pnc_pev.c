@@ -42,7 +42,7 @@ int iso20_pev_pnc_build_auth(sess_pev *p)
     m->GenChallenge.len = CCS_PNC_CHALLENGE_LEN;
     memcpy(m->GenChallenge.bytes, p->challenge, CCS_PNC_CHALLENGE_LEN);
     int rc;
-    PNC_CHAIN_FILL(&m->ContractCertificateChain, c, &rc);
+    PNC_CHAIN_FILL(&m->ContractCertificateChain, c->chain, c->nchain, &rc);
     if (rc != SESS_H_NEXT) return rc;
     q->Header.has_Signature = true;
     p->docs->sig.frag20.root = ISO20_FRAG_PnC_AReqAuthorizationMode;

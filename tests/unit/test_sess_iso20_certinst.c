@@ -19,28 +19,16 @@
 #include <openssl/core_names.h>
 
 #include "ccsplc/core/v2gtp.h"
-#include "ccsplc/linux/pnc_certinst_openssl.h"
 #include "ccsplc/linux/random.h"
 #include "iso20_ac_world.h"
 #include "pki_mem.h"
-#include "pnc_check.h"
+#include "certinst_check.h"
 #include "sess_checks.h"
 
 #define PCID "WCCSPLC00000000001"   /* the provisioning certificate's CN: 18 capitals and digits */
 
 static sw_world W;
-static ccs_pnc_installer installer;
-static pnc_ci *car_ci, *cps_ci;
-static ccs_pnc_cps cps;
-static struct iso20_exiDocument req_seen, res_seen, setup_seen, auth_seen, edit_doc;
-
-static void write_pub(const char *name, EVP_PKEY *k)
-{
-    FILE *f = fopen(pki_path(name), "w");
-    assert_non_null(f);
-    PEM_write_PUBKEY(f, k);
-    fclose(f);
-}
+static struct iso20_exiDocument req_seen, res_seen, setup_seen, auth_seen;
 
 /* secp521r1 / SHA-512: V2G root -> CPS Sub-CA -> CPS; OEM root -> OEM Sub-CA -> provisioning (and an expired
  * one); MO root -> Sub-CA -> contract; a P-256 CPS (ISO 15118-2's suite); another root. */
@@ -69,7 +57,7 @@ static int setup(void **state)
     pki_write_cert(pki_path("cps_chain.pem"), "w", x[CPS]);
     pki_write_cert(pki_path("cps_chain.pem"), "a", x[CPS_SUB]);
     pki_write_key(pki_path("cps.key"), k[CPS]);
-    write_pub("cps_pub.pem", k[CPS]);
+    ci_write_pub("cps_pub.pem", k[CPS]);
     pki_write_cert(pki_path("cps256_chain.pem"), "w", x[CPS256]);
     pki_write_key(pki_path("cps256.key"), k[CPS256]);
     pki_write_cert(pki_path("oem_root.pem"), "w", x[OEM]);
@@ -79,7 +67,7 @@ static int setup(void **state)
         pki_write_cert(pki_path(provs[i]), "a", x[OEM_SUB]);   /* the chain: ISO-20 sends the Sub-CA too */
     }
     pki_write_key(pki_path("prov.key"), k[PROV]);
-    write_pub("prov_pub.pem", k[PROV]);
+    ci_write_pub("prov_pub.pem", k[PROV]);
     pki_write_key(pki_path("prov_old.key"), k[PROV_OLD]);
     pki_write_cert(pki_path("mo_root.pem"), "w", x[MO]);
     pki_write_cert(pki_path("contract_chain.pem"), "w", x[CON]);
@@ -91,52 +79,11 @@ static int setup(void **state)
     return 0;
 }
 
-static void close_all(void)
+/* The car's hooks, of ISO 15118-20's suite. */
+static void car20(const char *prov, const char *prov_key, const char *roots)
 {
-    pnc_ci_free(car_ci);
-    pnc_ci_free(cps_ci);
-    pnc_keys_free(car_keys);
-    pnc_keys_free(evse_keys);
-    car_ci = cps_ci = NULL;
-    car_keys = evse_keys = NULL;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    close_all();
-    return pki_dir_remove();
-}
-
-/* The car: its provisioning chain and key, the V2G roots; its contract in car_contract.pem / .key (absent: none). */
-static void open_car(const char *prov, const char *prov_key, const char *roots)
-{
-    char err[256];
-    pnc_ci_free(car_ci);
-    pnc_keys_free(car_keys);
-    car_keys = NULL;
-    pnc_ci_car_files f = { pki_path(prov), pki_path(prov_key), pki_path(roots), pki_path("car_contract.pem"),
-                           pki_path("car_contract.key"), 86400 };
-    assert_int_equal(pnc_ci_car_open(&f, &contract, &car_keys, &installer, &car_ci, err, sizeof err), 0);
+    ci_open_car(prov, prov_key, roots);
     assert_int_equal(installer.suite, CCS_PNC_P521_SHA512);
-}
-
-/* The charger: the CPS (cps_chain / its key), the OEM trust, the contract handed out (or none), the MO root. */
-static void open_charger(const char *cps_chain, const char *cps_key, const char *oem_trust, int with_contract)
-{
-    char err[256];
-    pnc_ci_free(cps_ci);
-    pnc_keys_free(evse_keys);
-    pnc_ci_cps_files f = { pki_path(cps_chain), pki_path(cps_key), pki_path(oem_trust),
-                           with_contract ? pki_path("contract_chain.pem") : NULL, pki_path("contract.key") };
-    assert_int_equal(pnc_ci_cps_open(&f, &cps, &cps_ci, err, sizeof err), 0);
-    assert_int_equal(pnc_checker_open(pki_path("mo_root.pem"), &checker, &evse_keys, err, sizeof err), 0);
-}
-
-static void no_car_contract(void)
-{
-    unlink(pki_path("car_contract.pem"));
-    unlink(pki_path("car_contract.key"));
 }
 
 static void configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
@@ -150,40 +97,32 @@ static void configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config
     p->install = &installer;
 }
 
-static int decode(const uint8_t *buf, size_t len, struct iso20_exiDocument *doc)
-{
-    v2gtp_msg m;
-    return v2gtp_parse(buf, len, SESS_TX_CAP, &m) == 0 && m.payload_type == V2GTP_ISO20_MAIN &&
-           iso20_decode(m.payload, m.payload_len, doc) == 0;
-}
-
 /* What the hook changes: the request's SignatureValue, the response's, its encrypted key. */
 enum { E_NONE, E_REQ_SIG, E_RES_SIG, E_RES_KEY };
 static int edit;
 
 static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
 {
+    static struct sess_iso20_doc ed;
     (void)w;
-    if (!decode(buf, *len, &edit_doc)) return 1;
-    if (edit_doc.root == ISO20_ROOT_AuthorizationSetupRes) setup_seen = edit_doc;
-    if (edit_doc.root == ISO20_ROOT_AuthorizationReq) auth_seen = edit_doc;
-    if (dir_ == SW_TO_EVSE && edit_doc.root == ISO20_ROOT_CertificateInstallationReq) {
-        req_seen = edit_doc;
+    if (aw_msg_of(buf, *len, &ed) < 0 || ed.payload_type != V2GTP_ISO20_MAIN) return 1;
+    struct iso20_exiDocument *x = &ed.common;
+    if (x->root == ISO20_ROOT_AuthorizationSetupRes) setup_seen = *x;
+    if (x->root == ISO20_ROOT_AuthorizationReq) auth_seen = *x;
+    if (dir_ == SW_TO_EVSE && x->root == ISO20_ROOT_CertificateInstallationReq) {
+        req_seen = *x;
         if (edit != E_REQ_SIG) return 1;
-        edit_doc.CertificateInstallationReq.Header.Signature.SignatureValue.CONTENT.bytes[7] ^= 0x01;
-    } else if (dir_ == SW_TO_PEV && edit_doc.root == ISO20_ROOT_CertificateInstallationRes) {
-        res_seen = edit_doc;
-        struct iso20_CertificateInstallationResType *r = &edit_doc.CertificateInstallationRes;
+        x->CertificateInstallationReq.Header.Signature.SignatureValue.CONTENT.bytes[7] ^= 0x01;
+    } else if (dir_ == SW_TO_PEV && x->root == ISO20_ROOT_CertificateInstallationRes) {
+        res_seen = *x;
+        struct iso20_CertificateInstallationResType *r = &x->CertificateInstallationRes;
         if (edit == E_RES_SIG) r->Header.Signature.SignatureValue.CONTENT.bytes[3] ^= 0x10;
         else if (edit == E_RES_KEY) r->SignedInstallationData.SECP521_EncryptedPrivateKey.bytes[20] ^= 1;
         else return 1;
     } else {
         return 1;
     }
-    size_t n;
-    assert_int_equal(iso20_encode(&edit_doc, buf + V2GTP_HEADER_LEN, SESS_TX_CAP - V2GTP_HEADER_LEN, &n), 0);
-    assert_int_equal(v2gtp_pack_header(V2GTP_ISO20_MAIN, (uint32_t)n, buf, SESS_TX_CAP), 0);
-    *len = V2GTP_HEADER_LEN + n;
+    assert_int_equal(aw_encode(&ed, buf, len), 0);
     return 1;
 }
 
@@ -240,26 +179,6 @@ static void check_signatures(void)
     check_signed(&r->Header.Signature, &frag, r->SignedInstallationData.Id.chars, "cps_pub.pem");
 }
 
-static EVP_PKEY *read_key(const char *name)
-{
-    FILE *f = fopen(pki_path(name), "r");
-    assert_non_null(f);
-    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    assert_non_null(k);
-    return k;
-}
-
-static X509 *read_cert(const char *name)
-{
-    FILE *f = fopen(pki_path(name), "r");
-    assert_non_null(f);
-    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    assert_non_null(x);
-    return x;
-}
-
 /* The key the response carries, opened here: Z = ECDH(the provisioning key, DHPublicKey) (66 bytes); the AES key =
  * SHA-512(counter 00000001 || Z || OtherInfo 01 55 56), its first 32 bytes (SP 800-56A's concatenation KDF, one
  * round); AES-256-GCM with IV = the first 12 bytes, the tag the last 16, AAD = the PCID || the contract's SKI in
@@ -271,7 +190,7 @@ static void check_decrypts(void)
     assert_int_equal(d->choice, iso20_SignedInstallationDataType_SECP521_EncryptedPrivateKey);
     assert_int_equal(d->SECP521_EncryptedPrivateKey.len, 94);
     assert_int_equal(d->DHPublicKey.len, 133);
-    EVP_PKEY *mine = read_key("prov.key"), *peer = NULL;
+    EVP_PKEY *mine = ci_read_key("prov.key"), *peer = NULL;
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"secp521r1", 0),
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)d->DHPublicKey.bytes, 133),
@@ -296,7 +215,7 @@ static void check_decrypts(void)
     assert_int_equal(pnc_ci_kdf(CCS_PNC_P521_SHA512, in + 4, 66, kdf), 0);
     assert_memory_equal(kdf, md, 32);   /* our KDF is the definition's */
     /* the AAD from the certificates as made here */
-    X509 *con = read_cert("contract.pem");
+    X509 *con = ci_read_cert("contract.pem");
     const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(con);
     assert_non_null(ski);
     char aad[18 + 2 * 64 + 1] = PCID;
@@ -314,7 +233,7 @@ static void check_decrypts(void)
     assert_int_equal(EVP_DecryptFinal_ex(c, priv + n, &m), 1);   /* the tag verifies */
     assert_int_equal(n + m, 66);
     EVP_CIPHER_CTX_free(c);
-    EVP_PKEY *ck = read_key("contract.key");
+    EVP_PKEY *ck = ci_read_key("contract.key");
     BIGNUM *bn = NULL;
     uint8_t want[66];
     assert_int_equal(EVP_PKEY_get_bn_param(ck, OSSL_PKEY_PARAM_PRIV_KEY, &bn), 1);
@@ -327,26 +246,14 @@ static void check_decrypts(void)
     EVP_PKEY_free(mine);
 }
 
-/* The stored key is the stored certificate's (and that is the CPS's contract). */
-static void check_stored(void)
-{
-    EVP_PKEY *k = read_key("car_contract.key");
-    X509 *x = read_cert("car_contract.pem"), *want = read_cert("contract.pem");
-    assert_int_equal(X509_check_private_key(x, k), 1);
-    assert_int_equal(X509_cmp(x, want), 0);
-    X509_free(want);
-    X509_free(x);
-    EVP_PKEY_free(k);
-}
-
 /* A car with no contract: installation offered and asked after AuthorizationSetup, the response opened, the
  * contract stored, then PnC with it and a charge; the next session loads the files and installs nothing. */
 static void test_install_then_pnc(void **state)
 {
     (void)state;
-    no_car_contract();
-    open_charger("cps_chain.pem", "cps.key", "oem_root.pem", 1);
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_no_car_contract();
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_root.pem", "mo_root.pem", 1);
+    car20("prov.pem", "prov.key", "v2g_root.pem");
     assert_int_equal(contract.nchain, 0);
     run(1, E_NONE);
     assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
@@ -359,15 +266,15 @@ static void test_install_then_pnc(void **state)
     assert_true(sw_count(&W, "DC_ChargeLoopReq") > 0);
     check_signatures();
     check_decrypts();
-    check_stored();
+    ci_check_stored();
     /* the next plug-in: the stored contract, PnC at once */
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    car20("prov.pem", "prov.key", "v2g_root.pem");
     assert_int_equal(contract.nchain, 2);
     run(1, E_NONE);
     assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
     assert_int_equal(sw_count(&W, "CertificateInstallationReq"), 0);
     assert_true(W.evse.pnc && W.pev.pnc);
-    close_all();
+    ci_close_all();
 }
 
 /* A refusal: the charger answered CertificateInstallationRes with code (a refusal of the charger's: it ends FAILED
@@ -393,18 +300,18 @@ static void refused(int how, int code)
 static void test_charger_refuses(void **state)
 {
     (void)state;
-    no_car_contract();
-    open_charger("cps_chain.pem", "cps.key", "other_root.pem", 1);   /* another OEM root */
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_no_car_contract();
+    ci_open_charger("cps_chain.pem", "cps.key", "other_root.pem", "mo_root.pem", 1);   /* another OEM root */
+    car20("prov.pem", "prov.key", "v2g_root.pem");
     refused(E_NONE, iso20_responseCodeType_WARNING_CertificateValidationError);
-    open_charger("cps_chain.pem", "cps.key", "oem_root.pem", 1);
-    open_car("prov_old.pem", "prov_old.key", "v2g_root.pem");        /* an expired provisioning certificate */
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_root.pem", "mo_root.pem", 1);
+    car20("prov_old.pem", "prov_old.key", "v2g_root.pem");        /* an expired provisioning certificate */
     refused(E_NONE, iso20_responseCodeType_WARNING_CertificateExpired);
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    car20("prov.pem", "prov.key", "v2g_root.pem");
     refused(E_REQ_SIG, iso20_responseCodeType_FAILED_SignatureError);
-    open_charger("cps_chain.pem", "cps.key", "oem_root.pem", 0);     /* no contract to hand out */
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_root.pem", "mo_root.pem", 0);     /* no contract to hand out */
     refused(E_NONE, iso20_responseCodeType_WARNING_NoCertificateAvailable);
-    close_all();
+    ci_close_all();
 }
 
 /* The car refuses a changed response signature, a changed encrypted key (the GCM tag), a CPS chain reaching none
@@ -412,14 +319,14 @@ static void test_charger_refuses(void **state)
 static void test_car_refuses(void **state)
 {
     (void)state;
-    no_car_contract();
-    open_charger("cps_chain.pem", "cps.key", "oem_root.pem", 1);
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_no_car_contract();
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_root.pem", "mo_root.pem", 1);
+    car20("prov.pem", "prov.key", "v2g_root.pem");
     refused(E_RES_SIG, iso20_responseCodeType_OK);
     refused(E_RES_KEY, iso20_responseCodeType_OK);
-    open_car("prov.pem", "prov.key", "other_root.pem");
+    car20("prov.pem", "prov.key", "other_root.pem");
     refused(E_NONE, iso20_responseCodeType_OK);
-    close_all();
+    ci_close_all();
 }
 
 /* Not offered: without TLS, or by a CPS of ISO 15118-2's suite; the car without a contract identifies by EIM. */
@@ -431,16 +338,16 @@ static void test_not_offered(void **state)
         { 1, "cps256_chain.pem", "cps256.key" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        no_car_contract();
-        open_charger(cases[i].chain, cases[i].key, "oem_root.pem", 0);
-        open_car("prov.pem", "prov.key", "v2g_root.pem");
+        ci_no_car_contract();
+        ci_open_charger(cases[i].chain, cases[i].key, "oem_root.pem", "mo_root.pem", 0);
+        car20("prov.pem", "prov.key", "v2g_root.pem");
         run(cases[i].tls, E_NONE);
         assert_false(setup_seen.AuthorizationSetupRes.CertificateInstallationService);
         assert_int_equal(sw_count(&W, "CertificateInstallationReq"), 0);
         assert_int_equal(auth_seen.AuthorizationReq.SelectedAuthorizationService, iso20_authorizationType_EIM);
         assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
     }
-    close_all();
+    ci_close_all();
 }
 
 int main(void)
@@ -451,5 +358,5 @@ int main(void)
         cmocka_unit_test(test_car_refuses),
         cmocka_unit_test(test_not_offered),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ci_teardown);
 }
