@@ -86,7 +86,8 @@ static void init(void)
                             pki_path("car.pem"), pki_path("car.key"), 86400 };
     FUZZ_CHECK(pnc_ci_car_open(&pf, &contract, &car_keys, &installer, &car_ci, err, sizeof err) == 0);
     /* the certificates' validity is wall-clock time; the car installs, then identifies by PnC */
-    fuzz_pnc_session(&world, 3, "iso20-dc", &checker, &contract, fuzz_pnc_rng, (uint64_t)time(NULL), hook, &cps, &installer);
+    fuzz_pnc_session(&world, 3, "iso20-dc", &checker, &contract, fuzz_pnc_rng, (uint64_t)time(NULL), hook, &cps,
+                     &installer);
     FUZZ_CHECK(req_len && res_len && world.pev.pnc && contract.nchain == 2);
     /* each message, delivered again to its snapshot, passes every check: OK and the next state (the car installs
      * the contract again while the files are there) */

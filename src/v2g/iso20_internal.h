@@ -272,7 +272,8 @@ sess_pev_step iso20_pev_build_cert_install, iso20_pev_on_cert_install;
  * (its Table 109); Ongoing while the CPS works: V2G_EVCC_Ongoing_Timeout. */
 #define ISO20_PEV_CERT_ROWS                                                                                      \
     { ISO20_PEV_CERT_INSTALL, ISO20_ROOT_CertificateInstallationReq, ISO20_PEV_AUTH, iso20_pev_build_cert_install, \
-      iso20_pev_on_cert_install, 5000u, SESS_EVCC_ONGOING_TIMEOUT_MS, "CertificateInstallation" },
+      iso20_pev_on_cert_install, SESS_EVCC_MSG_TIMEOUT_LONG_MS, SESS_EVCC_ONGOING_TIMEOUT_MS,                     \
+      "CertificateInstallation" },
 #else
 #define ISO20_EVSE_CERT_ROWS
 #define ISO20_PEV_CERT_ROWS

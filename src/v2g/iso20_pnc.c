@@ -44,7 +44,8 @@ int iso20_pnc_sign(sess_docs *d, struct iso20_SignatureType *sg, const char *id,
     size_t n;
     iso20_pnc_signed_info(&sg->SignedInfo, id);
     if (iso20_pnc_frag_digest(d, sha512, sg->SignedInfo.Reference.array[0].DigestValue.bytes) ||
-        iso20_pnc_signed_info_bytes(d, &sg->SignedInfo, &n) || sign(ctx, d->sig.bytes, n, sg->SignatureValue.CONTENT.bytes))
+        iso20_pnc_signed_info_bytes(d, &sg->SignedInfo, &n) ||
+        sign(ctx, d->sig.bytes, n, sg->SignatureValue.CONTENT.bytes))
         return CCS_EINVAL;
     sg->SignatureValue.CONTENT.len = CCS_PNC_SIG_MAX;
     return 0;

@@ -18,8 +18,8 @@ int iso20_pev_pnc_choose(sess_pev *p, const struct iso20_AuthorizationSetupResTy
     const ccs_pnc_contract *c = p->cfg.pnc;
     p->pnc = 0;
     int install = iso20_pev_certinst_choose(p, r, now);
-    int usable = c && (install || (c->suite == CCS_PNC_P521_SHA512 && c->nchain >= 2 && c->nchain <= CCS_PNC_CHAIN_MAX)) &&
-                 r->choice == iso20_AuthorizationSetupResType_PnC_ASResAuthorizationMode &&
+    int fits = c && c->suite == CCS_PNC_P521_SHA512 && c->nchain >= 2 && c->nchain <= CCS_PNC_CHAIN_MAX;
+    int usable = c && (install || fits) && r->choice == iso20_AuthorizationSetupResType_PnC_ASResAuthorizationMode &&
                  r->PnC_ASResAuthorizationMode.GenChallenge.len == CCS_PNC_CHALLENGE_LEN;
     for (uint16_t i = 0; usable && i < r->AuthorizationServices.count; i++)
         p->pnc |= r->AuthorizationServices.array[i] == iso20_authorizationType_PnC;

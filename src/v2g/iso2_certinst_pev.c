@@ -16,7 +16,8 @@
  * with it. */
 int iso2_pev_certinst_choose(sess_pev *p, const struct iso2_ServiceDiscoveryResType *r, uint32_t now)
 {
-    const ccs_pnc_installer *in = p->cfg.install && p->cfg.install->suite == CCS_PNC_P256_SHA256 ? p->cfg.install : NULL;
+    const ccs_pnc_installer *in = p->cfg.install;
+    if (in && in->suite != CCS_PNC_P256_SHA256) in = NULL;   /* an ISO 15118-20 installer */
     int need = in ? in->need(in->ctx, p->cfg.clock_unix_s + now / 1000u)
                   : p->cfg.pnc->nchain ? CCS_PNC_NEED_NONE : CCS_PNC_NEED_INSTALL;
     int offered = 0;

@@ -1,5 +1,6 @@
-/* CertificateInstallation (ISO 15118-2 and -20) / CertificateUpdate (ISO 15118-2) crypto on OpenSSL 3 (ccsplc/core/pnc_certinst.h): the
- * car's provisioning credentials and the install of a new contract into files, the charger's test-bench CPS. */
+/* CertificateInstallation (ISO 15118-2 and -20) / CertificateUpdate (ISO 15118-2) crypto on OpenSSL 3
+ * (ccsplc/core/pnc_certinst.h): the car's provisioning credentials and the install of a new contract into files,
+ * the charger's test-bench CPS. */
 #ifndef CCSPLC_PNC_CERTINST_OPENSSL_H
 #define CCSPLC_PNC_CERTINST_OPENSSL_H
 
@@ -15,8 +16,9 @@ extern "C" {
 /* What the hooks' ctx points at: owned, freed by pnc_ci_free. */
 typedef struct pnc_ci pnc_ci;
 
-/* The car. prov_cert: the OEM provisioning certificate (PEM, first certificate); prov_key its key (P-256: ISO 15118-2, P-521: ISO 15118-20; the installer's suite); roots:
- * the V2G root(s) (PEM) the CPS chain must reach, also sent as ListOfRootCertificateIDs; contract_cert /
+/* The car. prov_cert: the OEM provisioning certificate (PEM, first certificate; then its Sub-CAs, ISO 15118-20
+ * sends them); prov_key its key (P-256: ISO 15118-2, P-521: ISO 15118-20: the installer's suite); roots: the V2G
+ * root(s) (PEM) the CPS chain must reach, also sent as ListOfRootCertificateIDs; contract_cert /
  * contract_key: where the contract is (loaded into *contract and *contract_keys when both files exist, else
  * *contract is empty: nchain 0) and where a new one is written (then loaded in their place); renew_s: a contract
  * expiring within this many seconds is updated. Fills *in. 0, or CCS_EINVAL with the reason in err. */
