@@ -86,12 +86,16 @@ void iso20_evse_safe_fields(sess_evse *s, void *doc)
         x->PowerDeliveryRes.has_EVSEStatus = true;
         x->PowerDeliveryRes.EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
         break;
-    case ISO20_ROOT_CertificateInstallationRes: {   /* a refusal: the schema's mandatory members, empty */
+    case ISO20_ROOT_CertificateInstallationRes: {   /* a refusal: the schema's mandatory members, zeros */
         struct iso20_SignedInstallationDataType *sd = &x->CertificateInstallationRes.SignedInstallationData;
         x->CertificateInstallationRes.EVSEProcessing = iso20_processingType_Finished;
-        if (!sd->choice) sd->choice = iso20_SignedInstallationDataType_SECP521_EncryptedPrivateKey;
-        if (!sd->ContractCertificateChain.SubCertificates.Certificate.count)
-            sd->ContractCertificateChain.SubCertificates.Certificate.count = 1;   /* SubCertificates: 1 or more */
+        if (sd->choice) break;   /* filled already */
+        sd->Id.len = 1;           /* an xs:ID is not empty */
+        sd->Id.chars[0] = 'X';
+        sd->ContractCertificateChain.SubCertificates.Certificate.count = 1;   /* SubCertificates: 1 or more */
+        sd->DHPublicKey.len = ISO20_LEN_dhPublicKeyType;                      /* the schema's fixed lengths */
+        sd->choice = iso20_SignedInstallationDataType_SECP521_EncryptedPrivateKey;
+        sd->SECP521_EncryptedPrivateKey.len = ISO20_LEN_secp521_EncryptedPrivateKeyType;
         break;
     }
     default:

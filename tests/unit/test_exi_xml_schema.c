@@ -302,7 +302,8 @@ static void pnc_install_dc(sess_evse_config *e, sess_pev_config *p, phys_charger
 
 /* Every message of ISO-20 DC sessions on (the engines' view of) TLS identified by PnC: AuthorizationSetupRes with
  * the challenge, the AuthorizationReq with the contract chain and the header's Signature; then one that installs
- * the contract first: CertificateInstallationReq and -Res with their Signatures. */
+ * the contract first: CertificateInstallationReq and -Res with their Signatures; then a CPS without a contract to
+ * give: its refusal (WARNING_NoCertificateAvailable, the schema's mandatory members). */
 static void test_iso20_pnc_sent(void **state)
 {
     (void)state;
@@ -324,9 +325,9 @@ static void test_iso20_pnc_sent(void **state)
     for (int i = 0; i < 4; i++) X509_free(xi[i]), EVP_PKEY_free(ki[i]);
     pnc_free_pki(k, x);
     static sw_world w;
-    for (int install = 0; install < 2; install++) {
+    for (int install = 0; install < 3; install++) {
         if (install) {
-            ci_open_charger("cps_chain.pem", "cps.key", "oem_root.pem", "mo_root.pem", 1);
+            ci_open_charger("cps_chain.pem", "cps.key", "oem_root.pem", "mo_root.pem", install == 1);
             ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
         } else {
             pnc_open("mo_root.pem", "chain.pem", "contract.key");
@@ -338,12 +339,17 @@ static void test_iso20_pnc_sent(void **state)
         w.hook_ctx = &c;
         sw_connect(&w);
         assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
-        assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
-        assert_true(w.evse.pnc_signed && w.pev.pnc);
-        assert_int_equal(sw_count(&w, "CertificateInstallationRes"), install);
-        printf("iso20-dc plug & charge%s: %u messages valid\n", install ? " with certificate installation" : "",
+        assert_int_equal(sw_count(&w, "CertificateInstallationRes"), install > 0);
+        printf("iso20-dc plug & charge%s: %u messages valid\n",
+               install == 2 ? ", certificate installation refused" : install ? " with certificate installation" : "",
                c.sent);
         assert_int_equal(c.bad, 0);
+        if (install == 2) {
+            assert_int_equal(w.evse.last_code, iso20_responseCodeType_WARNING_NoCertificateAvailable);
+            continue;
+        }
+        assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
+        assert_true(w.evse.pnc_signed && w.pev.pnc);
         assert_true(c.service >= 4);
     }
     assert_int_equal(ci_teardown(NULL), 0);
