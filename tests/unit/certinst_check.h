@@ -6,6 +6,8 @@
 
 #include <unistd.h>
 
+#include <openssl/core_names.h>
+
 #include "ccsplc/linux/pnc_certinst_openssl.h"
 #include "pnc_check.h"   /* contract (the car's, replaced by an install), checker, car_keys, evse_keys */
 
@@ -55,6 +57,52 @@ static inline void ci_check_stored(void)
     EVP_PKEY_free(k);
     EVP_PKEY_free(want);
     X509_free(x);
+}
+
+/* The AES key of a response, derived here: Z = ECDH(the car's key in car_key, the CPS's point dh[dh_len] on curve
+ * group), then SP 800-56A's concatenation KDF as its definition reads: the suite's hash of counter 00000001 || Z ||
+ * OtherInfo 01 55 56, its first 16 (P-256) or 32 (P-521) bytes, which must be pnc_ci_kdf's too. */
+static inline void ci_session_key(const char *car_key, const char *group, const uint8_t *dh, size_t dh_len,
+                                  ccs_pnc_suite suite, uint8_t *key)
+{
+    EVP_PKEY *mine = ci_read_key(car_key), *peer = NULL;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)dh, dh_len),
+        OSSL_PARAM_construct_end(),
+    };
+    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    assert_int_equal(EVP_PKEY_fromdata_init(pc), 1);
+    assert_int_equal(EVP_PKEY_fromdata(pc, &peer, EVP_PKEY_PUBLIC_KEY, params), 1);
+    EVP_PKEY_CTX_free(pc);
+    EVP_PKEY_CTX *dc = EVP_PKEY_CTX_new(mine, NULL);
+    uint8_t in[4 + 66 + 3] = { 0, 0, 0, 1 }, md[64], kdf[32];
+    size_t zlen = 66, klen = suite == CCS_PNC_P521_SHA512 ? 32 : 16;
+    assert_int_equal(EVP_PKEY_derive_init(dc), 1);
+    assert_int_equal(EVP_PKEY_derive_set_peer(dc, peer), 1);
+    assert_int_equal(EVP_PKEY_derive(dc, in + 4, &zlen), 1);
+    assert_int_equal(zlen, suite == CCS_PNC_P521_SHA512 ? 66 : 32);
+    EVP_PKEY_CTX_free(dc);
+    memcpy(in + 4 + zlen, "\x01\x55\x56", 3);
+    unsigned mdlen = 0;
+    assert_int_equal(EVP_Digest(in, 4 + zlen + 3, md, &mdlen,
+                                suite == CCS_PNC_P521_SHA512 ? EVP_sha512() : EVP_sha256(), NULL), 1);
+    assert_int_equal(pnc_ci_kdf(suite, in + 4, zlen, kdf), 0);
+    assert_memory_equal(kdf, md, klen);   /* our KDF is the definition's */
+    memcpy(key, md, klen);
+    EVP_PKEY_free(peer);
+    EVP_PKEY_free(mine);
+}
+
+/* The private value of the key in key_file, big-endian, len bytes. */
+static inline void ci_private_value(const char *key_file, uint8_t *out, int len)
+{
+    EVP_PKEY *k = ci_read_key(key_file);
+    BIGNUM *bn = NULL;
+    assert_int_equal(EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_PRIV_KEY, &bn), 1);
+    assert_int_equal(BN_bn2binpad(bn, out, len), len);
+    BN_clear_free(bn);
+    EVP_PKEY_free(k);
 }
 
 static inline void ci_close_all(void)
