@@ -86,6 +86,18 @@ void iso20_evse_safe_fields(sess_evse *s, void *doc)
         x->PowerDeliveryRes.has_EVSEStatus = true;
         x->PowerDeliveryRes.EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
         break;
+    case ISO20_ROOT_CertificateInstallationRes: {   /* a refusal: the schema's mandatory members, zeros */
+        struct iso20_SignedInstallationDataType *sd = &x->CertificateInstallationRes.SignedInstallationData;
+        x->CertificateInstallationRes.EVSEProcessing = iso20_processingType_Finished;
+        if (sd->choice) break;   /* filled already */
+        sd->Id.len = 1;           /* an xs:ID is not empty */
+        sd->Id.chars[0] = 'X';
+        sd->ContractCertificateChain.SubCertificates.Certificate.count = 1;   /* SubCertificates: 1 or more */
+        sd->DHPublicKey.len = ISO20_LEN_dhPublicKeyType;                      /* the schema's fixed lengths */
+        sd->choice = iso20_SignedInstallationDataType_SECP521_EncryptedPrivateKey;
+        sd->SECP521_EncryptedPrivateKey.len = ISO20_LEN_secp521_EncryptedPrivateKeyType;
+        break;
+    }
     default:
         break;
     }
@@ -110,13 +122,15 @@ int iso20_evse_session_setup(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* External identification, and Plug & Charge where offered (iso20_pnc_evse.c); no certificate installation. */
+/* External identification, and Plug & Charge where offered (iso20_pnc_evse.c), with certificate installation when
+ * a CPS of ISO 15118-20's suite is configured (iso20_certinst_evse.c). */
 int iso20_evse_auth_setup(sess_evse *s, uint32_t now)
 {
     (void)now;
     iso20_evse_safe_fields(s, &s->docs->tx);   /* the same fields as an error answer */
     res(s)->AuthorizationSetupRes.CertificateInstallationService = false;
 #if CCS_PNC && CCS_PROTO_ISO20
+    res(s)->AuthorizationSetupRes.CertificateInstallationService = iso20_evse_certinst_offered(s);
     return iso20_evse_pnc_offer(s);
 #else
     return SESS_H_NEXT;

@@ -64,6 +64,9 @@ static uint8_t leave(const sess_pev *p)
 
 uint8_t iso20_pev_next(const sess_pev *p, const sess_pev_row *row)
 {
+#if CCS_PNC && CCS_PROTO_ISO20
+    if (row->state == ISO20_PEV_AUTH_SETUP && p->cert_op) return ISO20_PEV_CERT_INSTALL;   /* a contract first */
+#endif
     if (row->state == ISO20_PEV_CHARGE_LOOP || row->state == ISO20_PEV_STANDBY || row->state == ISO20_PEV_METERING)
         return leave(p);
     if (row->next == ISO20_PEV_SESSION_STOP && p->renegotiating) return ISO20_PEV_SERVICE_RENEGOTIATE;

@@ -135,7 +135,7 @@ int iso20_pev_on_auth_setup(sess_pev *p, uint32_t now)
     const struct iso20_AuthorizationSetupResType *r = &res(p)->AuthorizationSetupRes;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
 #if CCS_PNC && CCS_PROTO_ISO20
-    if (iso20_pev_pnc_choose(p, r)) return SESS_H_NEXT;
+    if (iso20_pev_pnc_choose(p, r, now)) return SESS_H_NEXT;
 #endif
     for (uint16_t i = 0; i < r->AuthorizationServices.count; i++)
         if (r->AuthorizationServices.array[i] == iso20_authorizationType_EIM) return SESS_H_NEXT;

@@ -23,7 +23,7 @@
 #include "iso20_bpt_world.h"
 #include "iso20_tour.h"
 #include "pki_mem.h"
-#include "pnc_check.h"
+#include "certinst_check.h"
 #include "testutil.h"
 
 static const struct {
@@ -296,31 +296,68 @@ static void pnc_dc(sess_evse_config *e, sess_pev_config *p, phys_charger_config 
     p->pnc = &contract;
 }
 
-/* Every message of an ISO-20 DC session on (the engines' view of) TLS identified by PnC: AuthorizationSetupRes with
- * the challenge, the AuthorizationReq with the contract chain and the header's Signature. */
+/* The same with a test-bench CPS (V2G root -> CPS) handing out that contract and a car with only its provisioning
+ * certificate (OEM root -> provisioning). */
+static void pnc_install_dc(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    pnc_dc(e, p, c, b);
+    e->cps = &cps;
+    p->install = &installer;
+}
+
+/* Every message of ISO-20 DC sessions on (the engines' view of) TLS identified by PnC: AuthorizationSetupRes with
+ * the challenge, the AuthorizationReq with the contract chain and the header's Signature; then one that installs
+ * the contract first: CertificateInstallationReq and -Res with their Signatures; then a CPS without a contract to
+ * give: its refusal (WARNING_NoCertificateAvailable, the schema's mandatory members). */
 static void test_iso20_pnc_sent(void **state)
 {
     (void)state;
     pki_dir_make("xsd-pnc");
-    EVP_PKEY *k[3];
-    X509 *x[3];
+    EVP_PKEY *k[3], *ki[4];
+    X509 *x[3], *xi[4];
     pnc_make_pki("P-521", "SHA512", "DEABCC12345678", k, x);
+    for (int i = 0; i < 4; i++) assert_non_null(ki[i] = EVP_EC_gen("P-521"));
+    xi[0] = pki_cert("V2G root", ki[0], NULL, NULL, 1, -60, 86400, "SHA512");
+    xi[1] = pki_cert("CPS", ki[1], xi[0], ki[0], 0, -60, 86400, "SHA512");
+    xi[2] = pki_cert("OEM root", ki[2], NULL, NULL, 1, -60, 86400, "SHA512");
+    xi[3] = pki_cert("WCCSPLC00000000001", ki[3], xi[2], ki[2], 0, -60, 86400, "SHA512");
+    static const char *const files[] = { "v2g_root.pem", "cps_chain.pem", "oem_root.pem", "prov.pem" };
+    for (int i = 0; i < 4; i++) pki_write_cert(pki_path(files[i]), "w", xi[i]);
+    pki_write_key(pki_path("cps.key"), ki[1]);
+    pki_write_key(pki_path("prov.key"), ki[3]);
+    pki_write_cert(pki_path("contract_chain.pem"), "w", x[2]);
+    pki_write_cert(pki_path("contract_chain.pem"), "a", x[1]);
+    for (int i = 0; i < 4; i++) X509_free(xi[i]), EVP_PKEY_free(ki[i]);
     pnc_free_pki(k, x);
-    pnc_open("mo_root.pem", "chain.pem", "contract.key");
     static sw_world w;
-    sent_check c = { .proto = &sess_proto_iso20 };
-    aw_setup(&w, 3, pnc_dc);
-    w.evse.tls = 1;
-    w.hook = check_sent;
-    w.hook_ctx = &c;
-    sw_connect(&w);
-    assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
-    assert_int_equal(pnc_teardown(NULL), 0);
-    assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
-    assert_true(w.evse.pnc_signed && w.pev.pnc);
-    printf("iso20-dc plug & charge: %u messages valid\n", c.sent);
-    assert_int_equal(c.bad, 0);
-    assert_true(c.service >= 4);
+    for (int install = 0; install < 3; install++) {
+        if (install) {
+            ci_open_charger("cps_chain.pem", "cps.key", "oem_root.pem", "mo_root.pem", install == 1);
+            ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
+        } else {
+            pnc_open("mo_root.pem", "chain.pem", "contract.key");
+        }
+        sent_check c = { .proto = &sess_proto_iso20 };
+        aw_setup(&w, 3, install ? pnc_install_dc : pnc_dc);
+        w.evse.tls = 1;
+        w.hook = check_sent;
+        w.hook_ctx = &c;
+        sw_connect(&w);
+        assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
+        assert_int_equal(sw_count(&w, "CertificateInstallationRes"), install > 0);
+        printf("iso20-dc plug & charge%s: %u messages valid\n",
+               install == 2 ? ", certificate installation refused" : install ? " with certificate installation" : "",
+               c.sent);
+        assert_int_equal(c.bad, 0);
+        if (install == 2) {
+            assert_int_equal(w.evse.last_code, iso20_responseCodeType_WARNING_NoCertificateAvailable);
+            continue;
+        }
+        assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
+        assert_true(w.evse.pnc_signed && w.pev.pnc);
+        assert_true(c.service >= 4);
+    }
+    assert_int_equal(ci_teardown(NULL), 0);
 }
 
 static int done(void **state)
