@@ -89,10 +89,12 @@ static int hash_data(X509 *x, X509 *issuer, char *out, size_t cap)
              EVP_Digest(name, nlen, nh, NULL, EVP_sha256(), NULL) == 1 &&
              EVP_Digest(key->data, (size_t)key->length, kh, NULL, EVP_sha256(), NULL) == 1;
     for (char *c = serial; ok && *c; c++) *c = (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c);
+    const char *digits = serial;   /* BN_bn2hex writes whole bytes: OCPP's serialNumber has no leading zeros */
+    while (ok && digits[0] == '0' && digits[1]) digits++;
     if (ok) {
         hex(nh, sizeof nh, nhex);
         hex(kh, sizeof kh, khex);
-        int n = snprintf(out, cap, " SHA256 %s %s %s", nhex, khex, serial);
+        int n = snprintf(out, cap, " SHA256 %s %s %s", nhex, khex, digits);
         ok = n > 0 && (size_t)n < cap;
     }
     OPENSSL_free(serial);

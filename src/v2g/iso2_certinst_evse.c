@@ -11,7 +11,10 @@ static const char *const res_ids[ISO2_CI_REFS] = { "id1", "id2", "id3", "id4" };
 
 /* The ServiceDiscoveryRes entry and the selection of the certificate service (ServiceID 2, ISO 15118-2 Table 105:
  * parameter set 1 Installation, 2 Update), offered with Plug & Charge when a CPS is configured. */
-int iso2_evse_certinst_offered(const sess_evse *s) { return s->cfg.cps && iso2_evse_pnc_offered(s); }
+int iso2_evse_certinst_offered(const sess_evse *s)
+{
+    return s->cfg.cps && s->cfg.cps->suite == CCS_PNC_P256_SHA256 && iso2_evse_pnc_offered(s);
+}
 
 void iso2_evse_certinst_offer(const sess_evse *s, struct iso2_ServiceDiscoveryResType *r)
 {
@@ -84,7 +87,7 @@ static int answer(sess_evse *s, const uint8_t key[CCS_PNC_KEY_MAX], struct iso2_
     const ccs_pnc_cps *cps = s->cfg.cps;
     ccs_pnc_new_contract nc;
     memset(&nc, 0, sizeof nc);
-    int rc = cps->make(cps->ctx, key, &nc);
+    int rc = cps->make(cps->ctx, key, NULL, &nc);
     if (rc || !nc.nchain || nc.nchain > CCS_PNC_CHAIN_MAX || !cps->nchain || cps->nchain > CCS_PNC_CHAIN_MAX ||
         nc.emaid_len > ISO2_LEN_eMAIDType)
         return iso2_responseCodeType_FAILED_NoCertificateAvailable;
@@ -145,7 +148,7 @@ int iso2_evse_cert_install(sess_evse *s, uint32_t now)
     const ccs_pnc_cps *cps = s->cfg.cps;
     uint8_t key[CCS_PNC_KEY_MAX];
     ccs_pnc_cert prov = { q->OEMProvisioningCert.bytes, q->OEMProvisioningCert.len };
-    int code = verdict_code(cps->check_prov(cps->ctx, &prov, iso2_evse_unix_s(s, now), key));
+    int code = verdict_code(cps->check_prov(cps->ctx, &prov, 1, iso2_evse_unix_s(s, now), key));
     s->docs->sig.frag.root = ISO2_FRAG_CertificateInstallationReq;
     s->docs->sig.frag.CertificateInstallationReq = *q;
     iso2_ci_res el = ISO2_CI_RES(r);

@@ -24,7 +24,7 @@ int iso2_pev_build_payment_details(sess_pev *p, uint32_t now)
     q->eMAID.len = (uint16_t)emaid;
     struct iso2_CertificateChainType *ch = &q->ContractSignatureCertChain;
     int rc;
-    PNC_CHAIN_FILL(ch, c, &rc);
+    PNC_CHAIN_FILL(ch, c->chain, c->nchain, &rc);
     ch->has_SubCertificates = c->nchain > 1;
     return rc;
 }

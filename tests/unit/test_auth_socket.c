@@ -1,6 +1,7 @@
 /* The authorization backend's socket (--auth-socket, docs/pnc.md): a server started by the test on a unix socket in
  * its own directory (and one on 127.0.0.1) reads the request line — the eMAID and, per certificate below the root,
- * the OCPP hash data, compared with what `openssl ocsp -req_text` computes for the same certificates — and answers;
+ * the OCPP hash data, compared with what `openssl ocsp -req_text` computes for the same certificates (the serial
+ * without leading zeros: the contract's is 0a1b2c3d) — and answers;
  * the hooks say PENDING while it has not, ACCEPT for "Accepted", REJECT for another answer, a connection closed
  * without one, no server, an eMAID off the allow-list (never asked) or the timeout. Bad addresses are refused. */
 #include <setjmp.h>
@@ -50,8 +51,10 @@ static void openssl_hash_data(const char *cert, const char *issuer)
         assert_true(f[i][0]);
         for (char *c = f[i]; *c; c++) *c = (char)tolower((unsigned char)*c);
     }
+    const char *serial = f[2];   /* openssl prints whole bytes; OCPP's serialNumber has no leading zeros */
+    while (serial[0] == '0' && serial[1]) serial++;
     size_t n = strlen(want);
-    snprintf(want + n, sizeof want - n, " SHA256 %s %s %s", f[0], f[1], f[2]);
+    snprintf(want + n, sizeof want - n, " SHA256 %s %s %s", f[0], f[1], serial);
 }
 
 static int setup(void **state)
@@ -61,6 +64,8 @@ static int setup(void **state)
     EVP_PKEY *k[3];
     X509 *x[3];
     pki_mo_contract(EMAID, 86400, k, x);
+    ASN1_INTEGER_set(X509_get_serialNumber(x[2]), 0x0a1b2c3d);   /* a leading zero digit in whole bytes */
+    assert_true(X509_sign(x[2], k[1], EVP_sha256()) > 0);
     pki_write_cert(pki_path("contract.pem"), "w", x[2]);
     pki_write_cert(pki_path("sub.pem"), "w", x[1]);
     pki_write_cert(pki_path("root.pem"), "w", x[0]);
