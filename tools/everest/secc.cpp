@@ -1,14 +1,13 @@
 // Manual interop harness (docs/interop.md, not CI): EVerest's libiso15118 ISO 15118-20 SECC (its TbdController:
 // SDP server, TCP or TLS 1.3, the -20 state machine) on one interface, with a bench power stage standing in for
 // EVerest's EvseManager: EIM authorised at once, cable check passes, the DC output follows PreCharge's target and
-// then gives the car what it asks within 500 V / 125 A / 50 kW, the AC contactor closes when asked (11 kW).
-// Every feedback callback is printed to stdout, the library's log to stderr. It serves until killed.
+// then gives the car what it asks within 500 V / 125 A / 50 kW, the AC contactor closes when asked (3 x 230 V, 11 kW).
+// What the library reports through these callbacks goes to stdout, its log to stderr. It serves until killed.
 //   everest_secc IFACE dc|ac|dc,ac [CHAIN KEY ROOT1 ROOT2]   TLS (TLS 1.3 only): the SECC's certificate chain and
 //   key (PEM), and the two roots libiso15118 loads to verify the car's certificate (its "V2G root" and "MO root";
 //   for ccsplc's test PKI: the V2G root and the OEM root)
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <string>
 
 #include <iso15118/io/logging.hpp>
@@ -131,13 +130,6 @@ static fb::Callbacks callbacks() {
         std::printf("car: termination %s %s\n", code.c_str(), why.c_str());
     };
     cb.v2g_message = [](const iso15118::message_20::Type& t) { std::printf("req: %d\n", static_cast<int>(t)); };
-    // the library calls every callback unchecked: the rest are no-ops
-    cb.notify_ev_charging_needs = [](auto&&...) {};
-    cb.selected_service_parameters = [](auto&&) {};
-    cb.ev_information = [](auto&&) {};
-    cb.get_vas_parameters = [](uint16_t) { return std::optional<dt::ServiceParameterList>{}; };
-    cb.selected_vas_services = [](auto&&) {};
-    cb.ac_limits = [](auto&&) {};
     return cb;
 }
 
@@ -149,7 +141,7 @@ int main(int argc, char* argv[]) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     iso15118::io::set_logging_callback(
         [](iso15118::LogLevel, const std::string& msg) { std::fprintf(stderr, "%s\n", msg.c_str()); });
-    namespace sl = iso15118::session::logging;
+    namespace sl = iso15118::session::logging;   // called unchecked: without it the first SDP request aborts
     sl::set_session_log_callback([](std::size_t, const sl::Event& ev) {
         if (const auto* e = std::get_if<sl::SimpleEvent>(&ev)) {
             std::fprintf(stderr, "session: %s\n", e->info.c_str());
@@ -167,7 +159,7 @@ int main(int argc, char* argv[]) {
     }
     if (services.find("ac") != std::string::npos) {
         setup.supported_energy_services.push_back(dt::ServiceCategory::AC);
-        setup.ac_setup_config = iso15118::d20::AcSetupConfig{400, {dt::AcConnector::ThreePhase}};
+        setup.ac_setup_config = iso15118::d20::AcSetupConfig{230, {dt::AcConnector::ThreePhase}};
     }
     setup.authorization_services = {dt::Authorization::EIM};
     setup.dc_limits = dc_limits();
