@@ -181,16 +181,22 @@ static int three_phase_only(sw_world *w, int dir, uint8_t *buf, size_t *len)
     return 1;
 }
 
-static void test_phases_not_offered(void **state)
+/* A single-phase car behind hook: stopped FAILED without selecting a service, nothing switched on. */
+static void single_phase_refuses(sw_hook hook)
 {
-    (void)state;
     aw_setup(&W, 1, NULL);
-    W.hook = three_phase_only;
+    W.hook = hook;
     sw_connect(&W);
     assert_true(sw_run(&W, 5 * 60 * 1000, done));
     assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
     assert_int_equal(sw_count(&W, "ServiceSelectionReq"), 0);
     sc_plant_safe(&W.plant, 1);
+}
+
+static void test_phases_not_offered(void **state)
+{
+    (void)state;
+    single_phase_refuses(three_phase_only);
 }
 
 /* A charger writing three-phase as Connector 3 (EVerest's libiso15118, docs/interop.md), its only sets: the
@@ -226,13 +232,7 @@ static void test_connector_3(void **state)
     assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
     assert_int_equal(W.evse.ac_phases, 3);
     assert_true(W.plant.battery.soc >= 22.0);
-    aw_setup(&W, 1, short_charge);
-    W.hook = connector_3;
-    sw_connect(&W);
-    assert_true(sw_run(&W, 5 * 60 * 1000, done));
-    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
-    assert_int_equal(sw_count(&W, "ServiceSelectionReq"), 0);
-    sc_plant_safe(&W.plant, 1);
+    single_phase_refuses(connector_3);
 }
 
 /* Pause while charging: SessionStop(Pause) after PowerDelivery(Stop), both "paused", nothing opened under load;

@@ -10,17 +10,11 @@ set -eu
 secc=$(realpath "$1") build=$(realpath "$2") out=$3 services=$4 proto=$5
 shift 5
 extra=("$@")
+here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out" && out=$(realpath "$out")
 E=ccsEE$$ P=ccsEP$$
-trap 'ip netns del $E 2>/dev/null; ip netns del $P 2>/dev/null' EXIT
-ip netns add $E && ip netns add $P
-ip link add ee0 netns $E type veth peer name ep0 netns $P
-for x in "$E ee0" "$P ep0"; do
-    set -- $x
-    ip netns exec $1 ip link set lo up
-    ip netns exec $1 sysctl -qw net.ipv6.conf.$2.accept_dad=0
-    ip netns exec $1 ip link set $2 up
-done
+. "$here/../veth_pair.sh"
+veth_pair $E ee0 $P ep0
 cd "$out"
 rm -f keys.log
 # shellcheck disable=SC2086 # EVEREST_TLS is four paths
