@@ -107,7 +107,8 @@ int iso2_evse_pnc_auth(sess_evse *s)
 }
 
 /* ISO 15118-2: under Contract payment the MeteringReceiptReq is signed with the contract key (one Reference to its
- * Id); a missing or wrong Signature is FAILED_MeteringSignatureNotValid. */
+ * Id) over the MeterReading the charger asked to confirm; a missing or wrong Signature, or another reading (as
+ * RISE-V2G and Josev check it), is FAILED_MeteringSignatureNotValid. */
 int iso2_evse_pnc_metering(sess_evse *s)
 {
     if (!s->pnc) return SESS_H_NEXT;
@@ -115,7 +116,8 @@ int iso2_evse_pnc_metering(sess_evse *s)
     const struct iso2_MeteringReceiptReqType *q = &rx->V2G_Message.Body.MeteringReceiptReq;
     s->docs->sig.frag.root = ISO2_FRAG_MeteringReceiptReq;
     s->docs->sig.frag.MeteringReceiptReq = *q;
-    if (q->has_Id && iso2_pnc_signed_by(s->docs, &rx->V2G_Message.Header, q->Id.chars, q->Id.len, s->cfg.pnc,
+    if (q->has_Id && q->MeterInfo.has_MeterReading && q->MeterInfo.MeterReading == s->receipt_meter_wh &&
+        iso2_pnc_signed_by(s->docs, &rx->V2G_Message.Header, q->Id.chars, q->Id.len, s->cfg.pnc,
                                         s->contract_key))
         return SESS_H_NEXT;
     res_body(s)->MeteringReceiptRes.ResponseCode = iso2_responseCodeType_FAILED_MeteringSignatureNotValid;

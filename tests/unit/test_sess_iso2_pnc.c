@@ -64,7 +64,8 @@ static void pnc_configs(sess_evse_config *e, sess_pev_config *p, phys_charger_co
 }
 
 /* How a hook edits: keeps the car's AuthorizationReq; changes one thing. */
-enum { E_NONE, E_CHALLENGE, E_SIGNATURE, E_DIGEST, E_NO_SIGNATURE, E_RECEIPT_SIGNATURE, E_RECEIPT_UNSIGNED };
+enum { E_NONE, E_CHALLENGE, E_SIGNATURE, E_DIGEST, E_NO_SIGNATURE, E_RECEIPT_SIGNATURE, E_RECEIPT_UNSIGNED,
+       E_RECEIPT_METER };
 static int edit;
 
 static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
@@ -84,6 +85,9 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
         if (edit == E_RECEIPT_SIGNATURE) sg->SignatureValue.CONTENT.bytes[9] ^= 0x10;
         else if (edit == E_RECEIPT_UNSIGNED) edit_doc.V2G_Message.Header.has_Signature = false;
         else return 1;
+    } else if (dir_ == SW_TO_PEV && b->BodyElement_choice == iso2_BodyType_CurrentDemandRes &&
+               b->CurrentDemandRes.ReceiptRequired && edit == E_RECEIPT_METER) {
+        b->CurrentDemandRes.MeterInfo.MeterReading++;   /* the car signs another reading than the charger's */
     } else if (dir_ == SW_TO_PEV && b->BodyElement_choice == iso2_BodyType_PaymentDetailsRes && edit == E_CHALLENGE) {
         b->PaymentDetailsRes.GenChallenge.bytes[15] ^= 0x55;   /* the car signs another challenge than ours */
     } else {
@@ -278,13 +282,15 @@ static void test_signed_receipt(void **state)
     receipt_ms = 0;
 }
 
-/* The signed receipt changed on its way or sent unsigned: FAILED_MeteringSignatureNotValid, both sides safe
- * (the car was charging: its contactors open at no current, sc_plant_safe). */
+/* The signed receipt changed on its way, sent unsigned, or signed over another reading than the charger sent:
+ * FAILED_MeteringSignatureNotValid, both sides safe (the car was charging: its contactors open at no current,
+ * sc_plant_safe). */
 static void test_receipt_refused(void **state)
 {
     (void)state;
     receipt_ms = 20000;
-    static const int edits[] = { E_RECEIPT_SIGNATURE, E_RECEIPT_UNSIGNED };
+    static const int edits[] = { E_RECEIPT_SIGNATURE, E_RECEIPT_UNSIGNED,
+       E_RECEIPT_METER };
     for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
         pnc_open("mo_root.pem", "chain.pem", "contract.key");
         run(1, edits[i]);
