@@ -18,10 +18,11 @@ static int unhex(const char *s, uint8_t *out, size_t cap)
     if (n % 2 || n / 2 > cap)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        const char *h = strchr("0123456789abcdef", s[i] | 0x20);
-        if (!s[i] || !h)
+        unsigned c = (unsigned char)(s[i] | 0x20);
+        unsigned h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 16;
+        if (h > 15)
             return -1;
-        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] << 4 | (h - "0123456789abcdef") : h - "0123456789abcdef");
+        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] << 4 | h : h);
     }
     return (int)(n / 2);
 }

@@ -193,11 +193,41 @@ const char *dec_field_find_h(const dec_record *r, const char *leaf, size_t n, ui
 
 const char *dec_field_find(const dec_record *r, const char *leaf) { return dec_find(r, leaf); }
 
+/* A plain decimal ("-412.8", "37810") of at most 15 digits: 0 and *v, the same double strtod gives (the digits
+ * as an integer < 2^53 divided by an exact power of ten: one correctly rounded operation); else -1. */
+static int small_decimal(const char *s, double *v)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    int neg = *s == '-';
+    s += neg;
+    uint64_t m = 0;
+    unsigned digits = 0, frac = 0, point = 0;
+    for (;; s++) {
+        if (*s >= '0' && *s <= '9') {
+            m = m * 10u + (unsigned)(*s - '0');
+            digits++;
+            frac += point;
+        } else if (*s == '.' && !point) {
+            point = 1;
+        } else {
+            break;
+        }
+    }
+    if (*s || !digits || digits > 15)
+        return -1;
+    double d = (double)m / pow10[frac];
+    *v = neg ? -d : d;
+    return 0;
+}
+
 /* A field's text as a number: 0 and *v, or -1 (no field, empty, not all of it a number). */
 static int number_of(const char *s, double *v)
 {
     if (!s || !*s)
         return -1;
+    if (!small_decimal(s, v))
+        return 0;
     char *end;
     double d = strtod(s, &end);
     if (*end)
@@ -236,11 +266,21 @@ static void append(char *out, size_t cap, size_t *n, const char *s)
     *n += len;
 }
 
-/* " label=value" of a leaf shown on a timeline line (none when absent or equal to quiet). */
-static void show(char *out, size_t cap, size_t *n, const char *label, const char *v, const char *quiet)
+/* " label=value" (label of ll bytes) of a leaf shown on a timeline line (none when absent or equal to quiet). */
+static void show(char *out, size_t cap, size_t *n, const char *label, size_t ll, const char *v, const char *quiet)
 {
     if (!v || *n >= cap || (quiet && !strcmp(v, quiet)))
         return;
+    size_t vl = strlen(v), sp = *n ? 1 : 0;
+    if (*n + sp + ll + 1 + vl < cap) { /* it all fits: no truncation to care about */
+        char *o = out + *n;
+        *o = ' ';
+        memcpy(o + sp, label, ll);
+        o[sp + ll] = '=';
+        memcpy(o + sp + ll + 1, v, vl + 1);
+        *n += sp + ll + 1 + vl;
+        return;
+    }
     if (*n)
         append(out, cap, n, " ");
     append(out, cap, n, label);
@@ -252,7 +292,7 @@ void dec_keys_v2g(const dec_record *r, char *out, size_t cap)
 {
     size_t n = 0;
     out[0] = 0;
-#define SHOW(label, leaf, quiet) show(out, cap, &n, label, dec_find(r, leaf), quiet)
+#define SHOW(label, leaf, quiet) show(out, cap, &n, label, sizeof label - 1, dec_find(r, leaf), quiet)
     SHOW("ResponseCode", "ResponseCode", NULL);
     SHOW("EVSEProcessing", "EVSEProcessing", NULL);
     SHOW("EVCCID", "EVCCID", NULL);

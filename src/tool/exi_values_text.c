@@ -43,17 +43,20 @@ static size_t i64_text(int64_t v, int is_signed, char *num)
     return n;
 }
 
-static size_t put(char *out, size_t cap, size_t n, const char *s)
+/* s (len bytes) appended at out + n as snprintf would: truncated, NUL-terminated; returns n + len. */
+static inline size_t put_n(char *out, size_t cap, size_t n, const char *s, size_t len)
 {
-    while (*s) {
-        if (n + 1 < cap)
-            out[n] = *s;
-        n++;
-        s++;
-    }
+    if (n + 1 < cap)
+        memcpy(out + n, s, len < cap - 1 - n ? len : cap - 1 - n);
+    n += len;
     if (cap)
         out[n < cap ? n : cap - 1] = 0;
     return n;
+}
+
+static size_t put(char *out, size_t cap, size_t n, const char *s)
+{
+    return put_n(out, cap, n, s, strlen(s));
 }
 
 size_t exi_text_int(int64_t v, char out[EXI_TEXT_INT_CAP])
@@ -139,6 +142,21 @@ size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap)
 
 size_t exi_text_kv_escape(const uint8_t *s, size_t len, char *out, size_t cap)
 {
+    if (len < cap / 3) { /* room for every byte escaped and the NUL: no checks per byte */
+        char *o = out;
+        for (size_t i = 0; i < len; i++) {
+            uint8_t c = s[i];
+            if (c <= 0x20 || c >= 0x7f || c == '%') {
+                *o++ = '%';
+                *o++ = HEX_UPPER[c >> 4];
+                *o++ = HEX_UPPER[c & 15];
+            } else {
+                *o++ = (char)c;
+            }
+        }
+        *o = 0;
+        return (size_t)(o - out);
+    }
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         uint8_t c = s[i];
@@ -222,7 +240,7 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
         out[0] = 0;
     switch (t->kind) {
     case EXI_K_BOOL:
-        return put(out, cap, 0, *src ? "true" : "false");
+        return *src ? put_n(out, cap, 0, "true", 4) : put_n(out, cap, 0, "false", 5);
     case EXI_K_ENUM: {
         uint64_t v = exi_load_uint(src, t->size);
         const char *lit = v < t->aux ? p->meta->literals[p->meta->literal_first[ti] + v] : "?";
@@ -235,8 +253,9 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
     case EXI_K_UINT: {
         char num[24];
         int is_signed = t->kind == EXI_K_INT || (t->kind == EXI_K_NBIT && t->is_signed);
-        i64_text(is_signed ? exi_load_int(src, t->size, 1) : (int64_t)exi_load_uint(src, t->size), is_signed, num);
-        return put(out, cap, 0, num);
+        size_t len = i64_text(is_signed ? exi_load_int(src, t->size, 1) : (int64_t)exi_load_uint(src, t->size),
+                              is_signed, num);
+        return put_n(out, cap, 0, num, len);
     }
     case EXI_K_BIGINT:
         return bigint_decimal((const struct exi_bigint *)(const void *)src, out, cap);
@@ -257,8 +276,8 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
         }
         const char *hex = style == EXI_TEXT_XML ? HEX_UPPER : HEX_LOWER;
         for (size_t i = 0; i < len; i++) {
-            char h[3] = {hex[b[i] >> 4], hex[b[i] & 15], 0};
-            n = put(out, cap, n, h);
+            const char h[2] = {hex[b[i] >> 4], hex[b[i] & 15]};
+            n = put_n(out, cap, n, h, 2);
         }
         return n;
     }
