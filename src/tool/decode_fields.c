@@ -105,9 +105,11 @@ static const struct dec_field_index *index_build(struct dec_field_index *x, cons
     if (n > DEC_INDEX_SLOTS / 2)
         return NULL;
     memset(x->at, 0, sizeof x->at);
+    memset(x->bloom, 0, sizeof x->bloom);
     for (size_t k = 0; k < n; k++) {
         size_t len = (size_t)(v[k].value - 1 - v[k].leaf);
         uint32_t h = dec_leaf_hash(v[k].leaf, len);
+        x->bloom[h >> 30] |= (uint64_t)1 << (h >> 24 & 63);
         unsigned i = index_slot(x, v, v[k].leaf, len, h);
         if (!x->at[i]) {
             x->hash[i] = h;
@@ -267,7 +269,8 @@ static void append(char *out, size_t cap, size_t *n, const char *s)
 }
 
 /* " label=value" (label of ll bytes) of a leaf shown on a timeline line (none when absent or equal to quiet). */
-static void show(char *out, size_t cap, size_t *n, const char *label, size_t ll, const char *v, const char *quiet)
+static inline void show(char *out, size_t cap, size_t *n, const char *label, size_t ll, const char *v,
+                        const char *quiet)
 {
     if (!v || *n >= cap || (quiet && !strcmp(v, quiet)))
         return;

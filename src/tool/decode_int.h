@@ -36,6 +36,7 @@ typedef struct {
  * record; records with more fields than half its slots have none (dec_field_find scans). */
 #define DEC_INDEX_SLOTS 256
 struct dec_field_index {
+    uint64_t bloom[4]; /* bit (hash >> 24) of each leaf: most leaves a record lacks are told by one bit */
     uint32_t hash[DEC_INDEX_SLOTS];
     uint16_t at[DEC_INDEX_SLOTS]; /* field number + 1, 0: empty */
 };
@@ -116,7 +117,10 @@ const char *dec_field_find_h(const dec_record *r, const char *leaf, size_t n, ui
 static inline const char *dec_find(const dec_record *r, const char *leaf)
 {
     size_t n = strlen(leaf);
-    return dec_field_find_h(r, leaf, n, dec_leaf_hash(leaf, n));
+    uint32_t h = dec_leaf_hash(leaf, n);
+    if (r->index && !(r->index->bloom[h >> 30] >> (h >> 24 & 63) & 1))
+        return NULL;
+    return dec_field_find_h(r, leaf, n, h);
 }
 void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap); /* fields from skip on */
 void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap);

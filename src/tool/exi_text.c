@@ -251,11 +251,11 @@ static void kv_value(struct kvw *w, uint16_t ti, const uint8_t *src)
     w->len += exi_text_format_value(w->p, ti, src, EXI_TEXT_KV, room ? w->out + w->len : NULL, room);
 }
 
-/* Append ".name" (or "name" at the top) and "[i]" to the key; 0 when it would not fit. */
-static int kv_push(struct kvw *w, const char *name, int index)
+/* Append ".name" (or "name" at the top; nl bytes) and "[i]" to the key; 0 when it would not fit. */
+static int kv_push_n(struct kvw *w, const char *name, size_t nl, int index)
 {
     char idx[EXI_TEXT_INT_CAP + 2];
-    size_t nl = strlen(name), il = 0;
+    size_t il = 0;
     if (index >= 0) {
         idx[0] = '[';
         il = 1 + exi_text_int(index, idx + 1);
@@ -276,6 +276,8 @@ static int kv_push(struct kvw *w, const char *name, int index)
     w->klen = (size_t)(k - w->key);
     return 1;
 }
+
+static int kv_push(struct kvw *w, const char *name, int index) { return kv_push_n(w, name, strlen(name), index); }
 
 /* exi_scaled_type, remembered for the last few types. */
 static int scaled_type(struct kvw *w, uint16_t ti, struct exi_scaled *sc)
@@ -309,12 +311,12 @@ static int kv_scaled(struct kvw *w, const struct exi_field *f, const uint8_t *ba
     exi_text_scaled(v, e, val, sizeof val);
     kv_text(w, val);
     size_t klen = w->klen, kleaf = w->kleaf;
-    if (kv_push(w, sc.physical ? "Multiplier" : "Exponent", -1)) {
+    if (sc.physical ? kv_push_n(w, "Multiplier", 10, -1) : kv_push_n(w, "Exponent", 8, -1)) {
         exi_text_int(e, val);
         kv_text(w, val);
         w->klen = klen, w->kleaf = kleaf;
     }
-    if (sc.unit >= 0 && exi_walk_count(&p->codec->fields[sc.unit], base) && kv_push(w, "Unit", -1)) {
+    if (sc.unit >= 0 && exi_walk_count(&p->codec->fields[sc.unit], base) && kv_push_n(w, "Unit", 4, -1)) {
         kv_value(w, p->codec->fields[sc.unit].type, base + p->codec->fields[sc.unit].offset);
         w->klen = klen, w->kleaf = kleaf;
     }

@@ -16,16 +16,13 @@ static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 static const char HEX_LOWER[] = "0123456789abcdef", HEX_UPPER[] = "0123456789ABCDEF";
 
 /* The decimal digits of v into d (room for 20), without printf; returns their count. */
-static size_t u64_digits(uint64_t v, char *d)
+static inline size_t u64_digits(uint64_t v, char *d)
 {
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        d[i] = tmp[n - 1 - i];
+    size_t n = 1;
+    for (uint64_t t = v; t >= 10u; t /= 10u)
+        n++;
+    for (size_t i = n; i--; v /= 10u)
+        d[i] = (char)('0' + v % 10u);
     return n;
 }
 
@@ -61,6 +58,13 @@ static size_t put(char *out, size_t cap, size_t n, const char *s)
 
 size_t exi_text_int(int64_t v, char out[EXI_TEXT_INT_CAP])
 {
+    if (v > -10 && v < 10) { /* a multiplier, an exponent, an index */
+        size_t n = v < 0;
+        out[0] = '-';
+        out[n] = (char)('0' + (v < 0 ? -v : v));
+        out[n + 1] = 0;
+        return n + 1;
+    }
     return i64_text(v, 1, out);
 }
 
