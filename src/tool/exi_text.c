@@ -207,8 +207,8 @@ static int kv_clash(const struct kvw *w)
     return 0;
 }
 
-/* "[sep]key=" of the next pair (and its offsets when they are recorded). */
-static void kv_key(struct kvw *w)
+/* kv_key in general: header keys, clashes, no room. */
+static void kv_key_slow(struct kvw *w)
 {
     if (w->npairs++)
         kv_put1(w, w->sep);
@@ -235,6 +235,24 @@ static void kv_key(struct kvw *w)
     }
     kv_put(w, w->key, w->klen);
     kv_put1(w, w->eq);
+}
+
+/* "[sep]key=" of the next pair (and its offsets when they are recorded). */
+static inline void kv_key(struct kvw *w)
+{
+    size_t sep = w->npairs != 0, at = w->len + sep;
+    if (w->in_header || w->hk_lens >> (w->klen & 63) & 1 || at + w->klen + 1 > w->cap) {
+        kv_key_slow(w);
+        return;
+    }
+    char *o = w->out + w->len;
+    o[0] = w->sep; /* overwritten by the key when there is no separator */
+    if (w->pairs && w->npairs < w->pcap)
+        w->pairs[w->npairs] = (exi_kv_pair){(uint32_t)at, (uint32_t)(at + w->kleaf), (uint32_t)(at + w->klen + 1)};
+    w->npairs++;
+    memcpy(o + sep, w->key, w->klen);
+    o[sep + w->klen] = w->eq;
+    w->len = at + w->klen + 1;
 }
 
 static void kv_text(struct kvw *w, const char *s)
