@@ -97,13 +97,18 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* split them into r->
 void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r);
 void dec_fields_free(dec_fieldbuf *fb);
 void dec_keys_v2g(const dec_record *r, char *out, size_t cap); /* the timeline's key values of a message */
-/* A hash of a leaf name of n bytes (the index's): its first and last 8 bytes and its length. */
+/* A hash of a leaf name of n bytes (the index's): its first and last 8 (or 4) bytes and its length. */
 static inline uint32_t dec_leaf_hash(const char *s, size_t n)
 {
     uint64_t a = 0, b = n;
     if (n >= 8) {
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        a = (uint64_t)x << 32 | y;
     } else {
         for (size_t i = 0; i < n; i++)
             a = a << 8 | (uint8_t)s[i];

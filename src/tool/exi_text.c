@@ -270,7 +270,7 @@ static void kv_value(struct kvw *w, uint16_t ti, const uint8_t *src)
 }
 
 /* Append ".name" (or "name" at the top; nl bytes) and "[i]" to the key; 0 when it would not fit. */
-static int kv_push_n(struct kvw *w, const char *name, size_t nl, int index)
+static inline int kv_push_n(struct kvw *w, const char *name, size_t nl, int index)
 {
     char idx[EXI_TEXT_INT_CAP + 2];
     size_t il = 0;
