@@ -356,8 +356,9 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
         for (unsigned k = 0; k < n; k++, w->klen = klen, w->kleaf = kleaf) {
             const uint8_t *item = exi_walk_item(p, f, base, k);
             const struct exi_type *ft = &p->codec->types[f->type];
-            int header = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Header");
-            int body = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Body");
+            int top = level == 0 && ft->kind == EXI_K_COMPLEX;
+            int header = top && name[0] == 'H' && !strcmp(name, "Header");
+            int body = top && name[0] == 'B' && !strcmp(name, "Body");
             int transparent = header || body || level == -1;
             if (!transparent && !kv_push(w, name, f->pkind == EXI_P_ARRAY ? (int)k : -1))
                 continue;
