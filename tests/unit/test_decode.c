@@ -228,6 +228,42 @@ static void timeline_time_column(void **state)
     }
 }
 
+/* dec_field_number reads a field's text as strtod does, to the bit: plain decimals (read without strtod), and
+ * what only strtod reads (more digits, exponents, hex, leading space); text that is not all a number is none. */
+static void field_numbers_as_strtod(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"0", "-0", "412.8", "-412.8", "0.005", "1.", ".5", "37810", "3.14159265358979",
+                                        "123456789012345", "999999999999999", "1234567890123456", "9007199254740993",
+                                        "0.1", "-0.30000000000000004", "1e3", "100.000", "000000000000000000012.5",
+                                        " 5", "0x10", "inf", "1e400"};
+    static const char *const none[] = {"", "-", ".", "1.2.3", "12a", "5 ", "--1", "+"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        dec_field f = {"x.Value", texts[i], "Value"};
+        dec_record r = {.fields = &f, .nfields = 1};
+        double got, want = strtod(texts[i], NULL);
+        assert_int_equal(dec_field_number(&r, "Value", &got), 0);
+        if (memcmp(&got, &want, sizeof got))
+            fail_msg("'%s' read as %.17g, strtod: %.17g", texts[i], got, want);
+    }
+    for (int i = -20000; i <= 20000; i += 7) { /* every fraction length 1..4, as PhysicalValues print */
+        char text[32];
+        snprintf(text, sizeof text, "%d.%0*d", i / 10000, 1 + (i & 3), abs(i) % 10000 % (int)pow(10, 1 + (i & 3)));
+        dec_field f = {"x.Value", text, "Value"};
+        dec_record r = {.fields = &f, .nfields = 1};
+        double got, want = strtod(text, NULL);
+        assert_int_equal(dec_field_number(&r, "Value", &got), 0);
+        if (memcmp(&got, &want, sizeof got))
+            fail_msg("'%s' read as %.17g, strtod: %.17g", text, got, want);
+    }
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        dec_field f = {"x.Value", none[i], "Value"};
+        dec_record r = {.fields = &f, .nfields = 1};
+        double got;
+        assert_int_equal(dec_field_number(&r, "Value", &got), -1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +272,7 @@ int main(void)
         cmocka_unit_test(real_session),
         cmocka_unit_test(json_escaping),
         cmocka_unit_test(timeline_time_column),
+        cmocka_unit_test(field_numbers_as_strtod),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
