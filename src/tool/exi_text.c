@@ -255,10 +255,11 @@ static inline void kv_key(struct kvw *w)
     w->len = at + w->klen + 1;
 }
 
-static void kv_text(struct kvw *w, const char *s)
+/* A pair whose value is s (n bytes). */
+static void kv_text(struct kvw *w, const char *s, size_t n)
 {
     kv_key(w);
-    kv_put(w, s, strlen(s));
+    kv_put(w, s, n);
 }
 
 /* The simple value at src (type ti), formatted straight into the buffer. */
@@ -326,12 +327,10 @@ static int kv_scaled(struct kvw *w, const struct exi_field *f, const uint8_t *ba
     int e;
     exi_scaled_get(p, &sc, base, &v, &e);
     char val[EXI_TEXT_SCALED_CAP];
-    exi_text_scaled(v, e, val, sizeof val);
-    kv_text(w, val);
+    kv_text(w, val, exi_text_scaled(v, e, val, sizeof val));
     size_t klen = w->klen, kleaf = w->kleaf;
     if (sc.physical ? kv_push_n(w, "Multiplier", 10, -1) : kv_push_n(w, "Exponent", 8, -1)) {
-        exi_text_int(e, val);
-        kv_text(w, val);
+        kv_text(w, val, exi_text_int(e, val));
         w->klen = klen, w->kleaf = kleaf;
     }
     if (sc.unit >= 0 && exi_walk_count(&p->codec->fields[sc.unit], base) && kv_push_n(w, "Unit", 4, -1)) {
@@ -376,7 +375,7 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
             kv_walk(w, f->type, item, body ? -1 : level < 0 ? 1 : level + 1);
             w->in_header = saved;
             if (w->npairs == before && !transparent)
-                kv_text(w, "");
+                kv_text(w, "", 0);
         }
     }
 }
