@@ -203,6 +203,20 @@ static void json_escaping(void **state)
     fclose(f);
     assert_string_equal(buf, "\"a\\\"b\\\\c\\u000a\\u003c/script>\\u0001\\u00c3\\u00a9\"");
     free(buf);
+    for (int c = 1; c < 256; c++) { /* every byte alone: itself, '\'-escaped, or \u00XX */
+        char in[2] = {(char)c, 0}, want[16];
+        if (c == '"' || c == '\\')
+            snprintf(want, sizeof want, "\"\\%c\"", c);
+        else if (c < 0x20 || c >= 0x7f || c == '<')
+            snprintf(want, sizeof want, "\"\\u%04x\"", (unsigned)c);
+        else
+            snprintf(want, sizeof want, "\"%c\"", c);
+        f = open_memstream(&buf, &len);
+        dec_json_string(f, in);
+        fclose(f);
+        assert_string_equal(buf, want);
+        free(buf);
+    }
 }
 
 /* The timeline's time column is "%10.3f" of the seconds since the origin, written without printf: the same text
@@ -225,6 +239,29 @@ static void timeline_time_column(void **state)
         snprintf(want, sizeof want, "%10.3f  %-14s %-12s %-30s %s\n", (double)ns[i] / 1e9, "car->charger", "din",
                  "CurrentDemandReq", "SoC=1");
         assert_string_equal(got, want);
+    }
+}
+
+/* The JSON "t" (seconds since the origin) is "%.9f" of ns / 1e9, written without printf below 2^22 s: the same
+ * text for negative times, nanoseconds that a double cannot hold exactly, spans past the fast path. */
+static void json_seconds_as_printf(void **state)
+{
+    (void)state;
+    static const int64_t ns[] = {0, 1, -1, 999999999, 1000000000, 123456789, -123456789, 3999999999999999,
+                                 -3999999999999999, 4000000000000000, 4194304000000001, 9007199254740993,
+                                 86400123456789, 1500000000};
+    const uint64_t origin = 1000000000000000000u;
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        dec_record r = {.ts_ns = origin + (uint64_t)ns[i], .dir = DEC_DIR_CAR_TO_CHARGER, .layer = DEC_LAYER_V2G,
+                        .proto = "din", .name = "CurrentDemandReq", .keys = ""};
+        char got[1024] = "", want[64];
+        FILE *f = fmemopen(got, sizeof got, "w");
+        assert_non_null(f);
+        assert_int_equal(dec_json_record(f, &r, origin), 0);
+        fclose(f);
+        snprintf(want, sizeof want, ",\"t\":%.9f,", (double)ns[i] / 1e9);
+        if (!strstr(got, want))
+            fail_msg("%s lacks %s", got, want);
     }
 }
 
@@ -273,6 +310,7 @@ int main(void)
         cmocka_unit_test(json_escaping),
         cmocka_unit_test(timeline_time_column),
         cmocka_unit_test(field_numbers_as_strtod),
+        cmocka_unit_test(json_seconds_as_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
