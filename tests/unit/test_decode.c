@@ -249,7 +249,7 @@ static void json_seconds_as_printf(void **state)
     (void)state;
     static const int64_t ns[] = {0, 1, -1, 999999999, 1000000000, 123456789, -123456789, 3999999999999999,
                                  -3999999999999999, 4000000000000000, 4194304000000001, 9007199254740993,
-                                 86400123456789, 1500000000};
+                                 86400123456789, 1500000000, 8400000000000003};
     const uint64_t origin = 1000000000000000000u;
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
         dec_record r = {.ts_ns = origin + (uint64_t)ns[i], .dir = DEC_DIR_CAR_TO_CHARGER, .layer = DEC_LAYER_V2G,
