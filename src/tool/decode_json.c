@@ -82,8 +82,19 @@ static int jl_flush(jline *l, FILE *out)
     return rc;
 }
 
-/* s as a JSON string: '"' and '\' escaped with '\', other bytes outside printable ASCII and '<' as \u00XX. */
-static void jl_str(jline *l, const char *s)
+/* No byte of x needs escaping: none below 0x20 or above 0x7e, no '"', '<', '\\' (any-byte tests on 8 at once). */
+static inline int plain8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t below = (x - ones * 0x20) & ~x & high, above = ((x + ones) | x) & high;
+    uint64_t q = x ^ ones * '"', lt = x ^ ones * '<', bs = x ^ ones * '\\';
+    uint64_t hit = ((q - ones) & ~q) | ((lt - ones) & ~lt) | ((bs - ones) & ~bs);
+    return !(below | above | (hit & high));
+}
+
+/* s (n bytes) as a JSON string at o, which has room for 6 n + 2: '"' and '\' escaped with '\', other bytes outside
+ * printable ASCII and '<' as \u00XX. Returns the end. */
+static char *json_str_at(char *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     static const unsigned char escaped[256] = {/* 1: below 0x20, '"', '<', '\\', 0x7f and above */
@@ -96,27 +107,57 @@ static void jl_str(jline *l, const char *s)
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     };
-    size_t n = strlen(s);
-    if (!jl_room(l, 6 * n + 2))
-        return;
-    char *o = l->s + l->len;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
     *o++ = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (!escaped[*p]) {
-            *o++ = (char)*p;
-        } else if (*p == '"' || *p == '\\') {
-            *o++ = '\\';
-            *o++ = (char)*p;
-        } else {
-            memcpy(o, "\\u00", 4);
-            o[4] = hex[*p >> 4];
-            o[5] = hex[*p & 15];
-            o += 6;
+    while (p < end) {
+        uint64_t x;
+        if (end - p >= 8 && (memcpy(&x, p, 8), plain8(x))) {
+            memcpy(o, p, 8);
+            o += 8;
+            p += 8;
+            continue;
+        }
+        for (const unsigned char *stop = end - p >= 8 ? p + 8 : end; p < stop; p++) {
+            if (!escaped[*p]) {
+                *o++ = (char)*p;
+            } else if (*p == '"' || *p == '\\') {
+                *o++ = '\\';
+                *o++ = (char)*p;
+            } else {
+                memcpy(o, "\\u00", 4);
+                o[4] = hex[*p >> 4];
+                o[5] = hex[*p & 15];
+                o += 6;
+            }
         }
     }
     *o++ = '"';
+    return o;
+}
+
+/* [","] s [":" [v]] in one go: a string, a key with its value (v NULL: "null"), or a key alone (no v). */
+static void jl_strs(jline *l, int comma, const char *s, int colon, const char *v)
+{
+    size_t n = strlen(s), m = v ? strlen(v) : 4;
+    if (!jl_room(l, 6 * (n + m) + 6))
+        return;
+    char *o = l->s + l->len;
+    if (comma)
+        *o++ = ',';
+    o = json_str_at(o, s, n);
+    if (colon == 2 && v) {
+        *o++ = ':';
+        o = json_str_at(o, v, m);
+    } else if (colon == 2) {
+        memcpy(o, ":null", 5);
+        o += 5;
+    } else if (colon) {
+        *o++ = ':';
+    }
     l->len = (size_t)(o - l->s);
 }
+
+static void jl_str(jline *l, const char *s) { jl_strs(l, 0, s, 0, NULL); }
 
 /* The decimal digits of v, at least width of them (zeros in front). */
 static void jl_uint(jline *l, uint64_t v, int width)
@@ -145,22 +186,9 @@ void dec_json_string(FILE *out, const char *s)
     jl_flush(&l, out);
 }
 
-static void key(jline *l, const char *k, int first)
-{
-    if (!first)
-        jl_put(l, ",", 1);
-    jl_str(l, k);
-    jl_put(l, ":", 1);
-}
+static void key(jline *l, const char *k, int first) { jl_strs(l, !first, k, 1, NULL); }
 
-static void str_member(jline *l, const char *k, const char *v)
-{
-    key(l, k, 0);
-    if (v)
-        jl_str(l, v);
-    else
-        jl_put(l, "null", 4);
-}
+static void str_member(jline *l, const char *k, const char *v) { jl_strs(l, 1, k, 2, v); }
 
 /* ts - origin in seconds as "%.9f" prints it: below 2^22 s the double nearest to ns / 1e9 is closer to that
  * 9-decimal value than half a nanosecond, so its digits are the nanoseconds'; printf for longer spans. */
@@ -212,10 +240,8 @@ int dec_json_record(FILE *out, const dec_record *r, uint64_t origin_ns)
     }
     key(&l, "fields", 0);
     jl_put(&l, "{", 1);
-    for (size_t i = 0; i < r->nfields; i++) {
-        key(&l, r->fields[i].key, i == 0);
-        jl_str(&l, r->fields[i].value);
-    }
+    for (size_t i = 0; i < r->nfields; i++)
+        jl_strs(&l, i != 0, r->fields[i].key, 2, r->fields[i].value);
     jl_put(&l, "}}\n", 3);
     return jl_flush(&l, out) || ferror(out) ? -1 : 0;
 }

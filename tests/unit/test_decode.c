@@ -203,19 +203,26 @@ static void json_escaping(void **state)
     fclose(f);
     assert_string_equal(buf, "\"a\\\"b\\\\c\\u000a\\u003c/script>\\u0001\\u00c3\\u00a9\"");
     free(buf);
-    for (int c = 1; c < 256; c++) { /* every byte alone: itself, '\'-escaped, or \u00XX */
-        char in[2] = {(char)c, 0}, want[16];
+    for (int c = 1; c < 256; c++) { /* every byte at every place of 19 (words of 8 are looked at at once) */
+        char esc[8];
         if (c == '"' || c == '\\')
-            snprintf(want, sizeof want, "\"\\%c\"", c);
+            snprintf(esc, sizeof esc, "\\%c", c);
         else if (c < 0x20 || c >= 0x7f || c == '<')
-            snprintf(want, sizeof want, "\"\\u%04x\"", (unsigned)c);
+            snprintf(esc, sizeof esc, "\\u%04x", (unsigned)c);
         else
-            snprintf(want, sizeof want, "\"%c\"", c);
-        f = open_memstream(&buf, &len);
-        dec_json_string(f, in);
-        fclose(f);
-        assert_string_equal(buf, want);
-        free(buf);
+            snprintf(esc, sizeof esc, "%c", c);
+        for (int at = 0; at < 19; at++) {
+            char in[20], want[64];
+            memset(in, 'a', 19);
+            in[19] = 0;
+            in[at] = (char)c;
+            snprintf(want, sizeof want, "\"%.*s%s%.*s\"", at, in, esc, 18 - at, in + at + 1);
+            f = open_memstream(&buf, &len);
+            dec_json_string(f, in);
+            fclose(f);
+            assert_string_equal(buf, want);
+            free(buf);
+        }
     }
 }
 
