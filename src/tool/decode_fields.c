@@ -18,38 +18,65 @@ void *dec_grow(void *v, size_t *cap, size_t n, size_t elem)
     return nv;
 }
 
-/* The stream's writes, appended to fb->ms (NUL-terminated). */
-static ssize_t ms_write(void *cookie, const char *data, size_t n)
+/* n bytes appended to fb->ms (NUL-terminated); fb->failed when memory ran out. */
+static void ms_append(dec_fieldbuf *fb, const char *data, size_t n)
 {
-    dec_fieldbuf *fb = cookie;
+    if (fb->failed)
+        return;
     if (fb->mslen + n + 1 > fb->mscap) {
         size_t cap = fb->mscap ? fb->mscap : 1024;
         while (cap < fb->mslen + n + 1)
             cap *= 2;
         char *m = realloc(fb->ms, cap);
-        if (!m)
-            return -1;
+        if (!m) {
+            fb->failed = 1;
+            return;
+        }
         fb->ms = m;
         fb->mscap = cap;
     }
     memcpy(fb->ms + fb->mslen, data, n);
     fb->mslen += n;
     fb->ms[fb->mslen] = 0;
-    return (ssize_t)n;
 }
 
-FILE *dec_fields_begin(dec_fieldbuf *fb)
+void dec_fields_begin(dec_fieldbuf *fb)
 {
     fb->mslen = 0;
     if (fb->ms)
         fb->ms[0] = 0;
     fb->n = 0;
-    fb->f = fopencookie(fb, "w", (cookie_io_functions_t){.write = ms_write});
-    if (fb->f && setvbuf(fb->f, fb->iobuf, _IOFBF, sizeof fb->iobuf)) {
-        fclose(fb->f);
-        fb->f = NULL;
+    fb->failed = 0;
+}
+
+void dec_field_put(dec_fieldbuf *fb, const char *key, const char *value)
+{
+    size_t k = strlen(key), v = strlen(value);
+    char line[256];
+    if (k + v + 2 > sizeof line) {
+        ms_append(fb, key, k);
+        ms_append(fb, "=", 1);
+        ms_append(fb, value, v);
+        ms_append(fb, "\n", 1);
+        return;
     }
-    return fb->f;
+    memcpy(line, key, k);
+    line[k] = '=';
+    memcpy(line + k + 1, value, v);
+    line[k + 1 + v] = '\n';
+    ms_append(fb, line, k + v + 2);
+}
+
+void dec_field_putu(dec_fieldbuf *fb, const char *key, unsigned value)
+{
+    char d[16];
+    size_t n = sizeof d - 1;
+    d[n] = 0;
+    do {
+        d[--n] = (char)('0' + value % 10u);
+        value /= 10u;
+    } while (value);
+    dec_field_put(fb, key, d + n);
 }
 
 /* Split text's "key=value\n" lines in place into r->fields. */
@@ -79,10 +106,8 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
 {
     r->fields = NULL;
     r->nfields = 0;
-    if (!fb->f || fclose(fb->f))
-        return;
-    fb->f = NULL;
-    fields_split(fb, fb->ms, r);
+    if (!fb->failed && fb->ms)
+        fields_split(fb, fb->ms, r);
 }
 
 /* The slot of leaf (n bytes, hash h) in x: where it is, or the empty one where it would go. */
@@ -173,8 +198,6 @@ void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc
 
 void dec_fields_free(dec_fieldbuf *fb)
 {
-    if (fb->f)
-        fclose(fb->f);
     free(fb->ms);
     free(fb->buf);
     free(fb->v);
@@ -336,7 +359,14 @@ void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap)
 
 void dec_mac_text(const uint8_t mac[6], char *out, size_t cap)
 {
-    snprintf(out, cap, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    static const char digits[] = "0123456789abcdef";
+    char t[18];
+    for (int i = 0; i < 6; i++) {
+        t[3 * i] = digits[mac[i] >> 4];
+        t[3 * i + 1] = digits[mac[i] & 15];
+        t[3 * i + 2] = i < 5 ? ':' : 0;
+    }
+    dec_copy(out, cap, t);
 }
 
 void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap)
@@ -344,8 +374,11 @@ void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap)
     size_t n = 0;
     out[0] = 0;
     for (size_t i = skip; i < r->nfields && n < cap; i++) {
-        int w = snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", r->fields[i].key, r->fields[i].value);
-        n = w < 0 ? cap : n + (size_t)w;
+        if (n)
+            append(out, cap, &n, " ");
+        append(out, cap, &n, r->fields[i].key);
+        append(out, cap, &n, "=");
+        append(out, cap, &n, r->fields[i].value);
     }
 }
 

@@ -41,13 +41,12 @@ struct dec_field_index {
     uint16_t at[DEC_INDEX_SLOTS]; /* field number + 1, 0: empty */
 };
 
-/* Fields of the record being built: "key=value" lines written to a stream into ms, then split in place; for EXI,
+/* Fields of the record being built: "key=value" lines appended to ms, then split in place; for EXI,
  * "key\0value\0" pairs written straight into buf by exi_text_kv_pairs with their offsets, and an index. */
 typedef struct {
-    FILE *f;
-    char *ms;           /* the stream's text (kept from record to record) */
+    char *ms;           /* the lines' text (kept from record to record) */
     size_t mslen, mscap;
-    char iobuf[1024];   /* the stream's stdio buffer */
+    int failed;         /* out of memory: the record gets no fields */
     char *buf;
     size_t len, bufcap;
     dec_field *v;
@@ -91,8 +90,10 @@ void dec_learn_charger_mac(dec_analyzer *a, const uint8_t mac[6]);
 /* A growable array (v of *cap elements, n used) with room for one more: v, or v moved (*cap updated); NULL
  * when out of memory (v is left as it was). */
 void *dec_grow(void *v, size_t *cap, size_t n, size_t elem);
-FILE *dec_fields_begin(dec_fieldbuf *fb);                 /* write "key=value\n" lines to it */
-void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* split them into r->fields */
+void dec_fields_begin(dec_fieldbuf *fb);                  /* no lines yet */
+void dec_field_put(dec_fieldbuf *fb, const char *key, const char *value); /* a "key=value" line */
+void dec_field_putu(dec_fieldbuf *fb, const char *key, unsigned value);
+void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* the lines split into r->fields */
 /* The key=value fields of an EXI document (p NULL: none) into r->fields, without a stream. */
 void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r);
 void dec_fields_free(dec_fieldbuf *fb);
