@@ -97,8 +97,41 @@ static size_t bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
     return n;
 }
 
+/* exi_text_scaled for |value| < 10^9 and |exp| <= 9 into out of at least 32 bytes: the integer value x 10^exp, or
+ * the digits around a point with the fraction's trailing zeros dropped. */
+static size_t scaled_small(int64_t value, int exp, char *out)
+{
+    static const uint64_t pow10[] = {1,      10,      100,      1000,      10000,
+                                     100000, 1000000, 10000000, 100000000, 1000000000};
+    uint64_t mag = value < 0 ? (uint64_t)-value : (uint64_t)value, p = pow10[exp < 0 ? -exp : exp];
+    size_t n = 0;
+    if (value < 0)
+        out[n++] = '-';
+    if (exp >= 0)
+        return n + u64_digits(mag * p, out + n);
+    n += u64_digits(mag / p, out + n);
+    uint64_t frac = mag % p;
+    if (frac) {
+        size_t digits = (size_t)-exp;
+        while (frac % 10u == 0) {
+            frac /= 10u;
+            digits--;
+        }
+        out[n++] = '.';
+        for (size_t i = digits; i--; frac /= 10u)
+            out[n + i] = (char)('0' + frac % 10u);
+        n += digits;
+    }
+    return n;
+}
+
 size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap)
 {
+    if (value > -1000000000 && value < 1000000000 && exp >= -9 && exp <= 9 && cap >= 32) {
+        size_t n = value ? scaled_small(value, (int)exp, out) : u64_digits(0, out);
+        out[n] = 0;
+        return n;
+    }
     int neg = value < 0;
     uint64_t mag = neg ? (uint64_t)(-(value + 1)) + 1u : (uint64_t)value;
     int64_t e = exp; /* of the last significant digit once trailing zeros are dropped */
