@@ -69,9 +69,9 @@ static inline const struct exi_field *chosen(const struct exi_field *f, const ui
     *last = *i;
     if (f->pkind != EXI_P_CHOICE || f->cap <= 1)
         return f;
-    unsigned j = 0, sel = base[f->presence];
+    unsigned sel = base[f->presence], j = sel && sel <= f->cap && f[sel - 1].choice == sel ? sel - 1 : 0;
     *last = *i + f->cap - 1u;
-    while (j < f->cap && f[j].choice != sel)
+    while (j < f->cap && f[j].choice != sel) /* the members are numbered in order, as a rule: found at once */
         j++;
     if (j == f->cap)
         return NULL;

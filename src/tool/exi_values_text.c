@@ -177,11 +177,22 @@ size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap)
     return n;
 }
 
+/* No byte of x needs a %XX: all within 0x21..0x7e, no '%' (any-byte tests on 8 at once). */
+static inline int kv_plain8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t pc = x ^ ones * '%';
+    return !((((x - ones * 0x21) & ~x) | ((x + ones) | x) | ((pc - ones) & ~pc)) & high);
+}
+
 size_t exi_text_kv_escape(const uint8_t *s, size_t len, char *out, size_t cap)
 {
     if (len < cap / 3) { /* room for every byte escaped and the NUL: no checks per byte */
         char *o = out;
-        for (size_t i = 0; i < len; i++) {
+        size_t i = 0;
+        for (uint64_t x; i + 8 <= len && (memcpy(&x, s + i, 8), kv_plain8(x)); i += 8, o += 8)
+            memcpy(o, s + i, 8);
+        for (; i < len; i++) {
             uint8_t c = s[i];
             if (c <= 0x20 || c >= 0x7f || c == '%') {
                 *o++ = '%';

@@ -361,6 +361,18 @@ static void kv_escape_and_int_every_cap(void **state)
             assert_true(out[cap] == 'x');
         }
     }
+    for (int c = 0; c < 256; c++) /* every byte at every place of 19 (words of 8 are looked at at once) */
+        for (size_t at = 0; at < 19; at++) {
+            uint8_t in[19];
+            char out[64], want[64];
+            memset(in, 'a', sizeof in);
+            in[at] = (uint8_t)c;
+            int esc = c <= 0x20 || c >= 0x7f || c == '%';
+            snprintf(want, sizeof want, esc ? "%.*s%%%02X%.*s" : "%.*s%c%.*s", (int)at, "aaaaaaaaaaaaaaaaaaa", c,
+                     (int)(18 - at), "aaaaaaaaaaaaaaaaaaa");
+            assert_int_equal(exi_text_kv_escape(in, sizeof in, out, sizeof out), strlen(want));
+            assert_string_equal(out, want);
+        }
     for (int64_t v = -25; v <= 25; v++) {
         char out[EXI_TEXT_INT_CAP], want[32];
         snprintf(want, sizeof want, "%" PRId64, v);
