@@ -339,7 +339,7 @@ static void xml_carries_every_string(void **state)
 static void kv_escape_and_int_every_cap(void **state)
 {
     (void)state;
-    static const char *const texts[] = {"", "A", "External confirmation", "100%", "a\x01" "b\x7f\xc3\xa9 %z",
+    static const char *const texts[] = {"", "A", "External confirmation", "100%", "a\001b\x7f\xc3\xa9 %z",
                                         "EVSE_Ready"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         const uint8_t *s = (const uint8_t *)texts[i];
