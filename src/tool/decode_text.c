@@ -48,7 +48,8 @@ static size_t put_pad(char *out, const char *s, size_t n, size_t width)
 
 int dec_text_record(FILE *out, const dec_record *r, uint64_t origin_ns)
 {
-    char conn[24] = "";
+    char conn[24];
+    conn[0] = 0;
     if (r->layer == DEC_LAYER_TCP)
         snprintf(conn, sizeof conn, "conn %d: ", r->conn);
     const char *sep = r->keys[0] ? " " : "";
