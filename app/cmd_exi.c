@@ -27,19 +27,20 @@ static void usage(FILE *f)
             "encode  reads that XML, or that key=value text (--kv, or found by its first pair schema=P: one\n"
             "        message with a pair per line, or one message per line with space-separated pairs), and\n"
             "        prints the EXI stream as hex (one line per message).\n"
-            "fragment  the bytes the message's XML signature covers, as our fragment grammars encode them: a line\n"
-            "        '- SignedInfo HEX' (SignedInfo as an EXI fragment of the xmldsig schema: what SignatureValue\n"
-            "        signs), then per Reference 'URI ELEMENT HEX' (the element with that Id as an EXI fragment of the\n"
-            "        schema set: what DigestValue digests). ISO-2 and ISO-20 messages with a Signature.\n"
+            "fragment  the bytes the message's XML signature covers, as our fragment grammars encode them:\n"
+            "        a line '- SignedInfo HEX' (SignedInfo as an EXI fragment of the xmldsig schema: what the\n"
+            "        SignatureValue signs), then per Reference 'URI ELEMENT HEX' (the element with that Id as an\n"
+            "        EXI fragment of the schema set: what its DigestValue digests). ISO-2 and ISO-20 messages\n"
+            "        with a Signature.\n"
             "\n"
             "  -p, --proto P   app din iso2 iso20-common iso20-dc iso20-ac iso20-acdp iso20-wpt, or auto\n"
             "                  (default: auto; decode only: tries every schema and says which matched)\n"
             "  -k, --kv        decode: key=value lines instead of XML; encode: read key=value\n"
             "  -h, --help      this text\n"
             "\n"
-            "exit: 0 ok, 1 the input (any line of it) does not decode/encode (fragment: or has no signature, or a\n"
-            "Reference names no element) (the message names the bit offset and what the\n"
-            "grammar expected), 2 usage.\n");
+            "exit: 0 ok, 1 the input (any line of it) does not decode/encode (the message names the bit offset and\n"
+            "what the grammar expected) or, for fragment, has no signature or a Reference naming no element;\n"
+            "2 usage.\n");
 }
 
 /* Unwrap a V2GTP frame if the input is one. */
@@ -326,7 +327,8 @@ static void print_fragment(void *ctx, const char *uri, const char *element, cons
 {
     int *bad = ctx;
     if (!fragment) {
-        fprintf(stderr, "ccsplc exi fragment: Reference %s: %s\n", uri, element ? "does not encode" : "no element has that Id");
+        fprintf(stderr, "ccsplc exi fragment: Reference %s: %s\n", uri,
+                element ? "does not encode" : "no element has that Id");
         *bad = 1;
         return;
     }

@@ -58,6 +58,7 @@
  * EVSENominalVoltage in V. */
 #define ISO20_AC_SINGLE_PHASE 1
 #define ISO20_AC_THREE_PHASE 2
+#define ISO20_AC_THREE_PHASE_ALT 3   /* EVerest's libiso15118 sends 3 (its phase count) for three-phase: the car takes it */
 #define ISO20_AC_ASSUMED_V 230.0f   /* the car's nominal voltage when a charger gave none (IEC 60038) */
 
 /* Charger states, each named by the request it waits for; CHARGE_START waits for the first DC_ChargeLoopReq

@@ -45,17 +45,7 @@ static void root_ids(const ccs_pnc_installer *in, struct iso2_ListOfRootCertific
 /* The header's Signature over the request in d->sig.frag (Id REQ_ID), by sign(ctx). */
 static int sign_request(sess_pev *p, int (*sign)(void *, const uint8_t *, size_t, uint8_t *), void *ctx)
 {
-    struct iso2_MessageHeaderType *h = &p->docs->tx.iso2.V2G_Message.Header;
-    struct iso2_SignatureType *sg = &h->Signature;
-    size_t n;
-    h->has_Signature = true;
-    iso2_pnc_signed_info(&sg->SignedInfo, REQ_ID);
-    if (iso2_ci_digest(p->docs, p->cfg.pnc->sha256, sg->SignedInfo.Reference.array[0].DigestValue.bytes) ||
-        iso2_pnc_signed_info_bytes(p->docs, &sg->SignedInfo, &n) || sign(ctx, p->docs->sig.bytes, n,
-                                                                          sg->SignatureValue.CONTENT.bytes))
-        return SESS_H_FAIL;
-    sg->SignatureValue.CONTENT.len = CCS_PNC_SIG_LEN;
-    return SESS_H_NEXT;
+    return iso2_pnc_sign(p->docs, &p->docs->tx.iso2.V2G_Message.Header, REQ_ID, p->cfg.pnc->sha256, sign, ctx);
 }
 
 /* OEMProvisioningCert, ListOfRootCertificateIDs, signed with the provisioning key. */

@@ -2,17 +2,18 @@
 # Plug & Charge between `ccsplc evse -i` and `ccsplc pev -i` through plcsim (issue 13 items 3 and 4). ISO 15118-2 on
 # TLS 1.2: the charger with the MO root offers Contract payment, the car with its contract chain and key pays by
 # contract (PaymentDetails with the chain and eMAID, AuthorizationReq signed over its EXI fragment) and the
-# session charges and ends normally; `ccsplc decode --keylog` finds the PnC messages in the pcap. Refusals, both
-# ending safe without charging, the code seen in the decoded pcap: a charger trusting another MO root answers
-# PaymentDetails FAILED_CertChainError; a contract its --revoked CRL names, FAILED_CertificateRevoked; a backend
-# asked over --auth-socket (a unix socket server in the test) that answers Rejected, AuthorizationRes FAILED.
-# ISO 15118-20 DC on TLS 1.3 (mutual authentication): AuthorizationSetupRes offers PnC with the providers, the car
-# sends AuthorizationReq with PnC_AReqAuthorizationMode signed (secp521r1, SHA-512), the session charges and ends
-# normally, the decoded pcap holds the PnC mode and the Signature; a charger trusting another MO root answers
-# WARNING_CertificateValidationError, both safe. Every AuthorizationReq of both sessions, taken from the charger's
-# pcap, is checked outside our crypto (lib/pnc_sig.sh): the digest of `ccsplc exi fragment`'s fragment is the
-# DigestValue and `openssl dgst -verify` accepts the SignatureValue with the contract certificate of the session.
-# The PKI comes from scripts/pki.sh. Needs root, ip netns, openssl, xxd, python3. About 90 s.
+# session charges (signed MeteringReceipts every 2 s) and ends normally; `ccsplc decode --keylog` finds the PnC
+# messages in the pcap. Refusals, both ending safe without charging, the code seen in the decoded pcap: a charger
+# trusting another MO root answers PaymentDetails FAILED_CertChainError; a contract its --revoked CRL names,
+# FAILED_CertificateRevoked; a backend asked over --auth-socket (a unix socket server in the test) that answers
+# Rejected, AuthorizationRes FAILED. ISO 15118-20 DC on TLS 1.3 (mutual authentication): AuthorizationSetupRes
+# offers PnC with the providers, the car sends AuthorizationReq with PnC_AReqAuthorizationMode signed (secp521r1,
+# SHA-512), the session charges and ends normally, the decoded pcap holds the PnC mode and the Signature; a charger
+# trusting another MO root answers WARNING_CertificateValidationError, both safe. Every AuthorizationReq and
+# MeteringReceiptReq, taken from the charger's pcap, is checked outside our crypto (lib/pnc_sig.sh): the digest of
+# `ccsplc exi fragment`'s fragment is the DigestValue and `openssl dgst -verify` accepts the SignatureValue with the
+# contract certificate of the session. The PKI comes from scripts/pki.sh. Needs root, ip netns, openssl, xxd,
+# python3. About 90 s.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
@@ -85,7 +86,7 @@ refused() {
     grep -q "$want" "$tmp/$tag.decode" || fail "$tag: no $want: $(grep "${want%%Res*}" "$tmp/$tag.decode")"
 }
 
-charger pnc "${ISO2_EVSE[@]}" --mo-root "$P2/mo_root.pem"
+charger pnc "${ISO2_EVSE[@]}" --mo-root "$P2/mo_root.pem" --receipt 2
 # what each file must say: the car paid by contract on TLS 1.2 and charged
 paid pnc "${ISO2_PEV[@]}" <<'CHECKS'
 pnc-pev.log v2g: > PaymentDetailsReq
@@ -98,9 +99,11 @@ for m in "PaymentServiceSelectionReq" "PaymentDetailsReq" "PaymentDetailsRes" "A
     grep -q "$m" "$tmp/pnc.decode" || fail "pnc: $m not in the decoded pcap"
 done
 sig_messages pnc "$tmp/pnc.keys" "$tmp/pnc-evse.pcapng"
-sig_session pnc AuthorizationReq PaymentDetailsReq ContractSignatureCertChain.Certificate "$P2/contract.pem"
-echo "ok: pnc: $sig_checked AuthorizationReq from the pcap: SHA-256 of the fragment = DigestValue, the signature" \
-    "verified by openssl with the contract certificate of PaymentDetailsReq (a changed byte refused)"
+for m in AuthorizationReq MeteringReceiptReq; do
+    sig_session pnc $m PaymentDetailsReq ContractSignatureCertChain.Certificate "$P2/contract.pem"
+    echo "ok: pnc: $sig_checked $m from the pcap: SHA-256 of the fragment = DigestValue, the signature verified" \
+        "by openssl with the contract certificate of PaymentDetailsReq (a changed byte refused)"
+done
 echo "ok: pnc: Contract payment on TLS 1.2, PaymentDetails and the signed AuthorizationReq, a charge, a normal end"
 
 # Refusal: the charger trusts the ISO-20 MO root only: the contract chain reaches no root it trusts
@@ -130,9 +133,11 @@ refused denied $? "AuthorizationRes.*FAILED"
 serial=$(openssl x509 -in "$P2/contract.pem" -noout -serial | sed 's/.*=0*//' | tr 'A-F' 'a-f')
 grep -Eq "^AUTHORIZE DEABCC12345678( SHA256 [0-9a-f]{64} [0-9a-f]{64} [0-9a-f]+){2}\$" "$tmp/auth.req" ||
     fail "denied: the request line: $(cat "$tmp/auth.req")"
-[ "$(cut -d' ' -f6 "$tmp/auth.req")" = "$serial" ] || fail "denied: not the contract's serial $serial: $(cat "$tmp/auth.req")"
+[ "$(cut -d' ' -f6 "$tmp/auth.req")" = "$serial" ] ||
+    fail "denied: not the contract's serial $serial: $(cat "$tmp/auth.req")"
 grep -q "the authorization socket answered Rejected" "$tmp/denied-evse.log" || fail "denied: the charger's log"
-echo "ok: denied: the backend socket got the eMAID and the chain's hash data, answered Rejected: AuthorizationRes FAILED"
+echo "ok: denied: the backend socket got the eMAID and the chain's hash data, answered Rejected:" \
+    "AuthorizationRes FAILED"
 
 # ISO 15118-20 DC on TLS 1.3 with PnC identification and the charger's providers
 charger pnc20 "${ISO20_EVSE[@]}" --mo-root "$P20/mo_root.pem" --providers DE-ABC,DE-XYZ

@@ -317,6 +317,7 @@ typedef struct {
     float ev_max_a;             /* AC: the car's EVMaxCurrent */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_evse_connect) */
     uint32_t receipt_at_ms;     /* next MeteringReceipt request */
+    uint64_t receipt_meter_wh;  /* the MeterReading sent with the last ReceiptRequired (a signed receipt repeats it) */
     uint8_t tls;                /* the connection runs TLS: set by the runtime before the session starts (kept over
                                  * sess_evse_connect); Plug & Charge is offered only then */
     uint8_t pnc;                /* the car chose Contract payment (ISO 15118-20: PnC was offered, then chosen) */

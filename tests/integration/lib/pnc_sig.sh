@@ -39,7 +39,8 @@ sig_verify() {
             si=$frag
             continue
         fi
-        i=$(grep -m1 "^Signature\.SignedInfo\.Reference\[[0-9]*\]\.URI=$uri\$" <<<"$kv" | sed 's/.*\[\([0-9]*\)\].*/\1/')
+        i=$(grep -m1 "^Signature\.SignedInfo\.Reference\[[0-9]*\]\.URI=$uri\$" <<<"$kv" |
+            sed 's/.*\[\([0-9]*\)\].*/\1/')
         [ -n "$i" ] || fail "$tag: no Reference $uri"
         md=$(kv_get "Signature.SignedInfo.Reference[$i].DigestMethod.Algorithm" <<<"$kv")
         md=$(md_of "$md") || fail "$tag: Reference $uri: digest method $md"
