@@ -261,7 +261,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             rc = dec_simple_general(d, t, dst);
             R_LOAD();
             break;
-        default: /* EXI_OP_VALUE */
+        default: /* EXI_OP_VALUE, EXI_OP_CONTENT */
             R_SAVE();
             at = exi_reader_pos(&d->r) - used;
             rc = exi_value_decode(&d->r, t, dst);
@@ -503,16 +503,16 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             }
         }
             /* fall through - a longer integer: the general path */
-        default: /* ELEM: CH, the value, EE; VALUE: the value alone */
+        default: /* ELEM: CH, the value, EE; VALUE, CONTENT: the value alone */
             W_PUT(cw, code);
-            if (EXI_OP_HANDLER(op) != EXI_OP_VALUE)
+            if (EXI_OP_HANDLER(op) < EXI_OP_VALUE)
                 W_PUT(1, 0); /* CH */
             W_SAVE();
             rc = exi_value_encode(&e->w, t, src);
             W_LOAD();
             if (rc)
                 goto fail;
-            if (EXI_OP_HANDLER(op) != EXI_OP_VALUE)
+            if (EXI_OP_HANDLER(op) < EXI_OP_VALUE)
                 W_PUT(1, 0); /* EE */
             continue;
         }

@@ -15,7 +15,7 @@ int exi_walk_find_field(const struct exi_proto *p, uint16_t ti, const char *name
     const struct exi_type *t = &p->codec->types[ti];
     for (unsigned i = 0; i < t->nfields; i++) {
         unsigned fi = t->first + i;
-        if (p->codec->fields[fi].role != role || strcmp(p->meta->field_names[fi], name))
+        if (EXI_OP_ROLE(p->codec->fields[fi].op) != role || strcmp(p->meta->field_names[fi], name))
             continue;
         if (uri && strcmp(p->meta->uris[p->meta->field_ns[fi]], uri))
             continue;
@@ -28,7 +28,7 @@ uint8_t *exi_walk_claim(const struct exi_proto *p, unsigned fi, uint8_t *base, i
 {
     const struct exi_field *f = &p->codec->fields[fi];
     uint16_t n;
-    switch (f->pkind) {
+    switch (EXI_OP_PRESENCE(f->op)) {
     case EXI_P_FLAG:
         if (base[f->presence]) {
             *rc = CCS_ECAP, *why = "given twice";
@@ -296,7 +296,8 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
     for (unsigned i = 0, last; i < t->nfields; i = last + 1) {
         const struct exi_field *f = &p->codec->fields[t->first + i];
         last = i;
-        if (f->pkind == EXI_P_CHOICE && f->cap > 1) { /* a choice's members are consecutive: only the chosen one */
+        /* a choice's members are consecutive: only the chosen one */
+        if (EXI_OP_PRESENCE(f->op) == EXI_P_CHOICE && f->cap > 1) {
             unsigned j = 0, sel = base[f->presence];
             last = i + f->cap - 1u;
             while (j < f->cap && f[j].choice != sel)
@@ -315,10 +316,10 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
             int header = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Header");
             int body = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Body");
             int transparent = header || body || level == -1;
-            if (!transparent && !kv_push(w, name, f->pkind == EXI_P_ARRAY ? (int)k : -1))
+            if (!transparent && !kv_push(w, name, EXI_OP_PRESENCE(f->op) == EXI_P_ARRAY ? (int)k : -1))
                 continue;
             if (ft->kind != EXI_K_COMPLEX) {
-                if (transparent && !kv_push(w, name, f->pkind == EXI_P_ARRAY ? (int)k : -1))
+                if (transparent && !kv_push(w, name, EXI_OP_PRESENCE(f->op) == EXI_P_ARRAY ? (int)k : -1))
                     continue;
                 kv_value(w, f->type, item);
                 continue;
@@ -443,7 +444,7 @@ static void xml_children(struct xw *x, uint16_t ti, const uint8_t *base, int dep
     const struct exi_type *t = &x->p->codec->types[ti];
     for (unsigned i = 0; i < t->nfields; i++) {
         const struct exi_field *f = &x->p->codec->fields[t->first + i];
-        if (f->role != EXI_R_ELEM)
+        if (EXI_OP_ROLE(f->op) != EXI_R_ELEM)
             continue;
         unsigned n = exi_walk_count(f, base);
         for (unsigned k = 0; k < n; k++)
@@ -456,7 +457,7 @@ static void xml_exact_attrs(struct xw *x, const struct exi_type *t, const uint8_
 {
     for (unsigned i = 0; i < t->nfields; i++) {
         const struct exi_field *c = &x->p->codec->fields[t->first + i];
-        if (c->role == EXI_R_ATTR && exi_walk_count(c, item))
+        if (EXI_OP_ROLE(c->op) == EXI_R_ATTR && exi_walk_count(c, item))
             xml_exact(x, t->first + i, item + c->offset, 1);
     }
 }
@@ -486,12 +487,12 @@ static void xml_element(struct xw *x, unsigned fi, const uint8_t *item, int dept
         const struct exi_field *c = &p->codec->fields[ci];
         if (!exi_walk_count(c, item))
             continue;
-        if (c->role == EXI_R_ATTR) {
+        if (EXI_OP_ROLE(c->op) == EXI_R_ATTR) {
             fputc(' ', x->out);
             xml_name(x, ci);
             fprintf(x->out, "=\"%s\"", textbuf_value(&x->b, p, c->type, item + c->offset, EXI_TEXT_XML));
             inexact_attrs |= !exi_text_xml_exact(p, c->type, item + c->offset);
-        } else if (c->role == EXI_R_CONTENT) {
+        } else if (EXI_OP_ROLE(c->op) == EXI_R_CONTENT) {
             content = (int)ci;
         } else {
             has_children = 1;

@@ -522,26 +522,24 @@ class Codec:
                 % (info.kind, bits, 1 if info.signed else 0, info.size_expr, extra, info.min))
 
     def _field_row(self, owner, f, ti):
+        """{offset, type, presence, cap, choice, op}: struct exi_field."""
         if isinstance(owner, DocGrammar):
             st = "struct %s" % owner.struct
             name, d = f
-            return ("{offsetof(%s, %s), offsetof(%s, root), %d, EXI_P_ROOT, EXI_R_ELEM, 0, %s, %d}"
-                    % (st, name, st, ti, self._op(ti, "elem", "EXI_P_ROOT"), owner.qnames.index(d.qname) + 1))
+            return ("{offsetof(%s, %s), %d, offsetof(%s, root), %d, 0, %s}"
+                    % (st, name, ti, st, owner.qnames.index(d.qname) + 1, self._op(ti, "elem", "EXI_P_ROOT")))
         st = "struct " + owner
-        role = {"attr": "EXI_R_ATTR", "elem": "EXI_R_ELEM", "content": "EXI_R_CONTENT"}[f.role]
         if f.presence == "array":
-            return ("{offsetof(%s, %s.array), offsetof(%s, %s.count), %d, EXI_P_ARRAY, %s, 0, %s, %s}"
-                    % (st, f.name, st, f.name, ti, role, self._op(ti, f.role, "EXI_P_ARRAY"),
-                       self.array_macro(owner, f)))
+            return ("{offsetof(%s, %s.array), %d, offsetof(%s, %s.count), %s, 0, %s}"
+                    % (st, f.name, ti, st, f.name, self.array_macro(owner, f), self._op(ti, f.role, "EXI_P_ARRAY")))
         if f.presence == "flag":
-            return ("{offsetof(%s, %s), offsetof(%s, has_%s), %d, EXI_P_FLAG, %s, 0, %s, 0}"
-                    % (st, f.name, st, f.name, ti, role, self._op(ti, f.role, "EXI_P_FLAG")))
+            return ("{offsetof(%s, %s), %d, offsetof(%s, has_%s), 0, 0, %s}"
+                    % (st, f.name, ti, st, f.name, self._op(ti, f.role, "EXI_P_FLAG")))
         if f.presence == "choice":
-            return ("{offsetof(%s, %s), offsetof(%s, %s), %d, EXI_P_CHOICE, %s, %d, %s, %d}"
-                    % (st, f.name, st, f.choice.name, ti, role, f.choice_value, self._op(ti, f.role, "EXI_P_CHOICE"),
-                       len(f.choice.fields)))
-        return "{offsetof(%s, %s), 0, %d, EXI_P_NONE, %s, 0, %s, 0}" % (st, f.name, ti, role,
-                                                                       self._op(ti, f.role, "EXI_P_NONE"))
+            return ("{offsetof(%s, %s), %d, offsetof(%s, %s), %d, %d, %s}"
+                    % (st, f.name, ti, st, f.choice.name, len(f.choice.fields), f.choice_value,
+                       self._op(ti, f.role, "EXI_P_CHOICE")))
+        return "{offsetof(%s, %s), %d, 0, 0, 0, %s}" % (st, f.name, ti, self._op(ti, f.role, "EXI_P_NONE"))
 
     def _op(self, ti, role, presence):
         """The field's EXI_OP(): its handler in the codec, the storage size of an integer value, its presence."""
@@ -550,7 +548,7 @@ class Codec:
         if kind == "COMPLEX":
             handler = "COMPLEX"
         elif role != "elem":
-            handler = "VALUE"
+            handler = "VALUE" if role == "attr" else "CONTENT"
         elif payload.kind in ("BOOL", "NBIT", "ENUM", "UINT", "INT"):
             handler = "NBIT" if payload.kind == "BOOL" else payload.kind
             size = payload.size_expr

@@ -18,16 +18,16 @@ static const struct exi_type types[] = {
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct app_AppProtocolType, ProtocolNamespace), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_ELEM, 1, EXI_P_NONE), 0},
-    {offsetof(struct app_AppProtocolType, VersionNumberMajor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE), 0},
-    {offsetof(struct app_AppProtocolType, VersionNumberMinor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE), 0},
-    {offsetof(struct app_AppProtocolType, SchemaID), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE), 0},
-    {offsetof(struct app_AppProtocolType, Priority), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE), 0},
-    {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 0, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ARRAY), APP_CAP_supportedAppProtocolReqType_AppProtocol},
-    {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 0, 8, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_ENUM, sizeof(enum app_responseCodeType), EXI_P_NONE), 0},
-    {offsetof(struct app_supportedAppProtocolResType, SchemaID), offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 6, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_FLAG), 0},
-    {offsetof(struct app_exiDocument, supportedAppProtocolReq), offsetof(struct app_exiDocument, root), 1, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT), 1},
-    {offsetof(struct app_exiDocument, supportedAppProtocolRes), offsetof(struct app_exiDocument, root), 2, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT), 2},
+    {offsetof(struct app_AppProtocolType, ProtocolNamespace), 4, 0, 0, 0, EXI_OP(EXI_OP_ELEM, 1, EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, VersionNumberMajor), 5, 0, 0, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, VersionNumberMinor), 5, 0, 0, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, SchemaID), 6, 0, 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, Priority), 7, 0, 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE)},
+    {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), 0, offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), APP_CAP_supportedAppProtocolReqType_AppProtocol, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ARRAY)},
+    {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 8, 0, 0, 0, EXI_OP(EXI_OP_ENUM, sizeof(enum app_responseCodeType), EXI_P_NONE)},
+    {offsetof(struct app_supportedAppProtocolResType, SchemaID), 6, offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_FLAG)},
+    {offsetof(struct app_exiDocument, supportedAppProtocolReq), 1, offsetof(struct app_exiDocument, root), 1, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
+    {offsetof(struct app_exiDocument, supportedAppProtocolRes), 2, offsetof(struct app_exiDocument, root), 2, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
 };
 
 static const uint32_t clears[] = {
