@@ -307,6 +307,17 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
  * bit writer in local variables: acc holds nacc (< 32 between writes) pending bits, stored 4 bytes at a time. */
 #define W_SAVE() (e->w.acc = acc, e->w.nacc = nacc, e->w.nbytes = nbytes)
 #define W_LOAD() (acc = e->w.acc, nacc = e->w.nacc, nbytes = e->w.nbytes)
+/* Append n (<= 32) bits v (v < 2^n) when the buffer is known to have 4 bytes free. */
+#define W_PUT_ROOM(n, v)                                                                                         \
+    do {                                                                                                         \
+        acc = acc << (n) | (v);                                                                                  \
+        nacc += (n);                                                                                             \
+        if (nacc >= 32) {                                                                                        \
+            exi_store_be32(out + nbytes, (uint32_t)(acc >> (nacc - 32)));                                        \
+            nbytes += 4;                                                                                         \
+            nacc -= 32;                                                                                          \
+        }                                                                                                        \
+    } while (0)
 /* Append n (<= 32) bits v (v < 2^n); on a full buffer jump to fail with rc set. */
 #define W_PUT(n, v)                                                                                              \
     do {                                                                                                         \
@@ -504,6 +515,20 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         }
             /* fall through - a longer integer: the general path */
         default: /* ELEM: CH, the value, EE; VALUE, CONTENT: the value alone */
+            if (t->kind == EXI_K_BINARY && EXI_OP_HANDLER(op) == EXI_OP_ELEM) {
+                /* a binary of fewer than 128 bytes (SessionID, EVCCID): the code, CH and the length (one 7-bit
+                 * group) in one write, then the bytes four per write, EE; when the buffer has room for all */
+                unsigned len = load_u16(src), i = 0;
+                if (len < 0x80u && len <= t->aux && cap - nbytes >= len + 8u) {
+                    W_PUT_ROOM(cw + 9, code << 9 | len);
+                    for (; i + 4 <= len; i += 4)
+                        W_PUT_ROOM(32, exi_load_be32(src + sizeof(uint16_t) + i));
+                    for (; i < len; i++)
+                        W_PUT_ROOM(8, src[sizeof(uint16_t) + i]);
+                    W_PUT_ROOM(1, 0);
+                    continue;
+                }
+            }
             W_PUT(cw, code);
             if (EXI_OP_HANDLER(op) < EXI_OP_VALUE)
                 W_PUT(1, 0); /* CH */
