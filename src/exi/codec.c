@@ -447,11 +447,14 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         s = p0[code].next;
         const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
-        if (k)
-            src += (size_t)k * t->size;
-        if (++k >= n) {
+        if (EXI_OP_PRESENCE(op) != EXI_P_ARRAY) {
             fi += skip;
-            k = 0;
+        } else {
+            src += (size_t)k * t->size;
+            if (++k >= n) {
+                fi += skip;
+                k = 0;
+            }
         }
         unsigned lg = EXI_OP_LOG2(op);
         switch (EXI_OP_HANDLER(op)) {
