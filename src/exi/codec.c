@@ -104,6 +104,10 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
     clear_presence(c, &types[type], base);
     uint16_t s = types[type].aux;
     for (;;) {
+        if (s == EXI_STATE_EE && avail && !R_PEEK(1)) { /* EE, the one event this state allows (else: below) */
+            R_SKIP(1);
+            goto end_element;
+        }
         const struct exi_prod *head = &prods[s];
         unsigned w = head->next;
         uint32_t code = 0;
@@ -127,6 +131,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
         fi = pr->field;
         if (fi >= EXI_PROD_OVF) { /* end element, or something this codec refuses */
             if (fi == EXI_PROD_EE) {
+end_element:
                 if (!depth) {
                     R_SAVE();
                     return 0;
@@ -381,14 +386,18 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         const struct exi_prod *head, *p0;
         unsigned nprods, cw, code;
         if (fi >= fend) { /* EE: the last production, unless characters follow */
-            head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
             want = EXI_PROD_EE;
-            code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
-            if (code >= nprods) {
-                rc = CCS_EINVAL;
-                goto fail;
+            if (s == EXI_STATE_EE) {
+                W_PUT(1, 0);
+            } else {
+                head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
+                code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
+                if (code >= nprods) {
+                    rc = CCS_EINVAL;
+                    goto fail;
+                }
+                W_PUT(cw, code);
             }
-            W_PUT(cw, code);
             if (!depth)
                 break;
             depth--;

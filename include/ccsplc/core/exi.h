@@ -86,6 +86,9 @@ struct exi_prod {
     uint16_t field;    /* field index, EXI_PROD_*; in a header: the number of productions */
     uint16_t next;     /* next state; in a header: the event code width in bits */
 };
+/* State 0 of every codec: the end of an element's content, where only EE is allowed ({1, 1}, {EE}: one bit, 0
+ * for EE). Every type shares it, so the codec ends such an element without reading the table. */
+#define EXI_STATE_EE 0u
 
 struct exi_codec {
     const struct exi_type *types;
