@@ -414,12 +414,20 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         if (op >> 5) {
             unsigned pk = EXI_OP_PRESENCE(op);
             if (pk == EXI_P_FLAG) {
-                n = base[f->presence] != 0;
+                if (!base[f->presence]) { /* absent */
+                    fi++;
+                    continue;
+                }
             } else if (pk == EXI_P_ARRAY) {
                 n = load_u16(base + f->presence);
                 if (n > f->cap) {
                     rc = CCS_EINVAL;
                     goto fail;
+                }
+                if (k >= n) { /* none (left) */
+                    fi++;
+                    k = 0;
+                    continue;
                 }
             } else { /* the whole choice at once: a root's event code is its selector - 1, a choice member's
                       * code is at least its selector - 1 */
@@ -435,15 +443,11 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                     op = f->op;
                     want = fi + j;
                     from = sel - 1u;
-                } else {
-                    n = 0; /* nothing chosen: the grammar decides whether that is allowed */
+                } else { /* nothing chosen */
+                    fi += skip;
+                    continue;
                 }
             }
-        }
-        if (k >= n) { /* none (left) */
-            fi += skip;
-            k = 0;
-            continue;
         }
         /* First guess, right in most states: productions are sorted in field order, so a member's code is its
          * distance from the state's first member. */
