@@ -298,8 +298,7 @@ int exi_decode_type(const struct exi_codec *c, uint16_t type, const uint8_t *buf
         return fail(err, CCS_EHEADER, 0, 0, 0xFFFF);
     if (len > SIZE_MAX / 8)
         return CCS_EINVAL;
-    struct dec d = {c, {0}, err};
-    exi_reader_init(&d.r, buf, len, 8);
+    struct dec d = {c, {buf, len, 1, 0, 0}, err}; /* the reader after the header byte */
     return dec_run(&d, type, doc);
 }
 
