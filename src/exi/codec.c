@@ -239,12 +239,17 @@ end_element:
         case EXI_OP_ELEM:
             if (t->kind == EXI_K_BINARY && R_NEED(9)) {
                 /* a binary of fewer than 128 bytes (SessionID, EVCCID): CH and the length in one read, then the
-                 * bytes, when the stream holds all of it and EE */
+                 * bytes (four per read), when the stream holds all of it and EE */
                 uint32_t n = R_PEEK(9);
                 if (n <= t->aux && n < 0x80u && (nbytes - next) * 8 + avail >= 10 + 8 * n) {
                     uint8_t *b = dst + sizeof(uint16_t);
                     uint32_t k = 0;
                     R_SKIP(9);
+                    for (; k + 4 <= n; k += 4) {
+                        (void)R_NEED(32);
+                        exi_store_be32(b + k, R_PEEK(32));
+                        R_SKIP(32);
+                    }
                     for (; k < n; k++) {
                         (void)R_NEED(8);
                         b[k] = (uint8_t)R_PEEK(8);
