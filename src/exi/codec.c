@@ -81,6 +81,21 @@ static int dec_simple_general(struct dec *d, const struct exi_type *t, uint8_t *
 #define R_PEEK(n) ((uint32_t)(win >> (64 - (n)))) /* 1 <= n <= 32 */
 #define R_SKIP(n) (win <<= (n), avail -= (n))
 
+/* The dispatch on a field's handler: with gcc and clang one indirect jump to a label (labels as values, a GNU
+ * extension) in place of the switch's compare tree; the switch is the portable path to the same code. */
+#ifdef __GNUC__
+#define HANDLER(label) label:
+#define DISPATCH(op)                                                                                             \
+    do {                                                                                                         \
+        static const void *const handler_[8] = {&&h_complex, &&h_nbit, &&h_nbit,  &&h_int,                       \
+                                                &&h_int,     &&h_elem, &&h_value, &&h_value};                    \
+        goto *handler_[EXI_OP_HANDLER(op)];                                                                      \
+    } while (0)
+#else
+#define HANDLER(label)
+#define DISPATCH(op) ((void)0)
+#endif
+
 struct dec_frame {
     uint8_t *base;
     uint16_t s;
@@ -167,8 +182,10 @@ end_element:
             }
         }
         s = pr->next;
+        DISPATCH(op);
         switch (EXI_OP_HANDLER(op)) {
         case EXI_OP_COMPLEX:
+        HANDLER(h_complex)
             if (depth >= EXI_MAX_DEPTH) {
                 R_SAVE();
                 return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), t->aux, 0xFFFF);
@@ -181,7 +198,8 @@ end_element:
             s = t->aux;
             continue;
         case EXI_OP_NBIT:
-        case EXI_OP_ENUM: { /* CH, the fixed-width value and EE in one read */
+        case EXI_OP_ENUM:
+        HANDLER(h_nbit) { /* CH, the fixed-width value and EE in one read */
             unsigned vw = t->bits + 2u;
             if (!R_NEED(vw)) {
                 rc = CCS_ETRUNC;
@@ -205,6 +223,7 @@ end_element:
         }
         case EXI_OP_UINT:
         case EXI_OP_INT:
+        HANDLER(h_int)
             if (R_NEED(19)) {
                 /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
                  * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
@@ -237,6 +256,7 @@ end_element:
             }
             /* fall through - longer, too close to the end, or another shape: the general path */
         case EXI_OP_ELEM:
+        HANDLER(h_elem)
             if (t->kind == EXI_K_BINARY && R_NEED(9)) {
                 /* a binary of fewer than 128 bytes (SessionID, EVCCID): CH and the length in one read, then the
                  * bytes (four per read), when the stream holds all of it and EE */
@@ -272,6 +292,7 @@ end_element:
             R_LOAD();
             break;
         default: /* EXI_OP_VALUE, EXI_OP_CONTENT */
+        HANDLER(h_value)
             R_SAVE();
             at = exi_reader_pos(&d->r) - used;
             rc = exi_value_decode(&d->r, t, dst);
@@ -474,8 +495,10 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             }
         }
         unsigned lg = EXI_OP_LOG2(op);
+        DISPATCH(op);
         switch (EXI_OP_HANDLER(op)) {
         case EXI_OP_COMPLEX:
+        HANDLER(h_complex)
             W_PUT(cw, code);
             if (depth >= EXI_MAX_DEPTH) {
                 rc = CCS_EUNSUPP;
@@ -494,7 +517,8 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             k = 0;
             continue;
         case EXI_OP_NBIT:
-        case EXI_OP_ENUM: { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
+        case EXI_OP_ENUM:
+        HANDLER(h_nbit) { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
             int64_t v = EXI_OP_HANDLER(op) == EXI_OP_ENUM ? (int64_t)exi_load_uint(src, 1u << lg)
                                                           : exi_load_int(src, 1u << lg, t->is_signed) - t->min;
             if (v < 0 || v > (int64_t)t->aux - (EXI_OP_HANDLER(op) == EXI_OP_ENUM)) {
@@ -511,7 +535,8 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             continue;
         }
         case EXI_OP_UINT:
-        case EXI_OP_INT: {
+        case EXI_OP_INT:
+        HANDLER(h_int) {
             /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
             unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT;
             int64_t x = exi_load_int(src, 1u << lg, (int)sb);
@@ -535,6 +560,8 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         }
             /* fall through - a longer integer: the general path */
         default: /* ELEM: CH, the value, EE; VALUE, CONTENT: the value alone */
+        HANDLER(h_elem)
+        HANDLER(h_value)
             if (t->kind == EXI_K_BINARY && EXI_OP_HANDLER(op) == EXI_OP_ELEM) {
                 /* a binary of fewer than 128 bytes (SessionID, EVCCID): the code, CH and the length (one 7-bit
                  * group) in one write, then the bytes four per write, EE; when the buffer has room for all */
