@@ -434,7 +434,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             continue;
         }
         const struct exi_field *f = &fields[fi];
-        unsigned op = f->op, n = 1, skip = 1, from = 0;
+        unsigned op = f->op, from = 0;
         want = fi;
         if (op >> 5) {
             unsigned pk = EXI_OP_PRESENCE(op);
@@ -444,7 +444,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                     continue;
                 }
             } else if (pk == EXI_P_ARRAY) {
-                n = load_u16(base + f->presence);
+                unsigned n = load_u16(base + f->presence);
                 if (n > f->cap) {
                     rc = CCS_EINVAL;
                     goto fail;
@@ -459,7 +459,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 int root = pk == EXI_P_ROOT;
                 unsigned sel = root ? load_u16(base + f->presence) : base[f->presence];
                 unsigned j = sel - 1u; /* members are numbered from 1 in field order: try that first */
-                skip = root ? fend - fi : f->cap;
+                unsigned skip = root ? fend - fi : f->cap;
                 if (j >= skip || (root ? f[j].cap : f[j].choice) != sel)
                     for (j = 0; j < skip && (root ? f[j].cap : f[j].choice) != sel; j++)
                         ;
@@ -468,6 +468,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                     op = f->op;
                     want = fi + j;
                     from = sel - 1u;
+                    fi += skip - 1u; /* the step below passes the last member */
                 } else { /* nothing chosen */
                     fi += skip;
                     continue;
@@ -486,11 +487,11 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
         if (EXI_OP_PRESENCE(op) != EXI_P_ARRAY) {
-            fi += skip;
+            fi++;
         } else {
             src += (size_t)k * t->size;
-            if (++k >= n) {
-                fi += skip;
+            if (++k >= load_u16(base + f->presence)) {
+                fi++;
                 k = 0;
             }
         }
