@@ -87,7 +87,7 @@ static int dec_simple_general(struct dec *d, const struct exi_type *t, uint8_t *
 #define HANDLER(label) label:
 #define DISPATCH(op)                                                                                             \
     do {                                                                                                         \
-        static const void *const handler_[8] = {&&h_complex, &&h_nbit, &&h_nbit,  &&h_int,                       \
+        static const void *const handler_[8] = {&&h_complex, &&h_nbit, &&h_enum,  &&h_uint,                      \
                                                 &&h_int,     &&h_elem, &&h_value, &&h_value};                    \
         goto *handler_[EXI_OP_HANDLER(op)];                                                                      \
     } while (0)
@@ -164,6 +164,7 @@ end_element:
         unsigned op = f->op;
         uint8_t *dst = base + f->offset;
         const struct exi_type *t = &types[f->type];
+        unsigned lim; /* the handler's: the largest fixed-width code, or an integer's sign bits */
         if (op >> 5) {
             if (EXI_OP_PRESENCE(op) == EXI_P_FLAG) {
                 base[f->presence] = 1;
@@ -197,9 +198,14 @@ end_element:
             clear_presence(c, t, base);
             s = t->aux;
             continue;
-        case EXI_OP_NBIT:
         case EXI_OP_ENUM:
-        HANDLER(h_nbit) { /* CH, the fixed-width value and EE in one read */
+        HANDLER(h_enum)
+            lim = t->aux - 1u; /* aux literals */
+            goto fixed;
+        case EXI_OP_NBIT:
+        HANDLER(h_nbit)
+            lim = t->aux; /* max - min */
+        fixed: { /* CH, the fixed-width value and EE in one read */
             unsigned vw = t->bits + 2u;
             if (!R_NEED(vw)) {
                 rc = CCS_ETRUNC;
@@ -213,7 +219,7 @@ end_element:
                 goto fail;
             }
             v >>= 1;
-            if (v + (EXI_OP_HANDLER(op) == EXI_OP_ENUM) > t->aux) { /* ENUM: aux literals, NBIT: v <= aux */
+            if (v > lim) {
                 rc = CCS_ERANGE;
                 goto fail;
             }
@@ -222,12 +228,17 @@ end_element:
             continue;
         }
         case EXI_OP_UINT:
+        HANDLER(h_uint)
+            lim = 0; /* no sign bit */
+            goto integer;
         case EXI_OP_INT:
         HANDLER(h_int)
+            lim = 1;
+        integer:
             if (R_NEED(19)) {
                 /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
                  * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
-                unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT, lg = EXI_OP_LOG2(op);
+                unsigned sb = lim, lg = EXI_OP_LOG2(op);
                 uint32_t v = R_PEEK(18 + sb);
                 unsigned g1 = v >> 9 & 0xFFu, g2 = v >> 1 & 0xFFu, neg = sb & (v >> 17);
                 uint64_t u;
@@ -519,6 +530,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             continue;
         case EXI_OP_NBIT:
         case EXI_OP_ENUM:
+        HANDLER(h_enum)
         HANDLER(h_nbit) { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
             int64_t v = EXI_OP_HANDLER(op) == EXI_OP_ENUM ? (int64_t)exi_load_uint(src, 1u << lg)
                                                           : exi_load_int(src, 1u << lg, t->is_signed) - t->min;
@@ -537,6 +549,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         }
         case EXI_OP_UINT:
         case EXI_OP_INT:
+        HANDLER(h_uint)
         HANDLER(h_int) {
             /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
             unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT;
