@@ -507,6 +507,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             }
         }
         unsigned lg = EXI_OP_LOG2(op);
+        int64_t v, lim; /* a fixed-width value and its largest code */
         DISPATCH(op);
         switch (EXI_OP_HANDLER(op)) {
         case EXI_OP_COMPLEX:
@@ -528,13 +529,17 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             s = t->aux;
             k = 0;
             continue;
-        case EXI_OP_NBIT:
         case EXI_OP_ENUM:
         HANDLER(h_enum)
-        HANDLER(h_nbit) { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
-            int64_t v = EXI_OP_HANDLER(op) == EXI_OP_ENUM ? (int64_t)exi_load_uint(src, 1u << lg)
-                                                          : exi_load_int(src, 1u << lg, t->is_signed) - t->min;
-            if (v < 0 || v > (int64_t)t->aux - (EXI_OP_HANDLER(op) == EXI_OP_ENUM)) {
+            v = (int64_t)exi_load_uint(src, 1u << lg);
+            lim = (int64_t)t->aux - 1; /* aux literals */
+            goto fixed;
+        case EXI_OP_NBIT:
+        HANDLER(h_nbit)
+            v = exi_load_int(src, 1u << lg, t->is_signed) - t->min;
+            lim = t->aux; /* max - min */
+        fixed: { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
+            if (v < 0 || v > lim) {
                 rc = CCS_ERANGE;
                 goto fail;
             }
