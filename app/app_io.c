@@ -66,9 +66,17 @@ uint8_t *app_parse_hex(const char *text, size_t *len)
     return out;
 }
 
+static int stdout_errno; /* the first failed write's, as app_stdout_failed noted it */
+
+void app_stdout_failed(void)
+{
+    if (!stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+}
+
 int app_close_stdout(void)
 {
-    int err = fflush(stdout) ? errno : ferror(stdout) ? EIO : 0;
+    int err = fflush(stdout) ? errno : ferror(stdout) ? (stdout_errno ? stdout_errno : EIO) : 0;
     if (fclose(stdout) && !err)
         err = errno;
     return err;

@@ -10,7 +10,11 @@ char *app_read_all(const char *path, size_t *len);
 uint8_t *app_parse_hex(const char *text, size_t *len);
 
 /* Flush and close stdout: 0, or the errno of the failed write (a full disk, a closed pipe, /dev/full; an error
- * seen by an earlier write that the stream only flagged counts too, as EIO). */
+ * seen by an earlier write that the stream only flagged counts too: as the errno app_stdout_failed noted, else
+ * EIO). */
 int app_close_stdout(void);
+/* A write to stdout just failed: its errno is the reason app_close_stdout gives (the first one noted counts). A
+ * stream whose buffer a failed write emptied has nothing left to fail with at the end. */
+void app_stdout_failed(void);
 
 #endif

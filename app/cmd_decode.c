@@ -12,6 +12,7 @@
 #include "ccsplc/tools/decode.h"
 #include "ccsplc/linux/log.h"
 #include "ccsplc/linux/tls_decrypt.h"
+#include "app_io.h"
 #include "commands.h"
 
 #define PROGRESS_MIN_BYTES (8u << 20) /* files at least this large get a progress bar on a terminal */
@@ -65,12 +66,15 @@ static void on_record(void *ctx, const dec_record *r)
     uint64_t origin = dec_stats(o->a)->first_ns;
     if (o->html)
         dec_html_record(o->html, r);
+    int rc = 0;
     switch (o->mode) {
-    case MODE_TEXT: dec_text_record(stdout, r, origin); break;
-    case MODE_JSON: dec_json_record(stdout, r, origin); break;
-    case MODE_XML: dec_xml_record(stdout, r, origin); break;
+    case MODE_TEXT: rc = dec_text_record(stdout, r, origin); break;
+    case MODE_JSON: rc = dec_json_record(stdout, r, origin); break;
+    case MODE_XML: rc = dec_xml_record(stdout, r, origin); break;
     default: break;
     }
+    if (rc)
+        app_stdout_failed(); /* one fwrite per record: the reason is lost unless kept now */
 }
 
 /* The descriptor libpcap reads the file through (same device and inode), for the progress bar. */
@@ -157,10 +161,8 @@ static int decode_one(const char *path, enum mode mode, const char *html_path, i
         dec_html_free(o.html);
         return -1;
     }
-    if (mode == MODE_TEXT)
-        dec_text_summary(stdout, o.a);
-    if (mode == MODE_JSON)
-        dec_json_sessions(stdout, o.a);
+    if ((mode == MODE_TEXT && dec_text_summary(stdout, o.a)) || (mode == MODE_JSON && dec_json_sessions(stdout, o.a)))
+        app_stdout_failed();
     const dec_totals *t = dec_stats(o.a);
     if (!rc && html_path) {
         FILE *f = fopen(html_path, "w");

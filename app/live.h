@@ -99,12 +99,14 @@ typedef struct {
     uint32_t isolation_ms;
     uint32_t resume_wait_ms;  /* keep a paused session this long for the car to resume it */
     uint32_t receipt_ms;      /* ask for a metering receipt/confirmation this often while charging (0: never) */
+    int service_reneg;        /* charger, ISO 15118-20: service renegotiation supported (default 1) */
     uint8_t vas;              /* ISO 15118-20 value-added services: charger offers, car wants (SESS_VAS_* bits) */
     uint8_t control_mode;     /* car, ISO 15118-20: the control mode wanted (SESS_CONTROL_*; 0: Dynamic) */
     uint32_t departure_ms;    /* car, ISO 15118-20: DepartureTime after the charge starts (0: when full) */
     /* car */
     float soc, target_soc, capacity_kwh;
     float discharge_to;       /* ISO 15118-20 BPT: discharge to this SoC first, then charge to target_soc (0: no) */
+    float renegotiate_at;     /* ISO 15118-20: renegotiate the services once at this SoC (0: never) */
     float pev_target_v, pev_max_a, precharge_tolerance_v;
     uint32_t pause_after_ms;  /* ISO 15118-2: SessionStop(Pause) this long after the first current (0: never) */
     uint32_t resume_after_ms; /* after a Pause: reconnect and resume after this long */
@@ -325,6 +327,9 @@ void live_pause_arm(live *l);
 void live_pause_request(live *l);
 int live_pause_resuming(const live *l);
 int live_pause_wait(live *l);
+/* The r key: ISO 15118-20 service renegotiation; the charger asks the car (EVSENotification ServiceRenegotiation),
+ * the car asks for it (SessionStop ServiceRenegotiation) where the charger supports it (live_iso20.c). */
+void live_reneg_request(live *l);
 /* "0123abcd..." for logs. */
 const char *live_hex_id(const uint8_t *id, uint8_t len);
 /* --sim: the simulated modems and the peer in this process (`ccsplc demo`'s machinery). Exit code. */
@@ -346,6 +351,7 @@ int live_tls_choose(live *l);
 
 /* pcap of the charger's or car's interface (nothing without --pcap). */
 void live_pcap_frame(live *l, int out, const uint8_t *frame, size_t len);
+void live_peer_mac(const live *l, const uint8_t peer_ip[16], uint8_t mac[6]);
 void live_pcap_udp(live *l, int out, const uint8_t peer_ip[16], uint16_t our_port, uint16_t peer_port,
                    const uint8_t *payload, size_t len);
 uint64_t live_wall_ns(void);

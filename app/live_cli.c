@@ -42,7 +42,9 @@ static void usage(FILE *f, live_role role)
                    "      --sessions N      serve N sessions, then exit (default: until a signal or q)\n"
                    "      --resume-wait S   keep a paused session (ISO 15118-2) S seconds for the car (600)\n"
                    "      --receipt S       ask the car every S seconds of charging to confirm the meter (ISO 15118-2\n"
-                   "                        MeteringReceipt, ISO 15118-20 MeteringConfirmation; default: never)\n");
+                   "                        MeteringReceipt, ISO 15118-20 MeteringConfirmation; default: never)\n"
+                   "      --no-renegotiation  ISO 15118-20: no service renegotiation (ServiceRenegotiationSupported\n"
+                   "                        false; default: supported)\n");
     else
         fprintf(f, "      --soc N           battery SoC at plug-in, %% (20)   --target-soc N   charge until (80)\n"
                    "      --capacity KWH    battery capacity (60)   --target-voltage V   EVTargetVoltage (410)\n"
@@ -51,6 +53,8 @@ static void usage(FILE *f, live_role role)
                    "      --control-mode M  ISO 15118-20: dynamic (default) or scheduled, where the charger offers it\n"
                    "      --departure S     ISO 15118-20: DepartureTime, S seconds after the charge starts (default:\n"
                    "                        when full at the car's maximum power)\n"
+                   "      --renegotiate-at N  ISO 15118-20: once the SoC is N %%, renegotiate the services (SessionStop\n"
+                   "                        ServiceRenegotiation, the setup again), where the charger supports it\n"
                    "      --pause-after S   ISO 15118-2: pause S seconds after the first current (SessionStop Pause)\n"
                    "      --resume-after S  after a pause: reconnect and resume the session after S seconds (10)\n"
                    "      --bridge chademo  the CCS->CHAdeMO adapter: a CHAdeMO car on --can is the battery\n"
@@ -93,7 +97,8 @@ static void usage(FILE *f, live_role role)
                "  -h, --help            this text\n"
                "\n"
                "keys (when stdin is a terminal): space stops charging gracefully, q stops safely and quits;\n"
-               "car, ISO 15118-2: p pauses (while paused: resumes at once).\n"
+               "car, ISO 15118-2: p pauses (while paused: resumes at once); ISO 15118-20: r renegotiates the\n"
+               "services (the charger asks the car; the car asks where the charger supports it).\n"
                "A status line (state, V, A, kW, SoC) is shown when stderr is a terminal.\n"
                "hardware (INI, docs/hardware.md): digital_output_device = dieter | celeron55device | gpio | mqtt,\n"
                "charge_parameter_backend = mqtt, soc_callback_enabled (charger); MQTT, GPIO (libgpiod) and the SoC\n"
@@ -104,9 +109,9 @@ static void usage(FILE *f, live_role role)
 
 /* O_MAXV .. O_TLS_ONLY: the charger's own; O_SOC ..: the car's. */
 enum { O_SIM = 256, O_NO_SLAC, O_STOP, O_PROTO, O_PCAP, O_VAS, O_TLS_CERT, O_TLS_KEY, O_TLS_CA, O_KEYLOG, O_MAXV,
-       O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_MO_ROOT, O_PROVIDERS, O_REVOKED, O_ALLOW, O_AUTH_CMD,
-       O_AUTH_TIMEOUT, O_CPS_CERT, O_CPS_KEY, O_OEM_ROOT, O_INST_CERT, O_INST_KEY, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS,
-       O_CONTROL, O_DEPART, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY, O_PROV_CERT,
+       O_MAXA, O_MAXW, O_PORT, O_SESSIONS, O_RWAIT, O_RECEIPT, O_NO_RENEG, O_MO_ROOT, O_PROVIDERS, O_REVOKED, O_ALLOW,
+       O_AUTH_CMD, O_AUTH_TIMEOUT, O_CPS_CERT, O_CPS_KEY, O_OEM_ROOT, O_INST_CERT, O_INST_KEY, O_TLS_ONLY, O_SOC, O_TSOC, O_DIS,
+       O_CONTROL, O_DEPART, O_RENEG, O_CAP, O_TV, O_PAUSE, O_RESUME, O_BRIDGE, O_CAN, O_TLS, O_PNC, O_CCERT, O_CKEY, O_PROV_CERT,
        O_PROV_KEY, O_RENEW };
 
 static int num(const char *s, double lo, double hi, float *out)
@@ -168,9 +173,11 @@ static int apply(live_options *o, int c, const char *a)
         return 0;
     case O_RWAIT: return secs(a, 1, &o->resume_wait_ms);
     case O_RECEIPT: return secs(a, 1, &o->receipt_ms);
+    case O_NO_RENEG: o->service_reneg = 0; return 0;
     case O_SOC: return num(a, 0, 100, &o->soc);
     case O_TSOC: return num(a, 1, 100, &o->target_soc);
     case O_DIS: return num(a, 1, 99, &o->discharge_to);
+    case O_RENEG: return num(a, 1, 100, &o->renegotiate_at);
     case O_CAP: return num(a, 0.1, 300, &o->capacity_kwh);
     case O_TV: return num(a, 1, 1500, &o->pev_target_v);
     case O_PAUSE: return secs(a, 0.1, &o->pause_after_ms);
@@ -216,10 +223,11 @@ int live_main(live_role role, int argc, char **argv)
         { "max-voltage", required_argument, 0, O_MAXV }, { "max-current", required_argument, 0, O_MAXA },
         { "max-power", required_argument, 0, O_MAXW }, { "port", required_argument, 0, O_PORT },
         { "sessions", required_argument, 0, O_SESSIONS }, { "resume-wait", required_argument, 0, O_RWAIT },
-        { "receipt", required_argument, 0, O_RECEIPT },
+        { "receipt", required_argument, 0, O_RECEIPT }, { "no-renegotiation", no_argument, 0, O_NO_RENEG },
         { "soc", required_argument, 0, O_SOC }, { "target-soc", required_argument, 0, O_TSOC },
         { "discharge-to", required_argument, 0, O_DIS }, { "vas", required_argument, 0, O_VAS },
         { "control-mode", required_argument, 0, O_CONTROL }, { "departure", required_argument, 0, O_DEPART },
+        { "renegotiate-at", required_argument, 0, O_RENEG },
         { "capacity", required_argument, 0, O_CAP }, { "target-voltage", required_argument, 0, O_TV },
         { "pause-after", required_argument, 0, O_PAUSE }, { "resume-after", required_argument, 0, O_RESUME },
         { "bridge", required_argument, 0, O_BRIDGE }, { "can", required_argument, 0, O_CAN },

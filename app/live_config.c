@@ -23,6 +23,7 @@ void live_options_default(live_options *o, live_role role)
     o->session_id_len = 8;
     o->isolation_ms = 3000;
     o->resume_wait_ms = LIVE_RESUME_WAIT_MS;
+    o->service_reneg = 1;
     o->soc = 20.0f;           /* as `ccsplc demo` */
     o->target_soc = 80.0f;
     o->capacity_kwh = 60.0f;
@@ -84,6 +85,7 @@ static const key_row keys[] = {
     { "evse", "resume_wait", K_MS, O(resume_wait_ms), 0, 1, 86400 },
     { "evse", "receipt_interval", K_MS, O(receipt_ms), 0, 0, 86400 },
     { "evse", "vas", K_VAS, O(vas), 0, 0, 0 },
+    { "evse", "service_renegotiation", K_BOOL, O(service_reneg), 0, 0, 0 },
     { "pev", "soc", K_FLOAT, O(soc), 0, 0, 100 },
     { "pev", "target_soc", K_FLOAT, O(target_soc), 0, 1, 100 },
     { "pev", "discharge_to", K_FLOAT, O(discharge_to), 0, 0, 99 },
@@ -97,6 +99,7 @@ static const key_row keys[] = {
     { "pev", "vas", K_VAS, O(vas), 0, 0, 0 },
     { "pev", "control_mode", K_CONTROL, O(control_mode), 0, 0, 0 },
     { "pev", "departure", K_MS, O(departure_ms), 0, 0, 86400 },
+    { "pev", "renegotiate_at", K_FLOAT, O(renegotiate_at), 0, 0, 100 },
     { "pev", "can", K_STR, S(can), 0, 0 },
     { "tls", "mode", K_TLS, O(tls), 0, 0, 0 },   /* off | ask | require (docs/pnc.md) */
     { "tls", "cert", K_STR, S(tls_cert), 0, 0 },

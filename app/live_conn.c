@@ -205,9 +205,12 @@ void live_conn_open(live_conn *c, live *l, int fd, int we_connect, int tls, live
     LOG_I("v2g: connected %s [%s]:%u%s%s", we_connect ? "to" : "from", t, c->peer_port, live_conn_tag(c),
           tls ? " (TLS)" : "");
     v2gtp_reasm_init(&c->r, c->rbuf, sizeof c->rbuf, LIVE_MAX_PAYLOAD);
-    if (l->have_pcap)
+    if (l->have_pcap) {
+        uint8_t peer_mac[6];
+        live_peer_mac(l, c->peer_ip, peer_mac);
         pcapng_tcp_flow_open(&l->pcap, &c->flow, live_wall_ns(), we_connect, l->s.link.mac, l->ip, port,
-                             l->peer_mac, c->peer_ip, c->peer_port);
+                             peer_mac, c->peer_ip, c->peer_port);
+    }
     if (ccs_loop_add_fd(&l->s.loop, fd, POLLIN, on_data, c)) {
         LOG_W("v2g: too many open connections%s", live_conn_tag(c));
         live_conn_close(c);

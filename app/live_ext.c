@@ -256,8 +256,7 @@ void live_ext_report_pev(live_ext *x, const sess_pev *p, uint32_t now)
 void live_ext_report_evse(live_ext *x, const sess_evse *e, uint32_t now)
 {
     if (!x->mqtt && !x->soc) return;
-    int said = e->ev_max_v > 0.0f || e->charging;   /* ChargeParameterDiscovery brought the car's status */
-    hw_report r = { .role = HW_CHARGER, .state = state_name(e->phase, e->rx_name), .soc = said ? e->ev_soc : -1,
+    hw_report r = { .role = HW_CHARGER, .state = state_name(e->phase, e->rx_name), .soc = e->ev_soc_said ? e->ev_soc : -1,
                     .full_soc = -1, .target_v = e->out.target_v, .target_a = e->out.target_a,
                     .present_v = e->in.present_v, .present_a = e->in.present_a, .max_v = e->cfg.max_v,
                     .max_a = e->cfg.max_a };

@@ -37,12 +37,25 @@ void live_pcap_frame(live *l, int out, const uint8_t *frame, size_t len)
         pcap_written(l, pcapng_write(&l->pcap, live_wall_ns(), out ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN, frame, len));
 }
 
+/* The peer's MAC for the capture: the multicast MAC of a group (RFC 2464), the car SLAC matched, or without SLAC
+ * (--no-slac: the kernel resolved it) the one in its EUI-64 link-local address; else zeros. */
+void live_peer_mac(const live *l, const uint8_t peer_ip[16], uint8_t mac[6])
+{
+    static const uint8_t group[2] = { 0x33, 0x33 };
+    if (peer_ip[0] == 0xff) {
+        memcpy(mac, group, 2);
+        memcpy(mac + 2, peer_ip + 12, 4);
+    } else if (!l->o.no_slac || ipv6_mac_from_link_local(peer_ip, mac)) {
+        memcpy(mac, l->peer_mac, 6);
+    }
+}
+
 void live_pcap_udp(live *l, int out, const uint8_t peer_ip[16], uint16_t our_port, uint16_t peer_port,
                    const uint8_t *payload, size_t len)
 {
     if (!l->have_pcap) return;
-    uint8_t peer_mac[6] = { 0x33, 0x33, peer_ip[12], peer_ip[13], peer_ip[14], peer_ip[15] };   /* RFC 2464 */
-    if (peer_ip[0] != 0xff) memcpy(peer_mac, l->peer_mac, 6);
+    uint8_t peer_mac[6];
+    live_peer_mac(l, peer_ip, peer_mac);
     ipv6_frame h = { .ethertype = ETH_TYPE_IPV6, .hop_limit = 255, .proto = IPV6_PROTO_UDP };
     memcpy(out ? h.src_mac : h.dst_mac, l->s.link.mac, 6);
     memcpy(out ? h.dst_mac : h.src_mac, peer_mac, 6);
@@ -110,8 +123,10 @@ int live_result(live *l, int rc)
                                     : live_stop_text(l->pev.stop, &l->pev.bad, l->pev.timer, l->pev.proto));
     if (l->pnc)   /* Plug & Charge configured: how this session paid */
         printf("  payment     %s\n", (e ? e->pnc : l->pev.pnc) ? "contract (Plug & Charge)" : "external (EIM)");
-    if (e)
+    if (e && e->ev_soc_said)
         printf("  energy      %.3f kWh delivered (meter), car SoC %u %%\n", pl->charger.energy_wh / 1000.0, e->ev_soc);
+    else if (e)
+        printf("  energy      %.3f kWh delivered (meter), car SoC not sent\n", pl->charger.energy_wh / 1000.0);
     else
         printf("  energy      %.3f kWh stored, %.3f kWh battery losses, SoC %.1f %% -> %.2f %%\n",
                pl->battery.stored_wh / 1000.0, pl->battery.loss_wh / 1000.0, l->o.soc, pl->battery.soc);

@@ -65,6 +65,7 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     ec->auth_ongoing = o->auth_ongoing;
     ec->cpd_ongoing = o->cpd_ongoing;
     ec->receipt_interval_ms = o->receipt_ms;
+    ec->service_renegotiation = (uint8_t)(o->service_reneg != 0);
     ec->vas = o->vas;   /* --sim: the simulated car wants what our charger offers, and the other way round */
     sess_pev_config_default(pc, pev_mac);
     memcpy(pc->protos, car.protos, sizeof car.protos);
@@ -75,6 +76,7 @@ void live_configure(const live_options *o, const uint8_t pev_mac[6], phys_plant 
     pc->max_a = o->pev_max_a < pl->battery.cfg.max_a ? o->pev_max_a : pl->battery.cfg.max_a;
     pc->precharge_tolerance_v = o->precharge_tolerance_v;
     pc->discharge_soc = (uint8_t)o->discharge_to;
+    pc->renegotiate_soc = (uint8_t)o->renegotiate_at;
     pc->vas = o->vas;
     pc->control_mode = o->control_mode;
     pc->departure_s = o->departure_ms / 1000u;

@@ -18,6 +18,15 @@ int live_tls_mode_parse(const char *s, live_tls_mode *out)
 
 static const char *opt(const char *s) { return s[0] ? s : NULL; }
 
+/* ISO 15118-20, DC or AC (TLS 1.3). */
+static int is_iso20(const sess_proto *p)
+{
+#if CCS_PROTO_ISO20_AC
+    if (p == &sess_proto_iso20_ac) return 1;
+#endif
+    return p == &sess_proto_iso20;
+}
+
 /* Whether the options ask for TLS at all: a car that asks for it, a charger with a certificate. */
 static int wanted(const live_options *o)
 {
@@ -40,7 +49,7 @@ int live_tls_init(live *l)
     }
     int iso20 = 0, older = 0;
     for (uint8_t i = 0; i < l->protos.n; i++) {
-        if (l->protos.protos[i] == &sess_proto_iso20) iso20 = 1;
+        if (is_iso20(l->protos.protos[i])) iso20 = 1;
         else older = 1;
     }
     /* ISO 15118-2: TLS 1.2; ISO 15118-20: TLS 1.3 (DIN 70121 has no TLS: its session stays plain if TLS fails to

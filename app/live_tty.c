@@ -1,6 +1,6 @@
 /* The terminal side of `ccsplc evse` / `ccsplc pev`: keys on stdin as pyPLC users know them (space: stop
  * charging gracefully; q: safe stop, then quit), p for the car's ISO 15118-2 Pause (while paused: resume now),
- * and a live status line on stderr (state, V, A, kW, SoC). */
+ * r for ISO 15118-20 service renegotiation, and a live status line on stderr (state, V, A, kW, SoC). */
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +39,7 @@ static void on_key(ccs_loop *loop, int fd, short revents, void *ctx)
     }
     if (c == ' ') live_request_stop(l, 1);
     else if (c == 'p' || c == 'P') live_pause_request(l);
+    else if (c == 'r' || c == 'R') live_reneg_request(l);
     else if (c == 'q' || c == 'Q') live_request_stop(l, 0);
 }
 

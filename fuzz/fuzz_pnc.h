@@ -53,24 +53,6 @@ static int fp_hook(sw_world *w, int dir, uint8_t *buf, size_t *len)
     return 1;
 }
 
-static void fp_write_seed(const char *dir, const char *name, uint8_t first, const uint8_t *b, size_t n)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    FUZZ_CHECK(f != NULL);
-    fputc(first, f);
-    fwrite(b, 1, n, f);
-    fclose(f);
-}
-
-static int fp_rng(void *ctx, uint8_t *out, size_t len)
-{
-    (void)ctx;
-    memset(out, 0x11, len);
-    return 0;
-}
-
 /* The PKI, the hooks on it, the session and its snapshots; the files are gone once loaded (LLVMFuzzerInitialize). */
 static void fp_init(void)
 {
@@ -118,7 +100,8 @@ static void fp_init(void)
     FUZZ_CHECK(pki_dir_remove() == 0);
 
     /* the certificates' validity is wall-clock time */
-    fuzz_pnc_session(&fp_world, 1, "iso2-dc", &fp_checker, &fp_contract, fp_rng, (uint64_t)time(NULL), fp_hook);
+    fuzz_pnc_session(&fp_world, 1, "iso2-dc", &fp_checker, &fp_contract, fuzz_pnc_rng, (uint64_t)time(NULL), fp_hook,
+                     NULL, NULL);
     FUZZ_CHECK(fp_details.len && fp_auth.len && fp_auth.evse.pnc);
     static sess_evse e;   /* each request, delivered again to its snapshot, passes every check */
     const fp_snap *snaps[] = { &fp_details, &fp_auth };
@@ -129,8 +112,8 @@ static void fp_init(void)
     }
     const char *out = getenv("CCS_FUZZ_SEED_OUT");
     if (out) {
-        fp_write_seed(out, "payment-details", 0, fp_details.req, fp_details.len);
-        fp_write_seed(out, "authorization", 0, fp_auth.req, fp_auth.len);
+        fuzz_pnc_write_seed(out, "payment-details", 0, fp_details.req, fp_details.len);
+        fuzz_pnc_write_seed(out, "authorization", 0, fp_auth.req, fp_auth.len);
         static uint8_t recs[4096];   /* the chain as fuzz_pnc_chain's records: the eMAID, then the DER */
         size_t n = 0;
         const ccs_pnc_cert emaid = { (const uint8_t *)FP_EMAID, sizeof FP_EMAID - 1 };
@@ -141,7 +124,7 @@ static void fp_init(void)
             memcpy(recs + n, c->der, c->len);
             n += c->len;
         }
-        fp_write_seed(out, "chain-der", 1, recs, n);
+        fuzz_pnc_write_seed(out, "chain-der", 1, recs, n);
         exit(0);
     }
 }

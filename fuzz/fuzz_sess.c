@@ -78,12 +78,6 @@ static int fake_verify(void *ctx, ccs_pnc_suite suite, const uint8_t key[CCS_PNC
     (void)ctx, (void)suite, (void)key, (void)data, (void)len;
     return sig[0] != 0xff;
 }
-static int fake_rng(void *ctx, uint8_t *out, size_t len)
-{
-    (void)ctx;
-    memset(out, 0x11, len);
-    return 0;
-}
 static const ccs_pnc_contract contract = { .chain = { { cert, sizeof cert } }, .nchain = 1, .emaid = "DEABCC12345678",
                                            .sign = fake_sign, .sha256 = ccs_sha256_openssl };
 /* ISO 15118-20's: a P-521 contract with a Sub-CA (SHA-512 is libcrypto's). */
@@ -96,8 +90,8 @@ static const ccs_pnc_checker checker = { .check_chain = fake_check, .verify = fa
 /* ISO-2 DC paying by contract, ISO-20 DC identified by PnC (its chain in EXI, the signed fragment). */
 static void pnc_snapshots(void)
 {
-    fuzz_pnc_session(&W, 1, "iso2-dc", &checker, &contract, fake_rng, 0, snap_hook);
-    fuzz_pnc_session(&W, 3, "iso20-dc", &checker, &contract20, fake_rng, 0, snap_hook);
+    fuzz_pnc_session(&W, 1, "iso2-dc", &checker, &contract, fuzz_pnc_rng, 0, snap_hook, NULL, NULL);
+    fuzz_pnc_session(&W, 3, "iso20-dc", &checker, &contract20, fuzz_pnc_rng, 0, snap_hook, NULL, NULL);
 }
 #endif
 

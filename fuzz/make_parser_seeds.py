@@ -167,8 +167,9 @@ def tls_seeds(out):
 
 def pnc_seeds(out, ccsplc):
     """fuzz_pnc_chain, fuzz_pnc_sig: the PaymentDetailsReq and AuthorizationReq of the session each target runs on
-    its own test PKI (fuzz/fuzz_pnc.h), and the chain as records, written by the targets themselves."""
-    for target in ("fuzz_pnc_chain", "fuzz_pnc_sig"):
+    its own test PKI (fuzz/fuzz_pnc.h), and the chain as records; fuzz_pnc_install: the ISO-20
+    CertificateInstallationReq and -Res of its session; written by the targets themselves."""
+    for target in ("fuzz_pnc_chain", "fuzz_pnc_sig", "fuzz_pnc_install"):
         exe = os.path.join(os.path.dirname(ccsplc), "fuzz", target)
         d = os.path.join(out, target)
         os.makedirs(d, exist_ok=True)

@@ -1,11 +1,8 @@
 /* CertificateInstallation / CertificateUpdate crypto on OpenSSL 3 (ccsplc/linux/pnc_certinst_openssl.h): chains
- * against roots, ECDH + ISO 15118-2's KDF + AES-128-CBC for the contract key, the car's contract files, the
- * charger's test-bench CPS handing out one pre-made contract.
- * Algorithm facts ([V2G2-818] as Josev's iso15118/shared/security.py encrypt_priv_key/decrypt_priv_key apply it):
- * shared secret Z = ECDH(the car's static key: OEM provisioning key, or the old contract key for an update; the CPS's
- * ephemeral key, sent as DHpublickey); AES key = NIST SP 800-56A concatenation KDF (SHA-256, 16 bytes, OtherInfo =
- * AlgorithmID 0x01 || PartyUInfo 0x55 || PartyVInfo 0x56); ContractSignatureEncryptedPrivateKey = IV (16 random
- * bytes) || AES-128-CBC(the 32-byte big-endian private value), no padding. */
+ * against roots, the car's contract files, the charger's test-bench CPS handing out one pre-made contract, in the
+ * suite of the keys given (P-256: ISO 15118-2, P-521: ISO 15118-20). The contract key's encryption (ECDH with the
+ * car's static key: the OEM provisioning key, or the old contract key for an update; the CPS's ephemeral key, sent
+ * as DHpublickey / DHPublicKey; the KDF; AES) is pnc_keywrap_openssl.c's. */
 #include "ccsplc/linux/pnc_certinst_openssl.h"
 
 #include <fcntl.h>
@@ -17,19 +14,15 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
-#include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include "ccsplc/core/errors.h"
 #include "pnc_openssl_int.h"
 
-#define PRIV_LEN 32u   /* a P-256 private value */
-#define IV_LEN 16u
-
 struct pnc_ci {
+    ccs_pnc_suite suite;                /* the own key's (provisioning or CPS key): every key and chain is of it */
     X509_STORE *trust;                  /* car: its V2G roots; charger: the OEM roots and Sub-CAs */
     pnc_keys *own;                      /* car: the provisioning certificate and key; charger: the CPS's */
     ccs_pnc_contract own_c;             /* ... as pnc_contract_open loaded them (chain DER, sign) */
@@ -41,7 +34,7 @@ struct pnc_ci {
     /* charger: the contract handed out */
     pnc_keys *give;
     ccs_pnc_contract give_c;
-    uint8_t give_priv[PRIV_LEN];
+    uint8_t give_priv[PNC_PRIV_MAX];
     int have_give;
 };
 
@@ -63,59 +56,14 @@ void pnc_ci_free(pnc_ci *ci)
     free(ci);
 }
 
-int pnc_ci_kdf(const uint8_t *z, size_t zlen, uint8_t key[16])
-{
-    static const uint8_t other[] = { 0x01, 0x55, 0x56 };   /* AlgorithmID, PartyUInfo, PartyVInfo ([V2G2-818]) */
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "SSKDF", NULL);     /* SP 800-56A single-step = concatenation KDF */
-    EVP_KDF_CTX *kc = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)z, zlen),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)other, sizeof other),
-        OSSL_PARAM_construct_end(),
-    };
-    int ok = kc && EVP_KDF_derive(kc, key, 16, params) == 1;
-    EVP_KDF_CTX_free(kc);
-    EVP_KDF_free(kdf);
-    return ok ? 0 : CCS_EIO;
-}
-
-/* The AES key of ECDH(priv, peer) through the KDF. */
-static int session_key(EVP_PKEY *priv, const uint8_t peer_point[CCS_PNC_KEY_MAX], uint8_t key[16])
-{
-    EVP_PKEY *peer = pnc_openssl_public_key(CCS_PNC_P256_SHA256, peer_point);
-    EVP_PKEY_CTX *dc = peer ? EVP_PKEY_CTX_new(priv, NULL) : NULL;
-    uint8_t z[PRIV_LEN];
-    size_t zlen = sizeof z;
-    int ok = dc && EVP_PKEY_derive_init(dc) == 1 && EVP_PKEY_derive_set_peer(dc, peer) == 1 &&
-             EVP_PKEY_derive(dc, z, &zlen) == 1 && zlen == sizeof z && !pnc_ci_kdf(z, zlen, key);
-    OPENSSL_cleanse(z, sizeof z);
-    EVP_PKEY_CTX_free(dc);
-    EVP_PKEY_free(peer);
-    return ok ? 0 : CCS_EIO;
-}
-
-/* AES-128-CBC without padding over 32 bytes, either way. */
-static int aes_cbc(int enc, const uint8_t key[16], const uint8_t iv[IV_LEN], const uint8_t in[PRIV_LEN],
-                   uint8_t out[PRIV_LEN])
-{
-    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-    int n = 0, m = 0;
-    int ok = c && EVP_CipherInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv, enc) == 1 &&
-             EVP_CIPHER_CTX_set_padding(c, 0) == 1 && EVP_CipherUpdate(c, out, &n, in, PRIV_LEN) == 1 &&
-             EVP_CipherFinal_ex(c, out + n, &m) == 1 && n + m == (int)PRIV_LEN;
-    EVP_CIPHER_CTX_free(c);
-    return ok ? 0 : CCS_EIO;
-}
-
-/* A certificate's P-256 public key as 04 || X || Y. */
-static int point_of(X509 *x, uint8_t key[CCS_PNC_KEY_MAX])
+/* A certificate's public key of the suite as 04 || X || Y. */
+static int point_of(ccs_pnc_suite suite, X509 *x, uint8_t key[CCS_PNC_KEY_MAX])
 {
     EVP_PKEY *pk = X509_get0_pubkey(x);
-    size_t n = 0;
-    return pk && pnc_openssl_suite_of(pk) == CCS_PNC_P256_SHA256 &&
-           EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, key, CCS_PNC_KEY_LEN, &n) == 1 &&
-           n == CCS_PNC_KEY_LEN && key[0] == 0x04;
+    size_t n = 0, want = CCS_PNC_KEY_LEN_OF(suite);
+    return pk && pnc_openssl_suite_of(pk) == (int)suite &&
+           EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, key, want, &n) == 1 && n == want &&
+           key[0] == 0x04;
 }
 
 static X509 *der_cert(const ccs_pnc_cert *c)
@@ -130,8 +78,8 @@ static X509 *der_cert(const ccs_pnc_cert *c)
 }
 
 /* chain[0] through chain[1..n) to a certificate of trust at now_s; its key. */
-static ccs_pnc_verdict verify_chain(X509_STORE *trust, const ccs_pnc_cert *chain, size_t n, uint64_t now_s,
-                                    uint8_t key[CCS_PNC_KEY_MAX])
+static ccs_pnc_verdict verify_chain(ccs_pnc_suite suite, X509_STORE *trust, const ccs_pnc_cert *chain, size_t n,
+                                    uint64_t now_s, uint8_t key[CCS_PNC_KEY_MAX])
 {
     X509 *leaf = n ? der_cert(&chain[0]) : NULL;
     STACK_OF(X509) *subs = sk_X509_new_null();
@@ -154,7 +102,7 @@ static ccs_pnc_verdict verify_chain(X509_STORE *trust, const ccs_pnc_cert *chain
     } else {
         v = CCS_PNC_CHAIN_ERROR;
     }
-    if (v == CCS_PNC_CHAIN_OK && !point_of(leaf, key)) v = CCS_PNC_CHAIN_ERROR;
+    if (v == CCS_PNC_CHAIN_OK && !point_of(suite, leaf, key)) v = CCS_PNC_CHAIN_ERROR;
     X509_STORE_CTX_free(sc);
     X509_free(leaf);
     sk_X509_pop_free(subs, X509_free);
@@ -162,12 +110,12 @@ static ccs_pnc_verdict verify_chain(X509_STORE *trust, const ccs_pnc_cert *chain
     return v;
 }
 
-static EVP_PKEY *read_key(const char *path)
+static EVP_PKEY *read_key(ccs_pnc_suite suite, const char *path)
 {
     FILE *f = fopen(path, "r");
     EVP_PKEY *k = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
     if (f) fclose(f);
-    if (k && pnc_openssl_suite_of(k) != CCS_PNC_P256_SHA256) {
+    if (k && pnc_openssl_suite_of(k) != (int)suite) {
         EVP_PKEY_free(k);
         k = NULL;
     }
@@ -180,7 +128,7 @@ static ccs_pnc_verdict car_check_cps(void *ctx, const ccs_pnc_cert *chain, size_
                                      uint8_t key[CCS_PNC_KEY_MAX])
 {
     pnc_ci *ci = ctx;
-    return verify_chain(ci->trust, chain, n, now_s, key);
+    return verify_chain(ci->suite, ci->trust, chain, n, now_s, key);
 }
 
 static int car_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX])
@@ -192,8 +140,8 @@ static int car_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_
 static int car_verify(void *ctx, const uint8_t key[CCS_PNC_KEY_MAX], const uint8_t *data, size_t len,
                       const uint8_t sig[CCS_PNC_SIG_MAX])
 {
-    (void)ctx;
-    return pnc_openssl_verify(NULL, CCS_PNC_P256_SHA256, key, data, len, sig);
+    pnc_ci *ci = ctx;
+    return pnc_openssl_verify(NULL, ci->suite, key, data, len, sig);
 }
 
 /* Install a usable contract; update one that expires within renew_s. */
@@ -211,21 +159,25 @@ static int car_need(void *ctx, uint64_t now_s)
     return need;
 }
 
-/* The private value d as a P-256 key pair (its public point computed), or NULL. */
-static EVP_PKEY *key_of(const uint8_t d[PRIV_LEN], uint8_t pub[CCS_PNC_KEY_MAX])
+/* The private value d (the suite's length) as a key pair of the suite (its public point computed), or NULL: a value
+ * of zero or not below the group order ([V2G20-2507]) is none. */
+static EVP_PKEY *key_of(ccs_pnc_suite suite, const uint8_t *d, uint8_t pub[CCS_PNC_KEY_MAX])
 {
-    EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-    BIGNUM *bn = BN_bin2bn(d, PRIV_LEN, NULL);
+    int s20 = suite == CCS_PNC_P521_SHA512;
+    size_t plen = PNC_PRIV_LEN_OF(suite), klen = CCS_PNC_KEY_LEN_OF(suite);
+    EC_GROUP *g = EC_GROUP_new_by_curve_name(s20 ? NID_secp521r1 : NID_X9_62_prime256v1);
+    BIGNUM *bn = BN_bin2bn(d, (int)plen, NULL);
     EC_POINT *pt = g ? EC_POINT_new(g) : NULL;
-    int ok = bn && pt && !BN_is_zero(bn) && EC_POINT_mul(g, pt, bn, NULL, NULL, NULL) == 1 &&
-             EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, pub, CCS_PNC_KEY_LEN, NULL) == CCS_PNC_KEY_LEN;
+    int ok = bn && pt && !BN_is_zero(bn) && BN_cmp(bn, EC_GROUP_get0_order(g)) < 0 &&
+             EC_POINT_mul(g, pt, bn, NULL, NULL, NULL) == 1 &&
+             EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, pub, klen, NULL) == klen;
     EVP_PKEY *k = NULL;
-    uint8_t native[PRIV_LEN];   /* OSSL_PARAM BIGNUMs are native-endian */
-    if (ok && BN_bn2nativepad(bn, native, PRIV_LEN) == PRIV_LEN) {
+    uint8_t native[PNC_PRIV_MAX];   /* OSSL_PARAM BIGNUMs are native-endian */
+    if (ok && BN_bn2nativepad(bn, native, (int)plen) == (int)plen) {
         OSSL_PARAM params[] = {
-            OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"prime256v1", 0),
-            OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, native, PRIV_LEN),
-            OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, CCS_PNC_KEY_LEN),
+            OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)(s20 ? "secp521r1" : "prime256v1"), 0),
+            OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, native, plen),
+            OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, klen),
             OSSL_PARAM_construct_end(),
         };
         EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
@@ -277,23 +229,37 @@ static int write_key(FILE *f, const void *arg)
     return PEM_write_PrivateKey(f, (EVP_PKEY *)arg, NULL, NULL, 0, NULL, NULL) == 1;
 }
 
+/* ISO 15118-20's associated data for the contract certificate leaf and our provisioning certificate (none for
+ * ISO 15118-2: *len 0). 0 or CCS_EINVAL. */
+static int aad_of(const pnc_ci *ci, X509 *leaf, uint8_t aad[PNC_AAD_MAX], size_t *len)
+{
+    *len = 0;
+    if (ci->suite != CCS_PNC_P521_SHA512) return 0;
+    X509 *prov = der_cert(&ci->own_c.chain[0]);
+    int rc = prov ? pnc_ci_aad(prov, leaf, aad, PNC_AAD_MAX, len) : CCS_EINVAL;
+    X509_free(prov);
+    return rc;
+}
+
 static int car_install(void *ctx, int update, const ccs_pnc_new_contract *nc)
 {
     pnc_ci *ci = ctx;
     X509 *leaf = nc->nchain ? der_cert(&nc->chain[0]) : NULL;
-    uint8_t leaf_pub[CCS_PNC_KEY_MAX], pub[CCS_PNC_KEY_MAX], aes[16], d[PRIV_LEN];
+    uint8_t leaf_pub[CCS_PNC_KEY_MAX], pub[CCS_PNC_KEY_MAX], d[PNC_PRIV_MAX], aad[PNC_AAD_MAX];
+    size_t aad_len = 0;
     char cn[64];
     int cn_len = leaf ? X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, cn, sizeof cn) : -1;
     /* the static key: the provisioning key, or the contract key being updated */
-    EVP_PKEY *mine = update ? read_key(ci->f.contract_key) : read_key(ci->f.prov_key);
-    int ok = leaf && point_of(leaf, leaf_pub) && cn_len > 0 &&
-             pnc_emaid_equal(cn, (size_t)cn_len, nc->emaid, nc->emaid_len) && mine &&
-             !session_key(mine, nc->dh_pub, aes) && !aes_cbc(0, aes, nc->enc_key, nc->enc_key + IV_LEN, d);
-    EVP_PKEY *k = ok ? key_of(d, pub) : NULL;
-    ok = k && !memcmp(pub, leaf_pub, CCS_PNC_KEY_LEN);   /* the key is the new certificate's */
+    EVP_PKEY *mine = read_key(ci->suite, update ? ci->f.contract_key : ci->f.prov_key);
+    /* ISO 15118-20's response has no eMAID: the certificate's CN is the contract's */
+    int ok = leaf && point_of(ci->suite, leaf, leaf_pub) && cn_len > 0 &&
+             (ci->suite == CCS_PNC_P521_SHA512 || pnc_emaid_equal(cn, (size_t)cn_len, nc->emaid, nc->emaid_len)) &&
+             mine && !aad_of(ci, leaf, aad, &aad_len) &&
+             !pnc_ci_unwrap(ci->suite, mine, nc->dh_pub, aad, aad_len, nc->enc_key, d);
+    EVP_PKEY *k = ok ? key_of(ci->suite, d, pub) : NULL;
+    ok = k && !memcmp(pub, leaf_pub, CCS_PNC_KEY_LEN_OF(ci->suite));   /* the key is the new certificate's */
     ok = ok && !write_file(ci->f.contract_cert, write_chain, nc) && !write_file(ci->f.contract_key, write_key, k);
     OPENSSL_cleanse(d, sizeof d);
-    OPENSSL_cleanse(aes, sizeof aes);
     EVP_PKEY_free(k);
     EVP_PKEY_free(mine);
     X509_free(leaf);
@@ -352,7 +318,7 @@ int pnc_ci_car_open(const pnc_ci_car_files *f, ccs_pnc_contract *contract, pnc_k
     int rc = 0;
     if (pnc_contract_open(f->prov_cert, f->prov_key, &ci->own_c, &ci->own, err, errcap))
         rc = CCS_EINVAL;
-    else if (store_of(f->roots, &ci->trust))
+    else if ((ci->suite = ci->own_c.suite), store_of(f->roots, &ci->trust))
         rc = fail(err, errcap, "no V2G root certificates in", f->roots);
     memset(in, 0, sizeof *in);
     if (!rc) load_root_ids(ci, f->roots, &in->nroots);
@@ -360,25 +326,26 @@ int pnc_ci_car_open(const pnc_ci_car_files *f, ccs_pnc_contract *contract, pnc_k
     if (!rc && !access(f->contract_cert, R_OK) && !access(f->contract_key, R_OK))
         rc = pnc_contract_open(f->contract_cert, f->contract_key, contract, contract_keys, err, errcap);
     else if (!rc)
-        *contract = (ccs_pnc_contract){ .emaid = "", .sha256 = ccs_sha256_openssl };
+        *contract = (ccs_pnc_contract){ .emaid = "", .sha256 = ccs_sha256_openssl, .sha512 = pnc_openssl_sha512 };
     if (rc) {
         pnc_ci_free(ci);
         return rc;
     }
-    *in = (ccs_pnc_installer){ .need = car_need, .prov = ci->own_c.chain[0], .roots = ci->roots, .nroots = in->nroots,
-                               .sign = car_sign, .check_cps = car_check_cps, .install = car_install,
-                               .verify = car_verify, .ctx = ci };
+    *in = (ccs_pnc_installer){ .need = car_need, .suite = ci->suite, .nprov = ci->own_c.nchain, .roots = ci->roots,
+                               .nroots = in->nroots, .sign = car_sign, .check_cps = car_check_cps,
+                               .install = car_install, .verify = car_verify, .ctx = ci };
+    memcpy(in->prov, ci->own_c.chain, sizeof in->prov);
     *out = ci;
     return 0;
 }
 
 /* ------------------------------------------------------------------------------------------------ the charger */
 
-static ccs_pnc_verdict cps_check_prov(void *ctx, const ccs_pnc_cert *cert, uint64_t now_s,
+static ccs_pnc_verdict cps_check_prov(void *ctx, const ccs_pnc_cert *chain, size_t n, uint64_t now_s,
                                       uint8_t key[CCS_PNC_KEY_MAX])
 {
     pnc_ci *ci = ctx;
-    return verify_chain(ci->trust, cert, 1, now_s, key);
+    return verify_chain(ci->suite, ci->trust, chain, n, now_s, key);
 }
 
 static int cps_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_PNC_SIG_MAX])
@@ -387,20 +354,24 @@ static int cps_sign(void *ctx, const uint8_t *data, size_t len, uint8_t sig[CCS_
     return pnc_openssl_sign(ci->own, data, len, sig);
 }
 
-/* A fresh ephemeral key, ECDH with the car's key, the KDF, a random IV: the contract key encrypted. */
-static int cps_make(void *ctx, const uint8_t peer[CCS_PNC_KEY_MAX], ccs_pnc_new_contract *out)
+/* A fresh ephemeral key, ECDH with the car's key, the KDF, a random IV: the contract key encrypted (ISO 15118-20:
+ * with the associated data of the car's provisioning certificate prov and the contract). */
+static int cps_make(void *ctx, const uint8_t peer[CCS_PNC_KEY_MAX], const ccs_pnc_cert *prov,
+                    ccs_pnc_new_contract *out)
 {
     pnc_ci *ci = ctx;
     if (!ci->have_give) return CCS_ENOTFOUND;
-    EVP_PKEY *eph = EVP_EC_gen("P-256");
-    uint8_t aes[16];
-    size_t n = 0;
-    int ok = eph && EVP_PKEY_get_octet_string_param(eph, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out->dh_pub,
-                                                    CCS_PNC_KEY_LEN, &n) == 1 && n == CCS_PNC_KEY_LEN &&
-             !session_key(eph, peer, aes) && RAND_bytes(out->enc_key, IV_LEN) == 1 &&
-             !aes_cbc(1, aes, out->enc_key, ci->give_priv, out->enc_key + IV_LEN);
-    OPENSSL_cleanse(aes, sizeof aes);
+    EVP_PKEY *eph = EVP_EC_gen(ci->suite == CCS_PNC_P521_SHA512 ? "P-521" : "P-256");
+    X509 *px = prov ? der_cert(prov) : NULL, *leaf = der_cert(&ci->give_c.chain[0]);
+    uint8_t aad[PNC_AAD_MAX];
+    size_t n = 0, aad_len = 0, klen = CCS_PNC_KEY_LEN_OF(ci->suite);
+    int ok = eph && leaf &&
+             (ci->suite != CCS_PNC_P521_SHA512 || (px && !pnc_ci_aad(px, leaf, aad, sizeof aad, &aad_len))) &&
+             EVP_PKEY_get_octet_string_param(eph, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out->dh_pub, klen, &n) == 1 &&
+             n == klen && !pnc_ci_wrap(ci->suite, eph, peer, aad, aad_len, ci->give_priv, out->enc_key);
     EVP_PKEY_free(eph);
+    X509_free(px);
+    X509_free(leaf);
     ERR_clear_error();
     if (!ok) return CCS_EIO;
     memcpy(out->chain, ci->give_c.chain, sizeof out->chain);
@@ -417,16 +388,19 @@ int pnc_ci_cps_open(const pnc_ci_cps_files *f, ccs_pnc_cps *cps, pnc_ci **out, c
     int rc = 0;
     if (pnc_contract_open(f->cps_chain, f->cps_key, &ci->own_c, &ci->own, err, errcap))
         rc = CCS_EINVAL;
-    else if (store_of(f->oem_trust, &ci->trust))
+    else if ((ci->suite = ci->own_c.suite), store_of(f->oem_trust, &ci->trust))
         rc = fail(err, errcap, "no OEM certificates in", f->oem_trust);
     if (!rc && f->contract_chain && f->contract_chain[0]) {
-        EVP_PKEY *k = read_key(f->contract_key);
+        EVP_PKEY *k = read_key(ci->suite, f->contract_key);
+        int plen = (int)PNC_PRIV_LEN_OF(ci->suite);
         BIGNUM *d = NULL;
         if (pnc_contract_open(f->contract_chain, f->contract_key, &ci->give_c, &ci->give, err, errcap))
             rc = CCS_EINVAL;
         else if (!k || EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1 ||
-                 BN_bn2binpad(d, ci->give_priv, PRIV_LEN) != PRIV_LEN)
-            rc = fail(err, errcap, "no P-256 private key in", f->contract_key);
+                 BN_bn2binpad(d, ci->give_priv, plen) != plen)
+            rc = fail(err, errcap, ci->suite == CCS_PNC_P521_SHA512 ? "no P-521 private key (the CPS key's curve) in"
+                                                                   : "no P-256 private key (the CPS key's curve) in",
+                      f->contract_key);
         ci->have_give = !rc;
         BN_clear_free(d);
         EVP_PKEY_free(k);
@@ -436,6 +410,7 @@ int pnc_ci_cps_open(const pnc_ci_cps_files *f, ccs_pnc_cps *cps, pnc_ci **out, c
         return rc;
     }
     memset(cps, 0, sizeof *cps);
+    cps->suite = ci->suite;
     memcpy(cps->chain, ci->own_c.chain, sizeof cps->chain);
     cps->nchain = ci->own_c.nchain;
     cps->check_prov = cps_check_prov;

@@ -157,7 +157,8 @@ void dec_on_v2gtp(void *ctx, const cap_v2gtp *m)
     dec_conn *c = dec_conn_get(a, m->conn, m->ts_ns, 1);
     if (!c)
         return;
-    char keys[1024] = "", name[32];
+    char keys[1024], name[32];
+    keys[0] = 0; /* not the whole array: this runs once per message */
     const char *src = dec_endpoint(a, m->src, m->src_port), *dst = dec_endpoint(a, m->dst, m->dst_port);
     dec_record r = {.ts_ns = m->ts_ns, .session = c->session, .conn = (int)m->conn,
                     .dir = dec_ip_dir(a, m->src, m->dir == CAP_DIR_C2S), .layer = DEC_LAYER_V2G, .keys = keys,

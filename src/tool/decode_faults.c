@@ -11,17 +11,24 @@ static int ends(const char *s, const char *tail)
     return n >= m && !strcmp(s + n - m, tail);
 }
 
+/* A hex digit's value (either case), or -1. */
+static int nibble(char ch)
+{
+    unsigned c = (unsigned char)(ch | 0x20);
+    return c >= '0' && c <= '9' ? (int)(c - '0') : c >= 'a' && c <= 'f' ? (int)(c - 'a' + 10) : -1;
+}
+
 /* Hex text (a SessionID field) into bytes: their count, or -1 when it is no hex of at most cap bytes. */
 static int unhex(const char *s, uint8_t *out, size_t cap)
 {
     size_t n = strlen(s);
     if (n % 2 || n / 2 > cap)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        const char *h = strchr("0123456789abcdef", s[i] | 0x20);
-        if (!s[i] || !h)
+    for (size_t i = 0; i < n; i += 2) {
+        int hi = nibble(s[i]), lo = nibble(s[i + 1]);
+        if (hi < 0 || lo < 0)
             return -1;
-        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] << 4 | (h - "0123456789abcdef") : h - "0123456789abcdef");
+        out[i / 2] = (uint8_t)(hi << 4 | lo);
     }
     return (int)(n / 2);
 }

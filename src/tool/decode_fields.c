@@ -18,38 +18,65 @@ void *dec_grow(void *v, size_t *cap, size_t n, size_t elem)
     return nv;
 }
 
-/* The stream's writes, appended to fb->ms (NUL-terminated). */
-static ssize_t ms_write(void *cookie, const char *data, size_t n)
+/* n bytes appended to fb->ms (NUL-terminated); fb->failed when memory ran out. */
+static void ms_append(dec_fieldbuf *fb, const char *data, size_t n)
 {
-    dec_fieldbuf *fb = cookie;
+    if (fb->failed)
+        return;
     if (fb->mslen + n + 1 > fb->mscap) {
         size_t cap = fb->mscap ? fb->mscap : 1024;
         while (cap < fb->mslen + n + 1)
             cap *= 2;
         char *m = realloc(fb->ms, cap);
-        if (!m)
-            return -1;
+        if (!m) {
+            fb->failed = 1;
+            return;
+        }
         fb->ms = m;
         fb->mscap = cap;
     }
     memcpy(fb->ms + fb->mslen, data, n);
     fb->mslen += n;
     fb->ms[fb->mslen] = 0;
-    return (ssize_t)n;
 }
 
-FILE *dec_fields_begin(dec_fieldbuf *fb)
+void dec_fields_begin(dec_fieldbuf *fb)
 {
     fb->mslen = 0;
     if (fb->ms)
         fb->ms[0] = 0;
     fb->n = 0;
-    fb->f = fopencookie(fb, "w", (cookie_io_functions_t){.write = ms_write});
-    if (fb->f && setvbuf(fb->f, fb->iobuf, _IOFBF, sizeof fb->iobuf)) {
-        fclose(fb->f);
-        fb->f = NULL;
+    fb->failed = 0;
+}
+
+void dec_field_put(dec_fieldbuf *fb, const char *key, const char *value)
+{
+    size_t k = strlen(key), v = strlen(value);
+    char line[256];
+    if (k + v + 2 > sizeof line) {
+        ms_append(fb, key, k);
+        ms_append(fb, "=", 1);
+        ms_append(fb, value, v);
+        ms_append(fb, "\n", 1);
+        return;
     }
-    return fb->f;
+    memcpy(line, key, k);
+    line[k] = '=';
+    memcpy(line + k + 1, value, v);
+    line[k + 1 + v] = '\n';
+    ms_append(fb, line, k + v + 2);
+}
+
+void dec_field_putu(dec_fieldbuf *fb, const char *key, unsigned value)
+{
+    char d[16];
+    size_t n = sizeof d - 1;
+    d[n] = 0;
+    do {
+        d[--n] = (char)('0' + value % 10u);
+        value /= 10u;
+    } while (value);
+    dec_field_put(fb, key, d + n);
 }
 
 /* Split text's "key=value\n" lines in place into r->fields. */
@@ -79,10 +106,8 @@ void dec_fields_end(dec_fieldbuf *fb, dec_record *r)
 {
     r->fields = NULL;
     r->nfields = 0;
-    if (!fb->f || fclose(fb->f))
-        return;
-    fb->f = NULL;
-    fields_split(fb, fb->ms, r);
+    if (!fb->failed && fb->ms)
+        fields_split(fb, fb->ms, r);
 }
 
 /* The slot of leaf (n bytes, hash h) in x: where it is, or the empty one where it would go. */
@@ -105,9 +130,11 @@ static const struct dec_field_index *index_build(struct dec_field_index *x, cons
     if (n > DEC_INDEX_SLOTS / 2)
         return NULL;
     memset(x->at, 0, sizeof x->at);
+    memset(x->bloom, 0, sizeof x->bloom);
     for (size_t k = 0; k < n; k++) {
         size_t len = (size_t)(v[k].value - 1 - v[k].leaf);
         uint32_t h = dec_leaf_hash(v[k].leaf, len);
+        x->bloom[h >> 30] |= (uint64_t)1 << (h >> 24 & 63);
         unsigned i = index_slot(x, v, v[k].leaf, len, h);
         if (!x->at[i]) {
             x->hash[i] = h;
@@ -171,8 +198,6 @@ void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc
 
 void dec_fields_free(dec_fieldbuf *fb)
 {
-    if (fb->f)
-        fclose(fb->f);
     free(fb->ms);
     free(fb->buf);
     free(fb->v);
@@ -193,11 +218,41 @@ const char *dec_field_find_h(const dec_record *r, const char *leaf, size_t n, ui
 
 const char *dec_field_find(const dec_record *r, const char *leaf) { return dec_find(r, leaf); }
 
+/* A plain decimal ("-412.8", "37810") of at most 15 digits: 0 and *v, the same double strtod gives (the digits
+ * as an integer < 2^53 divided by an exact power of ten: one correctly rounded operation); else -1. */
+static int small_decimal(const char *s, double *v)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    int neg = *s == '-';
+    s += neg;
+    uint64_t m = 0;
+    unsigned digits = 0, frac = 0, point = 0;
+    for (;; s++) {
+        if (*s >= '0' && *s <= '9') {
+            m = m * 10u + (unsigned)(*s - '0');
+            digits++;
+            frac += point;
+        } else if (*s == '.' && !point) {
+            point = 1;
+        } else {
+            break;
+        }
+    }
+    if (*s || !digits || digits > 15)
+        return -1;
+    double d = (double)m / pow10[frac];
+    *v = neg ? -d : d;
+    return 0;
+}
+
 /* A field's text as a number: 0 and *v, or -1 (no field, empty, not all of it a number). */
 static int number_of(const char *s, double *v)
 {
     if (!s || !*s)
         return -1;
+    if (!small_decimal(s, v))
+        return 0;
     char *end;
     double d = strtod(s, &end);
     if (*end)
@@ -236,11 +291,22 @@ static void append(char *out, size_t cap, size_t *n, const char *s)
     *n += len;
 }
 
-/* " label=value" of a leaf shown on a timeline line (none when absent or equal to quiet). */
-static void show(char *out, size_t cap, size_t *n, const char *label, const char *v, const char *quiet)
+/* " label=value" (label of ll bytes) of a leaf shown on a timeline line (none when absent or equal to quiet). */
+static inline void show(char *out, size_t cap, size_t *n, const char *label, size_t ll, const char *v,
+                        const char *quiet)
 {
     if (!v || *n >= cap || (quiet && !strcmp(v, quiet)))
         return;
+    size_t vl = strlen(v), sp = *n ? 1 : 0;
+    if (*n + sp + ll + 1 + vl < cap) { /* it all fits: no truncation to care about */
+        char *o = out + *n;
+        *o = ' ';
+        memcpy(o + sp, label, ll);
+        o[sp + ll] = '=';
+        memcpy(o + sp + ll + 1, v, vl + 1);
+        *n += sp + ll + 1 + vl;
+        return;
+    }
     if (*n)
         append(out, cap, n, " ");
     append(out, cap, n, label);
@@ -252,7 +318,7 @@ void dec_keys_v2g(const dec_record *r, char *out, size_t cap)
 {
     size_t n = 0;
     out[0] = 0;
-#define SHOW(label, leaf, quiet) show(out, cap, &n, label, dec_find(r, leaf), quiet)
+#define SHOW(label, leaf, quiet) show(out, cap, &n, label, sizeof label - 1, dec_find(r, leaf), quiet)
     SHOW("ResponseCode", "ResponseCode", NULL);
     SHOW("EVSEProcessing", "EVSEProcessing", NULL);
     SHOW("EVCCID", "EVCCID", NULL);
@@ -293,7 +359,14 @@ void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap)
 
 void dec_mac_text(const uint8_t mac[6], char *out, size_t cap)
 {
-    snprintf(out, cap, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    static const char digits[] = "0123456789abcdef";
+    char t[18];
+    for (int i = 0; i < 6; i++) {
+        t[3 * i] = digits[mac[i] >> 4];
+        t[3 * i + 1] = digits[mac[i] & 15];
+        t[3 * i + 2] = i < 5 ? ':' : 0;
+    }
+    dec_copy(out, cap, t);
 }
 
 void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap)
@@ -301,8 +374,11 @@ void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap)
     size_t n = 0;
     out[0] = 0;
     for (size_t i = skip; i < r->nfields && n < cap; i++) {
-        int w = snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", r->fields[i].key, r->fields[i].value);
-        n = w < 0 ? cap : n + (size_t)w;
+        if (n)
+            append(out, cap, &n, " ");
+        append(out, cap, &n, r->fields[i].key);
+        append(out, cap, &n, "=");
+        append(out, cap, &n, r->fields[i].value);
     }
 }
 

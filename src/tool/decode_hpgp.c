@@ -27,18 +27,18 @@ static dec_dir direction(const dec_analyzer *a, const hpgp_header *h)
     return DEC_DIR_HOST_MODEM;
 }
 
-static void put_hex(FILE *f, const char *key, const uint8_t *p, size_t n)
+static void put_hex(dec_fieldbuf *f, const char *key, const uint8_t *p, size_t n)
 {
     char hex[2 * HPGP_ID_LEN + 1];
     dec_hex(p, n, hex, sizeof hex);
-    fprintf(f, "%s=%s\n", key, hex);
+    dec_field_put(f, key, hex);
 }
 
-static void put_mac(FILE *f, const char *key, const uint8_t mac[6])
+static void put_mac(dec_fieldbuf *f, const char *key, const uint8_t mac[6])
 {
     char t[18];
     dec_mac_text(mac, t, sizeof t);
-    fprintf(f, "%s=%s\n", key, t);
+    dec_field_put(f, key, t);
 }
 
 static unsigned mean(const uint8_t *v, unsigned n)
@@ -50,7 +50,7 @@ static unsigned mean(const uint8_t *v, unsigned n)
 }
 
 /* The fields of the messages a SLAC or link-setup reader looks at. */
-static void put_fields(FILE *f, const hpgp_msg *m)
+static void put_fields(dec_fieldbuf *f, const hpgp_msg *m)
 {
     const hpgp_slac_match *sm = &m->u.slac_match;
     const hpgp_atten_char *ac = &m->u.atten_char;
@@ -58,32 +58,36 @@ static void put_fields(FILE *f, const hpgp_msg *m)
     case HPGP_K_SLAC_PARAM_REQ: put_hex(f, "RunID", m->u.slac_param_req.run_id, HPGP_RUN_ID_LEN); break;
     case HPGP_K_SLAC_PARAM_CNF:
         put_hex(f, "RunID", m->u.slac_param_cnf.run_id, HPGP_RUN_ID_LEN);
-        fprintf(f, "NumSounds=%u\nTimeOut=%u\n", m->u.slac_param_cnf.num_sounds, m->u.slac_param_cnf.time_out);
+        dec_field_putu(f, "NumSounds", m->u.slac_param_cnf.num_sounds);
+        dec_field_putu(f, "TimeOut", m->u.slac_param_cnf.time_out);
         break;
     case HPGP_K_START_ATTEN_CHAR_IND:
         put_hex(f, "RunID", m->u.start_atten_char.run_id, HPGP_RUN_ID_LEN);
-        fprintf(f, "NumSounds=%u\n", m->u.start_atten_char.num_sounds);
+        dec_field_putu(f, "NumSounds", m->u.start_atten_char.num_sounds);
         break;
     case HPGP_K_MNBC_SOUND_IND:
         put_hex(f, "RunID", m->u.mnbc_sound.run_id, HPGP_RUN_ID_LEN);
-        fprintf(f, "Cnt=%u\n", m->u.mnbc_sound.cnt);
+        dec_field_putu(f, "Cnt", m->u.mnbc_sound.cnt);
         break;
     case HPGP_K_ATTEN_PROFILE_IND:
         put_mac(f, "PEV_MAC", m->u.atten_profile.pev_mac);
-        fprintf(f, "NumGroups=%u\n", m->u.atten_profile.num_groups);
+        dec_field_putu(f, "NumGroups", m->u.atten_profile.num_groups);
         break;
     case HPGP_K_ATTEN_CHAR_IND:
     case HPGP_K_ATTEN_CHAR_RSP:
         put_hex(f, "RunID", ac->run_id, HPGP_RUN_ID_LEN);
         put_mac(f, "SourceAddress", ac->source_address);
-        if (m->kind == HPGP_K_ATTEN_CHAR_RSP)
-            fprintf(f, "Result=%u\n", ac->result);
-        else
-            fprintf(f, "NumSounds=%u\nNumGroups=%u\nMeanAttenuation=%u\n", ac->num_sounds, ac->num_groups,
-                    mean(ac->aag, ac->num_groups < HPGP_NUM_GROUPS ? ac->num_groups : HPGP_NUM_GROUPS));
+        if (m->kind == HPGP_K_ATTEN_CHAR_RSP) {
+            dec_field_putu(f, "Result", ac->result);
+        } else {
+            dec_field_putu(f, "NumSounds", ac->num_sounds);
+            dec_field_putu(f, "NumGroups", ac->num_groups);
+            dec_field_putu(f, "MeanAttenuation",
+                           mean(ac->aag, ac->num_groups < HPGP_NUM_GROUPS ? ac->num_groups : HPGP_NUM_GROUPS));
+        }
         break;
     case HPGP_K_VALIDATE_REQ:
-    case HPGP_K_VALIDATE_CNF: fprintf(f, "Result=%u\n", m->u.validate.result); break;
+    case HPGP_K_VALIDATE_CNF: dec_field_putu(f, "Result", m->u.validate.result); break;
     case HPGP_K_SLAC_MATCH_REQ:
     case HPGP_K_SLAC_MATCH_CNF:
         put_hex(f, "RunID", sm->run_id, HPGP_RUN_ID_LEN);
@@ -102,10 +106,10 @@ static void put_fields(FILE *f, const hpgp_msg *m)
         char v[3 * 255 + 1];
         exi_text_kv_escape(m->u.sw_ver_cnf.version,
                            strnlen((const char *)m->u.sw_ver_cnf.version, m->u.sw_ver_cnf.version_len), v, sizeof v);
-        fprintf(f, "Version=%s\n", v);
+        dec_field_put(f, "Version", v);
         break;
     }
-    case HPGP_K_LINK_STATUS_CNF: fprintf(f, "LinkUp=%u\n", m->u.status.value); break;
+    case HPGP_K_LINK_STATUS_CNF: dec_field_putu(f, "LinkUp", m->u.status.value); break;
     default: break;
     }
 }
@@ -138,14 +142,14 @@ void dec_on_homeplug(void *ctx, uint64_t ts_ns, const uint8_t *frame, size_t len
     int have_hdr = rc == 0 || rc == CCS_EUNSUPP || rc == CCS_ECAP;
     dec_record r = {.ts_ns = ts_ns, .conn = -1, .layer = DEC_LAYER_HOMEPLUG, .proto = "hpgp", .name = name,
                     .keys = keys, .src = src, .dst = dst, .raw = frame, .raw_len = len};
-    FILE *f = dec_fields_begin(&a->fb);
+    dec_fields_begin(&a->fb);
     if (have_hdr) {
         hpgp_mmtype_name(m.hdr.mmtype, name, sizeof name);
         dec_mac_text(m.hdr.src, src, sizeof src);
         dec_mac_text(m.hdr.dst, dst, sizeof dst);
         r.dir = direction(a, &m.hdr);
-        if (f && rc == 0)
-            put_fields(f, &m);
+        if (rc == 0)
+            put_fields(&a->fb, &m);
     } else {
         r.error = ccs_strerror(rc);
     }

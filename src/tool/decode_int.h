@@ -36,17 +36,17 @@ typedef struct {
  * record; records with more fields than half its slots have none (dec_field_find scans). */
 #define DEC_INDEX_SLOTS 256
 struct dec_field_index {
+    uint64_t bloom[4]; /* bit (hash >> 24) of each leaf: most leaves a record lacks are told by one bit */
     uint32_t hash[DEC_INDEX_SLOTS];
     uint16_t at[DEC_INDEX_SLOTS]; /* field number + 1, 0: empty */
 };
 
-/* Fields of the record being built: "key=value" lines written to a stream into ms, then split in place; for EXI,
+/* Fields of the record being built: "key=value" lines appended to ms, then split in place; for EXI,
  * "key\0value\0" pairs written straight into buf by exi_text_kv_pairs with their offsets, and an index. */
 typedef struct {
-    FILE *f;
-    char *ms;           /* the stream's text (kept from record to record) */
+    char *ms;           /* the lines' text (kept from record to record) */
     size_t mslen, mscap;
-    char iobuf[1024];   /* the stream's stdio buffer */
+    int failed;         /* out of memory: the record gets no fields */
     char *buf;
     size_t len, bufcap;
     dec_field *v;
@@ -90,19 +90,26 @@ void dec_learn_charger_mac(dec_analyzer *a, const uint8_t mac[6]);
 /* A growable array (v of *cap elements, n used) with room for one more: v, or v moved (*cap updated); NULL
  * when out of memory (v is left as it was). */
 void *dec_grow(void *v, size_t *cap, size_t n, size_t elem);
-FILE *dec_fields_begin(dec_fieldbuf *fb);                 /* write "key=value\n" lines to it */
-void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* split them into r->fields */
+void dec_fields_begin(dec_fieldbuf *fb);                  /* no lines yet */
+void dec_field_put(dec_fieldbuf *fb, const char *key, const char *value); /* a "key=value" line */
+void dec_field_putu(dec_fieldbuf *fb, const char *key, unsigned value);
+void dec_fields_end(dec_fieldbuf *fb, dec_record *r);     /* the lines split into r->fields */
 /* The key=value fields of an EXI document (p NULL: none) into r->fields, without a stream. */
 void dec_fields_exi(dec_fieldbuf *fb, const struct exi_proto *p, const void *doc, dec_record *r);
 void dec_fields_free(dec_fieldbuf *fb);
 void dec_keys_v2g(const dec_record *r, char *out, size_t cap); /* the timeline's key values of a message */
-/* A hash of a leaf name of n bytes (the index's): its first and last 8 bytes and its length. */
+/* A hash of a leaf name of n bytes (the index's): its first and last 8 (or 4) bytes and its length. */
 static inline uint32_t dec_leaf_hash(const char *s, size_t n)
 {
     uint64_t a = 0, b = n;
     if (n >= 8) {
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        a = (uint64_t)x << 32 | y;
     } else {
         for (size_t i = 0; i < n; i++)
             a = a << 8 | (uint8_t)s[i];
@@ -116,7 +123,10 @@ const char *dec_field_find_h(const dec_record *r, const char *leaf, size_t n, ui
 static inline const char *dec_find(const dec_record *r, const char *leaf)
 {
     size_t n = strlen(leaf);
-    return dec_field_find_h(r, leaf, n, dec_leaf_hash(leaf, n));
+    uint32_t h = dec_leaf_hash(leaf, n);
+    if (r->index && !(r->index->bloom[h >> 30] >> (h >> 24 & 63) & 1))
+        return NULL;
+    return dec_field_find_h(r, leaf, n, h);
 }
 void dec_keys_join(const dec_record *r, size_t skip, char *out, size_t cap); /* fields from skip on */
 void dec_hex(const uint8_t *p, size_t n, char *out, size_t cap);

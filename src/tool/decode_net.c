@@ -79,15 +79,15 @@ void dec_on_sdp(void *ctx, const cap_sdp *d)
                     .src = src, .dst = dst, .raw = d->payload, .raw_len = d->len};
     sdp_request req;
     sdp_response res;
-    FILE *f = dec_fields_begin(&a->fb);
+    dec_fields_begin(&a->fb);
     if (!sdp_parse_request(d->payload, d->len, &req)) {
         r.name = "SDP request";
         r.dir = DEC_DIR_CAR_TO_CHARGER;
         memcpy(a->car_ip, d->hdr->src, 16);
         a->has_car_ip = 1;
         dec_session_for_link(a, d->ts_ns);
-        if (f)
-            fprintf(f, "Security=%s\nTransport=%s\n", security_name(req.security), transport_name(req.transport));
+        dec_field_put(&a->fb, "Security", security_name(req.security));
+        dec_field_put(&a->fb, "Transport", transport_name(req.transport));
     } else if (!sdp_parse_response(d->payload, d->len, &res)) {
         char ep[56];
         r.name = "SDP response";
@@ -95,9 +95,9 @@ void dec_on_sdp(void *ctx, const cap_sdp *d)
         memcpy(a->charger_ip, d->hdr->src, 16);
         a->has_charger_ip = 1;
         dec_endpoint_text(res.addr, res.port, ep, sizeof ep);
-        if (f)
-            fprintf(f, "SECC=%s\nSecurity=%s\nTransport=%s\n", ep, security_name(res.security),
-                    transport_name(res.transport));
+        dec_field_put(&a->fb, "SECC", ep);
+        dec_field_put(&a->fb, "Security", security_name(res.security));
+        dec_field_put(&a->fb, "Transport", transport_name(res.transport));
     } else {
         r.name = "UDP 15118";
         r.error = "not an SDP request or response";

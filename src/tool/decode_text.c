@@ -35,19 +35,21 @@ static size_t text_secs(int64_t ns, char *out, size_t cap)
     return w;
 }
 
-/* s, then spaces up to width. */
-static size_t put_pad(char *out, const char *s, size_t width)
+/* s (n bytes), then spaces up to width. */
+static size_t put_pad(char *out, const char *s, size_t n, size_t width)
 {
-    size_t n = strlen(s);
     memcpy(out, s, n);
-    for (; n < width; n++)
-        out[n] = ' ';
+    if (n < width) {
+        memset(out + n, ' ', width - n);
+        n = width;
+    }
     return n;
 }
 
 int dec_text_record(FILE *out, const dec_record *r, uint64_t origin_ns)
 {
-    char conn[24] = "";
+    char conn[24];
+    conn[0] = 0;
     if (r->layer == DEC_LAYER_TCP)
         snprintf(conn, sizeof conn, "conn %d: ", r->conn);
     const char *sep = r->keys[0] ? " " : "";
@@ -55,25 +57,25 @@ int dec_text_record(FILE *out, const dec_record *r, uint64_t origin_ns)
                            r->fault ? (r->keys[0] || r->error ? " FAULT: " : "FAULT: ") : "", r->fault ? r->fault : ""};
     const char *cols[] = {dec_dir_name(r->dir), r->proto, r->name};
     static const size_t widths[] = {14, 12, 30};
-    size_t len = 64;
-    for (size_t i = 0; i < 3; i++)
-        len += strlen(cols[i]) + widths[i];
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        len += strlen(parts[i]);
+    enum { NCOLS = sizeof cols / sizeof cols[0], NPARTS = sizeof parts / sizeof parts[0] };
+    size_t lens[NCOLS + NPARTS], len = 64;
+    for (size_t i = 0; i < NCOLS; i++)
+        len += (lens[i] = strlen(cols[i])) + widths[i];
+    for (size_t i = 0; i < NPARTS; i++)
+        len += lens[NCOLS + i] = parts[i][0] ? strlen(parts[i]) : 0;
     char stack[4096], *line = len <= sizeof stack ? stack : malloc(len);
     if (!line)
         return -1;
     size_t n = text_secs((int64_t)(r->ts_ns - origin_ns), line, 32);
     line[n++] = ' ';
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < NCOLS; i++) {
         line[n++] = ' ';
-        n += put_pad(line + n, cols[i], widths[i]);
+        n += put_pad(line + n, cols[i], lens[i], widths[i]);
     }
     line[n++] = ' ';
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        size_t k = strlen(parts[i]);
-        memcpy(line + n, parts[i], k);
-        n += k;
+    for (size_t i = 0; i < NPARTS; i++) {
+        memcpy(line + n, parts[i], lens[NCOLS + i]);
+        n += lens[NCOLS + i];
     }
     line[n++] = '\n';
     int rc = fwrite(line, 1, n, out) == n ? 0 : -1;

@@ -15,7 +15,8 @@ int exi_walk_find_field(const struct exi_proto *p, uint16_t ti, const char *name
     const struct exi_type *t = &p->codec->types[ti];
     for (unsigned i = 0; i < t->nfields; i++) {
         unsigned fi = t->first + i;
-        if (EXI_OP_ROLE(p->codec->fields[fi].op) != role || strcmp(p->meta->field_names[fi], name))
+        const char *fn = p->meta->field_names[fi];
+        if (EXI_OP_ROLE(p->codec->fields[fi].op) != role || fn[0] != name[0] || strcmp(fn, name))
             continue;
         if (uri && strcmp(p->meta->uris[p->meta->field_ns[fi]], uri))
             continue;
@@ -59,6 +60,25 @@ uint8_t *exi_walk_claim(const struct exi_proto *p, unsigned fi, uint8_t *base, i
     }
 }
 
+/* Field i of a type's fields f (i counted from the type's first): where a choice's consecutive members start, the
+ * chosen one (*i moved to it, *last to the group's last member; NULL when none is chosen), else f[*i]. */
+static inline const struct exi_field *chosen(const struct exi_field *f, const uint8_t *base, unsigned *i,
+                                             unsigned *last)
+{
+    f += *i;
+    *last = *i;
+    if (EXI_OP_PRESENCE(f->op) != EXI_P_CHOICE || f->cap <= 1)
+        return f;
+    unsigned sel = base[f->presence], j = sel && sel <= f->cap && f[sel - 1].choice == sel ? sel - 1 : 0;
+    *last = *i + f->cap - 1u;
+    while (j < f->cap && f[j].choice != sel) /* the members are numbered in order, as a rule: found at once */
+        j++;
+    if (j == f->cap)
+        return NULL;
+    *i += j;
+    return f + j;
+}
+
 /* The root field of a document and its struct. */
 static const struct exi_field *root_field(const struct exi_proto *p, const void *doc, unsigned *fi)
 {
@@ -83,9 +103,9 @@ static int body_element(const struct exi_proto *p, const struct exi_field *root,
     const struct exi_field *body = &p->codec->fields[bf];
     const uint8_t *b = rbase + body->offset;
     const struct exi_type *bt = &p->codec->types[body->type];
-    for (unsigned i = 0; i < bt->nfields; i++) {
-        const struct exi_field *f = &p->codec->fields[bt->first + i];
-        if (exi_walk_count(f, b)) {
+    for (unsigned i = 0, last; i < bt->nfields; i = last + 1) {
+        const struct exi_field *f = chosen(&p->codec->fields[bt->first], b, &i, &last);
+        if (f && exi_walk_count(f, b)) {
             *bbase = b;
             return (int)(bt->first + i);
         }
@@ -142,9 +162,11 @@ struct kvw {
     char sep;
     unsigned npairs;
     int in_header;
-    const char *msg; /* the message name: prefix of a body key that a header key already has */
+    const void *doc;
+    const char *msg; /* the message name (found when first needed): prefix of a body key that a header key has */
     size_t hk_at[KV_HEADER_KEYS], hk_len[KV_HEADER_KEYS]; /* header keys, in out */
     unsigned nhk;
+    uint64_t hk_lens; /* bit (length % 64) of each header key */
     int hk_lost; /* a header key did not fit in out: the caller must retry with more room */
     char eq;     /* after a key: '=', or '\0' when the pairs are recorded */
     exi_kv_pair *pairs; /* when not NULL: each pair's offsets (the first pcap of them) */
@@ -173,32 +195,37 @@ static void kv_put(struct kvw *w, const char *s, size_t n)
     w->len += n;
 }
 
-/* A body key named like a header key gets the message name as prefix. */
+/* A body key named like a header key gets the message name as prefix (hk_lens: a bit per header key length,
+ * mod 64, so that most keys need no comparison). */
 static int kv_clash(const struct kvw *w)
 {
-    for (unsigned j = 0; j < w->nhk && !w->in_header; j++)
+    if (!(w->hk_lens >> (w->klen & 63) & 1))
+        return 0;
+    for (unsigned j = 0; j < w->nhk; j++)
         if (w->hk_len[j] == w->klen && !memcmp(w->out + w->hk_at[j], w->key, w->klen))
             return 1;
     return 0;
 }
 
-/* "[sep]key=" of the next pair (and its offsets when they are recorded). */
-static void kv_key(struct kvw *w)
+/* kv_key in general: header keys, clashes, no room. */
+static void kv_key_slow(struct kvw *w)
 {
     if (w->npairs++)
         kv_put1(w, w->sep);
     size_t at = w->len;
-    if (kv_clash(w)) {
-        kv_put(w, w->msg, strlen(w->msg));
-        kv_put(w, ".", 1);
-    }
     if (w->in_header) {
         if (w->len + w->klen > w->cap)
             w->hk_lost = 1;
         else if (w->nhk < KV_HEADER_KEYS) {
             w->hk_at[w->nhk] = w->len;
             w->hk_len[w->nhk++] = w->klen;
+            w->hk_lens |= (uint64_t)1 << (w->klen & 63);
         }
+    } else if (kv_clash(w)) {
+        if (!w->msg)
+            w->msg = exi_text_message_name(w->p, w->doc);
+        kv_put(w, w->msg, strlen(w->msg));
+        kv_put(w, ".", 1);
     }
     if (w->pairs && w->npairs <= w->pcap) {
         exi_kv_pair *pr = &w->pairs[w->npairs - 1];
@@ -210,10 +237,29 @@ static void kv_key(struct kvw *w)
     kv_put1(w, w->eq);
 }
 
-static void kv_text(struct kvw *w, const char *s)
+/* "[sep]key=" of the next pair (and its offsets when they are recorded). */
+static inline void kv_key(struct kvw *w)
+{
+    size_t sep = w->npairs != 0, at = w->len + sep;
+    if (w->in_header || w->hk_lens >> (w->klen & 63) & 1 || at + w->klen + 1 > w->cap) {
+        kv_key_slow(w);
+        return;
+    }
+    char *o = w->out + w->len;
+    o[0] = w->sep; /* overwritten by the key when there is no separator */
+    if (w->pairs && w->npairs < w->pcap)
+        w->pairs[w->npairs] = (exi_kv_pair){(uint32_t)at, (uint32_t)(at + w->kleaf), (uint32_t)(at + w->klen + 1)};
+    w->npairs++;
+    memcpy(o + sep, w->key, w->klen);
+    o[sep + w->klen] = w->eq;
+    w->len = at + w->klen + 1;
+}
+
+/* A pair whose value is s (n bytes). */
+static void kv_text(struct kvw *w, const char *s, size_t n)
 {
     kv_key(w);
-    kv_put(w, s, strlen(s));
+    kv_put(w, s, n);
 }
 
 /* The simple value at src (type ti), formatted straight into the buffer. */
@@ -224,25 +270,33 @@ static void kv_value(struct kvw *w, uint16_t ti, const uint8_t *src)
     w->len += exi_text_format_value(w->p, ti, src, EXI_TEXT_KV, room ? w->out + w->len : NULL, room);
 }
 
-/* Append ".name" (or "name" at the top) and "[i]" to the key; 0 when it would not fit. */
-static int kv_push(struct kvw *w, const char *name, int index)
+/* Append ".name" (or "name" at the top; nl bytes) and "[i]" to the key; 0 when it would not fit. */
+static inline int kv_push_n(struct kvw *w, const char *name, size_t nl, int index)
 {
-    char idx[24] = "[";
-    size_t nl = strlen(name), il = 0;
+    char idx[EXI_TEXT_INT_CAP + 2];
+    size_t il = 0;
     if (index >= 0) {
+        idx[0] = '[';
         il = 1 + exi_text_int(index, idx + 1);
         idx[il++] = ']';
     }
     if (w->klen + (w->klen ? 1 : 0) + nl + il >= sizeof w->key)
         return 0; /* deeper than any schema nests */
+    char *k = w->key + w->klen;
     if (w->klen)
-        w->key[w->klen++] = '.';
-    w->kleaf = w->klen;
-    memcpy(w->key + w->klen, name, nl);
-    memcpy(w->key + w->klen + nl, idx, il);
-    w->klen += nl + il;
+        *k++ = '.';
+    w->kleaf = (size_t)(k - w->key);
+    memcpy(k, name, nl);
+    k += nl;
+    if (il) {
+        memcpy(k, idx, il);
+        k += il;
+    }
+    w->klen = (size_t)(k - w->key);
     return 1;
 }
+
+static int kv_push(struct kvw *w, const char *name, int index) { return kv_push_n(w, name, strlen(name), index); }
 
 /* exi_scaled_type, remembered for the last few types. */
 static int scaled_type(struct kvw *w, uint16_t ti, struct exi_scaled *sc)
@@ -273,15 +327,13 @@ static int kv_scaled(struct kvw *w, const struct exi_field *f, const uint8_t *ba
     int e;
     exi_scaled_get(p, &sc, base, &v, &e);
     char val[EXI_TEXT_SCALED_CAP];
-    exi_text_scaled(v, e, val, sizeof val);
-    kv_text(w, val);
+    kv_text(w, val, exi_text_scaled(v, e, val, sizeof val));
     size_t klen = w->klen, kleaf = w->kleaf;
-    if (kv_push(w, sc.physical ? "Multiplier" : "Exponent", -1)) {
-        exi_text_int(e, val);
-        kv_text(w, val);
+    if (sc.physical ? kv_push_n(w, "Multiplier", 10, -1) : kv_push_n(w, "Exponent", 8, -1)) {
+        kv_text(w, val, exi_text_int(e, val));
         w->klen = klen, w->kleaf = kleaf;
     }
-    if (sc.unit >= 0 && exi_walk_count(&p->codec->fields[sc.unit], base) && kv_push(w, "Unit", -1)) {
+    if (sc.unit >= 0 && exi_walk_count(&p->codec->fields[sc.unit], base) && kv_push_n(w, "Unit", 4, -1)) {
         kv_value(w, p->codec->fields[sc.unit].type, base + p->codec->fields[sc.unit].offset);
         w->klen = klen, w->kleaf = kleaf;
     }
@@ -294,27 +346,18 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
     const struct exi_proto *p = w->p;
     const struct exi_type *t = &p->codec->types[ti];
     for (unsigned i = 0, last; i < t->nfields; i = last + 1) {
-        const struct exi_field *f = &p->codec->fields[t->first + i];
-        last = i;
-        /* a choice's members are consecutive: only the chosen one */
-        if (EXI_OP_PRESENCE(f->op) == EXI_P_CHOICE && f->cap > 1) {
-            unsigned j = 0, sel = base[f->presence];
-            last = i + f->cap - 1u;
-            while (j < f->cap && f[j].choice != sel)
-                j++;
-            if (j == f->cap)
-                continue;
-            f += j;
-            i += j;
-        }
+        const struct exi_field *f = chosen(&p->codec->fields[t->first], base, &i, &last); /* of a choice: only one */
+        if (!f)
+            continue;
         const char *name = p->meta->field_names[t->first + i];
         unsigned n = exi_walk_count(f, base);
         size_t klen = w->klen, kleaf = w->kleaf;
         for (unsigned k = 0; k < n; k++, w->klen = klen, w->kleaf = kleaf) {
             const uint8_t *item = exi_walk_item(p, f, base, k);
             const struct exi_type *ft = &p->codec->types[f->type];
-            int header = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Header");
-            int body = level == 0 && ft->kind == EXI_K_COMPLEX && !strcmp(name, "Body");
+            int top = level == 0 && ft->kind == EXI_K_COMPLEX;
+            int header = top && name[0] == 'H' && !strcmp(name, "Header");
+            int body = top && name[0] == 'B' && !strcmp(name, "Body");
             int transparent = header || body || level == -1;
             if (!transparent && !kv_push(w, name, EXI_OP_PRESENCE(f->op) == EXI_P_ARRAY ? (int)k : -1))
                 continue;
@@ -332,7 +375,7 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
             kv_walk(w, f->type, item, body ? -1 : level < 0 ? 1 : level + 1);
             w->in_header = saved;
             if (w->npairs == before && !transparent)
-                kv_text(w, "");
+                kv_text(w, "", 0);
         }
     }
 }
@@ -360,8 +403,10 @@ static size_t kv_run(const struct exi_proto *p, const void *doc, char sep, char 
     w->pairs = pairs;
     w->pcap = pcap;
     w->npairs = w->nhk = w->nscaled = 0;
+    w->hk_lens = 0;
     w->in_header = w->hk_lost = 0;
-    w->msg = exi_text_message_name(p, doc);
+    w->doc = doc;
+    w->msg = NULL;
     kv_walk(w, root->type, (const uint8_t *)doc + root->offset, 0);
     if (cap)
         out[w->len < cap ? w->len : cap - 1] = 0;

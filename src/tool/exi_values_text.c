@@ -16,16 +16,13 @@ static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 static const char HEX_LOWER[] = "0123456789abcdef", HEX_UPPER[] = "0123456789ABCDEF";
 
 /* The decimal digits of v into d (room for 20), without printf; returns their count. */
-static size_t u64_digits(uint64_t v, char *d)
+static inline size_t u64_digits(uint64_t v, char *d)
 {
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        d[i] = tmp[n - 1 - i];
+    size_t n = 1;
+    for (uint64_t t = v; t >= 10u; t /= 10u)
+        n++;
+    for (size_t i = n; i--; v /= 10u)
+        d[i] = (char)('0' + v % 10u);
     return n;
 }
 
@@ -43,21 +40,31 @@ static size_t i64_text(int64_t v, int is_signed, char *num)
     return n;
 }
 
-static size_t put(char *out, size_t cap, size_t n, const char *s)
+/* s (len bytes) appended at out + n as snprintf would: truncated, NUL-terminated; returns n + len. */
+static inline size_t put_n(char *out, size_t cap, size_t n, const char *s, size_t len)
 {
-    while (*s) {
-        if (n + 1 < cap)
-            out[n] = *s;
-        n++;
-        s++;
-    }
+    if (n + 1 < cap)
+        memcpy(out + n, s, len < cap - 1 - n ? len : cap - 1 - n);
+    n += len;
     if (cap)
         out[n < cap ? n : cap - 1] = 0;
     return n;
 }
 
+static size_t put(char *out, size_t cap, size_t n, const char *s)
+{
+    return put_n(out, cap, n, s, strlen(s));
+}
+
 size_t exi_text_int(int64_t v, char out[EXI_TEXT_INT_CAP])
 {
+    if (v > -10 && v < 10) { /* a multiplier, an exponent, an index */
+        size_t n = v < 0;
+        out[0] = '-';
+        out[n] = (char)('0' + (v < 0 ? -v : v));
+        out[n + 1] = 0;
+        return n + 1;
+    }
     return i64_text(v, 1, out);
 }
 
@@ -90,8 +97,41 @@ static size_t bigint_decimal(const struct exi_bigint *b, char *out, size_t cap)
     return n;
 }
 
+/* exi_text_scaled for |value| < 10^9 and |exp| <= 9 into out of at least 32 bytes: the integer value x 10^exp, or
+ * the digits around a point with the fraction's trailing zeros dropped. */
+static size_t scaled_small(int64_t value, int exp, char *out)
+{
+    static const uint64_t pow10[] = {1,      10,      100,      1000,      10000,
+                                     100000, 1000000, 10000000, 100000000, 1000000000};
+    uint64_t mag = value < 0 ? (uint64_t)-value : (uint64_t)value, p = pow10[exp < 0 ? -exp : exp];
+    size_t n = 0;
+    if (value < 0)
+        out[n++] = '-';
+    if (exp >= 0)
+        return n + u64_digits(mag * p, out + n);
+    n += u64_digits(mag / p, out + n);
+    uint64_t frac = mag % p;
+    if (frac) {
+        size_t digits = (size_t)-exp;
+        while (frac % 10u == 0) {
+            frac /= 10u;
+            digits--;
+        }
+        out[n++] = '.';
+        for (size_t i = digits; i--; frac /= 10u)
+            out[n + i] = (char)('0' + frac % 10u);
+        n += digits;
+    }
+    return n;
+}
+
 size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap)
 {
+    if (value > -1000000000 && value < 1000000000 && exp >= -9 && exp <= 9 && cap >= 32) {
+        size_t n = value ? scaled_small(value, (int)exp, out) : u64_digits(0, out);
+        out[n] = 0;
+        return n;
+    }
     int neg = value < 0;
     uint64_t mag = neg ? (uint64_t)(-(value + 1)) + 1u : (uint64_t)value;
     int64_t e = exp; /* of the last significant digit once trailing zeros are dropped */
@@ -137,8 +177,34 @@ size_t exi_text_scaled(int64_t value, int64_t exp, char *out, size_t cap)
     return n;
 }
 
+/* No byte of x needs a %XX: all within 0x21..0x7e, no '%' (any-byte tests on 8 at once). */
+static inline int kv_plain8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t pc = x ^ ones * '%';
+    return !((((x - ones * 0x21) & ~x) | ((x + ones) | x) | ((pc - ones) & ~pc)) & high);
+}
+
 size_t exi_text_kv_escape(const uint8_t *s, size_t len, char *out, size_t cap)
 {
+    if (len < cap / 3) { /* room for every byte escaped and the NUL: no checks per byte */
+        char *o = out;
+        size_t i = 0;
+        for (uint64_t x; i + 8 <= len && (memcpy(&x, s + i, 8), kv_plain8(x)); i += 8, o += 8)
+            memcpy(o, s + i, 8);
+        for (; i < len; i++) {
+            uint8_t c = s[i];
+            if (c <= 0x20 || c >= 0x7f || c == '%') {
+                *o++ = '%';
+                *o++ = HEX_UPPER[c >> 4];
+                *o++ = HEX_UPPER[c & 15];
+            } else {
+                *o++ = (char)c;
+            }
+        }
+        *o = 0;
+        return (size_t)(o - out);
+    }
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         uint8_t c = s[i];
@@ -222,7 +288,7 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
         out[0] = 0;
     switch (t->kind) {
     case EXI_K_BOOL:
-        return put(out, cap, 0, *src ? "true" : "false");
+        return *src ? put_n(out, cap, 0, "true", 4) : put_n(out, cap, 0, "false", 5);
     case EXI_K_ENUM: {
         uint64_t v = exi_load_uint(src, t->size);
         const char *lit = v < t->aux ? p->meta->literals[p->meta->literal_first[ti] + v] : "?";
@@ -235,8 +301,9 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
     case EXI_K_UINT: {
         char num[24];
         int is_signed = t->kind == EXI_K_INT || (t->kind == EXI_K_NBIT && t->is_signed);
-        i64_text(is_signed ? exi_load_int(src, t->size, 1) : (int64_t)exi_load_uint(src, t->size), is_signed, num);
-        return put(out, cap, 0, num);
+        size_t len = i64_text(is_signed ? exi_load_int(src, t->size, 1) : (int64_t)exi_load_uint(src, t->size),
+                              is_signed, num);
+        return put_n(out, cap, 0, num, len);
     }
     case EXI_K_BIGINT:
         return bigint_decimal((const struct exi_bigint *)(const void *)src, out, cap);
@@ -257,8 +324,8 @@ size_t exi_text_format_value(const struct exi_proto *p, uint16_t ti, const uint8
         }
         const char *hex = style == EXI_TEXT_XML ? HEX_UPPER : HEX_LOWER;
         for (size_t i = 0; i < len; i++) {
-            char h[3] = {hex[b[i] >> 4], hex[b[i] & 15], 0};
-            n = put(out, cap, n, h);
+            const char h[2] = {hex[b[i] >> 4], hex[b[i] & 15]};
+            n = put_n(out, cap, n, h, 2);
         }
         return n;
     }

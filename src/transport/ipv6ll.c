@@ -1,4 +1,4 @@
-/* IPv6 link-local helpers: fe80::/10 test, EUI-64 address from a MAC, ff02::1, text format and parse. */
+/* IPv6 link-local helpers: fe80::/10 test, EUI-64 address from a MAC and back, ff02::1, text format and parse. */
 #include "ccsplc/core/errors.h"
 #include "ccsplc/core/ipv6.h"
 
@@ -18,6 +18,18 @@ void ipv6_link_local_from_mac(const uint8_t mac[6], uint8_t out[IPV6_ADDR_LEN])
     out[13] = mac[3];
     out[14] = mac[4];
     out[15] = mac[5];
+}
+
+int ipv6_mac_from_link_local(const uint8_t addr[IPV6_ADDR_LEN], uint8_t mac[6])
+{
+    if (!ipv6_is_link_local(addr) || addr[11] != 0xff || addr[12] != 0xfe) return CCS_ENOTFOUND;
+    mac[0] = addr[8] ^ 0x02;
+    mac[1] = addr[9];
+    mac[2] = addr[10];
+    mac[3] = addr[13];
+    mac[4] = addr[14];
+    mac[5] = addr[15];
+    return 0;
 }
 
 static unsigned group(const uint8_t *a, int i) { return (unsigned)a[2 * i] << 8 | a[2 * i + 1]; }

@@ -60,7 +60,7 @@ const char *iso20ac_msg_name(int msg)
 int iso20ac_response_of(int req)
 {
     if (req == ISO20_AC(AC_ChargeParameterDiscoveryReq) || req == ISO20_AC(AC_ChargeLoopReq)) return req + 1;
-    return req < ISO20_DC_BASE || ISO20_IS_POWER_DELIVERY_PSEUDO(req) ? iso20_response_of(req) : -1;
+    return req < ISO20_DC_BASE || ISO20_IS_PSEUDO(req) ? iso20_response_of(req) : -1;
 }
 
 const uint8_t *iso20ac_session_id(const void *doc, size_t *len)

@@ -86,6 +86,18 @@ void iso20_evse_safe_fields(sess_evse *s, void *doc)
         x->PowerDeliveryRes.has_EVSEStatus = true;
         x->PowerDeliveryRes.EVSEStatus.EVSENotification = iso20_evseNotificationType_Terminate;
         break;
+    case ISO20_ROOT_CertificateInstallationRes: {   /* a refusal: the schema's mandatory members, zeros */
+        struct iso20_SignedInstallationDataType *sd = &x->CertificateInstallationRes.SignedInstallationData;
+        x->CertificateInstallationRes.EVSEProcessing = iso20_processingType_Finished;
+        if (sd->choice) break;   /* filled already */
+        sd->Id.len = 1;           /* an xs:ID is not empty */
+        sd->Id.chars[0] = 'X';
+        sd->ContractCertificateChain.SubCertificates.Certificate.count = 1;   /* SubCertificates: 1 or more */
+        sd->DHPublicKey.len = ISO20_LEN_dhPublicKeyType;                      /* the schema's fixed lengths */
+        sd->choice = iso20_SignedInstallationDataType_SECP521_EncryptedPrivateKey;
+        sd->SECP521_EncryptedPrivateKey.len = ISO20_LEN_secp521_EncryptedPrivateKeyType;
+        break;
+    }
     default:
         break;
     }
@@ -110,13 +122,15 @@ int iso20_evse_session_setup(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* External identification, and Plug & Charge where offered (iso20_pnc_evse.c); no certificate installation. */
+/* External identification, and Plug & Charge where offered (iso20_pnc_evse.c), with certificate installation when
+ * a CPS of ISO 15118-20's suite is configured (iso20_certinst_evse.c). */
 int iso20_evse_auth_setup(sess_evse *s, uint32_t now)
 {
     (void)now;
     iso20_evse_safe_fields(s, &s->docs->tx);   /* the same fields as an error answer */
     res(s)->AuthorizationSetupRes.CertificateInstallationService = false;
 #if CCS_PNC && CCS_PROTO_ISO20
+    res(s)->AuthorizationSetupRes.CertificateInstallationService = iso20_evse_certinst_offered(s);
     return iso20_evse_pnc_offer(s);
 #else
     return SESS_H_NEXT;
@@ -149,7 +163,7 @@ int iso20_evse_service_discovery(sess_evse *s, uint32_t now)
 {
     (void)now;
     iso20_evse_safe_fields(s, &s->docs->tx);   /* the DC service */
-    res(s)->ServiceDiscoveryRes.ServiceRenegotiationSupported = false;
+    res(s)->ServiceDiscoveryRes.ServiceRenegotiationSupported = s->cfg.service_renegotiation != 0;
     iso20_vas_offer(s, &res(s)->ServiceDiscoveryRes);
     return SESS_H_NEXT;
 }
@@ -257,17 +271,12 @@ int iso20_evse_schedule(sess_evse *s, uint32_t now)
     return SESS_H_NEXT;
 }
 
-/* Terminate ends the session, Pause keeps the SessionID for the car's next SessionSetupReq; no service
- * renegotiation (ServiceRenegotiationSupported is false). A Terminate or Pause notice of ours is honoured. */
+/* Terminate ends the session, Pause keeps the SessionID for the car's next SessionSetupReq (ServiceRenegotiation
+ * has its own message id: iso20_evse_service_renegotiation). A Terminate or Pause notice of ours is honoured. */
 int iso20_evse_session_stop(sess_evse *s, uint32_t now)
 {
     (void)now;
     if (s->in.notice == SESS_NOTICE_TERMINATE || s->in.notice == SESS_NOTICE_PAUSE) s->in.notice = SESS_NOTICE_NONE;
-    enum iso20_chargingSessionType how = req(s)->SessionStopReq.ChargingSession;
-    if (how == iso20_chargingSessionType_ServiceRenegotiation) {
-        res(s)->SessionStopRes.ResponseCode = iso20_responseCodeType_FAILED_NoServiceRenegotiationSupported;
-        return SESS_H_FAIL;
-    }
-    if (how == iso20_chargingSessionType_Pause) sess_evse_pause(s);
+    if (req(s)->SessionStopReq.ChargingSession == iso20_chargingSessionType_Pause) sess_evse_pause(s);
     return SESS_H_END;
 }

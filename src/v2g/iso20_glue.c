@@ -42,6 +42,9 @@ int iso20_msg_of(const void *doc)
         default: break;
         }
     }
+    if (d->common.root == ISO20_ROOT_SessionStopReq &&
+        d->common.SessionStopReq.ChargingSession == iso20_chargingSessionType_ServiceRenegotiation)
+        return ISO20_MSG_SESSION_STOP_RENEGOTIATE;
     return d->common.root ? d->common.root : -1;
 }
 
@@ -56,6 +59,7 @@ const char *iso20_msg_name(int msg)
         D(DC_CableCheck), D(DC_ChargeLoop), D(DC_ChargeParameterDiscovery), D(DC_PreCharge), D(DC_WeldingDetection),
         [ISO20_MSG_POWER_DELIVERY_STOP] = "PowerDeliveryReq", [ISO20_MSG_POWER_DELIVERY_STANDBY] = "PowerDeliveryReq",
         [ISO20_MSG_POWER_DELIVERY_RENEGOTIATE] = "PowerDeliveryReq",
+        [ISO20_MSG_SESSION_STOP_RENEGOTIATE] = "SessionStopReq",
     };
 #undef N
 #undef D
@@ -74,7 +78,7 @@ static const uint8_t requests[] = {
 
 int iso20_response_of(int req)
 {
-    if (ISO20_IS_POWER_DELIVERY_PSEUDO(req)) return ISO20_ROOT_PowerDeliveryRes;
+    if (ISO20_IS_PSEUDO(req)) return ISO20_PSEUDO_ROOT(req) + 1;
     for (size_t i = 0; i < sizeof requests; i++)
         if (requests[i] == req) return req + 1;
     return -1;
@@ -107,7 +111,7 @@ void iso20_start(void *doc, int msg, const uint8_t *sid, size_t sid_len)
     struct sess_iso20_doc *d = doc;
     memset(d, 0, sizeof *d);
     if (sid_len > sizeof common_header(d)->SessionID.bytes) sid_len = sizeof common_header(d)->SessionID.bytes;
-    if (ISO20_IS_POWER_DELIVERY_PSEUDO(msg)) msg = ISO20_ROOT_PowerDeliveryReq;
+    if (ISO20_IS_PSEUDO(msg)) msg = ISO20_PSEUDO_ROOT(msg);
     if (msg > ISO20_DC_BASE) {
         d->payload_type = V2GTP_ISO20_DC;
         d->dc.root = (uint16_t)(msg - ISO20_DC_BASE);

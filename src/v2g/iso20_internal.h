@@ -9,14 +9,19 @@
 
 /* Message ids: CommonMessages roots as they are (ISO20_ROOT_*), DC roots moved up by ISO20_DC_BASE (the two
  * codecs number their roots independently), and pseudo ids for PowerDeliveryReq with ChargeProgress Stop, Standby
- * and ScheduleRenegotiation (Start is the root's own). */
+ * and ScheduleRenegotiation (Start is the root's own) and for SessionStopReq with ChargingSession
+ * ServiceRenegotiation (Terminate and Pause are the root's own); ISO20_PSEUDO_ROOT: a pseudo id's root. */
 #define ISO20_DC_BASE 64
 #define ISO20_DC(root) (ISO20_DC_BASE + ISO20_DC_ROOT_##root)
 #define ISO20_MSG_POWER_DELIVERY_STOP 120
 #define ISO20_MSG_POWER_DELIVERY_STANDBY 121
 #define ISO20_MSG_POWER_DELIVERY_RENEGOTIATE 122
+#define ISO20_MSG_SESSION_STOP_RENEGOTIATE 123
 #define ISO20_IS_POWER_DELIVERY_PSEUDO(msg) \
     ((msg) >= ISO20_MSG_POWER_DELIVERY_STOP && (msg) <= ISO20_MSG_POWER_DELIVERY_RENEGOTIATE)
+#define ISO20_IS_PSEUDO(msg) ((msg) >= ISO20_MSG_POWER_DELIVERY_STOP && (msg) <= ISO20_MSG_SESSION_STOP_RENEGOTIATE)
+#define ISO20_PSEUDO_ROOT(msg) \
+    ((msg) == ISO20_MSG_SESSION_STOP_RENEGOTIATE ? ISO20_ROOT_SessionStopReq : ISO20_ROOT_PowerDeliveryReq)
 
 #define ISO20_SERVICE_DC 2          /* ServiceID of DC charging (ISO 15118-20: 1 AC, 2 DC, 5 AC_BPT, 6 DC_BPT) */
 #define ISO20_SERVICE_AC 1
@@ -53,6 +58,7 @@
  * EVSENominalVoltage in V. */
 #define ISO20_AC_SINGLE_PHASE 1
 #define ISO20_AC_THREE_PHASE 2
+#define ISO20_AC_THREE_PHASE_ALT 3   /* EVerest's libiso15118 sends 3 (its phase count) for three-phase: the car takes it */
 #define ISO20_AC_ASSUMED_V 230.0f   /* the car's nominal voltage when a charger gave none (IEC 60038) */
 
 /* Charger states, each named by the request it waits for; CHARGE_START waits for the first DC_ChargeLoopReq
@@ -83,12 +89,13 @@ enum {
     [ISO20_EVSE_RESCHEDULE] = { "WaitScheduleExchange(renegotiation)", SESS_SECC_SEQUENCE_TIMEOUT_MS },        \
     [ISO20_EVSE_RESUME] = { "WaitPowerDelivery(renegotiated)", SESS_SECC_SEQUENCE_TIMEOUT_MS }
 
-/* The charger's rows of Standby, schedule renegotiation and metering confirmation, which both services share
- * (iso20_notice_evse.c, iso20_metering.c; MeteringConfirmation from the charge loop, back to it, its next request
- * waited for V2G_SECC_Sequence_Timeout as after PowerDelivery, the 0.5 s being the loop's own): from
+/* The charger's rows of Standby, schedule and service renegotiation and metering confirmation, which both services
+ * share (iso20_notice_evse.c, iso20_metering.c; MeteringConfirmation from the charge loop, back to it, its next
+ * request waited for V2G_SECC_Sequence_Timeout as after PowerDelivery, the 0.5 s being the loop's own): from
  * the charge loop PowerDelivery Standby -> STANDBY_START, STANDBY (the loop goes on without energy; PowerDelivery
  * Start back, Stop to stop_next) and PowerDelivery ScheduleRenegotiation -> RESCHEDULE -> ScheduleExchange ->
- * RESUME -> PowerDelivery Start -> the charge loop. loop_req, loop_fn: the service's charge-loop request and step. */
+ * RESUME -> PowerDelivery Start -> the charge loop; in stop_next (the state after PowerDelivery Stop) SessionStop
+ * ServiceRenegotiation -> SERVICE_DISCOVERY. loop_req, loop_fn: the service's charge-loop request and step. */
 #define ISO20_EVSE_STANDBY_ROWS_(state, loop_req, loop_fn, stop_next)                                             \
     { ISO20_EVSE_##state, loop_req, ISO20_EVSE_STANDBY, loop_fn },                                                \
     { ISO20_EVSE_##state, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, iso20_evse_exit_standby },        \
@@ -103,6 +110,7 @@ enum {
     { ISO20_EVSE_RESCHEDULE, ISO20_ROOT_ScheduleExchangeReq, ISO20_EVSE_RESUME, iso20_evse_schedule },            \
     { ISO20_EVSE_RESUME, ISO20_ROOT_PowerDeliveryReq, ISO20_EVSE_CHARGE_START, sess_dc_evse_power_start },        \
     { ISO20_EVSE_RESUME, ISO20_MSG_POWER_DELIVERY_STOP, stop_next, sess_dc_evse_power_stop },                   \
+    { stop_next, ISO20_MSG_SESSION_STOP_RENEGOTIATE, ISO20_EVSE_SERVICE_DISCOVERY, iso20_evse_service_renegotiation }, \
     { ISO20_EVSE_CHARGE_START, ISO20_ROOT_MeteringConfirmationReq, ISO20_EVSE_CHARGE_START, iso20_evse_metering }, \
     { ISO20_EVSE_CHARGE, ISO20_ROOT_MeteringConfirmationReq, ISO20_EVSE_CHARGE_START, iso20_evse_metering }
 
@@ -112,12 +120,13 @@ enum {
     ISO20_PEV_SERVICE_DETAIL, ISO20_PEV_SERVICE_SELECTION, ISO20_PEV_CHARGE_PARAMETER, ISO20_PEV_SCHEDULE,
     ISO20_PEV_CABLE_CHECK, ISO20_PEV_PRECHARGE, ISO20_PEV_POWER_START, ISO20_PEV_CHARGE_LOOP, ISO20_PEV_POWER_STOP,
     ISO20_PEV_WELDING, ISO20_PEV_SESSION_STOP, ISO20_PEV_POWER_STANDBY, ISO20_PEV_STANDBY, ISO20_PEV_POWER_RENEGOTIATE,
-    ISO20_PEV_RESCHEDULE, ISO20_PEV_METERING, ISO20_PEV_VAS_DETAIL
+    ISO20_PEV_RESCHEDULE, ISO20_PEV_METERING, ISO20_PEV_VAS_DETAIL, ISO20_PEV_SERVICE_RENEGOTIATE, ISO20_PEV_CERT_INSTALL
 };
-/* The car's rows of Standby, schedule renegotiation and metering confirmation, both services (iso20_notice_pev.c,
- * iso20_metering.c): which one follows the
- * charge loop is iso20_pev_next's choice. loop_req, loop_handle, loop_name: the service's charge-loop request, its
- * response handler (the notification honoured) and name. */
+/* The car's rows of Standby, schedule and service renegotiation and metering confirmation, both services
+ * (iso20_notice_pev.c, iso20_metering.c): which one follows the charge loop is iso20_pev_next's choice, as is
+ * SessionStop ServiceRenegotiation (back to ServiceDiscovery) after PowerDelivery Stop [and DC_WeldingDetection] of
+ * a renegotiation. loop_req, loop_handle, loop_name: the service's charge-loop request, its response handler (the
+ * notification honoured) and name. */
 #define ISO20_PEV_NOTICE_ROWS(loop_req, loop_handle, loop_name)                                                    \
     { ISO20_PEV_POWER_STANDBY, ISO20_MSG_POWER_DELIVERY_STANDBY, ISO20_PEV_STANDBY, iso20_pev_build_power_progress, \
       sess_dc_pev_on_power_start, SESS_EVCC_MSG_TIMEOUT_MS, 0, "PowerDelivery(standby)" },                         \
@@ -129,7 +138,10 @@ enum {
     { ISO20_PEV_RESCHEDULE, ISO20_ROOT_ScheduleExchangeReq, ISO20_PEV_POWER_START, iso20_pev_build_schedule,        \
       iso20_pev_on_schedule, SESS_EVCC_MSG_TIMEOUT_MS, SESS_EVCC_ONGOING_TIMEOUT_MS, "ScheduleExchange(renegotiation)" }, \
     { ISO20_PEV_METERING, ISO20_ROOT_MeteringConfirmationReq, ISO20_PEV_CHARGE_LOOP, iso20_pev_build_metering,      \
-      iso20_pev_on_metering, SESS_EVCC_MSG_TIMEOUT_MS, 0, "MeteringConfirmation" }
+      iso20_pev_on_metering, SESS_EVCC_MSG_TIMEOUT_MS, 0, "MeteringConfirmation" },                                 \
+    { ISO20_PEV_SERVICE_RENEGOTIATE, ISO20_MSG_SESSION_STOP_RENEGOTIATE, ISO20_PEV_SERVICE_DISCOVERY,               \
+      iso20_pev_build_session_stop, iso20_pev_on_service_renegotiation, SESS_EVCC_MSG_TIMEOUT_MS, 0,                 \
+      "SessionStop(renegotiate)" }
 
 /* The car's row of a value-added service's ServiceDetail (iso20_vas.c), after the energy service's, once per VAS
  * wanted and offered (iso20_vas_next), then ServiceSelection. */
@@ -227,31 +239,63 @@ int iso20_evse_loop_notice(const sess_evse *s, int receipt);
 /* Standby, renegotiation and the charge loops with the NotificationMaxDelay watch (iso20_notice_evse.c); the
  * metering confirmation (iso20_metering.c). */
 sess_evse_step iso20_evse_standby, iso20_evse_exit_standby, iso20_evse_renegotiate, iso20_evse_dc_loop,
-    iso20_evse_ac_loop, iso20_evse_metering;
+    iso20_evse_ac_loop, iso20_evse_metering, iso20_evse_service_renegotiation;
 sess_evse_step iso20_evse_session_setup, iso20_evse_auth_setup, iso20_evse_auth, iso20_evse_service_discovery,
     iso20_evse_service_detail, iso20_evse_service_selection, iso20_evse_schedule, iso20_evse_session_stop;
 
-/* Plug & Charge (iso20_pnc*.c, CCS_PNC): the SHA-512 of PnC_AReqAuthorizationMode as an EXI fragment; SignedInfo
+/* Plug & Charge (iso20_pnc*.c, CCS_PNC): the SHA-512 of the element in d->sig.frag20 as an EXI fragment; SignedInfo
  * as an xmldsig fragment into d->sig.bytes; SignedInfo of one Reference to element `id` with ISO 15118-20's
  * algorithms (DigestValue's length set, its bytes not); whether a SignedInfo is that. The charger: PnC added to
  * AuthorizationSetupRes where offered; the check of a PnC AuthorizationReq (SESS_H_NEXT, or SESS_H_FAIL with the
  * code set). The car: whether it takes PnC from an AuthorizationSetupRes (1, the challenge kept); the signed
  * AuthorizationReq. */
 #if CCS_PNC && CCS_PROTO_ISO20
-int iso20_pnc_digest(sess_docs *d, const struct iso20_PnC_AReqAuthorizationModeType *m, ccs_sha512_fn sha512,
-                     uint8_t out[CCS_SHA512_LEN]);
+int iso20_pnc_frag_digest(sess_docs *d, ccs_sha512_fn sha512, uint8_t out[CCS_SHA512_LEN]);
 int iso20_pnc_signed_info_bytes(sess_docs *d, const struct iso20_SignedInfoType *si, size_t *len);
 void iso20_pnc_signed_info(struct iso20_SignedInfoType *si, const char *id);
 int iso20_pnc_signed_info_ok(const struct iso20_SignedInfoType *si, const char *id, size_t id_len);
 int iso20_evse_pnc_offer(sess_evse *s);
+int iso20_evse_pnc_offered(const sess_evse *s);
+/* OK when header h's Signature signs the element in s->docs->sig.frag20 (Id id) with the P-521 key, else
+ * FAILED_SignatureError. */
+int iso20_evse_signed_by(sess_evse *s, const struct iso20_MessageHeaderType *h, const char *id, size_t id_len,
+                         const uint8_t key[CCS_PNC_KEY_MAX]);
 int iso20_evse_pnc_auth(sess_evse *s, uint32_t now);
-int iso20_pev_pnc_choose(sess_pev *p, const struct iso20_AuthorizationSetupResType *r);
+int iso20_pev_pnc_choose(sess_pev *p, const struct iso20_AuthorizationSetupResType *r, uint32_t now);
 int iso20_pev_pnc_build_auth(sess_pev *p);
+/* The Signature sg of the element in d->sig.frag20 (Id id): SignedInfo, DigestValue, SignatureValue by sign(ctx);
+ * 0 or CCS_EINVAL. Prepare a check: 1 when sg is SignedInfo of one Reference to id with our algorithms, its
+ * DigestValue the element's and a SignatureValue of the suite's length; SignedInfo's bytes then in d->sig.bytes
+ * (*len) for the verify hook. */
+int iso20_pnc_sign(sess_docs *d, struct iso20_SignatureType *sg, const char *id, ccs_sha512_fn sha512,
+                   int (*sign)(void *, const uint8_t *, size_t, uint8_t *), void *ctx);
+int iso20_pnc_sig_prepare(sess_docs *d, const struct iso20_SignatureType *sg, const char *id, size_t id_len,
+                          ccs_sha512_fn sha512, size_t *len);
+/* CertificateInstallation (iso20_certinst_*.c). The charger: whether AuthorizationSetupRes offers it (a P-521 CPS
+ * beside PnC); the request checked and answered (ISO20_EVSE_AUTH, before Authorization). The car: whether it asks
+ * (p->cert_op, from AuthorizationSetupRes r at now); the signed request; the response checked and installed. */
+int iso20_evse_certinst_offered(const sess_evse *s);
+sess_evse_step iso20_evse_cert_install;
+int iso20_pev_certinst_choose(sess_pev *p, const struct iso20_AuthorizationSetupResType *r, uint32_t now);
+sess_pev_step iso20_pev_build_cert_install, iso20_pev_on_cert_install;
+#define ISO20_EVSE_CERT_ROWS                                                                                     \
+    { ISO20_EVSE_AUTH, ISO20_ROOT_CertificateInstallationReq, ISO20_EVSE_AUTH, iso20_evse_cert_install },
+/* ISO 15118-20 Table 215 gives no V2G_EVCC_Msg_Timeout of CertificateInstallationReq we could read: ISO-2's 5 s
+ * (its Table 109); Ongoing while the CPS works: V2G_EVCC_Ongoing_Timeout. */
+#define ISO20_PEV_CERT_ROWS                                                                                      \
+    { ISO20_PEV_CERT_INSTALL, ISO20_ROOT_CertificateInstallationReq, ISO20_PEV_AUTH, iso20_pev_build_cert_install, \
+      iso20_pev_on_cert_install, SESS_EVCC_MSG_TIMEOUT_LONG_MS, SESS_EVCC_ONGOING_TIMEOUT_MS,                     \
+      "CertificateInstallation" },
+#else
+#define ISO20_EVSE_CERT_ROWS
+#define ISO20_PEV_CERT_ROWS
 #endif
 
-/* PEV (iso20_pev*.c). The charge loops honouring the charger's notifications, Standby and renegotiation
- * (iso20_notice_pev.c); iso20_pev_next: the state after the charge loop. */
-sess_pev_step iso20_pev_on_dc_loop, iso20_pev_on_ac_loop, iso20_pev_build_standby, iso20_pev_build_power_progress;
+/* PEV (iso20_pev*.c). The charge loops honouring the charger's notifications, Standby, schedule and service
+ * renegotiation (iso20_notice_pev.c); iso20_pev_next: the state after the charge loop (and after a renegotiation's
+ * PowerDelivery Stop / DC_WeldingDetection). */
+sess_pev_step iso20_pev_on_dc_loop, iso20_pev_on_ac_loop, iso20_pev_build_standby, iso20_pev_build_power_progress,
+    iso20_pev_on_service_renegotiation;
 /* The metering confirmation (iso20_metering.c): asked for by the charge-loop response just received (receipt_due),
  * the request and its response. */
 void iso20_pev_take_receipt(sess_pev *p);

@@ -1,19 +1,22 @@
 /* ISO 15118-20, the charger's side of its notifications (EVSEStatus: EVSENotification with NotificationMaxDelay),
- * of the car's Standby and of schedule renegotiation started by either side, for the DC and AC services. */
+ * of the car's Standby and of schedule and service renegotiation started by either side, for the DC and AC
+ * services. */
 #include "iso20_internal.h"
 
 /* What the charge loop's response asks of the car (EVSEStatusType of ISO 15118-20's schemas): Terminate for a stop
  * request of ours (our status or in.notice), Pause, ExitStandby while the car is in Standby, ScheduleRenegotiation
- * while it charges. */
+ * and (where we support it) ServiceRenegotiation while it charges. */
 int iso20_evse_notice(const sess_evse *s)
 {
     uint8_t n = s->in.notice;
+    int charging = s->state == ISO20_EVSE_CHARGE || s->state == ISO20_EVSE_CHARGE_START;
     if (s->in.status != SESS_EVSE_OK || n == SESS_NOTICE_TERMINATE) return iso20_evseNotificationType_Terminate;
     if (n == SESS_NOTICE_PAUSE) return iso20_evseNotificationType_Pause;
     if (n == SESS_NOTICE_EXIT_STANDBY && (s->state == ISO20_EVSE_STANDBY || s->state == ISO20_EVSE_STANDBY_START))
         return iso20_evseNotificationType_ExitStandby;
-    if (n == SESS_NOTICE_RENEGOTIATE && (s->state == ISO20_EVSE_CHARGE || s->state == ISO20_EVSE_CHARGE_START))
-        return iso20_evseNotificationType_ScheduleRenegotiation;
+    if (n == SESS_NOTICE_RENEGOTIATE && charging) return iso20_evseNotificationType_ScheduleRenegotiation;
+    if (n == SESS_NOTICE_SERVICE_RENEGOTIATION && charging && s->cfg.service_renegotiation)
+        return iso20_evseNotificationType_ServiceRenegotiation;
     return -1;
 }
 
@@ -80,4 +83,24 @@ int iso20_evse_renegotiate(sess_evse *s, uint32_t now)
     if (s->in.notice == SESS_NOTICE_RENEGOTIATE) s->in.notice = SESS_NOTICE_NONE;
     s->out.target_a = 0.0f;
     return power_delivery_res(s);
+}
+
+/* SessionStop ServiceRenegotiation after PowerDelivery Stop (the car's wish or honouring ours): where we support it
+ * ([V2G20-1477] as Josev's SECC cites it) OK and back to ServiceDiscovery in the same session, the charge's
+ * bookkeeping reset (the output is off since PowerDelivery Stop: DC goes through CableCheck and PreCharge again);
+ * else FAILED_NoServiceRenegotiationSupported, safe. */
+int iso20_evse_service_renegotiation(sess_evse *s, uint32_t now)
+{
+    (void)now;
+    if (!s->cfg.service_renegotiation) {
+        ISO20_COMMON(&s->docs->tx)->SessionStopRes.ResponseCode =
+            iso20_responseCodeType_FAILED_NoServiceRenegotiationSupported;
+        s->stop = SESS_STOP_FAILED;
+        return SESS_H_FAIL;
+    }
+    if (s->in.notice == SESS_NOTICE_SERVICE_RENEGOTIATION) s->in.notice = SESS_NOTICE_NONE;
+    sess_evse_dc_off(s);
+    s->charging = s->notice_sent = s->bpt = s->vas_selected = s->control_mode = 0;
+    s->ev_target_v = s->ev_target_a = 0.0f;
+    return SESS_H_NEXT;
 }

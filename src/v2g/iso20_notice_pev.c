@@ -1,9 +1,10 @@
 /* ISO 15118-20, the car's side: the charger's notifications honoured (EVSENotification of the charge-loop
- * responses), Standby and schedule renegotiation started by the car or the charger, for the DC and AC services. */
+ * responses), Standby and schedule and service renegotiation started by the car or the charger, for the DC and AC
+ * services. */
 #include "iso20_ac_internal.h"
 
-/* An evseNotificationType value (the same in every codec) as a sess_notice; ServiceRenegotiation is not ours to
- * honour (no service renegotiation): none; MeteringConfirmation is iso20_pev_take_receipt's. */
+/* An evseNotificationType value (the same in every codec) as a sess_notice; MeteringConfirmation is
+ * iso20_pev_take_receipt's. */
 static uint8_t notice_of(int has, int n)
 {
     if (!has) return SESS_NOTICE_NONE;
@@ -12,6 +13,7 @@ static uint8_t notice_of(int has, int n)
     case iso20_evseNotificationType_Pause: return SESS_NOTICE_PAUSE;
     case iso20_evseNotificationType_ExitStandby: return SESS_NOTICE_EXIT_STANDBY;
     case iso20_evseNotificationType_ScheduleRenegotiation: return SESS_NOTICE_RENEGOTIATE;
+    case iso20_evseNotificationType_ServiceRenegotiation: return SESS_NOTICE_SERVICE_RENEGOTIATION;
     default: return SESS_NOTICE_NONE;
     }
 }
@@ -35,14 +37,23 @@ static void take_notice(sess_pev *p)
     iso20_pev_take_receipt(p);
 }
 
+/* A service renegotiation: the charger asked for one, or the car wants one (its input, or once at the configured
+ * SoC) where the charger supports it. */
+static int service_wanted(const sess_pev *p)
+{
+    int at_soc = p->cfg.renegotiate_soc && !p->renegotiated && p->in.soc >= p->cfg.renegotiate_soc;
+    return p->notice == SESS_NOTICE_SERVICE_RENEGOTIATION || ((p->in.service_request || at_soc) && p->service_reneg_ok);
+}
+
 /* Where the charge loop (or the Standby loop, or a metering confirmation) goes next: the metering confirmation
  * the charger asked for first; PowerDelivery Stop when the session stops (full, the
- * user, a Terminate or Pause of the charger's, a fault); out of Standby on ExitStandby or when the car no longer
- * wants it; into renegotiation or Standby on the car's wish or (renegotiation) the charger's. */
+ * user, a Terminate or Pause of the charger's, a fault) or renegotiates its services; out of Standby on ExitStandby
+ * or when the car no longer wants it; into renegotiation or Standby on the car's wish or (renegotiation) the
+ * charger's. */
 static uint8_t leave(const sess_pev *p)
 {
     if (p->receipt_due && p->state == ISO20_PEV_CHARGE_LOOP) return ISO20_PEV_METERING;
-    if (p->stop != SESS_STOP_NONE || sess_pev_stopping(p)) return ISO20_PEV_POWER_STOP;
+    if (p->stop != SESS_STOP_NONE || sess_pev_stopping(p) || p->renegotiating) return ISO20_PEV_POWER_STOP;
     if (p->state == ISO20_PEV_STANDBY)
         return p->notice == SESS_NOTICE_EXIT_STANDBY || !p->in.standby_request ? ISO20_PEV_POWER_START
                                                                                 : ISO20_PEV_STANDBY;
@@ -53,20 +64,26 @@ static uint8_t leave(const sess_pev *p)
 
 uint8_t iso20_pev_next(const sess_pev *p, const sess_pev_row *row)
 {
-    return row->state == ISO20_PEV_CHARGE_LOOP || row->state == ISO20_PEV_STANDBY || row->state == ISO20_PEV_METERING
-               ? leave(p)
-               : iso20_vas_next(p, row->next);   /* a value-added service's ServiceDetail before ServiceSelection */
+#if CCS_PNC && CCS_PROTO_ISO20
+    if (row->state == ISO20_PEV_AUTH_SETUP && p->cert_op) return ISO20_PEV_CERT_INSTALL;   /* a contract first */
+#endif
+    if (row->state == ISO20_PEV_CHARGE_LOOP || row->state == ISO20_PEV_STANDBY || row->state == ISO20_PEV_METERING)
+        return leave(p);
+    if (row->next == ISO20_PEV_SESSION_STOP && p->renegotiating) return ISO20_PEV_SERVICE_RENEGOTIATE;
+    return iso20_vas_next(p, row->next);   /* a value-added service's ServiceDetail before ServiceSelection */
 }
 
 /* After the model's loop step (h): the charger's notification honoured at once, with the next request, well within
  * its NotificationMaxDelay. Terminate the model has taken already (a stop request); Pause stops the same way, the
- * session then paused (SessionStop Pause); ExitStandby ends our Standby wish. */
+ * session then paused (SessionStop Pause), and so does a service renegotiation (the charger's or ours: SessionStop
+ * ServiceRenegotiation); ExitStandby ends our Standby wish. */
 static int honour(sess_pev *p, int h)
 {
     take_notice(p);
     if (h != SESS_H_STAY) return h;
-    if (p->notice == SESS_NOTICE_PAUSE) {
-        p->stop = SESS_STOP_PAUSED;
+    if (p->state == ISO20_PEV_CHARGE_LOOP && service_wanted(p)) p->renegotiating = 1;
+    if (p->notice == SESS_NOTICE_PAUSE || p->renegotiating) {
+        if (!p->renegotiating) p->stop = SESS_STOP_PAUSED;
         if (p->cfg.ac) p->out.stop_requested = 1;   /* the on-board charger stops drawing, as for any stop */
         return SESS_H_NEXT;
     }
@@ -100,5 +117,21 @@ int iso20_pev_build_power_progress(sess_pev *p, uint32_t now)
         q->ChargeProgress = iso20_chargeProgressType_ScheduleRenegotiation;
         p->in.renegotiate_request = 0;
     }
+    return SESS_H_NEXT;
+}
+
+/* SessionStop ServiceRenegotiation accepted: the car's model back to where it was before ServiceDiscovery (no stop,
+ * the contactors open since PowerDelivery Stop (DC: closed again after PreCharge), CP state B until CableCheck or
+ * PowerDelivery Start, the loop's checks and the charger's notification forgotten); its wish done. Refused: the
+ * safe state. */
+int iso20_pev_on_service_renegotiation(sess_pev *p, uint32_t now)
+{
+    if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    p->renegotiating = p->in.service_request = 0;
+    p->renegotiated = 1;
+    p->notice = SESS_NOTICE_NONE;
+    p->out.stop_requested = p->out.cp_state_c = 0;
+    p->over = p->idle = p->receipt_due = 0;
+    p->target_a = 0.0f;
     return SESS_H_NEXT;
 }

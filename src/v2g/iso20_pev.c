@@ -41,7 +41,8 @@ uint32_t iso20_pev_time_to_full_s(const sess_pev *p)
     return (uint32_t)(p->in.energy_request_wh * 3600.0f / iso20_pev_max_w(p));
 }
 
-/* EVCCID: the car's MAC in hex. SessionID all zero, or the paused session's to resume it. */
+/* EVCCID: the car's MAC in hex. SessionID all zero, or the paused session's to resume it; no service renegotiation
+ * under way or done. */
 int iso20_pev_build_session_setup(sess_pev *p, uint32_t now)
 {
     (void)now;
@@ -55,6 +56,7 @@ int iso20_pev_build_session_setup(sess_pev *p, uint32_t now)
     }
     q->EVCCID.len = 12;
     p->resume_id_len = 0;
+    p->renegotiating = p->renegotiated = p->service_reneg_ok = 0;   /* a new (or resumed) session */
     return SESS_H_NEXT;
 }
 
@@ -113,8 +115,9 @@ int iso20_pev_build_schedule(sess_pev *p, uint32_t now)
 int iso20_pev_build_session_stop(sess_pev *p, uint32_t now)
 {
     (void)now;
-    req(p)->SessionStopReq.ChargingSession =
-        p->stop == SESS_STOP_PAUSED ? iso20_chargingSessionType_Pause : iso20_chargingSessionType_Terminate;
+    enum iso20_chargingSessionType how = p->stop == SESS_STOP_PAUSED ? iso20_chargingSessionType_Pause
+                                                                       : iso20_chargingSessionType_Terminate;
+    req(p)->SessionStopReq.ChargingSession = p->renegotiating ? iso20_chargingSessionType_ServiceRenegotiation : how;
     return SESS_H_NEXT;
 }
 
@@ -132,7 +135,7 @@ int iso20_pev_on_auth_setup(sess_pev *p, uint32_t now)
     const struct iso20_AuthorizationSetupResType *r = &res(p)->AuthorizationSetupRes;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
 #if CCS_PNC && CCS_PROTO_ISO20
-    if (iso20_pev_pnc_choose(p, r)) return SESS_H_NEXT;
+    if (iso20_pev_pnc_choose(p, r, now)) return SESS_H_NEXT;
 #endif
     for (uint16_t i = 0; i < r->AuthorizationServices.count; i++)
         if (r->AuthorizationServices.array[i] == iso20_authorizationType_EIM) return SESS_H_NEXT;
@@ -153,6 +156,7 @@ int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now)
 {
     const struct iso20_ServiceListType *l = &res(p)->ServiceDiscoveryRes.EnergyTransferServiceList;
     if (iso20_pev_on_simple(p, now) == SESS_H_FAIL) return SESS_H_FAIL;
+    p->service_reneg_ok = res(p)->ServiceDiscoveryRes.ServiceRenegotiationSupported;
     iso20_bpt_choose(p, l);
     iso20_vas_choose(p, &res(p)->ServiceDiscoveryRes);
     for (uint16_t i = 0; i < l->Service.count; i++)

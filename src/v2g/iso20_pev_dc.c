@@ -16,11 +16,13 @@ int iso20_param(const struct iso20_ParameterSetType *set, const char *name)
     return -1;
 }
 
-/* AC: a set for the car's phases (Table 205's Connector). */
+/* AC: a set for the car's phases (Table 205's Connector; three-phase also as EVerest's libiso15118 writes it). */
 static int usable(const sess_pev *p, const struct iso20_ParameterSetType *set)
 {
     if (!ISO20_IS_AC(p->proto)) return 1;
-    return iso20_param(set, "Connector") == (p->cfg.ac_phases == 1 ? ISO20_AC_SINGLE_PHASE : ISO20_AC_THREE_PHASE);
+    int c = iso20_param(set, "Connector");
+    if (p->cfg.ac_phases == 1) return c == ISO20_AC_SINGLE_PHASE;
+    return c == ISO20_AC_THREE_PHASE || c == ISO20_AC_THREE_PHASE_ALT;
 }
 
 /* A parameter set of the service in the control mode we want (cfg.control_mode; Dynamic by default) if there is

@@ -12,13 +12,13 @@ static struct iso20_exiDocument *req(sess_evse *s) { return ISO20_COMMON(&s->doc
 static struct iso20_exiDocument *res(sess_evse *s) { return ISO20_COMMON(&s->docs->tx); }
 
 /* Configured, a random source, TLS (PnC needs the TLS session, ISO 15118-20 [V2G20-2458]'s TLS 1.3). */
-static int offered(const sess_evse *s) { return s->cfg.pnc && s->cfg.rng && s->tls; }
+int iso20_evse_pnc_offered(const sess_evse *s) { return s->cfg.pnc && s->cfg.rng && s->tls; }
 
 /* PnC beside EIM: its mode with the challenge to sign and the providers. */
 int iso20_evse_pnc_offer(sess_evse *s)
 {
     s->pnc = s->pnc_signed = 0;
-    if (!offered(s)) return SESS_H_NEXT;
+    if (!iso20_evse_pnc_offered(s)) return SESS_H_NEXT;
     struct iso20_AuthorizationSetupResType *r = &res(s)->AuthorizationSetupRes;
     if (s->cfg.rng(s->cfg.rng_ctx, s->challenge, CCS_PNC_CHALLENGE_LEN)) {
         s->rng_failed = 1;   /* no challenge nobody can guess: no response, the safe state */
@@ -52,6 +52,18 @@ static int chain_code(ccs_pnc_verdict v)
     }
 }
 
+int iso20_evse_signed_by(sess_evse *s, const struct iso20_MessageHeaderType *h, const char *id, size_t id_len,
+                         const uint8_t key[CCS_PNC_KEY_MAX])
+{
+    const ccs_pnc_checker *k = s->cfg.pnc;
+    size_t len;
+    return h->has_Signature && iso20_pnc_sig_prepare(s->docs, &h->Signature, id, id_len, k->sha512, &len) &&
+                   k->verify(k->ctx, CCS_PNC_P521_SHA512, key, s->docs->sig.bytes, len,
+                             h->Signature.SignatureValue.CONTENT.bytes) == 1
+               ? iso20_responseCodeType_OK
+               : iso20_responseCodeType_FAILED_SignatureError;
+}
+
 /* WARNING_ChallengeInvalid for another GenChallenge than ours; the chain's code; FAILED_SignatureError for a
  * missing or unexpected Signature (one Reference to the mode's Id), a DigestValue that is not the SHA-512 of the
  * mode's fragment, or a SignatureValue the contract key did not make; else OK. */
@@ -59,7 +71,6 @@ static int check(sess_evse *s, uint32_t now)
 {
     const struct iso20_AuthorizationReqType *q = &req(s)->AuthorizationReq;
     const struct iso20_PnC_AReqAuthorizationModeType *m = &q->PnC_AReqAuthorizationMode;
-    const struct iso20_SignatureType *sg = &q->Header.Signature;
     if (q->choice != iso20_AuthorizationReqType_PnC_AReqAuthorizationMode)
         return iso20_responseCodeType_WARNING_AuthorizationSelectionInvalid;
     if (m->GenChallenge.len != CCS_PNC_CHALLENGE_LEN ||
@@ -72,16 +83,9 @@ static int check(sess_evse *s, uint32_t now)
     uint64_t unix_s = s->cfg.clock_unix_s + now / 1000u;
     int code = chain_code(k->check_chain(k->ctx, CCS_PNC_P521_SHA512, chain, n, NULL, 0, unix_s, s->contract_key));
     if (code != iso20_responseCodeType_OK) return code;
-    uint8_t digest[CCS_SHA512_LEN];
-    size_t len;
-    if (!q->Header.has_Signature || !iso20_pnc_signed_info_ok(&sg->SignedInfo, m->Id.chars, m->Id.len) ||
-        sg->SignatureValue.CONTENT.len != CCS_PNC_SIG_MAX || iso20_pnc_digest(s->docs, m, k->sha512, digest) ||
-        memcmp(digest, sg->SignedInfo.Reference.array[0].DigestValue.bytes, CCS_SHA512_LEN) ||
-        iso20_pnc_signed_info_bytes(s->docs, &sg->SignedInfo, &len) ||
-        k->verify(k->ctx, CCS_PNC_P521_SHA512, s->contract_key, s->docs->sig.bytes, len,
-                  sg->SignatureValue.CONTENT.bytes) != 1)
-        return iso20_responseCodeType_FAILED_SignatureError;
-    return iso20_responseCodeType_OK;
+    s->docs->sig.frag20.root = ISO20_FRAG_PnC_AReqAuthorizationMode;
+    s->docs->sig.frag20.PnC_AReqAuthorizationMode = *m;
+    return iso20_evse_signed_by(s, &q->Header, m->Id.chars, m->Id.len, s->contract_key);
 }
 
 /* A PnC AuthorizationReq where PnC was offered: checked once, Finished; any refusal ends the session (safe). */
@@ -89,7 +93,7 @@ int iso20_evse_pnc_auth(sess_evse *s, uint32_t now)
 {
     struct iso20_AuthorizationResType *r = &res(s)->AuthorizationRes;
     r->EVSEProcessing = iso20_processingType_Finished;
-    if (!offered(s)) {
+    if (!iso20_evse_pnc_offered(s)) {
         r->ResponseCode = iso20_responseCodeType_WARNING_AuthorizationSelectionInvalid;
         return SESS_H_FAIL;
     }

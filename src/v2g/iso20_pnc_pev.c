@@ -11,18 +11,20 @@
 #define MODE_ID "ID1"   /* PnC_AReqAuthorizationMode's Id, which the Signature's Reference names */
 
 /* PnC when it is on offer with a challenge and our contract fits ISO 15118-20 (its suite; a Sub-CA at least:
- * the schema's SubCertificates holds one or more); else EIM (0). */
-int iso20_pev_pnc_choose(sess_pev *p, const struct iso20_AuthorizationSetupResType *r)
+ * the schema's SubCertificates holds one or more), or a contract is installed first (iso20_certinst_pev.c); else
+ * EIM (0). */
+int iso20_pev_pnc_choose(sess_pev *p, const struct iso20_AuthorizationSetupResType *r, uint32_t now)
 {
     const ccs_pnc_contract *c = p->cfg.pnc;
     p->pnc = 0;
-    if (!c || c->suite != CCS_PNC_P521_SHA512 || c->nchain < 2 || c->nchain > CCS_PNC_CHAIN_MAX ||
-        r->choice != iso20_AuthorizationSetupResType_PnC_ASResAuthorizationMode ||
-        r->PnC_ASResAuthorizationMode.GenChallenge.len != CCS_PNC_CHALLENGE_LEN)
-        return 0;
-    for (uint16_t i = 0; i < r->AuthorizationServices.count; i++)
+    int install = iso20_pev_certinst_choose(p, r, now);
+    int fits = c && c->suite == CCS_PNC_P521_SHA512 && c->nchain >= 2 && c->nchain <= CCS_PNC_CHAIN_MAX;
+    int usable = c && (install || fits) && r->choice == iso20_AuthorizationSetupResType_PnC_ASResAuthorizationMode &&
+                 r->PnC_ASResAuthorizationMode.GenChallenge.len == CCS_PNC_CHALLENGE_LEN;
+    for (uint16_t i = 0; usable && i < r->AuthorizationServices.count; i++)
         p->pnc |= r->AuthorizationServices.array[i] == iso20_authorizationType_PnC;
     if (p->pnc) memcpy(p->challenge, r->PnC_ASResAuthorizationMode.GenChallenge.bytes, CCS_PNC_CHALLENGE_LEN);
+    else p->cert_op = CCS_PNC_NEED_NONE;
     return p->pnc;
 }
 
@@ -40,18 +42,13 @@ int iso20_pev_pnc_build_auth(sess_pev *p)
     m->GenChallenge.len = CCS_PNC_CHALLENGE_LEN;
     memcpy(m->GenChallenge.bytes, p->challenge, CCS_PNC_CHALLENGE_LEN);
     int rc;
-    PNC_CHAIN_FILL(&m->ContractCertificateChain, c, &rc);
+    PNC_CHAIN_FILL(&m->ContractCertificateChain, c->chain, c->nchain, &rc);
     if (rc != SESS_H_NEXT) return rc;
     q->Header.has_Signature = true;
-    struct iso20_SignatureType *sg = &q->Header.Signature;
-    iso20_pnc_signed_info(&sg->SignedInfo, MODE_ID);
-    size_t n;
-    if (iso20_pnc_digest(p->docs, m, c->sha512, sg->SignedInfo.Reference.array[0].DigestValue.bytes) ||
-        iso20_pnc_signed_info_bytes(p->docs, &sg->SignedInfo, &n) ||
-        c->sign(c->ctx, p->docs->sig.bytes, n, sg->SignatureValue.CONTENT.bytes))
-        return SESS_H_FAIL;
-    sg->SignatureValue.CONTENT.len = CCS_PNC_SIG_MAX;
-    return SESS_H_NEXT;
+    p->docs->sig.frag20.root = ISO20_FRAG_PnC_AReqAuthorizationMode;
+    p->docs->sig.frag20.PnC_AReqAuthorizationMode = *m;
+    return iso20_pnc_sign(p->docs, &q->Header.Signature, MODE_ID, c->sha512, c->sign, c->ctx) ? SESS_H_FAIL
+                                                                                             : SESS_H_NEXT;
 }
 
 #endif

@@ -22,6 +22,7 @@ static const sess_evse_row evse_rows[] = {
     R(SESSION_SETUP, SessionSetupReq, AUTH_SETUP, session_setup),
     R(AUTH_SETUP, AuthorizationSetupReq, AUTH, auth_setup),
     R(AUTH, AuthorizationReq, SERVICE_DISCOVERY, auth),
+    ISO20_EVSE_CERT_ROWS
     R(SERVICE_DISCOVERY, ServiceDiscoveryReq, SERVICE_SELECTION, service_discovery),
     R(SERVICE_SELECTION, ServiceDetailReq, SERVICE_SELECTION, service_detail),
     R(SERVICE_SELECTION, ServiceSelectionReq, CHARGE_PARAMETER, service_selection),
@@ -80,6 +81,7 @@ static const sess_pev_row pev_rows[] = {
     P(SESSION_STOP, ISO20_ROOT_SessionStopReq, SESSION_STOP, session_stop, session_stop, MSG, 0, "SessionStop"),
     ISO20_PEV_NOTICE_ROWS(ISO20_DC(DC_ChargeLoopReq), iso20_pev_on_dc_loop, "DC_ChargeLoop"),
     ISO20_PEV_VAS_ROWS,
+    ISO20_PEV_CERT_ROWS
 };
 #endif
 

@@ -11,7 +11,10 @@ static const char *const res_ids[ISO2_CI_REFS] = { "id1", "id2", "id3", "id4" };
 
 /* The ServiceDiscoveryRes entry and the selection of the certificate service (ServiceID 2, ISO 15118-2 Table 105:
  * parameter set 1 Installation, 2 Update), offered with Plug & Charge when a CPS is configured. */
-int iso2_evse_certinst_offered(const sess_evse *s) { return s->cfg.cps && iso2_evse_pnc_offered(s); }
+int iso2_evse_certinst_offered(const sess_evse *s)
+{
+    return s->cfg.cps && s->cfg.cps->suite == CCS_PNC_P256_SHA256 && iso2_evse_pnc_offered(s);
+}
 
 void iso2_evse_certinst_offer(const sess_evse *s, struct iso2_ServiceDiscoveryResType *r)
 {
@@ -60,22 +63,6 @@ static int verdict_code(ccs_pnc_verdict v)
     }
 }
 
-/* The request's Signature: one Reference to its Id, the digest of its fragment (in s->docs->sig.frag already),
- * the SignatureValue by key. */
-static int request_signed(sess_evse *s, const char *id, size_t id_len, const uint8_t key[CCS_PNC_KEY_MAX])
-{
-    const struct iso2_MessageHeaderType *h = &s->docs->rx.iso2.V2G_Message.Header;
-    const struct iso2_SignatureType *sg = &h->Signature;
-    const ccs_pnc_checker *k = s->cfg.pnc;
-    uint8_t digest[CCS_SHA256_LEN];
-    size_t n;
-    return h->has_Signature && iso2_pnc_signed_info_ok(&sg->SignedInfo, id, id_len) &&
-           sg->SignatureValue.CONTENT.len == CCS_PNC_SIG_LEN && !iso2_ci_digest(s->docs, k->sha256, digest) &&
-           !memcmp(digest, sg->SignedInfo.Reference.array[0].DigestValue.bytes, CCS_SHA256_LEN) &&
-           !iso2_pnc_signed_info_bytes(s->docs, &sg->SignedInfo, &n) &&
-           k->verify(k->ctx, CCS_PNC_P256_SHA256, key, s->docs->sig.bytes, n, sg->SignatureValue.CONTENT.bytes) == 1;
-}
-
 /* The contract for the car whose ECDH key is key into the response's members (sa: SAProvisioningCertificateChain,
  * el: the signed elements), signed by the CPS. An ISO 15118-2 response code. */
 static int answer(sess_evse *s, const uint8_t key[CCS_PNC_KEY_MAX], struct iso2_CertificateChainType *sa,
@@ -84,7 +71,7 @@ static int answer(sess_evse *s, const uint8_t key[CCS_PNC_KEY_MAX], struct iso2_
     const ccs_pnc_cps *cps = s->cfg.cps;
     ccs_pnc_new_contract nc;
     memset(&nc, 0, sizeof nc);
-    int rc = cps->make(cps->ctx, key, &nc);
+    int rc = cps->make(cps->ctx, key, NULL, &nc);
     if (rc || !nc.nchain || nc.nchain > CCS_PNC_CHAIN_MAX || !cps->nchain || cps->nchain > CCS_PNC_CHAIN_MAX ||
         nc.emaid_len > ISO2_LEN_eMAIDType)
         return iso2_responseCodeType_FAILED_NoCertificateAvailable;
@@ -128,7 +115,8 @@ uint64_t iso2_evse_unix_s(const sess_evse *s, uint32_t now) { return s->cfg.cloc
 static int signed_answer(sess_evse *s, int code, const char *id, size_t id_len, const uint8_t key[CCS_PNC_KEY_MAX],
                          struct iso2_CertificateChainType *sa, const iso2_ci_res *el, enum iso2_responseCodeType *res_code)
 {
-    if (code == iso2_responseCodeType_OK && !request_signed(s, id, id_len, key))
+    const struct iso2_MessageHeaderType *h = &s->docs->rx.iso2.V2G_Message.Header;
+    if (code == iso2_responseCodeType_OK && !iso2_pnc_signed_by(s->docs, h, id, id_len, s->cfg.pnc, key))
         code = iso2_responseCodeType_FAILED_SignatureError;
     if (code == iso2_responseCodeType_OK) code = answer(s, key, sa, el);
     return code == iso2_responseCodeType_OK ? SESS_H_NEXT : refuse(s, code, res_code);
@@ -145,7 +133,7 @@ int iso2_evse_cert_install(sess_evse *s, uint32_t now)
     const ccs_pnc_cps *cps = s->cfg.cps;
     uint8_t key[CCS_PNC_KEY_MAX];
     ccs_pnc_cert prov = { q->OEMProvisioningCert.bytes, q->OEMProvisioningCert.len };
-    int code = verdict_code(cps->check_prov(cps->ctx, &prov, iso2_evse_unix_s(s, now), key));
+    int code = verdict_code(cps->check_prov(cps->ctx, &prov, 1, iso2_evse_unix_s(s, now), key));
     s->docs->sig.frag.root = ISO2_FRAG_CertificateInstallationReq;
     s->docs->sig.frag.CertificateInstallationReq = *q;
     iso2_ci_res el = ISO2_CI_RES(r);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "iso2_internal.h"
+#include "pnc_sig.h"
 
 #if CCS_PNC
 
@@ -16,6 +17,7 @@
 int iso2_pev_certinst_choose(sess_pev *p, const struct iso2_ServiceDiscoveryResType *r, uint32_t now)
 {
     const ccs_pnc_installer *in = p->cfg.install;
+    if (in && in->suite != CCS_PNC_P256_SHA256) in = NULL;   /* an ISO 15118-20 installer */
     int need = in ? in->need(in->ctx, p->cfg.clock_unix_s + now / 1000u)
                   : p->cfg.pnc->nchain ? CCS_PNC_NEED_NONE : CCS_PNC_NEED_INSTALL;
     int offered = 0;
@@ -37,35 +39,13 @@ void iso2_pev_certinst_select(sess_pev *p, struct iso2_SelectedServiceListType *
 
 static void root_ids(const ccs_pnc_installer *in, struct iso2_ListOfRootCertificateIDsType *l)
 {
-    uint16_t n = 0;
-    for (uint8_t i = 0; i < in->nroots && n < ISO2_CAP_ListOfRootCertificateIDsType_RootCertificateID; i++) {
-        struct iso2_X509IssuerSerialType *x = &l->RootCertificateID.array[n++];
-        const char *end = memchr(in->roots[i].issuer, 0, CCS_PNC_ISSUER_MAX);
-        size_t len = end ? (size_t)(end - in->roots[i].issuer) : CCS_PNC_ISSUER_MAX;
-        memcpy(x->X509IssuerName.chars, in->roots[i].issuer, len);
-        x->X509IssuerName.chars[len] = 0;
-        x->X509IssuerName.len = (uint16_t)len;
-        x->X509SerialNumber.negative = 0;
-        x->X509SerialNumber.len = in->roots[i].serial_len;
-        memcpy(x->X509SerialNumber.mag, in->roots[i].serial, in->roots[i].serial_len);
-    }
-    l->RootCertificateID.count = n;
+    PNC_ROOT_IDS(in, l, ISO2_CAP_ListOfRootCertificateIDsType_RootCertificateID, struct iso2_X509IssuerSerialType);
 }
 
 /* The header's Signature over the request in d->sig.frag (Id REQ_ID), by sign(ctx). */
 static int sign_request(sess_pev *p, int (*sign)(void *, const uint8_t *, size_t, uint8_t *), void *ctx)
 {
-    struct iso2_MessageHeaderType *h = &p->docs->tx.iso2.V2G_Message.Header;
-    struct iso2_SignatureType *sg = &h->Signature;
-    size_t n;
-    h->has_Signature = true;
-    iso2_pnc_signed_info(&sg->SignedInfo, REQ_ID);
-    if (iso2_ci_digest(p->docs, p->cfg.pnc->sha256, sg->SignedInfo.Reference.array[0].DigestValue.bytes) ||
-        iso2_pnc_signed_info_bytes(p->docs, &sg->SignedInfo, &n) || sign(ctx, p->docs->sig.bytes, n,
-                                                                          sg->SignatureValue.CONTENT.bytes))
-        return SESS_H_FAIL;
-    sg->SignatureValue.CONTENT.len = CCS_PNC_SIG_LEN;
-    return SESS_H_NEXT;
+    return iso2_pnc_sign(p->docs, &p->docs->tx.iso2.V2G_Message.Header, REQ_ID, p->cfg.pnc->sha256, sign, ctx);
 }
 
 /* OEMProvisioningCert, ListOfRootCertificateIDs, signed with the provisioning key. */
@@ -74,11 +54,11 @@ int iso2_pev_build_cert_install(sess_pev *p, uint32_t now)
     (void)now;
     const ccs_pnc_installer *in = p->cfg.install;
     struct iso2_CertificateInstallationReqType *q = &p->docs->tx.iso2.V2G_Message.Body.CertificateInstallationReq;
-    if (in->prov.len > sizeof q->OEMProvisioningCert.bytes) return SESS_H_FAIL;
+    if (in->prov[0].len > sizeof q->OEMProvisioningCert.bytes) return SESS_H_FAIL;
     q->Id.len = sizeof REQ_ID - 1;
     memcpy(q->Id.chars, REQ_ID, sizeof REQ_ID);
-    memcpy(q->OEMProvisioningCert.bytes, in->prov.der, in->prov.len);
-    q->OEMProvisioningCert.len = (uint16_t)in->prov.len;
+    memcpy(q->OEMProvisioningCert.bytes, in->prov[0].der, in->prov[0].len);
+    q->OEMProvisioningCert.len = (uint16_t)in->prov[0].len;
     root_ids(in, &q->ListOfRootCertificateIDs);
     p->docs->sig.frag.root = ISO2_FRAG_CertificateInstallationReq;
     p->docs->sig.frag.CertificateInstallationReq = *q;

@@ -12,8 +12,13 @@ void iso2_evse_meter(const sess_evse *s, struct iso2_MeterInfoType *m)
     m->MeterReading = s->in.meter_wh;
 }
 
+/* The receipt: under Contract payment signed by the contract key (iso2_pnc_evse.c); the next one asked for
+ * receipt_interval_ms later. */
 int iso2_evse_metering(sess_evse *s, uint32_t now)
 {
+#if CCS_PNC
+    if (iso2_evse_pnc_metering(s) == SESS_H_FAIL) return SESS_H_FAIL;
+#endif
     s->receipt_at_ms = now + s->cfg.receipt_interval_ms;
     return iso2_evse_check_status(s, ISO2_BODY(&s->docs->tx));
 }

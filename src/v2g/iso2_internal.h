@@ -67,21 +67,30 @@ sess_pev_step iso2_pev_build_session_setup, iso2_pev_build_service_discovery, is
     iso2_pev_on_service_discovery, iso2_pev_on_simple, iso2_pev_on_auth, iso2_pev_on_session_stop,
     iso2_pev_on_metering;
 
-/* Plug & Charge (iso2_pnc*.c, CCS_PNC). The SHA-256 of an AuthorizationReq as an EXI fragment; SignedInfo as an
- * xmldsig fragment into d->sig.bytes; SignedInfo of one Reference to element `id` with ISO 15118-2's algorithms
- * (DigestValue's length set, its bytes not); whether a SignedInfo is that, for the id of id_len characters. */
+/* Plug & Charge (iso2_pnc*.c, CCS_PNC). SignedInfo as an xmldsig fragment into d->sig.bytes; SignedInfo of one
+ * Reference to element `id` with ISO 15118-2's algorithms (DigestValue's length set, its bytes not); whether a
+ * SignedInfo is that, for the id of id_len characters. A request signed: the element in d->sig.frag (Id id), the
+ * Signature into header h by sign(ctx) (SESS_H_NEXT or SESS_H_FAIL); checked: 1 when h's Signature is that, by the
+ * holder of key (k->verify), else 0. */
 #if CCS_PNC
-int iso2_pnc_auth_digest(sess_docs *d, const struct iso2_AuthorizationReqType *q, ccs_sha256_fn sha256,
-                         uint8_t out[CCS_SHA256_LEN]);
 int iso2_pnc_signed_info_bytes(sess_docs *d, const struct iso2_SignedInfoType *si, size_t *len);
 void iso2_pnc_signed_info(struct iso2_SignedInfoType *si, const char *id);
 int iso2_pnc_signed_info_ok(const struct iso2_SignedInfoType *si, const char *id, size_t id_len);
+int iso2_pnc_sign(sess_docs *d, struct iso2_MessageHeaderType *h, const char *id, ccs_sha256_fn sha256,
+                  int (*sign)(void *, const uint8_t *, size_t, uint8_t *), void *ctx);
+int iso2_pnc_signed_by(sess_docs *d, const struct iso2_MessageHeaderType *h, const char *id, size_t id_len,
+                       const ccs_pnc_checker *k, const uint8_t key[CCS_PNC_KEY_MAX]);
 /* The charger: whether it offers Contract payment on this connection (configured, a random source, TLS); the
  * PnC check of an AuthorizationReq (SESS_H_NEXT: nothing to check or checked, SESS_H_FAIL with the code set). */
 int iso2_evse_pnc_offered(const sess_evse *s);
 int iso2_evse_pnc_auth(sess_evse *s);
 sess_evse_step iso2_evse_payment_details;
 sess_pev_step iso2_pev_build_payment_details, iso2_pev_on_payment_details, iso2_pev_build_auth;
+/* MeteringReceiptReq under Contract payment: the car signs the request in its tx document with the contract key
+ * (SESS_H_NEXT or SESS_H_FAIL); the charger checks it against the contract's key (SESS_H_NEXT, or SESS_H_FAIL with
+ * FAILED_MeteringSignatureNotValid set). Nothing under external payment. */
+int iso2_pev_pnc_metering(sess_pev *p);
+int iso2_evse_pnc_metering(sess_evse *s);
 
 /* CertificateInstallation / CertificateUpdate (iso2_certinst*.c). The chain of a CertificateChainType as
  * ccs_pnc_cert (at most CCS_PNC_CHAIN_MAX, pointing into it; the count); the SHA-256 of d->sig.frag's fragment

@@ -104,6 +104,7 @@ void iso2_evse_dc_out(sess_evse *s, const sess_dc *m)
         iso2_evse_meter(s, &r->MeterInfo);
         r->ReceiptRequired = m->receipt;
     }
+    if (m->receipt) s->receipt_meter_wh = s->in.meter_wh;
     if (b->BodyElement_choice == iso2_BodyType_ChargingStatusRes) {   /* AC: our current limit, the meter */
         struct iso2_ChargingStatusResType *c = &b->ChargingStatusRes;
         iso2_evse_id(s, b);

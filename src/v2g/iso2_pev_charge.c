@@ -7,7 +7,7 @@
 static struct iso2_BodyType *req_body(sess_pev *p) { return ISO2_BODY(&p->docs->tx); }
 static struct iso2_BodyType *res_body(sess_pev *p) { return ISO2_BODY(&p->docs->rx); }
 
-/* The meter reading the charger last reported, signed by nobody (EIM). */
+/* The meter reading the charger last reported; under Contract payment signed with the contract key. */
 int iso2_pev_build_metering(sess_pev *p, uint32_t now)
 {
     (void)now;
@@ -20,7 +20,11 @@ int iso2_pev_build_metering(sess_pev *p, uint32_t now)
     q->MeterInfo = r->BodyElement_choice == iso2_BodyType_CurrentDemandRes ? r->CurrentDemandRes.MeterInfo
                                                                            : r->ChargingStatusRes.MeterInfo;
     p->receipt_due = 0;
+#if CCS_PNC
+    return iso2_pev_pnc_metering(p);
+#else
     return SESS_H_NEXT;
+#endif
 }
 
 int iso2_pev_on_metering(sess_pev *p, uint32_t now)

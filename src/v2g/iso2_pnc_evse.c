@@ -1,6 +1,7 @@
 /* ISO 15118-2 Plug & Charge, the charger: PaymentDetails (the contract chain against the MO roots, a fresh
  * GenChallenge) and the check of the signed AuthorizationReq (its challenge, the digest of its fragment, the
- * contract key's signature of SignedInfo), through the platform's ccs_pnc_checker. */
+ * contract key's signature of SignedInfo) and of the signed MeteringReceiptReq, through the platform's
+ * ccs_pnc_checker. */
 #include <string.h>
 
 #include "iso2_internal.h"
@@ -78,19 +79,13 @@ static int check_auth(sess_evse *s)
 {
     const struct iso2_exiDocument *rx = &s->docs->rx.iso2;
     const struct iso2_AuthorizationReqType *q = &rx->V2G_Message.Body.AuthorizationReq;
-    const struct iso2_SignatureType *sg = &rx->V2G_Message.Header.Signature;
     if (!q->has_GenChallenge || q->GenChallenge.len != CCS_PNC_CHALLENGE_LEN ||
         memcmp(q->GenChallenge.bytes, s->challenge, CCS_PNC_CHALLENGE_LEN))
         return iso2_responseCodeType_FAILED_ChallengeInvalid;
-    const ccs_pnc_checker *k = s->cfg.pnc;
-    uint8_t digest[CCS_SHA256_LEN];
-    size_t n;
-    if (!rx->V2G_Message.Header.has_Signature || !q->has_Id ||
-        !iso2_pnc_signed_info_ok(&sg->SignedInfo, q->Id.chars, q->Id.len) ||
-        sg->SignatureValue.CONTENT.len != CCS_PNC_SIG_LEN || iso2_pnc_auth_digest(s->docs, q, k->sha256, digest) ||
-        memcmp(digest, sg->SignedInfo.Reference.array[0].DigestValue.bytes, CCS_SHA256_LEN) ||
-        iso2_pnc_signed_info_bytes(s->docs, &sg->SignedInfo, &n) ||
-        k->verify(k->ctx, CCS_PNC_P256_SHA256, s->contract_key, s->docs->sig.bytes, n, sg->SignatureValue.CONTENT.bytes) != 1)
+    s->docs->sig.frag.root = ISO2_FRAG_AuthorizationReq;
+    s->docs->sig.frag.AuthorizationReq = *q;
+    if (!q->has_Id || !iso2_pnc_signed_by(s->docs, &rx->V2G_Message.Header, q->Id.chars, q->Id.len, s->cfg.pnc,
+                                          s->contract_key))
         return iso2_responseCodeType_FAILED_SignatureError;
     return iso2_responseCodeType_OK;
 }
@@ -109,6 +104,24 @@ int iso2_evse_pnc_auth(sess_evse *s)
         s->pnc_signed = 1;
     }
     return backend_decision(s);
+}
+
+/* ISO 15118-2: under Contract payment the MeteringReceiptReq is signed with the contract key (one Reference to its
+ * Id) over the MeterReading the charger asked to confirm; a missing or wrong Signature, or another reading (as
+ * RISE-V2G and Josev check it), is FAILED_MeteringSignatureNotValid. */
+int iso2_evse_pnc_metering(sess_evse *s)
+{
+    if (!s->pnc) return SESS_H_NEXT;
+    const struct iso2_exiDocument *rx = &s->docs->rx.iso2;
+    const struct iso2_MeteringReceiptReqType *q = &rx->V2G_Message.Body.MeteringReceiptReq;
+    s->docs->sig.frag.root = ISO2_FRAG_MeteringReceiptReq;
+    s->docs->sig.frag.MeteringReceiptReq = *q;
+    if (q->has_Id && q->MeterInfo.has_MeterReading && q->MeterInfo.MeterReading == s->receipt_meter_wh &&
+        iso2_pnc_signed_by(s->docs, &rx->V2G_Message.Header, q->Id.chars, q->Id.len, s->cfg.pnc,
+                                        s->contract_key))
+        return SESS_H_NEXT;
+    res_body(s)->MeteringReceiptRes.ResponseCode = iso2_responseCodeType_FAILED_MeteringSignatureNotValid;
+    return SESS_H_FAIL;
 }
 
 #endif

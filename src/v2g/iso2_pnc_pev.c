@@ -1,5 +1,6 @@
 /* ISO 15118-2 Plug & Charge, the car: PaymentDetailsReq with the contract chain and eMAID, the GenChallenge of the
- * response, and the AuthorizationReq signed with the contract key through the platform's ccs_pnc_contract. */
+ * response, and the AuthorizationReq and MeteringReceiptReq signed with the contract key through the platform's
+ * ccs_pnc_contract. */
 #include <string.h>
 
 #include "iso2_internal.h"
@@ -7,7 +8,8 @@
 
 #if CCS_PNC
 
-#define AUTH_ID "ID1"   /* the AuthorizationReq's Id, which the Signature's Reference names */
+#define AUTH_ID "ID1"      /* the AuthorizationReq's Id, which the Signature's Reference names */
+#define RECEIPT_ID "id1"   /* the MeteringReceiptReq's (as Josev's car names it) */
 
 static struct iso2_BodyType *req_body(sess_pev *p) { return ISO2_BODY(&p->docs->tx); }
 static struct iso2_BodyType *res_body(sess_pev *p) { return ISO2_BODY(&p->docs->rx); }
@@ -24,7 +26,7 @@ int iso2_pev_build_payment_details(sess_pev *p, uint32_t now)
     q->eMAID.len = (uint16_t)emaid;
     struct iso2_CertificateChainType *ch = &q->ContractSignatureCertChain;
     int rc;
-    PNC_CHAIN_FILL(ch, c, &rc);
+    PNC_CHAIN_FILL(ch, c->chain, c->nchain, &rc);
     ch->has_SubCertificates = c->nchain > 1;
     return rc;
 }
@@ -57,16 +59,22 @@ int iso2_pev_build_auth(sess_pev *p, uint32_t now)
     q->has_GenChallenge = true;
     q->GenChallenge.len = CCS_PNC_CHALLENGE_LEN;
     memcpy(q->GenChallenge.bytes, p->challenge, CCS_PNC_CHALLENGE_LEN);
-    h->has_Signature = true;
-    struct iso2_SignatureType *sg = &h->Signature;
-    iso2_pnc_signed_info(&sg->SignedInfo, AUTH_ID);
-    size_t n;
-    if (iso2_pnc_auth_digest(p->docs, q, c->sha256, sg->SignedInfo.Reference.array[0].DigestValue.bytes) ||
-        iso2_pnc_signed_info_bytes(p->docs, &sg->SignedInfo, &n) ||
-        c->sign(c->ctx, p->docs->sig.bytes, n, sg->SignatureValue.CONTENT.bytes))
-        return SESS_H_FAIL;
-    sg->SignatureValue.CONTENT.len = CCS_PNC_SIG_LEN;
-    return SESS_H_NEXT;
+    p->docs->sig.frag.root = ISO2_FRAG_AuthorizationReq;
+    p->docs->sig.frag.AuthorizationReq = *q;
+    return iso2_pnc_sign(p->docs, h, AUTH_ID, c->sha256, c->sign, c->ctx);
+}
+
+int iso2_pev_pnc_metering(sess_pev *p)
+{
+    if (!p->pnc) return SESS_H_NEXT;
+    const ccs_pnc_contract *c = p->cfg.pnc;
+    struct iso2_MeteringReceiptReqType *q = &req_body(p)->MeteringReceiptReq;
+    q->has_Id = true;
+    q->Id.len = sizeof RECEIPT_ID - 1;
+    memcpy(q->Id.chars, RECEIPT_ID, sizeof RECEIPT_ID);
+    p->docs->sig.frag.root = ISO2_FRAG_MeteringReceiptReq;
+    p->docs->sig.frag.MeteringReceiptReq = *q;
+    return iso2_pnc_sign(p->docs, &p->docs->tx.iso2.V2G_Message.Header, RECEIPT_ID, c->sha256, c->sign, c->ctx);
 }
 
 #endif

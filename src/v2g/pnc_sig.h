@@ -46,7 +46,8 @@
 
 /* A certificate chain element ch (Certificate, SubCertificates) <-> the hooks' ccs_pnc_cert array. READ: chain[]
  * (CCS_PNC_CHAIN_MAX) and *n from ch, its SubCertificates counted when has_subs. FILL: ch from contract c (leaf
- * first), *rc = SESS_H_FAIL when a certificate does not fit, else the count of SubCertificates is set. */
+ * first) from the n certificates certs, *rc = SESS_H_FAIL when a certificate does not fit, else the count of
+ * SubCertificates is set. */
 #define PNC_CHAIN_READ(ch, has_subs, chain, n)                                                                  \
     do {                                                                                                       \
         (chain)[0] = (ccs_pnc_cert){ (ch)->Certificate.bytes, (ch)->Certificate.len };                         \
@@ -56,21 +57,40 @@
             (chain)[(*(n))++] = (ccs_pnc_cert){ (ch)->SubCertificates.Certificate.array[i_].bytes,              \
                                                 (ch)->SubCertificates.Certificate.array[i_].len };              \
     } while (0)
-#define PNC_CHAIN_FILL(ch, c, rc)                                                                               \
+#define PNC_CHAIN_FILL(ch, certs, n, rc)                                                                               \
     do {                                                                                                       \
         *(rc) = SESS_H_NEXT;                                                                                   \
-        for (uint8_t i_ = 0; i_ < (c)->nchain && *(rc) == SESS_H_NEXT; i_++) {                                \
+        for (uint8_t i_ = 0; i_ < (n) && *(rc) == SESS_H_NEXT; i_++) {                                        \
             uint16_t *len_ = i_ ? &(ch)->SubCertificates.Certificate.array[i_ - 1].len : &(ch)->Certificate.len; \
             uint8_t *bytes_ = i_ ? (ch)->SubCertificates.Certificate.array[i_ - 1].bytes                       \
                                  : (ch)->Certificate.bytes;                                                    \
-            if ((c)->chain[i_].len > sizeof (ch)->Certificate.bytes) {                                         \
+            if ((certs)[i_].len > sizeof (ch)->Certificate.bytes) {                                             \
                 *(rc) = SESS_H_FAIL;                                                                           \
             } else {                                                                                           \
-                memcpy(bytes_, (c)->chain[i_].der, (c)->chain[i_].len);                                        \
-                *len_ = (uint16_t)(c)->chain[i_].len;                                                          \
+                memcpy(bytes_, (certs)[i_].der, (certs)[i_].len);                                             \
+                *len_ = (uint16_t)(certs)[i_].len;                                                             \
             }                                                                                                  \
         }                                                                                                      \
-        (ch)->SubCertificates.Certificate.count = (uint16_t)((c)->nchain - 1);                                 \
+        (ch)->SubCertificates.Certificate.count = (uint16_t)((n) - 1);                                         \
+    } while (0)
+
+/* ListOfRootCertificateIDs l (its RootCertificateID array of capacity cap, element type T) from the installer
+ * in's roots: the issuer (RFC 4514 text) and serial of each, those that fit. */
+#define PNC_ROOT_IDS(in, l, cap, T)                                                                             \
+    do {                                                                                                       \
+        uint16_t n_ = 0;                                                                                       \
+        for (uint8_t i_ = 0; i_ < (in)->nroots && n_ < (cap); i_++) {                                          \
+            T *x_ = &(l)->RootCertificateID.array[n_++];                                                       \
+            const char *end_ = memchr((in)->roots[i_].issuer, 0, CCS_PNC_ISSUER_MAX);                          \
+            size_t len_ = end_ ? (size_t)(end_ - (in)->roots[i_].issuer) : CCS_PNC_ISSUER_MAX;                 \
+            memcpy(x_->X509IssuerName.chars, (in)->roots[i_].issuer, len_);                                    \
+            x_->X509IssuerName.chars[len_] = 0;                                                                \
+            x_->X509IssuerName.len = (uint16_t)len_;                                                           \
+            x_->X509SerialNumber.negative = 0;                                                                 \
+            x_->X509SerialNumber.len = (in)->roots[i_].serial_len;                                             \
+            memcpy(x_->X509SerialNumber.mag, (in)->roots[i_].serial, (in)->roots[i_].serial_len);             \
+        }                                                                                                      \
+        (l)->RootCertificateID.count = n_;                                                                     \
     } while (0)
 
 #endif

@@ -7,7 +7,10 @@ static sess_dc take(sess_evse *s)
 {
     sess_dc m = { .soc = -1 };
     s->proto->evse_dc_in(s, &m);
-    if (m.soc >= 0) s->ev_soc = (uint8_t)m.soc;
+    if (m.soc >= 0) {
+        s->ev_soc = (uint8_t)m.soc;
+        s->ev_soc_said = 1;
+    }
     return m;
 }
 

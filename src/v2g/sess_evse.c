@@ -35,6 +35,7 @@ void sess_evse_config_default(sess_evse_config *cfg)
     cfg->precharge_max_a = SESS_EVSE_PRECHARGE_MAX_A;
     cfg->no_progress_ms = SESS_EVSE_NO_PROGRESS_MS;
     cfg->notice_delay_s = SESS_ISO20_NOTICE_DELAY_S;
+    cfg->service_renegotiation = 1;
     cfg->offer_dc = cfg->offer_ac = 1;
     cfg->ac_nominal_v = 230.0f;
     cfg->ac_max_a = 32.0f;

@@ -62,9 +62,13 @@ sess_stop_reason sess_pev_check_present(sess_pev *p, int charging, uint32_t now)
     float lo = SESS_BPT(p) ? p->cfg.discharge_max_a + tolerance_a(p->cfg.discharge_max_a) : SESS_PEV_CURRENT_TOLERANCE_A;
     float t = p->target_a, excess = t < 0.0f ? t - a : a - t, mag = t < 0.0f ? -t : t;
     if (a < -lo) return SESS_STOP_REVERSE_CURRENT;
-    if (a > p->cfg.max_a + tolerance_a(p->cfg.max_a) ||
-        lasting(excess > tolerance_a(mag), &p->over, &p->over_since_ms, now, SESS_PEV_CURRENT_FOLLOW_MS))
-        return SESS_STOP_OVERCURRENT;
+    if (a > p->cfg.max_a + tolerance_a(p->cfg.max_a)) return SESS_STOP_OVERCURRENT;
+    /* BPT: the current against the request's direction (charging while the car asks to discharge, or the reverse)
+     * beyond the tolerance, as long as a charger may take to follow a changed request */
+    int wrong = SESS_BPT(p) &&
+                (t < 0.0f ? a > SESS_PEV_CURRENT_TOLERANCE_A : t > 0.0f && a < -SESS_PEV_CURRENT_TOLERANCE_A);
+    if (lasting(excess > tolerance_a(mag) || wrong, &p->over, &p->over_since_ms, now, SESS_PEV_CURRENT_FOLLOW_MS))
+        return wrong ? SESS_STOP_REVERSE_CURRENT : SESS_STOP_OVERCURRENT;
     int idle = mag > p->cfg.contactor_open_a && (a < 0.0f ? -a : a) < p->cfg.contactor_open_a;
     if (lasting(idle, &p->idle, &p->idle_since_ms, now, SESS_PEV_NO_CURRENT_MS)) return SESS_STOP_NO_PROGRESS;
     return SESS_STOP_NONE;

@@ -2,7 +2,9 @@
 # `ccsplc evse` / `ccsplc pev` --sim with the ISO 15118-20 options (docs/config.md): --vas internet (the charger's
 # VASList, the car's ServiceDetail of service 65 and its selection of the https set), --control-mode scheduled and
 # --departure (the car's ServiceSelection and ScheduleExchangeReq), --receipt (the charger's MeteringConfirmation
-# notification, the car's MeteringConfirmationReq of that reading), the same from an INI file; bad values exit 2.
+# notification, the car's MeteringConfirmationReq of that reading), the same from an INI file; --renegotiate-at (the
+# car's SessionStop ServiceRenegotiation, the services again in the same session) and [evse] service_renegotiation
+# = no (not supported, never asked); bad values exit 2.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 tmp=$(mktemp -d)
@@ -44,6 +46,23 @@ has ini ScheduleExchangeReq '"Scheduled_SEReqControlMode.DepartureTime":"600"'
 has ini MeteringConfirmationReq '"SignedMeteringData.Scheduled_SMDTControlMode.SelectedScheduleTupleID":"1"'
 echo "ok: the same from [evse] receipt_interval, vas and [pev] vas, control_mode, departure"
 
+run reneg 0 pev --sim $car --renegotiate-at 71 --target-soc 72 --pcap "$tmp/reneg.pcapng"
+has reneg SessionStopReq '"ChargingSession":"ServiceRenegotiation"'
+has reneg SessionStopRes '"ResponseCode":"OK"'
+has reneg SessionStopReq '"ChargingSession":"Terminate"'
+[ "$(grep -c '"msg":"ServiceDiscoveryReq"' "$tmp/reneg.json")" = 2 ] || fail "reneg: not two ServiceDiscoveryReq"
+[ "$(grep -c '"msg":"SessionSetupReq"' "$tmp/reneg.json")" = 1 ] || fail "reneg: not one session"
+grep -q "result      ended normally" "$tmp/reneg.out" || fail "reneg: not ended normally"
+printf '[evse]\nservice_renegotiation = no\n[pev]\nrenegotiate_at = 71\n' >"$tmp/noreneg.ini"
+run noreneg 0 pev --sim $car --target-soc 72 -c "$tmp/noreneg.ini" --pcap "$tmp/noreneg.pcapng"
+has noreneg ServiceDiscoveryRes '"ServiceRenegotiationSupported":"false"'
+! grep -q '"ServiceRenegotiation"' "$tmp/noreneg.json" || fail "noreneg: renegotiated"
+echo "ok: --renegotiate-at 71: SessionStop ServiceRenegotiation OK, the services again, one session; [evse]" \
+    "service_renegotiation = no: not supported, not asked"
+
+run bad_reneg 2 pev --sim --renegotiate-at 0
+run charger_reneg 2 evse --sim --renegotiate-at 50
+run car_noreneg 2 pev --sim --no-renegotiation
 run bad_vas 2 pev --sim --vas parking
 run bad_mode 2 pev --sim --control-mode smart
 run charger_mode 2 evse --sim --control-mode scheduled

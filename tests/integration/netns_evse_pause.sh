@@ -7,8 +7,7 @@
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
-command -v python3 >/dev/null || skip "needs python3"
-"$CCSPLC" demo --proto iso20-dc --soc 79 --target-soc 80 >/dev/null 2>&1 || skip "no ISO 15118-20 DC in this build"
+need_iso20_keys
 
 id=$$
 S=ccsVS$id; E=ccsVE$id; P=ccsVP$id     # plcsim, charger, car
@@ -20,10 +19,7 @@ inns "$P" timeout 60 "$CCSPLC" pev -i hp$id --proto iso20-dc --soc 50 --target-s
     --timeout 50 -v >"$tmp/pev.out" 2>"$tmp/pev.log" </dev/null &
 pev=$!
 pids+=($pev)
-ip netns exec "$E" python3 "$(dirname "$0")/pty_keys.py" "$tmp/evse.tty" "DC_ChargeLoop +[0-9.]+ V +[1-9][0-9]*\.[0-9] A" \
-    p 60 -- timeout 55 "$CCSPLC" evse -i he$id --stop-after session --timeout 50 || fail "evse exit $?"
-wait $pev || fail "pev exit $?"
-tr '\r' '\n' <"$tmp/evse.tty" >"$tmp/evse.log"
+evse_key p
 grep -q "evse: asking the car to pause (EVSENotification Pause)" "$tmp/evse.log" || fail "the p key was not taken"
 for f in "$tmp/evse.log" "$tmp/pev.out"; do
     grep -q "result      ended normally" "$f" || fail "$f: not ended normally"

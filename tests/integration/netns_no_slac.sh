@@ -37,6 +37,12 @@ session() {
     "$CCSPLC" decode "$tmp/$proto-evse.pcapng" >"$tmp/$proto.decode" 2>&1 || fail "$proto: decode"
     grep -q "end      SessionStop (OK)" "$tmp/$proto.decode" || fail "$proto: pcap: session end"
     grep -q " 0 decode errors" "$tmp/$proto.decode" || fail "$proto: pcap: decode errors"
+    # the car's frames in the charger's pcap carry the car's MAC (from its EUI-64 address: no SLAC told it), not
+    # zeros: one per SDP and TCP frame, far more than the EVCCID (DIN: the MAC inside SessionSetupReq) gives
+    local mac n
+    mac=$(inns "$P" cat "/sys/class/net/hp$id/address")
+    n=$(od -An -v -tx1 "$tmp/$proto-evse.pcapng" | tr -d ' \n' | grep -o "${mac//:/}" | wc -l)
+    [ "$n" -ge 20 ] || fail "$proto: pcap: the car's MAC $mac in $n places only"
     echo "ok: $proto session without SLAC"
 }
 session din

@@ -1,41 +1,60 @@
 #!/usr/bin/env bash
-# CertificateInstallation, ISO 15118-2, between `ccsplc evse -i` and `ccsplc pev -i` through plcsim on TLS 1.2
-# (issue 13 item 3): a car with only its OEM provisioning certificate installs a contract on the first plug-in
+# CertificateInstallation between `ccsplc evse -i` and `ccsplc pev -i` through plcsim (issue 13 items 3 and 4):
+# ISO 15118-2 on TLS 1.2, a car with only its OEM provisioning certificate installs a contract on the first plug-in
 # (the charger as test-bench CPS hands out scripts/pki.sh's contract, encrypted for the car, signed by the CPS) and
 # pays with it; the second plug-in of a new `ccsplc pev` run pays with the stored contract without installing.
 # A refusal: a charger trusting another OEM root answers FAILED_CertChainError, nothing is stored, no charge.
-# The pcaps decode with `ccsplc decode --keylog`. Needs root, ip netns, openssl. About 45 s.
+# ISO 15118-20 on TLS 1.3 the same way with the secp521r1 set: installed after AuthorizationSetup, then PnC with
+# it; the next run identifies with the stored contract. The pcaps decode with `ccsplc decode --keylog`. Needs
+# root, ip netns, openssl. About 70 s.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
 command -v openssl >/dev/null || skip "needs the openssl command"
 bash "$(dirname "$0")/../../scripts/pki.sh" "$tmp/pki" >/dev/null || fail "scripts/pki.sh"
-P2=$tmp/pki/iso2
-mkdir -p "$tmp/car"
-CON=$tmp/car/contract.pem
+P2=$tmp/pki/iso2 P20=$tmp/pki/iso20
+mkdir -p "$tmp/car" "$tmp/car20"
+CON=$tmp/car/contract.pem   # the car's contract files (ISO-20's below)
 KEY=$tmp/car/contract.key
 
 id=$$
 charger_and_car K
 
-# charger TAG OEM_TRUST: `ccsplc evse -i` for one session, Plug & Charge and the CPS, in the background
+# charger TAG DIR OEM_TRUST ARGS...: `ccsplc evse -i` for one session, Plug & Charge and the CPS of the PKI set DIR
+# (iso2, iso20), in the background
 charger() {
-    local tag=$1
-    ip netns exec "$E" timeout 40 "$CCSPLC" evse -i he$id --proto iso2-dc --stop-after session --timeout 35 -v \
-        --tls-cert "$P2/secc_chain.pem" --tls-key "$P2/secc.key" --keylog "$tmp/$tag.keys" \
-        --mo-root "$P2/mo_root.pem" --cps-cert "$P2/cps_chain.pem" --cps-key "$P2/cps.key" --oem-root "$2" \
-        --install-cert "$P2/contract_chain.pem" --install-key "$P2/contract.key" \
+    local tag=$1 d=$2 oem=$3
+    shift 3
+    ip netns exec "$E" timeout 40 "$CCSPLC" evse -i he$id --stop-after session --timeout 35 -v \
+        --tls-cert "$d/secc_chain.pem" --tls-key "$d/secc.key" --keylog "$tmp/$tag.keys" \
+        --mo-root "$d/mo_root.pem" --cps-cert "$d/cps_chain.pem" --cps-key "$d/cps.key" --oem-root "$oem" \
+        --install-cert "$d/contract_chain.pem" --install-key "$d/contract.key" "$@" \
         --pcap "$tmp/$tag-evse.pcapng" >"$tmp/$tag-evse.out" 2>"$tmp/$tag-evse.log" </dev/null &
     evse=$!
     pids+=($evse)
 }
-# car TAG: `ccsplc pev -i` with its provisioning certificate and its contract files, a short charge
+# car TAG DIR ARGS...: `ccsplc pev -i` with the provisioning key of DIR and its contract files, a short charge
 car() {
-    local tag=$1
-    inns "$P" timeout 40 "$CCSPLC" pev -i hp$id --proto iso2-dc --soc 50 --target-soc 51 --capacity 5 --timeout 35 -v \
-        --tls require --tls-ca "$P2/v2g_root.pem" --pnc --contract-cert "$CON" --contract-key "$KEY" \
-        --prov-cert "$P2/oem_prov.pem" --prov-key "$P2/oem_prov.key" --pcap "$tmp/$tag-pev.pcapng" \
+    local tag=$1 d=$2
+    shift 2
+    inns "$P" timeout 40 "$CCSPLC" pev -i hp$id --soc 50 --target-soc 51 --capacity 5 --timeout 35 -v \
+        --tls require --tls-ca "$d/v2g_root.pem" --pnc --contract-cert "$CON" --contract-key "$KEY" \
+        --prov-key "$d/oem_prov.key" "$@" --pcap "$tmp/$tag-pev.pcapng" \
         >"$tmp/$tag-pev.out" 2>"$tmp/$tag-pev.log" </dev/null
+}
+ISO2_EVSE=(--proto iso2-dc)
+ISO2_PEV=(--proto iso2-dc --prov-cert "$P2/oem_prov.pem")
+ISO20_EVSE=(--proto iso20-dc --tls-ca "$P20/oem_root.pem")
+ISO20_PEV=(--proto iso20-dc --tls-cert "$P20/oem_chain.pem" --tls-key "$P20/oem_prov.key" --prov-cert "$P20/oem_chain.pem")
+# stored: the car's contract files hold a key of the stored certificate, the one the CPS of DIR handed out
+stored() {
+    [ -s "$CON" ] && [ -s "$KEY" ] || fail "$1: no contract stored"
+    [ "$(stat -c %a "$KEY")" = 600 ] || fail "$1: the key file is not 0600"
+    [ "$(openssl pkey -in "$KEY" -pubout)" = "$(openssl x509 -in "$CON" -noout -pubkey)" ] ||
+        fail "$1: the stored key is not the stored certificate's"
+    [ "$(openssl pkey -in "$KEY" -pubout)" = "$(openssl pkey -in "$2/contract.key" -pubout)" ] ||
+        fail "$1: the stored key is not the contract the CPS handed out"
+    openssl verify -CAfile "$2/mo_root.pem" -untrusted "$CON" "$CON" >/dev/null || fail "$1: the chain"
 }
 # checks TAG: each line FILE TEXT must be found
 checks() {
@@ -52,8 +71,8 @@ decoded() {   # decoded TAG FILE MESSAGES...: the pcap decodes with the key log 
 }
 
 # Refusal first (no contract stored yet): the charger trusts the ISO-20 OEM hierarchy only
-charger badoem "$tmp/pki/iso20/oem_trust.pem"
-car badoem
+charger badoem "$P2" "$P20/oem_trust.pem" "${ISO2_EVSE[@]}"
+car badoem "$P2" "${ISO2_PEV[@]}"
 rc=$?
 [ "$rc" = 1 ] || fail "badoem: car exit $rc"
 kill -TERM "$evse" 2>/dev/null   # the charger keeps the plug-in for the car's next session: stopped, it ends safe
@@ -67,8 +86,8 @@ grep -q "output on\|contactors closed" "$tmp/badoem-evse.log" && fail "badoem: t
 echo "ok: badoem: a provisioning certificate from another OEM root: FAILED_CertChainError, nothing stored, both safe"
 
 # First plug-in: no contract, CertificateInstallation, then PaymentDetails with the installed one
-charger install "$P2/oem_trust.pem"
-car install || fail "install: pev exit $?"
+charger install "$P2" "$P2/oem_trust.pem" "${ISO2_EVSE[@]}"
+car install "$P2" "${ISO2_PEV[@]}" || fail "install: pev exit $?"
 wait "$evse" || fail "install: evse exit $?"
 checks install <<'CHECKS'
 install-pev.log pnc: no contract in
@@ -80,20 +99,14 @@ install-evse.out result      ended normally
 install-pev.out result      ended normally
 install-pev.out payment     contract (Plug & Charge)
 CHECKS
-[ -s "$CON" ] && [ -s "$KEY" ] || fail "install: no contract stored"
-[ "$(stat -c %a "$KEY")" = 600 ] || fail "install: the key file is not 0600"
-[ "$(openssl pkey -in "$KEY" -pubout)" = "$(openssl x509 -in "$CON" -noout -pubkey)" ] ||
-    fail "install: the stored key is not the stored certificate's"
-[ "$(openssl pkey -in "$KEY" -pubout)" = "$(openssl pkey -in "$P2/contract.key" -pubout)" ] ||
-    fail "install: the stored key is not the contract the CPS handed out"
-openssl verify -CAfile "$P2/mo_root.pem" -untrusted "$CON" "$CON" >/dev/null || fail "install: the chain"
+stored install "$P2"
 decoded install "$tmp/install-pev.pcapng" CertificateInstallationReq CertificateInstallationRes PaymentDetailsReq \
     AuthorizationReq SessionStopRes
 echo "ok: install: the car installed its contract (key checked against the certificate) and paid with it"
 
 # Second plug-in, a new `ccsplc pev`: the stored contract, no installation
-charger again "$P2/oem_trust.pem"
-car again || fail "again: pev exit $?"
+charger again "$P2" "$P2/oem_trust.pem" "${ISO2_EVSE[@]}"
+car again "$P2" "${ISO2_PEV[@]}" || fail "again: pev exit $?"
 wait "$evse" || fail "again: evse exit $?"
 checks again <<'CHECKS'
 again-pev.log pnc: contract DEABCC12345678 (3 certificates)
@@ -105,3 +118,36 @@ CHECKS
 grep -q "CertificateInstallationReq" "$tmp/again-pev.log" && fail "again: installed again"
 decoded again "$tmp/again-evse.pcapng" PaymentDetailsReq AuthorizationReq SessionStopRes
 echo "ok: again: the next plug-in paid with the installed contract"
+
+# ISO 15118-20 on TLS 1.3, the secp521r1 set: installed after AuthorizationSetup, then PnC with it
+CON=$tmp/car20/contract.pem
+KEY=$tmp/car20/contract.key
+charger install20 "$P20" "$P20/oem_trust.pem" "${ISO20_EVSE[@]}"
+car install20 "$P20" "${ISO20_PEV[@]}" || fail "install20: pev exit $?"
+wait "$evse" || fail "install20: evse exit $?"
+checks install20 <<'CHECKS'
+install20-pev.log pnc: no contract in
+install20-pev.log tls: TLSv1.3
+install20-pev.log v2g: > CertificateInstallationReq
+install20-evse.log v2g: < CertificateInstallationReq
+install20-pev.log v2g: > AuthorizationReq
+install20-pev.log v2g: > DC_ChargeLoopReq
+install20-evse.out result      ended normally
+install20-pev.out result      ended normally
+install20-pev.out payment     contract (Plug & Charge)
+CHECKS
+stored install20 "$P20"
+decoded install20 "$tmp/install20-pev.pcapng" CertificateInstallationReq CertificateInstallationRes \
+    AuthorizationReq SessionStopRes
+echo "ok: install20: ISO-20, the car installed its secp521r1 contract (key checked) and identified by PnC with it"
+
+charger again20 "$P20" "$P20/oem_trust.pem" "${ISO20_EVSE[@]}"
+car again20 "$P20" "${ISO20_PEV[@]}" || fail "again20: pev exit $?"
+wait "$evse" || fail "again20: evse exit $?"
+checks again20 <<'CHECKS'
+again20-pev.log pnc: contract DEABCC12345678 (3 certificates)
+again20-pev.out payment     contract (Plug & Charge)
+again20-pev.out result      ended normally
+CHECKS
+grep -q "CertificateInstallationReq" "$tmp/again20-pev.log" && fail "again20: installed again"
+echo "ok: again20: the next ISO-20 plug-in identified with the installed contract"

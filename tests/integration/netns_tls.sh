@@ -4,8 +4,8 @@
 # session on TLS 1.3 (mutual: the charger checks the car's OEM chain), each ending normally with TLS records (not
 # plain V2GTP) in the pcaps and every message decoded by `ccsplc decode --keylog`; refusals with a safe end: a car
 # trusting another root (handshake failure), a car requiring TLS from a charger without credentials (answered
-# "no TLS" in SDP; a car that only asks goes on in plain TCP), a plain car to a TLS-only charger. The PKI comes
-# from scripts/pki.sh. Needs root, ip netns, openssl. About 90 s.
+# "no TLS" in SDP; a car that only asks goes on in plain TCP), a plain car to a TLS-only charger; ISO 15118-20 AC
+# on TLS 1.3 too. The PKI comes from scripts/pki.sh. Needs root, ip netns, openssl. About 100 s.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 . "$(dirname "$0")/lib/netns.sh"
@@ -106,6 +106,14 @@ for k in CLIENT_HANDSHAKE_TRAFFIC_SECRET SERVER_TRAFFIC_SECRET_0; do
 done
 grep -q "^CLIENT_RANDOM " "$tmp/iso2-evse.keys" || fail "iso2: key log without CLIENT_RANDOM"
 echo "ok: iso20: mutual authentication (the charger named the car's certificate); key logs in NSS format"
+
+# ISO 15118-20 AC on TLS 1.3 as well (both sides once offered only TLS 1.2 for it: found against EVerest's
+# libiso15118, docs/interop.md)
+charger iso20ac --proto iso20-ac --tls-cert "$P20/secc_chain.pem" --tls-key "$P20/secc.key" \
+    --tls-ca "$P20/oem_root.pem" --keylog "$tmp/iso20ac-evse.keys"
+car iso20ac --proto iso20-ac --tls require --tls-ca "$P20/v2g_root.pem" --tls-cert "$P20/oem_chain.pem" \
+    --tls-key "$P20/oem_prov.key" --keylog "$tmp/iso20ac-pev.keys" || fail "iso20ac: pev exit $?"
+session iso20ac TLSv1.3 TLS_AES_256_GCM_SHA384
 
 # Refusal 1: the car trusts another root (the ISO-20 V2G root for an ISO-2 charger): the handshake fails
 charger badroot --proto iso2-dc --tls-cert "$P2/secc_chain.pem" --tls-key "$P2/secc.key"

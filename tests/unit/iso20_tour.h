@@ -17,9 +17,11 @@ static inline int iso20_tour_until(sw_world *w, uint8_t state, uint32_t limit_ms
 /* From the connection, with the Internet service offered and selected (its ServiceDetail, the SelectedVASList) and
  * a metering confirmation asked for every second of charging: the car renegotiates its schedule at its first
  * charge-loop response and then asks for Standby; the charger ends the Standby (ExitStandby), asks for a new
- * schedule itself (ScheduleRenegotiation), has its meter confirmed (MeteringConfirmation) and then pauses the
- * session (Pause). PowerDeliveryReq: Start, ScheduleRenegotiation, Start, Standby, Start, ScheduleRenegotiation,
- * Start, Stop. 1 when both ended, the charger "paused". */
+ * schedule itself (ScheduleRenegotiation), has its meter confirmed (MeteringConfirmation), asks for a service
+ * renegotiation (ServiceRenegotiation: SessionStop ServiceRenegotiation, the services and the charge set up again,
+ * the VAS selected again) and then pauses the session (Pause). PowerDeliveryReq: Start, ScheduleRenegotiation,
+ * Start, Standby, Start, ScheduleRenegotiation, Start, Stop, Start, Stop. 1 when both ended, the charger
+ * "paused". */
 static inline int iso20_tour(sw_world *w)
 {
     w->pev.in.renegotiate_request = w->pev.in.standby_request = 1;
@@ -34,6 +36,11 @@ static inline int iso20_tour(sw_world *w)
         return 0;
     for (uint32_t at = w->evse.receipt_at_ms, end = w->now + 10 * 1000; w->evse.receipt_at_ms == at; sw_step(w))
         if ((int32_t)(w->now - end) > 0 || w->evse.state != ISO20_EVSE_CHARGE) return 0;   /* confirmed: the next due */
+    if (w->evse.vas_selected != SESS_VAS_INTERNET) return 0;
+    w->evse.in.notice = SESS_NOTICE_SERVICE_RENEGOTIATION;
+    if (!iso20_tour_until(w, ISO20_EVSE_SERVICE_DISCOVERY, 60 * 1000) ||
+        !iso20_tour_until(w, ISO20_EVSE_CHARGE, 60 * 1000))
+        return 0;
     if (w->evse.vas_selected != SESS_VAS_INTERNET) return 0;
     w->evse.in.notice = SESS_NOTICE_PAUSE;
     return sw_run(w, w->now + 60 * 1000, sw_both_ended) && w->evse.stop == SESS_STOP_PAUSED;

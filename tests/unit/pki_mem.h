@@ -38,7 +38,7 @@ static inline int pki_dir_remove(void)
 }
 
 /* A certificate of key with subject CN=name, signed by issuer_key (NULL: self-signed), valid from now + from_s to
- * now + to_s, a CA or a leaf, with the digest md ("SHA256"). */
+ * now + to_s, a CA or a leaf, with the digest md ("SHA256"), and its subject key identifier. */
 static inline X509 *pki_cert(const char *name, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, int ca, long from_s,
                              long to_s, const char *md)
 {
@@ -58,10 +58,14 @@ static inline X509 *pki_cert(const char *name, EVP_PKEY *key, X509 *issuer, EVP_
     X509_EXTENSION *e1 = X509V3_EXT_conf_nid(NULL, &v, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
     X509_EXTENSION *e2 = X509V3_EXT_conf_nid(NULL, &v, NID_key_usage,
                                              ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyAgreement");
+    /* a subject key identifier (ISO 15118-20's key encryption puts the contract's in its associated data) */
+    X509_EXTENSION *e3 = X509V3_EXT_conf_nid(NULL, &v, NID_subject_key_identifier, "hash");
     X509_add_ext(x, e1, -1);
     X509_add_ext(x, e2, -1);
+    X509_add_ext(x, e3, -1);
     X509_EXTENSION_free(e1);
     X509_EXTENSION_free(e2);
+    X509_EXTENSION_free(e3);
     assert_true(X509_sign(x, issuer_key ? issuer_key : key, EVP_get_digestbyname(md)) > 0);
     return x;
 }

@@ -450,6 +450,8 @@ static inline void rel_connect(rel_world *w, const sess_pev_config *pc, const ph
     w->v2g_start = w->s.now;
     w->s.nlog = 0;
     sess_pev_init(&w->s.pev, pc, &sw_pev_docs);
+    /* ISO-20: the car renegotiates its services once, at its first charge-loop response */
+    w->s.pev.in.service_request = !strncmp(sess_proto_name(pc->protos[0]), "iso20", 5);
     phys_battery_init(&w->s.plant.battery, bc);
     phys_charger_reset(&w->s.plant.charger);
     phys_plant_sense(&w->s.plant, &w->s.evse, &w->s.pev);

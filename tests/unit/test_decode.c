@@ -203,6 +203,41 @@ static void json_escaping(void **state)
     fclose(f);
     assert_string_equal(buf, "\"a\\\"b\\\\c\\u000a\\u003c/script>\\u0001\\u00c3\\u00a9\"");
     free(buf);
+    for (int c = 1; c < 256; c++) { /* every byte at every place of 19 (words of 8 are looked at at once) */
+        char esc[8];
+        if (c == '"' || c == '\\')
+            snprintf(esc, sizeof esc, "\\%c", c);
+        else if (c < 0x20 || c >= 0x7f || c == '<')
+            snprintf(esc, sizeof esc, "\\u%04x", (unsigned)c);
+        else
+            snprintf(esc, sizeof esc, "%c", c);
+        for (int at = 0; at < 19; at++) {
+            char in[20], want[64];
+            memset(in, 'a', 19);
+            in[19] = 0;
+            in[at] = (char)c;
+            snprintf(want, sizeof want, "\"%.*s%s%.*s\"", at, in, esc, 18 - at, in + at + 1);
+            f = open_memstream(&buf, &len);
+            dec_json_string(f, in);
+            fclose(f);
+            assert_string_equal(buf, want);
+            free(buf);
+        }
+    }
+}
+
+/* A CurrentDemandReq ns after the origin, with keys, as writer (text or JSON) writes it, into got. */
+static void write_record(int (*writer)(FILE *, const dec_record *, uint64_t), int64_t ns, const char *keys, char *got,
+                         size_t cap)
+{
+    const uint64_t origin = 1000000000000000000u;
+    dec_record r = {.ts_ns = origin + (uint64_t)ns, .dir = DEC_DIR_CAR_TO_CHARGER, .layer = DEC_LAYER_V2G,
+                    .proto = "din", .name = "CurrentDemandReq", .keys = keys};
+    memset(got, 0, cap);
+    FILE *f = fmemopen(got, cap, "w");
+    assert_non_null(f);
+    assert_int_equal(writer(f, &r, origin), 0);
+    fclose(f);
 }
 
 /* The timeline's time column is "%10.3f" of the seconds since the origin, written without printf: the same text
@@ -213,18 +248,64 @@ static void timeline_time_column(void **state)
     static const int64_t ns[] = {0, 1, 499999, 500000, 500001, 1500000, 62500000, 187500000, 999500000,
                                  21449000000, -1, -400000, -500000, -62500000, -2000000000, 3600123456789,
                                  1000000000000000, 123456789012345678};
-    const uint64_t origin = 1000000000000000000u;
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
-        dec_record r = {.ts_ns = origin + (uint64_t)ns[i], .dir = DEC_DIR_CAR_TO_CHARGER, .layer = DEC_LAYER_V2G,
-                        .proto = "din", .name = "CurrentDemandReq", .keys = "SoC=1"};
-        char got[256] = "", want[256];
-        FILE *f = fmemopen(got, sizeof got, "w");
-        assert_non_null(f);
-        assert_int_equal(dec_text_record(f, &r, origin), 0);
-        fclose(f);
+        char got[256], want[256];
+        write_record(dec_text_record, ns[i], "SoC=1", got, sizeof got);
         snprintf(want, sizeof want, "%10.3f  %-14s %-12s %-30s %s\n", (double)ns[i] / 1e9, "car->charger", "din",
                  "CurrentDemandReq", "SoC=1");
         assert_string_equal(got, want);
+    }
+}
+
+/* The JSON "t" (seconds since the origin) is "%.9f" of ns / 1e9, written without printf below 2^22 s: the same
+ * text for negative times, nanoseconds that a double cannot hold exactly, spans past the fast path. */
+static void json_seconds_as_printf(void **state)
+{
+    (void)state;
+    static const int64_t ns[] = {0, 1, -1, 999999999, 1000000000, 123456789, -123456789, 3999999999999999,
+                                 -3999999999999999, 4000000000000000, 4194304000000001, 9007199254740993,
+                                 86400123456789, 1500000000, 8400000000000003};
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        char got[1024], want[64];
+        write_record(dec_json_record, ns[i], "", got, sizeof got);
+        snprintf(want, sizeof want, ",\"t\":%.9f,", (double)ns[i] / 1e9);
+        if (!strstr(got, want))
+            fail_msg("%s lacks %s", got, want);
+    }
+}
+
+static void assert_number_as_strtod(const char *text)
+{
+    dec_field f = {"x.Value", text, "Value"};
+    dec_record r = {.fields = &f, .nfields = 1};
+    double got, want = strtod(text, NULL);
+    assert_int_equal(dec_field_number(&r, "Value", &got), 0);
+    if (memcmp(&got, &want, sizeof got))
+        fail_msg("'%s' read as %.17g, strtod: %.17g", text, got, want);
+}
+
+/* dec_field_number reads a field's text as strtod does, to the bit: plain decimals (read without strtod), and
+ * what only strtod reads (more digits, exponents, hex, leading space); text that is not all a number is none. */
+static void field_numbers_as_strtod(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"0", "-0", "412.8", "-412.8", "0.005", "1.", ".5", "37810", "3.14159265358979",
+                                        "123456789012345", "999999999999999", "1234567890123456", "9007199254740993",
+                                        "0.1", "-0.30000000000000004", "1e3", "100.000", "000000000000000000012.5",
+                                        " 5", "0x10", "inf", "1e400"};
+    static const char *const none[] = {"", "-", ".", "1.2.3", "12a", "5 ", "--1", "+"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        assert_number_as_strtod(texts[i]);
+    for (int i = -20000; i <= 20000; i += 7) { /* every fraction length 1..4, as PhysicalValues print */
+        char text[32];
+        snprintf(text, sizeof text, "%d.%0*d", i / 10000, 1 + (i & 3), abs(i) % 10000 % (int)pow(10, 1 + (i & 3)));
+        assert_number_as_strtod(text);
+    }
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        dec_field f = {"x.Value", none[i], "Value"};
+        dec_record r = {.fields = &f, .nfields = 1};
+        double got;
+        assert_int_equal(dec_field_number(&r, "Value", &got), -1);
     }
 }
 
@@ -236,6 +317,8 @@ int main(void)
         cmocka_unit_test(real_session),
         cmocka_unit_test(json_escaping),
         cmocka_unit_test(timeline_time_column),
+        cmocka_unit_test(field_numbers_as_strtod),
+        cmocka_unit_test(json_seconds_as_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

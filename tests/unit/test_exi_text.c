@@ -334,9 +334,57 @@ static void xml_carries_every_string(void **state)
     free(doc);
 }
 
+/* key=value escaping (%XX for bytes <= 0x20, >= 0x7f and '%') and integers, into every size of buffer: the text
+ * snprintf would leave of the reference form built here byte by byte, and its whole length. */
+static void kv_escape_and_int_every_cap(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"", "A", "External confirmation", "100%", "a\001b\x7f\xc3\xa9 %z",
+                                        "EVSE_Ready"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const uint8_t *s = (const uint8_t *)texts[i];
+        size_t len = strlen(texts[i]);
+        char ref[128] = "";
+        for (size_t k = 0, n = 0; k < len; k++, n = strlen(ref)) {
+            if (s[k] <= 0x20 || s[k] >= 0x7f || s[k] == '%')
+                snprintf(ref + n, sizeof ref - n, "%%%02X", s[k]);
+            else
+                snprintf(ref + n, sizeof ref - n, "%c", s[k]);
+        }
+        for (size_t cap = 0; cap <= strlen(ref) + 2; cap++) {
+            char out[128], want[128];
+            memset(out, 'x', sizeof out);
+            snprintf(want, sizeof want, "%.*s", (int)(cap ? cap - 1 : 0), ref);
+            assert_int_equal(exi_text_kv_escape(s, len, cap ? out : NULL, cap), strlen(ref));
+            if (cap)
+                assert_string_equal(out, want);
+            assert_true(out[cap] == 'x');
+        }
+    }
+    for (int c = 0; c < 256; c++) /* every byte at every place of 19 (words of 8 are looked at at once) */
+        for (size_t at = 0; at < 19; at++) {
+            uint8_t in[19];
+            char out[64], want[64];
+            memset(in, 'a', sizeof in);
+            in[at] = (uint8_t)c;
+            int esc = c <= 0x20 || c >= 0x7f || c == '%';
+            snprintf(want, sizeof want, esc ? "%.*s%%%02X%.*s" : "%.*s%c%.*s", (int)at, "aaaaaaaaaaaaaaaaaaa", c,
+                     (int)(18 - at), "aaaaaaaaaaaaaaaaaaa");
+            assert_int_equal(exi_text_kv_escape(in, sizeof in, out, sizeof out), strlen(want));
+            assert_string_equal(out, want);
+        }
+    for (int64_t v = -25; v <= 25; v++) {
+        char out[EXI_TEXT_INT_CAP], want[32];
+        snprintf(want, sizeof want, "%" PRId64, v);
+        assert_int_equal(exi_text_int(v, out), strlen(want));
+        assert_string_equal(out, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(kv_escape_and_int_every_cap),
         cmocka_unit_test(scaled_exact_whole_range),
         cmocka_unit_test(rational_extremes_in_kv),
         cmocka_unit_test(kv_into_caller_buffer),

@@ -23,7 +23,7 @@
 #include "iso20_bpt_world.h"
 #include "iso20_tour.h"
 #include "pki_mem.h"
-#include "pnc_check.h"
+#include "certinst_check.h"
 #include "testutil.h"
 
 static const struct {
@@ -171,6 +171,7 @@ typedef struct {
     unsigned sent, service, bad;   /* service: messages of the energy service's codec (AC, DC) */
     unsigned power_delivery;       /* PowerDeliveryReq of any ChargeProgress */
     unsigned metering, vas;        /* MeteringConfirmationReq/Res; VASList, VAS ServiceDetail, SelectedVASList */
+    unsigned service_stop;         /* SessionStopReq ServiceRenegotiation and the SessionStopRes that follows */
     int scheduled;   /* the charger's ServiceDetailRes cut to the Scheduled sets (after its check) */
     const sess_proto *proto;       /* the session's protocol (NULL: ISO-20 AC) */
 } sent_check;
@@ -196,6 +197,8 @@ static int check_sent(sw_world *w, int dir, uint8_t *buf, size_t *len)
     int msg = bw_msg_of(buf, *len, &d);
     c->power_delivery += msg == ISO20_ROOT_PowerDeliveryReq || ISO20_IS_POWER_DELIVERY_PSEUDO(msg);
     c->metering += msg == ISO20_ROOT_MeteringConfirmationReq || msg == ISO20_ROOT_MeteringConfirmationRes;
+    c->service_stop += msg == ISO20_MSG_SESSION_STOP_RENEGOTIATE ||
+                       (msg == ISO20_ROOT_SessionStopRes && c->service_stop == 1);
     c->vas += (msg == ISO20_ROOT_ServiceDiscoveryRes && d.common.ServiceDiscoveryRes.has_VASList) ||
               (msg == ISO20_ROOT_ServiceDetailReq && d.common.ServiceDetailReq.ServiceID > 60) ||
               (msg == ISO20_ROOT_ServiceDetailRes && d.common.ServiceDetailRes.ServiceID > 60) ||
@@ -260,8 +263,9 @@ static void test_iso20_bpt_sent(void **state)
     }
 }
 
-/* Every message of ISO-20 DC and AC sessions through the notifications, Standby and renegotiation by either side,
- * a value-added service and a metering confirmation (iso20_tour.h: 8 PowerDeliveryReq). */
+/* Every message of ISO-20 DC and AC sessions through the notifications, Standby and schedule renegotiation by
+ * either side, a value-added service, a metering confirmation and a service renegotiation (iso20_tour.h: 10
+ * PowerDeliveryReq, the VAS discovered, detailed and selected twice, SessionStop ServiceRenegotiation both ways). */
 static void test_iso20_notice_sent(void **state)
 {
     (void)state;
@@ -274,9 +278,10 @@ static void test_iso20_notice_sent(void **state)
         assert_true(iso20_tour(&w));
         printf("iso20-%s notifications, standby, renegotiation: %u messages valid\n", ac ? "ac" : "dc", c.sent);
         assert_int_equal(c.bad, 0);
-        assert_int_equal(c.power_delivery, 8);
+        assert_int_equal(c.power_delivery, 10);
         assert_true(c.metering >= 2);
-        assert_int_equal(c.vas, 4);   /* VASList, ServiceDetail of the Internet service both ways, its selection */
+        assert_int_equal(c.vas, 8);   /* VASList, ServiceDetail of the Internet service both ways, its selection */
+        assert_int_equal(c.service_stop, 2);   /* SessionStop ServiceRenegotiation and its response */
     }
 }
 
@@ -291,31 +296,68 @@ static void pnc_dc(sess_evse_config *e, sess_pev_config *p, phys_charger_config 
     p->pnc = &contract;
 }
 
-/* Every message of an ISO-20 DC session on (the engines' view of) TLS identified by PnC: AuthorizationSetupRes with
- * the challenge, the AuthorizationReq with the contract chain and the header's Signature. */
+/* The same with a test-bench CPS (V2G root -> CPS) handing out that contract and a car with only its provisioning
+ * certificate (OEM root -> provisioning). */
+static void pnc_install_dc(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
+{
+    pnc_dc(e, p, c, b);
+    e->cps = &cps;
+    p->install = &installer;
+}
+
+/* Every message of ISO-20 DC sessions on (the engines' view of) TLS identified by PnC: AuthorizationSetupRes with
+ * the challenge, the AuthorizationReq with the contract chain and the header's Signature; then one that installs
+ * the contract first: CertificateInstallationReq and -Res with their Signatures; then a CPS without a contract to
+ * give: its refusal (WARNING_NoCertificateAvailable, the schema's mandatory members). */
 static void test_iso20_pnc_sent(void **state)
 {
     (void)state;
     pki_dir_make("xsd-pnc");
-    EVP_PKEY *k[3];
-    X509 *x[3];
+    EVP_PKEY *k[3], *ki[4];
+    X509 *x[3], *xi[4];
     pnc_make_pki("P-521", "SHA512", "DEABCC12345678", k, x);
+    for (int i = 0; i < 4; i++) assert_non_null(ki[i] = EVP_EC_gen("P-521"));
+    xi[0] = pki_cert("V2G root", ki[0], NULL, NULL, 1, -60, 86400, "SHA512");
+    xi[1] = pki_cert("CPS", ki[1], xi[0], ki[0], 0, -60, 86400, "SHA512");
+    xi[2] = pki_cert("OEM root", ki[2], NULL, NULL, 1, -60, 86400, "SHA512");
+    xi[3] = pki_cert("WCCSPLC00000000001", ki[3], xi[2], ki[2], 0, -60, 86400, "SHA512");
+    static const char *const files[] = { "v2g_root.pem", "cps_chain.pem", "oem_root.pem", "prov.pem" };
+    for (int i = 0; i < 4; i++) pki_write_cert(pki_path(files[i]), "w", xi[i]);
+    pki_write_key(pki_path("cps.key"), ki[1]);
+    pki_write_key(pki_path("prov.key"), ki[3]);
+    pki_write_cert(pki_path("contract_chain.pem"), "w", x[2]);
+    pki_write_cert(pki_path("contract_chain.pem"), "a", x[1]);
+    for (int i = 0; i < 4; i++) X509_free(xi[i]), EVP_PKEY_free(ki[i]);
     pnc_free_pki(k, x);
-    pnc_open("mo_root.pem", "chain.pem", "contract.key");
     static sw_world w;
-    sent_check c = { .proto = &sess_proto_iso20 };
-    aw_setup(&w, 3, pnc_dc);
-    w.evse.tls = 1;
-    w.hook = check_sent;
-    w.hook_ctx = &c;
-    sw_connect(&w);
-    assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
-    assert_int_equal(pnc_teardown(NULL), 0);
-    assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
-    assert_true(w.evse.pnc_signed && w.pev.pnc);
-    printf("iso20-dc plug & charge: %u messages valid\n", c.sent);
-    assert_int_equal(c.bad, 0);
-    assert_true(c.service >= 4);
+    for (int install = 0; install < 3; install++) {
+        if (install) {
+            ci_open_charger("cps_chain.pem", "cps.key", "oem_root.pem", "mo_root.pem", install == 1);
+            ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
+        } else {
+            pnc_open("mo_root.pem", "chain.pem", "contract.key");
+        }
+        sent_check c = { .proto = &sess_proto_iso20 };
+        aw_setup(&w, 3, install ? pnc_install_dc : pnc_dc);
+        w.evse.tls = 1;
+        w.hook = check_sent;
+        w.hook_ctx = &c;
+        sw_connect(&w);
+        assert_true(sw_run(&w, 30 * 60 * 1000, sw_both_ended));
+        assert_int_equal(sw_count(&w, "CertificateInstallationRes"), install > 0);
+        printf("iso20-dc plug & charge%s: %u messages valid\n",
+               install == 2 ? ", certificate installation refused" : install ? " with certificate installation" : "",
+               c.sent);
+        assert_int_equal(c.bad, 0);
+        if (install == 2) {
+            assert_int_equal(w.evse.last_code, iso20_responseCodeType_WARNING_NoCertificateAvailable);
+            continue;
+        }
+        assert_int_equal(w.evse.stop, SESS_STOP_NORMAL);
+        assert_true(w.evse.pnc_signed && w.pev.pnc);
+        assert_true(c.service >= 4);
+    }
+    assert_int_equal(ci_teardown(NULL), 0);
 }
 
 static int done(void **state)

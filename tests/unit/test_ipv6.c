@@ -35,6 +35,21 @@ static void eui64_matches_captures(void **state)
         char text[IPV6_TEXT_MAX];
         assert_int_equal(ipv6_format(got, text, sizeof text), (int)strlen(seen[i].ip));
         assert_string_equal(text, seen[i].ip);
+        uint8_t back[6];
+        assert_int_equal(ipv6_mac_from_link_local(want, back), 0);
+        assert_memory_equal(back, mac, 6);
+    }
+}
+
+/* Addresses without the EUI-64 ff:fe (a stable-privacy identifier, a global address, ff02::1) give no MAC. */
+static void no_mac_without_eui64(void **state)
+{
+    (void)state;
+    static const char *const none[] = {"fe80::1c2b:3aff:fd4e:5f60", "2001:db8::9aed:5cff:feb7:2a40", "ff02::1"};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        uint8_t a[16], mac[6];
+        assert_int_equal(inet_pton(AF_INET6, none[i], a), 1);
+        assert_int_equal(ipv6_mac_from_link_local(a, mac), CCS_ENOTFOUND);
     }
 }
 
@@ -125,6 +140,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(eui64_matches_captures),
+        cmocka_unit_test(no_mac_without_eui64),
         cmocka_unit_test(link_local_is_fe80_slash_10),
         cmocka_unit_test(format_and_parse_agree_with_libc),
         cmocka_unit_test(parse_accepts_and_rejects_like_libc),

@@ -69,6 +69,8 @@ static void test_dc_session(void **state)
     sc_dc_energy(&W.plant, 20.0, 30.0);
     assert_int_equal(W.evse.evccid_len, 6);
     assert_memory_equal(W.evse.evccid, W.pev.cfg.mac, 6);
+    assert_true(W.evse.ev_soc_said);   /* DC_EVStatus carries it */
+    assert_int_equal(W.evse.ev_soc, (int)W.plant.battery.soc);
 }
 
 /* A whole AC charge through the on-board charger: the charger's limit is the car's EVMaxCurrent (16 A < 32 A),
@@ -89,6 +91,7 @@ static void test_ac_session(void **state)
     assert_safe_plant();
     assert_true(W.evse.ac);
     assert_true(W.evse.ev_max_a == W.pev.cfg.ac_max_a);
+    assert_false(W.evse.ev_soc_said);   /* ISO-2 AC messages carry no SoC */
     assert_true(peak <= W.pev.cfg.ac_max_a + 0.001f && peak > W.pev.cfg.ac_max_a - 0.5f);
     const phys_battery *b = &W.plant.battery;
     /* the car stops drawing with its next ChargingStatusRes after full (100 ms + steps) */

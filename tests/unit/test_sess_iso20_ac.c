@@ -181,16 +181,58 @@ static int three_phase_only(sw_world *w, int dir, uint8_t *buf, size_t *len)
     return 1;
 }
 
-static void test_phases_not_offered(void **state)
+/* A single-phase car behind hook: stopped FAILED without selecting a service, nothing switched on. */
+static void single_phase_refuses(sw_hook hook)
 {
-    (void)state;
     aw_setup(&W, 1, NULL);
-    W.hook = three_phase_only;
+    W.hook = hook;
     sw_connect(&W);
     assert_true(sw_run(&W, 5 * 60 * 1000, done));
     assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
     assert_int_equal(sw_count(&W, "ServiceSelectionReq"), 0);
     sc_plant_safe(&W.plant, 1);
+}
+
+static void test_phases_not_offered(void **state)
+{
+    (void)state;
+    single_phase_refuses(three_phase_only);
+}
+
+/* A charger writing three-phase as Connector 3 (EVerest's libiso15118, docs/interop.md), its only sets: the
+ * three-phase car selects one and charges; a single-phase car does not take them. */
+static int connector_3(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    (void)w;
+    if (dir == SW_TO_PEV && aw_msg_of(buf, *len, &D) == ISO20_ROOT_ServiceDetailRes) {
+        struct iso20_ServiceParameterListType *l = &D.common.ServiceDetailRes.ServiceParameterList;
+        assert_int_equal(aw_keep_sets(&D, "Connector", ISO20_AC_THREE_PHASE, buf, len), 0);
+        unsigned n = 0;
+        for (uint16_t i = 0; i < l->ParameterSet.count; i++)
+            for (uint16_t j = 0; j < l->ParameterSet.array[i].Parameter.count; j++) {
+                struct iso20_ParameterType *x = &l->ParameterSet.array[i].Parameter.array[j];
+                if (x->Name.len == 9 && !memcmp(x->Name.chars, "Connector", 9) && x->intValue == ISO20_AC_THREE_PHASE) {
+                    x->intValue = 3;
+                    n++;
+                }
+            }
+        assert_true(n > 0 && n == l->ParameterSet.count);
+        assert_int_equal(aw_encode(&D, buf, len), 0);
+    }
+    return 1;
+}
+
+static void test_connector_3(void **state)
+{
+    (void)state;
+    aw_setup(&W, 3, short_charge);
+    W.hook = connector_3;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 60 * 1000, done));
+    assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
+    assert_int_equal(W.evse.ac_phases, 3);
+    assert_true(W.plant.battery.soc >= 22.0);
+    single_phase_refuses(connector_3);
 }
 
 /* Pause while charging: SessionStop(Pause) after PowerDelivery(Stop), both "paused", nothing opened under load;
@@ -229,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_three_phase_scheduled), cmocka_unit_test(test_single_phase_scheduled),
         cmocka_unit_test(test_nominal_voltage_too_high), cmocka_unit_test(test_bpt_refused),
         cmocka_unit_test(test_phases_not_offered),    cmocka_unit_test(test_pause_resume),
+        cmocka_unit_test(test_connector_3),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

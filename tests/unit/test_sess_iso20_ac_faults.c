@@ -7,7 +7,9 @@
  * common, 0x8003 AC). Another mode has the car renegotiate its schedule and then go into Standby: the faults at
  * PowerDelivery ScheduleRenegotiation, the second ScheduleExchange and PowerDelivery Start, PowerDelivery Standby
  * and the loop in Standby; another offers and selects a value-added service and confirms the meter (the faults at
- * the VAS's ServiceDetail, the selection, the first MeteringConfirmation). Virtual clock; the safe state itself is asserted. */
+ * the VAS's ServiceDetail, the selection, the first MeteringConfirmation); another renegotiates its services (the
+ * faults from its PowerDelivery(Stop) through SessionStop ServiceRenegotiation to the second charge loop). Virtual
+ * clock; the safe state itself is asserted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,8 +26,9 @@
 #define LOOP_MSG SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS
 #define LOOP_SEQ SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS
 /* BPT: AC_BPT three-phase, discharging to 19 % first; NOTICE: three-phase, the car renegotiating, in Standby;
- * SERVICES: three-phase, the Internet service offered and selected, the meter confirmed every 2 s */
-enum { THREE = 1, SINGLE = 2, BPT = 4, NOTICE = 8, SERVICES = 16 };
+ * SERVICES: three-phase, the Internet service offered and selected, the meter confirmed every 2 s; RENEG:
+ * three-phase, the car renegotiating its services at its first AC_ChargeLoopRes */
+enum { THREE = 1, SINGLE = 2, BPT = 4, NOTICE = 8, SERVICES = 16, RENEG = 32 };
 
 /* The stages in order (Table 215 / 216 timeouts); the loop hit at its 5th cycle, current flowing. */
 static const sf_stage stages[] = {
@@ -52,6 +55,15 @@ static const sf_stage stages[] = {
     { ISO20_ROOT_ServiceDetailReq, 0, MSG, SEQ, 2, SERVICES },
     { ISO20_ROOT_ServiceSelectionReq, 0, MSG, SEQ, 1, SERVICES },
     { ISO20_ROOT_MeteringConfirmationReq, 0, MSG, LOOP_SEQ, 1, SERVICES },
+    /* RENEG: PowerDelivery(Stop) after the first AC_ChargeLoopRes, SessionStop ServiceRenegotiation, the second
+     * ServiceDiscovery, AC_ChargeParameterDiscovery and PowerDelivery(Start) (a Terminate in its response is the
+     * first modes' case); the loop's 5th cycle in the second charge loop. */
+    { ISO20_MSG_POWER_DELIVERY_STOP, 0, MSG, LOOP_SEQ, 1, RENEG },
+    { ISO20_MSG_SESSION_STOP_RENEGOTIATE, 0, MSG, SEQ, 1, RENEG },
+    { ISO20_ROOT_ServiceDiscoveryReq, 0, MSG, SEQ, 2, RENEG },
+    { ISO20_AC(AC_ChargeParameterDiscoveryReq), 0, MSG, SEQ, 2, RENEG },
+    { ISO20_ROOT_PowerDeliveryReq, 0, MSG, SEQ, 2, RENEG },
+    { ISO20_AC(AC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, RENEG },
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])
 
@@ -98,6 +110,7 @@ static void setup(sw_world *w, int mode)
 {
     aw_setup(w, mode == SINGLE ? 1 : 3, mode == BPT ? bpt_charge : short_charge);
     w->pev.in.renegotiate_request = w->pev.in.standby_request = mode == NOTICE;
+    w->pev.in.service_request = mode == RENEG;
     if (mode == SERVICES) {
         w->evse.cfg.vas = w->pev.cfg.vas = SESS_VAS_INTERNET;
         w->evse.cfg.receipt_interval_ms = 2000;
@@ -106,9 +119,11 @@ static void setup(sw_world *w, int mode)
 
 static const char *const modes[] = { [THREE] = "three-phase", [SINGLE] = "single-phase", [BPT] = "AC_BPT",
                                      [NOTICE] = "three-phase renegotiating, in Standby",
-                                     [SERVICES] = "three-phase with a VAS, metering confirmed" };
+                                     [SERVICES] = "three-phase with a VAS, metering confirmed",
+                                     [RENEG] = "three-phase renegotiating its services" };
 static const sf_proto P = {
-    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE | BPT | NOTICE | SERVICES, .mode_names = modes,
+    .stages = stages, .nstages = NSTAGES, .modes = THREE | SINGLE | BPT | NOTICE | SERVICES | RENEG,
+    .mode_names = modes,
     .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20ac_msg_name,
 };
 
@@ -118,7 +133,7 @@ static unsigned cases(int status_only)
     unsigned n = 0;
     for (unsigned i = 0; i < NSTAGES; i++)
         if (!status_only || stages[i].has_status)
-            for (int m = THREE; m <= SERVICES; m <<= 1) n += (stages[i].modes & m) != 0;
+            for (int m = THREE; m <= RENEG; m <<= 1) n += (stages[i].modes & m) != 0;
     return n;
 }
 

@@ -4,7 +4,7 @@
  * the Dynamic and the Scheduled control mode, DC and AC three-phase; every message valid EXI with BPT's service,
  * parameters and control modes; a car that only charges still gets DC from a BPT charger, a discharging car only
  * charges at a charger without BPT; the returned energy in MeterInfo; BPT parameters outside the selected BPT
- * service are refused. */
+ * service are refused; a charger that charges while the car asks to discharge is stopped by the car. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +26,8 @@ typedef struct {
     uint8_t only_scheduled;   /* rewrite ServiceDetailRes: only the Scheduled parameter sets */
     uint8_t select_dc;        /* rewrite ServiceSelectionReq: ServiceID 2 (DC) whatever the car chose */
     uint8_t ask_meter;        /* rewrite DC_ChargeLoopReq: MeterInfoRequested */
+    uint8_t deaf;             /* rewrite BPT_Dynamic DC_ChargeLoopReq: 1 kWh to charge at up to 50 A (the charger
+                               * charges whatever the car asks) */
 } seen;
 
 static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
@@ -62,6 +64,14 @@ static int watch(sw_world *w, int dir, uint8_t *buf, size_t *len)
         s->bpt_loop_req += iso20_bpt_loop_mode(D.dc.DC_ChargeLoopReq.CLReqControlMode_choice, 1) > 0;
         if (s->ask_meter) {
             D.dc.DC_ChargeLoopReq.MeterInfoRequested = true;
+            assert_int_equal(aw_encode(&D, buf, len), 0);
+        }
+        if (s->deaf && D.dc.DC_ChargeLoopReq.CLReqControlMode_choice ==
+                           iso20_dc_DC_ChargeLoopReqType_BPT_Dynamic_DC_CLReqControlMode) {
+            struct iso20_dc_BPT_Dynamic_DC_CLReqControlModeType *d =
+                &D.dc.DC_ChargeLoopReq.BPT_Dynamic_DC_CLReqControlMode;
+            iso20_dc_rn_set(&d->EVTargetEnergyRequest, 1000.0f);
+            iso20_dc_rn_set(&d->EVMaximumChargeCurrent, 50.0f);
             assert_int_equal(aw_encode(&D, buf, len), 0);
         }
         break;
@@ -268,6 +278,32 @@ static void test_bpt_parameters_without_bpt(void **state)
     sc_plant_safe(&W.plant, 1);
 }
 
+/* A charger that charges while the car asks to discharge (its requests rewritten on the way): the current into the
+ * battery beyond the tolerance for SESS_PEV_CURRENT_FOLLOW_MS is a charger fault to the car: stop "reverse
+ * current", no more current asked, the loop ended (PowerDelivery(Stop), WeldingDetection, SessionStop), safe; the
+ * SoC never went much above where it started (about a second of charging), far from the target. */
+static void test_charger_ignores_discharge(void **state)
+{
+    (void)state;
+    seen s = { .deaf = 1 };
+    start(&s, 0, 17, cycle);
+    double start_soc = W.plant.battery.soc, hi = start_soc;
+    uint32_t first = 0;
+    while (!sw_both_ended(&W) && W.now < 10 * 60 * 1000) {
+        sw_step(&W);
+        if (W.plant.battery.soc > hi) hi = W.plant.battery.soc;
+        if (!first && W.plant.charger.i > SESS_PEV_CURRENT_TOLERANCE_A) first = W.now;
+        if (W.pev.stop != SESS_STOP_NONE) break;
+    }
+    assert_true(first > 0 && W.pev.bpt && s.bpt_loop_req > 0);
+    assert_int_equal(W.pev.stop, SESS_STOP_REVERSE_CURRENT);
+    assert_true(W.now - first <= SESS_PEV_CURRENT_FOLLOW_MS + SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS);
+    assert_true(sw_run(&W, W.now + 60 * 1000, sw_both_ended));
+    assert_true(W.pev.out.safe);
+    assert_true(hi < start_soc + 0.1);
+    sc_plant_safe(&W.plant, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_charging_car_gets_dc),
         cmocka_unit_test(test_no_bpt_charger),
         cmocka_unit_test(test_bpt_parameters_without_bpt),
+        cmocka_unit_test(test_charger_ignores_discharge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

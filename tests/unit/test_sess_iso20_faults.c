@@ -8,7 +8,9 @@
  * its schedule and then go into Standby: the same faults at PowerDelivery ScheduleRenegotiation, the second
  * ScheduleExchange and PowerDelivery Start, PowerDelivery Standby and the charge loop in Standby; a third offers
  * and selects a value-added service and confirms the meter: the faults at the VAS's ServiceDetail, the
- * ServiceSelection with it and the first MeteringConfirmation. ISO-20 has no EVSE
+ * ServiceSelection with it and the first MeteringConfirmation; a fourth has the car renegotiate its services: the
+ * faults from its PowerDelivery(Stop) through SessionStop ServiceRenegotiation to the second charge loop. ISO-20
+ * has no EVSE
  * status code: no emergency or malfunction cases. Virtual clock; the safe state itself is asserted. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,8 +28,9 @@
 #define LOOP_MSG SESS_ISO20_MSG_TIMEOUT_CHARGE_LOOP_MS
 #define LOOP_SEQ SESS_ISO20_SEQUENCE_TIMEOUT_CHARGE_LOOP_MS
 /* DC_BPT: the car discharges to 19 % first (the loop's 5th cycle discharging); NOTICE: the car renegotiates, then
- * goes into Standby; SERVICES: the Internet service offered and selected, the meter confirmed every 2 s */
-enum { DC = 1, BPT = 2, NOTICE = 4, SERVICES = 8 };
+ * goes into Standby; SERVICES: the Internet service offered and selected, the meter confirmed every 2 s; RENEG: the
+ * car renegotiates its services at its first DC_ChargeLoopRes */
+enum { DC = 1, BPT = 2, NOTICE = 4, SERVICES = 8, RENEG = 16 };
 
 /* The stages in order (Table 215 / 217 timeouts). The charge loop is hit at its 5th cycle, current flowing;
  * PowerDelivery(Stop) follows a DC_ChargeLoopRes, so the charger waits 0.5 s for it; a stop notification in its
@@ -60,6 +63,17 @@ static const sf_stage stages[] = {
     { ISO20_ROOT_ServiceDetailReq, 0, MSG, SEQ, 2, SERVICES },
     { ISO20_ROOT_ServiceSelectionReq, 0, MSG, SEQ, 1, SERVICES },
     { ISO20_ROOT_MeteringConfirmationReq, 0, MSG, LOOP_SEQ, 1, SERVICES },
+    /* RENEG: PowerDelivery(Stop) after the first DC_ChargeLoopRes, DC_WeldingDetection, SessionStop
+     * ServiceRenegotiation, then the second ServiceDiscovery, CableCheck, PreCharge, PowerDelivery(Start) (a
+     * Terminate in its response is the DC mode's case); the loop's 5th cycle is in the second charge loop. */
+    { ISO20_MSG_POWER_DELIVERY_STOP, 0, MSG, LOOP_SEQ, 1, RENEG },
+    { ISO20_DC(DC_WeldingDetectionReq), 0, MSG, SEQ, 1, RENEG },
+    { ISO20_MSG_SESSION_STOP_RENEGOTIATE, 0, MSG, SEQ, 1, RENEG },
+    { ISO20_ROOT_ServiceDiscoveryReq, 0, MSG, SEQ, 2, RENEG },
+    { ISO20_DC(DC_CableCheckReq), 0, MSG, SEQ, 2, RENEG },
+    { ISO20_DC(DC_PreChargeReq), 0, MSG, SEQ, 2, RENEG },
+    { ISO20_ROOT_PowerDeliveryReq, 0, MSG, SEQ, 2, RENEG },
+    { ISO20_DC(DC_ChargeLoopReq), 1, LOOP_MSG, LOOP_SEQ, 5, RENEG },
 };
 
 static struct sess_iso20_doc D;   /* the message msg_of decoded last */
@@ -117,12 +131,14 @@ static void setup(sw_world *w, int mode)
     }
     sw_init(w, &e, &p, &c, &b);
     w->pev.in.renegotiate_request = w->pev.in.standby_request = mode == NOTICE;
+    w->pev.in.service_request = mode == RENEG;
 }
 
 static const char *const modes[] = { [DC] = "DC", [BPT] = "DC_BPT", [NOTICE] = "DC renegotiating, in Standby",
-                                     [SERVICES] = "DC with a VAS, metering confirmed" };
+                                     [SERVICES] = "DC with a VAS, metering confirmed",
+                                     [RENEG] = "DC renegotiating its services" };
 static const sf_proto P = {
-    .stages = stages, .nstages = sizeof stages / sizeof stages[0], .modes = DC | BPT | NOTICE | SERVICES,
+    .stages = stages, .nstages = sizeof stages / sizeof stages[0], .modes = DC | BPT | NOTICE | SERVICES | RENEG,
     .mode_names = modes,
     .setup = setup, .msg_of = msg_of, .tamper = tamper, .msg_name = iso20_msg_name,
 };
@@ -134,7 +150,7 @@ static unsigned cases(int status_only)
     unsigned n = 0;
     for (unsigned i = 0; i < NSTAGES; i++)
         if (!status_only || stages[i].has_status)
-            for (int m = DC; m <= SERVICES; m <<= 1) n += (stages[i].modes & m) != 0;
+            for (int m = DC; m <= RENEG; m <<= 1) n += (stages[i].modes & m) != 0;
     return n;
 }
 

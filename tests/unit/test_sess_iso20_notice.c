@@ -355,9 +355,9 @@ static void deaf(int ac)
 static void test_deaf_dc(void **state) { (void)state; deaf(0); }
 
 /* Our car alone, against a charger whose notifications we write (NotificationMaxDelay 0: at once) into a
- * charge-loop response while current flows: ScheduleRenegotiation, Pause and MeteringConfirmation (with MeterInfo)
- * are honoured with the next request, ExitStandby outside Standby and ServiceRenegotiation (not supported) leave
- * the loop going on. */
+ * charge-loop response while current flows: ScheduleRenegotiation, Pause, ServiceRenegotiation (PowerDelivery Stop,
+ * then SessionStop ServiceRenegotiation, accepted by our charger, and charging again) and MeteringConfirmation (with
+ * MeterInfo) are honoured with the next request, ExitStandby outside Standby leaves the loop going on. */
 static void foreign(int ac)
 {
     static const struct {
@@ -366,7 +366,7 @@ static void foreign(int ac)
         { iso20_evseNotificationType_ScheduleRenegotiation, ISO20_MSG_POWER_DELIVERY_RENEGOTIATE },
         { iso20_evseNotificationType_Pause, ISO20_MSG_POWER_DELIVERY_STOP },
         { iso20_evseNotificationType_ExitStandby, -1 },
-        { iso20_evseNotificationType_ServiceRenegotiation, -1 },
+        { iso20_evseNotificationType_ServiceRenegotiation, ISO20_MSG_POWER_DELIVERY_STOP },
         { iso20_evseNotificationType_MeteringConfirmation, ISO20_ROOT_MeteringConfirmationReq },
     };
     for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {

@@ -15,35 +15,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/core_names.h>
-
 #include "ccsplc/core/errors.h"
 #include "ccsplc/core/v2gtp.h"
-#include "ccsplc/linux/pnc_certinst_openssl.h"
 #include "ccsplc/linux/random.h"
 #include "iso2_world.h"
 #include "pki_mem.h"
+#include "certinst_check.h"
 #include "sess_checks.h"
 
 #define EMAID "DEABCC12345678"
 
 static sw_world W;
-static ccs_pnc_contract contract;   /* the car's (filled by the installer's open, replaced by an install) */
-static pnc_keys *contract_keys;
-static ccs_pnc_installer installer;
-static pnc_ci *car_ci, *cps_ci;
-static ccs_pnc_checker checker;
-static pnc_keys *checker_keys;
-static ccs_pnc_cps cps;
 static struct iso2_exiDocument req_seen, res_seen, edit_doc;
-
-static void write_pub(const char *name, EVP_PKEY *k)
-{
-    FILE *f = fopen(pki_path(name), "w");
-    assert_non_null(f);
-    PEM_write_PUBKEY(f, k);
-    fclose(f);
-}
 
 /* V2G root -> CPS Sub-CA -> CPS; OEM root -> OEM Sub-CA -> provisioning (and an expired one); MO root -> MO Sub-CA
  * -> contract (and one expiring in an hour); another root. */
@@ -71,12 +54,12 @@ static int setup(void **state)
     pki_write_cert(pki_path("cps_chain.pem"), "w", x[CPS]);
     pki_write_cert(pki_path("cps_chain.pem"), "a", x[CPS_SUB]);
     pki_write_key(pki_path("cps.key"), k[CPS]);
-    write_pub("cps_pub.pem", k[CPS]);
+    ci_write_pub("cps_pub.pem", k[CPS]);
     pki_write_cert(pki_path("oem_trust.pem"), "w", x[OEM_SUB]);
     pki_write_cert(pki_path("oem_trust.pem"), "a", x[OEM]);
     pki_write_cert(pki_path("prov.pem"), "w", x[PROV]);
     pki_write_key(pki_path("prov.key"), k[PROV]);
-    write_pub("prov_pub.pem", k[PROV]);
+    ci_write_pub("prov_pub.pem", k[PROV]);
     pki_write_cert(pki_path("prov_old.pem"), "w", x[PROV_OLD]);
     pki_write_key(pki_path("prov_old.key"), k[PROV_OLD]);
     pki_write_cert(pki_path("mo_root.pem"), "w", x[MO]);
@@ -91,57 +74,11 @@ static int setup(void **state)
     return 0;
 }
 
-static void close_all(void)
-{
-    pnc_ci_free(car_ci);
-    pnc_ci_free(cps_ci);
-    pnc_keys_free(contract_keys);
-    pnc_keys_free(checker_keys);
-    car_ci = cps_ci = NULL;
-    contract_keys = checker_keys = NULL;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    close_all();
-    return pki_dir_remove();
-}
-
-/* The car's files: its contract in car_contract.pem / car_contract.key (absent: none). */
-static void open_car(const char *prov, const char *prov_key, const char *roots)
-{
-    char err[256];
-    pnc_ci_free(car_ci);
-    pnc_keys_free(contract_keys);
-    contract_keys = NULL;
-    pnc_ci_car_files f = { pki_path(prov), pki_path(prov_key), pki_path(roots), pki_path("car_contract.pem"),
-                           pki_path("car_contract.key"), 86400 };
-    assert_int_equal(pnc_ci_car_open(&f, &contract, &contract_keys, &installer, &car_ci, err, sizeof err), 0);
-}
-
-static void open_charger(const char *oem_trust, const char *mo_root, int with_contract)
-{
-    char err[256];
-    pnc_ci_free(cps_ci);
-    pnc_keys_free(checker_keys);
-    pnc_ci_cps_files f = { pki_path("cps_chain.pem"), pki_path("cps.key"), pki_path(oem_trust),
-                           with_contract ? pki_path("contract_chain.pem") : NULL, pki_path("contract.key") };
-    assert_int_equal(pnc_ci_cps_open(&f, &cps, &cps_ci, err, sizeof err), 0);
-    assert_int_equal(pnc_checker_open(pki_path(mo_root), &checker, &checker_keys, err, sizeof err), 0);
-}
-
 static void copy_file(const char *from, const char *to)
 {
     char cmd[512];
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", pki_path(from), pki_path(to));
     assert_int_equal(system(cmd), 0);
-}
-
-static void no_car_contract(void)
-{
-    unlink(pki_path("car_contract.pem"));
-    unlink(pki_path("car_contract.key"));
 }
 
 static void configs(sess_evse_config *e, sess_pev_config *p, phys_charger_config *c, phys_battery_config *b)
@@ -308,16 +245,6 @@ static void check_signatures(void)
     assert_string_equal(r->eMAID.CONTENT.chars, EMAID);
 }
 
-static EVP_PKEY *read_key(const char *name)
-{
-    FILE *f = fopen(pki_path(name), "r");
-    assert_non_null(f);
-    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    assert_non_null(k);
-    return k;
-}
-
 /* The key the response carries, opened here: ECDH(the car's key, DHpublickey), SP 800-56A's concatenation KDF as
  * its definition reads (SHA-256(counter 00000001 || Z || OtherInfo 01 55 56), the first 16 bytes), AES-128-CBC
  * with the first 16 bytes as IV: the contract key's private value. */
@@ -326,29 +253,8 @@ static void check_decrypts(const char *car_key, const char *contract_key)
     const struct iso2_CertificateInstallationResType *r = &res_seen.V2G_Message.Body.CertificateInstallationRes;
     assert_int_equal(r->ContractSignatureEncryptedPrivateKey.CONTENT.len, 48);
     assert_int_equal(r->DHpublickey.CONTENT.len, 65);
-    EVP_PKEY *mine = read_key(car_key), *peer = NULL;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"prime256v1", 0),
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)r->DHpublickey.CONTENT.bytes, 65),
-        OSSL_PARAM_construct_end(),
-    };
-    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    assert_int_equal(EVP_PKEY_fromdata_init(pc), 1);
-    assert_int_equal(EVP_PKEY_fromdata(pc, &peer, EVP_PKEY_PUBLIC_KEY, params), 1);
-    EVP_PKEY_CTX_free(pc);
-    EVP_PKEY_CTX *dc = EVP_PKEY_CTX_new(mine, NULL);
-    uint8_t in[4 + 32 + 3] = { 0, 0, 0, 1 }, md[32], d[48];
-    size_t zlen = 32;
-    assert_int_equal(EVP_PKEY_derive_init(dc), 1);
-    assert_int_equal(EVP_PKEY_derive_set_peer(dc, peer), 1);
-    assert_int_equal(EVP_PKEY_derive(dc, in + 4, &zlen), 1);
-    EVP_PKEY_CTX_free(dc);
-    in[36] = 0x01, in[37] = 0x55, in[38] = 0x56;
-    unsigned mdlen = 0;
-    assert_int_equal(EVP_Digest(in, sizeof in, md, &mdlen, EVP_sha256(), NULL), 1);
-    uint8_t kdf[16];
-    assert_int_equal(pnc_ci_kdf(in + 4, 32, kdf), 0);
-    assert_memory_equal(kdf, md, 16);   /* our KDF is the definition's */
+    uint8_t md[16], d[48], want[32];
+    ci_session_key(car_key, "prime256v1", r->DHpublickey.CONTENT.bytes, 65, CCS_PNC_P256_SHA256, md);
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
     const uint8_t *enc = r->ContractSignatureEncryptedPrivateKey.CONTENT.bytes;
     int n = 0, m = 0;
@@ -358,32 +264,8 @@ static void check_decrypts(const char *car_key, const char *contract_key)
     assert_int_equal(EVP_DecryptFinal_ex(c, d + n, &m), 1);
     assert_int_equal(n + m, 32);
     EVP_CIPHER_CTX_free(c);
-    EVP_PKEY *con = read_key(contract_key);
-    BIGNUM *bn = NULL;
-    uint8_t want[32];
-    assert_int_equal(EVP_PKEY_get_bn_param(con, OSSL_PKEY_PARAM_PRIV_KEY, &bn), 1);
-    assert_int_equal(BN_bn2binpad(bn, want, 32), 32);
+    ci_private_value(contract_key, want, 32);
     assert_memory_equal(d, want, 32);
-    BN_free(bn);
-    EVP_PKEY_free(con);
-    EVP_PKEY_free(peer);
-    EVP_PKEY_free(mine);
-}
-
-/* The stored contract: its key is the certificate's (libcrypto), and the CPS's contract key. */
-static void check_stored(void)
-{
-    FILE *f = fopen(pki_path("car_contract.pem"), "r");
-    assert_non_null(f);
-    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    assert_non_null(x);
-    EVP_PKEY *k = read_key("car_contract.key"), *want = read_key("contract.key");
-    assert_int_equal(EVP_PKEY_eq(X509_get0_pubkey(x), k), 1);
-    assert_int_equal(EVP_PKEY_eq(want, k), 1);
-    EVP_PKEY_free(k);
-    EVP_PKEY_free(want);
-    X509_free(x);
 }
 
 /* No contract: CertificateInstallation, then PaymentDetails and a signed Authorization with the installed one; the
@@ -391,9 +273,9 @@ static void check_stored(void)
 static void test_install_then_pay(void **state)
 {
     (void)state;
-    no_car_contract();
-    open_charger("oem_trust.pem", "mo_root.pem", 1);
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_no_car_contract();
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_trust.pem", "mo_root.pem", 1);
+    ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
     assert_int_equal(contract.nchain, 0);
     run(E_NONE);
     assert_int_equal(W.evse.stop, SESS_STOP_NORMAL);
@@ -410,13 +292,13 @@ static void test_install_then_pay(void **state)
     assert_int_equal(pss_seen.SelectedServiceList.SelectedService.array[1].ParameterSetID, 1);
     check_signatures();
     check_decrypts("prov.key", "contract.key");
-    check_stored();
+    ci_check_stored();
     const struct iso2_ListOfRootCertificateIDsType *l =
         &req_seen.V2G_Message.Body.CertificateInstallationReq.ListOfRootCertificateIDs;
     assert_int_equal(l->RootCertificateID.count, 1);
     assert_string_equal(l->RootCertificateID.array[0].X509IssuerName.chars, "CN=V2G root");
 
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
     assert_int_equal(contract.nchain, 2);
     run(E_NONE);
     assert_int_equal(W.pev.stop, SESS_STOP_NORMAL);
@@ -432,10 +314,10 @@ static void test_update(void **state)
     (void)state;
     copy_file("soon_chain.pem", "car_contract.pem");
     copy_file("soon.key", "car_contract.key");
-    open_charger("oem_trust.pem", "mo_root.pem", 1);
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_trust.pem", "mo_root.pem", 1);
+    ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
     assert_int_equal(installer.need(installer.ctx, (uint64_t)time(NULL)), CCS_PNC_NEED_UPDATE);
-    EVP_PKEY *old = read_key("car_contract.key");
+    EVP_PKEY *old = ci_read_key("car_contract.key");
     FILE *f = fopen(pki_path("soon_copy.key"), "w");
     PEM_write_PrivateKey(f, old, NULL, NULL, 0, NULL, NULL);
     fclose(f);
@@ -447,7 +329,7 @@ static void test_update(void **state)
     assert_int_equal(sw_count(&W, "PaymentDetailsReq"), 1);
     assert_true(W.evse.pnc_signed);
     check_decrypts("soon_copy.key", "contract.key");
-    check_stored();
+    ci_check_stored();
     assert_int_equal(installer.need(installer.ctx, (uint64_t)time(NULL)), CCS_PNC_NEED_NONE);
 }
 
@@ -476,17 +358,17 @@ static void test_install_refused(void **state)
         { "oem_trust.pem", "prov.pem", "prov.key", 0, E_NONE, iso2_responseCodeType_FAILED_NoCertificateAvailable },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        no_car_contract();
-        open_charger(cases[i].oem, "mo_root.pem", cases[i].contract);
-        open_car(cases[i].prov, cases[i].prov_key, "v2g_root.pem");
+        ci_no_car_contract();
+        ci_open_charger("cps_chain.pem", "cps.key", cases[i].oem, "mo_root.pem", cases[i].contract);
+        ci_open_car(cases[i].prov, cases[i].prov_key, "v2g_root.pem");
         run(cases[i].edit);
         assert_refused("CertificateInstallationRes", cases[i].code);
     }
     /* an update of a contract from another MO root */
     copy_file("soon_chain.pem", "car_contract.pem");
     copy_file("soon.key", "car_contract.key");
-    open_charger("oem_trust.pem", "other_root.pem", 1);
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_trust.pem", "other_root.pem", 1);
+    ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
     run(E_NONE);
     assert_string_equal(W.log[W.nlog - 1], "CertificateUpdateRes");
     assert_int_equal(W.evse.last_code, iso2_responseCodeType_FAILED_CertChainError);
@@ -504,9 +386,9 @@ static void test_car_refuses(void **state)
         int edit;
     } cases[] = { { "v2g_root.pem", E_RES_SIG }, { "v2g_root.pem", E_RES_KEY }, { "other_root.pem", E_NONE } };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        no_car_contract();
-        open_charger("oem_trust.pem", "mo_root.pem", 1);
-        open_car("prov.pem", "prov.key", cases[i].roots);
+        ci_no_car_contract();
+        ci_open_charger("cps_chain.pem", "cps.key", "oem_trust.pem", "mo_root.pem", 1);
+        ci_open_car("prov.pem", "prov.key", cases[i].roots);
         run(cases[i].edit);
         assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
         assert_int_equal(W.pev.phase, SESS_SAFE);
@@ -522,9 +404,9 @@ static void test_car_refuses(void **state)
 static void test_no_service(void **state)
 {
     (void)state;
-    no_car_contract();
-    open_charger("oem_trust.pem", "mo_root.pem", 1);
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_no_car_contract();
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_trust.pem", "mo_root.pem", 1);
+    ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
     edit = E_NONE;
     iw_setup(&W, 0, configs);
     W.evse.cfg.cps = NULL;
@@ -538,7 +420,7 @@ static void test_no_service(void **state)
     ccs_pnc_new_contract nc;
     uint8_t peer[65] = { 0x04 };
     memset(&nc, 0, sizeof nc);
-    assert_int_equal(cps.make(cps.ctx, peer, &nc), CCS_EIO);
+    assert_int_equal(cps.make(cps.ctx, peer, NULL, &nc), CCS_EIO);
 }
 
 /* ServiceDetail of ServiceID 2 (ISO 15118-2 Table 105): Installation and Update with a CPS; without one the
@@ -546,9 +428,9 @@ static void test_no_service(void **state)
 static void test_service_detail(void **state)
 {
     (void)state;
-    no_car_contract();
-    open_charger("oem_trust.pem", "mo_root.pem", 1);
-    open_car("prov.pem", "prov.key", "v2g_root.pem");
+    ci_no_car_contract();
+    ci_open_charger("cps_chain.pem", "cps.key", "oem_trust.pem", "mo_root.pem", 1);
+    ci_open_car("prov.pem", "prov.key", "v2g_root.pem");
     for (int cps_on = 1; cps_on >= 0; cps_on--) {
         edit = E_DETAIL;
         memset(&detail_seen, 0, sizeof detail_seen);
@@ -582,5 +464,5 @@ int main(void)
         cmocka_unit_test(test_install_refused), cmocka_unit_test(test_car_refuses),
         cmocka_unit_test(test_no_service), cmocka_unit_test(test_service_detail),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ci_teardown);
 }

@@ -3,7 +3,9 @@
  * AuthorizationReq's signature checked independently (libcrypto directly, and `openssl dgst -verify` on the
  * exact fragment bytes), and the refusals with the schema's response codes and a safe end: another MO root, an
  * expired contract, an eMAID that is not the certificate's, a wrong GenChallenge, a changed signature or digest,
- * a missing signature; no Contract offered without TLS. */
+ * a missing signature; no Contract offered without TLS. The MeteringReceiptReq the charger asks for under
+ * Contract payment: signed with the contract key (checked the same independent way), refused with
+ * FAILED_MeteringSignatureNotValid when its signature is changed or missing; unsigned and accepted under EIM. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,7 +28,9 @@
 #define EMAID "DEABCC12345678"
 
 static sw_world W;
-static struct iso2_exiDocument seen;   /* the last AuthorizationReq the car sent */
+static struct iso2_exiDocument seen;           /* the last AuthorizationReq the car sent */
+static struct iso2_exiDocument seen_receipt;   /* the last MeteringReceiptReq the car sent */
+static uint32_t receipt_ms;                    /* the charger's receipt interval in the next run (0: none) */
 static struct iso2_exiDocument edit_doc;
 
 /* MO root -> Sub-CA -> contract (CN = the eMAID), the same contract expired, and an unrelated root. */
@@ -53,13 +57,15 @@ static void pnc_configs(sess_evse_config *e, sess_pev_config *p, phys_charger_co
 {
     (void)c, (void)b;
     e->pnc = &checker;
+    e->receipt_interval_ms = receipt_ms;
     e->rng = ccs_random_getrandom;
     e->clock_unix_s = p->clock_unix_s = (uint64_t)time(NULL);   /* the certificates' validity is wall-clock time */
     p->pnc = &contract;
 }
 
 /* How a hook edits: keeps the car's AuthorizationReq; changes one thing. */
-enum { E_NONE, E_CHALLENGE, E_SIGNATURE, E_DIGEST, E_NO_SIGNATURE };
+enum { E_NONE, E_CHALLENGE, E_SIGNATURE, E_DIGEST, E_NO_SIGNATURE, E_RECEIPT_SIGNATURE, E_RECEIPT_UNSIGNED,
+       E_RECEIPT_METER };
 static int edit;
 
 static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
@@ -74,6 +80,14 @@ static int hook(sw_world *w, int dir_, uint8_t *buf, size_t *len)
         else if (edit == E_DIGEST) sg->SignedInfo.Reference.array[0].DigestValue.bytes[0] ^= 0x80;
         else if (edit == E_NO_SIGNATURE) edit_doc.V2G_Message.Header.has_Signature = false;
         else return 1;
+    } else if (dir_ == SW_TO_EVSE && b->BodyElement_choice == iso2_BodyType_MeteringReceiptReq) {
+        seen_receipt = edit_doc;
+        if (edit == E_RECEIPT_SIGNATURE) sg->SignatureValue.CONTENT.bytes[9] ^= 0x10;
+        else if (edit == E_RECEIPT_UNSIGNED) edit_doc.V2G_Message.Header.has_Signature = false;
+        else return 1;
+    } else if (dir_ == SW_TO_PEV && b->BodyElement_choice == iso2_BodyType_CurrentDemandRes &&
+               b->CurrentDemandRes.ReceiptRequired && edit == E_RECEIPT_METER) {
+        b->CurrentDemandRes.MeterInfo.MeterReading++;   /* the car signs another reading than the charger's */
     } else if (dir_ == SW_TO_PEV && b->BodyElement_choice == iso2_BodyType_PaymentDetailsRes && edit == E_CHALLENGE) {
         b->PaymentDetailsRes.GenChallenge.bytes[15] ^= 0x55;   /* the car signs another challenge than ours */
     } else {
@@ -91,6 +105,7 @@ static void run(int tls, int how)
 {
     edit = how;
     memset(&seen, 0, sizeof seen);
+    memset(&seen_receipt, 0, sizeof seen_receipt);
     iw_setup(&W, ac, pnc_configs);
     W.evse.tls = (uint8_t)tls;
     W.hook = hook;
@@ -110,27 +125,20 @@ static void assert_refused(const char *res, int code)
     assert_int_equal(sw_count(&W, "ChargeParameterDiscoveryReq"), 0);
 }
 
-/* The car's AuthorizationReq, checked without our hooks: the Signature's algorithms are ISO 15118-2's, the
- * DigestValue is libcrypto's SHA-256 of the request's EXI fragment, the SignatureValue verifies with the contract's
- * public key over SignedInfo's xmldsig fragment, in libcrypto and with `openssl dgst -sha256 -verify`. */
-static void check_signature(void)
+/* A request the car signed (the header of doc, the element's Id, the element as fragment f), checked without our
+ * hooks: the Signature's algorithms are ISO 15118-2's, the DigestValue is libcrypto's SHA-256 of the element's EXI
+ * fragment, the SignatureValue verifies with the contract's public key over SignedInfo's xmldsig fragment, in
+ * libcrypto and with `openssl dgst -sha256 -verify`. */
+static void check_signed(const struct iso2_exiDocument *doc, const char *id, const struct iso2_exiFragment *f)
 {
-    const struct iso2_SignatureType *sg = &seen.V2G_Message.Header.Signature;
-    const struct iso2_AuthorizationReqType *q = &seen.V2G_Message.Body.AuthorizationReq;
-    assert_true(seen.V2G_Message.Header.has_Signature);
-    assert_true(q->has_Id);
-    PNC_CHECK_SIGNED_INFO(&sg->SignedInfo, q->Id.chars, "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+    const struct iso2_SignatureType *sg = &doc->V2G_Message.Header.Signature;
+    assert_true(doc->V2G_Message.Header.has_Signature);
+    PNC_CHECK_SIGNED_INFO(&sg->SignedInfo, id, "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
                           "http://www.w3.org/2001/04/xmlenc#sha256");
-    assert_int_equal(q->GenChallenge.len, 16);
-    assert_memory_equal(q->GenChallenge.bytes, W.evse.challenge, 16);
-
-    static struct iso2_exiFragment frag;
     static struct iso2_xmldsigFragment dsig;
-    uint8_t fb[256], sb[1024];
+    uint8_t fb[512], sb[1024];
     size_t fn, sn;
-    frag.root = ISO2_FRAG_AuthorizationReq;
-    frag.AuthorizationReq = *q;
-    assert_int_equal(iso2_encode_fragment(&frag, fb, sizeof fb, &fn), 0);
+    assert_int_equal(iso2_encode_fragment(f, fb, sizeof fb, &fn), 0);
     const struct iso2_ReferenceType *r = &sg->SignedInfo.Reference.array[0];
     pnc_check_digest(fb, fn, "sha256", r->DigestValue.bytes, r->DigestValue.len);
     dsig.root = ISO2_DSIG_SignedInfo;
@@ -138,6 +146,33 @@ static void check_signature(void)
     assert_int_equal(iso2_encode_xmldsig_fragment(&dsig, sb, sizeof sb, &sn), 0);
     assert_int_equal(sg->SignatureValue.CONTENT.len, 64);
     pnc_verify_independently("contract_pub.pem", "sha256", sb, sn, sg->SignatureValue.CONTENT.bytes, 32);
+}
+
+static struct iso2_exiFragment frag;
+
+/* The car's AuthorizationReq: signed, over the charger's challenge. */
+static void check_signature(void)
+{
+    const struct iso2_AuthorizationReqType *q = &seen.V2G_Message.Body.AuthorizationReq;
+    assert_true(q->has_Id);
+    assert_int_equal(q->GenChallenge.len, 16);
+    assert_memory_equal(q->GenChallenge.bytes, W.evse.challenge, 16);
+    frag.root = ISO2_FRAG_AuthorizationReq;
+    frag.AuthorizationReq = *q;
+    check_signed(&seen, q->Id.chars, &frag);
+}
+
+/* The car's last MeteringReceiptReq: signed, of this session and the charger's meter. */
+static void check_receipt(void)
+{
+    const struct iso2_MeteringReceiptReqType *q = &seen_receipt.V2G_Message.Body.MeteringReceiptReq;
+    assert_int_equal(seen_receipt.V2G_Message.Body.BodyElement_choice, iso2_BodyType_MeteringReceiptReq);
+    assert_true(q->has_Id);
+    assert_memory_equal(q->SessionID.bytes, W.evse.session_id, W.evse.session_id_len);
+    assert_true(q->MeterInfo.has_MeterReading && q->MeterInfo.MeterReading > 0);
+    frag.root = ISO2_FRAG_MeteringReceiptReq;
+    frag.MeteringReceiptReq = *q;
+    check_signed(&seen_receipt, q->Id.chars, &frag);
 }
 
 /* A session with the good contract, on TLS or not, ended normally on both sides. */
@@ -230,6 +265,58 @@ static void test_wrong_authorization(void **state)
                             cases[i].code });
 }
 
+/* Receipts under Contract payment, DC (CurrentDemand) and AC (ChargingStatus): every MeteringReceiptReq signed
+ * by the contract key, accepted; the session ends normally. */
+static void test_signed_receipt(void **state)
+{
+    (void)state;
+    receipt_ms = 20000;
+    for (ac = 0; ac < 2; ac++) {
+        normal_session(1);
+        assert_true(W.evse.pnc && W.pev.pnc);
+        assert_true(sw_count(&W, "MeteringReceiptReq") >= 2);
+        assert_int_equal(sw_count(&W, "MeteringReceiptRes"), sw_count(&W, "MeteringReceiptReq"));
+        check_receipt();
+    }
+    ac = 0;
+    receipt_ms = 0;
+}
+
+/* The signed receipt changed on its way, sent unsigned, or signed over another reading than the charger sent:
+ * FAILED_MeteringSignatureNotValid, both sides safe (the car was charging: its contactors open at no current,
+ * sc_plant_safe). */
+static void test_receipt_refused(void **state)
+{
+    (void)state;
+    receipt_ms = 20000;
+    static const int edits[] = { E_RECEIPT_SIGNATURE, E_RECEIPT_UNSIGNED,
+       E_RECEIPT_METER };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        pnc_open("mo_root.pem", "chain.pem", "contract.key");
+        run(1, edits[i]);
+        assert_string_equal(W.log[W.nlog - 1], "MeteringReceiptRes");
+        assert_int_equal(W.evse.last_code, iso2_responseCodeType_FAILED_MeteringSignatureNotValid);
+        assert_int_equal(W.evse.stop, SESS_STOP_FAILED);
+        assert_int_equal(W.evse.phase, SESS_SAFE);
+        assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
+        assert_int_equal(sw_count(&W, "MeteringReceiptReq"), 1);
+    }
+    receipt_ms = 0;
+}
+
+/* Under external payment (no TLS: no Contract offered) the car's receipts are unsigned and accepted. */
+static void test_receipt_eim(void **state)
+{
+    (void)state;
+    receipt_ms = 20000;
+    normal_session(0);
+    receipt_ms = 0;
+    assert_false(W.evse.pnc || W.pev.pnc);
+    assert_true(sw_count(&W, "MeteringReceiptReq") >= 2);
+    assert_false(seen_receipt.V2G_Message.Header.has_Signature);
+    assert_false(seen_receipt.V2G_Message.Body.MeteringReceiptReq.has_Id);
+}
+
 /* The hooks alone: a signature verifies over its data only, with its key only; files that do not load say so. */
 static void test_hooks(void **state)
 {
@@ -272,6 +359,9 @@ int main(void)
         cmocka_unit_test(test_contract_refused),
         cmocka_unit_test(test_wrong_authorization),
         cmocka_unit_test(test_hooks),
+        cmocka_unit_test(test_signed_receipt),
+        cmocka_unit_test(test_receipt_refused),
+        cmocka_unit_test(test_receipt_eim),
     };
     return cmocka_run_group_tests(tests, setup, pnc_teardown);
 }

@@ -110,6 +110,7 @@ static void test_ioniq_requests_to_evse(void **state)
     assert_int_equal(s.evccid_len, 6);   /* the Ioniq's MAC */
     assert_true(s.out.output_on && s.out.contactors_closed);
     assert_int_equal(s.ev_soc, 93);
+    assert_true(s.ev_soc_said);
 }
 
 /* Model Y: CableCheck repeated after "Finished", 119 PreCharges, then SessionStop in PreCharge. */

@@ -15,15 +15,8 @@ mkdir -p "$out" && out=$(realpath "$out")
 renice -n -19 -p $$ >/dev/null   # Josev answers CurrentDemand within 250 ms on a loaded machine
 gcc -O2 -I"$here/../../include" -o "$out/exisrv" "$here/exisrv.c" "$build/libccsplc_tools.a" "$build/libccsplc_core.a" -lxml2
 E=ccsJE$$ P=ccsJP$$
-trap 'ip netns del $E 2>/dev/null; ip netns del $P 2>/dev/null' EXIT
-ip netns add $E && ip netns add $P
-ip link add je0 netns $E type veth peer name jp0 netns $P
-for x in "$E je0" "$P jp0"; do
-    set -- $x
-    ip netns exec $1 ip link set lo up
-    ip netns exec $1 sysctl -qw net.ipv6.conf.$2.accept_dad=0
-    ip netns exec $1 ip link set $2 up
-done
+. "$here/../veth_pair.sh"
+veth_pair $E je0 $P jp0
 py="env PYTHONPATH=$here:$josev EXISRV=$out/exisrv LOG_LEVEL=INFO MESSAGE_LOG_JSON=true timeout 150 /usr/bin/python3"
 cd "$out"
 if [ "$dir" = secc ]; then

@@ -20,6 +20,9 @@ int ipv6_is_link_local(const uint8_t addr[IPV6_ADDR_LEN]);
 /* fe80::/64 with the modified EUI-64 interface identifier of a 48-bit MAC (RFC 4291 §2.5.1, Appendix A):
  * the MAC's universal/local bit flipped and ff:fe inserted in the middle. */
 void ipv6_link_local_from_mac(const uint8_t mac[6], uint8_t out[IPV6_ADDR_LEN]);
+/* The reverse: the MAC of a link-local address with a modified EUI-64 identifier (ff:fe in its middle). 0, or
+ * CCS_ENOTFOUND for any other address (privacy or stable identifiers, RFC 8981 / RFC 7217, carry no MAC). */
+int ipv6_mac_from_link_local(const uint8_t addr[IPV6_ADDR_LEN], uint8_t mac[6]);
 /* Canonical text (RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as "::",
  * the first one on a tie). Returns the text length, or CCS_ENOSPC when cap is too small for text + NUL. */
 int ipv6_format(const uint8_t addr[IPV6_ADDR_LEN], char *buf, size_t cap);

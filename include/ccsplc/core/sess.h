@@ -214,9 +214,11 @@ typedef enum { SESS_EVSE_OK, SESS_EVSE_SHUTDOWN, SESS_EVSE_EMERGENCY, SESS_EVSE_
 /* ISO 15118-20: what the charger asks of the car in the EVSEStatus of its charge-loop responses (EVSENotification
  * with NotificationMaxDelay): Terminate (stop: PowerDelivery Stop, SessionStop Terminate), Pause (PowerDelivery
  * Stop, SessionStop Pause), ScheduleRenegotiation (PowerDelivery ScheduleRenegotiation, ScheduleExchange, back to
- * the charge loop), ExitStandby (a car in Standby: PowerDelivery Start). */
+ * the charge loop), ExitStandby (a car in Standby: PowerDelivery Start), ServiceRenegotiation (PowerDelivery Stop,
+ * SessionStop ServiceRenegotiation, ServiceDiscovery again in the same session; with cfg.service_renegotiation). */
 typedef enum {
-    SESS_NOTICE_NONE, SESS_NOTICE_TERMINATE, SESS_NOTICE_PAUSE, SESS_NOTICE_RENEGOTIATE, SESS_NOTICE_EXIT_STANDBY
+    SESS_NOTICE_NONE, SESS_NOTICE_TERMINATE, SESS_NOTICE_PAUSE, SESS_NOTICE_RENEGOTIATE, SESS_NOTICE_EXIT_STANDBY,
+    SESS_NOTICE_SERVICE_RENEGOTIATION
 } sess_notice;
 
 typedef struct {
@@ -245,6 +247,10 @@ typedef struct {
     uint8_t vas;               /* ISO 15118-20 value-added services offered (SESS_VAS_* bits; 0: none) */
     uint16_t notice_delay_s;   /* ISO 15118-20 NotificationMaxDelay sent with in.notice (SESS_ISO20_NOTICE_DELAY_S):
                                 * a car that has not honoured it this long after is stopped (FAILED, safe) */
+    uint8_t service_renegotiation; /* ISO 15118-20 service renegotiation supported (ServiceRenegotiationSupported;
+                                * default 1): a car's SessionStop ServiceRenegotiation after PowerDelivery Stop goes
+                                * back to ServiceDiscovery, SESS_NOTICE_SERVICE_RENEGOTIATION is sent; 0: refused
+                                * (FAILED_NoServiceRenegotiationSupported, safe), the notice not sent */
     ccs_random_fn rng;         /* SessionID and GenChallenge; NULL: counts up from 1 (and no Plug & Charge); failing:
                                 * SESS_STOP_NO_RANDOM, CCS_ERANDOM */
     void *rng_ctx;
@@ -296,6 +302,7 @@ typedef struct {
     sess_evse_input in;
     sess_evse_output out;
     uint8_t ev_soc;             /* what the car said */
+    uint8_t ev_soc_said;        /* 1 once a request carried it (ISO-2 AC and ISO-20 AC send none) */
     float ev_target_v, ev_target_a;
     float ev_max_v;             /* DC: its maximum voltage (ChargeParameterDiscovery; 0: not said) */
     float ev_battery_v;         /* DC: its battery voltage, as its PreCharge target says (0: not said) */
@@ -310,6 +317,7 @@ typedef struct {
     float ev_max_a;             /* AC: the car's EVMaxCurrent */
     uint8_t resume_id[SESS_SESSION_ID_MAX], resume_id_len; /* a paused session (kept over sess_evse_connect) */
     uint32_t receipt_at_ms;     /* next MeteringReceipt request */
+    uint64_t receipt_meter_wh;  /* the MeterReading sent with the last ReceiptRequired (a signed receipt repeats it) */
     uint8_t tls;                /* the connection runs TLS: set by the runtime before the session starts (kept over
                                  * sess_evse_connect); Plug & Charge is offered only then */
     uint8_t pnc;                /* the car chose Contract payment (ISO 15118-20: PnC was offered, then chosen) */
@@ -380,6 +388,8 @@ typedef struct {
     uint8_t control_mode;
     uint32_t departure_s;
     uint8_t vas;                /* the value-added services wanted, selected where offered (SESS_VAS_* bits) */
+    uint8_t renegotiate_soc;    /* ISO 15118-20: renegotiate the services once in a session when the SoC has reached
+                                 * this, as in.service_request does (0: never) */
 } sess_pev_config;
 
 /* ISO 15118-20 value-added services (iso20_vas.c): Internet access, ServiceID 65. */
@@ -403,6 +413,9 @@ typedef struct {
     uint8_t standby_request;    /* pause the energy transfer, the session kept (PowerDelivery Standby) until it is
                                  * cleared or the charger says ExitStandby (then the engine clears it) */
     uint8_t renegotiate_request;/* a new schedule (PowerDelivery ScheduleRenegotiation); the engine clears it */
+    uint8_t service_request;    /* renegotiate the services (PowerDelivery Stop, [DC_WeldingDetection,] SessionStop
+                                 * ServiceRenegotiation, ServiceDiscovery again with the configuration as it is then)
+                                 * where the charger supports it (else ignored); the engine clears it */
 } sess_pev_input;
 
 typedef struct {
@@ -448,6 +461,10 @@ typedef struct {
     uint8_t notice;             /* the charger's EVSENotification in the last charge-loop response (sess_notice) */
     uint16_t notice_delay_s;    /* ... its NotificationMaxDelay */
     uint8_t bpt;                /* the bidirectional service selected (cfg.discharge_soc set and offered) */
+    uint8_t service_reneg_ok;   /* the charger's ServiceRenegotiationSupported */
+    uint8_t renegotiating;      /* the charge loop ended for a service renegotiation (SessionStop ServiceRenegotiation
+                                 * next) */
+    uint8_t renegotiated;       /* services renegotiated in this session (cfg.renegotiate_soc's once) */
     uint8_t vas_todo, vas_got;  /* ISO-20 value-added services wanted and offered: ServiceDetail still to ask, asked
                                  * (SESS_VAS_* bits) */
     uint16_t vas_set[SESS_VAS_N]; /* ... the parameter set chosen of each */

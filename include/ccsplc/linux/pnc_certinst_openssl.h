@@ -1,5 +1,6 @@
-/* ISO 15118-2 CertificateInstallation / CertificateUpdate crypto on OpenSSL 3 (ccsplc/core/pnc_certinst.h): the
- * car's provisioning credentials and the install of a new contract into files, the charger's test-bench CPS. */
+/* CertificateInstallation (ISO 15118-2 and -20) / CertificateUpdate (ISO 15118-2) crypto on OpenSSL 3
+ * (ccsplc/core/pnc_certinst.h): the car's provisioning credentials and the install of a new contract into files,
+ * the charger's test-bench CPS. */
 #ifndef CCSPLC_PNC_CERTINST_OPENSSL_H
 #define CCSPLC_PNC_CERTINST_OPENSSL_H
 
@@ -15,8 +16,9 @@ extern "C" {
 /* What the hooks' ctx points at: owned, freed by pnc_ci_free. */
 typedef struct pnc_ci pnc_ci;
 
-/* The car. prov_cert: the OEM provisioning certificate (PEM, first certificate); prov_key its P-256 key; roots:
- * the V2G root(s) (PEM) the CPS chain must reach, also sent as ListOfRootCertificateIDs; contract_cert /
+/* The car. prov_cert: the OEM provisioning certificate (PEM, first certificate; then its Sub-CAs, ISO 15118-20
+ * sends them); prov_key its key (P-256: ISO 15118-2, P-521: ISO 15118-20: the installer's suite); roots: the V2G
+ * root(s) (PEM) the CPS chain must reach, also sent as ListOfRootCertificateIDs; contract_cert /
  * contract_key: where the contract is (loaded into *contract and *contract_keys when both files exist, else
  * *contract is empty: nchain 0) and where a new one is written (then loaded in their place); renew_s: a contract
  * expiring within this many seconds is updated. Fills *in. 0, or CCS_EINVAL with the reason in err. */
@@ -37,9 +39,10 @@ typedef struct {
 int pnc_ci_cps_open(const pnc_ci_cps_files *f, ccs_pnc_cps *cps, pnc_ci **out, char *err, size_t errcap);
 void pnc_ci_free(pnc_ci *ci);
 
-/* ISO 15118-2 [V2G2-818]'s key derivation and the key's encryption, for tests: the 16-byte AES key from the ECDH
- * shared secret z (NIST SP 800-56A concatenation KDF, SHA-256, OtherInfo 0x01 0x55 0x56); 0 or CCS_EIO. */
-int pnc_ci_kdf(const uint8_t *z, size_t zlen, uint8_t key[16]);
+/* The key derivation of the contract key's encryption, for tests: the AES key from the ECDH shared secret z (NIST
+ * SP 800-56A concatenation KDF, OtherInfo 0x01 0x55 0x56; ISO 15118-2 [V2G2-818]: SHA-256, 16 bytes; ISO 15118-20:
+ * SHA-512, 32 bytes); 0 or CCS_EIO. */
+int pnc_ci_kdf(ccs_pnc_suite suite, const uint8_t *z, size_t zlen, uint8_t *key);
 
 #ifdef __cplusplus
 }

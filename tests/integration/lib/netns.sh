@@ -91,3 +91,20 @@ charger_and_car() {
     veth "$S" "$P" p$id
     start_plcsim "$S" "$tmp/plcsim.log" --port evse=se$id,role=evse --port car=sp$id,role=pev --atten evse:car=20
 }
+
+# need_iso20_keys: skip without python3 (pty_keys.py) or without ISO 15118-20 DC in this build.
+need_iso20_keys() {
+    command -v python3 >/dev/null || skip "needs python3"
+    "$CCSPLC" demo --proto iso20-dc --soc 79 --target-soc 80 >/dev/null 2>&1 || skip "no ISO 15118-20 DC in this build"
+}
+
+# evse_key KEY: `ccsplc evse -i he$id --stop-after session` in E on a pseudo-terminal (pty_keys.py), KEY pressed
+# once its status line shows current in DC_ChargeLoop, its terminal then in $tmp/evse.log; the car (pid in pev)
+# waited for. Fails when either exits non-zero.
+evse_key() {
+    ip netns exec "$E" python3 "$(dirname "$0")/pty_keys.py" "$tmp/evse.tty" \
+        "DC_ChargeLoop +[0-9.]+ V +[1-9][0-9]*\.[0-9] A" "$1" 60 -- \
+        timeout 55 "$CCSPLC" evse -i he$id --stop-after session --timeout 50 || fail "evse exit $?"
+    wait "$pev" || fail "pev exit $?"
+    tr '\r' '\n' <"$tmp/evse.tty" >"$tmp/evse.log"
+}
