@@ -57,6 +57,8 @@ static void clear_presence(const struct exi_codec *c, const struct exi_type *t, 
 static int dec_simple_general(struct dec *d, const struct exi_type *t, uint8_t *dst)
 {
     uint32_t code;
+    if (t->kind == EXI_K_STRING && exi_ascii_element_decode(&d->r, t, dst))
+        return 0;
     int rc = exi_read_bits(&d->r, 1, &code);
     if (rc)
         return rc;
