@@ -110,7 +110,8 @@ static void add_kids(const ctx *x, const v2g_node *n, uint16_t ti, const uint8_t
         const struct exi_field *f = &p->codec->fields[t->first + i];
         unsigned count = exi_walk_count(f, base);
         for (unsigned k = 0; k < count; k++)
-            add_node(x, n->kids[i], exi_walk_item(p, f, base, k), tree, f->pkind == EXI_P_ARRAY ? (int)k : -1);
+            add_node(x, n->kids[i], exi_walk_item(p, f, base, k), tree,
+                     EXI_OP_PRESENCE(f->op) == EXI_P_ARRAY ? (int)k : -1);
     }
 }
 

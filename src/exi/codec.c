@@ -57,6 +57,8 @@ static void clear_presence(const struct exi_codec *c, const struct exi_type *t, 
 static int dec_simple_general(struct dec *d, const struct exi_type *t, uint8_t *dst)
 {
     uint32_t code;
+    if (t->kind == EXI_K_STRING && exi_ascii_element_decode(&d->r, t, dst))
+        return 0;
     int rc = exi_read_bits(&d->r, 1, &code);
     if (rc)
         return rc;
@@ -81,6 +83,21 @@ static int dec_simple_general(struct dec *d, const struct exi_type *t, uint8_t *
 #define R_PEEK(n) ((uint32_t)(win >> (64 - (n)))) /* 1 <= n <= 32 */
 #define R_SKIP(n) (win <<= (n), avail -= (n))
 
+/* The dispatch on a field's handler: with gcc and clang one indirect jump to a label (labels as values, a GNU
+ * extension) in place of the switch's compare tree; the switch is the portable path to the same code. */
+#ifdef __GNUC__
+#define HANDLER(label) label:
+#define DISPATCH(op)                                                                                             \
+    do {                                                                                                         \
+        static const void *const handler_[8] = {&&h_complex, &&h_nbit, &&h_enum,  &&h_uint,                      \
+                                                &&h_int,     &&h_elem, &&h_value, &&h_value};                    \
+        goto *handler_[EXI_OP_HANDLER(op)];                                                                      \
+    } while (0)
+#else
+#define HANDLER(label)
+#define DISPATCH(op) ((void)0)
+#endif
+
 struct dec_frame {
     uint8_t *base;
     uint16_t s;
@@ -104,6 +121,10 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
     clear_presence(c, &types[type], base);
     uint16_t s = types[type].aux;
     for (;;) {
+        if (s == EXI_STATE_EE && avail && !R_PEEK(1)) { /* EE, the one event this state allows (else: below) */
+            R_SKIP(1);
+            goto end_element;
+        }
         const struct exi_prod *head = &prods[s];
         unsigned w = head->next;
         uint32_t code = 0;
@@ -127,6 +148,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
         fi = pr->field;
         if (fi >= EXI_PROD_OVF) { /* end element, or something this codec refuses */
             if (fi == EXI_PROD_EE) {
+end_element:
                 if (!depth) {
                     R_SAVE();
                     return 0;
@@ -144,6 +166,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
         unsigned op = f->op;
         uint8_t *dst = base + f->offset;
         const struct exi_type *t = &types[f->type];
+        unsigned lim; /* the handler's: the largest fixed-width code, or an integer's sign bits */
         if (op >> 5) {
             if (EXI_OP_PRESENCE(op) == EXI_P_FLAG) {
                 base[f->presence] = 1;
@@ -162,8 +185,10 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             }
         }
         s = pr->next;
+        DISPATCH(op);
         switch (EXI_OP_HANDLER(op)) {
         case EXI_OP_COMPLEX:
+        HANDLER(h_complex)
             if (depth >= EXI_MAX_DEPTH) {
                 R_SAVE();
                 return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), t->aux, 0xFFFF);
@@ -175,8 +200,14 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             clear_presence(c, t, base);
             s = t->aux;
             continue;
+        case EXI_OP_ENUM:
+        HANDLER(h_enum)
+            lim = t->aux - 1u; /* aux literals */
+            goto fixed;
         case EXI_OP_NBIT:
-        case EXI_OP_ENUM: { /* CH, the fixed-width value and EE in one read */
+        HANDLER(h_nbit)
+            lim = t->aux; /* max - min */
+        fixed: { /* CH, the fixed-width value and EE in one read */
             unsigned vw = t->bits + 2u;
             if (!R_NEED(vw)) {
                 rc = CCS_ETRUNC;
@@ -190,7 +221,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
                 goto fail;
             }
             v >>= 1;
-            if (v + (EXI_OP_HANDLER(op) == EXI_OP_ENUM) > t->aux) { /* ENUM: aux literals, NBIT: v <= aux */
+            if (v > lim) {
                 rc = CCS_ERANGE;
                 goto fail;
             }
@@ -199,11 +230,17 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             continue;
         }
         case EXI_OP_UINT:
+        HANDLER(h_uint)
+            lim = 0; /* no sign bit */
+            goto integer;
         case EXI_OP_INT:
+        HANDLER(h_int)
+            lim = 1;
+        integer:
             if (R_NEED(19)) {
                 /* Most integers take one or two 7-bit groups: CH, [sign], the groups and EE in one read.
                  * Bits, most significant first: CH, sign (INT only), group 1, [group 2], EE. */
-                unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT, lg = EXI_OP_LOG2(op);
+                unsigned sb = lim, lg = EXI_OP_LOG2(op);
                 uint32_t v = R_PEEK(18 + sb);
                 unsigned g1 = v >> 9 & 0xFFu, g2 = v >> 1 & 0xFFu, neg = sb & (v >> 17);
                 uint64_t u;
@@ -232,14 +269,20 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             }
             /* fall through - longer, too close to the end, or another shape: the general path */
         case EXI_OP_ELEM:
+        HANDLER(h_elem)
             if (t->kind == EXI_K_BINARY && R_NEED(9)) {
                 /* a binary of fewer than 128 bytes (SessionID, EVCCID): CH and the length in one read, then the
-                 * bytes, when the stream holds all of it and EE */
+                 * bytes (four per read), when the stream holds all of it and EE */
                 uint32_t n = R_PEEK(9);
                 if (n <= t->aux && n < 0x80u && (nbytes - next) * 8 + avail >= 10 + 8 * n) {
                     uint8_t *b = dst + sizeof(uint16_t);
                     uint32_t k = 0;
                     R_SKIP(9);
+                    for (; k + 4 <= n; k += 4) {
+                        (void)R_NEED(32);
+                        exi_store_be32(b + k, R_PEEK(32));
+                        R_SKIP(32);
+                    }
                     for (; k < n; k++) {
                         (void)R_NEED(8);
                         b[k] = (uint8_t)R_PEEK(8);
@@ -261,7 +304,8 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             rc = dec_simple_general(d, t, dst);
             R_LOAD();
             break;
-        default: /* EXI_OP_VALUE */
+        default: /* EXI_OP_VALUE, EXI_OP_CONTENT */
+        HANDLER(h_value)
             R_SAVE();
             at = exi_reader_pos(&d->r) - used;
             rc = exi_value_decode(&d->r, t, dst);
@@ -293,8 +337,7 @@ int exi_decode_type(const struct exi_codec *c, uint16_t type, const uint8_t *buf
         return fail(err, CCS_EHEADER, 0, 0, 0xFFFF);
     if (len > SIZE_MAX / 8)
         return CCS_EINVAL;
-    struct dec d = {c, {0}, err};
-    exi_reader_init(&d.r, buf, len, 8);
+    struct dec d = {c, {buf, len, 1, 0, 0}, err}; /* the reader after the header byte */
     return dec_run(&d, type, doc);
 }
 
@@ -307,6 +350,17 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
  * bit writer in local variables: acc holds nacc (< 32 between writes) pending bits, stored 4 bytes at a time. */
 #define W_SAVE() (e->w.acc = acc, e->w.nacc = nacc, e->w.nbytes = nbytes)
 #define W_LOAD() (acc = e->w.acc, nacc = e->w.nacc, nbytes = e->w.nbytes)
+/* Append n (<= 32) bits v (v < 2^n) when the buffer is known to have 4 bytes free. */
+#define W_PUT_ROOM(n, v)                                                                                         \
+    do {                                                                                                         \
+        acc = acc << (n) | (v);                                                                                  \
+        nacc += (n);                                                                                             \
+        if (nacc >= 32) {                                                                                        \
+            exi_store_be32(out + nbytes, (uint32_t)(acc >> (nacc - 32)));                                        \
+            nbytes += 4;                                                                                         \
+            nacc -= 32;                                                                                          \
+        }                                                                                                        \
+    } while (0)
 /* Append n (<= 32) bits v (v < 2^n); on a full buffer jump to fail with rc set. */
 #define W_PUT(n, v)                                                                                              \
     do {                                                                                                         \
@@ -370,14 +424,18 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         const struct exi_prod *head, *p0;
         unsigned nprods, cw, code;
         if (fi >= fend) { /* EE: the last production, unless characters follow */
-            head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
             want = EXI_PROD_EE;
-            code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
-            if (code >= nprods) {
-                rc = CCS_EINVAL;
-                goto fail;
+            if (s == EXI_STATE_EE) {
+                W_PUT(1, 0);
+            } else {
+                head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
+                code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
+                if (code >= nprods) {
+                    rc = CCS_EINVAL;
+                    goto fail;
+                }
+                W_PUT(cw, code);
             }
-            W_PUT(cw, code);
             if (!depth)
                 break;
             depth--;
@@ -389,24 +447,32 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             continue;
         }
         const struct exi_field *f = &fields[fi];
-        unsigned op = f->op, n = 1, skip = 1, from = 0;
+        unsigned op = f->op, from = 0;
         want = fi;
         if (op >> 5) {
             unsigned pk = EXI_OP_PRESENCE(op);
             if (pk == EXI_P_FLAG) {
-                n = base[f->presence] != 0;
+                if (!base[f->presence]) { /* absent */
+                    fi++;
+                    continue;
+                }
             } else if (pk == EXI_P_ARRAY) {
-                n = load_u16(base + f->presence);
+                unsigned n = load_u16(base + f->presence);
                 if (n > f->cap) {
                     rc = CCS_EINVAL;
                     goto fail;
+                }
+                if (k >= n) { /* none (left) */
+                    fi++;
+                    k = 0;
+                    continue;
                 }
             } else { /* the whole choice at once: a root's event code is its selector - 1, a choice member's
                       * code is at least its selector - 1 */
                 int root = pk == EXI_P_ROOT;
                 unsigned sel = root ? load_u16(base + f->presence) : base[f->presence];
                 unsigned j = sel - 1u; /* members are numbered from 1 in field order: try that first */
-                skip = root ? fend - fi : f->cap;
+                unsigned skip = root ? fend - fi : f->cap;
                 if (j >= skip || (root ? f[j].cap : f[j].choice) != sel)
                     for (j = 0; j < skip && (root ? f[j].cap : f[j].choice) != sel; j++)
                         ;
@@ -415,15 +481,12 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                     op = f->op;
                     want = fi + j;
                     from = sel - 1u;
-                } else {
-                    n = 0; /* nothing chosen: the grammar decides whether that is allowed */
+                    fi += skip - 1u; /* the step below passes the last member */
+                } else { /* nothing chosen */
+                    fi += skip;
+                    continue;
                 }
             }
-        }
-        if (k >= n) { /* none (left) */
-            fi += skip;
-            k = 0;
-            continue;
         }
         /* First guess, right in most states: productions are sorted in field order, so a member's code is its
          * distance from the state's first member. */
@@ -436,15 +499,21 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         s = p0[code].next;
         const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
-        if (k)
+        if (EXI_OP_PRESENCE(op) != EXI_P_ARRAY) {
+            fi++;
+        } else {
             src += (size_t)k * t->size;
-        if (++k >= n) {
-            fi += skip;
-            k = 0;
+            if (++k >= load_u16(base + f->presence)) {
+                fi++;
+                k = 0;
+            }
         }
         unsigned lg = EXI_OP_LOG2(op);
+        int64_t v, lim; /* a fixed-width value and its largest code */
+        DISPATCH(op);
         switch (EXI_OP_HANDLER(op)) {
         case EXI_OP_COMPLEX:
+        HANDLER(h_complex)
             W_PUT(cw, code);
             if (depth >= EXI_MAX_DEPTH) {
                 rc = CCS_EUNSUPP;
@@ -462,11 +531,17 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             s = t->aux;
             k = 0;
             continue;
+        case EXI_OP_ENUM:
+        HANDLER(h_enum)
+            v = (int64_t)exi_load_uint(src, 1u << lg);
+            lim = (int64_t)t->aux - 1; /* aux literals */
+            goto fixed;
         case EXI_OP_NBIT:
-        case EXI_OP_ENUM: { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
-            int64_t v = EXI_OP_HANDLER(op) == EXI_OP_ENUM ? (int64_t)exi_load_uint(src, 1u << lg)
-                                                          : exi_load_int(src, 1u << lg, t->is_signed) - t->min;
-            if (v < 0 || v > (int64_t)t->aux - (EXI_OP_HANDLER(op) == EXI_OP_ENUM)) {
+        HANDLER(h_nbit)
+            v = exi_load_int(src, 1u << lg, t->is_signed) - t->min;
+            lim = t->aux; /* max - min */
+        fixed: { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
+            if (v < 0 || v > lim) {
                 rc = CCS_ERANGE;
                 goto fail;
             }
@@ -480,7 +555,9 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             continue;
         }
         case EXI_OP_UINT:
-        case EXI_OP_INT: {
+        case EXI_OP_INT:
+        HANDLER(h_uint)
+        HANDLER(h_int) {
             /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
             unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT;
             int64_t x = exi_load_int(src, 1u << lg, (int)sb);
@@ -503,16 +580,32 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             }
         }
             /* fall through - a longer integer: the general path */
-        default: /* ELEM: CH, the value, EE; VALUE: the value alone */
+        default: /* ELEM: CH, the value, EE; VALUE, CONTENT: the value alone */
+        HANDLER(h_elem)
+        HANDLER(h_value)
+            if (t->kind == EXI_K_BINARY && EXI_OP_HANDLER(op) == EXI_OP_ELEM) {
+                /* a binary of fewer than 128 bytes (SessionID, EVCCID): the code, CH and the length (one 7-bit
+                 * group) in one write, then the bytes four per write, EE; when the buffer has room for all */
+                unsigned len = load_u16(src), i = 0;
+                if (len < 0x80u && len <= t->aux && cap - nbytes >= len + 8u) {
+                    W_PUT_ROOM(cw + 9, code << 9 | len);
+                    for (; i + 4 <= len; i += 4)
+                        W_PUT_ROOM(32, exi_load_be32(src + sizeof(uint16_t) + i));
+                    for (; i < len; i++)
+                        W_PUT_ROOM(8, src[sizeof(uint16_t) + i]);
+                    W_PUT_ROOM(1, 0);
+                    continue;
+                }
+            }
             W_PUT(cw, code);
-            if (EXI_OP_HANDLER(op) != EXI_OP_VALUE)
+            if (EXI_OP_HANDLER(op) < EXI_OP_VALUE)
                 W_PUT(1, 0); /* CH */
             W_SAVE();
             rc = exi_value_encode(&e->w, t, src);
             W_LOAD();
             if (rc)
                 goto fail;
-            if (EXI_OP_HANDLER(op) != EXI_OP_VALUE)
+            if (EXI_OP_HANDLER(op) < EXI_OP_VALUE)
                 W_PUT(1, 0); /* EE */
             continue;
         }

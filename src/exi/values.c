@@ -95,6 +95,40 @@ static int string_decode(struct exi_reader *r, const struct exi_type *t, uint8_t
     return 0;
 }
 
+int exi_ascii_element_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst)
+{
+    const struct exi_reader start = *r;
+    uint32_t v, n;
+    /* CH 0 and a length (characters + 2) of one 7-bit group in 9 bits; all of it (and EE) in the stream */
+    if (exi_peek_bits(r, 9, &v) || v < 2 || v >= 0x80u || (n = v - 2) > t->aux || n > (uint32_t)t->min ||
+        (r->nbytes - r->next) * 8 + r->avail < 10 + 8 * n)
+        return 0;
+    exi_skip_bits(r, 9);
+    uint8_t *chars = dst + sizeof(uint16_t);
+    uint32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        if (exi_peek_bits(r, 32, &v) || (v & 0x80808080u))
+            goto general;
+        exi_store_be32(chars + k, v);
+        exi_skip_bits(r, 32);
+    }
+    for (; k < n; k++) {
+        if (exi_peek_bits(r, 8, &v) || (v & 0x80u))
+            goto general;
+        chars[k] = (uint8_t)v;
+        exi_skip_bits(r, 8);
+    }
+    if (exi_peek_bits(r, 1, &v) || v)
+        goto general;
+    exi_skip_bits(r, 1);
+    chars[n] = 0;
+    store_len(dst, n);
+    return 1;
+general:
+    *r = start;
+    return 0;
+}
+
 static int string_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src)
 {
     uint16_t len;

@@ -10,6 +10,10 @@
 
 int exi_value_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst);
 int exi_value_encode(struct exi_writer *w, const struct exi_type *t, const uint8_t *src);
+/* A simple element whose value is a string of fewer than 126 ASCII characters (EVSEID, ...): CH, the length in
+ * one 7-bit group, the characters four per read, EE. Returns 1 having read it all, 0 having read nothing (any
+ * other shape: the general path decodes it). */
+int exi_ascii_element_decode(struct exi_reader *r, const struct exi_type *t, uint8_t *dst);
 
 /* Integer storage of 1, 2, 4 or 8 bytes, signed or not (inline: the codec's hot path). */
 static inline int64_t exi_load_int(const uint8_t *p, unsigned size, int is_signed)

@@ -64,11 +64,11 @@ static uint8_t *step(struct kvr *r, unsigned fi, uint8_t *base, int idx, int lea
     const struct exi_field *f = &p->codec->fields[fi];
     const char *name = p->meta->field_names[fi];
     unsigned n = exi_walk_count(f, base);
-    if ((f->pkind == EXI_P_ARRAY) != (idx >= 0)) {
+    if ((EXI_OP_PRESENCE(f->op) == EXI_P_ARRAY) != (idx >= 0)) {
         fail(r, CCS_ESYNTAX, idx < 0 ? "%s is a list: it needs an index [i]" : "%s is not a list", name);
         return NULL;
     }
-    if (f->pkind == EXI_P_NONE)
+    if (EXI_OP_PRESENCE(f->op) == EXI_P_NONE)
         return base + f->offset;
     unsigned at = idx >= 0 ? (unsigned)idx : 0;
     if (at < n) {

@@ -43,7 +43,7 @@ static int find(finder *f, uint16_t ti, const uint8_t *base, int depth)
     const struct exi_type *t = &c->types[ti];
     for (unsigned i = 0; i < t->nfields && depth < EXI_MAX_DEPTH; i++) {
         const struct exi_field *fd = &c->fields[t->first + i];
-        if (fd->role != EXI_R_ELEM || c->types[fd->type].kind != EXI_K_COMPLEX)
+        if (EXI_OP_ROLE(fd->op) != EXI_R_ELEM || c->types[fd->type].kind != EXI_K_COMPLEX)
             continue;
         for (unsigned k = 0, n = exi_walk_count(fd, base); k < n; k++) {
             const uint8_t *item = exi_walk_item(f->p, fd, base, k);

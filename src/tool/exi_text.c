@@ -16,7 +16,7 @@ int exi_walk_find_field(const struct exi_proto *p, uint16_t ti, const char *name
     for (unsigned i = 0; i < t->nfields; i++) {
         unsigned fi = t->first + i;
         const char *fn = p->meta->field_names[fi];
-        if (p->codec->fields[fi].role != role || fn[0] != name[0] || strcmp(fn, name))
+        if (EXI_OP_ROLE(p->codec->fields[fi].op) != role || fn[0] != name[0] || strcmp(fn, name))
             continue;
         if (uri && strcmp(p->meta->uris[p->meta->field_ns[fi]], uri))
             continue;
@@ -29,7 +29,7 @@ uint8_t *exi_walk_claim(const struct exi_proto *p, unsigned fi, uint8_t *base, i
 {
     const struct exi_field *f = &p->codec->fields[fi];
     uint16_t n;
-    switch (f->pkind) {
+    switch (EXI_OP_PRESENCE(f->op)) {
     case EXI_P_FLAG:
         if (base[f->presence]) {
             *rc = CCS_ECAP, *why = "given twice";
@@ -67,7 +67,7 @@ static inline const struct exi_field *chosen(const struct exi_field *f, const ui
 {
     f += *i;
     *last = *i;
-    if (f->pkind != EXI_P_CHOICE || f->cap <= 1)
+    if (EXI_OP_PRESENCE(f->op) != EXI_P_CHOICE || f->cap <= 1)
         return f;
     unsigned sel = base[f->presence], j = sel && sel <= f->cap && f[sel - 1].choice == sel ? sel - 1 : 0;
     *last = *i + f->cap - 1u;
@@ -359,10 +359,10 @@ static void kv_walk(struct kvw *w, uint16_t ti, const uint8_t *base, int level)
             int header = top && name[0] == 'H' && !strcmp(name, "Header");
             int body = top && name[0] == 'B' && !strcmp(name, "Body");
             int transparent = header || body || level == -1;
-            if (!transparent && !kv_push(w, name, f->pkind == EXI_P_ARRAY ? (int)k : -1))
+            if (!transparent && !kv_push(w, name, EXI_OP_PRESENCE(f->op) == EXI_P_ARRAY ? (int)k : -1))
                 continue;
             if (ft->kind != EXI_K_COMPLEX) {
-                if (transparent && !kv_push(w, name, f->pkind == EXI_P_ARRAY ? (int)k : -1))
+                if (transparent && !kv_push(w, name, EXI_OP_PRESENCE(f->op) == EXI_P_ARRAY ? (int)k : -1))
                     continue;
                 kv_value(w, f->type, item);
                 continue;
@@ -489,7 +489,7 @@ static void xml_children(struct xw *x, uint16_t ti, const uint8_t *base, int dep
     const struct exi_type *t = &x->p->codec->types[ti];
     for (unsigned i = 0; i < t->nfields; i++) {
         const struct exi_field *f = &x->p->codec->fields[t->first + i];
-        if (f->role != EXI_R_ELEM)
+        if (EXI_OP_ROLE(f->op) != EXI_R_ELEM)
             continue;
         unsigned n = exi_walk_count(f, base);
         for (unsigned k = 0; k < n; k++)
@@ -502,7 +502,7 @@ static void xml_exact_attrs(struct xw *x, const struct exi_type *t, const uint8_
 {
     for (unsigned i = 0; i < t->nfields; i++) {
         const struct exi_field *c = &x->p->codec->fields[t->first + i];
-        if (c->role == EXI_R_ATTR && exi_walk_count(c, item))
+        if (EXI_OP_ROLE(c->op) == EXI_R_ATTR && exi_walk_count(c, item))
             xml_exact(x, t->first + i, item + c->offset, 1);
     }
 }
@@ -532,12 +532,12 @@ static void xml_element(struct xw *x, unsigned fi, const uint8_t *item, int dept
         const struct exi_field *c = &p->codec->fields[ci];
         if (!exi_walk_count(c, item))
             continue;
-        if (c->role == EXI_R_ATTR) {
+        if (EXI_OP_ROLE(c->op) == EXI_R_ATTR) {
             fputc(' ', x->out);
             xml_name(x, ci);
             fprintf(x->out, "=\"%s\"", textbuf_value(&x->b, p, c->type, item + c->offset, EXI_TEXT_XML));
             inexact_attrs |= !exi_text_xml_exact(p, c->type, item + c->offset);
-        } else if (c->role == EXI_R_CONTENT) {
+        } else if (EXI_OP_ROLE(c->op) == EXI_R_CONTENT) {
             content = (int)ci;
         } else {
             has_children = 1;

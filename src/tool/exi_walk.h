@@ -11,7 +11,7 @@
 static inline unsigned exi_walk_count(const struct exi_field *f, const uint8_t *base)
 {
     uint16_t n;
-    switch (f->pkind) {
+    switch (EXI_OP_PRESENCE(f->op)) {
     case EXI_P_FLAG: return base[f->presence] ? 1 : 0;
     case EXI_P_CHOICE: return base[f->presence] == f->choice;
     case EXI_P_ROOT:

@@ -327,9 +327,13 @@ class Codec:
         self.types = []       # (kind, payload)
         self.type_index = {}
         self.fields = []      # (owner cname, Field or doc-root decl, type index)
-        self.states = []      # (first prod, nprods, nbits)
+        self.states = []      # (first prod, nprods, nbits); first None: an alias of state 0
         self.prods = []       # (field code, next)
         self.clears = []
+        # State 0, shared by every element: only EE allowed (1 bit: code 0 EE, 1 a second-level event). The
+        # codec ends an element in this state without a table access (EXI_STATE_EE).
+        self.states.append((0, 1, 1))
+        self.prods.append((PROD_EE, 0))
         grammars, relaxed = self.builder.order, self.builder.relaxed
         doc, frags = self.docs[0], self.docs[1:]
         for g in grammars:
@@ -381,7 +385,11 @@ class Codec:
             first = len(self.prods)
             for t, nxt in st.prods:
                 self.prods.append((self._prod_code(g, t), 0 if nxt is None else g.state_base + nxt))
-            self.states.append((first, len(st.prods), st.nbits))
+            if self.prods[first:] == [(PROD_EE, 0)] and st.nbits == 1:
+                del self.prods[first:]
+                self.states.append((None, 1, 1))
+            else:
+                self.states.append((first, len(st.prods), st.nbits))
 
     def _add_clears(self, g):
         ones, twos = self._clear_list(g)
@@ -439,13 +447,20 @@ class Codec:
     def write_tables(self):
         self._layout()
         P = self.prefix
-        self.state_pos = [first + k for k, (first, n, bits) in enumerate(self.states)]
-        if len(self.prods) + len(self.states) >= 0xFFFF or len(self.fields) >= 0x8000:
+        # a state's position: the index of its header in prods (aliases of state 0 take no rows)
+        self.state_pos, pos = [], 0
+        for first, n, bits in self.states:
+            self.state_pos.append(0 if first is None else pos)
+            pos += 0 if first is None else 1 + n
+        ntypes, nfields, nstates, nclears = self.core
+        nrows = pos
+        core_rows = sum(1 + n for first, n, bits in self.states[:nstates] if first is not None)
+        core_states = sum(1 for first, n, bits in self.states[:nstates] if first is not None)
+        if nrows >= 0xFFFF or len(self.fields) >= 0x8000:
             raise SchemaError("%s: tables too large for 16-bit indices" % P)
         out = ["/* %s codec: grammar tables walked by src/exi/codec.c. %s */" % (self.proto["title"], HEADER_NOTE),
                '#include "ccsplc/core/gen/%s.h"' % P, "", "#include <stddef.h>", ""]
         out.extend(self._sized_helpers())
-        ntypes, nfields, nstates, nclears = self.core
         out += self._table("static const struct exi_type types[]",
                            [self._type_row(kind, payload) for kind, payload in self.types], ntypes)
         out += self._table("static const struct exi_field fields[]",
@@ -453,22 +468,23 @@ class Codec:
         out += self._table("static const uint32_t clears[]", self.clears, nclears)
         out.append("/* States: a header {productions, code width}, then the productions {field, next state}. */")
         rows = []
-        for k, (first, n, bits) in enumerate(self.states):
+        for first, n, bits in self.states:
+            if first is None:
+                continue
             row = ["{%d, %d}" % (n, bits)]
             for code, nxt in self.prods[first:first + n]:
                 row.append("{0x%04x, %d}" % (code, self.state_pos[nxt] if code != PROD_EE else 0))
             rows.append([", ".join(row[i:i + 8]) for i in range(0, len(row), 8)])
-        out += self._table("static const struct exi_prod prods[]", rows, nstates)
+        out += self._table("static const struct exi_prod prods[]", rows, core_states)
         kinds = {doc.suffix: doc.type_index for doc in self.docs}
         frag = [kinds.get("_fragment", 0xFFFF), kinds.get("_xmldsig_fragment", 0xFFFF)]
         counts = "    types, fields, prods, clears, %d, %d, %d,"
         doc_types = "    %d, %d, %d, /* document, fragment, xmldsig fragment */"
         out += ["const struct exi_codec %s_codec = {" % P]
-        nprods = self.state_pos[nstates] if nstates < len(self.states) else len(self.prods) + len(self.states)
-        full = [counts % (len(self.types), len(self.fields), len(self.prods) + len(self.states)),
+        full = [counts % (len(self.types), len(self.fields), nrows),
                 doc_types % (self.docs[0].type_index, frag[0], frag[1])]
         if ntypes < len(self.types):
-            out += ["#if CCS_EXI_FRAGMENTS"] + full + ["#else", counts % (ntypes, nfields, nprods),
+            out += ["#if CCS_EXI_FRAGMENTS"] + full + ["#else", counts % (ntypes, nfields, core_rows),
                                                        doc_types % (self.docs[0].type_index, 0xFFFF, 0xFFFF),
                                                        "#endif"]
         else:
@@ -522,26 +538,24 @@ class Codec:
                 % (info.kind, bits, 1 if info.signed else 0, info.size_expr, extra, info.min))
 
     def _field_row(self, owner, f, ti):
+        """{offset, type, presence, cap, choice, op}: struct exi_field."""
         if isinstance(owner, DocGrammar):
             st = "struct %s" % owner.struct
             name, d = f
-            return ("{offsetof(%s, %s), offsetof(%s, root), %d, EXI_P_ROOT, EXI_R_ELEM, 0, %s, %d}"
-                    % (st, name, st, ti, self._op(ti, "elem", "EXI_P_ROOT"), owner.qnames.index(d.qname) + 1))
+            return ("{offsetof(%s, %s), %d, offsetof(%s, root), %d, 0, %s}"
+                    % (st, name, ti, st, owner.qnames.index(d.qname) + 1, self._op(ti, "elem", "EXI_P_ROOT")))
         st = "struct " + owner
-        role = {"attr": "EXI_R_ATTR", "elem": "EXI_R_ELEM", "content": "EXI_R_CONTENT"}[f.role]
         if f.presence == "array":
-            return ("{offsetof(%s, %s.array), offsetof(%s, %s.count), %d, EXI_P_ARRAY, %s, 0, %s, %s}"
-                    % (st, f.name, st, f.name, ti, role, self._op(ti, f.role, "EXI_P_ARRAY"),
-                       self.array_macro(owner, f)))
+            return ("{offsetof(%s, %s.array), %d, offsetof(%s, %s.count), %s, 0, %s}"
+                    % (st, f.name, ti, st, f.name, self.array_macro(owner, f), self._op(ti, f.role, "EXI_P_ARRAY")))
         if f.presence == "flag":
-            return ("{offsetof(%s, %s), offsetof(%s, has_%s), %d, EXI_P_FLAG, %s, 0, %s, 0}"
-                    % (st, f.name, st, f.name, ti, role, self._op(ti, f.role, "EXI_P_FLAG")))
+            return ("{offsetof(%s, %s), %d, offsetof(%s, has_%s), 0, 0, %s}"
+                    % (st, f.name, ti, st, f.name, self._op(ti, f.role, "EXI_P_FLAG")))
         if f.presence == "choice":
-            return ("{offsetof(%s, %s), offsetof(%s, %s), %d, EXI_P_CHOICE, %s, %d, %s, %d}"
-                    % (st, f.name, st, f.choice.name, ti, role, f.choice_value, self._op(ti, f.role, "EXI_P_CHOICE"),
-                       len(f.choice.fields)))
-        return "{offsetof(%s, %s), 0, %d, EXI_P_NONE, %s, 0, %s, 0}" % (st, f.name, ti, role,
-                                                                       self._op(ti, f.role, "EXI_P_NONE"))
+            return ("{offsetof(%s, %s), %d, offsetof(%s, %s), %d, %d, %s}"
+                    % (st, f.name, ti, st, f.choice.name, len(f.choice.fields), f.choice_value,
+                       self._op(ti, f.role, "EXI_P_CHOICE")))
+        return "{offsetof(%s, %s), %d, 0, 0, 0, %s}" % (st, f.name, ti, self._op(ti, f.role, "EXI_P_NONE"))
 
     def _op(self, ti, role, presence):
         """The field's EXI_OP(): its handler in the codec, the storage size of an integer value, its presence."""
@@ -550,7 +564,7 @@ class Codec:
         if kind == "COMPLEX":
             handler = "COMPLEX"
         elif role != "elem":
-            handler = "VALUE"
+            handler = "VALUE" if role == "attr" else "CONTENT"
         elif payload.kind in ("BOOL", "NBIT", "ENUM", "UINT", "INT"):
             handler = "NBIT" if payload.kind == "BOOL" else payload.kind
             size = payload.size_expr

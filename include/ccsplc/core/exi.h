@@ -18,18 +18,25 @@ enum exi_kind {
 /* How a field's presence is stored. */
 /* EXI_P_ROOT: a document's root element; 16-bit selector holding 1 + its event code (in `cap`). */
 enum exi_presence { EXI_P_NONE, EXI_P_FLAG, EXI_P_ARRAY, EXI_P_CHOICE, EXI_P_ROOT };
-/* Where a field sits in XML terms. */
+/* Where a field sits in XML terms (EXI_OP_ROLE of its op byte). */
 enum exi_role { EXI_R_ELEM, EXI_R_ATTR, EXI_R_CONTENT };
 /* exi_field.op: how the codec treats one occurrence of a field, so that one load and one dispatch serve an event:
  * bits 0-2 the handler, bits 3-4 the C storage of an integer value (log2 of its size), bits 5-7 the presence
  * (enum exi_presence). NBIT also serves BOOL (a 1-bit range 0..1 in one byte); ELEM is an element with a string,
- * binary or big-integer value; VALUE an attribute or character content (the value alone, no CH/EE). */
-enum exi_op { EXI_OP_COMPLEX, EXI_OP_NBIT, EXI_OP_ENUM, EXI_OP_UINT, EXI_OP_INT, EXI_OP_ELEM, EXI_OP_VALUE };
+ * binary or big-integer value; VALUE an attribute and CONTENT character content (both the value alone, no CH/EE).
+ * The op byte is all the codec needs of a field's kind: its presence and XML role are read from it. */
+enum exi_op {
+    EXI_OP_COMPLEX, EXI_OP_NBIT, EXI_OP_ENUM, EXI_OP_UINT, EXI_OP_INT, EXI_OP_ELEM, EXI_OP_VALUE, EXI_OP_CONTENT
+};
 #define EXI_OP_SIZE(n) ((n) == 1 ? 0u : (n) == 2 ? 8u : (n) == 4 ? 16u : 24u)
 #define EXI_OP(handler, size, presence) ((handler) | EXI_OP_SIZE(size) | (presence) << 5)
 #define EXI_OP_HANDLER(op) ((op) & 7u)
 #define EXI_OP_LOG2(op) ((op) >> 3 & 3u)
 #define EXI_OP_PRESENCE(op) ((op) >> 5)
+#define EXI_OP_ROLE(op)                                                                                          \
+    (EXI_OP_HANDLER(op) == EXI_OP_VALUE     ? EXI_R_ATTR                                                         \
+     : EXI_OP_HANDLER(op) == EXI_OP_CONTENT ? EXI_R_CONTENT                                                      \
+                                            : EXI_R_ELEM)
 
 /* Special production codes (exi_prod.field); other values index fields, with EXI_PROD_OVF set for an
  * occurrence beyond the capacity of an array. */
@@ -62,16 +69,15 @@ struct exi_type {
     uint8_t nclear16;  /* ... then that many 2-byte array counts */
 };
 
+/* 12 bytes. The presence kind and the XML role are in op (EXI_OP_PRESENCE, EXI_OP_ROLE). */
 struct exi_field {
-    uint32_t offset;   /* of the value (array: of element 0) in the parent struct */
-    uint32_t presence; /* of the has_ flag, count or choice selector */
+    uint16_t offset;   /* of the value (array: of element 0) in the parent struct (a larger one fails to compile) */
     uint16_t type;     /* index into exi_codec.types */
-    uint8_t pkind;     /* enum exi_presence */
-    uint8_t role;      /* enum exi_role */
-    uint8_t choice;    /* EXI_P_CHOICE: selector value */
-    uint8_t op;        /* EXI_OP(): handler, storage size and presence in one byte */
+    uint32_t presence; /* of the has_ flag, count or choice selector */
     uint16_t cap;      /* EXI_P_ARRAY: capacity; EXI_P_CHOICE: members in the choice (they are consecutive);
                         * EXI_P_ROOT: selector value = 1 + event code */
+    uint8_t choice;    /* EXI_P_CHOICE: selector value */
+    uint8_t op;        /* EXI_OP(): handler, storage size and presence in one byte */
 };
 
 /* A grammar state is a run in exi_codec.prods: a header {nprods, nbits}, then its productions in event-code
@@ -80,6 +86,9 @@ struct exi_prod {
     uint16_t field;    /* field index, EXI_PROD_*; in a header: the number of productions */
     uint16_t next;     /* next state; in a header: the event code width in bits */
 };
+/* State 0 of every codec: the end of an element's content, where only EE is allowed ({1, 1}, {EE}: one bit, 0
+ * for EE). Every type shares it, so the codec ends such an element without reading the table. */
+#define EXI_STATE_EE 0u
 
 struct exi_codec {
     const struct exi_type *types;

@@ -6,10 +6,10 @@
 struct cap_APP_LEN_protocolNamespaceType { uint16_t len; char chars[EXI_UTF8_MAX * APP_LEN_protocolNamespaceType + 1]; };
 
 static const struct exi_type types[] = {
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_AppProtocolType), 0, 0, 5, 0, 0, 0, 0},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_AppProtocolType), 2, 0, 5, 0, 0, 0, 0},
     {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolReqType), 12, 5, 1, 0, 0, 0, 1},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolResType), 73, 6, 2, 0, 1, 1, 0},
-    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 80, 8, 2, 0, 2, 0, 1},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_supportedAppProtocolResType), 71, 6, 2, 0, 1, 1, 0},
+    {EXI_K_COMPLEX, 0, 0, sizeof(struct app_exiDocument), 76, 8, 2, 0, 2, 0, 1},
     {EXI_K_STRING, 0, 0, sizeof(struct cap_APP_LEN_protocolNamespaceType), APP_LEN_protocolNamespaceType, 0, 0, EXI_UTF8_MAX * APP_LEN_protocolNamespaceType, 0, 0, 0},
     {EXI_K_UINT, 0, 0, sizeof(uint32_t), 0, 0, 0, 0, 0, 0, 0},
     {EXI_K_NBIT, 8, 0, sizeof(uint8_t), 255, 0, 0, 0, 0, 0, 0},
@@ -18,16 +18,16 @@ static const struct exi_type types[] = {
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct app_AppProtocolType, ProtocolNamespace), 0, 4, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_ELEM, 1, EXI_P_NONE), 0},
-    {offsetof(struct app_AppProtocolType, VersionNumberMajor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE), 0},
-    {offsetof(struct app_AppProtocolType, VersionNumberMinor), 0, 5, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE), 0},
-    {offsetof(struct app_AppProtocolType, SchemaID), 0, 6, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE), 0},
-    {offsetof(struct app_AppProtocolType, Priority), 0, 7, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE), 0},
-    {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 0, EXI_P_ARRAY, EXI_R_ELEM, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ARRAY), APP_CAP_supportedAppProtocolReqType_AppProtocol},
-    {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 0, 8, EXI_P_NONE, EXI_R_ELEM, 0, EXI_OP(EXI_OP_ENUM, sizeof(enum app_responseCodeType), EXI_P_NONE), 0},
-    {offsetof(struct app_supportedAppProtocolResType, SchemaID), offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 6, EXI_P_FLAG, EXI_R_ELEM, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_FLAG), 0},
-    {offsetof(struct app_exiDocument, supportedAppProtocolReq), offsetof(struct app_exiDocument, root), 1, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT), 1},
-    {offsetof(struct app_exiDocument, supportedAppProtocolRes), offsetof(struct app_exiDocument, root), 2, EXI_P_ROOT, EXI_R_ELEM, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT), 2},
+    {offsetof(struct app_AppProtocolType, ProtocolNamespace), 4, 0, 0, 0, EXI_OP(EXI_OP_ELEM, 1, EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, VersionNumberMajor), 5, 0, 0, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, VersionNumberMinor), 5, 0, 0, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, SchemaID), 6, 0, 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, Priority), 7, 0, 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE)},
+    {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), 0, offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), APP_CAP_supportedAppProtocolReqType_AppProtocol, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ARRAY)},
+    {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 8, 0, 0, 0, EXI_OP(EXI_OP_ENUM, sizeof(enum app_responseCodeType), EXI_P_NONE)},
+    {offsetof(struct app_supportedAppProtocolResType, SchemaID), 6, offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_FLAG)},
+    {offsetof(struct app_exiDocument, supportedAppProtocolReq), 1, offsetof(struct app_exiDocument, root), 1, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
+    {offsetof(struct app_exiDocument, supportedAppProtocolRes), 2, offsetof(struct app_exiDocument, root), 2, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
 };
 
 static const uint32_t clears[] = {
@@ -38,12 +38,12 @@ static const uint32_t clears[] = {
 
 /* States: a header {productions, code width}, then the productions {field, next state}. */
 static const struct exi_prod prods[] = {
-    {1, 1}, {0x0000, 2},
-    {1, 1}, {0x0001, 4},
-    {1, 1}, {0x0002, 6},
-    {1, 1}, {0x0003, 8},
-    {1, 1}, {0x0004, 10},
     {1, 1}, {0xffff, 0},
+    {1, 1}, {0x0000, 4},
+    {1, 1}, {0x0001, 6},
+    {1, 1}, {0x0002, 8},
+    {1, 1}, {0x0003, 10},
+    {1, 1}, {0x0004, 0},
     {1, 1}, {0x0005, 14},
     {2, 2}, {0x0005, 17}, {0xffff, 0},
     {2, 2}, {0x0005, 20}, {0xffff, 0},
@@ -63,17 +63,15 @@ static const struct exi_prod prods[] = {
     {2, 2}, {0x0005, 62}, {0xffff, 0},
     {2, 2}, {0x0005, 65}, {0xffff, 0},
     {2, 2}, {0x0005, 68}, {0xffff, 0},
-    {2, 2}, {0x0005, 71}, {0xffff, 0},
-    {1, 1}, {0xffff, 0},
-    {1, 1}, {0x0006, 75},
-    {2, 2}, {0x0007, 78}, {0xffff, 0},
-    {1, 1}, {0xffff, 0},
-    {3, 2}, {0x0008, 84}, {0x0009, 84}, {0xfffe, 84},
+    {2, 2}, {0x0005, 0}, {0xffff, 0},
+    {1, 1}, {0x0006, 73},
+    {2, 2}, {0x0007, 0}, {0xffff, 0},
+    {3, 2}, {0x0008, 80}, {0x0009, 80}, {0xfffe, 80},
     {1, 0}, {0xffff, 0},
 };
 
 const struct exi_codec app_codec = {
-    types, fields, prods, clears, 9, 10, 86,
+    types, fields, prods, clears, 9, 10, 82,
     3, 65535, 65535, /* document, fragment, xmldsig fragment */
 };
 
