@@ -77,7 +77,7 @@ static int relaxed_copy(const struct exi_proto *p, uint16_t dt, uint8_t *dst, ui
         const struct exi_field *sf = &c->fields[t->first + i];
         if (!exi_walk_count(sf, src))
             continue;
-        int k = exi_walk_find_field(p, dt, p->meta->field_names[t->first + i], NULL, sf->role);
+        int k = exi_walk_find_field(p, dt, p->meta->field_names[t->first + i], NULL, EXI_OP_ROLE(sf->op));
         const struct exi_field *df = k >= 0 ? &c->fields[k] : NULL;
         if (!df || c->types[sf->type].kind != c->types[df->type].kind)
             return CCS_EUNSUPP;
@@ -86,7 +86,7 @@ static int relaxed_copy(const struct exi_proto *p, uint16_t dt, uint8_t *dst, ui
         if (!fits(&c->types[df->type], len))
             return fits(&c->types[sf->type], len) ? CCS_ELENGTH : CCS_EUNSUPP;
         memcpy(dst + df->offset, src + sf->offset, sizeof len + len);
-        if (df->pkind == EXI_P_FLAG)
+        if (EXI_OP_PRESENCE(df->op) == EXI_P_FLAG)
             dst[df->presence] = 1;
     }
     return 0;

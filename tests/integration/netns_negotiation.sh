@@ -26,6 +26,8 @@ car() {
 foreign() { inns "$P" timeout 120 python3 "$car_py" "$CCSPLC" hp$id "$2" >"$tmp/pev$1.out" 2>&1; }
 # served N LABEL: the charger's result block N names LABEL and ended normally
 served() {
+    # the car may exit before the charger has ended its plug-in (contactors open, connector unlocked): wait for it
+    for _ in $(seq 100); do grep -q "^evse session $1 " "$tmp/evse.out" && break; sleep 0.1; done
     grep -A6 "^evse session $1 ($2)\$" "$tmp/evse.out" | grep -q "result      ended normally" ||
         fail "charger: session $1 not an ($2) session that ended normally: $(grep "^evse session $1 " "$tmp/evse.out")"
 }
