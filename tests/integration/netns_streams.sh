@@ -39,7 +39,13 @@ car() {
 ip netns exec "$E" "$CCSPLC" evse -i he$id --stop-after session --timeout 90 -v >&- 2>&- </dev/null &
 evse=$!
 pids+=($evse)
-for _ in $(seq 50); do ls -l /proc/$evse/fd 2>/dev/null | grep -q socket && break; sleep 0.1; done
+# the pid is `ip netns exec` (its own netlink socket, fds 1 and 2 closed) until it execs ccsplc: wait for ccsplc's
+# own sockets
+exe=$(readlink -f "$CCSPLC")
+for _ in $(seq 100); do
+    [ "$(readlink /proc/$evse/exe 2>/dev/null)" = "$exe" ] && ls -l /proc/$evse/fd 2>/dev/null | grep -q socket && break
+    sleep 0.1
+done
 for fd in 1 2; do
     what=$(readlink /proc/$evse/fd/$fd)
     [ "$what" = /dev/null ] || fail "closed: the charger's fd $fd is '$what', not /dev/null"
