@@ -4,7 +4,8 @@
 # after `ccsplc evse --stop-after slac` made the link. First plug-in: the scripted charger tells the truth (DIN 70121,
 # real chargers' messages): the firmware charges to its target. Second: it reports -100 A in the ISO 15118-2 DC
 # charging loop: the firmware stops with "reverse current" and opens its contactors within SESS_PEV_CURRENT_DROP_MS
-# (5 s); its verdict (QEMU's exit status) is 1. Needs root, qemu-system-arm, arm-none-eabi-gcc and /dev/net/tun.
+# (5 s), or stops before they closed when the lie comes within its hardware step; its verdict (QEMU's exit status)
+# is 1. Needs root, qemu-system-arm, arm-none-eabi-gcc and /dev/net/tun.
 set -u
 CCSPLC=${CCSPLC:?path of the ccsplc binary}
 here=$(dirname "$0")
@@ -58,10 +59,18 @@ grep -q "^done: 1 of 2 sessions ended normally" "$log" || fail "uart: verdict"
 read -r lied closed open next < <(awk '/^plug-in 2/ {on = 1} !on {next}
     /^v2g: < CurrentDemandRes/ && !l {l = $(NF - 1); getline; nx = $3}
     /^hw: contactors closed/ {c = $5} /^hw: contactors open/ {o = $5} END {print l + 0, c + 0, o + 0, nx}' "$log")
-[ "$lied" -gt 0 ] && [ "$closed" -gt 0 ] && [ "$closed" -lt "$lied" ] ||
-    fail "uart: session 2: first CurrentDemandRes at $lied ms, contactors closed at $closed ms"
-[ "$open" -gt "$lied" ] && [ $((open - lied)) -le 5000 ] || fail "uart: contactors open at $open ms, the lie at $lied ms"
+[ "$lied" -gt 0 ] || fail "uart: session 2: no CurrentDemandRes"
 [ "$next" = PowerDeliveryReq ] || fail "uart: the request after the lie: $next"
 grep -q "lie:" "$tmp/lie-peer.log" || fail "the charger never lied"
+if [ "$closed" -eq 0 ]; then
+    # the first response (the lie) came within the firmware's hardware step after the first CurrentDemandReq,
+    # before the contactors closed (seen under load): they stay open, which is the safe end too
+    [ "$open" -eq 0 ] || fail "uart: contactors opened at $open ms without having closed"
+    when="before its contactors closed"
+else
+    [ "$closed" -lt "$lied" ] || fail "uart: session 2: first CurrentDemandRes at $lied ms, contactors closed at $closed ms"
+    [ "$open" -gt "$lied" ] && [ $((open - lied)) -le 5000 ] || fail "uart: contactors open at $open ms, the lie at $lied ms"
+    when="contactors open $((open - lied)) ms after the lie"
+fi
 echo "ok: the lying charger (ISO-2 DC, -100 A): the firmware stopped with 'reverse current', PowerDeliveryReq" \
-    "next, contactors open $((open - lied)) ms after the lie; verdict 1"
+    "next, $when; verdict 1"
