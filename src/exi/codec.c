@@ -125,8 +125,8 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             R_SKIP(1);
             goto end_element;
         }
-        const struct exi_prod *head = &prods[s];
-        unsigned w = head->next;
+        const struct exi_prod *head = &prods[EXI_STATE_POS(s)];
+        unsigned w = EXI_STATE_WIDTH(s); /* not head->next: the code is read while the header loads */
         uint32_t code = 0;
         used = 0;
         if (w) {
@@ -191,14 +191,14 @@ end_element:
         HANDLER(h_complex)
             if (depth >= EXI_MAX_DEPTH) {
                 R_SAVE();
-                return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), t->aux, 0xFFFF);
+                return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), EXI_STATE_POS(t->aux), 0xFFFF);
             }
             stack[depth].base = base;
             stack[depth].s = s;
             depth++;
             base = dst;
             clear_presence(c, t, base);
-            s = t->aux;
+            s = f->step;
             continue;
         case EXI_OP_ENUM:
         HANDLER(h_enum)
@@ -208,7 +208,7 @@ end_element:
         HANDLER(h_nbit)
             lim = t->aux; /* max - min */
         fixed: { /* CH, the fixed-width value and EE in one read */
-            unsigned vw = t->bits + 2u;
+            unsigned vw = f->step; /* CH, value, EE */
             if (!R_NEED(vw)) {
                 rc = CCS_ETRUNC;
                 goto fail;
@@ -428,7 +428,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             if (s == EXI_STATE_EE) {
                 W_PUT(1, 0);
             } else {
-                head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
+                head = &prods[EXI_STATE_POS(s)], p0 = head + 1, nprods = head->field, cw = EXI_STATE_WIDTH(s);
                 code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
                 if (code >= nprods) {
                     rc = CCS_EINVAL;
@@ -490,7 +490,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         }
         /* First guess, right in most states: productions are sorted in field order, so a member's code is its
          * distance from the state's first member. */
-        head = &prods[s], p0 = head + 1, nprods = head->field, cw = head->next;
+        head = &prods[EXI_STATE_POS(s)], p0 = head + 1, nprods = head->field, cw = EXI_STATE_WIDTH(s);
         code = prod_code(p0, nprods, want, want - p0->field, from);
         if (code >= nprods) {
             rc = CCS_EINVAL;
@@ -528,7 +528,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             base = src;
             fi = t->first;
             fend = fi + t->nfields;
-            s = t->aux;
+            s = f->step;
             k = 0;
             continue;
         case EXI_OP_ENUM:
@@ -545,7 +545,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 rc = CCS_ERANGE;
                 goto fail;
             }
-            unsigned vw = t->bits + 2u;
+            unsigned vw = f->step; /* CH, value, EE */
             if (cw + vw <= 32) {
                 W_PUT(cw + vw, code << vw | (uint32_t)v << 1);
             } else {
@@ -614,7 +614,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     return 0;
 fail:
     W_SAVE();
-    return fail(e->err, rc, exi_writer_pos(&e->w), s, (uint16_t)want);
+    return fail(e->err, rc, exi_writer_pos(&e->w), (uint16_t)EXI_STATE_POS(s), (uint16_t)want);
 }
 
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,

@@ -58,7 +58,7 @@ struct exi_type {
     uint8_t bits;      /* ENUM, NBIT: code width; BOOL: 1; BINARY: 1 = base64Binary, 0 = hexBinary (text form) */
     uint8_t is_signed; /* NBIT, INT: C storage is signed */
     uint32_t size;     /* sizeof the C value (array stride) */
-    uint16_t aux;      /* COMPLEX: start state; ENUM: literal count; BOOL: 1; STRING: most characters;
+    uint16_t aux;      /* COMPLEX: start state (packed); ENUM: literal count; BOOL: 1; STRING: most characters;
                         * BINARY/BIGINT: capacity in bytes;
                         * NBIT: max - min (the schema's range, which the code width may exceed) */
     uint16_t first;    /* COMPLEX: first field */
@@ -73,7 +73,9 @@ struct exi_type {
 struct exi_field {
     uint16_t offset;   /* of the value (array: of element 0) in the parent struct (a larger one fails to compile) */
     uint16_t type;     /* index into exi_codec.types */
-    uint32_t presence; /* of the has_ flag, count or choice selector */
+    uint16_t presence; /* of the has_ flag, count or choice selector (the same bound as offset) */
+    uint16_t step;     /* COMPLEX: the type's start state (packed); NBIT, ENUM: the bits of CH, value and EE; from
+                        * the field's row, one table access less per event than from its type's */
     uint16_t cap;      /* EXI_P_ARRAY: capacity; EXI_P_CHOICE: members in the choice (they are consecutive);
                         * EXI_P_ROOT: selector value = 1 + event code */
     uint8_t choice;    /* EXI_P_CHOICE: selector value */
@@ -81,14 +83,20 @@ struct exi_field {
 };
 
 /* A grammar state is a run in exi_codec.prods: a header {nprods, nbits}, then its productions in event-code
- * order. A state is named by the index of its header, so finding a production takes one table access. */
+ * order. A state is named by the index of its header, so finding a production takes one table access. Where a
+ * state is the next one (a production's next, a COMPLEX type's start state) it is packed with its code width:
+ * position | width << EXI_STATE_POS_BITS, so the decoder reads the next code without the header's load. */
 struct exi_prod {
     uint16_t field;    /* field index, EXI_PROD_*; in a header: the number of productions */
-    uint16_t next;     /* next state; in a header: the event code width in bits */
+    uint16_t next;     /* next state, packed; in a header: the event code width in bits */
 };
+#define EXI_STATE_POS_BITS 12
+#define EXI_STATE_POS(packed) ((packed) & ((1u << EXI_STATE_POS_BITS) - 1u))
+#define EXI_STATE_WIDTH(packed) ((packed) >> EXI_STATE_POS_BITS)
 /* State 0 of every codec: the end of an element's content, where only EE is allowed ({1, 1}, {EE}: one bit, 0
- * for EE). Every type shares it, so the codec ends such an element without reading the table. */
-#define EXI_STATE_EE 0u
+ * for EE). Every type shares it, so the codec ends such an element without reading the table. EXI_STATE_EE is
+ * its packed form. */
+#define EXI_STATE_EE (1u << EXI_STATE_POS_BITS)
 
 struct exi_codec {
     const struct exi_type *types;

@@ -37,7 +37,7 @@ struct app_AppProtocolType {
 };
 
 struct app_supportedAppProtocolReqType {
-    struct { struct app_AppProtocolType array[APP_CAP_supportedAppProtocolReqType_AppProtocol]; uint16_t count; } AppProtocol;
+    struct { uint16_t count; struct app_AppProtocolType array[APP_CAP_supportedAppProtocolReqType_AppProtocol]; } AppProtocol;
 };
 
 struct app_supportedAppProtocolResType {

@@ -313,7 +313,7 @@ struct din_SignatureMethodType {
 
 struct din_TransformType {
     struct { uint16_t len; char chars[DIN_LEN_anyURI + 1]; } Algorithm;
-    struct { struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_TransformType_XPath]; uint16_t count; } XPath;
+    struct { uint16_t count; struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_TransformType_XPath]; } XPath;
 };
 
 struct din_TransformsType {
@@ -342,7 +342,7 @@ struct din_SignedInfoType {
     struct { uint16_t len; char chars[DIN_LEN_ID + 1]; } Id;
     struct din_CanonicalizationMethodType CanonicalizationMethod;
     struct din_SignatureMethodType SignatureMethod;
-    struct { struct din_ReferenceType array[DIN_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
+    struct { uint16_t count; struct din_ReferenceType array[DIN_CAP_SignedInfoType_Reference]; } Reference;
 };
 
 struct din_SignatureValueType {
@@ -394,11 +394,11 @@ struct din_X509IssuerSerialType {
 };
 
 struct din_X509DataType {
-    struct { struct din_X509IssuerSerialType array[DIN_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
+    struct { uint16_t count; struct din_X509IssuerSerialType array[DIN_CAP_X509DataType_X509IssuerSerial]; } X509IssuerSerial;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509SKI]; } X509SKI;
+    struct { uint16_t count; struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_X509DataType_X509SubjectName]; } X509SubjectName;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509Certificate]; } X509Certificate;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_X509DataType_X509CRL]; } X509CRL;
 };
 
 struct din_PGPDataType {
@@ -411,19 +411,19 @@ struct din_PGPDataType {
 };
 
 struct din_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[DIN_LEN_base64Binary]; } array[DIN_CAP_SPKIDataType_SPKISexp]; } SPKISexp;
 };
 
 struct din_KeyInfoType {
     bool has_Id;
     struct { uint16_t len; char chars[DIN_LEN_ID + 1]; } Id;
-    struct { struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
-    struct { struct din_KeyValueType array[DIN_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
-    struct { struct din_RetrievalMethodType array[DIN_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
-    struct { struct din_X509DataType array[DIN_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
-    struct { struct din_PGPDataType array[DIN_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
-    struct { struct din_SPKIDataType array[DIN_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
+    struct { uint16_t count; struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_KeyInfoType_KeyName]; } KeyName;
+    struct { uint16_t count; struct din_KeyValueType array[DIN_CAP_KeyInfoType_KeyValue]; } KeyValue;
+    struct { uint16_t count; struct din_RetrievalMethodType array[DIN_CAP_KeyInfoType_RetrievalMethod]; } RetrievalMethod;
+    struct { uint16_t count; struct din_X509DataType array[DIN_CAP_KeyInfoType_X509Data]; } X509Data;
+    struct { uint16_t count; struct din_PGPDataType array[DIN_CAP_KeyInfoType_PGPData]; } PGPData;
+    struct { uint16_t count; struct din_SPKIDataType array[DIN_CAP_KeyInfoType_SPKIData]; } SPKIData;
+    struct { uint16_t count; struct { uint16_t len; char chars[DIN_LEN_string + 1]; } array[DIN_CAP_KeyInfoType_MgmtData]; } MgmtData;
 };
 
 struct din_ObjectType {
@@ -487,7 +487,7 @@ struct din_CableCheckResType {
 };
 
 struct din_ListOfRootCertificateIDsType {
-    struct { struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_rootCertificateIDType + 1]; } array[DIN_CAP_ListOfRootCertificateIDsType_RootCertificateID]; uint16_t count; } RootCertificateID;
+    struct { uint16_t count; struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_rootCertificateIDType + 1]; } array[DIN_CAP_ListOfRootCertificateIDsType_RootCertificateID]; } RootCertificateID;
 };
 
 struct din_CertificateInstallationReqType {
@@ -499,7 +499,7 @@ struct din_CertificateInstallationReqType {
 };
 
 struct din_SubCertificatesType {
-    struct { struct { uint16_t len; uint8_t bytes[DIN_LEN_certificateType]; } array[DIN_CAP_SubCertificatesType_Certificate]; uint16_t count; } Certificate;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[DIN_LEN_certificateType]; } array[DIN_CAP_SubCertificatesType_Certificate]; } Certificate;
 };
 
 struct din_CertificateChainType {
@@ -604,7 +604,7 @@ enum { din_PMaxScheduleEntryType_RelativeTimeInterval = 1, din_PMaxScheduleEntry
 
 struct din_PMaxScheduleType {
     int16_t PMaxScheduleID;
-    struct { struct din_PMaxScheduleEntryType array[DIN_CAP_PMaxScheduleType_PMaxScheduleEntry]; uint16_t count; } PMaxScheduleEntry;
+    struct { uint16_t count; struct din_PMaxScheduleEntryType array[DIN_CAP_PMaxScheduleType_PMaxScheduleEntry]; } PMaxScheduleEntry;
 };
 
 struct din_CostType {
@@ -616,7 +616,7 @@ struct din_CostType {
 
 struct din_ConsumptionCostType {
     uint32_t startValue;
-    struct { struct din_CostType array[DIN_CAP_ConsumptionCostType_Cost]; uint16_t count; } Cost;
+    struct { uint16_t count; struct din_CostType array[DIN_CAP_ConsumptionCostType_Cost]; } Cost;
 };
 
 struct din_SalesTariffEntryType {
@@ -626,7 +626,7 @@ struct din_SalesTariffEntryType {
         struct din_IntervalType TimeInterval;
     };
     uint8_t EPriceLevel;
-    struct { struct din_ConsumptionCostType array[DIN_CAP_SalesTariffEntryType_ConsumptionCost]; uint16_t count; } ConsumptionCost;
+    struct { uint16_t count; struct din_ConsumptionCostType array[DIN_CAP_SalesTariffEntryType_ConsumptionCost]; } ConsumptionCost;
 };
 enum { din_SalesTariffEntryType_RelativeTimeInterval = 1, din_SalesTariffEntryType_TimeInterval = 2 };
 
@@ -636,7 +636,7 @@ struct din_SalesTariffType {
     bool has_SalesTariffDescription;
     struct { uint16_t len; char chars[EXI_UTF8_MAX * DIN_LEN_tariffDescriptionType + 1]; } SalesTariffDescription;
     uint8_t NumEPriceLevels;
-    struct { struct din_SalesTariffEntryType array[DIN_CAP_SalesTariffType_SalesTariffEntry]; uint16_t count; } SalesTariffEntry;
+    struct { uint16_t count; struct din_SalesTariffEntryType array[DIN_CAP_SalesTariffType_SalesTariffEntry]; } SalesTariffEntry;
 };
 
 struct din_SAScheduleTupleType {
@@ -647,7 +647,7 @@ struct din_SAScheduleTupleType {
 };
 
 struct din_SAScheduleListType {
-    struct { struct din_SAScheduleTupleType array[DIN_CAP_SAScheduleListType_SAScheduleTuple]; uint16_t count; } SAScheduleTuple;
+    struct { uint16_t count; struct din_SAScheduleTupleType array[DIN_CAP_SAScheduleListType_SAScheduleTuple]; } SAScheduleTuple;
 };
 
 struct din_SASchedulesType {
@@ -812,7 +812,7 @@ struct din_ProfileEntryType {
 
 struct din_ChargingProfileType {
     int16_t SAScheduleTupleID;
-    struct { struct din_ProfileEntryType array[DIN_CAP_ChargingProfileType_ProfileEntry]; uint16_t count; } ProfileEntry;
+    struct { uint16_t count; struct din_ProfileEntryType array[DIN_CAP_ChargingProfileType_ProfileEntry]; } ProfileEntry;
 };
 
 struct din_DC_EVPowerDeliveryParameterType {
@@ -886,11 +886,11 @@ enum { din_ParameterType_boolValue = 1, din_ParameterType_byteValue = 2, din_Par
 
 struct din_ParameterSetType {
     int16_t ParameterSetID;
-    struct { struct din_ParameterType array[DIN_CAP_ParameterSetType_Parameter]; uint16_t count; } Parameter;
+    struct { uint16_t count; struct din_ParameterType array[DIN_CAP_ParameterSetType_Parameter]; } Parameter;
 };
 
 struct din_ServiceParameterListType {
-    struct { struct din_ParameterSetType array[DIN_CAP_ServiceParameterListType_ParameterSet]; uint16_t count; } ParameterSet;
+    struct { uint16_t count; struct din_ParameterSetType array[DIN_CAP_ServiceParameterListType_ParameterSet]; } ParameterSet;
 };
 
 struct din_ServiceDetailResType {
@@ -908,7 +908,7 @@ struct din_ServiceDiscoveryReqType {
 };
 
 struct din_PaymentOptionsType {
-    struct { enum din_paymentOptionType array[DIN_CAP_PaymentOptionsType_PaymentOption]; uint16_t count; } PaymentOption;
+    struct { uint16_t count; enum din_paymentOptionType array[DIN_CAP_PaymentOptionsType_PaymentOption]; } PaymentOption;
 };
 
 struct din_ServiceTagType {
@@ -932,7 +932,7 @@ struct din_ServiceType {
 };
 
 struct din_ServiceTagListType {
-    struct { struct din_ServiceType array[DIN_CAP_ServiceTagListType_Service]; uint16_t count; } Service;
+    struct { uint16_t count; struct din_ServiceType array[DIN_CAP_ServiceTagListType_Service]; } Service;
 };
 
 struct din_ServiceDiscoveryResType {
@@ -950,7 +950,7 @@ struct din_SelectedServiceType {
 };
 
 struct din_SelectedServiceListType {
-    struct { struct din_SelectedServiceType array[DIN_CAP_SelectedServiceListType_SelectedService]; uint16_t count; } SelectedService;
+    struct { uint16_t count; struct din_SelectedServiceType array[DIN_CAP_SelectedServiceListType_SelectedService]; } SelectedService;
 };
 
 struct din_ServicePaymentSelectionReqType {

@@ -304,7 +304,7 @@ struct iso2_SignatureMethodType {
 
 struct iso2_TransformType {
     struct { uint16_t len; char chars[ISO2_LEN_anyURI + 1]; } Algorithm;
-    struct { struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_TransformType_XPath]; uint16_t count; } XPath;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_TransformType_XPath]; } XPath;
 };
 
 struct iso2_TransformsType {
@@ -333,7 +333,7 @@ struct iso2_SignedInfoType {
     struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
     struct iso2_CanonicalizationMethodType CanonicalizationMethod;
     struct iso2_SignatureMethodType SignatureMethod;
-    struct { struct iso2_ReferenceType array[ISO2_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
+    struct { uint16_t count; struct iso2_ReferenceType array[ISO2_CAP_SignedInfoType_Reference]; } Reference;
 };
 
 struct iso2_SignatureValueType {
@@ -385,11 +385,11 @@ struct iso2_X509IssuerSerialType {
 };
 
 struct iso2_X509DataType {
-    struct { struct iso2_X509IssuerSerialType array[ISO2_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
+    struct { uint16_t count; struct iso2_X509IssuerSerialType array[ISO2_CAP_X509DataType_X509IssuerSerial]; } X509IssuerSerial;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509SKI]; } X509SKI;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_X509DataType_X509SubjectName]; } X509SubjectName;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509Certificate]; } X509Certificate;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_X509DataType_X509CRL]; } X509CRL;
 };
 
 struct iso2_PGPDataType {
@@ -402,19 +402,19 @@ struct iso2_PGPDataType {
 };
 
 struct iso2_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO2_LEN_base64Binary]; } array[ISO2_CAP_SPKIDataType_SPKISexp]; } SPKISexp;
 };
 
 struct iso2_KeyInfoType {
     bool has_Id;
     struct { uint16_t len; char chars[ISO2_LEN_ID + 1]; } Id;
-    struct { struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
-    struct { struct iso2_KeyValueType array[ISO2_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
-    struct { struct iso2_RetrievalMethodType array[ISO2_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
-    struct { struct iso2_X509DataType array[ISO2_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
-    struct { struct iso2_PGPDataType array[ISO2_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
-    struct { struct iso2_SPKIDataType array[ISO2_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_KeyInfoType_KeyName]; } KeyName;
+    struct { uint16_t count; struct iso2_KeyValueType array[ISO2_CAP_KeyInfoType_KeyValue]; } KeyValue;
+    struct { uint16_t count; struct iso2_RetrievalMethodType array[ISO2_CAP_KeyInfoType_RetrievalMethod]; } RetrievalMethod;
+    struct { uint16_t count; struct iso2_X509DataType array[ISO2_CAP_KeyInfoType_X509Data]; } X509Data;
+    struct { uint16_t count; struct iso2_PGPDataType array[ISO2_CAP_KeyInfoType_PGPData]; } PGPData;
+    struct { uint16_t count; struct iso2_SPKIDataType array[ISO2_CAP_KeyInfoType_SPKIData]; } SPKIData;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO2_LEN_string + 1]; } array[ISO2_CAP_KeyInfoType_MgmtData]; } MgmtData;
 };
 
 struct iso2_ObjectType {
@@ -486,7 +486,7 @@ struct iso2_CableCheckResType {
 };
 
 struct iso2_ListOfRootCertificateIDsType {
-    struct { struct iso2_X509IssuerSerialType array[ISO2_CAP_ListOfRootCertificateIDsType_RootCertificateID]; uint16_t count; } RootCertificateID;
+    struct { uint16_t count; struct iso2_X509IssuerSerialType array[ISO2_CAP_ListOfRootCertificateIDsType_RootCertificateID]; } RootCertificateID;
 };
 
 struct iso2_CertificateInstallationReqType {
@@ -496,7 +496,7 @@ struct iso2_CertificateInstallationReqType {
 };
 
 struct iso2_SubCertificatesType {
-    struct { struct { uint16_t len; uint8_t bytes[ISO2_LEN_certificateType]; } array[ISO2_CAP_SubCertificatesType_Certificate]; uint16_t count; } Certificate;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO2_LEN_certificateType]; } array[ISO2_CAP_SubCertificatesType_Certificate]; } Certificate;
 };
 
 struct iso2_CertificateChainType {
@@ -621,7 +621,7 @@ struct iso2_PMaxScheduleEntryType {
 enum { iso2_PMaxScheduleEntryType_RelativeTimeInterval = 1, iso2_PMaxScheduleEntryType_TimeInterval = 2 };
 
 struct iso2_PMaxScheduleType {
-    struct { struct iso2_PMaxScheduleEntryType array[ISO2_CAP_PMaxScheduleType_PMaxScheduleEntry]; uint16_t count; } PMaxScheduleEntry;
+    struct { uint16_t count; struct iso2_PMaxScheduleEntryType array[ISO2_CAP_PMaxScheduleType_PMaxScheduleEntry]; } PMaxScheduleEntry;
 };
 
 struct iso2_CostType {
@@ -633,7 +633,7 @@ struct iso2_CostType {
 
 struct iso2_ConsumptionCostType {
     struct iso2_PhysicalValueType startValue;
-    struct { struct iso2_CostType array[ISO2_CAP_ConsumptionCostType_Cost]; uint16_t count; } Cost;
+    struct { uint16_t count; struct iso2_CostType array[ISO2_CAP_ConsumptionCostType_Cost]; } Cost;
 };
 
 struct iso2_SalesTariffEntryType {
@@ -644,7 +644,7 @@ struct iso2_SalesTariffEntryType {
     };
     bool has_EPriceLevel;
     uint8_t EPriceLevel;
-    struct { struct iso2_ConsumptionCostType array[ISO2_CAP_SalesTariffEntryType_ConsumptionCost]; uint16_t count; } ConsumptionCost;
+    struct { uint16_t count; struct iso2_ConsumptionCostType array[ISO2_CAP_SalesTariffEntryType_ConsumptionCost]; } ConsumptionCost;
 };
 enum { iso2_SalesTariffEntryType_RelativeTimeInterval = 1, iso2_SalesTariffEntryType_TimeInterval = 2 };
 
@@ -656,7 +656,7 @@ struct iso2_SalesTariffType {
     struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO2_LEN_tariffDescriptionType + 1]; } SalesTariffDescription;
     bool has_NumEPriceLevels;
     uint8_t NumEPriceLevels;
-    struct { struct iso2_SalesTariffEntryType array[ISO2_CAP_SalesTariffType_SalesTariffEntry]; uint16_t count; } SalesTariffEntry;
+    struct { uint16_t count; struct iso2_SalesTariffEntryType array[ISO2_CAP_SalesTariffType_SalesTariffEntry]; } SalesTariffEntry;
 };
 
 struct iso2_SAScheduleTupleType {
@@ -667,7 +667,7 @@ struct iso2_SAScheduleTupleType {
 };
 
 struct iso2_SAScheduleListType {
-    struct { struct iso2_SAScheduleTupleType array[ISO2_CAP_SAScheduleListType_SAScheduleTuple]; uint16_t count; } SAScheduleTuple;
+    struct { uint16_t count; struct iso2_SAScheduleTupleType array[ISO2_CAP_SAScheduleListType_SAScheduleTuple]; } SAScheduleTuple;
 };
 
 struct iso2_SASchedulesType {
@@ -835,7 +835,7 @@ struct iso2_SelectedServiceType {
 };
 
 struct iso2_SelectedServiceListType {
-    struct { struct iso2_SelectedServiceType array[ISO2_CAP_SelectedServiceListType_SelectedService]; uint16_t count; } SelectedService;
+    struct { uint16_t count; struct iso2_SelectedServiceType array[ISO2_CAP_SelectedServiceListType_SelectedService]; } SelectedService;
 };
 
 struct iso2_PaymentServiceSelectionReqType {
@@ -855,7 +855,7 @@ struct iso2_ProfileEntryType {
 };
 
 struct iso2_ChargingProfileType {
-    struct { struct iso2_ProfileEntryType array[ISO2_CAP_ChargingProfileType_ProfileEntry]; uint16_t count; } ProfileEntry;
+    struct { uint16_t count; struct iso2_ProfileEntryType array[ISO2_CAP_ChargingProfileType_ProfileEntry]; } ProfileEntry;
 };
 
 struct iso2_DC_EVPowerDeliveryParameterType {
@@ -925,11 +925,11 @@ enum { iso2_ParameterType_boolValue = 1, iso2_ParameterType_byteValue = 2, iso2_
 
 struct iso2_ParameterSetType {
     int16_t ParameterSetID;
-    struct { struct iso2_ParameterType array[ISO2_CAP_ParameterSetType_Parameter]; uint16_t count; } Parameter;
+    struct { uint16_t count; struct iso2_ParameterType array[ISO2_CAP_ParameterSetType_Parameter]; } Parameter;
 };
 
 struct iso2_ServiceParameterListType {
-    struct { struct iso2_ParameterSetType array[ISO2_CAP_ServiceParameterListType_ParameterSet]; uint16_t count; } ParameterSet;
+    struct { uint16_t count; struct iso2_ParameterSetType array[ISO2_CAP_ServiceParameterListType_ParameterSet]; } ParameterSet;
 };
 
 struct iso2_ServiceDetailResType {
@@ -947,11 +947,11 @@ struct iso2_ServiceDiscoveryReqType {
 };
 
 struct iso2_PaymentOptionListType {
-    struct { enum iso2_paymentOptionType array[ISO2_CAP_PaymentOptionListType_PaymentOption]; uint16_t count; } PaymentOption;
+    struct { uint16_t count; enum iso2_paymentOptionType array[ISO2_CAP_PaymentOptionListType_PaymentOption]; } PaymentOption;
 };
 
 struct iso2_SupportedEnergyTransferModeType {
-    struct { enum iso2_EnergyTransferModeType array[ISO2_CAP_SupportedEnergyTransferModeType_EnergyTransferMode]; uint16_t count; } EnergyTransferMode;
+    struct { uint16_t count; enum iso2_EnergyTransferModeType array[ISO2_CAP_SupportedEnergyTransferModeType_EnergyTransferMode]; } EnergyTransferMode;
 };
 
 struct iso2_ChargeServiceType {
@@ -976,7 +976,7 @@ struct iso2_ServiceType {
 };
 
 struct iso2_ServiceListType {
-    struct { struct iso2_ServiceType array[ISO2_CAP_ServiceListType_Service]; uint16_t count; } Service;
+    struct { uint16_t count; struct iso2_ServiceType array[ISO2_CAP_ServiceListType_Service]; } Service;
 };
 
 struct iso2_ServiceDiscoveryResType {

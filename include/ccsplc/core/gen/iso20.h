@@ -304,7 +304,7 @@ struct iso20_SignatureMethodType {
 
 struct iso20_TransformType {
     struct { uint16_t len; char chars[ISO20_LEN_anyURI + 1]; } Algorithm;
-    struct { struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_TransformType_XPath]; uint16_t count; } XPath;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_TransformType_XPath]; } XPath;
 };
 
 struct iso20_TransformsType {
@@ -333,7 +333,7 @@ struct iso20_SignedInfoType {
     struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
     struct iso20_CanonicalizationMethodType CanonicalizationMethod;
     struct iso20_SignatureMethodType SignatureMethod;
-    struct { struct iso20_ReferenceType array[ISO20_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
+    struct { uint16_t count; struct iso20_ReferenceType array[ISO20_CAP_SignedInfoType_Reference]; } Reference;
 };
 
 struct iso20_SignatureValueType {
@@ -385,11 +385,11 @@ struct iso20_X509IssuerSerialType {
 };
 
 struct iso20_X509DataType {
-    struct { struct iso20_X509IssuerSerialType array[ISO20_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
+    struct { uint16_t count; struct iso20_X509IssuerSerialType array[ISO20_CAP_X509DataType_X509IssuerSerial]; } X509IssuerSerial;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509SKI]; } X509SKI;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_X509DataType_X509SubjectName]; } X509SubjectName;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509Certificate]; } X509Certificate;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_X509DataType_X509CRL]; } X509CRL;
 };
 
 struct iso20_PGPDataType {
@@ -402,19 +402,19 @@ struct iso20_PGPDataType {
 };
 
 struct iso20_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_LEN_base64Binary]; } array[ISO20_CAP_SPKIDataType_SPKISexp]; } SPKISexp;
 };
 
 struct iso20_KeyInfoType {
     bool has_Id;
     struct { uint16_t len; char chars[ISO20_LEN_ID + 1]; } Id;
-    struct { struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
-    struct { struct iso20_KeyValueType array[ISO20_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
-    struct { struct iso20_RetrievalMethodType array[ISO20_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
-    struct { struct iso20_X509DataType array[ISO20_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
-    struct { struct iso20_PGPDataType array[ISO20_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
-    struct { struct iso20_SPKIDataType array[ISO20_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_KeyInfoType_KeyName]; } KeyName;
+    struct { uint16_t count; struct iso20_KeyValueType array[ISO20_CAP_KeyInfoType_KeyValue]; } KeyValue;
+    struct { uint16_t count; struct iso20_RetrievalMethodType array[ISO20_CAP_KeyInfoType_RetrievalMethod]; } RetrievalMethod;
+    struct { uint16_t count; struct iso20_X509DataType array[ISO20_CAP_KeyInfoType_X509Data]; } X509Data;
+    struct { uint16_t count; struct iso20_PGPDataType array[ISO20_CAP_KeyInfoType_PGPData]; } PGPData;
+    struct { uint16_t count; struct iso20_SPKIDataType array[ISO20_CAP_KeyInfoType_SPKIData]; } SPKIData;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_LEN_string + 1]; } array[ISO20_CAP_KeyInfoType_MgmtData]; } MgmtData;
 };
 
 struct iso20_ObjectType {
@@ -449,7 +449,7 @@ struct iso20_EIM_AReqAuthorizationModeType {
 };
 
 struct iso20_SubCertificatesType {
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_LEN_certificateType]; } array[ISO20_CAP_SubCertificatesType_Certificate]; uint16_t count; } Certificate;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_LEN_certificateType]; } array[ISO20_CAP_SubCertificatesType_Certificate]; } Certificate;
 };
 
 struct iso20_ContractCertificateChainType {
@@ -489,7 +489,7 @@ struct iso20_EIM_ASResAuthorizationModeType {
 };
 
 struct iso20_SupportedProvidersListType {
-    struct { struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; } array[ISO20_CAP_SupportedProvidersListType_ProviderID]; uint16_t count; } ProviderID;
+    struct { uint16_t count; struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_nameType + 1]; } array[ISO20_CAP_SupportedProvidersListType_ProviderID]; } ProviderID;
 };
 
 struct iso20_PnC_ASResAuthorizationModeType {
@@ -501,7 +501,7 @@ struct iso20_PnC_ASResAuthorizationModeType {
 struct iso20_AuthorizationSetupResType {
     struct iso20_MessageHeaderType Header;
     enum iso20_responseCodeType ResponseCode;
-    struct { enum iso20_authorizationType array[ISO20_CAP_AuthorizationSetupResType_AuthorizationServices]; uint16_t count; } AuthorizationServices;
+    struct { uint16_t count; enum iso20_authorizationType array[ISO20_CAP_AuthorizationSetupResType_AuthorizationServices]; } AuthorizationServices;
     bool CertificateInstallationService;
     uint8_t choice; /* 0 = none, else iso20_AuthorizationSetupResType_<member> */
     union {
@@ -519,11 +519,11 @@ struct iso20_SignedCertificateChainType {
 };
 
 struct iso20_ListOfRootCertificateIDsType {
-    struct { struct iso20_X509IssuerSerialType array[ISO20_CAP_ListOfRootCertificateIDsType_RootCertificateID]; uint16_t count; } RootCertificateID;
+    struct { uint16_t count; struct iso20_X509IssuerSerialType array[ISO20_CAP_ListOfRootCertificateIDsType_RootCertificateID]; } RootCertificateID;
 };
 
 struct iso20_EMAIDListType {
-    struct { struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_identifierType + 1]; } array[ISO20_CAP_EMAIDListType_EMAID]; uint16_t count; } EMAID;
+    struct { uint16_t count; struct { uint16_t len; char chars[EXI_UTF8_MAX * ISO20_LEN_identifierType + 1]; } array[ISO20_CAP_EMAIDListType_EMAID]; } EMAID;
 };
 
 struct iso20_CertificateInstallationReqType {
@@ -606,7 +606,7 @@ struct iso20_ReceiptType {
     struct iso20_DetailedCostType AdditionalServicesCosts;
     bool has_OverstayCosts;
     struct iso20_DetailedCostType OverstayCosts;
-    struct { struct iso20_DetailedTaxType array[ISO20_CAP_ReceiptType_TaxCosts]; uint16_t count; } TaxCosts;
+    struct { uint16_t count; struct iso20_DetailedTaxType array[ISO20_CAP_ReceiptType_TaxCosts]; } TaxCosts;
 };
 
 struct iso20_Dynamic_SMDTControlModeType {
@@ -661,7 +661,7 @@ struct iso20_PowerScheduleEntryType {
 };
 
 struct iso20_EVPowerProfileEntryListType {
-    struct { struct iso20_PowerScheduleEntryType array[ISO20_CAP_EVPowerProfileEntryListType_EVPowerProfileEntry]; uint16_t count; } EVPowerProfileEntry;
+    struct { uint16_t count; struct iso20_PowerScheduleEntryType array[ISO20_CAP_EVPowerProfileEntryListType_EVPowerProfileEntry]; } EVPowerProfileEntry;
 };
 
 struct iso20_EVPowerProfileType {
@@ -718,7 +718,7 @@ struct iso20_EVPowerScheduleEntryType {
 };
 
 struct iso20_EVPowerScheduleEntryListType {
-    struct { struct iso20_EVPowerScheduleEntryType array[ISO20_CAP_EVPowerScheduleEntryListType_EVPowerScheduleEntry]; uint16_t count; } EVPowerScheduleEntry;
+    struct { uint16_t count; struct iso20_EVPowerScheduleEntryType array[ISO20_CAP_EVPowerScheduleEntryListType_EVPowerScheduleEntry]; } EVPowerScheduleEntry;
 };
 
 struct iso20_EVPowerScheduleType {
@@ -733,11 +733,11 @@ struct iso20_EVPriceRuleType {
 
 struct iso20_EVPriceRuleStackType {
     uint32_t Duration;
-    struct { struct iso20_EVPriceRuleType array[ISO20_CAP_EVPriceRuleStackType_EVPriceRule]; uint16_t count; } EVPriceRule;
+    struct { uint16_t count; struct iso20_EVPriceRuleType array[ISO20_CAP_EVPriceRuleStackType_EVPriceRule]; } EVPriceRule;
 };
 
 struct iso20_EVPriceRuleStackListType {
-    struct { struct iso20_EVPriceRuleStackType array[ISO20_CAP_EVPriceRuleStackListType_EVPriceRuleStack]; uint16_t count; } EVPriceRuleStack;
+    struct { uint16_t count; struct iso20_EVPriceRuleStackType array[ISO20_CAP_EVPriceRuleStackListType_EVPriceRuleStack]; } EVPriceRuleStack;
 };
 
 struct iso20_EVAbsolutePriceScheduleType {
@@ -790,7 +790,7 @@ struct iso20_TaxRuleType {
 };
 
 struct iso20_TaxRuleListType {
-    struct { struct iso20_TaxRuleType array[ISO20_CAP_TaxRuleListType_TaxRule]; uint16_t count; } TaxRule;
+    struct { uint16_t count; struct iso20_TaxRuleType array[ISO20_CAP_TaxRuleListType_TaxRule]; } TaxRule;
 };
 
 struct iso20_PriceRuleType {
@@ -808,11 +808,11 @@ struct iso20_PriceRuleType {
 
 struct iso20_PriceRuleStackType {
     uint32_t Duration;
-    struct { struct iso20_PriceRuleType array[ISO20_CAP_PriceRuleStackType_PriceRule]; uint16_t count; } PriceRule;
+    struct { uint16_t count; struct iso20_PriceRuleType array[ISO20_CAP_PriceRuleStackType_PriceRule]; } PriceRule;
 };
 
 struct iso20_PriceRuleStackListType {
-    struct { struct iso20_PriceRuleStackType array[ISO20_CAP_PriceRuleStackListType_PriceRuleStack]; uint16_t count; } PriceRuleStack;
+    struct { uint16_t count; struct iso20_PriceRuleStackType array[ISO20_CAP_PriceRuleStackListType_PriceRuleStack]; } PriceRuleStack;
 };
 
 struct iso20_OverstayRuleType {
@@ -828,7 +828,7 @@ struct iso20_OverstayRuleListType {
     uint32_t OverstayTimeThreshold;
     bool has_OverstayPowerThreshold;
     struct iso20_RationalNumberType OverstayPowerThreshold;
-    struct { struct iso20_OverstayRuleType array[ISO20_CAP_OverstayRuleListType_OverstayRule]; uint16_t count; } OverstayRule;
+    struct { uint16_t count; struct iso20_OverstayRuleType array[ISO20_CAP_OverstayRuleListType_OverstayRule]; } OverstayRule;
 };
 
 struct iso20_AdditionalServiceType {
@@ -837,7 +837,7 @@ struct iso20_AdditionalServiceType {
 };
 
 struct iso20_AdditionalServiceListType {
-    struct { struct iso20_AdditionalServiceType array[ISO20_CAP_AdditionalServiceListType_AdditionalService]; uint16_t count; } AdditionalService;
+    struct { uint16_t count; struct iso20_AdditionalServiceType array[ISO20_CAP_AdditionalServiceListType_AdditionalService]; } AdditionalService;
 };
 
 struct iso20_AbsolutePriceScheduleType {
@@ -869,7 +869,7 @@ struct iso20_PriceLevelScheduleEntryType {
 };
 
 struct iso20_PriceLevelScheduleEntryListType {
-    struct { struct iso20_PriceLevelScheduleEntryType array[ISO20_CAP_PriceLevelScheduleEntryListType_PriceLevelScheduleEntry]; uint16_t count; } PriceLevelScheduleEntry;
+    struct { uint16_t count; struct iso20_PriceLevelScheduleEntryType array[ISO20_CAP_PriceLevelScheduleEntryListType_PriceLevelScheduleEntry]; } PriceLevelScheduleEntry;
 };
 
 struct iso20_PriceLevelScheduleType {
@@ -899,7 +899,7 @@ struct iso20_Dynamic_SEResControlModeType {
 enum { iso20_Dynamic_SEResControlModeType_AbsolutePriceSchedule = 1, iso20_Dynamic_SEResControlModeType_PriceLevelSchedule = 2 };
 
 struct iso20_PowerScheduleEntryListType {
-    struct { struct iso20_PowerScheduleEntryType array[ISO20_CAP_PowerScheduleEntryListType_PowerScheduleEntry]; uint16_t count; } PowerScheduleEntry;
+    struct { uint16_t count; struct iso20_PowerScheduleEntryType array[ISO20_CAP_PowerScheduleEntryListType_PowerScheduleEntry]; } PowerScheduleEntry;
 };
 
 struct iso20_PowerScheduleType {
@@ -929,7 +929,7 @@ struct iso20_ScheduleTupleType {
 };
 
 struct iso20_Scheduled_SEResControlModeType {
-    struct { struct iso20_ScheduleTupleType array[ISO20_CAP_Scheduled_SEResControlModeType_ScheduleTuple]; uint16_t count; } ScheduleTuple;
+    struct { uint16_t count; struct iso20_ScheduleTupleType array[ISO20_CAP_Scheduled_SEResControlModeType_ScheduleTuple]; } ScheduleTuple;
 };
 
 struct iso20_ScheduleExchangeResType {
@@ -967,11 +967,11 @@ enum { iso20_ParameterType_boolValue = 1, iso20_ParameterType_byteValue = 2, iso
 
 struct iso20_ParameterSetType {
     uint16_t ParameterSetID;
-    struct { struct iso20_ParameterType array[ISO20_CAP_ParameterSetType_Parameter]; uint16_t count; } Parameter;
+    struct { uint16_t count; struct iso20_ParameterType array[ISO20_CAP_ParameterSetType_Parameter]; } Parameter;
 };
 
 struct iso20_ServiceParameterListType {
-    struct { struct iso20_ParameterSetType array[ISO20_CAP_ServiceParameterListType_ParameterSet]; uint16_t count; } ParameterSet;
+    struct { uint16_t count; struct iso20_ParameterSetType array[ISO20_CAP_ServiceParameterListType_ParameterSet]; } ParameterSet;
 };
 
 struct iso20_ServiceDetailResType {
@@ -982,7 +982,7 @@ struct iso20_ServiceDetailResType {
 };
 
 struct iso20_ServiceIDListType {
-    struct { uint16_t array[ISO20_CAP_ServiceIDListType_ServiceID]; uint16_t count; } ServiceID;
+    struct { uint16_t count; uint16_t array[ISO20_CAP_ServiceIDListType_ServiceID]; } ServiceID;
 };
 
 struct iso20_ServiceDiscoveryReqType {
@@ -997,7 +997,7 @@ struct iso20_ServiceType {
 };
 
 struct iso20_ServiceListType {
-    struct { struct iso20_ServiceType array[ISO20_CAP_ServiceListType_Service]; uint16_t count; } Service;
+    struct { uint16_t count; struct iso20_ServiceType array[ISO20_CAP_ServiceListType_Service]; } Service;
 };
 
 struct iso20_ServiceDiscoveryResType {
@@ -1015,7 +1015,7 @@ struct iso20_SelectedServiceType {
 };
 
 struct iso20_SelectedServiceListType {
-    struct { struct iso20_SelectedServiceType array[ISO20_CAP_SelectedServiceListType_SelectedService]; uint16_t count; } SelectedService;
+    struct { uint16_t count; struct iso20_SelectedServiceType array[ISO20_CAP_SelectedServiceListType_SelectedService]; } SelectedService;
 };
 
 struct iso20_ServiceSelectionReqType {

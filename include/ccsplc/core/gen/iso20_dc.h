@@ -159,7 +159,7 @@ struct iso20_dc_SignatureMethodType {
 
 struct iso20_dc_TransformType {
     struct { uint16_t len; char chars[ISO20_DC_LEN_anyURI + 1]; } Algorithm;
-    struct { struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_TransformType_XPath]; uint16_t count; } XPath;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_TransformType_XPath]; } XPath;
 };
 
 struct iso20_dc_TransformsType {
@@ -188,7 +188,7 @@ struct iso20_dc_SignedInfoType {
     struct { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; } Id;
     struct iso20_dc_CanonicalizationMethodType CanonicalizationMethod;
     struct iso20_dc_SignatureMethodType SignatureMethod;
-    struct { struct iso20_dc_ReferenceType array[ISO20_DC_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
+    struct { uint16_t count; struct iso20_dc_ReferenceType array[ISO20_DC_CAP_SignedInfoType_Reference]; } Reference;
 };
 
 struct iso20_dc_SignatureValueType {
@@ -240,11 +240,11 @@ struct iso20_dc_X509IssuerSerialType {
 };
 
 struct iso20_dc_X509DataType {
-    struct { struct iso20_dc_X509IssuerSerialType array[ISO20_DC_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
+    struct { uint16_t count; struct iso20_dc_X509IssuerSerialType array[ISO20_DC_CAP_X509DataType_X509IssuerSerial]; } X509IssuerSerial;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509SKI]; } X509SKI;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_X509DataType_X509SubjectName]; } X509SubjectName;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509Certificate]; } X509Certificate;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_X509DataType_X509CRL]; } X509CRL;
 };
 
 struct iso20_dc_PGPDataType {
@@ -257,19 +257,19 @@ struct iso20_dc_PGPDataType {
 };
 
 struct iso20_dc_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_DC_LEN_base64Binary]; } array[ISO20_DC_CAP_SPKIDataType_SPKISexp]; } SPKISexp;
 };
 
 struct iso20_dc_KeyInfoType {
     bool has_Id;
     struct { uint16_t len; char chars[ISO20_DC_LEN_ID + 1]; } Id;
-    struct { struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
-    struct { struct iso20_dc_KeyValueType array[ISO20_DC_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
-    struct { struct iso20_dc_RetrievalMethodType array[ISO20_DC_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
-    struct { struct iso20_dc_X509DataType array[ISO20_DC_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
-    struct { struct iso20_dc_PGPDataType array[ISO20_DC_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
-    struct { struct iso20_dc_SPKIDataType array[ISO20_DC_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_KeyInfoType_KeyName]; } KeyName;
+    struct { uint16_t count; struct iso20_dc_KeyValueType array[ISO20_DC_CAP_KeyInfoType_KeyValue]; } KeyValue;
+    struct { uint16_t count; struct iso20_dc_RetrievalMethodType array[ISO20_DC_CAP_KeyInfoType_RetrievalMethod]; } RetrievalMethod;
+    struct { uint16_t count; struct iso20_dc_X509DataType array[ISO20_DC_CAP_KeyInfoType_X509Data]; } X509Data;
+    struct { uint16_t count; struct iso20_dc_PGPDataType array[ISO20_DC_CAP_KeyInfoType_PGPData]; } PGPData;
+    struct { uint16_t count; struct iso20_dc_SPKIDataType array[ISO20_DC_CAP_KeyInfoType_SPKIData]; } SPKIData;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_DC_LEN_string + 1]; } array[ISO20_DC_CAP_KeyInfoType_MgmtData]; } MgmtData;
 };
 
 struct iso20_dc_ObjectType {
@@ -481,7 +481,7 @@ struct iso20_dc_ReceiptType {
     struct iso20_dc_DetailedCostType AdditionalServicesCosts;
     bool has_OverstayCosts;
     struct iso20_dc_DetailedCostType OverstayCosts;
-    struct { struct iso20_dc_DetailedTaxType array[ISO20_DC_CAP_ReceiptType_TaxCosts]; uint16_t count; } TaxCosts;
+    struct { uint16_t count; struct iso20_dc_DetailedTaxType array[ISO20_DC_CAP_ReceiptType_TaxCosts]; } TaxCosts;
 };
 
 struct iso20_dc_BPT_Dynamic_DC_CLResControlModeType {

@@ -273,7 +273,7 @@ struct iso20_wpt_SignatureMethodType {
 
 struct iso20_wpt_TransformType {
     struct { uint16_t len; char chars[ISO20_WPT_LEN_anyURI + 1]; } Algorithm;
-    struct { struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_TransformType_XPath]; uint16_t count; } XPath;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_TransformType_XPath]; } XPath;
 };
 
 struct iso20_wpt_TransformsType {
@@ -302,7 +302,7 @@ struct iso20_wpt_SignedInfoType {
     struct { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; } Id;
     struct iso20_wpt_CanonicalizationMethodType CanonicalizationMethod;
     struct iso20_wpt_SignatureMethodType SignatureMethod;
-    struct { struct iso20_wpt_ReferenceType array[ISO20_WPT_CAP_SignedInfoType_Reference]; uint16_t count; } Reference;
+    struct { uint16_t count; struct iso20_wpt_ReferenceType array[ISO20_WPT_CAP_SignedInfoType_Reference]; } Reference;
 };
 
 struct iso20_wpt_SignatureValueType {
@@ -354,11 +354,11 @@ struct iso20_wpt_X509IssuerSerialType {
 };
 
 struct iso20_wpt_X509DataType {
-    struct { struct iso20_wpt_X509IssuerSerialType array[ISO20_WPT_CAP_X509DataType_X509IssuerSerial]; uint16_t count; } X509IssuerSerial;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509SKI]; uint16_t count; } X509SKI;
-    struct { struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_X509DataType_X509SubjectName]; uint16_t count; } X509SubjectName;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509Certificate]; uint16_t count; } X509Certificate;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509CRL]; uint16_t count; } X509CRL;
+    struct { uint16_t count; struct iso20_wpt_X509IssuerSerialType array[ISO20_WPT_CAP_X509DataType_X509IssuerSerial]; } X509IssuerSerial;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509SKI]; } X509SKI;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_X509DataType_X509SubjectName]; } X509SubjectName;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509Certificate]; } X509Certificate;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_X509DataType_X509CRL]; } X509CRL;
 };
 
 struct iso20_wpt_PGPDataType {
@@ -371,19 +371,19 @@ struct iso20_wpt_PGPDataType {
 };
 
 struct iso20_wpt_SPKIDataType {
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_SPKIDataType_SPKISexp]; uint16_t count; } SPKISexp;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_base64Binary]; } array[ISO20_WPT_CAP_SPKIDataType_SPKISexp]; } SPKISexp;
 };
 
 struct iso20_wpt_KeyInfoType {
     bool has_Id;
     struct { uint16_t len; char chars[ISO20_WPT_LEN_ID + 1]; } Id;
-    struct { struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_KeyInfoType_KeyName]; uint16_t count; } KeyName;
-    struct { struct iso20_wpt_KeyValueType array[ISO20_WPT_CAP_KeyInfoType_KeyValue]; uint16_t count; } KeyValue;
-    struct { struct iso20_wpt_RetrievalMethodType array[ISO20_WPT_CAP_KeyInfoType_RetrievalMethod]; uint16_t count; } RetrievalMethod;
-    struct { struct iso20_wpt_X509DataType array[ISO20_WPT_CAP_KeyInfoType_X509Data]; uint16_t count; } X509Data;
-    struct { struct iso20_wpt_PGPDataType array[ISO20_WPT_CAP_KeyInfoType_PGPData]; uint16_t count; } PGPData;
-    struct { struct iso20_wpt_SPKIDataType array[ISO20_WPT_CAP_KeyInfoType_SPKIData]; uint16_t count; } SPKIData;
-    struct { struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_KeyInfoType_MgmtData]; uint16_t count; } MgmtData;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_KeyInfoType_KeyName]; } KeyName;
+    struct { uint16_t count; struct iso20_wpt_KeyValueType array[ISO20_WPT_CAP_KeyInfoType_KeyValue]; } KeyValue;
+    struct { uint16_t count; struct iso20_wpt_RetrievalMethodType array[ISO20_WPT_CAP_KeyInfoType_RetrievalMethod]; } RetrievalMethod;
+    struct { uint16_t count; struct iso20_wpt_X509DataType array[ISO20_WPT_CAP_KeyInfoType_X509Data]; } X509Data;
+    struct { uint16_t count; struct iso20_wpt_PGPDataType array[ISO20_WPT_CAP_KeyInfoType_PGPData]; } PGPData;
+    struct { uint16_t count; struct iso20_wpt_SPKIDataType array[ISO20_WPT_CAP_KeyInfoType_SPKIData]; } SPKIData;
+    struct { uint16_t count; struct { uint16_t len; char chars[ISO20_WPT_LEN_string + 1]; } array[ISO20_WPT_CAP_KeyInfoType_MgmtData]; } MgmtData;
 };
 
 struct iso20_wpt_ObjectType {
@@ -424,7 +424,7 @@ struct iso20_wpt_WPT_AlignmentCheckReqType {
     bool has_TargetCoilCurrent;
     struct iso20_wpt_RationalNumberType TargetCoilCurrent;
     enum iso20_wpt_WPT_EVResultType EVResultCode;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_AlignmentCheckReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_AlignmentCheckReqType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
 };
 
 struct iso20_wpt_WPT_AlignmentCheckResType {
@@ -435,7 +435,7 @@ struct iso20_wpt_WPT_AlignmentCheckResType {
     struct iso20_wpt_RationalNumberType PowerTransmitted;
     bool has_SupplyDeviceCurrent;
     struct iso20_wpt_RationalNumberType SupplyDeviceCurrent;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_AlignmentCheckResType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_AlignmentCheckResType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
 };
 
 struct iso20_wpt_DisplayParametersType {
@@ -480,7 +480,7 @@ struct iso20_wpt_WPT_ChargeLoopReqType {
     struct iso20_wpt_RationalNumberType EVPCOperatingFrequency;
     bool has_EVPCPowerControlParameter;
     struct iso20_wpt_WPT_EVPCPowerControlParameterType EVPCPowerControlParameter;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeLoopReqType_ManufacturerSpecificDataContainer]; uint16_t count; } ManufacturerSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeLoopReqType_ManufacturerSpecificDataContainer]; } ManufacturerSpecificDataContainer;
 };
 
 struct iso20_wpt_EVSEStatusType {
@@ -525,7 +525,7 @@ struct iso20_wpt_ReceiptType {
     struct iso20_wpt_DetailedCostType AdditionalServicesCosts;
     bool has_OverstayCosts;
     struct iso20_wpt_DetailedCostType OverstayCosts;
-    struct { struct iso20_wpt_DetailedTaxType array[ISO20_WPT_CAP_ReceiptType_TaxCosts]; uint16_t count; } TaxCosts;
+    struct { uint16_t count; struct iso20_wpt_DetailedTaxType array[ISO20_WPT_CAP_ReceiptType_TaxCosts]; } TaxCosts;
 };
 
 struct iso20_wpt_WPT_SPCPowerControlParameterType {
@@ -551,7 +551,7 @@ struct iso20_wpt_WPT_ChargeLoopResType {
     struct iso20_wpt_RationalNumberType SPCOperatingFrequency;
     bool has_SPCPowerControlParameter;
     struct iso20_wpt_WPT_SPCPowerControlParameterType SPCPowerControlParameter;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeLoopResType_ManufacturerSpecificDataContainer]; uint16_t count; } ManufacturerSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeLoopResType_ManufacturerSpecificDataContainer]; } ManufacturerSpecificDataContainer;
 };
 
 struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType {
@@ -561,7 +561,7 @@ struct iso20_wpt_WPT_ChargeParameterDiscoveryReqType {
     uint16_t SDMinGroundClearence;
     struct iso20_wpt_RationalNumberType EVPCNaturalFrequency;
     bool EVPCDeviceLocalControl;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryReqType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
 };
 
 struct iso20_wpt_WPT_ChargeParameterDiscoveryResType {
@@ -574,7 +574,7 @@ struct iso20_wpt_WPT_ChargeParameterDiscoveryResType {
     uint16_t SDMinGroundClearanceSupport;
     struct iso20_wpt_RationalNumberType PDMinCoilCurrent;
     struct iso20_wpt_RationalNumberType PDMaxCoilCurrent;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryResType_SDManufacturerSpecificDataContainer]; uint16_t count; } SDManufacturerSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_ChargeParameterDiscoveryResType_SDManufacturerSpecificDataContainer]; } SDManufacturerSpecificDataContainer;
 };
 
 struct iso20_wpt_WPT_LF_TxDataType {
@@ -623,7 +623,7 @@ struct iso20_wpt_WPT_FinePositioningReqType {
     struct iso20_wpt_MessageHeaderType Header;
     enum iso20_wpt_processingType EVProcessing;
     enum iso20_wpt_WPT_EVResultType EVResultCode;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningReqType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
     bool has_WPT_LF_DataPackageList;
     struct iso20_wpt_WPT_LF_DataPackageListType WPT_LF_DataPackageList;
 };
@@ -632,21 +632,21 @@ struct iso20_wpt_WPT_FinePositioningResType {
     struct iso20_wpt_MessageHeaderType Header;
     enum iso20_wpt_responseCodeType ResponseCode;
     enum iso20_wpt_processingType EVSEProcessing;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningResType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningResType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
     bool has_WPT_LF_DataPackageList;
     struct iso20_wpt_WPT_LF_DataPackageListType WPT_LF_DataPackageList;
 };
 
 struct iso20_wpt_WPT_FinePositioningMethodListType {
-    struct { enum iso20_wpt_WPT_FinePositioningMethodType array[ISO20_WPT_CAP_WPT_FinePositioningMethodListType_WPT_FinePositioningMethod]; uint16_t count; } WPT_FinePositioningMethod;
+    struct { uint16_t count; enum iso20_wpt_WPT_FinePositioningMethodType array[ISO20_WPT_CAP_WPT_FinePositioningMethodListType_WPT_FinePositioningMethod]; } WPT_FinePositioningMethod;
 };
 
 struct iso20_wpt_WPT_PairingMethodListType {
-    struct { enum iso20_wpt_WPT_PairingMethodType array[ISO20_WPT_CAP_WPT_PairingMethodListType_WPT_PairingMethod]; uint16_t count; } WPT_PairingMethod;
+    struct { uint16_t count; enum iso20_wpt_WPT_PairingMethodType array[ISO20_WPT_CAP_WPT_PairingMethodListType_WPT_PairingMethod]; } WPT_PairingMethod;
 };
 
 struct iso20_wpt_WPT_AlignmentCheckMethodListType {
-    struct { enum iso20_wpt_WPT_AlignmentCheckMethodType array[ISO20_WPT_CAP_WPT_AlignmentCheckMethodListType_WPT_AlignmentCheckMethod]; uint16_t count; } WPT_AlignmentCheckMethod;
+    struct { uint16_t count; enum iso20_wpt_WPT_AlignmentCheckMethodType array[ISO20_WPT_CAP_WPT_AlignmentCheckMethodListType_WPT_AlignmentCheckMethod]; } WPT_AlignmentCheckMethod;
 };
 
 struct iso20_wpt_WPT_CoordinateXYZType {
@@ -667,7 +667,7 @@ struct iso20_wpt_WPT_TxRxPulseOrderType {
 };
 
 struct iso20_wpt_WPT_TxRxPackageSpecDataType {
-    struct { struct iso20_wpt_WPT_TxRxPulseOrderType array[ISO20_WPT_CAP_WPT_TxRxPackageSpecDataType_PulseSequenceOrder]; uint16_t count; } PulseSequenceOrder;
+    struct { uint16_t count; struct iso20_wpt_WPT_TxRxPulseOrderType array[ISO20_WPT_CAP_WPT_TxRxPackageSpecDataType_PulseSequenceOrder]; } PulseSequenceOrder;
     uint16_t PulseSeparationTime;
     uint16_t PulseDuration;
     uint16_t PackageSeparationTime;
@@ -676,14 +676,14 @@ struct iso20_wpt_WPT_TxRxPackageSpecDataType {
 struct iso20_wpt_WPT_LF_TransmitterDataType {
     uint8_t NumberOfTransmitters;
     struct iso20_wpt_RationalNumberType SignalFrequency;
-    struct { struct iso20_wpt_WPT_TxRxSpecDataType array[ISO20_WPT_CAP_WPT_LF_TransmitterDataType_TxSpecData]; uint16_t count; } TxSpecData;
+    struct { uint16_t count; struct iso20_wpt_WPT_TxRxSpecDataType array[ISO20_WPT_CAP_WPT_LF_TransmitterDataType_TxSpecData]; } TxSpecData;
     bool has_TxPackageSpecData;
     struct iso20_wpt_WPT_TxRxPackageSpecDataType TxPackageSpecData;
 };
 
 struct iso20_wpt_WPT_LF_ReceiverDataType {
     uint8_t NumberOfReceivers;
-    struct { struct iso20_wpt_WPT_TxRxSpecDataType array[ISO20_WPT_CAP_WPT_LF_ReceiverDataType_RxSpecData]; uint16_t count; } RxSpecData;
+    struct { uint16_t count; struct iso20_wpt_WPT_TxRxSpecDataType array[ISO20_WPT_CAP_WPT_LF_ReceiverDataType_RxSpecData]; } RxSpecData;
 };
 
 struct iso20_wpt_WPT_LF_SystemSetupDataType {
@@ -702,7 +702,7 @@ struct iso20_wpt_WPT_FinePositioningSetupReqType {
     struct iso20_wpt_WPT_PairingMethodListType EVDevicePairingMethodList;
     struct iso20_wpt_WPT_AlignmentCheckMethodListType EVDeviceAlignmentCheckMethodList;
     uint16_t NaturalOffset;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningSetupReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningSetupReqType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
     bool has_LF_SystemSetupData;
     struct iso20_wpt_WPT_LF_SystemSetupDataType LF_SystemSetupData;
 };
@@ -714,7 +714,7 @@ struct iso20_wpt_WPT_FinePositioningSetupResType {
     struct iso20_wpt_WPT_PairingMethodListType PrimaryDevicePairingMethodList;
     struct iso20_wpt_WPT_AlignmentCheckMethodListType PrimaryDeviceAlignmentCheckMethodList;
     uint16_t NaturalOffset;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningSetupResType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_FinePositioningSetupResType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
     bool has_LF_SystemSetupData;
     struct iso20_wpt_WPT_LF_SystemSetupDataType LF_SystemSetupData;
 };
@@ -725,7 +725,7 @@ struct iso20_wpt_WPT_PairingReqType {
     bool has_ObservedIDCode;
     uint32_t ObservedIDCode;
     enum iso20_wpt_WPT_EVResultType EVResultCode;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_PairingReqType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_PairingReqType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
 };
 
 struct iso20_wpt_AlternativeSECCType {
@@ -740,7 +740,7 @@ struct iso20_wpt_AlternativeSECCType {
 };
 
 struct iso20_wpt_AlternativeSECCListType {
-    struct { struct iso20_wpt_AlternativeSECCType array[ISO20_WPT_CAP_AlternativeSECCListType_AlternativeSECC]; uint16_t count; } AlternativeSECC;
+    struct { uint16_t count; struct iso20_wpt_AlternativeSECCType array[ISO20_WPT_CAP_AlternativeSECCListType_AlternativeSECC]; } AlternativeSECC;
 };
 
 struct iso20_wpt_WPT_PairingResType {
@@ -751,7 +751,7 @@ struct iso20_wpt_WPT_PairingResType {
     uint32_t ObservedIDCode;
     bool has_AlternativeSECCList;
     struct iso20_wpt_AlternativeSECCListType AlternativeSECCList;
-    struct { struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_PairingResType_VendorSpecificDataContainer]; uint16_t count; } VendorSpecificDataContainer;
+    struct { uint16_t count; struct { uint16_t len; uint8_t bytes[ISO20_WPT_LEN_WPT_DataContainerType]; } array[ISO20_WPT_CAP_WPT_PairingResType_VendorSpecificDataContainer]; } VendorSpecificDataContainer;
 };
 
 /* The document: exactly one root element (the member named by 'root'). */
