@@ -145,9 +145,9 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             goto fail;
         }
         const struct exi_prod *pr = &head[1 + code];
-        fi = pr->field;
-        if (fi >= EXI_PROD_OVF) { /* end element, or something this codec refuses */
-            if (fi == EXI_PROD_EE) {
+        unsigned word = pr->field;
+        if (word >= EXI_PROD_SPECIAL) { /* end element, or something this codec refuses */
+            if (word == EXI_PROD_EE) {
 end_element:
                 if (!depth) {
                     R_SAVE();
@@ -158,10 +158,11 @@ end_element:
                 s = stack[depth].s;
                 continue;
             }
-            rc = fi >= EXI_PROD_ROOT ? CCS_EUNSUPP : CCS_ECAP;
-            fi = fi >= EXI_PROD_ROOT ? 0xFFFF : fi & ~EXI_PROD_OVF;
+            rc = word >= EXI_PROD_ROOT ? CCS_EUNSUPP : CCS_ECAP;
+            fi = word >= EXI_PROD_ROOT ? 0xFFFF : EXI_PROD_FIELD(word);
             goto fail;
         }
+        fi = EXI_PROD_FIELD(word);
         const struct exi_field *f = &fields[fi];
         unsigned op = f->op;
         uint8_t *dst = base + f->offset;
@@ -194,11 +195,15 @@ end_element:
                 return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), EXI_STATE_POS(t->aux), 0xFFFF);
             }
             stack[depth].base = base;
-            stack[depth].s = s;
+            if (EXI_PROD_NIB(word) == EXI_NIB_CHILD) { /* s is the element's start state already */
+                stack[depth].s = f->step;
+            } else {
+                stack[depth].s = s;
+                s = f->step;
+            }
             depth++;
             base = dst;
             clear_presence(c, t, base);
-            s = f->step;
             continue;
         case EXI_OP_ENUM:
         HANDLER(h_enum)
@@ -208,7 +213,7 @@ end_element:
         HANDLER(h_nbit)
             lim = t->aux; /* max - min */
         fixed: { /* CH, the fixed-width value and EE in one read */
-            unsigned vw = f->step; /* CH, value, EE */
+            unsigned vw = EXI_PROD_NIB(word); /* CH, value, EE: from the production, not the field's row */
             if (!R_NEED(vw)) {
                 rc = CCS_ETRUNC;
                 goto fail;
@@ -383,15 +388,17 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
         }                                                                                                        \
     } while (0)
 
-/* The event code of production `want` among the nprods of a state (p0: its first), or nprods if it has none:
- * `guess` first, then a search from `from`. */
-static inline unsigned prod_code(const struct exi_prod *p0, unsigned nprods, unsigned want, unsigned guess,
-                                 unsigned from)
+/* The event code of production `want` (the word's bits in mask: a field index, or EXI_PROD_EE) among the nprods
+ * of a state (p0: its first), or nprods if it has none: `guess` first, then a search from `from`. A field's
+ * overflow production (EXI_PROD_SPECIAL | field) is only in a state past its array's capacity, which the
+ * encoder never reaches (it refuses a count above the capacity). */
+static inline unsigned prod_code(const struct exi_prod *p0, unsigned nprods, unsigned want, unsigned mask,
+                                 unsigned guess, unsigned from)
 {
-    if (guess < nprods && p0[guess].field == want)
+    if (guess < nprods && (p0[guess].field & mask) == want)
         return guess;
     unsigned code = from < nprods ? from : 0;
-    while (code < nprods && p0[code].field != want)
+    while (code < nprods && (p0[code].field & mask) != want)
         code++;
     return code;
 }
@@ -429,7 +436,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 W_PUT(1, 0);
             } else {
                 head = &prods[EXI_STATE_POS(s)], p0 = head + 1, nprods = head->field, cw = EXI_STATE_WIDTH(s);
-                code = prod_code(p0, nprods, EXI_PROD_EE, nprods - 1u, 0);
+                code = prod_code(p0, nprods, EXI_PROD_EE, 0xFFFFu, nprods - 1u, 0);
                 if (code >= nprods) {
                     rc = CCS_EINVAL;
                     goto fail;
@@ -491,11 +498,12 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         /* First guess, right in most states: productions are sorted in field order, so a member's code is its
          * distance from the state's first member. */
         head = &prods[EXI_STATE_POS(s)], p0 = head + 1, nprods = head->field, cw = EXI_STATE_WIDTH(s);
-        code = prod_code(p0, nprods, want, want - p0->field, from);
+        code = prod_code(p0, nprods, want, EXI_PROD_FIELD(0xFFFFu), want - EXI_PROD_FIELD(p0->field), from);
         if (code >= nprods) {
             rc = CCS_EINVAL;
             goto fail;
         }
+        unsigned word = p0[code].field;
         s = p0[code].next;
         const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
@@ -522,13 +530,17 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             stack[depth].base = base;
             stack[depth].fi = (uint16_t)fi;
             stack[depth].fend = (uint16_t)fend;
-            stack[depth].s = s;
+            if (EXI_PROD_NIB(word) == EXI_NIB_CHILD) { /* s is the element's start state already */
+                stack[depth].s = f->step;
+            } else {
+                stack[depth].s = s;
+                s = f->step;
+            }
             stack[depth].k = (uint16_t)k;
             depth++;
             base = src;
             fi = t->first;
             fend = fi + t->nfields;
-            s = f->step;
             k = 0;
             continue;
         case EXI_OP_ENUM:

@@ -596,7 +596,7 @@ void exi_text_describe_error(const struct exi_proto *p, const struct exi_error *
         uint16_t fi = head[1 + i].field;
         const char *what = fi == EXI_PROD_EE ? "end of element" : fi == EXI_PROD_ANY ? "any element"
                          : fi == EXI_PROD_MIX ? "characters" : fi == EXI_PROD_ROOT ? "(not supported)"
-                         : p->meta->field_names[fi & ~EXI_PROD_OVF];
+                         : p->meta->field_names[EXI_PROD_FIELD(fi)];
         n += (size_t)snprintf(buf + n, cap - n, "%s %u=%s", i ? "," : "", i, what);
     }
 }

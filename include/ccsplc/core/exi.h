@@ -38,14 +38,21 @@ enum exi_op {
      : EXI_OP_HANDLER(op) == EXI_OP_CONTENT ? EXI_R_CONTENT                                                      \
                                             : EXI_R_ELEM)
 
-/* Special production codes (exi_prod.field); other values index fields, with EXI_PROD_OVF set for an
- * occurrence beyond the capacity of an array. */
+/* A production's word (exi_prod.field): the field index in the low 12 bits (EXI_PROD_FIELD), and in the top
+ * nibble (EXI_PROD_NIB) what the decoder needs before it has read the field's row: a fixed-width element's CH,
+ * value and EE bits (1..13), EXI_NIB_CHILD, 0 for anything else, 15 (EXI_PROD_SPECIAL) for the special codes
+ * below and for an occurrence beyond the capacity of an array (EXI_PROD_SPECIAL | field). */
 #define EXI_PROD_EE 0xFFFFu   /* end element */
 #define EXI_PROD_ANY 0xFFFEu  /* wildcard SE(*) */
 #define EXI_PROD_MIX 0xFFFDu  /* characters in mixed content */
 #define EXI_PROD_ROOT 0xFFFCu /* an event this codec was not built to decode: a global element, or an attribute or
                               * element of a relaxed element fragment grammar its struct has no member for */
-#define EXI_PROD_OVF 0x8000u
+#define EXI_PROD_SPECIAL 0xF000u
+#define EXI_PROD_FIELD(word) ((word) & 0x0FFFu)
+#define EXI_PROD_NIB(word) ((word) >> 12)
+/* A complex element's production whose next state is the element's own start state, its parent's next state
+ * being in the field's row (exi_field.step): the decoder goes on into the element without that row. */
+#define EXI_NIB_CHILD 14u
 
 #define EXI_MAX_DEPTH 24      /* element nesting limit */
 /* A STRING's characters are kept as UTF-8 (up to EXI_UTF8_MAX bytes each) in a NUL-terminated array of
@@ -74,8 +81,8 @@ struct exi_field {
     uint16_t offset;   /* of the value (array: of element 0) in the parent struct (a larger one fails to compile) */
     uint16_t type;     /* index into exi_codec.types */
     uint16_t presence; /* of the has_ flag, count or choice selector (the same bound as offset) */
-    uint16_t step;     /* COMPLEX: the type's start state (packed); NBIT, ENUM: the bits of CH, value and EE; from
-                        * the field's row, one table access less per event than from its type's */
+    uint16_t step;     /* COMPLEX: the state the parent continues in when the field's productions are EXI_NIB_CHILD,
+                        * else the type's start state (packed); NBIT, ENUM: the bits of CH, value and EE */
     uint16_t cap;      /* EXI_P_ARRAY: capacity; EXI_P_CHOICE: members in the choice (they are consecutive);
                         * EXI_P_ROOT: selector value = 1 + event code */
     uint8_t choice;    /* EXI_P_CHOICE: selector value */
@@ -87,8 +94,8 @@ struct exi_field {
  * state is the next one (a production's next, a COMPLEX type's start state) it is packed with its code width:
  * position | width << EXI_STATE_POS_BITS, so the decoder reads the next code without the header's load. */
 struct exi_prod {
-    uint16_t field;    /* field index, EXI_PROD_*; in a header: the number of productions */
-    uint16_t next;     /* next state, packed; in a header: the event code width in bits */
+    uint16_t field;    /* the production's word (field index, EXI_PROD_*); in a header: the number of productions */
+    uint16_t next;     /* next state, packed (EXI_NIB_CHILD: the element's own); in a header: the code width */
 };
 #define EXI_STATE_POS_BITS 12
 #define EXI_STATE_POS(packed) ((packed) & ((1u << EXI_STATE_POS_BITS) - 1u))

@@ -26,8 +26,8 @@ static const struct exi_field fields[] = {
     {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), 0, offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 4098, APP_CAP_supportedAppProtocolReqType_AppProtocol, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ARRAY)},
     {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 8, 0, 4, 0, 0, EXI_OP(EXI_OP_ENUM, sizeof(enum app_responseCodeType), EXI_P_NONE)},
     {offsetof(struct app_supportedAppProtocolResType, SchemaID), 6, offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 10, 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_FLAG)},
-    {offsetof(struct app_exiDocument, supportedAppProtocolReq), 1, offsetof(struct app_exiDocument, root), 4108, 1, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
-    {offsetof(struct app_exiDocument, supportedAppProtocolRes), 2, offsetof(struct app_exiDocument, root), 4167, 2, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
+    {offsetof(struct app_exiDocument, supportedAppProtocolReq), 1, offsetof(struct app_exiDocument, root), 80, 1, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
+    {offsetof(struct app_exiDocument, supportedAppProtocolRes), 2, offsetof(struct app_exiDocument, root), 80, 2, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
 };
 
 static const uint32_t clears[] = {
@@ -36,14 +36,14 @@ static const uint32_t clears[] = {
     offsetof(struct app_exiDocument, root),
 };
 
-/* States: a header {productions, code width}, then the productions {field, next state}. */
+/* States: a header {productions, code width}, then the productions {word, next state}. */
 static const struct exi_prod prods[] = {
     {1, 1}, {0xffff, 0},
     {1, 1}, {0x0000, 4100},
     {1, 1}, {0x0001, 4102},
     {1, 1}, {0x0002, 4104},
-    {1, 1}, {0x0003, 4106},
-    {1, 1}, {0x0004, 4096},
+    {1, 1}, {0xa003, 4106},
+    {1, 1}, {0x7004, 4096},
     {1, 1}, {0x0005, 8206},
     {2, 2}, {0x0005, 8209}, {0xffff, 0},
     {2, 2}, {0x0005, 8212}, {0xffff, 0},
@@ -64,9 +64,9 @@ static const struct exi_prod prods[] = {
     {2, 2}, {0x0005, 8257}, {0xffff, 0},
     {2, 2}, {0x0005, 8260}, {0xffff, 0},
     {2, 2}, {0x0005, 4096}, {0xffff, 0},
-    {1, 1}, {0x0006, 8265},
-    {2, 2}, {0x0007, 4096}, {0xffff, 0},
-    {3, 2}, {0x0008, 80}, {0x0009, 80}, {0xfffe, 80},
+    {1, 1}, {0x4006, 8265},
+    {2, 2}, {0xa007, 4096}, {0xffff, 0},
+    {3, 2}, {0xe008, 4108}, {0xe009, 4167}, {0xfffe, 80},
     {1, 0}, {0xffff, 0},
 };
 
