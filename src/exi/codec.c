@@ -423,6 +423,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     size_t cap = e->w.cap, nbytes;
     uint64_t acc;
     unsigned nacc, depth = 0, fi = types[type].first, fend = fi + types[type].nfields, k = 0, want = 0;
+    unsigned sfirst = fi; /* fi when the walk entered state s */
     uint16_t s = types[type].aux;
     int rc;
     W_LOAD();
@@ -451,6 +452,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             fend = stack[depth].fend;
             s = stack[depth].s;
             k = stack[depth].k;
+            sfirst = fi;
             continue;
         }
         const struct exi_field *f = &fields[fi];
@@ -496,9 +498,10 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             }
         }
         /* First guess, right in most states: productions are sorted in field order, so a member's code is its
-         * distance from the state's first member. */
+         * distance from the state's first member, which is the member the walk stood at when it entered the state
+         * (sfirst: no table access). */
         head = &prods[EXI_STATE_POS(s)], p0 = head + 1, nprods = head->field, cw = EXI_STATE_WIDTH(s);
-        code = prod_code(p0, nprods, want, EXI_PROD_FIELD(0xFFFFu), want - EXI_PROD_FIELD(p0->field), from);
+        code = prod_code(p0, nprods, want, EXI_PROD_FIELD(0xFFFFu), want - sfirst, from);
         if (code >= nprods) {
             rc = CCS_EINVAL;
             goto fail;
@@ -516,6 +519,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 k = 0;
             }
         }
+        sfirst = fi;
         unsigned lg = EXI_OP_LOG2(op);
         int64_t v, lim; /* a fixed-width value and its largest code */
         DISPATCH(op);
@@ -539,7 +543,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             stack[depth].k = (uint16_t)k;
             depth++;
             base = src;
-            fi = t->first;
+            fi = sfirst = t->first;
             fend = fi + t->nfields;
             k = 0;
             continue;
