@@ -114,7 +114,8 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
     const uint8_t *buf = d->r.buf;
     size_t nbytes = d->r.nbytes, next, at;
     uint64_t win;
-    unsigned avail, depth = 0, used, fi;
+    unsigned avail, depth = 0, used;
+    const struct exi_field *f; /* the event's field (for an error report: NULL before it is known) */
     int rc;
     R_LOAD();
     struct dec_frame stack[EXI_MAX_DEPTH];
@@ -131,7 +132,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
         used = 0;
         if (w) {
             if (!R_NEED(w)) {
-                fi = 0xFFFF;
+                f = NULL;
                 rc = CCS_ETRUNC;
                 goto fail;
             }
@@ -140,7 +141,7 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
             used = w;
         }
         if (code >= head->field) {
-            fi = 0xFFFF;
+            f = NULL;
             rc = code == head->field ? CCS_EUNSUPP : CCS_EGRAMMAR;
             goto fail;
         }
@@ -159,11 +160,10 @@ end_element:
                 continue;
             }
             rc = word >= EXI_PROD_ROOT ? CCS_EUNSUPP : CCS_ECAP;
-            fi = word >= EXI_PROD_ROOT ? 0xFFFF : EXI_PROD_FIELD(word);
+            f = word >= EXI_PROD_ROOT ? NULL : &fields[EXI_PROD_FIELD(word)];
             goto fail;
         }
-        fi = EXI_PROD_FIELD(word);
-        const struct exi_field *f = &fields[fi];
+        f = &fields[EXI_PROD_FIELD(word)];
         unsigned op = f->op;
         uint8_t *dst = base + f->offset;
         const struct exi_type *t = &types[f->type];
@@ -318,11 +318,12 @@ end_element:
             break;
         }
         if (rc)
-            return fail(d->err, rc, at, (uint16_t)(head - prods), (uint16_t)fi);
+            return fail(d->err, rc, at, (uint16_t)(head - prods), (uint16_t)(f - fields));
         continue;
 fail:
         R_SAVE();
-        return fail(d->err, rc, exi_reader_pos(&d->r) - used, (uint16_t)(head - prods), (uint16_t)fi);
+        return fail(d->err, rc, exi_reader_pos(&d->r) - used, (uint16_t)(head - prods),
+                    f ? (uint16_t)(f - fields) : 0xFFFF);
     }
 }
 
@@ -373,9 +374,7 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
         nacc += (n);                                                                                             \
         if (nacc >= 32) {                                                                                        \
             if (nbytes + 4 <= cap) {                                                                             \
-                uint32_t x_ = (uint32_t)(acc >> (nacc - 32));                                                    \
-                out[nbytes] = (uint8_t)(x_ >> 24), out[nbytes + 1] = (uint8_t)(x_ >> 16);                        \
-                out[nbytes + 2] = (uint8_t)(x_ >> 8), out[nbytes + 3] = (uint8_t)x_;                             \
+                exi_store_be32(out + nbytes, (uint32_t)(acc >> (nacc - 32)));                                    \
                 nbytes += 4;                                                                                     \
                 nacc -= 32;                                                                                      \
             } else {                                                                                             \
