@@ -354,16 +354,16 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
 
 /* The encoder walks the struct with an explicit stack of open complex elements, like the decoder, and keeps the
  * bit writer in local variables: acc holds nacc (< 32 between writes) pending bits, stored 4 bytes at a time. */
-#define W_SAVE() (e->w.acc = acc, e->w.nacc = nacc, e->w.nbytes = nbytes)
-#define W_LOAD() (acc = e->w.acc, nacc = e->w.nacc, nbytes = e->w.nbytes)
+#define W_SAVE() (e->w.acc = acc, e->w.nacc = nacc, e->w.nbytes = (size_t)(wp - e->w.buf))
+#define W_LOAD() (acc = e->w.acc, nacc = e->w.nacc, wp = e->w.buf + e->w.nbytes)
 /* Append n (<= 32) bits v (v < 2^n) when the buffer is known to have 4 bytes free. */
 #define W_PUT_ROOM(n, v)                                                                                         \
     do {                                                                                                         \
         acc = acc << (n) | (v);                                                                                  \
         nacc += (n);                                                                                             \
         if (nacc >= 32) {                                                                                        \
-            exi_store_be32(out + nbytes, (uint32_t)(acc >> (nacc - 32)));                                        \
-            nbytes += 4;                                                                                         \
+            exi_store_be32(wp, (uint32_t)(acc >> (nacc - 32)));                                                 \
+            wp += 4;                                                                                             \
             nacc -= 32;                                                                                          \
         }                                                                                                        \
     } while (0)
@@ -373,9 +373,9 @@ int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *
         acc = acc << (n) | (v);                                                                                  \
         nacc += (n);                                                                                             \
         if (nacc >= 32) {                                                                                        \
-            if (nbytes + 4 <= cap) {                                                                             \
-                exi_store_be32(out + nbytes, (uint32_t)(acc >> (nacc - 32)));                                    \
-                nbytes += 4;                                                                                     \
+            if (wend - wp >= 4) {                                                                                \
+                exi_store_be32(wp, (uint32_t)(acc >> (nacc - 32)));                                              \
+                wp += 4;                                                                                         \
                 nacc -= 32;                                                                                      \
             } else {                                                                                             \
                 W_SAVE();                                                                                        \
@@ -418,11 +418,11 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     const struct exi_prod *prods = c->prods;
     const struct exi_field *fields = c->fields;
     const struct exi_type *types = c->types;
-    uint8_t *out = e->w.buf;
-    size_t cap = e->w.cap, nbytes;
+    uint8_t *wp, *const wend = e->w.buf + e->w.cap; /* the next byte to write, the buffer's end */
     uint64_t acc;
-    unsigned nacc, depth = 0, fi = types[type].first, fend = fi + types[type].nfields, k = 0, want = 0;
+    unsigned nacc, depth = 0, fi = types[type].first, fend = fi + types[type].nfields, k = 0;
     unsigned sfirst = fi; /* fi when the walk entered state s */
+    const struct exi_field *f = NULL; /* the member being written (for an error report: NULL for an EE) */
     uint16_t s = types[type].aux;
     int rc;
     W_LOAD();
@@ -431,7 +431,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         const struct exi_prod *head, *p0;
         unsigned nprods, cw, code;
         if (fi >= fend) { /* EE: the last production, unless characters follow */
-            want = EXI_PROD_EE;
+            f = NULL;
             if (s == EXI_STATE_EE) {
                 W_PUT(1, 0);
             } else {
@@ -454,9 +454,8 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             sfirst = fi;
             continue;
         }
-        const struct exi_field *f = &fields[fi];
-        unsigned op = f->op, from = 0;
-        want = fi;
+        f = &fields[fi];
+        unsigned op = f->op, from = 0, want = fi;
         if (op >> 5) {
             unsigned pk = EXI_OP_PRESENCE(op);
             if (pk == EXI_P_FLAG) {
@@ -505,7 +504,6 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             rc = CCS_EINVAL;
             goto fail;
         }
-        unsigned word = p0[code].field;
         s = p0[code].next;
         const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
@@ -533,7 +531,8 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             stack[depth].base = base;
             stack[depth].fi = (uint16_t)fi;
             stack[depth].fend = (uint16_t)fend;
-            if (EXI_PROD_NIB(word) == EXI_NIB_CHILD) { /* s is the element's start state already */
+            if (s == t->aux) { /* EXI_NIB_CHILD: s is the element's start state already (where the parent's next
+                                * state is the same state, both ways of reading the field give the same) */
                 stack[depth].s = f->step;
             } else {
                 stack[depth].s = s;
@@ -602,7 +601,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 /* a binary of fewer than 128 bytes (SessionID, EVCCID): the code, CH and the length (one 7-bit
                  * group) in one write, then the bytes four per write, EE; when the buffer has room for all */
                 unsigned len = load_u16(src), i = 0;
-                if (len < 0x80u && len <= t->aux && cap - nbytes >= len + 8u) {
+                if (len < 0x80u && len <= t->aux && (size_t)(wend - wp) >= len + 8u) {
                     W_PUT_ROOM(cw + 9, code << 9 | len);
                     for (; i + 4 <= len; i += 4)
                         W_PUT_ROOM(32, exi_load_be32(src + sizeof(uint16_t) + i));
@@ -629,7 +628,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     return 0;
 fail:
     W_SAVE();
-    return fail(e->err, rc, exi_writer_pos(&e->w), (uint16_t)EXI_STATE_POS(s), (uint16_t)want);
+    return fail(e->err, rc, exi_writer_pos(&e->w), (uint16_t)EXI_STATE_POS(s), f ? (uint16_t)(f - fields) : 0xFFFF);
 }
 
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,
