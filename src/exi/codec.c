@@ -118,7 +118,8 @@ static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
     const struct exi_field *f; /* the event's field (for an error report: NULL before it is known) */
     int rc;
     R_LOAD();
-    struct dec_frame stack[EXI_MAX_DEPTH];
+    struct dec_frame stack[EXI_MAX_DEPTH], top = {NULL, 0}; /* top: the innermost open element's parent frame,
+                                                               * stack[depth - 1] the one below it */
     clear_presence(c, &types[type], base);
     uint16_t s = types[type].aux;
     for (;;) {
@@ -155,8 +156,9 @@ end_element:
                     return 0;
                 }
                 depth--;
-                base = stack[depth].base;
-                s = stack[depth].s;
+                base = top.base; /* the parent's frame from registers: its loads are off the event chain */
+                s = top.s;
+                top = stack[depth];
                 continue;
             }
             rc = word >= EXI_PROD_ROOT ? CCS_EUNSUPP : CCS_ECAP;
@@ -194,11 +196,12 @@ end_element:
                 R_SAVE();
                 return fail(d->err, CCS_EUNSUPP, exi_reader_pos(&d->r), EXI_STATE_POS(t->aux), 0xFFFF);
             }
-            stack[depth].base = base;
+            stack[depth] = top;
+            top.base = base;
             if (EXI_PROD_NIB(word) == EXI_NIB_CHILD) { /* s is the element's start state already */
-                stack[depth].s = f->step;
+                top.s = f->step;
             } else {
-                stack[depth].s = s;
+                top.s = (uint16_t)s;
                 s = f->step;
             }
             depth++;
