@@ -26,7 +26,7 @@ int din_pev_on_service_discovery(sess_pev *p, uint32_t now)
     if (din_pev_check(p, r->ResponseCode, NULL) == SESS_H_FAIL) return SESS_H_FAIL;
     for (uint16_t i = 0; i < r->PaymentOptions.PaymentOption.count; i++)
         if (r->PaymentOptions.PaymentOption.array[i] == din_paymentOptionType_ExternalPayment) return SESS_H_NEXT;
-    sess_pev_safe(p, SESS_STOP_FAILED);
+    sess_pev_safe(p, SESS_STOP_NO_OFFER);
     return SESS_H_FAIL;
 }
 

@@ -139,7 +139,7 @@ int iso20_pev_on_auth_setup(sess_pev *p, uint32_t now)
 #endif
     for (uint16_t i = 0; i < r->AuthorizationServices.count; i++)
         if (r->AuthorizationServices.array[i] == iso20_authorizationType_EIM) return SESS_H_NEXT;
-    sess_pev_safe(p, SESS_STOP_FAILED);
+    sess_pev_safe(p, SESS_STOP_NO_OFFER);
     return SESS_H_FAIL;
 }
 
@@ -161,7 +161,7 @@ int iso20_pev_on_service_discovery(sess_pev *p, uint32_t now)
     iso20_vas_choose(p, &res(p)->ServiceDiscoveryRes);
     for (uint16_t i = 0; i < l->Service.count; i++)
         if (l->Service.array[i].ServiceID == ISO20_SERVICE(p->proto, p->bpt)) return SESS_H_NEXT;
-    sess_pev_safe(p, SESS_STOP_FAILED);
+    sess_pev_safe(p, SESS_STOP_NO_OFFER);
     return SESS_H_FAIL;
 }
 
@@ -175,7 +175,7 @@ int iso20_pev_on_schedule(sess_pev *p, uint32_t now)
     const struct iso20_Scheduled_SEResControlModeType *c = &r->Scheduled_SEResControlMode;
     if (r->choice != iso20_ScheduleExchangeResType_Scheduled_SEResControlMode || !c->ScheduleTuple.count ||
         !c->ScheduleTuple.array[0].ChargingSchedule.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry.count) {
-        sess_pev_safe(p, SESS_STOP_FAILED);
+        sess_pev_safe(p, SESS_STOP_NO_OFFER);
         return SESS_H_FAIL;
     }
     p->sa_tuple_id = (uint8_t)c->ScheduleTuple.array[0].ScheduleTupleID;

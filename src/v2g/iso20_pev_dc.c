@@ -50,6 +50,6 @@ int iso20_pev_on_service_detail(sess_pev *p, uint32_t now)
         p->evse_max_v = ISO20_IS_AC(p->proto) ? (float)iso20_param(chosen, "EVSENominalVoltage") : 0.0f;
         return SESS_H_NEXT;
     }
-    sess_pev_safe(p, SESS_STOP_FAILED);
+    sess_pev_safe(p, SESS_STOP_NO_OFFER);
     return SESS_H_FAIL;
 }

@@ -76,7 +76,7 @@ int iso2_pev_on_service_discovery(sess_pev *p, uint32_t now)
                                                                     : iso2_EnergyTransferModeType_AC_three_phase_core;
     for (uint16_t i = 0; i < m->EnergyTransferMode.count; i++) mode |= m->EnergyTransferMode.array[i] == want;
     if (pay && mode) return SESS_H_NEXT;
-    sess_pev_safe(p, SESS_STOP_FAILED);
+    sess_pev_safe(p, SESS_STOP_NO_OFFER);
     return SESS_H_FAIL;
 }
 

@@ -89,6 +89,7 @@ const char *sess_stop_name(sess_stop_reason r)
         [SESS_STOP_OVERCURRENT] = "overcurrent",
         [SESS_STOP_REVERSE_CURRENT] = "reverse current",
         [SESS_STOP_NO_RANDOM] = "no randomness",
+        [SESS_STOP_NO_OFFER] = "nothing usable offered",
     };
     return (unsigned)r < sizeof names / sizeof names[0] && names[r] ? names[r] : "?";
 }

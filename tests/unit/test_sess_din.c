@@ -279,6 +279,37 @@ static void test_negative_targets(void **state)
     assert_true(neg[1] > neg[0]);
 }
 
+/* The charger's ServiceDiscoveryRes offers Contract payment only (rewritten on the way to the car). */
+static int hook_contract_only(sw_world *w, int dir, uint8_t *buf, size_t *len)
+{
+    (void)w;
+    static struct din_exiDocument d;
+    if (dir != SW_TO_PEV || din_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) != 0) return 1;
+    if (d.V2G_Message.Body.BodyElement_choice != din_BodyType_ServiceDiscoveryRes) return 1;
+    struct din_ServiceDiscoveryResType *r = &d.V2G_Message.Body.ServiceDiscoveryRes;
+    r->PaymentOptions.PaymentOption.count = 1;
+    r->PaymentOptions.PaymentOption.array[0] = din_paymentOptionType_Contract;
+    reframe(&d, buf, len);
+    return 1;
+}
+
+/* A charger whose OK ServiceDiscoveryRes offers no payment this car has (external payment only): the car stops with
+ * "nothing usable offered" (not "FAILED response": the response was OK) before any selection, nothing flowed. */
+static void test_nothing_usable_offered(void **state)
+{
+    (void)state;
+    setup_world(NULL, NULL, NULL);
+    W.hook = hook_contract_only;
+    sw_connect(&W);
+    assert_true(sw_run(&W, 5 * 60 * 1000, done));
+    assert_int_equal(W.pev.phase, SESS_SAFE);
+    assert_int_equal(W.pev.stop, SESS_STOP_NO_OFFER);
+    assert_string_equal(sess_stop_name(W.pev.stop), "nothing usable offered");
+    assert_int_equal(W.evse.last_code, din_responseCodeType_OK);
+    assert_true(W.plant.charger.energy_wh == 0.0);
+    assert_safe_plant();
+}
+
 /* A car without EVMaximum* limits at a charger that requires them: FAILED, both sides safe. */
 static void test_required_limits_missing(void **state)
 {
@@ -533,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_ongoing_loops),
         cmocka_unit_test(test_fields_always_filled),
         cmocka_unit_test(test_required_limits_missing),
+        cmocka_unit_test(test_nothing_usable_offered),
         cmocka_unit_test(test_negative_targets),
         cmocka_unit_test(test_power_delivery_stop_after_cable_check),
         cmocka_unit_test(test_sequence_error_then_next_car),

@@ -181,14 +181,16 @@ static int three_phase_only(sw_world *w, int dir, uint8_t *buf, size_t *len)
     return 1;
 }
 
-/* A single-phase car behind hook: stopped FAILED without selecting a service, nothing switched on. */
+/* A single-phase car behind hook: stopped without selecting a service ("nothing usable offered": the response
+ * itself was OK), nothing switched on. */
 static void single_phase_refuses(sw_hook hook)
 {
     aw_setup(&W, 1, NULL);
     W.hook = hook;
     sw_connect(&W);
     assert_true(sw_run(&W, 5 * 60 * 1000, done));
-    assert_int_equal(W.pev.stop, SESS_STOP_FAILED);
+    assert_int_equal(W.pev.stop, SESS_STOP_NO_OFFER);
+    assert_string_equal(sess_stop_name(W.pev.stop), "nothing usable offered");
     assert_int_equal(sw_count(&W, "ServiceSelectionReq"), 0);
     sc_plant_safe(&W.plant, 1);
 }

@@ -186,6 +186,8 @@ typedef enum {
     SESS_STOP_OVERCURRENT,     /* present current above the car's maximum, or above its request for too long */
     SESS_STOP_REVERSE_CURRENT, /* negative present current while charging */
     SESS_STOP_NO_RANDOM,       /* the random hook failed (charger: no SessionID): closed without a response */
+    SESS_STOP_NO_OFFER,        /* car: the charger's OK response offers nothing it can use (payment or authorization,
+                                * energy service or transfer mode, an ISO-20 parameter set or schedule) */
 } sess_stop_reason;
 const char *sess_stop_name(sess_stop_reason r);
 
