@@ -225,13 +225,22 @@ static void reframe(const struct din_exiDocument *d, uint8_t *buf, size_t *len)
     *len = n + V2GTP_HEADER_LEN;
 }
 
+/* For a hook: the message going `want` (SW_TO_EVSE, SW_TO_PEV) decoded into doc, when it is that way and of that
+ * body; else NULL (pass it on unchanged). */
+static struct din_BodyType *hooked(struct din_exiDocument *doc, int want, int body, int dir, const uint8_t *buf,
+                                   size_t len)
+{
+    if (dir != want || din_decode(buf + V2GTP_HEADER_LEN, len - V2GTP_HEADER_LEN, doc) != 0) return NULL;
+    return doc->V2G_Message.Body.BodyElement_choice == body ? &doc->V2G_Message.Body : NULL;
+}
+
 static int hook_strip_limits(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     (void)w;
     static struct din_exiDocument d;
-    if (dir != SW_TO_EVSE || din_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) != 0) return 1;
-    if (d.V2G_Message.Body.BodyElement_choice != din_BodyType_CurrentDemandReq) return 1;
-    struct din_CurrentDemandReqType *q = &d.V2G_Message.Body.CurrentDemandReq;
+    struct din_BodyType *b = hooked(&d, SW_TO_EVSE, din_BodyType_CurrentDemandReq, dir, buf, *len);
+    if (!b) return 1;
+    struct din_CurrentDemandReqType *q = &b->CurrentDemandReq;
     q->has_EVMaximumVoltageLimit = q->has_EVMaximumCurrentLimit = q->has_EVMaximumPowerLimit = false;
     reframe(&d, buf, len);
     return 1;
@@ -284,9 +293,9 @@ static int hook_contract_only(sw_world *w, int dir, uint8_t *buf, size_t *len)
 {
     (void)w;
     static struct din_exiDocument d;
-    if (dir != SW_TO_PEV || din_decode(buf + V2GTP_HEADER_LEN, *len - V2GTP_HEADER_LEN, &d) != 0) return 1;
-    if (d.V2G_Message.Body.BodyElement_choice != din_BodyType_ServiceDiscoveryRes) return 1;
-    struct din_ServiceDiscoveryResType *r = &d.V2G_Message.Body.ServiceDiscoveryRes;
+    struct din_BodyType *b = hooked(&d, SW_TO_PEV, din_BodyType_ServiceDiscoveryRes, dir, buf, *len);
+    if (!b) return 1;
+    struct din_ServiceDiscoveryResType *r = &b->ServiceDiscoveryRes;
     r->PaymentOptions.PaymentOption.count = 1;
     r->PaymentOptions.PaymentOption.array[0] = din_paymentOptionType_Contract;
     reframe(&d, buf, len);
