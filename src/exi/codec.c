@@ -508,6 +508,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             goto fail;
         }
         s = p0[code].next;
+        W_PUT(cw, code); /* the event code before the handler: neither is live across the dispatch */
         const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
         if (EXI_OP_PRESENCE(op) != EXI_P_ARRAY) {
@@ -526,7 +527,6 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         switch (EXI_OP_HANDLER(op)) {
         case EXI_OP_COMPLEX:
         HANDLER(h_complex)
-            W_PUT(cw, code);
             if (depth >= EXI_MAX_DEPTH) {
                 rc = CCS_EUNSUPP;
                 goto fail;
@@ -557,18 +557,12 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         HANDLER(h_nbit)
             v = exi_load_int(src, 1u << lg, t->is_signed) - t->min;
             lim = t->aux; /* max - min */
-        fixed: { /* CH (0), the fixed-width value, EE (0) in one write with the event code */
+        fixed: { /* CH (0), the fixed-width value, EE (0) in one write */
             if (v < 0 || v > lim) {
                 rc = CCS_ERANGE;
                 goto fail;
             }
-            unsigned vw = f->step; /* CH, value, EE */
-            if (cw + vw <= 32) {
-                W_PUT(cw + vw, code << vw | (uint32_t)v << 1);
-            } else {
-                W_PUT(cw, code);
-                W_PUT(vw, (uint32_t)v << 1);
-            }
+            W_PUT(f->step, (uint32_t)v << 1); /* step: CH, value, EE bits */
             continue;
         }
         case EXI_OP_UINT:
@@ -586,13 +580,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                     groups = (groups | 0x80u) << 8 | (uint32_t)(rest & 0x7Fu);
                 /* groups now holds group 1 first (most significant byte); shift into place after CH/sign */
                 uint32_t bits = (x < 0 ? 1u : 0u) << (8 * g + 1) | groups << 1;
-                unsigned w = 8 * g + 2 + sb;
-                if (cw + w <= 32) {
-                    W_PUT(cw + w, code << w | bits);
-                } else {
-                    W_PUT(cw, code);
-                    W_PUT(w, bits);
-                }
+                W_PUT(8 * g + 2 + sb, bits);
                 continue;
             }
         }
@@ -605,7 +593,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                  * group) in one write, then the bytes four per write, EE; when the buffer has room for all */
                 unsigned len = load_u16(src), i = 0;
                 if (len < 0x80u && len <= t->aux && (size_t)(wend - wp) >= len + 8u) {
-                    W_PUT_ROOM(cw + 9, code << 9 | len);
+                    W_PUT_ROOM(9, len);
                     for (; i + 4 <= len; i += 4)
                         W_PUT_ROOM(32, exi_load_be32(src + sizeof(uint16_t) + i));
                     for (; i < len; i++)
@@ -614,7 +602,6 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                     continue;
                 }
             }
-            W_PUT(cw, code);
             if (EXI_OP_HANDLER(op) < EXI_OP_VALUE)
                 W_PUT(1, 0); /* CH */
             W_SAVE();
