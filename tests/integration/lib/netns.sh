@@ -98,13 +98,20 @@ need_iso20_keys() {
     "$CCSPLC" demo --proto iso20-dc --soc 79 --target-soc 80 >/dev/null 2>&1 || skip "no ISO 15118-20 DC in this build"
 }
 
-# evse_key KEY: `ccsplc evse -i he$id --stop-after session` in E on a pseudo-terminal (pty_keys.py), KEY pressed
-# once its status line shows current in DC_ChargeLoop, its terminal then in $tmp/evse.log; the car (pid in pev)
-# waited for. Fails when either exits non-zero.
+# on_pty NS NAME KEY PEER -- COMMAND...: COMMAND in NS on a pseudo-terminal (pty_keys.py), KEY pressed once its
+# status line shows current in DC_ChargeLoop, its terminal then in $tmp/NAME.log; the peer (pid PEER) waited for.
+# Fails when either exits non-zero.
+on_pty() {
+    local ns=$1 name=$2 key=$3 peer=$4
+    shift 5
+    ip netns exec "$ns" python3 "$(dirname "$0")/pty_keys.py" "$tmp/$name.tty" \
+        "DC_ChargeLoop +[0-9.]+ V +[1-9][0-9]*\.[0-9] A" "$key" 60 -- "$@" || fail "$name exit $?"
+    wait "$peer" || fail "peer of $name exit $?"
+    tr '\r' '\n' <"$tmp/$name.tty" >"$tmp/$name.log"
+}
+
+# evse_key KEY: `ccsplc evse -i he$id --stop-after session` in E on a pseudo-terminal, KEY pressed while charging
+# (on_pty), its terminal in $tmp/evse.log; the car (pid in pev) waited for.
 evse_key() {
-    ip netns exec "$E" python3 "$(dirname "$0")/pty_keys.py" "$tmp/evse.tty" \
-        "DC_ChargeLoop +[0-9.]+ V +[1-9][0-9]*\.[0-9] A" "$1" 60 -- \
-        timeout 55 "$CCSPLC" evse -i he$id --stop-after session --timeout 50 || fail "evse exit $?"
-    wait "$pev" || fail "pev exit $?"
-    tr '\r' '\n' <"$tmp/evse.tty" >"$tmp/evse.log"
+    on_pty "$E" evse "$1" "$pev" -- timeout 55 "$CCSPLC" evse -i he$id --stop-after session --timeout 50
 }
