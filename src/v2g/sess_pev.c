@@ -204,7 +204,9 @@ int sess_pev_on_message(sess_pev *p, uint16_t payload_type, const uint8_t *paylo
 {
     p->tx_len = 0;
     p->rx_name = p->tx_name = NULL;
-    if (!p->waiting || (p->phase != SESS_HANDSHAKE && p->phase != SESS_RUNNING)) return CCS_ESTATE;
+    if (p->phase != SESS_HANDSHAKE && p->phase != SESS_RUNNING) return CCS_ESTATE;
+    if (!p->waiting)   /* between requests (a repeat's pause): the charger speaks out of turn */
+        return bad_message(p, "a message while no response was awaited", payload_type, len);
     p->waiting = 0;
     if (p->phase == SESS_HANDSHAKE && payload_type != V2GTP_EXI)   /* SupportedAppProtocol: V2GTP_EXI */
         return bad_message(p, "not of V2GTP payload type 0x8001 (SupportedAppProtocol)", payload_type, len);

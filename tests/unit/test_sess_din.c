@@ -436,9 +436,15 @@ static void test_unknown_session(void **state)
     assert_true(W.evse.out.safe);
 }
 
+static int car_pausing(const sw_world *w)
+{
+    return w->pev.phase == SESS_RUNNING && !w->pev.waiting && w->pev.repeat;
+}
+
 /* A request the charger cannot decode: stop "bad message", and why: "undecodable", its payload type and length,
  * the decoder's own error for these bytes (code and bit offset, as exi_decode_ex reports them). A DIN document
- * that is no request (a response): "not a request". The car the same for its responses. */
+ * that is no request (a response): "not a request". The car the same for its responses, and a message while it
+ * awaits none. */
 static void test_bad_message_named(void **state)
 {
     (void)state;
@@ -479,6 +485,15 @@ static void test_bad_message_named(void **state)
     assert_int_equal(W.pev.bad.exi.code, want.code);
     assert_int_equal(W.pev.bad.exi.bit_offset, want.bit_offset);
     assert_string_equal(sess_codec_name(W.pev.proto, W.pev.bad.payload_type), "app");
+    /* the car between two CableChecks (the repeat's pause): a message it did not ask for ends the session */
+    setup_world(NULL, NULL, NULL);
+    sw_connect(&W);
+    assert_true(sw_run(&W, 60 * 1000, car_pausing));
+    assert_int_equal(sess_pev_on_message(&W.pev, V2GTP_EXI, garbage, sizeof garbage, W.now), CCS_EPROTO);
+    assert_int_equal(W.pev.phase, SESS_SAFE);
+    assert_int_equal(W.pev.stop, SESS_STOP_BAD_MESSAGE);
+    assert_string_equal(W.pev.bad.what, "a message while no response was awaited");
+    assert_true(W.pev.out.safe && !W.pev.out.cp_state_c);
 }
 
 static int car_stopped(const sw_world *w) { return w->pev.phase == SESS_SAFE || w->pev.phase == SESS_DONE; }
