@@ -458,7 +458,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             continue;
         }
         f = &fields[fi];
-        unsigned op = f->op, from = 0, want = fi;
+        unsigned op = f->op, from = 0, want = fi, known = f->cap; /* a flag's or required member's: below */
         if (op >> 5) {
             unsigned pk = EXI_OP_PRESENCE(op);
             if (pk == EXI_P_FLAG) {
@@ -466,7 +466,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                     fi++;
                     continue;
                 }
-            } else if (pk == EXI_P_ARRAY) {
+            } else if (known = 0, pk == EXI_P_ARRAY) {
                 unsigned n = load_u16(base + f->presence);
                 if (n > f->cap) {
                     rc = CCS_EINVAL;
@@ -498,16 +498,24 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 }
             }
         }
-        /* First guess, right in most states: productions are sorted in field order, so a member's code is its
-         * distance from the state's first member, which is the member the walk stood at when it entered the state
-         * (sfirst: no table access). */
-        head = &prods[EXI_STATE_POS(s)], p0 = head + 1, nprods = head->field, cw = EXI_STATE_WIDTH(s);
-        code = prod_code(p0, nprods, want, EXI_PROD_FIELD(0xFFFFu), want - sfirst, from);
-        if (code >= nprods) {
-            rc = CCS_EINVAL;
-            goto fail;
+        /* Productions are sorted in field order, so a member's code is, as a rule, its distance from the state's
+         * first member, which is the member the walk stood at when it entered the state (sfirst). Where the
+         * generator proved that right for every state the walk can stand at the member in, and the next state
+         * one, the row holds that next state (`known`, cap of a flag or required member) and the state's
+         * productions are not read; else that guess is checked first. */
+        cw = EXI_STATE_WIDTH(s);
+        if (known) {
+            code = want - sfirst;
+            s = known;
+        } else {
+            head = &prods[EXI_STATE_POS(s)], p0 = head + 1, nprods = head->field;
+            code = prod_code(p0, nprods, want, EXI_PROD_FIELD(0xFFFFu), want - sfirst, from);
+            if (code >= nprods) {
+                rc = CCS_EINVAL;
+                goto fail;
+            }
+            s = p0[code].next;
         }
-        s = p0[code].next;
         W_PUT(cw, code); /* the event code before the handler: neither is live across the dispatch */
         const struct exi_type *t = &types[f->type];
         const uint8_t *src = base + f->offset;
@@ -522,7 +530,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         }
         sfirst = fi;
         unsigned lg = EXI_OP_LOG2(op);
-        int64_t v, lim; /* a fixed-width value and its largest code */
+        uint64_t v, lim; /* a fixed-width value's code and the largest one */
         DISPATCH(op);
         switch (EXI_OP_HANDLER(op)) {
         case EXI_OP_COMPLEX:
@@ -550,15 +558,17 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             continue;
         case EXI_OP_ENUM:
         HANDLER(h_enum)
-            v = (int64_t)exi_load_uint(src, 1u << lg);
-            lim = (int64_t)t->aux - 1; /* aux literals */
+            v = exi_load_uint(src, 1u << lg);
+            lim = t->aux - 1u; /* aux literals */
             goto fixed;
         case EXI_OP_NBIT:
         HANDLER(h_nbit)
-            v = exi_load_int(src, 1u << lg, t->is_signed) - t->min;
+            /* value - min modulo the storage's range: a bijection that maps min..max to 0..max-min, so any
+             * other value, of either sign, lands above max-min */
+            v = (exi_load_uint(src, 1u << lg) - (uint64_t)(int64_t)t->min) & (~(uint64_t)0 >> (64u - (8u << lg)));
             lim = t->aux; /* max - min */
         fixed: { /* CH (0), the fixed-width value, EE (0) in one write */
-            if (v < 0 || v > lim) {
+            if (v > lim) {
                 rc = CCS_ERANGE;
                 goto fail;
             }
@@ -614,6 +624,15 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             continue;
         }
     }
+    /* the last bits, zero-padded to a byte boundary */
+    for (acc <<= (8u - nacc % 8u) % 8u, nacc = (nacc + 7u) & ~7u; nacc; nacc -= 8) {
+        if (wp == wend) {
+            f = NULL;
+            rc = CCS_ENOSPC;
+            goto fail;
+        }
+        *wp++ = (uint8_t)(acc >> (nacc - 8));
+    }
     W_SAVE();
     return 0;
 fail:
@@ -634,14 +653,10 @@ int exi_encode_type(const struct exi_codec *c, uint16_t type, const void *doc, u
         memset(err, 0, sizeof *err);
     if (!c || !doc || !buf || !out_len || type >= c->ntypes)
         return CCS_EINVAL;
-    struct enc e = {c, {buf, cap, 0, 0, 0}, err};
-    int rc = exi_write_bits(&e.w, 8, EXI_HEADER);
+    struct enc e = {c, {buf, cap, 0, EXI_HEADER, 8}, err}; /* the header byte pending */
+    int rc = enc_run(&e, type, doc);
     if (rc)
-        return fail(err, rc, 0, 0, 0xFFFF);
-    if ((rc = enc_run(&e, type, doc)))
         return rc;
-    if ((rc = exi_writer_flush(&e.w)))
-        return fail(err, rc, exi_writer_pos(&e.w), 0, 0xFFFF);
     *out_len = e.w.nbytes;
     return 0;
 }

@@ -474,6 +474,10 @@ class Codec:
             if code < PROD_OVF and self.types[self.fields[code][2]][0] == "COMPLEX":
                 nexts.setdefault(code, set()).add(nxt)
         self.parent_next = {fi: self.state_pos[min(v)] for fi, v in nexts.items() if len(v) == 1}
+        self.known_next = {}
+        for kind, g in self.types:
+            if kind == "COMPLEX" and not isinstance(g, DocGrammar):
+                self.known_next.update(self._known_next(g))
         out = ["/* %s codec: grammar tables walked by src/exi/codec.c. %s */" % (self.proto["title"], HEADER_NOTE),
                '#include "ccsplc/core/gen/%s.h"' % P, "", "#include <stddef.h>", ""]
         out.extend(self._sized_helpers())
@@ -540,6 +544,44 @@ class Codec:
             return code | width << 12, self.state_pos[nxt]
         return code, self.state_pos[nxt]
 
+    def _known_next(self, g):
+        """{field index: packed next state} of g's fields whose event code the encoder may take as its guess
+        (the member's distance from the member the walk stood at when it entered the state) and whose next state
+        is one: wherever the walk can stand at such a field (a flag or a required member), its production is at
+        that code, with that next state. The walk enters a state at its type's first member (the start state), or
+        after a member: the next one (after an array's occurrence also the array again, after a choice the member
+        after the group)."""
+        base, fields = g.field_base, g.fields
+        entries = {0: {0}}
+        for st in g.states:
+            for t, nxt in st.prods:
+                if nxt is None or t.field is None or t.kind == "OVF":
+                    continue
+                m = fields.index(t.field)
+                if t.field.presence == "choice":
+                    after = {max(i for i, f in enumerate(fields) if f.choice is t.field.choice) + 1}
+                else:
+                    after = {m + 1} | ({m} if t.field.presence == "array" else set())
+                entries.setdefault(nxt, set()).update(after)
+        known = {}
+        for m, f in enumerate(fields):
+            if f.presence not in ("none", "flag"):
+                continue
+            nexts = set()
+            for si, es in entries.items():
+                for e in es:
+                    if e > m or any(x.presence == "none" for x in fields[e:m]):
+                        continue  # the walk does not stand at m in this state
+                    prods = g.states[si].prods
+                    if m - e >= len(prods) or prods[m - e][0].field is not f or prods[m - e][0].kind == "OVF":
+                        nexts.add(None)
+                    else:
+                        nexts.add(self._prod_row(base + m, g.state_base + prods[m - e][1]
+                                                 if prods[m - e][1] is not None else 0)[1])
+            if len(nexts) == 1 and None not in nexts:
+                known[base + m] = nexts.pop()
+        return known
+
     @staticmethod
     def _table(decl, rows, core):
         """A table's C text: rows (a row may be a list of lines) from index `core` on only with fragments."""
@@ -590,14 +632,16 @@ class Codec:
             return ("{offsetof(%s, %s.array), %d, offsetof(%s, %s.count), %d, %s, 0, %s}"
                     % (st, f.name, ti, st, f.name, step, self.array_macro(owner, f),
                        self._op(ti, f.role, "EXI_P_ARRAY")))
+        known = self.known_next.get(fi, 0)
         if f.presence == "flag":
-            return ("{offsetof(%s, %s), %d, offsetof(%s, has_%s), %d, 0, 0, %s}"
-                    % (st, f.name, ti, st, f.name, step, self._op(ti, f.role, "EXI_P_FLAG")))
+            return ("{offsetof(%s, %s), %d, offsetof(%s, has_%s), %d, %d, 0, %s}"
+                    % (st, f.name, ti, st, f.name, step, known, self._op(ti, f.role, "EXI_P_FLAG")))
         if f.presence == "choice":
             return ("{offsetof(%s, %s), %d, offsetof(%s, %s), %d, %d, %d, %s}"
                     % (st, f.name, ti, st, f.choice.name, step, len(f.choice.fields), f.choice_value,
                        self._op(ti, f.role, "EXI_P_CHOICE")))
-        return "{offsetof(%s, %s), %d, 0, %d, 0, 0, %s}" % (st, f.name, ti, step, self._op(ti, f.role, "EXI_P_NONE"))
+        return ("{offsetof(%s, %s), %d, 0, %d, %d, 0, %s}"
+                % (st, f.name, ti, step, known, self._op(ti, f.role, "EXI_P_NONE")))
 
     def _step(self, fi, ti, role):
         """exi_field.step: for a complex element the state its parent continues in (its productions carry the

@@ -18,14 +18,14 @@ static const struct exi_type types[] = {
 };
 
 static const struct exi_field fields[] = {
-    {offsetof(struct app_AppProtocolType, ProtocolNamespace), 4, 0, 0, 0, 0, EXI_OP(EXI_OP_ELEM, 1, EXI_P_NONE)},
-    {offsetof(struct app_AppProtocolType, VersionNumberMajor), 5, 0, 0, 0, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE)},
-    {offsetof(struct app_AppProtocolType, VersionNumberMinor), 5, 0, 0, 0, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE)},
-    {offsetof(struct app_AppProtocolType, SchemaID), 6, 0, 10, 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE)},
-    {offsetof(struct app_AppProtocolType, Priority), 7, 0, 7, 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, ProtocolNamespace), 4, 0, 0, 4100, 0, EXI_OP(EXI_OP_ELEM, 1, EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, VersionNumberMajor), 5, 0, 0, 4102, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, VersionNumberMinor), 5, 0, 0, 4104, 0, EXI_OP(EXI_OP_UINT, sizeof(uint32_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, SchemaID), 6, 0, 10, 4106, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE)},
+    {offsetof(struct app_AppProtocolType, Priority), 7, 0, 7, 4096, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_NONE)},
     {offsetof(struct app_supportedAppProtocolReqType, AppProtocol.array), 0, offsetof(struct app_supportedAppProtocolReqType, AppProtocol.count), 4098, APP_CAP_supportedAppProtocolReqType_AppProtocol, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ARRAY)},
-    {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 8, 0, 4, 0, 0, EXI_OP(EXI_OP_ENUM, sizeof(enum app_responseCodeType), EXI_P_NONE)},
-    {offsetof(struct app_supportedAppProtocolResType, SchemaID), 6, offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 10, 0, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_FLAG)},
+    {offsetof(struct app_supportedAppProtocolResType, ResponseCode), 8, 0, 4, 8265, 0, EXI_OP(EXI_OP_ENUM, sizeof(enum app_responseCodeType), EXI_P_NONE)},
+    {offsetof(struct app_supportedAppProtocolResType, SchemaID), 6, offsetof(struct app_supportedAppProtocolResType, has_SchemaID), 10, 4096, 0, EXI_OP(EXI_OP_NBIT, sizeof(uint8_t), EXI_P_FLAG)},
     {offsetof(struct app_exiDocument, supportedAppProtocolReq), 1, offsetof(struct app_exiDocument, root), 80, 1, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
     {offsetof(struct app_exiDocument, supportedAppProtocolRes), 2, offsetof(struct app_exiDocument, root), 80, 2, 0, EXI_OP(EXI_OP_COMPLEX, 1, EXI_P_ROOT)},
 };
