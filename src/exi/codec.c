@@ -405,13 +405,27 @@ static inline unsigned prod_code(const struct exi_prod *p0, unsigned nprods, uns
     return code;
 }
 
+/* An NBIT value's code: value - min modulo its storage's range (1 << lg bytes), a bijection that maps min..max
+ * to 0..max-min, so any other value, of either sign, lands above max-min. */
+static inline uint64_t nbit_offset(const uint8_t *src, unsigned lg, int32_t min)
+{
+    uint32_t lo = (uint32_t)min;
+    switch (lg) {
+    case 0: { uint8_t v; memcpy(&v, src, 1); return (uint8_t)(v - lo); }
+    case 1: { uint16_t v; memcpy(&v, src, 2); return (uint16_t)(v - lo); }
+    case 2: { uint32_t v; memcpy(&v, src, 4); return v - lo; }
+    default: { uint64_t v; memcpy(&v, src, 8); return v - (uint64_t)(int64_t)min; }
+    }
+}
+
 struct enc_frame {
     const uint8_t *base;
-    uint16_t fi, fend, s, k;
+    const struct exi_field *f, *fend;
+    uint16_t s, k;
 };
 
 /* Encoding is driven by the struct: its members are in schema order, so each present one is looked up in the
- * current state's productions (fields fi..fend of the open element; k: the next instance of an array). A
+ * current state's productions (fields f..fend of the open element; k: the next instance of an array). A
  * choice's members are consecutive fields and appear in a state in selector order, so the chosen one is found
  * directly and its code is at least selector - 1. A field the grammar does not allow where it stands (two
  * alternatives of one choice, a required member missing before it) is refused rather than dropped. */
@@ -419,13 +433,14 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
 {
     const struct exi_codec *c = e->c;
     const struct exi_prod *prods = c->prods;
-    const struct exi_field *fields = c->fields;
+    const struct exi_field *const fields = c->fields;
     const struct exi_type *types = c->types;
     uint8_t *wp, *const wend = e->w.buf + e->w.cap; /* the next byte to write, the buffer's end */
     uint64_t acc;
-    unsigned nacc, depth = 0, fi = types[type].first, fend = fi + types[type].nfields, k = 0;
-    unsigned sfirst = fi; /* fi when the walk entered state s */
-    const struct exi_field *f = NULL; /* the member being written (for an error report: NULL for an EE) */
+    unsigned nacc, depth = 0, k = 0;
+    const struct exi_field *f = &fields[types[type].first], *fend = f + types[type].nfields; /* the walk */
+    unsigned passed = 0; /* members the walk passed, absent, since it entered state s */
+    const struct exi_field *m = NULL; /* the member being written (for an error report: NULL for an EE) */
     uint16_t s = types[type].aux;
     int rc;
     W_LOAD();
@@ -433,8 +448,8 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     for (;;) {
         const struct exi_prod *head, *p0;
         unsigned nprods, cw, code;
-        if (fi >= fend) { /* EE: the last production, unless characters follow */
-            f = NULL;
+        if (f >= fend) { /* EE: the last production, unless characters follow */
+            m = NULL;
             if (s == EXI_STATE_EE) {
                 W_PUT(1, 0);
             } else {
@@ -450,30 +465,32 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 break;
             depth--;
             base = stack[depth].base;
-            fi = stack[depth].fi;
+            f = stack[depth].f;
+            passed = 0;
             fend = stack[depth].fend;
             s = stack[depth].s;
             k = stack[depth].k;
-            sfirst = fi;
             continue;
         }
-        f = &fields[fi];
-        unsigned op = f->op, from = 0, want = fi, known = f->cap; /* a flag's or required member's: below */
+        m = f;
+        unsigned op = m->op, from = 0, known = m->cap; /* a flag's or required member's: below */
         if (op >> 5) {
             unsigned pk = EXI_OP_PRESENCE(op);
             if (pk == EXI_P_FLAG) {
-                if (!base[f->presence]) { /* absent */
-                    fi++;
+                if (!base[m->presence]) { /* absent */
+                    f++;
+                    passed++;
                     continue;
                 }
             } else if (known = 0, pk == EXI_P_ARRAY) {
-                unsigned n = load_u16(base + f->presence);
-                if (n > f->cap) {
+                unsigned n = load_u16(base + m->presence);
+                if (n > m->cap) {
                     rc = CCS_EINVAL;
                     goto fail;
                 }
                 if (k >= n) { /* none (left) */
-                    fi++;
+                    f++;
+                    passed++;
                     k = 0;
                     continue;
                 }
@@ -482,53 +499,53 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 int root = pk == EXI_P_ROOT;
                 unsigned sel = root ? load_u16(base + f->presence) : base[f->presence];
                 unsigned j = sel - 1u; /* members are numbered from 1 in field order: try that first */
-                unsigned skip = root ? fend - fi : f->cap;
+                unsigned skip = root ? (unsigned)(fend - f) : f->cap;
                 if (j >= skip || (root ? f[j].cap : f[j].choice) != sel)
                     for (j = 0; j < skip && (root ? f[j].cap : f[j].choice) != sel; j++)
                         ;
                 if (j < skip) {
-                    f += j;
-                    op = f->op;
-                    want = fi + j;
+                    m = f + j;
+                    op = m->op;
                     from = sel - 1u;
-                    fi += skip - 1u; /* the step below passes the last member */
+                    passed += j;
+                    f += skip - 1u; /* the step below passes the last member */
                 } else { /* nothing chosen */
-                    fi += skip;
+                    f += skip;
+                    passed += skip;
                     continue;
                 }
             }
         }
         /* Productions are sorted in field order, so a member's code is, as a rule, its distance from the state's
-         * first member, which is the member the walk stood at when it entered the state (sfirst). Where the
+         * first member, the member the walk stood at when it entered the state: `passed`. Where the
          * generator proved that right for every state the walk can stand at the member in, and the next state
          * one, the row holds that next state (`known`, cap of a flag or required member) and the state's
          * productions are not read; else that guess is checked first. */
         cw = EXI_STATE_WIDTH(s);
         if (known) {
-            code = want - sfirst;
+            code = passed;
             s = known;
         } else {
             head = &prods[EXI_STATE_POS(s)], p0 = head + 1, nprods = head->field;
-            code = prod_code(p0, nprods, want, EXI_PROD_FIELD(0xFFFFu), want - sfirst, from);
+            code = prod_code(p0, nprods, (unsigned)(m - fields), EXI_PROD_FIELD(0xFFFFu), passed, from);
             if (code >= nprods) {
                 rc = CCS_EINVAL;
                 goto fail;
             }
             s = p0[code].next;
         }
-        W_PUT(cw, code); /* the event code before the handler: neither is live across the dispatch */
-        const struct exi_type *t = &types[f->type];
-        const uint8_t *src = base + f->offset;
+        const struct exi_type *t = &types[m->type];
+        const uint8_t *src = base + m->offset;
         if (EXI_OP_PRESENCE(op) != EXI_P_ARRAY) {
-            fi++;
+            f++;
         } else {
             src += (size_t)k * t->size;
-            if (++k >= load_u16(base + f->presence)) {
-                fi++;
+            if (++k >= load_u16(base + m->presence)) {
+                f++;
                 k = 0;
             }
         }
-        sfirst = fi;
+        passed = 0;
         unsigned lg = EXI_OP_LOG2(op);
         uint64_t v, lim; /* a fixed-width value's code and the largest one */
         DISPATCH(op);
@@ -539,21 +556,22 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
                 rc = CCS_EUNSUPP;
                 goto fail;
             }
+            W_PUT(cw, code);
             stack[depth].base = base;
-            stack[depth].fi = (uint16_t)fi;
-            stack[depth].fend = (uint16_t)fend;
+            stack[depth].f = f;
+            stack[depth].fend = fend;
             if (s == t->aux) { /* EXI_NIB_CHILD: s is the element's start state already (where the parent's next
                                 * state is the same state, both ways of reading the field give the same) */
-                stack[depth].s = f->step;
+                stack[depth].s = m->step;
             } else {
                 stack[depth].s = s;
-                s = f->step;
+                s = m->step;
             }
             stack[depth].k = (uint16_t)k;
             depth++;
             base = src;
-            fi = sfirst = t->first;
-            fend = fi + t->nfields;
+            f = &fields[t->first];
+            fend = f + t->nfields;
             k = 0;
             continue;
         case EXI_OP_ENUM:
@@ -563,16 +581,15 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
             goto fixed;
         case EXI_OP_NBIT:
         HANDLER(h_nbit)
-            /* value - min modulo the storage's range: a bijection that maps min..max to 0..max-min, so any
-             * other value, of either sign, lands above max-min */
-            v = (exi_load_uint(src, 1u << lg) - (uint64_t)(int64_t)t->min) & (~(uint64_t)0 >> (64u - (8u << lg)));
+            v = nbit_offset(src, lg, t->min);
             lim = t->aux; /* max - min */
-        fixed: { /* CH (0), the fixed-width value, EE (0) in one write */
+        fixed: { /* the event code, CH (0), the fixed-width value, EE (0) in one write */
             if (v > lim) {
                 rc = CCS_ERANGE;
                 goto fail;
             }
-            W_PUT(f->step, (uint32_t)v << 1); /* step: CH, value, EE bits */
+            unsigned n = m->step; /* CH, value, EE bits */
+            W_PUT(cw + n, code << n | (uint32_t)v << 1);
             continue;
         }
         case EXI_OP_UINT:
@@ -580,6 +597,8 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         HANDLER(h_uint)
         HANDLER(h_int) {
             /* An integer of up to three 7-bit groups: CH, [sign], the groups and EE in one write. */
+            W_PUT(cw, code);
+            cw = code = 0; /* written */
             unsigned sb = EXI_OP_HANDLER(op) == EXI_OP_INT;
             int64_t x = exi_load_int(src, 1u << lg, (int)sb);
             uint64_t mag = x < 0 ? (uint64_t)(-(x + 1)) : (uint64_t)x;
@@ -598,6 +617,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
         default: /* ELEM: CH, the value, EE; VALUE, CONTENT: the value alone */
         HANDLER(h_elem)
         HANDLER(h_value)
+            W_PUT(cw, code); /* nothing after an integer's (0 bits) */
             if (t->kind == EXI_K_BINARY && EXI_OP_HANDLER(op) == EXI_OP_ELEM) {
                 /* a binary of fewer than 128 bytes (SessionID, EVCCID): the code, CH and the length (one 7-bit
                  * group) in one write, then the bytes four per write, EE; when the buffer has room for all */
@@ -627,7 +647,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     /* the last bits, zero-padded to a byte boundary */
     for (acc <<= (8u - nacc % 8u) % 8u, nacc = (nacc + 7u) & ~7u; nacc; nacc -= 8) {
         if (wp == wend) {
-            f = NULL;
+            m = NULL;
             rc = CCS_ENOSPC;
             goto fail;
         }
@@ -637,7 +657,7 @@ static int enc_run(struct enc *e, uint16_t type, const uint8_t *base)
     return 0;
 fail:
     W_SAVE();
-    return fail(e->err, rc, exi_writer_pos(&e->w), (uint16_t)EXI_STATE_POS(s), f ? (uint16_t)(f - fields) : 0xFFFF);
+    return fail(e->err, rc, exi_writer_pos(&e->w), (uint16_t)EXI_STATE_POS(s), m ? (uint16_t)(m - fields) : 0xFFFF);
 }
 
 int exi_encode_ex(const struct exi_codec *c, const void *doc, uint8_t *buf, size_t cap, size_t *out_len,
