@@ -13,6 +13,8 @@ struct dec {
     const struct exi_codec *c;
     struct exi_reader r;
     struct exi_error *err;
+    uint8_t *doc;  /* the struct of ... */
+    uint16_t type; /* ... this top-level grammar */
 };
 
 struct enc {
@@ -116,20 +118,6 @@ struct dec_frame {
 #undef DEC_TRACK
 #endif
 
-/* The fast copy, where code size allows: a stream it refuses is decoded again by the tracked one for the report
- * (a size-optimized build, an MCU's, keeps the tracked copy alone). */
-static int dec_run(struct dec *d, uint16_t type, uint8_t *base)
-{
-#ifndef __OPTIMIZE_SIZE__
-    struct exi_reader start = d->r;
-    int rc = dec_run_fast(d, type, base);
-    if (!rc || !d->err)
-        return rc;
-    d->r = start;
-#endif
-    return dec_run_tracked(d, type, base);
-}
-
 int exi_decode_ex(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc, struct exi_error *err)
 {
     return c ? exi_decode_type(c, c->doc_type, buf, len, doc, err) : CCS_EINVAL;
@@ -146,8 +134,16 @@ int exi_decode_type(const struct exi_codec *c, uint16_t type, const uint8_t *buf
         return fail(err, CCS_EHEADER, 0, 0, 0xFFFF);
     if (len > SIZE_MAX / 8)
         return CCS_EINVAL;
-    struct dec d = {c, {buf, len, 1, 0, 0}, err}; /* the reader after the header byte */
-    return dec_run(&d, type, doc);
+    struct dec d = {c, {buf, len, 1, 0, 0}, err, doc, type}; /* the reader after the header byte */
+#ifndef __OPTIMIZE_SIZE__
+    /* the fast copy where code size allows: a stream it refuses is decoded again by the tracked one for the
+     * report (a size-optimized build, an MCU's, keeps the tracked copy alone) */
+    int rc = dec_run_fast(&d);
+    if (!rc || !d.err)
+        return rc;
+    d.r = (struct exi_reader){d.r.buf, d.r.nbytes, 1, 0, 0};
+#endif
+    return dec_run_tracked(&d);
 }
 
 int exi_decode(const struct exi_codec *c, const uint8_t *buf, size_t len, void *doc)

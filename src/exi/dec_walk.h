@@ -3,8 +3,9 @@
  * of it read, to work out its start position) and reports into d->err, DEC_TRACK 0 only returns the error code
  * and has fewer values to keep in registers. One event per turn: the state's event code, its production, then
  * the field's op byte decides the rest. */
-static int DEC_WALK(struct dec *d, uint16_t type, uint8_t *base)
+static int DEC_WALK(struct dec *d)
 {
+    uint8_t *base = d->doc;
     const struct exi_codec *c = d->c;
     const struct exi_prod *prods = c->prods;
     const struct exi_field *fields = c->fields;
@@ -18,8 +19,8 @@ static int DEC_WALK(struct dec *d, uint16_t type, uint8_t *base)
     R_LOAD();
     struct dec_frame stack[EXI_MAX_DEPTH], top = {NULL, 0}; /* top: the innermost open element's parent frame,
                                                                * stack[depth - 1] the one below it */
-    clear_presence(c, &types[type], base);
-    uint16_t s = types[type].aux;
+    clear_presence(c, &types[d->type], base);
+    uint16_t s = types[d->type].aux;
     for (;;) {
         if (s == EXI_STATE_EE && avail && !R_PEEK(1)) { /* EE, the one event this state allows (else: below) */
             R_SKIP(1);
