@@ -84,7 +84,9 @@ struct exi_field {
     uint16_t step;     /* COMPLEX: the state the parent continues in when the field's productions are EXI_NIB_CHILD,
                         * else the type's start state (packed); NBIT, ENUM: the bits of CH, value and EE */
     uint16_t cap;      /* EXI_P_ARRAY: capacity; EXI_P_CHOICE: members in the choice (they are consecutive);
-                        * EXI_P_ROOT: selector value = 1 + event code */
+                        * EXI_P_ROOT: selector value = 1 + event code; EXI_P_FLAG, EXI_P_NONE: the next state
+                        * (packed) where the encoder may take the member's code as the count of members passed
+                        * since the state was entered (proved by the generator: docs/exi.md), else 0 */
     uint8_t choice;    /* EXI_P_CHOICE: selector value */
     uint8_t op;        /* EXI_OP(): handler, storage size and presence in one byte */
 };
